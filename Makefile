@@ -1,0 +1,113 @@
+# OpenAIMS build. Plain GNU Make + pkg-config.
+#   make            build ./aims (release build in build/rel)
+#   make run        install deps, build, create ./aims.db on first run, serve
+#   make test       unit tests (normal + ASan/UBSan), end-to-end and browser tests
+#   make fuzz       build libFuzzer harnesses (clang)
+#   make bench      run the benchmarks in bench/
+
+MODE	?= rel
+B	:= build/$(MODE)
+GEN	:= build/gen
+
+PKGS	:= libmicrohttpd sqlite3 libsodium jansson libcmark-gfm libarchive libcurl \
+	   liboath libqrencode libmagic xlsxwriter
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CC	?= cc
+WARN	:= -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	   -Wformat=2 -Wno-format-nonliteral -Wvla -Wno-missing-field-initializers
+HARDEN	:= -fstack-protector-strong -fPIE
+CFLAGS_rel  := -O2 -g -D_FORTIFY_SOURCE=2
+CFLAGS_asan := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	       -fno-sanitize-recover=undefined
+CFLAGS	:= -std=c17 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CFLAGS_$(MODE)) -Isrc -I$(GEN) $(PKG_CFLAGS)
+LDFLAGS_rel  := -pie -Wl,-z,relro,-z,now
+LDFLAGS_asan := -fsanitize=address,undefined
+LDLIBS	:= $(PKG_LIBS) -lcmark-gfm-extensions -lcsv -lpthread -lm
+
+SRC	:= $(filter-out src/main.c,$(shell find src -name '*.c' | sort))
+OBJ	:= $(SRC:%.c=$(B)/%.o) $(B)/gen/schema_files.o $(B)/gen/catalog_files.o
+SCHEMA	:= $(sort $(wildcard src/store/schema/*.sql))
+CATALOG	:= $(sort $(wildcard catalog/*.json))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+
+.PHONY: all run test unit unit-asan e2e deps fuzz bench clean
+all: aims
+
+aims: $(B)/aims
+	@if [ "$(MODE)" = rel ]; then cp $(B)/aims aims; fi
+
+$(B)/aims: $(B)/src/main.o $(B)/libaims.a
+	@echo "LD $@"
+	@$(CC) $(LDFLAGS_$(MODE)) -o $@ $^ $(LDLIBS)
+
+$(B)/libaims.a: $(OBJ)
+	@rm -f $@
+	@ar rcs $@ $^
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "CC $(MODE) $<"
+	@$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/gen/%.o: $(GEN)/%.c
+	@mkdir -p $(dir $@)
+	@$(CC) $(CFLAGS) -c -o $@ $<
+
+build/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	@cc -O2 -o $@ $<
+
+$(GEN)/schema_files.c: build/tools/embed $(SCHEMA)
+	@mkdir -p $(GEN)
+	@build/tools/embed $@ schema_files src/store/schema/ $(SCHEMA)
+
+$(GEN)/catalog_files.c: build/tools/embed $(CATALOG)
+	@mkdir -p $(GEN)
+	@build/tools/embed $@ catalog_files catalog/ $(CATALOG)
+
+$(B)/tests/%: tests/unit/%.c $(B)/libaims.a
+	@mkdir -p $(dir $@)
+	@echo "CC $(MODE) $<"
+	@$(CC) $(CFLAGS) $(LDFLAGS_$(MODE)) -Itests/unit -o $@ $< $(B)/libaims.a $(LDLIBS) -lcmocka
+
+deps:
+	@scripts/install-deps
+
+# Unit tests of one build mode; each test binary runs in its own temp dir.
+unit: $(UNIT_BIN) $(B)/aims
+	@fail=0; for t in $(UNIT_BIN); do \
+		d=$$(mktemp -d); \
+		( cd $$d && AIMS_TEST_BIN=$(CURDIR)/$(B)/aims AIMS_SRC=$(CURDIR) $(CURDIR)/$$t ) || fail=1; \
+		rm -rf $$d; \
+	done; exit $$fail
+
+unit-asan:
+	@$(MAKE) --no-print-directory MODE=asan unit
+
+e2e: aims
+	@if ls tests/e2e/*.test.mjs >/dev/null 2>&1; then \
+		AIMS_BIN=$(CURDIR)/build/rel/aims node --test --test-concurrency=1 tests/e2e/; \
+	fi
+
+test: deps
+	@$(MAKE) --no-print-directory MODE=rel unit
+	@$(MAKE) --no-print-directory unit-asan
+	@$(MAKE) --no-print-directory e2e
+
+run: deps aims
+	@if [ ! -f aims.db ]; then ./aims init --demo --db aims.db; fi
+	./aims serve --db aims.db
+
+fuzz:
+	@$(MAKE) --no-print-directory -f tests/fuzz/Makefile
+
+bench: aims
+	@for s in bench/*.sh; do echo "== $$s"; sh $$s || exit 1; done
+
+clean:
+	rm -rf build aims
+
+-include $(OBJ:.o=.d) $(B)/src/main.d

@@ -1,0 +1,54 @@
+/*
+ * cli.h - shared pieces of the command-line front-end: the command table
+ * entry type, common options (--db, --format, --help), opening the store,
+ * and printing listings as text, JSON or CSV. Commands live one group per
+ * file in src/cli/ and hold no domain rules: they parse, call core, print.
+ *
+ * Exit codes: CLI_OK 0, CLI_FAIL 1 (the operation failed), CLI_USAGE 2.
+ */
+#ifndef AIMS_CLI_CLI_H
+#define AIMS_CLI_CLI_H
+
+#include <stdio.h>
+
+struct db;
+
+enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
+
+enum cli_format { CLI_FORMAT_TEXT, CLI_FORMAT_JSON, CLI_FORMAT_CSV };
+
+struct cli_command {
+	const char	*name;
+	const char	*summary;
+	int		(*run)(int argc, char **argv);	/* argv[0] is the command name */
+};
+
+extern const struct cli_command cli_commands[];	/* main.c */
+
+/* cli.c */
+const char *cli_default_db(void);	/* $AIMS_DB or ./aims.db */
+int cli_open_db(struct db **out, const char *path, int create);
+int cli_parse_format(enum cli_format *out, const char *s);
+/* Prints "aims: <message>" for the last error; returns CLI_FAIL. */
+int cli_fail(const char *context);
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Reads one line (a password) from stdin, without the newline. */
+int cli_read_stdin_line(char *out, size_t outlen);
+/* Dispatches "aims GROUP SUB ..." to a table of subcommands. */
+int cli_dispatch(const char *group, const struct cli_command *subs, int argc, char **argv,
+    const char *usage);
+
+/* A listing: columns then rows of strings, printed in the chosen format. */
+struct cli_table;
+struct cli_table *cli_table_new(int ncols, const char *const *cols);
+void cli_table_add(struct cli_table *t, const char *const *values);	/* copies */
+void cli_table_print(struct cli_table *t, enum cli_format fmt, FILE *out);
+void cli_table_free(struct cli_table *t);
+
+
+
+/* Command entry points, one group per file in src/cli/. */
+int cmd_migrate(int argc, char **argv);	/* cli_db.c */
+
+#endif

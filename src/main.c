@@ -1,0 +1,71 @@
+/*
+ * main.c - the command table of the aims binary: `aims <command> [options]`.
+ * Nothing else lives here; each command group is a file in src/cli/.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+#define AIMS_VERSION "0.1.0"
+
+static int cmd_help(int argc, char **argv);
+static int cmd_version(int argc, char **argv);
+
+const struct cli_command cli_commands[] = {
+	{ "migrate", "apply pending database schema migrations", cmd_migrate },
+	{ "version", "print the version", cmd_version },
+	{ "help", "list commands", cmd_help },
+	{ NULL, NULL, NULL },
+};
+
+static int
+cmd_help(int argc, char **argv)
+{
+	const struct cli_command *c;
+
+	(void)argc;
+	(void)argv;
+	printf("usage: aims <command> [options]\n\n"
+	    "OpenAIMS: an ISO/IEC 42001 AI management system.\n\nCommands:\n");
+	for (c = cli_commands; c->name; c++)
+		printf("  %-10s %s\n", c->name, c->summary);
+	printf("\nRun 'aims <command> --help' for a command's options.\n"
+	    "Every command takes --db PATH (default $AIMS_DB or ./aims.db).\n"
+	    "Exit codes: 0 success, 1 failure, 2 usage error.\n");
+	return CLI_OK;
+}
+
+static int
+cmd_version(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("aims %s\n", AIMS_VERSION);
+	return CLI_OK;
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct cli_command *c;
+
+	if (sodium_init() < 0) {
+		fprintf(stderr, "aims: cannot initialise libsodium\n");
+		return CLI_FAIL;
+	}
+	if (argc < 2) {
+		cmd_help(0, NULL);
+		return CLI_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+		return cmd_help(0, NULL);
+	if (strcmp(argv[1], "--version") == 0)
+		return cmd_version(0, NULL);
+	for (c = cli_commands; c->name; c++)
+		if (strcmp(c->name, argv[1]) == 0)
+			return c->run(argc - 1, argv + 1);
+	fprintf(stderr, "aims: unknown command '%s'\nTry 'aims help'.\n", argv[1]);
+	return CLI_USAGE;
+}

@@ -1,0 +1,286 @@
+/*
+ * db.c - backend-independent part of the store: the statement cache,
+ * nested transactions and error mapping. See db.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/db.h"
+#include "util/error.h"
+#include "util/mem.h"
+#include "util/str.h"
+
+struct db_stmt {
+	struct db	*db;
+	void		*impl;
+	char		*sql;
+	int		 in_use;
+};
+
+struct db {
+	const struct db_ops	*ops;
+	void			*conn;
+	char			*path;
+	struct db_stmt		*cache[DB_STMT_CACHE_MAX];
+	size_t			 ncache;
+	int			 tx_depth;
+	int			 tx_failed;
+};
+
+int
+db_open(struct db **out, const char *path, int flags)
+{
+	struct db *db;
+	int rc, applied;
+
+	*out = NULL;
+	if (path == NULL || *path == '\0')
+		return aims_error_set(AIMS_EINVALID, "db", "no database path given");
+	if (str_has_prefix(path, "postgres://") || str_has_prefix(path, "postgresql://"))
+		return aims_error_set(AIMS_EUNSUPPORTED, "db",
+		    "the PostgreSQL store is not available in this build: use a SQLite file path");
+	db = xcalloc(1, sizeof(*db));
+	db->ops = &db_sqlite_ops;
+	db->path = xstrdup(path);
+	if ((rc = db->ops->open(&db->conn, path, flags)) != 0)
+		goto fail;
+	if (!(flags & (DB_OPEN_NO_MIGRATE | DB_OPEN_READONLY)) &&
+	    (rc = db_migrate(db, &applied)) != 0)
+		goto fail;
+	*out = db;
+	return 0;
+fail:
+	db_close(db);
+	return rc;
+}
+
+void
+db_close(struct db *db)
+{
+	size_t i;
+
+	if (db == NULL)
+		return;
+	for (i = 0; i < db->ncache; i++) {
+		db->ops->finalize(db->cache[i]->impl);
+		free(db->cache[i]->sql);
+		free(db->cache[i]);
+	}
+	if (db->conn)
+		db->ops->close(db->conn);
+	free(db->path);
+	free(db);
+}
+
+const char *
+db_path(const struct db *db)
+{
+	return db->path;
+}
+
+int
+db_prepare(struct db_stmt **out, struct db *db, const char *sql)
+{
+	struct db_stmt *st;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	for (i = 0; i < db->ncache; i++) {
+		st = db->cache[i];
+		/* Pointer equality first: callers pass string literals. */
+		if (!st->in_use && (st->sql == sql || strcmp(st->sql, sql) == 0)) {
+			st->in_use = 1;
+			*out = st;
+			return 0;
+		}
+	}
+	st = xcalloc(1, sizeof(*st));
+	if ((rc = db->ops->prepare(&st->impl, db->conn, sql)) != 0) {
+		free(st);
+		return rc;
+	}
+	st->db = db;
+	st->sql = xstrdup(sql);
+	st->in_use = 1;
+	if (db->ncache == DB_STMT_CACHE_MAX) {
+		/* Cache full: evict the oldest idle statement. */
+		for (i = 0; i < db->ncache && db->cache[i]->in_use; i++)
+			;
+		if (i == db->ncache) {
+			/* All in use (a bug upstream); keep it uncached but usable. */
+			st->in_use = 2;
+			*out = st;
+			return 0;
+		}
+		db->ops->finalize(db->cache[i]->impl);
+		free(db->cache[i]->sql);
+		free(db->cache[i]);
+		memmove(&db->cache[i], &db->cache[i + 1], (db->ncache - i - 1) * sizeof(st));
+		db->ncache--;
+	}
+	db->cache[db->ncache++] = st;
+	*out = st;
+	return 0;
+}
+
+void
+db_done(struct db_stmt *st)
+{
+	if (st == NULL)
+		return;
+	st->db->ops->reset(st->impl);
+	if (st->in_use == 2) {
+		st->db->ops->finalize(st->impl);
+		free(st->sql);
+		free(st);
+		return;
+	}
+	st->in_use = 0;
+}
+
+int
+db_bind_int64(struct db_stmt *st, int idx, int64_t v)
+{
+	return st->db->ops->bind_int64(st->impl, idx, v);
+}
+
+int
+db_bind_text(struct db_stmt *st, int idx, const char *s)
+{
+	if (s == NULL)
+		return st->db->ops->bind_null(st->impl, idx);
+	return st->db->ops->bind_text(st->impl, idx, s, strlen(s));
+}
+
+int
+db_bind_textn(struct db_stmt *st, int idx, const char *s, size_t len)
+{
+	return st->db->ops->bind_text(st->impl, idx, s, len);
+}
+
+int
+db_bind_blob(struct db_stmt *st, int idx, const void *p, size_t len)
+{
+	return st->db->ops->bind_blob(st->impl, idx, p, len);
+}
+
+int
+db_bind_null(struct db_stmt *st, int idx)
+{
+	return st->db->ops->bind_null(st->impl, idx);
+}
+
+int
+db_step(struct db_stmt *st)
+{
+	return st->db->ops->step(st->impl);
+}
+
+int
+db_column_count(struct db_stmt *st)
+{
+	return st->db->ops->column_count(st->impl);
+}
+
+int64_t
+db_column_int64(struct db_stmt *st, int col)
+{
+	return st->db->ops->column_int64(st->impl, col);
+}
+
+const char *
+db_column_text(struct db_stmt *st, int col)
+{
+	return st->db->ops->column_text(st->impl, col);
+}
+
+const void *
+db_column_blob(struct db_stmt *st, int col, size_t *len)
+{
+	return st->db->ops->column_blob(st->impl, col, len);
+}
+
+int
+db_column_is_null(struct db_stmt *st, int col)
+{
+	return st->db->ops->column_is_null(st->impl, col);
+}
+
+const char *
+db_column_name(struct db_stmt *st, int col)
+{
+	return st->db->ops->column_name(st->impl, col);
+}
+
+int
+db_exec(struct db *db, const char *sql)
+{
+	return db->ops->exec(db->conn, sql);
+}
+
+int
+db_query_int64(int64_t *out, struct db *db, const char *sql)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(&st, db, sql)) != 0)
+		return rc;
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		*out = db_column_int64(st, 0);
+		rc = 0;
+	} else if (rc == DB_DONE)
+		rc = aims_error_set(AIMS_ENOTFOUND, NULL, "query returned no row");
+	db_done(st);
+	return rc;
+}
+
+int
+db_begin(struct db *db)
+{
+	int rc;
+
+	if (db->tx_depth++ > 0)
+		return 0;
+	db->tx_failed = 0;
+	if ((rc = db_exec(db, "BEGIN IMMEDIATE")) != 0)
+		db->tx_depth = 0;
+	return rc;
+}
+
+int
+db_commit(struct db *db)
+{
+	int rc;
+
+	if (db->tx_depth == 0)
+		return aims_error_set(AIMS_ERROR, NULL, "commit without a transaction");
+	if (--db->tx_depth > 0)
+		return 0;
+	if (db->tx_failed) {
+		db_exec(db, "ROLLBACK");
+		return aims_error_set(AIMS_ERROR, NULL, "transaction was rolled back by an inner failure");
+	}
+	if ((rc = db_exec(db, "COMMIT")) != 0)
+		db_exec(db, "ROLLBACK");
+	return rc;
+}
+
+void
+db_rollback(struct db *db)
+{
+	if (db->tx_depth == 0)
+		return;
+	db->tx_failed = 1;
+	if (--db->tx_depth > 0)
+		return;
+	db_exec(db, "ROLLBACK");
+}
+
+int
+db_in_transaction(const struct db *db)
+{
+	return db->tx_depth > 0;
+}

@@ -1,0 +1,99 @@
+/*
+ * db.h - the portable database API every layer above store/ uses.
+ *
+ * SQL is written once, portably: positional '?' placeholders (the PostgreSQL
+ * backend rewrites them to $1..$n), RETURNING, and INSERT ... ON CONFLICT for
+ * upserts. Backends implement struct db_ops (db_sqlite.c now, db_pg.c later)
+ * and are chosen by the path given to db_open(): "postgres://..." or a file.
+ *
+ * Statements come from a per-connection cache: db_prepare() returns a
+ * statement owned by the connection; the caller must call db_done() when
+ * finished with it (that resets it and clears its bindings). A connection is
+ * used by one thread at a time.
+ */
+#ifndef AIMS_STORE_DB_H
+#define AIMS_STORE_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+struct db_stmt;
+
+enum db_open_flags {
+	DB_OPEN_CREATE = 1 << 0,	/* create the file if missing */
+	DB_OPEN_READONLY = 1 << 1,
+	DB_OPEN_NO_MIGRATE = 1 << 2,	/* do not apply pending migrations */
+};
+
+enum db_step_result { DB_DONE = 0, DB_ROW = 1 };
+
+#define DB_BUSY_TIMEOUT_MS	5000
+#define DB_STMT_CACHE_MAX	256
+
+/* db.c */
+int db_open(struct db **out, const char *path, int flags);
+void db_close(struct db *db);
+const char *db_path(const struct db *db);
+
+int db_prepare(struct db_stmt **out, struct db *db, const char *sql);
+void db_done(struct db_stmt *st);
+int db_bind_int64(struct db_stmt *st, int idx, int64_t v);	/* idx from 1 */
+int db_bind_text(struct db_stmt *st, int idx, const char *s);	/* NULL binds NULL */
+int db_bind_textn(struct db_stmt *st, int idx, const char *s, size_t len);
+int db_bind_blob(struct db_stmt *st, int idx, const void *p, size_t len);
+int db_bind_null(struct db_stmt *st, int idx);
+/* DB_ROW, DB_DONE or a negative code (AIMS_EEXISTS on unique violations). */
+int db_step(struct db_stmt *st);
+int db_column_count(struct db_stmt *st);
+int64_t db_column_int64(struct db_stmt *st, int col);
+const char *db_column_text(struct db_stmt *st, int col);	/* borrowed; NULL if null */
+const void *db_column_blob(struct db_stmt *st, int col, size_t *len);	/* borrowed */
+int db_column_is_null(struct db_stmt *st, int col);
+const char *db_column_name(struct db_stmt *st, int col);
+
+/* Runs statements without parameters (schema, pragmas). */
+int db_exec(struct db *db, const char *sql);
+/* Single-value helpers: run sql with one optional text param; read column 0. */
+int db_query_int64(int64_t *out, struct db *db, const char *sql);
+
+/*
+ * Transactions. db_begin() takes the write lock at once (BEGIN IMMEDIATE), so
+ * writers queue instead of failing half way. Nested calls are counted: only
+ * the outermost commit commits; any rollback marks the whole as failed.
+ */
+int db_begin(struct db *db);
+int db_commit(struct db *db);
+void db_rollback(struct db *db);
+int db_in_transaction(const struct db *db);
+
+/* migrate.c */
+int db_migrate(struct db *db, int *applied);	/* applies pending; counts them */
+int db_schema_version(int *out, struct db *db);
+int db_schema_latest(void);
+
+/* Backend interface (db_sqlite.c, db_pg.c). */
+struct db_ops {
+	const char *name;
+	int (*open)(void **conn, const char *path, int flags);
+	void (*close)(void *conn);
+	int (*prepare)(void **stmt, void *conn, const char *sql);
+	void (*finalize)(void *stmt);
+	void (*reset)(void *stmt);
+	int (*bind_int64)(void *stmt, int idx, int64_t v);
+	int (*bind_text)(void *stmt, int idx, const char *s, size_t len);
+	int (*bind_blob)(void *stmt, int idx, const void *p, size_t len);
+	int (*bind_null)(void *stmt, int idx);
+	int (*step)(void *stmt);
+	int (*column_count)(void *stmt);
+	int64_t (*column_int64)(void *stmt, int col);
+	const char *(*column_text)(void *stmt, int col);
+	const void *(*column_blob)(void *stmt, int col, size_t *len);
+	int (*column_is_null)(void *stmt, int col);
+	const char *(*column_name)(void *stmt, int col);
+	int (*exec)(void *conn, const char *sql);
+};
+
+extern const struct db_ops db_sqlite_ops;
+
+#endif

@@ -1,0 +1,154 @@
+/* test_store.c - unit tests for src/store: open, migrations, statements, transactions. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "store/db.h"
+#include "util/error.h"
+
+static void
+test_store__open_missing_without_create_fails(void **state)
+{
+	struct db *db = NULL;
+
+	(void)state;
+	unlink("missing.db");
+	assert_int_equal(db_open(&db, "missing.db", 0), AIMS_ENOTFOUND);
+	assert_null(db);
+	assert_non_null(strstr(aims_error_message(), "aims init"));
+}
+
+static void
+test_store__not_a_database_is_refused(void **state)
+{
+	struct db *db = NULL;
+	FILE *f = fopen("junk.db", "w");
+
+	(void)state;
+	fputs("this is not sqlite, it is just some text that is long enough......\n"
+	    "more text to fill the header page of a database file\n", f);
+	fclose(f);
+	assert_true(db_open(&db, "junk.db", 0) < 0);
+	assert_non_null(strstr(aims_error_message(), "not a database"));
+}
+
+static void
+test_store__migrates_and_is_wal(void **state)
+{
+	struct db *db = NULL;
+	struct db_stmt *st;
+	int v, applied;
+
+	(void)state;
+	unlink("m.db");
+	assert_int_equal(db_open(&db, "m.db", DB_OPEN_CREATE), 0);
+	assert_int_equal(db_schema_version(&v, db), 0);
+	assert_int_equal(v, db_schema_latest());
+	assert_true(v >= 1);
+	assert_int_equal(db_migrate(db, &applied), 0);
+	assert_int_equal(applied, 0);	/* idempotent */
+	assert_int_equal(db_prepare(&st, db, "PRAGMA journal_mode"), 0);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_string_equal(db_column_text(st, 0), "wal");
+	db_done(st);
+	assert_int_equal(db_prepare(&st, db, "PRAGMA synchronous"), 0);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_column_int64(st, 0), 2);	/* FULL */
+	db_done(st);
+	assert_int_equal(db_prepare(&st, db, "PRAGMA foreign_keys"), 0);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_column_int64(st, 0), 1);
+	db_done(st);
+	db_close(db);
+}
+
+static void
+test_store__newer_schema_is_refused(void **state)
+{
+	struct db *db = NULL;
+
+	(void)state;
+	unlink("n.db");
+	assert_int_equal(db_open(&db, "n.db", DB_OPEN_CREATE), 0);
+	assert_int_equal(db_exec(db, "INSERT INTO schema_migrations VALUES (9999, 'future', 'x')"), 0);
+	db_close(db);
+	assert_int_equal(db_open(&db, "n.db", 0), AIMS_ECONFLICT);
+	assert_non_null(strstr(aims_error_message(), "newer"));
+}
+
+static void
+test_store__rollback_discards_and_unique_maps(void **state)
+{
+	struct db *db = NULL;
+	struct db_stmt *st;
+	int64_t n = -1;
+
+	(void)state;
+	unlink("t.db");
+	assert_int_equal(db_open(&db, "t.db", DB_OPEN_CREATE), 0);
+	assert_int_equal(db_exec(db, "CREATE TABLE t (k TEXT UNIQUE)"), 0);
+	assert_int_equal(db_begin(db), 0);
+	assert_int_equal(db_begin(db), 0);	/* nested */
+	assert_int_equal(db_prepare(&st, db, "INSERT INTO t (k) VALUES (?) RETURNING rowid"), 0);
+	assert_int_equal(db_bind_text(st, 1, "a"), 0);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_column_int64(st, 0), 1);
+	db_done(st);
+	db_rollback(db);	/* inner failure */
+	assert_true(db_commit(db) < 0);	/* outer commit refuses */
+	assert_int_equal(db_query_int64(&n, db, "SELECT count(*) FROM t"), 0);
+	assert_int_equal(n, 0);
+
+	assert_int_equal(db_prepare(&st, db, "INSERT INTO t (k) VALUES (?)"), 0);
+	db_bind_text(st, 1, "x");
+	assert_int_equal(db_step(st), DB_DONE);
+	db_done(st);
+	assert_int_equal(db_prepare(&st, db, "INSERT INTO t (k) VALUES (?)"), 0);
+	db_bind_text(st, 1, "x");
+	assert_int_equal(db_step(st), AIMS_EEXISTS);
+	db_done(st);
+	db_close(db);
+}
+
+static void
+test_store__statement_cache_reuses(void **state)
+{
+	struct db *db = NULL;
+	struct db_stmt *a, *b, *c;
+
+	(void)state;
+	unlink("c.db");
+	assert_int_equal(db_open(&db, "c.db", DB_OPEN_CREATE), 0);
+	assert_int_equal(db_prepare(&a, db, "SELECT 1"), 0);
+	assert_int_equal(db_prepare(&b, db, "SELECT 1"), 0);	/* a in use: new one */
+	assert_ptr_not_equal(a, b);
+	db_done(a);
+	assert_int_equal(db_prepare(&c, db, "SELECT 1"), 0);
+	assert_ptr_equal(a, c);
+	db_done(b);
+	db_done(c);
+	assert_true(db_prepare(&a, db, "SELEC nonsense") < 0);
+	assert_non_null(strstr(aims_error_message(), "SQL error"));
+	db_close(db);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_store__open_missing_without_create_fails),
+		cmocka_unit_test(test_store__not_a_database_is_refused),
+		cmocka_unit_test(test_store__migrates_and_is_wal),
+		cmocka_unit_test(test_store__newer_schema_is_refused),
+		cmocka_unit_test(test_store__rollback_discards_and_unique_maps),
+		cmocka_unit_test(test_store__statement_cache_reuses),
+	};
+
+	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+}
