@@ -60,18 +60,30 @@ merkle_stack_init(struct merkle_stack *s)
 }
 
 void
-merkle_stack_push(struct merkle_stack *s, const struct merkle_hash *leaf)
+merkle_stack_push_tap(struct merkle_stack *s, const struct merkle_hash *leaf, merkle_tap_fn tap,
+    void *arg)
 {
-	uint64_t t;
+	uint64_t t, w = 1, end = s->size + 1;
 
 	s->node[s->depth++] = *leaf;
+	if (tap)
+		tap(arg, end - 1, end, leaf);
 	/* Each trailing one bit of the old size is a subtree now completed. */
 	for (t = s->size; t & 1; t >>= 1) {
 		merkle_hash_node(&s->node[s->depth - 2], &s->node[s->depth - 2],
 		    &s->node[s->depth - 1]);
 		s->depth--;
+		w <<= 1;
+		if (tap)
+			tap(arg, end - w, end, &s->node[s->depth - 1]);
 	}
-	s->size++;
+	s->size = end;
+}
+
+void
+merkle_stack_push(struct merkle_stack *s, const struct merkle_hash *leaf)
+{
+	merkle_stack_push_tap(s, leaf, NULL, NULL);
 }
 
 void
@@ -107,24 +119,35 @@ merkle_stack_load(struct merkle_stack *s, uint64_t size, const void *nodes, size
 }
 
 int
-merkle_stack_subtree(struct merkle_hash *out, const struct merkle_stack *s, uint64_t begin,
+merkle_stack_range(struct merkle_hash *out, const struct merkle_stack *s, uint64_t begin,
     uint64_t end)
 {
-	uint64_t start = 0, w;
-	int bit, i = 0;
+	uint64_t start = 0, w = 0;
+	int bit, i = 0, j;
 
+	if (begin >= end || end > s->size)
+		return AIMS_ENOTFOUND;
 	for (bit = MERKLE_LEVELS_MAX - 1; bit >= 0; bit--) {
 		if (!(s->size >> bit & 1))
 			continue;
 		w = (uint64_t)1 << bit;
-		if (start == begin && start + w == end) {
-			*out = s->node[i];
-			return 0;
-		}
+		if (start == begin)
+			break;
 		start += w;
 		i++;
 	}
-	return AIMS_ENOTFOUND;
+	if (start != begin || i >= s->depth)
+		return AIMS_ENOTFOUND;
+	if (start + w == end) {
+		*out = s->node[i];
+		return 0;
+	}
+	if (end != s->size)
+		return AIMS_ENOTFOUND;
+	*out = s->node[s->depth - 1];
+	for (j = s->depth - 2; j >= i; j--)
+		merkle_hash_node(out, &s->node[j], out);
+	return 0;
 }
 
 void
@@ -212,47 +235,91 @@ merkle_consistency_ranges(struct merkle_range out[MERKLE_PROOF_MAX], size_t *n,
 	return 0;
 }
 
+static int
+merkle_range_before(const struct merkle_range *a, const struct merkle_range *b)
+{
+	if (a->end != b->end)
+		return a->end < b->end;
+	return a->end - a->begin < b->end - b->begin;
+}
+
 void
 merkle_collector_init(struct merkle_collector *c, const struct merkle_range *ranges, size_t n,
-    struct merkle_hash *out, uint64_t from)
+    struct merkle_hash *out)
 {
 	size_t i, j, t;
 
 	c->ranges = ranges;
 	c->out = out;
-	c->n = 0;
-	for (i = 0; i < n && c->n < MERKLE_PROOF_MAX; i++)
-		if (ranges[i].begin >= from && ranges[i].end > ranges[i].begin)
-			c->order[c->n++] = i;
-	/* Insertion sort by begin: proofs hold at most a few dozen ranges. */
+	c->n = n < MERKLE_PROOF_MAX ? n : MERKLE_PROOF_MAX;
+	for (i = 0; i < c->n; i++) {
+		c->order[i] = i;
+		c->done[i] = 0;
+	}
+	/* Insertion sort: the order pushes complete subtrees in. */
 	for (i = 1; i < c->n; i++)
-		for (j = i; j > 0 && ranges[c->order[j - 1]].begin > ranges[c->order[j]].begin; j--) {
+		for (j = i; j > 0 && merkle_range_before(&ranges[c->order[j]],
+		    &ranges[c->order[j - 1]]); j--) {
 			t = c->order[j];
 			c->order[j] = c->order[j - 1];
 			c->order[j - 1] = t;
 		}
 	c->next = 0;
-	c->pos = from;
-	merkle_stack_init(&c->cur);
 }
 
 void
-merkle_collector_push(struct merkle_collector *c, const struct merkle_hash *leaf)
+merkle_collector_take(struct merkle_collector *c, const struct merkle_stack *s)
 {
-	const struct merkle_range *r;
-	uint64_t pos = c->pos++;
+	size_t i;
 
-	if (c->next >= c->n)
-		return;
-	r = &c->ranges[c->order[c->next]];
-	if (pos < r->begin)
-		return;
-	merkle_stack_push(&c->cur, leaf);
-	if (pos + 1 == r->end) {
-		merkle_stack_root(&c->out[c->order[c->next]], &c->cur);
-		merkle_stack_init(&c->cur);
-		c->next++;
+	for (i = 0; i < c->n; i++)
+		if (!c->done[i] && merkle_stack_range(&c->out[i], s, c->ranges[i].begin,
+		    c->ranges[i].end) == 0)
+			c->done[i] = 1;
+}
+
+static void
+merkle_collector_tap(void *arg, uint64_t begin, uint64_t end, const struct merkle_hash *h)
+{
+	struct merkle_collector *c = arg;
+	const struct merkle_range *r;
+	struct merkle_range got = { begin, end };
+
+	while (c->next < c->n) {
+		r = &c->ranges[c->order[c->next]];
+		if (!merkle_range_before(r, &got))
+			break;
+		c->next++;	/* not a perfect subtree: left to take() */
 	}
+	if (c->next < c->n) {
+		r = &c->ranges[c->order[c->next]];
+		if (r->begin == begin && r->end == end) {
+			c->out[c->order[c->next]] = *h;
+			c->done[c->order[c->next]] = 1;
+			c->next++;
+		}
+	}
+}
+
+void
+merkle_collector_push(struct merkle_collector *c, struct merkle_stack *s,
+    const struct merkle_hash *leaf)
+{
+	merkle_stack_push_tap(s, leaf, c->next < c->n ? merkle_collector_tap : NULL, c);
+}
+
+int
+merkle_collector_done(const struct merkle_collector *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (!c->done[i])
+			return aims_error_set(AIMS_ERROR, NULL,
+			    "proof hash for leaves [%llu, %llu) was not computed",
+			    (unsigned long long)c->ranges[i].begin,
+			    (unsigned long long)c->ranges[i].end);
+	return 0;
 }
 
 int

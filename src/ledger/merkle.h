@@ -35,15 +35,24 @@ struct merkle_range {
 	uint64_t	begin, end;	/* leaves [begin, end) */
 };
 
-/* Streams leaves into the subtree hashes of chosen disjoint ranges. */
+/* Called for every perfect subtree a push completes: leaves [begin, end). */
+typedef void (*merkle_tap_fn)(void *arg, uint64_t begin, uint64_t end,
+    const struct merkle_hash *h);
+
+/*
+ * Gathers the hashes a proof needs while leaves stream through a stack:
+ * each range of a proof is either a perfect subtree (caught as a push
+ * completes it) or a run of the stack's subtrees at the moment the stack
+ * holds the range's end (taken with merkle_collector_take()). Memory is
+ * O(1) in the tree size, and no hash is computed twice.
+ */
 struct merkle_collector {
 	const struct merkle_range	*ranges;
 	struct merkle_hash		*out;		/* out[i] gets ranges[i]'s hash */
 	size_t				 n;
-	size_t				 order[MERKLE_PROOF_MAX];	/* by begin */
+	size_t				 order[MERKLE_PROOF_MAX];	/* by end, then size */
 	size_t				 next;		/* into order */
-	uint64_t			 pos;		/* index of the next leaf */
-	struct merkle_stack		 cur;
+	uint8_t				 done[MERKLE_PROOF_MAX];
 };
 
 /* merkle.c */
@@ -54,11 +63,16 @@ void merkle_hash_empty(struct merkle_hash *out);	/* root of the empty tree */
 
 void merkle_stack_init(struct merkle_stack *s);
 void merkle_stack_push(struct merkle_stack *s, const struct merkle_hash *leaf);
+void merkle_stack_push_tap(struct merkle_stack *s, const struct merkle_hash *leaf,
+    merkle_tap_fn tap, void *arg);
 void merkle_stack_root(struct merkle_hash *out, const struct merkle_stack *s);
 /* Sets a stack from its serialised form (the depth hashes concatenated). */
 int merkle_stack_load(struct merkle_stack *s, uint64_t size, const void *nodes, size_t len);
-/* The hash of leaves [begin, end) if it is one of the stack's subtrees. */
-int merkle_stack_subtree(struct merkle_hash *out, const struct merkle_stack *s,
+/*
+ * The hash of leaves [begin, end) if the stack can tell: the range is one
+ * of its subtrees, or ends at the stack's size and begins where one does.
+ */
+int merkle_stack_range(struct merkle_hash *out, const struct merkle_stack *s,
     uint64_t begin, uint64_t end);
 /* Root of n leaf hashes held in memory. */
 void merkle_root(struct merkle_hash *out, const struct merkle_hash *leaves, uint64_t n);
@@ -70,10 +84,15 @@ int merkle_path_ranges(struct merkle_range out[MERKLE_PROOF_MAX], size_t *n, uin
 int merkle_consistency_ranges(struct merkle_range out[MERKLE_PROOF_MAX], size_t *n,
     uint64_t old_size, uint64_t new_size);
 
-/* Collects ranges with begin >= from (the first leaf to be pushed is from). */
 void merkle_collector_init(struct merkle_collector *c, const struct merkle_range *ranges,
-    size_t n, struct merkle_hash *out, uint64_t from);
-void merkle_collector_push(struct merkle_collector *c, const struct merkle_hash *leaf);
+    size_t n, struct merkle_hash *out);
+/* Fills every range the stack can answer now (see merkle_stack_range). */
+void merkle_collector_take(struct merkle_collector *c, const struct merkle_stack *s);
+/* Pushes a leaf onto s, catching the subtrees it completes. */
+void merkle_collector_push(struct merkle_collector *c, struct merkle_stack *s,
+    const struct merkle_hash *leaf);
+/* 0 when every range has its hash. */
+int merkle_collector_done(const struct merkle_collector *c);
 
 /* 0 when the proof holds, AIMS_EVERIFY otherwise. */
 int merkle_verify_inclusion(uint64_t index, uint64_t size, const struct merkle_hash *leaf,

@@ -122,11 +122,15 @@ static void
 collect(struct merkle_hash *out, const struct merkle_range *r, size_t n, uint64_t size)
 {
 	struct merkle_collector c;
+	struct merkle_stack s;
 	uint64_t i;
 
-	merkle_collector_init(&c, r, n, out, 0);
+	merkle_stack_init(&s);
+	merkle_collector_init(&c, r, n, out);
 	for (i = 0; i < size; i++)
-		merkle_collector_push(&c, &leaves[i]);
+		merkle_collector_push(&c, &s, &leaves[i]);
+	merkle_collector_take(&c, &s);
+	assert_int_equal(merkle_collector_done(&c), 0);
 }
 
 static void
@@ -221,10 +225,15 @@ test_merkle__stack_matches_definition(void **state)
 	merkle_stack_init(&s);
 	for (n = 0; n < 6; n++)
 		merkle_stack_push(&s, &leaves[n]);
-	assert_int_equal(merkle_stack_subtree(&a, &s, 4, 6), 0);
+	assert_int_equal(merkle_stack_range(&a, &s, 4, 6), 0);
 	mth(&b, leaves + 4, 2);
 	assert_memory_equal(a.h, b.h, MERKLE_HASH_LEN);
-	assert_int_equal(merkle_stack_subtree(&a, &s, 0, 2), AIMS_ENOTFOUND);
+	assert_int_equal(merkle_stack_range(&a, &s, 0, 6), 0);
+	mth(&b, leaves, 6);
+	assert_memory_equal(a.h, b.h, MERKLE_HASH_LEN);
+	assert_int_equal(merkle_stack_range(&a, &s, 0, 2), AIMS_ENOTFOUND);
+	assert_int_equal(merkle_stack_range(&a, &s, 4, 5), AIMS_ENOTFOUND);
+	assert_int_equal(merkle_stack_range(&a, &s, 4, 7), AIMS_ENOTFOUND);
 }
 
 /* All proofs of all small trees verify, and any flipped bit breaks them. */
@@ -281,36 +290,42 @@ test_merkle__all_small_proofs_verify_and_tamper_fails(void **state)
 }
 
 /*
- * A consistency proof's ranges either are subtrees held by the old tree's
- * stack or lie wholly after the old size: what the verifier relies on to
- * check checkpoints while streaming.
+ * The verifier's way: take what the old tree's stack holds at the old
+ * size, stream the new leaves, take the rest at the new size. The proof
+ * must come out whole and equal to the one computed from all leaves.
  */
 static void
-test_merkle__consistency_ranges_split_at_old_size(void **state)
+test_merkle__consistency_proof_streams_from_old_size(void **state)
 {
 	struct merkle_range r[MERKLE_PROOF_MAX];
+	struct merkle_hash got[MERKLE_PROOF_MAX], want[MERKLE_PROOF_MAX];
+	struct merkle_collector c;
 	struct merkle_stack s;
-	struct merkle_hash h, want;
 	uint64_t m, n, j;
 	size_t k, i;
 
 	(void)state;
 	for (m = 1; m < 40; m++) {
-		merkle_stack_init(&s);
-		for (j = 0; j < m; j++)
-			merkle_stack_push(&s, &leaves[j]);
 		for (n = m; n < 45; n++) {
+			merkle_stack_init(&s);
+			for (j = 0; j < m; j++)
+				merkle_stack_push(&s, &leaves[j]);
 			assert_int_equal(merkle_consistency_ranges(r, &k, m, n), 0);
-			for (i = 0; i < k; i++) {
-				if (r[i].begin >= m)
-					continue;
-				assert_true(r[i].end <= m);
-				assert_int_equal(merkle_stack_subtree(&h, &s, r[i].begin, r[i].end), 0);
-				mth(&want, leaves + r[i].begin, r[i].end - r[i].begin);
-				assert_memory_equal(h.h, want.h, MERKLE_HASH_LEN);
-			}
+			merkle_collector_init(&c, r, k, got);
+			merkle_collector_take(&c, &s);
+			for (; j < n; j++)
+				merkle_collector_push(&c, &s, &leaves[j]);
+			merkle_collector_take(&c, &s);
+			assert_int_equal(merkle_collector_done(&c), 0);
+			collect(want, r, k, n);
+			for (i = 0; i < k; i++)
+				assert_memory_equal(got[i].h, want[i].h, MERKLE_HASH_LEN);
 		}
 	}
+	/* A collector that never saw a range says so. */
+	assert_int_equal(merkle_path_ranges(r, &k, 3, 9), 0);
+	merkle_collector_init(&c, r, k, got);
+	assert_int_equal(merkle_collector_done(&c), AIMS_ERROR);
 }
 
 int
@@ -322,7 +337,7 @@ main(void)
 		cmocka_unit_test(test_merkle__ct_consistency_proofs),
 		cmocka_unit_test(test_merkle__stack_matches_definition),
 		cmocka_unit_test(test_merkle__all_small_proofs_verify_and_tamper_fails),
-		cmocka_unit_test(test_merkle__consistency_ranges_split_at_old_size),
+		cmocka_unit_test(test_merkle__consistency_proof_streams_from_old_size),
 	};
 
 	return cmocka_run_group_tests_name("merkle", tests, setup_leaves, NULL);
