@@ -103,7 +103,7 @@ note_signer_init(struct note_signer *s, const char *name, const uint8_t seed[NOT
 		return aims_error_set(AIMS_EINVALID, "name",
 		    "key name must be 1 to %d printable characters without spaces or '+'",
 		    NOTE_KEY_NAME_MAX);
-	strcpy(s->v.name, name);
+	memmove(s->v.name, name, strlen(name) + 1);	/* name may be s->v.name */
 	crypto_sign_seed_keypair(s->v.pub, s->sk, seed);
 	note_key_id(s->v.id, name, s->v.pub);
 	return 0;
