@@ -15,6 +15,8 @@ static int cmd_version(int argc, char **argv);
 
 const struct cli_command cli_commands[] = {
 	{ "migrate", "apply pending database schema migrations", cmd_migrate },
+	{ "ledger", "list a log, export an inclusion proof", cmd_ledger },
+	{ "verify", "verify the ledger and the records, or a proof", cmd_verify },
 	{ "version", "print the version", cmd_version },
 	{ "help", "list commands", cmd_help },
 	{ NULL, NULL, NULL },
