@@ -27,9 +27,11 @@ LDFLAGS_asan := -fsanitize=address,undefined
 LDLIBS	:= $(PKG_LIBS) -lcmark-gfm-extensions -lcsv -lpthread -lm
 
 SRC	:= $(filter-out src/main.c,$(shell find src -name '*.c' | sort))
-OBJ	:= $(SRC:%.c=$(B)/%.o) $(B)/gen/schema_files.o $(B)/gen/catalog_files.o
+OBJ	:= $(SRC:%.c=$(B)/%.o) $(B)/gen/schema_files.o $(B)/gen/catalog_files.o \
+	   $(B)/gen/web_assets.o
 SCHEMA	:= $(sort $(wildcard src/store/schema/*.sql))
 CATALOG	:= $(sort $(wildcard catalog/*.json))
+WEB_ASSETS := $(sort $(wildcard src/web/assets/*.css src/web/assets/*.js src/web/assets/*.svg))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
@@ -67,6 +69,10 @@ $(GEN)/schema_files.c: build/tools/embed $(SCHEMA)
 $(GEN)/catalog_files.c: build/tools/embed $(CATALOG)
 	@mkdir -p $(GEN)
 	@build/tools/embed $@ catalog_files catalog/ $(CATALOG)
+
+$(GEN)/web_assets.c: build/tools/embed $(WEB_ASSETS)
+	@mkdir -p $(GEN)
+	@build/tools/embed $@ web_assets src/web/assets/ $(WEB_ASSETS)
 
 $(B)/tests/%: tests/unit/%.c $(B)/libaims.a
 	@mkdir -p $(dir $@)
