@@ -367,14 +367,15 @@ int
 web_form_to_json(json_t **values, json_t **errors, const struct record_kind *k,
     const struct web_form *form, bool create)
 {
-	json_t *out = json_object(), *errs = json_object(), *v;
+	json_t *out = json_object(), *errs = json_object(), *names = json_array(), *name, *v;
 	const struct field *f;
 	size_t i;
 
-	for (i = 0; i < form->n; i++) {
-		if (strcmp(form->names[i], WEB_FIELDS_FIELD) != 0)
-			continue;
-		if ((f = web__field_find(k, form->values[i])) == NULL) {
+	for (i = 0; i < form->n; i++)
+		if (strcmp(form->names[i], WEB_FIELDS_FIELD) == 0)
+			web_split_into(names, form->values[i], ", ");
+	json_array_foreach(names, i, name) {
+		if ((f = web__field_find(k, json_string_value(name))) == NULL) {
 			web_form_error(errs, "", "The form names a field this record does not have.");
 			continue;
 		}
@@ -393,6 +394,7 @@ web_form_to_json(json_t **values, json_t **errors, const struct record_kind *k,
 		else if (!create)
 			json_object_set_new(out, f->name, json_null());
 	}
+	json_decref(names);
 	*values = out;
 	*errors = errs;
 	return json_object_size(errs) > 0 ? AIMS_EINVALID : 0;

@@ -138,6 +138,17 @@ html__printf(struct buf *out, const char *fmt, ...)
 }
 
 void
+html_attr_if(struct buf *out, bool cond, const char *name, const char *value)
+{
+	if (!cond)
+		return;
+	if (value != NULL)
+		html_printf(out, " %s=\"%s\"", name, value);
+	else
+		html_printf(out, " %s", name);
+}
+
+void
 html_url_escape(struct buf *out, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";

@@ -35,6 +35,9 @@ void html_escape_n(struct buf *out, const char *s, size_t len);
 /* Appends trusted markup as is. Only for output of this module's writers. */
 void html_raw_UNSAFE(struct buf *out, const char *markup);
 
+/* Appends ` name="value"` (value escaped; NULL: bare name) when cond holds. */
+void html_attr_if(struct buf *out, bool cond, const char *name, const char *value);
+
 /* Percent-encodes s as one URL component (RFC 3986 unreserved kept). */
 void html_url_escape(struct buf *out, const char *s);
 /* Appends "?name=value" or "&name=value" (both encoded) to the URL in url. */

@@ -117,6 +117,7 @@ static void
 web_input_attrs(struct buf *out, const struct web_input *in, bool may_require)
 {
 	html_printf(out, " id=\"%s%s\" name=\"%s\"", in->id_prefix, in->name, in->name);
+	html_attr_if(out, in->datalist != NULL, "list", in->datalist);
 	if (may_require && !in->filter && !in->norequire && (in->field->flags & FIELD_REQUIRED))
 		buf_puts(out, " required");
 	if (in->disabled)
@@ -247,7 +248,7 @@ void
 web__input(struct buf *out, const struct web_input *in, const json_t *value)
 {
 	const struct field *f = in->field;
-	const json_t *choices = web__choices(in->choices, f);
+	const json_t *choices = in->datalist == NULL ? web__choices(in->choices, f) : NULL;
 
 	switch (f->type) {
 	case FIELD_TEXT:

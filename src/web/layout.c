@@ -98,10 +98,13 @@ web_org_switcher(struct buf *out, const struct web_ctx *ctx)
 	}
 	html_printf(out, "<details class=\"menu org\"><summary>"
 	    "<span class=\"sr\">Organisation: </span>%s</summary><ul>", ctx->org_name);
-	for (i = 0; i < ctx->norgs; i++)
-		html_printf(out, "<li><a href=\"/o/%s/\"%s>%s</a></li>", ctx->orgs[i].slug,
-		    strcmp(ctx->orgs[i].slug, ctx->org) == 0 ? " aria-current=\"true\"" : "",
-		    ctx->orgs[i].name);
+	for (i = 0; i < ctx->norgs; i++) {
+		buf_puts(out, "<li><a href=\"/o/");
+		html_url_escape(out, ctx->orgs[i].slug);
+		buf_puts(out, "/\"");
+		html_attr_if(out, strcmp(ctx->orgs[i].slug, ctx->org) == 0, "aria-current", "true");
+		html_printf(out, ">%s</a></li>", ctx->orgs[i].name);
+	}
 	buf_puts(out, "</ul></details>");
 }
 
@@ -155,8 +158,8 @@ web_nav_link(struct buf *out, const struct web_ctx *ctx, const char *path,
 
 	web_url_org(&url, ctx);
 	buf_puts(&url, path);
-	html_printf(out, "<li><a href=\"%s\"%s", buf_str(&url),
-	    current ? " aria-current=\"page\"" : "");
+	html_printf(out, "<li><a href=\"%s\"", buf_str(&url));
+	html_attr_if(out, current, "aria-current", "page");
 	for (i = 0; i < sizeof(web_nav_keys) / sizeof(web_nav_keys[0]); i++)
 		if (strcmp(path, web_nav_keys[i].path) == 0)
 			html_printf(out, " data-key=\"%s\"", web_nav_keys[i].key);

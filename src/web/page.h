@@ -20,6 +20,7 @@ struct web_input {
 	const json_t		*choices;	/* see web_form_view */
 	const char *const	*enum_values;	/* overrides field->values (BOOL filters) */
 	const char		*describedby;	/* ids of help and error, or NULL */
+	const char		*datalist;	/* pickers: a text input with this list */
 	bool			 filter;	/* list filter: "Any" first, never required */
 	bool			 norequire;	/* never mark required (blank list rows) */
 	bool			 invalid;

@@ -202,9 +202,11 @@ web_form_field(struct buf *out, const struct web_form_state *st, const struct fi
 		web_form_notes(out, st, f, id, err, locked);
 		buf_puts(out, "</div>\n");
 	} else {
-		html_printf(out, "<div class=\"field%s\"><label for=\"%s\">%s%s</label>",
-		    err ? " invalid" : "", id, f->label, (f->flags & FIELD_REQUIRED) ?
-		    " <span class=\"req-mark\">required</span>" : "");
+		html_printf(out, "<div class=\"field%s\"><label for=\"%s\">%s",
+		    err ? " invalid" : "", id, f->label);
+		if (f->flags & FIELD_REQUIRED)
+			buf_puts(out, " <span class=\"req-mark\">required</span>");
+		buf_puts(out, "</label>");
 		web__input(out, &in, json_object_get(st->v->values, f->name));
 		web_form_notes(out, st, f, id, err, locked);
 		buf_puts(out, "</div>\n");
@@ -252,9 +254,11 @@ web_page_form(struct buf *out, const struct web_ctx *ctx, const struct record_ki
 	html_printf(out, "<div class=\"page-head\"><h1>%s</h1></div>\n", buf_str(&title));
 	web_form_error_summary(out, k, v->errors);
 	web_form_stale(out, ctx, k, v);
-	html_printf(out, "<form method=\"post\" action=\"%s\" class=\"record-form\"%s>\n",
-	    buf_str(st.create ? &list : &rec), evidence ?
-	    " enctype=\"multipart/form-data\" data-upload" : "");
+	html_printf(out, "<form method=\"post\" action=\"%s\" class=\"record-form\"",
+	    buf_str(st.create ? &list : &rec));
+	html_attr_if(out, evidence, "enctype", "multipart/form-data");
+	html_attr_if(out, evidence, "data-upload", NULL);
+	buf_puts(out, ">\n");
 	web_csrf_input(out, ctx);
 	if (!st.create)
 		html_printf(out, "<input type=\"hidden\" name=\"" WEB_VERSION_FIELD "\" value=\"%lld\">",

@@ -127,9 +127,10 @@ web_list_th(struct buf *out, const struct web_ctx *ctx, const struct record_kind
 	}
 	snprintf(sort, sizeof(sort), "%s%s", asc ? "-" : "", name);
 	web_list_url(&url, ctx, k, l->query, sort, NULL, 0);
-	html_printf(out, "<th scope=\"col\"%s><a href=\"%s\">%s%s</a></th>",
-	    asc ? " aria-sort=\"ascending\"" : desc ? " aria-sort=\"descending\"" : "",
-	    buf_str(&url), label, asc ? " \xe2\x96\xb2" : desc ? " \xe2\x96\xbc" : "");
+	buf_puts(out, "<th scope=\"col\"");
+	html_attr_if(out, asc || desc, "aria-sort", asc ? "ascending" : "descending");
+	html_printf(out, "><a href=\"%s\">%s%s</a></th>", buf_str(&url), label,
+	    asc ? " \xe2\x96\xb2" : desc ? " \xe2\x96\xbc" : "");
 	buf_free(&url);
 }
 
@@ -149,9 +150,11 @@ web_list_row(struct buf *out, const struct web_ctx *ctx, const struct record_kin
 
 	web_url_record(&url, ctx, k->name, ref != NULL ? ref : "");
 	html_printf(out, "<tr><td class=\"ref\"><a href=\"%s\">%s</a></td>"
-	    "<th scope=\"row\"><a href=\"%s\">%s</a>%s</th>", buf_str(&url), ref, buf_str(&url),
-	    web_record_title(k, rec), json_is_true(json_object_get(rec, "retired")) ?
-	    " <span class=\"tag t-retired\">Retired</span>" : "");
+	    "<th scope=\"row\"><a href=\"%s\">%s</a>", buf_str(&url), ref, buf_str(&url),
+	    web_record_title(k, rec));
+	if (json_is_true(json_object_get(rec, "retired")))
+		buf_puts(out, " <span class=\"tag t-retired\">Retired</span>");
+	buf_puts(out, "</th>");
 	for (f = k->fields; f->name != NULL; f++) {
 		if (!web_list_column(f))
 			continue;
@@ -207,7 +210,7 @@ web_list_pager(struct buf *out, const struct web_ctx *ctx, const struct record_k
 	size_t n = json_array_size(l->items);
 	const char *sort = l->query != NULL ? l->query->sort : NULL;
 	struct buf url = BUF_INIT;
-	bool first = l->query == NULL || l->query->cursor == NULL;
+	bool first = l->offset == 0 && (l->query == NULL || l->query->cursor == NULL);
 
 	html_printf(out, "<p class=\"summary\" role=\"status\">Showing %lld\xe2\x80\x93%lld",
 	    (long long)l->offset + 1, (long long)(l->offset + (int64_t)n));

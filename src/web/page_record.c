@@ -127,9 +127,11 @@ web_record_file(struct buf *out, const json_t *file, const char *download)
 	if (download != NULL)
 		html_printf(out, "<a href=\"%s\" download>", download);
 	web_icon(out, "file");
-	html_printf(out, "%s%s</dd></div><div><dt>Size</dt><dd>%lld bytes</dd></div>"
+	html_printf(out, "%s", json_string_value(json_object_get(file, "name")));
+	if (download != NULL)
+		buf_puts(out, "</a>");
+	html_printf(out, "</dd></div><div><dt>Size</dt><dd>%lld bytes</dd></div>"
 	    "<div><dt>Type</dt><dd>%s</dd></div>",
-	    json_string_value(json_object_get(file, "name")), download ? "</a>" : "",
 	    (long long)json_integer_value(json_object_get(file, "size")),
 	    json_string_value(json_object_get(file, "media_type")));
 	html_printf(out, "<div class=\"wide\"><dt>SHA-256</dt><dd><code class=\"hash\">%s</code>"

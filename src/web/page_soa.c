@@ -1,8 +1,10 @@
 /*
  * page_soa.c - the Statement of Applicability: the 38 Annex A controls
- * grouped by area, each row its own small form (applicability,
- * justification, status, owner, measures) that saves in place, with the
- * evidence count per control and filters for what is still open.
+ * grouped by area, with the evidence count per control and filters for
+ * what is still open. Each row opens in place as its own small form
+ * (applicability, justification, status, owner, measures): without script
+ * through ?edit=CONTROL, with script by swapping the row (app.js). Rows
+ * stay text until opened so that the page stays light.
  */
 #include <string.h>
 
@@ -17,6 +19,8 @@
 #define SOA_ID_PREFIX		"soa-"
 #define SOA_EVIDENCE_KIND	"evidence"
 #define SOA_EVIDENCE_FILTER	"requirements"
+#define SOA_USERS_LIST		"soa-users"
+#define SOA_MEASURES_LIST	"soa-measures"
 
 enum soa_filter { SOA_ALL, SOA_UNDECIDED, SOA_NOT_IMPLEMENTED, SOA_NO_EVIDENCE, SOA_NFILTERS };
 
@@ -119,8 +123,9 @@ soa_filter_nav(struct buf *out, const struct web_ctx *ctx, const json_t *entries
 		web_url_kind(&url, ctx, SOA_PATH);
 		if (i != SOA_ALL)
 			html_url_query(&url, "filter", soa_filters[i].name);
-		html_printf(out, "<li><a href=\"%s\"%s>%s <span class=\"count\">%lld</span></a></li>",
-		    buf_str(&url), i == (int)cur ? " aria-current=\"page\"" : "",
+		html_printf(out, "<li><a href=\"%s\"", buf_str(&url));
+		html_attr_if(out, i == (int)cur, "aria-current", "page");
+		html_printf(out, ">%s <span class=\"count\">%lld</span></a></li>",
 		    soa_filters[i].label, soa_count(entries, (enum soa_filter)i));
 	}
 	buf_puts(out, "</ul></nav>\n");
@@ -130,10 +135,11 @@ soa_filter_nav(struct buf *out, const struct web_ctx *ctx, const json_t *entries
 static void
 soa_applicable_select(struct buf *out, const struct web_input *in, const json_t *v)
 {
-	html_printf(out, "<select id=\"%s%s\" name=\"%s\"%s%s><option value=\"\"%s>Not decided"
-	    "</option><option value=\"true\"%s>Applicable</option><option value=\"false\"%s>"
-	    "Not applicable</option></select>", in->id_prefix, in->name, in->name,
-	    in->invalid ? " aria-invalid=\"true\"" : "", in->disabled ? " disabled" : "",
+	html_printf(out, "<select id=\"%s%s\" name=\"%s\"", in->id_prefix, in->name, in->name);
+	html_attr_if(out, in->invalid, "aria-invalid", "true");
+	html_attr_if(out, in->disabled, "disabled", NULL);
+	html_printf(out, "><option value=\"\"%s>Not decided</option><option value=\"true\"%s>"
+	    "Applicable</option><option value=\"false\"%s>Not applicable</option></select>",
 	    json_is_boolean(v) ? "" : " selected", json_is_true(v) ? " selected" : "",
 	    json_is_false(v) ? " selected" : "");
 }
@@ -147,17 +153,23 @@ soa_row_field(struct buf *out, const struct web_soa_view *v, const json_t *e,
 	    .choices = v->choices, .invalid = err != NULL, .norequire = true };
 	const json_t *val = json_object_get(e, f->name);
 
-	html_printf(out, "<input type=\"hidden\" name=\"" WEB_FIELDS_FIELD "\" value=\"%s\">"
-	    "<div class=\"field soa-%s%s\"><label for=\"%s%s\">%s</label>", f->name, f->name,
+	/* One shared list of options per page keeps 38 rows light. */
+	if (f->type == FIELD_USER)
+		in.datalist = SOA_USERS_LIST;
+	else if (f->type == FIELD_REF_LIST || f->type == FIELD_REF)
+		in.datalist = SOA_MEASURES_LIST;
+	html_printf(out, "<div class=\"field soa-%s%s\"><label for=\"%s%s\">%s</label>", f->name,
 	    err ? " invalid" : "", prefix, f->name, f->label);
-	if (f->type == FIELD_BOOL)
+	if (f->type == FIELD_BOOL) {
 		soa_applicable_select(out, &in, val);
-	else if (f->type == FIELD_TEXT)
-		html_printf(out, "<textarea id=\"%s%s\" name=\"%s\" rows=\"2\"%s>\n%s</textarea>",
-		    prefix, f->name, f->name, err ? " aria-invalid=\"true\"" : "",
-		    json_string_value(val));
-	else
+	} else if (f->type == FIELD_TEXT) {
+		html_printf(out, "<textarea id=\"%s%s\" name=\"%s\" rows=\"2\"", prefix,
+		    f->name, f->name);
+		html_attr_if(out, err != NULL, "aria-invalid", "true");
+		html_printf(out, ">\n%s</textarea>", json_string_value(val));
+	} else {
 		web__input(out, &in, val);
+	}
 	if (err != NULL)
 		html_printf(out, "<p class=\"error\">%s</p>", err);
 	buf_puts(out, "</div>");
@@ -171,8 +183,9 @@ soa_evidence_link(struct buf *out, const struct web_ctx *ctx, const json_t *e)
 
 	web_url_kind(&url, ctx, SOA_EVIDENCE_KIND);
 	html_url_query(&url, SOA_EVIDENCE_FILTER, json_string_value(json_object_get(e, "control")));
-	html_printf(out, "<div class=\"soa-evidence\"><a href=\"%s\"%s>%lld evidence</a></div>",
-	    buf_str(&url), n == 0 ? " class=\"none\"" : "", n);
+	html_printf(out, "<div class=\"soa-evidence\"><a href=\"%s\"", buf_str(&url));
+	html_attr_if(out, n == 0, "class", "none");
+	html_printf(out, ">%lld evidence</a></div>", n);
 	buf_free(&url);
 }
 
@@ -200,50 +213,132 @@ soa_row_readonly(struct buf *out, const struct web_ctx *ctx, const struct web_so
 	}
 }
 
+/* The hidden list of the fields a row form carries. */
 static void
-soa_row(struct buf *out, const struct web_ctx *ctx, const struct web_soa_view *v,
-    const json_t *e, bool editable)
+soa_fields_input(struct buf *out, const struct record_kind *k)
 {
-	const char *ctl = json_string_value(json_object_get(e, "control"));
-	const json_t *errors = json_object_get(v->errors, ctl != NULL ? ctl : "");
+	int i, n = 0;
+
+	buf_puts(out, "<input type=\"hidden\" name=\"" WEB_FIELDS_FIELD "\" value=\"");
+	for (i = 0; soa_fields[i] != NULL; i++)
+		if (web__field_find(k, soa_fields[i]) != NULL)
+			html_printf(out, "%s%s", n++ ? "," : "", soa_fields[i]);
+	buf_puts(out, "\">");
+}
+
+static void
+soa_datalist(struct buf *out, const char *id, const json_t *choices)
+{
+	const json_t *c;
+	size_t i;
+
+	if (json_array_size(choices) > WEB_CHOICES_MAX)
+		return;
+	html_printf(out, "<datalist id=\"%s\">", id);
+	json_array_foreach(choices, i, c) {
+		html_printf(out, "<option value=\"%s\">", web__choice_value(c));
+		web__choice_label(out, c);
+		buf_puts(out, "</option>");
+	}
+	buf_puts(out, "</datalist>\n");
+}
+
+/* The SoA URL keeping the filter, optionally opening one row for editing. */
+static void
+soa_url(struct buf *url, const struct web_ctx *ctx, const struct web_soa_view *v,
+    const char *edit, const char *anchor)
+{
+	web_url_kind(url, ctx, SOA_PATH);
+	if (soa_filter_parse(v->filter) != SOA_ALL)
+		html_url_query(url, "filter", v->filter);
+	if (edit != NULL)
+		html_url_query(url, "edit", edit);
+	if (anchor != NULL) {
+		buf_puts(url, "#ctl-");
+		buf_puts(url, anchor);
+	}
+}
+
+static void
+soa_row_form(struct buf *out, const struct web_ctx *ctx, const struct web_soa_view *v,
+    const json_t *e, const char *ctl, const json_t *errors)
+{
 	struct buf url = BUF_INIT, prefix = BUF_INIT;
 	const struct field *f;
 	int i;
 
-	web_url_record(&url, ctx, SOA_PATH, ctl != NULL ? ctl : "");
-	buf_printf(&prefix, SOA_ID_PREFIX "%s-", ctl != NULL ? ctl : "");
-	if (editable) {
-		html_printf(out, "<form method=\"post\" action=\"%s\" class=\"soa-row%s\" "
-		    "id=\"ctl-%s\" data-soa>", buf_str(&url), errors ? " invalid" : "", ctl);
-		web_csrf_input(out, ctx);
-		html_printf(out, "<input type=\"hidden\" name=\"" WEB_VERSION_FIELD "\" "
-		    "value=\"%lld\">", (long long)json_integer_value(json_object_get(e, "version")));
-	} else {
-		html_printf(out, "<div class=\"soa-row\" id=\"ctl-%s\">", ctl);
-	}
+	web_url_record(&url, ctx, SOA_PATH, ctl);
+	buf_printf(&prefix, SOA_ID_PREFIX "%s-", ctl);
+	html_printf(out, "<form method=\"post\" action=\"%s\" class=\"soa-row editing%s\" "
+	    "id=\"ctl-%s\" data-soa>", buf_str(&url), errors ? " invalid" : "", ctl);
+	web_csrf_input(out, ctx);
+	html_printf(out, "<input type=\"hidden\" name=\"" WEB_VERSION_FIELD "\" value=\"%lld\">",
+	    (long long)json_integer_value(json_object_get(e, "version")));
+	if (v->filter != NULL)
+		html_printf(out, "<input type=\"hidden\" name=\"filter\" value=\"%s\">", v->filter);
+	soa_fields_input(out, v->kind);
 	html_printf(out, "<div class=\"soa-ctl\"><a class=\"ref\" href=\"%s\">%s</a> "
 	    "<span class=\"soa-title\">%s</span></div>", buf_str(&url), ctl,
 	    json_string_value(json_object_get(e, "title")));
-	if (editable) {
-		for (i = 0; soa_fields[i] != NULL; i++)
-			if ((f = web__field_find(v->kind, soa_fields[i])) != NULL)
-				soa_row_field(out, v, e, f, buf_str(&prefix), errors);
-	} else {
-		soa_row_readonly(out, ctx, v, e);
-	}
+	for (i = 0; soa_fields[i] != NULL; i++)
+		if ((f = web__field_find(v->kind, soa_fields[i])) != NULL)
+			soa_row_field(out, v, e, f, buf_str(&prefix), errors);
 	soa_evidence_link(out, ctx, e);
-	if (editable) {
-		if (json_object_get(errors, "") != NULL)
-			html_printf(out, "<p class=\"error\">%s</p>",
-			    json_string_value(json_object_get(errors, "")));
-		html_printf(out, "<div class=\"soa-save\"><button type=\"submit\" class=\"btn\">Save"
-		    "<span class=\"sr\"> %s</span></button><span class=\"soa-msg\" role=\"status\">"
-		    "</span></div></form>\n", ctl);
-	} else {
-		buf_puts(out, "</div>\n");
-	}
+	if (json_object_get(errors, "") != NULL)
+		html_printf(out, "<p class=\"error\">%s</p>",
+		    json_string_value(json_object_get(errors, "")));
+	buf_reset(&url);
+	soa_url(&url, ctx, v, NULL, ctl);
+	html_printf(out, "<div class=\"soa-save\"><button type=\"submit\" class=\"btn primary\">"
+	    "Save<span class=\"sr\"> %s</span></button> <a class=\"btn quiet\" href=\"%s\" "
+	    "data-soa-swap>Cancel</a><span class=\"soa-msg\" role=\"status\"></span></div>"
+	    "</form>\n", ctl, buf_str(&url));
 	buf_free(&url);
 	buf_free(&prefix);
+}
+
+static void
+soa_row_view(struct buf *out, const struct web_ctx *ctx, const struct web_soa_view *v,
+    const json_t *e, const char *ctl, bool can_edit)
+{
+	struct buf url = BUF_INIT;
+
+	web_url_record(&url, ctx, SOA_PATH, ctl);
+	html_printf(out, "<div class=\"soa-row\" id=\"ctl-%s\"><div class=\"soa-ctl\">"
+	    "<a class=\"ref\" href=\"%s\">%s</a> <span class=\"soa-title\">%s</span></div>", ctl,
+	    buf_str(&url), ctl, json_string_value(json_object_get(e, "title")));
+	soa_row_readonly(out, ctx, v, e);
+	soa_evidence_link(out, ctx, e);
+	if (can_edit) {
+		buf_reset(&url);
+		soa_url(&url, ctx, v, ctl, ctl);
+		html_printf(out, "<div class=\"soa-save\"><a class=\"btn\" href=\"%s\" "
+		    "data-soa-swap>Edit<span class=\"sr\"> %s</span></a><span class=\"soa-msg\" "
+		    "role=\"status\"></span></div>", buf_str(&url), ctl);
+	}
+	buf_puts(out, "</div>\n");
+	buf_free(&url);
+}
+
+static bool
+soa_row_is_form(const struct web_soa_view *v, const char *ctl)
+{
+	return json_object_get(v->errors, ctl) != NULL ||
+	    (v->edit != NULL && strcmp(v->edit, ctl) == 0);
+}
+
+static void
+soa_row(struct buf *out, const struct web_ctx *ctx, const struct web_soa_view *v,
+    const json_t *e, bool can_edit)
+{
+	const char *ctl = json_string_value(json_object_get(e, "control"));
+
+	if (ctl == NULL)
+		return;
+	if (can_edit && soa_row_is_form(v, ctl))
+		soa_row_form(out, ctx, v, e, ctl, json_object_get(v->errors, ctl));
+	else
+		soa_row_view(out, ctx, v, e, ctl, can_edit);
 }
 
 static void
@@ -286,6 +381,10 @@ web_page_soa(struct buf *out, const struct web_ctx *ctx, const struct web_soa_vi
 	    "whether it applies and why, and how far it is implemented.</p>\n",
 	    json_array_size(v->entries));
 	soa_summary(out, ctx, v->entries);
+	if (editable && (v->edit != NULL || json_object_size(v->errors) > 0)) {
+		soa_datalist(out, SOA_USERS_LIST, json_object_get(v->choices, "users"));
+		soa_datalist(out, SOA_MEASURES_LIST, json_object_get(v->choices, "measures"));
+	}
 	soa_filter_nav(out, ctx, v->entries, flt);
 	json_array_foreach(v->entries, i, e) {
 		if (!soa_matches(e, flt))

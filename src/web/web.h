@@ -38,7 +38,7 @@
 #define WEB_ASSET_CACHE_SHORT	"public, max-age=300"
 #define WEB_CSRF_FIELD		"_csrf"
 #define WEB_VERSION_FIELD	"_version"
-#define WEB_FIELDS_FIELD	"_f"	/* names the fields a form carries */
+#define WEB_FIELDS_FIELD	"_f"	/* names the fields a form carries (comma-separated) */
 #define WEB_CHOICES_MAX		200	/* more options than this: a text input */
 #define WEB_FORM_PAIRS_MAX	2000	/* name=value pairs in one posted form */
 #define WEB_FORM_NAME_MAX	128
@@ -219,12 +219,14 @@ int web_workflow_patch(json_t **out, const struct web_ctx *ctx, const struct rec
  *   justification, status, owner, measures [refs], evidence_count, version}]
  * filter: NULL/"all", "undecided", "not_implemented", "no_evidence".
  * errors: {control: {field: message}} for rows that failed to save.
+ * A row's form posts WEB_FIELDS_FIELD, the fields, and "filter" (to return to).
  */
 struct web_soa_view {
 	const struct record_kind *kind;	/* describes an entry's fields */
 	const json_t	*entries;
 	const char	*filter;
-	const json_t	*errors;
+	const char	*edit;		/* control whose row is open as a form, or NULL */
+	const json_t	*errors;	/* rows with errors are open as forms too */
 	const json_t	*choices;	/* "users" and "measures" as for forms */
 };
 void web_page_soa(struct buf *out, const struct web_ctx *ctx, const struct web_soa_view *v);

@@ -32,7 +32,7 @@
 		}
 	}
 
-	/* Statement of Applicability: save a row without leaving the page. */
+	/* Statement of Applicability: rows open, save and close in place. */
 	function markDirty(ev) {
 		var row = closest(ev.target, 'form[data-soa]');
 		if (row) {
@@ -42,39 +42,59 @@
 		}
 	}
 
-	function soaSave(form) {
-		var msg = form.querySelector('.soa-msg');
-		form.classList.add('saving');
-		fetch(form.action, {
-			method: 'POST',
-			body: formBody(form),
-			credentials: 'same-origin',
-			headers: { 'Accept': 'text/html' }
-		}).then(function (res) {
+	/* Puts the row with the same id from a fetched page in place of row. */
+	function swapRow(row, doc) {
+		var fresh = doc.getElementById(row.id);
+		if (!fresh) return null;
+		doc.querySelectorAll('datalist').forEach(function (list) {
+			if (!document.getElementById(list.id)) document.querySelector('main').append(list);
+		});
+		row.replaceWith(fresh);
+		return fresh;
+	}
+
+	function soaRequest(row, url, init, after) {
+		row.classList.add('saving');
+		init.credentials = 'same-origin';
+		init.headers = { 'Accept': 'text/html' };
+		fetch(url, init).then(function (res) {
 			return res.text().then(function (text) { return { res: res, text: text }; });
 		}).then(function (r) {
-			var doc = parseHTML(r.text);
-			var fresh = doc.getElementById(form.id);
-			form.classList.remove('saving');
-			if (fresh) {
-				form.replaceWith(fresh);
-				form = fresh;
-				msg = form.querySelector('.soa-msg');
+			row.classList.remove('saving');
+			var fresh = swapRow(row, parseHTML(r.text));
+			if (!fresh) {
+				showPage(r.text);
+				return;
 			}
-			if (r.res.ok) {
-				form.classList.remove('dirty');
-				if (msg) msg.textContent = 'Saved';
-			} else {
-				form.classList.add('dirty');
-				if (msg) {
-					msg.classList.add('error');
-					msg.textContent = fresh ? 'Not saved' : 'Not saved (' + r.res.status + ')';
-				}
-				if (!fresh) showPage(r.text);
-			}
+			after(fresh, r.res.ok);
 		}).catch(function () {
-			form.classList.remove('saving');
-			if (msg) { msg.classList.add('error'); msg.textContent = 'Not saved: no connection'; }
+			row.classList.remove('saving');
+			var msg = row.querySelector('.soa-msg');
+			if (msg) { msg.classList.add('error'); msg.textContent = 'No connection'; }
+		});
+	}
+
+	function soaOpen(link) {
+		var row = closest(link, '.soa-row');
+		soaRequest(row, link.href, { method: 'GET' }, function (fresh) {
+			var first = fresh.querySelector('select, textarea, input:not([type="hidden"]), a.btn');
+			if (first) first.focus();
+		});
+	}
+
+	function soaSave(form) {
+		soaRequest(form, form.action, { method: 'POST', body: formBody(form) },
+		    function (fresh, ok) {
+			var msg = fresh.querySelector('.soa-msg');
+			if (ok) {
+				if (msg) msg.textContent = 'Saved';
+				var edit = fresh.querySelector('a[data-soa-swap]');
+				if (edit) edit.focus();
+			} else {
+				if (msg) { msg.classList.add('error'); msg.textContent = 'Not saved'; }
+				var bad = fresh.querySelector('[aria-invalid="true"]');
+				if (bad) bad.focus();
+			}
 		});
 	}
 
@@ -183,6 +203,12 @@
 		if (b) {
 			ev.preventDefault();
 			addItem(b);
+			return;
+		}
+		var swap = closest(ev.target, 'a[data-soa-swap]');
+		if (swap && window.fetch && closest(swap, '.soa-row')) {
+			ev.preventDefault();
+			soaOpen(swap);
 		}
 	});
 
