@@ -232,11 +232,27 @@ web_record_links(struct buf *out, const struct web_ctx *ctx, const struct record
 	buf_puts(out, "</section>\n");
 }
 
+/* The changed fields of a history entry, by their labels. */
 static void
-web_record_history(struct buf *out, const struct web_ctx *ctx, const json_t *history)
+web_record_changed(struct buf *out, const struct record_kind *k, const json_t *names)
+{
+	const struct field *f;
+	const json_t *n;
+	size_t i;
+
+	json_array_foreach(names, i, n) {
+		f = web__field_find(k, json_string_value(n));
+		if (i > 0)
+			buf_puts(out, ", ");
+		html_escape(out, f != NULL ? f->label : json_string_value(n));
+	}
+}
+
+static void
+web_record_history(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
+    const json_t *history)
 {
 	static const struct field when = { .type = FIELD_DATETIME };
-	static const struct field names = { .type = FIELD_STRING_LIST };
 	const json_t *h;
 	size_t i;
 
@@ -257,7 +273,7 @@ web_record_history(struct buf *out, const struct web_ctx *ctx, const json_t *his
 		web_enum_label(out, json_string_value(json_object_get(h, "action")));
 		html_printf(out, "</td><td>%lld</td><td>",
 		    (long long)json_integer_value(json_object_get(h, "version")));
-		web_value_brief(out, ctx, &names, json_object_get(h, "fields"));
+		web_record_changed(out, k, json_object_get(h, "fields"));
 		buf_puts(out, "</td></tr>");
 	}
 	buf_puts(out, "</tbody></table></div></section>\n");
@@ -287,7 +303,7 @@ web_page_record(struct buf *out, const struct web_ctx *ctx, const struct record_
 		web_record_evidence(out, v->record, buf_str(&url));
 	web_record_fields(out, ctx, k, v->record);
 	web_record_links(out, ctx, k, v->links, evidence);
-	web_record_history(out, ctx, v->history);
+	web_record_history(out, ctx, k, v->history);
 	web_page_end(out, ctx);
 	buf_free(&url);
 	buf_free(&list);

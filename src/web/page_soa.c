@@ -100,11 +100,12 @@ soa_summary(struct buf *out, const struct web_ctx *ctx, const json_t *entries)
 	{
 		struct svg_bar bars[] = {
 			{ "Decided", decided, total, buf_str(&url) },
-			{ "Implemented (of applicable)", impl, applicable, NULL },
+			{ "Implemented", impl, applicable, NULL },
 		};
 
 		buf_puts(out, "<div class=\"card soa-summary\">");
-		svg_progress(out, "soa-progress", "Statement of Applicability progress", bars, 2);
+		svg_progress(out, "soa-progress", "Controls decided, and applicable controls implemented",
+		    bars, 2);
 		buf_puts(out, "</div>\n");
 	}
 	buf_free(&url);

@@ -21,13 +21,14 @@
 #define HM_COL_LABEL	9	/* characters of a column label */
 #define HM_LEGEND_H	26
 
-/* Bar geometry (progress and bar chart). */
-#define BAR_LABEL_W	180
-#define BAR_W		260
-#define BAR_TEXT_W	130
-#define BAR_ROW_H	30
+/* Bar geometry (progress and bar chart): the label above each bar. */
+#define BAR_W		300
+#define BAR_TEXT_W	120
+#define BAR_ROW_H	44
+#define BAR_LABEL_Y	14	/* baseline of the label from the row top */
+#define BAR_Y		20	/* bar top from the row top */
 #define BAR_H		16
-#define BAR_LABEL_MAX	26
+#define BAR_LABEL_MAX	48
 
 /* Sparkline geometry. */
 #define SPARK_W		120
@@ -86,6 +87,19 @@ svg_level_label(const char *const *labels, int level)
 	return labels != NULL ? labels[level - 1] : NULL;
 }
 
+/* Spreads n bands over the colour classes so the last band is always the darkest. */
+static int
+svg_band_class(const struct svg_heatmap *hm, int band)
+{
+	int n = hm->nbands > 1 ? hm->nbands : SVG_BANDS_MAX;
+
+	if (band < 0)
+		band = 0;
+	if (band >= n)
+		band = n - 1;
+	return n > 1 ? (band * (SVG_BANDS_MAX - 1) + (n - 1) / 2) / (n - 1) : 0;
+}
+
 static void
 svg_heatmap_cell(struct buf *out, const struct svg_heatmap *hm, int row, int col,
     int x, int y)
@@ -97,8 +111,7 @@ svg_heatmap_cell(struct buf *out, const struct svg_heatmap *hm, int row, int col
 	const char *cl = svg_level_label(hm->col_labels, col);
 	char num[24];
 
-	if (band < 0 || band >= SVG_BANDS_MAX)
-		band = SVG_BANDS_MAX - 1;
+	band = svg_band_class(hm, band);
 	html_printf(&name, "%s %d%s%s%s, %s %d%s%s%s: %lld", hm->row_axis, row,
 	    rl ? " (" : "", rl ? rl : "", rl ? ")" : "", hm->col_axis, col,
 	    cl ? " (" : "", cl ? cl : "", cl ? ")" : "", count);
@@ -165,7 +178,7 @@ svg_heatmap_legend(struct buf *out, const struct svg_heatmap *hm, int x, int y)
 	for (i = 0; i < hm->nbands && i < SVG_BANDS_MAX; i++) {
 		html_printf(out, "<rect class=\"band-%d\" x=\"%d\" y=\"%d\" width=\"12\" "
 		    "height=\"12\" rx=\"2\"/><text class=\"tick small\" x=\"%d\" y=\"%d\">",
-		    i, x, y, x + 16, y + 10);
+		    svg_band_class(hm, i), x, y, x + 16, y + 10);
 		svg_put_label(out, hm->band_labels[i], 12);
 		buf_puts(out, "</text>");
 		x += 100;
@@ -206,10 +219,10 @@ svg_heatmap(struct buf *out, const struct svg_heatmap *hm)
 }
 
 static void
-svg_bar_label(struct buf *out, const struct svg_bar *b, int y)
+svg_bar_label(struct buf *out, const struct svg_bar *b, int top)
 {
-	html_printf(out, "<text class=\"label\" x=\"%d\" y=\"%d\" text-anchor=\"end\" "
-	    "dominant-baseline=\"central\"><title>%s</title>", BAR_LABEL_W - 8, y, b->label);
+	html_printf(out, "<text class=\"label\" x=\"0\" y=\"%d\"><title>%s</title>",
+	    top + BAR_LABEL_Y, b->label);
 	svg_put_label(out, b->label, BAR_LABEL_MAX);
 	buf_puts(out, "</text>");
 }
@@ -251,21 +264,20 @@ svg_progress(struct buf *out, const char *id, const char *title,
 		buf_printf(&desc, "%s%s: %lld of %lld", i ? "; " : "", bars[i].label,
 		    bars[i].value, bars[i].total);
 	buf_putc(&desc, '.');
-	svg_open(out, "progress", id, BAR_LABEL_W + BAR_W + BAR_TEXT_W,
-	    (int)n * BAR_ROW_H + 4, title, buf_str(&desc));
+	svg_open(out, "progress", id, BAR_W + BAR_TEXT_W, (int)n * BAR_ROW_H, title,
+	    buf_str(&desc));
 	for (i = 0; i < n; i++) {
-		y = (int)i * BAR_ROW_H + 2 + BAR_ROW_H / 2;
+		y = (int)i * BAR_ROW_H;
 		pct = bars[i].total > 0 ? svg_scale(bars[i].value, bars[i].total, 100) : 0;
 		svg_bar_open_link(out, &bars[i]);
 		svg_bar_label(out, &bars[i], y);
-		html_printf(out, "<rect class=\"track\" x=\"%d\" y=\"%d\" width=\"%d\" "
-		    "height=\"%d\" rx=\"3\"/><rect class=\"fill\" x=\"%d\" y=\"%d\" "
-		    "width=\"%lld\" height=\"%d\" rx=\"3\"/>", BAR_LABEL_W, y - BAR_H / 2,
-		    BAR_W, BAR_H, BAR_LABEL_W, y - BAR_H / 2,
-		    svg_scale(bars[i].value, bars[i].total, BAR_W), BAR_H);
+		html_printf(out, "<rect class=\"track\" x=\"0\" y=\"%d\" width=\"%d\" "
+		    "height=\"%d\" rx=\"3\"/><rect class=\"fill\" x=\"0\" y=\"%d\" "
+		    "width=\"%lld\" height=\"%d\" rx=\"3\"/>", y + BAR_Y, BAR_W, BAR_H,
+		    y + BAR_Y, svg_scale(bars[i].value, bars[i].total, BAR_W), BAR_H);
 		html_printf(out, "<text class=\"value\" x=\"%d\" y=\"%d\" "
 		    "dominant-baseline=\"central\">%lld / %lld (%lld%%)</text>",
-		    BAR_LABEL_W + BAR_W + 8, y, bars[i].value, bars[i].total, pct);
+		    BAR_W + 8, y + BAR_Y + BAR_H / 2, bars[i].value, bars[i].total, pct);
 		svg_bar_close_link(out, &bars[i]);
 	}
 	buf_puts(out, "</svg>");
@@ -287,18 +299,18 @@ svg_bar_chart(struct buf *out, const char *id, const char *title,
 		buf_printf(&desc, "%s%s: %lld", i ? "; " : "", bars[i].label, bars[i].value);
 	}
 	buf_putc(&desc, '.');
-	svg_open(out, "bars", id, BAR_LABEL_W + BAR_W + BAR_TEXT_W / 2,
-	    (int)n * BAR_ROW_H + 4, title, buf_str(&desc));
+	svg_open(out, "bars", id, BAR_W + BAR_TEXT_W / 2, (int)n * BAR_ROW_H, title,
+	    buf_str(&desc));
 	for (i = 0; i < n; i++) {
 		long long bw = svg_scale(bars[i].value, max, BAR_W);
 
-		y = (int)i * BAR_ROW_H + 2 + BAR_ROW_H / 2;
+		y = (int)i * BAR_ROW_H;
 		svg_bar_open_link(out, &bars[i]);
 		svg_bar_label(out, &bars[i], y);
-		html_printf(out, "<rect class=\"fill\" x=\"%d\" y=\"%d\" width=\"%lld\" "
+		html_printf(out, "<rect class=\"fill\" x=\"0\" y=\"%d\" width=\"%lld\" "
 		    "height=\"%d\" rx=\"3\"/><text class=\"value\" x=\"%lld\" y=\"%d\" "
-		    "dominant-baseline=\"central\">%lld</text>", BAR_LABEL_W, y - BAR_H / 2,
-		    bw, BAR_H, BAR_LABEL_W + bw + 6, y, bars[i].value);
+		    "dominant-baseline=\"central\">%lld</text>", y + BAR_Y, bw, BAR_H, bw + 6,
+		    y + BAR_Y + BAR_H / 2, bars[i].value);
 		svg_bar_close_link(out, &bars[i]);
 	}
 	buf_puts(out, "</svg>");

@@ -436,6 +436,7 @@ test_web_pages__record_shows_fields_links_history(void **state)
 	assert_non_null(strstr(s, "<td>AI systems</td>"));	/* the risk's field label */
 	assert_non_null(strstr(s, "This record refers to"));
 	assert_non_null(strstr(s, "user:bob@example.org"));
+	assert_non_null(strstr(s, "<td>Purpose, Owner</td>"));
 	assert_non_null(strstr(s, "href=\"/o/acme/ai-systems/AIS-7/edit\""));
 	assert_non_null(strstr(s, "action=\"/o/acme/ai-systems/AIS-7/delete\""));
 	assert_non_null(strstr(s, "data-confirm=\"Retire AIS-7?"));

@@ -131,8 +131,8 @@ test_web_svg__progress_bars_scale_to_total(void **state)
 	assert_non_null(strstr(s, "19 / 38 (50%)"));
 	assert_non_null(strstr(s, "38 / 38 (100%)"));
 	assert_non_null(strstr(s, "0 / 0 (0%)"));
-	assert_non_null(strstr(s, "width=\"130\" height=\"16\""));	/* half of 260 */
-	assert_non_null(strstr(s, "width=\"260\" height=\"16\""));
+	assert_non_null(strstr(s, "width=\"150\" height=\"16\""));	/* half of 300 */
+	assert_non_null(strstr(s, "width=\"300\" height=\"16\""));
 	assert_non_null(strstr(s, "Decided: 19 of 38; Implemented: 38 of 38"));
 	assert_int_equal(count_of(s, "<a href="), 1);
 	buf_free(&b);
@@ -144,7 +144,8 @@ test_web_svg__bar_chart_scales_to_max(void **state)
 	struct svg_bar bars[] = {
 		{ "High-risk", 4, 0, "/o/acme/ai-systems?eu_ai_act_category=high_risk" },
 		{ "Minimal", 8, 0, NULL },
-		{ "A label that is much longer than the space it has", 2, 0, NULL },
+		{ "A label that is much longer than the space it has, even above the bar", 2, 0,
+		    NULL },
 	};
 	struct buf b = BUF_INIT;
 	const char *s;
@@ -153,10 +154,10 @@ test_web_svg__bar_chart_scales_to_max(void **state)
 	svg_bar_chart(&b, "cat", "AI systems by category", bars, 3);
 	s = buf_str(&b);
 	assert_accessible(s, "cat");
-	assert_non_null(strstr(s, "width=\"130\""));	/* 4 of max 8 */
-	assert_non_null(strstr(s, "width=\"260\""));
+	assert_non_null(strstr(s, "width=\"150\""));	/* 4 of max 8 */
+	assert_non_null(strstr(s, "width=\"300\""));
 	assert_non_null(strstr(s, ">8</text>"));
-	assert_non_null(strstr(s, "A label that is much long\xe2\x80\xa6"));
+	assert_non_null(strstr(s, "A label that is much longer than the space it h\xe2\x80\xa6"));
 	assert_non_null(strstr(s, "eu_ai_act_category=high_risk"));
 	buf_free(&b);
 }
