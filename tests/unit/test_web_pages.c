@@ -238,6 +238,26 @@ assert_balanced(const char *html, const char *tag)
 	}
 }
 
+/* No id is given twice. */
+static void
+assert_unique_ids(const char *html)
+{
+	char id[256], want[300];
+	const char *p, *q, *end;
+
+	for (p = html; (p = strstr(p, " id=\"")) != NULL; p = end) {
+		q = p + 5;
+		end = strchr(q, '"');
+		assert_non_null(end);
+		snprintf(id, sizeof(id), "%.*s", (int)(end - q), q);
+		snprintf(want, sizeof(want), " id=\"%s\"", id);
+		if (strstr(end, want) != NULL) {
+			fprintf(stderr, "id given twice: %s\n", id);
+			fail();
+		}
+	}
+}
+
 /* What every page must be: escaped, no inline script or style, sane. */
 static void
 assert_page_ok(const char *html)
@@ -263,6 +283,7 @@ assert_page_ok(const char *html)
 		assert_balanced(html, tags[i]);
 	assert_labelled(html);
 	assert_forms_have_csrf(html);
+	assert_unique_ids(html);
 }
 
 /* A viewer's page has no POST form but signing out, and no write link. */
@@ -288,7 +309,7 @@ load(const char *text)
 	return j;
 }
 
-/* Replaces every string in j (recursively) by the payload. */
+/* Replaces every string in j (recursively) by the payload, but identifiers. */
 static void
 poison(json_t *j)
 {
@@ -298,7 +319,8 @@ poison(json_t *j)
 
 	if (json_is_object(j)) {
 		json_object_foreach(j, key, v) {
-			if (json_is_string(v) && strcmp(key, "ref") != 0)
+			if (json_is_string(v) && strcmp(key, "ref") != 0 &&
+			    strcmp(key, "control") != 0)
 				json_object_set_new(j, key, json_string(XSS));
 			else
 				poison(v);
