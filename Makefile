@@ -35,7 +35,7 @@ WEB_ASSETS := $(sort $(wildcard src/web/assets/*.css src/web/assets/*.js src/web
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all run test unit unit-asan e2e deps fuzz bench clean
+.PHONY: all run test unit unit-asan e2e deps fuzz fuzz-smoke bench clean
 all: aims
 
 aims: $(B)/aims
@@ -74,7 +74,7 @@ $(GEN)/web_assets.c: build/tools/embed $(WEB_ASSETS)
 	@mkdir -p $(GEN)
 	@build/tools/embed $@ web_assets src/web/assets/ $(WEB_ASSETS)
 
-$(B)/tests/%: tests/unit/%.c $(B)/libaims.a
+$(B)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(B)/libaims.a
 	@mkdir -p $(dir $@)
 	@echo "CC $(MODE) $<"
 	@$(CC) $(CFLAGS) $(LDFLAGS_$(MODE)) -Itests/unit -o $@ $< $(B)/libaims.a $(LDLIBS) -lcmocka
@@ -107,8 +107,11 @@ run: deps aims
 	@if [ ! -f aims.db ]; then ./aims init --demo --db aims.db; fi
 	./aims serve --db aims.db
 
-fuzz:
-	@$(MAKE) --no-print-directory -f tests/fuzz/Makefile
+fuzz: all
+	@$(MAKE) --no-print-directory -f tests/fuzz/Makefile all
+
+fuzz-smoke: all
+	@$(MAKE) --no-print-directory -f tests/fuzz/Makefile smoke
 
 bench: aims
 	@for s in bench/*.sh; do echo "== $$s"; sh $$s || exit 1; done
