@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/ledger_source.h"
 
 #define AIMS_VERSION "0.1.0"
 
@@ -61,6 +62,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "aims: cannot initialise libsodium\n");
 		return CLI_FAIL;
 	}
+	core_ledger_source_install();
 	if (argc < 2) {
 		cmd_help(0, NULL);
 		return CLI_USAGE;
