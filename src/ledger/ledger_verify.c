@@ -28,13 +28,14 @@
 #include "util/error.h"
 #include "util/mem.h"
 
-#define VERIFY_NAME_MAX		96
+#define VERIFY_NAME_MAX		96	/* "org <slug>" */
+#define VERIFY_TIME_MAX		40	/* a checkpoint's created_at, as stored */
 
 struct verify_cp {
 	uint64_t		size;
 	struct merkle_hash	root;
 	struct buf		note;
-	char			created_at[40];
+	char			created_at[VERIFY_TIME_MAX];
 };
 
 struct verify {
