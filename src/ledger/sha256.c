@@ -5,6 +5,7 @@
  * rounds per pair of sha256rnds2, state kept as ABEF/CDGH.
  */
 #include <sodium.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "ledger/sha256.h"
@@ -16,7 +17,7 @@
 #define SHA256_HAVE_NI	1
 #endif
 
-static int sha256_ni = -1;	/* -1: not probed yet */
+static atomic_int sha256_ni = -1;	/* -1: not probed yet */
 
 #ifdef SHA256_HAVE_NI
 static const uint32_t sha256_k[64] = {
@@ -146,15 +147,19 @@ sha256_probe(void)
 int
 sha256_hardware(void)
 {
-	if (sha256_ni < 0)
-		sha256_ni = sha256_probe();	/* idempotent: a race writes the same value */
-	return sha256_ni;
+	int v = atomic_load(&sha256_ni);
+
+	if (v < 0) {
+		v = sha256_probe();	/* two threads racing here store the same value */
+		atomic_store(&sha256_ni, v);
+	}
+	return v;
 }
 
 void
 sha256_set_hardware(int on)
 {
-	sha256_ni = on ? sha256_probe() : 0;
+	atomic_store(&sha256_ni, on ? sha256_probe() : 0);
 }
 
 void
