@@ -2,7 +2,7 @@
 #   make            build ./aims (release build in build/rel)
 #   make run        install deps, build, create ./aims.db on first run, serve
 #   make test       unit tests (normal + ASan/UBSan), end-to-end and browser tests
-#   make fuzz       build libFuzzer harnesses (clang)
+#   make fuzz       build libFuzzer harnesses (clang); make fuzz-smoke runs each 20 s
 #   make bench      run the benchmarks in bench/
 
 MODE	?= rel
@@ -33,7 +33,7 @@ CATALOG	:= $(sort $(wildcard catalog/*.json))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all run test unit unit-asan e2e deps fuzz bench clean
+.PHONY: all run test unit unit-asan e2e deps fuzz fuzz-smoke bench clean
 all: aims
 
 aims: $(B)/aims
@@ -103,6 +103,9 @@ run: deps aims
 
 fuzz:
 	@$(MAKE) --no-print-directory -f tests/fuzz/Makefile
+
+fuzz-smoke:
+	@$(MAKE) --no-print-directory -f tests/fuzz/Makefile smoke
 
 bench: aims
 	@for s in bench/*.sh; do echo "== $$s"; sh $$s || exit 1; done

@@ -50,5 +50,7 @@ void cli_table_free(struct cli_table *t);
 
 /* Command entry points, one group per file in src/cli/. */
 int cmd_migrate(int argc, char **argv);	/* cli_db.c */
+int cmd_serve(int argc, char **argv);	/* cli_serve.c */
+int cmd_token(int argc, char **argv);	/* cli_token.c */
 
 #endif
