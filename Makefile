@@ -2,7 +2,7 @@
 #   make            build ./aims (release build in build/rel)
 #   make run        install deps, build, create ./aims.db on first run, serve
 #   make test       unit tests (normal + ASan/UBSan), end-to-end and browser tests
-#   make fuzz       build libFuzzer harnesses (clang); make fuzz-smoke runs each 20 s
+#   make fuzz       build libFuzzer harnesses (clang)
 #   make bench      run the benchmarks in bench/
 
 MODE	?= rel
@@ -27,9 +27,11 @@ LDFLAGS_asan := -fsanitize=address,undefined
 LDLIBS	:= $(PKG_LIBS) -lcmark-gfm-extensions -lcsv -lpthread -lm
 
 SRC	:= $(filter-out src/main.c,$(shell find src -name '*.c' | sort))
-OBJ	:= $(SRC:%.c=$(B)/%.o) $(B)/gen/schema_files.o $(B)/gen/catalog_files.o
+OBJ	:= $(SRC:%.c=$(B)/%.o) $(B)/gen/schema_files.o $(B)/gen/catalog_files.o \
+	   $(B)/gen/web_assets.o
 SCHEMA	:= $(sort $(wildcard src/store/schema/*.sql))
 CATALOG	:= $(sort $(wildcard catalog/*.json))
+WEB_ASSETS := $(sort $(wildcard src/web/assets/*.css src/web/assets/*.js src/web/assets/*.svg))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
@@ -68,7 +70,11 @@ $(GEN)/catalog_files.c: build/tools/embed $(CATALOG)
 	@mkdir -p $(GEN)
 	@build/tools/embed $@ catalog_files catalog/ $(CATALOG)
 
-$(B)/tests/%: tests/unit/%.c $(B)/libaims.a
+$(GEN)/web_assets.c: build/tools/embed $(WEB_ASSETS)
+	@mkdir -p $(GEN)
+	@build/tools/embed $@ web_assets src/web/assets/ $(WEB_ASSETS)
+
+$(B)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(B)/libaims.a
 	@mkdir -p $(dir $@)
 	@echo "CC $(MODE) $<"
 	@$(CC) $(CFLAGS) $(LDFLAGS_$(MODE)) -Itests/unit -o $@ $< $(B)/libaims.a $(LDLIBS) -lcmocka
@@ -101,10 +107,10 @@ run: deps aims
 	@if [ ! -f aims.db ]; then ./aims init --demo --db aims.db; fi
 	./aims serve --db aims.db
 
-fuzz:
-	@$(MAKE) --no-print-directory -f tests/fuzz/Makefile
+fuzz: all
+	@$(MAKE) --no-print-directory -f tests/fuzz/Makefile all
 
-fuzz-smoke:
+fuzz-smoke: all
 	@$(MAKE) --no-print-directory -f tests/fuzz/Makefile smoke
 
 bench: aims

@@ -14,6 +14,11 @@ static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
 
 const struct cli_command cli_commands[] = {
+	{ "init", "create the database, catalogs, key and first organisation", cmd_init },
+	{ "org", "create and list organisations", cmd_org },
+	{ "user", "add users, list them, set passwords", cmd_user },
+	{ "member", "manage who belongs to an organisation, with which role", cmd_member },
+	{ "catalog", "list and show the requirement catalogs", cmd_catalog },
 	{ "migrate", "apply pending database schema migrations", cmd_migrate },
 	{ "version", "print the version", cmd_version },
 	{ "help", "list commands", cmd_help },
@@ -50,6 +55,7 @@ int
 main(int argc, char **argv)
 {
 	const struct cli_command *c;
+	int rc;
 
 	if (sodium_init() < 0) {
 		fprintf(stderr, "aims: cannot initialise libsodium\n");
@@ -64,8 +70,11 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "--version") == 0)
 		return cmd_version(0, NULL);
 	for (c = cli_commands; c->name; c++)
-		if (strcmp(c->name, argv[1]) == 0)
-			return c->run(argc - 1, argv + 1);
+		if (strcmp(c->name, argv[1]) == 0) {
+			rc = c->run(argc - 1, argv + 1);
+			cli_key_release();
+			return rc;
+		}
 	fprintf(stderr, "aims: unknown command '%s'\nTry 'aims help'.\n", argv[1]);
 	return CLI_USAGE;
 }

@@ -21,6 +21,11 @@ struct db_stmt {
 	int		 in_use;
 };
 
+struct db_hook {
+	db_commit_fn	 fn;
+	int64_t		 arg;
+};
+
 struct db {
 	const struct db_ops	*ops;
 	void			*conn;
@@ -29,6 +34,8 @@ struct db {
 	size_t			 ncache;
 	int			 tx_depth;
 	int			 tx_failed;
+	struct db_hook		*hooks;		/* run before the outermost COMMIT */
+	size_t			 nhooks, hookcap;
 };
 
 int
@@ -72,6 +79,7 @@ db_close(struct db *db)
 	}
 	if (db->conn)
 		db->ops->close(db->conn);
+	free(db->hooks);
 	free(db->path);
 	free(db);
 }
@@ -263,9 +271,23 @@ db_begin(struct db *db)
 	if (db->tx_depth++ > 0)
 		return 0;
 	db->tx_failed = 0;
+	db->nhooks = 0;
 	if ((rc = db_exec(db, "BEGIN IMMEDIATE")) != 0)
 		db->tx_depth = 0;
 	return rc;
+}
+
+/* Runs the commit hooks in registration order; a hook may register more. */
+static int
+db_run_hooks(struct db *db)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < db->nhooks; i++)
+		if ((rc = db->hooks[i].fn(db, db->hooks[i].arg)) != 0)
+			return rc;
+	return 0;
 }
 
 int
@@ -275,8 +297,15 @@ db_commit(struct db *db)
 
 	if (db->tx_depth == 0)
 		return aims_error_set(AIMS_ERROR, NULL, "commit without a transaction");
+	if (db->tx_depth == 1 && !db->tx_failed && (rc = db_run_hooks(db)) != 0) {
+		db->tx_depth = 0;
+		db->nhooks = 0;
+		db_exec(db, "ROLLBACK");
+		return rc;
+	}
 	if (--db->tx_depth > 0)
 		return 0;
+	db->nhooks = 0;
 	if (db->tx_failed) {
 		db_exec(db, "ROLLBACK");
 		return aims_error_set(AIMS_ERROR, NULL, "transaction was rolled back by an inner failure");
@@ -294,7 +323,28 @@ db_rollback(struct db *db)
 	db->tx_failed = 1;
 	if (--db->tx_depth > 0)
 		return;
+	db->nhooks = 0;
 	db_exec(db, "ROLLBACK");
+}
+
+int
+db_on_commit(struct db *db, db_commit_fn fn, int64_t arg)
+{
+	size_t i;
+
+	if (db->tx_depth == 0)
+		return aims_error_set(AIMS_ERROR, NULL, "commit hook outside a transaction");
+	for (i = 0; i < db->nhooks; i++)
+		if (db->hooks[i].fn == fn && db->hooks[i].arg == arg)
+			return 0;
+	if (db->nhooks == db->hookcap) {
+		db->hookcap = db->hookcap ? db->hookcap * 2 : 8;
+		db->hooks = xrealloc(db->hooks, db->hookcap * sizeof(*db->hooks));
+	}
+	db->hooks[db->nhooks].fn = fn;
+	db->hooks[db->nhooks].arg = arg;
+	db->nhooks++;
+	return 0;
 }
 
 int

@@ -69,6 +69,17 @@ int db_commit(struct db *db);
 void db_rollback(struct db *db);
 int db_in_transaction(const struct db *db);
 
+/*
+ * Commit hooks: fn(db, arg) runs once just before the outermost transaction
+ * commits, inside it, after every statement of the transaction (the ledger
+ * signs its checkpoint there). Registering the same (fn, arg) twice in one
+ * transaction runs it once. A hook that fails rolls the whole transaction
+ * back and db_commit() returns its code; a rollback discards the hooks.
+ * Only callable inside a transaction.
+ */
+typedef int (*db_commit_fn)(struct db *db, int64_t arg);
+int db_on_commit(struct db *db, db_commit_fn fn, int64_t arg);
+
 /* migrate.c */
 int db_migrate(struct db *db, int *applied);	/* applies pending; counts them */
 int db_schema_version(int *out, struct db *db);

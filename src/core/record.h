@@ -1,0 +1,138 @@
+/*
+ * record.h - the generic AIMS record engine.
+ *
+ * Every planning record kind (ai-systems, risks, documents, ...) is declared
+ * once as a struct record_kind: its fields with their types and rules, its
+ * reference prefix, and hooks for the rules that are more than a field check.
+ * The engine validates, stores (one row per record, fields as canonical JSON),
+ * numbers (AIS-7), versions, links (both ways), appends the ledger event in
+ * the same transaction, lists with filter/sort/search/cursor, and keeps the
+ * history. The API, the web pages and the CLI are generated from the same
+ * declarations, so a field is declared in exactly one place.
+ */
+#ifndef AIMS_CORE_RECORD_H
+#define AIMS_CORE_RECORD_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/actor.h"
+
+struct db;
+
+enum field_type {
+	FIELD_STRING,		/* one line, max_len */
+	FIELD_TEXT,		/* multi-line / Markdown */
+	FIELD_BOOL,
+	FIELD_INT,		/* min..max */
+	FIELD_ENUM,		/* one of values[] */
+	FIELD_ENUM_LIST,	/* array of values[] */
+	FIELD_DATE,		/* YYYY-MM-DD */
+	FIELD_DATETIME,		/* RFC 3339 UTC */
+	FIELD_STRING_LIST,	/* array of strings */
+	FIELD_REF,		/* ref of a record of kind target ("AIS-3"); same org */
+	FIELD_REF_LIST,		/* array of refs of kind target */
+	FIELD_REQUIREMENT,	/* catalog requirement id, filtered by req_kinds */
+	FIELD_REQUIREMENT_LIST,
+	FIELD_USER,		/* email of a member of the org */
+	FIELD_OBJECT_LIST,	/* array of objects described by subfields */
+};
+
+enum field_flags {
+	FIELD_REQUIRED = 1 << 0,	/* must be present and non-empty on create */
+	FIELD_READONLY = 1 << 1,	/* computed or set by workflow; refused in input */
+	FIELD_SEARCH = 1 << 2,		/* included in q= full-text search */
+	FIELD_FILTER = 1 << 3,		/* usable as ?field=value list filter */
+	FIELD_SORT = 1 << 4,		/* usable in ?sort=field / -field */
+	FIELD_LIST = 1 << 5,		/* shown as a column in list views */
+	FIELD_TITLE = 1 << 6,		/* the record's display title (one per kind) */
+	FIELD_MANAGER = 1 << 7,		/* only manager/admin may set it */
+};
+
+struct field {
+	const char		*name;		/* API name, snake_case */
+	const char		*label;		/* human label for forms and tables */
+	enum field_type		 type;
+	int			 flags;
+	const char *const	*values;	/* ENUM(_LIST): NULL-terminated */
+	const char		*target;	/* REF(_LIST): kind name */
+	const char		*req_kinds;	/* REQUIREMENT(_LIST): "control,clause" */
+	int64_t			 min, max;	/* INT range; STRING/TEXT max length in max */
+	const struct field	*subfields;	/* OBJECT_LIST: terminated by name NULL */
+	const char		*help;		/* one line shown under the form input */
+};
+
+struct record_kind;
+
+/*
+ * Hooks run inside the write transaction. validate() sees the merged new
+ * state (and the old one on update, else NULL) and may fill computed fields
+ * into `next`; it returns 0 or an AIMS_E* code with aims_error_set() naming
+ * the field.
+ */
+struct record_hooks {
+	int (*validate)(struct db *db, int64_t org_id, const struct actor *actor,
+	    const json_t *old, json_t *next);
+	/* Workflow transition (e.g. status draft -> approved); NULL: any. */
+	int (*transition)(struct db *db, int64_t org_id, const struct actor *actor,
+	    const json_t *old, json_t *next);
+};
+
+struct record_kind {
+	const char		*name;		/* API path segment: "ai-systems" */
+	const char		*singular;	/* "AI system" */
+	const char		*plural;	/* "AI systems" */
+	const char		*prefix;	/* reference prefix: "AIS" */
+	const char		*clause;	/* where it sits in the standard: "8.2" */
+	const char		*section;	/* navigation group: "Planning" */
+	bool			 singleton;	/* one per org (scope, risk-criteria) */
+	bool			 retain;	/* DELETE retires instead of erasing */
+	const char		*perm_kind;	/* permission table kind */
+	const struct field	*fields;	/* terminated by name NULL */
+	struct record_hooks	 hooks;
+};
+
+/* The kinds, in navigation order; terminated by name NULL. */
+extern const struct record_kind *const record_kinds[];
+const struct record_kind *record_kind_find(const char *name);
+const struct field *record_field_find(const struct record_kind *k, const char *name);
+
+/*
+ * A stored record as JSON: the declared fields plus "ref", "version",
+ * "created_at", "updated_at", "created_by", "updated_by" (and "retired").
+ * Caller owns *out (json_decref).
+ */
+int record_create(json_t **out, struct db *db, int64_t org_id, const struct actor *actor,
+    const struct record_kind *k, const json_t *input);
+int record_get(json_t **out, struct db *db, int64_t org_id, const struct record_kind *k,
+    const char *ref);
+/* if_version 0: no check; otherwise AIMS_ESTALE when it differs. */
+int record_update(json_t **out, struct db *db, int64_t org_id, const struct actor *actor,
+    const struct record_kind *k, const char *ref, int64_t if_version, const json_t *patch);
+int record_delete(struct db *db, int64_t org_id, const struct actor *actor,
+    const struct record_kind *k, const char *ref, int64_t if_version);
+
+struct record_query {
+	int		 limit;		/* 1..RECORD_LIST_MAX */
+	const char	*cursor;	/* opaque, from a previous page */
+	const char	*sort;		/* "field" or "-field"; NULL: -updated_at */
+	const char	*q;		/* search text over FIELD_SEARCH fields */
+	const char	*filter_names[16];
+	const char	*filter_values[16];
+	int		 nfilters;
+	bool		 include_retired;
+};
+
+#define RECORD_LIST_MAX		500
+#define RECORD_LIST_DEFAULT	50
+
+/* *items: JSON array (caller owns); *next_cursor: caller frees, NULL at end. */
+int record_list(json_t **items, char **next_cursor, int64_t *total, struct db *db,
+    int64_t org_id, const struct record_kind *k, const struct record_query *q);
+
+/* Records linking to or from this one: [{kind, ref, title, field}] both ways. */
+int record_links(json_t **out, struct db *db, int64_t org_id, const struct record_kind *k,
+    const char *ref);
+
+#endif
