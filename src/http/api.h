@@ -20,6 +20,27 @@ int api_tokens_create(struct http_ctx *c);
 int api_tokens_get(struct http_ctx *c);
 int api_tokens_revoke(struct http_ctx *c);
 
+/* api_orgs.c */
+int api_orgs_list(struct http_ctx *c);
+int api_orgs_create(struct http_ctx *c);
+int api_orgs_get(struct http_ctx *c);
+int api_orgs_update(struct http_ctx *c);
+
+/* api_members.c */
+int api_members_list(struct http_ctx *c);
+int api_members_add(struct http_ctx *c);
+int api_members_get(struct http_ctx *c);
+int api_members_update(struct http_ctx *c);
+int api_members_remove(struct http_ctx *c);
+
+/* api_catalog.c */
+int api_catalog_list(struct http_ctx *c);
+int api_catalog_get(struct http_ctx *c);
+
+/* api_ledger.c */
+int api_ledger_list(struct http_ctx *c);
+int api_ledger_verify(struct http_ctx *c);
+
 /* openapi.c: the OpenAPI 3.1 document generated from the route table. */
 json_t *openapi_document(void);
 

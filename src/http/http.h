@@ -118,6 +118,8 @@ void http_reply_json(struct http_ctx *c, int status, json_t *v);
 void http_reply_record(struct http_ctx *c, int status, json_t *rec, const char *location);
 /* {"items":[...],"next_cursor":...}; items stolen; next_cursor may be NULL. */
 void http_reply_list(struct http_ctx *c, json_t *items, const char *next_cursor);
+/* One page (limit, cursor = offset) of a complete list; all stolen. */
+int http_reply_page(struct http_ctx *c, json_t *all);
 void http_reply_text(struct http_ctx *c, int status, const char *content_type,
     const char *text, size_t len);
 void http_reply_empty(struct http_ctx *c, int status);

@@ -310,3 +310,30 @@ http_body_str_or_reply(const char **out, struct http_ctx *c, const char *name)
 	aims_error_set(AIMS_EINVALID, name, "%s is required", name);
 	return http_reply_error(c, AIMS_EINVALID);
 }
+
+int
+http_reply_page(struct http_ctx *c, json_t *all)
+{
+	struct http_list_args a;
+	json_t *items;
+	int64_t off = 0;
+	size_t i, n = json_array_size(all);
+	char next[24];
+	int rc;
+
+	if ((rc = http_list_args_or_reply(&a, c)) != 0)
+		goto done;
+	if (a.cursor != NULL && str_to_int64(&off, a.cursor, 0, INT64_MAX) != 0) {
+		aims_error_set(AIMS_EINVALID, "cursor", "cursor is not one this server gave");
+		rc = http_reply_error(c, AIMS_EINVALID);
+		goto done;
+	}
+	items = json_array();
+	for (i = (size_t)off; i < n && i < (size_t)off + (size_t)a.limit; i++)
+		json_array_append(items, json_array_get(all, i));
+	snprintf(next, sizeof(next), "%lld", (long long)off + a.limit);
+	http_reply_list(c, items, (size_t)off + (size_t)a.limit < n ? next : NULL);
+done:
+	json_decref(all);
+	return rc;
+}

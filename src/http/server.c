@@ -24,6 +24,7 @@
 #include "http/metrics.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "ledger/ledger.h"
 #include "store/db.h"
 #include "util/clock.h"
 #include "util/error.h"
@@ -41,6 +42,7 @@ struct http_server {
 	char				 host[INET6_ADDRSTRLEN];
 	uint16_t			 port;
 	struct db			*main_db;
+	struct ledger_key		*key;
 };
 
 /* What one request accumulates between libmicrohttpd's calls. */
@@ -532,6 +534,10 @@ http_server_start(struct http_server **out, const struct http_server_config *cfg
 	/* Opening once here applies pending migrations before any worker runs. */
 	if ((rc = db_open(&s->main_db, cfg->db_path, 0)) != 0)
 		goto fail;
+	/* Every write appends to the ledger, signed with the key beside the database. */
+	if ((rc = ledger_key_load(&s->key, cfg->db_path)) != 0)
+		goto fail;
+	ledger_key_use(s->key);
 	__atomic_store_n(&http_quiescing, 0, __ATOMIC_SEQ_CST);
 	if ((s->daemon = http_daemon_start(s, &ss, v6)) == NULL) {
 		rc = aims_error_set(AIMS_ERROR, "listen", "cannot listen on %s: %s", cfg->listen,
@@ -545,6 +551,8 @@ http_server_start(struct http_server **out, const struct http_server_config *cfg
 	*out = s;
 	return 0;
 fail:
+	ledger_key_use(NULL);
+	ledger_key_free(s->key);
 	db_close(s->main_db);
 	free(s);
 	return rc;
@@ -578,6 +586,8 @@ http_server_shutdown(struct http_server *s, int timeout_ms)
 	MHD_stop_daemon(s->daemon);
 	http_close_dbs();
 	db_close(s->main_db);
+	ledger_key_use(NULL);
+	ledger_key_free(s->key);
 	fflush(stdout);
 	free(s);
 }
