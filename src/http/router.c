@@ -521,8 +521,10 @@ router_run(struct http_ctx *c)
 		memset(&e, 0, sizeof(e));
 		rc = router_idem_begin(c, key, &e);
 		idem_entry_free(&e);
-		if (rc != 0)
-			return rc > 0 ? 0 : rc;
+		if (rc > 0)
+			return 0;	/* replayed */
+		if (rc < 0)
+			return http_reply_error(c, rc);
 	}
 	rc = c->route->handler(c);
 	if (rc != 0 && c->resp.status == 0)
@@ -569,4 +571,7 @@ router_handle(struct http_ctx *c)
 		return;
 	}
 	router_run(c);
+	if (c->resp.status == 0)	/* fail closed: a handler that did not answer */
+		http_reply_error(c, aims_error_set(AIMS_ERROR, NULL, "%s %s gave no answer",
+		    c->req->method, c->route->pattern));
 }
