@@ -20,6 +20,8 @@ const struct cli_command cli_commands[] = {
 	{ "user", "add users, list them, set passwords", cmd_user },
 	{ "member", "manage who belongs to an organisation, with which role", cmd_member },
 	{ "catalog", "list and show the requirement catalogs", cmd_catalog },
+	{ "serve", "serve the JSON API over HTTP", cmd_serve },
+	{ "token", "create, list and revoke API tokens", cmd_token },
 	{ "migrate", "apply pending database schema migrations", cmd_migrate },
 	{ "ledger", "list a log, export an inclusion proof", cmd_ledger },
 	{ "verify", "verify the ledger and the records, or a proof", cmd_verify },

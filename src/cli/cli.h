@@ -76,5 +76,7 @@ int cmd_init(int argc, char **argv);	/* cli_init.c */
 int cmd_org(int argc, char **argv);	/* cli_org.c */
 int cmd_user(int argc, char **argv);	/* cli_user.c */
 int cmd_member(int argc, char **argv);	/* cli_member.c */
+int cmd_serve(int argc, char **argv);	/* cli_serve.c */
+int cmd_token(int argc, char **argv);	/* cli_token.c */
 
 #endif

@@ -6,9 +6,13 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "util/clock.h"
 #include "util/error.h"
 #include "util/mem.h"
 #include "util/str.h"
+
+/* Time this thread spent stepping statements (for the server's metrics). */
+static _Thread_local int64_t db_thread_usec;
 
 struct db_stmt {
 	struct db	*db;
@@ -182,7 +186,11 @@ db_bind_null(struct db_stmt *st, int idx)
 int
 db_step(struct db_stmt *st)
 {
-	return st->db->ops->step(st->impl);
+	int64_t t0 = clock_mono_usec();
+	int rc = st->db->ops->step(st->impl);
+
+	db_thread_usec += clock_mono_usec() - t0;
+	return rc;
 }
 
 int
@@ -224,7 +232,17 @@ db_column_name(struct db_stmt *st, int col)
 int
 db_exec(struct db *db, const char *sql)
 {
-	return db->ops->exec(db->conn, sql);
+	int64_t t0 = clock_mono_usec();
+	int rc = db->ops->exec(db->conn, sql);
+
+	db_thread_usec += clock_mono_usec() - t0;
+	return rc;
+}
+
+int64_t
+db_time_usec(void)
+{
+	return db_thread_usec;
 }
 
 int

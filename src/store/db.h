@@ -54,6 +54,8 @@ const char *db_column_name(struct db_stmt *st, int col);
 
 /* Runs statements without parameters (schema, pragmas). */
 int db_exec(struct db *db, const char *sql);
+/* Microseconds this thread has spent in db_step()/db_exec() so far. */
+int64_t db_time_usec(void);
 /* Single-value helpers: run sql with one optional text param; read column 0. */
 int db_query_int64(int64_t *out, struct db *db, const char *sql);
 
