@@ -531,6 +531,7 @@ http_server_start(struct http_server **out, const struct http_server_config *cfg
 		return rc;
 	s = xcalloc(1, sizeof(*s));
 	s->cfg = *cfg;
+	s->cfg.threads = http_thread_count(cfg);
 	/* Opening once here applies pending migrations before any worker runs. */
 	if ((rc = db_open(&s->main_db, cfg->db_path, 0)) != 0)
 		goto fail;
@@ -573,17 +574,35 @@ http_server_host(const struct http_server *s)
 void
 http_server_shutdown(struct http_server *s, int timeout_ms)
 {
-	int waited = 0;
+	int waited = 0, idle = 0, lfd;
 
 	if (s == NULL)
 		return;
+	/*
+	 * Answers now say Connection: close. Connections that clients opened
+	 * before the signal may still wait in the kernel's backlog: give the
+	 * workers HTTP_DRAIN_ACCEPT_MS to take them before we stop accepting.
+	 */
 	__atomic_store_n(&http_quiescing, 1, __ATOMIC_SEQ_CST);
-	MHD_quiesce_daemon(s->daemon);
-	while (__atomic_load_n(&http_inflight, __ATOMIC_SEQ_CST) > 0 && waited < timeout_ms) {
-		usleep(10 * 1000);
-		waited += 10;
+	usleep(HTTP_DRAIN_ACCEPT_MS * 1000);
+	/* The listening socket is ours now, but threads may use it until stopped. */
+	lfd = MHD_quiesce_daemon(s->daemon);
+	/*
+	 * In flight: requests between their first call and completion. A
+	 * request whose headers are still arriving is not counted yet, so the
+	 * count must stay at zero for HTTP_DRAIN_SETTLE_MS before we stop.
+	 */
+	while (waited < timeout_ms && idle < HTTP_DRAIN_SETTLE_MS) {
+		if (__atomic_load_n(&http_inflight, __ATOMIC_SEQ_CST) > 0)
+			idle = 0;
+		else
+			idle += HTTP_DRAIN_POLL_MS;
+		usleep(HTTP_DRAIN_POLL_MS * 1000);
+		waited += HTTP_DRAIN_POLL_MS;
 	}
 	MHD_stop_daemon(s->daemon);
+	if (lfd != MHD_INVALID_SOCKET)
+		close(lfd);
 	http_close_dbs();
 	db_close(s->main_db);
 	ledger_key_use(NULL);
