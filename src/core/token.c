@@ -121,7 +121,8 @@ token_insert(int64_t *id, struct db *db, int64_t org_id, const struct actor *act
 	int rc;
 
 	clock_format(now, clock_now());
-	snprintf(hint, sizeof(hint), "%s", text);
+	memcpy(hint, text, TOKEN_HINT_LEN);
+	hint[TOKEN_HINT_LEN] = '\0';
 	if ((rc = db_prepare(&st, db, "INSERT INTO api_tokens (org_id, name, token_hash, hint, "
 	    "role, created_by, expires_at, created_at, updated_at) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) != 0)
