@@ -24,6 +24,9 @@
 #include "http/metrics.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "core/idem.h"
+#include "core/session.h"
+#include "core/throttle.h"
 #include "ledger/ledger.h"
 #include "store/db.h"
 #include "util/clock.h"
@@ -111,6 +114,26 @@ http_close_dbs(void)
 		db_close(http_dbs[i]);
 	http_ndbs = 0;
 	pthread_mutex_unlock(&http_dbs_lock);
+}
+
+/*
+ * Deletes expired sessions, idempotency keys and sign-in counts: at start
+ * and then at most every HTTP_MAINTENANCE_SEC, from whichever request comes.
+ */
+static void
+http_maintenance(struct db *db, bool force)
+{
+	static int64_t last;
+	int64_t now = (int64_t)clock_now(), prev = __atomic_load_n(&last, __ATOMIC_RELAXED);
+
+	if (!force && now - prev < HTTP_MAINTENANCE_SEC)
+		return;
+	if (!__atomic_compare_exchange_n(&last, &prev, now, false, __ATOMIC_SEQ_CST,
+	    __ATOMIC_RELAXED))
+		return;	/* another thread does it */
+	if (session_expire(db, (time_t)now) != 0 || idem_expire(db, (time_t)now) != 0 ||
+	    throttle_expire(db, (time_t)now) != 0)
+		log_warn("expiring old sessions and keys failed: %s", aims_error_message());
 }
 
 /* Collects headers or query arguments into a growable array of copies. */
@@ -276,6 +299,7 @@ http_dispatch(struct MHD_Connection *conn, struct http_pending *p,
 		ret = http_send_error(conn, p, cfg, &req, HTTP_EUNAVAILABLE);
 		goto done;
 	}
+	http_maintenance(db, false);
 	p->db_usec_start = db_time_usec();
 	http_ctx_init(&c, &req, db, cfg);
 	router_handle(&c);
@@ -539,6 +563,7 @@ http_server_start(struct http_server **out, const struct http_server_config *cfg
 	if ((rc = ledger_key_load(&s->key, cfg->db_path)) != 0)
 		goto fail;
 	ledger_key_use(s->key);
+	http_maintenance(s->main_db, true);
 	__atomic_store_n(&http_quiescing, 0, __ATOMIC_SEQ_CST);
 	if ((s->daemon = http_daemon_start(s, &ss, v6)) == NULL) {
 		rc = aims_error_set(AIMS_ERROR, "listen", "cannot listen on %s: %s", cfg->listen,

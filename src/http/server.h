@@ -23,6 +23,7 @@
 #define HTTP_DRAIN_ACCEPT_MS	100		/* backlog taken after the signal */
 #define HTTP_DRAIN_SETTLE_MS	200		/* ... and none may start for this long */
 #define HTTP_DRAIN_POLL_MS	10
+#define HTTP_MAINTENANCE_SEC	3600		/* expired sessions and keys deleted this often */
 #define HTTP_PORT_DEFAULT	8042
 #define HTTP_LISTEN_DEFAULT	"127.0.0.1:8042"
 #define HTTP_LISTEN_MAX		64
