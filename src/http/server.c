@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -55,6 +56,7 @@ struct http_pending {
 	struct buf	 body;
 	bool		 too_big;
 	bool		 answered;
+	size_t		 discarded;	/* body bytes dropped after too_big */
 	int		 status;
 	size_t		 bytes;
 	int		 route;
@@ -326,6 +328,24 @@ http_content_length_over(struct MHD_Connection *conn, size_t max)
 	return errno != 0 || *end != '\0' || n > max;
 }
 
+static bool
+http_expects_continue(struct MHD_Connection *conn)
+{
+	const char *e = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Expect");
+
+	return e != NULL && strcasecmp(e, "100-continue") == 0;
+}
+
+static enum MHD_Result
+http_too_big(struct MHD_Connection *conn, struct http_pending *p,
+    const struct http_server_config *cfg, const char *url, const char *method)
+{
+	struct http_req req = { .method = method, .path = url };
+
+	aims_error_set(AIMS_ETOOBIG, NULL, "the body is larger than %zu bytes", cfg->max_body);
+	return http_send_error(conn, p, cfg, &req, AIMS_ETOOBIG);
+}
+
 static enum MHD_Result
 http_access(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
     const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
@@ -344,21 +364,31 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url, const char 
 		*con_cls = p;
 		__atomic_fetch_add(&http_inflight, 1, __ATOMIC_SEQ_CST);
 		if (http_content_length_over(conn, cfg->max_body)) {
-			/* Answer before the body is read: it is never buffered. */
-			struct http_req req = { .method = method, .path = url };
-
-			aims_error_set(AIMS_ETOOBIG, NULL, "the body is larger than %zu bytes",
-			    cfg->max_body);
-			return http_send_error(conn, p, cfg, &req, AIMS_ETOOBIG);
+			/* A client waiting for 100 Continue never sends the body. */
+			if (http_expects_continue(conn))
+				return http_too_big(conn, p, cfg, url, method);
+			p->too_big = true;
 		}
 		return MHD_YES;
 	}
 	if (*upload_data_size > 0) {
-		if (p->body.len + *upload_data_size > cfg->max_body) {
-			/* Chunked body over the limit: drop the connection. */
+		/*
+		 * Over the limit: read and drop the rest (never buffered), so the
+		 * client can read the 413 instead of a reset; past
+		 * HTTP_DISCARD_MAX the connection is dropped.
+		 */
+		if (!p->too_big && p->body.len + *upload_data_size > cfg->max_body) {
 			p->too_big = true;
-			p->status = 413;
-			return MHD_NO;
+			buf_free(&p->body);
+		}
+		if (p->too_big) {
+			p->discarded += *upload_data_size;
+			*upload_data_size = 0;
+			if (p->discarded > HTTP_DISCARD_MAX) {
+				p->status = 413;
+				return MHD_NO;
+			}
+			return MHD_YES;
 		}
 		buf_append(&p->body, upload_data, *upload_data_size);
 		*upload_data_size = 0;
@@ -366,6 +396,8 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url, const char 
 	}
 	if (p->answered)
 		return MHD_YES;
+	if (p->too_big)
+		return http_too_big(conn, p, cfg, url, method);
 	return http_dispatch(conn, p, cfg, url, method);
 }
 

@@ -18,6 +18,7 @@
 #define HTTP_CONN_MEMORY	(64 * 1024)	/* per connection: bounds request line + headers */
 #define HTTP_MAX_BODY_DEFAULT	(1024 * 1024)	/* JSON bodies */
 #define HTTP_MAX_BODY_LIMIT	(64 * 1024 * 1024)
+#define HTTP_DISCARD_MAX	(16 * 1024 * 1024)	/* over-limit body read and dropped */
 #define HTTP_THREADS_MAX	64
 #define HTTP_DRAIN_TIMEOUT_MS	10000		/* in-flight requests get this long at shutdown */
 #define HTTP_DRAIN_ACCEPT_MS	100		/* backlog taken after the signal */
