@@ -113,7 +113,14 @@ fuzz: all
 fuzz-smoke: all
 	@$(MAKE) --no-print-directory -f tests/fuzz/Makefile smoke
 
-bench: aims
+# Helpers the bench scripts run, built against the library.
+BENCH_BIN := $(B)/bench/ledger_fill
+$(B)/bench/%: bench/%.c $(B)/libaims.a
+	@mkdir -p $(dir $@)
+	@echo "CC $(MODE) $<"
+	@$(CC) $(CFLAGS) $(LDFLAGS_$(MODE)) -o $@ $< $(B)/libaims.a $(LDLIBS)
+
+bench: aims $(BENCH_BIN)
 	@for s in bench/*.sh; do echo "== $$s"; sh $$s || exit 1; done
 
 clean:

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/ledger_source.h"
 
 #define AIMS_VERSION "0.1.0"
 
@@ -22,6 +23,8 @@ const struct cli_command cli_commands[] = {
 	{ "serve", "serve the JSON API over HTTP", cmd_serve },
 	{ "token", "create, list and revoke API tokens", cmd_token },
 	{ "migrate", "apply pending database schema migrations", cmd_migrate },
+	{ "ledger", "list a log, export an inclusion proof", cmd_ledger },
+	{ "verify", "verify the ledger and the records, or a proof", cmd_verify },
 	{ "version", "print the version", cmd_version },
 	{ "help", "list commands", cmd_help },
 	{ NULL, NULL, NULL },
@@ -63,6 +66,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "aims: cannot initialise libsodium\n");
 		return CLI_FAIL;
 	}
+	core_ledger_source_install();
 	if (argc < 2) {
 		cmd_help(0, NULL);
 		return CLI_USAGE;

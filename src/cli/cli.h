@@ -69,6 +69,8 @@ void cli_table_free(struct cli_table *t);
 
 /* Command entry points, one group per file in src/cli/. */
 int cmd_migrate(int argc, char **argv);	/* cli_db.c */
+int cmd_ledger(int argc, char **argv);	/* cli_ledger.c */
+int cmd_verify(int argc, char **argv);	/* cli_ledger.c */
 int cmd_catalog(int argc, char **argv);	/* cli_catalog.c */
 int cmd_init(int argc, char **argv);	/* cli_init.c */
 int cmd_org(int argc, char **argv);	/* cli_org.c */

@@ -57,34 +57,67 @@ done:
 	return rc;
 }
 
+/* Appends a decimal integer (the entry's hot path avoids printf). */
+static void
+ledger_put_int(struct buf *out, int64_t v)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	buf_append(out, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
+void
+ledger__hex(char *out, const uint8_t *in, size_t len)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 0xf];
+	}
+	out[2 * len] = '\0';
+}
+
 int
 ledger__entry_text(struct buf *out, const struct ledger_entry *e)
 {
 	int rc;
 
-	buf_puts(out, "{\"action\":");
+	buf_grow(out, LEDGER_ENTRY_TYPICAL);
+	buf_append(out, "{\"action\":", 10);
 	if ((rc = canon_string(out, e->action, strlen(e->action))) != 0)
 		return rc;
-	buf_puts(out, ",\"actor\":");
+	buf_append(out, ",\"actor\":", 9);
 	if ((rc = canon_string(out, e->actor, strlen(e->actor))) != 0)
 		return rc;
-	buf_puts(out, ",\"commitment\":");
+	buf_append(out, ",\"commitment\":", 14);
 	if (e->commitment) {
 		buf_putc(out, '"');
 		buf_puts(out, e->commitment);
 		buf_putc(out, '"');
 	} else
-		buf_puts(out, "null");
-	buf_puts(out, ",\"kind\":");
+		buf_append(out, "null", 4);
+	buf_append(out, ",\"kind\":", 8);
 	if ((rc = canon_string(out, e->kind, strlen(e->kind))) != 0)
 		return rc;
-	buf_puts(out, ",\"ref\":");
+	buf_append(out, ",\"ref\":", 7);
 	if ((rc = canon_string(out, e->ref, strlen(e->ref))) != 0)
 		return rc;
-	buf_printf(out, ",\"seq\":%lld,\"time\":", (long long)e->seq);
+	buf_append(out, ",\"seq\":", 7);
+	ledger_put_int(out, e->seq);
+	buf_append(out, ",\"time\":", 8);
 	if ((rc = canon_string(out, e->time, strlen(e->time))) != 0)
 		return rc;
-	buf_printf(out, ",\"version\":%lld}", (long long)e->version);
+	buf_append(out, ",\"version\":", 11);
+	ledger_put_int(out, e->version);
+	buf_putc(out, '}');
 	return 0;
 }
 
@@ -275,7 +308,7 @@ ledger_append(int64_t *seq_out, struct db *db, const struct ledger_event *ev)
 		randombytes_buf(salt, sizeof(salt));
 		if ((rc = ledger_commitment(commitment, salt, ev->record)) != 0)
 			goto done;
-		sodium_bin2hex(hex, sizeof(hex), commitment, sizeof(commitment));
+		ledger__hex(hex, commitment, sizeof(commitment));
 		e.commitment = hex;
 	}
 	if ((rc = ledger__entry_text(&text, &e)) != 0)
@@ -317,7 +350,7 @@ ledger_list(struct db *db, int64_t org_id, int64_t limit, ledger_entry_fn fn, vo
 		    .entry = db_column_text(st, 8) };
 		blob = db_column_blob(st, 7, &len);
 		if (blob && len == LEDGER_COMMIT_LEN) {
-			sodium_bin2hex(hex, sizeof(hex), blob, len);
+			ledger__hex(hex, blob, len);
 			e.commitment = hex;
 		}
 		if ((rc = fn(arg, &e)) != 0)

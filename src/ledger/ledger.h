@@ -37,6 +37,7 @@ struct note_verifier;
 #define LEDGER_COMMIT_LEN	32
 #define LEDGER_FIELD_MAX	256	/* bytes of actor, action, kind, ref */
 #define LEDGER_REPORT_MAX	512
+#define LEDGER_ENTRY_TYPICAL	256	/* bytes of an entry, to size buffers */
 #define LEDGER_KEY_NAME		"openaims"
 #define LEDGER_ORIGIN_PREFIX	"openaims/"	/* + org id: a checkpoint's origin */
 #define LEDGER_ORIGIN_MAX	64
@@ -179,6 +180,7 @@ int ledger_proof_verify(char summary[LEDGER_REPORT_MAX], const json_t *proof,
 
 /* Internal to src/ledger, shared between its files. */
 int ledger__entry_text(struct buf *out, const struct ledger_entry *e);	/* ledger.c */
+void ledger__hex(char *out, const uint8_t *in, size_t len);	/* out: 2 * len + 1 */
 int ledger__head_load(struct merkle_stack *s, struct db *db, int64_t org_id);
 const struct note_signer *ledger__signer(void);	/* ledger_key.c: key in use or NULL */
 

@@ -197,7 +197,7 @@ verify_entry(struct verify *v, struct db_stmt *st, struct buf *text)
 		    (unsigned long long)v->st.size + 1, (long long)e.seq);
 	blob = db_column_blob(st, 7, &len);
 	if (blob && len == LEDGER_COMMIT_LEN) {
-		sodium_bin2hex(hex, sizeof(hex), blob, len);
+		ledger__hex(hex, blob, len);
 		e.commitment = hex;
 	} else if (blob || len)
 		goto mismatch;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ledger/merkle.h"
+#include "ledger/sha256.h"
 #include "util/error.h"
 
 #define MERKLE_LEAF_PREFIX	0x00
@@ -14,13 +15,9 @@
 void
 merkle_hash_leaf(struct merkle_hash *out, const void *entry, size_t len)
 {
-	crypto_hash_sha256_state st;
 	const uint8_t prefix = MERKLE_LEAF_PREFIX;
 
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, &prefix, 1);
-	crypto_hash_sha256_update(&st, entry, len);
-	crypto_hash_sha256_final(&st, out->h);
+	sha256_concat(out->h, &prefix, 1, entry, len);
 }
 
 void
@@ -32,7 +29,7 @@ merkle_hash_node(struct merkle_hash *out, const struct merkle_hash *left,
 	in[0] = MERKLE_NODE_PREFIX;
 	memcpy(in + 1, left->h, MERKLE_HASH_LEN);
 	memcpy(in + 1 + MERKLE_HASH_LEN, right->h, MERKLE_HASH_LEN);
-	crypto_hash_sha256(out->h, in, sizeof(in));
+	sha256_concat(out->h, in, sizeof(in), NULL, 0);
 }
 
 void

@@ -76,6 +76,7 @@ test('usage errors exit 2 and every command has --help', () => {
   assert.equal(aims([]).status, 2);
   for (const cmd of [['init'], ['org'], ['org', 'create'], ['user'], ['user', 'add'],
     ['member'], ['member', 'add'], ['catalog'], ['catalog', 'list'], ['migrate'],
+    ['verify'], ['ledger'], ['ledger', 'list'], ['ledger', 'proof'],
     ]) {
     const r = aims([...cmd, '--help']);
     assert.equal(r.status, 0, `${cmd.join(' ')} --help: ${r.stderr}`);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include <sodium.h>
@@ -629,6 +630,91 @@ test_ledger__key_files(void **state)
 	assert_non_null(strstr(aims_error_message(), "aims init"));
 }
 
+/* Runs the aims binary with a shell command line; returns its exit status. */
+static int
+run_aims(const char *args, char *out, size_t outlen)
+{
+	const char *bin = getenv("AIMS_TEST_BIN");
+	char cmd[1024];
+	FILE *f;
+	size_t n;
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "%s %s >cli.out 2>&1", bin, args);
+	st = system(cmd);
+	f = fopen("cli.out", "r");
+	assert_non_null(f);
+	n = fread(out, 1, outlen - 1, f);
+	out[n] = '\0';
+	fclose(f);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void
+assert_run(const char *args, int status, const char *needle)
+{
+	char out[8192];
+	int got = run_aims(args, out, sizeof(out));
+
+	if (got != status || strstr(out, needle) == NULL)
+		fail_msg("aims %s: exit %d (want %d), output:\n%s\n(wanted '%s')", args, got,
+		    status, out, needle);
+}
+
+static void
+test_ledger__cli_verify_list_and_proof(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_key *k = NULL;
+	struct db *db = NULL;
+	int64_t org;
+	FILE *pw;
+
+	if (getenv("AIMS_TEST_BIN") == NULL)
+		skip();
+	unlink("cli.db");
+	unlink("cli.db.key");
+	unlink("cli.db.pub");
+	pw = fopen("pw.txt", "w");
+	assert_non_null(pw);
+	fputs("correct horse battery\n", pw);
+	fclose(pw);
+	assert_run("init --db cli.db --org demo --org-name Demo --admin admin@example.com "
+	    "--password-stdin <pw.txt", 0, "");
+	assert_int_equal(db_open(&db, "cli.db", 0), 0);
+	assert_int_equal(ledger_org_id(&org, db, "demo"), 0);
+	assert_int_equal(ledger_key_load(&k, "cli.db"), 0);
+	ledger_key_use(k);
+	append_many(db, org, 3, 1);
+	append_many(db, org, 2, 4);
+	ledger_key_use(f->key);
+	ledger_key_free(k);
+	db_close(db);
+
+	assert_run("verify --db cli.db", 0, "verified 1 organisation and the instance log: ");
+	assert_run("verify --db cli.db --org demo", 0, "verified: ");
+	assert_run("ledger list --org demo --db cli.db --format csv --limit 2", 0,
+	    "seq,time,actor,action,kind,ref,version,commitment\r\n7,");
+	assert_run("ledger list --instance --db cli.db", 0, "seq  time");
+	assert_run("ledger proof --org demo --seq 3 --db cli.db --out p.json", 0, "");
+	assert_run("verify --proof p.json --key cli.db.pub", 0,
+	    "proof verified: entry 3 is in the log openaims/1 of ");
+	assert_run("verify --proof p.json", 0, "pass --key to pin it");
+	assert_run("ledger proof --org demo --seq 99 --db cli.db", 1, "not covered");
+	assert_run("ledger list --db cli.db", 2, "exactly one of --org SLUG and --instance");
+	assert_run("ledger list --org nope --db cli.db", 1, "no organisation 'nope'");
+	assert_run("verify --bogus", 2, "Try 'aims verify --help'");
+	assert_run("verify --help", 0, "usage: aims verify");
+	assert_run("ledger proof --help", 0, "--seq N");
+
+	assert_int_equal(db_open(&db, "cli.db", 0), 0);
+	assert_int_equal(db_exec(db, "DROP TRIGGER ledger_entries_append_only; UPDATE "
+	    "ledger_entries SET ref = 'RISK-99' WHERE ref = 'RISK-2'"), 0);
+	db_close(db);
+	assert_run("verify --db cli.db", 1, "(risk RISK-99 update) does not match its leaf hash");
+	assert_run("verify --db cli.db --key p.json", 1, "malformed public key");
+}
+
 int
 main(void)
 {
@@ -650,6 +736,7 @@ main(void)
 		T(test_ledger__proof_round_trip_and_tamper),
 		T(test_ledger__list_newest_first),
 		T(test_ledger__key_files),
+		T(test_ledger__cli_verify_list_and_proof),
 #undef T
 	};
 
