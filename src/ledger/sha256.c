@@ -13,6 +13,7 @@
 #define SHA256_BLOCK	64
 
 #if defined(__x86_64__)
+#include <cpuid.h>
 #include <immintrin.h>
 #define SHA256_HAVE_NI	1
 #endif
@@ -130,11 +131,17 @@ sha256_ni_final(uint8_t out[SHA256_LEN], struct sha256_ni_ctx *c)
 	}
 }
 
+/* CPUID directly: clang 14 does not know __builtin_cpu_supports("sha"). */
 static int
 sha256_probe(void)
 {
-	__builtin_cpu_init();
-	return __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1");
+	unsigned int a, b, c, d;
+
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSE4_1))
+		return 0;
+	if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
+		return 0;
+	return (b & (1u << 29)) != 0;	/* CPUID.7.0:EBX.SHA */
 }
 #else
 static int
