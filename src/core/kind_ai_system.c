@@ -78,6 +78,6 @@ const struct record_kind record_kind_ai_system = {
 	.clause = "A.4",
 	.section = "Inventory",
 	.retain = true,
-	.perm_kind = "ai-systems",
+	.perm_kind = "operational",
 	.fields = ai_system_fields,
 };

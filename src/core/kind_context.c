@@ -27,7 +27,7 @@ const struct record_kind record_kind_context_issue = {
 	.prefix = "CI",
 	.clause = "4.1",
 	.section = "Context",
-	.perm_kind = "context-issues",
+	.perm_kind = "governance",
 	.fields = context_issue_fields,
 };
 
@@ -51,6 +51,6 @@ const struct record_kind record_kind_interested_party = {
 	.prefix = "IP",
 	.clause = "4.2",
 	.section = "Context",
-	.perm_kind = "interested-parties",
+	.perm_kind = "governance",
 	.fields = interested_party_fields,
 };

@@ -74,7 +74,7 @@ const struct record_kind record_kind_document = {
 	.clause = "7.5",
 	.section = "Support",
 	.retain = true,
-	.perm_kind = "documents",
+	.perm_kind = "governance",
 	.fields = document_fields,
 	.hooks = { .transition = document_transition },
 };

@@ -91,7 +91,7 @@ const struct record_kind record_kind_evidence = {
 	.clause = "7.5",
 	.section = "Operation",
 	.retain = true,
-	.perm_kind = "evidence",
+	.perm_kind = "operational",
 	.fields = evidence_fields,
 	.hooks = { .validate = evidence_validate },
 };

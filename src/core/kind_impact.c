@@ -184,7 +184,7 @@ const struct record_kind record_kind_impact = {
 	.clause = "6.1.4",
 	.section = "Planning",
 	.retain = true,
-	.perm_kind = "impact-assessments",
+	.perm_kind = "operational",
 	.fields = ia_fields,
 	.hooks = { .transition = ia_transition, .validate = ia_validate },
 };

@@ -36,6 +36,6 @@ const struct record_kind record_kind_measure = {
 	.clause = "8.1",
 	.section = "Operation",
 	.retain = true,
-	.perm_kind = "measures",
+	.perm_kind = "operational",
 	.fields = measure_fields,
 };

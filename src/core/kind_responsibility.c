@@ -25,6 +25,6 @@ const struct record_kind record_kind_responsibility = {
 	.prefix = "ROLE",
 	.clause = "5.3",
 	.section = "Leadership",
-	.perm_kind = "responsibilities",
+	.perm_kind = "governance",
 	.fields = responsibility_fields,
 };

@@ -251,7 +251,7 @@ const struct record_kind record_kind_risk = {
 	.clause = "6.1.2",
 	.section = "Planning",
 	.retain = true,
-	.perm_kind = "risks",
+	.perm_kind = "operational",
 	.fields = risk_fields,
 	.hooks = { .validate = risk_validate },
 };

@@ -270,7 +270,7 @@ const struct record_kind record_kind_risk_criteria = {
 	.singleton = true,
 	.retain = true,
 	.fixed = true,
-	.perm_kind = "risk-criteria",
+	.perm_kind = "governance",
 	.fields = risk_criteria_fields,
 	.hooks = { .validate = risk_criteria_validate },
 };

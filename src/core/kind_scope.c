@@ -58,7 +58,7 @@ const struct record_kind record_kind_scope = {
 	.section = "Context",
 	.singleton = true,
 	.retain = true,
-	.perm_kind = "scope",
+	.perm_kind = "governance",
 	.fields = scope_fields,
 	.hooks = { .transition = scope_transition },
 };

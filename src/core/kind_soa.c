@@ -123,7 +123,7 @@ const struct record_kind record_kind_soa = {
 	.section = "Planning",
 	.retain = true,
 	.fixed = true,
-	.perm_kind = "soa",
+	.perm_kind = "governance",
 	.fields = soa_fields,
 	.hooks = { .validate = soa_validate },
 	.default_sort = "ref",

@@ -39,6 +39,6 @@ const struct record_kind record_kind_supplier = {
 	.clause = "A.10",
 	.section = "Inventory",
 	.retain = true,
-	.perm_kind = "suppliers",
+	.perm_kind = "operational",
 	.fields = supplier_fields,
 };

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "core/perm.h"
 #include "ledger/note.h"
 #include "record_fixture.h"
 
@@ -456,12 +457,14 @@ test_record__kinds_are_declared_well(void **state)
 {
 	const struct record_kind *const *k;
 	const struct field *f;
+	enum perm_kind pk;
 	int titles;
 
 	(void)state;
 	for (k = record_kinds; (*k)->name; k++) {
 		titles = 0;
 		assert_ptr_equal(record_kind_find((*k)->name), *k);
+		assert_int_equal(perm_kind_parse(&pk, (*k)->perm_kind), 0);
 		assert_non_null((*k)->prefix);
 		for (f = (*k)->fields; f->name; f++) {
 			titles += (f->flags & FIELD_TITLE) != 0;
