@@ -78,5 +78,7 @@ int cmd_user(int argc, char **argv);	/* cli_user.c */
 int cmd_member(int argc, char **argv);	/* cli_member.c */
 int cmd_serve(int argc, char **argv);	/* cli_serve.c */
 int cmd_token(int argc, char **argv);	/* cli_token.c */
+int cmd_record(int argc, char **argv);	/* cli_record.c */
+int cmd_import(int argc, char **argv);	/* cli_import.c */
 
 #endif
