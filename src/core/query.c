@@ -585,7 +585,7 @@ query_select(const struct query_scope *s, const char *kind, const json_t *where,
 	while ((rc = db_step(st)) == DB_ROW) {
 		for (i = 0; i < nflags; i++)
 			fl[i] = db_column_int64(st, (int)i + 1) != 0;
-		if ((rc = fn(arg, db_column_text(st, 0), fl)) != 0)
+		if ((rc = fn(arg, db_column_text(st, 0), nflags ? fl : NULL)) != 0)
 			goto done;
 	}
 done:

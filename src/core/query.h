@@ -61,7 +61,8 @@ int query_conds_check(const json_t *conds);
 /*
  * Visits the live records of `kind` matching `where`, in number order. For
  * each, fn gets its ref and one boolean per condition list in flags[] (at
- * most QUERY_FLAGS_MAX). A non-zero return of fn stops and is returned.
+ * most QUERY_FLAGS_MAX; NULL when there are none). A non-zero return of fn
+ * stops and is returned.
  */
 typedef int (*query_row_fn)(void *arg, const char *ref, const bool *flags);
 int query_select(const struct query_scope *s, const char *kind, const json_t *where,
