@@ -44,6 +44,13 @@ struct req {
 	enum req_status	 status;
 };
 
+/* A failing check, sorted by severity, stage, then catalog order. */
+struct gap {
+	int		 severity, stage;
+	size_t		 req, seq;
+	json_t		*json;
+};
+
 struct eval {
 	struct db		*db;
 	int64_t			 org_id;
@@ -55,7 +62,8 @@ struct eval {
 	struct check_env	 env;
 	char			 now[CLOCK_RFC3339_LEN];
 	int			 gaps[3][SEV_COUNT];	/* [stage][severity], stage 1..2 */
-	json_t			*gap_lists[SEV_COUNT];
+	struct gap		*gap_list;	/* failing checks, in evaluation order */
+	size_t			 ngaps, gap_cap;
 };
 
 /* ---- rules document ---- */
@@ -414,13 +422,38 @@ severity_of(const json_t *rule)
 }
 
 static void
-eval_record_gap(struct eval *e, const struct req *r, const json_t *rule, int stage,
+eval_record_gap(struct eval *e, const struct req *r, const char *rule_id, int stage,
     enum severity sev, json_t *findings)
 {
+	struct gap *g;
+
 	e->gaps[stage][sev]++;
-	json_array_append_new(e->gap_lists[sev], json_pack("{s:s, s:s, s:O, s:i, s:s, s:O}",
-	    "requirement", r->id, "title", r->title, "rule", json_object_get(rule, "id"),
-	    "stage", stage, "severity", severity_names[sev], "findings", findings));
+	if (e->ngaps == e->gap_cap) {
+		e->gap_cap = e->gap_cap ? e->gap_cap * 2 : 64;
+		e->gap_list = xrealloc(e->gap_list, e->gap_cap * sizeof(*e->gap_list));
+	}
+	g = &e->gap_list[e->ngaps];
+	g->severity = sev;
+	g->stage = stage;
+	g->req = (size_t)(r - e->reqs);
+	g->seq = e->ngaps++;
+	g->json = json_pack("{s:s, s:s, s:s, s:i, s:s, s:O}", "requirement", r->id,
+	    "title", r->title, "rule", rule_id, "stage", stage, "severity", severity_names[sev],
+	    "findings", findings);
+}
+
+static int
+gap_cmp(const void *a, const void *b)
+{
+	const struct gap *x = a, *y = b;
+
+	if (x->severity != y->severity)
+		return x->severity - y->severity;
+	if (x->stage != y->stage)
+		return x->stage - y->stage;
+	if (x->req != y->req)
+		return x->req < y->req ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 static int
@@ -461,7 +494,7 @@ eval_rule_on(struct eval *e, const json_t *rule, struct req *r, const char *rule
 	findings = findings_json(rule, &res, r->id);
 	json_object_set_new(check, "findings", findings);
 	if (res.status == CHECK_FAIL)
-		eval_record_gap(e, r, rule, stage, sev, findings);
+		eval_record_gap(e, r, rule_id, stage, sev, findings);
 	check_result_free(&res);
 	return 0;
 }
@@ -654,7 +687,6 @@ eval_answer(struct eval *e, const struct totals *t)
 	json_t *out, *clauses = json_array(), *areas = json_array(), *reqs = json_array();
 	json_t *gaps = json_array();
 	size_t i;
-	int s;
 
 	for (i = 0; i < e->nreqs; i++) {
 		json_array_append_new(reqs, req_json(e, &e->reqs[i]));
@@ -662,8 +694,9 @@ eval_answer(struct eval *e, const struct totals *t)
 			json_array_append_new(strcmp(e->reqs[i].kind, "clause") == 0 ? clauses :
 			    areas, group_json(&e->reqs[i]));
 	}
-	for (s = 0; s < SEV_COUNT; s++)
-		json_array_extend(gaps, e->gap_lists[s]);
+	qsort(e->gap_list, e->ngaps, sizeof(*e->gap_list), gap_cmp);
+	for (i = 0; i < e->ngaps; i++)
+		json_array_append(gaps, e->gap_list[i].json);
 	out = json_pack("{s:O, s:O, s:s, s:i, s:i, s:i, s:{s:i, s:i, s:i, s:i}, s:[o, o]}",
 	    "framework", json_object_get(e->doc, "framework"),
 	    "edition", json_object_get(e->doc, "edition"),
@@ -738,7 +771,6 @@ static void
 eval_free(struct eval *e)
 {
 	size_t i;
-	int s;
 
 	for (i = 0; i < e->nreqs; i++) {
 		free(e->reqs[i].id);
@@ -749,8 +781,9 @@ eval_free(struct eval *e)
 	}
 	free(e->reqs);
 	json_decref(e->vars);
-	for (s = 0; s < SEV_COUNT; s++)
-		json_decref(e->gap_lists[s]);
+	for (i = 0; i < e->ngaps; i++)
+		json_decref(e->gap_list[i].json);
+	free(e->gap_list);
 	json_decref((json_t *)e->doc);
 }
 
@@ -760,14 +793,12 @@ readiness_evaluate(json_t **out, struct db *db, int64_t org_id, int flags)
 	struct eval e;
 	struct totals t;
 	json_t *doc = NULL, *answer = NULL;
-	int rc, s;
+	int rc;
 
 	*out = NULL;
 	memset(&e, 0, sizeof(e));
 	e.db = db;
 	e.org_id = org_id;
-	for (s = 0; s < SEV_COUNT; s++)
-		e.gap_lists[s] = json_array();
 	clock_format(e.now, clock_now());
 	if ((rc = readiness_rules(&doc)) != 0)
 		goto done;

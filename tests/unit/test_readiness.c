@@ -78,6 +78,34 @@ verdict(const json_t *res, int stage)
 	    (size_t)stage - 1), "verdict"));
 }
 
+static int
+severity_rank(const char *s)
+{
+	return strcmp(s, "blocking") == 0 ? 0 : strcmp(s, "major") == 0 ? 1 : 2;
+}
+
+/* Blocking first, then major, then minor; Stage 1 before Stage 2 within each. */
+static void
+assert_gaps_sorted(const json_t *gaps)
+{
+	const json_t *g, *prev = NULL;
+	int a, b;
+	size_t i;
+
+	assert_true(json_array_size(gaps) > 0);
+	json_array_foreach(gaps, i, g) {
+		if (prev) {
+			a = severity_rank(json_string_value(json_object_get(prev, "severity")));
+			b = severity_rank(json_string_value(json_object_get(g, "severity")));
+			assert_true(a <= b);
+			if (a == b)
+				assert_true(json_integer_value(json_object_get(prev, "stage")) <=
+				    json_integer_value(json_object_get(g, "stage")));
+		}
+		prev = g;
+	}
+}
+
 static void
 test_readiness__rules_document_is_valid(void **state)
 {
@@ -234,6 +262,7 @@ test_readiness__empty_organisation(void **state)
 	assert_string_equal(json_string_value(json_object_get(json_object_get(res,
 	    "organisation"), "slug")), "acme");
 	assert_int_equal(json_integer_value(json_object_get(res, "score")), 0);
+	assert_gaps_sorted(json_object_get(res, "gaps"));
 	json_decref(res);
 	db_close(db);
 }
