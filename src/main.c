@@ -16,6 +16,7 @@ static int cmd_version(int argc, char **argv);
 const struct cli_command cli_commands[] = {
 	{ "migrate", "apply pending database schema migrations", cmd_migrate },
 	{ "report", "reports: certification readiness", cmd_report },
+	{ "export", "files: SoA, risk register, AI systems, readiness report", cmd_export },
 	{ "version", "print the version", cmd_version },
 	{ "help", "list commands", cmd_help },
 	{ NULL, NULL, NULL },

@@ -51,5 +51,6 @@ void cli_table_free(struct cli_table *t);
 /* Command entry points, one group per file in src/cli/. */
 int cmd_migrate(int argc, char **argv);	/* cli_db.c */
 int cmd_report(int argc, char **argv);	/* cli_report.c */
+int cmd_export(int argc, char **argv);	/* cli_export.c */
 
 #endif

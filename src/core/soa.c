@@ -25,8 +25,8 @@ soa_collect_control(void *arg, const struct query_requirement *req)
 	struct soa_collect *c = arg;
 
 	if (strcmp(req->kind, "control") == 0)
-		json_array_append_new(c->controls, json_pack("{s:s, s:s}", "id", req->id,
-		    "title", req->title ? req->title : ""));
+		json_array_append_new(c->controls, json_pack("{s:s, s:s, s:s}", "id", req->id,
+		    "title", req->title ? req->title : "", "area", req->parent ? req->parent : ""));
 	return 0;
 }
 
@@ -51,12 +51,13 @@ soa_field_or(const json_t *data, const char *name, json_t *dflt)
 }
 
 static json_t *
-soa_row(const char *control, const char *title, const json_t *data)
+soa_row(const char *control, const char *title, const char *area, const json_t *data)
 {
 	json_t *row = json_object();
 
 	json_object_set_new(row, "control", json_string(control));
 	json_object_set_new(row, "title", json_string(title));
+	json_object_set_new(row, "area", json_string(area));
 	json_object_set_new(row, "applicable", soa_field_or(data, "applicable", json_null()));
 	json_object_set_new(row, "justification",
 	    soa_field_or(data, "justification", json_string("")));
@@ -84,12 +85,13 @@ soa_rows(json_t **out, struct db *db, int64_t org_id)
 		ref = json_string_value(json_object_get(ctl, "id"));
 		json_array_append_new(rows, soa_row(ref,
 		    json_string_value(json_object_get(ctl, "title")),
+		    json_string_value(json_object_get(ctl, "area")),
 		    json_object_get(c.entries, ref)));
 		json_object_del(c.entries, ref);
 	}
 	/* Entries for controls the catalog no longer lists stay visible. */
 	json_object_foreach(c.entries, ref, data)
-		json_array_append_new(rows, soa_row(ref, "", data));
+		json_array_append_new(rows, soa_row(ref, "", "", data));
 	*out = rows;
 	rows = NULL;
 done:

@@ -5,8 +5,9 @@
  * standard's edition and every row, retrievable after later edits; the draft
  * shows what changed, control by control, since the last published version.
  *
- * A row is {control, title, applicable, justification, status, owner,
- * measures[]}; applicable is true, false or null (undecided).
+ * A row is {control, title, area, applicable, justification, status, owner,
+ * measures[]}; applicable is true, false or null (undecided); area is the
+ * control's Annex A area ("A.6.2").
  */
 #ifndef AIMS_CORE_SOA_H
 #define AIMS_CORE_SOA_H
