@@ -17,7 +17,9 @@
 #include "util/error.h"
 #include "util/mem.h"
 
-#define QUERY_JSON_FIELD	"(%s.data ->> ?)"	/* the one backend-specific expression */
+#define QUERY_JSON_FIELD	"json_extract(%s.data, ?)"	/* the one backend-specific expression */
+#define QUERY_ALIASES_MAX	64			/* subqueries in one statement */
+#define QUERY_PATHS_MAX		48			/* fields read once per row */
 
 enum bind_type { BIND_INT, BIND_TEXT };
 
@@ -33,7 +35,17 @@ struct sqlb {
 	struct bind	 binds[QUERY_BINDS_MAX];
 	int		 nbinds;
 	int		 aliases;	/* subquery aliases used so far */
+	const char	*alias_kind[QUERY_ALIASES_MAX];	/* record kind of alias tN */
 	int		 depth;
+	/*
+	 * Fields of the main record (t0) are extracted once per row into
+	 * columns f0..fN of a subquery (PROJECT_EMIT), after a first pass over
+	 * the same conditions has listed them (PROJECT_COLLECT).
+	 */
+	enum { PROJECT_OFF, PROJECT_COLLECT, PROJECT_EMIT } project;
+	char		*paths[QUERY_PATHS_MAX];
+	int		 npaths;
+	bool		 need_data;	/* t0.data itself is used (contains) */
 	const struct query_scope *scope;	/* NULL: grammar check only */
 };
 
@@ -66,7 +78,24 @@ sqlb_free(struct sqlb *q)
 
 	for (i = 0; i < q->nbinds; i++)
 		free(q->binds[i].s);
+	for (i = 0; i < q->npaths; i++)
+		free(q->paths[i]);
 	buf_free(&q->sql);
+}
+
+/* The column of t0's field path in the projection, or -1 (extract in place). */
+static int
+sqlb_path(struct sqlb *q, const char *path)
+{
+	int i;
+
+	for (i = 0; i < q->npaths; i++)
+		if (strcmp(q->paths[i], path) == 0)
+			return i;
+	if (q->project != PROJECT_COLLECT || q->npaths == QUERY_PATHS_MAX)
+		return -1;
+	q->paths[q->npaths] = xstrdup(path);
+	return q->npaths++;
 }
 
 static int
@@ -166,6 +195,7 @@ field_emit(struct sqlb *q, const char *alias, const json_t *f)
 {
 	char path[QUERY_PATH_MAX + 2];
 	const char *name = json_string_value(f);
+	int col;
 
 	if (name == NULL || !query_path_ok(name))
 		return aims_error_set(AIMS_EINVALID, "field",
@@ -175,6 +205,11 @@ field_emit(struct sqlb *q, const char *alias, const json_t *f)
 		return 0;
 	}
 	snprintf(path, sizeof(path), "$.%s", name);
+	if (q->project != PROJECT_OFF && strcmp(alias, "t0") == 0 &&
+	    (col = sqlb_path(q, path)) >= 0) {
+		buf_printf(&q->sql, "t0.f%d", col);
+		return 0;
+	}
 	buf_printf(&q->sql, QUERY_JSON_FIELD, alias);
 	return sqlb_bind(q, BIND_TEXT, 0, path);
 }
@@ -254,18 +289,46 @@ cond_in(struct sqlb *q, const char *alias, const json_t *f, bool negate, const j
 	return 0;
 }
 
+/* Whether field f of alias reads a column (no JSON parsing): it can be repeated. */
+static bool
+field_is_column(const struct sqlb *q, const char *alias, const json_t *f)
+{
+	const char *name = json_string_value(f);
+
+	if (name == NULL || query_is_column(name))
+		return true;
+	return q->project == PROJECT_EMIT && strcmp(alias, "t0") == 0;
+}
+
 static int
 cond_set(struct sqlb *q, const char *alias, const json_t *f, const json_t *v)
 {
+	static const char *const empty[] = { "''", "'[]'", "'{}'" };
+	bool set = json_is_true(v);
+	size_t i;
 	int rc;
 
 	if (!json_is_boolean(v))
 		return aims_error_set(AIMS_EINVALID, "set", "set takes true or false");
-	buf_puts(&q->sql, "coalesce(");
+	if (!field_is_column(q, alias, f)) {
+		buf_puts(&q->sql, "coalesce(");
+		if ((rc = field_emit(q, alias, f)) != 0)
+			return rc;
+		buf_puts(&q->sql, set ? " NOT IN ('', '[]', '{}'), 0)" : " IN ('', '[]', '{}'), 1)");
+		return 0;
+	}
+	/* Plain comparisons are cheaper than an IN list on a column. */
+	buf_putc(&q->sql, '(');
 	if ((rc = field_emit(q, alias, f)) != 0)
 		return rc;
-	buf_puts(&q->sql, json_is_true(v) ? " NOT IN ('', '[]', '{}'), 0)" :
-	    " IN ('', '[]', '{}'), 1)");
+	buf_puts(&q->sql, set ? " IS NOT NULL" : " IS NULL");
+	for (i = 0; i < sizeof(empty) / sizeof(empty[0]); i++) {
+		buf_puts(&q->sql, set ? " AND " : " OR ");
+		if ((rc = field_emit(q, alias, f)) != 0)
+			return rc;
+		buf_printf(&q->sql, " %s %s", set ? "<>" : "=", empty[i]);
+	}
+	buf_putc(&q->sql, ')');
 	return 0;
 }
 
@@ -317,6 +380,8 @@ cond_contains(struct sqlb *q, const char *alias, const json_t *f, const json_t *
 		return aims_error_set(AIMS_EINVALID, "contains",
 		    "contains applies to a list field");
 	snprintf(path, sizeof(path), "$.%s", name);
+	if (strcmp(alias, "t0") == 0)
+		q->need_data = true;
 	buf_printf(&q->sql, "EXISTS (SELECT 1 FROM json_each(%s.data, ?) WHERE value = ", alias);
 	if ((rc = sqlb_bind(q, BIND_TEXT, 0, path)) != 0 || (rc = value_emit(q, v)) != 0)
 		return rc;
@@ -430,25 +495,90 @@ link_spec_check(const json_t *spec, const char *op)
 	return 0;
 }
 
-/* {"linked_from": {...}} and {"links_to": {...}} as EXISTS subqueries. */
+/* The record kind of an alias "tN". */
+static const char *
+alias_kind_of(const struct sqlb *q, const char *alias)
+{
+	int n = atoi(alias + 1);
+
+	return n >= 0 && n < QUERY_ALIASES_MAX ? q->alias_kind[n] : NULL;
+}
+
+static int
+link_alias(struct sqlb *q, char l[16], char t[16], const char *kind)
+{
+	int n = ++q->aliases;
+
+	if (n >= QUERY_ALIASES_MAX)
+		return aims_error_set(AIMS_ETOOBIG, "where", "too many linked conditions");
+	q->alias_kind[n] = kind;
+	snprintf(l, 16, "l%d", n);
+	snprintf(t, 16, "t%d", n);
+	return 0;
+}
+
+/*
+ * A link to one given record (spec has "ref"): the set of records at the
+ * other end is small and known, so it drives the query through the index
+ * of records instead of a test per row (IN, not correlated).
+ */
+static int
+cond_link_ref(struct sqlb *q, const char *alias, const json_t *spec, bool from,
+    const char *kind, const char *l, const char *t)
+{
+	const char *mine = alias_kind_of(q, alias);
+	bool req = !from && strcmp(kind, "requirement") == 0;
+	char sql[512];
+	int rc;
+
+	if (mine == NULL)
+		return aims_error_set(AIMS_EINVALID, "where", "link on an unknown record kind");
+	snprintf(sql, sizeof(sql), "%s.ref IN (SELECT %s.%s FROM record_links %s", alias, l,
+	    from ? "to_ref" : "from_ref", l);
+	buf_puts(&q->sql, sql);
+	if (!req)
+		buf_printf(&q->sql, " JOIN records %s ON %s.org_id = %s.org_id AND %s.kind = %s.%s "
+		    "AND %s.ref = %s.%s AND %s.retired = 0", t, t, l, t, l,
+		    from ? "from_kind" : "to_kind", t, l, from ? "from_ref" : "to_ref", t);
+	snprintf(sql, sizeof(sql), " WHERE %s.org_id = ?", l);
+	if ((rc = sqlb_int(q, sql, q->scope ? q->scope->org_id : 0)) != 0)
+		return rc;
+	snprintf(sql, sizeof(sql), " AND %s.%s = ?", l, from ? "to_kind" : "from_kind");
+	if ((rc = sqlb_text(q, sql, mine)) != 0)
+		return rc;
+	snprintf(sql, sizeof(sql), " AND %s.%s = ?", l, from ? "from_kind" : "to_kind");
+	if ((rc = sqlb_text(q, sql, kind)) != 0 ||
+	    (rc = link_filters(q, l, spec, from ? "from_ref" : "to_ref")) != 0)
+		return rc;
+	if (!req) {
+		buf_puts(&q->sql, " AND ");
+		if ((rc = conds_emit(q, t, json_object_get(spec, "where"))) != 0)
+			return rc;
+	}
+	buf_putc(&q->sql, ')');
+	return 0;
+}
+
+/* {"linked_from": {...}} and {"links_to": {...}} as subqueries. */
 static int
 cond_link(struct sqlb *q, const char *alias, const json_t *spec, bool from)
 {
 	const char *op = from ? "linked_from" : "links_to";
 	const char *kind;
 	char l[16], t[16], sql[512];
-	int rc, n;
+	int rc;
 
 	if ((rc = link_spec_check(spec, op)) != 0)
 		return rc;
 	kind = json_string_value(json_object_get(spec, "kind"));
-	n = ++q->aliases;
-	snprintf(l, sizeof(l), "l%d", n);
-	snprintf(t, sizeof(t), "t%d", n);
+	if (!from && strcmp(kind, "requirement") == 0 && json_object_get(spec, "where") != NULL)
+		return aims_error_set(AIMS_EINVALID, "where",
+		    "links_to a requirement takes no where");
+	if ((rc = link_alias(q, l, t, kind)) != 0)
+		return rc;
+	if (json_object_get(spec, "ref") != NULL)
+		return cond_link_ref(q, alias, spec, from, kind, l, t);
 	if (!from && strcmp(kind, "requirement") == 0) {
-		if (json_object_get(spec, "where") != NULL)
-			return aims_error_set(AIMS_EINVALID, "where",
-			    "links_to a requirement takes no where");
 		buf_printf(&q->sql, "EXISTS (SELECT 1 FROM record_links %s WHERE %s.org_id = "
 		    "%s.org_id AND %s.from_kind = %s.kind AND %s.from_ref = %s.ref AND "
 		    "%s.to_kind = 'requirement'", l, l, alias, l, alias, l, alias, l);
@@ -535,24 +665,106 @@ query_conds_check(const json_t *conds)
 	int rc;
 
 	memset(&q, 0, sizeof(q));
+	q.alias_kind[0] = "records";	/* any kind: the grammar is all that is checked */
 	rc = conds_emit(&q, "t0", conds);
 	sqlb_free(&q);
 	return rc;
 }
 
-/* " FROM records t0 WHERE <org, kind, live> AND <where>" */
+/*
+ * " FROM records t0 WHERE <org, kind, live> AND <where>", or with the
+ * projection " FROM (SELECT <columns>, <fields> FROM records t0 WHERE <org,
+ * kind, live> AND <where> ORDER BY num LIMIT -1 OFFSET 0) t0": OFFSET keeps
+ * the subquery from being flattened, so each field of the flags is read
+ * once per row, while where still uses the indexes.
+ */
 static int
 sqlb_from(struct sqlb *q, const struct query_scope *s, const char *kind, const json_t *where)
 {
-	int rc;
+	int rc, i, mode;
 
 	if (!query_kind_ok(kind))
 		return aims_error_set(AIMS_EINVALID, "kind", "bad record kind");
+	q->alias_kind[0] = kind;
+	if (q->project == PROJECT_OFF) {
+		if ((rc = sqlb_int(q, " FROM records t0 WHERE t0.org_id = ?", s->org_id)) != 0 ||
+		    (rc = sqlb_text(q, " AND t0.kind = ?", kind)) != 0)
+			return rc;
+		buf_puts(&q->sql, " AND t0.retired = 0 AND ");
+		return conds_emit(q, "t0", where);
+	}
+	buf_puts(&q->sql, " FROM (SELECT t0.org_id, t0.kind, t0.num, t0.ref, t0.title, t0.status, "
+	    "t0.owner, t0.created_at, t0.updated_at");
+	if (q->need_data)
+		buf_puts(&q->sql, ", t0.data");
+	for (i = 0; i < q->npaths; i++) {
+		buf_puts(&q->sql, ", json_extract(t0.data, ?)");
+		if ((rc = sqlb_bind(q, BIND_TEXT, 0, q->paths[i])) != 0)
+			return rc;
+		buf_printf(&q->sql, " AS f%d", i);
+	}
 	if ((rc = sqlb_int(q, " FROM records t0 WHERE t0.org_id = ?", s->org_id)) != 0 ||
 	    (rc = sqlb_text(q, " AND t0.kind = ?", kind)) != 0)
 		return rc;
+	/* where filters inside, where it can use the indexes of records. */
 	buf_puts(&q->sql, " AND t0.retired = 0 AND ");
-	return conds_emit(q, "t0", where);
+	mode = q->project;
+	q->project = PROJECT_OFF;
+	rc = conds_emit(q, "t0", where);
+	q->project = mode;
+	if (rc != 0)
+		return rc;
+	buf_puts(&q->sql, " ORDER BY t0.num LIMIT -1 OFFSET 0) t0");
+	return 0;
+}
+
+/* The whole SELECT: the ref and flags, or count(*). */
+static int
+sqlb_select(struct sqlb *q, const struct query_scope *s, const char *kind, const json_t *where,
+    const json_t *const *flags, size_t nflags, bool count)
+{
+	size_t i;
+	int rc;
+
+	q->scope = s;
+	q->alias_kind[0] = kind;
+	buf_puts(&q->sql, count ? "SELECT count(*)" : "SELECT t0.ref");
+	for (i = 0; i < nflags; i++) {
+		buf_puts(&q->sql, ", ");
+		if ((rc = conds_emit(q, "t0", flags[i])) != 0)
+			return rc;
+	}
+	if ((rc = sqlb_from(q, s, kind, where)) != 0)
+		return rc;
+	/* The projection's rows come in its own num order, sorting them again costs. */
+	if (!count && q->project == PROJECT_OFF)
+		buf_puts(&q->sql, " ORDER BY t0.num");
+	return 0;
+}
+
+/* Builds the statement in two passes: list t0's fields, then emit with them. */
+static int
+sqlb_build(struct sqlb *q, const struct query_scope *s, const char *kind, const json_t *where,
+    const json_t *const *flags, size_t nflags, bool count)
+{
+	struct sqlb pass;
+	int rc;
+
+	memset(&pass, 0, sizeof(pass));
+	pass.project = PROJECT_COLLECT;
+	rc = sqlb_select(&pass, s, kind, where, flags, nflags, count);
+	memset(q, 0, sizeof(*q));
+	if (rc != 0) {
+		sqlb_free(&pass);
+		return rc;
+	}
+	q->project = PROJECT_EMIT;
+	memcpy(q->paths, pass.paths, sizeof(q->paths));
+	q->npaths = pass.npaths;
+	q->need_data = pass.need_data;
+	pass.npaths = 0;	/* moved to q */
+	sqlb_free(&pass);
+	return sqlb_select(q, s, kind, where, flags, nflags, count);
 }
 
 int
@@ -566,21 +778,12 @@ query_select(const struct query_scope *s, const char *kind, const json_t *where,
 	int rc;
 
 	memset(&q, 0, sizeof(q));
-	q.scope = s;
 	if (nflags > QUERY_FLAGS_MAX) {
 		rc = aims_error_set(AIMS_ETOOBIG, "flags", "more than %d flags", QUERY_FLAGS_MAX);
 		goto done;
 	}
-	buf_puts(&q.sql, "SELECT t0.ref");
-	for (i = 0; i < nflags; i++) {
-		buf_puts(&q.sql, ", ");
-		if ((rc = conds_emit(&q, "t0", flags[i])) != 0)
-			goto done;
-	}
-	if ((rc = sqlb_from(&q, s, kind, where)) != 0)
-		goto done;
-	buf_puts(&q.sql, " ORDER BY t0.num");
-	if ((rc = sqlb_prepare(&st, &q)) != 0)
+	if ((rc = sqlb_build(&q, s, kind, where, flags, nflags, false)) != 0 ||
+	    (rc = sqlb_prepare(&st, &q)) != 0)
 		goto done;
 	while ((rc = db_step(st)) == DB_ROW) {
 		for (i = 0; i < nflags; i++)
@@ -602,11 +805,9 @@ query_count(int64_t *out, const struct query_scope *s, const char *kind, const j
 	struct sqlb q;
 	int rc;
 
-	memset(&q, 0, sizeof(q));
-	q.scope = s;
 	*out = 0;
-	buf_puts(&q.sql, "SELECT count(*)");
-	if ((rc = sqlb_from(&q, s, kind, where)) != 0 || (rc = sqlb_prepare(&st, &q)) != 0)
+	if ((rc = sqlb_build(&q, s, kind, where, NULL, 0, true)) != 0 ||
+	    (rc = sqlb_prepare(&st, &q)) != 0)
 		goto done;
 	if ((rc = db_step(st)) == DB_ROW) {
 		*out = db_column_int64(st, 0);

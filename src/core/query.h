@@ -37,8 +37,8 @@
 
 struct db;
 
-#define QUERY_FLAGS_MAX		8	/* boolean columns per query_select() */
-#define QUERY_BINDS_MAX		160	/* bound values in one statement */
+#define QUERY_FLAGS_MAX		64	/* boolean columns per query_select() */
+#define QUERY_BINDS_MAX		1024	/* bound values in one statement */
 #define QUERY_DEPTH_MAX		8	/* nesting of any/all/not/links */
 #define QUERY_IN_MAX		32	/* values in one in/not_in list */
 #define QUERY_PATH_MAX		96	/* length of a field path */

@@ -72,12 +72,28 @@ check_not_recorded_yet(struct check_result *out, const struct check_env *env,
 	return 0;
 }
 
+static json_int_t
+param_min(const json_t *params)
+{
+	const json_t *min = json_object_get(params, "min");
+
+	return json_is_integer(min) ? json_integer_value(min) : 1;
+}
+
+/* exists, once out->total holds the number of matching records. */
+static void
+exists_finish(struct check_result *out, const json_t *params)
+{
+	if (out->total < param_min(params)) {
+		check_fail(out, "missing");
+		out->findings[0].count = out->total;
+	}
+}
+
 /* exists: at least `min` live records of kind match where. */
 static int
 check_exists(struct check_result *out, const struct check_env *env, const json_t *params)
 {
-	json_int_t min = json_is_integer(json_object_get(params, "min")) ?
-	    json_integer_value(json_object_get(params, "min")) : 1;
 	int64_t n;
 	int rc;
 
@@ -85,33 +101,76 @@ check_exists(struct check_result *out, const struct check_env *env, const json_t
 	    json_object_get(params, "where"))) != 0)
 		return rc;
 	out->total = n;
-	if (n < min) {
-		check_fail(out, "missing");
-		out->findings[0].count = n;
-	}
+	exists_finish(out, params);
 	return 0;
+}
+
+/* The finding codes of fail_when and their condition lists, in order. */
+static size_t
+fail_codes(const char **codes, const json_t **conds, const json_t *params)
+{
+	const json_t *fail = json_object_get(params, "fail_when");
+	const char *code;
+	size_t n = 0;
+	json_t *v;
+
+	if (json_is_array(fail)) {
+		codes[0] = "failing";
+		conds[0] = fail;
+		return 1;
+	}
+	json_object_foreach((json_t *)fail, code, v) {
+		if (n == CHECK_FINDINGS_MAX)
+			break;
+		codes[n] = code;
+		conds[n++] = v;
+	}
+	return n;
+}
+
+/* Counts one record in scope: the first matching code is its finding. */
+static void
+none_failing_count(struct check_result *out, const struct check_env *env, const char *ref,
+    const char *const *codes, const bool *flags, size_t ncodes)
+{
+	size_t i;
+
+	out->total++;
+	for (i = 0; i < ncodes; i++) {
+		if (!flags[i])
+			continue;
+		out->failed++;
+		finding_ref(finding_add(out, codes[i]), env, ref);
+		return;
+	}
+}
+
+static void
+none_failing_finish(struct check_result *out, const json_t *params)
+{
+	const char *empty = param_str(params, "empty");
+
+	if (out->failed > 0)
+		out->status = CHECK_FAIL;
+	else if (out->total == 0 && empty != NULL)
+		check_fail(out, empty);
+	else if (out->total == 0)
+		out->status = CHECK_NA;	/* nothing to examine says nothing */
 }
 
 struct none_failing {
 	struct check_result		*out;
 	const struct check_env		*env;
 	const char			*codes[CHECK_FINDINGS_MAX];
+	size_t				 ncodes;
 };
 
 static int
 none_failing_row(void *arg, const char *ref, const bool *flags)
 {
 	struct none_failing *nf = arg;
-	size_t i;
 
-	nf->out->total++;
-	for (i = 0; i < CHECK_FINDINGS_MAX && nf->codes[i]; i++) {
-		if (!flags[i])
-			continue;
-		nf->out->failed++;
-		finding_ref(finding_add(nf->out, nf->codes[i]), nf->env, ref);
-		break;
-	}
+	none_failing_count(nf->out, nf->env, ref, nf->codes, flags, nf->ncodes);
 	return 0;
 }
 
@@ -120,33 +179,15 @@ static int
 check_none_failing(struct check_result *out, const struct check_env *env,
     const json_t *params)
 {
-	const json_t *fail = json_object_get(params, "fail_when"), *flags[CHECK_FINDINGS_MAX];
-	struct none_failing nf = { out, env, { NULL } };
-	const char *code, *empty = param_str(params, "empty");
-	size_t n = 0;
-	json_t *v;
+	struct none_failing nf = { out, env, { NULL }, 0 };
+	const json_t *flags[CHECK_FINDINGS_MAX];
 	int rc;
 
-	if (json_is_array(fail)) {
-		nf.codes[0] = "failing";
-		flags[n++] = fail;
-	} else {
-		json_object_foreach((json_t *)fail, code, v) {
-			if (n == CHECK_FINDINGS_MAX)
-				break;
-			nf.codes[n] = code;
-			flags[n++] = v;
-		}
-	}
+	nf.ncodes = fail_codes(nf.codes, flags, params);
 	if ((rc = query_select(env->scope, param_str(params, "records"),
-	    json_object_get(params, "where"), flags, n, none_failing_row, &nf)) != 0)
+	    json_object_get(params, "where"), flags, nf.ncodes, none_failing_row, &nf)) != 0)
 		return rc;
-	if (out->failed > 0)
-		out->status = CHECK_FAIL;
-	else if (out->total == 0 && empty != NULL)
-		check_fail(out, empty);
-	else if (out->total == 0)
-		out->status = CHECK_NA;	/* nothing to examine says nothing */
+	none_failing_finish(out, params);
 	return 0;
 }
 
@@ -226,14 +267,12 @@ static int
 check_org_ai_roles(struct check_result *out, const struct check_env *env,
     const json_t *params)
 {
-	json_int_t min = json_is_integer(json_object_get(params, "min")) ?
-	    json_integer_value(json_object_get(params, "min")) : 1;
 	int64_t n;
 	int rc;
 
 	if ((rc = query_org_ai_roles(&n, env->scope->db, env->scope->org_id)) != 0)
 		return rc;
-	if (n < min)
+	if (n < param_min(params))
 		check_fail(out, "missing");
 	return 0;
 }
@@ -372,6 +411,16 @@ check_validate(const json_t *check)
 	return check_validate_params(k, check);
 }
 
+static void
+check_score(struct check_result *out)
+{
+	if (out->status == CHECK_FAIL)
+		out->score = out->total > 0 && out->failed > 0 && out->failed < out->total ?
+		    (double)(out->total - out->failed) / (double)out->total : 0.0;
+	else
+		out->score = out->status == CHECK_PASS ? 1.0 : 0.0;
+}
+
 int
 check_run(struct check_result *out, const struct check_env *env, const json_t *check)
 {
@@ -393,12 +442,155 @@ check_run(struct check_result *out, const struct check_env *env, const json_t *c
 		check_result_free(out);
 		return rc;
 	}
-	if (out->status == CHECK_FAIL)
-		out->score = out->total > 0 && out->failed > 0 && out->failed < out->total ?
-		    (double)(out->total - out->failed) / (double)out->total : 0.0;
-	else
-		out->score = out->status == CHECK_PASS ? 1.0 : 0.0;
+	check_score(out);
 	return 0;
+}
+
+/* ---- several checks over one record kind in one pass ---- */
+
+/* A "ref" in a link or a "$control" value makes a check about one record. */
+static bool
+names_one_record(const json_t *v)
+{
+	const char *key;
+	const json_t *item;
+	size_t i;
+
+	if (json_is_string(v))
+		return strncmp(json_string_value(v), "$control", 8) == 0;
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, item)
+			if (names_one_record(item))
+				return true;
+		return false;
+	}
+	json_object_foreach((json_t *)v, key, item)
+		if (strcmp(key, "ref") == 0 || names_one_record(item))
+			return true;
+	return false;
+}
+
+bool
+check_batchable(const json_t *check)
+{
+	const char *kind = json_string_value(json_object_get(check, "kind"));
+
+	return kind && (strcmp(kind, "exists") == 0 || strcmp(kind, "none_failing") == 0) &&
+	    check_validate(check) == 0 && !names_one_record(check);
+}
+
+size_t
+check_batch_flags(const json_t *check)
+{
+	const json_t *fail = json_object_get(check, "fail_when");
+
+	if (json_is_array(fail))
+		return 2;
+	return 1 + (json_is_object(fail) ? json_object_size(fail) : 0);
+}
+
+struct batch_item {
+	struct check_result	*out;
+	const json_t		*check;
+	size_t			 flag;		/* its where flag; its codes follow */
+	const char		*codes[CHECK_FINDINGS_MAX];
+	size_t			 ncodes;
+};
+
+struct batch {
+	const struct check_env	*env;
+	struct batch_item	*items;
+	size_t			 n;
+};
+
+static int
+batch_row(void *arg, const char *ref, const bool *flags)
+{
+	struct batch *b = arg;
+	struct batch_item *it;
+	size_t i;
+
+	for (i = 0; i < b->n; i++) {
+		it = &b->items[i];
+		if (!flags[it->flag])
+			continue;
+		if (it->ncodes == 0)
+			it->out->total++;
+		else
+			none_failing_count(it->out, b->env, ref, it->codes, flags + it->flag + 1,
+			    it->ncodes);
+	}
+	return 0;
+}
+
+static int
+batch_one_by_one(struct check_result *out, const struct check_env *env,
+    const json_t *const *checks, size_t n)
+{
+	size_t i, j;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		if ((rc = check_run(&out[i], env, checks[i])) != 0) {
+			for (j = 0; j < i; j++)
+				check_result_free(&out[j]);
+			return rc;
+		}
+	return 0;
+}
+
+int
+check_run_batch(struct check_result *out, const struct check_env *env,
+    const json_t *const *checks, size_t n)
+{
+	const json_t *flags[QUERY_FLAGS_MAX] = { NULL }, *conds[CHECK_FINDINGS_MAX];
+	struct batch_item items[QUERY_FLAGS_MAX];
+	struct batch b = { env, items, n };
+	const char *kind = NULL;
+	size_t i, j, nflags = 0;
+	int rc;
+
+	if (n > QUERY_FLAGS_MAX)
+		return aims_error_set(AIMS_ETOOBIG, "checks", "too many checks in one pass");
+	for (i = 0; i < n; i++) {
+		if (!check_batchable(checks[i]) || nflags + check_batch_flags(checks[i]) >
+		    QUERY_FLAGS_MAX || (kind && strcmp(kind, param_str(checks[i], "records"))))
+			return aims_error_set(AIMS_EINVALID, "checks",
+			    "checks cannot share one pass");
+		kind = param_str(checks[i], "records");
+		memset(&out[i], 0, sizeof(out[i]));
+		out[i].status = CHECK_PASS;
+		items[i].out = &out[i];
+		items[i].check = checks[i];
+		items[i].flag = nflags;
+		flags[nflags++] = json_object_get(checks[i], "where");
+		items[i].ncodes = 0;
+		if (strcmp(json_string_value(json_object_get(checks[i], "kind")), "exists") == 0)
+			continue;
+		items[i].ncodes = fail_codes(items[i].codes, conds, checks[i]);
+		for (j = 0; j < items[i].ncodes; j++)
+			flags[nflags++] = conds[j];
+	}
+	rc = query_select(env->scope, kind, NULL, flags, nflags, batch_row, &b);
+	if (rc == AIMS_ECONFLICT) {
+		/* A variable without a value: each check says which of them it concerns. */
+		aims_error_clear();
+		for (i = 0; i < n; i++)
+			check_result_free(&out[i]);
+		return batch_one_by_one(out, env, checks, n);
+	}
+	for (i = 0; i < n; i++) {
+		if (rc != 0) {
+			check_result_free(&out[i]);
+			continue;
+		}
+		if (items[i].ncodes == 0)
+			exists_finish(&out[i], checks[i]);
+		else
+			none_failing_finish(&out[i], checks[i]);
+		check_score(&out[i]);
+	}
+	return rc;
 }
 
 void
@@ -409,4 +601,14 @@ check_result_free(struct check_result *r)
 	for (i = 0; i < r->nfindings; i++)
 		json_decref(r->findings[i].refs);
 	r->nfindings = 0;
+}
+
+void
+check_result_copy(struct check_result *dst, const struct check_result *src)
+{
+	size_t i;
+
+	*dst = *src;
+	for (i = 0; i < src->nfindings; i++)
+		json_incref(src->findings[i].refs);
 }

@@ -35,7 +35,7 @@
 
 #include "core/query.h"
 
-#define CHECK_FINDINGS_MAX	QUERY_FLAGS_MAX
+#define CHECK_FINDINGS_MAX	8	/* finding codes of one check */
 #define CHECK_CODE_MAX		32
 
 enum check_status { CHECK_PASS, CHECK_FAIL, CHECK_NA };
@@ -66,6 +66,19 @@ int check_run(struct check_result *out, const struct check_env *env, const json_
 /* Checks a check's kind and parameters without running it. */
 int check_validate(const json_t *check);
 bool check_kind_known(const char *kind);
+/*
+ * Checks over many records of one kind (exists, none_failing) can share one
+ * pass: check_batchable() says whether a check can (it is not about one
+ * named record), check_batch_flags() how many boolean columns it takes (at
+ * most QUERY_FLAGS_MAX per pass), and check_run_batch() runs checks[n], all
+ * of the same record kind, filling out[n] as check_run() would.
+ */
+bool check_batchable(const json_t *check);
+size_t check_batch_flags(const json_t *check);
+int check_run_batch(struct check_result *out, const struct check_env *env,
+    const json_t *const *checks, size_t n);
 void check_result_free(struct check_result *r);
+/* A copy sharing the refs arrays (each reference counted). */
+void check_result_copy(struct check_result *dst, const struct check_result *src);
 
 #endif

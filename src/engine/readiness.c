@@ -457,7 +457,8 @@ gap_cmp(const void *a, const void *b)
 }
 
 static int
-eval_rule_on(struct eval *e, const json_t *rule, struct req *r, const char *rule_id)
+eval_rule_on(struct eval *e, const json_t *rule, struct req *r, const char *rule_id,
+    struct check_result *pre)
 {
 	struct check_result res;
 	enum severity sev = severity_of(rule);
@@ -474,9 +475,13 @@ eval_rule_on(struct eval *e, const json_t *rule, struct req *r, const char *rule
 	json_array_append_new(r->checks, check);
 	if (r->excluded && (we == NULL || strcmp(we, "evaluate") != 0)) {
 		json_object_set_new(check, "status", json_string("not_applicable"));
+		if (pre)
+			check_result_free(pre);
 		return 0;
 	}
-	if ((rc = check_run(&res, &e->env, json_object_get(rule, "check"))) != 0)
+	if (pre)
+		res = *pre;
+	else if ((rc = check_run(&res, &e->env, json_object_get(rule, "check"))) != 0)
 		return aims_error_set(rc, "rules", "rule %s: %s", rule_id, aims_error_message());
 	if (res.status == CHECK_NA) {
 		json_object_set_new(check, "status", json_string("not_applicable"));
@@ -499,22 +504,109 @@ eval_rule_on(struct eval *e, const json_t *rule, struct req *r, const char *rule
 	return 0;
 }
 
+/*
+ * Runs checks[idx[0..n)] (one record kind) in passes of at most
+ * QUERY_FLAGS_MAX columns; a check equal to an earlier one shares its result.
+ */
+static int
+eval_batch_kind(struct eval *e, const json_t *const *checks, const size_t *idx, size_t n,
+    struct check_result *pre, bool *have)
+{
+	const json_t *chunk[QUERY_FLAGS_MAX];
+	size_t chunk_idx[QUERY_FLAGS_MAX], nchunk = 0, flags = 0, i, j, k;
+	struct check_result res[QUERY_FLAGS_MAX];
+	int rc;
+
+	for (i = 0; i <= n; i++) {
+		if (i < n) {
+			for (j = 0; j < i && !json_equal(checks[idx[j]], checks[idx[i]]); j++)
+				;
+			if (j < i)
+				continue;	/* filled from its twin below */
+		}
+		if (i == n || flags + check_batch_flags(checks[idx[i]]) > QUERY_FLAGS_MAX) {
+			if (nchunk > 0 &&
+			    (rc = check_run_batch(res, &e->env, chunk, nchunk)) != 0)
+				return rc;
+			for (k = 0; k < nchunk; k++) {
+				pre[chunk_idx[k]] = res[k];
+				have[chunk_idx[k]] = true;
+			}
+			nchunk = flags = 0;
+			if (i == n)
+				break;
+		}
+		chunk[nchunk] = checks[idx[i]];
+		chunk_idx[nchunk++] = idx[i];
+		flags += check_batch_flags(checks[idx[i]]);
+	}
+	for (i = 0; i < n; i++)
+		for (j = 0; !have[idx[i]] && j < i; j++)
+			if (have[idx[j]] && json_equal(checks[idx[j]], checks[idx[i]])) {
+				check_result_copy(&pre[idx[i]], &pre[idx[j]]);
+				have[idx[i]] = true;
+			}
+	return 0;
+}
+
+/* The checks over many records, grouped by record kind, before the rules. */
+static int
+eval_prepass(struct eval *e, struct check_result *pre, bool *have)
+{
+	const json_t *rules = json_object_get(e->doc, "rules"), *rule;
+	const json_t **checks;
+	size_t i, j, n = json_array_size(rules), *idx, nidx;
+	bool *done;
+	int rc = 0;
+
+	checks = xcalloc(n ? n : 1, sizeof(*checks));
+	idx = xcalloc(n ? n : 1, sizeof(*idx));
+	done = xcalloc(n ? n : 1, sizeof(*done));
+	json_array_foreach(rules, i, rule) {
+		checks[i] = json_object_get(rule, "check");
+		done[i] = json_object_get(rule, "for_each") != NULL || !check_batchable(checks[i]);
+	}
+	for (i = 0; i < n && rc == 0; i++) {
+		if (done[i])
+			continue;
+		for (nidx = 0, j = i; j < n; j++)
+			if (!done[j] && strcmp(json_string_value(json_object_get(checks[j],
+			    "records")), json_string_value(json_object_get(checks[i], "records"))) == 0) {
+				idx[nidx++] = j;
+				done[j] = true;
+			}
+		rc = eval_batch_kind(e, checks, idx, nidx, pre, have);
+	}
+	free(checks);
+	free(idx);
+	free(done);
+	return rc;
+}
+
 static int
 eval_rules(struct eval *e)
 {
 	const json_t *rule;
 	char id[READINESS_ID_MAX * 2];
-	size_t i, j;
+	size_t i, j, n = json_array_size(json_object_get(e->doc, "rules"));
+	struct check_result *pre = xcalloc(n ? n : 1, sizeof(*pre));
+	bool *have = xcalloc(n ? n : 1, sizeof(*have));
 	int rc, ri;
 
+	if ((rc = eval_prepass(e, pre, have)) != 0)
+		goto done;
 	json_array_foreach(json_object_get(e->doc, "rules"), i, rule) {
 		if (json_object_get(rule, "for_each") == NULL) {
 			ri = eval_req_find(e, json_string_value(json_object_get(rule, "requirement")));
-			if (ri < 0)
-				return rule_error(rule, i, "names a requirement not in the catalog");
-			if ((rc = eval_rule_on(e, rule, &e->reqs[ri],
-			    json_string_value(json_object_get(rule, "id")))) != 0)
-				return rc;
+			if (ri < 0) {
+				rc = rule_error(rule, i, "names a requirement not in the catalog");
+				goto done;
+			}
+			rc = eval_rule_on(e, rule, &e->reqs[ri],
+			    json_string_value(json_object_get(rule, "id")), have[i] ? &pre[i] : NULL);
+			have[i] = false;	/* handed over */
+			if (rc != 0)
+				goto done;
 			continue;
 		}
 		for (j = 0; j < e->nreqs; j++) {
@@ -522,11 +614,17 @@ eval_rules(struct eval *e)
 				continue;
 			snprintf(id, sizeof(id), "%s@%s",
 			    json_string_value(json_object_get(rule, "id")), e->reqs[j].id);
-			if ((rc = eval_rule_on(e, rule, &e->reqs[j], id)) != 0)
-				return rc;
+			if ((rc = eval_rule_on(e, rule, &e->reqs[j], id, NULL)) != 0)
+				goto done;
 		}
 	}
-	return 0;
+done:
+	for (i = 0; i < n; i++)
+		if (have[i])
+			check_result_free(&pre[i]);
+	free(pre);
+	free(have);
+	return rc;
 }
 
 /* ---- roll-up ---- */

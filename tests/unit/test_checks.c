@@ -304,6 +304,98 @@ test_checks__validation(void **state)
 	assert_false(check_kind_known("nope"));
 }
 
+static void
+assert_same_result(const struct check_result *a, const struct check_result *b)
+{
+	size_t i;
+
+	assert_int_equal(a->status, b->status);
+	assert_int_equal(a->total, b->total);
+	assert_int_equal(a->failed, b->failed);
+	assert_true(a->score == b->score);
+	assert_int_equal(a->nfindings, b->nfindings);
+	for (i = 0; i < a->nfindings; i++) {
+		assert_string_equal(a->findings[i].code, b->findings[i].code);
+		assert_int_equal(a->findings[i].count, b->findings[i].count);
+		assert_true(json_equal(a->findings[i].refs, b->findings[i].refs));
+	}
+}
+
+static void
+test_checks__one_pass_equals_one_by_one(void **state)
+{
+	static const char *const texts[] = {
+		"{\"kind\": \"exists\", \"records\": \"risks\"}",
+		"{\"kind\": \"exists\", \"records\": \"risks\", \"min\": 5}",
+		"{\"kind\": \"none_failing\", \"records\": \"risks\", \"where\": [{\"field\": "
+		    "\"inherent_score\", \"gt\": \"$threshold\"}], \"fail_when\": {\"untreated\": "
+		    "[{\"field\": \"treatment.option\", \"set\": false}], \"unaccepted\": "
+		    "[{\"field\": \"accepted_by\", \"set\": false}]}}",
+		"{\"kind\": \"none_failing\", \"records\": \"risks\", \"fail_when\": "
+		    "[{\"field\": \"next_review\", \"past\": true}]}",
+		"{\"kind\": \"none_failing\", \"records\": \"risks\", \"where\": [{\"field\": "
+		    "\"status\", \"eq\": \"closed\"}], \"fail_when\": [{\"field\": \"title\", "
+		    "\"set\": false}], \"empty\": \"none_closed\"}",
+		"{\"kind\": \"none_failing\", \"records\": \"risks\", \"fail_when\": "
+		    "[{\"field\": \"tags\", \"contains\": \"legacy\"}]}",
+		"{\"kind\": \"none_failing\", \"records\": \"risks\", \"where\": [{\"field\": "
+		    "\"status\", \"eq\": \"nothing\"}], \"fail_when\": [{\"field\": \"title\", "
+		    "\"set\": false}]}",
+	};
+	enum { N = sizeof(texts) / sizeof(texts[0]) };
+	struct check_result one[N], all[N];
+	const json_t *checks[N];
+	json_t *parsed[N];
+	struct query_scope s;
+	struct check_env env;
+	json_error_t jerr;
+	struct db *db = fx_open();
+	time_t now;
+	size_t i;
+
+	(void)state;
+	fx_put(db, "risks", "RISK-1", "{\"title\": \"a\", \"inherent_score\": 16, "
+	    "\"next_review\": \"2026-01-01\", \"tags\": [\"legacy\"]}");
+	fx_put(db, "risks", "RISK-2", "{\"title\": \"b\", \"inherent_score\": 12, "
+	    "\"treatment\": {\"option\": \"modify\"}, \"next_review\": \"2027-01-01\"}");
+	fx_put(db, "risks", "RISK-3", "{\"title\": \"c\", \"inherent_score\": 4}");
+	fx_put(db, "risks", "RISK-4", "{\"title\": \"d\", \"inherent_score\": 20, "
+	    "\"accepted_by\": \"x\", \"treatment\": {\"option\": \"retain\"}}");
+	fx_vars = json_pack("{s:i}", "threshold", 9);
+	clock_parse(&now, FX_NOW);
+	query_scope_init(&s, db, FX_ORG, now, fx_vars);
+	env.scope = &s;
+	env.refs_max = 2;
+	for (i = 0; i < N; i++) {
+		parsed[i] = json_loads(texts[i], 0, &jerr);
+		assert_non_null(parsed[i]);
+		checks[i] = parsed[i];
+		assert_true(check_batchable(checks[i]));
+		assert_int_equal(check_run(&one[i], &env, checks[i]), 0);
+	}
+	assert_int_equal(check_run_batch(all, &env, checks, N), 0);
+	assert_finding(&all[2], "untreated", 1, "RISK-1");
+	assert_finding(&all[2], "unaccepted", 1, "RISK-2");
+	assert_finding(&all[4], "none_closed", 0, NULL);
+	assert_finding(&all[5], "failing", 1, "RISK-1");
+	assert_int_equal(all[6].status, CHECK_NA);
+	for (i = 0; i < N; i++) {
+		assert_same_result(&one[i], &all[i]);
+		check_result_free(&one[i]);
+		check_result_free(&all[i]);
+	}
+	/* A check about one named record does not share a pass. */
+	json_decref(parsed[0]);
+	parsed[0] = json_loads("{\"kind\": \"exists\", \"records\": \"soa\", \"where\": "
+	    "[{\"field\": \"ref\", \"eq\": \"$control\"}]}", 0, &jerr);
+	assert_false(check_batchable(parsed[0]));
+	for (i = 0; i < N; i++)
+		json_decref(parsed[i]);
+	json_decref(fx_vars);
+	fx_vars = NULL;
+	db_close(db);
+}
+
 int
 main(void)
 {
@@ -317,6 +409,7 @@ main(void)
 		cmocka_unit_test(test_checks__soa_published),
 		cmocka_unit_test(test_checks__missing_variable_is_a_finding),
 		cmocka_unit_test(test_checks__validation),
+		cmocka_unit_test(test_checks__one_pass_equals_one_by_one),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
