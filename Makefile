@@ -27,13 +27,15 @@ LDFLAGS_asan := -fsanitize=address,undefined
 LDLIBS	:= $(PKG_LIBS) -lcmark-gfm-extensions -lcsv -lpthread -lm
 
 SRC	:= $(filter-out src/main.c,$(shell find src -name '*.c' | sort))
-OBJ	:= $(SRC:%.c=$(B)/%.o) $(B)/gen/schema_files.o $(B)/gen/catalog_files.o
+OBJ	:= $(SRC:%.c=$(B)/%.o) $(B)/gen/schema_files.o $(B)/gen/catalog_files.o \
+	   $(B)/gen/web_assets.o
 SCHEMA	:= $(sort $(wildcard src/store/schema/*.sql))
 CATALOG	:= $(sort $(wildcard catalog/*.json))
+WEB_ASSETS := $(sort $(wildcard src/web/assets/*.css src/web/assets/*.js src/web/assets/*.svg))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all run test unit unit-asan e2e deps fuzz bench clean
+.PHONY: all run test unit unit-asan e2e deps fuzz fuzz-smoke bench clean
 all: aims
 
 aims: $(B)/aims
@@ -68,7 +70,11 @@ $(GEN)/catalog_files.c: build/tools/embed $(CATALOG)
 	@mkdir -p $(GEN)
 	@build/tools/embed $@ catalog_files catalog/ $(CATALOG)
 
-$(B)/tests/%: tests/unit/%.c $(B)/libaims.a
+$(GEN)/web_assets.c: build/tools/embed $(WEB_ASSETS)
+	@mkdir -p $(GEN)
+	@build/tools/embed $@ web_assets src/web/assets/ $(WEB_ASSETS)
+
+$(B)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(B)/libaims.a
 	@mkdir -p $(dir $@)
 	@echo "CC $(MODE) $<"
 	@$(CC) $(CFLAGS) $(LDFLAGS_$(MODE)) -Itests/unit -o $@ $< $(B)/libaims.a $(LDLIBS) -lcmocka
@@ -101,10 +107,20 @@ run: deps aims
 	@if [ ! -f aims.db ]; then ./aims init --demo --db aims.db; fi
 	./aims serve --db aims.db
 
-fuzz:
-	@$(MAKE) --no-print-directory -f tests/fuzz/Makefile
+fuzz: all
+	@$(MAKE) --no-print-directory -f tests/fuzz/Makefile all
 
-bench: aims
+fuzz-smoke: all
+	@$(MAKE) --no-print-directory -f tests/fuzz/Makefile smoke
+
+# Helpers the bench scripts run, built against the library.
+BENCH_BIN := $(B)/bench/ledger_fill
+$(B)/bench/%: bench/%.c $(B)/libaims.a
+	@mkdir -p $(dir $@)
+	@echo "CC $(MODE) $<"
+	@$(CC) $(CFLAGS) $(LDFLAGS_$(MODE)) -o $@ $< $(B)/libaims.a $(LDLIBS)
+
+bench: aims $(BENCH_BIN)
 	@for s in bench/*.sh; do echo "== $$s"; sh $$s || exit 1; done
 
 clean:

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/ledger_source.h"
 
 #define AIMS_VERSION "0.1.0"
 
@@ -14,7 +15,16 @@ static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
 
 const struct cli_command cli_commands[] = {
+	{ "init", "create the database, catalogs, key and first organisation", cmd_init },
+	{ "org", "create and list organisations", cmd_org },
+	{ "user", "add users, list them, set passwords", cmd_user },
+	{ "member", "manage who belongs to an organisation, with which role", cmd_member },
+	{ "catalog", "list and show the requirement catalogs", cmd_catalog },
+	{ "serve", "serve the JSON API over HTTP", cmd_serve },
+	{ "token", "create, list and revoke API tokens", cmd_token },
 	{ "migrate", "apply pending database schema migrations", cmd_migrate },
+	{ "ledger", "list a log, export an inclusion proof", cmd_ledger },
+	{ "verify", "verify the ledger and the records, or a proof", cmd_verify },
 	{ "report", "reports: certification readiness", cmd_report },
 	{ "export", "files: SoA, risk register, AI systems, readiness report", cmd_export },
 	{ "version", "print the version", cmd_version },
@@ -52,11 +62,13 @@ int
 main(int argc, char **argv)
 {
 	const struct cli_command *c;
+	int rc;
 
 	if (sodium_init() < 0) {
 		fprintf(stderr, "aims: cannot initialise libsodium\n");
 		return CLI_FAIL;
 	}
+	core_ledger_source_install();
 	if (argc < 2) {
 		cmd_help(0, NULL);
 		return CLI_USAGE;
@@ -66,8 +78,11 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "--version") == 0)
 		return cmd_version(0, NULL);
 	for (c = cli_commands; c->name; c++)
-		if (strcmp(c->name, argv[1]) == 0)
-			return c->run(argc - 1, argv + 1);
+		if (strcmp(c->name, argv[1]) == 0) {
+			rc = c->run(argc - 1, argv + 1);
+			cli_key_release();
+			return rc;
+		}
 	fprintf(stderr, "aims: unknown command '%s'\nTry 'aims help'.\n", argv[1]);
 	return CLI_USAGE;
 }

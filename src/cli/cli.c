@@ -1,4 +1,5 @@
 /* cli.c - shared command-line helpers (see cli.h). */
+#include <getopt.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -6,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "ledger/ledger.h"
 #include "store/db.h"
 #include "util/error.h"
 #include "util/mem.h"
@@ -32,6 +34,15 @@ cli_open_db(struct db **out, const char *path, int create)
 {
 	if (db_open(out, path, create ? DB_OPEN_CREATE : 0) != 0)
 		return cli_fail(NULL);
+	/*
+	 * The signing key sits beside the database. A missing key is only an
+	 * error once something is written: ledger_append() then says so.
+	 */
+	if (!create && cli_ensure_key(*out, 0) != 0 && aims_error_code() != AIMS_ENOTFOUND) {
+		db_close(*out);
+		*out = NULL;
+		return cli_fail(NULL);
+	}
 	return CLI_OK;
 }
 
@@ -231,4 +242,143 @@ cli_table_free(struct cli_table *t)
 		free(t->cells[i]);
 	free(t->cells);
 	free(t);
+}
+
+static void
+cli_cell(char *out, size_t outlen, const json_t *v)
+{
+	const json_t *e;
+	size_t i, n = 0;
+
+	out[0] = '\0';
+	if (json_is_string(v))
+		snprintf(out, outlen, "%s", json_string_value(v));
+	else if (json_is_integer(v))
+		snprintf(out, outlen, "%lld", (long long)json_integer_value(v));
+	else if (json_is_boolean(v))
+		snprintf(out, outlen, "%s", json_is_true(v) ? "true" : "false");
+	else if (json_is_real(v))
+		snprintf(out, outlen, "%g", json_real_value(v));
+	else if (json_is_array(v))
+		json_array_foreach(v, i, e) {
+			if (n < outlen)
+				n += (size_t)snprintf(out + n, outlen - n, "%s%s", i ? ";" : "",
+				    json_is_string(e) ? json_string_value(e) : "");
+		}
+}
+
+int
+cli_org_id(int64_t *out, struct db *db, const char *slug, const char *cmd)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	if (slug == NULL)
+		return cli_usage_error(cmd, "--org SLUG is required");
+	if (db_prepare(&st, db, "SELECT id FROM orgs WHERE slug = ?") != 0)
+		return cli_fail(cmd);
+	db_bind_text(st, 1, slug);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		*out = db_column_int64(st, 0);
+	db_done(st);
+	if (rc == DB_ROW)
+		return CLI_OK;
+	if (rc == DB_DONE)
+		aims_error_set(AIMS_ENOTFOUND, "org", "no organisation '%s'", slug);
+	return cli_fail(cmd);
+}
+
+int
+cli_list(int argc, char **argv, const char *cmd, const char *usage, int ncols,
+    const char *const *cols, cli_fetch_fn fetch, int needs_org)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "org", required_argument, NULL, 'o' },
+		{ "format", required_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *path = cli_default_db(), *org = NULL, *row[CLI_TABLE_MAX_COLS];
+	char cells[CLI_TABLE_MAX_COLS][512];
+	enum cli_format fmt = CLI_FORMAT_TEXT;
+	struct cli_table *t = NULL;
+	struct db *db = NULL;
+	json_t *items = NULL, *e;
+	int64_t org_id = 0;
+	int c, rc, i;
+	size_t k;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': path = optarg; break;
+		case 'o': org = optarg; break;
+		case 'F':
+			if (cli_parse_format(&fmt, optarg) != 0)
+				return cli_usage_error(cmd, "%s", aims_error_message());
+			break;
+		case 'h': fputs(usage, stdout); return CLI_OK;
+		default: return cli_usage_error(cmd, "bad option");
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+	if (org && !needs_org)
+		return cli_usage_error(cmd, "--org does not apply here");
+	if (needs_org && org == NULL)
+		return cli_usage_error(cmd, "--org SLUG is required");
+	if ((rc = cli_open_db(&db, path, 0)) != CLI_OK)
+		return rc;
+	if (needs_org && (rc = cli_org_id(&org_id, db, org, cmd)) != CLI_OK)
+		goto done;
+	if (fetch(&items, db, org_id) != 0) {
+		rc = cli_fail(cmd);
+		goto done;
+	}
+	t = cli_table_new(ncols, cols);
+	json_array_foreach(items, k, e) {
+		for (i = 0; i < ncols; i++) {
+			cli_cell(cells[i], sizeof(cells[i]), json_object_get(e, cols[i]));
+			row[i] = cells[i];
+		}
+		cli_table_add(t, row);
+	}
+	cli_table_print(t, fmt, stdout);
+	rc = CLI_OK;
+done:
+	cli_table_free(t);
+	json_decref(items);
+	db_close(db);
+	return rc;
+}
+
+static struct ledger_key *cli_key;	/* loaded once per process; freed by cli_key_release */
+
+int
+cli_ensure_key(struct db *db, int create)
+{
+	int rc;
+
+	if (cli_key != NULL)
+		return 0;
+	rc = ledger_key_load(&cli_key, db_path(db));
+	if (rc == AIMS_ENOTFOUND && create) {
+		if ((rc = ledger_key_create(db_path(db))) != 0)
+			return rc;
+		rc = ledger_key_load(&cli_key, db_path(db));
+	}
+	if (rc != 0)
+		return rc;
+	ledger_key_use(cli_key);
+	return 0;
+}
+
+void
+cli_key_release(void)
+{
+	ledger_key_use(NULL);
+	ledger_key_free(cli_key);
+	cli_key = NULL;
 }

@@ -9,6 +9,8 @@
 #ifndef AIMS_CLI_CLI_H
 #define AIMS_CLI_CLI_H
 
+#include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 
 struct db;
@@ -39,6 +41,23 @@ int cli_read_stdin_line(char *out, size_t outlen);
 int cli_dispatch(const char *group, const struct cli_command *subs, int argc, char **argv,
     const char *usage);
 
+/*
+ * A listing command: parses --db, --format, --help (and --org SLUG when
+ * needs_org), calls fetch for a JSON array of objects and prints the named
+ * columns (arrays joined with ';').
+ */
+typedef int (*cli_fetch_fn)(json_t **out, struct db *db, int64_t org_id);
+int cli_list(int argc, char **argv, const char *cmd, const char *usage, int ncols,
+    const char *const *cols, cli_fetch_fn fetch, int needs_org);
+/* Resolves an org slug given with --org; prints the error itself. */
+int cli_org_id(int64_t *out, struct db *db, const char *slug, const char *cmd);
+/*
+ * Loads the ledger signing key kept beside the database (PATH.key), creating
+ * it when create is set and it is missing.
+ */
+int cli_ensure_key(struct db *db, int create);
+void cli_key_release(void);	/* main() calls it before returning */
+
 /* A listing: columns then rows of strings, printed in the chosen format. */
 struct cli_table;
 struct cli_table *cli_table_new(int ncols, const char *const *cols);
@@ -50,6 +69,15 @@ void cli_table_free(struct cli_table *t);
 
 /* Command entry points, one group per file in src/cli/. */
 int cmd_migrate(int argc, char **argv);	/* cli_db.c */
+int cmd_ledger(int argc, char **argv);	/* cli_ledger.c */
+int cmd_verify(int argc, char **argv);	/* cli_ledger.c */
+int cmd_catalog(int argc, char **argv);	/* cli_catalog.c */
+int cmd_init(int argc, char **argv);	/* cli_init.c */
+int cmd_org(int argc, char **argv);	/* cli_org.c */
+int cmd_user(int argc, char **argv);	/* cli_user.c */
+int cmd_member(int argc, char **argv);	/* cli_member.c */
+int cmd_serve(int argc, char **argv);	/* cli_serve.c */
+int cmd_token(int argc, char **argv);	/* cli_token.c */
 int cmd_report(int argc, char **argv);	/* cli_report.c */
 int cmd_export(int argc, char **argv);	/* cli_export.c */
 

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "core/query.h"
+#include "core/org.h"
 #include "io/export.h"
 #include "store/db.h"
 #include "util/buf.h"
@@ -84,7 +84,7 @@ cmd_export(int argc, char **argv)
 		return cli_usage_error("export", "--version applies to the soa export only");
 	if (cli_open_db(&db, path, 0) != CLI_OK)
 		return CLI_FAIL;
-	if ((rc = query_org_find(&org_id, db, slug)) == 0)
+	if ((rc = org_id_by_slug(&org_id, db, slug)) == 0)
 		rc = strcmp(out, "-") == 0 ? export_stdout(db, org_id, what, fmt, &eo) :
 		    export_to_file(out, db, org_id, what, fmt, &eo);
 	db_close(db);

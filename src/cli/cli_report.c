@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "core/query.h"
+#include "core/org.h"
 #include "engine/readiness.h"
 #include "io/report.h"
 #include "store/db.h"
@@ -90,7 +90,7 @@ cmd_report_readiness(int argc, char **argv)
 		    "unknown format '%s' (allowed: text, json, html)", format);
 	if (cli_open_db(&db, path, 0) != CLI_OK)
 		return CLI_FAIL;
-	if (query_org_find(&org_id, db, slug) != 0 ||
+	if (org_id_by_slug(&org_id, db, slug) != 0 ||
 	    readiness_evaluate(&res, db, org_id, flags) != 0) {
 		rc = cli_fail("report readiness");
 		goto done;

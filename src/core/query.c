@@ -857,63 +857,6 @@ done:
 }
 
 int
-query_org_find(int64_t *out, struct db *db, const char *slug)
-{
-	struct db_stmt *st;
-	int rc;
-
-	*out = 0;
-	if ((rc = db_prepare(&st, db, "SELECT id FROM orgs WHERE slug = ?")) != 0)
-		return rc;
-	db_bind_text(st, 1, slug);
-	if ((rc = db_step(st)) == DB_ROW)
-		*out = db_column_int64(st, 0);
-	db_done(st);
-	if (rc == DB_DONE)
-		return aims_error_set(AIMS_ENOTFOUND, "org", "no organisation '%s'", slug);
-	return rc < 0 ? rc : 0;
-}
-
-int
-query_org_names(char **slug, char **name, struct db *db, int64_t org_id)
-{
-	struct db_stmt *st;
-	int rc;
-
-	*slug = *name = NULL;
-	if ((rc = db_prepare(&st, db, "SELECT slug, name FROM orgs WHERE id = ?")) != 0)
-		return rc;
-	db_bind_int64(st, 1, org_id);
-	if ((rc = db_step(st)) == DB_ROW) {
-		*slug = xstrdup(db_column_text(st, 0));
-		*name = xstrdup(db_column_text(st, 1));
-	}
-	db_done(st);
-	if (rc == DB_DONE)
-		return aims_error_set(AIMS_ENOTFOUND, "org", "no such organisation");
-	return rc < 0 ? rc : 0;
-}
-
-int
-query_org_ai_roles(int64_t *out, struct db *db, int64_t org_id)
-{
-	struct db_stmt *st;
-	int rc;
-
-	*out = 0;
-	if ((rc = db_prepare(&st, db, "SELECT json_array_length(ai_roles) FROM orgs "
-	    "WHERE id = ?")) != 0)
-		return rc;
-	db_bind_int64(st, 1, org_id);
-	if ((rc = db_step(st)) == DB_ROW)
-		*out = db_column_int64(st, 0);
-	db_done(st);
-	if (rc == DB_DONE)
-		return aims_error_set(AIMS_ENOTFOUND, "org", "no such organisation");
-	return rc < 0 ? rc : 0;
-}
-
-int
 query_records_each(struct db *db, int64_t org_id, const char *kind, query_record_fn fn,
     void *arg)
 {
@@ -944,32 +887,6 @@ query_records_each(struct db *db, int64_t org_id, const char *kind, query_record
 		rc = fn(arg, &rec);
 		json_decref(data);
 		if (rc != 0)
-			break;
-	}
-	db_done(st);
-	return rc < 0 || rc > DB_ROW ? rc : 0;
-}
-
-int
-query_requirements_each(struct db *db, const char *framework, query_requirement_fn fn,
-    void *arg)
-{
-	struct query_requirement req;
-	struct db_stmt *st;
-	int rc;
-
-	if ((rc = db_prepare(&st, db, "SELECT id, kind, title, parent FROM requirements "
-	    "WHERE framework = ? ORDER BY position")) != 0)
-		return rc;
-	db_bind_text(st, 1, framework);
-	while ((rc = db_step(st)) == DB_ROW) {
-		req.id = db_column_text(st, 0);
-		req.kind = db_column_text(st, 1);
-		req.title = db_column_text(st, 2);
-		req.parent = db_column_text(st, 3);
-		if (req.parent && req.parent[0] == '\0')
-			req.parent = NULL;
-		if ((rc = fn(arg, &req)) != 0)
 			break;
 	}
 	db_done(st);

@@ -78,13 +78,6 @@ int query_count(int64_t *out, const struct query_scope *s, const char *kind,
 int query_field_value(json_t **out, const struct query_scope *s, const char *kind,
     const char *field);
 
-/* The id of the organisation with this slug; AIMS_ENOTFOUND when none. */
-int query_org_find(int64_t *out, struct db *db, const char *slug);
-/* Its slug and name; the caller frees both. */
-int query_org_names(char **slug, char **name, struct db *db, int64_t org_id);
-/* The number of ISO/IEC 22989 AI roles recorded on the organisation. */
-int query_org_ai_roles(int64_t *out, struct db *db, int64_t org_id);
-
 /*
  * Every live record of `kind` in number order, with its declared fields as
  * parsed JSON (borrowed for the call). Used by exports and SoA publishing.
@@ -98,17 +91,6 @@ struct query_record {
 };
 typedef int (*query_record_fn)(void *arg, const struct query_record *rec);
 int query_records_each(struct db *db, int64_t org_id, const char *kind, query_record_fn fn,
-    void *arg);
-
-/* Catalog requirements of a framework in catalog order. */
-struct query_requirement {
-	const char	*id;
-	const char	*kind;		/* clause, area, control, objective, risk-source */
-	const char	*title;
-	const char	*parent;	/* NULL at the top */
-};
-typedef int (*query_requirement_fn)(void *arg, const struct query_requirement *req);
-int query_requirements_each(struct db *db, const char *framework, query_requirement_fn fn,
     void *arg);
 
 #endif

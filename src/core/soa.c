@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "core/catalog.h"
 #include "core/query.h"
 #include "core/soa.h"
 #include "store/db.h"
@@ -15,20 +16,9 @@ static const char *const soa_diff_fields[] = {
 };
 
 struct soa_collect {
-	json_t	*controls;	/* [{id, title}] in catalog order */
+	json_t	*controls;	/* catalog controls in catalog order */
 	json_t	*entries;	/* ref -> data */
 };
-
-static int
-soa_collect_control(void *arg, const struct query_requirement *req)
-{
-	struct soa_collect *c = arg;
-
-	if (strcmp(req->kind, "control") == 0)
-		json_array_append_new(c->controls, json_pack("{s:s, s:s, s:s}", "id", req->id,
-		    "title", req->title ? req->title : "", "area", req->parent ? req->parent : ""));
-	return 0;
-}
 
 static int
 soa_collect_entry(void *arg, const struct query_record *rec)
@@ -57,7 +47,7 @@ soa_row(const char *control, const char *title, const char *area, const json_t *
 
 	json_object_set_new(row, "control", json_string(control));
 	json_object_set_new(row, "title", json_string(title));
-	json_object_set_new(row, "area", json_string(area));
+	json_object_set_new(row, "area", json_string(area ? area : ""));
 	json_object_set_new(row, "applicable", soa_field_or(data, "applicable", json_null()));
 	json_object_set_new(row, "justification",
 	    soa_field_or(data, "justification", json_string("")));
@@ -70,14 +60,14 @@ soa_row(const char *control, const char *title, const char *area, const json_t *
 int
 soa_rows(json_t **out, struct db *db, int64_t org_id)
 {
-	struct soa_collect c = { json_array(), json_object() };
+	struct soa_collect c = { NULL, json_object() };
 	const char *ref;
 	json_t *rows = NULL, *ctl, *data;
 	size_t i;
 	int rc;
 
 	*out = NULL;
-	if ((rc = query_requirements_each(db, SOA_FRAMEWORK, soa_collect_control, &c)) != 0 ||
+	if ((rc = catalog_list(&c.controls, db, SOA_FRAMEWORK, "control")) != 0 ||
 	    (rc = query_records_each(db, org_id, SOA_KIND, soa_collect_entry, &c)) != 0)
 		goto done;
 	rows = json_array();
@@ -85,7 +75,7 @@ soa_rows(json_t **out, struct db *db, int64_t org_id)
 		ref = json_string_value(json_object_get(ctl, "id"));
 		json_array_append_new(rows, soa_row(ref,
 		    json_string_value(json_object_get(ctl, "title")),
-		    json_string_value(json_object_get(ctl, "area")),
+		    json_string_value(json_object_get(ctl, "parent")),
 		    json_object_get(c.entries, ref)));
 		json_object_del(c.entries, ref);
 	}

@@ -16,11 +16,12 @@
 #include <stdint.h>
 
 #include "core/actor.h"
+#include "core/catalog.h"
 
 struct db;
 
 #define SOA_KIND		"soa"
-#define SOA_FRAMEWORK		"iso42001"
+#define SOA_FRAMEWORK		CATALOG_ISO42001
 #define SOA_EDITION		"ISO/IEC 42001:2023"
 #define SOA_NOTE_MAX		2000
 

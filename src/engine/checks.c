@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/org.h"
 #include "core/soa.h"
 #include "engine/checks.h"
 #include "util/error.h"
@@ -267,13 +268,14 @@ static int
 check_org_ai_roles(struct check_result *out, const struct check_env *env,
     const json_t *params)
 {
-	int64_t n;
+	json_t *org = NULL;
 	int rc;
 
-	if ((rc = query_org_ai_roles(&n, env->scope->db, env->scope->org_id)) != 0)
+	if ((rc = org_get(&org, env->scope->db, env->scope->org_id)) != 0)
 		return rc;
-	if (n < param_min(params))
+	if ((json_int_t)json_array_size(json_object_get(org, "ai_roles")) < param_min(params))
 		check_fail(out, "missing");
+	json_decref(org);
 	return 0;
 }
 

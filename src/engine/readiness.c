@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/catalog.h"
+#include "core/org.h"
 #include "core/query.h"
 #include "core/snapshot.h"
 #include "engine/checks.h"
@@ -227,12 +229,14 @@ readiness_rules(json_t **out)
 /* ---- catalog ---- */
 
 static int
-eval_req_add(void *arg, const struct query_requirement *q)
+eval_req_add(struct eval *e, const json_t *q)
 {
-	struct eval *e = arg;
+	const char *kind = json_string_value(json_object_get(q, "kind"));
+	const char *parent = json_string_value(json_object_get(q, "parent"));
+	const char *title = json_string_value(json_object_get(q, "title"));
 	struct req *r;
 
-	if (strcmp(q->kind, "clause") && strcmp(q->kind, "area") && strcmp(q->kind, "control"))
+	if (strcmp(kind, "clause") && strcmp(kind, "area") && strcmp(kind, "control"))
 		return 0;
 	if (e->nreqs == READINESS_REQS_MAX)
 		return aims_error_set(AIMS_ETOOBIG, "catalog", "catalog too large");
@@ -242,10 +246,10 @@ eval_req_add(void *arg, const struct query_requirement *q)
 	}
 	r = &e->reqs[e->nreqs++];
 	memset(r, 0, sizeof(*r));
-	r->id = xstrdup(q->id);
-	r->kind = xstrdup(q->kind);
-	r->title = xstrdup(q->title ? q->title : "");
-	r->parent = q->parent ? xstrdup(q->parent) : NULL;
+	r->id = xstrdup(json_string_value(json_object_get(q, "id")));
+	r->kind = xstrdup(kind);
+	r->title = xstrdup(title ? title : "");
+	r->parent = parent && *parent ? xstrdup(parent) : NULL;
 	r->leaf = true;
 	return 0;
 }
@@ -265,10 +269,17 @@ static int
 eval_load_catalog(struct eval *e)
 {
 	const char *fw = json_string_value(json_object_get(e->doc, "framework"));
+	json_t *list = NULL, *q;
 	size_t i;
-	int rc, p, top;
+	int rc = 0, p, top;
 
-	if ((rc = query_requirements_each(e->db, fw, eval_req_add, e)) != 0)
+	if ((rc = catalog_list(&list, e->db, fw, NULL)) != 0)
+		return rc;
+	json_array_foreach(list, i, q)
+		if ((rc = eval_req_add(e, q)) != 0)
+			break;
+	json_decref(list);
+	if (rc != 0)
 		return rc;
 	if (e->nreqs == 0)
 		return aims_error_set(AIMS_ENOTFOUND, "catalog",
@@ -815,15 +826,14 @@ eval_answer(struct eval *e, const struct totals *t)
 static int
 eval_organisation(json_t *out, const struct eval *e)
 {
-	char *slug, *name;
+	json_t *org = NULL;
 	int rc;
 
-	if ((rc = query_org_names(&slug, &name, e->db, e->org_id)) != 0)
+	if ((rc = org_get(&org, e->db, e->org_id)) != 0)
 		return rc;
-	json_object_set_new(out, "organisation", json_pack("{s:s, s:s}", "slug", slug,
-	    "name", name));
-	free(slug);
-	free(name);
+	json_object_set_new(out, "organisation", json_pack("{s:O, s:O}",
+	    "slug", json_object_get(org, "slug"), "name", json_object_get(org, "name")));
+	json_decref(org);
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/org.h"
 #include "core/query.h"
 #include "core/soa.h"
 #include "engine/readiness.h"
@@ -391,16 +392,17 @@ static int
 soa_json(struct buf *out, struct db *db, int64_t org_id, const json_t *rows,
     const json_t *version)
 {
-	char now[CLOCK_RFC3339_LEN], *slug, *name, *s;
-	json_t *doc;
+	char now[CLOCK_RFC3339_LEN], *s;
+	json_t *doc, *org = NULL;
 	int rc;
 
-	if ((rc = query_org_names(&slug, &name, db, org_id)) != 0)
+	if ((rc = org_get(&org, db, org_id)) != 0)
 		return rc;
 	clock_format(now, clock_now());
-	doc = json_pack("{s:s, s:s, s:{s:s, s:s}, s:s, s:O, s:O, s:O, s:O}",
+	doc = json_pack("{s:s, s:s, s:{s:O, s:O}, s:s, s:O, s:O, s:O, s:O}",
 	    "framework", SOA_FRAMEWORK, "edition", SOA_EDITION,
-	    "organisation", "slug", slug, "name", name, "generated_at", now,
+	    "organisation", "slug", json_object_get(org, "slug"),
+	    "name", json_object_get(org, "name"), "generated_at", now,
 	    "version", version ? json_object_get(version, "version") : json_null(),
 	    "published_at", version ? json_object_get(version, "published_at") : json_null(),
 	    "approver", version ? json_object_get(version, "approver") : json_null(),
@@ -410,8 +412,7 @@ soa_json(struct buf *out, struct db *db, int64_t org_id, const json_t *rows,
 	buf_putc(out, '\n');
 	free(s);
 	json_decref(doc);
-	free(slug);
-	free(name);
+	json_decref(org);
 	return 0;
 }
 
@@ -511,7 +512,7 @@ static int
 job_start(struct export_job *j, struct db *db, int64_t org_id, enum export_what what,
     enum export_format fmt, const struct export_opts *opts)
 {
-	char *slug;
+	json_t *org = NULL;
 	int rc;
 
 	memset(j, 0, sizeof(*j));
@@ -521,10 +522,10 @@ job_start(struct export_job *j, struct db *db, int64_t org_id, enum export_what 
 	j->fmt = fmt;
 	j->opts = opts;
 	clock_format(j->now, clock_now());
-	if ((rc = export_check(what, fmt)) != 0 ||
-	    (rc = query_org_names(&slug, &j->org_name, db, org_id)) != 0)
+	if ((rc = export_check(what, fmt)) != 0 || (rc = org_get(&org, db, org_id)) != 0)
 		return rc;
-	free(slug);
+	j->org_name = xstrdup(json_string_value(json_object_get(org, "name")));
+	json_decref(org);
 	if (what == EXPORT_SOA)
 		return soa_load(&j->soa_rows, &j->soa_version, db, org_id, opts);
 	return 0;

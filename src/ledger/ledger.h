@@ -7,6 +7,17 @@
  * leaves of an RFC 6962 Merkle tree; an entry commits to the record's state by
  * SHA-256(salt || canonical JSON of the record), so personal data can later be
  * erased (drop record and salt) without changing any leaf.
+ *
+ * An entry is the canonical JSON (canon.h) of
+ *   {"action","actor","commitment" (hex, or null for a delete),"kind","ref",
+ *    "seq","time","version"}
+ * and its leaf hash is SHA-256(0x00 || entry). When a transaction that
+ * appended to an org's log commits, a checkpoint of the org's new tree size
+ * is signed with the server's Ed25519 key and stored with it (see
+ * ledger_append() in ledger.c for why at commit), so every committed entry
+ * is covered by a signed checkpoint. The key lives beside the database as
+ * <db>.key (mode 0600) and <db>.pub; the process loads it once at start with
+ * ledger_key_load() and ledger_key_use().
  */
 #ifndef AIMS_LEDGER_LEDGER_H
 #define AIMS_LEDGER_LEDGER_H
@@ -14,7 +25,26 @@
 #include <jansson.h>
 #include <stdint.h>
 
+struct buf;
 struct db;
+struct merkle_stack;
+struct note_signer;
+struct note_verifier;
+
+#define LEDGER_INSTANCE_ORG	0	/* the instance log */
+#define LEDGER_ALL_ORGS		(-1)	/* ledger_verify(): every log */
+#define LEDGER_SALT_LEN		32
+#define LEDGER_COMMIT_LEN	32
+#define LEDGER_FIELD_MAX	256	/* bytes of actor, action, kind, ref */
+#define LEDGER_REPORT_MAX	512
+#define LEDGER_ENTRY_TYPICAL	256	/* bytes of an entry, to size buffers */
+#define LEDGER_KEY_NAME		"openaims"
+#define LEDGER_ORIGIN_PREFIX	"openaims/"	/* + org id: a checkpoint's origin */
+#define LEDGER_ORIGIN_MAX	64
+#define LEDGER_KEY_SUFFIX	".key"
+#define LEDGER_PUB_SUFFIX	".pub"
+#define LEDGER_KEY_FILE_MAX	1024	/* bytes of a key file */
+#define LEDGER_PROOF_FORMAT	"openaims-inclusion-proof/v1"
 
 struct ledger_event {
 	int64_t		 org_id;	/* 0: instance log */
@@ -26,15 +56,132 @@ struct ledger_event {
 	const json_t	*record;	/* state after the change; NULL when deleted */
 };
 
+/* One stored entry, as listed; strings borrowed for the callback's duration. */
+struct ledger_entry {
+	int64_t		 org_id;
+	int64_t		 seq;
+	const char	*time;
+	const char	*actor;
+	const char	*action;
+	const char	*kind;
+	const char	*ref;
+	int64_t		 version;
+	const char	*commitment;	/* hex; NULL for a delete */
+	const char	*entry;		/* the canonical JSON that was hashed */
+};
+
 /*
  * Loads the current state of a record exactly as it was given to
- * ledger_append() (same fields), or returns AIMS_ENOTFOUND. Provided by core
- * so the verifier can compare live rows with their latest commitment.
+ * ledger_append() (same fields), or returns AIMS_ENOTFOUND when the record
+ * does not exist, or AIMS_EUNSUPPORTED for a kind whose entries have no
+ * live record to compare (events such as a sign-in). Provided by core so
+ * the verifier can compare live rows with their latest commitment.
  */
 typedef int (*ledger_load_fn)(json_t **out, struct db *db, int64_t org_id, const char *kind,
     const char *ref);
 
-/* Appends one entry; must be called inside a db transaction. */
+/* Called once per live record; a non-zero return stops the enumeration. */
+typedef int (*ledger_record_fn)(void *arg, const char *kind, const char *ref);
+
+/*
+ * Calls fn for every live record of org_id that should have ledger entries
+ * (every kind core writes through ledger_append()), and returns 0, an error,
+ * or the first non-zero value fn returned. Provided by core so the verifier
+ * finds rows that were inserted without a ledger entry.
+ */
+typedef int (*ledger_enum_fn)(struct db *db, int64_t org_id, ledger_record_fn fn, void *arg);
+
+typedef int (*ledger_entry_fn)(void *arg, const struct ledger_entry *e);
+
+/* What ledger_verify() checked, and the first thing that did not verify. */
+struct ledger_report {
+	int64_t	orgs;		/* organisations' logs verified */
+	int	instance;	/* 1 when the instance log was verified too */
+	int64_t	entries;
+	int64_t	checkpoints;
+	int64_t	records;	/* live records compared with their latest commitment */
+	int	records_checked;	/* 0 when no record loader was given */
+	char	failure[LEDGER_REPORT_MAX];	/* "" when everything verified */
+};
+
+/* ledger.c */
+/*
+ * Appends one entry; must be called inside a db transaction, with a signing
+ * key in use (ledger_key_use()). *seq_out gets the entry's seq.
+ */
 int ledger_append(int64_t *seq_out, struct db *db, const struct ledger_event *ev);
+/* SHA-256(salt || canonical JSON of record). */
+int ledger_commitment(uint8_t out[LEDGER_COMMIT_LEN], const uint8_t salt[LEDGER_SALT_LEN],
+    const json_t *record);
+/* The checkpoint origin of an org's log: "openaims/<org id>". */
+void ledger_origin(char out[LEDGER_ORIGIN_MAX], int64_t org_id);
+/* Lists entries newest first, at most limit (0: all). */
+int ledger_list(struct db *db, int64_t org_id, int64_t limit, ledger_entry_fn fn, void *arg);
+/* Organisation id of a slug, from the orgs table; AIMS_ENOTFOUND if none. */
+int ledger_org_id(int64_t *out, struct db *db, const char *slug);
+/*
+ * Core registers, once at start, how the verifier reads live records; while
+ * none is set, `aims verify` checks the logs alone and says so.
+ */
+void ledger_set_record_source(ledger_load_fn load, ledger_enum_fn enumerate);
+void ledger_record_source(ledger_load_fn *load, ledger_enum_fn *enumerate);
+
+/* ledger_key.c */
+struct ledger_key;	/* an Ed25519 signing key in sodium_malloc'd memory */
+/* Creates <db_path>.key (0600) and <db_path>.pub; AIMS_EEXISTS if a key exists. */
+int ledger_key_create(const char *db_path);
+/* Loads <db_path>.key; refuses a key file that others can read. */
+int ledger_key_load(struct ledger_key **out, const char *db_path);
+/* A key from a fixed seed (tests, benchmarks). */
+int ledger_key_from_seed(struct ledger_key **out, const char *name,
+    const uint8_t seed[32]);
+void ledger_key_free(struct ledger_key *key);	/* zeroes it */
+/* Makes key the process-wide signing key (borrowed; NULL: none). Call at start. */
+void ledger_key_use(const struct ledger_key *key);
+/* The public half of a key. */
+void ledger_key_public(struct note_verifier *out, const struct ledger_key *key);
+/* Reads a public key file (<db>.pub or one given by the user). */
+int ledger_pubkey_load(struct note_verifier *out, const char *path);
+/* Reads <db_path>.pub. */
+int ledger_pubkey_load_db(struct note_verifier *out, const char *db_path);
+
+/* ledger_verify.c */
+/*
+ * Verifies the log of org_id (or every log: LEDGER_ALL_ORGS) against the
+ * public key: each entry against its columns and leaf hash, seq without
+ * gaps, every checkpoint's signature, each checkpoint consistent with the
+ * one before and with the recomputed tree, every entry covered by a
+ * checkpoint; then, when load is given, every record's live state against
+ * its latest commitment, and when enumerate is given, that every live
+ * record has entries. Returns 0 when all verified, AIMS_EVERIFY with
+ * out->failure (and the error message) naming the first thing that did
+ * not, or another code when it could not check.
+ */
+int ledger_verify(struct ledger_report *out, struct db *db, int64_t org_id,
+    const struct note_verifier *key, ledger_load_fn load, ledger_enum_fn enumerate);
+
+/* ledger_proof.c */
+/*
+ * Builds the offline inclusion proof of entry seq of org_id's log against
+ * its latest checkpoint: {format, org, origin, seq, entry, leaf_index,
+ * tree_size, root, audit_path[], checkpoint, public_key}; hashes in base64.
+ * The proof is checked against key before it is returned.
+ */
+int ledger_proof(json_t **out, struct db *db, int64_t org_id, int64_t seq,
+    const struct note_verifier *key);
+/*
+ * Checks a proof offline: the checkpoint is signed by the embedded public
+ * key (which must equal pin when pin is given), and the entry's leaf leads
+ * to the checkpoint's root through the audit path. On success summary (if
+ * not NULL) gets a one-line description.
+ */
+int ledger_proof_verify(char summary[LEDGER_REPORT_MAX], const json_t *proof,
+    const struct note_verifier *pin);
+
+/* Internal to src/ledger, shared between its files. */
+int ledger__entry_text(struct buf *out, const struct ledger_entry *e);	/* ledger.c */
+void ledger__hex(char *out, const uint8_t *in, size_t len);	/* out: 2 * len + 1 */
+int ledger__head_load(struct merkle_stack *s, struct db *db, int64_t org_id);
+const struct note_signer *ledger__signer(void);	/* ledger_key.c: key in use or NULL */
 
 #endif

@@ -6,15 +6,24 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "util/clock.h"
 #include "util/error.h"
 #include "util/mem.h"
 #include "util/str.h"
+
+/* Time this thread spent stepping statements (for the server's metrics). */
+static _Thread_local int64_t db_thread_usec;
 
 struct db_stmt {
 	struct db	*db;
 	void		*impl;
 	char		*sql;
 	int		 in_use;
+};
+
+struct db_hook {
+	db_commit_fn	 fn;
+	int64_t		 arg;
 };
 
 struct db {
@@ -25,6 +34,8 @@ struct db {
 	size_t			 ncache;
 	int			 tx_depth;
 	int			 tx_failed;
+	struct db_hook		*hooks;		/* run before the outermost COMMIT */
+	size_t			 nhooks, hookcap;
 };
 
 int
@@ -68,6 +79,7 @@ db_close(struct db *db)
 	}
 	if (db->conn)
 		db->ops->close(db->conn);
+	free(db->hooks);
 	free(db->path);
 	free(db);
 }
@@ -174,7 +186,11 @@ db_bind_null(struct db_stmt *st, int idx)
 int
 db_step(struct db_stmt *st)
 {
-	return st->db->ops->step(st->impl);
+	int64_t t0 = clock_mono_usec();
+	int rc = st->db->ops->step(st->impl);
+
+	db_thread_usec += clock_mono_usec() - t0;
+	return rc;
 }
 
 int
@@ -216,7 +232,17 @@ db_column_name(struct db_stmt *st, int col)
 int
 db_exec(struct db *db, const char *sql)
 {
-	return db->ops->exec(db->conn, sql);
+	int64_t t0 = clock_mono_usec();
+	int rc = db->ops->exec(db->conn, sql);
+
+	db_thread_usec += clock_mono_usec() - t0;
+	return rc;
+}
+
+int64_t
+db_time_usec(void)
+{
+	return db_thread_usec;
 }
 
 int
@@ -245,9 +271,23 @@ db_begin(struct db *db)
 	if (db->tx_depth++ > 0)
 		return 0;
 	db->tx_failed = 0;
+	db->nhooks = 0;
 	if ((rc = db_exec(db, "BEGIN IMMEDIATE")) != 0)
 		db->tx_depth = 0;
 	return rc;
+}
+
+/* Runs the commit hooks in registration order; a hook may register more. */
+static int
+db_run_hooks(struct db *db)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < db->nhooks; i++)
+		if ((rc = db->hooks[i].fn(db, db->hooks[i].arg)) != 0)
+			return rc;
+	return 0;
 }
 
 int
@@ -257,8 +297,15 @@ db_commit(struct db *db)
 
 	if (db->tx_depth == 0)
 		return aims_error_set(AIMS_ERROR, NULL, "commit without a transaction");
+	if (db->tx_depth == 1 && !db->tx_failed && (rc = db_run_hooks(db)) != 0) {
+		db->tx_depth = 0;
+		db->nhooks = 0;
+		db_exec(db, "ROLLBACK");
+		return rc;
+	}
 	if (--db->tx_depth > 0)
 		return 0;
+	db->nhooks = 0;
 	if (db->tx_failed) {
 		db_exec(db, "ROLLBACK");
 		return aims_error_set(AIMS_ERROR, NULL, "transaction was rolled back by an inner failure");
@@ -276,7 +323,28 @@ db_rollback(struct db *db)
 	db->tx_failed = 1;
 	if (--db->tx_depth > 0)
 		return;
+	db->nhooks = 0;
 	db_exec(db, "ROLLBACK");
+}
+
+int
+db_on_commit(struct db *db, db_commit_fn fn, int64_t arg)
+{
+	size_t i;
+
+	if (db->tx_depth == 0)
+		return aims_error_set(AIMS_ERROR, NULL, "commit hook outside a transaction");
+	for (i = 0; i < db->nhooks; i++)
+		if (db->hooks[i].fn == fn && db->hooks[i].arg == arg)
+			return 0;
+	if (db->nhooks == db->hookcap) {
+		db->hookcap = db->hookcap ? db->hookcap * 2 : 8;
+		db->hooks = xrealloc(db->hooks, db->hookcap * sizeof(*db->hooks));
+	}
+	db->hooks[db->nhooks].fn = fn;
+	db->hooks[db->nhooks].arg = arg;
+	db->nhooks++;
+	return 0;
 }
 
 int

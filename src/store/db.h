@@ -54,6 +54,8 @@ const char *db_column_name(struct db_stmt *st, int col);
 
 /* Runs statements without parameters (schema, pragmas). */
 int db_exec(struct db *db, const char *sql);
+/* Microseconds this thread has spent in db_step()/db_exec() so far. */
+int64_t db_time_usec(void);
 /* Single-value helpers: run sql with one optional text param; read column 0. */
 int db_query_int64(int64_t *out, struct db *db, const char *sql);
 
@@ -66,6 +68,17 @@ int db_begin(struct db *db);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
 int db_in_transaction(const struct db *db);
+
+/*
+ * Commit hooks: fn(db, arg) runs once just before the outermost transaction
+ * commits, inside it, after every statement of the transaction (the ledger
+ * signs its checkpoint there). Registering the same (fn, arg) twice in one
+ * transaction runs it once. A hook that fails rolls the whole transaction
+ * back and db_commit() returns its code; a rollback discards the hooks.
+ * Only callable inside a transaction.
+ */
+typedef int (*db_commit_fn)(struct db *db, int64_t arg);
+int db_on_commit(struct db *db, db_commit_fn fn, int64_t arg);
 
 /* migrate.c */
 int db_migrate(struct db *db, int *applied);	/* applies pending; counts them */

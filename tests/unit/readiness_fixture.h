@@ -1,8 +1,9 @@
 /*
  * readiness_fixture.h - test set-up for the readiness, SoA and export tests:
- * a fresh database with two organisations, the ISO/IEC 42001 requirement
- * tree (clauses 4-10 and Annex A areas and controls), and helpers that write
- * records, with the links the record engine keeps, as raw SQL.
+ * a fresh database with two organisations and the compiled-in catalogs, the
+ * ISO/IEC 42001 requirement tree as the tests expect it (clauses 4-10, Annex
+ * A areas and controls), and helpers that write records, with the links the
+ * record engine keeps, as raw SQL.
  */
 #ifndef TEST_READINESS_FIXTURE_H
 #define TEST_READINESS_FIXTURE_H
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/catalog.h"
 #include "store/db.h"
 #include "util/error.h"
 
@@ -127,7 +129,8 @@ fx_exec(struct db *db, const char *sql)
 	}
 }
 
-/* The record store tables, as the record engine's migration declares them. */
+/* The record store tables, as the record engine's migration declares them
+ * (IF NOT EXISTS: the migration's own tables win once it is there). */
 static inline void
 fx_tables(struct db *db)
 {
@@ -144,31 +147,17 @@ fx_tables(struct db *db)
 	    "from_ref, field, to_kind, to_ref)) WITHOUT ROWID");
 	fx_exec(db, "CREATE INDEX IF NOT EXISTS record_links_to "
 	    "ON record_links(org_id, to_kind, to_ref)");
-	fx_exec(db, "CREATE TABLE IF NOT EXISTS requirements (framework TEXT NOT NULL, "
-	    "id TEXT NOT NULL, kind TEXT NOT NULL, title TEXT NOT NULL, summary TEXT NOT NULL "
-	    "DEFAULT '', parent TEXT, position INTEGER NOT NULL, documented_information "
-	    "INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (framework, id))");
 }
 
+/* The compiled-in catalogs, as `aims init` loads them. */
 static inline void
 fx_catalog(struct db *db)
 {
-	struct db_stmt *st;
-	size_t i;
+	int n = 0;
 
-	for (i = 0; i < FX_NREQS; i++) {
-		if (db_prepare(&st, db, "INSERT INTO requirements (framework, id, kind, title, "
-		    "parent, position) VALUES ('iso42001', ?, ?, ?, ?, ?) "
-		    "ON CONFLICT DO NOTHING") != 0)
-			abort();
-		db_bind_text(st, 1, fx_reqs[i][0]);
-		db_bind_text(st, 2, fx_reqs[i][1]);
-		db_bind_text(st, 3, fx_reqs[i][3]);
-		db_bind_text(st, 4, fx_reqs[i][2]);
-		db_bind_int64(st, 5, (int64_t)i + 1);
-		if (db_step(st) != DB_DONE)
-			abort();
-		db_done(st);
+	if (catalog_load_builtin(db, &n) != 0 || n < 1) {
+		fprintf(stderr, "fixture catalog: %s\n", aims_error_message());
+		abort();
 	}
 }
 

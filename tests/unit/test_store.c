@@ -138,6 +138,65 @@ test_store__statement_cache_reuses(void **state)
 	db_close(db);
 }
 
+static int hook_runs;
+
+static int
+hook_count(struct db *db, int64_t arg)
+{
+	hook_runs++;
+	return db_exec(db, arg ? "INSERT INTO t VALUES (99)" : "SELECT 1");
+}
+
+static int
+hook_fail(struct db *db, int64_t arg)
+{
+	(void)db;
+	(void)arg;
+	return aims_error_set(AIMS_ECONFLICT, NULL, "hook refused");
+}
+
+static void
+test_store__commit_hooks_run_once_before_commit(void **state)
+{
+	struct db *db = NULL;
+	int64_t n;
+
+	(void)state;
+	unlink("h.db");
+	assert_int_equal(db_open(&db, "h.db", DB_OPEN_CREATE), 0);
+	assert_int_equal(db_exec(db, "CREATE TABLE t (x INTEGER)"), 0);
+	assert_true(db_on_commit(db, hook_count, 0) < 0);	/* outside a transaction */
+	hook_runs = 0;
+	assert_int_equal(db_begin(db), 0);
+	assert_int_equal(db_begin(db), 0);
+	assert_int_equal(db_on_commit(db, hook_count, 1), 0);
+	assert_int_equal(db_on_commit(db, hook_count, 1), 0);	/* deduplicated */
+	assert_int_equal(db_commit(db), 0);			/* inner: no hook yet */
+	assert_int_equal(hook_runs, 0);
+	assert_int_equal(db_commit(db), 0);
+	assert_int_equal(hook_runs, 1);
+	assert_int_equal(db_query_int64(&n, db, "SELECT count(*) FROM t WHERE x = 99"), 0);
+	assert_int_equal(n, 1);
+	/* A failing hook rolls everything back and keeps its message. */
+	assert_int_equal(db_begin(db), 0);
+	assert_int_equal(db_exec(db, "INSERT INTO t VALUES (1)"), 0);
+	assert_int_equal(db_on_commit(db, hook_fail, 0), 0);
+	assert_int_equal(db_commit(db), AIMS_ECONFLICT);
+	assert_string_equal(aims_error_message(), "hook refused");
+	assert_false(db_in_transaction(db));
+	assert_int_equal(db_query_int64(&n, db, "SELECT count(*) FROM t"), 0);
+	assert_int_equal(n, 1);
+	/* A rollback discards registered hooks. */
+	hook_runs = 0;
+	assert_int_equal(db_begin(db), 0);
+	assert_int_equal(db_on_commit(db, hook_count, 0), 0);
+	db_rollback(db);
+	assert_int_equal(db_begin(db), 0);
+	assert_int_equal(db_commit(db), 0);
+	assert_int_equal(hook_runs, 0);
+	db_close(db);
+}
+
 int
 main(void)
 {
@@ -148,6 +207,7 @@ main(void)
 		cmocka_unit_test(test_store__newer_schema_is_refused),
 		cmocka_unit_test(test_store__rollback_discards_and_unique_maps),
 		cmocka_unit_test(test_store__statement_cache_reuses),
+		cmocka_unit_test(test_store__commit_hooks_run_once_before_commit),
 	};
 
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);

@@ -1,0 +1,97 @@
+/* cli_serve.c - 'aims serve': run the HTTP server until SIGINT or SIGTERM. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "http/server.h"
+#include "util/error.h"
+#include "util/str.h"
+
+static const char serve_usage[] =
+    "usage: aims serve [--listen ADDR:PORT] [--db PATH] [--threads N]\n"
+    "                  [--log-format text|json] [--secure-cookies] [--max-body BYTES]\n"
+    "Serves the JSON API (and the web UI) until SIGINT or SIGTERM, then finishes the\n"
+    "requests in flight and exits 0.\n"
+    "  --listen ADDR:PORT   address to listen on (default " HTTP_LISTEN_DEFAULT ";\n"
+    "                       port 0 picks a free port, printed on start)\n"
+    "  --db PATH            database file (default $AIMS_DB or ./aims.db)\n"
+    "  --threads N          worker threads (default: one per CPU)\n"
+    "  --log-format FMT     access log on standard output: text or json (default text)\n"
+    "  --secure-cookies     mark cookies Secure and send HSTS (behind HTTPS)\n"
+    "  --max-body BYTES     largest JSON body accepted (default 1048576)\n";
+
+static int
+serve_parse_option(struct http_server_config *cfg, int c, const char *arg)
+{
+	int64_t n;
+
+	switch (c) {
+	case 'l':
+		if (strlen(arg) >= sizeof(cfg->listen))
+			return cli_usage_error("serve", "--listen is too long");
+		snprintf(cfg->listen, sizeof(cfg->listen), "%s", arg);
+		return CLI_OK;
+	case 'd':
+		cfg->db_path = arg;
+		return CLI_OK;
+	case 't':
+		if (str_to_int64(&n, arg, 1, HTTP_THREADS_MAX) != 0)
+			return cli_usage_error("serve", "--threads must be from 1 to %d",
+			    HTTP_THREADS_MAX);
+		cfg->threads = (unsigned)n;
+		return CLI_OK;
+	case 'f':
+		if (strcmp(arg, "text") == 0)
+			cfg->log_format = HTTP_LOG_TEXT;
+		else if (strcmp(arg, "json") == 0)
+			cfg->log_format = HTTP_LOG_JSON;
+		else
+			return cli_usage_error("serve", "--log-format must be text or json");
+		return CLI_OK;
+	case 's':
+		cfg->secure_cookies = true;
+		return CLI_OK;
+	case 'b':
+		if (str_to_int64(&n, arg, 1024, HTTP_MAX_BODY_LIMIT) != 0)
+			return cli_usage_error("serve", "--max-body must be from 1024 to %d",
+			    HTTP_MAX_BODY_LIMIT);
+		cfg->max_body = (size_t)n;
+		return CLI_OK;
+	}
+	return cli_usage_error("serve", "bad option");
+}
+
+int
+cmd_serve(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "listen", required_argument, NULL, 'l' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "log-format", required_argument, NULL, 'f' },
+		{ "secure-cookies", no_argument, NULL, 's' },
+		{ "max-body", required_argument, NULL, 'b' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct http_server_config cfg;
+	int c, rc;
+
+	http_server_config_default(&cfg);
+	cfg.db_path = cli_default_db();
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(serve_usage, stdout);
+			return CLI_OK;
+		}
+		if ((rc = serve_parse_option(&cfg, c, optarg)) != CLI_OK)
+			return rc;
+	}
+	if (optind != argc)
+		return cli_usage_error("serve", "unexpected argument '%s'", argv[optind]);
+	if (http_server_run(&cfg) != 0)
+		return cli_fail("serve");
+	return CLI_OK;
+}

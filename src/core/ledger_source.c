@@ -1,0 +1,65 @@
+/*
+ * ledger_source.c - the record source the ledger verifier compares live rows
+ * against: one loader per kind core writes, and an enumeration of every live
+ * row, so a row changed, deleted or inserted behind core's back is named.
+ */
+#include <string.h>
+
+#include "core/ledger_source.h"
+#include "core/member.h"
+#include "core/org.h"
+#include "core/user.h"
+#include "ledger/ledger.h"
+#include "store/db.h"
+#include "util/error.h"
+
+static int
+source_load(json_t **out, struct db *db, int64_t org_id, const char *kind, const char *ref)
+{
+	*out = NULL;
+	if (strcmp(kind, "org") == 0)
+		return org_ledger_state(out, db, org_id);
+	if (strcmp(kind, "user") == 0)
+		return user_ledger_state(out, db, ref);
+	if (strcmp(kind, "membership") == 0)
+		return member_ledger_state(out, db, org_id, ref);
+	return aims_error_set(AIMS_EUNSUPPORTED, "kind", "no live record for kind '%s'", kind);
+}
+
+/* Runs sql (one int64 parameter: the org) and reports each (kind, ref) row. */
+static int
+source_each(struct db *db, const char *sql, int64_t org_id, ledger_record_fn fn, void *arg)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&st, db, sql)) != 0)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	while ((rc = db_step(st)) == DB_ROW)
+		if ((rc = fn(arg, db_column_text(st, 0), db_column_text(st, 1))) != 0)
+			break;
+	db_done(st);
+	return rc == DB_DONE ? 0 : rc;
+}
+
+static int
+source_enumerate(struct db *db, int64_t org_id, ledger_record_fn fn, void *arg)
+{
+	int rc;
+
+	if (org_id == LEDGER_INSTANCE_ORG)
+		return source_each(db, "SELECT 'user', email FROM users WHERE ? = 0", org_id, fn,
+		    arg);
+	if ((rc = source_each(db, "SELECT 'org', slug FROM orgs WHERE id = ?", org_id, fn,
+	    arg)) != 0)
+		return rc;
+	return source_each(db, "SELECT 'membership', u.email FROM memberships m"
+	    " JOIN users u ON u.id = m.user_id WHERE m.org_id = ?", org_id, fn, arg);
+}
+
+void
+core_ledger_source_install(void)
+{
+	ledger_set_record_source(source_load, source_enumerate);
+}

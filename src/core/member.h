@@ -1,0 +1,30 @@
+/*
+ * member.h - memberships: which users belong to which organisation, with
+ * which role. The last admin of an organisation cannot be removed or demoted.
+ */
+#ifndef AIMS_CORE_MEMBER_H
+#define AIMS_CORE_MEMBER_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "core/actor.h"
+#include "core/role.h"
+
+struct db;
+
+int member_add(struct db *db, const struct actor *actor, int64_t org_id, const char *email,
+    enum role role);
+int member_set_role(struct db *db, const struct actor *actor, int64_t org_id,
+    const char *email, enum role role, int64_t if_version);
+int member_remove(struct db *db, const struct actor *actor, int64_t org_id,
+    const char *email, int64_t if_version);
+/* AIMS_ENOTFOUND when the user is not a member. */
+int member_role(enum role *out, struct db *db, int64_t org_id, int64_t user_id);
+/* [{email, display_name, role, version, created_at, updated_at}]; caller owns. */
+int member_list(json_t **out, struct db *db, int64_t org_id);
+/* The organisations a user belongs to: [{slug, name, role}]; caller owns. */
+int member_orgs_of_user(json_t **out, struct db *db, int64_t user_id);
+int member_ledger_state(json_t **out, struct db *db, int64_t org_id, const char *email);
+
+#endif

@@ -1,0 +1,32 @@
+/*
+ * org.h - organisations (tenants). Every other record belongs to one.
+ */
+#ifndef AIMS_CORE_ORG_H
+#define AIMS_CORE_ORG_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "core/actor.h"
+
+struct db;
+
+#define ORG_NAME_MAX	200
+
+/* The ISO/IEC 22989 roles an organisation can hold for AI. */
+extern const char *const org_ai_roles[];	/* NULL-terminated */
+
+/* Creates the org, its Statement of Applicability rows and its ledger entry. */
+int org_create(int64_t *id_out, struct db *db, const struct actor *actor, const char *slug,
+    const char *name);
+int org_id_by_slug(int64_t *out, struct db *db, const char *slug);
+/* {id?, slug, name, ai_roles, version, created_at, updated_at}; caller owns. */
+int org_get(json_t **out, struct db *db, int64_t org_id);
+int org_list(json_t **out, struct db *db);
+/* Changes name and/or ai_roles (NULL: keep); if_version 0 skips the check. */
+int org_update(json_t **out, struct db *db, const struct actor *actor, int64_t org_id,
+    int64_t if_version, const char *name, const json_t *ai_roles);
+/* The state the ledger commits to. */
+int org_ledger_state(json_t **out, struct db *db, int64_t org_id);
+
+#endif

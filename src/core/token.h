@@ -1,0 +1,55 @@
+/*
+ * token.h - API tokens for machines (CI, monitoring): "aims_" followed by
+ * the base64url text of 32 random bytes, shown once at creation and stored
+ * only as its SHA-256. A token acts in one organisation with a role no
+ * higher than its creator's; revoking it is immediate. Creation and
+ * revocation are ledger events.
+ */
+#ifndef AIMS_CORE_TOKEN_H
+#define AIMS_CORE_TOKEN_H
+
+#include <jansson.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "core/actor.h"
+#include "core/role.h"
+
+struct db;
+
+#define TOKEN_PREFIX		"aims_"
+#define TOKEN_SECRET_BYTES	32
+#define TOKEN_TEXT_LEN		(5 + 43 + 1)	/* prefix + base64url + NUL */
+#define TOKEN_HINT_LEN		9		/* "aims_" + 4 characters */
+#define TOKEN_NAME_MAX		100
+#define TOKEN_USE_WRITE_SEC	60		/* last_used_at is written at most this often */
+#define TOKEN_LIST_MAX		500
+
+/* What a presented token grants. */
+struct token_grant {
+	int64_t		id;
+	int64_t		org_id;
+	int64_t		created_by;	/* user id, 0 when made from the CLI */
+	enum role	role;
+	char		name[TOKEN_NAME_MAX + 1];
+};
+
+/*
+ * Creates a token. *out is the token record plus "token", the secret, which
+ * is never available again. expires_at: RFC 3339 or NULL for no expiry.
+ */
+int token_create(json_t **out, struct db *db, int64_t org_id, const struct actor *actor,
+    const char *name, enum role role, const char *expires_at);
+/* Tokens of an org, newest first, without secrets. *next_cursor: caller frees. */
+int token_list(json_t **items, char **next_cursor, struct db *db, int64_t org_id, int limit,
+    const char *cursor);
+int token_get(json_t **out, struct db *db, int64_t org_id, int64_t id);
+/* if_version 0: no check. */
+int token_revoke(struct db *db, int64_t org_id, const struct actor *actor, int64_t id,
+    int64_t if_version);
+/* Checks a presented token: AIMS_EUNAUTH when unknown, revoked or expired. */
+int token_authenticate(struct token_grant *out, struct db *db, const char *secret, time_t now);
+/* The record as the ledger commits to it (same shape as token_get). */
+int token_load(json_t **out, struct db *db, int64_t org_id, const char *kind, const char *ref);
+
+#endif

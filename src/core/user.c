@@ -1,0 +1,323 @@
+/*
+ * user.c - users and their passwords (argon2id via libsodium). User events go
+ * to the instance ledger (org 0) since a user is not owned by one organisation.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/user.h"
+#include "ledger/ledger.h"
+#include "store/db.h"
+#include "util/clock.h"
+#include "util/error.h"
+#include "util/mem.h"
+#include "util/str.h"
+
+/*
+ * Interactive limits: about 0.1 s and 64 MiB per hash on this class of
+ * machine. Tests may lower them with AIMS_FAST_HASH=1 (never in production).
+ */
+static unsigned long long
+user_opslimit(void)
+{
+	return getenv("AIMS_FAST_HASH") ? crypto_pwhash_OPSLIMIT_MIN :
+	    crypto_pwhash_OPSLIMIT_INTERACTIVE;
+}
+
+static size_t
+user_memlimit(void)
+{
+	return getenv("AIMS_FAST_HASH") ? crypto_pwhash_MEMLIMIT_MIN :
+	    crypto_pwhash_MEMLIMIT_INTERACTIVE;
+}
+
+int
+user_check_password_policy(const char *pw)
+{
+	size_t n = pw ? strlen(pw) : 0;
+
+	if (n < USER_PASSWORD_MIN)
+		return aims_error_set(AIMS_EINVALID, "password",
+		    "password must be at least %d characters", USER_PASSWORD_MIN);
+	if (n > USER_PASSWORD_MAX)
+		return aims_error_set(AIMS_EINVALID, "password",
+		    "password must be at most %d characters", USER_PASSWORD_MAX);
+	return 0;
+}
+
+void
+user_generate_password(char out[USER_GENERATED_PASSWORD_LEN + 1])
+{
+	/* No 0/O, 1/l/I: people copy these from a terminal. */
+	static const char alphabet[] = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+	int i;
+
+	for (i = 0; i < USER_GENERATED_PASSWORD_LEN; i++)
+		out[i] = alphabet[randombytes_uniform(sizeof(alphabet) - 1)];
+	out[USER_GENERATED_PASSWORD_LEN] = '\0';
+}
+
+static int
+user_hash(char out[crypto_pwhash_STRBYTES], const char *pw)
+{
+	if (crypto_pwhash_str(out, pw, strlen(pw), user_opslimit(), user_memlimit()) != 0)
+		return aims_error_set(AIMS_ERROR, NULL, "password hashing ran out of memory");
+	return 0;
+}
+
+int
+user_ledger_state(json_t **out, struct db *db, const char *email)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = db_prepare(&st, db, "SELECT email, display_name, password_hash, disabled"
+	    " FROM users WHERE email = ?")) != 0)
+		return rc;
+	db_bind_text(st, 1, email);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		*out = json_pack("{s:s, s:s, s:s, s:b}", "email", db_column_text(st, 0),
+		    "display_name", db_column_text(st, 1), "password_hash", db_column_text(st, 2),
+		    "disabled", (int)db_column_int64(st, 3));
+		rc = 0;
+	} else if (rc == DB_DONE)
+		rc = aims_error_set(AIMS_ENOTFOUND, "email", "no user '%s'", email);
+	db_done(st);
+	return rc;
+}
+
+static int
+user_append(struct db *db, const struct actor *actor, const char *action, const char *email,
+    int64_t version)
+{
+	struct ledger_event ev = { 0 };
+	int64_t seq;
+	json_t *state = NULL;
+	int rc;
+
+	if ((rc = user_ledger_state(&state, db, email)) != 0)
+		return rc;
+	ev.org_id = 0;
+	ev.actor = actor->name;
+	ev.action = action;
+	ev.kind = "user";
+	ev.ref = json_string_value(json_object_get(state, "email"));
+	ev.version = version;
+	ev.record = state;
+	rc = ledger_append(&seq, db, &ev);
+	json_decref(state);
+	return rc;
+}
+
+int
+user_add(int64_t *id_out, struct db *db, const struct actor *actor, const char *email,
+    const char *display_name, const char *password)
+{
+	char hash[crypto_pwhash_STRBYTES], now[CLOCK_RFC3339_LEN];
+	struct db_stmt *st = NULL;
+	char *lower = NULL;
+	int64_t id = 0;
+	int rc;
+
+	if (email == NULL || !str_is_email(email))
+		return aims_error_set(AIMS_EINVALID, "email", "'%s' is not a valid email address",
+		    email ? email : "");
+	if (display_name == NULL || *display_name == '\0')
+		display_name = email;
+	if (strlen(display_name) > USER_NAME_MAX ||
+	    !str_is_utf8(display_name, strlen(display_name)))
+		return aims_error_set(AIMS_EINVALID, "display_name",
+		    "display name must be at most %d characters of UTF-8 text", USER_NAME_MAX);
+	if ((rc = user_check_password_policy(password)) != 0)
+		return rc;
+	if ((rc = user_hash(hash, password)) != 0)
+		return rc;
+	lower = str_lower(email);
+	if ((rc = db_begin(db)) != 0)
+		goto out;
+	clock_format(now, clock_now());
+	if ((rc = db_prepare(&st, db, "INSERT INTO users (email, display_name, password_hash,"
+	    " created_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id")) != 0)
+		goto done;
+	db_bind_text(st, 1, lower);
+	db_bind_text(st, 2, display_name);
+	db_bind_text(st, 3, hash);
+	db_bind_text(st, 4, now);
+	db_bind_text(st, 5, now);
+	rc = db_step(st);
+	if (rc == AIMS_EEXISTS) {
+		rc = aims_error_set(AIMS_EEXISTS, "email", "a user '%s' already exists", lower);
+		goto done;
+	}
+	if (rc != DB_ROW)
+		goto done;
+	id = db_column_int64(st, 0);
+	db_done(st);
+	st = NULL;
+	rc = user_append(db, actor, "create", lower, 1);
+done:
+	db_done(st);
+	if (rc != 0)
+		db_rollback(db);
+	else if ((rc = db_commit(db)) == 0 && id_out)
+		*id_out = id;
+out:
+	sodium_memzero(hash, sizeof(hash));
+	free(lower);
+	return rc;
+}
+
+int
+user_set_password(struct db *db, const struct actor *actor, const char *email,
+    const char *password)
+{
+	char hash[crypto_pwhash_STRBYTES], now[CLOCK_RFC3339_LEN];
+	struct db_stmt *st = NULL;
+	int64_t version = 0;
+	int rc;
+
+	if ((rc = user_check_password_policy(password)) != 0)
+		return rc;
+	if ((rc = user_hash(hash, password)) != 0)
+		return rc;
+	if ((rc = db_begin(db)) != 0)
+		goto out;
+	clock_format(now, clock_now());
+	if ((rc = db_prepare(&st, db, "UPDATE users SET password_hash = ?, updated_at = ?,"
+	    " version = version + 1 WHERE email = ? RETURNING version")) != 0)
+		goto done;
+	db_bind_text(st, 1, hash);
+	db_bind_text(st, 2, now);
+	db_bind_text(st, 3, email);
+	rc = db_step(st);
+	if (rc == DB_DONE) {
+		rc = aims_error_set(AIMS_ENOTFOUND, "email", "no user '%s'", email);
+		goto done;
+	}
+	if (rc != DB_ROW)
+		goto done;
+	version = db_column_int64(st, 0);
+	db_done(st);
+	st = NULL;
+	rc = user_append(db, actor, "password", email, version);
+done:
+	db_done(st);
+	if (rc != 0)
+		db_rollback(db);
+	else
+		rc = db_commit(db);
+out:
+	sodium_memzero(hash, sizeof(hash));
+	return rc;
+}
+
+int
+user_authenticate(int64_t *id_out, struct db *db, const char *email, const char *password)
+{
+	static char dummy[crypto_pwhash_STRBYTES];
+	char hash[crypto_pwhash_STRBYTES] = "";
+	struct db_stmt *st = NULL;
+	int64_t id = 0;
+	int rc, disabled = 1, ok;
+
+	if (dummy[0] == '\0' && user_hash(dummy, "not a password of anyone") != 0)
+		return AIMS_ERROR;
+	if ((rc = db_prepare(&st, db,
+	    "SELECT id, password_hash, disabled FROM users WHERE email = ?")) != 0)
+		return rc;
+	db_bind_text(st, 1, email ? email : "");
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		id = db_column_int64(st, 0);
+		snprintf(hash, sizeof(hash), "%s", db_column_text(st, 1));
+		disabled = (int)db_column_int64(st, 2);
+	}
+	db_done(st);
+	if (rc < 0)
+		return rc;
+	/* Same work whether or not the user exists: no timing oracle. */
+	ok = crypto_pwhash_str_verify(id ? hash : dummy, password ? password : "",
+	    password ? strlen(password) : 0) == 0;
+	if (!ok || id == 0 || disabled)
+		return aims_error_set(AIMS_EUNAUTH, NULL, "wrong email or password");
+	if (id_out)
+		*id_out = id;
+	return 0;
+}
+
+int
+user_id_by_email(int64_t *out, struct db *db, const char *email)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&st, db, "SELECT id FROM users WHERE email = ?")) != 0)
+		return rc;
+	db_bind_text(st, 1, email);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		*out = db_column_int64(st, 0);
+		rc = 0;
+	} else if (rc == DB_DONE)
+		rc = aims_error_set(AIMS_ENOTFOUND, "email", "no user '%s'", email);
+	db_done(st);
+	return rc;
+}
+
+static json_t *
+user_row_json(struct db_stmt *st)
+{
+	return json_pack("{s:s, s:s, s:b, s:I, s:s, s:s}", "email", db_column_text(st, 0),
+	    "display_name", db_column_text(st, 1), "disabled", (int)db_column_int64(st, 2),
+	    "version", (json_int_t)db_column_int64(st, 3), "created_at", db_column_text(st, 4),
+	    "updated_at", db_column_text(st, 5));
+}
+
+#define USER_COLUMNS "email, display_name, disabled, version, created_at, updated_at"
+
+int
+user_get(json_t **out, struct db *db, int64_t user_id)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = db_prepare(&st, db, "SELECT " USER_COLUMNS " FROM users WHERE id = ?")) != 0)
+		return rc;
+	db_bind_int64(st, 1, user_id);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		*out = user_row_json(st);
+		rc = 0;
+	} else if (rc == DB_DONE)
+		rc = aims_error_set(AIMS_ENOTFOUND, "user", "no such user");
+	db_done(st);
+	return rc;
+}
+
+int
+user_list(json_t **out, struct db *db)
+{
+	struct db_stmt *st = NULL;
+	json_t *arr = json_array();
+	int rc;
+
+	*out = NULL;
+	if ((rc = db_prepare(&st, db, "SELECT " USER_COLUMNS " FROM users ORDER BY email")) != 0)
+		goto done;
+	while ((rc = db_step(st)) == DB_ROW)
+		json_array_append_new(arr, user_row_json(st));
+	if (rc == DB_DONE) {
+		*out = arr;
+		arr = NULL;
+		rc = 0;
+	}
+done:
+	db_done(st);
+	json_decref(arr);
+	return rc;
+}

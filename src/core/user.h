@@ -1,0 +1,40 @@
+/*
+ * user.h - people who sign in. Users are instance-wide; what they may do in
+ * an organisation is their membership's role (member.h). Passwords are
+ * stored as argon2id hashes (libsodium crypto_pwhash_str).
+ */
+#ifndef AIMS_CORE_USER_H
+#define AIMS_CORE_USER_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "core/actor.h"
+
+struct db;
+
+#define USER_PASSWORD_MIN	12
+#define USER_PASSWORD_MAX	1024
+#define USER_NAME_MAX		200
+#define USER_GENERATED_PASSWORD_LEN 20
+
+int user_add(int64_t *id_out, struct db *db, const struct actor *actor, const char *email,
+    const char *display_name, const char *password);
+int user_set_password(struct db *db, const struct actor *actor, const char *email,
+    const char *password);
+/*
+ * Checks a password. Unknown user and wrong password both answer AIMS_EUNAUTH
+ * with the same message, after the same work (a dummy hash is verified).
+ */
+int user_authenticate(int64_t *id_out, struct db *db, const char *email, const char *password);
+int user_id_by_email(int64_t *out, struct db *db, const char *email);
+/* {email, display_name, disabled, created_at, ...} without the hash; caller owns. */
+int user_get(json_t **out, struct db *db, int64_t user_id);
+int user_list(json_t **out, struct db *db);
+/* Refuses passwords shorter than USER_PASSWORD_MIN (field "password"). */
+int user_check_password_policy(const char *password);
+/* Fills out with a random password from an unambiguous alphabet. */
+void user_generate_password(char out[USER_GENERATED_PASSWORD_LEN + 1]);
+int user_ledger_state(json_t **out, struct db *db, const char *email);
+
+#endif

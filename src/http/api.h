@@ -1,0 +1,47 @@
+/*
+ * api.h - the JSON API handlers, one file per resource (api_*.c). Each is a
+ * route_fn: it reads validated input from the context, calls core, and
+ * answers; the route table (routes.c) says who may call it with what.
+ */
+#ifndef AIMS_HTTP_API_H
+#define AIMS_HTTP_API_H
+
+#include "http/http.h"
+
+/* api_ops.c */
+int api_healthz(struct http_ctx *c);
+int api_readyz(struct http_ctx *c);
+int api_metrics(struct http_ctx *c);
+int api_openapi(struct http_ctx *c);
+
+/* api_tokens.c */
+int api_tokens_list(struct http_ctx *c);
+int api_tokens_create(struct http_ctx *c);
+int api_tokens_get(struct http_ctx *c);
+int api_tokens_revoke(struct http_ctx *c);
+
+/* api_orgs.c */
+int api_orgs_list(struct http_ctx *c);
+int api_orgs_create(struct http_ctx *c);
+int api_orgs_get(struct http_ctx *c);
+int api_orgs_update(struct http_ctx *c);
+
+/* api_members.c */
+int api_members_list(struct http_ctx *c);
+int api_members_add(struct http_ctx *c);
+int api_members_get(struct http_ctx *c);
+int api_members_update(struct http_ctx *c);
+int api_members_remove(struct http_ctx *c);
+
+/* api_catalog.c */
+int api_catalog_list(struct http_ctx *c);
+int api_catalog_get(struct http_ctx *c);
+
+/* api_ledger.c */
+int api_ledger_list(struct http_ctx *c);
+int api_ledger_verify(struct http_ctx *c);
+
+/* openapi.c: the OpenAPI 3.1 document generated from the route table. */
+json_t *openapi_document(void);
+
+#endif

@@ -1,0 +1,118 @@
+/*
+ * api_orgs.c - /api/v1/orgs: the organisations the caller belongs to, and
+ * creating one (its creator becomes its first admin).
+ */
+#include <stdio.h>
+
+#include "core/member.h"
+#include "core/org.h"
+#include "http/api.h"
+#include "store/db.h"
+#include "util/error.h"
+
+/* The org record as the API shows it: ref = slug, plus the caller's role. */
+static int
+api_org_record(json_t **out, struct http_ctx *c, int64_t org_id, const char *role)
+{
+	json_t *o = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = org_get(&o, c->db, org_id)) != 0)
+		return rc;
+	json_object_del(o, "id");
+	json_object_set(o, "ref", json_object_get(o, "slug"));
+	if (role != NULL)
+		json_object_set_new(o, "role", json_string(role));
+	*out = o;
+	return 0;
+}
+
+int
+api_orgs_list(struct http_ctx *c)
+{
+	json_t *mine = NULL, *all = json_array(), *m, *rec;
+	int64_t id;
+	size_t i;
+	int rc;
+
+	if (c->who.kind == HTTP_TOKEN) {
+		if ((rc = api_org_record(&rec, c, c->who.token_org_id,
+		    role_name(c->who.token_role))) != 0)
+			goto fail;
+		json_array_append_new(all, rec);
+		return http_reply_page(c, all);
+	}
+	if ((rc = member_orgs_of_user(&mine, c->db, c->who.user_id)) != 0)
+		goto fail;
+	json_array_foreach(mine, i, m) {
+		if ((rc = org_id_by_slug(&id, c->db, json_string_value(json_object_get(m,
+		    "slug")))) != 0 ||
+		    (rc = api_org_record(&rec, c, id, json_string_value(json_object_get(m,
+		    "role")))) != 0)
+			goto fail;
+		json_array_append_new(all, rec);
+	}
+	json_decref(mine);
+	return http_reply_page(c, all);
+fail:
+	json_decref(mine);
+	json_decref(all);
+	return rc;
+}
+
+int
+api_orgs_create(struct http_ctx *c)
+{
+	struct actor actor = { c->who.user_id, c->who.name, ROLE_ADMIN };
+	const char *slug = http_body_str(c, "slug"), *name = http_body_str(c, "name");
+	json_t *rec = NULL;
+	char loc[128];
+	int64_t id = 0;
+	int rc;
+
+	/* The organisation and its first admin commit together. */
+	if ((rc = db_begin(c->db)) != 0)
+		return rc;
+	if ((rc = org_create(&id, c->db, &actor, slug, name ? name : slug)) != 0 ||
+	    (rc = member_add(c->db, &actor, id, c->who.email, ROLE_ADMIN)) != 0) {
+		db_rollback(c->db);
+		return rc;
+	}
+	if ((rc = db_commit(c->db)) != 0 || (rc = api_org_record(&rec, c, id, "admin")) != 0)
+		return rc;
+	snprintf(loc, sizeof(loc), "/api/v1/orgs/%s", slug);
+	http_reply_record(c, 201, rec, loc);
+	return 0;
+}
+
+int
+api_orgs_get(struct http_ctx *c)
+{
+	json_t *rec = NULL;
+	int rc;
+
+	if ((rc = api_org_record(&rec, c, c->org_id, role_name(c->role))) != 0)
+		return rc;
+	http_reply_record(c, 200, rec, NULL);
+	return 0;
+}
+
+int
+api_orgs_update(struct http_ctx *c)
+{
+	json_t *rec = NULL, *out = NULL;
+	int64_t version;
+	int rc;
+
+	if ((rc = http_if_match_or_reply(&version, c)) != 0)
+		return rc;
+	if ((rc = org_update(&out, c->db, &c->actor, c->org_id, version,
+	    http_body_str(c, "name"), NULL)) != 0)
+		return rc;
+	json_decref(out);
+	if ((rc = api_org_record(&rec, c, c->org_id, role_name(c->role))) != 0)
+		return rc;
+	http_reply_record(c, 200, rec, NULL);
+	return 0;
+}

@@ -1,0 +1,358 @@
+/*
+ * auth.c - identifying the caller (session cookie or bearer token), the
+ * same-origin / CSRF rule, the caller's role in {org}, and sign-in.
+ *
+ * Sign-in answers an unknown email and a wrong password alike, in the same
+ * time (an unknown user is checked against a dummy argon2id hash), counts
+ * failures per account and per client address (core/throttle.h), and lets
+ * at most AUTH_PWHASH_CONCURRENCY argon2id verifications run at once, so
+ * sign-in cannot be used to exhaust memory or CPU.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "core/member.h"
+#include "core/org.h"
+#include "core/session.h"
+#include "core/throttle.h"
+#include "core/token.h"
+#include "core/user.h"
+#include "http/auth.h"
+#include "http/server.h"
+#include "util/clock.h"
+#include "util/error.h"
+#include "util/log.h"
+#include "util/mem.h"
+#include "util/str.h"
+
+#define AUTH_COOKIE_MAX		256
+#define AUTH_WRONG		"wrong email or password"
+
+static sem_t auth_pwhash_sem;
+static pthread_once_t auth_once = PTHREAD_ONCE_INIT;
+
+static void
+auth_init(void)
+{
+	sem_init(&auth_pwhash_sem, 0, AUTH_PWHASH_CONCURRENCY);
+}
+
+/* Finds name=value in a Cookie header; copies the value. */
+static bool
+auth_cookie_value(char *out, size_t outlen, const char *header, const char *name)
+{
+	size_t n = strlen(name), vlen;
+	const char *p = header;
+
+	while (p != NULL && *p) {
+		while (*p == ' ' || *p == ';')
+			p++;
+		if (strncmp(p, name, n) == 0 && p[n] == '=') {
+			p += n + 1;
+			vlen = strcspn(p, ";");
+			if (vlen == 0 || vlen >= outlen)
+				return false;
+			memcpy(out, p, vlen);
+			out[vlen] = '\0';
+			return true;
+		}
+		p = strchr(p, ';');
+	}
+	return false;
+}
+
+static int
+auth_identify_token(struct http_ctx *c, const char *authz)
+{
+	struct token_grant g;
+	const char *secret;
+	int rc;
+
+	if (strncasecmp(authz, "Bearer ", 7) != 0)
+		return aims_error_set(AIMS_EUNAUTH, "Authorization",
+		    "Authorization must be 'Bearer TOKEN'");
+	secret = authz + 7;
+	while (*secret == ' ')
+		secret++;
+	if ((rc = token_authenticate(&g, c->db, secret, clock_now())) != 0)
+		return rc;
+	c->who.kind = HTTP_TOKEN;
+	c->who.user_id = g.created_by;
+	c->who.token_id = g.id;
+	c->who.token_org_id = g.org_id;
+	c->who.token_role = g.role;
+	snprintf(c->who.name, sizeof(c->who.name), "token:%s", g.name);
+	return 0;
+}
+
+static int
+auth_identify_session(struct http_ctx *c, const char *token)
+{
+	struct session s;
+	json_t *u = NULL;
+	const char *email;
+	int rc;
+
+	if ((rc = session_lookup(&s, c->db, token, clock_now())) != 0)
+		return rc == AIMS_ENOTFOUND ? 0 : rc;	/* expired: not signed in */
+	if ((rc = user_get(&u, c->db, s.user_id)) != 0)
+		return rc == AIMS_ENOTFOUND ? 0 : rc;
+	email = json_string_value(json_object_get(u, "email"));
+	if (email != NULL && !json_is_true(json_object_get(u, "disabled"))) {
+		c->who.kind = HTTP_SESSION;
+		c->who.user_id = s.user_id;
+		c->who.session_id = s.id;
+		snprintf(c->who.email, sizeof(c->who.email), "%s", email);
+		snprintf(c->who.name, sizeof(c->who.name), "user:%s", email);
+		snprintf(c->who.csrf, sizeof(c->who.csrf), "%s", s.csrf);
+	}
+	json_decref(u);
+	return 0;
+}
+
+int
+auth_identify(struct http_ctx *c)
+{
+	const char *authz = http_header(c->req, "Authorization");
+	const char *cookie = http_header(c->req, "Cookie");
+	char token[AUTH_COOKIE_MAX];
+
+	memset(&c->who, 0, sizeof(c->who));
+	if (authz != NULL)
+		return auth_identify_token(c, authz);
+	if (cookie != NULL && auth_cookie_value(token, sizeof(token), cookie, AUTH_COOKIE))
+		return auth_identify_session(c, token);
+	return 0;
+}
+
+/* "https://host:port" -> "host:port" matches Host (case-insensitively). */
+static bool
+auth_same_origin(const char *origin, const char *host)
+{
+	const char *p;
+
+	if (origin == NULL || host == NULL)
+		return false;
+	if (strncasecmp(origin, "http://", 7) == 0)
+		p = origin + 7;
+	else if (strncasecmp(origin, "https://", 8) == 0)
+		p = origin + 8;
+	else
+		return false;
+	return strcasecmp(p, host) == 0;
+}
+
+int
+auth_check_csrf(struct http_ctx *c)
+{
+	const char *m = c->req->method, *tok = http_header(c->req, AUTH_CSRF_HEADER);
+	const char *origin = http_header(c->req, "Origin");
+	const char *ct = http_header(c->req, "Content-Type");
+
+	if (strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0 || strcmp(m, "OPTIONS") == 0)
+		return 0;
+	if (tok != NULL && strlen(tok) == strlen(c->who.csrf) && c->who.csrf[0] &&
+	    sodium_memcmp(tok, c->who.csrf, strlen(tok)) == 0)
+		return 0;
+	if (!auth_same_origin(origin, http_header(c->req, "Host")))
+		return aims_error_set(AIMS_EFORBIDDEN, "Origin",
+		    "a signed-in write must come from this site (same-origin Origin header) "
+		    "or carry the session's " AUTH_CSRF_HEADER);
+	if (c->req->body_len > 0 && (ct == NULL || strncasecmp(ct, HTTP_JSON, 16) != 0))
+		return aims_error_set(AIMS_EFORBIDDEN, "Content-Type",
+		    "a signed-in write must be JSON or carry the session's " AUTH_CSRF_HEADER);
+	return 0;
+}
+
+int
+auth_org_role(struct http_ctx *c, const char *slug)
+{
+	enum role role = ROLE_NONE;
+	int64_t org_id = 0;
+	int rc;
+
+	if ((rc = org_id_by_slug(&org_id, c->db, slug)) != 0)
+		goto notfound;
+	if (c->who.kind == HTTP_TOKEN) {
+		if (c->who.token_org_id != org_id)
+			goto notfound;
+		role = c->who.token_role;
+	} else if ((rc = member_role(&role, c->db, org_id, c->who.user_id)) != 0)
+		goto notfound;
+	c->org_id = org_id;
+	c->role = role;
+	c->actor.user_id = c->who.user_id;
+	c->actor.name = c->who.name;
+	c->actor.role = role;
+	return 0;
+notfound:
+	if (rc != 0 && rc != AIMS_ENOTFOUND)
+		return rc;
+	/* Not a member, or no such organisation: the same answer. */
+	return aims_error_set(AIMS_ENOTFOUND, NULL, "no such organisation");
+}
+
+static void
+auth_key(char out[THROTTLE_KEY_MAX], const char *kind, const char *value)
+{
+	char *low = str_lower(value);
+
+	snprintf(out, THROTTLE_KEY_MAX, "%s:%s", kind, low);
+	free(low);
+}
+
+static int
+auth_throttled(struct http_ctx *c, const char *akey, const char *ckey)
+{
+	int ra = 0, rb = 0, rc;
+	char secs[16];
+
+	if ((rc = throttle_check(&ra, c->db, akey, clock_now())) == 0 &&
+	    (rc = throttle_check(&rb, c->db, ckey, clock_now())) == 0)
+		return 0;
+	if (rc != AIMS_ETHROTTLED)
+		return rc;
+	snprintf(secs, sizeof(secs), "%d", ra > rb ? ra : rb);
+	http_resp_header(&c->resp, "Retry-After", secs);
+	return aims_error_set(AIMS_ETHROTTLED, NULL,
+	    "too many failed sign-ins: try again in %s seconds", secs);
+}
+
+static int
+auth_pwhash_acquire(void)
+{
+	struct timespec ts;
+
+	pthread_once(&auth_once, auth_init);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += AUTH_PWHASH_WAIT_SEC;
+	while (sem_timedwait(&auth_pwhash_sem, &ts) != 0)
+		if (errno != EINTR)
+			return aims_error_set(HTTP_EUNAVAILABLE, NULL,
+			    "too many sign-ins at once: retry shortly");
+	return 0;
+}
+
+static int
+auth_check_password(int64_t *user_id, struct http_ctx *c, const char *email,
+    const char *password)
+{
+	int rc;
+
+	if ((rc = auth_pwhash_acquire()) != 0)
+		return rc;
+	rc = user_authenticate(user_id, c->db, email, password);
+	sem_post(&auth_pwhash_sem);
+	return rc;
+}
+
+/* {user:{email,name}, organisations:[{slug,name,role}]} */
+static int
+auth_whoami(json_t **out, struct http_ctx *c, int64_t user_id)
+{
+	json_t *orgs = NULL, *u = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = user_get(&u, c->db, user_id)) != 0 ||
+	    (rc = member_orgs_of_user(&orgs, c->db, user_id)) != 0) {
+		json_decref(u);
+		return rc;
+	}
+	*out = json_pack("{s:{s:O, s:O}, s:o}", "user", "email", json_object_get(u, "email"),
+	    "name", json_object_get(u, "display_name"), "organisations", orgs);
+	json_decref(u);
+	return *out ? 0 : aims_error_set(AIMS_ERROR, NULL, "user record without email or name");
+}
+
+static void
+auth_set_cookie(struct http_ctx *c, const char *token, int max_age)
+{
+	char cookie[AUTH_COOKIE_MAX + 128];
+	bool secure = c->cfg != NULL && c->cfg->secure_cookies;
+
+	snprintf(cookie, sizeof(cookie), "%s=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d%s",
+	    AUTH_COOKIE, token, max_age, secure ? "; Secure" : "");
+	http_resp_add_header(&c->resp, "Set-Cookie", cookie);
+}
+
+int
+auth_session_create(struct http_ctx *c)
+{
+	const char *email = http_body_str(c, "email"), *password = http_body_str(c, "password");
+	char akey[THROTTLE_KEY_MAX], ckey[THROTTLE_KEY_MAX], token[SESSION_TOKEN_LEN];
+	struct session s;
+	int64_t user_id = 0;
+	json_t *who = NULL;
+	int rc;
+
+	auth_key(akey, "account", email);
+	auth_key(ckey, "addr", c->req->client_addr ? c->req->client_addr : "");
+	if ((rc = auth_throttled(c, akey, ckey)) != 0)
+		return rc;
+	rc = auth_check_password(&user_id, c, email, password);
+	if (rc == AIMS_EUNAUTH || rc == AIMS_ENOTFOUND) {
+		throttle_fail(c->db, akey, THROTTLE_ACCOUNT_MAX, clock_now());
+		throttle_fail(c->db, ckey, THROTTLE_ADDR_MAX, clock_now());
+		log_info("sign-in failed for %.64s from %s", email, c->req->client_addr);
+		return aims_error_set(AIMS_EUNAUTH, NULL, AUTH_WRONG);
+	}
+	if (rc != 0)
+		return rc;
+	throttle_clear(c->db, akey);
+	if ((rc = session_create(token, &s, c->db, user_id, c->req->client_addr, clock_now())) != 0 ||
+	    (rc = auth_whoami(&who, c, user_id)) != 0)
+		goto done;
+	json_object_set_new(who, "csrf_token", json_string(s.csrf));
+	auth_set_cookie(c, token, SESSION_ABSOLUTE_SEC);
+	snprintf(c->who.name, sizeof(c->who.name), "user:%s", email);
+	c->who.kind = HTTP_SESSION;
+	http_reply_json(c, 200, who);
+done:
+	sodium_memzero(token, sizeof(token));
+	return rc;
+}
+
+int
+auth_session_get(struct http_ctx *c)
+{
+	json_t *who = NULL, *o = NULL;
+	int rc;
+
+	if (c->who.kind == HTTP_TOKEN) {
+		if ((rc = org_get(&o, c->db, c->who.token_org_id)) != 0)
+			return rc;
+		http_reply_json(c, 200, json_pack("{s:{s:s, s:O, s:s}}", "token", "name",
+		    c->who.name + strlen("token:"), "organisation", json_object_get(o, "slug"),
+		    "role", role_name(c->who.token_role)));
+		json_decref(o);
+		return 0;
+	}
+	if ((rc = auth_whoami(&who, c, c->who.user_id)) != 0)
+		return rc;
+	json_object_set_new(who, "csrf_token", json_string(c->who.csrf));
+	http_reply_json(c, 200, who);
+	return 0;
+}
+
+int
+auth_session_delete(struct http_ctx *c)
+{
+	const char *cookie = http_header(c->req, "Cookie");
+	char token[AUTH_COOKIE_MAX];
+	int rc;
+
+	if (cookie != NULL && auth_cookie_value(token, sizeof(token), cookie, AUTH_COOKIE) &&
+	    (rc = session_delete(c->db, token)) != 0)
+		return rc;
+	auth_set_cookie(c, "", 0);
+	http_reply_empty(c, 204);
+	return 0;
+}

@@ -1,0 +1,577 @@
+/*
+ * router.c - matching requests to the declared routes, validating every
+ * path parameter, query parameter and JSON field against its declaration,
+ * and running the handler behind authentication, the permission check and
+ * idempotency (see router.h).
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/idem.h"
+#include "http/auth.h"
+#include "http/router.h"
+#include "util/clock.h"
+#include "util/error.h"
+#include "util/log.h"
+#include "util/mem.h"
+#include "util/str.h"
+
+#define ROUTER_SEGMENTS_MAX	16
+#define ROUTER_ID_MAX		64
+#define IDEM_KEY_MAX		255
+
+const struct val_spec router_list_params[] = {
+	{ "limit", VAL_INT, 0, 1, HTTP_LIST_LIMIT_MAX, NULL,
+	    "items per page (1-500, default 50)" },
+	{ "cursor", VAL_STRING, 0, 1, 512, NULL, "opaque position from next_cursor" },
+	{ NULL, 0, 0, 0, 0, NULL, NULL },
+};
+
+const struct val_spec *
+router_spec_find(const struct val_spec *specs, const char *name)
+{
+	for (; specs != NULL && specs->name != NULL; specs++)
+		if (strcmp(specs->name, name) == 0)
+			return specs;
+	return NULL;
+}
+
+/* Compares one pattern segment [p, pe) with one path segment [s, se). */
+static bool
+router_segment_match(const char *p, size_t plen, const char *s, size_t slen, bool *is_param)
+{
+	*is_param = plen >= 2 && p[0] == '{' && p[plen - 1] == '}';
+	if (*is_param)
+		return slen > 0;
+	return plen == slen && memcmp(p, s, plen) == 0;
+}
+
+/* Does path fit pattern? Records the param segments as offsets into path. */
+static bool
+router_pattern_match(const char *pattern, const char *path, size_t off[HTTP_PARAMS_MAX],
+    size_t len[HTTP_PARAMS_MAX], int *nparams)
+{
+	const char *p = pattern, *s = path;
+	bool is_param;
+
+	*nparams = 0;
+	while (*p == '/' && *s == '/') {
+		const char *pe = strchr(p + 1, '/'), *se = strchr(s + 1, '/');
+		size_t plen, slen;
+
+		plen = pe ? (size_t)(pe - p - 1) : strlen(p + 1);
+		slen = se ? (size_t)(se - s - 1) : strlen(s + 1);
+		if (!router_segment_match(p + 1, plen, s + 1, slen, &is_param))
+			return false;
+		if (is_param) {
+			if (*nparams == HTTP_PARAMS_MAX)
+				return false;
+			off[*nparams] = (size_t)(s + 1 - path);
+			len[*nparams] = slen;
+			(*nparams)++;
+		}
+		p += plen + 1;
+		s += slen + 1;
+	}
+	return *p == '\0' && *s == '\0';
+}
+
+static bool
+router_method_is(const char *want, const char *method)
+{
+	if (strcmp(want, method) == 0)
+		return true;
+	return strcmp(method, "HEAD") == 0 && strcmp(want, "GET") == 0;
+}
+
+static void
+router_allow_add(char *allow, size_t allowlen, const char *method)
+{
+	size_t n = strlen(allow);
+
+	if (strstr(allow, method) != NULL)
+		return;
+	snprintf(allow + n, allowlen - n, "%s%s", n ? ", " : "", method);
+}
+
+const struct route *
+router_match(const char *method, const char *path, const char *params[HTTP_PARAMS_MAX],
+    char **param_buf, int *code, char *allow, size_t allowlen)
+{
+	const struct route *r;
+	size_t off[HTTP_PARAMS_MAX], len[HTTP_PARAMS_MAX], total = 0;
+	int n, i;
+	char *p;
+
+	*param_buf = NULL;
+	*code = AIMS_ENOTFOUND;
+	if (allowlen > 0)
+		allow[0] = '\0';
+	for (r = http_routes; r->method != NULL; r++) {
+		if (!router_pattern_match(r->pattern, path, off, len, &n))
+			continue;
+		if (!router_method_is(r->method, method)) {
+			*code = HTTP_EMETHOD;
+			router_allow_add(allow, allowlen, r->method);
+			continue;
+		}
+		for (i = 0; i < n; i++)
+			total += len[i] + 1;
+		p = *param_buf = xmalloc(total + 1);
+		for (i = 0; i < n; i++) {
+			memcpy(p, path + off[i], len[i]);
+			p[len[i]] = '\0';
+			params[i] = p;
+			p += len[i] + 1;
+		}
+		for (; i < HTTP_PARAMS_MAX; i++)
+			params[i] = NULL;
+		*code = 0;
+		return r;
+	}
+	if (*code == HTTP_EMETHOD && strcmp(method, "OPTIONS") != 0 &&
+	    strstr(allow, "GET") != NULL)
+		router_allow_add(allow, allowlen, "HEAD");
+	return NULL;
+}
+
+int
+router_param_index(const struct route *r, const char *name)
+{
+	const char *p = r->pattern;
+	size_t n = strlen(name);
+	int i = 0;
+
+	while ((p = strchr(p, '{')) != NULL) {
+		if (strncmp(p + 1, name, n) == 0 && p[n + 1] == '}')
+			return i;
+		i++;
+		p++;
+	}
+	return -1;
+}
+
+static bool
+router_is_id(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n > ROUTER_ID_MAX)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '.' && s[i] != '-' && s[i] != '_')
+			return false;
+	return true;
+}
+
+static int
+router_check_enum(const struct val_spec *spec, const char *value)
+{
+	const char *const *v;
+	struct buf allowed = BUF_INIT;
+	int rc;
+
+	for (v = spec->values; v != NULL && *v != NULL; v++)
+		if (strcmp(*v, value) == 0)
+			return 0;
+	for (v = spec->values; v != NULL && *v != NULL; v++)
+		buf_printf(&allowed, "%s%s", v == spec->values ? "" : ", ", *v);
+	rc = aims_error_set(AIMS_EINVALID, spec->name, "%s must be one of: %s", spec->name,
+	    buf_str(&allowed));
+	buf_free(&allowed);
+	return rc;
+}
+
+int
+router_check_string(const struct val_spec *spec, const char *value)
+{
+	size_t n = strlen(value);
+	int64_t iv;
+	time_t t;
+	enum role role;
+
+	if (!str_is_utf8(value, n))
+		return aims_error_set(AIMS_EINVALID, spec->name, "%s is not valid UTF-8",
+		    spec->name);
+	switch (spec->type) {
+	case VAL_STRING:
+		if ((int64_t)n < spec->min || (spec->max > 0 && (int64_t)n > spec->max))
+			return aims_error_set(AIMS_EINVALID, spec->name,
+			    "%s must be %lld to %lld characters long", spec->name,
+			    (long long)spec->min, (long long)spec->max);
+		if (strpbrk(value, "\r\n") != NULL || (n > 0 && memchr(value, '\0', n) != NULL))
+			return aims_error_set(AIMS_EINVALID, spec->name,
+			    "%s must be a single line", spec->name);
+		return 0;
+	case VAL_INT:
+		if (str_to_int64(&iv, value, spec->min, spec->max) != 0)
+			return aims_error_set(AIMS_EINVALID, spec->name,
+			    "%s must be a whole number from %lld to %lld", spec->name,
+			    (long long)spec->min, (long long)spec->max);
+		return 0;
+	case VAL_BOOL:
+		if (strcmp(value, "true") != 0 && strcmp(value, "false") != 0)
+			return aims_error_set(AIMS_EINVALID, spec->name,
+			    "%s must be true or false", spec->name);
+		return 0;
+	case VAL_ENUM:
+		return router_check_enum(spec, value);
+	case VAL_SLUG:
+		if (!str_is_slug(value))
+			return aims_error_set(AIMS_EINVALID, spec->name,
+			    "%s must be 2 to %d lowercase letters, digits or '-'", spec->name,
+			    SLUG_MAX);
+		return 0;
+	case VAL_EMAIL:
+		if (!str_is_email(value))
+			return aims_error_set(AIMS_EINVALID, spec->name,
+			    "%s is not an email address", spec->name);
+		return 0;
+	case VAL_RFC3339:
+		if (n < 20 || clock_parse(&t, value) != 0)
+			return aims_error_set(AIMS_EINVALID, spec->name,
+			    "%s must be an RFC 3339 time such as 2026-01-31T12:00:00Z", spec->name);
+		return 0;
+	case VAL_ROLE:
+		if (role_parse(&role, value) != 0)
+			return aims_error_set(AIMS_EINVALID, spec->name,
+			    "%s must be one of: admin, manager, contributor, auditor, viewer",
+			    spec->name);
+		return 0;
+	case VAL_ID:
+		if (!router_is_id(value))
+			return aims_error_set(AIMS_EINVALID, spec->name,
+			    "%s must be 1 to %d letters, digits, '.', '-' or '_'", spec->name,
+			    ROUTER_ID_MAX);
+		return 0;
+	}
+	return aims_error_set(AIMS_ERROR, spec->name, "no validator for %s", spec->name);
+}
+
+int
+router_check_json(const struct val_spec *spec, const json_t *v)
+{
+	json_int_t iv;
+
+	if (json_is_null(v)) {
+		if (spec->flags & VAL_NULLABLE)
+			return 0;
+		return aims_error_set(AIMS_EINVALID, spec->name, "%s may not be null", spec->name);
+	}
+	switch (spec->type) {
+	case VAL_INT:
+		if (!json_is_integer(v))
+			return aims_error_set(AIMS_EINVALID, spec->name,
+			    "%s must be a whole number", spec->name);
+		iv = json_integer_value(v);
+		if (iv < spec->min || iv > spec->max)
+			return aims_error_set(AIMS_EINVALID, spec->name,
+			    "%s must be from %lld to %lld", spec->name, (long long)spec->min,
+			    (long long)spec->max);
+		return 0;
+	case VAL_BOOL:
+		if (!json_is_boolean(v))
+			return aims_error_set(AIMS_EINVALID, spec->name,
+			    "%s must be true or false", spec->name);
+		return 0;
+	default:
+		if (!json_is_string(v))
+			return aims_error_set(AIMS_EINVALID, spec->name, "%s must be a string",
+			    spec->name);
+		if (strlen(json_string_value(v)) != json_string_length(v))
+			return aims_error_set(AIMS_EINVALID, spec->name,
+			    "%s may not contain NUL characters", spec->name);
+		return router_check_string(spec, json_string_value(v));
+	}
+}
+
+static const struct val_spec *
+router_query_spec(const struct route *r, const char *name)
+{
+	const struct val_spec *s = router_spec_find(r->query, name);
+
+	if (s == NULL && (r->flags & ROUTE_LIST))
+		s = router_spec_find(router_list_params, name);
+	return s;
+}
+
+int
+router_check_query(struct http_ctx *c)
+{
+	const struct http_req *req = c->req;
+	const struct val_spec *s;
+	size_t i, j;
+	int rc;
+
+	if (req->nquery > HTTP_QUERY_MAX)
+		return aims_error_set(AIMS_EINVALID, NULL, "too many query parameters (at most %d)",
+		    HTTP_QUERY_MAX);
+	for (i = 0; i < req->nquery; i++) {
+		const char *name = req->query[i].name, *value = req->query[i].value;
+
+		if ((s = router_query_spec(c->route, name)) == NULL)
+			return aims_error_set(AIMS_EINVALID, name, "unknown query parameter '%.64s'",
+			    name);
+		for (j = 0; j < i; j++)
+			if (strcmp(req->query[j].name, name) == 0)
+				return aims_error_set(AIMS_EINVALID, name,
+				    "query parameter '%s' is given more than once", name);
+		if (value == NULL)
+			value = "";
+		if ((rc = router_check_string(s, value)) != 0)
+			return rc;
+	}
+	for (s = c->route->query; s != NULL && s->name != NULL; s++)
+		if ((s->flags & VAL_REQUIRED) && http_query(c, s->name) == NULL)
+			return aims_error_set(AIMS_EINVALID, s->name,
+			    "query parameter '%s' is required", s->name);
+	return 0;
+}
+
+static int
+router_check_path(struct http_ctx *c)
+{
+	const struct val_spec *s;
+	const char *p = c->route->pattern;
+	char name[64];
+	int i = 0;
+	size_t n;
+
+	while ((p = strchr(p, '{')) != NULL) {
+		n = strcspn(p + 1, "}");
+		snprintf(name, sizeof(name), "%.*s", (int)n, p + 1);
+		s = router_spec_find(http_path_params, name);
+		if (s == NULL || router_check_string(s, c->params[i]) != 0)
+			return aims_error_set(AIMS_ENOTFOUND, NULL, "no such %s: %.80s", name,
+			    c->params[i]);
+		p += n + 1;
+		i++;
+	}
+	return 0;
+}
+
+/* "application/json" with optional parameters (charset=utf-8 only). */
+static bool
+router_is_json_type(const char *ct)
+{
+	size_t n = strlen(HTTP_JSON);
+	const char *p;
+
+	if (ct == NULL || strncasecmp(ct, HTTP_JSON, n) != 0)
+		return false;
+	p = ct + n;
+	while (*p == ' ')
+		p++;
+	if (*p == '\0')
+		return true;
+	if (*p != ';')
+		return false;
+	p++;
+	while (*p == ' ')
+		p++;
+	return strncasecmp(p, "charset=utf-8", 13) == 0 && p[13] == '\0';
+}
+
+int
+router_check_body(struct http_ctx *c)
+{
+	const struct val_spec *s;
+	json_error_t jerr;
+	const char *key;
+	json_t *v;
+	int rc;
+
+	if (c->route->body == NULL) {
+		if (c->req->body_len > 0)
+			return aims_error_set(AIMS_EINVALID, NULL, "this request takes no body");
+		return 0;
+	}
+	if (!router_is_json_type(http_header(c->req, "Content-Type")))
+		return aims_error_set(AIMS_EUNSUPPORTED, "Content-Type",
+		    "the body must be JSON: send Content-Type: application/json");
+	if (c->req->body_len == 0)
+		return aims_error_set(AIMS_EINVALID, NULL, "a JSON object is required as the body");
+	c->body = json_loadb(c->req->body, c->req->body_len, JSON_REJECT_DUPLICATES, &jerr);
+	if (c->body == NULL)
+		return aims_error_set(AIMS_EINVALID, NULL, "malformed JSON at line %d, column %d: %s",
+		    jerr.line, jerr.column, jerr.text);
+	if (!json_is_object(c->body))
+		return aims_error_set(AIMS_EINVALID, NULL, "the body must be a JSON object");
+	json_object_foreach(c->body, key, v) {
+		if ((s = router_spec_find(c->route->body, key)) == NULL)
+			return aims_error_set(AIMS_EINVALID, key, "unknown field '%.64s'", key);
+		if ((rc = router_check_json(s, v)) != 0)
+			return rc;
+	}
+	for (s = c->route->body; s->name != NULL; s++)
+		if ((s->flags & VAL_REQUIRED) && json_object_get(c->body, s->name) == NULL)
+			return aims_error_set(AIMS_EINVALID, s->name, "%s is required", s->name);
+	return 0;
+}
+
+/* Checks who may call the route; ROUTE_ORG also resolves {org} and the role. */
+static int
+router_authorise(struct http_ctx *c)
+{
+	const struct route *r = c->route;
+	int rc, i;
+
+	if (r->auth == ROUTE_PUBLIC)
+		return 0;
+	if (c->who.kind == HTTP_ANON)
+		return aims_error_set(AIMS_EUNAUTH, NULL,
+		    "sign in first (POST /api/v1/session) or send Authorization: Bearer TOKEN");
+	if (r->auth != ROUTE_ORG) {
+		if (r->auth == ROUTE_USER && c->who.kind != HTTP_SESSION)
+			return aims_error_set(AIMS_EFORBIDDEN, NULL,
+			    "this request needs a signed-in person, not an API token");
+		return 0;
+	}
+	if ((i = router_param_index(r, "org")) < 0)
+		return aims_error_set(AIMS_ERROR, NULL, "route %s has no {org}", r->pattern);
+	if ((rc = auth_org_role(c, c->params[i])) != 0)
+		return rc;
+	if ((r->flags & ROUTE_PEOPLE) && c->who.kind != HTTP_SESSION)
+		return aims_error_set(AIMS_EFORBIDDEN, NULL,
+		    "this request needs a signed-in person, not an API token");
+	if (!perm_allows(c->role, r->action, r->kind))
+		return aims_error_set(AIMS_EFORBIDDEN, NULL,
+		    "your role (%s) may not %s %s in this organisation", role_name(c->role),
+		    perm_action_name(r->action), perm_kind_name(r->kind));
+	return 0;
+}
+
+static int
+router_check_idem_key(const char *key)
+{
+	size_t n = strlen(key), i;
+
+	if (n == 0 || n > IDEM_KEY_MAX)
+		goto bad;
+	for (i = 0; i < n; i++)
+		if (key[i] < 0x21 || key[i] > 0x7e)
+			goto bad;
+	return 0;
+bad:
+	return aims_error_set(AIMS_EINVALID, "Idempotency-Key",
+	    "Idempotency-Key must be 1 to %d visible ASCII characters", IDEM_KEY_MAX);
+}
+
+/* Returns 1 when the answer was replayed from an earlier request. */
+static int
+router_idem_begin(struct http_ctx *c, const char *key, struct idem_entry *e)
+{
+	const char *loc;
+	int rc;
+
+	if ((rc = router_check_idem_key(key)) != 0)
+		return rc;
+	idem_hash_request(e->request_hash, c->req->method, c->req->path, c->req->body,
+	    c->req->body_len);
+	if ((rc = idem_begin(e, c->db, c->org_id, c->who.name, key, clock_now())) != 0)
+		return rc;
+	switch (e->state) {
+	case IDEM_NEW:
+		return 0;
+	case IDEM_BUSY:
+		return aims_error_set(AIMS_ECONFLICT, "Idempotency-Key",
+		    "a request with this Idempotency-Key is still being processed");
+	case IDEM_MISMATCH:
+		return aims_error_set(HTTP_EUNPROCESSABLE, "Idempotency-Key",
+		    "this Idempotency-Key was used with a different request");
+	case IDEM_DONE:
+		c->resp.status = e->status;
+		c->resp.content_type = HTTP_JSON_UTF8;
+		buf_puts(&c->resp.body, e->body ? e->body : "");
+		if ((loc = e->location) != NULL && *loc)
+			http_resp_header(&c->resp, "Location", loc);
+		http_resp_header(&c->resp, "Idempotent-Replayed", "true");
+		return 1;
+	}
+	return aims_error_set(AIMS_ERROR, NULL, "bad idempotency state");
+}
+
+static void
+router_idem_finish(struct http_ctx *c, const char *key)
+{
+	const char *loc = http_resp_get_header(&c->resp, "Location");
+
+	if (c->resp.status >= 500 || c->resp.status == 409 || c->resp.status == 429) {
+		idem_release(c->db, c->org_id, c->who.name, key);
+		return;
+	}
+	if (idem_finish(c->db, c->org_id, c->who.name, key, c->resp.status,
+	    buf_str(&c->resp.body), loc) != 0)
+		log_warn("cannot store the answer for an idempotency key: %s",
+		    aims_error_message());
+}
+
+/* Runs the handler, with Idempotency-Key handling around it when declared. */
+static int
+router_run(struct http_ctx *c)
+{
+	struct idem_entry e;
+	const char *key = NULL;
+	int rc;
+
+	if ((c->route->flags & ROUTE_IDEMPOTENT) &&
+	    (key = http_header(c->req, "Idempotency-Key")) != NULL) {
+		memset(&e, 0, sizeof(e));
+		rc = router_idem_begin(c, key, &e);
+		idem_entry_free(&e);
+		if (rc > 0)
+			return 0;	/* replayed */
+		if (rc < 0)
+			return http_reply_error(c, rc);
+	}
+	rc = c->route->handler(c);
+	if (rc != 0 && c->resp.status == 0)
+		http_reply_error(c, rc);
+	if (key != NULL)
+		router_idem_finish(c, key);
+	return 0;
+}
+
+static int
+router_prepare(struct http_ctx *c)
+{
+	char allow[64];
+	int code, rc;
+
+	c->route = router_match(c->req->method, c->req->path, c->params, &c->param_buf, &code,
+	    allow, sizeof(allow));
+	if (c->route == NULL) {
+		if (code == HTTP_EMETHOD) {
+			http_resp_header(&c->resp, "Allow", allow);
+			return aims_error_set(HTTP_EMETHOD, NULL, "%s is not allowed here (allowed: %s)",
+			    c->req->method, allow);
+		}
+		return aims_error_set(AIMS_ENOTFOUND, NULL, "no such resource");
+	}
+	if ((rc = router_check_path(c)) != 0 || (rc = router_check_query(c)) != 0)
+		return rc;
+	if ((rc = auth_identify(c)) != 0)
+		return rc;
+	if (c->who.kind == HTTP_SESSION && (rc = auth_check_csrf(c)) != 0)
+		return rc;
+	if ((rc = router_authorise(c)) != 0)
+		return rc;
+	return router_check_body(c);
+}
+
+void
+router_handle(struct http_ctx *c)
+{
+	int rc;
+
+	if ((rc = router_prepare(c)) != 0) {
+		http_reply_error(c, rc);
+		return;
+	}
+	router_run(c);
+	if (c->resp.status == 0)	/* fail closed: a handler that did not answer */
+		http_reply_error(c, aims_error_set(AIMS_ERROR, NULL, "%s %s gave no answer",
+		    c->req->method, c->route->pattern));
+}

@@ -1,0 +1,111 @@
+/*
+ * router.h - the declared surface of the JSON API.
+ *
+ * Every route is declared once in routes.c: method, path pattern with
+ * {params}, handler, who may call it (public, any signed-in caller, or a
+ * member of {org} holding a permission from core/perm.h), and every query
+ * parameter and JSON body field with its validator. The router rejects
+ * anything undeclared before a handler runs, and the OpenAPI document is
+ * generated from the same table (openapi.c), so the two cannot drift.
+ */
+#ifndef AIMS_HTTP_ROUTER_H
+#define AIMS_HTTP_ROUTER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/perm.h"
+#include "http/http.h"
+
+enum val_type {
+	VAL_STRING,	/* UTF-8 text of min..max characters (bytes) */
+	VAL_INT,	/* whole number in min..max */
+	VAL_BOOL,
+	VAL_ENUM,	/* one of values[] */
+	VAL_SLUG,	/* [a-z0-9-], 2..63 */
+	VAL_EMAIL,
+	VAL_RFC3339,	/* "2026-01-02T03:04:05Z" */
+	VAL_ROLE,	/* admin, manager, contributor, auditor, viewer */
+	VAL_ID,		/* catalog-style identifier: [A-Za-z0-9._-], 1..64 */
+};
+
+enum val_flags {
+	VAL_REQUIRED = 1 << 0,
+	VAL_NULLABLE = 1 << 1,	/* JSON null accepted (clears the field) */
+	VAL_SECRET = 1 << 2,	/* never echoed in errors or documents */
+};
+
+/* One query parameter, path parameter or JSON body field. */
+struct val_spec {
+	const char		*name;
+	enum val_type		 type;
+	int			 flags;
+	int64_t			 min, max;	/* INT range; STRING length */
+	const char *const	*values;	/* ENUM: NULL-terminated */
+	const char		*doc;		/* one line for the OpenAPI document */
+};
+
+enum route_auth {
+	ROUTE_PUBLIC,		/* anyone */
+	ROUTE_SIGNED_IN,	/* a session or a token */
+	ROUTE_USER,		/* a signed-in person (session), not a token */
+	ROUTE_ORG,		/* a member of {org} with perm (action, kind) */
+};
+
+enum route_flags {
+	ROUTE_LIST = 1 << 0,		/* takes limit and cursor; answers items, next_cursor */
+	ROUTE_IDEMPOTENT = 1 << 1,	/* honours Idempotency-Key */
+	ROUTE_IF_MATCH = 1 << 2,	/* honours If-Match */
+	ROUTE_RAW = 1 << 3,		/* answers something other than JSON */
+	ROUTE_PEOPLE = 1 << 4,		/* refused to API tokens (token management) */
+};
+
+typedef int (*route_fn)(struct http_ctx *c);
+
+struct route {
+	const char		*method;
+	const char		*pattern;	/* "/api/v1/orgs/{org}/members" */
+	route_fn		 handler;
+	enum route_auth		 auth;
+	enum perm_action	 action;	/* ROUTE_ORG only */
+	enum perm_kind		 kind;
+	const struct val_spec	*query;		/* name NULL ends; NULL: none */
+	const struct val_spec	*body;		/* name NULL ends; NULL: no body */
+	int			 flags;
+	int			 status;	/* success status: 200, 201, 204 */
+	const char		*summary;
+	const char		*tag;		/* OpenAPI grouping */
+	const char		*metric;	/* label for /metrics: the pattern */
+};
+
+/* routes.c: the table, terminated by method NULL; and path params. */
+extern const struct route http_routes[];
+extern const struct val_spec http_path_params[];
+
+/* router.c */
+/*
+ * Finds the route for method and path. Returns it and fills params (copied
+ * into *param_buf, caller frees) or returns NULL with *code AIMS_ENOTFOUND or
+ * HTTP_EMETHOD (allow then holds the methods, comma-separated).
+ */
+const struct route *router_match(const char *method, const char *path,
+    const char *params[HTTP_PARAMS_MAX], char **param_buf, int *code, char *allow,
+    size_t allowlen);
+/* Index of {name} in r's pattern, or -1. */
+int router_param_index(const struct route *r, const char *name);
+/* Validates one scalar string value (path or query) against spec. */
+int router_check_string(const struct val_spec *spec, const char *value);
+/* Validates a JSON value against spec (field named in errors). */
+int router_check_json(const struct val_spec *spec, const json_t *v);
+/* Validates query parameters of c against the route: unknown, duplicate, bad. */
+int router_check_query(struct http_ctx *c);
+/* Parses and validates the body of c into c->body. */
+int router_check_body(struct http_ctx *c);
+/* Full handling: match, validate, authenticate, authorise, run, reply. */
+void router_handle(struct http_ctx *c);
+/* The list parameters (limit, cursor) every ROUTE_LIST takes. */
+extern const struct val_spec router_list_params[];
+/* Finds spec name in a NULL-ended spec list. */
+const struct val_spec *router_spec_find(const struct val_spec *specs, const char *name);
+
+#endif

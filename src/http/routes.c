@@ -1,0 +1,159 @@
+/*
+ * routes.c - THE route table of the JSON API: every method, path, handler,
+ * permission, query parameter and body field, declared once. The router
+ * enforces it and openapi.c publishes it.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http/api.h"
+#include "http/auth.h"
+#include "http/router.h"
+
+#define END_SPEC	{ NULL, 0, 0, 0, 0, NULL, NULL }
+
+/* Path parameters: the same name means the same validator everywhere. */
+const struct val_spec http_path_params[] = {
+	{ "org", VAL_SLUG, VAL_REQUIRED, 0, 0, NULL, "organisation slug" },
+	{ "id", VAL_INT, VAL_REQUIRED, 1, INT64_MAX, NULL, "numeric identifier" },
+	{ "email", VAL_EMAIL, VAL_REQUIRED, 0, 254, NULL, "a member's email address" },
+	{ "req", VAL_ID, VAL_REQUIRED, 0, 0, NULL, "requirement id, such as A.6.2.4 or 6.1.4" },
+	END_SPEC,
+};
+
+static const struct val_spec session_body[] = {
+	{ "email", VAL_EMAIL, VAL_REQUIRED, 0, 254, NULL, "the account's email address" },
+	{ "password", VAL_STRING, VAL_REQUIRED | VAL_SECRET, 1, AUTH_PASSWORD_MAX, NULL,
+	    "the account's password" },
+	END_SPEC,
+};
+
+static const struct val_spec token_body[] = {
+	{ "name", VAL_STRING, VAL_REQUIRED, 1, 100, NULL, "what the token is for" },
+	{ "role", VAL_ROLE, VAL_REQUIRED, 0, 0, NULL,
+	    "role the token acts with; not higher than yours" },
+	{ "expires_at", VAL_RFC3339, VAL_NULLABLE, 0, 0, NULL,
+	    "when the token stops working (RFC 3339 UTC); null or absent: never" },
+	END_SPEC,
+};
+
+static const struct val_spec org_create_body[] = {
+	{ "slug", VAL_SLUG, VAL_REQUIRED, 0, 0, NULL, "short name used in URLs (a-z, 0-9, '-')" },
+	{ "name", VAL_STRING, 0, 1, 200, NULL, "display name (default: the slug)" },
+	END_SPEC,
+};
+
+static const struct val_spec org_update_body[] = {
+	{ "name", VAL_STRING, VAL_REQUIRED, 1, 200, NULL, "display name" },
+	END_SPEC,
+};
+
+static const struct val_spec member_add_body[] = {
+	{ "email", VAL_EMAIL, VAL_REQUIRED, 0, 254, NULL, "an existing user's email address" },
+	{ "role", VAL_ROLE, VAL_REQUIRED, 0, 0, NULL, "their role; not higher than yours" },
+	END_SPEC,
+};
+
+static const struct val_spec member_update_body[] = {
+	{ "role", VAL_ROLE, VAL_REQUIRED, 0, 0, NULL, "the new role; not higher than yours" },
+	END_SPEC,
+};
+
+static const char *const catalog_kinds[] = { "clause", "area", "control", "objective",
+	"risk-source", NULL };
+
+static const struct val_spec catalog_query[] = {
+	{ "framework", VAL_ID, 0, 0, 0, NULL, "framework id, such as iso42001" },
+	{ "kind", VAL_ENUM, 0, 0, 0, catalog_kinds, "kind of requirement" },
+	END_SPEC,
+};
+
+static const struct val_spec catalog_get_query[] = {
+	{ "framework", VAL_ID, 0, 0, 0, NULL, "framework id (default iso42001)" },
+	END_SPEC,
+};
+
+static const struct val_spec ledger_query[] = {
+	{ "limit", VAL_INT, 0, 1, 500, NULL, "newest entries to return (default 50)" },
+	END_SPEC,
+};
+
+#define R_ORG(m, p, h, act, kind, q, b, fl, st, sum, tag) \
+	{ m, p, h, ROUTE_ORG, act, kind, q, b, fl, st, sum, tag, p }
+#define R_ANY(m, p, h, auth, q, b, fl, st, sum, tag) \
+	{ m, p, h, auth, PERM_READ, PERM_KIND_ORG, q, b, fl, st, sum, tag, p }
+
+const struct route http_routes[] = {
+	/* Operations. */
+	R_ANY("GET", "/healthz", api_healthz, ROUTE_PUBLIC, NULL, NULL, 0, 200,
+	    "The process is up", "operations"),
+	R_ANY("GET", "/readyz", api_readyz, ROUTE_PUBLIC, NULL, NULL, 0, 200,
+	    "The database answers", "operations"),
+	R_ANY("GET", "/metrics", api_metrics, ROUTE_PUBLIC, NULL, NULL, ROUTE_RAW, 200,
+	    "Prometheus metrics", "operations"),
+	R_ANY("GET", "/api/v1/openapi.json", api_openapi, ROUTE_PUBLIC, NULL, NULL, 0, 200,
+	    "This API's OpenAPI 3.1 document", "operations"),
+
+	/* Sign-in. */
+	R_ANY("POST", "/api/v1/session", auth_session_create, ROUTE_PUBLIC, NULL, session_body,
+	    0, 200, "Sign in: sets the session cookie", "session"),
+	R_ANY("GET", "/api/v1/session", auth_session_get, ROUTE_SIGNED_IN, NULL, NULL, 0, 200,
+	    "Who is signed in, and their organisations", "session"),
+	R_ANY("DELETE", "/api/v1/session", auth_session_delete, ROUTE_USER, NULL, NULL, 0, 204,
+	    "Sign out", "session"),
+
+	/* Organisations. */
+	R_ANY("GET", "/api/v1/orgs", api_orgs_list, ROUTE_SIGNED_IN, NULL, NULL, ROUTE_LIST, 200,
+	    "The organisations you belong to, with your role", "organisations"),
+	R_ANY("POST", "/api/v1/orgs", api_orgs_create, ROUTE_USER, NULL, org_create_body,
+	    ROUTE_IDEMPOTENT, 201, "Create an organisation; you become its admin",
+	    "organisations"),
+	R_ORG("GET", "/api/v1/orgs/{org}", api_orgs_get, PERM_READ, PERM_KIND_ORG, NULL, NULL, 0,
+	    200, "Read an organisation", "organisations"),
+	R_ORG("PATCH", "/api/v1/orgs/{org}", api_orgs_update, PERM_WRITE, PERM_KIND_ORG, NULL,
+	    org_update_body, ROUTE_IF_MATCH, 200, "Rename an organisation", "organisations"),
+
+	/* Members. */
+	R_ORG("GET", "/api/v1/orgs/{org}/members", api_members_list, PERM_READ,
+	    PERM_KIND_MEMBERSHIP, NULL, NULL, ROUTE_LIST, 200, "List members and their roles",
+	    "members"),
+	R_ORG("POST", "/api/v1/orgs/{org}/members", api_members_add, PERM_WRITE,
+	    PERM_KIND_MEMBERSHIP, NULL, member_add_body, ROUTE_IDEMPOTENT | ROUTE_PEOPLE, 201,
+	    "Add an existing user as a member", "members"),
+	R_ORG("GET", "/api/v1/orgs/{org}/members/{email}", api_members_get, PERM_READ,
+	    PERM_KIND_MEMBERSHIP, NULL, NULL, 0, 200, "Read a membership", "members"),
+	R_ORG("PATCH", "/api/v1/orgs/{org}/members/{email}", api_members_update, PERM_WRITE,
+	    PERM_KIND_MEMBERSHIP, NULL, member_update_body, ROUTE_IF_MATCH | ROUTE_PEOPLE, 200,
+	    "Change a member's role", "members"),
+	R_ORG("DELETE", "/api/v1/orgs/{org}/members/{email}", api_members_remove, PERM_DELETE,
+	    PERM_KIND_MEMBERSHIP, NULL, NULL, ROUTE_IF_MATCH | ROUTE_PEOPLE, 204,
+	    "Remove a member", "members"),
+
+	/* API tokens. */
+	R_ORG("GET", "/api/v1/orgs/{org}/tokens", api_tokens_list, PERM_READ, PERM_KIND_TOKEN,
+	    NULL, NULL, ROUTE_LIST, 200, "List API tokens (without secrets)", "tokens"),
+	R_ORG("POST", "/api/v1/orgs/{org}/tokens", api_tokens_create, PERM_WRITE,
+	    PERM_KIND_TOKEN, NULL, token_body, ROUTE_IDEMPOTENT | ROUTE_PEOPLE, 201,
+	    "Create an API token; the answer holds the secret, once", "tokens"),
+	R_ORG("GET", "/api/v1/orgs/{org}/tokens/{id}", api_tokens_get, PERM_READ,
+	    PERM_KIND_TOKEN, NULL, NULL, 0, 200, "Read an API token (without its secret)",
+	    "tokens"),
+	R_ORG("DELETE", "/api/v1/orgs/{org}/tokens/{id}", api_tokens_revoke, PERM_DELETE,
+	    PERM_KIND_TOKEN, NULL, NULL, ROUTE_IF_MATCH | ROUTE_PEOPLE, 204,
+	    "Revoke an API token", "tokens"),
+
+	/* Catalog: shared by every organisation. */
+	R_ANY("GET", "/api/v1/catalog/requirements", api_catalog_list, ROUTE_PUBLIC,
+	    catalog_query, NULL, ROUTE_LIST, 200, "List requirements of the frameworks", "catalog"),
+	R_ANY("GET", "/api/v1/catalog/requirements/{req}", api_catalog_get, ROUTE_PUBLIC,
+	    catalog_get_query, NULL, 0, 200, "Read one requirement with its children", "catalog"),
+
+	/* Ledger. */
+	R_ORG("GET", "/api/v1/orgs/{org}/ledger", api_ledger_list, PERM_READ, PERM_KIND_LEDGER,
+	    ledger_query, NULL, 0, 200, "The organisation's audit trail, newest first", "ledger"),
+	R_ORG("GET", "/api/v1/orgs/{org}/ledger/verify", api_ledger_verify, PERM_READ,
+	    PERM_KIND_LEDGER, NULL, NULL, 0, 200,
+	    "Verify the audit trail: hashes, signed checkpoints, records", "ledger"),
+
+	{ NULL, NULL, NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL, NULL, NULL },
+};

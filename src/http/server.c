@@ -1,0 +1,621 @@
+/*
+ * server.c - the libmicrohttpd daemon behind `aims serve` (see server.h).
+ *
+ * A request is collected into a struct http_req (headers, query, a body
+ * counted against the limit before it is buffered), handed to the router
+ * on the worker thread with that thread's own database connection, and the
+ * struct http_resp it produces goes out with the security headers. Writes
+ * serialise in SQLite (BEGIN IMMEDIATE plus a busy timeout).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "http/http.h"
+#include "http/metrics.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "ledger/ledger.h"
+#include "store/db.h"
+#include "util/clock.h"
+#include "util/error.h"
+#include "util/log.h"
+#include "util/mem.h"
+#include "util/str.h"
+
+#define HTTP_CSP	"default-src 'self'; frame-ancestors 'none'; base-uri 'none'; " \
+			"form-action 'self'; object-src 'none'"
+#define HTTP_LOG_PATH_MAX	512
+
+struct http_server {
+	struct MHD_Daemon		*daemon;
+	struct http_server_config	 cfg;
+	char				 host[INET6_ADDRSTRLEN];
+	uint16_t			 port;
+	struct db			*main_db;
+	struct ledger_key		*key;
+};
+
+/* What one request accumulates between libmicrohttpd's calls. */
+struct http_pending {
+	int64_t		 start_usec;
+	int64_t		 db_usec_start;
+	struct buf	 body;
+	bool		 too_big;
+	bool		 answered;
+	int		 status;
+	size_t		 bytes;
+	int		 route;
+	char		 user[320];
+	char		 method[16];
+	char		*path;
+};
+
+static int64_t http_inflight;	/* requests between first call and completion */
+static int64_t http_open_conns;
+static int http_quiescing;
+
+/* Every worker connection, to close them once the workers are gone. */
+static pthread_mutex_t http_dbs_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct db *http_dbs[HTTP_THREADS_MAX * 2 + 8];
+static size_t http_ndbs;
+static _Thread_local struct db *http_thread_db;
+
+void
+http_server_config_default(struct http_server_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	snprintf(cfg->listen, sizeof(cfg->listen), "%s", HTTP_LISTEN_DEFAULT);
+	cfg->log_format = HTTP_LOG_TEXT;
+	cfg->max_body = HTTP_MAX_BODY_DEFAULT;
+}
+
+int
+http_server_db(struct db **out, const struct http_server_config *cfg)
+{
+	struct db *db;
+	int rc;
+
+	if ((*out = http_thread_db) != NULL)
+		return 0;
+	if ((rc = db_open(&db, cfg->db_path, DB_OPEN_NO_MIGRATE)) != 0)
+		return rc;
+	pthread_mutex_lock(&http_dbs_lock);
+	if (http_ndbs == sizeof(http_dbs) / sizeof(http_dbs[0])) {
+		pthread_mutex_unlock(&http_dbs_lock);
+		db_close(db);
+		return aims_error_set(HTTP_EUNAVAILABLE, NULL, "too many database connections");
+	}
+	http_dbs[http_ndbs++] = db;
+	pthread_mutex_unlock(&http_dbs_lock);
+	*out = http_thread_db = db;
+	return 0;
+}
+
+static void
+http_close_dbs(void)
+{
+	size_t i;
+
+	pthread_mutex_lock(&http_dbs_lock);
+	for (i = 0; i < http_ndbs; i++)
+		db_close(http_dbs[i]);
+	http_ndbs = 0;
+	pthread_mutex_unlock(&http_dbs_lock);
+}
+
+/* Collects headers or query arguments into a growable array of copies. */
+struct http_kv_list {
+	struct http_kv	*items;
+	size_t		 n, cap;
+	bool		 overflow;
+};
+
+static enum MHD_Result
+http_collect_kv(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct http_kv_list *l = cls;
+
+	(void)kind;
+	if (l->n == HTTP_QUERY_MAX * 4) {
+		l->overflow = true;
+		return MHD_NO;
+	}
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->items = xrealloc(l->items, l->cap * sizeof(*l->items));
+	}
+	l->items[l->n].name = xstrdup(key ? key : "");
+	l->items[l->n].value = value ? xstrdup(value) : NULL;
+	l->n++;
+	return MHD_YES;
+}
+
+static void
+http_kv_free(struct http_kv_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->items[i].name);
+		free(l->items[i].value);
+	}
+	free(l->items);
+}
+
+static void
+http_client_addr(char out[INET6_ADDRSTRLEN], struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci;
+	const struct sockaddr *sa;
+
+	snprintf(out, INET6_ADDRSTRLEN, "unknown");
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL || (sa = ci->client_addr) == NULL)
+		return;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+		    INET6_ADDRSTRLEN);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
+		    INET6_ADDRSTRLEN);
+}
+
+static void
+http_add_security_headers(struct MHD_Response *r, const struct http_server_config *cfg,
+    bool cacheable)
+{
+	MHD_add_response_header(r, "Content-Security-Policy", HTTP_CSP);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin");
+	if (!cacheable)
+		MHD_add_response_header(r, "Cache-Control", "no-store");
+	if (cfg->secure_cookies)
+		MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
+}
+
+static enum MHD_Result
+http_send(struct MHD_Connection *conn, struct http_pending *p, struct http_resp *resp,
+    const struct http_server_config *cfg)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+	size_t len = resp->body.len, i;
+	char *data = buf_detach(&resp->body);
+
+	r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	if (r == NULL) {
+		free(data);
+		return MHD_NO;
+	}
+	http_add_security_headers(r, cfg, resp->cacheable);
+	if (resp->content_type != NULL)
+		MHD_add_response_header(r, "Content-Type", resp->content_type);
+	for (i = 0; i < resp->nheaders; i++)
+		MHD_add_response_header(r, resp->headers[i].name, resp->headers[i].value);
+	if (__atomic_load_n(&http_quiescing, __ATOMIC_RELAXED))
+		MHD_add_response_header(r, "Connection", "close");
+	ret = MHD_queue_response(conn, (unsigned)resp->status, r);
+	MHD_destroy_response(r);
+	p->answered = true;
+	p->status = resp->status;
+	p->bytes = len;
+	return ret;
+}
+
+/* An answer made without the router (413 before reading, 503). */
+static enum MHD_Result
+http_send_error(struct MHD_Connection *conn, struct http_pending *p,
+    const struct http_server_config *cfg, const struct http_req *req, int code)
+{
+	struct http_ctx c;
+	enum MHD_Result ret;
+
+	http_ctx_init(&c, req, NULL, cfg);
+	http_reply_error(&c, code);
+	if (code == HTTP_EUNAVAILABLE)
+		http_resp_header(&c.resp, "Retry-After", "1");
+	if (code == AIMS_ETOOBIG || code == HTTP_EUNAVAILABLE)
+		http_resp_header(&c.resp, "Connection", "close");
+	ret = http_send(conn, p, &c.resp, cfg);
+	http_ctx_free(&c);
+	return ret;
+}
+
+static void
+http_note_user(struct http_pending *p, const struct http_ctx *c)
+{
+	snprintf(p->user, sizeof(p->user), "%s", c->who.kind == HTTP_ANON ? "-" : c->who.name);
+	p->route = c->route ? (int)(c->route - http_routes) : -1;
+}
+
+static enum MHD_Result
+http_dispatch(struct MHD_Connection *conn, struct http_pending *p,
+    const struct http_server_config *cfg, const char *url, const char *method)
+{
+	struct http_kv_list headers = { 0 }, query = { 0 };
+	char addr[INET6_ADDRSTRLEN];
+	struct http_req req;
+	struct http_ctx c;
+	struct db *db = NULL;
+	enum MHD_Result ret;
+	int rc;
+
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, http_collect_kv, &headers);
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, http_collect_kv, &query);
+	http_client_addr(addr, conn);
+	memset(&req, 0, sizeof(req));
+	req.method = method;
+	req.path = url;
+	req.headers = headers.items;
+	req.nheaders = headers.n;
+	req.query = query.items;
+	req.nquery = query.overflow ? HTTP_QUERY_MAX + 1 : query.n;
+	req.body = p->body.len ? p->body.data : NULL;
+	req.body_len = p->body.len;
+	req.client_addr = addr;
+	if (__atomic_load_n(&http_open_conns, __ATOMIC_RELAXED) > HTTP_CONN_BUSY) {
+		aims_error_set(HTTP_EUNAVAILABLE, NULL, "the server is busy: retry shortly");
+		ret = http_send_error(conn, p, cfg, &req, HTTP_EUNAVAILABLE);
+		goto done;
+	}
+	if ((rc = http_server_db(&db, cfg)) != 0) {
+		log_error("cannot open the database: %s", aims_error_message());
+		aims_error_set(HTTP_EUNAVAILABLE, NULL, "the database is not available");
+		ret = http_send_error(conn, p, cfg, &req, HTTP_EUNAVAILABLE);
+		goto done;
+	}
+	p->db_usec_start = db_time_usec();
+	http_ctx_init(&c, &req, db, cfg);
+	router_handle(&c);
+	http_note_user(p, &c);
+	ret = http_send(conn, p, &c.resp, cfg);
+	http_ctx_free(&c);
+done:
+	http_kv_free(&headers);
+	http_kv_free(&query);
+	return ret;
+}
+
+static bool
+http_content_length_over(struct MHD_Connection *conn, size_t max)
+{
+	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+	char *end;
+	unsigned long long n;
+
+	if (cl == NULL)
+		return false;
+	errno = 0;
+	n = strtoull(cl, &end, 10);
+	return errno != 0 || *end != '\0' || n > max;
+}
+
+static enum MHD_Result
+http_access(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+    const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+	const struct http_server_config *cfg = cls;
+	struct http_pending *p = *con_cls;
+
+	(void)version;
+	if (p == NULL) {
+		p = xcalloc(1, sizeof(*p));
+		p->start_usec = clock_mono_usec();
+		p->route = -1;
+		snprintf(p->method, sizeof(p->method), "%s", method);
+		p->path = xstrndup(url, HTTP_LOG_PATH_MAX);
+		snprintf(p->user, sizeof(p->user), "-");
+		*con_cls = p;
+		__atomic_fetch_add(&http_inflight, 1, __ATOMIC_SEQ_CST);
+		if (http_content_length_over(conn, cfg->max_body)) {
+			/* Answer before the body is read: it is never buffered. */
+			struct http_req req = { .method = method, .path = url };
+
+			aims_error_set(AIMS_ETOOBIG, NULL, "the body is larger than %zu bytes",
+			    cfg->max_body);
+			return http_send_error(conn, p, cfg, &req, AIMS_ETOOBIG);
+		}
+		return MHD_YES;
+	}
+	if (*upload_data_size > 0) {
+		if (p->body.len + *upload_data_size > cfg->max_body) {
+			/* Chunked body over the limit: drop the connection. */
+			p->too_big = true;
+			p->status = 413;
+			return MHD_NO;
+		}
+		buf_append(&p->body, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (p->answered)
+		return MHD_YES;
+	return http_dispatch(conn, p, cfg, url, method);
+}
+
+static void
+http_log_escaped(struct buf *out, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch < 0x20 || ch == 0x7f || ch == '"' || ch == '\\')
+			buf_printf(out, "\\x%02x", ch);
+		else
+			buf_putc(out, (char)ch);
+	}
+}
+
+static void
+http_access_log(const struct http_server_config *cfg, const struct http_pending *p,
+    int64_t usec)
+{
+	char now[CLOCK_RFC3339_LEN];
+	struct buf line = BUF_INIT;
+	json_t *j;
+	char *s;
+
+	if (cfg->log_format == HTTP_LOG_NONE)
+		return;
+	clock_format(now, time(NULL));
+	if (cfg->log_format == HTTP_LOG_JSON) {
+		j = json_pack("{s:s, s:s, s:s, s:i, s:I, s:I, s:s}", "time", now, "method",
+		    p->method, "path", p->path, "status", p->status, "bytes", (json_int_t)p->bytes,
+		    "usec", (json_int_t)usec, "user", p->user);
+		if (j == NULL)
+			return;
+		s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+		json_decref(j);
+		if (s != NULL)
+			printf("%s\n", s);
+		free(s);
+		return;
+	}
+	buf_printf(&line, "%s %s ", now, p->method);
+	http_log_escaped(&line, p->path);
+	buf_printf(&line, " %d %zu %lldus ", p->status, p->bytes, (long long)usec);
+	http_log_escaped(&line, p->user);
+	printf("%s\n", buf_str(&line));
+	buf_free(&line);
+}
+
+static void
+http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	const struct http_server_config *cfg = cls;
+	struct http_pending *p = *con_cls;
+	int64_t usec;
+
+	(void)conn;
+	if (p == NULL)
+		return;
+	usec = clock_mono_usec() - p->start_usec;
+	if (!p->answered && p->status == 0)
+		p->status = toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? 408 : 499;
+	metrics_record(p->route, p->status, usec,
+	    p->db_usec_start ? db_time_usec() - p->db_usec_start : 0);
+	http_access_log(cfg, p, usec);
+	buf_free(&p->body);
+	free(p->path);
+	free(p);
+	*con_cls = NULL;
+	__atomic_fetch_sub(&http_inflight, 1, __ATOMIC_SEQ_CST);
+}
+
+static void
+http_connection_note(void *cls, struct MHD_Connection *conn, void **socket_context,
+    enum MHD_ConnectionNotificationCode toe)
+{
+	(void)cls;
+	(void)conn;
+	(void)socket_context;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		__atomic_fetch_add(&http_open_conns, 1, __ATOMIC_RELAXED);
+		metrics_connection(1);
+	} else {
+		__atomic_fetch_sub(&http_open_conns, 1, __ATOMIC_RELAXED);
+		metrics_connection(-1);
+	}
+}
+
+static void
+http_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+	size_t n;
+
+	(void)cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n > 0 && msg[n - 1] == '\n')
+		msg[--n] = '\0';
+	log_debug("libmicrohttpd: %s", msg);
+}
+
+/* Parses "A.B.C.D:PORT" or "[v6]:PORT" into a socket address. */
+static int
+http_parse_listen(struct sockaddr_storage *ss, bool *v6, const char *listen)
+{
+	char host[HTTP_LISTEN_MAX];
+	const char *colon = strrchr(listen, ':');
+	int64_t port;
+	size_t hl;
+
+	memset(ss, 0, sizeof(*ss));
+	if (colon == NULL || str_to_int64(&port, colon + 1, 0, 65535) != 0)
+		goto bad;
+	hl = (size_t)(colon - listen);
+	if (hl >= sizeof(host) || hl == 0)
+		goto bad;
+	memcpy(host, listen, hl);
+	host[hl] = '\0';
+	*v6 = host[0] == '[';
+	if (*v6) {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+
+		if (hl < 3 || host[hl - 1] != ']')
+			goto bad;
+		host[hl - 1] = '\0';
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET6, host + 1, &a->sin6_addr) != 1)
+			goto bad;
+	} else {
+		struct sockaddr_in *a = (struct sockaddr_in *)ss;
+
+		a->sin_family = AF_INET;
+		a->sin_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET, host, &a->sin_addr) != 1)
+			goto bad;
+	}
+	return 0;
+bad:
+	return aims_error_set(AIMS_EINVALID, "listen",
+	    "--listen must be ADDRESS:PORT such as 127.0.0.1:8042 or [::1]:8042, not '%s'", listen);
+}
+
+static unsigned
+http_thread_count(const struct http_server_config *cfg)
+{
+	long n = cfg->threads ? (long)cfg->threads : sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n < 1)
+		n = 1;
+	return n > HTTP_THREADS_MAX ? HTTP_THREADS_MAX : (unsigned)n;
+}
+
+static struct MHD_Daemon *
+http_daemon_start(struct http_server *s, const struct sockaddr_storage *ss, bool v6)
+{
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+	    MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
+	unsigned threads = http_thread_count(&s->cfg);
+
+	return MHD_start_daemon(flags, 0, NULL, NULL, http_access, &s->cfg,
+	    MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)ss,
+	    MHD_OPTION_THREAD_POOL_SIZE, threads > 1 ? threads : 0,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONN_LIMIT,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HTTP_PER_IP_LIMIT,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_CONN_TIMEOUT_SEC,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_MEMORY,
+	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, &s->cfg,
+	    MHD_OPTION_NOTIFY_CONNECTION, http_connection_note, NULL,
+	    MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, NULL,
+	    MHD_OPTION_END);
+}
+
+int
+http_server_start(struct http_server **out, const struct http_server_config *cfg)
+{
+	struct sockaddr_storage ss;
+	const union MHD_DaemonInfo *di;
+	struct http_server *s;
+	bool v6 = false;
+	int rc;
+
+	*out = NULL;
+	if ((rc = http_parse_listen(&ss, &v6, cfg->listen)) != 0)
+		return rc;
+	s = xcalloc(1, sizeof(*s));
+	s->cfg = *cfg;
+	/* Opening once here applies pending migrations before any worker runs. */
+	if ((rc = db_open(&s->main_db, cfg->db_path, 0)) != 0)
+		goto fail;
+	/* Every write appends to the ledger, signed with the key beside the database. */
+	if ((rc = ledger_key_load(&s->key, cfg->db_path)) != 0)
+		goto fail;
+	ledger_key_use(s->key);
+	__atomic_store_n(&http_quiescing, 0, __ATOMIC_SEQ_CST);
+	if ((s->daemon = http_daemon_start(s, &ss, v6)) == NULL) {
+		rc = aims_error_set(AIMS_ERROR, "listen", "cannot listen on %s: %s", cfg->listen,
+		    errno ? strerror(errno) : "libmicrohttpd refused the settings");
+		goto fail;
+	}
+	di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	s->port = di ? di->port : 0;
+	snprintf(s->host, sizeof(s->host), "%.*s", (int)(strrchr(cfg->listen, ':') - cfg->listen),
+	    cfg->listen);
+	*out = s;
+	return 0;
+fail:
+	ledger_key_use(NULL);
+	ledger_key_free(s->key);
+	db_close(s->main_db);
+	free(s);
+	return rc;
+}
+
+uint16_t
+http_server_port(const struct http_server *s)
+{
+	return s->port;
+}
+
+const char *
+http_server_host(const struct http_server *s)
+{
+	return s->host;
+}
+
+void
+http_server_shutdown(struct http_server *s, int timeout_ms)
+{
+	int waited = 0;
+
+	if (s == NULL)
+		return;
+	__atomic_store_n(&http_quiescing, 1, __ATOMIC_SEQ_CST);
+	MHD_quiesce_daemon(s->daemon);
+	while (__atomic_load_n(&http_inflight, __ATOMIC_SEQ_CST) > 0 && waited < timeout_ms) {
+		usleep(10 * 1000);
+		waited += 10;
+	}
+	MHD_stop_daemon(s->daemon);
+	http_close_dbs();
+	db_close(s->main_db);
+	ledger_key_use(NULL);
+	ledger_key_free(s->key);
+	fflush(stdout);
+	free(s);
+}
+
+int
+http_server_run(const struct http_server_config *cfg)
+{
+	struct http_server *s = NULL;
+	sigset_t set;
+	int sig = 0, rc;
+
+	/* Block the signals before any thread starts, so only sigwait sees them. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	if ((rc = http_server_start(&s, cfg)) != 0)
+		return rc;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("aims: serving on http://%s:%u/ (database %s)\n", http_server_host(s),
+	    (unsigned)http_server_port(s), cfg->db_path);
+	fflush(stdout);
+	sigdelset(&set, SIGPIPE);
+	while (sigwait(&set, &sig) != 0 || (sig != SIGINT && sig != SIGTERM))
+		;
+	log_info("signal %d: finishing requests in flight, then stopping", sig);
+	http_server_shutdown(s, HTTP_DRAIN_TIMEOUT_MS);
+	log_info("stopped");
+	return 0;
+}

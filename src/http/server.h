@@ -1,0 +1,53 @@
+/*
+ * server.h - `aims serve`: the libmicrohttpd daemon (internal epoll thread
+ * pool), its limits, one database connection per worker thread, the access
+ * log, security headers, and graceful shutdown on SIGINT/SIGTERM.
+ */
+#ifndef AIMS_HTTP_SERVER_H
+#define AIMS_HTTP_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Limits (craft.md B.6: libmicrohttpd's defaults are unsafe for a public server). */
+#define HTTP_CONN_LIMIT		1024		/* open connections in total */
+#define HTTP_CONN_BUSY		960		/* above this, new requests get 503 */
+#define HTTP_PER_IP_LIMIT	64		/* open connections per client address */
+#define HTTP_CONN_TIMEOUT_SEC	20		/* idle or slow connection closed after */
+#define HTTP_CONN_MEMORY	(64 * 1024)	/* per connection: bounds request line + headers */
+#define HTTP_MAX_BODY_DEFAULT	(1024 * 1024)	/* JSON bodies */
+#define HTTP_MAX_BODY_LIMIT	(64 * 1024 * 1024)
+#define HTTP_THREADS_MAX	64
+#define HTTP_DRAIN_TIMEOUT_MS	10000		/* in-flight requests get this long at shutdown */
+#define HTTP_PORT_DEFAULT	8042
+#define HTTP_LISTEN_DEFAULT	"127.0.0.1:8042"
+#define HTTP_LISTEN_MAX		64
+
+enum http_log_format { HTTP_LOG_TEXT, HTTP_LOG_JSON, HTTP_LOG_NONE };
+
+struct http_server_config {
+	char			 listen[HTTP_LISTEN_MAX];	/* "ADDR:PORT", "[::1]:PORT" */
+	const char		*db_path;
+	unsigned		 threads;	/* 0: one per CPU */
+	enum http_log_format	 log_format;
+	bool			 secure_cookies;
+	size_t			 max_body;
+};
+
+struct db;
+struct http_server;
+
+void http_server_config_default(struct http_server_config *cfg);
+int http_server_start(struct http_server **out, const struct http_server_config *cfg);
+/* The port actually bound (useful with port 0). */
+uint16_t http_server_port(const struct http_server *s);
+const char *http_server_host(const struct http_server *s);
+/* Stops accepting, waits up to timeout_ms for in-flight requests, stops, closes dbs. */
+void http_server_shutdown(struct http_server *s, int timeout_ms);
+/* Starts, prints the URL, waits for SIGINT/SIGTERM, shuts down. */
+int http_server_run(const struct http_server_config *cfg);
+/* The calling worker thread's database connection (opened on first use). */
+int http_server_db(struct db **out, const struct http_server_config *cfg);
+
+#endif

@@ -1,0 +1,318 @@
+/*
+ * canon.c - canonical JSON after RFC 8785 (see canon.h for the rules).
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ledger/canon.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/mem.h"
+#include "util/str.h"
+
+#define CANON_DIGITS_MAX	17	/* a double never needs more */
+#define CANON_EXP_PLAIN_MAX	21	/* ECMAScript: plain notation up to 1e21 */
+#define CANON_EXP_PLAIN_MIN	(-6)	/* and down to 1e-6 */
+
+struct canon_member {
+	const char	*key;
+	size_t		 len;
+	json_t		*value;
+};
+
+static int canon_value(struct buf *out, const json_t *v, int depth);
+
+/*
+ * Next UTF-16 code unit of a valid UTF-8 string: *pend holds the low
+ * surrogate still owed for a supplementary character. Returns -1 at the end.
+ */
+static int32_t
+canon_next_unit(const unsigned char **p, const unsigned char *end, uint32_t *pend)
+{
+	uint32_t cp, c = 0;
+	int n, i;
+
+	if (*pend) {
+		c = *pend;
+		*pend = 0;
+		return (int32_t)c;
+	}
+	if (*p >= end)
+		return -1;
+	cp = *(*p)++;
+	if (cp < 0x80)
+		return (int32_t)cp;
+	if ((cp & 0xe0) == 0xc0) { n = 1; cp &= 0x1f; }
+	else if ((cp & 0xf0) == 0xe0) { n = 2; cp &= 0x0f; }
+	else { n = 3; cp &= 0x07; }
+	for (i = 0; i < n && *p < end; i++)
+		cp = (cp << 6) | (*(*p)++ & 0x3f);
+	if (cp < 0x10000)
+		return (int32_t)cp;
+	cp -= 0x10000;
+	*pend = 0xdc00 | (cp & 0x3ff);
+	return (int32_t)(0xd800 | (cp >> 10));
+}
+
+int
+canon_key_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	const unsigned char *pa = (const unsigned char *)a, *ea = pa + alen;
+	const unsigned char *pb = (const unsigned char *)b, *eb = pb + blen;
+	uint32_t qa = 0, qb = 0;
+	int32_t ua, ub;
+
+	for (;;) {
+		ua = canon_next_unit(&pa, ea, &qa);
+		ub = canon_next_unit(&pb, eb, &qb);
+		if (ua != ub || ua < 0)
+			return ua < ub ? -1 : ua > ub ? 1 : 0;
+	}
+}
+
+int
+canon_string(struct buf *out, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, run = 0;
+	unsigned char c;
+
+	if (!str_is_utf8(s, len))
+		return aims_error_set(AIMS_EINVALID, NULL, "string is not valid UTF-8");
+	buf_grow(out, len + 2);
+	buf_putc(out, '"');
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		buf_append(out, s + run, i - run);
+		run = i + 1;
+		buf_putc(out, '\\');
+		switch (c) {
+		case '"': buf_putc(out, '"'); break;
+		case '\\': buf_putc(out, '\\'); break;
+		case '\b': buf_putc(out, 'b'); break;
+		case '\f': buf_putc(out, 'f'); break;
+		case '\n': buf_putc(out, 'n'); break;
+		case '\r': buf_putc(out, 'r'); break;
+		case '\t': buf_putc(out, 't'); break;
+		default:
+			buf_puts(out, "u00");
+			buf_putc(out, hex[c >> 4]);
+			buf_putc(out, hex[c & 0xf]);
+		}
+	}
+	buf_append(out, s + run, len - run);
+	buf_putc(out, '"');
+	return 0;
+}
+
+/*
+ * Reads back M * 10^e; if that is d, stores M's digits (no trailing zeros)
+ * and ECMAScript's n (d = 0.digits * 10^n) and returns 1.
+ */
+static int
+canon_try(char digits[CANON_DIGITS_MAX + 1], int *n, double d, uint64_t m, int e)
+{
+	char tmp[CANON_NUMBER_MAX + 8];
+	int k;
+
+	snprintf(tmp, sizeof(tmp), "%llue%d", (unsigned long long)m, e);
+	if (strtod(tmp, NULL) != d)
+		return 0;
+	k = snprintf(digits, CANON_DIGITS_MAX + 1, "%llu", (unsigned long long)m);
+	*n = k + e;
+	while (k > 1 && digits[k - 1] == '0')
+		digits[--k] = '\0';
+	return 1;
+}
+
+/*
+ * Shortest decimal digits that read back as d (d > 0, finite); returns n.
+ * At each length the correctly rounded digits are tried first; next to a
+ * power of two the rounding interval is lopsided, so the neighbours one
+ * unit away are tried too and the one nearer to d wins (ECMAScript's rule).
+ */
+static int
+canon_shortest(char digits[CANON_DIGITS_MAX + 1], double d)
+{
+	char tmp[CANON_NUMBER_MAX + 8], lo[CANON_DIGITS_MAX + 1], *e;
+	uint64_t m;
+	int prec, exp10, n = 0, nlo = 0, has_lo, has_hi;
+	long double dl = d, dlo, dhi;
+
+	for (prec = 1; prec < CANON_DIGITS_MAX; prec++) {
+		snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, d);
+		e = strchr(tmp, 'e');
+		exp10 = atoi(e + 1) - (prec - 1);
+		*e = '\0';
+		if (tmp[1] == '.')
+			memmove(tmp + 1, tmp + 2, strlen(tmp + 2) + 1);
+		m = strtoull(tmp, NULL, 10);
+		if (canon_try(digits, &n, d, m, exp10))
+			return n;
+		has_lo = canon_try(lo, &nlo, d, m - 1, exp10);
+		has_hi = canon_try(digits, &n, d, m + 1, exp10);
+		if (has_lo && has_hi) {
+			dlo = dl - (long double)(m - 1) * powl(10, exp10);
+			dhi = (long double)(m + 1) * powl(10, exp10) - dl;
+			has_hi = dhi <= dlo;
+		}
+		if (has_hi)
+			return n;
+		if (has_lo) {
+			memcpy(digits, lo, sizeof(lo));
+			return nlo;
+		}
+	}
+	/* 17 significant digits always read back. */
+	snprintf(tmp, sizeof(tmp), "%.*e", CANON_DIGITS_MAX - 1, d);
+	e = strchr(tmp, 'e');
+	exp10 = atoi(e + 1) - (CANON_DIGITS_MAX - 1);
+	*e = '\0';
+	memmove(tmp + 1, tmp + 2, strlen(tmp + 2) + 1);
+	canon_try(digits, &n, d, strtoull(tmp, NULL, 10), exp10);
+	return n;
+}
+
+int
+canon_number(char out[CANON_NUMBER_MAX], double d)
+{
+	char digits[CANON_DIGITS_MAX + 1], *p = out;
+	int n, k, i;
+
+	if (!isfinite(d))
+		return aims_error_set(AIMS_EINVALID, NULL, "NaN and Infinity have no JSON form");
+	if (d == 0) {
+		strcpy(out, "0");	/* also -0 */
+		return 0;
+	}
+	if (d < 0) {
+		*p++ = '-';
+		d = -d;
+	}
+	n = canon_shortest(digits, d);
+	k = (int)strlen(digits);
+	if (k <= n && n <= CANON_EXP_PLAIN_MAX) {
+		memcpy(p, digits, (size_t)k);
+		memset(p + k, '0', (size_t)(n - k));
+		p[n] = '\0';
+	} else if (0 < n && n <= CANON_EXP_PLAIN_MAX) {
+		memcpy(p, digits, (size_t)n);
+		p[n] = '.';
+		strcpy(p + n + 1, digits + n);
+	} else if (CANON_EXP_PLAIN_MIN < n && n <= 0) {
+		*p++ = '0';
+		*p++ = '.';
+		for (i = 0; i < -n; i++)
+			*p++ = '0';
+		strcpy(p, digits);
+	} else {
+		*p++ = digits[0];
+		if (k > 1) {
+			*p++ = '.';
+			memcpy(p, digits + 1, (size_t)(k - 1));
+			p += k - 1;
+		}
+		snprintf(p, (size_t)(out + CANON_NUMBER_MAX - p), "e%c%d", n - 1 < 0 ? '-' : '+',
+		    abs(n - 1));
+	}
+	return 0;
+}
+
+static int
+canon_member_cmp(const void *a, const void *b)
+{
+	const struct canon_member *x = a, *y = b;
+
+	return canon_key_cmp(x->key, x->len, y->key, y->len);
+}
+
+static int
+canon_object(struct buf *out, const json_t *v, int depth)
+{
+	struct canon_member *m;
+	size_t n = json_object_size(v), i = 0;
+	void *it;
+	int rc = 0;
+
+	m = xcalloc(n ? n : 1, sizeof(*m));
+	for (it = json_object_iter((json_t *)v); it && i < n;
+	    it = json_object_iter_next((json_t *)v, it), i++) {
+		m[i].key = json_object_iter_key(it);
+		m[i].len = json_object_iter_key_len(it);
+		m[i].value = json_object_iter_value(it);
+	}
+	qsort(m, i, sizeof(*m), canon_member_cmp);
+	buf_putc(out, '{');
+	for (n = i, i = 0; i < n; i++) {
+		if (i)
+			buf_putc(out, ',');
+		if ((rc = canon_string(out, m[i].key, m[i].len)) != 0)
+			goto done;
+		buf_putc(out, ':');
+		if ((rc = canon_value(out, m[i].value, depth + 1)) != 0)
+			goto done;
+	}
+	buf_putc(out, '}');
+done:
+	free(m);
+	return rc;
+}
+
+static int
+canon_value(struct buf *out, const json_t *v, int depth)
+{
+	char num[CANON_NUMBER_MAX];
+	size_t i;
+	int rc;
+
+	if (depth > CANON_DEPTH_MAX)
+		return aims_error_set(AIMS_ETOOBIG, NULL, "JSON nested deeper than %d levels",
+		    CANON_DEPTH_MAX);
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		return canon_object(out, v, depth);
+	case JSON_ARRAY:
+		buf_putc(out, '[');
+		for (i = 0; i < json_array_size(v); i++) {
+			if (i)
+				buf_putc(out, ',');
+			if ((rc = canon_value(out, json_array_get(v, i), depth + 1)) != 0)
+				return rc;
+		}
+		buf_putc(out, ']');
+		return 0;
+	case JSON_STRING:
+		return canon_string(out, json_string_value(v), json_string_length(v));
+	case JSON_INTEGER:
+		buf_printf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		return 0;
+	case JSON_REAL:
+		if ((rc = canon_number(num, json_real_value(v))) != 0)
+			return rc;
+		buf_puts(out, num);
+		return 0;
+	case JSON_TRUE:
+		buf_puts(out, "true");
+		return 0;
+	case JSON_FALSE:
+		buf_puts(out, "false");
+		return 0;
+	case JSON_NULL:
+		buf_puts(out, "null");
+		return 0;
+	}
+	return aims_error_set(AIMS_EINVALID, NULL, "unknown JSON value type");
+}
+
+int
+canon_json(struct buf *out, const json_t *v)
+{
+	if (v == NULL)
+		return aims_error_set(AIMS_EINVALID, NULL, "no JSON value");
+	return canon_value(out, v, 0);
+}

@@ -1,0 +1,381 @@
+/*
+ * ledger.c - appending entries, signing checkpoints at commit, listing
+ * entries, and the record source core registers (see ledger.h).
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ledger/canon.h"
+#include "ledger/ledger.h"
+#include "ledger/merkle.h"
+#include "ledger/note.h"
+#include "store/db.h"
+#include "util/buf.h"
+#include "util/clock.h"
+#include "util/error.h"
+
+static ledger_load_fn ledger_loader;
+static ledger_enum_fn ledger_enumerator;
+
+void
+ledger_set_record_source(ledger_load_fn load, ledger_enum_fn enumerate)
+{
+	ledger_loader = load;
+	ledger_enumerator = enumerate;
+}
+
+void
+ledger_record_source(ledger_load_fn *load, ledger_enum_fn *enumerate)
+{
+	*load = ledger_loader;
+	*enumerate = ledger_enumerator;
+}
+
+void
+ledger_origin(char out[LEDGER_ORIGIN_MAX], int64_t org_id)
+{
+	snprintf(out, LEDGER_ORIGIN_MAX, "%s%lld", LEDGER_ORIGIN_PREFIX, (long long)org_id);
+}
+
+int
+ledger_commitment(uint8_t out[LEDGER_COMMIT_LEN], const uint8_t salt[LEDGER_SALT_LEN],
+    const json_t *record)
+{
+	crypto_hash_sha256_state st;
+	struct buf b = BUF_INIT;
+	int rc;
+
+	if ((rc = canon_json(&b, record)) != 0)
+		goto done;
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, salt, LEDGER_SALT_LEN);
+	crypto_hash_sha256_update(&st, (const uint8_t *)b.data, b.len);
+	crypto_hash_sha256_final(&st, out);
+done:
+	buf_free(&b);
+	return rc;
+}
+
+/* Appends a decimal integer (the entry's hot path avoids printf). */
+static void
+ledger_put_int(struct buf *out, int64_t v)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	buf_append(out, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
+void
+ledger__hex(char *out, const uint8_t *in, size_t len)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 0xf];
+	}
+	out[2 * len] = '\0';
+}
+
+int
+ledger__entry_text(struct buf *out, const struct ledger_entry *e)
+{
+	int rc;
+
+	buf_grow(out, LEDGER_ENTRY_TYPICAL);
+	buf_append(out, "{\"action\":", 10);
+	if ((rc = canon_string(out, e->action, strlen(e->action))) != 0)
+		return rc;
+	buf_append(out, ",\"actor\":", 9);
+	if ((rc = canon_string(out, e->actor, strlen(e->actor))) != 0)
+		return rc;
+	buf_append(out, ",\"commitment\":", 14);
+	if (e->commitment) {
+		buf_putc(out, '"');
+		buf_puts(out, e->commitment);
+		buf_putc(out, '"');
+	} else
+		buf_append(out, "null", 4);
+	buf_append(out, ",\"kind\":", 8);
+	if ((rc = canon_string(out, e->kind, strlen(e->kind))) != 0)
+		return rc;
+	buf_append(out, ",\"ref\":", 7);
+	if ((rc = canon_string(out, e->ref, strlen(e->ref))) != 0)
+		return rc;
+	buf_append(out, ",\"seq\":", 7);
+	ledger_put_int(out, e->seq);
+	buf_append(out, ",\"time\":", 8);
+	if ((rc = canon_string(out, e->time, strlen(e->time))) != 0)
+		return rc;
+	buf_append(out, ",\"version\":", 11);
+	ledger_put_int(out, e->version);
+	buf_putc(out, '}');
+	return 0;
+}
+
+/* Reads an org's head into s; an org without entries has an empty tree. */
+int
+ledger__head_load(struct merkle_stack *s, struct db *db, int64_t org_id)
+{
+	struct db_stmt *st;
+	const void *blob;
+	size_t len;
+	int rc;
+
+	merkle_stack_init(s);
+	if ((rc = db_prepare(&st, db,
+	    "SELECT size, frontier FROM ledger_heads WHERE org_id = ?")) != 0)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	if ((rc = db_step(st)) == DB_ROW) {
+		blob = db_column_blob(st, 1, &len);
+		rc = merkle_stack_load(s, (uint64_t)db_column_int64(st, 0), blob, len);
+	}
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
+static int
+ledger_field_ok(const char *s, const char *field)
+{
+	size_t n;
+
+	if (s == NULL || (n = strlen(s)) == 0)
+		return aims_error_set(AIMS_EINVALID, field, "ledger entry needs a %s", field);
+	if (n > LEDGER_FIELD_MAX)
+		return aims_error_set(AIMS_ETOOBIG, field, "ledger entry %s is longer than %d bytes",
+		    field, LEDGER_FIELD_MAX);
+	return 0;
+}
+
+static int
+ledger_event_ok(const struct ledger_event *ev)
+{
+	int rc;
+
+	if ((rc = ledger_field_ok(ev->actor, "actor")) != 0 ||
+	    (rc = ledger_field_ok(ev->action, "action")) != 0 ||
+	    (rc = ledger_field_ok(ev->kind, "kind")) != 0 ||
+	    (rc = ledger_field_ok(ev->ref, "ref")) != 0)
+		return rc;
+	if (ev->org_id < 0)
+		return aims_error_set(AIMS_EINVALID, "org_id", "ledger org id must not be negative");
+	if (ev->version < 0)
+		return aims_error_set(AIMS_EINVALID, "version", "record version must not be negative");
+	return 0;
+}
+
+/*
+ * The commit hook: signs a checkpoint of the org's tree as the transaction
+ * leaves it.
+ *
+ * Why at commit and not at every append: the checkpoints then name exactly
+ * the states of the log that ever existed on disk - one per committed
+ * transaction - so every committed entry is covered by a signature the
+ * moment it is visible, and a transaction that appends many entries (an
+ * import) signs once. A signature costs about as much to check as hashing a
+ * few hundred entries, so a checkpoint per append would dominate the cost
+ * of `aims verify` for bulk writes without covering anything more.
+ */
+static int
+ledger_checkpoint_write(struct db *db, int64_t org_id)
+{
+	const struct note_signer *signer = ledger__signer();
+	char origin[LEDGER_ORIGIN_MAX], now[CLOCK_RFC3339_LEN];
+	struct buf text = BUF_INIT, note = BUF_INIT;
+	struct merkle_stack s;
+	struct merkle_hash root;
+	struct db_stmt *st = NULL;
+	int rc;
+
+	if (signer == NULL) {
+		rc = aims_error_set(AIMS_ERROR, NULL, "no ledger signing key is loaded");
+		goto done;
+	}
+	if ((rc = ledger__head_load(&s, db, org_id)) != 0)
+		goto done;
+	merkle_stack_root(&root, &s);
+	ledger_origin(origin, org_id);
+	note_checkpoint_text(&text, origin, s.size, &root);
+	if ((rc = note_sign(&note, text.data, text.len, signer)) != 0)
+		goto done;
+	clock_format(now, clock_now());
+	if ((rc = db_prepare(&st, db, "INSERT INTO ledger_checkpoints "
+	    "(org_id, size, root, note, created_at) VALUES (?, ?, ?, ?, ?)")) != 0)
+		goto done;
+	db_bind_int64(st, 1, org_id);
+	db_bind_int64(st, 2, (int64_t)s.size);
+	db_bind_blob(st, 3, root.h, MERKLE_HASH_LEN);
+	db_bind_textn(st, 4, note.data, note.len);
+	db_bind_text(st, 5, now);
+	rc = db_step(st);
+	rc = rc == DB_DONE ? 0 : rc < 0 ? rc : AIMS_ERROR;
+done:
+	db_done(st);
+	buf_free(&text);
+	buf_free(&note);
+	return rc;
+}
+
+static int
+ledger_entry_insert(struct db *db, const struct ledger_entry *e, const uint8_t *salt,
+    const uint8_t *commitment, const struct buf *text, const struct merkle_hash *leaf)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(&st, db, "INSERT INTO ledger_entries (org_id, seq, time, actor, "
+	    "action, kind, ref, version, salt, commitment, entry, leaf_hash) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) != 0)
+		return rc;
+	db_bind_int64(st, 1, e->org_id);
+	db_bind_int64(st, 2, e->seq);
+	db_bind_text(st, 3, e->time);
+	db_bind_text(st, 4, e->actor);
+	db_bind_text(st, 5, e->action);
+	db_bind_text(st, 6, e->kind);
+	db_bind_text(st, 7, e->ref);
+	db_bind_int64(st, 8, e->version);
+	if (salt) {
+		db_bind_blob(st, 9, salt, LEDGER_SALT_LEN);
+		db_bind_blob(st, 10, commitment, LEDGER_COMMIT_LEN);
+	} else {
+		db_bind_null(st, 9);
+		db_bind_null(st, 10);
+	}
+	db_bind_textn(st, 11, text->data, text->len);
+	db_bind_blob(st, 12, leaf->h, MERKLE_HASH_LEN);
+	rc = db_step(st);
+	db_done(st);
+	return rc == DB_DONE ? 0 : rc < 0 ? rc : AIMS_ERROR;
+}
+
+static int
+ledger_head_store(struct db *db, int64_t org_id, const struct merkle_stack *s)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(&st, db, "INSERT INTO ledger_heads (org_id, size, frontier) "
+	    "VALUES (?, ?, ?) ON CONFLICT (org_id) DO UPDATE SET size = excluded.size, "
+	    "frontier = excluded.frontier")) != 0)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	db_bind_int64(st, 2, (int64_t)s->size);
+	db_bind_blob(st, 3, s->node, (size_t)s->depth * MERKLE_HASH_LEN);
+	rc = db_step(st);
+	db_done(st);
+	return rc == DB_DONE ? 0 : rc < 0 ? rc : AIMS_ERROR;
+}
+
+int
+ledger_append(int64_t *seq_out, struct db *db, const struct ledger_event *ev)
+{
+	uint8_t salt[LEDGER_SALT_LEN], commitment[LEDGER_COMMIT_LEN];
+	char hex[2 * LEDGER_COMMIT_LEN + 1], now[CLOCK_RFC3339_LEN];
+	struct ledger_entry e;
+	struct merkle_stack s;
+	struct merkle_hash leaf;
+	struct buf text = BUF_INIT;
+	int rc;
+
+	*seq_out = 0;
+	if (ledger__signer() == NULL) {
+		rc = aims_error_set(AIMS_ERROR, NULL, "no ledger signing key is loaded: "
+		    "the database's key file (<db>%s, made by 'aims init') must be loaded "
+		    "before anything is changed", LEDGER_KEY_SUFFIX);
+		goto done;
+	}
+	if (!db_in_transaction(db)) {
+		rc = aims_error_set(AIMS_ERROR, NULL, "ledger_append() outside a transaction");
+		goto done;
+	}
+	if ((rc = ledger_event_ok(ev)) != 0 || (rc = ledger__head_load(&s, db, ev->org_id)) != 0)
+		goto done;
+	clock_format(now, clock_now());
+	e = (struct ledger_entry){ .org_id = ev->org_id, .seq = (int64_t)s.size + 1,
+	    .time = now, .actor = ev->actor, .action = ev->action, .kind = ev->kind,
+	    .ref = ev->ref, .version = ev->version, .commitment = NULL };
+	if (ev->record) {
+		randombytes_buf(salt, sizeof(salt));
+		if ((rc = ledger_commitment(commitment, salt, ev->record)) != 0)
+			goto done;
+		ledger__hex(hex, commitment, sizeof(commitment));
+		e.commitment = hex;
+	}
+	if ((rc = ledger__entry_text(&text, &e)) != 0)
+		goto done;
+	merkle_hash_leaf(&leaf, text.data, text.len);
+	merkle_stack_push(&s, &leaf);
+	if ((rc = ledger_entry_insert(db, &e, ev->record ? salt : NULL, commitment, &text,
+	    &leaf)) != 0 || (rc = ledger_head_store(db, ev->org_id, &s)) != 0 ||
+	    (rc = db_on_commit(db, ledger_checkpoint_write, ev->org_id)) != 0)
+		goto done;
+	*seq_out = e.seq;
+done:
+	sodium_memzero(salt, sizeof(salt));
+	buf_free(&text);
+	return rc;
+}
+
+int
+ledger_list(struct db *db, int64_t org_id, int64_t limit, ledger_entry_fn fn, void *arg)
+{
+	char hex[2 * LEDGER_COMMIT_LEN + 1];
+	struct ledger_entry e;
+	struct db_stmt *st;
+	const void *blob;
+	size_t len;
+	int rc;
+
+	if ((rc = db_prepare(&st, db, "SELECT seq, time, actor, action, kind, ref, version, "
+	    "commitment, entry FROM ledger_entries WHERE org_id = ? ORDER BY seq DESC "
+	    "LIMIT ?")) != 0)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	db_bind_int64(st, 2, limit > 0 ? limit : INT64_MAX);
+	while ((rc = db_step(st)) == DB_ROW) {
+		e = (struct ledger_entry){ .org_id = org_id, .seq = db_column_int64(st, 0),
+		    .time = db_column_text(st, 1), .actor = db_column_text(st, 2),
+		    .action = db_column_text(st, 3), .kind = db_column_text(st, 4),
+		    .ref = db_column_text(st, 5), .version = db_column_int64(st, 6),
+		    .entry = db_column_text(st, 8) };
+		blob = db_column_blob(st, 7, &len);
+		if (blob && len == LEDGER_COMMIT_LEN) {
+			ledger__hex(hex, blob, len);
+			e.commitment = hex;
+		}
+		if ((rc = fn(arg, &e)) != 0)
+			break;
+	}
+	db_done(st);
+	return rc < 0 ? rc : rc == DB_DONE ? 0 : rc;
+}
+
+int
+ledger_org_id(int64_t *out, struct db *db, const char *slug)
+{
+	struct db_stmt *st;
+	int rc;
+
+	*out = 0;
+	if ((rc = db_prepare(&st, db, "SELECT id FROM orgs WHERE slug = ?")) != 0)
+		return rc;
+	db_bind_text(st, 1, slug);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		*out = db_column_int64(st, 0);
+		rc = 0;
+	} else if (rc == DB_DONE)
+		rc = aims_error_set(AIMS_ENOTFOUND, "org", "no organisation '%s'", slug);
+	db_done(st);
+	return rc;
+}

@@ -1,0 +1,468 @@
+/*
+ * ledger_verify.c - `aims verify`: recompute every log from its entries and
+ * check it against the signed checkpoints and the live records.
+ *
+ * One pass per log, in seq order, in O(log n) memory: each entry is rebuilt
+ * from its columns and must equal the stored entry text and leaf hash; the
+ * recomputed leaves stream through a Merkle stack; when the stream reaches
+ * a checkpoint's size the checkpoint's signature is checked, a consistency
+ * proof from the previous checkpoint is assembled from the recomputed tree
+ * (merkle_collector) and checked against both signed roots, and the root
+ * must equal the recomputed one. A checkpoint past the end means entries
+ * were removed; entries past the last checkpoint were added without the
+ * key. Then, if core registered a record source, each record's live state
+ * is compared with its latest commitment, and every live record must have
+ * an entry. The first failure ends the run and is named in the report.
+ */
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ledger/ledger.h"
+#include "ledger/merkle.h"
+#include "ledger/note.h"
+#include "store/db.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/mem.h"
+
+#define VERIFY_NAME_MAX		96
+
+struct verify_cp {
+	uint64_t		size;
+	struct merkle_hash	root;
+	struct buf		note;
+	char			created_at[40];
+};
+
+struct verify {
+	struct ledger_report		*rep;
+	struct db			*db;
+	const struct note_verifier	*key;
+	int64_t				 org_id;
+	char				 name[VERIFY_NAME_MAX];	/* "org demo" */
+	char				 origin[LEDGER_ORIGIN_MAX];
+	struct merkle_stack		 st;
+	struct db_stmt			*cps;	/* checkpoints in size order */
+	int				 have_cp;
+	struct verify_cp		 cp;	/* the next checkpoint to reach */
+	uint64_t			 prev_size;
+	struct merkle_hash		 prev_root;
+	struct merkle_range		 ranges[MERKLE_PROOF_MAX];
+	struct merkle_hash		 proof[MERKLE_PROOF_MAX];
+	size_t				 nproof;
+	struct merkle_collector		 col;
+	ledger_load_fn			 load;
+};
+
+static int
+verify_fail(struct verify *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int
+verify_fail(struct verify *v, const char *fmt, ...)
+{
+	char *f = v->rep->failure;
+	size_t n;
+	va_list ap;
+
+	snprintf(f, sizeof(v->rep->failure), "%s: ", v->name);
+	n = strlen(f);
+	va_start(ap, fmt);
+	vsnprintf(f + n, sizeof(v->rep->failure) - n, fmt, ap);
+	va_end(ap);
+	return aims_error_set(AIMS_EVERIFY, NULL, "%s", v->rep->failure);
+}
+
+static int
+verify_org_name(struct verify *v)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if (v->org_id == LEDGER_INSTANCE_ORG) {
+		snprintf(v->name, sizeof(v->name), "instance log");
+		return 0;
+	}
+	snprintf(v->name, sizeof(v->name), "org #%lld", (long long)v->org_id);
+	if ((rc = db_prepare(&st, v->db, "SELECT slug FROM orgs WHERE id = ?")) != 0)
+		return rc;
+	db_bind_int64(st, 1, v->org_id);
+	if ((rc = db_step(st)) == DB_ROW)
+		snprintf(v->name, sizeof(v->name), "org %s", db_column_text(st, 0));
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
+/* Steps to the next checkpoint and prepares its consistency proof. */
+static int
+verify_cp_next(struct verify *v)
+{
+	const void *root;
+	size_t len;
+	int rc;
+
+	v->have_cp = 0;
+	if ((rc = db_step(v->cps)) < 0)
+		return rc;
+	if (rc == DB_DONE)
+		return 0;
+	v->cp.size = (uint64_t)db_column_int64(v->cps, 0);
+	root = db_column_blob(v->cps, 1, &len);
+	if (root == NULL || len != MERKLE_HASH_LEN)
+		return verify_fail(v, "checkpoint at size %llu has no valid root hash",
+		    (unsigned long long)v->cp.size);
+	memcpy(v->cp.root.h, root, MERKLE_HASH_LEN);
+	buf_reset(&v->cp.note);
+	buf_puts(&v->cp.note, db_column_text(v->cps, 2));
+	snprintf(v->cp.created_at, sizeof(v->cp.created_at), "%s", db_column_text(v->cps, 3));
+	if (v->cp.size <= v->st.size)
+		return verify_fail(v, "checkpoint at size %llu is out of order",
+		    (unsigned long long)v->cp.size);
+	v->have_cp = 1;
+	v->nproof = 0;
+	if (v->prev_size > 0) {
+		if ((rc = merkle_consistency_ranges(v->ranges, &v->nproof, v->prev_size,
+		    v->cp.size)) != 0)
+			return rc;
+		merkle_collector_init(&v->col, v->ranges, v->nproof, v->proof);
+		merkle_collector_take(&v->col, &v->st);
+	}
+	return 0;
+}
+
+/* The stream has reached the checkpoint's size: check it. */
+static int
+verify_cp_check(struct verify *v)
+{
+	char origin[NOTE_ORIGIN_MAX + 1], msg[AIMS_ERROR_MSG_MAX];
+	struct merkle_hash root, noted;
+	uint64_t size;
+	size_t tlen;
+	int rc;
+
+	if ((rc = note_verify(&tlen, v->cp.note.data, v->cp.note.len, v->key)) != 0) {
+		snprintf(msg, sizeof(msg), "%s", aims_error_message());
+		return verify_fail(v, "checkpoint at size %llu (%s) does not verify: %s",
+		    (unsigned long long)v->cp.size, v->cp.created_at, msg);
+	}
+	if (note_checkpoint_parse(origin, &size, &noted, v->cp.note.data, tlen) != 0 ||
+	    strcmp(origin, v->origin) != 0 || size != v->cp.size ||
+	    memcmp(noted.h, v->cp.root.h, MERKLE_HASH_LEN) != 0)
+		return verify_fail(v, "checkpoint at size %llu (%s) does not match its signed note "
+		    "(origin %s expected)", (unsigned long long)v->cp.size, v->cp.created_at,
+		    v->origin);
+	if (v->prev_size > 0) {
+		merkle_collector_take(&v->col, &v->st);
+		if ((rc = merkle_collector_done(&v->col)) != 0)
+			return rc;
+		if (merkle_verify_consistency(v->prev_size, v->cp.size, &v->prev_root,
+		    &v->cp.root, v->proof, v->nproof) != 0)
+			return verify_fail(v, "checkpoint at size %llu (%s) is not consistent with "
+			    "the checkpoint at size %llu (or entries %llu..%llu were changed)",
+			    (unsigned long long)v->cp.size, v->cp.created_at,
+			    (unsigned long long)v->prev_size, (unsigned long long)v->prev_size + 1,
+			    (unsigned long long)v->cp.size);
+	}
+	merkle_stack_root(&root, &v->st);
+	if (sodium_memcmp(root.h, v->cp.root.h, MERKLE_HASH_LEN) != 0)
+		return verify_fail(v, "checkpoint at size %llu (%s) does not match entries 1..%llu",
+		    (unsigned long long)v->cp.size, v->cp.created_at,
+		    (unsigned long long)v->cp.size);
+	v->rep->checkpoints++;
+	v->prev_size = v->cp.size;
+	v->prev_root = v->cp.root;
+	return verify_cp_next(v);
+}
+
+/* Rebuilds entry from its row and checks it against the stored text and leaf. */
+static int
+verify_entry(struct verify *v, struct db_stmt *st, struct buf *text)
+{
+	char hex[2 * LEDGER_COMMIT_LEN + 1];
+	struct ledger_entry e;
+	struct merkle_hash leaf;
+	const void *blob, *stored_leaf;
+	const char *stored;
+	size_t len, leaflen;
+	int rc;
+
+	e = (struct ledger_entry){ .org_id = v->org_id, .seq = db_column_int64(st, 0),
+	    .time = db_column_text(st, 1), .actor = db_column_text(st, 2),
+	    .action = db_column_text(st, 3), .kind = db_column_text(st, 4),
+	    .ref = db_column_text(st, 5), .version = db_column_int64(st, 6) };
+	if (e.seq != (int64_t)v->st.size + 1)
+		return verify_fail(v, "entry %llu is missing (the next entry is %lld)",
+		    (unsigned long long)v->st.size + 1, (long long)e.seq);
+	blob = db_column_blob(st, 7, &len);
+	if (blob && len == LEDGER_COMMIT_LEN) {
+		ledger__hex(hex, blob, len);
+		e.commitment = hex;
+	} else if (blob || len)
+		goto mismatch;
+	if (!e.time || !e.actor || !e.action || !e.kind || !e.ref)
+		goto mismatch;
+	stored = db_column_text(st, 8);
+	stored_leaf = db_column_blob(st, 9, &leaflen);
+	buf_reset(text);
+	if ((rc = ledger__entry_text(text, &e)) != 0 || stored == NULL ||
+	    strlen(stored) != text->len || memcmp(stored, text->data, text->len) != 0)
+		goto mismatch;
+	merkle_hash_leaf(&leaf, text->data, text->len);
+	if (stored_leaf == NULL || leaflen != MERKLE_HASH_LEN ||
+	    memcmp(stored_leaf, leaf.h, MERKLE_HASH_LEN) != 0)
+		goto mismatch;
+	if (v->have_cp && v->prev_size > 0)
+		merkle_collector_push(&v->col, &v->st, &leaf);
+	else
+		merkle_stack_push(&v->st, &leaf);
+	v->rep->entries++;
+	return 0;
+mismatch:
+	return verify_fail(v, "entry %lld (%s %s %s) does not match its leaf hash",
+	    (long long)e.seq, e.kind ? e.kind : "?", e.ref ? e.ref : "?",
+	    e.action ? e.action : "?");
+}
+
+/* The stored head must describe the recomputed tree, or appends go astray. */
+static int
+verify_head(struct verify *v)
+{
+	struct merkle_stack head;
+	int rc;
+
+	rc = ledger__head_load(&head, v->db, v->org_id);
+	if (rc == AIMS_EVERIFY || (rc == 0 && (head.size != v->st.size ||
+	    memcmp(head.node, v->st.node, (size_t)head.depth * MERKLE_HASH_LEN) != 0)))
+		return verify_fail(v, "the log head does not match its %llu entries",
+		    (unsigned long long)v->st.size);
+	return rc;
+}
+
+static int
+verify_log(struct verify *v)
+{
+	struct db_stmt *st = NULL;
+	struct buf text = BUF_INIT;
+	int rc;
+
+	merkle_stack_init(&v->st);
+	if ((rc = db_prepare(&v->cps, v->db, "SELECT size, root, note, created_at "
+	    "FROM ledger_checkpoints WHERE org_id = ? ORDER BY size")) != 0)
+		goto done;
+	db_bind_int64(v->cps, 1, v->org_id);
+	if ((rc = verify_cp_next(v)) != 0)
+		goto done;
+	if ((rc = db_prepare(&st, v->db, "SELECT seq, time, actor, action, kind, ref, version, "
+	    "commitment, entry, leaf_hash FROM ledger_entries WHERE org_id = ? ORDER BY seq")) != 0)
+		goto done;
+	db_bind_int64(st, 1, v->org_id);
+	while ((rc = db_step(st)) == DB_ROW) {
+		if ((rc = verify_entry(v, st, &text)) != 0)
+			goto done;
+		if (v->have_cp && v->cp.size == v->st.size && (rc = verify_cp_check(v)) != 0)
+			goto done;
+	}
+	if (rc < 0)
+		goto done;
+	rc = 0;
+	if (v->have_cp)
+		rc = verify_fail(v, "checkpoint at size %llu (%s) is beyond the end of the log "
+		    "(%llu entries): entries were removed", (unsigned long long)v->cp.size,
+		    v->cp.created_at, (unsigned long long)v->st.size);
+	else if (v->st.size > v->prev_size)
+		rc = verify_fail(v, "entries %llu..%llu are not covered by a signed checkpoint",
+		    (unsigned long long)v->prev_size + 1, (unsigned long long)v->st.size);
+	else
+		rc = verify_head(v);
+done:
+	db_done(st);
+	db_done(v->cps);
+	v->cps = NULL;
+	buf_free(&text);
+	return rc;
+}
+
+/* Compares one record's live state with its latest entry. */
+static int
+verify_record(struct verify *v, const char *kind, const char *ref, int64_t seq)
+{
+	uint8_t salt[LEDGER_SALT_LEN], want[LEDGER_COMMIT_LEN], got[LEDGER_COMMIT_LEN];
+	struct db_stmt *st;
+	const void *p;
+	json_t *rec = NULL;
+	size_t slen = 0, clen = 0;
+	int rc, deleted;
+
+	if ((rc = db_prepare(&st, v->db, "SELECT salt, commitment, action FROM ledger_entries "
+	    "WHERE org_id = ? AND seq = ?")) != 0)
+		return rc;
+	db_bind_int64(st, 1, v->org_id);
+	db_bind_int64(st, 2, seq);
+	if ((rc = db_step(st)) != DB_ROW) {
+		db_done(st);
+		return rc < 0 ? rc : aims_error_set(AIMS_ERROR, NULL, "entry %lld vanished",
+		    (long long)seq);
+	}
+	if ((p = db_column_blob(st, 0, &slen)) != NULL && slen == sizeof(salt))
+		memcpy(salt, p, sizeof(salt));
+	if ((p = db_column_blob(st, 1, &clen)) != NULL && clen == sizeof(want))
+		memcpy(want, p, sizeof(want));
+	deleted = db_column_is_null(st, 1);
+	db_done(st);
+	rc = v->load(&rec, v->db, v->org_id, kind, ref);
+	if (rc == AIMS_EUNSUPPORTED)
+		return 0;	/* an event, not a record */
+	if (rc == AIMS_ENOTFOUND) {
+		if (deleted)
+			return 0;
+		return verify_fail(v, "record %s (%s) was deleted without a ledger entry "
+		    "(its latest entry %lld does not delete it)", ref, kind, (long long)seq);
+	}
+	if (rc != 0)
+		return rc;
+	v->rep->records++;
+	if (deleted)
+		rc = verify_fail(v, "record %s (%s) exists but its latest ledger entry (%lld) "
+		    "deletes it", ref, kind, (long long)seq);
+	else if (slen != sizeof(salt) || clen != sizeof(want))
+		rc = verify_fail(v, "record %s (%s) exists but the salt of its latest ledger entry "
+		    "(%lld) was erased", ref, kind, (long long)seq);
+	else if ((rc = ledger_commitment(got, salt, rec)) == 0 &&
+	    sodium_memcmp(got, want, sizeof(got)) != 0)
+		rc = verify_fail(v, "record %s (%s) differs from its latest ledger commitment "
+		    "(entry %lld)", ref, kind, (long long)seq);
+	sodium_memzero(salt, sizeof(salt));
+	json_decref(rec);
+	return rc;
+}
+
+/* Latest entry of every (kind, ref): the index scanned backwards. */
+static int
+verify_records(struct verify *v)
+{
+	struct db_stmt *st;
+	char *kind = NULL, *ref = NULL;
+	const char *k, *r;
+	int rc;
+
+	if ((rc = db_prepare(&st, v->db, "SELECT kind, ref, seq FROM ledger_entries "
+	    "WHERE org_id = ? ORDER BY kind DESC, ref DESC, seq DESC")) != 0)
+		return rc;
+	db_bind_int64(st, 1, v->org_id);
+	while ((rc = db_step(st)) == DB_ROW) {
+		k = db_column_text(st, 0);
+		r = db_column_text(st, 1);
+		if (kind && strcmp(kind, k) == 0 && strcmp(ref, r) == 0)
+			continue;
+		free(kind);
+		free(ref);
+		kind = xstrdup(k);
+		ref = xstrdup(r);
+		if ((rc = verify_record(v, kind, ref, db_column_int64(st, 2))) != 0)
+			break;
+	}
+	db_done(st);
+	free(kind);
+	free(ref);
+	return rc < 0 ? rc : rc == DB_DONE ? 0 : rc;
+}
+
+/* Enumerator callback: a live record must have a ledger entry. */
+static int
+verify_live(void *arg, const char *kind, const char *ref)
+{
+	struct verify *v = arg;
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(&st, v->db, "SELECT seq FROM ledger_entries WHERE org_id = ? "
+	    "AND kind = ? AND ref = ? ORDER BY seq DESC LIMIT 1")) != 0)
+		return rc;
+	db_bind_int64(st, 1, v->org_id);
+	db_bind_text(st, 2, kind);
+	db_bind_text(st, 3, ref);
+	rc = db_step(st);
+	db_done(st);
+	if (rc == DB_DONE)
+		return verify_fail(v, "record %s (%s) has no ledger entry: it was written "
+		    "around aims", ref, kind);
+	return rc < 0 ? rc : 0;
+}
+
+static int
+verify_one(struct verify *v, ledger_enum_fn enumerate)
+{
+	int rc;
+
+	if ((rc = verify_org_name(v)) != 0)
+		return rc;
+	ledger_origin(v->origin, v->org_id);
+	v->prev_size = 0;
+	v->have_cp = 0;
+	if ((rc = verify_log(v)) != 0)
+		return rc;
+	if (v->load && (rc = verify_records(v)) != 0)
+		return rc;
+	if (enumerate && (rc = enumerate(v->db, v->org_id, verify_live, v)) != 0)
+		return rc;
+	if (v->org_id == LEDGER_INSTANCE_ORG)
+		v->rep->instance = 1;
+	else
+		v->rep->orgs++;
+	return 0;
+}
+
+/* Every org with a log or a row in orgs, and the instance log if it has one. */
+static int
+verify_org_ids(int64_t **out, size_t *n, struct db *db)
+{
+	struct db_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = db_prepare(&st, db, "SELECT id FROM orgs UNION SELECT org_id FROM ledger_heads "
+	    "UNION SELECT org_id FROM ledger_checkpoints UNION SELECT org_id FROM "
+	    "(SELECT org_id FROM ledger_entries WHERE org_id = 0 LIMIT 1) ORDER BY 1")) != 0)
+		return rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			*out = xrealloc(*out, cap * sizeof(**out));
+		}
+		(*out)[(*n)++] = db_column_int64(st, 0);
+	}
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
+int
+ledger_verify(struct ledger_report *out, struct db *db, int64_t org_id,
+    const struct note_verifier *key, ledger_load_fn load, ledger_enum_fn enumerate)
+{
+	struct verify v = { .rep = out, .db = db, .key = key, .load = load };
+	int64_t *ids = NULL;
+	size_t n = 0, i;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->records_checked = load != NULL;
+	if (org_id != LEDGER_ALL_ORGS) {
+		v.org_id = org_id;
+		rc = verify_one(&v, enumerate);
+		goto done;
+	}
+	if ((rc = verify_org_ids(&ids, &n, db)) != 0)
+		goto done;
+	for (i = 0; i < n && rc == 0; i++) {
+		v.org_id = ids[i];
+		rc = verify_one(&v, enumerate);
+	}
+done:
+	buf_free(&v.cp.note);
+	free(ids);
+	return rc;
+}

@@ -1,0 +1,284 @@
+/*
+ * app.js - conveniences over pages that work without it: confirm dialogs,
+ * in-place saving of Statement of Applicability rows, file upload by drag
+ * and drop with progress, "add another" for repeated fieldsets, and
+ * keyboard shortcuts. No framework, no inline script (strict CSP).
+ */
+(function () {
+	'use strict';
+
+	var root = document.documentElement;
+	root.classList.add('js');
+
+	function closest(el, sel) {
+		return el && el.closest ? el.closest(sel) : null;
+	}
+
+	function parseHTML(text) {
+		return new DOMParser().parseFromString(text, 'text/html');
+	}
+
+	function formBody(form) {
+		return new URLSearchParams(new FormData(form));
+	}
+
+	/* Replaces <main> with the one in a page answered for a failed post. */
+	function showPage(text) {
+		var fresh = parseHTML(text).querySelector('main');
+		var main = document.querySelector('main');
+		if (fresh && main) {
+			main.replaceWith(fresh);
+			fresh.focus();
+		}
+	}
+
+	/* Statement of Applicability: rows open, save and close in place. */
+	function markDirty(ev) {
+		var row = closest(ev.target, 'form[data-soa]');
+		if (row) {
+			row.classList.add('dirty');
+			var msg = row.querySelector('.soa-msg');
+			if (msg) { msg.textContent = ''; msg.classList.remove('error'); }
+		}
+	}
+
+	/* Puts the row with the same id from a fetched page in place of row. */
+	function swapRow(row, doc) {
+		var fresh = doc.getElementById(row.id);
+		if (!fresh) return null;
+		doc.querySelectorAll('datalist').forEach(function (list) {
+			if (!document.getElementById(list.id)) document.querySelector('main').append(list);
+		});
+		row.replaceWith(fresh);
+		return fresh;
+	}
+
+	function soaRequest(row, url, init, after) {
+		row.classList.add('saving');
+		init.credentials = 'same-origin';
+		init.headers = { 'Accept': 'text/html' };
+		fetch(url, init).then(function (res) {
+			return res.text().then(function (text) { return { res: res, text: text }; });
+		}).then(function (r) {
+			row.classList.remove('saving');
+			var fresh = swapRow(row, parseHTML(r.text));
+			if (!fresh) {
+				showPage(r.text);
+				return;
+			}
+			after(fresh, r.res.ok);
+		}).catch(function () {
+			row.classList.remove('saving');
+			var msg = row.querySelector('.soa-msg');
+			if (msg) { msg.classList.add('error'); msg.textContent = 'No connection'; }
+		});
+	}
+
+	function soaOpen(link) {
+		var row = closest(link, '.soa-row');
+		soaRequest(row, link.href, { method: 'GET' }, function (fresh) {
+			var first = fresh.querySelector('select, textarea, input:not([type="hidden"]), a.btn');
+			if (first) first.focus();
+		});
+	}
+
+	function soaSave(form) {
+		soaRequest(form, form.action, { method: 'POST', body: formBody(form) },
+		    function (fresh, ok) {
+			var msg = fresh.querySelector('.soa-msg');
+			if (ok) {
+				if (msg) msg.textContent = 'Saved';
+				var edit = fresh.querySelector('a[data-soa-swap]');
+				if (edit) edit.focus();
+			} else {
+				if (msg) { msg.classList.add('error'); msg.textContent = 'Not saved'; }
+				var bad = fresh.querySelector('[aria-invalid="true"]');
+				if (bad) bad.focus();
+			}
+		});
+	}
+
+	/* Uploads with a progress bar; the server's redirect is followed. */
+	function upload(form) {
+		var bar = form.querySelector('.upload-progress');
+		var button = form.querySelector('button[type="submit"]');
+		var xhr = new XMLHttpRequest();
+		xhr.open('POST', form.action);
+		xhr.upload.addEventListener('progress', function (e) {
+			if (bar && e.lengthComputable) {
+				bar.hidden = false;
+				bar.value = Math.round(e.loaded * 100 / e.total);
+			}
+		});
+		xhr.addEventListener('load', function () {
+			if (xhr.status >= 200 && xhr.status < 300) {
+				window.location.assign(xhr.responseURL || form.action);
+			} else {
+				showPage(xhr.responseText);
+			}
+		});
+		xhr.addEventListener('error', function () {
+			if (button) button.disabled = false;
+			if (bar) bar.hidden = true;
+			window.alert('The upload failed: no connection to the server.');
+		});
+		if (button) button.disabled = true;
+		xhr.send(new FormData(form));
+	}
+
+	document.addEventListener('submit', function (ev) {
+		var form = ev.target;
+		var question = form.getAttribute('data-confirm');
+		if (question && !window.confirm(question)) {
+			ev.preventDefault();
+			return;
+		}
+		if (form.hasAttribute('data-soa') && window.fetch) {
+			ev.preventDefault();
+			soaSave(form);
+			return;
+		}
+		var file = form.querySelector('input[type="file"]');
+		if (form.hasAttribute('data-upload') && file && file.files.length > 0) {
+			ev.preventDefault();
+			upload(form);
+		}
+	});
+	document.addEventListener('input', markDirty);
+	document.addEventListener('change', markDirty);
+
+	/* Drag and drop onto the upload field. */
+	function setupDropzone(zone) {
+		var input = zone.querySelector('input[type="file"]');
+		if (!input) return;
+		['dragenter', 'dragover'].forEach(function (t) {
+			zone.addEventListener(t, function (e) {
+				e.preventDefault();
+				zone.classList.add('over');
+			});
+		});
+		['dragleave', 'drop'].forEach(function (t) {
+			zone.addEventListener(t, function () { zone.classList.remove('over'); });
+		});
+		zone.addEventListener('drop', function (e) {
+			e.preventDefault();
+			if (e.dataTransfer && e.dataTransfer.files.length > 0) {
+				input.files = e.dataTransfer.files;
+				input.dispatchEvent(new Event('change', { bubbles: true }));
+			}
+		});
+	}
+
+	/* "Add another" for repeated fieldsets: clone the last item, renumbered. */
+	function addItem(button) {
+		var set = closest(button, '[data-objects]');
+		var items = set ? set.querySelectorAll('fieldset.item') : [];
+		if (items.length === 0) return;
+		var last = items[items.length - 1];
+		var n = items.length;
+		var name = set.getAttribute('data-objects');
+		var copy = last.cloneNode(true);
+		var from = name + '.' + last.getAttribute('data-item') + '.';
+		var to = name + '.' + n + '.';
+		copy.setAttribute('data-item', String(n));
+		copy.querySelectorAll('[name],[id],[for]').forEach(function (el) {
+			['name', 'id', 'for'].forEach(function (a) {
+				var v = el.getAttribute(a);
+				if (v) el.setAttribute(a, v.split(from).join(to));
+			});
+			if (el.matches('input[type="checkbox"]')) el.checked = false;
+			else if (el.matches('input, textarea')) el.value = '';
+			else if (el.matches('select')) el.selectedIndex = 0;
+		});
+		copy.querySelectorAll('.error').forEach(function (el) { el.remove(); });
+		var legend = copy.querySelector('legend');
+		if (legend) legend.textContent = legend.textContent.replace(/\d+$/, String(n + 1));
+		last.after(copy);
+		var first = copy.querySelector('input, select, textarea');
+		if (first) first.focus();
+	}
+
+	document.addEventListener('click', function (ev) {
+		var b = closest(ev.target, '[data-add-item]');
+		if (b) {
+			ev.preventDefault();
+			addItem(b);
+			return;
+		}
+		var swap = closest(ev.target, 'a[data-soa-swap]');
+		if (swap && window.fetch && closest(swap, '.soa-row')) {
+			ev.preventDefault();
+			soaOpen(swap);
+		}
+	});
+
+	/* Keyboard shortcuts: "/" search, "g" then a letter to go, "n" new, "e" edit. */
+	var pendingG = false;
+	var pendingTimer = null;
+
+	function typing(el) {
+		return el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+	}
+
+	function follow(sel) {
+		var a = document.querySelector(sel);
+		if (a) {
+			a.click();
+			return true;
+		}
+		return false;
+	}
+
+	document.addEventListener('keydown', function (ev) {
+		if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) {
+			var form = closest(ev.target, 'form');
+			if (form) {
+				ev.preventDefault();
+				form.requestSubmit();
+			}
+			return;
+		}
+		if (ev.ctrlKey || ev.metaKey || ev.altKey || typing(ev.target)) return;
+		if (pendingG) {
+			pendingG = false;
+			clearTimeout(pendingTimer);
+			if (follow('[data-key="' + ev.key + '"]')) ev.preventDefault();
+			return;
+		}
+		switch (ev.key) {
+		case '/':
+			var search = document.querySelector('[data-search]');
+			if (search) {
+				ev.preventDefault();
+				search.focus();
+				search.select();
+			}
+			break;
+		case 'g':
+			pendingG = true;
+			pendingTimer = setTimeout(function () { pendingG = false; }, 1500);
+			break;
+		case 'n':
+		case 'e':
+			if (follow('[data-shortcut="' + ev.key + '"]')) ev.preventDefault();
+			break;
+		case '?':
+			var help = document.getElementById('shortcuts');
+			if (help) {
+				help.open = !help.open;
+				help.querySelector('summary').focus();
+			}
+			break;
+		}
+	});
+
+	function init() {
+		document.querySelectorAll('[data-dropzone]').forEach(setupDropzone);
+		document.querySelectorAll('[data-add-item]').forEach(function (b) { b.hidden = false; });
+		var summary = document.getElementById('errors');
+		if (summary) summary.focus();
+	}
+
+	if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
+	else init();
+}());

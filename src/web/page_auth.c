@@ -1,0 +1,93 @@
+/*
+ * page_auth.c - the sign-in page (with the message shown while sign-in is
+ * throttled) and the error page.
+ */
+#include <string.h>
+
+#include "util/buf.h"
+#include "web/html.h"
+#include "web/web.h"
+
+#define WEB_MINUTE	60
+
+static void
+web_retry_text(struct buf *out, int seconds)
+{
+	int minutes = (seconds + WEB_MINUTE - 1) / WEB_MINUTE;
+
+	if (seconds < WEB_MINUTE)
+		html_printf(out, "%d second%s", seconds, seconds == 1 ? "" : "s");
+	else
+		html_printf(out, "%d minute%s", minutes, minutes == 1 ? "" : "s");
+}
+
+void
+web_page_sign_in(struct buf *out, const struct web_sign_in *s)
+{
+	web_page_begin_bare(out, "Sign in");
+	html_printf(out, "<div class=\"signin card\">\n<p class=\"brand\">OpenAIMS</p>\n"
+	    "<h1>Sign in</h1>\n");
+	if (s->retry_after > 0) {
+		buf_puts(out, "<div class=\"flash error\" role=\"alert\">Too many failed attempts. "
+		    "For your account's safety, signing in is paused: try again in ");
+		web_retry_text(out, s->retry_after);
+		buf_puts(out, ".</div>\n");
+	} else if (s->error != NULL) {
+		html_printf(out, "<div class=\"flash error\" role=\"alert\">%s</div>\n", s->error);
+	}
+	buf_puts(out, "<form method=\"post\" action=\"/sign-in\" class=\"record-form\">\n");
+	if (s->csrf != NULL)
+		html_printf(out, "<input type=\"hidden\" name=\"" WEB_CSRF_FIELD "\" value=\"%s\">",
+		    s->csrf);
+	if (s->next != NULL && s->next[0] == '/' && s->next[1] != '/' && s->next[1] != '\\')
+		html_printf(out, "<input type=\"hidden\" name=\"next\" value=\"%s\">", s->next);
+	html_printf(out, "<div class=\"field\"><label for=\"email\">Email</label>"
+	    "<input type=\"email\" id=\"email\" name=\"email\" autocomplete=\"username\" "
+	    "required autofocus value=\"%s\"></div>\n"
+	    "<div class=\"field\"><label for=\"password\">Password</label>"
+	    "<input type=\"password\" id=\"password\" name=\"password\" "
+	    "autocomplete=\"current-password\" required></div>\n"
+	    "<div class=\"form-actions\"><button type=\"submit\" class=\"btn primary\">Sign in"
+	    "</button></div>\n</form>\n</div>\n", s->email != NULL ? s->email : "");
+	web_page_end_bare(out);
+}
+
+static const char *
+web_status_title(int status)
+{
+	switch (status) {
+	case 400: return "Bad request";
+	case 403: return "Not allowed";
+	case 404: return "Not found";
+	case 409: return "Conflict";
+	case 412: return "Changed meanwhile";
+	case 413: return "Too large";
+	case 422: return "Not saved";
+	case 429: return "Too many requests";
+	default: return status >= 500 ? "Something went wrong" : "Error";
+	}
+}
+
+void
+web_page_error(struct buf *out, const struct web_ctx *ctx, int status, const char *message)
+{
+	const char *title = web_status_title(status);
+	struct buf home = BUF_INIT;
+
+	if (ctx != NULL && ctx->org != NULL) {
+		web_page_begin(out, ctx, title, NULL, NULL, 0);
+		web_url_org(&home, ctx);
+		buf_putc(&home, '/');
+	} else {
+		web_page_begin_bare(out, title);
+		buf_puts(&home, "/");
+	}
+	html_printf(out, "<div class=\"card error-page\"><h1>%s</h1><p>%s</p>"
+	    "<p class=\"small\">Status %d</p><p><a class=\"btn\" href=\"%s\">Back to the start</a>"
+	    "</p></div>\n", title, message != NULL ? message : "", status, buf_str(&home));
+	if (ctx != NULL && ctx->org != NULL)
+		web_page_end(out, ctx);
+	else
+		web_page_end_bare(out);
+	buf_free(&home);
+}

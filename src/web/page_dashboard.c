@@ -1,0 +1,297 @@
+/*
+ * page_dashboard.c - the organisation's dashboard: records and progress
+ * per area, the SoA bars, the inherent and residual risk heat maps (each
+ * cell links to the risks it counts), AI systems by EU AI Act category and
+ * life-cycle stage, what is due soon or past due, and recent activity.
+ * The figures come in one JSON document (see web.h); this draws it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/record.h"
+#include "util/buf.h"
+#include "util/mem.h"
+#include "web/html.h"
+#include "web/page.h"
+#include "web/svg.h"
+#include "web/web.h"
+
+#define DASH_RISK_KIND		"risks"
+#define DASH_AI_KIND		"ai-systems"
+#define DASH_CATEGORY_FILTER	"eu_ai_act_category"
+#define DASH_STAGE_FILTER	"lifecycle_stage"
+#define DASH_BARS_MAX		16
+#define DASH_LABEL_MAX		64
+
+static void
+dash_card_open(struct buf *out, const char *id, const char *title, const char *cls)
+{
+	html_printf(out, "<section class=\"card %s\" aria-labelledby=\"%s\"><h2 id=\"%s\">%s</h2>",
+	    cls, id, id, title);
+}
+
+static void
+dash_areas(struct buf *out, const struct web_ctx *ctx, const json_t *areas)
+{
+	struct buf url = BUF_INIT;
+	const char *section = NULL, *s;
+	const json_t *a;
+	size_t i;
+
+	dash_card_open(out, "d-areas", "Records by area", "wide");
+	if (json_array_size(areas) == 0) {
+		buf_puts(out, "<p class=\"empty\">No records yet.</p></section>\n");
+		return;
+	}
+	buf_puts(out, "<div class=\"table-wrap\"><table class=\"areas\"><thead><tr>"
+	    "<th scope=\"col\">Record</th><th scope=\"col\">Count</th>"
+	    "<th scope=\"col\">Progress</th></tr></thead><tbody>");
+	json_array_foreach(areas, i, a) {
+		long long done = json_integer_value(json_object_get(a, "done"));
+		long long total = json_integer_value(json_object_get(a, "total"));
+
+		s = json_string_value(json_object_get(a, "section"));
+		if (s != NULL && (section == NULL || strcmp(s, section) != 0)) {
+			section = s;
+			html_printf(out, "<tr class=\"group\"><th scope=\"rowgroup\" colspan=\"3\">%s"
+			    "</th></tr>", s);
+		}
+		buf_reset(&url);
+		web_url_kind(&url, ctx, json_string_value(json_object_get(a, "kind")));
+		html_printf(out, "<tr><th scope=\"row\"><a href=\"%s\">%s</a></th><td>%lld</td><td>",
+		    buf_str(&url), json_string_value(json_object_get(a, "label")),
+		    (long long)json_integer_value(json_object_get(a, "count")));
+		if (total > 0)
+			html_printf(out, "<progress max=\"%lld\" value=\"%lld\">%lld of %lld</progress> "
+			    "<span class=\"small\">%lld of %lld</span>", total, done, done, total,
+			    done, total);
+		buf_puts(out, "</td></tr>");
+	}
+	buf_puts(out, "</tbody></table></div></section>\n");
+	buf_free(&url);
+}
+
+static void
+dash_soa(struct buf *out, const struct web_ctx *ctx, const json_t *soa)
+{
+	struct buf url = BUF_INIT, url2 = BUF_INIT;
+	long long controls = json_integer_value(json_object_get(soa, "controls"));
+	long long applicable = json_integer_value(json_object_get(soa, "applicable"));
+
+	web_url_kind(&url, ctx, "soa");
+	web_url_kind(&url2, ctx, "soa");
+	buf_puts(&url2, "?filter=not_implemented");
+	{
+		struct svg_bar bars[] = {
+			{ "Decided", json_integer_value(json_object_get(soa, "decided")), controls,
+			    buf_str(&url) },
+			{ "Implemented", json_integer_value(json_object_get(soa, "implemented")),
+			    applicable, buf_str(&url2) },
+		};
+
+		dash_card_open(out, "d-soa", "Statement of Applicability", "wide");
+		svg_progress(out, "soa-bars", "Annex A controls decided and implemented", bars, 2);
+		html_printf(out, "<p class=\"small\">%lld of %lld controls apply. "
+		    "<a href=\"%s\">Open the Statement of Applicability</a></p></section>\n",
+		    applicable, controls, buf_str(&url));
+	}
+	buf_free(&url);
+	buf_free(&url2);
+}
+
+static const char **
+dash_labels(const json_t *arr, int n)
+{
+	const char **labels = xcalloc((size_t)n + 1, sizeof(*labels));
+	int i;
+
+	for (i = 0; i < n; i++)
+		labels[i] = json_string_value(json_array_get(arr, (size_t)i));
+	return labels;
+}
+
+/* Flattens rows x cols of a JSON matrix (missing cells: 0). */
+static void
+dash_matrix(long long *out, const json_t *m, int rows, int cols)
+{
+	int r, c;
+
+	for (r = 0; r < rows; r++)
+		for (c = 0; c < cols; c++)
+			out[r * cols + c] = json_integer_value(json_array_get(
+			    json_array_get(m, (size_t)r), (size_t)c));
+}
+
+static void
+dash_heatmap(struct buf *out, const struct web_ctx *ctx, const json_t *risk, bool residual)
+{
+	int rows = (int)json_array_size(json_object_get(risk, "likelihood_labels"));
+	int cols = (int)json_array_size(json_object_get(risk, "impact_labels"));
+	long long counts[SVG_GRID_MAX * SVG_GRID_MAX] = { 0 }, b[SVG_GRID_MAX * SVG_GRID_MAX];
+	int bands[SVG_GRID_MAX * SVG_GRID_MAX] = { 0 }, i;
+	const char **rl, **cl, **bl;
+	struct buf url = BUF_INIT;
+	struct svg_heatmap hm = {
+		.id = residual ? "hm-residual" : "hm-inherent",
+		.title = residual ? "Residual risk" : "Inherent risk",
+		.row_axis = "Likelihood", .col_axis = "Impact",
+		.row_param = residual ? "residual_likelihood" : "likelihood",
+		.col_param = residual ? "residual_impact" : "impact",
+	};
+
+	if (rows > SVG_GRID_MAX || cols > SVG_GRID_MAX)
+		rows = cols = 0;
+	rl = dash_labels(json_object_get(risk, "likelihood_labels"), rows);
+	cl = dash_labels(json_object_get(risk, "impact_labels"), cols);
+	hm.nbands = (int)json_array_size(json_object_get(risk, "band_labels"));
+	if (hm.nbands > SVG_BANDS_MAX)
+		hm.nbands = SVG_BANDS_MAX;
+	bl = dash_labels(json_object_get(risk, "band_labels"), hm.nbands);
+	dash_matrix(counts, json_object_get(risk, residual ? "residual" : "inherent"), rows, cols);
+	dash_matrix(b, json_object_get(risk, "bands"), rows, cols);
+	for (i = 0; i < rows * cols; i++)
+		bands[i] = (int)b[i];
+	web_url_kind(&url, ctx, DASH_RISK_KIND);
+	hm.rows = rows;
+	hm.cols = cols;
+	hm.counts = counts;
+	hm.bands = bands;
+	hm.row_labels = rl;
+	hm.col_labels = cl;
+	hm.band_labels = bl;
+	hm.href = buf_str(&url);
+	dash_card_open(out, residual ? "d-hm-res" : "d-hm-inh", hm.title, "");
+	svg_heatmap(out, &hm);
+	buf_puts(out, "</section>\n");
+	free(rl);
+	free(cl);
+	free(bl);
+	buf_free(&url);
+}
+
+static void
+dash_ai_bars(struct buf *out, const struct web_ctx *ctx, const json_t *groups,
+    const char *id, const char *title, const char *filter)
+{
+	struct svg_bar bars[DASH_BARS_MAX];
+	struct buf urls[DASH_BARS_MAX], labels[DASH_BARS_MAX], chart = BUF_INIT;
+	size_t i, n = json_array_size(groups);
+	const json_t *g;
+
+	if (n > DASH_BARS_MAX)
+		n = DASH_BARS_MAX;
+	dash_card_open(out, id, title, "");
+	for (i = 0; i < n; i++) {
+		const char *value = json_string_value(json_object_get(g = json_array_get(groups, i),
+		    "value"));
+
+		urls[i] = (struct buf)BUF_INIT;
+		labels[i] = (struct buf)BUF_INIT;
+		web_url_kind(&urls[i], ctx, DASH_AI_KIND);
+		html_url_query(&urls[i], filter, value != NULL ? value : "");
+		/* The chart escapes its labels: keep the plain text here. */
+		web_enum_label_text(&labels[i], value);
+		bars[i] = (struct svg_bar){ buf_str(&labels[i]),
+		    json_integer_value(json_object_get(g, "count")), 0, buf_str(&urls[i]) };
+	}
+	if (n == 0) {
+		buf_puts(out, "<p class=\"empty\">No AI systems yet.</p>");
+	} else {
+		buf_printf(&chart, "%s-chart", id);
+		svg_bar_chart(out, buf_str(&chart), title, bars, n);
+	}
+	buf_puts(out, "</section>\n");
+	buf_free(&chart);
+	for (i = 0; i < n; i++) {
+		buf_free(&urls[i]);
+		buf_free(&labels[i]);
+	}
+}
+
+static void
+dash_due(struct buf *out, const struct web_ctx *ctx, const json_t *items, const char *id,
+    const char *title, bool overdue)
+{
+	struct buf url = BUF_INIT;
+	const json_t *it;
+	size_t i;
+
+	dash_card_open(out, id, title, overdue ? "due overdue" : "due");
+	if (json_array_size(items) == 0) {
+		html_printf(out, "<p class=\"empty\">%s</p></section>\n",
+		    overdue ? "Nothing is past due." : "Nothing due in the coming weeks.");
+		return;
+	}
+	buf_puts(out, "<ul class=\"due-list\">");
+	json_array_foreach(items, i, it) {
+		const char *date = json_string_value(json_object_get(it, "date"));
+
+		buf_reset(&url);
+		web_url_record(&url, ctx, json_string_value(json_object_get(it, "kind")),
+		    json_string_value(json_object_get(it, "ref")));
+		html_printf(out, "<li><time datetime=\"%s\">%s</time> <a class=\"ref\" href=\"%s\">%s"
+		    "</a> %s <span class=\"small\">%s</span></li>", date, date, buf_str(&url),
+		    json_string_value(json_object_get(it, "ref")),
+		    json_string_value(json_object_get(it, "title")),
+		    json_string_value(json_object_get(it, "what")));
+	}
+	buf_puts(out, "</ul></section>\n");
+	buf_free(&url);
+}
+
+static void
+dash_activity(struct buf *out, const struct web_ctx *ctx, const json_t *items)
+{
+	static const struct field when = { .type = FIELD_DATETIME };
+	struct buf url = BUF_INIT;
+	const json_t *it;
+	size_t i;
+
+	dash_card_open(out, "d-activity", "Recent activity", "wide");
+	if (json_array_size(items) == 0) {
+		buf_puts(out, "<p class=\"empty\">No activity yet.</p></section>\n");
+		return;
+	}
+	buf_puts(out, "<ul class=\"activity\">");
+	json_array_foreach(items, i, it) {
+		buf_reset(&url);
+		web_url_record(&url, ctx, json_string_value(json_object_get(it, "kind")),
+		    json_string_value(json_object_get(it, "ref")));
+		buf_puts(out, "<li>");
+		web_value(out, ctx, &when, json_object_get(it, "time"));
+		html_printf(out, " <span class=\"who\">%s</span> ",
+		    json_string_value(json_object_get(it, "actor")));
+		web_enum_label(out, json_string_value(json_object_get(it, "action")));
+		html_printf(out, " <a class=\"ref\" href=\"%s\">%s</a> %s</li>", buf_str(&url),
+		    json_string_value(json_object_get(it, "ref")),
+		    json_string_value(json_object_get(it, "title")));
+	}
+	buf_puts(out, "</ul></section>\n");
+	buf_free(&url);
+}
+
+void
+web_page_dashboard(struct buf *out, const struct web_ctx *ctx, const json_t *d)
+{
+	const json_t *risk = json_object_get(d, "risk");
+
+	web_page_begin(out, ctx, "Dashboard", "dashboard", NULL, 0);
+	html_printf(out, "<div class=\"page-head\"><h1>Dashboard</h1></div>\n"
+	    "<p class=\"lede\">%s: where the AI management system stands today.</p>\n"
+	    "<div class=\"grid\">\n", ctx->org_name);
+	dash_soa(out, ctx, json_object_get(d, "soa"));
+	dash_due(out, ctx, json_object_get(d, "overdue"), "d-overdue", "Past due", true);
+	dash_due(out, ctx, json_object_get(d, "upcoming"), "d-upcoming", "Coming up", false);
+	if (risk != NULL) {
+		dash_heatmap(out, ctx, risk, false);
+		dash_heatmap(out, ctx, risk, true);
+	}
+	dash_ai_bars(out, ctx, json_object_get(d, "ai_by_category"), "d-ai-cat",
+	    "AI systems by EU AI Act category", DASH_CATEGORY_FILTER);
+	dash_ai_bars(out, ctx, json_object_get(d, "ai_by_stage"), "d-ai-stage",
+	    "AI systems by life-cycle stage", DASH_STAGE_FILTER);
+	dash_areas(out, ctx, json_object_get(d, "areas"));
+	dash_activity(out, ctx, json_object_get(d, "activity"));
+	buf_puts(out, "</div>\n");
+	web_page_end(out, ctx);
+}

@@ -1,0 +1,279 @@
+/*
+ * page_form.c - create and edit forms generated from a record kind: one
+ * labelled control per writable field, server-side messages next to the
+ * field they concern with the posted values kept, an error summary that
+ * links to each field, a hidden CSRF token and record version, and on a
+ * stale edit the record's current values beside the user's own.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/record.h"
+#include "core/role.h"
+#include "util/buf.h"
+#include "web/html.h"
+#include "web/page.h"
+#include "web/web.h"
+
+#define WEB_FORM_ID_PREFIX	"f-"
+#define WEB_OBJECT_BLANKS	1	/* empty rows offered after an object list */
+
+struct web_form_state {
+	const struct web_ctx		*ctx;
+	const struct web_form_view	*v;
+	bool				 create;
+};
+
+static bool
+web_field_locked(const struct web_ctx *ctx, const struct field *f)
+{
+	return (f->flags & FIELD_MANAGER) && ctx->role < ROLE_MANAGER;
+}
+
+static void
+web_form_error_summary(struct buf *out, const struct record_kind *k, const json_t *errors)
+{
+	const struct field *f;
+	const char *key;
+	json_t *msg;
+
+	if (json_object_size(errors) == 0)
+		return;
+	html_printf(out, "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\" "
+	    "id=\"errors\"><h2>This %s was not saved</h2><ul>", k->singular);
+	json_object_foreach((json_t *)errors, key, msg) {
+		f = web__field_find(k, key);
+		if (*key == '\0' || (f == NULL && strchr(key, '.') == NULL))
+			html_printf(out, "<li>%s</li>", json_string_value(msg));
+		else
+			html_printf(out, "<li><a href=\"#" WEB_FORM_ID_PREFIX "%s\">%s: %s</a></li>",
+			    key, f != NULL ? f->label : key, json_string_value(msg));
+	}
+	buf_puts(out, "</ul></div>\n");
+}
+
+static void
+web_form_stale(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
+    const struct web_form_view *v)
+{
+	static const struct field when = { .type = FIELD_DATETIME };
+	struct buf url = BUF_INIT;
+	const char *by = json_string_value(json_object_get(v->newer, "updated_by"));
+
+	if (v->newer == NULL)
+		return;
+	web_url_record(&url, ctx, k->name, v->ref);
+	html_printf(out, "<div class=\"flash warn\" role=\"alert\"><p><strong>%s was changed "
+	    "while you were editing it</strong> (now version %lld, by %s, ", v->ref,
+	    (long long)json_integer_value(json_object_get(v->newer, "version")),
+	    by != NULL ? by : "someone else");
+	web_value(out, ctx, &when, json_object_get(v->newer, "updated_at"));
+	html_printf(out, ").</p><p>Your values are kept below and each field that differs shows "
+	    "the current value. Save again to replace it with yours, or "
+	    "<a href=\"%s\">discard your changes</a>.</p></div>\n", buf_str(&url));
+	buf_free(&url);
+}
+
+static void
+web_form_describedby(struct buf *ids, const char *id, const struct field *f, bool err)
+{
+	if (f->help != NULL)
+		buf_printf(ids, "%s-help", id);
+	if (err)
+		buf_printf(ids, "%s%s-err", f->help != NULL ? " " : "", id);
+}
+
+static void
+web_form_notes(struct buf *out, const struct web_form_state *st, const struct field *f,
+    const char *id, const char *err, bool locked)
+{
+	const json_t *now, *mine;
+
+	if (f->help != NULL)
+		html_printf(out, "<p class=\"help\" id=\"%s-help\">%s</p>", id, f->help);
+	if (locked)
+		buf_puts(out, "<p class=\"help\">Only a manager can change this.</p>");
+	if (err != NULL)
+		html_printf(out, "<p class=\"error\" id=\"%s-err\">%s</p>", id, err);
+	if (st->v->newer == NULL)
+		return;
+	now = json_object_get(st->v->newer, f->name);
+	mine = json_object_get(st->v->values, f->name);
+	if (web_value_empty(now) && web_value_empty(mine))
+		return;
+	if (now != NULL && mine != NULL && json_equal((json_t *)now, (json_t *)mine))
+		return;
+	buf_puts(out, "<div class=\"newer\"><span class=\"newer-label\">Current value:</span> ");
+	web_value_brief(out, st->ctx, f, now);
+	buf_puts(out, "</div>");
+}
+
+/* One control of an object-list item, named "FIELD.INDEX.SUBFIELD". */
+static void
+web_form_subfield(struct buf *out, struct web_input *in, const json_t *value, const char *err)
+{
+	const struct field *sf = in->field;
+
+	in->invalid = err != NULL;
+	if (sf->type == FIELD_ENUM_LIST) {
+		html_printf(out, "<fieldset class=\"field%s\"><legend>%s</legend>",
+		    err ? " invalid" : "", sf->label);
+		web__input(out, in, value);
+	} else if (sf->type == FIELD_BOOL) {
+		html_printf(out, "<div class=\"field check%s\">", err ? " invalid" : "");
+		web__input(out, in, value);
+		html_printf(out, "<label for=\"" WEB_FORM_ID_PREFIX "%s\">%s</label>", in->name,
+		    sf->label);
+	} else {
+		html_printf(out, "<div class=\"field%s\"><label for=\"" WEB_FORM_ID_PREFIX
+		    "%s\">%s</label>", err ? " invalid" : "", in->name, sf->label);
+		web__input(out, in, value);
+	}
+	if (err != NULL)
+		html_printf(out, "<p class=\"error\">%s</p>", err);
+	buf_puts(out, sf->type == FIELD_ENUM_LIST ? "</fieldset>" : "</div>");
+}
+
+static void
+web_form_objects(struct buf *out, const struct web_form_state *st, const struct field *f,
+    const char *err)
+{
+	const json_t *items = json_object_get(st->v->values, f->name);
+	size_t i, n = json_is_array(items) ? json_array_size(items) : 0;
+	const struct field *sf;
+	char name[WEB_FORM_NAME_MAX];
+	struct web_input in = { .id_prefix = WEB_FORM_ID_PREFIX, .choices = st->v->choices,
+	    .norequire = true };
+
+	html_printf(out, "<fieldset class=\"field objects%s\" id=\"" WEB_FORM_ID_PREFIX "%s\" "
+	    "data-objects=\"%s\"><legend>%s</legend>", err ? " invalid" : "", f->name, f->name,
+	    f->label);
+	for (i = 0; i < n + WEB_OBJECT_BLANKS; i++) {
+		const json_t *item = json_array_get(items, i);
+
+		html_printf(out, "<fieldset class=\"item\" data-item=\"%zu\"><legend>%s: item %zu</legend>",
+		    i, f->label, i + 1);
+		for (sf = f->subfields; sf != NULL && sf->name != NULL; sf++) {
+			snprintf(name, sizeof(name), "%s.%zu.%s", f->name, i, sf->name);
+			in.field = sf;
+			in.name = name;
+			web_form_subfield(out, &in, json_object_get(item, sf->name),
+			    json_string_value(json_object_get(st->v->errors, name)));
+		}
+		buf_puts(out, "</fieldset>");
+	}
+	html_printf(out, "<button type=\"button\" class=\"btn quiet\" data-add-item hidden>"
+	    "Add another</button>");
+	if (err != NULL)
+		html_printf(out, "<p class=\"error\">%s</p>", err);
+	buf_puts(out, "</fieldset>\n");
+}
+
+static void
+web_form_field(struct buf *out, const struct web_form_state *st, const struct field *f)
+{
+	const char *err = json_string_value(json_object_get(st->v->errors, f->name));
+	bool locked = web_field_locked(st->ctx, f);
+	struct buf ids = BUF_INIT;
+	char id[WEB_FORM_NAME_MAX + 8];
+	struct web_input in = { .field = f, .id_prefix = WEB_FORM_ID_PREFIX, .name = f->name,
+	    .choices = st->v->choices, .invalid = err != NULL, .disabled = locked };
+
+	snprintf(id, sizeof(id), WEB_FORM_ID_PREFIX "%s", f->name);
+	if (!locked)
+		html_printf(out, "<input type=\"hidden\" name=\"" WEB_FIELDS_FIELD "\" value=\"%s\">",
+		    f->name);
+	if (f->type == FIELD_OBJECT_LIST) {
+		web_form_objects(out, st, f, err);
+		return;
+	}
+	web_form_describedby(&ids, id, f, err != NULL);
+	in.describedby = ids.len > 0 ? buf_str(&ids) : NULL;
+	if (f->type == FIELD_ENUM_LIST) {
+		html_printf(out, "<fieldset class=\"field%s\" id=\"%s\"><legend>%s</legend>",
+		    err ? " invalid" : "", id, f->label);
+		web__input(out, &in, json_object_get(st->v->values, f->name));
+		web_form_notes(out, st, f, id, err, locked);
+		buf_puts(out, "</fieldset>\n");
+	} else if (f->type == FIELD_BOOL) {
+		html_printf(out, "<div class=\"field check%s\">", err ? " invalid" : "");
+		web__input(out, &in, json_object_get(st->v->values, f->name));
+		html_printf(out, "<label for=\"%s\">%s</label>", id, f->label);
+		web_form_notes(out, st, f, id, err, locked);
+		buf_puts(out, "</div>\n");
+	} else {
+		html_printf(out, "<div class=\"field%s\"><label for=\"%s\">%s",
+		    err ? " invalid" : "", id, f->label);
+		if (f->flags & FIELD_REQUIRED)
+			buf_puts(out, " <span class=\"req-mark\">required</span>");
+		buf_puts(out, "</label>");
+		web__input(out, &in, json_object_get(st->v->values, f->name));
+		web_form_notes(out, st, f, id, err, locked);
+		buf_puts(out, "</div>\n");
+	}
+	buf_free(&ids);
+}
+
+static void
+web_form_upload(struct buf *out, bool create)
+{
+	html_printf(out, "<div class=\"field dropzone\" data-dropzone><label for=\"f-file\">%s"
+	    "</label><input type=\"file\" id=\"f-file\" name=\"file\" aria-describedby=\""
+	    "f-file-help\"><p class=\"help\" id=\"f-file-help\">Drop a file here or choose one. "
+	    "Its SHA-256 hash is recorded; a newer file keeps the older ones as revisions.</p>"
+	    "<progress class=\"upload-progress\" max=\"100\" value=\"0\" hidden></progress></div>\n",
+	    create ? "File" : "Upload a new revision");
+}
+
+void
+web_page_form(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
+    const struct web_form_view *v)
+{
+	struct web_form_state st = { ctx, v, v->ref == NULL };
+	bool evidence = strcmp(k->name, "evidence") == 0;
+	struct buf list = BUF_INIT, rec = BUF_INIT, title = BUF_INIT;
+	struct web_crumb crumbs[3];
+	const struct field *f;
+	int64_t version = v->newer != NULL ?
+	    json_integer_value(json_object_get(v->newer, "version")) : v->version;
+	size_t nc = 0;
+
+	web_url_kind(&list, ctx, k->name);
+	if (!k->singleton)
+		crumbs[nc++] = (struct web_crumb){ k->plural, buf_str(&list) };
+	if (st.create) {
+		buf_printf(&title, "New %s", k->singular);
+		buf_puts(&rec, buf_str(&list));
+	} else {
+		buf_printf(&title, "Edit %s", v->ref);
+		web_url_record(&rec, ctx, k->name, v->ref);
+		crumbs[nc++] = (struct web_crumb){ v->ref, buf_str(&rec) };
+	}
+	crumbs[nc++] = (struct web_crumb){ st.create ? "New" : "Edit", NULL };
+	web_page_begin(out, ctx, buf_str(&title), k->name, crumbs, nc);
+	html_printf(out, "<div class=\"page-head\"><h1>%s</h1></div>\n", buf_str(&title));
+	web_form_error_summary(out, k, v->errors);
+	web_form_stale(out, ctx, k, v);
+	html_printf(out, "<form method=\"post\" action=\"%s\" class=\"record-form\"",
+	    buf_str(st.create ? &list : &rec));
+	html_attr_if(out, evidence, "enctype", "multipart/form-data");
+	html_attr_if(out, evidence, "data-upload", NULL);
+	buf_puts(out, ">\n");
+	web_csrf_input(out, ctx);
+	if (!st.create)
+		html_printf(out, "<input type=\"hidden\" name=\"" WEB_VERSION_FIELD "\" value=\"%lld\">",
+		    (long long)version);
+	buf_putc(out, '\n');
+	if (evidence)
+		web_form_upload(out, st.create);
+	for (f = k->fields; f->name != NULL; f++)
+		if (!(f->flags & FIELD_READONLY))
+			web_form_field(out, &st, f);
+	html_printf(out, "<div class=\"form-actions\"><button type=\"submit\" class=\"btn primary\">"
+	    "%s</button> <a class=\"btn quiet\" href=\"%s\">Cancel</a></div>\n</form>\n",
+	    st.create ? "Create" : "Save", buf_str(&rec));
+	web_page_end(out, ctx);
+	buf_free(&list);
+	buf_free(&rec);
+	buf_free(&title);
+}

@@ -1,0 +1,310 @@
+/*
+ * page_record.c - the detail page of one record: every declared field, the
+ * workflow buttons its status allows, the records it links to and those
+ * that link to it, and its history from the ledger (who changed what,
+ * when). Evidence records also show their file: name, size, type, SHA-256
+ * and the download link, and the revisions before it.
+ */
+#include <string.h>
+
+#include "core/record.h"
+#include "util/buf.h"
+#include "web/html.h"
+#include "web/page.h"
+#include "web/web.h"
+
+#define WEB_STEPS_MAX	8
+
+static const struct record_kind *
+web_kind_by_name(const struct web_ctx *ctx, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && ctx->kinds != NULL && ctx->kinds[i] != NULL &&
+	    ctx->kinds[i]->name != NULL; i++)
+		if (strcmp(ctx->kinds[i]->name, name) == 0)
+			return ctx->kinds[i];
+	return NULL;
+}
+
+/* A POST button form on this record: hidden CSRF token and version. */
+static void
+web_record_button(struct buf *out, const struct web_ctx *ctx, const char *action_url,
+    const json_t *rec, const char *action, const char *label, const char *confirm,
+    const char *cls)
+{
+	html_printf(out, "<form method=\"post\" action=\"%s\" class=\"inline\"", action_url);
+	if (confirm != NULL)
+		html_printf(out, " data-confirm=\"%s\"", confirm);
+	buf_puts(out, ">");
+	web_csrf_input(out, ctx);
+	html_printf(out, "<input type=\"hidden\" name=\"" WEB_VERSION_FIELD "\" value=\"%lld\">",
+	    (long long)json_integer_value(json_object_get(rec, "version")));
+	if (action != NULL)
+		html_printf(out, "<input type=\"hidden\" name=\"action\" value=\"%s\">", action);
+	html_printf(out, "<button type=\"submit\" class=\"btn %s\">%s</button></form>", cls, label);
+}
+
+static void
+web_record_actions(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
+    const json_t *rec, const char *url)
+{
+	const struct web_step *steps[WEB_STEPS_MAX];
+	struct buf target = BUF_INIT, q = BUF_INIT;
+	const char *ref = json_string_value(json_object_get(rec, "ref"));
+	size_t i, n;
+
+	buf_puts(out, "<div class=\"actions\">");
+	if (web_can(ctx, WEB_ACT_UPDATE, k)) {
+		html_printf(out, "<a class=\"btn\" href=\"%s/edit\" data-shortcut=\"e\">", url);
+		web_icon(out, "edit");
+		buf_puts(out, "Edit</a>");
+	}
+	n = web_workflow_steps(steps, WEB_STEPS_MAX, ctx, k, rec);
+	buf_printf(&target, "%s/workflow", url);
+	for (i = 0; i < n; i++) {
+		buf_reset(&q);
+		if (steps[i]->confirm != NULL)
+			buf_printf(&q, "%s %s?", steps[i]->confirm, ref ? ref : "");
+		web_record_button(out, ctx, buf_str(&target), rec, steps[i]->action,
+		    steps[i]->label, steps[i]->confirm ? buf_str(&q) : NULL, "primary");
+	}
+	if (web_can(ctx, WEB_ACT_DELETE, k) && !json_is_true(json_object_get(rec, "retired"))) {
+		buf_reset(&target);
+		buf_printf(&target, "%s/delete", url);
+		buf_reset(&q);
+		buf_printf(&q, k->retain ? "Retire %s? It stays in the records as retired." :
+		    "Delete %s? This cannot be undone.", ref ? ref : "");
+		web_record_button(out, ctx, buf_str(&target), rec, NULL,
+		    k->retain ? "Retire" : "Delete", buf_str(&q), "danger");
+	}
+	buf_puts(out, "</div>");
+	buf_free(&target);
+	buf_free(&q);
+}
+
+static void
+web_record_meta(struct buf *out, const struct web_ctx *ctx, const json_t *rec)
+{
+	static const struct field when = { .type = FIELD_DATETIME };
+	const char *by = json_string_value(json_object_get(rec, "updated_by"));
+
+	html_printf(out, "<p class=\"meta\">Version %lld \xc2\xb7 updated ",
+	    (long long)json_integer_value(json_object_get(rec, "version")));
+	web_value(out, ctx, &when, json_object_get(rec, "updated_at"));
+	if (by != NULL)
+		html_printf(out, " by %s", by);
+	buf_puts(out, " \xc2\xb7 created ");
+	web_value(out, ctx, &when, json_object_get(rec, "created_at"));
+	if (json_is_true(json_object_get(rec, "retired")))
+		buf_puts(out, " \xc2\xb7 <span class=\"tag t-retired\">Retired</span>");
+	buf_puts(out, "</p>\n");
+}
+
+static void
+web_record_fields(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
+    const json_t *rec)
+{
+	const struct field *f;
+
+	buf_puts(out, "<section class=\"card\" aria-labelledby=\"h-details\">"
+	    "<h2 id=\"h-details\">Details</h2><dl class=\"fields\">\n");
+	for (f = k->fields; f->name != NULL; f++) {
+		html_printf(out, "<div class=\"%s\"><dt>%s</dt><dd>",
+		    f->type == FIELD_TEXT || f->type == FIELD_OBJECT_LIST ? "wide" : "", f->label);
+		web_value(out, ctx, f, json_object_get(rec, f->name));
+		buf_puts(out, "</dd></div>\n");
+	}
+	buf_puts(out, "</dl></section>\n");
+}
+
+static void
+web_record_file(struct buf *out, const json_t *file, const char *download)
+{
+	const char *sha = json_string_value(json_object_get(file, "sha256"));
+
+	html_printf(out, "<dl class=\"fields\"><div><dt>File</dt><dd>");
+	if (download != NULL)
+		html_printf(out, "<a href=\"%s\" download>", download);
+	web_icon(out, "file");
+	html_printf(out, "%s", json_string_value(json_object_get(file, "name")));
+	if (download != NULL)
+		buf_puts(out, "</a>");
+	html_printf(out, "</dd></div><div><dt>Size</dt><dd>%lld bytes</dd></div>"
+	    "<div><dt>Type</dt><dd>%s</dd></div>",
+	    (long long)json_integer_value(json_object_get(file, "size")),
+	    json_string_value(json_object_get(file, "media_type")));
+	html_printf(out, "<div class=\"wide\"><dt>SHA-256</dt><dd><code class=\"hash\">%s</code>"
+	    "</dd></div></dl>", sha);
+}
+
+static void
+web_record_evidence(struct buf *out, const json_t *rec, const char *url)
+{
+	const json_t *file = json_object_get(rec, "file");
+	const json_t *revs = json_object_get(rec, "revisions");
+	struct buf dl = BUF_INIT;
+	const json_t *r;
+	size_t i;
+
+	if (!json_is_object(file))
+		return;
+	buf_printf(&dl, "%s/download", url);
+	buf_puts(out, "<section class=\"card\" aria-labelledby=\"h-file\"><h2 id=\"h-file\">"
+	    "File</h2>");
+	web_record_file(out, file, buf_str(&dl));
+	if (json_array_size(revs) > 0) {
+		buf_puts(out, "<h3>Earlier revisions</h3><div class=\"table-wrap\"><table>"
+		    "<thead><tr><th scope=\"col\">File</th><th scope=\"col\">Uploaded</th>"
+		    "<th scope=\"col\">SHA-256</th></tr></thead><tbody>");
+		json_array_foreach(revs, i, r)
+			html_printf(out, "<tr><td>%s</td><td>%s</td><td><code class=\"hash\">%s"
+			    "</code></td></tr>", json_string_value(json_object_get(r, "name")),
+			    json_string_value(json_object_get(r, "uploaded_at")),
+			    json_string_value(json_object_get(r, "sha256")));
+		buf_puts(out, "</tbody></table></div>");
+	}
+	buf_puts(out, "</section>\n");
+	buf_free(&dl);
+}
+
+static void
+web_record_link_row(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
+    const json_t *l, bool in)
+{
+	const char *kind = json_string_value(json_object_get(l, "kind"));
+	const char *ref = json_string_value(json_object_get(l, "ref"));
+	const char *fname = json_string_value(json_object_get(l, "field"));
+	const struct record_kind *lk = web_kind_by_name(ctx, kind);
+	const struct field *f = web__field_find(in ? lk : k, fname);
+	struct buf url = BUF_INIT;
+
+	web_url_record(&url, ctx, kind != NULL ? kind : "", ref != NULL ? ref : "");
+	html_printf(out, "<tr><td>%s</td><td><a class=\"ref\" href=\"%s\">%s</a></td><td>%s</td>"
+	    "<td>", lk != NULL ? lk->singular : kind, buf_str(&url), ref,
+	    json_string_value(json_object_get(l, "title")));
+	if (f != NULL)
+		html_escape(out, f->label);
+	else
+		web_enum_label(out, fname);
+	buf_puts(out, "</td></tr>");
+	buf_free(&url);
+}
+
+static void
+web_record_links_table(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
+    const json_t *links, const char *dir, const char *heading)
+{
+	const json_t *l;
+	size_t i, n = 0;
+
+	json_array_foreach(links, i, l) {
+		const char *d = json_string_value(json_object_get(l, "direction"));
+		bool in = d != NULL && strcmp(d, "in") == 0;
+
+		if (strcmp(dir, in ? "in" : "out") != 0)
+			continue;
+		if (n++ == 0)
+			html_printf(out, "<h3>%s</h3><div class=\"table-wrap\"><table><thead><tr>"
+			    "<th scope=\"col\">Kind</th><th scope=\"col\">Ref</th>"
+			    "<th scope=\"col\">Title</th><th scope=\"col\">Through</th></tr></thead>"
+			    "<tbody>", heading);
+		web_record_link_row(out, ctx, k, l, in);
+	}
+	if (n > 0)
+		buf_puts(out, "</tbody></table></div>");
+}
+
+static void
+web_record_links(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
+    const json_t *links, bool evidence)
+{
+	html_printf(out, "<section class=\"card\" aria-labelledby=\"h-links\">"
+	    "<h2 id=\"h-links\">%s</h2>", evidence ? "What this evidence supports" :
+	    "Linked records");
+	if (json_array_size(links) == 0) {
+		buf_puts(out, "<p class=\"empty\">No linked records.</p></section>\n");
+		return;
+	}
+	web_record_links_table(out, ctx, k, links, "out",
+	    evidence ? "Supports" : "This record refers to");
+	web_record_links_table(out, ctx, k, links, "in", "Referred to by");
+	buf_puts(out, "</section>\n");
+}
+
+/* The changed fields of a history entry, by their labels. */
+static void
+web_record_changed(struct buf *out, const struct record_kind *k, const json_t *names)
+{
+	const struct field *f;
+	const json_t *n;
+	size_t i;
+
+	json_array_foreach(names, i, n) {
+		f = web__field_find(k, json_string_value(n));
+		if (i > 0)
+			buf_puts(out, ", ");
+		html_escape(out, f != NULL ? f->label : json_string_value(n));
+	}
+}
+
+static void
+web_record_history(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
+    const json_t *history)
+{
+	static const struct field when = { .type = FIELD_DATETIME };
+	const json_t *h;
+	size_t i;
+
+	buf_puts(out, "<section class=\"card\" aria-labelledby=\"h-history\">"
+	    "<h2 id=\"h-history\">History</h2>");
+	if (json_array_size(history) == 0) {
+		buf_puts(out, "<p class=\"empty\">No recorded changes.</p></section>\n");
+		return;
+	}
+	buf_puts(out, "<div class=\"table-wrap\"><table class=\"history\"><thead><tr>"
+	    "<th scope=\"col\">When</th><th scope=\"col\">Who</th><th scope=\"col\">What</th>"
+	    "<th scope=\"col\">Version</th><th scope=\"col\">Fields</th></tr></thead><tbody>");
+	json_array_foreach(history, i, h) {
+		buf_puts(out, "<tr><td>");
+		web_value(out, ctx, &when, json_object_get(h, "time"));
+		html_printf(out, "</td><td>%s</td><td>",
+		    json_string_value(json_object_get(h, "actor")));
+		web_enum_label(out, json_string_value(json_object_get(h, "action")));
+		html_printf(out, "</td><td>%lld</td><td>",
+		    (long long)json_integer_value(json_object_get(h, "version")));
+		web_record_changed(out, k, json_object_get(h, "fields"));
+		buf_puts(out, "</td></tr>");
+	}
+	buf_puts(out, "</tbody></table></div></section>\n");
+}
+
+void
+web_page_record(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
+    const struct web_record_view *v)
+{
+	const char *ref = json_string_value(json_object_get(v->record, "ref"));
+	const char *title = web_record_title(k, v->record);
+	bool evidence = strcmp(k->name, "evidence") == 0;
+	struct buf url = BUF_INIT, list = BUF_INIT;
+	struct web_crumb crumbs[2];
+
+	web_url_kind(&list, ctx, k->name);
+	web_url_record(&url, ctx, k->name, ref != NULL ? ref : "");
+	crumbs[0] = (struct web_crumb){ k->plural, buf_str(&list) };
+	crumbs[1] = (struct web_crumb){ ref != NULL ? ref : k->singular, NULL };
+	web_page_begin(out, ctx, title, k->name, crumbs, k->singleton ? 0 : 2);
+	html_printf(out, "<div class=\"page-head\"><h1><span class=\"ref\">%s</span> %s</h1>",
+	    ref, strcmp(title, ref ? ref : "") != 0 ? title : k->singular);
+	web_record_actions(out, ctx, k, v->record, buf_str(&url));
+	buf_puts(out, "</div>\n");
+	web_record_meta(out, ctx, v->record);
+	if (evidence)
+		web_record_evidence(out, v->record, buf_str(&url));
+	web_record_fields(out, ctx, k, v->record);
+	web_record_links(out, ctx, k, v->links, evidence);
+	web_record_history(out, ctx, k, v->history);
+	web_page_end(out, ctx);
+	buf_free(&url);
+	buf_free(&list);
+}

@@ -1,0 +1,409 @@
+/*
+ * page_soa.c - the Statement of Applicability: the 38 Annex A controls
+ * grouped by area, with the evidence count per control and filters for
+ * what is still open. Each row opens in place as its own small form
+ * (applicability, justification, status, owner, measures): without script
+ * through ?edit=CONTROL, with script by swapping the row (app.js). Rows
+ * stay text until opened so that the page stays light.
+ */
+#include <string.h>
+
+#include "core/record.h"
+#include "util/buf.h"
+#include "web/html.h"
+#include "web/page.h"
+#include "web/svg.h"
+#include "web/web.h"
+
+#define SOA_PATH		"soa"
+#define SOA_ID_PREFIX		"soa-"
+#define SOA_EVIDENCE_KIND	"evidence"
+#define SOA_EVIDENCE_FILTER	"requirements"
+#define SOA_USERS_LIST		"soa-users"
+#define SOA_MEASURES_LIST	"soa-measures"
+
+enum soa_filter { SOA_ALL, SOA_UNDECIDED, SOA_NOT_IMPLEMENTED, SOA_NO_EVIDENCE, SOA_NFILTERS };
+
+static const struct {
+	const char	*name;
+	const char	*label;
+} soa_filters[SOA_NFILTERS] = {
+	{ "all", "All controls" },
+	{ "undecided", "Not decided" },
+	{ "not_implemented", "Applicable, not implemented" },
+	{ "no_evidence", "Applicable, no evidence" },
+};
+
+/* The row fields, in the order they are shown; each only if the kind has it. */
+static const char *const soa_fields[] = { "applicable", "justification", "status", "owner",
+    "measures", NULL };
+
+static bool
+soa_matches(const json_t *e, enum soa_filter flt)
+{
+	const json_t *app = json_object_get(e, "applicable");
+	const char *status = json_string_value(json_object_get(e, "status"));
+
+	switch (flt) {
+	case SOA_UNDECIDED:
+		return !json_is_boolean(app);
+	case SOA_NOT_IMPLEMENTED:
+		return json_is_true(app) && (status == NULL || strcmp(status, "implemented") != 0);
+	case SOA_NO_EVIDENCE:
+		return json_is_true(app) &&
+		    json_integer_value(json_object_get(e, "evidence_count")) == 0;
+	default:
+		return true;
+	}
+}
+
+static enum soa_filter
+soa_filter_parse(const char *s)
+{
+	int i;
+
+	for (i = 0; s != NULL && i < SOA_NFILTERS; i++)
+		if (strcmp(s, soa_filters[i].name) == 0)
+			return (enum soa_filter)i;
+	return SOA_ALL;
+}
+
+static long long
+soa_count(const json_t *entries, enum soa_filter flt)
+{
+	const json_t *e;
+	long long n = 0;
+	size_t i;
+
+	json_array_foreach(entries, i, e)
+		n += soa_matches(e, flt);
+	return n;
+}
+
+static void
+soa_summary(struct buf *out, const struct web_ctx *ctx, const json_t *entries)
+{
+	long long total = (long long)json_array_size(entries), decided, applicable = 0, impl = 0;
+	struct buf url = BUF_INIT;
+	const json_t *e;
+	size_t i;
+
+	decided = total - soa_count(entries, SOA_UNDECIDED);
+	json_array_foreach(entries, i, e) {
+		if (!json_is_true(json_object_get(e, "applicable")))
+			continue;
+		applicable++;
+		impl += !soa_matches(e, SOA_NOT_IMPLEMENTED);
+	}
+	web_url_kind(&url, ctx, SOA_PATH);
+	buf_puts(&url, "?filter=undecided");
+	{
+		struct svg_bar bars[] = {
+			{ "Decided", decided, total, buf_str(&url) },
+			{ "Implemented", impl, applicable, NULL },
+		};
+
+		buf_puts(out, "<div class=\"card soa-summary\">");
+		svg_progress(out, "soa-progress", "Controls decided, and applicable controls implemented",
+		    bars, 2);
+		buf_puts(out, "</div>\n");
+	}
+	buf_free(&url);
+}
+
+static void
+soa_filter_nav(struct buf *out, const struct web_ctx *ctx, const json_t *entries,
+    enum soa_filter cur)
+{
+	struct buf url = BUF_INIT;
+	int i;
+
+	buf_puts(out, "<nav class=\"tabs\" aria-label=\"Filter controls\"><ul>");
+	for (i = 0; i < SOA_NFILTERS; i++) {
+		buf_reset(&url);
+		web_url_kind(&url, ctx, SOA_PATH);
+		if (i != SOA_ALL)
+			html_url_query(&url, "filter", soa_filters[i].name);
+		html_printf(out, "<li><a href=\"%s\"", buf_str(&url));
+		html_attr_if(out, i == (int)cur, "aria-current", "page");
+		html_printf(out, ">%s <span class=\"count\">%lld</span></a></li>",
+		    soa_filters[i].label, soa_count(entries, (enum soa_filter)i));
+	}
+	buf_puts(out, "</ul></nav>\n");
+	buf_free(&url);
+}
+
+static void
+soa_applicable_select(struct buf *out, const struct web_input *in, const json_t *v)
+{
+	html_printf(out, "<select id=\"%s%s\" name=\"%s\"", in->id_prefix, in->name, in->name);
+	html_attr_if(out, in->invalid, "aria-invalid", "true");
+	html_attr_if(out, in->disabled, "disabled", NULL);
+	html_printf(out, "><option value=\"\"%s>Not decided</option><option value=\"true\"%s>"
+	    "Applicable</option><option value=\"false\"%s>Not applicable</option></select>",
+	    json_is_boolean(v) ? "" : " selected", json_is_true(v) ? " selected" : "",
+	    json_is_false(v) ? " selected" : "");
+}
+
+static void
+soa_row_field(struct buf *out, const struct web_soa_view *v, const json_t *e,
+    const struct field *f, const char *prefix, const json_t *errors)
+{
+	const char *err = json_string_value(json_object_get(errors, f->name));
+	struct web_input in = { .field = f, .id_prefix = prefix, .name = f->name,
+	    .choices = v->choices, .invalid = err != NULL, .norequire = true };
+	const json_t *val = json_object_get(e, f->name);
+
+	/* One shared list of options per page keeps 38 rows light. */
+	if (f->type == FIELD_USER)
+		in.datalist = SOA_USERS_LIST;
+	else if (f->type == FIELD_REF_LIST || f->type == FIELD_REF)
+		in.datalist = SOA_MEASURES_LIST;
+	html_printf(out, "<div class=\"field soa-%s%s\"><label for=\"%s%s\">%s</label>", f->name,
+	    err ? " invalid" : "", prefix, f->name, f->label);
+	if (f->type == FIELD_BOOL) {
+		soa_applicable_select(out, &in, val);
+	} else if (f->type == FIELD_TEXT) {
+		html_printf(out, "<textarea id=\"%s%s\" name=\"%s\" rows=\"2\"", prefix,
+		    f->name, f->name);
+		html_attr_if(out, err != NULL, "aria-invalid", "true");
+		html_printf(out, ">\n%s</textarea>", json_string_value(val));
+	} else {
+		web__input(out, &in, val);
+	}
+	if (err != NULL)
+		html_printf(out, "<p class=\"error\">%s</p>", err);
+	buf_puts(out, "</div>");
+}
+
+static void
+soa_evidence_link(struct buf *out, const struct web_ctx *ctx, const json_t *e)
+{
+	long long n = json_integer_value(json_object_get(e, "evidence_count"));
+	struct buf url = BUF_INIT;
+
+	web_url_kind(&url, ctx, SOA_EVIDENCE_KIND);
+	html_url_query(&url, SOA_EVIDENCE_FILTER, json_string_value(json_object_get(e, "control")));
+	html_printf(out, "<div class=\"soa-evidence\"><a href=\"%s\"", buf_str(&url));
+	html_attr_if(out, n == 0, "class", "none");
+	html_printf(out, ">%lld evidence</a></div>", n);
+	buf_free(&url);
+}
+
+static void
+soa_row_readonly(struct buf *out, const struct web_ctx *ctx, const struct web_soa_view *v,
+    const json_t *e)
+{
+	const struct field *f;
+	int i;
+
+	for (i = 0; soa_fields[i] != NULL; i++) {
+		if ((f = web__field_find(v->kind, soa_fields[i])) == NULL)
+			continue;
+		html_printf(out, "<div class=\"field soa-%s\"><span class=\"label\">%s</span> ",
+		    f->name, f->label);
+		if (f->type == FIELD_BOOL) {
+			const json_t *a = json_object_get(e, f->name);
+
+			buf_puts(out, json_is_true(a) ? "Applicable" : json_is_false(a) ?
+			    "Not applicable" : "<span class=\"none\">Not decided</span>");
+		} else {
+			web_value_brief(out, ctx, f, json_object_get(e, f->name));
+		}
+		buf_puts(out, "</div>");
+	}
+}
+
+/* The hidden list of the fields a row form carries. */
+static void
+soa_fields_input(struct buf *out, const struct record_kind *k)
+{
+	int i, n = 0;
+
+	buf_puts(out, "<input type=\"hidden\" name=\"" WEB_FIELDS_FIELD "\" value=\"");
+	for (i = 0; soa_fields[i] != NULL; i++)
+		if (web__field_find(k, soa_fields[i]) != NULL)
+			html_printf(out, "%s%s", n++ ? "," : "", soa_fields[i]);
+	buf_puts(out, "\">");
+}
+
+static void
+soa_datalist(struct buf *out, const char *id, const json_t *choices)
+{
+	const json_t *c;
+	size_t i;
+
+	if (json_array_size(choices) > WEB_CHOICES_MAX)
+		return;
+	html_printf(out, "<datalist id=\"%s\">", id);
+	json_array_foreach(choices, i, c) {
+		html_printf(out, "<option value=\"%s\">", web__choice_value(c));
+		web__choice_label(out, c);
+		buf_puts(out, "</option>");
+	}
+	buf_puts(out, "</datalist>\n");
+}
+
+/* The SoA URL keeping the filter, optionally opening one row for editing. */
+static void
+soa_url(struct buf *url, const struct web_ctx *ctx, const struct web_soa_view *v,
+    const char *edit, const char *anchor)
+{
+	web_url_kind(url, ctx, SOA_PATH);
+	if (soa_filter_parse(v->filter) != SOA_ALL)
+		html_url_query(url, "filter", v->filter);
+	if (edit != NULL)
+		html_url_query(url, "edit", edit);
+	if (anchor != NULL) {
+		buf_puts(url, "#ctl-");
+		buf_puts(url, anchor);
+	}
+}
+
+static void
+soa_row_form(struct buf *out, const struct web_ctx *ctx, const struct web_soa_view *v,
+    const json_t *e, const char *ctl, const json_t *errors)
+{
+	struct buf url = BUF_INIT, prefix = BUF_INIT;
+	const struct field *f;
+	int i;
+
+	web_url_record(&url, ctx, SOA_PATH, ctl);
+	buf_printf(&prefix, SOA_ID_PREFIX "%s-", ctl);
+	html_printf(out, "<form method=\"post\" action=\"%s\" class=\"soa-row editing%s\" "
+	    "id=\"ctl-%s\" data-soa>", buf_str(&url), errors ? " invalid" : "", ctl);
+	web_csrf_input(out, ctx);
+	html_printf(out, "<input type=\"hidden\" name=\"" WEB_VERSION_FIELD "\" value=\"%lld\">",
+	    (long long)json_integer_value(json_object_get(e, "version")));
+	if (v->filter != NULL)
+		html_printf(out, "<input type=\"hidden\" name=\"filter\" value=\"%s\">", v->filter);
+	soa_fields_input(out, v->kind);
+	html_printf(out, "<div class=\"soa-ctl\"><a class=\"ref\" href=\"%s\">%s</a> "
+	    "<span class=\"soa-title\">%s</span></div>", buf_str(&url), ctl,
+	    json_string_value(json_object_get(e, "title")));
+	for (i = 0; soa_fields[i] != NULL; i++)
+		if ((f = web__field_find(v->kind, soa_fields[i])) != NULL)
+			soa_row_field(out, v, e, f, buf_str(&prefix), errors);
+	soa_evidence_link(out, ctx, e);
+	if (json_object_get(errors, "") != NULL)
+		html_printf(out, "<p class=\"error\">%s</p>",
+		    json_string_value(json_object_get(errors, "")));
+	buf_reset(&url);
+	soa_url(&url, ctx, v, NULL, ctl);
+	html_printf(out, "<div class=\"soa-save\"><button type=\"submit\" class=\"btn primary\">"
+	    "Save<span class=\"sr\"> %s</span></button> <a class=\"btn quiet\" href=\"%s\" "
+	    "data-soa-swap>Cancel</a><span class=\"soa-msg\" role=\"status\"></span></div>"
+	    "</form>\n", ctl, buf_str(&url));
+	buf_free(&url);
+	buf_free(&prefix);
+}
+
+static void
+soa_row_view(struct buf *out, const struct web_ctx *ctx, const struct web_soa_view *v,
+    const json_t *e, const char *ctl, bool can_edit)
+{
+	struct buf url = BUF_INIT;
+
+	web_url_record(&url, ctx, SOA_PATH, ctl);
+	html_printf(out, "<div class=\"soa-row\" id=\"ctl-%s\"><div class=\"soa-ctl\">"
+	    "<a class=\"ref\" href=\"%s\">%s</a> <span class=\"soa-title\">%s</span></div>", ctl,
+	    buf_str(&url), ctl, json_string_value(json_object_get(e, "title")));
+	soa_row_readonly(out, ctx, v, e);
+	soa_evidence_link(out, ctx, e);
+	if (can_edit) {
+		buf_reset(&url);
+		soa_url(&url, ctx, v, ctl, ctl);
+		html_printf(out, "<div class=\"soa-save\"><a class=\"btn\" href=\"%s\" "
+		    "data-soa-swap>Edit<span class=\"sr\"> %s</span></a><span class=\"soa-msg\" "
+		    "role=\"status\"></span></div>", buf_str(&url), ctl);
+	}
+	buf_puts(out, "</div>\n");
+	buf_free(&url);
+}
+
+static bool
+soa_row_is_form(const struct web_soa_view *v, const char *ctl)
+{
+	return json_object_get(v->errors, ctl) != NULL ||
+	    (v->edit != NULL && strcmp(v->edit, ctl) == 0);
+}
+
+static void
+soa_row(struct buf *out, const struct web_ctx *ctx, const struct web_soa_view *v,
+    const json_t *e, bool can_edit)
+{
+	const char *ctl = json_string_value(json_object_get(e, "control"));
+
+	if (ctl == NULL)
+		return;
+	if (can_edit && soa_row_is_form(v, ctl))
+		soa_row_form(out, ctx, v, e, ctl, json_object_get(v->errors, ctl));
+	else
+		soa_row_view(out, ctx, v, e, ctl, can_edit);
+}
+
+static void
+soa_area_open(struct buf *out, const json_t *e, const json_t *entries)
+{
+	const char *area = json_string_value(json_object_get(e, "area"));
+	const char *title = json_string_value(json_object_get(e, "area_title"));
+	long long n = 0, impl = 0;
+	const json_t *x;
+	size_t i;
+
+	json_array_foreach(entries, i, x) {
+		const char *a = json_string_value(json_object_get(x, "area"));
+
+		if (a == NULL || area == NULL || strcmp(a, area) != 0)
+			continue;
+		n++;
+		impl += json_is_true(json_object_get(x, "applicable")) &&
+		    !soa_matches(x, SOA_NOT_IMPLEMENTED);
+	}
+	html_printf(out, "<section class=\"card soa-area\" aria-labelledby=\"area-%s\">"
+	    "<h2 id=\"area-%s\"><span class=\"ref\">%s</span> %s <span class=\"count\">%lld of "
+	    "%lld implemented</span></h2>\n", area, area, area, title != NULL ? title : "",
+	    impl, n);
+}
+
+void
+web_page_soa(struct buf *out, const struct web_ctx *ctx, const struct web_soa_view *v)
+{
+	static const struct web_crumb crumbs[] = { { "Statement of Applicability", NULL } };
+	enum soa_filter flt = soa_filter_parse(v->filter);
+	bool editable = v->kind != NULL && web_can(ctx, WEB_ACT_UPDATE, v->kind);
+	const char *area = NULL, *a;
+	const json_t *e;
+	size_t i, shown = 0;
+
+	web_page_begin(out, ctx, "Statement of Applicability", SOA_PATH, crumbs, 1);
+	html_printf(out, "<div class=\"page-head\"><h1>Statement of Applicability</h1></div>\n"
+	    "<p class=\"lede\">ISO/IEC 42001 clause 6.1.3 \xc2\xb7 %zu Annex A controls: for each, "
+	    "whether it applies and why, and how far it is implemented.</p>\n",
+	    json_array_size(v->entries));
+	soa_summary(out, ctx, v->entries);
+	if (editable && (v->edit != NULL || json_object_size(v->errors) > 0)) {
+		soa_datalist(out, SOA_USERS_LIST, json_object_get(v->choices, "users"));
+		soa_datalist(out, SOA_MEASURES_LIST, json_object_get(v->choices, "measures"));
+	}
+	soa_filter_nav(out, ctx, v->entries, flt);
+	json_array_foreach(v->entries, i, e) {
+		if (!soa_matches(e, flt))
+			continue;
+		a = json_string_value(json_object_get(e, "area"));
+		if (area == NULL || a == NULL || strcmp(area, a) != 0) {
+			if (area != NULL)
+				buf_puts(out, "</section>\n");
+			soa_area_open(out, e, v->entries);
+			area = a != NULL ? a : "";
+		}
+		soa_row(out, ctx, v, e, editable);
+		shown++;
+	}
+	if (area != NULL)
+		buf_puts(out, "</section>\n");
+	if (shown == 0)
+		html_printf(out, "<p class=\"empty\">No control is %s.</p>\n",
+		    flt == SOA_UNDECIDED ? "left undecided" : "in this list");
+	web_page_end(out, ctx);
+}

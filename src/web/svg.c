@@ -1,0 +1,373 @@
+/*
+ * svg.c - server-drawn inline SVG charts (see svg.h).
+ *
+ * Geometry is in integer user units inside a viewBox; the CSS scales the
+ * chart to its container. Numbers go through html_printf's %d/%lld, text
+ * through its escaping %s, so nothing a user typed can become markup.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "web/html.h"
+#include "web/svg.h"
+
+/* Heat map geometry. */
+#define HM_AXIS_W	22	/* rotated row-axis title */
+#define HM_LABEL_W	132	/* row labels */
+#define HM_CELL_W	64
+#define HM_CELL_H	44
+#define HM_TOP		6
+#define HM_COL_LABEL	9	/* characters of a column label */
+#define HM_LEGEND_H	26
+
+/* Bar geometry (progress and bar chart): the label above each bar. */
+#define BAR_W		300
+#define BAR_TEXT_W	120
+#define BAR_ROW_H	44
+#define BAR_LABEL_Y	14	/* baseline of the label from the row top */
+#define BAR_Y		20	/* bar top from the row top */
+#define BAR_H		16
+#define BAR_LABEL_MAX	48
+
+/* Sparkline geometry. */
+#define SPARK_W		120
+#define SPARK_H		32
+#define SPARK_PAD	3
+
+/* Appends s cut to max code points (the last one replaced by "…"), escaped. */
+static void
+svg_put_label(struct buf *out, const char *s, int max)
+{
+	size_t i, cut = 0;
+	int n = 0;
+
+	if (s == NULL)
+		return;
+	for (i = 0; s[i] != '\0'; i++) {
+		if (((unsigned char)s[i] & 0xc0) == 0x80)
+			continue;
+		if (++n == max)
+			cut = i;
+	}
+	if (n <= max) {
+		html_escape(out, s);
+		return;
+	}
+	html_escape_n(out, s, cut);
+	buf_puts(out, "\xe2\x80\xa6");
+}
+
+static void
+svg_open(struct buf *out, const char *cls, const char *id, int w, int h,
+    const char *title, const char *desc)
+{
+	html_printf(out, "<svg class=\"chart %s\" id=\"%s\" viewBox=\"0 0 %d %d\" "
+	    "role=\"img\" aria-labelledby=\"%s-t %s-d\" xmlns=\"http://www.w3.org/2000/svg\">"
+	    "<title id=\"%s-t\">%s</title>", cls, id, w, h, id, id, id, title);
+	html_printf(out, "<desc id=\"%s-d\">", id);
+	html_escape(out, desc);
+	buf_puts(out, "</desc>");
+}
+
+static long long
+svg_heatmap_total(const struct svg_heatmap *hm)
+{
+	long long total = 0;
+	int i;
+
+	for (i = 0; i < hm->rows * hm->cols; i++)
+		total += hm->counts[i];
+	return total;
+}
+
+static const char *
+svg_level_label(const char *const *labels, int level)
+{
+	return labels != NULL ? labels[level - 1] : NULL;
+}
+
+/* Spreads n bands over the colour classes so the last band is always the darkest. */
+static int
+svg_band_class(const struct svg_heatmap *hm, int band)
+{
+	int n = hm->nbands > 1 ? hm->nbands : SVG_BANDS_MAX;
+
+	if (band < 0)
+		band = 0;
+	if (band >= n)
+		band = n - 1;
+	return n > 1 ? (band * (SVG_BANDS_MAX - 1) + (n - 1) / 2) / (n - 1) : 0;
+}
+
+static void
+svg_heatmap_cell(struct buf *out, const struct svg_heatmap *hm, int row, int col,
+    int x, int y)
+{
+	long long count = hm->counts[(row - 1) * hm->cols + col - 1];
+	int band = hm->bands[(row - 1) * hm->cols + col - 1];
+	struct buf url = BUF_INIT, name = BUF_INIT;
+	const char *rl = svg_level_label(hm->row_labels, row);
+	const char *cl = svg_level_label(hm->col_labels, col);
+	char num[24];
+
+	band = svg_band_class(hm, band);
+	html_printf(&name, "%s %d%s%s%s, %s %d%s%s%s: %lld", hm->row_axis, row,
+	    rl ? " (" : "", rl ? rl : "", rl ? ")" : "", hm->col_axis, col,
+	    cl ? " (" : "", cl ? cl : "", cl ? ")" : "", count);
+	if (count > 0 && hm->href != NULL) {
+		buf_puts(&url, hm->href);
+		snprintf(num, sizeof(num), "%d", row);
+		html_url_query(&url, hm->row_param, num);
+		snprintf(num, sizeof(num), "%d", col);
+		html_url_query(&url, hm->col_param, num);
+		html_printf(out, "<a href=\"%s\" aria-label=\"", html_safe_url(buf_str(&url)));
+		html_raw_UNSAFE(out, buf_str(&name));	/* escaped above */
+		buf_puts(out, "\">");
+	} else {
+		buf_puts(out, "<g>");
+	}
+	html_printf(out, "<rect class=\"cell band-%d\" x=\"%d\" y=\"%d\" width=\"%d\" "
+	    "height=\"%d\" rx=\"4\"><title>", band, x + 1, y + 1, HM_CELL_W - 2, HM_CELL_H - 2);
+	html_raw_UNSAFE(out, buf_str(&name));		/* escaped above */
+	buf_puts(out, "</title></rect>");
+	if (count > 0)
+		html_printf(out, "<text class=\"count\" x=\"%d\" y=\"%d\" text-anchor=\"middle\" "
+		    "dominant-baseline=\"central\">%lld</text>", x + HM_CELL_W / 2,
+		    y + HM_CELL_H / 2, count);
+	buf_puts(out, count > 0 && hm->href != NULL ? "</a>" : "</g>");
+	buf_free(&url);
+	buf_free(&name);
+}
+
+static void
+svg_heatmap_axes(struct buf *out, const struct svg_heatmap *hm, int gx, int gy)
+{
+	int r, c, x, y, gh = hm->rows * HM_CELL_H;
+
+	html_printf(out, "<text class=\"axis\" x=\"%d\" y=\"%d\" text-anchor=\"middle\" "
+	    "transform=\"rotate(-90 %d %d)\">%s</text>", 14, gy + gh / 2, 14, gy + gh / 2,
+	    hm->row_axis);
+	for (r = hm->rows; r >= 1; r--) {
+		y = gy + (hm->rows - r) * HM_CELL_H + HM_CELL_H / 2;
+		html_printf(out, "<text class=\"tick\" x=\"%d\" y=\"%d\" text-anchor=\"end\" "
+		    "dominant-baseline=\"central\"><title>%s</title>%d ", gx - 6, y,
+		    svg_level_label(hm->row_labels, r), r);
+		svg_put_label(out, svg_level_label(hm->row_labels, r), SVG_LABEL_MAX - 2);
+		buf_puts(out, "</text>");
+	}
+	for (c = 1; c <= hm->cols; c++) {
+		x = gx + (c - 1) * HM_CELL_W + HM_CELL_W / 2;
+		html_printf(out, "<text class=\"tick\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">"
+		    "<title>%s</title>%d</text>", x, gy + gh + 14,
+		    svg_level_label(hm->col_labels, c), c);
+		html_printf(out, "<text class=\"tick small\" x=\"%d\" y=\"%d\" "
+		    "text-anchor=\"middle\">", x, gy + gh + 27);
+		svg_put_label(out, svg_level_label(hm->col_labels, c), HM_COL_LABEL);
+		buf_puts(out, "</text>");
+	}
+	html_printf(out, "<text class=\"axis\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>",
+	    gx + hm->cols * HM_CELL_W / 2, gy + gh + 44, hm->col_axis);
+}
+
+static void
+svg_heatmap_legend(struct buf *out, const struct svg_heatmap *hm, int x, int y)
+{
+	int i;
+
+	for (i = 0; i < hm->nbands && i < SVG_BANDS_MAX; i++) {
+		html_printf(out, "<rect class=\"band-%d\" x=\"%d\" y=\"%d\" width=\"12\" "
+		    "height=\"12\" rx=\"2\"/><text class=\"tick small\" x=\"%d\" y=\"%d\">",
+		    svg_band_class(hm, i), x, y, x + 16, y + 10);
+		svg_put_label(out, hm->band_labels[i], 12);
+		buf_puts(out, "</text>");
+		x += 100;
+	}
+}
+
+void
+svg_heatmap(struct buf *out, const struct svg_heatmap *hm)
+{
+	struct buf desc = BUF_INIT;
+	int gx = HM_AXIS_W + HM_LABEL_W, gy = HM_TOP, r, c, w, h;
+
+	if (hm->rows < 1 || hm->rows > SVG_GRID_MAX || hm->cols < 1 ||
+	    hm->cols > SVG_GRID_MAX) {
+		html_printf(out, "<p class=\"notice\">%s: the risk scales are not set.</p>",
+		    hm->title);
+		return;
+	}
+	w = gx + hm->cols * HM_CELL_W + 8;
+	if (w < HM_AXIS_W + hm->nbands * 100)
+		w = HM_AXIS_W + hm->nbands * 100;
+	h = gy + hm->rows * HM_CELL_H + 52 + (hm->nbands > 0 ? HM_LEGEND_H : 0);
+	if (hm->desc != NULL)
+		buf_puts(&desc, hm->desc);
+	else
+		buf_printf(&desc, "%lld risks by %s (rows, highest first) and %s (columns).",
+		    svg_heatmap_total(hm), hm->row_axis, hm->col_axis);
+	svg_open(out, "heatmap", hm->id, w, h, hm->title, buf_str(&desc));
+	svg_heatmap_axes(out, hm, gx, gy);
+	for (r = hm->rows; r >= 1; r--)
+		for (c = 1; c <= hm->cols; c++)
+			svg_heatmap_cell(out, hm, r, c, gx + (c - 1) * HM_CELL_W,
+			    gy + (hm->rows - r) * HM_CELL_H);
+	if (hm->nbands > 0)
+		svg_heatmap_legend(out, hm, HM_AXIS_W, h - HM_LEGEND_H + 8);
+	buf_puts(out, "</svg>");
+	buf_free(&desc);
+}
+
+static void
+svg_bar_label(struct buf *out, const struct svg_bar *b, int top)
+{
+	html_printf(out, "<text class=\"label\" x=\"0\" y=\"%d\"><title>%s</title>",
+	    top + BAR_LABEL_Y, b->label);
+	svg_put_label(out, b->label, BAR_LABEL_MAX);
+	buf_puts(out, "</text>");
+}
+
+static void
+svg_bar_open_link(struct buf *out, const struct svg_bar *b)
+{
+	if (b->href != NULL)
+		html_printf(out, "<a href=\"%s\">", html_safe_url(b->href));
+}
+
+static void
+svg_bar_close_link(struct buf *out, const struct svg_bar *b)
+{
+	if (b->href != NULL)
+		buf_puts(out, "</a>");
+}
+
+static long long
+svg_scale(long long v, long long max, long long width)
+{
+	if (max <= 0 || v <= 0)
+		return 0;
+	if (v >= max)
+		return width;
+	return v * width / max;
+}
+
+void
+svg_progress(struct buf *out, const char *id, const char *title,
+    const struct svg_bar *bars, size_t n)
+{
+	struct buf desc = BUF_INIT;
+	long long pct;
+	size_t i;
+	int y;
+
+	for (i = 0; i < n; i++)
+		buf_printf(&desc, "%s%s: %lld of %lld", i ? "; " : "", bars[i].label,
+		    bars[i].value, bars[i].total);
+	buf_putc(&desc, '.');
+	svg_open(out, "progress", id, BAR_W + BAR_TEXT_W, (int)n * BAR_ROW_H, title,
+	    buf_str(&desc));
+	for (i = 0; i < n; i++) {
+		y = (int)i * BAR_ROW_H;
+		pct = bars[i].total > 0 ? svg_scale(bars[i].value, bars[i].total, 100) : 0;
+		svg_bar_open_link(out, &bars[i]);
+		svg_bar_label(out, &bars[i], y);
+		html_printf(out, "<rect class=\"track\" x=\"0\" y=\"%d\" width=\"%d\" "
+		    "height=\"%d\" rx=\"3\"/><rect class=\"fill\" x=\"0\" y=\"%d\" "
+		    "width=\"%lld\" height=\"%d\" rx=\"3\"/>", y + BAR_Y, BAR_W, BAR_H,
+		    y + BAR_Y, svg_scale(bars[i].value, bars[i].total, BAR_W), BAR_H);
+		html_printf(out, "<text class=\"value\" x=\"%d\" y=\"%d\" "
+		    "dominant-baseline=\"central\">%lld / %lld (%lld%%)</text>",
+		    BAR_W + 8, y + BAR_Y + BAR_H / 2, bars[i].value, bars[i].total, pct);
+		svg_bar_close_link(out, &bars[i]);
+	}
+	buf_puts(out, "</svg>");
+	buf_free(&desc);
+}
+
+void
+svg_bar_chart(struct buf *out, const char *id, const char *title,
+    const struct svg_bar *bars, size_t n)
+{
+	struct buf desc = BUF_INIT;
+	long long max = 0;
+	size_t i;
+	int y;
+
+	for (i = 0; i < n; i++) {
+		if (bars[i].value > max)
+			max = bars[i].value;
+		buf_printf(&desc, "%s%s: %lld", i ? "; " : "", bars[i].label, bars[i].value);
+	}
+	buf_putc(&desc, '.');
+	svg_open(out, "bars", id, BAR_W + BAR_TEXT_W / 2, (int)n * BAR_ROW_H, title,
+	    buf_str(&desc));
+	for (i = 0; i < n; i++) {
+		long long bw = svg_scale(bars[i].value, max, BAR_W);
+
+		y = (int)i * BAR_ROW_H;
+		svg_bar_open_link(out, &bars[i]);
+		svg_bar_label(out, &bars[i], y);
+		html_printf(out, "<rect class=\"fill\" x=\"0\" y=\"%d\" width=\"%lld\" "
+		    "height=\"%d\" rx=\"3\"/><text class=\"value\" x=\"%lld\" y=\"%d\" "
+		    "dominant-baseline=\"central\">%lld</text>", y + BAR_Y, bw, BAR_H, bw + 6,
+		    y + BAR_Y + BAR_H / 2, bars[i].value);
+		svg_bar_close_link(out, &bars[i]);
+	}
+	buf_puts(out, "</svg>");
+	buf_free(&desc);
+}
+
+static void
+svg_spark_range(const double *v, size_t n, double *min, double *max)
+{
+	size_t i;
+
+	*min = *max = v[0];
+	for (i = 1; i < n; i++) {
+		if (v[i] < *min)
+			*min = v[i];
+		if (v[i] > *max)
+			*max = v[i];
+	}
+}
+
+static void
+svg_spark_point(const double *v, size_t n, size_t i, double min, double max,
+    double *x, double *y)
+{
+	double span = max - min;
+
+	*x = n > 1 ? SPARK_PAD + (double)i * (SPARK_W - 2 * SPARK_PAD) / (double)(n - 1)
+	    : SPARK_W / 2.0;
+	*y = span > 0 ? SPARK_H - SPARK_PAD - (v[i] - min) * (SPARK_H - 2 * SPARK_PAD) / span
+	    : SPARK_H / 2.0;
+}
+
+void
+svg_sparkline(struct buf *out, const char *id, const char *title,
+    const double *values, size_t n)
+{
+	struct buf desc = BUF_INIT;
+	double min, max, x, y;
+	size_t i;
+
+	if (n == 0) {
+		svg_open(out, "spark", id, SPARK_W, SPARK_H, title, "No readings yet.");
+		html_printf(out, "<text class=\"tick small\" x=\"%d\" y=\"%d\" "
+		    "text-anchor=\"middle\">no data</text></svg>", SPARK_W / 2, SPARK_H / 2);
+		return;
+	}
+	svg_spark_range(values, n, &min, &max);
+	buf_printf(&desc, "%zu values from %g to %g; lowest %g, highest %g.", n, values[0],
+	    values[n - 1], min, max);
+	svg_open(out, "spark", id, SPARK_W, SPARK_H, title, buf_str(&desc));
+	buf_puts(out, "<polyline class=\"line\" fill=\"none\" points=\"");
+	for (i = 0; i < n; i++) {
+		svg_spark_point(values, n, i, min, max, &x, &y);
+		buf_printf(out, "%s%.1f,%.1f", i ? " " : "", x, y);
+	}
+	buf_puts(out, "\"/>");
+	svg_spark_point(values, n, n - 1, min, max, &x, &y);
+	buf_printf(out, "<circle class=\"last\" cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\"/></svg>", x, y);
+	buf_free(&desc);
+}

@@ -1,0 +1,60 @@
+/*
+ * svg.h - charts drawn on the server as inline SVG: the risk heat map,
+ * progress bars, a bar chart and a trend sparkline.
+ *
+ * Every chart is an <svg role="img"> with a <title> and <desc> (referenced
+ * by aria-labelledby) and text labels, so it reads without colour and
+ * without a mouse. Colours come from classes styled in app.css (no style
+ * attributes: the Content-Security-Policy forbids them). All text is
+ * escaped through the HTML writer. `id` must be unique within the page.
+ */
+#ifndef AIMS_WEB_SVG_H
+#define AIMS_WEB_SVG_H
+
+#include <stddef.h>
+
+#include "util/buf.h"
+
+#define SVG_GRID_MAX	7	/* risk scales have 3 to 7 levels */
+#define SVG_BANDS_MAX	5	/* level bands: classes band-0 .. band-4 */
+#define SVG_LABEL_MAX	18	/* characters of a label before it is cut with "…" */
+
+struct svg_heatmap {
+	const char		*id;
+	const char		*title;		/* "Inherent risk" */
+	const char		*desc;		/* one sentence for screen readers */
+	int			 rows;		/* likelihood levels, drawn highest on top */
+	int			 cols;		/* impact levels, lowest on the left */
+	const long long		*counts;	/* rows*cols: [(likelihood-1)*cols + impact-1] */
+	const int		*bands;		/* same shape: 0 .. nbands-1 */
+	const char *const	*row_labels;	/* rows entries (level 1 first) or NULL */
+	const char *const	*col_labels;	/* cols entries or NULL */
+	const char		*row_axis;	/* "Likelihood" */
+	const char		*col_axis;	/* "Impact" */
+	const char *const	*band_labels;	/* nbands entries for the legend */
+	int			 nbands;
+	const char		*href;		/* list URL the cells link to, or NULL */
+	const char		*row_param;	/* query name for the row level */
+	const char		*col_param;	/* query name for the column level */
+};
+
+struct svg_bar {
+	const char	*label;
+	long long	 value;
+	long long	 total;		/* progress only: the 100% mark */
+	const char	*href;		/* NULL: not a link */
+};
+
+/* Heat map; a grid outside 1..SVG_GRID_MAX draws a one-line notice instead. */
+void svg_heatmap(struct buf *out, const struct svg_heatmap *hm);
+/* One horizontal progress bar per entry: "value / total (pct%)". */
+void svg_progress(struct buf *out, const char *id, const char *title,
+    const struct svg_bar *bars, size_t n);
+/* Horizontal bars scaled to the largest value, the count at each bar's end. */
+void svg_bar_chart(struct buf *out, const char *id, const char *title,
+    const struct svg_bar *bars, size_t n);
+/* A small trend line over n values (oldest first); desc states first, last, min, max. */
+void svg_sparkline(struct buf *out, const char *id, const char *title,
+    const double *values, size_t n);
+
+#endif

@@ -1,0 +1,360 @@
+/*
+ * value.c - how a record field's value is shown: enumeration labels, links
+ * for references, lists, nested tables for object lists, Markdown for text.
+ * The shape of each value follows its struct field; a value of an
+ * unexpected shape is shown as its JSON text rather than dropped.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/record.h"
+#include "util/buf.h"
+#include "util/str.h"
+#include "web/html.h"
+#include "web/page.h"
+#include "web/web.h"
+
+#define WEB_BRIEF_TEXT	120	/* characters of a text field in a table cell */
+
+static const struct {
+	const char	*value;
+	const char	*label;
+} web_enum_labels[] = {
+	{ "high_risk", "High-risk" },
+	{ "gpai", "General-purpose AI (GPAI)" },
+	{ "design_development", "Design and development" },
+	{ "verification_validation", "Verification and validation" },
+	{ "operation_monitoring", "Operation and monitoring" },
+	{ "re_evaluation", "Re-evaluation" },
+	{ "ci", "CI" },
+	{ "ai_policy", "AI policy" },
+};
+
+/* Words written in capitals wherever they appear in a value. */
+static const char *const web_acronyms[] = { "ai", "eu", "ci", "iso", "nist", "soa", NULL };
+
+static void
+web_put_word(struct buf *out, const char *w, size_t n, bool first)
+{
+	size_t i, start = out->len;
+	int a;
+
+	buf_append(out, w, n);
+	for (a = 0; web_acronyms[a] != NULL; a++)
+		if (strlen(web_acronyms[a]) == n && strncmp(w, web_acronyms[a], n) == 0) {
+			for (i = start; i < out->len; i++)
+				out->data[i] = (char)toupper((unsigned char)out->data[i]);
+			return;
+		}
+	if (first && n > 0)
+		out->data[start] = (char)toupper((unsigned char)out->data[start]);
+}
+
+void
+web_enum_label_text(struct buf *out, const char *value)
+{
+	const char *p, *w;
+	size_t i;
+
+	if (value == NULL)
+		return;
+	for (i = 0; i < sizeof(web_enum_labels) / sizeof(web_enum_labels[0]); i++)
+		if (strcmp(value, web_enum_labels[i].value) == 0) {
+			buf_puts(out, web_enum_labels[i].label);
+			return;
+		}
+	for (p = w = value;; p++) {
+		if (*p == '_' || *p == '\0') {
+			web_put_word(out, w, (size_t)(p - w), w == value);
+			if (*p == '\0')
+				break;
+			buf_putc(out, ' ');
+			w = p + 1;
+		}
+	}
+}
+
+void
+web_enum_label(struct buf *out, const char *value)
+{
+	struct buf text = BUF_INIT;
+
+	web_enum_label_text(&text, value);
+	html_escape(out, buf_str(&text));
+	buf_free(&text);
+}
+
+const char *
+web_record_title(const struct record_kind *k, const json_t *rec)
+{
+	const struct field *f;
+	const char *s;
+
+	for (f = k->fields; f != NULL && f->name != NULL; f++)
+		if ((f->flags & FIELD_TITLE) &&
+		    (s = json_string_value(json_object_get(rec, f->name))) != NULL && *s != '\0')
+			return s;
+	s = json_string_value(json_object_get(rec, "ref"));
+	return s != NULL ? s : "";
+}
+
+const struct field *
+web__field_find(const struct record_kind *k, const char *name)
+{
+	const struct field *f;
+
+	for (f = k != NULL ? k->fields : NULL; f != NULL && f->name != NULL && name != NULL; f++)
+		if (strcmp(f->name, name) == 0)
+			return f;
+	return NULL;
+}
+
+bool
+web_value_empty(const json_t *v)
+{
+	return v == NULL || json_is_null(v) ||
+	    (json_is_string(v) && json_string_length(v) == 0) ||
+	    (json_is_array(v) && json_array_size(v) == 0);
+}
+
+static void
+web_value_json(struct buf *out, const json_t *v)
+{
+	char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+
+	html_printf(out, "<code>%s</code>", s);
+	free(s);
+}
+
+static void
+web_value_ref(struct buf *out, const struct web_ctx *ctx, const char *target, const json_t *v)
+{
+	struct buf url = BUF_INIT;
+
+	if (!json_is_string(v)) {
+		web_value_json(out, v);
+		return;
+	}
+	web_url_record(&url, ctx, target, json_string_value(v));
+	html_printf(out, "<a class=\"ref\" href=\"%s\">%s</a>", buf_str(&url),
+	    json_string_value(v));
+	buf_free(&url);
+}
+
+static void
+web_value_enum(struct buf *out, const json_t *v)
+{
+	if (!json_is_string(v)) {
+		web_value_json(out, v);
+		return;
+	}
+	html_printf(out, "<span class=\"tag t-%s\">", json_string_value(v));
+	web_enum_label(out, json_string_value(v));
+	buf_puts(out, "</span>");
+}
+
+static void
+web_value_string(struct buf *out, const json_t *v)
+{
+	const char *s = json_string_value(v);
+
+	if (s == NULL) {
+		web_value_json(out, v);
+		return;
+	}
+	if ((str_has_prefix(s, "https://") || str_has_prefix(s, "http://")) && html_url_is_safe(s))
+		html_printf(out, "<a href=\"%s\" rel=\"noopener noreferrer\">%s</a>", s, s);
+	else
+		html_escape(out, s);
+}
+
+/* One scalar element of a list field. */
+static void
+web_value_item(struct buf *out, const struct web_ctx *ctx, const struct field *f,
+    const json_t *v)
+{
+	switch (f->type) {
+	case FIELD_ENUM_LIST:
+		web_value_enum(out, v);
+		break;
+	case FIELD_REF_LIST:
+		web_value_ref(out, ctx, f->target, v);
+		break;
+	case FIELD_REQUIREMENT_LIST:
+		if (json_is_string(v))
+			html_printf(out, "<span class=\"req\">%s</span>", json_string_value(v));
+		else
+			web_value_json(out, v);
+		break;
+	default:
+		web_value_string(out, v);
+		break;
+	}
+}
+
+static void
+web_value_list(struct buf *out, const struct web_ctx *ctx, const struct field *f,
+    const json_t *v, bool brief)
+{
+	size_t i, n = json_array_size(v);
+
+	if (!json_is_array(v)) {
+		web_value_json(out, v);
+		return;
+	}
+	buf_puts(out, brief ? "<span class=\"items\">" : "<ul class=\"items\">");
+	for (i = 0; i < n; i++) {
+		if (brief && i == WEB_LIST_ITEMS_MAX) {
+			html_printf(out, " <span class=\"more\">+%zu more</span>", n - i);
+			break;
+		}
+		buf_puts(out, brief ? (i ? ", " : "") : "<li>");
+		web_value_item(out, ctx, f, json_array_get(v, i));
+		if (!brief)
+			buf_puts(out, "</li>");
+	}
+	buf_puts(out, brief ? "</span>" : "</ul>");
+}
+
+static void
+web_value_objects(struct buf *out, const struct web_ctx *ctx, const struct field *f,
+    const json_t *v)
+{
+	const struct field *sf;
+	const json_t *o;
+	size_t i;
+
+	if (!json_is_array(v) || f->subfields == NULL) {
+		web_value_json(out, v);
+		return;
+	}
+	buf_puts(out, "<div class=\"table-wrap\"><table class=\"nested\"><thead><tr>");
+	for (sf = f->subfields; sf->name != NULL; sf++)
+		html_printf(out, "<th scope=\"col\">%s</th>", sf->label);
+	buf_puts(out, "</tr></thead><tbody>");
+	json_array_foreach(v, i, o) {
+		buf_puts(out, "<tr>");
+		for (sf = f->subfields; sf->name != NULL; sf++) {
+			buf_puts(out, "<td>");
+			web_value_brief(out, ctx, sf, json_object_get(o, sf->name));
+			buf_puts(out, "</td>");
+		}
+		buf_puts(out, "</tr>");
+	}
+	buf_puts(out, "</tbody></table></div>");
+}
+
+static void
+web_value_time(struct buf *out, const json_t *v, bool datetime)
+{
+	const char *s = json_string_value(v);
+	char shown[32];
+
+	if (s == NULL) {
+		web_value_json(out, v);
+		return;
+	}
+	if (datetime && strlen(s) >= 16 && strlen(s) < sizeof(shown)) {
+		memcpy(shown, s, 16);
+		shown[10] = ' ';
+		strcpy(shown + 16, " UTC");
+		html_printf(out, "<time datetime=\"%s\">%s</time>", s, shown);
+	} else {
+		html_printf(out, "<time datetime=\"%s\">%s</time>", s, s);
+	}
+}
+
+static void
+web_value_text_brief(struct buf *out, const json_t *v)
+{
+	const char *s = json_string_value(v);
+	size_t n = 0, i;
+
+	if (s == NULL) {
+		web_value_json(out, v);
+		return;
+	}
+	for (i = 0; s[i] != '\0'; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80 && ++n > WEB_BRIEF_TEXT)
+			break;
+	html_escape_n(out, s, i);
+	if (s[i] != '\0')
+		buf_puts(out, "\xe2\x80\xa6");
+}
+
+static void
+web_value_any(struct buf *out, const struct web_ctx *ctx, const struct field *f,
+    const json_t *v, bool brief)
+{
+	if (web_value_empty(v)) {
+		buf_puts(out, "<span class=\"none\">\xe2\x80\x94</span>");
+		return;
+	}
+	switch (f->type) {
+	case FIELD_TEXT:
+		if (brief) {
+			web_value_text_brief(out, v);
+		} else if (json_is_string(v)) {
+			buf_puts(out, "<div class=\"md\">");
+			html_markdown_UNSAFE_OK(out, json_string_value(v));
+			buf_puts(out, "</div>");
+		} else {
+			web_value_json(out, v);
+		}
+		break;
+	case FIELD_BOOL:
+		if (json_is_boolean(v))
+			buf_puts(out, json_is_true(v) ? "Yes" : "No");
+		else
+			web_value_json(out, v);
+		break;
+	case FIELD_INT:
+		if (json_is_integer(v))
+			html_printf(out, "%lld", (long long)json_integer_value(v));
+		else
+			web_value_json(out, v);
+		break;
+	case FIELD_ENUM:
+		web_value_enum(out, v);
+		break;
+	case FIELD_DATE:
+	case FIELD_DATETIME:
+		web_value_time(out, v, f->type == FIELD_DATETIME);
+		break;
+	case FIELD_REF:
+		web_value_ref(out, ctx, f->target, v);
+		break;
+	case FIELD_REQUIREMENT:
+		web_value_item(out, ctx, &(struct field){ .type = FIELD_REQUIREMENT_LIST }, v);
+		break;
+	case FIELD_ENUM_LIST:
+	case FIELD_STRING_LIST:
+	case FIELD_REF_LIST:
+	case FIELD_REQUIREMENT_LIST:
+		web_value_list(out, ctx, f, v, brief);
+		break;
+	case FIELD_OBJECT_LIST:
+		if (brief && json_is_array(v))
+			html_printf(out, "%zu", json_array_size(v));
+		else
+			web_value_objects(out, ctx, f, v);
+		break;
+	default:
+		web_value_string(out, v);
+		break;
+	}
+}
+
+void
+web_value(struct buf *out, const struct web_ctx *ctx, const struct field *f, const json_t *v)
+{
+	web_value_any(out, ctx, f, v, false);
+}
+
+void
+web_value_brief(struct buf *out, const struct web_ctx *ctx, const struct field *f,
+    const json_t *v)
+{
+	web_value_any(out, ctx, f, v, true);
+}

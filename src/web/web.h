@@ -1,0 +1,260 @@
+/*
+ * web.h - the server-rendered web UI.
+ *
+ * Every page is a function that takes the data it shows (records as
+ * jansson values, the record kind that describes them, the signed-in
+ * user's context) and appends a complete HTML document to a struct buf.
+ * Pages do no I/O, no SQL and hold no domain rules: the HTTP layer fetches
+ * the data through core, calls the page, and sends the buffer. Everything
+ * is escaped by the HTML writer (html.h).
+ *
+ * URLs of the UI (all under one organisation, ORG = its slug):
+ *   /o/ORG/                      dashboard
+ *   /o/ORG/KIND                  list (GET), create (POST)
+ *   /o/ORG/KIND/new              create form
+ *   /o/ORG/KIND/REF              detail (GET), update (POST)
+ *   /o/ORG/KIND/REF/edit         edit form
+ *   /o/ORG/KIND/REF/workflow     workflow step (POST, field "action")
+ *   /o/ORG/soa                   Statement of Applicability
+ *   /o/ORG/soa/CONTROL           one SoA entry (POST)
+ *   /sign-in, /sign-out          (POST for both actions)
+ *   /static/NAME?v=HASH          compiled-in assets
+ * Every POST form carries WEB_CSRF_FIELD; update forms WEB_VERSION_FIELD.
+ */
+#ifndef AIMS_WEB_WEB_H
+#define AIMS_WEB_WEB_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/record.h"
+#include "core/role.h"
+#include "util/buf.h"
+
+#define WEB_STATIC_PREFIX	"/static/"
+#define WEB_ASSET_CACHE_LONG	"public, max-age=31536000, immutable"
+#define WEB_ASSET_CACHE_SHORT	"public, max-age=300"
+#define WEB_CSRF_FIELD		"_csrf"
+#define WEB_VERSION_FIELD	"_version"
+#define WEB_FIELDS_FIELD	"_f"	/* names the fields a form carries (comma-separated) */
+#define WEB_CHOICES_MAX		200	/* more options than this: a text input */
+#define WEB_FORM_PAIRS_MAX	2000	/* name=value pairs in one posted form */
+#define WEB_FORM_NAME_MAX	128
+#define WEB_LIST_ITEMS_MAX	4	/* list items drawn per cell before "+N more" */
+
+/* asset.c */
+struct web_asset {
+	const char		*name;		/* "app.css" */
+	const unsigned char	*data;
+	size_t			 len;
+	const char		*content_type;
+	char			 version[17];	/* first 8 bytes of SHA-256, hex */
+};
+
+/* The asset called name, or NULL (answer 404). Borrowed, static. */
+const struct web_asset *web_asset_find(const char *name);
+/* Cache-Control for a request of asset a with query ?v=version (may be NULL). */
+const char *web_asset_cache_control(const struct web_asset *a, const char *version);
+/* Appends "/static/NAME?v=HASH". */
+void web_asset_url(struct buf *out, const char *name);
+
+/* The context every page is drawn in. */
+struct web_org {
+	const char	*slug;
+	const char	*name;
+};
+
+enum web_flash { WEB_FLASH_NONE, WEB_FLASH_OK, WEB_FLASH_ERROR };
+
+enum web_action {
+	WEB_ACT_CREATE,
+	WEB_ACT_UPDATE,
+	WEB_ACT_DELETE,
+	WEB_ACT_APPROVE,	/* approve, accept a risk, retire */
+};
+
+struct web_ctx;
+/* The permission table's answer: may this user do act on kind k? */
+typedef bool (*web_can_fn)(const struct web_ctx *ctx, enum web_action act,
+    const struct record_kind *k);
+
+struct web_ctx {
+	const char			*org;		/* slug of the current organisation */
+	const char			*org_name;
+	const struct web_org		*orgs;		/* the user's organisations */
+	size_t				 norgs;
+	const char			*user;		/* signed-in user's email */
+	enum role			 role;		/* in the current organisation */
+	const char			*csrf;		/* token for every POST form */
+	const char			*flash;		/* one-shot message, or NULL */
+	enum web_flash			 flash_kind;
+	const struct record_kind *const	*kinds;		/* navigation; name NULL ends */
+	web_can_fn			 can;		/* NULL: nothing is writable */
+	const char			*today;		/* "YYYY-MM-DD": overdue marks */
+};
+
+bool web_can(const struct web_ctx *ctx, enum web_action act, const struct record_kind *k);
+
+/* layout.c: the page shell. */
+struct web_crumb {
+	const char	*label;
+	const char	*href;		/* NULL for the current page */
+};
+
+/* active: a kind name, "dashboard" or "soa": marks the navigation entry. */
+void web_page_begin(struct buf *out, const struct web_ctx *ctx, const char *title,
+    const char *active, const struct web_crumb *crumbs, size_t ncrumbs);
+void web_page_end(struct buf *out, const struct web_ctx *ctx);
+/* A minimal shell without navigation (sign-in, errors before sign-in). */
+void web_page_begin_bare(struct buf *out, const char *title);
+void web_page_end_bare(struct buf *out);
+void web_url_org(struct buf *out, const struct web_ctx *ctx);
+void web_url_kind(struct buf *out, const struct web_ctx *ctx, const char *kind);
+void web_url_record(struct buf *out, const struct web_ctx *ctx, const char *kind,
+    const char *ref);
+void web_csrf_input(struct buf *out, const struct web_ctx *ctx);
+/* An icon from icons.svg: <svg class="icon"><use href=".../icons.svg?v=#i-NAME"/></svg> */
+void web_icon(struct buf *out, const char *name);
+
+/* value.c: field values as text and HTML. */
+/* "high_risk" -> "High-risk", "in_review" -> "In review"; escaped. */
+void web_enum_label(struct buf *out, const char *value);
+/* The same as plain text, for writers that escape themselves (svg.h). */
+void web_enum_label_text(struct buf *out, const char *value);
+/* A record's display title: its FIELD_TITLE value, else its ref. Borrowed. */
+const char *web_record_title(const struct record_kind *k, const json_t *rec);
+/* The HTML for one field's value (links for refs, lists, nested tables). */
+void web_value(struct buf *out, const struct web_ctx *ctx, const struct field *f,
+    const json_t *v);
+/* The same, short enough for a table cell (text cut, lists capped). */
+void web_value_brief(struct buf *out, const struct web_ctx *ctx, const struct field *f,
+    const json_t *v);
+bool web_value_empty(const json_t *v);
+
+/* page_list.c */
+struct web_list {
+	const json_t		*items;		/* array of records */
+	int64_t			 total;		/* records matching the query */
+	int64_t			 offset;	/* index of items[0] (for "41-60 of N") */
+	const char		*next_cursor;	/* NULL on the last page */
+	const struct record_query *query;	/* q, sort, filters, cursor as asked */
+	const json_t		*choices;	/* options for filters, see web_page_form */
+};
+void web_page_list(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
+    const struct web_list *list);
+
+/* page_record.c */
+struct web_record_view {
+	const json_t	*record;	/* the record (ref, version, fields...) */
+	const json_t	*links;		/* [{kind, ref, title, field, direction "out"|"in"}] */
+	const json_t	*history;	/* [{time, actor, action, version, fields[]}], newest first */
+};
+void web_page_record(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
+    const struct web_record_view *v);
+
+/*
+ * page_form.c: create (ref NULL) and edit forms.
+ * values: field values to show (the record, or what was posted).
+ * errors: {field: message} shown next to each field ("" key: form-wide).
+ * newer: on a stale edit, the record as it is now (its version goes into
+ *   the form so that saving again is deliberate); NULL otherwise.
+ * choices: options for pickers: {"KIND": [{ref, title}], "users": [{email,
+ *   name}], "requirements:KINDS": [{id, title}]} where KINDS is the field's
+ *   req_kinds. A missing or oversized list falls back to a text input.
+ */
+struct web_form_view {
+	const char	*ref;
+	int64_t		 version;
+	const json_t	*values;
+	const json_t	*errors;
+	const json_t	*newer;
+	const json_t	*choices;
+};
+void web_page_form(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
+    const struct web_form_view *v);
+
+/* form.c: posted forms (application/x-www-form-urlencoded) to JSON. */
+struct web_form {
+	size_t	 n;
+	char	**names;
+	char	**values;
+};
+/* Parses a urlencoded body; AIMS_EINVALID on bad encoding or too many pairs. */
+int web_form_parse(struct web_form *out, const char *body, size_t len);
+void web_form_add(struct web_form *f, const char *name, const char *value);
+const char *web_form_get(const struct web_form *f, const char *name);	/* first; borrowed */
+void web_form_free(struct web_form *f);
+/*
+ * Converts the fields named by WEB_FIELDS_FIELD into a JSON object for
+ * record_create() (create: empty fields left out) or record_update()
+ * (empty fields become null). Values that do not convert (a number that
+ * is not one) are kept as text in *values and explained in *errors.
+ * Returns 0, or AIMS_EINVALID when *errors is not empty. Caller owns both.
+ */
+int web_form_to_json(json_t **values, json_t **errors, const struct record_kind *k,
+    const struct web_form *f, bool create);
+
+/* workflow.c: the buttons for kinds with a status workflow. */
+struct web_step {
+	const char	*action;	/* posted as "action" */
+	const char	*label;		/* button text */
+	const char	*from;		/* status it applies to */
+	const char	*to;		/* status it sets; NULL: acceptance */
+	enum web_action	 perm;
+	const char	*confirm;	/* question asked first, or NULL */
+};
+/* Steps offered on rec; fills steps[] (up to max), returns how many. */
+size_t web_workflow_steps(const struct web_step **steps, size_t max, const struct web_ctx *ctx,
+    const struct record_kind *k, const json_t *rec);
+/* The patch that performs action on rec; AIMS_EINVALID if not offered. */
+int web_workflow_patch(json_t **out, const struct web_ctx *ctx, const struct record_kind *k,
+    const json_t *rec, const char *action);
+
+/*
+ * page_soa.c: the Statement of Applicability, editable in place by whoever
+ * may update `kind`. Entries, one per Annex A control in catalog order:
+ * [{control, title, area, area_title, applicable (true|false|null),
+ *   justification, status, owner, measures [refs], evidence_count, version}]
+ * filter: NULL/"all", "undecided", "not_implemented", "no_evidence".
+ * errors: {control: {field: message}} for rows that failed to save.
+ * A row's form posts WEB_FIELDS_FIELD, the fields, and "filter" (to return to).
+ */
+struct web_soa_view {
+	const struct record_kind *kind;	/* describes an entry's fields */
+	const json_t	*entries;
+	const char	*filter;
+	const char	*edit;		/* control whose row is open as a form, or NULL */
+	const json_t	*errors;	/* rows with errors are open as forms too */
+	const json_t	*choices;	/* "users" and "measures" as for forms */
+};
+void web_page_soa(struct buf *out, const struct web_ctx *ctx, const struct web_soa_view *v);
+
+/*
+ * page_dashboard.c: d is {
+ *   areas: [{section, kind, label, count, done, total}],
+ *   soa: {controls, decided, applicable, implemented},
+ *   risk: {likelihood_labels [], impact_labels [], band_labels [],
+ *          bands [[..]], inherent [[..]], residual [[..]]}   rows: likelihood 1..n
+ *   ai_by_category: [{value, count}], ai_by_stage: [{value, count}],
+ *   upcoming: [{kind, ref, title, what, date}], overdue: [same],
+ *   activity: [{time, actor, action, kind, ref, title}]
+ * } Any member may be missing.
+ */
+void web_page_dashboard(struct buf *out, const struct web_ctx *ctx, const json_t *d);
+
+/* page_auth.c */
+struct web_sign_in {
+	const char	*email;		/* kept after a failed attempt */
+	const char	*error;		/* "Wrong email or password." or NULL */
+	int		 retry_after;	/* > 0: throttled for this many seconds */
+	const char	*csrf;		/* pre-session token, or NULL */
+	const char	*next;		/* where to go after signing in (a local path) */
+};
+void web_page_sign_in(struct buf *out, const struct web_sign_in *s);
+/* 403/404/409/500... with a message; ctx NULL before sign-in. */
+void web_page_error(struct buf *out, const struct web_ctx *ctx, int status,
+    const char *message);
+
+#endif

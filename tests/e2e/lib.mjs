@@ -1,0 +1,137 @@
+// lib.mjs - shared helpers for the black-box tests: run the aims binary,
+// make temporary directories, start `aims serve` and talk to it.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const AIMS = process.env.AIMS_BIN || new URL('../../build/rel/aims', import.meta.url).pathname;
+
+// Fast password hashing for tests only: argon2id with libsodium's minimum cost.
+export const testEnv = { ...process.env, AIMS_FAST_HASH: '1' };
+
+export function tempDir() {
+  return mkdtempSync(join(tmpdir(), 'aims-test-'));
+}
+
+export function aims(args, { input, env } = {}) {
+  const r = spawnSync(AIMS, args, { input: input ?? '', encoding: 'utf8',
+    env: { ...testEnv, ...(env || {}) }, timeout: 60000 });
+  if (r.error) throw r.error;
+  return r;
+}
+
+// ---- HTTP server helpers -------------------------------------------------
+
+export const ADMIN = 'admin@example.com';
+export const PASSWORD = 'correct horse battery staple';
+export const ROLES = ['viewer', 'auditor', 'contributor', 'manager', 'admin'];
+
+export function aimsOk(args, opts) {
+  const r = aims(args, opts);
+  if (r.status !== 0) throw new Error(`aims ${args.join(' ')} exited ${r.status}: ${r.stderr}${r.stdout}`);
+  return r;
+}
+
+// A fresh database holding organisation `org` and its first admin.
+export function makeDb({ org = 'acme', admin = ADMIN, password = PASSWORD } = {}) {
+  const dir = tempDir();
+  const db = join(dir, 'aims.db');
+  aimsOk(['init', '--db', db, '--org', org, '--admin', admin, '--password-stdin'],
+    { input: `${password}\n` });
+  return { dir, db };
+}
+
+// Adds a user (password PASSWORD) as `role` of `org`.
+export function addMember(db, email, role, org = 'acme') {
+  if (aims(['user', 'list', '--db', db, '--format', 'csv']).stdout.indexOf(`${email},`) < 0) {
+    aimsOk(['user', 'add', email, '--password-stdin', '--db', db], { input: `${PASSWORD}\n` });
+  }
+  aimsOk(['member', 'add', email, '--org', org, '--role', role, '--db', db]);
+}
+
+export function addOrg(db, slug) {
+  aimsOk(['org', 'create', slug, '--db', db]);
+}
+
+// Starts `aims serve` on 127.0.0.1 port 0 (the kernel picks a free port, the
+// server prints it) and waits until /readyz answers 200.
+export async function startServer(db, { args = [], env = {} } = {}) {
+  const proc = spawn(AIMS, ['serve', '--db', db, '--listen', '127.0.0.1:0', ...args], {
+    env: { ...testEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  proc.stdout.setEncoding('utf8');
+  proc.stderr.setEncoding('utf8');
+  proc.stderr.on('data', (d) => { err += d; });
+  const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no URL from aims serve: ${out}${err}`)), 10000);
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/serving on (http:\/\/[^/\s]+)\//);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    exited.then(({ code }) => { clearTimeout(timer); reject(new Error(`aims serve exited ${code}: ${err}`)); });
+  });
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(`${url}/readyz`)).status === 200) break;
+    } catch { /* not listening yet */ }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return {
+    url, proc, exited,
+    log: () => out,
+    errors: () => err,
+    async stop() {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+// A database and a running server; cleanup() stops it and removes the files.
+export async function setup(opts = {}) {
+  const { dir, db } = makeDb(opts);
+  const env = { dir, db };
+  env.server = await startServer(db, opts);
+  env.url = env.server.url;
+  env.restart = async (o = {}) => {
+    await env.server.stop();
+    env.server = await startServer(db, o);
+    env.url = env.server.url;
+  };
+  env.cleanup = async () => { await env.server.stop(); rmSync(dir, { recursive: true, force: true }); };
+  return env;
+}
+
+// One request. auth: { cookie } or { token }; body: an object (sent as JSON) or a string.
+// Cookie requests carry a same-origin Origin unless origin is false.
+export async function request(url, method, path, { body, auth, headers = {}, origin = true } = {}) {
+  const h = { ...headers };
+  if (auth?.token) h.authorization = `Bearer ${auth.token}`;
+  if (auth?.cookie) {
+    h.cookie = auth.cookie;
+    if (origin && !('origin' in h)) h.origin = url;
+  }
+  let payload;
+  if (body !== undefined) {
+    payload = typeof body === 'string' ? body : JSON.stringify(body);
+    if (!('content-type' in h)) h['content-type'] = 'application/json';
+  }
+  const r = await fetch(url + path, { method, headers: h, body: payload, redirect: 'manual' });
+  const text = await r.text();
+  let json;
+  try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
+  return { status: r.status, headers: r.headers, text, json };
+}
+
+// Signs in; returns { cookie, csrf, body }.
+export async function signIn(url, email = ADMIN, password = PASSWORD) {
+  const r = await request(url, 'POST', '/api/v1/session', { body: { email, password } });
+  if (r.status !== 200) throw new Error(`sign-in as ${email}: ${r.status} ${r.text}`);
+  const m = (r.headers.get('set-cookie') || '').match(/aims_session=([^;]+)/);
+  return { cookie: `aims_session=${m[1]}`, csrf: r.json.csrf_token, body: r.json };
+}

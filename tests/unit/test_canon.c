@@ -1,0 +1,225 @@
+/* test_canon.c - canonical JSON vectors (RFC 8785 examples and our own). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "ledger/canon.h"
+#include "util/buf.h"
+#include "util/error.h"
+
+/* Parses text with jansson and returns its canonical form (caller frees). */
+static char *
+canon_of(const char *text)
+{
+	struct buf b = BUF_INIT;
+	json_error_t jerr;
+	json_t *v = json_loads(text, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
+
+	assert_non_null(v);
+	assert_int_equal(canon_json(&b, v), 0);
+	json_decref(v);
+	return buf_detach(&b);
+}
+
+static void
+assert_canon(const char *in, const char *want)
+{
+	char *got = canon_of(in);
+
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void
+assert_number(uint64_t bits, const char *want)
+{
+	char out[CANON_NUMBER_MAX];
+	double d;
+
+	memcpy(&d, &bits, sizeof(d));
+	assert_int_equal(canon_number(out, d), 0);
+	assert_string_equal(out, want);
+}
+
+/* RFC 8785 section 3.2.2: the sample input and its canonical output. */
+static void
+test_canon__rfc8785_sample(void **state)
+{
+	(void)state;
+	assert_canon("{\n"
+	    "  \"numbers\": [333333333.33333329, 1E30, 4.50,\n"
+	    "              2e-3, 0.000000000000000000000000001],\n"
+	    "  \"string\": \"\\u20ac$\\u000F\\u000aA'\\u0042\\u0022\\u005c\\\\\\\"\\/\",\n"
+	    "  \"literals\": [null, true, false]\n"
+	    "}",
+	    "{\"literals\":[null,true,false],"
+	    "\"numbers\":[333333333.3333333,1e+30,4.5,0.002,1e-27],"
+	    "\"string\":\"\xe2\x82\xac$\\u000f\\nA'B\\\"\\\\\\\\\\\"/\"}");
+}
+
+/* RFC 8785 section 3.2.3: member names sorted by UTF-16 code units. */
+static void
+test_canon__rfc8785_key_order(void **state)
+{
+	(void)state;
+	assert_canon("{\"\\u20ac\":\"Euro Sign\",\"\\r\":\"Carriage Return\","
+	    "\"\\ufb33\":\"Hebrew Letter Dalet With Dagesh\",\"1\":\"One\","
+	    "\"\\ud83d\\ude00\":\"Emoji: Grinning Face\",\"\\u0080\":\"Control\","
+	    "\"\\u00f6\":\"Latin Small Letter O With Diaeresis\"}",
+	    "{\"\\r\":\"Carriage Return\",\"1\":\"One\",\"\xc2\x80\":\"Control\","
+	    "\"\xc3\xb6\":\"Latin Small Letter O With Diaeresis\","
+	    "\"\xe2\x82\xac\":\"Euro Sign\",\"\xf0\x9f\x98\x80\":\"Emoji: Grinning Face\","
+	    "\"\xef\xac\xb3\":\"Hebrew Letter Dalet With Dagesh\"}");
+}
+
+/* RFC 8785 appendix B: IEEE 754 bit patterns and their text. */
+static void
+test_canon__rfc8785_numbers(void **state)
+{
+	char out[CANON_NUMBER_MAX];
+	double d;
+	uint64_t bits;
+
+	(void)state;
+	assert_number(0x0000000000000000ULL, "0");
+	assert_number(0x8000000000000000ULL, "0");
+	assert_number(0x0000000000000001ULL, "5e-324");
+	assert_number(0x8000000000000001ULL, "-5e-324");
+	assert_number(0x7fefffffffffffffULL, "1.7976931348623157e+308");
+	assert_number(0xffefffffffffffffULL, "-1.7976931348623157e+308");
+	assert_number(0x4340000000000000ULL, "9007199254740992");
+	assert_number(0xc340000000000000ULL, "-9007199254740992");
+	assert_number(0x4430000000000000ULL, "295147905179352830000");
+	assert_number(0x44b52d02c7e14af5ULL, "9.999999999999997e+22");
+	assert_number(0x44b52d02c7e14af6ULL, "1e+23");
+	assert_number(0x44b52d02c7e14af7ULL, "1.0000000000000001e+23");
+	assert_number(0x444b1ae4d6e2ef4eULL, "999999999999999700000");
+	assert_number(0x444b1ae4d6e2ef4fULL, "999999999999999900000");
+	assert_number(0x444b1ae4d6e2ef50ULL, "1e+21");
+	assert_number(0x3eb0c6f7a0b5ed8cULL, "9.999999999999997e-7");
+	assert_number(0x3eb0c6f7a0b5ed8dULL, "0.000001");
+	assert_number(0x41b3de4355555553ULL, "333333333.3333332");
+	assert_number(0x41b3de4355555554ULL, "333333333.33333325");
+	assert_number(0x41b3de4355555555ULL, "333333333.3333333");
+	assert_number(0x41b3de4355555556ULL, "333333333.3333334");
+	assert_number(0x41b3de4355555557ULL, "333333333.33333343");
+	assert_number(0xbecbf647612f3696ULL, "-0.0000033333333333333333");
+	assert_number(0x43143ff3c1cb0959ULL, "1424953923781206.2");
+	/* NaN and Infinity have no JSON form. */
+	bits = 0x7fffffffffffffffULL;
+	memcpy(&d, &bits, sizeof(d));
+	assert_int_equal(canon_number(out, d), AIMS_EINVALID);
+	bits = 0x7ff0000000000000ULL;
+	memcpy(&d, &bits, sizeof(d));
+	assert_int_equal(canon_number(out, d), AIMS_EINVALID);
+}
+
+/* Next to a power of two the shortest digits are not the nearest ones. */
+static void
+test_canon__lopsided_rounding_interval(void **state)
+{
+	(void)state;
+	assert_number(0x0060000000000000ULL, "7.120236347223045e-307");
+	assert_number(0x0100000000000000ULL, "7.291122019556398e-304");
+	assert_number(0x3ff0000000000000ULL, "1");
+	assert_number(0x3fb999999999999aULL, "0.1");
+	assert_number(0x3e7ad7f29abcaf48ULL, "1e-7");
+	assert_number(0x3fd5555555555555ULL, "0.3333333333333333");
+}
+
+static void
+test_canon__string_escapes(void **state)
+{
+	(void)state;
+	/* Only " \ and controls are escaped; DEL, U+2028 and non-ASCII stay. */
+	assert_canon("\"a\\u0000b\\u0001\\u001f\\b\\f\\n\\r\\t\\u007f\\u2028\\\"\\\\/\"",
+	    "\"a\\u0000b\\u0001\\u001f\\b\\f\\n\\r\\t\x7f\xe2\x80\xa8\\\"\\\\/\"");
+	assert_canon("\"\\ud83d\\ude00 caf\\u00e9\"", "\"\xf0\x9f\x98\x80 caf\xc3\xa9\"");
+	assert_canon("\"\"", "\"\"");
+}
+
+static void
+test_canon__nested_and_literals(void **state)
+{
+	(void)state;
+	assert_canon(" [ 1 , [ [ ] , { } ] , { \"b\" : [ true , null ] , \"a\" : { \"z\" : -0.0 ,"
+	    " \"y\" : 1.50 } } , -12 ] ",
+	    "[1,[[],{}],{\"a\":{\"y\":1.5,\"z\":0},\"b\":[true,null]},-12]");
+	/* Integers keep full precision; reals that are whole lose the point. */
+	assert_canon("[9223372036854775807,-9223372036854775808,2.0,1e2,1E-7,123456789012345680000.0]",
+	    "[9223372036854775807,-9223372036854775808,2,100,1e-7,123456789012345680000]");
+	assert_canon("{\"b\":1,\"a\":2,\"ab\":3,\"\":0,\"B\":4}",
+	    "{\"\":0,\"B\":4,\"a\":2,\"ab\":3,\"b\":1}");
+}
+
+static void
+test_canon__key_order_utf16(void **state)
+{
+	struct buf b = BUF_INIT;
+	json_t *o;
+
+	(void)state;
+	/* U+FFFD sorts after U+1F600 by code point but before it in UTF-16. */
+	assert_true(canon_key_cmp("\xef\xbf\xbd", 3, "\xf0\x9f\x98\x80", 4) > 0);
+	assert_true(canon_key_cmp("\xed\x9f\xbf", 3, "\xf0\x9f\x98\x80", 4) < 0);	/* U+D7FF */
+	assert_true(canon_key_cmp("a", 1, "ab", 2) < 0);
+	assert_int_equal(canon_key_cmp("abc", 3, "abc", 3), 0);
+	assert_true(canon_key_cmp("Z", 1, "a", 1) < 0);
+	assert_true(canon_key_cmp("\xc3\xa9", 2, "z", 1) > 0);
+	/* Keys with an embedded NUL are legal JSON and order by code unit 0. */
+	o = json_object();
+	json_object_setn_new(o, "a\0b", 3, json_integer(1));
+	json_object_setn_new(o, "a", 1, json_integer(2));
+	json_object_setn_new(o, "a\1", 2, json_integer(3));
+	assert_int_equal(canon_json(&b, o), 0);
+	assert_string_equal(buf_str(&b), "{\"a\":2,\"a\\u0000b\":1,\"a\\u0001\":3}");
+	json_decref(o);
+	buf_free(&b);
+}
+
+static void
+test_canon__bad_input_is_refused(void **state)
+{
+	struct buf b = BUF_INIT;
+	json_t *v, *deep;
+	int i;
+
+	(void)state;
+	v = json_stringn_nocheck("\xff\xfe", 2);
+	assert_int_equal(canon_json(&b, v), AIMS_EINVALID);
+	json_decref(v);
+	assert_int_equal(canon_json(&b, NULL), AIMS_EINVALID);
+	deep = json_array();
+	v = deep;
+	for (i = 0; i < CANON_DEPTH_MAX + 2; i++) {
+		json_t *inner = json_array();
+
+		json_array_append_new(v, inner);
+		v = inner;
+	}
+	buf_reset(&b);
+	assert_int_equal(canon_json(&b, deep), AIMS_ETOOBIG);
+	json_decref(deep);
+	buf_free(&b);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_canon__rfc8785_sample),
+		cmocka_unit_test(test_canon__rfc8785_key_order),
+		cmocka_unit_test(test_canon__rfc8785_numbers),
+		cmocka_unit_test(test_canon__lopsided_rounding_interval),
+		cmocka_unit_test(test_canon__string_escapes),
+		cmocka_unit_test(test_canon__nested_and_literals),
+		cmocka_unit_test(test_canon__key_order_utf16),
+		cmocka_unit_test(test_canon__bad_input_is_refused),
+	};
+
+	return cmocka_run_group_tests_name("canon", tests, NULL, NULL);
+}

@@ -1,0 +1,370 @@
+/*
+ * test_router.c - unit tests for src/http/router.c: matching, path and query
+ * parameters, declared body fields, the error mapping, and the OpenAPI
+ * document generated from the route table.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "http/api.h"
+#include "http/router.h"
+#include "util/error.h"
+
+struct fixture {
+	struct http_req	 req;
+	struct http_kv	 query[8];
+	struct http_kv	 headers[4];
+	struct http_ctx	 c;
+};
+
+/* Matches method/path and prepares a context with query and JSON body. */
+static int
+prepare(struct fixture *f, const char *method, const char *path, const char *query,
+    const char *body)
+{
+	static char qbuf[512];
+	char allow[64], *save = NULL, *pair;
+	int code;
+
+	memset(f, 0, sizeof(*f));
+	f->req.method = method;
+	f->req.path = path;
+	if (query != NULL) {
+		snprintf(qbuf, sizeof(qbuf), "%s", query);
+		for (pair = strtok_r(qbuf, "&", &save); pair; pair = strtok_r(NULL, "&", &save)) {
+			char *eq = strchr(pair, '=');
+
+			if (eq)
+				*eq++ = '\0';
+			f->query[f->req.nquery].name = pair;
+			f->query[f->req.nquery].value = eq;
+			f->req.nquery++;
+		}
+	}
+	f->req.query = f->query;
+	f->headers[0].name = "content-type";
+	f->headers[0].value = "application/json";
+	f->req.headers = f->headers;
+	f->req.nheaders = 1;
+	f->req.body = body;
+	f->req.body_len = body ? strlen(body) : 0;
+	http_ctx_init(&f->c, &f->req, NULL, NULL);
+	f->c.route = router_match(method, path, f->c.params, &f->c.param_buf, &code, allow,
+	    sizeof(allow));
+	return f->c.route ? 0 : code;
+}
+
+static void
+test_router__matches_params(void **state)
+{
+	struct fixture f;
+
+	(void)state;
+	assert_int_equal(prepare(&f, "GET", "/api/v1/orgs/acme/tokens/12", NULL, NULL), 0);
+	assert_string_equal(f.c.route->pattern, "/api/v1/orgs/{org}/tokens/{id}");
+	assert_string_equal(http_param(&f.c, "org"), "acme");
+	assert_string_equal(http_param(&f.c, "id"), "12");
+	assert_null(http_param(&f.c, "ref"));
+	http_ctx_free(&f.c);
+	assert_int_equal(prepare(&f, "GET", "/api/v1/orgs/acme/tokens/", NULL, NULL),
+	    AIMS_ENOTFOUND);
+	assert_int_equal(prepare(&f, "GET", "/api/v1/orgs//tokens", NULL, NULL), AIMS_ENOTFOUND);
+	assert_int_equal(prepare(&f, "GET", "/api/v1/orgs/acme/tokens/1/x", NULL, NULL),
+	    AIMS_ENOTFOUND);
+	assert_int_equal(prepare(&f, "GET", "", NULL, NULL), AIMS_ENOTFOUND);
+	assert_int_equal(prepare(&f, "HEAD", "/healthz", NULL, NULL), 0);
+	http_ctx_free(&f.c);
+}
+
+static void
+test_router__wrong_method_lists_allowed(void **state)
+{
+	const char *params[HTTP_PARAMS_MAX];
+	char *pbuf = NULL, allow[64];
+	int code;
+
+	(void)state;
+	assert_null(router_match("PUT", "/api/v1/orgs/acme/tokens", params, &pbuf, &code, allow,
+	    sizeof(allow)));
+	assert_int_equal(code, HTTP_EMETHOD);
+	assert_string_equal(allow, "GET, POST, HEAD");
+	assert_int_equal(http_status_of(code), 405);
+}
+
+static void
+test_router__path_param_validated(void **state)
+{
+	const struct val_spec *org = router_spec_find(http_path_params, "org");
+	const struct val_spec *id = router_spec_find(http_path_params, "id");
+
+	(void)state;
+	assert_int_equal(router_check_string(org, "acme-2"), 0);
+	assert_int_equal(router_check_string(org, "Acme"), AIMS_EINVALID);
+	assert_int_equal(router_check_string(org, "-acme"), AIMS_EINVALID);
+	assert_int_equal(router_check_string(id, "7"), 0);
+	assert_int_equal(router_check_string(id, "0"), AIMS_EINVALID);
+	assert_int_equal(router_check_string(id, "7x"), AIMS_EINVALID);
+}
+
+static void
+test_router__unknown_query_parameter_named(void **state)
+{
+	struct fixture f;
+
+	(void)state;
+	assert_int_equal(prepare(&f, "GET", "/api/v1/orgs/acme/tokens", "limit=5&colour=red", NULL),
+	    0);
+	assert_int_equal(router_check_query(&f.c), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "colour");
+	assert_non_null(strstr(aims_error_message(), "unknown query parameter 'colour'"));
+	http_ctx_free(&f.c);
+}
+
+static void
+test_router__query_values_checked(void **state)
+{
+	struct fixture f;
+
+	(void)state;
+	assert_int_equal(prepare(&f, "GET", "/api/v1/orgs/acme/tokens", "limit=501", NULL), 0);
+	assert_int_equal(router_check_query(&f.c), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "limit");
+	http_ctx_free(&f.c);
+	assert_int_equal(prepare(&f, "GET", "/api/v1/orgs/acme/tokens", "limit=1&limit=2", NULL), 0);
+	assert_int_equal(router_check_query(&f.c), AIMS_EINVALID);
+	assert_non_null(strstr(aims_error_message(), "more than once"));
+	http_ctx_free(&f.c);
+	assert_int_equal(prepare(&f, "GET", "/api/v1/orgs/acme/tokens", "limit=20&cursor=9", NULL), 0);
+	assert_int_equal(router_check_query(&f.c), 0);
+	assert_int_equal(http_query_int(&f.c, "limit", 50), 20);
+	assert_string_equal(http_query(&f.c, "cursor"), "9");
+	http_ctx_free(&f.c);
+	/* A route that declares no query parameters takes none. */
+	assert_int_equal(prepare(&f, "GET", "/healthz", "x=1", NULL), 0);
+	assert_int_equal(router_check_query(&f.c), AIMS_EINVALID);
+	http_ctx_free(&f.c);
+}
+
+static void
+test_router__body_fields_declared(void **state)
+{
+	struct fixture f;
+
+	(void)state;
+	assert_int_equal(prepare(&f, "POST", "/api/v1/orgs/acme/tokens", NULL,
+	    "{\"name\":\"ci\",\"role\":\"viewer\",\"expires_at\":null}"), 0);
+	assert_int_equal(router_check_body(&f.c), 0);
+	assert_string_equal(http_body_str(&f.c, "name"), "ci");
+	http_ctx_free(&f.c);
+	assert_int_equal(prepare(&f, "POST", "/api/v1/orgs/acme/tokens", NULL,
+	    "{\"name\":\"ci\",\"role\":\"viewer\",\"org\":\"other\"}"), 0);
+	assert_int_equal(router_check_body(&f.c), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "org");
+	assert_non_null(strstr(aims_error_message(), "unknown field 'org'"));
+	http_ctx_free(&f.c);
+	assert_int_equal(prepare(&f, "POST", "/api/v1/orgs/acme/tokens", NULL,
+	    "{\"name\":\"ci\"}"), 0);
+	assert_int_equal(router_check_body(&f.c), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "role");
+	http_ctx_free(&f.c);
+	assert_int_equal(prepare(&f, "POST", "/api/v1/orgs/acme/tokens", NULL,
+	    "{\"name\":\"ci\",\"role\":\"root\"}"), 0);
+	assert_int_equal(router_check_body(&f.c), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "role");
+	http_ctx_free(&f.c);
+	assert_int_equal(prepare(&f, "POST", "/api/v1/orgs/acme/tokens", NULL,
+	    "{\"name\":5,\"role\":\"viewer\"}"), 0);
+	assert_int_equal(router_check_body(&f.c), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "name");
+	http_ctx_free(&f.c);
+	assert_int_equal(prepare(&f, "POST", "/api/v1/orgs/acme/tokens", NULL,
+	    "{\"name\":\"a\\u0000b\",\"role\":\"viewer\"}"), 0);
+	assert_int_equal(router_check_body(&f.c), AIMS_EINVALID);
+	http_ctx_free(&f.c);
+	assert_int_equal(prepare(&f, "POST", "/api/v1/orgs/acme/tokens", NULL,
+	    "{\"name\":\"ci\",\"role\":\"viewer\",\"expires_at\":\"tomorrow\"}"), 0);
+	assert_int_equal(router_check_body(&f.c), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "expires_at");
+	http_ctx_free(&f.c);
+}
+
+static void
+test_router__malformed_json_position(void **state)
+{
+	struct fixture f;
+
+	(void)state;
+	assert_int_equal(prepare(&f, "POST", "/api/v1/session", NULL,
+	    "{\"email\": \"a@example.com\",\n \"password\": }"), 0);
+	assert_int_equal(router_check_body(&f.c), AIMS_EINVALID);
+	assert_non_null(strstr(aims_error_message(), "malformed JSON at line 2, column"));
+	http_ctx_free(&f.c);
+	assert_int_equal(prepare(&f, "POST", "/api/v1/session", NULL,
+	    "{\"email\":\"a@example.com\",\"email\":\"b@example.com\",\"password\":\"x\"}"), 0);
+	assert_int_equal(router_check_body(&f.c), AIMS_EINVALID);
+	assert_non_null(strstr(aims_error_message(), "duplicate"));
+	http_ctx_free(&f.c);
+	assert_int_equal(prepare(&f, "POST", "/api/v1/session", NULL, "[1,2]"), 0);
+	assert_int_equal(router_check_body(&f.c), AIMS_EINVALID);
+	http_ctx_free(&f.c);
+	assert_int_equal(prepare(&f, "POST", "/api/v1/session", NULL, ""), 0);
+	assert_int_equal(router_check_body(&f.c), AIMS_EINVALID);
+	http_ctx_free(&f.c);
+}
+
+static void
+test_router__json_content_type_required(void **state)
+{
+	struct fixture f;
+
+	(void)state;
+	assert_int_equal(prepare(&f, "POST", "/api/v1/session", NULL, "{}"), 0);
+	f.headers[0].value = "application/x-www-form-urlencoded";
+	assert_int_equal(router_check_body(&f.c), AIMS_EUNSUPPORTED);
+	assert_int_equal(http_status_of(AIMS_EUNSUPPORTED), 415);
+	http_ctx_free(&f.c);
+	assert_int_equal(prepare(&f, "POST", "/api/v1/session", NULL,
+	    "{\"email\":\"a@example.com\",\"password\":\"x\"}"), 0);
+	f.headers[0].value = "application/json; charset=utf-8";
+	assert_int_equal(router_check_body(&f.c), 0);
+	http_ctx_free(&f.c);
+	/* A body where none is declared is refused. */
+	assert_int_equal(prepare(&f, "GET", "/healthz", NULL, "{}"), 0);
+	assert_int_equal(router_check_body(&f.c), AIMS_EINVALID);
+	http_ctx_free(&f.c);
+}
+
+static void
+test_router__error_answer_shape(void **state)
+{
+	struct fixture f;
+	json_t *v;
+
+	(void)state;
+	assert_int_equal(prepare(&f, "GET", "/healthz", NULL, NULL), 0);
+	aims_error_set(AIMS_EINVALID, "name", "name is required");
+	assert_int_equal(http_reply_error(&f.c, AIMS_EINVALID), AIMS_EINVALID);
+	assert_int_equal(f.c.resp.status, 400);
+	v = json_loads(f.c.resp.body.data, 0, NULL);
+	assert_non_null(v);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(v, "error"),
+	    "code")), "invalid");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(v, "error"),
+	    "field")), "name");
+	assert_int_equal(json_object_size(v), 1);
+	json_decref(v);
+	/* Internal errors do not leak their message. */
+	aims_error_set(AIMS_ERROR, NULL, "disk I/O error at /secret/path");
+	http_reply_error(&f.c, AIMS_ERROR);
+	assert_int_equal(f.c.resp.status, 500);
+	assert_null(strstr(f.c.resp.body.data, "secret"));
+	http_ctx_free(&f.c);
+}
+
+static void
+test_router__status_mapping(void **state)
+{
+	(void)state;
+	assert_int_equal(http_status_of(AIMS_ENOTFOUND), 404);
+	assert_int_equal(http_status_of(AIMS_EEXISTS), 409);
+	assert_int_equal(http_status_of(AIMS_ECONFLICT), 409);
+	assert_int_equal(http_status_of(AIMS_EFORBIDDEN), 403);
+	assert_int_equal(http_status_of(AIMS_ESTALE), 412);
+	assert_int_equal(http_status_of(AIMS_ETOOBIG), 413);
+	assert_int_equal(http_status_of(AIMS_EUNAUTH), 401);
+	assert_int_equal(http_status_of(AIMS_ETHROTTLED), 429);
+	assert_int_equal(http_status_of(HTTP_EUNPROCESSABLE), 422);
+	assert_int_equal(http_status_of(HTTP_EUNAVAILABLE), 503);
+	assert_int_equal(http_status_of(AIMS_ERROR), 500);
+}
+
+/* Fills a pattern's {params} with values that pass their validators. */
+static void
+sample_path(char *out, size_t len, const char *pattern)
+{
+	const struct val_spec *s;
+	const char *p = pattern;
+	size_t n = 0, k;
+	char name[64];
+
+	while (*p && n + 1 < len) {
+		if (*p != '{') {
+			out[n++] = *p++;
+			continue;
+		}
+		k = strcspn(p + 1, "}");
+		snprintf(name, sizeof(name), "%.*s", (int)k, p + 1);
+		s = router_spec_find(http_path_params, name);
+		assert_non_null(s);
+		n += (size_t)snprintf(out + n, len - n, "%s", s->type == VAL_INT ? "1" :
+		    s->type == VAL_EMAIL ? "a@example.com" : "acme");
+		p += k + 2;
+	}
+	out[n] = '\0';
+}
+
+static void
+test_router__openapi_describes_every_route(void **state)
+{
+	json_t *doc = openapi_document(), *paths = json_object_get(doc, "paths"), *item, *op;
+	const struct route *r, *m;
+	const char *path, *method;
+	const char *params[HTTP_PARAMS_MAX];
+	char url[256], upper[16], *pbuf, allow[64];
+	size_t nroutes = 0, nops = 0, i;
+	int code;
+
+	(void)state;
+	assert_string_equal(json_string_value(json_object_get(doc, "openapi")), "3.1.0");
+	for (r = http_routes; r->method != NULL; r++, nroutes++) {
+		char lower[16];
+
+		for (i = 0; r->method[i]; i++)
+			lower[i] = (char)(r->method[i] | 0x20);
+		lower[i] = '\0';
+		op = json_object_get(json_object_get(paths, r->pattern), lower);
+		if (op == NULL)
+			fail_msg("%s %s is served but not in the document", r->method, r->pattern);
+	}
+	json_object_foreach(paths, path, item) {
+		json_object_foreach(item, method, op) {
+			for (i = 0; method[i]; i++)
+				upper[i] = (char)(method[i] & ~0x20);
+			upper[i] = '\0';
+			sample_path(url, sizeof(url), path);
+			m = router_match(upper, url, params, &pbuf, &code, allow, sizeof(allow));
+			if (m == NULL || strcmp(m->pattern, path) != 0)
+				fail_msg("%s %s is in the document but not served", upper, path);
+			free(pbuf);
+			nops++;
+		}
+	}
+	assert_int_equal(nops, nroutes);
+	json_decref(doc);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_router__matches_params),
+		cmocka_unit_test(test_router__wrong_method_lists_allowed),
+		cmocka_unit_test(test_router__path_param_validated),
+		cmocka_unit_test(test_router__unknown_query_parameter_named),
+		cmocka_unit_test(test_router__query_values_checked),
+		cmocka_unit_test(test_router__body_fields_declared),
+		cmocka_unit_test(test_router__malformed_json_position),
+		cmocka_unit_test(test_router__json_content_type_required),
+		cmocka_unit_test(test_router__error_answer_shape),
+		cmocka_unit_test(test_router__status_mapping),
+		cmocka_unit_test(test_router__openapi_describes_every_route),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

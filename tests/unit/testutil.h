@@ -1,0 +1,49 @@
+/*
+ * testutil.h - shared set-up for unit tests: a fresh migrated database in the
+ * test's working directory with a ledger signing key loaded.
+ */
+#ifndef AIMS_TESTS_TESTUTIL_H
+#define AIMS_TESTS_TESTUTIL_H
+
+#include <sodium.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "ledger/ledger.h"
+#include "store/db.h"
+#include "util/error.h"
+
+static struct ledger_key *testutil_key;
+
+/* Opens (recreating) path with a new key in use; 0 or -1 after printing why. */
+static inline int
+testutil_open_db(struct db **out, const char *path)
+{
+	char keypath[512];
+
+	if (sodium_init() < 0)
+		return -1;
+	unlink(path);
+	snprintf(keypath, sizeof(keypath), "%s.key", path);
+	unlink(keypath);
+	snprintf(keypath, sizeof(keypath), "%s.pub", path);
+	unlink(keypath);
+	if (db_open(out, path, DB_OPEN_CREATE) != 0 || ledger_key_create(path) != 0 ||
+	    ledger_key_load(&testutil_key, path) != 0) {
+		fprintf(stderr, "testutil: %s\n", aims_error_message());
+		return -1;
+	}
+	ledger_key_use(testutil_key);
+	return 0;
+}
+
+static inline void
+testutil_close_db(struct db *db)
+{
+	db_close(db);
+	ledger_key_use(NULL);
+	ledger_key_free(testutil_key);
+	testutil_key = NULL;
+}
+
+#endif
