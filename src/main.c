@@ -27,6 +27,7 @@ const struct cli_command cli_commands[] = {
 	{ "verify", "verify the ledger and the records, or a proof", cmd_verify },
 	{ "report", "reports: certification readiness", cmd_report },
 	{ "export", "files: SoA, risk register, AI systems, readiness report", cmd_export },
+	{ "soa", "publish the Statement of Applicability, list and show versions", cmd_soa },
 	{ "version", "print the version", cmd_version },
 	{ "help", "list commands", cmd_help },
 	{ NULL, NULL, NULL },

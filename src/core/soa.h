@@ -24,6 +24,7 @@ struct db;
 #define SOA_FRAMEWORK		CATALOG_ISO42001
 #define SOA_EDITION		"ISO/IEC 42001:2023"
 #define SOA_NOTE_MAX		2000
+#define SOA_LEDGER_KIND		"soa-versions"	/* ledger kind of published versions */
 
 /* soa.c */
 /* The current rows (the draft), in control order. Caller owns *out. */
@@ -49,5 +50,15 @@ int soa_diff(json_t **out, struct db *db, int64_t org_id, int64_t version);
  */
 int soa_publish(json_t **out, struct db *db, int64_t org_id, const struct actor *actor,
     const char *approver, const char *note);
+/*
+ * For the ledger verifier (a ledger_load_fn): published versions are logged
+ * as kind "soa-versions", ref the version number, in the soa_version_get()
+ * form. AIMS_ENOTFOUND for any other kind.
+ */
+int soa_load_for_ledger(json_t **out, struct db *db, int64_t org_id, const char *kind,
+    const char *ref);
+/* Calls fn(arg, "soa-versions", ref) for every published version of org_id. */
+int soa_enumerate(struct db *db, int64_t org_id,
+    int (*fn)(void *arg, const char *kind, const char *ref), void *arg);
 
 #endif
