@@ -9,6 +9,7 @@
 #include "core/member.h"
 #include "core/org.h"
 #include "core/record.h"
+#include "core/soa.h"
 #include "core/token.h"
 #include "core/user.h"
 #include "ledger/ledger.h"
@@ -29,6 +30,8 @@ source_load(json_t **out, struct db *db, int64_t org_id, const char *kind, const
 		return token_load(out, db, org_id, kind, ref);
 	if (record_kind_find(kind) != NULL)
 		return record_load_for_ledger(out, db, org_id, kind, ref);
+	if (strcmp(kind, SOA_LEDGER_KIND) == 0)
+		return soa_load_for_ledger(out, db, org_id, kind, ref);
 	return aims_error_set(AIMS_EUNSUPPORTED, "kind", "no live record for kind '%s'", kind);
 }
 
@@ -65,6 +68,8 @@ source_enumerate(struct db *db, int64_t org_id, ledger_record_fn fn, void *arg)
 		return rc;
 	if ((rc = source_each(db, "SELECT 'token', CAST(id AS TEXT) FROM api_tokens"
 	    " WHERE org_id = ?", org_id, fn, arg)) != 0)
+		return rc;
+	if ((rc = soa_enumerate(db, org_id, fn, arg)) != 0)
 		return rc;
 	return record_enumerate(db, org_id, fn, arg);
 }

@@ -41,6 +41,14 @@ int api_catalog_get(struct http_ctx *c);
 int api_ledger_list(struct http_ctx *c);
 int api_ledger_verify(struct http_ctx *c);
 
+/* api_readiness.c */
+int api_readiness_get(struct http_ctx *c);
+int api_export_get(struct http_ctx *c);
+int api_soa_versions_list(struct http_ctx *c);
+int api_soa_versions_publish(struct http_ctx *c);
+int api_soa_versions_get(struct http_ctx *c);
+int api_soa_changes(struct http_ctx *c);
+
 /* openapi.c: the OpenAPI 3.1 document generated from the route table. */
 json_t *openapi_document(void);
 

@@ -78,6 +78,25 @@ static const struct val_spec ledger_query[] = {
 	END_SPEC,
 };
 
+static const struct val_spec soa_version_query[] = {
+	{ "version", VAL_INT, 0, 1, INT32_MAX, NULL,
+	    "a published SoA version instead of the draft (the live entries)" },
+	END_SPEC,
+};
+
+static const struct val_spec soa_changes_query[] = {
+	{ "version", VAL_INT, 0, 1, INT32_MAX, NULL,
+	    "compare with this published version (default: the latest)" },
+	END_SPEC,
+};
+
+static const struct val_spec soa_publish_body[] = {
+	{ "approver", VAL_EMAIL, 0, 0, 254, NULL,
+	    "manager or admin who approved this version (default: you)" },
+	{ "note", VAL_STRING, 0, 0, 2000, NULL, "what this version is for" },
+	END_SPEC,
+};
+
 #define R_ORG(m, p, h, act, kind, q, b, fl, st, sum, tag) \
 	{ m, p, h, ROUTE_ORG, act, kind, q, b, fl, st, sum, tag, p }
 #define R_ANY(m, p, h, auth, q, b, fl, st, sum, tag) \
@@ -154,6 +173,58 @@ const struct route http_routes[] = {
 	R_ORG("GET", "/api/v1/orgs/{org}/ledger/verify", api_ledger_verify, PERM_READ,
 	    PERM_KIND_LEDGER, NULL, NULL, 0, 200,
 	    "Verify the audit trail: hashes, signed checkpoints, records", "ledger"),
+
+	/* Certification readiness. */
+	R_ORG("GET", "/api/v1/orgs/{org}/readiness", api_readiness_get, PERM_READ,
+	    PERM_KIND_GOVERNANCE, NULL, NULL, 0, 200,
+	    "Readiness for certification: every requirement met or not with the records "
+	    "concerned, scores by clause and Annex A area, Stage 1 and Stage 2 verdicts, trend",
+	    "readiness"),
+
+	/* The Statement of Applicability as a document. */
+	R_ORG("GET", "/api/v1/orgs/{org}/soa-versions", api_soa_versions_list, PERM_READ,
+	    PERM_KIND_GOVERNANCE, NULL, NULL, ROUTE_LIST, 200,
+	    "Published versions of the Statement of Applicability, newest first", "soa"),
+	R_ORG("POST", "/api/v1/orgs/{org}/soa-versions", api_soa_versions_publish, PERM_APPROVE,
+	    PERM_KIND_GOVERNANCE, NULL, soa_publish_body, ROUTE_IDEMPOTENT, 201,
+	    "Publish the Statement of Applicability: freeze every row as the next version",
+	    "soa"),
+	R_ORG("GET", "/api/v1/orgs/{org}/soa-versions/{id}", api_soa_versions_get, PERM_READ,
+	    PERM_KIND_GOVERNANCE, NULL, NULL, 0, 200,
+	    "One published version with every row as it was approved", "soa"),
+	R_ORG("GET", "/api/v1/orgs/{org}/soa-changes", api_soa_changes, PERM_READ,
+	    PERM_KIND_GOVERNANCE, soa_changes_query, NULL, 0, 200,
+	    "What changed in the SoA, control by control, since a published version", "soa"),
+
+	/* Exports: files for people outside OpenAIMS. */
+	R_ORG("GET", "/api/v1/orgs/{org}/exports/soa.xlsx", api_export_get, PERM_READ,
+	    PERM_KIND_GOVERNANCE, soa_version_query, NULL, ROUTE_RAW, 200,
+	    "The Statement of Applicability as a spreadsheet (second sheet: exclusions)",
+	    "exports"),
+	R_ORG("GET", "/api/v1/orgs/{org}/exports/soa.csv", api_export_get, PERM_READ,
+	    PERM_KIND_GOVERNANCE, soa_version_query, NULL, ROUTE_RAW, 200,
+	    "The Statement of Applicability as CSV", "exports"),
+	R_ORG("GET", "/api/v1/orgs/{org}/exports/soa.json", api_export_get, PERM_READ,
+	    PERM_KIND_GOVERNANCE, soa_version_query, NULL, ROUTE_RAW, 200,
+	    "The Statement of Applicability as JSON with its edition and version", "exports"),
+	R_ORG("GET", "/api/v1/orgs/{org}/exports/risks.xlsx", api_export_get, PERM_READ,
+	    PERM_KIND_GOVERNANCE, NULL, NULL, ROUTE_RAW, 200,
+	    "The AI risk register as a spreadsheet", "exports"),
+	R_ORG("GET", "/api/v1/orgs/{org}/exports/risks.csv", api_export_get, PERM_READ,
+	    PERM_KIND_GOVERNANCE, NULL, NULL, ROUTE_RAW, 200, "The AI risk register as CSV",
+	    "exports"),
+	R_ORG("GET", "/api/v1/orgs/{org}/exports/ai-systems.xlsx", api_export_get, PERM_READ,
+	    PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_RAW, 200,
+	    "The AI system inventory as a spreadsheet", "exports"),
+	R_ORG("GET", "/api/v1/orgs/{org}/exports/ai-systems.csv", api_export_get, PERM_READ,
+	    PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_RAW, 200,
+	    "The AI system inventory as CSV", "exports"),
+	R_ORG("GET", "/api/v1/orgs/{org}/exports/readiness.html", api_export_get, PERM_READ,
+	    PERM_KIND_GOVERNANCE, NULL, NULL, ROUTE_RAW, 200,
+	    "The readiness report as one self-contained, printable HTML file", "exports"),
+	R_ORG("GET", "/api/v1/orgs/{org}/exports/readiness.json", api_export_get, PERM_READ,
+	    PERM_KIND_GOVERNANCE, NULL, NULL, ROUTE_RAW, 200,
+	    "The readiness answer as a JSON file", "exports"),
 
 	{ NULL, NULL, NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL, NULL, NULL },
 };

@@ -58,6 +58,20 @@ const MATRIX = [
   ['GET', '/api/v1/catalog/requirements/A.5.2', undefined, ALL],
   ['GET', '/api/v1/orgs/acme/ledger?limit=5', undefined, ALL],
   ['GET', '/api/v1/orgs/acme/ledger/verify', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/readiness', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/soa-versions', undefined, ALL],
+  ['POST', '/api/v1/orgs/acme/soa-versions', { note: 'by ROLE' }, MANAGERS(409)],
+  ['GET', '/api/v1/orgs/acme/soa-versions/999', undefined, { viewer: 404, auditor: 404, contributor: 404, manager: 404, admin: 404 }],
+  ['GET', '/api/v1/orgs/acme/soa-changes', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/exports/soa.xlsx', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/exports/soa.csv', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/exports/soa.json', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/exports/risks.xlsx', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/exports/risks.csv', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/exports/ai-systems.xlsx', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/exports/ai-systems.csv', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/exports/readiness.html', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/exports/readiness.json', undefined, ALL],
   ['DELETE', '/api/v1/session', undefined, { viewer: 204, auditor: 204, contributor: 204, manager: 204, admin: 204 }],
 ];
 
@@ -79,10 +93,10 @@ test('the matrix covers every route in the OpenAPI document', async () => {
   const covered = new Set(MATRIX.map(([m, p]) => `${m} ${p.split('?')[0]}`));
   for (const [path, item] of Object.entries(doc.paths)) {
     for (const method of Object.keys(item)) {
-      const concrete = path.replace('{org}', 'acme').replace('{email}', 'X').replace('{id}', 'X').replace('{req}', 'X');
+      const concrete = path.replace('{org}', 'acme').replace('{email}', 'X').replace('{id}', 'X').replace('{req}', 'X').replace('{id}', 'X');
       const hit = [...covered].some((c) => {
         const [m, p] = c.split(' ');
-        return m === method.toUpperCase() && p.replace(/[^/]*@example\.com|TOKEN|ADMINTOKEN|A\.5\.2/g, 'X') === concrete;
+        return m === method.toUpperCase() && p.replace(/[^/]*@example\.com|TOKEN|ADMINTOKEN|A\.5\.2|999/g, 'X') === concrete;
       });
       assert.ok(hit, `${method.toUpperCase()} ${path} is not in the role matrix`);
     }
