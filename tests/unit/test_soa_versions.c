@@ -1,4 +1,7 @@
-/* test_soa.c - unit tests for src/core/soa*.c: publishing, versions, the draft's changes. */
+/*
+ * test_soa_versions.c - unit tests for src/core/soa.c and soa_publish.c:
+ * publishing, versions, the draft's changes, the ledger loader.
+ */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -72,7 +75,7 @@ ledger_count(struct db *db)
 }
 
 static void
-test_soa__publish_freezes_a_numbered_version(void **state)
+test_soa_versions__publish_freezes_a_numbered_version(void **state)
 {
 	struct db *db = setup();
 	json_t *v = NULL, *again = NULL, *list = NULL;
@@ -123,7 +126,7 @@ test_soa__publish_freezes_a_numbered_version(void **state)
 }
 
 static void
-test_soa__draft_shows_changes_per_control(void **state)
+test_soa_versions__draft_shows_changes_per_control(void **state)
 {
 	struct db *db = setup();
 	json_t *v = NULL, *d = NULL;
@@ -159,7 +162,7 @@ test_soa__draft_shows_changes_per_control(void **state)
 }
 
 static void
-test_soa__refuses_incomplete_or_bad_input(void **state)
+test_soa_versions__refuses_incomplete_or_bad_input(void **state)
 {
 	struct db *db = setup();
 	char note[SOA_NOTE_MAX + 2];
@@ -195,7 +198,7 @@ test_soa__refuses_incomplete_or_bad_input(void **state)
 }
 
 static void
-test_soa__ledger_loader_returns_the_logged_state(void **state)
+test_soa_versions__ledger_loader_returns_the_logged_state(void **state)
 {
 	struct db *db = setup();
 	json_t *v = NULL, *loaded = NULL;
@@ -229,10 +232,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_soa__publish_freezes_a_numbered_version),
-		cmocka_unit_test(test_soa__draft_shows_changes_per_control),
-		cmocka_unit_test(test_soa__refuses_incomplete_or_bad_input),
-		cmocka_unit_test(test_soa__ledger_loader_returns_the_logged_state),
+		cmocka_unit_test(test_soa_versions__publish_freezes_a_numbered_version),
+		cmocka_unit_test(test_soa_versions__draft_shows_changes_per_control),
+		cmocka_unit_test(test_soa_versions__refuses_incomplete_or_bad_input),
+		cmocka_unit_test(test_soa_versions__ledger_loader_returns_the_logged_state),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
