@@ -5,6 +5,11 @@
  * chosen by the grammar, with every value (field paths, refs, dates, the
  * organisation) bound as a parameter. Comparisons are wrapped in coalesce()
  * so that a missing field gives a definite 0 or 1 and "not" stays sound.
+ *
+ * Written for SQLite; a PostgreSQL backend needs its own forms of four
+ * things, all here: json_extract() (QUERY_JSON_FIELD), json_each() for
+ * "contains", the unary + that keeps an index from serving a term, and
+ * "LIMIT -1 OFFSET 0" that keeps the projection subquery from being flattened.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +22,7 @@
 #include "util/error.h"
 #include "util/mem.h"
 
-#define QUERY_JSON_FIELD	"json_extract(%s.data, ?)"	/* the one backend-specific expression */
+#define QUERY_JSON_FIELD	"json_extract(%s.data, ?)"	/* a field of a record */
 #define QUERY_ALIASES_MAX	64			/* subqueries in one statement */
 #define QUERY_PATHS_MAX		48			/* fields read once per row */
 
