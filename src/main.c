@@ -25,6 +25,8 @@ const struct cli_command cli_commands[] = {
 	{ "migrate", "apply pending database schema migrations", cmd_migrate },
 	{ "ledger", "list a log, export an inclusion proof", cmd_ledger },
 	{ "verify", "verify the ledger and the records, or a proof", cmd_verify },
+	{ "record", "list, show, create, update and delete planning records", cmd_record },
+	{ "import", "create records from a CSV or JSON file, all or nothing", cmd_import },
 	{ "report", "reports: certification readiness", cmd_report },
 	{ "export", "files: SoA, risk register, AI systems, readiness report", cmd_export },
 	{ "soa", "publish the Statement of Applicability, list and show versions", cmd_soa },

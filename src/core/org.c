@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/org.h"
+#include "core/record.h"
 #include "ledger/ledger.h"
 #include "store/db.h"
 #include "util/clock.h"
@@ -133,7 +134,8 @@ org_create(int64_t *id_out, struct db *db, const struct actor *actor, const char
 	id = db_column_int64(st, 0);
 	db_done(st);
 	st = NULL;
-	if ((rc = org_append(db, actor, id, "create", slug, 1)) != 0)
+	if ((rc = org_append(db, actor, id, "create", slug, 1)) != 0 ||
+	    (rc = record_org_init(db, id, actor)) != 0)
 		goto done;
 	rc = 0;
 done:

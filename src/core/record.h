@@ -31,12 +31,14 @@ enum field_type {
 	FIELD_DATE,		/* YYYY-MM-DD */
 	FIELD_DATETIME,		/* RFC 3339 UTC */
 	FIELD_STRING_LIST,	/* array of strings */
-	FIELD_REF,		/* ref of a record of kind target ("AIS-3"); same org */
+	FIELD_REF,		/* ref of a record of kind target ("AIS-3"); same org;
+				   target NULL: a record of any kind */
 	FIELD_REF_LIST,		/* array of refs of kind target */
 	FIELD_REQUIREMENT,	/* catalog requirement id, filtered by req_kinds */
 	FIELD_REQUIREMENT_LIST,
 	FIELD_USER,		/* email of a member of the org */
 	FIELD_OBJECT_LIST,	/* array of objects described by subfields */
+	FIELD_OBJECT,		/* one object described by subfields */
 };
 
 enum field_flags {
@@ -91,17 +93,36 @@ struct record_kind {
 	const char		*perm_kind;	/* permission table kind */
 	const struct field	*fields;	/* terminated by name NULL */
 	struct record_hooks	 hooks;
+	const char		*default_sort;	/* NULL: "-updated_at" */
+	const char		*ref_field;	/* the ref is this field's value (soa: control) */
+	bool			 fixed;		/* rows made by record_org_init(): no create/delete */
 };
 
 /* The kinds, in navigation order; terminated by name NULL. */
 extern const struct record_kind *const record_kinds[];
 const struct record_kind *record_kind_find(const char *name);
+/* The kind whose references look like ref ("RISK-4", "SCOPE", "A.6.2.6"); NULL: none. */
+const struct record_kind *record_kind_of_ref(const char *ref);
 const struct field *record_field_find(const struct record_kind *k, const char *name);
+/* The field flagged FIELD_TITLE, or NULL. */
+const struct field *record_title_field(const struct record_kind *k);
 
 /*
- * A stored record as JSON: the declared fields plus "ref", "version",
- * "created_at", "updated_at", "created_by", "updated_by" (and "retired").
- * Caller owns *out (json_decref).
+ * A stored record as JSON: "ref", every declared field (null when empty),
+ * "version", "created_at", "updated_at", "created_by", "updated_by" (actor
+ * names) and "retired". Caller owns *out (json_decref). This is also the
+ * record given to ledger_append().
+ *
+ * Errors (aims_error_field() names the field): AIMS_EINVALID bad input;
+ * AIMS_EFORBIDDEN a rule about who may do it (approve, accept, manager-only
+ * fields); AIMS_ECONFLICT a rule about the current state (workflow steps,
+ * exclusions, retired records, deleting what others refer to);
+ * AIMS_ENOTFOUND no such record in this org; AIMS_ESTALE version mismatch;
+ * AIMS_EEXISTS the singleton exists already.
+ * Singleton kinds (scope, risk-criteria) take ref NULL (or their prefix).
+ * Workflow steps are updates of "status": approving (documents, scope,
+ * impact assessments) and accepting a risk record approved_by/approved_at
+ * or accepted_by/accepted_at from the actor (a user's email).
  */
 int record_create(json_t **out, struct db *db, int64_t org_id, const struct actor *actor,
     const struct record_kind *k, const json_t *input);
@@ -127,12 +148,70 @@ struct record_query {
 #define RECORD_LIST_MAX		500
 #define RECORD_LIST_DEFAULT	50
 
-/* *items: JSON array (caller owns); *next_cursor: caller frees, NULL at end. */
+/*
+ * *items: JSON array of records (caller owns); *next_cursor: caller frees,
+ * NULL on the last page; *total (may be NULL): records matching, all pages.
+ * Filters: fields flagged FIELD_FILTER, value as text ("true", "12",
+ * "AIS-3"); list fields match when they contain the value. Sort: "ref",
+ * "title", "created_at", "updated_at" or a FIELD_SORT field.
+ */
 int record_list(json_t **items, char **next_cursor, int64_t *total, struct db *db,
     int64_t org_id, const struct record_kind *k, const struct record_query *q);
 
-/* Records linking to or from this one: [{kind, ref, title, field}] both ways. */
+/*
+ * Records linking to or from this one: [{kind, ref, title, field, direction}]
+ * both ways; direction "out" (this record names it in `field`) or "in" (it
+ * names this record in `field`). Catalog requirements have kind "requirement".
+ */
 int record_links(json_t **out, struct db *db, int64_t org_id, const struct record_kind *k,
     const char *ref);
+
+/*
+ * The stored versions, newest first: [{version, action, status, time, actor,
+ * fields, record}] where fields names the declared fields changed by that
+ * version and record is the whole record as it was. status non-NULL keeps
+ * only versions in that status (documents: "approved" lists the immutable
+ * approved versions).
+ */
+int record_history(json_t **out, struct db *db, int64_t org_id, const struct record_kind *k,
+    const char *ref, const char *status);
+/* One stored version exactly as it was; AIMS_ENOTFOUND when there is none. */
+int record_version_get(json_t **out, struct db *db, int64_t org_id,
+    const struct record_kind *k, const char *ref, int64_t version);
+
+/*
+ * Creates what every organisation has from the start: the 38 Statement of
+ * Applicability entries (one per Annex A control in the catalog, which is
+ * loaded from the compiled-in files if the database has none yet) and the
+ * default 5 x 5 risk criteria. org_create() calls it in its transaction.
+ */
+int record_org_init(struct db *db, int64_t org_id, const struct actor *actor);
+
+/*
+ * Ledger support (ledger.h): record_load_for_ledger() is a ledger_load_fn
+ * (kind is the record kind name, e.g. "risks"); record_enumerate() calls fn
+ * for every stored record of the org (retired ones included) and stops at
+ * the first non-zero return, which it returns.
+ */
+int record_load_for_ledger(json_t **out, struct db *db, int64_t org_id, const char *kind,
+    const char *ref);
+typedef int (*record_visit_fn)(void *arg, const char *kind, const char *ref);
+int record_enumerate(struct db *db, int64_t org_id, record_visit_fn fn, void *arg);
+
+/*
+ * Bulk creation, all or nothing, in one transaction: one record per element
+ * of rows (a JSON array of objects). On any bad row nothing is kept, the
+ * result is AIMS_EINVALID and *errors lists every bad row as
+ * [{row, field, message}] with row = row_base + index. With
+ * RECORD_IMPORT_CHECK every row is validated and nothing is kept even when
+ * all are good. progress (may be NULL) is called as rows are processed.
+ * *refs (may be NULL) receives the created references.
+ */
+typedef void (*record_progress_fn)(void *arg, size_t done, size_t total);
+#define RECORD_IMPORT_MAX_ERRORS	1000
+#define RECORD_IMPORT_CHECK		(1 << 0)
+int record_import(json_t **errors, json_t **refs, struct db *db, int64_t org_id,
+    const struct actor *actor, const struct record_kind *k, const json_t *rows, int row_base,
+    int flags, record_progress_fn progress, void *arg);
 
 #endif

@@ -264,3 +264,9 @@ test('a member of another organisation, or of none, gets 404', async () => {
     { auth: gina, body: { name: 'x', role: 'viewer' } });
   assert.equal(w.status, 404);
 });
+
+test('oversized request headers answer 431 (the per-connection memory limit)', async () => {
+  const r = await request(env.url, 'GET', '/healthz', { headers: { 'x-big': 'a'.repeat(70000) } });
+  assert.equal(r.status, 431);
+  assert.equal((await request(env.url, 'GET', '/healthz')).status, 200);
+});

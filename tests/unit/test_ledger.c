@@ -493,6 +493,19 @@ test_ledger__removed_and_unsigned_entries_are_detected(void **state)
 	assert_fails_with(f, "org demo: entry 2 is missing (the next entry is 3)");
 }
 
+/* A log whose org row, head and checkpoints were all removed is still found. */
+static void
+test_ledger__orphaned_log_is_found(void **state)
+{
+	struct fixture *f = *state;
+
+	append_many(f->db, 7, 2, 1);
+	assert_int_equal(db_exec(f->db, "DROP TRIGGER ledger_checkpoints_no_delete; "
+	    "DELETE FROM ledger_checkpoints WHERE org_id = 7; "
+	    "DELETE FROM ledger_heads WHERE org_id = 7"), 0);
+	assert_fails_with(f, "org #7: entries 1..2 are not covered by a signed checkpoint");
+}
+
 static void
 test_ledger__head_must_match_entries(void **state)
 {
@@ -694,7 +707,7 @@ test_ledger__cli_verify_list_and_proof(void **state)
 	assert_run("verify --db cli.db", 0, "verified 1 organisation and the instance log: ");
 	assert_run("verify --db cli.db --org demo", 0, "verified: ");
 	assert_run("ledger list --org demo --db cli.db --format csv --limit 2", 0,
-	    "seq,time,actor,action,kind,ref,version,commitment\r\n7,");
+	    "seq,time,actor,action,kind,ref,version,commitment\r\n46,");	/* 39: SoA, criteria */
 	assert_run("ledger list --instance --db cli.db", 0, "seq  time");
 	assert_run("ledger proof --org demo --seq 3 --db cli.db --out p.json", 0, "");
 	assert_run("verify --proof p.json --key cli.db.pub", 0,
@@ -712,7 +725,11 @@ test_ledger__cli_verify_list_and_proof(void **state)
 	    "ledger_entries SET ref = 'RISK-99' WHERE ref = 'RISK-2'"), 0);
 	db_close(db);
 	assert_run("verify --db cli.db", 1, "(risk RISK-99 update) does not match its leaf hash");
-	assert_run("verify --db cli.db --key p.json", 1, "malformed public key");
+	pw = fopen("bad.pub", "w");
+	assert_non_null(pw);
+	fputs("{\"not\": \"a key\"}\n", pw);
+	fclose(pw);
+	assert_run("verify --db cli.db --key bad.pub", 1, "malformed public key");
 }
 
 int
@@ -732,6 +749,7 @@ main(void)
 		T(test_ledger__inconsistent_checkpoint_is_detected),
 		T(test_ledger__bad_signature_is_detected),
 		T(test_ledger__removed_and_unsigned_entries_are_detected),
+		T(test_ledger__orphaned_log_is_found),
 		T(test_ledger__head_must_match_entries),
 		T(test_ledger__proof_round_trip_and_tamper),
 		T(test_ledger__list_newest_first),

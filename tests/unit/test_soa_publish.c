@@ -1,7 +1,4 @@
-/*
- * test_soa_versions.c - unit tests for src/core/soa.c and soa_publish.c:
- * publishing, versions, the draft's changes, the ledger loader.
- */
+/* test_soa_publish.c - unit tests for src/core/soa*.c: publishing, versions, the draft's changes. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -75,7 +72,7 @@ ledger_count(struct db *db)
 }
 
 static void
-test_soa_versions__publish_freezes_a_numbered_version(void **state)
+test_soa_publish__publish_freezes_a_numbered_version(void **state)
 {
 	struct db *db = setup();
 	json_t *v = NULL, *again = NULL, *list = NULL;
@@ -126,7 +123,7 @@ test_soa_versions__publish_freezes_a_numbered_version(void **state)
 }
 
 static void
-test_soa_versions__draft_shows_changes_per_control(void **state)
+test_soa_publish__draft_shows_changes_per_control(void **state)
 {
 	struct db *db = setup();
 	json_t *v = NULL, *d = NULL;
@@ -162,7 +159,7 @@ test_soa_versions__draft_shows_changes_per_control(void **state)
 }
 
 static void
-test_soa_versions__refuses_incomplete_or_bad_input(void **state)
+test_soa_publish__refuses_incomplete_or_bad_input(void **state)
 {
 	struct db *db = setup();
 	char note[SOA_NOTE_MAX + 2];
@@ -198,7 +195,7 @@ test_soa_versions__refuses_incomplete_or_bad_input(void **state)
 }
 
 static void
-test_soa_versions__ledger_loader_returns_the_logged_state(void **state)
+test_soa_publish__ledger_loader_returns_the_logged_state(void **state)
 {
 	struct db *db = setup();
 	json_t *v = NULL, *loaded = NULL;
@@ -232,10 +229,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_soa_versions__publish_freezes_a_numbered_version),
-		cmocka_unit_test(test_soa_versions__draft_shows_changes_per_control),
-		cmocka_unit_test(test_soa_versions__refuses_incomplete_or_bad_input),
-		cmocka_unit_test(test_soa_versions__ledger_loader_returns_the_logged_state),
+		cmocka_unit_test(test_soa_publish__publish_freezes_a_numbered_version),
+		cmocka_unit_test(test_soa_publish__draft_shows_changes_per_control),
+		cmocka_unit_test(test_soa_publish__refuses_incomplete_or_bad_input),
+		cmocka_unit_test(test_soa_publish__ledger_loader_returns_the_logged_state),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

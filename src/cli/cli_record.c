@@ -1,0 +1,454 @@
+/*
+ * cli_record.c - 'aims record ...': list, show, create, update, delete the
+ * planning records of an organisation, their history and links, for
+ * scripts. Input is JSON (--json or standard input); listings print as
+ * text, JSON or CSV. Everything goes through core/record.h.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/record.h"
+#include "store/db.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/mem.h"
+#include "util/str.h"
+
+#define CLI_JSON_MAX	(16 * 1024 * 1024)	/* bytes of JSON input */
+#define CLI_FILTERS_MAX	16
+
+static const char record_usage[] =
+    "usage: aims record COMMAND KIND [REF] --org SLUG [options]\n"
+    "Reads and changes the planning records of an organisation.\n"
+    "KIND is one of the kinds 'aims record kinds' lists (ai-systems, risks, ...).\n"
+    "Common options:\n"
+    "  --db PATH          database (default $AIMS_DB or ./aims.db)\n"
+    "  --org SLUG         the organisation\n"
+    "  --json TEXT        input for create/update (default: standard input)\n"
+    "  --if-version N     refuse the change if the record is no longer at version N\n"
+    "list options:\n"
+    "  --format F         text (default), json or csv\n"
+    "  --sort [-]FIELD    sort order (default -updated_at)\n"
+    "  --q TEXT           search text\n"
+    "  --filter F=V       only records whose field F is V (repeatable)\n"
+    "  --limit N          page size (1..500, default 50)\n"
+    "  --cursor C         the page after the one that printed this cursor\n"
+    "  --all              every page\n"
+    "  --retired          include retired records\n"
+    "history options:\n"
+    "  --status S         only versions in status S (documents: approved)\n";
+
+struct record_opts {
+	const char	*db, *org, *json, *sort, *q, *cursor, *status, *kind, *ref;
+	const char	*fnames[CLI_FILTERS_MAX], *fvalues[CLI_FILTERS_MAX];
+	char		*fbuf[CLI_FILTERS_MAX];
+	int		 nfilters, limit, all, retired;
+	int64_t		 if_version;
+	enum cli_format	 format;
+};
+
+static void
+record_opts_free(struct record_opts *o)
+{
+	int i;
+
+	for (i = 0; i < o->nfilters; i++)
+		free(o->fbuf[i]);
+}
+
+static int
+record_opt_filter(struct record_opts *o, const char *arg)
+{
+	char *eq;
+
+	if (o->nfilters == CLI_FILTERS_MAX)
+		return cli_usage_error("record", "at most %d filters", CLI_FILTERS_MAX);
+	o->fbuf[o->nfilters] = xstrdup(arg);
+	if ((eq = strchr(o->fbuf[o->nfilters], '=')) == NULL) {
+		free(o->fbuf[o->nfilters]);
+		return cli_usage_error("record", "--filter needs FIELD=VALUE, not '%s'", arg);
+	}
+	*eq = '\0';
+	o->fnames[o->nfilters] = o->fbuf[o->nfilters];
+	o->fvalues[o->nfilters] = eq + 1;
+	o->nfilters++;
+	return CLI_OK;
+}
+
+/* Parses options and KIND [REF]; nargs: positional arguments wanted after KIND. */
+static int
+record_parse(struct record_opts *o, int argc, char **argv, int nargs)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' }, { "org", required_argument, NULL, 'o' },
+		{ "json", required_argument, NULL, 'j' }, { "if-version", required_argument, NULL, 'v' },
+		{ "format", required_argument, NULL, 'f' }, { "sort", required_argument, NULL, 's' },
+		{ "q", required_argument, NULL, 'q' }, { "filter", required_argument, NULL, 'F' },
+		{ "limit", required_argument, NULL, 'l' }, { "cursor", required_argument, NULL, 'c' },
+		{ "all", no_argument, NULL, 'a' }, { "retired", no_argument, NULL, 'r' },
+		{ "status", required_argument, NULL, 'S' }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int64_t n;
+	int c, rc;
+
+	memset(o, 0, sizeof(*o));
+	o->db = cli_default_db();
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': o->db = optarg; break;
+		case 'o': o->org = optarg; break;
+		case 'j': o->json = optarg; break;
+		case 's': o->sort = optarg; break;
+		case 'q': o->q = optarg; break;
+		case 'c': o->cursor = optarg; break;
+		case 'a': o->all = 1; break;
+		case 'r': o->retired = 1; break;
+		case 'S': o->status = optarg; break;
+		case 'h': fputs(record_usage, stdout); return -1;
+		case 'F':
+			if ((rc = record_opt_filter(o, optarg)) != CLI_OK)
+				return rc;
+			break;
+		case 'f':
+			if (cli_parse_format(&o->format, optarg) != 0)
+				return cli_usage_error("record", "%s", aims_error_message());
+			break;
+		case 'v':
+		case 'l':
+			if (str_to_int64(&n, optarg, 1, c == 'l' ? RECORD_LIST_MAX : INT64_MAX) != 0)
+				return cli_usage_error("record", "--%s: %s",
+				    c == 'l' ? "limit" : "if-version", aims_error_message());
+			if (c == 'l')
+				o->limit = (int)n;
+			else
+				o->if_version = n;
+			break;
+		default: return cli_usage_error("record", "bad option");
+		}
+	}
+	if (argc - optind < 1 || argc - optind > 1 + nargs)
+		return cli_usage_error("record", "give the KIND%s", nargs ? " and the REF" : "");
+	o->kind = argv[optind];
+	o->ref = argc - optind > 1 ? argv[optind + 1] : NULL;
+	if (o->org == NULL)
+		return cli_usage_error("record", "--org SLUG is required");
+	return CLI_OK;
+}
+
+struct record_cmd {
+	struct record_opts		 o;
+	struct db			*db;
+	int64_t				 org_id;
+	const struct record_kind	*k;
+};
+
+/* Parses, opens the store, finds the org and the kind. */
+static int
+record_begin(struct record_cmd *c, int argc, char **argv, int nargs)
+{
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	if ((rc = record_parse(&c->o, argc, argv, nargs)) != CLI_OK)
+		return rc < 0 ? CLI_OK : rc;
+	if ((c->k = record_kind_find(c->o.kind)) == NULL)
+		return cli_usage_error("record", "unknown kind '%s' (see 'aims record kinds')",
+		    c->o.kind);
+	if (nargs && c->o.ref == NULL && !c->k->singleton)
+		return cli_usage_error("record", "give the reference of the %s", c->k->singular);
+	if (cli_open_db(&c->db, c->o.db, 0) != CLI_OK)
+		return CLI_FAIL;
+	if ((rc = cli_org_id(&c->org_id, c->db, c->o.org, "record")) != CLI_OK)
+		return rc;
+	return -1;	/* go on */
+}
+
+static int
+record_end(struct record_cmd *c, int rc)
+{
+	db_close(c->db);
+	record_opts_free(&c->o);
+	return rc;
+}
+
+static void
+print_json(const json_t *j)
+{
+	char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+	printf("%s\n", s);
+	free(s);
+}
+
+static int
+read_input(json_t **out, const char *text)
+{
+	struct buf b = BUF_INIT;
+	json_error_t err;
+	char chunk[65536];
+	size_t n;
+
+	if (text == NULL) {
+		while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0) {
+			if (b.len + n > CLI_JSON_MAX) {
+				buf_free(&b);
+				return aims_error_set(AIMS_ETOOBIG, NULL, "the JSON input is too big");
+			}
+			buf_append(&b, chunk, n);
+		}
+		text = buf_str(&b);
+	}
+	*out = json_loads(text, JSON_REJECT_DUPLICATES, &err);
+	buf_free(&b);
+	if (*out == NULL)
+		return aims_error_set(AIMS_EINVALID, NULL, "the input is not valid JSON: %s (line %d)",
+		    err.text, err.line);
+	return 0;
+}
+
+static char *
+cell_text(const json_t *v)
+{
+	struct buf b = BUF_INIT;
+	json_t *item;
+	size_t i;
+
+	if (json_is_string(v))
+		return xstrdup(json_string_value(v));
+	if (json_is_integer(v))
+		buf_printf(&b, "%lld", (long long)json_integer_value(v));
+	else if (json_is_boolean(v))
+		buf_puts(&b, json_is_true(v) ? "true" : "false");
+	else if (json_is_array(v) && (json_array_size(v) == 0 ||
+	    json_is_string(json_array_get(v, 0)))) {
+		json_array_foreach(v, i, item)
+			buf_printf(&b, "%s%s", i ? "; " : "", json_string_value(item));
+	} else if (v && !json_is_null(v)) {
+		char *s = json_dumps(v, JSON_COMPACT);
+
+		buf_puts(&b, s);
+		free(s);
+	}
+	return buf_detach(&b);
+}
+
+static struct cli_table *
+list_table(const struct record_kind *k, const char **cols, int *ncols)
+{
+	const struct field *f;
+
+	*ncols = 0;
+	cols[(*ncols)++] = "ref";
+	for (f = k->fields; f->name && *ncols < 31; f++)
+		if (f->flags & (FIELD_LIST | FIELD_TITLE))
+			cols[(*ncols)++] = f->name;
+	return cli_table_new(*ncols, cols);
+}
+
+static void
+list_add_rows(struct cli_table *t, const char **cols, int ncols, const json_t *items,
+    json_t *all)
+{
+	const char *vals[32];
+	char *cells[32];
+	json_t *it;
+	size_t i;
+	int c;
+
+	json_array_foreach(items, i, it) {
+		if (all) {
+			json_array_append(all, it);
+			continue;
+		}
+		for (c = 0; c < ncols; c++)
+			vals[c] = cells[c] = cell_text(json_object_get(it, cols[c]));
+		cli_table_add(t, vals);
+		for (c = 0; c < ncols; c++)
+			free(cells[c]);
+	}
+}
+
+static int
+cmd_record_list(int argc, char **argv)
+{
+	struct record_cmd c;
+	struct record_query q;
+	struct cli_table *t = NULL;
+	const char *cols[32];
+	json_t *items = NULL, *all = NULL;
+	char *next = NULL, *cursor = NULL;
+	int rc, ncols;
+
+	if ((rc = record_begin(&c, argc, argv, 0)) != -1)
+		return record_end(&c, rc);
+	memset(&q, 0, sizeof(q));
+	q.limit = c.o.limit;
+	q.sort = c.o.sort;
+	q.q = c.o.q;
+	q.include_retired = c.o.retired;
+	q.nfilters = c.o.nfilters;
+	memcpy(q.filter_names, c.o.fnames, sizeof(c.o.fnames));
+	memcpy(q.filter_values, c.o.fvalues, sizeof(c.o.fvalues));
+	cursor = c.o.cursor ? xstrdup(c.o.cursor) : NULL;
+	t = list_table(c.k, cols, &ncols);
+	if (c.o.format == CLI_FORMAT_JSON)
+		all = json_array();
+	do {
+		q.cursor = cursor;
+		if (record_list(&items, &next, NULL, c.db, c.org_id, c.k, &q) != 0) {
+			rc = cli_fail(NULL);
+			goto done;
+		}
+		list_add_rows(t, cols, ncols, items, all);
+		json_decref(items);
+		free(cursor);
+		cursor = next;
+	} while (c.o.all && cursor);
+	if (all)
+		print_json(all);
+	else
+		cli_table_print(t, c.o.format, stdout);
+	if (cursor && !c.o.all)
+		fprintf(stderr, "more: --cursor %s\n", cursor);
+	rc = CLI_OK;
+done:
+	free(cursor);
+	json_decref(all);
+	cli_table_free(t);
+	return record_end(&c, rc);
+}
+
+static int
+cmd_record_show(int argc, char **argv)
+{
+	struct record_cmd c;
+	json_t *rec = NULL;
+	int rc;
+
+	if ((rc = record_begin(&c, argc, argv, 1)) != -1)
+		return record_end(&c, rc);
+	if (record_get(&rec, c.db, c.org_id, c.k, c.o.ref) != 0)
+		return record_end(&c, cli_fail(NULL));
+	print_json(rec);
+	json_decref(rec);
+	return record_end(&c, CLI_OK);
+}
+
+static int
+cmd_record_write(int argc, char **argv, bool create)
+{
+	const struct actor actor = ACTOR_CLI;
+	struct record_cmd c;
+	json_t *in = NULL, *rec = NULL;
+	int rc;
+
+	if ((rc = record_begin(&c, argc, argv, create ? 0 : 1)) != -1)
+		return record_end(&c, rc);
+	if (create && c.o.ref)
+		return record_end(&c, cli_usage_error("record", "create takes no REF"));
+	if (read_input(&in, c.o.json) != 0)
+		return record_end(&c, cli_fail(NULL));
+	rc = create ? record_create(&rec, c.db, c.org_id, &actor, c.k, in) :
+	    record_update(&rec, c.db, c.org_id, &actor, c.k, c.o.ref, c.o.if_version, in);
+	json_decref(in);
+	if (rc != 0)
+		return record_end(&c, cli_fail(NULL));
+	print_json(rec);
+	json_decref(rec);
+	return record_end(&c, CLI_OK);
+}
+
+static int
+cmd_record_create(int argc, char **argv)
+{
+	return cmd_record_write(argc, argv, true);
+}
+
+static int
+cmd_record_update(int argc, char **argv)
+{
+	return cmd_record_write(argc, argv, false);
+}
+
+static int
+cmd_record_delete(int argc, char **argv)
+{
+	const struct actor actor = ACTOR_CLI;
+	struct record_cmd c;
+	int rc;
+
+	if ((rc = record_begin(&c, argc, argv, 1)) != -1)
+		return record_end(&c, rc);
+	if (record_delete(c.db, c.org_id, &actor, c.k, c.o.ref, c.o.if_version) != 0)
+		return record_end(&c, cli_fail(NULL));
+	printf("%s %s %s\n", c.k->retain ? "retired" : "deleted", c.k->singular, c.o.ref);
+	return record_end(&c, CLI_OK);
+}
+
+static int
+cmd_record_history(int argc, char **argv)
+{
+	struct record_cmd c;
+	json_t *h = NULL;
+	int rc;
+
+	if ((rc = record_begin(&c, argc, argv, 1)) != -1)
+		return record_end(&c, rc);
+	if (record_history(&h, c.db, c.org_id, c.k, c.o.ref, c.o.status) != 0)
+		return record_end(&c, cli_fail(NULL));
+	print_json(h);
+	json_decref(h);
+	return record_end(&c, CLI_OK);
+}
+
+static int
+cmd_record_links(int argc, char **argv)
+{
+	struct record_cmd c;
+	json_t *l = NULL;
+	int rc;
+
+	if ((rc = record_begin(&c, argc, argv, 1)) != -1)
+		return record_end(&c, rc);
+	if (record_links(&l, c.db, c.org_id, c.k, c.o.ref) != 0)
+		return record_end(&c, cli_fail(NULL));
+	print_json(l);
+	json_decref(l);
+	return record_end(&c, CLI_OK);
+}
+
+static int
+cmd_record_kinds(int argc, char **argv)
+{
+	const struct record_kind *const *k;
+
+	(void)argc;
+	(void)argv;
+	for (k = record_kinds; (*k)->name; k++)
+		printf("%-20s %-6s %-10s %s\n", (*k)->name, (*k)->clause, (*k)->section,
+		    (*k)->plural);
+	return CLI_OK;
+}
+
+static const struct cli_command record_subs[] = {
+	{ "kinds", "list the record kinds", cmd_record_kinds },
+	{ "list", "list records of a kind", cmd_record_list },
+	{ "show", "print one record as JSON", cmd_record_show },
+	{ "create", "create a record from JSON", cmd_record_create },
+	{ "update", "change the fields given in JSON", cmd_record_update },
+	{ "delete", "delete (or retire) a record", cmd_record_delete },
+	{ "history", "print a record's versions", cmd_record_history },
+	{ "links", "print the records linked to and from a record", cmd_record_links },
+	{ NULL, NULL, NULL },
+};
+
+int
+cmd_record(int argc, char **argv)
+{
+	return cli_dispatch("record", record_subs, argc, argv, record_usage);
+}

@@ -1,0 +1,80 @@
+/*
+ * kind_document.c - documented information (5.2, 7.5): policies, procedures,
+ * plans and records, with a Markdown body and the status workflow
+ * draft -> in_review -> approved -> retired. Approval is a change of status
+ * by a manager who is not the author; it records approved_by and
+ * approved_at. Editing an approved document starts a new draft revision;
+ * every approved version stays unchanged in the history
+ * (record_history(..., "approved")).
+ */
+#include "core/record_private.h"
+
+static const char *const document_kind_values[] = {
+	"policy", "procedure", "process", "plan", "record", "other", NULL,
+};
+static const char *const document_status_values[] = {
+	"draft", "in_review", "approved", "retired", NULL,
+};
+static const char *const document_steps[] = {
+	"draft>in_review", "in_review>draft", "in_review>approved", "approved>draft",
+	"approved>retired", "draft>retired", "in_review>retired", NULL,
+};
+static const char *const document_free_fields[] = { "owner", "next_review", NULL };
+
+static const struct record_workflow document_workflow = {
+	.states = document_status_values,
+	.initial = "draft",
+	.steps = document_steps,
+	.approved = "approved",
+	.revert = "draft",
+	.final = "retired",
+	.free_fields = document_free_fields,
+	.not_author = true,
+};
+
+static const struct field document_fields[] = {
+	{ .name = "title", .label = "Title", .type = FIELD_STRING,
+	  .flags = FIELD_REQUIRED | FIELD_TITLE | FIELD_SEARCH | FIELD_SORT | FIELD_LIST },
+	{ .name = "kind", .label = "Kind", .type = FIELD_ENUM,
+	  .flags = FIELD_REQUIRED | FIELD_FILTER | FIELD_SORT | FIELD_LIST,
+	  .values = document_kind_values },
+	{ .name = "is_ai_policy", .label = "This is the AI policy (5.2)", .type = FIELD_BOOL,
+	  .flags = FIELD_FILTER },
+	{ .name = "body", .label = "Text", .type = FIELD_TEXT, .flags = FIELD_SEARCH,
+	  .help = "Markdown" },
+	{ .name = "requirements", .label = "Requirements documented", .type = FIELD_REQUIREMENT_LIST,
+	  .flags = FIELD_FILTER, .req_kinds = "clause,control" },
+	{ .name = "owner", .label = "Owner", .type = FIELD_USER,
+	  .flags = FIELD_FILTER | FIELD_SORT | FIELD_LIST },
+	{ .name = "status", .label = "Status", .type = FIELD_ENUM,
+	  .flags = FIELD_FILTER | FIELD_SORT | FIELD_LIST, .values = document_status_values,
+	  .help = "draft, in_review, approved (by a manager other than the author), retired" },
+	{ .name = "approved_by", .label = "Approved by", .type = FIELD_STRING,
+	  .flags = FIELD_READONLY | FIELD_LIST },
+	{ .name = "approved_at", .label = "Approved at", .type = FIELD_DATETIME,
+	  .flags = FIELD_READONLY },
+	{ .name = "next_review", .label = "Next review", .type = FIELD_DATE,
+	  .flags = FIELD_FILTER | FIELD_SORT | FIELD_LIST },
+	{ .name = NULL },
+};
+
+static int
+document_transition(struct db *db, int64_t org_id, const struct actor *actor, const json_t *old,
+    json_t *next)
+{
+	(void)org_id;
+	return record__workflow_step(&document_workflow, db, actor, old, next);
+}
+
+const struct record_kind record_kind_document = {
+	.name = "documents",
+	.singular = "document",
+	.plural = "documents",
+	.prefix = "DOC",
+	.clause = "7.5",
+	.section = "Leadership",
+	.retain = true,
+	.perm_kind = "governance",
+	.fields = document_fields,
+	.hooks = { .transition = document_transition },
+};

@@ -1,0 +1,97 @@
+/*
+ * kind_evidence.c - the `evidence` record: a file (revisions in evidence.c),
+ * a link, or another record; when it was collected and until when it is
+ * valid; where it came from (a person, CI, monitoring); and what it shows:
+ * links to requirements, measures, risks and AI systems.
+ */
+#include <string.h>
+
+#include "core/evidence.h"
+#include "core/record_private.h"
+#include "util/error.h"
+#include "util/str.h"
+
+#define EVIDENCE_URL_MAX	2000
+
+static const char *const evidence_kind_values[] = { "file", "link", "record", NULL };
+static const char *const source_values[] = { "person", "ci", "monitoring", NULL };
+
+static const struct field evidence_fields[] = {
+	{ .name = "title", .label = "Title", .type = FIELD_STRING,
+	  .flags = FIELD_REQUIRED | FIELD_TITLE | FIELD_SEARCH | FIELD_SORT | FIELD_LIST },
+	{ .name = "kind", .label = "Kind", .type = FIELD_ENUM,
+	  .flags = FIELD_REQUIRED | FIELD_FILTER | FIELD_LIST, .values = evidence_kind_values,
+	  .help = "a file (upload revisions), a link, or another record" },
+	{ .name = "description", .label = "Description", .type = FIELD_TEXT,
+	  .flags = FIELD_SEARCH },
+	{ .name = "url", .label = "Link", .type = FIELD_STRING, .max = EVIDENCE_URL_MAX,
+	  .help = "http or https address (kind link)" },
+	{ .name = "record", .label = "Record", .type = FIELD_REF,
+	  .help = "reference of the record that is the evidence (kind record)" },
+	{ .name = "collected_at", .label = "Collected", .type = FIELD_DATETIME,
+	  .flags = FIELD_SORT | FIELD_LIST },
+	{ .name = "valid_until", .label = "Valid until", .type = FIELD_DATE,
+	  .flags = FIELD_FILTER | FIELD_SORT | FIELD_LIST },
+	{ .name = "source", .label = "Source", .type = FIELD_ENUM,
+	  .flags = FIELD_FILTER | FIELD_LIST, .values = source_values },
+	{ .name = "requirements", .label = "Requirements", .type = FIELD_REQUIREMENT_LIST,
+	  .flags = FIELD_FILTER },
+	{ .name = "measures", .label = "Measures", .type = FIELD_REF_LIST, .flags = FIELD_FILTER,
+	  .target = "measures" },
+	{ .name = "risks", .label = "Risks", .type = FIELD_REF_LIST, .flags = FIELD_FILTER,
+	  .target = "risks" },
+	{ .name = "ai_systems", .label = "AI systems", .type = FIELD_REF_LIST,
+	  .flags = FIELD_FILTER, .target = "ai-systems" },
+	{ .name = "revision", .label = "File revision", .type = FIELD_INT,
+	  .flags = FIELD_READONLY | FIELD_LIST },
+	{ .name = "sha256", .label = "SHA-256", .type = FIELD_STRING,
+	  .flags = FIELD_READONLY | FIELD_SEARCH },
+	{ .name = "size", .label = "Size (bytes)", .type = FIELD_INT, .flags = FIELD_READONLY },
+	{ .name = "media_type", .label = "Media type", .type = FIELD_STRING,
+	  .flags = FIELD_READONLY },
+	{ .name = "filename", .label = "File name", .type = FIELD_STRING,
+	  .flags = FIELD_READONLY | FIELD_SEARCH },
+	{ .name = NULL },
+};
+
+static int
+evidence_validate(struct db *db, int64_t org_id, const struct actor *actor, const json_t *old,
+    json_t *next)
+{
+	const char *kind = record__str(next, "kind"), *url = record__str(next, "url");
+	const char *collected = record__str(next, "collected_at");
+	const char *until = record__str(next, "valid_until");
+
+	(void)db;
+	(void)org_id;
+	(void)actor;
+	(void)old;
+	if (url && !str_has_prefix(url, "https://") && !str_has_prefix(url, "http://"))
+		return aims_error_set(AIMS_EINVALID, "url",
+		    "field 'url' must be an http:// or https:// address");
+	if (strcmp(kind, "link") == 0 && url == NULL)
+		return aims_error_set(AIMS_EINVALID, "url", "field 'url' is required for a link");
+	if (strcmp(kind, "record") == 0 && record__str(next, "record") == NULL)
+		return aims_error_set(AIMS_EINVALID, "record",
+		    "field 'record' is required for record evidence");
+	if (strcmp(kind, "file") != 0 && json_object_get(next, "revision"))
+		return aims_error_set(AIMS_ECONFLICT, "kind",
+		    "this evidence has file revisions: it stays kind file");
+	if (collected && until && strncmp(until, collected, 10) < 0)
+		return aims_error_set(AIMS_EINVALID, "valid_until",
+		    "field 'valid_until' (%s) is before collected_at (%.10s)", until, collected);
+	return 0;
+}
+
+const struct record_kind record_kind_evidence = {
+	.name = "evidence",
+	.singular = "evidence",
+	.plural = "evidence",
+	.prefix = "EV",
+	.clause = "7.5",
+	.section = "Support & operation",
+	.retain = true,
+	.perm_kind = "operational",
+	.fields = evidence_fields,
+	.hooks = { .validate = evidence_validate },
+};

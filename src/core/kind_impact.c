@@ -1,0 +1,190 @@
+/*
+ * kind_impact.c - AI system impact assessments (6.1.4, 8.4, A.5; ISO/IEC
+ * 42005 section 6): per AI system, the impacts on individuals, groups and
+ * society, approved by a manager (draft -> approved).
+ *
+ * EU AI Act Art. 27: when the assessed AI system is high-risk
+ * (eu_ai_act_category high_risk) and the organisation is its deployer
+ * (eu_ai_act_roles lists deployer, or, when those roles are not given, its
+ * org_role is customer), the fundamental-rights assessment fields fria_* are
+ * required before the assessment can be approved (and while it stays
+ * approved). Drafts may be saved without them.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/record_private.h"
+#include "util/error.h"
+
+static const char *const ia_status_values[] = { "draft", "approved", NULL };
+static const char *const ia_steps[] = { "draft>approved", "approved>draft", NULL };
+static const char *const ia_free_fields[] = { "owner", "next_assessment", NULL };
+
+static const struct record_workflow ia_workflow = {
+	.states = ia_status_values,
+	.initial = "draft",
+	.steps = ia_steps,
+	.approved = "approved",
+	.revert = "draft",
+	.free_fields = ia_free_fields,
+};
+
+static const char *const on_values[] = { "individuals", "groups", "society", NULL };
+static const char *const area_values[] = {
+	"fundamental_rights", "safety", "fairness", "privacy", "environment", "economic", "other",
+	NULL,
+};
+static const char *const impact_kind_values[] = { "benefit", "harm", NULL };
+static const char *const severity_values[] = {
+	"negligible", "minor", "moderate", "major", "severe", NULL,
+};
+static const char *const likelihood_values[] = {
+	"rare", "unlikely", "possible", "likely", "almost_certain", NULL,
+};
+
+static const struct field impact_fields[] = {
+	{ .name = "on", .label = "Affects", .type = FIELD_ENUM, .flags = FIELD_REQUIRED,
+	  .values = on_values },
+	{ .name = "area", .label = "Area", .type = FIELD_ENUM, .flags = FIELD_REQUIRED,
+	  .values = area_values },
+	{ .name = "kind", .label = "Benefit or harm", .type = FIELD_ENUM, .flags = FIELD_REQUIRED,
+	  .values = impact_kind_values },
+	{ .name = "description", .label = "Description", .type = FIELD_TEXT },
+	{ .name = "severity", .label = "Severity", .type = FIELD_ENUM, .values = severity_values },
+	{ .name = "likelihood", .label = "Likelihood", .type = FIELD_ENUM,
+	  .values = likelihood_values },
+	{ .name = "measures", .label = "Measures", .type = FIELD_TEXT,
+	  .help = "how the harm is prevented or reduced" },
+	{ .name = NULL },
+};
+
+/* EU AI Act Art. 27(1) (a)-(f); required as described above. */
+static const char *const fria_required[] = {
+	"fria_process_description", "fria_period_frequency", "fria_affected_categories",
+	"fria_specific_risks", "fria_human_oversight", "fria_risk_measures", NULL,
+};
+
+static const struct field ia_fields[] = {
+	{ .name = "ai_system", .label = "AI system", .type = FIELD_REF,
+	  .flags = FIELD_REQUIRED | FIELD_FILTER | FIELD_LIST, .target = "ai-systems" },
+	{ .name = "title", .label = "Title", .type = FIELD_STRING,
+	  .flags = FIELD_TITLE | FIELD_SEARCH | FIELD_SORT | FIELD_LIST,
+	  .help = "defaults to the AI system's name" },
+	{ .name = "scope", .label = "Scope of the assessment", .type = FIELD_TEXT,
+	  .flags = FIELD_SEARCH },
+	{ .name = "system_information", .label = "System information", .type = FIELD_TEXT,
+	  .help = "what the system does, how, with which models" },
+	{ .name = "data_information", .label = "Data information", .type = FIELD_TEXT,
+	  .help = "data used in development and operation, its provenance and quality" },
+	{ .name = "deployment_environment", .label = "Deployment environment", .type = FIELD_TEXT },
+	{ .name = "interested_parties", .label = "Interested parties", .type = FIELD_STRING_LIST },
+	{ .name = "impacts", .label = "Impacts", .type = FIELD_OBJECT_LIST,
+	  .subfields = impact_fields },
+	{ .name = "owner", .label = "Owner", .type = FIELD_USER,
+	  .flags = FIELD_FILTER | FIELD_LIST },
+	{ .name = "status", .label = "Status", .type = FIELD_ENUM,
+	  .flags = FIELD_FILTER | FIELD_SORT | FIELD_LIST, .values = ia_status_values },
+	{ .name = "approved_by", .label = "Approved by", .type = FIELD_STRING,
+	  .flags = FIELD_READONLY | FIELD_LIST },
+	{ .name = "approved_at", .label = "Approved at", .type = FIELD_DATETIME,
+	  .flags = FIELD_READONLY },
+	{ .name = "next_assessment", .label = "Next assessment", .type = FIELD_DATE,
+	  .flags = FIELD_FILTER | FIELD_SORT | FIELD_LIST },
+	{ .name = "fria_process_description", .label = "Art. 27(1)(a) Deployer's processes",
+	  .type = FIELD_TEXT,
+	  .help = "the processes in which the system is used, in line with its intended purpose" },
+	{ .name = "fria_period_frequency", .label = "Art. 27(1)(b) Period and frequency of use",
+	  .type = FIELD_TEXT },
+	{ .name = "fria_affected_categories", .label = "Art. 27(1)(c) Affected persons and groups",
+	  .type = FIELD_TEXT,
+	  .help = "categories of natural persons and groups likely to be affected" },
+	{ .name = "fria_specific_risks", .label = "Art. 27(1)(d) Specific risks of harm",
+	  .type = FIELD_TEXT,
+	  .help = "to those categories, using the provider's information (Art. 13)" },
+	{ .name = "fria_human_oversight", .label = "Art. 27(1)(e) Human oversight measures",
+	  .type = FIELD_TEXT, .help = "according to the instructions for use" },
+	{ .name = "fria_risk_measures", .label = "Art. 27(1)(f) Measures if risks materialise",
+	  .type = FIELD_TEXT,
+	  .help = "including internal governance and complaint mechanisms" },
+	{ .name = "fria_authority_notified_at", .label = "Art. 27(3) Authority notified on",
+	  .type = FIELD_DATE },
+	{ .name = NULL },
+};
+
+static bool
+ia_is_deployer(const json_t *ai)
+{
+	json_t *roles = json_object_get(ai, "eu_ai_act_roles"), *r;
+	const char *org_role = record__str(ai, "org_role");
+	size_t i;
+
+	if (json_array_size(roles) > 0) {
+		json_array_foreach(roles, i, r)
+			if (strcmp(json_string_value(r), "deployer") == 0)
+				return true;
+		return false;
+	}
+	return org_role && strcmp(org_role, "customer") == 0;
+}
+
+static int
+ia_check_art27(const char *ai_ref, const json_t *ai, const json_t *next)
+{
+	const char *category = record__str(ai, "eu_ai_act_category");
+	const char *const *f;
+
+	if (category == NULL || strcmp(category, "high_risk") != 0 || !ia_is_deployer(ai))
+		return 0;
+	for (f = fria_required; *f; f++)
+		if (record__is_empty(json_object_get(next, *f)))
+			return aims_error_set(AIMS_EINVALID, *f,
+			    "field '%s' is required to approve: %s is a high-risk AI system and the "
+			    "organisation is its deployer (EU AI Act Art. 27 fundamental-rights "
+			    "assessment)", *f, ai_ref);
+	return 0;
+}
+
+static int
+ia_transition(struct db *db, int64_t org_id, const struct actor *actor, const json_t *old,
+    json_t *next)
+{
+	(void)org_id;
+	return record__workflow_step(&ia_workflow, db, actor, old, next);
+}
+
+static int
+ia_validate(struct db *db, int64_t org_id, const struct actor *actor, const json_t *old,
+    json_t *next)
+{
+	const char *ai_ref = record__str(next, "ai_system"), *status = record__str(next, "status");
+	char title[RECORD_STRING_MAX];
+	json_t *ai = NULL;
+	int rc;
+
+	(void)actor;
+	(void)old;
+	if ((rc = record__load_data(&ai, db, org_id, "ai-systems", ai_ref)) != 0)
+		return aims_error_set(AIMS_EINVALID, "ai_system",
+		    "field 'ai_system': AI system %s does not exist", ai_ref);
+	if (!json_object_get(next, "title")) {
+		snprintf(title, sizeof(title), "Impact assessment of %s", record__str(ai, "name"));
+		json_object_set_new(next, "title", json_string(title));
+	}
+	if (status && strcmp(status, "approved") == 0)
+		rc = ia_check_art27(ai_ref, ai, next);
+	json_decref(ai);
+	return rc;
+}
+
+const struct record_kind record_kind_impact = {
+	.name = "impact-assessments",
+	.singular = "impact assessment",
+	.plural = "impact assessments",
+	.prefix = "IA",
+	.clause = "6.1.4",
+	.section = "Planning",
+	.retain = true,
+	.perm_kind = "operational",
+	.fields = ia_fields,
+	.hooks = { .transition = ia_transition, .validate = ia_validate },
+};

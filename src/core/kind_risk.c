@@ -1,0 +1,257 @@
+/*
+ * kind_risk.c - the `risks` record (6.1.2, 6.1.3, 8.2, 8.3): an AI risk with
+ * its Annex C source and objective, likelihood x impact scored under the
+ * organisation's current risk criteria (inherent and residual score and
+ * level, criteria version), its treatment, and the acceptance of the
+ * residual risk: by the owner or a manager, never by whoever proposed the
+ * risk, and required before a retained risk above the threshold is closed.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <stdlib.h>
+
+#include "core/record_private.h"
+#include "core/risk.h"
+#include "util/clock.h"
+#include "util/error.h"
+
+static const char *const option_values[] = { "modify", "avoid", "share", "retain", NULL };
+static const char *const risk_status_values[] = {
+	"identified", "assessed", "treatment_planned", "treated", "accepted", "closed", NULL,
+};
+
+static const struct field treatment_fields[] = {
+	{ .name = "option", .label = "Treatment option", .type = FIELD_ENUM,
+	  .values = option_values },
+	{ .name = "plan", .label = "Treatment plan", .type = FIELD_TEXT },
+	{ .name = "controls", .label = "Annex A controls", .type = FIELD_REQUIREMENT_LIST,
+	  .req_kinds = "control" },
+	{ .name = "measures", .label = "Measures", .type = FIELD_REF_LIST, .target = "measures" },
+	{ .name = "residual_likelihood", .label = "Residual likelihood", .type = FIELD_INT,
+	  .min = 1, .max = RISK_LEVELS_MAX },
+	{ .name = "residual_impact", .label = "Residual impact", .type = FIELD_INT,
+	  .min = 1, .max = RISK_LEVELS_MAX },
+	{ .name = NULL },
+};
+
+static const struct field risk_fields[] = {
+	{ .name = "title", .label = "Title", .type = FIELD_STRING,
+	  .flags = FIELD_REQUIRED | FIELD_TITLE | FIELD_SEARCH | FIELD_SORT | FIELD_LIST },
+	{ .name = "description", .label = "Description", .type = FIELD_TEXT,
+	  .flags = FIELD_SEARCH },
+	{ .name = "ai_systems", .label = "AI systems", .type = FIELD_REF_LIST,
+	  .flags = FIELD_FILTER, .target = "ai-systems" },
+	{ .name = "risk_source", .label = "Risk source (Annex C)", .type = FIELD_REQUIREMENT,
+	  .flags = FIELD_FILTER, .req_kinds = "risk-source" },
+	{ .name = "objective", .label = "Objective affected (Annex C)", .type = FIELD_REQUIREMENT,
+	  .flags = FIELD_FILTER, .req_kinds = "objective" },
+	{ .name = "likelihood", .label = "Likelihood", .type = FIELD_INT,
+	  .flags = FIELD_FILTER | FIELD_SORT, .min = 1, .max = RISK_LEVELS_MAX,
+	  .help = "level on the organisation's likelihood scale (1 = lowest)" },
+	{ .name = "impact", .label = "Impact", .type = FIELD_INT,
+	  .flags = FIELD_FILTER | FIELD_SORT, .min = 1, .max = RISK_LEVELS_MAX,
+	  .help = "level on the organisation's impact scale (1 = lowest)" },
+	{ .name = "inherent_score", .label = "Inherent score", .type = FIELD_INT,
+	  .flags = FIELD_READONLY | FIELD_SORT | FIELD_LIST },
+	{ .name = "inherent_level", .label = "Inherent level", .type = FIELD_STRING,
+	  .flags = FIELD_READONLY | FIELD_FILTER | FIELD_LIST },
+	{ .name = "owner", .label = "Risk owner", .type = FIELD_USER,
+	  .flags = FIELD_FILTER | FIELD_SORT | FIELD_LIST },
+	{ .name = "treatment", .label = "Treatment", .type = FIELD_OBJECT,
+	  .subfields = treatment_fields },
+	{ .name = "residual_score", .label = "Residual score", .type = FIELD_INT,
+	  .flags = FIELD_READONLY | FIELD_SORT | FIELD_LIST },
+	{ .name = "residual_level", .label = "Residual level", .type = FIELD_STRING,
+	  .flags = FIELD_READONLY | FIELD_FILTER },
+	{ .name = "criteria_version", .label = "Risk criteria version", .type = FIELD_INT,
+	  .flags = FIELD_READONLY },
+	{ .name = "accepted_by", .label = "Accepted by", .type = FIELD_STRING,
+	  .flags = FIELD_READONLY },
+	{ .name = "accepted_at", .label = "Accepted at", .type = FIELD_DATETIME,
+	  .flags = FIELD_READONLY },
+	{ .name = "acceptance_expires", .label = "Acceptance expires", .type = FIELD_DATE },
+	{ .name = "next_review", .label = "Next review", .type = FIELD_DATE,
+	  .flags = FIELD_FILTER | FIELD_SORT },
+	{ .name = "status", .label = "Status", .type = FIELD_ENUM,
+	  .flags = FIELD_FILTER | FIELD_SORT | FIELD_LIST, .values = risk_status_values,
+	  .help = "set to accepted to accept the residual risk (owner or manager)" },
+	{ .name = NULL },
+};
+
+static int
+risk_check_level(const struct risk_criteria *c, const char *field, int64_t v, int n)
+{
+	if (v > n)
+		return aims_error_set(AIMS_EINVALID, field,
+		    "field '%s': %lld is above the %d levels of the risk criteria (version %lld)",
+		    field, (long long)v, n, (long long)c->version);
+	return 0;
+}
+
+/* Sets score/level fields from a likelihood/impact pair, or removes them. */
+static int
+risk_score_pair(const struct risk_criteria *c, json_t *into, const char *lf, int64_t l,
+    const char *imf, int64_t i, const char *score_f, const char *level_f)
+{
+	int rc, s;
+
+	if ((rc = risk_check_level(c, lf, l, c->nlikelihood)) != 0 ||
+	    (rc = risk_check_level(c, imf, i, c->nimpact)) != 0)
+		return rc;
+	if (l <= 0 || i <= 0) {
+		json_object_del(into, score_f);
+		json_object_del(into, level_f);
+		return 0;
+	}
+	s = risk_criteria_score(c, (int)l, (int)i);
+	json_object_set_new(into, score_f, json_integer(s));
+	json_object_set_new(into, level_f, json_string(risk_criteria_level(c, s)));
+	return 0;
+}
+
+static int
+risk_scores(const struct risk_criteria *c, json_t *next)
+{
+	json_t *t = json_object_get(next, "treatment");
+	const char *option = record__str(t, "option");
+	int rc;
+
+	if ((rc = risk_score_pair(c, next, "likelihood", record__int(next, "likelihood", 0),
+	    "impact", record__int(next, "impact", 0), "inherent_score", "inherent_level")) != 0)
+		return rc;
+	if ((rc = risk_score_pair(c, next, "treatment.residual_likelihood",
+	    record__int(t, "residual_likelihood", 0), "treatment.residual_impact",
+	    record__int(t, "residual_impact", 0), "residual_score", "residual_level")) != 0)
+		return rc;
+	/* Retaining without a new estimate keeps the inherent risk as the residual. */
+	if (!json_object_get(next, "residual_score") && option && strcmp(option, "retain") == 0 &&
+	    json_object_get(next, "inherent_score")) {
+		json_object_set(next, "residual_score", json_object_get(next, "inherent_score"));
+		json_object_set(next, "residual_level", json_object_get(next, "inherent_level"));
+	}
+	json_object_set_new(next, "criteria_version", json_integer(c->version));
+	return 0;
+}
+
+static int
+risk_check_controls(struct db *db, int64_t org_id, const json_t *next)
+{
+	json_t *controls = json_object_get(json_object_get(next, "treatment"), "controls"), *c;
+	bool excluded;
+	size_t i;
+	int rc;
+
+	json_array_foreach(controls, i, c) {
+		if ((rc = soa__control_excluded(&excluded, db, org_id, json_string_value(c))) != 0)
+			return rc;
+		if (excluded)
+			return aims_error_set(AIMS_ECONFLICT, "treatment.controls",
+			    "field 'treatment.controls': %s is excluded in the Statement of "
+			    "Applicability; include it there first", json_string_value(c));
+	}
+	return 0;
+}
+
+static bool
+str_eq(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}
+
+/* The owner (by email) or a manager, and never whoever proposed the risk. */
+static int
+risk_check_acceptor(struct db *db, const struct actor *actor, const json_t *old,
+    const json_t *next)
+{
+	const char *owner = record__str(next, "owner");
+	const char *proposer = old ? record__str(old, "created_by") : actor->name;
+	char *email = NULL;
+	bool is_owner;
+	int rc;
+
+	if ((rc = record__actor_email(&email, db, actor)) != 0)
+		return rc;
+	is_owner = email && owner && strcasecmp(email, owner) == 0;
+	free(email);
+	if (str_eq(proposer, actor->name))
+		return aims_error_set(AIMS_EFORBIDDEN, "accepted_by",
+		    "the person who proposed the risk (%s) cannot accept it", actor->name);
+	if (!is_owner && actor->role < ROLE_MANAGER)
+		return aims_error_set(AIMS_EFORBIDDEN, "accepted_by",
+		    "only the risk owner or a manager can accept a risk");
+	return 0;
+}
+
+static int
+risk_acceptance(struct db *db, const struct actor *actor, const json_t *old, json_t *next,
+    const struct risk_criteria *c)
+{
+	char now[CLOCK_RFC3339_LEN], *label = NULL;
+	const char *status = record__str(next, "status"), *was = record__str(old, "status");
+	const char *option = record__str(json_object_get(next, "treatment"), "option");
+	int64_t residual = record__int(next, "residual_score", -1);
+	int rc;
+
+	/* A changed residual or option needs a new acceptance. */
+	if (old && json_object_get(next, "accepted_by") &&
+	    (!json_equal(json_object_get(old, "residual_score"),
+	    json_object_get(next, "residual_score")) ||
+	    !str_eq(record__str(json_object_get(old, "treatment"), "option"), option))) {
+		json_object_del(next, "accepted_by");
+		json_object_del(next, "accepted_at");
+		if (str_eq(status, "accepted") && str_eq(was, "accepted"))
+			json_object_set_new(next, "status", json_string("treatment_planned"));
+		status = record__str(next, "status");
+	}
+	if (str_eq(status, "accepted") && !json_object_get(next, "accepted_by")) {
+		if (residual < 0)
+			return aims_error_set(AIMS_ECONFLICT, "status",
+			    "nothing to accept yet: give the treatment with a residual likelihood "
+			    "and impact (or the option retain)");
+		if ((rc = risk_check_acceptor(db, actor, old, next)) != 0 ||
+		    (rc = record__actor_label(&label, db, actor)) != 0)
+			return rc;
+		clock_format(now, clock_now());
+		json_object_set_new(next, "accepted_by", json_string(label));
+		json_object_set_new(next, "accepted_at", json_string(now));
+		free(label);
+		return 0;
+	}
+	if ((str_eq(status, "treated") || str_eq(status, "closed")) && str_eq(option, "retain") &&
+	    residual > c->threshold && !json_object_get(next, "accepted_by"))
+		return aims_error_set(AIMS_ECONFLICT, "status",
+		    "acceptance required: the residual score %lld is above the acceptance threshold "
+		    "%d and the option is retain; the risk owner or a manager must accept it first "
+		    "(status accepted)", (long long)residual, c->threshold);
+	return 0;
+}
+
+static int
+risk_validate(struct db *db, int64_t org_id, const struct actor *actor, const json_t *old,
+    json_t *next)
+{
+	struct risk_criteria c;
+	int rc;
+
+	if ((rc = risk_criteria_load(&c, db, org_id)) != 0)
+		return rc;
+	if (!json_object_get(next, "status"))
+		json_object_set_new(next, "status", json_string("identified"));
+	if ((rc = risk_scores(&c, next)) != 0 || (rc = risk_check_controls(db, org_id, next)) != 0)
+		return rc;
+	return risk_acceptance(db, actor, old, next, &c);
+}
+
+const struct record_kind record_kind_risk = {
+	.name = "risks",
+	.singular = "risk",
+	.plural = "risks",
+	.prefix = "RISK",
+	.clause = "6.1.2",
+	.section = "Planning",
+	.retain = true,
+	.perm_kind = "operational",
+	.fields = risk_fields,
+	.hooks = { .validate = risk_validate },
+};

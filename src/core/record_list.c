@@ -1,0 +1,661 @@
+/*
+ * record_list.c - record_list(): a page of records of one kind with
+ * filters, a sort order, q= search and a keyset cursor.
+ *
+ * The SQL is assembled from fixed fragments chosen by the kind's
+ * declarations; every value (field names included) is a bound parameter.
+ * The cursor carries the last row's sort keys, so any page costs the same.
+ *
+ * Which table drives the query decides its cost on a large organisation:
+ * - no filter: the records index in the sort order;
+ * - a field filter in the default order: the record_fields index, which
+ *   holds (field, value, updated_at, num) in order;
+ * - otherwise, a filter or search matching at most LIST_DRIVE_MAX records
+ *   drives and its matches are sorted; larger ones are checked while the
+ *   sort order's index is walked (they fill a page quickly).
+ */
+#include <ctype.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/record_private.h"
+#include "store/db.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/mem.h"
+#include "util/str.h"
+
+#define LIST_BINDS_MAX		80
+#define LIST_FILTERS_MAX	16
+#define LIST_KEYS_MAX		3
+#define LIST_Q_MAX		200	/* bytes of search text */
+#define LIST_CURSOR_MAX		600	/* bytes of an encoded cursor */
+#define LIST_DRIVE_MAX		2000	/* matches up to which a filter or search drives */
+
+enum list_drive { DRIVE_NONE, DRIVE_FIELD, DRIVE_FTS, DRIVE_SORT };
+
+struct list_bind {
+	bool		 is_int;
+	int64_t		 i;
+	const char	*s;
+};
+
+struct list_filter {
+	const struct field	*f;
+	const char		*column;	/* records column, or NULL: record_fields */
+	struct list_bind	 value;
+};
+
+struct list_plan {
+	const struct record_kind	*k;
+	int64_t				 org_id;
+	bool				 retired;	/* include retired records */
+	struct list_filter		 filters[LIST_FILTERS_MAX];
+	int				 nfilters;
+	char				*fts;		/* FTS5 expression, or NULL */
+	bool				 desc;
+	const char			*sort_field;	/* record_fields sort, or NULL */
+	bool				 by_updated;	/* sort is updated_at */
+	const char			*keys[LIST_KEYS_MAX];
+	int				 nkeys;
+	enum list_drive			 drive;
+	int				 drive_filter;
+	int				 limit;
+};
+
+struct list_sql {
+	struct buf		 sql;
+	struct list_bind	 b[LIST_BINDS_MAX];
+	int			 n;
+	char			*owned[LIST_KEYS_MAX];
+	int			 nowned;
+};
+
+static void
+ls_text(struct list_sql *q, const char *s)
+{
+	if (q->n < LIST_BINDS_MAX)
+		q->b[q->n++] = (struct list_bind){ false, 0, s };
+}
+
+static void
+ls_int(struct list_sql *q, int64_t v)
+{
+	if (q->n < LIST_BINDS_MAX)
+		q->b[q->n++] = (struct list_bind){ true, v, NULL };
+}
+
+static void
+ls_bind(struct list_sql *q, const struct list_bind *b)
+{
+	if (q->n < LIST_BINDS_MAX)
+		q->b[q->n++] = *b;
+}
+
+static void
+ls_free(struct list_sql *q)
+{
+	int i;
+
+	for (i = 0; i < q->nowned; i++)
+		free(q->owned[i]);
+	buf_free(&q->sql);
+	memset(q, 0, sizeof(*q));
+}
+
+static int
+ls_prepare(struct db_stmt **st, struct db *db, struct list_sql *q)
+{
+	int i, rc;
+
+	*st = NULL;
+	if (q->n >= LIST_BINDS_MAX)
+		return aims_error_set(AIMS_EINVALID, NULL, "too many list parameters");
+	if ((rc = db_prepare(st, db, buf_str(&q->sql))) != 0)
+		return rc;
+	for (i = 0; i < q->n; i++) {
+		if (q->b[i].is_int)
+			db_bind_int64(*st, i + 1, q->b[i].i);
+		else
+			db_bind_text(*st, i + 1, q->b[i].s);
+	}
+	return 0;
+}
+
+static void
+plan_names(struct buf *b, const struct record_kind *k, int flag)
+{
+	const struct field *f;
+
+	for (f = k->fields; f->name; f++)
+		if (f->flags & flag)
+			buf_printf(b, "%s%s", b->len ? ", " : "", f->name);
+}
+
+static void
+plan_keys(struct list_plan *p, const char *a, const char *b, const char *c)
+{
+	p->keys[0] = a;
+	p->keys[1] = b;
+	p->keys[2] = c;
+	p->nkeys = c ? 3 : b ? 2 : 1;
+}
+
+static int
+plan_sort(struct list_plan *p, const char *spec)
+{
+	const struct record_kind *k = p->k;
+	const struct field *f;
+	struct buf b = BUF_INIT;
+	const char *name, *col;
+	int rc;
+
+	if (spec == NULL || *spec == '\0')
+		spec = k->default_sort ? k->default_sort : "-updated_at";
+	p->desc = spec[0] == '-';
+	name = spec + (spec[0] == '-' || spec[0] == '+');
+	f = record_field_find(k, name);
+	col = f && (f->flags & (FIELD_SORT | FIELD_TITLE)) ? record__field_column(k, f) : NULL;
+	if (strcmp(name, "ref") == 0)
+		plan_keys(p, "r.num", NULL, NULL);
+	else if (strcmp(name, "updated_at") == 0) {
+		plan_keys(p, "r.updated_at", "r.num", NULL);
+		p->by_updated = true;
+	} else if (strcmp(name, "created_at") == 0)
+		plan_keys(p, "r.created_at", "r.num", NULL);
+	else if (strcmp(name, "title") == 0 || (col && strcmp(col, "title") == 0))
+		plan_keys(p, "r.title", "r.num", NULL);
+	else if (col && strcmp(col, "status") == 0)
+		plan_keys(p, "r.status", "r.updated_at", "r.num");
+	else if (col && strcmp(col, "owner") == 0)
+		plan_keys(p, "r.owner", "r.updated_at", "r.num");
+	else if (f && (f->flags & FIELD_SORT) && f->type != FIELD_ENUM_LIST &&
+	    f->type != FIELD_STRING_LIST && f->type != FIELD_REF_LIST &&
+	    f->type != FIELD_REQUIREMENT_LIST) {
+		plan_keys(p, "s.value", "s.updated_at", "s.num");
+		p->sort_field = f->name;
+	} else {
+		buf_puts(&b, "ref, title, created_at, updated_at");
+		plan_names(&b, k, FIELD_SORT);
+		rc = aims_error_set(AIMS_EINVALID, "sort", "cannot sort %s by '%.64s' (allowed: %s; "
+		    "prefix '-' for descending)", k->plural, name, buf_str(&b));
+		buf_free(&b);
+		return rc;
+	}
+	return 0;
+}
+
+static int
+plan_filter_value(struct list_bind *out, const struct field *f, const char *value)
+{
+	char allowed[1024];
+	const char *const *e;
+	int64_t n;
+
+	*out = (struct list_bind){ false, 0, value };
+	switch (f->type) {
+	case FIELD_INT:
+		if (str_to_int64(&n, value, INT64_MIN, INT64_MAX) != 0)
+			return aims_error_set(AIMS_EINVALID, f->name,
+			    "filter '%s' needs a whole number", f->name);
+		*out = (struct list_bind){ true, n, NULL };
+		return 0;
+	case FIELD_BOOL:
+		if (strcmp(value, "true") != 0 && strcmp(value, "false") != 0)
+			return aims_error_set(AIMS_EINVALID, f->name,
+			    "filter '%s' needs true or false", f->name);
+		*out = (struct list_bind){ true, strcmp(value, "true") == 0, NULL };
+		return 0;
+	case FIELD_ENUM:
+	case FIELD_ENUM_LIST:
+		for (e = f->values; e && *e; e++)
+			if (strcmp(*e, value) == 0)
+				return 0;
+		return aims_error_set(AIMS_EINVALID, f->name,
+		    "filter '%s': '%.64s' is not allowed (allowed: %s)", f->name, value,
+		    record__enum_list(allowed, sizeof(allowed), f->values));
+	default:
+		return 0;
+	}
+}
+
+static int
+plan_filters(struct list_plan *p, const struct record_query *rq)
+{
+	const struct field *f;
+	struct buf b = BUF_INIT;
+	int i, rc;
+
+	if (rq->nfilters < 0 || rq->nfilters > LIST_FILTERS_MAX)
+		return aims_error_set(AIMS_EINVALID, NULL, "too many filters (at most %d)",
+		    LIST_FILTERS_MAX);
+	for (i = 0; i < rq->nfilters; i++) {
+		f = rq->filter_names[i] ? record_field_find(p->k, rq->filter_names[i]) : NULL;
+		if (f == NULL || !(f->flags & FIELD_FILTER)) {
+			plan_names(&b, p->k, FIELD_FILTER);
+			rc = aims_error_set(AIMS_EINVALID, rq->filter_names[i],
+			    "%s cannot be filtered by '%.64s' (filters: %s)", p->k->plural,
+			    rq->filter_names[i] ? rq->filter_names[i] : "", b.len ? buf_str(&b) : "none");
+			buf_free(&b);
+			return rc;
+		}
+		if (rq->filter_values[i] == NULL)
+			return aims_error_set(AIMS_EINVALID, f->name, "filter '%s' has no value",
+			    f->name);
+		p->filters[i].f = f;
+		p->filters[i].column = record__field_column(p->k, f);
+		if ((rc = plan_filter_value(&p->filters[i].value, f, rq->filter_values[i])) != 0)
+			return rc;
+	}
+	p->nfilters = rq->nfilters;
+	return 0;
+}
+
+/*
+ * The search as an FTS5 expression: every word of the text as a prefix of
+ * a scoped term ("s12xrisks" "drift"*), the words ANDed, restricted to the
+ * org and kind by the scope (see record_store.c).
+ */
+static char *
+plan_fts(int64_t org_id, const struct record_kind *k, const char *text)
+{
+	char scope[RECORD_SCOPE_MAX];
+	struct buf b = BUF_INIT;
+	const unsigned char *p;
+	bool in_word = false;
+
+	record__search_scope(scope, sizeof(scope), org_id, k->name);
+	for (p = (const unsigned char *)text; *p; p++) {
+		if (isalnum(*p) || *p >= 0x80) {
+			if (!in_word)
+				buf_printf(&b, "%s\"%s", b.len ? "\"* " : "", scope);
+			buf_putc(&b, (char)*p);
+			in_word = true;
+		} else
+			in_word = false;
+	}
+	if (b.len == 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	buf_puts(&b, "\"*");
+	return buf_detach(&b);
+}
+
+static int
+first_field_filter(const struct list_plan *p)
+{
+	int i;
+
+	for (i = 0; i < p->nfilters; i++)
+		if (p->filters[i].column == NULL)
+			return i;
+	return -1;
+}
+
+/* How many matches, counting no further than LIST_DRIVE_MAX + 1. */
+static int
+plan_bounded(int64_t *n, struct db *db, const struct list_plan *p, int filter)
+{
+	struct list_sql q;
+	struct db_stmt *st = NULL;
+	int rc;
+
+	memset(&q, 0, sizeof(q));
+	if (filter >= 0) {
+		buf_printf(&q.sql, "SELECT count(*) FROM (SELECT 1 FROM record_fields WHERE "
+		    "org_id = ? AND kind = ? AND field = ?%s AND value = ? LIMIT ?)",
+		    p->retired ? "" : " AND live = 1");
+		ls_int(&q, p->org_id);
+		ls_text(&q, p->k->name);
+		ls_text(&q, p->filters[filter].f->name);
+		ls_bind(&q, &p->filters[filter].value);
+	} else {
+		buf_puts(&q.sql, "SELECT count(*) FROM (SELECT 1 FROM records_fts "
+		    "WHERE records_fts MATCH ? LIMIT ?)");
+		ls_text(&q, p->fts);
+	}
+	ls_int(&q, LIST_DRIVE_MAX + 1);
+	if ((rc = ls_prepare(&st, db, &q)) == 0) {
+		rc = db_step(st);
+		*n = rc == DB_ROW ? db_column_int64(st, 0) : 0;
+		rc = rc < 0 ? rc : 0;
+	}
+	db_done(st);
+	ls_free(&q);
+	return rc;
+}
+
+static int
+plan_drive(struct list_plan *p, struct db *db)
+{
+	int64_t nf = LIST_DRIVE_MAX + 1, nq = LIST_DRIVE_MAX + 1;
+	int ff = first_field_filter(p), rc;
+
+	p->drive = DRIVE_NONE;
+	p->drive_filter = ff;
+	if (ff >= 0 && p->by_updated && !p->retired) {
+		/* The index holds the filter's matches in this order already. */
+		p->drive = DRIVE_FIELD;
+		p->keys[0] = "d.updated_at";
+		p->keys[1] = "d.num";
+		return 0;
+	}
+	if (ff >= 0 && (rc = plan_bounded(&nf, db, p, ff)) != 0)
+		return rc;
+	if (p->fts && (rc = plan_bounded(&nq, db, p, -1)) != 0)
+		return rc;
+	if (nf <= LIST_DRIVE_MAX && nf <= nq)
+		p->drive = DRIVE_FIELD;
+	else if (nq <= LIST_DRIVE_MAX)
+		p->drive = DRIVE_FTS;
+	else if (p->sort_field)
+		p->drive = DRIVE_SORT;
+	return 0;
+}
+
+static void
+sql_from(struct list_sql *q, const struct list_plan *p, bool counting)
+{
+	switch (p->drive) {
+	case DRIVE_FIELD:
+		buf_puts(&q->sql, " FROM record_fields d CROSS JOIN records r ON "
+		    "r.org_id = d.org_id AND r.kind = d.kind AND r.num = d.num");
+		break;
+	case DRIVE_FTS:
+		buf_puts(&q->sql, " FROM records_fts CROSS JOIN records r ON r.id = records_fts.rowid");
+		break;
+	case DRIVE_SORT:
+		if (!counting) {
+			buf_puts(&q->sql, " FROM record_fields s CROSS JOIN records r ON "
+			    "r.org_id = s.org_id AND r.kind = s.kind AND r.num = s.num");
+			return;
+		}
+		/* FALLTHROUGH */
+	case DRIVE_NONE:
+		buf_puts(&q->sql, " FROM records r");
+		break;
+	}
+	if (p->sort_field && !counting)
+		buf_puts(&q->sql, " JOIN record_fields s ON s.org_id = r.org_id AND "
+		    "s.kind = r.kind AND s.num = r.num");
+}
+
+static void
+sql_field_match(struct list_sql *q, const struct list_plan *p, const char *alias,
+    const struct list_filter *lf)
+{
+	buf_printf(&q->sql, " AND %s.org_id = ? AND %s.kind = ? AND %s.field = ?%s%s%s "
+	    "AND %s.value = ?", alias, alias, alias, p->retired ? "" : " AND ",
+	    p->retired ? "" : alias, p->retired ? "" : ".live = 1", alias);
+	ls_int(q, p->org_id);
+	ls_text(q, p->k->name);
+	ls_text(q, lf->f->name);
+	ls_bind(q, &lf->value);
+}
+
+static void
+sql_where(struct list_sql *q, const struct list_plan *p, bool counting)
+{
+	const struct list_filter *lf;
+	int i;
+
+	buf_puts(&q->sql, " WHERE r.org_id = ? AND r.kind = ?");
+	ls_int(q, p->org_id);
+	ls_text(q, p->k->name);
+	if (!p->retired)
+		buf_puts(&q->sql, " AND r.retired = 0");
+	if (p->sort_field && !counting) {
+		buf_printf(&q->sql, " AND s.org_id = ? AND s.kind = ? AND s.field = ?%s",
+		    p->retired ? "" : " AND s.live = 1");
+		ls_int(q, p->org_id);
+		ls_text(q, p->k->name);
+		ls_text(q, p->sort_field);
+	}
+	for (i = 0; i < p->nfilters; i++) {
+		lf = &p->filters[i];
+		if (p->drive == DRIVE_FIELD && i == p->drive_filter) {
+			sql_field_match(q, p, "d", lf);
+		} else if (lf->column) {
+			buf_printf(&q->sql, " AND r.%s = ?", lf->column);
+			ls_bind(q, &lf->value);
+		} else {
+			buf_puts(&q->sql, " AND r.num IN (SELECT num FROM record_fields f WHERE 1 = 1");
+			sql_field_match(q, p, "f", lf);
+			buf_puts(&q->sql, ")");
+		}
+	}
+	if (p->fts) {
+		buf_puts(&q->sql, p->drive == DRIVE_FTS ? " AND records_fts MATCH ?" :
+		    " AND r.id IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ?)");
+		ls_text(q, p->fts);
+	}
+}
+
+static char *
+cursor_encode(const json_t *keys)
+{
+	char *s = json_dumps(keys, JSON_COMPACT), *out;
+	size_t n = strlen(s), outlen = sodium_base64_encoded_len(n,
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+
+	out = xmalloc(outlen);
+	sodium_bin2base64(out, outlen, (const unsigned char *)s, n,
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	free(s);
+	return out;
+}
+
+static int
+cursor_decode(struct list_sql *q, const struct list_plan *p, const char *cursor)
+{
+	unsigned char raw[LIST_CURSOR_MAX];
+	size_t n = 0;
+	json_t *a = NULL, *v;
+	int rc = AIMS_EINVALID, i;
+
+	if (strlen(cursor) >= LIST_CURSOR_MAX || sodium_base642bin(raw, sizeof(raw) - 1, cursor,
+	    strlen(cursor), NULL, &n, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
+		goto done;
+	a = json_loadb((const char *)raw, n, 0, NULL);
+	if (!json_is_array(a) || json_array_size(a) != (size_t)p->nkeys)
+		goto done;
+	for (i = 0; i < p->nkeys; i++) {
+		v = json_array_get(a, (size_t)i);
+		if (json_is_integer(v))
+			ls_int(q, json_integer_value(v));
+		else if (json_is_string(v) && q->nowned < LIST_KEYS_MAX)
+			ls_text(q, q->owned[q->nowned++] = xstrdup(json_string_value(v)));
+		else
+			goto done;
+	}
+	rc = 0;
+done:
+	json_decref(a);
+	if (rc != 0)
+		return aims_error_set(AIMS_EINVALID, "cursor",
+		    "the cursor is not valid here: start again from the first page");
+	return 0;
+}
+
+static int
+sql_page(struct list_sql *q, const struct list_plan *p, const char *cursor)
+{
+	int i, rc;
+
+	/* Only ids and keys: the rows of the page are read afterwards, by id. */
+	buf_puts(&q->sql, "SELECT r.id");
+	for (i = 0; i < p->nkeys; i++)
+		buf_printf(&q->sql, ", %s, typeof(%s)", p->keys[i], p->keys[i]);
+	sql_from(q, p, false);
+	sql_where(q, p, false);
+	if (cursor && *cursor) {
+		buf_puts(&q->sql, " AND (");
+		for (i = 0; i < p->nkeys; i++)
+			buf_printf(&q->sql, "%s%s", i ? ", " : "", p->keys[i]);
+		buf_printf(&q->sql, ") %s (", p->desc ? "<" : ">");
+		for (i = 0; i < p->nkeys; i++)
+			buf_puts(&q->sql, i ? ", ?" : "?");
+		buf_puts(&q->sql, ")");
+		if ((rc = cursor_decode(q, p, cursor)) != 0)
+			return rc;
+	}
+	buf_puts(&q->sql, " ORDER BY ");
+	for (i = 0; i < p->nkeys; i++)
+		buf_printf(&q->sql, "%s%s %s", i ? ", " : "", p->keys[i], p->desc ? "DESC" : "ASC");
+	buf_puts(&q->sql, " LIMIT ?");
+	ls_int(q, p->limit + 1);
+	return 0;
+}
+
+static int
+list_total(int64_t *total, struct db *db, const struct list_plan *p)
+{
+	struct list_sql q;
+	struct db_stmt *st = NULL;
+	int ff = first_field_filter(p), rc;
+
+	memset(&q, 0, sizeof(q));
+	*total = 0;
+	if (p->nfilters == 0 && p->fts == NULL && !p->retired) {
+		buf_puts(&q.sql, "SELECT live FROM record_counts WHERE org_id = ? AND kind = ?");
+		ls_int(&q, p->org_id);
+		ls_text(&q, p->k->name);
+	} else if (p->nfilters == 1 && ff == 0 && p->fts == NULL && !p->retired) {
+		/* live = 1 excludes retired records: the index answers alone. */
+		buf_puts(&q.sql, "SELECT count(*) FROM record_fields f WHERE 1 = 1");
+		sql_field_match(&q, p, "f", &p->filters[0]);
+	} else {
+		buf_puts(&q.sql, "SELECT count(*)");
+		sql_from(&q, p, true);
+		sql_where(&q, p, true);
+	}
+	if ((rc = ls_prepare(&st, db, &q)) == 0) {
+		rc = db_step(st);
+		if (rc == DB_ROW)
+			*total = db_column_int64(st, 0);
+		rc = rc < 0 ? rc : 0;
+	}
+	db_done(st);
+	ls_free(&q);
+	return rc;
+}
+
+/* The sort keys of the current row, as the cursor carries them. */
+static json_t *
+row_keys(struct db_stmt *st, const struct list_plan *p)
+{
+	json_t *a = json_array();
+	const char *type, *s;
+	int i, col;
+
+	for (i = 0; i < p->nkeys; i++) {
+		col = 1 + 2 * i;
+		type = db_column_text(st, col + 1);
+		s = db_column_text(st, col);
+		json_array_append_new(a, type && strcmp(type, "integer") == 0 ?
+		    json_integer(db_column_int64(st, col)) : json_string(s ? s : ""));
+	}
+	return a;
+}
+
+static int
+list_read_row(json_t *items, struct db *db, const struct record_kind *k, int64_t id)
+{
+	struct record_row r;
+	struct db_stmt *st = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&st, db, "SELECT " RECORD_ROW_COLUMNS " FROM records WHERE id = ?"))
+	    != 0)
+		return rc;
+	db_bind_int64(st, 1, id);
+	if ((rc = db_step(st)) == DB_ROW) {
+		if ((rc = record__row_read(&r, st)) == 0)
+			json_array_append_new(items, record__row_json(k, &r));
+		record__row_free(&r);
+	} else if (rc == DB_DONE)
+		rc = aims_error_set(AIMS_ERROR, NULL, "a listed record vanished");
+	db_done(st);
+	return rc;
+}
+
+static int
+list_rows(json_t *items, char **next_cursor, struct db *db, const struct list_plan *p,
+    struct list_sql *q)
+{
+	struct db_stmt *st = NULL;
+	int64_t ids[RECORD_LIST_MAX];
+	json_t *last = NULL;
+	int rc, n = 0, i;
+
+	if ((rc = ls_prepare(&st, db, q)) != 0)
+		return rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (n == p->limit) {
+			*next_cursor = cursor_encode(last);
+			break;
+		}
+		ids[n++] = db_column_int64(st, 0);
+		json_decref(last);
+		last = row_keys(st, p);
+	}
+	db_done(st);
+	json_decref(last);
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < n; i++)
+		if ((rc = list_read_row(items, db, p->k, ids[i])) != 0)
+			return rc;
+	return 0;
+}
+
+int
+record_list(json_t **items, char **next_cursor, int64_t *total, struct db *db,
+    int64_t org_id, const struct record_kind *k, const struct record_query *rq)
+{
+	struct list_plan p;
+	struct list_sql q;
+	bool in_read = false;
+	int rc = 0;
+
+	*items = NULL;
+	*next_cursor = NULL;
+	memset(&p, 0, sizeof(p));
+	memset(&q, 0, sizeof(q));
+	p.k = k;
+	p.org_id = org_id;
+	p.retired = rq->include_retired;
+	p.limit = rq->limit <= 0 ? RECORD_LIST_DEFAULT : rq->limit;
+	if (p.limit > RECORD_LIST_MAX)
+		return aims_error_set(AIMS_EINVALID, "limit", "limit must be between 1 and %d",
+		    RECORD_LIST_MAX);
+	if (rq->q && strlen(rq->q) > LIST_Q_MAX)
+		return aims_error_set(AIMS_EINVALID, "q", "the search text is longer than %d bytes",
+		    LIST_Q_MAX);
+	if ((rc = plan_sort(&p, rq->sort)) != 0 || (rc = plan_filters(&p, rq)) != 0)
+		return rc;
+	p.fts = rq->q ? plan_fts(org_id, k, rq->q) : NULL;
+	if (!db_in_transaction(db) && (rc = db_exec(db, "BEGIN")) == 0)
+		in_read = true;
+	if (rc != 0 || (rc = plan_drive(&p, db)) != 0 || (rc = sql_page(&q, &p, rq->cursor)) != 0)
+		goto done;
+	*items = json_array();
+	if ((rc = list_rows(*items, next_cursor, db, &p, &q)) != 0)
+		goto done;
+	if (total)
+		rc = list_total(total, db, &p);
+done:
+	if (in_read)
+		db_exec(db, "COMMIT");
+	ls_free(&q);
+	free(p.fts);
+	if (rc != 0) {
+		json_decref(*items);
+		*items = NULL;
+		free(*next_cursor);
+		*next_cursor = NULL;
+	}
+	return rc;
+}

@@ -1,0 +1,129 @@
+/*
+ * record_private.h - functions shared between the files of the record engine
+ * (record*.c) and the kind declarations (kind_*.c). Not for other modules:
+ * they use record.h.
+ */
+#ifndef AIMS_CORE_RECORD_PRIVATE_H
+#define AIMS_CORE_RECORD_PRIVATE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/record.h"
+
+struct db;
+
+#define RECORD_STRING_MAX	500		/* FIELD_STRING default max length */
+#define RECORD_TEXT_MAX		200000		/* FIELD_TEXT default max length */
+#define RECORD_ITEMS_MAX	1000		/* elements in any list field */
+#define RECORD_REF_MAX		64		/* length of a reference */
+#define RECORD_PATH_MAX		160		/* "impacts[12].area" */
+
+/* One row of the records table. */
+struct record_row {
+	int64_t		 id, num, version;
+	char		*ref, *title, *status, *owner;
+	char		*created_at, *updated_at, *created_by, *updated_by;
+	json_t		*data;		/* declared fields only */
+	bool		 retired;
+};
+
+/* record_field.c: input checks and normalisation */
+int record__check_input(json_t **norm, struct db *db, int64_t org_id,
+    const struct actor *actor, const struct record_kind *k, const json_t *input);
+int record__check_value(json_t **norm, struct db *db, int64_t org_id, const struct field *f,
+    const char *path, const json_t *v);
+int record__check_required(const struct record_kind *k, const json_t *data);
+bool record__is_empty(const json_t *v);
+const char *record__enum_list(char *out, size_t outlen, const char *const *values);
+
+/* record_store.c: rows, versions, links, search and filter indexes */
+struct db_stmt;
+#define RECORD_ROW_COLUMNS "id, num, ref, version, title, status, owner, data, created_at, " \
+	"updated_at, created_by, updated_by, retired"
+/* Reads a row from a statement whose first columns are RECORD_ROW_COLUMNS. */
+int record__row_read(struct record_row *out, struct db_stmt *st);
+/* The search index token of an org and kind: "s12xaisystems". */
+#define RECORD_SCOPE_MAX	64
+void record__search_scope(char *out, size_t outlen, int64_t org_id, const char *kind);
+/* "title", "status" or "owner" when f is kept in that column, else NULL. */
+const char *record__field_column(const struct record_kind *k, const struct field *f);
+int record__row_load(struct record_row *out, struct db *db, int64_t org_id,
+    const struct record_kind *k, const char *ref);
+void record__row_free(struct record_row *r);
+json_t *record__row_json(const struct record_kind *k, const struct record_row *r);
+int record__row_insert(struct record_row *r, struct db *db, int64_t org_id,
+    const struct record_kind *k);
+/* Writes r over the row whose state was old (the indexes need both). */
+int record__row_update(struct db *db, int64_t org_id, const struct record_kind *k,
+    const struct record_row *old, const struct record_row *r);
+/* dst becomes a copy of src (data shared); free with record__row_free(). */
+void record__row_copy(struct record_row *dst, const struct record_row *src);
+int record__row_erase(struct db *db, int64_t org_id, const struct record_kind *k,
+    const struct record_row *r);
+int record__next_num(int64_t *out, struct db *db, int64_t org_id, const char *kind);
+int record__version_add(struct db *db, int64_t org_id, const struct record_kind *k,
+    const struct record_row *r, const char *action);
+int record__count_add(struct db *db, int64_t org_id, const char *kind, int delta);
+int record__exists(struct db *db, int64_t org_id, const char *kind, const char *ref);
+/* Copies title, status and owner columns out of r->data (ref when no title). */
+void record__row_columns(struct record_row *r, const struct record_kind *k);
+
+/* record.c: the actor's identity, the kind of a ref, internal mutations */
+int record__actor_email(char **out, struct db *db, const struct actor *actor);
+/* How approved_by / accepted_by name the actor: a user's email, else actor->name. */
+int record__actor_label(char **out, struct db *db, const struct actor *actor);
+/* Creation by the system (record_org_init): fields trusted, readonly ones allowed. */
+int record__create_system(json_t **out, struct db *db, int64_t org_id,
+    const struct actor *actor, const struct record_kind *k, const json_t *fields);
+/*
+ * Writes new field values computed by the system (readonly fields included)
+ * as a new version: used by evidence file revisions. fields: object of values.
+ */
+int record__update_system(json_t **out, struct db *db, int64_t org_id,
+    const struct actor *actor, const struct record_kind *k, const char *ref,
+    int64_t if_version, const char *action, const json_t *fields);
+/* The fields-only data of another record of the org (borrowed into *out; decref). */
+int record__load_data(json_t **out, struct db *db, int64_t org_id, const char *kind,
+    const char *ref);
+
+/* Convenience accessors over a fields object. */
+const char *record__str(const json_t *data, const char *name);	/* NULL if absent */
+int64_t record__int(const json_t *data, const char *name, int64_t dflt);
+bool record__bool(const json_t *data, const char *name);
+
+/* record_workflow.c: draft -> ... -> approved status workflows */
+struct record_workflow {
+	const char *const	*states;	/* allowed statuses */
+	const char		*initial;	/* status on create */
+	const char *const	*steps;		/* "from>to" pairs allowed, NULL-terminated */
+	const char		*approved;	/* the approval status */
+	const char		*revert;	/* status after editing approved content */
+	const char		*final;		/* no change at all once here; NULL: none */
+	const char *const	*free_fields;	/* may change without reverting approval */
+	bool			 not_author;	/* approver must not be created_by */
+};
+int record__workflow_step(const struct record_workflow *w, struct db *db,
+    const struct actor *actor, const json_t *old, json_t *next);
+
+/* The kinds (kind_*.c), listed in record_kinds.c. */
+extern const struct record_kind record_kind_scope;
+extern const struct record_kind record_kind_context_issue;
+extern const struct record_kind record_kind_interested_party;
+extern const struct record_kind record_kind_responsibility;
+extern const struct record_kind record_kind_document;
+extern const struct record_kind record_kind_ai_system;
+extern const struct record_kind record_kind_supplier;
+extern const struct record_kind record_kind_risk_criteria;
+extern const struct record_kind record_kind_risk;
+extern const struct record_kind record_kind_impact;
+extern const struct record_kind record_kind_soa;
+extern const struct record_kind record_kind_measure;
+extern const struct record_kind record_kind_evidence;
+
+/* kind_soa.c / kind_risk.c: the cross-rule between exclusions and treatments */
+int soa__control_excluded(bool *excluded, struct db *db, int64_t org_id, const char *control);
+
+#endif

@@ -1,0 +1,617 @@
+/*
+ * record_store.c - the SQL side of the record engine: the records row, its
+ * versions, reference numbers, live counts, and the three derived indexes
+ * kept in step with every write (filter/sort values, q= search text, links).
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/record_private.h"
+#include "store/db.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/mem.h"
+
+static char *
+dup_col(struct db_stmt *st, int col)
+{
+	const char *s = db_column_text(st, col);
+
+	return xstrdup(s ? s : "");
+}
+
+/* Fills r from a statement selecting RECORD_ROW_COLUMNS first. */
+int
+record__row_read(struct record_row *r, struct db_stmt *st)
+{
+	json_error_t jerr;
+
+	memset(r, 0, sizeof(*r));
+	r->id = db_column_int64(st, 0);
+	r->num = db_column_int64(st, 1);
+	r->ref = dup_col(st, 2);
+	r->version = db_column_int64(st, 3);
+	r->title = dup_col(st, 4);
+	r->status = dup_col(st, 5);
+	r->owner = dup_col(st, 6);
+	r->data = json_loads(db_column_text(st, 7) ? db_column_text(st, 7) : "{}", 0, &jerr);
+	r->created_at = dup_col(st, 8);
+	r->updated_at = dup_col(st, 9);
+	r->created_by = dup_col(st, 10);
+	r->updated_by = dup_col(st, 11);
+	r->retired = db_column_int64(st, 12) != 0;
+	if (r->data == NULL || !json_is_object(r->data)) {
+		json_decref(r->data);
+		r->data = json_object();
+		return aims_error_set(AIMS_ERROR, NULL, "stored record %s is not valid JSON: %s",
+		    r->ref, jerr.text);
+	}
+	return 0;
+}
+
+int
+record__row_load(struct record_row *out, struct db *db, int64_t org_id,
+    const struct record_kind *k, const char *ref)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = db_prepare(&st, db, "SELECT " RECORD_ROW_COLUMNS " FROM records "
+	    "WHERE org_id = ? AND kind = ? AND ref = ?")) != 0)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	db_bind_text(st, 2, k->name);
+	db_bind_text(st, 3, ref);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		rc = record__row_read(out, st);
+	else if (rc == DB_DONE)
+		rc = aims_error_set(AIMS_ENOTFOUND, "ref", "%s %.64s does not exist", k->singular, ref);
+	db_done(st);
+	if (rc != 0)
+		record__row_free(out);
+	return rc;
+}
+
+void
+record__row_free(struct record_row *r)
+{
+	free(r->ref);
+	free(r->title);
+	free(r->status);
+	free(r->owner);
+	free(r->created_at);
+	free(r->updated_at);
+	free(r->created_by);
+	free(r->updated_by);
+	json_decref(r->data);
+	memset(r, 0, sizeof(*r));
+}
+
+void
+record__row_copy(struct record_row *dst, const struct record_row *src)
+{
+	dst->id = src->id;
+	dst->num = src->num;
+	dst->version = src->version;
+	dst->ref = xstrdup(src->ref);
+	dst->title = xstrdup(src->title);
+	dst->status = xstrdup(src->status);
+	dst->owner = xstrdup(src->owner);
+	dst->created_at = xstrdup(src->created_at);
+	dst->updated_at = xstrdup(src->updated_at);
+	dst->created_by = xstrdup(src->created_by);
+	dst->updated_by = xstrdup(src->updated_by);
+	dst->data = json_incref(src->data);
+	dst->retired = src->retired;
+}
+
+json_t *
+record__row_json(const struct record_kind *k, const struct record_row *r)
+{
+	const struct field *f;
+	json_t *o = json_object(), *v;
+
+	json_object_set_new(o, "ref", json_string(r->ref));
+	for (f = k->fields; f->name; f++) {
+		/* Shared with r->data, which nobody changes after reading it. */
+		v = json_object_get(r->data, f->name);
+		json_object_set_new(o, f->name, v ? json_incref(v) : json_null());
+	}
+	json_object_set_new(o, "version", json_integer(r->version));
+	json_object_set_new(o, "created_at", json_string(r->created_at));
+	json_object_set_new(o, "updated_at", json_string(r->updated_at));
+	json_object_set_new(o, "created_by", json_string(r->created_by));
+	json_object_set_new(o, "updated_by", json_string(r->updated_by));
+	json_object_set_new(o, "retired", json_boolean(r->retired));
+	return o;
+}
+
+const char *
+record__field_column(const struct record_kind *k, const struct field *f)
+{
+	(void)k;
+	if (f->flags & FIELD_TITLE)
+		return "title";
+	if (strcmp(f->name, "status") == 0 && f->type == FIELD_ENUM)
+		return "status";
+	if (strcmp(f->name, "owner") == 0 && f->type == FIELD_USER)
+		return "owner";
+	return NULL;
+}
+
+void
+record__row_columns(struct record_row *r, const struct record_kind *k)
+{
+	const struct field *f;
+	const char *col, *v;
+
+	free(r->title);
+	free(r->status);
+	free(r->owner);
+	r->title = r->status = r->owner = NULL;
+	for (f = k->fields; f->name; f++) {
+		if ((col = record__field_column(k, f)) == NULL)
+			continue;
+		v = record__str(r->data, f->name);
+		if (strcmp(col, "title") == 0)
+			r->title = xstrdup(v ? v : r->ref);
+		else if (strcmp(col, "status") == 0)
+			r->status = xstrdup(v ? v : "");
+		else
+			r->owner = xstrdup(v ? v : "");
+	}
+	if (r->title == NULL)
+		r->title = xstrdup(r->ref);
+	if (r->status == NULL)
+		r->status = xstrdup("");
+	if (r->owner == NULL)
+		r->owner = xstrdup("");
+}
+
+static int
+store_step_done(struct db_stmt *st)
+{
+	int rc = db_step(st);
+
+	db_done(st);
+	return rc == DB_DONE || rc == DB_ROW ? 0 : rc;
+}
+
+/* Binds one record_fields row in key order: org, kind, field, live, value, updated_at, num. */
+static int
+fields_row(struct db *db, const char *sql, int64_t org_id, const struct record_kind *k,
+    const struct record_row *r, const char *field, const json_t *v)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&st, db, sql)) != 0)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	db_bind_text(st, 2, k->name);
+	db_bind_text(st, 3, field);
+	db_bind_int64(st, 4, !r->retired);
+	if (json_is_integer(v))
+		db_bind_int64(st, 5, json_integer_value(v));
+	else if (json_is_boolean(v))
+		db_bind_int64(st, 5, json_is_true(v));
+	else if (json_is_string(v))
+		db_bind_text(st, 5, json_string_value(v));
+	else
+		db_bind_text(st, 5, "");
+	db_bind_text(st, 6, r->updated_at);
+	db_bind_int64(st, 7, r->num);
+	return store_step_done(st);
+}
+
+/* Inserts (or deletes) the filter and sort values of r's fields that are not columns. */
+static int
+store_fields(struct db *db, int64_t org_id, const struct record_kind *k,
+    const struct record_row *r, bool insert)
+{
+	const char *sql = insert ?
+	    "INSERT INTO record_fields (org_id, kind, field, live, value, updated_at, num) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?)" :
+	    "DELETE FROM record_fields WHERE org_id = ? AND kind = ? AND field = ? AND live = ? "
+	    "AND value = ? AND updated_at = ? AND num = ?";
+	const struct field *f;
+	json_t *v, *item;
+	size_t i;
+	int rc;
+
+	for (f = k->fields; f->name; f++) {
+		if (!(f->flags & (FIELD_FILTER | FIELD_SORT)) || record__field_column(k, f))
+			continue;
+		v = json_object_get(r->data, f->name);
+		if (json_is_array(v)) {
+			json_array_foreach(v, i, item)
+				if (json_is_string(item) &&
+				    (rc = fields_row(db, sql, org_id, k, r, f->name, item)) != 0)
+					return rc;
+		} else if (v != NULL || (f->flags & FIELD_SORT)) {
+			if ((rc = fields_row(db, sql, org_id, k, r, f->name, v)) != 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+/* Appends every word of v (strings, lists of strings) as scope + word. */
+static void
+search_text_add(struct buf *b, const char *scope, const json_t *v)
+{
+	const unsigned char *p;
+	json_t *item;
+	size_t i;
+	bool in_word = false;
+
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, item)
+			search_text_add(b, scope, item);
+		return;
+	}
+	if (!json_is_string(v))
+		return;
+	for (p = (const unsigned char *)json_string_value(v); *p; p++) {
+		if (isalnum(*p) || *p >= 0x80) {
+			if (!in_word)
+				buf_printf(b, " %s", scope);
+			buf_putc(b, (char)*p);
+			in_word = true;
+		} else
+			in_word = false;
+	}
+}
+
+void
+record__search_scope(char *out, size_t outlen, int64_t org_id, const char *kind)
+{
+	size_t n;
+
+	n = (size_t)snprintf(out, outlen, "s%lldx", (long long)org_id);
+	for (; *kind && n + 1 < outlen; kind++)
+		if (isalnum((unsigned char)*kind))
+			out[n++] = *kind;
+	out[n < outlen ? n : outlen - 1] = '\0';
+}
+
+static int
+store_search_index(struct db *db, int64_t org_id, const struct record_kind *k,
+    const struct record_row *r, bool fresh)
+{
+	char scope[RECORD_SCOPE_MAX];
+	const struct field *f;
+	struct db_stmt *st = NULL;
+	struct buf b = BUF_INIT;
+	json_t *v;
+	int rc;
+
+	record__search_scope(scope, sizeof(scope), org_id, k->name);
+	v = json_string(r->ref);
+	search_text_add(&b, scope, v);
+	json_decref(v);
+	for (f = k->fields; f->name; f++)
+		if (f->flags & (FIELD_SEARCH | FIELD_TITLE))
+			search_text_add(&b, scope, json_object_get(r->data, f->name));
+	rc = db_prepare(&st, db, fresh ? "INSERT INTO records_fts (body, rowid) VALUES (?, ?)" :
+	    "UPDATE records_fts SET body = ? WHERE rowid = ?");
+	if (rc == 0) {
+		db_bind_text(st, 1, buf_str(&b));
+		db_bind_int64(st, 2, r->id);
+		rc = store_step_done(st);
+	}
+	buf_free(&b);
+	return rc;
+}
+
+static int
+link_insert(struct db *db, int64_t org_id, const struct record_kind *k, const char *from_ref,
+    const char *field, const char *to_kind, const char *to_ref)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	if (to_kind == NULL)
+		return 0;
+	if ((rc = db_prepare(&st, db, "INSERT INTO record_links (org_id, from_kind, from_ref, "
+	    "field, to_kind, to_ref) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) != 0)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	db_bind_text(st, 2, k->name);
+	db_bind_text(st, 3, from_ref);
+	db_bind_text(st, 4, field);
+	db_bind_text(st, 5, to_kind);
+	db_bind_text(st, 6, to_ref);
+	return store_step_done(st);
+}
+
+static const char *
+link_target(const struct field *f, const char *ref)
+{
+	const struct record_kind *tk;
+
+	if (f->type == FIELD_REQUIREMENT || f->type == FIELD_REQUIREMENT_LIST)
+		return "requirement";
+	tk = f->target ? record_kind_find(f->target) : record_kind_of_ref(ref);
+	return tk ? tk->name : NULL;
+}
+
+/* Walks fields (and object subfields) for refs and catalog ids. */
+static int
+store_links_walk(struct db *db, int64_t org_id, const struct record_kind *k, const char *ref,
+    const struct field *fields, const json_t *data, const char *prefix)
+{
+	char path[RECORD_PATH_MAX];
+	const struct field *f;
+	json_t *v, *item;
+	size_t i;
+	int rc;
+
+	for (f = fields; f && f->name; f++) {
+		if ((v = json_object_get(data, f->name)) == NULL)
+			continue;
+		snprintf(path, sizeof(path), "%s%s%s", prefix, *prefix ? "." : "", f->name);
+		switch (f->type) {
+		case FIELD_REF:
+		case FIELD_REQUIREMENT:
+			if (json_is_string(v) && (rc = link_insert(db, org_id, k, ref, path,
+			    link_target(f, json_string_value(v)), json_string_value(v))) != 0)
+				return rc;
+			break;
+		case FIELD_REF_LIST:
+		case FIELD_REQUIREMENT_LIST:
+			json_array_foreach(v, i, item)
+				if (json_is_string(item) && (rc = link_insert(db, org_id, k, ref, path,
+				    link_target(f, json_string_value(item)),
+				    json_string_value(item))) != 0)
+					return rc;
+			break;
+		case FIELD_OBJECT:
+			if ((rc = store_links_walk(db, org_id, k, ref, f->subfields, v, path)) != 0)
+				return rc;
+			break;
+		case FIELD_OBJECT_LIST:
+			json_array_foreach(v, i, item)
+				if ((rc = store_links_walk(db, org_id, k, ref, f->subfields, item,
+				    path)) != 0)
+					return rc;
+			break;
+		default:
+			break;
+		}
+	}
+	return 0;
+}
+
+static int
+store_links_clear(struct db *db, int64_t org_id, const struct record_kind *k, const char *ref)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&st, db, "DELETE FROM record_links "
+	    "WHERE org_id = ? AND from_kind = ? AND from_ref = ?")) != 0)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	db_bind_text(st, 2, k->name);
+	db_bind_text(st, 3, ref);
+	return store_step_done(st);
+}
+
+/* Brings the indexes from old (NULL: none) to r (NULL: erased). */
+static int
+store_derived(struct db *db, int64_t org_id, const struct record_kind *k,
+    const struct record_row *old, const struct record_row *r)
+{
+	int rc;
+
+	if (old && (rc = store_fields(db, org_id, k, old, false)) != 0)
+		return rc;
+	if (old && (rc = store_links_clear(db, org_id, k, old->ref)) != 0)
+		return rc;
+	if (r == NULL)
+		return 0;
+	if ((rc = store_fields(db, org_id, k, r, true)) != 0 ||
+	    (rc = store_search_index(db, org_id, k, r, old == NULL)) != 0)
+		return rc;
+	return store_links_walk(db, org_id, k, r->ref, k->fields, r->data, "");
+}
+
+int
+record__row_insert(struct record_row *r, struct db *db, int64_t org_id,
+    const struct record_kind *k)
+{
+	struct db_stmt *st = NULL;
+	char *data;
+	int rc;
+
+	if ((rc = db_prepare(&st, db, "INSERT INTO records (org_id, kind, num, ref, version, "
+	    "title, status, owner, data, created_at, updated_at, created_by, updated_by, retired) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) != 0)
+		return rc;
+	data = json_dumps(r->data, JSON_COMPACT | JSON_SORT_KEYS);
+	db_bind_int64(st, 1, org_id);
+	db_bind_text(st, 2, k->name);
+	db_bind_int64(st, 3, r->num);
+	db_bind_text(st, 4, r->ref);
+	db_bind_int64(st, 5, r->version);
+	db_bind_text(st, 6, r->title);
+	db_bind_text(st, 7, r->status);
+	db_bind_text(st, 8, r->owner);
+	db_bind_text(st, 9, data);
+	db_bind_text(st, 10, r->created_at);
+	db_bind_text(st, 11, r->updated_at);
+	db_bind_text(st, 12, r->created_by);
+	db_bind_text(st, 13, r->updated_by);
+	db_bind_int64(st, 14, r->retired);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		r->id = db_column_int64(st, 0);
+		rc = 0;
+	} else if (rc == AIMS_EEXISTS)
+		rc = aims_error_set(AIMS_EEXISTS, k->ref_field ? k->ref_field : "ref",
+		    "%s %s already exists", k->singular, r->ref);
+	else if (rc == DB_DONE)
+		rc = aims_error_set(AIMS_ERROR, NULL, "insert returned no row");
+	db_done(st);
+	free(data);
+	if (rc == 0)
+		rc = store_derived(db, org_id, k, NULL, r);
+	return rc;
+}
+
+int
+record__row_update(struct db *db, int64_t org_id, const struct record_kind *k,
+    const struct record_row *old, const struct record_row *r)
+{
+	struct db_stmt *st = NULL;
+	char *data;
+	int rc;
+
+	if ((rc = db_prepare(&st, db, "UPDATE records SET version = ?, title = ?, status = ?, "
+	    "owner = ?, data = ?, updated_at = ?, updated_by = ?, retired = ? WHERE id = ?")) != 0)
+		return rc;
+	data = json_dumps(r->data, JSON_COMPACT | JSON_SORT_KEYS);
+	db_bind_int64(st, 1, r->version);
+	db_bind_text(st, 2, r->title);
+	db_bind_text(st, 3, r->status);
+	db_bind_text(st, 4, r->owner);
+	db_bind_text(st, 5, data);
+	db_bind_text(st, 6, r->updated_at);
+	db_bind_text(st, 7, r->updated_by);
+	db_bind_int64(st, 8, r->retired);
+	db_bind_int64(st, 9, r->id);
+	rc = store_step_done(st);
+	free(data);
+	if (rc == 0)
+		rc = store_derived(db, org_id, k, old, r);
+	return rc;
+}
+
+static int
+store_delete_where(struct db *db, const char *sql, int64_t org_id, const char *kind,
+    int64_t num, const char *ref)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&st, db, sql)) != 0)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	db_bind_text(st, 2, kind);
+	if (ref)
+		db_bind_text(st, 3, ref);
+	else
+		db_bind_int64(st, 3, num);
+	return store_step_done(st);
+}
+
+int
+record__row_erase(struct db *db, int64_t org_id, const struct record_kind *k,
+    const struct record_row *r)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&st, db, "DELETE FROM records_fts WHERE rowid = ?")) != 0)
+		return rc;
+	db_bind_int64(st, 1, r->id);
+	if ((rc = store_step_done(st)) != 0)
+		return rc;
+	if ((rc = store_delete_where(db, "DELETE FROM records "
+	    "WHERE org_id = ? AND kind = ? AND num = ?", org_id, k->name, r->num, NULL)) != 0 ||
+	    (rc = store_delete_where(db, "DELETE FROM record_versions "
+	    "WHERE org_id = ? AND kind = ? AND num = ?", org_id, k->name, r->num, NULL)) != 0)
+		return rc;
+	return store_derived(db, org_id, k, r, NULL);
+}
+
+int
+record__next_num(int64_t *out, struct db *db, int64_t org_id, const char *kind)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&st, db, "INSERT INTO ref_counters (org_id, kind, next) "
+	    "VALUES (?, ?, 2) ON CONFLICT (org_id, kind) DO UPDATE SET next = next + 1 "
+	    "RETURNING next - 1")) != 0)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	db_bind_text(st, 2, kind);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		*out = db_column_int64(st, 0);
+		rc = 0;
+	} else if (rc == DB_DONE)
+		rc = aims_error_set(AIMS_ERROR, NULL, "reference counter returned no row");
+	db_done(st);
+	return rc;
+}
+
+int
+record__version_add(struct db *db, int64_t org_id, const struct record_kind *k,
+    const struct record_row *r, const char *action)
+{
+	struct db_stmt *st = NULL;
+	char *data;
+	int rc;
+
+	if ((rc = db_prepare(&st, db, "INSERT INTO record_versions (org_id, kind, num, version, "
+	    "action, status, retired, at, actor, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) != 0)
+		return rc;
+	data = json_dumps(r->data, JSON_COMPACT | JSON_SORT_KEYS);
+	db_bind_int64(st, 1, org_id);
+	db_bind_text(st, 2, k->name);
+	db_bind_int64(st, 3, r->num);
+	db_bind_int64(st, 4, r->version);
+	db_bind_text(st, 5, action);
+	db_bind_text(st, 6, r->status);
+	db_bind_int64(st, 7, r->retired);
+	db_bind_text(st, 8, r->updated_at);
+	db_bind_text(st, 9, r->updated_by);
+	db_bind_text(st, 10, data);
+	rc = store_step_done(st);
+	free(data);
+	return rc;
+}
+
+int
+record__count_add(struct db *db, int64_t org_id, const char *kind, int delta)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&st, db, "INSERT INTO record_counts (org_id, kind, live) "
+	    "VALUES (?, ?, ?) ON CONFLICT (org_id, kind) DO UPDATE SET live = live + excluded.live"))
+	    != 0)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	db_bind_text(st, 2, kind);
+	db_bind_int64(st, 3, delta);
+	return store_step_done(st);
+}
+
+int
+record__exists(struct db *db, int64_t org_id, const char *kind, const char *ref)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&st, db, "SELECT 1 FROM records "
+	    "WHERE org_id = ? AND kind = ? AND ref = ?")) != 0)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	db_bind_text(st, 2, kind);
+	db_bind_text(st, 3, ref);
+	rc = db_step(st);
+	db_done(st);
+	if (rc == DB_ROW)
+		return 0;
+	if (rc == DB_DONE)
+		return aims_error_set(AIMS_ENOTFOUND, "ref", "%.64s does not exist", ref);
+	return rc;
+}

@@ -1,0 +1,146 @@
+/*
+ * record_fixture.h - test set-up shared by the record engine's unit tests:
+ * a fresh database with two organisations, four users with memberships,
+ * the catalog rows the records refer to (Annex A controls, Annex C risk
+ * sources and objectives, a few clauses), and record_org_init() run for both
+ * organisations. Raw SQL on purpose: it does not depend on the tenancy code.
+ */
+#ifndef TEST_RECORD_FIXTURE_H
+#define TEST_RECORD_FIXTURE_H
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/catalog.h"
+#include "core/record.h"
+#include "store/db.h"
+#include "testutil.h"
+#include "util/error.h"
+
+#define FX_ORG		1
+#define FX_OTHER_ORG	2
+
+/* user ids 1..4; alice manager, bob contributor, carol admin, dave viewer (org 1) */
+static const struct actor fx_alice = { 1, "user:alice@example.org", ROLE_MANAGER };
+static const struct actor fx_bob = { 2, "user:bob@example.org", ROLE_CONTRIBUTOR };
+static const struct actor fx_carol = { 3, "user:carol@example.org", ROLE_ADMIN };
+static const struct actor fx_erin = { 5, "user:erin@example.org", ROLE_MANAGER };
+
+static inline void
+fx_exec(struct db *db, const char *sql)
+{
+	if (db_exec(db, sql) != 0) {
+		fprintf(stderr, "fixture SQL failed: %s\n", aims_error_message());
+		abort();
+	}
+}
+
+static inline void
+fx_people(struct db *db)
+{
+	fx_exec(db,
+	    "INSERT INTO orgs (id, slug, name, created_at, updated_at) VALUES "
+	    "(1, 'acme', 'Acme', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'), "
+	    "(2, 'other', 'Other', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');"
+	    "INSERT INTO users (id, email, display_name, password_hash, created_at, updated_at) VALUES "
+	    "(1, 'alice@example.org', 'Alice', 'x', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'), "
+	    "(2, 'bob@example.org', 'Bob', 'x', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'), "
+	    "(3, 'carol@example.org', 'Carol', 'x', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'), "
+	    "(4, 'dave@example.org', 'Dave', 'x', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'), "
+	    "(5, 'erin@example.org', 'Erin', 'x', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');"
+	    "INSERT INTO memberships (org_id, user_id, role, created_at, updated_at) VALUES "
+	    "(1, 1, 'manager', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'), "
+	    "(1, 2, 'contributor', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'), "
+	    "(1, 3, 'admin', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'), "
+	    "(1, 4, 'viewer', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'), "
+	    "(1, 5, 'manager', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'), "
+	    "(2, 1, 'manager', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');");
+}
+
+/* A fresh database file `name` (with a ledger key in use) with everything above. */
+static inline struct db *
+fx_open(const char *name)
+{
+	struct db *db = NULL;
+	int n;
+
+	if (testutil_open_db(&db, name) != 0 || catalog_load_builtin(db, &n) != 0) {
+		fprintf(stderr, "cannot set up %s: %s\n", name, aims_error_message());
+		abort();
+	}
+	fx_people(db);
+	if (record_org_init(db, FX_ORG, &fx_carol) != 0 ||
+	    record_org_init(db, FX_OTHER_ORG, &fx_alice) != 0) {
+		fprintf(stderr, "record_org_init: %s\n", aims_error_message());
+		abort();
+	}
+	return db;
+}
+
+static inline void
+fx_close(struct db *db)
+{
+	testutil_close_db(db);
+}
+
+/* Parses a JSON literal for a test; aborts on a typo in the test itself. */
+static inline json_t *
+fx_json(const char *text)
+{
+	json_error_t err;
+	json_t *j = json_loads(text, 0, &err);
+
+	if (j == NULL) {
+		fprintf(stderr, "bad JSON in test: %s: %s\n", err.text, text);
+		abort();
+	}
+	return j;
+}
+
+/* record_create from a JSON literal; returns the result code, *out the record. */
+static inline int
+fx_create(json_t **out, struct db *db, int64_t org, const struct actor *a, const char *kind,
+    const char *text)
+{
+	json_t *in = fx_json(text), *rec = NULL;
+	int rc = record_create(&rec, db, org, a, record_kind_find(kind), in);
+
+	json_decref(in);
+	if (out)
+		*out = rec;
+	else
+		json_decref(rec);
+	return rc;
+}
+
+static inline int
+fx_update(json_t **out, struct db *db, int64_t org, const struct actor *a, const char *kind,
+    const char *ref, int64_t if_version, const char *text)
+{
+	json_t *in = fx_json(text), *rec = NULL;
+	int rc = record_update(&rec, db, org, a, record_kind_find(kind), ref, if_version, in);
+
+	json_decref(in);
+	if (out)
+		*out = rec;
+	else
+		json_decref(rec);
+	return rc;
+}
+
+static inline const char *
+fx_str(const json_t *rec, const char *name)
+{
+	return json_string_value(json_object_get(rec, name));
+}
+
+static inline long long
+fx_int(const json_t *rec, const char *name)
+{
+	return (long long)json_integer_value(json_object_get(rec, name));
+}
+
+#endif

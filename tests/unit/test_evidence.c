@@ -1,0 +1,244 @@
+/*
+ * test_evidence.c - unit tests for evidence records and their files
+ * (core/kind_evidence.c, core/evidence.c): the content-addressed store,
+ * deduplication, revisions, the type check, nothing left behind on
+ * failure, and verification that notices changed and vanished files.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include "core/evidence.h"
+#include "record_fixture.h"
+
+#define DATA_DIR "data"
+/* A well-formed SHA-256 that is not the one of hello.txt. */
+#define HELLO_SHA "b0fd2b1e8d5b1fbd53a1f9b7e0a3b16e7bba67e7e6d4b1e64c8b0b3cdcfb0e3e"
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static int
+count_blobs(void)
+{
+	char path[512];
+	struct dirent *d, *e;
+	DIR *top, *sub;
+	int n = 0;
+
+	if ((top = opendir(DATA_DIR "/blobs")) == NULL)
+		return 0;
+	while ((d = readdir(top)) != NULL) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), DATA_DIR "/blobs/%s", d->d_name);
+		if ((sub = opendir(path)) == NULL)
+			continue;
+		while ((e = readdir(sub)) != NULL)
+			n += e->d_name[0] != '.';
+		closedir(sub);
+	}
+	closedir(top);
+	return n;
+}
+
+static int
+setup(void **state)
+{
+	struct db *db = fx_open("evidence.db");
+
+	assert_int_equal(system("rm -rf " DATA_DIR), 0);
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "evidence",
+	    "{\"title\": \"Model card\", \"kind\": \"file\", \"source\": \"ci\","
+	    " \"collected_at\": \"2026-03-01T10:00:00+01:00\", \"valid_until\": \"2027-03-01\","
+	    " \"requirements\": [\"A.6.2.7\"]}"), 0);
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "evidence",
+	    "{\"title\": \"Copy\", \"kind\": \"file\"}"), 0);
+	write_file("hello.txt", "hello evidence\n");
+	write_file("other.txt", "other evidence\n");
+	*state = db;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	fx_close(*state);
+	return 0;
+}
+
+static int
+add(json_t **out, struct db *db, const char *ref, const char *path, const char *sha)
+{
+	struct evidence_upload up = { path, sha, path };
+
+	return evidence_file_add(out, db, DATA_DIR, FX_ORG, &fx_bob, ref, 0, &up);
+}
+
+static void
+test_evidence__metadata_rules(void **state)
+{
+	struct db *db = *state;
+	json_t *rec = NULL;
+
+	assert_int_equal(record_get(&rec, db, FX_ORG, record_kind_find("evidence"), "EV-1"), 0);
+	assert_string_equal(fx_str(rec, "collected_at"), "2026-03-01T09:00:00Z");	/* UTC */
+	json_decref(rec);
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "evidence",
+	    "{\"title\": \"Dashboard\", \"kind\": \"link\"}"), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "url");
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "evidence",
+	    "{\"title\": \"Dashboard\", \"kind\": \"link\", \"url\": \"javascript:alert(1)\"}"),
+	    AIMS_EINVALID);
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "evidence",
+	    "{\"title\": \"Dashboard\", \"kind\": \"link\", \"url\": \"https://grafana.example/d/1\","
+	    " \"source\": \"monitoring\"}"), 0);
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "evidence",
+	    "{\"title\": \"Old\", \"kind\": \"link\", \"url\": \"https://x.example\","
+	    " \"collected_at\": \"2026-03-01T00:00:00Z\", \"valid_until\": \"2025-01-01\"}"),
+	    AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "valid_until");
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "evidence",
+	    "{\"title\": \"x\", \"kind\": \"file\", \"sha256\": \"" HELLO_SHA "\"}"), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "sha256");
+}
+
+static void
+test_evidence__store_dedup_revisions(void **state)
+{
+	struct db *db = *state;
+	json_t *rec = NULL, *files = NULL, *meta = NULL;
+	char *path = NULL, *blob = NULL;
+	struct stat sb;
+	const char *sha1;
+
+	assert_int_equal(add(&rec, db, "EV-1", "hello.txt", NULL), 0);
+	assert_int_equal(fx_int(rec, "revision"), 1);
+	assert_int_equal(fx_int(rec, "size"), 15);
+	assert_string_equal(fx_str(rec, "media_type"), "text/plain");
+	assert_string_equal(fx_str(rec, "filename"), "hello.txt");
+	assert_int_equal(fx_int(rec, "version"), 2);
+	sha1 = fx_str(rec, "sha256");
+	assert_int_equal(strlen(sha1), 64);
+	assert_int_equal(evidence_blob_path(&blob, DATA_DIR, sha1), 0);
+	assert_int_equal(stat(blob, &sb), 0);
+	assert_int_equal(sb.st_size, 15);
+	assert_non_null(strstr(blob, "/blobs/"));
+	assert_int_equal(strncmp(strstr(blob, "/blobs/") + 7, sha1, 2), 0);
+	/* The same bytes for another evidence record are stored once. */
+	assert_int_equal(add(&meta, db, "EV-2", "hello.txt", sha1), 0);
+	json_decref(meta);
+	assert_int_equal(count_blobs(), 1);
+	/* A new revision keeps the old one and its hash. */
+	assert_int_equal(add(&meta, db, "EV-1", "other.txt", NULL), 0);
+	assert_int_equal(fx_int(meta, "revision"), 2);
+	assert_string_not_equal(fx_str(meta, "sha256"), sha1);
+	json_decref(meta);
+	assert_int_equal(count_blobs(), 2);
+	assert_int_equal(evidence_file_list(&files, db, FX_ORG, "EV-1"), 0);
+	assert_int_equal(json_array_size(files), 2);
+	assert_string_equal(fx_str(json_array_get(files, 0), "sha256"), sha1);
+	json_decref(files);
+	assert_int_equal(evidence_file_get(&meta, &path, db, DATA_DIR, FX_ORG, "EV-1", 1), 0);
+	assert_string_equal(path, blob);
+	assert_string_equal(fx_str(meta, "filename"), "hello.txt");
+	json_decref(meta);
+	free(path);
+	assert_int_equal(evidence_file_get(&meta, &path, db, DATA_DIR, FX_ORG, "EV-1", 3),
+	    AIMS_ENOTFOUND);
+	/* Another organisation sees none of it. */
+	assert_int_equal(evidence_file_list(&files, db, FX_OTHER_ORG, "EV-1"), AIMS_ENOTFOUND);
+	free(blob);
+	json_decref(rec);
+}
+
+static void
+test_evidence__failures_leave_nothing(void **state)
+{
+	struct db *db = *state;
+	struct evidence_upload up = { "hello.txt", NULL, "hello.txt" };
+	json_t *rec = NULL, *files = NULL;
+
+	/* A wrong hash from the uploader. */
+	assert_int_equal(add(&rec, db, "EV-1", "hello.txt", HELLO_SHA), AIMS_EINVALID);
+	assert_null(rec);
+	assert_int_equal(count_blobs(), 0);
+	/* A stale version: the blob written for it is removed again. */
+	assert_int_equal(evidence_file_add(&rec, db, DATA_DIR, FX_ORG, &fx_bob, "EV-1", 7, &up),
+	    AIMS_ESTALE);
+	assert_int_equal(count_blobs(), 0);
+	assert_int_equal(evidence_file_list(&files, db, FX_ORG, "EV-1"), 0);
+	assert_int_equal(json_array_size(files), 0);
+	json_decref(files);
+	/* Types outside the allow-list. */
+	write_file("page.html", "<!DOCTYPE html><html><head><title>x</title></head>"
+	    "<body><script>alert(1)</script></body></html>\n");
+	assert_int_equal(add(&rec, db, "EV-1", "page.html", NULL), AIMS_EUNSUPPORTED);
+	assert_non_null(strstr(aims_error_message(), "text/html"));
+	/* Only file evidence has files. */
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "evidence",
+	    "{\"title\": \"Link\", \"kind\": \"link\", \"url\": \"https://x.example\"}"), 0);
+	assert_int_equal(add(&rec, db, "EV-3", "hello.txt", NULL), AIMS_ECONFLICT);
+	assert_int_equal(add(&rec, db, "EV-9", "hello.txt", NULL), AIMS_ENOTFOUND);
+	assert_int_equal(count_blobs(), 0);
+	/* A file name with a directory keeps only its last part. */
+	up.filename = "../../etc/passwd";
+	assert_int_equal(evidence_file_add(&rec, db, DATA_DIR, FX_ORG, &fx_bob, "EV-1", 0, &up), 0);
+	assert_string_equal(fx_str(rec, "filename"), "passwd");
+	json_decref(rec);
+}
+
+static void
+test_evidence__verify_detects_change_and_loss(void **state)
+{
+	struct db *db = *state;
+	json_t *rec = NULL;
+	char *problem = NULL, *blob = NULL;
+
+	assert_int_equal(evidence_verify_files(&problem, db, DATA_DIR, 0), 0);
+	assert_int_equal(add(&rec, db, "EV-1", "hello.txt", NULL), 0);
+	assert_int_equal(evidence_blob_path(&blob, DATA_DIR, fx_str(rec, "sha256")), 0);
+	json_decref(rec);
+	assert_int_equal(evidence_verify_files(&problem, db, DATA_DIR, 0), 0);
+	assert_null(problem);
+	/* One byte changed. */
+	chmod(blob, 0600);
+	write_file(blob, "hello evidencE\n");
+	assert_int_equal(evidence_verify_files(&problem, db, DATA_DIR, FX_ORG), AIMS_EVERIFY);
+	assert_non_null(problem);
+	assert_non_null(strstr(problem, "EV-1 revision 1 (hello.txt)"));
+	assert_non_null(strstr(problem, "changed"));
+	free(problem);
+	problem = NULL;
+	/* The file gone. */
+	assert_int_equal(unlink(blob), 0);
+	assert_int_equal(evidence_verify_files(&problem, db, DATA_DIR, 0), AIMS_EVERIFY);
+	assert_non_null(strstr(problem, "missing"));
+	free(problem);
+	free(blob);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_evidence__metadata_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_evidence__store_dedup_revisions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_evidence__failures_leave_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_evidence__verify_detects_change_and_loss, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

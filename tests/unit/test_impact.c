@@ -1,0 +1,126 @@
+/*
+ * test_impact.c - unit tests for impact assessments (core/kind_impact.c):
+ * impacts validation, approval, and the EU AI Act Art. 27 fields required
+ * to approve when the AI system is high-risk and the organisation deploys it.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "record_fixture.h"
+
+static const char fria[] =
+    "\"fria_process_description\": \"screening of applications\","
+    " \"fria_period_frequency\": \"daily, from 2026\","
+    " \"fria_affected_categories\": \"job applicants\","
+    " \"fria_specific_risks\": \"indirect discrimination\","
+    " \"fria_human_oversight\": \"a recruiter reviews every rejection\","
+    " \"fria_risk_measures\": \"complaints desk; suspension procedure\"";
+
+static int
+setup(void **state)
+{
+	struct db *db = fx_open("impact.db");
+
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems",
+	    "{\"name\": \"CV screener\", \"eu_ai_act_category\": \"high_risk\","
+	    " \"eu_ai_act_roles\": [\"deployer\"]}"), 0);
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems",
+	    "{\"name\": \"Own model\", \"eu_ai_act_category\": \"high_risk\","
+	    " \"eu_ai_act_roles\": [\"provider\"], \"org_role\": \"customer\"}"), 0);
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems",
+	    "{\"name\": \"Bought tool\", \"eu_ai_act_category\": \"high_risk\","
+	    " \"org_role\": \"customer\"}"), 0);
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems",
+	    "{\"name\": \"Chatbot\", \"eu_ai_act_category\": \"limited\","
+	    " \"eu_ai_act_roles\": [\"deployer\"]}"), 0);
+	*state = db;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	fx_close(*state);
+	return 0;
+}
+
+static void
+test_impact__impacts_and_default_title(void **state)
+{
+	struct db *db = *state;
+	json_t *rec = NULL;
+
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "impact-assessments",
+	    "{\"ai_system\": \"AIS-4\", \"impacts\": [{\"on\": \"individuals\","
+	    " \"area\": \"fairness\", \"kind\": \"harm\"}, {\"on\": \"society\","
+	    " \"area\": \"climate\", \"kind\": \"harm\"}]}"), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "impacts[1].area");
+	assert_non_null(strstr(aims_error_message(), "allowed: fundamental_rights, safety"));
+	assert_int_equal(fx_create(&rec, db, FX_ORG, &fx_bob, "impact-assessments",
+	    "{\"ai_system\": \"AIS-4\", \"impacts\": [{\"on\": \"individuals\","
+	    " \"area\": \"privacy\", \"kind\": \"harm\", \"severity\": \"minor\","
+	    " \"likelihood\": \"possible\", \"measures\": \"no logging of content\"}]}"), 0);
+	assert_string_equal(fx_str(rec, "title"), "Impact assessment of Chatbot");
+	assert_string_equal(fx_str(rec, "status"), "draft");
+	json_decref(rec);
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "impact-assessments",
+	    "{\"ai_system\": \"AIS-99\"}"), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "ai_system");
+	/* Not high-risk: approval needs no Art. 27 fields; only managers approve. */
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_bob, "impact-assessments", "IA-1", 0,
+	    "{\"status\": \"approved\"}"), AIMS_EFORBIDDEN);
+	assert_int_equal(fx_update(&rec, db, FX_ORG, &fx_alice, "impact-assessments", "IA-1", 0,
+	    "{\"status\": \"approved\"}"), 0);
+	assert_string_equal(fx_str(rec, "approved_by"), "alice@example.org");
+	json_decref(rec);
+}
+
+static void
+test_impact__art27_for_high_risk_deployers(void **state)
+{
+	struct db *db = *state;
+	char body[1024];
+
+	/* Drafts are saved without them; approval needs every one. */
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "impact-assessments",
+	    "{\"ai_system\": \"AIS-1\", \"scope\": \"recruitment\"}"), 0);
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_alice, "impact-assessments", "IA-1", 0,
+	    "{\"status\": \"approved\"}"), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "fria_process_description");
+	assert_non_null(strstr(aims_error_message(), "Art. 27"));
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_alice, "impact-assessments", "IA-1", 0,
+	    "{\"status\": \"approved\", \"fria_process_description\": \"x\"}"), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "fria_period_frequency");
+	snprintf(body, sizeof(body), "{\"status\": \"approved\", %s}", fria);
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_alice, "impact-assessments", "IA-1", 0,
+	    body), 0);
+
+	/* Deployer through org_role customer when no EU AI Act roles are given. */
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "impact-assessments",
+	    "{\"ai_system\": \"AIS-3\"}"), 0);
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_alice, "impact-assessments", "IA-2", 0,
+	    "{\"status\": \"approved\"}"), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "fria_process_description");
+
+	/* A provider (the roles given win over org_role) needs none. */
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "impact-assessments",
+	    "{\"ai_system\": \"AIS-2\"}"), 0);
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_alice, "impact-assessments", "IA-3", 0,
+	    "{\"status\": \"approved\"}"), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_impact__impacts_and_default_title, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_impact__art27_for_high_risk_deployers, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,504 @@
+/*
+ * test_record.c - unit tests for the generic record engine (core/record*.c):
+ * create, read, update with versions, retire and delete, field validation
+ * messages, lists (filter, sort, search, cursor), links both ways, history,
+ * organisation isolation and the ledger loader.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "core/perm.h"
+#include "ledger/note.h"
+#include "record_fixture.h"
+
+static int
+setup(void **state)
+{
+	*state = fx_open("record.db");
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	fx_close(*state);
+	return 0;
+}
+
+static void
+test_record__create_and_get(void **state)
+{
+	struct db *db = *state;
+	json_t *rec = NULL, *got = NULL;
+
+	assert_int_equal(fx_create(&rec, db, FX_ORG, &fx_bob, "ai-systems",
+	    "{\"name\": \"Chat assistant\", \"lifecycle_stage\": \"deployment\", "
+	    "\"owner\": \"ALICE@example.org\", \"in_scope\": true, "
+	    "\"components\": [{\"kind\": \"model\", \"name\": \"llm\", \"version\": \"3\"}]}"), 0);
+	assert_string_equal(fx_str(rec, "ref"), "AIS-1");
+	assert_int_equal(fx_int(rec, "version"), 1);
+	assert_string_equal(fx_str(rec, "owner"), "alice@example.org");	/* as registered */
+	assert_string_equal(fx_str(rec, "created_by"), "user:bob@example.org");
+	assert_true(json_is_null(json_object_get(rec, "purpose")));
+	assert_int_equal(record_get(&got, db, FX_ORG, record_kind_find("ai-systems"), "AIS-1"), 0);
+	assert_true(json_equal(rec, got));
+	json_decref(got);
+	json_decref(rec);
+	assert_int_equal(fx_create(&rec, db, FX_ORG, &fx_bob, "ai-systems", "{\"name\": \"B\"}"), 0);
+	assert_string_equal(fx_str(rec, "ref"), "AIS-2");
+	json_decref(rec);
+}
+
+static void
+test_record__update_versions_and_stale(void **state)
+{
+	struct db *db = *state;
+	json_t *rec = NULL, *hist = NULL;
+
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems",
+	    "{\"name\": \"Scorer\", \"purpose\": \"scores\"}"), 0);
+	assert_int_equal(fx_update(&rec, db, FX_ORG, &fx_alice, "ai-systems", "AIS-1", 1,
+	    "{\"purpose\": null, \"lifecycle_stage\": \"inception\"}"), 0);
+	assert_int_equal(fx_int(rec, "version"), 2);
+	assert_true(json_is_null(json_object_get(rec, "purpose")));
+	assert_string_equal(fx_str(rec, "updated_by"), "user:alice@example.org");
+	json_decref(rec);
+	/* A stale version is refused and changes nothing. */
+	assert_int_equal(fx_update(&rec, db, FX_ORG, &fx_bob, "ai-systems", "AIS-1", 1,
+	    "{\"name\": \"Lost\"}"), AIMS_ESTALE);
+	assert_null(rec);
+	assert_string_equal(aims_error_field(), "version");
+	assert_int_equal(record_get(&rec, db, FX_ORG, record_kind_find("ai-systems"), "AIS-1"), 0);
+	assert_string_equal(fx_str(rec, "name"), "Scorer");
+	json_decref(rec);
+	/* No change: no new version. */
+	assert_int_equal(fx_update(&rec, db, FX_ORG, &fx_bob, "ai-systems", "AIS-1", 0,
+	    "{\"name\": \"Scorer\"}"), 0);
+	assert_int_equal(fx_int(rec, "version"), 2);
+	json_decref(rec);
+	assert_int_equal(record_history(&hist, db, FX_ORG, record_kind_find("ai-systems"), "AIS-1",
+	    NULL), 0);
+	assert_int_equal(json_array_size(hist), 2);
+	assert_string_equal(fx_str(json_array_get(hist, 1), "action"), "create");
+	assert_string_equal(fx_str(json_object_get(json_array_get(hist, 1), "record"), "purpose"),
+	    "scores");
+	assert_string_equal(fx_str(json_array_get(hist, 0), "action"), "update");
+	assert_int_equal(json_array_size(json_object_get(json_array_get(hist, 0), "fields")), 2);
+	json_decref(hist);
+}
+
+static void
+test_record__bad_fields_name_the_field(void **state)
+{
+	struct db *db = *state;
+
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems",
+	    "{\"name\": \"x\", \"colour\": \"red\"}"), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "colour");
+	assert_non_null(strstr(aims_error_message(), "unknown field 'colour'"));
+
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems",
+	    "{\"name\": \"x\", \"lifecycle_stage\": \"beta\"}"), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "lifecycle_stage");
+	assert_non_null(strstr(aims_error_message(), "'beta' is not allowed (allowed: inception, "
+	    "design_development, verification_validation, deployment, operation_monitoring, "
+	    "re_evaluation, retirement)"));
+
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "risks",
+	    "{\"title\": \"x\", \"inherent_score\": 3}"), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "inherent_score");
+	assert_non_null(strstr(aims_error_message(), "set by the system"));
+
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems",
+	    "{\"name\": \"x\", \"version\": 4}"), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "version");
+
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems", "{\"purpose\": \"p\"}"),
+	    AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "name");
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems", "{\"name\": \"  \"}"),
+	    AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "name");
+
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems",
+	    "{\"name\": \"x\", \"in_scope\": \"yes\"}"), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "in_scope");
+
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems",
+	    "{\"name\": \"x\", \"owner\": \"nobody@example.org\"}"), AIMS_EINVALID);
+	assert_non_null(strstr(aims_error_message(), "not a member"));
+
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems",
+	    "{\"name\": \"x\", \"components\": [{\"kind\": \"model\"}]}"), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "components[0].name");
+
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems",
+	    "{\"name\": \"line\\nbreak\"}"), AIMS_EINVALID);
+	assert_non_null(strstr(aims_error_message(), "one line"));
+
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "risks",
+	    "{\"title\": \"x\", \"next_review\": \"2026-02-30\"}"), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "next_review");
+
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "risks",
+	    "{\"title\": \"x\", \"risk_source\": \"C.2.1\"}"), AIMS_EINVALID);
+	assert_non_null(strstr(aims_error_message(), "risk-source"));
+
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "risks",
+	    "{\"title\": \"x\", \"ai_systems\": [\"AIS-77\"]}"), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "ai_systems[0]");
+	assert_non_null(strstr(aims_error_message(), "AIS-77 does not exist"));
+	/* Nothing was stored by any of these. */
+	{
+		json_t *items = NULL;
+		char *next = NULL;
+		int64_t total = -1;
+		struct record_query q = { .limit = 10 };
+
+		assert_int_equal(record_list(&items, &next, &total, db, FX_ORG,
+		    record_kind_find("ai-systems"), &q), 0);
+		assert_int_equal(total, 0);
+		json_decref(items);
+	}
+}
+
+static void
+test_record__other_org_is_invisible(void **state)
+{
+	struct db *db = *state;
+	const struct record_kind *k = record_kind_find("ai-systems");
+	json_t *rec = NULL, *items = NULL;
+	struct record_query q = { .limit = 10 };
+	char *next = NULL;
+	int64_t total = -1;
+
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems", "{\"name\": \"Mine\"}"),
+	    0);
+	assert_int_equal(record_get(&rec, db, FX_OTHER_ORG, k, "AIS-1"), AIMS_ENOTFOUND);
+	assert_int_equal(fx_update(NULL, db, FX_OTHER_ORG, &fx_alice, "ai-systems", "AIS-1", 0,
+	    "{\"name\": \"Theirs\"}"), AIMS_ENOTFOUND);
+	/* A reference to another organisation's record does not exist. */
+	assert_int_equal(fx_create(NULL, db, FX_OTHER_ORG, &fx_alice, "risks",
+	    "{\"title\": \"r\", \"ai_systems\": [\"AIS-1\"]}"), AIMS_EINVALID);
+	assert_non_null(strstr(aims_error_message(), "does not exist"));
+	assert_int_equal(record_list(&items, &next, &total, db, FX_OTHER_ORG, k, &q), 0);
+	assert_int_equal(json_array_size(items), 0);
+	assert_int_equal(total, 0);
+	json_decref(items);
+	/* Numbers are per organisation. */
+	assert_int_equal(fx_create(&rec, db, FX_OTHER_ORG, &fx_alice, "ai-systems",
+	    "{\"name\": \"Theirs\"}"), 0);
+	assert_string_equal(fx_str(rec, "ref"), "AIS-1");
+	json_decref(rec);
+}
+
+static void
+test_record__retire_and_delete(void **state)
+{
+	struct db *db = *state;
+	const struct record_kind *ais = record_kind_find("ai-systems");
+	const struct record_kind *ci = record_kind_find("context-issues");
+	struct record_query q = { .limit = 10 };
+	json_t *rec = NULL, *items = NULL;
+	char *next = NULL;
+	int64_t total;
+
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems", "{\"name\": \"Old\"}"), 0);
+	assert_int_equal(record_delete(db, FX_ORG, &fx_alice, ais, "AIS-1", 2), AIMS_ESTALE);
+	assert_int_equal(record_delete(db, FX_ORG, &fx_alice, ais, "AIS-1", 1), 0);
+	assert_int_equal(record_get(&rec, db, FX_ORG, ais, "AIS-1"), 0);	/* retained */
+	assert_true(json_is_true(json_object_get(rec, "retired")));
+	assert_int_equal(fx_int(rec, "version"), 2);
+	json_decref(rec);
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_bob, "ai-systems", "AIS-1", 0,
+	    "{\"name\": \"x\"}"), AIMS_ECONFLICT);
+	assert_int_equal(record_list(&items, &next, &total, db, FX_ORG, ais, &q), 0);
+	assert_int_equal(json_array_size(items), 0);
+	assert_int_equal(total, 0);
+	json_decref(items);
+	q.include_retired = true;
+	assert_int_equal(record_list(&items, &next, &total, db, FX_ORG, ais, &q), 0);
+	assert_int_equal(json_array_size(items), 1);
+	json_decref(items);
+
+	/* Context issues are erased, unless something refers to them. */
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "context-issues",
+	    "{\"title\": \"Regulation\", \"kind\": \"external\"}"), 0);
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "context-issues",
+	    "{\"title\": \"Skills\", \"kind\": \"internal\"}"), 0);
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "evidence",
+	    "{\"title\": \"Minutes\", \"kind\": \"record\", \"record\": \"CI-2\"}"), 0);
+	assert_int_equal(record_delete(db, FX_ORG, &fx_alice, ci, "CI-1", 0), 0);
+	assert_int_equal(record_get(&rec, db, FX_ORG, ci, "CI-1"), AIMS_ENOTFOUND);
+	assert_int_equal(record_delete(db, FX_ORG, &fx_alice, ci, "CI-2", 0), AIMS_ECONFLICT);
+	assert_non_null(strstr(aims_error_message(), "EV-1"));
+	/* Singletons and SoA entries are never deleted. */
+	assert_int_equal(record_delete(db, FX_ORG, &fx_alice, record_kind_find("soa"), "A.2.2", 0),
+	    AIMS_ECONFLICT);
+	assert_int_equal(record_delete(db, FX_ORG, &fx_alice, record_kind_find("risk-criteria"),
+	    NULL, 0), AIMS_ECONFLICT);
+}
+
+static void
+collect_refs(json_t *all, json_t *items)
+{
+	json_t *it;
+	size_t i;
+
+	json_array_foreach(items, i, it)
+		json_array_append_new(all, json_string(fx_str(it, "ref")));
+}
+
+static void
+test_record__list_filter_sort_search_cursor(void **state)
+{
+	static const char *const stages[] = { "inception", "deployment", "retirement" };
+	struct db *db = *state;
+	const struct record_kind *k = record_kind_find("ai-systems");
+	struct record_query q = { .limit = 25 };
+	json_t *items = NULL, *all = json_array();
+	char body[256], *next = NULL, *cursor = NULL;
+	int64_t total = 0;
+	int i, pages = 0;
+
+	for (i = 1; i <= 120; i++) {
+		snprintf(body, sizeof(body), "{\"name\": \"System %03d\", \"lifecycle_stage\": \"%s\", "
+		    "\"purpose\": \"%s\"}", i, stages[i % 3], i == 77 ? "detects zebras" : "routine");
+		assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems", body), 0);
+	}
+	/* Pages through everything in name order without gaps or repeats. */
+	q.sort = "name";
+	do {
+		q.cursor = cursor;
+		assert_int_equal(record_list(&items, &next, &total, db, FX_ORG, k, &q), 0);
+		collect_refs(all, items);
+		json_decref(items);
+		free(cursor);
+		cursor = next;
+		pages++;
+	} while (cursor);
+	assert_int_equal(pages, 5);
+	assert_int_equal(total, 120);
+	assert_int_equal(json_array_size(all), 120);
+	assert_string_equal(json_string_value(json_array_get(all, 0)), "AIS-1");
+	assert_string_equal(json_string_value(json_array_get(all, 119)), "AIS-120");
+	json_decref(all);
+
+	/* Descending by a data field, filtered. */
+	q.cursor = NULL;
+	q.sort = "-lifecycle_stage";
+	q.filter_names[0] = "lifecycle_stage";
+	q.filter_values[0] = "deployment";
+	q.nfilters = 1;
+	q.limit = 100;
+	assert_int_equal(record_list(&items, &next, &total, db, FX_ORG, k, &q), 0);
+	assert_int_equal(json_array_size(items), 40);
+	assert_int_equal(total, 40);
+	assert_null(next);
+	json_decref(items);
+
+	/* Search by a word prefix in a searchable field. */
+	q.nfilters = 0;
+	q.sort = NULL;
+	q.q = "zebr";
+	assert_int_equal(record_list(&items, &next, &total, db, FX_ORG, k, &q), 0);
+	assert_int_equal(json_array_size(items), 1);
+	assert_string_equal(fx_str(json_array_get(items, 0), "ref"), "AIS-77");
+	json_decref(items);
+
+	/* Bad parameters name themselves. */
+	q.q = NULL;
+	q.sort = "purpose";
+	assert_int_equal(record_list(&items, &next, &total, db, FX_ORG, k, &q), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "sort");
+	q.sort = NULL;
+	q.filter_names[0] = "lifecycle_stage";
+	q.filter_values[0] = "beta";
+	q.nfilters = 1;
+	assert_int_equal(record_list(&items, &next, &total, db, FX_ORG, k, &q), AIMS_EINVALID);
+	assert_non_null(strstr(aims_error_message(), "allowed: inception"));
+	q.nfilters = 0;
+	q.cursor = "garbage!";
+	assert_int_equal(record_list(&items, &next, &total, db, FX_ORG, k, &q), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "cursor");
+}
+
+static void
+test_record__links_both_ways(void **state)
+{
+	struct db *db = *state;
+	json_t *links = NULL, *l;
+	size_t i;
+	int seen = 0;
+
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems", "{\"name\": \"A\"}"), 0);
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "risks",
+	    "{\"title\": \"Bias\", \"ai_systems\": [\"AIS-1\"], \"risk_source\": \"C.3.4\", "
+	    "\"objective\": \"C.2.5\"}"), 0);
+	assert_int_equal(record_links(&links, db, FX_ORG, record_kind_find("ai-systems"), "AIS-1"), 0);
+	assert_int_equal(json_array_size(links), 1);
+	l = json_array_get(links, 0);
+	assert_string_equal(fx_str(l, "kind"), "risks");
+	assert_string_equal(fx_str(l, "ref"), "RISK-1");
+	assert_string_equal(fx_str(l, "title"), "Bias");
+	assert_string_equal(fx_str(l, "field"), "ai_systems");
+	assert_string_equal(fx_str(l, "direction"), "in");
+	json_decref(links);
+	assert_int_equal(record_links(&links, db, FX_ORG, record_kind_find("risks"), "RISK-1"), 0);
+	json_array_foreach(links, i, l) {
+		assert_string_equal(fx_str(l, "direction"), "out");
+		if (strcmp(fx_str(l, "ref"), "C.3.4") == 0) {
+			assert_string_equal(fx_str(l, "kind"), "requirement");
+			assert_string_equal(fx_str(l, "title"), "Risk sources related to machine learning");
+			seen++;
+		}
+	}
+	assert_int_equal(seen, 1);
+	assert_int_equal(json_array_size(links), 3);
+	json_decref(links);
+	/* Changing the field moves the link. */
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_bob, "risks", "RISK-1", 0,
+	    "{\"ai_systems\": null}"), 0);
+	assert_int_equal(record_links(&links, db, FX_ORG, record_kind_find("ai-systems"), "AIS-1"), 0);
+	assert_int_equal(json_array_size(links), 0);
+	json_decref(links);
+}
+
+static int
+count_visit(void *arg, const char *kind, const char *ref)
+{
+	(void)kind;
+	(void)ref;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static void
+test_record__ledger_loader_matches_get(void **state)
+{
+	struct db *db = *state;
+	json_t *rec = NULL, *loaded = NULL;
+	int n = 0;
+
+	assert_int_equal(fx_create(&rec, db, FX_ORG, &fx_bob, "ai-systems", "{\"name\": \"L\"}"), 0);
+	assert_int_equal(record_load_for_ledger(&loaded, db, FX_ORG, "ai-systems", "AIS-1"), 0);
+	assert_true(json_equal(rec, loaded));
+	json_decref(loaded);
+	json_decref(rec);
+	assert_int_equal(record_load_for_ledger(&loaded, db, FX_ORG, "ai-systems", "AIS-9"),
+	    AIMS_ENOTFOUND);
+	assert_int_equal(record_load_for_ledger(&loaded, db, FX_ORG, "sign-in", "x"),
+	    AIMS_EUNSUPPORTED);
+	assert_int_equal(record_enumerate(db, FX_ORG, count_visit, &n), 0);
+	assert_int_equal(n, 38 + 1 + 1);	/* SoA entries, risk criteria, the AI system */
+}
+
+static int
+last_entry(void *arg, const struct ledger_entry *e)
+{
+	json_t **out = arg;
+
+	if (*out == NULL)
+		*out = json_pack("{s:s, s:s, s:s, s:I, s:b}", "action", e->action, "kind", e->kind,
+		    "ref", e->ref, "version", (json_int_t)e->version, "commitment",
+		    e->commitment != NULL);
+	return 0;
+}
+
+static void
+test_record__ledger_events_and_verify(void **state)
+{
+	struct db *db = *state;
+	struct note_verifier pub;
+	struct ledger_report report;
+	json_t *e = NULL;
+
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "context-issues",
+	    "{\"title\": \"Regulation\", \"kind\": \"external\"}"), 0);
+	assert_int_equal(ledger_list(db, FX_ORG, 1, last_entry, &e), 0);
+	assert_string_equal(fx_str(e, "action"), "create");
+	assert_string_equal(fx_str(e, "kind"), "context-issues");
+	assert_string_equal(fx_str(e, "ref"), "CI-1");
+	json_decref(e);
+	e = NULL;
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_bob, "context-issues", "CI-1", 1,
+	    "{\"effect\": \"new duties\"}"), 0);
+	assert_int_equal(ledger_list(db, FX_ORG, 1, last_entry, &e), 0);
+	assert_string_equal(fx_str(e, "action"), "update");
+	assert_int_equal(fx_int(e, "version"), 2);
+	json_decref(e);
+	e = NULL;
+	assert_int_equal(record_delete(db, FX_ORG, &fx_alice, record_kind_find("context-issues"),
+	    "CI-1", 0), 0);
+	assert_int_equal(ledger_list(db, FX_ORG, 1, last_entry, &e), 0);
+	assert_string_equal(fx_str(e, "action"), "delete");
+	assert_true(json_is_false(json_object_get(e, "commitment")));
+	json_decref(e);
+	/* Every live record matches its latest commitment... */
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems", "{\"name\": \"V\"}"),
+	    0);
+	ledger_key_public(&pub, testutil_key);
+	assert_int_equal(ledger_verify(&report, db, FX_ORG, &pub, record_load_for_ledger,
+	    record_enumerate), 0);
+	assert_int_equal(report.records, 38 + 1 + 1);
+	/* ...and a change behind core's back is named. */
+	assert_int_equal(db_exec(db, "UPDATE records SET data = '{\"name\":\"W\"}' "
+	    "WHERE kind = 'ai-systems' AND ref = 'AIS-1'"), 0);
+	assert_int_equal(ledger_verify(&report, db, FX_ORG, &pub, record_load_for_ledger,
+	    record_enumerate), AIMS_EVERIFY);
+	assert_non_null(strstr(report.failure, "AIS-1"));
+}
+
+static void
+test_record__kinds_are_declared_well(void **state)
+{
+	const struct record_kind *const *k;
+	const struct field *f;
+	enum perm_kind pk;
+	int titles;
+
+	(void)state;
+	for (k = record_kinds; (*k)->name; k++) {
+		titles = 0;
+		assert_ptr_equal(record_kind_find((*k)->name), *k);
+		assert_int_equal(perm_kind_parse(&pk, (*k)->perm_kind), 0);
+		assert_non_null((*k)->prefix);
+		for (f = (*k)->fields; f->name; f++) {
+			titles += (f->flags & FIELD_TITLE) != 0;
+			if (f->type == FIELD_ENUM || f->type == FIELD_ENUM_LIST)
+				assert_non_null(f->values);
+			if (f->type == FIELD_OBJECT || f->type == FIELD_OBJECT_LIST)
+				assert_non_null(f->subfields);
+			if (f->target)
+				assert_non_null(record_kind_find(f->target));
+		}
+		assert_true(titles <= 1);
+	}
+	assert_ptr_equal(record_kind_of_ref("RISK-12"), record_kind_find("risks"));
+	assert_ptr_equal(record_kind_of_ref("A.6.2.6"), record_kind_find("soa"));
+	assert_ptr_equal(record_kind_of_ref("SCOPE"), record_kind_find("scope"));
+	assert_null(record_kind_of_ref("RISK-x"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_record__create_and_get, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_record__update_versions_and_stale, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_record__bad_fields_name_the_field, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_record__other_org_is_invisible, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_record__retire_and_delete, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_record__list_filter_sort_search_cursor, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_record__links_both_ways, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_record__ledger_loader_matches_get, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_record__ledger_events_and_verify, setup, teardown),
+		cmocka_unit_test(test_record__kinds_are_declared_well),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
