@@ -5,6 +5,11 @@
  * chosen by the grammar, with every value (field paths, refs, dates, the
  * organisation) bound as a parameter. Comparisons are wrapped in coalesce()
  * so that a missing field gives a definite 0 or 1 and "not" stays sound.
+ *
+ * Written for SQLite; a PostgreSQL backend needs its own forms of four
+ * things, all here: json_extract() (QUERY_JSON_FIELD), json_each() for
+ * "contains", the unary + that keeps an index from serving a term, and
+ * "LIMIT -1 OFFSET 0" that keeps the projection subquery from being flattened.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +22,7 @@
 #include "util/error.h"
 #include "util/mem.h"
 
-#define QUERY_JSON_FIELD	"json_extract(%s.data, ?)"	/* the one backend-specific expression */
+#define QUERY_JSON_FIELD	"json_extract(%s.data, ?)"	/* a field of a record */
 #define QUERY_ALIASES_MAX	64			/* subqueries in one statement */
 #define QUERY_PATHS_MAX		48			/* fields read once per row */
 
@@ -518,37 +523,42 @@ link_alias(struct sqlb *q, char l[16], char t[16], const char *kind)
 }
 
 /*
- * A link to one given record (spec has "ref"): the set of records at the
- * other end is small and known, so it drives the query through the index
- * of records instead of a test per row (IN, not correlated).
+ * A link to one given record (spec has "ref"): the set of records at this
+ * end is small and known, so it is looked up by row id (IN, not correlated),
+ * which the planner always prefers to walking every record of the kind.
  */
 static int
 cond_link_ref(struct sqlb *q, const char *alias, const json_t *spec, bool from,
     const char *kind, const char *l, const char *t)
 {
 	const char *mine = alias_kind_of(q, alias);
+	const char *my_kind = from ? "to_kind" : "from_kind", *my_ref = from ? "to_ref" : "from_ref";
+	const char *their_kind = from ? "from_kind" : "to_kind";
+	const char *their_ref = from ? "from_ref" : "to_ref";
 	bool req = !from && strcmp(kind, "requirement") == 0;
-	char sql[512];
+	char sql[512], self[16];
 	int rc;
 
 	if (mine == NULL)
 		return aims_error_set(AIMS_EINVALID, "where", "link on an unknown record kind");
-	snprintf(sql, sizeof(sql), "%s.ref IN (SELECT %s.%s FROM record_links %s", alias, l,
-	    from ? "to_ref" : "from_ref", l);
+	snprintf(self, sizeof(self), "s%s", l + 1);
+	snprintf(sql, sizeof(sql), "%s.id IN (SELECT %s.id FROM record_links %s JOIN records %s "
+	    "ON %s.org_id = %s.org_id AND %s.kind = %s.%s AND %s.ref = %s.%s", alias, self, l,
+	    self, self, l, self, l, my_kind, self, l, my_ref);
 	buf_puts(&q->sql, sql);
 	if (!req)
 		buf_printf(&q->sql, " JOIN records %s ON %s.org_id = %s.org_id AND %s.kind = %s.%s "
-		    "AND %s.ref = %s.%s AND %s.retired = 0", t, t, l, t, l,
-		    from ? "from_kind" : "to_kind", t, l, from ? "from_ref" : "to_ref", t);
+		    "AND %s.ref = %s.%s AND %s.retired = 0", t, t, l, t, l, their_kind, t, l,
+		    their_ref, t);
 	snprintf(sql, sizeof(sql), " WHERE %s.org_id = ?", l);
 	if ((rc = sqlb_int(q, sql, q->scope ? q->scope->org_id : 0)) != 0)
 		return rc;
-	snprintf(sql, sizeof(sql), " AND %s.%s = ?", l, from ? "to_kind" : "from_kind");
+	snprintf(sql, sizeof(sql), " AND %s.%s = ?", l, my_kind);
 	if ((rc = sqlb_text(q, sql, mine)) != 0)
 		return rc;
-	snprintf(sql, sizeof(sql), " AND %s.%s = ?", l, from ? "from_kind" : "to_kind");
+	snprintf(sql, sizeof(sql), " AND %s.%s = ?", l, their_kind);
 	if ((rc = sqlb_text(q, sql, kind)) != 0 ||
-	    (rc = link_filters(q, l, spec, from ? "from_ref" : "to_ref")) != 0)
+	    (rc = link_filters(q, l, spec, their_ref)) != 0)
 		return rc;
 	if (!req) {
 		buf_puts(&q->sql, " AND ");
@@ -671,6 +681,46 @@ query_conds_check(const json_t *conds)
 	return rc;
 }
 
+/* A top-level condition links to one named record: it picks the rows. */
+static bool
+where_names_a_link(const json_t *where)
+{
+	const json_t *c, *spec;
+	size_t i;
+
+	json_array_foreach(where, i, c) {
+		if ((spec = json_object_get(c, "links_to")) == NULL)
+			spec = json_object_get(c, "linked_from");
+		if (json_object_get(spec, "ref") != NULL)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * " FROM records t0 WHERE <org, kind, live> AND ". When where links to one
+ * named record, the organisation, kind and live terms are written +t0.x so
+ * that no index serves them (SQLite's unary +): the row ids of the link's IN
+ * then drive the query instead of a walk over every record of the kind.
+ */
+static int
+sqlb_records(struct sqlb *q, const struct query_scope *s, const char *kind,
+    const json_t *where)
+{
+	const char *plus = where_names_a_link(where) ? "+" : "";
+	char sql[64];
+	int rc;
+
+	snprintf(sql, sizeof(sql), " FROM records t0 WHERE %st0.org_id = ?", plus);
+	if ((rc = sqlb_int(q, sql, s->org_id)) != 0)
+		return rc;
+	snprintf(sql, sizeof(sql), " AND %st0.kind = ?", plus);
+	if ((rc = sqlb_text(q, sql, kind)) != 0)
+		return rc;
+	buf_printf(&q->sql, " AND %st0.retired = 0 AND ", plus);
+	return 0;
+}
+
 /*
  * " FROM records t0 WHERE <org, kind, live> AND <where>", or with the
  * projection " FROM (SELECT <columns>, <fields> FROM records t0 WHERE <org,
@@ -687,14 +737,12 @@ sqlb_from(struct sqlb *q, const struct query_scope *s, const char *kind, const j
 		return aims_error_set(AIMS_EINVALID, "kind", "bad record kind");
 	q->alias_kind[0] = kind;
 	if (q->project == PROJECT_OFF) {
-		if ((rc = sqlb_int(q, " FROM records t0 WHERE t0.org_id = ?", s->org_id)) != 0 ||
-		    (rc = sqlb_text(q, " AND t0.kind = ?", kind)) != 0)
+		if ((rc = sqlb_records(q, s, kind, where)) != 0)
 			return rc;
-		buf_puts(&q->sql, " AND t0.retired = 0 AND ");
 		return conds_emit(q, "t0", where);
 	}
-	buf_puts(&q->sql, " FROM (SELECT t0.org_id, t0.kind, t0.num, t0.ref, t0.title, t0.status, "
-	    "t0.owner, t0.created_at, t0.updated_at");
+	buf_puts(&q->sql, " FROM (SELECT t0.id, t0.org_id, t0.kind, t0.num, t0.ref, t0.title, "
+	    "t0.status, t0.owner, t0.created_at, t0.updated_at");
 	if (q->need_data)
 		buf_puts(&q->sql, ", t0.data");
 	for (i = 0; i < q->npaths; i++) {
@@ -703,11 +751,9 @@ sqlb_from(struct sqlb *q, const struct query_scope *s, const char *kind, const j
 			return rc;
 		buf_printf(&q->sql, " AS f%d", i);
 	}
-	if ((rc = sqlb_int(q, " FROM records t0 WHERE t0.org_id = ?", s->org_id)) != 0 ||
-	    (rc = sqlb_text(q, " AND t0.kind = ?", kind)) != 0)
-		return rc;
 	/* where filters inside, where it can use the indexes of records. */
-	buf_puts(&q->sql, " AND t0.retired = 0 AND ");
+	if ((rc = sqlb_records(q, s, kind, where)) != 0)
+		return rc;
 	mode = q->project;
 	q->project = PROJECT_OFF;
 	rc = conds_emit(q, "t0", where);
@@ -805,8 +851,13 @@ query_count(int64_t *out, const struct query_scope *s, const char *kind, const j
 	struct sqlb q;
 	int rc;
 
+	/*
+	 * No flags, no projection: a plain count lets the planner drive from
+	 * an IN over links instead of walking every record of the kind in order.
+	 */
 	*out = 0;
-	if ((rc = sqlb_build(&q, s, kind, where, NULL, 0, true)) != 0 ||
+	memset(&q, 0, sizeof(q));
+	if ((rc = sqlb_select(&q, s, kind, where, NULL, 0, true)) != 0 ||
 	    (rc = sqlb_prepare(&st, &q)) != 0)
 		goto done;
 	if ((rc = db_step(st)) == DB_ROW) {

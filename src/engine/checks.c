@@ -494,8 +494,9 @@ check_batch_flags(const json_t *check)
 struct batch_item {
 	struct check_result	*out;
 	const json_t		*check;
-	size_t			 flag;		/* its where flag; its codes follow */
+	size_t			 where;		/* its where flag */
 	const char		*codes[CHECK_FINDINGS_MAX];
+	size_t			 code_flags[CHECK_FINDINGS_MAX];
 	size_t			 ncodes;
 };
 
@@ -512,17 +513,35 @@ batch_row(void *arg, const char *ref, const bool *flags)
 	struct batch_item *it;
 	size_t i;
 
+	bool codes[CHECK_FINDINGS_MAX];
+	size_t j;
+
 	for (i = 0; i < b->n; i++) {
 		it = &b->items[i];
-		if (!flags[it->flag])
+		if (!flags[it->where])
 			continue;
-		if (it->ncodes == 0)
+		if (it->ncodes == 0) {
 			it->out->total++;
-		else
-			none_failing_count(it->out, b->env, ref, it->codes, flags + it->flag + 1,
-			    it->ncodes);
+			continue;
+		}
+		for (j = 0; j < it->ncodes; j++)
+			codes[j] = flags[it->code_flags[j]];
+		none_failing_count(it->out, b->env, ref, it->codes, codes, it->ncodes);
 	}
 	return 0;
+}
+
+/* The flag column of a condition list, shared with an equal one already there. */
+static size_t
+batch_flag(const json_t **flags, size_t *nflags, const json_t *conds)
+{
+	size_t i;
+
+	for (i = 0; i < *nflags; i++)
+		if (flags[i] == conds || (flags[i] && conds && json_equal(flags[i], conds)))
+			return i;
+	flags[*nflags] = conds;
+	return (*nflags)++;
 }
 
 static int
@@ -564,14 +583,13 @@ check_run_batch(struct check_result *out, const struct check_env *env,
 		out[i].status = CHECK_PASS;
 		items[i].out = &out[i];
 		items[i].check = checks[i];
-		items[i].flag = nflags;
-		flags[nflags++] = json_object_get(checks[i], "where");
+		items[i].where = batch_flag(flags, &nflags, json_object_get(checks[i], "where"));
 		items[i].ncodes = 0;
 		if (strcmp(json_string_value(json_object_get(checks[i], "kind")), "exists") == 0)
 			continue;
 		items[i].ncodes = fail_codes(items[i].codes, conds, checks[i]);
 		for (j = 0; j < items[i].ncodes; j++)
-			flags[nflags++] = conds[j];
+			items[i].code_flags[j] = batch_flag(flags, &nflags, conds[j]);
 	}
 	rc = query_select(env->scope, kind, NULL, flags, nflags, batch_row, &b);
 	if (rc == AIMS_ECONFLICT) {

@@ -69,9 +69,10 @@ bool check_kind_known(const char *kind);
 /*
  * Checks over many records of one kind (exists, none_failing) can share one
  * pass: check_batchable() says whether a check can (it is not about one
- * named record), check_batch_flags() how many boolean columns it takes (at
- * most QUERY_FLAGS_MAX per pass), and check_run_batch() runs checks[n], all
- * of the same record kind, filling out[n] as check_run() would.
+ * named record), check_batch_flags() how many boolean columns it takes at
+ * most (QUERY_FLAGS_MAX per pass), and check_run_batch() runs checks[n], all
+ * of the same record kind, filling out[n] as check_run() would; equal
+ * condition lists share one column.
  */
 bool check_batchable(const json_t *check);
 size_t check_batch_flags(const json_t *check);

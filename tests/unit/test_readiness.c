@@ -475,6 +475,68 @@ test_readiness__control_evidence(void **state)
 }
 
 static void
+test_readiness__high_risk_deployer_needs_art27_fields(void **state)
+{
+	struct db *db = fx_open();
+	json_t *res;
+
+	(void)state;
+	fx_put(db, "ai-systems", "AIS-1", "{\"name\": \"Credit scoring\", \"in_scope\": true, "
+	    "\"lifecycle_stage\": \"operation_monitoring\", \"eu_ai_act_category\": \"high_risk\", "
+	    "\"eu_ai_act_roles\": [\"deployer\"]}");
+	fx_put(db, "ai-systems", "AIS-2", "{\"name\": \"Still in design\", \"in_scope\": true, "
+	    "\"lifecycle_stage\": \"design_development\", \"eu_ai_act_category\": \"high_risk\", "
+	    "\"eu_ai_act_roles\": [\"deployer\"]}");
+	fx_put(db, "ai-systems", "AIS-3", "{\"name\": \"Ours to sell\", \"in_scope\": true, "
+	    "\"lifecycle_stage\": \"deployment\", \"eu_ai_act_category\": \"high_risk\", "
+	    "\"eu_ai_act_roles\": [\"provider\"]}");
+	fx_put(db, "impact-assessments", "IA-1", "{\"ai_system\": \"AIS-1\", \"status\": "
+	    "\"approved\", \"fria_process_description\": \"Loan decisions\"}");
+	res = evaluate(db, 0);
+	assert_string_equal(check_status(res, "8.4", "8.4-art27"), "fail");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(
+	    check_of(res, "8.4", "8.4-art27"), "findings"), 0), "reason")),
+	    "1 high-risk AI systems in use as deployer have no approved fundamental-rights "
+	    "impact assessment with every EU AI Act Art. 27 field: AIS-1.");
+	json_decref(res);
+	fx_put(db, "impact-assessments", "IA-1", "{\"ai_system\": \"AIS-1\", \"status\": "
+	    "\"approved\", \"fria_process_description\": \"Loan decisions\", "
+	    "\"fria_period_frequency\": \"Daily\", \"fria_affected_categories\": \"Applicants\", "
+	    "\"fria_specific_risks\": \"Unfair refusals\", \"fria_human_oversight\": \"Review\", "
+	    "\"fria_risk_measures\": \"Appeals\"}");
+	res = evaluate(db, 0);
+	assert_string_equal(check_status(res, "8.4", "8.4-art27"), "pass");
+	json_decref(res);
+	db_close(db);
+}
+
+static void
+test_readiness__documents_past_review(void **state)
+{
+	struct db *db = fx_open();
+	const json_t *f;
+	json_t *res;
+
+	(void)state;
+	fx_put(db, "documents", "DOC-1", "{\"title\": \"Risk procedure\", \"kind\": "
+	    "\"procedure\", \"status\": \"approved\", \"owner\": \"a@example.org\", "
+	    "\"next_review\": \"2026-01-15\"}");
+	fx_put(db, "documents", "DOC-2", "{\"title\": \"Data procedure\", \"kind\": "
+	    "\"procedure\", \"status\": \"approved\", \"owner\": \"a@example.org\", "
+	    "\"next_review\": \"2026-09-01\"}");
+	fx_put(db, "documents", "DOC-3", "{\"title\": \"Old\", \"kind\": \"other\", "
+	    "\"status\": \"retired\", \"next_review\": \"2020-01-01\"}");
+	res = evaluate(db, 0);
+	f = json_array_get(json_object_get(check_of(res, "7.5.3", "7.5.3-reviewed"), "findings"), 0);
+	assert_string_equal(json_string_value(json_object_get(f, "reason")),
+	    "1 of 2 approved documents are past their review date: DOC-1.");
+	assert_string_equal(req_status(res, "7.5.3"), "partly_met");
+	assert_string_equal(req_status(res, "7.5.2"), "met");
+	json_decref(res);
+	db_close(db);
+}
+
+static void
 test_readiness__refs_are_capped_with_a_count(void **state)
 {
 	struct db *db = fx_open();
@@ -562,6 +624,8 @@ main(void)
 		cmocka_unit_test(test_readiness__risk_above_threshold),
 		cmocka_unit_test(test_readiness__excluded_control_is_not_applicable),
 		cmocka_unit_test(test_readiness__control_evidence),
+		cmocka_unit_test(test_readiness__high_risk_deployer_needs_art27_fields),
+		cmocka_unit_test(test_readiness__documents_past_review),
 		cmocka_unit_test(test_readiness__refs_are_capped_with_a_count),
 		cmocka_unit_test(test_readiness__snapshots_make_a_trend),
 		cmocka_unit_test(test_readiness__other_org_records_do_not_count),
