@@ -1,7 +1,7 @@
 /*
  * api_members.c - /api/v1/orgs/{org}/members: who belongs, with which role.
- * Nobody grants, changes or removes a role higher than their own
- * (perm_may_assign); the last admin stays (core/member.c).
+ * The rules (nobody grants, changes or removes a role higher than their
+ * own; the last admin stays) live in core/member.c.
  */
 #include <stdio.h>
 #include <string.h>
