@@ -33,6 +33,16 @@ int api_members_get(struct http_ctx *c);
 int api_members_update(struct http_ctx *c);
 int api_members_remove(struct http_ctx *c);
 
+/* api_records.c */
+int api_records_list(struct http_ctx *c);
+int api_records_create(struct http_ctx *c);
+int api_records_get(struct http_ctx *c);
+int api_records_update(struct http_ctx *c);
+int api_records_delete(struct http_ctx *c);
+int api_records_versions(struct http_ctx *c);
+int api_records_version_get(struct http_ctx *c);
+int api_records_links(struct http_ctx *c);
+
 /* api_catalog.c */
 int api_catalog_list(struct http_ctx *c);
 int api_catalog_get(struct http_ctx *c);

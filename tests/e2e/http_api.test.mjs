@@ -211,7 +211,8 @@ test('the OpenAPI document describes every served operation', async () => {
     for (const method of Object.keys(item)) {
       ops++;
       const url = path.replace('{org}', 'acme').replace('{id}', '1')
-        .replace('{email}', 'vera@example.com').replace('{req}', 'A.2.2');
+        .replace('{email}', 'vera@example.com').replace('{req}', 'A.2.2')
+        .replace('{kind}', 'ai-systems').replace('{ref}', 'AIS-1');
       const a = await request(env.url, method.toUpperCase(), url, { auth: admin });
       assert.notEqual(a.status, 405, `${method} ${path}`);
       assert.ok(!(a.status === 404 && a.json?.error?.message === 'no such resource'), `${method} ${path} is not served`);

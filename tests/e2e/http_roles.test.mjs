@@ -23,6 +23,8 @@ before(async () => {
     tokenIds[role] = t.id;
   }
   adminTokenId = tokenIds.admin;
+  aimsOk(['record', 'create', 'ai-systems', '--org', 'acme', '--json', '{"name":"Matrix system"}',
+    '--db', env.db]);
   for (const role of ROLES) {
     sessions[role] = await signIn(env.url, role === 'admin' ? 'admin@example.com' : `${role}@example.com`);
   }
@@ -72,6 +74,15 @@ const MATRIX = [
   ['GET', '/api/v1/orgs/acme/exports/ai-systems.csv', undefined, ALL],
   ['GET', '/api/v1/orgs/acme/exports/readiness.html', undefined, ALL],
   ['GET', '/api/v1/orgs/acme/exports/readiness.json', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/ai-systems?lifecycle_stage=design_development', undefined, ALL],
+  ['POST', '/api/v1/orgs/acme/ai-systems', { name: 'System by ROLE' }, CONTRIBUTORS(201)],
+  ['PATCH', '/api/v1/orgs/acme/scope', { statement: 'Scope by ROLE' }, MANAGERS(200)],
+  ['GET', '/api/v1/orgs/acme/ai-systems/AIS-1', undefined, ALL],
+  ['PATCH', '/api/v1/orgs/acme/ai-systems/AIS-1', { purpose: 'Edited by ROLE' }, CONTRIBUTORS(200)],
+  ['DELETE', '/api/v1/orgs/acme/ai-systems/AIS-999', undefined, { viewer: 403, auditor: 403, contributor: 404, manager: 404, admin: 404 }],
+  ['GET', '/api/v1/orgs/acme/ai-systems/AIS-1/versions', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/ai-systems/AIS-1/versions/1', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/ai-systems/AIS-1/links', undefined, ALL],
   ['DELETE', '/api/v1/session', undefined, { viewer: 204, auditor: 204, contributor: 204, manager: 204, admin: 204 }],
 ];
 
@@ -93,10 +104,10 @@ test('the matrix covers every route in the OpenAPI document', async () => {
   const covered = new Set(MATRIX.map(([m, p]) => `${m} ${p.split('?')[0]}`));
   for (const [path, item] of Object.entries(doc.paths)) {
     for (const method of Object.keys(item)) {
-      const concrete = path.replace('{org}', 'acme').replace('{email}', 'X').replace('{id}', 'X').replace('{req}', 'X').replace('{id}', 'X');
+      const concrete = path.replace('{org}', 'acme').replace('{email}', 'X').replace('{id}', 'X').replace('{req}', 'X').replace('{id}', 'X').replace('{kind}', 'X').replace('{ref}', 'X');
       const hit = [...covered].some((c) => {
         const [m, p] = c.split(' ');
-        return m === method.toUpperCase() && p.replace(/[^/]*@example\.com|TOKEN|ADMINTOKEN|A\.5\.2|999/g, 'X') === concrete;
+        return m === method.toUpperCase() && p.replace(/[^/]*@example\.com|TOKEN|ADMINTOKEN|A\.5\.2|AIS-\d+|999|(?<=versions\/)1|(?<=acme\/)(ai-systems|scope)(?=\/|$)|AIS-\d+/g, 'X') === concrete;
       });
       assert.ok(hit, `${method.toUpperCase()} ${path} is not in the role matrix`);
     }
