@@ -3,7 +3,10 @@
  * a fresh database with two organisations and the compiled-in catalogs, the
  * ISO/IEC 42001 requirement tree as the tests expect it (clauses 4-10, Annex
  * A areas and controls), and helpers that write records, with the links the
- * record engine keeps, as raw SQL.
+ * record engine keeps, as raw SQL rows of its tables: the checks are tested
+ * on exact states (approved, accepted, scored, expired) without the
+ * workflows that lead there. test_readiness_records.c goes through
+ * record_create() instead.
  */
 #ifndef TEST_READINESS_FIXTURE_H
 #define TEST_READINESS_FIXTURE_H
@@ -129,26 +132,6 @@ fx_exec(struct db *db, const char *sql)
 	}
 }
 
-/* The record store tables, as the record engine's migration declares them
- * (IF NOT EXISTS: the migration's own tables win once it is there). */
-static inline void
-fx_tables(struct db *db)
-{
-	fx_exec(db, "CREATE TABLE IF NOT EXISTS records (id INTEGER PRIMARY KEY, "
-	    "org_id INTEGER NOT NULL, kind TEXT NOT NULL, num INTEGER NOT NULL, "
-	    "ref TEXT NOT NULL, version INTEGER NOT NULL, title TEXT NOT NULL DEFAULT '', "
-	    "status TEXT NOT NULL DEFAULT '', owner TEXT NOT NULL DEFAULT '', data TEXT NOT NULL, "
-	    "created_at TEXT NOT NULL, updated_at TEXT NOT NULL, created_by TEXT NOT NULL, "
-	    "updated_by TEXT NOT NULL, retired INTEGER NOT NULL DEFAULT 0, "
-	    "UNIQUE (org_id, kind, num), UNIQUE (org_id, kind, ref))");
-	fx_exec(db, "CREATE TABLE IF NOT EXISTS record_links (org_id INTEGER NOT NULL, "
-	    "from_kind TEXT NOT NULL, from_ref TEXT NOT NULL, field TEXT NOT NULL, "
-	    "to_kind TEXT NOT NULL, to_ref TEXT NOT NULL, PRIMARY KEY (org_id, from_kind, "
-	    "from_ref, field, to_kind, to_ref)) WITHOUT ROWID");
-	fx_exec(db, "CREATE INDEX IF NOT EXISTS record_links_to "
-	    "ON record_links(org_id, to_kind, to_ref)");
-}
-
 /* The compiled-in catalogs, as `aims init` loads them. */
 static inline void
 fx_catalog(struct db *db)
@@ -175,7 +158,6 @@ fx_open(void)
 		fprintf(stderr, "fixture: %s\n", aims_error_message());
 		abort();
 	}
-	fx_tables(db);
 	fx_catalog(db);
 	fx_exec(db, "INSERT INTO orgs (id, slug, name, created_at, updated_at) VALUES "
 	    "(1, 'acme', 'Acme AI', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'), "
