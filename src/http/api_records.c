@@ -15,6 +15,7 @@
 #include "core/record.h"
 #include "http/api.h"
 #include "http/router.h"
+#include "io/export.h"
 #include "util/error.h"
 #include "util/str.h"
 
@@ -44,6 +45,28 @@ api_record_location(char *out, size_t len, struct http_ctx *c, const struct reco
 {
 	snprintf(out, len, "/api/v1/orgs/%s/%s/%s", http_param(c, "org"), k->name,
 	    json_string_value(json_object_get(rec, "ref")));
+}
+
+/* The whole filtered list as a CSV or XLSX file. */
+static int
+api_records_download(struct http_ctx *c, const struct record_kind *k,
+    const struct record_query *q, const char *format)
+{
+	enum export_format fmt;
+	struct buf out = BUF_INIT;
+	char disposition[160];
+	int rc;
+
+	if ((rc = export_parse_format(&fmt, format)) != 0 ||
+	    (rc = export_records_to_buf(&out, c->db, c->org_id, k, q, fmt)) != 0)
+		goto done;
+	snprintf(disposition, sizeof(disposition), "attachment; filename=\"%s-%s.%s\"",
+	    http_param(c, "org"), k->name, export_format_name(fmt));
+	http_reply_text(c, 200, export_media_type(fmt), buf_str(&out), out.len);
+	http_resp_header(&c->resp, "Content-Disposition", disposition);
+done:
+	buf_free(&out);
+	return rc;
 }
 
 int
@@ -78,6 +101,8 @@ api_records_list(struct http_ctx *c)
 		q.filter_names[q.nfilters] = name;
 		q.filter_values[q.nfilters++] = c->req->query[i].value ? c->req->query[i].value : "";
 	}
+	if ((s = http_query(c, "format")) != NULL)
+		return api_records_download(c, k, &q, s);
 	if ((rc = record_list(&items, &next, &total, c->db, c->org_id, k, &q)) != 0)
 		return rc;
 	v = json_pack("{s:o, s:o, s:I}", "items", items, "next_cursor",

@@ -108,12 +108,16 @@ static const struct val_spec soa_publish_body[] = {
 #define R_ANY(m, p, h, auth, q, b, fl, st, sum, tag) \
 	{ m, p, h, auth, PERM_READ, PERM_KIND_ORG, q, b, fl, st, sum, tag, p }
 
+static const char *const list_formats[] = { "csv", "xlsx", NULL };
+
 static const struct val_spec record_list_query[] = {
 	{ "limit", VAL_INT, 0, 1, 500, NULL, "page size, 1 to 500 (default 50)" },
 	{ "cursor", VAL_STRING, 0, 1, 512, NULL, "the next_cursor of the previous page" },
 	{ "sort", VAL_STRING, 0, 1, 64, NULL, "a sortable field, '-' first for descending" },
 	{ "q", VAL_STRING, 0, 1, 200, NULL, "search text" },
 	{ "retired", VAL_BOOL, 0, 0, 0, NULL, "include retired records" },
+	{ "format", VAL_ENUM, 0, 0, 0, list_formats,
+	    "download every matching record as csv or xlsx instead of a JSON page" },
 	END_SPEC,
 };
 

@@ -48,4 +48,13 @@ int export_to_buf(struct buf *out, struct db *db, int64_t org_id, enum export_wh
 int export_to_file(const char *path, struct db *db, int64_t org_id, enum export_what what,
     enum export_format fmt, const struct export_opts *opts);
 
+/*
+ * Any record list with its filters, search and sort applied (query.limit and
+ * cursor are ignored: every matching record), as CSV or XLSX.
+ */
+struct record_kind;
+struct record_query;
+int export_records_to_buf(struct buf *out, struct db *db, int64_t org_id,
+    const struct record_kind *k, const struct record_query *query, enum export_format fmt);
+
 #endif

@@ -152,3 +152,23 @@ test('documents: approval by someone other than the author, versions kept', asyn
   const versions = await get(`/documents/${d.json.ref}/versions?status=approved`);
   assert.equal(versions.json.items.length, 1);
 });
+
+test('any list downloads as CSV or XLSX with its filters applied', async () => {
+  await post('/ai-systems', { name: 'Download me', lifecycle_stage: 'retirement' });
+  await post('/ai-systems', { name: 'Not me', lifecycle_stage: 'inception' });
+  const csv = await get('/ai-systems?lifecycle_stage=retirement&format=csv');
+  assert.equal(csv.status, 200);
+  assert.match(csv.headers.get('content-type'), /text\/csv/);
+  assert.match(csv.headers.get('content-disposition'), /attachment; filename="acme-ai-systems\.csv"/);
+  const lines = csv.text.trim().split('\r\n');
+  assert.match(lines[0], /^Reference,Name,/);
+  assert.equal(lines.length, 2);
+  assert.match(lines[1], /Download me/);
+  const x = await fetch(`${env.url}${A}/ai-systems?format=xlsx&q=download`, { headers: { cookie: admin.cookie } });
+  assert.equal(x.status, 200);
+  const bytes = Buffer.from(await x.arrayBuffer());
+  assert.equal(bytes.subarray(0, 2).toString(), 'PK');
+  const bad = await get('/ai-systems?format=pdf');
+  assert.equal(bad.status, 400);
+  assert.equal(bad.json.error.field, 'format');
+});
