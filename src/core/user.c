@@ -216,6 +216,14 @@ out:
 	return rc;
 }
 
+static int64_t user_verifications;	/* atomic: read by /metrics */
+
+int64_t
+user_password_verifications(void)
+{
+	return __atomic_load_n(&user_verifications, __ATOMIC_RELAXED);
+}
+
 /* The hash verified for unknown users; made once, whichever thread asks first. */
 static char user_dummy_hash[crypto_pwhash_STRBYTES];
 static pthread_once_t user_dummy_once = PTHREAD_ONCE_INIT;
@@ -253,6 +261,7 @@ user_authenticate(int64_t *id_out, struct db *db, const char *email, const char 
 	if (rc < 0)
 		return rc;
 	/* Same work whether or not the user exists: no timing oracle. */
+	__atomic_add_fetch(&user_verifications, 1, __ATOMIC_RELAXED);
 	ok = crypto_pwhash_str_verify(id ? hash : dummy, password ? password : "",
 	    password ? strlen(password) : 0) == 0;
 	if (!ok || id == 0 || disabled)

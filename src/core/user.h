@@ -27,6 +27,8 @@ int user_set_password(struct db *db, const struct actor *actor, const char *emai
  * with the same message, after the same work (a dummy hash is verified).
  */
 int user_authenticate(int64_t *id_out, struct db *db, const char *email, const char *password);
+/* How many password verifications this process ran (unknown users included). */
+int64_t user_password_verifications(void);
 int user_id_by_email(int64_t *out, struct db *db, const char *email);
 /* {email, display_name, disabled, created_at, ...} without the hash; caller owns. */
 int user_get(json_t **out, struct db *db, int64_t user_id);

@@ -3,6 +3,7 @@
  */
 #include <stddef.h>
 
+#include "core/user.h"
 #include "http/metrics.h"
 #include "http/router.h"
 
@@ -172,4 +173,8 @@ metrics_write(struct buf *out)
 	buf_printf(out, "# HELP aims_http_open_connections Client connections open now.\n"
 	    "# TYPE aims_http_open_connections gauge\naims_http_open_connections %lld\n",
 	    (long long)__atomic_load_n(&metrics_open_connections, __ATOMIC_RELAXED));
+	buf_printf(out, "# HELP aims_password_verifications_total argon2id verifications, "
+	    "including those against the dummy hash for unknown accounts.\n"
+	    "# TYPE aims_password_verifications_total counter\n"
+	    "aims_password_verifications_total %lld\n", (long long)user_password_verifications());
 }
