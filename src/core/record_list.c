@@ -253,33 +253,46 @@ plan_filters(struct list_plan *p, const struct record_query *rq)
 }
 
 /*
- * The search as an FTS5 expression: every word of the text as a prefix of
- * a scoped term ("s12xrisks" "drift"*), the words ANDed, restricted to the
- * org and kind by the scope (see record_store.c).
+ * The search as an FTS5 expression: every word of the text a prefix of a
+ * scoped term ("s12_risks_drift"*), the words ANDed; with retired records
+ * each word may also carry the retired scope (see record_store.c).
  */
-static char *
-plan_fts(int64_t org_id, const struct record_kind *k, const char *text)
+static void
+plan_fts_word(struct buf *b, const char *live, const char *retired, const char *w, size_t n)
 {
-	char scope[RECORD_SCOPE_MAX];
-	struct buf b = BUF_INIT;
-	const unsigned char *p;
-	bool in_word = false;
+	buf_puts(b, b->len ? " AND " : "");
+	if (retired)
+		buf_printf(b, "(\"%s%.*s\"* OR \"%s%.*s\"*)", live, (int)n, w, retired, (int)n, w);
+	else
+		buf_printf(b, "\"%s%.*s\"*", live, (int)n, w);
+}
 
-	record__search_scope(scope, sizeof(scope), org_id, k->name);
-	for (p = (const unsigned char *)text; *p; p++) {
-		if (isalnum(*p) || *p >= 0x80) {
-			if (!in_word)
-				buf_printf(&b, "%s\"%s", b.len ? "\"* " : "", scope);
-			buf_putc(&b, (char)*p);
-			in_word = true;
-		} else
-			in_word = false;
+static char *
+plan_fts(int64_t org_id, const struct record_kind *k, const char *text, bool with_retired)
+{
+	char live[RECORD_SCOPE_MAX], retired[RECORD_SCOPE_MAX];
+	struct buf b = BUF_INIT;
+	const unsigned char *p, *start = NULL;
+
+	record__search_scope(live, sizeof(live), org_id, k->name, false);
+	record__search_scope(retired, sizeof(retired), org_id, k->name, true);
+	for (p = (const unsigned char *)text;; p++) {
+		if (*p && (isalnum(*p) || *p >= 0x80)) {
+			if (start == NULL)
+				start = p;
+			continue;
+		}
+		if (start)
+			plan_fts_word(&b, live, with_retired ? retired : NULL, (const char *)start,
+			    (size_t)(p - start));
+		start = NULL;
+		if (*p == '\0')
+			break;
 	}
 	if (b.len == 0) {
 		buf_free(&b);
 		return NULL;
 	}
-	buf_puts(&b, "\"*");
 	return buf_detach(&b);
 }
 
@@ -522,6 +535,10 @@ list_total(int64_t *total, struct db *db, const struct list_plan *p)
 		buf_puts(&q.sql, "SELECT live FROM record_counts WHERE org_id = ? AND kind = ?");
 		ls_int(&q, p->org_id);
 		ls_text(&q, p->k->name);
+	} else if (p->nfilters == 0 && p->fts != NULL) {
+		/* The scopes hold exactly this org's, kind's (live) records. */
+		buf_puts(&q.sql, "SELECT count(*) FROM records_fts WHERE records_fts MATCH ?");
+		ls_text(&q, p->fts);
 	} else if (p->nfilters == 1 && ff == 0 && p->fts == NULL && !p->retired) {
 		/* live = 1 excludes retired records: the index answers alone. */
 		buf_puts(&q.sql, "SELECT count(*) FROM record_fields f WHERE 1 = 1");
@@ -636,7 +653,7 @@ record_list(json_t **items, char **next_cursor, int64_t *total, struct db *db,
 		    LIST_Q_MAX);
 	if ((rc = plan_sort(&p, rq->sort)) != 0 || (rc = plan_filters(&p, rq)) != 0)
 		return rc;
-	p.fts = rq->q ? plan_fts(org_id, k, rq->q) : NULL;
+	p.fts = rq->q ? plan_fts(org_id, k, rq->q, p.retired) : NULL;
 	if (!db_in_transaction(db) && (rc = db_exec(db, "BEGIN")) == 0)
 		in_read = true;
 	if (rc != 0 || (rc = plan_drive(&p, db)) != 0 || (rc = sql_page(&q, &p, rq->cursor)) != 0)
