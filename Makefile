@@ -102,6 +102,7 @@ test: deps
 	@$(MAKE) --no-print-directory MODE=rel unit
 	@$(MAKE) --no-print-directory unit-asan
 	@$(MAKE) --no-print-directory e2e
+	@$(MAKE) --no-print-directory fuzz-smoke FUZZ_SECONDS=5
 
 run: deps aims
 	@if [ ! -f aims.db ]; then ./aims init --demo --db aims.db; fi

@@ -83,6 +83,9 @@ http {
 }
 CONF
 mkdir -p "$T/nginx/tmp"
+# nginx workers run as an unprivileged user: let them read the files.
+chmod 755 "$T" "$T/nginx" "$T/nginx/www"
+chmod 644 "$T/nginx/www/"*.json
 "$NGINX" -p "$T/nginx" -c "$T/nginx/nginx.conf"
 NGINX_STARTED=1
 sleep 0.2
@@ -100,7 +103,7 @@ run_wrk() {
 		$1 == "50%" { p50 = ms($2) }
 		$1 == "99%" { p99 = ms($2) }
 		/Non-2xx/ { bad = $NF }
-		END { printf "%.0f %.3f %.3f %s\n", rps, p50, p99, bad == "" ? 0 : bad }'
+		END { printf "%.0f %.3f %.3f %s\n", rps, p50, p99, (bad == "" ? 0 : bad) }'
 }
 
 A1=$(run_wrk "$BASE$CATALOG")
@@ -111,7 +114,7 @@ LOAD_RSS=$(rss_kb)
 
 row() {	# name aims nginx
 	set -- "$1" $2 $3
-	ratio=$(awk -v a="$2" -v n="$6" 'BEGIN { printf "%.2f", n > 0 ? a / n : 0 }')
+	ratio=$(awk -v a="$2" -v n="$6" 'BEGIN { printf "%.2f", (n > 0 ? a / n : 0) }')
 	printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$2" "$3" "$4" "$6" "$7" "$8" "$ratio"
 }
 

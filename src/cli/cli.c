@@ -173,6 +173,19 @@ cli_csv_field(FILE *out, const char *s)
 	fputc('"', out);
 }
 
+/* One text cell padded to width; line breaks and tabs become spaces. */
+static void
+cli_text_cell(FILE *out, const char *s, size_t width, const char *sep)
+{
+	size_t n = 0;
+
+	for (; *s; s++, n++)
+		fputc(*s == '\n' || *s == '\r' || *s == '\t' ? ' ' : *s, out);
+	for (; n < width; n++)
+		fputc(' ', out);
+	fputs(sep, out);
+}
+
 void
 cli_table_print(struct cli_table *t, enum cli_format fmt, FILE *out)
 {
@@ -221,11 +234,12 @@ cli_table_print(struct cli_table *t, enum cli_format fmt, FILE *out)
 			if ((n = strlen(t->cells[r * (size_t)t->ncols + (size_t)c])) > w[c])
 				w[c] = n;
 	for (c = 0; c < t->ncols; c++)
-		fprintf(out, "%-*s%s", (int)w[c], t->cols[c], c + 1 < t->ncols ? "  " : "\n");
+		cli_text_cell(out, t->cols[c], c + 1 < t->ncols ? w[c] : 0,
+		    c + 1 < t->ncols ? "  " : "\n");
 	for (r = 0; r < t->nrows; r++)
 		for (c = 0; c < t->ncols; c++)
-			fprintf(out, "%-*s%s", c + 1 < t->ncols ? (int)w[c] : 0,
-			    t->cells[r * (size_t)t->ncols + (size_t)c], c + 1 < t->ncols ? "  " : "\n");
+			cli_text_cell(out, t->cells[r * (size_t)t->ncols + (size_t)c],
+			    c + 1 < t->ncols ? w[c] : 0, c + 1 < t->ncols ? "  " : "\n");
 }
 
 void

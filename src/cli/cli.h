@@ -80,5 +80,8 @@ int cmd_serve(int argc, char **argv);	/* cli_serve.c */
 int cmd_token(int argc, char **argv);	/* cli_token.c */
 int cmd_record(int argc, char **argv);	/* cli_record.c */
 int cmd_import(int argc, char **argv);	/* cli_import.c */
+int cmd_report(int argc, char **argv);	/* cli_report.c */
+int cmd_export(int argc, char **argv);	/* cli_export.c */
+int cmd_soa(int argc, char **argv);	/* cli_soa.c */
 
 #endif

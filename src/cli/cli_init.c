@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "core/catalog.h"
+#include "core/demo.h"
 #include "core/member.h"
 #include "core/org.h"
 #include "core/user.h"
@@ -78,6 +79,8 @@ static int
 init_demo(struct db *db, char pw[USER_GENERATED_PASSWORD_LEN + 1])
 {
 	struct actor cli = ACTOR_CLI;
+	/* The sample records are the demo manager's work, as the ledger shows. */
+	struct actor manager = { 0, "user:manager@demo.example", ROLE_MANAGER };
 	int64_t org_id;
 	size_t i;
 	int rc;
@@ -95,7 +98,9 @@ init_demo(struct db *db, char pw[USER_GENERATED_PASSWORD_LEN + 1])
 		    demo_users[i].role)) != 0)
 			return rc;
 	}
-	return 0;
+	if ((rc = user_id_by_email(&manager.user_id, db, "manager@demo.example")) != 0)
+		return rc;
+	return demo_seed(db, org_id, &manager);
 }
 
 static void

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/evidence.h"
 #include "ledger/ledger.h"
 #include "ledger/note.h"
 #include "store/db.h"
@@ -295,6 +296,7 @@ cmd_verify(int argc, char **argv)
 	ledger_enum_fn enumerate;
 	struct db *db = NULL;
 	int64_t org_id = LEDGER_ALL_ORGS;
+	char *data_dir = NULL, *problem = NULL;
 	int c, rc = CLI_FAIL;
 
 	optind = 1;
@@ -327,9 +329,17 @@ cmd_verify(int argc, char **argv)
 		rc = cli_fail("verify");
 		goto done;
 	}
+	/* Evidence files: re-hash every stored revision; name the first changed or gone. */
+	evidence_data_dir(&data_dir, path);
+	if (evidence_verify_files(&problem, db, data_dir, org ? org_id : 0) != 0) {
+		rc = cli_fail("verify");
+		goto done;
+	}
 	verify_print(&report, org == NULL);
 	rc = CLI_OK;
 done:
+	free(problem);
+	free(data_dir);
 	db_close(db);
 	return rc;
 }

@@ -516,3 +516,20 @@ done:
 	json_decref(seen);
 	return rc;
 }
+
+void
+evidence_data_dir(char **out, const char *db_path)
+{
+	const char *env = getenv("AIMS_DATA_DIR"), *slash;
+	struct buf b = BUF_INIT;
+
+	if (env != NULL && *env != '\0') {
+		*out = xstrdup(env);
+		return;
+	}
+	slash = strrchr(db_path, '/');
+	if (slash != NULL)
+		buf_append(&b, db_path, (size_t)(slash - db_path) + 1);
+	buf_puts(&b, "data");
+	*out = buf_detach(&b);
+}

@@ -9,6 +9,8 @@
 #include "core/member.h"
 #include "core/org.h"
 #include "core/record.h"
+#include "core/soa.h"
+#include "core/token.h"
 #include "core/user.h"
 #include "ledger/ledger.h"
 #include "store/db.h"
@@ -24,8 +26,12 @@ source_load(json_t **out, struct db *db, int64_t org_id, const char *kind, const
 		return user_ledger_state(out, db, ref);
 	if (strcmp(kind, "membership") == 0)
 		return member_ledger_state(out, db, org_id, ref);
+	if (strcmp(kind, "token") == 0)
+		return token_load(out, db, org_id, kind, ref);
 	if (record_kind_find(kind) != NULL)
 		return record_load_for_ledger(out, db, org_id, kind, ref);
+	if (strcmp(kind, SOA_LEDGER_KIND) == 0)
+		return soa_load_for_ledger(out, db, org_id, kind, ref);
 	return aims_error_set(AIMS_EUNSUPPORTED, "kind", "no live record for kind '%s'", kind);
 }
 
@@ -59,6 +65,11 @@ source_enumerate(struct db *db, int64_t org_id, ledger_record_fn fn, void *arg)
 		return rc;
 	if ((rc = source_each(db, "SELECT 'membership', u.email FROM memberships m"
 	    " JOIN users u ON u.id = m.user_id WHERE m.org_id = ?", org_id, fn, arg)) != 0)
+		return rc;
+	if ((rc = source_each(db, "SELECT 'token', CAST(id AS TEXT) FROM api_tokens"
+	    " WHERE org_id = ?", org_id, fn, arg)) != 0)
+		return rc;
+	if ((rc = soa_enumerate(db, org_id, fn, arg)) != 0)
 		return rc;
 	return record_enumerate(db, org_id, fn, arg);
 }

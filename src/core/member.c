@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/member.h"
+#include "core/perm.h"
 #include "core/user.h"
 #include "ledger/ledger.h"
 #include "store/db.h"
@@ -61,6 +62,17 @@ member_append(struct db *db, const struct actor *actor, int64_t org_id, const ch
 	return rc;
 }
 
+/* Nobody grants, changes or removes a role higher than their own. */
+static int
+member_check_rank(const struct actor *actor, enum role target)
+{
+	if (target != ROLE_NONE && !perm_may_assign(actor->role, target))
+		return aims_error_set(AIMS_EFORBIDDEN, "role",
+		    "you cannot grant, change or remove a role higher than your own (%s)",
+		    role_name(actor->role));
+	return 0;
+}
+
 /* Refuses a change that would leave the organisation with no admin. */
 static int
 member_check_last_admin(struct db *db, int64_t org_id, int64_t user_id)
@@ -96,6 +108,8 @@ member_add(struct db *db, const struct actor *actor, int64_t org_id, const char 
 
 	if (role < ROLE_VIEWER || role > ROLE_ADMIN)
 		return aims_error_set(AIMS_EINVALID, "role", "unknown role");
+	if ((rc = member_check_rank(actor, role)) != 0)
+		return rc;
 	if ((rc = db_begin(db)) != 0)
 		return rc;
 	lower = str_lower(email ? email : "");
@@ -173,6 +187,9 @@ member_set_role(struct db *db, const struct actor *actor, int64_t org_id, const 
 		    (long long)version);
 		goto done;
 	}
+	if ((rc = member_check_rank(actor, old)) != 0 ||
+	    (rc = member_check_rank(actor, role)) != 0)
+		goto done;
 	if (old == ROLE_ADMIN && role != ROLE_ADMIN &&
 	    (rc = member_check_last_admin(db, org_id, user_id)) != 0)
 		goto done;
@@ -219,6 +236,8 @@ member_remove(struct db *db, const struct actor *actor, int64_t org_id, const ch
 		    (long long)version);
 		goto done;
 	}
+	if ((rc = member_check_rank(actor, old)) != 0)
+		goto done;
 	if (old == ROLE_ADMIN && (rc = member_check_last_admin(db, org_id, user_id)) != 0)
 		goto done;
 	if ((rc = db_prepare(&st, db,

@@ -87,3 +87,19 @@ throttle_clear(struct db *db, const char *key)
 	db_done(st);
 	return rc < 0 ? rc : 0;
 }
+
+int
+throttle_expire(struct db *db, time_t now)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&st, db, "DELETE FROM login_throttle WHERE window_start <= ? "
+	    "AND blocked_until <= ?")) != 0)
+		return rc;
+	db_bind_int64(st, 1, (int64_t)now - THROTTLE_WINDOW_SEC);
+	db_bind_int64(st, 2, (int64_t)now);
+	rc = db_step(st);
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}

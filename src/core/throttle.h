@@ -22,5 +22,7 @@ int throttle_check(int *retry_after, struct db *db, const char *key, time_t now)
 int throttle_fail(struct db *db, const char *key, int max, time_t now);
 /* Forgets the failures of key (after a successful sign-in). */
 int throttle_clear(struct db *db, const char *key);
+/* Deletes counts whose window and pause are both over. */
+int throttle_expire(struct db *db, time_t now);
 
 #endif

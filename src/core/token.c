@@ -62,15 +62,31 @@ token_get(json_t **out, struct db *db, int64_t org_id, int64_t id)
 	return rc;
 }
 
+/* The ledger commits to a token without last_used_at, which every use changes. */
+static json_t *
+token_ledger_record(const json_t *rec)
+{
+	json_t *copy = json_copy((json_t *)rec);
+
+	json_object_del(copy, "last_used_at");
+	return copy;
+}
+
 int
 token_load(json_t **out, struct db *db, int64_t org_id, const char *kind, const char *ref)
 {
+	json_t *rec = NULL;
 	int64_t id;
+	int rc;
 
 	*out = NULL;
 	if (strcmp(kind, "token") != 0 || str_to_int64(&id, ref, 1, INT64_MAX) != 0)
 		return aims_error_set(AIMS_ENOTFOUND, NULL, "no such token");
-	return token_get(out, db, org_id, id);
+	if ((rc = token_get(&rec, db, org_id, id)) != 0)
+		return rc;
+	*out = token_ledger_record(rec);
+	json_decref(rec);
+	return 0;
 }
 
 static int
@@ -121,7 +137,8 @@ token_insert(int64_t *id, struct db *db, int64_t org_id, const struct actor *act
 	int rc;
 
 	clock_format(now, clock_now());
-	snprintf(hint, sizeof(hint), "%s", text);
+	memcpy(hint, text, TOKEN_HINT_LEN);
+	hint[TOKEN_HINT_LEN] = '\0';
 	if ((rc = db_prepare(&st, db, "INSERT INTO api_tokens (org_id, name, token_hash, hint, "
 	    "role, created_by, expires_at, created_at, updated_at) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) != 0)
@@ -151,6 +168,7 @@ static int
 token_log(struct db *db, int64_t org_id, const struct actor *actor, const char *action,
     const json_t *rec)
 {
+	json_t *state = token_ledger_record(rec);
 	struct ledger_event ev = {
 		.org_id = org_id,
 		.actor = actor->name,
@@ -158,11 +176,14 @@ token_log(struct db *db, int64_t org_id, const struct actor *actor, const char *
 		.kind = "token",
 		.ref = json_string_value(json_object_get(rec, "ref")),
 		.version = json_integer_value(json_object_get(rec, "version")),
-		.record = rec,
+		.record = state,
 	};
 	int64_t seq;
+	int rc;
 
-	return ledger_append(&seq, db, &ev);
+	rc = ledger_append(&seq, db, &ev);
+	json_decref(state);
+	return rc;
 }
 
 int

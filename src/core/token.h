@@ -49,7 +49,7 @@ int token_revoke(struct db *db, int64_t org_id, const struct actor *actor, int64
     int64_t if_version);
 /* Checks a presented token: AIMS_EUNAUTH when unknown, revoked or expired. */
 int token_authenticate(struct token_grant *out, struct db *db, const char *secret, time_t now);
-/* The record as the ledger commits to it (same shape as token_get). */
+/* The record as the ledger commits to it: token_get without last_used_at. */
 int token_load(json_t **out, struct db *db, int64_t org_id, const char *kind, const char *ref);
 
 #endif

@@ -2,6 +2,7 @@
  * user.c - users and their passwords (argon2id via libsodium). User events go
  * to the instance ledger (org 0) since a user is not owned by one organisation.
  */
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -215,17 +216,29 @@ out:
 	return rc;
 }
 
+/* The hash verified for unknown users; made once, whichever thread asks first. */
+static char user_dummy_hash[crypto_pwhash_STRBYTES];
+static pthread_once_t user_dummy_once = PTHREAD_ONCE_INIT;
+
+static void
+user_dummy_init(void)
+{
+	if (user_hash(user_dummy_hash, "not a password of anyone") != 0)
+		user_dummy_hash[0] = '\0';
+}
+
 int
 user_authenticate(int64_t *id_out, struct db *db, const char *email, const char *password)
 {
-	static char dummy[crypto_pwhash_STRBYTES];
+	const char *dummy = user_dummy_hash;
 	char hash[crypto_pwhash_STRBYTES] = "";
 	struct db_stmt *st = NULL;
 	int64_t id = 0;
 	int rc, disabled = 1, ok;
 
-	if (dummy[0] == '\0' && user_hash(dummy, "not a password of anyone") != 0)
-		return AIMS_ERROR;
+	pthread_once(&user_dummy_once, user_dummy_init);
+	if (dummy[0] == '\0')
+		return aims_error_set(AIMS_ERROR, NULL, "password hashing ran out of memory");
 	if ((rc = db_prepare(&st, db,
 	    "SELECT id, password_hash, disabled FROM users WHERE email = ?")) != 0)
 		return rc;

@@ -33,6 +33,16 @@ int api_members_get(struct http_ctx *c);
 int api_members_update(struct http_ctx *c);
 int api_members_remove(struct http_ctx *c);
 
+/* api_records.c */
+int api_records_list(struct http_ctx *c);
+int api_records_create(struct http_ctx *c);
+int api_records_get(struct http_ctx *c);
+int api_records_update(struct http_ctx *c);
+int api_records_delete(struct http_ctx *c);
+int api_records_versions(struct http_ctx *c);
+int api_records_version_get(struct http_ctx *c);
+int api_records_links(struct http_ctx *c);
+
 /* api_catalog.c */
 int api_catalog_list(struct http_ctx *c);
 int api_catalog_get(struct http_ctx *c);
@@ -40,6 +50,14 @@ int api_catalog_get(struct http_ctx *c);
 /* api_ledger.c */
 int api_ledger_list(struct http_ctx *c);
 int api_ledger_verify(struct http_ctx *c);
+
+/* api_readiness.c */
+int api_readiness_get(struct http_ctx *c);
+int api_export_get(struct http_ctx *c);
+int api_soa_versions_list(struct http_ctx *c);
+int api_soa_versions_publish(struct http_ctx *c);
+int api_soa_versions_get(struct http_ctx *c);
+int api_soa_changes(struct http_ctx *c);
 
 /* openapi.c: the OpenAPI 3.1 document generated from the route table. */
 json_t *openapi_document(void);

@@ -24,12 +24,11 @@ api_healthz(struct http_ctx *c)
 int
 api_readyz(struct http_ctx *c)
 {
-	int64_t v = 0;
+	int v = 0;
 
-	if (db_query_int64(&v, c->db, "SELECT count(*) FROM schema_migrations") != 0 || v < 1)
+	if (db_schema_version(&v, c->db) != 0 || v < 1)
 		return aims_error_set(HTTP_EUNAVAILABLE, NULL, "the database does not answer");
-	http_reply_json(c, 200, json_pack("{s:s, s:I}", "status", "ready", "schema",
-	    (json_int_t)v));
+	http_reply_json(c, 200, json_pack("{s:s, s:i}", "status", "ready", "schema", v));
 	return 0;
 }
 

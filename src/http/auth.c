@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "core/member.h"
 #include "core/org.h"
@@ -37,11 +36,22 @@
 
 static sem_t auth_pwhash_sem;
 static pthread_once_t auth_once = PTHREAD_ONCE_INIT;
+static unsigned auth_threads;	/* worker threads, read once by auth_init */
 
+/*
+ * At most half the worker threads (and no more than AUTH_PWHASH_CONCURRENCY)
+ * hash at once, so the others keep answering everything else.
+ */
 static void
 auth_init(void)
 {
-	sem_init(&auth_pwhash_sem, 0, AUTH_PWHASH_CONCURRENCY);
+	unsigned n = auth_threads / 2;
+
+	if (n < 1)
+		n = 1;
+	if (n > AUTH_PWHASH_CONCURRENCY)
+		n = AUTH_PWHASH_CONCURRENCY;
+	sem_init(&auth_pwhash_sem, 0, n);
 }
 
 /* Finds name=value in a Cookie header; copies the value. */
@@ -225,18 +235,18 @@ auth_throttled(struct http_ctx *c, const char *akey, const char *ckey)
 	    "too many failed sign-ins: try again in %s seconds", secs);
 }
 
+/* A free verification slot, or 503 at once: a worker never waits for one. */
 static int
-auth_pwhash_acquire(void)
+auth_pwhash_acquire(struct http_ctx *c)
 {
-	struct timespec ts;
-
+	auth_threads = c->cfg ? c->cfg->threads : 1;
 	pthread_once(&auth_once, auth_init);
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += AUTH_PWHASH_WAIT_SEC;
-	while (sem_timedwait(&auth_pwhash_sem, &ts) != 0)
-		if (errno != EINTR)
+	while (sem_trywait(&auth_pwhash_sem) != 0)
+		if (errno != EINTR) {
+			http_resp_header(&c->resp, "Retry-After", "1");
 			return aims_error_set(HTTP_EUNAVAILABLE, NULL,
-			    "too many sign-ins at once: retry shortly");
+			    "too many sign-ins at once: retry in a second");
+		}
 	return 0;
 }
 
@@ -246,7 +256,7 @@ auth_check_password(int64_t *user_id, struct http_ctx *c, const char *email,
 {
 	int rc;
 
-	if ((rc = auth_pwhash_acquire()) != 0)
+	if ((rc = auth_pwhash_acquire(c)) != 0)
 		return rc;
 	rc = user_authenticate(user_id, c->db, email, password);
 	sem_post(&auth_pwhash_sem);

@@ -9,8 +9,7 @@
 #include "http/http.h"
 
 #define AUTH_COOKIE		"aims_session"
-#define AUTH_PWHASH_CONCURRENCY	2	/* argon2id verifications at once */
-#define AUTH_PWHASH_WAIT_SEC	5	/* longest wait for a verification slot */
+#define AUTH_PWHASH_CONCURRENCY	4	/* argon2id verifications at once, at most */
 #define AUTH_PASSWORD_MAX	1024
 #define AUTH_CSRF_HEADER	"X-CSRF-Token"
 

@@ -11,6 +11,7 @@
 
 #include "core/idem.h"
 #include "http/auth.h"
+#include "core/record.h"
 #include "http/router.h"
 #include "util/clock.h"
 #include "util/error.h"
@@ -96,12 +97,25 @@ router_allow_add(char *allow, size_t allowlen, const char *method)
 	snprintf(allow + n, allowlen - n, "%s%s", n ? ", " : "", method);
 }
 
+static bool
+router_is_record_kind(const char *s, size_t n)
+{
+	char name[64];
+
+	if (n == 0 || n >= sizeof(name))
+		return false;
+	memcpy(name, s, n);
+	name[n] = '\0';
+	return record_kind_find(name) != NULL;
+}
+
 const struct route *
 router_match(const char *method, const char *path, const char *params[HTTP_PARAMS_MAX],
     char **param_buf, int *code, char *allow, size_t allowlen)
 {
 	const struct route *r;
 	size_t off[HTTP_PARAMS_MAX], len[HTTP_PARAMS_MAX], total = 0;
+	bool fixed = false;
 	int n, i;
 	char *p;
 
@@ -112,6 +126,15 @@ router_match(const char *method, const char *path, const char *params[HTTP_PARAM
 	for (r = http_routes; r->method != NULL; r++) {
 		if (!router_pattern_match(r->pattern, path, off, len, &n))
 			continue;
+		/*
+		 * Record routes come last and only stand for record kinds: a path a
+		 * fixed route already claims (with any method) is not a record path.
+		 */
+		if (r->flags & ROUTE_RECORD) {
+			if (fixed || n < 2 || !router_is_record_kind(path + off[1], len[1]))
+				continue;
+		} else
+			fixed = true;
 		if (!router_method_is(r->method, method)) {
 			*code = HTTP_EMETHOD;
 			router_allow_add(allow, allowlen, r->method);
@@ -297,6 +320,21 @@ router_query_spec(const struct route *r, const char *name)
 	return s;
 }
 
+/* A record list's field filter: a field its kind declares filterable. */
+static bool
+router_record_filter(struct http_ctx *c, const char *name)
+{
+	const struct record_kind *k;
+	const struct field *f;
+
+	if (!(c->route->flags & ROUTE_RECORD) || (c->route->flags & ROUTE_LIST) == 0)
+		return false;
+	if ((k = record_kind_find(http_param(c, "kind"))) == NULL)
+		return false;
+	f = record_field_find(k, name);
+	return f != NULL && (f->flags & FIELD_FILTER);
+}
+
 int
 router_check_query(struct http_ctx *c)
 {
@@ -311,7 +349,8 @@ router_check_query(struct http_ctx *c)
 	for (i = 0; i < req->nquery; i++) {
 		const char *name = req->query[i].name, *value = req->query[i].value;
 
-		if ((s = router_query_spec(c->route, name)) == NULL)
+		if ((s = router_query_spec(c->route, name)) == NULL &&
+		    !router_record_filter(c, name))
 			return aims_error_set(AIMS_EINVALID, name, "unknown query parameter '%.64s'",
 			    name);
 		for (j = 0; j < i; j++)
@@ -320,7 +359,7 @@ router_check_query(struct http_ctx *c)
 				    "query parameter '%s' is given more than once", name);
 		if (value == NULL)
 			value = "";
-		if ((rc = router_check_string(s, value)) != 0)
+		if (s != NULL && (rc = router_check_string(s, value)) != 0)
 			return rc;
 	}
 	for (s = c->route->query; s != NULL && s->name != NULL; s++)
@@ -399,6 +438,8 @@ router_check_body(struct http_ctx *c)
 		    jerr.line, jerr.column, jerr.text);
 	if (!json_is_object(c->body))
 		return aims_error_set(AIMS_EINVALID, NULL, "the body must be a JSON object");
+	if (c->route->flags & ROUTE_RECORD)
+		return 0;	/* the record engine checks the kind's fields */
 	json_object_foreach(c->body, key, v) {
 		if ((s = router_spec_find(c->route->body, key)) == NULL)
 			return aims_error_set(AIMS_EINVALID, key, "unknown field '%.64s'", key);

@@ -58,6 +58,12 @@ enum route_flags {
 	ROUTE_IF_MATCH = 1 << 2,	/* honours If-Match */
 	ROUTE_RAW = 1 << 3,		/* answers something other than JSON */
 	ROUTE_PEOPLE = 1 << 4,		/* refused to API tokens (token management) */
+	/*
+	 * A planning record route: {kind} names a record kind whose declared
+	 * fields (core/record.h) are the query filters and body fields; the
+	 * record engine checks them and names any it does not know.
+	 */
+	ROUTE_RECORD = 1 << 5,
 };
 
 typedef int (*route_fn)(struct http_ctx *c);

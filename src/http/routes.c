@@ -18,6 +18,12 @@ const struct val_spec http_path_params[] = {
 	{ "id", VAL_INT, VAL_REQUIRED, 1, INT64_MAX, NULL, "numeric identifier" },
 	{ "email", VAL_EMAIL, VAL_REQUIRED, 0, 254, NULL, "a member's email address" },
 	{ "req", VAL_ID, VAL_REQUIRED, 0, 0, NULL, "requirement id, such as A.6.2.4 or 6.1.4" },
+	{ "kind", VAL_ID, VAL_REQUIRED, 0, 0, NULL,
+	    "a record kind: scope, context-issues, interested-parties, documents, "
+	    "responsibilities, ai-systems, suppliers, risk-criteria, risks, impact-assessments, "
+	    "soa, measures, evidence" },
+	{ "ref", VAL_ID, VAL_REQUIRED, 0, 0, NULL,
+	    "a record's reference, such as AIS-7, RISK-42, or a control id for soa (A.6.2.6)" },
 	END_SPEC,
 };
 
@@ -78,10 +84,48 @@ static const struct val_spec ledger_query[] = {
 	END_SPEC,
 };
 
+static const struct val_spec soa_version_query[] = {
+	{ "version", VAL_INT, 0, 1, INT32_MAX, NULL,
+	    "a published SoA version instead of the draft (the live entries)" },
+	END_SPEC,
+};
+
+static const struct val_spec soa_changes_query[] = {
+	{ "version", VAL_INT, 0, 1, INT32_MAX, NULL,
+	    "compare with this published version (default: the latest)" },
+	END_SPEC,
+};
+
+static const struct val_spec soa_publish_body[] = {
+	{ "approver", VAL_EMAIL, 0, 0, 254, NULL,
+	    "manager or admin who approved this version (default: you)" },
+	{ "note", VAL_STRING, 0, 0, 2000, NULL, "what this version is for" },
+	END_SPEC,
+};
+
 #define R_ORG(m, p, h, act, kind, q, b, fl, st, sum, tag) \
 	{ m, p, h, ROUTE_ORG, act, kind, q, b, fl, st, sum, tag, p }
 #define R_ANY(m, p, h, auth, q, b, fl, st, sum, tag) \
 	{ m, p, h, auth, PERM_READ, PERM_KIND_ORG, q, b, fl, st, sum, tag, p }
+
+static const struct val_spec record_list_query[] = {
+	{ "limit", VAL_INT, 0, 1, 500, NULL, "page size, 1 to 500 (default 50)" },
+	{ "cursor", VAL_STRING, 0, 1, 512, NULL, "the next_cursor of the previous page" },
+	{ "sort", VAL_STRING, 0, 1, 64, NULL, "a sortable field, '-' first for descending" },
+	{ "q", VAL_STRING, 0, 1, 200, NULL, "search text" },
+	{ "retired", VAL_BOOL, 0, 0, 0, NULL, "include retired records" },
+	END_SPEC,
+};
+
+static const struct val_spec record_versions_query[] = {
+	{ "status", VAL_STRING, 0, 1, 32, NULL, "only versions in this status" },
+	END_SPEC,
+};
+
+/* Fields are the kind's own (ROUTE_RECORD): the record engine checks them. */
+static const struct val_spec record_body[] = {
+	END_SPEC,
+};
 
 const struct route http_routes[] = {
 	/* Operations. */
@@ -154,6 +198,91 @@ const struct route http_routes[] = {
 	R_ORG("GET", "/api/v1/orgs/{org}/ledger/verify", api_ledger_verify, PERM_READ,
 	    PERM_KIND_LEDGER, NULL, NULL, 0, 200,
 	    "Verify the audit trail: hashes, signed checkpoints, records", "ledger"),
+
+	/* Certification readiness. */
+	R_ORG("GET", "/api/v1/orgs/{org}/readiness", api_readiness_get, PERM_READ,
+	    PERM_KIND_GOVERNANCE, NULL, NULL, 0, 200,
+	    "Readiness for certification: every requirement met or not with the records "
+	    "concerned, scores by clause and Annex A area, Stage 1 and Stage 2 verdicts, trend",
+	    "readiness"),
+
+	/* The Statement of Applicability as a document. */
+	R_ORG("GET", "/api/v1/orgs/{org}/soa-versions", api_soa_versions_list, PERM_READ,
+	    PERM_KIND_GOVERNANCE, NULL, NULL, ROUTE_LIST, 200,
+	    "Published versions of the Statement of Applicability, newest first", "soa"),
+	R_ORG("POST", "/api/v1/orgs/{org}/soa-versions", api_soa_versions_publish, PERM_APPROVE,
+	    PERM_KIND_GOVERNANCE, NULL, soa_publish_body, ROUTE_IDEMPOTENT, 201,
+	    "Publish the Statement of Applicability: freeze every row as the next version",
+	    "soa"),
+	R_ORG("GET", "/api/v1/orgs/{org}/soa-versions/{id}", api_soa_versions_get, PERM_READ,
+	    PERM_KIND_GOVERNANCE, NULL, NULL, 0, 200,
+	    "One published version with every row as it was approved", "soa"),
+	R_ORG("GET", "/api/v1/orgs/{org}/soa-changes", api_soa_changes, PERM_READ,
+	    PERM_KIND_GOVERNANCE, soa_changes_query, NULL, 0, 200,
+	    "What changed in the SoA, control by control, since a published version", "soa"),
+
+	/* Exports: files for people outside OpenAIMS. */
+	R_ORG("GET", "/api/v1/orgs/{org}/exports/soa.xlsx", api_export_get, PERM_READ,
+	    PERM_KIND_GOVERNANCE, soa_version_query, NULL, ROUTE_RAW, 200,
+	    "The Statement of Applicability as a spreadsheet (second sheet: exclusions)",
+	    "exports"),
+	R_ORG("GET", "/api/v1/orgs/{org}/exports/soa.csv", api_export_get, PERM_READ,
+	    PERM_KIND_GOVERNANCE, soa_version_query, NULL, ROUTE_RAW, 200,
+	    "The Statement of Applicability as CSV", "exports"),
+	R_ORG("GET", "/api/v1/orgs/{org}/exports/soa.json", api_export_get, PERM_READ,
+	    PERM_KIND_GOVERNANCE, soa_version_query, NULL, ROUTE_RAW, 200,
+	    "The Statement of Applicability as JSON with its edition and version", "exports"),
+	R_ORG("GET", "/api/v1/orgs/{org}/exports/risks.xlsx", api_export_get, PERM_READ,
+	    PERM_KIND_GOVERNANCE, NULL, NULL, ROUTE_RAW, 200,
+	    "The AI risk register as a spreadsheet", "exports"),
+	R_ORG("GET", "/api/v1/orgs/{org}/exports/risks.csv", api_export_get, PERM_READ,
+	    PERM_KIND_GOVERNANCE, NULL, NULL, ROUTE_RAW, 200, "The AI risk register as CSV",
+	    "exports"),
+	R_ORG("GET", "/api/v1/orgs/{org}/exports/ai-systems.xlsx", api_export_get, PERM_READ,
+	    PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_RAW, 200,
+	    "The AI system inventory as a spreadsheet", "exports"),
+	R_ORG("GET", "/api/v1/orgs/{org}/exports/ai-systems.csv", api_export_get, PERM_READ,
+	    PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_RAW, 200,
+	    "The AI system inventory as CSV", "exports"),
+	R_ORG("GET", "/api/v1/orgs/{org}/exports/readiness.html", api_export_get, PERM_READ,
+	    PERM_KIND_GOVERNANCE, NULL, NULL, ROUTE_RAW, 200,
+	    "The readiness report as one self-contained, printable HTML file", "exports"),
+	R_ORG("GET", "/api/v1/orgs/{org}/exports/readiness.json", api_export_get, PERM_READ,
+	    PERM_KIND_GOVERNANCE, NULL, NULL, ROUTE_RAW, 200,
+	    "The readiness answer as a JSON file", "exports"),
+
+	/*
+	 * The planning records (core/record.h), last so that every fixed path
+	 * above wins. Each kind's fields are declared once, in its kind_*.c, and
+	 * checked by the record engine; the handlers add the kind's permission.
+	 */
+	R_ORG("GET", "/api/v1/orgs/{org}/{kind}", api_records_get, PERM_READ,
+	    PERM_KIND_OPERATIONAL, record_list_query, NULL, ROUTE_LIST | ROUTE_RECORD, 200,
+	    "List records of a kind (filters: any filterable field, e.g. ?status=approved); "
+	    "a one-per-organisation kind (scope, risk-criteria) answers its record", "records"),
+	R_ORG("POST", "/api/v1/orgs/{org}/{kind}", api_records_create, PERM_WRITE,
+	    PERM_KIND_OPERATIONAL, NULL, record_body, ROUTE_RECORD | ROUTE_IDEMPOTENT, 201,
+	    "Create a record; its fields are those the kind declares", "records"),
+	R_ORG("PATCH", "/api/v1/orgs/{org}/{kind}", api_records_update, PERM_WRITE,
+	    PERM_KIND_OPERATIONAL, NULL, record_body, ROUTE_RECORD | ROUTE_IF_MATCH, 200,
+	    "Change a one-per-organisation record (scope, risk-criteria)", "records"),
+	R_ORG("GET", "/api/v1/orgs/{org}/{kind}/{ref}", api_records_get, PERM_READ,
+	    PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_RECORD, 200, "Read one record", "records"),
+	R_ORG("PATCH", "/api/v1/orgs/{org}/{kind}/{ref}", api_records_update, PERM_WRITE,
+	    PERM_KIND_OPERATIONAL, NULL, record_body, ROUTE_RECORD | ROUTE_IF_MATCH, 200,
+	    "Change the fields given; workflow steps are a change of status", "records"),
+	R_ORG("DELETE", "/api/v1/orgs/{org}/{kind}/{ref}", api_records_delete, PERM_DELETE,
+	    PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_RECORD | ROUTE_IF_MATCH, 204,
+	    "Delete a record, or retire it where the standard asks to retain it", "records"),
+	R_ORG("GET", "/api/v1/orgs/{org}/{kind}/{ref}/versions", api_records_versions, PERM_READ,
+	    PERM_KIND_OPERATIONAL, record_versions_query, NULL, ROUTE_RECORD, 200,
+	    "A record's versions, newest first (documents: ?status=approved)", "records"),
+	R_ORG("GET", "/api/v1/orgs/{org}/{kind}/{ref}/versions/{id}", api_records_version_get,
+	    PERM_READ, PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_RECORD, 200,
+	    "One stored version exactly as it was", "records"),
+	R_ORG("GET", "/api/v1/orgs/{org}/{kind}/{ref}/links", api_records_links, PERM_READ,
+	    PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_RECORD, 200,
+	    "Records linked to and from this one", "records"),
 
 	{ NULL, NULL, NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL, NULL, NULL },
 };

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -24,6 +25,9 @@
 #include "http/metrics.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "core/idem.h"
+#include "core/session.h"
+#include "core/throttle.h"
 #include "ledger/ledger.h"
 #include "store/db.h"
 #include "util/clock.h"
@@ -52,6 +56,7 @@ struct http_pending {
 	struct buf	 body;
 	bool		 too_big;
 	bool		 answered;
+	size_t		 discarded;	/* body bytes dropped after too_big */
 	int		 status;
 	size_t		 bytes;
 	int		 route;
@@ -111,6 +116,26 @@ http_close_dbs(void)
 		db_close(http_dbs[i]);
 	http_ndbs = 0;
 	pthread_mutex_unlock(&http_dbs_lock);
+}
+
+/*
+ * Deletes expired sessions, idempotency keys and sign-in counts: at start
+ * and then at most every HTTP_MAINTENANCE_SEC, from whichever request comes.
+ */
+static void
+http_maintenance(struct db *db, bool force)
+{
+	static int64_t last;
+	int64_t now = (int64_t)clock_now(), prev = __atomic_load_n(&last, __ATOMIC_RELAXED);
+
+	if (!force && now - prev < HTTP_MAINTENANCE_SEC)
+		return;
+	if (!__atomic_compare_exchange_n(&last, &prev, now, false, __ATOMIC_SEQ_CST,
+	    __ATOMIC_RELAXED))
+		return;	/* another thread does it */
+	if (session_expire(db, (time_t)now) != 0 || idem_expire(db, (time_t)now) != 0 ||
+	    throttle_expire(db, (time_t)now) != 0)
+		log_warn("expiring old sessions and keys failed: %s", aims_error_message());
 }
 
 /* Collects headers or query arguments into a growable array of copies. */
@@ -276,6 +301,7 @@ http_dispatch(struct MHD_Connection *conn, struct http_pending *p,
 		ret = http_send_error(conn, p, cfg, &req, HTTP_EUNAVAILABLE);
 		goto done;
 	}
+	http_maintenance(db, false);
 	p->db_usec_start = db_time_usec();
 	http_ctx_init(&c, &req, db, cfg);
 	router_handle(&c);
@@ -302,6 +328,24 @@ http_content_length_over(struct MHD_Connection *conn, size_t max)
 	return errno != 0 || *end != '\0' || n > max;
 }
 
+static bool
+http_expects_continue(struct MHD_Connection *conn)
+{
+	const char *e = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Expect");
+
+	return e != NULL && strcasecmp(e, "100-continue") == 0;
+}
+
+static enum MHD_Result
+http_too_big(struct MHD_Connection *conn, struct http_pending *p,
+    const struct http_server_config *cfg, const char *url, const char *method)
+{
+	struct http_req req = { .method = method, .path = url };
+
+	aims_error_set(AIMS_ETOOBIG, NULL, "the body is larger than %zu bytes", cfg->max_body);
+	return http_send_error(conn, p, cfg, &req, AIMS_ETOOBIG);
+}
+
 static enum MHD_Result
 http_access(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
     const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
@@ -320,21 +364,31 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url, const char 
 		*con_cls = p;
 		__atomic_fetch_add(&http_inflight, 1, __ATOMIC_SEQ_CST);
 		if (http_content_length_over(conn, cfg->max_body)) {
-			/* Answer before the body is read: it is never buffered. */
-			struct http_req req = { .method = method, .path = url };
-
-			aims_error_set(AIMS_ETOOBIG, NULL, "the body is larger than %zu bytes",
-			    cfg->max_body);
-			return http_send_error(conn, p, cfg, &req, AIMS_ETOOBIG);
+			/* A client waiting for 100 Continue never sends the body. */
+			if (http_expects_continue(conn))
+				return http_too_big(conn, p, cfg, url, method);
+			p->too_big = true;
 		}
 		return MHD_YES;
 	}
 	if (*upload_data_size > 0) {
-		if (p->body.len + *upload_data_size > cfg->max_body) {
-			/* Chunked body over the limit: drop the connection. */
+		/*
+		 * Over the limit: read and drop the rest (never buffered), so the
+		 * client can read the 413 instead of a reset; past
+		 * HTTP_DISCARD_MAX the connection is dropped.
+		 */
+		if (!p->too_big && p->body.len + *upload_data_size > cfg->max_body) {
 			p->too_big = true;
-			p->status = 413;
-			return MHD_NO;
+			buf_free(&p->body);
+		}
+		if (p->too_big) {
+			p->discarded += *upload_data_size;
+			*upload_data_size = 0;
+			if (p->discarded > HTTP_DISCARD_MAX) {
+				p->status = 413;
+				return MHD_NO;
+			}
+			return MHD_YES;
 		}
 		buf_append(&p->body, upload_data, *upload_data_size);
 		*upload_data_size = 0;
@@ -342,6 +396,8 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url, const char 
 	}
 	if (p->answered)
 		return MHD_YES;
+	if (p->too_big)
+		return http_too_big(conn, p, cfg, url, method);
 	return http_dispatch(conn, p, cfg, url, method);
 }
 
@@ -531,6 +587,7 @@ http_server_start(struct http_server **out, const struct http_server_config *cfg
 		return rc;
 	s = xcalloc(1, sizeof(*s));
 	s->cfg = *cfg;
+	s->cfg.threads = http_thread_count(cfg);
 	/* Opening once here applies pending migrations before any worker runs. */
 	if ((rc = db_open(&s->main_db, cfg->db_path, 0)) != 0)
 		goto fail;
@@ -538,6 +595,7 @@ http_server_start(struct http_server **out, const struct http_server_config *cfg
 	if ((rc = ledger_key_load(&s->key, cfg->db_path)) != 0)
 		goto fail;
 	ledger_key_use(s->key);
+	http_maintenance(s->main_db, true);
 	__atomic_store_n(&http_quiescing, 0, __ATOMIC_SEQ_CST);
 	if ((s->daemon = http_daemon_start(s, &ss, v6)) == NULL) {
 		rc = aims_error_set(AIMS_ERROR, "listen", "cannot listen on %s: %s", cfg->listen,
@@ -573,17 +631,35 @@ http_server_host(const struct http_server *s)
 void
 http_server_shutdown(struct http_server *s, int timeout_ms)
 {
-	int waited = 0;
+	int waited = 0, idle = 0, lfd;
 
 	if (s == NULL)
 		return;
+	/*
+	 * Answers now say Connection: close. Connections that clients opened
+	 * before the signal may still wait in the kernel's backlog: give the
+	 * workers HTTP_DRAIN_ACCEPT_MS to take them before we stop accepting.
+	 */
 	__atomic_store_n(&http_quiescing, 1, __ATOMIC_SEQ_CST);
-	MHD_quiesce_daemon(s->daemon);
-	while (__atomic_load_n(&http_inflight, __ATOMIC_SEQ_CST) > 0 && waited < timeout_ms) {
-		usleep(10 * 1000);
-		waited += 10;
+	usleep(HTTP_DRAIN_ACCEPT_MS * 1000);
+	/* The listening socket is ours now, but threads may use it until stopped. */
+	lfd = MHD_quiesce_daemon(s->daemon);
+	/*
+	 * In flight: requests between their first call and completion. A
+	 * request whose headers are still arriving is not counted yet, so the
+	 * count must stay at zero for HTTP_DRAIN_SETTLE_MS before we stop.
+	 */
+	while (waited < timeout_ms && idle < HTTP_DRAIN_SETTLE_MS) {
+		if (__atomic_load_n(&http_inflight, __ATOMIC_SEQ_CST) > 0)
+			idle = 0;
+		else
+			idle += HTTP_DRAIN_POLL_MS;
+		usleep(HTTP_DRAIN_POLL_MS * 1000);
+		waited += HTTP_DRAIN_POLL_MS;
 	}
 	MHD_stop_daemon(s->daemon);
+	if (lfd != MHD_INVALID_SOCKET)
+		close(lfd);
 	http_close_dbs();
 	db_close(s->main_db);
 	ledger_key_use(NULL);

@@ -18,8 +18,13 @@
 #define HTTP_CONN_MEMORY	(64 * 1024)	/* per connection: bounds request line + headers */
 #define HTTP_MAX_BODY_DEFAULT	(1024 * 1024)	/* JSON bodies */
 #define HTTP_MAX_BODY_LIMIT	(64 * 1024 * 1024)
+#define HTTP_DISCARD_MAX	(16 * 1024 * 1024)	/* over-limit body read and dropped */
 #define HTTP_THREADS_MAX	64
 #define HTTP_DRAIN_TIMEOUT_MS	10000		/* in-flight requests get this long at shutdown */
+#define HTTP_DRAIN_ACCEPT_MS	100		/* backlog taken after the signal */
+#define HTTP_DRAIN_SETTLE_MS	200		/* ... and none may start for this long */
+#define HTTP_DRAIN_POLL_MS	10
+#define HTTP_MAINTENANCE_SEC	3600		/* expired sessions and keys deleted this often */
 #define HTTP_PORT_DEFAULT	8042
 #define HTTP_LISTEN_DEFAULT	"127.0.0.1:8042"
 #define HTTP_LISTEN_MAX		64

@@ -28,13 +28,14 @@
 #include "util/error.h"
 #include "util/mem.h"
 
-#define VERIFY_NAME_MAX		96
+#define VERIFY_NAME_MAX		96	/* "org <slug>" */
+#define VERIFY_TIME_MAX		40	/* a checkpoint's created_at, as stored */
 
 struct verify_cp {
 	uint64_t		size;
 	struct merkle_hash	root;
 	struct buf		note;
-	char			created_at[40];
+	char			created_at[VERIFY_TIME_MAX];
 };
 
 struct verify {
@@ -414,29 +415,69 @@ verify_one(struct verify *v, ledger_enum_fn enumerate)
 	return 0;
 }
 
-/* Every org with a log or a row in orgs, and the instance log if it has one. */
+static void
+verify_ids_add(int64_t **ids, size_t *n, size_t *cap, int64_t id)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		*ids = xrealloc(*ids, *cap * sizeof(**ids));
+	}
+	(*ids)[(*n)++] = id;
+}
+
+static int
+verify_id_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Every org with a row in orgs, a head, a checkpoint or an entry (the
+ * instance log only if it has one of those). Entries are visited with one
+ * index seek per distinct org, not a scan.
+ */
 static int
 verify_org_ids(int64_t **out, size_t *n, struct db *db)
 {
 	struct db_stmt *st;
-	size_t cap = 0;
-	int rc;
+	size_t cap = 0, i, j;
+	int64_t last = -1;
+	int rc, found;
 
 	*out = NULL;
 	*n = 0;
 	if ((rc = db_prepare(&st, db, "SELECT id FROM orgs UNION SELECT org_id FROM ledger_heads "
-	    "UNION SELECT org_id FROM ledger_checkpoints UNION SELECT org_id FROM "
-	    "(SELECT org_id FROM ledger_entries WHERE org_id = 0 LIMIT 1) ORDER BY 1")) != 0)
+	    "UNION SELECT org_id FROM ledger_checkpoints")) != 0)
 		return rc;
-	while ((rc = db_step(st)) == DB_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			*out = xrealloc(*out, cap * sizeof(**out));
-		}
-		(*out)[(*n)++] = db_column_int64(st, 0);
-	}
+	while ((rc = db_step(st)) == DB_ROW)
+		verify_ids_add(out, n, &cap, db_column_int64(st, 0));
 	db_done(st);
-	return rc < 0 ? rc : 0;
+	if (rc < 0)
+		return rc;
+	for (;;) {
+		if ((rc = db_prepare(&st, db, "SELECT min(org_id) FROM ledger_entries "
+		    "WHERE org_id > ?")) != 0)
+			return rc;
+		db_bind_int64(st, 1, last);
+		rc = db_step(st);
+		found = rc == DB_ROW && !db_column_is_null(st, 0);
+		if (found)
+			last = db_column_int64(st, 0);
+		db_done(st);
+		if (rc < 0)
+			return rc;
+		if (!found)
+			break;
+		verify_ids_add(out, n, &cap, last);
+	}
+	qsort(*out, *n, sizeof(**out), verify_id_cmp);
+	for (i = j = 0; i < *n; i++)
+		if (j == 0 || (*out)[j - 1] != (*out)[i])
+			(*out)[j++] = (*out)[i];
+	*n = j;
+	return 0;
 }
 
 int

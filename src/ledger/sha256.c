@@ -5,6 +5,7 @@
  * rounds per pair of sha256rnds2, state kept as ABEF/CDGH.
  */
 #include <sodium.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "ledger/sha256.h"
@@ -12,11 +13,12 @@
 #define SHA256_BLOCK	64
 
 #if defined(__x86_64__)
+#include <cpuid.h>
 #include <immintrin.h>
 #define SHA256_HAVE_NI	1
 #endif
 
-static int sha256_ni = -1;	/* -1: not probed yet */
+static atomic_int sha256_ni = -1;	/* -1: not probed yet */
 
 #ifdef SHA256_HAVE_NI
 static const uint32_t sha256_k[64] = {
@@ -129,11 +131,17 @@ sha256_ni_final(uint8_t out[SHA256_LEN], struct sha256_ni_ctx *c)
 	}
 }
 
+/* CPUID directly: clang 14 does not know __builtin_cpu_supports("sha"). */
 static int
 sha256_probe(void)
 {
-	__builtin_cpu_init();
-	return __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1");
+	unsigned int a, b, c, d;
+
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSE4_1))
+		return 0;
+	if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
+		return 0;
+	return (b & (1u << 29)) != 0;	/* CPUID.7.0:EBX.SHA */
 }
 #else
 static int
@@ -146,15 +154,19 @@ sha256_probe(void)
 int
 sha256_hardware(void)
 {
-	if (sha256_ni < 0)
-		sha256_ni = sha256_probe();	/* idempotent: a race writes the same value */
-	return sha256_ni;
+	int v = atomic_load(&sha256_ni);
+
+	if (v < 0) {
+		v = sha256_probe();	/* two threads racing here store the same value */
+		atomic_store(&sha256_ni, v);
+	}
+	return v;
 }
 
 void
 sha256_set_hardware(int on)
 {
-	sha256_ni = on ? sha256_probe() : 0;
+	atomic_store(&sha256_ni, on ? sha256_probe() : 0);
 }
 
 void

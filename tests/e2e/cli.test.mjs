@@ -28,6 +28,11 @@ test('init --demo adds one user per role and prints how to sign in once', () => 
   assert.equal(list.status, 0);
   for (const role of ['admin', 'manager', 'contributor', 'auditor', 'viewer'])
     assert.match(list.stdout, new RegExp(`,${role},`));
+  const risks = JSON.parse(aims(['record', 'list', 'risks', '--org', 'demo', '--db', db,
+    '--format', 'json']).stdout);
+  assert.ok(risks.length >= 3, 'the demo has sample risks');
+  const verify = aims(['verify', '--db', db]);
+  assert.equal(verify.status, 0, verify.stderr);
   const again = aims(['init', '--demo', '--db', db]);
   assert.equal(again.status, 1);
   assert.match(again.stderr, /demo organisation already exists/);

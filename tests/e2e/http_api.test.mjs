@@ -211,7 +211,8 @@ test('the OpenAPI document describes every served operation', async () => {
     for (const method of Object.keys(item)) {
       ops++;
       const url = path.replace('{org}', 'acme').replace('{id}', '1')
-        .replace('{email}', 'vera@example.com').replace('{req}', 'A.2.2');
+        .replace('{email}', 'vera@example.com').replace('{req}', 'A.2.2')
+        .replace('{kind}', 'ai-systems').replace('{ref}', 'AIS-1');
       const a = await request(env.url, method.toUpperCase(), url, { auth: admin });
       assert.notEqual(a.status, 405, `${method} ${path}`);
       assert.ok(!(a.status === 404 && a.json?.error?.message === 'no such resource'), `${method} ${path} is not served`);
@@ -263,4 +264,10 @@ test('a member of another organisation, or of none, gets 404', async () => {
   const w = await request(env.url, 'POST', '/api/v1/orgs/acme/tokens',
     { auth: gina, body: { name: 'x', role: 'viewer' } });
   assert.equal(w.status, 404);
+});
+
+test('oversized request headers answer 431 (the per-connection memory limit)', async () => {
+  const r = await request(env.url, 'GET', '/healthz', { headers: { 'x-big': 'a'.repeat(70000) } });
+  assert.equal(r.status, 431);
+  assert.equal((await request(env.url, 'GET', '/healthz')).status, 200);
 });

@@ -56,9 +56,13 @@ export function addOrg(db, slug) {
 
 // Starts `aims serve` on 127.0.0.1 port 0 (the kernel picks a free port, the
 // server prints it) and waits until /readyz answers 200.
-export async function startServer(db, { args = [], env = {} } = {}) {
+// fastHash false: argon2id at its real cost (unknown users are checked against
+// a dummy hash made with the current settings).
+export async function startServer(db, { args = [], env = {}, fastHash = true } = {}) {
+  const penv = { ...testEnv, ...env };
+  if (!fastHash) delete penv.AIMS_FAST_HASH;
   const proc = spawn(AIMS, ['serve', '--db', db, '--listen', '127.0.0.1:0', ...args], {
-    env: { ...testEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    env: penv, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   let err = '';

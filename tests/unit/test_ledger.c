@@ -493,6 +493,19 @@ test_ledger__removed_and_unsigned_entries_are_detected(void **state)
 	assert_fails_with(f, "org demo: entry 2 is missing (the next entry is 3)");
 }
 
+/* A log whose org row, head and checkpoints were all removed is still found. */
+static void
+test_ledger__orphaned_log_is_found(void **state)
+{
+	struct fixture *f = *state;
+
+	append_many(f->db, 7, 2, 1);
+	assert_int_equal(db_exec(f->db, "DROP TRIGGER ledger_checkpoints_no_delete; "
+	    "DELETE FROM ledger_checkpoints WHERE org_id = 7; "
+	    "DELETE FROM ledger_heads WHERE org_id = 7"), 0);
+	assert_fails_with(f, "org #7: entries 1..2 are not covered by a signed checkpoint");
+}
+
 static void
 test_ledger__head_must_match_entries(void **state)
 {
@@ -736,6 +749,7 @@ main(void)
 		T(test_ledger__inconsistent_checkpoint_is_detected),
 		T(test_ledger__bad_signature_is_detected),
 		T(test_ledger__removed_and_unsigned_entries_are_detected),
+		T(test_ledger__orphaned_log_is_found),
 		T(test_ledger__head_must_match_entries),
 		T(test_ledger__proof_round_trip_and_tamper),
 		T(test_ledger__list_newest_first),

@@ -303,7 +303,8 @@ sample_path(char *out, size_t len, const char *pattern)
 		s = router_spec_find(http_path_params, name);
 		assert_non_null(s);
 		n += (size_t)snprintf(out + n, len - n, "%s", s->type == VAL_INT ? "1" :
-		    s->type == VAL_EMAIL ? "a@example.com" : "acme");
+		    s->type == VAL_EMAIL ? "a@example.com" :
+		    strcmp(name, "kind") == 0 ? "ai-systems" : "acme");
 		p += k + 2;
 	}
 	out[n] = '\0';

@@ -174,6 +174,17 @@ test_tenancy__membership_and_last_admin(void **state)
 	assert_int_equal(member_orgs_of_user(&orgs, db, uid), 0);
 	assert_int_equal(json_array_size(orgs), 0);
 	json_decref(orgs);
+	{
+		struct actor mgr = { 0, "user:mgr@team.org", ROLE_MANAGER };
+
+		assert_int_equal(user_add(NULL, db, &a, "new@team.org", "New", "new password 12"), 0);
+		/* Nobody grants, changes or removes a role higher than their own. */
+		assert_int_equal(member_add(db, &mgr, org, "new@team.org", ROLE_ADMIN),
+		    AIMS_EFORBIDDEN);
+		assert_int_equal(member_remove(db, &mgr, org, "dev@team.org", 0), AIMS_EFORBIDDEN);
+		assert_int_equal(member_add(db, &mgr, org, "new@team.org", ROLE_MANAGER), 0);
+		assert_int_equal(member_set_role(db, &mgr, org, "new@team.org", ROLE_VIEWER, 0), 0);
+	}
 	assert_int_equal(role_parse(&r, "superuser"), AIMS_EINVALID);
 	assert_non_null(strstr(aims_error_message(), "allowed: admin, manager"));
 }

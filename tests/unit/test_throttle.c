@@ -53,12 +53,30 @@ test_throttle__window_resets_count(void **state)
 	db_close(db);
 }
 
+static void
+test_throttle__expire_keeps_live_counts(void **state)
+{
+	struct db *db = NULL;
+	int64_t n = 0;
+
+	(void)state;
+	unlink("e.db");
+	assert_int_equal(db_open(&db, "e.db", DB_OPEN_CREATE), 0);
+	assert_int_equal(throttle_fail(db, "old", 5, 100), 0);
+	assert_int_equal(throttle_fail(db, "new", 5, 100 + THROTTLE_WINDOW_SEC), 0);
+	assert_int_equal(throttle_expire(db, 100 + THROTTLE_WINDOW_SEC + 1), 0);
+	assert_int_equal(db_query_int64(&n, db, "SELECT count(*) FROM login_throttle"), 0);
+	assert_int_equal(n, 1);
+	db_close(db);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_throttle__pauses_after_max_failures),
 		cmocka_unit_test(test_throttle__window_resets_count),
+		cmocka_unit_test(test_throttle__expire_keeps_live_counts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

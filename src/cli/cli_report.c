@@ -1,0 +1,115 @@
+/* cli_report.c - 'aims report readiness': the certification readiness report. */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/org.h"
+#include "engine/readiness.h"
+#include "io/report.h"
+#include "store/db.h"
+#include "util/buf.h"
+#include "util/error.h"
+
+static const char report_usage[] =
+    "usage: aims report COMMAND --org SLUG [options]\n"
+    "Reports computed from an organisation's records.";
+
+static const char readiness_usage[] =
+    "usage: aims report readiness --org SLUG [--format text|json|html] [--no-save] [--db PATH]\n"
+    "Evaluates every readiness rule: per requirement met, partly met, not met or not\n"
+    "applicable with the records concerned, scores by clause and Annex A area, and the\n"
+    "Stage 1 and Stage 2 verdicts. The evaluation is kept as today's snapshot for the\n"
+    "trend unless --no-save is given.\n"
+    "  --org SLUG      the organisation\n"
+    "  --format F      text (default), json, or html (one self-contained file)\n"
+    "  --no-save       do not store the evaluation as today's snapshot\n"
+    "  --db PATH       database file (default $AIMS_DB or ./aims.db)\n"
+    "Exit codes: 0 done, 1 failure, 2 usage error.\n";
+
+static int
+report_print(const json_t *res, const char *format)
+{
+	struct buf out = BUF_INIT;
+	char *s;
+	int rc;
+
+	if (strcmp(format, "json") == 0) {
+		s = json_dumps(res, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		printf("%s\n", s);
+		free(s);
+		return CLI_OK;
+	}
+	rc = strcmp(format, "html") == 0 ? report_readiness_html(&out, res) :
+	    report_readiness_text(&out, res);
+	if (rc == 0)
+		fwrite(out.data, 1, out.len, stdout);
+	buf_free(&out);
+	if (rc != 0)
+		return cli_fail("report");
+	return fflush(stdout) == 0 ? CLI_OK : CLI_FAIL;
+}
+
+static int
+cmd_report_readiness(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "org", required_argument, NULL, 'o' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "no-save", no_argument, NULL, 'n' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *path = cli_default_db(), *slug = NULL, *format = "text";
+	int c, flags = READINESS_SAVE, rc = CLI_FAIL;
+	struct db *db = NULL;
+	json_t *res = NULL;
+	int64_t org_id;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': slug = optarg; break;
+		case 'f': format = optarg; break;
+		case 'n': flags &= ~READINESS_SAVE; break;
+		case 'd': path = optarg; break;
+		case 'h': fputs(readiness_usage, stdout); return CLI_OK;
+		default: return cli_usage_error("report readiness", "bad option");
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error("report readiness", "unexpected argument '%s'",
+		    argv[optind]);
+	if (slug == NULL)
+		return cli_usage_error("report readiness", "--org SLUG is required");
+	if (strcmp(format, "text") && strcmp(format, "json") && strcmp(format, "html"))
+		return cli_usage_error("report readiness",
+		    "unknown format '%s' (allowed: text, json, html)", format);
+	if (cli_open_db(&db, path, 0) != CLI_OK)
+		return CLI_FAIL;
+	if (org_id_by_slug(&org_id, db, slug) != 0 ||
+	    readiness_evaluate(&res, db, org_id, flags) != 0) {
+		rc = cli_fail("report readiness");
+		goto done;
+	}
+	rc = report_print(res, format);
+done:
+	json_decref(res);
+	db_close(db);
+	return rc;
+}
+
+int
+cmd_report(int argc, char **argv)
+{
+	static const struct cli_command subs[] = {
+		{ "readiness", "certification readiness: gaps, scores, Stage 1/2 verdicts",
+		    cmd_report_readiness },
+		{ NULL, NULL, NULL },
+	};
+
+	return cli_dispatch("report", subs, argc, argv, report_usage);
+}

@@ -1,0 +1,99 @@
+/*
+ * demo.c - the demo organisation's sample records (see demo.h). They are data
+ * passed through the same record functions as any user's input, so the demo
+ * obeys every rule the product enforces.
+ */
+#include <jansson.h>
+#include <string.h>
+
+#include "core/demo.h"
+#include "core/record.h"
+#include "util/error.h"
+
+/* [kind, ref or null (null: create), fields] in dependency order. */
+static const char demo_records[] =
+    "["
+    "[\"scope\", null, {\"statement\": \"The AI management system covers the design, "
+    "operation and monitoring of the AI systems Demo AI Ltd provides to insurers and "
+    "uses in its own customer support.\"}],"
+    "[\"context-issues\", null, {\"title\": \"EU AI Act obligations for high-risk systems\","
+    " \"kind\": \"external\", \"description\": \"Claims triage may fall under Annex III.\"}],"
+    "[\"interested-parties\", null, {\"name\": \"Insurance customers\", \"requirements\":"
+    " [\"Fair treatment of claims\", \"Explanations on request\"]}],"
+    "[\"ai-systems\", null, {\"name\": \"Claims triage assistant\", \"purpose\": \"Ranks "
+    "incoming insurance claims for human review.\", \"intended_use\": \"Decision support for "
+    "claims handlers.\", \"owner\": \"contributor@demo.example\", \"lifecycle_stage\": "
+    "\"operation_monitoring\", \"org_role\": \"provider\", \"eu_ai_act_category\": "
+    "\"high_risk\", \"in_scope\": true, \"components\": [{\"kind\": \"model\", \"name\": "
+    "\"gradient-boosted ranker\", \"version\": \"3.2\"}]}],"
+    "[\"ai-systems\", null, {\"name\": \"Support chatbot\", \"purpose\": \"Answers customer "
+    "questions from the help centre.\", \"owner\": \"contributor@demo.example\", "
+    "\"lifecycle_stage\": \"deployment\", \"org_role\": \"customer\", "
+    "\"eu_ai_act_category\": \"limited\", \"in_scope\": true}],"
+    "[\"ai-systems\", null, {\"name\": \"Fraud signal prototype\", \"purpose\": \"Flags "
+    "unusual claim patterns.\", \"owner\": \"contributor@demo.example\", \"lifecycle_stage\":"
+    " \"design_development\", \"org_role\": \"producer\", \"eu_ai_act_category\": "
+    "\"not_assessed\", \"in_scope\": true}],"
+    "[\"measures\", null, {\"title\": \"Weekly fairness monitoring of claim rankings\", "
+    "\"owner\": \"contributor@demo.example\", \"status\": \"implemented\", \"requirements\": "
+    "[\"A.6.2.6\"], \"ai_systems\": [\"AIS-1\"]}],"
+    "[\"risks\", null, {\"title\": \"Claim rankings disadvantage some postcodes\", "
+    "\"description\": \"Historical data encodes regional bias.\", \"ai_systems\": [\"AIS-1\"],"
+    " \"risk_source\": \"C.3.4\", \"objective\": \"C.2.5\", \"likelihood\": 4, \"impact\": 4,"
+    " \"owner\": \"manager@demo.example\", \"treatment\": {\"option\": \"modify\", \"plan\": "
+    "\"Monitor fairness weekly; retrain on reweighted data.\", \"controls\": [\"A.6.2.6\", "
+    "\"A.7.4\"], \"measures\": [\"MEA-1\"], \"residual_likelihood\": 2, \"residual_impact\": 3}"
+    "}],"
+    "[\"risks\", null, {\"title\": \"Chatbot gives wrong policy advice\", \"ai_systems\": "
+    "[\"AIS-2\"], \"risk_source\": \"C.3.2\", \"objective\": \"C.2.11\", \"likelihood\": 3, "
+    "\"impact\": 3, \"owner\": \"manager@demo.example\"}],"
+    "[\"risks\", null, {\"title\": \"Prototype trained on unlabelled personal data\", "
+    "\"ai_systems\": [\"AIS-3\"], \"risk_source\": \"C.3.6\", \"objective\": \"C.2.7\", "
+    "\"likelihood\": 2, \"impact\": 5, \"owner\": \"manager@demo.example\"}],"
+    "[\"soa\", \"A.6.2.6\", {\"applicable\": true, \"justification\": \"We operate AI systems "
+    "whose behaviour must be monitored in production.\", \"status\": \"implemented\", "
+    "\"measures\": [\"MEA-1\"]}],"
+    "[\"soa\", \"A.7.4\", {\"applicable\": true, \"justification\": \"Training data quality "
+    "drives the fairness of claim rankings.\", \"status\": \"planned\"}],"
+    "[\"soa\", \"A.10.4\", {\"applicable\": false, \"justification\": \"No customer-facing "
+    "AI contracts in the current scope.\"}]"
+    "]";
+
+static int
+demo_apply(struct db *db, int64_t org_id, const struct actor *actor, const json_t *item)
+{
+	const char *kind = json_string_value(json_array_get(item, 0));
+	const json_t *ref = json_array_get(item, 1), *fields = json_array_get(item, 2);
+	const struct record_kind *k = record_kind_find(kind);
+	json_t *out = NULL;
+	int rc;
+
+	if (k == NULL)
+		return aims_error_set(AIMS_ERROR, "kind", "demo data names unknown kind %s", kind);
+	if (json_is_string(ref))
+		rc = record_update(&out, db, org_id, actor, k, json_string_value(ref), 0, fields);
+	else
+		rc = record_create(&out, db, org_id, actor, k, fields);
+	json_decref(out);
+	return rc;
+}
+
+int
+demo_seed(struct db *db, int64_t org_id, const struct actor *actor)
+{
+	json_error_t jerr;
+	json_t *items = json_loads(demo_records, 0, &jerr), *item;
+	size_t i;
+	int rc = 0;
+
+	if (items == NULL)
+		return aims_error_set(AIMS_ERROR, NULL, "demo data: %s", jerr.text);
+	json_array_foreach(items, i, item)
+		if ((rc = demo_apply(db, org_id, actor, item)) != 0) {
+			aims_error_set(rc, aims_error_field(), "demo record %zu: %s", i + 1,
+			    aims_error_message());
+			break;
+		}
+	json_decref(items);
+	return rc;
+}

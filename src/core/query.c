@@ -1,0 +1,945 @@
+/*
+ * query.c - set-based reads over the records store (see query.h).
+ *
+ * A condition list is compiled into one SQL statement: fixed SQL fragments
+ * chosen by the grammar, with every value (field paths, refs, dates, the
+ * organisation) bound as a parameter. Comparisons are wrapped in coalesce()
+ * so that a missing field gives a definite 0 or 1 and "not" stays sound.
+ *
+ * Written for SQLite; a PostgreSQL backend needs its own forms of four
+ * things, all here: json_extract() (QUERY_JSON_FIELD), json_each() for
+ * "contains", the unary + that keeps an index from serving a term, and
+ * "LIMIT -1 OFFSET 0" that keeps the projection subquery from being flattened.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/query.h"
+#include "store/db.h"
+#include "util/buf.h"
+#include "util/clock.h"
+#include "util/error.h"
+#include "util/mem.h"
+
+#define QUERY_JSON_FIELD	"json_extract(%s.data, ?)"	/* a field of a record */
+#define QUERY_ALIASES_MAX	64			/* subqueries in one statement */
+#define QUERY_PATHS_MAX		48			/* fields read once per row */
+
+enum bind_type { BIND_INT, BIND_TEXT };
+
+struct bind {
+	enum bind_type	 type;
+	int64_t		 i;
+	char		*s;
+};
+
+/* A statement being built: SQL text and its parameters in textual order. */
+struct sqlb {
+	struct buf	 sql;
+	struct bind	 binds[QUERY_BINDS_MAX];
+	int		 nbinds;
+	int		 aliases;	/* subquery aliases used so far */
+	const char	*alias_kind[QUERY_ALIASES_MAX];	/* record kind of alias tN */
+	int		 depth;
+	/*
+	 * Fields of the main record (t0) are extracted once per row into
+	 * columns f0..fN of a subquery (PROJECT_EMIT), after a first pass over
+	 * the same conditions has listed them (PROJECT_COLLECT).
+	 */
+	enum { PROJECT_OFF, PROJECT_COLLECT, PROJECT_EMIT } project;
+	char		*paths[QUERY_PATHS_MAX];
+	int		 npaths;
+	bool		 need_data;	/* t0.data itself is used (contains) */
+	const struct query_scope *scope;	/* NULL: grammar check only */
+};
+
+static const char *const query_columns[] = {
+	"ref", "title", "status", "owner", "created_at", "updated_at", NULL,
+};
+
+static int cond_emit(struct sqlb *q, const char *alias, const json_t *c);
+static int conds_emit(struct sqlb *q, const char *alias, const json_t *list);
+
+void
+query_scope_init(struct query_scope *s, struct db *db, int64_t org_id, time_t now,
+    const json_t *vars)
+{
+	char ts[CLOCK_RFC3339_LEN];
+
+	clock_format(ts, now);
+	memset(s, 0, sizeof(*s));
+	s->db = db;
+	s->org_id = org_id;
+	memcpy(s->today, ts, QUERY_DAY_LEN - 1);
+	s->today[QUERY_DAY_LEN - 1] = '\0';
+	s->vars = vars;
+}
+
+static void
+sqlb_free(struct sqlb *q)
+{
+	int i;
+
+	for (i = 0; i < q->nbinds; i++)
+		free(q->binds[i].s);
+	for (i = 0; i < q->npaths; i++)
+		free(q->paths[i]);
+	buf_free(&q->sql);
+}
+
+/* The column of t0's field path in the projection, or -1 (extract in place). */
+static int
+sqlb_path(struct sqlb *q, const char *path)
+{
+	int i;
+
+	for (i = 0; i < q->npaths; i++)
+		if (strcmp(q->paths[i], path) == 0)
+			return i;
+	if (q->project != PROJECT_COLLECT || q->npaths == QUERY_PATHS_MAX)
+		return -1;
+	q->paths[q->npaths] = xstrdup(path);
+	return q->npaths++;
+}
+
+static int
+sqlb_bind(struct sqlb *q, enum bind_type type, int64_t i, const char *s)
+{
+	struct bind *b;
+
+	if (q->nbinds == QUERY_BINDS_MAX)
+		return aims_error_set(AIMS_ETOOBIG, "where",
+		    "condition uses more than %d values", QUERY_BINDS_MAX);
+	b = &q->binds[q->nbinds++];
+	b->type = type;
+	b->i = i;
+	b->s = s ? xstrdup(s) : NULL;
+	return 0;
+}
+
+static int
+sqlb_text(struct sqlb *q, const char *sql, const char *value)
+{
+	buf_puts(&q->sql, sql);
+	return sqlb_bind(q, BIND_TEXT, 0, value);
+}
+
+static int
+sqlb_int(struct sqlb *q, const char *sql, int64_t value)
+{
+	buf_puts(&q->sql, sql);
+	return sqlb_bind(q, BIND_INT, value, NULL);
+}
+
+static int
+sqlb_prepare(struct db_stmt **out, struct sqlb *q)
+{
+	struct db_stmt *st;
+	int i, rc;
+
+	if ((rc = db_prepare(&st, q->scope->db, buf_str(&q->sql))) != 0)
+		return rc;
+	for (i = 0; i < q->nbinds; i++) {
+		if (q->binds[i].type == BIND_INT)
+			db_bind_int64(st, i + 1, q->binds[i].i);
+		else
+			db_bind_text(st, i + 1, q->binds[i].s);
+	}
+	*out = st;
+	return 0;
+}
+
+static bool
+query_is_column(const char *f)
+{
+	const char *const *c;
+
+	for (c = query_columns; *c; c++)
+		if (strcmp(*c, f) == 0)
+			return true;
+	return false;
+}
+
+/* Field paths: lower-case words of [a-z0-9_] joined by single dots. */
+static bool
+query_path_ok(const char *f)
+{
+	size_t n = strlen(f), i;
+
+	if (n == 0 || n >= QUERY_PATH_MAX || f[0] == '.' || f[n - 1] == '.')
+		return false;
+	for (i = 0; i < n; i++) {
+		char ch = f[i];
+
+		if (ch == '.' && f[i + 1] == '.')
+			return false;
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' ||
+		    ch == '.'))
+			return false;
+	}
+	return true;
+}
+
+static bool
+query_kind_ok(const char *k)
+{
+	size_t i, n = strlen(k);
+
+	if (n == 0 || n > 40)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!((k[i] >= 'a' && k[i] <= 'z') || k[i] == '-'))
+			return false;
+	return true;
+}
+
+/* Appends the SQL expression of field f of the record aliased `alias`. */
+static int
+field_emit(struct sqlb *q, const char *alias, const json_t *f)
+{
+	char path[QUERY_PATH_MAX + 2];
+	const char *name = json_string_value(f);
+	int col;
+
+	if (name == NULL || !query_path_ok(name))
+		return aims_error_set(AIMS_EINVALID, "field",
+		    "condition field must be a dotted lower-case name");
+	if (query_is_column(name)) {
+		buf_printf(&q->sql, "%s.%s", alias, name);
+		return 0;
+	}
+	snprintf(path, sizeof(path), "$.%s", name);
+	if (q->project != PROJECT_OFF && strcmp(alias, "t0") == 0 &&
+	    (col = sqlb_path(q, path)) >= 0) {
+		buf_printf(&q->sql, "t0.f%d", col);
+		return 0;
+	}
+	buf_printf(&q->sql, QUERY_JSON_FIELD, alias);
+	return sqlb_bind(q, BIND_TEXT, 0, path);
+}
+
+/* Binds one value: integer, boolean, string or "$variable". */
+static int
+value_emit(struct sqlb *q, const json_t *v)
+{
+	const char *s;
+	json_t *var;
+
+	buf_putc(&q->sql, '?');
+	if (json_is_integer(v))
+		return sqlb_bind(q, BIND_INT, json_integer_value(v), NULL);
+	if (json_is_boolean(v))
+		return sqlb_bind(q, BIND_INT, json_is_true(v), NULL);
+	if (!json_is_string(v))
+		return aims_error_set(AIMS_EINVALID, "value",
+		    "condition values are strings, integers or booleans");
+	s = json_string_value(v);
+	if (s[0] != '$' || q->scope == NULL)
+		return sqlb_bind(q, BIND_TEXT, 0, s);
+	var = q->scope->vars ? json_object_get(q->scope->vars, s + 1) : NULL;
+	if (json_is_integer(var))
+		return sqlb_bind(q, BIND_INT, json_integer_value(var), NULL);
+	if (json_is_string(var))
+		return sqlb_bind(q, BIND_TEXT, 0, json_string_value(var));
+	return aims_error_set(AIMS_ECONFLICT, s + 1, "%s has no value", s + 1);
+}
+
+static const struct {
+	const char	*op;
+	const char	*sql;
+	const char	*missing;	/* value when the field is absent */
+} compare_ops[] = {
+	{ "eq", "=", "0" }, { "ne", "<>", "1" }, { "gt", ">", "0" },
+	{ "gte", ">=", "0" }, { "lt", "<", "0" }, { "lte", "<=", "0" },
+};
+
+static int
+cond_compare(struct sqlb *q, const char *alias, const json_t *f, size_t op, const json_t *v)
+{
+	int rc;
+
+	buf_puts(&q->sql, "coalesce(");
+	if ((rc = field_emit(q, alias, f)) != 0)
+		return rc;
+	buf_printf(&q->sql, " %s ", compare_ops[op].sql);
+	if ((rc = value_emit(q, v)) != 0)
+		return rc;
+	buf_printf(&q->sql, ", %s)", compare_ops[op].missing);
+	return 0;
+}
+
+static int
+cond_in(struct sqlb *q, const char *alias, const json_t *f, bool negate, const json_t *list)
+{
+	const json_t *v;
+	size_t i;
+	int rc;
+
+	if (!json_is_array(list) || json_array_size(list) == 0 ||
+	    json_array_size(list) > QUERY_IN_MAX)
+		return aims_error_set(AIMS_EINVALID, "in",
+		    "in/not_in takes a list of 1 to %d values", QUERY_IN_MAX);
+	buf_puts(&q->sql, "coalesce(");
+	if ((rc = field_emit(q, alias, f)) != 0)
+		return rc;
+	buf_puts(&q->sql, negate ? " NOT IN (" : " IN (");
+	json_array_foreach(list, i, v) {
+		if (i)
+			buf_puts(&q->sql, ", ");
+		if ((rc = value_emit(q, v)) != 0)
+			return rc;
+	}
+	buf_printf(&q->sql, "), %d)", negate ? 1 : 0);
+	return 0;
+}
+
+/* Whether field f of alias reads a column (no JSON parsing): it can be repeated. */
+static bool
+field_is_column(const struct sqlb *q, const char *alias, const json_t *f)
+{
+	const char *name = json_string_value(f);
+
+	if (name == NULL || query_is_column(name))
+		return true;
+	return q->project == PROJECT_EMIT && strcmp(alias, "t0") == 0;
+}
+
+static int
+cond_set(struct sqlb *q, const char *alias, const json_t *f, const json_t *v)
+{
+	static const char *const empty[] = { "''", "'[]'", "'{}'" };
+	bool set = json_is_true(v);
+	size_t i;
+	int rc;
+
+	if (!json_is_boolean(v))
+		return aims_error_set(AIMS_EINVALID, "set", "set takes true or false");
+	if (!field_is_column(q, alias, f)) {
+		buf_puts(&q->sql, "coalesce(");
+		if ((rc = field_emit(q, alias, f)) != 0)
+			return rc;
+		buf_puts(&q->sql, set ? " NOT IN ('', '[]', '{}'), 0)" : " IN ('', '[]', '{}'), 1)");
+		return 0;
+	}
+	/* Plain comparisons are cheaper than an IN list on a column. */
+	buf_putc(&q->sql, '(');
+	if ((rc = field_emit(q, alias, f)) != 0)
+		return rc;
+	buf_puts(&q->sql, set ? " IS NOT NULL" : " IS NULL");
+	for (i = 0; i < sizeof(empty) / sizeof(empty[0]); i++) {
+		buf_puts(&q->sql, set ? " AND " : " OR ");
+		if ((rc = field_emit(q, alias, f)) != 0)
+			return rc;
+		buf_printf(&q->sql, " %s %s", set ? "<>" : "=", empty[i]);
+	}
+	buf_putc(&q->sql, ')');
+	return 0;
+}
+
+/* Date comparisons on the first 10 characters (dates and RFC 3339 times). */
+static int
+cond_date(struct sqlb *q, const char *alias, const json_t *f, const char *op, const char *day,
+    const char *missing)
+{
+	int rc;
+
+	buf_puts(&q->sql, "coalesce(nullif(substr(");
+	if ((rc = field_emit(q, alias, f)) != 0)
+		return rc;
+	buf_printf(&q->sql, ", 1, 10), '') %s ", op);
+	if ((rc = sqlb_text(q, "?", day)) != 0)
+		return rc;
+	buf_printf(&q->sql, ", %s)", missing);
+	return 0;
+}
+
+static int
+cond_older(struct sqlb *q, const char *alias, const json_t *f, const json_t *v)
+{
+	char day[CLOCK_RFC3339_LEN];
+	time_t t;
+
+	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+	    json_integer_value(v) > 36500)
+		return aims_error_set(AIMS_EINVALID, "older_than_days",
+		    "older_than_days takes a number of days from 0 to 36500");
+	if (q->scope == NULL)
+		return field_emit(q, alias, f);
+	if (clock_parse(&t, q->scope->today) != 0)
+		return aims_error_set(AIMS_ERROR, NULL, "bad query date");
+	clock_format(day, t - (time_t)json_integer_value(v) * 86400);
+	day[10] = '\0';
+	return cond_date(q, alias, f, "<", day, "0");
+}
+
+/* A list field holding the value: EXISTS over its elements. */
+static int
+cond_contains(struct sqlb *q, const char *alias, const json_t *f, const json_t *v)
+{
+	char path[QUERY_PATH_MAX + 2];
+	const char *name = json_string_value(f);
+	int rc;
+
+	if (name == NULL || !query_path_ok(name) || query_is_column(name))
+		return aims_error_set(AIMS_EINVALID, "contains",
+		    "contains applies to a list field");
+	snprintf(path, sizeof(path), "$.%s", name);
+	if (strcmp(alias, "t0") == 0)
+		q->need_data = true;
+	buf_printf(&q->sql, "EXISTS (SELECT 1 FROM json_each(%s.data, ?) WHERE value = ", alias);
+	if ((rc = sqlb_bind(q, BIND_TEXT, 0, path)) != 0 || (rc = value_emit(q, v)) != 0)
+		return rc;
+	buf_putc(&q->sql, ')');
+	return 0;
+}
+
+static int
+cond_field(struct sqlb *q, const char *alias, const json_t *c)
+{
+	const json_t *f = json_object_get(c, "field"), *v;
+	const char *op;
+	size_t i;
+
+	if (json_object_size(c) != 2)
+		return aims_error_set(AIMS_EINVALID, "field",
+		    "a field condition has the field and exactly one operator");
+	json_object_foreach((json_t *)c, op, v) {
+		if (strcmp(op, "field") == 0)
+			continue;
+		for (i = 0; i < sizeof(compare_ops) / sizeof(compare_ops[0]); i++)
+			if (strcmp(op, compare_ops[i].op) == 0)
+				return cond_compare(q, alias, f, i, v);
+		if (strcmp(op, "in") == 0 || strcmp(op, "not_in") == 0)
+			return cond_in(q, alias, f, op[0] == 'n', v);
+		if (strcmp(op, "set") == 0)
+			return cond_set(q, alias, f, v);
+		if (strcmp(op, "past") == 0) {
+			if (!json_is_boolean(v))
+				return aims_error_set(AIMS_EINVALID, "past",
+				    "past takes true or false");
+			return json_is_true(v) ?
+			    cond_date(q, alias, f, "<", q->scope ? q->scope->today : "", "0") :
+			    cond_date(q, alias, f, ">=", q->scope ? q->scope->today : "", "1");
+		}
+		if (strcmp(op, "older_than_days") == 0)
+			return cond_older(q, alias, f, v);
+		if (strcmp(op, "contains") == 0)
+			return cond_contains(q, alias, f, v);
+		return aims_error_set(AIMS_EINVALID, op, "unknown condition operator '%s'", op);
+	}
+	return aims_error_set(AIMS_EINVALID, "field", "condition without an operator");
+}
+
+static int
+cond_group(struct sqlb *q, const char *alias, const json_t *list, const char *join,
+    const char *empty)
+{
+	const json_t *c;
+	size_t i;
+	int rc;
+
+	if (!json_is_array(list))
+		return aims_error_set(AIMS_EINVALID, "any", "any/all take a list of conditions");
+	if (json_array_size(list) == 0) {
+		buf_puts(&q->sql, empty);
+		return 0;
+	}
+	buf_putc(&q->sql, '(');
+	json_array_foreach(list, i, c) {
+		if (i)
+			buf_puts(&q->sql, join);
+		if ((rc = cond_emit(q, alias, c)) != 0)
+			return rc;
+	}
+	buf_putc(&q->sql, ')');
+	return 0;
+}
+
+/* Optional "field" and "ref" of a link condition, as SQL on link alias l. */
+static int
+link_filters(struct sqlb *q, const char *l, const json_t *spec, const char *ref_col)
+{
+	const json_t *p = json_object_get(spec, "field"), *r = json_object_get(spec, "ref");
+	char sql[64];
+	int rc;
+
+	if (p != NULL) {
+		if (!json_is_string(p) || !query_path_ok(json_string_value(p)))
+			return aims_error_set(AIMS_EINVALID, "field", "link field must be a name");
+		snprintf(sql, sizeof(sql), " AND %s.field = ?", l);
+		if ((rc = sqlb_text(q, sql, json_string_value(p))) != 0)
+			return rc;
+	}
+	if (r != NULL) {
+		if (!json_is_string(r))
+			return aims_error_set(AIMS_EINVALID, "ref", "link ref must be a string");
+		buf_printf(&q->sql, " AND %s.%s = ", l, ref_col);
+		if ((rc = value_emit(q, r)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int
+link_spec_check(const json_t *spec, const char *op)
+{
+	const char *key, *k;
+	json_t *v;
+
+	if (!json_is_object(spec))
+		return aims_error_set(AIMS_EINVALID, op, "%s takes an object", op);
+	json_object_foreach((json_t *)spec, key, v)
+		if (strcmp(key, "kind") && strcmp(key, "field") && strcmp(key, "ref") &&
+		    strcmp(key, "where"))
+			return aims_error_set(AIMS_EINVALID, key, "unknown %s member '%s'",
+			    op, key);
+	k = json_string_value(json_object_get(spec, "kind"));
+	if (k == NULL || !query_kind_ok(k))
+		return aims_error_set(AIMS_EINVALID, "kind", "%s needs a record kind", op);
+	return 0;
+}
+
+/* The record kind of an alias "tN". */
+static const char *
+alias_kind_of(const struct sqlb *q, const char *alias)
+{
+	int n = atoi(alias + 1);
+
+	return n >= 0 && n < QUERY_ALIASES_MAX ? q->alias_kind[n] : NULL;
+}
+
+static int
+link_alias(struct sqlb *q, char l[16], char t[16], const char *kind)
+{
+	int n = ++q->aliases;
+
+	if (n >= QUERY_ALIASES_MAX)
+		return aims_error_set(AIMS_ETOOBIG, "where", "too many linked conditions");
+	q->alias_kind[n] = kind;
+	snprintf(l, 16, "l%d", n);
+	snprintf(t, 16, "t%d", n);
+	return 0;
+}
+
+/*
+ * A link to one given record (spec has "ref"): the set of records at this
+ * end is small and known, so it is looked up by row id (IN, not correlated),
+ * which the planner always prefers to walking every record of the kind.
+ */
+static int
+cond_link_ref(struct sqlb *q, const char *alias, const json_t *spec, bool from,
+    const char *kind, const char *l, const char *t)
+{
+	const char *mine = alias_kind_of(q, alias);
+	const char *my_kind = from ? "to_kind" : "from_kind", *my_ref = from ? "to_ref" : "from_ref";
+	const char *their_kind = from ? "from_kind" : "to_kind";
+	const char *their_ref = from ? "from_ref" : "to_ref";
+	bool req = !from && strcmp(kind, "requirement") == 0;
+	char sql[512], self[16];
+	int rc;
+
+	if (mine == NULL)
+		return aims_error_set(AIMS_EINVALID, "where", "link on an unknown record kind");
+	snprintf(self, sizeof(self), "s%s", l + 1);
+	snprintf(sql, sizeof(sql), "%s.id IN (SELECT %s.id FROM record_links %s JOIN records %s "
+	    "ON %s.org_id = %s.org_id AND %s.kind = %s.%s AND %s.ref = %s.%s", alias, self, l,
+	    self, self, l, self, l, my_kind, self, l, my_ref);
+	buf_puts(&q->sql, sql);
+	if (!req)
+		buf_printf(&q->sql, " JOIN records %s ON %s.org_id = %s.org_id AND %s.kind = %s.%s "
+		    "AND %s.ref = %s.%s AND %s.retired = 0", t, t, l, t, l, their_kind, t, l,
+		    their_ref, t);
+	snprintf(sql, sizeof(sql), " WHERE %s.org_id = ?", l);
+	if ((rc = sqlb_int(q, sql, q->scope ? q->scope->org_id : 0)) != 0)
+		return rc;
+	snprintf(sql, sizeof(sql), " AND %s.%s = ?", l, my_kind);
+	if ((rc = sqlb_text(q, sql, mine)) != 0)
+		return rc;
+	snprintf(sql, sizeof(sql), " AND %s.%s = ?", l, their_kind);
+	if ((rc = sqlb_text(q, sql, kind)) != 0 ||
+	    (rc = link_filters(q, l, spec, their_ref)) != 0)
+		return rc;
+	if (!req) {
+		buf_puts(&q->sql, " AND ");
+		if ((rc = conds_emit(q, t, json_object_get(spec, "where"))) != 0)
+			return rc;
+	}
+	buf_putc(&q->sql, ')');
+	return 0;
+}
+
+/* {"linked_from": {...}} and {"links_to": {...}} as subqueries. */
+static int
+cond_link(struct sqlb *q, const char *alias, const json_t *spec, bool from)
+{
+	const char *op = from ? "linked_from" : "links_to";
+	const char *kind;
+	char l[16], t[16], sql[512];
+	int rc;
+
+	if ((rc = link_spec_check(spec, op)) != 0)
+		return rc;
+	kind = json_string_value(json_object_get(spec, "kind"));
+	if (!from && strcmp(kind, "requirement") == 0 && json_object_get(spec, "where") != NULL)
+		return aims_error_set(AIMS_EINVALID, "where",
+		    "links_to a requirement takes no where");
+	if ((rc = link_alias(q, l, t, kind)) != 0)
+		return rc;
+	if (json_object_get(spec, "ref") != NULL)
+		return cond_link_ref(q, alias, spec, from, kind, l, t);
+	if (!from && strcmp(kind, "requirement") == 0) {
+		buf_printf(&q->sql, "EXISTS (SELECT 1 FROM record_links %s WHERE %s.org_id = "
+		    "%s.org_id AND %s.from_kind = %s.kind AND %s.from_ref = %s.ref AND "
+		    "%s.to_kind = 'requirement'", l, l, alias, l, alias, l, alias, l);
+		if ((rc = link_filters(q, l, spec, "to_ref")) != 0)
+			return rc;
+		buf_putc(&q->sql, ')');
+		return 0;
+	}
+	if (from)
+		snprintf(sql, sizeof(sql), "EXISTS (SELECT 1 FROM record_links %s JOIN records %s "
+		    "ON %s.org_id = %s.org_id AND %s.kind = %s.from_kind AND %s.ref = %s.from_ref "
+		    "AND %s.retired = 0 WHERE %s.org_id = %s.org_id AND %s.to_kind = %s.kind AND "
+		    "%s.to_ref = %s.ref AND %s.from_kind = ?",
+		    l, t, t, l, t, l, t, l, t, l, alias, l, alias, l, alias, l);
+	else
+		snprintf(sql, sizeof(sql), "EXISTS (SELECT 1 FROM record_links %s JOIN records %s "
+		    "ON %s.org_id = %s.org_id AND %s.kind = %s.to_kind AND %s.ref = %s.to_ref "
+		    "AND %s.retired = 0 WHERE %s.org_id = %s.org_id AND %s.from_kind = %s.kind AND "
+		    "%s.from_ref = %s.ref AND %s.to_kind = ?",
+		    l, t, t, l, t, l, t, l, t, l, alias, l, alias, l, alias, l);
+	if ((rc = sqlb_text(q, sql, kind)) != 0 ||
+	    (rc = link_filters(q, l, spec, from ? "from_ref" : "to_ref")) != 0)
+		return rc;
+	buf_puts(&q->sql, " AND ");
+	if ((rc = conds_emit(q, t, json_object_get(spec, "where"))) != 0)
+		return rc;
+	buf_putc(&q->sql, ')');
+	return 0;
+}
+
+static int
+cond_emit(struct sqlb *q, const char *alias, const json_t *c)
+{
+	const json_t *v;
+	int rc;
+
+	if (!json_is_object(c))
+		return aims_error_set(AIMS_EINVALID, "where", "a condition is an object");
+	if (++q->depth > QUERY_DEPTH_MAX) {
+		q->depth--;
+		return aims_error_set(AIMS_EINVALID, "where",
+		    "conditions nest deeper than %d", QUERY_DEPTH_MAX);
+	}
+	if (json_object_get(c, "field") != NULL)
+		rc = cond_field(q, alias, c);
+	else if (json_object_size(c) != 1)
+		rc = aims_error_set(AIMS_EINVALID, "where",
+		    "a condition has one of field, any, all, not, linked_from, links_to");
+	else if ((v = json_object_get(c, "any")) != NULL)
+		rc = cond_group(q, alias, v, " OR ", "0");
+	else if ((v = json_object_get(c, "all")) != NULL)
+		rc = cond_group(q, alias, v, " AND ", "1");
+	else if ((v = json_object_get(c, "not")) != NULL) {
+		buf_puts(&q->sql, "(NOT ");
+		if ((rc = cond_emit(q, alias, v)) == 0)
+			buf_putc(&q->sql, ')');
+	} else if ((v = json_object_get(c, "linked_from")) != NULL)
+		rc = cond_link(q, alias, v, true);
+	else if ((v = json_object_get(c, "links_to")) != NULL)
+		rc = cond_link(q, alias, v, false);
+	else
+		rc = aims_error_set(AIMS_EINVALID, "where", "unknown condition");
+	q->depth--;
+	return rc;
+}
+
+/* A list: all must hold. NULL or [] is true. */
+static int
+conds_emit(struct sqlb *q, const char *alias, const json_t *list)
+{
+	if (list == NULL) {
+		buf_putc(&q->sql, '1');
+		return 0;
+	}
+	if (!json_is_array(list))
+		return aims_error_set(AIMS_EINVALID, "where", "conditions are a list");
+	return cond_group(q, alias, list, " AND ", "1");
+}
+
+int
+query_conds_check(const json_t *conds)
+{
+	struct sqlb q;
+	int rc;
+
+	memset(&q, 0, sizeof(q));
+	q.alias_kind[0] = "records";	/* any kind: the grammar is all that is checked */
+	rc = conds_emit(&q, "t0", conds);
+	sqlb_free(&q);
+	return rc;
+}
+
+/* A top-level condition links to one named record: it picks the rows. */
+static bool
+where_names_a_link(const json_t *where)
+{
+	const json_t *c, *spec;
+	size_t i;
+
+	json_array_foreach(where, i, c) {
+		if ((spec = json_object_get(c, "links_to")) == NULL)
+			spec = json_object_get(c, "linked_from");
+		if (json_object_get(spec, "ref") != NULL)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * " FROM records t0 WHERE <org, kind, live> AND ". When where links to one
+ * named record, the organisation, kind and live terms are written +t0.x so
+ * that no index serves them (SQLite's unary +): the row ids of the link's IN
+ * then drive the query instead of a walk over every record of the kind.
+ */
+static int
+sqlb_records(struct sqlb *q, const struct query_scope *s, const char *kind,
+    const json_t *where)
+{
+	const char *plus = where_names_a_link(where) ? "+" : "";
+	char sql[64];
+	int rc;
+
+	snprintf(sql, sizeof(sql), " FROM records t0 WHERE %st0.org_id = ?", plus);
+	if ((rc = sqlb_int(q, sql, s->org_id)) != 0)
+		return rc;
+	snprintf(sql, sizeof(sql), " AND %st0.kind = ?", plus);
+	if ((rc = sqlb_text(q, sql, kind)) != 0)
+		return rc;
+	buf_printf(&q->sql, " AND %st0.retired = 0 AND ", plus);
+	return 0;
+}
+
+/*
+ * " FROM records t0 WHERE <org, kind, live> AND <where>", or with the
+ * projection " FROM (SELECT <columns>, <fields> FROM records t0 WHERE <org,
+ * kind, live> AND <where> ORDER BY num LIMIT -1 OFFSET 0) t0": OFFSET keeps
+ * the subquery from being flattened, so each field of the flags is read
+ * once per row, while where still uses the indexes.
+ */
+static int
+sqlb_from(struct sqlb *q, const struct query_scope *s, const char *kind, const json_t *where)
+{
+	int rc, i, mode;
+
+	if (!query_kind_ok(kind))
+		return aims_error_set(AIMS_EINVALID, "kind", "bad record kind");
+	q->alias_kind[0] = kind;
+	if (q->project == PROJECT_OFF) {
+		if ((rc = sqlb_records(q, s, kind, where)) != 0)
+			return rc;
+		return conds_emit(q, "t0", where);
+	}
+	buf_puts(&q->sql, " FROM (SELECT t0.id, t0.org_id, t0.kind, t0.num, t0.ref, t0.title, "
+	    "t0.status, t0.owner, t0.created_at, t0.updated_at");
+	if (q->need_data)
+		buf_puts(&q->sql, ", t0.data");
+	for (i = 0; i < q->npaths; i++) {
+		buf_puts(&q->sql, ", json_extract(t0.data, ?)");
+		if ((rc = sqlb_bind(q, BIND_TEXT, 0, q->paths[i])) != 0)
+			return rc;
+		buf_printf(&q->sql, " AS f%d", i);
+	}
+	/* where filters inside, where it can use the indexes of records. */
+	if ((rc = sqlb_records(q, s, kind, where)) != 0)
+		return rc;
+	mode = q->project;
+	q->project = PROJECT_OFF;
+	rc = conds_emit(q, "t0", where);
+	q->project = mode;
+	if (rc != 0)
+		return rc;
+	buf_puts(&q->sql, " ORDER BY t0.num LIMIT -1 OFFSET 0) t0");
+	return 0;
+}
+
+/* The whole SELECT: the ref and flags, or count(*). */
+static int
+sqlb_select(struct sqlb *q, const struct query_scope *s, const char *kind, const json_t *where,
+    const json_t *const *flags, size_t nflags, bool count)
+{
+	size_t i;
+	int rc;
+
+	q->scope = s;
+	q->alias_kind[0] = kind;
+	buf_puts(&q->sql, count ? "SELECT count(*)" : "SELECT t0.ref");
+	for (i = 0; i < nflags; i++) {
+		buf_puts(&q->sql, ", ");
+		if ((rc = conds_emit(q, "t0", flags[i])) != 0)
+			return rc;
+	}
+	if ((rc = sqlb_from(q, s, kind, where)) != 0)
+		return rc;
+	/* The projection's rows come in its own num order, sorting them again costs. */
+	if (!count && q->project == PROJECT_OFF)
+		buf_puts(&q->sql, " ORDER BY t0.num");
+	return 0;
+}
+
+/* Builds the statement in two passes: list t0's fields, then emit with them. */
+static int
+sqlb_build(struct sqlb *q, const struct query_scope *s, const char *kind, const json_t *where,
+    const json_t *const *flags, size_t nflags, bool count)
+{
+	struct sqlb pass;
+	int rc;
+
+	memset(&pass, 0, sizeof(pass));
+	pass.project = PROJECT_COLLECT;
+	rc = sqlb_select(&pass, s, kind, where, flags, nflags, count);
+	memset(q, 0, sizeof(*q));
+	if (rc != 0) {
+		sqlb_free(&pass);
+		return rc;
+	}
+	q->project = PROJECT_EMIT;
+	memcpy(q->paths, pass.paths, sizeof(q->paths));
+	q->npaths = pass.npaths;
+	q->need_data = pass.need_data;
+	pass.npaths = 0;	/* moved to q */
+	sqlb_free(&pass);
+	return sqlb_select(q, s, kind, where, flags, nflags, count);
+}
+
+int
+query_select(const struct query_scope *s, const char *kind, const json_t *where,
+    const json_t *const *flags, size_t nflags, query_row_fn fn, void *arg)
+{
+	struct db_stmt *st = NULL;
+	bool fl[QUERY_FLAGS_MAX];
+	struct sqlb q;
+	size_t i;
+	int rc;
+
+	memset(&q, 0, sizeof(q));
+	if (nflags > QUERY_FLAGS_MAX) {
+		rc = aims_error_set(AIMS_ETOOBIG, "flags", "more than %d flags", QUERY_FLAGS_MAX);
+		goto done;
+	}
+	if ((rc = sqlb_build(&q, s, kind, where, flags, nflags, false)) != 0 ||
+	    (rc = sqlb_prepare(&st, &q)) != 0)
+		goto done;
+	while ((rc = db_step(st)) == DB_ROW) {
+		for (i = 0; i < nflags; i++)
+			fl[i] = db_column_int64(st, (int)i + 1) != 0;
+		if ((rc = fn(arg, db_column_text(st, 0), nflags ? fl : NULL)) != 0)
+			goto done;
+	}
+done:
+	if (st)
+		db_done(st);
+	sqlb_free(&q);
+	return rc < 0 || rc > DB_ROW ? rc : 0;
+}
+
+int
+query_count(int64_t *out, const struct query_scope *s, const char *kind, const json_t *where)
+{
+	struct db_stmt *st = NULL;
+	struct sqlb q;
+	int rc;
+
+	/*
+	 * No flags, no projection: a plain count lets the planner drive from
+	 * an IN over links instead of walking every record of the kind in order.
+	 */
+	*out = 0;
+	memset(&q, 0, sizeof(q));
+	if ((rc = sqlb_select(&q, s, kind, where, NULL, 0, true)) != 0 ||
+	    (rc = sqlb_prepare(&st, &q)) != 0)
+		goto done;
+	if ((rc = db_step(st)) == DB_ROW) {
+		*out = db_column_int64(st, 0);
+		rc = 0;
+	}
+done:
+	if (st)
+		db_done(st);
+	sqlb_free(&q);
+	return rc;
+}
+
+int
+query_field_value(json_t **out, const struct query_scope *s, const char *kind,
+    const char *field)
+{
+	struct db_stmt *st = NULL;
+	json_t *f = json_string(field);
+	struct sqlb q;
+	int rc;
+
+	memset(&q, 0, sizeof(q));
+	q.scope = s;
+	*out = NULL;
+	buf_puts(&q.sql, "SELECT ");
+	if ((rc = field_emit(&q, "t0", f)) != 0 || (rc = sqlb_from(&q, s, kind, NULL)) != 0)
+		goto done;
+	buf_puts(&q.sql, " ORDER BY t0.num LIMIT 1");
+	if ((rc = sqlb_prepare(&st, &q)) != 0)
+		goto done;
+	if ((rc = db_step(st)) == DB_ROW && !db_column_is_null(st, 0)) {
+		const char *txt = db_column_text(st, 0);
+		int64_t iv = db_column_int64(st, 0);
+		char num[32];
+
+		/* Integers come back as such; anything else is kept as text. */
+		snprintf(num, sizeof(num), "%lld", (long long)iv);
+		*out = strcmp(num, txt) == 0 ? json_integer(iv) : json_string(txt);
+	}
+	rc = rc < 0 ? rc : 0;
+done:
+	if (st)
+		db_done(st);
+	sqlb_free(&q);
+	json_decref(f);
+	return rc;
+}
+
+int
+query_records_each(struct db *db, int64_t org_id, const char *kind, query_record_fn fn,
+    void *arg)
+{
+	struct query_record rec;
+	struct db_stmt *st;
+	json_error_t jerr;
+	json_t *data;
+	int rc;
+
+	if ((rc = db_prepare(&st, db, "SELECT ref, version, updated_at, updated_by, data "
+	    "FROM records WHERE org_id = ? AND kind = ? AND retired = 0 ORDER BY num")) != 0)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	db_bind_text(st, 2, kind);
+	while ((rc = db_step(st)) == DB_ROW) {
+		data = json_loads(db_column_text(st, 4), 0, &jerr);
+		if (!json_is_object(data)) {
+			json_decref(data);
+			rc = aims_error_set(AIMS_ERROR, NULL, "record %s has unreadable data",
+			    db_column_text(st, 0));
+			break;
+		}
+		rec.ref = db_column_text(st, 0);
+		rec.version = db_column_int64(st, 1);
+		rec.updated_at = db_column_text(st, 2);
+		rec.updated_by = db_column_text(st, 3);
+		rec.data = data;
+		rc = fn(arg, &rec);
+		json_decref(data);
+		if (rc != 0)
+			break;
+	}
+	db_done(st);
+	return rc < 0 || rc > DB_ROW ? rc : 0;
+}

@@ -1,0 +1,933 @@
+/*
+ * readiness.c - the readiness engine (see readiness.h): loads the rules and
+ * the catalog, runs every rule's check, rolls the results up the catalog
+ * tree into statuses and scores, and builds the answer.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/catalog.h"
+#include "core/org.h"
+#include "core/query.h"
+#include "core/snapshot.h"
+#include "engine/checks.h"
+#include "engine/readiness.h"
+#include "store/db.h"
+#include "util/buf.h"
+#include "util/clock.h"
+#include "util/embed.h"
+#include "util/error.h"
+#include "util/mem.h"
+
+#define READINESS_ID_MAX	64
+
+enum req_status { ST_NOT_APPLICABLE, ST_MET, ST_PARTLY_MET, ST_NOT_MET };
+enum severity { SEV_BLOCKING, SEV_MAJOR, SEV_MINOR, SEV_COUNT };
+
+static const char *const status_names[] = {
+	"not_applicable", "met", "partly_met", "not_met",
+};
+static const char *const severity_names[] = { "blocking", "major", "minor" };
+
+struct req {
+	char		*id, *kind, *title, *parent;
+	int		 parent_idx;
+	int		 top_idx;	/* its clause (4..10) or Annex A area (A.2..) */
+	bool		 leaf;
+	bool		 excluded;	/* control excluded in the SoA */
+	json_t		*checks;	/* NULL: no rule names it */
+	double		 score_sum;
+	int		 napplicable, npass;
+	/* Roll-up over the scored requirements of its subtree. */
+	double		 sub_sum;
+	int		 sub_n, sub_count[4];
+	enum req_status	 status;
+};
+
+/* A failing check, sorted by severity, stage, then catalog order. */
+struct gap {
+	int		 severity, stage;
+	size_t		 req, seq;
+	json_t		*json;
+};
+
+struct eval {
+	struct db		*db;
+	int64_t			 org_id;
+	const json_t		*doc;
+	struct req		*reqs;
+	size_t			 nreqs, cap;
+	json_t			*vars;
+	struct query_scope	 scope;
+	struct check_env	 env;
+	char			 now[CLOCK_RFC3339_LEN];
+	int			 gaps[3][SEV_COUNT];	/* [stage][severity], stage 1..2 */
+	struct gap		*gap_list;	/* failing checks, in evaluation order */
+	size_t			 ngaps, gap_cap;
+};
+
+/* ---- rules document ---- */
+
+static int
+rule_error(const json_t *rule, size_t i, const char *what)
+{
+	const char *id = json_string_value(json_object_get(rule, "id"));
+
+	if (id)
+		return aims_error_set(AIMS_EINVALID, "rules", "rule %s: %s", id, what);
+	return aims_error_set(AIMS_EINVALID, "rules", "rule #%zu: %s", i + 1, what);
+}
+
+static bool
+rule_id_ok(const char *id)
+{
+	size_t i, n = id ? strlen(id) : 0;
+
+	if (n == 0 || n >= READINESS_ID_MAX)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!((id[i] >= 'a' && id[i] <= 'z') || (id[i] >= '0' && id[i] <= '9') ||
+		    id[i] == '-' || id[i] == '.' || (id[i] >= 'A' && id[i] <= 'Z')))
+			return false;
+	return true;
+}
+
+static bool
+reason_ok(const json_t *reason)
+{
+	const char *key;
+	json_t *v;
+
+	if (json_is_string(reason))
+		return json_string_length(reason) > 0;
+	if (!json_is_object(reason) || json_object_size(reason) == 0)
+		return false;
+	json_object_foreach((json_t *)reason, key, v)
+		if (!json_is_string(v) || json_string_length(v) == 0)
+			return false;
+	return true;
+}
+
+static int
+rule_check_one(const json_t *rule, size_t i, json_t *seen)
+{
+	static const char *const keys[] = { "id", "requirement", "for_each", "stage", "severity",
+	    "check", "reason", "when_excluded", NULL };
+	const char *const *k;
+	const char *key, *sev, *we, *fe;
+	json_int_t stage;
+	json_t *v;
+	bool known;
+	int rc;
+
+	if (!json_is_object(rule))
+		return rule_error(rule, i, "a rule is an object");
+	json_object_foreach((json_t *)rule, key, v) {
+		for (known = false, k = keys; *k; k++)
+			known = known || strcmp(*k, key) == 0;
+		if (!known)
+			return rule_error(rule, i, "unknown member");
+	}
+	if (!rule_id_ok(json_string_value(json_object_get(rule, "id"))))
+		return rule_error(rule, i, "id is missing or not a short name");
+	if (json_object_get(seen, json_string_value(json_object_get(rule, "id"))))
+		return rule_error(rule, i, "id is used twice");
+	json_object_set_new(seen, json_string_value(json_object_get(rule, "id")), json_true());
+	fe = json_string_value(json_object_get(rule, "for_each"));
+	if (json_object_get(rule, "for_each") ? fe == NULL || strcmp(fe, "control") != 0 ||
+	    json_object_get(rule, "requirement") != NULL :
+	    !json_is_string(json_object_get(rule, "requirement")))
+		return rule_error(rule, i, "needs a requirement, or for_each \"control\"");
+	stage = json_integer_value(json_object_get(rule, "stage"));
+	if (!json_is_integer(json_object_get(rule, "stage")) || stage < 1 || stage > 2)
+		return rule_error(rule, i, "stage is 1 or 2");
+	sev = json_string_value(json_object_get(rule, "severity"));
+	if (sev == NULL || (strcmp(sev, "blocking") && strcmp(sev, "major") &&
+	    strcmp(sev, "minor")))
+		return rule_error(rule, i, "severity is blocking, major or minor");
+	we = json_string_value(json_object_get(rule, "when_excluded"));
+	if (json_object_get(rule, "when_excluded") && (we == NULL ||
+	    (strcmp(we, "evaluate") && strcmp(we, "not_applicable"))))
+		return rule_error(rule, i, "when_excluded is evaluate or not_applicable");
+	if (!reason_ok(json_object_get(rule, "reason")))
+		return rule_error(rule, i, "reason is a text or an object of texts");
+	if ((rc = check_validate(json_object_get(rule, "check"))) != 0)
+		return aims_error_set(rc, "rules", "rule %s: check: %s",
+		    json_string_value(json_object_get(rule, "id")), aims_error_message());
+	return 0;
+}
+
+static int
+rules_check_head(const json_t *doc)
+{
+	const json_t *vars = json_object_get(doc, "variables"), *ex;
+	const char *name;
+	json_t *v;
+
+	if (!json_is_object(doc) || !json_is_string(json_object_get(doc, "framework")) ||
+	    !json_is_string(json_object_get(doc, "edition")) ||
+	    !json_is_array(json_object_get(doc, "rules")))
+		return aims_error_set(AIMS_EINVALID, "rules",
+		    "a rules document has framework, edition and rules");
+	if (json_array_size(json_object_get(doc, "rules")) > READINESS_RULES_MAX)
+		return aims_error_set(AIMS_ETOOBIG, "rules", "more than %d rules",
+		    READINESS_RULES_MAX);
+	json_object_foreach((json_t *)vars, name, v)
+		if (!json_is_string(json_object_get(v, "records")) ||
+		    !json_is_string(json_object_get(v, "field")))
+			return aims_error_set(AIMS_EINVALID, "variables",
+			    "variable %s needs records and field", name);
+	ex = json_object_get(doc, "exclusion");
+	if (ex && (!json_is_string(json_object_get(ex, "records")) ||
+	    query_conds_check(json_object_get(ex, "when")) != 0))
+		return aims_error_set(AIMS_EINVALID, "exclusion",
+		    "exclusion needs records and a condition list in when");
+	return 0;
+}
+
+int
+readiness_rules_check(const json_t *doc)
+{
+	json_t *seen, *rule;
+	size_t i;
+	int rc;
+
+	if ((rc = rules_check_head(doc)) != 0)
+		return rc;
+	seen = json_object();
+	json_array_foreach(json_object_get(doc, "rules"), i, rule)
+		if ((rc = rule_check_one(rule, i, seen)) != 0)
+			break;
+	json_decref(seen);
+	return rc;
+}
+
+int
+readiness_rules(json_t **out)
+{
+	const struct embed_file *f = embed_find(catalog_files, READINESS_RULES_FILE);
+	json_error_t jerr;
+	json_t *doc;
+	int rc;
+
+	*out = NULL;
+	if (f == NULL)
+		return aims_error_set(AIMS_ENOTFOUND, "rules", "no readiness rules compiled in");
+	if ((doc = json_loadb((const char *)f->data, f->len, 0, &jerr)) == NULL)
+		return aims_error_set(AIMS_ERROR, "rules", "%s line %d: %s",
+		    READINESS_RULES_FILE, jerr.line, jerr.text);
+	if ((rc = readiness_rules_check(doc)) != 0) {
+		json_decref(doc);
+		return rc;
+	}
+	*out = doc;
+	return 0;
+}
+
+/* ---- catalog ---- */
+
+static int
+eval_req_add(struct eval *e, const json_t *q)
+{
+	const char *kind = json_string_value(json_object_get(q, "kind"));
+	const char *parent = json_string_value(json_object_get(q, "parent"));
+	const char *title = json_string_value(json_object_get(q, "title"));
+	struct req *r;
+
+	if (strcmp(kind, "clause") && strcmp(kind, "area") && strcmp(kind, "control"))
+		return 0;
+	if (e->nreqs == READINESS_REQS_MAX)
+		return aims_error_set(AIMS_ETOOBIG, "catalog", "catalog too large");
+	if (e->nreqs == e->cap) {
+		e->cap = e->cap ? e->cap * 2 : 128;
+		e->reqs = xrealloc(e->reqs, e->cap * sizeof(*e->reqs));
+	}
+	r = &e->reqs[e->nreqs++];
+	memset(r, 0, sizeof(*r));
+	r->id = xstrdup(json_string_value(json_object_get(q, "id")));
+	r->kind = xstrdup(kind);
+	r->title = xstrdup(title ? title : "");
+	r->parent = parent && *parent ? xstrdup(parent) : NULL;
+	r->leaf = true;
+	return 0;
+}
+
+static int
+eval_req_find(const struct eval *e, const char *id)
+{
+	size_t i;
+
+	for (i = 0; id && i < e->nreqs; i++)
+		if (strcmp(e->reqs[i].id, id) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int
+eval_load_catalog(struct eval *e)
+{
+	const char *fw = json_string_value(json_object_get(e->doc, "framework"));
+	json_t *list = NULL, *q;
+	size_t i;
+	int rc = 0, p, top;
+
+	if ((rc = catalog_list(&list, e->db, fw, NULL)) != 0)
+		return rc;
+	json_array_foreach(list, i, q)
+		if ((rc = eval_req_add(e, q)) != 0)
+			break;
+	json_decref(list);
+	if (rc != 0)
+		return rc;
+	if (e->nreqs == 0)
+		return aims_error_set(AIMS_ENOTFOUND, "catalog",
+		    "the %s catalog is not loaded", fw);
+	for (i = 0; i < e->nreqs; i++) {
+		p = eval_req_find(e, e->reqs[i].parent);
+		e->reqs[i].parent_idx = p;
+		if (p >= 0)
+			e->reqs[p].leaf = false;
+	}
+	for (i = 0; i < e->nreqs; i++) {
+		for (top = (int)i; e->reqs[top].parent_idx >= 0; top = e->reqs[top].parent_idx)
+			;
+		e->reqs[i].top_idx = top;
+	}
+	return 0;
+}
+
+/* ---- variables and exclusions ---- */
+
+static int
+eval_load_vars(struct eval *e)
+{
+	const json_t *vars = json_object_get(e->doc, "variables");
+	const char *name;
+	json_t *spec, *value;
+	int rc;
+
+	e->vars = json_object();
+	query_scope_init(&e->scope, e->db, e->org_id, clock_now(), e->vars);
+	json_object_foreach((json_t *)vars, name, spec) {
+		if ((rc = query_field_value(&value, &e->scope,
+		    json_string_value(json_object_get(spec, "records")),
+		    json_string_value(json_object_get(spec, "field")))) != 0)
+			return rc;
+		json_object_set_new(e->vars, name, value ? value : json_null());
+	}
+	return 0;
+}
+
+static int
+eval_exclude_row(void *arg, const char *ref, const bool *flags)
+{
+	struct eval *e = arg;
+	int i = eval_req_find(e, ref);
+
+	(void)flags;
+	if (i >= 0 && strcmp(e->reqs[i].kind, "control") == 0)
+		e->reqs[i].excluded = true;
+	return 0;
+}
+
+static int
+eval_load_exclusions(struct eval *e)
+{
+	const json_t *ex = json_object_get(e->doc, "exclusion");
+
+	if (ex == NULL)
+		return 0;
+	return query_select(&e->scope, json_string_value(json_object_get(ex, "records")),
+	    json_object_get(ex, "when"), NULL, 0, eval_exclude_row, e);
+}
+
+/* ---- one rule ---- */
+
+static const char *
+reason_text(const json_t *reason, const char *code)
+{
+	const char *s;
+
+	if (json_is_string(reason))
+		return json_string_value(reason);
+	if ((s = json_string_value(json_object_get(reason, code))) != NULL)
+		return s;
+	if ((s = json_string_value(json_object_get(reason, "default"))) != NULL)
+		return s;
+	return "This requirement is not met.";
+}
+
+static void
+refs_text(struct buf *b, const struct check_finding *f)
+{
+	const json_t *ref;
+	size_t i;
+
+	json_array_foreach(f->refs, i, ref) {
+		if (i)
+			buf_puts(b, ", ");
+		buf_puts(b, json_string_value(ref));
+	}
+	if (f->count > (int64_t)json_array_size(f->refs))
+		buf_printf(b, " and %lld more",
+		    (long long)(f->count - (int64_t)json_array_size(f->refs)));
+}
+
+/* Expands {count}, {total}, {refs} and {requirement} in a reason text. */
+static char *
+reason_render(const char *tpl, const struct check_result *r, const struct check_finding *f,
+    const char *requirement)
+{
+	struct buf b = BUF_INIT;
+	const char *p;
+
+	for (p = tpl; *p; p++) {
+		if (strncmp(p, "{count}", 7) == 0) {
+			buf_printf(&b, "%lld", (long long)f->count);
+			p += 6;
+		} else if (strncmp(p, "{total}", 7) == 0) {
+			buf_printf(&b, "%lld", (long long)r->total);
+			p += 6;
+		} else if (strncmp(p, "{refs}", 6) == 0) {
+			refs_text(&b, f);
+			p += 5;
+		} else if (strncmp(p, "{requirement}", 13) == 0) {
+			buf_puts(&b, requirement);
+			p += 12;
+		} else
+			buf_putc(&b, *p);
+	}
+	return buf_detach(&b);
+}
+
+static json_t *
+findings_json(const json_t *rule, const struct check_result *r, const char *requirement)
+{
+	const struct check_finding *f;
+	json_t *list = json_array();
+	char *text;
+	size_t i;
+
+	for (i = 0; i < r->nfindings; i++) {
+		f = &r->findings[i];
+		text = reason_render(reason_text(json_object_get(rule, "reason"), f->code), r, f,
+		    requirement);
+		json_array_append_new(list, json_pack("{s:s, s:s, s:I, s:O, s:I}",
+		    "code", f->code, "reason", text, "count", (json_int_t)f->count,
+		    "refs", f->refs, "more",
+		    (json_int_t)(f->count - (json_int_t)json_array_size(f->refs))));
+		free(text);
+	}
+	return list;
+}
+
+static enum severity
+severity_of(const json_t *rule)
+{
+	const char *s = json_string_value(json_object_get(rule, "severity"));
+
+	return strcmp(s, "blocking") == 0 ? SEV_BLOCKING :
+	    strcmp(s, "major") == 0 ? SEV_MAJOR : SEV_MINOR;
+}
+
+static void
+eval_record_gap(struct eval *e, const struct req *r, const char *rule_id, int stage,
+    enum severity sev, json_t *findings)
+{
+	struct gap *g;
+
+	e->gaps[stage][sev]++;
+	if (e->ngaps == e->gap_cap) {
+		e->gap_cap = e->gap_cap ? e->gap_cap * 2 : 64;
+		e->gap_list = xrealloc(e->gap_list, e->gap_cap * sizeof(*e->gap_list));
+	}
+	g = &e->gap_list[e->ngaps];
+	g->severity = sev;
+	g->stage = stage;
+	g->req = (size_t)(r - e->reqs);
+	g->seq = e->ngaps++;
+	g->json = json_pack("{s:s, s:s, s:s, s:i, s:s, s:O}", "requirement", r->id,
+	    "title", r->title, "rule", rule_id, "stage", stage, "severity", severity_names[sev],
+	    "findings", findings);
+}
+
+static int
+gap_cmp(const void *a, const void *b)
+{
+	const struct gap *x = a, *y = b;
+
+	if (x->severity != y->severity)
+		return x->severity - y->severity;
+	if (x->stage != y->stage)
+		return x->stage - y->stage;
+	if (x->req != y->req)
+		return x->req < y->req ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int
+eval_rule_on(struct eval *e, const json_t *rule, struct req *r, const char *rule_id,
+    struct check_result *pre)
+{
+	struct check_result res;
+	enum severity sev = severity_of(rule);
+	int stage = (int)json_integer_value(json_object_get(rule, "stage"));
+	const char *we = json_string_value(json_object_get(rule, "when_excluded"));
+	json_t *check, *findings;
+	int rc;
+
+	json_object_set_new(e->vars, "control", json_string(r->id));
+	if (r->checks == NULL)
+		r->checks = json_array();
+	check = json_pack("{s:s, s:i, s:s}", "rule", rule_id, "stage", stage,
+	    "severity", severity_names[sev]);
+	json_array_append_new(r->checks, check);
+	if (r->excluded && (we == NULL || strcmp(we, "evaluate") != 0)) {
+		json_object_set_new(check, "status", json_string("not_applicable"));
+		if (pre)
+			check_result_free(pre);
+		return 0;
+	}
+	if (pre)
+		res = *pre;
+	else if ((rc = check_run(&res, &e->env, json_object_get(rule, "check"))) != 0)
+		return aims_error_set(rc, "rules", "rule %s: %s", rule_id, aims_error_message());
+	if (res.status == CHECK_NA) {
+		json_object_set_new(check, "status", json_string("not_applicable"));
+		json_object_set_new(check, "total", json_integer(0));
+		check_result_free(&res);
+		return 0;
+	}
+	r->napplicable++;
+	r->score_sum += res.score;
+	if (res.status == CHECK_PASS)
+		r->npass++;
+	json_object_set_new(check, "status", json_string(res.status == CHECK_PASS ? "pass" :
+	    "fail"));
+	json_object_set_new(check, "total", json_integer(res.total));
+	findings = findings_json(rule, &res, r->id);
+	json_object_set_new(check, "findings", findings);
+	if (res.status == CHECK_FAIL)
+		eval_record_gap(e, r, rule_id, stage, sev, findings);
+	check_result_free(&res);
+	return 0;
+}
+
+/*
+ * Runs checks[idx[0..n)] (one record kind) in passes of at most
+ * QUERY_FLAGS_MAX columns; a check equal to an earlier one shares its result.
+ */
+static int
+eval_batch_kind(struct eval *e, const json_t *const *checks, const size_t *idx, size_t n,
+    struct check_result *pre, bool *have)
+{
+	const json_t *chunk[QUERY_FLAGS_MAX];
+	size_t chunk_idx[QUERY_FLAGS_MAX], nchunk = 0, flags = 0, i, j, k;
+	struct check_result res[QUERY_FLAGS_MAX];
+	int rc;
+
+	for (i = 0; i <= n; i++) {
+		if (i < n) {
+			for (j = 0; j < i && !json_equal(checks[idx[j]], checks[idx[i]]); j++)
+				;
+			if (j < i)
+				continue;	/* filled from its twin below */
+		}
+		if (i == n || flags + check_batch_flags(checks[idx[i]]) > QUERY_FLAGS_MAX) {
+			if (nchunk > 0 &&
+			    (rc = check_run_batch(res, &e->env, chunk, nchunk)) != 0)
+				return rc;
+			for (k = 0; k < nchunk; k++) {
+				pre[chunk_idx[k]] = res[k];
+				have[chunk_idx[k]] = true;
+			}
+			nchunk = flags = 0;
+			if (i == n)
+				break;
+		}
+		chunk[nchunk] = checks[idx[i]];
+		chunk_idx[nchunk++] = idx[i];
+		flags += check_batch_flags(checks[idx[i]]);
+	}
+	for (i = 0; i < n; i++)
+		for (j = 0; !have[idx[i]] && j < i; j++)
+			if (have[idx[j]] && json_equal(checks[idx[j]], checks[idx[i]])) {
+				check_result_copy(&pre[idx[i]], &pre[idx[j]]);
+				have[idx[i]] = true;
+			}
+	return 0;
+}
+
+/* The checks over many records, grouped by record kind, before the rules. */
+static int
+eval_prepass(struct eval *e, struct check_result *pre, bool *have)
+{
+	const json_t *rules = json_object_get(e->doc, "rules"), *rule;
+	const json_t **checks;
+	size_t i, j, n = json_array_size(rules), *idx, nidx;
+	bool *done;
+	int rc = 0;
+
+	checks = xcalloc(n ? n : 1, sizeof(*checks));
+	idx = xcalloc(n ? n : 1, sizeof(*idx));
+	done = xcalloc(n ? n : 1, sizeof(*done));
+	json_array_foreach(rules, i, rule) {
+		checks[i] = json_object_get(rule, "check");
+		done[i] = json_object_get(rule, "for_each") != NULL || !check_batchable(checks[i]);
+	}
+	for (i = 0; i < n && rc == 0; i++) {
+		if (done[i])
+			continue;
+		for (nidx = 0, j = i; j < n; j++)
+			if (!done[j] && strcmp(json_string_value(json_object_get(checks[j],
+			    "records")), json_string_value(json_object_get(checks[i], "records"))) == 0) {
+				idx[nidx++] = j;
+				done[j] = true;
+			}
+		rc = eval_batch_kind(e, checks, idx, nidx, pre, have);
+	}
+	free(checks);
+	free(idx);
+	free(done);
+	return rc;
+}
+
+static int
+eval_rules(struct eval *e)
+{
+	const json_t *rule;
+	char id[READINESS_ID_MAX * 2];
+	size_t i, j, n = json_array_size(json_object_get(e->doc, "rules"));
+	struct check_result *pre = xcalloc(n ? n : 1, sizeof(*pre));
+	bool *have = xcalloc(n ? n : 1, sizeof(*have));
+	int rc, ri;
+
+	if ((rc = eval_prepass(e, pre, have)) != 0)
+		goto done;
+	json_array_foreach(json_object_get(e->doc, "rules"), i, rule) {
+		if (json_object_get(rule, "for_each") == NULL) {
+			ri = eval_req_find(e, json_string_value(json_object_get(rule, "requirement")));
+			if (ri < 0) {
+				rc = rule_error(rule, i, "names a requirement not in the catalog");
+				goto done;
+			}
+			rc = eval_rule_on(e, rule, &e->reqs[ri],
+			    json_string_value(json_object_get(rule, "id")), have[i] ? &pre[i] : NULL);
+			have[i] = false;	/* handed over */
+			if (rc != 0)
+				goto done;
+			continue;
+		}
+		for (j = 0; j < e->nreqs; j++) {
+			if (strcmp(e->reqs[j].kind, "control") != 0)
+				continue;
+			snprintf(id, sizeof(id), "%s@%s",
+			    json_string_value(json_object_get(rule, "id")), e->reqs[j].id);
+			if ((rc = eval_rule_on(e, rule, &e->reqs[j], id, NULL)) != 0)
+				goto done;
+		}
+	}
+done:
+	for (i = 0; i < n; i++)
+		if (have[i])
+			check_result_free(&pre[i]);
+	free(pre);
+	free(have);
+	return rc;
+}
+
+/* ---- roll-up ---- */
+
+/* Checks that found nothing to examine count as met. */
+static double
+req_unit_score(const struct req *r)
+{
+	if (r->checks == NULL)
+		return 0.0;
+	return r->napplicable ? r->score_sum / r->napplicable : 1.0;
+}
+
+/*
+ * A control excluded in the SoA is not applicable while the rules that still
+ * apply to it (the justified decision) pass, and not met otherwise.
+ */
+static enum req_status
+req_unit_status(const struct req *r)
+{
+	double s = req_unit_score(r);
+
+	if (r->checks == NULL)
+		return r->leaf ? ST_NOT_MET : ST_NOT_APPLICABLE;
+	if (r->excluded)
+		return r->npass == r->napplicable ? ST_NOT_APPLICABLE : ST_NOT_MET;
+	if (r->npass == r->napplicable)
+		return ST_MET;
+	if (r->npass == 0 && s <= 0.0)
+		return ST_NOT_MET;
+	return ST_PARTLY_MET;
+}
+
+/* Adds each scored requirement to itself and to all its ancestors. */
+static void
+eval_rollup(struct eval *e)
+{
+	enum req_status st;
+	struct req *r;
+	size_t i;
+	int a;
+
+	for (i = 0; i < e->nreqs; i++) {
+		r = &e->reqs[i];
+		if (r->checks == NULL && !r->leaf)
+			continue;
+		st = req_unit_status(r);
+		for (a = (int)i; a >= 0; a = e->reqs[a].parent_idx) {
+			e->reqs[a].sub_count[st]++;
+			if (st != ST_NOT_APPLICABLE) {
+				e->reqs[a].sub_sum += st == ST_NOT_MET ? 0.0 : req_unit_score(r);
+				e->reqs[a].sub_n++;
+			}
+		}
+	}
+	for (i = 0; i < e->nreqs; i++) {
+		r = &e->reqs[i];
+		if (r->sub_n == 0)
+			r->status = ST_NOT_APPLICABLE;
+		else if (r->sub_count[ST_MET] == r->sub_n)
+			r->status = ST_MET;
+		else if (r->sub_count[ST_NOT_MET] == r->sub_n)
+			r->status = ST_NOT_MET;
+		else
+			r->status = ST_PARTLY_MET;
+	}
+}
+
+static int
+pct(double sum, int n)
+{
+	return n > 0 ? (int)lround(100.0 * sum / n) : 0;
+}
+
+/* ---- the answer ---- */
+
+static json_t *
+req_json(const struct eval *e, const struct req *r)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:b, s:s}", "id", r->id, "kind", r->kind,
+	    "title", r->title, "parent", r->parent ? json_string(r->parent) : json_null(),
+	    "leaf", r->leaf, "status", status_names[r->status]);
+
+	(void)e;
+	if (r->sub_n > 0)
+		json_object_set_new(o, "score", json_integer(pct(r->sub_sum, r->sub_n)));
+	else
+		json_object_set_new(o, "score", json_null());
+	if (r->checks == NULL && r->leaf)
+		json_object_set_new(o, "checks", json_pack("[{s:s, s:i, s:s, s:s, s:i, s:[{s:s, "
+		    "s:s, s:i, s:[], s:i}]}]", "rule", "no-rule", "stage", 1, "severity", "major",
+		    "status", "fail", "total", 0, "findings", "code", "no_rule", "reason",
+		    "No readiness rule covers this requirement.", "count", 0, "refs", "more", 0));
+	else
+		json_object_set_new(o, "checks", r->checks ? json_incref(r->checks) : json_array());
+	return o;
+}
+
+static json_t *
+group_json(const struct req *r)
+{
+	return json_pack("{s:s, s:s, s:s, s:o, s:i, s:i, s:i, s:i}", "id", r->id,
+	    "title", r->title, "status", status_names[r->status],
+	    "score", r->sub_n ? json_integer(pct(r->sub_sum, r->sub_n)) : json_null(),
+	    "met", r->sub_count[ST_MET], "partly_met", r->sub_count[ST_PARTLY_MET],
+	    "not_met", r->sub_count[ST_NOT_MET],
+	    "not_applicable", r->sub_count[ST_NOT_APPLICABLE]);
+}
+
+static json_t *
+stage_json(const struct eval *e, int stage)
+{
+	int sev[SEV_COUNT] = { 0 }, s, v;
+
+	for (s = 1; s <= stage; s++)
+		for (v = 0; v < SEV_COUNT; v++)
+			sev[v] += e->gaps[s][v];
+	return json_pack("{s:i, s:s, s:i, s:i, s:i}", "stage", stage,
+	    "verdict", sev[SEV_BLOCKING] == 0 ? "ready" : "not_ready",
+	    "blocking_gaps", sev[SEV_BLOCKING], "major_gaps", sev[SEV_MAJOR],
+	    "minor_gaps", sev[SEV_MINOR]);
+}
+
+/* Totals: overall, clauses only, Annex A only, and leaf status counts. */
+struct totals {
+	double	 sum[3];
+	int	 n[3];
+	int	 count[4];
+};
+
+static void
+eval_totals(const struct eval *e, struct totals *t)
+{
+	const struct req *r;
+	size_t i;
+	int part;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < e->nreqs; i++) {
+		r = &e->reqs[i];
+		if (r->parent_idx >= 0)
+			continue;
+		part = strcmp(r->kind, "clause") == 0 ? 1 : 2;
+		t->sum[0] += r->sub_sum;
+		t->n[0] += r->sub_n;
+		t->sum[part] += r->sub_sum;
+		t->n[part] += r->sub_n;
+		t->count[ST_MET] += r->sub_count[ST_MET];
+		t->count[ST_PARTLY_MET] += r->sub_count[ST_PARTLY_MET];
+		t->count[ST_NOT_MET] += r->sub_count[ST_NOT_MET];
+		t->count[ST_NOT_APPLICABLE] += r->sub_count[ST_NOT_APPLICABLE];
+	}
+}
+
+static json_t *
+eval_answer(struct eval *e, const struct totals *t)
+{
+	json_t *out, *clauses = json_array(), *areas = json_array(), *reqs = json_array();
+	json_t *gaps = json_array();
+	size_t i;
+
+	for (i = 0; i < e->nreqs; i++) {
+		json_array_append_new(reqs, req_json(e, &e->reqs[i]));
+		if (e->reqs[i].parent_idx < 0)
+			json_array_append_new(strcmp(e->reqs[i].kind, "clause") == 0 ? clauses :
+			    areas, group_json(&e->reqs[i]));
+	}
+	qsort(e->gap_list, e->ngaps, sizeof(*e->gap_list), gap_cmp);
+	for (i = 0; i < e->ngaps; i++)
+		json_array_append(gaps, e->gap_list[i].json);
+	out = json_pack("{s:O, s:O, s:s, s:i, s:i, s:i, s:{s:i, s:i, s:i, s:i}, s:[o, o]}",
+	    "framework", json_object_get(e->doc, "framework"),
+	    "edition", json_object_get(e->doc, "edition"),
+	    "evaluated_at", e->now,
+	    "score", pct(t->sum[0], t->n[0]),
+	    "clause_score", pct(t->sum[1], t->n[1]),
+	    "annex_score", pct(t->sum[2], t->n[2]),
+	    "counts", "met", t->count[ST_MET], "partly_met", t->count[ST_PARTLY_MET],
+	    "not_met", t->count[ST_NOT_MET], "not_applicable", t->count[ST_NOT_APPLICABLE],
+	    "stages", stage_json(e, 1), stage_json(e, 2));
+	json_object_set_new(out, "clauses", clauses);
+	json_object_set_new(out, "areas", areas);
+	json_object_set_new(out, "gaps", gaps);
+	json_object_set_new(out, "requirements", reqs);
+	return out;
+}
+
+static int
+eval_organisation(json_t *out, const struct eval *e)
+{
+	json_t *org = NULL;
+	int rc;
+
+	if ((rc = org_get(&org, e->db, e->org_id)) != 0)
+		return rc;
+	json_object_set_new(out, "organisation", json_pack("{s:O, s:O}",
+	    "slug", json_object_get(org, "slug"), "name", json_object_get(org, "name")));
+	json_decref(org);
+	return 0;
+}
+
+static int
+eval_snapshot(json_t *out, const struct eval *e, const struct totals *t, int flags)
+{
+	const char *fw = json_string_value(json_object_get(e->doc, "framework"));
+	struct snapshot snap;
+	json_t *scores = json_object(), *g, *trend;
+	size_t i;
+	int rc;
+
+	json_array_foreach(json_object_get(out, "clauses"), i, g)
+		json_object_set(scores, json_string_value(json_object_get(g, "id")),
+		    json_object_get(g, "score"));
+	json_array_foreach(json_object_get(out, "areas"), i, g)
+		json_object_set(scores, json_string_value(json_object_get(g, "id")),
+		    json_object_get(g, "score"));
+	snap = (struct snapshot){
+		.framework = fw,
+		.taken_at = e->now,
+		.score = pct(t->sum[0], t->n[0]),
+		.stage1_ready = e->gaps[1][SEV_BLOCKING] == 0,
+		.stage2_ready = e->gaps[1][SEV_BLOCKING] + e->gaps[2][SEV_BLOCKING] == 0,
+		.stage1_blocking = e->gaps[1][SEV_BLOCKING],
+		.stage2_blocking = e->gaps[1][SEV_BLOCKING] + e->gaps[2][SEV_BLOCKING],
+		.met = t->count[ST_MET],
+		.partly_met = t->count[ST_PARTLY_MET],
+		.not_met = t->count[ST_NOT_MET],
+		.not_applicable = t->count[ST_NOT_APPLICABLE],
+		.scores = scores,
+	};
+	rc = (flags & READINESS_SAVE) ? snapshot_save(e->db, e->org_id, &snap) : 0;
+	json_decref(scores);
+	if (rc != 0 ||
+	    (rc = snapshot_trend(&trend, e->db, e->org_id, fw, READINESS_TREND_DAYS)) != 0)
+		return rc;
+	json_object_set_new(out, "trend", trend);
+	return 0;
+}
+
+static void
+eval_free(struct eval *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->nreqs; i++) {
+		free(e->reqs[i].id);
+		free(e->reqs[i].kind);
+		free(e->reqs[i].title);
+		free(e->reqs[i].parent);
+		json_decref(e->reqs[i].checks);
+	}
+	free(e->reqs);
+	json_decref(e->vars);
+	for (i = 0; i < e->ngaps; i++)
+		json_decref(e->gap_list[i].json);
+	free(e->gap_list);
+	json_decref((json_t *)e->doc);
+}
+
+int
+readiness_evaluate(json_t **out, struct db *db, int64_t org_id, int flags)
+{
+	struct eval e;
+	struct totals t;
+	json_t *doc = NULL, *answer = NULL;
+	int rc;
+
+	*out = NULL;
+	memset(&e, 0, sizeof(e));
+	e.db = db;
+	e.org_id = org_id;
+	clock_format(e.now, clock_now());
+	if ((rc = readiness_rules(&doc)) != 0)
+		goto done;
+	e.doc = doc;
+	if ((rc = eval_load_catalog(&e)) != 0 || (rc = eval_load_vars(&e)) != 0 ||
+	    (rc = eval_load_exclusions(&e)) != 0)
+		goto done;
+	e.env.scope = &e.scope;
+	e.env.refs_max = READINESS_REFS_MAX;
+	if ((rc = eval_rules(&e)) != 0)
+		goto done;
+	eval_rollup(&e);
+	eval_totals(&e, &t);
+	answer = eval_answer(&e, &t);
+	if ((rc = eval_organisation(answer, &e)) != 0 ||
+	    (rc = eval_snapshot(answer, &e, &t, flags)) != 0)
+		goto done;
+	*out = answer;
+	answer = NULL;
+done:
+	json_decref(answer);
+	eval_free(&e);
+	return rc;
+}

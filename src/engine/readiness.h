@@ -1,0 +1,59 @@
+/*
+ * readiness.h - certification readiness (gap assessment): evaluates the
+ * readiness rules of catalog/rules-iso42001.json over an organisation's
+ * records and answers, requirement by requirement, met / partly_met /
+ * not_met / not_applicable with the failing checks and the records they
+ * concern, scores per clause and per Annex A area, and a Stage 1 and a
+ * Stage 2 verdict.
+ *
+ * Rules document: {framework, edition, variables, exclusion, rules[]}.
+ *   variables  {name: {records, field}}: "$name" in conditions is that field
+ *              of the first live record of that kind (risk-criteria threshold)
+ *   exclusion  {records, when}: controls whose SoA entry matches `when` are
+ *              excluded; their rules are not_applicable unless the rule says
+ *              "when_excluded": "evaluate"
+ *   rule       {id, requirement | for_each: "control", stage 1|2,
+ *              severity blocking|major|minor, check {kind, ...}, reason,
+ *              when_excluded}; reason is a text, or an object of texts keyed
+ *              by finding code (and "default"); texts may use {count},
+ *              {total}, {refs} and {requirement}.
+ * Stage 1 is ready when no blocking Stage 1 rule fails; Stage 2 when no
+ * blocking rule of either stage fails.
+ *
+ * The answer (the JSON shared by the CLI, the API and the HTML report):
+ * {framework, edition, organisation {slug, name}, evaluated_at, score,
+ *  clause_score, annex_score, counts {met, partly_met, not_met,
+ *  not_applicable}, stages [{stage, verdict ready|not_ready, blocking_gaps,
+ *  major_gaps, minor_gaps}], clauses [{id, title, status, score, met,
+ *  partly_met, not_met, not_applicable}], areas [same], gaps [{requirement,
+ *  title, rule, stage, severity, findings}], requirements [{id, kind, title,
+ *  parent, leaf, status, score, checks [{rule, stage, severity, status,
+ *  total, findings [{code, reason, count, refs[], more}]}]}], trend [...]}
+ * Scores are percentages (0..100); not applicable requirements are left out.
+ */
+#ifndef AIMS_ENGINE_READINESS_H
+#define AIMS_ENGINE_READINESS_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+struct db;
+
+#define READINESS_RULES_FILE	"rules-iso42001.json"
+#define READINESS_REFS_MAX	20	/* refs listed per finding */
+#define READINESS_TREND_DAYS	90	/* snapshots returned with an evaluation */
+#define READINESS_RULES_MAX	2000
+#define READINESS_REQS_MAX	2000
+
+enum readiness_flags {
+	READINESS_SAVE = 1 << 0,	/* store the evaluation as today's snapshot */
+};
+
+/* Evaluates every rule for org_id. Caller owns *out. */
+int readiness_evaluate(json_t **out, struct db *db, int64_t org_id, int flags);
+/* The compiled-in rules document, parsed and checked. Caller owns *out. */
+int readiness_rules(json_t **out);
+/* Checks a rules document's shape, rule by rule; the error names the rule. */
+int readiness_rules_check(const json_t *doc);
+
+#endif

@@ -1,0 +1,220 @@
+/*
+ * api_records.c - /api/v1/orgs/{org}/{kind}[/{ref}]: the planning records
+ * of core/record.h over JSON. The routes are declared once in routes.c with
+ * ROUTE_RECORD: {kind} names a record kind, and the kind's own field
+ * declarations (the single place they live) say which query filters and body
+ * fields are accepted; the record engine checks them and names the field.
+ * Each kind's permission kind (governance or operational) is checked here on
+ * top of the route's, through the same permission table.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/perm.h"
+#include "core/record.h"
+#include "http/api.h"
+#include "http/router.h"
+#include "util/error.h"
+#include "util/str.h"
+
+/* Resolves {kind} and checks the caller may act on it; 404 for unknown kinds. */
+static int
+api_record_kind(const struct record_kind **out, struct http_ctx *c, enum perm_action action)
+{
+	const struct record_kind *k = record_kind_find(http_param(c, "kind"));
+	enum perm_kind pk;
+
+	*out = NULL;
+	if (k == NULL)
+		return aims_error_set(AIMS_ENOTFOUND, NULL, "no such resource");
+	if (perm_kind_parse(&pk, k->perm_kind) != 0)
+		return aims_error_set(AIMS_ERROR, NULL, "kind %s has no permission kind", k->name);
+	if (!perm_allows(c->role, action, pk))
+		return aims_error_set(AIMS_EFORBIDDEN, NULL,
+		    "your role (%s) may not %s %s in this organisation", role_name(c->role),
+		    perm_action_name(action), k->plural);
+	*out = k;
+	return 0;
+}
+
+static void
+api_record_location(char *out, size_t len, struct http_ctx *c, const struct record_kind *k,
+    const json_t *rec)
+{
+	snprintf(out, len, "/api/v1/orgs/%s/%s/%s", http_param(c, "org"), k->name,
+	    json_string_value(json_object_get(rec, "ref")));
+}
+
+int
+api_records_list(struct http_ctx *c)
+{
+	const struct record_kind *k;
+	struct record_query q = { 0 };
+	json_t *items = NULL, *v;
+	char *next = NULL;
+	int64_t total = 0, limit = RECORD_LIST_DEFAULT;
+	const char *s;
+	size_t i;
+	int rc;
+
+	if ((rc = api_record_kind(&k, c, PERM_READ)) != 0)
+		return rc;
+	if ((s = http_query(c, "limit")) != NULL &&
+	    (rc = str_to_int64(&limit, s, 1, RECORD_LIST_MAX)) != 0)
+		return aims_error_set(rc, "limit", "limit must be 1 to %d", RECORD_LIST_MAX);
+	q.limit = (int)limit;
+	q.cursor = http_query(c, "cursor");
+	q.sort = http_query(c, "sort");
+	q.q = http_query(c, "q");
+	q.include_retired = (s = http_query(c, "retired")) != NULL && strcmp(s, "true") == 0;
+	for (i = 0; i < c->req->nquery; i++) {
+		const char *name = c->req->query[i].name;
+
+		if (router_spec_find(c->route->query, name) != NULL)
+			continue;
+		if (q.nfilters == (int)(sizeof(q.filter_names) / sizeof(q.filter_names[0])))
+			return aims_error_set(AIMS_EINVALID, name, "too many filters");
+		q.filter_names[q.nfilters] = name;
+		q.filter_values[q.nfilters++] = c->req->query[i].value ? c->req->query[i].value : "";
+	}
+	if ((rc = record_list(&items, &next, &total, c->db, c->org_id, k, &q)) != 0)
+		return rc;
+	v = json_pack("{s:o, s:o, s:I}", "items", items, "next_cursor",
+	    next ? json_string(next) : json_null(), "total", (json_int_t)total);
+	free(next);
+	http_reply_json(c, 200, v);
+	return 0;
+}
+
+int
+api_records_create(struct http_ctx *c)
+{
+	const struct record_kind *k;
+	json_t *rec = NULL;
+	char loc[512];
+	int rc;
+
+	if ((rc = api_record_kind(&k, c, PERM_WRITE)) != 0)
+		return rc;
+	if ((rc = record_create(&rec, c->db, c->org_id, &c->actor, k, c->body)) != 0)
+		return rc;
+	api_record_location(loc, sizeof(loc), c, k, rec);
+	http_reply_record(c, 201, rec, loc);
+	return 0;
+}
+
+/* A singleton kind (scope, risk-criteria) is addressed without a ref. */
+static const char *
+api_record_ref(struct http_ctx *c)
+{
+	return http_param(c, "ref");
+}
+
+int
+api_records_get(struct http_ctx *c)
+{
+	const struct record_kind *k;
+	json_t *rec = NULL;
+	int rc;
+
+	if ((rc = api_record_kind(&k, c, PERM_READ)) != 0)
+		return rc;
+	if (api_record_ref(c) == NULL && !k->singleton)
+		return api_records_list(c);
+	if ((rc = record_get(&rec, c->db, c->org_id, k, api_record_ref(c))) != 0)
+		return rc;
+	http_reply_record(c, 200, rec, NULL);
+	return 0;
+}
+
+int
+api_records_update(struct http_ctx *c)
+{
+	const struct record_kind *k;
+	json_t *rec = NULL;
+	int64_t version;
+	int rc;
+
+	if ((rc = http_if_match_or_reply(&version, c)) != 0)
+		return rc;
+	if ((rc = api_record_kind(&k, c, PERM_WRITE)) != 0)
+		return rc;
+	if (api_record_ref(c) == NULL && !k->singleton)
+		return aims_error_set(AIMS_ENOTFOUND, NULL, "no such resource");
+	rc = record_update(&rec, c->db, c->org_id, &c->actor, k, api_record_ref(c), version,
+	    c->body);
+	/* A singleton that does not exist yet is created by its first PATCH. */
+	if (rc == AIMS_ENOTFOUND && k->singleton && version == 0)
+		rc = record_create(&rec, c->db, c->org_id, &c->actor, k, c->body);
+	if (rc != 0)
+		return rc;
+	http_reply_record(c, 200, rec, NULL);
+	return 0;
+}
+
+int
+api_records_delete(struct http_ctx *c)
+{
+	const struct record_kind *k;
+	int64_t version;
+	int rc;
+
+	if ((rc = http_if_match_or_reply(&version, c)) != 0)
+		return rc;
+	if ((rc = api_record_kind(&k, c, PERM_DELETE)) != 0)
+		return rc;
+	if ((rc = record_delete(c->db, c->org_id, &c->actor, k, api_record_ref(c), version)) != 0)
+		return rc;
+	http_reply_empty(c, 204);
+	return 0;
+}
+
+int
+api_records_versions(struct http_ctx *c)
+{
+	const struct record_kind *k;
+	json_t *items = NULL;
+	int rc;
+
+	if ((rc = api_record_kind(&k, c, PERM_READ)) != 0)
+		return rc;
+	if ((rc = record_history(&items, c->db, c->org_id, k, api_record_ref(c),
+	    http_query(c, "status"))) != 0)
+		return rc;
+	http_reply_list(c, items, NULL);
+	return 0;
+}
+
+int
+api_records_version_get(struct http_ctx *c)
+{
+	const struct record_kind *k;
+	json_t *rec = NULL;
+	int64_t v;
+	int rc;
+
+	if ((rc = api_record_kind(&k, c, PERM_READ)) != 0)
+		return rc;
+	if (str_to_int64(&v, http_param(c, "id"), 1, INT64_MAX) != 0)
+		return aims_error_set(AIMS_ENOTFOUND, NULL, "no such version");
+	if ((rc = record_version_get(&rec, c->db, c->org_id, k, api_record_ref(c), v)) != 0)
+		return rc;
+	http_reply_json(c, 200, rec);
+	return 0;
+}
+
+int
+api_records_links(struct http_ctx *c)
+{
+	const struct record_kind *k;
+	json_t *items = NULL;
+	int rc;
+
+	if ((rc = api_record_kind(&k, c, PERM_READ)) != 0)
+		return rc;
+	if ((rc = record_links(&items, c->db, c->org_id, k, api_record_ref(c))) != 0)
+		return rc;
+	http_reply_list(c, items, NULL);
+	return 0;
+}

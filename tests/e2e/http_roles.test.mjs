@@ -1,0 +1,153 @@
+// The role matrix: every role x every route of the API, with the status each
+// must answer; and what higher roles may not be given or touched.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setup, request, signIn, addMember, aimsOk, ROLES, PASSWORD } from './lib.mjs';
+
+let env;
+const sessions = {};
+const tokenIds = {};
+let adminTokenId;
+
+before(async () => {
+  env = await setup();
+  for (const role of ROLES) {
+    if (role !== 'admin') addMember(env.db, `${role}@example.com`, role);
+    addMember(env.db, `target-${role}@example.com`, 'viewer');
+    addMember(env.db, `gone-${role}@example.com`, 'viewer');
+    // A user who exists but is not yet a member, for each role to add.
+    aimsOk(['user', 'add', `new-${role}@example.com`, '--password-stdin', '--db', env.db],
+      { input: 'correct horse battery staple\n' });
+    const t = JSON.parse(aimsOk(['token', 'create', '--org', 'acme', '--name', `t-${role}`,
+      '--role', 'viewer', '--format', 'json', '--db', env.db]).stdout);
+    tokenIds[role] = t.id;
+  }
+  adminTokenId = tokenIds.admin;
+  aimsOk(['record', 'create', 'ai-systems', '--org', 'acme', '--json', '{"name":"Matrix system"}',
+    '--db', env.db]);
+  for (const role of ROLES) {
+    sessions[role] = await signIn(env.url, role === 'admin' ? 'admin@example.com' : `${role}@example.com`);
+  }
+});
+after(async () => { await env.cleanup(); });
+
+const ALL = { viewer: 200, auditor: 200, contributor: 200, manager: 200, admin: 200 };
+const MANAGERS = (ok) => ({ viewer: 403, auditor: 403, contributor: 403, manager: ok, admin: ok });
+const CONTRIBUTORS = (ok) => ({ viewer: 403, auditor: 403, contributor: ok, manager: ok, admin: ok });
+
+// [method, path (role substituted for ROLE), body, expected status per role]
+const MATRIX = [
+  ['GET', '/healthz', undefined, ALL],
+  ['GET', '/readyz', undefined, ALL],
+  ['GET', '/metrics', undefined, ALL],
+  ['GET', '/api/v1/openapi.json', undefined, ALL],
+  ['POST', '/api/v1/session', { email: 'ROLE@example.com', password: PASSWORD }, ALL],
+  ['GET', '/api/v1/session', undefined, ALL],
+  ['GET', '/api/v1/orgs', undefined, ALL],
+  ['POST', '/api/v1/orgs', { slug: 'org-ROLE' }, { viewer: 201, auditor: 201, contributor: 201, manager: 201, admin: 201 }],
+  ['GET', '/api/v1/orgs/acme', undefined, ALL],
+  ['PATCH', '/api/v1/orgs/acme', { name: 'Acme by ROLE' }, MANAGERS(200)],
+  ['GET', '/api/v1/orgs/acme/members', undefined, ALL],
+  ['POST', '/api/v1/orgs/acme/members', { email: 'new-ROLE@example.com', role: 'viewer' }, MANAGERS(201)],
+  ['GET', '/api/v1/orgs/acme/members/target-ROLE@example.com', undefined, ALL],
+  ['PATCH', '/api/v1/orgs/acme/members/target-ROLE@example.com', { role: 'auditor' }, MANAGERS(200)],
+  ['DELETE', '/api/v1/orgs/acme/members/gone-ROLE@example.com', undefined, MANAGERS(204)],
+  ['GET', '/api/v1/orgs/acme/tokens', undefined, CONTRIBUTORS(200)],
+  ['POST', '/api/v1/orgs/acme/tokens', { name: 'made by ROLE', role: 'viewer' }, CONTRIBUTORS(201)],
+  ['GET', '/api/v1/orgs/acme/tokens/ADMINTOKEN', undefined, CONTRIBUTORS(200)],
+  ['DELETE', '/api/v1/orgs/acme/tokens/TOKEN', undefined, CONTRIBUTORS(204)],
+  ['GET', '/api/v1/catalog/requirements?framework=iso42001&kind=control', undefined, ALL],
+  ['GET', '/api/v1/catalog/requirements/A.5.2', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/ledger?limit=5', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/ledger/verify', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/readiness', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/soa-versions', undefined, ALL],
+  ['POST', '/api/v1/orgs/acme/soa-versions', { note: 'by ROLE' }, MANAGERS(409)],
+  ['GET', '/api/v1/orgs/acme/soa-versions/999', undefined, { viewer: 404, auditor: 404, contributor: 404, manager: 404, admin: 404 }],
+  ['GET', '/api/v1/orgs/acme/soa-changes', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/exports/soa.xlsx', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/exports/soa.csv', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/exports/soa.json', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/exports/risks.xlsx', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/exports/risks.csv', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/exports/ai-systems.xlsx', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/exports/ai-systems.csv', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/exports/readiness.html', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/exports/readiness.json', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/ai-systems?lifecycle_stage=design_development', undefined, ALL],
+  ['POST', '/api/v1/orgs/acme/ai-systems', { name: 'System by ROLE' }, CONTRIBUTORS(201)],
+  ['PATCH', '/api/v1/orgs/acme/scope', { statement: 'Scope by ROLE' }, MANAGERS(200)],
+  ['GET', '/api/v1/orgs/acme/ai-systems/AIS-1', undefined, ALL],
+  ['PATCH', '/api/v1/orgs/acme/ai-systems/AIS-1', { purpose: 'Edited by ROLE' }, CONTRIBUTORS(200)],
+  ['DELETE', '/api/v1/orgs/acme/ai-systems/AIS-999', undefined, { viewer: 403, auditor: 403, contributor: 404, manager: 404, admin: 404 }],
+  ['GET', '/api/v1/orgs/acme/ai-systems/AIS-1/versions', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/ai-systems/AIS-1/versions/1', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/ai-systems/AIS-1/links', undefined, ALL],
+  ['DELETE', '/api/v1/session', undefined, { viewer: 204, auditor: 204, contributor: 204, manager: 204, admin: 204 }],
+];
+
+test('every role gets the expected status on every route', async () => {
+  const failures = [];
+  for (const [method, path, body, expect] of MATRIX) {
+    for (const role of ROLES) {
+      const p = path.replace('ROLE', role).replace('ADMINTOKEN', adminTokenId).replace('TOKEN', tokenIds[role]);
+      const b = body && JSON.parse(JSON.stringify(body).replace('ROLE', role));
+      const r = await request(env.url, method, p, { auth: sessions[role], body: b });
+      if (r.status !== expect[role]) failures.push(`${role} ${method} ${p}: ${r.status}, expected ${expect[role]} ${r.text}`);
+    }
+  }
+  assert.deepEqual(failures, []);
+});
+
+test('the matrix covers every route in the OpenAPI document', async () => {
+  const doc = (await request(env.url, 'GET', '/api/v1/openapi.json')).json;
+  const covered = new Set(MATRIX.map(([m, p]) => `${m} ${p.split('?')[0]}`));
+  for (const [path, item] of Object.entries(doc.paths)) {
+    for (const method of Object.keys(item)) {
+      const concrete = path.replace('{org}', 'acme').replace('{email}', 'X').replace('{id}', 'X').replace('{req}', 'X').replace('{id}', 'X').replace('{kind}', 'X').replace('{ref}', 'X');
+      const hit = [...covered].some((c) => {
+        const [m, p] = c.split(' ');
+        return m === method.toUpperCase() && p.replace(/[^/]*@example\.com|TOKEN|ADMINTOKEN|A\.5\.2|AIS-\d+|999|(?<=versions\/)1|(?<=acme\/)(ai-systems|scope)(?=\/|$)|AIS-\d+/g, 'X') === concrete;
+      });
+      assert.ok(hit, `${method.toUpperCase()} ${path} is not in the role matrix`);
+    }
+  }
+});
+
+test('without credentials every non-public route answers 401', async () => {
+  for (const [method, path, body] of MATRIX) {
+    const p = path.replace('ROLE', 'viewer').replace('ADMINTOKEN', '1').replace('TOKEN', '1');
+    const r = await request(env.url, method, p, { body: body && JSON.parse(JSON.stringify(body).replace('ROLE', 'x')) });
+    const pub = ['/healthz', '/readyz', '/metrics', '/api/v1/openapi.json'].includes(p) || p.startsWith('/api/v1/catalog/');
+    if (pub) assert.equal(r.status, 200, `${method} ${p}`);
+    else assert.equal(r.status, 401, `${method} ${p}`);
+  }
+});
+
+test('nobody grants or touches a role higher than their own', async () => {
+  addMember(env.db, 'mgr2@example.com', 'manager');
+  addMember(env.db, 'contrib2@example.com', 'contributor');
+  addMember(env.db, 'boss@example.com', 'admin');
+  const mgr = await signIn(env.url, 'mgr2@example.com');
+  const con = await signIn(env.url, 'contrib2@example.com');
+  aimsOk(['user', 'add', 'hopeful@example.com', '--password-stdin', '--db', env.db], { input: 'correct horse battery staple\n' });
+  let r = await request(env.url, 'POST', '/api/v1/orgs/acme/members', { auth: mgr, body: { email: 'hopeful@example.com', role: 'admin' } });
+  assert.equal(r.status, 403);
+  assert.equal(r.json.error.field, 'role');
+  r = await request(env.url, 'PATCH', '/api/v1/orgs/acme/members/boss@example.com', { auth: mgr, body: { role: 'viewer' } });
+  assert.equal(r.status, 403);
+  r = await request(env.url, 'DELETE', '/api/v1/orgs/acme/members/boss@example.com', { auth: mgr });
+  assert.equal(r.status, 403);
+  r = await request(env.url, 'PATCH', '/api/v1/orgs/acme/members/mgr2@example.com', { auth: mgr, body: { role: 'admin' } });
+  assert.equal(r.status, 403);
+  r = await request(env.url, 'POST', '/api/v1/orgs/acme/tokens', { auth: con, body: { name: 'big', role: 'manager' } });
+  assert.equal(r.status, 403);
+  assert.equal(r.json.error.field, 'role');
+  r = await request(env.url, 'POST', '/api/v1/orgs/acme/tokens', { auth: mgr, body: { name: 'adm', role: 'admin' } });
+  assert.equal(r.status, 403);
+  const t = JSON.parse(aimsOk(['token', 'create', '--org', 'acme', '--name', 'admin-token', '--role', 'admin', '--format', 'json', '--db', env.db]).stdout);
+  r = await request(env.url, 'DELETE', `/api/v1/orgs/acme/tokens/${t.id}`, { auth: mgr });
+  assert.equal(r.status, 403);
+  r = await request(env.url, 'POST', '/api/v1/orgs/acme/members', { auth: mgr, body: { email: 'hopeful@example.com', role: 'manager' } });
+  assert.equal(r.status, 201);
+});

@@ -1,0 +1,154 @@
+// records_api.test.mjs - the planning records over the JSON API: create, read,
+// update with If-Match, list with filters, sort and search, the domain rules,
+// role checks per kind, cross-organisation isolation and ledger events.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setup, request, signIn, addMember, addOrg } from './lib.mjs';
+
+let env, admin, viewer, contributor, manager, other;
+const A = '/api/v1/orgs/acme';
+
+before(async () => {
+  env = await setup();
+  addMember(env.db, 'viewer@example.com', 'viewer');
+  addMember(env.db, 'contributor@example.com', 'contributor');
+  addMember(env.db, 'manager@example.com', 'manager');
+  addOrg(env.db, 'other');
+  addMember(env.db, 'outsider@example.com', 'admin', 'other');
+  admin = await signIn(env.url);
+  viewer = await signIn(env.url, 'viewer@example.com');
+  contributor = await signIn(env.url, 'contributor@example.com');
+  manager = await signIn(env.url, 'manager@example.com');
+  other = await signIn(env.url, 'outsider@example.com');
+});
+after(async () => { await env.cleanup(); });
+
+const post = (path, body, auth = admin, headers) => request(env.url, 'POST', A + path, { body, auth, headers });
+const get = (path, auth = admin) => request(env.url, 'GET', A + path, { auth });
+const patch = (path, body, version, auth = admin) =>
+  request(env.url, 'PATCH', A + path, { body, auth, headers: version ? { 'if-match': `"${version}"` } : {} });
+
+test('create, read, update with If-Match and a stale version', async () => {
+  const c = await post('/ai-systems', { name: 'Claims triage', lifecycle_stage: 'deployment', in_scope: true });
+  assert.equal(c.status, 201, c.text);
+  assert.match(c.json.ref, /^AIS-\d+$/);
+  assert.equal(c.headers.get('location'), `${A}/ai-systems/${c.json.ref}`);
+  for (const f of ['version', 'created_at', 'updated_at']) assert.ok(f in c.json, f);
+  const r = await get(`/ai-systems/${c.json.ref}`);
+  assert.equal(r.headers.get('etag'), '"1"');
+  const u = await patch(`/ai-systems/${c.json.ref}`, { purpose: 'Ranks claims' }, 1);
+  assert.equal(u.status, 200, u.text);
+  assert.equal(u.json.version, 2);
+  const stale = await patch(`/ai-systems/${c.json.ref}`, { purpose: 'Late edit' }, 1);
+  assert.equal(stale.status, 412);
+  assert.equal((await get(`/ai-systems/${c.json.ref}`)).json.purpose, 'Ranks claims');
+});
+
+test('bad input names the field, lists allowed values and changes nothing', async () => {
+  const before = (await get('/ai-systems')).json.total;
+  const e1 = await post('/ai-systems', { name: 'X', lifecycle_stage: 'flying' });
+  assert.equal(e1.status, 400);
+  assert.equal(e1.json.error.field, 'lifecycle_stage');
+  assert.match(e1.json.error.message, /inception/);
+  const e2 = await post('/ai-systems', { name: 'X', colour: 'red' });
+  assert.equal(e2.json.error.field, 'colour');
+  const e3 = await post('/ai-systems', { purpose: 'no name' });
+  assert.equal(e3.json.error.field, 'name');
+  const e4 = await post('/risks', { title: 'R', risk_source: 'C.9.9', likelihood: 2, impact: 2 });
+  assert.equal(e4.status, 400);
+  assert.equal(e4.json.error.field, 'risk_source');
+  assert.equal((await get('/ai-systems')).json.total, before);
+});
+
+test('lists filter, sort, search and page with a cursor', async () => {
+  for (const n of ['Alpha scorer', 'Beta ranker', 'Gamma ranker'])
+    assert.equal((await post('/ai-systems', { name: n, lifecycle_stage: 'design_development' })).status, 201);
+  const f = await get('/ai-systems?lifecycle_stage=design_development&sort=name');
+  assert.deepEqual(f.json.items.map((i) => i.name), ['Alpha scorer', 'Beta ranker', 'Gamma ranker']);
+  const q = await get('/ai-systems?q=ranker');
+  assert.equal(q.json.items.length, 2);
+  const p1 = await get('/ai-systems?lifecycle_stage=design_development&sort=name&limit=2');
+  assert.equal(p1.json.items.length, 2);
+  assert.ok(p1.json.next_cursor);
+  const p2 = await get(`/ai-systems?lifecycle_stage=design_development&sort=name&limit=2&cursor=${encodeURIComponent(p1.json.next_cursor)}`);
+  assert.deepEqual(p2.json.items.map((i) => i.name), ['Gamma ranker']);
+  assert.equal(p2.json.next_cursor, null);
+  const bad = await get('/ai-systems?purpose=x');
+  assert.equal(bad.status, 400);
+  assert.equal(bad.json.error.field, 'purpose');
+});
+
+test('risks are scored, treated with Annex A controls, and the SoA guards them', async () => {
+  const ais = (await post('/ai-systems', { name: 'Scored system' })).json.ref;
+  const m = await post('/measures', { title: 'Bias monitoring', requirements: ['A.6.2.6'] });
+  assert.equal(m.status, 201, m.text);
+  const r = await post('/risks', {
+    title: 'Unfair ranking', ai_systems: [ais], risk_source: 'C.3.4', objective: 'C.2.5',
+    likelihood: 4, impact: 4,
+    treatment: { option: 'modify', plan: 'Monitor', controls: ['A.6.2.6'], measures: [m.json.ref],
+      residual_likelihood: 2, residual_impact: 2 },
+  });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.inherent_score, 16);
+  assert.equal(r.json.residual_score, 4);
+  const soa = await get('/soa/A.6.2.6');
+  assert.equal(soa.status, 200);
+  const excl = await patch('/soa/A.6.2.6', { applicable: false, justification: 'Not needed' }, soa.json.version);
+  assert.equal(excl.status, 409);
+  assert.match(excl.json.error.message, new RegExp(r.json.ref));
+  const impl = await patch('/soa/A.6.2.6', { applicable: true, justification: 'Monitoring', status: 'implemented' }, soa.json.version);
+  assert.equal(impl.status, 400, impl.text);
+  assert.equal(impl.json.error.field, 'measures');
+  const ok = await patch('/soa/A.6.2.6', { applicable: true, justification: 'Monitoring', status: 'implemented', measures: [m.json.ref] }, soa.json.version);
+  assert.equal(ok.status, 200, ok.text);
+  const links = await get(`/ai-systems/${ais}/links`);
+  assert.ok(links.json.items.some((l) => l.ref === r.json.ref && l.direction === 'in'));
+  const all = await get('/soa?limit=100');
+  assert.equal(all.json.total, 38);
+});
+
+test('roles per kind: a viewer reads only, a contributor may not change governance records', async () => {
+  assert.equal((await get('/risks', viewer)).status, 200);
+  assert.equal((await post('/ai-systems', { name: 'By viewer' }, viewer)).status, 403);
+  assert.equal((await post('/ai-systems', { name: 'By contributor' }, contributor)).status, 201);
+  const soa = await get('/soa/A.2.2');
+  assert.equal((await patch('/soa/A.2.2', { applicable: true, justification: 'x' }, soa.json.version, contributor)).status, 403);
+});
+
+test("another organisation's records answer 404, never 403", async () => {
+  const ref = (await post('/ai-systems', { name: 'Secret system' })).json.ref;
+  const r = await request(env.url, 'GET', `${A}/ai-systems/${ref}`, { auth: other });
+  assert.equal(r.status, 404);
+  const own = await request(env.url, 'GET', `/api/v1/orgs/other/ai-systems/${ref}`, { auth: other });
+  assert.equal(own.status, 404);
+  const cross = await request(env.url, 'POST', '/api/v1/orgs/other/risks', {
+    auth: other, body: { title: 'Cross', ai_systems: [ref], likelihood: 1, impact: 1 } });
+  assert.equal(cross.status, 400);
+  assert.equal(cross.json.error.field, 'ai_systems[0]');
+});
+
+test('every change is in the ledger and verifies; a retried create is not duplicated', async () => {
+  const key = { 'idempotency-key': 'create-once-1' };
+  const a = await post('/ai-systems', { name: 'Idempotent' }, admin, key);
+  const b = await post('/ai-systems', { name: 'Idempotent' }, admin, key);
+  assert.equal(a.status, 201);
+  assert.equal(b.json.ref, a.json.ref);
+  const led = await get('/ledger?limit=50');
+  assert.ok(led.json.items.some((e) => e.kind === 'ai-systems' && e.ref === a.json.ref && e.action === 'create'));
+  const v = await get('/ledger/verify');
+  assert.equal(v.status, 200, v.text);
+});
+
+test('documents: approval by someone other than the author, versions kept', async () => {
+  const d = await post('/documents', { title: 'AI policy', kind: 'policy', is_ai_policy: true, body: '# Policy\nWe use AI *responsibly*.' }, manager);
+  assert.equal(d.status, 201, d.text);
+  const rev = await patch(`/documents/${d.json.ref}`, { status: 'in_review' }, 1, manager);
+  assert.equal(rev.status, 200, rev.text);
+  const self = await patch(`/documents/${d.json.ref}`, { status: 'approved' }, 2, manager);
+  assert.ok([403, 409, 422].includes(self.status), self.text);
+  const ok = await patch(`/documents/${d.json.ref}`, { status: 'approved' }, 2, admin);
+  assert.equal(ok.status, 200, ok.text);
+  assert.equal(ok.json.approved_by, 'admin@example.com');
+  const versions = await get(`/documents/${d.json.ref}/versions?status=approved`);
+  assert.equal(versions.json.items.length, 1);
+});
