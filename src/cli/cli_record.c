@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/evidence.h"
 #include "core/record.h"
 #include "store/db.h"
 #include "util/buf.h"
@@ -39,10 +40,13 @@ static const char record_usage[] =
     "  --all              every page\n"
     "  --retired          include retired records\n"
     "history options:\n"
-    "  --status S         only versions in status S (documents: approved)\n";
+    "  --status S         only versions in status S (documents: approved)\n"
+    "attach: aims record attach evidence REF FILE --org SLUG adds FILE as the\n"
+    "  evidence's newest file revision (stored under $AIMS_DATA_DIR, or 'data'\n"
+    "  beside the database); 'aims record files evidence REF' lists the revisions.\n";
 
 struct record_opts {
-	const char	*db, *org, *json, *sort, *q, *cursor, *status, *kind, *ref;
+	const char	*db, *org, *json, *sort, *q, *cursor, *status, *kind, *ref, *file;
 	const char	*fnames[CLI_FILTERS_MAX], *fvalues[CLI_FILTERS_MAX];
 	char		*fbuf[CLI_FILTERS_MAX];
 	int		 nfilters, limit, all, retired;
@@ -135,6 +139,7 @@ record_parse(struct record_opts *o, int argc, char **argv, int nargs)
 		return cli_usage_error("record", "give the KIND%s", nargs ? " and the REF" : "");
 	o->kind = argv[optind];
 	o->ref = argc - optind > 1 ? argv[optind + 1] : NULL;
+	o->file = argc - optind > 2 ? argv[optind + 2] : NULL;
 	if (o->org == NULL)
 		return cli_usage_error("record", "--org SLUG is required");
 	return CLI_OK;
@@ -422,6 +427,61 @@ cmd_record_links(int argc, char **argv)
 	return record_end(&c, CLI_OK);
 }
 
+/* attach and files work on evidence only. */
+static int
+record_begin_evidence(struct record_cmd *c, int argc, char **argv, int nargs)
+{
+	int rc;
+
+	if ((rc = record_begin(c, argc, argv, nargs)) != -1)
+		return rc;
+	if (strcmp(c->k->name, "evidence") != 0)
+		return cli_usage_error("record", "only evidence has files, not %s", c->k->plural);
+	if (nargs == 2 && c->o.file == NULL)
+		return cli_usage_error("record", "give the evidence REF and the FILE");
+	return -1;
+}
+
+static int
+cmd_record_attach(int argc, char **argv)
+{
+	const struct actor actor = ACTOR_CLI;
+	struct evidence_upload up;
+	struct record_cmd c;
+	char *data_dir = NULL;
+	json_t *rec = NULL;
+	int rc;
+
+	if ((rc = record_begin_evidence(&c, argc, argv, 2)) != -1)
+		return record_end(&c, rc);
+	evidence_data_dir(&data_dir, c.o.db);
+	up = (struct evidence_upload){ c.o.file, NULL, c.o.file };
+	rc = evidence_file_add(&rec, c.db, data_dir, c.org_id, &actor, c.o.ref, c.o.if_version,
+	    &up);
+	free(data_dir);
+	if (rc != 0)
+		return record_end(&c, cli_fail("attach"));
+	print_json(rec);
+	json_decref(rec);
+	return record_end(&c, CLI_OK);
+}
+
+static int
+cmd_record_files(int argc, char **argv)
+{
+	struct record_cmd c;
+	json_t *files = NULL;
+	int rc;
+
+	if ((rc = record_begin_evidence(&c, argc, argv, 1)) != -1)
+		return record_end(&c, rc);
+	if (evidence_file_list(&files, c.db, c.org_id, c.o.ref) != 0)
+		return record_end(&c, cli_fail(NULL));
+	print_json(files);
+	json_decref(files);
+	return record_end(&c, CLI_OK);
+}
+
 static int
 cmd_record_kinds(int argc, char **argv)
 {
@@ -444,6 +504,8 @@ static const struct cli_command record_subs[] = {
 	{ "delete", "delete (or retire) a record", cmd_record_delete },
 	{ "history", "print a record's versions", cmd_record_history },
 	{ "links", "print the records linked to and from a record", cmd_record_links },
+	{ "attach", "add a file revision to file evidence", cmd_record_attach },
+	{ "files", "list the file revisions of evidence", cmd_record_files },
 	{ NULL, NULL, NULL },
 };
 

@@ -52,11 +52,11 @@ int evidence_media_type(char **out, const char *path);
  * 0, or AIMS_EVERIFY with *problem describing the first file that is missing
  * or whose bytes no longer match its SHA-256 (caller frees).
  */
+int evidence_verify_files(char **problem, struct db *db, const char *data_dir, int64_t org_id);
 /*
  * The data directory of a database: $AIMS_DATA_DIR, or "data" beside the
  * database file. Caller frees *out.
  */
 void evidence_data_dir(char **out, const char *db_path);
-int evidence_verify_files(char **problem, struct db *db, const char *data_dir, int64_t org_id);
 
 #endif

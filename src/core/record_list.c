@@ -62,6 +62,8 @@ struct list_plan {
 	enum list_drive			 drive;
 	int				 drive_filter;
 	int				 limit;
+	bool				 want_total;
+	int64_t				 fts_count;	/* matches of fts alone, or -1 */
 };
 
 struct list_sql {
@@ -253,33 +255,58 @@ plan_filters(struct list_plan *p, const struct record_query *rq)
 }
 
 /*
- * The search as an FTS5 expression: every word of the text as a prefix of
- * a scoped term ("s12xrisks" "drift"*), the words ANDed, restricted to the
- * org and kind by the scope (see record_store.c).
+ * The search as an FTS5 expression: every word of the text a scoped term
+ * ("s12_risks_drift"), the last one a prefix (as typed so far), the words
+ * ANDed; with retired records each word may also carry the retired scope
+ * (see record_store.c). Whole words keep FTS5 on its skipping path: a
+ * prefix merges the postings of every term it starts.
  */
-static char *
-plan_fts(int64_t org_id, const struct record_kind *k, const char *text)
+static void
+plan_fts_word(struct buf *b, const char *live, const char *retired, const char *w, size_t n,
+    bool last)
 {
-	char scope[RECORD_SCOPE_MAX];
-	struct buf b = BUF_INIT;
-	const unsigned char *p;
-	bool in_word = false;
+	const char *star = last ? "*" : "";
 
-	record__search_scope(scope, sizeof(scope), org_id, k->name);
-	for (p = (const unsigned char *)text; *p; p++) {
-		if (isalnum(*p) || *p >= 0x80) {
-			if (!in_word)
-				buf_printf(&b, "%s\"%s", b.len ? "\"* " : "", scope);
-			buf_putc(&b, (char)*p);
-			in_word = true;
-		} else
-			in_word = false;
+	buf_puts(b, b->len ? " AND " : "");
+	if (retired)
+		buf_printf(b, "(\"%s%.*s\"%s OR \"%s%.*s\"%s)", live, (int)n, w, star, retired,
+		    (int)n, w, star);
+	else
+		buf_printf(b, "\"%s%.*s\"%s", live, (int)n, w, star);
+}
+
+static char *
+plan_fts(int64_t org_id, const struct record_kind *k, const char *text, bool with_retired)
+{
+	char live[RECORD_SCOPE_MAX], retired[RECORD_SCOPE_MAX];
+	struct buf b = BUF_INIT;
+	const unsigned char *p, *start = NULL, *w = NULL;
+	size_t wn = 0;
+
+	record__search_scope(live, sizeof(live), org_id, k->name, false);
+	record__search_scope(retired, sizeof(retired), org_id, k->name, true);
+	for (p = (const unsigned char *)text;; p++) {
+		if (*p && (isalnum(*p) || *p >= 0x80)) {
+			if (start == NULL)
+				start = p;
+			continue;
+		}
+		if (start) {
+			if (w)
+				plan_fts_word(&b, live, with_retired ? retired : NULL,
+				    (const char *)w, wn, false);
+			w = start;
+			wn = (size_t)(p - start);
+		}
+		start = NULL;
+		if (*p == '\0')
+			break;
 	}
-	if (b.len == 0) {
+	if (w == NULL) {
 		buf_free(&b);
 		return NULL;
 	}
-	buf_puts(&b, "\"*");
+	plan_fts_word(&b, live, with_retired ? retired : NULL, (const char *)w, wn, true);
 	return buf_detach(&b);
 }
 
@@ -328,6 +355,24 @@ plan_bounded(int64_t *n, struct db *db, const struct list_plan *p, int filter)
 }
 
 static int
+plan_fts_count(int64_t *n, struct db *db, const struct list_plan *p)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	*n = 0;
+	if ((rc = db_prepare(&st, db, "SELECT count(*) FROM records_fts "
+	    "WHERE records_fts MATCH ?")) != 0)
+		return rc;
+	db_bind_text(st, 1, p->fts);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		*n = db_column_int64(st, 0);
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
+static int
 plan_drive(struct list_plan *p, struct db *db)
 {
 	int64_t nf = LIST_DRIVE_MAX + 1, nq = LIST_DRIVE_MAX + 1;
@@ -344,7 +389,12 @@ plan_drive(struct list_plan *p, struct db *db)
 	}
 	if (ff >= 0 && (rc = plan_bounded(&nf, db, p, ff)) != 0)
 		return rc;
-	if (p->fts && (rc = plan_bounded(&nq, db, p, -1)) != 0)
+	if (p->fts && p->nfilters == 0 && p->want_total) {
+		/* The total is this count: count all matches once. */
+		if ((rc = plan_fts_count(&p->fts_count, db, p)) != 0)
+			return rc;
+		nq = p->fts_count;
+	} else if (p->fts && (rc = plan_bounded(&nq, db, p, -1)) != 0)
 		return rc;
 	if (nf <= LIST_DRIVE_MAX && nf <= nq)
 		p->drive = DRIVE_FIELD;
@@ -522,6 +572,13 @@ list_total(int64_t *total, struct db *db, const struct list_plan *p)
 		buf_puts(&q.sql, "SELECT live FROM record_counts WHERE org_id = ? AND kind = ?");
 		ls_int(&q, p->org_id);
 		ls_text(&q, p->k->name);
+	} else if (p->nfilters == 0 && p->fts != NULL) {
+		/* The scopes hold exactly this org's and kind's records. */
+		if (p->fts_count >= 0) {
+			*total = p->fts_count;
+			return 0;
+		}
+		return plan_fts_count(total, db, p);
 	} else if (p->nfilters == 1 && ff == 0 && p->fts == NULL && !p->retired) {
 		/* live = 1 excludes retired records: the index answers alone. */
 		buf_puts(&q.sql, "SELECT count(*) FROM record_fields f WHERE 1 = 1");
@@ -628,6 +685,8 @@ record_list(json_t **items, char **next_cursor, int64_t *total, struct db *db,
 	p.org_id = org_id;
 	p.retired = rq->include_retired;
 	p.limit = rq->limit <= 0 ? RECORD_LIST_DEFAULT : rq->limit;
+	p.want_total = total != NULL;
+	p.fts_count = -1;
 	if (p.limit > RECORD_LIST_MAX)
 		return aims_error_set(AIMS_EINVALID, "limit", "limit must be between 1 and %d",
 		    RECORD_LIST_MAX);
@@ -636,7 +695,7 @@ record_list(json_t **items, char **next_cursor, int64_t *total, struct db *db,
 		    LIST_Q_MAX);
 	if ((rc = plan_sort(&p, rq->sort)) != 0 || (rc = plan_filters(&p, rq)) != 0)
 		return rc;
-	p.fts = rq->q ? plan_fts(org_id, k, rq->q) : NULL;
+	p.fts = rq->q ? plan_fts(org_id, k, rq->q, p.retired) : NULL;
 	if (!db_in_transaction(db) && (rc = db_exec(db, "BEGIN")) == 0)
 		in_read = true;
 	if (rc != 0 || (rc = plan_drive(&p, db)) != 0 || (rc = sql_page(&q, &p, rq->cursor)) != 0)

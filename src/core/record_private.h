@@ -45,9 +45,10 @@ struct db_stmt;
 	"updated_at, created_by, updated_by, retired"
 /* Reads a row from a statement whose first columns are RECORD_ROW_COLUMNS. */
 int record__row_read(struct record_row *out, struct db_stmt *st);
-/* The search index token of an org and kind: "s12xaisystems". */
+/* The search scope of an org, kind and retirement: "s12_aisystems_", "s12_aisystems_r_". */
 #define RECORD_SCOPE_MAX	64
-void record__search_scope(char *out, size_t outlen, int64_t org_id, const char *kind);
+void record__search_scope(char *out, size_t outlen, int64_t org_id, const char *kind,
+    bool retired);
 /* "title", "status" or "owner" when f is kept in that column, else NULL. */
 const char *record__field_column(const struct record_kind *k, const struct field *f);
 int record__row_load(struct record_row *out, struct db *db, int64_t org_id,

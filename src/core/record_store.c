@@ -268,15 +268,15 @@ search_text_add(struct buf *b, const char *scope, const json_t *v)
 }
 
 void
-record__search_scope(char *out, size_t outlen, int64_t org_id, const char *kind)
+record__search_scope(char *out, size_t outlen, int64_t org_id, const char *kind, bool retired)
 {
 	size_t n;
 
-	n = (size_t)snprintf(out, outlen, "s%lldx", (long long)org_id);
-	for (; *kind && n + 1 < outlen; kind++)
+	n = (size_t)snprintf(out, outlen, "s%lld_", (long long)org_id);
+	for (; *kind && n + 4 < outlen; kind++)
 		if (isalnum((unsigned char)*kind))
 			out[n++] = *kind;
-	out[n < outlen ? n : outlen - 1] = '\0';
+	snprintf(out + n, outlen - n, retired ? "_r_" : "_");
 }
 
 static int
@@ -290,7 +290,7 @@ store_search_index(struct db *db, int64_t org_id, const struct record_kind *k,
 	json_t *v;
 	int rc;
 
-	record__search_scope(scope, sizeof(scope), org_id, k->name);
+	record__search_scope(scope, sizeof(scope), org_id, k->name, r->retired);
 	v = json_string(r->ref);
 	search_text_add(&b, scope, v);
 	json_decref(v);

@@ -3,7 +3,7 @@
 // all or nothing, and verified against the ledger afterwards.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { aims, aimsOk, makeDb } from './lib.mjs';
 
@@ -81,4 +81,37 @@ test('import is all or nothing and lists every bad row', () => {
   assert.equal(all.length, 60);
   const verify = aims(['verify', '--db', db]);
   assert.equal(verify.status, 0, verify.stderr + verify.stdout);
+});
+
+test('evidence files: attached, listed, stored once by hash, and verified', () => {
+  const { dir, db } = makeDb();
+  json(aims(['record', 'create', 'evidence', '--org', 'acme', '--db', db,
+    '--json', '{"title": "Model card", "kind": "file", "source": "ci"}']));
+  const file = join(dir, 'card.md');
+  writeFileSync(file, '# Model card\nIntended use: answering questions.\n');
+  const ev = json(aims(['record', 'attach', 'evidence', 'EV-1', file, '--org', 'acme', '--db', db]));
+  assert.equal(ev.revision, 1);
+  assert.equal(ev.filename, 'card.md');
+  assert.match(ev.sha256, /^[0-9a-f]{64}$/);
+  const again = json(aims(['record', 'attach', 'evidence', 'EV-1', file, '--org', 'acme',
+    '--db', db, '--if-version', '2']));
+  assert.equal(again.revision, 2);
+  assert.equal(again.sha256, ev.sha256);
+  const files = json(aims(['record', 'files', 'evidence', 'EV-1', '--org', 'acme', '--db', db]));
+  assert.deepEqual(files.map(f => f.revision), [1, 2]);
+  const html = join(dir, 'page.html');
+  writeFileSync(html, '<!DOCTYPE html><html><body><script>alert(1)</script></body></html>\n');
+  const refused = aims(['record', 'attach', 'evidence', 'EV-1', html, '--org', 'acme', '--db', db]);
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /text\/html/);
+  const notfile = aims(['record', 'attach', 'risks', 'RISK-1', file, '--org', 'acme', '--db', db]);
+  assert.equal(notfile.status, 2);
+  const ok = aims(['verify', '--db', db]);
+  assert.equal(ok.status, 0, ok.stderr + ok.stdout);
+  const blob = join(dir, 'data', 'blobs', ev.sha256.slice(0, 2), ev.sha256.slice(2));
+  chmodSync(blob, 0o600);
+  writeFileSync(blob, '# Model card\nIntended use: anything.\n');
+  const bad = aims(['verify', '--db', db]);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stdout + bad.stderr, /EV-1 revision 1 \(card\.md\)/);
 });

@@ -306,8 +306,26 @@ test_record__list_filter_sort_search_cursor(void **state)
 	q.q = "zebr";
 	assert_int_equal(record_list(&items, &next, &total, db, FX_ORG, k, &q), 0);
 	assert_int_equal(json_array_size(items), 1);
+	assert_int_equal(total, 1);
 	assert_string_equal(fx_str(json_array_get(items, 0), "ref"), "AIS-77");
 	json_decref(items);
+	q.q = "routine system 07";	/* every word, as a prefix: 070..079 but 077 */
+	assert_int_equal(record_list(&items, &next, &total, db, FX_ORG, k, &q), 0);
+	assert_int_equal(total, 9);
+	json_decref(items);
+	/* Retired records are found only when asked for. */
+	assert_int_equal(record_delete(db, FX_ORG, &fx_alice, k, "AIS-77", 0), 0);
+	q.q = "zebras";
+	assert_int_equal(record_list(&items, &next, &total, db, FX_ORG, k, &q), 0);
+	assert_int_equal(json_array_size(items), 0);
+	assert_int_equal(total, 0);
+	json_decref(items);
+	q.include_retired = true;
+	assert_int_equal(record_list(&items, &next, &total, db, FX_ORG, k, &q), 0);
+	assert_int_equal(json_array_size(items), 1);
+	assert_int_equal(total, 1);
+	json_decref(items);
+	q.include_retired = false;
 
 	/* Bad parameters name themselves. */
 	q.q = NULL;

@@ -87,10 +87,13 @@ CREATE TABLE record_versions (
 );
 
 -- q= search over the fields flagged search; rowid = records.id. Every word
--- is stored prefixed with a scope naming the organisation and kind
--- ("s12xrisks" + "drift"), so a search walks the postings of one kind of
--- one organisation only.
-CREATE VIRTUAL TABLE records_fts USING fts5(body, tokenize = 'unicode61 remove_diacritics 2');
+-- is stored prefixed with a scope naming the organisation, the kind and
+-- whether the record is retired ("s12_risks_" + "drift", "s12_risks_r_"
+-- + "drift"; '_' is part of a token and never of a word), so a search
+-- walks the postings of one kind of one organisation only, and counts its
+-- matches without reading the records.
+CREATE VIRTUAL TABLE records_fts USING fts5(body,
+	tokenize = "unicode61 remove_diacritics 2 tokenchars '_'");
 
 -- File revisions of evidence records; the bytes live in the content-addressed
 -- store <data dir>/blobs/ab/cdef... named by their SHA-256.
