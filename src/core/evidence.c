@@ -38,6 +38,17 @@ static const char *const evidence_types[] = {
 	"application/vnd.oasis.opendocument.spreadsheet", NULL,
 };
 
+const char *
+evidence_media_type_static(const char *type)
+{
+	size_t i;
+
+	for (i = 0; type != NULL && evidence_types[i] != NULL; i++)
+		if (strcmp(type, evidence_types[i]) == 0)
+			return evidence_types[i];
+	return "application/octet-stream";
+}
+
 static bool
 sha256_hex_ok(const char *s)
 {

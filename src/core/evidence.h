@@ -43,6 +43,8 @@ int evidence_file_list(json_t **out, struct db *db, int64_t org_id, const char *
  */
 int evidence_file_get(json_t **meta, char **path, struct db *db, const char *data_dir,
     int64_t org_id, const char *ref, int64_t revision);
+/* The allow-listed media type equal to type, as a static string; else octet-stream. */
+const char *evidence_media_type_static(const char *type);
 /* <data_dir>/blobs/ab/cdef...; AIMS_EINVALID unless sha256 is 64 lowercase hex digits. */
 int evidence_blob_path(char **out, const char *data_dir, const char *sha256);
 /* The media type libmagic sees in path, if on the allow-list; else AIMS_EUNSUPPORTED. */

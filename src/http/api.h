@@ -33,6 +33,10 @@ int api_members_get(struct http_ctx *c);
 int api_members_update(struct http_ctx *c);
 int api_members_remove(struct http_ctx *c);
 
+/* api_evidence.c */
+int api_evidence_files(struct http_ctx *c);
+int api_evidence_download(struct http_ctx *c);
+
 /* api_records.c */
 int api_records_list(struct http_ctx *c);
 int api_records_create(struct http_ctx *c);

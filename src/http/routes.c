@@ -255,6 +255,14 @@ const struct route http_routes[] = {
 	    PERM_KIND_GOVERNANCE, NULL, NULL, ROUTE_RAW, 200,
 	    "The readiness answer as a JSON file", "exports"),
 
+	/* Evidence files (core/evidence.h). */
+	R_ORG("GET", "/api/v1/orgs/{org}/evidence/{ref}/files", api_evidence_files, PERM_READ,
+	    PERM_KIND_OPERATIONAL, NULL, NULL, 0, 200,
+	    "The file revisions of an evidence record, with their SHA-256", "records"),
+	R_ORG("GET", "/api/v1/orgs/{org}/evidence/{ref}/files/{id}", api_evidence_download,
+	    PERM_READ, PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_RAW, 200,
+	    "Download one revision with its media type and file name", "records"),
+
 	/*
 	 * The planning records (core/record.h), last so that every fixed path
 	 * above wins. Each kind's fields are declared once, in its kind_*.c, and

@@ -172,3 +172,34 @@ test('any list downloads as CSV or XLSX with its filters applied', async () => {
   assert.equal(bad.status, 400);
   assert.equal(bad.json.error.field, 'format');
 });
+
+test('evidence files: revisions listed with their hash, downloaded as stored, checked by verify', async () => {
+  const { writeFileSync, chmodSync } = await import('node:fs');
+  const { createHash } = await import('node:crypto');
+  const { aims } = await import('./lib.mjs');
+  const ev = await post('/evidence', { title: 'Bias test report', kind: 'file', source: 'ci' });
+  assert.equal(ev.status, 201, ev.text);
+  const file = `${env.dir}/report.txt`;
+  const content = 'fairness: demographic parity difference 0.02\n';
+  writeFileSync(file, content);
+  const att = aims(['record', 'attach', 'evidence', ev.json.ref, file, '--org', 'acme', '--db', env.db]);
+  assert.equal(att.status, 0, att.stderr);
+  const files = await get(`/evidence/${ev.json.ref}/files`);
+  assert.equal(files.status, 200);
+  const sha = createHash('sha256').update(content).digest('hex');
+  assert.equal(files.json.items[0].sha256, sha);
+  const dl = await get(`/evidence/${ev.json.ref}/files/1`);
+  assert.equal(dl.status, 200);
+  assert.equal(dl.text, content);
+  assert.match(dl.headers.get('content-type'), /^text\/plain/);
+  assert.equal(dl.headers.get('content-disposition'), 'attachment; filename="report.txt"');
+  assert.equal((await get(`/evidence/${ev.json.ref}/files/9`)).status, 404);
+  assert.equal(aims(['verify', '--db', env.db]).status, 0);
+  // Change the stored bytes behind the store's back: verify names the file.
+  const blob = `${env.dir}/data/blobs/${sha.slice(0, 2)}/${sha.slice(2)}`;
+  chmodSync(blob, 0o644);
+  writeFileSync(blob, 'tampered\n');
+  const v = aims(['verify', '--db', env.db]);
+  assert.equal(v.status, 1);
+  assert.match(v.stderr, new RegExp(ev.json.ref));
+});
