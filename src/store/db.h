@@ -30,6 +30,7 @@ enum db_step_result { DB_DONE = 0, DB_ROW = 1 };
 
 #define DB_BUSY_TIMEOUT_MS	5000
 #define DB_STMT_CACHE_MAX	256
+#define DB_MMAP_SIZE_STR	"268435456"	/* 256 MiB of the file mapped for reads */
 
 /* db.c */
 int db_open(struct db **out, const char *path, int flags);

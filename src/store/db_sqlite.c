@@ -55,7 +55,13 @@ sq_open(void **out, const char *path, int flags)
 	    "PRAGMA foreign_keys=ON;"
 	    "PRAGMA synchronous=FULL;"
 	    "PRAGMA temp_store=MEMORY;"
-	    "PRAGMA cache_size=-16000;", NULL, NULL, NULL);
+	    "PRAGMA cache_size=-16000;"
+	    /*
+	     * Reads of a large store come from the page cache through a memory
+	     * map instead of a copy per page: p99 of reads on a 1.5 GB store fell
+	     * from up to 13.7 ms to under 5 ms for most lists (bench/README.md).
+	     */
+	    "PRAGMA mmap_size=" DB_MMAP_SIZE_STR ";", NULL, NULL, NULL);
 	if (rc == SQLITE_OK && !(flags & DB_OPEN_READONLY))
 		rc = sqlite3_exec(conn, "PRAGMA journal_mode=WAL;", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
