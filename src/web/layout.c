@@ -181,6 +181,7 @@ web_nav(struct buf *out, const struct web_ctx *ctx, const char *active)
 	html_printf(out, "<nav id=\"nav\" class=\"side\" aria-label=\"Main\">\n"
 	    "<a class=\"nav-close\" href=\"#\">Close menu</a>\n<ul>\n");
 	web_nav_link(out, ctx, "/", "Dashboard", NULL, strcmp(active, "dashboard") == 0);
+	web_nav_link(out, ctx, "/readiness", "Readiness", NULL, strcmp(active, "readiness") == 0);
 	buf_puts(out, "</ul>\n");
 	for (i = 0; ctx->kinds != NULL && (k = ctx->kinds[i]) != NULL && k->name != NULL; i++) {
 		if (section == NULL || strcmp(section, k->section ? k->section : "") != 0) {

@@ -244,6 +244,10 @@ void web_page_soa(struct buf *out, const struct web_ctx *ctx, const struct web_s
  */
 void web_page_dashboard(struct buf *out, const struct web_ctx *ctx, const json_t *d);
 
+/* page_readiness.c: the answer of readiness_evaluate(); filter "gaps", a status or NULL. */
+void web_page_readiness(struct buf *out, const struct web_ctx *ctx, const json_t *r,
+    const char *filter);
+
 /* page_auth.c */
 struct web_sign_in {
 	const char	*email;		/* kept after a failed attempt */
