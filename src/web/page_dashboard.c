@@ -159,7 +159,8 @@ dash_heatmap(struct buf *out, const struct web_ctx *ctx, const json_t *risk, boo
 	hm.row_labels = rl;
 	hm.col_labels = cl;
 	hm.band_labels = bl;
-	hm.href = buf_str(&url);
+	/* Residual cells have no list filter of their own: only inherent cells link. */
+	hm.href = residual ? NULL : buf_str(&url);
 	dash_card_open(out, residual ? "d-hm-res" : "d-hm-inh", hm.title, "");
 	svg_heatmap(out, &hm);
 	buf_puts(out, "</section>\n");
@@ -239,6 +240,18 @@ dash_due(struct buf *out, const struct web_ctx *ctx, const json_t *items, const 
 	buf_free(&url);
 }
 
+static bool
+dash_is_record_kind(const struct web_ctx *ctx, const char *kind)
+{
+	size_t i;
+
+	for (i = 0; kind != NULL && ctx->kinds != NULL && ctx->kinds[i] != NULL &&
+	    ctx->kinds[i]->name != NULL; i++)
+		if (strcmp(ctx->kinds[i]->name, kind) == 0)
+			return true;
+	return false;
+}
+
 static void
 dash_activity(struct buf *out, const struct web_ctx *ctx, const json_t *items)
 {
@@ -254,17 +267,24 @@ dash_activity(struct buf *out, const struct web_ctx *ctx, const json_t *items)
 	}
 	buf_puts(out, "<ul class=\"activity\">");
 	json_array_foreach(items, i, it) {
-		buf_reset(&url);
-		web_url_record(&url, ctx, json_string_value(json_object_get(it, "kind")),
-		    json_string_value(json_object_get(it, "ref")));
+		const char *kind = json_string_value(json_object_get(it, "kind"));
+		const char *ref = json_string_value(json_object_get(it, "ref"));
+
 		buf_puts(out, "<li>");
 		web_value(out, ctx, &when, json_object_get(it, "time"));
 		html_printf(out, " <span class=\"who\">%s</span> ",
 		    json_string_value(json_object_get(it, "actor")));
 		web_enum_label(out, json_string_value(json_object_get(it, "action")));
-		html_printf(out, " <a class=\"ref\" href=\"%s\">%s</a> %s</li>", buf_str(&url),
-		    json_string_value(json_object_get(it, "ref")),
-		    json_string_value(json_object_get(it, "title")));
+		if (dash_is_record_kind(ctx, kind) && ref != NULL) {
+			buf_reset(&url);
+			web_url_record(&url, ctx, kind, ref);
+			html_printf(out, " <a class=\"ref\" href=\"%s\">%s</a>", buf_str(&url), ref);
+		} else {
+			buf_puts(out, " ");
+			web_enum_label(out, kind);
+			html_printf(out, " <span class=\"ref\">%s</span>", ref);
+		}
+		html_printf(out, " %s</li>", json_string_value(json_object_get(it, "title")));
 	}
 	buf_puts(out, "</ul></section>\n");
 	buf_free(&url);

@@ -118,6 +118,9 @@ web_value_empty(const json_t *v)
 	    (json_is_array(v) && json_array_size(v) == 0);
 }
 
+static void web_value_any(struct buf *out, const struct web_ctx *ctx, const struct field *f,
+    const json_t *v, bool brief);
+
 static void
 web_value_json(struct buf *out, const json_t *v)
 {
@@ -245,6 +248,35 @@ web_value_objects(struct buf *out, const struct web_ctx *ctx, const struct field
 	buf_puts(out, "</tbody></table></div>");
 }
 
+/* One object: its subfields as a list of label and value ("; " between, brief). */
+static void
+web_value_object(struct buf *out, const struct web_ctx *ctx, const struct field *f,
+    const json_t *v, bool brief)
+{
+	const struct field *sf;
+	size_t n = 0;
+
+	if (!json_is_object(v) || f->subfields == NULL) {
+		web_value_json(out, v);
+		return;
+	}
+	buf_puts(out, brief ? "<span class=\"object\">" : "<dl class=\"object\">");
+	for (sf = f->subfields; sf->name != NULL; sf++) {
+		const json_t *sv = json_object_get(v, sf->name);
+
+		if (web_value_empty(sv))
+			continue;
+		if (brief)
+			html_printf(out, "%s%s: ", n++ > 0 ? "; " : "", sf->label);
+		else
+			html_printf(out, "<div><dt>%s</dt><dd>", sf->label);
+		web_value_any(out, ctx, sf, sv, brief);
+		if (!brief)
+			buf_puts(out, "</dd></div>");
+	}
+	buf_puts(out, brief ? "</span>" : "</dl>");
+}
+
 static void
 web_value_time(struct buf *out, const json_t *v, bool datetime)
 {
@@ -333,6 +365,9 @@ web_value_any(struct buf *out, const struct web_ctx *ctx, const struct field *f,
 	case FIELD_REF_LIST:
 	case FIELD_REQUIREMENT_LIST:
 		web_value_list(out, ctx, f, v, brief);
+		break;
+	case FIELD_OBJECT:
+		web_value_object(out, ctx, f, v, brief);
 		break;
 	case FIELD_OBJECT_LIST:
 		if (brief && json_is_array(v))
