@@ -58,7 +58,7 @@ web_form_stale(struct buf *out, const struct web_ctx *ctx, const struct record_k
 {
 	static const struct field when = { .type = FIELD_DATETIME };
 	struct buf url = BUF_INIT;
-	const char *by = json_string_value(json_object_get(v->newer, "updated_by"));
+	const char *by = web_actor(json_string_value(json_object_get(v->newer, "updated_by")));
 
 	if (v->newer == NULL)
 		return;

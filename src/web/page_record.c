@@ -87,7 +87,7 @@ static void
 web_record_meta(struct buf *out, const struct web_ctx *ctx, const json_t *rec)
 {
 	static const struct field when = { .type = FIELD_DATETIME };
-	const char *by = json_string_value(json_object_get(rec, "updated_by"));
+	const char *by = web_actor(json_string_value(json_object_get(rec, "updated_by")));
 
 	html_printf(out, "<p class=\"meta\">Version %lld \xc2\xb7 updated ",
 	    (long long)json_integer_value(json_object_get(rec, "version")));
@@ -111,7 +111,8 @@ web_record_fields(struct buf *out, const struct web_ctx *ctx, const struct recor
 	    "<h2 id=\"h-details\">Details</h2><dl class=\"fields\">\n");
 	for (f = k->fields; f->name != NULL; f++) {
 		html_printf(out, "<div class=\"%s\"><dt>%s</dt><dd>",
-		    f->type == FIELD_TEXT || f->type == FIELD_OBJECT_LIST ? "wide" : "", f->label);
+		    f->type == FIELD_TEXT || f->type == FIELD_OBJECT_LIST || f->type == FIELD_OBJECT ?
+		    "wide" : "", f->label);
 		web_value(out, ctx, f, json_object_get(rec, f->name));
 		buf_puts(out, "</dd></div>\n");
 	}
@@ -136,7 +137,7 @@ web_record_file(struct buf *out, const struct web_ctx *ctx, const json_t *file,
 	web_value(out, ctx, &when, json_object_get(file, "stored_at"));
 	html_printf(out, " by %s</dd></div><div class=\"wide\"><dt>SHA-256</dt><dd>"
 	    "<code class=\"hash\">%s</code></dd></div></dl>",
-	    json_string_value(json_object_get(file, "stored_by")),
+	    web_actor(json_string_value(json_object_get(file, "stored_by"))),
 	    json_string_value(json_object_get(file, "sha256")));
 }
 
@@ -192,17 +193,23 @@ web_record_link_row(struct buf *out, const struct web_ctx *ctx, const struct rec
 	const char *ref = json_string_value(json_object_get(l, "ref"));
 	const char *fname = json_string_value(json_object_get(l, "field"));
 	const struct record_kind *lk = web_kind_by_name(ctx, kind);
-	const struct field *f = web__field_find(in ? lk : k, fname);
 	struct buf url = BUF_INIT;
 
-	web_url_record(&url, ctx, kind != NULL ? kind : "", ref != NULL ? ref : "");
-	html_printf(out, "<tr><td>%s</td><td><a class=\"ref\" href=\"%s\">%s</a></td><td>%s</td>"
-	    "<td>", lk != NULL ? lk->singular : kind, buf_str(&url), ref,
-	    json_string_value(json_object_get(l, "title")));
-	if (f != NULL)
-		html_escape(out, f->label);
+	if (lk != NULL) {
+		web_url_record(&url, ctx, kind, ref != NULL ? ref : "");
+	} else if (ref != NULL && strncmp(ref, "A.", 2) == 0) {
+		/* An Annex A control: its row in the Statement of Applicability. */
+		web_url_kind(&url, ctx, "soa");
+		buf_puts(&url, "#ctl-");
+		html_url_escape(&url, ref);
+	}
+	html_printf(out, "<tr><td>%s</td><td>", lk != NULL ? lk->singular : kind);
+	if (url.len > 0)
+		html_printf(out, "<a class=\"ref\" href=\"%s\">%s</a>", buf_str(&url), ref);
 	else
-		web_enum_label(out, fname);
+		html_printf(out, "<span class=\"ref\">%s</span>", ref);
+	html_printf(out, "</td><td>%s</td><td>", json_string_value(json_object_get(l, "title")));
+	web__field_label(out, in ? lk : k, fname);
 	buf_puts(out, "</td></tr>");
 	buf_free(&url);
 }
@@ -285,7 +292,7 @@ web_record_history(struct buf *out, const struct web_ctx *ctx, const struct reco
 		buf_puts(out, "<tr><td>");
 		web_value(out, ctx, &when, json_object_get(h, "time"));
 		html_printf(out, "</td><td>%s</td><td>",
-		    json_string_value(json_object_get(h, "actor")));
+		    web_actor(json_string_value(json_object_get(h, "actor"))));
 		web_enum_label(out, json_string_value(json_object_get(h, "action")));
 		html_printf(out, "</td><td>%lld</td><td>",
 		    (long long)json_integer_value(json_object_get(h, "version")));

@@ -75,6 +75,24 @@ web_enum_label_text(struct buf *out, const char *value)
 	}
 }
 
+const char *
+web_actor(const char *actor)
+{
+	if (actor != NULL && strncmp(actor, "user:", 5) == 0)
+		return actor + 5;
+	return actor;
+}
+
+void
+web_label(struct buf *out, const char *s)
+{
+	size_t start = out->len;
+
+	html_escape(out, s);
+	if (out->len > start && out->data[start] >= 'a' && out->data[start] <= 'z')
+		out->data[start] = (char)(out->data[start] - 'a' + 'A');
+}
+
 void
 web_enum_label(struct buf *out, const char *value)
 {
@@ -108,6 +126,30 @@ web__field_find(const struct record_kind *k, const char *name)
 		if (strcmp(f->name, name) == 0)
 			return f;
 	return NULL;
+}
+
+void
+web__field_label(struct buf *out, const struct record_kind *k, const char *path)
+{
+	const struct field *f = web__field_find(k, path), *sf;
+	const char *dot = path != NULL ? strchr(path, '.') : NULL;
+	char parent[WEB_FORM_NAME_MAX];
+
+	if (f == NULL && dot != NULL && (size_t)(dot - path) < sizeof(parent)) {
+		memcpy(parent, path, (size_t)(dot - path));
+		parent[dot - path] = '\0';
+		f = web__field_find(k, parent);
+		for (sf = f != NULL ? f->subfields : NULL; sf != NULL && sf->name != NULL; sf++)
+			if (strcmp(sf->name, dot + 1) == 0) {
+				html_printf(out, "%s: %s", f->label, sf->label);
+				return;
+			}
+		f = NULL;
+	}
+	if (f != NULL)
+		html_escape(out, f->label);
+	else
+		web_enum_label(out, path);
 }
 
 bool

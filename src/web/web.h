@@ -119,6 +119,10 @@ void web_csrf_input(struct buf *out, const struct web_ctx *ctx);
 void web_icon(struct buf *out, const char *name);
 
 /* value.c: field values as text and HTML. */
+/* An actor as people read it: "user:EMAIL" -> "EMAIL"; others as they are. Borrowed. */
+const char *web_actor(const char *actor);
+/* A label (a kind's plural, a crumb) escaped, with its first letter in capitals. */
+void web_label(struct buf *out, const char *s);
 /* "high_risk" -> "High-risk", "in_review" -> "In review"; escaped. */
 void web_enum_label(struct buf *out, const char *value);
 /* The same as plain text, for writers that escape themselves (svg.h). */

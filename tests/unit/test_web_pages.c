@@ -460,7 +460,7 @@ test_web_pages__record_shows_fields_links_history(void **state)
 	assert_non_null(strstr(s, "href=\"/o/acme/risks/RISK-3\""));
 	assert_non_null(strstr(s, "<td>AI systems</td>"));	/* the risk's field label */
 	assert_non_null(strstr(s, "This record refers to"));
-	assert_non_null(strstr(s, "user:bob@example.org"));
+	assert_non_null(strstr(s, "by bob@example.org"));
 	assert_non_null(strstr(s, "<td>Purpose, Owner</td>"));
 	assert_non_null(strstr(s, "href=\"/o/acme/ai-systems/AIS-7/edit\""));
 	assert_non_null(strstr(s, "action=\"/o/acme/ai-systems/AIS-7/delete\""));
@@ -596,7 +596,7 @@ test_web_pages__stale_form_shows_newer_values(void **state)
 	dump("form-stale", s);
 	assert_page_ok(s);
 	assert_non_null(strstr(s, "was changed while you were editing it"));
-	assert_non_null(strstr(s, "now version 5, by user:carol@example.org"));
+	assert_non_null(strstr(s, "now version 5, by carol@example.org"));
 	assert_non_null(strstr(s, "name=\"_version\" value=\"5\""));
 	assert_non_null(strstr(s, "value=\"Mine\""));
 	assert_non_null(strstr(s, "Current value:</span> Theirs"));
