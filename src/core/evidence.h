@@ -35,6 +35,16 @@ struct evidence_upload {
 int evidence_file_add(json_t **out, struct db *db, const char *data_dir, int64_t org_id,
     const struct actor *actor, const char *ref, int64_t if_version,
     const struct evidence_upload *up);
+/*
+ * Creates evidence (ref NULL: fields is the new record) or changes it
+ * (fields is the patch, if_version as for record_update()) and, when up is
+ * not NULL, adds up as its next file revision, all in one transaction:
+ * either both are kept or neither. A new record given a file and no kind is
+ * of kind file. *out: the evidence record as it is afterwards.
+ */
+int evidence_save(json_t **out, struct db *db, const char *data_dir, int64_t org_id,
+    const struct actor *actor, const char *ref, int64_t if_version, const json_t *fields,
+    const struct evidence_upload *up);
 /* The revisions, oldest first: [{revision, sha256, size, media_type, filename, stored_at, stored_by}]. */
 int evidence_file_list(json_t **out, struct db *db, int64_t org_id, const char *ref);
 /*

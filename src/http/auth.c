@@ -55,7 +55,7 @@ auth_init(void)
 }
 
 /* Finds name=value in a Cookie header; copies the value. */
-static bool
+bool
 auth_cookie_value(char *out, size_t outlen, const char *header, const char *name)
 {
 	size_t n = strlen(name), vlen;
@@ -143,7 +143,7 @@ auth_identify(struct http_ctx *c)
 }
 
 /* "https://host:port" -> "host:port" matches Host (case-insensitively). */
-static bool
+bool
 auth_same_origin(const char *origin, const char *host)
 {
 	const char *p;
@@ -219,7 +219,7 @@ auth_key(char out[THROTTLE_KEY_MAX], const char *kind, const char *value)
 }
 
 static int
-auth_throttled(struct http_ctx *c, const char *akey, const char *ckey)
+auth_throttled(int *retry_after, struct http_ctx *c, const char *akey, const char *ckey)
 {
 	int ra = 0, rb = 0, rc;
 	char secs[16];
@@ -229,7 +229,8 @@ auth_throttled(struct http_ctx *c, const char *akey, const char *ckey)
 		return 0;
 	if (rc != AIMS_ETHROTTLED)
 		return rc;
-	snprintf(secs, sizeof(secs), "%d", ra > rb ? ra : rb);
+	*retry_after = ra > rb ? ra : rb;
+	snprintf(secs, sizeof(secs), "%d", *retry_after);
 	http_resp_header(&c->resp, "Retry-After", secs);
 	return aims_error_set(AIMS_ETHROTTLED, NULL,
 	    "too many failed sign-ins: try again in %s seconds", secs);
@@ -282,8 +283,8 @@ auth_whoami(json_t **out, struct http_ctx *c, int64_t user_id)
 	return *out ? 0 : aims_error_set(AIMS_ERROR, NULL, "user record without email or name");
 }
 
-static void
-auth_set_cookie(struct http_ctx *c, const char *token, int max_age)
+void
+auth_session_cookie(struct http_ctx *c, const char *token, int max_age)
 {
 	char cookie[AUTH_COOKIE_MAX + 128];
 	bool secure = c->cfg != NULL && c->cfg->secure_cookies;
@@ -294,18 +295,17 @@ auth_set_cookie(struct http_ctx *c, const char *token, int max_age)
 }
 
 int
-auth_session_create(struct http_ctx *c)
+auth_sign_in(char token[SESSION_TOKEN_LEN], struct session *s, int *retry_after,
+    struct http_ctx *c, const char *email, const char *password)
 {
-	const char *email = http_body_str(c, "email"), *password = http_body_str(c, "password");
-	char akey[THROTTLE_KEY_MAX], ckey[THROTTLE_KEY_MAX], token[SESSION_TOKEN_LEN];
-	struct session s;
+	char akey[THROTTLE_KEY_MAX], ckey[THROTTLE_KEY_MAX];
 	int64_t user_id = 0;
-	json_t *who = NULL;
 	int rc;
 
+	*retry_after = 0;
 	auth_key(akey, "account", email);
 	auth_key(ckey, "addr", c->req->client_addr ? c->req->client_addr : "");
-	if ((rc = auth_throttled(c, akey, ckey)) != 0)
+	if ((rc = auth_throttled(retry_after, c, akey, ckey)) != 0)
 		return rc;
 	rc = auth_check_password(&user_id, c, email, password);
 	if (rc == AIMS_EUNAUTH || rc == AIMS_ENOTFOUND) {
@@ -317,13 +317,28 @@ auth_session_create(struct http_ctx *c)
 	if (rc != 0)
 		return rc;
 	throttle_clear(c->db, akey);
-	if ((rc = session_create(token, &s, c->db, user_id, c->req->client_addr, clock_now())) != 0 ||
-	    (rc = auth_whoami(&who, c, user_id)) != 0)
-		goto done;
-	json_object_set_new(who, "csrf_token", json_string(s.csrf));
-	auth_set_cookie(c, token, SESSION_ABSOLUTE_SEC);
+	if ((rc = session_create(token, s, c->db, user_id, c->req->client_addr, clock_now())) != 0)
+		return rc;
+	auth_session_cookie(c, token, SESSION_ABSOLUTE_SEC);
 	snprintf(c->who.name, sizeof(c->who.name), "user:%s", email);
 	c->who.kind = HTTP_SESSION;
+	c->who.user_id = user_id;
+	return 0;
+}
+
+int
+auth_session_create(struct http_ctx *c)
+{
+	const char *email = http_body_str(c, "email"), *password = http_body_str(c, "password");
+	char token[SESSION_TOKEN_LEN];
+	struct session s;
+	json_t *who = NULL;
+	int rc, retry;
+
+	if ((rc = auth_sign_in(token, &s, &retry, c, email, password)) != 0 ||
+	    (rc = auth_whoami(&who, c, s.user_id)) != 0)
+		goto done;
+	json_object_set_new(who, "csrf_token", json_string(s.csrf));
 	http_reply_json(c, 200, who);
 done:
 	sodium_memzero(token, sizeof(token));
@@ -362,7 +377,7 @@ auth_session_delete(struct http_ctx *c)
 	if (cookie != NULL && auth_cookie_value(token, sizeof(token), cookie, AUTH_COOKIE) &&
 	    (rc = session_delete(c->db, token)) != 0)
 		return rc;
-	auth_set_cookie(c, "", 0);
+	auth_session_cookie(c, "", 0);
 	http_reply_empty(c, 204);
 	return 0;
 }

@@ -6,6 +6,7 @@
 #ifndef AIMS_HTTP_AUTH_H
 #define AIMS_HTTP_AUTH_H
 
+#include "core/session.h"
 #include "http/http.h"
 
 #define AUTH_COOKIE		"aims_session"
@@ -22,6 +23,22 @@ int auth_identify(struct http_ctx *c);
 int auth_check_csrf(struct http_ctx *c);
 /* Resolves {org}: fills c->org_id, c->role, c->actor; 404 when not a member. */
 int auth_org_role(struct http_ctx *c, const char *slug);
+
+/* Finds name=value in a Cookie header and copies the value; false if absent or too long. */
+bool auth_cookie_value(char *out, size_t outlen, const char *header, const char *name);
+/* Is origin ("http://HOST") the site the request was sent to (Host)? */
+bool auth_same_origin(const char *origin, const char *host);
+/* Sets (max_age > 0) or clears (0) the session cookie. */
+void auth_session_cookie(struct http_ctx *c, const char *token, int max_age);
+/*
+ * Signs in with email and password, the one way for the API and the web
+ * pages: refuses while throttled (AIMS_ETHROTTLED, *retry_after seconds,
+ * Retry-After set), counts failures (AIMS_EUNAUTH, the same answer for an
+ * unknown email), and on success creates the session, sets its cookie and
+ * fills *s (user_id, csrf) and token (zero it after use).
+ */
+int auth_sign_in(char token[SESSION_TOKEN_LEN], struct session *s, int *retry_after,
+    struct http_ctx *c, const char *email, const char *password);
 
 /* Handlers of /api/v1/session. */
 int auth_session_create(struct http_ctx *c);

@@ -24,7 +24,9 @@
 #include "util/buf.h"
 
 struct db;
+struct http_upload;
 struct route;
+struct webui;
 
 /* Codes of the HTTP layer itself, beside util/error.h's AIMS_E* codes. */
 enum http_code {
@@ -59,6 +61,7 @@ struct http_req {
 	const char		*body;		/* NULL when none */
 	size_t			 body_len;
 	const char		*client_addr;	/* "127.0.0.1" */
+	const struct http_upload *upload;	/* a web form's multipart body, or NULL */
 };
 
 struct http_resp {
@@ -68,6 +71,9 @@ struct http_resp {
 	struct http_kv	 headers[HTTP_RESP_HEADERS_MAX];	/* owned copies */
 	size_t		 nheaders;
 	bool		 cacheable;	/* false: Cache-Control: no-store */
+	bool		 has_file;	/* the body is file_fd (owned; closed after) */
+	int		 file_fd;
+	uint64_t	 file_size;
 };
 
 enum http_principal_kind { HTTP_ANON, HTTP_SESSION, HTTP_TOKEN };
@@ -101,6 +107,7 @@ struct http_ctx {
 	int64_t			 org_id;	/* {org} resolved, else 0 */
 	enum role		 role;		/* caller's role in org_id */
 	struct actor		 actor;		/* for core mutations */
+	struct webui		*web;		/* web pages only (http/webui.h) */
 };
 
 /* reply.c: answers and the error mapping. */

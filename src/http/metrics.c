@@ -75,7 +75,8 @@ metrics_label(struct buf *out, int slot)
 		buf_puts(out, "route=\"unmatched\"");
 		return;
 	}
-	r = &http_routes[slot - 1];
+	if ((r = router_route_at(slot - 1)) == NULL)
+		return;
 	buf_printf(out, "method=\"%s\",route=\"%s\"", r->method, r->pattern);
 }
 
@@ -162,7 +163,7 @@ metrics_write(struct buf *out)
 {
 	int nslots = 1, i;
 
-	while (nslots < METRICS_ROUTES_MAX && http_routes[nslots - 1].method != NULL)
+	while (nslots < METRICS_ROUTES_MAX && router_route_at(nslots - 1) != NULL)
 		nslots++;
 	metrics_write_requests(out, nslots);
 	buf_puts(out, "# HELP aims_http_request_duration_seconds Time from request to answer.\n"

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <strings.h>
 
 #include "http/http.h"
@@ -202,6 +203,9 @@ http_resp_free(struct http_resp *r)
 	}
 	r->nheaders = 0;
 	buf_free(&r->body);
+	if (r->has_file)
+		close(r->file_fd);
+	r->has_file = false;
 }
 
 const char *

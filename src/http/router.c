@@ -13,6 +13,7 @@
 #include "http/auth.h"
 #include "core/record.h"
 #include "http/router.h"
+#include "http/webui.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -113,6 +114,64 @@ const struct route *
 router_match(const char *method, const char *path, const char *params[HTTP_PARAMS_MAX],
     char **param_buf, int *code, char *allow, size_t allowlen)
 {
+	return router_match_in(http_routes, method, path, params, param_buf, code, allow,
+	    allowlen);
+}
+
+bool
+router_path_known(const struct route *table, const char *path)
+{
+	size_t off[HTTP_PARAMS_MAX], len[HTTP_PARAMS_MAX];
+	const struct route *r;
+	int n;
+
+	for (r = table; r->method != NULL; r++)
+		if (router_pattern_match(r->pattern, path, off, len, &n))
+			return true;
+	return false;
+}
+
+static int
+router_table_size(const struct route *table)
+{
+	int n = 0;
+
+	while (table[n].method != NULL)
+		n++;
+	return n;
+}
+
+int
+router_route_index(const struct route *r)
+{
+	int napi = router_table_size(http_routes), nweb = router_table_size(webui_routes);
+
+	if (r == NULL)
+		return -1;
+	if (r >= http_routes && r < http_routes + napi)
+		return (int)(r - http_routes);
+	if (r >= webui_routes && r < webui_routes + nweb)
+		return napi + (int)(r - webui_routes);
+	return -1;
+}
+
+const struct route *
+router_route_at(int i)
+{
+	int napi = router_table_size(http_routes), nweb = router_table_size(webui_routes);
+
+	if (i >= 0 && i < napi)
+		return &http_routes[i];
+	if (i >= napi && i < napi + nweb)
+		return &webui_routes[i - napi];
+	return NULL;
+}
+
+const struct route *
+router_match_in(const struct route *table, const char *method, const char *path,
+    const char *params[HTTP_PARAMS_MAX], char **param_buf, int *code, char *allow,
+    size_t allowlen)
+{
 	const struct route *r;
 	size_t off[HTTP_PARAMS_MAX], len[HTTP_PARAMS_MAX], total = 0;
 	bool fixed = false;
@@ -123,7 +182,7 @@ router_match(const char *method, const char *path, const char *params[HTTP_PARAM
 	*code = AIMS_ENOTFOUND;
 	if (allowlen > 0)
 		allow[0] = '\0';
-	for (r = http_routes; r->method != NULL; r++) {
+	for (r = table; r->method != NULL; r++) {
 		if (!router_pattern_match(r->pattern, path, off, len, &n))
 			continue;
 		/*
@@ -607,6 +666,10 @@ router_handle(struct http_ctx *c)
 {
 	int rc;
 
+	if (webui_owns(c->req->path)) {
+		webui_handle(c);
+		return;
+	}
 	if ((rc = router_prepare(c)) != 0) {
 		http_reply_error(c, rc);
 		return;

@@ -97,6 +97,19 @@ extern const struct val_spec http_path_params[];
 const struct route *router_match(const char *method, const char *path,
     const char *params[HTTP_PARAMS_MAX], char **param_buf, int *code, char *allow,
     size_t allowlen);
+/* The same over another table (the web pages' webui_routes). */
+const struct route *router_match_in(const struct route *table, const char *method,
+    const char *path, const char *params[HTTP_PARAMS_MAX], char **param_buf, int *code,
+    char *allow, size_t allowlen);
+/* Does any route of table have a pattern that fits path (whatever the method)? */
+bool router_path_known(const struct route *table, const char *path);
+/*
+ * One index over both tables for metrics: http_routes first, then
+ * webui_routes; -1 for NULL or a route of neither. router_route_at() is the
+ * reverse (NULL past the end).
+ */
+int router_route_index(const struct route *r);
+const struct route *router_route_at(int i);
 /* Index of {name} in r's pattern, or -1. */
 int router_param_index(const struct route *r, const char *name);
 /* Validates one scalar string value (path or query) against spec. */

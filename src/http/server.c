@@ -25,6 +25,7 @@
 #include "http/metrics.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "http/webui.h"
 #include "core/idem.h"
 #include "core/session.h"
 #include "core/throttle.h"
@@ -63,6 +64,13 @@ struct http_pending {
 	char		 user[320];
 	char		 method[16];
 	char		*path;
+	/* A page's multipart/form-data body, parsed as it arrives (http_upload_*). */
+	bool		 multipart;
+	struct multipart *mp;
+	struct http_upload *upload;
+	uint64_t	 received;
+	int		 upload_rc;	/* refused: answered with this once read */
+	char		 upload_msg[AIMS_ERROR_MSG_MAX];
 };
 
 static int64_t http_inflight;	/* requests between first call and completion */
@@ -195,13 +203,15 @@ http_client_addr(char out[INET6_ADDRSTRLEN], struct MHD_Connection *conn)
 		    INET6_ADDRSTRLEN);
 }
 
+/* own_referrer_policy: the answer sets its own (pages: same-origin, so forms carry Origin). */
 static void
 http_add_security_headers(struct MHD_Response *r, const struct http_server_config *cfg,
-    bool cacheable)
+    bool cacheable, bool own_referrer_policy)
 {
 	MHD_add_response_header(r, "Content-Security-Policy", HTTP_CSP);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	if (!own_referrer_policy)
+		MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
 	MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin");
 	if (!cacheable)
@@ -217,14 +227,25 @@ http_send(struct MHD_Connection *conn, struct http_pending *p, struct http_resp 
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 	size_t len = resp->body.len, i;
-	char *data = buf_detach(&resp->body);
+	char *data;
 
-	r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
-	if (r == NULL) {
-		free(data);
-		return MHD_NO;
+	if (resp->has_file) {
+		/* libmicrohttpd sends the file from its descriptor and closes it. */
+		len = (size_t)resp->file_size;
+		r = MHD_create_response_from_fd64(resp->file_size, resp->file_fd);
+		if (r == NULL)
+			return MHD_NO;
+		resp->has_file = false;
+	} else {
+		data = buf_detach(&resp->body);
+		r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+		if (r == NULL) {
+			free(data);
+			return MHD_NO;
+		}
 	}
-	http_add_security_headers(r, cfg, resp->cacheable);
+	http_add_security_headers(r, cfg, resp->cacheable,
+	    http_resp_get_header(resp, "Referrer-Policy") != NULL);
 	if (resp->content_type != NULL)
 		MHD_add_response_header(r, "Content-Type", resp->content_type);
 	for (i = 0; i < resp->nheaders; i++)
@@ -248,7 +269,10 @@ http_send_error(struct MHD_Connection *conn, struct http_pending *p,
 	enum MHD_Result ret;
 
 	http_ctx_init(&c, req, NULL, cfg);
-	http_reply_error(&c, code);
+	if (req->path != NULL && webui_owns(req->path))
+		webui_reply_error(&c, code);
+	else
+		http_reply_error(&c, code);
 	if (code == HTTP_EUNAVAILABLE)
 		http_resp_header(&c.resp, "Retry-After", "1");
 	if (code == AIMS_ETOOBIG || code == HTTP_EUNAVAILABLE)
@@ -262,7 +286,7 @@ static void
 http_note_user(struct http_pending *p, const struct http_ctx *c)
 {
 	snprintf(p->user, sizeof(p->user), "%s", c->who.kind == HTTP_ANON ? "-" : c->who.name);
-	p->route = c->route ? (int)(c->route - http_routes) : -1;
+	p->route = router_route_index(c->route);
 }
 
 static enum MHD_Result
@@ -290,6 +314,7 @@ http_dispatch(struct MHD_Connection *conn, struct http_pending *p,
 	req.body = p->body.len ? p->body.data : NULL;
 	req.body_len = p->body.len;
 	req.client_addr = addr;
+	req.upload = p->upload;
 	if (__atomic_load_n(&http_open_conns, __ATOMIC_RELAXED) > HTTP_CONN_BUSY) {
 		aims_error_set(HTTP_EUNAVAILABLE, NULL, "the server is busy: retry shortly");
 		ret = http_send_error(conn, p, cfg, &req, HTTP_EUNAVAILABLE);
@@ -342,8 +367,99 @@ http_too_big(struct MHD_Connection *conn, struct http_pending *p,
 {
 	struct http_req req = { .method = method, .path = url };
 
-	aims_error_set(AIMS_ETOOBIG, NULL, "the body is larger than %zu bytes", cfg->max_body);
+	if (p->multipart)
+		aims_error_set(AIMS_ETOOBIG, "file", "the upload is larger than %llu bytes",
+		    (unsigned long long)WEBUI_UPLOAD_MAX);
+	else
+		aims_error_set(AIMS_ETOOBIG, NULL, "the body is larger than %zu bytes",
+		    cfg->max_body);
 	return http_send_error(conn, p, cfg, &req, AIMS_ETOOBIG);
+}
+
+/* Keeps the error of an upload to answer once its body is read (maybe on another call). */
+static void
+http_upload_refuse(struct http_pending *p, int rc)
+{
+	if (p->upload_rc != 0)
+		return;
+	p->upload_rc = rc;
+	snprintf(p->upload_msg, sizeof(p->upload_msg), "%s", aims_error_message());
+	multipart_free(p->mp);
+	p->mp = NULL;
+}
+
+/*
+ * A POST of multipart/form-data to a page is parsed as it arrives, its
+ * file streamed to disk: if the sender may upload at all (a signed-in
+ * session, from this site). Otherwise its body is read and dropped, and it
+ * is refused once complete. Returns true for such a request.
+ */
+static bool
+http_upload_begin(struct MHD_Connection *conn, struct http_pending *p,
+    const struct http_server_config *cfg, const char *url, const char *method)
+{
+	const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
+	struct http_kv_list headers = { 0 };
+	struct http_req req;
+	struct db *db = NULL;
+	char *dir = NULL;
+	int rc;
+
+	if (strcmp(method, "POST") != 0 || ct == NULL ||
+	    strncasecmp(ct, "multipart/form-data", 19) != 0 || !webui_owns(url))
+		return false;
+	p->multipart = true;
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, http_collect_kv, &headers);
+	memset(&req, 0, sizeof(req));
+	req.method = method;
+	req.path = url;
+	req.headers = headers.items;
+	req.nheaders = headers.n;
+	if (http_server_db(&db, cfg) != 0 || !webui_upload_wanted(&req, db)) {
+		/* The handler refuses it (no CSRF token to check without the body). */
+		p->upload_rc = 0;
+	} else if ((rc = webui_upload_dir(&dir, cfg->db_path)) != 0 ||
+	    (rc = multipart_begin(&p->mp, ct, dir, EVIDENCE_FILE_MAX)) != 0) {
+		http_upload_refuse(p, rc);
+	}
+	free(dir);
+	http_kv_free(&headers);
+	return true;
+}
+
+static enum MHD_Result
+http_upload_data(struct http_pending *p, const char *data, size_t *len)
+{
+	int rc;
+
+	p->received += *len;
+	if (p->received > WEBUI_UPLOAD_MAX) {
+		aims_error_set(AIMS_ETOOBIG, "file", "the upload is larger than %llu bytes",
+		    (unsigned long long)WEBUI_UPLOAD_MAX);
+		http_upload_refuse(p, AIMS_ETOOBIG);
+		if (p->received > WEBUI_UPLOAD_MAX + HTTP_DISCARD_MAX) {
+			p->status = 413;
+			return MHD_NO;
+		}
+	}
+	if (p->mp != NULL && (rc = multipart_feed(p->mp, data, *len)) != 0)
+		http_upload_refuse(p, rc);
+	*len = 0;
+	return MHD_YES;
+}
+
+/* The body is complete: the parsed upload, or the reason it is refused. */
+static void
+http_upload_end(struct http_pending *p)
+{
+	int rc;
+
+	if (p->mp == NULL)
+		return;
+	if ((rc = multipart_finish(&p->upload, p->mp)) != 0)
+		http_upload_refuse(p, rc);
+	multipart_free(p->mp);
+	p->mp = NULL;
 }
 
 static enum MHD_Result
@@ -363,6 +479,17 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url, const char 
 		snprintf(p->user, sizeof(p->user), "-");
 		*con_cls = p;
 		__atomic_fetch_add(&http_inflight, 1, __ATOMIC_SEQ_CST);
+		if (http_upload_begin(conn, p, cfg, url, method)) {
+			if (http_content_length_over(conn, WEBUI_UPLOAD_MAX)) {
+				aims_error_set(AIMS_ETOOBIG, "file",
+				    "the upload is larger than %llu bytes",
+				    (unsigned long long)WEBUI_UPLOAD_MAX);
+				http_upload_refuse(p, AIMS_ETOOBIG);
+				if (http_expects_continue(conn))
+					return http_too_big(conn, p, cfg, url, method);
+			}
+			return MHD_YES;
+		}
 		if (http_content_length_over(conn, cfg->max_body)) {
 			/* A client waiting for 100 Continue never sends the body. */
 			if (http_expects_continue(conn))
@@ -371,6 +498,8 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url, const char 
 		}
 		return MHD_YES;
 	}
+	if (*upload_data_size > 0 && p->multipart)
+		return http_upload_data(p, upload_data, upload_data_size);
 	if (*upload_data_size > 0) {
 		/*
 		 * Over the limit: read and drop the rest (never buffered), so the
@@ -398,6 +527,15 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url, const char 
 		return MHD_YES;
 	if (p->too_big)
 		return http_too_big(conn, p, cfg, url, method);
+	if (p->multipart) {
+		http_upload_end(p);
+		if (p->upload_rc != 0) {
+			struct http_req req = { .method = method, .path = url };
+
+			aims_error_set(p->upload_rc, "file", "%s", p->upload_msg);
+			return http_send_error(conn, p, cfg, &req, p->upload_rc);
+		}
+	}
 	return http_dispatch(conn, p, cfg, url, method);
 }
 
@@ -464,6 +602,8 @@ http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	metrics_record(p->route, p->status, usec,
 	    p->db_usec_start ? db_time_usec() - p->db_usec_start : 0);
 	http_access_log(cfg, p, usec);
+	multipart_free(p->mp);
+	http_upload_free(p->upload);
 	buf_free(&p->body);
 	free(p->path);
 	free(p);

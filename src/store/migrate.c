@@ -2,9 +2,13 @@
  * migrate.c - versioned schema migrations, compiled in from schema/NNN_name.sql.
  *
  * The tables are applied in file-name order, each in its own transaction, and
- * recorded in schema_migrations. A database whose version is newer than this
- * binary knows is refused: an old binary must not write a newer schema.
+ * recorded in schema_migrations. Every compiled-in migration not recorded yet
+ * is applied, also one numbered below the newest applied (number ranges are
+ * given to parts of the code that are merged in any order). A database whose
+ * version is newer than this binary knows is refused: an old binary must not
+ * write a newer schema.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,11 +82,28 @@ done:
 	return rc;
 }
 
+static int
+migrate_is_applied(bool *out, struct db *db, int version)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	*out = false;
+	if ((rc = db_prepare(&st, db, "SELECT 1 FROM schema_migrations WHERE version = ?")) != 0)
+		return rc;
+	db_bind_int64(st, 1, version);
+	rc = db_step(st);
+	*out = rc == DB_ROW;
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
 int
 db_migrate(struct db *db, int *applied)
 {
 	const struct embed_file *f, *next;
 	int rc, current, v, latest = db_schema_latest(), floor;
+	bool done;
 
 	*applied = 0;
 	if ((rc = db_schema_version(&current, db)) != 0)
@@ -92,7 +113,7 @@ db_migrate(struct db *db, int *applied)
 		    "database schema version %d is newer than this aims binary supports (%d): "
 		    "upgrade aims before using this database", current, latest);
 	/* Apply in ascending order without assuming the table is sorted. */
-	for (floor = current;;) {
+	for (floor = 0;;) {
 		next = NULL;
 		for (f = schema_files; f->name; f++) {
 			v = migrate_version_of(f->name);
@@ -101,9 +122,15 @@ db_migrate(struct db *db, int *applied)
 		}
 		if (next == NULL)
 			break;
+		floor = migrate_version_of(next->name);
+		if (floor <= current) {
+			if ((rc = migrate_is_applied(&done, db, floor)) != 0)
+				return rc;
+			if (done)
+				continue;
+		}
 		if ((rc = migrate_apply(db, next)) != 0)
 			return rc;
-		floor = migrate_version_of(next->name);
 		(*applied)++;
 	}
 	return 0;

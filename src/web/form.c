@@ -363,6 +363,36 @@ web_form_objects(const struct field *f, const struct web_form *form, json_t *err
 	return arr;
 }
 
+/* An object field from its "NAME.SUB" inputs; NULL when all are empty. */
+static json_t *
+web_form_object(const struct field *f, const struct web_form *form, json_t *errors)
+{
+	json_t *obj = json_object(), *v;
+	const struct field *sf;
+	char name[WEB_FORM_NAME_MAX];
+
+	for (sf = f->subfields; sf != NULL && sf->name != NULL; sf++) {
+		if (sf->flags & FIELD_READONLY)
+			continue;
+		snprintf(name, sizeof(name), "%s.%s", f->name, sf->name);
+		if (web_is_list(sf))
+			v = web_form_list(sf, form, name);
+		else
+			v = web_form_one(sf, web_form_get(form, name), name, errors);
+		if (v != NULL && json_is_array(v) && json_array_size(v) == 0) {
+			json_decref(v);
+			v = NULL;
+		}
+		if (v != NULL)
+			json_object_set_new(obj, sf->name, v);
+	}
+	if (web_row_empty(obj)) {
+		json_decref(obj);
+		return NULL;
+	}
+	return obj;
+}
+
 int
 web_form_to_json(json_t **values, json_t **errors, const struct record_kind *k,
     const struct web_form *form, bool create)
@@ -381,6 +411,8 @@ web_form_to_json(json_t **values, json_t **errors, const struct record_kind *k,
 		}
 		if (f->type == FIELD_OBJECT_LIST)
 			v = web_form_objects(f, form, errs);
+		else if (f->type == FIELD_OBJECT)
+			v = web_form_object(f, form, errs);
 		else if (web_is_list(f))
 			v = web_form_list(f, form, f->name);
 		else

@@ -11,6 +11,7 @@
 #include "core/role.h"
 #include "util/buf.h"
 #include "web/html.h"
+#include "web/page.h"
 #include "web/web.h"
 
 #define WEB_APP_NAME	"OpenAIMS"
@@ -74,7 +75,8 @@ web_head(struct buf *out, const char *title, const char *org_name)
 	web_asset_url(&icon, "favicon.svg");
 	html_printf(out, "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-	    "<title>%s", title);
+	    "<title>");
+	web_label(out, title);
 	if (org_name != NULL)
 		html_printf(out, " \xc2\xb7 %s", org_name);
 	html_printf(out, " \xc2\xb7 " WEB_APP_NAME "</title>\n"
@@ -128,16 +130,60 @@ web_header(struct buf *out, const struct web_ctx *ctx)
 	buf_free(&home);
 }
 
-static bool
-web_has_kind(const struct web_ctx *ctx, const char *name)
+/*
+ * The navigation, in the order of the standard. A kind not named here is
+ * listed after these, under its own section, so that a new kind is never
+ * left out. "@ai-policy" is the documents list filtered to the AI policy.
+ */
+#define WEB_NAV_PER_SECTION	8
+static const struct {
+	const char	*section;
+	const char	*kinds[WEB_NAV_PER_SECTION];
+} web_nav_sections[] = {
+	{ "Context", { "scope", "context-issues", "interested-parties" } },
+	{ "Leadership", { "@ai-policy", "documents", "responsibilities" } },
+	{ "Planning", { "ai-systems", "suppliers", "risk-criteria", "risks",
+	    "impact-assessments", "soa" } },
+	{ "Support & operation", { "measures", "evidence" } },
+};
+#define WEB_AI_POLICY_FILTER	"is_ai_policy"
+
+static const struct record_kind *
+web_nav_kind(const struct web_ctx *ctx, const char *name)
 {
 	size_t i;
 
 	for (i = 0; ctx->kinds != NULL && ctx->kinds[i] != NULL &&
 	    ctx->kinds[i]->name != NULL; i++)
 		if (strcmp(ctx->kinds[i]->name, name) == 0)
-			return true;
-	return false;
+			return ctx->kinds[i];
+	return NULL;
+}
+
+const char *
+web__nav_section(const char *kind, int *position)
+{
+	size_t s, i;
+	int n = 0;
+
+	for (s = 0; s < sizeof(web_nav_sections) / sizeof(web_nav_sections[0]); s++)
+		for (i = 0; i < WEB_NAV_PER_SECTION && web_nav_sections[s].kinds[i] != NULL; i++) {
+			if (kind != NULL && strcmp(web_nav_sections[s].kinds[i], kind) == 0) {
+				*position = n;
+				return web_nav_sections[s].section;
+			}
+			n++;
+		}
+	*position = -1;
+	return NULL;
+}
+
+static bool
+web_nav_listed(const char *name)
+{
+	int pos;
+
+	return web__nav_section(name, &pos) != NULL;
 }
 
 /* "g" then this key follows the link (app.js). */
@@ -163,11 +209,32 @@ web_nav_link(struct buf *out, const struct web_ctx *ctx, const char *path,
 	for (i = 0; i < sizeof(web_nav_keys) / sizeof(web_nav_keys[0]); i++)
 		if (strcmp(path, web_nav_keys[i].path) == 0)
 			html_printf(out, " data-key=\"%s\"", web_nav_keys[i].key);
-	html_printf(out, ">%s", label);
+	buf_puts(out, ">");
+	web_label(out, label);
 	if (clause != NULL)
 		html_printf(out, " <span class=\"clause\">%s</span>", clause);
 	buf_puts(out, "</a></li>\n");
 	buf_free(&url);
+}
+
+static void
+web_nav_entry(struct buf *out, const struct web_ctx *ctx, const char *name, const char *active)
+{
+	const struct record_kind *k;
+	char path[128];
+
+	if (strcmp(name, "@ai-policy") == 0) {
+		k = web_nav_kind(ctx, "documents");
+		if (k != NULL && web__field_find(k, WEB_AI_POLICY_FILTER) != NULL)
+			web_nav_link(out, ctx, "/documents?" WEB_AI_POLICY_FILTER "=true",
+			    "AI policy", "5.2", false);
+		return;
+	}
+	if ((k = web_nav_kind(ctx, name)) == NULL && strcmp(name, "soa") != 0)
+		return;
+	snprintf(path, sizeof(path), "/%s", name);
+	web_nav_link(out, ctx, path, strcmp(name, "soa") == 0 ? "Statement of Applicability" :
+	    k->plural, k != NULL ? k->clause : "6.1.3", strcmp(active, name) == 0);
 }
 
 static void
@@ -176,14 +243,22 @@ web_nav(struct buf *out, const struct web_ctx *ctx, const char *active)
 	const struct record_kind *k;
 	const char *section = NULL;
 	char path[128];
-	size_t i;
+	size_t s, i;
 
 	html_printf(out, "<nav id=\"nav\" class=\"side\" aria-label=\"Main\">\n"
 	    "<a class=\"nav-close\" href=\"#\">Close menu</a>\n<ul>\n");
 	web_nav_link(out, ctx, "/", "Dashboard", NULL, strcmp(active, "dashboard") == 0);
 	web_nav_link(out, ctx, "/readiness", "Readiness", NULL, strcmp(active, "readiness") == 0);
 	buf_puts(out, "</ul>\n");
+	for (s = 0; s < sizeof(web_nav_sections) / sizeof(web_nav_sections[0]); s++) {
+		html_printf(out, "<h2>%s</h2>\n<ul>\n", web_nav_sections[s].section);
+		for (i = 0; i < WEB_NAV_PER_SECTION && web_nav_sections[s].kinds[i] != NULL; i++)
+			web_nav_entry(out, ctx, web_nav_sections[s].kinds[i], active);
+		buf_puts(out, "</ul>\n");
+	}
 	for (i = 0; ctx->kinds != NULL && (k = ctx->kinds[i]) != NULL && k->name != NULL; i++) {
+		if (web_nav_listed(k->name))
+			continue;
 		if (section == NULL || strcmp(section, k->section ? k->section : "") != 0) {
 			if (section != NULL)
 				buf_puts(out, "</ul>\n");
@@ -192,13 +267,6 @@ web_nav(struct buf *out, const struct web_ctx *ctx, const char *active)
 		}
 		snprintf(path, sizeof(path), "/%s", k->name);
 		web_nav_link(out, ctx, path, k->plural, k->clause, strcmp(active, k->name) == 0);
-	}
-	if (!web_has_kind(ctx, "soa")) {
-		if (section == NULL)
-			buf_puts(out, "<ul>\n");
-		web_nav_link(out, ctx, "/soa", "Statement of Applicability", "6.1.3",
-		    strcmp(active, "soa") == 0);
-		section = "";
 	}
 	if (section != NULL)
 		buf_puts(out, "</ul>\n");
@@ -219,10 +287,11 @@ web_crumbs(struct buf *out, const struct web_ctx *ctx, const struct web_crumb *c
 	    "<li><a href=\"%s/\">%s</a></li>", buf_str(&home), ctx->org_name);
 	for (i = 0; i < n; i++) {
 		if (crumbs[i].href != NULL)
-			html_printf(out, "<li><a href=\"%s\">%s</a></li>",
-			    html_safe_url(crumbs[i].href), crumbs[i].label);
+			html_printf(out, "<li><a href=\"%s\">", html_safe_url(crumbs[i].href));
 		else
-			html_printf(out, "<li aria-current=\"page\">%s</li>", crumbs[i].label);
+			buf_puts(out, "<li aria-current=\"page\">");
+		web_label(out, crumbs[i].label);
+		buf_puts(out, crumbs[i].href != NULL ? "</a></li>" : "</li>");
 	}
 	buf_puts(out, "</ol></nav>\n");
 	buf_free(&home);

@@ -27,9 +27,18 @@ struct web_input {
 	bool			 disabled;
 };
 
+/* layout.c */
+/*
+ * The navigation section of a kind ("Planning") and its position in the
+ * navigation; NULL and -1 for a kind the navigation does not list.
+ */
+const char *web__nav_section(const char *kind, int *position);
+
 /* value.c */
 /* The field called name in k (either may be NULL), or NULL. */
 const struct field *web__field_find(const struct record_kind *k, const char *name);
+/* The label of a field or of "object.subfield" (escaped); the name itself if unknown. */
+void web__field_label(struct buf *out, const struct record_kind *k, const char *path);
 
 /* input.c */
 /* The control for in (no label): input, select, textarea or checkboxes. */

@@ -34,6 +34,8 @@ web_page_sign_in(struct buf *out, const struct web_sign_in *s)
 		buf_puts(out, ".</div>\n");
 	} else if (s->error != NULL) {
 		html_printf(out, "<div class=\"flash error\" role=\"alert\">%s</div>\n", s->error);
+	} else if (s->notice != NULL) {
+		html_printf(out, "<div class=\"flash ok\" role=\"status\">%s</div>\n", s->notice);
 	}
 	buf_puts(out, "<form method=\"post\" action=\"/sign-in\" class=\"record-form\">\n");
 	if (s->csrf != NULL)

@@ -30,17 +30,44 @@ dash_card_open(struct buf *out, const char *id, const char *title, const char *c
 	    cls, id, id, title);
 }
 
+/* The areas in the order of the navigation (the standard's), grouped by its sections. */
+static json_t *
+dash_areas_ordered(const json_t *areas)
+{
+	json_t *sorted = json_array(), *a;
+	int pos, apos;
+	size_t i, j;
+
+	json_array_foreach(areas, i, a) {
+		const char *sec = web__nav_section(json_string_value(json_object_get(a, "kind")), &pos);
+
+		a = json_deep_copy(a);
+		if (sec != NULL)
+			json_object_set_new(a, "section", json_string(sec));
+		json_object_set_new(a, "_pos", json_integer(pos < 0 ? 1000 + (int)i : pos));
+		for (j = 0; j < json_array_size(sorted); j++) {
+			apos = (int)json_integer_value(json_object_get(json_array_get(sorted, j), "_pos"));
+			if (apos > json_integer_value(json_object_get(a, "_pos")))
+				break;
+		}
+		json_array_insert_new(sorted, j, a);
+	}
+	return sorted;
+}
+
 static void
-dash_areas(struct buf *out, const struct web_ctx *ctx, const json_t *areas)
+dash_areas(struct buf *out, const struct web_ctx *ctx, const json_t *given)
 {
 	struct buf url = BUF_INIT;
 	const char *section = NULL, *s;
+	json_t *areas = dash_areas_ordered(given);
 	const json_t *a;
 	size_t i;
 
 	dash_card_open(out, "d-areas", "Records by area", "wide");
 	if (json_array_size(areas) == 0) {
 		buf_puts(out, "<p class=\"empty\">No records yet.</p></section>\n");
+		json_decref(areas);
 		return;
 	}
 	buf_puts(out, "<div class=\"table-wrap\"><table class=\"areas\"><thead><tr>"
@@ -58,8 +85,9 @@ dash_areas(struct buf *out, const struct web_ctx *ctx, const json_t *areas)
 		}
 		buf_reset(&url);
 		web_url_kind(&url, ctx, json_string_value(json_object_get(a, "kind")));
-		html_printf(out, "<tr><th scope=\"row\"><a href=\"%s\">%s</a></th><td>%lld</td><td>",
-		    buf_str(&url), json_string_value(json_object_get(a, "label")),
+		html_printf(out, "<tr><th scope=\"row\"><a href=\"%s\">", buf_str(&url));
+		web_label(out, json_string_value(json_object_get(a, "label")));
+		html_printf(out, "</a></th><td>%lld</td><td>",
 		    (long long)json_integer_value(json_object_get(a, "count")));
 		if (total > 0)
 			html_printf(out, "<progress max=\"%lld\" value=\"%lld\">%lld of %lld</progress> "
@@ -69,6 +97,7 @@ dash_areas(struct buf *out, const struct web_ctx *ctx, const json_t *areas)
 	}
 	buf_puts(out, "</tbody></table></div></section>\n");
 	buf_free(&url);
+	json_decref(areas);
 }
 
 static void
@@ -159,7 +188,8 @@ dash_heatmap(struct buf *out, const struct web_ctx *ctx, const json_t *risk, boo
 	hm.row_labels = rl;
 	hm.col_labels = cl;
 	hm.band_labels = bl;
-	hm.href = buf_str(&url);
+	/* Residual cells have no list filter of their own: only inherent cells link. */
+	hm.href = residual ? NULL : buf_str(&url);
 	dash_card_open(out, residual ? "d-hm-res" : "d-hm-inh", hm.title, "");
 	svg_heatmap(out, &hm);
 	buf_puts(out, "</section>\n");
@@ -239,6 +269,18 @@ dash_due(struct buf *out, const struct web_ctx *ctx, const json_t *items, const 
 	buf_free(&url);
 }
 
+static bool
+dash_is_record_kind(const struct web_ctx *ctx, const char *kind)
+{
+	size_t i;
+
+	for (i = 0; kind != NULL && ctx->kinds != NULL && ctx->kinds[i] != NULL &&
+	    ctx->kinds[i]->name != NULL; i++)
+		if (strcmp(ctx->kinds[i]->name, kind) == 0)
+			return true;
+	return false;
+}
+
 static void
 dash_activity(struct buf *out, const struct web_ctx *ctx, const json_t *items)
 {
@@ -254,17 +296,24 @@ dash_activity(struct buf *out, const struct web_ctx *ctx, const json_t *items)
 	}
 	buf_puts(out, "<ul class=\"activity\">");
 	json_array_foreach(items, i, it) {
-		buf_reset(&url);
-		web_url_record(&url, ctx, json_string_value(json_object_get(it, "kind")),
-		    json_string_value(json_object_get(it, "ref")));
+		const char *kind = json_string_value(json_object_get(it, "kind"));
+		const char *ref = json_string_value(json_object_get(it, "ref"));
+
 		buf_puts(out, "<li>");
 		web_value(out, ctx, &when, json_object_get(it, "time"));
 		html_printf(out, " <span class=\"who\">%s</span> ",
-		    json_string_value(json_object_get(it, "actor")));
+		    web_actor(json_string_value(json_object_get(it, "actor"))));
 		web_enum_label(out, json_string_value(json_object_get(it, "action")));
-		html_printf(out, " <a class=\"ref\" href=\"%s\">%s</a> %s</li>", buf_str(&url),
-		    json_string_value(json_object_get(it, "ref")),
-		    json_string_value(json_object_get(it, "title")));
+		if (dash_is_record_kind(ctx, kind) && ref != NULL) {
+			buf_reset(&url);
+			web_url_record(&url, ctx, kind, ref);
+			html_printf(out, " <a class=\"ref\" href=\"%s\">%s</a>", buf_str(&url), ref);
+		} else {
+			buf_puts(out, " ");
+			web_enum_label(out, kind);
+			html_printf(out, " <span class=\"ref\">%s</span>", ref);
+		}
+		html_printf(out, " %s</li>", json_string_value(json_object_get(it, "title")));
 	}
 	buf_puts(out, "</ul></section>\n");
 	buf_free(&url);

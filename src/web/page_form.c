@@ -58,7 +58,7 @@ web_form_stale(struct buf *out, const struct web_ctx *ctx, const struct record_k
 {
 	static const struct field when = { .type = FIELD_DATETIME };
 	struct buf url = BUF_INIT;
-	const char *by = json_string_value(json_object_get(v->newer, "updated_by"));
+	const char *by = web_actor(json_string_value(json_object_get(v->newer, "updated_by")));
 
 	if (v->newer == NULL)
 		return;
@@ -169,6 +169,33 @@ web_form_objects(struct buf *out, const struct web_form_state *st, const struct 
 	buf_puts(out, "</fieldset>\n");
 }
 
+/* One object (FIELD_OBJECT): its subfields named "FIELD.SUBFIELD". */
+static void
+web_form_object(struct buf *out, const struct web_form_state *st, const struct field *f,
+    const char *err)
+{
+	const json_t *obj = json_object_get(st->v->values, f->name);
+	const struct field *sf;
+	char name[WEB_FORM_NAME_MAX];
+	struct web_input in = { .id_prefix = WEB_FORM_ID_PREFIX, .choices = st->v->choices,
+	    .norequire = true };
+
+	html_printf(out, "<fieldset class=\"field object%s\" id=\"" WEB_FORM_ID_PREFIX "%s\">"
+	    "<legend>%s</legend>", err ? " invalid" : "", f->name, f->label);
+	for (sf = f->subfields; sf != NULL && sf->name != NULL; sf++) {
+		if (sf->flags & FIELD_READONLY)
+			continue;
+		snprintf(name, sizeof(name), "%s.%s", f->name, sf->name);
+		in.field = sf;
+		in.name = name;
+		web_form_subfield(out, &in, json_object_get(obj, sf->name),
+		    json_string_value(json_object_get(st->v->errors, name)));
+	}
+	snprintf(name, sizeof(name), WEB_FORM_ID_PREFIX "%s", f->name);
+	web_form_notes(out, st, f, name, err, false);
+	buf_puts(out, "</fieldset>\n");
+}
+
 static void
 web_form_field(struct buf *out, const struct web_form_state *st, const struct field *f)
 {
@@ -185,6 +212,10 @@ web_form_field(struct buf *out, const struct web_form_state *st, const struct fi
 		    f->name);
 	if (f->type == FIELD_OBJECT_LIST) {
 		web_form_objects(out, st, f, err);
+		return;
+	}
+	if (f->type == FIELD_OBJECT) {
+		web_form_object(out, st, f, err);
 		return;
 	}
 	web_form_describedby(&ids, id, f, err != NULL);

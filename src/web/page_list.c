@@ -54,7 +54,8 @@ web_list_head(struct buf *out, const struct web_ctx *ctx, const struct record_ki
 {
 	struct buf url = BUF_INIT;
 
-	html_printf(out, "<div class=\"page-head\"><h1>%s", k->plural);
+	buf_puts(out, "<div class=\"page-head\"><h1>");
+	web_label(out, k->plural);
 	if (l->total >= 0)
 		html_printf(out, " <span class=\"count\">%lld</span>", (long long)l->total);
 	buf_puts(out, "</h1>");

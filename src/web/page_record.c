@@ -87,7 +87,7 @@ static void
 web_record_meta(struct buf *out, const struct web_ctx *ctx, const json_t *rec)
 {
 	static const struct field when = { .type = FIELD_DATETIME };
-	const char *by = json_string_value(json_object_get(rec, "updated_by"));
+	const char *by = web_actor(json_string_value(json_object_get(rec, "updated_by")));
 
 	html_printf(out, "<p class=\"meta\">Version %lld \xc2\xb7 updated ",
 	    (long long)json_integer_value(json_object_get(rec, "version")));
@@ -111,7 +111,8 @@ web_record_fields(struct buf *out, const struct web_ctx *ctx, const struct recor
 	    "<h2 id=\"h-details\">Details</h2><dl class=\"fields\">\n");
 	for (f = k->fields; f->name != NULL; f++) {
 		html_printf(out, "<div class=\"%s\"><dt>%s</dt><dd>",
-		    f->type == FIELD_TEXT || f->type == FIELD_OBJECT_LIST ? "wide" : "", f->label);
+		    f->type == FIELD_TEXT || f->type == FIELD_OBJECT_LIST || f->type == FIELD_OBJECT ?
+		    "wide" : "", f->label);
 		web_value(out, ctx, f, json_object_get(rec, f->name));
 		buf_puts(out, "</dd></div>\n");
 	}
@@ -119,49 +120,65 @@ web_record_fields(struct buf *out, const struct web_ctx *ctx, const struct recor
 }
 
 static void
-web_record_file(struct buf *out, const json_t *file, const char *download)
+web_record_file(struct buf *out, const struct web_ctx *ctx, const json_t *file,
+    const char *download)
 {
-	const char *sha = json_string_value(json_object_get(file, "sha256"));
+	static const struct field when = { .type = FIELD_DATETIME };
 
-	html_printf(out, "<dl class=\"fields\"><div><dt>File</dt><dd>");
-	if (download != NULL)
-		html_printf(out, "<a href=\"%s\" download>", download);
+	html_printf(out, "<dl class=\"fields\"><div><dt>File</dt><dd><a href=\"%s\" download>",
+	    download);
 	web_icon(out, "file");
-	html_printf(out, "%s", json_string_value(json_object_get(file, "name")));
-	if (download != NULL)
-		buf_puts(out, "</a>");
-	html_printf(out, "</dd></div><div><dt>Size</dt><dd>%lld bytes</dd></div>"
-	    "<div><dt>Type</dt><dd>%s</dd></div>",
+	html_printf(out, "%s</a></dd></div><div><dt>Revision</dt><dd>%lld</dd></div>"
+	    "<div><dt>Size</dt><dd>%lld bytes</dd></div><div><dt>Type</dt><dd>%s</dd></div>"
+	    "<div><dt>Stored</dt><dd>", json_string_value(json_object_get(file, "filename")),
+	    (long long)json_integer_value(json_object_get(file, "revision")),
 	    (long long)json_integer_value(json_object_get(file, "size")),
 	    json_string_value(json_object_get(file, "media_type")));
-	html_printf(out, "<div class=\"wide\"><dt>SHA-256</dt><dd><code class=\"hash\">%s</code>"
-	    "</dd></div></dl>", sha);
+	web_value(out, ctx, &when, json_object_get(file, "stored_at"));
+	html_printf(out, " by %s</dd></div><div class=\"wide\"><dt>SHA-256</dt><dd>"
+	    "<code class=\"hash\">%s</code></dd></div></dl>",
+	    web_actor(json_string_value(json_object_get(file, "stored_by"))),
+	    json_string_value(json_object_get(file, "sha256")));
 }
 
 static void
-web_record_evidence(struct buf *out, const json_t *rec, const char *url)
+web_record_evidence(struct buf *out, const struct web_ctx *ctx, const json_t *rec,
+    const json_t *files, const char *url)
 {
-	const json_t *file = json_object_get(rec, "file");
-	const json_t *revs = json_object_get(rec, "revisions");
+	static const struct field when = { .type = FIELD_DATETIME };
+	size_t i, n = json_array_size(files);
+	const char *kind = json_string_value(json_object_get(rec, "kind"));
 	struct buf dl = BUF_INIT;
 	const json_t *r;
-	size_t i;
 
-	if (!json_is_object(file))
+	if (n == 0 && (kind == NULL || strcmp(kind, "file") != 0))
 		return;
-	buf_printf(&dl, "%s/download", url);
 	buf_puts(out, "<section class=\"card\" aria-labelledby=\"h-file\"><h2 id=\"h-file\">"
 	    "File</h2>");
-	web_record_file(out, file, buf_str(&dl));
-	if (json_array_size(revs) > 0) {
+	if (n == 0) {
+		buf_puts(out, "<p class=\"empty\">No file stored yet. Edit this evidence to upload "
+		    "one.</p></section>\n");
+		return;
+	}
+	buf_printf(&dl, "%s/download", url);
+	web_record_file(out, ctx, json_array_get(files, n - 1), buf_str(&dl));
+	if (n > 1) {
 		buf_puts(out, "<h3>Earlier revisions</h3><div class=\"table-wrap\"><table>"
-		    "<thead><tr><th scope=\"col\">File</th><th scope=\"col\">Uploaded</th>"
-		    "<th scope=\"col\">SHA-256</th></tr></thead><tbody>");
-		json_array_foreach(revs, i, r)
-			html_printf(out, "<tr><td>%s</td><td>%s</td><td><code class=\"hash\">%s"
-			    "</code></td></tr>", json_string_value(json_object_get(r, "name")),
-			    json_string_value(json_object_get(r, "uploaded_at")),
+		    "<thead><tr><th scope=\"col\">Revision</th><th scope=\"col\">File</th>"
+		    "<th scope=\"col\">Stored</th><th scope=\"col\">SHA-256</th></tr></thead>"
+		    "<tbody>");
+		for (i = n - 1; i-- > 0;) {
+			r = json_array_get(files, i);
+			buf_reset(&dl);
+			buf_printf(&dl, "%s/download?revision=%lld", url,
+			    (long long)json_integer_value(json_object_get(r, "revision")));
+			html_printf(out, "<tr><td>%lld</td><td><a href=\"%s\" download>%s</a></td><td>",
+			    (long long)json_integer_value(json_object_get(r, "revision")),
+			    buf_str(&dl), json_string_value(json_object_get(r, "filename")));
+			web_value(out, ctx, &when, json_object_get(r, "stored_at"));
+			html_printf(out, "</td><td><code class=\"hash\">%s</code></td></tr>",
 			    json_string_value(json_object_get(r, "sha256")));
+		}
 		buf_puts(out, "</tbody></table></div>");
 	}
 	buf_puts(out, "</section>\n");
@@ -176,17 +193,23 @@ web_record_link_row(struct buf *out, const struct web_ctx *ctx, const struct rec
 	const char *ref = json_string_value(json_object_get(l, "ref"));
 	const char *fname = json_string_value(json_object_get(l, "field"));
 	const struct record_kind *lk = web_kind_by_name(ctx, kind);
-	const struct field *f = web__field_find(in ? lk : k, fname);
 	struct buf url = BUF_INIT;
 
-	web_url_record(&url, ctx, kind != NULL ? kind : "", ref != NULL ? ref : "");
-	html_printf(out, "<tr><td>%s</td><td><a class=\"ref\" href=\"%s\">%s</a></td><td>%s</td>"
-	    "<td>", lk != NULL ? lk->singular : kind, buf_str(&url), ref,
-	    json_string_value(json_object_get(l, "title")));
-	if (f != NULL)
-		html_escape(out, f->label);
+	if (lk != NULL) {
+		web_url_record(&url, ctx, kind, ref != NULL ? ref : "");
+	} else if (ref != NULL && strncmp(ref, "A.", 2) == 0) {
+		/* An Annex A control: its row in the Statement of Applicability. */
+		web_url_kind(&url, ctx, "soa");
+		buf_puts(&url, "#ctl-");
+		html_url_escape(&url, ref);
+	}
+	html_printf(out, "<tr><td>%s</td><td>", lk != NULL ? lk->singular : kind);
+	if (url.len > 0)
+		html_printf(out, "<a class=\"ref\" href=\"%s\">%s</a>", buf_str(&url), ref);
 	else
-		web_enum_label(out, fname);
+		html_printf(out, "<span class=\"ref\">%s</span>", ref);
+	html_printf(out, "</td><td>%s</td><td>", json_string_value(json_object_get(l, "title")));
+	web__field_label(out, in ? lk : k, fname);
 	buf_puts(out, "</td></tr>");
 	buf_free(&url);
 }
@@ -269,7 +292,7 @@ web_record_history(struct buf *out, const struct web_ctx *ctx, const struct reco
 		buf_puts(out, "<tr><td>");
 		web_value(out, ctx, &when, json_object_get(h, "time"));
 		html_printf(out, "</td><td>%s</td><td>",
-		    json_string_value(json_object_get(h, "actor")));
+		    web_actor(json_string_value(json_object_get(h, "actor"))));
 		web_enum_label(out, json_string_value(json_object_get(h, "action")));
 		html_printf(out, "</td><td>%lld</td><td>",
 		    (long long)json_integer_value(json_object_get(h, "version")));
@@ -300,7 +323,7 @@ web_page_record(struct buf *out, const struct web_ctx *ctx, const struct record_
 	buf_puts(out, "</div>\n");
 	web_record_meta(out, ctx, v->record);
 	if (evidence)
-		web_record_evidence(out, v->record, buf_str(&url));
+		web_record_evidence(out, ctx, v->record, v->files, buf_str(&url));
 	web_record_fields(out, ctx, k, v->record);
 	web_record_links(out, ctx, k, v->links, evidence);
 	web_record_history(out, ctx, k, v->history);

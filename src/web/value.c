@@ -75,6 +75,24 @@ web_enum_label_text(struct buf *out, const char *value)
 	}
 }
 
+const char *
+web_actor(const char *actor)
+{
+	if (actor != NULL && strncmp(actor, "user:", 5) == 0)
+		return actor + 5;
+	return actor;
+}
+
+void
+web_label(struct buf *out, const char *s)
+{
+	size_t start = out->len;
+
+	html_escape(out, s);
+	if (out->len > start && out->data[start] >= 'a' && out->data[start] <= 'z')
+		out->data[start] = (char)(out->data[start] - 'a' + 'A');
+}
+
 void
 web_enum_label(struct buf *out, const char *value)
 {
@@ -110,6 +128,30 @@ web__field_find(const struct record_kind *k, const char *name)
 	return NULL;
 }
 
+void
+web__field_label(struct buf *out, const struct record_kind *k, const char *path)
+{
+	const struct field *f = web__field_find(k, path), *sf;
+	const char *dot = path != NULL ? strchr(path, '.') : NULL;
+	char parent[WEB_FORM_NAME_MAX];
+
+	if (f == NULL && dot != NULL && (size_t)(dot - path) < sizeof(parent)) {
+		memcpy(parent, path, (size_t)(dot - path));
+		parent[dot - path] = '\0';
+		f = web__field_find(k, parent);
+		for (sf = f != NULL ? f->subfields : NULL; sf != NULL && sf->name != NULL; sf++)
+			if (strcmp(sf->name, dot + 1) == 0) {
+				html_printf(out, "%s: %s", f->label, sf->label);
+				return;
+			}
+		f = NULL;
+	}
+	if (f != NULL)
+		html_escape(out, f->label);
+	else
+		web_enum_label(out, path);
+}
+
 bool
 web_value_empty(const json_t *v)
 {
@@ -117,6 +159,9 @@ web_value_empty(const json_t *v)
 	    (json_is_string(v) && json_string_length(v) == 0) ||
 	    (json_is_array(v) && json_array_size(v) == 0);
 }
+
+static void web_value_any(struct buf *out, const struct web_ctx *ctx, const struct field *f,
+    const json_t *v, bool brief);
 
 static void
 web_value_json(struct buf *out, const json_t *v)
@@ -245,6 +290,35 @@ web_value_objects(struct buf *out, const struct web_ctx *ctx, const struct field
 	buf_puts(out, "</tbody></table></div>");
 }
 
+/* One object: its subfields as a list of label and value ("; " between, brief). */
+static void
+web_value_object(struct buf *out, const struct web_ctx *ctx, const struct field *f,
+    const json_t *v, bool brief)
+{
+	const struct field *sf;
+	size_t n = 0;
+
+	if (!json_is_object(v) || f->subfields == NULL) {
+		web_value_json(out, v);
+		return;
+	}
+	buf_puts(out, brief ? "<span class=\"object\">" : "<dl class=\"object\">");
+	for (sf = f->subfields; sf->name != NULL; sf++) {
+		const json_t *sv = json_object_get(v, sf->name);
+
+		if (web_value_empty(sv))
+			continue;
+		if (brief)
+			html_printf(out, "%s%s: ", n++ > 0 ? "; " : "", sf->label);
+		else
+			html_printf(out, "<div><dt>%s</dt><dd>", sf->label);
+		web_value_any(out, ctx, sf, sv, brief);
+		if (!brief)
+			buf_puts(out, "</dd></div>");
+	}
+	buf_puts(out, brief ? "</span>" : "</dl>");
+}
+
 static void
 web_value_time(struct buf *out, const json_t *v, bool datetime)
 {
@@ -333,6 +407,9 @@ web_value_any(struct buf *out, const struct web_ctx *ctx, const struct field *f,
 	case FIELD_REF_LIST:
 	case FIELD_REQUIREMENT_LIST:
 		web_value_list(out, ctx, f, v, brief);
+		break;
+	case FIELD_OBJECT:
+		web_value_object(out, ctx, f, v, brief);
 		break;
 	case FIELD_OBJECT_LIST:
 		if (brief && json_is_array(v))

@@ -119,6 +119,10 @@ void web_csrf_input(struct buf *out, const struct web_ctx *ctx);
 void web_icon(struct buf *out, const char *name);
 
 /* value.c: field values as text and HTML. */
+/* An actor as people read it: "user:EMAIL" -> "EMAIL"; others as they are. Borrowed. */
+const char *web_actor(const char *actor);
+/* A label (a kind's plural, a crumb) escaped, with its first letter in capitals. */
+void web_label(struct buf *out, const char *s);
 /* "high_risk" -> "High-risk", "in_review" -> "In review"; escaped. */
 void web_enum_label(struct buf *out, const char *value);
 /* The same as plain text, for writers that escape themselves (svg.h). */
@@ -150,6 +154,9 @@ struct web_record_view {
 	const json_t	*record;	/* the record (ref, version, fields...) */
 	const json_t	*links;		/* [{kind, ref, title, field, direction "out"|"in"}] */
 	const json_t	*history;	/* [{time, actor, action, version, fields[]}], newest first */
+	const json_t	*files;		/* evidence: its file revisions, oldest first:
+					   [{revision, sha256, size, media_type, filename,
+					   stored_at, stored_by}] */
 };
 void web_page_record(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
     const struct web_record_view *v);
@@ -200,8 +207,8 @@ int web_form_to_json(json_t **values, json_t **errors, const struct record_kind 
 struct web_step {
 	const char	*action;	/* posted as "action" */
 	const char	*label;		/* button text */
-	const char	*from;		/* status it applies to */
-	const char	*to;		/* status it sets; NULL: acceptance */
+	const char	*from;		/* status it applies to; NULL: acceptance (any status) */
+	const char	*to;		/* status it sets */
 	enum web_action	 perm;
 	const char	*confirm;	/* question asked first, or NULL */
 };
@@ -255,6 +262,7 @@ struct web_sign_in {
 	int		 retry_after;	/* > 0: throttled for this many seconds */
 	const char	*csrf;		/* pre-session token, or NULL */
 	const char	*next;		/* where to go after signing in (a local path) */
+	const char	*notice;	/* "You are signed out." or NULL */
 };
 void web_page_sign_in(struct buf *out, const struct web_sign_in *s);
 /* 403/404/409/500... with a message; ctx NULL before sign-in. */

@@ -14,6 +14,7 @@
 
 #define WEB_STATUS_FIELD	"status"
 #define WEB_ACCEPT_FIELD	"accepted_by"
+#define WEB_RESIDUAL_FIELD	"residual_score"
 
 static const struct web_step web_steps[] = {
 	{ "submit", "Submit for review", "draft", "in_review", WEB_ACT_UPDATE, NULL },
@@ -21,7 +22,7 @@ static const struct web_step web_steps[] = {
 	{ "approve", "Approve", "draft", "approved", WEB_ACT_APPROVE, NULL },
 	{ "return", "Return to draft", "in_review", "draft", WEB_ACT_UPDATE, NULL },
 	{ "retire", "Retire", "approved", "retired", WEB_ACT_APPROVE, "Retire" },
-	{ "accept", "Accept risk", NULL, NULL, WEB_ACT_APPROVE,
+	{ "accept", "Accept risk", NULL, "accepted", WEB_ACT_APPROVE,
 	    "Accept the residual risk of" },
 };
 
@@ -44,9 +45,11 @@ web_step_applies(const struct web_step *s, const struct record_kind *k, const js
 
 	if (json_is_true(json_object_get(rec, "retired")))
 		return false;
-	if (s->to == NULL)
+	if (s->from == NULL)	/* acceptance: a risk with a residual not yet accepted */
 		return web__field_find(k, WEB_ACCEPT_FIELD) != NULL &&
-		    web_value_empty(json_object_get(rec, WEB_ACCEPT_FIELD));
+		    web_value_empty(json_object_get(rec, WEB_ACCEPT_FIELD)) &&
+		    !web_value_empty(json_object_get(rec, WEB_RESIDUAL_FIELD)) &&
+		    web_enum_has(st, s->to);
 	if (st == NULL || st->type != FIELD_ENUM || cur == NULL || strcmp(cur, s->from) != 0)
 		return false;
 	if (!web_enum_has(st, s->from) || !web_enum_has(st, s->to))
@@ -81,10 +84,7 @@ web_workflow_patch(json_t **out, const struct web_ctx *ctx, const struct record_
 	for (i = 0; i < n; i++) {
 		if (action == NULL || strcmp(steps[i]->action, action) != 0)
 			continue;
-		if (steps[i]->to != NULL)
-			*out = json_pack("{s:s}", WEB_STATUS_FIELD, steps[i]->to);
-		else
-			*out = json_pack("{s:s}", WEB_ACCEPT_FIELD, ctx->user ? ctx->user : "");
+		*out = json_pack("{s:s}", WEB_STATUS_FIELD, steps[i]->to);
 		return 0;
 	}
 	return aims_error_set(AIMS_EINVALID, "action", "'%s' is not a step this %s can take now",

@@ -68,6 +68,32 @@ test_store__migrates_and_is_wal(void **state)
 	db_close(db);
 }
 
+/* A migration numbered below the newest applied one (merged later) is applied too. */
+static void
+test_store__late_lower_migration_is_applied(void **state)
+{
+	struct db *db = NULL;
+	int64_t n = -1;
+	int applied;
+
+	(void)state;
+	unlink("l.db");
+	assert_int_equal(db_open(&db, "l.db", DB_OPEN_CREATE), 0);
+	assert_int_equal(db_exec(db, "DROP TRIGGER dashboard_counts_insert; "
+	    "DROP TRIGGER dashboard_counts_update_before; DROP TRIGGER dashboard_counts_update_after; "
+	    "DROP TRIGGER dashboard_counts_delete; DROP VIEW dashboard_dims; "
+	    "DROP TABLE dashboard_counts; DELETE FROM schema_migrations WHERE version = 20"), 0);
+	assert_int_equal(db_migrate(db, &applied), 0);
+	assert_int_equal(applied, 1);
+	assert_int_equal(db_query_int64(&n, db, "SELECT count(*) FROM schema_migrations "
+	    "WHERE version = 20"), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(db_query_int64(&n, db, "SELECT count(*) FROM dashboard_counts"), 0);
+	assert_int_equal(db_migrate(db, &applied), 0);
+	assert_int_equal(applied, 0);
+	db_close(db);
+}
+
 static void
 test_store__newer_schema_is_refused(void **state)
 {
@@ -204,6 +230,7 @@ main(void)
 		cmocka_unit_test(test_store__open_missing_without_create_fails),
 		cmocka_unit_test(test_store__not_a_database_is_refused),
 		cmocka_unit_test(test_store__migrates_and_is_wal),
+		cmocka_unit_test(test_store__late_lower_migration_is_applied),
 		cmocka_unit_test(test_store__newer_schema_is_refused),
 		cmocka_unit_test(test_store__rollback_discards_and_unique_maps),
 		cmocka_unit_test(test_store__statement_cache_reuses),

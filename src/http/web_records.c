@@ -1,0 +1,468 @@
+/*
+ * web_records.c - the pages of every record kind: the list (search,
+ * filters, sort, pages), the record with its links and history, the create
+ * and edit forms and what they post, the workflow buttons and deleting.
+ * Everything a form sends is turned into the JSON that core takes
+ * (web_form_to_json) and core decides; a refusal comes back as the form
+ * with the message next to the field it names and the values as typed. An
+ * edit of a record that changed meanwhile (its version moved on) shows the
+ * form again with the current values beside the user's.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/evidence.h"
+#include "http/webui.h"
+#include "util/error.h"
+#include "util/mem.h"
+#include "util/str.h"
+#include "web/html.h"
+
+#define WEBUI_Q_MAX		200
+#define WEBUI_CURSOR_MAX	512
+#define WEBUI_FILTER_MAX	200
+#define WEBUI_ACTION_MAX	32
+#define WEBUI_KEY_MAX		160
+
+static const char *const webui_sorts[] = { "ref", "title", "created_at", "updated_at", NULL };
+
+static bool
+webui_ref_param_ok(const char *ref)
+{
+	return ref != NULL && *ref != '\0' && strlen(ref) <= WEBUI_REF_MAX;
+}
+
+static void
+webui_record_url(struct buf *url, struct http_ctx *c, const struct record_kind *k,
+    const json_t *rec)
+{
+	web_url_record(url, &c->web->ctx, k->name, json_string_value(json_object_get(rec, "ref")));
+}
+
+/* ---- lists --------------------------------------------------------------- */
+
+static bool
+webui_sort_ok(const struct record_kind *k, const char *sort)
+{
+	const struct field *f;
+	const char *name = sort[0] == '-' ? sort + 1 : sort;
+	size_t i;
+
+	for (i = 0; webui_sorts[i] != NULL; i++)
+		if (strcmp(webui_sorts[i], name) == 0)
+			return true;
+	f = record_field_find(k, name);
+	return f != NULL && (f->flags & FIELD_SORT);
+}
+
+static void
+webui_list_query(struct record_query *q, struct http_ctx *c, const struct record_kind *k)
+{
+	const char *s;
+	const struct field *f;
+
+	q->limit = WEBUI_LIST_LIMIT;
+	if ((s = http_query(c, "q")) != NULL && *s != '\0' && strlen(s) <= WEBUI_Q_MAX)
+		q->q = s;
+	if ((s = http_query(c, "sort")) != NULL && webui_sort_ok(k, s))
+		q->sort = s;
+	if ((s = http_query(c, "cursor")) != NULL && *s != '\0' && strlen(s) <= WEBUI_CURSOR_MAX)
+		q->cursor = s;
+	for (f = k->fields; f->name != NULL && q->nfilters < WEBUI_FILTERS_MAX; f++) {
+		if (!(f->flags & FIELD_FILTER) || (s = http_query(c, f->name)) == NULL ||
+		    *s == '\0' || strlen(s) > WEBUI_FILTER_MAX)
+			continue;
+		q->filter_names[q->nfilters] = f->name;
+		q->filter_values[q->nfilters++] = s;
+	}
+}
+
+/* A singleton's list is the record itself, or its create form. */
+static int
+webui_singleton(struct http_ctx *c, const struct record_kind *k)
+{
+	struct buf url = BUF_INIT;
+	json_t *rec = NULL;
+	int rc;
+
+	rc = record_get(&rec, c->db, c->org_id, k, NULL);
+	if (rc != 0 && rc != AIMS_ENOTFOUND)
+		return rc;
+	if (rc == 0) {
+		webui_record_url(&url, c, k, rec);
+	} else if (web_can(&c->web->ctx, WEB_ACT_CREATE, k)) {
+		web_url_kind(&url, &c->web->ctx, k->name);
+		buf_puts(&url, "/new");
+	} else {
+		json_decref(rec);
+		return aims_error_set(AIMS_ENOTFOUND, NULL, "There is no %s yet.", k->singular);
+	}
+	webui_redirect(c, buf_str(&url));
+	json_decref(rec);
+	buf_free(&url);
+	return 0;
+}
+
+int
+webui_list(struct http_ctx *c)
+{
+	const struct record_kind *k = c->web->kind;
+	struct record_query q = { 0 };
+	struct web_list l = { .query = &q };
+	json_t *items = NULL, *choices = NULL;
+	struct buf page = BUF_INIT;
+	char *next = NULL;
+	int64_t total = 0, at;
+	int rc;
+
+	if (k->singleton)
+		return webui_singleton(c, k);
+	webui_list_query(&q, c, k);
+	at = q.cursor != NULL ? http_query_int(c, "at", 0) : 0;
+	if ((rc = record_list(&items, &next, &total, c->db, c->org_id, k, &q)) != 0 ||
+	    (rc = webui_choices(&choices, c, k, true)) != 0)
+		goto done;
+	l.items = items;
+	l.total = total;
+	l.offset = at >= 0 && at < total ? at : 0;
+	l.next_cursor = next;
+	l.choices = choices;
+	web_page_list(&page, &c->web->ctx, k, &l);
+	webui_send(c, 200, &page);
+done:
+	json_decref(items);
+	json_decref(choices);
+	free(next);
+	return rc;
+}
+
+/* ---- one record ---------------------------------------------------------- */
+
+static json_t *
+webui_history_trim(json_t *history)
+{
+	while (json_array_size(history) > WEBUI_HISTORY_MAX)
+		json_array_remove(history, json_array_size(history) - 1);
+	return history;
+}
+
+/* The record page; error (may be NULL) shown as a message above it. */
+static int
+webui_record_show(struct http_ctx *c, int status, const char *ref, const char *error)
+{
+	const struct record_kind *k = c->web->kind;
+	struct web_record_view v = { 0 };
+	json_t *rec = NULL, *links = NULL, *history = NULL, *files = NULL;
+	struct buf page = BUF_INIT;
+	int rc;
+
+	if ((rc = record_get(&rec, c->db, c->org_id, k, ref)) != 0 ||
+	    (rc = record_links(&links, c->db, c->org_id, k, ref)) != 0 ||
+	    (rc = record_history(&history, c->db, c->org_id, k, ref, NULL)) != 0)
+		goto done;
+	if (strcmp(k->name, "evidence") == 0 &&
+	    (rc = evidence_file_list(&files, c->db, c->org_id, ref)) != 0)
+		goto done;
+	v.record = rec;
+	v.links = links;
+	v.history = webui_history_trim(history);
+	v.files = files;
+	if (error != NULL) {
+		c->web->ctx.flash = error;
+		c->web->ctx.flash_kind = WEB_FLASH_ERROR;
+	}
+	web_page_record(&page, &c->web->ctx, k, &v);
+	webui_send(c, status, &page);
+done:
+	json_decref(rec);
+	json_decref(links);
+	json_decref(history);
+	json_decref(files);
+	return rc;
+}
+
+int
+webui_record(struct http_ctx *c)
+{
+	const char *ref = http_param(c, "ref");
+
+	if (!webui_ref_param_ok(ref))
+		return aims_error_set(AIMS_ENOTFOUND, NULL, "There is no such record.");
+	return webui_record_show(c, 200, ref, NULL);
+}
+
+/* ---- forms --------------------------------------------------------------- */
+
+/* "impacts[2].area" (core's path) -> "impacts.2.area" (the form's name). */
+static void
+webui_error_key(char out[WEBUI_KEY_MAX], const char *field)
+{
+	size_t n = 0;
+
+	for (; *field != '\0' && n + 1 < WEBUI_KEY_MAX; field++) {
+		if (*field == '[')
+			out[n++] = '.';
+		else if (*field != ']')
+			out[n++] = *field;
+	}
+	out[n] = '\0';
+}
+
+/* Core's refusal as {field: message}; "" for the form as a whole. */
+static json_t *
+webui_core_errors(const struct record_kind *k, int rc)
+{
+	char key[WEBUI_KEY_MAX];
+	const char *field = aims_error_field();
+	const char *msg = aims_error_message();
+
+	webui_error_key(key, field);
+	if (rc == AIMS_ERROR || http_status_of(rc) >= 500)
+		msg = "The server could not save this; its log has the details.";
+	if (*key != '\0' && record_field_find(k, key) == NULL && strchr(key, '.') == NULL)
+		key[0] = '\0';
+	return json_pack("{s:s}", key, msg);
+}
+
+static int
+webui_form_show(struct http_ctx *c, int status, const struct web_form_view *in)
+{
+	struct web_form_view v = *in;
+	json_t *choices = NULL;
+	struct buf page = BUF_INIT;
+	int rc;
+
+	if ((rc = webui_choices(&choices, c, c->web->kind, false)) != 0)
+		return rc;
+	v.choices = choices;
+	web_page_form(&page, &c->web->ctx, c->web->kind, &v);
+	webui_send(c, status, &page);
+	json_decref(choices);
+	return 0;
+}
+
+int
+webui_new(struct http_ctx *c)
+{
+	const struct record_kind *k = c->web->kind;
+	struct web_form_view v = { 0 };
+	json_t *values = json_object();
+	int rc;
+
+	if (!web_can(&c->web->ctx, WEB_ACT_CREATE, k)) {
+		json_decref(values);
+		return aims_error_set(AIMS_EFORBIDDEN, NULL, "%s records cannot be created here.",
+		    k->plural);
+	}
+	v.values = values;
+	rc = webui_form_show(c, 200, &v);
+	json_decref(values);
+	return rc;
+}
+
+static bool
+webui_has_file(const struct http_ctx *c)
+{
+	return c->req->upload != NULL && c->req->upload->file_path != NULL;
+}
+
+static int
+webui_save(json_t **out, struct http_ctx *c, const char *ref, int64_t version,
+    const json_t *values)
+{
+	const struct record_kind *k = c->web->kind;
+
+	if (strcmp(k->name, "evidence") == 0)
+		return ref == NULL ? webui_evidence_create(out, c, values) :
+		    webui_evidence_update(out, c, ref, version, values);
+	if (webui_has_file(c))
+		return aims_error_set(AIMS_EINVALID, "file", "Only evidence takes a file.");
+	return ref == NULL ? record_create(out, c->db, c->org_id, &c->actor, k, values) :
+	    record_update(out, c->db, c->org_id, &c->actor, k, ref, version, values);
+}
+
+int
+webui_create(struct http_ctx *c)
+{
+	const struct record_kind *k = c->web->kind;
+	json_t *values = NULL, *errors = NULL, *rec = NULL;
+	struct web_form_view v = { 0 };
+	struct buf url = BUF_INIT;
+	int rc;
+
+	if (!web_can(&c->web->ctx, WEB_ACT_CREATE, k))
+		return aims_error_set(AIMS_EFORBIDDEN, NULL, "%s records cannot be created here.",
+		    k->plural);
+	rc = web_form_to_json(&values, &errors, k, c->web->posted, true);
+	if (rc == 0 && (rc = webui_save(&rec, c, NULL, 0, values)) != 0) {
+		json_decref(errors);
+		errors = webui_core_errors(k, rc);
+	}
+	if (rc == 0) {
+		webui_flash(c, "created", json_string_value(json_object_get(rec, "ref")));
+		webui_record_url(&url, c, k, rec);
+		webui_redirect(c, buf_str(&url));
+	} else {
+		v.values = values;
+		v.errors = errors;
+		rc = webui_form_show(c, rc == AIMS_EINVALID ? 422 : http_status_of(rc), &v);
+	}
+	json_decref(values);
+	json_decref(errors);
+	json_decref(rec);
+	buf_free(&url);
+	return rc;
+}
+
+int
+webui_edit(struct http_ctx *c)
+{
+	const char *ref = http_param(c, "ref");
+	struct web_form_view v = { .ref = ref };
+	json_t *rec = NULL;
+	int rc;
+
+	if (!webui_ref_param_ok(ref))
+		return aims_error_set(AIMS_ENOTFOUND, NULL, "There is no such record.");
+	if ((rc = record_get(&rec, c->db, c->org_id, c->web->kind, ref)) != 0)
+		return rc;
+	v.ref = json_string_value(json_object_get(rec, "ref"));
+	v.version = json_integer_value(json_object_get(rec, "version"));
+	v.values = rec;
+	rc = webui_form_show(c, 200, &v);
+	json_decref(rec);
+	return rc;
+}
+
+/* The edit form again after a refusal: the typed values, and on a stale edit the newer ones. */
+static int
+webui_update_refused(struct http_ctx *c, int rc, const char *ref, int64_t version,
+    const json_t *values, json_t *errors)
+{
+	struct web_form_view v = { .ref = ref, .version = version, .values = values,
+	    .errors = errors };
+	json_t *now = NULL;
+	int status = rc == AIMS_EINVALID ? 422 : http_status_of(rc);
+
+	if (rc == AIMS_ESTALE) {
+		if ((rc = record_get(&now, c->db, c->org_id, c->web->kind, ref)) != 0)
+			return rc;
+		v.newer = now;
+		v.errors = NULL;
+		status = 409;
+	}
+	rc = webui_form_show(c, status, &v);
+	json_decref(now);
+	return rc;
+}
+
+int
+webui_update(struct http_ctx *c)
+{
+	const struct record_kind *k = c->web->kind;
+	const char *ref = http_param(c, "ref");
+	int64_t version = webui_posted_version(c);
+	json_t *values = NULL, *errors = NULL, *rec = NULL;
+	struct buf url = BUF_INIT;
+	int rc;
+
+	if (!webui_ref_param_ok(ref))
+		return aims_error_set(AIMS_ENOTFOUND, NULL, "There is no such record.");
+	rc = web_form_to_json(&values, &errors, k, c->web->posted, false);
+	if (rc == 0 && (rc = webui_save(&rec, c, ref, version, values)) != 0) {
+		json_decref(errors);
+		errors = webui_core_errors(k, rc);
+	}
+	if (rc == 0) {
+		webui_flash(c, webui_has_file(c) ? "uploaded" : "saved",
+		    json_string_value(json_object_get(rec, "ref")));
+		webui_record_url(&url, c, k, rec);
+		webui_redirect(c, buf_str(&url));
+	} else if (rc != AIMS_ENOTFOUND) {
+		rc = webui_update_refused(c, rc, ref, version, values, errors);
+	}
+	json_decref(values);
+	json_decref(errors);
+	json_decref(rec);
+	buf_free(&url);
+	return rc;
+}
+
+/* ---- workflow and delete -------------------------------------------------- */
+
+/* A refused step: the record page with the reason on top. */
+static int
+webui_step_refused(struct http_ctx *c, int rc, const char *ref)
+{
+	char msg[AIMS_ERROR_MSG_MAX];
+	int status = http_status_of(rc);
+
+	if (rc == AIMS_ENOTFOUND || status >= 500)
+		return rc;
+	if (rc == AIMS_ESTALE)
+		snprintf(msg, sizeof(msg), "%s was changed meanwhile; this is its current state. "
+		    "Check it and try again.", ref);
+	else
+		snprintf(msg, sizeof(msg), "%s", aims_error_message());
+	return webui_record_show(c, rc == AIMS_ESTALE ? 409 : status, ref, msg);
+}
+
+int
+webui_workflow(struct http_ctx *c)
+{
+	const struct record_kind *k = c->web->kind;
+	const char *ref = http_param(c, "ref"), *action = webui_posted(c, "action");
+	json_t *rec = NULL, *patch = NULL, *done = NULL;
+	struct buf url = BUF_INIT;
+	int rc;
+
+	if (!webui_ref_param_ok(ref))
+		return aims_error_set(AIMS_ENOTFOUND, NULL, "There is no such record.");
+	if (action == NULL || strlen(action) > WEBUI_ACTION_MAX)
+		action = "";
+	if ((rc = record_get(&rec, c->db, c->org_id, k, ref)) != 0)
+		return rc;
+	if ((rc = web_workflow_patch(&patch, &c->web->ctx, k, rec, action)) != 0 ||
+	    (rc = record_update(&done, c->db, c->org_id, &c->actor, k, ref,
+	    webui_posted_version(c), patch)) != 0) {
+		rc = webui_step_refused(c, rc, ref);
+		goto out;
+	}
+	webui_flash(c, action, json_string_value(json_object_get(done, "ref")));
+	webui_record_url(&url, c, k, done);
+	webui_redirect(c, buf_str(&url));
+out:
+	json_decref(rec);
+	json_decref(patch);
+	json_decref(done);
+	buf_free(&url);
+	return rc;
+}
+
+int
+webui_delete(struct http_ctx *c)
+{
+	const struct record_kind *k = c->web->kind;
+	const char *ref = http_param(c, "ref");
+	struct buf url = BUF_INIT;
+	int rc;
+
+	if (!webui_ref_param_ok(ref))
+		return aims_error_set(AIMS_ENOTFOUND, NULL, "There is no such record.");
+	if (!web_can(&c->web->ctx, WEB_ACT_DELETE, k))
+		return aims_error_set(AIMS_EFORBIDDEN, NULL, "%s records cannot be deleted.",
+		    k->plural);
+	if ((rc = record_delete(c->db, c->org_id, &c->actor, k, ref,
+	    webui_posted_version(c))) != 0)
+		return webui_step_refused(c, rc, ref);
+	webui_flash(c, k->retain ? "retired" : "deleted", ref);
+	if (k->retain) {
+		web_url_record(&url, &c->web->ctx, k->name, ref);
+	} else {
+		web_url_kind(&url, &c->web->ctx, k->name);
+	}
+	webui_redirect(c, buf_str(&url));
+	buf_free(&url);
+	return 0;
+}

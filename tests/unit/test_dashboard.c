@@ -1,0 +1,209 @@
+/*
+ * test_dashboard.c - unit tests for src/engine/dashboard.c and the counts
+ * kept by store/schema/020_dashboard.sql: after creating, changing,
+ * retiring and deleting records the kept counts equal a count made from
+ * scratch, and the dashboard shows them (areas, SoA, heat maps, AI systems
+ * by category and stage, due dates, activity), as does the SoA page's
+ * evidence count.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "core/org.h"
+#include "core/record.h"
+#include "engine/dashboard.h"
+#include "testutil.h"
+#include "util/clock.h"
+#include "util/error.h"
+
+static struct db *db;
+static int64_t org;
+static const struct actor cli = ACTOR_CLI;
+
+static int
+setup(void **state)
+{
+	(void)state;
+	setenv("AIMS_FAKE_NOW", "2026-03-01T12:00:00Z", 1);
+	if (testutil_open_db(&db, "d.db") != 0 || org_create(&org, db, &cli, "acme", "Acme") != 0)
+		return -1;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	testutil_close_db(db);
+	return 0;
+}
+
+static json_t *
+create(const char *kind, const char *json)
+{
+	json_error_t jerr;
+	json_t *in = json_loads(json, 0, &jerr), *rec = NULL;
+
+	assert_non_null(in);
+	if (record_create(&rec, db, org, &cli, record_kind_find(kind), in) != 0)
+		fail_msg("create %s: %s", kind, aims_error_message());
+	json_decref(in);
+	return rec;
+}
+
+static void
+update(const char *kind, const char *ref, const char *json)
+{
+	json_error_t jerr;
+	json_t *in = json_loads(json, 0, &jerr), *rec = NULL;
+
+	assert_non_null(in);
+	if (record_update(&rec, db, org, &cli, record_kind_find(kind), ref, 0, in) != 0)
+		fail_msg("update %s %s: %s", kind, ref, aims_error_message());
+	json_decref(in);
+	json_decref(rec);
+}
+
+/* The kept counts equal those computed from the records now. */
+static void
+assert_counts_true(void)
+{
+	int64_t diff = -1;
+
+	assert_int_equal(db_query_int64(&diff, db,
+	    "SELECT count(*) FROM (SELECT org_id, kind, dim, value, count(*) AS n "
+	    "FROM dashboard_dims WHERE value IS NOT NULL GROUP BY 1, 2, 3, 4 "
+	    "EXCEPT SELECT org_id, kind, dim, value, n FROM dashboard_counts WHERE n > 0) "), 0);
+	assert_int_equal(diff, 0);
+	assert_int_equal(db_query_int64(&diff, db,
+	    "SELECT count(*) FROM (SELECT org_id, kind, dim, value, n FROM dashboard_counts "
+	    "WHERE n > 0 EXCEPT SELECT org_id, kind, dim, value, count(*) FROM dashboard_dims "
+	    "WHERE value IS NOT NULL GROUP BY 1, 2, 3, 4)"), 0);
+	assert_int_equal(diff, 0);
+}
+
+static json_int_t
+cell(const json_t *d, const char *map, int l, int i)
+{
+	return json_integer_value(json_array_get(json_array_get(json_object_get(
+	    json_object_get(d, "risk"), map), (size_t)l - 1), (size_t)i - 1));
+}
+
+static json_int_t
+group(const json_t *d, const char *key, const char *value)
+{
+	const json_t *g;
+	size_t i;
+
+	json_array_foreach(json_object_get(d, key), i, g)
+		if (strcmp(json_string_value(json_object_get(g, "value")), value) == 0)
+			return json_integer_value(json_object_get(g, "count"));
+	return 0;
+}
+
+static void
+test_dashboard__counts_follow_every_change(void **state)
+{
+	json_t *d = NULL, *r;
+
+	(void)state;
+	assert_counts_true();
+	json_decref(create("ai-systems", "{\"name\":\"Scorer\",\"eu_ai_act_category\":\"high_risk\","
+	    "\"lifecycle_stage\":\"deployment\"}"));
+	json_decref(create("ai-systems", "{\"name\":\"Chat\",\"eu_ai_act_category\":\"limited\","
+	    "\"lifecycle_stage\":\"deployment\"}"));
+	json_decref(create("measures", "{\"title\":\"Drift monitor\",\"status\":\"implemented\"}"));
+	json_decref(create("risks", "{\"title\":\"Drift\",\"likelihood\":4,\"impact\":5,"
+	    "\"next_review\":\"2026-03-10\"}"));
+	json_decref(create("risks", "{\"title\":\"Bias\",\"likelihood\":2,\"impact\":3,"
+	    "\"next_review\":\"2026-02-01\"}"));
+	r = create("risks", "{\"title\":\"Leak\",\"likelihood\":4,\"impact\":5}");
+	update("risks", "RISK-1", "{\"treatment\":{\"option\":\"modify\",\"controls\":[\"A.6.2.4\"],"
+	    "\"residual_likelihood\":2,\"residual_impact\":2}}");
+	update("risks", "RISK-2", "{\"treatment\":{\"option\":\"retain\"}}");
+	update("ai-systems", "AIS-2", "{\"lifecycle_stage\":\"retirement\"}");
+	update("soa", "A.6.2.4", "{\"applicable\":true,\"justification\":\"Needed.\","
+	    "\"status\":\"implemented\",\"measures\":[\"MEA-1\"]}");
+	update("soa", "A.2.2", "{\"applicable\":false,\"justification\":\"Not ours.\"}");
+	assert_counts_true();
+	assert_int_equal(record_delete(db, org, &cli, record_kind_find("risks"), "RISK-3", 0), 0);
+	json_decref(r);
+	assert_counts_true();
+
+	assert_int_equal(dashboard_compute(&d, db, org, clock_now()), 0);
+	assert_int_equal(cell(d, "inherent", 4, 5), 1);		/* RISK-3 retired */
+	assert_int_equal(cell(d, "inherent", 2, 3), 1);
+	assert_int_equal(cell(d, "residual", 2, 2), 1);		/* RISK-1 treated */
+	assert_int_equal(cell(d, "residual", 2, 3), 1);		/* retained: inherent cell */
+	assert_int_equal(json_array_size(json_object_get(json_object_get(d, "risk"), "bands")), 5);
+	assert_int_equal(group(d, "ai_by_category", "high_risk"), 1);
+	assert_int_equal(group(d, "ai_by_category", "limited"), 1);
+	assert_int_equal(group(d, "ai_by_stage", "deployment"), 1);
+	assert_int_equal(group(d, "ai_by_stage", "retirement"), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(d, "soa"), "decided")), 2);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(d, "soa"),
+	    "applicable")), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(d, "soa"),
+	    "implemented")), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(d, "soa"),
+	    "controls")), 38);
+	/* Due within 30 days of 2026-03-01, and past due. */
+	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(d,
+	    "upcoming"), 0), "ref")), "RISK-1");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(d,
+	    "overdue"), 0), "ref")), "RISK-2");
+	/* The newest ledger entry first, with its record's title. */
+	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(d,
+	    "activity"), 0), "ref")), "RISK-3");
+	assert_int_equal(json_array_size(json_object_get(d, "activity")), DASHBOARD_ACTIVITY_MAX);
+	json_decref(d);
+}
+
+static void
+test_dashboard__soa_rows_count_evidence(void **state)
+{
+	json_t *rows = NULL, *row;
+	size_t i;
+	int seen = 0;
+
+	(void)state;
+	json_decref(create("evidence", "{\"title\":\"Report\",\"kind\":\"link\","
+	    "\"url\":\"https://example.org/r\",\"requirements\":[\"A.6.2.4\",\"A.5.2\"]}"));
+	json_decref(create("evidence", "{\"title\":\"Log\",\"kind\":\"link\","
+	    "\"url\":\"https://example.org/l\",\"requirements\":[\"A.6.2.4\"]}"));
+	assert_int_equal(record_delete(db, org, &cli, record_kind_find("evidence"), "EV-2", 0), 0);
+	assert_int_equal(dashboard_soa(&rows, db, org), 0);
+	assert_int_equal(json_array_size(rows), 38);
+	json_array_foreach(rows, i, row) {
+		const char *ctl = json_string_value(json_object_get(row, "control"));
+		json_int_t n = json_integer_value(json_object_get(row, "evidence_count"));
+
+		assert_true(json_integer_value(json_object_get(row, "version")) >= 1);
+		assert_non_null(json_string_value(json_object_get(row, "area_title")));
+		if (strcmp(ctl, "A.6.2.4") == 0 || strcmp(ctl, "A.5.2") == 0) {
+			assert_int_equal(n, 1);		/* EV-2 is retired */
+			seen++;
+		} else {
+			assert_int_equal(n, 0);
+		}
+	}
+	assert_int_equal(seen, 2);
+	json_decref(rows);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dashboard__counts_follow_every_change),
+		cmocka_unit_test(test_dashboard__soa_rows_count_evidence),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
