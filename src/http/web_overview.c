@@ -1,6 +1,7 @@
 /*
  * web_overview.c - an organisation's overview pages: the dashboard (all
- * its figures from one engine call) and the Statement of Applicability,
+ * its figures from one engine call), certification readiness (the readiness
+ * engine's answer) and the Statement of Applicability,
  * whose rows are edited in place: each row posts on its own and comes back
  * to the same place in the page, with its messages if it was not saved.
  */
@@ -9,6 +10,7 @@
 
 #include "core/soa.h"
 #include "engine/dashboard.h"
+#include "engine/readiness.h"
 #include "http/webui.h"
 #include "util/clock.h"
 #include "util/error.h"
@@ -40,6 +42,24 @@ webui_dashboard(struct http_ctx *c)
 	web_page_dashboard(&page, &c->web->ctx, d);
 	webui_send(c, 200, &page);
 	json_decref(d);
+	return 0;
+}
+
+int
+webui_readiness(struct http_ctx *c)
+{
+	const char *status = http_query(c, "status");
+	struct buf page = BUF_INIT;
+	json_t *r = NULL;
+	int rc;
+
+	if (status != NULL && strlen(status) > WEBUI_SOA_FILTER_MAX)
+		status = NULL;
+	if ((rc = readiness_evaluate(&r, c->db, c->org_id, READINESS_SAVE)) != 0)
+		return rc;
+	web_page_readiness(&page, &c->web->ctx, r, status);
+	webui_send(c, 200, &page);
+	json_decref(r);
 	return 0;
 }
 
