@@ -324,6 +324,23 @@ webui_identify(struct http_ctx *c)
 	aims_error_clear();
 }
 
+/* A decoded path encoded again, segment by segment. */
+static void
+webui_path_escape(struct buf *out, const char *path)
+{
+	char seg[WEBUI_NEXT_MAX];
+	size_t n;
+
+	while (*path == '/') {
+		buf_putc(out, '/');
+		path++;
+		n = strcspn(path, "/");
+		snprintf(seg, sizeof(seg), "%.*s", (int)(n < sizeof(seg) ? n : sizeof(seg) - 1), path);
+		html_url_escape(out, seg);
+		path += n;
+	}
+}
+
 static int
 webui_signed_out(struct http_ctx *c)
 {
@@ -338,10 +355,12 @@ webui_signed_out(struct http_ctx *c)
 	if (strcmp(c->req->path, "/") != 0) {
 		struct buf next = BUF_INIT;
 
-		buf_puts(&next, c->req->path);
+		webui_path_escape(&next, c->req->path);
 		for (i = 0; i < c->req->nquery; i++) {
-			buf_printf(&next, "%c%s=%s", q == NULL ? '?' : '&', c->req->query[i].name,
-			    c->req->query[i].value ? c->req->query[i].value : "");
+			buf_putc(&next, q == NULL ? '?' : '&');
+			html_url_escape(&next, c->req->query[i].name);
+			buf_putc(&next, '=');
+			html_url_escape(&next, c->req->query[i].value ? c->req->query[i].value : "");
 			q = "";
 		}
 		if (next.len < WEBUI_NEXT_MAX)
