@@ -31,7 +31,6 @@
 #define WEBUI_REFERRER_POLICY	"same-origin"
 #define WEBUI_FORM_TYPE		"application/x-www-form-urlencoded"
 #define WEBUI_MULTIPART_TYPE	"multipart/form-data"
-#define WEBUI_NEXT_MAX		512
 
 #define W_PUB(m, p, h) \
 	{ m, p, h, ROUTE_PUBLIC, PERM_READ, PERM_KIND_ORG, NULL, NULL, ROUTE_RAW, 200, NULL, \
