@@ -403,6 +403,7 @@ http_upload_begin(struct MHD_Connection *conn, struct http_pending *p,
 	struct http_req req;
 	struct db *db = NULL;
 	char *dir = NULL;
+	bool wanted;
 	int rc;
 
 	if (strcmp(method, "POST") != 0 || ct == NULL ||
@@ -415,13 +416,11 @@ http_upload_begin(struct MHD_Connection *conn, struct http_pending *p,
 	req.path = url;
 	req.headers = headers.items;
 	req.nheaders = headers.n;
-	if (http_server_db(&db, cfg) != 0 || !webui_upload_wanted(&req, db)) {
-		/* The handler refuses it (no CSRF token to check without the body). */
-		p->upload_rc = 0;
-	} else if ((rc = webui_upload_dir(&dir, cfg->db_path)) != 0 ||
-	    (rc = multipart_begin(&p->mp, ct, dir, EVIDENCE_FILE_MAX)) != 0) {
+	/* Not wanted: read and dropped, and the handler refuses a post without its form. */
+	wanted = http_server_db(&db, cfg) == 0 && webui_upload_wanted(&req, db);
+	if (wanted && ((rc = webui_upload_dir(&dir, cfg->db_path)) != 0 ||
+	    (rc = multipart_begin(&p->mp, ct, dir, EVIDENCE_FILE_MAX)) != 0))
 		http_upload_refuse(p, rc);
-	}
 	free(dir);
 	http_kv_free(&headers);
 	return true;
