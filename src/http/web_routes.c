@@ -53,6 +53,7 @@ const struct route webui_routes[] = {
 	W_ORG("GET", "/o/{org}", webui_org_home, PERM_READ, PERM_KIND_ORG),
 	W_ORG("GET", "/o/{org}/", webui_dashboard, PERM_READ, PERM_KIND_ORG),
 	W_ORG("GET", "/o/{org}/soa", webui_soa_page, PERM_READ, PERM_KIND_GOVERNANCE),
+	W_ORG("GET", "/o/{org}/readiness", webui_readiness, PERM_READ, PERM_KIND_GOVERNANCE),
 	W_ORG("POST", "/o/{org}/soa/{ctl}", webui_soa_save, PERM_WRITE, PERM_KIND_GOVERNANCE),
 	W_ORG("GET", "/o/{org}/{kind}", webui_list, PERM_READ, BY_KIND),
 	W_ORG("POST", "/o/{org}/{kind}", webui_create, PERM_WRITE, BY_KIND),
