@@ -121,15 +121,16 @@ init_demo_readiness(struct db *db)
 static void
 init_print_summary(struct db *db)
 {
-	int64_t orgs = 0, users = 0, reqs = 0, entries = 0;
+	struct org_instance_counts n;
 
-	db_query_int64(&orgs, db, "SELECT count(*) FROM orgs");
-	db_query_int64(&users, db, "SELECT count(*) FROM users");
-	db_query_int64(&reqs, db, "SELECT count(*) FROM requirements");
-	db_query_int64(&entries, db, "SELECT count(*) FROM ledger_entries");
+	if (org_instance_counts(&n, db) != 0) {
+		cli_fail("init");
+		return;
+	}
 	printf("%s: %lld organisation%s, %lld user%s, %lld catalog requirements, "
-	    "%lld ledger entries\n", db_path(db), (long long)orgs, orgs == 1 ? "" : "s",
-	    (long long)users, users == 1 ? "" : "s", (long long)reqs, (long long)entries);
+	    "%lld ledger entries\n", db_path(db), (long long)n.orgs, n.orgs == 1 ? "" : "s",
+	    (long long)n.users, n.users == 1 ? "" : "s", (long long)n.requirements,
+	    (long long)n.ledger_entries);
 }
 
 static int
