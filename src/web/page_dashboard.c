@@ -344,10 +344,10 @@ dash_readiness(struct buf *out, const struct web_ctx *ctx, const json_t *trend)
 	    (long long)json_integer_value(json_object_get(last, "score")),
 	    json_string_value(json_object_get(last, "day")));
 	for (s = 1; s <= 2; s++) {
-		char ready[16], blocking[24];
+		static const char *const readys[] = { "stage1_ready", "stage2_ready" };
+		static const char *const blockings[] = { "stage1_blocking", "stage2_blocking" };
+		const char *ready = readys[s - 1], *blocking = blockings[s - 1];
 
-		snprintf(ready, sizeof(ready), "stage%d_ready", s);
-		snprintf(blocking, sizeof(blocking), "stage%d_blocking", s);
 		if (json_is_true(json_object_get(last, ready)))
 			html_printf(out, "Stage %d: <span class=\"tag t-approved\">Ready</span> ", s);
 		else
