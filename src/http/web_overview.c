@@ -1,6 +1,7 @@
 /*
  * web_overview.c - an organisation's overview pages: the dashboard (all
- * its figures from one engine call) and the Statement of Applicability,
+ * its figures from one engine call), certification readiness (the readiness
+ * engine's answer) and the Statement of Applicability,
  * whose rows are edited in place: each row posts on its own and comes back
  * to the same place in the page, with its messages if it was not saved.
  */

@@ -31,7 +31,6 @@
 #define WEBUI_REFERRER_POLICY	"same-origin"
 #define WEBUI_FORM_TYPE		"application/x-www-form-urlencoded"
 #define WEBUI_MULTIPART_TYPE	"multipart/form-data"
-#define WEBUI_NEXT_MAX		512
 
 #define W_PUB(m, p, h) \
 	{ m, p, h, ROUTE_PUBLIC, PERM_READ, PERM_KIND_ORG, NULL, NULL, ROUTE_RAW, 200, NULL, \
@@ -52,8 +51,8 @@ const struct route webui_routes[] = {
 	W_PUB("GET", "/static/{name}", webui_static),
 	W_ORG("GET", "/o/{org}", webui_org_home, PERM_READ, PERM_KIND_ORG),
 	W_ORG("GET", "/o/{org}/", webui_dashboard, PERM_READ, PERM_KIND_ORG),
-	W_ORG("GET", "/o/{org}/soa", webui_soa_page, PERM_READ, PERM_KIND_GOVERNANCE),
 	W_ORG("GET", "/o/{org}/readiness", webui_readiness, PERM_READ, PERM_KIND_GOVERNANCE),
+	W_ORG("GET", "/o/{org}/soa", webui_soa_page, PERM_READ, PERM_KIND_GOVERNANCE),
 	W_ORG("POST", "/o/{org}/soa/{ctl}", webui_soa_save, PERM_WRITE, PERM_KIND_GOVERNANCE),
 	W_ORG("GET", "/o/{org}/{kind}", webui_list, PERM_READ, BY_KIND),
 	W_ORG("POST", "/o/{org}/{kind}", webui_create, PERM_WRITE, BY_KIND),
@@ -324,6 +323,23 @@ webui_identify(struct http_ctx *c)
 	aims_error_clear();
 }
 
+/* A decoded path encoded again, segment by segment. */
+static void
+webui_path_escape(struct buf *out, const char *path)
+{
+	char seg[WEBUI_NEXT_MAX];
+	size_t n;
+
+	while (*path == '/') {
+		buf_putc(out, '/');
+		path++;
+		n = strcspn(path, "/");
+		snprintf(seg, sizeof(seg), "%.*s", (int)(n < sizeof(seg) ? n : sizeof(seg) - 1), path);
+		html_url_escape(out, seg);
+		path += n;
+	}
+}
+
 static int
 webui_signed_out(struct http_ctx *c)
 {
@@ -338,10 +354,12 @@ webui_signed_out(struct http_ctx *c)
 	if (strcmp(c->req->path, "/") != 0) {
 		struct buf next = BUF_INIT;
 
-		buf_puts(&next, c->req->path);
+		webui_path_escape(&next, c->req->path);
 		for (i = 0; i < c->req->nquery; i++) {
-			buf_printf(&next, "%c%s=%s", q == NULL ? '?' : '&', c->req->query[i].name,
-			    c->req->query[i].value ? c->req->query[i].value : "");
+			buf_putc(&next, q == NULL ? '?' : '&');
+			html_url_escape(&next, c->req->query[i].name);
+			buf_putc(&next, '=');
+			html_url_escape(&next, c->req->query[i].value ? c->req->query[i].value : "");
 			q = "";
 		}
 		if (next.len < WEBUI_NEXT_MAX)

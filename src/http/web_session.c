@@ -18,6 +18,7 @@
 #include "http/server.h"
 #include "http/webui.h"
 #include "util/error.h"
+#include "util/str.h"
 #include "web/html.h"
 
 #define WEBUI_SIGNIN_ERROR	"Wrong email or password."
@@ -41,7 +42,7 @@ static const char *
 webui_next(const char *next)
 {
 	if (next == NULL || next[0] != '/' || next[1] == '/' || next[1] == '\\' ||
-	    strlen(next) > 512 || strpbrk(next, "\r\n") != NULL)
+	    strlen(next) > WEBUI_NEXT_MAX || strpbrk(next, "\r\n") != NULL)
 		return NULL;
 	return next;
 }
@@ -145,7 +146,7 @@ webui_sign_in(struct http_ctx *c)
 		return 0;
 	}
 	if (email == NULL || password == NULL || *email == '\0' || *password == '\0' ||
-	    strlen(email) > 254 || strlen(password) > AUTH_PASSWORD_MAX) {
+	    strlen(email) > EMAIL_MAX || strlen(password) > AUTH_PASSWORD_MAX) {
 		s.error = "Enter your email and your password.";
 		webui_sign_in_form(c, 400, &s);
 		return 0;

@@ -35,6 +35,8 @@
 #define WEBUI_TOKEN_BYTES	24
 #define WEBUI_COOKIE_MAX	256
 #define WEBUI_REF_MAX		64		/* a record reference in a URL */
+#define WEBUI_NEXT_MAX		512		/* the page to go to after signing in */
+#define WEBUI_FLASH_TEXT_MAX	256
 #define WEBUI_LIST_LIMIT	50		/* records per list page */
 #define WEBUI_FILTERS_MAX	16
 #define WEBUI_HISTORY_MAX	100		/* versions shown on a record page */
@@ -50,7 +52,7 @@ struct webui {
 	struct web_form			 form;		/* a posted urlencoded form */
 	const struct web_form		*posted;	/* form, or an upload's fields */
 	char				 today[16];
-	char				 flash[256];
+	char				 flash[WEBUI_FLASH_TEXT_MAX];
 };
 
 extern const struct route webui_routes[];
@@ -99,8 +101,8 @@ int webui_sign_out(struct http_ctx *c);
 /* web_overview.c */
 int webui_org_home(struct http_ctx *c);
 int webui_dashboard(struct http_ctx *c);
-int webui_soa_page(struct http_ctx *c);
 int webui_readiness(struct http_ctx *c);
+int webui_soa_page(struct http_ctx *c);
 int webui_soa_save(struct http_ctx *c);
 /* web_records.c */
 int webui_list(struct http_ctx *c);

@@ -156,10 +156,18 @@ web_input_textarea(struct buf *out, const struct web_input *in, const json_t *v)
 	struct buf text = BUF_INIT;
 	bool big = in->field->type == FIELD_TEXT && in->field->max == 0;
 
+	int rows = big ? WEB_TEXTAREA_ROWS_BIG : WEB_TEXTAREA_ROWS, lines = 1;
+	size_t i;
+
 	web_value_text(&text, in->field, v, "\n");
+	for (i = 0; i < text.len; i++)
+		lines += text.data[i] == '\n';
+	/* A list shows all its lines, and one more to add to. */
+	if (in->field->type == FIELD_STRING_LIST && lines + 1 > rows)
+		rows = lines + 1 < WEB_TEXTAREA_ROWS_BIG ? lines + 1 : WEB_TEXTAREA_ROWS_BIG;
 	buf_puts(out, "<textarea");
 	web_input_attrs(out, in, in->field->type == FIELD_TEXT);
-	html_printf(out, " rows=\"%d\"", big ? WEB_TEXTAREA_ROWS_BIG : WEB_TEXTAREA_ROWS);
+	html_printf(out, " rows=\"%d\"", rows);
 	if (in->field->type == FIELD_TEXT && in->field->max > 0)
 		html_printf(out, " maxlength=\"%lld\"", (long long)in->field->max);
 	/* A newline right after <textarea> is eaten by the parser: keep the first one. */

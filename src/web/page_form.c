@@ -43,7 +43,10 @@ web_form_error_summary(struct buf *out, const struct record_kind *k, const json_
 	    "id=\"errors\"><h2>This %s was not saved</h2><ul>", k->singular);
 	json_object_foreach((json_t *)errors, key, msg) {
 		f = web__field_find(k, key);
-		if (*key == '\0' || (f == NULL && strchr(key, '.') == NULL))
+		if (strcmp(key, WEB_FILE_FIELD) == 0)
+			html_printf(out, "<li><a href=\"#" WEB_FORM_ID_PREFIX WEB_FILE_FIELD "\">File: %s"
+			    "</a></li>", json_string_value(msg));
+		else if (*key == '\0' || (f == NULL && strchr(key, '.') == NULL))
 			html_printf(out, "<li>%s</li>", json_string_value(msg));
 		else
 			html_printf(out, "<li><a href=\"#" WEB_FORM_ID_PREFIX "%s\">%s: %s</a></li>",
@@ -246,14 +249,19 @@ web_form_field(struct buf *out, const struct web_form_state *st, const struct fi
 }
 
 static void
-web_form_upload(struct buf *out, bool create)
+web_form_upload(struct buf *out, bool create, const char *err)
 {
-	html_printf(out, "<div class=\"field dropzone\" data-dropzone><label for=\"f-file\">%s"
+	html_printf(out, "<div class=\"field dropzone%s\" data-dropzone><label for=\"f-file\">%s"
 	    "</label><input type=\"file\" id=\"f-file\" name=\"file\" aria-describedby=\""
-	    "f-file-help\"><p class=\"help\" id=\"f-file-help\">Drop a file here or choose one. "
-	    "Its SHA-256 hash is recorded; a newer file keeps the older ones as revisions.</p>"
-	    "<progress class=\"upload-progress\" max=\"100\" value=\"0\" hidden></progress></div>\n",
-	    create ? "File" : "Upload a new revision");
+	    "f-file-help%s\"", err != NULL ? " invalid" : "", create ? "File" :
+	    "Upload a new revision", err != NULL ? " f-file-err" : "");
+	html_attr_if(out, err != NULL, "aria-invalid", "true");
+	buf_puts(out, "><p class=\"help\" id=\"f-file-help\">Drop a file here or choose one. "
+	    "Its SHA-256 hash is recorded; a newer file keeps the older ones as revisions.</p>");
+	if (err != NULL)
+		html_printf(out, "<p class=\"error\" id=\"f-file-err\">%s</p>", err);
+	buf_puts(out, "<progress class=\"upload-progress\" max=\"100\" value=\"0\" hidden>"
+	    "</progress></div>\n");
 }
 
 void
@@ -296,7 +304,8 @@ web_page_form(struct buf *out, const struct web_ctx *ctx, const struct record_ki
 		    (long long)version);
 	buf_putc(out, '\n');
 	if (evidence)
-		web_form_upload(out, st.create);
+		web_form_upload(out, st.create, json_string_value(json_object_get(v->errors,
+		    WEB_FILE_FIELD)));
 	for (f = k->fields; f->name != NULL; f++)
 		if (!(f->flags & FIELD_READONLY))
 			web_form_field(out, &st, f);

@@ -39,6 +39,7 @@
 #define WEB_CSRF_FIELD		"_csrf"
 #define WEB_VERSION_FIELD	"_version"
 #define WEB_FIELDS_FIELD	"_f"	/* names the fields a form carries (comma-separated) */
+#define WEB_FILE_FIELD		"file"	/* evidence forms: the file; errors under this key */
 #define WEB_CHOICES_MAX		200	/* more options than this: a text input */
 #define WEB_FORM_PAIRS_MAX	2000	/* name=value pairs in one posted form */
 #define WEB_FORM_NAME_MAX	128

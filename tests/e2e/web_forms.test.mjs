@@ -155,3 +155,23 @@ test('a script typed into every text field of every form is shown as text', asyn
   await shot(page, 'xss-dashboard');
   assert.deepEqual(b.watch.errors, []);
 });
+
+test('a file of a type not allowed is refused, and the evidence is not created', async () => {
+  const { page } = b;
+  await page.goto(`${env.url}/o/acme/evidence`);
+  const before = await page.textContent('main');
+  await page.goto(`${env.url}/o/acme/evidence/new`);
+  await page.fill('#f-title', 'Looks like a report');
+  await page.selectOption('#f-kind', 'file');
+  await page.setInputFiles('#f-file', { name: 'report.pdf', mimeType: 'application/pdf',
+    buffer: Buffer.from('<!doctype html><html><body><script>window.__xss=9</script></body></html>\n') });
+  await page.click('form.record-form button[type=submit]');
+  await page.locator('#errors').waitFor();
+  await shot(page, 'evidence-type-refused');
+  assert.match(await page.textContent('#errors'), /type|allow/i);
+  assert.match(await page.textContent('#f-file-err'), /text\/html are not accepted/);
+  assert.equal(await page.inputValue('#f-title'), 'Looks like a report');
+  await noScriptRan(page, 'a refused upload');
+  await page.goto(`${env.url}/o/acme/evidence`);
+  assert.equal(await page.textContent('main'), before, 'no evidence was created');
+});

@@ -4,7 +4,7 @@
 // and see the dashboard change. Every page visited is kept as a screenshot.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN, setup } from './lib.mjs';
+import { ADMIN, addOrg, aimsOk, setup } from './lib.mjs';
 import { openBrowser, shot, signIn, submit } from './browser.mjs';
 
 const CONTROL = 'A.6.2.4';	// AI system verification and validation
@@ -132,6 +132,52 @@ test('the main journey, from sign-in to a changed dashboard', async () => {
   assert.match(after1.activity, /EV-1/);
   const cell = page.locator('#hm-inherent a[href$="likelihood=4&impact=5"]');
   assert.match(await cell.getAttribute('aria-label'), /: 1$/, 'the risk counted in its inherent cell');
+  assert.deepEqual(watch.dialogs, []);
+  assert.deepEqual(watch.errors, []);
+});
+
+const KINDS = ['scope', 'context-issues', 'interested-parties', 'responsibilities', 'documents',
+  'ai-systems', 'suppliers', 'risk-criteria', 'risks', 'impact-assessments', 'measures', 'evidence'];
+
+test('every page: a screenshot, under 100 KB, and the organisation switcher', async () => {
+  const { page, watch } = b;
+  for (const kind of KINDS) {
+    let resp = await page.goto(`${env.url}/o/acme/${kind}`);
+    assert.equal(resp.status(), 200, kind);
+    await shot(page, `list-${kind}`);
+    assert.ok((await resp.body()).length < 100 * 1024, `${kind} list weighs under 100 KB`);
+    if (kind !== 'risk-criteria' && !page.url().includes('/new')) {
+      resp = await page.goto(`${env.url}/o/acme/${kind}/new`);
+      assert.equal(resp.status(), 200, `${kind} form`);
+      await shot(page, `new-${kind}`);
+    }
+  }
+  await page.goto(`${env.url}/o/acme/risk-criteria/CRITERIA/edit`);
+  await shot(page, 'edit-risk-criteria');
+  const ready = await page.goto(`${env.url}/o/acme/readiness`);
+  assert.equal(ready.status(), 200);
+  assert.match(await page.textContent('main'), /Stage 1/);
+  await shot(page, 'readiness');
+  const soa = await page.goto(`${env.url}/o/acme/soa`);
+  assert.ok((await soa.body()).length < 100 * 1024, 'the SoA page weighs under 100 KB');
+  // A narrow screen: the menu folds away, nothing overflows sideways.
+  await page.setViewportSize({ width: 360, height: 740 });
+  for (const p of ['', 'risks', 'risks/RISK-1', 'soa']) {
+    await page.goto(`${env.url}/o/acme/${p}`);
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(wide <= 360, `/${p} fits 360 px (${wide})`);
+    await shot(page, `narrow-${p.replace(/\//g, '-') || 'dashboard'}`);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+  // A second organisation: the switcher offers both.
+  addOrg(env.db, 'beta');
+  aimsOk(['member', 'add', ADMIN, '--org', 'beta', '--role', 'manager', '--db', env.db]);
+  await page.goto(`${env.url}/o/acme/`);
+  await page.click('details.org summary');
+  await Promise.all([page.waitForNavigation(), page.click('details.org a[href="/o/beta/"]')]);
+  assert.match(page.url(), /\/o\/beta\/$/);
+  assert.match(await page.textContent('.role'), /manager/);
+  await shot(page, 'dashboard-beta');
   assert.deepEqual(watch.dialogs, []);
   assert.deepEqual(watch.errors, []);
 });

@@ -4,7 +4,7 @@
 // message, and signing out ends the session.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
 import { ADMIN, PASSWORD, addMember, aimsOk, setup } from './lib.mjs';
 import { openBrowser, shot, signIn } from './browser.mjs';
 
@@ -142,4 +142,29 @@ test('sign-in is throttled with a message; signing out ends the session', async 
   assert.match(await page.textContent('main'), /You are signed out/);
   await page.goto(`${env.url}/o/acme/risks`);
   assert.match(page.url(), /\/sign-in\?next=%2Fo%2Facme%2Frisks$/);
+});
+
+// Sends only the headers of a POST and waits for the answer.
+function headersOnly(url, path, headers) {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${url}${path}`, { method: 'POST', headers }, (res) => {
+      res.resume();
+      resolve(res.statusCode);
+    });
+    req.on('error', reject);
+    req.flushHeaders();
+  });
+}
+
+test('an upload over the size limit is refused before its body is sent', async () => {
+  const { page, context } = b;
+  await context.clearCookies();
+  await signIn(page, env.url, ADMIN);
+  const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+  const status = await headersOnly(env.url, '/o/acme/evidence', {
+    cookie, origin: env.url, expect: '100-continue',
+    'content-type': 'multipart/form-data; boundary=x',
+    'content-length': String(200 * 1024 * 1024),
+  });
+  assert.equal(status, 413);
 });
