@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/org.h"
 #include "ledger/ledger.h"
 #include "store/db.h"
 #include "util/error.h"
@@ -284,23 +285,11 @@ cli_cell(char *out, size_t outlen, const json_t *v)
 int
 cli_org_id(int64_t *out, struct db *db, const char *slug, const char *cmd)
 {
-	struct db_stmt *st = NULL;
-	int rc;
-
 	if (slug == NULL)
 		return cli_usage_error(cmd, "--org SLUG is required");
-	if (db_prepare(&st, db, "SELECT id FROM orgs WHERE slug = ?") != 0)
+	if (org_id_by_slug(out, db, slug) != 0)
 		return cli_fail(cmd);
-	db_bind_text(st, 1, slug);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		*out = db_column_int64(st, 0);
-	db_done(st);
-	if (rc == DB_ROW)
-		return CLI_OK;
-	if (rc == DB_DONE)
-		aims_error_set(AIMS_ENOTFOUND, "org", "no organisation '%s'", slug);
-	return cli_fail(cmd);
+	return CLI_OK;
 }
 
 int

@@ -152,19 +152,10 @@ done:
 int
 org_id_by_slug(int64_t *out, struct db *db, const char *slug)
 {
-	struct db_stmt *st = NULL;
-	int rc;
+	int rc = db_query_int64_text(out, db, "SELECT id FROM orgs WHERE slug = ?", slug);
 
-	if ((rc = db_prepare(&st, db, "SELECT id FROM orgs WHERE slug = ?")) != 0)
-		return rc;
-	db_bind_text(st, 1, slug);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		*out = db_column_int64(st, 0);
-		rc = 0;
-	} else if (rc == DB_DONE)
-		rc = aims_error_set(AIMS_ENOTFOUND, "org", "no organisation '%s'", slug);
-	db_done(st);
+	if (rc == AIMS_ENOTFOUND)
+		aims_error_set(rc, "org", "no organisation '%s'", slug);
 	return rc;
 }
 
@@ -281,4 +272,18 @@ done:
 	if ((rc = db_commit(db)) == 0 && out)
 		rc = org_get(out, db, org_id);
 	return rc;
+}
+
+int
+org_instance_counts(struct org_instance_counts *out, struct db *db)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = db_query_int64(&out->orgs, db, "SELECT count(*) FROM orgs")) != 0 ||
+	    (rc = db_query_int64(&out->users, db, "SELECT count(*) FROM users")) != 0 ||
+	    (rc = db_query_int64(&out->requirements, db,
+	    "SELECT count(*) FROM requirements")) != 0)
+		return rc;
+	return db_query_int64(&out->ledger_entries, db, "SELECT count(*) FROM ledger_entries");
 }

@@ -26,6 +26,11 @@ int org_list(json_t **out, struct db *db);
 /* Changes name and/or ai_roles (NULL: keep); if_version 0 skips the check. */
 int org_update(json_t **out, struct db *db, const struct actor *actor, int64_t org_id,
     int64_t if_version, const char *name, const json_t *ai_roles);
+/* What the store holds, for the CLI's one-line summaries. */
+struct org_instance_counts {
+	int64_t	orgs, users, requirements, ledger_entries;
+};
+int org_instance_counts(struct org_instance_counts *out, struct db *db);
 /* The state the ledger commits to. */
 int org_ledger_state(json_t **out, struct db *db, int64_t org_id);
 

@@ -274,19 +274,10 @@ user_authenticate(int64_t *id_out, struct db *db, const char *email, const char 
 int
 user_id_by_email(int64_t *out, struct db *db, const char *email)
 {
-	struct db_stmt *st = NULL;
-	int rc;
+	int rc = db_query_int64_text(out, db, "SELECT id FROM users WHERE email = ?", email);
 
-	if ((rc = db_prepare(&st, db, "SELECT id FROM users WHERE email = ?")) != 0)
-		return rc;
-	db_bind_text(st, 1, email);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		*out = db_column_int64(st, 0);
-		rc = 0;
-	} else if (rc == DB_DONE)
-		rc = aims_error_set(AIMS_ENOTFOUND, "email", "no user '%s'", email);
-	db_done(st);
+	if (rc == AIMS_ENOTFOUND)
+		aims_error_set(rc, "email", "no user '%s'", email);
 	return rc;
 }
 

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/catalog.h"
+#include "core/snapshot.h"
 #include "core/soa.h"
 #include "engine/dashboard.h"
 #include "engine/readiness.h"
@@ -37,27 +39,40 @@ webui_dashboard(struct http_ctx *c)
 	json_t *d = NULL;
 	int rc;
 
+	json_t *trend = NULL;
+
 	if ((rc = dashboard_compute(&d, c->db, c->org_id, clock_now())) != 0)
 		return rc;
+	/* The stored snapshots: the dashboard stays fast; the readiness page evaluates. */
+	if (snapshot_trend(&trend, c->db, c->org_id, CATALOG_ISO42001, 90) == 0)
+		json_object_set_new(d, "readiness_trend", trend);
 	web_page_dashboard(&page, &c->web->ctx, d);
 	webui_send(c, 200, &page);
 	json_decref(d);
 	return 0;
 }
 
+/* The readiness page; the evaluation is saved as the day's snapshot for the trend. */
 int
 webui_readiness(struct http_ctx *c)
 {
-	const char *status = http_query(c, "status");
+	static const char *const filters[] = {
+		"gaps", "not_met", "partly_met", "met", "not_applicable", NULL
+	};
+	const char *filter = http_query(c, "status");
 	struct buf page = BUF_INIT;
 	json_t *r = NULL;
+	size_t i;
 	int rc;
 
-	if (status != NULL && strlen(status) > WEBUI_SOA_FILTER_MAX)
-		status = NULL;
+	for (i = 0; filter != NULL && filters[i] != NULL; i++)
+		if (strcmp(filter, filters[i]) == 0)
+			break;
+	if (filter != NULL && filters[i] == NULL)
+		filter = NULL;	/* an unknown view shows everything */
 	if ((rc = readiness_evaluate(&r, c->db, c->org_id, READINESS_SAVE)) != 0)
 		return rc;
-	web_page_readiness(&page, &c->web->ctx, r, status);
+	web_page_readiness(&page, &c->web->ctx, r, filter);
 	webui_send(c, 200, &page);
 	json_decref(r);
 	return 0;

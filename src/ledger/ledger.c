@@ -363,19 +363,9 @@ ledger_list(struct db *db, int64_t org_id, int64_t limit, ledger_entry_fn fn, vo
 int
 ledger_org_id(int64_t *out, struct db *db, const char *slug)
 {
-	struct db_stmt *st;
-	int rc;
+	int rc = db_query_int64_text(out, db, "SELECT id FROM orgs WHERE slug = ?", slug);
 
-	*out = 0;
-	if ((rc = db_prepare(&st, db, "SELECT id FROM orgs WHERE slug = ?")) != 0)
-		return rc;
-	db_bind_text(st, 1, slug);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		*out = db_column_int64(st, 0);
-		rc = 0;
-	} else if (rc == DB_DONE)
-		rc = aims_error_set(AIMS_ENOTFOUND, "org", "no organisation '%s'", slug);
-	db_done(st);
+	if (rc == AIMS_ENOTFOUND)
+		aims_error_set(rc, "org", "no organisation '%s'", slug);
 	return rc;
 }

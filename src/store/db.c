@@ -264,6 +264,25 @@ db_query_int64(int64_t *out, struct db *db, const char *sql)
 }
 
 int
+db_query_int64_text(int64_t *out, struct db *db, const char *sql, const char *param)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(&st, db, sql)) != 0)
+		return rc;
+	db_bind_text(st, 1, param);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		*out = db_column_int64(st, 0);
+		rc = 0;
+	} else if (rc == DB_DONE)
+		rc = AIMS_ENOTFOUND;
+	db_done(st);
+	return rc;
+}
+
+int
 db_begin(struct db *db)
 {
 	int rc;

@@ -57,8 +57,10 @@ const char *db_column_name(struct db_stmt *st, int col);
 int db_exec(struct db *db, const char *sql);
 /* Microseconds this thread has spent in db_step()/db_exec() so far. */
 int64_t db_time_usec(void);
-/* Single-value helpers: run sql with one optional text param; read column 0. */
+/* Single-value helpers: run sql (no parameter, or one text parameter); read column 0. */
 int db_query_int64(int64_t *out, struct db *db, const char *sql);
+/* AIMS_ENOTFOUND (no message set: the caller names what is missing) when no row. */
+int db_query_int64_text(int64_t *out, struct db *db, const char *sql, const char *param);
 
 /*
  * Transactions. db_begin() takes the write lock at once (BEGIN IMMEDIATE), so

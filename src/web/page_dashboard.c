@@ -319,6 +319,53 @@ dash_activity(struct buf *out, const struct web_ctx *ctx, const json_t *items)
 	buf_free(&url);
 }
 
+#define DASH_TREND_MAX	90
+
+/* The readiness score, the two verdicts and the trend, from the stored snapshots. */
+static void
+dash_readiness(struct buf *out, const struct web_ctx *ctx, const json_t *trend)
+{
+	const json_t *last = json_array_get(trend, json_array_size(trend) - 1), *p;
+	double values[DASH_TREND_MAX];
+	struct buf url = BUF_INIT;
+	size_t i, n = 0, skip;
+	int s;
+
+	web_url_org(&url, ctx);
+	buf_puts(&url, "/readiness");
+	dash_card_open(out, "d-readiness", "Certification readiness", "wide");
+	if (last == NULL) {
+		html_printf(out, "<p class=\"empty\">Not evaluated yet. <a href=\"%s\">Evaluate "
+		    "readiness</a></p></section>\n", buf_str(&url));
+		buf_free(&url);
+		return;
+	}
+	html_printf(out, "<p><strong>%lld%%</strong> on %s. ",
+	    (long long)json_integer_value(json_object_get(last, "score")),
+	    json_string_value(json_object_get(last, "day")));
+	for (s = 1; s <= 2; s++) {
+		static const char *const readys[] = { "stage1_ready", "stage2_ready" };
+		static const char *const blockings[] = { "stage1_blocking", "stage2_blocking" };
+		const char *ready = readys[s - 1], *blocking = blockings[s - 1];
+
+		if (json_is_true(json_object_get(last, ready)))
+			html_printf(out, "Stage %d: <span class=\"tag t-approved\">Ready</span> ", s);
+		else
+			html_printf(out, "Stage %d: <span class=\"tag t-high\">Not ready</span> "
+			    "(%lld blocking) ", s,
+			    (long long)json_integer_value(json_object_get(last, blocking)));
+	}
+	html_printf(out, "<a href=\"%s\">See every gap</a></p>", buf_str(&url));
+	skip = json_array_size(trend) > DASH_TREND_MAX ? json_array_size(trend) - DASH_TREND_MAX : 0;
+	json_array_foreach(trend, i, p)
+		if (i >= skip)
+			values[n++] = (double)json_integer_value(json_object_get(p, "score"));
+	if (n >= 2)
+		svg_sparkline(out, "d-trend", "Readiness score by day", values, n);
+	buf_puts(out, "</section>\n");
+	buf_free(&url);
+}
+
 void
 web_page_dashboard(struct buf *out, const struct web_ctx *ctx, const json_t *d)
 {
@@ -328,6 +375,7 @@ web_page_dashboard(struct buf *out, const struct web_ctx *ctx, const json_t *d)
 	html_printf(out, "<div class=\"page-head\"><h1>Dashboard</h1></div>\n"
 	    "<p class=\"lede\">%s: where the AI management system stands today.</p>\n"
 	    "<div class=\"grid\">\n", ctx->org_name);
+	dash_readiness(out, ctx, json_object_get(d, "readiness_trend"));
 	dash_soa(out, ctx, json_object_get(d, "soa"));
 	dash_due(out, ctx, json_object_get(d, "overdue"), "d-overdue", "Past due", true);
 	dash_due(out, ctx, json_object_get(d, "upcoming"), "d-upcoming", "Coming up", false);
