@@ -355,12 +355,13 @@ evidence_file_add(json_t **out, struct db *db, const char *data_dir, int64_t org
 
 	*out = NULL;
 	memset(&bp, 0, sizeof(bp));
-	if ((rc = evidence_filename(&filename, up->filename)) != 0 ||
-	    (rc = evidence_media_type(&type, up->path)) != 0)
+	if ((rc = evidence_filename(&filename, up->filename)) != 0)
 		return rc;
 	if ((rc = db_begin(db)) != 0)
 		goto done;
+	/* The record first: a file for evidence that is not there is a 404, whatever it is. */
 	if ((rc = evidence_check_target(db, org_id, ref)) != 0 ||
+	    (rc = evidence_media_type(&type, up->path)) != 0 ||
 	    (rc = blob_put(&bp, data_dir, up->path, up->sha256)) != 0 ||
 	    (rc = evidence_next_revision(&revision, db, org_id, ref)) != 0 ||
 	    (rc = evidence_insert_revision(db, org_id, actor, ref, revision, &bp, type,

@@ -92,6 +92,7 @@ const struct record_kind record_kind_evidence = {
 	.section = "Support & operation",
 	.retain = true,
 	.perm_kind = "operational",
+	.files = true,
 	.fields = evidence_fields,
 	.hooks = { .validate = evidence_validate },
 };

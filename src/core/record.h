@@ -96,6 +96,7 @@ struct record_kind {
 	const char		*default_sort;	/* NULL: "-updated_at" */
 	const char		*ref_field;	/* the ref is this field's value (soa: control) */
 	bool			 fixed;		/* rows made by record_org_init(): no create/delete */
+	bool			 files;		/* keeps file revisions (core/evidence.h) */
 };
 
 /* The kinds, in navigation order; terminated by name NULL. */

@@ -36,6 +36,10 @@ int api_members_remove(struct http_ctx *c);
 /* api_evidence.c */
 int api_evidence_files(struct http_ctx *c);
 int api_evidence_download(struct http_ctx *c);
+/* POST /evidence/{ref}/files: the uploaded file as the record's next revision. */
+int api_evidence_upload(struct http_ctx *c);
+/* POST /evidence with a file: the new record and its first revision together. */
+int api_evidence_create(struct http_ctx *c);
 
 /* api_records.c */
 int api_records_list(struct http_ctx *c);

@@ -1,21 +1,26 @@
 /*
- * api_evidence.c - evidence files over the API: the revisions of an evidence
- * record and the download of one revision with its type and file name. The
- * store and its checks are core's (core/evidence.h).
+ * api_evidence.c - evidence files over the API: a file uploaded as a new
+ * evidence record or as the next revision of one (multipart, received and
+ * hashed by the server as it arrives, see router.h ROUTE_UPLOAD), the
+ * revisions of a record, and the download of one revision with its type
+ * and file name. The store and its checks are core's (core/evidence.h).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/evidence.h"
 #include "http/api.h"
+#include "http/multipart.h"
+#include "http/router.h"
 #include "store/db.h"
-#include "util/buf.h"
 #include "util/error.h"
 #include "util/mem.h"
 #include "util/str.h"
-
-#define EVIDENCE_DOWNLOAD_MAX	(256L * 1024 * 1024)
 
 int
 api_evidence_files(struct http_ctx *c)
@@ -27,30 +32,6 @@ api_evidence_files(struct http_ctx *c)
 		return rc;
 	http_reply_list(c, items, NULL);
 	return 0;
-}
-
-static int
-api_evidence_read(struct buf *out, const char *path)
-{
-	char chunk[65536];
-	FILE *f = fopen(path, "rb");
-	size_t n;
-	int rc = 0;
-
-	if (f == NULL)
-		return aims_error_set(AIMS_ENOTFOUND, NULL,
-		    "the stored file is missing: run 'aims verify'");
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (out->len + n > EVIDENCE_DOWNLOAD_MAX) {
-			rc = aims_error_set(AIMS_ETOOBIG, NULL, "the file is too large to send");
-			break;
-		}
-		buf_append(out, chunk, n);
-	}
-	if (ferror(f) && rc == 0)
-		rc = aims_error_set(AIMS_ERROR, NULL, "cannot read the stored file");
-	fclose(f);
-	return rc;
 }
 
 /* Keeps a file name safe inside a quoted Content-Disposition parameter. */
@@ -71,28 +52,111 @@ int
 api_evidence_download(struct http_ctx *c)
 {
 	char *data_dir = NULL, *path = NULL, disposition[300];
-	struct buf body = BUF_INIT;
 	json_t *meta = NULL;
 	int64_t revision = 0;
-	int rc;
+	struct stat st;
+	int fd = -1, rc;
 
 	if (str_to_int64(&revision, http_param(c, "id"), 1, INT64_MAX) != 0)
 		return aims_error_set(AIMS_ENOTFOUND, NULL, "no such revision");
 	evidence_data_dir(&data_dir, db_path(c->db));
 	if ((rc = evidence_file_get(&meta, &path, c->db, data_dir, c->org_id,
-	    http_param(c, "ref"), revision)) != 0 || (rc = api_evidence_read(&body, path)) != 0)
+	    http_param(c, "ref"), revision)) != 0)
 		goto done;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) != 0) {
+		rc = errno == ENOENT ? aims_error_set(AIMS_ENOTFOUND, NULL,
+		    "the stored file is missing: run 'aims verify'") :
+		    aims_error_set(AIMS_ERROR, NULL, "cannot open the stored file: %s",
+		    strerror(errno));
+		goto done;
+	}
 	api_evidence_disposition(disposition, sizeof(disposition),
 	    json_string_value(json_object_get(meta, "filename")));
+	/* Sent from the file as it is, never read into memory whole. */
+	http_reply_empty(c, 200);
 	/* The media type was checked against the allow-list when it was stored. */
-	http_reply_text(c, 200, evidence_media_type_static(json_string_value(
-	    json_object_get(meta, "media_type"))), buf_str(&body), body.len);
+	http_resp_header(&c->resp, "Content-Type", evidence_media_type_static(
+	    json_string_value(json_object_get(meta, "media_type"))));
 	http_resp_header(&c->resp, "Content-Disposition", disposition);
-	http_resp_header(&c->resp, "Digest", json_string_value(json_object_get(meta, "sha256")));
+	http_resp_header(&c->resp, "X-Content-SHA256",
+	    json_string_value(json_object_get(meta, "sha256")));
+	c->resp.has_file = true;
+	c->resp.file_fd = fd;
+	c->resp.file_size = (uint64_t)st.st_size;
+	fd = -1;
 done:
-	buf_free(&body);
+	if (fd >= 0)
+		close(fd);
 	json_decref(meta);
 	free(path);
 	free(data_dir);
 	return rc;
+}
+
+/* The file the server received (server.c), as core takes it. */
+static int
+api_evidence_received(struct evidence_upload *up, const struct http_ctx *c)
+{
+	const struct http_upload *u = c->req->upload;
+
+	if (u == NULL || u->file_path == NULL)
+		return aims_error_set(AIMS_EINVALID, ROUTER_UPLOAD_FILE,
+		    "a file is required, in the form part named '" ROUTER_UPLOAD_FILE "'");
+	up->path = u->file_path;
+	up->sha256 = u->sha256;
+	up->filename = u->file_name;
+	return 0;
+}
+
+int
+api_evidence_create(struct http_ctx *c)
+{
+	struct evidence_upload up = { 0 };
+	char *data_dir = NULL, loc[512];
+	json_t *rec = NULL;
+	int rc;
+
+	if ((rc = api_evidence_received(&up, c)) != 0)
+		return rc;
+	evidence_data_dir(&data_dir, db_path(c->db));
+	rc = evidence_save(&rec, c->db, data_dir, c->org_id, &c->actor, NULL, 0, c->body, &up);
+	free(data_dir);
+	if (rc != 0)
+		return rc;
+	snprintf(loc, sizeof(loc), "/api/v1/orgs/%s/evidence/%s", http_param(c, "org"),
+	    json_string_value(json_object_get(rec, "ref")));
+	http_reply_record(c, 201, rec, loc);
+	return 0;
+}
+
+int
+api_evidence_upload(struct http_ctx *c)
+{
+	struct evidence_upload up = { 0 };
+	const char *ref = http_param(c, "ref");
+	char *data_dir = NULL, loc[512];
+	json_t *rec = NULL;
+	int64_t version;
+	int rc;
+
+	if ((rc = http_if_match_or_reply(&version, c)) != 0)
+		return rc;
+	if ((rc = api_evidence_received(&up, c)) != 0)
+		return rc;
+	evidence_data_dir(&data_dir, db_path(c->db));
+	/* With a 'record' part, its fields change in the same transaction. */
+	if (c->body != NULL)
+		rc = evidence_save(&rec, c->db, data_dir, c->org_id, &c->actor, ref, version,
+		    c->body, &up);
+	else
+		rc = evidence_file_add(&rec, c->db, data_dir, c->org_id, &c->actor, ref, version,
+		    &up);
+	free(data_dir);
+	if (rc != 0)
+		return rc;
+	snprintf(loc, sizeof(loc), "/api/v1/orgs/%s/evidence/%s/files/%lld",
+	    http_param(c, "org"), ref,
+	    (long long)json_integer_value(json_object_get(rec, "revision")));
+	http_reply_record(c, 201, rec, loc);
+	return 0;
 }

@@ -122,6 +122,8 @@ api_records_create(struct http_ctx *c)
 
 	if ((rc = api_record_kind(&k, c, PERM_WRITE)) != 0)
 		return rc;
+	if (c->req->upload != NULL)	/* only a kind with files gets here with one */
+		return api_evidence_create(c);
 	if ((rc = record_create(&rec, c->db, c->org_id, &c->actor, k, c->body)) != 0)
 		return rc;
 	api_record_location(loc, sizeof(loc), c, k, rec);

@@ -175,7 +175,10 @@ auth_check_csrf(struct http_ctx *c)
 		return aims_error_set(AIMS_EFORBIDDEN, "Origin",
 		    "a signed-in write must come from this site (same-origin Origin header) "
 		    "or carry the session's " AUTH_CSRF_HEADER);
-	if (c->req->body_len > 0 && (ct == NULL || strncasecmp(ct, HTTP_JSON, 16) != 0))
+	/* An upload is not JSON, whether or not its body was kept (router_upload_wanted). */
+	if ((c->req->body_len > 0 || c->req->upload != NULL ||
+	    (ct != NULL && strncasecmp(ct, "multipart/", 10) == 0)) &&
+	    (ct == NULL || strncasecmp(ct, HTTP_JSON, 16) != 0))
 		return aims_error_set(AIMS_EFORBIDDEN, "Content-Type",
 		    "a signed-in write must be JSON or carry the session's " AUTH_CSRF_HEADER);
 	return 0;

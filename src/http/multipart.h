@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/evidence.h"
 #include "web/web.h"
 
 #define MULTIPART_BOUNDARY_MAX	70		/* RFC 2046 */
@@ -24,6 +25,8 @@
 #define MULTIPART_PARTS_MAX	WEB_FORM_PAIRS_MAX
 #define MULTIPART_FILENAME_MAX	1024
 #define MULTIPART_SHA256_HEX	64
+/* Bytes of an upload's whole body: the largest evidence file and the form around it. */
+#define MULTIPART_UPLOAD_MAX	((uint64_t)EVIDENCE_FILE_MAX + 2 * MULTIPART_TEXT_MAX)
 
 /* What a complete body held. */
 struct http_upload {

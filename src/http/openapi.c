@@ -130,20 +130,43 @@ openapi_parameters(const struct route *r)
 	return params;
 }
 
+/* The multipart/form-data body of a ROUTE_UPLOAD route (router.h). */
+static json_t *
+openapi_upload_body(void)
+{
+	return json_pack("{s:{s:s, s:{s:{s:s, s:s, s:s}, s:{s:s, s:s, s:s}}, s:[s], "
+	    "s:b}, s:{s:{s:s}}}",
+	    "schema", "type", "object", "properties",
+	    ROUTER_UPLOAD_FILE, "type", "string", "contentMediaType", "application/octet-stream",
+	    "description", "the file; its type is decided from its bytes",
+	    ROUTER_UPLOAD_RECORD, "type", "string", "contentMediaType", "application/json",
+	    "description", "the record's fields as a JSON object",
+	    "required", ROUTER_UPLOAD_FILE, "additionalProperties", 0,
+	    "encoding", ROUTER_UPLOAD_RECORD, "contentType", "application/json");
+}
+
 static json_t *
 openapi_body(const struct route *r)
 {
-	json_t *props = json_object(), *req = json_array();
+	json_t *props = json_object(), *req = json_array(), *content = json_object();
 	const struct val_spec *s;
 
-	for (s = r->body; s->name != NULL; s++) {
+	for (s = r->body; s != NULL && s->name != NULL; s++) {
 		json_object_set_new(props, s->name, openapi_schema(s));
 		if (s->flags & VAL_REQUIRED)
 			json_array_append_new(req, json_string(s->name));
 	}
-	return json_pack("{s:b, s:{s:{s:{s:s, s:o, s:o, s:b}}}}", "required", 1, "content",
-	    "application/json", "schema", "type", "object", "properties", props, "required",
-	    req, "additionalProperties", 0);
+	if (r->body != NULL)
+		json_object_set_new(content, "application/json", json_pack("{s:{s:s, s:o, s:o, s:b}}",
+		    "schema", "type", "object", "properties", props, "required", req,
+		    "additionalProperties", 0));
+	else {
+		json_decref(props);
+		json_decref(req);
+	}
+	if (r->flags & ROUTE_UPLOAD)
+		json_object_set_new(content, "multipart/form-data", openapi_upload_body());
+	return json_pack("{s:b, s:o}", "required", 1, "content", content);
 }
 
 static json_t *
@@ -207,7 +230,7 @@ openapi_operation(const struct route *r)
 	op = json_pack("{s:s, s:s, s:[s], s:o, s:o, s:o}", "operationId", opid, "summary",
 	    r->summary, "tags", r->tag, "parameters", openapi_parameters(r), "responses",
 	    openapi_responses(r), "security", openapi_security(r));
-	if (r->body != NULL)
+	if (r->body != NULL || (r->flags & ROUTE_UPLOAD))
 		json_object_set_new(op, "requestBody", openapi_body(r));
 	if (r->auth == ROUTE_ORG)
 		json_object_set_new(op, "x-aims-permission", json_pack("{s:s, s:s}", "action",

@@ -472,21 +472,102 @@ router_is_json_type(const char *ct)
 	return strncasecmp(p, "charset=utf-8", 13) == 0 && p[13] == '\0';
 }
 
+/* "multipart/form-data", with its parameters. */
+static bool
+router_is_multipart_type(const char *ct)
+{
+	return ct != NULL && strncasecmp(ct, "multipart/form-data", 19) == 0 &&
+	    (ct[19] == '\0' || ct[19] == ';' || ct[19] == ' ');
+}
+
+/* Does route r take a file, for the record kind named kind (ROUTE_RECORD)? */
+static bool
+router_takes_upload(const struct route *r, const char *kind)
+{
+	const struct record_kind *k;
+
+	if (r == NULL || !(r->flags & ROUTE_UPLOAD))
+		return false;
+	if (!(r->flags & ROUTE_RECORD))
+		return true;
+	return kind != NULL && (k = record_kind_find(kind)) != NULL && k->files;
+}
+
+/*
+ * A multipart body, already received (server.c): the file in the part
+ * ROUTER_UPLOAD_FILE, nothing else but an optional JSON object of fields in
+ * ROUTER_UPLOAD_RECORD, which becomes c->body (a record route without it:
+ * an empty object, for the record engine to name what is missing).
+ */
+static int
+router_check_upload(struct http_ctx *c)
+{
+	const struct http_upload *u = c->req->upload;
+	const char *record = NULL;
+	json_error_t jerr;
+	size_t i;
+
+	if (!router_takes_upload(c->route, http_param(c, "kind")))
+		return aims_error_set(AIMS_EUNSUPPORTED, "Content-Type",
+		    "only evidence takes a file: send this record as Content-Type: application/json");
+	if (u == NULL)
+		return aims_error_set(AIMS_EINVALID, ROUTER_UPLOAD_FILE,
+		    "the upload was not received whole: send it again");
+	if (u->file_path == NULL)
+		return aims_error_set(AIMS_EINVALID, ROUTER_UPLOAD_FILE,
+		    "a file is required, in the form part named '" ROUTER_UPLOAD_FILE "'");
+	if (strcmp(u->file_field, ROUTER_UPLOAD_FILE) != 0)
+		return aims_error_set(AIMS_EINVALID, u->file_field,
+		    "unknown part '%.64s': the file goes in the part named '" ROUTER_UPLOAD_FILE "'",
+		    u->file_field);
+	for (i = 0; i < u->fields.n; i++) {
+		if (strcmp(u->fields.names[i], ROUTER_UPLOAD_RECORD) != 0)
+			return aims_error_set(AIMS_EINVALID, u->fields.names[i],
+			    "unknown part '%.64s' (the parts are '" ROUTER_UPLOAD_FILE "' and '"
+			    ROUTER_UPLOAD_RECORD "')", u->fields.names[i]);
+		if (record != NULL)
+			return aims_error_set(AIMS_EINVALID, ROUTER_UPLOAD_RECORD,
+			    "the part '" ROUTER_UPLOAD_RECORD "' is given twice");
+		record = u->fields.values[i];
+	}
+	if (record == NULL) {
+		c->body = (c->route->flags & ROUTE_RECORD) ? json_object() : NULL;
+		return 0;
+	}
+	c->body = json_loads(record, JSON_REJECT_DUPLICATES, &jerr);
+	if (c->body == NULL)
+		return aims_error_set(AIMS_EINVALID, ROUTER_UPLOAD_RECORD,
+		    "part '" ROUTER_UPLOAD_RECORD "': malformed JSON at line %d, column %d: %s",
+		    jerr.line, jerr.column, jerr.text);
+	if (!json_is_object(c->body))
+		return aims_error_set(AIMS_EINVALID, ROUTER_UPLOAD_RECORD,
+		    "part '" ROUTER_UPLOAD_RECORD "' must be a JSON object of the record's fields");
+	return 0;	/* the record engine checks the fields */
+}
+
 int
 router_check_body(struct http_ctx *c)
 {
+	const char *ct = http_header(c->req, "Content-Type");
 	const struct val_spec *s;
 	json_error_t jerr;
 	const char *key;
 	json_t *v;
 	int rc;
 
+	if ((c->route->flags & ROUTE_UPLOAD) &&
+	    (c->req->upload != NULL || router_is_multipart_type(ct)))
+		return router_check_upload(c);
+	if ((c->route->flags & ROUTE_UPLOAD) && c->route->body == NULL)
+		return aims_error_set(AIMS_EUNSUPPORTED, "Content-Type",
+		    "send the file as Content-Type: multipart/form-data, in a part named '"
+		    ROUTER_UPLOAD_FILE "'");
 	if (c->route->body == NULL) {
 		if (c->req->body_len > 0)
 			return aims_error_set(AIMS_EINVALID, NULL, "this request takes no body");
 		return 0;
 	}
-	if (!router_is_json_type(http_header(c->req, "Content-Type")))
+	if (!router_is_json_type(ct))
 		return aims_error_set(AIMS_EUNSUPPORTED, "Content-Type",
 		    "the body must be JSON: send Content-Type: application/json");
 	if (c->req->body_len == 0)
@@ -559,17 +640,50 @@ bad:
 	    "Idempotency-Key must be 1 to %d visible ASCII characters", IDEM_KEY_MAX);
 }
 
+/*
+ * What an upload is, for Idempotency-Key: its parts and the file's hash
+ * (the file itself was hashed while it arrived), each ended by a NUL.
+ */
+static void
+router_digest_part(struct buf *out, const char *s)
+{
+	if (s == NULL)
+		s = "";
+	buf_append(out, s, strlen(s) + 1);
+}
+
+static void
+router_upload_digest(struct buf *out, const struct http_upload *u)
+{
+	size_t i;
+
+	router_digest_part(out, u->file_field);
+	router_digest_part(out, u->file_name);
+	router_digest_part(out, u->sha256);
+	for (i = 0; i < u->fields.n; i++) {
+		router_digest_part(out, u->fields.names[i]);
+		router_digest_part(out, u->fields.values[i]);
+	}
+}
+
 /* Returns 1 when the answer was replayed from an earlier request. */
 static int
 router_idem_begin(struct http_ctx *c, const char *key, struct idem_entry *e)
 {
+	struct buf up = BUF_INIT;
 	const char *loc;
 	int rc;
 
 	if ((rc = router_check_idem_key(key)) != 0)
 		return rc;
-	idem_hash_request(e->request_hash, c->req->method, c->req->path, c->req->body,
-	    c->req->body_len);
+	if (c->req->upload != NULL) {
+		router_upload_digest(&up, c->req->upload);
+		idem_hash_request(e->request_hash, c->req->method, c->req->path, up.data, up.len);
+		buf_free(&up);
+	} else {
+		idem_hash_request(e->request_hash, c->req->method, c->req->path, c->req->body,
+		    c->req->body_len);
+	}
 	if ((rc = idem_begin(e, c->db, c->org_id, c->who.name, key, clock_now())) != 0)
 		return rc;
 	switch (e->state) {
@@ -634,8 +748,9 @@ router_run(struct http_ctx *c)
 	return 0;
 }
 
+/* Everything that comes before the body: match, path, query, caller, CSRF, permission. */
 static int
-router_prepare(struct http_ctx *c)
+router_prepare_head(struct http_ctx *c)
 {
 	char allow[64];
 	int code, rc;
@@ -656,9 +771,51 @@ router_prepare(struct http_ctx *c)
 		return rc;
 	if (c->who.kind == HTTP_SESSION && (rc = auth_check_csrf(c)) != 0)
 		return rc;
-	if ((rc = router_authorise(c)) != 0)
+	return router_authorise(c);
+}
+
+static int
+router_prepare(struct http_ctx *c)
+{
+	int rc;
+
+	if ((rc = router_prepare_head(c)) != 0)
 		return rc;
 	return router_check_body(c);
+}
+
+bool
+router_upload_route(const char *method, const char *path)
+{
+	const char *params[HTTP_PARAMS_MAX];
+	const struct route *r;
+	char *buf = NULL, allow[64];
+	int code, i;
+	bool ok;
+
+	if (strcmp(method, "POST") != 0)
+		return false;
+	r = router_match(method, path, params, &buf, &code, allow, sizeof(allow));
+	i = r != NULL ? router_param_index(r, "kind") : -1;
+	ok = router_takes_upload(r, i >= 0 ? params[i] : NULL);
+	free(buf);
+	return ok;
+}
+
+bool
+router_upload_wanted(const struct http_req *req, struct db *db,
+    const struct http_server_config *cfg)
+{
+	struct http_ctx c;
+	bool ok;
+
+	if (!router_upload_route(req->method, req->path))
+		return false;
+	http_ctx_init(&c, req, db, cfg);
+	ok = router_prepare_head(&c) == 0;
+	http_ctx_free(&c);
+	aims_error_clear();
+	return ok;
 }
 
 void

@@ -64,7 +64,18 @@ enum route_flags {
 	 * record engine checks them and names any it does not know.
 	 */
 	ROUTE_RECORD = 1 << 5,
+	/*
+	 * Also takes a multipart/form-data body (RFC 7578): the file in the part
+	 * ROUTER_UPLOAD_FILE and, optionally, the record's fields as a JSON
+	 * object in the part ROUTER_UPLOAD_RECORD. The server streams such a body
+	 * to disk only once router_upload_wanted() says the caller may send it;
+	 * on a ROUTE_RECORD route only a kind that keeps files takes one.
+	 */
+	ROUTE_UPLOAD = 1 << 6,
 };
+
+#define ROUTER_UPLOAD_FILE	"file"
+#define ROUTER_UPLOAD_RECORD	"record"
 
 typedef int (*route_fn)(struct http_ctx *c);
 
@@ -120,6 +131,16 @@ int router_check_json(const struct val_spec *spec, const json_t *v);
 int router_check_query(struct http_ctx *c);
 /* Parses and validates the body of c into c->body. */
 int router_check_body(struct http_ctx *c);
+/* Is this a POST to a ROUTE_UPLOAD route (for a record route: of a kind with files)? */
+bool router_upload_route(const char *method, const char *path);
+/*
+ * May the multipart body of req be stored while it arrives? True when its
+ * route takes uploads and the caller, as identified by the headers alone,
+ * passes every check that comes before the body. A false answer is not an
+ * answer to the client: the request is refused once its body is dropped.
+ */
+bool router_upload_wanted(const struct http_req *req, struct db *db,
+    const struct http_server_config *cfg);
 /* Full handling: match, validate, authenticate, authorise, run, reply. */
 void router_handle(struct http_ctx *c);
 /* The list parameters (limit, cursor) every ROUTE_LIST takes. */

@@ -259,6 +259,10 @@ const struct route http_routes[] = {
 	R_ORG("GET", "/api/v1/orgs/{org}/evidence/{ref}/files", api_evidence_files, PERM_READ,
 	    PERM_KIND_OPERATIONAL, NULL, NULL, 0, 200,
 	    "The file revisions of an evidence record, with their SHA-256", "records"),
+	R_ORG("POST", "/api/v1/orgs/{org}/evidence/{ref}/files", api_evidence_upload, PERM_WRITE,
+	    PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_UPLOAD | ROUTE_IF_MATCH | ROUTE_IDEMPOTENT,
+	    201, "Upload a file as the record's next revision (multipart/form-data: 'file', "
+	    "and optionally 'record', a JSON object of fields to change with it)", "records"),
 	R_ORG("GET", "/api/v1/orgs/{org}/evidence/{ref}/files/{id}", api_evidence_download,
 	    PERM_READ, PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_RAW, 200,
 	    "Download one revision with its media type and file name", "records"),
@@ -273,8 +277,11 @@ const struct route http_routes[] = {
 	    "List records of a kind (filters: any filterable field, e.g. ?status=approved); "
 	    "a one-per-organisation kind (scope, risk-criteria) answers its record", "records"),
 	R_ORG("POST", "/api/v1/orgs/{org}/{kind}", api_records_create, PERM_WRITE,
-	    PERM_KIND_OPERATIONAL, NULL, record_body, ROUTE_RECORD | ROUTE_IDEMPOTENT, 201,
-	    "Create a record; its fields are those the kind declares", "records"),
+	    PERM_KIND_OPERATIONAL, NULL, record_body,
+	    ROUTE_RECORD | ROUTE_IDEMPOTENT | ROUTE_UPLOAD, 201,
+	    "Create a record; its fields are those the kind declares. Evidence may instead be "
+	    "sent as multipart/form-data: the file in 'file', the fields as a JSON object in "
+	    "'record'", "records"),
 	R_ORG("PATCH", "/api/v1/orgs/{org}/{kind}", api_records_update, PERM_WRITE,
 	    PERM_KIND_OPERATIONAL, NULL, record_body, ROUTE_RECORD | ROUTE_IF_MATCH, 200,
 	    "Change a one-per-organisation record (scope, risk-criteria)", "records"),

@@ -369,7 +369,7 @@ http_too_big(struct MHD_Connection *conn, struct http_pending *p,
 
 	if (p->multipart)
 		aims_error_set(AIMS_ETOOBIG, "file", "the upload is larger than %llu bytes",
-		    (unsigned long long)WEBUI_UPLOAD_MAX);
+		    (unsigned long long)MULTIPART_UPLOAD_MAX);
 	else
 		aims_error_set(AIMS_ETOOBIG, NULL, "the body is larger than %zu bytes",
 		    cfg->max_body);
@@ -389,40 +389,49 @@ http_upload_refuse(struct http_pending *p, int rc)
 }
 
 /*
- * A POST of multipart/form-data to a page is parsed as it arrives, its
- * file streamed to disk: if the sender may upload at all (a signed-in
- * session, from this site). Otherwise its body is read and dropped, and it
- * is refused once complete. Returns true for such a request.
+ * A POST of multipart/form-data to a page, or to an API route that takes
+ * a file (router.h, ROUTE_UPLOAD), is parsed as it arrives, its file
+ * streamed to disk: if the sender may upload at all (a signed-in session
+ * from this site for a page; for the API whatever the route asks, judged
+ * from the headers). Otherwise its body is read and dropped, and it is
+ * refused once complete. Returns true for such a request.
  */
 static bool
 http_upload_begin(struct MHD_Connection *conn, struct http_pending *p,
     const struct http_server_config *cfg, const char *url, const char *method)
 {
 	const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
-	struct http_kv_list headers = { 0 };
+	struct http_kv_list headers = { 0 }, query = { 0 };
 	struct http_req req;
 	struct db *db = NULL;
 	char *dir = NULL;
-	bool wanted;
+	bool page, wanted;
 	int rc;
 
 	if (strcmp(method, "POST") != 0 || ct == NULL ||
-	    strncasecmp(ct, "multipart/form-data", 19) != 0 || !webui_owns(url))
+	    strncasecmp(ct, "multipart/form-data", 19) != 0)
+		return false;
+	if (!(page = webui_owns(url)) && !router_upload_route(method, url))
 		return false;
 	p->multipart = true;
 	MHD_get_connection_values(conn, MHD_HEADER_KIND, http_collect_kv, &headers);
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, http_collect_kv, &query);
 	memset(&req, 0, sizeof(req));
 	req.method = method;
 	req.path = url;
 	req.headers = headers.items;
 	req.nheaders = headers.n;
+	req.query = query.items;
+	req.nquery = query.overflow ? HTTP_QUERY_MAX + 1 : query.n;
 	/* Not wanted: read and dropped, and the handler refuses a post without its form. */
-	wanted = http_server_db(&db, cfg) == 0 && webui_upload_wanted(&req, db);
+	wanted = http_server_db(&db, cfg) == 0 &&
+	    (page ? webui_upload_wanted(&req, db) : router_upload_wanted(&req, db, cfg));
 	if (wanted && ((rc = webui_upload_dir(&dir, cfg->db_path)) != 0 ||
 	    (rc = multipart_begin(&p->mp, ct, dir, EVIDENCE_FILE_MAX)) != 0))
 		http_upload_refuse(p, rc);
 	free(dir);
 	http_kv_free(&headers);
+	http_kv_free(&query);
 	return true;
 }
 
@@ -432,11 +441,11 @@ http_upload_data(struct http_pending *p, const char *data, size_t *len)
 	int rc;
 
 	p->received += *len;
-	if (p->received > WEBUI_UPLOAD_MAX) {
+	if (p->received > MULTIPART_UPLOAD_MAX) {
 		aims_error_set(AIMS_ETOOBIG, "file", "the upload is larger than %llu bytes",
-		    (unsigned long long)WEBUI_UPLOAD_MAX);
+		    (unsigned long long)MULTIPART_UPLOAD_MAX);
 		http_upload_refuse(p, AIMS_ETOOBIG);
-		if (p->received > WEBUI_UPLOAD_MAX + HTTP_DISCARD_MAX) {
+		if (p->received > MULTIPART_UPLOAD_MAX + HTTP_DISCARD_MAX) {
 			p->status = 413;
 			return MHD_NO;
 		}
@@ -479,10 +488,10 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url, const char 
 		*con_cls = p;
 		__atomic_fetch_add(&http_inflight, 1, __ATOMIC_SEQ_CST);
 		if (http_upload_begin(conn, p, cfg, url, method)) {
-			if (http_content_length_over(conn, WEBUI_UPLOAD_MAX)) {
+			if (http_content_length_over(conn, MULTIPART_UPLOAD_MAX)) {
 				aims_error_set(AIMS_ETOOBIG, "file",
 				    "the upload is larger than %llu bytes",
-				    (unsigned long long)WEBUI_UPLOAD_MAX);
+				    (unsigned long long)MULTIPART_UPLOAD_MAX);
 				http_upload_refuse(p, AIMS_ETOOBIG);
 				if (http_expects_continue(conn))
 					return http_too_big(conn, p, cfg, url, method);

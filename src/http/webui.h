@@ -40,8 +40,6 @@
 #define WEBUI_LIST_LIMIT	50		/* records per list page */
 #define WEBUI_FILTERS_MAX	16
 #define WEBUI_HISTORY_MAX	100		/* versions shown on a record page */
-/* Bytes of a multipart upload body: the largest file and the form around it. */
-#define WEBUI_UPLOAD_MAX	((uint64_t)EVIDENCE_FILE_MAX + 2 * MULTIPART_TEXT_MAX)
 
 /* One request's page state (c->web). */
 struct webui {

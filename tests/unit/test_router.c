@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "http/api.h"
+#include "http/multipart.h"
 #include "http/router.h"
 #include "util/error.h"
 
@@ -240,6 +241,100 @@ test_router__json_content_type_required(void **state)
 	http_ctx_free(&f.c);
 }
 
+/* An upload as the server hands it over: a file in part file_field, text parts name=value. */
+static void
+upload_fill(struct http_upload *u, const char *file_field, const char *name,
+    const char *value)
+{
+	static char path[] = "/nonexistent/upload", fname[] = "report.txt";
+	static char *names[1], *values[1];
+
+	memset(u, 0, sizeof(*u));
+	u->file_field = (char *)file_field;
+	u->file_path = file_field ? path : NULL;
+	u->file_name = fname;
+	if (name != NULL) {
+		names[0] = (char *)name;
+		values[0] = (char *)value;
+		u->fields.names = names;
+		u->fields.values = values;
+		u->fields.n = 1;
+	}
+}
+
+static int
+check_upload(struct fixture *f, const char *path, const struct http_upload *u)
+{
+	assert_int_equal(prepare(f, "POST", path, NULL, NULL), 0);
+	f->headers[0].value = "multipart/form-data; boundary=b";
+	f->req.upload = u;
+	return router_check_body(&f->c);
+}
+
+static void
+test_router__upload_bodies(void **state)
+{
+	const char *files = "/api/v1/orgs/acme/evidence/EV-1/files";
+	struct http_upload u;
+	struct fixture f;
+
+	(void)state;
+	assert_true(router_upload_route("POST", files));
+	assert_true(router_upload_route("POST", "/api/v1/orgs/acme/evidence"));
+	assert_false(router_upload_route("POST", "/api/v1/orgs/acme/ai-systems"));
+	assert_false(router_upload_route("GET", files));
+	assert_false(router_upload_route("POST", "/api/v1/orgs/acme/members"));
+
+	upload_fill(&u, "file", NULL, NULL);
+	assert_int_equal(check_upload(&f, files, &u), 0);
+	assert_null(f.c.body);			/* no fields to change */
+	http_ctx_free(&f.c);
+	assert_int_equal(check_upload(&f, "/api/v1/orgs/acme/evidence", &u), 0);
+	assert_true(json_is_object(f.c.body));	/* the engine names what is missing */
+	http_ctx_free(&f.c);
+	upload_fill(&u, "file", "record", "{\"title\":\"Eval\"}");
+	assert_int_equal(check_upload(&f, "/api/v1/orgs/acme/evidence", &u), 0);
+	assert_string_equal(json_string_value(json_object_get(f.c.body, "title")), "Eval");
+	http_ctx_free(&f.c);
+
+	upload_fill(&u, "file", "record", "{\"title\":");
+	assert_int_equal(check_upload(&f, files, &u), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "record");
+	http_ctx_free(&f.c);
+	upload_fill(&u, "file", "record", "[1]");
+	assert_int_equal(check_upload(&f, files, &u), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "record");
+	http_ctx_free(&f.c);
+	upload_fill(&u, "file", "title", "x");
+	assert_int_equal(check_upload(&f, files, &u), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "title");
+	http_ctx_free(&f.c);
+	upload_fill(&u, "attachment", NULL, NULL);
+	assert_int_equal(check_upload(&f, files, &u), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "attachment");
+	http_ctx_free(&f.c);
+	upload_fill(&u, NULL, "record", "{}");
+	assert_int_equal(check_upload(&f, files, &u), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "file");
+	http_ctx_free(&f.c);
+	/* A kind without files, and no upload at all. */
+	upload_fill(&u, "file", NULL, NULL);
+	assert_int_equal(check_upload(&f, "/api/v1/orgs/acme/ai-systems", &u), AIMS_EUNSUPPORTED);
+	http_ctx_free(&f.c);
+	assert_int_equal(check_upload(&f, files, NULL), AIMS_EINVALID);
+	http_ctx_free(&f.c);
+	/* JSON to the file route: what to send instead. */
+	assert_int_equal(prepare(&f, "POST", files, NULL, "{}"), 0);
+	assert_int_equal(router_check_body(&f.c), AIMS_EUNSUPPORTED);
+	assert_non_null(strstr(aims_error_message(), "multipart/form-data"));
+	http_ctx_free(&f.c);
+	/* JSON to the create route is still JSON. */
+	assert_int_equal(prepare(&f, "POST", "/api/v1/orgs/acme/evidence", NULL,
+	    "{\"title\":\"T\"}"), 0);
+	assert_int_equal(router_check_body(&f.c), 0);
+	http_ctx_free(&f.c);
+}
+
 static void
 test_router__error_answer_shape(void **state)
 {
@@ -362,6 +457,7 @@ main(void)
 		cmocka_unit_test(test_router__body_fields_declared),
 		cmocka_unit_test(test_router__malformed_json_position),
 		cmocka_unit_test(test_router__json_content_type_required),
+		cmocka_unit_test(test_router__upload_bodies),
 		cmocka_unit_test(test_router__error_answer_shape),
 		cmocka_unit_test(test_router__status_mapping),
 		cmocka_unit_test(test_router__openapi_describes_every_route),
