@@ -1,4 +1,4 @@
-// bench/web.mjs - server time of each web page on a running `aims serve`
+// bench/web.mjs - server time of each web page and API read on a running `aims serve`
 // (started with --log json): signs in through the sign-in form, requests each
 // page CALLS times one after the other, and reads the server's own time for
 // each answer from its access log (the "usec" of the request line), so the
@@ -50,6 +50,7 @@ function timesFor(path, from) {
 }
 
 const o = `/o/${org}`;
+const a = `/api/v1/orgs/${org}`;
 const pages = [
   ['dashboard', `${o}/`],
   ['Statement of Applicability', `${o}/soa`],
@@ -68,6 +69,14 @@ const pages = [
   ['evidence', `${o}/evidence/EV-4242`],
   ['measures list', `${o}/measures`],
   ['risk criteria', `${o}/risk-criteria/CRITERIA`],
+  // The JSON API's reads, with the same session.
+  ['API: risks list (50, with total)', `${a}/risks`],
+  ['API: risks of a heat-map cell', `${a}/risks?likelihood=4&impact=5`],
+  ['API: risks, search', `${a}/risks?q=drift`],
+  ['API: risk', `${a}/risks/RISK-4242`],
+  ['API: evidence of an AI system', `${a}/evidence?ai_systems=AIS-42`],
+  ['API: evidence', `${a}/evidence/EV-4242`],
+  ['API: AI system', `${a}/ai-systems/AIS-42`],
 ];
 
 const jar = await signIn();

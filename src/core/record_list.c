@@ -321,6 +321,40 @@ first_field_filter(const struct list_plan *p)
 	return -1;
 }
 
+static int plan_bounded(int64_t *n, struct db *db, const struct list_plan *p, int filter);
+
+/*
+ * The field filter with the fewest matches (counted no further than
+ * LIST_DRIVE_MAX + 1), to drive the query; the others are then checked per
+ * row. One field filter is not counted unless count is wanted. *n: its
+ * count, or LIST_DRIVE_MAX + 1 when not counted; *out -1: none.
+ */
+static int
+plan_field_driver(int *out, int64_t *n, struct db *db, const struct list_plan *p, bool count)
+{
+	int64_t c;
+	int i, nfield = 0, rc;
+
+	*out = -1;
+	*n = LIST_DRIVE_MAX + 1;
+	for (i = 0; i < p->nfilters; i++)
+		if (p->filters[i].column == NULL && nfield++ == 0)
+			*out = i;
+	if (nfield == 0 || (nfield == 1 && !count))
+		return 0;
+	for (i = 0; i < p->nfilters; i++) {
+		if (p->filters[i].column != NULL)
+			continue;
+		if ((rc = plan_bounded(&c, db, p, i)) != 0)
+			return rc;
+		if (i == *out || c < *n) {
+			*out = i;
+			*n = c;
+		}
+	}
+	return 0;
+}
+
 /* How many matches, counting no further than LIST_DRIVE_MAX + 1. */
 static int
 plan_bounded(int64_t *n, struct db *db, const struct list_plan *p, int filter)
@@ -376,19 +410,20 @@ static int
 plan_drive(struct list_plan *p, struct db *db)
 {
 	int64_t nf = LIST_DRIVE_MAX + 1, nq = LIST_DRIVE_MAX + 1;
-	int ff = first_field_filter(p), rc;
+	bool in_order = p->by_updated && !p->retired;
+	int ff, rc;
 
 	p->drive = DRIVE_NONE;
+	if ((rc = plan_field_driver(&ff, &nf, db, p, !in_order)) != 0)
+		return rc;
 	p->drive_filter = ff;
-	if (ff >= 0 && p->by_updated && !p->retired) {
+	if (ff >= 0 && in_order) {
 		/* The index holds the filter's matches in this order already. */
 		p->drive = DRIVE_FIELD;
 		p->keys[0] = "d.updated_at";
 		p->keys[1] = "d.num";
 		return 0;
 	}
-	if (ff >= 0 && (rc = plan_bounded(&nf, db, p, ff)) != 0)
-		return rc;
 	if (p->fts && p->nfilters == 0 && p->want_total) {
 		/* The total is this count: count all matches once. */
 		if ((rc = plan_fts_count(&p->fts_count, db, p)) != 0)
@@ -445,6 +480,23 @@ sql_field_match(struct list_sql *q, const struct list_plan *p, const char *alias
 	ls_bind(q, &lf->value);
 }
 
+/*
+ * A field filter checked for the row of records r at hand: a record_fields
+ * row carries its record's live flag and updated_at, so the whole primary
+ * key is known and the check is one index lookup per row, not a read of
+ * every match of the filter (which a page needs only a few of).
+ */
+static void
+sql_field_probe(struct list_sql *q, const struct list_plan *p, const struct list_filter *lf)
+{
+	buf_printf(&q->sql, " AND EXISTS (SELECT 1 FROM record_fields f WHERE "
+	    "f.org_id = r.org_id AND f.kind = r.kind AND f.field = ? AND f.live = %s AND "
+	    "f.value = ? AND f.updated_at = r.updated_at AND f.num = r.num)",
+	    p->retired ? "1 - r.retired" : "1");
+	ls_text(q, lf->f->name);
+	ls_bind(q, &lf->value);
+}
+
 static void
 sql_where(struct list_sql *q, const struct list_plan *p, bool counting)
 {
@@ -471,9 +523,7 @@ sql_where(struct list_sql *q, const struct list_plan *p, bool counting)
 			buf_printf(&q->sql, " AND r.%s = ?", lf->column);
 			ls_bind(q, &lf->value);
 		} else {
-			buf_puts(&q->sql, " AND r.num IN (SELECT num FROM record_fields f WHERE 1 = 1");
-			sql_field_match(q, p, "f", lf);
-			buf_puts(&q->sql, ")");
+			sql_field_probe(q, p, lf);
 		}
 	}
 	if (p->fts) {
@@ -559,12 +609,24 @@ sql_page(struct list_sql *q, const struct list_plan *p, const char *cursor)
 	return 0;
 }
 
+/* Are all the filters on record_fields (none on a records column)? */
+static bool
+list_fields_only(const struct list_plan *p)
+{
+	int i;
+
+	for (i = 0; i < p->nfilters; i++)
+		if (p->filters[i].column != NULL)
+			return false;
+	return true;
+}
+
 static int
 list_total(int64_t *total, struct db *db, const struct list_plan *p)
 {
 	struct list_sql q;
 	struct db_stmt *st = NULL;
-	int ff = first_field_filter(p), rc;
+	int ff = first_field_filter(p), rc, i;
 
 	memset(&q, 0, sizeof(q));
 	*total = 0;
@@ -579,10 +641,23 @@ list_total(int64_t *total, struct db *db, const struct list_plan *p)
 			return 0;
 		}
 		return plan_fts_count(total, db, p);
-	} else if (p->nfilters == 1 && ff == 0 && p->fts == NULL && !p->retired) {
-		/* live = 1 excludes retired records: the index answers alone. */
-		buf_puts(&q.sql, "SELECT count(*) FROM record_fields f WHERE 1 = 1");
-		sql_field_match(&q, p, "f", &p->filters[0]);
+	} else if (ff >= 0 && p->fts == NULL && !p->retired && list_fields_only(p)) {
+		/*
+		 * live = 1 excludes retired records: the index answers alone. Every
+		 * match is counted, so the other filters' matches are read once
+		 * into a set (IN) rather than looked up row by row (the page's
+		 * way, which reads only the rows of one page): 3.8 against 10.8 ms
+		 * for two filters of 10,000 matches each (bench/README.md).
+		 */
+		buf_puts(&q.sql, "SELECT count(*) FROM record_fields d WHERE 1 = 1");
+		sql_field_match(&q, p, "d", &p->filters[ff]);
+		for (i = 0; i < p->nfilters; i++) {
+			if (i == ff)
+				continue;
+			buf_puts(&q.sql, " AND d.num IN (SELECT num FROM record_fields f WHERE 1 = 1");
+			sql_field_match(&q, p, "f", &p->filters[i]);
+			buf_puts(&q.sql, ")");
+		}
 	} else {
 		buf_puts(&q.sql, "SELECT count(*)");
 		sql_from(&q, p, true);

@@ -252,6 +252,114 @@ collect_refs(json_t *all, json_t *items)
 		json_array_append_new(all, json_string(fx_str(it, "ref")));
 }
 
+/* Every ref of a list, paging by limit, in order. */
+static json_t *
+list_all(struct db *db, const struct record_kind *k, struct record_query *q, int64_t *total)
+{
+	json_t *all = json_array(), *items = NULL;
+	char *cursor = NULL, *next = NULL;
+
+	do {
+		q->cursor = cursor;
+		assert_int_equal(record_list(&items, &next, total, db, FX_ORG, k, q), 0);
+		collect_refs(all, items);
+		json_decref(items);
+		free(cursor);
+		cursor = next;
+	} while (cursor);
+	q->cursor = NULL;
+	return all;
+}
+
+/*
+ * Two field filters at once (a heat-map cell: likelihood and impact): one
+ * drives, the other is checked per row. The answer must be exactly the
+ * records matching both, in order, also after updates moved records in
+ * the default order, with retired records only when asked, and with a
+ * boolean filter (bound as an integer).
+ */
+static void
+test_record__list_two_field_filters(void **state)
+{
+	static const char *const stages[] = { "inception", "deployment", "retirement" };
+	static const char *const roles[] = { "provider", "customer" };
+	struct db *db = *state;
+	const struct record_kind *k = record_kind_find("ai-systems");
+	struct record_query q = { .limit = 4 };
+	bool match[91] = { 0 }, retired[91] = { 0 };
+	char body[256], ref[16];
+	json_t *all;
+	int64_t total = 0;
+	int i, s, r, expect;
+	size_t j;
+
+	for (i = 1; i <= 90; i++) {
+		snprintf(body, sizeof(body), "{\"name\": \"S%02d\", \"lifecycle_stage\": \"%s\", "
+		    "\"org_role\": \"%s\", \"in_scope\": %s}", i, stages[i % 3], roles[i % 2],
+		    i % 5 ? "true" : "false");
+		assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems", body), 0);
+	}
+	/* Changes reorder records and move some into or out of a cell. */
+	for (i = 1; i <= 90; i += 7) {
+		snprintf(ref, sizeof(ref), "AIS-%d", i);
+		assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_bob, "ai-systems", ref, 0,
+		    "{\"org_role\": \"provider\"}"), 0);
+	}
+	for (i = 3; i <= 90; i += 11) {
+		snprintf(ref, sizeof(ref), "AIS-%d", i);
+		assert_int_equal(record_delete(db, FX_ORG, &fx_alice, k, ref, 0), 0);
+		retired[i] = true;
+	}
+	q.nfilters = 2;
+	for (s = 0; s < 3; s++) {
+		for (r = 0; r < 2; r++) {
+			q.filter_names[0] = "lifecycle_stage";
+			q.filter_values[0] = stages[s];
+			q.filter_names[1] = "org_role";
+			q.filter_values[1] = roles[r];
+			expect = 0;
+			for (i = 1; i <= 90; i++) {
+				match[i] = i % 3 == s && ((i - 1) % 7 == 0 ? 0 : i % 2) == r;
+				expect += match[i] && !retired[i];
+			}
+			q.sort = NULL;
+			all = list_all(db, k, &q, &total);
+			assert_int_equal(total, expect);
+			assert_int_equal(json_array_size(all), expect);
+			for (j = 0; j < json_array_size(all); j++) {
+				i = atoi(json_string_value(json_array_get(all, j)) + 4);
+				assert_true(match[i] && !retired[i]);
+			}
+			json_decref(all);
+			/* Another order, and with the retired ones. */
+			q.sort = "-name";
+			q.include_retired = true;
+			all = list_all(db, k, &q, &total);
+			for (expect = 0, i = 1; i <= 90; i++)
+				expect += match[i];
+			assert_int_equal(total, expect);
+			assert_int_equal(json_array_size(all), expect);
+			for (j = 1; j < json_array_size(all); j++)
+				assert_true(atoi(json_string_value(json_array_get(all, j - 1)) + 4) >
+				    atoi(json_string_value(json_array_get(all, j)) + 4));
+			json_decref(all);
+			q.include_retired = false;
+		}
+	}
+	/* A boolean and an enum: in scope (i % 5 != 0) and in deployment (i % 3 == 1). */
+	q.filter_names[0] = "in_scope";
+	q.filter_values[0] = "false";
+	q.filter_names[1] = "lifecycle_stage";
+	q.filter_values[1] = "deployment";
+	q.sort = NULL;
+	all = list_all(db, k, &q, &total);
+	for (expect = 0, i = 1; i <= 90; i++)
+		expect += i % 5 == 0 && i % 3 == 1 && !retired[i];
+	assert_int_equal(total, expect);
+	assert_int_equal(json_array_size(all), expect);
+	json_decref(all);
+}
+
 static void
 test_record__list_filter_sort_search_cursor(void **state)
 {
@@ -510,6 +618,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_record__bad_fields_name_the_field, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__other_org_is_invisible, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__retire_and_delete, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_record__list_two_field_filters, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__list_filter_sort_search_cursor, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_record__links_both_ways, setup, teardown),
