@@ -253,6 +253,62 @@ done:
 	return rc;
 }
 
+/*
+ * A received upload (evidence_upload.received) already hashed: the store
+ * gets a hard link to the same bytes once they are on disk, so a large
+ * file is not read, hashed and written a second time inside the write
+ * transaction. Across file systems it is copied like any other file.
+ */
+static int
+blob_link(struct blob_put *bp, const char *data_dir, const char *src_path, const char *sha256)
+{
+	char *dir = NULL;
+	struct stat st;
+	int fd = -1, rc;
+
+	memset(bp, 0, sizeof(*bp));
+	snprintf(bp->sha256, sizeof(bp->sha256), "%s", sha256);
+	if ((fd = open(src_path, O_RDONLY)) < 0 || fstat(fd, &st) != 0) {
+		rc = aims_error_set(AIMS_ERROR, "file", "cannot open the file: %s",
+		    strerror(errno));
+		goto done;
+	}
+	bp->size = (int64_t)st.st_size;
+	if (bp->size > EVIDENCE_FILE_MAX) {
+		rc = aims_error_set(AIMS_ETOOBIG, "file", "the file is larger than %d bytes",
+		    EVIDENCE_FILE_MAX);
+		goto done;
+	}
+	if ((rc = evidence_blob_path(&bp->path, data_dir, sha256)) != 0 ||
+	    (rc = blob_dirs(data_dir, sha256, &dir)) != 0)
+		goto done;
+	if (access(bp->path, F_OK) == 0)
+		goto done;	/* the same bytes are stored already */
+	if (fchmod(fd, 0400) != 0 || fsync(fd) != 0) {
+		rc = aims_error_set(AIMS_ERROR, "file", "cannot store the file: %s", strerror(errno));
+		goto done;
+	}
+	if (link(src_path, bp->path) != 0) {
+		if (errno == EEXIST)
+			goto done;
+		if (errno == EXDEV) {
+			close(fd);
+			free(dir);
+			free(bp->path);
+			return blob_put(bp, data_dir, src_path, sha256);
+		}
+		rc = aims_error_set(AIMS_ERROR, "file", "cannot store the file: %s", strerror(errno));
+		goto done;
+	}
+	bp->created = true;
+	rc = evidence_fsync_dir(dir);
+done:
+	if (fd >= 0)
+		close(fd);
+	free(dir);
+	return rc;
+}
+
 static int
 evidence_next_revision(int64_t *out, struct db *db, int64_t org_id, const char *ref)
 {
@@ -362,7 +418,9 @@ evidence_file_add(json_t **out, struct db *db, const char *data_dir, int64_t org
 	/* The record first: a file for evidence that is not there is a 404, whatever it is. */
 	if ((rc = evidence_check_target(db, org_id, ref)) != 0 ||
 	    (rc = evidence_media_type(&type, up->path)) != 0 ||
-	    (rc = blob_put(&bp, data_dir, up->path, up->sha256)) != 0 ||
+	    (rc = up->received && up->sha256 != NULL ?
+	    blob_link(&bp, data_dir, up->path, up->sha256) :
+	    blob_put(&bp, data_dir, up->path, up->sha256)) != 0 ||
 	    (rc = evidence_next_revision(&revision, db, org_id, ref)) != 0 ||
 	    (rc = evidence_insert_revision(db, org_id, actor, ref, revision, &bp, type,
 	    filename)) != 0)

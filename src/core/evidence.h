@@ -10,6 +10,7 @@
 #define AIMS_CORE_EVIDENCE_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/actor.h"
@@ -24,6 +25,12 @@ struct evidence_upload {
 	const char	*path;		/* the uploaded bytes; copied into the store */
 	const char	*sha256;	/* hex computed while receiving, or NULL */
 	const char	*filename;	/* as the user named it (directories dropped) */
+	/*
+	 * path is a private temporary file on the data directory's file system
+	 * and sha256 was computed as its bytes were written: it is linked into
+	 * the store instead of copied (the caller still removes its name).
+	 */
+	bool		 received;
 };
 
 /*

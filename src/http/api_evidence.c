@@ -105,6 +105,7 @@ api_evidence_received(struct evidence_upload *up, const struct http_ctx *c)
 	up->path = u->file_path;
 	up->sha256 = u->sha256;
 	up->filename = u->file_name;
+	up->received = true;
 	return 0;
 }
 

@@ -35,6 +35,7 @@ webui_evidence_save(json_t **out, struct http_ctx *c, const char *ref, int64_t v
 		up.path = u->file_path;
 		up.sha256 = u->sha256;
 		up.filename = u->file_name;
+		up.received = true;
 	}
 	evidence_data_dir(&data_dir, db_path(c->db));
 	rc = evidence_save(out, c->db, data_dir, c->org_id, &c->actor, ref, version, fields,

@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { aims, aimsOk, makeDb } from './lib.mjs';
+import { spawnSync } from 'node:child_process';
+import { AIMS, aims, aimsOk, makeDb, testEnv } from './lib.mjs';
 
 function json(r) {
   assert.equal(r.status, 0, r.stderr);
@@ -81,6 +82,26 @@ test('import is all or nothing and lists every bad row', () => {
   assert.equal(all.length, 60);
   const verify = aims(['verify', '--db', db]);
   assert.equal(verify.status, 0, verify.stderr + verify.stdout);
+});
+
+test('import draws a progress bar on a terminal, and none in a pipe', () => {
+  const { dir, db } = makeDb();
+  const file = join(dir, 'systems.csv');
+  const rows = ['name,lifecycle_stage'];
+  for (let i = 1; i <= 3000; i++) rows.push(`System ${i},deployment`);
+  writeFileSync(file, rows.join('\n') + '\n');
+  // script(1) (util-linux) runs the command on a pseudo-terminal.
+  const cmd = [AIMS, 'import', 'ai-systems', file, '--org', 'acme', '--db', db]
+    .map((a) => `'${a}'`).join(' ');
+  const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8', env: testEnv });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /\rimporting ai-systems \[#+ *\] \d+\/3000/);
+  assert.match(r.stdout, /\[#{40}\] 3000\/3000/);
+  assert.match(r.stdout, /imported 3000 AI systems/);
+  const again = join(dir, 'more.csv');
+  writeFileSync(again, 'name\nPiped system\n');
+  const piped = aimsOk(['import', 'ai-systems', again, '--org', 'acme', '--db', db]);
+  assert.doesNotMatch(piped.stderr + piped.stdout, /importing/);
 });
 
 test('evidence files: attached, listed, stored once by hash, and verified', () => {

@@ -16,6 +16,8 @@
 #include "record_fixture.h"
 
 #define DATA_DIR "data"
+/* SHA-256 of "received evidence\n". */
+#define RECEIVED_SHA "5882a4a1a210ee45a265abd2e9e385c05d59dbcc963940f152bb73f1e7892bc0"
 /* A well-formed SHA-256 that is not the one of hello.txt. */
 #define HELLO_SHA "b0fd2b1e8d5b1fbd53a1f9b7e0a3b16e7bba67e7e6d4b1e64c8b0b3cdcfb0e3e"
 
@@ -199,6 +201,47 @@ test_evidence__failures_leave_nothing(void **state)
 	json_decref(rec);
 }
 
+/*
+ * A received upload (hashed as it arrived, in the data directory) is linked
+ * into the store, not copied: the blob is the same inode, read-only, and
+ * stays when the upload's own name is removed; a refused one leaves none.
+ */
+static void
+test_evidence__received_upload_linked(void **state)
+{
+	struct db *db = *state;
+	struct evidence_upload up = { DATA_DIR "/uploads/up-1", RECEIVED_SHA, "report.txt", true };
+	struct stat a, b;
+	json_t *rec = NULL;
+	char *blob = NULL;
+
+	assert_int_equal(system("mkdir -p " DATA_DIR "/uploads"), 0);
+	write_file(up.path, "received evidence\n");
+	/* A stale version: nothing stored, the upload untouched. */
+	assert_int_equal(evidence_file_add(&rec, db, DATA_DIR, FX_ORG, &fx_bob, "EV-1", 9, &up),
+	    AIMS_ESTALE);
+	assert_int_equal(count_blobs(), 0);
+	assert_int_equal(stat(up.path, &a), 0);
+	assert_int_equal(a.st_nlink, 1);
+	assert_int_equal(evidence_file_add(&rec, db, DATA_DIR, FX_ORG, &fx_bob, "EV-1", 0, &up), 0);
+	assert_string_equal(fx_str(rec, "sha256"), RECEIVED_SHA);
+	assert_int_equal(fx_int(rec, "size"), 18);
+	assert_int_equal(evidence_blob_path(&blob, DATA_DIR, RECEIVED_SHA), 0);
+	assert_int_equal(stat(up.path, &a), 0);
+	assert_int_equal(stat(blob, &b), 0);
+	assert_true(a.st_ino == b.st_ino);
+	assert_int_equal(b.st_nlink, 2);
+	assert_int_equal(b.st_mode & 0777, 0400);
+	/* The upload's name goes (as the server removes it); the stored bytes stay and verify. */
+	assert_int_equal(unlink(up.path), 0);
+	assert_int_equal(stat(blob, &b), 0);
+	assert_int_equal(b.st_nlink, 1);
+	free(blob);
+	json_decref(rec);
+	blob = NULL;
+	assert_int_equal(evidence_verify_files(&blob, db, DATA_DIR, FX_ORG), 0);
+}
+
 static void
 test_evidence__verify_detects_change_and_loss(void **state)
 {
@@ -236,6 +279,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_evidence__metadata_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_evidence__store_dedup_revisions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_evidence__failures_leave_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_evidence__received_upload_linked, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_evidence__verify_detects_change_and_loss, setup,
 		    teardown),
 	};
