@@ -191,10 +191,15 @@ mp_open_file(struct multipart *mp, const char *filename)
 {
 	struct buf path = BUF_INIT;
 	const char *base = filename;
+	char msg[AIMS_ERROR_MSG_MAX];
 	int fd;
 
-	if (mp->up->file_path != NULL)
-		return mp_fail(mp, AIMS_EINVALID, "one file per upload");
+	if (mp->up->file_path != NULL) {
+		/* Often a text part sent as a file (a Blob in FormData): say which. */
+		snprintf(msg, sizeof(msg), "one file per upload: parts '%.64s' and '%.64s' both "
+		    "have a file name (send text parts without one)", mp->up->file_field, mp->name);
+		return mp_fail(mp, AIMS_EINVALID, msg);
+	}
 	buf_printf(&path, "%s/upload-XXXXXX", mp->tmp_dir);
 	if ((fd = mkstemp(path.data)) < 0 || (mp->file = fdopen(fd, "wb")) == NULL) {
 		mp_fail_io(mp);

@@ -131,6 +131,13 @@ test('bad uploads are refused naming the part, and leave nothing behind', async 
     assert.equal(r.status, status, r.text);
     assert.equal(r.json.error.field, field, r.text);
   }
+  // The record sent as a file (a Blob in FormData) is a second file: named.
+  const blob = new FormData();
+  blob.append('record', new Blob(['{"title":"T"}'], { type: 'application/json' }));
+  blob.append('file', new Blob(['y\n']), 'y.txt');
+  const two = await fetch(env.url + A + '/evidence', { method: 'POST', headers: { authorization: `Bearer ${ci.token}` }, body: blob });
+  assert.equal(two.status, 400);
+  assert.match((await two.json()).error.message, /parts 'record' and 'file' both have a file name/);
   // A JSON body to the file route is refused with what to send instead.
   const j = await request(env.url, 'POST', `${A}/evidence/${ref}/files`, { auth: ci, body: { file: 'x' } });
   assert.equal(j.status, 415);
