@@ -771,7 +771,7 @@ record_list(json_t **items, char **next_cursor, int64_t *total, struct db *db,
 	if ((rc = plan_sort(&p, rq->sort)) != 0 || (rc = plan_filters(&p, rq)) != 0)
 		return rc;
 	p.fts = rq->q ? plan_fts(org_id, k, rq->q, p.retired) : NULL;
-	if (!db_in_transaction(db) && (rc = db_exec(db, "BEGIN")) == 0)
+	if ((rc = db_read_begin(db)) == 0)
 		in_read = true;
 	if (rc != 0 || (rc = plan_drive(&p, db)) != 0 || (rc = sql_page(&q, &p, rq->cursor)) != 0)
 		goto done;
@@ -782,7 +782,7 @@ record_list(json_t **items, char **next_cursor, int64_t *total, struct db *db,
 		rc = list_total(total, db, &p);
 done:
 	if (in_read)
-		db_exec(db, "COMMIT");
+		db_read_end(db);
 	ls_free(&q);
 	free(p.fts);
 	if (rc != 0) {

@@ -329,7 +329,14 @@ http_dispatch(struct MHD_Connection *conn, struct http_pending *p,
 	http_maintenance(db, false);
 	p->db_usec_start = db_time_usec();
 	http_ctx_init(&c, &req, db, cfg);
+	/*
+	 * The request's reads (caller, role, records) share one snapshot and one
+	 * read lock; a write ends it (db.h), and it ends before the answer is sent.
+	 */
+	if (db_read_begin(db) != 0)
+		log_warn("cannot start a read transaction: %s", aims_error_message());
 	router_handle(&c);
+	db_read_end(db);
 	http_note_user(p, &c);
 	ret = http_send(conn, p, &c.resp, cfg);
 	http_ctx_free(&c);

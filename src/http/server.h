@@ -15,7 +15,7 @@
 #define HTTP_CONN_BUSY		960		/* above this, new requests get 503 */
 #define HTTP_PER_IP_LIMIT	64		/* open connections per client address */
 #define HTTP_CONN_TIMEOUT_SEC	20		/* idle or slow connection closed after */
-#define HTTP_CONN_MEMORY	(64 * 1024)	/* per connection: bounds request line + headers */
+#define HTTP_CONN_MEMORY	(32 * 1024)	/* per connection: bounds request line + headers */
 #define HTTP_MAX_BODY_DEFAULT	(1024 * 1024)	/* JSON bodies */
 #define HTTP_MAX_BODY_LIMIT	(64 * 1024 * 1024)
 #define HTTP_DISCARD_MAX	(16 * 1024 * 1024)	/* over-limit body read and dropped */

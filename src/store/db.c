@@ -2,6 +2,7 @@
  * db.c - backend-independent part of the store: the statement cache,
  * nested transactions and error mapping. See db.h.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,7 +20,10 @@ struct db_stmt {
 	void		*impl;
 	char		*sql;
 	int		 in_use;
+	int		 writes;	/* not a read: ends a read scope's snapshot */
 };
+
+static void db_read_close(struct db *db);
 
 struct db_hook {
 	db_commit_fn	 fn;
@@ -34,6 +38,8 @@ struct db {
 	size_t			 ncache;
 	int			 tx_depth;
 	int			 tx_failed;
+	int			 read_depth;	/* db_read_begin() scopes open */
+	bool			 read_open;	/* the scope's deferred BEGIN is open */
 	struct db_hook		*hooks;		/* run before the outermost COMMIT */
 	size_t			 nhooks, hookcap;
 };
@@ -72,6 +78,7 @@ db_close(struct db *db)
 
 	if (db == NULL)
 		return;
+	db_read_close(db);
 	for (i = 0; i < db->ncache; i++) {
 		db->ops->finalize(db->cache[i]->impl);
 		free(db->cache[i]->sql);
@@ -115,6 +122,7 @@ db_prepare(struct db_stmt **out, struct db *db, const char *sql)
 	st->db = db;
 	st->sql = xstrdup(sql);
 	st->in_use = 1;
+	st->writes = db->ops->writes(st->impl);
 	if (db->ncache == DB_STMT_CACHE_MAX) {
 		/* Cache full: evict the oldest idle statement. */
 		for (i = 0; i < db->ncache && db->cache[i]->in_use; i++)
@@ -187,7 +195,12 @@ int
 db_step(struct db_stmt *st)
 {
 	int64_t t0 = clock_mono_usec();
-	int rc = st->db->ops->step(st->impl);
+	int rc;
+
+	/* A write in a read scope (a token's last use, say) runs on the latest state. */
+	if (st->writes && st->db->read_open)
+		db_read_close(st->db);
+	rc = st->db->ops->step(st->impl);
 
 	db_thread_usec += clock_mono_usec() - t0;
 	return rc;
@@ -233,7 +246,12 @@ int
 db_exec(struct db *db, const char *sql)
 {
 	int64_t t0 = clock_mono_usec();
-	int rc = db->ops->exec(db->conn, sql);
+	int rc;
+
+	/* Statements run whole (writes among them) start from the latest state. */
+	if (db->read_open)
+		db_read_close(db);
+	rc = db->ops->exec(db->conn, sql);
 
 	db_thread_usec += clock_mono_usec() - t0;
 	return rc;
@@ -282,6 +300,39 @@ db_query_int64_text(int64_t *out, struct db *db, const char *sql, const char *pa
 	return rc;
 }
 
+/* Ends a read scope's snapshot (its statements are done: nothing to keep). */
+static void
+db_read_close(struct db *db)
+{
+	if (!db->read_open)
+		return;
+	db->read_open = false;
+	db_exec(db, "COMMIT");
+}
+
+int
+db_read_begin(struct db *db)
+{
+	int rc;
+
+	if (db->read_depth++ > 0 || db->tx_depth > 0)
+		return 0;
+	if ((rc = db_exec(db, "BEGIN")) != 0) {
+		db->read_depth--;
+		return rc;
+	}
+	db->read_open = true;
+	return 0;
+}
+
+void
+db_read_end(struct db *db)
+{
+	if (db->read_depth == 0 || --db->read_depth > 0)
+		return;
+	db_read_close(db);
+}
+
 int
 db_begin(struct db *db)
 {
@@ -289,6 +340,7 @@ db_begin(struct db *db)
 
 	if (db->tx_depth++ > 0)
 		return 0;
+	db_read_close(db);
 	db->tx_failed = 0;
 	db->nhooks = 0;
 	if ((rc = db_exec(db, "BEGIN IMMEDIATE")) != 0)

@@ -71,6 +71,16 @@ int db_begin(struct db *db);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
 int db_in_transaction(const struct db *db);
+/*
+ * A read scope: the reads between db_read_begin() and db_read_end() see one
+ * snapshot and take the store's read lock once (a deferred BEGIN), instead
+ * of once per statement. Scopes nest and cost nothing inside a write
+ * transaction. A db_begin() inside a scope ends the snapshot first, so the
+ * write sees the latest state and never has to upgrade a stale read; reads
+ * after it run as separate statements until the scope ends.
+ */
+int db_read_begin(struct db *db);
+void db_read_end(struct db *db);
 
 /*
  * Commit hooks: fn(db, arg) runs once just before the outermost transaction
@@ -101,6 +111,7 @@ struct db_ops {
 	int (*bind_blob)(void *stmt, int idx, const void *p, size_t len);
 	int (*bind_null)(void *stmt, int idx);
 	int (*step)(void *stmt);
+	int (*writes)(void *stmt);	/* may the statement change the database? */
 	int (*column_count)(void *stmt);
 	int64_t (*column_int64)(void *stmt, int col);
 	const char *(*column_text)(void *stmt, int col);

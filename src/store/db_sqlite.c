@@ -4,6 +4,7 @@
  * WAL journal, synchronous=FULL (a success reported to a user is on disk),
  * foreign keys on, a busy timeout so concurrent writers wait their turn.
  */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -27,13 +28,27 @@ sq_error(sqlite3 *conn, int rc, const char *what)
 	return aims_error_set(AIMS_ERROR, NULL, "%s: %s", what, sqlite3_errmsg(conn));
 }
 
+/*
+ * Before SQLite starts: no memory statistics. They are kept under one mutex
+ * for the whole process, taken on every allocation of every connection,
+ * and nothing here reads them.
+ */
+static void
+sq_configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int
 sq_open(void **out, const char *path, int flags)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
 	sqlite3 *conn = NULL;
 	struct stat sb;
 	int rc, oflags;
 
+	pthread_once(&once, sq_configure);
 	*out = NULL;
 	if (!(flags & DB_OPEN_CREATE) && stat(path, &sb) != 0)
 		return aims_error_set(AIMS_ENOTFOUND, "db",
@@ -200,6 +215,12 @@ sq_exec(void *conn, const char *sql)
 	return rc == SQLITE_OK ? 0 : sq_error(conn, rc, "database");
 }
 
+static int
+sq_writes(void *stmt)
+{
+	return !sqlite3_stmt_readonly(stmt);
+}
+
 const struct db_ops db_sqlite_ops = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -212,6 +233,7 @@ const struct db_ops db_sqlite_ops = {
 	.bind_blob = sq_bind_blob,
 	.bind_null = sq_bind_null,
 	.step = sq_step,
+	.writes = sq_writes,
 	.column_count = sq_column_count,
 	.column_int64 = sq_column_int64,
 	.column_text = sq_column_text,

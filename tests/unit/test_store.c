@@ -142,6 +142,91 @@ test_store__rollback_discards_and_unique_maps(void **state)
 	db_close(db);
 }
 
+static int64_t
+count_rows(struct db *db)
+{
+	int64_t n = -1;
+
+	assert_int_equal(db_query_int64(&n, db, "SELECT count(*) FROM t"), 0);
+	return n;
+}
+
+static void
+insert_row(struct db *db)
+{
+	assert_int_equal(db_exec(db, "INSERT INTO t (k) VALUES (1)"), 0);
+}
+
+/*
+ * A read scope sees one snapshot; a write statement or a db_begin() inside
+ * it ends the snapshot first, so it runs on the latest state (never a stale
+ * read upgraded to a write) and is committed at once.
+ */
+static void
+test_store__read_scope_one_snapshot(void **state)
+{
+	struct db *a = NULL, *b = NULL;
+	struct db_stmt *st;
+
+	(void)state;
+	unlink("r.db");
+	assert_int_equal(db_open(&a, "r.db", DB_OPEN_CREATE), 0);
+	assert_int_equal(db_exec(a, "CREATE TABLE t (k INTEGER)"), 0);
+	insert_row(a);
+	assert_int_equal(db_open(&b, "r.db", 0), 0);
+
+	assert_int_equal(db_read_begin(a), 0);
+	assert_int_equal(db_read_begin(a), 0);		/* nested */
+	assert_int_equal(count_rows(a), 1);
+	insert_row(b);
+	assert_int_equal(count_rows(a), 1);		/* the same snapshot */
+	db_read_end(a);
+	assert_int_equal(count_rows(a), 1);		/* still inside the outer one */
+	db_read_end(a);
+	assert_int_equal(count_rows(a), 2);
+
+	/* A write statement: committed at once, on the latest state. */
+	assert_int_equal(db_read_begin(a), 0);
+	assert_int_equal(count_rows(a), 2);
+	insert_row(b);
+	assert_int_equal(db_prepare(&st, a, "INSERT INTO t (k) VALUES (2)"), 0);
+	assert_int_equal(db_step(st), DB_DONE);
+	db_done(st);
+	assert_int_equal(count_rows(b), 4);
+	assert_int_equal(count_rows(a), 4);
+	db_read_end(a);
+
+	/* A statement run whole (db_exec) too. */
+	assert_int_equal(db_read_begin(a), 0);
+	assert_int_equal(count_rows(a), 4);
+	insert_row(b);
+	insert_row(a);
+	assert_int_equal(count_rows(a), 6);
+	db_read_end(a);
+	assert_int_equal(db_exec(a, "DELETE FROM t WHERE rowid > 4"), 0);
+
+	/* A write transaction inside a scope. */
+	assert_int_equal(db_read_begin(a), 0);
+	assert_int_equal(count_rows(a), 4);
+	insert_row(b);
+	assert_int_equal(db_begin(a), 0);
+	assert_int_equal(count_rows(a), 5);
+	insert_row(a);
+	assert_int_equal(db_commit(a), 0);
+	assert_int_equal(count_rows(b), 6);
+	db_read_end(a);
+	/* A scope inside a write transaction costs nothing and ends nothing. */
+	assert_int_equal(db_begin(a), 0);
+	assert_int_equal(db_read_begin(a), 0);
+	insert_row(a);
+	db_read_end(a);
+	assert_true(db_in_transaction(a));
+	assert_int_equal(db_commit(a), 0);
+	assert_int_equal(count_rows(b), 7);
+	db_close(b);
+	db_close(a);
+}
+
 static void
 test_store__statement_cache_reuses(void **state)
 {
@@ -232,6 +317,7 @@ main(void)
 		cmocka_unit_test(test_store__migrates_and_is_wal),
 		cmocka_unit_test(test_store__late_lower_migration_is_applied),
 		cmocka_unit_test(test_store__newer_schema_is_refused),
+		cmocka_unit_test(test_store__read_scope_one_snapshot),
 		cmocka_unit_test(test_store__rollback_discards_and_unique_maps),
 		cmocka_unit_test(test_store__statement_cache_reuses),
 		cmocka_unit_test(test_store__commit_hooks_run_once_before_commit),
