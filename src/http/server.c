@@ -368,6 +368,13 @@ http_expects_continue(struct MHD_Connection *conn)
 	return e != NULL && strcasecmp(e, "100-continue") == 0;
 }
 
+static int
+http_upload_error_too_big(void)
+{
+	return aims_error_set(AIMS_ETOOBIG, "file", "the upload is larger than %llu bytes",
+	    (unsigned long long)MULTIPART_UPLOAD_MAX);
+}
+
 static enum MHD_Result
 http_too_big(struct MHD_Connection *conn, struct http_pending *p,
     const struct http_server_config *cfg, const char *url, const char *method)
@@ -375,8 +382,7 @@ http_too_big(struct MHD_Connection *conn, struct http_pending *p,
 	struct http_req req = { .method = method, .path = url };
 
 	if (p->multipart)
-		aims_error_set(AIMS_ETOOBIG, "file", "the upload is larger than %llu bytes",
-		    (unsigned long long)MULTIPART_UPLOAD_MAX);
+		http_upload_error_too_big();
 	else
 		aims_error_set(AIMS_ETOOBIG, NULL, "the body is larger than %zu bytes",
 		    cfg->max_body);
@@ -449,9 +455,7 @@ http_upload_data(struct http_pending *p, const char *data, size_t *len)
 
 	p->received += *len;
 	if (p->received > MULTIPART_UPLOAD_MAX) {
-		aims_error_set(AIMS_ETOOBIG, "file", "the upload is larger than %llu bytes",
-		    (unsigned long long)MULTIPART_UPLOAD_MAX);
-		http_upload_refuse(p, AIMS_ETOOBIG);
+		http_upload_refuse(p, http_upload_error_too_big());
 		if (p->received > MULTIPART_UPLOAD_MAX + HTTP_DISCARD_MAX) {
 			p->status = 413;
 			return MHD_NO;
@@ -496,10 +500,7 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url, const char 
 		__atomic_fetch_add(&http_inflight, 1, __ATOMIC_SEQ_CST);
 		if (http_upload_begin(conn, p, cfg, url, method)) {
 			if (http_content_length_over(conn, MULTIPART_UPLOAD_MAX)) {
-				aims_error_set(AIMS_ETOOBIG, "file",
-				    "the upload is larger than %llu bytes",
-				    (unsigned long long)MULTIPART_UPLOAD_MAX);
-				http_upload_refuse(p, AIMS_ETOOBIG);
+				http_upload_refuse(p, http_upload_error_too_big());
 				if (http_expects_continue(conn))
 					return http_too_big(conn, p, cfg, url, method);
 			}
