@@ -370,10 +370,11 @@ evidence_filename(const char **out, const char *name)
 	    strcmp(base, "..") == 0)
 		return aims_error_set(AIMS_EINVALID, "filename",
 		    "the file name must be 1 to %d characters", EVIDENCE_FILENAME_MAX);
+	/* Quotes are kept: downloads escape the name (Content-Disposition, RFC 6266). */
 	for (p = base; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '"')
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			return aims_error_set(AIMS_EINVALID, "filename",
-			    "the file name contains a control character or a quote");
+			    "the file name contains a control character");
 	*out = base;
 	return 0;
 }

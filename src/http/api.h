@@ -36,6 +36,12 @@ int api_members_remove(struct http_ctx *c);
 /* api_evidence.c */
 int api_evidence_files(struct http_ctx *c);
 int api_evidence_download(struct http_ctx *c);
+/*
+ * Answers with one stored revision of evidence ref (0: the latest) as an
+ * attachment, with its allow-listed type and its SHA-256 (X-Content-SHA256),
+ * sent from the file: the one download of the API and the web pages.
+ */
+int http_reply_evidence_file(struct http_ctx *c, const char *ref, int64_t revision);
 /* POST /evidence/{ref}/files: the uploaded file as the record's next revision. */
 int api_evidence_upload(struct http_ctx *c);
 /* POST /evidence with a file: the new record and its first revision together. */

@@ -18,9 +18,11 @@
 #include "http/multipart.h"
 #include "http/router.h"
 #include "store/db.h"
+#include "util/buf.h"
 #include "util/error.h"
 #include "util/mem.h"
 #include "util/str.h"
+#include "web/html.h"
 
 int
 api_evidence_files(struct http_ctx *c)
@@ -34,34 +36,32 @@ api_evidence_files(struct http_ctx *c)
 	return 0;
 }
 
-/* Keeps a file name safe inside a quoted Content-Disposition parameter. */
+/* attachment; filename="ascii"; filename*=UTF-8''percent-encoded (RFC 6266) */
 static void
-api_evidence_disposition(char *out, size_t len, const char *filename)
+api_evidence_disposition(struct buf *out, const char *name)
 {
-	size_t n = (size_t)snprintf(out, len, "attachment; filename=\"");
 	const char *p;
 
-	for (p = filename; *p && n + 3 < len; p++)
-		if ((unsigned char)*p >= 0x20 && *p != '"' && *p != '\\' && *p != 0x7f)
-			out[n++] = *p;
-	out[n++] = '"';
-	out[n] = '\0';
+	buf_puts(out, "attachment; filename=\"");
+	for (p = name; *p != '\0'; p++)
+		buf_putc(out, (unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f || *p == '"' ||
+		    *p == '\\' ? '_' : *p);
+	buf_puts(out, "\"; filename*=UTF-8''");
+	html_url_escape(out, name);
 }
 
 int
-api_evidence_download(struct http_ctx *c)
+http_reply_evidence_file(struct http_ctx *c, const char *ref, int64_t revision)
 {
-	char *data_dir = NULL, *path = NULL, disposition[300];
+	char *data_dir = NULL, *path = NULL;
+	struct buf disposition = BUF_INIT;
 	json_t *meta = NULL;
-	int64_t revision = 0;
 	struct stat st;
 	int fd = -1, rc;
 
-	if (str_to_int64(&revision, http_param(c, "id"), 1, INT64_MAX) != 0)
-		return aims_error_set(AIMS_ENOTFOUND, NULL, "no such revision");
 	evidence_data_dir(&data_dir, db_path(c->db));
-	if ((rc = evidence_file_get(&meta, &path, c->db, data_dir, c->org_id,
-	    http_param(c, "ref"), revision)) != 0)
+	if ((rc = evidence_file_get(&meta, &path, c->db, data_dir, c->org_id, ref,
+	    revision)) != 0)
 		goto done;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) != 0) {
 		rc = errno == ENOENT ? aims_error_set(AIMS_ENOTFOUND, NULL,
@@ -70,14 +70,14 @@ api_evidence_download(struct http_ctx *c)
 		    strerror(errno));
 		goto done;
 	}
-	api_evidence_disposition(disposition, sizeof(disposition),
+	api_evidence_disposition(&disposition,
 	    json_string_value(json_object_get(meta, "filename")));
 	/* Sent from the file as it is, never read into memory whole. */
 	http_reply_empty(c, 200);
 	/* The media type was checked against the allow-list when it was stored. */
 	http_resp_header(&c->resp, "Content-Type", evidence_media_type_static(
 	    json_string_value(json_object_get(meta, "media_type"))));
-	http_resp_header(&c->resp, "Content-Disposition", disposition);
+	http_resp_header(&c->resp, "Content-Disposition", buf_str(&disposition));
 	http_resp_header(&c->resp, "X-Content-SHA256",
 	    json_string_value(json_object_get(meta, "sha256")));
 	c->resp.has_file = true;
@@ -87,10 +87,21 @@ api_evidence_download(struct http_ctx *c)
 done:
 	if (fd >= 0)
 		close(fd);
+	buf_free(&disposition);
 	json_decref(meta);
 	free(path);
 	free(data_dir);
 	return rc;
+}
+
+int
+api_evidence_download(struct http_ctx *c)
+{
+	int64_t revision = 0;
+
+	if (str_to_int64(&revision, http_param(c, "id"), 1, INT64_MAX) != 0)
+		return aims_error_set(AIMS_ENOTFOUND, NULL, "no such revision");
+	return http_reply_evidence_file(c, http_param(c, "ref"), revision);
 }
 
 /* The file the server received (server.c), as core takes it. */

@@ -155,8 +155,17 @@ mp_param(const char *value, const char *name)
 			return xstrndup(p, len);
 		}
 		for (p++; *p != '\0' && *p != '"'; p++) {
-			if (*p == '\\' && p[1] != '\0')
-				p++;
+			if (*p == '\\' && p[1] != '\0') {
+				buf_putc(&b, *++p);
+				continue;
+			}
+			/* Browsers and curl send these three as the HTML standard says. */
+			if (strncmp(p, "%22", 3) == 0 || strncasecmp(p, "%0D", 3) == 0 ||
+			    strncasecmp(p, "%0A", 3) == 0) {
+				buf_putc(&b, p[2] == '2' ? '"' : (p[2] | 0x20) == 'd' ? '\r' : '\n');
+				p += 2;
+				continue;
+			}
 			buf_putc(&b, *p);
 		}
 		if (*p != '"') {

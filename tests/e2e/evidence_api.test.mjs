@@ -88,7 +88,7 @@ test('a token creates evidence with its file in one request and pushes a newer r
   const dl = await fetch(`${env.url}${A}/evidence/${ref}/files/2`, { headers: { authorization: `Bearer ${ci.token}` } });
   assert.equal(dl.status, 200);
   assert.equal(dl.headers.get('content-type'), 'application/pdf');
-  assert.equal(dl.headers.get('content-disposition'), 'attachment; filename="eval.pdf"');
+  assert.equal(dl.headers.get('content-disposition'), 'attachment; filename="eval.pdf"; filename*=UTF-8\'\'eval.pdf');
   assert.equal(dl.headers.get('x-content-sha256'), sha(PDF));
   assert.deepEqual(Buffer.from(await dl.arrayBuffer()), PDF);
   const old = await get(`/evidence/${ref}/files/1`);
@@ -100,6 +100,18 @@ test('a token creates evidence with its file in one request and pushes a newer r
   assert.ok(text.includes(ref), 'ledger names the evidence');
   aimsOk(['verify', '--db', env.db]);
   assert.deepEqual(uploadsLeft(), []);
+});
+
+test('a file name outside ASCII, with quotes, downloads under its own name', async () => {
+  const name = 'Prüfbericht "Q4" 2026.txt';
+  const r = await upload('/evidence', { file: ['ok\n', name], record: { title: 'Audit report' } });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.filename, name);
+  const dl = await fetch(`${env.url}${A}/evidence/${r.json.ref}/files/1`, { headers: { authorization: `Bearer ${ci.token}` } });
+  const cd = dl.headers.get('content-disposition');
+  const plain = cd.match(/filename="([^"]*)"/)[1];
+  assert.doesNotMatch(plain, /["\\]|[^\x20-\x7e]/, 'the plain name is safe ASCII');
+  assert.equal(decodeURIComponent(cd.match(/filename\*=UTF-8''([^;]+)/)[1]), name);
 });
 
 test('a file larger than the JSON body limit is accepted as an upload', async () => {

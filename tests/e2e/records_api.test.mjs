@@ -192,7 +192,7 @@ test('evidence files: revisions listed with their hash, downloaded as stored, ch
   assert.equal(dl.status, 200);
   assert.equal(dl.text, content);
   assert.match(dl.headers.get('content-type'), /^text\/plain/);
-  assert.equal(dl.headers.get('content-disposition'), 'attachment; filename="report.txt"');
+  assert.equal(dl.headers.get('content-disposition'), 'attachment; filename="report.txt"; filename*=UTF-8\'\'report.txt');
   assert.equal((await get(`/evidence/${ev.json.ref}/files/9`)).status, 404);
   assert.equal(aims(['verify', '--db', env.db]).status, 0);
   // Change the stored bytes behind the store's back: verify names the file.

@@ -202,6 +202,22 @@ test_multipart__refusals(void **state)
 	buf_free(&big);
 }
 
+/* Names as the HTML standard has browsers (and curl) send them: " as %22, CR and LF as %0D %0A. */
+static void
+test_multipart__escaped_names(void **state)
+{
+	struct http_upload *u = NULL;
+	const char *text = B "\r\nContent-Disposition: form-data; name=\"note%0Aa\"\r\n\r\nx\r\n"
+	    B "\r\nContent-Disposition: form-data; name=\"file\"; "
+	    "filename=\"Pr\xc3\xbc""fbericht %22Q4%22 \\\"v2\\\".txt\"\r\n\r\ny\r\n" B "--";
+
+	(void)state;
+	assert_int_equal(feed_split(&u, text, strlen(text), 9, 10), 0);
+	assert_string_equal(u->file_name, "Pr\xc3\xbc""fbericht \"Q4\" \"v2\".txt");
+	assert_string_equal(u->fields.names[0], "note\na");
+	http_upload_free(u);
+}
+
 static void
 test_multipart__no_temporary_file_left(void **state)
 {
@@ -226,6 +242,7 @@ main(void)
 		cmocka_unit_test(test_multipart__whole_and_split_alike),
 		cmocka_unit_test(test_multipart__preamble_and_quoted_boundary),
 		cmocka_unit_test(test_multipart__refusals),
+		cmocka_unit_test(test_multipart__escaped_names),
 		cmocka_unit_test(test_multipart__no_temporary_file_left),
 	};
 
