@@ -6,6 +6,7 @@
 #ifndef AIMS_HTTP_API_H
 #define AIMS_HTTP_API_H
 
+#include "core/evidence.h"
 #include "http/http.h"
 
 /* api_ops.c */
@@ -42,6 +43,11 @@ int api_evidence_download(struct http_ctx *c);
  * sent from the file: the one download of the API and the web pages.
  */
 int http_reply_evidence_file(struct http_ctx *c, const char *ref, int64_t revision);
+/*
+ * The file of a received upload as core takes it (linked into the store, not
+ * copied: see evidence_upload.received); false when u holds no file.
+ */
+bool http_upload_evidence(struct evidence_upload *out, const struct http_upload *u);
 /* POST /evidence/{ref}/files: the uploaded file as the record's next revision. */
 int api_evidence_upload(struct http_ctx *c);
 /* POST /evidence with a file: the new record and its first revision together. */

@@ -104,19 +104,26 @@ api_evidence_download(struct http_ctx *c)
 	return http_reply_evidence_file(c, http_param(c, "ref"), revision);
 }
 
-/* The file the server received (server.c), as core takes it. */
+bool
+http_upload_evidence(struct evidence_upload *out, const struct http_upload *u)
+{
+	memset(out, 0, sizeof(*out));
+	if (u == NULL || u->file_path == NULL)
+		return false;
+	out->path = u->file_path;
+	out->sha256 = u->sha256;
+	out->filename = u->file_name;
+	out->received = true;
+	return true;
+}
+
+/* The router has checked that the file is there (router_check_upload). */
 static int
 api_evidence_received(struct evidence_upload *up, const struct http_ctx *c)
 {
-	const struct http_upload *u = c->req->upload;
-
-	if (u == NULL || u->file_path == NULL)
+	if (!http_upload_evidence(up, c->req->upload))
 		return aims_error_set(AIMS_EINVALID, ROUTER_UPLOAD_FILE,
 		    "a file is required, in the form part named '" ROUTER_UPLOAD_FILE "'");
-	up->path = u->file_path;
-	up->sha256 = u->sha256;
-	up->filename = u->file_name;
-	up->received = true;
 	return 0;
 }
 

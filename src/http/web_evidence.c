@@ -19,20 +19,14 @@ static int
 webui_evidence_save(json_t **out, struct http_ctx *c, const char *ref, int64_t version,
     const json_t *fields)
 {
-	const struct http_upload *u = c->req->upload;
-	struct evidence_upload up = { 0 };
+	struct evidence_upload up;
 	char *data_dir = NULL;
+	bool file = http_upload_evidence(&up, c->req->upload);
 	int rc;
 
-	if (u != NULL && u->file_path != NULL) {
-		up.path = u->file_path;
-		up.sha256 = u->sha256;
-		up.filename = u->file_name;
-		up.received = true;
-	}
 	evidence_data_dir(&data_dir, db_path(c->db));
 	rc = evidence_save(out, c->db, data_dir, c->org_id, &c->actor, ref, version, fields,
-	    up.path != NULL ? &up : NULL);
+	    file ? &up : NULL);
 	free(data_dir);
 	return rc;
 }
