@@ -435,8 +435,8 @@ record_begin_evidence(struct record_cmd *c, int argc, char **argv, int nargs)
 
 	if ((rc = record_begin(c, argc, argv, nargs)) != -1)
 		return rc;
-	if (strcmp(c->k->name, "evidence") != 0)
-		return cli_usage_error("record", "only evidence has files, not %s", c->k->plural);
+	if (!c->k->files)
+		return cli_usage_error("record", "%s keep no files", c->k->plural);
 	if (nargs == 2 && c->o.file == NULL)
 		return cli_usage_error("record", "give the evidence REF and the FILE");
 	return -1;

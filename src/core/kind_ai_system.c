@@ -70,6 +70,14 @@ static const struct field ai_system_fields[] = {
 	{ .name = NULL },
 };
 
+static const struct record_count ai_system_counts[] = {
+	{ .dim = "category", .label = "AI systems by EU AI Act category",
+	  .fields = { "eu_ai_act_category" }, .chart = RECORD_CHART_BARS },
+	{ .dim = "stage", .label = "AI systems by life-cycle stage",
+	  .fields = { "lifecycle_stage" }, .chart = RECORD_CHART_BARS },
+	{ .dim = NULL },
+};
+
 const struct record_kind record_kind_ai_system = {
 	.name = "ai-systems",
 	.singular = "AI system",
@@ -80,4 +88,6 @@ const struct record_kind record_kind_ai_system = {
 	.retain = true,
 	.perm_kind = "operational",
 	.fields = ai_system_fields,
+	.nav_key = 'a',
+	.counts = ai_system_counts,
 };

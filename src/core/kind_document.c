@@ -66,6 +66,15 @@ document_transition(struct db *db, int64_t org_id, const struct actor *actor, co
 	return record__workflow_step(&document_workflow, db, actor, old, next);
 }
 
+static const char *const document_done[] = { "approved", NULL };
+static const struct record_due document_due[] = {
+	{ "next_review", "review" },
+	{ NULL, NULL },
+};
+static const struct record_nav_view document_ai_policy = {
+	.label = "AI policy", .clause = "5.2", .filter = "is_ai_policy", .value = "true",
+};
+
 const struct record_kind record_kind_document = {
 	.name = "documents",
 	.singular = "document",
@@ -77,4 +86,8 @@ const struct record_kind record_kind_document = {
 	.perm_kind = "governance",
 	.fields = document_fields,
 	.hooks = { .transition = document_transition },
+	.done = document_done,
+	.due = document_due,
+	.nav_key = 'p',
+	.nav_view = &document_ai_policy,
 };

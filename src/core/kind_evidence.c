@@ -83,6 +83,11 @@ evidence_validate(struct db *db, int64_t org_id, const struct actor *actor, cons
 	return 0;
 }
 
+static const struct record_due evidence_due[] = {
+	{ "valid_until", "evidence expires" },
+	{ NULL, NULL },
+};
+
 const struct record_kind record_kind_evidence = {
 	.name = "evidence",
 	.singular = "evidence",
@@ -95,4 +100,7 @@ const struct record_kind record_kind_evidence = {
 	.files = true,
 	.fields = evidence_fields,
 	.hooks = { .validate = evidence_validate },
+	.due = evidence_due,
+	.nav_key = 'e',
+	.evidence_for = "requirements",
 };

@@ -176,6 +176,12 @@ ia_validate(struct db *db, int64_t org_id, const struct actor *actor, const json
 	return rc;
 }
 
+static const char *const ia_done[] = { "approved", NULL };
+static const struct record_due ia_due[] = {
+	{ "next_assessment", "reassessment" },
+	{ NULL, NULL },
+};
+
 const struct record_kind record_kind_impact = {
 	.name = "impact-assessments",
 	.singular = "impact assessment",
@@ -187,4 +193,6 @@ const struct record_kind record_kind_impact = {
 	.perm_kind = "operational",
 	.fields = ia_fields,
 	.hooks = { .transition = ia_transition, .validate = ia_validate },
+	.done = ia_done,
+	.due = ia_due,
 };

@@ -243,6 +243,44 @@ risk_validate(struct db *db, int64_t org_id, const struct actor *actor, const js
 	return risk_acceptance(db, actor, old, next, &c);
 }
 
+static const char *const risk_done[] = { "treated", "accepted", "closed", NULL };
+
+static const struct record_due risk_due[] = {
+	{ "next_review", "risk review" },
+	{ NULL, NULL },
+};
+
+/*
+ * The heat-map cell of the residual risk: the treatment's residual estimate,
+ * or, where risk_scores() kept the inherent risk as the residual (retained
+ * without a new estimate), the inherent cell.
+ */
+static bool
+risk_residual_cell(char out[RECORD_COUNT_VALUE_MAX], const json_t *record)
+{
+	const json_t *t = json_object_get(record, "treatment");
+	int64_t l = record__int(t, "residual_likelihood", 0), i = record__int(t,
+	    "residual_impact", 0);
+
+	if (l <= 0 && json_object_get(record, "residual_score") != NULL) {
+		l = record__int(record, "likelihood", 0);
+		i = record__int(record, "impact", 0);
+	}
+	if (l <= 0 || i <= 0)
+		return false;
+	snprintf(out, RECORD_COUNT_VALUE_MAX, "%lld:%lld", (long long)l, (long long)i);
+	return true;
+}
+
+static const struct record_count risk_counts[] = {
+	{ .dim = "inherent", .label = "Inherent risk",
+	  .fields = { "likelihood", "impact" }, .chart = RECORD_CHART_HEATMAP },
+	{ .dim = "residual", .label = "Residual risk",
+	  .fields = { "treatment.residual_likelihood", "treatment.residual_impact" },
+	  .value = risk_residual_cell, .chart = RECORD_CHART_HEATMAP },
+	{ .dim = NULL },
+};
+
 const struct record_kind record_kind_risk = {
 	.name = "risks",
 	.singular = "risk",
@@ -254,4 +292,8 @@ const struct record_kind record_kind_risk = {
 	.perm_kind = "operational",
 	.fields = risk_fields,
 	.hooks = { .validate = risk_validate },
+	.nav_key = 'r',
+	.done = risk_done,
+	.due = risk_due,
+	.counts = risk_counts,
 };

@@ -187,14 +187,19 @@ risk_criteria_parse(struct risk_criteria *out, const json_t *data)
 }
 
 int
+risk_criteria_get(json_t **out, struct db *db, int64_t org_id)
+{
+	return record_get(out, db, org_id, &record_kind_risk_criteria, NULL);
+}
+
+int
 risk_criteria_load(struct risk_criteria *out, struct db *db, int64_t org_id)
 {
-	const struct record_kind *k = record_kind_find("risk-criteria");
 	json_t *rec = NULL;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = record_get(&rec, db, org_id, k, NULL);
+	rc = risk_criteria_get(&rec, db, org_id);
 	if (rc == AIMS_ENOTFOUND)
 		return aims_error_set(AIMS_ECONFLICT, NULL,
 		    "the organisation has no risk criteria: define them first (risk-criteria)");

@@ -49,6 +49,8 @@ scope_transition(struct db *db, int64_t org_id, const struct actor *actor, const
 	return record__workflow_step(&scope_workflow, db, actor, old, next);
 }
 
+static const char *const scope_done[] = { "approved", NULL };
+
 const struct record_kind record_kind_scope = {
 	.name = "scope",
 	.singular = "scope",
@@ -61,4 +63,5 @@ const struct record_kind record_kind_scope = {
 	.perm_kind = "governance",
 	.fields = scope_fields,
 	.hooks = { .transition = scope_transition },
+	.done = scope_done,
 };

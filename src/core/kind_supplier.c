@@ -31,6 +31,11 @@ static const struct field supplier_fields[] = {
 	{ .name = NULL },
 };
 
+static const struct record_due supplier_due[] = {
+	{ "next_assessment", "supplier assessment" },
+	{ NULL, NULL },
+};
+
 const struct record_kind record_kind_supplier = {
 	.name = "suppliers",
 	.singular = "supplier",
@@ -41,4 +46,5 @@ const struct record_kind record_kind_supplier = {
 	.retain = true,
 	.perm_kind = "operational",
 	.fields = supplier_fields,
+	.due = supplier_due,
 };

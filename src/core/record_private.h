@@ -68,6 +68,13 @@ int record__next_num(int64_t *out, struct db *db, int64_t org_id, const char *ki
 int record__version_add(struct db *db, int64_t org_id, const struct record_kind *k,
     const struct record_row *r, const char *action);
 int record__count_add(struct db *db, int64_t org_id, const char *kind, int delta);
+/*
+ * record_counts.c: takes r (delta -1) out of or puts it (+1) into the
+ * dashboard counts of its status and declared dimensions; retired rows and
+ * NULL count for nothing.
+ */
+int record__counts_add(struct db *db, int64_t org_id, const struct record_kind *k,
+    const struct record_row *r, int delta);
 int record__exists(struct db *db, int64_t org_id, const char *kind, const char *ref);
 /* Copies title, status and owner columns out of r->data (ref when no title). */
 void record__row_columns(struct record_row *r, const struct record_kind *k);

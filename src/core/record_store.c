@@ -409,6 +409,9 @@ store_derived(struct db *db, int64_t org_id, const struct record_kind *k,
 {
 	int rc;
 
+	if ((rc = record__counts_add(db, org_id, k, old, -1)) != 0 ||
+	    (rc = record__counts_add(db, org_id, k, r, 1)) != 0)
+		return rc;
 	if (old && (rc = store_fields(db, org_id, k, old, false)) != 0)
 		return rc;
 	if (old && (rc = store_links_clear(db, org_id, k, old->ref)) != 0)

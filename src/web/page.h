@@ -27,12 +27,6 @@ struct web_input {
 	bool			 disabled;
 };
 
-/* layout.c */
-/*
- * The navigation section of a kind ("Planning") and its position in the
- * navigation; NULL and -1 for a kind the navigation does not list.
- */
-const char *web__nav_section(const char *kind, int *position);
 
 /* value.c */
 /* The field called name in k (either may be NULL), or NULL. */

@@ -269,7 +269,7 @@ web_page_form(struct buf *out, const struct web_ctx *ctx, const struct record_ki
     const struct web_form_view *v)
 {
 	struct web_form_state st = { ctx, v, v->ref == NULL };
-	bool evidence = strcmp(k->name, "evidence") == 0;
+	bool evidence = k->files;
 	struct buf list = BUF_INIT, rec = BUF_INIT, title = BUF_INIT;
 	struct web_crumb crumbs[3];
 	const struct field *f;

@@ -308,7 +308,7 @@ web_page_record(struct buf *out, const struct web_ctx *ctx, const struct record_
 {
 	const char *ref = json_string_value(json_object_get(v->record, "ref"));
 	const char *title = web_record_title(k, v->record);
-	bool evidence = strcmp(k->name, "evidence") == 0;
+	bool evidence = k->files;
 	struct buf url = BUF_INIT, list = BUF_INIT;
 	struct web_crumb crumbs[2];
 

@@ -120,11 +120,11 @@ static const struct record_kind k_docs = { "documents", "document", "Documents",
 static const struct record_kind k_ais = { "ai-systems", "AI system", "AI systems", "AIS", "8.2",
     "Planning", false, true, "ai-systems", ais_fields };
 static const struct record_kind k_risks = { "risks", "risk", "Risks", "RISK", "6.1.2",
-    "Planning", false, true, "risks", risk_fields };
+    "Planning", false, true, "risks", risk_fields, .nav_key = 'r' };
 static const struct record_kind k_soa = { "soa", "SoA entry", "Statement of Applicability",
     "SOA", "6.1.3", "Planning", false, true, "soa", soa_fields };
 static const struct record_kind k_evidence = { "evidence", "evidence item", "Evidence", "EV",
-    "7.5.3", "Support & operation", false, true, "evidence", evidence_fields };
+    "7.5.3", "Support & operation", false, true, "evidence", evidence_fields, .files = true };
 
 static const struct record_kind *const kinds[] = { &k_issues, &k_docs, &k_ais, &k_risks,
     &k_soa, &k_evidence, &(const struct record_kind){ NULL } };
@@ -853,13 +853,20 @@ test_web_pages__soa_rows_filters_and_roles(void **state)
 
 #define DASH_JSON "{\"areas\":[{\"section\":\"Planning\",\"kind\":\"ai-systems\"," \
 	"\"label\":\"AI systems\",\"count\":12,\"done\":8,\"total\":12}]," \
-	"\"soa\":{\"controls\":38,\"decided\":20,\"applicable\":30,\"implemented\":10}," \
-	"\"risk\":{\"likelihood_labels\":[\"Rare\",\"Possible\",\"Likely\"]," \
+	"\"soa\":{\"kind\":\"soa\",\"controls\":38,\"decided\":20,\"applicable\":30," \
+	"\"implemented\":10}," \
+	"\"risk\":{\"kind\":\"risks\",\"likelihood_labels\":[\"Rare\",\"Possible\",\"Likely\"]," \
 	"\"impact_labels\":[\"Minor\",\"Major\",\"Severe\"],\"band_labels\":[\"Low\",\"High\"]," \
-	"\"bands\":[[0,0,1],[0,1,1],[1,1,1]],\"inherent\":[[1,0,0],[0,2,0],[0,0,3]]," \
-	"\"residual\":[[4,0,0],[0,1,0],[0,0,1]]}," \
-	"\"ai_by_category\":[{\"value\":\"high_risk\",\"count\":3},{\"value\":\"minimal\"," \
-	"\"count\":9}],\"ai_by_stage\":[{\"value\":\"deployment\",\"count\":5}]," \
+	"\"bands\":[[0,0,1],[0,1,1],[1,1,1]],\"maps\":[{\"dim\":\"inherent\"," \
+	"\"label\":\"Inherent risk\",\"filter_rows\":\"likelihood\",\"filter_cols\":\"impact\"," \
+	"\"cells\":[[1,0,0],[0,2,0],[0,0,3]]},{\"dim\":\"residual\",\"label\":\"Residual risk\"," \
+	"\"cells\":[[4,0,0],[0,1,0],[0,0,1]]}]}," \
+	"\"charts\":[{\"kind\":\"ai-systems\",\"dim\":\"category\"," \
+	"\"label\":\"AI systems by EU AI Act category\",\"filter\":\"eu_ai_act_category\"," \
+	"\"empty\":\"AI systems\",\"groups\":[{\"value\":\"high_risk\",\"count\":3}," \
+	"{\"value\":\"minimal\",\"count\":9}]},{\"kind\":\"ai-systems\",\"dim\":\"stage\"," \
+	"\"label\":\"AI systems by life-cycle stage\",\"filter\":\"lifecycle_stage\"," \
+	"\"empty\":\"AI systems\",\"groups\":[{\"value\":\"deployment\",\"count\":5}]}]," \
 	"\"upcoming\":[{\"kind\":\"documents\",\"ref\":\"DOC-1\",\"title\":\"AI policy\"," \
 	"\"what\":\"review\",\"date\":\"2026-03-20\"}],\"overdue\":[{\"kind\":\"risks\"," \
 	"\"ref\":\"RISK-2\",\"title\":\"Drift\",\"what\":\"review\",\"date\":\"2026-01-01\"}]," \
@@ -886,6 +893,8 @@ test_web_pages__dashboard_charts_and_lists(void **state)
 	assert_null(strstr(s, "residual_likelihood="));	/* no filter to link residual cells to */
 	assert_non_null(strstr(s, "href=\"/o/acme/ai-systems?eu_ai_act_category=high_risk\""));
 	assert_non_null(strstr(s, ">High-risk</text>"));
+	assert_non_null(strstr(s, "href=\"/o/acme/ai-systems?lifecycle_stage=deployment\""));
+	assert_non_null(strstr(s, ">AI systems by life-cycle stage</h2>"));
 	assert_non_null(strstr(s, "20 / 38 (52%)"));
 	assert_non_null(strstr(s, "10 / 30 (33%)"));
 	assert_non_null(strstr(s, "href=\"/o/acme/risks/RISK-2\""));
@@ -896,7 +905,14 @@ test_web_pages__dashboard_charts_and_lists(void **state)
 	web_page_dashboard(&b, &ctx, d);
 	assert_page_ok(buf_str(&b));
 	buf_reset(&b);
-	web_page_dashboard(&b, &ctx, NULL);		/* an empty organisation */
+	web_page_dashboard(&b, &ctx, NULL);		/* nothing at all */
+	assert_page_ok(buf_str(&b));
+	json_decref(d);
+	/* An empty organisation: its declared charts, with nothing in them. */
+	d = load("{\"charts\":[{\"kind\":\"ai-systems\",\"dim\":\"category\",\"label\":\"By "
+	    "category\",\"filter\":\"eu_ai_act_category\",\"empty\":\"AI systems\",\"groups\":[]}]}");
+	buf_reset(&b);
+	web_page_dashboard(&b, &ctx, d);
 	assert_page_ok(buf_str(&b));
 	assert_non_null(strstr(buf_str(&b), "No AI systems yet."));
 	json_decref(d);

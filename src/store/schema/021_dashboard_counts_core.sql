@@ -1,0 +1,10 @@
+-- 021_dashboard_counts_core.sql: the dashboard counts are kept by core from
+-- each kind's declaration (core/record_counts.c), in the same transaction as
+-- the record, instead of by triggers that named kinds and copied a risk rule.
+-- The counts the triggers kept until now stay: core counts the same
+-- dimensions with the same values from here on.
+DROP TRIGGER dashboard_counts_insert;
+DROP TRIGGER dashboard_counts_update_before;
+DROP TRIGGER dashboard_counts_update_after;
+DROP TRIGGER dashboard_counts_delete;
+DROP VIEW dashboard_dims;
