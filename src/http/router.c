@@ -503,13 +503,15 @@ static int
 router_check_upload(struct http_ctx *c)
 {
 	const struct http_upload *u = c->req->upload;
-	const char *record = NULL;
+	const char *record = NULL, *kind = http_param(c, "kind");
 	json_error_t jerr;
 	size_t i;
 
-	if (!router_takes_upload(c->route, http_param(c, "kind")))
-		return aims_error_set(AIMS_EUNSUPPORTED, "Content-Type",
-		    "only evidence takes a file: send this record as Content-Type: application/json");
+	if (!router_takes_upload(c->route, kind))
+		return kind != NULL ? aims_error_set(AIMS_EUNSUPPORTED, "Content-Type",
+		    "%.64s keep no files: send this record as Content-Type: application/json",
+		    kind) : aims_error_set(AIMS_EUNSUPPORTED, "Content-Type",
+		    "this takes no file: send Content-Type: application/json");
 	if (u == NULL)
 		return aims_error_set(AIMS_EINVALID, ROUTER_UPLOAD_FILE,
 		    "the upload was not received whole: send it again");
@@ -531,7 +533,9 @@ router_check_upload(struct http_ctx *c)
 		record = u->fields.values[i];
 	}
 	if (record == NULL) {
-		c->body = (c->route->flags & ROUTE_RECORD) ? json_object() : NULL;
+		/* A new record gets an empty object, a new file revision nothing. */
+		c->body = (c->route->flags & ROUTE_RECORD) && http_param(c, "ref") == NULL ?
+		    json_object() : NULL;
 		return 0;
 	}
 	c->body = json_loads(record, JSON_REJECT_DUPLICATES, &jerr);

@@ -19,9 +19,7 @@ const struct val_spec http_path_params[] = {
 	{ "email", VAL_EMAIL, VAL_REQUIRED, 0, 254, NULL, "a member's email address" },
 	{ "req", VAL_ID, VAL_REQUIRED, 0, 0, NULL, "requirement id, such as A.6.2.4 or 6.1.4" },
 	{ "kind", VAL_ID, VAL_REQUIRED, 0, 0, NULL,
-	    "a record kind: scope, context-issues, interested-parties, documents, "
-	    "responsibilities, ai-systems, suppliers, risk-criteria, risks, impact-assessments, "
-	    "soa, measures, evidence" },
+	    "a record kind, as `aims record kinds` lists them" },
 	{ "ref", VAL_ID, VAL_REQUIRED, 0, 0, NULL,
 	    "a record's reference, such as AIS-7, RISK-42, or a control id for soa (A.6.2.6)" },
 	END_SPEC,
@@ -255,18 +253,6 @@ const struct route http_routes[] = {
 	    PERM_KIND_GOVERNANCE, NULL, NULL, ROUTE_RAW, 200,
 	    "The readiness answer as a JSON file", "exports"),
 
-	/* Evidence files (core/evidence.h). */
-	R_ORG("GET", "/api/v1/orgs/{org}/evidence/{ref}/files", api_evidence_files, PERM_READ,
-	    PERM_KIND_OPERATIONAL, NULL, NULL, 0, 200,
-	    "The file revisions of an evidence record, with their SHA-256", "records"),
-	R_ORG("POST", "/api/v1/orgs/{org}/evidence/{ref}/files", api_evidence_upload, PERM_WRITE,
-	    PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_UPLOAD | ROUTE_IF_MATCH | ROUTE_IDEMPOTENT,
-	    201, "Upload a file as the record's next revision (multipart/form-data: 'file', "
-	    "and optionally 'record', a JSON object of fields to change with it)", "records"),
-	R_ORG("GET", "/api/v1/orgs/{org}/evidence/{ref}/files/{id}", api_evidence_download,
-	    PERM_READ, PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_RAW, 200,
-	    "Download one revision with its media type and file name", "records"),
-
 	/*
 	 * The planning records (core/record.h), last so that every fixed path
 	 * above wins. Each kind's fields are declared once, in its kind_*.c, and
@@ -275,16 +261,16 @@ const struct route http_routes[] = {
 	R_ORG("GET", "/api/v1/orgs/{org}/{kind}", api_records_get, PERM_READ,
 	    PERM_KIND_OPERATIONAL, record_list_query, NULL, ROUTE_LIST | ROUTE_RECORD, 200,
 	    "List records of a kind (filters: any filterable field, e.g. ?status=approved); "
-	    "a one-per-organisation kind (scope, risk-criteria) answers its record", "records"),
+	    "a one-per-organisation kind answers its record", "records"),
 	R_ORG("POST", "/api/v1/orgs/{org}/{kind}", api_records_create, PERM_WRITE,
 	    PERM_KIND_OPERATIONAL, NULL, record_body,
 	    ROUTE_RECORD | ROUTE_IDEMPOTENT | ROUTE_UPLOAD, 201,
-	    "Create a record; its fields are those the kind declares. Evidence may instead be "
-	    "sent as multipart/form-data: the file in 'file', the fields as a JSON object in "
-	    "'record'", "records"),
+	    "Create a record; its fields are those the kind declares. A kind that keeps files "
+	    "may instead be sent as multipart/form-data: the file in 'file', the fields as a "
+	    "JSON object in 'record'", "records"),
 	R_ORG("PATCH", "/api/v1/orgs/{org}/{kind}", api_records_update, PERM_WRITE,
 	    PERM_KIND_OPERATIONAL, NULL, record_body, ROUTE_RECORD | ROUTE_IF_MATCH, 200,
-	    "Change a one-per-organisation record (scope, risk-criteria)", "records"),
+	    "Change a one-per-organisation record", "records"),
 	R_ORG("GET", "/api/v1/orgs/{org}/{kind}/{ref}", api_records_get, PERM_READ,
 	    PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_RECORD, 200, "Read one record", "records"),
 	R_ORG("PATCH", "/api/v1/orgs/{org}/{kind}/{ref}", api_records_update, PERM_WRITE,
@@ -295,13 +281,24 @@ const struct route http_routes[] = {
 	    "Delete a record, or retire it where the standard asks to retain it", "records"),
 	R_ORG("GET", "/api/v1/orgs/{org}/{kind}/{ref}/versions", api_records_versions, PERM_READ,
 	    PERM_KIND_OPERATIONAL, record_versions_query, NULL, ROUTE_RECORD, 200,
-	    "A record's versions, newest first (documents: ?status=approved)", "records"),
+	    "A record's versions, newest first (?status=approved: the approved ones)", "records"),
 	R_ORG("GET", "/api/v1/orgs/{org}/{kind}/{ref}/versions/{id}", api_records_version_get,
 	    PERM_READ, PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_RECORD, 200,
 	    "One stored version exactly as it was", "records"),
 	R_ORG("GET", "/api/v1/orgs/{org}/{kind}/{ref}/links", api_records_links, PERM_READ,
 	    PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_RECORD, 200,
 	    "Records linked to and from this one", "records"),
+	/* File revisions of a kind that declares files (core/evidence.h). */
+	R_ORG("GET", "/api/v1/orgs/{org}/{kind}/{ref}/files", api_evidence_files, PERM_READ,
+	    PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_RECORD, 200,
+	    "The file revisions of a record, with their SHA-256", "records"),
+	R_ORG("POST", "/api/v1/orgs/{org}/{kind}/{ref}/files", api_evidence_upload, PERM_WRITE,
+	    PERM_KIND_OPERATIONAL, NULL, NULL,
+	    ROUTE_RECORD | ROUTE_UPLOAD | ROUTE_IF_MATCH | ROUTE_IDEMPOTENT, 201, "Upload a file as the record's next revision (multipart/form-data: 'file', "
+	    "and optionally 'record', a JSON object of fields to change with it)", "records"),
+	R_ORG("GET", "/api/v1/orgs/{org}/{kind}/{ref}/files/{id}", api_evidence_download,
+	    PERM_READ, PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_RECORD | ROUTE_RAW, 200,
+	    "Download one revision with its media type and file name", "records"),
 
 	{ NULL, NULL, NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL, NULL, NULL },
 };
