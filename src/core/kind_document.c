@@ -33,7 +33,7 @@ static const struct record_workflow document_workflow = {
 };
 
 static const struct field document_fields[] = {
-	{ .name = "title", .label = "Title", .type = FIELD_STRING,
+	{ .name = "title", .section = "The document", .label = "Title", .type = FIELD_STRING,
 	  .flags = FIELD_REQUIRED | FIELD_TITLE | FIELD_SEARCH | FIELD_SORT | FIELD_LIST },
 	{ .name = "kind", .label = "Kind", .type = FIELD_ENUM,
 	  .flags = FIELD_REQUIRED | FIELD_FILTER | FIELD_SORT | FIELD_LIST,
@@ -44,7 +44,8 @@ static const struct field document_fields[] = {
 	  .help = "Markdown" },
 	{ .name = "requirements", .label = "Requirements documented", .type = FIELD_REQUIREMENT_LIST,
 	  .flags = FIELD_FILTER, .req_kinds = "clause,control" },
-	{ .name = "owner", .label = "Owner", .type = FIELD_USER,
+	{ .name = "owner", .section = "Approval and review",
+	  .label = "Owner", .type = FIELD_USER,
 	  .flags = FIELD_FILTER | FIELD_SORT | FIELD_LIST },
 	{ .name = "status", .label = "Status", .type = FIELD_ENUM,
 	  .flags = FIELD_FILTER | FIELD_SORT | FIELD_LIST, .values = document_status_values,

@@ -36,7 +36,7 @@ static const struct field treatment_fields[] = {
 };
 
 static const struct field risk_fields[] = {
-	{ .name = "title", .label = "Title", .type = FIELD_STRING,
+	{ .name = "title", .section = "The risk", .label = "Title", .type = FIELD_STRING,
 	  .flags = FIELD_REQUIRED | FIELD_TITLE | FIELD_SEARCH | FIELD_SORT | FIELD_LIST },
 	{ .name = "description", .label = "Description", .type = FIELD_TEXT,
 	  .flags = FIELD_SEARCH },
@@ -46,7 +46,8 @@ static const struct field risk_fields[] = {
 	  .flags = FIELD_FILTER, .req_kinds = "risk-source" },
 	{ .name = "objective", .label = "Objective affected (Annex C)", .type = FIELD_REQUIREMENT,
 	  .flags = FIELD_FILTER, .req_kinds = "objective" },
-	{ .name = "likelihood", .label = "Likelihood", .type = FIELD_INT,
+	{ .name = "likelihood", .section = "Assessment",
+	  .label = "Likelihood", .type = FIELD_INT,
 	  .flags = FIELD_FILTER | FIELD_SORT, .min = 1, .max = RISK_LEVELS_MAX,
 	  .help = "level on the organisation's likelihood scale (1 = lowest)" },
 	{ .name = "impact", .label = "Impact", .type = FIELD_INT,
@@ -56,7 +57,7 @@ static const struct field risk_fields[] = {
 	  .flags = FIELD_READONLY | FIELD_SORT | FIELD_LIST },
 	{ .name = "inherent_level", .label = "Inherent level", .type = FIELD_STRING,
 	  .flags = FIELD_READONLY | FIELD_FILTER | FIELD_LIST },
-	{ .name = "owner", .label = "Risk owner", .type = FIELD_USER,
+	{ .name = "owner", .section = "Treatment", .label = "Risk owner", .type = FIELD_USER,
 	  .flags = FIELD_FILTER | FIELD_SORT | FIELD_LIST },
 	{ .name = "treatment", .label = "Treatment", .type = FIELD_OBJECT,
 	  .subfields = treatment_fields },
@@ -66,7 +67,8 @@ static const struct field risk_fields[] = {
 	  .flags = FIELD_READONLY | FIELD_FILTER },
 	{ .name = "criteria_version", .label = "Risk criteria version", .type = FIELD_INT,
 	  .flags = FIELD_READONLY },
-	{ .name = "accepted_by", .label = "Accepted by", .type = FIELD_STRING,
+	{ .name = "accepted_by", .section = "Acceptance and review",
+	  .label = "Accepted by", .type = FIELD_STRING,
 	  .flags = FIELD_READONLY },
 	{ .name = "accepted_at", .label = "Accepted at", .type = FIELD_DATETIME,
 	  .flags = FIELD_READONLY },
