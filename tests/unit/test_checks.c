@@ -287,6 +287,8 @@ test_checks__validation(void **state)
 		    "[{\"field\": \"x\", \"bogus\": 1}]}",
 		"{\"kind\": \"not_recorded_yet\"}",
 		"{\"kind\": \"current_approved\", \"records\": \"documents\", \"approved\": 3}",
+		/* a kind nothing declares */
+		"{\"kind\": \"exists\", \"records\": \"riskz\"}",
 		NULL,
 	};
 	const char *const *b;
