@@ -386,7 +386,7 @@ evidence_check_target(struct db *db, int64_t org_id, const char *ref)
 	const char *kind;
 	int rc;
 
-	if ((rc = record__load_data(&data, db, org_id, "evidence", ref)) != 0)
+	if ((rc = record__load_data(&data, db, org_id, record_kind_evidence.name, ref)) != 0)
 		return rc;
 	kind = record__str(data, "kind");
 	if (kind == NULL || strcmp(kind, "file") != 0)
@@ -402,7 +402,7 @@ evidence_file_add(json_t **out, struct db *db, const char *data_dir, int64_t org
     const struct actor *actor, const char *ref, int64_t if_version,
     const struct evidence_upload *up)
 {
-	const struct record_kind *k = record_kind_find("evidence");
+	const struct record_kind *k = &record_kind_evidence;
 	struct blob_put bp;
 	const char *filename = NULL;
 	char *type = NULL;
@@ -466,7 +466,7 @@ evidence_file_list(json_t **out, struct db *db, int64_t org_id, const char *ref)
 	int rc;
 
 	*out = NULL;
-	if ((rc = record__exists(db, org_id, "evidence", ref)) != 0)
+	if ((rc = record__exists(db, org_id, record_kind_evidence.name, ref)) != 0)
 		return aims_error_set(rc, "ref", "evidence %.64s does not exist", ref);
 	if ((rc = db_prepare(&st, db, "SELECT revision, sha256, size, media_type, filename, "
 	    "stored_at, stored_by FROM evidence_files WHERE org_id = ? AND evidence_ref = ? "

@@ -192,14 +192,17 @@ web_record_link_row(struct buf *out, const struct web_ctx *ctx, const struct rec
 	const char *kind = json_string_value(json_object_get(l, "kind"));
 	const char *ref = json_string_value(json_object_get(l, "ref"));
 	const char *fname = json_string_value(json_object_get(l, "field"));
-	const struct record_kind *lk = web_kind_by_name(ctx, kind);
+	const struct record_kind *lk = web_kind_by_name(ctx, kind), *rk;
 	struct buf url = BUF_INIT;
 
 	if (lk != NULL) {
 		web_url_record(&url, ctx, kind, ref != NULL ? ref : "");
-	} else if (ref != NULL && strncmp(ref, "A.", 2) == 0) {
-		/* An Annex A control: its row in the Statement of Applicability. */
-		web_url_kind(&url, ctx, "soa");
+	} else if (ref != NULL && (rk = record_kind_of_ref(ref)) != NULL && rk->ref_field != NULL) {
+		/*
+		 * A requirement that is also the reference of a kind's record (an
+		 * Annex A control and its SoA entry): its row on that kind's page.
+		 */
+		web_url_kind(&url, ctx, rk->name);
 		buf_puts(&url, "#ctl-");
 		html_url_escape(&url, ref);
 	}
