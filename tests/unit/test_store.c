@@ -79,16 +79,14 @@ test_store__late_lower_migration_is_applied(void **state)
 	(void)state;
 	unlink("l.db");
 	assert_int_equal(db_open(&db, "l.db", DB_OPEN_CREATE), 0);
-	assert_int_equal(db_exec(db, "DROP TRIGGER dashboard_counts_insert; "
-	    "DROP TRIGGER dashboard_counts_update_before; DROP TRIGGER dashboard_counts_update_after; "
-	    "DROP TRIGGER dashboard_counts_delete; DROP VIEW dashboard_dims; "
-	    "DROP TABLE dashboard_counts; DELETE FROM schema_migrations WHERE version = 20"), 0);
+	assert_int_equal(db_exec(db, "DROP TABLE readiness_snapshots; "
+	    "DELETE FROM schema_migrations WHERE version = 30"), 0);
 	assert_int_equal(db_migrate(db, &applied), 0);
 	assert_int_equal(applied, 1);
 	assert_int_equal(db_query_int64(&n, db, "SELECT count(*) FROM schema_migrations "
-	    "WHERE version = 20"), 0);
+	    "WHERE version = 30"), 0);
 	assert_int_equal(n, 1);
-	assert_int_equal(db_query_int64(&n, db, "SELECT count(*) FROM dashboard_counts"), 0);
+	assert_int_equal(db_query_int64(&n, db, "SELECT count(*) FROM readiness_snapshots"), 0);
 	assert_int_equal(db_migrate(db, &applied), 0);
 	assert_int_equal(applied, 0);
 	db_close(db);
