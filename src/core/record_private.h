@@ -116,19 +116,9 @@ struct record_workflow {
 int record__workflow_step(const struct record_workflow *w, struct db *db,
     const struct actor *actor, const json_t *old, json_t *next);
 
-/* The kinds (kind_*.c), listed in record_kinds.c. */
-extern const struct record_kind record_kind_scope;
-extern const struct record_kind record_kind_context_issue;
-extern const struct record_kind record_kind_interested_party;
-extern const struct record_kind record_kind_responsibility;
-extern const struct record_kind record_kind_document;
-extern const struct record_kind record_kind_ai_system;
-extern const struct record_kind record_kind_supplier;
+/* The kinds other files of the engine use by name (all: record_kinds.c). */
 extern const struct record_kind record_kind_risk_criteria;
-extern const struct record_kind record_kind_risk;
-extern const struct record_kind record_kind_impact;
 extern const struct record_kind record_kind_soa;
-extern const struct record_kind record_kind_measure;
 extern const struct record_kind record_kind_evidence;
 
 /* kind_soa.c / kind_risk.c: the cross-rule between exclusions and treatments */
