@@ -19,6 +19,26 @@
 #define DASH_BARS_MAX		16
 #define DASH_LABEL_MAX		64
 
+static bool
+dash_plain(const char *s)
+{
+	return s != NULL && *s != '\0' &&
+	    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") == strlen(s);
+}
+
+/*
+ * prefix-a-b ("d-ai-systems-category") when a and b are plain words, which
+ * names a declared chart stably; else prefix-index.
+ */
+static void
+dash_id(struct buf *out, const char *prefix, const char *a, const char *b, size_t index)
+{
+	if (dash_plain(a) && (b == NULL || dash_plain(b)))
+		buf_printf(out, "%s-%s%s%s", prefix, a, b != NULL ? "-" : "", b != NULL ? b : "");
+	else
+		buf_printf(out, "%s-%zu", prefix, index);
+}
+
 static void
 dash_card_open(struct buf *out, const char *id, const char *title, const char *cls)
 {
@@ -143,13 +163,8 @@ dash_heatmap(struct buf *out, const struct web_ctx *ctx, const json_t *risk, con
 
 	if (rows > SVG_GRID_MAX || cols > SVG_GRID_MAX)
 		rows = cols = 0;
-	/* The id names the dimension ("hm-inherent") when it is a plain word. */
-	if (dim != NULL && *dim != '\0' && strspn(dim, "abcdefghijklmnopqrstuvwxyz_-") ==
-	    strlen(dim))
-		buf_printf(&id, "hm-%s", dim);
-	else
-		buf_printf(&id, "hm-%zu", index);
-	buf_printf(&card, "d-hm-%zu", index);
+	dash_id(&id, "hm", dim, NULL, index);
+	dash_id(&card, "d-hm", dim, NULL, index);
 	hm.id = buf_str(&id);
 	rl = dash_labels(json_object_get(risk, "likelihood_labels"), rows);
 	cl = dash_labels(json_object_get(risk, "impact_labels"), cols);
@@ -197,7 +212,7 @@ dash_bars(struct buf *out, const struct web_ctx *ctx, const json_t *chart, size_
 
 	if (n > DASH_BARS_MAX)
 		n = DASH_BARS_MAX;
-	buf_printf(&card, "d-chart-%zu", index);
+	dash_id(&card, "d", kind, json_string_value(json_object_get(chart, "dim")), index);
 	dash_card_open(out, buf_str(&card), title, "");
 	for (i = 0; i < n; i++) {
 		const char *value = json_string_value(json_object_get(g = json_array_get(groups, i),

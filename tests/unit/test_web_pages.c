@@ -895,6 +895,9 @@ test_web_pages__dashboard_charts_and_lists(void **state)
 	assert_non_null(strstr(s, ">High-risk</text>"));
 	assert_non_null(strstr(s, "href=\"/o/acme/ai-systems?lifecycle_stage=deployment\""));
 	assert_non_null(strstr(s, ">AI systems by life-cycle stage</h2>"));
+	/* Cards are named after the kind and dimension they draw. */
+	assert_non_null(strstr(s, "aria-labelledby=\"d-ai-systems-category\""));
+	assert_non_null(strstr(s, "aria-labelledby=\"d-hm-residual\""));
 	assert_non_null(strstr(s, "20 / 38 (52%)"));
 	assert_non_null(strstr(s, "10 / 30 (33%)"));
 	assert_non_null(strstr(s, "href=\"/o/acme/risks/RISK-2\""));
