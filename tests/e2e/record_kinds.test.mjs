@@ -7,7 +7,7 @@
 // A kind that misses any of these fails here by name.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { aims, aimsOk, setup, request, signIn } from './lib.mjs';
+import { ADMIN, aims, aimsOk, addMember, setup, request, signIn } from './lib.mjs';
 
 let env;
 let admin;
@@ -150,4 +150,63 @@ test('the dashboard counts every kind and lists the declared due dates', async (
     for (const c of k.counts.filter((x) => x.chart === 'heatmap')) assert.ok(page.includes(`id="hm-${c.dim}"`), `${k.name} ${c.dim}`);
     for (const c of k.counts.filter((x) => x.chart === 'bars')) assert.ok(page.includes(`>${c.label}</h2>`), `${k.name} ${c.dim}`);
   }
+});
+
+// A JSON Schema check of what the document uses (type, enum, required,
+// properties, additionalProperties, items, ranges, lengths, formats, $ref).
+function check(schema, v, path, errors) {
+  if (schema.$ref) schema = doc.components.schemas[schema.$ref.split('/').pop()];
+  const types = [].concat(schema.type ?? []);
+  const t = v === null ? 'null' : Array.isArray(v) ? 'array' : Number.isInteger(v) ? 'integer' : typeof v;
+  if (types.length && !types.includes(t)) { errors.push(`${path}: ${t} is not ${types.join('|')}`); return; }
+  if (schema.enum && !schema.enum.includes(v)) errors.push(`${path}: ${JSON.stringify(v)} is not one of ${schema.enum}`);
+  if (t === 'integer' && (v < (schema.minimum ?? -Infinity) || v > (schema.maximum ?? Infinity))) errors.push(`${path}: ${v} out of range`);
+  if (t === 'string' && schema.maxLength !== undefined && [...v].length > schema.maxLength) errors.push(`${path}: too long`);
+  if (t === 'string' && schema.format === 'date' && !/^\d{4}-\d{2}-\d{2}$/.test(v)) errors.push(`${path}: not a date`);
+  if (t === 'string' && schema.format === 'date-time' && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(v)) errors.push(`${path}: not a date-time`);
+  if (t === 'object') {
+    for (const r of schema.required ?? []) if (!(r in v)) errors.push(`${path}: ${r} is missing`);
+    for (const [k, x] of Object.entries(v)) {
+      if (schema.properties?.[k]) check(schema.properties[k], x, `${path}.${k}`, errors);
+      else if (schema.additionalProperties === false) errors.push(`${path}: ${k} is not in the schema`);
+    }
+  }
+  if (t === 'array' && schema.items) v.forEach((x, i) => check(schema.items, x, `${path}[${i}]`, errors));
+}
+
+test('what the API answers for every kind is what its schema says', async () => {
+  aimsOk(['init', '--db', env.db, '--demo']);
+  addMember(env.db, ADMIN, 'admin', 'demo');
+  const made = [
+    ['documents', { title: 'AI policy', kind: 'policy', is_ai_policy: true, body: '# Policy' }],
+    ['responsibilities', { role_name: 'AIMS lead' }],
+    ['suppliers', { name: 'Model vendor', next_assessment: '2027-01-01' }],
+    ['impact-assessments', { ai_system: 'AIS-1', title: 'Scoring impacts' }],
+    ['evidence', { title: 'Evaluation report', kind: 'link', url: 'https://example.org/r', requirements: ['A.6.2.4'] }],
+  ];
+  const errors = [];
+  for (const [kind, body] of made) {
+    const r = await request(env.url, 'POST', `/api/v1/orgs/demo/${kind}`, { auth: admin, body });
+    assert.equal(r.status, 201, `${kind}: ${r.text}`);
+    check({ $ref: `#/components/schemas/${kind}` }, r.json, `POST ${kind}`, errors);
+  }
+  let seen = 0;
+  for (const k of kinds) {
+    const r = await request(env.url, 'GET', `/api/v1/orgs/demo/${k.name}?limit=500`, { auth: admin });
+    if (k.singleton && r.status === 404) continue;
+    assert.equal(r.status, 200, `${k.name}: ${r.text}`);
+    check(doc.paths[`/api/v1/orgs/{org}/${k.name}`].get.responses['200'].content['application/json'].schema,
+      r.json, `GET ${k.name}`, errors);
+    seen += k.singleton ? 1 : r.json.items.length;
+    // A record's own keys are exactly its kind's schema: none missing, none extra.
+    const one = k.singleton ? r.json : r.json.items[0];
+    if (one) assert.deepEqual(Object.keys(one).sort(), Object.keys(doc.components.schemas[k.name].properties).sort(), k.name);
+  }
+  assert.deepEqual(errors, []);
+  assert.ok(seen >= 50, `${seen} records checked`);
+  // What the schema refuses, the server refuses, naming the field.
+  const bad = await request(env.url, 'POST', '/api/v1/orgs/demo/risks', { auth: admin, body: { title: 'x', likelihood: 99 } });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.json.error.field, 'likelihood');
+  assert.equal(doc.components.schemas.risks.properties.likelihood.maximum < 99, true);
 });
