@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "core/org.h"
@@ -21,6 +22,7 @@
 #include "engine/dashboard.h"
 #include "testutil.h"
 #include "util/clock.h"
+#include "util/embed.h"
 #include "util/error.h"
 
 static struct db *db;
@@ -241,12 +243,68 @@ test_dashboard__soa_rows_count_evidence(void **state)
 	json_decref(rows);
 }
 
+/*
+ * An organisation whose counts the 020 triggers kept: 021 drops the triggers
+ * and the view and keeps the counts, which core then moves on from.
+ */
+static void
+test_dashboard__upgrade_keeps_the_counts(void **state)
+{
+	const struct embed_file *f;
+	struct db *old = NULL;
+	int64_t n = -1;
+	int applied;
+
+	(void)state;
+	unlink("u.db");
+	assert_int_equal(db_open(&old, "u.db", DB_OPEN_CREATE | DB_OPEN_NO_MIGRATE), 0);
+	assert_int_equal(db_exec(old, "CREATE TABLE schema_migrations (version INTEGER PRIMARY "
+	    "KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"), 0);
+	for (f = schema_files; f->name != NULL; f++) {
+		char sql[160];
+
+		if (atoi(f->name) > 20)
+			continue;
+		assert_int_equal(db_exec(old, (const char *)f->data), 0);
+		snprintf(sql, sizeof(sql), "INSERT INTO schema_migrations VALUES (%d, '%s', 'x')",
+		    atoi(f->name), f->name);
+		assert_int_equal(db_exec(old, sql), 0);
+	}
+	/* As the version 20 schema kept them: by its triggers. */
+	assert_int_equal(db_exec(old, "INSERT INTO orgs (id, slug, name, created_at, updated_at) "
+	    "VALUES (1, 'old', 'Old', 'x', 'x'); INSERT INTO records (org_id, kind, num, ref, "
+	    "version, status, data, created_at, updated_at, created_by, updated_by) VALUES "
+	    "(1, 'risks', 1, 'RISK-1', 1, 'identified', '{\"likelihood\":2,\"impact\":3}', "
+	    "'x', 'x', 'x', 'x')"), 0);
+	assert_int_equal(db_query_int64(&n, old, "SELECT n FROM dashboard_counts WHERE "
+	    "kind = 'risks' AND dim = 'inherent' AND value = '2:3'"), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(db_migrate(old, &applied), 0);
+	assert_true(applied >= 1);
+	assert_int_equal(db_query_int64(&n, old, "SELECT count(*) FROM sqlite_master WHERE "
+	    "name LIKE 'dashboard_counts_%' OR name = 'dashboard_dims'"), 0);
+	assert_int_equal(n, 0);		/* no trigger or view left */
+	assert_int_equal(db_query_int64(&n, old, "SELECT n FROM dashboard_counts WHERE "
+	    "kind = 'risks' AND dim = 'inherent' AND value = '2:3'"), 0);
+	assert_int_equal(n, 1);		/* the count kept */
+	/* A row written now is not counted twice: nothing but core counts. */
+	assert_int_equal(db_exec(old, "INSERT INTO records (org_id, kind, num, ref, version, "
+	    "status, data, created_at, updated_at, created_by, updated_by) VALUES (1, 'risks', 2, "
+	    "'RISK-2', 1, 'identified', '{\"likelihood\":2,\"impact\":3}', 'x', 'x', 'x', 'x')"),
+	    0);
+	assert_int_equal(db_query_int64(&n, old, "SELECT n FROM dashboard_counts WHERE "
+	    "kind = 'risks' AND dim = 'inherent' AND value = '2:3'"), 0);
+	assert_int_equal(n, 1);
+	db_close(old);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dashboard__counts_follow_every_change),
 		cmocka_unit_test(test_dashboard__soa_rows_count_evidence),
+		cmocka_unit_test(test_dashboard__upgrade_keeps_the_counts),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
