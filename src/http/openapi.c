@@ -447,6 +447,12 @@ openapi_operation(const struct route *r, const char *path, const struct record_k
 	    openapi_security(r));
 	if (r->body != NULL || ((r->flags & ROUTE_UPLOAD) && (k == NULL || k->files)))
 		json_object_set_new(op, "requestBody", openapi_body(r, k));
+	/* What a DELETE does to this kind: the declaration says whether it is kept. */
+	if (k != NULL && strcmp(r->method, "DELETE") == 0)
+		json_object_set_new(op, "description", json_string(k->retain ?
+		    "The standard asks to keep these records: the record is retired (kept, "
+		    "marked retired, left out of lists unless ?retired=true), not erased." :
+		    "The record and its versions are erased; the audit trail keeps its events."));
 	if (r->auth == ROUTE_ORG)
 		json_object_set_new(op, "x-aims-permission", json_pack("{s:s, s:s}", "action",
 		    perm_action_name(r->action), "kind", k != NULL ? k->perm_kind :

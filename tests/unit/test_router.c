@@ -568,6 +568,12 @@ test_router__openapi_schema_per_kind(void **state)
 	assert_null(json_object_get(json_object_get(paths, "/api/v1/orgs/{org}/soa"), "post"));
 	assert_null(json_object_get(json_object_get(paths, "/api/v1/orgs/{org}/soa/{ref}"),
 	    "delete"));
+	/* DELETE says whether the kind is retired or erased. */
+	assert_non_null(strstr(json_string_value(json_object_get(json_object_get(json_object_get(
+	    paths, "/api/v1/orgs/{org}/risks/{ref}"), "delete"), "description")), "retired"));
+	assert_non_null(strstr(json_string_value(json_object_get(json_object_get(json_object_get(
+	    paths, "/api/v1/orgs/{org}/context-issues/{ref}"), "delete"), "description")),
+	    "erased"));
 	/* The permission is the kind's own. */
 	assert_string_equal(json_string_value(json_object_get(json_object_get(json_object_get(
 	    json_object_get(paths, "/api/v1/orgs/{org}/scope"), "get"), "x-aims-permission"),
