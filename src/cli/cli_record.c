@@ -553,7 +553,8 @@ kinds_print_fields(const struct record_kind *k)
 		for (j = 0; j < json_array_size(json_object_get(f, "values")); j++)
 			buf_printf(&vals, "%s%s", j > 0 ? "," : "", json_string_value(
 			    json_array_get(json_object_get(f, "values"), j)));
-		cli_table_add(t, (const char *const[]){ json_string_value(json_object_get(f, "name")),
+		cli_table_add(t, (const char *const[]){
+		    json_string_value(json_object_get(f, "name")),
 		    json_string_value(json_object_get(f, "label")),
 		    json_string_value(json_object_get(f, "type")), fl.len > 0 ? buf_str(&fl) : "-",
 		    vals.len > 0 ? buf_str(&vals) : "-",
@@ -600,7 +601,8 @@ cmd_record_kinds(int argc, char **argv)
 	if (optind < argc && (one = record_kind_find(argv[optind])) == NULL)
 		return cli_usage_error("record kinds", "unknown kind '%s'", argv[optind]);
 	if (optind + 1 < argc)
-		return cli_usage_error("record kinds", "unexpected argument '%s'", argv[optind + 1]);
+		return cli_usage_error("record kinds", "unexpected argument '%s'",
+		    argv[optind + 1]);
 	if (fmt == CLI_FORMAT_JSON) {
 		if (one != NULL)
 			all = record_kind_describe(one);

@@ -27,7 +27,8 @@ static const struct field evidence_fields[] = {
 	{ .name = "url", .label = "Link", .type = FIELD_STRING, .max = EVIDENCE_URL_MAX,
 	  .help = "an http or https address, for evidence that is a link" },
 	{ .name = "record", .label = "Record", .type = FIELD_REF,
-	  .help = "the reference of the record that is the evidence, for evidence that is a record" },
+	  .help = "the reference of the record that is the evidence, for evidence that is "
+	  "a record" },
 	{ .name = "collected_at", .label = "Collected", .type = FIELD_DATETIME,
 	  .flags = FIELD_SORT | FIELD_LIST },
 	{ .name = "valid_until", .label = "Valid until", .type = FIELD_DATE,

@@ -27,7 +27,8 @@ static const struct field soa_fields[] = {
 	  .flags = FIELD_READONLY | FIELD_TITLE | FIELD_SEARCH | FIELD_LIST },
 	{ .name = "applicable", .label = "Applicable", .type = FIELD_BOOL,
 	  .flags = FIELD_FILTER | FIELD_LIST,
-	  .help = "whether the control applies here (included) or not (excluded); justify either way" },
+	  .help = "whether the control applies here (included) or not (excluded); justify "
+	  "either way" },
 	{ .name = "justification", .label = "Justification", .type = FIELD_TEXT,
 	  .flags = FIELD_SEARCH },
 	{ .name = "status", .label = "Implementation", .type = FIELD_ENUM,

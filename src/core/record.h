@@ -62,7 +62,7 @@ struct field {
 	const char		*req_kinds;	/* REQUIREMENT(_LIST): "control,clause" */
 	int64_t			 min, max;	/* INT range; STRING/TEXT max length in max */
 	const struct field	*subfields;	/* OBJECT_LIST: terminated by name NULL */
-	const char		*help;		/* one line shown under the form input, in words */
+	const char		*help;		/* a line under the form input, in words */
 	const char		*section;	/* the form section this field starts, in words
 					   ("Treatment"); NULL: continues the current one */
 };
@@ -99,7 +99,7 @@ enum record_chart {
  */
 struct record_count {
 	const char		*dim;		/* "category", "inherent" */
-	const char		*label;		/* in words: "AI systems by EU AI Act category" */
+	const char		*label;		/* "AI systems by EU AI Act category" */
 	const char		*fields[2];
 	enum record_chart	 chart;
 	bool (*value)(char out[RECORD_COUNT_VALUE_MAX], const json_t *record);
@@ -149,15 +149,16 @@ struct record_kind {
 	 * navigation lists the kinds in record_kinds[] order under their
 	 * `section` headings.
 	 */
-	const char		*nav_label;	/* NULL: plural; "Statement of Applicability" */
+	const char		*nav_label;	/* NULL: plural */
 	char			 nav_key;	/* "g" then this key opens the list; 0: none */
 	const struct record_nav_view *nav_view;	/* NULL: none */
 	const char *const	*done;		/* statuses that count as finished, NULL-
 						   terminated; NULL: no done/total figure */
-	const struct record_due	*due;		/* terminated by field NULL; NULL: none */
+	const struct record_due	*due;		/* field NULL ends; NULL: none */
 	const struct record_count *counts;	/* terminated by dim NULL; NULL: none */
-	const char		*evidence_for;	/* FIELD_REQUIREMENT_LIST naming what its records
-						   are evidence of (SoA page); NULL: none */
+	/* Its FIELD_REQUIREMENT_LIST naming what its records are evidence of
+	   (counted per control on the SoA page); NULL: none. */
+	const char		*evidence_for;
 };
 
 /* The kinds, in navigation order; terminated by name NULL. */

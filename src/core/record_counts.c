@@ -88,7 +88,8 @@ counts_move(struct db *db, int64_t org_id, const char *kind, const char *dim,
 	rc = db_step(st);
 	db_done(st);
 	if (rc != DB_DONE)
-		return rc < 0 ? rc : aims_error_set(AIMS_ERROR, NULL, "count update returned a row");
+		return rc < 0 ? rc : aims_error_set(AIMS_ERROR, NULL,
+		    "count update returned a row");
 	if (delta > 0)
 		return 0;
 	if ((rc = db_prepare(&st, db, "DELETE FROM dashboard_counts WHERE org_id = ? AND "

@@ -155,9 +155,9 @@ record_kind_check(const struct record_kind *k)
 		f = record_field_find(k, d->field);
 		if (f == NULL || f->type != FIELD_DATE ||
 		    !(f->flags & (FIELD_FILTER | FIELD_SORT)) || d->what == NULL)
-			return aims_error_set(AIMS_EINVALID, "due", "kind %s: due field '%s' must be "
-			    "a filterable or sortable date field, with what is due", k->name,
-			    d->field);
+			return aims_error_set(AIMS_EINVALID, "due", "kind %s: due field '%s' "
+			    "must be a filterable or sortable date field, with what is due",
+			    k->name, d->field);
 	}
 	if (k->nav_view != NULL && ((f = record_field_find(k, k->nav_view->filter)) == NULL ||
 	    !(f->flags & FIELD_FILTER)))

@@ -294,7 +294,8 @@ const struct route http_routes[] = {
 	    "The file revisions of a record, with their SHA-256", "records"),
 	R_ORG("POST", "/api/v1/orgs/{org}/{kind}/{ref}/files", api_evidence_upload, PERM_WRITE,
 	    PERM_KIND_OPERATIONAL, NULL, NULL,
-	    ROUTE_RECORD | ROUTE_UPLOAD | ROUTE_IF_MATCH | ROUTE_IDEMPOTENT, 201, "Upload a file as the record's next revision (multipart/form-data: 'file', "
+	    ROUTE_RECORD | ROUTE_UPLOAD | ROUTE_IF_MATCH | ROUTE_IDEMPOTENT, 201,
+	    "Upload a file as the record's next revision (multipart/form-data: 'file', "
 	    "and optionally 'record', a JSON object of fields to change with it)", "records"),
 	R_ORG("GET", "/api/v1/orgs/{org}/{kind}/{ref}/files/{id}", api_evidence_download,
 	    PERM_READ, PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_RECORD | ROUTE_RAW, 200,

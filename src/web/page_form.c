@@ -284,8 +284,9 @@ web_form_fields(struct buf *out, const struct web_form_state *st, const struct r
 		if (pending != NULL) {
 			if (nsections > 0)
 				buf_puts(out, "</section>\n");
-			html_printf(out, "<section class=\"form-section\" aria-labelledby=\"fs-%d\">"
-			    "<h2 id=\"fs-%d\">%s</h2>\n", nsections, nsections, pending);
+			html_printf(out, "<section class=\"form-section\" "
+			    "aria-labelledby=\"fs-%d\"><h2 id=\"fs-%d\">%s</h2>\n", nsections,
+			    nsections, pending);
 			nsections++;
 			pending = NULL;
 		}
