@@ -52,7 +52,7 @@ static const struct field ais_fields[] = {
 	    .max = 200, .help = "What people call it." },
 	{ "purpose", "Purpose", FIELD_TEXT, FIELD_SEARCH },
 	{ "lifecycle_stage", "Life-cycle stage", FIELD_ENUM,
-	    FIELD_FILTER | FIELD_LIST | FIELD_SORT, stages },
+	    FIELD_FILTER | FIELD_LIST | FIELD_SORT, stages, .section = "Classification" },
 	{ "eu_ai_act_category", "EU AI Act category", FIELD_ENUM, FIELD_FILTER | FIELD_LIST,
 	    categories },
 	{ "in_scope", "In scope", FIELD_BOOL, FIELD_FILTER },
@@ -549,6 +549,11 @@ test_web_pages__form_has_labels_csrf_version_and_errors(void **state)
 	dump("form-edit", s);
 	assert_page_ok(s);
 	assert_non_null(strstr(s, "<form method=\"post\" action=\"/o/acme/ai-systems/AIS-7\""));
+	/* The declared form section heads the fields from lifecycle_stage on. */
+	assert_non_null(strstr(s, "<section class=\"form-section\" aria-labelledby=\"fs-0\">"
+	    "<h2 id=\"fs-0\">Classification</h2>"));
+	assert_true(strstr(s, ">Purpose<") < strstr(s, ">Classification</h2>") &&
+	    strstr(s, ">Classification</h2>") < strstr(s, ">Life-cycle stage<"));
 	assert_non_null(strstr(s, "name=\"_version\" value=\"3\""));
 	assert_non_null(strstr(s, "<a href=\"#f-name\">Name: must not be empty</a>"));
 	assert_non_null(strstr(s, "<li>Check the dates.</li>"));
