@@ -110,6 +110,10 @@ web_record_fields(struct buf *out, const struct web_ctx *ctx, const struct recor
 	buf_puts(out, "<section class=\"card\" aria-labelledby=\"h-details\">"
 	    "<h2 id=\"h-details\">Details</h2><dl class=\"fields\">\n");
 	for (f = k->fields; f->name != NULL; f++) {
+		/* The sections the form has, in the same places (record_kind fields). */
+		if (f->section != NULL && f != k->fields)
+			html_printf(out, "</dl>\n<h3 class=\"fields-section\">%s</h3>"
+			    "<dl class=\"fields\">\n", f->section);
 		html_printf(out, "<div class=\"%s\"><dt>%s</dt><dd>",
 		    f->type == FIELD_TEXT || f->type == FIELD_OBJECT_LIST || f->type == FIELD_OBJECT ?
 		    "wide" : "", f->label);

@@ -451,6 +451,8 @@ test_web_pages__record_shows_fields_links_history(void **state)
 	s = buf_str(&b);
 	dump("record", s);
 	assert_page_ok(s);
+	/* The declared sections divide the details as they divide the form. */
+	assert_non_null(strstr(s, "</dl>\n<h3 class=\"fields-section\">Classification</h3>"));
 	assert_non_null(strstr(s, "<span class=\"ref\">AIS-7</span> Loan scorer</h1>"));
 	assert_non_null(strstr(s, "<strong>loan</strong>"));
 	assert_non_null(strstr(s, "<span class=\"tag t-high_risk\">High-risk</span>"));
