@@ -57,7 +57,7 @@ static const struct field risk_fields[] = {
 	  .flags = FIELD_READONLY | FIELD_SORT | FIELD_LIST },
 	{ .name = "inherent_level", .label = "Inherent level", .type = FIELD_STRING,
 	  .flags = FIELD_READONLY | FIELD_FILTER | FIELD_LIST },
-	{ .name = "owner", .section = "Treatment", .label = "Risk owner", .type = FIELD_USER,
+	{ .name = "owner", .section = "Owner and treatment", .label = "Risk owner", .type = FIELD_USER,
 	  .flags = FIELD_FILTER | FIELD_SORT | FIELD_LIST },
 	{ .name = "treatment", .label = "Treatment", .type = FIELD_OBJECT,
 	  .subfields = treatment_fields },
