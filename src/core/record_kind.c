@@ -93,10 +93,28 @@ kind_field_path(const struct record_kind *k, const char *path)
 	return NULL;
 }
 
+/* One value a record is counted under: not a list, not an object. */
+static bool
+kind_field_scalar(const struct field *f)
+{
+	switch (f->type) {
+	case FIELD_ENUM_LIST:
+	case FIELD_STRING_LIST:
+	case FIELD_REF_LIST:
+	case FIELD_REQUIREMENT_LIST:
+	case FIELD_OBJECT_LIST:
+	case FIELD_OBJECT:
+		return false;
+	default:
+		return true;
+	}
+}
+
 static int
 kind_check_counts(const struct record_kind *k)
 {
 	const struct record_count *c;
+	const struct field *f;
 	int i;
 
 	for (c = k->counts; c != NULL && c->dim != NULL; c++) {
@@ -109,11 +127,18 @@ kind_check_counts(const struct record_kind *k)
 		if (c->value == NULL && c->fields[0] == NULL)
 			return aims_error_set(AIMS_EINVALID, "counts", "kind %s: count '%s' names "
 			    "no field and has no value function", k->name, c->dim);
-		for (i = 0; i < 2; i++)
-			if (c->fields[i] != NULL && kind_field_path(k, c->fields[i]) == NULL)
+		for (i = 0; i < 2; i++) {
+			if (c->fields[i] == NULL)
+				continue;
+			if ((f = kind_field_path(k, c->fields[i])) == NULL)
 				return aims_error_set(AIMS_EINVALID, "counts", "kind %s: count "
 				    "'%s' names field '%s', which the kind does not declare",
 				    k->name, c->dim, c->fields[i]);
+			if (!kind_field_scalar(f))
+				return aims_error_set(AIMS_EINVALID, "counts", "kind %s: count "
+				    "'%s' counts one value per record; field '%s' holds several",
+				    k->name, c->dim, c->fields[i]);
+		}
 		if (c->chart == RECORD_CHART_BARS && (c->fields[0] == NULL ||
 		    !(record_field_find(k, c->fields[0]) != NULL &&
 		    (record_field_find(k, c->fields[0])->flags & FIELD_FILTER))))

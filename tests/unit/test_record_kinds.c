@@ -112,6 +112,7 @@ static const struct field t_fields[] = {
 	{ .name = "note", .label = "Note", .type = FIELD_TEXT },
 	{ .name = "level", .label = "Level", .type = FIELD_INT, .flags = FIELD_FILTER },
 	{ .name = "size", .label = "Size", .type = FIELD_INT, .flags = FIELD_FILTER },
+	{ .name = "tags", .label = "Tags", .type = FIELD_STRING_LIST, .flags = FIELD_FILTER },
 	{ .name = NULL },
 };
 
@@ -144,6 +145,10 @@ static const struct record_count t_counts_unlinked[] = {
 	{ .dim = "note", .label = "By note", .fields = { "note" }, .chart = RECORD_CHART_BARS },
 	{ .dim = NULL },
 };
+static const struct record_count t_counts_list[] = {
+	{ .dim = "tags", .label = "By tag", .fields = { "tags" }, .chart = RECORD_CHART_BARS },
+	{ .dim = NULL },
+};
 static const struct record_nav_view t_view_bad = { "Notes", NULL, "note", "x" };
 
 #define T_KIND(...) (struct record_kind){ .name = "test-items", .singular = "test item", \
@@ -168,6 +173,7 @@ test_record_kinds__check_refuses_what_cannot_be_used(void **state)
 	assert_check_refuses(T_KIND(.due = t_due_bad), "due");
 	assert_check_refuses(T_KIND(.counts = t_counts_bad), "counts");
 	assert_check_refuses(T_KIND(.counts = t_counts_unlinked), "counts");
+	assert_check_refuses(T_KIND(.counts = t_counts_list), "counts");
 	assert_check_refuses(T_KIND(.nav_view = &t_view_bad), "nav_view");
 	assert_check_refuses(T_KIND(.evidence_for = "note"), "evidence_for");
 	{
