@@ -529,7 +529,7 @@ webui_upload_dir(char **out, const char *db_path)
 
 	*out = NULL;
 	evidence_data_dir(&data, db_path);
-	buf_printf(&dir, "%s/uploads", data);
+	buf_printf(&dir, "%s/" EVIDENCE_UPLOAD_DIR, data);
 	if ((rc = webui_mkdir(data)) == 0 && (rc = webui_mkdir(buf_str(&dir))) == 0)
 		*out = buf_detach(&dir);
 	buf_free(&dir);
