@@ -466,7 +466,7 @@ http_upload_begin(struct MHD_Connection *conn, struct http_pending *p,
 	req.nquery = query.overflow ? HTTP_QUERY_MAX + 1 : query.n;
 	/* Not wanted: read and dropped, and the handler refuses a post without its form. */
 	wanted = http_server_db(&db, cfg) == 0 &&
-	    (page ? webui_upload_wanted(&req, db) : router_upload_wanted(&req, db, cfg));
+	    (page ? webui_upload_wanted(&req, db, cfg) : router_upload_wanted(&req, db, cfg));
 	if (wanted && ((rc = webui_upload_dir(&dir, cfg->db_path)) != 0 ||
 	    (rc = multipart_begin(&p->mp, ct, dir, EVIDENCE_FILE_MAX)) != 0))
 		http_upload_refuse(p, rc);

@@ -397,36 +397,52 @@ webui_load_orgs(struct http_ctx *c, struct webui *w, const char *slug)
 	return 0;
 }
 
+/*
+ * The organisation of the path, the caller's role in it, the kind of
+ * record (*kind, NULL for a page without one) and the route's permission
+ * for it: what a page needs before its handler, and an upload before its
+ * body is stored (webui_upload_wanted).
+ */
 static int
-webui_org(struct http_ctx *c, struct webui *w)
+webui_org_access(struct http_ctx *c, const struct record_kind **kind)
 {
-	const char *slug = http_param(c, "org"), *kind = http_param(c, "kind");
+	const char *slug = http_param(c, "org"), *name = http_param(c, "kind");
 	enum perm_kind pk = c->route->kind;
 	int rc;
 
+	*kind = NULL;
 	if (!str_is_slug(slug))
 		return aims_error_set(AIMS_ENOTFOUND, NULL, "There is no such organisation.");
 	if ((rc = auth_org_role(c, slug)) != 0)
 		return rc == AIMS_ENOTFOUND ? aims_error_set(AIMS_ENOTFOUND, NULL,
 		    "There is no such organisation, or you are not a member of it.") : rc;
-	if ((rc = webui_load_orgs(c, w, slug)) != 0)
-		return rc;
-	w->ctx.org = slug;
-	w->ctx.user = c->who.email;
-	w->ctx.role = c->role;
-	w->ctx.csrf = c->who.csrf;
-	w->ctx.kinds = record_kinds;
-	w->ctx.can = webui_can;
-	if (kind != NULL) {
-		if ((w->kind = record_kind_find(kind)) == NULL || w->kind->perm_kind == NULL ||
-		    perm_kind_parse(&pk, w->kind->perm_kind) != 0)
+	if (name != NULL) {
+		if ((*kind = record_kind_find(name)) == NULL || (*kind)->perm_kind == NULL ||
+		    perm_kind_parse(&pk, (*kind)->perm_kind) != 0)
 			return aims_error_set(AIMS_ENOTFOUND, NULL, "There is no such page.");
 	}
 	if (!perm_allows(c->role, c->route->action, pk))
 		return aims_error_set(AIMS_EFORBIDDEN, NULL,
 		    "Your role (%s) may not %s %s in this organisation.", role_name(c->role),
-		    perm_action_name(c->route->action), w->kind != NULL ? w->kind->plural :
+		    perm_action_name(c->route->action), *kind != NULL ? (*kind)->plural :
 		    perm_kind_name(pk));
+	return 0;
+}
+
+static int
+webui_org(struct http_ctx *c, struct webui *w)
+{
+	int rc;
+
+	if ((rc = webui_org_access(c, &w->kind)) != 0 ||
+	    (rc = webui_load_orgs(c, w, http_param(c, "org"))) != 0)
+		return rc;
+	w->ctx.org = http_param(c, "org");
+	w->ctx.user = c->who.email;
+	w->ctx.role = c->role;
+	w->ctx.csrf = c->who.csrf;
+	w->ctx.kinds = record_kinds;
+	w->ctx.can = webui_can;
 	return 0;
 }
 
@@ -495,19 +511,30 @@ done:
 /* ---- uploads ------------------------------------------------------------ */
 
 bool
-webui_upload_wanted(const struct http_req *req, struct db *db)
+webui_upload_wanted(const struct http_req *req, struct db *db,
+    const struct http_server_config *cfg)
 {
-	const char *cookie = http_header(req, "Cookie");
-	char token[WEBUI_COOKIE_MAX];
-	struct session s;
-	bool ok;
+	const struct record_kind *kind = NULL;
+	struct http_ctx c;
+	char allow[64];
+	int code = 0;
+	bool ok = false;
 
 	if (strcmp(req->method, "POST") != 0 || !webui_owns(req->path) ||
-	    webui_check_site(req) != 0 || cookie == NULL ||
-	    !auth_cookie_value(token, sizeof(token), cookie, AUTH_COOKIE))
-		return false;
-	ok = session_lookup(&s, db, token, clock_now()) == 0;
-	sodium_memzero(token, sizeof(token));
+	    webui_check_site(req) != 0)
+		goto done;
+	http_ctx_init(&c, req, db, cfg);
+	c.route = router_match_in(webui_routes, req->method, req->path, c.params,
+	    &c.param_buf, &code, allow, sizeof(allow));
+	/* Only the record forms take a file: creating one, or saving it with a new file. */
+	if (c.route != NULL && (c.route->handler == webui_create ||
+	    c.route->handler == webui_update)) {
+		webui_identify(&c);
+		ok = c.who.kind == HTTP_SESSION && webui_org_access(&c, &kind) == 0 &&
+		    kind != NULL && kind->files;
+	}
+	http_ctx_free(&c);
+done:
 	aims_error_clear();
 	return ok;
 }
