@@ -869,6 +869,17 @@ http_tmp_dir(const char *db_file)
 	return rc;
 }
 
+/* An error after the switch to --user: say what to do about it. */
+static int
+http_user_hint(int rc, const char *user)
+{
+	char msg[AIMS_ERROR_MSG_MAX];
+
+	snprintf(msg, sizeof(msg), "%s", aims_error_message());
+	return aims_error_set(rc, NULL, "%s (running as %s: give that user the database "
+	    "directory, for example with chown -R)", msg, user);
+}
+
 /*
  * After the socket and the database are open and before any thread
  * starts: the switch to --user, the evidence directories made by the
@@ -891,8 +902,11 @@ http_server_confine(struct http_server *s)
 		log_warn("running as root: start as an unprivileged user, or as root with "
 		    "--user NAME");
 	if ((rc = webui_upload_dir(&uploads, s->cfg.db_path)) != 0 ||
-	    (rc = http_tmp_dir(s->cfg.db_path)) != 0)
+	    (rc = http_tmp_dir(s->cfg.db_path)) != 0) {
+		if (s->cfg.user != NULL)
+			rc = http_user_hint(rc, s->cfg.user);
 		goto done;
+	}
 	if (s->cfg.no_sandbox) {
 		log_warn("--no-sandbox: file access and system calls are not restricted");
 		goto done;
