@@ -45,6 +45,8 @@
 			"form-action 'self'; object-src 'none'"
 #define HTTP_LOG_PATH_MAX	512
 #define HTTP_TMP_DIR		"tmp"	/* in the data directory: $TMPDIR of the server */
+/* Read by the C library's malloc before it gives memory of a thread's arena back. */
+#define HTTP_OVERCOMMIT_PATH	"/proc/sys/vm/overcommit_memory"
 
 struct http_server {
 	struct MHD_Daemon		*daemon;
@@ -809,8 +811,9 @@ http_dir_of(const char *path)
 /*
  * What the server may still open once confined: the database's directory
  * (the database, its -wal, -shm and journal, the ledger's public key),
- * the evidence directory, libmagic's database (upload types) and
- * /dev/urandom; nothing else, and nothing to execute. owned[] keeps the
+ * the evidence directory, libmagic's database (upload types),
+ * /dev/urandom and the kernel's overcommit setting (malloc reads it);
+ * nothing else, and nothing to execute. owned[] keeps the
  * strings alive until the sandbox is entered.
  */
 static int
@@ -828,7 +831,8 @@ http_sandbox_paths(struct sandbox_config *sb, char *owned[], size_t nowned,
 		return rc;
 	evidence_data_dir(&owned[n], db_file);
 	if ((rc = sandbox_path_add(sb, owned[n++], SANDBOX_WRITE, false)) != 0 ||
-	    (rc = sandbox_path_add(sb, "/dev/urandom", SANDBOX_READ, true)) != 0)
+	    (rc = sandbox_path_add(sb, "/dev/urandom", SANDBOX_READ, true)) != 0 ||
+	    (rc = sandbox_path_add(sb, HTTP_OVERCOMMIT_PATH, SANDBOX_READ, true)) != 0)
 		return rc;
 	/* libmagic tries each entry, and its compiled form with ".mgc" added. */
 	list = owned[n++] = xstrdup(magic != NULL ? magic : "");
