@@ -822,11 +822,16 @@ http_sandbox_paths(struct sandbox_config *sb, char *owned[], size_t nowned,
 {
 	const char *magic = evidence_magic_path();
 	struct buf mgc = BUF_INIT;
-	char *list, *p, *save = NULL;
+	char *list, *p, *save = NULL, *real;
 	size_t n = 0;
 	int rc;
 
-	owned[n] = http_dir_of(db_file);
+	/* SQLite follows a link to the database and puts its -wal beside the target. */
+	if ((real = realpath(db_file, NULL)) == NULL)
+		return aims_error_set(AIMS_ERROR, "db", "cannot resolve %s: %s", db_file,
+		    strerror(errno));
+	owned[n] = http_dir_of(real);
+	free(real);
 	if ((rc = sandbox_path_add(sb, owned[n++], SANDBOX_WRITE, false)) != 0)
 		return rc;
 	evidence_data_dir(&owned[n], db_file);
