@@ -286,9 +286,12 @@ webui_read_form(struct http_ctx *c, struct webui *w)
 		w->posted = &c->req->upload->fields;
 		return 0;
 	}
-	if (ct != NULL && strncasecmp(ct, WEBUI_MULTIPART_TYPE, strlen(WEBUI_MULTIPART_TYPE)) == 0)
-		return aims_error_set(AIMS_EFORBIDDEN, NULL,
-		    "This upload was refused: sign in and send it from a page of this site.");
+	/* Read and dropped (webui_upload_wanted): webui_prepare says why. */
+	if (ct != NULL && strncasecmp(ct, WEBUI_MULTIPART_TYPE, strlen(WEBUI_MULTIPART_TYPE)) == 0) {
+		w->dropped = true;
+		w->posted = &w->form;
+		return 0;
+	}
 	if (c->req->body_len > 0 && (ct == NULL ||
 	    strncasecmp(ct, WEBUI_FORM_TYPE, strlen(WEBUI_FORM_TYPE)) != 0))
 		return aims_error_set(AIMS_EUNSUPPORTED, "Content-Type",
@@ -463,13 +466,18 @@ webui_prepare(struct http_ctx *c, struct webui *w)
 		if ((rc = webui_check_site(c->req)) != 0 || (rc = webui_read_form(c, w)) != 0)
 			return rc;
 		if (c->route->auth != ROUTE_PUBLIC && c->who.kind == HTTP_SESSION &&
-		    (rc = webui_check_token(c)) != 0)
+		    !w->dropped && (rc = webui_check_token(c)) != 0)
 			return rc;
 	}
 	if (c->route->auth != ROUTE_PUBLIC && c->who.kind != HTTP_SESSION)
 		return webui_signed_out(c);
 	if (c->route->auth == ROUTE_ORG && (rc = webui_org(c, w)) != 0)
 		return rc;
+	/* Signed in and allowed, yet not stored: a page that takes no file. */
+	if (w->dropped)
+		return aims_error_set(AIMS_EUNSUPPORTED, WEB_FILE_FIELD,
+		    "This page does not take a file: only evidence forms do. Send the form "
+		    "without one.");
 	if (!post)
 		webui_flash_take(c, w);
 	return 0;

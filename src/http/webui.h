@@ -49,6 +49,7 @@ struct webui {
 	const struct record_kind	*kind;		/* the {kind} of the path */
 	struct web_form			 form;		/* a posted urlencoded form */
 	const struct web_form		*posted;	/* form, or an upload's fields */
+	bool				 dropped;	/* a multipart body read and not kept */
 	char				 today[16];
 	char				 flash[WEBUI_FLASH_TEXT_MAX];
 };

@@ -476,6 +476,24 @@ upload_wanted(const char *path, const char *cookie, const char *origin)
 	return webui_upload_wanted(&req, db, NULL);
 }
 
+/* A multipart POST whose body was read and dropped (not wanted): its answer. */
+static void
+ask_dropped_upload(struct answer *a, const char *path, const char *cookie)
+{
+	memset(a, 0, sizeof(*a));
+	a->req.method = "POST";
+	a->req.path = path;
+	a->req.client_addr = "127.0.0.1";
+	a->headers[0] = (struct http_kv){ "Host", HOST };
+	a->headers[1] = (struct http_kv){ "Cookie", (char *)cookie };
+	a->headers[2] = (struct http_kv){ "Origin", ORIGIN };
+	a->headers[3] = (struct http_kv){ "Content-Type", "multipart/form-data; boundary=x" };
+	a->req.headers = a->headers;
+	a->req.nheaders = 4;
+	http_ctx_init(&a->c, &a->req, db, NULL);
+	router_handle(&a->c);
+}
+
 /*
  * A page upload is stored while it arrives only when its handler would
  * take it: a member whose role may write a kind with files, from this site.
@@ -484,6 +502,7 @@ static void
 test_webui__uploads_stored_only_when_allowed(void **state)
 {
 	struct session_cookie admin, viewer;
+	struct answer a;
 
 	(void)state;
 	login(&admin, ADMIN);
@@ -502,6 +521,21 @@ test_webui__uploads_stored_only_when_allowed(void **state)
 	assert_false(upload_wanted("/o/acme/evidence/EV-1/delete", admin.cookie, ORIGIN));
 	assert_false(upload_wanted("/sign-in", admin.cookie, ORIGIN));
 	assert_false(upload_wanted("/o/acme/no-such-kind", admin.cookie, ORIGIN));
+	/* Once such a body has been dropped, the answer says why, never runs the handler. */
+	ask_dropped_upload(&a, "/o/acme/evidence", viewer.cookie);
+	assert_int_equal(a.c.resp.status, 403);
+	assert_non_null(strstr(page(&a), "Your role (viewer) may not write evidence"));
+	done(&a);
+	ask_dropped_upload(&a, "/o/other/evidence", admin.cookie);
+	assert_int_equal(a.c.resp.status, 404);
+	done(&a);
+	ask_dropped_upload(&a, "/o/acme/risks", admin.cookie);
+	assert_int_equal(a.c.resp.status, 415);
+	assert_non_null(strstr(page(&a), "does not take a file"));
+	done(&a);
+	ask_dropped_upload(&a, "/o/acme/evidence", "aims_session=expired");
+	assert_int_equal(a.c.resp.status, 401);
+	done(&a);
 }
 
 int
