@@ -400,25 +400,34 @@ webui_load_orgs(struct http_ctx *c, struct webui *w, const char *slug)
 	return 0;
 }
 
-/*
- * The organisation of the path, the caller's role in it, the kind of
- * record (*kind, NULL for a page without one) and the route's permission
- * for it: what a page needs before its handler, and an upload before its
- * body is stored (webui_upload_wanted).
- */
+/* The organisation of the path and the caller's role in it (a member, or 404). */
 static int
-webui_org_access(struct http_ctx *c, const struct record_kind **kind)
+webui_org_member(struct http_ctx *c)
 {
-	const char *slug = http_param(c, "org"), *name = http_param(c, "kind");
-	enum perm_kind pk = c->route->kind;
+	const char *slug = http_param(c, "org");
 	int rc;
 
-	*kind = NULL;
 	if (!str_is_slug(slug))
 		return aims_error_set(AIMS_ENOTFOUND, NULL, "There is no such organisation.");
 	if ((rc = auth_org_role(c, slug)) != 0)
 		return rc == AIMS_ENOTFOUND ? aims_error_set(AIMS_ENOTFOUND, NULL,
 		    "There is no such organisation, or you are not a member of it.") : rc;
+	return 0;
+}
+
+/*
+ * The kind of record of the path (*kind, NULL for a page without one) and
+ * whether the caller's role has the route's permission for it: what a page
+ * needs before its handler, and an upload before its body is stored
+ * (webui_upload_wanted).
+ */
+static int
+webui_org_permit(struct http_ctx *c, const struct record_kind **kind)
+{
+	const char *name = http_param(c, "kind");
+	enum perm_kind pk = c->route->kind;
+
+	*kind = NULL;
 	if (name != NULL) {
 		if ((*kind = record_kind_find(name)) == NULL || (*kind)->perm_kind == NULL ||
 		    perm_kind_parse(&pk, (*kind)->perm_kind) != 0)
@@ -432,21 +441,22 @@ webui_org_access(struct http_ctx *c, const struct record_kind **kind)
 	return 0;
 }
 
+/* A member's page context (the error page of a refusal shows it too), then the permission. */
 static int
 webui_org(struct http_ctx *c, struct webui *w)
 {
+	const char *slug = http_param(c, "org");
 	int rc;
 
-	if ((rc = webui_org_access(c, &w->kind)) != 0 ||
-	    (rc = webui_load_orgs(c, w, http_param(c, "org"))) != 0)
+	if ((rc = webui_org_member(c)) != 0 || (rc = webui_load_orgs(c, w, slug)) != 0)
 		return rc;
-	w->ctx.org = http_param(c, "org");
+	w->ctx.org = slug;
 	w->ctx.user = c->who.email;
 	w->ctx.role = c->role;
 	w->ctx.csrf = c->who.csrf;
 	w->ctx.kinds = record_kinds;
 	w->ctx.can = webui_can;
-	return 0;
+	return webui_org_permit(c, &w->kind);
 }
 
 static int
@@ -538,8 +548,8 @@ webui_upload_wanted(const struct http_req *req, struct db *db,
 	if (c.route != NULL && (c.route->handler == webui_create ||
 	    c.route->handler == webui_update)) {
 		webui_identify(&c);
-		ok = c.who.kind == HTTP_SESSION && webui_org_access(&c, &kind) == 0 &&
-		    kind != NULL && kind->files;
+		ok = c.who.kind == HTTP_SESSION && webui_org_member(&c) == 0 &&
+		    webui_org_permit(&c, &kind) == 0 && kind != NULL && kind->files;
 	}
 	http_ctx_free(&c);
 done:
