@@ -9,7 +9,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -740,13 +739,12 @@ http_thread_count(const struct http_server_config *cfg)
 }
 
 static struct MHD_Daemon *
-http_daemon_start(struct http_server *s, const struct sockaddr_storage *ss, bool v6)
+http_daemon_start(struct http_server *s, bool v6)
 {
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
 	    MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
 	unsigned threads = http_thread_count(&s->cfg);
 
-	(void)ss;
 	return MHD_start_daemon(flags, 0, NULL, NULL, http_access, &s->cfg,
 	    MHD_OPTION_LISTEN_SOCKET, s->listen_fd,	/* http_listen_open */
 	    MHD_OPTION_THREAD_POOL_SIZE, threads > 1 ? threads : 0,
@@ -813,8 +811,8 @@ http_dir_of(const char *path)
  * (the database, its -wal, -shm and journal, the ledger's public key),
  * the evidence directory, libmagic's database (upload types),
  * /dev/urandom and the kernel's overcommit setting (malloc reads it);
- * nothing else, and nothing to execute. owned[] keeps the
- * strings alive until the sandbox is entered.
+ * nothing else, and nothing to execute. owned[] keeps the strings alive
+ * until the sandbox is entered.
  */
 static int
 http_sandbox_paths(struct sandbox_config *sb, char *owned[], size_t nowned,
@@ -925,9 +923,8 @@ http_server_confine(struct http_server *s)
 	log_warn("a sanitizer build: file access and system calls are not restricted");
 	goto done;
 #endif
-	if ((rc = http_sandbox_paths(&sb, owned, SANDBOX_PATHS_MAX, s->cfg.db_path)) != 0 ||
-	    (rc = sandbox_enter(&sb)) != 0)
-		goto done;
+	if ((rc = http_sandbox_paths(&sb, owned, SANDBOX_PATHS_MAX, s->cfg.db_path)) == 0)
+		rc = sandbox_enter(&sb);
 done:
 	for (i = 0; i < SANDBOX_PATHS_MAX; i++)
 		free(owned[i]);
@@ -961,7 +958,7 @@ http_server_start(struct http_server **out, const struct http_server_config *cfg
 	__atomic_store_n(&http_quiescing, 0, __ATOMIC_SEQ_CST);
 	if ((rc = http_listen_open(s, &ss, v6)) != 0 || (rc = http_server_confine(s)) != 0)
 		goto fail;
-	if ((s->daemon = http_daemon_start(s, &ss, v6)) == NULL) {
+	if ((s->daemon = http_daemon_start(s, v6)) == NULL) {
 		rc = aims_error_set(AIMS_ERROR, "listen", "cannot listen on %s: %s", cfg->listen,
 		    errno ? strerror(errno) : "libmicrohttpd refused the settings");
 		goto fail;
