@@ -366,6 +366,10 @@ http_dispatch(struct MHD_Connection *conn, struct http_pending *p,
 		log_warn("cannot start a read transaction: %s", aims_error_message());
 	router_handle(&c);
 	db_read_end(db);
+	/* Handled: its temporary file goes before the answer does, not after. */
+	http_upload_free(p->upload);
+	p->upload = NULL;
+	req.upload = NULL;
 	http_note_user(p, &c);
 	ret = http_send(conn, p, &c.resp, cfg);
 	http_ctx_free(&c);
