@@ -2,6 +2,8 @@
  * kind_risk_criteria.c - the `risk-criteria` record (6.1.2): how this
  * organisation scores risks. Nothing is fixed: scales of 3 to 7 levels with
  * the organisation's labels, the scoring rule, bands and threshold. See risk.h.
+ * Approved by a manager who did not write them; a revision of approved
+ * criteria leaves the approved version in force until it is approved.
  */
 #include <stdio.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 #include "util/error.h"
 
 static const char *const scoring_values[] = { "multiply", "add", "matrix", NULL };
+static const char *const criteria_status_values[] = { "draft", "approved", NULL };
 
 static const struct field matrix_fields[] = {
 	{ .name = "likelihood", .label = "Likelihood", .type = FIELD_INT, .flags = FIELD_REQUIRED,
@@ -54,7 +57,32 @@ static const struct field risk_criteria_fields[] = {
 	{ .name = "methodology", .label = "Methodology", .type = FIELD_TEXT,
 	  .flags = FIELD_MANAGER | FIELD_SEARCH,
 	  .help = "how the organisation assesses risks (Markdown)" },
+	{ .name = "status", .label = "Status", .type = FIELD_ENUM,
+	  .flags = FIELD_FILTER | FIELD_LIST, .values = criteria_status_values,
+	  .help = "draft, or approved by a manager who did not write them" },
+	{ .name = "approved_by", .label = "Approved by", .type = FIELD_STRING,
+	  .flags = FIELD_READONLY | FIELD_LIST },
+	{ .name = "approved_at", .label = "Approved at", .type = FIELD_DATETIME,
+	  .flags = FIELD_READONLY },
 	{ .name = NULL },
+};
+
+static const struct record_step criteria_steps[] = {
+	{ .action = "approve", .label = "Approve", .from = "draft", .to = "approved",
+	  .perm = PERM_APPROVE, .signoff = RECORD_SIGNOFF_NOT_AUTHOR },
+	{ .action = "revise", .label = "Start a revision", .from = "approved", .to = "draft",
+	  .perm = PERM_WRITE },
+	{ .action = NULL },
+};
+
+static const struct record_workflow criteria_workflow = {
+	.field = "status",
+	.initial = "draft",
+	.steps = criteria_steps,
+	.approved = "approved",
+	.revert = "draft",
+	.signed_by = "approved_by",
+	.signed_at = "approved_at",
 };
 
 static int
@@ -273,4 +301,5 @@ const struct record_kind record_kind_risk_criteria = {
 	.perm_kind = "governance",
 	.fields = risk_criteria_fields,
 	.hooks = { .validate = risk_criteria_validate },
+	.workflow = &criteria_workflow,
 };
