@@ -229,10 +229,12 @@ int record_links(json_t **out, struct db *db, int64_t org_id, const struct recor
 
 /*
  * The stored versions, newest first: [{version, action, status, time, actor,
- * fields, record}] where fields names the declared fields changed by that
- * version and record is the whole record as it was. status non-NULL keeps
- * only versions in that status (documents: "approved" lists the immutable
- * approved versions).
+ * by, fields, changes, record}] where by is the display name of the person
+ * who made it (null for the system), fields names the declared fields
+ * changed by that version, changes gives each of them as {field, label,
+ * from, to} (values as they were and became; null when empty), and record
+ * is the whole record as it was. status non-NULL keeps only versions in
+ * that status (documents: "approved" lists the immutable approved versions).
  */
 int record_history(json_t **out, struct db *db, int64_t org_id, const struct record_kind *k,
     const char *ref, const char *status);

@@ -80,6 +80,7 @@ static const struct {
 	{ "approve", "", " approved." },
 	{ "return", "", " returned to draft." },
 	{ "retire", "", " retired." },
+	{ "revise", "A revision of ", " is open; the approved version stays in force." },
 	{ "accept", "The residual risk of ", " is accepted." },
 	{ "uploaded", "New file stored in ", "." },
 	{ "signed-out", "You are signed out", "." },
