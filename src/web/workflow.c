@@ -54,10 +54,12 @@ web_workflow_actions(struct buf *out, const struct web_ctx *ctx, const struct re
 	const json_t *s;
 	size_t i;
 
+	if (!writer)
+		return;
 	json_array_foreach(steps, i, s) {
 		if (json_is_true(json_object_get(s, "allowed")))
 			web_step_button(out, ctx, url, rec, s);
-		else if (writer)
+		else
 			web_step_refused(out, s);
 	}
 }
