@@ -1,0 +1,340 @@
+/*
+ * test_workflow.c - unit tests for the one approval model
+ * (core/record_workflow.c and the workflows the kinds declare): the
+ * declarations are consistent, record_steps() lists what a person may do
+ * with the reason in words, sign-off compares user ids whatever the
+ * credential, and a revision keeps the approved version in force.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "core/query.h"
+#include "record_fixture.h"
+
+static const struct actor fx_dave = { 4, "user:dave@example.org", ROLE_VIEWER };
+
+static int
+setup(void **state)
+{
+	*state = fx_open("workflow.db");
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	fx_close(*state);
+	return 0;
+}
+
+static bool
+enum_has(const struct field *f, const char *v)
+{
+	const char *const *e;
+
+	for (e = f->values; e && *e; e++)
+		if (strcmp(*e, v) == 0)
+			return true;
+	return false;
+}
+
+/* Every declared workflow names real states and fields, and sign-offs are approvals. */
+static void
+test_workflow__declarations_are_consistent(void **state)
+{
+	static const char *const approvable[] = { "scope", "documents", "risk-criteria",
+	    "risks", "impact-assessments", NULL };
+	const struct record_kind *const *k;
+	const struct record_step *s, *t;
+	const struct field *st, *f;
+	const char *const *name;
+	int signoffs;
+
+	(void)state;
+	for (k = record_kinds; (*k)->name; k++) {
+		const struct record_workflow *w = (*k)->workflow;
+
+		if (w == NULL)
+			continue;
+		st = record_field_find(*k, w->field);
+		assert_non_null(st);
+		assert_int_equal(st->type, FIELD_ENUM);
+		assert_true(enum_has(st, w->initial));
+		if (w->approved) {
+			assert_true(enum_has(st, w->approved));
+			assert_true(enum_has(st, w->revert));
+		}
+		if (w->final)
+			assert_true(enum_has(st, w->final));
+		for (name = w->free_fields; name && *name; name++)
+			assert_non_null(record_field_find(*k, *name));
+		if (w->signed_by) {
+			assert_non_null(f = record_field_find(*k, w->signed_by));
+			assert_true(f->flags & FIELD_READONLY);
+			assert_non_null(f = record_field_find(*k, w->signed_at));
+			assert_true(f->flags & FIELD_READONLY);
+		}
+		signoffs = 0;
+		for (s = w->steps; s->action; s++) {
+			assert_non_null(s->label);
+			assert_true(s->from == NULL || enum_has(st, s->from));
+			assert_true(enum_has(st, s->to));
+			for (t = s + 1; t->action; t++)
+				assert_string_not_equal(s->action, t->action);
+			if (s->signoff != RECORD_SIGNOFF_NONE) {
+				assert_int_equal(s->perm, PERM_APPROVE);
+				assert_non_null(w->signed_by);
+				signoffs++;
+			}
+			assert_ptr_equal(record_step_find(*k, s->action), s);
+		}
+		/* Approving needs a sign-off step into the approved state. */
+		if (w->approved)
+			assert_true(signoffs > 0);
+	}
+	for (name = approvable; *name; name++) {
+		const struct record_kind *ak = record_kind_find(*name);
+
+		assert_non_null(ak);
+		assert_non_null(ak->workflow);
+	}
+	assert_null(record_kind_find("ai-systems")->workflow);
+}
+
+static const json_t *
+step_named(const json_t *steps, const char *action)
+{
+	const json_t *s;
+	size_t i;
+
+	json_array_foreach(steps, i, s)
+		if (strcmp(json_string_value(json_object_get(s, "action")), action) == 0)
+			return s;
+	return NULL;
+}
+
+static const char *
+reason_for(struct db *db, const struct actor *a, const char *kind, const char *ref,
+    const char *action)
+{
+	static char why[512];
+	const json_t *s;
+	json_t *steps = NULL;
+
+	assert_int_equal(record_steps(&steps, db, FX_ORG, a, record_kind_find(kind), ref), 0);
+	s = step_named(steps, action);
+	assert_non_null(s);
+	if (json_is_true(json_object_get(s, "allowed"))) {
+		assert_true(json_is_null(json_object_get(s, "reason")));
+		snprintf(why, sizeof(why), "%s", "");
+	} else
+		snprintf(why, sizeof(why), "%s", json_string_value(json_object_get(s, "reason")));
+	json_decref(steps);
+	return why;
+}
+
+/* The steps of a document in review, for each person, with the reasons in words. */
+static void
+test_workflow__steps_name_people_and_reasons(void **state)
+{
+	struct db *db = *state;
+	const struct actor alice_token = { 1, "token:ci", ROLE_MANAGER };
+	const struct actor carol_as_alice = { 3, "user:alice@example.org", ROLE_ADMIN };
+	json_t *steps = NULL;
+
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_alice, "documents",
+	    "{\"title\": \"AI policy\", \"kind\": \"policy\", \"is_ai_policy\": true}"), 0);
+	/* A draft offers submit and retire, not approve. */
+	assert_int_equal(record_steps(&steps, db, FX_ORG, &fx_erin, record_kind_find("documents"),
+	    "DOC-1"), 0);
+	assert_int_equal(json_array_size(steps), 2);
+	assert_non_null(step_named(steps, "submit"));
+	assert_null(step_named(steps, "approve"));
+	json_decref(steps);
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_alice, "documents", "DOC-1", 0,
+	    "{\"status\": \"in_review\"}"), 0);
+	assert_string_equal(reason_for(db, &fx_alice, "documents", "DOC-1", "approve"),
+	    "Alice wrote it; another manager must approve it");
+	assert_string_equal(reason_for(db, &fx_erin, "documents", "DOC-1", "approve"), "");
+	assert_string_equal(reason_for(db, &fx_bob, "documents", "DOC-1", "approve"),
+	    "only a manager or higher can approve it; your role here is contributor");
+	assert_string_equal(reason_for(db, &fx_dave, "documents", "DOC-1", "return"),
+	    "only a manager or higher can return it; your role here is viewer");
+	assert_non_null(strstr(reason_for(db, &ACTOR_CLI, "documents", "DOC-1", "approve"),
+	    "named person"));
+	/* Compared by user id: Alice's token is Alice; a name proves nothing. */
+	assert_string_equal(reason_for(db, &alice_token, "documents", "DOC-1", "approve"),
+	    "Alice wrote it; another manager must approve it");
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &alice_token, "documents", "DOC-1", 0,
+	    "{\"status\": \"approved\"}"), AIMS_EFORBIDDEN);
+	assert_string_equal(aims_error_message(), "Alice wrote it; another manager must approve it");
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &ACTOR_SYSTEM, "documents", "DOC-1", 0,
+	    "{\"status\": \"approved\"}"), AIMS_EFORBIDDEN);
+	assert_string_equal(reason_for(db, &carol_as_alice, "documents", "DOC-1", "approve"), "");
+	/* Steps by name: one that does not apply now, and one that does not exist. */
+	assert_int_equal(record_step_take(&steps, db, FX_ORG, &fx_erin,
+	    record_kind_find("documents"), "DOC-1", 0, "submit"), AIMS_ECONFLICT);
+	assert_int_equal(record_step_take(&steps, db, FX_ORG, &fx_erin,
+	    record_kind_find("documents"), "DOC-1", 0, "publish"), AIMS_EINVALID);
+	assert_int_equal(record_step_take(&steps, db, FX_ORG, &fx_erin,
+	    record_kind_find("documents"), "DOC-1", 0, "approve"), 0);
+	assert_string_equal(fx_str(steps, "approved_by"), "erin@example.org");
+	json_decref(steps);
+	/* Retired: no steps at all. */
+	assert_int_equal(record_step_take(&steps, db, FX_ORG, &fx_erin,
+	    record_kind_find("documents"), "DOC-1", 0, "retire"), 0);
+	json_decref(steps);
+	assert_int_equal(record_steps(&steps, db, FX_ORG, &fx_erin, record_kind_find("documents"),
+	    "DOC-1"), 0);
+	assert_int_equal(json_array_size(steps), 0);
+	json_decref(steps);
+}
+
+/* Every kind that needs sign-off refuses its author, through any credential. */
+static void
+test_workflow__every_approvable_kind_refuses_its_author(void **state)
+{
+	static const struct { const char *kind, *ref, *create; } cases[] = {
+		{ "scope", "SCOPE", "{\"statement\": \"All AI systems\"}" },
+		{ "impact-assessments", "IA-1", "{\"ai_system\": \"AIS-1\"}" },
+	};
+	struct db *db = *state;
+	const struct actor erin_token = { 5, "token:erin-ci", ROLE_MANAGER };
+	json_t *rec = NULL;
+	size_t i;
+
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems",
+	    "{\"name\": \"Scorer\"}"), 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_erin, cases[i].kind,
+		    cases[i].create), 0);
+		assert_int_equal(fx_update(NULL, db, FX_ORG, &erin_token, cases[i].kind,
+		    cases[i].ref, 0, "{\"status\": \"approved\"}"), AIMS_EFORBIDDEN);
+		assert_string_equal(aims_error_field(), "approved_by");
+		assert_string_equal(aims_error_message(),
+		    "Erin wrote it; another manager must approve it");
+		assert_int_equal(fx_update(&rec, db, FX_ORG, &fx_alice, cases[i].kind,
+		    cases[i].ref, 0, "{\"status\": \"approved\"}"), 0);
+		assert_string_equal(fx_str(rec, "approved_by"), "alice@example.org");
+		json_decref(rec);
+	}
+	/* Risk criteria: written by whoever changed them last. */
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_erin, "risk-criteria", NULL, 0,
+	    "{\"acceptance_threshold\": 12}"), 0);
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_erin, "risk-criteria", NULL, 0,
+	    "{\"status\": \"approved\"}"), AIMS_EFORBIDDEN);
+	assert_int_equal(fx_update(&rec, db, FX_ORG, &fx_alice, "risk-criteria", NULL, 0,
+	    "{\"status\": \"approved\"}"), 0);
+	assert_string_equal(fx_str(rec, "approved_by"), "alice@example.org");
+	json_decref(rec);
+	/* Risk acceptance: never the proposer, even as the owner or through a token. */
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "risks",
+	    "{\"title\": \"Drift\", \"likelihood\": 3, \"impact\": 3, \"owner\": "
+	    "\"bob@example.org\", \"treatment\": {\"option\": \"retain\"}}"), 0);
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &(const struct actor){ 2, "token:bob",
+	    ROLE_CONTRIBUTOR }, "risks", "RISK-1", 0, "{\"status\": \"accepted\"}"),
+	    AIMS_EFORBIDDEN);
+	assert_string_equal(aims_error_message(),
+	    "Bob proposed it; someone else must accept it (its owner or a manager)");
+	assert_int_equal(fx_update(&rec, db, FX_ORG, &fx_erin, "risks", "RISK-1", 0,
+	    "{\"status\": \"accepted\"}"), 0);
+	assert_string_equal(fx_str(rec, "accepted_by"), "erin@example.org");
+	json_decref(rec);
+}
+
+static int64_t
+approved_policies(struct db *db)
+{
+	struct query_scope s;
+	json_t *where = fx_json("[{\"field\": \"is_ai_policy\", \"eq\": true}, "
+	    "{\"field\": \"status\", \"eq\": \"approved\"}]");
+	int64_t n = -1;
+
+	query_scope_init(&s, db, FX_ORG, 1767225600, NULL);
+	assert_int_equal(query_count(&n, &s, "documents", where), 0);
+	json_decref(where);
+	return n;
+}
+
+/* Editing approved content opens a revision; the approved version stays in force. */
+static void
+test_workflow__revision_keeps_the_approved_version_in_force(void **state)
+{
+	struct db *db = *state;
+	const struct record_kind *k = record_kind_find("documents");
+	json_t *rec = NULL, *hist = NULL, *ch;
+
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_alice, "documents",
+	    "{\"title\": \"AI policy\", \"kind\": \"policy\", \"is_ai_policy\": true, "
+	    "\"body\": \"First\"}"), 0);
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_alice, "documents", "DOC-1", 0,
+	    "{\"status\": \"in_review\"}"), 0);
+	assert_int_equal(approved_policies(db), 0);
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_erin, "documents", "DOC-1", 0,
+	    "{\"status\": \"approved\"}"), 0);
+	assert_int_equal(approved_policies(db), 1);
+	/* A free field changes the approved version itself. */
+	assert_int_equal(fx_update(&rec, db, FX_ORG, &fx_alice, "documents", "DOC-1", 0,
+	    "{\"next_review\": \"2027-06-30\"}"), 0);
+	assert_string_equal(fx_str(rec, "status"), "approved");
+	assert_null(json_object_get(rec, "in_force_version"));
+	json_decref(rec);
+	/* Content: a draft revision; version 4 stays in force for readiness. */
+	assert_int_equal(fx_update(&rec, db, FX_ORG, &fx_alice, "documents", "DOC-1", 0,
+	    "{\"body\": \"Second\"}"), 0);
+	assert_string_equal(fx_str(rec, "status"), "draft");
+	assert_int_equal(fx_int(rec, "in_force_version"), 4);
+	assert_true(json_is_null(json_object_get(rec, "approved_by")));
+	json_decref(rec);
+	assert_int_equal(approved_policies(db), 1);
+	assert_int_equal(fx_update(&rec, db, FX_ORG, &fx_alice, "documents", "DOC-1", 0,
+	    "{\"status\": \"in_review\"}"), 0);
+	assert_int_equal(fx_int(rec, "in_force_version"), 4);
+	json_decref(rec);
+	assert_int_equal(approved_policies(db), 1);
+	/* Alice wrote the revision: Erin approves it, and it is in force itself. */
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_alice, "documents", "DOC-1", 0,
+	    "{\"status\": \"approved\"}"), AIMS_EFORBIDDEN);
+	assert_int_equal(fx_update(&rec, db, FX_ORG, &fx_erin, "documents", "DOC-1", 0,
+	    "{\"status\": \"approved\"}"), 0);
+	assert_null(json_object_get(rec, "in_force_version"));
+	json_decref(rec);
+	assert_int_equal(approved_policies(db), 1);
+	/* The history names people and gives each change old and new. */
+	assert_int_equal(record_history(&hist, db, FX_ORG, k, "DOC-1", NULL), 0);
+	assert_string_equal(fx_str(json_array_get(hist, 0), "by"), "Erin");
+	assert_string_equal(fx_str(json_array_get(hist, 0), "action"), "approve");
+	ch = json_object_get(json_array_get(hist, 2), "changes");
+	assert_string_equal(fx_str(json_array_get(hist, 2), "by"), "Alice");
+	assert_string_equal(fx_str(json_array_get(ch, 0), "field"), "body");
+	assert_string_equal(fx_str(json_array_get(ch, 0), "label"), "Text");
+	assert_string_equal(fx_str(json_array_get(ch, 0), "from"), "First");
+	assert_string_equal(fx_str(json_array_get(ch, 0), "to"), "Second");
+	json_decref(hist);
+	/* Retiring ends what was in force. */
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_erin, "documents", "DOC-1", 0,
+	    "{\"body\": \"Third\"}"), 0);
+	assert_int_equal(approved_policies(db), 1);
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_erin, "documents", "DOC-1", 0,
+	    "{\"status\": \"retired\"}"), 0);
+	assert_int_equal(approved_policies(db), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_workflow__declarations_are_consistent),
+		cmocka_unit_test_setup_teardown(test_workflow__steps_name_people_and_reasons, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_workflow__every_approvable_kind_refuses_its_author,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_workflow__revision_keeps_the_approved_version_in_force, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
