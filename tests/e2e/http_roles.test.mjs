@@ -2,7 +2,7 @@
 // must answer; and what higher roles may not be given or touched.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, request, signIn, addMember, aimsOk, ROLES, PASSWORD } from './lib.mjs';
+import { setup, request, signIn, addMember, aimsOk, ROLES, PASSWORD, ADMIN } from './lib.mjs';
 
 let env;
 const sessions = {};
@@ -23,7 +23,7 @@ before(async () => {
     tokenIds[role] = t.id;
   }
   adminTokenId = tokenIds.admin;
-  aimsOk(['record', 'create', 'ai-systems', '--org', 'acme', '--json', '{"name":"Matrix system"}',
+  aimsOk(['record', 'create', 'ai-systems', '--org', 'acme', '--as', ADMIN, '--json', '{"name":"Matrix system"}',
     '--db', env.db]);
   for (const role of ROLES) {
     sessions[role] = await signIn(env.url, role === 'admin' ? 'admin@example.com' : `${role}@example.com`);
