@@ -59,7 +59,9 @@ web_record_actions(struct buf *out, const struct web_ctx *ctx, const struct reco
 		buf_puts(out, "Edit</a>");
 	}
 	web_workflow_actions(out, ctx, k, rec, steps, url);
-	if (web_can(ctx, WEB_ACT_DELETE, k) && !json_is_true(json_object_get(rec, "retired"))) {
+	/* A kind whose workflow ends in a final state retires through that step. */
+	if (web_can(ctx, WEB_ACT_DELETE, k) && !json_is_true(json_object_get(rec, "retired")) &&
+	    (k->workflow == NULL || k->workflow->final == NULL)) {
 		buf_reset(&target);
 		buf_printf(&target, "%s/delete", url);
 		buf_reset(&q);
