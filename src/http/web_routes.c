@@ -173,6 +173,7 @@ webui_flash_take(struct http_ctx *c, struct webui *w)
 {
 	const char *cookie = http_header(c->req, "Cookie");
 	char value[WEBUI_COOKIE_MAX], *ref;
+	const struct record_step *step;
 	size_t i;
 
 	if (cookie == NULL || !auth_cookie_value(value, sizeof(value), cookie, WEBUI_FLASH_COOKIE))
@@ -191,6 +192,13 @@ webui_flash_take(struct http_ctx *c, struct webui *w)
 			w->ctx.flash_kind = WEB_FLASH_OK;
 			return;
 		}
+	/* A workflow step without a message of its own: the step's label. */
+	if (w->kind != NULL && (step = record_step_find(w->kind, value)) != NULL) {
+		snprintf(w->flash, sizeof(w->flash), "%s: %s done.",
+		    strcmp(ref, "-") != 0 ? ref : w->kind->singular, step->label);
+		w->ctx.flash = w->flash;
+		w->ctx.flash_kind = WEB_FLASH_OK;
+	}
 }
 
 int

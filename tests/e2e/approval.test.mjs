@@ -249,3 +249,7 @@ test('the command line names a member for every change, and applies the same rul
   assert.deepEqual(hist.map((h) => h.by), ['Ben Jones', 'Ann Smith', 'Ann Smith']);
   assert.ok(hist.every((h) => h.actor !== 'cli'));
 });
+
+test('the audit trail verifies with revisions, sign-offs and versions in it', () => {
+  assert.match(aimsOk(['verify', '--db', env.db]).stdout, /verified/);
+});
