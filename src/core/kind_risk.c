@@ -7,14 +7,10 @@
  * risk (compared by user id), and required before a retained risk above the
  * threshold is closed.
  */
-#include <stdio.h>
 #include <string.h>
-#include <strings.h>
-#include <stdlib.h>
 
 #include "core/record_private.h"
 #include "core/risk.h"
-#include "util/clock.h"
 #include "util/error.h"
 
 static const char *const option_values[] = { "modify", "avoid", "share", "retain", NULL };
