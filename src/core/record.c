@@ -212,22 +212,15 @@ record_run_hooks(struct db *db, int64_t org_id, const struct actor *actor,
 	return record__workflow_judge(db, org_id, actor, k, r, next);
 }
 
-/*
- * Who wrote the content to approve, and which approved version stays in
- * force while a revision of it is open (DESIGN.md, approval).
- */
+/* Which approved version stays in force while a revision of it is open (DESIGN.md). */
 static void
-record_track_people(struct record_row *r, const struct record_kind *k,
-    const struct actor *actor, const json_t *old_data, int64_t old_version)
+record_track_in_force(struct record_row *r, const struct record_kind *k,
+    const json_t *old_data, int64_t old_version)
 {
 	const struct record_workflow *w = k->workflow;
 	const char *was, *now;
 
-	if (w == NULL)
-		return;
-	if (record__workflow_content_changed(w, old_data, r->data))
-		r->author_id = actor->user_id;
-	if (w->approved == NULL)
+	if (w == NULL || w->approved == NULL)
 		return;
 	was = record__str(old_data, w->field);
 	now = record__str(r->data, w->field);
@@ -298,7 +291,6 @@ record_create_data(json_t **out, struct db *db, int64_t org_id, const struct act
 	r.created_by = xstrdup(actor->name);
 	r.updated_by = xstrdup(actor->name);
 	r.created_by_id = actor->user_id;
-	r.author_id = actor->user_id;
 	record__row_columns(&r, k);
 	if (k->singleton && record__exists(db, org_id, k->name, r.ref) == 0) {
 		rc = aims_error_set(AIMS_EEXISTS, NULL,
@@ -443,7 +435,7 @@ record_apply(json_t **out, struct db *db, int64_t org_id, const struct actor *ac
 	free(r->updated_by);
 	r->updated_at = xstrdup(now);
 	r->updated_by = xstrdup(actor->name);
-	record_track_people(r, k, actor, before.data, before.version);
+	record_track_in_force(r, k, before.data, before.version);
 	record__row_columns(r, k);
 	if ((rc = record__row_update(db, org_id, k, &before, r)) == 0)
 		rc = record_commit_state(out, db, org_id, actor, k, r, action);

@@ -89,7 +89,8 @@ struct record_hooks {
  */
 enum record_signoff {
 	RECORD_SIGNOFF_NONE,
-	RECORD_SIGNOFF_NOT_AUTHOR,	/* not whoever wrote the version to approve */
+	RECORD_SIGNOFF_NOT_AUTHOR,	/* not anyone who changed its content since it
+					   was last approved (or created) */
 	RECORD_SIGNOFF_NOT_PROPOSER,	/* not whoever proposed (created) the record */
 };
 

@@ -29,7 +29,6 @@ struct record_row {
 	json_t		*data;		/* declared fields only */
 	bool		 retired;
 	int64_t		 created_by_id;	/* user who proposed it; 0: the system */
-	int64_t		 author_id;	/* user who last wrote its content */
 	int64_t		 in_force;	/* approved version in force during a revision; 0: none */
 };
 
@@ -45,7 +44,7 @@ const char *record__enum_list(char *out, size_t outlen, const char *const *value
 /* record_store.c: rows, versions, links, search and filter indexes */
 struct db_stmt;
 #define RECORD_ROW_COLUMNS "id, num, ref, version, title, status, owner, data, created_at, " \
-	"updated_at, created_by, updated_by, retired, created_by_id, author_id, in_force"
+	"updated_at, created_by, updated_by, retired, created_by_id, in_force"
 /* Reads a row from a statement whose first columns are RECORD_ROW_COLUMNS. */
 int record__row_read(struct record_row *out, struct db_stmt *st);
 /* The search scope of an org, kind and retirement: "s12_aisystems_", "s12_aisystems_r_". */

@@ -43,8 +43,7 @@ record__row_read(struct record_row *r, struct db_stmt *st)
 	r->updated_by = dup_col(st, 11);
 	r->retired = db_column_int64(st, 12) != 0;
 	r->created_by_id = db_column_int64(st, 13);
-	r->author_id = db_column_int64(st, 14);
-	r->in_force = db_column_int64(st, 15);
+	r->in_force = db_column_int64(st, 14);
 	if (r->data == NULL || !json_is_object(r->data)) {
 		json_decref(r->data);
 		r->data = json_object();
@@ -111,7 +110,6 @@ record__row_copy(struct record_row *dst, const struct record_row *src)
 	dst->data = json_incref(src->data);
 	dst->retired = src->retired;
 	dst->created_by_id = src->created_by_id;
-	dst->author_id = src->author_id;
 	dst->in_force = src->in_force;
 }
 
@@ -440,8 +438,8 @@ record__row_insert(struct record_row *r, struct db *db, int64_t org_id,
 
 	if ((rc = db_prepare(&st, db, "INSERT INTO records (org_id, kind, num, ref, version, "
 	    "title, status, owner, data, created_at, updated_at, created_by, updated_by, retired, "
-	    "created_by_id, author_id, in_force) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) != 0)
+	    "created_by_id, in_force) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) != 0)
 		return rc;
 	data = json_dumps(r->data, JSON_COMPACT | JSON_SORT_KEYS);
 	db_bind_int64(st, 1, org_id);
@@ -459,8 +457,7 @@ record__row_insert(struct record_row *r, struct db *db, int64_t org_id,
 	db_bind_text(st, 13, r->updated_by);
 	db_bind_int64(st, 14, r->retired);
 	db_bind_int64(st, 15, r->created_by_id);
-	db_bind_int64(st, 16, r->author_id);
-	db_bind_int64(st, 17, r->in_force);
+	db_bind_int64(st, 16, r->in_force);
 	rc = db_step(st);
 	if (rc == DB_ROW) {
 		r->id = db_column_int64(st, 0);
@@ -486,8 +483,8 @@ record__row_update(struct db *db, int64_t org_id, const struct record_kind *k,
 	int rc;
 
 	if ((rc = db_prepare(&st, db, "UPDATE records SET version = ?, title = ?, status = ?, "
-	    "owner = ?, data = ?, updated_at = ?, updated_by = ?, retired = ?, author_id = ?, "
-	    "in_force = ? WHERE id = ?")) != 0)
+	    "owner = ?, data = ?, updated_at = ?, updated_by = ?, retired = ?, in_force = ? "
+	    "WHERE id = ?")) != 0)
 		return rc;
 	data = json_dumps(r->data, JSON_COMPACT | JSON_SORT_KEYS);
 	db_bind_int64(st, 1, r->version);
@@ -498,9 +495,8 @@ record__row_update(struct db *db, int64_t org_id, const struct record_kind *k,
 	db_bind_text(st, 6, r->updated_at);
 	db_bind_text(st, 7, r->updated_by);
 	db_bind_int64(st, 8, r->retired);
-	db_bind_int64(st, 9, r->author_id);
-	db_bind_int64(st, 10, r->in_force);
-	db_bind_int64(st, 11, r->id);
+	db_bind_int64(st, 9, r->in_force);
+	db_bind_int64(st, 10, r->id);
 	rc = store_step_done(st);
 	free(data);
 	if (rc == 0)

@@ -18,6 +18,7 @@
 #include <strings.h>
 
 #include "core/record_private.h"
+#include "store/db.h"
 #include "util/buf.h"
 #include "util/clock.h"
 #include "util/error.h"
@@ -218,17 +219,69 @@ workflow_why_role(char *why, size_t len, const struct actor *actor, const struct
 }
 
 /*
+ * Did user_id write content of the version to approve? The authors are
+ * whoever changed its content (fields outside the free ones) since it was
+ * last in the approved state, or since it was created: every co-author of
+ * a draft or a revision, not only the last one to save. next is the state
+ * being written now, or NULL when only listing steps.
+ */
+static int
+workflow_wrote(bool *wrote, struct db *db, int64_t org_id, const struct record_kind *k,
+    const struct record_row *r, const json_t *next, int64_t user_id)
+{
+	const struct record_workflow *w = k->workflow;
+	struct db_stmt *st = NULL;
+	json_t *prev = NULL, *data;
+	int rc;
+
+	*wrote = r == NULL || (next != NULL && record__workflow_content_changed(w, r->data, next));
+	if (*wrote)
+		return 0;
+	/* From the last approved version (the baseline) on; all of them if never approved. */
+	if ((rc = db_prepare(&st, db, "SELECT actor_id, data FROM record_versions "
+	    "WHERE org_id = ? AND kind = ? AND num = ? AND version >= coalesce((SELECT "
+	    "max(version) FROM record_versions WHERE org_id = ? AND kind = ? AND num = ? "
+	    "AND status = ?), 0) ORDER BY version")) != 0)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	db_bind_text(st, 2, k->name);
+	db_bind_int64(st, 3, r->num);
+	db_bind_int64(st, 4, org_id);
+	db_bind_text(st, 5, k->name);
+	db_bind_int64(st, 6, r->num);
+	db_bind_text(st, 7, w->approved ? w->approved : "");
+	while (!*wrote && (rc = db_step(st)) == DB_ROW) {
+		if ((data = json_loads(db_column_text(st, 1), 0, NULL)) == NULL) {
+			rc = aims_error_set(AIMS_ERROR, NULL, "a stored version is not valid JSON");
+			break;
+		}
+		/* The baseline itself was written before the approval; the rest by their actor. */
+		if (prev == NULL && w->approved && str_eq(record__str(data, w->field), w->approved))
+			*wrote = false;
+		else if (prev == NULL || record__workflow_content_changed(w, prev, data))
+			*wrote = db_column_int64(st, 0) == user_id;
+		json_decref(prev);
+		prev = data;
+	}
+	db_done(st);
+	json_decref(prev);
+	if (*wrote)
+		return 0;
+	return rc < 0 && rc != DB_DONE ? rc : 0;
+}
+
+/*
  * Whether actor may take s on the record whose people are in r (NULL: a
  * record being created by actor) and whose fields are data: 0, or
  * AIMS_EFORBIDDEN (who) / AIMS_ECONFLICT (its state) with why in words.
  */
 static int
-workflow_why(char *why, size_t len, struct db *db, const struct actor *actor,
+workflow_why(char *why, size_t len, struct db *db, int64_t org_id, const struct actor *actor,
     const struct record_kind *k, const struct record_step *s, const struct record_row *r,
-    const json_t *data)
+    const json_t *data, const json_t *next)
 {
-	int64_t author = r ? r->author_id : actor->user_id;
 	int64_t proposer = r ? r->created_by_id : actor->user_id;
+	bool wrote = false;
 	bool owner = s->owner_may && workflow_is_owner(db, actor, data);
 	const char *min;
 	char *name = NULL;
@@ -250,8 +303,11 @@ workflow_why(char *why, size_t len, struct db *db, const struct actor *actor,
 		    "(on the command line, give --as EMAIL)", actor->name ? actor->name : "the system");
 		return AIMS_EFORBIDDEN;
 	}
-	if (s->signoff == RECORD_SIGNOFF_NOT_AUTHOR && actor->user_id == author) {
-		if ((rc = record__user_name(&name, db, author)) != 0)
+	if (s->signoff == RECORD_SIGNOFF_NOT_AUTHOR &&
+	    (rc = workflow_wrote(&wrote, db, org_id, k, r, next, actor->user_id)) != 0)
+		return rc;
+	if (wrote) {
+		if ((rc = record__user_name(&name, db, actor->user_id)) != 0)
 			return rc;
 		snprintf(why, len, "%s wrote it; another %s must %s it", name, min, s->action);
 		rc = AIMS_EFORBIDDEN;
@@ -295,7 +351,6 @@ record__workflow_judge(struct db *db, int64_t org_id, const struct actor *actor,
 	const char *from, *to;
 	int rc;
 
-	(void)org_id;
 	if (w == NULL)
 		return 0;
 	from = r ? workflow_state(w, r->data) : w->initial;
@@ -307,7 +362,7 @@ record__workflow_judge(struct db *db, int64_t org_id, const struct actor *actor,
 			return 0;
 		return workflow_refuse_step(w, from, to);
 	}
-	if ((rc = workflow_why(why, sizeof(why), db, actor, k, s, r, next)) != 0)
+	if ((rc = workflow_why(why, sizeof(why), db, org_id, actor, k, s, r, next, next)) != 0)
 		return rc != AIMS_EFORBIDDEN && rc != AIMS_ECONFLICT ? rc :
 		    aims_error_set(rc, rc == AIMS_EFORBIDDEN && s->signoff != RECORD_SIGNOFF_NONE &&
 		    w->signed_by ? w->signed_by : w->field, "%s", why);
@@ -361,7 +416,7 @@ record_steps(json_t **out, struct db *db, int64_t org_id, const struct actor *ac
 	for (s = w->steps; s->action; s++) {
 		if (!workflow_step_applies(w, s, from))
 			continue;
-		judged = workflow_why(why, sizeof(why), db, actor, k, s, &r, r.data);
+		judged = workflow_why(why, sizeof(why), db, org_id, actor, k, s, &r, r.data, NULL);
 		if (judged != 0 && judged != AIMS_EFORBIDDEN && judged != AIMS_ECONFLICT) {
 			rc = judged;
 			goto done;

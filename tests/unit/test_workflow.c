@@ -323,6 +323,45 @@ test_workflow__revision_keeps_the_approved_version_in_force(void **state)
 	assert_int_equal(approved_policies(db), 0);
 }
 
+/* Every co-author of the version to approve is refused; a revision's authors are its own. */
+static void
+test_workflow__every_author_of_the_version_is_refused(void **state)
+{
+	struct db *db = *state;
+	json_t *rec = NULL;
+
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_alice, "documents",
+	    "{\"title\": \"Procedure\", \"kind\": \"procedure\", \"body\": \"One\"}"), 0);
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_erin, "documents", "DOC-1", 0,
+	    "{\"body\": \"One, and two\"}"), 0);
+	/* Owner and review date are not content: changing them writes nothing to approve. */
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_carol, "documents", "DOC-1", 0,
+	    "{\"owner\": \"carol@example.org\", \"status\": \"in_review\"}"), 0);
+	assert_string_equal(reason_for(db, &fx_alice, "documents", "DOC-1", "approve"),
+	    "Alice wrote it; another manager must approve it");
+	assert_string_equal(reason_for(db, &fx_erin, "documents", "DOC-1", "approve"),
+	    "Erin wrote it; another manager must approve it");
+	assert_string_equal(reason_for(db, &fx_carol, "documents", "DOC-1", "approve"), "");
+	assert_int_equal(fx_update(&rec, db, FX_ORG, &fx_carol, "documents", "DOC-1", 0,
+	    "{\"status\": \"approved\"}"), 0);
+	json_decref(rec);
+	/* Erin writes a revision: she may not approve it; Alice, who wrote none of it, may. */
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_erin, "documents", "DOC-1", 0,
+	    "{\"body\": \"One, two and three\"}"), 0);
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_erin, "documents", "DOC-1", 0,
+	    "{\"status\": \"in_review\"}"), 0);
+	assert_string_equal(reason_for(db, &fx_erin, "documents", "DOC-1", "approve"),
+	    "Erin wrote it; another manager must approve it");
+	assert_string_equal(reason_for(db, &fx_alice, "documents", "DOC-1", "approve"), "");
+	/* Writing content and approving in one change makes the approver an author. */
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_alice, "documents", "DOC-1", 0,
+	    "{\"status\": \"approved\", \"body\": \"Four\"}"), AIMS_EFORBIDDEN);
+	assert_int_equal(fx_update(&rec, db, FX_ORG, &fx_alice, "documents", "DOC-1", 0,
+	    "{\"status\": \"approved\"}"), 0);
+	assert_string_equal(fx_str(rec, "approved_by"), "alice@example.org");
+	json_decref(rec);
+}
+
 int
 main(void)
 {
@@ -334,6 +373,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_workflow__revision_keeps_the_approved_version_in_force, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_workflow__every_author_of_the_version_is_refused, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,22 +3,19 @@
 -- proposer, whatever the credential), and the approved version that stays
 -- in force while a revision of it is open.
 --
--- created_by_id: the user who proposed (created) the record; author_id:
--- the user who last changed its content that needs approval; 0 for the
+-- created_by_id: the user who proposed (created) the record, 0 for the
 -- system. in_force: the number of the approved version (record_versions)
 -- in force while the record itself is a revision; 0 when the record is
 -- its own effective state.
 ALTER TABLE records ADD COLUMN created_by_id INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE records ADD COLUMN author_id INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE records ADD COLUMN in_force INTEGER NOT NULL DEFAULT 0;
--- actor_id: the user behind each version (history names people by it).
+-- actor_id: the user behind each version: the history names people by it,
+-- and the authors of a version to approve are those who changed its content.
 ALTER TABLE record_versions ADD COLUMN actor_id INTEGER NOT NULL DEFAULT 0;
 
 -- Records written before this migration: the user named by "user:EMAIL".
 UPDATE records SET created_by_id = coalesce((SELECT u.id FROM users u
 	WHERE 'user:' || u.email = records.created_by COLLATE NOCASE), 0);
-UPDATE records SET author_id = coalesce((SELECT u.id FROM users u
-	WHERE 'user:' || u.email = records.updated_by COLLATE NOCASE), created_by_id);
 UPDATE record_versions SET actor_id = coalesce((SELECT u.id FROM users u
 	WHERE 'user:' || u.email = record_versions.actor COLLATE NOCASE), 0);
 
