@@ -218,7 +218,8 @@ int
 risk_criteria_load(struct risk_criteria *out, struct db *db, int64_t org_id)
 {
 	const struct record_kind *k = record_kind_find("risk-criteria");
-	json_t *rec = NULL;
+	json_t *rec = NULL, *in_force = NULL;
+	json_int_t v;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -228,6 +229,15 @@ risk_criteria_load(struct risk_criteria *out, struct db *db, int64_t org_id)
 		    "the organisation has no risk criteria: define them first (risk-criteria)");
 	if (rc != 0)
 		return rc;
+	/* While a revision is open, risks are scored under the approved criteria. */
+	if ((v = json_integer_value(json_object_get(rec, "in_force_version"))) > 0) {
+		if ((rc = record_version_get(&in_force, db, org_id, k, NULL, v)) != 0) {
+			json_decref(rec);
+			return rc;
+		}
+		json_decref(rec);
+		rec = in_force;
+	}
 	if ((rc = risk_criteria_parse(out, rec)) == 0)
 		out->version = record__int(rec, "version", 0);
 	json_decref(rec);

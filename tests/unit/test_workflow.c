@@ -362,6 +362,38 @@ test_workflow__every_author_of_the_version_is_refused(void **state)
 	json_decref(rec);
 }
 
+/* Risks are scored under the approved criteria while a revision of them is open. */
+static void
+test_workflow__risks_scored_under_criteria_in_force(void **state)
+{
+	struct db *db = *state;
+	json_t *rec = NULL;
+	long long approved;
+
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_erin, "risk-criteria", NULL, 0,
+	    "{\"scoring\": \"add\"}"), 0);
+	assert_int_equal(fx_update(&rec, db, FX_ORG, &fx_alice, "risk-criteria", NULL, 0,
+	    "{\"status\": \"approved\"}"), 0);
+	approved = fx_int(rec, "version");
+	json_decref(rec);
+	/* A revision back to multiplying: not in force until approved. */
+	assert_int_equal(fx_update(&rec, db, FX_ORG, &fx_erin, "risk-criteria", NULL, 0,
+	    "{\"scoring\": \"multiply\"}"), 0);
+	assert_string_equal(fx_str(rec, "status"), "draft");
+	json_decref(rec);
+	assert_int_equal(fx_create(&rec, db, FX_ORG, &fx_bob, "risks",
+	    "{\"title\": \"Drift\", \"likelihood\": 4, \"impact\": 5}"), 0);
+	assert_int_equal(fx_int(rec, "inherent_score"), 9);
+	assert_int_equal(fx_int(rec, "criteria_version"), approved);
+	json_decref(rec);
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_alice, "risk-criteria", NULL, 0,
+	    "{\"status\": \"approved\"}"), 0);
+	assert_int_equal(fx_update(&rec, db, FX_ORG, &fx_bob, "risks", "RISK-1", 0,
+	    "{\"impact\": 4}"), 0);
+	assert_int_equal(fx_int(rec, "inherent_score"), 16);
+	json_decref(rec);
+}
+
 int
 main(void)
 {
@@ -375,6 +407,8 @@ main(void)
 		    test_workflow__revision_keeps_the_approved_version_in_force, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_workflow__every_author_of_the_version_is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_workflow__risks_scored_under_criteria_in_force, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
