@@ -226,14 +226,16 @@ webui_core_errors(const struct record_kind *k, int rc)
 	char key[WEBUI_KEY_MAX];
 	const char *field = aims_error_field();
 	const char *msg = aims_error_message();
+	const struct field *f;
 
 	webui_error_key(key, field);
 	if (strcmp(key, "filename") == 0 || strcmp(key, "sha256") == 0)
 		snprintf(key, sizeof(key), "%s", WEB_FILE_FIELD);	/* about the uploaded file */
 	if (rc == AIMS_ERROR || http_status_of(rc) >= 500)
 		msg = "The server could not save this; its log has the details.";
-	if (*key != '\0' && record_field_find(k, key) == NULL && strchr(key, '.') == NULL &&
-	    strcmp(key, WEB_FILE_FIELD) != 0)
+	/* A field the form does not show (unknown, or set by core: approved_by) is form-wide. */
+	if (*key != '\0' && strchr(key, '.') == NULL && strcmp(key, WEB_FILE_FIELD) != 0 &&
+	    ((f = record_field_find(k, key)) == NULL || (f->flags & FIELD_READONLY)))
 		key[0] = '\0';
 	return json_pack("{s:s}", key, msg);
 }

@@ -51,6 +51,12 @@ test('the author sees Approve disabled with the reason; another manager approves
   assert.equal(await page.textContent('#why-approve'),
     'Ann Smith wrote it; another manager must approve it.');
   await shot(page, 'approval-author');
+  // Choosing the status in the edit form is the same step, refused the same way.
+  await page.goto(`${url}/edit`);
+  await page.selectOption('#f-status', 'approved');
+  assert.equal(await submit(page), 403);
+  assert.match(await page.textContent('.error-summary'),
+    /Ann Smith wrote it; another manager must approve it/);
   await signOut(page);
 
   await signIn(page, env.url, BEN);
