@@ -299,8 +299,9 @@ workflow_why(char *why, size_t len, struct db *db, int64_t org_id, const struct 
 	if (s->signoff == RECORD_SIGNOFF_NONE)
 		return workflow_why_role(why, len, actor, s, pk, owner);
 	if (actor->user_id <= 0) {
-		snprintf(why, len, "a sign-off must be made by a named person, not by %s "
-		    "(on the command line, give --as EMAIL)", actor->name ? actor->name : "the system");
+		snprintf(why, len, "a sign-off must be made by a named person, not by %s (sign "
+		    "in, use a token you created, or give --as EMAIL on the command line)",
+		    actor->name ? actor->name : "the system");
 		return AIMS_EFORBIDDEN;
 	}
 	if (s->signoff == RECORD_SIGNOFF_NOT_AUTHOR &&

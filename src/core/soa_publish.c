@@ -163,8 +163,9 @@ soa_check_signoff(char **approver_out, struct db *db, int64_t org_id,
 	*approver_out = NULL;
 	if (actor->user_id <= 0)
 		return aims_error_set(AIMS_EFORBIDDEN, "approver",
-		    "a sign-off must be made by a named person, not by %s (on the command line, "
-		    "give --as EMAIL)", actor->name ? actor->name : "the system");
+		    "a sign-off must be made by a named person, not by %s (sign in, use a token "
+		    "you created, or give --as EMAIL on the command line)",
+		    actor->name ? actor->name : "the system");
 	if ((rc = user_get(&user, db, actor->user_id)) != 0)
 		return rc;
 	if (approver != NULL && (user_id_by_email(&named, db, approver) != 0 ||
