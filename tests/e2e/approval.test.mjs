@@ -50,6 +50,21 @@ before(async () => {
 });
 after(async () => { await env?.cleanup(); });
 
+// The record's page: the author sees the step disabled with the reason; a
+// viewer sees no step; the approver gets the button.
+async function pageShows(path, step, reason, author = ANN) {
+  const url = `/o/acme${path}`;
+  let r = await request(env.url, 'GET', url, { auth: s[author] });
+  assert.equal(r.status, 200, url);
+  assert.ok(r.text.includes(`data-step="${step.action}">${step.label}</button>`), `${url}: disabled ${step.label}`);
+  assert.ok(r.text.includes(`id="why-${step.action}">${reason}.</small>`), `${url}: the reason`);
+  r = await request(env.url, 'GET', url, { auth: s[VIC] });
+  assert.ok(!r.text.includes(`>${step.label}</button>`), `${url}: no step for a viewer`);
+  r = await request(env.url, 'GET', url, { auth: s[author === CORA ? ANN : BEN] });
+  assert.ok(r.text.includes(`<input type="hidden" name="action" value="${step.action}">`),
+    `${url}: the approver's button`);
+}
+
 // The author is refused with a session and with their own token; the step says
 // why to them, a viewer cannot take it; another manager approves.
 async function authorRefusedOtherApproves(path, approvedField = 'approved_by',
@@ -71,6 +86,7 @@ async function authorRefusedOtherApproves(path, approvedField = 'approved_by',
   assert.equal(r.json.error.message, reason);
   r = await api('PATCH', path, s[VIC], { status: target });
   assert.equal(r.status, 403);
+  await pageShows(path, step, reason);
   assert.equal((await steps(path, s[BEN]))[step.action].allowed, true);
   r = await api('PATCH', path, s[BEN], { status: target });
   assert.equal(r.status, 200, r.text);
@@ -128,6 +144,7 @@ test('risk acceptance: never by whoever proposed it, whatever the credential', a
   r = await api('PATCH', '/risks/RISK-1', t[CORA], { status: 'accepted' });
   assert.equal(r.status, 403, `Cora's own token: ${r.text}`);
   assert.equal(r.json.error.message, reason);
+  await pageShows('/risks/RISK-1', st.accept, reason, CORA);
   assert.equal((await steps('/risks/RISK-1', s[ANN])).accept.allowed, true);
   r = await api('PATCH', '/risks/RISK-1', s[ANN], { status: 'accepted' });
   assert.equal(r.status, 200, r.text);
