@@ -99,7 +99,7 @@ webui_can(const struct web_ctx *ctx, enum web_action act, const struct record_ki
 {
 	static const enum perm_action map[] = {
 		[WEB_ACT_CREATE] = PERM_WRITE, [WEB_ACT_UPDATE] = PERM_WRITE,
-		[WEB_ACT_DELETE] = PERM_DELETE, [WEB_ACT_APPROVE] = PERM_APPROVE,
+		[WEB_ACT_DELETE] = PERM_DELETE,
 	};
 	enum perm_kind pk;
 

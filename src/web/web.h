@@ -73,8 +73,7 @@ enum web_flash { WEB_FLASH_NONE, WEB_FLASH_OK, WEB_FLASH_ERROR };
 enum web_action {
 	WEB_ACT_CREATE,
 	WEB_ACT_UPDATE,
-	WEB_ACT_DELETE,
-	WEB_ACT_APPROVE,	/* approve, accept a risk, retire */
+	WEB_ACT_DELETE,		/* workflow steps are core's to judge (record_steps) */
 };
 
 struct web_ctx;

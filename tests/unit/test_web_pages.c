@@ -135,7 +135,7 @@ static bool
 fake_can(const struct web_ctx *ctx, enum web_action act, const struct record_kind *k)
 {
 	(void)k;
-	if (act == WEB_ACT_APPROVE || act == WEB_ACT_DELETE)
+	if (act == WEB_ACT_DELETE)
 		return ctx->role >= ROLE_MANAGER;
 	return ctx->role >= ROLE_CONTRIBUTOR;
 }
