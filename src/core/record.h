@@ -195,6 +195,14 @@ int record_step_take(json_t **out, struct db *db, int64_t org_id, const struct a
     const struct record_kind *k, const char *ref, int64_t if_version, const char *action);
 /* The step of k called action, or NULL. */
 const struct record_step *record_step_find(const struct record_kind *k, const char *action);
+/*
+ * Checks k's workflow declaration (none is fine): its state field is an enum
+ * holding every state it names, steps have labels and unique actions, a
+ * sign-off is an approval recorded in read-only fields, an approved state is
+ * reached by a sign-off, free fields exist. 0, or AIMS_EINVALID with a
+ * message naming the kind and what is wrong.
+ */
+int record_workflow_check(const struct record_kind *k);
 
 struct record_query {
 	int		 limit;		/* 1..RECORD_LIST_MAX */

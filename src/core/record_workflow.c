@@ -466,3 +466,95 @@ record_step_take(json_t **out, struct db *db, int64_t org_id, const struct actor
 	json_decref(patch);
 	return rc;
 }
+
+static bool
+workflow_has_value(const struct field *f, const char *v)
+{
+	const char *const *e;
+
+	for (e = f->values; v && e && *e; e++)
+		if (strcmp(*e, v) == 0)
+			return true;
+	return false;
+}
+
+static int
+workflow_check_signed(const struct record_kind *k, const char *name)
+{
+	const struct field *f = name ? record_field_find(k, name) : NULL;
+
+	if (f == NULL || !(f->flags & FIELD_READONLY))
+		return aims_error_set(AIMS_EINVALID, "workflow",
+		    "kind %s: sign-off field '%s' must be a declared read-only field", k->name,
+		    name ? name : "(none)");
+	return 0;
+}
+
+static int
+workflow_check_step(const struct record_kind *k, const struct field *st,
+    const struct record_step *s, bool *signs_approval)
+{
+	const struct record_workflow *w = k->workflow;
+	const struct record_step *t;
+	int rc;
+
+	if (s->label == NULL || *s->label == '\0')
+		return aims_error_set(AIMS_EINVALID, "workflow", "kind %s: step '%s' has no label",
+		    k->name, s->action);
+	if ((s->from && !workflow_has_value(st, s->from)) || !workflow_has_value(st, s->to))
+		return aims_error_set(AIMS_EINVALID, "workflow",
+		    "kind %s: step '%s' names a state that field '%s' does not allow", k->name,
+		    s->action, w->field);
+	for (t = s + 1; t->action; t++)
+		if (strcmp(s->action, t->action) == 0)
+			return aims_error_set(AIMS_EINVALID, "workflow",
+			    "kind %s: two steps are called '%s'", k->name, s->action);
+	if (s->signoff == RECORD_SIGNOFF_NONE)
+		return 0;
+	if (s->perm != PERM_APPROVE)
+		return aims_error_set(AIMS_EINVALID, "workflow",
+		    "kind %s: sign-off step '%s' must need the approve permission", k->name,
+		    s->action);
+	if ((rc = workflow_check_signed(k, w->signed_by)) != 0 ||
+	    (rc = workflow_check_signed(k, w->signed_at)) != 0)
+		return rc;
+	if (w->approved && str_eq(s->to, w->approved))
+		*signs_approval = true;
+	return 0;
+}
+
+int
+record_workflow_check(const struct record_kind *k)
+{
+	const struct record_workflow *w = k->workflow;
+	const struct field *st;
+	const struct record_step *s;
+	const char *const *f;
+	bool signs_approval = false;
+	int rc;
+
+	if (w == NULL)
+		return 0;
+	st = w->field ? record_field_find(k, w->field) : NULL;
+	if (st == NULL || st->type != FIELD_ENUM)
+		return aims_error_set(AIMS_EINVALID, "workflow",
+		    "kind %s: the workflow's state field must be a declared enum field", k->name);
+	if (!workflow_has_value(st, w->initial) || (w->approved &&
+	    (!workflow_has_value(st, w->approved) || !workflow_has_value(st, w->revert))) ||
+	    (w->final && !workflow_has_value(st, w->final)))
+		return aims_error_set(AIMS_EINVALID, "workflow",
+		    "kind %s: a state of the workflow is not a value of field '%s'", k->name,
+		    w->field);
+	for (f = w->free_fields; f && *f; f++)
+		if (record_field_find(k, *f) == NULL)
+			return aims_error_set(AIMS_EINVALID, "workflow",
+			    "kind %s: free field '%s' is not declared", k->name, *f);
+	for (s = w->steps; s && s->action; s++)
+		if ((rc = workflow_check_step(k, st, s, &signs_approval)) != 0)
+			return rc;
+	if (w->approved && !signs_approval)
+		return aims_error_set(AIMS_EINVALID, "workflow",
+		    "kind %s: no sign-off step reaches the approved state '%s'", k->name,
+		    w->approved);
+	return 0;
+}

@@ -30,78 +30,87 @@ teardown(void **state)
 	return 0;
 }
 
-static bool
-enum_has(const struct field *f, const char *v)
-{
-	const char *const *e;
+/* A declaration with one thing wrong, checked by record_workflow_check(). */
+static const char *const bad_states[] = { "draft", "approved", NULL };
+static const struct field bad_fields[] = {
+	{ .name = "title", .label = "Title", .type = FIELD_STRING, .flags = FIELD_TITLE },
+	{ .name = "status", .label = "Status", .type = FIELD_ENUM, .values = bad_states },
+	{ .name = "approved_by", .label = "Approved by", .type = FIELD_STRING,
+	  .flags = FIELD_READONLY },
+	{ .name = "approved_at", .label = "Approved at", .type = FIELD_DATETIME },
+	{ .name = NULL },
+};
 
-	for (e = f->values; e && *e; e++)
-		if (strcmp(*e, v) == 0)
-			return true;
-	return false;
+static int
+check_with(const struct record_step *steps, const char *signed_at, const char *initial)
+{
+	const struct record_workflow w = { .field = "status", .initial = initial,
+	    .steps = steps, .approved = "approved", .revert = "draft",
+	    .signed_by = "approved_by", .signed_at = signed_at };
+	const struct record_kind k = { .name = "bad", .perm_kind = "governance",
+	    .fields = bad_fields, .workflow = &w };
+
+	return record_workflow_check(&k);
 }
 
-/* Every declared workflow names real states and fields, and sign-offs are approvals. */
+/* Every declared workflow passes the check, which refuses each kind of mistake. */
 static void
 test_workflow__declarations_are_consistent(void **state)
 {
 	static const char *const approvable[] = { "scope", "documents", "risk-criteria",
 	    "risks", "impact-assessments", NULL };
+	static const struct record_step ok[] = {
+		{ .action = "approve", .label = "Approve", .from = "draft", .to = "approved",
+		  .perm = PERM_APPROVE, .signoff = RECORD_SIGNOFF_NOT_AUTHOR },
+		{ .action = NULL },
+	};
+	static const struct record_step unsigned_approval[] = {
+		{ .action = "approve", .label = "Approve", .from = "draft", .to = "approved",
+		  .perm = PERM_WRITE },
+		{ .action = NULL },
+	};
+	static const struct record_step bad_state[] = {
+		{ .action = "approve", .label = "Approve", .from = "in_review", .to = "approved",
+		  .perm = PERM_APPROVE, .signoff = RECORD_SIGNOFF_NOT_AUTHOR },
+		{ .action = NULL },
+	};
+	static const struct record_step twice[] = {
+		{ .action = "approve", .label = "Approve", .from = "draft", .to = "approved",
+		  .perm = PERM_APPROVE, .signoff = RECORD_SIGNOFF_NOT_AUTHOR },
+		{ .action = "approve", .label = "Revise", .from = "approved", .to = "draft",
+		  .perm = PERM_WRITE },
+		{ .action = NULL },
+	};
+	static const struct record_step signoff_by_writer[] = {
+		{ .action = "approve", .label = "Approve", .from = "draft", .to = "approved",
+		  .perm = PERM_WRITE, .signoff = RECORD_SIGNOFF_NOT_AUTHOR },
+		{ .action = NULL },
+	};
 	const struct record_kind *const *k;
-	const struct record_step *s, *t;
-	const struct field *st, *f;
 	const char *const *name;
-	int signoffs;
 
 	(void)state;
-	for (k = record_kinds; (*k)->name; k++) {
-		const struct record_workflow *w = (*k)->workflow;
-
-		if (w == NULL)
-			continue;
-		st = record_field_find(*k, w->field);
-		assert_non_null(st);
-		assert_int_equal(st->type, FIELD_ENUM);
-		assert_true(enum_has(st, w->initial));
-		if (w->approved) {
-			assert_true(enum_has(st, w->approved));
-			assert_true(enum_has(st, w->revert));
-		}
-		if (w->final)
-			assert_true(enum_has(st, w->final));
-		for (name = w->free_fields; name && *name; name++)
-			assert_non_null(record_field_find(*k, *name));
-		if (w->signed_by) {
-			assert_non_null(f = record_field_find(*k, w->signed_by));
-			assert_true(f->flags & FIELD_READONLY);
-			assert_non_null(f = record_field_find(*k, w->signed_at));
-			assert_true(f->flags & FIELD_READONLY);
-		}
-		signoffs = 0;
-		for (s = w->steps; s->action; s++) {
-			assert_non_null(s->label);
-			assert_true(s->from == NULL || enum_has(st, s->from));
-			assert_true(enum_has(st, s->to));
-			for (t = s + 1; t->action; t++)
-				assert_string_not_equal(s->action, t->action);
-			if (s->signoff != RECORD_SIGNOFF_NONE) {
-				assert_int_equal(s->perm, PERM_APPROVE);
-				assert_non_null(w->signed_by);
-				signoffs++;
-			}
-			assert_ptr_equal(record_step_find(*k, s->action), s);
-		}
-		/* Approving needs a sign-off step into the approved state. */
-		if (w->approved)
-			assert_true(signoffs > 0);
-	}
-	for (name = approvable; *name; name++) {
-		const struct record_kind *ak = record_kind_find(*name);
-
-		assert_non_null(ak);
-		assert_non_null(ak->workflow);
-	}
+	for (k = record_kinds; (*k)->name; k++)
+		if (record_workflow_check(*k) != 0)
+			fail_msg("%s", aims_error_message());
+	for (name = approvable; *name; name++)
+		assert_non_null(record_kind_find(*name)->workflow);
 	assert_null(record_kind_find("ai-systems")->workflow);
+	assert_non_null(record_step_find(record_kind_find("documents"), "approve"));
+	assert_null(record_step_find(record_kind_find("documents"), "publish"));
+
+	assert_int_equal(check_with(ok, "approved_by", "draft"), 0);
+	assert_int_equal(check_with(ok, "approved_at", "draft"), AIMS_EINVALID);
+	assert_non_null(strstr(aims_error_message(), "'approved_at' must be a declared read-only"));
+	assert_int_equal(check_with(ok, "approved_by", "new"), AIMS_EINVALID);
+	assert_int_equal(check_with(unsigned_approval, "approved_by", "draft"), AIMS_EINVALID);
+	assert_non_null(strstr(aims_error_message(), "no sign-off step reaches"));
+	assert_int_equal(check_with(bad_state, "approved_by", "draft"), AIMS_EINVALID);
+	assert_non_null(strstr(aims_error_message(), "step 'approve' names a state"));
+	assert_int_equal(check_with(twice, "approved_by", "draft"), AIMS_EINVALID);
+	assert_non_null(strstr(aims_error_message(), "two steps are called 'approve'"));
+	assert_int_equal(check_with(signoff_by_writer, "approved_by", "draft"), AIMS_EINVALID);
+	assert_non_null(strstr(aims_error_message(), "must need the approve permission"));
 }
 
 static const json_t *
