@@ -212,6 +212,8 @@ test('a revision of the approved AI policy keeps 5.2 met until the revision is a
   let page = await request(env.url, 'GET', '/o/acme/documents/DOC-1', { auth: s[ANN] });
   assert.match(page.text, new RegExp(`Version ${approvedVersion}, as approved by ${BEN}`));
   assert.match(page.text, new RegExp(`<summary>Version ${approvedVersion} as approved</summary>`));
+  page = await request(env.url, 'GET', '/o/acme/documents', { auth: s[VIC] });
+  assert.match(page.text, new RegExp(`>Approved v${approvedVersion} in force</span>`));
   page = await request(env.url, 'GET', '/o/acme/documents/DOC-1/edit', { auth: s[ANN] });
   assert.match(page.text, /A revision is open.<\/strong> Version \d+, the approved one, stays in force/);
   r = await api('PATCH', '/documents/DOC-1', s[ANN], { status: 'in_review' });
