@@ -527,10 +527,11 @@ cmd_record_step(int argc, char **argv)
 
 	if ((rc = record_begin_change(&c, argc, argv, 2)) != -1)
 		return record_end(&c, rc);
-	/* KIND REF ACTION; a singleton has no REF: its prefix stands in for it. */
+	/* KIND REF ACTION; a one-per-organisation kind's REF is its prefix (SCOPE). */
 	if (c.o.file == NULL)
 		return record_end(&c, cli_usage_error("record", "give the KIND, the REF and the "
-		    "ACTION (see 'aims record steps KIND REF')"));
+		    "ACTION (see 'aims record steps KIND REF'; a one-per-organisation kind's REF "
+		    "is its prefix, %s here)", c.k->singleton ? c.k->prefix : "such as SCOPE"));
 	if (record_step_take(&rec, c.db, c.org_id, &c.who.actor, c.k, c.o.ref, c.o.if_version,
 	    c.o.file) != 0)
 		return record_end(&c, cli_fail(NULL));
