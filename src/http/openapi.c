@@ -360,6 +360,25 @@ openapi_body(const struct route *r, const struct record_kind *k)
 	return json_pack("{s:b, s:o}", "required", 1, "content", content);
 }
 
+/* Routes whose answer has a schema of its own in components.schemas. */
+static const struct {
+	const char	*pattern;
+	const char	*schema;
+} openapi_answers[] = {
+	{ "/api/v1/orgs/{org}/{kind}/{ref}/steps", "#/components/schemas/WorkflowSteps" },
+};
+
+static const char *
+openapi_answer_schema(const struct route *r)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(openapi_answers) / sizeof(openapi_answers[0]); i++)
+		if (strcmp(openapi_answers[i].pattern, r->pattern) == 0)
+			return openapi_answers[i].schema;
+	return NULL;
+}
+
 /*
  * What a record route answers for kind k: the record, or a page of them;
  * NULL where the answer is not the kind's record (versions, links, files).
@@ -383,10 +402,14 @@ static json_t *
 openapi_responses(const struct route *r, const struct record_kind *k)
 {
 	json_t *resp = json_object(), *ok, *schema;
+	const char *named = openapi_answer_schema(r);
 	char status[8];
 
 	snprintf(status, sizeof(status), "%d", r->status);
-	if (r->status != 204 && k != NULL && !(r->flags & ROUTE_RAW) &&
+	if (named != NULL)
+		ok = json_pack("{s:s, s:{s:{s:{s:s}}}}", "description", "ok", "content",
+		    "application/json", "schema", "$ref", named);
+	else if (r->status != 204 && k != NULL && !(r->flags & ROUTE_RAW) &&
 	    (schema = openapi_record_answer(r, k)) != NULL)
 		ok = json_pack("{s:s, s:{s:{s:o}}}", "description", "ok", "content",
 		    "application/json", "schema", schema);
@@ -463,7 +486,8 @@ openapi_operation(const struct route *r, const char *path, const struct record_k
 /*
  * Does the record route r serve kind k? One-per-organisation kinds are
  * addressed without a reference, fixed ones are neither created nor
- * deleted, and only a kind that keeps files has the file routes.
+ * deleted, only a kind that keeps files has the file routes, and only one
+ * with a workflow lists its steps.
  */
 static bool
 openapi_route_serves(const struct route *r, const struct record_kind *k)
@@ -477,6 +501,8 @@ openapi_route_serves(const struct route *r, const struct record_kind *k)
 		return false;
 	if (strncmp(rest, "/{ref}/files", 12) == 0)
 		return k->files;
+	if (strcmp(rest, "/{ref}/steps") == 0)
+		return k->workflow != NULL;
 	return !(del && k->fixed);
 }
 
@@ -505,8 +531,31 @@ openapi_add(json_t *paths, const char *path, const struct route *r,
 	json_object_set_new(item, method, openapi_operation(r, path, k));
 }
 
+/* A step as record_steps() (core/record.h) describes it. */
 static json_t *
-openapi_components(void)
+openapi_step_schemas(void)
+{
+	return json_pack("{s:{s:s, s:[s], s:{s:{s:s, s:{s:s}}}}, "
+	    "s:{s:s, s:[s, s, s, s, s], s:{s:{s:s, s:s}, s:{s:s, s:s}, s:{s:[s, s], s:s}, "
+	    "s:{s:s, s:s}, s:{s:s, s:s}, s:{s:[s, s], s:s}, s:{s:[s, s], s:s}}}}",
+	    "WorkflowSteps", "type", "object", "required", "items", "properties", "items",
+	    "type", "array", "items", "$ref", "#/components/schemas/WorkflowStep",
+	    "WorkflowStep", "type", "object", "required", "action", "label", "to", "allowed",
+	    "reason", "properties",
+	    "action", "type", "string", "description", "the step's name (approve, submit, accept...)",
+	    "label", "type", "string", "description", "the step in words, as the pages show it",
+	    "from", "type", "string", "null", "description",
+	    "the state it starts from; null: any other state",
+	    "to", "type", "string", "description", "the state it sets (PATCH status to this)",
+	    "allowed", "type", "boolean", "description", "whether the caller may take it now",
+	    "reason", "type", "string", "null", "description",
+	    "why not, in words naming people (null when allowed)",
+	    "confirm", "type", "string", "null", "description",
+	    "the question the pages ask before taking it");
+}
+
+static json_t *
+openapi_components_base(void)
 {
 	const struct record_kind *const *k;
 	json_t *c;
@@ -520,6 +569,16 @@ openapi_components(void)
 	    "bearer", "type", "http", "scheme", "bearer");
 	for (k = record_kinds; (*k)->name != NULL; k++)
 		openapi_kind_schemas(json_object_get(c, "schemas"), *k);
+	return c;
+}
+
+static json_t *
+openapi_components(void)
+{
+	json_t *c = openapi_components_base(), *steps = openapi_step_schemas();
+
+	json_object_update(json_object_get(c, "schemas"), steps);
+	json_decref(steps);
 	return c;
 }
 
