@@ -224,8 +224,9 @@ const struct record_kind *record_kind_with_evidence(void);
 /*
  * Checks a kind's declaration for what the rest of the application relies
  * on (a title field, due and counted fields that exist with the right type,
- * done states among the status values, a navigation section...). 0 or
- * AIMS_EINVALID with a message naming the kind and the member.
+ * done states among the status values, a navigation section..., and its
+ * workflow: record_workflow_check()). 0 or AIMS_EINVALID with a message
+ * naming the kind and the member.
  */
 int record_kind_check(const struct record_kind *k);
 /* "string", "enum-list", "ref"... as the declaration lists a field's type. */

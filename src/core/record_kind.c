@@ -155,6 +155,7 @@ record_kind_check(const struct record_kind *k)
 	const struct field *f, *status;
 	const struct record_due *d;
 	const char *const *s;
+	int rc;
 
 	if (k->name == NULL || k->singular == NULL || k->plural == NULL || k->prefix == NULL ||
 	    k->clause == NULL || k->perm_kind == NULL || k->fields == NULL)
@@ -193,7 +194,9 @@ record_kind_check(const struct record_kind *k)
 	    f->type != FIELD_REQUIREMENT_LIST || !(f->flags & FIELD_FILTER)))
 		return aims_error_set(AIMS_EINVALID, "evidence_for", "kind %s: evidence_for "
 		    "must name a filterable requirement-list field", k->name);
-	return kind_check_counts(k);
+	if ((rc = kind_check_counts(k)) != 0)
+		return rc;
+	return record_workflow_check(k);
 }
 
 static const char *const field_type_names[] = {

@@ -149,6 +149,12 @@ static const struct record_count t_counts_list[] = {
 	{ .dim = "tags", .label = "By tag", .fields = { "tags" }, .chart = RECORD_CHART_BARS },
 	{ .dim = NULL },
 };
+static const struct record_step t_steps_bad[] = {
+	{ .action = "finish", .label = "Finish", .to = "finished", .perm = PERM_WRITE },
+	{ .action = NULL },
+};
+static const struct record_workflow t_flow_bad = { .field = "status", .initial = "open",
+	.steps = t_steps_bad };
 static const struct record_nav_view t_view_bad = { "Notes", NULL, "note", "x" };
 
 #define T_KIND(...) (struct record_kind){ .name = "test-items", .singular = "test item", \
@@ -176,6 +182,10 @@ test_record_kinds__check_refuses_what_cannot_be_used(void **state)
 	assert_check_refuses(T_KIND(.counts = t_counts_list), "counts");
 	assert_check_refuses(T_KIND(.nav_view = &t_view_bad), "nav_view");
 	assert_check_refuses(T_KIND(.evidence_for = "note"), "evidence_for");
+	/* The workflow is part of the declaration: one whole check. */
+	assert_int_equal(record_kind_check(&T_KIND(.workflow = &t_flow_bad)), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "workflow");
+	assert_non_null(strstr(aims_error_message(), "step 'finish'"));
 	{
 		struct record_kind k = T_KIND(.done = NULL);
 
