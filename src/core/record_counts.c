@@ -118,6 +118,10 @@ record__counts_add(struct db *db, int64_t org_id, const struct record_kind *k,
 	if (r->status != NULL && *r->status != '\0' &&
 	    (rc = counts_move(db, org_id, k->name, "status", r->status, delta)) != 0)
 		return rc;
+	/* An approved version stays in force while its revision is open. */
+	if (r->in_force > 0 && (rc = counts_move(db, org_id, k->name, RECORD_COUNT_IN_FORCE,
+	    RECORD_COUNT_IN_FORCE_YES, delta)) != 0)
+		return rc;
 	for (c = k->counts; c != NULL && c->dim != NULL; c++)
 		if (counts_value(value, c, r->data) &&
 		    (rc = counts_move(db, org_id, k->name, c->dim, value, delta)) != 0)

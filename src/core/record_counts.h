@@ -20,6 +20,14 @@ struct db;
 /* {kind: live records} for the org. Caller owns *out. */
 int record_counts_live(json_t **out, struct db *db, int64_t org_id);
 
+/*
+ * Besides its status and declared dimensions, a record whose revision is
+ * open while its approved version stays in force is counted here, so that
+ * what counts as done follows the version in force.
+ */
+#define RECORD_COUNT_IN_FORCE		"in_force"
+#define RECORD_COUNT_IN_FORCE_YES	"yes"
+
 /* {"kind/dim": {value: n}} (n > 0) for the org. Caller owns *out. */
 int record_counts_dims(json_t **out, struct db *db, int64_t org_id);
 

@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "core/record_counts.h"
 #include "core/record_private.h"
 #include "util/error.h"
 
@@ -118,9 +119,9 @@ kind_check_counts(const struct record_kind *k)
 	int i;
 
 	for (c = k->counts; c != NULL && c->dim != NULL; c++) {
-		if (strcmp(c->dim, "status") == 0)
-			return aims_error_set(AIMS_EINVALID, "counts", "kind %s: the status is "
-			    "always counted; count '%s' repeats it", k->name, c->dim);
+		if (strcmp(c->dim, "status") == 0 || strcmp(c->dim, RECORD_COUNT_IN_FORCE) == 0)
+			return aims_error_set(AIMS_EINVALID, "counts", "kind %s: '%s' is always "
+			    "counted; a count of that name repeats it", k->name, c->dim);
 		if (c->label == NULL)
 			return aims_error_set(AIMS_EINVALID, "counts",
 			    "kind %s: count '%s' has no label", k->name, c->dim);

@@ -54,6 +54,16 @@ dash_areas(const json_t *counts, const json_t *dims)
 			json_object_foreach(statuses, status, n)
 				if (record_kind_is_done(*k, status))
 					done += json_integer_value(n);
+			/*
+			 * A record under revision keeps its approved version in force
+			 * (readiness reads that one): it is done when approved is.
+			 */
+			if ((*k)->workflow != NULL && (*k)->workflow->approved != NULL &&
+			    record_kind_is_done(*k, (*k)->workflow->approved)) {
+				snprintf(key, sizeof(key), "%s/" RECORD_COUNT_IN_FORCE, (*k)->name);
+				done += dash_int(json_object_get(dims, key),
+				    RECORD_COUNT_IN_FORCE_YES);
+			}
 			json_object_set_new(a, "done", json_integer(done));
 			json_object_set_new(a, "total", json_integer(dash_int(counts, (*k)->name)));
 		}

@@ -140,6 +140,8 @@ test('the dashboard counts every kind and lists the declared due dates', async (
     assert.equal(row.includes('<progress'), k.done.length > 0 && count > 0, `${k.name}: done/total follows its declaration`);
   }
   const risks = areas.slice(areas.indexOf('<a href="/o/acme/risks"'));
+  const docs = areas.slice(areas.indexOf('<a href="/o/acme/documents"'));
+  assert.doesNotMatch(docs.slice(0, docs.indexOf('</tr>')), /<progress/);	/* none yet */
   assert.match(risks.slice(0, risks.indexOf('</tr>')), /<progress max="2" value="1">/);
   // The risk's review date (declared due by risks) is past: it is listed as past due.
   const overdue = page.slice(page.indexOf('id="d-overdue"'), page.indexOf('id="d-upcoming"'));
@@ -209,4 +211,34 @@ test('what the API answers for every kind is what its schema says', async () => 
   assert.equal(bad.status, 400);
   assert.equal(bad.json.error.field, 'likelihood');
   assert.equal(doc.components.schemas.risks.properties.likelihood.maximum < 99, true);
+});
+
+test('a document under revision counts as done while its approved version stays in force', async () => {
+  addMember(env.db, 'second@example.com', 'manager');
+  const second = await signIn(env.url, 'second@example.com');
+  const A = '/api/v1/orgs/acme/documents';
+  let r = await request(env.url, 'POST', A, { auth: admin, body: { title: 'AI policy', kind: 'policy', body: 'v1' } });
+  assert.equal(r.status, 201, r.text);
+  const ref = r.json.ref;
+  const progress = async () => {
+    const page = (await request(env.url, 'GET', '/o/acme/', { auth: admin })).text;
+    const row = page.slice(page.indexOf('<a href="/o/acme/documents"', page.indexOf('id="d-areas"')));
+    return row.slice(0, row.indexOf('</tr>')).match(/<progress max="(\d+)" value="(\d+)">/)?.slice(1).map(Number);
+  };
+  assert.deepEqual(await progress(), [1, 0]);
+  r = await request(env.url, 'PATCH', `${A}/${ref}`, { auth: admin, body: { status: 'in_review' } });
+  assert.equal(r.status, 200, r.text);
+  r = await request(env.url, 'PATCH', `${A}/${ref}`, { auth: second, body: { status: 'approved' } });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(await progress(), [1, 1]);
+  // A change starts a revision: the approved version stays in force, and done.
+  r = await request(env.url, 'PATCH', `${A}/${ref}`, { auth: admin, body: { body: 'v2' } });
+  assert.equal(r.status, 200, r.text);
+  assert.ok(r.json.in_force_version > 0);
+  assert.notEqual(r.json.status, 'approved');
+  assert.deepEqual(await progress(), [1, 1]);
+  // Retired, it is neither counted nor done.
+  r = await request(env.url, 'DELETE', `${A}/${ref}`, { auth: admin });
+  assert.equal(r.status, 204, r.text);
+  assert.equal(await progress(), undefined);
 });

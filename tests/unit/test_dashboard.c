@@ -95,7 +95,9 @@ update(const char *kind, const char *ref, const char *json)
 	"FROM records WHERE kind = 'ai-systems' AND retired = 0 " \
 	"UNION ALL SELECT org_id, kind, 'decision', CASE json_extract(data, '$.applicable') " \
 	"WHEN 1 THEN 'applicable:' || status WHEN 0 THEN 'excluded' ELSE 'undecided' END " \
-	"FROM records WHERE kind = 'soa' AND retired = 0) "
+	"FROM records WHERE kind = 'soa' AND retired = 0 " \
+	"UNION ALL SELECT org_id, kind, 'in_force', 'yes' FROM records " \
+	"WHERE retired = 0 AND in_force > 0) "
 
 /* The kept counts equal those computed from the records now. */
 static void

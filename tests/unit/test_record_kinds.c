@@ -155,6 +155,10 @@ static const struct record_step t_steps_bad[] = {
 };
 static const struct record_workflow t_flow_bad = { .field = "status", .initial = "open",
 	.steps = t_steps_bad };
+static const struct record_count t_counts_reserved[] = {
+	{ .dim = "in_force", .label = "In force", .fields = { "level" } },
+	{ .dim = NULL },
+};
 static const struct record_nav_view t_view_bad = { "Notes", NULL, "note", "x" };
 
 #define T_KIND(...) (struct record_kind){ .name = "test-items", .singular = "test item", \
@@ -180,6 +184,7 @@ test_record_kinds__check_refuses_what_cannot_be_used(void **state)
 	assert_check_refuses(T_KIND(.counts = t_counts_bad), "counts");
 	assert_check_refuses(T_KIND(.counts = t_counts_unlinked), "counts");
 	assert_check_refuses(T_KIND(.counts = t_counts_list), "counts");
+	assert_check_refuses(T_KIND(.counts = t_counts_reserved), "counts");
 	assert_check_refuses(T_KIND(.nav_view = &t_view_bad), "nav_view");
 	assert_check_refuses(T_KIND(.evidence_for = "note"), "evidence_for");
 	/* The workflow is part of the declaration: one whole check. */
