@@ -11,6 +11,8 @@
 static const char serve_usage[] =
     "usage: aims serve [--listen ADDR:PORT] [--db PATH] [--threads N]\n"
     "                  [--log-format text|json] [--secure-cookies] [--max-body BYTES]\n"
+    "                  [--max-connections N] [--max-connections-per-address N]\n"
+    "                  [--header-timeout SEC] [--idle-timeout SEC]\n"
     "Serves the JSON API (and the web UI) until SIGINT or SIGTERM, then finishes the\n"
     "requests in flight and exits 0.\n"
     "  --listen ADDR:PORT   address to listen on (default " HTTP_LISTEN_DEFAULT ";\n"
@@ -19,7 +21,18 @@ static const char serve_usage[] =
     "  --threads N          worker threads (default: one per CPU)\n"
     "  --log-format FMT     access log on standard output: text or json (default text)\n"
     "  --secure-cookies     mark cookies Secure and send HSTS (behind HTTPS)\n"
-    "  --max-body BYTES     largest JSON body accepted (default 1048576)\n";
+    "  --max-body BYTES     largest JSON body accepted (default 1048576)\n"
+    "  --max-connections N  open connections in total; more are closed at once\n"
+    "                       (default 2048, lowered to what the descriptor limit\n"
+    "                       allows; new requests get 503 above 15/16 of it)\n"
+    "  --max-connections-per-address N\n"
+    "                       open connections from one client address; 0: no limit\n"
+    "                       (default 64; with --trusted-proxy: no limit unless given)\n"
+    "  --header-timeout SEC request line and headers must arrive within SEC seconds of\n"
+    "                       the connection (or of the previous answer plus the idle\n"
+    "                       timeout), however steadily they trickle in (default 10)\n"
+    "  --idle-timeout SEC   a connection that sends nothing for SEC seconds is closed\n"
+    "                       (default 20)\n";
 
 static int
 serve_parse_option(struct http_server_config *cfg, int c, const char *arg)
@@ -52,6 +65,32 @@ serve_parse_option(struct http_server_config *cfg, int c, const char *arg)
 	case 's':
 		cfg->secure_cookies = true;
 		return CLI_OK;
+	case 'C':
+		if (str_to_int64(&n, arg, 16, HTTP_CONN_LIMIT_MAX) != 0)
+			return cli_usage_error("serve", "--max-connections must be from 16 to %d",
+			    HTTP_CONN_LIMIT_MAX);
+		cfg->conn_limit = (unsigned)n;
+		return CLI_OK;
+	case 'P':
+		if (str_to_int64(&n, arg, 0, HTTP_CONN_LIMIT_MAX) != 0)
+			return cli_usage_error("serve",
+			    "--max-connections-per-address must be from 0 (no limit) to %d",
+			    HTTP_CONN_LIMIT_MAX);
+		cfg->per_ip_limit = (unsigned)n;
+		cfg->per_ip_set = true;
+		return CLI_OK;
+	case 'H':
+		if (str_to_int64(&n, arg, 1, HTTP_TIMEOUT_MAX) != 0)
+			return cli_usage_error("serve", "--header-timeout must be from 1 to %d seconds",
+			    HTTP_TIMEOUT_MAX);
+		cfg->header_timeout = (unsigned)n;
+		return CLI_OK;
+	case 'I':
+		if (str_to_int64(&n, arg, 1, HTTP_TIMEOUT_MAX) != 0)
+			return cli_usage_error("serve", "--idle-timeout must be from 1 to %d seconds",
+			    HTTP_TIMEOUT_MAX);
+		cfg->idle_timeout = (unsigned)n;
+		return CLI_OK;
 	case 'b':
 		if (str_to_int64(&n, arg, 1024, HTTP_MAX_BODY_LIMIT) != 0)
 			return cli_usage_error("serve", "--max-body must be from 1024 to %d",
@@ -72,6 +111,10 @@ cmd_serve(int argc, char **argv)
 		{ "log-format", required_argument, NULL, 'f' },
 		{ "secure-cookies", no_argument, NULL, 's' },
 		{ "max-body", required_argument, NULL, 'b' },
+		{ "max-connections", required_argument, NULL, 'C' },
+		{ "max-connections-per-address", required_argument, NULL, 'P' },
+		{ "header-timeout", required_argument, NULL, 'H' },
+		{ "idle-timeout", required_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
