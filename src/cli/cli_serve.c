@@ -13,6 +13,7 @@ static const char serve_usage[] =
     "                  [--log-format text|json] [--secure-cookies] [--max-body BYTES]\n"
     "                  [--max-connections N] [--max-connections-per-address N]\n"
     "                  [--header-timeout SEC] [--idle-timeout SEC]\n"
+    "                  [--trusted-proxy ADDR[/BITS][,...]]...\n"
     "Serves the JSON API (and the web UI) until SIGINT or SIGTERM, then finishes the\n"
     "requests in flight and exits 0.\n"
     "  --listen ADDR:PORT   address to listen on (default " HTTP_LISTEN_DEFAULT ";\n"
@@ -32,7 +33,12 @@ static const char serve_usage[] =
     "                       the connection (or of the previous answer plus the idle\n"
     "                       timeout), however steadily they trickle in (default 10)\n"
     "  --idle-timeout SEC   a connection that sends nothing for SEC seconds is closed\n"
-    "                       (default 20)\n";
+    "                       (default 20)\n"
+    "  --trusted-proxy ADDR reverse proxy (address or network, repeatable or a comma\n"
+    "                       list) whose X-Forwarded-For names the client: the\n"
+    "                       right-most address in it that is not a trusted proxy.\n"
+    "                       Sign-in throttling counts that address. From any other\n"
+    "                       peer the header is ignored.\n";
 
 static int
 serve_parse_option(struct http_server_config *cfg, int c, const char *arg)
@@ -91,6 +97,10 @@ serve_parse_option(struct http_server_config *cfg, int c, const char *arg)
 			    HTTP_TIMEOUT_MAX);
 		cfg->idle_timeout = (unsigned)n;
 		return CLI_OK;
+	case 'x':
+		if (proxy_add(&cfg->proxies, arg) != 0)
+			return cli_usage_error("serve", "%s", aims_error_message());
+		return CLI_OK;
 	case 'b':
 		if (str_to_int64(&n, arg, 1024, HTTP_MAX_BODY_LIMIT) != 0)
 			return cli_usage_error("serve", "--max-body must be from 1024 to %d",
@@ -115,6 +125,7 @@ cmd_serve(int argc, char **argv)
 		{ "max-connections-per-address", required_argument, NULL, 'P' },
 		{ "header-timeout", required_argument, NULL, 'H' },
 		{ "idle-timeout", required_argument, NULL, 'I' },
+		{ "trusted-proxy", required_argument, NULL, 'x' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};

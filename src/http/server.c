@@ -213,6 +213,39 @@ http_client_addr(char out[INET6_ADDRSTRLEN], struct MHD_Connection *conn)
 		    INET6_ADDRSTRLEN);
 }
 
+/* Joins every X-Forwarded-For header, in order, with commas. */
+static enum MHD_Result
+http_collect_xff(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct buf *b = cls;
+
+	(void)kind;
+	if (key == NULL || value == NULL || strcasecmp(key, "X-Forwarded-For") != 0)
+		return MHD_YES;
+	if (b->len + strlen(value) + 1 > HTTP_HEADER_VALUE_MAX)
+		return MHD_NO;
+	if (b->len > 0)
+		buf_putc(b, ',');
+	buf_append(b, value, strlen(value));
+	return MHD_YES;
+}
+
+/* The client behind a trusted proxy (proxy.h); out holds the peer's address. */
+static void
+http_proxied_client(char out[INET6_ADDRSTRLEN], struct MHD_Connection *conn,
+    const struct http_server_config *cfg)
+{
+	struct buf xff = BUF_INIT;
+	char peer[INET6_ADDRSTRLEN];
+
+	if (cfg->proxies.n == 0 || !proxy_trusted(&cfg->proxies, out))
+		return;
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, http_collect_xff, &xff);
+	snprintf(peer, sizeof(peer), "%s", out);
+	proxy_client(out, &cfg->proxies, peer, xff.len > 0 ? buf_str(&xff) : NULL);
+	buf_free(&xff);
+}
+
 /* own_referrer_policy: the answer sets its own (pages: same-origin, so forms carry Origin). */
 static void
 http_add_security_headers(struct MHD_Response *r, const struct http_server_config *cfg,
@@ -314,6 +347,7 @@ http_dispatch(struct MHD_Connection *conn, struct http_pending *p,
 	MHD_get_connection_values(conn, MHD_HEADER_KIND, http_collect_kv, &headers);
 	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, http_collect_kv, &query);
 	http_client_addr(addr, conn);
+	http_proxied_client(addr, conn, cfg);
 	memset(&req, 0, sizeof(req));
 	req.method = method;
 	req.path = url;
@@ -861,6 +895,9 @@ http_server_start(struct http_server **out, const struct http_server_config *cfg
 	ledger_key_use(s->key);
 	http_maintenance(s->main_db, true);
 	__atomic_store_n(&http_quiescing, 0, __ATOMIC_SEQ_CST);
+	/* Behind a proxy every client shares its address: the proxy limits them. */
+	if (s->cfg.proxies.n > 0 && !s->cfg.per_ip_set)
+		s->cfg.per_ip_limit = 0;
 	http_fd_limit(&s->cfg);
 	if ((rc = http_guard_start(&s->cfg)) != 0)
 		goto fail;

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "http/proxy.h"
+
 /* Limits (craft.md B.6: libmicrohttpd's defaults are unsafe for a public server). */
 #define HTTP_CONN_LIMIT		2048		/* open connections in total (default) */
 #define HTTP_FD_SPARE		256		/* descriptors kept for the database, files, logs */
@@ -47,6 +49,7 @@ struct http_server_config {
 	bool			 per_ip_set;	/* given on the command line */
 	unsigned		 idle_timeout;	/* seconds */
 	unsigned		 header_timeout;	/* seconds; 0: no header deadline */
+	struct proxy_list	 proxies;	/* --trusted-proxy: X-Forwarded-For from these */
 };
 
 /* Above this many open connections, new requests get 503 (a 16th kept free). */
