@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "http/budget.h"
 #include "http/server.h"
 #include "util/error.h"
 #include "util/str.h"
@@ -13,7 +14,7 @@ static const char serve_usage[] =
     "                  [--log-format text|json] [--secure-cookies] [--max-body BYTES]\n"
     "                  [--max-connections N] [--max-connections-per-address N]\n"
     "                  [--header-timeout SEC] [--idle-timeout SEC]\n"
-    "                  [--trusted-proxy ADDR[/BITS][,...]]...\n"
+    "                  [--trusted-proxy ADDR[/BITS][,...]]... [--heavy-reads-per-minute N]\n"
     "Serves the JSON API (and the web UI) until SIGINT or SIGTERM, then finishes the\n"
     "requests in flight and exits 0.\n"
     "  --listen ADDR:PORT   address to listen on (default " HTTP_LISTEN_DEFAULT ";\n"
@@ -38,7 +39,12 @@ static const char serve_usage[] =
     "                       list) whose X-Forwarded-For names the client: the\n"
     "                       right-most address in it that is not a trusted proxy.\n"
     "                       Sign-in throttling counts that address. From any other\n"
-    "                       peer the header is ignored.\n";
+    "                       peer the header is ignored.\n"
+    "  --heavy-reads-per-minute N\n"
+    "                       each user, token or anonymous address may make N heavy\n"
+    "                       reads (readiness, exports, starting a ledger verification,\n"
+    "                       lists of over 100 items) at once, refilled at N a minute;\n"
+    "                       then 429 with Retry-After. 0: no budget (default 30)\n";
 
 static int
 serve_parse_option(struct http_server_config *cfg, int c, const char *arg)
@@ -101,6 +107,13 @@ serve_parse_option(struct http_server_config *cfg, int c, const char *arg)
 		if (proxy_add(&cfg->proxies, arg) != 0)
 			return cli_usage_error("serve", "%s", aims_error_message());
 		return CLI_OK;
+	case 'R':
+		if (str_to_int64(&n, arg, 0, BUDGET_PER_MINUTE_MAX) != 0)
+			return cli_usage_error("serve",
+			    "--heavy-reads-per-minute must be from 0 (no budget) to %d",
+			    BUDGET_PER_MINUTE_MAX);
+		cfg->heavy_per_minute = (unsigned)n;
+		return CLI_OK;
 	case 'b':
 		if (str_to_int64(&n, arg, 1024, HTTP_MAX_BODY_LIMIT) != 0)
 			return cli_usage_error("serve", "--max-body must be from 1024 to %d",
@@ -126,6 +139,7 @@ cmd_serve(int argc, char **argv)
 		{ "header-timeout", required_argument, NULL, 'H' },
 		{ "idle-timeout", required_argument, NULL, 'I' },
 		{ "trusted-proxy", required_argument, NULL, 'x' },
+		{ "heavy-reads-per-minute", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};

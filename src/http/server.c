@@ -22,11 +22,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "http/budget.h"
 #include "http/guard.h"
 #include "http/http.h"
 #include "http/metrics.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "http/verify_job.h"
 #include "http/webui.h"
 #include "core/idem.h"
 #include "core/session.h"
@@ -100,6 +102,7 @@ http_server_config_default(struct http_server_config *cfg)
 	cfg->per_ip_limit = HTTP_PER_IP_LIMIT;
 	cfg->idle_timeout = HTTP_CONN_TIMEOUT_SEC;
 	cfg->header_timeout = HTTP_HEADER_TIMEOUT_SEC;
+	cfg->heavy_per_minute = BUDGET_PER_MINUTE;
 }
 
 int
@@ -964,6 +967,7 @@ http_server_shutdown(struct http_server *s, int timeout_ms)
 	}
 	MHD_stop_daemon(s->daemon);
 	guard_stop();
+	verify_job_shutdown();
 	if (lfd != MHD_INVALID_SOCKET)
 		close(lfd);
 	http_close_dbs();

@@ -50,6 +50,7 @@ struct http_server_config {
 	unsigned		 idle_timeout;	/* seconds */
 	unsigned		 header_timeout;	/* seconds; 0: no header deadline */
 	struct proxy_list	 proxies;	/* --trusted-proxy: X-Forwarded-For from these */
+	unsigned		 heavy_per_minute;	/* budget.h; 0: no budget */
 };
 
 /* Above this many open connections, new requests get 503 (a 16th kept free). */
