@@ -82,6 +82,17 @@ verify_job_json(const struct verify_job *j)
 	return o;
 }
 
+static bool
+verify_job_stopping(void)
+{
+	bool stop;
+
+	pthread_mutex_lock(&vj_lock);
+	stop = vj_stopping;
+	pthread_mutex_unlock(&vj_lock);
+	return stop;
+}
+
 static int
 verify_job_progress(void *arg, int64_t entries, int64_t records)
 {
@@ -139,7 +150,10 @@ verify_job_main(void *arg)
 		log_debug("cannot lower the verification's priority");
 	memset(&rep, 0, sizeof(rep));
 	rc = verify_job_run(j, &rep);
-	if (rc != 0 && rc != AIMS_EVERIFY)
+	if (rc != 0 && rc != AIMS_EVERIFY && verify_job_stopping())
+		log_info("verification of organisation %lld stopped with the server",
+		    (long long)j->org_id);
+	else if (rc != 0 && rc != AIMS_EVERIFY)
 		log_error("verifying the ledger of organisation %lld: %s", (long long)j->org_id,
 		    aims_error_message());
 	pthread_mutex_lock(&vj_lock);
