@@ -97,3 +97,21 @@ test('a kept-alive connection must send its next request in time too', async () 
   s.destroy();
   assert.ok(closed, 'closed at the deadline of the trickled request line');
 });
+
+test('bad limits are refused naming the option; --help lists them', async () => {
+  const { aims } = await import('./lib.mjs');
+  for (const [args, re] of [
+    [['--header-timeout', '0'], /--header-timeout must be from 1/],
+    [['--max-connections', '5'], /--max-connections must be from 16/],
+    [['--max-connections-per-address', 'x'], /--max-connections-per-address must be/],
+    [['--trusted-proxy', '10.0.0.0/40'], /--trusted-proxy must be an IPv4 or IPv6 address.*10\.0\.0\.0\/40/],
+    [['--heavy-reads-per-minute', '-1'], /--heavy-reads-per-minute must be/],
+  ]) {
+    const r = aims(['serve', '--db', '/nonexistent/aims.db', ...args]);
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, re);
+  }
+  const help = aims(['serve', '--help']).stdout;
+  for (const o of ['--max-connections', '--max-connections-per-address', '--header-timeout',
+    '--idle-timeout', '--trusted-proxy', '--heavy-reads-per-minute']) assert.ok(help.includes(o), o);
+});
