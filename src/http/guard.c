@@ -316,20 +316,6 @@ guard_request_done(struct MHD_Connection *conn)
 	pthread_mutex_unlock(&guard.lock);
 }
 
-bool
-guard_conn_cut(struct MHD_Connection *conn)
-{
-	struct guard_conn *g = guard_of(conn);
-	bool cut;
-
-	if (g == NULL)
-		return false;
-	pthread_mutex_lock(&guard.lock);
-	cut = g->cut;
-	pthread_mutex_unlock(&guard.lock);
-	return cut;
-}
-
 uint64_t
 guard_cut_count(void)
 {

@@ -58,8 +58,6 @@ void guard_request_line(struct MHD_Connection *conn);
 void guard_headers_done(struct MHD_Connection *conn);
 /* Its request has been answered: the next one must start and arrive in time. */
 void guard_request_done(struct MHD_Connection *conn);
-/* Was conn's socket shut down because its headers came too late? */
-bool guard_conn_cut(struct MHD_Connection *conn);
 /* Connections shut down by the watchdog since start (for /metrics and tests). */
 uint64_t guard_cut_count(void);
 

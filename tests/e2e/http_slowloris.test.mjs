@@ -65,6 +65,9 @@ test('trickled headers are cut at the header deadline; others are served meanwhi
     assert.ok(s.closedAfterMs >= HEADER_TIMEOUT * 1000 - 300, `closed after ${s.closedAfterMs} ms`);
     assert.ok(s.closedAfterMs < HEADER_TIMEOUT * 1000 + 1500, `closed after ${s.closedAfterMs} ms`);
   }
+  const m = await request(env.url, 'GET', '/metrics');
+  const cuts = Number((m.text.match(/^aims_http_header_timeouts_total (\d+)$/m) || [])[1]);
+  assert.ok(cuts >= slow.length, `aims_http_header_timeouts_total ${cuts}`);
 });
 
 test('one address holds at most its share of connections', async () => {
