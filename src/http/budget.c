@@ -9,9 +9,13 @@
 #include "http/budget.h"
 #include "util/error.h"
 
+/* Levels in millionths of a read, so that refills add up exactly. */
+#define BUDGET_UNIT	INT64_C(1000000)
+#define BUDGET_IDLE_MAX	(INT64_C(3600) * 1000000)	/* longer idle refills as much */
+
 struct budget_bucket {
 	char	caller[BUDGET_CALLER_MAX];
-	double	tokens;
+	int64_t	level;		/* millionths */
 	int64_t	last_usec;
 };
 
@@ -20,12 +24,18 @@ static struct budget_bucket budget_buckets[BUDGET_CALLERS_MAX];
 static size_t budget_n;
 
 /* The bucket's level now: what it had plus the refill since, at most full. */
-static double
+static int64_t
 budget_level(const struct budget_bucket *b, unsigned per_minute, int64_t now)
 {
-	double t = b->tokens + (double)(now - b->last_usec) / 60e6 * per_minute;
+	int64_t idle = now - b->last_usec, full = (int64_t)per_minute * BUDGET_UNIT, level;
 
-	return t > per_minute ? per_minute : t;
+	if (idle < 0)
+		idle = 0;
+	if (idle > BUDGET_IDLE_MAX)
+		idle = BUDGET_IDLE_MAX;
+	/* per_minute reads a minute: per_minute / 60 millionths a microsecond. */
+	level = b->level + idle * (int64_t)per_minute / 60;
+	return level > full ? full : level;
 }
 
 /*
@@ -43,7 +53,8 @@ budget_find(const char *caller, unsigned per_minute, int64_t now)
 			return &budget_buckets[i];
 	if (budget_n == BUDGET_CALLERS_MAX) {
 		for (i = j = 0; i < budget_n; i++)
-			if (budget_level(&budget_buckets[i], per_minute, now) < per_minute)
+			if (budget_level(&budget_buckets[i], per_minute, now) <
+			    (int64_t)per_minute * BUDGET_UNIT)
 				budget_buckets[j++] = budget_buckets[i];
 		budget_n = j;
 		if (budget_n == BUDGET_CALLERS_MAX)
@@ -51,7 +62,7 @@ budget_find(const char *caller, unsigned per_minute, int64_t now)
 	}
 	b = &budget_buckets[budget_n++];
 	snprintf(b->caller, sizeof(b->caller), "%s", caller);
-	b->tokens = per_minute;
+	b->level = (int64_t)per_minute * BUDGET_UNIT;
 	b->last_usec = now;
 	return b;
 }
@@ -60,7 +71,7 @@ int
 budget_take(int *retry_after, const char *caller, unsigned per_minute, int64_t now_usec)
 {
 	struct budget_bucket *b;
-	double level;
+	int64_t level, wait_usec;
 	bool ok;
 
 	*retry_after = 0;
@@ -75,11 +86,15 @@ budget_take(int *retry_after, const char *caller, unsigned per_minute, int64_t n
 		    "too many heavy requests at once: try again in 1 second");
 	}
 	level = budget_level(b, per_minute, now_usec);
-	if ((ok = level >= 1.0))
-		level -= 1.0;
-	else
-		*retry_after = (int)((1.0 - level) * 60.0 / per_minute) + 1;
-	b->tokens = level;
+	if ((ok = level >= BUDGET_UNIT)) {
+		level -= BUDGET_UNIT;
+	} else {
+		wait_usec = (BUDGET_UNIT - level) * 60 / per_minute;
+		*retry_after = (int)((wait_usec + BUDGET_UNIT - 1) / BUDGET_UNIT);
+		if (*retry_after < 1)
+			*retry_after = 1;
+	}
+	b->level = level;
 	b->last_usec = now_usec;
 	pthread_mutex_unlock(&budget_lock);
 	if (ok)
