@@ -11,7 +11,9 @@
  * at most AUTH_PWHASH_CONCURRENCY argon2id verifications run at once, so
  * sign-in cannot be used to exhaust memory or CPU.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <sodium.h>
@@ -36,6 +38,7 @@
 
 #define AUTH_COOKIE_MAX		256
 #define AUTH_WRONG		"wrong email or password"
+#define AUTH_NET_MAX		(INET6_ADDRSTRLEN + 4)	/* "2001:db8::/64" */
 
 static sem_t auth_pwhash_sem;
 static pthread_once_t auth_once = PTHREAD_ONCE_INIT;
@@ -218,15 +221,35 @@ notfound:
 static const struct throttle_policy auth_pair_policy = THROTTLE_PAIR_POLICY;
 static const struct throttle_policy auth_addr_policy = THROTTLE_ADDR_POLICY;
 
-/* "pair:EMAIL|ADDR" (email in lower case) and "addr:ADDR". */
+/*
+ * Whom the throttle counts: an IPv4 address, or an IPv6 address's /64
+ * (one subscriber's network holds 2^64 addresses to rotate through).
+ */
+static void
+auth_client_net(char out[AUTH_NET_MAX], const char *addr)
+{
+	struct in6_addr a6;
+	char text[INET6_ADDRSTRLEN];
+
+	if (inet_pton(AF_INET6, addr, &a6) != 1 || IN6_IS_ADDR_V4MAPPED(&a6)) {
+		snprintf(out, AUTH_NET_MAX, "%s", addr);
+		return;
+	}
+	memset(a6.s6_addr + 8, 0, 8);
+	inet_ntop(AF_INET6, &a6, text, sizeof(text));
+	snprintf(out, AUTH_NET_MAX, "%s/64", text);
+}
+
+/* "pair:EMAIL|NET" (email in lower case) and "addr:NET". */
 static void
 auth_keys(char pkey[THROTTLE_KEY_MAX], char akey[THROTTLE_KEY_MAX], const char *email,
     const char *addr)
 {
-	char *low = str_lower(email);
+	char *low = str_lower(email), net[AUTH_NET_MAX];
 
-	snprintf(pkey, THROTTLE_KEY_MAX, "pair:%s|%s", low, addr);
-	snprintf(akey, THROTTLE_KEY_MAX, "addr:%s", addr);
+	auth_client_net(net, addr);
+	snprintf(pkey, THROTTLE_KEY_MAX, "pair:%s|%s", low, net);
+	snprintf(akey, THROTTLE_KEY_MAX, "addr:%s", net);
 	free(low);
 }
 

@@ -89,3 +89,13 @@ test('one address has a budget across accounts (password spraying)', async () =>
   r = await signIn(ADMIN, PASSWORD, { xff: '192.0.2.201' });
   assert.equal(r.status, 200);
 });
+
+test('an IPv6 client is counted by its /64, so rotating addresses does not help', async () => {
+  let r;
+  for (let i = 1; i <= 6; i++) {
+    r = await signIn('v6@example.com', 'x', { xff: `2001:db8:0:7::${i.toString(16)}` });
+  }
+  assert.equal(r.status, 429, r.text);
+  r = await signIn('v6@example.com', 'x', { xff: '2001:db8:0:8::1' });
+  assert.equal(r.status, 401);
+});
