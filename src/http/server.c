@@ -58,8 +58,8 @@ struct http_server {
 struct http_pending {
 	bool		 begun;		/* the headers are in; the handler has run once */
 	bool		 must_close;	/* framing refused: close after the answer */
-	int		 target_rc;	/* the raw request target refused (guard.h) */
-	char		 target_msg[AIMS_ERROR_MSG_MAX];
+	int		 refuse_rc;	/* target or framing refused (guard.h): answer this */
+	char		 refuse_msg[AIMS_ERROR_MSG_MAX];
 	int64_t		 start_usec;
 	int64_t		 db_usec_start;
 	struct buf	 body;
@@ -552,8 +552,8 @@ http_request_line(void *cls, const char *uri, struct MHD_Connection *conn)
 
 	(void)cls;
 	guard_request_line(conn);
-	if ((p->target_rc = guard_check_target(uri)) != 0)
-		snprintf(p->target_msg, sizeof(p->target_msg), "%s", aims_error_message());
+	if ((p->refuse_rc = guard_check_target(uri)) != 0)
+		snprintf(p->refuse_msg, sizeof(p->refuse_msg), "%s", aims_error_message());
 	return p;
 }
 
@@ -564,12 +564,12 @@ http_request_line(void *cls, const char *uri, struct MHD_Connection *conn)
 static bool
 http_framing_refused(struct MHD_Connection *conn, struct http_pending *p)
 {
-	if (p->target_rc != 0) {
-		aims_error_set(p->target_rc, "path", "%s", p->target_msg);
+	if (p->refuse_rc != 0) {
+		aims_error_set(p->refuse_rc, "path", "%s", p->refuse_msg);
 		p->must_close = true;
 		return true;
 	}
-	if ((p->target_rc = guard_check_framing(conn)) != 0) {
+	if ((p->refuse_rc = guard_check_framing(conn)) != 0) {
 		p->must_close = true;
 		return true;
 	}
@@ -583,7 +583,7 @@ http_refuse(struct MHD_Connection *conn, struct http_pending *p,
 {
 	struct http_req req = { .method = method, .path = url };
 
-	return http_send_error(conn, p, cfg, &req, p->target_rc);
+	return http_send_error(conn, p, cfg, &req, p->refuse_rc);
 }
 
 static enum MHD_Result
