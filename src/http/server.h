@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "http/proxy.h"
 
@@ -33,6 +34,7 @@
 #define HTTP_PORT_DEFAULT	8042
 #define HTTP_LISTEN_DEFAULT	"127.0.0.1:8042"
 #define HTTP_LISTEN_MAX		64
+#define HTTP_LISTEN_BACKLOG	SOMAXCONN	/* the listening socket is opened here, not by libmicrohttpd */
 
 enum http_log_format { HTTP_LOG_TEXT, HTTP_LOG_JSON, HTTP_LOG_NONE };
 
@@ -51,6 +53,9 @@ struct http_server_config {
 	unsigned		 header_timeout;	/* seconds; 0: no header deadline */
 	struct proxy_list	 proxies;	/* --trusted-proxy: X-Forwarded-For from these */
 	unsigned		 heavy_per_minute;	/* budget.h; 0: no budget */
+	/* Confinement (http_server_confine in server.c, util/sandbox.h). */
+	const char		*user;		/* --user: run as this user once started */
+	bool			 no_sandbox;	/* --no-sandbox: no Landlock, no seccomp */
 };
 
 /* Above this many open connections, new requests get 503 (a 16th kept free). */
