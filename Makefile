@@ -95,7 +95,8 @@ unit: $(UNIT_BIN) $(B)/aims
 unit-asan:
 	@$(MAKE) --no-print-directory MODE=asan unit
 
-e2e: aims
+# The background verification test fills a large log with bench/ledger_fill.
+e2e: aims $(B)/bench/ledger_fill
 	@if ls tests/e2e/*.test.mjs >/dev/null 2>&1; then \
 		AIMS_BIN=$(CURDIR)/build/rel/aims node --test --test-concurrency=1 tests/e2e/; \
 	fi

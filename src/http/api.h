@@ -70,7 +70,8 @@ int api_catalog_get(struct http_ctx *c);
 
 /* api_ledger.c */
 int api_ledger_list(struct http_ctx *c);
-int api_ledger_verify(struct http_ctx *c);
+int api_ledger_verify_start(struct http_ctx *c);
+int api_ledger_verify_get(struct http_ctx *c);
 
 /* api_readiness.c */
 int api_readiness_get(struct http_ctx *c);

@@ -35,6 +35,7 @@ enum http_code {
 	HTTP_EUNAVAILABLE = -102,	/* 503: overloaded or shutting down */
 	HTTP_EHEADERS = -103,		/* 431: request headers too large */
 	HTTP_ETIMEOUT = -104,		/* 408: request not received in time */
+	HTTP_ENOTIMPL = -105,		/* 501: a transfer coding the server does not know */
 };
 
 #define HTTP_PARAMS_MAX		8	/* {params} in one path pattern */

@@ -422,6 +422,16 @@ openapi_responses(const struct route *r, const struct record_kind *k)
 		ok = json_pack("{s:s, s:{s:{s:{s:s}}}}", "description", "ok", "content",
 		    "application/json", "schema", "type", "object");
 	json_object_set_new(resp, status, ok);
+	if ((r->flags & ROUTE_ACCEPTED) && r->status != 202)
+		json_object_set_new(resp, "202", json_pack("{s:s, s:{s:{s:{s:s}}}}", "description",
+		    "still running: the answer has its progress", "content", "application/json",
+		    "schema", "type", "object"));
+	if (r->flags & ROUTE_HEAVY)
+		json_object_set_new(resp, "429", json_pack("{s:s, s:{s:{s:s}}, s:{s:{s:{s:s}}}}",
+		    "description", "over the caller's budget of heavy reads (aims serve "
+		    "--heavy-reads-per-minute)", "headers", "Retry-After", "description",
+		    "seconds until the next heavy read is allowed", "content", "application/json",
+		    "schema", "$ref", "#/components/schemas/Error"));
 	json_object_set_new(resp, "default", json_pack("{s:s, s:{s:{s:{s:s}}}}", "description",
 	    "an error", "content", "application/json", "schema", "$ref",
 	    "#/components/schemas/Error"));

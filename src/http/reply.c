@@ -58,6 +58,7 @@ http_status_of(int code)
 	case HTTP_EUNAVAILABLE: return 503;
 	case HTTP_EHEADERS: return 431;
 	case HTTP_ETIMEOUT: return 408;
+	case HTTP_ENOTIMPL: return 501;
 	default: return 500;
 	}
 }
@@ -71,6 +72,7 @@ http_code_name(int code)
 	case HTTP_EUNAVAILABLE: return "unavailable";
 	case HTTP_EHEADERS: return "headers_too_large";
 	case HTTP_ETIMEOUT: return "timeout";
+	case HTTP_ENOTIMPL: return "not_implemented";
 	default: return aims_error_name(code);
 	}
 }

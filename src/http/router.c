@@ -12,7 +12,9 @@
 #include "core/idem.h"
 #include "http/auth.h"
 #include "core/record.h"
+#include "http/budget.h"
 #include "http/router.h"
+#include "http/server.h"
 #include "http/webui.h"
 #include "util/clock.h"
 #include "util/error.h"
@@ -822,6 +824,30 @@ router_upload_wanted(const struct http_req *req, struct db *db,
 	return ok;
 }
 
+int
+router_charge(struct http_ctx *c)
+{
+	char caller[BUDGET_CALLER_MAX], secs[16];
+	unsigned per_minute = c->cfg != NULL ? c->cfg->heavy_per_minute : 0;
+	int retry, rc;
+
+	if (per_minute == 0 || c->route == NULL || (!(c->route->flags & ROUTE_HEAVY) &&
+	    http_query_int(c, "limit", 0) <= BUDGET_LIGHT_LIMIT))
+		return 0;
+	if (c->who.kind == HTTP_TOKEN)
+		snprintf(caller, sizeof(caller), "token:%lld", (long long)c->who.token_id);
+	else if (c->who.kind == HTTP_SESSION)
+		snprintf(caller, sizeof(caller), "user:%lld", (long long)c->who.user_id);
+	else
+		snprintf(caller, sizeof(caller), "addr:%s",
+		    c->req->client_addr != NULL ? c->req->client_addr : "");
+	if ((rc = budget_take(&retry, caller, per_minute, clock_mono_usec())) != 0) {
+		snprintf(secs, sizeof(secs), "%d", retry);
+		http_resp_header(&c->resp, "Retry-After", secs);
+	}
+	return rc;
+}
+
 void
 router_handle(struct http_ctx *c)
 {
@@ -831,7 +857,7 @@ router_handle(struct http_ctx *c)
 		webui_handle(c);
 		return;
 	}
-	if ((rc = router_prepare(c)) != 0) {
+	if ((rc = router_prepare(c)) != 0 || (rc = router_charge(c)) != 0) {
 		http_reply_error(c, rc);
 		return;
 	}

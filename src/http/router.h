@@ -72,6 +72,14 @@ enum route_flags {
 	 * on a ROUTE_RECORD route only a kind that keeps files takes one.
 	 */
 	ROUTE_UPLOAD = 1 << 6,
+	/*
+	 * Costly to answer (readiness, exports, starting a verification): each
+	 * call takes one from the caller's budget of heavy reads (budget.h), as
+	 * does any request for more than BUDGET_LIGHT_LIMIT list items.
+	 */
+	ROUTE_HEAVY = 1 << 7,
+	/* Starts or reports work that runs in the background: 202 while it runs. */
+	ROUTE_ACCEPTED = 1 << 8,
 };
 
 #define ROUTER_UPLOAD_FILE	"file"
@@ -141,6 +149,12 @@ bool router_upload_route(const char *method, const char *path);
  */
 bool router_upload_wanted(const struct http_req *req, struct db *db,
     const struct http_server_config *cfg);
+/*
+ * Charges a heavy request (ROUTE_HEAVY, or a limit over BUDGET_LIGHT_LIMIT)
+ * to its caller's budget, once identified: 0, or AIMS_ETHROTTLED with
+ * Retry-After set on the answer.
+ */
+int router_charge(struct http_ctx *c);
 /* Full handling: match, validate, authenticate, authorise, run, reply. */
 void router_handle(struct http_ctx *c);
 /* The list parameters (limit, cursor) every ROUTE_LIST takes. */

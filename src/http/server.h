@@ -11,11 +11,16 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "http/proxy.h"
+
 /* Limits (craft.md B.6: libmicrohttpd's defaults are unsafe for a public server). */
-#define HTTP_CONN_LIMIT		1024		/* open connections in total */
-#define HTTP_CONN_BUSY		960		/* above this, new requests get 503 */
-#define HTTP_PER_IP_LIMIT	64		/* open connections per client address */
-#define HTTP_CONN_TIMEOUT_SEC	20		/* idle or slow connection closed after */
+#define HTTP_CONN_LIMIT		2048		/* open connections in total (default) */
+#define HTTP_FD_SPARE		256		/* descriptors kept for the database, files, logs */
+#define HTTP_CONN_LIMIT_MAX	65536
+#define HTTP_PER_IP_LIMIT	64		/* open connections per client address (default) */
+#define HTTP_CONN_TIMEOUT_SEC	20		/* idle connection closed after (default) */
+#define HTTP_HEADER_TIMEOUT_SEC	10		/* request line and headers due within (default) */
+#define HTTP_TIMEOUT_MAX	3600
 #define HTTP_CONN_MEMORY	(32 * 1024)	/* per connection: bounds request line + headers */
 #define HTTP_MAX_BODY_DEFAULT	(1024 * 1024)	/* JSON bodies */
 #define HTTP_MAX_BODY_LIMIT	(64 * 1024 * 1024)
@@ -40,10 +45,21 @@ struct http_server_config {
 	enum http_log_format	 log_format;
 	bool			 secure_cookies;
 	size_t			 max_body;
+	/* Connection limits (guard.h): 0 in per_ip_limit means none. */
+	unsigned		 conn_limit;
+	unsigned		 per_ip_limit;
+	bool			 per_ip_set;	/* given on the command line */
+	unsigned		 idle_timeout;	/* seconds */
+	unsigned		 header_timeout;	/* seconds; 0: no header deadline */
+	struct proxy_list	 proxies;	/* --trusted-proxy: X-Forwarded-For from these */
+	unsigned		 heavy_per_minute;	/* budget.h; 0: no budget */
 	/* Confinement (http_server_confine in server.c, util/sandbox.h). */
 	const char		*user;		/* --user: run as this user once started */
 	bool			 no_sandbox;	/* --no-sandbox: no Landlock, no seccomp */
 };
+
+/* Above this many open connections, new requests get 503 (a 16th kept free). */
+#define HTTP_CONN_BUSY(limit)	((limit) - (limit) / 16)
 
 struct db;
 struct http_server;

@@ -41,6 +41,9 @@
 /* kind: the permission kind, or PERM_KIND_COUNT when the path's {kind} decides. */
 #define W_ORG(m, p, h, act, kind) \
 	{ m, p, h, ROUTE_ORG, act, kind, NULL, NULL, ROUTE_RAW, 200, NULL, "web", p }
+/* A page that costs one of the caller's heavy reads (budget.h). */
+#define W_ORG_HEAVY(m, p, h, act, kind) \
+	{ m, p, h, ROUTE_ORG, act, kind, NULL, NULL, ROUTE_RAW | ROUTE_HEAVY, 200, NULL, "web", p }
 #define BY_KIND	PERM_KIND_COUNT
 
 const struct route webui_routes[] = {
@@ -51,7 +54,7 @@ const struct route webui_routes[] = {
 	W_PUB("GET", "/static/{name}", webui_static),
 	W_ORG("GET", "/o/{org}", webui_org_home, PERM_READ, PERM_KIND_ORG),
 	W_ORG("GET", "/o/{org}/", webui_dashboard, PERM_READ, PERM_KIND_ORG),
-	W_ORG("GET", "/o/{org}/readiness", webui_readiness, PERM_READ, PERM_KIND_GOVERNANCE),
+	W_ORG_HEAVY("GET", "/o/{org}/readiness", webui_readiness, PERM_READ, PERM_KIND_GOVERNANCE),
 	W_ORG("GET", "/o/{org}/soa", webui_soa_page, PERM_READ, PERM_KIND_GOVERNANCE),
 	W_ORG("POST", "/o/{org}/soa/{ctl}", webui_soa_save, PERM_WRITE, PERM_KIND_GOVERNANCE),
 	W_ORG("GET", "/o/{org}/{kind}", webui_list, PERM_READ, BY_KIND),
@@ -521,6 +524,8 @@ webui_handle(struct http_ctx *c)
 		goto done;
 	}
 	rc = webui_prepare(c, &w);
+	if (rc == 0 && c->resp.status == 0 && c->who.kind == HTTP_SESSION)
+		rc = router_charge(c);
 	if (rc == 0 && c->resp.status == 0)
 		rc = c->route->handler(c);
 	if (rc != 0 && c->resp.status == 0)

@@ -369,3 +369,19 @@ ledger_org_id(int64_t *out, struct db *db, const char *slug)
 		aims_error_set(rc, "org", "no organisation '%s'", slug);
 	return rc;
 }
+
+int
+ledger_size(int64_t *out, struct db *db, int64_t org_id)
+{
+	struct db_stmt *st;
+	int rc;
+
+	*out = 0;
+	if ((rc = db_prepare(&st, db, "SELECT size FROM ledger_heads WHERE org_id = ?")) != 0)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	if ((rc = db_step(st)) == DB_ROW)
+		*out = db_column_int64(st, 0);
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}

@@ -159,6 +159,15 @@ int ledger_pubkey_load_db(struct note_verifier *out, const char *db_path);
  */
 int ledger_verify(struct ledger_report *out, struct db *db, int64_t org_id,
     const struct note_verifier *key, ledger_load_fn load, ledger_enum_fn enumerate);
+/*
+ * Progress of ledger_verify() on the calling thread: fn gets the entries
+ * and records checked so far every thousand or so; a non-zero return stops
+ * the verification, which returns that code. NULL: none.
+ */
+typedef int (*ledger_progress_fn)(void *arg, int64_t entries, int64_t records);
+void ledger_verify_progress(ledger_progress_fn fn, void *arg);
+/* Entries in org_id's log (its size). */
+int ledger_size(int64_t *out, struct db *db, int64_t org_id);
 
 /* ledger_proof.c */
 /*

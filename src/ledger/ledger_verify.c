@@ -30,6 +30,11 @@
 
 #define VERIFY_NAME_MAX		96	/* "org <slug>" */
 #define VERIFY_TIME_MAX		40	/* a checkpoint's created_at, as stored */
+#define VERIFY_PROGRESS_EVERY	1024	/* entries or records between progress calls */
+
+/* ledger_verify_progress(): the calling thread's progress callback. */
+static _Thread_local ledger_progress_fn verify_progress_fn;
+static _Thread_local void *verify_progress_arg;
 
 struct verify_cp {
 	uint64_t		size;
@@ -60,6 +65,23 @@ struct verify {
 
 static int
 verify_fail(struct verify *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+void
+ledger_verify_progress(ledger_progress_fn fn, void *arg)
+{
+	verify_progress_fn = fn;
+	verify_progress_arg = arg;
+}
+
+/* Tells the progress callback, every VERIFY_PROGRESS_EVERY items; its non-zero stops. */
+static int
+verify_tick(struct verify *v)
+{
+	if (verify_progress_fn == NULL ||
+	    (v->rep->entries + v->rep->records) % VERIFY_PROGRESS_EVERY != 0)
+		return 0;
+	return verify_progress_fn(verify_progress_arg, v->rep->entries, v->rep->records);
+}
 
 static int
 verify_fail(struct verify *v, const char *fmt, ...)
@@ -219,7 +241,7 @@ verify_entry(struct verify *v, struct db_stmt *st, struct buf *text)
 	else
 		merkle_stack_push(&v->st, &leaf);
 	v->rep->entries++;
-	return 0;
+	return verify_tick(v);
 mismatch:
 	return verify_fail(v, "entry %lld (%s %s %s) does not match its leaf hash",
 	    (long long)e.seq, e.kind ? e.kind : "?", e.ref ? e.ref : "?",
@@ -336,7 +358,7 @@ verify_record(struct verify *v, const char *kind, const char *ref, int64_t seq)
 		    "(entry %lld)", ref, kind, (long long)seq);
 	sodium_memzero(salt, sizeof(salt));
 	json_decref(rec);
-	return rc;
+	return rc != 0 ? rc : verify_tick(v);
 }
 
 /* Latest entry of every (kind, ref): the index scanned backwards. */

@@ -139,3 +139,17 @@ export async function signIn(url, email = ADMIN, password = PASSWORD) {
   const m = (r.headers.get('set-cookie') || '').match(/aims_session=([^;]+)/);
   return { cookie: `aims_session=${m[1]}`, csrf: r.json.csrf_token, body: r.json };
 }
+
+// Runs a ledger verification of org (POST starts it in the background) and
+// waits for its result; returns the final GET response.
+export async function verifyLedger(url, auth, org = 'acme', timeoutMs = 20000) {
+  const path = `/api/v1/orgs/${org}/ledger/verify`;
+  const started = await request(url, 'POST', path, { auth });
+  if (started.status !== 202) return started;
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await request(url, 'GET', path, { auth });
+    if (r.status !== 202 || Date.now() > until) return r;
+    await new Promise((res) => setTimeout(res, 20));
+  }
+}
