@@ -1,7 +1,8 @@
 /*
  * member.c - memberships (user x organisation x role). Changes are ledgered
  * in the organisation's log; the last admin cannot be removed or demoted, so
- * an organisation is never left without someone who can manage it.
+ * an organisation is never left without someone who can manage it. Removing
+ * a member revokes the API tokens they made in the organisation.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 
 #include "core/member.h"
 #include "core/perm.h"
+#include "core/token.h"
 #include "core/user.h"
 #include "ledger/ledger.h"
 #include "store/db.h"
@@ -249,7 +251,10 @@ member_remove(struct db *db, const struct actor *actor, int64_t org_id, const ch
 	db_done(st);
 	if (rc < 0)
 		goto done;
-	rc = member_append(db, actor, org_id, "delete", lower, version + 1, 1);
+	if ((rc = member_append(db, actor, org_id, "delete", lower, version + 1, 1)) != 0)
+		goto done;
+	/* A token stops with its creator's membership: revoked, so re-adding does not revive it. */
+	rc = token_revoke_created_by(NULL, db, actor, org_id, user_id);
 done:
 	if (rc != 0)
 		db_rollback(db);
