@@ -13,7 +13,9 @@ static const char member_usage[] =
     "       aims member remove EMAIL --org SLUG [--db PATH]\n"
     "       aims member list --org SLUG [--format text|json|csv] [--db PATH]\n"
     "Roles: admin, manager, contributor, auditor, viewer. Adding an existing\n"
-    "member changes their role.\n";
+    "member changes their role; their API tokens then act with no more than\n"
+    "the new role allows. Removing a member revokes the API tokens they made\n"
+    "in the organisation.\n";
 
 static int
 member_change_cmd(int argc, char **argv, int add)

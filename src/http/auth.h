@@ -44,5 +44,7 @@ int auth_sign_in(char token[SESSION_TOKEN_LEN], struct session *s, int *retry_af
 int auth_session_create(struct http_ctx *c);
 int auth_session_get(struct http_ctx *c);
 int auth_session_delete(struct http_ctx *c);
+/* POST /api/v1/session/password: change your own password; ends your other sessions. */
+int auth_password_change(struct http_ctx *c);
 
 #endif
