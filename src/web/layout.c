@@ -249,6 +249,7 @@ web_nav(struct buf *out, const struct web_ctx *ctx, const char *active)
 	    "<a class=\"nav-close\" href=\"#\">Close menu</a>\n<ul>\n");
 	web_nav_link(out, ctx, "/", "Dashboard", NULL, strcmp(active, "dashboard") == 0);
 	web_nav_link(out, ctx, "/readiness", "Readiness", NULL, strcmp(active, "readiness") == 0);
+	web_nav_link(out, ctx, "/members", "Members", NULL, strcmp(active, "members") == 0);
 	buf_puts(out, "</ul>\n");
 	for (s = 0; s < sizeof(web_nav_sections) / sizeof(web_nav_sections[0]); s++) {
 		html_printf(out, "<h2>%s</h2>\n<ul>\n", web_nav_sections[s].section);

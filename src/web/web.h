@@ -17,6 +17,7 @@
  *   /o/ORG/KIND/REF/workflow     workflow step (POST, field "action")
  *   /o/ORG/soa                   Statement of Applicability
  *   /o/ORG/soa/CONTROL           one SoA entry (POST)
+ *   /o/ORG/members               members; EMAIL/disable, EMAIL/enable (POST, admins)
  *   /sign-in, /sign-out          (POST for both actions)
  *   /static/NAME?v=HASH          compiled-in assets
  * Every POST form carries WEB_CSRF_FIELD; update forms WEB_VERSION_FIELD.
@@ -255,6 +256,13 @@ void web_page_dashboard(struct buf *out, const struct web_ctx *ctx, const json_t
 /* page_readiness.c: the answer of readiness_evaluate(); filter "gaps", a status or NULL. */
 void web_page_readiness(struct buf *out, const struct web_ctx *ctx, const json_t *r,
     const char *filter);
+
+/*
+ * page_members.c: members [{email, display_name, role, disabled}];
+ * manage: offer Disable / Enable for everyone but the signed-in user.
+ */
+void web_page_members(struct buf *out, const struct web_ctx *ctx, const json_t *members,
+    bool manage);
 
 /* page_auth.c */
 struct web_sign_in {
