@@ -69,8 +69,9 @@ user_password_cmd(int argc, char **argv, int add)
 	if (rc != 0)
 		rc = cli_fail(cmd);
 	else {
-		printf("%s %s%s%s\n", add ? "user added:" : "password changed:", argv[optind],
-		    from_stdin ? "" : " password: ", from_stdin ? "" : pw);
+		printf("%s %s%s%s%s\n", add ? "user added:" : "password changed:", argv[optind],
+		    add ? "" : " (sessions ended)", from_stdin ? "" : " password: ",
+		    from_stdin ? "" : pw);
 		rc = CLI_OK;
 	}
 	db_close(db);

@@ -162,7 +162,8 @@ test('changing your password ends your other sessions, not this one', async () =
   r = await request(env.url, 'POST', path, { auth: { token: t }, body: { current_password: PASSWORD, new_password: 'a fresh password here' } });
   assert.equal(r.status, 403);
   // A reset from the CLI ends every session.
-  aimsOk(['user', 'passwd', 'changer@example.com', '--password-stdin', '--db', env.db], { input: `${PASSWORD}\n` });
+  const out = aimsOk(['user', 'passwd', 'changer@example.com', '--password-stdin', '--db', env.db], { input: `${PASSWORD}\n` });
+  assert.match(out.stdout, /password changed: changer@example\.com \(sessions ended\)/);
   assert.equal((await request(env.url, 'GET', '/api/v1/session', { auth: one })).status, 401);
 });
 
