@@ -727,24 +727,19 @@ router_idem_begin(struct http_ctx *c, const char *key, struct idem_entry *e)
 }
 
 /*
- * The answer as an Idempotency-Key keeps it: a ROUTE_SECRET answer without
- * its secret (caller frees), any other as it was sent.
+ * A ROUTE_SECRET answer as an Idempotency-Key keeps it: without its secret
+ * (caller frees), or NULL when it is not a JSON object (nothing safe to keep).
  */
 static char *
-router_idem_answer(struct http_ctx *c)
+router_idem_without_secret(const struct http_ctx *c)
 {
-	json_t *body;
-	char *text;
+	json_t *body = json_loadb(c->resp.body.data, c->resp.body.len, 0, NULL);
+	char *text = NULL;
 
-	if (!(c->route->flags & ROUTE_SECRET))
-		return xstrdup(buf_str(&c->resp.body));
-	body = json_loadb(c->resp.body.data, c->resp.body.len, 0, NULL);
-	if (!json_is_object(body)) {
-		json_decref(body);
-		return NULL;	/* not a record: nothing safe to keep */
+	if (json_is_object(body)) {
+		json_object_del(body, ROUTER_SECRET_FIELD);
+		text = json_dumps(body, JSON_COMPACT);
 	}
-	json_object_del(body, ROUTER_SECRET_FIELD);
-	text = json_dumps(body, JSON_COMPACT);
 	json_decref(body);
 	return text;
 }
@@ -752,19 +747,21 @@ router_idem_answer(struct http_ctx *c)
 static void
 router_idem_finish(struct http_ctx *c, const char *key)
 {
-	const char *loc = http_resp_get_header(&c->resp, "Location");
-	char who[ROUTER_PRINCIPAL_MAX], *kept;
+	const char *loc = http_resp_get_header(&c->resp, "Location"), *kept;
+	char who[ROUTER_PRINCIPAL_MAX], *owned = NULL;
 
+	if (c->route->flags & ROUTE_SECRET)
+		kept = owned = router_idem_without_secret(c);
+	else
+		kept = buf_str(&c->resp.body);
 	if (c->resp.status >= 500 || c->resp.status == 409 || c->resp.status == 429 ||
-	    (kept = router_idem_answer(c)) == NULL) {
+	    kept == NULL)
 		idem_release(c->db, c->org_id, router_principal(who, c), key);
-		return;
-	}
-	if (idem_finish(c->db, c->org_id, router_principal(who, c), key, c->resp.status, kept,
-	    loc) != 0)
+	else if (idem_finish(c->db, c->org_id, router_principal(who, c), key, c->resp.status,
+	    kept, loc) != 0)
 		log_warn("cannot store the answer for an idempotency key: %s",
 		    aims_error_message());
-	free(kept);
+	free(owned);
 }
 
 /* Runs the handler, with Idempotency-Key handling around it when declared. */
