@@ -48,6 +48,8 @@ const struct route webui_routes[] = {
 	W_PUB("GET", "/sign-in", webui_sign_in_page),
 	W_PUB("POST", "/sign-in", webui_sign_in),
 	W_USER("POST", "/sign-out", webui_sign_out),
+	W_USER("GET", WEB_PASSWORD_PATH, webui_password_page),
+	W_USER("POST", WEB_PASSWORD_PATH, webui_password_change),
 	W_PUB("GET", "/static/{name}", webui_static),
 	W_ORG("GET", "/o/{org}", webui_org_home, PERM_READ, PERM_KIND_ORG),
 	W_ORG("GET", "/o/{org}/", webui_dashboard, PERM_READ, PERM_KIND_ORG),

@@ -121,7 +121,8 @@ web_header(struct buf *out, const struct web_ctx *ctx)
 	web_org_switcher(out, ctx);
 	html_printf(out, "\n<a class=\"nav-open\" href=\"#nav\">");
 	web_icon(out, "menu");
-	html_printf(out, "Menu</a>\n<div class=\"user\"><span class=\"who\">%s</span> "
+	html_printf(out, "Menu</a>\n<div class=\"user\"><a class=\"who\" href=\""
+	    WEB_PASSWORD_PATH "\" title=\"Change your password\">%s</a> "
 	    "<span class=\"role\">%s</span>\n<form method=\"post\" action=\"/sign-out\">",
 	    ctx->user, role_name(ctx->role));
 	web_csrf_input(out, ctx);

@@ -19,6 +19,7 @@
  *   /o/ORG/soa/CONTROL           one SoA entry (POST)
  *   /o/ORG/members               members; EMAIL/disable, EMAIL/enable (POST, admins)
  *   /sign-in, /sign-out          (POST for both actions)
+ *   /account/password            change your own password (GET, POST)
  *   /static/NAME?v=HASH          compiled-in assets
  * Every POST form carries WEB_CSRF_FIELD; update forms WEB_VERSION_FIELD.
  */
@@ -274,6 +275,16 @@ struct web_sign_in {
 	const char	*notice;	/* "You are signed out." or NULL */
 };
 void web_page_sign_in(struct buf *out, const struct web_sign_in *s);
+#define WEB_PASSWORD_PATH	"/account/password"
+struct web_password {
+	const char	*email;		/* who is signed in */
+	const char	*csrf;		/* the session's form token */
+	const char	*error;		/* why the last attempt failed, or NULL */
+	const char	*field;		/* the field at fault, or NULL */
+	bool		 changed;	/* the password was just changed */
+	int		 min_length;
+};
+void web_page_password(struct buf *out, const struct web_password *p);
 /* 403/404/409/500... with a message; ctx NULL before sign-in. */
 void web_page_error(struct buf *out, const struct web_ctx *ctx, int status,
     const char *message);
