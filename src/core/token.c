@@ -347,14 +347,16 @@ fail:
 	return rc;
 }
 
-/* The live tokens to revoke: (org, id) pairs, read before any is changed. */
-struct token_ids {
-	int64_t	*v;
+/* The live tokens to revoke, read before any is changed. */
+struct token_refs {
+	struct {
+		int64_t	org_id, id;
+	}	*v;
 	size_t	 n, cap;
 };
 
 static int
-token_find_created_by(struct token_ids *ids, struct db *db, int64_t org_id, int64_t user_id)
+token_find_created_by(struct token_refs *t, struct db *db, int64_t org_id, int64_t user_id)
 {
 	struct db_stmt *st = NULL;
 	int rc;
@@ -366,12 +368,12 @@ token_find_created_by(struct token_ids *ids, struct db *db, int64_t org_id, int6
 	db_bind_int64(st, 2, org_id);
 	db_bind_int64(st, 3, org_id);
 	while ((rc = db_step(st)) == DB_ROW) {
-		if (ids->n + 2 > ids->cap) {
-			ids->cap = ids->cap ? ids->cap * 2 : 16;
-			ids->v = xrealloc(ids->v, ids->cap * sizeof(ids->v[0]));
+		if (t->n == t->cap) {
+			t->cap = t->cap ? t->cap * 2 : 8;
+			t->v = xrealloc(t->v, t->cap * sizeof(t->v[0]));
 		}
-		ids->v[ids->n++] = db_column_int64(st, 0);
-		ids->v[ids->n++] = db_column_int64(st, 1);
+		t->v[t->n].org_id = db_column_int64(st, 0);
+		t->v[t->n++].id = db_column_int64(st, 1);
 	}
 	db_done(st);
 	return rc < 0 ? rc : 0;
@@ -381,7 +383,7 @@ int
 token_revoke_created_by(int *count, struct db *db, const struct actor *actor, int64_t org_id,
     int64_t user_id)
 {
-	struct token_ids ids = { NULL, 0, 0 };
+	struct token_refs t = { NULL, 0, 0 };
 	json_t *rec = NULL;
 	size_t i;
 	int rc;
@@ -392,23 +394,23 @@ token_revoke_created_by(int *count, struct db *db, const struct actor *actor, in
 		return 0;
 	if ((rc = db_begin(db)) != 0)
 		return rc;
-	if ((rc = token_find_created_by(&ids, db, org_id, user_id)) != 0)
+	if ((rc = token_find_created_by(&t, db, org_id, user_id)) != 0)
 		goto fail;
-	for (i = 0; i < ids.n; i += 2) {
-		if ((rc = token_mark_revoked(db, ids.v[i], ids.v[i + 1])) != 0 ||
-		    (rc = token_get(&rec, db, ids.v[i], ids.v[i + 1])) != 0 ||
-		    (rc = token_log(db, ids.v[i], actor, "revoke", rec)) != 0)
+	for (i = 0; i < t.n; i++) {
+		if ((rc = token_mark_revoked(db, t.v[i].org_id, t.v[i].id)) != 0 ||
+		    (rc = token_get(&rec, db, t.v[i].org_id, t.v[i].id)) != 0 ||
+		    (rc = token_log(db, t.v[i].org_id, actor, "revoke", rec)) != 0)
 			goto fail;
 		json_decref(rec);
 		rec = NULL;
 	}
 	if ((rc = db_commit(db)) == 0 && count != NULL)
-		*count = (int)(ids.n / 2);
-	free(ids.v);
+		*count = (int)t.n;
+	free(t.v);
 	return rc;
 fail:
 	json_decref(rec);
-	free(ids.v);
+	free(t.v);
 	db_rollback(db);
 	return rc;
 }
