@@ -220,6 +220,9 @@ test('aims user disable and enable', async () => {
   assert.match(aims(['user', 'disable', '--help']).stdout, /revokes every API token/);
   const list = JSON.parse(aimsOk(['user', 'list', '--format', 'json', '--db', env.db]).stdout);
   assert.equal(String(list.find((u) => u.email === 'both@example.com').disabled), 'true');
+  const members = aimsOk(['member', 'list', '--org', 'beta', '--format', 'csv', '--db', env.db]).stdout;
+  assert.match(members, /^email,display_name,role,disabled,created_at$/m);
+  assert.match(members, /^both@example\.com,both@example\.com,viewer,true,/m);
   aimsOk(['user', 'enable', 'both@example.com', '--db', env.db]);
   await signIn(env.url, 'both@example.com');
 });
