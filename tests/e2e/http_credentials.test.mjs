@@ -52,9 +52,8 @@ test('a token acts with its creator\'s user id', async () => {
   assert.equal(r.json.approved_by, 'admin@example.com');
 });
 
-// Four-eyes through a token. This needs core's sign-off rule to compare user
-// ids rather than actor names (a change to core on another branch); until
-// that is merged the author's own token still approves and this test fails.
+// Four-eyes through a token: core compares the sign-off's user id with the
+// authors', and a token's actor carries its creator's user id.
 test('four-eyes holds whatever the credential: the author\'s own token cannot approve', async () => {
   const r = await approve(await inReview(), mtok);
   assert.equal(r.status, 403, `the author approved their own document with their token: ${r.text}`);
