@@ -278,7 +278,7 @@ openapi_lower(char *out, size_t len, const char *s)
 static json_t *
 openapi_step_schemas(void)
 {
-	return json_pack("{s:{s:s, s:[s], s:{s:{s:s, s:{s:s, s:s}}}}, "
+	return json_pack("{s:{s:s, s:[s], s:{s:{s:s, s:{s:s}}}}, "
 	    "s:{s:s, s:[s, s, s, s, s], s:{s:{s:s, s:s}, s:{s:s, s:s}, s:{s:[s, s], s:s}, "
 	    "s:{s:s, s:s}, s:{s:s, s:s}, s:{s:[s, s], s:s}, s:{s:[s, s], s:s}}}}",
 	    "WorkflowSteps", "type", "object", "required", "items", "properties", "items",

@@ -469,6 +469,24 @@ test_router__token_creation_keeps_no_secret(void **state)
 	json_decref(doc);
 }
 
+/* The schemas the document refers to are all there, and nothing else. */
+static void
+test_router__openapi_component_schemas(void **state)
+{
+	json_t *doc = openapi_document();
+	json_t *schemas = json_object_get(json_object_get(doc, "components"), "schemas");
+	json_t *step = json_object_get(schemas, "WorkflowStep");
+
+	(void)state;
+	assert_non_null(json_object_get(schemas, "Error"));
+	assert_non_null(json_object_get(schemas, "WorkflowSteps"));
+	assert_non_null(step);
+	assert_int_equal(json_array_size(json_object_get(step, "required")), 5);
+	assert_int_equal(json_object_size(json_object_get(step, "properties")), 7);
+	assert_null(json_object_get(schemas, "object"));
+	json_decref(doc);
+}
+
 int
 main(void)
 {
@@ -483,6 +501,7 @@ main(void)
 		cmocka_unit_test(test_router__json_content_type_required),
 		cmocka_unit_test(test_router__upload_bodies),
 		cmocka_unit_test(test_router__token_creation_keeps_no_secret),
+		cmocka_unit_test(test_router__openapi_component_schemas),
 		cmocka_unit_test(test_router__error_answer_shape),
 		cmocka_unit_test(test_router__status_mapping),
 		cmocka_unit_test(test_router__openapi_describes_every_route),
