@@ -33,6 +33,8 @@ int api_members_add(struct http_ctx *c);
 int api_members_get(struct http_ctx *c);
 int api_members_update(struct http_ctx *c);
 int api_members_remove(struct http_ctx *c);
+int api_members_disable(struct http_ctx *c);
+int api_members_enable(struct http_ctx *c);
 
 /* api_evidence.c */
 int api_evidence_files(struct http_ctx *c);

@@ -421,3 +421,46 @@ auth_session_delete(struct http_ctx *c)
 	http_reply_empty(c, 204);
 	return 0;
 }
+
+int
+auth_change_password(struct http_ctx *c, const char *current, const char *next)
+{
+	struct actor self = { c->who.user_id, c->who.name, ROLE_NONE };
+	char akey[THROTTLE_KEY_MAX], ckey[THROTTLE_KEY_MAX], msg[AIMS_ERROR_MSG_MAX];
+	int64_t user_id = 0;
+	int rc, retry = 0;
+
+	if (c->who.kind != HTTP_SESSION)
+		return aims_error_set(AIMS_EFORBIDDEN, NULL,
+		    "only a signed-in person changes their password");
+	if ((rc = user_check_password_policy(next)) != 0) {
+		snprintf(msg, sizeof(msg), "new %s", aims_error_message());
+		return aims_error_set(rc, "new_password", "%s", msg);
+	}
+	auth_key(akey, "account", c->who.email);
+	auth_key(ckey, "addr", c->req->client_addr ? c->req->client_addr : "");
+	if ((rc = auth_throttled(&retry, c, akey, ckey)) != 0)
+		return rc;
+	rc = auth_check_password(&user_id, c, c->who.email, current ? current : "");
+	if (rc == AIMS_EUNAUTH || rc == AIMS_ENOTFOUND || (rc == 0 && user_id != c->who.user_id)) {
+		throttle_fail(c->db, akey, THROTTLE_ACCOUNT_MAX, clock_now());
+		throttle_fail(c->db, ckey, THROTTLE_ADDR_MAX, clock_now());
+		return aims_error_set(AIMS_EFORBIDDEN, "current_password",
+		    "the current password is wrong");
+	}
+	if (rc != 0)
+		return rc;
+	return user_set_password(c->db, &self, c->who.email, next, c->who.session_id);
+}
+
+int
+auth_password_change(struct http_ctx *c)
+{
+	int rc;
+
+	if ((rc = auth_change_password(c, http_body_str(c, "current_password"),
+	    http_body_str(c, "new_password"))) != 0)
+		return rc;
+	http_reply_empty(c, 204);
+	return 0;
+}

@@ -297,7 +297,10 @@ openapi_parameters(const struct route *r, const struct record_kind *k)
 		json_array_append_new(params, json_pack("{s:s, s:s, s:b, s:{s:s, s:i}, s:s}",
 		    "name", "Idempotency-Key", "in", "header", "required", 0, "schema", "type",
 		    "string", "maxLength", 255,
-		    "description", "a retry with the same key returns the first answer"));
+		    "description", (r->flags & ROUTE_SECRET) ?
+		    "a retry with the same key returns the first answer without its secret '"
+		    ROUTER_SECRET_FIELD "' (shown once, never stored in clear)" :
+		    "a retry with the same key returns the first answer"));
 	return params;
 }
 

@@ -5,6 +5,7 @@
  * idempotency (see router.h).
  */
 #include <ctype.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -672,10 +673,27 @@ router_upload_digest(struct buf *out, const struct http_upload *u)
 	}
 }
 
+/*
+ * Whose Idempotency-Keys these are: a person by their name ("user:EMAIL"),
+ * a token by its id, since two tokens may share a name and must not see
+ * each other's answers.
+ */
+#define ROUTER_PRINCIPAL_MAX	32
+
+static const char *
+router_principal(char buf[ROUTER_PRINCIPAL_MAX], const struct http_ctx *c)
+{
+	if (c->who.kind != HTTP_TOKEN)
+		return c->who.name;
+	snprintf(buf, ROUTER_PRINCIPAL_MAX, "token#%" PRId64, c->who.token_id);
+	return buf;
+}
+
 /* Returns 1 when the answer was replayed from an earlier request. */
 static int
 router_idem_begin(struct http_ctx *c, const char *key, struct idem_entry *e)
 {
+	char who[ROUTER_PRINCIPAL_MAX];
 	struct buf up = BUF_INIT;
 	const char *loc;
 	int rc;
@@ -690,7 +708,8 @@ router_idem_begin(struct http_ctx *c, const char *key, struct idem_entry *e)
 		idem_hash_request(e->request_hash, c->req->method, c->req->path, c->req->body,
 		    c->req->body_len);
 	}
-	if ((rc = idem_begin(e, c->db, c->org_id, c->who.name, key, clock_now())) != 0)
+	if ((rc = idem_begin(e, c->db, c->org_id, router_principal(who, c), key,
+	    clock_now())) != 0)
 		return rc;
 	switch (e->state) {
 	case IDEM_NEW:
@@ -713,19 +732,42 @@ router_idem_begin(struct http_ctx *c, const char *key, struct idem_entry *e)
 	return aims_error_set(AIMS_ERROR, NULL, "bad idempotency state");
 }
 
+/*
+ * A ROUTE_SECRET answer as an Idempotency-Key keeps it: without its secret
+ * (caller frees), or NULL when it is not a JSON object (nothing safe to keep).
+ */
+static char *
+router_idem_without_secret(const struct http_ctx *c)
+{
+	json_t *body = json_loadb(c->resp.body.data, c->resp.body.len, 0, NULL);
+	char *text = NULL;
+
+	if (json_is_object(body)) {
+		json_object_del(body, ROUTER_SECRET_FIELD);
+		text = json_dumps(body, JSON_COMPACT);
+	}
+	json_decref(body);
+	return text;
+}
+
 static void
 router_idem_finish(struct http_ctx *c, const char *key)
 {
-	const char *loc = http_resp_get_header(&c->resp, "Location");
+	const char *loc = http_resp_get_header(&c->resp, "Location"), *kept;
+	char who[ROUTER_PRINCIPAL_MAX], *owned = NULL;
 
-	if (c->resp.status >= 500 || c->resp.status == 409 || c->resp.status == 429) {
-		idem_release(c->db, c->org_id, c->who.name, key);
-		return;
-	}
-	if (idem_finish(c->db, c->org_id, c->who.name, key, c->resp.status,
-	    buf_str(&c->resp.body), loc) != 0)
+	if (c->route->flags & ROUTE_SECRET)
+		kept = owned = router_idem_without_secret(c);
+	else
+		kept = buf_str(&c->resp.body);
+	if (c->resp.status >= 500 || c->resp.status == 409 || c->resp.status == 429 ||
+	    kept == NULL)
+		idem_release(c->db, c->org_id, router_principal(who, c), key);
+	else if (idem_finish(c->db, c->org_id, router_principal(who, c), key, c->resp.status,
+	    kept, loc) != 0)
 		log_warn("cannot store the answer for an idempotency key: %s",
 		    aims_error_message());
+	free(owned);
 }
 
 /* Runs the handler, with Idempotency-Key handling around it when declared. */

@@ -80,10 +80,18 @@ enum route_flags {
 	ROUTE_HEAVY = 1 << 7,
 	/* Starts or reports work that runs in the background: 202 while it runs. */
 	ROUTE_ACCEPTED = 1 << 8,
+	/*
+	 * The answer holds a secret shown once, in its top-level field
+	 * ROUTER_SECRET_FIELD (a new API token). An Idempotency-Key keeps the
+	 * answer without it, so a replay answers the same status, Location and
+	 * record but no secret: it is never stored in clear.
+	 */
+	ROUTE_SECRET = 1 << 9,
 };
 
 #define ROUTER_UPLOAD_FILE	"file"
 #define ROUTER_UPLOAD_RECORD	"record"
+#define ROUTER_SECRET_FIELD	"token"
 
 typedef int (*route_fn)(struct http_ctx *c);
 

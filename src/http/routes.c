@@ -32,6 +32,14 @@ static const struct val_spec session_body[] = {
 	END_SPEC,
 };
 
+static const struct val_spec password_body[] = {
+	{ "current_password", VAL_STRING, VAL_REQUIRED | VAL_SECRET, 1, AUTH_PASSWORD_MAX, NULL,
+	    "your password now" },
+	{ "new_password", VAL_STRING, VAL_REQUIRED | VAL_SECRET, 1, AUTH_PASSWORD_MAX, NULL,
+	    "the new password, at least 12 characters" },
+	END_SPEC,
+};
+
 static const struct val_spec token_body[] = {
 	{ "name", VAL_STRING, VAL_REQUIRED, 1, 100, NULL, "what the token is for" },
 	{ "role", VAL_ROLE, VAL_REQUIRED, 0, 0, NULL,
@@ -147,6 +155,9 @@ const struct route http_routes[] = {
 	    "Who is signed in, and their organisations", "session"),
 	R_ANY("DELETE", "/api/v1/session", auth_session_delete, ROUTE_USER, NULL, NULL, 0, 204,
 	    "Sign out", "session"),
+	R_ANY("POST", "/api/v1/session/password", auth_password_change, ROUTE_USER, NULL,
+	    password_body, 0, 204,
+	    "Change your password: your other sessions end, this one stays", "session"),
 
 	/* Organisations. */
 	R_ANY("GET", "/api/v1/orgs", api_orgs_list, ROUTE_SIGNED_IN, NULL, NULL, ROUTE_LIST, 200,
@@ -173,14 +184,21 @@ const struct route http_routes[] = {
 	    "Change a member's role", "members"),
 	R_ORG("DELETE", "/api/v1/orgs/{org}/members/{email}", api_members_remove, PERM_DELETE,
 	    PERM_KIND_MEMBERSHIP, NULL, NULL, ROUTE_IF_MATCH | ROUTE_PEOPLE, 204,
-	    "Remove a member", "members"),
+	    "Remove a member; their API tokens in this organisation are revoked", "members"),
+	R_ORG("POST", "/api/v1/orgs/{org}/members/{email}/disable", api_members_disable,
+	    PERM_ADMIN, PERM_KIND_MEMBERSHIP, NULL, NULL, ROUTE_PEOPLE, 200,
+	    "Disable a member's account: no sign-in, all sessions ended, all their API tokens "
+	    "revoked (admin of every organisation they belong to)", "members"),
+	R_ORG("POST", "/api/v1/orgs/{org}/members/{email}/enable", api_members_enable,
+	    PERM_ADMIN, PERM_KIND_MEMBERSHIP, NULL, NULL, ROUTE_PEOPLE, 200,
+	    "Let a disabled member sign in again (their revoked tokens stay revoked)", "members"),
 
 	/* API tokens. */
 	R_ORG("GET", "/api/v1/orgs/{org}/tokens", api_tokens_list, PERM_READ, PERM_KIND_TOKEN,
 	    NULL, NULL, ROUTE_LIST, 200, "List API tokens (without secrets)", "tokens"),
 	R_ORG("POST", "/api/v1/orgs/{org}/tokens", api_tokens_create, PERM_WRITE,
-	    PERM_KIND_TOKEN, NULL, token_body, ROUTE_IDEMPOTENT | ROUTE_PEOPLE, 201,
-	    "Create an API token; the answer holds the secret, once", "tokens"),
+	    PERM_KIND_TOKEN, NULL, token_body, ROUTE_IDEMPOTENT | ROUTE_PEOPLE | ROUTE_SECRET,
+	    201, "Create an API token; the answer holds the secret, once", "tokens"),
 	R_ORG("GET", "/api/v1/orgs/{org}/tokens/{id}", api_tokens_get, PERM_READ,
 	    PERM_KIND_TOKEN, NULL, NULL, 0, 200, "Read an API token (without its secret)",
 	    "tokens"),

@@ -51,12 +51,19 @@ const struct route webui_routes[] = {
 	W_PUB("GET", "/sign-in", webui_sign_in_page),
 	W_PUB("POST", "/sign-in", webui_sign_in),
 	W_USER("POST", "/sign-out", webui_sign_out),
+	W_USER("GET", WEB_PASSWORD_PATH, webui_password_page),
+	W_USER("POST", WEB_PASSWORD_PATH, webui_password_change),
 	W_PUB("GET", "/static/{name}", webui_static),
 	W_ORG("GET", "/o/{org}", webui_org_home, PERM_READ, PERM_KIND_ORG),
 	W_ORG("GET", "/o/{org}/", webui_dashboard, PERM_READ, PERM_KIND_ORG),
 	W_ORG_HEAVY("GET", "/o/{org}/readiness", webui_readiness, PERM_READ, PERM_KIND_GOVERNANCE),
 	W_ORG("GET", "/o/{org}/soa", webui_soa_page, PERM_READ, PERM_KIND_GOVERNANCE),
 	W_ORG("POST", "/o/{org}/soa/{ctl}", webui_soa_save, PERM_WRITE, PERM_KIND_GOVERNANCE),
+	W_ORG("GET", "/o/{org}/members", webui_members, PERM_READ, PERM_KIND_MEMBERSHIP),
+	W_ORG("POST", "/o/{org}/members/{email}/disable", webui_member_disable, PERM_ADMIN,
+	    PERM_KIND_MEMBERSHIP),
+	W_ORG("POST", "/o/{org}/members/{email}/enable", webui_member_enable, PERM_ADMIN,
+	    PERM_KIND_MEMBERSHIP),
 	W_ORG("GET", "/o/{org}/{kind}", webui_list, PERM_READ, BY_KIND),
 	W_ORG("POST", "/o/{org}/{kind}", webui_create, PERM_WRITE, BY_KIND),
 	W_ORG("GET", "/o/{org}/{kind}/new", webui_new, PERM_WRITE, BY_KIND),
@@ -87,6 +94,9 @@ static const struct {
 	{ "accept", "The residual risk of ", " is accepted." },
 	{ "uploaded", "New file stored in ", "." },
 	{ "signed-out", "You are signed out", "." },
+	{ "disabled", "The account is disabled: its sessions ended and its API tokens were "
+	    "revoked", "." },
+	{ "enabled", "The account may sign in again", "." },
 };
 
 bool

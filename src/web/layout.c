@@ -122,7 +122,8 @@ web_header(struct buf *out, const struct web_ctx *ctx)
 	web_org_switcher(out, ctx);
 	html_printf(out, "\n<a class=\"nav-open\" href=\"#nav\">");
 	web_icon(out, "menu");
-	html_printf(out, "Menu</a>\n<div class=\"user\"><span class=\"who\">%s</span> "
+	html_printf(out, "Menu</a>\n<div class=\"user\"><a class=\"who\" href=\""
+	    WEB_PASSWORD_PATH "\" title=\"Change your password\">%s</a> "
 	    "<span class=\"role\">%s</span>\n<form method=\"post\" action=\"/sign-out\">",
 	    ctx->user, role_name(ctx->role));
 	web_csrf_input(out, ctx);
@@ -186,6 +187,8 @@ web_nav(struct buf *out, const struct web_ctx *ctx, const char *active)
 	    strcmp(active, "dashboard") == 0);
 	web_nav_link(out, ctx, "/readiness", NULL, "Readiness", NULL, 0,
 	    strcmp(active, "readiness") == 0);
+	web_nav_link(out, ctx, "/members", NULL, "Members", NULL, 0,
+	    strcmp(active, "members") == 0);
 	buf_puts(out, "</ul>\n");
 	for (i = 0; ctx->kinds != NULL && (k = ctx->kinds[i]) != NULL && k->name != NULL; i++) {
 		if (section == NULL || strcmp(section, k->section) != 0) {

@@ -90,6 +90,9 @@ const MATRIX = [
   // A JSON body to the upload route: past the permission check, refused for its type.
   ['POST', '/api/v1/orgs/acme/evidence/EV-999/files', { file: 'x' }, CONTRIBUTORS(415)],
   ['GET', '/api/v1/orgs/acme/evidence/EV-999/files/1', undefined, { viewer: 404, auditor: 404, contributor: 404, manager: 404, admin: 404 }],
+  ['POST', '/api/v1/orgs/acme/members/target-ROLE@example.com/disable', undefined, { viewer: 403, auditor: 403, contributor: 403, manager: 403, admin: 200 }],
+  ['POST', '/api/v1/orgs/acme/members/target-ROLE@example.com/enable', undefined, { viewer: 403, auditor: 403, contributor: 403, manager: 403, admin: 200 }],
+  ['POST', '/api/v1/session/password', { current_password: PASSWORD, new_password: PASSWORD }, { viewer: 204, auditor: 204, contributor: 204, manager: 204, admin: 204 }],
   ['DELETE', '/api/v1/session', undefined, { viewer: 204, auditor: 204, contributor: 204, manager: 204, admin: 204 }],
 ];
 
@@ -155,6 +158,10 @@ test('nobody grants or touches a role higher than their own', async () => {
   assert.equal(r.json.error.field, 'role');
   r = await request(env.url, 'POST', '/api/v1/orgs/acme/tokens', { auth: mgr, body: { name: 'adm', role: 'admin' } });
   assert.equal(r.status, 403);
+  // Auditor is not below contributor: it writes audits, which a contributor may not.
+  r = await request(env.url, 'POST', '/api/v1/orgs/acme/tokens', { auth: con, body: { name: 'aud', role: 'auditor' } });
+  assert.equal(r.status, 403);
+  assert.equal(r.json.error.field, 'role');
   const t = JSON.parse(aimsOk(['token', 'create', '--org', 'acme', '--name', 'admin-token', '--role', 'admin', '--format', 'json', '--db', env.db]).stdout);
   r = await request(env.url, 'DELETE', `/api/v1/orgs/acme/tokens/${t.id}`, { auth: mgr });
   assert.equal(r.status, 403);

@@ -581,6 +581,48 @@ test_router__openapi_schema_per_kind(void **state)
 	json_decref(doc);
 }
 
+/* A new token's secret is never kept for an Idempotency-Key replay, and the document says so. */
+static void
+test_router__token_creation_keeps_no_secret(void **state)
+{
+	json_t *doc = openapi_document(), *params, *p;
+	const char *params_doc = NULL;
+	struct fixture f;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(prepare(&f, "POST", "/api/v1/orgs/acme/tokens", NULL, NULL), 0);
+	assert_true(f.c.route->flags & ROUTE_IDEMPOTENT);
+	assert_true(f.c.route->flags & ROUTE_SECRET);
+	http_ctx_free(&f.c);
+	params = json_object_get(json_object_get(json_object_get(json_object_get(doc, "paths"),
+	    "/api/v1/orgs/{org}/tokens"), "post"), "parameters");
+	json_array_foreach(params, i, p)
+		if (strcmp(json_string_value(json_object_get(p, "name")), "Idempotency-Key") == 0)
+			params_doc = json_string_value(json_object_get(p, "description"));
+	assert_non_null(params_doc);
+	assert_non_null(strstr(params_doc, "without its secret '" ROUTER_SECRET_FIELD "'"));
+	json_decref(doc);
+}
+
+/* The schemas the document refers to are all there, and nothing else. */
+static void
+test_router__openapi_component_schemas(void **state)
+{
+	json_t *doc = openapi_document();
+	json_t *schemas = json_object_get(json_object_get(doc, "components"), "schemas");
+	json_t *step = json_object_get(schemas, "WorkflowStep");
+
+	(void)state;
+	assert_non_null(json_object_get(schemas, "Error"));
+	assert_non_null(json_object_get(schemas, "WorkflowSteps"));
+	assert_non_null(step);
+	assert_int_equal(json_array_size(json_object_get(step, "required")), 5);
+	assert_int_equal(json_object_size(json_object_get(step, "properties")), 7);
+	assert_null(json_object_get(schemas, "object"));
+	json_decref(doc);
+}
+
 int
 main(void)
 {
@@ -594,6 +636,8 @@ main(void)
 		cmocka_unit_test(test_router__malformed_json_position),
 		cmocka_unit_test(test_router__json_content_type_required),
 		cmocka_unit_test(test_router__upload_bodies),
+		cmocka_unit_test(test_router__token_creation_keeps_no_secret),
+		cmocka_unit_test(test_router__openapi_component_schemas),
 		cmocka_unit_test(test_router__error_answer_shape),
 		cmocka_unit_test(test_router__status_mapping),
 		cmocka_unit_test(test_router__openapi_describes_every_route),

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -65,6 +66,39 @@ test_store__migrates_and_is_wal(void **state)
 	assert_int_equal(db_step(st), DB_ROW);
 	assert_int_equal(db_column_int64(st, 0), 1);
 	db_done(st);
+	db_close(db);
+}
+
+/* A new database and its -wal and -shm are the owner's only, whatever the umask. */
+static void
+test_store__new_database_is_private(void **state)
+{
+	static const char *const files[] = { "p.db", "p.db-wal", "p.db-shm" };
+	struct db *db = NULL;
+	struct stat sb;
+	mode_t old;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 3; i++)
+		unlink(files[i]);
+	old = umask(022);
+	assert_int_equal(db_open(&db, "p.db", DB_OPEN_CREATE), 0);
+	umask(old);
+	assert_int_equal(db_begin(db), 0);
+	assert_int_equal(db_exec(db, "CREATE TABLE t (x)"), 0);
+	assert_int_equal(db_commit(db), 0);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(stat(files[i], &sb), 0);
+		if ((sb.st_mode & 0777) != 0600)
+			fail_msg("%s has mode %04o, not 0600", files[i], (unsigned)(sb.st_mode & 0777));
+	}
+	db_close(db);
+	/* An existing file keeps the mode its operator gave it. */
+	assert_int_equal(chmod("p.db", 0640), 0);
+	assert_int_equal(db_open(&db, "p.db", DB_OPEN_CREATE), 0);
+	assert_int_equal(stat("p.db", &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0640);
 	db_close(db);
 }
 
@@ -313,6 +347,7 @@ main(void)
 		cmocka_unit_test(test_store__open_missing_without_create_fails),
 		cmocka_unit_test(test_store__not_a_database_is_refused),
 		cmocka_unit_test(test_store__migrates_and_is_wal),
+		cmocka_unit_test(test_store__new_database_is_private),
 		cmocka_unit_test(test_store__late_lower_migration_is_applied),
 		cmocka_unit_test(test_store__newer_schema_is_refused),
 		cmocka_unit_test(test_store__read_scope_one_snapshot),
