@@ -437,14 +437,13 @@ auth_change_password(struct http_ctx *c, const char *current, const char *next)
 		snprintf(msg, sizeof(msg), "new %s", aims_error_message());
 		return aims_error_set(rc, "new_password", "%s", msg);
 	}
-	auth_key(akey, "account", c->who.email);
-	auth_key(ckey, "addr", c->req->client_addr ? c->req->client_addr : "");
+	auth_keys(akey, ckey, c->who.email, c->req->client_addr ? c->req->client_addr : "");
 	if ((rc = auth_throttled(&retry, c, akey, ckey)) != 0)
 		return rc;
 	rc = auth_check_password(&user_id, c, c->who.email, current ? current : "");
 	if (rc == AIMS_EUNAUTH || rc == AIMS_ENOTFOUND || (rc == 0 && user_id != c->who.user_id)) {
-		throttle_fail(c->db, akey, THROTTLE_ACCOUNT_MAX, clock_now());
-		throttle_fail(c->db, ckey, THROTTLE_ADDR_MAX, clock_now());
+		throttle_fail(c->db, akey, &auth_pair_policy, clock_now());
+		throttle_fail(c->db, ckey, &auth_addr_policy, clock_now());
 		return aims_error_set(AIMS_EFORBIDDEN, "current_password",
 		    "the current password is wrong");
 	}
