@@ -326,20 +326,27 @@ evidence_next_revision(int64_t *out, struct db *db, int64_t org_id, const char *
 	return rc < 0 ? rc : 0;
 }
 
+/*
+ * The revision row, after the evidence version that records it: who and
+ * when are that version's (updated_by, updated_at of rec), so `aims verify`
+ * can hold the row to the version the ledger commits to.
+ */
 static int
-evidence_insert_revision(struct db *db, int64_t org_id, const struct actor *actor,
+evidence_insert_revision(struct db *db, int64_t org_id, const json_t *rec,
     const char *ref, int64_t revision, const struct blob_put *bp, const char *type,
     const char *filename)
 {
-	char now[CLOCK_RFC3339_LEN];
+	const char *at = record__str(rec, "updated_at"), *by = record__str(rec, "updated_by");
 	struct db_stmt *st = NULL;
 	int rc;
 
+	if (at == NULL || by == NULL)
+		return aims_error_set(AIMS_ERROR, NULL, "evidence %s has no updated_at/updated_by",
+		    ref);
 	if ((rc = db_prepare(&st, db, "INSERT INTO evidence_files (org_id, evidence_ref, revision, "
 	    "sha256, size, media_type, filename, stored_at, stored_by) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) != 0)
 		return rc;
-	clock_format(now, clock_now());
 	db_bind_int64(st, 1, org_id);
 	db_bind_text(st, 2, ref);
 	db_bind_int64(st, 3, revision);
@@ -347,8 +354,8 @@ evidence_insert_revision(struct db *db, int64_t org_id, const struct actor *acto
 	db_bind_int64(st, 5, bp->size);
 	db_bind_text(st, 6, type);
 	db_bind_text(st, 7, filename);
-	db_bind_text(st, 8, now);
-	db_bind_text(st, 9, actor->name);
+	db_bind_text(st, 8, at);
+	db_bind_text(st, 9, by);
 	rc = db_step(st);
 	db_done(st);
 	return rc == DB_DONE ? 0 : rc < 0 ? rc : AIMS_ERROR;
@@ -422,15 +429,14 @@ evidence_file_add(json_t **out, struct db *db, const char *data_dir, int64_t org
 	    (rc = up->received && up->sha256 != NULL ?
 	    blob_link(&bp, data_dir, up->path, up->sha256) :
 	    blob_put(&bp, data_dir, up->path, up->sha256)) != 0 ||
-	    (rc = evidence_next_revision(&revision, db, org_id, ref)) != 0 ||
-	    (rc = evidence_insert_revision(db, org_id, actor, ref, revision, &bp, type,
-	    filename)) != 0)
+	    (rc = evidence_next_revision(&revision, db, org_id, ref)) != 0)
 		goto fail;
 	fields = json_pack("{s:I, s:s, s:I, s:s, s:s}", "revision", (json_int_t)revision,
 	    "sha256", bp.sha256, "size", (json_int_t)bp.size, "media_type", type,
 	    "filename", filename);
 	if ((rc = record__update_system(out, db, org_id, actor, k, ref, if_version, "file",
-	    fields)) != 0)
+	    fields)) != 0 || (rc = evidence_insert_revision(db, org_id, *out, ref, revision, &bp,
+	    type, filename)) != 0)
 		goto fail;
 	if ((rc = db_commit(db)) != 0)
 		goto undo;

@@ -72,6 +72,16 @@ int record__exists(struct db *db, int64_t org_id, const char *kind, const char *
 /* Copies title, status and owner columns out of r->data (ref when no title). */
 void record__row_columns(struct record_row *r, const struct record_kind *k);
 
+/* record_query.c */
+/*
+ * The record_get() form of a stored version, as it was given to the ledger:
+ * st selects record_versions' version, action, status, at, actor, data,
+ * retired; cur is the record's row (ref, created_at, created_by). NULL when
+ * the stored data is not JSON.
+ */
+json_t *record__version_json(const struct record_kind *k, const struct record_row *cur,
+    struct db_stmt *st);
+
 /* record.c: the actor's identity, the kind of a ref, internal mutations */
 int record__actor_email(char **out, struct db *db, const struct actor *actor);
 /* How approved_by / accepted_by name the actor: a user's email, else actor->name. */

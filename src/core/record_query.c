@@ -129,9 +129,9 @@ history_changed(const struct record_kind *k, const json_t *prev, const json_t *r
 	return names;
 }
 
-/* The record as it was at a stored version: row columns version..data. */
-static json_t *
-history_record(const struct record_kind *k, const struct record_row *cur, struct db_stmt *st)
+json_t *
+record__version_json(const struct record_kind *k, const struct record_row *cur,
+    struct db_stmt *st)
 {
 	struct record_row v;
 	json_t *rec;
@@ -155,7 +155,7 @@ static int
 history_row(json_t *out, const struct record_kind *k, const struct record_row *cur,
     struct db_stmt *st, json_t **prev)
 {
-	json_t *rec = history_record(k, cur, st);
+	json_t *rec = record__version_json(k, cur, st);
 
 	if (rec == NULL)
 		return aims_error_set(AIMS_ERROR, NULL, "a stored version is not valid JSON");
@@ -233,7 +233,7 @@ record_version_get(json_t **out, struct db *db, int64_t org_id, const struct rec
 	db_bind_int64(st, 4, version);
 	rc = db_step(st);
 	if (rc == DB_ROW) {
-		*out = history_record(k, &r, st);
+		*out = record__version_json(k, &r, st);
 		rc = *out ? 0 : aims_error_set(AIMS_ERROR, NULL, "a stored version is not valid JSON");
 	} else if (rc == DB_DONE)
 		rc = aims_error_set(AIMS_ENOTFOUND, "version", "%s %s has no version %lld",
