@@ -530,29 +530,38 @@ evidence_file_get(json_t **meta, char **path, struct db *db, const char *data_di
 	return rc;
 }
 
-/* Hashes one stored blob; *problem set when it is missing or changed. */
+/*
+ * Checks one stored blob against its revision: there, of its size, and
+ * (rehash) of its SHA-256. *problem set when it is missing or changed.
+ */
 static int
-verify_blob(char **problem, const char *data_dir, const char *sha256, const char *what)
+verify_blob(char **problem, const char *data_dir, const char *sha256, int64_t size,
+    bool rehash, const char *what)
 {
 	char hex[EVIDENCE_SHA256_HEX + 1];
 	struct buf b = BUF_INIT;
 	char *path = NULL;
-	int64_t size;
+	struct stat sb;
+	int64_t n;
 	int fd, rc;
 
 	if ((rc = evidence_blob_path(&path, data_dir, sha256)) != 0)
 		return rc;
-	if ((fd = open(path, O_RDONLY)) < 0) {
+	if ((fd = open(path, O_RDONLY)) < 0 || fstat(fd, &sb) != 0) {
 		buf_printf(&b, "%s: stored file %s is missing (%s)", what, path, strerror(errno));
-	} else {
-		rc = evidence_copy_hash(hex, &size, fd, -1);
-		close(fd);
+	} else if ((int64_t)sb.st_size != size) {
+		buf_printf(&b, "%s: stored file %s has changed (%lld bytes, not %lld)", what, path,
+		    (long long)sb.st_size, (long long)size);
+	} else if (rehash) {
+		rc = evidence_copy_hash(hex, &n, fd, -1);
 		if (rc == AIMS_ETOOBIG || (rc == 0 && strcmp(hex, sha256) != 0))
 			buf_printf(&b, "%s: stored file %s has changed (its SHA-256 is now %s)", what,
 			    path, rc == 0 ? hex : "that of a larger file");
 		else if (rc != 0)
 			buf_printf(&b, "%s: stored file %s cannot be read", what, path);
 	}
+	if (fd >= 0)
+		close(fd);
 	free(path);
 	if (b.len == 0)
 		return 0;
@@ -561,7 +570,8 @@ verify_blob(char **problem, const char *data_dir, const char *sha256, const char
 }
 
 int
-evidence_verify_files(char **problem, struct db *db, const char *data_dir, int64_t org_id)
+evidence_verify_files(char **problem, struct db *db, const char *data_dir, int64_t org_id,
+    bool rehash)
 {
 	struct db_stmt *st = NULL;
 	json_t *seen = json_object();
@@ -571,7 +581,7 @@ evidence_verify_files(char **problem, struct db *db, const char *data_dir, int64
 
 	*problem = NULL;
 	if ((rc = db_prepare(&st, db, "SELECT f.org_id, o.slug, f.evidence_ref, f.revision, "
-	    "f.filename, f.sha256 FROM evidence_files f JOIN orgs o ON o.id = f.org_id "
+	    "f.filename, f.sha256, f.size FROM evidence_files f JOIN orgs o ON o.id = f.org_id "
 	    "WHERE ? = 0 OR f.org_id = ? ORDER BY f.org_id, f.evidence_ref, f.revision")) != 0)
 		goto done;
 	db_bind_int64(st, 1, org_id);
@@ -583,7 +593,8 @@ evidence_verify_files(char **problem, struct db *db, const char *data_dir, int64
 		snprintf(what, sizeof(what), "organisation %s, evidence %s revision %lld (%s)",
 		    db_column_text(st, 1), db_column_text(st, 2), (long long)db_column_int64(st, 3),
 		    db_column_text(st, 4));
-		if ((rc = verify_blob(problem, data_dir, sha, what)) != 0)
+		if ((rc = verify_blob(problem, data_dir, sha, db_column_int64(st, 6), rehash,
+		    what)) != 0)
 			goto done;
 		json_object_set_new(seen, sha, json_true());
 	}

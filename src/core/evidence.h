@@ -67,11 +67,14 @@ int evidence_blob_path(char **out, const char *data_dir, const char *sha256);
 /* The media type libmagic sees in path, if on the allow-list; else AIMS_EUNSUPPORTED. */
 int evidence_media_type(char **out, const char *path);
 /*
- * Re-hashes every stored revision (org_id 0: of every organisation). Returns
- * 0, or AIMS_EVERIFY with *problem describing the first file that is missing
- * or whose bytes no longer match its SHA-256 (caller frees).
+ * Checks the stored file of every revision (org_id 0: of every
+ * organisation): present, of the revision's size, and, when rehash is
+ * true, re-hashed to the revision's SHA-256. Returns 0, or AIMS_EVERIFY
+ * with *problem describing the first file that is missing or changed
+ * (caller frees).
  */
-int evidence_verify_files(char **problem, struct db *db, const char *data_dir, int64_t org_id);
+int evidence_verify_files(char **problem, struct db *db, const char *data_dir, int64_t org_id,
+    bool rehash);
 /*
  * The data directory of a database: $AIMS_DATA_DIR, or "data" beside the
  * database file. Caller frees *out.

@@ -53,9 +53,10 @@ api_ledger_verify(struct http_ctx *c)
 	if (rc != 0 && rc != AIMS_EVERIFY)
 		return rc;
 	/* A log that does not verify is an answer, not a failed request. */
-	http_reply_json(c, 200, json_pack("{s:b, s:I, s:I, s:I, s:b, s:s?}", "verified", rc == 0,
-	    "entries", (json_int_t)rep.entries, "checkpoints", (json_int_t)rep.checkpoints,
-	    "records", (json_int_t)rep.records, "records_checked", rep.records_checked,
+	http_reply_json(c, 200, json_pack("{s:b, s:I, s:I, s:I, s:I, s:b, s:s?}", "verified",
+	    rc == 0, "entries", (json_int_t)rep.entries, "checkpoints", (json_int_t)rep.checkpoints,
+	    "records", (json_int_t)rep.records, "versions", (json_int_t)rep.versions,
+	    "records_checked", rep.records_checked,
 	    "failure", rep.failure[0] ? rep.failure : NULL));
 	return 0;
 }

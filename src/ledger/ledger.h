@@ -190,8 +190,8 @@ int ledger_pubkey_load_db(struct note_verifier *out, const char *db_path);
  * record has entries. With a history source (ledger_set_history_source())
  * and load given, every stored version is checked against the entry that
  * wrote it, every stored version must have one, and the source's check
- * runs per org. Before any log, the database's protective triggers are
- * compared with the ones the migrations create. Returns 0 when all verified, AIMS_EVERIFY with
+ * runs per org. Last, the database's triggers are compared with the ones
+ * the migrations create. Returns 0 when all verified, AIMS_EVERIFY with
  * out->failure (and the error message) naming the first thing that did
  * not, or another code when it could not check.
  */

@@ -16,9 +16,8 @@
  * delete is compared with the stored version it wrote (so history cannot
  * be rewritten, only the latest state), every stored version must have an
  * entry, and core's check compares the rows derived from the records.
- * Before any log, the protective triggers are compared with the ones the
- * migrations create. The first failure ends the run and is named in the
- * report.
+ * Last, the protective triggers are compared with the ones the migrations
+ * create. The first failure ends the run and is named in the report.
  */
 #include <sodium.h>
 #include <stdarg.h>
@@ -619,15 +618,6 @@ ledger_verify(struct ledger_report *out, struct db *db, int64_t org_id,
 	out->records_checked = load != NULL;
 	if (load != NULL)
 		v.hist = ledger__history();
-	/* Without its triggers a table is append-only in name only: say so first. */
-	if ((rc = db_schema_check_triggers(db)) != 0) {
-		if (rc == AIMS_EVERIFY) {
-			snprintf(out->failure, sizeof(out->failure), "database: %s",
-			    aims_error_message());
-			aims_error_set(rc, NULL, "%s", out->failure);
-		}
-		goto done;
-	}
 	if (org_id != LEDGER_ALL_ORGS) {
 		v.org_id = org_id;
 		rc = verify_one(&v, enumerate);
@@ -640,6 +630,14 @@ ledger_verify(struct ledger_report *out, struct db *db, int64_t org_id,
 		rc = verify_one(&v, enumerate);
 	}
 done:
+	/*
+	 * Without its triggers a table is append-only in name only. Checked
+	 * last, so that a change made while they were gone is named first.
+	 */
+	if (rc == 0 && (rc = db_schema_check_triggers(db)) == AIMS_EVERIFY) {
+		snprintf(out->failure, sizeof(out->failure), "database: %s", aims_error_message());
+		aims_error_set(rc, NULL, "%s", out->failure);
+	}
 	buf_free(&v.cp.note);
 	free(ids);
 	return rc;
