@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { aims, aimsOk, makeDb, tempDir } from '../e2e/lib.mjs';
 
@@ -219,4 +219,23 @@ test('dropping a protective trigger is reported', () => {
   }
   console.log(`tamper: dropped triggers detected ${protective.length - missed.length} / tried ${protective.length}`);
   assert.deepEqual(missed, []);
+});
+
+// A database written before migration 041: no history triggers, and file
+// revisions whose stored_at came from a second clock read (a second before
+// the version's). Upgrading it (any command migrates) must leave it verifying.
+test('a database from before the integrity migration verifies after the upgrade', () => {
+  const c = copySeed();
+  try {
+    const trig = sqlJson(c.db, "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('record_versions', 'evidence_files', 'soa_versions')");
+    assert.ok(trig.length >= 6);
+    sql(c.db, ['BEGIN;', ...trig.map((t) => `DROP TRIGGER ${t.name};`),
+      "UPDATE evidence_files SET stored_at = strftime('%Y-%m-%dT%H:%M:%SZ', stored_at, '-1 second');",
+      'DELETE FROM schema_migrations WHERE version = 41;', 'COMMIT;'].join('\n'));
+    const r = aims(['verify', '--db', c.db]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(sqlJson(c.db, "SELECT count(*) AS n FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('record_versions', 'evidence_files', 'soa_versions')")[0].n, trig.length);
+  } finally {
+    rmSync(c.dir, { recursive: true, force: true });
+  }
 });
