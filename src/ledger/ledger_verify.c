@@ -459,9 +459,13 @@ verify_version_written(void *arg, const char *kind, const char *ref, int64_t ver
 	struct db_stmt *st;
 	int rc;
 
+	/*
+	 * Without statistics SQLite would walk the org's whole log backwards
+	 * by seq for each version (the version column is in no index).
+	 */
 	if ((rc = db_prepare(&st, v->db, "SELECT commitment IS NOT NULL FROM ledger_entries "
-	    "WHERE org_id = ? AND kind = ? AND ref = ? AND version = ? "
-	    "ORDER BY seq DESC LIMIT 1")) != 0)
+	    "INDEXED BY ledger_entries_record WHERE org_id = ? AND kind = ? AND ref = ? "
+	    "AND version = ? ORDER BY seq DESC LIMIT 1")) != 0)
 		return rc;
 	db_bind_int64(st, 1, v->org_id);
 	db_bind_text(st, 2, kind);
