@@ -26,34 +26,41 @@ record_load_version_for_ledger(json_t **out, char *action, struct db *db, int64_
     const char *kind, const char *ref, int64_t version)
 {
 	const struct record_kind *k = record_kind_find(kind);
-	struct record_row r;
+	struct record_row cur;
 	struct db_stmt *st = NULL;
 	int rc;
 
 	*out = NULL;
 	if (k == NULL)
 		return aims_error_set(AIMS_EUNSUPPORTED, NULL, "%s keeps no versions", kind);
-	if ((rc = record__row_load(&r, db, org_id, k, ref)) != 0)
+	/*
+	 * One statement, and the record's own data is not parsed: a version
+	 * needs only the record's reference and creation (verify reads every
+	 * version of every record, so this is its inner loop).
+	 */
+	if ((rc = db_prepare(&st, db, "SELECT v.version, v.action, v.status, v.at, v.actor, "
+	    "v.data, v.retired, r.created_at, r.created_by FROM records r "
+	    "JOIN record_versions v ON v.org_id = r.org_id AND v.kind = r.kind AND v.num = r.num "
+	    "WHERE r.org_id = ? AND r.kind = ? AND r.ref = ? AND v.version = ?")) != 0)
 		return rc;
-	if ((rc = db_prepare(&st, db, "SELECT version, action, status, at, actor, data, retired "
-	    "FROM record_versions WHERE org_id = ? AND kind = ? AND num = ? AND version = ?")) != 0)
-		goto done;
 	db_bind_int64(st, 1, org_id);
 	db_bind_text(st, 2, k->name);
-	db_bind_int64(st, 3, r.num);
+	db_bind_text(st, 3, ref);
 	db_bind_int64(st, 4, version);
 	if ((rc = db_step(st)) == DB_ROW) {
+		memset(&cur, 0, sizeof(cur));
+		cur.ref = (char *)ref;
+		cur.created_at = (char *)db_column_text(st, 7);
+		cur.created_by = (char *)db_column_text(st, 8);
 		snprintf(action, LEDGER_FIELD_MAX + 1, "%s", db_column_text(st, 1));
 		/* Stored data that is not JSON cannot match any commitment: give {}. */
-		if ((*out = record__version_json(k, &r, st)) == NULL)
+		if ((*out = record__version_json(k, &cur, st)) == NULL)
 			*out = json_object();
 		rc = 0;
 	} else if (rc == DB_DONE)
 		rc = aims_error_set(AIMS_ENOTFOUND, "version", "%s %s has no version %lld",
 		    k->singular, ref, (long long)version);
-done:
 	db_done(st);
-	record__row_free(&r);
 	return rc;
 }
 
