@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { aims, aimsOk, makeDb, tempDir } from '../e2e/lib.mjs';
+import { ADMIN, aims, aimsOk, makeDb, request, signIn, startServer, tempDir } from '../e2e/lib.mjs';
 
 const ORG = 'acme';
 let seed;	// { dir, db, refs }
@@ -81,9 +81,34 @@ function seedDb() {
   return { dir, db, refs: { doc: doc.ref, r1: r1.ref, r2: r2.ref, ev: ev.ref, ev2: ev2.ref } };
 }
 
+// An approved policy with a revision after it: written by alice, approved by
+// the admin (four eyes), through the API as people do.
+async function approvedPolicy(db) {
+  const server = await startServer(db);
+  try {
+    const alice = await signIn(server.url, 'alice@example.com');
+    const admin = await signIn(server.url, ADMIN);
+    const A = `/api/v1/orgs/${ORG}/documents`;
+    const call = async (method, path, body, auth, version) => {
+      const r = await request(server.url, method, A + path, { body, auth,
+        headers: version ? { 'if-match': `"${version}"` } : {} });
+      if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${r.text}`);
+      return r.json;
+    };
+    const d = await call('POST', '', { title: 'AI policy', kind: 'policy', is_ai_policy: true, body: 'approved text' }, alice);
+    await call('PATCH', `/${d.ref}`, { status: 'in_review' }, alice, 1);
+    const ok = await call('PATCH', `/${d.ref}`, { status: 'approved' }, admin, 2);
+    assert.equal(ok.version, 3);
+    await call('PATCH', `/${d.ref}`, { body: 'revised text' }, alice, 3);
+    return d.ref;
+  } finally {
+    await server.stop();
+  }
+}
+
 // Every case: which tables it touches, the SQL, and what the report must name.
 function cases(refs) {
-  const { doc, r1, r2, ev, ev2 } = refs;
+  const { doc, policy, r1, r2, ev, ev2 } = refs;
   const acme = `(SELECT id FROM orgs WHERE slug = '${ORG}')`;
   const num = (ref) => `(SELECT num FROM records WHERE org_id = ${acme} AND ref = '${ref}')`;
   const E = 'evidence_files';
@@ -121,6 +146,8 @@ function cases(refs) {
     ['record_versions', 'delete', ['record_versions'], `DELETE FROM record_versions WHERE org_id = ${acme} AND kind = 'documents' AND num = ${num(doc)} AND version = 2;`, [doc, 'version 2']],
     ['record_versions', 'insert', ['record_versions'], `INSERT INTO record_versions (org_id, kind, num, version, action, status, retired, at, actor, data) SELECT org_id, kind, num, 7, action, status, retired, at, actor, data FROM record_versions WHERE org_id = ${acme} AND kind = 'documents' AND num = ${num(doc)} AND version = 1;`, [doc, 'version 7']],
     ['record_versions', 'swap', ['record_versions'], `UPDATE record_versions SET data = CASE version WHEN 1 THEN (SELECT data FROM record_versions WHERE org_id = ${acme} AND kind = 'documents' AND num = ${num(doc)} AND version = 2) ELSE (SELECT data FROM record_versions WHERE org_id = ${acme} AND kind = 'documents' AND num = ${num(doc)} AND version = 1) END WHERE org_id = ${acme} AND kind = 'documents' AND num = ${num(doc)} AND version IN (1, 2);`, [doc, 'version 1']],
+    ['record_versions', 'edit approved version', ['record_versions'], `UPDATE record_versions SET data = json_set(data, '$.body', 'what we wish we had approved') WHERE org_id = ${acme} AND kind = 'documents' AND num = ${num(policy)} AND version = 3;`, [policy, 'version 3']],
+    ['record_versions', 'delete approved version', ['record_versions'], `DELETE FROM record_versions WHERE org_id = ${acme} AND kind = 'documents' AND num = ${num(policy)} AND version = 3;`, [policy, 'version 3']],
     // evidence_files: file revisions
     ['evidence_files', 'edit file name', [E], `UPDATE ${E} SET filename = 'clean-audit.pdf' WHERE evidence_ref = '${ev}' AND revision = 1;`, [ev, 'revision 1']],
     ['evidence_files', 'edit type', [E], `UPDATE ${E} SET media_type = 'application/pdf' WHERE evidence_ref = '${ev}' AND revision = 2;`, [ev, 'revision 2']],
@@ -163,7 +190,10 @@ function verifyCase(db) {
   return { failed: r.status === 1, report: `${r.stdout}${r.stderr}` };
 }
 
-before(() => { seed = seedDb(); });
+before(async () => {
+  seed = seedDb();
+  seed.refs.policy = await approvedPolicy(seed.db);
+});
 after(() => { if (seed) rmSync(seed.dir, { recursive: true, force: true }); });
 
 test('the seeded database verifies', () => {
