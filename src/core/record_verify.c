@@ -4,8 +4,10 @@
  * record in the form it was ledgered, every stored version listed, and the
  * checks of what is derived from records rather than committed to by an
  * entry of its own: the title, status and owner columns of records and
- * versions, the live counts, and evidence file revisions (each must equal
- * the evidence version that recorded it, which its entry commits to).
+ * versions, the live counts, the dashboard's counts, and evidence file
+ * revisions (each must equal the evidence version that recorded it, which
+ * its entry commits to). The search and filter indexes (records_fts,
+ * record_fields, record_links) are not compared.
  */
 #include <stdio.h>
 #include <string.h>
@@ -187,6 +189,40 @@ verify_counts(struct db *db, int64_t org_id, const struct record_kind *k)
 }
 
 /*
+ * The dashboard's figures are kept by triggers (020_dashboard.sql) rather
+ * than counted: they must equal a count over the records' dashboard_dims,
+ * or the dashboard top management reads says what the records do not.
+ */
+static int
+verify_dashboard(struct db *db, int64_t org_id)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&st, db, "WITH want AS (SELECT kind, dim, value, count(*) AS n "
+	    "FROM dashboard_dims WHERE org_id = ?1 AND value IS NOT NULL "
+	    "GROUP BY kind, dim, value), have AS (SELECT kind, dim, value, n "
+	    "FROM dashboard_counts WHERE org_id = ?1 AND n <> 0) "
+	    "SELECT kind, dim, value, (SELECT n FROM have h WHERE h.kind = d.kind "
+	    "AND h.dim = d.dim AND h.value = d.value), (SELECT n FROM want w "
+	    "WHERE w.kind = d.kind AND w.dim = d.dim AND w.value = d.value) "
+	    "FROM (SELECT * FROM (SELECT * FROM have EXCEPT SELECT * FROM want) UNION "
+	    "SELECT * FROM (SELECT * FROM want EXCEPT SELECT * FROM have)) d "
+	    "ORDER BY kind, dim, value LIMIT 1")) != 0)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	if ((rc = db_step(st)) == DB_ROW)
+		rc = aims_error_set(AIMS_EVERIFY, NULL, "dashboard_counts says %lld live %s with "
+		    "%s '%.*s', but there are %lld", (long long)db_column_int64(st, 3),
+		    db_column_text(st, 0), db_column_text(st, 1), VERIFY_SHOWN_MAX,
+		    db_column_text(st, 2), (long long)db_column_int64(st, 4));
+	else
+		rc = rc < 0 ? rc : 0;
+	db_done(st);
+	return rc;
+}
+
+/*
  * Every file revision must equal the evidence version that recorded it
  * (action "file", the same revision number): hash, size, type, name, who
  * and when. That version is checked against its ledger entry, so a
@@ -279,7 +315,8 @@ record_verify_derived(struct db *db, int64_t org_id)
 		    (rc = verify_counts(db, org_id, k)) != 0)
 			return rc;
 	}
-	if ((rc = verify_revisions_recorded(db, org_id)) != 0)
+	if ((rc = verify_dashboard(db, org_id)) != 0 ||
+	    (rc = verify_revisions_recorded(db, org_id)) != 0)
 		return rc;
 	return verify_revisions_present(db, org_id);
 }

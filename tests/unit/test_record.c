@@ -645,6 +645,18 @@ test_record__history_columns_and_counts_verify(void **state)
 	assert_non_null(strstr(aims_error_message(), "record_counts says 2 live AI systems, but "
 	    "there are 1"));
 	fx_exec(db, "UPDATE record_counts SET live = live - 1 WHERE kind = 'ai-systems'");
+	/* And so must the dashboard's figures, both ways. */
+	fx_exec(db, "UPDATE dashboard_counts SET n = n + 1 WHERE kind = 'soa' AND dim = 'decision'");
+	assert_int_equal(record_verify_derived(db, FX_ORG), AIMS_EVERIFY);
+	assert_non_null(strstr(aims_error_message(), "dashboard_counts says 39 live soa with "
+	    "decision 'undecided', but there are 38"));
+	fx_exec(db, "UPDATE dashboard_counts SET n = n - 1 WHERE kind = 'soa' AND dim = 'decision'");
+	fx_exec(db, "INSERT INTO dashboard_counts VALUES (1, 'risks', 'status', "
+	    "'closed', 2)");
+	assert_int_equal(record_verify_derived(db, FX_ORG), AIMS_EVERIFY);
+	assert_non_null(strstr(aims_error_message(), "says 2 live risks with status 'closed', but "
+	    "there are 0"));
+	fx_exec(db, "DELETE FROM dashboard_counts WHERE kind = 'risks'");
 	assert_int_equal(record_verify_derived(db, FX_ORG), 0);
 	ledger_set_history_source(NULL);
 }
