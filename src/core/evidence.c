@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "core/evidence.h"
+#include "core/record.h"
 #include "core/record_private.h"
 #include "store/db.h"
 #include "util/buf.h"
@@ -496,6 +497,7 @@ int
 evidence_file_get(json_t **meta, char **path, struct db *db, const char *data_dir,
     int64_t org_id, const char *ref, int64_t revision)
 {
+	char finding[AIMS_ERROR_MSG_MAX];
 	struct db_stmt *st = NULL;
 	int rc;
 
@@ -521,6 +523,17 @@ evidence_file_get(json_t **meta, char **path, struct db *db, const char *data_di
 		    "evidence %.64s has no file revision %lld" : "evidence %.64s has no file",
 		    ref, (long long)revision);
 	db_done(st);
+	/*
+	 * What is served (the bytes its SHA-256 names, and the header that
+	 * repeats it) must be what the ledger commits to: a revision row
+	 * changed behind aims's back is refused, not served.
+	 */
+	if (rc == 0 && (rc = record_verify_revision(db, org_id, ref,
+	    json_integer_value(json_object_get(*meta, "revision")))) == AIMS_EVERIFY) {
+		snprintf(finding, sizeof(finding), "%s", aims_error_message());
+		aims_error_set(rc, "revision", "%s; the file is not served: run 'aims verify'",
+		    finding);
+	}
 	if (rc != 0) {
 		json_decref(*meta);
 		*meta = NULL;

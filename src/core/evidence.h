@@ -56,7 +56,9 @@ int evidence_save(json_t **out, struct db *db, const char *data_dir, int64_t org
 int evidence_file_list(json_t **out, struct db *db, int64_t org_id, const char *ref);
 /*
  * One revision (0: the latest) for download: *meta as in the list and *path
- * the stored file (caller frees both).
+ * the stored file (caller frees both). AIMS_EVERIFY, naming the difference,
+ * when the revision does not match the evidence version that recorded it or
+ * that version its ledger entry: a forged revision is not served.
  */
 int evidence_file_get(json_t **meta, char **path, struct db *db, const char *data_dir,
     int64_t org_id, const char *ref, int64_t revision);

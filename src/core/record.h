@@ -212,6 +212,12 @@ typedef int (*record_version_fn)(void *arg, const char *kind, const char *ref,
     int64_t version);
 int record_enumerate_versions(struct db *db, int64_t org_id, record_version_fn fn, void *arg);
 int record_verify_derived(struct db *db, int64_t org_id);
+/*
+ * One evidence file revision against the evidence version that recorded it
+ * and that version against its ledger entry (before a download serves it):
+ * 0, AIMS_EVERIFY naming what differs, or AIMS_ENOTFOUND.
+ */
+int record_verify_revision(struct db *db, int64_t org_id, const char *ref, int64_t revision);
 
 /*
  * Bulk creation, all or nothing, in one transaction: one record per element

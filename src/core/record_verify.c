@@ -223,11 +223,47 @@ verify_dashboard(struct db *db, int64_t org_id)
 }
 
 /*
- * Every file revision must equal the evidence version that recorded it
- * (action "file", the same revision number): hash, size, type, name, who
- * and when. That version is checked against its ledger entry, so a
- * revision re-pointed at other bytes, renamed, retyped or added by hand is
- * named here.
+ * Each file revision against the evidence version that recorded it (action
+ * "file", the same revision number): hash, size, type, name, who and when.
+ * Columns: ref, revision, file name, version (NULL: none recorded it),
+ * what differs (NULL: nothing). The caller adds the WHERE clause.
+ */
+#define VERIFY_REVISION_SQL \
+	"SELECT f.evidence_ref, f.revision, f.filename, v.version, " \
+	"CASE WHEN v.version IS NULL THEN NULL " \
+	"WHEN f.sha256 IS NOT json_extract(v.data, '$.sha256') THEN 'SHA-256' " \
+	"WHEN f.size IS NOT json_extract(v.data, '$.size') THEN 'size' " \
+	"WHEN f.media_type IS NOT json_extract(v.data, '$.media_type') THEN 'media type' " \
+	"WHEN f.filename IS NOT json_extract(v.data, '$.filename') THEN 'file name' " \
+	"WHEN f.stored_by IS NOT v.actor THEN 'stored_by' " \
+	"WHEN f.stored_at IS NOT v.at THEN 'stored_at' END AS differs " \
+	"FROM evidence_files f LEFT JOIN records r ON r.org_id = f.org_id " \
+	"AND r.kind = '" VERIFY_EVIDENCE_KIND "' AND r.ref = f.evidence_ref " \
+	"LEFT JOIN record_versions v ON v.org_id = r.org_id AND v.kind = r.kind " \
+	"AND v.num = r.num AND v.action = '" VERIFY_FILE_ACTION "' " \
+	"AND json_extract(v.data, '$.revision') = f.revision "
+
+/* The finding for a row of VERIFY_REVISION_SQL, or 0 when it matches. */
+static int
+verify_revision_row(struct db_stmt *st)
+{
+	if (db_column_is_null(st, 3))
+		return aims_error_set(AIMS_EVERIFY, NULL, "evidence %s file revision %lld (%.*s) "
+		    "was not recorded by any version of the evidence: it was added around aims",
+		    db_column_text(st, 0), (long long)db_column_int64(st, 1), VERIFY_SHOWN_MAX,
+		    db_column_text(st, 2));
+	if (!db_column_is_null(st, 4))
+		return aims_error_set(AIMS_EVERIFY, NULL, "evidence %s file revision %lld (%.*s): "
+		    "its %s differs from version %lld of the evidence, which recorded it",
+		    db_column_text(st, 0), (long long)db_column_int64(st, 1), VERIFY_SHOWN_MAX,
+		    db_column_text(st, 2), db_column_text(st, 4), (long long)db_column_int64(st, 3));
+	return 0;
+}
+
+/*
+ * Every file revision must equal the evidence version that recorded it.
+ * That version is checked against its ledger entry, so a revision
+ * re-pointed at other bytes, renamed, retyped or added by hand is named.
  */
 static int
 verify_revisions_recorded(struct db *db, int64_t org_id)
@@ -235,38 +271,45 @@ verify_revisions_recorded(struct db *db, int64_t org_id)
 	struct db_stmt *st = NULL;
 	int rc;
 
-	if ((rc = db_prepare(&st, db, "SELECT f.evidence_ref, f.revision, f.filename, "
-	    "v.version, CASE WHEN v.version IS NULL THEN NULL "
-	    "WHEN f.sha256 IS NOT json_extract(v.data, '$.sha256') THEN 'SHA-256' "
-	    "WHEN f.size IS NOT json_extract(v.data, '$.size') THEN 'size' "
-	    "WHEN f.media_type IS NOT json_extract(v.data, '$.media_type') THEN 'media type' "
-	    "WHEN f.filename IS NOT json_extract(v.data, '$.filename') THEN 'file name' "
-	    "WHEN f.stored_by IS NOT v.actor THEN 'stored_by' "
-	    "WHEN f.stored_at IS NOT v.at THEN 'stored_at' END AS differs "
-	    "FROM evidence_files f LEFT JOIN records r ON r.org_id = f.org_id "
-	    "AND r.kind = '" VERIFY_EVIDENCE_KIND "' AND r.ref = f.evidence_ref "
-	    "LEFT JOIN record_versions v ON v.org_id = r.org_id AND v.kind = r.kind "
-	    "AND v.num = r.num AND v.action = '" VERIFY_FILE_ACTION "' "
-	    "AND json_extract(v.data, '$.revision') = f.revision "
-	    "WHERE f.org_id = ? AND (v.version IS NULL OR differs IS NOT NULL) "
-	    "ORDER BY f.evidence_ref, f.revision LIMIT 1")) != 0)
+	if ((rc = db_prepare(&st, db, VERIFY_REVISION_SQL "WHERE f.org_id = ? AND "
+	    "(v.version IS NULL OR differs IS NOT NULL) ORDER BY f.evidence_ref, f.revision "
+	    "LIMIT 1")) != 0)
 		return rc;
 	db_bind_int64(st, 1, org_id);
-	if ((rc = db_step(st)) == DB_ROW) {
-		if (db_column_is_null(st, 3))
-			rc = aims_error_set(AIMS_EVERIFY, NULL, "evidence %s file revision %lld "
-			    "(%.*s) was not recorded by any version of the evidence: it was added "
-			    "around aims", db_column_text(st, 0), (long long)db_column_int64(st, 1),
-			    VERIFY_SHOWN_MAX, db_column_text(st, 2));
-		else
-			rc = aims_error_set(AIMS_EVERIFY, NULL, "evidence %s file revision %lld "
-			    "(%.*s): its %s differs from version %lld of the evidence, which "
-			    "recorded it", db_column_text(st, 0), (long long)db_column_int64(st, 1),
-			    VERIFY_SHOWN_MAX, db_column_text(st, 2), db_column_text(st, 4),
-			    (long long)db_column_int64(st, 3));
-	} else
+	if ((rc = db_step(st)) == DB_ROW)
+		rc = verify_revision_row(st);
+	else
 		rc = rc < 0 ? rc : 0;
 	db_done(st);
+	return rc;
+}
+
+int
+record_verify_revision(struct db *db, int64_t org_id, const char *ref, int64_t revision)
+{
+	struct db_stmt *st = NULL;
+	char action[LEDGER_FIELD_MAX + 1];
+	json_t *rec = NULL;
+	int64_t version = 0;
+	int rc;
+
+	if ((rc = db_prepare(&st, db, VERIFY_REVISION_SQL "WHERE f.org_id = ? "
+	    "AND f.evidence_ref = ? AND f.revision = ?")) != 0)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	db_bind_text(st, 2, ref);
+	db_bind_int64(st, 3, revision);
+	if ((rc = db_step(st)) == DB_ROW) {
+		version = db_column_int64(st, 3);
+		rc = verify_revision_row(st);
+	} else if (rc == DB_DONE)
+		rc = aims_error_set(AIMS_ENOTFOUND, "revision", "evidence %.64s has no file "
+		    "revision %lld", ref, (long long)revision);
+	db_done(st);
+	if (rc == 0 && (rc = record_load_version_for_ledger(&rec, action, db, org_id,
+	    VERIFY_EVIDENCE_KIND, ref, version)) == 0)
+		rc = ledger_check_version(db, org_id, VERIFY_EVIDENCE_KIND, ref, version, rec);
+	json_decref(rec);
 	return rc;
 }
 

@@ -198,6 +198,16 @@ int ledger_pubkey_load_db(struct note_verifier *out, const char *db_path);
 int ledger_verify(struct ledger_report *out, struct db *db, int64_t org_id,
     const struct note_verifier *key, ledger_load_fn load, ledger_enum_fn enumerate);
 
+/*
+ * Checks one stored version of a record, in the form it was given to
+ * ledger_append(), against the newest entry of (kind, ref) at that version:
+ * 0 when it matches (or the entry's salt was erased), AIMS_EVERIFY naming
+ * the record and version when it differs or no entry wrote it. For a read
+ * that must not serve what the log does not commit to (a download).
+ */
+int ledger_check_version(struct db *db, int64_t org_id, const char *kind, const char *ref,
+    int64_t version, const json_t *record);
+
 /* ledger_proof.c */
 /*
  * Builds the offline inclusion proof of entry seq of org_id's log against

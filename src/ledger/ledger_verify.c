@@ -646,3 +646,46 @@ done:
 	free(ids);
 	return rc;
 }
+
+int
+ledger_check_version(struct db *db, int64_t org_id, const char *kind, const char *ref,
+    int64_t version, const json_t *record)
+{
+	uint8_t salt[LEDGER_SALT_LEN], want[LEDGER_COMMIT_LEN], got[LEDGER_COMMIT_LEN];
+	struct db_stmt *st = NULL;
+	const void *p;
+	size_t slen = 0, clen = 0;
+	int64_t seq = 0;
+	int rc;
+
+	/* The record index, as in verify_version_written(). */
+	if ((rc = db_prepare(&st, db, "SELECT seq, salt, commitment FROM ledger_entries "
+	    "INDEXED BY ledger_entries_record WHERE org_id = ? AND kind = ? AND ref = ? "
+	    "AND version = ? ORDER BY seq DESC LIMIT 1")) != 0)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	db_bind_text(st, 2, kind);
+	db_bind_text(st, 3, ref);
+	db_bind_int64(st, 4, version);
+	if ((rc = db_step(st)) == DB_ROW) {
+		seq = db_column_int64(st, 0);
+		if ((p = db_column_blob(st, 1, &slen)) != NULL && slen == sizeof(salt))
+			memcpy(salt, p, sizeof(salt));
+		if ((p = db_column_blob(st, 2, &clen)) != NULL && clen == sizeof(want))
+			memcpy(want, p, sizeof(want));
+	}
+	db_done(st);
+	if (rc < 0)
+		return rc;
+	if (rc == DB_DONE || clen != sizeof(want))
+		rc = aims_error_set(AIMS_EVERIFY, NULL, "%s %s version %lld has no ledger entry",
+		    kind, ref, (long long)version);
+	else if (slen != sizeof(salt))
+		rc = 0;		/* personal data erased with its salt */
+	else if ((rc = ledger_commitment(got, salt, record)) == 0 &&
+	    sodium_memcmp(got, want, sizeof(got)) != 0)
+		rc = aims_error_set(AIMS_EVERIFY, NULL, "%s %s version %lld differs from ledger "
+		    "entry %lld, which wrote it", kind, ref, (long long)version, (long long)seq);
+	sodium_memzero(salt, sizeof(salt));
+	return rc;
+}

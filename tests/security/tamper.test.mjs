@@ -278,3 +278,26 @@ test('a database from before the integrity migration verifies after the upgrade'
     rmSync(c.dir, { recursive: true, force: true });
   }
 });
+
+// The download serves a revision only when it is what the ledger commits to:
+// re-pointed at other stored bytes, it is refused (422) instead of served
+// with the other bytes' SHA-256 in X-Content-SHA256.
+test('a forged revision is not downloaded', async () => {
+  const c = copySeed();
+  const server = await startServer(c.db);
+  try {
+    const admin = await signIn(server.url, ADMIN);
+    const path = `/api/v1/orgs/${ORG}/evidence/${seed.refs.ev}/files/1`;
+    const good = await request(server.url, 'GET', path, { auth: admin });
+    assert.equal(good.status, 200, good.text);
+    assert.equal(good.text, 'first report\n');
+    tamper(c.db, ['evidence_files'], `UPDATE evidence_files SET sha256 = (SELECT sha256 FROM evidence_files WHERE evidence_ref = '${seed.refs.ev2}'), size = (SELECT size FROM evidence_files WHERE evidence_ref = '${seed.refs.ev2}') WHERE evidence_ref = '${seed.refs.ev}' AND revision = 1;`);
+    const forged = await request(server.url, 'GET', path, { auth: admin });
+    assert.equal(forged.status, 422, forged.text);
+    assert.equal(forged.headers.get('x-content-sha256'), null);
+    assert.match(forged.json.error.message, /revision 1 \(report-1\.txt\): its SHA-256 differs/);
+  } finally {
+    await server.stop();
+    rmSync(c.dir, { recursive: true, force: true });
+  }
+});

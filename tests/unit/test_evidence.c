@@ -346,6 +346,44 @@ test_evidence__revisions_are_held_to_their_version(void **state)
 }
 
 static void
+test_evidence__forged_revision_is_not_served(void **state)
+{
+	struct db *db = *state;
+	json_t *rec = NULL, *meta = NULL;
+	char *path = NULL;
+
+	assert_int_equal(add(&rec, db, "EV-1", "hello.txt", NULL), 0);
+	json_decref(rec);
+	assert_int_equal(add(&rec, db, "EV-2", "other.txt", NULL), 0);
+	json_decref(rec);
+	assert_int_equal(evidence_file_get(&meta, &path, db, DATA_DIR, FX_ORG, "EV-1", 1), 0);
+	json_decref(meta);
+	free(path);
+	/* The row re-pointed at other stored bytes: refused, not served with their hash. */
+	fx_exec(db, "DROP TRIGGER evidence_files_append_only");
+	fx_exec(db, "UPDATE evidence_files SET sha256 = (SELECT sha256 FROM evidence_files "
+	    "WHERE evidence_ref = 'EV-2'), size = (SELECT size FROM evidence_files "
+	    "WHERE evidence_ref = 'EV-2') WHERE evidence_ref = 'EV-1'");
+	assert_int_equal(evidence_file_get(&meta, &path, db, DATA_DIR, FX_ORG, "EV-1", 0),
+	    AIMS_EVERIFY);
+	assert_null(meta);
+	assert_null(path);
+	assert_non_null(strstr(aims_error_message(), "evidence EV-1 file revision 1 (hello.txt): "
+	    "its SHA-256 differs"));
+	assert_non_null(strstr(aims_error_message(), "the file is not served"));
+	/* The version that recorded it forged to match: the ledger entry still says no. */
+	fx_exec(db, "DROP TRIGGER record_versions_append_only");
+	fx_exec(db, "UPDATE record_versions SET data = json_set(data, '$.sha256', "
+	    "(SELECT sha256 FROM evidence_files WHERE evidence_ref = 'EV-1'), '$.size', "
+	    "(SELECT size FROM evidence_files WHERE evidence_ref = 'EV-1')) "
+	    "WHERE kind = 'evidence' AND action = 'file' AND num = 1");
+	assert_int_equal(evidence_file_get(&meta, &path, db, DATA_DIR, FX_ORG, "EV-1", 1),
+	    AIMS_EVERIFY);
+	assert_non_null(strstr(aims_error_message(), "evidence EV-1 version 2 differs from ledger "
+	    "entry"));
+}
+
+static void
 test_evidence__quick_check_reads_sizes_only(void **state)
 {
 	struct db *db = *state;
@@ -385,6 +423,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_evidence__revisions_are_held_to_their_version,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_evidence__quick_check_reads_sizes_only, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_evidence__forged_revision_is_not_served, setup,
 		    teardown),
 	};
 
