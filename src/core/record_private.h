@@ -71,6 +71,19 @@ int record__count_add(struct db *db, int64_t org_id, const char *kind, int delta
 int record__exists(struct db *db, int64_t org_id, const char *kind, const char *ref);
 /* Copies title, status and owner columns out of r->data (ref when no title). */
 void record__row_columns(struct record_row *r, const struct record_kind *k);
+/*
+ * The record_fields and record_links rows r should have, as keys added to
+ * the sets fields and links (objects used as sets), written nowhere: what
+ * verify compares the stored indexes with. The keys are those of
+ * record__fields_key() and record__links_key().
+ */
+int record__derived_collect(json_t *fields, json_t *links, int64_t org_id,
+    const struct record_kind *k, const struct record_row *r);
+struct buf;
+void record__fields_key(struct buf *b, const char *kind, const char *field, int live,
+    const char *value_type, const char *value, const char *updated_at, int64_t num);
+void record__links_key(struct buf *b, const char *from_kind, const char *from_ref,
+    const char *field, const char *to_kind, const char *to_ref);
 
 /* record_query.c */
 /*

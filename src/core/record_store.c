@@ -181,14 +181,55 @@ store_step_done(struct db_stmt *st)
 	return rc == DB_DONE || rc == DB_ROW ? 0 : rc;
 }
 
-/* Binds one record_fields row in key order: org, kind, field, live, value, updated_at, num. */
+/* The key record__derived_collect() gives a record_fields row (values typed as bound). */
+void
+record__fields_key(struct buf *b, const char *kind, const char *field, int live,
+    const char *value_type, const char *value, const char *updated_at, int64_t num)
+{
+	char n[24];
+
+	/* Built piece by piece: verify makes one per stored filter value. */
+	snprintf(n, sizeof(n), "%lld", (long long)num);
+	buf_reset(b);
+	buf_puts(b, kind);
+	buf_putc(b, '\t');
+	buf_puts(b, field);
+	buf_puts(b, live ? "\t1\t" : "\t0\t");
+	buf_puts(b, value_type);
+	buf_putc(b, ':');
+	buf_puts(b, value);
+	buf_putc(b, '\t');
+	buf_puts(b, updated_at);
+	buf_putc(b, '\t');
+	buf_puts(b, n);
+}
+
+/*
+ * Binds one record_fields row in key order: org, kind, field, live, value,
+ * updated_at, num; or, with collect, adds its key to that set instead.
+ */
 static int
-fields_row(struct db *db, const char *sql, int64_t org_id, const struct record_kind *k,
-    const struct record_row *r, const char *field, const json_t *v)
+fields_row(struct db *db, const char *sql, json_t *collect, int64_t org_id,
+    const struct record_kind *k, const struct record_row *r, const char *field, const json_t *v)
 {
 	struct db_stmt *st = NULL;
+	struct buf key = BUF_INIT;
+	char num[24];
 	int rc;
 
+	if (collect) {
+		if (json_is_integer(v) || json_is_boolean(v)) {
+			snprintf(num, sizeof(num), "%lld", json_is_integer(v) ?
+			    (long long)json_integer_value(v) : (long long)json_is_true(v));
+			record__fields_key(&key, k->name, field, !r->retired, "integer", num,
+			    r->updated_at, r->num);
+		} else
+			record__fields_key(&key, k->name, field, !r->retired, "text",
+			    json_is_string(v) ? json_string_value(v) : "", r->updated_at, r->num);
+		json_object_set_new(collect, buf_str(&key), json_true());
+		buf_free(&key);
+		return 0;
+	}
 	if ((rc = db_prepare(&st, db, sql)) != 0)
 		return rc;
 	db_bind_int64(st, 1, org_id);
@@ -208,10 +249,13 @@ fields_row(struct db *db, const char *sql, int64_t org_id, const struct record_k
 	return store_step_done(st);
 }
 
-/* Inserts (or deletes) the filter and sort values of r's fields that are not columns. */
+/*
+ * Inserts (or deletes) the filter and sort values of r's fields that are not
+ * columns; with collect, adds their keys to it instead.
+ */
 static int
 store_fields(struct db *db, int64_t org_id, const struct record_kind *k,
-    const struct record_row *r, bool insert)
+    const struct record_row *r, bool insert, json_t *collect)
 {
 	const char *sql = insert ?
 	    "INSERT INTO record_fields (org_id, kind, field, live, value, updated_at, num) "
@@ -229,11 +273,11 @@ store_fields(struct db *db, int64_t org_id, const struct record_kind *k,
 		v = json_object_get(r->data, f->name);
 		if (json_is_array(v)) {
 			json_array_foreach(v, i, item)
-				if (json_is_string(item) &&
-				    (rc = fields_row(db, sql, org_id, k, r, f->name, item)) != 0)
+				if (json_is_string(item) && (rc = fields_row(db, sql, collect,
+				    org_id, k, r, f->name, item)) != 0)
 					return rc;
 		} else if (v != NULL || (f->flags & FIELD_SORT)) {
-			if ((rc = fields_row(db, sql, org_id, k, r, f->name, v)) != 0)
+			if ((rc = fields_row(db, sql, collect, org_id, k, r, f->name, v)) != 0)
 				return rc;
 		}
 	}
@@ -308,15 +352,32 @@ store_search_index(struct db *db, int64_t org_id, const struct record_kind *k,
 	return rc;
 }
 
-static int
-link_insert(struct db *db, int64_t org_id, const struct record_kind *k, const char *from_ref,
+/* The key record__derived_collect() gives a record_links row. */
+void
+record__links_key(struct buf *b, const char *from_kind, const char *from_ref,
     const char *field, const char *to_kind, const char *to_ref)
 {
+	buf_reset(b);
+	buf_printf(b, "%s\t%s\t%s\t%s\t%s", from_kind, from_ref, field, to_kind, to_ref);
+}
+
+/* Inserts one link; with collect, adds its key to that set instead. */
+static int
+link_insert(struct db *db, json_t *collect, int64_t org_id, const struct record_kind *k,
+    const char *from_ref, const char *field, const char *to_kind, const char *to_ref)
+{
 	struct db_stmt *st = NULL;
+	struct buf key = BUF_INIT;
 	int rc;
 
 	if (to_kind == NULL)
 		return 0;
+	if (collect) {
+		record__links_key(&key, k->name, from_ref, field, to_kind, to_ref);
+		json_object_set_new(collect, buf_str(&key), json_true());
+		buf_free(&key);
+		return 0;
+	}
 	if ((rc = db_prepare(&st, db, "INSERT INTO record_links (org_id, from_kind, from_ref, "
 	    "field, to_kind, to_ref) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) != 0)
 		return rc;
@@ -342,8 +403,8 @@ link_target(const struct field *f, const char *ref)
 
 /* Walks fields (and object subfields) for refs and catalog ids. */
 static int
-store_links_walk(struct db *db, int64_t org_id, const struct record_kind *k, const char *ref,
-    const struct field *fields, const json_t *data, const char *prefix)
+store_links_walk(struct db *db, json_t *collect, int64_t org_id, const struct record_kind *k,
+    const char *ref, const struct field *fields, const json_t *data, const char *prefix)
 {
 	char path[RECORD_PATH_MAX];
 	const struct field *f;
@@ -358,26 +419,27 @@ store_links_walk(struct db *db, int64_t org_id, const struct record_kind *k, con
 		switch (f->type) {
 		case FIELD_REF:
 		case FIELD_REQUIREMENT:
-			if (json_is_string(v) && (rc = link_insert(db, org_id, k, ref, path,
-			    link_target(f, json_string_value(v)), json_string_value(v))) != 0)
+			if (json_is_string(v) && (rc = link_insert(db, collect, org_id, k, ref,
+			    path, link_target(f, json_string_value(v)), json_string_value(v))) != 0)
 				return rc;
 			break;
 		case FIELD_REF_LIST:
 		case FIELD_REQUIREMENT_LIST:
 			json_array_foreach(v, i, item)
-				if (json_is_string(item) && (rc = link_insert(db, org_id, k, ref, path,
-				    link_target(f, json_string_value(item)),
+				if (json_is_string(item) && (rc = link_insert(db, collect, org_id, k,
+				    ref, path, link_target(f, json_string_value(item)),
 				    json_string_value(item))) != 0)
 					return rc;
 			break;
 		case FIELD_OBJECT:
-			if ((rc = store_links_walk(db, org_id, k, ref, f->subfields, v, path)) != 0)
+			if ((rc = store_links_walk(db, collect, org_id, k, ref, f->subfields, v,
+			    path)) != 0)
 				return rc;
 			break;
 		case FIELD_OBJECT_LIST:
 			json_array_foreach(v, i, item)
-				if ((rc = store_links_walk(db, org_id, k, ref, f->subfields, item,
-				    path)) != 0)
+				if ((rc = store_links_walk(db, collect, org_id, k, ref, f->subfields,
+				    item, path)) != 0)
 					return rc;
 			break;
 		default:
@@ -409,16 +471,27 @@ store_derived(struct db *db, int64_t org_id, const struct record_kind *k,
 {
 	int rc;
 
-	if (old && (rc = store_fields(db, org_id, k, old, false)) != 0)
+	if (old && (rc = store_fields(db, org_id, k, old, false, NULL)) != 0)
 		return rc;
 	if (old && (rc = store_links_clear(db, org_id, k, old->ref)) != 0)
 		return rc;
 	if (r == NULL)
 		return 0;
-	if ((rc = store_fields(db, org_id, k, r, true)) != 0 ||
+	if ((rc = store_fields(db, org_id, k, r, true, NULL)) != 0 ||
 	    (rc = store_search_index(db, org_id, k, r, old == NULL)) != 0)
 		return rc;
-	return store_links_walk(db, org_id, k, r->ref, k->fields, r->data, "");
+	return store_links_walk(db, NULL, org_id, k, r->ref, k->fields, r->data, "");
+}
+
+int
+record__derived_collect(json_t *fields, json_t *links, int64_t org_id,
+    const struct record_kind *k, const struct record_row *r)
+{
+	int rc;
+
+	if ((rc = store_fields(NULL, org_id, k, r, true, fields)) != 0)
+		return rc;
+	return store_links_walk(NULL, links, org_id, k, r->ref, k->fields, r->data, "");
 }
 
 int

@@ -6,10 +6,11 @@
  * entry of its own: the title, status and owner columns of records and
  * versions, the live counts, the dashboard's counts, and evidence file
  * revisions (each must equal the evidence version that recorded it, which
- * its entry commits to). The search and filter indexes (records_fts,
- * record_fields, record_links) are not compared.
+ * its entry commits to), and the filter and link indexes (record_fields,
+ * record_links). The search index (records_fts) is not compared.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/record.h"
@@ -18,6 +19,7 @@
 #include "store/db.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/mem.h"
 
 #define VERIFY_EVIDENCE_KIND	"evidence"
 #define VERIFY_FILE_ACTION	"file"	/* the version evidence_file_add() writes */
@@ -185,6 +187,163 @@ verify_counts(struct db *db, int64_t org_id, const struct record_kind *k)
 	else
 		rc = rc < 0 ? rc : 0;
 	db_done(st);
+	return rc;
+}
+
+#define VERIFY_KEY_PARTS	6	/* columns of a record_fields key */
+
+/* Splits a key of record__fields_key() or record__links_key() at its tabs (in place). */
+static size_t
+verify_key_split(char *key, const char *part[VERIFY_KEY_PARTS])
+{
+	char *save = NULL, *p;
+	size_t n = 0;
+
+	for (p = strtok_r(key, "\t", &save); p && n < VERIFY_KEY_PARTS;
+	    p = strtok_r(NULL, "\t", &save))
+		part[n++] = p;
+	while (n < VERIFY_KEY_PARTS)
+		part[n++] = "";
+	return n;
+}
+
+/*
+ * A finding about an index row of record (kind, num): "record RISK-1
+ * (risks): <what>". The reference is looked up, as the index holds numbers.
+ */
+static int
+verify_index_finding(struct db *db, int64_t org_id, const char *kind, const char *num,
+    const char *what)
+{
+	struct db_stmt *st = NULL;
+	char ref[RECORD_REF_MAX + 1];
+
+	snprintf(ref, sizeof(ref), "number %s", num);
+	if (db_prepare(&st, db, "SELECT ref FROM records WHERE org_id = ? AND kind = ? "
+	    "AND num = ?") == 0) {
+		db_bind_int64(st, 1, org_id);
+		db_bind_text(st, 2, kind);
+		db_bind_int64(st, 3, strtoll(num, NULL, 10));
+		if (db_step(st) == DB_ROW)
+			snprintf(ref, sizeof(ref), "%s", db_column_text(st, 0));
+		db_done(st);
+	}
+	return aims_error_set(AIMS_EVERIFY, NULL, "record %s (%s): %s", ref, kind, what);
+}
+
+/* A record_fields key as a finding: extra (stored, not given) or missing. */
+static int
+verify_fields_finding(struct db *db, int64_t org_id, const char *key, int extra)
+{
+	const char *part[VERIFY_KEY_PARTS];
+	char *copy = xstrdup(key), what[VERIFY_SHOWN_MAX * 3];
+	int rc;
+
+	verify_key_split(copy, part);
+	snprintf(what, sizeof(what), "record_fields %s field %s = '%.*s' (%s, updated %s)",
+	    extra ? "has a row the record does not give:" : "lacks the row the record gives:",
+	    part[1], VERIFY_SHOWN_MAX, strchr(part[3], ':') ? strchr(part[3], ':') + 1 : part[3],
+	    strcmp(part[2], "1") == 0 ? "live" : "retired", part[4]);
+	rc = verify_index_finding(db, org_id, part[0], part[5], what);
+	free(copy);
+	return rc;
+}
+
+/* A record_links key as a finding: extra (stored, not given) or missing. */
+static int
+verify_links_finding(const char *key, int extra)
+{
+	const char *part[VERIFY_KEY_PARTS];
+	char *copy = xstrdup(key);
+	int rc;
+
+	verify_key_split(copy, part);
+	rc = aims_error_set(AIMS_EVERIFY, NULL, "record %s (%s): record_links %s field %s -> "
+	    "%.*s (%s)", part[1], part[0], extra ? "has a link the record does not give:" :
+	    "lacks the link the record gives:", part[2], VERIFY_SHOWN_MAX, part[4], part[3]);
+	free(copy);
+	return rc;
+}
+
+/*
+ * The filter, sort and link indexes lists and readiness read instead of the
+ * records' data (record_fields, record_links) must hold exactly the rows
+ * the records give: each record's rows are collected as the writer would
+ * write them (record__derived_collect()), then every stored row is struck
+ * off; a stored row left over, or an expected one not found, is named.
+ */
+static int
+verify_indexes(struct db *db, int64_t org_id)
+{
+	json_t *fields = json_object(), *links = json_object();
+	struct db_stmt *st = NULL;
+	struct record_row r;
+	struct buf key = BUF_INIT;
+	const struct record_kind *k;
+	void *iter;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	if ((rc = db_prepare(&st, db, "SELECT " RECORD_ROW_COLUMNS ", kind FROM records "
+	    "WHERE org_id = ?")) != 0)
+		goto done;
+	db_bind_int64(st, 1, org_id);
+	while ((rc = db_step(st)) == DB_ROW) {
+		if ((k = record_kind_find(db_column_text(st, 13))) == NULL)
+			continue;
+		/* Data that is not JSON is the commitment check's finding, not this one's. */
+		if (record__row_read(&r, st) == 0 &&
+		    (rc = record__derived_collect(fields, links, org_id, k, &r)) != 0)
+			goto done;
+		record__row_free(&r);
+	}
+	db_done(st);
+	st = NULL;
+	if (rc < 0)
+		goto done;
+	if ((rc = db_prepare(&st, db, "SELECT kind, field, live, typeof(value), "
+	    "CAST(value AS TEXT), updated_at, num FROM record_fields WHERE org_id = ?")) != 0)
+		goto done;
+	db_bind_int64(st, 1, org_id);
+	while ((rc = db_step(st)) == DB_ROW) {
+		record__fields_key(&key, db_column_text(st, 0), db_column_text(st, 1),
+		    (int)db_column_int64(st, 2), db_column_text(st, 3), db_column_text(st, 4),
+		    db_column_text(st, 5), db_column_int64(st, 6));
+		if (json_object_del(fields, buf_str(&key)) != 0) {
+			rc = verify_fields_finding(db, org_id, buf_str(&key), 1);
+			goto done;
+		}
+	}
+	db_done(st);
+	st = NULL;
+	if (rc < 0)
+		goto done;
+	if ((rc = db_prepare(&st, db, "SELECT from_kind, from_ref, field, to_kind, to_ref "
+	    "FROM record_links WHERE org_id = ?")) != 0)
+		goto done;
+	db_bind_int64(st, 1, org_id);
+	while ((rc = db_step(st)) == DB_ROW) {
+		record__links_key(&key, db_column_text(st, 0), db_column_text(st, 1),
+		    db_column_text(st, 2), db_column_text(st, 3), db_column_text(st, 4));
+		if (json_object_del(links, buf_str(&key)) != 0) {
+			rc = verify_links_finding(buf_str(&key), 1);
+			goto done;
+		}
+	}
+	if (rc < 0)
+		goto done;
+	rc = 0;
+	/* What is left was expected and not stored. */
+	if ((iter = json_object_iter(fields)) != NULL)
+		rc = verify_fields_finding(db, org_id, json_object_iter_key(iter), 0);
+	else if ((iter = json_object_iter(links)) != NULL)
+		rc = verify_links_finding(json_object_iter_key(iter), 0);
+done:
+	db_done(st);
+	record__row_free(&r);
+	buf_free(&key);
+	json_decref(fields);
+	json_decref(links);
 	return rc;
 }
 
@@ -359,6 +518,7 @@ record_verify_derived(struct db *db, int64_t org_id)
 			return rc;
 	}
 	if ((rc = verify_dashboard(db, org_id)) != 0 ||
+	    (rc = verify_indexes(db, org_id)) != 0 ||
 	    (rc = verify_revisions_recorded(db, org_id)) != 0)
 		return rc;
 	return verify_revisions_present(db, org_id);

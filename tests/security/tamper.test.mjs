@@ -63,7 +63,7 @@ function seedDb() {
   const r1 = create(db, 'risks', { title: 'Model drift', likelihood: 2, impact: 3 });
   const r2 = create(db, 'risks', { title: 'Data leak', likelihood: 4, impact: 5 });
   update(db, 'risks', r1.ref, { description: 'drift over time' });
-  const ev = create(db, 'evidence', { title: 'Test report', kind: 'file' });
+  const ev = create(db, 'evidence', { title: 'Test report', kind: 'file', requirements: ['A.6.2.7'] });
   const ev2 = create(db, 'evidence', { title: 'Red-team report', kind: 'file' });
   for (const [ref, name, text] of [[ev.ref, 'report-1.txt', 'first report\n'],
     [ev.ref, 'report-2.txt', 'second report\n'], [ev2.ref, 'redteam.txt', 'red team\n']]) {
@@ -149,6 +149,15 @@ function cases(refs) {
     ['dashboard_counts', 'delete', ['dashboard_counts'], `DELETE FROM dashboard_counts WHERE org_id = ${acme} AND kind = 'soa';`, ['dashboard_counts', 'soa']],
     ['dashboard_counts', 'insert', ['dashboard_counts'], `INSERT INTO dashboard_counts (org_id, kind, dim, value, n) VALUES (${acme}, 'risks', 'status', 'closed', 5);`, ['dashboard_counts', 'closed']],
     ['dashboard_counts', 'swap', ['dashboard_counts'], `UPDATE dashboard_counts SET n = CASE value WHEN 'excluded' THEN (SELECT n FROM dashboard_counts WHERE org_id = ${acme} AND kind = 'soa' AND dim = 'decision' AND value <> 'excluded') ELSE (SELECT n FROM dashboard_counts WHERE org_id = ${acme} AND kind = 'soa' AND dim = 'decision' AND value = 'excluded') END WHERE org_id = ${acme} AND kind = 'soa' AND dim = 'decision';`, ['dashboard_counts', 'soa']],
+    // record_fields and record_links: the filter and link indexes lists and readiness read
+    ['record_fields', 'edit', ['record_fields'], `UPDATE record_fields SET value = 1 WHERE org_id = ${acme} AND kind = 'risks' AND field = 'likelihood' AND num = ${num(r2)};`, [r2, 'record_fields', 'likelihood']],
+    ['record_fields', 'delete', ['record_fields'], `DELETE FROM record_fields WHERE org_id = ${acme} AND kind = 'risks' AND field = 'inherent_level' AND num = ${num(r1)};`, [r1, 'record_fields', 'inherent_level']],
+    ['record_fields', 'insert', ['record_fields'], `INSERT INTO record_fields SELECT org_id, kind, field, live, 'low', updated_at, num FROM record_fields WHERE org_id = ${acme} AND kind = 'risks' AND field = 'inherent_level' AND num = ${num(r2)};`, [r2, 'record_fields', 'inherent_level']],
+    ['record_fields', 'swap', ['record_fields'], `UPDATE record_fields SET num = CASE num WHEN ${num(r1)} THEN ${num(r2)} ELSE ${num(r1)} END WHERE org_id = ${acme} AND kind = 'risks' AND field = 'impact' AND num IN (${num(r1)}, ${num(r2)});`, ['RISK-', 'record_fields', 'impact']],
+    ['record_links', 'edit', ['record_links'], `UPDATE record_links SET to_ref = 'A.2.2' WHERE org_id = ${acme} AND from_ref = '${ev}';`, [ev, 'record_links']],
+    ['record_links', 'delete', ['record_links'], `DELETE FROM record_links WHERE org_id = ${acme} AND from_ref = '${ev}';`, [ev, 'record_links', 'A.6.2.7']],
+    ['record_links', 'insert', ['record_links'], `INSERT INTO record_links VALUES (${acme}, 'evidence', '${ev2}', 'requirements', 'requirement', 'A.5.2');`, [ev2, 'record_links', 'A.5.2']],
+    ['record_links', 'swap', ['record_links'], `UPDATE record_links SET from_ref = '${ev2}' WHERE org_id = ${acme} AND from_ref = '${ev}';`, ['record_links', 'A.6.2.7']],
     // record_versions: history, not only the latest version
     ['record_versions', 'edit', ['record_versions'], `UPDATE record_versions SET data = json_set(data, '$.body', 'rewritten') WHERE org_id = ${acme} AND kind = 'documents' AND num = ${num(doc)} AND version = 1;`, [doc, 'version 1']],
     ['record_versions', 'edit actor', ['record_versions'], `UPDATE record_versions SET actor = 'user:alice@example.com' WHERE org_id = ${acme} AND kind = 'documents' AND num = ${num(doc)} AND version = 2;`, [doc, 'version 2']],

@@ -658,6 +658,25 @@ test_record__history_columns_and_counts_verify(void **state)
 	    "there are 0"));
 	fx_exec(db, "DELETE FROM dashboard_counts WHERE kind = 'risks'");
 	assert_int_equal(record_verify_derived(db, FX_ORG), 0);
+	/* The filter and link indexes hold exactly what the records give. */
+	fx_exec(db, "UPDATE record_fields SET value = 'retirement' WHERE kind = 'ai-systems' "
+	    "AND field = 'lifecycle_stage'");
+	assert_int_equal(record_verify_derived(db, FX_ORG), AIMS_EVERIFY);
+	assert_non_null(strstr(aims_error_message(), "record AIS-1 (ai-systems): record_fields has "
+	    "a row the record does not give: field lifecycle_stage = 'retirement'"));
+	fx_exec(db, "DELETE FROM record_fields WHERE kind = 'ai-systems' AND field = "
+	    "'lifecycle_stage'");
+	assert_int_equal(record_verify_derived(db, FX_ORG), AIMS_EVERIFY);
+	assert_non_null(strstr(aims_error_message(), "record AIS-1 (ai-systems): record_fields "
+	    "lacks the row the record gives: field lifecycle_stage"));
+	fx_exec(db, "INSERT INTO record_fields SELECT org_id, kind, 'lifecycle_stage', 1 - retired, "
+	    "coalesce(json_extract(data, '$.lifecycle_stage'), ''), updated_at, num FROM records "
+	    "WHERE kind = 'ai-systems'");
+	assert_int_equal(record_verify_derived(db, FX_ORG), 0);
+	fx_exec(db, "DELETE FROM record_links WHERE from_kind = 'soa' AND from_ref = 'A.2.2'");
+	assert_int_equal(record_verify_derived(db, FX_ORG), AIMS_EVERIFY);
+	assert_non_null(strstr(aims_error_message(), "record A.2.2 (soa): record_links lacks the "
+	    "link the record gives: field control -> A.2.2 (requirement)"));
 	ledger_set_history_source(NULL);
 }
 
