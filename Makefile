@@ -10,8 +10,10 @@ MODE	?= rel
 B	:= build/$(MODE)
 GEN	:= build/gen
 
+# libseccomp: the system-call allow-list of `aims serve` (src/util/sandbox.c),
+# built by the library rather than as hand-written BPF.
 PKGS	:= libmicrohttpd sqlite3 libsodium jansson libcmark-gfm libarchive libcurl \
-	   liboath libqrencode libmagic xlsxwriter
+	   liboath libqrencode libmagic xlsxwriter libseccomp
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
