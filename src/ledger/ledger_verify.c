@@ -296,6 +296,7 @@ static int
 verify_record(struct verify *v, const char *kind, const char *ref, int64_t seq)
 {
 	uint8_t salt[LEDGER_SALT_LEN], want[LEDGER_COMMIT_LEN], got[LEDGER_COMMIT_LEN];
+	char msg[AIMS_ERROR_MSG_MAX];
 	struct db_stmt *st;
 	const void *p;
 	json_t *rec = NULL;
@@ -326,6 +327,11 @@ verify_record(struct verify *v, const char *kind, const char *ref, int64_t seq)
 			return 0;
 		return verify_fail(v, "record %s (%s) was deleted without a ledger entry "
 		    "(its latest entry %lld does not delete it)", ref, kind, (long long)seq);
+	}
+	if (rc == AIMS_ERROR) {
+		/* A row the loader cannot read (data that is not JSON) was not written by aims. */
+		snprintf(msg, sizeof(msg), "%s", aims_error_message());
+		return verify_fail(v, "record %s (%s) cannot be read: %s", ref, kind, msg);
 	}
 	if (rc != 0)
 		return rc;

@@ -135,6 +135,7 @@ function cases(refs) {
     ['api_tokens', 'swap', ['api_tokens'], `UPDATE api_tokens SET name = CASE name WHEN 'ci' THEN 'monitor' ELSE 'ci' END WHERE name IN ('ci', 'monitor');`, ['token']],
     // records: the live row, its fields and its denormalised columns
     ['records', 'edit data', ['records'], `UPDATE records SET data = json_set(data, '$.likelihood', 1) WHERE org_id = ${acme} AND ref = '${r2}';`, [r2]],
+    ['records', 'edit data to invalid JSON', ['records'], `UPDATE records SET data = '{"title": ' WHERE org_id = ${acme} AND ref = '${r1}';`, [r1]],
     ['records', 'edit title', ['records'], `UPDATE records SET title = 'Nothing to see' WHERE org_id = ${acme} AND ref = '${r1}';`, [r1, 'title']],
     ['records', 'edit status', ['records'], `UPDATE records SET status = 'approved' WHERE org_id = ${acme} AND ref = '${doc}';`, [doc, 'status']],
     ['records', 'delete', ['records'], `DELETE FROM records WHERE org_id = ${acme} AND ref = '${r2}';`, [r2]],
@@ -160,6 +161,7 @@ function cases(refs) {
     ['record_links', 'swap', ['record_links'], `UPDATE record_links SET from_ref = '${ev2}' WHERE org_id = ${acme} AND from_ref = '${ev}';`, ['record_links', 'A.6.2.7']],
     // record_versions: history, not only the latest version
     ['record_versions', 'edit', ['record_versions'], `UPDATE record_versions SET data = json_set(data, '$.body', 'rewritten') WHERE org_id = ${acme} AND kind = 'documents' AND num = ${num(doc)} AND version = 1;`, [doc, 'version 1']],
+    ['record_versions', 'edit data to invalid JSON', ['record_versions'], `UPDATE record_versions SET data = 'not json' WHERE org_id = ${acme} AND kind = 'documents' AND num = ${num(doc)} AND version = 1;`, [doc, 'version 1']],
     ['record_versions', 'edit actor', ['record_versions'], `UPDATE record_versions SET actor = 'user:alice@example.com' WHERE org_id = ${acme} AND kind = 'documents' AND num = ${num(doc)} AND version = 2;`, [doc, 'version 2']],
     ['record_versions', 'delete', ['record_versions'], `DELETE FROM record_versions WHERE org_id = ${acme} AND kind = 'documents' AND num = ${num(doc)} AND version = 2;`, [doc, 'version 2']],
     ['record_versions', 'insert', ['record_versions'], `INSERT INTO record_versions (org_id, kind, num, version, action, status, retired, at, actor, data) SELECT org_id, kind, num, 7, action, status, retired, at, actor, data FROM record_versions WHERE org_id = ${acme} AND kind = 'documents' AND num = ${num(doc)} AND version = 1;`, [doc, 'version 7']],
