@@ -323,24 +323,32 @@ record__search_scope(char *out, size_t outlen, int64_t org_id, const char *kind,
 	snprintf(out + n, outlen - n, retired ? "_r_" : "_");
 }
 
+void
+record__search_text(struct buf *b, int64_t org_id, const struct record_kind *k,
+    const struct record_row *r)
+{
+	char scope[RECORD_SCOPE_MAX];
+	const struct field *f;
+	json_t *v;
+
+	record__search_scope(scope, sizeof(scope), org_id, k->name, r->retired);
+	v = json_string(r->ref);
+	search_text_add(b, scope, v);
+	json_decref(v);
+	for (f = k->fields; f->name; f++)
+		if (f->flags & (FIELD_SEARCH | FIELD_TITLE))
+			search_text_add(b, scope, json_object_get(r->data, f->name));
+}
+
 static int
 store_search_index(struct db *db, int64_t org_id, const struct record_kind *k,
     const struct record_row *r, bool fresh)
 {
-	char scope[RECORD_SCOPE_MAX];
-	const struct field *f;
 	struct db_stmt *st = NULL;
 	struct buf b = BUF_INIT;
-	json_t *v;
 	int rc;
 
-	record__search_scope(scope, sizeof(scope), org_id, k->name, r->retired);
-	v = json_string(r->ref);
-	search_text_add(&b, scope, v);
-	json_decref(v);
-	for (f = k->fields; f->name; f++)
-		if (f->flags & (FIELD_SEARCH | FIELD_TITLE))
-			search_text_add(&b, scope, json_object_get(r->data, f->name));
+	record__search_text(&b, org_id, k, r);
 	rc = db_prepare(&st, db, fresh ? "INSERT INTO records_fts (body, rowid) VALUES (?, ?)" :
 	    "UPDATE records_fts SET body = ? WHERE rowid = ?");
 	if (rc == 0) {

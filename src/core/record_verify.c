@@ -6,8 +6,8 @@
  * entry of its own: the title, status and owner columns of records and
  * versions, the live counts, the dashboard's counts, and evidence file
  * revisions (each must equal the evidence version that recorded it, which
- * its entry commits to), and the filter and link indexes (record_fields,
- * record_links). The search index (records_fts) is not compared.
+ * its entry commits to), and the filter, link and search indexes
+ * (record_fields, record_links, records_fts).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -265,6 +265,61 @@ verify_links_finding(const char *key, int extra)
 	return rc;
 }
 
+/* The search index must hold the words the record gives, in its scope. */
+static int
+verify_search_text(struct db *db, int64_t org_id, const struct record_kind *k,
+    const struct record_row *r, struct buf *want)
+{
+	struct db_stmt *st = NULL;
+	const char *have;
+	int rc;
+
+	buf_reset(want);
+	record__search_text(want, org_id, k, r);
+	if ((rc = db_prepare(&st, db, "SELECT body FROM records_fts WHERE rowid = ?")) != 0)
+		return rc;
+	db_bind_int64(st, 1, r->id);
+	if ((rc = db_step(st)) == DB_ROW) {
+		have = db_column_text(st, 0);
+		rc = have != NULL && strcmp(have, buf_str(want)) == 0 ? 0 :
+		    aims_error_set(AIMS_EVERIFY, NULL, "record %s (%s): records_fts holds other "
+		    "words than the record gives ('%.*s')", r->ref, k->name, VERIFY_SHOWN_MAX,
+		    have ? have : "");
+	} else if (rc == DB_DONE)
+		rc = aims_error_set(AIMS_EVERIFY, NULL, "record %s (%s): records_fts has no words "
+		    "for it: searches do not find it", r->ref, k->name);
+	db_done(st);
+	return rc;
+}
+
+/*
+ * Search words in the org's scopes whose row is none of its records: a
+ * search would count them (counts are read from the index alone).
+ */
+static int
+verify_search_orphans(struct db *db, int64_t org_id)
+{
+	struct db_stmt *st = NULL;
+	char match[RECORD_SCOPE_MAX];
+	int rc;
+
+	snprintf(match, sizeof(match), "s%lld_*", (long long)org_id);
+	if ((rc = db_prepare(&st, db, "SELECT rowid, substr(body, 1, 80) FROM records_fts "
+	    "WHERE records_fts MATCH ? AND rowid NOT IN (SELECT id FROM records "
+	    "WHERE org_id = ?) LIMIT 1")) != 0)
+		return rc;
+	db_bind_text(st, 1, match);
+	db_bind_int64(st, 2, org_id);
+	if ((rc = db_step(st)) == DB_ROW)
+		rc = aims_error_set(AIMS_EVERIFY, NULL, "records_fts row %lld ('%s') belongs to "
+		    "none of the organisation's records", (long long)db_column_int64(st, 0),
+		    db_column_text(st, 1));
+	else
+		rc = rc < 0 ? rc : 0;
+	db_done(st);
+	return rc;
+}
+
 /*
  * The filter, sort and link indexes lists and readiness read instead of the
  * records' data (record_fields, record_links) must hold exactly the rows
@@ -293,7 +348,8 @@ verify_indexes(struct db *db, int64_t org_id)
 			continue;
 		/* Data that is not JSON is the commitment check's finding, not this one's. */
 		if (record__row_read(&r, st) == 0 &&
-		    (rc = record__derived_collect(fields, links, org_id, k, &r)) != 0)
+		    ((rc = record__derived_collect(fields, links, org_id, k, &r)) != 0 ||
+		    (rc = verify_search_text(db, org_id, k, &r, &key)) != 0))
 			goto done;
 		record__row_free(&r);
 	}
@@ -519,6 +575,7 @@ record_verify_derived(struct db *db, int64_t org_id)
 	}
 	if ((rc = verify_dashboard(db, org_id)) != 0 ||
 	    (rc = verify_indexes(db, org_id)) != 0 ||
+	    (rc = verify_search_orphans(db, org_id)) != 0 ||
 	    (rc = verify_revisions_recorded(db, org_id)) != 0)
 		return rc;
 	return verify_revisions_present(db, org_id);

@@ -29,7 +29,7 @@ function sqlJson(db, text) {
 // as they were: an attacker with the file can do that, so what is tested is
 // that verify notices the data, not that a trigger stopped the change.
 function tamper(db, tables, change) {
-  const trig = sqlJson(db, `SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN (${
+  const trig = tables.length === 0 ? [] : sqlJson(db, `SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN (${
     tables.map((t) => `'${t}'`).join(', ')})`);
   sql(db, ['PRAGMA foreign_keys = OFF;', 'BEGIN;',
     ...trig.map((t) => `DROP TRIGGER ${t.name};`), change,
@@ -159,6 +159,10 @@ function cases(refs) {
     ['record_links', 'delete', ['record_links'], `DELETE FROM record_links WHERE org_id = ${acme} AND from_ref = '${ev}';`, [ev, 'record_links', 'A.6.2.7']],
     ['record_links', 'insert', ['record_links'], `INSERT INTO record_links VALUES (${acme}, 'evidence', '${ev2}', 'requirements', 'requirement', 'A.5.2');`, [ev2, 'record_links', 'A.5.2']],
     ['record_links', 'swap', ['record_links'], `UPDATE record_links SET from_ref = '${ev2}' WHERE org_id = ${acme} AND from_ref = '${ev}';`, ['record_links', 'A.6.2.7']],
+    ['records_fts', 'edit', [], `UPDATE records_fts SET body = replace(body, 'drift', 'sunshine') WHERE rowid = (SELECT id FROM records WHERE org_id = ${acme} AND ref = '${r1}');`, [r1, 'records_fts']],
+    ['records_fts', 'delete', [], `DELETE FROM records_fts WHERE rowid = (SELECT id FROM records WHERE org_id = ${acme} AND ref = '${r2}');`, [r2, 'records_fts']],
+    ['records_fts', 'insert', [], `INSERT INTO records_fts (rowid, body) SELECT 999999, body FROM records_fts WHERE rowid = (SELECT id FROM records WHERE org_id = ${acme} AND ref = '${r2}');`, ['records_fts', '999999']],
+    ['records_fts', 'swap', [], `CREATE TEMP TABLE b AS SELECT rowid AS id, body FROM records_fts WHERE rowid IN (SELECT id FROM records WHERE org_id = ${acme} AND ref IN ('${r1}', '${r2}')); UPDATE records_fts SET body = (SELECT body FROM b WHERE b.id <> records_fts.rowid) WHERE rowid IN (SELECT id FROM b);`, ['RISK-', 'records_fts']],
     // record_versions: history, not only the latest version
     ['record_versions', 'edit', ['record_versions'], `UPDATE record_versions SET data = json_set(data, '$.body', 'rewritten') WHERE org_id = ${acme} AND kind = 'documents' AND num = ${num(doc)} AND version = 1;`, [doc, 'version 1']],
     ['record_versions', 'edit data to invalid JSON', ['record_versions'], `UPDATE record_versions SET data = 'not json' WHERE org_id = ${acme} AND kind = 'documents' AND num = ${num(doc)} AND version = 1;`, [doc, 'version 1']],

@@ -677,6 +677,19 @@ test_record__history_columns_and_counts_verify(void **state)
 	assert_int_equal(record_verify_derived(db, FX_ORG), AIMS_EVERIFY);
 	assert_non_null(strstr(aims_error_message(), "record A.2.2 (soa): record_links lacks the "
 	    "link the record gives: field control -> A.2.2 (requirement)"));
+	fx_exec(db, "INSERT INTO record_links VALUES (1, 'soa', 'A.2.2', 'control', 'requirement', "
+	    "'A.2.2')");
+	assert_int_equal(record_verify_derived(db, FX_ORG), 0);
+	/* And the search index the words the record gives, in its scope only. */
+	fx_exec(db, "UPDATE records_fts SET body = ' s1_aisystems_nothing' WHERE rowid = "
+	    "(SELECT id FROM records WHERE ref = 'AIS-1')");
+	assert_int_equal(record_verify_derived(db, FX_ORG), AIMS_EVERIFY);
+	assert_non_null(strstr(aims_error_message(), "record AIS-1 (ai-systems): records_fts holds "
+	    "other words than the record gives"));
+	fx_exec(db, "DELETE FROM records_fts WHERE rowid = (SELECT id FROM records "
+	    "WHERE ref = 'AIS-1')");
+	assert_int_equal(record_verify_derived(db, FX_ORG), AIMS_EVERIFY);
+	assert_non_null(strstr(aims_error_message(), "records_fts has no words for it"));
 	ledger_set_history_source(NULL);
 }
 
