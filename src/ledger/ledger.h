@@ -106,10 +106,10 @@ typedef int (*ledger_entry_fn)(void *arg, const struct ledger_entry *e);
  * the org, so a version inserted without a ledger entry is found.
  *
  * check compares, for one org, what the entries cannot commit to on their
- * own with what they do commit to: columns copied out of a record for lists
- * (title, status, owner, counts), and rows kept beside a version (evidence
- * file revisions); it returns AIMS_EVERIFY with a message naming the first
- * row that does not match.
+ * own with what they do commit to: what is derived from records for lists,
+ * counts, filters and search (columns, counts, indexes), and rows kept
+ * beside a version (evidence file revisions); it returns AIMS_EVERIFY with
+ * a message naming the first row that does not match.
  */
 typedef int (*ledger_version_fn)(void *arg, const char *kind, const char *ref, int64_t version);
 struct ledger_history_source {
