@@ -43,7 +43,7 @@ record_load_version_for_ledger(json_t **out, char *action, struct db *db, int64_
 	 * version of every record, so this is its inner loop).
 	 */
 	if ((rc = db_prepare(&st, db, "SELECT v.version, v.action, v.status, v.at, v.actor, "
-	    "v.data, v.retired, r.created_at, r.created_by FROM records r "
+	    "v.data, v.retired, v.in_force, r.created_at, r.created_by FROM records r "
 	    "JOIN record_versions v ON v.org_id = r.org_id AND v.kind = r.kind AND v.num = r.num "
 	    "WHERE r.org_id = ? AND r.kind = ? AND r.ref = ? AND v.version = ?")) != 0)
 		return rc;
@@ -54,8 +54,8 @@ record_load_version_for_ledger(json_t **out, char *action, struct db *db, int64_
 	if ((rc = db_step(st)) == DB_ROW) {
 		memset(&cur, 0, sizeof(cur));
 		cur.ref = (char *)ref;
-		cur.created_at = (char *)db_column_text(st, 7);
-		cur.created_by = (char *)db_column_text(st, 8);
+		cur.created_at = (char *)db_column_text(st, 8);
+		cur.created_by = (char *)db_column_text(st, 9);
 		snprintf(action, LEDGER_FIELD_MAX + 1, "%s", db_column_text(st, 1));
 		/* Stored data that is not JSON cannot match any commitment: give {}. */
 		if ((*out = record__version_json(k, &cur, st)) == NULL)
@@ -336,27 +336,29 @@ verify_indexes(struct db *db, int64_t org_id)
 	struct buf key = BUF_INIT;
 	const struct record_kind *k;
 	void *iter;
+	size_t i;
 	int rc;
 
 	memset(&r, 0, sizeof(r));
-	if ((rc = db_prepare(&st, db, "SELECT " RECORD_ROW_COLUMNS ", kind FROM records "
-	    "WHERE org_id = ?")) != 0)
-		goto done;
-	db_bind_int64(st, 1, org_id);
-	while ((rc = db_step(st)) == DB_ROW) {
-		if ((k = record_kind_find(db_column_text(st, 13))) == NULL)
-			continue;
-		/* Data that is not JSON is the commitment check's finding, not this one's. */
-		if (record__row_read(&r, st) == 0 &&
-		    ((rc = record__derived_collect(fields, links, org_id, k, &r)) != 0 ||
-		    (rc = verify_search_text(db, org_id, k, &r, &key)) != 0))
+	for (i = 0; (k = record_kinds[i])->name; i++) {
+		if ((rc = db_prepare(&st, db, "SELECT " RECORD_ROW_COLUMNS " FROM records "
+		    "WHERE org_id = ? AND kind = ?")) != 0)
 			goto done;
-		record__row_free(&r);
+		db_bind_int64(st, 1, org_id);
+		db_bind_text(st, 2, k->name);
+		while ((rc = db_step(st)) == DB_ROW) {
+			/* Data that is not JSON is the commitment check's finding, not this one's. */
+			if (record__row_read(&r, st) == 0 &&
+			    ((rc = record__derived_collect(fields, links, org_id, k, &r)) != 0 ||
+			    (rc = verify_search_text(db, org_id, k, &r, &key)) != 0))
+				goto done;
+			record__row_free(&r);
+		}
+		db_done(st);
+		st = NULL;
+		if (rc < 0)
+			goto done;
 	}
-	db_done(st);
-	st = NULL;
-	if (rc < 0)
-		goto done;
 	if ((rc = db_prepare(&st, db, "SELECT kind, field, live, typeof(value), "
 	    "CAST(value AS TEXT), updated_at, num FROM record_fields WHERE org_id = ?")) != 0)
 		goto done;

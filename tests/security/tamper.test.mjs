@@ -36,8 +36,9 @@ function tamper(db, tables, change) {
     ...trig.map((t) => `${t.sql};`), 'COMMIT;'].join('\n'));
 }
 
+// Changes are made as the organisation's first admin unless --as says otherwise.
 function cli(db, args, input) {
-  return aimsOk([...args, '--db', db], input === undefined ? {} : { input });
+  return aimsOk([...args, '--db', db], { env: { AIMS_AS: ADMIN }, ...(input === undefined ? {} : { input }) });
 }
 
 function create(db, kind, fields) {
@@ -75,9 +76,9 @@ function seedDb() {
   const items = soa.items ?? soa;
   for (const s of items)
     update(db, 'soa', s.ref, { applicable: false, justification: 'no AI system in scope uses it' });
-  cli(db, ['soa', 'publish', '--org', ORG, '--approver', 'alice@example.com', '--note', 'first']);
+  cli(db, ['soa', 'publish', '--org', ORG, '--as', 'alice@example.com', '--note', 'first']);
   update(db, 'soa', items[0].ref, { applicable: true, justification: 'policy is needed' });
-  cli(db, ['soa', 'publish', '--org', ORG, '--approver', 'alice@example.com', '--note', 'second']);
+  cli(db, ['soa', 'publish', '--org', ORG, '--as', 'alice@example.com', '--note', 'second']);
   return { dir, db, refs: { doc: doc.ref, r1: r1.ref, r2: r2.ref, ev: ev.ref, ev2: ev2.ref } };
 }
 
@@ -275,22 +276,32 @@ test('dropping a protective trigger is reported', () => {
   assert.deepEqual(missed, []);
 });
 
-// A database written before migration 041: no history triggers, and file
-// revisions whose stored_at came from a second clock read (a second before
-// the version's). Upgrading it (any command migrates) must leave it verifying.
+// A database written before migration 041 (by a release without approvals
+// held in force): no history triggers, no in_force column on versions, and
+// file revisions whose stored_at came from a second clock read (a second
+// before the version's). Upgrading it (any command migrates) must leave it
+// verifying.
 test('a database from before the integrity migration verifies after the upgrade', () => {
-  const c = copySeed();
+  const { dir, db } = makeDb({ org: ORG });
   try {
-    const trig = sqlJson(c.db, "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('record_versions', 'evidence_files', 'soa_versions')");
+    const doc = create(db, 'documents', { title: 'Procedure', kind: 'procedure', body: 'one' });
+    update(db, 'documents', doc.ref, { body: 'two' });
+    const ev = create(db, 'evidence', { title: 'Log', kind: 'file' });
+    for (const [name, text] of [['a.txt', 'first\n'], ['b.txt', 'second\n']]) {
+      writeFileSync(join(dir, name), text);
+      cli(db, ['record', 'attach', 'evidence', ev.ref, join(dir, name), '--org', ORG]);
+    }
+    const trig = sqlJson(db, "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('record_versions', 'evidence_files', 'soa_versions')");
     assert.ok(trig.length >= 6);
-    sql(c.db, ['BEGIN;', ...trig.map((t) => `DROP TRIGGER ${t.name};`),
+    sql(db, ['BEGIN;', ...trig.map((t) => `DROP TRIGGER ${t.name};`),
       "UPDATE evidence_files SET stored_at = strftime('%Y-%m-%dT%H:%M:%SZ', stored_at, '-1 second');",
+      'ALTER TABLE record_versions DROP COLUMN in_force;',
       'DELETE FROM schema_migrations WHERE version = 41;', 'COMMIT;'].join('\n'));
-    const r = aims(['verify', '--db', c.db]);
+    const r = aims(['verify', '--db', db]);
     assert.equal(r.status, 0, r.stderr);
-    assert.equal(sqlJson(c.db, "SELECT count(*) AS n FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('record_versions', 'evidence_files', 'soa_versions')")[0].n, trig.length);
+    assert.equal(sqlJson(db, "SELECT count(*) AS n FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('record_versions', 'evidence_files', 'soa_versions')")[0].n, trig.length);
   } finally {
-    rmSync(c.dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

@@ -22,12 +22,20 @@ WHERE EXISTS (
 	    AND r.ref = evidence_files.evidence_ref AND v.action = 'file'
 	    AND json_extract(v.data, '$.revision') = evidence_files.revision);
 
+-- The approved version in force when a version was written is part of the
+-- state the ledger was given (in_force_version, 012): kept with the version
+-- so verify can rebuild that state. Versions written before this migration
+-- were written with none in force, except on a database that ran 012's code
+-- before this migration, where verify names such a version.
+ALTER TABLE record_versions ADD COLUMN in_force INTEGER NOT NULL DEFAULT 0;
+
 -- A version is never changed; columns added later (not listed) may be filled in.
 CREATE TRIGGER record_versions_append_only BEFORE UPDATE ON record_versions
 WHEN NEW.org_id IS NOT OLD.org_id OR NEW.kind IS NOT OLD.kind OR NEW.num IS NOT OLD.num
     OR NEW.version IS NOT OLD.version OR NEW.action IS NOT OLD.action
     OR NEW.status IS NOT OLD.status OR NEW.retired IS NOT OLD.retired OR NEW.at IS NOT OLD.at
     OR NEW.actor IS NOT OLD.actor OR NEW.data IS NOT OLD.data
+    OR NEW.actor_id IS NOT OLD.actor_id OR NEW.in_force IS NOT OLD.in_force
 BEGIN
 	SELECT RAISE(ABORT, 'record versions are append-only');
 END;
