@@ -21,6 +21,7 @@ make -C "$ROOT" --no-print-directory -s aims
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT INT TERM
 export AIMS_FAST_HASH=1
+export AIMS_AS=bench@example.com	# who makes the changes (a member)
 
 # Runs a command RUNS times; prints the best wall and best CPU seconds.
 best() {
