@@ -1,7 +1,8 @@
 # OpenAIMS build. Plain GNU Make + pkg-config.
 #   make            build ./aims (release build in build/rel)
 #   make run        install deps, build, create ./aims.db on first run, serve
-#   make test       unit tests (normal + ASan/UBSan), end-to-end and browser tests
+#   make test       unit tests (normal + ASan/UBSan), end-to-end, browser and tamper
+#                   (tests/security/) tests
 #   make fuzz       build libFuzzer harnesses (clang)
 #   make bench      run the benchmarks in bench/
 
@@ -98,7 +99,8 @@ unit-asan:
 # The background verification test fills a large log with bench/ledger_fill.
 e2e: aims $(B)/bench/ledger_fill
 	@if ls tests/e2e/*.test.mjs >/dev/null 2>&1; then \
-		AIMS_BIN=$(CURDIR)/build/rel/aims node --test --test-concurrency=1 tests/e2e/; \
+		AIMS_BIN=$(CURDIR)/build/rel/aims node --test --test-concurrency=1 tests/e2e/ \
+		    tests/security/; \
 	fi
 
 test: deps

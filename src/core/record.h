@@ -353,6 +353,26 @@ int record_load_for_ledger(json_t **out, struct db *db, int64_t org_id, const ch
     const char *ref);
 typedef int (*record_visit_fn)(void *arg, const char *kind, const char *ref);
 int record_enumerate(struct db *db, int64_t org_id, record_visit_fn fn, void *arg);
+/*
+ * record_verify.c, the history side (struct ledger_history_source): a
+ * stored version as it was ledgered, with its action (action: at least
+ * 257 bytes, LEDGER_FIELD_MAX + 1); every stored version of the org; and
+ * the check of what is derived from the records (columns, counts, evidence
+ * file revisions against the versions that recorded them), which returns
+ * AIMS_EVERIFY naming the first row that does not match.
+ */
+int record_load_version_for_ledger(json_t **out, char *action, struct db *db, int64_t org_id,
+    const char *kind, const char *ref, int64_t version);
+typedef int (*record_version_fn)(void *arg, const char *kind, const char *ref,
+    int64_t version);
+int record_enumerate_versions(struct db *db, int64_t org_id, record_version_fn fn, void *arg);
+int record_verify_derived(struct db *db, int64_t org_id);
+/*
+ * One evidence file revision against the evidence version that recorded it
+ * and that version against its ledger entry (before a download serves it):
+ * 0, AIMS_EVERIFY naming what differs, or AIMS_ENOTFOUND.
+ */
+int record_verify_revision(struct db *db, int64_t org_id, const char *ref, int64_t revision);
 
 /*
  * Bulk creation, all or nothing, in one transaction: one record per element

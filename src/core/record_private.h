@@ -81,6 +81,32 @@ int record__counts_add(struct db *db, int64_t org_id, const struct record_kind *
 int record__exists(struct db *db, int64_t org_id, const char *kind, const char *ref);
 /* Copies title, status and owner columns out of r->data (ref when no title). */
 void record__row_columns(struct record_row *r, const struct record_kind *k);
+/*
+ * The record_fields and record_links rows r should have, as keys added to
+ * the sets fields and links (objects used as sets), written nowhere: what
+ * verify compares the stored indexes with. The keys are those of
+ * record__fields_key() and record__links_key().
+ */
+int record__derived_collect(json_t *fields, json_t *links, int64_t org_id,
+    const struct record_kind *k, const struct record_row *r);
+struct buf;
+void record__fields_key(struct buf *b, const char *kind, const char *field, int live,
+    const char *value_type, const char *value, const char *updated_at, int64_t num);
+void record__links_key(struct buf *b, const char *from_kind, const char *from_ref,
+    const char *field, const char *to_kind, const char *to_ref);
+/* The records_fts body of r: every searchable word prefixed with its scope. */
+void record__search_text(struct buf *b, int64_t org_id, const struct record_kind *k,
+    const struct record_row *r);
+
+/* record_query.c */
+/*
+ * The record_get() form of a stored version, as it was given to the ledger:
+ * st selects record_versions' version, action, status, at, actor, data,
+ * retired, in_force first; cur is the record's row (ref, created_at,
+ * created_by). NULL when the stored data is not JSON.
+ */
+json_t *record__version_json(const struct record_kind *k, const struct record_row *cur,
+    struct db_stmt *st);
 
 /* record.c: the actor's identity, the kind of a ref, internal mutations */
 int record__actor_email(char **out, struct db *db, const struct actor *actor);

@@ -70,10 +70,10 @@ verify_job_json(const struct verify_job *j)
 	if (o == NULL)
 		return NULL;
 	if (j->state == VJ_DONE)
-		json_object_update_new(o, json_pack("{s:b, s:I, s:I, s:I, s:b, s:s?}", "verified",
-		    j->rc == 0, "entries", (json_int_t)j->rep.entries, "checkpoints",
+		json_object_update_new(o, json_pack("{s:b, s:I, s:I, s:I, s:I, s:b, s:s?}",
+		    "verified", j->rc == 0, "entries", (json_int_t)j->rep.entries, "checkpoints",
 		    (json_int_t)j->rep.checkpoints, "records", (json_int_t)j->rep.records,
-		    "records_checked", j->rep.records_checked, "failure",
+		    "versions", (json_int_t)j->rep.versions, "records_checked", j->rep.records_checked, "failure",
 		    j->rep.failure[0] ? j->rep.failure : NULL));
 	else if (j->state == VJ_FAILED)
 		json_object_set_new(o, "error", json_string(vj_stopping ?

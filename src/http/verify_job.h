@@ -33,7 +33,7 @@ int verify_job_start(json_t **out, bool *started, const char *db_path, int64_t o
  * The run of org_id: {run (1, 2, ... since the server started), state:
  * running|done|failed, started_at, started_by,
  * finished_at, progress: {entries_checked, entries_total, records_checked},
- * and once done: verified, entries, checkpoints, records, records_checked,
+ * and once done: verified, entries, checkpoints, records, versions, records_checked,
  * failure; once failed: error}. *running tells which. AIMS_ENOTFOUND if none.
  */
 int verify_job_get(json_t **out, bool *running, int64_t org_id);

@@ -17,6 +17,7 @@
 
 static ledger_load_fn ledger_loader;
 static ledger_enum_fn ledger_enumerator;
+static const struct ledger_history_source *ledger_history;
 
 void
 ledger_set_record_source(ledger_load_fn load, ledger_enum_fn enumerate)
@@ -30,6 +31,18 @@ ledger_record_source(ledger_load_fn *load, ledger_enum_fn *enumerate)
 {
 	*load = ledger_loader;
 	*enumerate = ledger_enumerator;
+}
+
+void
+ledger_set_history_source(const struct ledger_history_source *src)
+{
+	ledger_history = src;
+}
+
+const struct ledger_history_source *
+ledger__history(void)
+{
+	return ledger_history;
 }
 
 void

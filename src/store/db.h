@@ -97,6 +97,14 @@ int db_on_commit(struct db *db, db_commit_fn fn, int64_t arg);
 int db_migrate(struct db *db, int *applied);	/* applies pending; counts them */
 int db_schema_version(int *out, struct db *db);
 int db_schema_latest(void);
+/*
+ * Compares the database's triggers with the ones the compiled-in migrations
+ * create (the last definition of each name; a DROP TRIGGER removes it):
+ * AIMS_EVERIFY naming the first trigger that is missing, changed, or not
+ * one of them. The append-only tables rely on these triggers, so their
+ * absence is a finding, not a detail.
+ */
+int db_schema_check_triggers(struct db *db);
 
 /* Backend interface (db_sqlite.c, db_pg.c). */
 struct db_ops {
