@@ -129,6 +129,68 @@ record__counts_add(struct db *db, int64_t org_id, const struct record_kind *k,
 	return 0;
 }
 
+/* Adds one to expected["kind/dim"][value]. */
+static void
+counts_expect(json_t *expected, const char *kind, const char *dim, const char *value)
+{
+	char key[128];
+	json_t *d;
+
+	snprintf(key, sizeof(key), "%s/%s", kind, dim);
+	if ((d = json_object_get(expected, key)) == NULL)
+		json_object_set_new(expected, key, d = json_object());
+	json_object_set_new(d, value, json_integer(
+	    json_integer_value(json_object_get(d, value)) + 1));
+}
+
+/* What record__counts_add() adds for one live row, into expected. */
+static void
+counts_expect_row(json_t *expected, const struct record_kind *k, const struct record_row *r)
+{
+	char value[RECORD_COUNT_VALUE_MAX];
+	const struct record_count *c;
+
+	if (r->status != NULL && *r->status != '\0')
+		counts_expect(expected, k->name, "status", r->status);
+	if (r->in_force > 0)
+		counts_expect(expected, k->name, RECORD_COUNT_IN_FORCE, RECORD_COUNT_IN_FORCE_YES);
+	for (c = k->counts; c != NULL && c->dim != NULL; c++)
+		if (counts_value(value, c, r->data))
+			counts_expect(expected, k->name, c->dim, value);
+}
+
+int
+record__counts_expected(json_t **out, struct db *db, int64_t org_id)
+{
+	const struct record_kind *const *kp;
+	struct db_stmt *st = NULL;
+	struct record_row r;
+	int rc = 0;
+
+	*out = json_object();
+	for (kp = record_kinds; rc == 0 && (*kp)->name != NULL; kp++) {
+		if ((rc = db_prepare(&st, db, "SELECT " RECORD_ROW_COLUMNS " FROM records "
+		    "WHERE org_id = ? AND kind = ? AND retired = 0")) != 0)
+			break;
+		db_bind_int64(st, 1, org_id);
+		db_bind_text(st, 2, (*kp)->name);
+		while ((rc = db_step(st)) == DB_ROW) {
+			if ((rc = record__row_read(&r, st)) == 0)
+				counts_expect_row(*out, *kp, &r);
+			record__row_free(&r);
+			if (rc != 0)
+				break;
+		}
+		db_done(st);
+		rc = rc < 0 ? rc : 0;
+	}
+	if (rc != 0) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
 int
 record_counts_live(json_t **out, struct db *db, int64_t org_id)
 {
