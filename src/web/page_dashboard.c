@@ -9,11 +9,11 @@
 #include <string.h>
 
 #include "core/record.h"
+#include "io/svg.h"
 #include "util/buf.h"
 #include "util/mem.h"
 #include "web/html.h"
 #include "web/page.h"
-#include "web/svg.h"
 #include "web/web.h"
 
 #define DASH_RISK_KIND		"risks"

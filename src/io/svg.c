@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "util/buf.h"
-#include "web/html.h"
-#include "web/svg.h"
+#include "util/html.h"
+#include "io/svg.h"
 
 /* Heat map geometry. */
 #define HM_AXIS_W	22	/* rotated row-axis title */
@@ -34,6 +34,19 @@
 #define SPARK_W		120
 #define SPARK_H		32
 #define SPARK_PAD	3
+
+const char svg_css[] =
+    "svg.chart{display:block;width:100%;max-width:640px;height:auto}"
+    "svg.spark{max-width:360px}"
+    ".chart text{fill:#1f2328;font:12px system-ui,sans-serif}"
+    ".chart .tick{fill:#57606a}.chart .small{font-size:10px}"
+    ".chart .axis{font-weight:700;fill:#57606a;font-size:11px}"
+    ".chart .count{font-weight:700;font-size:14px}.chart .cell{stroke:#fff;stroke-width:2}"
+    ".chart .band-0{fill:#c9f0d6}.chart .band-1{fill:#fdf0b8}.chart .band-2{fill:#fdd49e}"
+    ".chart .band-3{fill:#fba89f}.chart .band-4{fill:#e5564a}"
+    ".chart .track{fill:#e7eaef}.chart .fill{fill:#0969da}"
+    ".chart .label,.chart .value{font-size:13px}.chart .value{fill:#57606a}"
+    ".chart .line{stroke:#0969da;stroke-width:2}.chart .last{fill:#0969da}";
 
 /* Appends s cut to max code points (the last one replaced by "…"), escaped. */
 static void
@@ -260,9 +273,13 @@ svg_progress(struct buf *out, const char *id, const char *title,
 	size_t i;
 	int y;
 
-	for (i = 0; i < n; i++)
-		buf_printf(&desc, "%s%s: %lld of %lld", i ? "; " : "", bars[i].label,
-		    bars[i].value, bars[i].total);
+	for (i = 0; i < n; i++) {
+		if (bars[i].total > 0)
+			buf_printf(&desc, "%s%s: %lld of %lld", i ? "; " : "", bars[i].label,
+			    bars[i].value, bars[i].total);
+		else
+			buf_printf(&desc, "%s%s: n/a", i ? "; " : "", bars[i].label);
+	}
 	buf_putc(&desc, '.');
 	svg_open(out, "progress", id, BAR_W + BAR_TEXT_W, (int)n * BAR_ROW_H, title,
 	    buf_str(&desc));
@@ -276,8 +293,12 @@ svg_progress(struct buf *out, const char *id, const char *title,
 		    "width=\"%lld\" height=\"%d\" rx=\"3\"/>", y + BAR_Y, BAR_W, BAR_H,
 		    y + BAR_Y, svg_scale(bars[i].value, bars[i].total, BAR_W), BAR_H);
 		html_printf(out, "<text class=\"value\" x=\"%d\" y=\"%d\" "
-		    "dominant-baseline=\"central\">%lld / %lld (%lld%%)</text>",
-		    BAR_W + 8, y + BAR_Y + BAR_H / 2, bars[i].value, bars[i].total, pct);
+		    "dominant-baseline=\"central\">", BAR_W + 8, y + BAR_Y + BAR_H / 2);
+		if (bars[i].total > 0)
+			html_printf(out, "%lld / %lld (%lld%%)", bars[i].value, bars[i].total, pct);
+		else
+			buf_puts(out, "n/a");
+		buf_puts(out, "</text>");
 		svg_bar_close_link(out, &bars[i]);
 	}
 	buf_puts(out, "</svg>");
