@@ -1,10 +1,12 @@
 /*
  * db.h - the portable database API every layer above store/ uses.
  *
- * SQL is written once, portably: positional '?' placeholders (the PostgreSQL
- * backend rewrites them to $1..$n), RETURNING, and INSERT ... ON CONFLICT for
- * upserts. Backends implement struct db_ops (db_sqlite.c now, db_pg.c later)
- * and are chosen by the path given to db_open(): "postgres://..." or a file.
+ * SQL is written once, portably: positional '?' placeholders, RETURNING,
+ * and INSERT ... ON CONFLICT for upserts, so that most of it carries over to
+ * another backend (core/query.c names the SQLite-only forms it uses). A
+ * backend implements struct db_ops; the one in this build is SQLite
+ * (db_sqlite.c), and db_open() refuses a "postgres://" path with a message
+ * saying so.
  *
  * Statements come from a per-connection cache: db_prepare() returns a
  * statement owned by the connection; the caller must call db_done() when

@@ -1,8 +1,8 @@
 /*
  * page_record.c - the detail page of one record: every declared field, the
  * workflow buttons its status allows, the records it links to and those
- * that link to it, and its history from the ledger (who changed what,
- * when). Evidence records also show their file: name, size, type, SHA-256
+ * that link to it, and its history from the record's stored versions
+ * (core's record_history(): who changed which fields, when). Evidence records also show their file: name, size, type, SHA-256
  * and the download link, and the revisions before it.
  */
 #include <string.h>
