@@ -14,7 +14,8 @@ static const char user_usage[] =
     "       aims user passwd EMAIL [--password-stdin] [--db PATH]\n"
     "       aims user list [--format text|json|csv] [--db PATH]\n"
     "Without --password-stdin a password is generated and printed once.\n"
-    "Passwords must be at least 12 characters.\n";
+    "Passwords must be at least 12 characters. passwd signs the user out of every\n"
+    "session opened with the old password.\n";
 
 static int
 user_password_cmd(int argc, char **argv, int add)

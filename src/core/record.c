@@ -70,17 +70,6 @@ record_field_find(const struct record_kind *k, const char *name)
 	return NULL;
 }
 
-const struct field *
-record_title_field(const struct record_kind *k)
-{
-	const struct field *f;
-
-	for (f = k->fields; f->name; f++)
-		if (f->flags & FIELD_TITLE)
-			return f;
-	return NULL;
-}
-
 int
 record__actor_email(char **out, struct db *db, const struct actor *actor)
 {

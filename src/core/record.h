@@ -105,8 +105,6 @@ const struct record_kind *record_kind_find(const char *name);
 /* The kind whose references look like ref ("RISK-4", "SCOPE", "A.6.2.6"); NULL: none. */
 const struct record_kind *record_kind_of_ref(const char *ref);
 const struct field *record_field_find(const struct record_kind *k, const char *name);
-/* The field flagged FIELD_TITLE, or NULL. */
-const struct field *record_title_field(const struct record_kind *k);
 
 /*
  * A stored record as JSON: "ref", every declared field (null when empty),

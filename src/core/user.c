@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/session.h"
 #include "core/user.h"
 #include "ledger/ledger.h"
 #include "store/db.h"
@@ -191,7 +192,7 @@ user_set_password(struct db *db, const struct actor *actor, const char *email,
 {
 	char hash[crypto_pwhash_STRBYTES], now[CLOCK_RFC3339_LEN];
 	struct db_stmt *st = NULL;
-	int64_t version = 0;
+	int64_t version = 0, id;
 	int rc;
 
 	if ((rc = user_check_password_policy(password)) != 0)
@@ -202,7 +203,7 @@ user_set_password(struct db *db, const struct actor *actor, const char *email,
 		goto out;
 	clock_format(now, clock_now());
 	if ((rc = db_prepare(&st, db, "UPDATE users SET password_hash = ?, updated_at = ?,"
-	    " version = version + 1 WHERE email = ? RETURNING version")) != 0)
+	    " version = version + 1 WHERE email = ? RETURNING version, id")) != 0)
 		goto done;
 	db_bind_text(st, 1, hash);
 	db_bind_text(st, 2, now);
@@ -215,9 +216,12 @@ user_set_password(struct db *db, const struct actor *actor, const char *email,
 	if (rc != DB_ROW)
 		goto done;
 	version = db_column_int64(st, 0);
+	id = db_column_int64(st, 1);
 	db_done(st);
 	st = NULL;
-	rc = user_append(db, actor, "password", email, version);
+	/* A new password ends every session signed in with the old one. */
+	if ((rc = session_delete_user(db, id)) == 0)
+		rc = user_append(db, actor, "password", email, version);
 done:
 	db_done(st);
 	if (rc != 0)

@@ -20,6 +20,7 @@ struct db;
 
 int user_add(int64_t *id_out, struct db *db, const struct actor *actor, const char *email,
     const char *display_name, const char *password);
+/* Sets a user's password and ends all of that user's sessions. */
 int user_set_password(struct db *db, const struct actor *actor, const char *email,
     const char *password);
 /*

@@ -109,12 +109,6 @@ export_media_type(enum export_format fmt)
 }
 
 const char *
-export_what_name(enum export_what what)
-{
-	return what_names[what];
-}
-
-const char *
 export_format_name(enum export_format fmt)
 {
 	return format_names[fmt];

@@ -210,12 +210,6 @@ db_step(struct db_stmt *st)
 	return rc;
 }
 
-int
-db_column_count(struct db_stmt *st)
-{
-	return st->db->ops->column_count(st->impl);
-}
-
 int64_t
 db_column_int64(struct db_stmt *st, int col)
 {
@@ -238,12 +232,6 @@ int
 db_column_is_null(struct db_stmt *st, int col)
 {
 	return st->db->ops->column_is_null(st->impl, col);
-}
-
-const char *
-db_column_name(struct db_stmt *st, int col)
-{
-	return st->db->ops->column_name(st->impl, col);
 }
 
 int

@@ -48,12 +48,10 @@ int db_bind_blob(struct db_stmt *st, int idx, const void *p, size_t len);
 int db_bind_null(struct db_stmt *st, int idx);
 /* DB_ROW, DB_DONE or a negative code (AIMS_EEXISTS on unique violations). */
 int db_step(struct db_stmt *st);
-int db_column_count(struct db_stmt *st);
 int64_t db_column_int64(struct db_stmt *st, int col);
 const char *db_column_text(struct db_stmt *st, int col);	/* borrowed; NULL if null */
 const void *db_column_blob(struct db_stmt *st, int col, size_t *len);	/* borrowed */
 int db_column_is_null(struct db_stmt *st, int col);
-const char *db_column_name(struct db_stmt *st, int col);
 
 /* Runs statements without parameters (schema, pragmas). */
 int db_exec(struct db *db, const char *sql);
@@ -114,12 +112,10 @@ struct db_ops {
 	int (*bind_null)(void *stmt, int idx);
 	int (*step)(void *stmt);
 	int (*writes)(void *stmt);	/* may the statement change the database? */
-	int (*column_count)(void *stmt);
 	int64_t (*column_int64)(void *stmt, int col);
 	const char *(*column_text)(void *stmt, int col);
 	const void *(*column_blob)(void *stmt, int col, size_t *len);
 	int (*column_is_null)(void *stmt, int col);
-	const char *(*column_name)(void *stmt, int col);
 	int (*exec)(void *conn, const char *sql);
 };
 

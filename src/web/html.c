@@ -23,12 +23,6 @@ html_attr_if(struct buf *out, bool cond, const char *name, const char *value)
 		html_printf(out, " %s", name);
 }
 
-void
-html_link(struct buf *out, const char *url, const char *text)
-{
-	html_printf(out, "<a href=\"%s\">%s</a>", html_safe_url(url), text);
-}
-
 static pthread_once_t html_markdown_once = PTHREAD_ONCE_INIT;
 
 static void

@@ -15,9 +15,6 @@
 /* Appends ` name="value"` (value escaped; NULL: bare name) when cond holds. */
 void html_attr_if(struct buf *out, bool cond, const char *name, const char *value);
 
-/* <a href="URL">TEXT</a>, URL checked with html_safe_url(), both escaped. */
-void html_link(struct buf *out, const char *url, const char *text);
-
 /*
  * Renders Markdown to HTML with cmark-gfm in safe mode: raw HTML is
  * dropped and links or images with script-capable schemes are removed.

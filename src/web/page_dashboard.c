@@ -21,7 +21,6 @@
 #define DASH_CATEGORY_FILTER	"eu_ai_act_category"
 #define DASH_STAGE_FILTER	"lifecycle_stage"
 #define DASH_BARS_MAX		16
-#define DASH_LABEL_MAX		64
 
 static void
 dash_card_open(struct buf *out, const char *id, const char *title, const char *cls)
