@@ -8,22 +8,11 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "util/buf.h"
 #include "io/svg.h"
+#include "util/buf.h"
+#include "testutil.h"
 
 #define XSS "<script>alert(1)</script>\"'"
-
-static int
-count_of(const char *hay, const char *needle)
-{
-	int n = 0;
-
-	while ((hay = strstr(hay, needle)) != NULL) {
-		n++;
-		hay += strlen(needle);
-	}
-	return n;
-}
 
 static void
 assert_accessible(const char *svg, const char *id)

@@ -20,6 +20,7 @@
 #include "util/buf.h"
 #include "util/error.h"
 #include "web/web.h"
+#include "testutil.h"
 
 #define XSS		"<script>alert(1)</script>\"><img src=x onerror=alert(2)>'"
 #define PAGE_MAX	(100 * 1024)
@@ -163,18 +164,6 @@ dump(const char *name, const char *html)
 		fputs(html, f);
 		fclose(f);
 	}
-}
-
-static int
-count_of(const char *hay, const char *needle)
-{
-	int n = 0;
-
-	while ((hay = strstr(hay, needle)) != NULL) {
-		n++;
-		hay += strlen(needle);
-	}
-	return n;
 }
 
 /* Every control that is not hidden has an id with a <label for> naming it. */
