@@ -516,6 +516,7 @@ static int
 cond_link(struct qbuild *q, const char *alias, const json_t *spec, bool from)
 {
 	const char *op = from ? "linked_from" : "links_to";
+	const char *theirs = from ? "from" : "to", *mine = from ? "to" : "from";
 	const char *kind;
 	char l[16], t[16], sql[512];
 	int rc;
@@ -539,18 +540,13 @@ cond_link(struct qbuild *q, const char *alias, const json_t *spec, bool from)
 		buf_putc(&q->b.sql, ')');
 		return 0;
 	}
-	if (from)
-		snprintf(sql, sizeof(sql), "EXISTS (SELECT 1 FROM record_links %s JOIN records %s "
-		    "ON %s.org_id = %s.org_id AND %s.kind = %s.from_kind AND %s.ref = %s.from_ref "
-		    "AND %s.retired = 0 WHERE %s.org_id = %s.org_id AND %s.to_kind = %s.kind AND "
-		    "%s.to_ref = %s.ref AND %s.from_kind = ?",
-		    l, t, t, l, t, l, t, l, t, l, alias, l, alias, l, alias, l);
-	else
-		snprintf(sql, sizeof(sql), "EXISTS (SELECT 1 FROM record_links %s JOIN records %s "
-		    "ON %s.org_id = %s.org_id AND %s.kind = %s.to_kind AND %s.ref = %s.to_ref "
-		    "AND %s.retired = 0 WHERE %s.org_id = %s.org_id AND %s.from_kind = %s.kind AND "
-		    "%s.from_ref = %s.ref AND %s.to_kind = ?",
-		    l, t, t, l, t, l, t, l, t, l, alias, l, alias, l, alias, l);
+	/* The link's end at the other record (theirs) and at this one (mine). */
+	snprintf(sql, sizeof(sql), "EXISTS (SELECT 1 FROM record_links %s JOIN records %s "
+	    "ON %s.org_id = %s.org_id AND %s.kind = %s.%s_kind AND %s.ref = %s.%s_ref "
+	    "AND %s.retired = 0 WHERE %s.org_id = %s.org_id AND %s.%s_kind = %s.kind AND "
+	    "%s.%s_ref = %s.ref AND %s.%s_kind = ?",
+	    l, t, t, l, t, l, theirs, t, l, theirs, t, l, alias, l, mine, alias, l, mine, alias,
+	    l, theirs);
 	if ((rc = sqlb_text(&q->b, sql, kind)) != 0 ||
 	    (rc = link_filters(q, l, spec, from ? "from_ref" : "to_ref")) != 0)
 		return rc;
