@@ -98,7 +98,7 @@ int db_migrate(struct db *db, int *applied);	/* applies pending; counts them */
 int db_schema_version(int *out, struct db *db);
 int db_schema_latest(void);
 
-/* Backend interface (db_sqlite.c, db_pg.c). */
+/* Backend interface: db_sqlite.c implements it. */
 struct db_ops {
 	const char *name;
 	int (*open)(void **conn, const char *path, int flags);
