@@ -72,6 +72,8 @@ html_head(struct buf *b, const json_t *r)
 	    "<title>Certification readiness - %s</title><style>", str(org, "name"));
 	buf_puts(b, report_css);
 	buf_puts(b, svg_css);
+	/* Wider charts than on a page: the report has the whole width. */
+	buf_puts(b, "svg.progress{max-width:40rem}svg.spark{width:100%;max-width:40rem}");
 	html_printf(b, "</style></head><body><h1>Certification readiness: %s</h1>"
 	    "<p class=\"meta\">%s &middot; evaluated %s &middot; organisation <code>%s</code></p>\n",
 	    str(org, "name"), str(r, "edition"), str(r, "evaluated_at"), str(org, "slug"));

@@ -35,18 +35,41 @@
 #define SPARK_H		32
 #define SPARK_PAD	3
 
+/*
+ * The one stylesheet of the charts. The pages get it at the end of app.css
+ * (web/asset.c), whose custom properties (--brand, --text...) it uses; a
+ * document without them, such as the readiness report, gets the fallbacks.
+ */
 const char svg_css[] =
-    "svg.chart{display:block;width:100%;max-width:640px;height:auto}"
-    "svg.spark{max-width:360px}"
-    ".chart text{fill:#1f2328;font:12px system-ui,sans-serif}"
-    ".chart .tick{fill:#57606a}.chart .small{font-size:10px}"
-    ".chart .axis{font-weight:700;fill:#57606a;font-size:11px}"
-    ".chart .count{font-weight:700;font-size:14px}.chart .cell{stroke:#fff;stroke-width:2}"
-    ".chart .band-0{fill:#c9f0d6}.chart .band-1{fill:#fdf0b8}.chart .band-2{fill:#fdd49e}"
-    ".chart .band-3{fill:#fba89f}.chart .band-4{fill:#e5564a}"
-    ".chart .track{fill:#e7eaef}.chart .fill{fill:#0969da}"
-    ".chart .label,.chart .value{font-size:13px}.chart .value{fill:#57606a}"
-    ".chart .line{stroke:#0969da;stroke-width:2}.chart .last{fill:#0969da}";
+    "\n/* Charts (io/svg.c) */\n"
+    "svg.chart{display:block;width:100%;height:auto;"
+    "font-family:var(--font,system-ui,sans-serif)}\n"
+    "svg.heatmap{max-width:34rem}\n"
+    "svg.progress,svg.bars{max-width:30rem}\n"
+    "svg.spark{width:120px;display:inline-block;vertical-align:middle}\n"
+    ".chart text{fill:var(--text,#1a1f27);font-size:12px}\n"
+    ".chart .tick{fill:var(--muted,#566170)}\n"
+    ".chart .small{font-size:10px}\n"
+    ".chart .axis{font-weight:700;fill:var(--muted,#566170);font-size:11px;"
+    "letter-spacing:.04em}\n"
+    ".chart .count{font-weight:700;font-size:14px;fill:#101828}\n"
+    ".chart .cell{stroke:#fff;stroke-width:2}\n"
+    ".chart a:hover .cell{stroke:var(--brand-dark,#1e3a8a)}\n"
+    ".chart a:focus{outline:none}\n"
+    ".chart a:focus-visible .cell{stroke:var(--focus,#f59e0b);stroke-width:4}\n"
+    ".chart .band-0{fill:#c9f0d6}\n"
+    ".chart .band-1{fill:#fdf0b8}\n"
+    ".chart .band-2{fill:#fdd49e}\n"
+    ".chart .band-3{fill:#fba89f}\n"
+    ".chart .band-4{fill:#e5564a}\n"
+    ".chart .track{fill:#e7eaef}\n"
+    ".chart .fill{fill:var(--brand,#1d4ed8)}\n"
+    ".chart a:hover .fill{fill:var(--brand-dark,#1e3a8a)}\n"
+    ".chart .label{fill:var(--text,#1a1f27);font-size:13px}\n"
+    ".chart .value{font-size:13px;fill:var(--muted,#566170);"
+    "font-variant-numeric:tabular-nums}\n"
+    ".chart .line{stroke:var(--brand,#1d4ed8);stroke-width:2}\n"
+    ".chart .last{fill:var(--brand,#1d4ed8)}\n";
 
 /* Appends s cut to max code points (the last one replaced by "…"), escaped. */
 static void

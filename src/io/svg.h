@@ -6,9 +6,10 @@
  * Every chart is an <svg role="img"> with a <title> and <desc> (referenced
  * by aria-labelledby) and text labels, so it reads without colour and
  * without a mouse. Colours come from classes (no style attributes: the
- * pages' Content-Security-Policy forbids them): app.css styles them on the
- * pages, svg_css[] in a document that carries its own stylesheet. All text
- * is escaped through util/html.h. `id` must be unique within the document.
+ * pages' Content-Security-Policy forbids them), styled by svg_css[]: served
+ * as the end of app.css, inlined in a document that carries its own
+ * stylesheet. All text is escaped through util/html.h. `id` must be unique
+ * within the document.
  */
 #ifndef AIMS_IO_SVG_H
 #define AIMS_IO_SVG_H
@@ -47,7 +48,7 @@ struct svg_bar {
 	const char	*href;		/* NULL: not a link */
 };
 
-/* The chart classes' styles, for a document without app.css. */
+/* The chart classes' styles (app.css ends with them). */
 extern const char svg_css[];
 
 /* Heat map; a grid outside 1..SVG_GRID_MAX draws a one-line notice instead. */

@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "core/record.h"
+#include "io/svg.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "web/web.h"
@@ -959,6 +960,11 @@ test_web_pages__assets_are_compiled_in_with_versions(void **state)
 	assert_null(strstr((const char *)web_asset_find("app.css")->data, "@import"));
 	assert_null(strstr((const char *)web_asset_find("app.css")->data, "url(http"));
 	assert_non_null(strstr((const char *)web_asset_find("app.css")->data, "@media print"));
+	/* The charts' rules are io/svg.c's, at the end of the stylesheet, and hashed with it. */
+	a = web_asset_find("app.css");
+	assert_non_null(strstr((const char *)a->data, svg_css));
+	assert_int_equal(strlen((const char *)a->data), a->len);
+	assert_string_equal((const char *)a->data + a->len - strlen(svg_css), svg_css);
 	buf_free(&b);
 }
 
