@@ -11,6 +11,7 @@
 static const char serve_usage[] =
     "usage: aims serve [--listen ADDR:PORT] [--db PATH] [--threads N]\n"
     "                  [--log-format text|json] [--secure-cookies] [--max-body BYTES]\n"
+    "                  [--user NAME] [--no-sandbox]\n"
     "Serves the JSON API (and the web UI) until SIGINT or SIGTERM, then finishes the\n"
     "requests in flight and exits 0.\n"
     "  --listen ADDR:PORT   address to listen on (default " HTTP_LISTEN_DEFAULT ";\n"
@@ -19,7 +20,34 @@ static const char serve_usage[] =
     "  --threads N          worker threads (default: one per CPU)\n"
     "  --log-format FMT     access log on standard output: text or json (default text)\n"
     "  --secure-cookies     mark cookies Secure and send HSTS (behind HTTPS)\n"
-    "  --max-body BYTES     largest JSON body accepted (default 1048576)\n";
+    "  --max-body BYTES     largest JSON body accepted (default 1048576)\n"
+    "Confinement (see docs/operations.md):\n"
+    "  --user NAME          when started as root: run as this user (name or uid) once\n"
+    "                       the listening socket and the database are open; that user\n"
+    "                       must own the database directory and the evidence directory\n"
+    "  --no-sandbox         for debugging only (strace, gdb, a library that needs more):\n"
+    "                       no Landlock file-access rules and no seccomp system-call\n"
+    "                       filter. By default the server may open only its database\n"
+    "                       directory, its evidence directory, libmagic's database and\n"
+    "                       /dev/urandom, and any system call off its allow-list\n"
+    "                       (execve, ptrace, socket, ...) kills it\n";
+
+/* --user and --no-sandbox (http_server_confine in http/server.c). */
+static int
+serve_parse_confinement(struct http_server_config *cfg, int c, const char *arg)
+{
+	switch (c) {
+	case 'u':
+		if (*arg == '\0')
+			return cli_usage_error("serve", "--user needs a user name or id");
+		cfg->user = arg;
+		return CLI_OK;
+	case 'S':
+		cfg->no_sandbox = true;
+		return CLI_OK;
+	}
+	return cli_usage_error("serve", "bad option");
+}
 
 static int
 serve_parse_option(struct http_server_config *cfg, int c, const char *arg)
@@ -59,7 +87,7 @@ serve_parse_option(struct http_server_config *cfg, int c, const char *arg)
 		cfg->max_body = (size_t)n;
 		return CLI_OK;
 	}
-	return cli_usage_error("serve", "bad option");
+	return serve_parse_confinement(cfg, c, arg);
 }
 
 int
@@ -72,6 +100,8 @@ cmd_serve(int argc, char **argv)
 		{ "log-format", required_argument, NULL, 'f' },
 		{ "secure-cookies", no_argument, NULL, 's' },
 		{ "max-body", required_argument, NULL, 'b' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "no-sandbox", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};

@@ -5,6 +5,7 @@
  * crash leaves either no file or the whole file; a blob that exists already
  * is not written again.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -213,12 +215,14 @@ blob_put(struct blob_put *bp, const char *data_dir, const char *src_path, const 
 	buf_printf(&tmp, "%s/blobs", data_dir);
 	if ((rc = evidence_mkdir(data_dir)) != 0 || (rc = evidence_mkdir(buf_str(&tmp))) != 0)
 		goto done;
-	buf_puts(&tmp, "/.tmp-XXXXXX");
+	buf_puts(&tmp, "/" EVIDENCE_BLOB_TMP_PREFIX "XXXXXX");
 	if ((dst = mkstemp(tmp.data)) < 0) {
 		rc = aims_error_set(AIMS_ERROR, "file", "cannot write the evidence store: %s",
 		    strerror(errno));
 		goto done;
 	}
+	if ((rc = evidence_temp_hold(dst)) != 0)
+		goto done;
 	if ((rc = evidence_copy_hash(bp->sha256, &bp->size, src, dst)) != 0)
 		goto done;
 	if (expect && strcmp(expect, bp->sha256) != 0) {
@@ -354,11 +358,32 @@ evidence_insert_revision(struct db *db, int64_t org_id, const struct actor *acto
 	return rc == DB_DONE ? 0 : rc < 0 ? rc : AIMS_ERROR;
 }
 
+uint32_t
+evidence_bidi_control(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	uint32_t cp;
+
+	for (; *p != '\0'; p++) {
+		/* U+061C is D8 9C; the others are E2 80 xx and E2 81 xx. */
+		if (p[0] == 0xd8 && p[1] == 0x9c)
+			return 0x061c;
+		if (p[0] != 0xe2 || (p[1] != 0x80 && p[1] != 0x81) || p[2] < 0x80 || p[2] > 0xbf)
+			continue;
+		cp = 0x2000 | (uint32_t)(p[1] & 0x3f) << 6 | (uint32_t)(p[2] & 0x3f);
+		if (cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+		    (cp >= 0x2066 && cp <= 0x2069))
+			return cp;
+	}
+	return 0;
+}
+
 /* The last path component, checked: one line, no control characters. */
 static int
 evidence_filename(const char **out, const char *name)
 {
 	const char *base, *p;
+	uint32_t cp;
 
 	if (name == NULL || *name == '\0')
 		return aims_error_set(AIMS_EINVALID, "filename", "the file has no name");
@@ -375,6 +400,11 @@ evidence_filename(const char **out, const char *name)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			return aims_error_set(AIMS_EINVALID, "filename",
 			    "the file name contains a control character");
+	if ((cp = evidence_bidi_control(base)) != 0)
+		return aims_error_set(AIMS_EINVALID, "filename",
+		    "the file name contains the bidirectional control character U+%04X, which "
+		    "can make a name read as something it is not (for example hide its real "
+		    "extension): rename the file without it", (unsigned)cp);
 	*out = base;
 	return 0;
 }
@@ -603,4 +633,81 @@ evidence_data_dir(char **out, const char *db_path)
 		buf_append(&b, db_path, (size_t)(slash - db_path) + 1);
 	buf_puts(&b, "data");
 	*out = buf_detach(&b);
+}
+
+int
+evidence_temp_hold(int fd)
+{
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0)
+		return aims_error_set(AIMS_ERROR, "file", "cannot lock a temporary file: %s",
+		    strerror(errno));
+	return 0;
+}
+
+/* Can this temporary file be locked (no writer holds it)? */
+static bool
+evidence_temp_orphan(int dirfd, const char *name)
+{
+	int fd;
+	bool ok;
+
+	if ((fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) < 0)
+		return false;
+	ok = flock(fd, LOCK_EX | LOCK_NB) == 0;
+	close(fd);
+	return ok;
+}
+
+/* Removes dir/prefix* that no writer holds, modified before `before`. */
+static int
+evidence_temp_clean_dir(size_t *removed, const char *dir, const char *prefix, int64_t before)
+{
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+	int rc = 0;
+
+	if ((d = opendir(dir)) == NULL)
+		return errno == ENOENT ? 0 : aims_error_set(AIMS_ERROR, NULL,
+		    "cannot read %s: %s", dir, strerror(errno));
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, prefix, strlen(prefix)) != 0 ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISREG(st.st_mode) || (int64_t)st.st_mtime >= before ||
+		    !evidence_temp_orphan(dirfd(d), e->d_name))
+			continue;
+		if (unlinkat(dirfd(d), e->d_name, 0) != 0) {
+			rc = aims_error_set(AIMS_ERROR, NULL, "cannot remove %s/%s: %s", dir,
+			    e->d_name, strerror(errno));
+			break;
+		}
+		(*removed)++;
+	}
+	closedir(d);
+	return rc;
+}
+
+int
+evidence_temp_clean(size_t *removed, const char *data_dir, int64_t before)
+{
+	struct buf dir = BUF_INIT;
+	int rc;
+
+	*removed = 0;
+	buf_printf(&dir, "%s/" EVIDENCE_UPLOAD_DIR, data_dir);
+	if ((rc = evidence_temp_clean_dir(removed, buf_str(&dir), EVIDENCE_UPLOAD_PREFIX,
+	    before)) == 0) {
+		buf_reset(&dir);
+		buf_printf(&dir, "%s/blobs", data_dir);
+		rc = evidence_temp_clean_dir(removed, buf_str(&dir), EVIDENCE_BLOB_TMP_PREFIX,
+		    before);
+	}
+	buf_free(&dir);
+	return rc;
+}
+
+const char *
+evidence_magic_path(void)
+{
+	return magic_getpath(NULL, 0);
 }

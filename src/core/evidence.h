@@ -20,6 +20,18 @@ struct db;
 #define EVIDENCE_FILE_MAX	(100 * 1024 * 1024)	/* bytes per file */
 #define EVIDENCE_FILENAME_MAX	255
 #define EVIDENCE_SHA256_HEX	64
+/*
+ * Temporary files: uploads being received (<data dir>/uploads/upload-*)
+ * and blobs being written (<data dir>/blobs/.tmp-*). Their writer holds
+ * an exclusive flock(2) on each until it closes it, so one that can be
+ * locked has no writer left: a crash left it, and evidence_temp_clean()
+ * removes it. One younger than EVIDENCE_TEMP_GRACE_SEC is left alone, its
+ * writer may not have locked it yet.
+ */
+#define EVIDENCE_UPLOAD_DIR	"uploads"
+#define EVIDENCE_UPLOAD_PREFIX	"upload-"
+#define EVIDENCE_BLOB_TMP_PREFIX ".tmp-"
+#define EVIDENCE_TEMP_GRACE_SEC	5
 
 struct evidence_upload {
 	const char	*path;		/* the uploaded bytes; copied into the store */
@@ -77,5 +89,26 @@ int evidence_verify_files(char **problem, struct db *db, const char *data_dir, i
  * database file. Caller frees *out.
  */
 void evidence_data_dir(char **out, const char *db_path);
+/*
+ * Removes the temporary files under data_dir that no writer holds and
+ * that were last modified before the time `before` (see
+ * EVIDENCE_UPLOAD_PREFIX); *removed counts them. A directory that does
+ * not exist has none.
+ */
+int evidence_temp_clean(size_t *removed, const char *data_dir, int64_t before);
+/* Marks a temporary file just made as held by this process (see above). */
+int evidence_temp_hold(int fd);
+/*
+ * Where libmagic reads its database (colon-separated, as magic_getpath()
+ * says), for a sandbox that must leave it readable.
+ */
+const char *evidence_magic_path(void);
+/*
+ * A file name a person reads as something it is not: a bidirectional
+ * control character (U+061C, U+200E-U+200F, U+202A-U+202E, U+2066-U+2069)
+ * can make "report\u202Efdp.exe" show as "reportexe.pdf". Returns the code
+ * point of the first one in s, or 0.
+ */
+uint32_t evidence_bidi_control(const char *s);
 
 #endif

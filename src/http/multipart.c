@@ -11,6 +11,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <sodium.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "core/evidence.h"
 #include "http/multipart.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -131,6 +133,7 @@ multipart_begin(struct multipart **out, const char *content_type, const char *tm
 	mp->file_max = file_max;
 	mp->tmp_dir = xstrdup(tmp_dir);
 	mp->up = xcalloc(1, sizeof(*mp->up));
+	mp->up->file_hold = -1;
 	*out = mp;
 	return 0;
 }
@@ -209,8 +212,11 @@ mp_open_file(struct multipart *mp, const char *filename)
 		    "have a file name (send text parts without one)", mp->up->file_field, mp->name);
 		return mp_fail(mp, AIMS_EINVALID, msg);
 	}
-	buf_printf(&path, "%s/upload-XXXXXX", mp->tmp_dir);
-	if ((fd = mkstemp(path.data)) < 0 || (mp->file = fdopen(fd, "wb")) == NULL) {
+	buf_printf(&path, "%s/" EVIDENCE_UPLOAD_PREFIX "XXXXXX", mp->tmp_dir);
+	/* Held while it is written, so a start-up clean-up leaves it alone (evidence.h). */
+	if ((fd = mkstemp(path.data)) < 0 || evidence_temp_hold(fd) != 0 ||
+	    (mp->up->file_hold = fcntl(fd, F_DUPFD_CLOEXEC, 0)) < 0 ||
+	    (mp->file = fdopen(fd, "wb")) == NULL) {
 		mp_fail_io(mp);
 		if (fd >= 0) {
 			close(fd);
@@ -456,6 +462,8 @@ http_upload_free(struct http_upload *u)
 		return;
 	if (u->file_path != NULL)
 		unlink(u->file_path);
+	if (u->file_hold >= 0)
+		close(u->file_hold);	/* after the unlink: never unheld while it exists */
 	free(u->file_path);
 	free(u->file_field);
 	free(u->file_name);

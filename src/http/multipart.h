@@ -32,6 +32,7 @@
 struct http_upload {
 	struct web_form	 fields;	/* the text fields, in order */
 	char		*file_path;	/* temporary file, or NULL: no file chosen */
+	int		 file_hold;	/* holds its lock until freed (evidence_temp_hold), or -1 */
 	char		*file_field;	/* name of the file's form field */
 	char		*file_name;	/* as the client named it, directories dropped */
 	uint64_t	 file_size;

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "http/http.h"
@@ -26,6 +27,7 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "http/webui.h"
+#include "core/evidence.h"
 #include "core/idem.h"
 #include "core/session.h"
 #include "core/throttle.h"
@@ -35,11 +37,15 @@
 #include "util/error.h"
 #include "util/log.h"
 #include "util/mem.h"
+#include "util/sandbox.h"
 #include "util/str.h"
 
 #define HTTP_CSP	"default-src 'self'; frame-ancestors 'none'; base-uri 'none'; " \
 			"form-action 'self'; object-src 'none'"
 #define HTTP_LOG_PATH_MAX	512
+#define HTTP_TMP_DIR		"tmp"	/* in the data directory: $TMPDIR of the server */
+/* Read by the C library's malloc before it gives memory of a thread's arena back. */
+#define HTTP_OVERCOMMIT_PATH	"/proc/sys/vm/overcommit_memory"
 
 struct http_server {
 	struct MHD_Daemon		*daemon;
@@ -48,6 +54,7 @@ struct http_server {
 	uint16_t			 port;
 	struct db			*main_db;
 	struct ledger_key		*key;
+	int				 listen_fd;
 };
 
 /* What one request accumulates between libmicrohttpd's calls. */
@@ -127,8 +134,29 @@ http_close_dbs(void)
 }
 
 /*
- * Deletes expired sessions, idempotency keys and sign-in counts: at start
- * and then at most every HTTP_MAINTENANCE_SEC, from whichever request comes.
+ * Removes the temporary files of uploads and blobs that a crash left
+ * behind (evidence.h, evidence_temp_clean): at start, before anything is
+ * received, and with the rest of the maintenance.
+ */
+static void
+http_temp_clean(const char *db_file, int64_t now)
+{
+	char *data = NULL;
+	size_t n = 0;
+
+	evidence_data_dir(&data, db_file);
+	if (evidence_temp_clean(&n, data, now - EVIDENCE_TEMP_GRACE_SEC) != 0)
+		log_warn("removing temporary files: %s", aims_error_message());
+	if (n > 0)
+		log_info("removed %zu temporary file%s left in %s by an interrupted upload",
+		    n, n == 1 ? "" : "s", data);
+	free(data);
+}
+
+/*
+ * Deletes expired sessions, idempotency keys and sign-in counts, and stale
+ * temporary files: at start and then at most every HTTP_MAINTENANCE_SEC,
+ * from whichever request comes.
  */
 static void
 http_maintenance(struct db *db, bool force)
@@ -144,6 +172,7 @@ http_maintenance(struct db *db, bool force)
 	if (session_expire(db, (time_t)now) != 0 || idem_expire(db, (time_t)now) != 0 ||
 	    throttle_expire(db, (time_t)now) != 0)
 		log_warn("expiring old sessions and keys failed: %s", aims_error_message());
+	http_temp_clean(db_path(db), now);
 }
 
 /* Collects headers or query arguments into a growable array of copies. */
@@ -337,6 +366,10 @@ http_dispatch(struct MHD_Connection *conn, struct http_pending *p,
 		log_warn("cannot start a read transaction: %s", aims_error_message());
 	router_handle(&c);
 	db_read_end(db);
+	/* Handled: its temporary file goes before the answer does, not after. */
+	http_upload_free(p->upload);
+	p->upload = NULL;
+	req.upload = NULL;
 	http_note_user(p, &c);
 	ret = http_send(conn, p, &c.resp, cfg);
 	http_ctx_free(&c);
@@ -438,7 +471,7 @@ http_upload_begin(struct MHD_Connection *conn, struct http_pending *p,
 	req.nquery = query.overflow ? HTTP_QUERY_MAX + 1 : query.n;
 	/* Not wanted: read and dropped, and the handler refuses a post without its form. */
 	wanted = http_server_db(&db, cfg) == 0 &&
-	    (page ? webui_upload_wanted(&req, db) : router_upload_wanted(&req, db, cfg));
+	    (page ? webui_upload_wanted(&req, db, cfg) : router_upload_wanted(&req, db, cfg));
 	if (wanted && ((rc = webui_upload_dir(&dir, cfg->db_path)) != 0 ||
 	    (rc = multipart_begin(&p->mp, ct, dir, EVIDENCE_FILE_MAX)) != 0))
 		http_upload_refuse(p, rc);
@@ -710,14 +743,14 @@ http_thread_count(const struct http_server_config *cfg)
 }
 
 static struct MHD_Daemon *
-http_daemon_start(struct http_server *s, const struct sockaddr_storage *ss, bool v6)
+http_daemon_start(struct http_server *s, bool v6)
 {
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
 	    MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
 	unsigned threads = http_thread_count(&s->cfg);
 
 	return MHD_start_daemon(flags, 0, NULL, NULL, http_access, &s->cfg,
-	    MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)ss,
+	    MHD_OPTION_LISTEN_SOCKET, s->listen_fd,	/* http_listen_open */
 	    MHD_OPTION_THREAD_POOL_SIZE, threads > 1 ? threads : 0,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONN_LIMIT,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HTTP_PER_IP_LIMIT,
@@ -729,11 +762,184 @@ http_daemon_start(struct http_server *s, const struct sockaddr_storage *ss, bool
 	    MHD_OPTION_END);
 }
 
+/* ---- confinement --------------------------------------------------------- */
+
+/*
+ * The listening socket is opened here rather than by libmicrohttpd, so
+ * that it exists before the process gives up root (a port under 1024) and
+ * before the seccomp filter, which allows no socket, bind or listen.
+ */
+static int
+http_listen_open(struct http_server *s, const struct sockaddr_storage *ss, bool v6)
+{
+	socklen_t len = v6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	struct sockaddr_storage bound;
+	int fd, on = 1, rc;
+
+	fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) != 0 ||
+	    (v6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on)) != 0) ||
+	    bind(fd, (const struct sockaddr *)ss, len) != 0 ||
+	    listen(fd, HTTP_LISTEN_BACKLOG) != 0)
+		goto fail;
+	len = sizeof(bound);
+	if (getsockname(fd, (struct sockaddr *)&bound, &len) != 0)
+		goto fail;
+	s->port = ntohs(bound.ss_family == AF_INET6 ?
+	    ((struct sockaddr_in6 *)&bound)->sin6_port : ((struct sockaddr_in *)&bound)->sin_port);
+	s->listen_fd = fd;
+	return 0;
+fail:
+	rc = aims_error_set(AIMS_ERROR, "listen", "cannot listen on %s: %s", s->cfg.listen,
+	    strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+/* The directory of a file path ("." for a bare name). Caller frees. */
+static char *
+http_dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
+/*
+ * What the server may still open once confined: the database's directory
+ * (the database, its -wal, -shm and journal, the ledger's public key),
+ * the evidence directory, libmagic's database (upload types),
+ * /dev/urandom and the kernel's overcommit setting (malloc reads it);
+ * nothing else, and nothing to execute. owned[] keeps the strings alive
+ * until the sandbox is entered.
+ */
+static int
+http_sandbox_paths(struct sandbox_config *sb, char *owned[], size_t nowned,
+    const char *db_file)
+{
+	const char *magic = evidence_magic_path();
+	struct buf mgc = BUF_INIT;
+	char *list, *p, *save = NULL, *real;
+	size_t n = 0;
+	int rc;
+
+	/* SQLite follows a link to the database and puts its -wal beside the target. */
+	if ((real = realpath(db_file, NULL)) == NULL)
+		return aims_error_set(AIMS_ERROR, "db", "cannot resolve %s: %s", db_file,
+		    strerror(errno));
+	owned[n] = http_dir_of(real);
+	free(real);
+	if ((rc = sandbox_path_add(sb, owned[n++], SANDBOX_WRITE, false)) != 0)
+		return rc;
+	evidence_data_dir(&owned[n], db_file);
+	if ((rc = sandbox_path_add(sb, owned[n++], SANDBOX_WRITE, false)) != 0 ||
+	    (rc = sandbox_path_add(sb, "/dev/urandom", SANDBOX_READ, true)) != 0 ||
+	    (rc = sandbox_path_add(sb, HTTP_OVERCOMMIT_PATH, SANDBOX_READ, true)) != 0)
+		return rc;
+	/* libmagic tries each entry, and its compiled form with ".mgc" added. */
+	list = owned[n++] = xstrdup(magic != NULL ? magic : "");
+	for (p = strtok_r(list, ":", &save); p != NULL; p = strtok_r(NULL, ":", &save)) {
+		if (n >= nowned)
+			return aims_error_set(AIMS_ETOOBIG, NULL, "too many libmagic paths: %s",
+			    magic);
+		buf_printf(&mgc, "%s.mgc", p);
+		owned[n] = buf_detach(&mgc);
+		if ((rc = sandbox_path_add(sb, p, SANDBOX_READ, true)) != 0 ||
+		    (rc = sandbox_path_add(sb, owned[n++], SANDBOX_READ, true)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/*
+ * Spreadsheet exports write temporary files ($TMPDIR, else /tmp): the
+ * server's go to <data dir>/tmp, private to it and inside its sandbox.
+ * Set before any thread starts (setenv is not thread-safe).
+ */
+static int
+http_tmp_dir(const char *db_file)
+{
+	struct buf dir = BUF_INIT;
+	char *data = NULL;
+	int rc = 0;
+
+	evidence_data_dir(&data, db_file);
+	buf_printf(&dir, "%s/" HTTP_TMP_DIR, data);
+	if (mkdir(buf_str(&dir), 0700) != 0 && errno != EEXIST)
+		rc = aims_error_set(AIMS_ERROR, NULL, "cannot create %s: %s", buf_str(&dir),
+		    strerror(errno));
+	else if (setenv("TMPDIR", buf_str(&dir), 1) != 0)
+		rc = aims_error_set(AIMS_ERROR, NULL, "cannot set TMPDIR: %s", strerror(errno));
+	buf_free(&dir);
+	free(data);
+	return rc;
+}
+
+/* An error after the switch to --user: say what to do about it. */
+static int
+http_user_hint(int rc, const char *user)
+{
+	char msg[AIMS_ERROR_MSG_MAX];
+
+	snprintf(msg, sizeof(msg), "%s", aims_error_message());
+	return aims_error_set(rc, NULL, "%s (running as %s: give that user the database "
+	    "directory, for example with chown -R)", msg, user);
+}
+
+/*
+ * After the socket and the database are open and before any thread
+ * starts: the switch to --user, the evidence directories made by the
+ * user that will write them, then Landlock and seccomp (util/sandbox.h)
+ * unless --no-sandbox.
+ */
+static int
+http_server_confine(struct http_server *s)
+{
+	struct sandbox_config sb;
+	char *owned[SANDBOX_PATHS_MAX], *uploads = NULL;
+	size_t i;
+	int rc;
+
+	memset(&sb, 0, sizeof(sb));
+	memset(owned, 0, sizeof(owned));
+	if (s->cfg.user != NULL && (rc = sandbox_user_drop(s->cfg.user)) != 0)
+		return rc;
+	if (geteuid() == 0)
+		log_warn("running as root: start as an unprivileged user, or as root with "
+		    "--user NAME");
+	if ((rc = webui_upload_dir(&uploads, s->cfg.db_path)) != 0 ||
+	    (rc = http_tmp_dir(s->cfg.db_path)) != 0) {
+		if (s->cfg.user != NULL)
+			rc = http_user_hint(rc, s->cfg.user);
+		goto done;
+	}
+	if (s->cfg.no_sandbox) {
+		log_warn("--no-sandbox: file access and system calls are not restricted");
+		goto done;
+	}
+#if defined(__SANITIZE_ADDRESS__)
+	/* The leak check at exit stops the threads from a forked tracer and reads /proc. */
+	log_warn("a sanitizer build: file access and system calls are not restricted");
+	goto done;
+#endif
+	if ((rc = http_sandbox_paths(&sb, owned, SANDBOX_PATHS_MAX, s->cfg.db_path)) == 0)
+		rc = sandbox_enter(&sb);
+done:
+	for (i = 0; i < SANDBOX_PATHS_MAX; i++)
+		free(owned[i]);
+	free(uploads);
+	return rc;
+}
+
 int
 http_server_start(struct http_server **out, const struct http_server_config *cfg)
 {
 	struct sockaddr_storage ss;
-	const union MHD_DaemonInfo *di;
 	struct http_server *s;
 	bool v6 = false;
 	int rc;
@@ -742,6 +948,7 @@ http_server_start(struct http_server **out, const struct http_server_config *cfg
 	if ((rc = http_parse_listen(&ss, &v6, cfg->listen)) != 0)
 		return rc;
 	s = xcalloc(1, sizeof(*s));
+	s->listen_fd = -1;
 	s->cfg = *cfg;
 	s->cfg.threads = http_thread_count(cfg);
 	/* Opening once here applies pending migrations before any worker runs. */
@@ -753,18 +960,20 @@ http_server_start(struct http_server **out, const struct http_server_config *cfg
 	ledger_key_use(s->key);
 	http_maintenance(s->main_db, true);
 	__atomic_store_n(&http_quiescing, 0, __ATOMIC_SEQ_CST);
-	if ((s->daemon = http_daemon_start(s, &ss, v6)) == NULL) {
+	if ((rc = http_listen_open(s, &ss, v6)) != 0 || (rc = http_server_confine(s)) != 0)
+		goto fail;
+	if ((s->daemon = http_daemon_start(s, v6)) == NULL) {
 		rc = aims_error_set(AIMS_ERROR, "listen", "cannot listen on %s: %s", cfg->listen,
 		    errno ? strerror(errno) : "libmicrohttpd refused the settings");
 		goto fail;
 	}
-	di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
-	s->port = di ? di->port : 0;
 	snprintf(s->host, sizeof(s->host), "%.*s", (int)(strrchr(cfg->listen, ':') - cfg->listen),
 	    cfg->listen);
 	*out = s;
 	return 0;
 fail:
+	if (s->listen_fd >= 0)
+		close(s->listen_fd);
 	ledger_key_use(NULL);
 	ledger_key_free(s->key);
 	db_close(s->main_db);

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 /* Limits (craft.md B.6: libmicrohttpd's defaults are unsafe for a public server). */
 #define HTTP_CONN_LIMIT		1024		/* open connections in total */
@@ -27,6 +28,7 @@
 #define HTTP_MAINTENANCE_SEC	3600		/* expired sessions and keys deleted this often */
 #define HTTP_LISTEN_DEFAULT	"127.0.0.1:8042"
 #define HTTP_LISTEN_MAX		64
+#define HTTP_LISTEN_BACKLOG	SOMAXCONN	/* the listening socket is opened here, not by libmicrohttpd */
 
 enum http_log_format { HTTP_LOG_TEXT, HTTP_LOG_JSON, HTTP_LOG_NONE };
 
@@ -37,6 +39,9 @@ struct http_server_config {
 	enum http_log_format	 log_format;
 	bool			 secure_cookies;
 	size_t			 max_body;
+	/* Confinement (http_server_confine in server.c, util/sandbox.h). */
+	const char		*user;		/* --user: run as this user once started */
+	bool			 no_sandbox;	/* --no-sandbox: no Landlock, no seccomp */
 };
 
 struct db;

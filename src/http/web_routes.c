@@ -286,9 +286,12 @@ webui_read_form(struct http_ctx *c, struct webui *w)
 		w->posted = &c->req->upload->fields;
 		return 0;
 	}
-	if (ct != NULL && strncasecmp(ct, WEBUI_MULTIPART_TYPE, strlen(WEBUI_MULTIPART_TYPE)) == 0)
-		return aims_error_set(AIMS_EFORBIDDEN, NULL,
-		    "This upload was refused: sign in and send it from a page of this site.");
+	/* Read and dropped (webui_upload_wanted): webui_prepare says why. */
+	if (ct != NULL && strncasecmp(ct, WEBUI_MULTIPART_TYPE, strlen(WEBUI_MULTIPART_TYPE)) == 0) {
+		w->dropped = true;
+		w->posted = &w->form;
+		return 0;
+	}
 	if (c->req->body_len > 0 && (ct == NULL ||
 	    strncasecmp(ct, WEBUI_FORM_TYPE, strlen(WEBUI_FORM_TYPE)) != 0))
 		return aims_error_set(AIMS_EUNSUPPORTED, "Content-Type",
@@ -397,11 +400,11 @@ webui_load_orgs(struct http_ctx *c, struct webui *w, const char *slug)
 	return 0;
 }
 
+/* The organisation of the path and the caller's role in it (a member, or 404). */
 static int
-webui_org(struct http_ctx *c, struct webui *w)
+webui_org_member(struct http_ctx *c)
 {
-	const char *slug = http_param(c, "org"), *kind = http_param(c, "kind");
-	enum perm_kind pk = c->route->kind;
+	const char *slug = http_param(c, "org");
 	int rc;
 
 	if (!str_is_slug(slug))
@@ -409,7 +412,43 @@ webui_org(struct http_ctx *c, struct webui *w)
 	if ((rc = auth_org_role(c, slug)) != 0)
 		return rc == AIMS_ENOTFOUND ? aims_error_set(AIMS_ENOTFOUND, NULL,
 		    "There is no such organisation, or you are not a member of it.") : rc;
-	if ((rc = webui_load_orgs(c, w, slug)) != 0)
+	return 0;
+}
+
+/*
+ * The kind of record of the path (*kind, NULL for a page without one) and
+ * whether the caller's role has the route's permission for it: what a page
+ * needs before its handler, and an upload before its body is stored
+ * (webui_upload_wanted).
+ */
+static int
+webui_org_permit(struct http_ctx *c, const struct record_kind **kind)
+{
+	const char *name = http_param(c, "kind");
+	enum perm_kind pk = c->route->kind;
+
+	*kind = NULL;
+	if (name != NULL) {
+		if ((*kind = record_kind_find(name)) == NULL || (*kind)->perm_kind == NULL ||
+		    perm_kind_parse(&pk, (*kind)->perm_kind) != 0)
+			return aims_error_set(AIMS_ENOTFOUND, NULL, "There is no such page.");
+	}
+	if (!perm_allows(c->role, c->route->action, pk))
+		return aims_error_set(AIMS_EFORBIDDEN, NULL,
+		    "Your role (%s) may not %s %s in this organisation.", role_name(c->role),
+		    perm_action_name(c->route->action), *kind != NULL ? (*kind)->plural :
+		    perm_kind_name(pk));
+	return 0;
+}
+
+/* A member's page context (the error page of a refusal shows it too), then the permission. */
+static int
+webui_org(struct http_ctx *c, struct webui *w)
+{
+	const char *slug = http_param(c, "org");
+	int rc;
+
+	if ((rc = webui_org_member(c)) != 0 || (rc = webui_load_orgs(c, w, slug)) != 0)
 		return rc;
 	w->ctx.org = slug;
 	w->ctx.user = c->who.email;
@@ -417,17 +456,7 @@ webui_org(struct http_ctx *c, struct webui *w)
 	w->ctx.csrf = c->who.csrf;
 	w->ctx.kinds = record_kinds;
 	w->ctx.can = webui_can;
-	if (kind != NULL) {
-		if ((w->kind = record_kind_find(kind)) == NULL || w->kind->perm_kind == NULL ||
-		    perm_kind_parse(&pk, w->kind->perm_kind) != 0)
-			return aims_error_set(AIMS_ENOTFOUND, NULL, "There is no such page.");
-	}
-	if (!perm_allows(c->role, c->route->action, pk))
-		return aims_error_set(AIMS_EFORBIDDEN, NULL,
-		    "Your role (%s) may not %s %s in this organisation.", role_name(c->role),
-		    perm_action_name(c->route->action), w->kind != NULL ? w->kind->plural :
-		    perm_kind_name(pk));
-	return 0;
+	return webui_org_permit(c, &w->kind);
 }
 
 static int
@@ -447,13 +476,18 @@ webui_prepare(struct http_ctx *c, struct webui *w)
 		if ((rc = webui_check_site(c->req)) != 0 || (rc = webui_read_form(c, w)) != 0)
 			return rc;
 		if (c->route->auth != ROUTE_PUBLIC && c->who.kind == HTTP_SESSION &&
-		    (rc = webui_check_token(c)) != 0)
+		    !w->dropped && (rc = webui_check_token(c)) != 0)
 			return rc;
 	}
 	if (c->route->auth != ROUTE_PUBLIC && c->who.kind != HTTP_SESSION)
 		return webui_signed_out(c);
 	if (c->route->auth == ROUTE_ORG && (rc = webui_org(c, w)) != 0)
 		return rc;
+	/* Signed in and allowed, yet not stored: a page that takes no file. */
+	if (w->dropped)
+		return aims_error_set(AIMS_EUNSUPPORTED, WEB_FILE_FIELD,
+		    "This page does not take a file: only evidence forms do. Send the form "
+		    "without one.");
 	if (!post)
 		webui_flash_take(c, w);
 	return 0;
@@ -495,19 +529,30 @@ done:
 /* ---- uploads ------------------------------------------------------------ */
 
 bool
-webui_upload_wanted(const struct http_req *req, struct db *db)
+webui_upload_wanted(const struct http_req *req, struct db *db,
+    const struct http_server_config *cfg)
 {
-	const char *cookie = http_header(req, "Cookie");
-	char token[WEBUI_COOKIE_MAX];
-	struct session s;
-	bool ok;
+	const struct record_kind *kind = NULL;
+	struct http_ctx c;
+	char allow[64];
+	int code = 0;
+	bool ok = false;
 
 	if (strcmp(req->method, "POST") != 0 || !webui_owns(req->path) ||
-	    webui_check_site(req) != 0 || cookie == NULL ||
-	    !auth_cookie_value(token, sizeof(token), cookie, AUTH_COOKIE))
-		return false;
-	ok = session_lookup(&s, db, token, clock_now()) == 0;
-	sodium_memzero(token, sizeof(token));
+	    webui_check_site(req) != 0)
+		goto done;
+	http_ctx_init(&c, req, db, cfg);
+	c.route = router_match_in(webui_routes, req->method, req->path, c.params,
+	    &c.param_buf, &code, allow, sizeof(allow));
+	/* Only the record forms take a file: creating one, or saving it with a new file. */
+	if (c.route != NULL && (c.route->handler == webui_create ||
+	    c.route->handler == webui_update)) {
+		webui_identify(&c);
+		ok = c.who.kind == HTTP_SESSION && webui_org_member(&c) == 0 &&
+		    webui_org_permit(&c, &kind) == 0 && kind != NULL && kind->files;
+	}
+	http_ctx_free(&c);
+done:
 	aims_error_clear();
 	return ok;
 }
@@ -529,7 +574,7 @@ webui_upload_dir(char **out, const char *db_path)
 
 	*out = NULL;
 	evidence_data_dir(&data, db_path);
-	buf_printf(&dir, "%s/uploads", data);
+	buf_printf(&dir, "%s/" EVIDENCE_UPLOAD_DIR, data);
 	if ((rc = webui_mkdir(data)) == 0 && (rc = webui_mkdir(buf_str(&dir))) == 0)
 		*out = buf_detach(&dir);
 	buf_free(&dir);

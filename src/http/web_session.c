@@ -41,8 +41,7 @@ webui_static(struct http_ctx *c)
 static const char *
 webui_next(const char *next)
 {
-	if (next == NULL || next[0] != '/' || next[1] == '/' || next[1] == '\\' ||
-	    strlen(next) > WEBUI_NEXT_MAX || strpbrk(next, "\r\n") != NULL)
+	if (!web_next_is_local(next) || strlen(next) > WEBUI_NEXT_MAX)
 		return NULL;
 	return next;
 }

@@ -49,6 +49,7 @@ struct webui {
 	const struct record_kind	*kind;		/* the {kind} of the path */
 	struct web_form			 form;		/* a posted urlencoded form */
 	const struct web_form		*posted;	/* form, or an upload's fields */
+	bool				 dropped;	/* a multipart body read and not kept */
 	char				 today[16];
 	char				 flash[WEBUI_FLASH_TEXT_MAX];
 };
@@ -62,11 +63,15 @@ void webui_handle(struct http_ctx *c);
 /* An error page for a failure before routing (413, 503...): code as for the API. */
 void webui_reply_error(struct http_ctx *c, int code);
 /*
- * May a multipart body for this POST be stored while it arrives? True for a
- * page path, sent from this site by a signed-in session; anything else is
- * read and dropped, and the request is refused once complete.
+ * May a multipart body for this POST be stored while it arrives? Only what
+ * the page's handler would accept, judged from the headers as the API
+ * does (router_upload_wanted): a page that takes a file (a record of a
+ * kind with files), sent from this site by a signed-in session, in an
+ * organisation the user is a member of, whose role may write that kind.
+ * Anything else is read and dropped, and refused once complete.
  */
-bool webui_upload_wanted(const struct http_req *req, struct db *db);
+bool webui_upload_wanted(const struct http_req *req, struct db *db,
+    const struct http_server_config *cfg);
 /* The directory uploads are stored in while they arrive (created if needed). */
 int webui_upload_dir(char **out, const char *db_path);
 

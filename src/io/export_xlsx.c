@@ -71,9 +71,13 @@ export_xlsx_new(struct export_xlsx **out, const char *path, const struct export_
 {
 	lxw_workbook_options opts = { .constant_memory = constant_memory };
 	lxw_doc_properties props = { 0 };
+	const char *tmp = getenv("TMPDIR");
 	struct export_xlsx *x;
 
 	*out = NULL;
+	/* The library's own temporary files follow $TMPDIR too (else tmpfile(3) in /tmp). */
+	if (tmp != NULL && *tmp != '\0')
+		opts.tmpdir = (char *)tmp;
 	x = xcalloc(1, sizeof(*x));
 	if ((x->wb = workbook_new_opt(path, &opts)) == NULL) {
 		free(x);

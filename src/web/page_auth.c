@@ -8,6 +8,19 @@
 #include "web/html.h"
 #include "web/web.h"
 
+bool
+web_next_is_local(const char *next)
+{
+	const unsigned char *p;
+
+	if (next == NULL || next[0] != '/' || next[1] == '/' || next[1] == '\\')
+		return false;
+	for (p = (const unsigned char *)next; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return false;
+	return true;
+}
+
 #define WEB_MINUTE	60
 
 static void
@@ -41,7 +54,7 @@ web_page_sign_in(struct buf *out, const struct web_sign_in *s)
 	if (s->csrf != NULL)
 		html_printf(out, "<input type=\"hidden\" name=\"" WEB_CSRF_FIELD "\" value=\"%s\">",
 		    s->csrf);
-	if (s->next != NULL && s->next[0] == '/' && s->next[1] != '/' && s->next[1] != '\\')
+	if (web_next_is_local(s->next))
 		html_printf(out, "<input type=\"hidden\" name=\"next\" value=\"%s\">", s->next);
 	html_printf(out, "<div class=\"field\"><label for=\"email\">Email</label>"
 	    "<input type=\"email\" id=\"email\" name=\"email\" autocomplete=\"username\" "

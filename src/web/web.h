@@ -273,6 +273,13 @@ struct web_sign_in {
 	const char	*notice;	/* "You are signed out." or NULL */
 };
 void web_page_sign_in(struct buf *out, const struct web_sign_in *s);
+/*
+ * Is next a page of this site to go to after signing in? Only a path: one
+ * "/" not followed by "/" or "\\" (a browser reads "//host" and "/\\host"
+ * as another site), so no scheme and no host, and no control character
+ * (a browser drops tabs and newlines, so "/\t/host" is "//host" to it).
+ */
+bool web_next_is_local(const char *next);
 /* 403/404/409/500... with a message; ctx NULL before sign-in. */
 void web_page_error(struct buf *out, const struct web_ctx *ctx, int status,
     const char *message);

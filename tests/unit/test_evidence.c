@@ -10,7 +10,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "core/evidence.h"
 #include "record_fixture.h"
@@ -272,11 +275,109 @@ test_evidence__verify_detects_change_and_loss(void **state)
 	free(blob);
 }
 
+/*
+ * A name with a bidirectional control character reads as something it is
+ * not ("invoice\u202Efdp.exe" shows as "invoiceexe.pdf"): refused, naming
+ * the field and the character, whichever front-end sent it.
+ */
+static void
+test_evidence__bidi_names_refused(void **state)
+{
+	static const char *const bad[] = {
+		"invoice\xe2\x80\xae" "fdp.exe",		/* U+202E RIGHT-TO-LEFT OVERRIDE */
+		"a\xe2\x80\xaa" ".txt", "a\xe2\x80\xab" ".txt", "a\xe2\x80\xac" ".txt",
+		"a\xe2\x80\xad" ".txt", "a\xe2\x81\xa6" ".txt", "a\xe2\x81\xa7" ".txt",
+		"a\xe2\x81\xa8" ".txt", "a\xe2\x81\xa9" ".txt", "a\xe2\x80\x8e" ".txt",
+		"a\xe2\x80\x8f" ".txt", "a\xd8\x9c" ".txt",
+	};
+	struct db *db = *state;
+	struct evidence_upload up = { "hello.txt", NULL, NULL };
+	json_t *rec = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		up.filename = bad[i];
+		assert_int_equal(evidence_file_add(&rec, db, DATA_DIR, FX_ORG, &fx_bob, "EV-1", 0,
+		    &up), AIMS_EINVALID);
+		assert_string_equal(aims_error_field(), "filename");
+		assert_non_null(strstr(aims_error_message(), "bidirectional"));
+		assert_null(rec);
+	}
+	assert_non_null(strstr(aims_error_message(), "U+061C"));
+	assert_int_equal(evidence_bidi_control(bad[0]), 0x202e);
+	assert_int_equal(evidence_bidi_control("a\xe2\x81\xa9"), 0x2069);
+	assert_int_equal(count_blobs(), 0);
+	/* Other scripts and marks that are not controls stay allowed. */
+	assert_int_equal(evidence_bidi_control("\xd8\xaa\xd9\x82\xd8\xb1\xd9\x8a\xd8\xb1" ".pdf"), 0);
+	assert_int_equal(evidence_bidi_control("r\xc3\xa9" "sum\xc3\xa9 \xe2\x80\x94 \xe2\x80\x9cq\xe2\x80\x9d" ".txt"), 0);
+	up.filename = "r\xc3\xa9" "sum\xc3\xa9 \xe2\x80\x94 2026.txt";
+	assert_int_equal(evidence_file_add(&rec, db, DATA_DIR, FX_ORG, &fx_bob, "EV-1", 0, &up), 0);
+	json_decref(rec);
+}
+
+static void
+touch_old(const char *path, time_t age)
+{
+	struct timespec ts[2];
+
+	write_file(path, "partial");
+	clock_gettime(CLOCK_REALTIME, &ts[0]);
+	ts[0].tv_sec -= age;
+	ts[1] = ts[0];
+	assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
+}
+
+/*
+ * Temporary files a crash left (nobody holds them) are removed; one a
+ * writer holds, one just made, and the stored blobs are not.
+ */
+static void
+test_evidence__temp_files_cleaned(void **state)
+{
+	json_t *rec = NULL;
+	size_t n = 99;
+	int fd;
+
+	(void)state;
+	assert_int_equal(evidence_temp_clean(&n, "no-such-dir", (int64_t)time(NULL)), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(add(&rec, *state, "EV-1", "hello.txt", NULL), 0);
+	json_decref(rec);
+	assert_int_equal(mkdir(DATA_DIR "/" EVIDENCE_UPLOAD_DIR, 0700), 0);
+	touch_old(DATA_DIR "/" EVIDENCE_UPLOAD_DIR "/" EVIDENCE_UPLOAD_PREFIX "crashed", 3600);
+	touch_old(DATA_DIR "/blobs/" EVIDENCE_BLOB_TMP_PREFIX "crashed", 3600);
+	touch_old(DATA_DIR "/" EVIDENCE_UPLOAD_DIR "/" EVIDENCE_UPLOAD_PREFIX "held", 3600);
+	touch_old(DATA_DIR "/" EVIDENCE_UPLOAD_DIR "/" EVIDENCE_UPLOAD_PREFIX "fresh", 0);
+	touch_old(DATA_DIR "/" EVIDENCE_UPLOAD_DIR "/other-file", 3600);
+	fd = open(DATA_DIR "/" EVIDENCE_UPLOAD_DIR "/" EVIDENCE_UPLOAD_PREFIX "held", O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(evidence_temp_hold(fd), 0);
+	assert_int_equal(evidence_temp_clean(&n, DATA_DIR,
+	    (int64_t)time(NULL) - EVIDENCE_TEMP_GRACE_SEC), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(access(DATA_DIR "/" EVIDENCE_UPLOAD_DIR "/" EVIDENCE_UPLOAD_PREFIX "crashed",
+	    F_OK), -1);
+	assert_int_equal(access(DATA_DIR "/blobs/" EVIDENCE_BLOB_TMP_PREFIX "crashed", F_OK), -1);
+	assert_int_equal(access(DATA_DIR "/" EVIDENCE_UPLOAD_DIR "/" EVIDENCE_UPLOAD_PREFIX "held",
+	    F_OK), 0);
+	assert_int_equal(access(DATA_DIR "/" EVIDENCE_UPLOAD_DIR "/" EVIDENCE_UPLOAD_PREFIX "fresh",
+	    F_OK), 0);
+	assert_int_equal(access(DATA_DIR "/" EVIDENCE_UPLOAD_DIR "/other-file", F_OK), 0);
+	assert_int_equal(count_blobs(), 1);
+	/* Once its writer is gone, the held one goes too. */
+	close(fd);
+	assert_int_equal(evidence_temp_clean(&n, DATA_DIR,
+	    (int64_t)time(NULL) - EVIDENCE_TEMP_GRACE_SEC), 0);
+	assert_int_equal(n, 1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_evidence__metadata_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_evidence__bidi_names_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_evidence__temp_files_cleaned, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_evidence__store_dedup_revisions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_evidence__failures_leave_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_evidence__received_upload_linked, setup,

@@ -409,6 +409,135 @@ test_webui__overview_pages_and_static(void **state)
 	done(&a);
 }
 
+/* After signing in, only a page of this site: never a path a browser reads as another site. */
+static void
+test_webui__sign_in_next_stays_on_this_site(void **state)
+{
+	static const char *const bad[] = {
+		"//evil.example/", "/\\evil.example", "https://evil.example/", "evil.example",
+		"/%09/evil.example", "/%0D%0A/evil.example", "/%0B/evil.example",
+		"/%7F/evil.example", "%09//evil.example", "javascript:alert(1)",
+	};
+	struct answer a;
+	char cookie[128], body[512], token[64];
+	const char *sc;
+	size_t i;
+
+	(void)state;
+	ask(&a, "GET", "/sign-in", NULL, NULL, NULL, NULL);
+	sc = set_cookie(&a, WEBUI_SIGNIN_COOKIE "=");
+	assert_non_null(sc);
+	snprintf(token, sizeof(token), "%.*s", (int)strcspn(sc + strlen(WEBUI_SIGNIN_COOKIE) + 1, ";"),
+	    sc + strlen(WEBUI_SIGNIN_COOKIE) + 1);
+	done(&a);
+	snprintf(cookie, sizeof(cookie), WEBUI_SIGNIN_COOKIE "=%s", token);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(body, sizeof(body), "_csrf=%s&email=%s&password=correct+horse+battery+staple"
+		    "&next=%s", token, ADMIN, bad[i]);
+		ask(&a, "POST", "/sign-in", NULL, cookie, ORIGIN, body);
+		assert_int_equal(a.c.resp.status, 303);
+		if (strcmp(header(&a, "Location"), "/") != 0)
+			fail_msg("next=%s went to '%s'", bad[i], header(&a, "Location"));
+		done(&a);
+	}
+	/* The page does not carry such a target into its form either (a tab, decoded). */
+	ask(&a, "GET", "/sign-in", "next=/\t/evil.example", NULL, NULL, NULL);
+	assert_null(strstr(page(&a), "name=\"next\""));
+	done(&a);
+	ask(&a, "GET", "/sign-in", "next=/o/acme/risks", NULL, NULL, NULL);
+	assert_non_null(strstr(page(&a), "name=\"next\" value=\"/o/acme/risks\""));
+	done(&a);
+	assert_true(web_next_is_local("/o/acme/risks?sort=title"));
+	assert_false(web_next_is_local("/\t/evil.example"));
+	assert_false(web_next_is_local("/o/acme\x1b[2J"));
+	assert_false(web_next_is_local(NULL));
+}
+
+/* Builds a multipart POST's head (no body: it has not arrived yet). */
+static bool
+upload_wanted(const char *path, const char *cookie, const char *origin)
+{
+	struct http_kv headers[4];
+	struct http_req req;
+	size_t h = 0;
+
+	memset(&req, 0, sizeof(req));
+	req.method = "POST";
+	req.path = path;
+	req.client_addr = "127.0.0.1";
+	headers[h++] = (struct http_kv){ "Host", HOST };
+	headers[h++] = (struct http_kv){ "Content-Type", "multipart/form-data; boundary=x" };
+	if (cookie != NULL)
+		headers[h++] = (struct http_kv){ "Cookie", (char *)cookie };
+	if (origin != NULL)
+		headers[h++] = (struct http_kv){ "Origin", (char *)origin };
+	req.headers = headers;
+	req.nheaders = h;
+	return webui_upload_wanted(&req, db, NULL);
+}
+
+/* A multipart POST whose body was read and dropped (not wanted): its answer. */
+static void
+ask_dropped_upload(struct answer *a, const char *path, const char *cookie)
+{
+	memset(a, 0, sizeof(*a));
+	a->req.method = "POST";
+	a->req.path = path;
+	a->req.client_addr = "127.0.0.1";
+	a->headers[0] = (struct http_kv){ "Host", HOST };
+	a->headers[1] = (struct http_kv){ "Cookie", (char *)cookie };
+	a->headers[2] = (struct http_kv){ "Origin", ORIGIN };
+	a->headers[3] = (struct http_kv){ "Content-Type", "multipart/form-data; boundary=x" };
+	a->req.headers = a->headers;
+	a->req.nheaders = 4;
+	http_ctx_init(&a->c, &a->req, db, NULL);
+	router_handle(&a->c);
+}
+
+/*
+ * A page upload is stored while it arrives only when its handler would
+ * take it: a member whose role may write a kind with files, from this site.
+ */
+static void
+test_webui__uploads_stored_only_when_allowed(void **state)
+{
+	struct session_cookie admin, viewer;
+	struct answer a;
+
+	(void)state;
+	login(&admin, ADMIN);
+	login(&viewer, VIEWER);
+	assert_true(upload_wanted("/o/acme/evidence", admin.cookie, ORIGIN));
+	assert_true(upload_wanted("/o/acme/evidence/EV-1", admin.cookie, ORIGIN));
+	/* Not signed in, another site, another organisation, a role that may not write. */
+	assert_false(upload_wanted("/o/acme/evidence", NULL, ORIGIN));
+	assert_false(upload_wanted("/o/acme/evidence", admin.cookie, "http://evil.example"));
+	assert_false(upload_wanted("/o/other/evidence", admin.cookie, ORIGIN));
+	assert_false(upload_wanted("/o/no-such-org/evidence", admin.cookie, ORIGIN));
+	assert_false(upload_wanted("/o/acme/evidence", viewer.cookie, ORIGIN));
+	/* Pages that take no file. */
+	assert_false(upload_wanted("/o/acme/risks", admin.cookie, ORIGIN));
+	assert_false(upload_wanted("/o/acme/evidence/EV-1/workflow", admin.cookie, ORIGIN));
+	assert_false(upload_wanted("/o/acme/evidence/EV-1/delete", admin.cookie, ORIGIN));
+	assert_false(upload_wanted("/sign-in", admin.cookie, ORIGIN));
+	assert_false(upload_wanted("/o/acme/no-such-kind", admin.cookie, ORIGIN));
+	/* Once such a body has been dropped, the answer says why, never runs the handler. */
+	ask_dropped_upload(&a, "/o/acme/evidence", viewer.cookie);
+	assert_int_equal(a.c.resp.status, 403);
+	assert_non_null(strstr(page(&a), "Your role (viewer) may not write evidence"));
+	done(&a);
+	ask_dropped_upload(&a, "/o/other/evidence", admin.cookie);
+	assert_int_equal(a.c.resp.status, 404);
+	done(&a);
+	ask_dropped_upload(&a, "/o/acme/risks", admin.cookie);
+	assert_int_equal(a.c.resp.status, 415);
+	assert_non_null(strstr(page(&a), "does not take a file"));
+	done(&a);
+	ask_dropped_upload(&a, "/o/acme/evidence", "aims_session=expired");
+	assert_int_equal(a.c.resp.status, 401);
+	done(&a);
+}
+
 int
 main(void)
 {
@@ -419,6 +548,8 @@ main(void)
 		cmocka_unit_test(test_webui__refused_input_and_stale_edit),
 		cmocka_unit_test(test_webui__viewer_and_strangers_are_refused),
 		cmocka_unit_test(test_webui__overview_pages_and_static),
+		cmocka_unit_test(test_webui__uploads_stored_only_when_allowed),
+		cmocka_unit_test(test_webui__sign_in_next_stays_on_this_site),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
