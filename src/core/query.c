@@ -23,6 +23,11 @@
 #include "util/error.h"
 #include "util/mem.h"
 
+/*
+ * Questions are asked of records as they are in force: a record whose
+ * revision is open reads as its approved version (schema 012_record_people).
+ */
+#define QUERY_RECORDS		"records_in_force"
 #define QUERY_JSON_FIELD	"json_extract(%s.data, ?)"	/* a field of a record */
 #define QUERY_ALIASES_MAX	64			/* subqueries in one statement */
 #define QUERY_PATHS_MAX		48			/* fields read once per row */
@@ -484,12 +489,14 @@ cond_link_ref(struct qbuild *q, const char *alias, const json_t *spec, bool from
 	if (mine == NULL)
 		return aims_error_set(AIMS_EINVALID, "where", "link on an unknown record kind");
 	snprintf(self, sizeof(self), "s%s", l + 1);
-	snprintf(sql, sizeof(sql), "%s.id IN (SELECT %s.id FROM record_links %s JOIN records %s "
+	snprintf(sql, sizeof(sql), "%s.id IN (SELECT %s.id FROM record_links %s "
+	    "JOIN " QUERY_RECORDS " %s "
 	    "ON %s.org_id = %s.org_id AND %s.kind = %s.%s AND %s.ref = %s.%s", alias, self, l,
 	    self, self, l, self, l, my_kind, self, l, my_ref);
 	buf_puts(&q->b.sql, sql);
 	if (!req)
-		buf_printf(&q->b.sql, " JOIN records %s ON %s.org_id = %s.org_id AND %s.kind = %s.%s "
+		buf_printf(&q->b.sql, " JOIN " QUERY_RECORDS " %s ON %s.org_id = %s.org_id "
+		    "AND %s.kind = %s.%s "
 		    "AND %s.ref = %s.%s AND %s.retired = 0", t, t, l, t, l, their_kind, t, l,
 		    their_ref, t);
 	snprintf(sql, sizeof(sql), " WHERE %s.org_id = ?", l);
@@ -541,7 +548,8 @@ cond_link(struct qbuild *q, const char *alias, const json_t *spec, bool from)
 		return 0;
 	}
 	/* The link's end at the other record (theirs) and at this one (mine). */
-	snprintf(sql, sizeof(sql), "EXISTS (SELECT 1 FROM record_links %s JOIN records %s "
+	snprintf(sql, sizeof(sql), "EXISTS (SELECT 1 FROM record_links %s "
+	    "JOIN " QUERY_RECORDS " %s "
 	    "ON %s.org_id = %s.org_id AND %s.kind = %s.%s_kind AND %s.ref = %s.%s_ref "
 	    "AND %s.retired = 0 WHERE %s.org_id = %s.org_id AND %s.%s_kind = %s.kind AND "
 	    "%s.%s_ref = %s.ref AND %s.%s_kind = ?",
@@ -636,7 +644,7 @@ where_names_a_link(const json_t *where)
 }
 
 /*
- * " FROM records t0 WHERE <org, kind, live> AND ". When where links to one
+ * " FROM records_in_force t0 WHERE <org, kind, live> AND ". When where links to one
  * named record, the organisation, kind and live terms are written +t0.x so
  * that no index serves them (SQLite's unary +): the row ids of the link's IN
  * then drive the query instead of a walk over every record of the kind.
@@ -649,7 +657,7 @@ qbuild_records(struct qbuild *q, const struct query_scope *s, const char *kind,
 	char sql[64];
 	int rc;
 
-	snprintf(sql, sizeof(sql), " FROM records t0 WHERE %st0.org_id = ?", plus);
+	snprintf(sql, sizeof(sql), " FROM " QUERY_RECORDS " t0 WHERE %st0.org_id = ?", plus);
 	if ((rc = sqlb_int(&q->b, sql, s->org_id)) != 0)
 		return rc;
 	snprintf(sql, sizeof(sql), " AND %st0.kind = ?", plus);
@@ -660,8 +668,8 @@ qbuild_records(struct qbuild *q, const struct query_scope *s, const char *kind,
 }
 
 /*
- * " FROM records t0 WHERE <org, kind, live> AND <where>", or with the
- * projection " FROM (SELECT <columns>, <fields> FROM records t0 WHERE <org,
+ * " FROM records_in_force t0 WHERE <org, kind, live> AND <where>", or with the
+ * projection " FROM (SELECT <columns>, <fields> FROM records_in_force t0 WHERE <org,
  * kind, live> AND <where> ORDER BY num LIMIT -1 OFFSET 0) t0": OFFSET keeps
  * the subquery from being flattened, so each field of the flags is read
  * once per row, while where still uses the indexes.
