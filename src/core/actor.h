@@ -16,5 +16,6 @@ struct actor {
 };
 
 #define ACTOR_CLI	((struct actor){ 0, "cli", ROLE_ADMIN })
+#define ACTOR_SYSTEM	((struct actor){ 0, "system", ROLE_ADMIN })
 
 #endif
