@@ -11,7 +11,6 @@
 
 #include "util/buf.h"
 
-#define REPORT_TITLE_MAX	60	/* characters of a title in chart labels */
 #define REPORT_BARS_MAX		16	/* clauses 4..10, areas A.2..A.10 */
 #define REPORT_TREND_MAX	60	/* days in the trend, the latest ones */
 

@@ -13,7 +13,7 @@
 #include "util/error.h"
 #include "util/html.h"
 
-#define REPORT_LABEL_MAX	(REPORT_TITLE_MAX + 16)	/* "A.10 " + a title */
+#define REPORT_LABEL_MAX	256	/* bytes of "A.10 " + a title: more than a bar shows */
 
 static const char report_css[] =
     ":root{--ok:#1a7f37;--warn:#b26b00;--bad:#c62828;--na:#8c959f;--ink:#1f2328;"
