@@ -169,6 +169,25 @@ member_lookup(int64_t *user_id, int64_t *version, enum role *role, struct db *db
 	return rc;
 }
 
+/*
+ * The membership of email that actor is about to change or remove: it
+ * exists, is at if_version (0: any) and holds a role actor may assign.
+ */
+static int
+member_lookup_to_change(int64_t *user_id, int64_t *version, enum role *role, struct db *db,
+    const struct actor *actor, int64_t org_id, const char *email, int64_t if_version)
+{
+	int rc;
+
+	if ((rc = member_lookup(user_id, version, role, db, org_id, email)) != 0)
+		return rc;
+	if (if_version && if_version != *version)
+		return aims_error_set(AIMS_ESTALE, "version",
+		    "the membership was changed by someone else (now version %lld)",
+		    (long long)*version);
+	return member_check_rank(actor, *role);
+}
+
 int
 member_set_role(struct db *db, const struct actor *actor, int64_t org_id, const char *email,
     enum role role, int64_t if_version)
@@ -181,16 +200,8 @@ member_set_role(struct db *db, const struct actor *actor, int64_t org_id, const 
 
 	if ((rc = db_begin(db)) != 0)
 		goto out;
-	if ((rc = member_lookup(&user_id, &version, &old, db, org_id, lower)) != 0)
-		goto done;
-	if (if_version && if_version != version) {
-		rc = aims_error_set(AIMS_ESTALE, "version",
-		    "the membership was changed by someone else (now version %lld)",
-		    (long long)version);
-		goto done;
-	}
-	if ((rc = member_check_rank(actor, old)) != 0 ||
-	    (rc = member_check_rank(actor, role)) != 0)
+	if ((rc = member_lookup_to_change(&user_id, &version, &old, db, actor, org_id, lower,
+	    if_version)) != 0 || (rc = member_check_rank(actor, role)) != 0)
 		goto done;
 	if (old == ROLE_ADMIN && role != ROLE_ADMIN &&
 	    (rc = member_check_last_admin(db, org_id, user_id)) != 0)
@@ -230,15 +241,8 @@ member_remove(struct db *db, const struct actor *actor, int64_t org_id, const ch
 
 	if ((rc = db_begin(db)) != 0)
 		goto out;
-	if ((rc = member_lookup(&user_id, &version, &old, db, org_id, lower)) != 0)
-		goto done;
-	if (if_version && if_version != version) {
-		rc = aims_error_set(AIMS_ESTALE, "version",
-		    "the membership was changed by someone else (now version %lld)",
-		    (long long)version);
-		goto done;
-	}
-	if ((rc = member_check_rank(actor, old)) != 0)
+	if ((rc = member_lookup_to_change(&user_id, &version, &old, db, actor, org_id, lower,
+	    if_version)) != 0)
 		goto done;
 	if (old == ROLE_ADMIN && (rc = member_check_last_admin(db, org_id, user_id)) != 0)
 		goto done;

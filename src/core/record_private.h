@@ -136,7 +136,6 @@ int record__load_data(json_t **out, struct db *db, int64_t org_id, const char *k
 /* Convenience accessors over a fields object. */
 const char *record__str(const json_t *data, const char *name);	/* NULL if absent */
 int64_t record__int(const json_t *data, const char *name, int64_t dflt);
-bool record__bool(const json_t *data, const char *name);
 
 /*
  * record_workflow.c: the engine's side of struct record_workflow. Before the

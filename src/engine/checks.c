@@ -336,12 +336,6 @@ check_kind_find(const char *name)
 	return NULL;
 }
 
-bool
-check_kind_known(const char *kind)
-{
-	return check_kind_find(kind) != NULL;
-}
-
 static bool
 param_allowed(const struct check_kind *k, const char *name)
 {

@@ -41,7 +41,6 @@ enum http_code {
 #define HTTP_PARAMS_MAX		8	/* {params} in one path pattern */
 #define HTTP_RESP_HEADERS_MAX	12
 #define HTTP_QUERY_MAX		32	/* query parameters in one request */
-#define HTTP_HEADER_VALUE_MAX	8192
 
 #define HTTP_JSON		"application/json"
 #define HTTP_JSON_UTF8		"application/json; charset=utf-8"
@@ -144,7 +143,6 @@ const char *http_query(const struct http_ctx *c, const char *name);
 /* Validated integer query parameter or dflt when absent. */
 int64_t http_query_int(const struct http_ctx *c, const char *name, int64_t dflt);
 const char *http_body_str(const struct http_ctx *c, const char *name);
-bool http_body_has(const struct http_ctx *c, const char *name);
 
 /*
  * The _or_reply helpers: each returns 0 with its value, or answers the
@@ -160,8 +158,6 @@ struct http_list_args {
 	const char	*q;
 };
 int http_list_args_or_reply(struct http_list_args *out, struct http_ctx *c);
-/* A string body field that must be there (validated already by the router). */
-int http_body_str_or_reply(const char **out, struct http_ctx *c, const char *name);
 
 #define HTTP_LIST_LIMIT_MAX	500
 #define HTTP_LIST_LIMIT_DEFAULT	50

@@ -23,7 +23,6 @@
 #include "util/mem.h"
 #include "util/str.h"
 
-#define ROUTER_SEGMENTS_MAX	16
 #define ROUTER_ID_MAX		64
 #define IDEM_KEY_MAX		255
 

@@ -1135,18 +1135,6 @@ fail:
 	return rc;
 }
 
-uint16_t
-http_server_port(const struct http_server *s)
-{
-	return s->port;
-}
-
-const char *
-http_server_host(const struct http_server *s)
-{
-	return s->host;
-}
-
 void
 http_server_shutdown(struct http_server *s, int timeout_ms)
 {
@@ -1205,8 +1193,8 @@ http_server_run(const struct http_server_config *cfg)
 	if ((rc = http_server_start(&s, cfg)) != 0)
 		return rc;
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("aims: serving on http://%s:%u/ (database %s)\n", http_server_host(s),
-	    (unsigned)http_server_port(s), cfg->db_path);
+	printf("aims: serving on http://%s:%u/ (database %s)\n", s->host,
+	    (unsigned)s->port, cfg->db_path);
 	fflush(stdout);
 	sigdelset(&set, SIGPIPE);
 	while (sigwait(&set, &sig) != 0 || (sig != SIGINT && sig != SIGTERM))

@@ -31,7 +31,6 @@
 #define HTTP_DRAIN_SETTLE_MS	200		/* ... and none may start for this long */
 #define HTTP_DRAIN_POLL_MS	10
 #define HTTP_MAINTENANCE_SEC	3600		/* expired sessions and keys deleted this often */
-#define HTTP_PORT_DEFAULT	8042
 #define HTTP_LISTEN_DEFAULT	"127.0.0.1:8042"
 #define HTTP_LISTEN_MAX		64
 #define HTTP_LISTEN_BACKLOG	SOMAXCONN	/* the listening socket is opened here, not by libmicrohttpd */
@@ -66,9 +65,6 @@ struct http_server;
 
 void http_server_config_default(struct http_server_config *cfg);
 int http_server_start(struct http_server **out, const struct http_server_config *cfg);
-/* The port actually bound (useful with port 0). */
-uint16_t http_server_port(const struct http_server *s);
-const char *http_server_host(const struct http_server *s);
 /* Stops accepting, waits up to timeout_ms for in-flight requests, stops, closes dbs. */
 void http_server_shutdown(struct http_server *s, int timeout_ms);
 /* Starts, prints the URL, waits for SIGINT/SIGTERM, shuts down. */

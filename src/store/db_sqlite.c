@@ -197,12 +197,6 @@ sq_step(void *st)
 	return sq_error(sqlite3_db_handle(st), rc, "database");
 }
 
-static int
-sq_column_count(void *st)
-{
-	return sqlite3_column_count(st);
-}
-
 static int64_t
 sq_column_int64(void *st, int col)
 {
@@ -228,12 +222,6 @@ static int
 sq_column_is_null(void *st, int col)
 {
 	return sqlite3_column_type(st, col) == SQLITE_NULL;
-}
-
-static const char *
-sq_column_name(void *st, int col)
-{
-	return sqlite3_column_name(st, col);
 }
 
 static int
@@ -263,11 +251,9 @@ const struct db_ops db_sqlite_ops = {
 	.bind_null = sq_bind_null,
 	.step = sq_step,
 	.writes = sq_writes,
-	.column_count = sq_column_count,
 	.column_int64 = sq_column_int64,
 	.column_text = sq_column_text,
 	.column_blob = sq_column_blob,
 	.column_is_null = sq_column_is_null,
-	.column_name = sq_column_name,
 	.exec = sq_exec,
 };

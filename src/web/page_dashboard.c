@@ -9,15 +9,14 @@
 #include <string.h>
 
 #include "core/record.h"
+#include "io/svg.h"
 #include "util/buf.h"
 #include "util/mem.h"
 #include "web/html.h"
 #include "web/page.h"
-#include "web/svg.h"
 #include "web/web.h"
 
 #define DASH_BARS_MAX		16
-#define DASH_LABEL_MAX		64
 
 static bool
 dash_plain(const char *s)

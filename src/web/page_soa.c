@@ -9,10 +9,10 @@
 #include <string.h>
 
 #include "core/record.h"
+#include "io/svg.h"
 #include "util/buf.h"
 #include "web/html.h"
 #include "web/page.h"
-#include "web/svg.h"
 #include "web/web.h"
 
 #define SOA_PATH		"soa"

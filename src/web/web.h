@@ -6,20 +6,27 @@
  * user's context) and appends a complete HTML document to a struct buf.
  * Pages do no I/O, no SQL and hold no domain rules: the HTTP layer fetches
  * the data through core, calls the page, and sends the buffer. Everything
- * is escaped by the HTML writer (html.h).
+ * is escaped by the HTML writer (util/html.h).
  *
- * URLs of the UI (all under one organisation, ORG = its slug):
+ * URLs of the UI (ORG = an organisation's slug); the table that serves them
+ * is http/web_routes.c:
+ *   /                            the first organisation of the signed-in user
+ *   /o/ORG                       redirects to /o/ORG/
  *   /o/ORG/                      dashboard
+ *   /o/ORG/readiness             certification readiness
+ *   /o/ORG/soa                   Statement of Applicability
+ *   /o/ORG/soa/CONTROL           one SoA entry (POST)
  *   /o/ORG/KIND                  list (GET), create (POST)
  *   /o/ORG/KIND/new              create form
  *   /o/ORG/KIND/REF              detail (GET), update (POST)
  *   /o/ORG/KIND/REF/edit         edit form
  *   /o/ORG/KIND/REF/workflow     workflow step (POST, field "action": a step of
  *                                the kind's struct record_workflow)
- *   /o/ORG/soa                   Statement of Applicability
- *   /o/ORG/soa/CONTROL           one SoA entry (POST)
+ *   /o/ORG/KIND/REF/delete       delete or retire (POST)
+ *   /o/ORG/KIND/REF/download     an evidence record's file
  *   /o/ORG/members               members; EMAIL/disable, EMAIL/enable (POST, admins)
- *   /sign-in, /sign-out          (POST for both actions)
+ *   /sign-in                     form (GET), sign in (POST)
+ *   /sign-out                    (POST)
  *   /account/password            change your own password (GET, POST)
  *   /static/NAME?v=HASH          compiled-in assets
  * Every POST form carries WEB_CSRF_FIELD; update forms WEB_VERSION_FIELD.

@@ -5,9 +5,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const AIMS = process.env.AIMS_BIN || new URL('../../build/rel/aims', import.meta.url).pathname;
+// The test build (MODE=test): the release binary has no test hooks.
+export const AIMS = process.env.AIMS_BIN || new URL('../../build/test/aims', import.meta.url).pathname;
+// The release build, for the tests that check what it leaves out.
+export const AIMS_RELEASE = process.env.AIMS_RELEASE_BIN ||
+  new URL('../../build/rel/aims', import.meta.url).pathname;
 
-// Fast password hashing for tests only: argon2id with libsodium's minimum cost.
+// Fast password hashing, honoured by test builds only: argon2id with
+// libsodium's minimum cost.
 export const testEnv = { ...process.env, AIMS_FAST_HASH: '1' };
 
 export function tempDir() {

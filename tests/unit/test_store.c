@@ -1,4 +1,4 @@
-/* test_store.c - unit tests for src/store: open, migrations, statements, transactions. */
+/* test_store.c - unit tests for src/store: open, migrations, statements, transactions, sqlb. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "store/db.h"
+#include "store/sqlb.h"
 #include "util/error.h"
 
 static void
@@ -340,6 +341,54 @@ test_store__commit_hooks_run_once_before_commit(void **state)
 	db_close(db);
 }
 
+/* Values are copied when bound, bound in order, and read back as bound. */
+static void
+test_store__sqlb_binds_in_order(void **state)
+{
+	struct sqlb q = { 0 };
+	struct db_stmt *st;
+	struct db *db;
+	char word[8] = "first";
+
+	(void)state;
+	assert_int_equal(db_open(&db, "sqlb.db", DB_OPEN_CREATE), 0);
+	buf_puts(&q.sql, "SELECT ");
+	assert_int_equal(sqlb_text(&q, "?", word), 0);
+	strcpy(word, "later");	/* the builder kept its own copy */
+	assert_int_equal(sqlb_int(&q, " || '/' || ?", 42), 0);
+	assert_int_equal(sqlb_text(&q, " || coalesce(?, '-')", NULL), 0);
+	assert_int_equal(sqlb_prepare(&st, db, &q), 0);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_string_equal(db_column_text(st, 0), "first/42-");
+	db_done(st);
+	sqlb_free(&q);
+	db_close(db);
+}
+
+/* Past SQLB_BINDS_MAX every call fails and the statement is never prepared. */
+static void
+test_store__sqlb_refuses_too_many_values(void **state)
+{
+	struct sqlb q = { 0 };
+	struct db_stmt *st = NULL;
+	struct db *db;
+	int i;
+
+	(void)state;
+	assert_int_equal(db_open(&db, "sqlb-max.db", DB_OPEN_CREATE), 0);
+	buf_puts(&q.sql, "SELECT 1");
+	for (i = 0; i < SQLB_BINDS_MAX; i++)
+		assert_int_equal(sqlb_int(&q, " + ?", 1), 0);
+	assert_int_equal(sqlb_text(&q, " + ?", "1"), AIMS_ETOOBIG);
+	assert_string_equal(aims_error_field(), "where");
+	assert_int_equal(sqlb_bind_int(&q, 1), AIMS_ETOOBIG);	/* sticky */
+	assert_int_equal(sqlb_prepare(&st, db, &q), AIMS_ETOOBIG);
+	assert_null(st);
+	sqlb_free(&q);
+	assert_int_equal(q.nparams, 0);
+	db_close(db);
+}
+
 int
 main(void)
 {
@@ -354,6 +403,8 @@ main(void)
 		cmocka_unit_test(test_store__rollback_discards_and_unique_maps),
 		cmocka_unit_test(test_store__statement_cache_reuses),
 		cmocka_unit_test(test_store__commit_hooks_run_once_before_commit),
+		cmocka_unit_test(test_store__sqlb_binds_in_order),
+		cmocka_unit_test(test_store__sqlb_refuses_too_many_values),
 	};
 
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);

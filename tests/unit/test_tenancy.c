@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -101,7 +102,8 @@ test_tenancy__password_policy_and_hash(void **state)
 {
 	struct db *db = *state;
 	struct actor a = ACTOR_CLI;
-	char pw[USER_GENERATED_PASSWORD_LEN + 1];
+	char pw[USER_GENERATED_PASSWORD_LEN + 1], token[SESSION_TOKEN_LEN];
+	struct session sess;
 	int64_t id = 0, id2 = 0;
 	char *hash;
 
@@ -142,9 +144,13 @@ test_tenancy__password_policy_and_hash(void **state)
 		assert_int_equal(user_password_verifications(), before + 1);
 	}
 	assert_string_equal(aims_error_message(), "wrong email or password");
+	assert_int_equal(session_create(token, &sess, db, id, "", time(NULL)), 0);
+	assert_int_equal(session_lookup(&sess, db, token, time(NULL)), 0);
 	assert_int_equal(user_set_password(db, &a, "ann@example.org", "a brand new password", 0), 0);
 	assert_int_equal(user_authenticate(NULL, db, "ann@example.org", "correct horse battery"),
 	    AIMS_EUNAUTH);
+	/* A session opened with the old password ends with it. */
+	assert_int_equal(session_lookup(&sess, db, token, time(NULL)), AIMS_ENOTFOUND);
 	user_generate_password(pw);
 	assert_int_equal(strlen(pw), USER_GENERATED_PASSWORD_LEN);
 	assert_int_equal(user_check_password_policy(pw), 0);

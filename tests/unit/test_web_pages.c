@@ -17,9 +17,11 @@
 #include <jansson.h>
 
 #include "core/record.h"
+#include "io/svg.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "web/web.h"
+#include "testutil.h"
 
 #define XSS		"<script>alert(1)</script>\"><img src=x onerror=alert(2)>'"
 #define PAGE_MAX	(100 * 1024)
@@ -163,18 +165,6 @@ dump(const char *name, const char *html)
 		fputs(html, f);
 		fclose(f);
 	}
-}
-
-static int
-count_of(const char *hay, const char *needle)
-{
-	int n = 0;
-
-	while ((hay = strstr(hay, needle)) != NULL) {
-		n++;
-		hay += strlen(needle);
-	}
-	return n;
 }
 
 /* Every control that is not hidden has an id with a <label for> naming it. */
@@ -1054,6 +1044,11 @@ test_web_pages__assets_are_compiled_in_with_versions(void **state)
 	assert_null(strstr((const char *)web_asset_find("app.css")->data, "@import"));
 	assert_null(strstr((const char *)web_asset_find("app.css")->data, "url(http"));
 	assert_non_null(strstr((const char *)web_asset_find("app.css")->data, "@media print"));
+	/* The charts' rules are io/svg.c's, at the end of the stylesheet, and hashed with it. */
+	a = web_asset_find("app.css");
+	assert_non_null(strstr((const char *)a->data, svg_css));
+	assert_int_equal(strlen((const char *)a->data), a->len);
+	assert_string_equal((const char *)a->data + a->len - strlen(svg_css), svg_css);
 	buf_free(&b);
 }
 
