@@ -41,6 +41,7 @@ enum http_code {
 #define HTTP_PARAMS_MAX		8	/* {params} in one path pattern */
 #define HTTP_RESP_HEADERS_MAX	12
 #define HTTP_QUERY_MAX		32	/* query parameters in one request */
+#define HTTP_HEADER_VALUE_MAX	8192	/* one request header value, joined repeats included */
 
 #define HTTP_JSON		"application/json"
 #define HTTP_JSON_UTF8		"application/json; charset=utf-8"
