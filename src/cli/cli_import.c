@@ -28,7 +28,9 @@ static const char import_usage[] =
     "as 'row N, field F: reason' (CSV rows count the header as row 1).\n"
     "  --org SLUG   the organisation\n"
     "  --check      check every row, import nothing\n"
-    "  --db PATH    database (default $AIMS_DB or ./aims.db)\n";
+    "  --db PATH    database (default $AIMS_DB or ./aims.db)\n"
+    "'aims import oscal FILE --org SLUG' loads an OSCAL catalog or assessment\n"
+    "results (see 'aims import oscal --help').\n";
 
 static void
 import_progress(void *arg, size_t done, size_t total)
@@ -127,6 +129,8 @@ cmd_import(int argc, char **argv)
 	int c, rc, row_base = 1;
 	bool check = false;
 
+	if (argc > 1 && strcmp(argv[1], "oscal") == 0)
+		return cmd_import_oscal(argc - 1, argv + 1);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
