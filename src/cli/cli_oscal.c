@@ -132,9 +132,18 @@ import_oscal_read(struct buf *b, const char *file)
 }
 
 static void
-import_oscal_report(const json_t *s, int check)
+import_oscal_report(json_t *s, int check)
 {
 	const char *model = json_string_value(json_object_get(s, "model"));
+	const json_t *list;
+
+	/* oscal_parse() answers the lists; an import answers the counts. */
+	if ((list = json_object_get(s, "items")) != NULL)
+		json_object_set_new(s, "item_count", json_integer((json_int_t)
+		    json_array_size(list)));
+	if ((list = json_object_get(s, "observations")) != NULL)
+		json_object_set_new(s, "evidence_count", json_integer((json_int_t)
+		    json_array_size(list)));
 
 	if (strcmp(model, "catalog") == 0)
 		printf("%s catalog '%s' (%s): %lld groups and controls%s\n",

@@ -84,6 +84,12 @@ static const struct val_spec ledger_query[] = {
 	END_SPEC,
 };
 
+static const struct val_spec oscal_catalog_query[] = {
+	{ "catalog", VAL_SLUG, 0, 0, 0, NULL,
+	    "a catalog the organisation imported (aims import oscal), instead of ISO/IEC 42001" },
+	END_SPEC,
+};
+
 static const struct val_spec soa_version_query[] = {
 	{ "version", VAL_INT, 0, 1, INT32_MAX, NULL,
 	    "a published SoA version instead of the draft (the live entries)" },
@@ -254,6 +260,26 @@ const struct route http_routes[] = {
 	R_ORG("GET", "/api/v1/orgs/{org}/exports/readiness.json", api_export_get, PERM_READ,
 	    PERM_KIND_GOVERNANCE, NULL, NULL, ROUTE_RAW, 200,
 	    "The readiness answer as a JSON file", "exports"),
+	R_ORG("GET", "/api/v1/orgs/{org}/exports/oscal/catalog.json", api_oscal_export,
+	    PERM_READ, PERM_KIND_GOVERNANCE, oscal_catalog_query, NULL, 0, 200,
+	    "OSCAL 1.2 catalog: ISO/IEC 42001 ids, titles and our own summaries (never the "
+	    "standard's text), or a catalog the organisation imported", "exports"),
+	R_ORG("GET", "/api/v1/orgs/{org}/exports/oscal/profile.json", api_oscal_export,
+	    PERM_READ, PERM_KIND_GOVERNANCE, NULL, NULL, 0, 200,
+	    "OSCAL 1.2 profile: the controls the Statement of Applicability declares applicable "
+	    "(409 when none is yet)", "exports"),
+	R_ORG("GET", "/api/v1/orgs/{org}/exports/oscal/ssp.json", api_oscal_export,
+	    PERM_READ, PERM_KIND_GOVERNANCE, NULL, NULL, 0, 200,
+	    "OSCAL 1.2 system security plan: the SoA and measures as implemented requirements, "
+	    "the AI systems as components, the responsibilities as roles", "exports"),
+	R_ORG("GET", "/api/v1/orgs/{org}/exports/oscal/assessment-results.json",
+	    api_oscal_export, PERM_READ, PERM_KIND_GOVERNANCE, NULL, NULL, 0, 200,
+	    "OSCAL 1.2 assessment results: readiness findings per requirement with the checks "
+	    "and evidence records as observations", "exports"),
+	R_ORG("GET", "/api/v1/orgs/{org}/exports/oscal/poam.json", api_oscal_export,
+	    PERM_READ, PERM_KIND_GOVERNANCE, NULL, NULL, 0, 200,
+	    "OSCAL 1.2 plan of action and milestones: one item per readiness gap (409 when "
+	    "there is none)", "exports"),
 
 	/* Evidence files (core/evidence.h). */
 	R_ORG("GET", "/api/v1/orgs/{org}/evidence/{ref}/files", api_evidence_files, PERM_READ,

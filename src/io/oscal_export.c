@@ -207,9 +207,26 @@ ox_metadata(const char *title)
 	return json_pack("{s:s}", "title", title);
 }
 
+/* Blanks every copy of a time stamp in text, so it does not count as content. */
+static void
+ox_blank(char *text, const char *stamp)
+{
+	size_t n = stamp ? strlen(stamp) : 0;
+	char *p = text;
+
+	if (n == 0)
+		return;
+	while ((p = strstr(p, stamp)) != NULL) {
+		memset(p, '-', n);
+		p += n;
+	}
+}
+
 /*
  * Finishes a document: its uuid is derived from the content (everything but
- * the uuid and the time), then the time and version go into the metadata.
+ * the uuid and the times of the export and of the readiness evaluation, so
+ * exports of the same records agree), then the time and version go into the
+ * metadata.
  */
 static json_t *
 ox_document(struct ox *x, enum oscal_model model, json_t *body)
@@ -221,6 +238,9 @@ ox_document(struct ox *x, enum oscal_model model, json_t *body)
 
 	json_object_set_new(meta, "oscal-version", json_string(OSCAL_VERSION));
 	text = json_dumps(body, JSON_SORT_KEYS | JSON_COMPACT);
+	ox_blank(text, x->now);
+	if (x->readiness)
+		ox_blank(text, json_string_value(json_object_get(x->readiness, "evaluated_at")));
 	crypto_hash_sha256(h, (const unsigned char *)text, strlen(text));
 	free(text);
 	sodium_bin2hex(key, sizeof(key), h, sizeof(h));
