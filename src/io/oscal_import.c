@@ -730,9 +730,13 @@ oscal_parse(json_t **out, const char *data, size_t len)
 		rc = oi_catalog(out, json_object_get(doc, root_key));
 	else if (strcmp(root_key, "assessment-results") == 0)
 		rc = oi_assessment_results(out, json_object_get(doc, root_key));
-	else
-		rc = aims_error_set(AIMS_EUNSUPPORTED, "$", "$.%s: OpenAIMS imports catalogs and "
-		    "assessment results; this document is a %s", root_key, root_key);
+	else {
+		char p[OSCAL_PATH_MAX];
+
+		oi_path(p, "$", root_key, 0);
+		rc = aims_error_set(AIMS_EUNSUPPORTED, p, "%s: OpenAIMS imports catalogs and "
+		    "assessment results; this document is a %s", p, root_key);
+	}
 	if (rc == 0) {
 		crypto_hash_sha256(h, (const unsigned char *)data, len);
 		sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
