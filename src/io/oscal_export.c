@@ -813,6 +813,7 @@ struct ox_ar {
 	json_t		*evidence;	/* evidence records */
 	json_t		*resources;	/* back-matter resources */
 	json_t		*obs_of_ev;	/* evidence ref -> observation uuid (made once) */
+	json_t		*ev_of_req;	/* requirement id -> [evidence records naming it] */
 };
 
 /* An observation for an evidence record (once per document), with its resource. */
@@ -926,13 +927,9 @@ ox_result_readiness(struct ox_ar *a, json_t *results)
 			json_array_append_new(observations, o);
 			json_array_append_new(related, json_pack("{s:s}", "observation-uuid", uuid));
 		}
-		json_array_foreach(a->evidence, j, ev) {
-			if (!ox_list_has(json_object_get(json_object_get(ev, "data"), "requirements"),
-			    req_id))
-				continue;
+		json_array_foreach(json_object_get(a->ev_of_req, req_id), j, ev)
 			json_array_append_new(related, json_pack("{s:s}", "observation-uuid",
 			    ox_evidence_observation(a, observations, ev)));
-		}
 		ox_control_id(oid, req_id);
 		ox_uuid(uuid, x, "readiness-finding", req_id);
 		f = json_pack("{s:s, s:s, s:s, s:{s:s, s:s, s:{s:s, s:s}}}", "uuid", uuid,
@@ -989,11 +986,35 @@ static const struct ox_ar_source {
 	{ "readiness", ox_result_readiness },
 };
 
+/* with_evidence: the evidence records are read (results cite them; POA&M items do not). */
 static int
-ox_ar_start(struct ox_ar *a, struct ox *x)
+ox_ar_start(struct ox_ar *a, struct ox *x, bool with_evidence)
 {
-	*a = (struct ox_ar){ .x = x, .resources = json_array(), .obs_of_ev = json_object() };
-	return ox_records(&a->evidence, x, "evidence");
+	const json_t *ev, *req;
+	size_t i, j;
+	json_t *list;
+	int rc;
+
+	*a = (struct ox_ar){ .x = x, .resources = json_array(), .obs_of_ev = json_object(),
+	    .ev_of_req = json_object() };
+	if (!with_evidence) {
+		a->evidence = json_array();
+		return 0;
+	}
+	if ((rc = ox_records(&a->evidence, x, "evidence")) != 0)
+		return rc;
+	/* One pass over the evidence, not one per requirement. */
+	json_array_foreach(a->evidence, i, ev)
+		json_array_foreach(json_object_get(json_object_get(ev, "data"), "requirements"), j,
+		    req) {
+			if (!json_is_string(req))
+				continue;
+			if ((list = json_object_get(a->ev_of_req, json_string_value(req))) == NULL)
+				json_object_set_new(a->ev_of_req, json_string_value(req),
+				    list = json_array());
+			json_array_append(list, (json_t *)ev);
+		}
+	return 0;
 }
 
 static void
@@ -1002,6 +1023,7 @@ ox_ar_end(struct ox_ar *a)
 	json_decref(a->evidence);
 	json_decref(a->resources);
 	json_decref(a->obs_of_ev);
+	json_decref(a->ev_of_req);
 }
 
 /* An assessment plan is required by reference: ours is the readiness rules. */
@@ -1027,7 +1049,7 @@ ox_assessment_results(json_t **body, struct ox *x)
 	size_t i;
 	int rc;
 
-	if ((rc = ox_ar_start(&a, x)) != 0)
+	if ((rc = ox_ar_start(&a, x, true)) != 0)
 		goto done;
 	results = json_array();
 	for (i = 0; i < sizeof(ar_sources) / sizeof(ar_sources[0]); i++)
@@ -1112,7 +1134,7 @@ ox_poam(json_t **body, struct ox *x)
 	size_t i;
 	int rc;
 
-	if ((rc = ox_ar_start(&a, x)) != 0)
+	if ((rc = ox_ar_start(&a, x, false)) != 0)
 		goto done;
 	for (i = 0; i < sizeof(poam_sources) / sizeof(poam_sources[0]); i++)
 		if ((rc = poam_sources[i].items(&a, items, findings)) != 0)
