@@ -10,7 +10,8 @@
  *                       measures as implemented requirements, the AI systems
  *                       as components, the responsibilities as roles
  *   assessment-results  readiness as a result: observations (checks and the
- *                       evidence records behind a requirement), findings
+ *                       newest OSCAL_EVIDENCE_PER_REQ evidence records behind a
+ *                       requirement; the finding counts them all), findings
  *   poam                a plan of action and milestones from readiness gaps
  * Results and POA&M items are gathered from a table of sources (readiness
  * today); internal audit findings and nonconformities join those tables
@@ -48,6 +49,7 @@ struct db;
 #define OSCAL_DEPTH_MAX		16	/* nesting of groups and controls */
 #define OSCAL_PATH_MAX		128	/* bytes of a JSON path in an error (AIMS_ERROR_FIELD_MAX) */
 #define OSCAL_OBSERVATIONS_MAX	10000	/* observations imported from one document */
+#define OSCAL_EVIDENCE_PER_REQ	100	/* newest evidence records cited per requirement */
 
 enum oscal_model {
 	OSCAL_CATALOG, OSCAL_PROFILE, OSCAL_SSP, OSCAL_ASSESSMENT_RESULTS, OSCAL_POAM,

@@ -810,10 +810,10 @@ done:
  */
 struct ox_ar {
 	struct ox	*x;
-	json_t		*evidence;	/* evidence records */
 	json_t		*resources;	/* back-matter resources */
 	json_t		*obs_of_ev;	/* evidence ref -> observation uuid (made once) */
-	json_t		*ev_of_req;	/* requirement id -> [evidence records naming it] */
+	json_t		*ev_of_req;	/* requirement id -> [newest evidence records naming it] */
+	json_t		*ev_count;	/* requirement id -> how many evidence records name it */
 };
 
 /* An observation for an evidence record (once per document), with its resource. */
@@ -932,6 +932,8 @@ ox_result_readiness(struct ox_ar *a, json_t *results)
 			    ox_evidence_observation(a, observations, ev)));
 		ox_control_id(oid, req_id);
 		ox_uuid(uuid, x, "readiness-finding", req_id);
+		snprintf(key, sizeof(key), "%lld",
+		    (long long)json_integer_value(json_object_get(a->ev_count, req_id)));
 		f = json_pack("{s:s, s:s, s:s, s:{s:s, s:s, s:{s:s, s:s}}}", "uuid", uuid,
 		    "title", ox_str(req, "title"), "description",
 		    strcmp(status, "met") == 0 ? "Every readiness check of this requirement passes." :
@@ -942,6 +944,8 @@ ox_result_readiness(struct ox_ar *a, json_t *results)
 		    "state", strcmp(status, "met") == 0 ? "satisfied" : "not-satisfied",
 		    "reason", strcmp(status, "met") == 0 ? "pass" : "fail");
 		ox_add_prop(f, "readiness-status", status);
+		/* Evidence beyond the newest OSCAL_EVIDENCE_PER_REQ is counted, not listed. */
+		ox_add_prop(f, "evidence-count", key);
 		if (json_array_size(related))
 			json_object_set(f, "related-observations", related);
 		json_decref(related);
@@ -986,41 +990,55 @@ static const struct ox_ar_source {
 	{ "readiness", ox_result_readiness },
 };
 
+/*
+ * Files one evidence record under each requirement it names, keeping the
+ * newest OSCAL_EVIDENCE_PER_REQ per requirement (records come in number
+ * order, so the oldest is dropped first) and counting them all: memory stays
+ * bounded whatever the number of evidence records.
+ */
+static int
+ox_collect_evidence(void *arg, const struct query_record *rec)
+{
+	struct ox_ar *a = arg;
+	const json_t *req;
+	json_t *ev = NULL, *list;
+	size_t i;
+
+	json_array_foreach(json_object_get(rec->data, "requirements"), i, req) {
+		if (!json_is_string(req))
+			continue;
+		if (ev == NULL)
+			ev = json_pack("{s:s, s:I, s:s, s:o}", "ref", rec->ref, "version",
+			    (json_int_t)rec->version, "updated_at", rec->updated_at, "data",
+			    json_deep_copy(rec->data));
+		if ((list = json_object_get(a->ev_of_req, json_string_value(req))) == NULL)
+			json_object_set_new(a->ev_of_req, json_string_value(req),
+			    list = json_array());
+		if (json_array_size(list) == OSCAL_EVIDENCE_PER_REQ)
+			json_array_remove(list, 0);
+		json_array_append(list, ev);
+		json_object_set_new(a->ev_count, json_string_value(req), json_integer(
+		    json_integer_value(json_object_get(a->ev_count, json_string_value(req))) + 1));
+	}
+	json_decref(ev);
+	return 0;
+}
+
 /* with_evidence: the evidence records are read (results cite them; POA&M items do not). */
 static int
 ox_ar_start(struct ox_ar *a, struct ox *x, bool with_evidence)
 {
-	const json_t *ev, *req;
-	size_t i, j;
-	json_t *list;
-	int rc;
-
 	*a = (struct ox_ar){ .x = x, .resources = json_array(), .obs_of_ev = json_object(),
-	    .ev_of_req = json_object() };
-	if (!with_evidence) {
-		a->evidence = json_array();
+	    .ev_of_req = json_object(), .ev_count = json_object() };
+	if (!with_evidence)
 		return 0;
-	}
-	if ((rc = ox_records(&a->evidence, x, "evidence")) != 0)
-		return rc;
-	/* One pass over the evidence, not one per requirement. */
-	json_array_foreach(a->evidence, i, ev)
-		json_array_foreach(json_object_get(json_object_get(ev, "data"), "requirements"), j,
-		    req) {
-			if (!json_is_string(req))
-				continue;
-			if ((list = json_object_get(a->ev_of_req, json_string_value(req))) == NULL)
-				json_object_set_new(a->ev_of_req, json_string_value(req),
-				    list = json_array());
-			json_array_append(list, (json_t *)ev);
-		}
-	return 0;
+	return query_records_each(x->db, x->org_id, "evidence", ox_collect_evidence, a);
 }
 
 static void
 ox_ar_end(struct ox_ar *a)
 {
-	json_decref(a->evidence);
+	json_decref(a->ev_count);
 	json_decref(a->resources);
 	json_decref(a->obs_of_ev);
 	json_decref(a->ev_of_req);

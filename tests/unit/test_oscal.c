@@ -5,6 +5,7 @@
  * results as linked evidence, and the exported documents' shape.
  */
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -321,6 +322,50 @@ test_oscal__exports_have_their_root_and_stable_uuids(void **state)
 	assert_int_equal(oscal_parse_model(&m, "component"), AIMS_EINVALID);
 }
 
+/* The finding counts every evidence record; the newest few are cited. */
+static void
+test_oscal__evidence_cited_per_requirement_is_bounded(void **state)
+{
+	struct db *db = *state;
+	const json_t *res, *o, *f, *p;
+	json_t *doc = NULL;
+	char body[256];
+	size_t i, j, cited = 0;
+	int n, newest = 0;
+	bool counted = false;
+
+	for (n = 1; n <= OSCAL_EVIDENCE_PER_REQ + 3; n++) {
+		snprintf(body, sizeof(body), "{\"title\": \"Log sample %d\", \"kind\": \"link\","
+		    " \"url\": \"https://logs.example/%d\", \"requirements\": [\"A.6.2.8\"]}", n, n);
+		assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "evidence", body), 0);
+	}
+	assert_int_equal(oscal_export(&doc, db, FX_ORG, OSCAL_ASSESSMENT_RESULTS, NULL), 0);
+	res = json_array_get(json_object_get(json_object_get(doc, "assessment-results"),
+	    "results"), 0);
+	json_array_foreach(json_object_get(res, "observations"), i, o) {
+		if (strncmp(fx_str(o, "title"), "Log sample ", 11) != 0)
+			continue;
+		cited++;
+		n = atoi(fx_str(o, "title") + 11);
+		assert_true(n > 3);	/* the oldest are the ones left out */
+		if (n > newest)
+			newest = n;
+	}
+	assert_int_equal(cited, OSCAL_EVIDENCE_PER_REQ);
+	assert_int_equal(newest, OSCAL_EVIDENCE_PER_REQ + 3);
+	json_array_foreach(json_object_get(res, "findings"), i, f) {
+		if (strcmp(fx_str(json_object_get(f, "target"), "target-id"), "iso42001-a.6.2.8") != 0)
+			continue;
+		json_array_foreach(json_object_get(f, "props"), j, p)
+			if (strcmp(fx_str(p, "name"), "evidence-count") == 0) {
+				assert_int_equal(atoi(fx_str(p, "value")), OSCAL_EVIDENCE_PER_REQ + 3);
+				counted = true;
+			}
+	}
+	assert_true(counted);
+	json_decref(doc);
+}
+
 int
 main(void)
 {
@@ -335,6 +380,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_oscal__results_become_linked_evidence, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_oscal__exports_have_their_root_and_stable_uuids,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_oscal__evidence_cited_per_requirement_is_bounded,
 		    setup, teardown),
 	};
 
