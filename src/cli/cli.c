@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/member.h"
 #include "core/org.h"
+#include "core/user.h"
 #include "ledger/ledger.h"
 #include "store/db.h"
 #include "util/error.h"
@@ -289,6 +291,36 @@ cli_org_id(int64_t *out, struct db *db, const char *slug, const char *cmd)
 		return cli_usage_error(cmd, "--org SLUG is required");
 	if (org_id_by_slug(out, db, slug) != 0)
 		return cli_fail(cmd);
+	return CLI_OK;
+}
+
+int
+cli_actor(struct cli_actor *out, struct db *db, int64_t org_id, const char *as, const char *cmd)
+{
+	json_t *user = NULL;
+	int64_t user_id;
+	enum role role;
+
+	memset(out, 0, sizeof(*out));
+	if (as == NULL || *as == '\0')
+		as = getenv("AIMS_AS");
+	if (as == NULL || *as == '\0')
+		return cli_usage_error(cmd, "say who makes this change: --as EMAIL (a member of the "
+		    "organisation), or set AIMS_AS");
+	if (user_id_by_email(&user_id, db, as) != 0 || member_role(&role, db, org_id,
+	    user_id) != 0 || user_get(&user, db, user_id) != 0) {
+		fprintf(stderr, "aims %s: --as %s: not a member of this organisation\n", cmd, as);
+		return CLI_FAIL;
+	}
+	if (json_is_true(json_object_get(user, "disabled"))) {
+		fprintf(stderr, "aims %s: --as %s: this user is disabled\n", cmd, as);
+		json_decref(user);
+		return CLI_FAIL;
+	}
+	snprintf(out->name, sizeof(out->name), "user:%s",
+	    json_string_value(json_object_get(user, "email")));
+	json_decref(user);
+	out->actor = (struct actor){ user_id, out->name, role };
 	return CLI_OK;
 }
 

@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "core/actor.h"
+
 struct db;
 
 enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
@@ -51,6 +53,23 @@ int cli_list(int argc, char **argv, const char *cmd, const char *usage, int ncol
     const char *const *cols, cli_fetch_fn fetch, int needs_org);
 /* Resolves an org slug given with --org; prints the error itself. */
 int cli_org_id(int64_t *out, struct db *db, const char *slug, const char *cmd);
+/*
+ * The person a change made on the command line is attributed to: --as
+ * EMAIL (as), else $AIMS_AS; an enabled member of the organisation, acting
+ * with their role there and their user id (so sign-off rules apply as to
+ * anyone), never an anonymous "cli". Prints the error itself: CLI_USAGE
+ * when nobody is named, CLI_FAIL when they may not act here.
+ */
+#define CLI_AS_HELP	"  --as EMAIL         who makes the change: a member of the organisation\n" \
+			"                     (default $AIMS_AS); required for changes\n"
+#define CLI_ACTOR_NAME_MAX	280
+struct cli_actor {
+	struct actor	 actor;
+	char		 name[CLI_ACTOR_NAME_MAX];	/* "user:EMAIL" */
+};
+int cli_actor(struct cli_actor *out, struct db *db, int64_t org_id, const char *as,
+    const char *cmd);
+
 /*
  * Loads the ledger signing key kept beside the database (PATH.key), creating
  * it when create is set and it is missing.

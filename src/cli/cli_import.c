@@ -20,15 +20,18 @@
 #define IMPORT_BAR_WIDTH	40
 
 static const char import_usage[] =
-    "usage: aims import KIND FILE --org SLUG [--check] [--db PATH]\n"
+    "usage: aims import KIND FILE --org SLUG --as EMAIL [--check] [--db PATH]\n"
     "Creates records of KIND (ai-systems, risks, ...) from FILE, all or nothing.\n"
     "FILE is CSV whose first row names the fields as the API does (list fields\n"
     "separated by ';', components and other objects as JSON), or a JSON array\n"
     "of objects. On any error nothing is imported and every bad row is listed\n"
     "as 'row N, field F: reason' (CSV rows count the header as row 1).\n"
-    "  --org SLUG   the organisation\n"
-    "  --check      check every row, import nothing\n"
-    "  --db PATH    database (default $AIMS_DB or ./aims.db)\n"
+    "The records are created by the person named with --as (their role decides\n"
+    "what they may set), and the history and the audit trail name them.\n"
+    "  --org SLUG         the organisation\n"
+    CLI_AS_HELP
+    "  --check            check every row as that person, import nothing\n"
+    "  --db PATH          database (default $AIMS_DB or ./aims.db)\n"
     "'aims import oscal FILE --org SLUG' loads an OSCAL catalog or assessment\n"
     "results (see 'aims import oscal --help').\n";
 
@@ -80,15 +83,15 @@ import_print_errors(const json_t *errors)
 
 /* Rows that io could not read are bad rows too: check the rest, then list all. */
 static int
-import_run(struct db *db, int64_t org_id, const struct record_kind *k, const json_t *rows,
-    int row_base, json_t *io_errors, bool check)
+import_run(struct db *db, int64_t org_id, const struct actor *actor,
+    const struct record_kind *k, const json_t *rows, int row_base, json_t *io_errors,
+    bool check)
 {
-	const struct actor actor = ACTOR_CLI;
 	json_t *errors = NULL, *refs = NULL;
 	int flags = check || json_array_size(io_errors) ? RECORD_IMPORT_CHECK : 0;
 	int rc;
 
-	rc = record_import(&errors, &refs, db, org_id, &actor, k, rows, row_base, flags,
+	rc = record_import(&errors, &refs, db, org_id, actor, k, rows, row_base, flags,
 	    isatty(STDERR_FILENO) ? import_progress : NULL, (void *)k->name);
 	if (rc != 0 && errors == NULL) {
 		json_decref(errors);
@@ -119,10 +122,12 @@ cmd_import(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' }, { "org", required_argument, NULL, 'o' },
 		{ "check", no_argument, NULL, 'c' }, { "help", no_argument, NULL, 'h' },
+		{ "as", required_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *path = cli_default_db(), *org = NULL;
+	const char *path = cli_default_db(), *org = NULL, *as = NULL;
 	const struct record_kind *k;
+	struct cli_actor who;
 	struct db *db = NULL;
 	json_t *rows = NULL, *io_errors = NULL;
 	int64_t org_id;
@@ -137,6 +142,7 @@ cmd_import(int argc, char **argv)
 		case 'd': path = optarg; break;
 		case 'o': org = optarg; break;
 		case 'c': check = true; break;
+		case 'A': as = optarg; break;
 		case 'h': fputs(import_usage, stdout); return CLI_OK;
 		default: return cli_usage_error("import", "bad option");
 		}
@@ -150,14 +156,15 @@ cmd_import(int argc, char **argv)
 		    argv[optind]);
 	if (cli_open_db(&db, path, 0) != CLI_OK)
 		return CLI_FAIL;
-	if ((rc = cli_org_id(&org_id, db, org, "import")) != CLI_OK)
+	if ((rc = cli_org_id(&org_id, db, org, "import")) != CLI_OK ||
+	    (rc = cli_actor(&who, db, org_id, as, "import")) != CLI_OK)
 		goto done;
 	if (import_read_file(&rows, &row_base, &io_errors, k, argv[optind + 1]) != 0) {
 		import_print_errors(io_errors);
 		rc = cli_fail("import");
 		goto done;
 	}
-	rc = import_run(db, org_id, k, rows, row_base, io_errors, check);
+	rc = import_run(db, org_id, &who.actor, k, rows, row_base, io_errors, check);
 done:
 	json_decref(rows);
 	json_decref(io_errors);

@@ -31,7 +31,8 @@ static const char export_oscal_usage[] =
     "Exit codes: 0 done, 1 failure, 2 usage error.\n";
 
 static const char import_oscal_usage[] =
-    "usage: aims import oscal FILE --org SLUG [--catalog-id ID] [--check] [--db PATH]\n"
+    "usage: aims import oscal FILE --org SLUG --as EMAIL [--catalog-id ID] [--check]\n"
+    "                         [--db PATH]\n"
     "Loads an OSCAL 1.2 JSON document into the organisation, all or nothing:\n"
     "  a catalog            kept for this organisation only, under ID (default: made\n"
     "                       from its title); importing the same ID again replaces it\n"
@@ -39,10 +40,14 @@ static const char import_oscal_usage[] =
     "                       ISO/IEC 42001 requirements its findings name\n"
     "A bad document is refused naming the JSON path at fault, e.g.\n"
     "  $.catalog.groups[2].controls[0].id: required\n"
-    "  --org SLUG        the organisation\n"
-    "  --catalog-id ID   the imported catalog's id (a-z, 0-9, '-')\n"
-    "  --check           check the document, keep nothing\n"
-    "  --db PATH         database file (default $AIMS_DB or ./aims.db)\n"
+    "The import is made by the person named with --as: a catalog by a manager or\n"
+    "admin, evidence by anyone who may add evidence; the audit trail names them.\n"
+    "  --org SLUG         the organisation\n"
+    CLI_AS_HELP
+    "  --catalog-id ID    the imported catalog's id (a-z, 0-9, '-')\n"
+    "  --check            check the document, keep nothing (without --org: its\n"
+    "                     shape only)\n"
+    "  --db PATH          database file (default $AIMS_DB or ./aims.db)\n"
     "Exit codes: 0 done, 1 failure (nothing kept), 2 usage error.\n";
 
 int
@@ -165,10 +170,11 @@ cmd_import_oscal(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' }, { "org", required_argument, NULL, 'o' },
 		{ "catalog-id", required_argument, NULL, 'i' },
 		{ "check", no_argument, NULL, 'c' }, { "help", no_argument, NULL, 'h' },
+		{ "as", required_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *path = cli_default_db(), *org = NULL, *catalog_id = NULL;
-	const struct actor actor = ACTOR_CLI;
+	const char *path = cli_default_db(), *org = NULL, *catalog_id = NULL, *as = NULL;
+	struct cli_actor who;
 	struct buf b = BUF_INIT;
 	json_t *summary = NULL;
 	struct db *db = NULL;
@@ -182,6 +188,7 @@ cmd_import_oscal(int argc, char **argv)
 		case 'o': org = optarg; break;
 		case 'i': catalog_id = optarg; break;
 		case 'c': check = 1; break;
+		case 'A': as = optarg; break;
 		case 'h': fputs(import_oscal_usage, stdout); return CLI_OK;
 		default: return cli_usage_error("import oscal", "bad option");
 		}
@@ -205,9 +212,10 @@ cmd_import_oscal(int argc, char **argv)
 		rc = CLI_FAIL;
 		goto done;
 	}
-	if ((rc = cli_org_id(&org_id, db, org, "import")) != CLI_OK)
+	if ((rc = cli_org_id(&org_id, db, org, "import")) != CLI_OK ||
+	    (rc = cli_actor(&who, db, org_id, as, "import")) != CLI_OK)
 		goto done;
-	if (oscal_import(&summary, db, org_id, &actor, b.data, b.len, catalog_id,
+	if (oscal_import(&summary, db, org_id, &who.actor, b.data, b.len, catalog_id,
 	    check ? OSCAL_IMPORT_CHECK : 0) != 0) {
 		rc = cli_fail("import");
 		goto done;

@@ -30,6 +30,7 @@ static const char record_usage[] =
     "  --org SLUG         the organisation\n"
     "  --json TEXT        input for create/update (default: standard input)\n"
     "  --if-version N     refuse the change if the record is no longer at version N\n"
+    CLI_AS_HELP
     "list options:\n"
     "  --format F         text (default), json or csv\n"
     "  --sort [-]FIELD    sort order (default -updated_at)\n"
@@ -39,6 +40,9 @@ static const char record_usage[] =
     "  --cursor C         the page after the one that printed this cursor\n"
     "  --all              every page\n"
     "  --retired          include retired records\n"
+    "steps and step: 'aims record steps KIND REF --as EMAIL' lists the workflow\n"
+    "  steps the record can take now, whether that person may take each and why\n"
+    "  not; 'aims record step KIND REF ACTION --as EMAIL' takes one (approve...).\n"
     "history options:\n"
     "  --status S         only versions in status S (documents: approved)\n"
     "attach: aims record attach evidence REF FILE --org SLUG adds FILE as the\n"
@@ -46,7 +50,7 @@ static const char record_usage[] =
     "  beside the database); 'aims record files evidence REF' lists the revisions.\n";
 
 struct record_opts {
-	const char	*db, *org, *json, *sort, *q, *cursor, *status, *kind, *ref, *file;
+	const char	*db, *org, *json, *sort, *q, *cursor, *status, *kind, *ref, *file, *as;
 	const char	*fnames[CLI_FILTERS_MAX], *fvalues[CLI_FILTERS_MAX];
 	char		*fbuf[CLI_FILTERS_MAX];
 	int		 nfilters, limit, all, retired;
@@ -94,6 +98,7 @@ record_parse(struct record_opts *o, int argc, char **argv, int nargs)
 		{ "limit", required_argument, NULL, 'l' }, { "cursor", required_argument, NULL, 'c' },
 		{ "all", no_argument, NULL, 'a' }, { "retired", no_argument, NULL, 'r' },
 		{ "status", required_argument, NULL, 'S' }, { "help", no_argument, NULL, 'h' },
+		{ "as", required_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int64_t n;
@@ -113,6 +118,7 @@ record_parse(struct record_opts *o, int argc, char **argv, int nargs)
 		case 'a': o->all = 1; break;
 		case 'r': o->retired = 1; break;
 		case 'S': o->status = optarg; break;
+		case 'A': o->as = optarg; break;
 		case 'h': fputs(record_usage, stdout); return -1;
 		case 'F':
 			if ((rc = record_opt_filter(o, optarg)) != CLI_OK)
@@ -150,6 +156,7 @@ struct record_cmd {
 	struct db			*db;
 	int64_t				 org_id;
 	const struct record_kind	*k;
+	struct cli_actor		 who;	/* changes: the person (--as) */
 };
 
 /* Parses, opens the store, finds the org and the kind. */
@@ -171,6 +178,19 @@ record_begin(struct record_cmd *c, int argc, char **argv, int nargs)
 	if ((rc = cli_org_id(&c->org_id, c->db, c->o.org, "record")) != CLI_OK)
 		return rc;
 	return -1;	/* go on */
+}
+
+/* record_begin() for a change: also the person it is made as. */
+static int
+record_begin_change(struct record_cmd *c, int argc, char **argv, int nargs)
+{
+	int rc;
+
+	if ((rc = record_begin(c, argc, argv, nargs)) != -1)
+		return rc;
+	if ((rc = cli_actor(&c->who, c->db, c->org_id, c->o.as, "record")) != CLI_OK)
+		return rc;
+	return -1;
 }
 
 static int
@@ -347,19 +367,18 @@ cmd_record_show(int argc, char **argv)
 static int
 cmd_record_write(int argc, char **argv, bool create)
 {
-	const struct actor actor = ACTOR_CLI;
 	struct record_cmd c;
 	json_t *in = NULL, *rec = NULL;
 	int rc;
 
-	if ((rc = record_begin(&c, argc, argv, create ? 0 : 1)) != -1)
+	if ((rc = record_begin_change(&c, argc, argv, create ? 0 : 1)) != -1)
 		return record_end(&c, rc);
 	if (create && c.o.ref)
 		return record_end(&c, cli_usage_error("record", "create takes no REF"));
 	if (read_input(&in, c.o.json) != 0)
 		return record_end(&c, cli_fail(NULL));
-	rc = create ? record_create(&rec, c.db, c.org_id, &actor, c.k, in) :
-	    record_update(&rec, c.db, c.org_id, &actor, c.k, c.o.ref, c.o.if_version, in);
+	rc = create ? record_create(&rec, c.db, c.org_id, &c.who.actor, c.k, in) :
+	    record_update(&rec, c.db, c.org_id, &c.who.actor, c.k, c.o.ref, c.o.if_version, in);
 	json_decref(in);
 	if (rc != 0)
 		return record_end(&c, cli_fail(NULL));
@@ -383,13 +402,12 @@ cmd_record_update(int argc, char **argv)
 static int
 cmd_record_delete(int argc, char **argv)
 {
-	const struct actor actor = ACTOR_CLI;
 	struct record_cmd c;
 	int rc;
 
-	if ((rc = record_begin(&c, argc, argv, 1)) != -1)
+	if ((rc = record_begin_change(&c, argc, argv, 1)) != -1)
 		return record_end(&c, rc);
-	if (record_delete(c.db, c.org_id, &actor, c.k, c.o.ref, c.o.if_version) != 0)
+	if (record_delete(c.db, c.org_id, &c.who.actor, c.k, c.o.ref, c.o.if_version) != 0)
 		return record_end(&c, cli_fail(NULL));
 	printf("%s %s %s\n", c.k->retain ? "retired" : "deleted", c.k->singular, c.o.ref);
 	return record_end(&c, CLI_OK);
@@ -445,7 +463,6 @@ record_begin_evidence(struct record_cmd *c, int argc, char **argv, int nargs)
 static int
 cmd_record_attach(int argc, char **argv)
 {
-	const struct actor actor = ACTOR_CLI;
 	struct evidence_upload up;
 	struct record_cmd c;
 	char *data_dir = NULL;
@@ -454,10 +471,12 @@ cmd_record_attach(int argc, char **argv)
 
 	if ((rc = record_begin_evidence(&c, argc, argv, 2)) != -1)
 		return record_end(&c, rc);
+	if ((rc = cli_actor(&c.who, c.db, c.org_id, c.o.as, "record")) != CLI_OK)
+		return record_end(&c, rc);
 	evidence_data_dir(&data_dir, c.o.db);
 	up = (struct evidence_upload){ c.o.file, NULL, c.o.file };
-	rc = evidence_file_add(&rec, c.db, data_dir, c.org_id, &actor, c.o.ref, c.o.if_version,
-	    &up);
+	rc = evidence_file_add(&rec, c.db, data_dir, c.org_id, &c.who.actor, c.o.ref,
+	    c.o.if_version, &up);
 	free(data_dir);
 	if (rc != 0)
 		return record_end(&c, cli_fail("attach"));
@@ -479,6 +498,45 @@ cmd_record_files(int argc, char **argv)
 		return record_end(&c, cli_fail(NULL));
 	print_json(files);
 	json_decref(files);
+	return record_end(&c, CLI_OK);
+}
+
+/* The steps for the person given with --as (or $AIMS_AS), with the reasons. */
+static int
+cmd_record_steps(int argc, char **argv)
+{
+	struct record_cmd c;
+	json_t *steps = NULL;
+	int rc;
+
+	if ((rc = record_begin_change(&c, argc, argv, 1)) != -1)
+		return record_end(&c, rc);
+	if (record_steps(&steps, c.db, c.org_id, &c.who.actor, c.k, c.o.ref) != 0)
+		return record_end(&c, cli_fail(NULL));
+	print_json(steps);
+	json_decref(steps);
+	return record_end(&c, CLI_OK);
+}
+
+static int
+cmd_record_step(int argc, char **argv)
+{
+	struct record_cmd c;
+	json_t *rec = NULL;
+	int rc;
+
+	if ((rc = record_begin_change(&c, argc, argv, 2)) != -1)
+		return record_end(&c, rc);
+	/* KIND REF ACTION; a one-per-organisation kind's REF is its prefix (SCOPE). */
+	if (c.o.file == NULL)
+		return record_end(&c, cli_usage_error("record", "give the KIND, the REF and the "
+		    "ACTION (see 'aims record steps KIND REF'; a one-per-organisation kind's REF "
+		    "is its prefix, %s here)", c.k->singleton ? c.k->prefix : "such as SCOPE"));
+	if (record_step_take(&rec, c.db, c.org_id, &c.who.actor, c.k, c.o.ref, c.o.if_version,
+	    c.o.file) != 0)
+		return record_end(&c, cli_fail(NULL));
+	print_json(rec);
+	json_decref(rec);
 	return record_end(&c, CLI_OK);
 }
 
@@ -504,6 +562,8 @@ static const struct cli_command record_subs[] = {
 	{ "delete", "delete (or retire) a record", cmd_record_delete },
 	{ "history", "print a record's versions", cmd_record_history },
 	{ "links", "print the records linked to and from a record", cmd_record_links },
+	{ "steps", "list the workflow steps a person may take on a record", cmd_record_steps },
+	{ "step", "take a workflow step (approve, submit, accept...)", cmd_record_step },
 	{ "attach", "add a file revision to file evidence", cmd_record_attach },
 	{ "files", "list the file revisions of evidence", cmd_record_files },
 	{ NULL, NULL, NULL },

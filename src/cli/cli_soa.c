@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "core/actor.h"
 #include "core/org.h"
 #include "core/soa.h"
 #include "store/db.h"
@@ -26,7 +25,7 @@ static const char soa_options[] =
 
 struct soa_args {
 	const char		*cmd;
-	const char		*db_path, *slug, *approver, *note;
+	const char		*db_path, *slug, *approver, *note, *as;
 	int64_t			 version;
 	enum cli_format		 format;
 	struct db		*db;
@@ -40,6 +39,7 @@ soa_args_parse(struct soa_args *a, int argc, char **argv, const char *usage)
 	static const struct option opts[] = {
 		{ "org", required_argument, NULL, 'o' },
 		{ "approver", required_argument, NULL, 'a' },
+		{ "as", required_argument, NULL, 'A' },
 		{ "note", required_argument, NULL, 'n' },
 		{ "version", required_argument, NULL, 'v' },
 		{ "format", required_argument, NULL, 'f' },
@@ -55,6 +55,7 @@ soa_args_parse(struct soa_args *a, int argc, char **argv, const char *usage)
 		switch (c) {
 		case 'o': a->slug = optarg; break;
 		case 'a': a->approver = optarg; break;
+		case 'A': a->as = optarg; break;
 		case 'n': a->note = optarg; break;
 		case 'v':
 			if (str_to_int64(&a->version, optarg, 1, INT32_MAX) != 0)
@@ -128,28 +129,28 @@ print_rows(const json_t *rows, enum cli_format fmt)
 }
 
 static const char publish_usage[] =
-    "usage: aims soa publish --org SLUG --approver EMAIL [--note TEXT]\n"
-    "Freezes the current SoA as the next numbered version, approved by EMAIL (a\n"
-    "manager or admin of the organisation). Every control must be decided and\n"
-    "justified first.\n"
-    "  --approver EMAIL  who approved this version\n"
-    "  --note TEXT       what this version is for\n";
+    "usage: aims soa publish --org SLUG --as EMAIL [--note TEXT]\n"
+    "Freezes the current SoA as the next numbered version. Publishing is its\n"
+    "approval: EMAIL (a manager or admin of the organisation, default $AIMS_AS)\n"
+    "publishes and approves it, and must not have changed an entry since the\n"
+    "last published version. Every control must be decided and justified first.\n"
+    CLI_AS_HELP
+    "  --approver EMAIL   the same person as --as (kept for scripts)\n"
+    "  --note TEXT        what this version is for\n";
 
 static int
 cmd_soa_publish(int argc, char **argv)
 {
 	struct soa_args a = { .cmd = "soa publish", .format = CLI_FORMAT_TEXT };
-	struct actor actor = ACTOR_CLI;
+	struct cli_actor who;
 	json_t *v = NULL;
 	int rc;
 
 	if ((rc = soa_args_parse(&a, argc, argv, publish_usage)) != CLI_OK)
 		return rc < 0 ? CLI_OK : rc;
-	if (a.approver == NULL) {
-		db_close(a.db);
-		return cli_usage_error(a.cmd, "--approver EMAIL is required");
-	}
-	if (soa_publish(&v, a.db, a.org_id, &actor, a.approver, a.note) != 0)
+	if ((rc = cli_actor(&who, a.db, a.org_id, a.as ? a.as : a.approver, a.cmd)) != CLI_OK)
+		return soa_args_done(&a, rc);
+	if (soa_publish(&v, a.db, a.org_id, &who.actor, a.approver, a.note) != 0)
 		return soa_args_done(&a, cli_fail(a.cmd));
 	if (a.format == CLI_FORMAT_JSON)
 		print_json(v);

@@ -2,9 +2,10 @@
  * kind_document.c - documented information (5.2, 7.5): policies, procedures,
  * plans and records, with a Markdown body and the status workflow
  * draft -> in_review -> approved -> retired. Approval is a change of status
- * by a manager who is not the author; it records approved_by and
- * approved_at. Editing an approved document starts a new draft revision;
- * every approved version stays unchanged in the history
+ * by a manager who did not write the version (compared by user id); it
+ * records approved_by and approved_at. Editing an approved document starts
+ * a draft revision while the approved version stays in force; every
+ * approved version stays unchanged in the history
  * (record_history(..., "approved")).
  */
 #include "core/record_private.h"
@@ -15,21 +16,32 @@ static const char *const document_kind_values[] = {
 static const char *const document_status_values[] = {
 	"draft", "in_review", "approved", "retired", NULL,
 };
-static const char *const document_steps[] = {
-	"draft>in_review", "in_review>draft", "in_review>approved", "approved>draft",
-	"approved>retired", "draft>retired", "in_review>retired", NULL,
-};
 static const char *const document_free_fields[] = { "owner", "next_review", NULL };
 
+static const struct record_step document_steps[] = {
+	{ .action = "submit", .label = "Submit for review", .from = "draft", .to = "in_review",
+	  .perm = PERM_WRITE },
+	{ .action = "return", .label = "Return to draft", .from = "in_review", .to = "draft",
+	  .perm = PERM_WRITE },
+	{ .action = "approve", .label = "Approve", .from = "in_review", .to = "approved",
+	  .perm = PERM_APPROVE, .signoff = RECORD_SIGNOFF_NOT_AUTHOR },
+	{ .action = "revise", .label = "Start a revision", .from = "approved", .to = "draft",
+	  .perm = PERM_WRITE },
+	{ .action = "retire", .label = "Retire", .to = "retired", .perm = PERM_APPROVE,
+	  .confirm = "Retire" },
+	{ .action = NULL },
+};
+
 static const struct record_workflow document_workflow = {
-	.states = document_status_values,
+	.field = "status",
 	.initial = "draft",
 	.steps = document_steps,
 	.approved = "approved",
 	.revert = "draft",
 	.final = "retired",
 	.free_fields = document_free_fields,
-	.not_author = true,
+	.signed_by = "approved_by",
+	.signed_at = "approved_at",
 };
 
 static const struct field document_fields[] = {
@@ -58,14 +70,6 @@ static const struct field document_fields[] = {
 	{ .name = NULL },
 };
 
-static int
-document_transition(struct db *db, int64_t org_id, const struct actor *actor, const json_t *old,
-    json_t *next)
-{
-	(void)org_id;
-	return record__workflow_step(&document_workflow, db, actor, old, next);
-}
-
 const struct record_kind record_kind_document = {
 	.name = "documents",
 	.singular = "document",
@@ -76,5 +80,5 @@ const struct record_kind record_kind_document = {
 	.retain = true,
 	.perm_kind = "governance",
 	.fields = document_fields,
-	.hooks = { .transition = document_transition },
+	.workflow = &document_workflow,
 };

@@ -1,7 +1,7 @@
 /*
  * kind_impact.c - AI system impact assessments (6.1.4, 8.4, A.5; ISO/IEC
  * 42005 section 6): per AI system, the impacts on individuals, groups and
- * society, approved by a manager (draft -> approved).
+ * society, approved by a manager who did not write it (draft -> approved).
  *
  * EU AI Act Art. 27: when the assessed AI system is high-risk
  * (eu_ai_act_category high_risk) and the organisation is its deployer
@@ -17,16 +17,25 @@
 #include "util/error.h"
 
 static const char *const ia_status_values[] = { "draft", "approved", NULL };
-static const char *const ia_steps[] = { "draft>approved", "approved>draft", NULL };
 static const char *const ia_free_fields[] = { "owner", "next_assessment", NULL };
 
+static const struct record_step ia_steps[] = {
+	{ .action = "approve", .label = "Approve", .from = "draft", .to = "approved",
+	  .perm = PERM_APPROVE, .signoff = RECORD_SIGNOFF_NOT_AUTHOR },
+	{ .action = "revise", .label = "Start a revision", .from = "approved", .to = "draft",
+	  .perm = PERM_WRITE },
+	{ .action = NULL },
+};
+
 static const struct record_workflow ia_workflow = {
-	.states = ia_status_values,
+	.field = "status",
 	.initial = "draft",
 	.steps = ia_steps,
 	.approved = "approved",
 	.revert = "draft",
 	.free_fields = ia_free_fields,
+	.signed_by = "approved_by",
+	.signed_at = "approved_at",
 };
 
 static const char *const on_values[] = { "individuals", "groups", "society", NULL };
@@ -145,14 +154,6 @@ ia_check_art27(const char *ai_ref, const json_t *ai, const json_t *next)
 }
 
 static int
-ia_transition(struct db *db, int64_t org_id, const struct actor *actor, const json_t *old,
-    json_t *next)
-{
-	(void)org_id;
-	return record__workflow_step(&ia_workflow, db, actor, old, next);
-}
-
-static int
 ia_validate(struct db *db, int64_t org_id, const struct actor *actor, const json_t *old,
     json_t *next)
 {
@@ -186,5 +187,6 @@ const struct record_kind record_kind_impact = {
 	.retain = true,
 	.perm_kind = "operational",
 	.fields = ia_fields,
-	.hooks = { .transition = ia_transition, .validate = ia_validate },
+	.hooks = { .validate = ia_validate },
+	.workflow = &ia_workflow,
 };

@@ -4,16 +4,13 @@
  * organisation's current risk criteria (inherent and residual score and
  * level, criteria version), its treatment, and the acceptance of the
  * residual risk: by the owner or a manager, never by whoever proposed the
- * risk, and required before a retained risk above the threshold is closed.
+ * risk (compared by user id), and required before a retained risk above the
+ * threshold is closed.
  */
-#include <stdio.h>
 #include <string.h>
-#include <strings.h>
-#include <stdlib.h>
 
 #include "core/record_private.h"
 #include "core/risk.h"
-#include "util/clock.h"
 #include "util/error.h"
 
 static const char *const option_values[] = { "modify", "avoid", "share", "retain", NULL };
@@ -159,41 +156,18 @@ str_eq(const char *a, const char *b)
 	return a && b && strcmp(a, b) == 0;
 }
 
-/* The owner (by email) or a manager, and never whoever proposed the risk. */
+/*
+ * A changed residual or option needs a new acceptance; a retained risk above
+ * the threshold is not treated or closed without one. Accepting itself is
+ * the workflow's step (risk_steps), judged and signed by the engine.
+ */
 static int
-risk_check_acceptor(struct db *db, const struct actor *actor, const json_t *old,
-    const json_t *next)
+risk_acceptance(const json_t *old, json_t *next, const struct risk_criteria *c)
 {
-	const char *owner = record__str(next, "owner");
-	const char *proposer = old ? record__str(old, "created_by") : actor->name;
-	char *email = NULL;
-	bool is_owner;
-	int rc;
-
-	if ((rc = record__actor_email(&email, db, actor)) != 0)
-		return rc;
-	is_owner = email && owner && strcasecmp(email, owner) == 0;
-	free(email);
-	if (str_eq(proposer, actor->name))
-		return aims_error_set(AIMS_EFORBIDDEN, "accepted_by",
-		    "the person who proposed the risk (%s) cannot accept it", actor->name);
-	if (!is_owner && actor->role < ROLE_MANAGER)
-		return aims_error_set(AIMS_EFORBIDDEN, "accepted_by",
-		    "only the risk owner or a manager can accept a risk");
-	return 0;
-}
-
-static int
-risk_acceptance(struct db *db, const struct actor *actor, const json_t *old, json_t *next,
-    const struct risk_criteria *c)
-{
-	char now[CLOCK_RFC3339_LEN], *label = NULL;
 	const char *status = record__str(next, "status"), *was = record__str(old, "status");
 	const char *option = record__str(json_object_get(next, "treatment"), "option");
 	int64_t residual = record__int(next, "residual_score", -1);
-	int rc;
 
-	/* A changed residual or option needs a new acceptance. */
 	if (old && json_object_get(next, "accepted_by") &&
 	    (!json_equal(json_object_get(old, "residual_score"),
 	    json_object_get(next, "residual_score")) ||
@@ -203,20 +177,6 @@ risk_acceptance(struct db *db, const struct actor *actor, const json_t *old, jso
 		if (str_eq(status, "accepted") && str_eq(was, "accepted"))
 			json_object_set_new(next, "status", json_string("treatment_planned"));
 		status = record__str(next, "status");
-	}
-	if (str_eq(status, "accepted") && !json_object_get(next, "accepted_by")) {
-		if (residual < 0)
-			return aims_error_set(AIMS_ECONFLICT, "status",
-			    "nothing to accept yet: give the treatment with a residual likelihood "
-			    "and impact (or the option retain)");
-		if ((rc = risk_check_acceptor(db, actor, old, next)) != 0 ||
-		    (rc = record__actor_label(&label, db, actor)) != 0)
-			return rc;
-		clock_format(now, clock_now());
-		json_object_set_new(next, "accepted_by", json_string(label));
-		json_object_set_new(next, "accepted_at", json_string(now));
-		free(label);
-		return 0;
 	}
 	if ((str_eq(status, "treated") || str_eq(status, "closed")) && str_eq(option, "retain") &&
 	    residual > c->threshold && !json_object_get(next, "accepted_by"))
@@ -240,8 +200,27 @@ risk_validate(struct db *db, int64_t org_id, const struct actor *actor, const js
 		json_object_set_new(next, "status", json_string("identified"));
 	if ((rc = risk_scores(&c, next)) != 0 || (rc = risk_check_controls(db, org_id, next)) != 0)
 		return rc;
-	return risk_acceptance(db, actor, old, next, &c);
+	(void)actor;
+	return risk_acceptance(old, next, &c);
 }
+
+/* Risk status is free but for accepting the residual risk, which is a sign-off. */
+static const struct record_step risk_steps[] = {
+	{ .action = "accept", .label = "Accept risk", .to = "accepted", .perm = PERM_APPROVE,
+	  .owner_may = true, .signoff = RECORD_SIGNOFF_NOT_PROPOSER, .needs = "residual_score",
+	  .needs_why = "nothing to accept yet: give the treatment with a residual likelihood "
+	  "and impact (or the option retain)", .confirm = "Accept the residual risk of" },
+	{ .action = NULL },
+};
+
+static const struct record_workflow risk_workflow = {
+	.field = "status",
+	.initial = "identified",
+	.steps = risk_steps,
+	.signed_by = "accepted_by",
+	.signed_at = "accepted_at",
+	.open = true,
+};
 
 const struct record_kind record_kind_risk = {
 	.name = "risks",
@@ -254,4 +233,5 @@ const struct record_kind record_kind_risk = {
 	.perm_kind = "operational",
 	.fields = risk_fields,
 	.hooks = { .validate = risk_validate },
+	.workflow = &risk_workflow,
 };

@@ -2,6 +2,8 @@
  * kind_risk_criteria.c - the `risk-criteria` record (6.1.2): how this
  * organisation scores risks. Nothing is fixed: scales of 3 to 7 levels with
  * the organisation's labels, the scoring rule, bands and threshold. See risk.h.
+ * Approved by a manager who did not write them; a revision of approved
+ * criteria leaves the approved version in force until it is approved.
  */
 #include <stdio.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 #include "util/error.h"
 
 static const char *const scoring_values[] = { "multiply", "add", "matrix", NULL };
+static const char *const criteria_status_values[] = { "draft", "approved", NULL };
 
 static const struct field matrix_fields[] = {
 	{ .name = "likelihood", .label = "Likelihood", .type = FIELD_INT, .flags = FIELD_REQUIRED,
@@ -54,7 +57,32 @@ static const struct field risk_criteria_fields[] = {
 	{ .name = "methodology", .label = "Methodology", .type = FIELD_TEXT,
 	  .flags = FIELD_MANAGER | FIELD_SEARCH,
 	  .help = "how the organisation assesses risks (Markdown)" },
+	{ .name = "status", .label = "Status", .type = FIELD_ENUM,
+	  .flags = FIELD_FILTER | FIELD_LIST, .values = criteria_status_values,
+	  .help = "draft, or approved by a manager who did not write them" },
+	{ .name = "approved_by", .label = "Approved by", .type = FIELD_STRING,
+	  .flags = FIELD_READONLY | FIELD_LIST },
+	{ .name = "approved_at", .label = "Approved at", .type = FIELD_DATETIME,
+	  .flags = FIELD_READONLY },
 	{ .name = NULL },
+};
+
+static const struct record_step criteria_steps[] = {
+	{ .action = "approve", .label = "Approve", .from = "draft", .to = "approved",
+	  .perm = PERM_APPROVE, .signoff = RECORD_SIGNOFF_NOT_AUTHOR },
+	{ .action = "revise", .label = "Start a revision", .from = "approved", .to = "draft",
+	  .perm = PERM_WRITE },
+	{ .action = NULL },
+};
+
+static const struct record_workflow criteria_workflow = {
+	.field = "status",
+	.initial = "draft",
+	.steps = criteria_steps,
+	.approved = "approved",
+	.revert = "draft",
+	.signed_by = "approved_by",
+	.signed_at = "approved_at",
 };
 
 static int
@@ -190,7 +218,8 @@ int
 risk_criteria_load(struct risk_criteria *out, struct db *db, int64_t org_id)
 {
 	const struct record_kind *k = record_kind_find("risk-criteria");
-	json_t *rec = NULL;
+	json_t *rec = NULL, *in_force = NULL;
+	json_int_t v;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -200,6 +229,15 @@ risk_criteria_load(struct risk_criteria *out, struct db *db, int64_t org_id)
 		    "the organisation has no risk criteria: define them first (risk-criteria)");
 	if (rc != 0)
 		return rc;
+	/* While a revision is open, risks are scored under the approved criteria. */
+	if ((v = json_integer_value(json_object_get(rec, "in_force_version"))) > 0) {
+		if ((rc = record_version_get(&in_force, db, org_id, k, NULL, v)) != 0) {
+			json_decref(rec);
+			return rc;
+		}
+		json_decref(rec);
+		rec = in_force;
+	}
 	if ((rc = risk_criteria_parse(out, rec)) == 0)
 		out->version = record__int(rec, "version", 0);
 	json_decref(rec);
@@ -273,4 +311,5 @@ const struct record_kind record_kind_risk_criteria = {
 	.perm_kind = "governance",
 	.fields = risk_criteria_fields,
 	.hooks = { .validate = risk_criteria_validate },
+	.workflow = &criteria_workflow,
 };

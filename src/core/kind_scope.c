@@ -1,20 +1,30 @@
 /*
  * kind_scope.c - the scope of the AIMS (4.3), one per organisation: the
  * statement, its boundaries, and each exclusion with its justification.
- * Approved by a manager (status draft -> approved records approved_by and
- * approved_at); changing approved content makes it a draft again.
+ * Approved by a manager who did not write it (status draft -> approved
+ * records approved_by and approved_at); changing approved content starts a
+ * draft revision while the approved scope stays in force.
  */
 #include "core/record_private.h"
 
 static const char *const scope_status_values[] = { "draft", "approved", NULL };
-static const char *const scope_steps[] = { "draft>approved", "approved>draft", NULL };
+
+static const struct record_step scope_steps[] = {
+	{ .action = "approve", .label = "Approve", .from = "draft", .to = "approved",
+	  .perm = PERM_APPROVE, .signoff = RECORD_SIGNOFF_NOT_AUTHOR },
+	{ .action = "revise", .label = "Start a revision", .from = "approved", .to = "draft",
+	  .perm = PERM_WRITE },
+	{ .action = NULL },
+};
 
 static const struct record_workflow scope_workflow = {
-	.states = scope_status_values,
+	.field = "status",
 	.initial = "draft",
 	.steps = scope_steps,
 	.approved = "approved",
 	.revert = "draft",
+	.signed_by = "approved_by",
+	.signed_at = "approved_at",
 };
 
 static const struct field exclusion_fields[] = {
@@ -41,14 +51,6 @@ static const struct field scope_fields[] = {
 	{ .name = NULL },
 };
 
-static int
-scope_transition(struct db *db, int64_t org_id, const struct actor *actor, const json_t *old,
-    json_t *next)
-{
-	(void)org_id;
-	return record__workflow_step(&scope_workflow, db, actor, old, next);
-}
-
 const struct record_kind record_kind_scope = {
 	.name = "scope",
 	.singular = "scope",
@@ -60,5 +62,5 @@ const struct record_kind record_kind_scope = {
 	.retain = true,
 	.perm_kind = "governance",
 	.fields = scope_fields,
-	.hooks = { .transition = scope_transition },
+	.workflow = &scope_workflow,
 };

@@ -127,6 +127,13 @@ perm_write_markdown(struct buf *out)
 	    "token with a role higher than their own; managers do not change or remove admins.\n\n"
 	    "Actions: read; write (create and change); delete (delete or retire); approve (approve,\n"
 	    "accept a risk, sign off); admin (settings of the organisation itself).\n\n"
+	    "A sign-off needs more than the role: it is refused to anyone who wrote the version\n"
+	    "to approve (changed its content since it was last approved), proposed the risk to\n"
+	    "accept, or changed a Statement of Applicability entry since its last published\n"
+	    "version, compared by user id whatever the credential (session, API token, or\n"
+	    "`--as EMAIL` on the command line); the system signs off nothing. A risk's owner may\n"
+	    "accept it with the write permission. Each record's `GET .../{ref}/steps` lists the\n"
+	    "steps a caller may take and, for the others, why not.\n\n"
 	    "| kind | covers |\n| --- | --- |\n");
 	for (k = 0; k < PERM_KIND_COUNT; k++)
 		buf_printf(out, "| %s | %s |\n", perm_kinds[k].name, perm_kinds[k].doc);

@@ -22,6 +22,11 @@
 #include "util/error.h"
 #include "util/mem.h"
 
+/*
+ * Questions are asked of records as they are in force: a record whose
+ * revision is open reads as its approved version (schema 012_record_people).
+ */
+#define QUERY_RECORDS		"records_in_force"
 #define QUERY_JSON_FIELD	"json_extract(%s.data, ?)"	/* a field of a record */
 #define QUERY_ALIASES_MAX	64			/* subqueries in one statement */
 #define QUERY_PATHS_MAX		48			/* fields read once per row */
@@ -542,12 +547,14 @@ cond_link_ref(struct sqlb *q, const char *alias, const json_t *spec, bool from,
 	if (mine == NULL)
 		return aims_error_set(AIMS_EINVALID, "where", "link on an unknown record kind");
 	snprintf(self, sizeof(self), "s%s", l + 1);
-	snprintf(sql, sizeof(sql), "%s.id IN (SELECT %s.id FROM record_links %s JOIN records %s "
+	snprintf(sql, sizeof(sql), "%s.id IN (SELECT %s.id FROM record_links %s "
+	    "JOIN " QUERY_RECORDS " %s "
 	    "ON %s.org_id = %s.org_id AND %s.kind = %s.%s AND %s.ref = %s.%s", alias, self, l,
 	    self, self, l, self, l, my_kind, self, l, my_ref);
 	buf_puts(&q->sql, sql);
 	if (!req)
-		buf_printf(&q->sql, " JOIN records %s ON %s.org_id = %s.org_id AND %s.kind = %s.%s "
+		buf_printf(&q->sql, " JOIN " QUERY_RECORDS " %s ON %s.org_id = %s.org_id "
+		    "AND %s.kind = %s.%s "
 		    "AND %s.ref = %s.%s AND %s.retired = 0", t, t, l, t, l, their_kind, t, l,
 		    their_ref, t);
 	snprintf(sql, sizeof(sql), " WHERE %s.org_id = ?", l);
@@ -598,13 +605,15 @@ cond_link(struct sqlb *q, const char *alias, const json_t *spec, bool from)
 		return 0;
 	}
 	if (from)
-		snprintf(sql, sizeof(sql), "EXISTS (SELECT 1 FROM record_links %s JOIN records %s "
+		snprintf(sql, sizeof(sql), "EXISTS (SELECT 1 FROM record_links %s "
+		    "JOIN " QUERY_RECORDS " %s "
 		    "ON %s.org_id = %s.org_id AND %s.kind = %s.from_kind AND %s.ref = %s.from_ref "
 		    "AND %s.retired = 0 WHERE %s.org_id = %s.org_id AND %s.to_kind = %s.kind AND "
 		    "%s.to_ref = %s.ref AND %s.from_kind = ?",
 		    l, t, t, l, t, l, t, l, t, l, alias, l, alias, l, alias, l);
 	else
-		snprintf(sql, sizeof(sql), "EXISTS (SELECT 1 FROM record_links %s JOIN records %s "
+		snprintf(sql, sizeof(sql), "EXISTS (SELECT 1 FROM record_links %s "
+		    "JOIN " QUERY_RECORDS " %s "
 		    "ON %s.org_id = %s.org_id AND %s.kind = %s.to_kind AND %s.ref = %s.to_ref "
 		    "AND %s.retired = 0 WHERE %s.org_id = %s.org_id AND %s.from_kind = %s.kind AND "
 		    "%s.from_ref = %s.ref AND %s.to_kind = ?",
@@ -711,7 +720,7 @@ sqlb_records(struct sqlb *q, const struct query_scope *s, const char *kind,
 	char sql[64];
 	int rc;
 
-	snprintf(sql, sizeof(sql), " FROM records t0 WHERE %st0.org_id = ?", plus);
+	snprintf(sql, sizeof(sql), " FROM " QUERY_RECORDS " t0 WHERE %st0.org_id = ?", plus);
 	if ((rc = sqlb_int(q, sql, s->org_id)) != 0)
 		return rc;
 	snprintf(sql, sizeof(sql), " AND %st0.kind = ?", plus);

@@ -116,6 +116,31 @@ record__actor_label(char **out, struct db *db, const struct actor *actor)
 }
 
 int
+record__user_name(char **out, struct db *db, int64_t user_id)
+{
+	struct db_stmt *st = NULL;
+	const char *name, *email;
+	int rc;
+
+	*out = NULL;
+	if ((rc = db_prepare(&st, db, "SELECT display_name, email FROM users WHERE id = ?")) != 0)
+		return rc;
+	db_bind_int64(st, 1, user_id);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		name = db_column_text(st, 0);
+		email = db_column_text(st, 1);
+		*out = xstrdup(name && *name ? name : email ? email : "someone");
+		rc = 0;
+	} else if (rc == DB_DONE) {
+		*out = xstrdup("a former user");
+		rc = 0;
+	}
+	db_done(st);
+	return rc;
+}
+
+int
 record__load_data(json_t **out, struct db *db, int64_t org_id, const char *kind, const char *ref)
 {
 	const struct record_kind *k = record_kind_find(kind);
@@ -160,7 +185,7 @@ record_commit_state(json_t **out, struct db *db, int64_t org_id, const struct ac
 	json_t *rec = record__row_json(k, r);
 	int rc;
 
-	if ((rc = record__version_add(db, org_id, k, r, action)) != 0 ||
+	if ((rc = record__version_add(db, org_id, k, r, action, actor->user_id)) != 0 ||
 	    (rc = record_ledger(db, org_id, actor, k, action, r->ref, r->version, rec)) != 0) {
 		json_decref(rec);
 		return rc;
@@ -169,17 +194,42 @@ record_commit_state(json_t **out, struct db *db, int64_t org_id, const struct ac
 	return 0;
 }
 
+/*
+ * The workflow settles the new state first (a revision of approved content),
+ * the kind's rules run on it, then the step taken is judged and signed off
+ * (record_workflow.c). r is the row before the change, NULL on create.
+ */
 static int
 record_run_hooks(struct db *db, int64_t org_id, const struct actor *actor,
-    const struct record_kind *k, const json_t *old, json_t *next)
+    const struct record_kind *k, const struct record_row *r, const json_t *old, json_t *next)
 {
 	int rc;
 
-	if (k->hooks.transition && (rc = k->hooks.transition(db, org_id, actor, old, next)) != 0)
+	if ((rc = record__workflow_resolve(k, old, next)) != 0)
 		return rc;
 	if (k->hooks.validate && (rc = k->hooks.validate(db, org_id, actor, old, next)) != 0)
 		return rc;
-	return 0;
+	return record__workflow_judge(db, org_id, actor, k, r, next);
+}
+
+/* Which approved version stays in force while a revision of it is open (DESIGN.md). */
+static void
+record_track_in_force(struct record_row *r, const struct record_kind *k,
+    const json_t *old_data, int64_t old_version)
+{
+	const struct record_workflow *w = k->workflow;
+	const char *was, *now;
+
+	if (w == NULL || w->approved == NULL)
+		return;
+	was = record__str(old_data, w->field);
+	now = record__str(r->data, w->field);
+	if (now && strcmp(now, w->approved) == 0)
+		r->in_force = 0;
+	else if (r->retired || (w->final && now && strcmp(now, w->final) == 0))
+		r->in_force = 0;
+	else if (was && strcmp(was, w->approved) == 0 && r->in_force == 0)
+		r->in_force = old_version;
 }
 
 static void
@@ -228,7 +278,7 @@ record_create_data(json_t **out, struct db *db, int64_t org_id, const struct act
 	memset(&r, 0, sizeof(r));
 	record_drop_nulls(data);
 	if ((rc = record__check_required(k, data)) != 0 ||
-	    (rc = record_run_hooks(db, org_id, actor, k, NULL, data)) != 0)
+	    (rc = record_run_hooks(db, org_id, actor, k, NULL, NULL, data)) != 0)
 		goto done;
 	r.data = json_incref(data);
 	if ((rc = record__next_num(&r.num, db, org_id, k->name)) != 0 ||
@@ -240,6 +290,7 @@ record_create_data(json_t **out, struct db *db, int64_t org_id, const struct act
 	r.updated_at = xstrdup(now);
 	r.created_by = xstrdup(actor->name);
 	r.updated_by = xstrdup(actor->name);
+	r.created_by_id = actor->user_id;
 	record__row_columns(&r, k);
 	if (k->singleton && record__exists(db, org_id, k->name, r.ref) == 0) {
 		rc = aims_error_set(AIMS_EEXISTS, NULL,
@@ -308,10 +359,13 @@ record__create_system(json_t **out, struct db *db, int64_t org_id, const struct 
 }
 
 static const char *
-record_action_for(const struct record_row *old, const json_t *next)
+record_action_for(const struct record_kind *k, const struct record_row *old, const json_t *next)
 {
 	const char *a = record__str(old->data, "status"), *b = record__str(next, "status");
+	const char *step = record__workflow_action(k, old->data, next);
 
+	if (step != NULL)
+		return step;
 	if (b == NULL || (a != NULL && strcmp(a, b) == 0))
 		return "update";
 	if (strcmp(b, "approved") == 0)
@@ -363,7 +417,7 @@ record_apply(json_t **out, struct db *db, int64_t org_id, const struct actor *ac
 	}
 	old = record__row_json(k, r);
 	if ((rc = record__check_required(k, next)) != 0 ||
-	    (rc = record_run_hooks(db, org_id, actor, k, old, next)) != 0)
+	    (rc = record_run_hooks(db, org_id, actor, k, r, old, next)) != 0)
 		goto done;
 	record_drop_nulls(next);
 	if (json_equal(next, r->data)) {
@@ -371,7 +425,7 @@ record_apply(json_t **out, struct db *db, int64_t org_id, const struct actor *ac
 		goto done;
 	}
 	if (action == NULL)
-		action = record_action_for(r, next);
+		action = record_action_for(k, r, next);
 	record__row_copy(&before, r);
 	json_decref(r->data);
 	r->data = json_incref(next);
@@ -381,6 +435,7 @@ record_apply(json_t **out, struct db *db, int64_t org_id, const struct actor *ac
 	free(r->updated_by);
 	r->updated_at = xstrdup(now);
 	r->updated_by = xstrdup(actor->name);
+	record_track_in_force(r, k, before.data, before.version);
 	record__row_columns(r, k);
 	if ((rc = record__row_update(db, org_id, k, &before, r)) == 0)
 		rc = record_commit_state(out, db, org_id, actor, k, r, action);

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "core/actor.h"
+#include "core/perm.h"
 
 struct db;
 
@@ -71,14 +72,54 @@ struct record_kind;
  * Hooks run inside the write transaction. validate() sees the merged new
  * state (and the old one on update, else NULL) and may fill computed fields
  * into `next`; it returns 0 or an AIMS_E* code with aims_error_set() naming
- * the field.
+ * the field. It runs after the workflow has settled the new state and
+ * before the step taken is judged (struct record_workflow).
  */
 struct record_hooks {
 	int (*validate)(struct db *db, int64_t org_id, const struct actor *actor,
 	    const json_t *old, json_t *next);
-	/* Workflow transition (e.g. status draft -> approved); NULL: any. */
-	int (*transition)(struct db *db, int64_t org_id, const struct actor *actor,
-	    const json_t *old, json_t *next);
+};
+
+/*
+ * The workflow of a kind: its states (values of one enum field), the steps
+ * between them and who may take each. Pages, API and CLI all read this;
+ * record_steps() lists the steps with the reason when one may not be taken,
+ * and the record engine enforces the same judgement on every change of the
+ * state field, whatever the credential (session, API token, command line).
+ */
+enum record_signoff {
+	RECORD_SIGNOFF_NONE,
+	RECORD_SIGNOFF_NOT_AUTHOR,	/* not anyone who changed its content since it
+					   was last approved (or created) */
+	RECORD_SIGNOFF_NOT_PROPOSER,	/* not whoever proposed (created) the record */
+};
+
+struct record_step {
+	const char		*action;	/* "approve": what the pages post */
+	const char		*label;		/* the button, in words: "Approve" */
+	const char		*from;		/* state it starts from; NULL: any other */
+	const char		*to;		/* state it sets */
+	enum perm_action	 perm;		/* on the kind's perm_kind: PERM_WRITE or
+						   PERM_APPROVE (a sign-off) */
+	bool			 owner_may;	/* the record's owner may take it too */
+	enum record_signoff	 signoff;	/* compared by user id; a sign-off
+						   (perm PERM_APPROVE) needs a person */
+	const char		*needs;		/* a field that must be set first */
+	const char		*needs_why;	/* in words, when it is not */
+	const char		*confirm;	/* question the pages ask first, or NULL */
+};
+
+struct record_workflow {
+	const char		*field;		/* the state field: "status" */
+	const char		*initial;	/* state of a new record */
+	const struct record_step *steps;	/* terminated by action NULL */
+	const char		*approved;	/* its version is in force; NULL: none */
+	const char		*revert;	/* state a revision of it starts in */
+	const char		*final;		/* nothing changes once here; NULL: none */
+	const char *const	*free_fields;	/* change without starting a revision */
+	const char		*signed_by;	/* field naming who signed off ("approved_by") */
+	const char		*signed_at;	/* and when */
+	bool			 open;		/* other state changes need no step (risks) */
 };
 
 struct record_kind {
@@ -97,6 +138,7 @@ struct record_kind {
 	const char		*ref_field;	/* the ref is this field's value (soa: control) */
 	bool			 fixed;		/* rows made by record_org_init(): no create/delete */
 	bool			 files;		/* keeps file revisions (core/evidence.h) */
+	const struct record_workflow *workflow;	/* NULL: no states to move through */
 };
 
 /* The kinds, in navigation order; terminated by name NULL. */
@@ -121,9 +163,13 @@ const struct field *record_title_field(const struct record_kind *k);
  * AIMS_ENOTFOUND no such record in this org; AIMS_ESTALE version mismatch;
  * AIMS_EEXISTS the singleton exists already.
  * Singleton kinds (scope, risk-criteria) take ref NULL (or their prefix).
- * Workflow steps are updates of "status": approving (documents, scope,
+ * Workflow steps are updates of the kind's state field ("status"), judged
+ * as record_steps() describes: approving (documents, scope, risk criteria,
  * impact assessments) and accepting a risk record approved_by/approved_at
- * or accepted_by/accepted_at from the actor (a user's email).
+ * or accepted_by/accepted_at from the actor (a user's email). Changing the
+ * content of an approved record starts a revision: "in_force_version"
+ * names the approved version that stays in force until the revision is
+ * approved (readiness reads that version: query.h).
  */
 int record_create(json_t **out, struct db *db, int64_t org_id, const struct actor *actor,
     const struct record_kind *k, const json_t *input);
@@ -134,6 +180,29 @@ int record_update(json_t **out, struct db *db, int64_t org_id, const struct acto
     const struct record_kind *k, const char *ref, int64_t if_version, const json_t *patch);
 int record_delete(struct db *db, int64_t org_id, const struct actor *actor,
     const struct record_kind *k, const char *ref, int64_t if_version);
+
+/*
+ * The workflow steps that apply to the record in its current state, in the
+ * order declared: [{action, label, from, to, allowed, reason, confirm}]
+ * where reason says in words why actor may not take it (null when allowed),
+ * naming people by their names. Empty for a kind without a workflow or a
+ * retired record. Caller owns *out.
+ */
+int record_steps(json_t **out, struct db *db, int64_t org_id, const struct actor *actor,
+    const struct record_kind *k, const char *ref);
+/* Takes the step `action` (a change of the state field); errors as record_update(). */
+int record_step_take(json_t **out, struct db *db, int64_t org_id, const struct actor *actor,
+    const struct record_kind *k, const char *ref, int64_t if_version, const char *action);
+/* The step of k called action, or NULL. */
+const struct record_step *record_step_find(const struct record_kind *k, const char *action);
+/*
+ * Checks k's workflow declaration (none is fine): its state field is an enum
+ * holding every state it names, steps have labels and unique actions, a
+ * sign-off is an approval recorded in read-only fields, an approved state is
+ * reached by a sign-off, free fields exist. 0, or AIMS_EINVALID with a
+ * message naming the kind and what is wrong.
+ */
+int record_workflow_check(const struct record_kind *k);
 
 struct record_query {
 	int		 limit;		/* 1..RECORD_LIST_MAX */
@@ -169,10 +238,12 @@ int record_links(json_t **out, struct db *db, int64_t org_id, const struct recor
 
 /*
  * The stored versions, newest first: [{version, action, status, time, actor,
- * fields, record}] where fields names the declared fields changed by that
- * version and record is the whole record as it was. status non-NULL keeps
- * only versions in that status (documents: "approved" lists the immutable
- * approved versions).
+ * by, fields, changes, record}] where by is the display name of the person
+ * who made it (null for the system), fields names the declared fields
+ * changed by that version, changes gives each of them as {field, label,
+ * from, to} (values as they were and became; null when empty), and record
+ * is the whole record as it was. status non-NULL keeps only versions in
+ * that status (documents: "approved" lists the immutable approved versions).
  */
 int record_history(json_t **out, struct db *db, int64_t org_id, const struct record_kind *k,
     const char *ref, const char *status);

@@ -28,6 +28,8 @@ struct record_row {
 	char		*created_at, *updated_at, *created_by, *updated_by;
 	json_t		*data;		/* declared fields only */
 	bool		 retired;
+	int64_t		 created_by_id;	/* user who proposed it; 0: the system */
+	int64_t		 in_force;	/* approved version in force during a revision; 0: none */
 };
 
 /* record_field.c: input checks and normalisation */
@@ -42,7 +44,7 @@ const char *record__enum_list(char *out, size_t outlen, const char *const *value
 /* record_store.c: rows, versions, links, search and filter indexes */
 struct db_stmt;
 #define RECORD_ROW_COLUMNS "id, num, ref, version, title, status, owner, data, created_at, " \
-	"updated_at, created_by, updated_by, retired"
+	"updated_at, created_by, updated_by, retired, created_by_id, in_force"
 /* Reads a row from a statement whose first columns are RECORD_ROW_COLUMNS. */
 int record__row_read(struct record_row *out, struct db_stmt *st);
 /* The search scope of an org, kind and retirement: "s12_aisystems_", "s12_aisystems_r_". */
@@ -65,8 +67,9 @@ void record__row_copy(struct record_row *dst, const struct record_row *src);
 int record__row_erase(struct db *db, int64_t org_id, const struct record_kind *k,
     const struct record_row *r);
 int record__next_num(int64_t *out, struct db *db, int64_t org_id, const char *kind);
+/* actor_id: the user behind the change (0: the system), for history and sign-off. */
 int record__version_add(struct db *db, int64_t org_id, const struct record_kind *k,
-    const struct record_row *r, const char *action);
+    const struct record_row *r, const char *action, int64_t actor_id);
 int record__count_add(struct db *db, int64_t org_id, const char *kind, int delta);
 int record__exists(struct db *db, int64_t org_id, const char *kind, const char *ref);
 /* Copies title, status and owner columns out of r->data (ref when no title). */
@@ -95,19 +98,24 @@ const char *record__str(const json_t *data, const char *name);	/* NULL if absent
 int64_t record__int(const json_t *data, const char *name, int64_t dflt);
 bool record__bool(const json_t *data, const char *name);
 
-/* record_workflow.c: draft -> ... -> approved status workflows */
-struct record_workflow {
-	const char *const	*states;	/* allowed statuses */
-	const char		*initial;	/* status on create */
-	const char *const	*steps;		/* "from>to" pairs allowed, NULL-terminated */
-	const char		*approved;	/* the approval status */
-	const char		*revert;	/* status after editing approved content */
-	const char		*final;		/* no change at all once here; NULL: none */
-	const char *const	*free_fields;	/* may change without reverting approval */
-	bool			 not_author;	/* approver must not be created_by */
-};
-int record__workflow_step(const struct record_workflow *w, struct db *db,
-    const struct actor *actor, const json_t *old, json_t *next);
+/*
+ * record_workflow.c: the engine's side of struct record_workflow. Before the
+ * kind's hooks, record__workflow_resolve() settles the new state (a new
+ * record starts in the initial state; changing approved content starts a
+ * revision); after them, record__workflow_judge() checks the step taken and
+ * signs it off. old and r are NULL on create; r is the row before the change.
+ */
+int record__workflow_resolve(const struct record_kind *k, const json_t *old, json_t *next);
+int record__workflow_judge(struct db *db, int64_t org_id, const struct actor *actor,
+    const struct record_kind *k, const struct record_row *r, json_t *next);
+/* True when a field outside the free ones differs between old and next. */
+bool record__workflow_content_changed(const struct record_workflow *w, const json_t *old,
+    const json_t *next);
+/* The action of the step from old's state to next's ("approve"), or NULL: none taken. */
+const char *record__workflow_action(const struct record_kind *k, const json_t *old,
+    const json_t *next);
+/* A user's display name (their e-mail if they have none; "someone" if gone). */
+int record__user_name(char **out, struct db *db, int64_t user_id);
 
 /* The kinds (kind_*.c), listed in record_kinds.c. */
 extern const struct record_kind record_kind_scope;

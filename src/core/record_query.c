@@ -129,6 +129,27 @@ history_changed(const struct record_kind *k, const json_t *prev, const json_t *r
 	return names;
 }
 
+/* Each changed field with its value before and after: [{field, label, from, to}]. */
+static json_t *
+history_changes(const struct record_kind *k, const json_t *prev, const json_t *rec)
+{
+	const struct field *f;
+	json_t *out = json_array(), *a, *b;
+
+	for (f = k->fields; f->name; f++) {
+		a = prev ? json_object_get(prev, f->name) : NULL;
+		b = json_object_get(rec, f->name);
+		if (record__is_empty(a) && record__is_empty(b))
+			continue;
+		if (a != NULL && b != NULL && json_equal(a, b))
+			continue;
+		json_array_append_new(out, json_pack("{s:s, s:s, s:O, s:O}", "field", f->name,
+		    "label", f->label, "from", a && !record__is_empty(a) ? a : json_null(),
+		    "to", b && !record__is_empty(b) ? b : json_null()));
+	}
+	return out;
+}
+
 /* The record as it was at a stored version: row columns version..data. */
 static json_t *
 history_record(const struct record_kind *k, const struct record_row *cur, struct db_stmt *st)
@@ -156,13 +177,15 @@ history_row(json_t *out, const struct record_kind *k, const struct record_row *c
     struct db_stmt *st, json_t **prev)
 {
 	json_t *rec = history_record(k, cur, st);
+	const char *by = db_column_text(st, 7);
 
 	if (rec == NULL)
 		return aims_error_set(AIMS_ERROR, NULL, "a stored version is not valid JSON");
-	json_array_insert_new(out, 0, json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:O}",
+	json_array_insert_new(out, 0, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s?, s:o, s:o, s:O}",
 	    "version", (json_int_t)db_column_int64(st, 0), "action", db_column_text(st, 1),
 	    "status", db_column_text(st, 2), "time", db_column_text(st, 3),
-	    "actor", db_column_text(st, 4), "fields", history_changed(k, *prev, rec),
+	    "actor", db_column_text(st, 4), "by", by && *by ? by : NULL,
+	    "fields", history_changed(k, *prev, rec), "changes", history_changes(k, *prev, rec),
 	    "record", rec));
 	json_decref(*prev);
 	*prev = rec;
@@ -185,8 +208,11 @@ record_history(json_t **out, struct db *db, int64_t org_id, const struct record_
 		return aims_error_set(AIMS_EINVALID, "ref", "no reference given");
 	if ((rc = record__row_load(&r, db, org_id, k, ref)) != 0)
 		return rc;
-	if ((rc = db_prepare(&st, db, "SELECT version, action, status, at, actor, data, retired "
-	    "FROM record_versions WHERE org_id = ? AND kind = ? AND num = ? ORDER BY version")) != 0)
+	/* by: the name of the person behind the version (the system has none). */
+	if ((rc = db_prepare(&st, db, "SELECT v.version, v.action, v.status, v.at, v.actor, "
+	    "v.data, v.retired, u.display_name FROM record_versions v "
+	    "LEFT JOIN users u ON u.id = v.actor_id AND v.actor_id > 0 "
+	    "WHERE v.org_id = ? AND v.kind = ? AND v.num = ? ORDER BY v.version")) != 0)
 		goto done;
 	db_bind_int64(st, 1, org_id);
 	db_bind_text(st, 2, k->name);

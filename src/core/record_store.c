@@ -42,6 +42,8 @@ record__row_read(struct record_row *r, struct db_stmt *st)
 	r->created_by = dup_col(st, 10);
 	r->updated_by = dup_col(st, 11);
 	r->retired = db_column_int64(st, 12) != 0;
+	r->created_by_id = db_column_int64(st, 13);
+	r->in_force = db_column_int64(st, 14);
 	if (r->data == NULL || !json_is_object(r->data)) {
 		json_decref(r->data);
 		r->data = json_object();
@@ -107,6 +109,8 @@ record__row_copy(struct record_row *dst, const struct record_row *src)
 	dst->updated_by = xstrdup(src->updated_by);
 	dst->data = json_incref(src->data);
 	dst->retired = src->retired;
+	dst->created_by_id = src->created_by_id;
+	dst->in_force = src->in_force;
 }
 
 json_t *
@@ -127,6 +131,9 @@ record__row_json(const struct record_kind *k, const struct record_row *r)
 	json_object_set_new(o, "created_by", json_string(r->created_by));
 	json_object_set_new(o, "updated_by", json_string(r->updated_by));
 	json_object_set_new(o, "retired", json_boolean(r->retired));
+	/* Only while a revision is open, so records that never had one keep their form. */
+	if (r->in_force > 0)
+		json_object_set_new(o, "in_force_version", json_integer(r->in_force));
 	return o;
 }
 
@@ -430,8 +437,9 @@ record__row_insert(struct record_row *r, struct db *db, int64_t org_id,
 	int rc;
 
 	if ((rc = db_prepare(&st, db, "INSERT INTO records (org_id, kind, num, ref, version, "
-	    "title, status, owner, data, created_at, updated_at, created_by, updated_by, retired) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) != 0)
+	    "title, status, owner, data, created_at, updated_at, created_by, updated_by, retired, "
+	    "created_by_id, in_force) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) != 0)
 		return rc;
 	data = json_dumps(r->data, JSON_COMPACT | JSON_SORT_KEYS);
 	db_bind_int64(st, 1, org_id);
@@ -448,6 +456,8 @@ record__row_insert(struct record_row *r, struct db *db, int64_t org_id,
 	db_bind_text(st, 12, r->created_by);
 	db_bind_text(st, 13, r->updated_by);
 	db_bind_int64(st, 14, r->retired);
+	db_bind_int64(st, 15, r->created_by_id);
+	db_bind_int64(st, 16, r->in_force);
 	rc = db_step(st);
 	if (rc == DB_ROW) {
 		r->id = db_column_int64(st, 0);
@@ -473,7 +483,8 @@ record__row_update(struct db *db, int64_t org_id, const struct record_kind *k,
 	int rc;
 
 	if ((rc = db_prepare(&st, db, "UPDATE records SET version = ?, title = ?, status = ?, "
-	    "owner = ?, data = ?, updated_at = ?, updated_by = ?, retired = ? WHERE id = ?")) != 0)
+	    "owner = ?, data = ?, updated_at = ?, updated_by = ?, retired = ?, in_force = ? "
+	    "WHERE id = ?")) != 0)
 		return rc;
 	data = json_dumps(r->data, JSON_COMPACT | JSON_SORT_KEYS);
 	db_bind_int64(st, 1, r->version);
@@ -484,7 +495,8 @@ record__row_update(struct db *db, int64_t org_id, const struct record_kind *k,
 	db_bind_text(st, 6, r->updated_at);
 	db_bind_text(st, 7, r->updated_by);
 	db_bind_int64(st, 8, r->retired);
-	db_bind_int64(st, 9, r->id);
+	db_bind_int64(st, 9, r->in_force);
+	db_bind_int64(st, 10, r->id);
 	rc = store_step_done(st);
 	free(data);
 	if (rc == 0)
@@ -554,14 +566,15 @@ record__next_num(int64_t *out, struct db *db, int64_t org_id, const char *kind)
 
 int
 record__version_add(struct db *db, int64_t org_id, const struct record_kind *k,
-    const struct record_row *r, const char *action)
+    const struct record_row *r, const char *action, int64_t actor_id)
 {
 	struct db_stmt *st = NULL;
 	char *data;
 	int rc;
 
 	if ((rc = db_prepare(&st, db, "INSERT INTO record_versions (org_id, kind, num, version, "
-	    "action, status, retired, at, actor, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) != 0)
+	    "action, status, retired, at, actor, data, actor_id) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) != 0)
 		return rc;
 	data = json_dumps(r->data, JSON_COMPACT | JSON_SORT_KEYS);
 	db_bind_int64(st, 1, org_id);
@@ -574,6 +587,7 @@ record__version_add(struct db *db, int64_t org_id, const struct record_kind *k,
 	db_bind_text(st, 8, r->updated_at);
 	db_bind_text(st, 9, r->updated_by);
 	db_bind_text(st, 10, data);
+	db_bind_int64(st, 11, actor_id);
 	rc = store_step_done(st);
 	free(data);
 	return rc;

@@ -41,7 +41,10 @@ struct risk_criteria {
 
 /* Checks criteria fields (data of the record) and fills out; names the bad field. */
 int risk_criteria_parse(struct risk_criteria *out, const json_t *data);
-/* The org's current criteria; AIMS_ECONFLICT when it has none. */
+/*
+ * The org's criteria in force (the approved version while a revision of them
+ * is open; version is that version's number); AIMS_ECONFLICT when it has none.
+ */
 int risk_criteria_load(struct risk_criteria *out, struct db *db, int64_t org_id);
 /* Score of likelihood x impact (both 1-based and within the scales). */
 int risk_criteria_score(const struct risk_criteria *c, int likelihood, int impact);

@@ -43,10 +43,13 @@ int soa_diff(json_t **out, struct db *db, int64_t org_id, int64_t version);
 
 /* soa_publish.c */
 /*
- * Freezes the draft as the next version, approved by `approver` (a member's
- * e-mail, manager or admin; NULL: the actor), with an optional note; appends
- * the ledger event in the same transaction. *out is the version as
- * soa_version_get() returns it.
+ * Freezes the draft as the next version, with an optional note; appends the
+ * ledger event in the same transaction. *out is the version as
+ * soa_version_get() returns it. Publishing is the approval (the one model
+ * of record.h): the actor is a named person (user_id > 0), manager or
+ * admin, who changed no SoA entry since the last published version
+ * (AIMS_EFORBIDDEN otherwise, naming them and the entry); the approver
+ * recorded is their e-mail. approver (may be NULL) must name the actor.
  */
 int soa_publish(json_t **out, struct db *db, int64_t org_id, const struct actor *actor,
     const char *approver, const char *note);

@@ -1,7 +1,9 @@
 /*
  * soa_publish.c - publishing the Statement of Applicability (see soa.h): a
  * complete, justified draft is frozen as the next numbered version with its
- * approver, and the ledger records it in the same transaction.
+ * approver, and the ledger records it in the same transaction. Publishing
+ * is a sign-off: made by a manager in person (by user id), who changed no
+ * entry since the last published version.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +41,35 @@ soa_check_approver(struct db *db, int64_t org_id, const char *email)
 		    "field 'approver': %s is %s here; a manager or admin approves the SoA",
 		    email, role_name(role));
 	return 0;
+}
+
+/* Four eyes: the publisher changed no entry since the last published version. */
+static int
+soa_check_not_author(struct db *db, int64_t org_id, const struct actor *actor,
+    const char *name)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&st, db, "SELECT r.ref FROM record_versions v JOIN records r "
+	    "ON r.org_id = v.org_id AND r.kind = v.kind AND r.num = v.num "
+	    "WHERE v.org_id = ? AND v.kind = ? AND v.actor_id = ? AND v.action <> 'create' "
+	    "AND v.at > coalesce((SELECT max(published_at) FROM soa_versions WHERE org_id = ?), '') "
+	    "ORDER BY r.num LIMIT 1")) != 0)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	db_bind_text(st, 2, SOA_KIND);
+	db_bind_int64(st, 3, actor->user_id);
+	db_bind_int64(st, 4, org_id);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		rc = aims_error_set(AIMS_EFORBIDDEN, "approver",
+		    "%s changed %s since the last published version; another manager must approve "
+		    "and publish it", name && *name ? name : "you", db_column_text(st, 0));
+	else if (rc == DB_DONE)
+		rc = 0;
+	db_done(st);
+	return rc;
 }
 
 /* Every control decided and justified; otherwise names the first few. */
@@ -115,11 +146,47 @@ soa_insert(struct db *db, int64_t org_id, int64_t version, const struct actor *a
 	return rc == DB_DONE ? 0 : rc < 0 ? rc : AIMS_ERROR;
 }
 
-/* "user:EMAIL" actors approve for themselves when no approver is named. */
-static const char *
-soa_actor_email(const struct actor *actor)
+/*
+ * The one approval model: the SoA is approved by the person who publishes
+ * it (compared by user id, whatever the credential), never by someone named
+ * on their behalf, and never by whoever changed an entry since the last
+ * published version. *approver_out: that person's e-mail (caller frees).
+ */
+static int
+soa_check_signoff(char **approver_out, struct db *db, int64_t org_id,
+    const struct actor *actor, const char *approver)
 {
-	return str_has_prefix(actor->name, "user:") ? actor->name + 5 : NULL;
+	json_t *user = NULL;
+	int64_t named;
+	int rc;
+
+	*approver_out = NULL;
+	if (actor->user_id <= 0)
+		return aims_error_set(AIMS_EFORBIDDEN, "approver",
+		    "a sign-off must be made by a named person, not by %s (sign in, use a token "
+		    "you created, or give --as EMAIL on the command line)",
+		    actor->name ? actor->name : "the system");
+	if ((rc = user_get(&user, db, actor->user_id)) != 0)
+		return rc;
+	if (approver != NULL && (user_id_by_email(&named, db, approver) != 0 ||
+	    named != actor->user_id)) {
+		rc = aims_error_set(AIMS_EFORBIDDEN, "approver",
+		    "field 'approver': the SoA is approved by whoever publishes it; %s must "
+		    "publish it themselves", approver);
+		goto done;
+	}
+	*approver_out = xstrdup(json_string_value(json_object_get(user, "email")));
+	rc = soa_check_approver(db, org_id, *approver_out);
+	if (rc == 0)
+		rc = soa_check_not_author(db, org_id, actor,
+		    json_string_value(json_object_get(user, "display_name")));
+done:
+	json_decref(user);
+	if (rc != 0) {
+		free(*approver_out);
+		*approver_out = NULL;
+	}
+	return rc;
 }
 
 int
@@ -128,7 +195,7 @@ soa_publish(json_t **out, struct db *db, int64_t org_id, const struct actor *act
 {
 	struct ledger_event ev;
 	json_t *rows = NULL, *published = NULL;
-	char ref[32];
+	char ref[32], *signer = NULL;
 	int64_t version = 0, seq;
 	int rc;
 
@@ -139,14 +206,12 @@ soa_publish(json_t **out, struct db *db, int64_t org_id, const struct actor *act
 	if (note && (strlen(note) > SOA_NOTE_MAX || !str_is_utf8(note, strlen(note))))
 		return aims_error_set(AIMS_EINVALID, "note",
 		    "field 'note' is at most %d bytes of UTF-8", SOA_NOTE_MAX);
-	if (approver == NULL)
-		approver = soa_actor_email(actor);
 	if ((rc = db_begin(db)) != 0)
 		return rc;
-	if ((rc = soa_check_approver(db, org_id, approver)) != 0 ||
+	if ((rc = soa_check_signoff(&signer, db, org_id, actor, approver)) != 0 ||
 	    (rc = soa_rows(&rows, db, org_id)) != 0 || (rc = soa_check_complete(rows)) != 0 ||
 	    (rc = soa_next_version(&version, db, org_id)) != 0 ||
-	    (rc = soa_insert(db, org_id, version, actor, approver, note, rows)) != 0 ||
+	    (rc = soa_insert(db, org_id, version, actor, signer, note, rows)) != 0 ||
 	    (rc = soa_version_get(&published, db, org_id, version)) != 0)
 		goto fail;
 	snprintf(ref, sizeof(ref), "%lld", (long long)version);
@@ -155,12 +220,14 @@ soa_publish(json_t **out, struct db *db, int64_t org_id, const struct actor *act
 	if ((rc = ledger_append(&seq, db, &ev)) != 0 || (rc = db_commit(db)) != 0)
 		goto fail;
 	json_decref(rows);
+	free(signer);
 	*out = published;
 	return 0;
 fail:
 	db_rollback(db);
 	json_decref(rows);
 	json_decref(published);
+	free(signer);
 	return rc;
 }
 

@@ -62,6 +62,7 @@ int api_records_delete(struct http_ctx *c);
 int api_records_versions(struct http_ctx *c);
 int api_records_version_get(struct http_ctx *c);
 int api_records_links(struct http_ctx *c);
+int api_records_steps(struct http_ctx *c);
 
 /* api_catalog.c */
 int api_catalog_list(struct http_ctx *c);

@@ -245,3 +245,19 @@ api_records_links(struct http_ctx *c)
 	http_reply_list(c, items, NULL);
 	return 0;
 }
+
+/* The workflow steps of the record for the caller, each with allowed and the reason. */
+int
+api_records_steps(struct http_ctx *c)
+{
+	const struct record_kind *k;
+	json_t *items = NULL;
+	int rc;
+
+	if ((rc = api_record_kind(&k, c, PERM_READ)) != 0)
+		return rc;
+	if ((rc = record_steps(&items, c->db, c->org_id, &c->actor, k, api_record_ref(c))) != 0)
+		return rc;
+	http_reply_list(c, items, NULL);
+	return 0;
+}

@@ -169,14 +169,37 @@ openapi_body(const struct route *r)
 	return json_pack("{s:b, s:o}", "required", 1, "content", content);
 }
 
+/* Routes whose answer has a schema of its own in components.schemas. */
+static const struct {
+	const char	*pattern;
+	const char	*schema;
+} openapi_answers[] = {
+	{ "/api/v1/orgs/{org}/{kind}/{ref}/steps", "#/components/schemas/WorkflowSteps" },
+};
+
+static const char *
+openapi_answer_schema(const struct route *r)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(openapi_answers) / sizeof(openapi_answers[0]); i++)
+		if (strcmp(openapi_answers[i].pattern, r->pattern) == 0)
+			return openapi_answers[i].schema;
+	return NULL;
+}
+
 static json_t *
 openapi_responses(const struct route *r)
 {
 	json_t *resp = json_object(), *ok;
+	const char *named = openapi_answer_schema(r);
 	char status[8];
 
 	snprintf(status, sizeof(status), "%d", r->status);
-	if (r->status == 204)
+	if (named != NULL)
+		ok = json_pack("{s:s, s:{s:{s:{s:s}}}}", "description", "ok", "content",
+		    "application/json", "schema", "$ref", named);
+	else if (r->status == 204)
 		ok = json_pack("{s:s}", "description", "done");
 	else if (r->flags & ROUTE_RAW)
 		ok = json_pack("{s:s, s:{s:{s:{s:s}}}}", "description", "ok", "content",
@@ -248,8 +271,31 @@ openapi_lower(char *out, size_t len, const char *s)
 	out[i] = '\0';
 }
 
+/* A step as record_steps() (core/record.h) describes it. */
 static json_t *
-openapi_components(void)
+openapi_step_schemas(void)
+{
+	return json_pack("{s:{s:s, s:[s], s:{s:{s:s, s:{s:s, s:s}}}}, "
+	    "s:{s:s, s:[s, s, s, s, s], s:{s:{s:s, s:s}, s:{s:s, s:s}, s:{s:[s, s], s:s}, "
+	    "s:{s:s, s:s}, s:{s:s, s:s}, s:{s:[s, s], s:s}, s:{s:[s, s], s:s}}}}",
+	    "WorkflowSteps", "type", "object", "required", "items", "properties", "items",
+	    "type", "array", "items", "$ref", "#/components/schemas/WorkflowStep",
+	    "WorkflowStep", "type", "object", "required", "action", "label", "to", "allowed",
+	    "reason", "properties",
+	    "action", "type", "string", "description", "the step's name (approve, submit, accept...)",
+	    "label", "type", "string", "description", "the step in words, as the pages show it",
+	    "from", "type", "string", "null", "description",
+	    "the state it starts from; null: any other state",
+	    "to", "type", "string", "description", "the state it sets (PATCH status to this)",
+	    "allowed", "type", "boolean", "description", "whether the caller may take it now",
+	    "reason", "type", "string", "null", "description",
+	    "why not, in words naming people (null when allowed)",
+	    "confirm", "type", "string", "null", "description",
+	    "the question the pages ask before taking it");
+}
+
+static json_t *
+openapi_components_base(void)
 {
 	return json_pack("{s:{s:{s:s, s:[s], s:{s:{s:s, s:[s, s, s], s:{s:{s:s}, s:{s:s}, "
 	    "s:{s:s}}}}}}, s:{s:{s:s, s:s, s:s}, s:{s:s, s:s}}}",
@@ -258,6 +304,16 @@ openapi_components(void)
 	    "code", "type", "string", "message", "type", "string", "field", "type", "string",
 	    "securitySchemes", "session", "type", "apiKey", "in", "cookie", "name", AUTH_COOKIE,
 	    "bearer", "type", "http", "scheme", "bearer");
+}
+
+static json_t *
+openapi_components(void)
+{
+	json_t *c = openapi_components_base(), *steps = openapi_step_schemas();
+
+	json_object_update(json_object_get(c, "schemas"), steps);
+	json_decref(steps);
+	return c;
 }
 
 json_t *

@@ -325,6 +325,10 @@ const struct route http_routes[] = {
 	R_ORG("GET", "/api/v1/orgs/{org}/{kind}/{ref}/versions/{id}", api_records_version_get,
 	    PERM_READ, PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_RECORD, 200,
 	    "One stored version exactly as it was", "records"),
+	R_ORG("GET", "/api/v1/orgs/{org}/{kind}/{ref}/steps", api_records_steps, PERM_READ,
+	    PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_RECORD, 200,
+	    "The workflow steps that apply to the record now, each with whether you may take it "
+	    "and, when not, the reason in words; take one by PATCHing its status", "records"),
 	R_ORG("GET", "/api/v1/orgs/{org}/{kind}/{ref}/links", api_records_links, PERM_READ,
 	    PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_RECORD, 200,
 	    "Records linked to and from this one", "records"),

@@ -80,6 +80,7 @@ static const struct {
 	{ "approve", "", " approved." },
 	{ "return", "", " returned to draft." },
 	{ "retire", "", " retired." },
+	{ "revise", "A revision of ", " is open; the approved version stays in force." },
 	{ "accept", "The residual risk of ", " is accepted." },
 	{ "uploaded", "New file stored in ", "." },
 	{ "signed-out", "You are signed out", "." },
@@ -98,7 +99,7 @@ webui_can(const struct web_ctx *ctx, enum web_action act, const struct record_ki
 {
 	static const enum perm_action map[] = {
 		[WEB_ACT_CREATE] = PERM_WRITE, [WEB_ACT_UPDATE] = PERM_WRITE,
-		[WEB_ACT_DELETE] = PERM_DELETE, [WEB_ACT_APPROVE] = PERM_APPROVE,
+		[WEB_ACT_DELETE] = PERM_DELETE,
 	};
 	enum perm_kind pk;
 
@@ -172,6 +173,7 @@ webui_flash_take(struct http_ctx *c, struct webui *w)
 {
 	const char *cookie = http_header(c->req, "Cookie");
 	char value[WEBUI_COOKIE_MAX], *ref;
+	const struct record_step *step;
 	size_t i;
 
 	if (cookie == NULL || !auth_cookie_value(value, sizeof(value), cookie, WEBUI_FLASH_COOKIE))
@@ -190,6 +192,13 @@ webui_flash_take(struct http_ctx *c, struct webui *w)
 			w->ctx.flash_kind = WEB_FLASH_OK;
 			return;
 		}
+	/* A workflow step without a message of its own: the step's label. */
+	if (w->kind != NULL && (step = record_step_find(w->kind, value)) != NULL) {
+		snprintf(w->flash, sizeof(w->flash), "%s: %s done.",
+		    strcmp(ref, "-") != 0 ? ref : w->kind->singular, step->label);
+		w->ctx.flash = w->flash;
+		w->ctx.flash_kind = WEB_FLASH_OK;
+	}
 }
 
 int

@@ -293,6 +293,8 @@ web_page_form(struct buf *out, const struct web_ctx *ctx, const struct record_ki
 	html_printf(out, "<div class=\"page-head\"><h1>%s</h1></div>\n", buf_str(&title));
 	web_form_error_summary(out, k, v->errors);
 	web_form_stale(out, ctx, k, v);
+	if (!st.create)
+		web_workflow_edit_note(out, k, v->newer != NULL ? v->newer : v->values);
 	html_printf(out, "<form method=\"post\" action=\"%s\" class=\"record-form\"",
 	    buf_str(st.create ? &list : &rec));
 	html_attr_if(out, evidence, "enctype", "multipart/form-data");

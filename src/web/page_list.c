@@ -155,6 +155,13 @@ web_list_row(struct buf *out, const struct web_ctx *ctx, const struct record_kin
 	    web_record_title(k, rec));
 	if (json_is_true(json_object_get(rec, "retired")))
 		buf_puts(out, " <span class=\"tag t-retired\">Retired</span>");
+	/* A revision is open: the approved version is still the one in force. */
+	if (json_integer_value(json_object_get(rec, "in_force_version")) > 0)
+		html_printf(out, " <span class=\"tag t-approved\" title=\"A revision is open; "
+		    "version %lld stays in force until it is approved\">Approved v%lld in force"
+		    "</span>", (long long)json_integer_value(json_object_get(rec,
+		    "in_force_version")), (long long)json_integer_value(json_object_get(rec,
+		    "in_force_version")));
 	buf_puts(out, "</th>");
 	for (f = k->fields; f->name != NULL; f++) {
 		if (!web_list_column(f))

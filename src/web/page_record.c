@@ -1,9 +1,11 @@
 /*
  * page_record.c - the detail page of one record: every declared field, the
- * workflow buttons its status allows, the records it links to and those
- * that link to it, and its history from the ledger (who changed what,
- * when). Evidence records also show their file: name, size, type, SHA-256
- * and the download link, and the revisions before it.
+ * workflow steps core lists for the person (workflow.c), the records it
+ * links to and those that link to it, and its history from the stored
+ * versions (who changed which field from what to what, when; each earlier
+ * approved version shown whole). Evidence records also show their file:
+ * name, size, type, SHA-256 and the download link, and the revisions
+ * before it.
  */
 #include <string.h>
 
@@ -12,8 +14,6 @@
 #include "web/html.h"
 #include "web/page.h"
 #include "web/web.h"
-
-#define WEB_STEPS_MAX	8
 
 static const struct record_kind *
 web_kind_by_name(const struct web_ctx *ctx, const char *name)
@@ -47,12 +47,10 @@ web_record_button(struct buf *out, const struct web_ctx *ctx, const char *action
 
 static void
 web_record_actions(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
-    const json_t *rec, const char *url)
+    const json_t *rec, const json_t *steps, const char *url)
 {
-	const struct web_step *steps[WEB_STEPS_MAX];
 	struct buf target = BUF_INIT, q = BUF_INIT;
 	const char *ref = json_string_value(json_object_get(rec, "ref"));
-	size_t i, n;
 
 	buf_puts(out, "<div class=\"actions\">");
 	if (web_can(ctx, WEB_ACT_UPDATE, k)) {
@@ -60,16 +58,10 @@ web_record_actions(struct buf *out, const struct web_ctx *ctx, const struct reco
 		web_icon(out, "edit");
 		buf_puts(out, "Edit</a>");
 	}
-	n = web_workflow_steps(steps, WEB_STEPS_MAX, ctx, k, rec);
-	buf_printf(&target, "%s/workflow", url);
-	for (i = 0; i < n; i++) {
-		buf_reset(&q);
-		if (steps[i]->confirm != NULL)
-			buf_printf(&q, "%s %s?", steps[i]->confirm, ref ? ref : "");
-		web_record_button(out, ctx, buf_str(&target), rec, steps[i]->action,
-		    steps[i]->label, steps[i]->confirm ? buf_str(&q) : NULL, "primary");
-	}
-	if (web_can(ctx, WEB_ACT_DELETE, k) && !json_is_true(json_object_get(rec, "retired"))) {
+	web_workflow_actions(out, ctx, k, rec, steps, url);
+	/* A kind whose workflow ends in a final state retires through that step. */
+	if (web_can(ctx, WEB_ACT_DELETE, k) && !json_is_true(json_object_get(rec, "retired")) &&
+	    (k->workflow == NULL || k->workflow->final == NULL)) {
 		buf_reset(&target);
 		buf_printf(&target, "%s/delete", url);
 		buf_reset(&q);
@@ -255,28 +247,85 @@ web_record_links(struct buf *out, const struct web_ctx *ctx, const struct record
 	buf_puts(out, "</section>\n");
 }
 
-/* The changed fields of a history entry, by their labels. */
+/* What a version changed, field by field: "Label: old → new". */
 static void
-web_record_changed(struct buf *out, const struct record_kind *k, const json_t *names)
+web_record_changes(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
+    const json_t *changes)
 {
 	const struct field *f;
-	const json_t *n;
+	const json_t *c;
 	size_t i;
 
-	json_array_foreach(names, i, n) {
-		f = web__field_find(k, json_string_value(n));
-		if (i > 0)
-			buf_puts(out, ", ");
-		html_escape(out, f != NULL ? f->label : json_string_value(n));
+	if (json_array_size(changes) == 0)
+		return;
+	buf_puts(out, "<ul class=\"changes\">");
+	json_array_foreach(changes, i, c) {
+		f = web__field_find(k, json_string_value(json_object_get(c, "field")));
+		buf_puts(out, "<li><span class=\"change-field\">");
+		html_escape(out, f != NULL ? f->label :
+		    json_string_value(json_object_get(c, "field")));
+		buf_puts(out, "</span>: <span class=\"change-from\">");
+		if (f != NULL && !json_is_null(json_object_get(c, "from")))
+			web_value_brief(out, ctx, f, json_object_get(c, "from"));
+		else
+			buf_puts(out, "<em>empty</em>");
+		buf_puts(out, "</span> \xe2\x86\x92 <span class=\"change-to\">");
+		if (f != NULL && !json_is_null(json_object_get(c, "to")))
+			web_value_brief(out, ctx, f, json_object_get(c, "to"));
+		else
+			buf_puts(out, "<em>empty</em>");
+		buf_puts(out, "</span></li>");
 	}
+	buf_puts(out, "</ul>");
+}
+
+/* An earlier approved version, every field as it was approved. */
+static void
+web_record_version_whole(struct buf *out, const struct web_ctx *ctx,
+    const struct record_kind *k, const json_t *h)
+{
+	const json_t *rec = json_object_get(h, "record");
+	const struct field *f;
+
+	html_printf(out, "<tr class=\"approved-version\"><td colspan=\"5\"><details "
+	    "id=\"version-%lld\"><summary>Version %lld as approved</summary>"
+	    "<dl class=\"fields\">", (long long)json_integer_value(json_object_get(h, "version")),
+	    (long long)json_integer_value(json_object_get(h, "version")));
+	for (f = k->fields; f->name != NULL; f++) {
+		html_printf(out, "<div class=\"%s\"><dt>%s</dt><dd>",
+		    f->type == FIELD_TEXT || f->type == FIELD_OBJECT_LIST || f->type == FIELD_OBJECT ?
+		    "wide" : "", f->label);
+		web_value(out, ctx, f, json_object_get(rec, f->name));
+		buf_puts(out, "</dd></div>");
+	}
+	buf_puts(out, "</dl></details></td></tr>");
+}
+
+/* A version made by approving the record, other than its current one. */
+static bool
+web_record_earlier_approved(const struct record_kind *k, const json_t *h, json_int_t current)
+{
+	const struct record_workflow *w = k->workflow;
+	const char *action = json_string_value(json_object_get(h, "action"));
+	const struct record_step *s;
+
+	if (w == NULL || w->approved == NULL || action == NULL ||
+	    json_integer_value(json_object_get(h, "version")) == current)
+		return false;
+	for (s = w->steps; s->action != NULL; s++)
+		if (strcmp(s->to, w->approved) == 0 && strcmp(s->action, action) == 0)
+			return true;
+	return false;
 }
 
 static void
 web_record_history(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
-    const json_t *history)
+    const json_t *rec, const json_t *history)
 {
 	static const struct field when = { .type = FIELD_DATETIME };
+	json_int_t current = json_integer_value(json_object_get(rec, "version"));
 	const json_t *h;
+	const char *by;
 	size_t i;
 
 	buf_puts(out, "<section class=\"card\" aria-labelledby=\"h-history\">"
@@ -287,17 +336,21 @@ web_record_history(struct buf *out, const struct web_ctx *ctx, const struct reco
 	}
 	buf_puts(out, "<div class=\"table-wrap\"><table class=\"history\"><thead><tr>"
 	    "<th scope=\"col\">When</th><th scope=\"col\">Who</th><th scope=\"col\">What</th>"
-	    "<th scope=\"col\">Version</th><th scope=\"col\">Fields</th></tr></thead><tbody>");
+	    "<th scope=\"col\">Version</th><th scope=\"col\">Changes</th></tr></thead><tbody>");
 	json_array_foreach(history, i, h) {
+		by = json_string_value(json_object_get(h, "by"));
+		if (by == NULL)
+			by = web_actor(json_string_value(json_object_get(h, "actor")));
 		buf_puts(out, "<tr><td>");
 		web_value(out, ctx, &when, json_object_get(h, "time"));
-		html_printf(out, "</td><td>%s</td><td>",
-		    web_actor(json_string_value(json_object_get(h, "actor"))));
+		html_printf(out, "</td><td>%s</td><td>", by);
 		web_enum_label(out, json_string_value(json_object_get(h, "action")));
 		html_printf(out, "</td><td>%lld</td><td>",
 		    (long long)json_integer_value(json_object_get(h, "version")));
-		web_record_changed(out, k, json_object_get(h, "fields"));
+		web_record_changes(out, ctx, k, json_object_get(h, "changes"));
 		buf_puts(out, "</td></tr>");
+		if (web_record_earlier_approved(k, h, current))
+			web_record_version_whole(out, ctx, k, h);
 	}
 	buf_puts(out, "</tbody></table></div></section>\n");
 }
@@ -319,14 +372,15 @@ web_page_record(struct buf *out, const struct web_ctx *ctx, const struct record_
 	web_page_begin(out, ctx, title, k->name, crumbs, k->singleton ? 0 : 2);
 	html_printf(out, "<div class=\"page-head\"><h1><span class=\"ref\">%s</span> %s</h1>",
 	    ref, strcmp(title, ref ? ref : "") != 0 ? title : k->singular);
-	web_record_actions(out, ctx, k, v->record, buf_str(&url));
+	web_record_actions(out, ctx, k, v->record, v->steps, buf_str(&url));
 	buf_puts(out, "</div>\n");
 	web_record_meta(out, ctx, v->record);
+	web_workflow_in_force(out, ctx, k, v->record, v->in_force);
 	if (evidence)
 		web_record_evidence(out, ctx, v->record, v->files, buf_str(&url));
 	web_record_fields(out, ctx, k, v->record);
 	web_record_links(out, ctx, k, v->links, evidence);
-	web_record_history(out, ctx, k, v->history);
+	web_record_history(out, ctx, k, v->record, v->history);
 	web_page_end(out, ctx);
 	buf_free(&url);
 	buf_free(&list);

@@ -14,7 +14,8 @@
  *   /o/ORG/KIND/new              create form
  *   /o/ORG/KIND/REF              detail (GET), update (POST)
  *   /o/ORG/KIND/REF/edit         edit form
- *   /o/ORG/KIND/REF/workflow     workflow step (POST, field "action")
+ *   /o/ORG/KIND/REF/workflow     workflow step (POST, field "action": a step of
+ *                                the kind's struct record_workflow)
  *   /o/ORG/soa                   Statement of Applicability
  *   /o/ORG/soa/CONTROL           one SoA entry (POST)
  *   /sign-in, /sign-out          (POST for both actions)
@@ -72,8 +73,7 @@ enum web_flash { WEB_FLASH_NONE, WEB_FLASH_OK, WEB_FLASH_ERROR };
 enum web_action {
 	WEB_ACT_CREATE,
 	WEB_ACT_UPDATE,
-	WEB_ACT_DELETE,
-	WEB_ACT_APPROVE,	/* approve, accept a risk, retire */
+	WEB_ACT_DELETE,		/* workflow steps are core's to judge (record_steps) */
 };
 
 struct web_ctx;
@@ -154,7 +154,10 @@ void web_page_list(struct buf *out, const struct web_ctx *ctx, const struct reco
 struct web_record_view {
 	const json_t	*record;	/* the record (ref, version, fields...) */
 	const json_t	*links;		/* [{kind, ref, title, field, direction "out"|"in"}] */
-	const json_t	*history;	/* [{time, actor, action, version, fields[]}], newest first */
+	const json_t	*history;	/* record_history(): [{time, actor, by, action, version,
+					   status, changes[], record}], newest first */
+	const json_t	*steps;		/* record_steps() for the signed-in person */
+	const json_t	*in_force;	/* during a revision, the approved version in force */
 	const json_t	*files;		/* evidence: its file revisions, oldest first:
 					   [{revision, sha256, size, media_type, filename,
 					   stored_at, stored_by}] */
@@ -204,21 +207,19 @@ void web_form_free(struct web_form *f);
 int web_form_to_json(json_t **values, json_t **errors, const struct record_kind *k,
     const struct web_form *f, bool create);
 
-/* workflow.c: the buttons for kinds with a status workflow. */
-struct web_step {
-	const char	*action;	/* posted as "action" */
-	const char	*label;		/* button text */
-	const char	*from;		/* status it applies to; NULL: acceptance (any status) */
-	const char	*to;		/* status it sets */
-	enum web_action	 perm;
-	const char	*confirm;	/* question asked first, or NULL */
-};
-/* Steps offered on rec; fills steps[] (up to max), returns how many. */
-size_t web_workflow_steps(const struct web_step **steps, size_t max, const struct web_ctx *ctx,
-    const struct record_kind *k, const json_t *rec);
-/* The patch that performs action on rec; AIMS_EINVALID if not offered. */
-int web_workflow_patch(json_t **out, const struct web_ctx *ctx, const struct record_kind *k,
-    const json_t *rec, const char *action);
+/*
+ * workflow.c: the workflow as core describes it. steps is record_steps()'s
+ * answer for the signed-in person; url the record's page. Steps they may
+ * take are buttons posting "action" to url/workflow; the others are shown
+ * disabled with the reason to those who may change the record.
+ */
+void web_workflow_actions(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
+    const json_t *rec, const json_t *steps, const char *url);
+/* On a revision: which approved version is in force (in_force: it, or NULL). */
+void web_workflow_in_force(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
+    const json_t *rec, const json_t *in_force);
+/* On the edit form of an approved record: saving content starts a revision. */
+void web_workflow_edit_note(struct buf *out, const struct record_kind *k, const json_t *values);
 
 /*
  * page_soa.c: the Statement of Applicability, editable in place by whoever

@@ -1,92 +1,123 @@
 /*
- * workflow.c - the workflow buttons of kinds whose "status" field moves
- * draft -> in_review -> approved -> retired, and risk acceptance. This only
- * decides which buttons to offer and the patch a button sends; whether the
- * step is allowed (who may approve, not one's own work, required fields)
- * is decided by core when the patch is applied.
+ * workflow.c - the workflow of a record on its pages, read from core: the
+ * buttons of the steps record_steps() lists, and the notes about an
+ * approved version in force. Core alone decides who may take a step; a step
+ * the person may not take is shown disabled with core's reason to those who
+ * may change the record, and not at all to those who only read it.
  */
 #include <string.h>
 
 #include "core/record.h"
-#include "util/error.h"
+#include "web/html.h"
 #include "web/page.h"
 #include "web/web.h"
 
-#define WEB_STATUS_FIELD	"status"
-#define WEB_ACCEPT_FIELD	"accepted_by"
-#define WEB_RESIDUAL_FIELD	"residual_score"
-
-static const struct web_step web_steps[] = {
-	{ "submit", "Submit for review", "draft", "in_review", WEB_ACT_UPDATE, NULL },
-	{ "approve", "Approve", "in_review", "approved", WEB_ACT_APPROVE, NULL },
-	{ "approve", "Approve", "draft", "approved", WEB_ACT_APPROVE, NULL },
-	{ "return", "Return to draft", "in_review", "draft", WEB_ACT_UPDATE, NULL },
-	{ "retire", "Retire", "approved", "retired", WEB_ACT_APPROVE, "Retire" },
-	{ "accept", "Accept risk", NULL, "accepted", WEB_ACT_APPROVE,
-	    "Accept the residual risk of" },
-};
-
-static bool
-web_enum_has(const struct field *f, const char *value)
+/* A POST button that takes one step of rec. */
+static void
+web_step_button(struct buf *out, const struct web_ctx *ctx, const char *url, const json_t *rec,
+    const json_t *step)
 {
+	const char *confirm = json_string_value(json_object_get(step, "confirm"));
+	const char *ref = json_string_value(json_object_get(rec, "ref"));
+
+	html_printf(out, "<form method=\"post\" action=\"%s/workflow\" class=\"inline\"", url);
+	if (confirm != NULL)
+		html_printf(out, " data-confirm=\"%s %s?\"", confirm, ref ? ref : "");
+	buf_puts(out, ">");
+	web_csrf_input(out, ctx);
+	html_printf(out, "<input type=\"hidden\" name=\"" WEB_VERSION_FIELD "\" value=\"%lld\">"
+	    "<input type=\"hidden\" name=\"action\" value=\"%s\">"
+	    "<button type=\"submit\" class=\"btn primary\">%s</button></form>",
+	    (long long)json_integer_value(json_object_get(rec, "version")),
+	    json_string_value(json_object_get(step, "action")),
+	    json_string_value(json_object_get(step, "label")));
+}
+
+/* A step the person may not take: disabled, with the reason next to it. */
+static void
+web_step_refused(struct buf *out, const json_t *step)
+{
+	const char *action = json_string_value(json_object_get(step, "action"));
+
+	html_printf(out, "<span class=\"step-off\"><button type=\"button\" class=\"btn\" disabled "
+	    "aria-describedby=\"why-%s\" data-step=\"%s\">%s</button> <small class=\"why\" "
+	    "id=\"why-%s\">%s.</small></span>", action, action,
+	    json_string_value(json_object_get(step, "label")), action,
+	    json_string_value(json_object_get(step, "reason")));
+}
+
+void
+web_workflow_actions(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
+    const json_t *rec, const json_t *steps, const char *url)
+{
+	bool writer = web_can(ctx, WEB_ACT_UPDATE, k);
+	const json_t *s;
 	size_t i;
 
-	for (i = 0; f != NULL && f->values != NULL && f->values[i] != NULL; i++)
-		if (strcmp(f->values[i], value) == 0)
-			return true;
-	return false;
-}
-
-static bool
-web_step_applies(const struct web_step *s, const struct record_kind *k, const json_t *rec)
-{
-	const struct field *st = web__field_find(k, WEB_STATUS_FIELD);
-	const char *cur = json_string_value(json_object_get(rec, WEB_STATUS_FIELD));
-
-	if (json_is_true(json_object_get(rec, "retired")))
-		return false;
-	if (s->from == NULL)	/* acceptance: a risk with a residual not yet accepted */
-		return web__field_find(k, WEB_ACCEPT_FIELD) != NULL &&
-		    web_value_empty(json_object_get(rec, WEB_ACCEPT_FIELD)) &&
-		    !web_value_empty(json_object_get(rec, WEB_RESIDUAL_FIELD)) &&
-		    web_enum_has(st, s->to);
-	if (st == NULL || st->type != FIELD_ENUM || cur == NULL || strcmp(cur, s->from) != 0)
-		return false;
-	if (!web_enum_has(st, s->from) || !web_enum_has(st, s->to))
-		return false;
-	/* Straight from draft to approved only where there is no review step. */
-	if (strcmp(s->from, "draft") == 0 && strcmp(s->to, "approved") == 0)
-		return !web_enum_has(st, "in_review");
-	return true;
-}
-
-size_t
-web_workflow_steps(const struct web_step **steps, size_t max, const struct web_ctx *ctx,
-    const struct record_kind *k, const json_t *rec)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < sizeof(web_steps) / sizeof(web_steps[0]) && n < max; i++)
-		if (web_can(ctx, web_steps[i].perm, k) && web_step_applies(&web_steps[i], k, rec))
-			steps[n++] = &web_steps[i];
-	return n;
-}
-
-int
-web_workflow_patch(json_t **out, const struct web_ctx *ctx, const struct record_kind *k,
-    const json_t *rec, const char *action)
-{
-	const struct web_step *steps[sizeof(web_steps) / sizeof(web_steps[0])];
-	size_t i, n;
-
-	*out = NULL;
-	n = web_workflow_steps(steps, sizeof(steps) / sizeof(steps[0]), ctx, k, rec);
-	for (i = 0; i < n; i++) {
-		if (action == NULL || strcmp(steps[i]->action, action) != 0)
-			continue;
-		*out = json_pack("{s:s}", WEB_STATUS_FIELD, steps[i]->to);
-		return 0;
+	if (!writer)
+		return;
+	json_array_foreach(steps, i, s) {
+		if (json_is_true(json_object_get(s, "allowed")))
+			web_step_button(out, ctx, url, rec, s);
+		else
+			web_step_refused(out, s);
 	}
-	return aims_error_set(AIMS_EINVALID, "action", "'%s' is not a step this %s can take now",
-	    action ? action : "", k->singular);
+}
+
+void
+web_workflow_in_force(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
+    const json_t *rec, const json_t *in_force)
+{
+	static const struct field when = { .type = FIELD_DATETIME };
+	const struct record_workflow *w = k->workflow;
+	json_int_t v = json_integer_value(json_object_get(rec, "in_force_version"));
+	const char *by;
+
+	if (w == NULL || w->approved == NULL || v <= 0)
+		return;
+	html_printf(out, "<div class=\"flash warn\" id=\"in-force\"><p><strong>This is a revision "
+	    "in progress.</strong> Version %lld, as approved", (long long)v);
+	if (in_force != NULL && w->signed_by != NULL &&
+	    (by = json_string_value(json_object_get(in_force, w->signed_by))) != NULL) {
+		html_printf(out, " by %s", by);
+		if (w->signed_at != NULL) {
+			buf_puts(out, " on ");
+			web_value(out, ctx, &when, json_object_get(in_force, w->signed_at));
+		}
+	}
+	html_printf(out, ", stays in force (readiness counts it) until this revision is approved; "
+	    "it is shown whole in the history below.</p></div>\n");
+}
+
+void
+web_workflow_edit_note(struct buf *out, const struct record_kind *k, const json_t *values)
+{
+	const struct record_workflow *w = k->workflow;
+	json_int_t v = json_integer_value(json_object_get(values, "in_force_version"));
+	const char *state = json_string_value(json_object_get(values, w ? w->field : "status"));
+	const struct field *f;
+	const char *const *free;
+
+	if (w == NULL || w->approved == NULL)
+		return;
+	if (v > 0) {
+		html_printf(out, "<div class=\"flash warn\" id=\"revision-note\"><p><strong>A "
+		    "revision is open.</strong> Version %lld, the approved one, stays in force "
+		    "until this revision is approved.</p></div>\n", (long long)v);
+		return;
+	}
+	if (state == NULL || strcmp(state, w->approved) != 0)
+		return;
+	html_printf(out, "<div class=\"flash warn\" id=\"revision-note\"><p><strong>This %s is "
+	    "approved.</strong> Saving a change to its content starts a revision: version %lld "
+	    "stays in force (readiness counts it) until the revision is approved.", k->singular,
+	    (long long)json_integer_value(json_object_get(values, "version")));
+	for (free = w->free_fields; free != NULL && *free != NULL; free++) {
+		f = web__field_find(k, *free);
+		html_printf(out, "%s%s", free == w->free_fields ? " Changing only " : ", ",
+		    f != NULL ? f->label : *free);
+	}
+	if (w->free_fields != NULL && w->free_fields[0] != NULL)
+		buf_puts(out, " changes the approved version without a revision.");
+	buf_puts(out, "</p></div>\n");
 }

@@ -2,7 +2,7 @@
 // must answer; and what higher roles may not be given or touched.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, request, signIn, addMember, aimsOk, ROLES, PASSWORD } from './lib.mjs';
+import { setup, request, signIn, addMember, aimsOk, ROLES, PASSWORD, ADMIN } from './lib.mjs';
 
 let env;
 const sessions = {};
@@ -23,7 +23,7 @@ before(async () => {
     tokenIds[role] = t.id;
   }
   adminTokenId = tokenIds.admin;
-  aimsOk(['record', 'create', 'ai-systems', '--org', 'acme', '--json', '{"name":"Matrix system"}',
+  aimsOk(['record', 'create', 'ai-systems', '--org', 'acme', '--as', ADMIN, '--json', '{"name":"Matrix system"}',
     '--db', env.db]);
   for (const role of ROLES) {
     sessions[role] = await signIn(env.url, role === 'admin' ? 'admin@example.com' : `${role}@example.com`);
@@ -88,6 +88,7 @@ const MATRIX = [
   ['GET', '/api/v1/orgs/acme/ai-systems/AIS-1/versions', undefined, ALL],
   ['GET', '/api/v1/orgs/acme/ai-systems/AIS-1/versions/1', undefined, ALL],
   ['GET', '/api/v1/orgs/acme/ai-systems/AIS-1/links', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/ai-systems/AIS-1/steps', undefined, ALL],
   ['GET', '/api/v1/orgs/acme/evidence/EV-999/files', undefined, { viewer: 404, auditor: 404, contributor: 404, manager: 404, admin: 404 }],
   // A JSON body to the upload route: past the permission check, refused for its type.
   ['POST', '/api/v1/orgs/acme/evidence/EV-999/files', { file: 'x' }, CONTRIBUTORS(415)],

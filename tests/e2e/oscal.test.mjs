@@ -67,8 +67,12 @@ function controlIds(catalog) {
   return ids;
 }
 
+// Who makes changes on the command line: the first admin of each organisation.
+const DEMO_ADMIN = 'admin@demo.example';
+const asFor = (org) => (org === 'demo' ? DEMO_ADMIN : ADMIN);
+
 function record(db, org, args, json) {
-  return JSON.parse(aimsOk(['record', ...args, '--org', org, '--db', db, '--json',
+  return JSON.parse(aimsOk(['record', ...args, '--org', org, '--as', asFor(org), '--db', db, '--json',
     JSON.stringify(json), '--format', 'json']).stdout);
 }
 
@@ -145,7 +149,7 @@ test('UUIDs are stable across exports of the same records, and follow the record
   }
   // A changed record keeps its UUID; the document gets a new one.
   const before = exportModel(db, 'ssp')['system-security-plan'];
-  aimsOk(['record', 'update', 'ai-systems', 'AIS-1', '--org', 'demo', '--db', db, '--json',
+  aimsOk(['record', 'update', 'ai-systems', 'AIS-1', '--org', 'demo', '--as', DEMO_ADMIN, '--db', db, '--json',
     JSON.stringify({ name: 'Renamed system' })]);
   const after = exportModel(db, 'ssp')['system-security-plan'];
   const comp = (s) => s['system-implementation'].components
@@ -231,7 +235,7 @@ test('each testdata catalog imports, and exports again with the same control ids
   for (const [i, file] of catalogs.entries()) {
     const src = JSON.parse(readFileSync(file, 'utf8')).catalog;
     const id = `imported-${i}`;
-    const out = aimsOk(['import', 'oscal', file, '--org', 'acme', '--catalog-id', id,
+    const out = aimsOk(['import', 'oscal', file, '--org', 'acme', '--as', ADMIN, '--catalog-id', id,
       '--db', db]).stdout;
     assert.match(out, new RegExp(`imported catalog '${id}'`));
     const doc = exportModel(db, 'catalog', 'acme', ['--catalog', id]);
@@ -249,12 +253,12 @@ test('our own ISO/IEC 42001 catalog round-trips through import', () => {
   const { db, dir } = demoDb();
   const file = join(dir, 'iso.json');
   aimsOk(['export', 'oscal', '--org', 'demo', '--model', 'catalog', '--out', file, '--db', db]);
-  aimsOk(['import', 'oscal', file, '--org', 'demo', '--catalog-id', 'iso-copy', '--db', db]);
+  aimsOk(['import', 'oscal', file, '--org', 'demo', '--as', DEMO_ADMIN, '--catalog-id', 'iso-copy', '--db', db]);
   const again = exportModel(db, 'catalog', 'demo', ['--catalog', 'iso-copy']);
   validate('catalog', again);
   assert.deepEqual(controlIds(again.catalog), controlIds(JSON.parse(readFileSync(file)).catalog));
   // Importing it again replaces it, as revision 2.
-  const out = aimsOk(['import', 'oscal', file, '--org', 'demo', '--catalog-id', 'iso-copy',
+  const out = aimsOk(['import', 'oscal', file, '--org', 'demo', '--as', DEMO_ADMIN, '--catalog-id', 'iso-copy',
     '--db', db]).stdout;
   assert.match(out, /imported catalog 'iso-copy'/);
 });
@@ -264,7 +268,7 @@ test('an imported catalog stays with the organisation that imported it', async (
   try {
     addOrg(env.db, 'beta');
     const file = join(TESTDATA, 'examples', 'basic-catalog.json');
-    aimsOk(['import', 'oscal', file, '--org', 'acme', '--catalog-id', 'sample', '--db', env.db]);
+    aimsOk(['import', 'oscal', file, '--org', 'acme', '--as', ADMIN, '--catalog-id', 'sample', '--db', env.db]);
     const r = aims(['export', 'oscal', '--org', 'beta', '--model', 'catalog', '--catalog',
       'sample', '--out', '-', '--db', env.db]);
     assert.equal(r.status, 1);
@@ -289,7 +293,7 @@ function refused(db, base, fn, path, message) {
   fn(doc);
   const file = join(tempDir(), 'bad.json');
   writeFileSync(file, typeof doc === 'string' ? doc : JSON.stringify(doc));
-  const r = aims(['import', 'oscal', file, '--org', 'acme', '--catalog-id', 'bad', '--db', db]);
+  const r = aims(['import', 'oscal', file, '--org', 'acme', '--as', ADMIN, '--catalog-id', 'bad', '--db', db]);
   assert.equal(r.status, 1, r.stdout);
   assert.ok(r.stderr.includes(`${path}: ${message}`), `${path}: ${message}\n${r.stderr}`);
   const kept = aims(['export', 'oscal', '--org', 'acme', '--model', 'catalog', '--catalog',
@@ -320,15 +324,24 @@ test('bad catalogs are refused naming the JSON path, and nothing is kept', () =>
     'a document holds one model, and this one has catalog already');
   refused(db, cat, (d) => { d.catalog.groups = []; delete d.catalog.controls; },
     '$.catalog.groups', 'must not be empty');
+  // Someone makes the import: nobody named is a usage error; a contributor imports no catalog.
+  const basic = join(TESTDATA, 'examples', cat);
+  let who = aims(['import', 'oscal', basic, '--org', 'acme', '--db', db], { env: { AIMS_AS: '' } });
+  assert.equal(who.status, 2, who.stderr);
+  addMember(db, 'contrib@example.com', 'contributor');
+  who = aims(['import', 'oscal', basic, '--org', 'acme', '--as', 'contrib@example.com',
+    '--db', db]);
+  assert.equal(who.status, 1);
+  assert.match(who.stderr, /only a manager or admin imports a catalog/);
   // Not JSON at all.
   const file = join(tempDir(), 'x.json');
   writeFileSync(file, '{"catalog": ');
-  const r = aims(['import', 'oscal', file, '--org', 'acme', '--db', db]);
+  const r = aims(['import', 'oscal', file, '--org', 'acme', '--as', ADMIN, '--db', db]);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /\$: not JSON/);
   // A model OpenAIMS does not import.
   const p = aims(['import', 'oscal', join(TESTDATA, 'examples', 'ssp-example.json'),
-    '--org', 'acme', '--db', db]);
+    '--org', 'acme', '--as', ADMIN, '--db', db]);
   assert.equal(p.status, 1);
   assert.match(p.stderr, /\$\.system-security-plan: OpenAIMS imports catalogs and assessment results/);
 });
@@ -371,10 +384,10 @@ test('assessment results from another tool become evidence linked to their requi
   const { db } = makeDb();
   const file = join(tempDir(), 'ar.json');
   writeFileSync(file, JSON.stringify(toolResults()));
-  assert.match(aimsOk(['import', 'oscal', file, '--org', 'acme', '--check', '--db', db]).stdout,
+  assert.match(aimsOk(['import', 'oscal', file, '--org', 'acme', '--as', ADMIN, '--check', '--db', db]).stdout,
     /checked 2 observations/);
   assert.equal(evidenceCount(db), 0);
-  assert.match(aimsOk(['import', 'oscal', file, '--org', 'acme', '--db', db]).stdout,
+  assert.match(aimsOk(['import', 'oscal', file, '--org', 'acme', '--as', ADMIN, '--db', db]).stdout,
     /imported 2 observations as evidence/);
   const ev = JSON.parse(aimsOk(['record', 'list', 'evidence', '--org', 'acme', '--db', db,
     '--format', 'json']).stdout);
@@ -403,20 +416,20 @@ test('assessment results naming an unknown requirement are refused whole', () =>
   bad['assessment-results'].results[0].findings[0].target['target-id'] = 'ac-2';
   const file = join(tempDir(), 'ar.json');
   writeFileSync(file, JSON.stringify(bad));
-  let r = aims(['import', 'oscal', file, '--org', 'acme', '--db', db]);
+  let r = aims(['import', 'oscal', file, '--org', 'acme', '--as', ADMIN, '--db', db]);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /\$\.assessment-results\.results\[0\]\.findings\[0\]\.target\.target-id: 'ac-2' names no ISO\/IEC 42001 requirement/);
   assert.equal(evidenceCount(db), 0);
   delete bad['assessment-results'].results[0].observations[1].collected;
   bad['assessment-results'].results[0].findings[0].target['target-id'] = 'A.7.4';
   writeFileSync(file, JSON.stringify(bad));
-  r = aims(['import', 'oscal', file, '--org', 'acme', '--db', db]);
+  r = aims(['import', 'oscal', file, '--org', 'acme', '--as', ADMIN, '--db', db]);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /\$\.assessment-results\.results\[0\]\.observations\[1\]\.collected: required/);
   assert.equal(evidenceCount(db), 0);
   // The NIST example names SP 800-53 controls, which evidence cannot link to.
   r = aims(['import', 'oscal', join(TESTDATA, 'examples', 'ifa_assessment-results-example.json'),
-    '--org', 'acme', '--db', db]);
+    '--org', 'acme', '--as', ADMIN, '--db', db]);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /target-id: 'ac-6\.1_obj' names no ISO\/IEC 42001 requirement/);
   assert.equal(evidenceCount(db), 0);

@@ -10,8 +10,18 @@ import {
   ADMIN, addMember, addOrg, aims, aimsOk, makeDb, request, signIn, startServer,
 } from './lib.mjs';
 
-function record(db, args, json) {
-  return aimsOk(['record', ...args, '--org', 'acme', '--db', db, '--json', JSON.stringify(json)]);
+// Changes are made as a named member (--as); approvals by a manager other than the author.
+const APPROVER = 'approver@example.com';
+
+function record(db, args, json, as = ADMIN) {
+  return aimsOk(['record', ...args, '--org', 'acme', '--as', as, '--db', db, '--json',
+    JSON.stringify(json)]);
+}
+
+function makeOrg() {
+  const env = makeDb();
+  addMember(env.db, APPROVER, 'manager');
+  return env;
 }
 
 function readiness(db, extra = []) {
@@ -38,21 +48,21 @@ function decideSoa(db) {
 // The organisation of the tests below, up to a complete SoA.
 function buildOrganisation(db) {
   record(db, ['create', 'scope'], { statement: 'All AI products of Acme' });
-  record(db, ['update', 'scope', 'SCOPE'], { status: 'approved' });
+  record(db, ['update', 'scope', 'SCOPE'], { status: 'approved' }, APPROVER);
   record(db, ['create', 'ai-systems'], { name: 'Support chat', in_scope: true,
     lifecycle_stage: 'operation_monitoring', purpose: 'Answer customers' });
   record(db, ['create', 'risks'], { title: 'Wrong answers', ai_systems: ['AIS-1'],
     likelihood: 4, impact: 4, treatment: { option: 'modify', plan: 'Retrieval checks' } });
   record(db, ['create', 'impact-assessments'], { ai_system: 'AIS-1', title: 'Chat',
     impacts: [{ on: 'individuals', area: 'privacy', kind: 'harm' }] });
-  record(db, ['update', 'impact-assessments', 'IA-1'], { status: 'approved' });
+  record(db, ['update', 'impact-assessments', 'IA-1'], { status: 'approved' }, APPROVER);
   record(db, ['create', 'responsibilities'], { role_name: 'AIMS manager', assignee: ADMIN,
     requirements: ['5.3', 'A.3.2'] });
   decideSoa(db);
 }
 
 test('an empty organisation is not ready, with reasons; nothing recorded yet is said so', () => {
-  const { db } = makeDb();
+  const { db } = makeOrg();
   const r = readiness(db, ['--no-save']);
   assert.equal(r.organisation.slug, 'acme');
   assert.equal(r.edition, 'ISO/IEC 42001:2023');
@@ -73,12 +83,12 @@ test('an empty organisation is not ready, with reasons; nothing recorded yet is 
 });
 
 test('the verdicts move as the organisation is built step by step', () => {
-  const { db } = makeDb();
+  const { db } = makeOrg();
   const start = readiness(db);
   record(db, ['create', 'scope'], { statement: 'All AI products of Acme' });
   let r = readiness(db);
   assert.equal(blocking(r, 1), blocking(start, 1), 'a draft scope is not enough');
-  record(db, ['update', 'scope', 'SCOPE'], { status: 'approved' });
+  record(db, ['update', 'scope', 'SCOPE'], { status: 'approved' }, APPROVER);
   r = readiness(db);
   assert.equal(blocking(r, 1), blocking(start, 1) - 1);
   assert.equal(check(r, '4.3', '4.3-scope-approved').status, 'pass');
@@ -111,7 +121,7 @@ test('the verdicts move as the organisation is built step by step', () => {
   record(db, ['create', 'impact-assessments'], { ai_system: 'AIS-1', title: 'Chat' });
   r = readiness(db);
   assert.equal(check(r, '6.1.4', '6.1.4-assessed').findings[0].code, 'not_approved');
-  record(db, ['update', 'impact-assessments', 'IA-1'], { status: 'approved' });
+  record(db, ['update', 'impact-assessments', 'IA-1'], { status: 'approved' }, APPROVER);
   r = readiness(db);
   assert.equal(check(r, '6.1.4', '6.1.4-assessed').status, 'pass');
 
@@ -140,7 +150,7 @@ test('the verdicts move as the organisation is built step by step', () => {
 });
 
 test('a control marked implemented needs measures with current evidence', () => {
-  const { db } = makeDb();
+  const { db } = makeOrg();
   record(db, ['create', 'measures'], { title: 'Data quality checks', status: 'implemented' });
   record(db, ['update', 'soa', 'A.7.4'], { applicable: true, justification: 'We train models',
     status: 'implemented', measures: ['MEA-1'] });
@@ -160,13 +170,18 @@ test('a control marked implemented needs measures with current evidence', () => 
 });
 
 test('the SoA is published as frozen versions; the draft shows what changed; exports', () => {
-  const { dir, db } = makeDb();
+  const { dir, db } = makeOrg();
   buildOrganisation(db);
   let r = readiness(db, ['--no-save']);
   assert.equal(check(r, '6.1.3', '6.1.3-soa-published').status, 'fail');
-  let out = aimsOk(['soa', 'publish', '--org', 'acme', '--db', db, '--approver', ADMIN,
+  // Whoever decided the entries does not approve them: four eyes, in person.
+  const own = aims(['soa', 'publish', '--org', 'acme', '--db', db, '--as', ADMIN]);
+  assert.equal(own.status, 1);
+  assert.match(own.stderr, /changed A\.\d[\d.]* since the last published version; another manager/);
+  assert.equal(aims(['soa', 'publish', '--org', 'acme', '--db', db]).status, 2);
+  let out = aimsOk(['soa', 'publish', '--org', 'acme', '--db', db, '--as', APPROVER,
     '--note', 'For the Stage 1 audit']).stdout;
-  assert.match(out, /published SoA version 1 .*38 controls, approved by admin@example.com/);
+  assert.match(out, /published SoA version 1 .*38 controls, approved by approver@example.com/);
   r = readiness(db, ['--no-save']);
   assert.equal(check(r, '6.1.3', '6.1.3-soa-published').status, 'pass');
   assert.equal(check(r, '6.1.3', '6.1.3-soa-current').status, 'pass');
@@ -183,10 +198,10 @@ test('the SoA is published as frozen versions; the draft shows what changed; exp
   assert.equal(v1.note, 'For the Stage 1 audit');
   // A contributor does not approve an SoA.
   addMember(db, 'carol@example.com', 'contributor');
-  const refused = aims(['soa', 'publish', '--org', 'acme', '--db', db, '--approver',
+  const refused = aims(['soa', 'publish', '--org', 'acme', '--db', db, '--as',
     'carol@example.com']);
   assert.equal(refused.status, 1);
-  assert.match(refused.stderr, /manager or admin approves/);
+  assert.match(refused.stderr, /only a manager or admin publishes/);
 
   // Exports, written whole or not at all.
   aimsOk(['export', 'soa', '--org', 'acme', '--db', db, '--format', 'xlsx', '--out',
@@ -210,7 +225,7 @@ test('the SoA is published as frozen versions; the draft shows what changed; exp
 });
 
 test('the API answers readiness, downloads, and SoA versions with the right permissions', async () => {
-  const { dir, db } = makeDb();
+  const { dir, db } = makeOrg();
   buildOrganisation(db);
   addMember(db, 'vera@example.com', 'viewer');
   addOrg(db, 'other');
@@ -247,9 +262,18 @@ test('the API answers readiness, downloads, and SoA versions with the right perm
     assert.equal(r.status, 403);
     r = await request(server.url, 'POST', '/api/v1/orgs/acme/soa-versions',
       { auth: admin, body: { note: 'First issue' } });
+    assert.equal(r.status, 403, r.text);
+    assert.match(r.json.error.message, /since the last published version/);
+    const approver = await signIn(server.url, APPROVER);
+    r = await request(server.url, 'POST', '/api/v1/orgs/acme/soa-versions',
+      { auth: approver, body: { note: 'First issue', approver: ADMIN } });
+    assert.equal(r.status, 403, r.text);
+    assert.match(r.json.error.message, /must publish it themselves/);
+    r = await request(server.url, 'POST', '/api/v1/orgs/acme/soa-versions',
+      { auth: approver, body: { note: 'First issue' } });
     assert.equal(r.status, 201, r.text);
     assert.equal(r.json.version, 1);
-    assert.equal(r.json.approver, ADMIN);
+    assert.equal(r.json.approver, APPROVER);
     assert.equal(r.headers.get('location'), '/api/v1/orgs/acme/soa-versions/1');
     r = await request(server.url, 'GET', '/api/v1/orgs/acme/soa-versions', { auth: viewer });
     assert.equal(r.json.items.length, 1);

@@ -3,7 +3,7 @@
 // role checks per kind, cross-organisation isolation and ledger events.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, request, signIn, addMember, addOrg } from './lib.mjs';
+import { setup, request, signIn, addMember, addOrg, ADMIN } from './lib.mjs';
 
 let env, admin, viewer, contributor, manager, other;
 const A = '/api/v1/orgs/acme';
@@ -182,7 +182,7 @@ test('evidence files: revisions listed with their hash, downloaded as stored, ch
   const file = `${env.dir}/report.txt`;
   const content = 'fairness: demographic parity difference 0.02\n';
   writeFileSync(file, content);
-  const att = aims(['record', 'attach', 'evidence', ev.json.ref, file, '--org', 'acme', '--db', env.db]);
+  const att = aims(['record', 'attach', 'evidence', ev.json.ref, file, '--org', 'acme', '--as', ADMIN, '--db', env.db]);
   assert.equal(att.status, 0, att.stderr);
   const files = await get(`/evidence/${ev.json.ref}/files`);
   assert.equal(files.status, 200);

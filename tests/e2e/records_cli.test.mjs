@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { AIMS, aims, aimsOk, makeDb, testEnv } from './lib.mjs';
+import { AIMS, aims, aimsOk, makeDb, testEnv, ADMIN } from './lib.mjs';
 
 function json(r) {
   assert.equal(r.status, 0, r.stderr);
@@ -26,23 +26,23 @@ test('a new organisation has its 38 SoA entries and default risk criteria', () =
 
 test('create, update with --if-version, stale versions refused, JSON from stdin', () => {
   const { db } = makeDb();
-  const ais = json(aims(['record', 'create', 'ai-systems', '--org', 'acme', '--db', db,
+  const ais = json(aims(['record', 'create', 'ai-systems', '--org', 'acme', '--as', ADMIN, '--db', db,
     '--json', '{"name": "Chat assistant", "eu_ai_act_category": "limited"}']));
   assert.equal(ais.ref, 'AIS-1');
-  const risk = json(aims(['record', 'create', 'risks', '--org', 'acme', '--db', db],
+  const risk = json(aims(['record', 'create', 'risks', '--org', 'acme', '--as', ADMIN, '--db', db],
     { input: '{"title": "Prompt injection", "ai_systems": ["AIS-1"], "likelihood": 4, ' +
       '"impact": 3, "risk_source": "C.3.4"}' }));
   assert.equal(risk.inherent_score, 12);
   assert.equal(risk.inherent_level, 'high');
   const upd = json(aims(['record', 'update', 'risks', 'RISK-1', '--if-version', '1', '--org',
-    'acme', '--db', db, '--json', '{"impact": 1}']));
+    'acme', '--as', ADMIN, '--db', db, '--json', '{"impact": 1}']));
   assert.equal(upd.version, 2);
   assert.equal(upd.inherent_score, 4);
-  const stale = aims(['record', 'update', 'risks', 'RISK-1', '--if-version', '1', '--org', 'acme',
+  const stale = aims(['record', 'update', 'risks', 'RISK-1', '--if-version', '1', '--org', 'acme', '--as', ADMIN,
     '--db', db, '--json', '{"impact": 5}']);
   assert.equal(stale.status, 1);
   assert.match(stale.stderr, /has changed: you have version 1, the current one is 2/);
-  const bad = aims(['record', 'create', 'ai-systems', '--org', 'acme', '--db', db,
+  const bad = aims(['record', 'create', 'ai-systems', '--org', 'acme', '--as', ADMIN, '--db', db,
     '--json', '{"name": "x", "lifecycle_stage": "beta"}']);
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /lifecycle_stage.*'beta' is not allowed \(allowed: inception,/);
@@ -64,7 +64,7 @@ test('import is all or nothing and lists every bad row', () => {
     'Bad stage,beta,,yes\n' +
     ',inception,,no\n' +
     'Bad role,deployment,deployer;emperor,no\n');
-  const r = aims(['import', 'ai-systems', bad, '--org', 'acme', '--db', db]);
+  const r = aims(['import', 'ai-systems', bad, '--org', 'acme', '--as', ADMIN, '--db', db]);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /row 3, field lifecycle_stage: /);
   assert.match(r.stderr, /row 4, field name: /);
@@ -75,7 +75,7 @@ test('import is all or nothing and lists every bad row', () => {
   const good = join(dir, 'good.json');
   writeFileSync(good, JSON.stringify(Array.from({ length: 120 }, (_, i) =>
     ({ name: `System ${i + 1}`, in_scope: i % 2 === 0 }))));
-  const ok = aimsOk(['import', 'ai-systems', good, '--org', 'acme', '--db', db]);
+  const ok = aimsOk(['import', 'ai-systems', good, '--org', 'acme', '--as', ADMIN, '--db', db]);
   assert.match(ok.stdout, /imported 120 AI systems/);
   const all = json(aims(['record', 'list', 'ai-systems', '--org', 'acme', '--db', db,
     '--format', 'json', '--all', '--limit', '50', '--filter', 'in_scope=true']));
@@ -91,7 +91,7 @@ test('import draws a progress bar on a terminal, and none in a pipe', () => {
   for (let i = 1; i <= 3000; i++) rows.push(`System ${i},deployment`);
   writeFileSync(file, rows.join('\n') + '\n');
   // script(1) (util-linux) runs the command on a pseudo-terminal.
-  const cmd = [AIMS, 'import', 'ai-systems', file, '--org', 'acme', '--db', db]
+  const cmd = [AIMS, 'import', 'ai-systems', file, '--org', 'acme', '--as', ADMIN, '--db', db]
     .map((a) => `'${a}'`).join(' ');
   const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8', env: testEnv });
   assert.equal(r.status, 0, r.stdout + r.stderr);
@@ -100,21 +100,21 @@ test('import draws a progress bar on a terminal, and none in a pipe', () => {
   assert.match(r.stdout, /imported 3000 AI systems/);
   const again = join(dir, 'more.csv');
   writeFileSync(again, 'name\nPiped system\n');
-  const piped = aimsOk(['import', 'ai-systems', again, '--org', 'acme', '--db', db]);
+  const piped = aimsOk(['import', 'ai-systems', again, '--org', 'acme', '--as', ADMIN, '--db', db]);
   assert.doesNotMatch(piped.stderr + piped.stdout, /importing/);
 });
 
 test('evidence files: attached, listed, stored once by hash, and verified', () => {
   const { dir, db } = makeDb();
-  json(aims(['record', 'create', 'evidence', '--org', 'acme', '--db', db,
+  json(aims(['record', 'create', 'evidence', '--org', 'acme', '--as', ADMIN, '--db', db,
     '--json', '{"title": "Model card", "kind": "file", "source": "ci"}']));
   const file = join(dir, 'card.md');
   writeFileSync(file, '# Model card\nIntended use: answering questions.\n');
-  const ev = json(aims(['record', 'attach', 'evidence', 'EV-1', file, '--org', 'acme', '--db', db]));
+  const ev = json(aims(['record', 'attach', 'evidence', 'EV-1', file, '--org', 'acme', '--as', ADMIN, '--db', db]));
   assert.equal(ev.revision, 1);
   assert.equal(ev.filename, 'card.md');
   assert.match(ev.sha256, /^[0-9a-f]{64}$/);
-  const again = json(aims(['record', 'attach', 'evidence', 'EV-1', file, '--org', 'acme',
+  const again = json(aims(['record', 'attach', 'evidence', 'EV-1', file, '--org', 'acme', '--as', ADMIN,
     '--db', db, '--if-version', '2']));
   assert.equal(again.revision, 2);
   assert.equal(again.sha256, ev.sha256);
@@ -122,10 +122,10 @@ test('evidence files: attached, listed, stored once by hash, and verified', () =
   assert.deepEqual(files.map(f => f.revision), [1, 2]);
   const html = join(dir, 'page.html');
   writeFileSync(html, '<!DOCTYPE html><html><body><script>alert(1)</script></body></html>\n');
-  const refused = aims(['record', 'attach', 'evidence', 'EV-1', html, '--org', 'acme', '--db', db]);
+  const refused = aims(['record', 'attach', 'evidence', 'EV-1', html, '--org', 'acme', '--as', ADMIN, '--db', db]);
   assert.equal(refused.status, 1);
   assert.match(refused.stderr, /text\/html/);
-  const notfile = aims(['record', 'attach', 'risks', 'RISK-1', file, '--org', 'acme', '--db', db]);
+  const notfile = aims(['record', 'attach', 'risks', 'RISK-1', file, '--org', 'acme', '--as', ADMIN, '--db', db]);
   assert.equal(notfile.status, 2);
   const ok = aims(['verify', '--db', db]);
   assert.equal(ok.status, 0, ok.stderr + ok.stdout);

@@ -236,7 +236,7 @@ test('a file name with a bidirectional control character is refused by the API a
   const file = join(env.dir, 'invoice\u2066fdp.exe');
   writeFileSync(file, 'plain text\n');
   const cli = aims(['record', 'attach', 'evidence', ok.json.ref, file, '--org', 'acme',
-    '--db', env.db]);
+    '--as', ADMIN, '--db', env.db]);
   assert.notEqual(cli.status, 0);
   assert.match(cli.stderr, /filename.*bidirectional control character U\+2066|bidirectional control character U\+2066/);
 });

@@ -3,7 +3,7 @@
 // added, and the dashboard showing the score from the stored evaluation.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN, aimsOk, setup } from './lib.mjs';
+import { ADMIN, addMember, aimsOk, setup } from './lib.mjs';
 import { openBrowser, shot, signIn } from './browser.mjs';
 
 let env;
@@ -11,7 +11,8 @@ let b;
 
 before(async () => {
   env = await setup();
-  aimsOk(['record', 'create', 'ai-systems', '--org', 'acme', '--db', env.db, '--json',
+  addMember(env.db, 'approver@example.com', 'manager');
+  aimsOk(['record', 'create', 'ai-systems', '--org', 'acme', '--as', ADMIN, '--db', env.db, '--json',
     JSON.stringify({ name: 'Unassessed triage model', in_scope: true })]);
   b = await openBrowser();
   await signIn(b.page, env.url, ADMIN);
@@ -42,10 +43,11 @@ test('approving the scope moves its requirement, and the dashboard shows the sco
   const { page } = b;
   await page.goto(`${env.url}/o/acme/readiness`);
   const before = await page.textContent('#req-4\\.3');
-  aimsOk(['record', 'create', 'scope', '--org', 'acme', '--db', env.db, '--json',
+  aimsOk(['record', 'create', 'scope', '--org', 'acme', '--as', ADMIN, '--db', env.db, '--json',
     JSON.stringify({ statement: 'All AI systems of Acme.', boundaries: 'Acme Ltd' })]);
-  aimsOk(['record', 'update', 'scope', '--org', 'acme', '--db', env.db, '--json',
-    JSON.stringify({ status: 'approved' })]);
+  // Approved by a manager other than its author.
+  aimsOk(['record', 'update', 'scope', '--org', 'acme', '--as', 'approver@example.com', '--db',
+    env.db, '--json', JSON.stringify({ status: 'approved' })]);
   await page.goto(`${env.url}/o/acme/readiness`);
   const after = await page.textContent('#req-4\\.3');
   assert.notEqual(after, before);

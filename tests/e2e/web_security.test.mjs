@@ -16,7 +16,7 @@ let attacker;
 before(async () => {
   env = await setup();
   addMember(env.db, VIEWER, 'viewer');
-  aimsOk(['record', 'create', 'risks', '--org', 'acme', '--db', env.db, '--json',
+  aimsOk(['record', 'create', 'risks', '--org', 'acme', '--as', ADMIN, '--db', env.db, '--json',
     JSON.stringify({ title: 'Prompt injection through uploaded documents', likelihood: 3, impact: 4 })]);
   b = await openBrowser();
 });

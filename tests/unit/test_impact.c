@@ -94,9 +94,16 @@ test_impact__art27_for_high_risk_deployers(void **state)
 	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_alice, "impact-assessments", "IA-1", 0,
 	    "{\"status\": \"approved\", \"fria_process_description\": \"x\"}"), AIMS_EINVALID);
 	assert_string_equal(aims_error_field(), "fria_period_frequency");
+	/* Whoever writes them in does not also approve: the author fills in, Alice approves. */
 	snprintf(body, sizeof(body), "{\"status\": \"approved\", %s}", fria);
 	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_alice, "impact-assessments", "IA-1", 0,
+	    body), AIMS_EFORBIDDEN);
+	assert_string_equal(aims_error_message(), "Alice wrote it; another manager must approve it");
+	snprintf(body, sizeof(body), "{%s}", fria);
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_bob, "impact-assessments", "IA-1", 0,
 	    body), 0);
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_alice, "impact-assessments", "IA-1", 0,
+	    "{\"status\": \"approved\"}"), 0);
 
 	/* Deployer through org_role customer when no EU AI Act roles are given. */
 	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "impact-assessments",

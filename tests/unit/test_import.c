@@ -249,8 +249,8 @@ test_import__command_lists_rows(void **state)
 	f = fopen("bad.csv", "w");
 	fputs("name,lifecycle_stage\nok,deployment\nbad,beta\n,inception\n", f);
 	fclose(f);
-	snprintf(line, sizeof(line), "%s import ai-systems bad.csv --org acme --db import.db 2>&1",
-	    bin);
+	snprintf(line, sizeof(line), "%s import ai-systems bad.csv --org acme "
+	    "--as alice@example.org --db import.db 2>&1", bin);
 	p = popen(line, "r");
 	while (fgets(line, sizeof(line), p))
 		buf_puts(&out, line);

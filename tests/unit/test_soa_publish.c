@@ -7,6 +7,7 @@
 
 #include <sodium.h>
 
+#include "core/record.h"
 #include "core/soa.h"
 #include "ledger/ledger.h"
 #include "ledger/note.h"
@@ -14,6 +15,7 @@
 
 static const struct actor alice = { 1, "user:alice@example.org", ROLE_MANAGER };
 static const struct actor bob = { 2, "user:bob@example.org", ROLE_CONTRIBUTOR };
+static const struct actor erin = { 3, "user:erin@example.org", ROLE_MANAGER };
 static const uint8_t test_seed[32] = { 4, 2 };
 static struct ledger_key *test_key;
 
@@ -47,10 +49,12 @@ setup(void)
 	fx_exec(db, "INSERT INTO users (id, email, display_name, password_hash, created_at, "
 	    "updated_at) VALUES (1, 'alice@example.org', 'Alice', 'x', '2026-01-01T00:00:00Z', "
 	    "'2026-01-01T00:00:00Z'), (2, 'bob@example.org', 'Bob', 'x', '2026-01-01T00:00:00Z', "
-	    "'2026-01-01T00:00:00Z')");
+	    "'2026-01-01T00:00:00Z'), (3, 'erin@example.org', 'Erin', 'x', "
+	    "'2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')");
 	fx_exec(db, "INSERT INTO memberships (org_id, user_id, role, created_at, updated_at) "
 	    "VALUES (1, 1, 'manager', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'), "
-	    "(1, 2, 'contributor', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')");
+	    "(1, 2, 'contributor', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'), "
+	    "(1, 3, 'manager', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')");
 	for (i = 0; i < FX_NREQS; i++) {
 		if (strcmp(fx_reqs[i][1], "control") != 0)
 			continue;
@@ -163,7 +167,7 @@ test_soa_publish__refuses_incomplete_or_bad_input(void **state)
 {
 	struct db *db = setup();
 	char note[SOA_NOTE_MAX + 2];
-	json_t *v = NULL;
+	json_t *v = NULL, *patch;
 
 	(void)state;
 	fx_put(db, "soa", "A.3.3", "{\"control\": \"A.3.3\", \"status\": \"not_started\"}");
@@ -176,20 +180,39 @@ test_soa_publish__refuses_incomplete_or_bad_input(void **state)
 	    "\"justification\": \"Needed\", \"status\": \"planned\"}");
 	fx_put(db, "soa", "A.9.4", "{\"control\": \"A.9.4\", \"applicable\": false, "
 	    "\"justification\": \"Not used\", \"status\": \"not_started\"}");
-	/* The approver is a manager of this organisation. */
-	assert_int_equal(soa_publish(&v, db, FX_ORG, &ACTOR_CLI, NULL, NULL), AIMS_EINVALID);
+	/* Publishing is a sign-off in person: not the command line or the system. */
+	assert_int_equal(soa_publish(&v, db, FX_ORG, &ACTOR_CLI, NULL, NULL), AIMS_EFORBIDDEN);
 	assert_string_equal(aims_error_field(), "approver");
-	assert_int_equal(soa_publish(&v, db, FX_ORG, &ACTOR_CLI, "bob@example.org", NULL),
-	    AIMS_EINVALID);
-	assert_non_null(strstr(aims_error_message(), "contributor"));
-	assert_int_equal(soa_publish(&v, db, FX_ORG, &ACTOR_CLI, "eve@example.org", NULL),
-	    AIMS_EINVALID);
+	assert_non_null(strstr(aims_error_message(), "named person"));
+	assert_int_equal(soa_publish(&v, db, FX_ORG, &ACTOR_CLI, "alice@example.org", NULL),
+	    AIMS_EFORBIDDEN);
+	/* A contributor does not publish; nobody approves in someone else's name. */
+	assert_int_equal(soa_publish(&v, db, FX_ORG, &bob, NULL, NULL), AIMS_EFORBIDDEN);
+	assert_int_equal(soa_publish(&v, db, FX_ORG, &alice, "erin@example.org", NULL),
+	    AIMS_EFORBIDDEN);
+	assert_non_null(strstr(aims_error_message(), "erin@example.org must publish it"));
+	assert_int_equal(soa_publish(&v, db, FX_ORG, &alice, "eve@example.org", NULL),
+	    AIMS_EFORBIDDEN);
 	memset(note, 'x', sizeof(note) - 1);
 	note[sizeof(note) - 1] = '\0';
 	assert_int_equal(soa_publish(&v, db, FX_ORG, &alice, NULL, note), AIMS_EINVALID);
+	/* Four eyes: whoever changed an entry since the last version does not publish it. */
+	patch = json_pack("{s:s}", "justification", "Not used by any AI system");
+	assert_int_equal(record_update(&v, db, FX_ORG, &alice, record_kind_find("soa"), "A.9.4", 0,
+	    patch), 0);
+	json_decref(patch);
+	json_decref(v);
+	assert_int_equal(soa_publish(&v, db, FX_ORG, &alice, NULL, NULL), AIMS_EFORBIDDEN);
+	assert_non_null(strstr(aims_error_message(), "Alice changed A.9.4 since the last "
+	    "published version; another manager must approve"));
 	assert_int_equal(ledger_count(db), 0);
-	assert_int_equal(soa_publish(&v, db, FX_ORG, &ACTOR_CLI, "alice@example.org", NULL), 0);
-	assert_string_equal(json_string_value(json_object_get(v, "published_by")), "cli");
+	assert_int_equal(soa_publish(&v, db, FX_ORG, &erin, "erin@example.org", NULL), 0);
+	assert_string_equal(json_string_value(json_object_get(v, "published_by")),
+	    "user:erin@example.org");
+	assert_string_equal(json_string_value(json_object_get(v, "approver")), "erin@example.org");
+	json_decref(v);
+	/* After it, Alice's earlier change no longer counts against her. */
+	assert_int_equal(soa_publish(&v, db, FX_ORG, &alice, NULL, NULL), 0);
 	json_decref(v);
 	db_close(db);
 }

@@ -135,7 +135,7 @@ static bool
 fake_can(const struct web_ctx *ctx, enum web_action act, const struct record_kind *k)
 {
 	(void)k;
-	if (act == WEB_ACT_APPROVE || act == WEB_ACT_DELETE)
+	if (act == WEB_ACT_DELETE)
 		return ctx->role >= ROLE_MANAGER;
 	return ctx->role >= ROLE_CONTRIBUTOR;
 }
@@ -441,7 +441,10 @@ test_web_pages__record_shows_fields_links_history(void **state)
 	    "\"field\":\"ai_systems\",\"direction\":\"in\"},{\"kind\":\"documents\",\"ref\":"
 	    "\"DOC-1\",\"title\":\"Policy\",\"field\":\"owner\",\"direction\":\"out\"}]");
 	json_t *hist = load("[{\"time\":\"2026-02-01T11:00:00Z\",\"actor\":\"user:bob@example.org\","
-	    "\"action\":\"update\",\"version\":3,\"fields\":[\"purpose\",\"owner\"]}]");
+	    "\"by\":\"Bob Jones\",\"action\":\"update\",\"version\":3,"
+	    "\"fields\":[\"purpose\",\"owner\"],\"changes\":[{\"field\":\"purpose\","
+	    "\"from\":\"Old purpose\",\"to\":\"New purpose\"},{\"field\":\"owner\","
+	    "\"from\":null,\"to\":\"bob@example.org\"}]}]");
 	struct web_record_view v = { rec, links, hist };
 	struct buf b = BUF_INIT;
 	const char *s;
@@ -461,7 +464,13 @@ test_web_pages__record_shows_fields_links_history(void **state)
 	assert_non_null(strstr(s, "<td>AI systems</td>"));	/* the risk's field label */
 	assert_non_null(strstr(s, "This record refers to"));
 	assert_non_null(strstr(s, "by bob@example.org"));
-	assert_non_null(strstr(s, "<td>Purpose, Owner</td>"));
+	/* History: the person's name and each field's old and new value. */
+	assert_non_null(strstr(s, "<td>Bob Jones</td>"));
+	assert_non_null(strstr(s, "<li><span class=\"change-field\">Purpose</span>: "
+	    "<span class=\"change-from\">Old purpose</span> \xe2\x86\x92 "
+	    "<span class=\"change-to\">New purpose</span></li>"));
+	assert_non_null(strstr(s, "<span class=\"change-field\">Owner</span>: "
+	    "<span class=\"change-from\"><em>empty</em></span>"));
 	assert_non_null(strstr(s, "href=\"/o/acme/ai-systems/AIS-7/edit\""));
 	assert_non_null(strstr(s, "action=\"/o/acme/ai-systems/AIS-7/delete\""));
 	assert_non_null(strstr(s, "data-confirm=\"Retire AIS-7?"));
@@ -483,52 +492,101 @@ test_web_pages__record_shows_fields_links_history(void **state)
 	buf_free(&b);
 }
 
+/* The buttons are core's steps: allowed ones post, refused ones say why, readers see none. */
 static void
-test_web_pages__workflow_buttons_follow_status_and_role(void **state)
+test_web_pages__workflow_steps_from_core(void **state)
 {
-	struct web_ctx mgr = ctx_for(ROLE_MANAGER), contrib = ctx_for(ROLE_CONTRIBUTOR);
-	json_t *doc = load("{\"ref\":\"DOC-1\",\"version\":1,\"title\":\"AI policy\","
-	    "\"status\":\"draft\"}");
-	json_t *risk = load("{\"ref\":\"RISK-1\",\"version\":2,\"title\":\"Drift\","
-	    "\"status\":\"treated\",\"residual_score\":4}");
-	struct web_record_view v = { doc, NULL, NULL };
+	struct web_ctx mgr = ctx_for(ROLE_MANAGER), viewer = ctx_for(ROLE_VIEWER);
+	json_t *doc = load("{\"ref\":\"DOC-1\",\"version\":4,\"title\":\"AI policy\","
+	    "\"status\":\"in_review\"}");
+	json_t *steps = load("[{\"action\":\"return\",\"label\":\"Return to draft\","
+	    "\"from\":\"in_review\",\"to\":\"draft\",\"allowed\":true,\"reason\":null},"
+	    "{\"action\":\"approve\",\"label\":\"Approve\",\"from\":\"in_review\","
+	    "\"to\":\"approved\",\"allowed\":false,\"reason\":\"Ann <Smith> wrote it; another "
+	    "manager must approve it\"},{\"action\":\"retire\",\"label\":\"Retire\",\"to\":"
+	    "\"retired\",\"allowed\":true,\"reason\":null,\"confirm\":\"Retire\"}]");
+	struct web_record_view v = { .record = doc, .steps = steps };
 	struct buf b = BUF_INIT;
-	json_t *patch;
+	const char *s;
 
 	(void)state;
-	web_page_record(&b, &contrib, &k_docs, &v);
-	assert_non_null(strstr(buf_str(&b), ">Submit for review</button>"));
-	assert_null(strstr(buf_str(&b), ">Approve</button>"));
-	assert_int_equal(web_workflow_patch(&patch, &contrib, &k_docs, doc, "approve"),
-	    AIMS_EINVALID);
-	assert_int_equal(web_workflow_patch(&patch, &contrib, &k_docs, doc, "submit"), 0);
-	assert_string_equal(json_string_value(json_object_get(patch, "status")), "in_review");
-	json_decref(patch);
-	json_object_set_new(doc, "status", json_string("in_review"));
-	buf_reset(&b);
 	web_page_record(&b, &mgr, &k_docs, &v);
-	assert_page_ok(buf_str(&b));
-	assert_non_null(strstr(buf_str(&b), "<input type=\"hidden\" name=\"action\" "
-	    "value=\"approve\"><button type=\"submit\" class=\"btn primary\">Approve</button>"));
-	assert_non_null(strstr(buf_str(&b), ">Return to draft</button>"));
-	assert_null(strstr(buf_str(&b), ">Submit for review</button>"));
-	/* A risk with a residual not yet accepted offers acceptance to a manager only. */
-	v.record = risk;
+	s = buf_str(&b);
+	assert_page_ok(s);
+	assert_non_null(strstr(s, "action=\"/o/acme/documents/DOC-1/workflow\""));
+	assert_non_null(strstr(s, "<input type=\"hidden\" name=\"action\" value=\"return\">"
+	    "<button type=\"submit\" class=\"btn primary\">Return to draft</button>"));
+	/* The author's Approve is disabled, with the reason in words (escaped). */
+	assert_non_null(strstr(s, "<button type=\"button\" class=\"btn\" disabled "
+	    "aria-describedby=\"why-approve\" data-step=\"approve\">Approve</button>"));
+	assert_non_null(strstr(s, "id=\"why-approve\">Ann &lt;Smith&gt; wrote it; another "
+	    "manager must approve it.</small>"));
+	assert_null(strstr(s, "value=\"approve\""));
+	assert_non_null(strstr(s, "data-confirm=\"Retire DOC-1?\""));
+	/* Someone who only reads sees no step at all. */
 	buf_reset(&b);
-	web_page_record(&b, &mgr, &k_risks, &v);
-	assert_non_null(strstr(buf_str(&b), ">Accept risk</button>"));
-	assert_int_equal(web_workflow_patch(&patch, &mgr, &k_risks, risk, "accept"), 0);
-	assert_string_equal(json_string_value(json_object_get(patch, "status")), "accepted");
-	json_decref(patch);
-	json_object_del(risk, "residual_score");
-	buf_reset(&b);
-	web_page_record(&b, &mgr, &k_risks, &v);
-	assert_null(strstr(buf_str(&b), ">Accept risk</button>"));
-	buf_reset(&b);
-	web_page_record(&b, &contrib, &k_risks, &v);
-	assert_null(strstr(buf_str(&b), ">Accept risk</button>"));
+	web_page_record(&b, &viewer, &k_docs, &v);
+	s = buf_str(&b);
+	assert_null(strstr(s, ">Approve</button>"));
+	assert_null(strstr(s, ">Return to draft</button>"));
+	assert_read_only(s);
 	json_decref(doc);
-	json_decref(risk);
+	json_decref(steps);
+	buf_free(&b);
+}
+
+/* A revision in progress names the version in force; earlier approved versions show whole. */
+static void
+test_web_pages__revision_in_force_and_history(void **state)
+{
+	const struct record_kind *k = record_kind_find("documents");
+	struct web_ctx mgr = ctx_for(ROLE_MANAGER);
+	json_t *rec = load("{\"ref\":\"DOC-2\",\"version\":6,\"title\":\"AI policy\","
+	    "\"status\":\"draft\",\"body\":\"Second text\",\"in_force_version\":4}");
+	json_t *in_force = load("{\"ref\":\"DOC-2\",\"version\":4,\"title\":\"AI policy\","
+	    "\"status\":\"approved\",\"body\":\"First text\",\"approved_by\":"
+	    "\"erin@example.org\",\"approved_at\":\"2026-02-01T10:00:00Z\"}");
+	json_t *hist = load("[{\"time\":\"2026-02-02T10:00:00Z\",\"actor\":\"user:a@x.org\","
+	    "\"by\":\"Alice\",\"action\":\"update\",\"status\":\"draft\",\"version\":5,"
+	    "\"changes\":[{\"field\":\"body\",\"from\":\"First text\",\"to\":"
+	    "\"Second text\"}]},{\"time\":\"2026-02-01T10:00:00Z\",\"actor\":\"user:e@x.org\","
+	    "\"by\":\"Erin\",\"action\":\"approve\",\"status\":\"approved\",\"version\":4,"
+	    "\"changes\":[],\"record\":{\"ref\":\"DOC-2\",\"title\":\"AI policy\","
+	    "\"body\":\"First text\",\"status\":\"approved\"}}]");
+	struct web_record_view v = { .record = rec, .history = hist, .in_force = in_force };
+	struct web_form_view fv = { .ref = "DOC-2", .version = 6, .values = rec };
+	json_t *approved = load("{\"ref\":\"DOC-2\",\"version\":4,\"status\":\"approved\"}");
+	struct buf b = BUF_INIT;
+	const char *s;
+
+	(void)state;
+	assert_non_null(k);
+	web_page_record(&b, &mgr, k, &v);
+	s = buf_str(&b);
+	dump("revision", s);
+	assert_page_ok(s);
+	assert_non_null(strstr(s, "id=\"in-force\""));
+	assert_non_null(strstr(s, "Version 4, as approved by erin@example.org on <time "
+	    "datetime=\"2026-02-01T10:00:00Z\">2026-02-01 10:00 UTC</time>, stays in force"));
+	assert_non_null(strstr(s, "<summary>Version 4 as approved</summary>"));
+	assert_non_null(strstr(strstr(s, "<summary>Version 4 as approved"), "First text"));
+	buf_reset(&b);
+	/* The edit form of a revision, and of an approved record, says so before saving. */
+	web_page_form(&b, &mgr, k, &fv);
+	assert_non_null(strstr(buf_str(&b), "A revision is open.</strong> Version 4"));
+	buf_reset(&b);
+	fv.values = approved;
+	fv.version = 4;
+	web_page_form(&b, &mgr, k, &fv);
+	s = buf_str(&b);
+	assert_non_null(strstr(s, "This document is approved.</strong> Saving a change to its "
+	    "content starts a revision: version 4 stays in force"));
+	assert_non_null(strstr(s, "Changing only Owner, Next review changes the approved version "
+	    "without a revision."));
+	json_decref(rec);
+	json_decref(in_force);
+	json_decref(hist);
+	json_decref(approved);
 	buf_free(&b);
 }
 
@@ -998,7 +1056,8 @@ main(void)
 		cmocka_unit_test(test_web_pages__list_escapes_sorts_filters_pages),
 		cmocka_unit_test(test_web_pages__list_viewer_has_no_write_buttons),
 		cmocka_unit_test(test_web_pages__record_shows_fields_links_history),
-		cmocka_unit_test(test_web_pages__workflow_buttons_follow_status_and_role),
+		cmocka_unit_test(test_web_pages__workflow_steps_from_core),
+		cmocka_unit_test(test_web_pages__revision_in_force_and_history),
 		cmocka_unit_test(test_web_pages__form_has_labels_csrf_version_and_errors),
 		cmocka_unit_test(test_web_pages__stale_form_shows_newer_values),
 		cmocka_unit_test(test_web_pages__create_form_pickers_and_upload),
