@@ -41,10 +41,12 @@ cat_check(const json_t *cat)
 		return aims_error_set(AIMS_EINVALID, "items", "a catalog holds at least one control");
 	json_array_foreach(items, i, it) {
 		s = cat_str(it, "kind");
-		if (cat_str(it, "id") == NULL || cat_str(it, "title") == NULL || s == NULL ||
+		if (cat_str(it, "id") == NULL || strlen(cat_str(it, "id")) > ORG_CATALOG_ITEM_ID_MAX ||
+		    cat_str(it, "title") == NULL || s == NULL ||
 		    (strcmp(s, "group") != 0 && strcmp(s, "control") != 0))
 			return aims_error_set(AIMS_EINVALID, "items",
-			    "catalog item %zu needs an id, a title and a kind (group or control)", i);
+			    "catalog item %zu needs an id (at most %d bytes), a title and a kind "
+			    "(group or control)", i, ORG_CATALOG_ITEM_ID_MAX);
 	}
 	return 0;
 }

@@ -21,7 +21,8 @@
 struct db;
 
 #define ORG_CATALOG_LEDGER_KIND	"org-catalogs"
-#define ORG_CATALOG_ID_MAX	64
+#define ORG_CATALOG_ID_MAX	64	/* bytes of a catalog's id (a slug) */
+#define ORG_CATALOG_ITEM_ID_MAX	128	/* bytes of a group's or control's id */
 #define ORG_CATALOG_TITLE_MAX	500
 #define ORG_CATALOG_SUMMARY_MAX	2000
 

@@ -315,42 +315,45 @@ ox_iso_node(const json_t *req, bool group)
 }
 
 /*
+ * A tree of groups and controls built from parent ids: index maps an id to
+ * its node, controls holds the ids that are controls.
+ */
+struct ox_tree {
+	json_t	*index, *controls, *top;
+};
+
+/*
  * Files node under its parent (a group takes groups and controls, a control
- * takes controls) or, with no parent known, under top.
+ * takes controls) or, with no parent known, at the top.
  */
 static void
-ox_tree_add(json_t *index, json_t *top, const char *parent, const char *id, json_t *node,
-    bool group)
+ox_tree_add(struct ox_tree *t, const char *parent, const char *id, json_t *node, bool group)
 {
-	json_t *p = parent ? json_object_get(index, parent) : NULL;
-	json_t *into = p ? p : top;
+	json_t *p = parent ? json_object_get(t->index, parent) : NULL;
+	json_t *into = p ? p : t->top;
 
 	/* A control cannot hold a group in OSCAL: such a group goes to the top. */
-	if (group && p && json_object_get(p, "__control")) {
-		into = top;
-	}
+	if (group && p && json_object_get(t->controls, parent))
+		into = t->top;
 	json_array_append(ox_array(into, group ? "groups" : "controls"), node);
-	json_object_set(index, id, node);
+	json_object_set(t->index, id, node);
 	if (!group)
-		json_object_set_new(node, "__control", json_true());
+		json_object_set_new(t->controls, id, json_true());
 	json_decref(node);
 }
 
-/* Drops the marker ox_tree_add() left on controls. */
 static void
-ox_tree_clean(json_t *index)
+ox_tree_free(struct ox_tree *t)
 {
-	const char *key;
-	json_t *n;
-
-	json_object_foreach(index, key, n)
-		json_object_del(n, "__control");
+	json_decref(t->index);
+	json_decref(t->controls);
 }
 
 static int
 ox_catalog_iso(json_t **body, struct ox *x)
 {
-	json_t *reqs = NULL, *index, *buckets[OX_NBUCKETS], *groups, *req, *top;
+	json_t *reqs = NULL, *buckets[OX_NBUCKETS], *groups, *req;
+	struct ox_tree t = { json_object(), json_object(), NULL };
 	const char *kind, *parent;
 	char oid[OX_ID_MAX], pid[OX_ID_MAX];
 	size_t i, b;
@@ -359,7 +362,6 @@ ox_catalog_iso(json_t **body, struct ox *x)
 
 	if ((rc = catalog_list(&reqs, x->db, CATALOG_ISO42001, NULL)) != 0)
 		return rc;
-	index = json_object();
 	for (b = 0; b < OX_NBUCKETS; b++)
 		buckets[b] = json_pack("{s:s, s:s, s:s}", "id", ox_buckets[b].id, "class", "part",
 		    "title", ox_buckets[b].title);
@@ -367,15 +369,14 @@ ox_catalog_iso(json_t **body, struct ox *x)
 		kind = ox_str(req, "kind");
 		parent = ox_str(req, "parent");
 		group = strcmp(kind, "area") == 0 || (strcmp(kind, "clause") == 0 && !parent);
-		for (b = 0, top = buckets[0]; b < OX_NBUCKETS; b++)
+		for (b = 0, t.top = buckets[0]; b < OX_NBUCKETS; b++)
 			if (strcmp(ox_buckets[b].kind, kind) == 0)
-				top = buckets[b];
+				t.top = buckets[b];
 		ox_control_id(oid, ox_str(req, "id"));
 		if (parent)
 			ox_control_id(pid, parent);
-		ox_tree_add(index, top, parent ? pid : NULL, oid, ox_iso_node(req, group), group);
+		ox_tree_add(&t, parent ? pid : NULL, oid, ox_iso_node(req, group), group);
 	}
-	ox_tree_clean(index);
 	groups = json_array();
 	for (b = 0; b < OX_NBUCKETS; b++) {
 		if (json_object_get(buckets[b], "groups") || json_object_get(buckets[b], "controls"))
@@ -385,7 +386,7 @@ ox_catalog_iso(json_t **body, struct ox *x)
 	*body = json_pack("{s:o, s:o}", "metadata", ox_metadata(OX_ISO_TITLE), "groups", groups);
 	json_object_set_new(json_object_get(*body, "metadata"), "remarks",
 	    json_string(ox_iso_remark));
-	json_decref(index);
+	ox_tree_free(&t);
 	json_decref(reqs);
 	return 0;
 }
@@ -394,7 +395,8 @@ ox_catalog_iso(json_t **body, struct ox *x)
 static int
 ox_catalog_imported(json_t **body, struct ox *x, const char *id)
 {
-	json_t *cat = NULL, *index, *top, *it, *node, *meta;
+	json_t *cat = NULL, *it, *node, *meta;
+	struct ox_tree t = { NULL, NULL, NULL };
 	const char *summary, *kind;
 	char part[OX_ID_MAX + 8];
 	size_t i;
@@ -403,8 +405,7 @@ ox_catalog_imported(json_t **body, struct ox *x, const char *id)
 
 	if ((rc = org_catalog_get(&cat, x->db, x->org_id, id)) != 0)
 		return rc;
-	index = json_object();
-	top = json_object();
+	t = (struct ox_tree){ json_object(), json_object(), json_object() };
 	json_array_foreach(json_object_get(cat, "items"), i, it) {
 		kind = ox_str(it, "kind");
 		group = strcmp(kind, "group") == 0;
@@ -414,9 +415,8 @@ ox_catalog_imported(json_t **body, struct ox *x, const char *id)
 			json_object_set_new(node, "parts", json_pack("[{s:s, s:s, s:s}]", "id", part,
 			    "name", group ? "overview" : "statement", "prose", summary));
 		}
-		ox_tree_add(index, top, ox_text(it, "parent"), ox_str(it, "id"), node, group);
+		ox_tree_add(&t, ox_text(it, "parent"), ox_str(it, "id"), node, group);
 	}
-	ox_tree_clean(index);
 	meta = ox_metadata(ox_str(cat, "title"));
 	json_object_set_new(meta, "version", json_incref(json_object_get(cat, "version")));
 	json_object_set_new(meta, "props", json_pack("[o, o, o]",
@@ -424,9 +424,9 @@ ox_catalog_imported(json_t **body, struct ox *x, const char *id)
 	    ox_prop("source-uuid", ox_str(cat, "uuid"), true),
 	    ox_prop("source-sha256", ox_str(cat, "sha256"), true)));
 	*body = json_pack("{s:o}", "metadata", meta);
-	json_object_update(*body, top);
-	json_decref(top);
-	json_decref(index);
+	json_object_update(*body, t.top);
+	json_decref(t.top);
+	ox_tree_free(&t);
 	json_decref(cat);
 	return 0;
 }

@@ -348,8 +348,8 @@ oi_catalog_node(struct oi *st, const json_t *node, const char *path, bool group,
 		return oi_fail(p, "'%.60s' is not an OSCAL token (a letter or '_', then "
 		    "letters, digits, '.', '-', '_')", id);
 	}
-	if (strlen(id) > ORG_CATALOG_ID_MAX * 2)
-		return oi_fail(p, "longer than %d bytes", ORG_CATALOG_ID_MAX * 2);
+	if (strlen(id) > ORG_CATALOG_ITEM_ID_MAX)
+		return oi_fail(p, "longer than %d bytes", ORG_CATALOG_ITEM_ID_MAX);
 	if (strlen(title) > ORG_CATALOG_TITLE_MAX) {
 		oi_path(p, path, "title", 0);
 		return oi_fail(p, "longer than %d bytes", ORG_CATALOG_TITLE_MAX);
