@@ -1,13 +1,16 @@
 /*
- * api_oscal.c - /api/v1/orgs/{org}/exports/oscal/{model}.json: the
- * organisation's AIMS as OSCAL 1.2 JSON documents (io/oscal.h), the same
- * documents 'aims export oscal' writes.
+ * api_oscal.c - OSCAL 1.2 JSON over the API (io/oscal.h):
+ * GET /api/v1/orgs/{org}/exports/oscal/{model}.json answers the documents
+ * 'aims export oscal' writes; POST /api/v1/orgs/{org}/imports/oscal takes a
+ * document as a multipart upload, as 'aims import oscal' does.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "core/org.h"
 #include "http/api.h"
+#include "http/multipart.h"
 #include "http/router.h"
 #include "io/oscal.h"
 #include "util/buf.h"
@@ -43,5 +46,52 @@ api_oscal_export(struct http_ctx *c)
 done:
 	buf_free(&out);
 	json_decref(org);
+	return rc;
+}
+
+/* The uploaded file, whole (the router has checked that one was sent). */
+static int
+api_oscal_read(struct buf *out, const struct http_upload *u)
+{
+	char chunk[65536];
+	FILE *f;
+	size_t n;
+	int rc = 0;
+
+	if (u == NULL || u->file_path == NULL)
+		return aims_error_set(AIMS_EINVALID, ROUTER_UPLOAD_FILE,
+		    "the document goes in the form part named '" ROUTER_UPLOAD_FILE "'");
+	if (u->file_size > OSCAL_FILE_MAX)
+		return aims_error_set(AIMS_ETOOBIG, ROUTER_UPLOAD_FILE,
+		    "an OSCAL document is at most %d bytes", OSCAL_FILE_MAX);
+	if ((f = fopen(u->file_path, "rb")) == NULL)
+		return aims_error_set(AIMS_ERROR, NULL, "cannot read the upload: %s",
+		    strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_append(out, chunk, n);
+	if (ferror(f))
+		rc = aims_error_set(AIMS_ERROR, NULL, "cannot read the upload");
+	fclose(f);
+	return rc;
+}
+
+int
+api_oscal_import(struct http_ctx *c)
+{
+	const char *check = http_query(c, "check");
+	struct buf doc = BUF_INIT;
+	json_t *summary = NULL;
+	int rc;
+
+	if ((rc = api_oscal_read(&doc, c->req->upload)) != 0 ||
+	    (rc = oscal_import(&summary, c->db, c->org_id, &c->actor, doc.data, doc.len,
+	    http_query(c, "catalog_id"), check && strcmp(check, "true") == 0 ?
+	    OSCAL_IMPORT_CHECK : 0)) != 0)
+		goto done;
+	http_reply_json(c, 200, summary);
+	summary = NULL;
+done:
+	buf_free(&doc);
+	json_decref(summary);
 	return rc;
 }

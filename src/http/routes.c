@@ -90,6 +90,13 @@ static const struct val_spec oscal_catalog_query[] = {
 	END_SPEC,
 };
 
+static const struct val_spec oscal_import_query[] = {
+	{ "catalog_id", VAL_SLUG, 0, 0, 0, NULL,
+	    "a catalog's id in this organisation (default: made from its title)" },
+	{ "check", VAL_BOOL, 0, 0, 0, NULL, "true: check the document, keep nothing" },
+	END_SPEC,
+};
+
 static const struct val_spec soa_version_query[] = {
 	{ "version", VAL_INT, 0, 1, INT32_MAX, NULL,
 	    "a published SoA version instead of the draft (the live entries)" },
@@ -280,6 +287,14 @@ const struct route http_routes[] = {
 	    PERM_READ, PERM_KIND_GOVERNANCE, NULL, NULL, 0, 200,
 	    "OSCAL 1.2 plan of action and milestones: one item per readiness gap (409 when "
 	    "there is none)", "exports"),
+
+	R_ORG("POST", "/api/v1/orgs/{org}/imports/oscal", api_oscal_import, PERM_WRITE,
+	    PERM_KIND_OPERATIONAL, oscal_import_query, NULL, ROUTE_UPLOAD, 200,
+	    "Import an OSCAL 1.2 JSON document (multipart/form-data, in the part 'file'), all or "
+	    "nothing: a catalog (manager or admin; kept for this organisation only) or "
+	    "assessment results (one evidence record per observation, linked to the ISO/IEC "
+	    "42001 requirements it names). A bad document answers 400 with the JSON path at "
+	    "fault as the error's field", "exports"),
 
 	/* Evidence files (core/evidence.h). */
 	R_ORG("GET", "/api/v1/orgs/{org}/evidence/{ref}/files", api_evidence_files, PERM_READ,

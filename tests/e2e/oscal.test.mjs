@@ -277,6 +277,35 @@ test('an imported catalog stays with the organisation that imported it', async (
     let a = await request(env.url, 'GET',
       '/api/v1/orgs/acme/exports/oscal/catalog.json?catalog=sample', { auth: s });
     assert.equal(a.status, 200);
+    // The same over the API: a multipart upload, kept for the organisation it is sent to.
+    const form = new FormData();
+    form.append('file', new Blob([readFileSync(file)], { type: 'application/json' }), 'c.json');
+    const up = await fetch(`${env.url}/api/v1/orgs/acme/imports/oscal?catalog_id=by-api`,
+      { method: 'POST', headers: { cookie: s.cookie, origin: env.url, 'x-csrf-token': s.csrf },
+        body: form });
+    const upJson = await up.json();
+    assert.equal(up.status, 200, JSON.stringify(upJson));
+    assert.equal(upJson.id, 'by-api');
+    assert.equal(upJson.item_count, 8);
+    a = await request(env.url, 'GET',
+      '/api/v1/orgs/acme/exports/oscal/catalog.json?catalog=by-api', { auth: s });
+    assert.equal(a.status, 200);
+    validate('catalog', a.json);
+    // A bad document answers 400 naming the path; nothing is kept.
+    const bad = JSON.parse(readFileSync(file, 'utf8'));
+    delete bad.catalog.groups[0].title;
+    const form2 = new FormData();
+    form2.append('file', new Blob([JSON.stringify(bad)], { type: 'application/json' }), 'c.json');
+    const no = await fetch(`${env.url}/api/v1/orgs/acme/imports/oscal?catalog_id=bad-api`,
+      { method: 'POST', headers: { cookie: s.cookie, origin: env.url, 'x-csrf-token': s.csrf },
+        body: form2 });
+    const noJson = await no.json();
+    assert.equal(no.status, 400);
+    assert.equal(noJson.error.field, '$.catalog.groups[0].title');
+    assert.match(noJson.error.message, /^\$\.catalog\.groups\[0\]\.title: required$/);
+    a = await request(env.url, 'GET',
+      '/api/v1/orgs/acme/exports/oscal/catalog.json?catalog=bad-api', { auth: s });
+    assert.equal(a.status, 404);
     aimsOk(['member', 'add', ADMIN, '--org', 'beta', '--role', 'admin', '--db', env.db]);
     a = await request(env.url, 'GET',
       '/api/v1/orgs/beta/exports/oscal/catalog.json?catalog=sample', { auth: s });
