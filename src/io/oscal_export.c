@@ -548,10 +548,11 @@ ox_ssp_roles(struct ox *x, struct ox_ssp *s, const json_t *resps)
 		ox_role_id(rid, sizeof(rid), ox_str(d, "role_name"), ox_str(r, "ref"));
 		if (json_object_get(seen, rid)) {
 			/* Two records of one role name: the reference keeps them apart. */
-			snprintf(rid + strlen(rid), sizeof(rid) - strlen(rid), "-%s",
-			    ox_str(r, "ref"));
-			for (char *p = rid; *p; p++)
-				*p = (char)tolower((unsigned char)*p);
+			size_t n = strlen(rid);
+
+			snprintf(rid + n, sizeof(rid) - n, "-%s", ox_str(r, "ref"));
+			for (; rid[n] != '\0'; n++)
+				rid[n] = (char)tolower((unsigned char)rid[n]);
 		}
 		json_object_set_new(seen, rid, json_true());
 		{

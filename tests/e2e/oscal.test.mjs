@@ -124,6 +124,14 @@ test('an SSP names responsible roles and the evidence shows in the assessment re
     .find((x) => x['control-id'] === 'iso42001-a.3.2');
   assert.equal(ir['responsible-roles'][0]['role-id'], 'aims-manager');
   assert.equal(ir['responsible-roles'][0]['party-uuids'][0], ssp.metadata.parties[0].uuid);
+  // Two responsibilities of one role name stay two roles.
+  const second = record(db, 'demo', ['create', 'responsibilities'], { role_name: 'AIMS manager',
+    assignee: 'admin@demo.example' });
+  const ssp2 = exportModel(db, 'ssp')['system-security-plan'];
+  validate('ssp', { 'system-security-plan': ssp2 });
+  assert.deepEqual(ssp2.metadata.roles.map((x) => x.id),
+    ['aims-manager', `aims-manager-${second.ref.toLowerCase()}`]);
+  assert.equal(ssp2.metadata.parties.length, 2);
   const doc = exportModel(db, 'assessment-results');
   validate('assessment-results', doc);
   const res = doc['assessment-results'].results[0];
