@@ -68,7 +68,7 @@ row "aims export oscal --model profile (38 applicable)" "$AIMS" export oscal --o
 benchmark password only
 PW
 row "aims import oscal basic-catalog.json (largest testdata catalog)" "$AIMS" import oscal \
-    tests/data/oscal/examples/basic-catalog.json --org acme --catalog-id basic --db "$T/imp.db"
+    tests/data/oscal/examples/basic-catalog.json --org acme --as bench@example.com --catalog-id basic --db "$T/imp.db"
 node -e '
 const groups = [];
 for (let g = 0; g < 100; g++) {
@@ -82,4 +82,4 @@ process.stdout.write(JSON.stringify({ catalog: { uuid: "74c8ba1e-5cd4-4ad1-bbfd-
   metadata: { title: "Generated", "last-modified": "2026-05-01T00:00:00Z", version: "1",
     "oscal-version": "1.2.1" }, groups } }));' >"$T/big.json"
 row "aims import oscal (generated: 100 groups, 19,900 controls, 5.4 MB)" "$AIMS" import oscal \
-    "$T/big.json" --org acme --catalog-id big --db "$T/imp.db"
+    "$T/big.json" --org acme --as bench@example.com --catalog-id big --db "$T/imp.db"
