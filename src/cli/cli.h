@@ -101,6 +101,8 @@ int cmd_record(int argc, char **argv);	/* cli_record.c */
 int cmd_import(int argc, char **argv);	/* cli_import.c */
 int cmd_report(int argc, char **argv);	/* cli_report.c */
 int cmd_export(int argc, char **argv);	/* cli_export.c */
+int cmd_export_oscal(int argc, char **argv);	/* cli_oscal.c */
+int cmd_import_oscal(int argc, char **argv);	/* cli_oscal.c */
 int cmd_soa(int argc, char **argv);	/* cli_soa.c */
 
 #endif

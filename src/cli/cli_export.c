@@ -17,6 +17,7 @@ static const char export_usage[] =
     "Writes a file for people outside OpenAIMS (atomically: all of it or nothing).\n"
     "  WHAT          soa (xlsx, csv, json), risks (xlsx, csv), ai-systems (xlsx, csv),\n"
     "                readiness (html, json)\n"
+    "                oscal: see 'aims export oscal --help'\n"
     "  --org SLUG    the organisation\n"
     "  --format F    xlsx, csv, json or html\n"
     "  --out FILE    where to write it; - writes to standard output\n"
@@ -58,6 +59,8 @@ cmd_export(int argc, char **argv)
 	int64_t org_id;
 	int c, rc;
 
+	if (argc > 1 && strcmp(argv[1], "oscal") == 0)
+		return cmd_export_oscal(argc - 1, argv + 1);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {

@@ -31,7 +31,9 @@ static const char import_usage[] =
     "  --org SLUG         the organisation\n"
     CLI_AS_HELP
     "  --check            check every row as that person, import nothing\n"
-    "  --db PATH          database (default $AIMS_DB or ./aims.db)\n";
+    "  --db PATH          database (default $AIMS_DB or ./aims.db)\n"
+    "'aims import oscal FILE --org SLUG' loads an OSCAL catalog or assessment\n"
+    "results (see 'aims import oscal --help').\n";
 
 static void
 import_progress(void *arg, size_t done, size_t total)
@@ -132,6 +134,8 @@ cmd_import(int argc, char **argv)
 	int c, rc, row_base = 1;
 	bool check = false;
 
+	if (argc > 1 && strcmp(argv[1], "oscal") == 0)
+		return cmd_import_oscal(argc - 1, argv + 1);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {

@@ -8,6 +8,7 @@
 #include "core/ledger_source.h"
 #include "core/member.h"
 #include "core/org.h"
+#include "core/org_catalog.h"
 #include "core/record.h"
 #include "core/soa.h"
 #include "core/token.h"
@@ -32,6 +33,8 @@ source_load(json_t **out, struct db *db, int64_t org_id, const char *kind, const
 		return record_load_for_ledger(out, db, org_id, kind, ref);
 	if (strcmp(kind, SOA_LEDGER_KIND) == 0)
 		return soa_load_for_ledger(out, db, org_id, kind, ref);
+	if (strcmp(kind, ORG_CATALOG_LEDGER_KIND) == 0)
+		return org_catalog_load_for_ledger(out, db, org_id, kind, ref);
 	return aims_error_set(AIMS_EUNSUPPORTED, "kind", "no live record for kind '%s'", kind);
 }
 
@@ -69,7 +72,8 @@ source_enumerate(struct db *db, int64_t org_id, ledger_record_fn fn, void *arg)
 	if ((rc = source_each(db, "SELECT 'token', CAST(id AS TEXT) FROM api_tokens"
 	    " WHERE org_id = ?", org_id, fn, arg)) != 0)
 		return rc;
-	if ((rc = soa_enumerate(db, org_id, fn, arg)) != 0)
+	if ((rc = soa_enumerate(db, org_id, fn, arg)) != 0 ||
+	    (rc = org_catalog_enumerate(db, org_id, fn, arg)) != 0)
 		return rc;
 	return record_enumerate(db, org_id, fn, arg);
 }

@@ -90,6 +90,19 @@ static const struct val_spec ledger_query[] = {
 	END_SPEC,
 };
 
+static const struct val_spec oscal_catalog_query[] = {
+	{ "catalog", VAL_SLUG, 0, 0, 0, NULL,
+	    "a catalog the organisation imported (aims import oscal), instead of ISO/IEC 42001" },
+	END_SPEC,
+};
+
+static const struct val_spec oscal_import_query[] = {
+	{ "catalog_id", VAL_SLUG, 0, 0, 0, NULL,
+	    "a catalog's id in this organisation (default: made from its title)" },
+	{ "check", VAL_BOOL, 0, 0, 0, NULL, "true: check the document, keep nothing" },
+	END_SPEC,
+};
+
 static const struct val_spec soa_version_query[] = {
 	{ "version", VAL_INT, 0, 1, INT32_MAX, NULL,
 	    "a published SoA version instead of the draft (the live entries)" },
@@ -276,6 +289,34 @@ const struct route http_routes[] = {
 	R_ORG("GET", "/api/v1/orgs/{org}/exports/readiness.json", api_export_get, PERM_READ,
 	    PERM_KIND_GOVERNANCE, NULL, NULL, ROUTE_RAW | ROUTE_HEAVY, 200,
 	    "The readiness answer as a JSON file", "exports"),
+	R_ORG("GET", "/api/v1/orgs/{org}/exports/oscal/catalog.json", api_oscal_export,
+	    PERM_READ, PERM_KIND_GOVERNANCE, oscal_catalog_query, NULL, ROUTE_HEAVY, 200,
+	    "OSCAL 1.2 catalog: ISO/IEC 42001 ids, titles and our own summaries (never the "
+	    "standard's text), or a catalog the organisation imported", "exports"),
+	R_ORG("GET", "/api/v1/orgs/{org}/exports/oscal/profile.json", api_oscal_export,
+	    PERM_READ, PERM_KIND_GOVERNANCE, NULL, NULL, ROUTE_HEAVY, 200,
+	    "OSCAL 1.2 profile: the controls the Statement of Applicability declares applicable "
+	    "(409 when none is yet)", "exports"),
+	R_ORG("GET", "/api/v1/orgs/{org}/exports/oscal/ssp.json", api_oscal_export,
+	    PERM_READ, PERM_KIND_GOVERNANCE, NULL, NULL, ROUTE_HEAVY, 200,
+	    "OSCAL 1.2 system security plan: the SoA and measures as implemented requirements, "
+	    "the AI systems as components, the responsibilities as roles", "exports"),
+	R_ORG("GET", "/api/v1/orgs/{org}/exports/oscal/assessment-results.json",
+	    api_oscal_export, PERM_READ, PERM_KIND_GOVERNANCE, NULL, NULL, ROUTE_HEAVY, 200,
+	    "OSCAL 1.2 assessment results: readiness findings per requirement with the checks "
+	    "and evidence records as observations", "exports"),
+	R_ORG("GET", "/api/v1/orgs/{org}/exports/oscal/poam.json", api_oscal_export,
+	    PERM_READ, PERM_KIND_GOVERNANCE, NULL, NULL, ROUTE_HEAVY, 200,
+	    "OSCAL 1.2 plan of action and milestones: one item per readiness gap (409 when "
+	    "there is none)", "exports"),
+
+	R_ORG("POST", "/api/v1/orgs/{org}/imports/oscal", api_oscal_import, PERM_WRITE,
+	    PERM_KIND_OPERATIONAL, oscal_import_query, NULL, ROUTE_UPLOAD, 200,
+	    "Import an OSCAL 1.2 JSON document (multipart/form-data, in the part 'file'), all or "
+	    "nothing: a catalog (manager or admin; kept for this organisation only) or "
+	    "assessment results (one evidence record per observation, linked to the ISO/IEC "
+	    "42001 requirements it names). A bad document answers 400 with the JSON path at "
+	    "fault as the error's field", "exports"),
 
 	/*
 	 * The planning records (core/record.h), last so that every fixed path

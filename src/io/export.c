@@ -668,6 +668,23 @@ done:
 	return rc;
 }
 
+int
+export_write_file(const char *path, const struct buf *b)
+{
+	char tmp[EXPORT_PATH_MAX];
+	int fd = -1, rc;
+
+	if ((rc = file_temp(tmp, sizeof(tmp), path, &fd)) != 0)
+		return rc;
+	rc = file_write_all(fd, b);
+	close(fd);
+	if (rc == 0)
+		rc = file_commit(tmp, path);
+	if (rc != 0)
+		unlink(tmp);
+	return rc;
+}
+
 /* ---- any record list, with the filters applied ---- */
 
 #define EXPORT_LIST_MAX_ROWS	200000	/* a download bigger than this is refused */

@@ -48,6 +48,9 @@ int export_to_buf(struct buf *out, struct db *db, int64_t org_id, enum export_wh
 int export_to_file(const char *path, struct db *db, int64_t org_id, enum export_what what,
     enum export_format fmt, const struct export_opts *opts);
 
+/* Bytes written atomically to path (temp file beside it, fsync, rename). */
+int export_write_file(const char *path, const struct buf *b);
+
 /*
  * Any record list with its filters, search and sort applied (query.limit and
  * cursor are ignored: every matching record), as CSV or XLSX.

@@ -76,6 +76,12 @@ const MATRIX = [
   ['GET', '/api/v1/orgs/acme/exports/readiness.json', undefined, ALL],
   // Started above, long finished by now (a few entries).
   ['GET', '/api/v1/orgs/acme/ledger/verify', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/exports/oscal/catalog.json', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/exports/oscal/profile.json', undefined, { viewer: 409, auditor: 409, contributor: 409, manager: 409, admin: 409 }],
+  ['GET', '/api/v1/orgs/acme/exports/oscal/ssp.json', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/exports/oscal/assessment-results.json', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/exports/oscal/poam.json', undefined, ALL],
+  ['POST', '/api/v1/orgs/acme/imports/oscal', { not: 'multipart' }, CONTRIBUTORS(415)],
   ['GET', '/api/v1/orgs/acme/ai-systems?lifecycle_stage=design_development', undefined, ALL],
   ['POST', '/api/v1/orgs/acme/ai-systems', { name: 'System by ROLE' }, CONTRIBUTORS(201)],
   ['PATCH', '/api/v1/orgs/acme/scope', { statement: 'Scope by ROLE' }, MANAGERS(200)],
