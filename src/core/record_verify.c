@@ -415,7 +415,7 @@ done:
 static int
 verify_dashboard_side(const json_t *a, const json_t *b, bool a_is_kept)
 {
-	const char *key, *value;
+	const char *key, *value, *slash;
 	json_t *d, *n;
 	json_int_t want, have;
 
@@ -430,9 +430,11 @@ verify_dashboard_side(const json_t *a, const json_t *b, bool a_is_kept)
 				have = json_integer_value(json_object_get(
 				    json_object_get(b, key), value));
 			}
+			slash = strchr(key, '/');
 			return aims_error_set(AIMS_EVERIFY, NULL, "dashboard_counts says %lld "
-			    "live %s '%.*s', but there are %lld", (long long)have, key,
-			    VERIFY_SHOWN_MAX, value, (long long)want);
+			    "live %.*s with %s '%.*s', but there are %lld", (long long)have,
+			    slash ? (int)(slash - key) : (int)strlen(key), key,
+			    slash ? slash + 1 : "", VERIFY_SHOWN_MAX, value, (long long)want);
 		}
 	return 0;
 }
