@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { crc32, inflateRawSync } from 'node:zlib';
-import { aims, aimsOk, makeDb, addOrg, ADMIN } from './lib.mjs';
+import { aims, aimsOk, makeDb, addOrg, addMember, ADMIN } from './lib.mjs';
 import { readZip, verifyPack } from './pack_verifier.mjs';
 
 const sha = (b) => createHash('sha256').update(b).digest('hex');
@@ -83,6 +83,12 @@ before(() => {
   aimsOk(['record', 'attach', 'evidence', 'EV-1', join(dir, 'eval.txt'), ...as]);
   writeFileSync(join(dir, 'eval2.txt'), 'accuracy 0.98 after retraining\n');
   aimsOk(['record', 'attach', 'evidence', 'EV-1', join(dir, 'eval2.txt'), ...as]);
+  // A published SoA: every control decided by the admin, published by another manager.
+  addMember(db, 'approver@example.com', 'manager');
+  const rows = JSON.parse(aimsOk(['record', 'list', 'soa', '--org', 'acme', '--db', db, '--format', 'json', '--limit', '100']).stdout);
+  for (const row of rows)
+    aimsOk(['record', 'update', 'soa', row.ref, ...as, '--json', JSON.stringify({ applicable: false, justification: 'Not used by this test organisation' })]);
+  aimsOk(['soa', 'publish', '--org', 'acme', '--db', db, '--as', 'approver@example.com']);
   // Another organisation in the same database, signed by the same key.
   addOrg(db, 'other');
   aimsOk(['member', 'add', ADMIN, '--org', 'other', '--role', 'admin', '--db', db]);
@@ -133,6 +139,10 @@ test('the pack holds what the issue lists', () => {
   assert.match(f.get('reports/readiness.html').toString(), /<html/i);
   assert.match(f.get('public_key.txt').toString(), /^openaims\+[0-9a-f]{8}\+/);
   assert.equal(idx.consistency.length, 1);
+  // The published SoA, proved like a record.
+  assert.equal(idx.soa, 'soa/v1.json');
+  assert.ok(idx.records.some((r) => r.kind === 'soa-versions' && r.path === idx.soa));
+  assert.equal(json(f.get('soa/v1.json')).rows.length, 38);
   const ledger = json(f.get('ledger.json'));
   assert.ok(ledger.entries.every((e) => /^[0-9a-f]{64}$/.test(e.salt) && e.audit_path.length > 0));
   // Tenant isolation: nothing of the other organisation.
@@ -155,6 +165,12 @@ test('a changed record field is named', () => {
   assert.notDeepEqual(m.get(p), env.files.get(p));
   refused(repack(m, { fixManifest: false }), /records\/risks\/RISK-1\/v2.json: its SHA-256 is not the one in the manifest/);
   refused(repack(m, { fixManifest: true }), /risks RISK-1 version 2 \(records\/risks\/RISK-1\/v2.json\) does not match the commitment of ledger entry \d+/);
+});
+
+test('a changed SoA is named', () => {
+  const m = new Map(env.files);
+  m.set('soa/v1.json', Buffer.from(m.get('soa/v1.json').toString().replace('Not used by this test organisation', 'Fully implemented')));
+  refused(repack(m, { fixManifest: true }), /soa-versions 1 version 1 \(soa\/v1.json\) does not match the commitment of ledger entry \d+/);
 });
 
 test('a dropped ledger entry is named', () => {
@@ -230,7 +246,9 @@ test('--since and --requirements narrow the records; the SoA and proofs stay who
   f = unpack(readFileSync(out));
   idx = json(f.get('pack.json'));
   assert.deepEqual(idx.requirements, ['A.6.2.6']);
-  assert.ok(idx.records.every((x) => x.ref === 'A.6.2.6'), JSON.stringify(idx.records.map((x) => x.ref)));
+  const refs = idx.records.filter((x) => x.kind !== 'soa-versions').map((x) => x.ref);
+  assert.ok(refs.length > 0 && refs.every((x) => x === 'A.6.2.6'), JSON.stringify(refs));
+  assert.equal(idx.soa, 'soa/v1.json');
   aimsOk(['verify', '--pack', out]);
 });
 
