@@ -288,6 +288,11 @@ const struct route http_routes[] = {
 	    "OSCAL 1.2 plan of action and milestones: one item per readiness gap (409 when "
 	    "there is none)", "exports"),
 
+	R_ORG("GET", "/api/v1/orgs/{org}/imported-catalogs", api_oscal_catalogs, PERM_READ,
+	    PERM_KIND_GOVERNANCE, NULL, NULL, ROUTE_LIST, 200,
+	    "The catalogs this organisation imported from OSCAL (no other organisation sees "
+	    "them): id, title, version, item count, revision, who imported it and when",
+	    "exports"),
 	R_ORG("POST", "/api/v1/orgs/{org}/imports/oscal", api_oscal_import, PERM_WRITE,
 	    PERM_KIND_OPERATIONAL, oscal_import_query, NULL, ROUTE_UPLOAD, 200,
 	    "Import an OSCAL 1.2 JSON document (multipart/form-data, in the part 'file'), all or "

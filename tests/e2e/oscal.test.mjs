@@ -314,7 +314,19 @@ test('an imported catalog stays with the organisation that imported it', async (
     a = await request(env.url, 'GET',
       '/api/v1/orgs/acme/exports/oscal/catalog.json?catalog=bad-api', { auth: s });
     assert.equal(a.status, 404);
+    // Listed for this organisation, by the API and the CLI; empty for the other.
+    a = await request(env.url, 'GET', '/api/v1/orgs/acme/imported-catalogs', { auth: s });
+    assert.equal(a.status, 200);
+    assert.deepEqual(a.json.items.map((x) => x.id), ['by-api', 'sample']);
+    assert.equal(a.json.items[0].imported_by, `user:${ADMIN}`);
+    const listed = JSON.parse(aimsOk(['catalog', 'imported', '--org', 'acme', '--format', 'json',
+      '--db', env.db]).stdout);
+    assert.deepEqual(listed.map((x) => [x.id, x.item_count]), [['by-api', '8'], ['sample', '8']]);
+    assert.deepEqual(JSON.parse(aimsOk(['catalog', 'imported', '--org', 'beta', '--format',
+      'json', '--db', env.db]).stdout), []);
     aimsOk(['member', 'add', ADMIN, '--org', 'beta', '--role', 'admin', '--db', env.db]);
+    a = await request(env.url, 'GET', '/api/v1/orgs/beta/imported-catalogs', { auth: s });
+    assert.deepEqual(a.json.items, []);
     a = await request(env.url, 'GET',
       '/api/v1/orgs/beta/exports/oscal/catalog.json?catalog=sample', { auth: s });
     assert.equal(a.status, 404);
