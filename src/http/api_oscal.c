@@ -26,7 +26,8 @@ int
 api_oscal_export(struct http_ctx *c)
 {
 	const char *file = strrchr(c->route->pattern, '/');
-	struct oscal_opts opts = { .catalog = http_query(c, "catalog") };
+	struct oscal_opts opts = { .catalog = http_query(c, "catalog"),
+	    .soa_version = http_query_int(c, "version", 0) };
 	char model[API_OSCAL_NAME_MAX], disposition[API_OSCAL_DISPOSITION_MAX], *dot;
 	struct buf out = BUF_INIT;
 	enum oscal_model m;

@@ -272,11 +272,11 @@ const struct route http_routes[] = {
 	    "OSCAL 1.2 catalog: ISO/IEC 42001 ids, titles and our own summaries (never the "
 	    "standard's text), or a catalog the organisation imported", "exports"),
 	R_ORG("GET", "/api/v1/orgs/{org}/exports/oscal/profile.json", api_oscal_export,
-	    PERM_READ, PERM_KIND_GOVERNANCE, NULL, NULL, 0, 200,
+	    PERM_READ, PERM_KIND_GOVERNANCE, soa_version_query, NULL, 0, 200,
 	    "OSCAL 1.2 profile: the controls the Statement of Applicability declares applicable "
 	    "(409 when none is yet)", "exports"),
 	R_ORG("GET", "/api/v1/orgs/{org}/exports/oscal/ssp.json", api_oscal_export,
-	    PERM_READ, PERM_KIND_GOVERNANCE, NULL, NULL, 0, 200,
+	    PERM_READ, PERM_KIND_GOVERNANCE, soa_version_query, NULL, 0, 200,
 	    "OSCAL 1.2 system security plan: the SoA and measures as implemented requirements, "
 	    "the AI systems as components, the responsibilities as roles", "exports"),
 	R_ORG("GET", "/api/v1/orgs/{org}/exports/oscal/assessment-results.json",
