@@ -254,6 +254,15 @@ test_oscal__results_become_linked_evidence(void **state)
 	    "$.assessment-results.results[0].findings[0].target.target-id");
 	assert_int_equal(record_get(&ev, db, FX_ORG, record_kind_find("evidence"), "EV-1"),
 	    AIMS_ENOTFOUND);
+	/* A control of a catalog this organisation imported is named as such. */
+	assert_int_equal(oscal_import(&summary, db, FX_ORG, &fx_alice, small_catalog,
+	    strlen(small_catalog), "mine", 0), 0);
+	json_decref(summary);
+	snprintf(text, sizeof(text), tool_results, "c-1");
+	assert_int_equal(oscal_import(&summary, db, FX_ORG, &fx_bob, text, strlen(text), NULL, 0),
+	    AIMS_EINVALID);
+	assert_non_null(strstr(aims_error_message(), "'c-1' is a control of the imported "
+	    "catalog 'mine'"));
 	snprintf(text, sizeof(text), tool_results, "iso42001-a.6.2.6_smt");
 	assert_int_equal(oscal_import(&summary, db, FX_ORG, &fx_bob, text, strlen(text), "x", 0),
 	    AIMS_EINVALID);
