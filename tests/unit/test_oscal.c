@@ -13,6 +13,7 @@
 
 #include "core/org_catalog.h"
 #include "io/oscal.h"
+#include "ledger/note.h"
 #include "record_fixture.h"
 
 static int
@@ -168,6 +169,15 @@ test_oscal__depth_limit(void **state)
 	buf_free(&b);
 }
 
+/* The verifier's loader for what these tests write: records and imported catalogs. */
+static int
+verify_load(json_t **out, struct db *db, int64_t org_id, const char *kind, const char *ref)
+{
+	if (strcmp(kind, ORG_CATALOG_LEDGER_KIND) == 0)
+		return org_catalog_load_for_ledger(out, db, org_id, kind, ref);
+	return record_load_for_ledger(out, db, org_id, kind, ref);
+}
+
 static void
 test_oscal__catalog_kept_per_org_and_ledgered(void **state)
 {
@@ -214,6 +224,19 @@ test_oscal__catalog_kept_per_org_and_ledgered(void **state)
 		assert_null(json_object_get(c1, "__control"));
 	}
 	json_decref(doc);
+	/* The ledger holds the import: a change behind core's back is named. */
+	{
+		struct ledger_report report;
+		struct note_verifier pub;
+
+		ledger_key_public(&pub, testutil_key);
+		assert_int_equal(ledger_verify(&report, db, FX_ORG, &pub, verify_load, NULL), 0);
+		assert_int_equal(db_exec(db, "UPDATE org_catalog_items SET title = 'Changed' "
+		    "WHERE id = 'c-1'"), 0);
+		assert_int_equal(ledger_verify(&report, db, FX_ORG, &pub, verify_load, NULL),
+		    AIMS_EVERIFY);
+		assert_non_null(strstr(report.failure, "mine"));
+	}
 	/* A bad catalog id is refused. */
 	assert_int_equal(oscal_import(&summary, db, FX_ORG, &fx_alice, small_catalog,
 	    strlen(small_catalog), "Not A Slug", 0), AIMS_EINVALID);
