@@ -1,18 +1,37 @@
 # OpenAIMS build. Plain GNU Make + pkg-config.
 #   make            build ./aims (release build in build/rel)
-#   make run        install deps, build, create ./aims.db on first run, serve
-#   make test       unit tests (normal + ASan/UBSan), end-to-end and browser tests
+#   make run        install what running needs, build, create ./aims.db on first
+#                   run, serve on 127.0.0.1:$(PORT) (or LISTEN=ADDR:PORT)
+#   make test       install the test tools; unit tests (test build + ASan/UBSan),
+#                   end-to-end, browser and tamper
+#                   (tests/security/) tests, fuzz smoke
 #   make fuzz       build libFuzzer harnesses (clang)
 #   make bench      run the benchmarks in bench/
+#
+# Build modes (MODE=...), each in build/MODE:
+#   rel   the release binary: no test hooks
+#   test  the release flags plus AIMS_TEST_HOOKS (AIMS_FAKE_NOW, AIMS_FAST_HASH),
+#         which the unit and end-to-end tests use
+#   asan  AddressSanitizer + UndefinedBehaviorSanitizer, with the test hooks
 
 MODE	?= rel
 B	:= build/$(MODE)
 GEN	:= build/gen
+NPROC	:= $(shell nproc 2>/dev/null || echo 1)
 
+# One compile job per core. Only the top-level make sets it: sub-makes share
+# its job slots. A -j on the command line wins.
+ifeq ($(MAKELEVEL),0)
+MAKEFLAGS += -j$(NPROC)
+endif
+
+PORT	?= 8042
+LISTEN	?= 127.0.0.1:$(PORT)
+
+# Libraries the binary calls; each one is used by some file in src/.
 # libseccomp: the system-call allow-list of `aims serve` (src/util/sandbox.c),
 # built by the library rather than as hand-written BPF.
-PKGS	:= libmicrohttpd sqlite3 libsodium jansson libcmark-gfm libarchive libcurl \
-	   liboath libqrencode libmagic xlsxwriter libseccomp
+PKGS	:= libmicrohttpd sqlite3 libsodium jansson libcmark-gfm libmagic xlsxwriter libseccomp
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -21,10 +40,12 @@ WARN	:= -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes 
 	   -Wformat=2 -Wno-format-nonliteral -Wvla -Wno-missing-field-initializers
 HARDEN	:= -fstack-protector-strong -fPIE
 CFLAGS_rel  := -O2 -g -D_FORTIFY_SOURCE=2
+CFLAGS_test := $(CFLAGS_rel) -DAIMS_TEST_HOOKS
 CFLAGS_asan := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
-	       -fno-sanitize-recover=undefined
+	       -fno-sanitize-recover=undefined -DAIMS_TEST_HOOKS
 CFLAGS	:= -std=c17 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CFLAGS_$(MODE)) -Isrc -I$(GEN) $(PKG_CFLAGS)
 LDFLAGS_rel  := -pie -Wl,-z,relro,-z,now
+LDFLAGS_test := $(LDFLAGS_rel)
 LDFLAGS_asan := -fsanitize=address,undefined
 LDLIBS	:= $(PKG_LIBS) -lcmark-gfm-extensions -lcsv -lpthread -lm
 
@@ -37,7 +58,7 @@ WEB_ASSETS := $(sort $(wildcard src/web/assets/*.css src/web/assets/*.js src/web
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all run test unit unit-asan e2e deps fuzz fuzz-smoke bench clean
+.PHONY: all run test unit unit-asan e2e deps deps-run deps-test fuzz fuzz-smoke bench bench-run clean FORCE
 all: aims
 
 aims: $(B)/aims
@@ -76,39 +97,70 @@ $(GEN)/web_assets.c: build/tools/embed $(WEB_ASSETS)
 	@mkdir -p $(GEN)
 	@build/tools/embed $@ web_assets src/web/assets/ $(WEB_ASSETS)
 
+ifeq ($(MODE),rel)
+# The unit tests need the test hooks, which the release library leaves out:
+# a test asked for as build/rel/tests/NAME is the test build's, copied.
+build/rel/tests/%: FORCE
+	@$(MAKE) --no-print-directory MODE=test build/test/tests/$*
+	@mkdir -p $(dir $@)
+	@cp build/test/tests/$* $@
+FORCE:
+else
 $(B)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(B)/libaims.a
 	@mkdir -p $(dir $@)
 	@echo "CC $(MODE) $<"
 	@$(CC) $(CFLAGS) $(LDFLAGS_$(MODE)) -Itests/unit -o $@ $< $(B)/libaims.a $(LDLIBS) -lcmocka
+endif
 
-deps:
-	@scripts/install-deps
+deps: deps-test
+deps-run:
+	@scripts/install-deps run
+deps-test:
+	@scripts/install-deps test
 
-# Unit tests of one build mode; each test binary runs in its own temp dir.
+# The tests need the test hooks: in the release mode they run against the
+# test build, so the release binary never carries them.
+TEST_MODE := $(if $(filter rel,$(MODE)),test,$(MODE))
+
+# Unit tests; each test binary runs in its own temp dir, one after the other
+# so that the output reads in order.
+ifeq ($(MODE),rel)
+unit:
+	@$(MAKE) --no-print-directory MODE=$(TEST_MODE) unit
+else
 unit: $(UNIT_BIN) $(B)/aims
 	@fail=0; for t in $(UNIT_BIN); do \
 		d=$$(mktemp -d); \
 		( cd $$d && AIMS_TEST_BIN=$(CURDIR)/$(B)/aims AIMS_SRC=$(CURDIR) $(CURDIR)/$$t ) || fail=1; \
 		rm -rf $$d; \
 	done; exit $$fail
+endif
 
 unit-asan:
 	@$(MAKE) --no-print-directory MODE=asan unit
 
-e2e: aims
+# End-to-end and tamper tests run the test build; AIMS_RELEASE_BIN is the
+# release binary, which one test checks ignores the test hooks. The background
+# verification test fills a large log with bench/ledger_fill.
+e2e:
+	@$(MAKE) --no-print-directory MODE=rel build/rel/aims
+	@$(MAKE) --no-print-directory MODE=$(TEST_MODE) build/$(TEST_MODE)/aims \
+	    build/$(TEST_MODE)/bench/ledger_fill
 	@if ls tests/e2e/*.test.mjs >/dev/null 2>&1; then \
-		AIMS_BIN=$(CURDIR)/build/rel/aims node --test --test-concurrency=1 tests/e2e/; \
+		AIMS_BIN=$(CURDIR)/build/$(TEST_MODE)/aims AIMS_RELEASE_BIN=$(CURDIR)/build/rel/aims \
+		    node --test --test-concurrency=1 tests/e2e/ tests/security/; \
 	fi
 
-test: deps
-	@$(MAKE) --no-print-directory MODE=rel unit
+test: deps-test
+	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory unit-asan
 	@$(MAKE) --no-print-directory e2e
 	@$(MAKE) --no-print-directory fuzz-smoke FUZZ_SECONDS=5
 
-run: deps aims
+run: deps-run
+	@$(MAKE) --no-print-directory MODE=rel aims
 	@if [ ! -f aims.db ]; then ./aims init --demo --db aims.db; fi
-	./aims serve --db aims.db
+	./aims serve --db aims.db --listen $(LISTEN)
 
 fuzz: all
 	@$(MAKE) --no-print-directory -f tests/fuzz/Makefile all
@@ -123,7 +175,12 @@ $(B)/bench/%: bench/%.c $(B)/libaims.a
 	@echo "CC $(MODE) $<"
 	@$(CC) $(CFLAGS) $(LDFLAGS_$(MODE)) -o $@ $< $(B)/libaims.a $(LDLIBS)
 
-bench: aims $(BENCH_BIN)
+bench:
+	@scripts/install-deps bench
+	@$(MAKE) --no-print-directory aims $(BENCH_BIN)
+	@$(MAKE) --no-print-directory bench-run
+
+bench-run:
 	@for s in bench/*.sh; do echo "== $$s"; sh $$s || exit 1; done
 
 clean:

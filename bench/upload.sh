@@ -26,7 +26,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 DB="$T/aims.db"
-printf 'bench password 0123\n' | AIMS_FAST_HASH=1 "$AIMS" init --db "$DB" --org acme \
+printf 'bench password 0123\n' | "$AIMS" init --db "$DB" --org acme \
 	--admin bench@example.com --password-stdin >/dev/null
 TOKEN=$("$AIMS" token create --db "$DB" --org acme --name ci --role contributor --format json |
 	sed -n 's/.*"token": *"\(aims_[A-Za-z0-9_-]*\)".*/\1/p')

@@ -44,10 +44,10 @@ fi
 
 # The server's signing key and pending migrations, then a password to sign in with.
 "$AIMS" init --db "$DB" >/dev/null
-printf '%s\n' "$PASSWORD" | AIMS_FAST_HASH=1 "$AIMS" user passwd "$USER_EMAIL" --password-stdin \
+printf '%s\n' "$PASSWORD" | "$AIMS" user passwd "$USER_EMAIL" --password-stdin \
 	--db "$DB" >/dev/null
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-AIMS_FAST_HASH=1 "$AIMS" serve --db "$DB" --listen "127.0.0.1:$PORT" --log-format json >"$T/access.log" 2>&1 &
+"$AIMS" serve --db "$DB" --listen "127.0.0.1:$PORT" --log-format json >"$T/access.log" 2>&1 &
 PID=$!
 i=0
 until grep -q '"path"' "$T/access.log" 2>/dev/null || [ $i -ge 100 ]; do

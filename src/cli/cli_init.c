@@ -214,7 +214,9 @@ cmd_init(int argc, char **argv)
 		printf("organisation '%s' created; admin: %s%s%s\n", o.org, o.admin,
 		    generated ? " password: " : "", generated ? pw : "");
 	if (o.demo) {
-		printf("demo organisation created. Sign in at http://127.0.0.1:8042 as:\n");
+		/* The address is aims serve's to say: make run PORT=N serves elsewhere. */
+		printf("demo organisation created. Sign in at the address 'aims serve' prints "
+		    "(http://127.0.0.1:8042 by default) as:\n");
 		for (i = 0; i < sizeof(demo_users) / sizeof(demo_users[0]); i++)
 			printf("  %-26s (%s)\n", demo_users[i].email, role_name(demo_users[i].role));
 		printf("  password for all demo users: %s\n"

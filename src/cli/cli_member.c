@@ -13,7 +13,10 @@ static const char member_usage[] =
     "       aims member remove EMAIL --org SLUG [--db PATH]\n"
     "       aims member list --org SLUG [--format text|json|csv] [--db PATH]\n"
     "Roles: admin, manager, contributor, auditor, viewer. Adding an existing\n"
-    "member changes their role.\n";
+    "member changes their role; their API tokens then act with no more than\n"
+    "the new role allows. Removing a member revokes the API tokens they made\n"
+    "in the organisation. 'list' shows whether each account is disabled\n"
+    "(see 'aims user disable').\n";
 
 static int
 member_change_cmd(int argc, char **argv, int add)
@@ -90,9 +93,10 @@ member_remove_cmd(int argc, char **argv)
 static int
 member_list_cmd(int argc, char **argv)
 {
-	static const char *const cols[] = { "email", "display_name", "role", "created_at" };
+	static const char *const cols[] = { "email", "display_name", "role", "disabled",
+		"created_at" };
 
-	return cli_list(argc, argv, "member list", member_usage, 4, cols, member_list, 1);
+	return cli_list(argc, argv, "member list", member_usage, 5, cols, member_list, 1);
 }
 
 int

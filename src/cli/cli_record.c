@@ -453,8 +453,8 @@ record_begin_evidence(struct record_cmd *c, int argc, char **argv, int nargs)
 
 	if ((rc = record_begin(c, argc, argv, nargs)) != -1)
 		return rc;
-	if (strcmp(c->k->name, "evidence") != 0)
-		return cli_usage_error("record", "only evidence has files, not %s", c->k->plural);
+	if (!c->k->files)
+		return cli_usage_error("record", "%s keep no files", c->k->plural);
 	if (nargs == 2 && c->o.file == NULL)
 		return cli_usage_error("record", "give the evidence REF and the FILE");
 	return -1;
@@ -501,6 +501,94 @@ cmd_record_files(int argc, char **argv)
 	return record_end(&c, CLI_OK);
 }
 
+static const char kinds_usage[] =
+    "usage: aims record kinds [KIND] [--format text|json]\n"
+    "Lists the record kinds as they are declared: reference prefix, clause,\n"
+    "navigation section, done states, due dates, dashboard counts, files and\n"
+    "retention. With KIND, lists that kind's fields instead (type, flags,\n"
+    "allowed values, form section, help). --format json prints the whole\n"
+    "declaration, as the OpenAPI document's schemas are made from it.\n"
+    "  --format F         text (default) or json\n";
+
+/* "a, b, c" of a NULL-terminated list, or "-". */
+static void
+kinds_join(struct buf *b, const char *const *v)
+{
+	buf_reset(b);
+	for (; v != NULL && *v != NULL; v++)
+		buf_printf(b, "%s%s", b->len > 0 ? ", " : "", *v);
+	if (b->len == 0)
+		buf_puts(b, "-");
+}
+
+static void
+kinds_print_all(void)
+{
+	static const char *const cols[] = { "kind", "prefix", "clause", "section", "done",
+	    "due", "counts", "files", "retain" };
+	struct buf done = BUF_INIT, due = BUF_INIT, counts = BUF_INIT;
+	const struct record_kind *const *k;
+	const struct record_count *c;
+	const struct record_due *d;
+	struct cli_table *t = cli_table_new(9, cols);
+
+	for (k = record_kinds; (*k)->name != NULL; k++) {
+		kinds_join(&done, (*k)->done);
+		buf_reset(&due);
+		for (d = (*k)->due; d != NULL && d->field != NULL; d++)
+			buf_printf(&due, "%s%s (%s)", due.len > 0 ? ", " : "", d->field, d->what);
+		buf_reset(&counts);
+		buf_puts(&counts, "status");
+		for (c = (*k)->counts; c != NULL && c->dim != NULL; c++)
+			buf_printf(&counts, ", %s", c->dim);
+		cli_table_add(t, (const char *const[]){ (*k)->name, (*k)->prefix, (*k)->clause,
+		    (*k)->section, buf_str(&done), due.len > 0 ? buf_str(&due) : "-",
+		    buf_str(&counts), (*k)->files ? "yes" : "no", (*k)->retain ? "yes" : "no" });
+	}
+	cli_table_print(t, CLI_FORMAT_TEXT, stdout);
+	cli_table_free(t);
+	buf_free(&done);
+	buf_free(&due);
+	buf_free(&counts);
+}
+
+static void
+kinds_print_fields(const struct record_kind *k)
+{
+	static const char *const cols[] = { "field", "label", "type", "flags", "values",
+	    "section", "help" };
+	struct cli_table *t = cli_table_new(7, cols);
+	json_t *desc = record_kind_describe(k), *f, *flags;
+	struct buf fl = BUF_INIT, vals = BUF_INIT;
+	size_t i, j;
+
+	json_array_foreach(json_object_get(desc, "fields"), i, f) {
+		buf_reset(&fl);
+		flags = json_object_get(f, "flags");
+		for (j = 0; j < json_array_size(flags); j++)
+			buf_printf(&fl, "%s%s", j > 0 ? "," : "",
+			    json_string_value(json_array_get(flags, j)));
+		buf_reset(&vals);
+		for (j = 0; j < json_array_size(json_object_get(f, "values")); j++)
+			buf_printf(&vals, "%s%s", j > 0 ? "," : "", json_string_value(
+			    json_array_get(json_object_get(f, "values"), j)));
+		cli_table_add(t, (const char *const[]){
+		    json_string_value(json_object_get(f, "name")),
+		    json_string_value(json_object_get(f, "label")),
+		    json_string_value(json_object_get(f, "type")), fl.len > 0 ? buf_str(&fl) : "-",
+		    vals.len > 0 ? buf_str(&vals) : "-",
+		    json_string_value(json_object_get(f, "section")) ?
+		    json_string_value(json_object_get(f, "section")) : "-",
+		    json_string_value(json_object_get(f, "help")) ?
+		    json_string_value(json_object_get(f, "help")) : "-" });
+	}
+	cli_table_print(t, CLI_FORMAT_TEXT, stdout);
+	cli_table_free(t);
+	json_decref(desc);
+	buf_free(&fl);
+	buf_free(&vals);
+}
+
 /* The steps for the person given with --as (or $AIMS_AS), with the reasons. */
 static int
 cmd_record_steps(int argc, char **argv)
@@ -543,18 +631,54 @@ cmd_record_step(int argc, char **argv)
 static int
 cmd_record_kinds(int argc, char **argv)
 {
-	const struct record_kind *const *k;
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	enum cli_format fmt = CLI_FORMAT_TEXT;
+	const struct record_kind *const *k, *one = NULL;
+	json_t *all;
+	int c;
 
-	(void)argc;
-	(void)argv;
-	for (k = record_kinds; (*k)->name; k++)
-		printf("%-20s %-6s %-10s %s\n", (*k)->name, (*k)->clause, (*k)->section,
-		    (*k)->plural);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (cli_parse_format(&fmt, optarg) != 0 || fmt == CLI_FORMAT_CSV)
+				return cli_usage_error("record kinds",
+				    "--format is text or json, not '%s'", optarg);
+			break;
+		case 'h':
+			fputs(kinds_usage, stdout);
+			return CLI_OK;
+		default:
+			return cli_usage_error("record kinds", "bad option (see --help)");
+		}
+	}
+	if (optind < argc && (one = record_kind_find(argv[optind])) == NULL)
+		return cli_usage_error("record kinds", "unknown kind '%s'", argv[optind]);
+	if (optind + 1 < argc)
+		return cli_usage_error("record kinds", "unexpected argument '%s'",
+		    argv[optind + 1]);
+	if (fmt == CLI_FORMAT_JSON) {
+		if (one != NULL)
+			all = record_kind_describe(one);
+		else
+			for (all = json_array(), k = record_kinds; (*k)->name != NULL; k++)
+				json_array_append_new(all, record_kind_describe(*k));
+		print_json(all);
+		json_decref(all);
+	} else if (one != NULL)
+		kinds_print_fields(one);
+	else
+		kinds_print_all();
 	return CLI_OK;
 }
 
 static const struct cli_command record_subs[] = {
-	{ "kinds", "list the record kinds", cmd_record_kinds },
+	{ "kinds", "list the record kinds as declared (--format json: all of it)",
+	    cmd_record_kinds },
 	{ "list", "list records of a kind", cmd_record_list },
 	{ "show", "print one record as JSON", cmd_record_show },
 	{ "create", "create a record from JSON", cmd_record_create },

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "http/budget.h"
 #include "http/server.h"
 #include "util/error.h"
 #include "util/str.h"
@@ -11,6 +12,10 @@
 static const char serve_usage[] =
     "usage: aims serve [--listen ADDR:PORT] [--db PATH] [--threads N]\n"
     "                  [--log-format text|json] [--secure-cookies] [--max-body BYTES]\n"
+    "                  [--max-connections N] [--max-connections-per-address N]\n"
+    "                  [--header-timeout SEC] [--idle-timeout SEC]\n"
+    "                  [--trusted-proxy ADDR[/BITS][,...]]...\n"
+    "                  [--heavy-reads-per-minute N]\n"
     "                  [--user NAME] [--no-sandbox]\n"
     "Serves the JSON API (and the web UI) until SIGINT or SIGTERM, then finishes the\n"
     "requests in flight and exits 0.\n"
@@ -21,6 +26,30 @@ static const char serve_usage[] =
     "  --log-format FMT     access log on standard output: text or json (default text)\n"
     "  --secure-cookies     mark cookies Secure and send HSTS (behind HTTPS)\n"
     "  --max-body BYTES     largest JSON body accepted (default 1048576)\n"
+    "  --max-connections N  open connections in total; more are closed at once\n"
+    "                       (default 2048, lowered to what the descriptor limit\n"
+    "                       allows; new requests get 503 above 15/16 of it)\n"
+    "  --max-connections-per-address N\n"
+    "                       open connections from one client address; 0: no limit\n"
+    "                       (default 64; with --trusted-proxy: no limit unless\n"
+    "                       given)\n"
+    "  --header-timeout SEC request line and headers must arrive within SEC seconds\n"
+    "                       of the connection (or of the previous answer plus the\n"
+    "                       idle timeout), however steadily they trickle in\n"
+    "                       (default 10)\n"
+    "  --idle-timeout SEC   a connection that sends nothing for SEC seconds is\n"
+    "                       closed (default 20)\n"
+    "  --trusted-proxy ADDR reverse proxy (address or network, repeatable or a comma\n"
+    "                       list) whose X-Forwarded-For names the client: the\n"
+    "                       right-most address in it that is not a trusted proxy.\n"
+    "                       Sign-in throttling counts that address. From any other\n"
+    "                       peer the header is ignored.\n"
+    "  --heavy-reads-per-minute N\n"
+    "                       each user, token or anonymous address may make N\n"
+    "                       heavy reads (readiness, exports, starting a ledger\n"
+    "                       verification, lists of over 100 items) at once,\n"
+    "                       refilled at N a minute; then 429 with Retry-After.\n"
+    "                       0: no budget (default 30)\n"
     "Confinement (see docs/operations.md):\n"
     "  --user NAME          when started as root: run as this user (name or uid) once\n"
     "                       the listening socket and the database are open; that user\n"
@@ -80,6 +109,43 @@ serve_parse_option(struct http_server_config *cfg, int c, const char *arg)
 	case 's':
 		cfg->secure_cookies = true;
 		return CLI_OK;
+	case 'C':
+		if (str_to_int64(&n, arg, 16, HTTP_CONN_LIMIT_MAX) != 0)
+			return cli_usage_error("serve", "--max-connections must be from 16 to %d",
+			    HTTP_CONN_LIMIT_MAX);
+		cfg->conn_limit = (unsigned)n;
+		return CLI_OK;
+	case 'P':
+		if (str_to_int64(&n, arg, 0, HTTP_CONN_LIMIT_MAX) != 0)
+			return cli_usage_error("serve",
+			    "--max-connections-per-address must be from 0 (no limit) to %d",
+			    HTTP_CONN_LIMIT_MAX);
+		cfg->per_ip_limit = (unsigned)n;
+		cfg->per_ip_set = true;
+		return CLI_OK;
+	case 'H':
+		if (str_to_int64(&n, arg, 1, HTTP_TIMEOUT_MAX) != 0)
+			return cli_usage_error("serve", "--header-timeout must be from 1 to %d seconds",
+			    HTTP_TIMEOUT_MAX);
+		cfg->header_timeout = (unsigned)n;
+		return CLI_OK;
+	case 'I':
+		if (str_to_int64(&n, arg, 1, HTTP_TIMEOUT_MAX) != 0)
+			return cli_usage_error("serve", "--idle-timeout must be from 1 to %d seconds",
+			    HTTP_TIMEOUT_MAX);
+		cfg->idle_timeout = (unsigned)n;
+		return CLI_OK;
+	case 'x':
+		if (proxy_add(&cfg->proxies, arg) != 0)
+			return cli_usage_error("serve", "%s", aims_error_message());
+		return CLI_OK;
+	case 'R':
+		if (str_to_int64(&n, arg, 0, BUDGET_PER_MINUTE_MAX) != 0)
+			return cli_usage_error("serve",
+			    "--heavy-reads-per-minute must be from 0 (no budget) to %d",
+			    BUDGET_PER_MINUTE_MAX);
+		cfg->heavy_per_minute = (unsigned)n;
+		return CLI_OK;
 	case 'b':
 		if (str_to_int64(&n, arg, 1024, HTTP_MAX_BODY_LIMIT) != 0)
 			return cli_usage_error("serve", "--max-body must be from 1024 to %d",
@@ -100,6 +166,12 @@ cmd_serve(int argc, char **argv)
 		{ "log-format", required_argument, NULL, 'f' },
 		{ "secure-cookies", no_argument, NULL, 's' },
 		{ "max-body", required_argument, NULL, 'b' },
+		{ "max-connections", required_argument, NULL, 'C' },
+		{ "max-connections-per-address", required_argument, NULL, 'P' },
+		{ "header-timeout", required_argument, NULL, 'H' },
+		{ "idle-timeout", required_argument, NULL, 'I' },
+		{ "trusted-proxy", required_argument, NULL, 'x' },
+		{ "heavy-reads-per-minute", required_argument, NULL, 'R' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "no-sandbox", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },

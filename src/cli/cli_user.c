@@ -1,6 +1,7 @@
-/* cli_user.c - 'aims user add|list|passwd': people who sign in. */
+/* cli_user.c - 'aims user add|list|passwd|disable|enable': people who sign in. */
 #include <getopt.h>
 #include <sodium.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,8 +14,13 @@ static const char user_usage[] =
     "usage: aims user add EMAIL [--name NAME] [--password-stdin] [--db PATH]\n"
     "       aims user passwd EMAIL [--password-stdin] [--db PATH]\n"
     "       aims user list [--format text|json|csv] [--db PATH]\n"
+    "       aims user disable EMAIL [--db PATH]\n"
+    "       aims user enable EMAIL [--db PATH]\n"
     "Without --password-stdin a password is generated and printed once.\n"
-    "Passwords must be at least 12 characters.\n";
+    "Passwords must be at least 12 characters. Setting a password ends the\n"
+    "user's sessions. 'disable' stops a user from signing in, ends their\n"
+    "sessions and revokes every API token they made, in every organisation;\n"
+    "'enable' lets them sign in again (their tokens stay revoked).\n";
 
 static int
 user_password_cmd(int argc, char **argv, int add)
@@ -59,12 +65,13 @@ user_password_cmd(int argc, char **argv, int add)
 	if (add)
 		rc = user_add(NULL, db, &cli, argv[optind], name, pw);
 	else
-		rc = user_set_password(db, &cli, argv[optind], pw);
+		rc = user_set_password(db, &cli, argv[optind], pw, 0);
 	if (rc != 0)
 		rc = cli_fail(cmd);
 	else {
-		printf("%s %s%s%s\n", add ? "user added:" : "password changed:", argv[optind],
-		    from_stdin ? "" : " password: ", from_stdin ? "" : pw);
+		printf("%s %s%s%s%s\n", add ? "user added:" : "password changed:", argv[optind],
+		    add ? "" : " (sessions ended)", from_stdin ? "" : " password: ",
+		    from_stdin ? "" : pw);
 		rc = CLI_OK;
 	}
 	db_close(db);
@@ -83,6 +90,55 @@ static int
 user_passwd_cmd(int argc, char **argv)
 {
 	return user_password_cmd(argc, argv, 0);
+}
+
+static int
+user_disabled_cmd(int argc, char **argv, bool disable)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *cmd = disable ? "user disable" : "user enable";
+	const char *path = cli_default_db();
+	struct actor cli = ACTOR_CLI;
+	struct db *db = NULL;
+	int c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': path = optarg; break;
+		case 'h': fputs(user_usage, stdout); return CLI_OK;
+		default: return cli_usage_error(cmd, "bad option");
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error(cmd, "give exactly one EMAIL");
+	if ((rc = cli_open_db(&db, path, 0)) != CLI_OK)
+		return rc;
+	if (user_set_disabled(db, &cli, argv[optind], disable) != 0)
+		rc = cli_fail(cmd);
+	else {
+		printf("%s %s%s\n", disable ? "user disabled:" : "user enabled:", argv[optind],
+		    disable ? " (sessions ended, API tokens revoked)" : "");
+		rc = CLI_OK;
+	}
+	db_close(db);
+	return rc;
+}
+
+static int
+user_disable_cmd(int argc, char **argv)
+{
+	return user_disabled_cmd(argc, argv, true);
+}
+
+static int
+user_enable_cmd(int argc, char **argv)
+{
+	return user_disabled_cmd(argc, argv, false);
 }
 
 static int
@@ -105,8 +161,11 @@ cmd_user(int argc, char **argv)
 {
 	static const struct cli_command subs[] = {
 		{ "add", "add a user", user_add_cmd },
+		{ "disable", "stop a user signing in; end their sessions and tokens",
+		    user_disable_cmd },
+		{ "enable", "let a disabled user sign in again", user_enable_cmd },
 		{ "list", "list users", user_list_cmd },
-		{ "passwd", "set a user's password", user_passwd_cmd },
+		{ "passwd", "set a user's password (ends their sessions)", user_passwd_cmd },
 		{ NULL, NULL, NULL },
 	};
 

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "core/evidence.h"
+#include "core/record.h"
 #include "core/record_private.h"
 #include "store/db.h"
 #include "util/buf.h"
@@ -330,20 +331,27 @@ evidence_next_revision(int64_t *out, struct db *db, int64_t org_id, const char *
 	return rc < 0 ? rc : 0;
 }
 
+/*
+ * The revision row, after the evidence version that records it: who and
+ * when are that version's (updated_by, updated_at of rec), so `aims verify`
+ * can hold the row to the version the ledger commits to.
+ */
 static int
-evidence_insert_revision(struct db *db, int64_t org_id, const struct actor *actor,
+evidence_insert_revision(struct db *db, int64_t org_id, const json_t *rec,
     const char *ref, int64_t revision, const struct blob_put *bp, const char *type,
     const char *filename)
 {
-	char now[CLOCK_RFC3339_LEN];
+	const char *at = record__str(rec, "updated_at"), *by = record__str(rec, "updated_by");
 	struct db_stmt *st = NULL;
 	int rc;
 
+	if (at == NULL || by == NULL)
+		return aims_error_set(AIMS_ERROR, NULL, "evidence %s has no updated_at/updated_by",
+		    ref);
 	if ((rc = db_prepare(&st, db, "INSERT INTO evidence_files (org_id, evidence_ref, revision, "
 	    "sha256, size, media_type, filename, stored_at, stored_by) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) != 0)
 		return rc;
-	clock_format(now, clock_now());
 	db_bind_int64(st, 1, org_id);
 	db_bind_text(st, 2, ref);
 	db_bind_int64(st, 3, revision);
@@ -351,8 +359,8 @@ evidence_insert_revision(struct db *db, int64_t org_id, const struct actor *acto
 	db_bind_int64(st, 5, bp->size);
 	db_bind_text(st, 6, type);
 	db_bind_text(st, 7, filename);
-	db_bind_text(st, 8, now);
-	db_bind_text(st, 9, actor->name);
+	db_bind_text(st, 8, at);
+	db_bind_text(st, 9, by);
 	rc = db_step(st);
 	db_done(st);
 	return rc == DB_DONE ? 0 : rc < 0 ? rc : AIMS_ERROR;
@@ -416,7 +424,7 @@ evidence_check_target(struct db *db, int64_t org_id, const char *ref)
 	const char *kind;
 	int rc;
 
-	if ((rc = record__load_data(&data, db, org_id, "evidence", ref)) != 0)
+	if ((rc = record__load_data(&data, db, org_id, record_kind_evidence.name, ref)) != 0)
 		return rc;
 	kind = record__str(data, "kind");
 	if (kind == NULL || strcmp(kind, "file") != 0)
@@ -432,7 +440,7 @@ evidence_file_add(json_t **out, struct db *db, const char *data_dir, int64_t org
     const struct actor *actor, const char *ref, int64_t if_version,
     const struct evidence_upload *up)
 {
-	const struct record_kind *k = record_kind_find("evidence");
+	const struct record_kind *k = &record_kind_evidence;
 	struct blob_put bp;
 	const char *filename = NULL;
 	char *type = NULL;
@@ -452,15 +460,14 @@ evidence_file_add(json_t **out, struct db *db, const char *data_dir, int64_t org
 	    (rc = up->received && up->sha256 != NULL ?
 	    blob_link(&bp, data_dir, up->path, up->sha256) :
 	    blob_put(&bp, data_dir, up->path, up->sha256)) != 0 ||
-	    (rc = evidence_next_revision(&revision, db, org_id, ref)) != 0 ||
-	    (rc = evidence_insert_revision(db, org_id, actor, ref, revision, &bp, type,
-	    filename)) != 0)
+	    (rc = evidence_next_revision(&revision, db, org_id, ref)) != 0)
 		goto fail;
 	fields = json_pack("{s:I, s:s, s:I, s:s, s:s}", "revision", (json_int_t)revision,
 	    "sha256", bp.sha256, "size", (json_int_t)bp.size, "media_type", type,
 	    "filename", filename);
 	if ((rc = record__update_system(out, db, org_id, actor, k, ref, if_version, "file",
-	    fields)) != 0)
+	    fields)) != 0 || (rc = evidence_insert_revision(db, org_id, *out, ref, revision, &bp,
+	    type, filename)) != 0)
 		goto fail;
 	if ((rc = db_commit(db)) != 0)
 		goto undo;
@@ -496,7 +503,7 @@ evidence_file_list(json_t **out, struct db *db, int64_t org_id, const char *ref)
 	int rc;
 
 	*out = NULL;
-	if ((rc = record__exists(db, org_id, "evidence", ref)) != 0)
+	if ((rc = record__exists(db, org_id, record_kind_evidence.name, ref)) != 0)
 		return aims_error_set(rc, "ref", "evidence %.64s does not exist", ref);
 	if ((rc = db_prepare(&st, db, "SELECT revision, sha256, size, media_type, filename, "
 	    "stored_at, stored_by FROM evidence_files WHERE org_id = ? AND evidence_ref = ? "
@@ -520,6 +527,7 @@ int
 evidence_file_get(json_t **meta, char **path, struct db *db, const char *data_dir,
     int64_t org_id, const char *ref, int64_t revision)
 {
+	char finding[AIMS_ERROR_MSG_MAX];
 	struct db_stmt *st = NULL;
 	int rc;
 
@@ -545,6 +553,17 @@ evidence_file_get(json_t **meta, char **path, struct db *db, const char *data_di
 		    "evidence %.64s has no file revision %lld" : "evidence %.64s has no file",
 		    ref, (long long)revision);
 	db_done(st);
+	/*
+	 * What is served (the bytes its SHA-256 names, and the header that
+	 * repeats it) must be what the ledger commits to: a revision row
+	 * changed behind aims's back is refused, not served.
+	 */
+	if (rc == 0 && (rc = record_verify_revision(db, org_id, ref,
+	    json_integer_value(json_object_get(*meta, "revision")))) == AIMS_EVERIFY) {
+		snprintf(finding, sizeof(finding), "%s", aims_error_message());
+		aims_error_set(rc, "revision", "%s; the file is not served: run 'aims verify'",
+		    finding);
+	}
 	if (rc != 0) {
 		json_decref(*meta);
 		*meta = NULL;
@@ -554,29 +573,38 @@ evidence_file_get(json_t **meta, char **path, struct db *db, const char *data_di
 	return rc;
 }
 
-/* Hashes one stored blob; *problem set when it is missing or changed. */
+/*
+ * Checks one stored blob against its revision: there, of its size, and
+ * (rehash) of its SHA-256. *problem set when it is missing or changed.
+ */
 static int
-verify_blob(char **problem, const char *data_dir, const char *sha256, const char *what)
+verify_blob(char **problem, const char *data_dir, const char *sha256, int64_t size,
+    bool rehash, const char *what)
 {
 	char hex[EVIDENCE_SHA256_HEX + 1];
 	struct buf b = BUF_INIT;
 	char *path = NULL;
-	int64_t size;
+	struct stat sb;
+	int64_t n;
 	int fd, rc;
 
 	if ((rc = evidence_blob_path(&path, data_dir, sha256)) != 0)
 		return rc;
-	if ((fd = open(path, O_RDONLY)) < 0) {
+	if ((fd = open(path, O_RDONLY)) < 0 || fstat(fd, &sb) != 0) {
 		buf_printf(&b, "%s: stored file %s is missing (%s)", what, path, strerror(errno));
-	} else {
-		rc = evidence_copy_hash(hex, &size, fd, -1);
-		close(fd);
+	} else if ((int64_t)sb.st_size != size) {
+		buf_printf(&b, "%s: stored file %s has changed (%lld bytes, not %lld)", what, path,
+		    (long long)sb.st_size, (long long)size);
+	} else if (rehash) {
+		rc = evidence_copy_hash(hex, &n, fd, -1);
 		if (rc == AIMS_ETOOBIG || (rc == 0 && strcmp(hex, sha256) != 0))
 			buf_printf(&b, "%s: stored file %s has changed (its SHA-256 is now %s)", what,
 			    path, rc == 0 ? hex : "that of a larger file");
 		else if (rc != 0)
 			buf_printf(&b, "%s: stored file %s cannot be read", what, path);
 	}
+	if (fd >= 0)
+		close(fd);
 	free(path);
 	if (b.len == 0)
 		return 0;
@@ -585,7 +613,8 @@ verify_blob(char **problem, const char *data_dir, const char *sha256, const char
 }
 
 int
-evidence_verify_files(char **problem, struct db *db, const char *data_dir, int64_t org_id)
+evidence_verify_files(char **problem, struct db *db, const char *data_dir, int64_t org_id,
+    bool rehash)
 {
 	struct db_stmt *st = NULL;
 	json_t *seen = json_object();
@@ -595,7 +624,7 @@ evidence_verify_files(char **problem, struct db *db, const char *data_dir, int64
 
 	*problem = NULL;
 	if ((rc = db_prepare(&st, db, "SELECT f.org_id, o.slug, f.evidence_ref, f.revision, "
-	    "f.filename, f.sha256 FROM evidence_files f JOIN orgs o ON o.id = f.org_id "
+	    "f.filename, f.sha256, f.size FROM evidence_files f JOIN orgs o ON o.id = f.org_id "
 	    "WHERE ? = 0 OR f.org_id = ? ORDER BY f.org_id, f.evidence_ref, f.revision")) != 0)
 		goto done;
 	db_bind_int64(st, 1, org_id);
@@ -607,7 +636,8 @@ evidence_verify_files(char **problem, struct db *db, const char *data_dir, int64
 		snprintf(what, sizeof(what), "organisation %s, evidence %s revision %lld (%s)",
 		    db_column_text(st, 1), db_column_text(st, 2), (long long)db_column_int64(st, 3),
 		    db_column_text(st, 4));
-		if ((rc = verify_blob(problem, data_dir, sha, what)) != 0)
+		if ((rc = verify_blob(problem, data_dir, sha, db_column_int64(st, 6), rehash,
+		    what)) != 0)
 			goto done;
 		json_object_set_new(seen, sha, json_true());
 	}

@@ -68,7 +68,9 @@ int evidence_save(json_t **out, struct db *db, const char *data_dir, int64_t org
 int evidence_file_list(json_t **out, struct db *db, int64_t org_id, const char *ref);
 /*
  * One revision (0: the latest) for download: *meta as in the list and *path
- * the stored file (caller frees both).
+ * the stored file (caller frees both). AIMS_EVERIFY, naming the difference,
+ * when the revision does not match the evidence version that recorded it or
+ * that version its ledger entry: a forged revision is not served.
  */
 int evidence_file_get(json_t **meta, char **path, struct db *db, const char *data_dir,
     int64_t org_id, const char *ref, int64_t revision);
@@ -79,11 +81,14 @@ int evidence_blob_path(char **out, const char *data_dir, const char *sha256);
 /* The media type libmagic sees in path, if on the allow-list; else AIMS_EUNSUPPORTED. */
 int evidence_media_type(char **out, const char *path);
 /*
- * Re-hashes every stored revision (org_id 0: of every organisation). Returns
- * 0, or AIMS_EVERIFY with *problem describing the first file that is missing
- * or whose bytes no longer match its SHA-256 (caller frees).
+ * Checks the stored file of every revision (org_id 0: of every
+ * organisation): present, of the revision's size, and, when rehash is
+ * true, re-hashed to the revision's SHA-256. Returns 0, or AIMS_EVERIFY
+ * with *problem describing the first file that is missing or changed
+ * (caller frees).
  */
-int evidence_verify_files(char **problem, struct db *db, const char *data_dir, int64_t org_id);
+int evidence_verify_files(char **problem, struct db *db, const char *data_dir, int64_t org_id,
+    bool rehash);
 /*
  * The data directory of a database: $AIMS_DATA_DIR, or "data" beside the
  * database file. Caller frees *out.

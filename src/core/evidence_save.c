@@ -10,14 +10,13 @@
 #include "store/db.h"
 #include "util/error.h"
 
-#define EVIDENCE_KIND	"evidence"
 
 int
 evidence_save(json_t **out, struct db *db, const char *data_dir, int64_t org_id,
     const struct actor *actor, const char *ref, int64_t if_version, const json_t *fields,
     const struct evidence_upload *up)
 {
-	const struct record_kind *k = record_kind_find(EVIDENCE_KIND);
+	const struct record_kind *k = record_kind_with_files();
 	json_t *rec = NULL, *input = NULL;
 	int rc;
 

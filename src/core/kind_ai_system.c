@@ -39,7 +39,7 @@ static const struct field component_fields[] = {
 };
 
 static const struct field ai_system_fields[] = {
-	{ .name = "name", .label = "Name", .type = FIELD_STRING,
+	{ .name = "name", .section = "The system", .label = "Name", .type = FIELD_STRING,
 	  .flags = FIELD_REQUIRED | FIELD_TITLE | FIELD_SEARCH | FIELD_SORT | FIELD_LIST },
 	{ .name = "purpose", .label = "Purpose", .type = FIELD_TEXT, .flags = FIELD_SEARCH },
 	{ .name = "intended_use", .label = "Intended use", .type = FIELD_TEXT,
@@ -48,7 +48,8 @@ static const struct field ai_system_fields[] = {
 	  .type = FIELD_TEXT },
 	{ .name = "owner", .label = "Owner", .type = FIELD_USER,
 	  .flags = FIELD_FILTER | FIELD_SORT | FIELD_LIST },
-	{ .name = "lifecycle_stage", .label = "Life-cycle stage", .type = FIELD_ENUM,
+	{ .name = "lifecycle_stage", .section = "Classification",
+	  .label = "Life-cycle stage", .type = FIELD_ENUM,
 	  .flags = FIELD_FILTER | FIELD_SORT | FIELD_LIST, .values = lifecycle_values },
 	{ .name = "org_role", .label = "Our role (ISO/IEC 22989)", .type = FIELD_ENUM,
 	  .flags = FIELD_FILTER | FIELD_LIST, .values = org_role_values },
@@ -59,15 +60,25 @@ static const struct field ai_system_fields[] = {
 	  .help = "provider, deployer, ...; decides which obligations apply" },
 	{ .name = "automation_level", .label = "Level of automation", .type = FIELD_ENUM,
 	  .flags = FIELD_FILTER, .values = automation_values },
-	{ .name = "affected_people", .label = "Affected people", .type = FIELD_TEXT,
+	{ .name = "affected_people", .section = "Use and oversight",
+	  .label = "Affected people", .type = FIELD_TEXT,
 	  .flags = FIELD_SEARCH },
 	{ .name = "human_oversight", .label = "Human oversight", .type = FIELD_TEXT },
 	{ .name = "data_resources", .label = "Data resources", .type = FIELD_TEXT },
 	{ .name = "in_scope", .label = "In the AIMS scope", .type = FIELD_BOOL,
 	  .flags = FIELD_FILTER | FIELD_LIST },
-	{ .name = "components", .label = "Components", .type = FIELD_OBJECT_LIST,
+	{ .name = "components", .section = "Components (AI-BOM)",
+	  .label = "Components", .type = FIELD_OBJECT_LIST,
 	  .subfields = component_fields, .help = "models, datasets, services and tools used" },
 	{ .name = NULL },
+};
+
+static const struct record_count ai_system_counts[] = {
+	{ .dim = "category", .label = "AI systems by EU AI Act category",
+	  .fields = { "eu_ai_act_category" }, .chart = RECORD_CHART_BARS },
+	{ .dim = "stage", .label = "AI systems by life-cycle stage",
+	  .fields = { "lifecycle_stage" }, .chart = RECORD_CHART_BARS },
+	{ .dim = NULL },
 };
 
 const struct record_kind record_kind_ai_system = {
@@ -80,4 +91,6 @@ const struct record_kind record_kind_ai_system = {
 	.retain = true,
 	.perm_kind = "operational",
 	.fields = ai_system_fields,
+	.nav_key = 'a',
+	.counts = ai_system_counts,
 };

@@ -45,7 +45,7 @@ static const struct record_workflow document_workflow = {
 };
 
 static const struct field document_fields[] = {
-	{ .name = "title", .label = "Title", .type = FIELD_STRING,
+	{ .name = "title", .section = "The document", .label = "Title", .type = FIELD_STRING,
 	  .flags = FIELD_REQUIRED | FIELD_TITLE | FIELD_SEARCH | FIELD_SORT | FIELD_LIST },
 	{ .name = "kind", .label = "Kind", .type = FIELD_ENUM,
 	  .flags = FIELD_REQUIRED | FIELD_FILTER | FIELD_SORT | FIELD_LIST,
@@ -56,7 +56,8 @@ static const struct field document_fields[] = {
 	  .help = "Markdown" },
 	{ .name = "requirements", .label = "Requirements documented", .type = FIELD_REQUIREMENT_LIST,
 	  .flags = FIELD_FILTER, .req_kinds = "clause,control" },
-	{ .name = "owner", .label = "Owner", .type = FIELD_USER,
+	{ .name = "owner", .section = "Approval and review",
+	  .label = "Owner", .type = FIELD_USER,
 	  .flags = FIELD_FILTER | FIELD_SORT | FIELD_LIST },
 	{ .name = "status", .label = "Status", .type = FIELD_ENUM,
 	  .flags = FIELD_FILTER | FIELD_SORT | FIELD_LIST, .values = document_status_values,
@@ -70,6 +71,15 @@ static const struct field document_fields[] = {
 	{ .name = NULL },
 };
 
+static const char *const document_done[] = { "approved", NULL };
+static const struct record_due document_due[] = {
+	{ "next_review", "review" },
+	{ NULL, NULL },
+};
+static const struct record_nav_view document_ai_policy = {
+	.label = "AI policy", .clause = "5.2", .filter = "is_ai_policy", .value = "true",
+};
+
 const struct record_kind record_kind_document = {
 	.name = "documents",
 	.singular = "document",
@@ -81,4 +91,8 @@ const struct record_kind record_kind_document = {
 	.perm_kind = "governance",
 	.fields = document_fields,
 	.workflow = &document_workflow,
+	.done = document_done,
+	.due = document_due,
+	.nav_key = 'p',
+	.nav_view = &document_ai_policy,
 };

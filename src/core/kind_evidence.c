@@ -25,9 +25,10 @@ static const struct field evidence_fields[] = {
 	{ .name = "description", .label = "Description", .type = FIELD_TEXT,
 	  .flags = FIELD_SEARCH },
 	{ .name = "url", .label = "Link", .type = FIELD_STRING, .max = EVIDENCE_URL_MAX,
-	  .help = "http or https address (kind link)" },
+	  .help = "an http or https address, for evidence that is a link" },
 	{ .name = "record", .label = "Record", .type = FIELD_REF,
-	  .help = "reference of the record that is the evidence (kind record)" },
+	  .help = "the reference of the record that is the evidence, for evidence that is "
+	  "a record" },
 	{ .name = "collected_at", .label = "Collected", .type = FIELD_DATETIME,
 	  .flags = FIELD_SORT | FIELD_LIST },
 	{ .name = "valid_until", .label = "Valid until", .type = FIELD_DATE,
@@ -83,6 +84,11 @@ evidence_validate(struct db *db, int64_t org_id, const struct actor *actor, cons
 	return 0;
 }
 
+static const struct record_due evidence_due[] = {
+	{ "valid_until", "evidence expires" },
+	{ NULL, NULL },
+};
+
 const struct record_kind record_kind_evidence = {
 	.name = "evidence",
 	.singular = "evidence",
@@ -95,4 +101,7 @@ const struct record_kind record_kind_evidence = {
 	.files = true,
 	.fields = evidence_fields,
 	.hooks = { .validate = evidence_validate },
+	.due = evidence_due,
+	.nav_key = 'e',
+	.evidence_for = "requirements",
 };

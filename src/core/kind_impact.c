@@ -74,7 +74,8 @@ static const char *const fria_required[] = {
 };
 
 static const struct field ia_fields[] = {
-	{ .name = "ai_system", .label = "AI system", .type = FIELD_REF,
+	{ .name = "ai_system", .section = "The assessment",
+	  .label = "AI system", .type = FIELD_REF,
 	  .flags = FIELD_REQUIRED | FIELD_FILTER | FIELD_LIST, .target = "ai-systems" },
 	{ .name = "title", .label = "Title", .type = FIELD_STRING,
 	  .flags = FIELD_TITLE | FIELD_SEARCH | FIELD_SORT | FIELD_LIST,
@@ -87,9 +88,11 @@ static const struct field ia_fields[] = {
 	  .help = "data used in development and operation, its provenance and quality" },
 	{ .name = "deployment_environment", .label = "Deployment environment", .type = FIELD_TEXT },
 	{ .name = "interested_parties", .label = "Interested parties", .type = FIELD_STRING_LIST },
-	{ .name = "impacts", .label = "Impacts", .type = FIELD_OBJECT_LIST,
+	{ .name = "impacts", .section = "Impacts",
+	  .label = "Impacts", .type = FIELD_OBJECT_LIST,
 	  .subfields = impact_fields },
-	{ .name = "owner", .label = "Owner", .type = FIELD_USER,
+	{ .name = "owner", .section = "Approval and review",
+	  .label = "Owner", .type = FIELD_USER,
 	  .flags = FIELD_FILTER | FIELD_LIST },
 	{ .name = "status", .label = "Status", .type = FIELD_ENUM,
 	  .flags = FIELD_FILTER | FIELD_SORT | FIELD_LIST, .values = ia_status_values },
@@ -99,7 +102,9 @@ static const struct field ia_fields[] = {
 	  .flags = FIELD_READONLY },
 	{ .name = "next_assessment", .label = "Next assessment", .type = FIELD_DATE,
 	  .flags = FIELD_FILTER | FIELD_SORT | FIELD_LIST },
-	{ .name = "fria_process_description", .label = "Art. 27(1)(a) Deployer's processes",
+	{ .name = "fria_process_description",
+	  .section = "EU AI Act fundamental rights impact assessment (Art. 27)",
+	  .label = "Art. 27(1)(a) Deployer's processes",
 	  .type = FIELD_TEXT,
 	  .help = "the processes in which the system is used, in line with its intended purpose" },
 	{ .name = "fria_period_frequency", .label = "Art. 27(1)(b) Period and frequency of use",
@@ -177,6 +182,12 @@ ia_validate(struct db *db, int64_t org_id, const struct actor *actor, const json
 	return rc;
 }
 
+static const char *const ia_done[] = { "approved", NULL };
+static const struct record_due ia_due[] = {
+	{ "next_assessment", "reassessment" },
+	{ NULL, NULL },
+};
+
 const struct record_kind record_kind_impact = {
 	.name = "impact-assessments",
 	.singular = "impact assessment",
@@ -189,4 +200,6 @@ const struct record_kind record_kind_impact = {
 	.fields = ia_fields,
 	.hooks = { .validate = ia_validate },
 	.workflow = &ia_workflow,
+	.done = ia_done,
+	.due = ia_due,
 };

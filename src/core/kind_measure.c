@@ -28,6 +28,8 @@ static const struct field measure_fields[] = {
 	{ .name = NULL },
 };
 
+static const char *const measure_done[] = { "implemented", NULL };
+
 const struct record_kind record_kind_measure = {
 	.name = "measures",
 	.singular = "measure",
@@ -38,4 +40,5 @@ const struct record_kind record_kind_measure = {
 	.retain = true,
 	.perm_kind = "operational",
 	.fields = measure_fields,
+	.done = measure_done,
 };

@@ -33,7 +33,7 @@ static const struct field treatment_fields[] = {
 };
 
 static const struct field risk_fields[] = {
-	{ .name = "title", .label = "Title", .type = FIELD_STRING,
+	{ .name = "title", .section = "The risk", .label = "Title", .type = FIELD_STRING,
 	  .flags = FIELD_REQUIRED | FIELD_TITLE | FIELD_SEARCH | FIELD_SORT | FIELD_LIST },
 	{ .name = "description", .label = "Description", .type = FIELD_TEXT,
 	  .flags = FIELD_SEARCH },
@@ -43,7 +43,8 @@ static const struct field risk_fields[] = {
 	  .flags = FIELD_FILTER, .req_kinds = "risk-source" },
 	{ .name = "objective", .label = "Objective affected (Annex C)", .type = FIELD_REQUIREMENT,
 	  .flags = FIELD_FILTER, .req_kinds = "objective" },
-	{ .name = "likelihood", .label = "Likelihood", .type = FIELD_INT,
+	{ .name = "likelihood", .section = "Assessment",
+	  .label = "Likelihood", .type = FIELD_INT,
 	  .flags = FIELD_FILTER | FIELD_SORT, .min = 1, .max = RISK_LEVELS_MAX,
 	  .help = "level on the organisation's likelihood scale (1 = lowest)" },
 	{ .name = "impact", .label = "Impact", .type = FIELD_INT,
@@ -53,7 +54,7 @@ static const struct field risk_fields[] = {
 	  .flags = FIELD_READONLY | FIELD_SORT | FIELD_LIST },
 	{ .name = "inherent_level", .label = "Inherent level", .type = FIELD_STRING,
 	  .flags = FIELD_READONLY | FIELD_FILTER | FIELD_LIST },
-	{ .name = "owner", .label = "Risk owner", .type = FIELD_USER,
+	{ .name = "owner", .section = "Owner and treatment", .label = "Risk owner", .type = FIELD_USER,
 	  .flags = FIELD_FILTER | FIELD_SORT | FIELD_LIST },
 	{ .name = "treatment", .label = "Treatment", .type = FIELD_OBJECT,
 	  .subfields = treatment_fields },
@@ -63,7 +64,8 @@ static const struct field risk_fields[] = {
 	  .flags = FIELD_READONLY | FIELD_FILTER },
 	{ .name = "criteria_version", .label = "Risk criteria version", .type = FIELD_INT,
 	  .flags = FIELD_READONLY },
-	{ .name = "accepted_by", .label = "Accepted by", .type = FIELD_STRING,
+	{ .name = "accepted_by", .section = "Acceptance and review",
+	  .label = "Accepted by", .type = FIELD_STRING,
 	  .flags = FIELD_READONLY },
 	{ .name = "accepted_at", .label = "Accepted at", .type = FIELD_DATETIME,
 	  .flags = FIELD_READONLY },
@@ -204,6 +206,44 @@ risk_validate(struct db *db, int64_t org_id, const struct actor *actor, const js
 	return risk_acceptance(old, next, &c);
 }
 
+static const char *const risk_done[] = { "treated", "accepted", "closed", NULL };
+
+static const struct record_due risk_due[] = {
+	{ "next_review", "risk review" },
+	{ NULL, NULL },
+};
+
+/*
+ * The heat-map cell of the residual risk: the treatment's residual estimate,
+ * or, where risk_scores() kept the inherent risk as the residual (retained
+ * without a new estimate), the inherent cell.
+ */
+static bool
+risk_residual_cell(char out[RECORD_COUNT_VALUE_MAX], const json_t *record)
+{
+	const json_t *t = json_object_get(record, "treatment");
+	int64_t l = record__int(t, "residual_likelihood", 0), i = record__int(t,
+	    "residual_impact", 0);
+
+	if (l <= 0 && json_object_get(record, "residual_score") != NULL) {
+		l = record__int(record, "likelihood", 0);
+		i = record__int(record, "impact", 0);
+	}
+	if (l <= 0 || i <= 0)
+		return false;
+	snprintf(out, RECORD_COUNT_VALUE_MAX, "%lld:%lld", (long long)l, (long long)i);
+	return true;
+}
+
+static const struct record_count risk_counts[] = {
+	{ .dim = "inherent", .label = "Inherent risk",
+	  .fields = { "likelihood", "impact" }, .chart = RECORD_CHART_HEATMAP },
+	{ .dim = "residual", .label = "Residual risk",
+	  .fields = { "treatment.residual_likelihood", "treatment.residual_impact" },
+	  .value = risk_residual_cell, .chart = RECORD_CHART_HEATMAP },
+	{ .dim = NULL },
+};
+
 /* Risk status is free but for accepting the residual risk, which is a sign-off. */
 static const struct record_step risk_steps[] = {
 	{ .action = "accept", .label = "Accept risk", .to = "accepted", .perm = PERM_APPROVE,
@@ -234,4 +274,8 @@ const struct record_kind record_kind_risk = {
 	.fields = risk_fields,
 	.hooks = { .validate = risk_validate },
 	.workflow = &risk_workflow,
+	.nav_key = 'r',
+	.done = risk_done,
+	.due = risk_due,
+	.counts = risk_counts,
 };

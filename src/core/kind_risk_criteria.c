@@ -215,29 +215,40 @@ risk_criteria_parse(struct risk_criteria *out, const json_t *data)
 }
 
 int
-risk_criteria_load(struct risk_criteria *out, struct db *db, int64_t org_id)
+risk_criteria_get(json_t **out, struct db *db, int64_t org_id)
 {
-	const struct record_kind *k = record_kind_find("risk-criteria");
 	json_t *rec = NULL, *in_force = NULL;
 	json_int_t v;
 	int rc;
 
+	*out = NULL;
+	if ((rc = record_get(&rec, db, org_id, &record_kind_risk_criteria, NULL)) != 0)
+		return rc;
+	/* While a revision is open, risks are scored under the approved criteria. */
+	if ((v = json_integer_value(json_object_get(rec, "in_force_version"))) > 0) {
+		rc = record_version_get(&in_force, db, org_id, &record_kind_risk_criteria, NULL, v);
+		json_decref(rec);
+		if (rc != 0)
+			return rc;
+		rec = in_force;
+	}
+	*out = rec;
+	return 0;
+}
+
+int
+risk_criteria_load(struct risk_criteria *out, struct db *db, int64_t org_id)
+{
+	json_t *rec = NULL;
+	int rc;
+
 	memset(out, 0, sizeof(*out));
-	rc = record_get(&rec, db, org_id, k, NULL);
+	rc = risk_criteria_get(&rec, db, org_id);
 	if (rc == AIMS_ENOTFOUND)
 		return aims_error_set(AIMS_ECONFLICT, NULL,
 		    "the organisation has no risk criteria: define them first (risk-criteria)");
 	if (rc != 0)
 		return rc;
-	/* While a revision is open, risks are scored under the approved criteria. */
-	if ((v = json_integer_value(json_object_get(rec, "in_force_version"))) > 0) {
-		if ((rc = record_version_get(&in_force, db, org_id, k, NULL, v)) != 0) {
-			json_decref(rec);
-			return rc;
-		}
-		json_decref(rec);
-		rec = in_force;
-	}
 	if ((rc = risk_criteria_parse(out, rec)) == 0)
 		out->version = record__int(rec, "version", 0);
 	json_decref(rec);

@@ -51,6 +51,8 @@ static const struct field scope_fields[] = {
 	{ .name = NULL },
 };
 
+static const char *const scope_done[] = { "approved", NULL };
+
 const struct record_kind record_kind_scope = {
 	.name = "scope",
 	.singular = "scope",
@@ -63,4 +65,5 @@ const struct record_kind record_kind_scope = {
 	.perm_kind = "governance",
 	.fields = scope_fields,
 	.workflow = &scope_workflow,
+	.done = scope_done,
 };

@@ -6,6 +6,7 @@
  * implemented control names at least one measure; a control that a treated
  * risk relies on cannot be excluded.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "core/record_private.h"
@@ -26,7 +27,8 @@ static const struct field soa_fields[] = {
 	  .flags = FIELD_READONLY | FIELD_TITLE | FIELD_SEARCH | FIELD_LIST },
 	{ .name = "applicable", .label = "Applicable", .type = FIELD_BOOL,
 	  .flags = FIELD_FILTER | FIELD_LIST,
-	  .help = "included (true) or excluded (false); justify either way" },
+	  .help = "whether the control applies here (included) or not (excluded); justify "
+	  "either way" },
 	{ .name = "justification", .label = "Justification", .type = FIELD_TEXT,
 	  .flags = FIELD_SEARCH },
 	{ .name = "status", .label = "Implementation", .type = FIELD_ENUM,
@@ -114,6 +116,30 @@ soa_validate(struct db *db, int64_t org_id, const struct actor *actor, const jso
 	return 0;
 }
 
+/*
+ * The decision the dashboard counts: "applicable:STATUS" for an included
+ * control, "excluded", or "undecided" while applicable is not given.
+ */
+static bool
+soa_decision(char out[RECORD_COUNT_VALUE_MAX], const json_t *record)
+{
+	const json_t *applicable = json_object_get(record, "applicable");
+	const char *status = record__str(record, "status");
+
+	if (json_is_true(applicable))
+		snprintf(out, RECORD_COUNT_VALUE_MAX, "applicable:%s", status ? status : "");
+	else
+		snprintf(out, RECORD_COUNT_VALUE_MAX, "%s",
+		    json_is_false(applicable) ? "excluded" : "undecided");
+	return true;
+}
+
+static const struct record_count soa_counts[] = {
+	{ .dim = "decision", .label = "Annex A controls by decision", .value = soa_decision,
+	  .chart = RECORD_CHART_NONE },
+	{ .dim = NULL },
+};
+
 const struct record_kind record_kind_soa = {
 	.name = "soa",
 	.singular = "SoA entry",
@@ -128,4 +154,7 @@ const struct record_kind record_kind_soa = {
 	.hooks = { .validate = soa_validate },
 	.default_sort = "ref",
 	.ref_field = "control",
+	.nav_label = "Statement of Applicability",
+	.nav_key = 's',
+	.counts = soa_counts,
 };

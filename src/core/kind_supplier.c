@@ -9,7 +9,7 @@ static const char *const result_values[] = {
 };
 
 static const struct field supplier_fields[] = {
-	{ .name = "name", .label = "Name", .type = FIELD_STRING,
+	{ .name = "name", .section = "The supplier", .label = "Name", .type = FIELD_STRING,
 	  .flags = FIELD_REQUIRED | FIELD_TITLE | FIELD_SEARCH | FIELD_SORT | FIELD_LIST },
 	{ .name = "services", .label = "Services", .type = FIELD_TEXT, .flags = FIELD_SEARCH },
 	{ .name = "components_supplied", .label = "Components supplied",
@@ -21,7 +21,8 @@ static const struct field supplier_fields[] = {
 	  .help = "what the supplier does and what the organisation does" },
 	{ .name = "owner", .label = "Relationship owner", .type = FIELD_USER,
 	  .flags = FIELD_FILTER | FIELD_LIST },
-	{ .name = "assessed_at", .label = "Last assessed", .type = FIELD_DATE,
+	{ .name = "assessed_at", .section = "Assessment",
+	  .label = "Last assessed", .type = FIELD_DATE,
 	  .flags = FIELD_SORT | FIELD_LIST },
 	{ .name = "assessment_result", .label = "Assessment result", .type = FIELD_ENUM,
 	  .flags = FIELD_FILTER | FIELD_LIST, .values = result_values },
@@ -29,6 +30,11 @@ static const struct field supplier_fields[] = {
 	{ .name = "next_assessment", .label = "Next assessment", .type = FIELD_DATE,
 	  .flags = FIELD_FILTER | FIELD_SORT | FIELD_LIST },
 	{ .name = NULL },
+};
+
+static const struct record_due supplier_due[] = {
+	{ "next_assessment", "supplier assessment" },
+	{ NULL, NULL },
 };
 
 const struct record_kind record_kind_supplier = {
@@ -41,4 +47,5 @@ const struct record_kind record_kind_supplier = {
 	.retain = true,
 	.perm_kind = "operational",
 	.fields = supplier_fields,
+	.due = supplier_due,
 };

@@ -1,7 +1,8 @@
 /*
  * member.c - memberships (user x organisation x role). Changes are ledgered
  * in the organisation's log; the last admin cannot be removed or demoted, so
- * an organisation is never left without someone who can manage it.
+ * an organisation is never left without someone who can manage it. Removing
+ * a member revokes the API tokens they made in the organisation.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 
 #include "core/member.h"
 #include "core/perm.h"
+#include "core/token.h"
 #include "core/user.h"
 #include "ledger/ledger.h"
 #include "store/db.h"
@@ -167,6 +169,25 @@ member_lookup(int64_t *user_id, int64_t *version, enum role *role, struct db *db
 	return rc;
 }
 
+/*
+ * The membership of email that actor is about to change or remove: it
+ * exists, is at if_version (0: any) and holds a role actor may assign.
+ */
+static int
+member_lookup_to_change(int64_t *user_id, int64_t *version, enum role *role, struct db *db,
+    const struct actor *actor, int64_t org_id, const char *email, int64_t if_version)
+{
+	int rc;
+
+	if ((rc = member_lookup(user_id, version, role, db, org_id, email)) != 0)
+		return rc;
+	if (if_version && if_version != *version)
+		return aims_error_set(AIMS_ESTALE, "version",
+		    "the membership was changed by someone else (now version %lld)",
+		    (long long)*version);
+	return member_check_rank(actor, *role);
+}
+
 int
 member_set_role(struct db *db, const struct actor *actor, int64_t org_id, const char *email,
     enum role role, int64_t if_version)
@@ -179,16 +200,8 @@ member_set_role(struct db *db, const struct actor *actor, int64_t org_id, const 
 
 	if ((rc = db_begin(db)) != 0)
 		goto out;
-	if ((rc = member_lookup(&user_id, &version, &old, db, org_id, lower)) != 0)
-		goto done;
-	if (if_version && if_version != version) {
-		rc = aims_error_set(AIMS_ESTALE, "version",
-		    "the membership was changed by someone else (now version %lld)",
-		    (long long)version);
-		goto done;
-	}
-	if ((rc = member_check_rank(actor, old)) != 0 ||
-	    (rc = member_check_rank(actor, role)) != 0)
+	if ((rc = member_lookup_to_change(&user_id, &version, &old, db, actor, org_id, lower,
+	    if_version)) != 0 || (rc = member_check_rank(actor, role)) != 0)
 		goto done;
 	if (old == ROLE_ADMIN && role != ROLE_ADMIN &&
 	    (rc = member_check_last_admin(db, org_id, user_id)) != 0)
@@ -228,15 +241,8 @@ member_remove(struct db *db, const struct actor *actor, int64_t org_id, const ch
 
 	if ((rc = db_begin(db)) != 0)
 		goto out;
-	if ((rc = member_lookup(&user_id, &version, &old, db, org_id, lower)) != 0)
-		goto done;
-	if (if_version && if_version != version) {
-		rc = aims_error_set(AIMS_ESTALE, "version",
-		    "the membership was changed by someone else (now version %lld)",
-		    (long long)version);
-		goto done;
-	}
-	if ((rc = member_check_rank(actor, old)) != 0)
+	if ((rc = member_lookup_to_change(&user_id, &version, &old, db, actor, org_id, lower,
+	    if_version)) != 0)
 		goto done;
 	if (old == ROLE_ADMIN && (rc = member_check_last_admin(db, org_id, user_id)) != 0)
 		goto done;
@@ -249,7 +255,70 @@ member_remove(struct db *db, const struct actor *actor, int64_t org_id, const ch
 	db_done(st);
 	if (rc < 0)
 		goto done;
-	rc = member_append(db, actor, org_id, "delete", lower, version + 1, 1);
+	if ((rc = member_append(db, actor, org_id, "delete", lower, version + 1, 1)) != 0)
+		goto done;
+	/* A token stops with its creator's membership: revoked, so re-adding does not revive it. */
+	rc = token_revoke_created_by(NULL, db, actor, org_id, user_id);
+done:
+	if (rc != 0)
+		db_rollback(db);
+	else
+		rc = db_commit(db);
+out:
+	free(lower);
+	return rc;
+}
+
+/* How many organisations of user_id the actor is not admin of. */
+static int
+member_orgs_not_administered(int64_t *out, struct db *db, int64_t user_id, int64_t actor_id)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&st, db, "SELECT count(*) FROM memberships m WHERE m.user_id = ? "
+	    "AND NOT EXISTS (SELECT 1 FROM memberships a WHERE a.org_id = m.org_id "
+	    "AND a.user_id = ? AND a.role = 'admin')")) != 0)
+		return rc;
+	db_bind_int64(st, 1, user_id);
+	db_bind_int64(st, 2, actor_id);
+	if ((rc = db_step(st)) == DB_ROW) {
+		*out = db_column_int64(st, 0);
+		rc = 0;
+	}
+	db_done(st);
+	return rc;
+}
+
+int
+member_set_user_disabled(struct db *db, const struct actor *actor, int64_t org_id,
+    const char *email, bool disabled)
+{
+	char *lower = str_lower(email ? email : "");
+	int64_t user_id, version, others = 0;
+	enum role role;
+	int rc;
+
+	if ((rc = db_begin(db)) != 0)
+		goto out;
+	if ((rc = member_lookup(&user_id, &version, &role, db, org_id, lower)) != 0)
+		goto done;
+	if (actor->user_id > 0 && user_id == actor->user_id) {
+		rc = aims_error_set(AIMS_EFORBIDDEN, "email", "you cannot %s yourself",
+		    disabled ? "disable" : "enable");
+		goto done;
+	}
+	if (actor->user_id > 0 &&
+	    (rc = member_orgs_not_administered(&others, db, user_id, actor->user_id)) != 0)
+		goto done;
+	if (others > 0) {
+		rc = aims_error_set(AIMS_EFORBIDDEN, "email", "%s also belongs to %lld "
+		    "organisation(s) you are not admin of: only the operator can %s them "
+		    "(aims user %s)", lower, (long long)others, disabled ? "disable" : "enable",
+		    disabled ? "disable" : "enable");
+		goto done;
+	}
+	rc = user_set_disabled(db, actor, lower, disabled);
 done:
 	if (rc != 0)
 		db_rollback(db);
@@ -290,14 +359,15 @@ member_list(json_t **out, struct db *db, int64_t org_id)
 
 	*out = NULL;
 	if ((rc = db_prepare(&st, db, "SELECT u.email, u.display_name, m.role, m.version,"
-	    " m.created_at, m.updated_at FROM memberships m JOIN users u ON u.id = m.user_id"
-	    " WHERE m.org_id = ? ORDER BY u.email")) != 0)
+	    " m.created_at, m.updated_at, u.disabled FROM memberships m"
+	    " JOIN users u ON u.id = m.user_id WHERE m.org_id = ? ORDER BY u.email")) != 0)
 		goto done;
 	db_bind_int64(st, 1, org_id);
 	while ((rc = db_step(st)) == DB_ROW)
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:I, s:s, s:s}",
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:b, s:I, s:s, s:s}",
 		    "email", db_column_text(st, 0), "display_name", db_column_text(st, 1),
-		    "role", db_column_text(st, 2), "version", (json_int_t)db_column_int64(st, 3),
+		    "role", db_column_text(st, 2), "disabled", (int)db_column_int64(st, 6),
+		    "version", (json_int_t)db_column_int64(st, 3),
 		    "created_at", db_column_text(st, 4), "updated_at", db_column_text(st, 5)));
 	if (rc == DB_DONE) {
 		*out = arr;

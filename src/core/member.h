@@ -6,6 +6,7 @@
 #define AIMS_CORE_MEMBER_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/actor.h"
@@ -19,9 +20,18 @@ int member_set_role(struct db *db, const struct actor *actor, int64_t org_id,
     const char *email, enum role role, int64_t if_version);
 int member_remove(struct db *db, const struct actor *actor, int64_t org_id,
     const char *email, int64_t if_version);
+/*
+ * An organisation's admin disables (or enables) one of its members: see
+ * user_set_disabled(). Users are instance-wide, so a signed-in actor may do
+ * it only to someone else, and only when they are admin of every
+ * organisation that member belongs to (AIMS_EFORBIDDEN naming why not);
+ * anyone else is the operator's call ('aims user disable').
+ */
+int member_set_user_disabled(struct db *db, const struct actor *actor, int64_t org_id,
+    const char *email, bool disabled);
 /* AIMS_ENOTFOUND when the user is not a member. */
 int member_role(enum role *out, struct db *db, int64_t org_id, int64_t user_id);
-/* [{email, display_name, role, version, created_at, updated_at}]; caller owns. */
+/* [{email, display_name, role, disabled, version, created_at, updated_at}]; caller owns. */
 int member_list(json_t **out, struct db *db, int64_t org_id);
 /* The organisations a user belongs to: [{slug, name, role}]; caller owns. */
 int member_orgs_of_user(json_t **out, struct db *db, int64_t user_id);

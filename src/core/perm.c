@@ -59,9 +59,51 @@ perm_allows(enum role role, enum perm_action action, enum perm_kind kind)
 }
 
 bool
+perm_role_covers(enum role a, enum role b)
+{
+	int k;
+
+	if (a < ROLE_NONE || a > ROLE_ADMIN || b < ROLE_NONE || b > ROLE_ADMIN)
+		return false;
+	for (k = 0; k < PERM_KIND_COUNT; k++)
+		if ((perm_table[k][b] & ~perm_table[k][a]) != 0)
+			return false;
+	return true;
+}
+
+/* How many (kind, action) pairs a role allows: ranks the candidates of a meet. */
+static int
+perm_role_weight(enum role r)
+{
+	int k, n = 0;
+
+	for (k = 0; k < PERM_KIND_COUNT; k++)
+		n += __builtin_popcount(perm_table[k][r]);
+	return n;
+}
+
+enum role
+perm_role_meet(enum role a, enum role b)
+{
+	enum role best = ROLE_NONE;
+	int r;
+
+	if (perm_role_covers(b, a))
+		return a;
+	if (perm_role_covers(a, b))
+		return b;
+	/* Neither covers the other (auditor and contributor): the largest role under both. */
+	for (r = ROLE_VIEWER; r <= ROLE_ADMIN; r++)
+		if (perm_role_covers(a, (enum role)r) && perm_role_covers(b, (enum role)r) &&
+		    perm_role_weight((enum role)r) > perm_role_weight(best))
+			best = (enum role)r;
+	return best;
+}
+
+bool
 perm_may_assign(enum role actor, enum role target)
 {
-	return target > ROLE_NONE && target <= ROLE_ADMIN && actor >= target;
+	return target > ROLE_NONE && target <= ROLE_ADMIN && perm_role_covers(actor, target);
 }
 
 const char *
@@ -124,7 +166,14 @@ perm_write_markdown(struct buf *out)
 	    "Every request is checked against this one table (role x action x kind) before its\n"
 	    "handler runs. A caller who is not a member of an organisation, or who asks for a\n"
 	    "record that does not exist, gets 404, never 403. Nobody grants a membership or an API\n"
-	    "token with a role higher than their own; managers do not change or remove admins.\n\n"
+	    "token with a role that may do anything their own role may not (a role covers another\n"
+	    "when, in the table below, it allows every action the other allows): so managers do\n"
+	    "not change or remove admins, and a contributor cannot grant auditor, which writes\n"
+	    "audits.\n\n"
+	    "An API token acts with the largest role covered both by its own role and by its\n"
+	    "creator's current role in the organisation: demoting the creator narrows their\n"
+	    "tokens at once. Removing the creator from the organisation, or disabling them,\n"
+	    "revokes their tokens.\n\n"
 	    "Actions: read; write (create and change); delete (delete or retire); approve (approve,\n"
 	    "accept a risk, sign off); admin (settings of the organisation itself).\n\n"
 	    "A sign-off needs more than the role: it is refused to anyone who wrote the version\n"

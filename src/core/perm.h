@@ -43,9 +43,23 @@ const char *perm_kind_name(enum perm_kind k);
 const char *perm_kind_doc(enum perm_kind k);
 int perm_kind_parse(enum perm_kind *out, const char *name);
 /*
+ * Does role a allow every (action, kind) that role b allows? Roles are not
+ * a simple order: auditor writes audits and contributor writes operational
+ * records, so neither covers the other, and both cover viewer.
+ */
+bool perm_role_covers(enum role a, enum role b);
+/*
+ * The largest role that both a and b cover: a or b when one covers the
+ * other, else the richest role under both (viewer for auditor and
+ * contributor); ROLE_NONE when there is none. What a token may do when its
+ * role and its creator's current role differ.
+ */
+enum role perm_role_meet(enum role a, enum role b);
+/*
  * May actor (role `actor`) grant, change or remove something that carries
- * role `target` (a membership or a token)? Nobody hands out more than they
- * hold; managers do not touch admins.
+ * role `target` (a membership or a token)? Only when actor covers target:
+ * nobody hands out a role that may do something they may not, so managers
+ * do not touch admins and a contributor cannot grant auditor.
  */
 bool perm_may_assign(enum role actor, enum role target);
 /* Appends docs/permissions.md generated from the table. */

@@ -17,6 +17,7 @@
 
 #include "core/query.h"
 #include "store/db.h"
+#include "store/sqlb.h"
 #include "util/buf.h"
 #include "util/clock.h"
 #include "util/error.h"
@@ -31,19 +32,9 @@
 #define QUERY_ALIASES_MAX	64			/* subqueries in one statement */
 #define QUERY_PATHS_MAX		48			/* fields read once per row */
 
-enum bind_type { BIND_INT, BIND_TEXT };
-
-struct bind {
-	enum bind_type	 type;
-	int64_t		 i;
-	char		*s;
-};
-
-/* A statement being built: SQL text and its parameters in textual order. */
-struct sqlb {
-	struct buf	 sql;
-	struct bind	 binds[QUERY_BINDS_MAX];
-	int		 nbinds;
+/* A statement being built, and what the grammar needs to build it. */
+struct qbuild {
+	struct sqlb	 b;		/* SQL text and parameters (store/sqlb.h) */
 	int		 aliases;	/* subquery aliases used so far */
 	const char	*alias_kind[QUERY_ALIASES_MAX];	/* record kind of alias tN */
 	int		 depth;
@@ -63,8 +54,8 @@ static const char *const query_columns[] = {
 	"ref", "title", "status", "owner", "created_at", "updated_at", NULL,
 };
 
-static int cond_emit(struct sqlb *q, const char *alias, const json_t *c);
-static int conds_emit(struct sqlb *q, const char *alias, const json_t *list);
+static int cond_emit(struct qbuild *q, const char *alias, const json_t *c);
+static int conds_emit(struct qbuild *q, const char *alias, const json_t *list);
 
 void
 query_scope_init(struct query_scope *s, struct db *db, int64_t org_id, time_t now,
@@ -82,20 +73,18 @@ query_scope_init(struct query_scope *s, struct db *db, int64_t org_id, time_t no
 }
 
 static void
-sqlb_free(struct sqlb *q)
+qbuild_free(struct qbuild *q)
 {
 	int i;
 
-	for (i = 0; i < q->nbinds; i++)
-		free(q->binds[i].s);
 	for (i = 0; i < q->npaths; i++)
 		free(q->paths[i]);
-	buf_free(&q->sql);
+	sqlb_free(&q->b);
 }
 
 /* The column of t0's field path in the projection, or -1 (extract in place). */
 static int
-sqlb_path(struct sqlb *q, const char *path)
+qbuild_path(struct qbuild *q, const char *path)
 {
 	int i;
 
@@ -106,53 +95,6 @@ sqlb_path(struct sqlb *q, const char *path)
 		return -1;
 	q->paths[q->npaths] = xstrdup(path);
 	return q->npaths++;
-}
-
-static int
-sqlb_bind(struct sqlb *q, enum bind_type type, int64_t i, const char *s)
-{
-	struct bind *b;
-
-	if (q->nbinds == QUERY_BINDS_MAX)
-		return aims_error_set(AIMS_ETOOBIG, "where",
-		    "condition uses more than %d values", QUERY_BINDS_MAX);
-	b = &q->binds[q->nbinds++];
-	b->type = type;
-	b->i = i;
-	b->s = s ? xstrdup(s) : NULL;
-	return 0;
-}
-
-static int
-sqlb_text(struct sqlb *q, const char *sql, const char *value)
-{
-	buf_puts(&q->sql, sql);
-	return sqlb_bind(q, BIND_TEXT, 0, value);
-}
-
-static int
-sqlb_int(struct sqlb *q, const char *sql, int64_t value)
-{
-	buf_puts(&q->sql, sql);
-	return sqlb_bind(q, BIND_INT, value, NULL);
-}
-
-static int
-sqlb_prepare(struct db_stmt **out, struct sqlb *q)
-{
-	struct db_stmt *st;
-	int i, rc;
-
-	if ((rc = db_prepare(&st, q->scope->db, buf_str(&q->sql))) != 0)
-		return rc;
-	for (i = 0; i < q->nbinds; i++) {
-		if (q->binds[i].type == BIND_INT)
-			db_bind_int64(st, i + 1, q->binds[i].i);
-		else
-			db_bind_text(st, i + 1, q->binds[i].s);
-	}
-	*out = st;
-	return 0;
 }
 
 static bool
@@ -201,7 +143,7 @@ query_kind_ok(const char *k)
 
 /* Appends the SQL expression of field f of the record aliased `alias`. */
 static int
-field_emit(struct sqlb *q, const char *alias, const json_t *f)
+field_emit(struct qbuild *q, const char *alias, const json_t *f)
 {
 	char path[QUERY_PATH_MAX + 2];
 	const char *name = json_string_value(f);
@@ -211,42 +153,42 @@ field_emit(struct sqlb *q, const char *alias, const json_t *f)
 		return aims_error_set(AIMS_EINVALID, "field",
 		    "condition field must be a dotted lower-case name");
 	if (query_is_column(name)) {
-		buf_printf(&q->sql, "%s.%s", alias, name);
+		buf_printf(&q->b.sql, "%s.%s", alias, name);
 		return 0;
 	}
 	snprintf(path, sizeof(path), "$.%s", name);
 	if (q->project != PROJECT_OFF && strcmp(alias, "t0") == 0 &&
-	    (col = sqlb_path(q, path)) >= 0) {
-		buf_printf(&q->sql, "t0.f%d", col);
+	    (col = qbuild_path(q, path)) >= 0) {
+		buf_printf(&q->b.sql, "t0.f%d", col);
 		return 0;
 	}
-	buf_printf(&q->sql, QUERY_JSON_FIELD, alias);
-	return sqlb_bind(q, BIND_TEXT, 0, path);
+	buf_printf(&q->b.sql, QUERY_JSON_FIELD, alias);
+	return sqlb_bind_text(&q->b, path);
 }
 
 /* Binds one value: integer, boolean, string or "$variable". */
 static int
-value_emit(struct sqlb *q, const json_t *v)
+value_emit(struct qbuild *q, const json_t *v)
 {
 	const char *s;
 	json_t *var;
 
-	buf_putc(&q->sql, '?');
+	buf_putc(&q->b.sql, '?');
 	if (json_is_integer(v))
-		return sqlb_bind(q, BIND_INT, json_integer_value(v), NULL);
+		return sqlb_bind_int(&q->b, json_integer_value(v));
 	if (json_is_boolean(v))
-		return sqlb_bind(q, BIND_INT, json_is_true(v), NULL);
+		return sqlb_bind_int(&q->b, json_is_true(v));
 	if (!json_is_string(v))
 		return aims_error_set(AIMS_EINVALID, "value",
 		    "condition values are strings, integers or booleans");
 	s = json_string_value(v);
 	if (s[0] != '$' || q->scope == NULL)
-		return sqlb_bind(q, BIND_TEXT, 0, s);
+		return sqlb_bind_text(&q->b, s);
 	var = q->scope->vars ? json_object_get(q->scope->vars, s + 1) : NULL;
 	if (json_is_integer(var))
-		return sqlb_bind(q, BIND_INT, json_integer_value(var), NULL);
+		return sqlb_bind_int(&q->b, json_integer_value(var));
 	if (json_is_string(var))
-		return sqlb_bind(q, BIND_TEXT, 0, json_string_value(var));
+		return sqlb_bind_text(&q->b, json_string_value(var));
 	return aims_error_set(AIMS_ECONFLICT, s + 1, "%s has no value", s + 1);
 }
 
@@ -260,22 +202,22 @@ static const struct {
 };
 
 static int
-cond_compare(struct sqlb *q, const char *alias, const json_t *f, size_t op, const json_t *v)
+cond_compare(struct qbuild *q, const char *alias, const json_t *f, size_t op, const json_t *v)
 {
 	int rc;
 
-	buf_puts(&q->sql, "coalesce(");
+	buf_puts(&q->b.sql, "coalesce(");
 	if ((rc = field_emit(q, alias, f)) != 0)
 		return rc;
-	buf_printf(&q->sql, " %s ", compare_ops[op].sql);
+	buf_printf(&q->b.sql, " %s ", compare_ops[op].sql);
 	if ((rc = value_emit(q, v)) != 0)
 		return rc;
-	buf_printf(&q->sql, ", %s)", compare_ops[op].missing);
+	buf_printf(&q->b.sql, ", %s)", compare_ops[op].missing);
 	return 0;
 }
 
 static int
-cond_in(struct sqlb *q, const char *alias, const json_t *f, bool negate, const json_t *list)
+cond_in(struct qbuild *q, const char *alias, const json_t *f, bool negate, const json_t *list)
 {
 	const json_t *v;
 	size_t i;
@@ -285,23 +227,23 @@ cond_in(struct sqlb *q, const char *alias, const json_t *f, bool negate, const j
 	    json_array_size(list) > QUERY_IN_MAX)
 		return aims_error_set(AIMS_EINVALID, "in",
 		    "in/not_in takes a list of 1 to %d values", QUERY_IN_MAX);
-	buf_puts(&q->sql, "coalesce(");
+	buf_puts(&q->b.sql, "coalesce(");
 	if ((rc = field_emit(q, alias, f)) != 0)
 		return rc;
-	buf_puts(&q->sql, negate ? " NOT IN (" : " IN (");
+	buf_puts(&q->b.sql, negate ? " NOT IN (" : " IN (");
 	json_array_foreach(list, i, v) {
 		if (i)
-			buf_puts(&q->sql, ", ");
+			buf_puts(&q->b.sql, ", ");
 		if ((rc = value_emit(q, v)) != 0)
 			return rc;
 	}
-	buf_printf(&q->sql, "), %d)", negate ? 1 : 0);
+	buf_printf(&q->b.sql, "), %d)", negate ? 1 : 0);
 	return 0;
 }
 
 /* Whether field f of alias reads a column (no JSON parsing): it can be repeated. */
 static bool
-field_is_column(const struct sqlb *q, const char *alias, const json_t *f)
+field_is_column(const struct qbuild *q, const char *alias, const json_t *f)
 {
 	const char *name = json_string_value(f);
 
@@ -311,7 +253,7 @@ field_is_column(const struct sqlb *q, const char *alias, const json_t *f)
 }
 
 static int
-cond_set(struct sqlb *q, const char *alias, const json_t *f, const json_t *v)
+cond_set(struct qbuild *q, const char *alias, const json_t *f, const json_t *v)
 {
 	static const char *const empty[] = { "''", "'[]'", "'{}'" };
 	bool set = json_is_true(v);
@@ -321,46 +263,46 @@ cond_set(struct sqlb *q, const char *alias, const json_t *f, const json_t *v)
 	if (!json_is_boolean(v))
 		return aims_error_set(AIMS_EINVALID, "set", "set takes true or false");
 	if (!field_is_column(q, alias, f)) {
-		buf_puts(&q->sql, "coalesce(");
+		buf_puts(&q->b.sql, "coalesce(");
 		if ((rc = field_emit(q, alias, f)) != 0)
 			return rc;
-		buf_puts(&q->sql, set ? " NOT IN ('', '[]', '{}'), 0)" : " IN ('', '[]', '{}'), 1)");
+		buf_puts(&q->b.sql, set ? " NOT IN ('', '[]', '{}'), 0)" : " IN ('', '[]', '{}'), 1)");
 		return 0;
 	}
 	/* Plain comparisons are cheaper than an IN list on a column. */
-	buf_putc(&q->sql, '(');
+	buf_putc(&q->b.sql, '(');
 	if ((rc = field_emit(q, alias, f)) != 0)
 		return rc;
-	buf_puts(&q->sql, set ? " IS NOT NULL" : " IS NULL");
+	buf_puts(&q->b.sql, set ? " IS NOT NULL" : " IS NULL");
 	for (i = 0; i < sizeof(empty) / sizeof(empty[0]); i++) {
-		buf_puts(&q->sql, set ? " AND " : " OR ");
+		buf_puts(&q->b.sql, set ? " AND " : " OR ");
 		if ((rc = field_emit(q, alias, f)) != 0)
 			return rc;
-		buf_printf(&q->sql, " %s %s", set ? "<>" : "=", empty[i]);
+		buf_printf(&q->b.sql, " %s %s", set ? "<>" : "=", empty[i]);
 	}
-	buf_putc(&q->sql, ')');
+	buf_putc(&q->b.sql, ')');
 	return 0;
 }
 
 /* Date comparisons on the first 10 characters (dates and RFC 3339 times). */
 static int
-cond_date(struct sqlb *q, const char *alias, const json_t *f, const char *op, const char *day,
+cond_date(struct qbuild *q, const char *alias, const json_t *f, const char *op, const char *day,
     const char *missing)
 {
 	int rc;
 
-	buf_puts(&q->sql, "coalesce(nullif(substr(");
+	buf_puts(&q->b.sql, "coalesce(nullif(substr(");
 	if ((rc = field_emit(q, alias, f)) != 0)
 		return rc;
-	buf_printf(&q->sql, ", 1, 10), '') %s ", op);
-	if ((rc = sqlb_text(q, "?", day)) != 0)
+	buf_printf(&q->b.sql, ", 1, 10), '') %s ", op);
+	if ((rc = sqlb_text(&q->b, "?", day)) != 0)
 		return rc;
-	buf_printf(&q->sql, ", %s)", missing);
+	buf_printf(&q->b.sql, ", %s)", missing);
 	return 0;
 }
 
 static int
-cond_older(struct sqlb *q, const char *alias, const json_t *f, const json_t *v)
+cond_older(struct qbuild *q, const char *alias, const json_t *f, const json_t *v)
 {
 	char day[CLOCK_RFC3339_LEN];
 	time_t t;
@@ -380,7 +322,7 @@ cond_older(struct sqlb *q, const char *alias, const json_t *f, const json_t *v)
 
 /* A list field holding the value: EXISTS over its elements. */
 static int
-cond_contains(struct sqlb *q, const char *alias, const json_t *f, const json_t *v)
+cond_contains(struct qbuild *q, const char *alias, const json_t *f, const json_t *v)
 {
 	char path[QUERY_PATH_MAX + 2];
 	const char *name = json_string_value(f);
@@ -392,15 +334,15 @@ cond_contains(struct sqlb *q, const char *alias, const json_t *f, const json_t *
 	snprintf(path, sizeof(path), "$.%s", name);
 	if (strcmp(alias, "t0") == 0)
 		q->need_data = true;
-	buf_printf(&q->sql, "EXISTS (SELECT 1 FROM json_each(%s.data, ?) WHERE value = ", alias);
-	if ((rc = sqlb_bind(q, BIND_TEXT, 0, path)) != 0 || (rc = value_emit(q, v)) != 0)
+	buf_printf(&q->b.sql, "EXISTS (SELECT 1 FROM json_each(%s.data, ?) WHERE value = ", alias);
+	if ((rc = sqlb_bind_text(&q->b, path)) != 0 || (rc = value_emit(q, v)) != 0)
 		return rc;
-	buf_putc(&q->sql, ')');
+	buf_putc(&q->b.sql, ')');
 	return 0;
 }
 
 static int
-cond_field(struct sqlb *q, const char *alias, const json_t *c)
+cond_field(struct qbuild *q, const char *alias, const json_t *c)
 {
 	const json_t *f = json_object_get(c, "field"), *v;
 	const char *op;
@@ -437,7 +379,7 @@ cond_field(struct sqlb *q, const char *alias, const json_t *c)
 }
 
 static int
-cond_group(struct sqlb *q, const char *alias, const json_t *list, const char *join,
+cond_group(struct qbuild *q, const char *alias, const json_t *list, const char *join,
     const char *empty)
 {
 	const json_t *c;
@@ -447,23 +389,23 @@ cond_group(struct sqlb *q, const char *alias, const json_t *list, const char *jo
 	if (!json_is_array(list))
 		return aims_error_set(AIMS_EINVALID, "any", "any/all take a list of conditions");
 	if (json_array_size(list) == 0) {
-		buf_puts(&q->sql, empty);
+		buf_puts(&q->b.sql, empty);
 		return 0;
 	}
-	buf_putc(&q->sql, '(');
+	buf_putc(&q->b.sql, '(');
 	json_array_foreach(list, i, c) {
 		if (i)
-			buf_puts(&q->sql, join);
+			buf_puts(&q->b.sql, join);
 		if ((rc = cond_emit(q, alias, c)) != 0)
 			return rc;
 	}
-	buf_putc(&q->sql, ')');
+	buf_putc(&q->b.sql, ')');
 	return 0;
 }
 
 /* Optional "field" and "ref" of a link condition, as SQL on link alias l. */
 static int
-link_filters(struct sqlb *q, const char *l, const json_t *spec, const char *ref_col)
+link_filters(struct qbuild *q, const char *l, const json_t *spec, const char *ref_col)
 {
 	const json_t *p = json_object_get(spec, "field"), *r = json_object_get(spec, "ref");
 	char sql[64];
@@ -473,13 +415,13 @@ link_filters(struct sqlb *q, const char *l, const json_t *spec, const char *ref_
 		if (!json_is_string(p) || !query_path_ok(json_string_value(p)))
 			return aims_error_set(AIMS_EINVALID, "field", "link field must be a name");
 		snprintf(sql, sizeof(sql), " AND %s.field = ?", l);
-		if ((rc = sqlb_text(q, sql, json_string_value(p))) != 0)
+		if ((rc = sqlb_text(&q->b, sql, json_string_value(p))) != 0)
 			return rc;
 	}
 	if (r != NULL) {
 		if (!json_is_string(r))
 			return aims_error_set(AIMS_EINVALID, "ref", "link ref must be a string");
-		buf_printf(&q->sql, " AND %s.%s = ", l, ref_col);
+		buf_printf(&q->b.sql, " AND %s.%s = ", l, ref_col);
 		if ((rc = value_emit(q, r)) != 0)
 			return rc;
 	}
@@ -507,7 +449,7 @@ link_spec_check(const json_t *spec, const char *op)
 
 /* The record kind of an alias "tN". */
 static const char *
-alias_kind_of(const struct sqlb *q, const char *alias)
+alias_kind_of(const struct qbuild *q, const char *alias)
 {
 	int n = atoi(alias + 1);
 
@@ -515,7 +457,7 @@ alias_kind_of(const struct sqlb *q, const char *alias)
 }
 
 static int
-link_alias(struct sqlb *q, char l[16], char t[16], const char *kind)
+link_alias(struct qbuild *q, char l[16], char t[16], const char *kind)
 {
 	int n = ++q->aliases;
 
@@ -533,7 +475,7 @@ link_alias(struct sqlb *q, char l[16], char t[16], const char *kind)
  * which the planner always prefers to walking every record of the kind.
  */
 static int
-cond_link_ref(struct sqlb *q, const char *alias, const json_t *spec, bool from,
+cond_link_ref(struct qbuild *q, const char *alias, const json_t *spec, bool from,
     const char *kind, const char *l, const char *t)
 {
 	const char *mine = alias_kind_of(q, alias);
@@ -551,36 +493,37 @@ cond_link_ref(struct sqlb *q, const char *alias, const json_t *spec, bool from,
 	    "JOIN " QUERY_RECORDS " %s "
 	    "ON %s.org_id = %s.org_id AND %s.kind = %s.%s AND %s.ref = %s.%s", alias, self, l,
 	    self, self, l, self, l, my_kind, self, l, my_ref);
-	buf_puts(&q->sql, sql);
+	buf_puts(&q->b.sql, sql);
 	if (!req)
-		buf_printf(&q->sql, " JOIN " QUERY_RECORDS " %s ON %s.org_id = %s.org_id "
+		buf_printf(&q->b.sql, " JOIN " QUERY_RECORDS " %s ON %s.org_id = %s.org_id "
 		    "AND %s.kind = %s.%s "
 		    "AND %s.ref = %s.%s AND %s.retired = 0", t, t, l, t, l, their_kind, t, l,
 		    their_ref, t);
 	snprintf(sql, sizeof(sql), " WHERE %s.org_id = ?", l);
-	if ((rc = sqlb_int(q, sql, q->scope ? q->scope->org_id : 0)) != 0)
+	if ((rc = sqlb_int(&q->b, sql, q->scope ? q->scope->org_id : 0)) != 0)
 		return rc;
 	snprintf(sql, sizeof(sql), " AND %s.%s = ?", l, my_kind);
-	if ((rc = sqlb_text(q, sql, mine)) != 0)
+	if ((rc = sqlb_text(&q->b, sql, mine)) != 0)
 		return rc;
 	snprintf(sql, sizeof(sql), " AND %s.%s = ?", l, their_kind);
-	if ((rc = sqlb_text(q, sql, kind)) != 0 ||
+	if ((rc = sqlb_text(&q->b, sql, kind)) != 0 ||
 	    (rc = link_filters(q, l, spec, their_ref)) != 0)
 		return rc;
 	if (!req) {
-		buf_puts(&q->sql, " AND ");
+		buf_puts(&q->b.sql, " AND ");
 		if ((rc = conds_emit(q, t, json_object_get(spec, "where"))) != 0)
 			return rc;
 	}
-	buf_putc(&q->sql, ')');
+	buf_putc(&q->b.sql, ')');
 	return 0;
 }
 
 /* {"linked_from": {...}} and {"links_to": {...}} as subqueries. */
 static int
-cond_link(struct sqlb *q, const char *alias, const json_t *spec, bool from)
+cond_link(struct qbuild *q, const char *alias, const json_t *spec, bool from)
 {
 	const char *op = from ? "linked_from" : "links_to";
+	const char *theirs = from ? "from" : "to", *mine = from ? "to" : "from";
 	const char *kind;
 	char l[16], t[16], sql[512];
 	int rc;
@@ -596,40 +539,34 @@ cond_link(struct sqlb *q, const char *alias, const json_t *spec, bool from)
 	if (json_object_get(spec, "ref") != NULL)
 		return cond_link_ref(q, alias, spec, from, kind, l, t);
 	if (!from && strcmp(kind, "requirement") == 0) {
-		buf_printf(&q->sql, "EXISTS (SELECT 1 FROM record_links %s WHERE %s.org_id = "
+		buf_printf(&q->b.sql, "EXISTS (SELECT 1 FROM record_links %s WHERE %s.org_id = "
 		    "%s.org_id AND %s.from_kind = %s.kind AND %s.from_ref = %s.ref AND "
 		    "%s.to_kind = 'requirement'", l, l, alias, l, alias, l, alias, l);
 		if ((rc = link_filters(q, l, spec, "to_ref")) != 0)
 			return rc;
-		buf_putc(&q->sql, ')');
+		buf_putc(&q->b.sql, ')');
 		return 0;
 	}
-	if (from)
-		snprintf(sql, sizeof(sql), "EXISTS (SELECT 1 FROM record_links %s "
-		    "JOIN " QUERY_RECORDS " %s "
-		    "ON %s.org_id = %s.org_id AND %s.kind = %s.from_kind AND %s.ref = %s.from_ref "
-		    "AND %s.retired = 0 WHERE %s.org_id = %s.org_id AND %s.to_kind = %s.kind AND "
-		    "%s.to_ref = %s.ref AND %s.from_kind = ?",
-		    l, t, t, l, t, l, t, l, t, l, alias, l, alias, l, alias, l);
-	else
-		snprintf(sql, sizeof(sql), "EXISTS (SELECT 1 FROM record_links %s "
-		    "JOIN " QUERY_RECORDS " %s "
-		    "ON %s.org_id = %s.org_id AND %s.kind = %s.to_kind AND %s.ref = %s.to_ref "
-		    "AND %s.retired = 0 WHERE %s.org_id = %s.org_id AND %s.from_kind = %s.kind AND "
-		    "%s.from_ref = %s.ref AND %s.to_kind = ?",
-		    l, t, t, l, t, l, t, l, t, l, alias, l, alias, l, alias, l);
-	if ((rc = sqlb_text(q, sql, kind)) != 0 ||
+	/* The link's end at the other record (theirs) and at this one (mine). */
+	snprintf(sql, sizeof(sql), "EXISTS (SELECT 1 FROM record_links %s "
+	    "JOIN " QUERY_RECORDS " %s "
+	    "ON %s.org_id = %s.org_id AND %s.kind = %s.%s_kind AND %s.ref = %s.%s_ref "
+	    "AND %s.retired = 0 WHERE %s.org_id = %s.org_id AND %s.%s_kind = %s.kind AND "
+	    "%s.%s_ref = %s.ref AND %s.%s_kind = ?",
+	    l, t, t, l, t, l, theirs, t, l, theirs, t, l, alias, l, mine, alias, l, mine, alias,
+	    l, theirs);
+	if ((rc = sqlb_text(&q->b, sql, kind)) != 0 ||
 	    (rc = link_filters(q, l, spec, from ? "from_ref" : "to_ref")) != 0)
 		return rc;
-	buf_puts(&q->sql, " AND ");
+	buf_puts(&q->b.sql, " AND ");
 	if ((rc = conds_emit(q, t, json_object_get(spec, "where"))) != 0)
 		return rc;
-	buf_putc(&q->sql, ')');
+	buf_putc(&q->b.sql, ')');
 	return 0;
 }
 
 static int
-cond_emit(struct sqlb *q, const char *alias, const json_t *c)
+cond_emit(struct qbuild *q, const char *alias, const json_t *c)
 {
 	const json_t *v;
 	int rc;
@@ -651,9 +588,9 @@ cond_emit(struct sqlb *q, const char *alias, const json_t *c)
 	else if ((v = json_object_get(c, "all")) != NULL)
 		rc = cond_group(q, alias, v, " AND ", "1");
 	else if ((v = json_object_get(c, "not")) != NULL) {
-		buf_puts(&q->sql, "(NOT ");
+		buf_puts(&q->b.sql, "(NOT ");
 		if ((rc = cond_emit(q, alias, v)) == 0)
-			buf_putc(&q->sql, ')');
+			buf_putc(&q->b.sql, ')');
 	} else if ((v = json_object_get(c, "linked_from")) != NULL)
 		rc = cond_link(q, alias, v, true);
 	else if ((v = json_object_get(c, "links_to")) != NULL)
@@ -666,10 +603,10 @@ cond_emit(struct sqlb *q, const char *alias, const json_t *c)
 
 /* A list: all must hold. NULL or [] is true. */
 static int
-conds_emit(struct sqlb *q, const char *alias, const json_t *list)
+conds_emit(struct qbuild *q, const char *alias, const json_t *list)
 {
 	if (list == NULL) {
-		buf_putc(&q->sql, '1');
+		buf_putc(&q->b.sql, '1');
 		return 0;
 	}
 	if (!json_is_array(list))
@@ -680,13 +617,13 @@ conds_emit(struct sqlb *q, const char *alias, const json_t *list)
 int
 query_conds_check(const json_t *conds)
 {
-	struct sqlb q;
+	struct qbuild q;
 	int rc;
 
 	memset(&q, 0, sizeof(q));
 	q.alias_kind[0] = "records";	/* any kind: the grammar is all that is checked */
 	rc = conds_emit(&q, "t0", conds);
-	sqlb_free(&q);
+	qbuild_free(&q);
 	return rc;
 }
 
@@ -707,13 +644,13 @@ where_names_a_link(const json_t *where)
 }
 
 /*
- * " FROM records t0 WHERE <org, kind, live> AND ". When where links to one
+ * " FROM records_in_force t0 WHERE <org, kind, live> AND ". When where links to one
  * named record, the organisation, kind and live terms are written +t0.x so
  * that no index serves them (SQLite's unary +): the row ids of the link's IN
  * then drive the query instead of a walk over every record of the kind.
  */
 static int
-sqlb_records(struct sqlb *q, const struct query_scope *s, const char *kind,
+qbuild_records(struct qbuild *q, const struct query_scope *s, const char *kind,
     const json_t *where)
 {
 	const char *plus = where_names_a_link(where) ? "+" : "";
@@ -721,24 +658,24 @@ sqlb_records(struct sqlb *q, const struct query_scope *s, const char *kind,
 	int rc;
 
 	snprintf(sql, sizeof(sql), " FROM " QUERY_RECORDS " t0 WHERE %st0.org_id = ?", plus);
-	if ((rc = sqlb_int(q, sql, s->org_id)) != 0)
+	if ((rc = sqlb_int(&q->b, sql, s->org_id)) != 0)
 		return rc;
 	snprintf(sql, sizeof(sql), " AND %st0.kind = ?", plus);
-	if ((rc = sqlb_text(q, sql, kind)) != 0)
+	if ((rc = sqlb_text(&q->b, sql, kind)) != 0)
 		return rc;
-	buf_printf(&q->sql, " AND %st0.retired = 0 AND ", plus);
+	buf_printf(&q->b.sql, " AND %st0.retired = 0 AND ", plus);
 	return 0;
 }
 
 /*
- * " FROM records t0 WHERE <org, kind, live> AND <where>", or with the
- * projection " FROM (SELECT <columns>, <fields> FROM records t0 WHERE <org,
+ * " FROM records_in_force t0 WHERE <org, kind, live> AND <where>", or with the
+ * projection " FROM (SELECT <columns>, <fields> FROM records_in_force t0 WHERE <org,
  * kind, live> AND <where> ORDER BY num LIMIT -1 OFFSET 0) t0": OFFSET keeps
  * the subquery from being flattened, so each field of the flags is read
  * once per row, while where still uses the indexes.
  */
 static int
-sqlb_from(struct sqlb *q, const struct query_scope *s, const char *kind, const json_t *where)
+qbuild_from(struct qbuild *q, const struct query_scope *s, const char *kind, const json_t *where)
 {
 	int rc, i, mode;
 
@@ -746,22 +683,22 @@ sqlb_from(struct sqlb *q, const struct query_scope *s, const char *kind, const j
 		return aims_error_set(AIMS_EINVALID, "kind", "bad record kind");
 	q->alias_kind[0] = kind;
 	if (q->project == PROJECT_OFF) {
-		if ((rc = sqlb_records(q, s, kind, where)) != 0)
+		if ((rc = qbuild_records(q, s, kind, where)) != 0)
 			return rc;
 		return conds_emit(q, "t0", where);
 	}
-	buf_puts(&q->sql, " FROM (SELECT t0.id, t0.org_id, t0.kind, t0.num, t0.ref, t0.title, "
+	buf_puts(&q->b.sql, " FROM (SELECT t0.id, t0.org_id, t0.kind, t0.num, t0.ref, t0.title, "
 	    "t0.status, t0.owner, t0.created_at, t0.updated_at");
 	if (q->need_data)
-		buf_puts(&q->sql, ", t0.data");
+		buf_puts(&q->b.sql, ", t0.data");
 	for (i = 0; i < q->npaths; i++) {
-		buf_puts(&q->sql, ", json_extract(t0.data, ?)");
-		if ((rc = sqlb_bind(q, BIND_TEXT, 0, q->paths[i])) != 0)
+		buf_puts(&q->b.sql, ", json_extract(t0.data, ?)");
+		if ((rc = sqlb_bind_text(&q->b, q->paths[i])) != 0)
 			return rc;
-		buf_printf(&q->sql, " AS f%d", i);
+		buf_printf(&q->b.sql, " AS f%d", i);
 	}
 	/* where filters inside, where it can use the indexes of records. */
-	if ((rc = sqlb_records(q, s, kind, where)) != 0)
+	if ((rc = qbuild_records(q, s, kind, where)) != 0)
 		return rc;
 	mode = q->project;
 	q->project = PROJECT_OFF;
@@ -769,13 +706,13 @@ sqlb_from(struct sqlb *q, const struct query_scope *s, const char *kind, const j
 	q->project = mode;
 	if (rc != 0)
 		return rc;
-	buf_puts(&q->sql, " ORDER BY t0.num LIMIT -1 OFFSET 0) t0");
+	buf_puts(&q->b.sql, " ORDER BY t0.num LIMIT -1 OFFSET 0) t0");
 	return 0;
 }
 
 /* The whole SELECT: the ref and flags, or count(*). */
 static int
-sqlb_select(struct sqlb *q, const struct query_scope *s, const char *kind, const json_t *where,
+qbuild_select(struct qbuild *q, const struct query_scope *s, const char *kind, const json_t *where,
     const json_t *const *flags, size_t nflags, bool count)
 {
 	size_t i;
@@ -783,34 +720,34 @@ sqlb_select(struct sqlb *q, const struct query_scope *s, const char *kind, const
 
 	q->scope = s;
 	q->alias_kind[0] = kind;
-	buf_puts(&q->sql, count ? "SELECT count(*)" : "SELECT t0.ref");
+	buf_puts(&q->b.sql, count ? "SELECT count(*)" : "SELECT t0.ref");
 	for (i = 0; i < nflags; i++) {
-		buf_puts(&q->sql, ", ");
+		buf_puts(&q->b.sql, ", ");
 		if ((rc = conds_emit(q, "t0", flags[i])) != 0)
 			return rc;
 	}
-	if ((rc = sqlb_from(q, s, kind, where)) != 0)
+	if ((rc = qbuild_from(q, s, kind, where)) != 0)
 		return rc;
 	/* The projection's rows come in its own num order, sorting them again costs. */
 	if (!count && q->project == PROJECT_OFF)
-		buf_puts(&q->sql, " ORDER BY t0.num");
+		buf_puts(&q->b.sql, " ORDER BY t0.num");
 	return 0;
 }
 
 /* Builds the statement in two passes: list t0's fields, then emit with them. */
 static int
-sqlb_build(struct sqlb *q, const struct query_scope *s, const char *kind, const json_t *where,
-    const json_t *const *flags, size_t nflags, bool count)
+qbuild_statement(struct qbuild *q, const struct query_scope *s, const char *kind,
+    const json_t *where, const json_t *const *flags, size_t nflags, bool count)
 {
-	struct sqlb pass;
+	struct qbuild pass;
 	int rc;
 
 	memset(&pass, 0, sizeof(pass));
 	pass.project = PROJECT_COLLECT;
-	rc = sqlb_select(&pass, s, kind, where, flags, nflags, count);
+	rc = qbuild_select(&pass, s, kind, where, flags, nflags, count);
 	memset(q, 0, sizeof(*q));
 	if (rc != 0) {
-		sqlb_free(&pass);
+		qbuild_free(&pass);
 		return rc;
 	}
 	q->project = PROJECT_EMIT;
@@ -818,8 +755,8 @@ sqlb_build(struct sqlb *q, const struct query_scope *s, const char *kind, const 
 	q->npaths = pass.npaths;
 	q->need_data = pass.need_data;
 	pass.npaths = 0;	/* moved to q */
-	sqlb_free(&pass);
-	return sqlb_select(q, s, kind, where, flags, nflags, count);
+	qbuild_free(&pass);
+	return qbuild_select(q, s, kind, where, flags, nflags, count);
 }
 
 int
@@ -828,7 +765,7 @@ query_select(const struct query_scope *s, const char *kind, const json_t *where,
 {
 	struct db_stmt *st = NULL;
 	bool fl[QUERY_FLAGS_MAX];
-	struct sqlb q;
+	struct qbuild q;
 	size_t i;
 	int rc;
 
@@ -837,8 +774,8 @@ query_select(const struct query_scope *s, const char *kind, const json_t *where,
 		rc = aims_error_set(AIMS_ETOOBIG, "flags", "more than %d flags", QUERY_FLAGS_MAX);
 		goto done;
 	}
-	if ((rc = sqlb_build(&q, s, kind, where, flags, nflags, false)) != 0 ||
-	    (rc = sqlb_prepare(&st, &q)) != 0)
+	if ((rc = qbuild_statement(&q, s, kind, where, flags, nflags, false)) != 0 ||
+	    (rc = sqlb_prepare(&st, s->db, &q.b)) != 0)
 		goto done;
 	while ((rc = db_step(st)) == DB_ROW) {
 		for (i = 0; i < nflags; i++)
@@ -849,15 +786,15 @@ query_select(const struct query_scope *s, const char *kind, const json_t *where,
 done:
 	if (st)
 		db_done(st);
-	sqlb_free(&q);
-	return rc < 0 || rc > DB_ROW ? rc : 0;
+	qbuild_free(&q);
+	return rc;	/* fn's non-zero, an error, or DB_DONE (0) */
 }
 
 int
 query_count(int64_t *out, const struct query_scope *s, const char *kind, const json_t *where)
 {
 	struct db_stmt *st = NULL;
-	struct sqlb q;
+	struct qbuild q;
 	int rc;
 
 	/*
@@ -866,8 +803,8 @@ query_count(int64_t *out, const struct query_scope *s, const char *kind, const j
 	 */
 	*out = 0;
 	memset(&q, 0, sizeof(q));
-	if ((rc = sqlb_select(&q, s, kind, where, NULL, 0, true)) != 0 ||
-	    (rc = sqlb_prepare(&st, &q)) != 0)
+	if ((rc = qbuild_select(&q, s, kind, where, NULL, 0, true)) != 0 ||
+	    (rc = sqlb_prepare(&st, s->db, &q.b)) != 0)
 		goto done;
 	if ((rc = db_step(st)) == DB_ROW) {
 		*out = db_column_int64(st, 0);
@@ -876,7 +813,7 @@ query_count(int64_t *out, const struct query_scope *s, const char *kind, const j
 done:
 	if (st)
 		db_done(st);
-	sqlb_free(&q);
+	qbuild_free(&q);
 	return rc;
 }
 
@@ -886,17 +823,17 @@ query_field_value(json_t **out, const struct query_scope *s, const char *kind,
 {
 	struct db_stmt *st = NULL;
 	json_t *f = json_string(field);
-	struct sqlb q;
+	struct qbuild q;
 	int rc;
 
 	memset(&q, 0, sizeof(q));
 	q.scope = s;
 	*out = NULL;
-	buf_puts(&q.sql, "SELECT ");
-	if ((rc = field_emit(&q, "t0", f)) != 0 || (rc = sqlb_from(&q, s, kind, NULL)) != 0)
+	buf_puts(&q.b.sql, "SELECT ");
+	if ((rc = field_emit(&q, "t0", f)) != 0 || (rc = qbuild_from(&q, s, kind, NULL)) != 0)
 		goto done;
-	buf_puts(&q.sql, " ORDER BY t0.num LIMIT 1");
-	if ((rc = sqlb_prepare(&st, &q)) != 0)
+	buf_puts(&q.b.sql, " ORDER BY t0.num LIMIT 1");
+	if ((rc = sqlb_prepare(&st, s->db, &q.b)) != 0)
 		goto done;
 	if ((rc = db_step(st)) == DB_ROW && !db_column_is_null(st, 0)) {
 		const char *txt = db_column_text(st, 0);
@@ -911,7 +848,7 @@ query_field_value(json_t **out, const struct query_scope *s, const char *kind,
 done:
 	if (st)
 		db_done(st);
-	sqlb_free(&q);
+	qbuild_free(&q);
 	json_decref(f);
 	return rc;
 }
@@ -950,5 +887,5 @@ query_records_each(struct db *db, int64_t org_id, const char *kind, query_record
 			break;
 	}
 	db_done(st);
-	return rc < 0 || rc > DB_ROW ? rc : 0;
+	return rc;	/* fn's non-zero, an error, or DB_DONE (0) */
 }

@@ -38,7 +38,6 @@
 struct db;
 
 #define QUERY_FLAGS_MAX		64	/* boolean columns per query_select() */
-#define QUERY_BINDS_MAX		1024	/* bound values in one statement */
 #define QUERY_DEPTH_MAX		8	/* nesting of any/all/not/links */
 #define QUERY_IN_MAX		32	/* values in one in/not_in list */
 #define QUERY_PATH_MAX		96	/* length of a field path */
@@ -62,7 +61,8 @@ int query_conds_check(const json_t *conds);
  * Visits the live records of `kind` matching `where`, in number order. For
  * each, fn gets its ref and one boolean per condition list in flags[] (at
  * most QUERY_FLAGS_MAX; NULL when there are none). A non-zero return of fn
- * stops and is returned.
+ * (an error, or a positive value of the caller's) stops the walk and is
+ * returned as it is.
  */
 typedef int (*query_row_fn)(void *arg, const char *ref, const bool *flags);
 int query_select(const struct query_scope *s, const char *kind, const json_t *where,
@@ -81,6 +81,7 @@ int query_field_value(json_t **out, const struct query_scope *s, const char *kin
 /*
  * Every live record of `kind` in number order, with its declared fields as
  * parsed JSON (borrowed for the call). Used by exports and SoA publishing.
+ * A non-zero return of fn stops the walk and is returned as it is.
  */
 struct query_record {
 	const char	*ref;

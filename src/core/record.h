@@ -63,10 +63,56 @@ struct field {
 	const char		*req_kinds;	/* REQUIREMENT(_LIST): "control,clause" */
 	int64_t			 min, max;	/* INT range; STRING/TEXT max length in max */
 	const struct field	*subfields;	/* OBJECT_LIST: terminated by name NULL */
-	const char		*help;		/* one line shown under the form input */
+	const char		*help;		/* a line under the form input, in words */
+	const char		*section;	/* the form section this field starts, in words
+					   ("Treatment"); NULL: continues the current one */
 };
 
 struct record_kind;
+
+/*
+ * A date field by which something is due. The dashboard lists the records
+ * whose date falls in the coming days ("coming up") or has passed ("past
+ * due") as `what` is due: "risk review", "evidence expires". The field is a
+ * FIELD_DATE flagged FIELD_FILTER or FIELD_SORT, so the list is an index read.
+ */
+struct record_due {
+	const char		*field;
+	const char		*what;
+};
+
+/* How the dashboard draws a counted dimension. */
+enum record_chart {
+	RECORD_CHART_NONE,	/* counted for a summary of its own (the SoA card) */
+	RECORD_CHART_BARS,	/* one bar per value, linked to the list filtered by field[0] */
+	RECORD_CHART_HEATMAP,	/* a likelihood x impact grid of "L:I" cells */
+};
+
+#define RECORD_COUNT_VALUE_MAX	128	/* a counted value, with its terminator */
+
+/*
+ * A figure the dashboard counts for a kind besides its status: how many live
+ * records have each value of a dimension. Core keeps the counts current as
+ * records change, in the same transaction. The value is the field's value
+ * (fields[1] NULL), the two fields' values joined by ':' (a heat-map cell,
+ * "3:4"), or what value() makes of the record; no value (a field empty, or
+ * value() returning false) means the record is not counted in it.
+ */
+struct record_count {
+	const char		*dim;		/* "category", "inherent" */
+	const char		*label;		/* "AI systems by EU AI Act category" */
+	const char		*fields[2];
+	enum record_chart	 chart;
+	bool (*value)(char out[RECORD_COUNT_VALUE_MAX], const json_t *record);
+};
+
+/* An extra navigation entry listed before the kind: its list filtered. */
+struct record_nav_view {
+	const char		*label;		/* "AI policy" */
+	const char		*clause;	/* "5.2" */
+	const char		*filter;	/* a FIELD_FILTER field: "is_ai_policy" */
+	const char		*value;		/* "true" */
+};
 
 /*
  * Hooks run inside the write transaction. validate() sees the merged new
@@ -139,6 +185,22 @@ struct record_kind {
 	bool			 fixed;		/* rows made by record_org_init(): no create/delete */
 	bool			 files;		/* keeps file revisions (core/evidence.h) */
 	const struct record_workflow *workflow;	/* NULL: no states to move through */
+
+	/*
+	 * What the pages, the dashboard and the CLI show of the kind. The
+	 * navigation lists the kinds in record_kinds[] order under their
+	 * `section` headings.
+	 */
+	const char		*nav_label;	/* NULL: plural */
+	char			 nav_key;	/* "g" then this key opens the list; 0: none */
+	const struct record_nav_view *nav_view;	/* NULL: none */
+	const char *const	*done;		/* statuses that count as finished, NULL-
+						   terminated; NULL: no done/total figure */
+	const struct record_due	*due;		/* field NULL ends; NULL: none */
+	const struct record_count *counts;	/* terminated by dim NULL; NULL: none */
+	/* Its FIELD_REQUIREMENT_LIST naming what its records are evidence of
+	   (counted per control on the SoA page); NULL: none. */
+	const char		*evidence_for;
 };
 
 /* The kinds, in navigation order; terminated by name NULL. */
@@ -149,6 +211,28 @@ const struct record_kind *record_kind_of_ref(const char *ref);
 const struct field *record_field_find(const struct record_kind *k, const char *name);
 /* The field flagged FIELD_TITLE, or NULL. */
 const struct field *record_title_field(const struct record_kind *k);
+/* Does status count as finished for k (its `done` list)? */
+bool record_kind_is_done(const struct record_kind *k, const char *status);
+/* The label the navigation shows: nav_label, else plural. */
+const char *record_kind_nav_label(const struct record_kind *k);
+/* The kind whose nav_key is key, or NULL. */
+const struct record_kind *record_kind_by_nav_key(char key);
+/* The kind flagged files (file revisions, core/evidence.h), or NULL. */
+const struct record_kind *record_kind_with_files(void);
+/* The first kind declaring evidence_for (what the SoA page links to), or NULL. */
+const struct record_kind *record_kind_with_evidence(void);
+/*
+ * Checks a kind's declaration for what the rest of the application relies
+ * on (a title field, due and counted fields that exist with the right type,
+ * done states among the status values, a navigation section..., and its
+ * workflow: record_workflow_check()). 0 or AIMS_EINVALID with a message
+ * naming the kind and the member.
+ */
+int record_kind_check(const struct record_kind *k);
+/* "string", "enum-list", "ref"... as the declaration lists a field's type. */
+const char *record_field_type_name(enum field_type t);
+/* The declaration as JSON, as `aims record kinds --format json` lists it. */
+json_t *record_kind_describe(const struct record_kind *k);
 
 /*
  * A stored record as JSON: "ref", every declared field (null when empty),
@@ -269,6 +353,26 @@ int record_load_for_ledger(json_t **out, struct db *db, int64_t org_id, const ch
     const char *ref);
 typedef int (*record_visit_fn)(void *arg, const char *kind, const char *ref);
 int record_enumerate(struct db *db, int64_t org_id, record_visit_fn fn, void *arg);
+/*
+ * record_verify.c, the history side (struct ledger_history_source): a
+ * stored version as it was ledgered, with its action (action: at least
+ * 257 bytes, LEDGER_FIELD_MAX + 1); every stored version of the org; and
+ * the check of what is derived from the records (columns, counts, evidence
+ * file revisions against the versions that recorded them), which returns
+ * AIMS_EVERIFY naming the first row that does not match.
+ */
+int record_load_version_for_ledger(json_t **out, char *action, struct db *db, int64_t org_id,
+    const char *kind, const char *ref, int64_t version);
+typedef int (*record_version_fn)(void *arg, const char *kind, const char *ref,
+    int64_t version);
+int record_enumerate_versions(struct db *db, int64_t org_id, record_version_fn fn, void *arg);
+int record_verify_derived(struct db *db, int64_t org_id);
+/*
+ * One evidence file revision against the evidence version that recorded it
+ * and that version against its ledger entry (before a download serves it):
+ * 0, AIMS_EVERIFY naming what differs, or AIMS_ENOTFOUND.
+ */
+int record_verify_revision(struct db *db, int64_t org_id, const char *ref, int64_t revision);
 
 /*
  * Bulk creation, all or nothing, in one transaction: one record per element

@@ -465,9 +465,3 @@ record__int(const json_t *data, const char *name, int64_t dflt)
 
 	return json_is_integer(v) ? (int64_t)json_integer_value(v) : dflt;
 }
-
-bool
-record__bool(const json_t *data, const char *name)
-{
-	return json_is_true(json_object_get(data, name));
-}

@@ -21,12 +21,12 @@
 
 #include "core/record_private.h"
 #include "store/db.h"
+#include "store/sqlb.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/mem.h"
 #include "util/str.h"
 
-#define LIST_BINDS_MAX		80
 #define LIST_FILTERS_MAX	16
 #define LIST_KEYS_MAX		3
 #define LIST_Q_MAX		200	/* bytes of search text */
@@ -66,63 +66,14 @@ struct list_plan {
 	int64_t				 fts_count;	/* matches of fts alone, or -1 */
 };
 
-struct list_sql {
-	struct buf		 sql;
-	struct list_bind	 b[LIST_BINDS_MAX];
-	int			 n;
-	char			*owned[LIST_KEYS_MAX];
-	int			 nowned;
-};
-
+/* A list_bind as a parameter of q. */
 static void
-ls_text(struct list_sql *q, const char *s)
+ls_bind(struct sqlb *q, const struct list_bind *b)
 {
-	if (q->n < LIST_BINDS_MAX)
-		q->b[q->n++] = (struct list_bind){ false, 0, s };
-}
-
-static void
-ls_int(struct list_sql *q, int64_t v)
-{
-	if (q->n < LIST_BINDS_MAX)
-		q->b[q->n++] = (struct list_bind){ true, v, NULL };
-}
-
-static void
-ls_bind(struct list_sql *q, const struct list_bind *b)
-{
-	if (q->n < LIST_BINDS_MAX)
-		q->b[q->n++] = *b;
-}
-
-static void
-ls_free(struct list_sql *q)
-{
-	int i;
-
-	for (i = 0; i < q->nowned; i++)
-		free(q->owned[i]);
-	buf_free(&q->sql);
-	memset(q, 0, sizeof(*q));
-}
-
-static int
-ls_prepare(struct db_stmt **st, struct db *db, struct list_sql *q)
-{
-	int i, rc;
-
-	*st = NULL;
-	if (q->n >= LIST_BINDS_MAX)
-		return aims_error_set(AIMS_EINVALID, NULL, "too many list parameters");
-	if ((rc = db_prepare(st, db, buf_str(&q->sql))) != 0)
-		return rc;
-	for (i = 0; i < q->n; i++) {
-		if (q->b[i].is_int)
-			db_bind_int64(*st, i + 1, q->b[i].i);
-		else
-			db_bind_text(*st, i + 1, q->b[i].s);
-	}
-	return 0;
+	if (b->is_int)
+		sqlb_bind_int(q, b->i);
+	else
+		sqlb_bind_text(q, b->s);
 }
 
 static void
@@ -359,7 +310,7 @@ plan_field_driver(int *out, int64_t *n, struct db *db, const struct list_plan *p
 static int
 plan_bounded(int64_t *n, struct db *db, const struct list_plan *p, int filter)
 {
-	struct list_sql q;
+	struct sqlb q;
 	struct db_stmt *st = NULL;
 	int rc;
 
@@ -368,23 +319,23 @@ plan_bounded(int64_t *n, struct db *db, const struct list_plan *p, int filter)
 		buf_printf(&q.sql, "SELECT count(*) FROM (SELECT 1 FROM record_fields WHERE "
 		    "org_id = ? AND kind = ? AND field = ?%s AND value = ? LIMIT ?)",
 		    p->retired ? "" : " AND live = 1");
-		ls_int(&q, p->org_id);
-		ls_text(&q, p->k->name);
-		ls_text(&q, p->filters[filter].f->name);
+		sqlb_bind_int(&q, p->org_id);
+		sqlb_bind_text(&q, p->k->name);
+		sqlb_bind_text(&q, p->filters[filter].f->name);
 		ls_bind(&q, &p->filters[filter].value);
 	} else {
 		buf_puts(&q.sql, "SELECT count(*) FROM (SELECT 1 FROM records_fts "
 		    "WHERE records_fts MATCH ? LIMIT ?)");
-		ls_text(&q, p->fts);
+		sqlb_bind_text(&q, p->fts);
 	}
-	ls_int(&q, LIST_DRIVE_MAX + 1);
-	if ((rc = ls_prepare(&st, db, &q)) == 0) {
+	sqlb_bind_int(&q, LIST_DRIVE_MAX + 1);
+	if ((rc = sqlb_prepare(&st, db, &q)) == 0) {
 		rc = db_step(st);
 		*n = rc == DB_ROW ? db_column_int64(st, 0) : 0;
 		rc = rc < 0 ? rc : 0;
 	}
 	db_done(st);
-	ls_free(&q);
+	sqlb_free(&q);
 	return rc;
 }
 
@@ -441,7 +392,7 @@ plan_drive(struct list_plan *p, struct db *db)
 }
 
 static void
-sql_from(struct list_sql *q, const struct list_plan *p, bool counting)
+sql_from(struct sqlb *q, const struct list_plan *p, bool counting)
 {
 	switch (p->drive) {
 	case DRIVE_FIELD:
@@ -468,15 +419,15 @@ sql_from(struct list_sql *q, const struct list_plan *p, bool counting)
 }
 
 static void
-sql_field_match(struct list_sql *q, const struct list_plan *p, const char *alias,
+sql_field_match(struct sqlb *q, const struct list_plan *p, const char *alias,
     const struct list_filter *lf)
 {
 	buf_printf(&q->sql, " AND %s.org_id = ? AND %s.kind = ? AND %s.field = ?%s%s%s "
 	    "AND %s.value = ?", alias, alias, alias, p->retired ? "" : " AND ",
 	    p->retired ? "" : alias, p->retired ? "" : ".live = 1", alias);
-	ls_int(q, p->org_id);
-	ls_text(q, p->k->name);
-	ls_text(q, lf->f->name);
+	sqlb_bind_int(q, p->org_id);
+	sqlb_bind_text(q, p->k->name);
+	sqlb_bind_text(q, lf->f->name);
 	ls_bind(q, &lf->value);
 }
 
@@ -487,33 +438,33 @@ sql_field_match(struct list_sql *q, const struct list_plan *p, const char *alias
  * every match of the filter (which a page needs only a few of).
  */
 static void
-sql_field_probe(struct list_sql *q, const struct list_plan *p, const struct list_filter *lf)
+sql_field_probe(struct sqlb *q, const struct list_plan *p, const struct list_filter *lf)
 {
 	buf_printf(&q->sql, " AND EXISTS (SELECT 1 FROM record_fields f WHERE "
 	    "f.org_id = r.org_id AND f.kind = r.kind AND f.field = ? AND f.live = %s AND "
 	    "f.value = ? AND f.updated_at = r.updated_at AND f.num = r.num)",
 	    p->retired ? "1 - r.retired" : "1");
-	ls_text(q, lf->f->name);
+	sqlb_bind_text(q, lf->f->name);
 	ls_bind(q, &lf->value);
 }
 
 static void
-sql_where(struct list_sql *q, const struct list_plan *p, bool counting)
+sql_where(struct sqlb *q, const struct list_plan *p, bool counting)
 {
 	const struct list_filter *lf;
 	int i;
 
 	buf_puts(&q->sql, " WHERE r.org_id = ? AND r.kind = ?");
-	ls_int(q, p->org_id);
-	ls_text(q, p->k->name);
+	sqlb_bind_int(q, p->org_id);
+	sqlb_bind_text(q, p->k->name);
 	if (!p->retired)
 		buf_puts(&q->sql, " AND r.retired = 0");
 	if (p->sort_field && !counting) {
 		buf_printf(&q->sql, " AND s.org_id = ? AND s.kind = ? AND s.field = ?%s",
 		    p->retired ? "" : " AND s.live = 1");
-		ls_int(q, p->org_id);
-		ls_text(q, p->k->name);
-		ls_text(q, p->sort_field);
+		sqlb_bind_int(q, p->org_id);
+		sqlb_bind_text(q, p->k->name);
+		sqlb_bind_text(q, p->sort_field);
 	}
 	for (i = 0; i < p->nfilters; i++) {
 		lf = &p->filters[i];
@@ -529,7 +480,7 @@ sql_where(struct list_sql *q, const struct list_plan *p, bool counting)
 	if (p->fts) {
 		buf_puts(&q->sql, p->drive == DRIVE_FTS ? " AND records_fts MATCH ?" :
 		    " AND r.id IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ?)");
-		ls_text(q, p->fts);
+		sqlb_bind_text(q, p->fts);
 	}
 }
 
@@ -548,7 +499,7 @@ cursor_encode(const json_t *keys)
 }
 
 static int
-cursor_decode(struct list_sql *q, const struct list_plan *p, const char *cursor)
+cursor_decode(struct sqlb *q, const struct list_plan *p, const char *cursor)
 {
 	unsigned char raw[LIST_CURSOR_MAX];
 	size_t n = 0;
@@ -564,9 +515,9 @@ cursor_decode(struct list_sql *q, const struct list_plan *p, const char *cursor)
 	for (i = 0; i < p->nkeys; i++) {
 		v = json_array_get(a, (size_t)i);
 		if (json_is_integer(v))
-			ls_int(q, json_integer_value(v));
-		else if (json_is_string(v) && q->nowned < LIST_KEYS_MAX)
-			ls_text(q, q->owned[q->nowned++] = xstrdup(json_string_value(v)));
+			sqlb_bind_int(q, json_integer_value(v));
+		else if (json_is_string(v))
+			sqlb_bind_text(q, json_string_value(v));
 		else
 			goto done;
 	}
@@ -580,7 +531,7 @@ done:
 }
 
 static int
-sql_page(struct list_sql *q, const struct list_plan *p, const char *cursor)
+sql_page(struct sqlb *q, const struct list_plan *p, const char *cursor)
 {
 	int i, rc;
 
@@ -605,7 +556,7 @@ sql_page(struct list_sql *q, const struct list_plan *p, const char *cursor)
 	for (i = 0; i < p->nkeys; i++)
 		buf_printf(&q->sql, "%s%s %s", i ? ", " : "", p->keys[i], p->desc ? "DESC" : "ASC");
 	buf_puts(&q->sql, " LIMIT ?");
-	ls_int(q, p->limit + 1);
+	sqlb_bind_int(q, p->limit + 1);
 	return 0;
 }
 
@@ -624,7 +575,7 @@ list_fields_only(const struct list_plan *p)
 static int
 list_total(int64_t *total, struct db *db, const struct list_plan *p)
 {
-	struct list_sql q;
+	struct sqlb q;
 	struct db_stmt *st = NULL;
 	int ff = first_field_filter(p), rc, i;
 
@@ -632,8 +583,8 @@ list_total(int64_t *total, struct db *db, const struct list_plan *p)
 	*total = 0;
 	if (p->nfilters == 0 && p->fts == NULL && !p->retired) {
 		buf_puts(&q.sql, "SELECT live FROM record_counts WHERE org_id = ? AND kind = ?");
-		ls_int(&q, p->org_id);
-		ls_text(&q, p->k->name);
+		sqlb_bind_int(&q, p->org_id);
+		sqlb_bind_text(&q, p->k->name);
 	} else if (p->nfilters == 0 && p->fts != NULL) {
 		/* The scopes hold exactly this org's and kind's records. */
 		if (p->fts_count >= 0) {
@@ -663,14 +614,14 @@ list_total(int64_t *total, struct db *db, const struct list_plan *p)
 		sql_from(&q, p, true);
 		sql_where(&q, p, true);
 	}
-	if ((rc = ls_prepare(&st, db, &q)) == 0) {
+	if ((rc = sqlb_prepare(&st, db, &q)) == 0) {
 		rc = db_step(st);
 		if (rc == DB_ROW)
 			*total = db_column_int64(st, 0);
 		rc = rc < 0 ? rc : 0;
 	}
 	db_done(st);
-	ls_free(&q);
+	sqlb_free(&q);
 	return rc;
 }
 
@@ -715,14 +666,14 @@ list_read_row(json_t *items, struct db *db, const struct record_kind *k, int64_t
 
 static int
 list_rows(json_t *items, char **next_cursor, struct db *db, const struct list_plan *p,
-    struct list_sql *q)
+    struct sqlb *q)
 {
 	struct db_stmt *st = NULL;
 	int64_t ids[RECORD_LIST_MAX];
 	json_t *last = NULL;
 	int rc, n = 0, i;
 
-	if ((rc = ls_prepare(&st, db, q)) != 0)
+	if ((rc = sqlb_prepare(&st, db, q)) != 0)
 		return rc;
 	while ((rc = db_step(st)) == DB_ROW) {
 		if (n == p->limit) {
@@ -748,7 +699,7 @@ record_list(json_t **items, char **next_cursor, int64_t *total, struct db *db,
     int64_t org_id, const struct record_kind *k, const struct record_query *rq)
 {
 	struct list_plan p;
-	struct list_sql q;
+	struct sqlb q;
 	bool in_read = false;
 	int rc = 0;
 
@@ -783,7 +734,7 @@ record_list(json_t **items, char **next_cursor, int64_t *total, struct db *db,
 done:
 	if (in_read)
 		db_read_end(db);
-	ls_free(&q);
+	sqlb_free(&q);
 	free(p.fts);
 	if (rc != 0) {
 		json_decref(*items);

@@ -41,6 +41,13 @@ int record__check_required(const struct record_kind *k, const json_t *data);
 bool record__is_empty(const json_t *v);
 const char *record__enum_list(char *out, size_t outlen, const char *const *values);
 
+/*
+ * record_counts.c: the dashboard counts recomputed from the live records, in
+ * the form record_counts_dims() reads the kept ones: {"kind/dim": {value: n}}.
+ * Caller owns *out. For the verifier: the two must be equal.
+ */
+int record__counts_expected(json_t **out, struct db *db, int64_t org_id);
+
 /* record_store.c: rows, versions, links, search and filter indexes */
 struct db_stmt;
 #define RECORD_ROW_COLUMNS "id, num, ref, version, title, status, owner, data, created_at, " \
@@ -71,9 +78,42 @@ int record__next_num(int64_t *out, struct db *db, int64_t org_id, const char *ki
 int record__version_add(struct db *db, int64_t org_id, const struct record_kind *k,
     const struct record_row *r, const char *action, int64_t actor_id);
 int record__count_add(struct db *db, int64_t org_id, const char *kind, int delta);
+/*
+ * record_counts.c: takes r (delta -1) out of or puts it (+1) into the
+ * dashboard counts of its status and declared dimensions; retired rows and
+ * NULL count for nothing.
+ */
+int record__counts_add(struct db *db, int64_t org_id, const struct record_kind *k,
+    const struct record_row *r, int delta);
 int record__exists(struct db *db, int64_t org_id, const char *kind, const char *ref);
 /* Copies title, status and owner columns out of r->data (ref when no title). */
 void record__row_columns(struct record_row *r, const struct record_kind *k);
+/*
+ * The record_fields and record_links rows r should have, as keys added to
+ * the sets fields and links (objects used as sets), written nowhere: what
+ * verify compares the stored indexes with. The keys are those of
+ * record__fields_key() and record__links_key().
+ */
+int record__derived_collect(json_t *fields, json_t *links, int64_t org_id,
+    const struct record_kind *k, const struct record_row *r);
+struct buf;
+void record__fields_key(struct buf *b, const char *kind, const char *field, int live,
+    const char *value_type, const char *value, const char *updated_at, int64_t num);
+void record__links_key(struct buf *b, const char *from_kind, const char *from_ref,
+    const char *field, const char *to_kind, const char *to_ref);
+/* The records_fts body of r: every searchable word prefixed with its scope. */
+void record__search_text(struct buf *b, int64_t org_id, const struct record_kind *k,
+    const struct record_row *r);
+
+/* record_query.c */
+/*
+ * The record_get() form of a stored version, as it was given to the ledger:
+ * st selects record_versions' version, action, status, at, actor, data,
+ * retired, in_force first; cur is the record's row (ref, created_at,
+ * created_by). NULL when the stored data is not JSON.
+ */
+json_t *record__version_json(const struct record_kind *k, const struct record_row *cur,
+    struct db_stmt *st);
 
 /* record.c: the actor's identity, the kind of a ref, internal mutations */
 int record__actor_email(char **out, struct db *db, const struct actor *actor);
@@ -96,7 +136,6 @@ int record__load_data(json_t **out, struct db *db, int64_t org_id, const char *k
 /* Convenience accessors over a fields object. */
 const char *record__str(const json_t *data, const char *name);	/* NULL if absent */
 int64_t record__int(const json_t *data, const char *name, int64_t dflt);
-bool record__bool(const json_t *data, const char *name);
 
 /*
  * record_workflow.c: the engine's side of struct record_workflow. Before the
@@ -117,19 +156,9 @@ const char *record__workflow_action(const struct record_kind *k, const json_t *o
 /* A user's display name (their e-mail if they have none; "someone" if gone). */
 int record__user_name(char **out, struct db *db, int64_t user_id);
 
-/* The kinds (kind_*.c), listed in record_kinds.c. */
-extern const struct record_kind record_kind_scope;
-extern const struct record_kind record_kind_context_issue;
-extern const struct record_kind record_kind_interested_party;
-extern const struct record_kind record_kind_responsibility;
-extern const struct record_kind record_kind_document;
-extern const struct record_kind record_kind_ai_system;
-extern const struct record_kind record_kind_supplier;
+/* The kinds other files of the engine use by name (all: record_kinds.c). */
 extern const struct record_kind record_kind_risk_criteria;
-extern const struct record_kind record_kind_risk;
-extern const struct record_kind record_kind_impact;
 extern const struct record_kind record_kind_soa;
-extern const struct record_kind record_kind_measure;
 extern const struct record_kind record_kind_evidence;
 
 /* kind_soa.c / kind_risk.c: the cross-rule between exclusions and treatments */

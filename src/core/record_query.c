@@ -150,9 +150,9 @@ history_changes(const struct record_kind *k, const json_t *prev, const json_t *r
 	return out;
 }
 
-/* The record as it was at a stored version: row columns version..data. */
-static json_t *
-history_record(const struct record_kind *k, const struct record_row *cur, struct db_stmt *st)
+json_t *
+record__version_json(const struct record_kind *k, const struct record_row *cur,
+    struct db_stmt *st)
 {
 	struct record_row v;
 	json_t *rec;
@@ -165,6 +165,7 @@ history_record(const struct record_kind *k, const struct record_row *cur, struct
 	v.updated_at = (char *)db_column_text(st, 3);
 	v.updated_by = (char *)db_column_text(st, 4);
 	v.retired = db_column_int64(st, 6) != 0;
+	v.in_force = db_column_int64(st, 7);
 	if ((v.data = json_loads(db_column_text(st, 5), 0, NULL)) == NULL)
 		return NULL;
 	rec = record__row_json(k, &v);
@@ -176,8 +177,8 @@ static int
 history_row(json_t *out, const struct record_kind *k, const struct record_row *cur,
     struct db_stmt *st, json_t **prev)
 {
-	json_t *rec = history_record(k, cur, st);
-	const char *by = db_column_text(st, 7);
+	json_t *rec = record__version_json(k, cur, st);
+	const char *by = db_column_text(st, 8);
 
 	if (rec == NULL)
 		return aims_error_set(AIMS_ERROR, NULL, "a stored version is not valid JSON");
@@ -210,7 +211,7 @@ record_history(json_t **out, struct db *db, int64_t org_id, const struct record_
 		return rc;
 	/* by: the name of the person behind the version (the system has none). */
 	if ((rc = db_prepare(&st, db, "SELECT v.version, v.action, v.status, v.at, v.actor, "
-	    "v.data, v.retired, u.display_name FROM record_versions v "
+	    "v.data, v.retired, v.in_force, u.display_name FROM record_versions v "
 	    "LEFT JOIN users u ON u.id = v.actor_id AND v.actor_id > 0 "
 	    "WHERE v.org_id = ? AND v.kind = ? AND v.num = ? ORDER BY v.version")) != 0)
 		goto done;
@@ -250,8 +251,9 @@ record_version_get(json_t **out, struct db *db, int64_t org_id, const struct rec
 		return aims_error_set(AIMS_EINVALID, "ref", "no reference given");
 	if ((rc = record__row_load(&r, db, org_id, k, ref)) != 0)
 		return rc;
-	if ((rc = db_prepare(&st, db, "SELECT version, action, status, at, actor, data, retired "
-	    "FROM record_versions WHERE org_id = ? AND kind = ? AND num = ? AND version = ?")) != 0)
+	if ((rc = db_prepare(&st, db, "SELECT version, action, status, at, actor, data, retired, "
+	    "in_force FROM record_versions WHERE org_id = ? AND kind = ? AND num = ? "
+	    "AND version = ?")) != 0)
 		goto done;
 	db_bind_int64(st, 1, org_id);
 	db_bind_text(st, 2, k->name);
@@ -259,7 +261,7 @@ record_version_get(json_t **out, struct db *db, int64_t org_id, const struct rec
 	db_bind_int64(st, 4, version);
 	rc = db_step(st);
 	if (rc == DB_ROW) {
-		*out = history_record(k, &r, st);
+		*out = record__version_json(k, &r, st);
 		rc = *out ? 0 : aims_error_set(AIMS_ERROR, NULL, "a stored version is not valid JSON");
 	} else if (rc == DB_DONE)
 		rc = aims_error_set(AIMS_ENOTFOUND, "version", "%s %s has no version %lld",

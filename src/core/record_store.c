@@ -188,14 +188,55 @@ store_step_done(struct db_stmt *st)
 	return rc == DB_DONE || rc == DB_ROW ? 0 : rc;
 }
 
-/* Binds one record_fields row in key order: org, kind, field, live, value, updated_at, num. */
+/* The key record__derived_collect() gives a record_fields row (values typed as bound). */
+void
+record__fields_key(struct buf *b, const char *kind, const char *field, int live,
+    const char *value_type, const char *value, const char *updated_at, int64_t num)
+{
+	char n[24];
+
+	/* Built piece by piece: verify makes one per stored filter value. */
+	snprintf(n, sizeof(n), "%lld", (long long)num);
+	buf_reset(b);
+	buf_puts(b, kind);
+	buf_putc(b, '\t');
+	buf_puts(b, field);
+	buf_puts(b, live ? "\t1\t" : "\t0\t");
+	buf_puts(b, value_type);
+	buf_putc(b, ':');
+	buf_puts(b, value);
+	buf_putc(b, '\t');
+	buf_puts(b, updated_at);
+	buf_putc(b, '\t');
+	buf_puts(b, n);
+}
+
+/*
+ * Binds one record_fields row in key order: org, kind, field, live, value,
+ * updated_at, num; or, with collect, adds its key to that set instead.
+ */
 static int
-fields_row(struct db *db, const char *sql, int64_t org_id, const struct record_kind *k,
-    const struct record_row *r, const char *field, const json_t *v)
+fields_row(struct db *db, const char *sql, json_t *collect, int64_t org_id,
+    const struct record_kind *k, const struct record_row *r, const char *field, const json_t *v)
 {
 	struct db_stmt *st = NULL;
+	struct buf key = BUF_INIT;
+	char num[24];
 	int rc;
 
+	if (collect) {
+		if (json_is_integer(v) || json_is_boolean(v)) {
+			snprintf(num, sizeof(num), "%lld", json_is_integer(v) ?
+			    (long long)json_integer_value(v) : (long long)json_is_true(v));
+			record__fields_key(&key, k->name, field, !r->retired, "integer", num,
+			    r->updated_at, r->num);
+		} else
+			record__fields_key(&key, k->name, field, !r->retired, "text",
+			    json_is_string(v) ? json_string_value(v) : "", r->updated_at, r->num);
+		json_object_set_new(collect, buf_str(&key), json_true());
+		buf_free(&key);
+		return 0;
+	}
 	if ((rc = db_prepare(&st, db, sql)) != 0)
 		return rc;
 	db_bind_int64(st, 1, org_id);
@@ -215,10 +256,13 @@ fields_row(struct db *db, const char *sql, int64_t org_id, const struct record_k
 	return store_step_done(st);
 }
 
-/* Inserts (or deletes) the filter and sort values of r's fields that are not columns. */
+/*
+ * Inserts (or deletes) the filter and sort values of r's fields that are not
+ * columns; with collect, adds their keys to it instead.
+ */
 static int
 store_fields(struct db *db, int64_t org_id, const struct record_kind *k,
-    const struct record_row *r, bool insert)
+    const struct record_row *r, bool insert, json_t *collect)
 {
 	const char *sql = insert ?
 	    "INSERT INTO record_fields (org_id, kind, field, live, value, updated_at, num) "
@@ -236,11 +280,11 @@ store_fields(struct db *db, int64_t org_id, const struct record_kind *k,
 		v = json_object_get(r->data, f->name);
 		if (json_is_array(v)) {
 			json_array_foreach(v, i, item)
-				if (json_is_string(item) &&
-				    (rc = fields_row(db, sql, org_id, k, r, f->name, item)) != 0)
+				if (json_is_string(item) && (rc = fields_row(db, sql, collect,
+				    org_id, k, r, f->name, item)) != 0)
 					return rc;
 		} else if (v != NULL || (f->flags & FIELD_SORT)) {
-			if ((rc = fields_row(db, sql, org_id, k, r, f->name, v)) != 0)
+			if ((rc = fields_row(db, sql, collect, org_id, k, r, f->name, v)) != 0)
 				return rc;
 		}
 	}
@@ -286,24 +330,32 @@ record__search_scope(char *out, size_t outlen, int64_t org_id, const char *kind,
 	snprintf(out + n, outlen - n, retired ? "_r_" : "_");
 }
 
+void
+record__search_text(struct buf *b, int64_t org_id, const struct record_kind *k,
+    const struct record_row *r)
+{
+	char scope[RECORD_SCOPE_MAX];
+	const struct field *f;
+	json_t *v;
+
+	record__search_scope(scope, sizeof(scope), org_id, k->name, r->retired);
+	v = json_string(r->ref);
+	search_text_add(b, scope, v);
+	json_decref(v);
+	for (f = k->fields; f->name; f++)
+		if (f->flags & (FIELD_SEARCH | FIELD_TITLE))
+			search_text_add(b, scope, json_object_get(r->data, f->name));
+}
+
 static int
 store_search_index(struct db *db, int64_t org_id, const struct record_kind *k,
     const struct record_row *r, bool fresh)
 {
-	char scope[RECORD_SCOPE_MAX];
-	const struct field *f;
 	struct db_stmt *st = NULL;
 	struct buf b = BUF_INIT;
-	json_t *v;
 	int rc;
 
-	record__search_scope(scope, sizeof(scope), org_id, k->name, r->retired);
-	v = json_string(r->ref);
-	search_text_add(&b, scope, v);
-	json_decref(v);
-	for (f = k->fields; f->name; f++)
-		if (f->flags & (FIELD_SEARCH | FIELD_TITLE))
-			search_text_add(&b, scope, json_object_get(r->data, f->name));
+	record__search_text(&b, org_id, k, r);
 	rc = db_prepare(&st, db, fresh ? "INSERT INTO records_fts (body, rowid) VALUES (?, ?)" :
 	    "UPDATE records_fts SET body = ? WHERE rowid = ?");
 	if (rc == 0) {
@@ -315,15 +367,32 @@ store_search_index(struct db *db, int64_t org_id, const struct record_kind *k,
 	return rc;
 }
 
-static int
-link_insert(struct db *db, int64_t org_id, const struct record_kind *k, const char *from_ref,
+/* The key record__derived_collect() gives a record_links row. */
+void
+record__links_key(struct buf *b, const char *from_kind, const char *from_ref,
     const char *field, const char *to_kind, const char *to_ref)
 {
+	buf_reset(b);
+	buf_printf(b, "%s\t%s\t%s\t%s\t%s", from_kind, from_ref, field, to_kind, to_ref);
+}
+
+/* Inserts one link; with collect, adds its key to that set instead. */
+static int
+link_insert(struct db *db, json_t *collect, int64_t org_id, const struct record_kind *k,
+    const char *from_ref, const char *field, const char *to_kind, const char *to_ref)
+{
 	struct db_stmt *st = NULL;
+	struct buf key = BUF_INIT;
 	int rc;
 
 	if (to_kind == NULL)
 		return 0;
+	if (collect) {
+		record__links_key(&key, k->name, from_ref, field, to_kind, to_ref);
+		json_object_set_new(collect, buf_str(&key), json_true());
+		buf_free(&key);
+		return 0;
+	}
 	if ((rc = db_prepare(&st, db, "INSERT INTO record_links (org_id, from_kind, from_ref, "
 	    "field, to_kind, to_ref) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) != 0)
 		return rc;
@@ -349,8 +418,8 @@ link_target(const struct field *f, const char *ref)
 
 /* Walks fields (and object subfields) for refs and catalog ids. */
 static int
-store_links_walk(struct db *db, int64_t org_id, const struct record_kind *k, const char *ref,
-    const struct field *fields, const json_t *data, const char *prefix)
+store_links_walk(struct db *db, json_t *collect, int64_t org_id, const struct record_kind *k,
+    const char *ref, const struct field *fields, const json_t *data, const char *prefix)
 {
 	char path[RECORD_PATH_MAX];
 	const struct field *f;
@@ -365,26 +434,27 @@ store_links_walk(struct db *db, int64_t org_id, const struct record_kind *k, con
 		switch (f->type) {
 		case FIELD_REF:
 		case FIELD_REQUIREMENT:
-			if (json_is_string(v) && (rc = link_insert(db, org_id, k, ref, path,
-			    link_target(f, json_string_value(v)), json_string_value(v))) != 0)
+			if (json_is_string(v) && (rc = link_insert(db, collect, org_id, k, ref,
+			    path, link_target(f, json_string_value(v)), json_string_value(v))) != 0)
 				return rc;
 			break;
 		case FIELD_REF_LIST:
 		case FIELD_REQUIREMENT_LIST:
 			json_array_foreach(v, i, item)
-				if (json_is_string(item) && (rc = link_insert(db, org_id, k, ref, path,
-				    link_target(f, json_string_value(item)),
+				if (json_is_string(item) && (rc = link_insert(db, collect, org_id, k,
+				    ref, path, link_target(f, json_string_value(item)),
 				    json_string_value(item))) != 0)
 					return rc;
 			break;
 		case FIELD_OBJECT:
-			if ((rc = store_links_walk(db, org_id, k, ref, f->subfields, v, path)) != 0)
+			if ((rc = store_links_walk(db, collect, org_id, k, ref, f->subfields, v,
+			    path)) != 0)
 				return rc;
 			break;
 		case FIELD_OBJECT_LIST:
 			json_array_foreach(v, i, item)
-				if ((rc = store_links_walk(db, org_id, k, ref, f->subfields, item,
-				    path)) != 0)
+				if ((rc = store_links_walk(db, collect, org_id, k, ref, f->subfields,
+				    item, path)) != 0)
 					return rc;
 			break;
 		default:
@@ -416,16 +486,30 @@ store_derived(struct db *db, int64_t org_id, const struct record_kind *k,
 {
 	int rc;
 
-	if (old && (rc = store_fields(db, org_id, k, old, false)) != 0)
+	if ((rc = record__counts_add(db, org_id, k, old, -1)) != 0 ||
+	    (rc = record__counts_add(db, org_id, k, r, 1)) != 0)
+		return rc;
+	if (old && (rc = store_fields(db, org_id, k, old, false, NULL)) != 0)
 		return rc;
 	if (old && (rc = store_links_clear(db, org_id, k, old->ref)) != 0)
 		return rc;
 	if (r == NULL)
 		return 0;
-	if ((rc = store_fields(db, org_id, k, r, true)) != 0 ||
+	if ((rc = store_fields(db, org_id, k, r, true, NULL)) != 0 ||
 	    (rc = store_search_index(db, org_id, k, r, old == NULL)) != 0)
 		return rc;
-	return store_links_walk(db, org_id, k, r->ref, k->fields, r->data, "");
+	return store_links_walk(db, NULL, org_id, k, r->ref, k->fields, r->data, "");
+}
+
+int
+record__derived_collect(json_t *fields, json_t *links, int64_t org_id,
+    const struct record_kind *k, const struct record_row *r)
+{
+	int rc;
+
+	if ((rc = store_fields(NULL, org_id, k, r, true, fields)) != 0)
+		return rc;
+	return store_links_walk(NULL, links, org_id, k, r->ref, k->fields, r->data, "");
 }
 
 int
@@ -573,8 +657,8 @@ record__version_add(struct db *db, int64_t org_id, const struct record_kind *k,
 	int rc;
 
 	if ((rc = db_prepare(&st, db, "INSERT INTO record_versions (org_id, kind, num, version, "
-	    "action, status, retired, at, actor, data, actor_id) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) != 0)
+	    "action, status, retired, at, actor, data, actor_id, in_force) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) != 0)
 		return rc;
 	data = json_dumps(r->data, JSON_COMPACT | JSON_SORT_KEYS);
 	db_bind_int64(st, 1, org_id);
@@ -588,6 +672,8 @@ record__version_add(struct db *db, int64_t org_id, const struct record_kind *k,
 	db_bind_text(st, 9, r->updated_by);
 	db_bind_text(st, 10, data);
 	db_bind_int64(st, 11, actor_id);
+	/* Part of the state the ledger was given (in_force_version): kept to rebuild it. */
+	db_bind_int64(st, 12, r->in_force);
 	rc = store_step_done(st);
 	free(data);
 	return rc;

@@ -42,6 +42,11 @@ struct risk_criteria {
 /* Checks criteria fields (data of the record) and fills out; names the bad field. */
 int risk_criteria_parse(struct risk_criteria *out, const json_t *data);
 /*
+ * The org's risk-criteria record in force, as record_get() gives it (labels
+ * included): the approved version while a revision of it is open.
+ */
+int risk_criteria_get(json_t **out, struct db *db, int64_t org_id);
+/*
  * The org's criteria in force (the approved version while a revision of them
  * is open; version is that version's number); AIMS_ECONFLICT when it has none.
  */

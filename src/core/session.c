@@ -131,14 +131,15 @@ session_delete(struct db *db, const char *token)
 }
 
 int
-session_delete_user(struct db *db, int64_t user_id)
+session_delete_user(struct db *db, int64_t user_id, int64_t keep_id)
 {
 	struct db_stmt *st = NULL;
 	int rc;
 
-	if ((rc = db_prepare(&st, db, "DELETE FROM sessions WHERE user_id = ?")) != 0)
+	if ((rc = db_prepare(&st, db, "DELETE FROM sessions WHERE user_id = ? AND id <> ?")) != 0)
 		return rc;
 	db_bind_int64(st, 1, user_id);
+	db_bind_int64(st, 2, keep_id);
 	rc = db_step(st);
 	db_done(st);
 	return rc < 0 ? rc : 0;

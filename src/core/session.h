@@ -33,8 +33,11 @@ int session_create(char token[SESSION_TOKEN_LEN], struct session *out, struct db
 /* Finds a live session by its token; AIMS_ENOTFOUND when unknown or expired. */
 int session_lookup(struct session *out, struct db *db, const char *token, time_t now);
 int session_delete(struct db *db, const char *token);
-/* Ends every session of a user (after a password change or removal). */
-int session_delete_user(struct db *db, int64_t user_id);
+/*
+ * Ends every session of a user but keep_id (0: all), after a password
+ * change or when the user is disabled.
+ */
+int session_delete_user(struct db *db, int64_t user_id, int64_t keep_id);
 /* Deletes expired sessions; returns 0 or a negative code. */
 int session_expire(struct db *db, time_t now);
 /* SHA-256 of a token's text, as stored. */

@@ -347,6 +347,74 @@ fail:
 	return rc;
 }
 
+/* The live tokens to revoke, read before any is changed. */
+struct token_refs {
+	struct {
+		int64_t	org_id, id;
+	}	*v;
+	size_t	 n, cap;
+};
+
+static int
+token_find_created_by(struct token_refs *t, struct db *db, int64_t org_id, int64_t user_id)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&st, db, "SELECT org_id, id FROM api_tokens WHERE created_by = ? "
+	    "AND revoked_at IS NULL AND (? = 0 OR org_id = ?) ORDER BY org_id, id")) != 0)
+		return rc;
+	db_bind_int64(st, 1, user_id);
+	db_bind_int64(st, 2, org_id);
+	db_bind_int64(st, 3, org_id);
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (t->n == t->cap) {
+			t->cap = t->cap ? t->cap * 2 : 8;
+			t->v = xrealloc(t->v, t->cap * sizeof(t->v[0]));
+		}
+		t->v[t->n].org_id = db_column_int64(st, 0);
+		t->v[t->n++].id = db_column_int64(st, 1);
+	}
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
+int
+token_revoke_created_by(int *count, struct db *db, const struct actor *actor, int64_t org_id,
+    int64_t user_id)
+{
+	struct token_refs t = { NULL, 0, 0 };
+	json_t *rec = NULL;
+	size_t i;
+	int rc;
+
+	if (count != NULL)
+		*count = 0;
+	if (user_id <= 0)
+		return 0;
+	if ((rc = db_begin(db)) != 0)
+		return rc;
+	if ((rc = token_find_created_by(&t, db, org_id, user_id)) != 0)
+		goto fail;
+	for (i = 0; i < t.n; i++) {
+		if ((rc = token_mark_revoked(db, t.v[i].org_id, t.v[i].id)) != 0 ||
+		    (rc = token_get(&rec, db, t.v[i].org_id, t.v[i].id)) != 0 ||
+		    (rc = token_log(db, t.v[i].org_id, actor, "revoke", rec)) != 0)
+			goto fail;
+		json_decref(rec);
+		rec = NULL;
+	}
+	if ((rc = db_commit(db)) == 0 && count != NULL)
+		*count = (int)t.n;
+	free(t.v);
+	return rc;
+fail:
+	json_decref(rec);
+	free(t.v);
+	db_rollback(db);
+	return rc;
+}
+
 static int
 token_touch(struct db *db, int64_t id, time_t now)
 {
@@ -370,6 +438,29 @@ token_unauth(void)
 	return aims_error_set(AIMS_EUNAUTH, NULL, "the API token is unknown, revoked or expired");
 }
 
+/*
+ * What the token may do now, from its creator's standing: the meet of its
+ * role and the creator's current role, or AIMS_EUNAUTH naming why not.
+ */
+static int
+token_check_creator(struct token_grant *g, const char *member_role, int disabled)
+{
+	enum role mrole;
+
+	if (g->created_by == 0)
+		return 0;	/* made from the CLI: the operator stands behind it */
+	if (disabled)
+		return aims_error_set(AIMS_EUNAUTH, NULL,
+		    "the API token's creator is disabled: the token no longer works");
+	if (member_role == NULL || role_parse(&mrole, member_role) != 0)
+		return aims_error_set(AIMS_EUNAUTH, NULL, "the API token's creator is no longer a "
+		    "member of its organisation: the token no longer works");
+	if ((g->role = perm_role_meet(g->token_role, mrole)) == ROLE_NONE)
+		return aims_error_set(AIMS_EUNAUTH, NULL,
+		    "the API token's creator no longer holds any of its role's rights");
+	return 0;
+}
+
 int
 token_authenticate(struct token_grant *out, struct db *db, const char *secret, time_t now)
 {
@@ -383,9 +474,12 @@ token_authenticate(struct token_grant *out, struct db *db, const char *secret, t
 	if (strlen(secret) != TOKEN_TEXT_LEN - 1 || !str_has_prefix(secret, TOKEN_PREFIX))
 		return token_unauth();
 	crypto_hash_sha256(hash, (const unsigned char *)secret, strlen(secret));
-	if ((rc = db_prepare(&st, db, "SELECT id, org_id, coalesce(created_by, 0), role, name, "
-	    "expires_at, last_used_at FROM api_tokens WHERE token_hash = ? "
-	    "AND revoked_at IS NULL")) != 0)
+	if ((rc = db_prepare(&st, db, "SELECT t.id, t.org_id, coalesce(t.created_by, 0), t.role, "
+	    "t.name, t.expires_at, t.last_used_at, m.role, coalesce(u.disabled, 0) "
+	    "FROM api_tokens t "
+	    "LEFT JOIN memberships m ON m.org_id = t.org_id AND m.user_id = t.created_by "
+	    "LEFT JOIN users u ON u.id = t.created_by "
+	    "WHERE t.token_hash = ? AND t.revoked_at IS NULL")) != 0)
 		return rc;
 	db_bind_blob(st, 1, hash, sizeof(hash));
 	if ((rc = db_step(st)) != DB_ROW) {
@@ -395,12 +489,15 @@ token_authenticate(struct token_grant *out, struct db *db, const char *secret, t
 	out->id = db_column_int64(st, 0);
 	out->org_id = db_column_int64(st, 1);
 	out->created_by = db_column_int64(st, 2);
-	rc = role_parse(&out->role, db_column_text(st, 3));
+	rc = role_parse(&out->token_role, db_column_text(st, 3));
+	out->role = out->token_role;
 	snprintf(out->name, sizeof(out->name), "%s", db_column_text(st, 4));
 	exp = db_column_text(st, 5);
 	used = db_column_text(st, 6);
 	if (exp != NULL && (clock_parse(&texp, exp) != 0 || texp <= now))
 		rc = token_unauth();
+	if (rc == 0)
+		rc = token_check_creator(out, db_column_text(st, 7), (int)db_column_int64(st, 8));
 	if (used == NULL || clock_parse(&tused, used) != 0 || now - tused >= TOKEN_USE_WRITE_SEC)
 		touch = 1;
 	db_done(st);

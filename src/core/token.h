@@ -1,9 +1,14 @@
 /*
  * token.h - API tokens for machines (CI, monitoring): "aims_" followed by
  * the base64url text of 32 random bytes, shown once at creation and stored
- * only as its SHA-256. A token acts in one organisation with a role no
- * higher than its creator's; revoking it is immediate. Creation and
- * revocation are ledger events.
+ * only as its SHA-256. A token acts in one organisation with a role its
+ * creator's role covers (perm_role_covers) when it is made, and on each use
+ * with the meet of its role and its creator's current role
+ * (perm_role_meet), so demoting the creator narrows it at once. It stops
+ * when its creator leaves the organisation or is disabled: both revoke it
+ * (token_revoke_created_by), and a use checks again. A token made from the
+ * CLI has no creator and acts with its own role. Revoking is immediate.
+ * Creation and revocation are ledger events.
  */
 #ifndef AIMS_CORE_TOKEN_H
 #define AIMS_CORE_TOKEN_H
@@ -30,7 +35,8 @@ struct token_grant {
 	int64_t		id;
 	int64_t		org_id;
 	int64_t		created_by;	/* user id, 0 when made from the CLI */
-	enum role	role;
+	enum role	role;		/* what it may do now: see token.h's top */
+	enum role	token_role;	/* the role it was made with */
 	char		name[TOKEN_NAME_MAX + 1];
 };
 
@@ -47,7 +53,18 @@ int token_get(json_t **out, struct db *db, int64_t org_id, int64_t id);
 /* if_version 0: no check. */
 int token_revoke(struct db *db, int64_t org_id, const struct actor *actor, int64_t id,
     int64_t if_version);
-/* Checks a presented token: AIMS_EUNAUTH when unknown, revoked or expired. */
+/*
+ * Revokes the live tokens user_id created, in org_id or, when org_id is 0,
+ * in every organisation: each is a "revoke" ledger event by actor in its
+ * organisation. Joins the caller's transaction. *count (may be NULL): how many.
+ */
+int token_revoke_created_by(int *count, struct db *db, const struct actor *actor,
+    int64_t org_id, int64_t user_id);
+/*
+ * Checks a presented token: AIMS_EUNAUTH when unknown, revoked or expired,
+ * or when its creator is no longer a member of its organisation or is
+ * disabled. out->role is the role it acts with now.
+ */
 int token_authenticate(struct token_grant *out, struct db *db, const char *secret, time_t now);
 /* The record as the ledger commits to it: token_get without last_used_at. */
 int token_load(json_t **out, struct db *db, int64_t org_id, const char *kind, const char *ref);

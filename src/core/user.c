@@ -4,10 +4,13 @@
  */
 #include <pthread.h>
 #include <sodium.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/session.h"
+#include "core/token.h"
 #include "core/user.h"
 #include "ledger/ledger.h"
 #include "store/db.h"
@@ -18,19 +21,31 @@
 
 /*
  * Interactive limits: about 0.1 s and 64 MiB per hash on this class of
- * machine. Tests may lower them with AIMS_FAST_HASH=1 (never in production).
+ * machine. Test builds (AIMS_TEST_HOOKS) lower them to libsodium's minimum
+ * with AIMS_FAST_HASH=1, so a test suite that logs in hundreds of times runs
+ * in seconds; a release build has no such switch.
  */
+static bool
+user_fast_hash(void)
+{
+#ifdef AIMS_TEST_HOOKS
+	return getenv("AIMS_FAST_HASH") != NULL;
+#else
+	return false;
+#endif
+}
+
 static unsigned long long
 user_opslimit(void)
 {
-	return getenv("AIMS_FAST_HASH") ? crypto_pwhash_OPSLIMIT_MIN :
+	return user_fast_hash() ? crypto_pwhash_OPSLIMIT_MIN :
 	    crypto_pwhash_OPSLIMIT_INTERACTIVE;
 }
 
 static size_t
 user_memlimit(void)
 {
-	return getenv("AIMS_FAST_HASH") ? crypto_pwhash_MEMLIMIT_MIN :
+	return user_fast_hash() ? crypto_pwhash_MEMLIMIT_MIN :
 	    crypto_pwhash_MEMLIMIT_INTERACTIVE;
 }
 
@@ -174,11 +189,11 @@ out:
 
 int
 user_set_password(struct db *db, const struct actor *actor, const char *email,
-    const char *password)
+    const char *password, int64_t keep_session)
 {
 	char hash[crypto_pwhash_STRBYTES], now[CLOCK_RFC3339_LEN];
 	struct db_stmt *st = NULL;
-	int64_t version = 0;
+	int64_t version = 0, id = 0;
 	int rc;
 
 	if ((rc = user_check_password_policy(password)) != 0)
@@ -189,7 +204,7 @@ user_set_password(struct db *db, const struct actor *actor, const char *email,
 		goto out;
 	clock_format(now, clock_now());
 	if ((rc = db_prepare(&st, db, "UPDATE users SET password_hash = ?, updated_at = ?,"
-	    " version = version + 1 WHERE email = ? RETURNING version")) != 0)
+	    " version = version + 1 WHERE email = ? RETURNING version, id")) != 0)
 		goto done;
 	db_bind_text(st, 1, hash);
 	db_bind_text(st, 2, now);
@@ -202,8 +217,11 @@ user_set_password(struct db *db, const struct actor *actor, const char *email,
 	if (rc != DB_ROW)
 		goto done;
 	version = db_column_int64(st, 0);
+	id = db_column_int64(st, 1);
 	db_done(st);
 	st = NULL;
+	if ((rc = session_delete_user(db, id, keep_session)) != 0)
+		goto done;
 	rc = user_append(db, actor, "password", email, version);
 done:
 	db_done(st);
@@ -213,6 +231,62 @@ done:
 		rc = db_commit(db);
 out:
 	sodium_memzero(hash, sizeof(hash));
+	return rc;
+}
+
+int
+user_set_disabled(struct db *db, const struct actor *actor, const char *email, bool disabled)
+{
+	char now[CLOCK_RFC3339_LEN], *lower = str_lower(email ? email : "");
+	struct db_stmt *st = NULL;
+	int64_t id = 0, version = 0;
+	int rc, was = 0;
+
+	if ((rc = db_begin(db)) != 0)
+		goto out;
+	if ((rc = db_prepare(&st, db, "SELECT id, disabled FROM users WHERE email = ?")) != 0)
+		goto done;
+	db_bind_text(st, 1, lower);
+	if ((rc = db_step(st)) == DB_ROW) {
+		id = db_column_int64(st, 0);
+		was = db_column_int64(st, 1) != 0;
+		rc = 0;
+	} else if (rc == DB_DONE)
+		rc = aims_error_set(AIMS_ENOTFOUND, "email", "no user '%s'", lower);
+	db_done(st);
+	st = NULL;
+	if (rc != 0)
+		goto done;
+	if (was == (int)disabled) {
+		rc = aims_error_set(AIMS_ECONFLICT, "email", "'%s' is already %s", lower,
+		    disabled ? "disabled" : "enabled");
+		goto done;
+	}
+	clock_format(now, clock_now());
+	if ((rc = db_prepare(&st, db, "UPDATE users SET disabled = ?, updated_at = ?,"
+	    " version = version + 1 WHERE id = ? RETURNING version")) != 0)
+		goto done;
+	db_bind_int64(st, 1, disabled ? 1 : 0);
+	db_bind_text(st, 2, now);
+	db_bind_int64(st, 3, id);
+	if ((rc = db_step(st)) == DB_ROW) {
+		version = db_column_int64(st, 0);
+		rc = 0;
+	} else if (rc == DB_DONE)
+		rc = aims_error_set(AIMS_ERROR, NULL, "user update returned no version");
+	db_done(st);
+	st = NULL;
+	if (rc == 0)
+		rc = user_append(db, actor, disabled ? "disable" : "enable", lower, version);
+	if (rc == 0 && disabled && (rc = session_delete_user(db, id, 0)) == 0)
+		rc = token_revoke_created_by(NULL, db, actor, 0, id);
+done:
+	if (rc != 0)
+		db_rollback(db);
+	else
+		rc = db_commit(db);
+out:
+	free(lower);
 	return rc;
 }
 

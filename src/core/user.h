@@ -1,12 +1,14 @@
 /*
  * user.h - people who sign in. Users are instance-wide; what they may do in
  * an organisation is their membership's role (member.h). Passwords are
- * stored as argon2id hashes (libsodium crypto_pwhash_str).
+ * stored as argon2id hashes (libsodium crypto_pwhash_str). Changing a
+ * password or disabling a user ends their sessions.
  */
 #ifndef AIMS_CORE_USER_H
 #define AIMS_CORE_USER_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/actor.h"
@@ -20,8 +22,21 @@ struct db;
 
 int user_add(int64_t *id_out, struct db *db, const struct actor *actor, const char *email,
     const char *display_name, const char *password);
+/*
+ * Sets a password and ends the user's sessions but keep_session (0: all),
+ * so whoever held an old session or knew the old password is out.
+ */
 int user_set_password(struct db *db, const struct actor *actor, const char *email,
-    const char *password);
+    const char *password, int64_t keep_session);
+/*
+ * Disables (or enables) a user: a disabled user cannot sign in, and
+ * disabling ends all their sessions and revokes every API token they made,
+ * in one transaction with a "disable" event in the instance ledger (and a
+ * "revoke" in each token's organisation). Enabling lets them sign in again;
+ * revoked tokens stay revoked. AIMS_ECONFLICT when already in that state.
+ */
+int user_set_disabled(struct db *db, const struct actor *actor, const char *email,
+    bool disabled);
 /*
  * Checks a password. Unknown user and wrong password both answer AIMS_EUNAUTH
  * with the same message, after the same work (a dummy hash is verified).

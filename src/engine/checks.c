@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/org.h"
+#include "core/record.h"
 #include "core/soa.h"
 #include "engine/checks.h"
 #include "util/error.h"
@@ -335,12 +336,6 @@ check_kind_find(const char *name)
 	return NULL;
 }
 
-bool
-check_kind_known(const char *kind)
-{
-	return check_kind_find(kind) != NULL;
-}
-
 static bool
 param_allowed(const struct check_kind *k, const char *name)
 {
@@ -407,6 +402,11 @@ check_validate(const json_t *check)
 	if (param_allowed(k, "records") && param_str(check, "records") == NULL)
 		return aims_error_set(AIMS_EINVALID, "records",
 		    "check %s needs the record kind it is about in 'records'", k->name);
+	/* A rule is about a declared kind: a misspelt one would silently find nothing. */
+	if (param_str(check, "records") != NULL &&
+	    record_kind_find(param_str(check, "records")) == NULL)
+		return aims_error_set(AIMS_EINVALID, "records", "check %s: '%s' is not a record "
+		    "kind (see 'aims record kinds')", k->name, param_str(check, "records"));
 	if (strcmp(k->name, "not_recorded_yet") == 0 && param_str(check, "what") == NULL)
 		return aims_error_set(AIMS_EINVALID, "what",
 		    "not_recorded_yet names what must be recorded");

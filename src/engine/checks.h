@@ -65,7 +65,6 @@ struct check_env {
 int check_run(struct check_result *out, const struct check_env *env, const json_t *check);
 /* Checks a check's kind and parameters without running it. */
 int check_validate(const json_t *check);
-bool check_kind_known(const char *kind);
 /*
  * Checks over many records of one kind (exists, none_failing) can share one
  * pass: check_batchable() says whether a check can (it is not about one

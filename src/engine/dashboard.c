@@ -1,11 +1,12 @@
 /*
  * dashboard.c - the figures of the overview pages (see dashboard.h).
  *
- * The reads, whatever the organisation's size: record_counts and
- * dashboard_counts (two small range reads), the risk criteria record, one
- * index range per due-date field and direction, the newest ledger entries
- * with a title lookup each, and for the SoA page its 38 entries with one
- * capped index count per control.
+ * Every figure follows the kinds' declarations (core/record.h): done states,
+ * due dates, counted dimensions, evidence. The reads, whatever the
+ * organisation's size, go through core (core/record_counts.h): two small
+ * count reads, the risk criteria record, one index range per due-date field
+ * and direction, the newest ledger entries with a title lookup each, and for
+ * the SoA page its 38 entries with one capped index count per control.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,108 +14,18 @@
 
 #include "core/catalog.h"
 #include "core/query.h"
+#include "core/record_counts.h"
 #include "core/record.h"
 #include "core/risk.h"
 #include "core/soa.h"
 #include "engine/dashboard.h"
 #include "ledger/ledger.h"
-#include "store/db.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/mem.h"
 
 #define DASH_DAY_LEN		11
 #define DASH_SECONDS_PER_DAY	86400
-
-/* Which statuses mean a record of a kind is finished (done / total). */
-static const struct {
-	const char	*kind;
-	const char	*done[4];
-} dash_done[] = {
-	{ "scope", { "approved" } },
-	{ "documents", { "approved" } },
-	{ "impact-assessments", { "approved" } },
-	{ "risks", { "treated", "accepted", "closed" } },
-	{ "measures", { "implemented" } },
-};
-
-/* Dates that something is due by, and what is due. */
-static const struct {
-	const char	*kind;
-	const char	*field;
-	const char	*what;
-} dash_due[] = {
-	{ "documents", "next_review", "review" },
-	{ "risks", "next_review", "risk review" },
-	{ "impact-assessments", "next_assessment", "reassessment" },
-	{ "suppliers", "next_assessment", "supplier assessment" },
-	{ "evidence", "valid_until", "evidence expires" },
-};
-
-static bool
-dash_is_done(const char *kind, const char *status)
-{
-	size_t i, j;
-
-	for (i = 0; i < sizeof(dash_done) / sizeof(dash_done[0]); i++)
-		if (strcmp(dash_done[i].kind, kind) == 0)
-			for (j = 0; j < 4 && dash_done[i].done[j] != NULL; j++)
-				if (strcmp(dash_done[i].done[j], status) == 0)
-					return true;
-	return false;
-}
-
-static bool
-dash_has_done(const char *kind)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(dash_done) / sizeof(dash_done[0]); i++)
-		if (strcmp(dash_done[i].kind, kind) == 0)
-			return true;
-	return false;
-}
-
-/* {kind: live count} from record_counts. */
-static int
-dash_counts(json_t **out, struct db *db, int64_t org_id)
-{
-	struct db_stmt *st = NULL;
-	int rc;
-
-	*out = json_object();
-	if ((rc = db_prepare(&st, db, "SELECT kind, live FROM record_counts WHERE org_id = ?")) != 0)
-		return rc;
-	db_bind_int64(st, 1, org_id);
-	while ((rc = db_step(st)) == DB_ROW)
-		json_object_set_new(*out, db_column_text(st, 0), json_integer(db_column_int64(st, 1)));
-	db_done(st);
-	return rc < 0 ? rc : 0;
-}
-
-/* {"kind/dim": {value: n}} from dashboard_counts. */
-static int
-dash_dims(json_t **out, struct db *db, int64_t org_id)
-{
-	struct db_stmt *st = NULL;
-	char key[128];
-	json_t *d;
-	int rc;
-
-	*out = json_object();
-	if ((rc = db_prepare(&st, db, "SELECT kind, dim, value, n FROM dashboard_counts "
-	    "WHERE org_id = ? AND n > 0")) != 0)
-		return rc;
-	db_bind_int64(st, 1, org_id);
-	while ((rc = db_step(st)) == DB_ROW) {
-		snprintf(key, sizeof(key), "%s/%s", db_column_text(st, 0), db_column_text(st, 1));
-		if ((d = json_object_get(*out, key)) == NULL)
-			json_object_set_new(*out, key, d = json_object());
-		json_object_set_new(d, db_column_text(st, 2), json_integer(db_column_int64(st, 3)));
-	}
-	db_done(st);
-	return rc < 0 ? rc : 0;
-}
 
 static json_int_t
 dash_int(const json_t *o, const char *key)
@@ -134,16 +45,25 @@ dash_areas(const json_t *counts, const json_t *dims)
 	for (k = record_kinds; (*k)->name != NULL; k++) {
 		if ((*k)->fixed || (*k)->singleton)
 			continue;
-		a = json_pack("{s:s, s:s, s:s, s:I}", "section", (*k)->section ? (*k)->section : "",
-		    "kind", (*k)->name, "label", (*k)->plural, "count",
-		    dash_int(counts, (*k)->name));
-		if (dash_has_done((*k)->name)) {
+		a = json_pack("{s:s, s:s, s:s, s:I}", "section", (*k)->section, "kind", (*k)->name,
+		    "label", (*k)->plural, "count", dash_int(counts, (*k)->name));
+		if ((*k)->done != NULL) {
 			snprintf(key, sizeof(key), "%s/status", (*k)->name);
 			statuses = json_object_get(dims, key);
 			done = 0;
 			json_object_foreach(statuses, status, n)
-				if (dash_is_done((*k)->name, status))
+				if (record_kind_is_done(*k, status))
 					done += json_integer_value(n);
+			/*
+			 * A record under revision keeps its approved version in force
+			 * (readiness reads that one): it is done when approved is.
+			 */
+			if ((*k)->workflow != NULL && (*k)->workflow->approved != NULL &&
+			    record_kind_is_done(*k, (*k)->workflow->approved)) {
+				snprintf(key, sizeof(key), "%s/" RECORD_COUNT_IN_FORCE, (*k)->name);
+				done += dash_int(json_object_get(dims, key),
+				    RECORD_COUNT_IN_FORCE_YES);
+			}
 			json_object_set_new(a, "done", json_integer(done));
 			json_object_set_new(a, "total", json_integer(dash_int(counts, (*k)->name)));
 		}
@@ -155,7 +75,7 @@ dash_areas(const json_t *counts, const json_t *dims)
 static json_t *
 dash_soa(const json_t *dims)
 {
-	const json_t *d = json_object_get(dims, "soa/decision"), *n;
+	const json_t *d = json_object_get(dims, SOA_KIND "/decision"), *n;
 	json_int_t controls = 0, undecided = 0, applicable = 0, implemented = 0, v;
 	const char *value;
 
@@ -169,8 +89,9 @@ dash_soa(const json_t *dims)
 		if (strcmp(value, "applicable:implemented") == 0)
 			implemented += v;
 	}
-	return json_pack("{s:I, s:I, s:I, s:I}", "controls", controls, "decided",
-	    controls - undecided, "applicable", applicable, "implemented", implemented);
+	return json_pack("{s:s, s:I, s:I, s:I, s:I}", "kind", SOA_KIND, "controls", controls,
+	    "decided", controls - undecided, "applicable", applicable, "implemented",
+	    implemented);
 }
 
 /* [{value, count}] of one dimension, largest first. */
@@ -190,6 +111,27 @@ dash_groups(const json_t *dims, const char *key)
 		json_array_insert_new(arr, i, e);
 	}
 	return arr;
+}
+
+/* [{kind, dim, label, filter, groups}]: the declared bar charts, in kind order. */
+static json_t *
+dash_charts(const json_t *dims)
+{
+	const struct record_kind *const *k;
+	const struct record_count *c;
+	json_t *charts = json_array();
+	char key[128];
+
+	for (k = record_kinds; (*k)->name != NULL; k++)
+		for (c = (*k)->counts; c != NULL && c->dim != NULL; c++) {
+			if (c->chart != RECORD_CHART_BARS)
+				continue;
+			snprintf(key, sizeof(key), "%s/%s", (*k)->name, c->dim);
+			json_array_append_new(charts, json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}",
+			    "kind", (*k)->name, "dim", c->dim, "label", c->label, "filter",
+			    c->fields[0], "empty", (*k)->plural, "groups", dash_groups(dims, key)));
+		}
+	return charts;
 }
 
 /* rows x cols matrix of the "L:I" counts of one dimension. */
@@ -239,15 +181,63 @@ dash_band_index(const struct risk_criteria *c, int score)
 	return 0;
 }
 
+/* The kind whose counts are drawn as likelihood x impact heat maps, or NULL. */
+static const struct record_kind *
+dash_heatmap_kind(void)
+{
+	const struct record_kind *const *k;
+	const struct record_count *c;
+
+	for (k = record_kinds; (*k)->name != NULL; k++)
+		for (c = (*k)->counts; c != NULL && c->dim != NULL; c++)
+			if (c->chart == RECORD_CHART_HEATMAP)
+				return *k;
+	return NULL;
+}
+
+/*
+ * The heat maps of the kind that declares them, on the organisation's risk
+ * criteria: [{dim, label, filter_rows, filter_cols, cells}]; a map links its
+ * cells to the list only where both its fields are top-level filters.
+ */
+static json_t *
+dash_maps(const struct record_kind *k, const json_t *dims, const struct risk_criteria *c)
+{
+	const struct record_count *rc;
+	const struct field *fr, *fc;
+	json_t *maps = json_array(), *m;
+	char key[128];
+
+	for (rc = k->counts; rc != NULL && rc->dim != NULL; rc++) {
+		if (rc->chart != RECORD_CHART_HEATMAP)
+			continue;
+		snprintf(key, sizeof(key), "%s/%s", k->name, rc->dim);
+		m = json_pack("{s:s, s:s, s:o}", "dim", rc->dim, "label", rc->label, "cells",
+		    dash_matrix(json_object_get(dims, key), c->nlikelihood, c->nimpact));
+		fr = rc->fields[0] != NULL ? record_field_find(k, rc->fields[0]) : NULL;
+		fc = rc->fields[1] != NULL ? record_field_find(k, rc->fields[1]) : NULL;
+		if (fr != NULL && fc != NULL && (fr->flags & FIELD_FILTER) &&
+		    (fc->flags & FIELD_FILTER)) {
+			json_object_set_new(m, "filter_rows", json_string(fr->name));
+			json_object_set_new(m, "filter_cols", json_string(fc->name));
+		}
+		json_array_append_new(maps, m);
+	}
+	return maps;
+}
+
 static int
 dash_risk(json_t **out, struct db *db, int64_t org_id, const json_t *dims)
 {
+	const struct record_kind *k = dash_heatmap_kind();
 	json_t *rec = NULL, *bands, *row, *names;
 	struct risk_criteria c;
 	int rc, l, i;
 
 	*out = NULL;
-	if ((rc = record_get(&rec, db, org_id, record_kind_find("risk-criteria"), NULL)) != 0)
+	if (k == NULL)
+		return 0;
+	if ((rc = risk_criteria_get(&rec, db, org_id)) != 0)
 		return rc == AIMS_ENOTFOUND ? 0 : rc;
 	if ((rc = risk_criteria_parse(&c, rec)) != 0) {
 		json_decref(rec);
@@ -264,15 +254,11 @@ dash_risk(json_t **out, struct db *db, int64_t org_id, const json_t *dims)
 	names = json_array();
 	for (i = 0; i < c.nbands; i++)
 		json_array_append_new(names, json_string(c.bands[i].name));
-	*out = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}",
+	*out = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o}", "kind", k->name,
 	    "likelihood_labels", dash_labels(json_object_get(rec, "likelihood_labels"),
 	    c.nlikelihood),
 	    "impact_labels", dash_labels(json_object_get(rec, "impact_labels"), c.nimpact),
-	    "band_labels", names, "bands", bands,
-	    "inherent", dash_matrix(json_object_get(dims, "risks/inherent"), c.nlikelihood,
-	    c.nimpact),
-	    "residual", dash_matrix(json_object_get(dims, "risks/residual"), c.nlikelihood,
-	    c.nimpact));
+	    "band_labels", names, "bands", bands, "maps", dash_maps(k, dims, &c));
 	json_decref(rec);
 	return 0;
 }
@@ -299,58 +285,35 @@ dash_due_insert(json_t *arr, json_t *e, bool newest_first)
 		json_array_remove(arr, DASHBOARD_DUE_MAX);
 }
 
-/*
- * Due dates of one field in [from, to): the nearest first, or for the past
- * (overdue) the most recently missed first.
- */
+struct dash_due_walk {
+	json_t				*into;
+	const struct record_kind	*k;
+	const struct record_due		*d;
+	bool				 overdue;
+};
+
 static int
-dash_due_field(json_t *into, struct db *db, int64_t org_id, size_t d, const char *from,
-    const char *to, bool overdue)
+dash_due_row(void *arg, const char *ref, const char *title, const char *date)
 {
-	struct db_stmt *st = NULL;
-	int rc;
+	struct dash_due_walk *w = arg;
 
-	rc = db_prepare(&st, db, overdue ?
-	    "SELECT r.ref, r.title, f.value FROM record_fields f JOIN records r "
-	    "ON r.org_id = f.org_id AND r.kind = f.kind AND r.num = f.num "
-	    "WHERE f.org_id = ? AND f.kind = ? AND f.field = ? AND f.live = 1 "
-	    "AND f.value >= ? AND f.value < ? ORDER BY f.value DESC LIMIT ?" :
-	    "SELECT r.ref, r.title, f.value FROM record_fields f JOIN records r "
-	    "ON r.org_id = f.org_id AND r.kind = f.kind AND r.num = f.num "
-	    "WHERE f.org_id = ? AND f.kind = ? AND f.field = ? AND f.live = 1 "
-	    "AND f.value >= ? AND f.value < ? ORDER BY f.value LIMIT ?");
-	if (rc != 0)
-		return rc;
-	db_bind_int64(st, 1, org_id);
-	db_bind_text(st, 2, dash_due[d].kind);
-	db_bind_text(st, 3, dash_due[d].field);
-	db_bind_text(st, 4, from);
-	db_bind_text(st, 5, to);
-	db_bind_int64(st, 6, DASHBOARD_DUE_MAX);
-	while ((rc = db_step(st)) == DB_ROW)
-		dash_due_insert(into, json_pack("{s:s, s:s, s:s, s:s, s:s}", "kind", dash_due[d].kind,
-		    "ref", db_column_text(st, 0), "title", db_column_text(st, 1), "what",
-		    dash_due[d].what, "date", db_column_text(st, 2)), overdue);
-	db_done(st);
-	return rc < 0 ? rc : 0;
+	dash_due_insert(w->into, json_pack("{s:s, s:s, s:s, s:s, s:s}", "kind", w->k->name,
+	    "ref", ref, "title", title, "what", w->d->what, "date", date), w->overdue);
+	return 0;
 }
 
-/* Is the due-date field declared and kept in the filter index? */
-static bool
-dash_due_indexed(size_t d)
-{
-	const struct record_kind *k = record_kind_find(dash_due[d].kind);
-	const struct field *f = k != NULL ? record_field_find(k, dash_due[d].field) : NULL;
-
-	return f != NULL && f->type == FIELD_DATE && (f->flags & (FIELD_FILTER | FIELD_SORT));
-}
-
+/*
+ * Every declared due date in the coming DASHBOARD_DUE_DAYS (nearest first)
+ * and in the past (the most recently missed first).
+ */
 static int
 dash_due_all(json_t *d, struct db *db, int64_t org_id, time_t now)
 {
 	char today[CLOCK_RFC3339_LEN], until[CLOCK_RFC3339_LEN];
 	json_t *upcoming = json_array(), *overdue = json_array();
-	size_t i;
+	const struct record_kind *const *k;
+	const struct record_due *due;
+	struct dash_due_walk w;
 	int rc = 0;
 
 	clock_format(today, now);
@@ -359,12 +322,16 @@ dash_due_all(json_t *d, struct db *db, int64_t org_id, time_t now)
 	until[DASH_DAY_LEN - 1] = '\0';
 	json_object_set_new(d, "upcoming", upcoming);
 	json_object_set_new(d, "overdue", overdue);
-	for (i = 0; i < sizeof(dash_due) / sizeof(dash_due[0]) && rc == 0; i++) {
-		if (!dash_due_indexed(i))
-			continue;
-		if ((rc = dash_due_field(upcoming, db, org_id, i, today, until, false)) == 0)
-			rc = dash_due_field(overdue, db, org_id, i, "0", today, true);
-	}
+	for (k = record_kinds; (*k)->name != NULL && rc == 0; k++)
+		for (due = (*k)->due; due != NULL && due->field != NULL && rc == 0; due++) {
+			w = (struct dash_due_walk){ upcoming, *k, due, false };
+			if ((rc = record_due_between(db, org_id, *k, due, today, until, false,
+			    DASHBOARD_DUE_MAX, dash_due_row, &w)) != 0)
+				break;
+			w = (struct dash_due_walk){ overdue, *k, due, true };
+			rc = record_due_between(db, org_id, *k, due, "0", today, true,
+			    DASHBOARD_DUE_MAX, dash_due_row, &w);
+		}
 	return rc;
 }
 
@@ -374,35 +341,13 @@ struct dash_activity {
 	int		 rc;
 };
 
-/* The title of a record named in the ledger, or "" (gone, or not a record). */
-static int
-dash_title(char **out, struct db *db, int64_t org_id, const char *kind, const char *ref)
-{
-	struct db_stmt *st = NULL;
-	int rc;
-
-	*out = NULL;
-	if (record_kind_find(kind) == NULL)
-		return 0;
-	if ((rc = db_prepare(&st, db, "SELECT title FROM records "
-	    "WHERE org_id = ? AND kind = ? AND ref = ?")) != 0)
-		return rc;
-	db_bind_int64(st, 1, org_id);
-	db_bind_text(st, 2, kind);
-	db_bind_text(st, 3, ref);
-	if ((rc = db_step(st)) == DB_ROW)
-		*out = xstrdup(db_column_text(st, 0));
-	db_done(st);
-	return rc < 0 ? rc : 0;
-}
-
 static int
 dash_activity_entry(void *arg, const struct ledger_entry *e)
 {
 	struct dash_activity *a = arg;
 	char *title = NULL;
 
-	if ((a->rc = dash_title(&title, a->db, e->org_id, e->kind, e->ref)) != 0)
+	if ((a->rc = record_title_of(&title, a->db, e->org_id, e->kind, e->ref)) != 0)
 		return a->rc;
 	json_array_append_new(a->items, json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?, s:s}", "time",
 	    e->time, "actor", e->actor, "action", e->action, "kind", e->kind, "ref", e->ref,
@@ -429,7 +374,8 @@ dashboard_compute(json_t **out, struct db *db, int64_t org_id, time_t now)
 	int rc;
 
 	*out = NULL;
-	if ((rc = dash_counts(&counts, db, org_id)) != 0 || (rc = dash_dims(&dims, db, org_id)) != 0 ||
+	if ((rc = record_counts_live(&counts, db, org_id)) != 0 ||
+	    (rc = record_counts_dims(&dims, db, org_id)) != 0 ||
 	    (rc = dash_risk(&risk, db, org_id, dims)) != 0)
 		goto done;
 	json_object_set_new(d, "areas", dash_areas(counts, dims));
@@ -437,8 +383,7 @@ dashboard_compute(json_t **out, struct db *db, int64_t org_id, time_t now)
 	if (risk != NULL)
 		json_object_set_new(d, "risk", risk);
 	risk = NULL;
-	json_object_set_new(d, "ai_by_category", dash_groups(dims, "ai-systems/category"));
-	json_object_set_new(d, "ai_by_stage", dash_groups(dims, "ai-systems/stage"));
+	json_object_set_new(d, "charts", dash_charts(dims));
 	if ((rc = dash_due_all(d, db, org_id, now)) != 0 || (rc = dash_activity(d, db, org_id)) != 0)
 		goto done;
 	*out = d;
@@ -466,25 +411,24 @@ dash_version_of(void *arg, const struct query_record *rec)
 	return 0;
 }
 
-/* Live evidence naming control, counted up to DASHBOARD_EVIDENCE_CAP. */
+/* Live records that are evidence of control, over the kinds that declare evidence_for. */
 static int
 dash_evidence_count(int64_t *out, struct db *db, int64_t org_id, const char *control)
 {
-	struct db_stmt *st = NULL;
+	const struct record_kind *const *k;
+	int64_t n;
 	int rc;
 
 	*out = 0;
-	if ((rc = db_prepare(&st, db, "SELECT count(*) FROM (SELECT 1 FROM record_fields "
-	    "WHERE org_id = ? AND kind = 'evidence' AND field = 'requirements' AND live = 1 "
-	    "AND value = ? LIMIT ?)")) != 0)
-		return rc;
-	db_bind_int64(st, 1, org_id);
-	db_bind_text(st, 2, control);
-	db_bind_int64(st, 3, DASHBOARD_EVIDENCE_CAP);
-	if ((rc = db_step(st)) == DB_ROW)
-		*out = db_column_int64(st, 0);
-	db_done(st);
-	return rc < 0 ? rc : 0;
+	for (k = record_kinds; (*k)->name != NULL && *out < DASHBOARD_EVIDENCE_CAP; k++) {
+		if ((*k)->evidence_for == NULL)
+			continue;
+		if ((rc = record_count_with(&n, db, org_id, *k, (*k)->evidence_for, control,
+		    DASHBOARD_EVIDENCE_CAP - *out)) != 0)
+			return rc;
+		*out += n;
+	}
+	return 0;
 }
 
 static json_t *

@@ -1,9 +1,9 @@
 /*
  * dashboard.h - the figures of the web UI's overview pages, each computed
  * with a few set-based reads whatever the size of the organisation: counts
- * come from tables kept current as records change (record_counts and
- * dashboard_counts, store/schema/020_dashboard.sql), due dates from the
- * index of filterable fields, activity from the newest ledger entries.
+ * come from counts core keeps current as records change, following each
+ * kind's declaration (core/record_counts.h), due dates from the index of
+ * filterable fields, activity from the newest ledger entries.
  */
 #ifndef AIMS_ENGINE_DASHBOARD_H
 #define AIMS_ENGINE_DASHBOARD_H
@@ -22,13 +22,16 @@ struct db;
 /*
  * Everything the dashboard shows, at the date of `now`, as web.h's
  * web_page_dashboard() takes it:
- *   areas: [{section, kind, label, count, done, total}]  (done/total where a
- *          kind has a finished state: approved, treated, implemented)
- *   soa: {controls, decided, applicable, implemented}
- *   risk: {likelihood_labels, impact_labels, band_labels, bands, inherent,
- *          residual}  (matrices: rows are likelihood 1..n, columns impact 1..m)
- *   ai_by_category, ai_by_stage: [{value, count}]
- *   upcoming, overdue: [{kind, ref, title, what, date}]
+ *   areas: [{section, kind, label, count, done, total}]  (done/total where the
+ *          kind declares done states: approved, treated, implemented)
+ *   soa: {kind, controls, decided, applicable, implemented}
+ *   risk: {kind, likelihood_labels, impact_labels, band_labels, bands, maps:
+ *          [{dim, label, cells, filter_rows, filter_cols}]}  (the heat maps the
+ *          kind declares; cells: rows are likelihood 1..n, columns impact 1..m;
+ *          filter_* only where the cells link to the filtered list)
+ *   charts: [{kind, dim, label, filter, empty, groups: [{value, count}]}]  (every
+ *          declared bar chart, largest value first)
+ *   upcoming, overdue: [{kind, ref, title, what, date}]  (the declared due dates)
  *   activity: [{time, actor, action, kind, ref, title}]
  * Caller owns *out.
  */

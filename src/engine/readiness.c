@@ -11,6 +11,7 @@
 #include "core/catalog.h"
 #include "core/org.h"
 #include "core/query.h"
+#include "core/record.h"
 #include "core/snapshot.h"
 #include "engine/checks.h"
 #include "engine/readiness.h"
@@ -22,6 +23,7 @@
 #include "util/mem.h"
 
 #define READINESS_ID_MAX	64
+#define READINESS_FIELD_MAX	128	/* a variable's field name */
 
 enum req_status { ST_NOT_APPLICABLE, ST_MET, ST_PARTLY_MET, ST_NOT_MET };
 enum severity { SEV_BLOCKING, SEV_MAJOR, SEV_MINOR, SEV_COUNT };
@@ -159,6 +161,21 @@ rule_check_one(const json_t *rule, size_t i, json_t *seen)
 	return 0;
 }
 
+/* Is field (a top-level name, or "a.b") declared by the record kind named kind? */
+static bool
+rules_field_declared(const char *kind, const char *field)
+{
+	const struct record_kind *k = record_kind_find(kind);
+	char head[READINESS_FIELD_MAX];
+	size_t n = strcspn(field, ".");
+
+	if (k == NULL || n >= sizeof(head))
+		return false;
+	memcpy(head, field, n);
+	head[n] = '\0';
+	return record_field_find(k, head) != NULL;
+}
+
 static int
 rules_check_head(const json_t *doc)
 {
@@ -176,14 +193,17 @@ rules_check_head(const json_t *doc)
 		    READINESS_RULES_MAX);
 	json_object_foreach((json_t *)vars, name, v)
 		if (!json_is_string(json_object_get(v, "records")) ||
-		    !json_is_string(json_object_get(v, "field")))
-			return aims_error_set(AIMS_EINVALID, "variables",
-			    "variable %s needs records and field", name);
+		    !json_is_string(json_object_get(v, "field")) ||
+		    !rules_field_declared(json_string_value(json_object_get(v, "records")),
+		    json_string_value(json_object_get(v, "field"))))
+			return aims_error_set(AIMS_EINVALID, "variables", "variable %s needs "
+			    "records (a record kind) and field (one it declares)", name);
 	ex = json_object_get(doc, "exclusion");
 	if (ex && (!json_is_string(json_object_get(ex, "records")) ||
+	    record_kind_find(json_string_value(json_object_get(ex, "records"))) == NULL ||
 	    query_conds_check(json_object_get(ex, "when")) != 0))
 		return aims_error_set(AIMS_EINVALID, "exclusion",
-		    "exclusion needs records and a condition list in when");
+		    "exclusion needs records (a record kind) and a condition list in when");
 	return 0;
 }
 

@@ -33,6 +33,8 @@ int api_members_add(struct http_ctx *c);
 int api_members_get(struct http_ctx *c);
 int api_members_update(struct http_ctx *c);
 int api_members_remove(struct http_ctx *c);
+int api_members_disable(struct http_ctx *c);
+int api_members_enable(struct http_ctx *c);
 
 /* api_evidence.c */
 int api_evidence_files(struct http_ctx *c);
@@ -70,7 +72,8 @@ int api_catalog_get(struct http_ctx *c);
 
 /* api_ledger.c */
 int api_ledger_list(struct http_ctx *c);
-int api_ledger_verify(struct http_ctx *c);
+int api_ledger_verify_start(struct http_ctx *c);
+int api_ledger_verify_get(struct http_ctx *c);
 
 /* api_oscal.c */
 int api_oscal_export(struct http_ctx *c);

@@ -24,12 +24,28 @@
 #include "util/str.h"
 #include "web/html.h"
 
+/*
+ * The file routes are record routes ({kind}/{ref}/files): only a kind that
+ * declares files has them; any other answers 404 as an unknown path would.
+ */
+static int
+api_files_kind(struct http_ctx *c)
+{
+	const struct record_kind *k = record_kind_find(http_param(c, "kind"));
+
+	if (k == NULL || !k->files)
+		return aims_error_set(AIMS_ENOTFOUND, NULL, "no such resource");
+	return 0;
+}
+
 int
 api_evidence_files(struct http_ctx *c)
 {
 	json_t *items = NULL;
 	int rc;
 
+	if ((rc = api_files_kind(c)) != 0)
+		return rc;
 	if ((rc = evidence_file_list(&items, c->db, c->org_id, http_param(c, "ref"))) != 0)
 		return rc;
 	http_reply_list(c, items, NULL);
@@ -98,7 +114,10 @@ int
 api_evidence_download(struct http_ctx *c)
 {
 	int64_t revision = 0;
+	int rc;
 
+	if ((rc = api_files_kind(c)) != 0)
+		return rc;
 	if (str_to_int64(&revision, http_param(c, "id"), 1, INT64_MAX) != 0)
 		return aims_error_set(AIMS_ENOTFOUND, NULL, "no such revision");
 	return http_reply_evidence_file(c, http_param(c, "ref"), revision);
@@ -142,8 +161,8 @@ api_evidence_create(struct http_ctx *c)
 	free(data_dir);
 	if (rc != 0)
 		return rc;
-	snprintf(loc, sizeof(loc), "/api/v1/orgs/%s/evidence/%s", http_param(c, "org"),
-	    json_string_value(json_object_get(rec, "ref")));
+	snprintf(loc, sizeof(loc), "/api/v1/orgs/%s/%s/%s", http_param(c, "org"),
+	    http_param(c, "kind"), json_string_value(json_object_get(rec, "ref")));
 	http_reply_record(c, 201, rec, loc);
 	return 0;
 }
@@ -158,7 +177,7 @@ api_evidence_upload(struct http_ctx *c)
 	int64_t version;
 	int rc;
 
-	if ((rc = http_if_match_or_reply(&version, c)) != 0)
+	if ((rc = api_files_kind(c)) != 0 || (rc = http_if_match_or_reply(&version, c)) != 0)
 		return rc;
 	if ((rc = api_evidence_received(&up, c)) != 0)
 		return rc;
@@ -173,8 +192,8 @@ api_evidence_upload(struct http_ctx *c)
 	free(data_dir);
 	if (rc != 0)
 		return rc;
-	snprintf(loc, sizeof(loc), "/api/v1/orgs/%s/evidence/%s/files/%lld",
-	    http_param(c, "org"), ref,
+	snprintf(loc, sizeof(loc), "/api/v1/orgs/%s/%s/%s/files/%lld",
+	    http_param(c, "org"), http_param(c, "kind"), ref,
 	    (long long)json_integer_value(json_object_get(rec, "revision")));
 	http_reply_record(c, 201, rec, loc);
 	return 0;

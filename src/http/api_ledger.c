@@ -1,14 +1,19 @@
 /*
  * api_ledger.c - /api/v1/orgs/{org}/ledger: the organisation's audit trail,
- * newest first, and its verification against the server's public key.
+ * newest first, and its verification against the server's public key, run
+ * in the background (verify_job.h).
  */
+#include <stdio.h>
+
 #include "http/api.h"
+#include "http/verify_job.h"
 #include "ledger/ledger.h"
 #include "ledger/note.h"
 #include "store/db.h"
 #include "util/error.h"
 
 #define API_LEDGER_LIMIT_DEFAULT	50
+#define API_LEDGER_LOCATION_MAX		128	/* "/api/v1/orgs/<slug>/ledger/verify" */
 
 static int
 api_ledger_entry(void *arg, const struct ledger_entry *e)
@@ -37,25 +42,50 @@ api_ledger_list(struct http_ctx *c)
 	return 0;
 }
 
-int
-api_ledger_verify(struct http_ctx *c)
+/* 202 with the run while it goes on, 200 with its result once over. */
+static void
+api_ledger_verify_reply(struct http_ctx *c, json_t *run, bool running)
 {
-	struct ledger_report rep = { 0 };
-	struct note_verifier key;
-	ledger_load_fn load = NULL;
-	ledger_enum_fn enumerate = NULL;
+	char where[API_LEDGER_LOCATION_MAX];
+
+	snprintf(where, sizeof(where), "/api/v1/orgs/%s/ledger/verify", http_param(c, "org"));
+	http_resp_header(&c->resp, "Location", where);
+	if (running)
+		http_resp_header(&c->resp, "Retry-After", "1");
+	http_reply_json(c, running ? 202 : 200, run);
+}
+
+int
+api_ledger_verify_start(struct http_ctx *c)
+{
+	json_t *run = NULL;
+	int64_t entries = 0;
+	bool started;
 	int rc;
 
-	if ((rc = ledger_pubkey_load_db(&key, db_path(c->db))) != 0)
+	if ((rc = ledger_size(&entries, c->db, c->org_id)) != 0)
 		return rc;
-	ledger_record_source(&load, &enumerate);
-	rc = ledger_verify(&rep, c->db, c->org_id, &key, load, enumerate);
-	if (rc != 0 && rc != AIMS_EVERIFY)
+	if ((rc = verify_job_start(&run, &started, db_path(c->db), c->org_id, entries,
+	    c->who.name)) != 0) {
+		if (rc == HTTP_EUNAVAILABLE)
+			http_resp_header(&c->resp, "Retry-After", "5");
+		return rc;
+	}
+	/* Started now or already running: either way the answer is the run, accepted. */
+	api_ledger_verify_reply(c, run, true);
+	return 0;
+}
+
+int
+api_ledger_verify_get(struct http_ctx *c)
+{
+	json_t *run = NULL;
+	bool running;
+	int rc;
+
+	if ((rc = verify_job_get(&run, &running, c->org_id)) != 0)
 		return rc;
 	/* A log that does not verify is an answer, not a failed request. */
-	http_reply_json(c, 200, json_pack("{s:b, s:I, s:I, s:I, s:b, s:s?}", "verified", rc == 0,
-	    "entries", (json_int_t)rep.entries, "checkpoints", (json_int_t)rep.checkpoints,
-	    "records", (json_int_t)rep.records, "records_checked", rep.records_checked,
-	    "failure", rep.failure[0] ? rep.failure : NULL));
+	api_ledger_verify_reply(c, run, running);
 	return 0;
 }

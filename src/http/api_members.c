@@ -1,8 +1,10 @@
 /*
  * api_members.c - /api/v1/orgs/{org}/members: who belongs, with which role.
  * The rules (nobody grants, changes or removes a role higher than their
- * own; the last admin stays) live in core/member.c.
+ * own; the last admin stays) live in core/member.c. Admins also disable
+ * and enable a member's account here: sessions and tokens end at once.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -115,4 +117,31 @@ api_members_remove(struct http_ctx *c)
 		return rc;
 	http_reply_empty(c, 204);
 	return 0;
+}
+
+/* POST .../members/{email}/disable and .../enable: answers the membership. */
+static int
+api_members_set_disabled(struct http_ctx *c, bool disabled)
+{
+	const char *email = http_param(c, "email");
+	json_t *rec = NULL;
+	int rc;
+
+	if ((rc = member_set_user_disabled(c->db, &c->actor, c->org_id, email, disabled)) != 0 ||
+	    (rc = api_member_find(&rec, c, email)) != 0)
+		return rc;
+	http_reply_record(c, 200, rec, NULL);
+	return 0;
+}
+
+int
+api_members_disable(struct http_ctx *c)
+{
+	return api_members_set_disabled(c, true);
+}
+
+int
+api_members_enable(struct http_ctx *c)
+{
+	return api_members_set_disabled(c, false);
 }

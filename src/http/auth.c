@@ -3,12 +3,17 @@
  * same-origin / CSRF rule, the caller's role in {org}, and sign-in.
  *
  * Sign-in answers an unknown email and a wrong password alike, in the same
- * time (an unknown user is checked against a dummy argon2id hash), counts
- * failures per account and per client address (core/throttle.h), and lets
+ * time (an unknown user is checked against a dummy argon2id hash), backs
+ * off failures per (account, client address) pair and per client address
+ * (core/throttle.h: never per account alone, so nobody can lock an owner
+ * out from elsewhere; the address is the proxy's client with
+ * --trusted-proxy, http/proxy.h), and lets
  * at most AUTH_PWHASH_CONCURRENCY argon2id verifications run at once, so
  * sign-in cannot be used to exhaust memory or CPU.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <sodium.h>
@@ -33,6 +38,7 @@
 
 #define AUTH_COOKIE_MAX		256
 #define AUTH_WRONG		"wrong email or password"
+#define AUTH_NET_MAX		(INET6_ADDRSTRLEN + 4)	/* "2001:db8::/64" */
 
 static sem_t auth_pwhash_sem;
 static pthread_once_t auth_once = PTHREAD_ONCE_INIT;
@@ -212,26 +218,53 @@ notfound:
 	return aims_error_set(AIMS_ENOTFOUND, NULL, "no such organisation");
 }
 
-static void
-auth_key(char out[THROTTLE_KEY_MAX], const char *kind, const char *value)
-{
-	char *low = str_lower(value);
+static const struct throttle_policy auth_pair_policy = THROTTLE_PAIR_POLICY;
+static const struct throttle_policy auth_addr_policy = THROTTLE_ADDR_POLICY;
 
-	snprintf(out, THROTTLE_KEY_MAX, "%s:%s", kind, low);
+/*
+ * Whom the throttle counts: an IPv4 address, or an IPv6 address's /64
+ * (one subscriber's network holds 2^64 addresses to rotate through).
+ */
+static void
+auth_client_net(char out[AUTH_NET_MAX], const char *addr)
+{
+	struct in6_addr a6;
+	char text[INET6_ADDRSTRLEN];
+
+	if (inet_pton(AF_INET6, addr, &a6) != 1 || IN6_IS_ADDR_V4MAPPED(&a6)) {
+		snprintf(out, AUTH_NET_MAX, "%s", addr);
+		return;
+	}
+	memset(a6.s6_addr + 8, 0, 8);
+	inet_ntop(AF_INET6, &a6, text, sizeof(text));
+	snprintf(out, AUTH_NET_MAX, "%s/64", text);
+}
+
+/* "pair:EMAIL|NET" (email in lower case) and "addr:NET". */
+static void
+auth_keys(char pkey[THROTTLE_KEY_MAX], char akey[THROTTLE_KEY_MAX], const char *email,
+    const char *addr)
+{
+	char *low = str_lower(email), net[AUTH_NET_MAX];
+
+	auth_client_net(net, addr);
+	snprintf(pkey, THROTTLE_KEY_MAX, "pair:%s|%s", low, net);
+	snprintf(akey, THROTTLE_KEY_MAX, "addr:%s", net);
 	free(low);
 }
 
 static int
-auth_throttled(int *retry_after, struct http_ctx *c, const char *akey, const char *ckey)
+auth_throttled(int *retry_after, struct http_ctx *c, const char *pkey, const char *akey)
 {
 	int ra = 0, rb = 0, rc;
 	char secs[16];
 
-	if ((rc = throttle_check(&ra, c->db, akey, clock_now())) == 0 &&
-	    (rc = throttle_check(&rb, c->db, ckey, clock_now())) == 0)
-		return 0;
-	if (rc != AIMS_ETHROTTLED)
+	if ((rc = throttle_check(&ra, c->db, pkey, clock_now())) != 0 && rc != AIMS_ETHROTTLED)
 		return rc;
+	if ((rc = throttle_check(&rb, c->db, akey, clock_now())) != 0 && rc != AIMS_ETHROTTLED)
+		return rc;
+	if (ra == 0 && rb == 0)
+		return 0;
 	*retry_after = ra > rb ? ra : rb;
 	snprintf(secs, sizeof(secs), "%d", *retry_after);
 	http_resp_header(&c->resp, "Retry-After", secs);
@@ -301,25 +334,29 @@ int
 auth_sign_in(char token[SESSION_TOKEN_LEN], struct session *s, int *retry_after,
     struct http_ctx *c, const char *email, const char *password)
 {
-	char akey[THROTTLE_KEY_MAX], ckey[THROTTLE_KEY_MAX];
+	char pkey[THROTTLE_KEY_MAX], akey[THROTTLE_KEY_MAX];
+	const char *addr = c->req->client_addr ? c->req->client_addr : "";
 	int64_t user_id = 0;
 	int rc;
 
 	*retry_after = 0;
-	auth_key(akey, "account", email);
-	auth_key(ckey, "addr", c->req->client_addr ? c->req->client_addr : "");
-	if ((rc = auth_throttled(retry_after, c, akey, ckey)) != 0)
+	auth_keys(pkey, akey, email, addr);
+	if ((rc = auth_throttled(retry_after, c, pkey, akey)) != 0) {
+		log_info("sign-in for %.64s from %s refused: paused for %d s", email, addr,
+		    *retry_after);
 		return rc;
+	}
 	rc = auth_check_password(&user_id, c, email, password);
 	if (rc == AIMS_EUNAUTH || rc == AIMS_ENOTFOUND) {
-		throttle_fail(c->db, akey, THROTTLE_ACCOUNT_MAX, clock_now());
-		throttle_fail(c->db, ckey, THROTTLE_ADDR_MAX, clock_now());
-		log_info("sign-in failed for %.64s from %s", email, c->req->client_addr);
+		throttle_fail(c->db, pkey, &auth_pair_policy, clock_now());
+		throttle_fail(c->db, akey, &auth_addr_policy, clock_now());
+		log_info("sign-in failed for %.64s from %s", email, addr);
 		return aims_error_set(AIMS_EUNAUTH, NULL, AUTH_WRONG);
 	}
 	if (rc != 0)
 		return rc;
-	throttle_clear(c->db, akey);
+	/* The address's budget stays: one known password must not reset a spray. */
+	throttle_clear(c->db, pkey);
 	if ((rc = session_create(token, s, c->db, user_id, c->req->client_addr, clock_now())) != 0)
 		return rc;
 	auth_session_cookie(c, token, SESSION_ABSOLUTE_SEC);
@@ -381,6 +418,48 @@ auth_session_delete(struct http_ctx *c)
 	    (rc = session_delete(c->db, token)) != 0)
 		return rc;
 	auth_session_cookie(c, "", 0);
+	http_reply_empty(c, 204);
+	return 0;
+}
+
+int
+auth_change_password(struct http_ctx *c, const char *current, const char *next)
+{
+	struct actor self = { c->who.user_id, c->who.name, ROLE_NONE };
+	char akey[THROTTLE_KEY_MAX], ckey[THROTTLE_KEY_MAX], msg[AIMS_ERROR_MSG_MAX];
+	int64_t user_id = 0;
+	int rc, retry = 0;
+
+	if (c->who.kind != HTTP_SESSION)
+		return aims_error_set(AIMS_EFORBIDDEN, NULL,
+		    "only a signed-in person changes their password");
+	if ((rc = user_check_password_policy(next)) != 0) {
+		snprintf(msg, sizeof(msg), "new %s", aims_error_message());
+		return aims_error_set(rc, "new_password", "%s", msg);
+	}
+	auth_keys(akey, ckey, c->who.email, c->req->client_addr ? c->req->client_addr : "");
+	if ((rc = auth_throttled(&retry, c, akey, ckey)) != 0)
+		return rc;
+	rc = auth_check_password(&user_id, c, c->who.email, current ? current : "");
+	if (rc == AIMS_EUNAUTH || rc == AIMS_ENOTFOUND || (rc == 0 && user_id != c->who.user_id)) {
+		throttle_fail(c->db, akey, &auth_pair_policy, clock_now());
+		throttle_fail(c->db, ckey, &auth_addr_policy, clock_now());
+		return aims_error_set(AIMS_EFORBIDDEN, "current_password",
+		    "the current password is wrong");
+	}
+	if (rc != 0)
+		return rc;
+	return user_set_password(c->db, &self, c->who.email, next, c->who.session_id);
+}
+
+int
+auth_password_change(struct http_ctx *c)
+{
+	int rc;
+
+	if ((rc = auth_change_password(c, http_body_str(c, "current_password"),
+	    http_body_str(c, "new_password"))) != 0)
+		return rc;
 	http_reply_empty(c, 204);
 	return 0;
 }

@@ -44,5 +44,15 @@ int auth_sign_in(char token[SESSION_TOKEN_LEN], struct session *s, int *retry_af
 int auth_session_create(struct http_ctx *c);
 int auth_session_get(struct http_ctx *c);
 int auth_session_delete(struct http_ctx *c);
+/*
+ * The signed-in person changes their own password, the one way for the API
+ * and the pages: the current one is checked (a wrong one answers
+ * AIMS_EFORBIDDEN naming current_password and counts as a failed sign-in,
+ * so a stolen session cannot guess it), then every other session of theirs
+ * ends and this one stays.
+ */
+int auth_change_password(struct http_ctx *c, const char *current, const char *next);
+/* POST /api/v1/session/password {current_password, new_password}: 204. */
+int auth_password_change(struct http_ctx *c);
 
 #endif

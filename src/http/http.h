@@ -35,12 +35,13 @@ enum http_code {
 	HTTP_EUNAVAILABLE = -102,	/* 503: overloaded or shutting down */
 	HTTP_EHEADERS = -103,		/* 431: request headers too large */
 	HTTP_ETIMEOUT = -104,		/* 408: request not received in time */
+	HTTP_ENOTIMPL = -105,		/* 501: a transfer coding the server does not know */
 };
 
 #define HTTP_PARAMS_MAX		8	/* {params} in one path pattern */
 #define HTTP_RESP_HEADERS_MAX	12
 #define HTTP_QUERY_MAX		32	/* query parameters in one request */
-#define HTTP_HEADER_VALUE_MAX	8192
+#define HTTP_HEADER_VALUE_MAX	8192	/* one request header value, joined repeats included */
 
 #define HTTP_JSON		"application/json"
 #define HTTP_JSON_UTF8		"application/json; charset=utf-8"
@@ -143,7 +144,6 @@ const char *http_query(const struct http_ctx *c, const char *name);
 /* Validated integer query parameter or dflt when absent. */
 int64_t http_query_int(const struct http_ctx *c, const char *name, int64_t dflt);
 const char *http_body_str(const struct http_ctx *c, const char *name);
-bool http_body_has(const struct http_ctx *c, const char *name);
 
 /*
  * The _or_reply helpers: each returns 0 with its value, or answers the
@@ -159,8 +159,6 @@ struct http_list_args {
 	const char	*q;
 };
 int http_list_args_or_reply(struct http_list_args *out, struct http_ctx *c);
-/* A string body field that must be there (validated already by the router). */
-int http_body_str_or_reply(const char **out, struct http_ctx *c, const char *name);
 
 #define HTTP_LIST_LIMIT_MAX	500
 #define HTTP_LIST_LIMIT_DEFAULT	50

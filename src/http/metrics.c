@@ -4,6 +4,7 @@
 #include <stddef.h>
 
 #include "core/user.h"
+#include "http/guard.h"
 #include "http/metrics.h"
 #include "http/router.h"
 
@@ -174,6 +175,10 @@ metrics_write(struct buf *out)
 	buf_printf(out, "# HELP aims_http_open_connections Client connections open now.\n"
 	    "# TYPE aims_http_open_connections gauge\naims_http_open_connections %lld\n",
 	    (long long)__atomic_load_n(&metrics_open_connections, __ATOMIC_RELAXED));
+	buf_printf(out, "# HELP aims_http_header_timeouts_total Connections closed because "
+	    "their request line and headers did not arrive in time (serve --header-timeout).\n"
+	    "# TYPE aims_http_header_timeouts_total counter\naims_http_header_timeouts_total "
+	    "%llu\n", (unsigned long long)guard_cut_count());
 	buf_printf(out, "# HELP aims_password_verifications_total argon2id verifications, "
 	    "including those against the dummy hash for unknown accounts.\n"
 	    "# TYPE aims_password_verifications_total counter\n"

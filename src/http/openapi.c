@@ -1,12 +1,17 @@
 /*
  * openapi.c - the OpenAPI 3.1 document, generated from the route table and
  * its declared parameters and fields, so it describes exactly what is served.
+ * The record routes ({kind}) are listed once per kind that has them, with
+ * the kind's own schema (components.schemas, named after the kind, made from
+ * its field declarations) for their bodies and answers, so that a client
+ * generator gets real types.
  */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "core/perm.h"
+#include "core/record.h"
 #include "http/api.h"
 #include "http/auth.h"
 #include "http/router.h"
@@ -15,6 +20,8 @@
 #define OPENAPI_API_VERSION	"1.0.0"
 #define OPENAPI_SLUG_PATTERN	"^[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$"
 #define OPENAPI_ID_PATTERN	"^[A-Za-z0-9._-]{1,64}$"
+#define OPENAPI_PATCH_SUFFIX	".patch"	/* the schema of a kind's PATCH body */
+#define OPENAPI_PATH_MAX	256
 
 static json_t *
 openapi_enum(const char *const *values)
@@ -81,6 +88,168 @@ openapi_schema(const struct val_spec *s)
 	return o;
 }
 
+static json_t *openapi_fields_schema(const struct field *fields, bool patch);
+
+/* T, or [T, "null"] where the field may be empty (the record holds null then). */
+static json_t *
+openapi_type(const char *type, bool nullable)
+{
+	return nullable ? json_pack("[s, s]", type, "null") : json_string(type);
+}
+
+static json_t *
+openapi_field_schema(const struct field *f, bool nullable)
+{
+	json_t *o = json_object(), *items = NULL, *e;
+	const char *type = "string";
+
+	switch (f->type) {
+	case FIELD_STRING:
+	case FIELD_TEXT:
+		if (f->max > 0)
+			json_object_set_new(o, "maxLength", json_integer(f->max));
+		break;
+	case FIELD_BOOL:
+		type = "boolean";
+		break;
+	case FIELD_INT:
+		type = "integer";
+		if (f->min != 0 || f->max != 0) {
+			json_object_set_new(o, "minimum", json_integer(f->min));
+			json_object_set_new(o, "maximum", json_integer(f->max));
+		}
+		break;
+	case FIELD_ENUM:
+		e = openapi_enum(f->values);
+		if (nullable)
+			json_array_append_new(e, json_null());
+		json_object_set_new(o, "enum", e);
+		break;
+	case FIELD_DATE:
+		json_object_set_new(o, "format", json_string("date"));
+		break;
+	case FIELD_DATETIME:
+		json_object_set_new(o, "format", json_string("date-time"));
+		break;
+	case FIELD_USER:
+		json_object_set_new(o, "format", json_string("email"));
+		break;
+	case FIELD_REF:
+		json_object_set_new(o, "x-aims-ref", json_string(f->target != NULL ? f->target :
+		    "any"));
+		break;
+	case FIELD_REQUIREMENT:
+		json_object_set_new(o, "x-aims-requirement", json_string(f->req_kinds != NULL ?
+		    f->req_kinds : "any"));
+		break;
+	case FIELD_ENUM_LIST:
+		items = json_pack("{s:s, s:o}", "type", "string", "enum", openapi_enum(f->values));
+		break;
+	case FIELD_STRING_LIST:
+		items = json_pack("{s:s}", "type", "string");
+		break;
+	case FIELD_REF_LIST:
+		items = json_pack("{s:s, s:s}", "type", "string", "x-aims-ref",
+		    f->target != NULL ? f->target : "any");
+		break;
+	case FIELD_REQUIREMENT_LIST:
+		items = json_pack("{s:s, s:s}", "type", "string", "x-aims-requirement",
+		    f->req_kinds != NULL ? f->req_kinds : "any");
+		break;
+	case FIELD_OBJECT_LIST:
+		items = openapi_fields_schema(f->subfields, false);
+		break;
+	case FIELD_OBJECT:
+		json_decref(o);
+		o = openapi_fields_schema(f->subfields, false);
+		json_object_set_new(o, "type", openapi_type("object", nullable));
+		type = NULL;
+		break;
+	}
+	if (items != NULL) {
+		type = "array";
+		json_object_set_new(o, "items", items);
+	}
+	if (type != NULL)
+		json_object_set_new(o, "type", openapi_type(type, nullable));
+	json_object_set_new(o, "title", json_string(f->label));
+	if (f->help != NULL)
+		json_object_set_new(o, "description", json_string(f->help));
+	if (f->flags & FIELD_READONLY)
+		json_object_set_new(o, "readOnly", json_true());
+	if (f->flags & FIELD_MANAGER)
+		json_object_set_new(o, "x-aims-manager-only", json_true());
+	return o;
+}
+
+/*
+ * An object of declared fields: every field may be empty (null) but the
+ * required ones, which a PATCH body (patch) need not repeat.
+ */
+static json_t *
+openapi_fields_schema(const struct field *fields, bool patch)
+{
+	json_t *props = json_object(), *req = json_array();
+	const struct field *f;
+	bool required;
+
+	for (f = fields; f != NULL && f->name != NULL; f++) {
+		required = (f->flags & FIELD_REQUIRED) != 0;
+		json_object_set_new(props, f->name, openapi_field_schema(f, !required || patch));
+		if (required && !patch)
+			json_array_append_new(req, json_string(f->name));
+	}
+	return json_pack("{s:s, s:o, s:o, s:b}", "type", "object", "properties", props,
+	    "required", req, "additionalProperties", 0);
+}
+
+/* What the record engine adds to every record (record.h: record_get()). */
+static void
+openapi_record_meta(json_t *schema, const struct record_kind *k)
+{
+	json_t *props = json_object_get(schema, "properties");
+	json_t *req = json_object_get(schema, "required");
+	static const char *const meta[] = { "ref", "version", "created_at", "updated_at",
+	    "created_by", "updated_by", "retired", NULL };
+	const char *const *m;
+
+	json_object_set_new(props, "ref", json_pack("{s:s, s:b, s:s}", "type", "string",
+	    "readOnly", 1, "description", k->ref_field != NULL ?
+	    "the record's reference: its ref field's value" : "the record's reference"));
+	json_object_set_new(props, "version", json_pack("{s:s, s:b, s:i}", "type", "integer",
+	    "readOnly", 1, "minimum", 1));
+	json_object_set_new(props, "created_at", json_pack("{s:s, s:s, s:b}", "type", "string",
+	    "format", "date-time", "readOnly", 1));
+	json_object_set_new(props, "updated_at", json_pack("{s:s, s:s, s:b}", "type", "string",
+	    "format", "date-time", "readOnly", 1));
+	json_object_set_new(props, "created_by", json_pack("{s:s, s:b}", "type", "string",
+	    "readOnly", 1));
+	json_object_set_new(props, "updated_by", json_pack("{s:s, s:b}", "type", "string",
+	    "readOnly", 1));
+	json_object_set_new(props, "retired", json_pack("{s:s, s:b}", "type", "boolean",
+	    "readOnly", 1));
+	for (m = meta; *m != NULL; m++)
+		json_array_append_new(req, json_string(*m));
+}
+
+/* The schema named after the kind, and the one of its PATCH body. */
+static void
+openapi_kind_schemas(json_t *schemas, const struct record_kind *k)
+{
+	json_t *full = openapi_fields_schema(k->fields, false);
+	char name[128];
+
+	openapi_record_meta(full, k);
+	json_object_set_new(full, "title", json_string(k->singular));
+	json_object_set_new(full, "description", json_string(k->plural));
+	json_object_set_new(full, "x-aims-kind", json_pack("{s:s, s:s, s:s, s:b, s:b, s:b}",
+	    "name", k->name, "prefix", k->prefix, "clause", k->clause, "singleton", k->singleton,
+	    "retain", k->retain, "files", k->files));
+	json_object_set_new(schemas, k->name, full);
+	snprintf(name, sizeof(name), "%s" OPENAPI_PATCH_SUFFIX, k->name);
+	json_object_set_new(schemas, name, openapi_fields_schema(k->fields, true));
+}
+
 static json_t *
 openapi_param(const struct val_spec *s, const char *in)
 {
@@ -100,7 +269,7 @@ openapi_add_params(json_t *params, const struct val_spec *specs, const char *in)
 }
 
 static json_t *
-openapi_parameters(const struct route *r)
+openapi_parameters(const struct route *r, const struct record_kind *k)
 {
 	json_t *params = json_array();
 	const struct val_spec *s;
@@ -111,7 +280,9 @@ openapi_parameters(const struct route *r)
 	while ((p = strchr(p, '{')) != NULL) {
 		n = strcspn(p + 1, "}");
 		snprintf(name, sizeof(name), "%.*s", (int)n, p + 1);
-		if ((s = router_spec_find(http_path_params, name)) != NULL)
+		if (k != NULL && strcmp(name, "kind") == 0)
+			;	/* the kind is part of the path */
+		else if ((s = router_spec_find(http_path_params, name)) != NULL)
 			json_array_append_new(params, openapi_param(s, "path"));
 		p += n + 1;
 	}
@@ -126,7 +297,10 @@ openapi_parameters(const struct route *r)
 		json_array_append_new(params, json_pack("{s:s, s:s, s:b, s:{s:s, s:i}, s:s}",
 		    "name", "Idempotency-Key", "in", "header", "required", 0, "schema", "type",
 		    "string", "maxLength", 255,
-		    "description", "a retry with the same key returns the first answer"));
+		    "description", (r->flags & ROUTE_SECRET) ?
+		    "a retry with the same key returns the first answer without its secret '"
+		    ROUTER_SECRET_FIELD "' (shown once, never stored in clear)" :
+		    "a retry with the same key returns the first answer"));
 	return params;
 }
 
@@ -145,12 +319,32 @@ openapi_upload_body(void)
 	    "encoding", ROUTER_UPLOAD_RECORD, "contentType", "application/json");
 }
 
+/* #/components/schemas/NAME[SUFFIX] */
 static json_t *
-openapi_body(const struct route *r)
+openapi_ref(const char *name, const char *suffix)
+{
+	char ref[160];
+
+	snprintf(ref, sizeof(ref), "#/components/schemas/%s%s", name, suffix);
+	return json_pack("{s:s}", "$ref", ref);
+}
+
+static json_t *
+openapi_body(const struct route *r, const struct record_kind *k)
 {
 	json_t *props = json_object(), *req = json_array(), *content = json_object();
 	const struct val_spec *s;
 
+	if (k != NULL && r->body != NULL) {
+		json_object_set_new(content, "application/json", json_pack("{s:o}", "schema",
+		    openapi_ref(k->name, strcmp(r->method, "PATCH") == 0 ?
+		    OPENAPI_PATCH_SUFFIX : "")));
+		json_decref(props);
+		json_decref(req);
+		if ((r->flags & ROUTE_UPLOAD) && k->files)
+			json_object_set_new(content, "multipart/form-data", openapi_upload_body());
+		return json_pack("{s:b, s:o}", "required", 1, "content", content);
+	}
 	for (s = r->body; s != NULL && s->name != NULL; s++) {
 		json_object_set_new(props, s->name, openapi_schema(s));
 		if (s->flags & VAL_REQUIRED)
@@ -188,10 +382,29 @@ openapi_answer_schema(const struct route *r)
 	return NULL;
 }
 
+/*
+ * What a record route answers for kind k: the record, or a page of them;
+ * NULL where the answer is not the kind's record (versions, links, files).
+ */
 static json_t *
-openapi_responses(const struct route *r)
+openapi_record_answer(const struct route *r, const struct record_kind *k)
 {
-	json_t *resp = json_object(), *ok;
+	const char *rest = strstr(r->pattern, "{kind}") + strlen("{kind}");
+
+	if (strcmp(rest, "") == 0 && (r->flags & ROUTE_LIST) && !k->singleton)
+		return json_pack("{s:s, s:[s, s], s:{s:{s:s, s:o}, s:{s:[s, s]}, s:{s:s}}}",
+		    "type", "object", "required", "items", "next_cursor", "properties",
+		    "items", "type", "array", "items", openapi_ref(k->name, ""),
+		    "next_cursor", "type", "string", "null", "total", "type", "integer");
+	if (strcmp(rest, "") == 0 || strcmp(rest, "/{ref}") == 0)
+		return openapi_ref(k->name, "");
+	return NULL;
+}
+
+static json_t *
+openapi_responses(const struct route *r, const struct record_kind *k)
+{
+	json_t *resp = json_object(), *ok, *schema;
 	const char *named = openapi_answer_schema(r);
 	char status[8];
 
@@ -199,6 +412,10 @@ openapi_responses(const struct route *r)
 	if (named != NULL)
 		ok = json_pack("{s:s, s:{s:{s:{s:s}}}}", "description", "ok", "content",
 		    "application/json", "schema", "$ref", named);
+	else if (r->status != 204 && k != NULL && !(r->flags & ROUTE_RAW) &&
+	    (schema = openapi_record_answer(r, k)) != NULL)
+		ok = json_pack("{s:s, s:{s:{s:o}}}", "description", "ok", "content",
+		    "application/json", "schema", schema);
 	else if (r->status == 204)
 		ok = json_pack("{s:s}", "description", "done");
 	else if (r->flags & ROUTE_RAW)
@@ -208,6 +425,16 @@ openapi_responses(const struct route *r)
 		ok = json_pack("{s:s, s:{s:{s:{s:s}}}}", "description", "ok", "content",
 		    "application/json", "schema", "type", "object");
 	json_object_set_new(resp, status, ok);
+	if ((r->flags & ROUTE_ACCEPTED) && r->status != 202)
+		json_object_set_new(resp, "202", json_pack("{s:s, s:{s:{s:{s:s}}}}", "description",
+		    "still running: the answer has its progress", "content", "application/json",
+		    "schema", "type", "object"));
+	if (r->flags & ROUTE_HEAVY)
+		json_object_set_new(resp, "429", json_pack("{s:s, s:{s:{s:s}}, s:{s:{s:{s:s}}}}",
+		    "description", "over the caller's budget of heavy reads (aims serve "
+		    "--heavy-reads-per-minute)", "headers", "Retry-After", "description",
+		    "seconds until the next heavy read is allowed", "content", "application/json",
+		    "schema", "$ref", "#/components/schemas/Error"));
 	json_object_set_new(resp, "default", json_pack("{s:s, s:{s:{s:{s:s}}}}", "description",
 	    "an error", "content", "application/json", "schema", "$ref",
 	    "#/components/schemas/Error"));
@@ -225,14 +452,14 @@ openapi_security(const struct route *r)
 }
 
 static void
-openapi_operation_id(char *out, size_t len, const struct route *r)
+openapi_operation_id(char *out, size_t len, const char *method, const char *path)
 {
 	const char *p;
 	size_t n = 0;
 
-	for (p = r->method; *p && n + 1 < len; p++)
+	for (p = method; *p && n + 1 < len; p++)
 		out[n++] = (char)tolower((unsigned char)*p);
-	for (p = r->pattern; *p && n + 1 < len; p++) {
+	for (p = path; *p && n + 1 < len; p++) {
 		if (isalnum((unsigned char)*p))
 			out[n++] = (char)tolower((unsigned char)*p);
 		else if (out[n - 1] != '_')
@@ -244,21 +471,52 @@ openapi_operation_id(char *out, size_t len, const struct route *r)
 }
 
 static json_t *
-openapi_operation(const struct route *r)
+openapi_operation(const struct route *r, const char *path, const struct record_kind *k)
 {
-	char opid[160];
+	char opid[OPENAPI_PATH_MAX + 16];
 	json_t *op;
 
-	openapi_operation_id(opid, sizeof(opid), r);
+	openapi_operation_id(opid, sizeof(opid), r->method, path);
 	op = json_pack("{s:s, s:s, s:[s], s:o, s:o, s:o}", "operationId", opid, "summary",
-	    r->summary, "tags", r->tag, "parameters", openapi_parameters(r), "responses",
-	    openapi_responses(r), "security", openapi_security(r));
-	if (r->body != NULL || (r->flags & ROUTE_UPLOAD))
-		json_object_set_new(op, "requestBody", openapi_body(r));
+	    r->summary, "tags", k != NULL ? k->name : r->tag, "parameters",
+	    openapi_parameters(r, k), "responses", openapi_responses(r, k), "security",
+	    openapi_security(r));
+	if (r->body != NULL || ((r->flags & ROUTE_UPLOAD) && (k == NULL || k->files)))
+		json_object_set_new(op, "requestBody", openapi_body(r, k));
+	/* What a DELETE does to this kind: the declaration says whether it is kept. */
+	if (k != NULL && strcmp(r->method, "DELETE") == 0)
+		json_object_set_new(op, "description", json_string(k->retain ?
+		    "The standard asks to keep these records: the record is retired (kept, "
+		    "marked retired, left out of lists unless ?retired=true), not erased." :
+		    "The record and its versions are erased; the audit trail keeps its events."));
 	if (r->auth == ROUTE_ORG)
 		json_object_set_new(op, "x-aims-permission", json_pack("{s:s, s:s}", "action",
-		    perm_action_name(r->action), "kind", perm_kind_name(r->kind)));
+		    perm_action_name(r->action), "kind", k != NULL ? k->perm_kind :
+		    perm_kind_name(r->kind)));
 	return op;
+}
+
+/*
+ * Does the record route r serve kind k? One-per-organisation kinds are
+ * addressed without a reference, fixed ones are neither created nor
+ * deleted, only a kind that keeps files has the file routes, and only one
+ * with a workflow lists its steps.
+ */
+static bool
+openapi_route_serves(const struct route *r, const struct record_kind *k)
+{
+	const char *rest = strstr(r->pattern, "{kind}") + strlen("{kind}");
+	bool post = strcmp(r->method, "POST") == 0, del = strcmp(r->method, "DELETE") == 0;
+
+	if (strcmp(rest, "") == 0)
+		return post ? !k->fixed : strcmp(r->method, "PATCH") != 0 || k->singleton;
+	if (k->singleton)
+		return false;
+	if (strncmp(rest, "/{ref}/files", 12) == 0)
+		return k->files;
+	if (strcmp(rest, "/{ref}/steps") == 0)
+		return k->workflow != NULL;
+	return !(del && k->fixed);
 }
 
 static void
@@ -271,11 +529,26 @@ openapi_lower(char *out, size_t len, const char *s)
 	out[i] = '\0';
 }
 
+static void
+openapi_add(json_t *paths, const char *path, const struct route *r,
+    const struct record_kind *k)
+{
+	json_t *item;
+	char method[16];
+
+	if ((item = json_object_get(paths, path)) == NULL) {
+		item = json_object();
+		json_object_set_new(paths, path, item);
+	}
+	openapi_lower(method, sizeof(method), r->method);
+	json_object_set_new(item, method, openapi_operation(r, path, k));
+}
+
 /* A step as record_steps() (core/record.h) describes it. */
 static json_t *
 openapi_step_schemas(void)
 {
-	return json_pack("{s:{s:s, s:[s], s:{s:{s:s, s:{s:s, s:s}}}}, "
+	return json_pack("{s:{s:s, s:[s], s:{s:{s:s, s:{s:s}}}}, "
 	    "s:{s:s, s:[s, s, s, s, s], s:{s:{s:s, s:s}, s:{s:s, s:s}, s:{s:[s, s], s:s}, "
 	    "s:{s:s, s:s}, s:{s:s, s:s}, s:{s:[s, s], s:s}, s:{s:[s, s], s:s}}}}",
 	    "WorkflowSteps", "type", "object", "required", "items", "properties", "items",
@@ -297,13 +570,19 @@ openapi_step_schemas(void)
 static json_t *
 openapi_components_base(void)
 {
-	return json_pack("{s:{s:{s:s, s:[s], s:{s:{s:s, s:[s, s, s], s:{s:{s:s}, s:{s:s}, "
+	const struct record_kind *const *k;
+	json_t *c;
+
+	c = json_pack("{s:{s:{s:s, s:[s], s:{s:{s:s, s:[s, s, s], s:{s:{s:s}, s:{s:s}, "
 	    "s:{s:s}}}}}}, s:{s:{s:s, s:s, s:s}, s:{s:s, s:s}}}",
 	    "schemas", "Error", "type", "object", "required", "error", "properties", "error",
 	    "type", "object", "required", "code", "message", "field", "properties",
 	    "code", "type", "string", "message", "type", "string", "field", "type", "string",
 	    "securitySchemes", "session", "type", "apiKey", "in", "cookie", "name", AUTH_COOKIE,
 	    "bearer", "type", "http", "scheme", "bearer");
+	for (k = record_kinds; (*k)->name != NULL; k++)
+		openapi_kind_schemas(json_object_get(c, "schemas"), *k);
+	return c;
 }
 
 static json_t *
@@ -319,17 +598,24 @@ openapi_components(void)
 json_t *
 openapi_document(void)
 {
-	json_t *doc, *paths = json_object(), *item;
+	json_t *doc, *paths = json_object();
+	const struct record_kind *const *k;
 	const struct route *r;
-	char method[16];
+	char path[OPENAPI_PATH_MAX];
+	const char *at;
 
 	for (r = http_routes; r->method != NULL; r++) {
-		if ((item = json_object_get(paths, r->pattern)) == NULL) {
-			item = json_object();
-			json_object_set_new(paths, r->pattern, item);
+		if (!(r->flags & ROUTE_RECORD) || (at = strstr(r->pattern, "{kind}")) == NULL) {
+			openapi_add(paths, r->pattern, r, NULL);
+			continue;
 		}
-		openapi_lower(method, sizeof(method), r->method);
-		json_object_set_new(item, method, openapi_operation(r));
+		for (k = record_kinds; (*k)->name != NULL; k++) {
+			if (!openapi_route_serves(r, *k))
+				continue;
+			snprintf(path, sizeof(path), "%.*s%s%s", (int)(at - r->pattern), r->pattern,
+			    (*k)->name, at + strlen("{kind}"));
+			openapi_add(paths, path, r, *k);
+		}
 	}
 	doc = json_pack("{s:s, s:{s:s, s:s, s:s}, s:o, s:o}", "openapi", OPENAPI_VERSION, "info",
 	    "title", "OpenAIMS API", "version", OPENAPI_API_VERSION, "description",

@@ -58,6 +58,7 @@ http_status_of(int code)
 	case HTTP_EUNAVAILABLE: return 503;
 	case HTTP_EHEADERS: return 431;
 	case HTTP_ETIMEOUT: return 408;
+	case HTTP_ENOTIMPL: return 501;
 	default: return 500;
 	}
 }
@@ -71,6 +72,7 @@ http_code_name(int code)
 	case HTTP_EUNAVAILABLE: return "unavailable";
 	case HTTP_EHEADERS: return "headers_too_large";
 	case HTTP_ETIMEOUT: return "timeout";
+	case HTTP_ENOTIMPL: return "not_implemented";
 	default: return aims_error_name(code);
 	}
 }
@@ -257,12 +259,6 @@ http_body_str(const struct http_ctx *c, const char *name)
 	return json_string_value(json_object_get(c->body, name));
 }
 
-bool
-http_body_has(const struct http_ctx *c, const char *name)
-{
-	return json_object_get(c->body, name) != NULL;
-}
-
 int
 http_if_match_or_reply(int64_t *out, struct http_ctx *c)
 {
@@ -304,15 +300,6 @@ http_list_args_or_reply(struct http_list_args *out, struct http_ctx *c)
 		return http_reply_error(c, AIMS_EINVALID);
 	}
 	return 0;
-}
-
-int
-http_body_str_or_reply(const char **out, struct http_ctx *c, const char *name)
-{
-	if ((*out = http_body_str(c, name)) != NULL)
-		return 0;
-	aims_error_set(AIMS_EINVALID, name, "%s is required", name);
-	return http_reply_error(c, AIMS_EINVALID);
 }
 
 int

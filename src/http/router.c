@@ -5,6 +5,7 @@
  * idempotency (see router.h).
  */
 #include <ctype.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +13,9 @@
 #include "core/idem.h"
 #include "http/auth.h"
 #include "core/record.h"
+#include "http/budget.h"
 #include "http/router.h"
+#include "http/server.h"
 #include "http/webui.h"
 #include "util/clock.h"
 #include "util/error.h"
@@ -20,7 +23,6 @@
 #include "util/mem.h"
 #include "util/str.h"
 
-#define ROUTER_SEGMENTS_MAX	16
 #define ROUTER_ID_MAX		64
 #define IDEM_KEY_MAX		255
 
@@ -503,13 +505,15 @@ static int
 router_check_upload(struct http_ctx *c)
 {
 	const struct http_upload *u = c->req->upload;
-	const char *record = NULL;
+	const char *record = NULL, *kind = http_param(c, "kind");
 	json_error_t jerr;
 	size_t i;
 
-	if (!router_takes_upload(c->route, http_param(c, "kind")))
-		return aims_error_set(AIMS_EUNSUPPORTED, "Content-Type",
-		    "only evidence takes a file: send this record as Content-Type: application/json");
+	if (!router_takes_upload(c->route, kind))
+		return kind != NULL ? aims_error_set(AIMS_EUNSUPPORTED, "Content-Type",
+		    "%.64s keep no files: send this record as Content-Type: application/json",
+		    kind) : aims_error_set(AIMS_EUNSUPPORTED, "Content-Type",
+		    "this takes no file: send Content-Type: application/json");
 	if (u == NULL)
 		return aims_error_set(AIMS_EINVALID, ROUTER_UPLOAD_FILE,
 		    "the upload was not received whole: send it again");
@@ -531,7 +535,9 @@ router_check_upload(struct http_ctx *c)
 		record = u->fields.values[i];
 	}
 	if (record == NULL) {
-		c->body = (c->route->flags & ROUTE_RECORD) ? json_object() : NULL;
+		/* A new record gets an empty object, a new file revision nothing. */
+		c->body = (c->route->flags & ROUTE_RECORD) && http_param(c, "ref") == NULL ?
+		    json_object() : NULL;
 		return 0;
 	}
 	c->body = json_loads(record, JSON_REJECT_DUPLICATES, &jerr);
@@ -666,10 +672,27 @@ router_upload_digest(struct buf *out, const struct http_upload *u)
 	}
 }
 
+/*
+ * Whose Idempotency-Keys these are: a person by their name ("user:EMAIL"),
+ * a token by its id, since two tokens may share a name and must not see
+ * each other's answers.
+ */
+#define ROUTER_PRINCIPAL_MAX	32
+
+static const char *
+router_principal(char buf[ROUTER_PRINCIPAL_MAX], const struct http_ctx *c)
+{
+	if (c->who.kind != HTTP_TOKEN)
+		return c->who.name;
+	snprintf(buf, ROUTER_PRINCIPAL_MAX, "token#%" PRId64, c->who.token_id);
+	return buf;
+}
+
 /* Returns 1 when the answer was replayed from an earlier request. */
 static int
 router_idem_begin(struct http_ctx *c, const char *key, struct idem_entry *e)
 {
+	char who[ROUTER_PRINCIPAL_MAX];
 	struct buf up = BUF_INIT;
 	const char *loc;
 	int rc;
@@ -684,7 +707,8 @@ router_idem_begin(struct http_ctx *c, const char *key, struct idem_entry *e)
 		idem_hash_request(e->request_hash, c->req->method, c->req->path, c->req->body,
 		    c->req->body_len);
 	}
-	if ((rc = idem_begin(e, c->db, c->org_id, c->who.name, key, clock_now())) != 0)
+	if ((rc = idem_begin(e, c->db, c->org_id, router_principal(who, c), key,
+	    clock_now())) != 0)
 		return rc;
 	switch (e->state) {
 	case IDEM_NEW:
@@ -707,19 +731,42 @@ router_idem_begin(struct http_ctx *c, const char *key, struct idem_entry *e)
 	return aims_error_set(AIMS_ERROR, NULL, "bad idempotency state");
 }
 
+/*
+ * A ROUTE_SECRET answer as an Idempotency-Key keeps it: without its secret
+ * (caller frees), or NULL when it is not a JSON object (nothing safe to keep).
+ */
+static char *
+router_idem_without_secret(const struct http_ctx *c)
+{
+	json_t *body = json_loadb(c->resp.body.data, c->resp.body.len, 0, NULL);
+	char *text = NULL;
+
+	if (json_is_object(body)) {
+		json_object_del(body, ROUTER_SECRET_FIELD);
+		text = json_dumps(body, JSON_COMPACT);
+	}
+	json_decref(body);
+	return text;
+}
+
 static void
 router_idem_finish(struct http_ctx *c, const char *key)
 {
-	const char *loc = http_resp_get_header(&c->resp, "Location");
+	const char *loc = http_resp_get_header(&c->resp, "Location"), *kept;
+	char who[ROUTER_PRINCIPAL_MAX], *owned = NULL;
 
-	if (c->resp.status >= 500 || c->resp.status == 409 || c->resp.status == 429) {
-		idem_release(c->db, c->org_id, c->who.name, key);
-		return;
-	}
-	if (idem_finish(c->db, c->org_id, c->who.name, key, c->resp.status,
-	    buf_str(&c->resp.body), loc) != 0)
+	if (c->route->flags & ROUTE_SECRET)
+		kept = owned = router_idem_without_secret(c);
+	else
+		kept = buf_str(&c->resp.body);
+	if (c->resp.status >= 500 || c->resp.status == 409 || c->resp.status == 429 ||
+	    kept == NULL)
+		idem_release(c->db, c->org_id, router_principal(who, c), key);
+	else if (idem_finish(c->db, c->org_id, router_principal(who, c), key, c->resp.status,
+	    kept, loc) != 0)
 		log_warn("cannot store the answer for an idempotency key: %s",
 		    aims_error_message());
+	free(owned);
 }
 
 /* Runs the handler, with Idempotency-Key handling around it when declared. */
@@ -818,6 +865,30 @@ router_upload_wanted(const struct http_req *req, struct db *db,
 	return ok;
 }
 
+int
+router_charge(struct http_ctx *c)
+{
+	char caller[BUDGET_CALLER_MAX], secs[16];
+	unsigned per_minute = c->cfg != NULL ? c->cfg->heavy_per_minute : 0;
+	int retry, rc;
+
+	if (per_minute == 0 || c->route == NULL || (!(c->route->flags & ROUTE_HEAVY) &&
+	    http_query_int(c, "limit", 0) <= BUDGET_LIGHT_LIMIT))
+		return 0;
+	if (c->who.kind == HTTP_TOKEN)
+		snprintf(caller, sizeof(caller), "token:%lld", (long long)c->who.token_id);
+	else if (c->who.kind == HTTP_SESSION)
+		snprintf(caller, sizeof(caller), "user:%lld", (long long)c->who.user_id);
+	else
+		snprintf(caller, sizeof(caller), "addr:%s",
+		    c->req->client_addr != NULL ? c->req->client_addr : "");
+	if ((rc = budget_take(&retry, caller, per_minute, clock_mono_usec())) != 0) {
+		snprintf(secs, sizeof(secs), "%d", retry);
+		http_resp_header(&c->resp, "Retry-After", secs);
+	}
+	return rc;
+}
+
 void
 router_handle(struct http_ctx *c)
 {
@@ -827,7 +898,7 @@ router_handle(struct http_ctx *c)
 		webui_handle(c);
 		return;
 	}
-	if ((rc = router_prepare(c)) != 0) {
+	if ((rc = router_prepare(c)) != 0 || (rc = router_charge(c)) != 0) {
 		http_reply_error(c, rc);
 		return;
 	}

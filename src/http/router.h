@@ -72,10 +72,26 @@ enum route_flags {
 	 * on a ROUTE_RECORD route only a kind that keeps files takes one.
 	 */
 	ROUTE_UPLOAD = 1 << 6,
+	/*
+	 * Costly to answer (readiness, exports, starting a verification): each
+	 * call takes one from the caller's budget of heavy reads (budget.h), as
+	 * does any request for more than BUDGET_LIGHT_LIMIT list items.
+	 */
+	ROUTE_HEAVY = 1 << 7,
+	/* Starts or reports work that runs in the background: 202 while it runs. */
+	ROUTE_ACCEPTED = 1 << 8,
+	/*
+	 * The answer holds a secret shown once, in its top-level field
+	 * ROUTER_SECRET_FIELD (a new API token). An Idempotency-Key keeps the
+	 * answer without it, so a replay answers the same status, Location and
+	 * record but no secret: it is never stored in clear.
+	 */
+	ROUTE_SECRET = 1 << 9,
 };
 
 #define ROUTER_UPLOAD_FILE	"file"
 #define ROUTER_UPLOAD_RECORD	"record"
+#define ROUTER_SECRET_FIELD	"token"
 
 typedef int (*route_fn)(struct http_ctx *c);
 
@@ -141,6 +157,12 @@ bool router_upload_route(const char *method, const char *path);
  */
 bool router_upload_wanted(const struct http_req *req, struct db *db,
     const struct http_server_config *cfg);
+/*
+ * Charges a heavy request (ROUTE_HEAVY, or a limit over BUDGET_LIGHT_LIMIT)
+ * to its caller's budget, once identified: 0, or AIMS_ETHROTTLED with
+ * Retry-After set on the answer.
+ */
+int router_charge(struct http_ctx *c);
 /* Full handling: match, validate, authenticate, authorise, run, reply. */
 void router_handle(struct http_ctx *c);
 /* The list parameters (limit, cursor) every ROUTE_LIST takes. */

@@ -19,9 +19,7 @@ const struct val_spec http_path_params[] = {
 	{ "email", VAL_EMAIL, VAL_REQUIRED, 0, 254, NULL, "a member's email address" },
 	{ "req", VAL_ID, VAL_REQUIRED, 0, 0, NULL, "requirement id, such as A.6.2.4 or 6.1.4" },
 	{ "kind", VAL_ID, VAL_REQUIRED, 0, 0, NULL,
-	    "a record kind: scope, context-issues, interested-parties, documents, "
-	    "responsibilities, ai-systems, suppliers, risk-criteria, risks, impact-assessments, "
-	    "soa, measures, evidence" },
+	    "a record kind, as `aims record kinds` lists them" },
 	{ "ref", VAL_ID, VAL_REQUIRED, 0, 0, NULL,
 	    "a record's reference, such as AIS-7, RISK-42, or a control id for soa (A.6.2.6)" },
 	END_SPEC,
@@ -31,6 +29,14 @@ static const struct val_spec session_body[] = {
 	{ "email", VAL_EMAIL, VAL_REQUIRED, 0, 254, NULL, "the account's email address" },
 	{ "password", VAL_STRING, VAL_REQUIRED | VAL_SECRET, 1, AUTH_PASSWORD_MAX, NULL,
 	    "the account's password" },
+	END_SPEC,
+};
+
+static const struct val_spec password_body[] = {
+	{ "current_password", VAL_STRING, VAL_REQUIRED | VAL_SECRET, 1, AUTH_PASSWORD_MAX, NULL,
+	    "your password now" },
+	{ "new_password", VAL_STRING, VAL_REQUIRED | VAL_SECRET, 1, AUTH_PASSWORD_MAX, NULL,
+	    "the new password, at least 12 characters" },
 	END_SPEC,
 };
 
@@ -162,6 +168,9 @@ const struct route http_routes[] = {
 	    "Who is signed in, and their organisations", "session"),
 	R_ANY("DELETE", "/api/v1/session", auth_session_delete, ROUTE_USER, NULL, NULL, 0, 204,
 	    "Sign out", "session"),
+	R_ANY("POST", "/api/v1/session/password", auth_password_change, ROUTE_USER, NULL,
+	    password_body, 0, 204,
+	    "Change your password: your other sessions end, this one stays", "session"),
 
 	/* Organisations. */
 	R_ANY("GET", "/api/v1/orgs", api_orgs_list, ROUTE_SIGNED_IN, NULL, NULL, ROUTE_LIST, 200,
@@ -188,14 +197,21 @@ const struct route http_routes[] = {
 	    "Change a member's role", "members"),
 	R_ORG("DELETE", "/api/v1/orgs/{org}/members/{email}", api_members_remove, PERM_DELETE,
 	    PERM_KIND_MEMBERSHIP, NULL, NULL, ROUTE_IF_MATCH | ROUTE_PEOPLE, 204,
-	    "Remove a member", "members"),
+	    "Remove a member; their API tokens in this organisation are revoked", "members"),
+	R_ORG("POST", "/api/v1/orgs/{org}/members/{email}/disable", api_members_disable,
+	    PERM_ADMIN, PERM_KIND_MEMBERSHIP, NULL, NULL, ROUTE_PEOPLE, 200,
+	    "Disable a member's account: no sign-in, all sessions ended, all their API tokens "
+	    "revoked (admin of every organisation they belong to)", "members"),
+	R_ORG("POST", "/api/v1/orgs/{org}/members/{email}/enable", api_members_enable,
+	    PERM_ADMIN, PERM_KIND_MEMBERSHIP, NULL, NULL, ROUTE_PEOPLE, 200,
+	    "Let a disabled member sign in again (their revoked tokens stay revoked)", "members"),
 
 	/* API tokens. */
 	R_ORG("GET", "/api/v1/orgs/{org}/tokens", api_tokens_list, PERM_READ, PERM_KIND_TOKEN,
 	    NULL, NULL, ROUTE_LIST, 200, "List API tokens (without secrets)", "tokens"),
 	R_ORG("POST", "/api/v1/orgs/{org}/tokens", api_tokens_create, PERM_WRITE,
-	    PERM_KIND_TOKEN, NULL, token_body, ROUTE_IDEMPOTENT | ROUTE_PEOPLE, 201,
-	    "Create an API token; the answer holds the secret, once", "tokens"),
+	    PERM_KIND_TOKEN, NULL, token_body, ROUTE_IDEMPOTENT | ROUTE_PEOPLE | ROUTE_SECRET,
+	    201, "Create an API token; the answer holds the secret, once", "tokens"),
 	R_ORG("GET", "/api/v1/orgs/{org}/tokens/{id}", api_tokens_get, PERM_READ,
 	    PERM_KIND_TOKEN, NULL, NULL, 0, 200, "Read an API token (without its secret)",
 	    "tokens"),
@@ -212,13 +228,19 @@ const struct route http_routes[] = {
 	/* Ledger. */
 	R_ORG("GET", "/api/v1/orgs/{org}/ledger", api_ledger_list, PERM_READ, PERM_KIND_LEDGER,
 	    ledger_query, NULL, 0, 200, "The organisation's audit trail, newest first", "ledger"),
-	R_ORG("GET", "/api/v1/orgs/{org}/ledger/verify", api_ledger_verify, PERM_READ,
-	    PERM_KIND_LEDGER, NULL, NULL, 0, 200,
-	    "Verify the audit trail: hashes, signed checkpoints, records", "ledger"),
+	R_ORG("POST", "/api/v1/orgs/{org}/ledger/verify", api_ledger_verify_start, PERM_READ,
+	    PERM_KIND_LEDGER, NULL, NULL, ROUTE_HEAVY | ROUTE_ACCEPTED, 202,
+	    "Start verifying the audit trail (hashes, signed checkpoints, records) in the "
+	    "background, one run at a time per organisation: answers the run, as GET does",
+	    "ledger"),
+	R_ORG("GET", "/api/v1/orgs/{org}/ledger/verify", api_ledger_verify_get, PERM_READ,
+	    PERM_KIND_LEDGER, NULL, NULL, ROUTE_ACCEPTED, 200,
+	    "The running verification with its progress (202), or the last one's result (200)",
+	    "ledger"),
 
 	/* Certification readiness. */
 	R_ORG("GET", "/api/v1/orgs/{org}/readiness", api_readiness_get, PERM_READ,
-	    PERM_KIND_GOVERNANCE, NULL, NULL, 0, 200,
+	    PERM_KIND_GOVERNANCE, NULL, NULL, ROUTE_HEAVY, 200,
 	    "Readiness for certification: every requirement met or not with the records "
 	    "concerned, scores by clause and Annex A area, Stage 1 and Stage 2 verdicts, trend",
 	    "readiness"),
@@ -240,51 +262,51 @@ const struct route http_routes[] = {
 
 	/* Exports: files for people outside OpenAIMS. */
 	R_ORG("GET", "/api/v1/orgs/{org}/exports/soa.xlsx", api_export_get, PERM_READ,
-	    PERM_KIND_GOVERNANCE, soa_version_query, NULL, ROUTE_RAW, 200,
+	    PERM_KIND_GOVERNANCE, soa_version_query, NULL, ROUTE_RAW | ROUTE_HEAVY, 200,
 	    "The Statement of Applicability as a spreadsheet (second sheet: exclusions)",
 	    "exports"),
 	R_ORG("GET", "/api/v1/orgs/{org}/exports/soa.csv", api_export_get, PERM_READ,
-	    PERM_KIND_GOVERNANCE, soa_version_query, NULL, ROUTE_RAW, 200,
+	    PERM_KIND_GOVERNANCE, soa_version_query, NULL, ROUTE_RAW | ROUTE_HEAVY, 200,
 	    "The Statement of Applicability as CSV", "exports"),
 	R_ORG("GET", "/api/v1/orgs/{org}/exports/soa.json", api_export_get, PERM_READ,
-	    PERM_KIND_GOVERNANCE, soa_version_query, NULL, ROUTE_RAW, 200,
+	    PERM_KIND_GOVERNANCE, soa_version_query, NULL, ROUTE_RAW | ROUTE_HEAVY, 200,
 	    "The Statement of Applicability as JSON with its edition and version", "exports"),
 	R_ORG("GET", "/api/v1/orgs/{org}/exports/risks.xlsx", api_export_get, PERM_READ,
-	    PERM_KIND_GOVERNANCE, NULL, NULL, ROUTE_RAW, 200,
+	    PERM_KIND_GOVERNANCE, NULL, NULL, ROUTE_RAW | ROUTE_HEAVY, 200,
 	    "The AI risk register as a spreadsheet", "exports"),
 	R_ORG("GET", "/api/v1/orgs/{org}/exports/risks.csv", api_export_get, PERM_READ,
-	    PERM_KIND_GOVERNANCE, NULL, NULL, ROUTE_RAW, 200, "The AI risk register as CSV",
+	    PERM_KIND_GOVERNANCE, NULL, NULL, ROUTE_RAW | ROUTE_HEAVY, 200, "The AI risk register as CSV",
 	    "exports"),
 	R_ORG("GET", "/api/v1/orgs/{org}/exports/ai-systems.xlsx", api_export_get, PERM_READ,
-	    PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_RAW, 200,
+	    PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_RAW | ROUTE_HEAVY, 200,
 	    "The AI system inventory as a spreadsheet", "exports"),
 	R_ORG("GET", "/api/v1/orgs/{org}/exports/ai-systems.csv", api_export_get, PERM_READ,
-	    PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_RAW, 200,
+	    PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_RAW | ROUTE_HEAVY, 200,
 	    "The AI system inventory as CSV", "exports"),
 	R_ORG("GET", "/api/v1/orgs/{org}/exports/readiness.html", api_export_get, PERM_READ,
-	    PERM_KIND_GOVERNANCE, NULL, NULL, ROUTE_RAW, 200,
+	    PERM_KIND_GOVERNANCE, NULL, NULL, ROUTE_RAW | ROUTE_HEAVY, 200,
 	    "The readiness report as one self-contained, printable HTML file", "exports"),
 	R_ORG("GET", "/api/v1/orgs/{org}/exports/readiness.json", api_export_get, PERM_READ,
-	    PERM_KIND_GOVERNANCE, NULL, NULL, ROUTE_RAW, 200,
+	    PERM_KIND_GOVERNANCE, NULL, NULL, ROUTE_RAW | ROUTE_HEAVY, 200,
 	    "The readiness answer as a JSON file", "exports"),
 	R_ORG("GET", "/api/v1/orgs/{org}/exports/oscal/catalog.json", api_oscal_export,
-	    PERM_READ, PERM_KIND_GOVERNANCE, oscal_catalog_query, NULL, 0, 200,
+	    PERM_READ, PERM_KIND_GOVERNANCE, oscal_catalog_query, NULL, ROUTE_HEAVY, 200,
 	    "OSCAL 1.2 catalog: ISO/IEC 42001 ids, titles and our own summaries (never the "
 	    "standard's text), or a catalog the organisation imported", "exports"),
 	R_ORG("GET", "/api/v1/orgs/{org}/exports/oscal/profile.json", api_oscal_export,
-	    PERM_READ, PERM_KIND_GOVERNANCE, soa_version_query, NULL, 0, 200,
+	    PERM_READ, PERM_KIND_GOVERNANCE, soa_version_query, NULL, ROUTE_HEAVY, 200,
 	    "OSCAL 1.2 profile: the controls the Statement of Applicability declares applicable "
 	    "(409 when none is yet)", "exports"),
 	R_ORG("GET", "/api/v1/orgs/{org}/exports/oscal/ssp.json", api_oscal_export,
-	    PERM_READ, PERM_KIND_GOVERNANCE, soa_version_query, NULL, 0, 200,
+	    PERM_READ, PERM_KIND_GOVERNANCE, soa_version_query, NULL, ROUTE_HEAVY, 200,
 	    "OSCAL 1.2 system security plan: the SoA and measures as implemented requirements, "
 	    "the AI systems as components, the responsibilities as roles", "exports"),
 	R_ORG("GET", "/api/v1/orgs/{org}/exports/oscal/assessment-results.json",
-	    api_oscal_export, PERM_READ, PERM_KIND_GOVERNANCE, NULL, NULL, 0, 200,
+	    api_oscal_export, PERM_READ, PERM_KIND_GOVERNANCE, NULL, NULL, ROUTE_HEAVY, 200,
 	    "OSCAL 1.2 assessment results: readiness findings per requirement with the checks "
 	    "and evidence records as observations", "exports"),
 	R_ORG("GET", "/api/v1/orgs/{org}/exports/oscal/poam.json", api_oscal_export,
-	    PERM_READ, PERM_KIND_GOVERNANCE, NULL, NULL, 0, 200,
+	    PERM_READ, PERM_KIND_GOVERNANCE, NULL, NULL, ROUTE_HEAVY, 200,
 	    "OSCAL 1.2 plan of action and milestones: one item per readiness gap (409 when "
 	    "there is none)", "exports"),
 
@@ -294,24 +316,12 @@ const struct route http_routes[] = {
 	    "them): id, title, version, item count, revision, who imported it and when",
 	    "exports"),
 	R_ORG("POST", "/api/v1/orgs/{org}/imports/oscal", api_oscal_import, PERM_WRITE,
-	    PERM_KIND_OPERATIONAL, oscal_import_query, NULL, ROUTE_UPLOAD, 200,
+	    PERM_KIND_OPERATIONAL, oscal_import_query, NULL, ROUTE_UPLOAD | ROUTE_HEAVY, 200,
 	    "Import an OSCAL 1.2 JSON document (multipart/form-data, in the part 'file'), all or "
 	    "nothing: a catalog (manager or admin; kept for this organisation only) or "
 	    "assessment results (one evidence record per observation, linked to the ISO/IEC "
 	    "42001 requirements it names). A bad document answers 400 with the JSON path at "
 	    "fault as the error's field", "exports"),
-
-	/* Evidence files (core/evidence.h). */
-	R_ORG("GET", "/api/v1/orgs/{org}/evidence/{ref}/files", api_evidence_files, PERM_READ,
-	    PERM_KIND_OPERATIONAL, NULL, NULL, 0, 200,
-	    "The file revisions of an evidence record, with their SHA-256", "records"),
-	R_ORG("POST", "/api/v1/orgs/{org}/evidence/{ref}/files", api_evidence_upload, PERM_WRITE,
-	    PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_UPLOAD | ROUTE_IF_MATCH | ROUTE_IDEMPOTENT,
-	    201, "Upload a file as the record's next revision (multipart/form-data: 'file', "
-	    "and optionally 'record', a JSON object of fields to change with it)", "records"),
-	R_ORG("GET", "/api/v1/orgs/{org}/evidence/{ref}/files/{id}", api_evidence_download,
-	    PERM_READ, PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_RAW, 200,
-	    "Download one revision with its media type and file name", "records"),
 
 	/*
 	 * The planning records (core/record.h), last so that every fixed path
@@ -321,16 +331,16 @@ const struct route http_routes[] = {
 	R_ORG("GET", "/api/v1/orgs/{org}/{kind}", api_records_get, PERM_READ,
 	    PERM_KIND_OPERATIONAL, record_list_query, NULL, ROUTE_LIST | ROUTE_RECORD, 200,
 	    "List records of a kind (filters: any filterable field, e.g. ?status=approved); "
-	    "a one-per-organisation kind (scope, risk-criteria) answers its record", "records"),
+	    "a one-per-organisation kind answers its record", "records"),
 	R_ORG("POST", "/api/v1/orgs/{org}/{kind}", api_records_create, PERM_WRITE,
 	    PERM_KIND_OPERATIONAL, NULL, record_body,
 	    ROUTE_RECORD | ROUTE_IDEMPOTENT | ROUTE_UPLOAD, 201,
-	    "Create a record; its fields are those the kind declares. Evidence may instead be "
-	    "sent as multipart/form-data: the file in 'file', the fields as a JSON object in "
-	    "'record'", "records"),
+	    "Create a record; its fields are those the kind declares. A kind that keeps files "
+	    "may instead be sent as multipart/form-data: the file in 'file', the fields as a "
+	    "JSON object in 'record'", "records"),
 	R_ORG("PATCH", "/api/v1/orgs/{org}/{kind}", api_records_update, PERM_WRITE,
 	    PERM_KIND_OPERATIONAL, NULL, record_body, ROUTE_RECORD | ROUTE_IF_MATCH, 200,
-	    "Change a one-per-organisation record (scope, risk-criteria)", "records"),
+	    "Change a one-per-organisation record", "records"),
 	R_ORG("GET", "/api/v1/orgs/{org}/{kind}/{ref}", api_records_get, PERM_READ,
 	    PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_RECORD, 200, "Read one record", "records"),
 	R_ORG("PATCH", "/api/v1/orgs/{org}/{kind}/{ref}", api_records_update, PERM_WRITE,
@@ -341,7 +351,7 @@ const struct route http_routes[] = {
 	    "Delete a record, or retire it where the standard asks to retain it", "records"),
 	R_ORG("GET", "/api/v1/orgs/{org}/{kind}/{ref}/versions", api_records_versions, PERM_READ,
 	    PERM_KIND_OPERATIONAL, record_versions_query, NULL, ROUTE_RECORD, 200,
-	    "A record's versions, newest first (documents: ?status=approved)", "records"),
+	    "A record's versions, newest first (?status=approved: the approved ones)", "records"),
 	R_ORG("GET", "/api/v1/orgs/{org}/{kind}/{ref}/versions/{id}", api_records_version_get,
 	    PERM_READ, PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_RECORD, 200,
 	    "One stored version exactly as it was", "records"),
@@ -352,6 +362,18 @@ const struct route http_routes[] = {
 	R_ORG("GET", "/api/v1/orgs/{org}/{kind}/{ref}/links", api_records_links, PERM_READ,
 	    PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_RECORD, 200,
 	    "Records linked to and from this one", "records"),
+	/* File revisions of a kind that declares files (core/evidence.h). */
+	R_ORG("GET", "/api/v1/orgs/{org}/{kind}/{ref}/files", api_evidence_files, PERM_READ,
+	    PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_RECORD, 200,
+	    "The file revisions of a record, with their SHA-256", "records"),
+	R_ORG("POST", "/api/v1/orgs/{org}/{kind}/{ref}/files", api_evidence_upload, PERM_WRITE,
+	    PERM_KIND_OPERATIONAL, NULL, NULL,
+	    ROUTE_RECORD | ROUTE_UPLOAD | ROUTE_IF_MATCH | ROUTE_IDEMPOTENT, 201,
+	    "Upload a file as the record's next revision (multipart/form-data: 'file', "
+	    "and optionally 'record', a JSON object of fields to change with it)", "records"),
+	R_ORG("GET", "/api/v1/orgs/{org}/{kind}/{ref}/files/{id}", api_evidence_download,
+	    PERM_READ, PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_RECORD | ROUTE_RAW, 200,
+	    "Download one revision with its media type and file name", "records"),
 
 	{ NULL, NULL, NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL, NULL, NULL },
 };

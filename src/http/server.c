@@ -18,14 +18,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "http/budget.h"
+#include "http/guard.h"
 #include "http/http.h"
 #include "http/metrics.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "http/verify_job.h"
 #include "http/webui.h"
 #include "core/evidence.h"
 #include "core/idem.h"
@@ -59,6 +63,10 @@ struct http_server {
 
 /* What one request accumulates between libmicrohttpd's calls. */
 struct http_pending {
+	bool		 begun;		/* the headers are in; the handler has run once */
+	bool		 must_close;	/* framing refused: close after the answer */
+	int		 refuse_rc;	/* target or framing refused (guard.h): answer this */
+	char		 refuse_msg[AIMS_ERROR_MSG_MAX];
 	int64_t		 start_usec;
 	int64_t		 db_usec_start;
 	struct buf	 body;
@@ -97,6 +105,11 @@ http_server_config_default(struct http_server_config *cfg)
 	snprintf(cfg->listen, sizeof(cfg->listen), "%s", HTTP_LISTEN_DEFAULT);
 	cfg->log_format = HTTP_LOG_TEXT;
 	cfg->max_body = HTTP_MAX_BODY_DEFAULT;
+	cfg->conn_limit = HTTP_CONN_LIMIT;
+	cfg->per_ip_limit = HTTP_PER_IP_LIMIT;
+	cfg->idle_timeout = HTTP_CONN_TIMEOUT_SEC;
+	cfg->header_timeout = HTTP_HEADER_TIMEOUT_SEC;
+	cfg->heavy_per_minute = BUDGET_PER_MINUTE;
 }
 
 int
@@ -232,6 +245,39 @@ http_client_addr(char out[INET6_ADDRSTRLEN], struct MHD_Connection *conn)
 		    INET6_ADDRSTRLEN);
 }
 
+/* Joins every X-Forwarded-For header, in order, with commas. */
+static enum MHD_Result
+http_collect_xff(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct buf *b = cls;
+
+	(void)kind;
+	if (key == NULL || value == NULL || strcasecmp(key, "X-Forwarded-For") != 0)
+		return MHD_YES;
+	if (b->len + strlen(value) + 1 > HTTP_HEADER_VALUE_MAX)
+		return MHD_NO;
+	if (b->len > 0)
+		buf_putc(b, ',');
+	buf_append(b, value, strlen(value));
+	return MHD_YES;
+}
+
+/* The client behind a trusted proxy (proxy.h); out holds the peer's address. */
+static void
+http_proxied_client(char out[INET6_ADDRSTRLEN], struct MHD_Connection *conn,
+    const struct http_server_config *cfg)
+{
+	struct buf xff = BUF_INIT;
+	char peer[INET6_ADDRSTRLEN];
+
+	if (cfg->proxies.n == 0 || !proxy_trusted(&cfg->proxies, out))
+		return;
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, http_collect_xff, &xff);
+	snprintf(peer, sizeof(peer), "%s", out);
+	proxy_client(out, &cfg->proxies, peer, xff.len > 0 ? buf_str(&xff) : NULL);
+	buf_free(&xff);
+}
+
 /* own_referrer_policy: the answer sets its own (pages: same-origin, so forms carry Origin). */
 static void
 http_add_security_headers(struct MHD_Response *r, const struct http_server_config *cfg,
@@ -304,7 +350,7 @@ http_send_error(struct MHD_Connection *conn, struct http_pending *p,
 		http_reply_error(&c, code);
 	if (code == HTTP_EUNAVAILABLE)
 		http_resp_header(&c.resp, "Retry-After", "1");
-	if (code == AIMS_ETOOBIG || code == HTTP_EUNAVAILABLE)
+	if (code == AIMS_ETOOBIG || code == HTTP_EUNAVAILABLE || p->must_close)
 		http_resp_header(&c.resp, "Connection", "close");
 	ret = http_send(conn, p, &c.resp, cfg);
 	http_ctx_free(&c);
@@ -333,6 +379,7 @@ http_dispatch(struct MHD_Connection *conn, struct http_pending *p,
 	MHD_get_connection_values(conn, MHD_HEADER_KIND, http_collect_kv, &headers);
 	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, http_collect_kv, &query);
 	http_client_addr(addr, conn);
+	http_proxied_client(addr, conn, cfg);
 	memset(&req, 0, sizeof(req));
 	req.method = method;
 	req.path = url;
@@ -344,7 +391,8 @@ http_dispatch(struct MHD_Connection *conn, struct http_pending *p,
 	req.body_len = p->body.len;
 	req.client_addr = addr;
 	req.upload = p->upload;
-	if (__atomic_load_n(&http_open_conns, __ATOMIC_RELAXED) > HTTP_CONN_BUSY) {
+	if (__atomic_load_n(&http_open_conns, __ATOMIC_RELAXED) >
+	    (int64_t)HTTP_CONN_BUSY(cfg->conn_limit)) {
 		aims_error_set(HTTP_EUNAVAILABLE, NULL, "the server is busy: retry shortly");
 		ret = http_send_error(conn, p, cfg, &req, HTTP_EUNAVAILABLE);
 		goto done;
@@ -514,6 +562,63 @@ http_upload_end(struct http_pending *p)
 	p->mp = NULL;
 }
 
+static struct http_pending *
+http_pending_new(void)
+{
+	struct http_pending *p = xcalloc(1, sizeof(*p));
+
+	p->start_usec = clock_mono_usec();
+	p->route = -1;
+	snprintf(p->user, sizeof(p->user), "-");
+	snprintf(p->method, sizeof(p->method), "-");
+	return p;
+}
+
+/*
+ * libmicrohttpd's URI log callback: the request line has arrived, with the
+ * target as sent. Its answer becomes the request's *con_cls.
+ */
+static void *
+http_request_line(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct http_pending *p = http_pending_new();
+
+	(void)cls;
+	guard_request_line(conn);
+	if ((p->refuse_rc = guard_check_target(uri)) != 0)
+		snprintf(p->refuse_msg, sizeof(p->refuse_msg), "%s", aims_error_message());
+	return p;
+}
+
+/*
+ * The request's framing or target is refused (guard.h): true, with the
+ * error set, for an answer that closes the connection.
+ */
+static bool
+http_framing_refused(struct MHD_Connection *conn, struct http_pending *p)
+{
+	if (p->refuse_rc != 0) {
+		aims_error_set(p->refuse_rc, "path", "%s", p->refuse_msg);
+		p->must_close = true;
+		return true;
+	}
+	if ((p->refuse_rc = guard_check_framing(conn)) != 0) {
+		p->must_close = true;
+		return true;
+	}
+	return false;
+}
+
+/* Answers the error of http_framing_refused() before any of the body is read. */
+static enum MHD_Result
+http_refuse(struct MHD_Connection *conn, struct http_pending *p,
+    const struct http_server_config *cfg, const char *url, const char *method)
+{
+	struct http_req req = { .method = method, .path = url };
+
+	return http_send_error(conn, p, cfg, &req, p->refuse_rc);
+}
+
 static enum MHD_Result
 http_access(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
     const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
@@ -522,15 +627,16 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url, const char 
 	struct http_pending *p = *con_cls;
 
 	(void)version;
-	if (p == NULL) {
-		p = xcalloc(1, sizeof(*p));
-		p->start_usec = clock_mono_usec();
-		p->route = -1;
+	if (p == NULL)
+		*con_cls = p = http_pending_new();
+	if (!p->begun) {
+		p->begun = true;
 		snprintf(p->method, sizeof(p->method), "%s", method);
 		p->path = xstrndup(url, HTTP_LOG_PATH_MAX);
-		snprintf(p->user, sizeof(p->user), "-");
-		*con_cls = p;
 		__atomic_fetch_add(&http_inflight, 1, __ATOMIC_SEQ_CST);
+		guard_headers_done(conn);
+		if (http_framing_refused(conn, p))
+			return http_refuse(conn, p, cfg, url, method);
 		if (http_upload_begin(conn, p, cfg, url, method)) {
 			if (http_content_length_over(conn, MULTIPART_UPLOAD_MAX)) {
 				http_upload_refuse(p, http_upload_error_too_big());
@@ -642,9 +748,15 @@ http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct http_pending *p = *con_cls;
 	int64_t usec;
 
-	(void)conn;
 	if (p == NULL)
 		return;
+	*con_cls = NULL;
+	if (!p->begun) {
+		/* Its headers never came (in time): nothing ran, nothing to log. */
+		free(p);
+		return;
+	}
+	guard_request_done(conn);
 	usec = clock_mono_usec() - p->start_usec;
 	if (!p->answered && p->status == 0)
 		p->status = toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? 408 : 499;
@@ -656,7 +768,6 @@ http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	buf_free(&p->body);
 	free(p->path);
 	free(p);
-	*con_cls = NULL;
 	__atomic_fetch_sub(&http_inflight, 1, __ATOMIC_SEQ_CST);
 }
 
@@ -665,12 +776,12 @@ http_connection_note(void *cls, struct MHD_Connection *conn, void **socket_conte
     enum MHD_ConnectionNotificationCode toe)
 {
 	(void)cls;
-	(void)conn;
-	(void)socket_context;
 	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
 		__atomic_fetch_add(&http_open_conns, 1, __ATOMIC_RELAXED);
 		metrics_connection(1);
+		guard_conn_open(socket_context, conn);
 	} else {
+		guard_conn_close(socket_context);
 		__atomic_fetch_sub(&http_open_conns, 1, __ATOMIC_RELAXED);
 		metrics_connection(-1);
 	}
@@ -742,6 +853,39 @@ http_thread_count(const struct http_server_config *cfg)
 	return n > HTTP_THREADS_MAX ? HTTP_THREADS_MAX : (unsigned)n;
 }
 
+/*
+ * Every connection is a descriptor: raises the soft limit to what
+ * conn_limit needs when the hard limit allows, else lowers conn_limit.
+ */
+static void
+http_fd_limit(struct http_server_config *cfg)
+{
+	struct rlimit rl;
+	rlim_t need = (rlim_t)cfg->conn_limit + HTTP_FD_SPARE;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= need)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= need ? need : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0 && getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	if (rl.rlim_cur < need && rl.rlim_cur > HTTP_FD_SPARE * 2) {
+		log_warn("open files are limited to %llu: at most %llu connections",
+		    (unsigned long long)rl.rlim_cur,
+		    (unsigned long long)(rl.rlim_cur - HTTP_FD_SPARE));
+		cfg->conn_limit = (unsigned)(rl.rlim_cur - HTTP_FD_SPARE);
+	}
+}
+
+/* The header deadline's watchdog, with the configured limits. */
+static int
+http_guard_start(const struct http_server_config *cfg)
+{
+	struct guard_limits limits = { .header_sec = cfg->header_timeout,
+		.idle_sec = cfg->idle_timeout };
+
+	return guard_start(&limits);
+}
+
 static struct MHD_Daemon *
 http_daemon_start(struct http_server *s, bool v6)
 {
@@ -752,9 +896,10 @@ http_daemon_start(struct http_server *s, bool v6)
 	return MHD_start_daemon(flags, 0, NULL, NULL, http_access, &s->cfg,
 	    MHD_OPTION_LISTEN_SOCKET, s->listen_fd,	/* http_listen_open */
 	    MHD_OPTION_THREAD_POOL_SIZE, threads > 1 ? threads : 0,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONN_LIMIT,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HTTP_PER_IP_LIMIT,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_CONN_TIMEOUT_SEC,
+	    MHD_OPTION_CONNECTION_LIMIT, s->cfg.conn_limit,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, s->cfg.per_ip_limit,
+	    MHD_OPTION_CONNECTION_TIMEOUT, s->cfg.idle_timeout,
+	    MHD_OPTION_URI_LOG_CALLBACK, http_request_line, NULL,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_MEMORY,
 	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, &s->cfg,
 	    MHD_OPTION_NOTIFY_CONNECTION, http_connection_note, NULL,
@@ -960,11 +1105,20 @@ http_server_start(struct http_server **out, const struct http_server_config *cfg
 	ledger_key_use(s->key);
 	http_maintenance(s->main_db, true);
 	__atomic_store_n(&http_quiescing, 0, __ATOMIC_SEQ_CST);
+	/* Behind a proxy every client shares its address: the proxy limits them. */
+	if (s->cfg.proxies.n > 0 && !s->cfg.per_ip_set)
+		s->cfg.per_ip_limit = 0;
+	/* Before the confinement, which keeps the process from raising it. */
+	http_fd_limit(&s->cfg);
 	if ((rc = http_listen_open(s, &ss, v6)) != 0 || (rc = http_server_confine(s)) != 0)
+		goto fail;
+	/* The watchdog thread starts confined, like every other. */
+	if ((rc = http_guard_start(&s->cfg)) != 0)
 		goto fail;
 	if ((s->daemon = http_daemon_start(s, v6)) == NULL) {
 		rc = aims_error_set(AIMS_ERROR, "listen", "cannot listen on %s: %s", cfg->listen,
 		    errno ? strerror(errno) : "libmicrohttpd refused the settings");
+		guard_stop();
 		goto fail;
 	}
 	snprintf(s->host, sizeof(s->host), "%.*s", (int)(strrchr(cfg->listen, ':') - cfg->listen),
@@ -979,18 +1133,6 @@ fail:
 	db_close(s->main_db);
 	free(s);
 	return rc;
-}
-
-uint16_t
-http_server_port(const struct http_server *s)
-{
-	return s->port;
-}
-
-const char *
-http_server_host(const struct http_server *s)
-{
-	return s->host;
 }
 
 void
@@ -1023,6 +1165,8 @@ http_server_shutdown(struct http_server *s, int timeout_ms)
 		waited += HTTP_DRAIN_POLL_MS;
 	}
 	MHD_stop_daemon(s->daemon);
+	guard_stop();
+	verify_job_shutdown();
 	if (lfd != MHD_INVALID_SOCKET)
 		close(lfd);
 	http_close_dbs();
@@ -1049,8 +1193,8 @@ http_server_run(const struct http_server_config *cfg)
 	if ((rc = http_server_start(&s, cfg)) != 0)
 		return rc;
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("aims: serving on http://%s:%u/ (database %s)\n", http_server_host(s),
-	    (unsigned)http_server_port(s), cfg->db_path);
+	printf("aims: serving on http://%s:%u/ (database %s)\n", s->host,
+	    (unsigned)s->port, cfg->db_path);
 	fflush(stdout);
 	sigdelset(&set, SIGPIPE);
 	while (sigwait(&set, &sig) != 0 || (sig != SIGINT && sig != SIGTERM))

@@ -11,11 +11,16 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "http/proxy.h"
+
 /* Limits (craft.md B.6: libmicrohttpd's defaults are unsafe for a public server). */
-#define HTTP_CONN_LIMIT		1024		/* open connections in total */
-#define HTTP_CONN_BUSY		960		/* above this, new requests get 503 */
-#define HTTP_PER_IP_LIMIT	64		/* open connections per client address */
-#define HTTP_CONN_TIMEOUT_SEC	20		/* idle or slow connection closed after */
+#define HTTP_CONN_LIMIT		2048		/* open connections in total (default) */
+#define HTTP_FD_SPARE		256		/* descriptors kept for the database, files, logs */
+#define HTTP_CONN_LIMIT_MAX	65536
+#define HTTP_PER_IP_LIMIT	64		/* open connections per client address (default) */
+#define HTTP_CONN_TIMEOUT_SEC	20		/* idle connection closed after (default) */
+#define HTTP_HEADER_TIMEOUT_SEC	10		/* request line and headers due within (default) */
+#define HTTP_TIMEOUT_MAX	3600
 #define HTTP_CONN_MEMORY	(32 * 1024)	/* per connection: bounds request line + headers */
 #define HTTP_MAX_BODY_DEFAULT	(1024 * 1024)	/* JSON bodies */
 #define HTTP_MAX_BODY_LIMIT	(64 * 1024 * 1024)
@@ -26,7 +31,6 @@
 #define HTTP_DRAIN_SETTLE_MS	200		/* ... and none may start for this long */
 #define HTTP_DRAIN_POLL_MS	10
 #define HTTP_MAINTENANCE_SEC	3600		/* expired sessions and keys deleted this often */
-#define HTTP_PORT_DEFAULT	8042
 #define HTTP_LISTEN_DEFAULT	"127.0.0.1:8042"
 #define HTTP_LISTEN_MAX		64
 #define HTTP_LISTEN_BACKLOG	SOMAXCONN	/* the listening socket is opened here, not by libmicrohttpd */
@@ -40,19 +44,27 @@ struct http_server_config {
 	enum http_log_format	 log_format;
 	bool			 secure_cookies;
 	size_t			 max_body;
+	/* Connection limits (guard.h): 0 in per_ip_limit means none. */
+	unsigned		 conn_limit;
+	unsigned		 per_ip_limit;
+	bool			 per_ip_set;	/* given on the command line */
+	unsigned		 idle_timeout;	/* seconds */
+	unsigned		 header_timeout;	/* seconds; 0: no header deadline */
+	struct proxy_list	 proxies;	/* --trusted-proxy: X-Forwarded-For from these */
+	unsigned		 heavy_per_minute;	/* budget.h; 0: no budget */
 	/* Confinement (http_server_confine in server.c, util/sandbox.h). */
 	const char		*user;		/* --user: run as this user once started */
 	bool			 no_sandbox;	/* --no-sandbox: no Landlock, no seccomp */
 };
+
+/* Above this many open connections, new requests get 503 (a 16th kept free). */
+#define HTTP_CONN_BUSY(limit)	((limit) - (limit) / 16)
 
 struct db;
 struct http_server;
 
 void http_server_config_default(struct http_server_config *cfg);
 int http_server_start(struct http_server **out, const struct http_server_config *cfg);
-/* The port actually bound (useful with port 0). */
-uint16_t http_server_port(const struct http_server *s);
-const char *http_server_host(const struct http_server *s);
 /* Stops accepting, waits up to timeout_ms for in-flight requests, stops, closes dbs. */
 void http_server_shutdown(struct http_server *s, int timeout_ms);
 /* Starts, prints the URL, waits for SIGINT/SIGTERM, shuts down. */

@@ -15,7 +15,6 @@
 #include "util/mem.h"
 
 #define WEBUI_REQ_FRAMEWORK	CATALOG_ISO42001
-#define WEBUI_KINDS_MAX		64
 
 static int
 webui_choices_users(json_t *out, struct http_ctx *c)

@@ -50,7 +50,7 @@ webui_download(struct http_ctx *c)
 	const char *ref = http_param(c, "ref");
 	int64_t revision = http_query_int(c, "revision", 0);
 
-	if (strcmp(c->web->kind->name, "evidence") != 0 || strlen(ref) > WEBUI_REF_MAX)
+	if (!c->web->kind->files || strlen(ref) > WEBUI_REF_MAX)
 		return aims_error_set(AIMS_ENOTFOUND, NULL, "There is no such file.");
 	return http_reply_evidence_file(c, ref, revision > 0 ? revision : 0);
 }

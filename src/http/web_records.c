@@ -167,7 +167,7 @@ webui_record_show(struct http_ctx *c, int status, const char *ref, const char *e
 	if ((iv = json_integer_value(json_object_get(rec, "in_force_version"))) > 0 &&
 	    (rc = record_version_get(&in_force, c->db, c->org_id, k, ref, iv)) != 0)
 		goto done;
-	if (strcmp(k->name, "evidence") == 0 &&
+	if (k->files &&
 	    (rc = evidence_file_list(&files, c->db, c->org_id, ref)) != 0)
 		goto done;
 	v.record = rec;
@@ -288,11 +288,11 @@ webui_save(json_t **out, struct http_ctx *c, const char *ref, int64_t version,
 {
 	const struct record_kind *k = c->web->kind;
 
-	if (strcmp(k->name, "evidence") == 0)
+	if (k->files)
 		return ref == NULL ? webui_evidence_create(out, c, values) :
 		    webui_evidence_update(out, c, ref, version, values);
 	if (webui_has_file(c))
-		return aims_error_set(AIMS_EINVALID, "file", "Only evidence takes a file.");
+		return aims_error_set(AIMS_EINVALID, "file", "%s keep no files.", k->plural);
 	return ref == NULL ? record_create(out, c->db, c->org_id, &c->actor, k, values) :
 	    record_update(out, c->db, c->org_id, &c->actor, k, ref, version, values);
 }

@@ -41,6 +41,9 @@
 /* kind: the permission kind, or PERM_KIND_COUNT when the path's {kind} decides. */
 #define W_ORG(m, p, h, act, kind) \
 	{ m, p, h, ROUTE_ORG, act, kind, NULL, NULL, ROUTE_RAW, 200, NULL, "web", p }
+/* A page that costs one of the caller's heavy reads (budget.h). */
+#define W_ORG_HEAVY(m, p, h, act, kind) \
+	{ m, p, h, ROUTE_ORG, act, kind, NULL, NULL, ROUTE_RAW | ROUTE_HEAVY, 200, NULL, "web", p }
 #define BY_KIND	PERM_KIND_COUNT
 
 const struct route webui_routes[] = {
@@ -48,12 +51,19 @@ const struct route webui_routes[] = {
 	W_PUB("GET", "/sign-in", webui_sign_in_page),
 	W_PUB("POST", "/sign-in", webui_sign_in),
 	W_USER("POST", "/sign-out", webui_sign_out),
+	W_USER("GET", WEB_PASSWORD_PATH, webui_password_page),
+	W_USER("POST", WEB_PASSWORD_PATH, webui_password_change),
 	W_PUB("GET", "/static/{name}", webui_static),
 	W_ORG("GET", "/o/{org}", webui_org_home, PERM_READ, PERM_KIND_ORG),
 	W_ORG("GET", "/o/{org}/", webui_dashboard, PERM_READ, PERM_KIND_ORG),
-	W_ORG("GET", "/o/{org}/readiness", webui_readiness, PERM_READ, PERM_KIND_GOVERNANCE),
+	W_ORG_HEAVY("GET", "/o/{org}/readiness", webui_readiness, PERM_READ, PERM_KIND_GOVERNANCE),
 	W_ORG("GET", "/o/{org}/soa", webui_soa_page, PERM_READ, PERM_KIND_GOVERNANCE),
 	W_ORG("POST", "/o/{org}/soa/{ctl}", webui_soa_save, PERM_WRITE, PERM_KIND_GOVERNANCE),
+	W_ORG("GET", "/o/{org}/members", webui_members, PERM_READ, PERM_KIND_MEMBERSHIP),
+	W_ORG("POST", "/o/{org}/members/{email}/disable", webui_member_disable, PERM_ADMIN,
+	    PERM_KIND_MEMBERSHIP),
+	W_ORG("POST", "/o/{org}/members/{email}/enable", webui_member_enable, PERM_ADMIN,
+	    PERM_KIND_MEMBERSHIP),
 	W_ORG("GET", "/o/{org}/{kind}", webui_list, PERM_READ, BY_KIND),
 	W_ORG("POST", "/o/{org}/{kind}", webui_create, PERM_WRITE, BY_KIND),
 	W_ORG("GET", "/o/{org}/{kind}/new", webui_new, PERM_WRITE, BY_KIND),
@@ -84,6 +94,9 @@ static const struct {
 	{ "accept", "The residual risk of ", " is accepted." },
 	{ "uploaded", "New file stored in ", "." },
 	{ "signed-out", "You are signed out", "." },
+	{ "disabled", "The account is disabled: its sessions ended and its API tokens were "
+	    "revoked", "." },
+	{ "enabled", "The account may sign in again", "." },
 };
 
 bool
@@ -521,6 +534,8 @@ webui_handle(struct http_ctx *c)
 		goto done;
 	}
 	rc = webui_prepare(c, &w);
+	if (rc == 0 && c->resp.status == 0 && c->who.kind == HTTP_SESSION)
+		rc = router_charge(c);
 	if (rc == 0 && c->resp.status == 0)
 		rc = c->route->handler(c);
 	if (rc != 0 && c->resp.status == 0)

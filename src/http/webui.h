@@ -116,6 +116,13 @@ int webui_edit(struct http_ctx *c);
 int webui_update(struct http_ctx *c);
 int webui_workflow(struct http_ctx *c);
 int webui_delete(struct http_ctx *c);
+/* web_account.c */
+int webui_password_page(struct http_ctx *c);
+int webui_password_change(struct http_ctx *c);
+/* web_members.c */
+int webui_members(struct http_ctx *c);
+int webui_member_disable(struct http_ctx *c);
+int webui_member_enable(struct http_ctx *c);
 /* web_evidence.c */
 int webui_download(struct http_ctx *c);
 /* Creates an evidence record from the posted form and its file, if any. */

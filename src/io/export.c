@@ -42,32 +42,42 @@ static const unsigned what_formats[] = {
 
 /* ---- names ---- */
 
-int
-export_parse_what(enum export_what *out, const char *s)
+#define EXPORT_NAMES(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* The index of s in names[0..n), or -1. */
+static int
+export_name_find(const char *const *names, size_t n, const char *s)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(what_names) / sizeof(what_names[0]); i++)
-		if (strcmp(s, what_names[i]) == 0) {
-			*out = (enum export_what)i;
-			return 0;
-		}
-	return aims_error_set(AIMS_EINVALID, "export",
-	    "unknown export '%s' (allowed: soa, risks, ai-systems, readiness)", s);
+	for (i = 0; i < n; i++)
+		if (strcmp(s, names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+int
+export_parse_what(enum export_what *out, const char *s)
+{
+	int i = export_name_find(what_names, EXPORT_NAMES(what_names), s);
+
+	if (i < 0)
+		return aims_error_set(AIMS_EINVALID, "export",
+		    "unknown export '%s' (allowed: soa, risks, ai-systems, readiness)", s);
+	*out = (enum export_what)i;
+	return 0;
 }
 
 int
 export_parse_format(enum export_format *out, const char *s)
 {
-	size_t i;
+	int i = export_name_find(format_names, EXPORT_NAMES(format_names), s);
 
-	for (i = 0; i < sizeof(format_names) / sizeof(format_names[0]); i++)
-		if (strcmp(s, format_names[i]) == 0) {
-			*out = (enum export_format)i;
-			return 0;
-		}
-	return aims_error_set(AIMS_EINVALID, "format",
-	    "unknown format '%s' (allowed: xlsx, csv, json, html)", s);
+	if (i < 0)
+		return aims_error_set(AIMS_EINVALID, "format",
+		    "unknown format '%s' (allowed: xlsx, csv, json, html)", s);
+	*out = (enum export_format)i;
+	return 0;
 }
 
 int
@@ -92,7 +102,7 @@ export_check(enum export_what what, enum export_format fmt)
 
 	if (what_formats[what] & (1u << fmt))
 		return 0;
-	for (i = 0; i < sizeof(format_names) / sizeof(format_names[0]); i++)
+	for (i = 0; i < EXPORT_NAMES(format_names); i++)
 		if (what_formats[what] & (1u << i)) {
 			if (list[0])
 				strcat(list, ", ");
@@ -106,12 +116,6 @@ const char *
 export_media_type(enum export_format fmt)
 {
 	return media_types[fmt];
-}
-
-const char *
-export_what_name(enum export_what what)
-{
-	return what_names[what];
 }
 
 const char *

@@ -5,18 +5,15 @@
  * No script and no external resource; every value is escaped.
  */
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
-#include "io/html_escape.h"
 #include "io/report.h"
+#include "io/svg.h"
 #include "util/error.h"
+#include "util/html.h"
 
-#define BAR_ROW_H	22	/* SVG bar chart: height of one row */
-#define BAR_LABEL_W	300	/* width of the label column */
-#define BAR_W		320	/* width of a full (100%) bar */
-#define TREND_W		640
-#define TREND_H		180
-#define TREND_PAD	32
+#define REPORT_LABEL_MAX	256	/* bytes of "A.10 " + a title: more than a bar shows */
 
 static const char report_css[] =
     ":root{--ok:#1a7f37;--warn:#b26b00;--bad:#c62828;--na:#8c959f;--ink:#1f2328;"
@@ -41,7 +38,6 @@ static const char report_css[] =
     ".d1{padding-left:1.5rem}.d2{padding-left:3rem}.d3{padding-left:4.5rem}"
     ".group td{font-weight:600;background:#f6f8fa}"
     "ul.r{margin:0;padding-left:1.1rem}code{font-size:.85em}"
-    "svg text{font:12px system-ui,sans-serif;fill:var(--ink)}"
     "@media print{body{margin:0;max-width:none}.card,.pill{-webkit-print-color-adjust:exact;"
     "print-color-adjust:exact}h2{page-break-after:avoid}}";
 
@@ -60,16 +56,6 @@ num(const json_t *o, const char *key)
 }
 
 static const char *
-score_colour(const json_t *score)
-{
-	json_int_t s = json_integer_value(score);
-
-	if (!json_is_integer(score))
-		return "#8c959f";
-	return s >= 80 ? "#1a7f37" : s >= 50 ? "#b26b00" : "#c62828";
-}
-
-static const char *
 label_of(const char *s)
 {
 	return strcmp(s, "met") == 0 ? "met" : strcmp(s, "partly_met") == 0 ? "partly met" :
@@ -81,11 +67,14 @@ html_head(struct buf *b, const json_t *r)
 {
 	const json_t *org = json_object_get(r, "organisation");
 
-	html_escape_printf(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	html_printf(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 	    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
 	    "<title>Certification readiness - %s</title><style>", str(org, "name"));
 	buf_puts(b, report_css);
-	html_escape_printf(b, "</style></head><body><h1>Certification readiness: %s</h1>"
+	buf_puts(b, svg_css);
+	/* Wider charts than on a page: the report has the whole width. */
+	buf_puts(b, "svg.progress{max-width:40rem}svg.spark{width:100%;max-width:40rem}");
+	html_printf(b, "</style></head><body><h1>Certification readiness: %s</h1>"
 	    "<p class=\"meta\">%s &middot; evaluated %s &middot; organisation <code>%s</code></p>\n",
 	    str(org, "name"), str(r, "edition"), str(r, "evaluated_at"), str(org, "slug"));
 }
@@ -96,16 +85,16 @@ html_cards(struct buf *b, const json_t *r)
 	const json_t *st;
 	size_t i;
 
-	html_escape_printf(b, "<div class=\"cards\"><div class=\"card\">Score<b>%lld%%</b>"
+	html_printf(b, "<div class=\"cards\"><div class=\"card\">Score<b>%lld%%</b>"
 	    "clauses %lld%% &middot; Annex A %lld%%</div>", num(r, "score"),
 	    num(r, "clause_score"), num(r, "annex_score"));
 	json_array_foreach(json_object_get(r, "stages"), i, st)
-		html_escape_printf(b, "<div class=\"card\">Stage %lld<b class=\"%s\">%s</b>"
+		html_printf(b, "<div class=\"card\">Stage %lld<b class=\"%s\">%s</b>"
 		    "%lld blocking &middot; %lld major &middot; %lld minor</div>",
 		    num(st, "stage"), strcmp(str(st, "verdict"), "ready") == 0 ? "ready" :
 		    "not_ready", strcmp(str(st, "verdict"), "ready") == 0 ? "Ready" : "Not ready",
 		    num(st, "blocking_gaps"), num(st, "major_gaps"), num(st, "minor_gaps"));
-	html_escape_printf(b, "<div class=\"card\">Requirements<b>%lld met</b>%lld partly "
+	html_printf(b, "<div class=\"card\">Requirements<b>%lld met</b>%lld partly "
 	    "&middot; %lld not met &middot; %lld n/a</div></div>\n",
 	    num(json_object_get(r, "counts"), "met"),
 	    num(json_object_get(r, "counts"), "partly_met"),
@@ -113,79 +102,57 @@ html_cards(struct buf *b, const json_t *r)
 	    num(json_object_get(r, "counts"), "not_applicable"));
 }
 
-/* Horizontal bars, one per clause or area, 0-100 %. */
-static void
-html_bars(struct buf *b, const char *caption, const json_t *groups)
+void
+report_chart_scores(struct buf *out, const char *id, const char *title, const json_t *groups)
 {
+	struct svg_bar bars[REPORT_BARS_MAX];
+	char labels[REPORT_BARS_MAX][REPORT_LABEL_MAX];
 	const json_t *g, *score;
-	size_t i, n = json_array_size(groups);
-	char title[REPORT_TITLE_MAX + 4];
-	int y, w;
+	size_t i, n = 0;
 
-	html_escape_printf(b, "<svg role=\"img\" aria-label=\"%s\" width=\"%d\" height=\"%zu\" "
-	    "viewBox=\"0 0 %d %zu\">", caption, BAR_LABEL_W + BAR_W + 60,
-	    n * BAR_ROW_H + 8, BAR_LABEL_W + BAR_W + 60, n * BAR_ROW_H + 8);
 	json_array_foreach(groups, i, g) {
+		if (n == REPORT_BARS_MAX)
+			break;
 		score = json_object_get(g, "score");
-		y = (int)i * BAR_ROW_H + 4;
-		w = json_is_integer(score) ? (int)(json_integer_value(score) * BAR_W / 100) : 0;
-		snprintf(title, sizeof(title), "%.*s", REPORT_TITLE_MAX, str(g, "title"));
-		html_escape_printf(b, "<text x=\"0\" y=\"%d\">%s %s</text>"
-		    "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#eaeef2\"/>"
-		    "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>",
-		    y + 14, str(g, "id"), title, BAR_LABEL_W, y + 3, BAR_W, BAR_ROW_H - 8,
-		    BAR_LABEL_W, y + 3, w, BAR_ROW_H - 8, score_colour(score));
-		if (json_is_integer(score))
-			html_escape_printf(b, "<text x=\"%d\" y=\"%d\">%lld%%</text>",
-			    BAR_LABEL_W + BAR_W + 6, y + 14, (long long)json_integer_value(score));
-		else
-			html_escape_printf(b, "<text x=\"%d\" y=\"%d\">n/a</text>",
-			    BAR_LABEL_W + BAR_W + 6, y + 14);
+		snprintf(labels[n], sizeof(labels[n]), "%s %s", str(g, "id"), str(g, "title"));
+		/* A group without a score (nothing applicable) has no 100 % mark. */
+		bars[n] = (struct svg_bar){ labels[n], (long long)json_integer_value(score),
+		    json_is_integer(score) ? 100 : 0, NULL };
+		n++;
 	}
-	buf_puts(b, "</svg>\n");
+	svg_progress(out, id, title, bars, n);
 }
 
-/* The score by day, with the Stage 1 verdict as the point colour. */
+bool
+report_chart_trend(struct buf *out, const char *id, const json_t *trend)
+{
+	double values[REPORT_TREND_MAX];
+	size_t i, n = 0, skip;
+	const json_t *t;
+
+	skip = json_array_size(trend) > REPORT_TREND_MAX ?
+	    json_array_size(trend) - REPORT_TREND_MAX : 0;
+	json_array_foreach(trend, i, t)
+		if (i >= skip)
+			values[n++] = (double)num(t, "score");
+	if (n < 2)
+		return false;
+	svg_sparkline(out, id, "Readiness score by day", values, n);
+	return true;
+}
+
 static void
 html_trend(struct buf *b, const json_t *trend)
 {
-	size_t i, n = json_array_size(trend);
-	const json_t *t;
-	int x, y, plot_w = TREND_W - 2 * TREND_PAD, plot_h = TREND_H - 2 * TREND_PAD;
+	size_t n = json_array_size(trend);
 
-	if (n < 2) {
+	if (!report_chart_trend(b, "rp-trend", trend)) {
 		buf_puts(b, "<p>The trend appears once readiness has been evaluated on two "
 		    "different days.</p>\n");
 		return;
 	}
-	html_escape_printf(b, "<svg role=\"img\" aria-label=\"Readiness score by day\" "
-	    "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">", TREND_W, TREND_H, TREND_W,
-	    TREND_H);
-	for (y = 0; y <= 100; y += 50)
-		html_escape_printf(b, "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" "
-		    "stroke=\"#d0d7de\"/><text x=\"0\" y=\"%d\">%d%%</text>", TREND_PAD,
-		    TREND_W - TREND_PAD, TREND_PAD + plot_h - y * plot_h / 100,
-		    TREND_PAD + plot_h - y * plot_h / 100, TREND_PAD + plot_h - y * plot_h / 100 + 4,
-		    y);
-	buf_puts(b, "<polyline fill=\"none\" stroke=\"#0969da\" stroke-width=\"2\" points=\"");
-	json_array_foreach(trend, i, t) {
-		x = TREND_PAD + (int)(i * (size_t)plot_w / (n - 1));
-		y = TREND_PAD + plot_h - (int)(num(t, "score") * plot_h / 100);
-		html_escape_printf(b, "%s%d,%d", i ? " " : "", x, y);
-	}
-	buf_puts(b, "\"/>");
-	json_array_foreach(trend, i, t) {
-		x = TREND_PAD + (int)(i * (size_t)plot_w / (n - 1));
-		y = TREND_PAD + plot_h - (int)(num(t, "score") * plot_h / 100);
-		html_escape_printf(b, "<circle cx=\"%d\" cy=\"%d\" r=\"3\" fill=\"%s\">"
-		    "<title>%s: %lld%%</title></circle>", x, y,
-		    json_is_true(json_object_get(t, "stage1_ready")) ? "#1a7f37" : "#c62828",
-		    str(t, "day"), num(t, "score"));
-	}
-	html_escape_printf(b, "<text x=\"%d\" y=\"%d\">%s</text>"
-	    "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text></svg>\n",
-	    TREND_PAD, TREND_H - 6, str(json_array_get(trend, 0), "day"), TREND_W - TREND_PAD,
-	    TREND_H - 6, str(json_array_get(trend, n - 1), "day"));
+	html_printf(b, "<p class=\"meta\">From %s to %s.</p>\n",
+	    str(json_array_get(trend, 0), "day"), str(json_array_get(trend, n - 1), "day"));
 }
 
 static void
@@ -196,7 +163,7 @@ html_findings(struct buf *b, const json_t *findings)
 
 	buf_puts(b, "<ul class=\"r\">");
 	json_array_foreach(findings, i, f)
-		html_escape_printf(b, "<li>%s</li>", str(f, "reason"));
+		html_printf(b, "<li>%s</li>", str(f, "reason"));
 	buf_puts(b, "</ul>");
 }
 
@@ -206,7 +173,7 @@ html_gaps(struct buf *b, const json_t *gaps)
 	const json_t *g;
 	size_t i;
 
-	html_escape_printf(b, "<h2>Gaps (%zu)</h2>\n", json_array_size(gaps));
+	html_printf(b, "<h2>Gaps (%zu)</h2>\n", json_array_size(gaps));
 	if (json_array_size(gaps) == 0) {
 		buf_puts(b, "<p>No gaps.</p>\n");
 		return;
@@ -214,7 +181,7 @@ html_gaps(struct buf *b, const json_t *gaps)
 	buf_puts(b, "<table><thead><tr><th>Severity</th><th>Stage</th><th>Requirement</th>"
 	    "<th>Why</th></tr></thead><tbody>\n");
 	json_array_foreach(gaps, i, g) {
-		html_escape_printf(b, "<tr><td><span class=\"pill %s\">%s</span></td><td>%lld</td>"
+		html_printf(b, "<tr><td><span class=\"pill %s\">%s</span></td><td>%lld</td>"
 		    "<td><b>%s</b> %s<br><code>%s</code></td><td>", str(g, "severity"),
 		    str(g, "severity"), num(g, "stage"), str(g, "requirement"), str(g, "title"),
 		    str(g, "rule"));
@@ -257,12 +224,12 @@ html_requirements(struct buf *b, const json_t *reqs)
 	json_array_foreach(reqs, i, r) {
 		d = depth_of(reqs, r);
 		score = json_object_get(r, "score");
-		html_escape_printf(b, "<tr%s><td class=\"d%d\">%s %s</td><td><span class=\"pill "
+		html_printf(b, "<tr%s><td class=\"d%d\">%s %s</td><td><span class=\"pill "
 		    "%s\">%s</span></td><td>", json_is_true(json_object_get(r, "leaf")) ? "" :
 		    " class=\"group\"", d, str(r, "id"), str(r, "title"), str(r, "status"),
 		    label_of(str(r, "status")));
 		if (json_is_integer(score))
-			html_escape_printf(b, "%lld%%", (long long)json_integer_value(score));
+			html_printf(b, "%lld%%", (long long)json_integer_value(score));
 		buf_puts(b, "</td><td>");
 		json_array_foreach(json_object_get(r, "checks"), j, c)
 			if (strcmp(str(c, "status"), "fail") == 0)
@@ -280,9 +247,11 @@ report_readiness_html(struct buf *out, const json_t *r)
 	html_head(out, r);
 	html_cards(out, r);
 	buf_puts(out, "<h2>Scores by clause</h2>\n");
-	html_bars(out, "Readiness score by clause", json_object_get(r, "clauses"));
+	report_chart_scores(out, "rp-clauses", "Readiness score by clause",
+	    json_object_get(r, "clauses"));
 	buf_puts(out, "<h2>Scores by Annex A area</h2>\n");
-	html_bars(out, "Readiness score by Annex A area", json_object_get(r, "areas"));
+	report_chart_scores(out, "rp-areas", "Readiness score by Annex A area",
+	    json_object_get(r, "areas"));
 	buf_puts(out, "<h2>Trend</h2>\n");
 	html_trend(out, json_object_get(r, "trend"));
 	html_gaps(out, json_object_get(r, "gaps"));

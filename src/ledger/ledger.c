@@ -17,6 +17,7 @@
 
 static ledger_load_fn ledger_loader;
 static ledger_enum_fn ledger_enumerator;
+static const struct ledger_history_source *ledger_history;
 
 void
 ledger_set_record_source(ledger_load_fn load, ledger_enum_fn enumerate)
@@ -30,6 +31,18 @@ ledger_record_source(ledger_load_fn *load, ledger_enum_fn *enumerate)
 {
 	*load = ledger_loader;
 	*enumerate = ledger_enumerator;
+}
+
+void
+ledger_set_history_source(const struct ledger_history_source *src)
+{
+	ledger_history = src;
+}
+
+const struct ledger_history_source *
+ledger__history(void)
+{
+	return ledger_history;
 }
 
 void
@@ -368,4 +381,20 @@ ledger_org_id(int64_t *out, struct db *db, const char *slug)
 	if (rc == AIMS_ENOTFOUND)
 		aims_error_set(rc, "org", "no organisation '%s'", slug);
 	return rc;
+}
+
+int
+ledger_size(int64_t *out, struct db *db, int64_t org_id)
+{
+	struct db_stmt *st;
+	int rc;
+
+	*out = 0;
+	if ((rc = db_prepare(&st, db, "SELECT size FROM ledger_heads WHERE org_id = ?")) != 0)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	if ((rc = db_step(st)) == DB_ROW)
+		*out = db_column_int64(st, 0);
+	db_done(st);
+	return rc < 0 ? rc : 0;
 }

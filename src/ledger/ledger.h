@@ -93,6 +93,33 @@ typedef int (*ledger_enum_fn)(struct db *db, int64_t org_id, ledger_record_fn fn
 
 typedef int (*ledger_entry_fn)(void *arg, const struct ledger_entry *e);
 
+/*
+ * The history side of the record source, for kinds that keep every version
+ * (records, evidence file revisions through them):
+ *
+ * load_version loads version `version` of a record exactly as it was given
+ * to ledger_append() when that version was written, and copies the action
+ * stored with it into action; AIMS_ENOTFOUND when no such version is
+ * stored, AIMS_EUNSUPPORTED for a kind without a stored history.
+ *
+ * enumerate_versions calls fn for every stored version of every record of
+ * the org, so a version inserted without a ledger entry is found.
+ *
+ * check compares, for one org, what the entries cannot commit to on their
+ * own with what they do commit to: what is derived from records for lists,
+ * counts, filters and search (columns, counts, indexes), and rows kept
+ * beside a version (evidence file revisions); it returns AIMS_EVERIFY with
+ * a message naming the first row that does not match.
+ */
+typedef int (*ledger_version_fn)(void *arg, const char *kind, const char *ref, int64_t version);
+struct ledger_history_source {
+	int	(*load_version)(json_t **out, char action[LEDGER_FIELD_MAX + 1], struct db *db,
+		    int64_t org_id, const char *kind, const char *ref, int64_t version);
+	int	(*enumerate_versions)(struct db *db, int64_t org_id, ledger_version_fn fn,
+		    void *arg);
+	int	(*check)(struct db *db, int64_t org_id);
+};
+
 /* What ledger_verify() checked, and the first thing that did not verify. */
 struct ledger_report {
 	int64_t	orgs;		/* organisations' logs verified */
@@ -100,6 +127,7 @@ struct ledger_report {
 	int64_t	entries;
 	int64_t	checkpoints;
 	int64_t	records;	/* live records compared with their latest commitment */
+	int64_t	versions;	/* stored versions compared with their own entry */
 	int	records_checked;	/* 0 when no record loader was given */
 	char	failure[LEDGER_REPORT_MAX];	/* "" when everything verified */
 };
@@ -125,6 +153,12 @@ int ledger_org_id(int64_t *out, struct db *db, const char *slug);
  */
 void ledger_set_record_source(ledger_load_fn load, ledger_enum_fn enumerate);
 void ledger_record_source(ledger_load_fn *load, ledger_enum_fn *enumerate);
+/*
+ * Core registers, once at start, how the verifier reads stored versions
+ * (borrowed; NULL: none). ledger_verify() checks every version against its
+ * own entry whenever it is given a record loader and one is set.
+ */
+void ledger_set_history_source(const struct ledger_history_source *src);
 
 /* ledger_key.c */
 struct ledger_key;	/* an Ed25519 signing key in sodium_malloc'd memory */
@@ -153,12 +187,35 @@ int ledger_pubkey_load_db(struct note_verifier *out, const char *db_path);
  * one before and with the recomputed tree, every entry covered by a
  * checkpoint; then, when load is given, every record's live state against
  * its latest commitment, and when enumerate is given, that every live
- * record has entries. Returns 0 when all verified, AIMS_EVERIFY with
+ * record has entries. With a history source (ledger_set_history_source())
+ * and load given, every stored version is checked against the entry that
+ * wrote it, every stored version must have one, and the source's check
+ * runs per org. Last, the database's triggers are compared with the ones
+ * the migrations create. Returns 0 when all verified, AIMS_EVERIFY with
  * out->failure (and the error message) naming the first thing that did
  * not, or another code when it could not check.
  */
 int ledger_verify(struct ledger_report *out, struct db *db, int64_t org_id,
     const struct note_verifier *key, ledger_load_fn load, ledger_enum_fn enumerate);
+/*
+ * Progress of ledger_verify() on the calling thread: fn gets the entries
+ * and records checked so far every thousand or so; a non-zero return stops
+ * the verification, which returns that code. NULL: none.
+ */
+typedef int (*ledger_progress_fn)(void *arg, int64_t entries, int64_t records);
+void ledger_verify_progress(ledger_progress_fn fn, void *arg);
+/* Entries in org_id's log (its size). */
+int ledger_size(int64_t *out, struct db *db, int64_t org_id);
+
+/*
+ * Checks one stored version of a record, in the form it was given to
+ * ledger_append(), against the newest entry of (kind, ref) at that version:
+ * 0 when it matches (or the entry's salt was erased), AIMS_EVERIFY naming
+ * the record and version when it differs or no entry wrote it. For a read
+ * that must not serve what the log does not commit to (a download).
+ */
+int ledger_check_version(struct db *db, int64_t org_id, const char *kind, const char *ref,
+    int64_t version, const json_t *record);
 
 /* ledger_proof.c */
 /*
@@ -183,5 +240,6 @@ int ledger__entry_text(struct buf *out, const struct ledger_entry *e);	/* ledger
 void ledger__hex(char *out, const uint8_t *in, size_t len);	/* out: 2 * len + 1 */
 int ledger__head_load(struct merkle_stack *s, struct db *db, int64_t org_id);
 const struct note_signer *ledger__signer(void);	/* ledger_key.c: key in use or NULL */
+const struct ledger_history_source *ledger__history(void);	/* ledger.c */
 
 #endif

@@ -12,7 +12,12 @@
  * were removed; entries past the last checkpoint were added without the
  * key. Then, if core registered a record source, each record's live state
  * is compared with its latest commitment, and every live record must have
- * an entry. The first failure ends the run and is named in the report.
+ * an entry. With a history source, each entry of a record back to its last
+ * delete is compared with the stored version it wrote (so history cannot
+ * be rewritten, only the latest state), every stored version must have an
+ * entry, and core's check compares the rows derived from the records.
+ * Last, the protective triggers are compared with the ones the migrations
+ * create. The first failure ends the run and is named in the report.
  */
 #include <sodium.h>
 #include <stdarg.h>
@@ -30,6 +35,11 @@
 
 #define VERIFY_NAME_MAX		96	/* "org <slug>" */
 #define VERIFY_TIME_MAX		40	/* a checkpoint's created_at, as stored */
+#define VERIFY_PROGRESS_EVERY	1024	/* entries or records between progress calls */
+
+/* ledger_verify_progress(): the calling thread's progress callback. */
+static _Thread_local ledger_progress_fn verify_progress_fn;
+static _Thread_local void *verify_progress_arg;
 
 struct verify_cp {
 	uint64_t		size;
@@ -56,10 +66,28 @@ struct verify {
 	size_t				 nproof;
 	struct merkle_collector		 col;
 	ledger_load_fn			 load;
+	const struct ledger_history_source *hist;	/* NULL: latest states only */
 };
 
 static int
 verify_fail(struct verify *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+void
+ledger_verify_progress(ledger_progress_fn fn, void *arg)
+{
+	verify_progress_fn = fn;
+	verify_progress_arg = arg;
+}
+
+/* Tells the progress callback, every VERIFY_PROGRESS_EVERY items; its non-zero stops. */
+static int
+verify_tick(struct verify *v)
+{
+	if (verify_progress_fn == NULL ||
+	    (v->rep->entries + v->rep->records) % VERIFY_PROGRESS_EVERY != 0)
+		return 0;
+	return verify_progress_fn(verify_progress_arg, v->rep->entries, v->rep->records);
+}
 
 static int
 verify_fail(struct verify *v, const char *fmt, ...)
@@ -219,7 +247,7 @@ verify_entry(struct verify *v, struct db_stmt *st, struct buf *text)
 	else
 		merkle_stack_push(&v->st, &leaf);
 	v->rep->entries++;
-	return 0;
+	return verify_tick(v);
 mismatch:
 	return verify_fail(v, "entry %lld (%s %s %s) does not match its leaf hash",
 	    (long long)e.seq, e.kind ? e.kind : "?", e.ref ? e.ref : "?",
@@ -290,6 +318,7 @@ static int
 verify_record(struct verify *v, const char *kind, const char *ref, int64_t seq)
 {
 	uint8_t salt[LEDGER_SALT_LEN], want[LEDGER_COMMIT_LEN], got[LEDGER_COMMIT_LEN];
+	char msg[AIMS_ERROR_MSG_MAX];
 	struct db_stmt *st;
 	const void *p;
 	json_t *rec = NULL;
@@ -321,6 +350,11 @@ verify_record(struct verify *v, const char *kind, const char *ref, int64_t seq)
 		return verify_fail(v, "record %s (%s) was deleted without a ledger entry "
 		    "(its latest entry %lld does not delete it)", ref, kind, (long long)seq);
 	}
+	if (rc == AIMS_ERROR) {
+		/* A row the loader cannot read (data that is not JSON) was not written by aims. */
+		snprintf(msg, sizeof(msg), "%s", aims_error_message());
+		return verify_fail(v, "record %s (%s) cannot be read: %s", ref, kind, msg);
+	}
 	if (rc != 0)
 		return rc;
 	v->rep->records++;
@@ -336,17 +370,85 @@ verify_record(struct verify *v, const char *kind, const char *ref, int64_t seq)
 		    "(entry %lld)", ref, kind, (long long)seq);
 	sodium_memzero(salt, sizeof(salt));
 	json_decref(rec);
+	return rc != 0 ? rc : verify_tick(v);
+}
+
+/*
+ * Compares the stored version that entry seq of a record wrote with the
+ * entry's commitment. *stop is set at a delete (older entries belong to an
+ * erased generation of the record, whose versions went with it) and for a
+ * kind without a stored history.
+ */
+static int
+verify_version(struct verify *v, const char *kind, const char *ref, int64_t seq, int *stop)
+{
+	uint8_t salt[LEDGER_SALT_LEN], want[LEDGER_COMMIT_LEN], got[LEDGER_COMMIT_LEN];
+	char action[LEDGER_FIELD_MAX + 1], wrote[LEDGER_FIELD_MAX + 1];
+	struct db_stmt *st;
+	const void *p;
+	json_t *rec = NULL;
+	size_t slen = 0, clen = 0;
+	int64_t version;
+	int rc;
+
+	if ((rc = db_prepare(&st, v->db, "SELECT version, action, salt, commitment "
+	    "FROM ledger_entries WHERE org_id = ? AND seq = ?")) != 0)
+		return rc;
+	db_bind_int64(st, 1, v->org_id);
+	db_bind_int64(st, 2, seq);
+	if ((rc = db_step(st)) != DB_ROW) {
+		db_done(st);
+		return rc < 0 ? rc : aims_error_set(AIMS_ERROR, NULL, "entry %lld vanished",
+		    (long long)seq);
+	}
+	version = db_column_int64(st, 0);
+	snprintf(wrote, sizeof(wrote), "%s", db_column_text(st, 1));
+	if ((p = db_column_blob(st, 2, &slen)) != NULL && slen == sizeof(salt))
+		memcpy(salt, p, sizeof(salt));
+	if ((p = db_column_blob(st, 3, &clen)) != NULL && clen == sizeof(want))
+		memcpy(want, p, sizeof(want));
+	*stop = db_column_is_null(st, 3);
+	db_done(st);
+	if (*stop || slen != sizeof(salt))
+		return 0;	/* a delete, or personal data erased with its salt */
+	action[0] = '\0';
+	rc = v->hist->load_version(&rec, action, v->db, v->org_id, kind, ref, version);
+	if (rc == AIMS_EUNSUPPORTED) {
+		*stop = 1;
+		rc = 0;
+	} else if (rc == AIMS_ENOTFOUND)
+		rc = verify_fail(v, "record %s (%s) version %lld is missing from its stored "
+		    "history (ledger entry %lld wrote it)", ref, kind, (long long)version,
+		    (long long)seq);
+	else if (rc == 0 && (rc = ledger_commitment(got, salt, rec)) == 0) {
+		if (sodium_memcmp(got, want, sizeof(got)) != 0)
+			rc = verify_fail(v, "record %s (%s) version %lld differs from ledger entry "
+			    "%lld, which wrote it: its stored history was changed", ref, kind,
+			    (long long)version, (long long)seq);
+		else if (strcmp(action, wrote) != 0)
+			rc = verify_fail(v, "record %s (%s) version %lld is stored as '%s', but "
+			    "ledger entry %lld wrote it as '%s'", ref, kind, (long long)version,
+			    action, (long long)seq, wrote);
+		else
+			v->rep->versions++;
+	}
+	sodium_memzero(salt, sizeof(salt));
+	json_decref(rec);
 	return rc;
 }
 
-/* Latest entry of every (kind, ref): the index scanned backwards. */
+/*
+ * Every (kind, ref), newest entry first (the index scanned backwards): the
+ * latest against the live record, then, with a history source, each entry
+ * back to the last delete against the version it wrote.
+ */
 static int
 verify_records(struct verify *v)
 {
 	struct db_stmt *st;
 	char *kind = NULL, *ref = NULL;
 	const char *k, *r;
-	int rc;
+	int rc, stop = 1;
 
 	if ((rc = db_prepare(&st, v->db, "SELECT kind, ref, seq FROM ledger_entries "
 	    "WHERE org_id = ? ORDER BY kind DESC, ref DESC, seq DESC")) != 0)
@@ -355,19 +457,72 @@ verify_records(struct verify *v)
 	while ((rc = db_step(st)) == DB_ROW) {
 		k = db_column_text(st, 0);
 		r = db_column_text(st, 1);
-		if (kind && strcmp(kind, k) == 0 && strcmp(ref, r) == 0)
+		if (kind && strcmp(kind, k) == 0 && strcmp(ref, r) == 0) {
+			if (!stop && (rc = verify_version(v, kind, ref, db_column_int64(st, 2),
+			    &stop)) != 0)
+				break;
 			continue;
+		}
 		free(kind);
 		free(ref);
 		kind = xstrdup(k);
 		ref = xstrdup(r);
-		if ((rc = verify_record(v, kind, ref, db_column_int64(st, 2))) != 0)
+		stop = v->hist == NULL;
+		if ((rc = verify_record(v, kind, ref, db_column_int64(st, 2))) != 0 ||
+		    (!stop && (rc = verify_version(v, kind, ref, db_column_int64(st, 2),
+		    &stop)) != 0))
 			break;
 	}
 	db_done(st);
 	free(kind);
 	free(ref);
 	return rc < 0 ? rc : rc == DB_DONE ? 0 : rc;
+}
+
+/* Version enumerator callback: a stored version must have the entry that wrote it. */
+static int
+verify_version_written(void *arg, const char *kind, const char *ref, int64_t version)
+{
+	struct verify *v = arg;
+	struct db_stmt *st;
+	int rc;
+
+	/*
+	 * Without statistics SQLite would walk the org's whole log backwards
+	 * by seq for each version (the version column is in no index).
+	 */
+	if ((rc = db_prepare(&st, v->db, "SELECT commitment IS NOT NULL FROM ledger_entries "
+	    "INDEXED BY ledger_entries_record WHERE org_id = ? AND kind = ? AND ref = ? "
+	    "AND version = ? ORDER BY seq DESC LIMIT 1")) != 0)
+		return rc;
+	db_bind_int64(st, 1, v->org_id);
+	db_bind_text(st, 2, kind);
+	db_bind_text(st, 3, ref);
+	db_bind_int64(st, 4, version);
+	rc = db_step(st);
+	if (rc == DB_DONE || (rc == DB_ROW && db_column_int64(st, 0) == 0)) {
+		db_done(st);
+		return verify_fail(v, "record %s (%s) version %lld has no ledger entry: it was "
+		    "written around aims", ref, kind, (long long)version);
+	}
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
+/* The history source's own check of one org, named under the org. */
+static int
+verify_derived(struct verify *v)
+{
+	char msg[AIMS_ERROR_MSG_MAX];
+	int rc;
+
+	if ((rc = v->hist->enumerate_versions(v->db, v->org_id, verify_version_written, v)) != 0)
+		return rc;
+	if ((rc = v->hist->check(v->db, v->org_id)) == AIMS_EVERIFY) {
+		snprintf(msg, sizeof(msg), "%s", aims_error_message());
+		return verify_fail(v, "%s", msg);
+	}
+	return rc;
 }
 
 /* Enumerator callback: a live record must have a ledger entry. */
@@ -407,6 +562,8 @@ verify_one(struct verify *v, ledger_enum_fn enumerate)
 	if (v->load && (rc = verify_records(v)) != 0)
 		return rc;
 	if (enumerate && (rc = enumerate(v->db, v->org_id, verify_live, v)) != 0)
+		return rc;
+	if (v->hist && (rc = verify_derived(v)) != 0)
 		return rc;
 	if (v->org_id == LEDGER_INSTANCE_ORG)
 		v->rep->instance = 1;
@@ -491,6 +648,8 @@ ledger_verify(struct ledger_report *out, struct db *db, int64_t org_id,
 
 	memset(out, 0, sizeof(*out));
 	out->records_checked = load != NULL;
+	if (load != NULL)
+		v.hist = ledger__history();
 	if (org_id != LEDGER_ALL_ORGS) {
 		v.org_id = org_id;
 		rc = verify_one(&v, enumerate);
@@ -503,7 +662,58 @@ ledger_verify(struct ledger_report *out, struct db *db, int64_t org_id,
 		rc = verify_one(&v, enumerate);
 	}
 done:
+	/*
+	 * Without its triggers a table is append-only in name only. Checked
+	 * last, so that a change made while they were gone is named first.
+	 */
+	if (rc == 0 && (rc = db_schema_check_triggers(db)) == AIMS_EVERIFY) {
+		snprintf(out->failure, sizeof(out->failure), "database: %s", aims_error_message());
+		aims_error_set(rc, NULL, "%s", out->failure);
+	}
 	buf_free(&v.cp.note);
 	free(ids);
+	return rc;
+}
+
+int
+ledger_check_version(struct db *db, int64_t org_id, const char *kind, const char *ref,
+    int64_t version, const json_t *record)
+{
+	uint8_t salt[LEDGER_SALT_LEN], want[LEDGER_COMMIT_LEN], got[LEDGER_COMMIT_LEN];
+	struct db_stmt *st = NULL;
+	const void *p;
+	size_t slen = 0, clen = 0;
+	int64_t seq = 0;
+	int rc;
+
+	/* The record index, as in verify_version_written(). */
+	if ((rc = db_prepare(&st, db, "SELECT seq, salt, commitment FROM ledger_entries "
+	    "INDEXED BY ledger_entries_record WHERE org_id = ? AND kind = ? AND ref = ? "
+	    "AND version = ? ORDER BY seq DESC LIMIT 1")) != 0)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	db_bind_text(st, 2, kind);
+	db_bind_text(st, 3, ref);
+	db_bind_int64(st, 4, version);
+	if ((rc = db_step(st)) == DB_ROW) {
+		seq = db_column_int64(st, 0);
+		if ((p = db_column_blob(st, 1, &slen)) != NULL && slen == sizeof(salt))
+			memcpy(salt, p, sizeof(salt));
+		if ((p = db_column_blob(st, 2, &clen)) != NULL && clen == sizeof(want))
+			memcpy(want, p, sizeof(want));
+	}
+	db_done(st);
+	if (rc < 0)
+		return rc;
+	if (rc == DB_DONE || clen != sizeof(want))
+		rc = aims_error_set(AIMS_EVERIFY, NULL, "%s %s version %lld has no ledger entry",
+		    kind, ref, (long long)version);
+	else if (slen != sizeof(salt))
+		rc = 0;		/* personal data erased with its salt */
+	else if ((rc = ledger_commitment(got, salt, record)) == 0 &&
+	    sodium_memcmp(got, want, sizeof(got)) != 0)
+		rc = aims_error_set(AIMS_EVERIFY, NULL, "%s %s version %lld differs from ledger "
+		    "entry %lld, which wrote it", kind, ref, (long long)version, (long long)seq);
+	sodium_memzero(salt, sizeof(salt));
 	return rc;
 }

@@ -1,6 +1,7 @@
 /*
  * db.c - backend-independent part of the store: the statement cache,
- * nested transactions and error mapping. See db.h.
+ * nested transactions, read scopes and commit hooks; the backend
+ * (db_sqlite.c) maps its own errors. See db.h.
  */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -107,8 +108,11 @@ db_prepare(struct db_stmt **out, struct db *db, const char *sql)
 	*out = NULL;
 	for (i = 0; i < db->ncache; i++) {
 		st = db->cache[i];
-		/* Pointer equality first: callers pass string literals. */
-		if (!st->in_use && (st->sql == sql || strcmp(st->sql, sql) == 0)) {
+		/*
+		 * By text: the cache holds its own copy of each statement, and
+		 * built statements (store/sqlb.h) are new strings every time.
+		 */
+		if (!st->in_use && strcmp(st->sql, sql) == 0) {
 			st->in_use = 1;
 			*out = st;
 			return 0;
@@ -124,7 +128,7 @@ db_prepare(struct db_stmt **out, struct db *db, const char *sql)
 	st->in_use = 1;
 	st->writes = db->ops->writes(st->impl);
 	if (db->ncache == DB_STMT_CACHE_MAX) {
-		/* Cache full: evict the oldest idle statement. */
+		/* Cache full: evict the idle statement prepared first. */
 		for (i = 0; i < db->ncache && db->cache[i]->in_use; i++)
 			;
 		if (i == db->ncache) {
@@ -206,12 +210,6 @@ db_step(struct db_stmt *st)
 	return rc;
 }
 
-int
-db_column_count(struct db_stmt *st)
-{
-	return st->db->ops->column_count(st->impl);
-}
-
 int64_t
 db_column_int64(struct db_stmt *st, int col)
 {
@@ -234,12 +232,6 @@ int
 db_column_is_null(struct db_stmt *st, int col)
 {
 	return st->db->ops->column_is_null(st->impl, col);
-}
-
-const char *
-db_column_name(struct db_stmt *st, int col)
-{
-	return st->db->ops->column_name(st->impl, col);
 }
 
 int

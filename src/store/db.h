@@ -1,10 +1,12 @@
 /*
  * db.h - the portable database API every layer above store/ uses.
  *
- * SQL is written once, portably: positional '?' placeholders (the PostgreSQL
- * backend rewrites them to $1..$n), RETURNING, and INSERT ... ON CONFLICT for
- * upserts. Backends implement struct db_ops (db_sqlite.c now, db_pg.c later)
- * and are chosen by the path given to db_open(): "postgres://..." or a file.
+ * SQL is written once, portably: positional '?' placeholders, RETURNING,
+ * and INSERT ... ON CONFLICT for upserts, so that most of it carries over to
+ * another backend (core/query.c names the SQLite-only forms it uses). A
+ * backend implements struct db_ops; the one in this build is SQLite
+ * (db_sqlite.c), and db_open() refuses a "postgres://" path with a message
+ * saying so.
  *
  * Statements come from a per-connection cache: db_prepare() returns a
  * statement owned by the connection; the caller must call db_done() when
@@ -46,12 +48,10 @@ int db_bind_blob(struct db_stmt *st, int idx, const void *p, size_t len);
 int db_bind_null(struct db_stmt *st, int idx);
 /* DB_ROW, DB_DONE or a negative code (AIMS_EEXISTS on unique violations). */
 int db_step(struct db_stmt *st);
-int db_column_count(struct db_stmt *st);
 int64_t db_column_int64(struct db_stmt *st, int col);
 const char *db_column_text(struct db_stmt *st, int col);	/* borrowed; NULL if null */
 const void *db_column_blob(struct db_stmt *st, int col, size_t *len);	/* borrowed */
 int db_column_is_null(struct db_stmt *st, int col);
-const char *db_column_name(struct db_stmt *st, int col);
 
 /* Runs statements without parameters (schema, pragmas). */
 int db_exec(struct db *db, const char *sql);
@@ -97,8 +97,16 @@ int db_on_commit(struct db *db, db_commit_fn fn, int64_t arg);
 int db_migrate(struct db *db, int *applied);	/* applies pending; counts them */
 int db_schema_version(int *out, struct db *db);
 int db_schema_latest(void);
+/*
+ * Compares the database's triggers with the ones the compiled-in migrations
+ * create (the last definition of each name; a DROP TRIGGER removes it):
+ * AIMS_EVERIFY naming the first trigger that is missing, changed, or not
+ * one of them. The append-only tables rely on these triggers, so their
+ * absence is a finding, not a detail.
+ */
+int db_schema_check_triggers(struct db *db);
 
-/* Backend interface (db_sqlite.c, db_pg.c). */
+/* Backend interface: db_sqlite.c implements it. */
 struct db_ops {
 	const char *name;
 	int (*open)(void **conn, const char *path, int flags);
@@ -112,12 +120,10 @@ struct db_ops {
 	int (*bind_null)(void *stmt, int idx);
 	int (*step)(void *stmt);
 	int (*writes)(void *stmt);	/* may the statement change the database? */
-	int (*column_count)(void *stmt);
 	int64_t (*column_int64)(void *stmt, int col);
 	const char *(*column_text)(void *stmt, int col);
 	const void *(*column_blob)(void *stmt, int col, size_t *len);
 	int (*column_is_null)(void *stmt, int col);
-	const char *(*column_name)(void *stmt, int col);
 	int (*exec)(void *conn, const char *sql);
 };
 

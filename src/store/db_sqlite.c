@@ -3,14 +3,20 @@
  *
  * WAL journal, synchronous=FULL (a success reported to a user is on disk),
  * foreign keys on, a busy timeout so concurrent writers wait their turn.
+ * A database it creates is readable by its owner only (DB_FILE_MODE).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "store/db.h"
 #include "util/error.h"
+
+#define DB_FILE_MODE	0600	/* records and password hashes: the owner only */
 
 static int
 sq_error(sqlite3 *conn, int rc, const char *what)
@@ -39,6 +45,27 @@ sq_configure(void)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+/*
+ * Creates a new database file readable by its owner only. SQLite would make
+ * it 0644 less the umask, and gives the -wal and -shm files the database
+ * file's mode, so this one mode covers all three. An existing file keeps
+ * the mode its operator chose.
+ */
+static int
+sq_create_private(const char *path)
+{
+	int fd;
+
+	if ((fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+	    DB_FILE_MODE)) >= 0)
+		return close(fd) == 0 ? 0 : aims_error_set(AIMS_ERROR, "db",
+		    "cannot create database %s: %s", path, strerror(errno));
+	if (errno == EEXIST)
+		return 0;
+	return aims_error_set(AIMS_ERROR, "db", "cannot create database %s: %s", path,
+	    strerror(errno));
+}
+
 static int
 sq_open(void **out, const char *path, int flags)
 {
@@ -53,6 +80,8 @@ sq_open(void **out, const char *path, int flags)
 	if (!(flags & DB_OPEN_CREATE) && stat(path, &sb) != 0)
 		return aims_error_set(AIMS_ENOTFOUND, "db",
 		    "no database at %s (run 'aims init' first)", path);
+	if ((flags & DB_OPEN_CREATE) && (rc = sq_create_private(path)) != 0)
+		return rc;
 	oflags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
 	oflags |= (flags & DB_OPEN_READONLY) ? SQLITE_OPEN_READONLY :
 	    SQLITE_OPEN_READWRITE | ((flags & DB_OPEN_CREATE) ? SQLITE_OPEN_CREATE : 0);
@@ -168,12 +197,6 @@ sq_step(void *st)
 	return sq_error(sqlite3_db_handle(st), rc, "database");
 }
 
-static int
-sq_column_count(void *st)
-{
-	return sqlite3_column_count(st);
-}
-
 static int64_t
 sq_column_int64(void *st, int col)
 {
@@ -199,12 +222,6 @@ static int
 sq_column_is_null(void *st, int col)
 {
 	return sqlite3_column_type(st, col) == SQLITE_NULL;
-}
-
-static const char *
-sq_column_name(void *st, int col)
-{
-	return sqlite3_column_name(st, col);
 }
 
 static int
@@ -234,11 +251,9 @@ const struct db_ops db_sqlite_ops = {
 	.bind_null = sq_bind_null,
 	.step = sq_step,
 	.writes = sq_writes,
-	.column_count = sq_column_count,
 	.column_int64 = sq_column_int64,
 	.column_text = sq_column_text,
 	.column_blob = sq_column_blob,
 	.column_is_null = sq_column_is_null,
-	.column_name = sq_column_name,
 	.exec = sq_exec,
 };

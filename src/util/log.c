@@ -5,13 +5,8 @@
 #include "util/clock.h"
 #include "util/log.h"
 
-static enum log_level log_level = LOG_LEVEL_INFO;
-
-void
-log_set_level(enum log_level level)
-{
-	log_level = level;
-}
+/* The threshold: debug messages (libmicrohttpd's own) are not written. */
+static const enum log_level log_level = LOG_LEVEL_INFO;
 
 void
 log_msg(enum log_level level, const char *fmt, ...)

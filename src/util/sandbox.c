@@ -286,6 +286,8 @@ static const char *const sandbox_syscalls[] = {
 	"clock_gettime", "clock_getres", "gettimeofday", "time", "getrusage", "getrandom",
 	"getuid", "geteuid", "getgid", "getegid", "getresuid", "getresgid", "getgroups",
 	"uname", "sysinfo", "prlimit64", "getrlimit", "membarrier",
+	/* a ledger verification thread lowers its own CPU priority (http/verify_job.c) */
+	"setpriority",
 	/* files: the Landlock rules decide which */
 	"read", "write", "readv", "writev", "pread64", "pwrite64", "preadv", "pwritev",
 	"lseek", "close", "openat", "open", "fstat", "stat", "lstat", "newfstatat", "statx",

@@ -100,15 +100,3 @@ str_lower(const char *s)
 		*q = (char)tolower((unsigned char)*q);
 	return p;
 }
-
-bool
-str_equal_ct(const void *a, const void *b, size_t len)
-{
-	const unsigned char *x = a, *y = b;
-	unsigned char d = 0;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		d |= x[i] ^ y[i];
-	return d == 0;
-}

@@ -16,8 +16,6 @@ bool str_is_utf8(const char *s, size_t len);
 bool str_has_prefix(const char *s, const char *prefix);
 /* Case-insensitive ASCII lowercase copy; caller frees. */
 char *str_lower(const char *s);
-/* Constant-time comparison of two equal-length byte strings. */
-bool str_equal_ct(const void *a, const void *b, size_t len);
 
 #define SLUG_MAX	63
 #define EMAIL_MAX	254

@@ -2,13 +2,15 @@
  * asset.c - the stylesheet, script and icons compiled into the binary
  * (web_assets[], built from src/web/assets/ by tools/embed.c) and served at
  * /static/<name>. Each asset's URL carries a content hash (?v=...), so the
- * answer can be cached for a year: a new build changes the URL.
+ * answer can be cached for a year: a new build changes the URL. app.css is
+ * served with the charts' stylesheet (io/svg.c) at its end.
  */
 #include <pthread.h>
 #include <string.h>
 
 #include <sodium.h>
 
+#include "io/svg.h"
 #include "util/buf.h"
 #include "util/embed.h"
 #include "web/html.h"
@@ -27,6 +29,8 @@ static const struct {
 
 static struct web_asset web_asset_table[WEB_ASSETS_MAX + 1];
 static pthread_once_t web_asset_once = PTHREAD_ONCE_INIT;
+/* app.css followed by the charts' rules (io/svg.h): built once, kept for good. */
+static struct buf web_asset_app_css;
 
 static const char *
 web_asset_type(const char *name)
@@ -53,6 +57,12 @@ web_asset_init(void)
 		a->name = web_assets[i].name;
 		a->data = web_assets[i].data;
 		a->len = web_assets[i].len;
+		if (strcmp(a->name, "app.css") == 0) {
+			buf_append(&web_asset_app_css, a->data, a->len);
+			buf_puts(&web_asset_app_css, svg_css);
+			a->data = (const unsigned char *)web_asset_app_css.data;
+			a->len = web_asset_app_css.len;
+		}
 		a->content_type = web_asset_type(a->name);
 		crypto_hash_sha256(h, a->data, a->len);
 		sodium_bin2hex(a->version, sizeof(a->version), h, (sizeof(a->version) - 1) / 2);

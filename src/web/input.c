@@ -72,12 +72,6 @@ web__choice_label(struct buf *out, const json_t *c)
 		html_escape(out, v);
 }
 
-bool
-web__input_is_check(const struct field *f)
-{
-	return f->type == FIELD_BOOL || f->type == FIELD_ENUM_LIST;
-}
-
 static bool
 web_json_has(const json_t *v, const char *s)
 {

@@ -15,6 +15,7 @@
 #include "web/web.h"
 
 #define WEB_APP_NAME	"OpenAIMS"
+#define WEB_NAV_KEY_DASHBOARD	'd'	/* "g" then d: the dashboard */
 
 bool
 web_can(const struct web_ctx *ctx, enum web_action act, const struct record_kind *k)
@@ -121,7 +122,8 @@ web_header(struct buf *out, const struct web_ctx *ctx)
 	web_org_switcher(out, ctx);
 	html_printf(out, "\n<a class=\"nav-open\" href=\"#nav\">");
 	web_icon(out, "menu");
-	html_printf(out, "Menu</a>\n<div class=\"user\"><span class=\"who\">%s</span> "
+	html_printf(out, "Menu</a>\n<div class=\"user\"><a class=\"who\" href=\""
+	    WEB_PASSWORD_PATH "\" title=\"Change your password\">%s</a> "
 	    "<span class=\"role\">%s</span>\n<form method=\"post\" action=\"/sign-out\">",
 	    ctx->user, role_name(ctx->role));
 	web_csrf_input(out, ctx);
@@ -131,84 +133,25 @@ web_header(struct buf *out, const struct web_ctx *ctx)
 }
 
 /*
- * The navigation, in the order of the standard. A kind not named here is
- * listed after these, under its own section, so that a new kind is never
- * left out. "@ai-policy" is the documents list filtered to the AI policy.
+ * The navigation: the kinds the context lists (record_kinds[] order, the
+ * standard's) under their declared sections, each with its declared label,
+ * clause, filtered view and "g" key. Nothing here names a kind.
  */
-#define WEB_NAV_PER_SECTION	8
-static const struct {
-	const char	*section;
-	const char	*kinds[WEB_NAV_PER_SECTION];
-} web_nav_sections[] = {
-	{ "Context", { "scope", "context-issues", "interested-parties" } },
-	{ "Leadership", { "@ai-policy", "documents", "responsibilities" } },
-	{ "Planning", { "ai-systems", "suppliers", "risk-criteria", "risks",
-	    "impact-assessments", "soa" } },
-	{ "Support & operation", { "measures", "evidence" } },
-};
-#define WEB_AI_POLICY_FILTER	"is_ai_policy"
-
-static const struct record_kind *
-web_nav_kind(const struct web_ctx *ctx, const char *name)
-{
-	size_t i;
-
-	for (i = 0; ctx->kinds != NULL && ctx->kinds[i] != NULL &&
-	    ctx->kinds[i]->name != NULL; i++)
-		if (strcmp(ctx->kinds[i]->name, name) == 0)
-			return ctx->kinds[i];
-	return NULL;
-}
-
-const char *
-web__nav_section(const char *kind, int *position)
-{
-	size_t s, i;
-	int n = 0;
-
-	for (s = 0; s < sizeof(web_nav_sections) / sizeof(web_nav_sections[0]); s++)
-		for (i = 0; i < WEB_NAV_PER_SECTION && web_nav_sections[s].kinds[i] != NULL; i++) {
-			if (kind != NULL && strcmp(web_nav_sections[s].kinds[i], kind) == 0) {
-				*position = n;
-				return web_nav_sections[s].section;
-			}
-			n++;
-		}
-	*position = -1;
-	return NULL;
-}
-
-static bool
-web_nav_listed(const char *name)
-{
-	int pos;
-
-	return web__nav_section(name, &pos) != NULL;
-}
-
-/* "g" then this key follows the link (app.js). */
-static const struct {
-	const char	*path;
-	const char	*key;
-} web_nav_keys[] = {
-	{ "/", "d" }, { "/soa", "s" }, { "/risks", "r" }, { "/ai-systems", "a" },
-	{ "/evidence", "e" }, { "/documents", "p" },
-};
-
 static void
 web_nav_link(struct buf *out, const struct web_ctx *ctx, const char *path,
-    const char *label, const char *clause, bool current)
+    const struct record_nav_view *view, const char *label, const char *clause, char key,
+    bool current)
 {
 	struct buf url = BUF_INIT;
-	size_t i;
 
 	web_url_org(&url, ctx);
 	buf_puts(&url, path);
+	if (view != NULL)
+		html_url_query(&url, view->filter, view->value);
 	html_printf(out, "<li><a href=\"%s\"", buf_str(&url));
 	html_attr_if(out, current, "aria-current", "page");
-	for (i = 0; i < sizeof(web_nav_keys) / sizeof(web_nav_keys[0]); i++)
-		if (strcmp(path, web_nav_keys[i].path) == 0)
-			html_printf(out, " data-key=\"%s\"", web_nav_keys[i].key);
+	if (key != 0)
+		html_printf(out, " data-key=\"%c\"", key);
 	buf_puts(out, ">");
 	web_label(out, label);
 	if (clause != NULL)
@@ -218,23 +161,17 @@ web_nav_link(struct buf *out, const struct web_ctx *ctx, const char *path,
 }
 
 static void
-web_nav_entry(struct buf *out, const struct web_ctx *ctx, const char *name, const char *active)
+web_nav_entry(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
+    const char *active)
 {
-	const struct record_kind *k;
+	const struct record_nav_view *v = k->nav_view;
 	char path[128];
 
-	if (strcmp(name, "@ai-policy") == 0) {
-		k = web_nav_kind(ctx, "documents");
-		if (k != NULL && web__field_find(k, WEB_AI_POLICY_FILTER) != NULL)
-			web_nav_link(out, ctx, "/documents?" WEB_AI_POLICY_FILTER "=true",
-			    "AI policy", "5.2", false);
-		return;
-	}
-	if ((k = web_nav_kind(ctx, name)) == NULL && strcmp(name, "soa") != 0)
-		return;
-	snprintf(path, sizeof(path), "/%s", name);
-	web_nav_link(out, ctx, path, strcmp(name, "soa") == 0 ? "Statement of Applicability" :
-	    k->plural, k != NULL ? k->clause : "6.1.3", strcmp(active, name) == 0);
+	snprintf(path, sizeof(path), "/%s", k->name);
+	if (v != NULL)
+		web_nav_link(out, ctx, path, v, v->label, v->clause, 0, false);
+	web_nav_link(out, ctx, path, NULL, record_kind_nav_label(k), k->clause, k->nav_key,
+	    strcmp(active, k->name) == 0);
 }
 
 static void
@@ -242,31 +179,25 @@ web_nav(struct buf *out, const struct web_ctx *ctx, const char *active)
 {
 	const struct record_kind *k;
 	const char *section = NULL;
-	char path[128];
-	size_t s, i;
+	size_t i;
 
 	html_printf(out, "<nav id=\"nav\" class=\"side\" aria-label=\"Main\">\n"
 	    "<a class=\"nav-close\" href=\"#\">Close menu</a>\n<ul>\n");
-	web_nav_link(out, ctx, "/", "Dashboard", NULL, strcmp(active, "dashboard") == 0);
-	web_nav_link(out, ctx, "/readiness", "Readiness", NULL, strcmp(active, "readiness") == 0);
+	web_nav_link(out, ctx, "/", NULL, "Dashboard", NULL, WEB_NAV_KEY_DASHBOARD,
+	    strcmp(active, "dashboard") == 0);
+	web_nav_link(out, ctx, "/readiness", NULL, "Readiness", NULL, 0,
+	    strcmp(active, "readiness") == 0);
+	web_nav_link(out, ctx, "/members", NULL, "Members", NULL, 0,
+	    strcmp(active, "members") == 0);
 	buf_puts(out, "</ul>\n");
-	for (s = 0; s < sizeof(web_nav_sections) / sizeof(web_nav_sections[0]); s++) {
-		html_printf(out, "<h2>%s</h2>\n<ul>\n", web_nav_sections[s].section);
-		for (i = 0; i < WEB_NAV_PER_SECTION && web_nav_sections[s].kinds[i] != NULL; i++)
-			web_nav_entry(out, ctx, web_nav_sections[s].kinds[i], active);
-		buf_puts(out, "</ul>\n");
-	}
 	for (i = 0; ctx->kinds != NULL && (k = ctx->kinds[i]) != NULL && k->name != NULL; i++) {
-		if (web_nav_listed(k->name))
-			continue;
-		if (section == NULL || strcmp(section, k->section ? k->section : "") != 0) {
+		if (section == NULL || strcmp(section, k->section) != 0) {
 			if (section != NULL)
 				buf_puts(out, "</ul>\n");
-			section = k->section ? k->section : "";
+			section = k->section;
 			html_printf(out, "<h2>%s</h2>\n<ul>\n", section);
 		}
-		snprintf(path, sizeof(path), "/%s", k->name);
-		web_nav_link(out, ctx, path, k->plural, k->clause, strcmp(active, k->name) == 0);
+		web_nav_entry(out, ctx, k, active);
 	}
 	if (section != NULL)
 		buf_puts(out, "</ul>\n");
@@ -325,17 +256,21 @@ web_page_begin(struct buf *out, const struct web_ctx *ctx, const char *title,
 void
 web_page_end(struct buf *out, const struct web_ctx *ctx)
 {
-	(void)ctx;
-	buf_puts(out, "</main>\n</div>\n<footer class=\"foot\"><p>" WEB_APP_NAME
+	const struct record_kind *k;
+	size_t i;
+
+	html_printf(out, "</main>\n</div>\n<footer class=\"foot\"><p>" WEB_APP_NAME
 	    " \xc2\xb7 AI management system (ISO/IEC 42001)</p>\n"
 	    "<details id=\"shortcuts\"><summary>Keyboard shortcuts</summary><dl>"
 	    "<dt><kbd>/</kbd></dt><dd>Search this list</dd>"
-	    "<dt><kbd>g</kbd> <kbd>d</kbd></dt><dd>Dashboard</dd>"
-	    "<dt><kbd>g</kbd> <kbd>s</kbd></dt><dd>Statement of Applicability</dd>"
-	    "<dt><kbd>g</kbd> <kbd>r</kbd></dt><dd>Risks</dd>"
-	    "<dt><kbd>g</kbd> <kbd>a</kbd></dt><dd>AI systems</dd>"
-	    "<dt><kbd>g</kbd> <kbd>e</kbd></dt><dd>Evidence</dd>"
-	    "<dt><kbd>g</kbd> <kbd>p</kbd></dt><dd>Documents and policy</dd>"
+	    "<dt><kbd>g</kbd> <kbd>%c</kbd></dt><dd>Dashboard</dd>", WEB_NAV_KEY_DASHBOARD);
+	for (i = 0; ctx->kinds != NULL && (k = ctx->kinds[i]) != NULL && k->name != NULL; i++)
+		if (k->nav_key != 0) {
+			html_printf(out, "<dt><kbd>g</kbd> <kbd>%c</kbd></dt><dd>", k->nav_key);
+			web_label(out, record_kind_nav_label(k));
+			buf_puts(out, "</dd>");
+		}
+	buf_puts(out,
 	    "<dt><kbd>n</kbd></dt><dd>New record (on a list)</dd>"
 	    "<dt><kbd>e</kbd></dt><dd>Edit (on a record)</dd>"
 	    "<dt><kbd>?</kbd></dt><dd>Show these shortcuts</dd>"

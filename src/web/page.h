@@ -27,12 +27,6 @@ struct web_input {
 	bool			 disabled;
 };
 
-/* layout.c */
-/*
- * The navigation section of a kind ("Planning") and its position in the
- * navigation; NULL and -1 for a kind the navigation does not list.
- */
-const char *web__nav_section(const char *kind, int *position);
 
 /* value.c */
 /* The field called name in k (either may be NULL), or NULL. */
@@ -50,7 +44,5 @@ const json_t *web__choices(const json_t *choices, const struct field *f);
 /* Option value and label of one choice; borrowed. */
 const char *web__choice_value(const json_t *c);
 void web__choice_label(struct buf *out, const json_t *c);
-/* True for a field shown as one or more checkboxes (label after the box). */
-bool web__input_is_check(const struct field *f);
 
 #endif

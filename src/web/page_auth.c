@@ -1,7 +1,9 @@
 /*
  * page_auth.c - the sign-in page (with the message shown while sign-in is
- * throttled) and the error page.
+ * throttled), the page where a signed-in person changes their password,
+ * and the error page.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "util/buf.h"
@@ -64,6 +66,57 @@ web_page_sign_in(struct buf *out, const struct web_sign_in *s)
 	    "autocomplete=\"current-password\" required></div>\n"
 	    "<div class=\"form-actions\"><button type=\"submit\" class=\"btn primary\">Sign in"
 	    "</button></div>\n</form>\n</div>\n", s->email != NULL ? s->email : "");
+	web_page_end_bare(out);
+}
+
+/* One password field; invalid: marked and pointed at the page's error. */
+static void
+web_password_input(struct buf *out, const struct web_password *p, const char *name,
+    const char *label, const char *autocomplete, const char *help)
+{
+	bool invalid = p->field != NULL && strcmp(p->field, name) == 0;
+
+	html_printf(out, "<div class=\"field\"><label for=\"%s\">%s</label>"
+	    "<input type=\"password\" id=\"%s\" name=\"%s\" autocomplete=\"%s\" required",
+	    name, label, name, name, autocomplete);
+	if (strcmp(autocomplete, "new-password") == 0)
+		html_printf(out, " minlength=\"%d\"", p->min_length);
+	html_attr_if(out, strcmp(name, "current_password") == 0, "autofocus", NULL);
+	html_attr_if(out, invalid, "aria-invalid", "true");
+	html_attr_if(out, invalid, "aria-errormessage", "pw-error");
+	buf_puts(out, ">");
+	if (help != NULL)
+		html_printf(out, "<p class=\"help\">%s</p>", help);
+	buf_puts(out, "</div>\n");
+}
+
+void
+web_page_password(struct buf *out, const struct web_password *p)
+{
+	char help[64];
+
+	web_page_begin_bare(out, "Change your password");
+	html_printf(out, "<div class=\"signin card\">\n<p class=\"brand\">OpenAIMS</p>\n"
+	    "<h1>Change your password</h1>\n<p>Signed in as %s. Changing your password signs "
+	    "you out everywhere else.</p>\n", p->email);
+	if (p->error != NULL)
+		html_printf(out, "<div class=\"flash error\" role=\"alert\" id=\"pw-error\">%s"
+		    "</div>\n", p->error);
+	else if (p->changed)
+		buf_puts(out, "<div class=\"flash ok\" role=\"status\">Your password is changed; "
+		    "your other sessions have ended.</div>\n");
+	html_printf(out, "<form method=\"post\" action=\"" WEB_PASSWORD_PATH "\" "
+	    "class=\"record-form\">\n<input type=\"hidden\" name=\"" WEB_CSRF_FIELD "\" "
+	    "value=\"%s\">\n", p->csrf);
+	snprintf(help, sizeof(help), "At least %d characters.", p->min_length);
+	web_password_input(out, p, "current_password", "Current password", "current-password",
+	    NULL);
+	web_password_input(out, p, "new_password", "New password", "new-password", help);
+	web_password_input(out, p, "new_password_again", "New password again", "new-password",
+	    NULL);
+	buf_puts(out, "<div class=\"form-actions\"><button type=\"submit\" class=\"btn primary\">"
+	    "Change password</button> <a class=\"btn\" href=\"/\">Back</a></div>\n</form>\n"
+	    "</div>\n");
 	web_page_end_bare(out);
 }
 

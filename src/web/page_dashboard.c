@@ -1,27 +1,42 @@
 /*
  * page_dashboard.c - the organisation's dashboard: records and progress
- * per area, the SoA bars, the inherent and residual risk heat maps (each
- * cell links to the risks it counts), AI systems by EU AI Act category and
- * life-cycle stage, what is due soon or past due, and recent activity.
+ * per area, the SoA bars, the heat maps and bar charts the kinds declare
+ * (inherent risk cells link to the risks they count; bars to the list
+ * filtered by their value), what is due soon or past due, and recent activity.
  * The figures come in one JSON document (see web.h); this draws it.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/record.h"
+#include "io/svg.h"
 #include "util/buf.h"
 #include "util/mem.h"
 #include "web/html.h"
 #include "web/page.h"
-#include "web/svg.h"
 #include "web/web.h"
 
-#define DASH_RISK_KIND		"risks"
-#define DASH_AI_KIND		"ai-systems"
-#define DASH_CATEGORY_FILTER	"eu_ai_act_category"
-#define DASH_STAGE_FILTER	"lifecycle_stage"
 #define DASH_BARS_MAX		16
-#define DASH_LABEL_MAX		64
+
+static bool
+dash_plain(const char *s)
+{
+	return s != NULL && *s != '\0' &&
+	    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") == strlen(s);
+}
+
+/*
+ * prefix-a-b ("d-ai-systems-category") when a and b are plain words, which
+ * names a declared chart stably; else prefix-index.
+ */
+static void
+dash_id(struct buf *out, const char *prefix, const char *a, const char *b, size_t index)
+{
+	if (dash_plain(a) && (b == NULL || dash_plain(b)))
+		buf_printf(out, "%s-%s%s%s", prefix, a, b != NULL ? "-" : "", b != NULL ? b : "");
+	else
+		buf_printf(out, "%s-%zu", prefix, index);
+}
 
 static void
 dash_card_open(struct buf *out, const char *id, const char *title, const char *cls)
@@ -30,44 +45,17 @@ dash_card_open(struct buf *out, const char *id, const char *title, const char *c
 	    cls, id, id, title);
 }
 
-/* The areas in the order of the navigation (the standard's), grouped by its sections. */
-static json_t *
-dash_areas_ordered(const json_t *areas)
-{
-	json_t *sorted = json_array(), *a;
-	int pos, apos;
-	size_t i, j;
-
-	json_array_foreach(areas, i, a) {
-		const char *sec = web__nav_section(json_string_value(json_object_get(a, "kind")), &pos);
-
-		a = json_deep_copy(a);
-		if (sec != NULL)
-			json_object_set_new(a, "section", json_string(sec));
-		json_object_set_new(a, "_pos", json_integer(pos < 0 ? 1000 + (int)i : pos));
-		for (j = 0; j < json_array_size(sorted); j++) {
-			apos = (int)json_integer_value(json_object_get(json_array_get(sorted, j), "_pos"));
-			if (apos > json_integer_value(json_object_get(a, "_pos")))
-				break;
-		}
-		json_array_insert_new(sorted, j, a);
-	}
-	return sorted;
-}
-
 static void
 dash_areas(struct buf *out, const struct web_ctx *ctx, const json_t *given)
 {
 	struct buf url = BUF_INIT;
 	const char *section = NULL, *s;
-	json_t *areas = dash_areas_ordered(given);
-	const json_t *a;
+	const json_t *areas = given, *a;
 	size_t i;
 
 	dash_card_open(out, "d-areas", "Records by area", "wide");
 	if (json_array_size(areas) == 0) {
 		buf_puts(out, "<p class=\"empty\">No records yet.</p></section>\n");
-		json_decref(areas);
 		return;
 	}
 	buf_puts(out, "<div class=\"table-wrap\"><table class=\"areas\"><thead><tr>"
@@ -97,7 +85,6 @@ dash_areas(struct buf *out, const struct web_ctx *ctx, const json_t *given)
 	}
 	buf_puts(out, "</tbody></table></div></section>\n");
 	buf_free(&url);
-	json_decref(areas);
 }
 
 static void
@@ -107,8 +94,12 @@ dash_soa(struct buf *out, const struct web_ctx *ctx, const json_t *soa)
 	long long controls = json_integer_value(json_object_get(soa, "controls"));
 	long long applicable = json_integer_value(json_object_get(soa, "applicable"));
 
-	web_url_kind(&url, ctx, "soa");
-	web_url_kind(&url2, ctx, "soa");
+	const char *kind = json_string_value(json_object_get(soa, "kind"));
+
+	if (kind == NULL)
+		return;
+	web_url_kind(&url, ctx, kind);
+	web_url_kind(&url2, ctx, kind);
 	buf_puts(&url2, "?filter=not_implemented");
 	{
 		struct svg_bar bars[] = {
@@ -152,35 +143,39 @@ dash_matrix(long long *out, const json_t *m, int rows, int cols)
 }
 
 static void
-dash_heatmap(struct buf *out, const struct web_ctx *ctx, const json_t *risk, bool residual)
+dash_heatmap(struct buf *out, const struct web_ctx *ctx, const json_t *risk, const json_t *map,
+    size_t index)
 {
 	int rows = (int)json_array_size(json_object_get(risk, "likelihood_labels"));
 	int cols = (int)json_array_size(json_object_get(risk, "impact_labels"));
 	long long counts[SVG_GRID_MAX * SVG_GRID_MAX] = { 0 }, b[SVG_GRID_MAX * SVG_GRID_MAX];
 	int bands[SVG_GRID_MAX * SVG_GRID_MAX] = { 0 }, i;
 	const char **rl, **cl, **bl;
-	struct buf url = BUF_INIT;
+	const char *dim = json_string_value(json_object_get(map, "dim"));
+	struct buf url = BUF_INIT, id = BUF_INIT, card = BUF_INIT;
 	struct svg_heatmap hm = {
-		.id = residual ? "hm-residual" : "hm-inherent",
-		.title = residual ? "Residual risk" : "Inherent risk",
+		.title = json_string_value(json_object_get(map, "label")),
 		.row_axis = "Likelihood", .col_axis = "Impact",
-		.row_param = residual ? "residual_likelihood" : "likelihood",
-		.col_param = residual ? "residual_impact" : "impact",
+		.row_param = json_string_value(json_object_get(map, "filter_rows")),
+		.col_param = json_string_value(json_object_get(map, "filter_cols")),
 	};
 
 	if (rows > SVG_GRID_MAX || cols > SVG_GRID_MAX)
 		rows = cols = 0;
+	dash_id(&id, "hm", dim, NULL, index);
+	dash_id(&card, "d-hm", dim, NULL, index);
+	hm.id = buf_str(&id);
 	rl = dash_labels(json_object_get(risk, "likelihood_labels"), rows);
 	cl = dash_labels(json_object_get(risk, "impact_labels"), cols);
 	hm.nbands = (int)json_array_size(json_object_get(risk, "band_labels"));
 	if (hm.nbands > SVG_BANDS_MAX)
 		hm.nbands = SVG_BANDS_MAX;
 	bl = dash_labels(json_object_get(risk, "band_labels"), hm.nbands);
-	dash_matrix(counts, json_object_get(risk, residual ? "residual" : "inherent"), rows, cols);
+	dash_matrix(counts, json_object_get(map, "cells"), rows, cols);
 	dash_matrix(b, json_object_get(risk, "bands"), rows, cols);
 	for (i = 0; i < rows * cols; i++)
 		bands[i] = (int)b[i];
-	web_url_kind(&url, ctx, DASH_RISK_KIND);
+	web_url_kind(&url, ctx, json_string_value(json_object_get(risk, "kind")));
 	hm.rows = rows;
 	hm.cols = cols;
 	hm.counts = counts;
@@ -188,36 +183,43 @@ dash_heatmap(struct buf *out, const struct web_ctx *ctx, const json_t *risk, boo
 	hm.row_labels = rl;
 	hm.col_labels = cl;
 	hm.band_labels = bl;
-	/* Residual cells have no list filter of their own: only inherent cells link. */
-	hm.href = residual ? NULL : buf_str(&url);
-	dash_card_open(out, residual ? "d-hm-res" : "d-hm-inh", hm.title, "");
+	/* A map links its cells only where its fields are list filters. */
+	hm.href = hm.row_param != NULL && hm.col_param != NULL ? buf_str(&url) : NULL;
+	dash_card_open(out, buf_str(&card), hm.title, "");
 	svg_heatmap(out, &hm);
 	buf_puts(out, "</section>\n");
 	free(rl);
 	free(cl);
 	free(bl);
 	buf_free(&url);
+	buf_free(&id);
+	buf_free(&card);
 }
 
+/* One declared bar chart: a bar per value, each linked to the list filtered by it. */
 static void
-dash_ai_bars(struct buf *out, const struct web_ctx *ctx, const json_t *groups,
-    const char *id, const char *title, const char *filter)
+dash_bars(struct buf *out, const struct web_ctx *ctx, const json_t *chart, size_t index)
 {
+	const json_t *groups = json_object_get(chart, "groups"), *g;
+	const char *kind = json_string_value(json_object_get(chart, "kind"));
+	const char *filter = json_string_value(json_object_get(chart, "filter"));
+	const char *title = json_string_value(json_object_get(chart, "label"));
 	struct svg_bar bars[DASH_BARS_MAX];
-	struct buf urls[DASH_BARS_MAX], labels[DASH_BARS_MAX], chart = BUF_INIT;
+	struct buf urls[DASH_BARS_MAX], labels[DASH_BARS_MAX], chart_id = BUF_INIT;
+	struct buf card = BUF_INIT;
 	size_t i, n = json_array_size(groups);
-	const json_t *g;
 
 	if (n > DASH_BARS_MAX)
 		n = DASH_BARS_MAX;
-	dash_card_open(out, id, title, "");
+	dash_id(&card, "d", kind, json_string_value(json_object_get(chart, "dim")), index);
+	dash_card_open(out, buf_str(&card), title, "");
 	for (i = 0; i < n; i++) {
 		const char *value = json_string_value(json_object_get(g = json_array_get(groups, i),
 		    "value"));
 
 		urls[i] = (struct buf)BUF_INIT;
 		labels[i] = (struct buf)BUF_INIT;
-		web_url_kind(&urls[i], ctx, DASH_AI_KIND);
+		web_url_kind(&urls[i], ctx, kind);
 		html_url_query(&urls[i], filter, value != NULL ? value : "");
 		/* The chart escapes its labels: keep the plain text here. */
 		web_enum_label_text(&labels[i], value);
@@ -225,13 +227,16 @@ dash_ai_bars(struct buf *out, const struct web_ctx *ctx, const json_t *groups,
 		    json_integer_value(json_object_get(g, "count")), 0, buf_str(&urls[i]) };
 	}
 	if (n == 0) {
-		buf_puts(out, "<p class=\"empty\">No AI systems yet.</p>");
+		buf_puts(out, "<p class=\"empty\">No ");
+		web_label(out, json_string_value(json_object_get(chart, "empty")));
+		buf_puts(out, " yet.</p>");
 	} else {
-		buf_printf(&chart, "%s-chart", id);
-		svg_bar_chart(out, buf_str(&chart), title, bars, n);
+		buf_printf(&chart_id, "%s-chart", buf_str(&card));
+		svg_bar_chart(out, buf_str(&chart_id), title, bars, n);
 	}
 	buf_puts(out, "</section>\n");
-	buf_free(&chart);
+	buf_free(&chart_id);
+	buf_free(&card);
 	for (i = 0; i < n; i++) {
 		buf_free(&urls[i]);
 		buf_free(&labels[i]);
@@ -369,7 +374,8 @@ dash_readiness(struct buf *out, const struct web_ctx *ctx, const json_t *trend)
 void
 web_page_dashboard(struct buf *out, const struct web_ctx *ctx, const json_t *d)
 {
-	const json_t *risk = json_object_get(d, "risk");
+	const json_t *risk = json_object_get(d, "risk"), *m;
+	size_t i;
 
 	web_page_begin(out, ctx, "Dashboard", "dashboard", NULL, 0);
 	html_printf(out, "<div class=\"page-head\"><h1>Dashboard</h1></div>\n"
@@ -379,14 +385,10 @@ web_page_dashboard(struct buf *out, const struct web_ctx *ctx, const json_t *d)
 	dash_soa(out, ctx, json_object_get(d, "soa"));
 	dash_due(out, ctx, json_object_get(d, "overdue"), "d-overdue", "Past due", true);
 	dash_due(out, ctx, json_object_get(d, "upcoming"), "d-upcoming", "Coming up", false);
-	if (risk != NULL) {
-		dash_heatmap(out, ctx, risk, false);
-		dash_heatmap(out, ctx, risk, true);
-	}
-	dash_ai_bars(out, ctx, json_object_get(d, "ai_by_category"), "d-ai-cat",
-	    "AI systems by EU AI Act category", DASH_CATEGORY_FILTER);
-	dash_ai_bars(out, ctx, json_object_get(d, "ai_by_stage"), "d-ai-stage",
-	    "AI systems by life-cycle stage", DASH_STAGE_FILTER);
+	json_array_foreach(json_object_get(risk, "maps"), i, m)
+		dash_heatmap(out, ctx, risk, m, i);
+	json_array_foreach(json_object_get(d, "charts"), i, m)
+		dash_bars(out, ctx, m, i);
 	dash_areas(out, ctx, json_object_get(d, "areas"));
 	dash_activity(out, ctx, json_object_get(d, "activity"));
 	buf_puts(out, "</div>\n");

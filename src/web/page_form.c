@@ -264,15 +264,46 @@ web_form_upload(struct buf *out, bool create, const char *err)
 	    "</progress></div>\n");
 }
 
+/*
+ * The editable fields under the form sections the kind declares: a field
+ * naming a section starts it (its heading is written before the first
+ * editable field from there on, so a read-only field may start one too).
+ */
+static void
+web_form_fields(struct buf *out, const struct web_form_state *st, const struct record_kind *k)
+{
+	const char *pending = NULL;
+	const struct field *f;
+	int nsections = 0;
+
+	for (f = k->fields; f->name != NULL; f++) {
+		if (f->section != NULL)
+			pending = f->section;
+		if (f->flags & FIELD_READONLY)
+			continue;
+		if (pending != NULL) {
+			if (nsections > 0)
+				buf_puts(out, "</section>\n");
+			html_printf(out, "<section class=\"form-section\" "
+			    "aria-labelledby=\"fs-%d\"><h2 id=\"fs-%d\">%s</h2>\n", nsections,
+			    nsections, pending);
+			nsections++;
+			pending = NULL;
+		}
+		web_form_field(out, st, f);
+	}
+	if (nsections > 0)
+		buf_puts(out, "</section>\n");
+}
+
 void
 web_page_form(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
     const struct web_form_view *v)
 {
 	struct web_form_state st = { ctx, v, v->ref == NULL };
-	bool evidence = strcmp(k->name, "evidence") == 0;
+	bool evidence = k->files;
 	struct buf list = BUF_INIT, rec = BUF_INIT, title = BUF_INIT;
 	struct web_crumb crumbs[3];
-	const struct field *f;
 	int64_t version = v->newer != NULL ?
 	    json_integer_value(json_object_get(v->newer, "version")) : v->version;
 	size_t nc = 0;
@@ -308,9 +339,7 @@ web_page_form(struct buf *out, const struct web_ctx *ctx, const struct record_ki
 	if (evidence)
 		web_form_upload(out, st.create, json_string_value(json_object_get(v->errors,
 		    WEB_FILE_FIELD)));
-	for (f = k->fields; f->name != NULL; f++)
-		if (!(f->flags & FIELD_READONLY))
-			web_form_field(out, &st, f);
+	web_form_fields(out, &st, k);
 	html_printf(out, "<div class=\"form-actions\"><button type=\"submit\" class=\"btn primary\">"
 	    "%s</button> <a class=\"btn quiet\" href=\"%s\">Cancel</a></div>\n</form>\n",
 	    st.create ? "Create" : "Save", buf_str(&rec));

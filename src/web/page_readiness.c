@@ -9,12 +9,9 @@
 #include <string.h>
 
 #include "core/record.h"
+#include "io/report.h"
 #include "web/html.h"
-#include "web/svg.h"
 #include "web/web.h"
-
-#define READINESS_TREND_MAX	60	/* points in the sparkline */
-#define READINESS_BARS_MAX	16	/* clauses 4..10, areas A.2..A.10 */
 
 static const char *
 rd_str(const json_t *o, const char *key)
@@ -60,43 +57,20 @@ rd_verdicts(struct buf *out, const json_t *r)
 static void
 rd_bars(struct buf *out, const char *id, const char *title, const json_t *groups)
 {
-	struct svg_bar bars[READINESS_BARS_MAX];
-	char labels[READINESS_BARS_MAX][96];
-	const json_t *g;
-	size_t i, n = 0;
-
-	json_array_foreach(groups, i, g) {
-		if (n == READINESS_BARS_MAX)
-			break;
-		snprintf(labels[n], sizeof(labels[n]), "%s %s", rd_str(g, "id"), rd_str(g, "title"));
-		bars[n] = (struct svg_bar){ labels[n], rd_int(g, "score"), 100, NULL };
-		n++;
-	}
 	html_printf(out, "<section class=\"card\" aria-labelledby=\"%s-h\"><h2 id=\"%s-h\">%s</h2>",
 	    id, id, title);
-	svg_progress(out, id, title, bars, n);
+	report_chart_scores(out, id, title, groups);
 	buf_puts(out, "</section>\n");
 }
 
 static void
 rd_trend(struct buf *out, const json_t *trend)
 {
-	double values[READINESS_TREND_MAX];
-	const json_t *p;
-	size_t i, n = 0, skip;
-
-	skip = json_array_size(trend) > READINESS_TREND_MAX ?
-	    json_array_size(trend) - READINESS_TREND_MAX : 0;
-	json_array_foreach(trend, i, p)
-		if (i >= skip)
-			values[n++] = (double)rd_int(p, "score");
 	buf_puts(out, "<section class=\"card\" aria-labelledby=\"rd-trend-h\">"
 	    "<h2 id=\"rd-trend-h\">Trend</h2>");
-	if (n < 2)
+	if (!report_chart_trend(out, "rd-trend", trend))
 		buf_puts(out, "<p class=\"empty\">The trend appears after evaluations on two "
 		    "different days.</p>");
-	else
-		svg_sparkline(out, "rd-trend", "Readiness score by day", values, n);
 	buf_puts(out, "</section>\n");
 }
 

@@ -102,6 +102,10 @@ web_record_fields(struct buf *out, const struct web_ctx *ctx, const struct recor
 	buf_puts(out, "<section class=\"card\" aria-labelledby=\"h-details\">"
 	    "<h2 id=\"h-details\">Details</h2><dl class=\"fields\">\n");
 	for (f = k->fields; f->name != NULL; f++) {
+		/* The sections the form has, in the same places (record_kind fields). */
+		if (f->section != NULL && f != k->fields)
+			html_printf(out, "</dl>\n<h3 class=\"fields-section\">%s</h3>"
+			    "<dl class=\"fields\">\n", f->section);
 		html_printf(out, "<div class=\"%s\"><dt>%s</dt><dd>",
 		    f->type == FIELD_TEXT || f->type == FIELD_OBJECT_LIST || f->type == FIELD_OBJECT ?
 		    "wide" : "", f->label);
@@ -184,14 +188,17 @@ web_record_link_row(struct buf *out, const struct web_ctx *ctx, const struct rec
 	const char *kind = json_string_value(json_object_get(l, "kind"));
 	const char *ref = json_string_value(json_object_get(l, "ref"));
 	const char *fname = json_string_value(json_object_get(l, "field"));
-	const struct record_kind *lk = web_kind_by_name(ctx, kind);
+	const struct record_kind *lk = web_kind_by_name(ctx, kind), *rk;
 	struct buf url = BUF_INIT;
 
 	if (lk != NULL) {
 		web_url_record(&url, ctx, kind, ref != NULL ? ref : "");
-	} else if (ref != NULL && strncmp(ref, "A.", 2) == 0) {
-		/* An Annex A control: its row in the Statement of Applicability. */
-		web_url_kind(&url, ctx, "soa");
+	} else if (ref != NULL && (rk = record_kind_of_ref(ref)) != NULL && rk->ref_field != NULL) {
+		/*
+		 * A requirement that is also the reference of a kind's record (an
+		 * Annex A control and its SoA entry): its row on that kind's page.
+		 */
+		web_url_kind(&url, ctx, rk->name);
 		buf_puts(&url, "#ctl-");
 		html_url_escape(&url, ref);
 	}
@@ -361,7 +368,7 @@ web_page_record(struct buf *out, const struct web_ctx *ctx, const struct record_
 {
 	const char *ref = json_string_value(json_object_get(v->record, "ref"));
 	const char *title = web_record_title(k, v->record);
-	bool evidence = strcmp(k->name, "evidence") == 0;
+	bool evidence = k->files;
 	struct buf url = BUF_INIT, list = BUF_INIT;
 	struct web_crumb crumbs[2];
 

@@ -9,16 +9,14 @@
 #include <string.h>
 
 #include "core/record.h"
+#include "io/svg.h"
 #include "util/buf.h"
 #include "web/html.h"
 #include "web/page.h"
-#include "web/svg.h"
 #include "web/web.h"
 
 #define SOA_PATH		"soa"
 #define SOA_ID_PREFIX		"soa-"
-#define SOA_EVIDENCE_KIND	"evidence"
-#define SOA_EVIDENCE_FILTER	"requirements"
 #define SOA_USERS_LIST		"soa-users"
 #define SOA_MEASURES_LIST	"soa-measures"
 
@@ -180,10 +178,13 @@ static void
 soa_evidence_link(struct buf *out, const struct web_ctx *ctx, const json_t *e)
 {
 	long long n = json_integer_value(json_object_get(e, "evidence_count"));
+	const struct record_kind *k = record_kind_with_evidence();
 	struct buf url = BUF_INIT;
 
-	web_url_kind(&url, ctx, SOA_EVIDENCE_KIND);
-	html_url_query(&url, SOA_EVIDENCE_FILTER, json_string_value(json_object_get(e, "control")));
+	if (k == NULL)
+		return;
+	web_url_kind(&url, ctx, k->name);
+	html_url_query(&url, k->evidence_for, json_string_value(json_object_get(e, "control")));
 	html_printf(out, "<div class=\"soa-evidence\"><a href=\"%s\"", buf_str(&url));
 	html_attr_if(out, n == 0, "class", "none");
 	html_printf(out, ">%lld evidence</a></div>", n);

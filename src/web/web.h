@@ -6,19 +6,28 @@
  * user's context) and appends a complete HTML document to a struct buf.
  * Pages do no I/O, no SQL and hold no domain rules: the HTTP layer fetches
  * the data through core, calls the page, and sends the buffer. Everything
- * is escaped by the HTML writer (html.h).
+ * is escaped by the HTML writer (util/html.h).
  *
- * URLs of the UI (all under one organisation, ORG = its slug):
+ * URLs of the UI (ORG = an organisation's slug); the table that serves them
+ * is http/web_routes.c:
+ *   /                            the first organisation of the signed-in user
+ *   /o/ORG                       redirects to /o/ORG/
  *   /o/ORG/                      dashboard
+ *   /o/ORG/readiness             certification readiness
+ *   /o/ORG/soa                   Statement of Applicability
+ *   /o/ORG/soa/CONTROL           one SoA entry (POST)
  *   /o/ORG/KIND                  list (GET), create (POST)
  *   /o/ORG/KIND/new              create form
  *   /o/ORG/KIND/REF              detail (GET), update (POST)
  *   /o/ORG/KIND/REF/edit         edit form
  *   /o/ORG/KIND/REF/workflow     workflow step (POST, field "action": a step of
  *                                the kind's struct record_workflow)
- *   /o/ORG/soa                   Statement of Applicability
- *   /o/ORG/soa/CONTROL           one SoA entry (POST)
- *   /sign-in, /sign-out          (POST for both actions)
+ *   /o/ORG/KIND/REF/delete       delete or retire (POST)
+ *   /o/ORG/KIND/REF/download     an evidence record's file
+ *   /o/ORG/members               members; EMAIL/disable, EMAIL/enable (POST, admins)
+ *   /sign-in                     form (GET), sign in (POST)
+ *   /sign-out                    (POST)
+ *   /account/password            change your own password (GET, POST)
  *   /static/NAME?v=HASH          compiled-in assets
  * Every POST form carries WEB_CSRF_FIELD; update forms WEB_VERSION_FIELD.
  */
@@ -257,6 +266,13 @@ void web_page_dashboard(struct buf *out, const struct web_ctx *ctx, const json_t
 void web_page_readiness(struct buf *out, const struct web_ctx *ctx, const json_t *r,
     const char *filter);
 
+/*
+ * page_members.c: members [{email, display_name, role, disabled}];
+ * manage: offer Disable / Enable for everyone but the signed-in user.
+ */
+void web_page_members(struct buf *out, const struct web_ctx *ctx, const json_t *members,
+    bool manage);
+
 /* page_auth.c */
 struct web_sign_in {
 	const char	*email;		/* kept after a failed attempt */
@@ -267,6 +283,16 @@ struct web_sign_in {
 	const char	*notice;	/* "You are signed out." or NULL */
 };
 void web_page_sign_in(struct buf *out, const struct web_sign_in *s);
+#define WEB_PASSWORD_PATH	"/account/password"
+struct web_password {
+	const char	*email;		/* who is signed in */
+	const char	*csrf;		/* the session's form token */
+	const char	*error;		/* why the last attempt failed, or NULL */
+	const char	*field;		/* the field at fault, or NULL */
+	bool		 changed;	/* the password was just changed */
+	int		 min_length;
+};
+void web_page_password(struct buf *out, const struct web_password *p);
 /*
  * Is next a page of this site to go to after signing in? Only a path: one
  * "/" not followed by "/" or "\\" (a browser reads "//host" and "/\\host"

@@ -230,8 +230,12 @@ test('the OpenAPI document describes the multipart bodies', async () => {
   assert.deepEqual(mp.schema.required, ['file']);
   assert.ok(mp.schema.properties.record);
   assert.equal(files.requestBody.content['application/json'], undefined);
-  const create = doc.paths['/api/v1/orgs/{org}/{kind}'].post.requestBody.content;
+  const create = doc.paths['/api/v1/orgs/{org}/evidence'].post.requestBody.content;
   assert.ok(create['application/json'] && create['multipart/form-data']);
+  assert.equal(create['application/json'].schema.$ref, '#/components/schemas/evidence');
+  // A kind that keeps no files takes JSON only.
+  const risks = doc.paths['/api/v1/orgs/{org}/risks'].post.requestBody.content;
+  assert.equal(risks['multipart/form-data'], undefined);
 });
 
 test('the CLI sees what the API stored', async () => {

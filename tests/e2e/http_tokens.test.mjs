@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { setup, request, signIn, addOrg, aims, aimsOk } from './lib.mjs';
+import { setup, request, signIn, addOrg, aims, aimsOk, verifyLedger } from './lib.mjs';
 
 let env;
 let admin;
@@ -94,7 +94,7 @@ test('token creation and revocation are ledger events', async () => {
   const l = (await request(env.url, 'GET', '/api/v1/orgs/acme/ledger?limit=2', { auth: admin })).json;
   assert.deepEqual(l.items.map((e) => [e.action, e.kind, e.ref, e.actor]),
     [['revoke', 'token', String(t.id), 'user:admin@example.com'], ['create', 'token', String(t.id), 'user:admin@example.com']]);
-  const v = (await request(env.url, 'GET', '/api/v1/orgs/acme/ledger/verify', { auth: admin })).json;
+  const v = (await verifyLedger(env.url, admin)).json;
   assert.equal(v.verified, true);
 });
 

@@ -5,9 +5,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const AIMS = process.env.AIMS_BIN || new URL('../../build/rel/aims', import.meta.url).pathname;
+// The test build (MODE=test): the release binary has no test hooks.
+export const AIMS = process.env.AIMS_BIN || new URL('../../build/test/aims', import.meta.url).pathname;
+// The release build, for the tests that check what it leaves out.
+export const AIMS_RELEASE = process.env.AIMS_RELEASE_BIN ||
+  new URL('../../build/rel/aims', import.meta.url).pathname;
 
-// Fast password hashing for tests only: argon2id with libsodium's minimum cost.
+// Fast password hashing, honoured by test builds only: argon2id with
+// libsodium's minimum cost.
 export const testEnv = { ...process.env, AIMS_FAST_HASH: '1' };
 
 export function tempDir() {
@@ -138,4 +143,18 @@ export async function signIn(url, email = ADMIN, password = PASSWORD) {
   if (r.status !== 200) throw new Error(`sign-in as ${email}: ${r.status} ${r.text}`);
   const m = (r.headers.get('set-cookie') || '').match(/aims_session=([^;]+)/);
   return { cookie: `aims_session=${m[1]}`, csrf: r.json.csrf_token, body: r.json };
+}
+
+// Runs a ledger verification of org (POST starts it in the background) and
+// waits for its result; returns the final GET response.
+export async function verifyLedger(url, auth, org = 'acme', timeoutMs = 20000) {
+  const path = `/api/v1/orgs/${org}/ledger/verify`;
+  const started = await request(url, 'POST', path, { auth });
+  if (started.status !== 202) return started;
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await request(url, 'GET', path, { auth });
+    if (r.status !== 202 || Date.now() > until) return r;
+    await new Promise((res) => setTimeout(res, 20));
+  }
 }

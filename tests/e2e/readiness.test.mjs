@@ -215,7 +215,8 @@ test('the SoA is published as frozen versions; the draft shows what changed; exp
     join(dir, 'r.html')]);
   const html = readFileSync(join(dir, 'r.html'), 'utf8');
   assert.match(html, /^<!doctype html>/);
-  assert.match(html, /<svg role="img" aria-label="Readiness score by clause"/);
+  assert.match(html, /<svg class="chart progress" id="rp-clauses"[^>]*role="img"/);
+  assert.match(html, /<title id="rp-clauses-t">Readiness score by clause<\/title>/);
   const bad = aims(['export', 'risks', '--org', 'acme', '--db', db, '--format', 'json',
     '--out', join(dir, 'x.json')]);
   assert.equal(bad.status, 2);

@@ -3,7 +3,7 @@
 // role checks per kind, cross-organisation isolation and ledger events.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, request, signIn, addMember, addOrg, ADMIN } from './lib.mjs';
+import { setup, request, signIn, addMember, addOrg, ADMIN, verifyLedger } from './lib.mjs';
 
 let env, admin, viewer, contributor, manager, other;
 const A = '/api/v1/orgs/acme';
@@ -135,8 +135,9 @@ test('every change is in the ledger and verifies; a retried create is not duplic
   assert.equal(b.json.ref, a.json.ref);
   const led = await get('/ledger?limit=50');
   assert.ok(led.json.items.some((e) => e.kind === 'ai-systems' && e.ref === a.json.ref && e.action === 'create'));
-  const v = await get('/ledger/verify');
+  const v = await verifyLedger(env.url, admin);
   assert.equal(v.status, 200, v.text);
+  assert.equal(v.json.verified, true, v.text);
 });
 
 test('documents: approval by someone other than the author, versions kept', async () => {

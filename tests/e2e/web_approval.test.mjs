@@ -65,7 +65,7 @@ test('the author sees Approve disabled with the reason; another manager approves
   assert.equal(await take.isEnabled(), true);
   assert.equal(await submit(page, 'form[action$="/workflow"] button:has-text("Approve")'), 200);
   assert.match(await page.textContent('.flash'), /DOC-1 approved/);
-  assert.match(await page.textContent('.fields'), /ben@example\.com/);
+  assert.match(await page.textContent('section[aria-labelledby=h-details]'), /ben@example\.com/);
   assert.equal(b.watch.errors.length, 0);
   await shot(page, 'approval-approved');
 });

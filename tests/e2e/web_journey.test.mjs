@@ -27,7 +27,7 @@ async function dashboard(page, name) {
   return {
     soa: await page.textContent('#soa-bars'),
     activity: await page.textContent('section[aria-labelledby=d-activity]'),
-    categories: await page.textContent('section[aria-labelledby=d-ai-cat]'),
+    categories: await page.textContent('section[aria-labelledby=d-ai-systems-category]'),
   };
 }
 

@@ -132,7 +132,7 @@ test('sign-in is throttled with a message; signing out ends the session', async 
     }
   }
   assert.equal(status, 429);
-  assert.match(await page.textContent('.flash.error'), /Too many failed attempts.*try again in \d+ minutes?/);
+  assert.match(await page.textContent('.flash.error'), /Too many failed attempts.*try again in \d+ (seconds|minutes?)/);
   assert.equal(await page.inputValue('#email'), 'nobody@example.com');
   await shot(page, 'sign-in-throttled');
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "core/evidence.h"
+#include "core/record.h"
 #include "record_fixture.h"
 
 #define DATA_DIR "data"
@@ -242,7 +243,7 @@ test_evidence__received_upload_linked(void **state)
 	free(blob);
 	json_decref(rec);
 	blob = NULL;
-	assert_int_equal(evidence_verify_files(&blob, db, DATA_DIR, FX_ORG), 0);
+	assert_int_equal(evidence_verify_files(&blob, db, DATA_DIR, FX_ORG, true), 0);
 }
 
 static void
@@ -252,16 +253,16 @@ test_evidence__verify_detects_change_and_loss(void **state)
 	json_t *rec = NULL;
 	char *problem = NULL, *blob = NULL;
 
-	assert_int_equal(evidence_verify_files(&problem, db, DATA_DIR, 0), 0);
+	assert_int_equal(evidence_verify_files(&problem, db, DATA_DIR, 0, true), 0);
 	assert_int_equal(add(&rec, db, "EV-1", "hello.txt", NULL), 0);
 	assert_int_equal(evidence_blob_path(&blob, DATA_DIR, fx_str(rec, "sha256")), 0);
 	json_decref(rec);
-	assert_int_equal(evidence_verify_files(&problem, db, DATA_DIR, 0), 0);
+	assert_int_equal(evidence_verify_files(&problem, db, DATA_DIR, 0, true), 0);
 	assert_null(problem);
 	/* One byte changed. */
 	chmod(blob, 0600);
 	write_file(blob, "hello evidencE\n");
-	assert_int_equal(evidence_verify_files(&problem, db, DATA_DIR, FX_ORG), AIMS_EVERIFY);
+	assert_int_equal(evidence_verify_files(&problem, db, DATA_DIR, FX_ORG, true), AIMS_EVERIFY);
 	assert_non_null(problem);
 	assert_non_null(strstr(problem, "EV-1 revision 1 (hello.txt)"));
 	assert_non_null(strstr(problem, "changed"));
@@ -269,8 +270,144 @@ test_evidence__verify_detects_change_and_loss(void **state)
 	problem = NULL;
 	/* The file gone. */
 	assert_int_equal(unlink(blob), 0);
-	assert_int_equal(evidence_verify_files(&problem, db, DATA_DIR, 0), AIMS_EVERIFY);
+	assert_int_equal(evidence_verify_files(&problem, db, DATA_DIR, 0, true), AIMS_EVERIFY);
 	assert_non_null(strstr(problem, "missing"));
+	free(problem);
+	free(blob);
+}
+
+/* The finding of record_verify_derived(), or "" when everything matches. */
+static const char *
+derived_finding(struct db *db)
+{
+	return record_verify_derived(db, FX_ORG) == AIMS_EVERIFY ? aims_error_message() : "";
+}
+
+static void
+test_evidence__revisions_are_held_to_their_version(void **state)
+{
+	struct db *db = *state;
+	json_t *rec = NULL;
+	int64_t n = -1;
+
+	assert_int_equal(add(&rec, db, "EV-1", "hello.txt", NULL), 0);
+	json_decref(rec);
+	assert_int_equal(add(&rec, db, "EV-1", "other.txt", NULL), 0);
+	json_decref(rec);
+	assert_int_equal(add(&rec, db, "EV-2", "hello.txt", NULL), 0);
+	json_decref(rec);
+	assert_string_equal(derived_finding(db), "");
+	/* Who and when are the version's, to the second. */
+	assert_int_equal(db_query_int64(&n, db, "SELECT count(*) FROM evidence_files f "
+	    "JOIN records r ON r.org_id = f.org_id AND r.kind = 'evidence' AND r.ref = f.evidence_ref "
+	    "JOIN record_versions v ON v.org_id = r.org_id AND v.kind = r.kind AND v.num = r.num "
+	    "AND v.action = 'file' AND json_extract(v.data, '$.revision') = f.revision "
+	    "WHERE f.stored_at = v.at AND f.stored_by = v.actor"), 0);
+	assert_int_equal(n, 3);
+	/* Revisions and versions are append-only... */
+	assert_int_not_equal(db_exec(db, "UPDATE evidence_files SET filename = 'x.pdf'"), 0);
+	assert_int_not_equal(db_exec(db, "DELETE FROM evidence_files WHERE revision = 2"), 0);
+	assert_int_not_equal(db_exec(db, "UPDATE record_versions SET data = '{}'"), 0);
+	assert_int_not_equal(db_exec(db, "DELETE FROM record_versions WHERE kind = 'evidence'"),
+	    0);
+	/* ...and with the triggers out of the way, each change is named. */
+	fx_exec(db, "DROP TRIGGER evidence_files_append_only; DROP TRIGGER evidence_files_no_delete");
+	fx_exec(db, "UPDATE evidence_files SET filename = 'clean.pdf' WHERE evidence_ref = 'EV-1' "
+	    "AND revision = 1");
+	assert_non_null(strstr(derived_finding(db), "evidence EV-1 file revision 1 (clean.pdf): "
+	    "its file name differs from version"));
+	fx_exec(db, "UPDATE evidence_files SET filename = 'hello.txt', sha256 = (SELECT sha256 "
+	    "FROM evidence_files WHERE evidence_ref = 'EV-1' AND revision = 2) "
+	    "WHERE evidence_ref = 'EV-1' AND revision = 1");
+	assert_non_null(strstr(derived_finding(db), "revision 1 (hello.txt): its SHA-256 differs"));
+	fx_exec(db, "UPDATE evidence_files SET sha256 = (SELECT sha256 FROM evidence_files "
+	    "WHERE evidence_ref = 'EV-2') WHERE evidence_ref = 'EV-1' AND revision = 1");
+	assert_string_equal(derived_finding(db), "");
+	fx_exec(db, "UPDATE evidence_files SET stored_by = 'user:eve@example.org' "
+	    "WHERE evidence_ref = 'EV-2'");
+	assert_non_null(strstr(derived_finding(db), "EV-2 file revision 1 (hello.txt): its "
+	    "stored_by differs"));
+	fx_exec(db, "UPDATE evidence_files SET stored_by = (SELECT stored_by FROM evidence_files "
+	    "WHERE evidence_ref = 'EV-1' AND revision = 1) WHERE evidence_ref = 'EV-2'");
+	fx_exec(db, "DELETE FROM evidence_files WHERE evidence_ref = 'EV-1' AND revision = 2");
+	assert_non_null(strstr(derived_finding(db), "evidence EV-1 file revision 2 (other.txt), "
+	    "recorded by version 3 of the evidence, is missing"));
+	fx_exec(db, "INSERT INTO evidence_files SELECT org_id, 'EV-1', 2, sha256, size, media_type, "
+	    "filename, stored_at, stored_by FROM evidence_files WHERE evidence_ref = 'EV-2'");
+	assert_non_null(strstr(derived_finding(db), "EV-1 file revision 2 (hello.txt): its "));
+	fx_exec(db, "INSERT INTO evidence_files SELECT org_id, 'EV-2', 5, sha256, size, media_type, "
+	    "'extra.txt', stored_at, stored_by FROM evidence_files WHERE evidence_ref = 'EV-2'");
+	fx_exec(db, "DELETE FROM evidence_files WHERE evidence_ref = 'EV-1' AND revision = 2");
+	fx_exec(db, "INSERT INTO evidence_files SELECT f.org_id, 'EV-1', 2, "
+	    "json_extract(v.data, '$.sha256'), json_extract(v.data, '$.size'), "
+	    "json_extract(v.data, '$.media_type'), json_extract(v.data, '$.filename'), v.at, v.actor "
+	    "FROM evidence_files f JOIN record_versions v ON v.kind = 'evidence' AND v.num = 1 "
+	    "AND v.action = 'file' AND json_extract(v.data, '$.revision') = 2 "
+	    "WHERE f.evidence_ref = 'EV-2' AND f.revision = 1");
+	assert_non_null(strstr(derived_finding(db), "evidence EV-2 file revision 5 (extra.txt) "
+	    "was not recorded by any version of the evidence"));
+}
+
+static void
+test_evidence__forged_revision_is_not_served(void **state)
+{
+	struct db *db = *state;
+	json_t *rec = NULL, *meta = NULL;
+	char *path = NULL;
+
+	assert_int_equal(add(&rec, db, "EV-1", "hello.txt", NULL), 0);
+	json_decref(rec);
+	assert_int_equal(add(&rec, db, "EV-2", "other.txt", NULL), 0);
+	json_decref(rec);
+	assert_int_equal(evidence_file_get(&meta, &path, db, DATA_DIR, FX_ORG, "EV-1", 1), 0);
+	json_decref(meta);
+	free(path);
+	/* The row re-pointed at other stored bytes: refused, not served with their hash. */
+	fx_exec(db, "DROP TRIGGER evidence_files_append_only");
+	fx_exec(db, "UPDATE evidence_files SET sha256 = (SELECT sha256 FROM evidence_files "
+	    "WHERE evidence_ref = 'EV-2'), size = (SELECT size FROM evidence_files "
+	    "WHERE evidence_ref = 'EV-2') WHERE evidence_ref = 'EV-1'");
+	assert_int_equal(evidence_file_get(&meta, &path, db, DATA_DIR, FX_ORG, "EV-1", 0),
+	    AIMS_EVERIFY);
+	assert_null(meta);
+	assert_null(path);
+	assert_non_null(strstr(aims_error_message(), "evidence EV-1 file revision 1 (hello.txt): "
+	    "its SHA-256 differs"));
+	assert_non_null(strstr(aims_error_message(), "the file is not served"));
+	/* The version that recorded it forged to match: the ledger entry still says no. */
+	fx_exec(db, "DROP TRIGGER record_versions_append_only");
+	fx_exec(db, "UPDATE record_versions SET data = json_set(data, '$.sha256', "
+	    "(SELECT sha256 FROM evidence_files WHERE evidence_ref = 'EV-1'), '$.size', "
+	    "(SELECT size FROM evidence_files WHERE evidence_ref = 'EV-1')) "
+	    "WHERE kind = 'evidence' AND action = 'file' AND num = 1");
+	assert_int_equal(evidence_file_get(&meta, &path, db, DATA_DIR, FX_ORG, "EV-1", 1),
+	    AIMS_EVERIFY);
+	assert_non_null(strstr(aims_error_message(), "evidence EV-1 version 2 differs from ledger "
+	    "entry"));
+}
+
+static void
+test_evidence__quick_check_reads_sizes_only(void **state)
+{
+	struct db *db = *state;
+	json_t *rec = NULL;
+	char *problem = NULL, *blob = NULL;
+
+	assert_int_equal(add(&rec, db, "EV-1", "hello.txt", NULL), 0);
+	assert_int_equal(evidence_blob_path(&blob, DATA_DIR, fx_str(rec, "sha256")), 0);
+	json_decref(rec);
+	chmod(blob, 0600);
+	/* Same size, other bytes: only re-hashing sees it. */
+	write_file(blob, "hello evidencE\n");
+	assert_int_equal(evidence_verify_files(&problem, db, DATA_DIR, 0, false), 0);
+	assert_int_equal(evidence_verify_files(&problem, db, DATA_DIR, 0, true), AIMS_EVERIFY);
+	free(problem);
+	problem = NULL;
+	/* Another size is seen either way. */
+	write_file(blob, "hello\n");
+	assert_int_equal(evidence_verify_files(&problem, db, DATA_DIR, 0, false), AIMS_EVERIFY);
+	assert_non_null(strstr(problem, "EV-1 revision 1 (hello.txt)"));
+	assert_non_null(strstr(problem, "6 bytes, not 15"));
 	free(problem);
 	free(blob);
 }
@@ -383,6 +520,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_evidence__received_upload_linked, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_evidence__verify_detects_change_and_loss, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_evidence__revisions_are_held_to_their_version,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_evidence__quick_check_reads_sizes_only, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_evidence__forged_revision_is_not_served, setup,
 		    teardown),
 	};
 

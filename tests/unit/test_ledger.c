@@ -51,9 +51,12 @@ setup(void **state)
 	if (db_exec(f->db, "INSERT INTO orgs (id, slug, name, created_at, updated_at) VALUES "
 	    "(1, 'demo', 'Demo', 't', 't'), (2, 'acme', 'Acme', 't', 't');"
 	    "CREATE TABLE things (org_id INTEGER, ref TEXT, body TEXT, version INTEGER,"
-	    " PRIMARY KEY (org_id, ref))") != 0)
+	    " PRIMARY KEY (org_id, ref));"
+	    "CREATE TABLE thing_versions (org_id INTEGER, ref TEXT, version INTEGER,"
+	    " action TEXT, body TEXT, PRIMARY KEY (org_id, ref, version))") != 0)
 		return -1;
 	ledger_set_record_source(NULL, NULL);
+	ledger_set_history_source(NULL);
 	*state = f;
 	return 0;
 }
@@ -137,11 +140,81 @@ thing_put(struct db *db, int64_t org, const char *ref, const char *body, int64_t
 	db_bind_int64(st, 4, version);
 	assert_int_equal(db_step(st), DB_DONE);
 	db_done(st);
+	assert_int_equal(db_prepare(&st, db, "INSERT INTO thing_versions VALUES (?, ?, ?, ?, ?)"), 0);
+	db_bind_int64(st, 1, org);
+	db_bind_text(st, 2, ref);
+	db_bind_int64(st, 3, version);
+	db_bind_text(st, 4, ev.action);
+	db_bind_text(st, 5, body);
+	assert_int_equal(db_step(st), DB_DONE);
+	db_done(st);
 	assert_int_equal(ledger_append(&seq, db, &ev), 0);
 	assert_int_equal(db_commit(db), 0);
 	json_decref(rec);
 	return seq;
 }
+
+/* The history side: thing_versions as a core kind's stored versions. */
+static int
+thing_load_version(json_t **out, char action[LEDGER_FIELD_MAX + 1], struct db *db,
+    int64_t org_id, const char *kind, const char *ref, int64_t version)
+{
+	struct db_stmt *st;
+	int rc;
+
+	*out = NULL;
+	if (strcmp(kind, "thing") != 0)
+		return AIMS_EUNSUPPORTED;
+	if ((rc = db_prepare(&st, db, "SELECT body, action FROM thing_versions "
+	    "WHERE org_id = ? AND ref = ? AND version = ?")) != 0)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	db_bind_text(st, 2, ref);
+	db_bind_int64(st, 3, version);
+	if ((rc = db_step(st)) == DB_ROW) {
+		*out = thing_record(ref, db_column_text(st, 0), version);
+		snprintf(action, LEDGER_FIELD_MAX + 1, "%s", db_column_text(st, 1));
+		rc = 0;
+	} else if (rc == DB_DONE)
+		rc = AIMS_ENOTFOUND;
+	db_done(st);
+	return rc;
+}
+
+static int
+thing_enum_versions(struct db *db, int64_t org_id, ledger_version_fn fn, void *arg)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(&st, db, "SELECT ref, version FROM thing_versions WHERE org_id = ? "
+	    "ORDER BY ref, version")) != 0)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	while ((rc = db_step(st)) == DB_ROW)
+		if ((rc = fn(arg, "thing", db_column_text(st, 0), db_column_int64(st, 1))) != 0)
+			break;
+	db_done(st);
+	return rc < 0 ? rc : rc == DB_DONE ? 0 : rc;
+}
+
+static int thing_check_finding;	/* set by a test: the check reports a derived row */
+
+static int
+thing_check(struct db *db, int64_t org_id)
+{
+	(void)db;
+	if (thing_check_finding)
+		return aims_error_set(AIMS_EVERIFY, NULL, "thing list column of org %lld is stale",
+		    (long long)org_id);
+	return 0;
+}
+
+static const struct ledger_history_source thing_history = {
+	.load_version = thing_load_version,
+	.enumerate_versions = thing_enum_versions,
+	.check = thing_check,
+};
 
 /* Appends n entries of kind risk in one transaction. */
 static void
@@ -732,6 +805,106 @@ test_ledger__cli_verify_list_and_proof(void **state)
 	assert_run("verify --db cli.db --key bad.pub", 1, "malformed public key");
 }
 
+static void
+test_ledger__every_version_is_checked_against_its_entry(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_report r;
+
+	thing_put(f->db, 1, "T-1", "one", 1);
+	thing_put(f->db, 1, "T-1", "two", 2);
+	thing_put(f->db, 1, "T-1", "three", 3);
+	thing_put(f->db, 1, "T-2", "other", 1);
+	/* Without a history source only the latest state is compared. */
+	assert_int_equal(db_exec(f->db, "UPDATE thing_versions SET body = 'forged' "
+	    "WHERE ref = 'T-1' AND version = 1"), 0);
+	assert_verifies(f, &r);
+	assert_int_equal(r.versions, 0);
+	ledger_set_history_source(&thing_history);
+	assert_fails_with(f, "org demo: record T-1 (thing) version 1 differs from ledger entry 1, "
+	    "which wrote it");
+	assert_int_equal(db_exec(f->db, "UPDATE thing_versions SET body = 'one' "
+	    "WHERE ref = 'T-1' AND version = 1"), 0);
+	assert_verifies(f, &r);
+	assert_int_equal(r.versions, 4);
+	/* The action stored with a version is the one its entry names. */
+	assert_int_equal(db_exec(f->db, "UPDATE thing_versions SET action = 'approve' "
+	    "WHERE ref = 'T-1' AND version = 2"), 0);
+	assert_fails_with(f, "record T-1 (thing) version 2 is stored as 'approve', but ledger "
+	    "entry 2 wrote it as 'update'");
+	assert_int_equal(db_exec(f->db, "DELETE FROM thing_versions WHERE ref = 'T-1' "
+	    "AND version = 2"), 0);
+	assert_fails_with(f, "record T-1 (thing) version 2 is missing from its stored history "
+	    "(ledger entry 2 wrote it)");
+	assert_int_equal(db_exec(f->db, "INSERT INTO thing_versions VALUES "
+	    "(1, 'T-1', 2, 'update', 'two'), (1, 'T-2', 9, 'update', 'sneaky')"), 0);
+	assert_fails_with(f, "record T-2 (thing) version 9 has no ledger entry");
+	assert_int_equal(db_exec(f->db, "DELETE FROM thing_versions WHERE version = 9"), 0);
+	assert_verifies(f, &r);
+	/* The source's own check is named under the org. */
+	thing_check_finding = 1;
+	assert_fails_with(f, "org demo: thing list column of org 1 is stale");
+	thing_check_finding = 0;
+}
+
+static void
+test_ledger__history_stops_at_a_delete(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_event del = { 1, "cli", "delete", "thing", "T-3", 3, NULL };
+	struct ledger_report r;
+	int64_t seq;
+
+	ledger_set_history_source(&thing_history);
+	thing_put(f->db, 1, "T-3", "first life", 1);
+	thing_put(f->db, 1, "T-3", "first life, changed", 2);
+	/* Erased with its versions, through the ledger... */
+	assert_int_equal(db_begin(f->db), 0);
+	assert_int_equal(db_exec(f->db, "DELETE FROM things WHERE ref = 'T-3';"
+	    "DELETE FROM thing_versions WHERE ref = 'T-3'"), 0);
+	assert_int_equal(ledger_append(&seq, f->db, &del), 0);
+	assert_int_equal(db_commit(f->db), 0);
+	assert_verifies(f, &r);
+	/* ...and made again under the same reference: the old entries are not its history. */
+	thing_put(f->db, 1, "T-3", "second life", 1);
+	assert_verifies(f, &r);
+	assert_int_equal(r.versions, 1);
+}
+
+static void
+test_ledger__missing_changed_or_added_trigger_is_reported(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_report r;
+	struct db_stmt *st;
+	char *orig;
+
+	thing_put(f->db, 1, "T-1", "one", 1);
+	assert_verifies(f, &r);
+	assert_int_equal(db_prepare(&st, f->db, "SELECT sql FROM sqlite_master "
+	    "WHERE name = 'ledger_checkpoints_no_delete'"), 0);
+	assert_int_equal(db_step(st), DB_ROW);
+	orig = strdup(db_column_text(st, 0));
+	db_done(st);
+	assert_int_equal(db_exec(f->db, "DROP TRIGGER ledger_checkpoints_no_delete"), 0);
+	assert_fails_with(f, "database: trigger ledger_checkpoints_no_delete on table "
+	    "ledger_checkpoints is missing");
+	/* The same name with a body that lets everything through is not the trigger. */
+	assert_int_equal(db_exec(f->db, "CREATE TRIGGER ledger_checkpoints_no_delete BEFORE DELETE "
+	    "ON ledger_checkpoints WHEN 0 BEGIN SELECT RAISE(ABORT, 'no'); END"), 0);
+	assert_fails_with(f, "database: trigger ledger_checkpoints_no_delete on table "
+	    "ledger_checkpoints was changed");
+	assert_int_equal(db_exec(f->db, "DROP TRIGGER ledger_checkpoints_no_delete"), 0);
+	assert_int_equal(db_exec(f->db, orig), 0);
+	assert_verifies(f, &r);
+	/* A trigger nobody declared can rewrite rows as they are written. */
+	assert_int_equal(db_exec(f->db, "CREATE TRIGGER sneaky AFTER INSERT ON things "
+	    "BEGIN SELECT 1; END"), 0);
+	assert_fails_with(f, "database: trigger sneaky on table things is not one the schema "
+	    "creates");
+	free(orig);
+}
+
 int
 main(void)
 {
@@ -755,6 +928,9 @@ main(void)
 		T(test_ledger__list_newest_first),
 		T(test_ledger__key_files),
 		T(test_ledger__cli_verify_list_and_proof),
+		T(test_ledger__every_version_is_checked_against_its_entry),
+		T(test_ledger__history_stops_at_a_delete),
+		T(test_ledger__missing_changed_or_added_trigger_is_reported),
 #undef T
 	};
 

@@ -92,6 +92,52 @@ test_perm__assign_no_higher_than_own(void **state)
 	assert_true(perm_may_assign(ROLE_CONTRIBUTOR, ROLE_VIEWER));
 	assert_false(perm_may_assign(ROLE_CONTRIBUTOR, ROLE_MANAGER));
 	assert_false(perm_may_assign(ROLE_ADMIN, ROLE_NONE));
+	/* Auditor writes audits, which a contributor may not: not a lower role. */
+	assert_false(perm_may_assign(ROLE_CONTRIBUTOR, ROLE_AUDITOR));
+	assert_false(perm_may_assign(ROLE_AUDITOR, ROLE_CONTRIBUTOR));
+	assert_true(perm_may_assign(ROLE_AUDITOR, ROLE_VIEWER));
+	assert_true(perm_may_assign(ROLE_MANAGER, ROLE_AUDITOR));
+}
+
+/* covers is exactly "every allowed (action, kind) of b is allowed to a". */
+static void
+test_perm__covers_is_a_superset_test(void **state)
+{
+	int a, b, k, act, want;
+
+	(void)state;
+	for (a = ROLE_NONE; a <= ROLE_ADMIN; a++)
+		for (b = ROLE_NONE; b <= ROLE_ADMIN; b++) {
+			want = 1;
+			for (k = 0; k < PERM_KIND_COUNT; k++)
+				for (act = 0; act < PERM_ACTION_COUNT; act++)
+					if (perm_allows((enum role)b, (enum perm_action)act,
+					    (enum perm_kind)k) && !perm_allows((enum role)a,
+					    (enum perm_action)act, (enum perm_kind)k))
+						want = 0;
+			assert_int_equal(perm_role_covers((enum role)a, (enum role)b), want);
+		}
+}
+
+static void
+test_perm__meet_of_two_roles(void **state)
+{
+	int a, b;
+
+	(void)state;
+	assert_int_equal(perm_role_meet(ROLE_MANAGER, ROLE_CONTRIBUTOR), ROLE_CONTRIBUTOR);
+	assert_int_equal(perm_role_meet(ROLE_CONTRIBUTOR, ROLE_ADMIN), ROLE_CONTRIBUTOR);
+	assert_int_equal(perm_role_meet(ROLE_AUDITOR, ROLE_CONTRIBUTOR), ROLE_VIEWER);
+	assert_int_equal(perm_role_meet(ROLE_CONTRIBUTOR, ROLE_AUDITOR), ROLE_VIEWER);
+	assert_int_equal(perm_role_meet(ROLE_ADMIN, ROLE_NONE), ROLE_NONE);
+	/* Whatever the pair, the meet is under both. */
+	for (a = ROLE_NONE; a <= ROLE_ADMIN; a++)
+		for (b = ROLE_NONE; b <= ROLE_ADMIN; b++) {
+			assert_true(perm_role_covers((enum role)a,
+			    perm_role_meet((enum role)a, (enum role)b)));
+			assert_true(perm_role_covers((enum role)b,
+			    perm_role_meet((enum role)a, (enum role)b)));
+		}
 }
 
 static void
@@ -153,6 +199,8 @@ main(void)
 		cmocka_unit_test(test_perm__contributor_and_manager),
 		cmocka_unit_test(test_perm__roles_are_monotonic),
 		cmocka_unit_test(test_perm__assign_no_higher_than_own),
+		cmocka_unit_test(test_perm__covers_is_a_superset_test),
+		cmocka_unit_test(test_perm__meet_of_two_roles),
 		cmocka_unit_test(test_perm__kind_names_parse),
 		cmocka_unit_test(test_perm__document_is_up_to_date),
 	};

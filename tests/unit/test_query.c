@@ -232,6 +232,41 @@ test_query__flags_count_and_isolation(void **state)
 	db_close(db);
 }
 
+static int
+stop_after_first(void *arg, const char *ref, const bool *flags)
+{
+	(void)flags;
+	strcpy(arg, ref);
+	return 1;	/* a positive value of the caller's: "found, stop" */
+}
+
+static int
+stop_record_after_first(void *arg, const struct query_record *rec)
+{
+	strcpy(arg, rec->ref);
+	return 7;
+}
+
+/* fn's non-zero return stops the walk and comes back as it is, 1 included. */
+static void
+test_query__callback_result_is_returned(void **state)
+{
+	struct db *db = setup_systems();
+	struct query_scope s;
+	char first[32] = "";
+	time_t now;
+
+	(void)state;
+	clock_parse(&now, FX_NOW);
+	query_scope_init(&s, db, FX_ORG, now, NULL);
+	assert_int_equal(query_select(&s, "ai-systems", NULL, NULL, 0, stop_after_first, first), 1);
+	assert_string_equal(first, "AIS-1");
+	first[0] = '\0';
+	assert_int_equal(query_records_each(db, FX_ORG, "risks", stop_record_after_first, first), 7);
+	assert_string_equal(first, "RISK-1");
+	db_close(db);
+}
+
 static void
 test_query__bad_conditions_are_refused(void **state)
 {
@@ -281,6 +316,7 @@ main(void)
 		cmocka_unit_test(test_query__variables),
 		cmocka_unit_test(test_query__flags_count_and_isolation),
 		cmocka_unit_test(test_query__bad_conditions_are_refused),
+		cmocka_unit_test(test_query__callback_result_is_returned),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -147,6 +147,13 @@ test_readiness__bad_rules_are_refused(void **state)
 		    "\"check\": {\"kind\": \"org_ai_roles\"}, \"reason\": \"r\"}, {\"id\": \"a\", "
 		    "\"requirement\": \"4.2\", \"stage\": 1, \"severity\": \"major\", "
 		    "\"check\": {\"kind\": \"org_ai_roles\"}, \"reason\": \"r\"}]}",
+		/* variables and exclusions name declared kinds and fields */
+		"{\"framework\": \"f\", \"edition\": \"e\", \"rules\": [], \"variables\": "
+		    "{\"t\": {\"records\": \"risk-criterion\", \"field\": \"acceptance_threshold\"}}}",
+		"{\"framework\": \"f\", \"edition\": \"e\", \"rules\": [], \"variables\": "
+		    "{\"t\": {\"records\": \"risk-criteria\", \"field\": \"threshold\"}}}",
+		"{\"framework\": \"f\", \"edition\": \"e\", \"rules\": [], \"exclusion\": "
+		    "{\"records\": \"sao\", \"when\": []}}",
 		NULL,
 	};
 	const char *const *b;

@@ -578,6 +578,121 @@ test_record__ledger_events_and_verify(void **state)
 	assert_non_null(strstr(report.failure, "AIS-1"));
 }
 
+/* record_verify.c: history as ledgered, list columns, counts; erasing still works. */
+static void
+test_record__history_columns_and_counts_verify(void **state)
+{
+	static const struct ledger_history_source hist = {
+		.load_version = record_load_version_for_ledger,
+		.enumerate_versions = record_enumerate_versions,
+		.check = record_verify_derived,
+	};
+	struct db *db = *state;
+	struct note_verifier pub;
+	struct ledger_report report;
+	json_t *v = NULL;
+	char action[LEDGER_FIELD_MAX + 1];
+
+	ledger_set_history_source(&hist);
+	ledger_key_public(&pub, testutil_key);
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems", "{\"name\": \"V\"}"),
+	    0);
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_bob, "ai-systems", "AIS-1", 1,
+	    "{\"name\": \"W\"}"), 0);
+	/* A stored version in the form it was ledgered, with its action. */
+	assert_int_equal(record_load_version_for_ledger(&v, action, db, FX_ORG, "ai-systems",
+	    "AIS-1", 1), 0);
+	assert_string_equal(fx_str(v, "name"), "V");
+	assert_string_equal(action, "create");
+	json_decref(v);
+	assert_int_equal(record_load_version_for_ledger(&v, action, db, FX_ORG, "ai-systems",
+	    "AIS-1", 3), AIMS_ENOTFOUND);
+	assert_int_equal(record_load_version_for_ledger(&v, action, db, FX_ORG, "org", "x", 1),
+	    AIMS_EUNSUPPORTED);
+	assert_int_equal(ledger_verify(&report, db, FX_ORG, &pub, record_load_for_ledger,
+	    record_enumerate), 0);
+	assert_int_equal(report.versions, 38 + 1 + 2);	/* SoA entries, risk criteria, AIS-1 twice */
+	/* An erase takes the versions with it (the trigger lets it), through the ledger. */
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "context-issues",
+	    "{\"title\": \"Regulation\", \"kind\": \"external\"}"), 0);
+	assert_int_equal(record_delete(db, FX_ORG, &fx_alice, record_kind_find("context-issues"),
+	    "CI-1", 0), 0);
+	assert_int_equal(ledger_verify(&report, db, FX_ORG, &pub, record_load_for_ledger,
+	    record_enumerate), 0);
+	/* The first version rewritten: named by version, not only the latest state. */
+	fx_exec(db, "DROP TRIGGER record_versions_append_only");
+	fx_exec(db, "UPDATE record_versions SET data = '{\"name\":\"X\"}' "
+	    "WHERE kind = 'ai-systems' AND version = 1");
+	assert_int_equal(ledger_verify(&report, db, FX_ORG, &pub, record_load_for_ledger,
+	    record_enumerate), AIMS_EVERIFY);
+	assert_non_null(strstr(report.failure, "record AIS-1 (ai-systems) version 1 differs"));
+	fx_exec(db, "UPDATE record_versions SET data = '{\"name\":\"V\"}' "
+	    "WHERE kind = 'ai-systems' AND version = 1");
+	/* List columns must say what the data says. */
+	fx_exec(db, "UPDATE records SET title = 'Harmless' WHERE ref = 'AIS-1'");
+	assert_int_equal(record_verify_derived(db, FX_ORG), AIMS_EVERIFY);
+	assert_non_null(strstr(aims_error_message(), "record AIS-1 (ai-systems): column title is "
+	    "'Harmless' but the record's data says 'W'"));
+	fx_exec(db, "UPDATE records SET title = 'W' WHERE ref = 'AIS-1'");
+	fx_exec(db, "UPDATE record_versions SET status = 'approved' WHERE kind = 'ai-systems' "
+	    "AND version = 2");
+	assert_int_equal(record_verify_derived(db, FX_ORG), AIMS_EVERIFY);
+	assert_non_null(strstr(aims_error_message(), "record AIS-1 (ai-systems) version 2: column "
+	    "status is 'approved'"));
+	fx_exec(db, "UPDATE record_versions SET status = '' WHERE kind = 'ai-systems'");
+	fx_exec(db, "UPDATE record_counts SET live = live + 1 WHERE kind = 'ai-systems'");
+	assert_int_equal(record_verify_derived(db, FX_ORG), AIMS_EVERIFY);
+	assert_non_null(strstr(aims_error_message(), "record_counts says 2 live AI systems, but "
+	    "there are 1"));
+	fx_exec(db, "UPDATE record_counts SET live = live - 1 WHERE kind = 'ai-systems'");
+	/* And so must the dashboard's figures, both ways. */
+	fx_exec(db, "UPDATE dashboard_counts SET n = n + 1 WHERE kind = 'soa' AND dim = 'decision'");
+	assert_int_equal(record_verify_derived(db, FX_ORG), AIMS_EVERIFY);
+	assert_non_null(strstr(aims_error_message(), "dashboard_counts says 39 live soa with "
+	    "decision 'undecided', but there are 38"));
+	fx_exec(db, "UPDATE dashboard_counts SET n = n - 1 WHERE kind = 'soa' AND dim = 'decision'");
+	fx_exec(db, "INSERT INTO dashboard_counts VALUES (1, 'risks', 'status', "
+	    "'closed', 2)");
+	assert_int_equal(record_verify_derived(db, FX_ORG), AIMS_EVERIFY);
+	assert_non_null(strstr(aims_error_message(), "says 2 live risks with status 'closed', but "
+	    "there are 0"));
+	fx_exec(db, "DELETE FROM dashboard_counts WHERE kind = 'risks'");
+	assert_int_equal(record_verify_derived(db, FX_ORG), 0);
+	/* The filter and link indexes hold exactly what the records give. */
+	fx_exec(db, "UPDATE record_fields SET value = 'retirement' WHERE kind = 'ai-systems' "
+	    "AND field = 'lifecycle_stage'");
+	assert_int_equal(record_verify_derived(db, FX_ORG), AIMS_EVERIFY);
+	assert_non_null(strstr(aims_error_message(), "record AIS-1 (ai-systems): record_fields has "
+	    "a row the record does not give: field lifecycle_stage = 'retirement'"));
+	fx_exec(db, "DELETE FROM record_fields WHERE kind = 'ai-systems' AND field = "
+	    "'lifecycle_stage'");
+	assert_int_equal(record_verify_derived(db, FX_ORG), AIMS_EVERIFY);
+	assert_non_null(strstr(aims_error_message(), "record AIS-1 (ai-systems): record_fields "
+	    "lacks the row the record gives: field lifecycle_stage"));
+	fx_exec(db, "INSERT INTO record_fields SELECT org_id, kind, 'lifecycle_stage', 1 - retired, "
+	    "coalesce(json_extract(data, '$.lifecycle_stage'), ''), updated_at, num FROM records "
+	    "WHERE kind = 'ai-systems'");
+	assert_int_equal(record_verify_derived(db, FX_ORG), 0);
+	fx_exec(db, "DELETE FROM record_links WHERE from_kind = 'soa' AND from_ref = 'A.2.2'");
+	assert_int_equal(record_verify_derived(db, FX_ORG), AIMS_EVERIFY);
+	assert_non_null(strstr(aims_error_message(), "record A.2.2 (soa): record_links lacks the "
+	    "link the record gives: field control -> A.2.2 (requirement)"));
+	fx_exec(db, "INSERT INTO record_links VALUES (1, 'soa', 'A.2.2', 'control', 'requirement', "
+	    "'A.2.2')");
+	assert_int_equal(record_verify_derived(db, FX_ORG), 0);
+	/* And the search index the words the record gives, in its scope only. */
+	fx_exec(db, "UPDATE records_fts SET body = ' s1_aisystems_nothing' WHERE rowid = "
+	    "(SELECT id FROM records WHERE ref = 'AIS-1')");
+	assert_int_equal(record_verify_derived(db, FX_ORG), AIMS_EVERIFY);
+	assert_non_null(strstr(aims_error_message(), "record AIS-1 (ai-systems): records_fts holds "
+	    "other words than the record gives"));
+	fx_exec(db, "DELETE FROM records_fts WHERE rowid = (SELECT id FROM records "
+	    "WHERE ref = 'AIS-1')");
+	assert_int_equal(record_verify_derived(db, FX_ORG), AIMS_EVERIFY);
+	assert_non_null(strstr(aims_error_message(), "records_fts has no words for it"));
+	ledger_set_history_source(NULL);
+}
+
 static void
 test_record__kinds_are_declared_well(void **state)
 {
@@ -624,6 +739,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_record__links_both_ways, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__ledger_loader_matches_get, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__ledger_events_and_verify, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_record__history_columns_and_counts_verify, setup,
+		    teardown),
 		cmocka_unit_test(test_record__kinds_are_declared_well),
 	};
 

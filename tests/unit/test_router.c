@@ -12,6 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "core/record.h"
 #include "http/api.h"
 #include "http/multipart.h"
 #include "http/router.h"
@@ -405,43 +406,220 @@ sample_path(char *out, size_t len, const char *pattern)
 	out[n] = '\0';
 }
 
+/* pattern with its {kind} replaced by the kind params[] holds for it. */
+static void
+expand_kind(char *out, size_t len, const char *pattern, const char *const *params)
+{
+	const char *at = strstr(pattern, "{kind}"), *p;
+	int i = 0;
+
+	if (at == NULL) {
+		snprintf(out, len, "%s", pattern);
+		return;
+	}
+	for (p = pattern; p < at; p++)
+		if (*p == '{')
+			i++;
+	snprintf(out, len, "%.*s%s%s", (int)(at - pattern), pattern, params[i],
+	    at + strlen("{kind}"));
+}
+
+/* Every "$ref" under j names a schema in components.schemas. */
+static void
+assert_refs_resolve(const json_t *j, const json_t *schemas)
+{
+	const char *key, *ref;
+	const json_t *v;
+	size_t i;
+
+	if (json_is_object(j)) {
+		if ((ref = json_string_value(json_object_get(j, "$ref"))) != NULL) {
+			assert_true(strncmp(ref, "#/components/schemas/", 21) == 0);
+			if (json_object_get(schemas, ref + 21) == NULL)
+				fail_msg("$ref %s names no schema", ref);
+		}
+		json_object_foreach((json_t *)j, key, v)
+			assert_refs_resolve(v, schemas);
+	} else if (json_is_array(j)) {
+		json_array_foreach(j, i, v)
+			assert_refs_resolve(v, schemas);
+	}
+}
+
 static void
 test_router__openapi_describes_every_route(void **state)
 {
 	json_t *doc = openapi_document(), *paths = json_object_get(doc, "paths"), *item, *op;
+	const json_t *schemas = json_object_get(json_object_get(doc, "components"), "schemas");
 	const struct route *r, *m;
-	const char *path, *method;
+	const struct record_kind *const *k;
+	const char *path, *method, *at;
 	const char *params[HTTP_PARAMS_MAX];
-	char url[256], upper[16], *pbuf, allow[64];
-	size_t nroutes = 0, nops = 0, i;
+	char url[256], upper[16], *pbuf, allow[64], served[256];
+	size_t nops = 0, i, found;
 	int code;
 
 	(void)state;
 	assert_string_equal(json_string_value(json_object_get(doc, "openapi")), "3.1.0");
-	for (r = http_routes; r->method != NULL; r++, nroutes++) {
+	for (r = http_routes; r->method != NULL; r++) {
 		char lower[16];
 
 		for (i = 0; r->method[i]; i++)
 			lower[i] = (char)(r->method[i] | 0x20);
 		lower[i] = '\0';
-		op = json_object_get(json_object_get(paths, r->pattern), lower);
-		if (op == NULL)
+		/* A record route is listed once per kind it serves, and serves one at least. */
+		at = (r->flags & ROUTE_RECORD) ? strstr(r->pattern, "{kind}") : NULL;
+		found = 0;
+		for (k = record_kinds; at != NULL && (*k)->name != NULL; k++) {
+			snprintf(served, sizeof(served), "%.*s%s%s", (int)(at - r->pattern),
+			    r->pattern, (*k)->name, at + strlen("{kind}"));
+			op = json_object_get(json_object_get(paths, served), lower);
+			if (op != NULL)
+				found++;
+		}
+		if (at == NULL)
+			found = json_object_get(json_object_get(paths, r->pattern), lower) != NULL;
+		if (found == 0)
 			fail_msg("%s %s is served but not in the document", r->method, r->pattern);
 	}
 	json_object_foreach(paths, path, item) {
+		assert_null(strstr(path, "{kind}"));
 		json_object_foreach(item, method, op) {
 			for (i = 0; method[i]; i++)
 				upper[i] = (char)(method[i] & ~0x20);
 			upper[i] = '\0';
 			sample_path(url, sizeof(url), path);
 			m = router_match(upper, url, params, &pbuf, &code, allow, sizeof(allow));
-			if (m == NULL || strcmp(m->pattern, path) != 0)
+			if (m != NULL)
+				expand_kind(served, sizeof(served), m->pattern, params);
+			if (m == NULL || strcmp(served, path) != 0)
 				fail_msg("%s %s is in the document but not served", upper, path);
 			free(pbuf);
 			nops++;
 		}
 	}
-	assert_int_equal(nops, nroutes);
+	assert_refs_resolve(doc, schemas);
+	assert_true(nops >= (size_t)(r - http_routes));
+	json_decref(doc);
+}
+
+/* Each kind's schema holds its fields with their types, rules and read-only ones. */
+static void
+test_router__openapi_schema_per_kind(void **state)
+{
+	json_t *doc = openapi_document(), *paths = json_object_get(doc, "paths");
+	const json_t *schemas = json_object_get(json_object_get(doc, "components"), "schemas");
+	const json_t *risk = json_object_get(schemas, "risks"), *props;
+	json_t *body;
+	const struct record_kind *const *k;
+	const struct field *f;
+	char path[160];
+
+	(void)state;
+	for (k = record_kinds; (*k)->name != NULL; k++) {
+		props = json_object_get(json_object_get(schemas, (*k)->name), "properties");
+		if (props == NULL)
+			fail_msg("kind %s has no schema", (*k)->name);
+		for (f = (*k)->fields; f->name != NULL; f++)
+			if (json_object_get(props, f->name) == NULL)
+				fail_msg("kind %s: field %s is not in its schema", (*k)->name, f->name);
+		snprintf(path, sizeof(path), "/api/v1/orgs/{org}/%s", (*k)->name);
+		if (json_object_get(json_object_get(paths, path), "get") == NULL)
+			fail_msg("kind %s has no GET %s", (*k)->name, path);
+	}
+	props = json_object_get(risk, "properties");
+	assert_true(json_is_true(json_object_get(json_object_get(props, "inherent_score"),
+	    "readOnly")));
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(props, "likelihood"),
+	    "minimum")), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(props, "likelihood"),
+	    "maximum")), 7);
+	body = json_pack("[s, s, s, s, s, s, n]", "identified", "assessed", "treatment_planned",
+	    "treated", "accepted", "closed");
+	assert_true(json_equal(json_object_get(json_object_get(props, "status"), "enum"), body));
+	json_decref(body);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(risk, "required"), 0)),
+	    "title");
+	assert_int_equal(json_array_size(json_object_get(json_object_get(json_object_get(
+	    json_object_get(props, "treatment"), "properties"), "option"), "enum")), 5);
+	/* Bodies and answers name the kind's schema; PATCH takes the one without required. */
+	body = json_object_get(json_object_get(json_object_get(json_object_get(json_object_get(
+	    json_object_get(paths, "/api/v1/orgs/{org}/risks"), "post"), "requestBody"),
+	    "content"), "application/json"), "schema");
+	assert_string_equal(json_string_value(json_object_get(body, "$ref")),
+	    "#/components/schemas/risks");
+	body = json_object_get(json_object_get(json_object_get(json_object_get(json_object_get(
+	    json_object_get(paths, "/api/v1/orgs/{org}/risks/{ref}"), "patch"), "requestBody"),
+	    "content"), "application/json"), "schema");
+	assert_string_equal(json_string_value(json_object_get(body, "$ref")),
+	    "#/components/schemas/risks.patch");
+	assert_int_equal(json_array_size(json_object_get(json_object_get(schemas, "risks.patch"),
+	    "required")), 0);
+	/* Only the kind that keeps files has the file routes and a multipart create. */
+	assert_non_null(json_object_get(paths, "/api/v1/orgs/{org}/evidence/{ref}/files"));
+	assert_null(json_object_get(paths, "/api/v1/orgs/{org}/risks/{ref}/files"));
+	assert_null(json_object_get(json_object_get(json_object_get(json_object_get(json_object_get(
+	    paths, "/api/v1/orgs/{org}/risks"), "post"), "requestBody"), "content"),
+	    "multipart/form-data"));
+	/* One-per-organisation kinds have no /{ref} routes; fixed ones no create or delete. */
+	assert_null(json_object_get(paths, "/api/v1/orgs/{org}/scope/{ref}"));
+	assert_non_null(json_object_get(json_object_get(paths, "/api/v1/orgs/{org}/scope"),
+	    "patch"));
+	assert_null(json_object_get(json_object_get(paths, "/api/v1/orgs/{org}/soa"), "post"));
+	assert_null(json_object_get(json_object_get(paths, "/api/v1/orgs/{org}/soa/{ref}"),
+	    "delete"));
+	/* DELETE says whether the kind is retired or erased. */
+	assert_non_null(strstr(json_string_value(json_object_get(json_object_get(json_object_get(
+	    paths, "/api/v1/orgs/{org}/risks/{ref}"), "delete"), "description")), "retired"));
+	assert_non_null(strstr(json_string_value(json_object_get(json_object_get(json_object_get(
+	    paths, "/api/v1/orgs/{org}/context-issues/{ref}"), "delete"), "description")),
+	    "erased"));
+	/* The permission is the kind's own. */
+	assert_string_equal(json_string_value(json_object_get(json_object_get(json_object_get(
+	    json_object_get(paths, "/api/v1/orgs/{org}/scope"), "get"), "x-aims-permission"),
+	    "kind")), record_kind_find("scope")->perm_kind);
+	json_decref(doc);
+}
+
+/* A new token's secret is never kept for an Idempotency-Key replay, and the document says so. */
+static void
+test_router__token_creation_keeps_no_secret(void **state)
+{
+	json_t *doc = openapi_document(), *params, *p;
+	const char *params_doc = NULL;
+	struct fixture f;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(prepare(&f, "POST", "/api/v1/orgs/acme/tokens", NULL, NULL), 0);
+	assert_true(f.c.route->flags & ROUTE_IDEMPOTENT);
+	assert_true(f.c.route->flags & ROUTE_SECRET);
+	http_ctx_free(&f.c);
+	params = json_object_get(json_object_get(json_object_get(json_object_get(doc, "paths"),
+	    "/api/v1/orgs/{org}/tokens"), "post"), "parameters");
+	json_array_foreach(params, i, p)
+		if (strcmp(json_string_value(json_object_get(p, "name")), "Idempotency-Key") == 0)
+			params_doc = json_string_value(json_object_get(p, "description"));
+	assert_non_null(params_doc);
+	assert_non_null(strstr(params_doc, "without its secret '" ROUTER_SECRET_FIELD "'"));
+	json_decref(doc);
+}
+
+/* The schemas the document refers to are all there, and nothing else. */
+static void
+test_router__openapi_component_schemas(void **state)
+{
+	json_t *doc = openapi_document();
+	json_t *schemas = json_object_get(json_object_get(doc, "components"), "schemas");
+	json_t *step = json_object_get(schemas, "WorkflowStep");
+
+	(void)state;
+	assert_non_null(json_object_get(schemas, "Error"));
+	assert_non_null(json_object_get(schemas, "WorkflowSteps"));
+	assert_non_null(step);
+	assert_int_equal(json_array_size(json_object_get(step, "required")), 5);
+	assert_int_equal(json_object_size(json_object_get(step, "properties")), 7);
+	assert_null(json_object_get(schemas, "object"));
 	json_decref(doc);
 }
 
@@ -458,9 +636,12 @@ main(void)
 		cmocka_unit_test(test_router__malformed_json_position),
 		cmocka_unit_test(test_router__json_content_type_required),
 		cmocka_unit_test(test_router__upload_bodies),
+		cmocka_unit_test(test_router__token_creation_keeps_no_secret),
+		cmocka_unit_test(test_router__openapi_component_schemas),
 		cmocka_unit_test(test_router__error_answer_shape),
 		cmocka_unit_test(test_router__status_mapping),
 		cmocka_unit_test(test_router__openapi_describes_every_route),
+		cmocka_unit_test(test_router__openapi_schema_per_kind),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

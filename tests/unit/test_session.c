@@ -83,8 +83,13 @@ test_session__delete(void **state)
 	assert_int_equal(session_delete(db, a), 0);
 	assert_int_equal(session_lookup(&s, db, a, 11), AIMS_ENOTFOUND);
 	assert_int_equal(session_lookup(&s, db, b, 11), 0);
-	assert_int_equal(session_delete_user(db, 1), 0);
+	/* Ending the others keeps the one named. */
+	assert_int_equal(session_create(a, &s, db, 1, "", 10), 0);
+	assert_int_equal(session_delete_user(db, 1, s.id), 0);
+	assert_int_equal(session_lookup(&s, db, a, 11), 0);
 	assert_int_equal(session_lookup(&s, db, b, 11), AIMS_ENOTFOUND);
+	assert_int_equal(session_delete_user(db, 1, 0), 0);
+	assert_int_equal(session_lookup(&s, db, a, 11), AIMS_ENOTFOUND);
 	db_close(db);
 }
 

@@ -235,7 +235,11 @@ test_soa_publish__ledger_loader_returns_the_logged_state(void **state)
 	assert_int_equal(ledger_verify(&rep, db, FX_ORG, &pub, soa_load_for_ledger,
 	    soa_enumerate), 0);
 	assert_int_equal(rep.records, 1);
-	/* ...and names it once its rows are changed behind core's back. */
+	/* The table refuses a change... */
+	assert_int_not_equal(db_exec(db, "UPDATE soa_versions SET approver = 'eve@example.org' "
+	    "WHERE version = 1"), 0);
+	/* ...and once its trigger is out of the way, the verifier names the change. */
+	fx_exec(db, "DROP TRIGGER soa_versions_append_only");
 	fx_exec(db, "UPDATE soa_versions SET approver = 'eve@example.org' WHERE version = 1");
 	assert_int_equal(ledger_verify(&rep, db, FX_ORG, &pub, soa_load_for_ledger,
 	    soa_enumerate), AIMS_EVERIFY);

@@ -1,4 +1,4 @@
-/* test_store.c - unit tests for src/store: open, migrations, statements, transactions. */
+/* test_store.c - unit tests for src/store: open, migrations, statements, transactions, sqlb. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -6,10 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include "store/db.h"
+#include "store/sqlb.h"
 #include "util/error.h"
 
 static void
@@ -68,6 +70,39 @@ test_store__migrates_and_is_wal(void **state)
 	db_close(db);
 }
 
+/* A new database and its -wal and -shm are the owner's only, whatever the umask. */
+static void
+test_store__new_database_is_private(void **state)
+{
+	static const char *const files[] = { "p.db", "p.db-wal", "p.db-shm" };
+	struct db *db = NULL;
+	struct stat sb;
+	mode_t old;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 3; i++)
+		unlink(files[i]);
+	old = umask(022);
+	assert_int_equal(db_open(&db, "p.db", DB_OPEN_CREATE), 0);
+	umask(old);
+	assert_int_equal(db_begin(db), 0);
+	assert_int_equal(db_exec(db, "CREATE TABLE t (x)"), 0);
+	assert_int_equal(db_commit(db), 0);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(stat(files[i], &sb), 0);
+		if ((sb.st_mode & 0777) != 0600)
+			fail_msg("%s has mode %04o, not 0600", files[i], (unsigned)(sb.st_mode & 0777));
+	}
+	db_close(db);
+	/* An existing file keeps the mode its operator gave it. */
+	assert_int_equal(chmod("p.db", 0640), 0);
+	assert_int_equal(db_open(&db, "p.db", DB_OPEN_CREATE), 0);
+	assert_int_equal(stat("p.db", &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0640);
+	db_close(db);
+}
+
 /* A migration numbered below the newest applied one (merged later) is applied too. */
 static void
 test_store__late_lower_migration_is_applied(void **state)
@@ -79,16 +114,14 @@ test_store__late_lower_migration_is_applied(void **state)
 	(void)state;
 	unlink("l.db");
 	assert_int_equal(db_open(&db, "l.db", DB_OPEN_CREATE), 0);
-	assert_int_equal(db_exec(db, "DROP TRIGGER dashboard_counts_insert; "
-	    "DROP TRIGGER dashboard_counts_update_before; DROP TRIGGER dashboard_counts_update_after; "
-	    "DROP TRIGGER dashboard_counts_delete; DROP VIEW dashboard_dims; "
-	    "DROP TABLE dashboard_counts; DELETE FROM schema_migrations WHERE version = 20"), 0);
+	assert_int_equal(db_exec(db, "DROP TABLE readiness_snapshots; "
+	    "DELETE FROM schema_migrations WHERE version = 30"), 0);
 	assert_int_equal(db_migrate(db, &applied), 0);
 	assert_int_equal(applied, 1);
 	assert_int_equal(db_query_int64(&n, db, "SELECT count(*) FROM schema_migrations "
-	    "WHERE version = 20"), 0);
+	    "WHERE version = 30"), 0);
 	assert_int_equal(n, 1);
-	assert_int_equal(db_query_int64(&n, db, "SELECT count(*) FROM dashboard_counts"), 0);
+	assert_int_equal(db_query_int64(&n, db, "SELECT count(*) FROM readiness_snapshots"), 0);
 	assert_int_equal(db_migrate(db, &applied), 0);
 	assert_int_equal(applied, 0);
 	db_close(db);
@@ -308,6 +341,54 @@ test_store__commit_hooks_run_once_before_commit(void **state)
 	db_close(db);
 }
 
+/* Values are copied when bound, bound in order, and read back as bound. */
+static void
+test_store__sqlb_binds_in_order(void **state)
+{
+	struct sqlb q = { 0 };
+	struct db_stmt *st;
+	struct db *db;
+	char word[8] = "first";
+
+	(void)state;
+	assert_int_equal(db_open(&db, "sqlb.db", DB_OPEN_CREATE), 0);
+	buf_puts(&q.sql, "SELECT ");
+	assert_int_equal(sqlb_text(&q, "?", word), 0);
+	strcpy(word, "later");	/* the builder kept its own copy */
+	assert_int_equal(sqlb_int(&q, " || '/' || ?", 42), 0);
+	assert_int_equal(sqlb_text(&q, " || coalesce(?, '-')", NULL), 0);
+	assert_int_equal(sqlb_prepare(&st, db, &q), 0);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_string_equal(db_column_text(st, 0), "first/42-");
+	db_done(st);
+	sqlb_free(&q);
+	db_close(db);
+}
+
+/* Past SQLB_BINDS_MAX every call fails and the statement is never prepared. */
+static void
+test_store__sqlb_refuses_too_many_values(void **state)
+{
+	struct sqlb q = { 0 };
+	struct db_stmt *st = NULL;
+	struct db *db;
+	int i;
+
+	(void)state;
+	assert_int_equal(db_open(&db, "sqlb-max.db", DB_OPEN_CREATE), 0);
+	buf_puts(&q.sql, "SELECT 1");
+	for (i = 0; i < SQLB_BINDS_MAX; i++)
+		assert_int_equal(sqlb_int(&q, " + ?", 1), 0);
+	assert_int_equal(sqlb_text(&q, " + ?", "1"), AIMS_ETOOBIG);
+	assert_string_equal(aims_error_field(), "where");
+	assert_int_equal(sqlb_bind_int(&q, 1), AIMS_ETOOBIG);	/* sticky */
+	assert_int_equal(sqlb_prepare(&st, db, &q), AIMS_ETOOBIG);
+	assert_null(st);
+	sqlb_free(&q);
+	assert_int_equal(q.nparams, 0);
+	db_close(db);
+}
+
 int
 main(void)
 {
@@ -315,12 +396,15 @@ main(void)
 		cmocka_unit_test(test_store__open_missing_without_create_fails),
 		cmocka_unit_test(test_store__not_a_database_is_refused),
 		cmocka_unit_test(test_store__migrates_and_is_wal),
+		cmocka_unit_test(test_store__new_database_is_private),
 		cmocka_unit_test(test_store__late_lower_migration_is_applied),
 		cmocka_unit_test(test_store__newer_schema_is_refused),
 		cmocka_unit_test(test_store__read_scope_one_snapshot),
 		cmocka_unit_test(test_store__rollback_discards_and_unique_maps),
 		cmocka_unit_test(test_store__statement_cache_reuses),
 		cmocka_unit_test(test_store__commit_hooks_run_once_before_commit),
+		cmocka_unit_test(test_store__sqlb_binds_in_order),
+		cmocka_unit_test(test_store__sqlb_refuses_too_many_values),
 	};
 
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);

@@ -6,14 +6,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include "core/member.h"
 #include "core/org.h"
+#include "core/session.h"
+#include "core/token.h"
 #include "core/user.h"
 #include "store/db.h"
 #include "testutil.h"
+#include "util/clock.h"
 #include "util/error.h"
 
 static int
@@ -98,7 +102,8 @@ test_tenancy__password_policy_and_hash(void **state)
 {
 	struct db *db = *state;
 	struct actor a = ACTOR_CLI;
-	char pw[USER_GENERATED_PASSWORD_LEN + 1];
+	char pw[USER_GENERATED_PASSWORD_LEN + 1], token[SESSION_TOKEN_LEN];
+	struct session sess;
 	int64_t id = 0, id2 = 0;
 	char *hash;
 
@@ -139,9 +144,13 @@ test_tenancy__password_policy_and_hash(void **state)
 		assert_int_equal(user_password_verifications(), before + 1);
 	}
 	assert_string_equal(aims_error_message(), "wrong email or password");
-	assert_int_equal(user_set_password(db, &a, "ann@example.org", "a brand new password"), 0);
+	assert_int_equal(session_create(token, &sess, db, id, "", time(NULL)), 0);
+	assert_int_equal(session_lookup(&sess, db, token, time(NULL)), 0);
+	assert_int_equal(user_set_password(db, &a, "ann@example.org", "a brand new password", 0), 0);
 	assert_int_equal(user_authenticate(NULL, db, "ann@example.org", "correct horse battery"),
 	    AIMS_EUNAUTH);
+	/* A session opened with the old password ends with it. */
+	assert_int_equal(session_lookup(&sess, db, token, time(NULL)), AIMS_ENOTFOUND);
 	user_generate_password(pw);
 	assert_int_equal(strlen(pw), USER_GENERATED_PASSWORD_LEN);
 	assert_int_equal(user_check_password_policy(pw), 0);
@@ -195,6 +204,119 @@ test_tenancy__membership_and_last_admin(void **state)
 	assert_non_null(strstr(aims_error_message(), "allowed: admin, manager"));
 }
 
+/* Makes a token as the member uid (role `as`); returns its secret in out. */
+static void
+make_token(char out[TOKEN_TEXT_LEN], struct db *db, int64_t org, int64_t uid, const char *who,
+    enum role as, enum role role)
+{
+	struct actor u = { uid, who, as };
+	json_t *t = NULL;
+
+	assert_int_equal(token_create(&t, db, org, &u, "ci", role, NULL), 0);
+	snprintf(out, TOKEN_TEXT_LEN, "%s", json_string_value(json_object_get(t, "token")));
+	json_decref(t);
+}
+
+/* A token acts with what both it and its creator may do, and dies with the membership. */
+static void
+test_tenancy__token_follows_its_creator(void **state)
+{
+	struct db *db = *state;
+	struct actor a = ACTOR_CLI;
+	char sec[TOKEN_TEXT_LEN], mine[TOKEN_TEXT_LEN], cli[TOKEN_TEXT_LEN];
+	struct token_grant g;
+	int64_t org, uid;
+	json_t *t = NULL;
+
+	assert_int_equal(org_create(&org, db, &a, "tok", "Tok"), 0);
+	assert_int_equal(user_add(&uid, db, &a, "maker@tok.org", "Maker", "maker password 1"), 0);
+	assert_int_equal(member_add(db, &a, org, "maker@tok.org", ROLE_MANAGER), 0);
+	make_token(sec, db, org, uid, "user:maker@tok.org", ROLE_MANAGER, ROLE_MANAGER);
+	make_token(mine, db, org, uid, "user:maker@tok.org", ROLE_MANAGER, ROLE_AUDITOR);
+	assert_int_equal(token_create(&t, db, org, &a, "cli", ROLE_ADMIN, NULL), 0);
+	snprintf(cli, sizeof(cli), "%s", json_string_value(json_object_get(t, "token")));
+	json_decref(t);
+	assert_int_equal(token_authenticate(&g, db, sec, 1000), 0);
+	assert_int_equal(g.role, ROLE_MANAGER);
+	/* Demoted: the token narrows at once, to what both roles allow. */
+	assert_int_equal(member_set_role(db, &a, org, "maker@tok.org", ROLE_CONTRIBUTOR, 0), 0);
+	assert_int_equal(token_authenticate(&g, db, sec, 1000), 0);
+	assert_int_equal(g.role, ROLE_CONTRIBUTOR);
+	assert_int_equal(g.token_role, ROLE_MANAGER);
+	assert_int_equal(token_authenticate(&g, db, mine, 1000), 0);
+	assert_int_equal(g.role, ROLE_VIEWER);	/* auditor meets contributor: viewer */
+	/* A contributor cannot mint an auditor token: auditors write audits. */
+	{
+		struct actor c = { uid, "user:maker@tok.org", ROLE_CONTRIBUTOR };
+
+		assert_int_equal(token_create(&t, db, org, &c, "x", ROLE_AUDITOR, NULL),
+		    AIMS_EFORBIDDEN);
+		assert_string_equal(aims_error_field(), "role");
+	}
+	/* Removed: every token they made in the organisation is revoked, in the ledger. */
+	assert_int_equal(member_remove(db, &a, org, "maker@tok.org", 0), 0);
+	assert_int_equal(token_authenticate(&g, db, sec, 1000), AIMS_EUNAUTH);
+	assert_int_equal(token_authenticate(&g, db, mine, 1000), AIMS_EUNAUTH);
+	assert_int_equal(count(db, "SELECT count(*) FROM api_tokens WHERE created_by IS NOT NULL "
+	    "AND revoked_at IS NULL"), 0);
+	assert_int_equal(count(db, "SELECT count(*) FROM ledger_entries WHERE kind = 'token' "
+	    "AND action = 'revoke'"), 2);
+	/* Re-adding does not revive them; the CLI's token has no creator and lives on. */
+	assert_int_equal(member_add(db, &a, org, "maker@tok.org", ROLE_MANAGER), 0);
+	assert_int_equal(token_authenticate(&g, db, sec, 1000), AIMS_EUNAUTH);
+	assert_int_equal(token_authenticate(&g, db, cli, 1000), 0);
+	assert_int_equal(g.role, ROLE_ADMIN);
+	/* A token whose creator left without the revocation (older data) stops too. */
+	make_token(sec, db, org, uid, "user:maker@tok.org", ROLE_MANAGER, ROLE_VIEWER);
+	assert_int_equal(db_exec(db, "DELETE FROM memberships WHERE user_id = "
+	    "(SELECT id FROM users WHERE email = 'maker@tok.org')"), 0);
+	assert_int_equal(token_authenticate(&g, db, sec, 1000), AIMS_EUNAUTH);
+	assert_non_null(strstr(aims_error_message(), "no longer a member"));
+}
+
+/* Disabling ends sessions and tokens at once; a password change ends sessions. */
+static void
+test_tenancy__disable_and_password_end_access(void **state)
+{
+	struct db *db = *state;
+	struct actor a = ACTOR_CLI;
+	char sec[TOKEN_TEXT_LEN], s1[SESSION_TOKEN_LEN], s2[SESSION_TOKEN_LEN];
+	struct token_grant g;
+	struct session s;
+	int64_t org, uid;
+	time_t now = clock_now();
+
+	assert_int_equal(org_create(&org, db, &a, "dis", "Dis"), 0);
+	assert_int_equal(user_add(&uid, db, &a, "leaver@dis.org", "Leaver", "leaver password"), 0);
+	assert_int_equal(member_add(db, &a, org, "leaver@dis.org", ROLE_CONTRIBUTOR), 0);
+	make_token(sec, db, org, uid, "user:leaver@dis.org", ROLE_CONTRIBUTOR, ROLE_CONTRIBUTOR);
+	assert_int_equal(session_create(s1, &s, db, uid, "", now), 0);
+	assert_int_equal(session_create(s2, &s, db, uid, "", now), 0);
+	/* A new password ends every session but the one kept. */
+	assert_int_equal(user_set_password(db, &a, "leaver@dis.org", "another password", s.id), 0);
+	assert_int_equal(session_lookup(&s, db, s1, now), AIMS_ENOTFOUND);
+	assert_int_equal(session_lookup(&s, db, s2, now), 0);
+	assert_int_equal(user_set_password(db, &a, "leaver@dis.org", "a third password", 0), 0);
+	assert_int_equal(session_lookup(&s, db, s2, now), AIMS_ENOTFOUND);
+	assert_int_equal(session_create(s1, &s, db, uid, "", now), 0);
+	assert_int_equal(token_authenticate(&g, db, sec, now), 0);
+	/* Disabled: no sign-in, no session, no token; recorded in the instance ledger. */
+	assert_int_equal(user_set_disabled(db, &a, "Leaver@dis.org", true), 0);
+	assert_int_equal(user_authenticate(NULL, db, "leaver@dis.org", "a third password"),
+	    AIMS_EUNAUTH);
+	assert_int_equal(session_lookup(&s, db, s1, now), AIMS_ENOTFOUND);
+	assert_int_equal(token_authenticate(&g, db, sec, now), AIMS_EUNAUTH);
+	assert_int_equal(count(db, "SELECT count(*) FROM ledger_entries WHERE org_id = 0 AND "
+	    "kind = 'user' AND action = 'disable' AND ref = 'leaver@dis.org'"), 1);
+	assert_int_equal(user_set_disabled(db, &a, "leaver@dis.org", true), AIMS_ECONFLICT);
+	assert_int_equal(user_set_disabled(db, &a, "nobody@dis.org", true), AIMS_ENOTFOUND);
+	assert_string_equal(aims_error_field(), "email");
+	/* Enabled: signs in again; the revoked token stays revoked. */
+	assert_int_equal(user_set_disabled(db, &a, "leaver@dis.org", false), 0);
+	assert_int_equal(user_authenticate(NULL, db, "leaver@dis.org", "a third password"), 0);
+	assert_int_equal(token_authenticate(&g, db, sec, now), AIMS_EUNAUTH);
+}
+
 int
 main(void)
 {
@@ -203,6 +325,8 @@ main(void)
 		cmocka_unit_test(test_tenancy__org_update_checks_version_and_roles),
 		cmocka_unit_test(test_tenancy__password_policy_and_hash),
 		cmocka_unit_test(test_tenancy__membership_and_last_admin),
+		cmocka_unit_test(test_tenancy__token_follows_its_creator),
+		cmocka_unit_test(test_tenancy__disable_and_password_end_access),
 	};
 
 	return cmocka_run_group_tests_name("tenancy", tests, setup, teardown);

@@ -1,4 +1,4 @@
-/* test_util.c - unit tests for src/util: buf, str, clock, error. */
+/* test_util.c - unit tests for src/util: buf, str, clock, error, the HTML writer. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -10,6 +10,7 @@
 #include "util/buf.h"
 #include "util/clock.h"
 #include "util/error.h"
+#include "util/html.h"
 #include "util/str.h"
 
 static void
@@ -104,6 +105,65 @@ test_util__error_keeps_field(void **state)
 	assert_string_equal(aims_error_field(), "");
 }
 
+static void
+test_util__html_escapes_every_string(void **state)
+{
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	html_escape(&b, "a<b>&\"c'");
+	assert_string_equal(buf_str(&b), "a&lt;b&gt;&amp;&quot;c&#39;");
+	buf_reset(&b);
+	html_printf(&b, "<p class=\"%s\">%d%% %lld %zu %c %s</p>", "x\"y", -3,
+	    1234567890123LL, (size_t)7, '<', "<i>");
+	assert_string_equal(buf_str(&b),
+	    "<p class=\"x&quot;y\">-3% 1234567890123 7 &lt; &lt;i&gt;</p>");
+	buf_reset(&b);
+	html_escape(&b, NULL);
+	html_escape(&b, "");
+	assert_string_equal(buf_str(&b), "");
+	buf_free(&b);
+}
+
+/*
+ * The report's former escaper formatted each number into a 64-byte buffer
+ * and silently cut what did not fit, and stopped at the first conversion it
+ * did not know (dropping the rest of the page). One writer, nothing cut.
+ */
+static void
+test_util__html_printf_writes_numbers_in_full(void **state)
+{
+	struct buf b = BUF_INIT, want = BUF_INIT;
+
+	(void)state;
+	html_printf(&b, "[%100lld]%s", -1234567890123LL, "<end>");
+	buf_printf(&want, "[%100lld]&lt;end&gt;", -1234567890123LL);
+	assert_int_equal(b.len, 102 + strlen("&lt;end&gt;"));
+	assert_string_equal(buf_str(&b), buf_str(&want));
+	buf_reset(&b);
+	html_printf(&b, "%.2f %g %x %-4u|", 3.14159, 0.5, 255u, 7u);
+	assert_string_equal(buf_str(&b), "3.14 0.5 ff 7   |");
+	buf_free(&b);
+	buf_free(&want);
+}
+
+static void
+test_util__html_urls(void **state)
+{
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	buf_puts(&b, "/risks");
+	html_url_query(&b, "q", "a b&c");
+	html_url_query(&b, "likelihood", "3");
+	assert_string_equal(buf_str(&b), "/risks?q=a%20b%26c&likelihood=3");
+	assert_string_equal(html_safe_url("JavaScript:alert(1)"), "#");
+	assert_string_equal(html_safe_url("java\tscript:alert(1)"), "#");
+	assert_string_equal(html_safe_url("https://example.com/a"), "https://example.com/a");
+	assert_string_equal(html_safe_url("../records?x=1"), "../records?x=1");
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -114,6 +174,9 @@ main(void)
 		cmocka_unit_test(test_util__utf8_validation),
 		cmocka_unit_test(test_util__clock_roundtrip),
 		cmocka_unit_test(test_util__error_keeps_field),
+		cmocka_unit_test(test_util__html_escapes_every_string),
+		cmocka_unit_test(test_util__html_printf_writes_numbers_in_full),
+		cmocka_unit_test(test_util__html_urls),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);

@@ -117,20 +117,6 @@ test_web_html__unsafe_urls_refused(void **state)
 }
 
 static void
-test_web_html__link_checks_and_escapes(void **state)
-{
-	struct buf b = BUF_INIT;
-
-	(void)state;
-	html_link(&b, "javascript:alert(1)", "<click>");
-	assert_string_equal(buf_str(&b), "<a href=\"#\">&lt;click&gt;</a>");
-	buf_reset(&b);
-	html_link(&b, "/a?x=1&y=\"2\"", "ok");
-	assert_string_equal(buf_str(&b), "<a href=\"/a?x=1&amp;y=&quot;2&quot;\">ok</a>");
-	buf_free(&b);
-}
-
-static void
 test_web_html__markdown_is_safe(void **state)
 {
 	struct buf b = BUF_INIT;
@@ -157,7 +143,6 @@ main(void)
 		cmocka_unit_test(test_web_html__escape_all_five),
 		cmocka_unit_test(test_web_html__url_escape_component),
 		cmocka_unit_test(test_web_html__unsafe_urls_refused),
-		cmocka_unit_test(test_web_html__link_checks_and_escapes),
 		cmocka_unit_test(test_web_html__markdown_is_safe),
 	};
 

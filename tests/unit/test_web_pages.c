@@ -17,9 +17,11 @@
 #include <jansson.h>
 
 #include "core/record.h"
+#include "io/svg.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "web/web.h"
+#include "testutil.h"
 
 #define XSS		"<script>alert(1)</script>\"><img src=x onerror=alert(2)>'"
 #define PAGE_MAX	(100 * 1024)
@@ -52,7 +54,7 @@ static const struct field ais_fields[] = {
 	    .max = 200, .help = "What people call it." },
 	{ "purpose", "Purpose", FIELD_TEXT, FIELD_SEARCH },
 	{ "lifecycle_stage", "Life-cycle stage", FIELD_ENUM,
-	    FIELD_FILTER | FIELD_LIST | FIELD_SORT, stages },
+	    FIELD_FILTER | FIELD_LIST | FIELD_SORT, stages, .section = "Classification" },
 	{ "eu_ai_act_category", "EU AI Act category", FIELD_ENUM, FIELD_FILTER | FIELD_LIST,
 	    categories },
 	{ "in_scope", "In scope", FIELD_BOOL, FIELD_FILTER },
@@ -120,11 +122,11 @@ static const struct record_kind k_docs = { "documents", "document", "Documents",
 static const struct record_kind k_ais = { "ai-systems", "AI system", "AI systems", "AIS", "8.2",
     "Planning", false, true, "ai-systems", ais_fields };
 static const struct record_kind k_risks = { "risks", "risk", "Risks", "RISK", "6.1.2",
-    "Planning", false, true, "risks", risk_fields };
+    "Planning", false, true, "risks", risk_fields, .nav_key = 'r' };
 static const struct record_kind k_soa = { "soa", "SoA entry", "Statement of Applicability",
     "SOA", "6.1.3", "Planning", false, true, "soa", soa_fields };
 static const struct record_kind k_evidence = { "evidence", "evidence item", "Evidence", "EV",
-    "7.5.3", "Support & operation", false, true, "evidence", evidence_fields };
+    "7.5.3", "Support & operation", false, true, "evidence", evidence_fields, .files = true };
 
 static const struct record_kind *const kinds[] = { &k_issues, &k_docs, &k_ais, &k_risks,
     &k_soa, &k_evidence, &(const struct record_kind){ NULL } };
@@ -163,18 +165,6 @@ dump(const char *name, const char *html)
 		fputs(html, f);
 		fclose(f);
 	}
-}
-
-static int
-count_of(const char *hay, const char *needle)
-{
-	int n = 0;
-
-	while ((hay = strstr(hay, needle)) != NULL) {
-		n++;
-		hay += strlen(needle);
-	}
-	return n;
 }
 
 /* Every control that is not hidden has an id with a <label for> naming it. */
@@ -454,6 +444,8 @@ test_web_pages__record_shows_fields_links_history(void **state)
 	s = buf_str(&b);
 	dump("record", s);
 	assert_page_ok(s);
+	/* The declared sections divide the details as they divide the form. */
+	assert_non_null(strstr(s, "</dl>\n<h3 class=\"fields-section\">Classification</h3>"));
 	assert_non_null(strstr(s, "<span class=\"ref\">AIS-7</span> Loan scorer</h1>"));
 	assert_non_null(strstr(s, "<strong>loan</strong>"));
 	assert_non_null(strstr(s, "<span class=\"tag t-high_risk\">High-risk</span>"));
@@ -607,6 +599,11 @@ test_web_pages__form_has_labels_csrf_version_and_errors(void **state)
 	dump("form-edit", s);
 	assert_page_ok(s);
 	assert_non_null(strstr(s, "<form method=\"post\" action=\"/o/acme/ai-systems/AIS-7\""));
+	/* The declared form section heads the fields from lifecycle_stage on. */
+	assert_non_null(strstr(s, "<section class=\"form-section\" aria-labelledby=\"fs-0\">"
+	    "<h2 id=\"fs-0\">Classification</h2>"));
+	assert_true(strstr(s, ">Purpose<") < strstr(s, ">Classification</h2>") &&
+	    strstr(s, ">Classification</h2>") < strstr(s, ">Life-cycle stage<"));
 	assert_non_null(strstr(s, "name=\"_version\" value=\"3\""));
 	assert_non_null(strstr(s, "<a href=\"#f-name\">Name: must not be empty</a>"));
 	assert_non_null(strstr(s, "<li>Check the dates.</li>"));
@@ -911,13 +908,20 @@ test_web_pages__soa_rows_filters_and_roles(void **state)
 
 #define DASH_JSON "{\"areas\":[{\"section\":\"Planning\",\"kind\":\"ai-systems\"," \
 	"\"label\":\"AI systems\",\"count\":12,\"done\":8,\"total\":12}]," \
-	"\"soa\":{\"controls\":38,\"decided\":20,\"applicable\":30,\"implemented\":10}," \
-	"\"risk\":{\"likelihood_labels\":[\"Rare\",\"Possible\",\"Likely\"]," \
+	"\"soa\":{\"kind\":\"soa\",\"controls\":38,\"decided\":20,\"applicable\":30," \
+	"\"implemented\":10}," \
+	"\"risk\":{\"kind\":\"risks\",\"likelihood_labels\":[\"Rare\",\"Possible\",\"Likely\"]," \
 	"\"impact_labels\":[\"Minor\",\"Major\",\"Severe\"],\"band_labels\":[\"Low\",\"High\"]," \
-	"\"bands\":[[0,0,1],[0,1,1],[1,1,1]],\"inherent\":[[1,0,0],[0,2,0],[0,0,3]]," \
-	"\"residual\":[[4,0,0],[0,1,0],[0,0,1]]}," \
-	"\"ai_by_category\":[{\"value\":\"high_risk\",\"count\":3},{\"value\":\"minimal\"," \
-	"\"count\":9}],\"ai_by_stage\":[{\"value\":\"deployment\",\"count\":5}]," \
+	"\"bands\":[[0,0,1],[0,1,1],[1,1,1]],\"maps\":[{\"dim\":\"inherent\"," \
+	"\"label\":\"Inherent risk\",\"filter_rows\":\"likelihood\",\"filter_cols\":\"impact\"," \
+	"\"cells\":[[1,0,0],[0,2,0],[0,0,3]]},{\"dim\":\"residual\",\"label\":\"Residual risk\"," \
+	"\"cells\":[[4,0,0],[0,1,0],[0,0,1]]}]}," \
+	"\"charts\":[{\"kind\":\"ai-systems\",\"dim\":\"category\"," \
+	"\"label\":\"AI systems by EU AI Act category\",\"filter\":\"eu_ai_act_category\"," \
+	"\"empty\":\"AI systems\",\"groups\":[{\"value\":\"high_risk\",\"count\":3}," \
+	"{\"value\":\"minimal\",\"count\":9}]},{\"kind\":\"ai-systems\",\"dim\":\"stage\"," \
+	"\"label\":\"AI systems by life-cycle stage\",\"filter\":\"lifecycle_stage\"," \
+	"\"empty\":\"AI systems\",\"groups\":[{\"value\":\"deployment\",\"count\":5}]}]," \
 	"\"upcoming\":[{\"kind\":\"documents\",\"ref\":\"DOC-1\",\"title\":\"AI policy\"," \
 	"\"what\":\"review\",\"date\":\"2026-03-20\"}],\"overdue\":[{\"kind\":\"risks\"," \
 	"\"ref\":\"RISK-2\",\"title\":\"Drift\",\"what\":\"review\",\"date\":\"2026-01-01\"}]," \
@@ -944,6 +948,11 @@ test_web_pages__dashboard_charts_and_lists(void **state)
 	assert_null(strstr(s, "residual_likelihood="));	/* no filter to link residual cells to */
 	assert_non_null(strstr(s, "href=\"/o/acme/ai-systems?eu_ai_act_category=high_risk\""));
 	assert_non_null(strstr(s, ">High-risk</text>"));
+	assert_non_null(strstr(s, "href=\"/o/acme/ai-systems?lifecycle_stage=deployment\""));
+	assert_non_null(strstr(s, ">AI systems by life-cycle stage</h2>"));
+	/* Cards are named after the kind and dimension they draw. */
+	assert_non_null(strstr(s, "aria-labelledby=\"d-ai-systems-category\""));
+	assert_non_null(strstr(s, "aria-labelledby=\"d-hm-residual\""));
 	assert_non_null(strstr(s, "20 / 38 (52%)"));
 	assert_non_null(strstr(s, "10 / 30 (33%)"));
 	assert_non_null(strstr(s, "href=\"/o/acme/risks/RISK-2\""));
@@ -954,7 +963,14 @@ test_web_pages__dashboard_charts_and_lists(void **state)
 	web_page_dashboard(&b, &ctx, d);
 	assert_page_ok(buf_str(&b));
 	buf_reset(&b);
-	web_page_dashboard(&b, &ctx, NULL);		/* an empty organisation */
+	web_page_dashboard(&b, &ctx, NULL);		/* nothing at all */
+	assert_page_ok(buf_str(&b));
+	json_decref(d);
+	/* An empty organisation: its declared charts, with nothing in them. */
+	d = load("{\"charts\":[{\"kind\":\"ai-systems\",\"dim\":\"category\",\"label\":\"By "
+	    "category\",\"filter\":\"eu_ai_act_category\",\"empty\":\"AI systems\",\"groups\":[]}]}");
+	buf_reset(&b);
+	web_page_dashboard(&b, &ctx, d);
 	assert_page_ok(buf_str(&b));
 	assert_non_null(strstr(buf_str(&b), "No AI systems yet."));
 	json_decref(d);
@@ -1028,6 +1044,11 @@ test_web_pages__assets_are_compiled_in_with_versions(void **state)
 	assert_null(strstr((const char *)web_asset_find("app.css")->data, "@import"));
 	assert_null(strstr((const char *)web_asset_find("app.css")->data, "url(http"));
 	assert_non_null(strstr((const char *)web_asset_find("app.css")->data, "@media print"));
+	/* The charts' rules are io/svg.c's, at the end of the stylesheet, and hashed with it. */
+	a = web_asset_find("app.css");
+	assert_non_null(strstr((const char *)a->data, svg_css));
+	assert_int_equal(strlen((const char *)a->data), a->len);
+	assert_string_equal((const char *)a->data + a->len - strlen(svg_css), svg_css);
 	buf_free(&b);
 }
 

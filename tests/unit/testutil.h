@@ -7,6 +7,7 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "ledger/ledger.h"
@@ -14,6 +15,19 @@
 #include "util/error.h"
 
 static struct ledger_key *testutil_key;
+
+/* How many times needle occurs in hay, not overlapping. */
+static inline int
+count_of(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	while ((hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
+}
 
 /* Opens (recreating) path with a new key in use; 0 or -1 after printing why. */
 static inline int

@@ -1,4 +1,4 @@
-/* test_web_svg.c - unit tests for src/web/svg.c: the server-drawn charts. */
+/* test_svg.c - unit tests for src/io/svg.c: the server-drawn charts. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -8,22 +8,11 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "io/svg.h"
 #include "util/buf.h"
-#include "web/svg.h"
+#include "testutil.h"
 
 #define XSS "<script>alert(1)</script>\"'"
-
-static int
-count_of(const char *hay, const char *needle)
-{
-	int n = 0;
-
-	while ((hay = strstr(hay, needle)) != NULL) {
-		n++;
-		hay += strlen(needle);
-	}
-	return n;
-}
 
 static void
 assert_accessible(const char *svg, const char *id)
@@ -57,7 +46,7 @@ fill_grid(long long counts[25], int bands[25])
 }
 
 static void
-test_web_svg__heatmap_cells_link_to_filtered_list(void **state)
+test_svg__heatmap_cells_link_to_filtered_list(void **state)
 {
 	static const char *const lab[] = { "Rare", "Unlikely", "Possible", "Likely",
 	    "Almost certain" };
@@ -90,7 +79,7 @@ test_web_svg__heatmap_cells_link_to_filtered_list(void **state)
 }
 
 static void
-test_web_svg__heatmap_escapes_labels_and_refuses_bad_grid(void **state)
+test_svg__heatmap_escapes_labels_and_refuses_bad_grid(void **state)
 {
 	static const char *const lab[] = { XSS, XSS, XSS };
 	static const char *const bl[] = { XSS };
@@ -114,7 +103,7 @@ test_web_svg__heatmap_escapes_labels_and_refuses_bad_grid(void **state)
 }
 
 static void
-test_web_svg__progress_bars_scale_to_total(void **state)
+test_svg__progress_bars_scale_to_total(void **state)
 {
 	struct svg_bar bars[] = {
 		{ "Decided", 19, 38, "/o/acme/soa?filter=undecided" },
@@ -130,7 +119,7 @@ test_web_svg__progress_bars_scale_to_total(void **state)
 	assert_accessible(s, "soa");
 	assert_non_null(strstr(s, "19 / 38 (50%)"));
 	assert_non_null(strstr(s, "38 / 38 (100%)"));
-	assert_non_null(strstr(s, "0 / 0 (0%)"));
+	assert_non_null(strstr(s, ">n/a</text>"));	/* nothing to measure against */
 	assert_non_null(strstr(s, "width=\"150\" height=\"16\""));	/* half of 300 */
 	assert_non_null(strstr(s, "width=\"300\" height=\"16\""));
 	assert_non_null(strstr(s, "Decided: 19 of 38; Implemented: 38 of 38"));
@@ -139,7 +128,7 @@ test_web_svg__progress_bars_scale_to_total(void **state)
 }
 
 static void
-test_web_svg__bar_chart_scales_to_max(void **state)
+test_svg__bar_chart_scales_to_max(void **state)
 {
 	struct svg_bar bars[] = {
 		{ "High-risk", 4, 0, "/o/acme/ai-systems?eu_ai_act_category=high_risk" },
@@ -163,7 +152,7 @@ test_web_svg__bar_chart_scales_to_max(void **state)
 }
 
 static void
-test_web_svg__sparkline_points(void **state)
+test_svg__sparkline_points(void **state)
 {
 	double v[] = { 1, 3, 2, 5 };
 	struct buf b = BUF_INIT;
@@ -183,15 +172,37 @@ test_web_svg__sparkline_points(void **state)
 	buf_free(&b);
 }
 
+/* A bar without a total (nothing to measure against) says n/a, not 0 %. */
+static void
+test_svg__progress_without_total_is_na(void **state)
+{
+	struct svg_bar bars[] = {
+		{ "4 Context", 80, 100, NULL },
+		{ "A.10 Third parties", 0, 0, NULL },
+	};
+	struct buf out = BUF_INIT;
+	const char *s;
+
+	(void)state;
+	svg_progress(&out, "p", "Scores", bars, 2);
+	s = buf_str(&out);
+	assert_non_null(strstr(s, ">80 / 100 (80%)</text>"));
+	assert_non_null(strstr(s, ">n/a</text>"));
+	assert_null(strstr(s, "0 / 0"));
+	assert_non_null(strstr(s, "A.10 Third parties: n/a."));
+	buf_free(&out);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_web_svg__heatmap_cells_link_to_filtered_list),
-		cmocka_unit_test(test_web_svg__heatmap_escapes_labels_and_refuses_bad_grid),
-		cmocka_unit_test(test_web_svg__progress_bars_scale_to_total),
-		cmocka_unit_test(test_web_svg__bar_chart_scales_to_max),
-		cmocka_unit_test(test_web_svg__sparkline_points),
+		cmocka_unit_test(test_svg__heatmap_cells_link_to_filtered_list),
+		cmocka_unit_test(test_svg__heatmap_escapes_labels_and_refuses_bad_grid),
+		cmocka_unit_test(test_svg__progress_bars_scale_to_total),
+		cmocka_unit_test(test_svg__bar_chart_scales_to_max),
+		cmocka_unit_test(test_svg__sparkline_points),
+		cmocka_unit_test(test_svg__progress_without_total_is_na),
 	};
 
 	return cmocka_run_group_tests_name("web_svg", tests, NULL, NULL);

@@ -1,15 +1,18 @@
 /*
- * svg.h - charts drawn on the server as inline SVG: the risk heat map,
- * progress bars, a bar chart and a trend sparkline.
+ * svg.h - the one chart module: inline SVG drawn on the server, for the web
+ * pages (web/) and the self-contained readiness report (io/report_html.c).
+ * A risk heat map, progress bars, a bar chart and a trend sparkline.
  *
  * Every chart is an <svg role="img"> with a <title> and <desc> (referenced
  * by aria-labelledby) and text labels, so it reads without colour and
- * without a mouse. Colours come from classes styled in app.css (no style
- * attributes: the Content-Security-Policy forbids them). All text is
- * escaped through the HTML writer. `id` must be unique within the page.
+ * without a mouse. Colours come from classes (no style attributes: the
+ * pages' Content-Security-Policy forbids them), styled by svg_css[]: served
+ * as the end of app.css, inlined in a document that carries its own
+ * stylesheet. All text is escaped through util/html.h. `id` must be unique
+ * within the document.
  */
-#ifndef AIMS_WEB_SVG_H
-#define AIMS_WEB_SVG_H
+#ifndef AIMS_IO_SVG_H
+#define AIMS_IO_SVG_H
 
 #include <stddef.h>
 
@@ -41,13 +44,16 @@ struct svg_heatmap {
 struct svg_bar {
 	const char	*label;
 	long long	 value;
-	long long	 total;		/* progress only: the 100% mark */
+	long long	 total;		/* progress only: the 100% mark; 0: "n/a" */
 	const char	*href;		/* NULL: not a link */
 };
 
+/* The chart classes' styles (app.css ends with them). */
+extern const char svg_css[];
+
 /* Heat map; a grid outside 1..SVG_GRID_MAX draws a one-line notice instead. */
 void svg_heatmap(struct buf *out, const struct svg_heatmap *hm);
-/* One horizontal progress bar per entry: "value / total (pct%)". */
+/* One horizontal progress bar per entry: "value / total (pct%)", or "n/a" without a total. */
 void svg_progress(struct buf *out, const char *id, const char *title,
     const struct svg_bar *bars, size_t n);
 /* Horizontal bars scaled to the largest value, the count at each bar's end. */

@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "util/buf.h"
-#include "web/html.h"
-#include "web/svg.h"
+#include "util/html.h"
+#include "io/svg.h"
 
 /* Heat map geometry. */
 #define HM_AXIS_W	22	/* rotated row-axis title */
@@ -34,6 +34,42 @@
 #define SPARK_W		120
 #define SPARK_H		32
 #define SPARK_PAD	3
+
+/*
+ * The one stylesheet of the charts. The pages get it at the end of app.css
+ * (web/asset.c), whose custom properties (--brand, --text...) it uses; a
+ * document without them, such as the readiness report, gets the fallbacks.
+ */
+const char svg_css[] =
+    "\n/* Charts (io/svg.c) */\n"
+    "svg.chart{display:block;width:100%;height:auto;"
+    "font-family:var(--font,system-ui,sans-serif)}\n"
+    "svg.heatmap{max-width:34rem}\n"
+    "svg.progress,svg.bars{max-width:30rem}\n"
+    "svg.spark{width:120px;display:inline-block;vertical-align:middle}\n"
+    ".chart text{fill:var(--text,#1a1f27);font-size:12px}\n"
+    ".chart .tick{fill:var(--muted,#566170)}\n"
+    ".chart .small{font-size:10px}\n"
+    ".chart .axis{font-weight:700;fill:var(--muted,#566170);font-size:11px;"
+    "letter-spacing:.04em}\n"
+    ".chart .count{font-weight:700;font-size:14px;fill:#101828}\n"
+    ".chart .cell{stroke:#fff;stroke-width:2}\n"
+    ".chart a:hover .cell{stroke:var(--brand-dark,#1e3a8a)}\n"
+    ".chart a:focus{outline:none}\n"
+    ".chart a:focus-visible .cell{stroke:var(--focus,#f59e0b);stroke-width:4}\n"
+    ".chart .band-0{fill:#c9f0d6}\n"
+    ".chart .band-1{fill:#fdf0b8}\n"
+    ".chart .band-2{fill:#fdd49e}\n"
+    ".chart .band-3{fill:#fba89f}\n"
+    ".chart .band-4{fill:#e5564a}\n"
+    ".chart .track{fill:#e7eaef}\n"
+    ".chart .fill{fill:var(--brand,#1d4ed8)}\n"
+    ".chart a:hover .fill{fill:var(--brand-dark,#1e3a8a)}\n"
+    ".chart .label{fill:var(--text,#1a1f27);font-size:13px}\n"
+    ".chart .value{font-size:13px;fill:var(--muted,#566170);"
+    "font-variant-numeric:tabular-nums}\n"
+    ".chart .line{stroke:var(--brand,#1d4ed8);stroke-width:2}\n"
+    ".chart .last{fill:var(--brand,#1d4ed8)}\n";
 
 /* Appends s cut to max code points (the last one replaced by "…"), escaped. */
 static void
@@ -260,9 +296,13 @@ svg_progress(struct buf *out, const char *id, const char *title,
 	size_t i;
 	int y;
 
-	for (i = 0; i < n; i++)
-		buf_printf(&desc, "%s%s: %lld of %lld", i ? "; " : "", bars[i].label,
-		    bars[i].value, bars[i].total);
+	for (i = 0; i < n; i++) {
+		if (bars[i].total > 0)
+			buf_printf(&desc, "%s%s: %lld of %lld", i ? "; " : "", bars[i].label,
+			    bars[i].value, bars[i].total);
+		else
+			buf_printf(&desc, "%s%s: n/a", i ? "; " : "", bars[i].label);
+	}
 	buf_putc(&desc, '.');
 	svg_open(out, "progress", id, BAR_W + BAR_TEXT_W, (int)n * BAR_ROW_H, title,
 	    buf_str(&desc));
@@ -276,8 +316,12 @@ svg_progress(struct buf *out, const char *id, const char *title,
 		    "width=\"%lld\" height=\"%d\" rx=\"3\"/>", y + BAR_Y, BAR_W, BAR_H,
 		    y + BAR_Y, svg_scale(bars[i].value, bars[i].total, BAR_W), BAR_H);
 		html_printf(out, "<text class=\"value\" x=\"%d\" y=\"%d\" "
-		    "dominant-baseline=\"central\">%lld / %lld (%lld%%)</text>",
-		    BAR_W + 8, y + BAR_Y + BAR_H / 2, bars[i].value, bars[i].total, pct);
+		    "dominant-baseline=\"central\">", BAR_W + 8, y + BAR_Y + BAR_H / 2);
+		if (bars[i].total > 0)
+			html_printf(out, "%lld / %lld (%lld%%)", bars[i].value, bars[i].total, pct);
+		else
+			buf_puts(out, "n/a");
+		buf_puts(out, "</text>");
 		svg_bar_close_link(out, &bars[i]);
 	}
 	buf_puts(out, "</svg>");

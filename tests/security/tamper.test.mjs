@@ -1,0 +1,329 @@
+// tamper.test.mjs - the tamper list: every table the ledger covers is
+// changed behind aims's back, directly in SQLite (edit a column, delete a
+// row, insert a row, swap two rows), and `aims verify` must fail and name
+// what was changed (table, record, version or revision). Prints
+// "tamper: detected N / tried M" (TAMPER_VERBOSE=1: every report). Dropping
+// a protective trigger must be reported too.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ADMIN, aims, aimsOk, makeDb, request, signIn, startServer, tempDir } from '../e2e/lib.mjs';
+
+const ORG = 'acme';
+let seed;	// { dir, db, refs }
+
+function sql(db, text) {
+  const r = spawnSync('sqlite3', ['-bail', db], { input: text, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`sqlite3: ${r.stderr}\n${text}`);
+  return r.stdout;
+}
+
+function sqlJson(db, text) {
+  const out = sql(db, `.mode json\n${text};\n`);
+  return out.trim() ? JSON.parse(out) : [];
+}
+
+// Runs a change with the table's triggers out of the way, then puts them back
+// as they were: an attacker with the file can do that, so what is tested is
+// that verify notices the data, not that a trigger stopped the change.
+function tamper(db, tables, change) {
+  const trig = tables.length === 0 ? [] : sqlJson(db, `SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN (${
+    tables.map((t) => `'${t}'`).join(', ')})`);
+  sql(db, ['PRAGMA foreign_keys = OFF;', 'BEGIN;',
+    ...trig.map((t) => `DROP TRIGGER ${t.name};`), change,
+    ...trig.map((t) => `${t.sql};`), 'COMMIT;'].join('\n'));
+}
+
+// Changes are made as the organisation's first admin unless --as says otherwise.
+function cli(db, args, input) {
+  return aimsOk([...args, '--db', db], { env: { AIMS_AS: ADMIN }, ...(input === undefined ? {} : { input }) });
+}
+
+function create(db, kind, fields) {
+  return JSON.parse(cli(db, ['record', 'create', kind, '--org', ORG, '--json', JSON.stringify(fields)]).stdout);
+}
+
+function update(db, kind, ref, fields) {
+  return JSON.parse(cli(db, ['record', 'update', kind, ref, '--org', ORG, '--json', JSON.stringify(fields)]).stdout);
+}
+
+function seedDb() {
+  const { dir, db } = makeDb({ org: ORG });
+  cli(db, ['org', 'create', 'beta']);
+  for (const [email, role] of [['alice@example.com', 'manager'], ['bob@example.com', 'contributor']]) {
+    cli(db, ['user', 'add', email, '--password-stdin'], 'correct horse battery staple\n');
+    cli(db, ['member', 'add', email, '--org', ORG, '--role', role]);
+  }
+  cli(db, ['token', 'create', '--org', ORG, '--name', 'ci', '--role', 'contributor']);
+  cli(db, ['token', 'create', '--org', ORG, '--name', 'monitor', '--role', 'viewer']);
+  const doc = create(db, 'documents', { title: 'AI policy', kind: 'policy', body: 'first text' });
+  update(db, 'documents', doc.ref, { body: 'second text' });
+  update(db, 'documents', doc.ref, { body: 'third text' });
+  const r1 = create(db, 'risks', { title: 'Model drift', likelihood: 2, impact: 3 });
+  const r2 = create(db, 'risks', { title: 'Data leak', likelihood: 4, impact: 5 });
+  update(db, 'risks', r1.ref, { description: 'drift over time' });
+  const ev = create(db, 'evidence', { title: 'Test report', kind: 'file', requirements: ['A.6.2.7'] });
+  const ev2 = create(db, 'evidence', { title: 'Red-team report', kind: 'file' });
+  for (const [ref, name, text] of [[ev.ref, 'report-1.txt', 'first report\n'],
+    [ev.ref, 'report-2.txt', 'second report\n'], [ev2.ref, 'redteam.txt', 'red team\n']]) {
+    const f = join(dir, name);
+    writeFileSync(f, text);
+    cli(db, ['record', 'attach', 'evidence', ref, f, '--org', ORG]);
+  }
+  const soa = JSON.parse(cli(db, ['record', 'list', 'soa', '--org', ORG, '--all', '--format', 'json']).stdout);
+  const items = soa.items ?? soa;
+  for (const s of items)
+    update(db, 'soa', s.ref, { applicable: false, justification: 'no AI system in scope uses it' });
+  cli(db, ['soa', 'publish', '--org', ORG, '--as', 'alice@example.com', '--note', 'first']);
+  update(db, 'soa', items[0].ref, { applicable: true, justification: 'policy is needed' });
+  cli(db, ['soa', 'publish', '--org', ORG, '--as', 'alice@example.com', '--note', 'second']);
+  return { dir, db, refs: { doc: doc.ref, r1: r1.ref, r2: r2.ref, ev: ev.ref, ev2: ev2.ref } };
+}
+
+// An approved policy with a revision after it: written by alice, approved by
+// the admin (four eyes), through the API as people do.
+async function approvedPolicy(db) {
+  const server = await startServer(db);
+  try {
+    const alice = await signIn(server.url, 'alice@example.com');
+    const admin = await signIn(server.url, ADMIN);
+    const A = `/api/v1/orgs/${ORG}/documents`;
+    const call = async (method, path, body, auth, version) => {
+      const r = await request(server.url, method, A + path, { body, auth,
+        headers: version ? { 'if-match': `"${version}"` } : {} });
+      if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${r.text}`);
+      return r.json;
+    };
+    const d = await call('POST', '', { title: 'AI policy', kind: 'policy', is_ai_policy: true, body: 'approved text' }, alice);
+    await call('PATCH', `/${d.ref}`, { status: 'in_review' }, alice, 1);
+    const ok = await call('PATCH', `/${d.ref}`, { status: 'approved' }, admin, 2);
+    assert.equal(ok.version, 3);
+    await call('PATCH', `/${d.ref}`, { body: 'revised text' }, alice, 3);
+    return d.ref;
+  } finally {
+    await server.stop();
+  }
+}
+
+// Every case: which tables it touches, the SQL, and what the report must name.
+function cases(refs) {
+  const { doc, policy, r1, r2, ev, ev2 } = refs;
+  const acme = `(SELECT id FROM orgs WHERE slug = '${ORG}')`;
+  const num = (ref) => `(SELECT num FROM records WHERE org_id = ${acme} AND ref = '${ref}')`;
+  const E = 'evidence_files';
+  return [
+    // orgs
+    ['orgs', 'edit', ['orgs'], `UPDATE orgs SET name = 'Evil Corp' WHERE slug = '${ORG}';`, [ORG]],
+    ['orgs', 'delete', ['orgs'], `DELETE FROM orgs WHERE slug = 'beta';`, ['beta']],
+    ['orgs', 'insert', ['orgs'], `INSERT INTO orgs (slug, name, created_at, updated_at) VALUES ('evil', 'Evil', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');`, ['evil']],
+    ['orgs', 'swap', ['orgs'], `UPDATE orgs SET name = CASE slug WHEN '${ORG}' THEN 'beta' ELSE '${ORG}' END WHERE slug IN ('${ORG}', 'beta');`, [ORG]],
+    // users
+    ['users', 'edit', ['users'], `UPDATE users SET display_name = 'Mallory' WHERE email = 'bob@example.com';`, ['bob@example.com']],
+    ['users', 'delete', ['users'], `DELETE FROM users WHERE email = 'bob@example.com';`, ['bob@example.com']],
+    ['users', 'insert', ['users'], `INSERT INTO users (email, display_name, password_hash, created_at, updated_at) SELECT 'mallory@example.com', 'Mallory', password_hash, created_at, updated_at FROM users WHERE email = 'bob@example.com';`, ['mallory@example.com']],
+    ['users', 'swap', ['users'], `UPDATE users SET password_hash = CASE email WHEN 'alice@example.com' THEN (SELECT password_hash FROM users WHERE email = 'bob@example.com') ELSE (SELECT password_hash FROM users WHERE email = 'alice@example.com') END WHERE email IN ('alice@example.com', 'bob@example.com');`, ['@example.com']],
+    // memberships
+    ['memberships', 'edit', ['memberships'], `UPDATE memberships SET role = 'admin' WHERE user_id = (SELECT id FROM users WHERE email = 'bob@example.com');`, ['bob@example.com', 'membership']],
+    ['memberships', 'delete', ['memberships'], `DELETE FROM memberships WHERE user_id = (SELECT id FROM users WHERE email = 'alice@example.com');`, ['alice@example.com', 'membership']],
+    ['memberships', 'insert', ['memberships'], `INSERT INTO memberships (org_id, user_id, role, created_at, updated_at) SELECT (SELECT id FROM orgs WHERE slug = 'beta'), id, 'admin', created_at, updated_at FROM users WHERE email = 'bob@example.com';`, ['bob@example.com', 'membership']],
+    ['memberships', 'swap', ['memberships'], `UPDATE memberships SET role = CASE role WHEN 'manager' THEN 'contributor' ELSE 'manager' END WHERE user_id IN (SELECT id FROM users WHERE email IN ('alice@example.com', 'bob@example.com'));`, ['@example.com', 'membership']],
+    // api_tokens
+    ['api_tokens', 'edit', ['api_tokens'], `UPDATE api_tokens SET role = 'admin' WHERE name = 'ci';`, ['token']],
+    ['api_tokens', 'delete', ['api_tokens'], `DELETE FROM api_tokens WHERE name = 'monitor';`, ['token']],
+    ['api_tokens', 'insert', ['api_tokens'], `INSERT INTO api_tokens (org_id, name, token_hash, hint, role, created_at, updated_at) SELECT org_id, 'backdoor', randomblob(32), 'aims_xx', 'admin', created_at, updated_at FROM api_tokens WHERE name = 'ci';`, ['token']],
+    ['api_tokens', 'swap', ['api_tokens'], `UPDATE api_tokens SET name = CASE name WHEN 'ci' THEN 'monitor' ELSE 'ci' END WHERE name IN ('ci', 'monitor');`, ['token']],
+    // records: the live row, its fields and its denormalised columns
+    ['records', 'edit data', ['records'], `UPDATE records SET data = json_set(data, '$.likelihood', 1) WHERE org_id = ${acme} AND ref = '${r2}';`, [r2]],
+    ['records', 'edit data to invalid JSON', ['records'], `UPDATE records SET data = '{"title": ' WHERE org_id = ${acme} AND ref = '${r1}';`, [r1]],
+    ['records', 'edit title', ['records'], `UPDATE records SET title = 'Nothing to see' WHERE org_id = ${acme} AND ref = '${r1}';`, [r1, 'title']],
+    ['records', 'edit status', ['records'], `UPDATE records SET status = 'approved' WHERE org_id = ${acme} AND ref = '${doc}';`, [doc, 'status']],
+    ['records', 'delete', ['records'], `DELETE FROM records WHERE org_id = ${acme} AND ref = '${r2}';`, [r2]],
+    ['records', 'insert', ['records'], `INSERT INTO records (org_id, kind, num, ref, version, title, status, owner, data, created_at, updated_at, created_by, updated_by, retired) SELECT org_id, kind, 99, 'RISK-99', version, title, status, owner, data, created_at, updated_at, created_by, updated_by, retired FROM records WHERE org_id = ${acme} AND ref = '${r2}';`, ['RISK-99']],
+    ['records', 'swap', ['records'], `UPDATE records SET data = CASE ref WHEN '${r1}' THEN (SELECT data FROM records WHERE org_id = ${acme} AND ref = '${r2}') ELSE (SELECT data FROM records WHERE org_id = ${acme} AND ref = '${r1}') END WHERE org_id = ${acme} AND ref IN ('${r1}', '${r2}');`, ['RISK-']],
+    // record_counts and dashboard_counts: figures kept beside the records
+    ['record_counts', 'edit', ['record_counts'], `UPDATE record_counts SET live = live + 1 WHERE org_id = ${acme} AND kind = 'risks';`, ['record_counts', 'risks']],
+    ['record_counts', 'delete', ['record_counts'], `DELETE FROM record_counts WHERE org_id = ${acme} AND kind = 'documents';`, ['record_counts', 'documents']],
+    ['record_counts', 'insert', ['record_counts'], `INSERT OR REPLACE INTO record_counts (org_id, kind, live) VALUES (${acme}, 'suppliers', 3);`, ['record_counts', 'suppliers']],
+    ['record_counts', 'swap', ['record_counts'], `UPDATE record_counts SET live = CASE kind WHEN 'risks' THEN (SELECT live FROM record_counts WHERE org_id = ${acme} AND kind = 'soa') ELSE (SELECT live FROM record_counts WHERE org_id = ${acme} AND kind = 'risks') END WHERE org_id = ${acme} AND kind IN ('risks', 'soa');`, ['record_counts']],
+    ['dashboard_counts', 'edit', ['dashboard_counts'], `UPDATE dashboard_counts SET n = n + 1 WHERE org_id = ${acme} AND kind = 'risks' AND dim = 'status';`, ['dashboard_counts', 'risks']],
+    ['dashboard_counts', 'delete', ['dashboard_counts'], `DELETE FROM dashboard_counts WHERE org_id = ${acme} AND kind = 'soa';`, ['dashboard_counts', 'soa']],
+    ['dashboard_counts', 'insert', ['dashboard_counts'], `INSERT INTO dashboard_counts (org_id, kind, dim, value, n) VALUES (${acme}, 'risks', 'status', 'closed', 5);`, ['dashboard_counts', 'closed']],
+    ['dashboard_counts', 'swap', ['dashboard_counts'], `UPDATE dashboard_counts SET n = CASE value WHEN 'excluded' THEN (SELECT n FROM dashboard_counts WHERE org_id = ${acme} AND kind = 'soa' AND dim = 'decision' AND value <> 'excluded') ELSE (SELECT n FROM dashboard_counts WHERE org_id = ${acme} AND kind = 'soa' AND dim = 'decision' AND value = 'excluded') END WHERE org_id = ${acme} AND kind = 'soa' AND dim = 'decision';`, ['dashboard_counts', 'soa']],
+    // record_fields and record_links: the filter and link indexes lists and readiness read
+    ['record_fields', 'edit', ['record_fields'], `UPDATE record_fields SET value = 1 WHERE org_id = ${acme} AND kind = 'risks' AND field = 'likelihood' AND num = ${num(r2)};`, [r2, 'record_fields', 'likelihood']],
+    ['record_fields', 'delete', ['record_fields'], `DELETE FROM record_fields WHERE org_id = ${acme} AND kind = 'risks' AND field = 'inherent_level' AND num = ${num(r1)};`, [r1, 'record_fields', 'inherent_level']],
+    ['record_fields', 'insert', ['record_fields'], `INSERT INTO record_fields SELECT org_id, kind, field, live, 'low', updated_at, num FROM record_fields WHERE org_id = ${acme} AND kind = 'risks' AND field = 'inherent_level' AND num = ${num(r2)};`, [r2, 'record_fields', 'inherent_level']],
+    ['record_fields', 'swap', ['record_fields'], `UPDATE record_fields SET num = CASE num WHEN ${num(r1)} THEN ${num(r2)} ELSE ${num(r1)} END WHERE org_id = ${acme} AND kind = 'risks' AND field = 'impact' AND num IN (${num(r1)}, ${num(r2)});`, ['RISK-', 'record_fields', 'impact']],
+    ['record_links', 'edit', ['record_links'], `UPDATE record_links SET to_ref = 'A.2.2' WHERE org_id = ${acme} AND from_ref = '${ev}';`, [ev, 'record_links']],
+    ['record_links', 'delete', ['record_links'], `DELETE FROM record_links WHERE org_id = ${acme} AND from_ref = '${ev}';`, [ev, 'record_links', 'A.6.2.7']],
+    ['record_links', 'insert', ['record_links'], `INSERT INTO record_links VALUES (${acme}, 'evidence', '${ev2}', 'requirements', 'requirement', 'A.5.2');`, [ev2, 'record_links', 'A.5.2']],
+    ['record_links', 'swap', ['record_links'], `UPDATE record_links SET from_ref = '${ev2}' WHERE org_id = ${acme} AND from_ref = '${ev}';`, ['record_links', 'A.6.2.7']],
+    ['records_fts', 'edit', [], `UPDATE records_fts SET body = replace(body, 'drift', 'sunshine') WHERE rowid = (SELECT id FROM records WHERE org_id = ${acme} AND ref = '${r1}');`, [r1, 'records_fts']],
+    ['records_fts', 'delete', [], `DELETE FROM records_fts WHERE rowid = (SELECT id FROM records WHERE org_id = ${acme} AND ref = '${r2}');`, [r2, 'records_fts']],
+    ['records_fts', 'insert', [], `INSERT INTO records_fts (rowid, body) SELECT 999999, body FROM records_fts WHERE rowid = (SELECT id FROM records WHERE org_id = ${acme} AND ref = '${r2}');`, ['records_fts', '999999']],
+    ['records_fts', 'swap', [], `CREATE TEMP TABLE b AS SELECT rowid AS id, body FROM records_fts WHERE rowid IN (SELECT id FROM records WHERE org_id = ${acme} AND ref IN ('${r1}', '${r2}')); UPDATE records_fts SET body = (SELECT body FROM b WHERE b.id <> records_fts.rowid) WHERE rowid IN (SELECT id FROM b);`, ['RISK-', 'records_fts']],
+    // record_versions: history, not only the latest version
+    ['record_versions', 'edit', ['record_versions'], `UPDATE record_versions SET data = json_set(data, '$.body', 'rewritten') WHERE org_id = ${acme} AND kind = 'documents' AND num = ${num(doc)} AND version = 1;`, [doc, 'version 1']],
+    ['record_versions', 'edit data to invalid JSON', ['record_versions'], `UPDATE record_versions SET data = 'not json' WHERE org_id = ${acme} AND kind = 'documents' AND num = ${num(doc)} AND version = 1;`, [doc, 'version 1']],
+    ['record_versions', 'edit actor', ['record_versions'], `UPDATE record_versions SET actor = 'user:alice@example.com' WHERE org_id = ${acme} AND kind = 'documents' AND num = ${num(doc)} AND version = 2;`, [doc, 'version 2']],
+    ['record_versions', 'delete', ['record_versions'], `DELETE FROM record_versions WHERE org_id = ${acme} AND kind = 'documents' AND num = ${num(doc)} AND version = 2;`, [doc, 'version 2']],
+    ['record_versions', 'insert', ['record_versions'], `INSERT INTO record_versions (org_id, kind, num, version, action, status, retired, at, actor, data) SELECT org_id, kind, num, 7, action, status, retired, at, actor, data FROM record_versions WHERE org_id = ${acme} AND kind = 'documents' AND num = ${num(doc)} AND version = 1;`, [doc, 'version 7']],
+    ['record_versions', 'swap', ['record_versions'], `UPDATE record_versions SET data = CASE version WHEN 1 THEN (SELECT data FROM record_versions WHERE org_id = ${acme} AND kind = 'documents' AND num = ${num(doc)} AND version = 2) ELSE (SELECT data FROM record_versions WHERE org_id = ${acme} AND kind = 'documents' AND num = ${num(doc)} AND version = 1) END WHERE org_id = ${acme} AND kind = 'documents' AND num = ${num(doc)} AND version IN (1, 2);`, [doc, 'version 1']],
+    ['record_versions', 'edit approved version', ['record_versions'], `UPDATE record_versions SET data = json_set(data, '$.body', 'what we wish we had approved') WHERE org_id = ${acme} AND kind = 'documents' AND num = ${num(policy)} AND version = 3;`, [policy, 'version 3']],
+    ['record_versions', 'delete approved version', ['record_versions'], `DELETE FROM record_versions WHERE org_id = ${acme} AND kind = 'documents' AND num = ${num(policy)} AND version = 3;`, [policy, 'version 3']],
+    // evidence_files: file revisions
+    ['evidence_files', 'edit file name', [E], `UPDATE ${E} SET filename = 'clean-audit.pdf' WHERE evidence_ref = '${ev}' AND revision = 1;`, [ev, 'revision 1']],
+    ['evidence_files', 'edit type', [E], `UPDATE ${E} SET media_type = 'application/pdf' WHERE evidence_ref = '${ev}' AND revision = 2;`, [ev, 'revision 2']],
+    ['evidence_files', 're-point', [E], `UPDATE ${E} SET sha256 = (SELECT sha256 FROM ${E} WHERE evidence_ref = '${ev2}'), size = (SELECT size FROM ${E} WHERE evidence_ref = '${ev2}') WHERE evidence_ref = '${ev}' AND revision = 1;`, [ev, 'revision 1']],
+    ['evidence_files', 'delete', [E], `DELETE FROM ${E} WHERE evidence_ref = '${ev}' AND revision = 2;`, [ev, 'revision 2']],
+    ['evidence_files', 'insert', [E], `INSERT INTO ${E} (org_id, evidence_ref, revision, sha256, size, media_type, filename, stored_at, stored_by) SELECT org_id, evidence_ref, 3, sha256, size, media_type, 'extra.txt', stored_at, stored_by FROM ${E} WHERE evidence_ref = '${ev2}';`, [ev2, 'revision 3']],
+    ['evidence_files', 'swap', [E], `UPDATE ${E} SET sha256 = CASE revision WHEN 1 THEN (SELECT sha256 FROM ${E} WHERE evidence_ref = '${ev}' AND revision = 2) ELSE (SELECT sha256 FROM ${E} WHERE evidence_ref = '${ev}' AND revision = 1) END WHERE evidence_ref = '${ev}';`, [ev, 'revision 1']],
+    // soa_versions: published Statements of Applicability
+    ['soa_versions', 'edit', ['soa_versions'], `UPDATE soa_versions SET approver = 'bob@example.com' WHERE version = 1;`, ['soa-versions', '1']],
+    ['soa_versions', 'delete', ['soa_versions'], `DELETE FROM soa_versions WHERE version = 1;`, ['soa-versions', '1']],
+    ['soa_versions', 'insert', ['soa_versions'], `INSERT INTO soa_versions SELECT org_id, 3, published_at, published_by, approver, edition, 'forged', rows FROM soa_versions WHERE version = 2;`, ['soa-versions', '3']],
+    ['soa_versions', 'swap', ['soa_versions'], `UPDATE soa_versions SET rows = CASE version WHEN 1 THEN (SELECT rows FROM soa_versions WHERE version = 2) ELSE (SELECT rows FROM soa_versions WHERE version = 1) END;`, ['soa-versions']],
+    // ledger_entries
+    ['ledger_entries', 'edit', ['ledger_entries'], `UPDATE ledger_entries SET actor = 'user:alice@example.com' WHERE org_id = ${acme} AND seq = 5;`, ['entry 5']],
+    ['ledger_entries', 'delete', ['ledger_entries'], `DELETE FROM ledger_entries WHERE org_id = ${acme} AND seq = 6;`, ['entry 6']],
+    ['ledger_entries', 'insert', ['ledger_entries'], `INSERT INTO ledger_entries SELECT org_id, seq + 1, time, actor, action, kind, ref, version, salt, commitment, entry, leaf_hash FROM ledger_entries WHERE org_id = ${acme} ORDER BY seq DESC LIMIT 1;`, ['entr']],
+    ['ledger_entries', 'swap', ['ledger_entries'], `UPDATE ledger_entries SET seq = seq + 1000000 WHERE org_id = ${acme} AND seq IN (7, 8); UPDATE ledger_entries SET seq = CASE seq WHEN 1000007 THEN 8 ELSE 7 END WHERE org_id = ${acme} AND seq IN (1000007, 1000008);`, ['entry 7']],
+    // ledger_checkpoints
+    ['ledger_checkpoints', 'edit', ['ledger_checkpoints'], `UPDATE ledger_checkpoints SET created_at = '2020-01-01T00:00:00Z', note = replace(note, 'openaims', 'openaimz') WHERE org_id = ${acme} AND size = (SELECT min(size) FROM ledger_checkpoints WHERE org_id = ${acme});`, ['checkpoint']],
+    ['ledger_checkpoints', 'delete', ['ledger_checkpoints'], `DELETE FROM ledger_checkpoints WHERE org_id = ${acme} AND size = (SELECT max(size) FROM ledger_checkpoints WHERE org_id = ${acme});`, ['entries', 'checkpoint']],
+    ['ledger_checkpoints', 'insert', ['ledger_checkpoints'], `INSERT INTO ledger_checkpoints SELECT org_id, size + 1, root, note, created_at FROM ledger_checkpoints WHERE org_id = ${acme} ORDER BY size DESC LIMIT 1;`, ['checkpoint']],
+    ['ledger_checkpoints', 'swap', ['ledger_checkpoints'], `UPDATE ledger_checkpoints SET note = CASE size WHEN (SELECT min(size) FROM ledger_checkpoints WHERE org_id = ${acme}) THEN (SELECT note FROM ledger_checkpoints WHERE org_id = ${acme} ORDER BY size DESC LIMIT 1) ELSE (SELECT note FROM ledger_checkpoints WHERE org_id = ${acme} ORDER BY size LIMIT 1) END WHERE org_id = ${acme} AND size IN ((SELECT min(size) FROM ledger_checkpoints WHERE org_id = ${acme}), (SELECT max(size) FROM ledger_checkpoints WHERE org_id = ${acme}));`, ['checkpoint']],
+    // ledger_heads
+    ['ledger_heads', 'edit', ['ledger_heads'], `UPDATE ledger_heads SET size = size - 1 WHERE org_id = ${acme};`, ['head']],
+    ['ledger_heads', 'delete', ['ledger_heads'], `DELETE FROM ledger_heads WHERE org_id = ${acme};`, ['head']],
+    ['ledger_heads', 'insert', ['ledger_heads'], `INSERT INTO ledger_heads SELECT 77, size, frontier FROM ledger_heads WHERE org_id = ${acme};`, ['head']],
+    ['ledger_heads', 'swap', ['ledger_heads'], `UPDATE ledger_heads SET frontier = CASE org_id WHEN ${acme} THEN (SELECT frontier FROM ledger_heads WHERE org_id = (SELECT id FROM orgs WHERE slug = 'beta')) ELSE (SELECT frontier FROM ledger_heads WHERE org_id = ${acme}) END WHERE org_id IN (${acme}, (SELECT id FROM orgs WHERE slug = 'beta'));`, ['head']],
+  ];
+}
+
+// A copy of the seeded database, key and evidence store for one case.
+function copySeed() {
+  const dir = tempDir();
+  cpSync(seed.dir, dir, { recursive: true });
+  return { dir, db: join(dir, 'aims.db') };
+}
+
+function verifyCase(db) {
+  const r = aims(['verify', '--db', db]);
+  return { failed: r.status === 1, report: `${r.stdout}${r.stderr}` };
+}
+
+before(async () => {
+  seed = seedDb();
+  seed.refs.policy = await approvedPolicy(seed.db);
+});
+after(() => { if (seed) rmSync(seed.dir, { recursive: true, force: true }); });
+
+test('the seeded database verifies', () => {
+  const r = aims(['verify', '--db', seed.db]);
+  assert.equal(r.status, 0, r.stderr);
+});
+
+test('tamper list: every change is detected and named', () => {
+  const list = cases(seed.refs);
+  const missed = [];
+  let detected = 0;
+  for (const [table, op, tables, change, names] of list) {
+    const c = copySeed();
+    try {
+      tamper(c.db, tables, change);
+      const { failed, report } = verifyCase(c.db);
+      const named = names.every((n) => report.includes(n));
+      if (process.env.TAMPER_VERBOSE) console.log(`${table} ${op}: ${report.trim()}`);
+      if (failed && named) detected++;
+      else missed.push(`${table} ${op}: ${failed ? 'not named' : 'passed verify'}: ${report.trim()}`);
+    } finally {
+      rmSync(c.dir, { recursive: true, force: true });
+    }
+  }
+  // The stored file itself, rewritten on disk.
+  {
+    const c = copySeed();
+    const sha = sqlJson(c.db, `SELECT sha256 FROM evidence_files WHERE evidence_ref = '${seed.refs.ev}' AND revision = 1`)[0].sha256;
+    const blob = join(c.dir, 'data', 'blobs', sha.slice(0, 2), sha.slice(2));
+    chmodSync(blob, 0o600);
+    writeFileSync(blob, 'forged report\n');
+    const { failed, report } = verifyCase(c.db);
+    if (failed && report.includes(seed.refs.ev) && report.includes('revision 1')) detected++;
+    else missed.push(`evidence blob overwrite: ${report.trim()}`);
+    rmSync(c.dir, { recursive: true, force: true });
+  }
+  const tried = list.length + 1;
+  console.log(`tamper: detected ${detected} / tried ${tried}`);
+  assert.deepEqual(missed, [], `${missed.length} of ${tried} tampers not detected and named`);
+});
+
+test('dropping a protective trigger is reported', () => {
+  const triggers = sqlJson(seed.db, "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger'");
+  const protective = triggers.filter((t) => !t.name.startsWith('dashboard_'));
+  assert.ok(protective.length >= 5, `protective triggers: ${protective.map((t) => t.name)}`);
+  const missed = [];
+  for (const t of protective) {
+    const c = copySeed();
+    sql(c.db, `DROP TRIGGER ${t.name};`);
+    const { failed, report } = verifyCase(c.db);
+    if (!failed || !report.includes(t.name)) missed.push(`${t.name}: ${report.trim()}`);
+    rmSync(c.dir, { recursive: true, force: true });
+  }
+  console.log(`tamper: dropped triggers detected ${protective.length - missed.length} / tried ${protective.length}`);
+  assert.deepEqual(missed, []);
+});
+
+// A database written before migration 041 (by a release without approvals
+// held in force): no history triggers, no in_force column on versions, and
+// file revisions whose stored_at came from a second clock read (a second
+// before the version's). Upgrading it (any command migrates) must leave it
+// verifying.
+test('a database from before the integrity migration verifies after the upgrade', () => {
+  const { dir, db } = makeDb({ org: ORG });
+  try {
+    const doc = create(db, 'documents', { title: 'Procedure', kind: 'procedure', body: 'one' });
+    update(db, 'documents', doc.ref, { body: 'two' });
+    const ev = create(db, 'evidence', { title: 'Log', kind: 'file' });
+    for (const [name, text] of [['a.txt', 'first\n'], ['b.txt', 'second\n']]) {
+      writeFileSync(join(dir, name), text);
+      cli(db, ['record', 'attach', 'evidence', ev.ref, join(dir, name), '--org', ORG]);
+    }
+    const trig = sqlJson(db, "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('record_versions', 'evidence_files', 'soa_versions')");
+    assert.ok(trig.length >= 6);
+    sql(db, ['BEGIN;', ...trig.map((t) => `DROP TRIGGER ${t.name};`),
+      "UPDATE evidence_files SET stored_at = strftime('%Y-%m-%dT%H:%M:%SZ', stored_at, '-1 second');",
+      'ALTER TABLE record_versions DROP COLUMN in_force;',
+      'DELETE FROM schema_migrations WHERE version = 41;', 'COMMIT;'].join('\n'));
+    const r = aims(['verify', '--db', db]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(sqlJson(db, "SELECT count(*) AS n FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('record_versions', 'evidence_files', 'soa_versions')")[0].n, trig.length);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// The download serves a revision only when it is what the ledger commits to:
+// re-pointed at other stored bytes, it is refused (422) instead of served
+// with the other bytes' SHA-256 in X-Content-SHA256.
+test('a forged revision is not downloaded', async () => {
+  const c = copySeed();
+  const server = await startServer(c.db);
+  try {
+    const admin = await signIn(server.url, ADMIN);
+    const path = `/api/v1/orgs/${ORG}/evidence/${seed.refs.ev}/files/1`;
+    const good = await request(server.url, 'GET', path, { auth: admin });
+    assert.equal(good.status, 200, good.text);
+    assert.equal(good.text, 'first report\n');
+    tamper(c.db, ['evidence_files'], `UPDATE evidence_files SET sha256 = (SELECT sha256 FROM evidence_files WHERE evidence_ref = '${seed.refs.ev2}'), size = (SELECT size FROM evidence_files WHERE evidence_ref = '${seed.refs.ev2}') WHERE evidence_ref = '${seed.refs.ev}' AND revision = 1;`);
+    const forged = await request(server.url, 'GET', path, { auth: admin });
+    assert.equal(forged.status, 422, forged.text);
+    assert.equal(forged.headers.get('x-content-sha256'), null);
+    assert.match(forged.json.error.message, /revision 1 \(report-1\.txt\): its SHA-256 differs/);
+  } finally {
+    await server.stop();
+    rmSync(c.dir, { recursive: true, force: true });
+  }
+});
