@@ -226,10 +226,10 @@ pack_version(struct pack_ctx *p, const char *kind, const char *ref, int64_t vers
     const json_t *record, int latest, const char *dir)
 {
 	struct merkle_hash path[MERKLE_PROOF_MAX];
-	uint8_t salt[LEDGER_SALT_LEN], commit[LEDGER_COMMIT_LEN];
-	char hex[2 * LEDGER_COMMIT_LEN + 1], saltx[2 * LEDGER_SALT_LEN + 1], name[PACK_PATH_MAX];
+	uint8_t salt[LEDGER_SALT_LEN];
+	char saltx[2 * LEDGER_SALT_LEN + 1], name[PACK_PATH_MAX];
 	struct buf entry = BUF_INIT, canon = BUF_INIT;
-	json_t *e = NULL, *arr;
+	json_t *e = NULL, *form = NULL, *arr;
 	const char *time, *want;
 	int64_t seq;
 	size_t n, i;
@@ -254,12 +254,9 @@ pack_version(struct pack_ctx *p, const char *kind, const char *ref, int64_t vers
 		    "log (its salt is gone): it cannot be packed", kind, ref, (long long)version);
 		goto done;
 	}
-	if ((rc = canon_json(&canon, record)) != 0)
-		goto done;
-	sha256_concat(commit, salt, LEDGER_SALT_LEN, canon.data, canon.len);
-	pack_hex(hex, commit, LEDGER_COMMIT_LEN);
-	if ((want = json_string_value(json_object_get(e, "commitment"))) == NULL ||
-	    strcmp(want, hex) != 0) {
+	/* The bytes committed to: an upgraded database's older entries leave out newer fields. */
+	if ((rc = ledger_opening_form(&form, &canon, kind, record, salt,
+	    json_string_value(json_object_get(e, "commitment")))) != 0) {
 		rc = aims_error_set(AIMS_EVERIFY, NULL, "%s %s version %lld does not match its "
 		    "ledger entry %lld: run 'aims verify'", kind, ref, (long long)version,
 		    (long long)seq);
@@ -289,12 +286,14 @@ pack_version(struct pack_ctx *p, const char *kind, const char *ref, int64_t vers
 	p->st->records++;
 	/* An evidence version that names a file cites that file. */
 	if (strcmp(kind, PACK_EVIDENCE_KIND) == 0 &&
-	    (want = json_string_value(json_object_get(record, "sha256"))) != NULL &&
+	    (want = json_string_value(json_object_get(form, "sha256"))) != NULL &&
 	    json_object_get(p->evidence, want) == NULL)
 		json_object_set_new(p->evidence, want, json_pack("{s:s, s:I}", "ref", ref,
 		    "version", (json_int_t)version));
 done:
 	json_decref(e);
+	json_decref(form);
+	sodium_memzero(salt, sizeof(salt));
 	buf_free(&entry);
 	buf_free(&canon);
 	return rc;

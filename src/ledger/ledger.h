@@ -261,6 +261,14 @@ int ledger_tree_consistency(struct merkle_hash *out, size_t *n, const struct led
 int ledger_version_entry(int64_t *seq, struct buf *entry, uint8_t salt[LEDGER_SALT_LEN],
     int *has_salt, struct db *db, int64_t org_id, const char *kind, const char *ref,
     int64_t version);
+/*
+ * The form of record that opens commitment (hex) with salt: the record, or
+ * the earlier form of its kind (the history source's earlier_form: fields
+ * the kind gained later left out while empty). *out gets it and canon its
+ * canonical JSON, the exact bytes committed to. AIMS_EVERIFY when neither.
+ */
+int ledger_opening_form(json_t **out, struct buf *canon, const char *kind,
+    const json_t *record, const uint8_t salt[LEDGER_SALT_LEN], const char *commitment);
 /* The latest checkpoint (at_least 0) or the first covering entry at_least. */
 int ledger_checkpoint_find(uint64_t *size, struct buf *note, struct db *db, int64_t org_id,
     uint64_t at_least);

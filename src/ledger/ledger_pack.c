@@ -11,8 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ledger/canon.h"
 #include "ledger/ledger.h"
 #include "ledger/merkle.h"
+#include "ledger/sha256.h"
 #include "store/db.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -231,4 +233,46 @@ ledger_checkpoint_find(uint64_t *size, struct buf *note, struct db *db, int64_t 
 		    at_least ? " covering that entry" : "");
 	db_done(st);
 	return rc;
+}
+
+int
+ledger_opening_form(json_t **out, struct buf *canon, const char *kind, const json_t *record,
+    const uint8_t salt[LEDGER_SALT_LEN], const char *commitment)
+{
+	const struct ledger_history_source *hist = ledger__history();
+	uint8_t got[LEDGER_COMMIT_LEN];
+	char hex[2 * LEDGER_COMMIT_LEN + 1];
+	json_t *earlier = NULL;
+	int rc;
+
+	*out = NULL;
+	buf_reset(canon);
+	if (commitment == NULL)
+		return aims_error_set(AIMS_EVERIFY, NULL, "the entry commits to no record");
+	if ((rc = canon_json(canon, record)) != 0)
+		return rc;
+	sha256_concat(got, salt, LEDGER_SALT_LEN, canon->data, canon->len);
+	ledger__hex(hex, got, sizeof(got));
+	if (strcmp(hex, commitment) == 0) {
+		*out = json_incref((json_t *)record);
+		return 0;
+	}
+	/* Written before the kind gained fields: the form without them while empty. */
+	if (hist != NULL && hist->earlier_form != NULL &&
+	    (earlier = hist->earlier_form(kind, record)) != NULL) {
+		buf_reset(canon);
+		if ((rc = canon_json(canon, earlier)) != 0) {
+			json_decref(earlier);
+			return rc;
+		}
+		sha256_concat(got, salt, LEDGER_SALT_LEN, canon->data, canon->len);
+		ledger__hex(hex, got, sizeof(got));
+		if (strcmp(hex, commitment) == 0) {
+			*out = earlier;
+			return 0;
+		}
+		json_decref(earlier);
+	}
+	buf_reset(canon);
+	return aims_error_set(AIMS_EVERIFY, NULL, "the record does not open its commitment");
 }

@@ -7,11 +7,11 @@
 // careful forger would, and each is detected and named by both verifiers.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { crc32, inflateRawSync } from 'node:zlib';
-import { aims, aimsOk, makeDb, addOrg, addMember, ADMIN } from './lib.mjs';
+import { aims, aimsOk, makeDb, addOrg, addMember, tempDir, ADMIN } from './lib.mjs';
 import { readZip, verifyPack } from './pack_verifier.mjs';
 
 const sha = (b) => createHash('sha256').update(b).digest('hex');
@@ -267,4 +267,22 @@ test('usage: --help, missing options, bad dates, unknown organisations', () => {
   assert.match(r.stderr, /nope/);
   r = aims(['verify', '--pack', env.pack, '--org', 'acme', '--db', env.db]);
   assert.equal(r.status, 2);
+});
+
+test('a database made by the first release packs after the upgrade; both verifiers accept it', () => {
+  const fixture = new URL('../data/release-1/', import.meta.url).pathname;
+  const dir = tempDir();
+  for (const f of ['aims.db', 'aims.db.key', 'aims.db.pub'])
+    copyFileSync(join(fixture, f), join(dir, f));
+  chmodSync(join(dir, 'aims.db.key'), 0o600);
+  const db = join(dir, 'aims.db'), out = join(dir, 'r1.zip');
+  aimsOk(['migrate', '--db', db]);
+  aimsOk(['pack', '--org', 'demo', '--out', out, '--db', db]);
+  assert.match(aimsOk(['verify', '--pack', out, '--key', `${db}.pub`]).stdout, /^pack verified: demo/);
+  const n = verifyPack(readFileSync(out));
+  assert.equal(n.ok, true, n.failure);
+  // The risk criteria entry predates the fields its kind gained: the pack holds the form it committed to.
+  const crit = JSON.parse(unpack(readFileSync(out)).get('records/risk-criteria/CRITERIA/v1.json'));
+  assert.ok(crit.likelihood_labels);
+  assert.equal('approved_by' in crit, false, 'the approval fields came with a later migration');
 });
