@@ -182,9 +182,13 @@ ledger_version_entry(int64_t *seq, struct buf *entry, uint8_t salt[LEDGER_SALT_L
 	int rc;
 
 	*has_salt = 0;
+	/*
+	 * The record index, as ledger_check_version() uses: left to itself the
+	 * planner walks the whole log backwards by seq for every version.
+	 */
 	if ((rc = db_prepare(&st, db, "SELECT seq, entry, salt FROM ledger_entries "
-	    "WHERE org_id = ? AND kind = ? AND ref = ? AND version = ? "
-	    "ORDER BY seq DESC LIMIT 1")) != 0)
+	    "INDEXED BY ledger_entries_record WHERE org_id = ? AND kind = ? AND ref = ? "
+	    "AND version = ? ORDER BY seq DESC LIMIT 1")) != 0)
 		return rc;
 	db_bind_int64(st, 1, org_id);
 	db_bind_text(st, 2, kind);
