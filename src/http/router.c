@@ -289,6 +289,12 @@ router_check_string(const struct val_spec *spec, const char *value)
 			return aims_error_set(AIMS_EINVALID, spec->name,
 			    "%s must be a single line", spec->name);
 		return 0;
+	case VAL_TEXT:
+		if ((int64_t)n < spec->min || (spec->max > 0 && (int64_t)n > spec->max))
+			return aims_error_set(AIMS_EINVALID, spec->name,
+			    "%s must be %lld to %lld characters long", spec->name,
+			    (long long)spec->min, (long long)spec->max);
+		return 0;
 	case VAL_INT:
 		if (str_to_int64(&iv, value, spec->min, spec->max) != 0)
 			return aims_error_set(AIMS_EINVALID, spec->name,
@@ -330,6 +336,10 @@ router_check_string(const struct val_spec *spec, const char *value)
 			    "%s must be 1 to %d letters, digits, '.', '-' or '_'", spec->name,
 			    ROUTER_ID_MAX);
 		return 0;
+	case VAL_STRING_LIST:
+		/* Only a JSON body holds a list: a query or path value is never one. */
+		return aims_error_set(AIMS_EINVALID, spec->name, "%s must be a list of strings",
+		    spec->name);
 	}
 	return aims_error_set(AIMS_ERROR, spec->name, "no validator for %s", spec->name);
 }
