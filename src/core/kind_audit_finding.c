@@ -191,6 +191,14 @@ finding_validate(struct db *db, int64_t org_id, const struct actor *actor, const
 	    (desc = record__str(next, "description")) != NULL) {
 		snprintf(title, sizeof(title), "%s", desc);
 		title[strcspn(title, "\r\n")] = '\0';
+		/* Cut at a character boundary, not inside a UTF-8 sequence. */
+		if (strlen(desc) >= sizeof(title)) {
+			size_t n = strlen(title);
+
+			while (n > 0 && ((unsigned char)title[n] & 0xC0) == 0x80)
+				n--;
+			title[n] = '\0';
+		}
 		json_object_set_new(next, "title", json_string(title));
 	}
 	/* A finding changed into a nonconformity raises it now; a new one once it has its ref. */
