@@ -27,7 +27,9 @@
 	X(soa) \
 	X(measure) \
 	X(evidence) \
-	X(nonconformity)
+	X(management_review) \
+	X(nonconformity) \
+	X(improvement)
 
 #define RECORD_KIND_DECLARE(name)	extern const struct record_kind record_kind_##name;
 #define RECORD_KIND_ENTRY(name)		&record_kind_##name,
