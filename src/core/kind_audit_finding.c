@@ -195,7 +195,7 @@ finding_validate(struct db *db, int64_t org_id, const struct actor *actor, const
 		if (strlen(desc) >= sizeof(title)) {
 			size_t n = strlen(title);
 
-			while (n > 0 && ((unsigned char)title[n] & 0xC0) == 0x80)
+			while (n > 0 && ((unsigned char)desc[n] & 0xC0) == 0x80)
 				n--;
 			title[n] = '\0';
 		}
