@@ -31,7 +31,7 @@ api_audit_checklist_save(struct http_ctx *c)
 	int rc;
 
 	if ((rc = audit_checklist_save(&rec, c->db, c->org_id, &c->actor, http_param(c, "ref"),
-	    http_param(c, "id"), c->body)) != 0)
+	    http_param(c, "req"), c->body)) != 0)
 		return rc;
 	http_reply_json(c, 200, rec);
 	return 0;

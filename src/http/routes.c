@@ -342,9 +342,9 @@ const struct route http_routes[] = {
 	    "The programme's coverage: for every clause and every applicable Annex A control, "
 	    "when an audit of the programme last reported on it and when one is planned; "
 	    "not_covered lists what no audit covers within the programme's period", "audits"),
-	R_ORG("PUT", "/api/v1/orgs/{org}/audits/{ref}/checklist/{id}", api_audit_checklist_save,
+	R_ORG("PUT", "/api/v1/orgs/{org}/audits/{ref}/checklist/{req}", api_audit_checklist_save,
 	    PERM_WRITE, PERM_KIND_AUDIT, NULL, audit_checklist_body, 0, 200,
-	    "Save one checklist row of an audit (the row of requirement {id}) in place: the "
+	    "Save one checklist row of an audit (the row of requirement {req}) in place: the "
 	    "fields given change, null clears one; the audit team only, until the report is "
 	    "issued. Answers the audit", "audits"),
 	R_ORG("GET", "/api/v1/orgs/{org}/audits/{ref}/report", api_audit_report, PERM_READ,
