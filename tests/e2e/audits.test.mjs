@@ -47,6 +47,22 @@ after(async () => { await env?.cleanup(); });
 
 let prog, audit, finding;
 
+async function readiness() {
+  const r = await ok('GET', '/readiness', ANN);
+  const req = (id) => r.requirements.find((x) => x.id === id);
+  return { r, req, check: (id, rule) => req(id).checks.find((c) => c.rule === rule) };
+}
+
+test('with nothing recorded, 9.2 is not met and says what is missing', async () => {
+  const { req, check } = await readiness();
+  assert.equal(req('9.2.1').status, 'not_met');
+  assert.equal(req('9.2.2').status, 'not_met');
+  assert.equal(check('9.2.2', '9.2.2-programme').findings[0].reason, 'There is no approved ' +
+    'internal audit programme whose period runs to today or later.');
+  assert.equal(check('9.2.1', '9.2.1-audits-planned').findings[0].reason,
+    'No internal audit is planned under an audit programme.');
+});
+
 test('the programme is approved by a manager other than its author', async () => {
   prog = await ok('POST', '/audit-programmes', ANN, {
     title: 'Internal audit programme 2026-2028', period_start: '2026-01-01',
@@ -237,6 +253,24 @@ test('the report is issued as a sign-off and is then frozen', async () => {
   const row = c.requirements.find((x) => x.id === '6.1.2');
   assert.equal(row.last_audited, '2026-12-11');
   assert.equal(row.last_audit, 'AUD-1');
+});
+
+test('readiness 9.2 is met once the audits cover the scope within the cycle', async () => {
+  let { req, check } = await readiness();
+  assert.equal(req('9.2.1').status, 'met');
+  assert.equal(req('9.2.2').status, 'partly_met');
+  const f = check('9.2.2', '9.2.2-coverage').findings[0];
+  assert.equal(f.code, 'not_covered');
+  assert.match(f.reason, /clauses and applicable Annex A controls are neither audited nor planned/);
+  assert.ok(!f.refs.includes('6.1.2') && f.refs.includes('4.1'));
+  const cov = await ok('GET', '/audit-programmes/PROG-1/coverage', ED);
+  await ok('POST', '/audits', ED, { title: 'The rest of the AIMS', programme: 'PROG-1',
+    requirements: cov.not_covered, lead_auditor: ED, planned_start: '2027-06-01',
+    planned_end: '2027-06-30' }, 201);
+  ({ req } = await readiness());
+  assert.equal(req('9.2.2').status, 'met');
+  assert.equal(req('9.2.1').status, 'met');
+  assert.equal(req('9.2').status, 'met');
 });
 
 test('aims report audit writes the report as JSON and HTML', () => {
