@@ -266,6 +266,13 @@ static const struct record_due audit_due[] = {
 	{ NULL, NULL },
 };
 
+/* The auditor's pages (web/page_audit.c) and the report. */
+static const struct record_view audit_views[] = {
+	{ "checklist", "Checklist" },
+	{ "report", "Report" },
+	{ NULL, NULL },
+};
+
 const struct record_kind record_kind_audit = {
 	.name = "audits",
 	.singular = "audit",
@@ -281,4 +288,5 @@ const struct record_kind record_kind_audit = {
 	.workflow = &audit_workflow,
 	.done = audit_done,
 	.due = audit_due,
+	.views = audit_views,
 };

@@ -106,6 +106,12 @@ programme_validate(struct db *db, int64_t org_id, const struct actor *actor,
 
 static const char *const programme_done[] = { "approved", NULL };
 
+/* When each requirement was last audited and is planned (core/audit.h). */
+static const struct record_view programme_views[] = {
+	{ "coverage", "Coverage" },
+	{ NULL, NULL },
+};
+
 const struct record_kind record_kind_audit_programme = {
 	.name = "audit-programmes",
 	.singular = "audit programme",
@@ -119,4 +125,5 @@ const struct record_kind record_kind_audit_programme = {
 	.hooks = { .validate = programme_validate },
 	.workflow = &programme_workflow,
 	.done = programme_done,
+	.views = programme_views,
 };

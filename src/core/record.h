@@ -176,6 +176,12 @@ struct record_workflow {
 	bool			 open;		/* other state changes need no step (risks) */
 };
 
+/* A view of one record besides its page, at .../{kind}/{ref}/{path}: "checklist". */
+struct record_view {
+	const char		*path;
+	const char		*label;		/* the link, in words: "Checklist" */
+};
+
 struct record_kind {
 	const char		*name;		/* API path segment: "ai-systems" */
 	const char		*singular;	/* "AI system" */
@@ -209,6 +215,8 @@ struct record_kind {
 	/* Its FIELD_REQUIREMENT_LIST naming what its records are evidence of
 	   (counted per control on the SoA page); NULL: none. */
 	const char		*evidence_for;
+	/* Views of a record the pages link to from its page; path NULL ends; NULL: none. */
+	const struct record_view *views;
 };
 
 /* The kinds, in navigation order; terminated by name NULL. */

@@ -53,9 +53,14 @@ api_audit_report(struct http_ctx *c)
 	}
 	rc = report_audit_html(&out, rep);
 	json_decref(rep);
-	if (rc == 0)
+	if (rc == 0) {
 		http_reply_text(c, 200, "text/html; charset=utf-8", out.data ? out.data : "",
 		    out.len);
+		/* A file to keep and print: its own styles apply once opened from disk. */
+		buf_reset(&out);
+		buf_printf(&out, "attachment; filename=\"%s-report.html\"", http_param(c, "ref"));
+		http_resp_header(&c->resp, "Content-Disposition", buf_str(&out));
+	}
 	buf_free(&out);
 	return rc;
 }

@@ -15,6 +15,8 @@
 #include "core/evidence.h"
 #include "core/record_counts.h"
 #include "http/webui.h"
+
+#define WEBUI_PREFILL_MAX	200	/* a value given to a new form in its URL */
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/mem.h"
@@ -305,6 +307,28 @@ webui_form_show(struct http_ctx *c, int status, const struct web_form_view *in)
 	return 0;
 }
 
+/*
+ * A new record's form starts with the one-value fields the query names
+ * (a checklist row's "Record a finding" link: ?audit=AUD-1&requirement=6.1.2);
+ * the engine checks them when the form is saved.
+ */
+static void
+webui_new_prefill(json_t *values, struct http_ctx *c, const struct record_kind *k)
+{
+	const struct field *f;
+	const char *s;
+
+	for (f = k->fields; f->name != NULL; f++) {
+		if ((f->flags & FIELD_READONLY) || (f->type != FIELD_STRING &&
+		    f->type != FIELD_ENUM && f->type != FIELD_REF && f->type != FIELD_REQUIREMENT &&
+		    f->type != FIELD_USER && f->type != FIELD_DATE))
+			continue;
+		if ((s = http_query(c, f->name)) != NULL && *s != '\0' &&
+		    strlen(s) <= WEBUI_PREFILL_MAX)
+			json_object_set_new(values, f->name, json_string(s));
+	}
+}
+
 int
 webui_new(struct http_ctx *c)
 {
@@ -318,6 +342,7 @@ webui_new(struct http_ctx *c)
 		return aims_error_set(AIMS_EFORBIDDEN, NULL, "%s records cannot be created here.",
 		    k->plural);
 	}
+	webui_new_prefill(values, c, k);
 	v.values = values;
 	rc = webui_form_show(c, 200, &v);
 	json_decref(values);

@@ -64,7 +64,7 @@ audit_row(struct buf *b, const char *label, const char *value)
 }
 
 int
-report_audit_html(struct buf *out, const json_t *r)
+report_audit_body(struct buf *out, const json_t *r)
 {
 	const json_t *prog = json_object_get(r, "programme"), *v;
 	const char *title = NULL;
@@ -72,11 +72,7 @@ report_audit_html(struct buf *out, const json_t *r)
 
 	if (!json_is_object(r) || !json_is_string(json_object_get(r, "audit")))
 		return aims_error_set(AIMS_EINVALID, "report", "not an audit report");
-	html_printf(out, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-	    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-	    "<title>Audit report %s - %s</title><style>", s_of(r, "audit"), s_of(r, "title"));
-	buf_puts(out, audit_css);
-	html_printf(out, "</style></head><body><h1>Internal audit report: %s %s</h1>\n",
+	html_printf(out, "<article class=\"audit-report\"><h1>Internal audit report: %s %s</h1>\n",
 	    s_of(r, "audit"), s_of(r, "title"));
 	if (*s_of(r, "issued_by"))
 		html_printf(out, "<p class=\"meta\">Issued by %s on %s</p>\n", s_of(r, "issued_by"),
@@ -137,7 +133,23 @@ report_audit_html(struct buf *out, const json_t *r)
 	}
 	if (json_array_size(json_object_get(r, "findings")) > 0)
 		buf_puts(out, "</table>\n");
-	html_printf(out, "<h2>Conclusion</h2>\n<p class=\"notes\">%s</p>\n</body></html>\n",
+	html_printf(out, "<h2>Conclusion</h2>\n<p class=\"notes\">%s</p>\n</article>\n",
 	    *s_of(r, "conclusion") ? s_of(r, "conclusion") : "No conclusion recorded yet.");
+	return 0;
+}
+
+int
+report_audit_html(struct buf *out, const json_t *r)
+{
+	int rc;
+
+	html_printf(out, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+	    "<title>Audit report %s - %s</title><style>", s_of(r, "audit"), s_of(r, "title"));
+	buf_puts(out, audit_css);
+	buf_puts(out, "</style></head><body>");
+	if ((rc = report_audit_body(out, r)) != 0)
+		return rc;
+	buf_puts(out, "</body></html>\n");
 	return 0;
 }
