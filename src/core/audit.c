@@ -300,8 +300,13 @@ audit_checklist_save(json_t **out, struct db *db, int64_t org_id, const struct a
 		    strcmp(key, "conclusion") != 0)
 			return aims_error_set(AIMS_EINVALID, key, "unknown field '%.64s' for a "
 			    "checklist row (fields: notes, sampled, conclusion)", key);
-	if ((rc = record_get(&audit, db, org_id, k, ref)) != 0)
+	/* Read and write the checklist in one transaction: two rows saved at once both stay. */
+	if ((rc = db_begin(db)) != 0)
 		return rc;
+	if ((rc = record_get(&audit, db, org_id, k, ref)) != 0) {
+		db_rollback(db);
+		return rc;
+	}
 	list = json_deep_copy(json_object_get(audit, "checklist"));
 	if (!json_is_array(list)) {
 		json_decref(list);
@@ -328,6 +333,12 @@ audit_checklist_save(json_t **out, struct db *db, int64_t org_id, const struct a
 	patch = json_pack("{s:o}", "checklist", list);
 	rc = record_update(out, db, org_id, actor, k, ref, 0, patch);
 done:
+	if (rc == 0 && (rc = db_commit(db)) != 0) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	if (rc != 0 && db_in_transaction(db))
+		db_rollback(db);
 	json_decref(patch);
 	json_decref(audit);
 	return rc;
