@@ -78,6 +78,17 @@ web_page_my_audits(struct buf *out, const struct web_ctx *ctx, const json_t *ite
 	web_page_end(out, ctx);
 }
 
+/* The conclusions in words, as the report writes them. */
+static const char *
+pa_conclusion_label(const char *v)
+{
+	return strcmp(v, "major_nc") == 0 ? "Major nonconformity" :
+	    strcmp(v, "minor_nc") == 0 ? "Minor nonconformity" :
+	    strcmp(v, "opportunity") == 0 ? "Opportunity for improvement" :
+	    strcmp(v, "observation") == 0 ? "Observation" :
+	    strcmp(v, "conforming") == 0 ? "Conforming" : v;
+}
+
 static void
 pa_conclusion_select(struct buf *out, const char *id, const char *cur, bool disabled)
 {
@@ -87,10 +98,8 @@ pa_conclusion_select(struct buf *out, const char *id, const char *cur, bool disa
 	html_attr_if(out, disabled, "disabled", NULL);
 	html_printf(out, "><option value=\"\"%s>Not concluded</option>", *cur ? "" : " selected");
 	for (v = audit_conclusion_values; *v != NULL; v++) {
-		html_printf(out, "<option value=\"%s\"%s>", *v, strcmp(*v, cur) == 0 ?
-		    " selected" : "");
-		web_enum_label(out, *v);
-		buf_puts(out, "</option>");
+		html_printf(out, "<option value=\"%s\"%s>%s</option>", *v, strcmp(*v, cur) == 0 ?
+		    " selected" : "", pa_conclusion_label(*v));
 	}
 	buf_puts(out, "</select>");
 }

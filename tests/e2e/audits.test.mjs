@@ -188,7 +188,7 @@ test('a nonconformity finding raises its nonconformity', async () => {
   assert.equal(nc.severity, 'minor');
   assert.equal(nc.status, 'open');
   const obs = await ok('POST', '/audit-findings', ED, { audit: 'AUD-1', type: 'observation',
-    requirement: '9.1', description: 'Monitoring results are kept in two places.' }, 201);
+    requirement: '9.1', description: 'Monitoring results are kept in two places <script>alert(1)</script>' }, 201);
   assert.equal(obs.nonconformity, null);
   let r = await api('POST', '/audit-findings', ED, { audit: 'AUD-1', type: 'observation',
     requirement: '8.2', description: 'outside the scope' });
@@ -249,6 +249,8 @@ test('the report is issued as a sign-off and is then frozen', async () => {
   assert.match(html.text, /Internal audit report: AUD-1/);
   assert.match(html.text, /Issued by ann@example.com/);
   assert.match(html.text, /minor nonconformity/);
+  assert.ok(!html.text.includes('<script>'), 'every value is escaped');
+  assert.match(html.text, /two places &lt;script&gt;alert\(1\)&lt;\/script&gt;/);
   const c = await ok('GET', '/audit-programmes/PROG-1/coverage', ED);
   const row = c.requirements.find((x) => x.id === '6.1.2');
   assert.equal(row.last_audited, '2026-12-11');
