@@ -27,7 +27,7 @@ const struct cli_command cli_commands[] = {
 	{ "verify", "verify the ledger and the records, or a proof", cmd_verify },
 	{ "record", "list, show, create, update and delete planning records", cmd_record },
 	{ "import", "create records from a CSV or JSON file, all or nothing", cmd_import },
-	{ "report", "reports: certification readiness", cmd_report },
+	{ "report", "reports: certification readiness, internal audits", cmd_report },
 	{ "export", "files: SoA, risk register, AI systems, readiness report", cmd_export },
 	{ "soa", "publish the Statement of Applicability, list and show versions", cmd_soa },
 	{ "version", "print the version", cmd_version },

@@ -124,6 +124,14 @@ struct record_nav_view {
 struct record_hooks {
 	int (*validate)(struct db *db, int64_t org_id, const struct actor *actor,
 	    const json_t *old, json_t *next);
+	/*
+	 * On create only, once the new record has its reference and before it
+	 * is stored: what the record's creation causes in other records (an
+	 * audit finding raises its nonconformity, which names the finding); it
+	 * may fill computed fields into data. NULL: none.
+	 */
+	int (*created)(struct db *db, int64_t org_id, const struct actor *actor,
+	    const char *ref, json_t *data);
 };
 
 /*

@@ -16,6 +16,8 @@
 
 /* report_text.c */
 int report_readiness_text(struct buf *out, const json_t *readiness);
+/* report_audit.c: an audit report (core/audit.h audit_report()) as one file. */
+int report_audit_html(struct buf *out, const json_t *report);
 /* report_html.c */
 int report_readiness_html(struct buf *out, const json_t *readiness);
 /*
