@@ -56,7 +56,20 @@ static const char demo_records[] =
     "[\"soa\", \"A.7.4\", {\"applicable\": true, \"justification\": \"Training data quality "
     "drives the fairness of claim rankings.\", \"status\": \"planned\"}],"
     "[\"soa\", \"A.10.4\", {\"applicable\": false, \"justification\": \"No customer-facing "
-    "AI contracts in the current scope.\"}]"
+    "AI contracts in the current scope.\"}],"
+    "[\"nonconformities\", null, {\"title\": \"Fairness report skipped for two weeks\", "
+    "\"source\": \"monitoring\", \"severity\": \"minor\", \"requirements\": [\"9.1\", "
+    "\"A.6.2.6\"], \"description\": \"The weekly fairness monitoring of claim rankings (MEA-1)"
+    " produced no report while its owner was on leave.\", \"records\": [\"MEA-1\"], "
+    "\"owner\": \"contributor@demo.example\", \"correction\": \"Both missing reports were "
+    "produced and reviewed.\", \"corrective_actions\": [{\"action\": \"Name a deputy for "
+    "the fairness monitoring\", \"owner\": \"manager@demo.example\", \"due\": "
+    "\"2026-01-31\"}]}],"
+    "[\"improvements\", null, {\"title\": \"Alert when a monitoring report is late\", "
+    "\"source\": \"nonconformity\", \"origin\": \"NC-1\", \"description\": \"A missing "
+    "report should be noticed the day it is due, not at the next review.\"}],"
+    "[\"management-reviews\", null, {\"title\": \"Management review 2027\", "
+    "\"planned_date\": \"2027-01-20\"}]"
     "]";
 
 static int

@@ -232,6 +232,17 @@ nc_review_archive(json_t *next)
 	nc_review_clear(next);
 }
 
+/* Same value of field in a and b (absent and null are the same: empty). */
+static bool
+nc_same(const json_t *a, const json_t *b, const char *field)
+{
+	const json_t *x = json_object_get(a, field), *y = json_object_get(b, field);
+
+	if (x == NULL || json_is_null(x))
+		return y == NULL || json_is_null(y);
+	return y != NULL && json_equal(x, y);
+}
+
 /* Did this change record an effectiveness review (a new or changed verdict)? */
 static bool
 nc_review_given(const json_t *old, const json_t *next)
@@ -240,11 +251,9 @@ nc_review_given(const json_t *old, const json_t *next)
 
 	if (n == NULL || json_is_null(n))
 		return false;
-	return old == NULL || !json_equal(json_object_get(old, "effective"), n) ||
-	    !json_equal(json_object_get(old, "effectiveness_reviewed_on"),
-	    json_object_get(next, "effectiveness_reviewed_on")) ||
-	    !json_equal(json_object_get(old, "effectiveness_notes"),
-	    json_object_get(next, "effectiveness_notes"));
+	return old == NULL || !nc_same(old, next, "effective") ||
+	    !nc_same(old, next, "effectiveness_reviewed_on") ||
+	    !nc_same(old, next, "effectiveness_notes");
 }
 
 /*

@@ -43,10 +43,11 @@ static const struct {
 	[PERM_KIND_CATALOG] = { "catalog", "frameworks and their requirements (shared, read-only data)" },
 	[PERM_KIND_LEDGER] = { "ledger", "the tamper-evident audit trail and its verification" },
 	[PERM_KIND_OPERATIONAL] = { "operational",
-	    "AI systems, impact assessments, risks, evidence, metrics, incidents, suppliers" },
+	    "AI systems, impact assessments, risks, evidence, metrics, incidents, suppliers, "
+	    "nonconformities and corrective actions, improvements" },
 	[PERM_KIND_AUDIT] = { "audit", "audit programme, audits, checklists, findings" },
 	[PERM_KIND_GOVERNANCE] = { "governance",
-	    "scope, context, policy, documents, risk criteria, SoA, objectives, reviews, nonconformities" },
+	    "scope, context, policy, documents, risk criteria, SoA, objectives, management reviews" },
 };
 
 bool

@@ -288,14 +288,17 @@ web_list_states(struct buf *out, const struct web_ctx *ctx, const struct record_
 	if (f == NULL || f->values == NULL || !(f->flags & FIELD_FILTER))
 		return;
 	web_url_kind(&url, ctx, k->name);
-	html_printf(out, "<nav class=\"states\" aria-label=\"%s by %s\"><a href=\"%s\"%s>All</a>",
-	    k->plural, f->label, buf_str(&url), cur == NULL ? " aria-current=\"page\"" : "");
+	html_printf(out, "<nav class=\"states\" aria-label=\"%s by %s\"><a href=\"%s\"",
+	    k->plural, f->label, buf_str(&url));
+	html_attr_if(out, cur == NULL, "aria-current", "page");
+	buf_puts(out, ">All</a>");
 	for (v = f->values; *v != NULL; v++) {
 		buf_reset(&url);
 		web_url_kind(&url, ctx, k->name);
 		html_url_query(&url, f->name, *v);
-		html_printf(out, " <a href=\"%s\"%s>", buf_str(&url),
-		    cur != NULL && strcmp(cur, *v) == 0 ? " aria-current=\"page\"" : "");
+		html_printf(out, " <a href=\"%s\"", buf_str(&url));
+		html_attr_if(out, cur != NULL && strcmp(cur, *v) == 0, "aria-current", "page");
+		buf_putc(out, '>');
 		web_enum_label(out, *v);
 		buf_puts(out, "</a>");
 	}
