@@ -105,9 +105,11 @@ counts_move(struct db *db, int64_t org_id, const char *kind, const char *dim,
 	    "count delete returned a row");
 }
 
-int
-record__counts_add(struct db *db, int64_t org_id, const struct record_kind *k,
-    const struct record_row *r, int delta)
+/* What a record is counted under: fn(arg, dim, value) for each; stops at an error. */
+typedef int (*counts_fn)(void *arg, const char *dim, const char *value);
+
+static int
+counts_each(const struct record_kind *k, const struct record_row *r, counts_fn fn, void *arg)
 {
 	char value[RECORD_COUNT_VALUE_MAX];
 	const struct record_count *c;
@@ -115,68 +117,82 @@ record__counts_add(struct db *db, int64_t org_id, const struct record_kind *k,
 
 	if (r == NULL || r->retired)
 		return 0;
-	if (r->status != NULL && *r->status != '\0' &&
-	    (rc = counts_move(db, org_id, k->name, "status", r->status, delta)) != 0)
+	if (r->status != NULL && *r->status != '\0' && (rc = fn(arg, "status", r->status)) != 0)
 		return rc;
 	/* An approved version stays in force while its revision is open. */
-	if (r->in_force > 0 && (rc = counts_move(db, org_id, k->name, RECORD_COUNT_IN_FORCE,
-	    RECORD_COUNT_IN_FORCE_YES, delta)) != 0)
+	if (r->in_force > 0 &&
+	    (rc = fn(arg, RECORD_COUNT_IN_FORCE, RECORD_COUNT_IN_FORCE_YES)) != 0)
 		return rc;
 	for (c = k->counts; c != NULL && c->dim != NULL; c++)
-		if (counts_value(value, c, r->data) &&
-		    (rc = counts_move(db, org_id, k->name, c->dim, value, delta)) != 0)
+		if (counts_value(value, c, r->data) && (rc = fn(arg, c->dim, value)) != 0)
 			return rc;
 	return 0;
 }
 
-/* Adds one to expected["kind/dim"][value]. */
-static void
-counts_expect(json_t *expected, const char *kind, const char *dim, const char *value)
+struct counts_write {
+	struct db			*db;
+	int64_t				 org_id;
+	const struct record_kind	*k;
+	int				 delta;
+};
+
+static int
+counts_write(void *arg, const char *dim, const char *value)
 {
-	char key[128];
-	json_t *d;
+	struct counts_write *w = arg;
 
-	snprintf(key, sizeof(key), "%s/%s", kind, dim);
-	if ((d = json_object_get(expected, key)) == NULL)
-		json_object_set_new(expected, key, d = json_object());
-	json_object_set_new(d, value, json_integer(
-	    json_integer_value(json_object_get(d, value)) + 1));
-}
-
-/* What record__counts_add() adds for one live row, into expected. */
-static void
-counts_expect_row(json_t *expected, const struct record_kind *k, const struct record_row *r)
-{
-	char value[RECORD_COUNT_VALUE_MAX];
-	const struct record_count *c;
-
-	if (r->status != NULL && *r->status != '\0')
-		counts_expect(expected, k->name, "status", r->status);
-	if (r->in_force > 0)
-		counts_expect(expected, k->name, RECORD_COUNT_IN_FORCE, RECORD_COUNT_IN_FORCE_YES);
-	for (c = k->counts; c != NULL && c->dim != NULL; c++)
-		if (counts_value(value, c, r->data))
-			counts_expect(expected, k->name, c->dim, value);
+	return counts_move(w->db, w->org_id, w->k->name, dim, value, w->delta);
 }
 
 int
-record__counts_expected(json_t **out, struct db *db, int64_t org_id)
+record__counts_add(struct db *db, int64_t org_id, const struct record_kind *k,
+    const struct record_row *r, int delta)
 {
-	const struct record_kind *const *kp;
+	struct counts_write w = { db, org_id, k, delta };
+
+	return counts_each(k, r, counts_write, &w);
+}
+
+/* ---- verification: the kept counts against a count made from the records ---- */
+
+struct counts_tally {
+	json_t				*want;	/* {"kind\tdim\tvalue": n} */
+	const struct record_kind	*k;
+};
+
+static int
+counts_tally(void *arg, const char *dim, const char *value)
+{
+	struct counts_tally *t = arg;
+	char key[RECORD_COUNT_VALUE_MAX * 2 + 64];
+
+	snprintf(key, sizeof(key), "%s\t%s\t%s", t->k->name, dim, value);
+	json_object_set_new(t->want, key, json_integer(json_integer_value(
+	    json_object_get(t->want, key)) + 1));
+	return 0;
+}
+
+/* Counts every live record of the org as record__counts_add() would. */
+static int
+counts_recount(json_t *want, struct db *db, int64_t org_id)
+{
+	const struct record_kind *const *k;
+	struct counts_tally t = { want, NULL };
 	struct db_stmt *st = NULL;
 	struct record_row r;
 	int rc = 0;
 
-	*out = json_object();
-	for (kp = record_kinds; rc == 0 && (*kp)->name != NULL; kp++) {
+	for (k = record_kinds; (*k)->name != NULL && rc == 0; k++) {
+		t.k = *k;
 		if ((rc = db_prepare(&st, db, "SELECT " RECORD_ROW_COLUMNS " FROM records "
 		    "WHERE org_id = ? AND kind = ? AND retired = 0")) != 0)
-			break;
+			return rc;
 		db_bind_int64(st, 1, org_id);
-		db_bind_text(st, 2, (*kp)->name);
+		db_bind_text(st, 2, (*k)->name);
 		while ((rc = db_step(st)) == DB_ROW) {
-			if ((rc = record__row_read(&r, st)) == 0)
-				counts_expect_row(*out, *kp, &r);
+			if ((rc = record__row_read(&r, st)) != 0)
+				break;
+			rc = counts_each(*k, &r, counts_tally, &t);
 			record__row_free(&r);
 			if (rc != 0)
 				break;
@@ -184,10 +200,51 @@ record__counts_expected(json_t **out, struct db *db, int64_t org_id)
 		db_done(st);
 		rc = rc < 0 ? rc : 0;
 	}
-	if (rc != 0) {
-		json_decref(*out);
-		*out = NULL;
+	return rc;
+}
+
+int
+record_counts_verify(struct db *db, int64_t org_id)
+{
+	json_t *want = json_object(), *have = json_object(), *v;
+	struct db_stmt *st = NULL;
+	char key[RECORD_COUNT_VALUE_MAX * 2 + 64];
+	const char *k;
+	int rc;
+
+	if ((rc = counts_recount(want, db, org_id)) != 0 ||
+	    (rc = db_prepare(&st, db, "SELECT kind, dim, value, n FROM dashboard_counts "
+	    "WHERE org_id = ? AND n <> 0")) != 0)
+		goto done;
+	db_bind_int64(st, 1, org_id);
+	while ((rc = db_step(st)) == DB_ROW) {
+		snprintf(key, sizeof(key), "%s\t%s\t%s", db_column_text(st, 0),
+		    db_column_text(st, 1), db_column_text(st, 2));
+		json_object_set_new(have, key, json_integer(db_column_int64(st, 3)));
 	}
+	db_done(st);
+	if (rc < 0)
+		goto done;
+	rc = 0;
+	/* The first difference either way names kind, dimension and value. */
+	json_object_foreach(have, k, v)
+		if (!json_object_get(want, k))
+			json_object_set_new(want, k, json_integer(0));
+	json_object_foreach(want, k, v) {
+		json_int_t kept = json_integer_value(json_object_get(have, k));
+
+		if (kept != json_integer_value(v)) {
+			int nk = (int)strcspn(k, "\t"), nd = (int)strcspn(k + nk + 1, "\t");
+
+			rc = aims_error_set(AIMS_EVERIFY, NULL, "dashboard_counts says %lld live %.*s "
+			    "with %.*s '%.80s', but there are %lld", (long long)kept, nk, k, nd,
+			    k + nk + 1, k + nk + 1 + nd + 1, (long long)json_integer_value(v));
+			break;
+		}
+	}
+done:
+	json_decref(want);
+	json_decref(have);
 	return rc;
 }
 

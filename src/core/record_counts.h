@@ -47,6 +47,13 @@ int record_title_of(char **out, struct db *db, int64_t org_id, const char *kind,
     const char *ref);
 
 /*
+ * Checks the kept counts of the org against a count made now from its live
+ * records by the kinds' declarations: 0, or AIMS_EVERIFY naming the first
+ * kind, dimension and value whose kept count differs, with both numbers.
+ */
+int record_counts_verify(struct db *db, int64_t org_id);
+
+/*
  * How many live records of k have value in their filterable field `field`
  * (list fields: among their elements), counted up to cap.
  */

@@ -41,13 +41,6 @@ int record__check_required(const struct record_kind *k, const json_t *data);
 bool record__is_empty(const json_t *v);
 const char *record__enum_list(char *out, size_t outlen, const char *const *values);
 
-/*
- * record_counts.c: the dashboard counts recomputed from the live records, in
- * the form record_counts_dims() reads the kept ones: {"kind/dim": {value: n}}.
- * Caller owns *out. For the verifier: the two must be equal.
- */
-int record__counts_expected(json_t **out, struct db *db, int64_t org_id);
-
 /* record_store.c: rows, versions, links, search and filter indexes */
 struct db_stmt;
 #define RECORD_ROW_COLUMNS "id, num, ref, version, title, status, owner, data, created_at, " \

@@ -19,6 +19,7 @@
 
 #include "core/org.h"
 #include "core/record.h"
+#include "core/record_counts.h"
 #include "engine/dashboard.h"
 #include "testutil.h"
 #include "util/clock.h"
@@ -211,6 +212,21 @@ test_dashboard__counts_follow_every_change(void **state)
 	    "activity"), 0), "ref")), "RISK-3");
 	assert_int_equal(json_array_size(json_object_get(d, "activity")), DASHBOARD_ACTIVITY_MAX);
 	json_decref(d);
+
+	/* What verify checks: the kept counts against a count from the records now. */
+	assert_int_equal(record_counts_verify(db, org), 0);
+	assert_int_equal(db_exec(db, "UPDATE dashboard_counts SET n = n + 1 WHERE kind = 'risks' "
+	    "AND dim = 'inherent' AND value = '2:3'"), 0);
+	assert_int_equal(record_counts_verify(db, org), AIMS_EVERIFY);
+	assert_non_null(strstr(aims_error_message(), "says 2 live risks with inherent '2:3', "
+	    "but there are 1"));
+	assert_int_equal(db_exec(db, "DELETE FROM dashboard_counts WHERE kind = 'risks' "
+	    "AND dim = 'inherent' AND value = '2:3'"), 0);
+	assert_int_equal(record_counts_verify(db, org), AIMS_EVERIFY);
+	assert_non_null(strstr(aims_error_message(), "says 0 live risks with inherent '2:3'"));
+	assert_int_equal(db_exec(db, "INSERT INTO dashboard_counts (org_id, kind, dim, value, n) "
+	    "SELECT id, 'risks', 'inherent', '2:3', 1 FROM orgs WHERE slug = 'acme'"), 0);
+	assert_int_equal(record_counts_verify(db, org), 0);
 }
 
 static void
