@@ -218,6 +218,22 @@ test_audit__checklist_record(void **state)
 	json_decref(rec);
 }
 
+/* The audit kinds pass the declaration check; a view must be one new segment with a label. */
+static void
+test_audit__declarations(void **state)
+{
+	static const struct record_view bad[] = { { "edit", "Edit again" }, { NULL, NULL } };
+	struct record_kind k = *record_kind_find("audits");
+
+	(void)state;
+	assert_int_equal(record_kind_check(record_kind_find("audit-programmes")), 0);
+	assert_int_equal(record_kind_check(record_kind_find("audits")), 0);
+	assert_int_equal(record_kind_check(record_kind_find("audit-findings")), 0);
+	k.views = bad;
+	assert_int_equal(record_kind_check(&k), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "views");
+}
+
 int
 main(void)
 {
@@ -226,6 +242,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_audit__independence_enforced, setup,
 		    teardown),
 		cmocka_unit_test(test_audit__checklist_build),
+		cmocka_unit_test(test_audit__declarations),
 		cmocka_unit_test_setup_teardown(test_audit__checklist_record, setup, teardown),
 	};
 
