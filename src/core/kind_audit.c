@@ -247,8 +247,10 @@ audit_validate(struct db *db, int64_t org_id, const struct actor *actor, const j
 	if ((rc = audit_check_dates(next, "planned_start", "planned_end")) != 0 ||
 	    (rc = audit_check_dates(next, "actual_start", "actual_end")) != 0)
 		return rc;
+	/* Again at each step: a conflict that arose since the audit was planned counts too. */
 	if ((audit_changed(old, next, "lead_auditor") || audit_changed(old, next, "team") ||
-	    audit_changed(old, next, "requirements") || audit_changed(old, next, "ai_systems")) &&
+	    audit_changed(old, next, "requirements") || audit_changed(old, next, "ai_systems") ||
+	    audit_changed(old, next, "status")) &&
 	    (rc = audit_check_independence(db, org_id, next)) != 0)
 		return rc;
 	if ((rc = audit_checklist_build(&list, json_object_get(next, "requirements"),

@@ -6,7 +6,7 @@
  * in the same transaction, linked to the finding, the audit, the
  * requirement and the records concerned; `nonconformity` names it and
  * cannot be set by hand. Findings are recorded by the audit team while the
- * audit is open.
+ * audit is in progress.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +96,9 @@ finding_audit(json_t **audit, struct db *db, int64_t org_id, const json_t *next)
 	if (status != NULL && (strcmp(status, "reported") == 0 || strcmp(status, "closed") == 0))
 		return aims_error_set(AIMS_ECONFLICT, "audit", "the report of audit %s is issued: "
 		    "its findings no longer change", ref);
+	if (status == NULL || strcmp(status, "in_progress") != 0)
+		return aims_error_set(AIMS_ECONFLICT, "audit", "audit %s has not started: findings "
+		    "are recorded once it is in progress", ref);
 	return 0;
 }
 

@@ -142,6 +142,10 @@ test('an independent auditor gets the checklist made from the scope', async () =
 });
 
 test('checklist rows are saved in place by the audit team only', async () => {
+  let f = await api('POST', '/audit-findings', ED, { audit: 'AUD-1', type: 'observation',
+    requirement: '9.1', description: 'too early' });
+  assert.equal(f.status, 409);
+  assert.match(f.json.error.message, /has not started/);
   await ok('PATCH', '/audits/AUD-1', ED, { status: 'in_progress', actual_start: '2026-12-10' });
   let a = await ok('PUT', '/audits/AUD-1/checklist/6.1.2', ED, {
     notes: 'Risk assessment procedure followed;\nthe register lacks owners for two risks.',

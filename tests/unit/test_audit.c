@@ -142,6 +142,13 @@ test_audit__independence_enforced(void **state)
 	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_zed, "audits", "AUD-1", 0,
 	    "{\"team\": [\"zed@example.org\", \"ZED@example.org\"]}"), AIMS_EINVALID);
 	assert_string_equal(aims_error_field(), "team[1]");
+	/* A conflict that arises after planning stops the audit at its next step. */
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_alice, "measures",
+	    "{\"title\": \"Zed's register\", \"owner\": \"zed@example.org\", "
+	    "\"requirements\": [\"6.1.2\"]}"), 0);
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_zed, "audits", "AUD-1", 0,
+	    "{\"status\": \"in_progress\"}"), AIMS_EFORBIDDEN);
+	assert_non_null(strstr(aims_error_message(), "Zed owns measure MEA-2"));
 }
 
 static void
