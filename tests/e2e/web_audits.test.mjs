@@ -124,6 +124,13 @@ test('without script the row posts as a form; others read it only', async () => 
     body: new URLSearchParams({ _csrf: csrfAnn, notes: 'x' }).toString(),
     headers: { 'content-type': 'application/x-www-form-urlencoded' } });
   assert.equal(r.status, 403);
+  // The auditor reads every other record to sample it, and changes none of them.
+  r = await request(env.url, 'GET', '/o/acme/measures/MEA-1', { auth: s[ED] });
+  assert.equal(r.status, 200);
+  assert.match(r.text, /Risk method/);
+  assert.ok(!r.text.includes('data-shortcut="e"'), 'no Edit for the auditor');
+  r = await request(env.url, 'GET', '/o/acme/measures/MEA-1/edit', { auth: s[ED] });
+  assert.equal(r.status, 403);
   // The programme's coverage page.
   r = await request(env.url, 'GET', '/o/acme/audit-programmes/PROG-1/coverage', { auth: s[ED] });
   assert.equal(r.status, 200);
