@@ -30,7 +30,8 @@ static const char *const nc_status_values[] = {
 };
 static const struct record_step nc_steps[] = {
 	{ .action = "start", .label = "Start corrective action", .from = "open",
-	  .to = "in_progress", .perm = PERM_WRITE, .owner_may = true },
+	  .to = "in_progress", .perm = PERM_WRITE, .owner_may = true, .needs = "owner",
+	  .needs_why = "name its owner first: who answers for the correction and the actions" },
 	{ .action = "verify", .label = "Ready for effectiveness review", .from = "in_progress",
 	  .to = "verifying", .perm = PERM_WRITE, .owner_may = true,
 	  .needs = "corrective_actions",
@@ -77,9 +78,10 @@ static const struct field nc_fields[] = {
 	  .values = nc_source_values,
 	  .help = "audit finding, incident, monitoring breach, complaint or self-identified" },
 	{ .name = "finding", .label = "Audit finding", .type = FIELD_REF, .flags = FIELD_FILTER,
+	  .target = "audit-findings",
 	  .help = "the audit finding that raised it (source audit_finding)" },
 	{ .name = "audit", .label = "Audit", .type = FIELD_REF, .flags = FIELD_FILTER,
-	  .help = "the audit in which it was found" },
+	  .target = "audits", .help = "the audit in which it was found" },
 	{ .name = "requirements", .label = "Requirements not met", .type = FIELD_REQUIREMENT_LIST,
 	  .flags = FIELD_FILTER, .req_kinds = "clause,control" },
 	{ .name = "description", .label = "Description", .type = FIELD_TEXT,
@@ -135,22 +137,6 @@ static bool
 nc_str_eq(const char *a, const char *b)
 {
 	return a && b && strcmp(a, b) == 0;
-}
-
-/* A reference field must name a record of the kind `want` once that kind exists. */
-static int
-nc_check_ref_kind(const json_t *next, const char *field, const char *want)
-{
-	const char *ref = record__str(next, field);
-	const struct record_kind *tk;
-
-	if (ref == NULL || record_kind_find(want) == NULL)
-		return 0;
-	tk = record_kind_of_ref(ref);
-	if (tk == NULL || strcmp(tk->name, want) != 0)
-		return aims_error_set(AIMS_EINVALID, field,
-		    "field '%s': %s is not one of the %s", field, ref, want);
-	return 0;
 }
 
 /*
@@ -337,9 +323,6 @@ nc_validate(struct db *db, int64_t org_id, const struct actor *actor, const json
 	int rc;
 
 	(void)org_id;
-	if ((rc = nc_check_ref_kind(next, "finding", "audit-findings")) != 0 ||
-	    (rc = nc_check_ref_kind(next, "audit", "audits")) != 0)
-		return rc;
 	if (nc_str_eq(record__str(next, "source"), "audit_finding") &&
 	    record__str(next, "finding") == NULL && record__str(next, "audit") == NULL)
 		return aims_error_set(AIMS_EINVALID, "finding",

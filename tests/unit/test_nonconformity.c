@@ -201,6 +201,18 @@ test_nonconformity__retained_and_checked(void **state)
 	    "{\"title\": \"x\", \"source\": \"audit_finding\", \"description\": \"y\"}"),
 	    AIMS_EINVALID);
 	assert_string_equal(aims_error_field(), "finding");
+	/* The finding named is an audit finding, not any record. */
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "nonconformities",
+	    "{\"title\": \"x\", \"source\": \"audit_finding\", \"description\": \"y\","
+	    " \"finding\": \"NC-1\"}"), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "finding");
+	/* Work on it starts once somebody owns it. */
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "nonconformities",
+	    "{\"title\": \"Nobody's\", \"source\": \"complaint\", \"description\": \"y\"}"),
+	    0);
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_bob, "nonconformities", "NC-2", 0,
+	    "{\"status\": \"in_progress\"}"), AIMS_ECONFLICT);
+	assert_non_null(strstr(aims_error_message(), "name its owner first"));
 	/* A new one starts open, whatever is asked. */
 	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "nonconformities",
 	    "{\"title\": \"x\", \"source\": \"complaint\", \"description\": \"y\","
