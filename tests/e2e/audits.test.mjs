@@ -279,7 +279,7 @@ test('readiness 9.2 is met once the audits cover the scope within the cycle', as
   assert.equal(req('9.2').status, 'met');
 });
 
-test('aims report audit writes the report as JSON and HTML', () => {
+test('aims report audit writes the report as JSON and HTML; aims report coverage', () => {
   let r = aims(['report', 'audit', '--org', 'acme', '--ref', 'AUD-1', '--format', 'json',
     '--db', env.db]);
   assert.equal(r.status, 0, r.stderr);
@@ -299,6 +299,19 @@ test('aims report audit writes the report as JSON and HTML', () => {
   r = aims(['report', 'audit', '--help']);
   assert.equal(r.status, 0);
   assert.match(r.stdout, /--ref REF/);
+  // The programme's coverage, for the terminal and for a script.
+  r = aims(['report', 'coverage', '--org', 'acme', '--ref', 'PROG-1', '--db', env.db]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^PROG-1 Internal audit programme 2026-2028, 2026-01-01 to 2028-12-31: (\d+) of \1 covered/);
+  assert.match(r.stdout, /\n6\.1\.2 +2026-12-11 \(AUD-1\) +- +yes\n/);
+  r = aims(['report', 'coverage', '--org', 'acme', '--ref', 'PROG-1', '--format', 'json',
+    '--db', env.db]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout).not_covered, []);
+  r = aims(['report', 'coverage', '--org', 'acme', '--ref', 'PROG-7', '--db', env.db]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /PROG-7/);
+  assert.match(aims(['report', 'coverage', '--help']).stdout, /--ref REF/);
 });
 
 test('another organisation sees none of it', async () => {
