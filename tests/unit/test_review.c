@@ -215,6 +215,38 @@ test_review__compile_every_input(void **state)
 	json_decref(in);
 }
 
+/* Nonconformities with overdue actions come first in their input. */
+static void
+test_review__overdue_first(void **state)
+{
+	struct db *db = *state;
+	const json_t *items;
+	json_t *in = NULL;
+
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "nonconformities",
+	    "{\"title\": \"On time\", \"source\": \"complaint\", \"description\": \"d\","
+	    " \"corrective_actions\": [{\"action\": \"a\", \"owner\": \"bob@example.org\","
+	    " \"due\": \"2026-09-01\"}]}"), 0);
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "nonconformities",
+	    "{\"title\": \"No action yet\", \"source\": \"complaint\", \"description\": \"d\"}"),
+	    0);
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "nonconformities",
+	    "{\"title\": \"Late\", \"source\": \"incident\", \"description\": \"d\","
+	    " \"corrective_actions\": [{\"action\": \"a\", \"owner\": \"bob@example.org\","
+	    " \"due\": \"2026-01-01\"}]}"), 0);
+	assert_int_equal(review_inputs_compile(&in, db, FX_ORG, NULL, "2026-06-01"), 0);
+	items = json_object_get(json_object_get(in, "nonconformities"), "items");
+	assert_int_equal(json_array_size(items), 3);
+	assert_string_equal(fx_str(json_array_get(items, 0), "ref"), "NC-3");
+	assert_string_equal(fx_str(json_array_get(items, 1), "ref"), "NC-1");
+	assert_null(json_object_get(json_object_get(in, "nonconformities"), "urgent"));
+	/* The incident input lists the one raised by an incident. */
+	items = json_object_get(json_object_get(in, "incidents"), "items");
+	assert_int_equal(json_array_size(items), 1);
+	assert_string_equal(fx_str(json_array_get(items, 0), "ref"), "NC-3");
+	json_decref(in);
+}
+
 /* Improvements: accepted with an owner by a manager, or rejected with reasons. */
 static void
 test_review__improvements_decided(void **state)
@@ -251,6 +283,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_review__since_the_last_review, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_review__compile_every_input, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_review__overdue_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_review__improvements_decided, setup,
 		    teardown),
 	};
