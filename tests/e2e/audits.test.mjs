@@ -219,10 +219,14 @@ test('the report is issued as a sign-off and is then frozen', async () => {
   assert.match(r.json.error.message, /no conclusion yet for 7\.5\.1/);
   await ok('PUT', '/audits/AUD-1/checklist/7.5.1', ED, { conclusion: 'conforming' });
   r = await api('PATCH', '/audits/AUD-1', ANN, { status: 'reported' });
+  assert.equal(r.status, 409);
+  assert.equal(r.json.error.field, 'actual_end');
+  assert.match(r.json.error.message, /dates the audit was performed/);
+  await ok('PATCH', '/audits/AUD-1', ED, { actual_end: '2026-12-11' });
+  r = await api('PATCH', '/audits/AUD-1', ANN, { status: 'reported' });
   assert.equal(r.status, 409, r.text);
   assert.match(r.json.error.message, /no overall conclusion/);
-  await ok('PATCH', '/audits/AUD-1', ED, { conclusion: 'The AIMS conforms but for FND-1.',
-    actual_end: '2026-12-11' });
+  await ok('PATCH', '/audits/AUD-1', ED, { conclusion: 'The AIMS conforms but for FND-1.' });
   const st = await ok('GET', '/audits/AUD-1/steps', ED);
   const issue = st.items.find((x) => x.action === 'issue');
   assert.equal(issue.allowed, false);
