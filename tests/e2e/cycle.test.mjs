@@ -136,4 +136,11 @@ test('programme, audit, finding, nonconformity, review: 9.2, 9.3 and 10.2 met', 
 
   assert.deepEqual(await status(['9.2', '9.3', '10.2']),
     { '9.2': 'met', '9.3': 'met', '10.2': 'met' });
+  // Every version of the cycle, the frozen inputs included, is in the signed ledger.
+  const v = aimsOk(['verify', '--org', 'acme', '--db', env.db]);
+  assert.match(v.stdout, /^verified: /m);
+  const hist = await ok('GET', '/management-reviews/MR-1/versions', ANN);
+  const heldVersion = hist.items.find((x) => x.action === 'hold');
+  assert.ok(heldVersion, JSON.stringify(hist.items.map((x) => x.action)));
+  assert.deepEqual(heldVersion.record.inputs, mr.inputs);
 });
