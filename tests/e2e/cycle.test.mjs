@@ -127,8 +127,8 @@ test('programme, audit, finding, nonconformity, review: 9.2, 9.3 and 10.2 met', 
   const audits = mr.inputs.audits.items.map((i) => i.ref);
   assert.ok(audits.includes('AUD-1') && audits.includes(finding.ref), JSON.stringify(audits));
   assert.equal(mr.inputs.audits.items.find((i) => i.ref === 'AUD-1').status, 'reported');
-  assert.equal(mr.inputs.audits.items.find((i) => i.ref === finding.ref).owner, ref,
-    'the finding names the nonconformity it raised');
+  assert.equal(mr.inputs.audits.items.find((i) => i.ref === finding.ref).note,
+    `6.1.2 in AUD-1, raised ${ref}`, 'the finding names the nonconformity it raised');
   await ok('PATCH', '/management-reviews/MR-1', ANN, { decisions: [{
     decision: 'Risk owners are checked at every risk review', type: 'change',
     action: 'Update the risk procedure', owner: CORA, due: '2027-03-31' }] });
