@@ -14,6 +14,7 @@
 #include "util/error.h"
 
 #define REVIEW_DAY_LEN	10	/* "YYYY-MM-DD" */
+#define REVIEW_NOTE_MAX	160	/* an item's note, composed here */
 
 const struct review_input_name review_input_names[] = {
 	{ "previous_actions", "9.3.2 a)",
@@ -337,15 +338,17 @@ static int
 review_visit_finding(struct review_ctx *c, json_t *m, const struct record_kind *k,
     const json_t *rec)
 {
-	const char *type = review_str(rec, "type");
-	char what[64];
+	const char *type = review_str(rec, "type"), *nc = review_str(rec, "nonconformity");
+	char what[64], note[REVIEW_NOTE_MAX];
 
 	(void)c;
 	snprintf(what, sizeof(what), "findings %s", type ? type : "without type");
 	review_count(m, what, 1);
-	review_item(m, k->name, review_str(rec, "ref"), review_title(k, rec), type,
-	    review_str(rec, "nonconformity"), review_str(rec, "audit"),
-	    review_str(rec, "requirement"));
+	snprintf(note, sizeof(note), "%s in %s%s%s", review_str(rec, "requirement") ?
+	    review_str(rec, "requirement") : "no requirement", review_str(rec, "audit") ?
+	    review_str(rec, "audit") : "no audit", nc ? ", raised " : "", nc ? nc : "");
+	review_item(m, k->name, review_str(rec, "ref"), review_title(k, rec), type, NULL, NULL,
+	    note);
 	return 0;
 }
 

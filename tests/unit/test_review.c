@@ -160,7 +160,7 @@ static void
 test_review__since_the_last_review(void **state)
 {
 	struct db *db = *state;
-	json_t *rec = NULL;
+	json_t *rec = NULL, *again = NULL;
 
 	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_alice, "management-reviews",
 	    "{\"title\": \"Review 1\", \"planned_date\": \"2026-01-15\"}"), 0);
@@ -178,6 +178,15 @@ test_review__since_the_last_review(void **state)
 	    "{\"status\": \"approved\"}"), 0);
 	assert_string_equal(fx_str(rec, "approved_by"), "erin@example.org");
 	assert_string_equal(fx_str(rec, "next_decision_due"), "2026-03-01");
+	/* Changing approved minutes is a revision: held again, the inputs as they were. */
+	assert_int_equal(fx_update(&again, db, FX_ORG, &fx_alice, "management-reviews", "MR-1", 0,
+	    "{\"minutes\": \"Corrected the attendance.\"}"), 0);
+	assert_string_equal(fx_str(again, "status"), "held");
+	assert_true(json_equal(json_object_get(rec, "inputs"), json_object_get(again, "inputs")));
+	assert_true(json_integer_value(json_object_get(again, "in_force_version")) > 0);
+	json_decref(again);
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_erin, "management-reviews", "MR-1", 0,
+	    "{\"status\": \"approved\"}"), 0);
 	json_decref(rec);
 	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_alice, "management-reviews",
 	    "{\"title\": \"Review 2\", \"planned_date\": \"2026-06-15\"}"), 0);
