@@ -23,6 +23,7 @@
 
 #include <sodium.h>
 
+#include "core/audit.h"
 #include "core/evidence.h"
 #include "core/record.h"
 #include "core/soa.h"
@@ -43,6 +44,7 @@
 #define PACK_BLOCK		(1024 * 1024)	/* bytes read from an evidence file at once */
 #define PACK_B64_MAX		64
 #define PACK_EVIDENCE_KIND	"evidence"
+#define PACK_AUDIT_KIND		"audits"	/* whose issued reports the pack carries */
 
 struct pack_version {
 	char	*kind, *ref;
@@ -510,6 +512,41 @@ done:
 	return rc;
 }
 
+/* The report of every issued internal audit the pack cites: reports/audit-REF.html. */
+static int
+pack_audit_reports(struct pack_ctx *p, json_t *index)
+{
+	struct buf html = BUF_INIT;
+	char name[PACK_PATH_MAX];
+	const char *ref, *prev = "";
+	json_t *rec, *rep = NULL;
+	size_t i;
+	int rc = 0;
+
+	/* Records are listed by kind and reference: each audit once. */
+	json_array_foreach(p->records, i, rec) {
+		if (strcmp(json_string_value(json_object_get(rec, "kind")), PACK_AUDIT_KIND) != 0 ||
+		    strcmp(ref = json_string_value(json_object_get(rec, "ref")), prev) == 0)
+			continue;
+		prev = ref;
+		if ((rc = audit_report(&rep, p->db, p->org_id, ref)) != 0)
+			break;
+		if (json_is_string(json_object_get(rep, "issued_at"))) {
+			buf_reset(&html);
+			snprintf(name, sizeof(name), "reports/audit-%s.html", ref);
+			if ((rc = report_audit_html(&html, rep)) != 0 ||
+			    (rc = pack_put(p, name, html.data, html.len, 1)) != 0)
+				break;
+			json_array_append_new(index, json_string(name));
+		}
+		json_decref(rep);
+		rep = NULL;
+	}
+	json_decref(rep);
+	buf_free(&html);
+	return rc;
+}
+
 static int
 pack_reports(struct pack_ctx *p, json_t *index)
 {
@@ -522,6 +559,7 @@ pack_reports(struct pack_ctx *p, json_t *index)
 	    (rc = pack_put(p, "reports/readiness.html", html.data, html.len, 1)) != 0)
 		goto done;
 	json_array_append_new(index, json_string("reports/readiness.html"));
+	rc = pack_audit_reports(p, index);
 done:
 	json_decref(res);
 	buf_free(&html);
