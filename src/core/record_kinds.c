@@ -26,7 +26,8 @@
 	X(impact) \
 	X(soa) \
 	X(measure) \
-	X(evidence)
+	X(evidence) \
+	X(incident)
 
 #define RECORD_KIND_DECLARE(name)	extern const struct record_kind record_kind_##name;
 #define RECORD_KIND_ENTRY(name)		&record_kind_##name,
