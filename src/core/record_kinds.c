@@ -27,7 +27,8 @@
 	X(soa) \
 	X(measure) \
 	X(evidence) \
-	X(incident)
+	X(incident) \
+	X(concern)
 
 #define RECORD_KIND_DECLARE(name)	extern const struct record_kind record_kind_##name;
 #define RECORD_KIND_ENTRY(name)		&record_kind_##name,
