@@ -155,6 +155,27 @@ concern_open_org(int64_t *org_id, struct db *db, const char *slug)
 }
 
 int
+concern_channel_find(int64_t *org_id, char **name, struct db *db, const char *slug)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	*name = NULL;
+	if ((rc = concern_open_org(org_id, db, slug)) != 0)
+		return rc;
+	if ((rc = db_prepare(&st, db, "SELECT name FROM orgs WHERE id = ?")) != 0)
+		return rc;
+	db_bind_int64(st, 1, *org_id);
+	if ((rc = db_step(st)) == DB_ROW) {
+		*name = xstrdup(db_column_text(st, 0));
+		rc = 0;
+	} else if (rc == DB_DONE)
+		rc = aims_error_set(AIMS_ENOTFOUND, NULL, concern_not_found);
+	db_done(st);
+	return rc;
+}
+
+int
 concern_submit(char key[CONCERN_KEY_LEN], struct db *db, const char *slug, const char *text)
 {
 	const struct actor actor = CONCERN_ACTOR;

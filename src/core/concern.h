@@ -38,6 +38,12 @@ int concern_channel_set(json_t **out, struct db *db, const struct actor *actor,
 /* {"open", "updated_at", "updated_by", "version"}; a channel never opened is closed. */
 int concern_channel_get(json_t **out, struct db *db, int64_t org_id);
 /*
+ * The organisation of slug when its channel is open: *org_id and its display
+ * name (*name, caller frees). AIMS_ENOTFOUND, the same answer, for no such
+ * organisation and for a closed channel.
+ */
+int concern_channel_find(int64_t *org_id, char **name, struct db *db, const char *slug);
+/*
  * Takes a report for the organisation whose slug is given. AIMS_ENOTFOUND,
  * the same answer, when there is no such organisation or its channel is
  * closed (nobody learns which organisations exist); AIMS_EINVALID naming
