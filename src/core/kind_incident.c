@@ -54,7 +54,8 @@ static const struct record_step incident_steps[] = {
 	  .to = "resolved", .perm = PERM_WRITE, .owner_may = true },
 	{ .action = "close", .label = "Close", .from = "resolved", .to = "closed",
 	  .perm = PERM_WRITE, .confirm = "Close this incident" },
-	{ .action = "reopen", .label = "Reopen", .to = "investigating", .perm = PERM_WRITE },
+	{ .action = "reopen", .label = "Reopen", .from = "closed", .to = "investigating",
+	  .perm = PERM_WRITE },
 	{ .action = NULL },
 };
 
@@ -250,6 +251,11 @@ static const struct record_count incident_counts[] = {
 	{ .dim = NULL },
 };
 
+static const struct record_deadline incident_deadline = {
+	.field = "report_due", .met_by = "reported_at", .to = "report_to",
+	.what = "Report of the serious incident",
+};
+
 const struct record_kind record_kind_incident = {
 	.name = "incidents",
 	.singular = "incident",
@@ -266,4 +272,5 @@ const struct record_kind record_kind_incident = {
 	.done = incident_done,
 	.counts = incident_counts,
 	.nav_key = 'i',
+	.deadline = &incident_deadline,
 };
