@@ -96,6 +96,11 @@ const MATRIX = [
   // A JSON body to the upload route: past the permission check, refused for its type.
   ['POST', '/api/v1/orgs/acme/evidence/EV-999/files', { file: 'x' }, CONTRIBUTORS(415)],
   ['GET', '/api/v1/orgs/acme/evidence/EV-999/files/1', undefined, { viewer: 404, auditor: 404, contributor: 404, manager: 404, admin: 404 }],
+  ['GET', '/api/v1/orgs/acme/concern-channel', undefined, ALL],
+  ['POST', '/api/v1/orgs/acme/concern-channel', { open: false }, MANAGERS(200)],
+  // Public routes: whoever calls, a closed channel and an unknown key are 404.
+  ['POST', '/api/v1/public/orgs/acme/concerns', { text: 'A concern sent by ROLE.' }, { viewer: 404, auditor: 404, contributor: 404, manager: 404, admin: 404 }],
+  ['GET', '/api/v1/public/concerns/X', undefined, { viewer: 404, auditor: 404, contributor: 404, manager: 404, admin: 404 }],
   ['POST', '/api/v1/orgs/acme/members/target-ROLE@example.com/disable', undefined, { viewer: 403, auditor: 403, contributor: 403, manager: 403, admin: 200 }],
   ['POST', '/api/v1/orgs/acme/members/target-ROLE@example.com/enable', undefined, { viewer: 403, auditor: 403, contributor: 403, manager: 403, admin: 200 }],
   ['POST', '/api/v1/session/password', { current_password: PASSWORD, new_password: PASSWORD }, { viewer: 204, auditor: 204, contributor: 204, manager: 204, admin: 204 }],
@@ -123,7 +128,7 @@ test('the matrix covers every route in the OpenAPI document', async () => {
   const kindSeg = new RegExp(`(?<=/orgs/(\\{org\\}|acme)/)(${kinds.map((k) => k.replace(/[.-]/g, '\\$&')).join('|')})(?=/|$)`);
   for (const [path, item] of Object.entries(doc.paths)) {
     for (const method of Object.keys(item)) {
-      const concrete = path.replace(kindSeg, '{kind}').replace('{org}', 'acme').replace('{email}', 'X').replace('{id}', 'X').replace('{req}', 'X').replace('{id}', 'X').replace('{kind}', 'X').replace('{ref}', 'X');
+      const concrete = path.replace(kindSeg, '{kind}').replace('{org}', 'acme').replace('{email}', 'X').replace('{id}', 'X').replace('{req}', 'X').replace('{id}', 'X').replace('{kind}', 'X').replace('{ref}', 'X').replace('{key}', 'X');
       const hit = [...covered].some((c) => {
         const [m, p] = c.split(' ');
         return m === method.toUpperCase() && p.replace(kindSeg, 'X').replace(/[^/]*@example\.com|TOKEN|ADMINTOKEN|A\.5\.2|AIS-\d+|EV-999|999|(?<=(versions|files)\/)1|(?<=acme\/)(ai-systems|scope)(?=\/|$)|AIS-\d+/g, 'X') === concrete;
@@ -138,7 +143,9 @@ test('without credentials every non-public route answers 401', async () => {
     const p = path.replace('ROLE', 'viewer').replace('ADMINTOKEN', '1').replace('TOKEN', '1');
     const r = await request(env.url, method, p, { body: body && JSON.parse(JSON.stringify(body).replace('ROLE', 'x')) });
     const pub = ['/healthz', '/readyz', '/metrics', '/api/v1/openapi.json'].includes(p) || p.startsWith('/api/v1/catalog/');
-    if (pub) assert.equal(r.status, 200, `${method} ${p}`);
+    // The concern channel's public routes take no credentials: a closed one is 404.
+    if (p.startsWith('/api/v1/public/')) assert.equal(r.status, 404, `${method} ${p}`);
+    else if (pub) assert.equal(r.status, 200, `${method} ${p}`);
     else assert.equal(r.status, 401, `${method} ${p}`);
   }
 });
