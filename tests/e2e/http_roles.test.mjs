@@ -143,8 +143,9 @@ test('without credentials every non-public route answers 401', async () => {
     const p = path.replace('ROLE', 'viewer').replace('ADMINTOKEN', '1').replace('TOKEN', '1');
     const r = await request(env.url, method, p, { body: body && JSON.parse(JSON.stringify(body).replace('ROLE', 'x')) });
     const pub = ['/healthz', '/readyz', '/metrics', '/api/v1/openapi.json'].includes(p) || p.startsWith('/api/v1/catalog/');
-    // The concern channel's public routes take no credentials: a closed one is 404.
-    if (p.startsWith('/api/v1/public/')) assert.equal(r.status, 404, `${method} ${p}`);
+    // The concern channel's public routes take no credentials: a closed one is 404
+    // (or 429: the matrix above used this network's reports of the hour).
+    if (p.startsWith('/api/v1/public/')) assert.ok([404, 429].includes(r.status), `${method} ${p}: ${r.status}`);
     else if (pub) assert.equal(r.status, 200, `${method} ${p}`);
     else assert.equal(r.status, 401, `${method} ${p}`);
   }
