@@ -68,6 +68,8 @@ const struct route webui_routes[] = {
 	    PERM_KIND_MEMBERSHIP),
 	W_ORG("POST", "/o/{org}/members/{email}/enable", webui_member_enable, PERM_ADMIN,
 	    PERM_KIND_MEMBERSHIP),
+	W_ORG("POST", "/o/{org}/concern-channel", webui_concern_channel, PERM_WRITE,
+	    PERM_KIND_ORG),
 	W_ORG("GET", "/o/{org}/{kind}", webui_list, PERM_READ, BY_KIND),
 	W_ORG("POST", "/o/{org}/{kind}", webui_create, PERM_WRITE, BY_KIND),
 	W_ORG("GET", "/o/{org}/{kind}/new", webui_new, PERM_WRITE, BY_KIND),
@@ -101,6 +103,7 @@ static const struct {
 	{ "disabled", "The account is disabled: its sessions ended and its API tokens were "
 	    "revoked", "." },
 	{ "enabled", "The account may sign in again", "." },
+	{ "channel", "The public concern reporting channel is updated", "." },
 };
 
 bool

@@ -155,6 +155,8 @@ struct web_list {
 	const char		*next_cursor;	/* NULL on the last page */
 	const struct record_query *query;	/* q, sort, filters, cursor as asked */
 	const json_t		*choices;	/* options for filters, see web_page_form */
+	const json_t		*channel;	/* concerns: the public channel ({open}), or NULL */
+	bool			 channel_can;	/* the caller may open or close it */
 };
 void web_page_list(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
     const struct web_list *list);

@@ -102,3 +102,26 @@ test('a closed channel and an unknown organisation show the same page', async ()
   assert.equal(c.status, 404);
   assert.equal(a.text, c.text);
 });
+
+test('a manager closes and opens the channel from the concerns page; a viewer only sees it', async () => {
+  aimsOk(['user', 'add', 'viewer@example.com', '--password-stdin', '--db', env.db], { input: 'correct horse battery staple\n' });
+  aimsOk(['member', 'add', 'viewer@example.com', '--org', 'acme', '--role', 'viewer', '--db', env.db]);
+  const { page } = b;	// signed in as the admin by the first test
+  await page.goto(`${env.url}/o/acme/concerns`);
+  assert.match(await page.textContent('#concern-channel'), /Open: anyone may report/);
+  assert.equal(await submit(page, '#concern-channel button[type=submit]'), 200);
+  assert.match(await page.textContent('#concern-channel'), /Closed/);
+  assert.equal((await request(env.url, 'GET', '/public/orgs/acme/concerns')).status, 404);
+  assert.equal(await submit(page, '#concern-channel button[type=submit]'), 200);
+  assert.equal((await request(env.url, 'GET', '/public/orgs/acme/concerns')).status, 200);
+
+  const v = await openBrowser();
+  try {
+    await signIn(v.page, env.url, 'viewer@example.com');
+    await v.page.goto(`${env.url}/o/acme/concerns`);
+    assert.match(await v.page.textContent('#concern-channel'), /Open/);
+    assert.equal(await v.page.locator('#concern-channel form').count(), 0);
+  } finally {
+    await v.close();
+  }
+});
