@@ -1,4 +1,7 @@
-/* cli_catalog.c - 'aims catalog list|show': read the requirement catalogs. */
+/*
+ * cli_catalog.c - 'aims catalog list|show': read the requirement catalogs;
+ * 'aims catalog imported': the catalogs an organisation imported (OSCAL).
+ */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "core/catalog.h"
+#include "core/org_catalog.h"
 #include "store/db.h"
 #include "util/error.h"
 
@@ -157,12 +161,29 @@ done:
 	return rc;
 }
 
+static const char catalog_imported_usage[] =
+    "usage: aims catalog imported --org SLUG [--format text|json|csv] [--db PATH]\n"
+    "Lists the catalogs the organisation imported with 'aims import oscal' (no other\n"
+    "organisation sees them); export one with\n"
+    "'aims export oscal --model catalog --catalog ID'.\n";
+
+static int
+catalog_imported_cmd(int argc, char **argv)
+{
+	static const char *const cols[] = { "id", "title", "version", "item_count", "revision",
+		"imported_at", "imported_by" };
+
+	return cli_list(argc, argv, "catalog imported", catalog_imported_usage, 7, cols,
+	    org_catalog_list, 1);
+}
+
 int
 cmd_catalog(int argc, char **argv)
 {
 	static const struct cli_command subs[] = {
 		{ "list", "list requirements", catalog_list_cmd },
 		{ "show", "show one requirement", catalog_show_cmd },
+		{ "imported", "list the catalogs an organisation imported", catalog_imported_cmd },
 		{ NULL, NULL, NULL },
 	};
 

@@ -4,6 +4,7 @@
  * cmd_import() hand over when their first word is "oscal".
  */
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,9 +15,11 @@
 #include "store/db.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/str.h"
 
 static const char export_oscal_usage[] =
-    "usage: aims export oscal --org SLUG --model MODEL --out FILE [--catalog ID] [--db PATH]\n"
+    "usage: aims export oscal --org SLUG --model MODEL --out FILE [--catalog ID]\n"
+    "                         [--version N] [--db PATH]\n"
     "Writes one OSCAL 1.2 JSON document of the organisation (atomically).\n"
     "  --model MODEL   catalog             ISO/IEC 42001 ids, titles and our summaries\n"
     "                  profile             the controls the SoA declares applicable\n"
@@ -26,6 +29,7 @@ static const char export_oscal_usage[] =
     "  --org SLUG      the organisation\n"
     "  --out FILE      where to write it; - writes to standard output\n"
     "  --catalog ID    catalog model only: a catalog the organisation imported\n"
+    "  --version N     profile and ssp: published SoA version N instead of the draft\n"
     "  --db PATH       database file (default $AIMS_DB or ./aims.db)\n"
     "UUIDs are derived from the records, so exports of the same records agree.\n"
     "Exit codes: 0 done, 1 failure, 2 usage error.\n";
@@ -58,6 +62,7 @@ cmd_export_oscal(int argc, char **argv)
 		{ "model", required_argument, NULL, 'm' },
 		{ "out", required_argument, NULL, 'O' },
 		{ "catalog", required_argument, NULL, 'c' },
+		{ "version", required_argument, NULL, 'v' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -77,6 +82,10 @@ cmd_export_oscal(int argc, char **argv)
 		case 'm': model = optarg; break;
 		case 'O': out = optarg; break;
 		case 'c': oo.catalog = optarg; break;
+		case 'v':
+			if (str_to_int64(&oo.soa_version, optarg, 1, INT32_MAX) != 0)
+				return cli_usage_error("export oscal", "--version takes a version number");
+			break;
 		case 'd': path = optarg; break;
 		case 'h': fputs(export_oscal_usage, stdout); return CLI_OK;
 		default: return cli_usage_error("export oscal", "bad option");
@@ -90,6 +99,8 @@ cmd_export_oscal(int argc, char **argv)
 		return cli_usage_error("export oscal", "%s", aims_error_message());
 	if (oo.catalog && m != OSCAL_CATALOG)
 		return cli_usage_error("export oscal", "--catalog goes with --model catalog");
+	if (oo.soa_version && m != OSCAL_PROFILE && m != OSCAL_SSP)
+		return cli_usage_error("export oscal", "--version goes with --model profile or ssp");
 	if (cli_open_db(&db, path, 0) != CLI_OK)
 		return CLI_FAIL;
 	if ((rc = cli_org_id(&org_id, db, slug, "export")) != CLI_OK)

@@ -59,11 +59,11 @@ static const struct field risk_criteria_fields[] = {
 	  .help = "how the organisation assesses risks (Markdown)" },
 	{ .name = "status", .label = "Status", .type = FIELD_ENUM,
 	  .flags = FIELD_FILTER | FIELD_LIST, .values = criteria_status_values,
-	  .help = "draft, or approved by a manager who did not write them" },
+	  .help = "draft, or approved by a manager who did not write them", .since = 12 },
 	{ .name = "approved_by", .label = "Approved by", .type = FIELD_STRING,
-	  .flags = FIELD_READONLY | FIELD_LIST },
+	  .flags = FIELD_READONLY | FIELD_LIST, .since = 12 },
 	{ .name = "approved_at", .label = "Approved at", .type = FIELD_DATETIME,
-	  .flags = FIELD_READONLY },
+	  .flags = FIELD_READONLY, .since = 12 },
 	{ .name = NULL },
 };
 

@@ -100,6 +100,7 @@ static const struct ledger_history_source source_history = {
 	.load_version = source_load_version,
 	.enumerate_versions = record_enumerate_versions,
 	.check = record_verify_derived,
+	.earlier_form = record_earlier_form,
 };
 
 void

@@ -260,6 +260,27 @@ fail:
 }
 
 int
+org_catalog_find_item(char catalog[ORG_CATALOG_ID_MAX + 1], struct db *db, int64_t org_id,
+    const char *id)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	catalog[0] = '\0';
+	if ((rc = db_prepare(&st, db, "SELECT catalog FROM org_catalog_items"
+	    " WHERE org_id = ? AND id = ? ORDER BY catalog LIMIT 1")) != 0)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	db_bind_text(st, 2, id);
+	if ((rc = db_step(st)) == DB_ROW)
+		snprintf(catalog, ORG_CATALOG_ID_MAX + 1, "%s", db_column_text(st, 0));
+	db_done(st);
+	if (rc == DB_DONE)
+		return aims_error_set(AIMS_ENOTFOUND, "id", "no imported catalog holds '%s'", id);
+	return rc == DB_ROW ? 0 : rc;
+}
+
+int
 org_catalog_load_for_ledger(json_t **out, struct db *db, int64_t org_id, const char *kind,
     const char *ref)
 {

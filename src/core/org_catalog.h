@@ -35,6 +35,10 @@ int org_catalog_list(json_t **out, struct db *db, int64_t org_id);
 /* One catalog with its items[] in document order; AIMS_ENOTFOUND when org_id has none. */
 int org_catalog_get(json_t **out, struct db *db, int64_t org_id, const char *id);
 
+/* Which of org_id's imported catalogs holds item id (the first by id): AIMS_ENOTFOUND if none. */
+int org_catalog_find_item(char catalog[ORG_CATALOG_ID_MAX + 1], struct db *db, int64_t org_id,
+    const char *id);
+
 /* The ledger's record source (core/ledger_source.c): the state that was ledgered. */
 int org_catalog_load_for_ledger(json_t **out, struct db *db, int64_t org_id, const char *kind,
     const char *ref);

@@ -67,6 +67,13 @@ struct field {
 	const char		*help;		/* a line under the form input, in words */
 	const char		*section;	/* the form section this field starts, in words
 					   ("Treatment"); NULL: continues the current one */
+	/*
+	 * The schema migration that added the field to a kind that already had
+	 * records (0: the kind had it from the start). Ledger entries written
+	 * before then committed to records without it, so the verifier also
+	 * accepts a record in that earlier form while the field is empty.
+	 */
+	int			 since;
 };
 
 struct record_kind;
@@ -381,6 +388,13 @@ int record_org_init(struct db *db, int64_t org_id, const struct actor *actor);
  */
 int record_load_for_ledger(json_t **out, struct db *db, int64_t org_id, const char *kind,
     const char *ref);
+/*
+ * The record (as record_load_for_ledger() gives it) in the form a ledger entry
+ * written before some of its kind's fields existed committed to: without the
+ * fields declared with `since` while they are empty. NULL when that form is
+ * the record itself (no such field, or none empty). Caller owns the result.
+ */
+json_t *record_earlier_form(const char *kind, const json_t *record);
 typedef int (*record_visit_fn)(void *arg, const char *kind, const char *ref);
 int record_enumerate(struct db *db, int64_t org_id, record_visit_fn fn, void *arg);
 /*

@@ -29,6 +29,24 @@ record_load_for_ledger(json_t **out, struct db *db, int64_t org_id, const char *
 	return record_get(out, db, org_id, k, ref);
 }
 
+json_t *
+record_earlier_form(const char *kind, const json_t *record)
+{
+	const struct record_kind *k = record_kind_find(kind);
+	const struct field *f;
+	json_t *earlier = NULL, *v;
+
+	for (f = k != NULL ? k->fields : NULL; f != NULL && f->name != NULL; f++) {
+		if (f->since == 0 || (v = json_object_get(record, f->name)) == NULL ||
+		    !record__is_empty(v))
+			continue;
+		if (earlier == NULL && (earlier = json_deep_copy(record)) == NULL)
+			return NULL;
+		json_object_del(earlier, f->name);
+	}
+	return earlier;
+}
+
 int
 record_enumerate(struct db *db, int64_t org_id, record_visit_fn fn, void *arg)
 {

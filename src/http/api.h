@@ -78,6 +78,7 @@ int api_ledger_verify_get(struct http_ctx *c);
 /* api_oscal.c */
 int api_oscal_export(struct http_ctx *c);
 int api_oscal_import(struct http_ctx *c);
+int api_oscal_catalogs(struct http_ctx *c);
 
 /* api_readiness.c */
 int api_readiness_get(struct http_ctx *c);

@@ -2,13 +2,16 @@
  * api_oscal.c - OSCAL 1.2 JSON over the API (io/oscal.h):
  * GET /api/v1/orgs/{org}/exports/oscal/{model}.json answers the documents
  * 'aims export oscal' writes; POST /api/v1/orgs/{org}/imports/oscal takes a
- * document as a multipart upload, as 'aims import oscal' does.
+ * document as a multipart upload, as 'aims import oscal' does;
+ * GET /api/v1/orgs/{org}/imported-catalogs lists what the organisation
+ * imported (core/org_catalog.h).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "core/org.h"
+#include "core/org_catalog.h"
 #include "http/api.h"
 #include "http/multipart.h"
 #include "http/router.h"
@@ -23,7 +26,8 @@ int
 api_oscal_export(struct http_ctx *c)
 {
 	const char *file = strrchr(c->route->pattern, '/');
-	struct oscal_opts opts = { .catalog = http_query(c, "catalog") };
+	struct oscal_opts opts = { .catalog = http_query(c, "catalog"),
+	    .soa_version = http_query_int(c, "version", 0) };
 	char model[API_OSCAL_NAME_MAX], disposition[API_OSCAL_DISPOSITION_MAX], *dot;
 	struct buf out = BUF_INIT;
 	enum oscal_model m;
@@ -94,4 +98,15 @@ done:
 	buf_free(&doc);
 	json_decref(summary);
 	return rc;
+}
+
+int
+api_oscal_catalogs(struct http_ctx *c)
+{
+	json_t *list = NULL;
+	int rc;
+
+	if ((rc = org_catalog_list(&list, c->db, c->org_id)) != 0)
+		return rc;
+	return http_reply_page(c, list);
 }

@@ -308,11 +308,11 @@ const struct route http_routes[] = {
 	    "OSCAL 1.2 catalog: ISO/IEC 42001 ids, titles and our own summaries (never the "
 	    "standard's text), or a catalog the organisation imported", "exports"),
 	R_ORG("GET", "/api/v1/orgs/{org}/exports/oscal/profile.json", api_oscal_export,
-	    PERM_READ, PERM_KIND_GOVERNANCE, NULL, NULL, ROUTE_HEAVY, 200,
+	    PERM_READ, PERM_KIND_GOVERNANCE, soa_version_query, NULL, ROUTE_HEAVY, 200,
 	    "OSCAL 1.2 profile: the controls the Statement of Applicability declares applicable "
 	    "(409 when none is yet)", "exports"),
 	R_ORG("GET", "/api/v1/orgs/{org}/exports/oscal/ssp.json", api_oscal_export,
-	    PERM_READ, PERM_KIND_GOVERNANCE, NULL, NULL, ROUTE_HEAVY, 200,
+	    PERM_READ, PERM_KIND_GOVERNANCE, soa_version_query, NULL, ROUTE_HEAVY, 200,
 	    "OSCAL 1.2 system security plan: the SoA and measures as implemented requirements, "
 	    "the AI systems as components, the responsibilities as roles", "exports"),
 	R_ORG("GET", "/api/v1/orgs/{org}/exports/oscal/assessment-results.json",
@@ -324,8 +324,13 @@ const struct route http_routes[] = {
 	    "OSCAL 1.2 plan of action and milestones: one item per readiness gap (409 when "
 	    "there is none)", "exports"),
 
+	R_ORG("GET", "/api/v1/orgs/{org}/imported-catalogs", api_oscal_catalogs, PERM_READ,
+	    PERM_KIND_GOVERNANCE, NULL, NULL, ROUTE_LIST, 200,
+	    "The catalogs this organisation imported from OSCAL (no other organisation sees "
+	    "them): id, title, version, item count, revision, who imported it and when",
+	    "exports"),
 	R_ORG("POST", "/api/v1/orgs/{org}/imports/oscal", api_oscal_import, PERM_WRITE,
-	    PERM_KIND_OPERATIONAL, oscal_import_query, NULL, ROUTE_UPLOAD, 200,
+	    PERM_KIND_OPERATIONAL, oscal_import_query, NULL, ROUTE_UPLOAD | ROUTE_HEAVY, 200,
 	    "Import an OSCAL 1.2 JSON document (multipart/form-data, in the part 'file'), all or "
 	    "nothing: a catalog (manager or admin; kept for this organisation only) or "
 	    "assessment results (one evidence record per observation, linked to the ISO/IEC "

@@ -58,6 +58,7 @@ enum oscal_model {
 
 struct oscal_opts {
 	const char	*catalog;	/* catalog model: an imported catalog's id (NULL: ISO) */
+	int64_t		 soa_version;	/* profile, ssp: a published SoA version (0: draft) */
 };
 
 /* oscal.c */

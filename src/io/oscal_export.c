@@ -44,6 +44,7 @@ struct ox {
 	const char	*slug, *name;
 	char		 now[CLOCK_RFC3339_LEN];
 	json_t		*readiness;	/* evaluated once, when a model needs it */
+	int64_t		 soa_version;	/* 0: the draft SoA; N: published version N */
 };
 
 /* ---- small builders ---- */
@@ -189,6 +190,32 @@ ox_list_has(const json_t *list, const char *s)
 		if (json_is_string(v) && strcmp(json_string_value(v), s) == 0)
 			return true;
 	return false;
+}
+
+/*
+ * The SoA rows: the draft, or a published version (then its number, date and
+ * approver go into the document's props, so a reader knows which one).
+ */
+static int
+ox_soa_rows(json_t **rows, struct ox *x, json_t *meta)
+{
+	json_t *v = NULL;
+	char num[24];
+	int rc;
+
+	if (x->soa_version == 0) {
+		ox_add_prop(meta, "soa-version", "draft");
+		return soa_rows(rows, x->db, x->org_id);
+	}
+	if ((rc = soa_version_get(&v, x->db, x->org_id, x->soa_version)) != 0)
+		return rc;
+	snprintf(num, sizeof(num), "%lld", (long long)x->soa_version);
+	ox_add_prop(meta, "soa-version", num);
+	ox_add_prop(meta, "soa-published-at", ox_str(v, "published_at"));
+	ox_add_prop(meta, "soa-approver", ox_str(v, "approver"));
+	*rows = json_incref(json_object_get(v, "rows"));
+	json_decref(v);
+	return 0;
 }
 
 static int
@@ -436,13 +463,16 @@ ox_catalog_imported(json_t **body, struct ox *x, const char *id)
 static int
 ox_profile(json_t **body, struct ox *x)
 {
-	json_t *rows = NULL, *ids, *row;
+	json_t *rows = NULL, *ids, *row, *meta;
 	char oid[OX_ID_MAX], res[OSCAL_UUID_LEN], href[OSCAL_UUID_LEN + 1];
 	size_t i;
 	int rc;
 
-	if ((rc = soa_rows(&rows, x->db, x->org_id)) != 0)
+	meta = ox_metadata("Statement of Applicability: applicable ISO/IEC 42001 controls");
+	if ((rc = ox_soa_rows(&rows, x, meta)) != 0) {
+		json_decref(meta);
 		return rc;
+	}
 	ids = json_array();
 	json_array_foreach(rows, i, row) {
 		if (!json_is_true(json_object_get(row, "applicable")))
@@ -453,14 +483,14 @@ ox_profile(json_t **body, struct ox *x)
 	json_decref(rows);
 	if (json_array_size(ids) == 0) {
 		json_decref(ids);
+		json_decref(meta);
 		return aims_error_set(AIMS_ECONFLICT, "soa", "no control is applicable in the "
 		    "Statement of Applicability yet: a profile selects at least one");
 	}
 	ox_uuid(res, x, "resource", "catalog");
 	snprintf(href, sizeof(href), "#%s", res);
 	*body = json_pack("{s:o, s:[{s:s, s:[{s:o}]}], s:{s:b}, s:{s:[o]}}",
-	    "metadata", ox_metadata("Statement of Applicability: applicable ISO/IEC 42001 controls"),
-	    "imports", "href", href, "include-controls", "with-ids", ids,
+	    "metadata", meta, "imports", "href", href, "include-controls", "with-ids", ids,
 	    "merge", "as-is", 1,
 	    "back-matter", "resources", ox_resource(res, OX_ISO_TITLE, "catalog.json",
 	    "application/oscal.catalog+json"));
@@ -723,14 +753,15 @@ static int
 ox_ssp(json_t **body, struct ox *x)
 {
 	json_t *rows = NULL, *measures = NULL, *resps = NULL, *ais = NULL, *scope = NULL;
-	json_t *meta, *irs, *row, *sc = NULL, *sys;
+	json_t *meta = NULL, *irs, *row, *sc = NULL, *sys;
 	char res[OSCAL_UUID_LEN], href[OSCAL_UUID_LEN + 1], info[OSCAL_UUID_LEN];
 	struct ox_ssp s = { 0 };
 	const char *statement, *boundaries;
 	size_t i;
 	int rc;
 
-	if ((rc = soa_rows(&rows, x->db, x->org_id)) != 0 ||
+	meta = ox_metadata("System security plan: the AI management system");
+	if ((rc = ox_soa_rows(&rows, x, meta)) != 0 ||
 	    (rc = ox_records(&measures, x, "measures")) != 0 ||
 	    (rc = ox_records(&resps, x, "responsibilities")) != 0 ||
 	    (rc = ox_records(&ais, x, "ai-systems")) != 0 ||
@@ -757,7 +788,6 @@ ox_ssp(json_t **body, struct ox *x)
 	irs = json_array();
 	json_array_foreach(rows, i, row)
 		json_array_append_new(irs, ox_implemented(x, &s, row, measures, resps));
-	meta = ox_metadata("System security plan: the AI management system");
 	if (json_array_size(s.roles))
 		json_object_set(meta, "roles", s.roles);
 	if (json_array_size(s.parties))
@@ -788,7 +818,9 @@ ox_ssp(json_t **body, struct ox *x)
 	    "for it and the AI systems they apply to.", "implemented-requirements", irs,
 	    "back-matter", "resources", ox_resource(res, "Statement of Applicability (profile)",
 	    "profile.json", "application/oscal.profile+json"));
+	meta = NULL;	/* the document has it */
 done:
+	json_decref(meta);
 	json_decref(rows);
 	json_decref(measures);
 	json_decref(resps);
@@ -1193,8 +1225,12 @@ oscal_export(json_t **out, struct db *db, int64_t org_id, enum oscal_model model
 	if (opts && opts->catalog && model != OSCAL_CATALOG)
 		return aims_error_set(AIMS_EINVALID, "catalog",
 		    "an imported catalog is exported with the catalog model only");
+	if (opts && opts->soa_version && model != OSCAL_PROFILE && model != OSCAL_SSP)
+		return aims_error_set(AIMS_EINVALID, "version",
+		    "a published SoA version applies to the profile and the SSP only");
 	if ((rc = org_get(&x.org, db, org_id)) != 0)
 		return rc;
+	x.soa_version = opts ? opts->soa_version : 0;
 	x.slug = ox_str(x.org, "slug");
 	x.name = ox_text(x.org, "name") ? ox_str(x.org, "name") : x.slug;
 	clock_format(x.now, clock_now());

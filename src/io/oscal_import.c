@@ -781,8 +781,9 @@ oi_keep_catalog(json_t **summary, struct db *db, int64_t org_id, const struct ac
 
 /* The ISO/IEC 42001 requirements an observation names, each checked. */
 static int
-oi_requirements(json_t **out, struct db *db, const json_t *controls)
+oi_requirements(json_t **out, struct db *db, int64_t org_id, const json_t *controls)
 {
+	char cat[ORG_CATALOG_ID_MAX + 1];
 	char id[CATALOG_TITLE_MAX];
 	const json_t *c;
 	const char *raw;
@@ -794,6 +795,10 @@ oi_requirements(json_t **out, struct db *db, const json_t *controls)
 		if (oscal_requirement_id(id, sizeof(id), raw) != 0 ||
 		    catalog_check(db, CATALOG_ISO42001, id, NULL) != 0) {
 			json_decref(reqs);
+			if (org_catalog_find_item(cat, db, org_id, raw) == 0)
+				return oi_fail(json_string_value(json_object_get(c, "path")),
+				    "'%.60s' is a control of the imported catalog '%s': evidence "
+				    "links to ISO/IEC 42001 requirements only", raw, cat);
 			return oi_fail(json_string_value(json_object_get(c, "path")),
 			    "'%.60s' names no ISO/IEC 42001 requirement (such as "
 			    "iso42001-a.6.2.8 or A.6.2.8)", raw);
@@ -815,7 +820,8 @@ oi_requirements(json_t **out, struct db *db, const json_t *controls)
 
 /* An observation as the fields of an evidence record. */
 static int
-oi_evidence_row(json_t **out, struct db *db, const json_t *ar, const json_t *o)
+oi_evidence_row(json_t **out, struct db *db, int64_t org_id, const json_t *ar,
+    const json_t *o)
 {
 	struct buf title = BUF_INIT, desc = BUF_INIT, body = BUF_INIT;
 	const char *url = json_string_value(json_object_get(o, "url"));
@@ -825,7 +831,7 @@ oi_evidence_row(json_t **out, struct db *db, const json_t *ar, const json_t *o)
 	size_t i;
 	int rc;
 
-	if ((rc = oi_requirements(&reqs, db, json_object_get(o, "controls"))) != 0)
+	if ((rc = oi_requirements(&reqs, db, org_id, json_object_get(o, "controls"))) != 0)
 		return rc;
 	oi_put_cut(&title, json_string_value(json_object_get(o, "title")), OI_TITLE_MAX);
 	buf_puts(&body, json_string_value(json_object_get(o, "description")));
@@ -866,7 +872,7 @@ oi_keep_results(json_t **summary, struct db *db, int64_t org_id, const struct ac
 	int rc;
 
 	json_array_foreach(json_object_get(ar, "observations"), i, o) {
-		if ((rc = oi_evidence_row(&row, db, ar, o)) != 0)
+		if ((rc = oi_evidence_row(&row, db, org_id, ar, o)) != 0)
 			goto done;
 		json_array_append_new(rows, row);
 	}

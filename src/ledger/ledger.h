@@ -118,6 +118,12 @@ struct ledger_history_source {
 	int	(*enumerate_versions)(struct db *db, int64_t org_id, ledger_version_fn fn,
 		    void *arg);
 	int	(*check)(struct db *db, int64_t org_id);
+	/*
+	 * The record in the form an entry written before some of its fields
+	 * existed committed to, or NULL when there is none (caller owns it).
+	 * A commitment that does not open on the record is tried on this form.
+	 */
+	json_t	*(*earlier_form)(const char *kind, const json_t *record);
 };
 
 /* What ledger_verify() checked, and the first thing that did not verify. */

@@ -21,6 +21,7 @@
  */
 #include <sodium.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,36 @@
 #define VERIFY_PROGRESS_EVERY	1024	/* entries or records between progress calls */
 
 /* ledger_verify_progress(): the calling thread's progress callback. */
+/*
+ * Does the commitment open on rec? A record whose kind gained fields after
+ * the entry was written is also tried in the earlier form the history source
+ * gives (those fields absent while empty), so an upgraded database verifies.
+ */
+static int
+verify_opens(bool *opens, const uint8_t salt[LEDGER_SALT_LEN],
+    const uint8_t want[LEDGER_COMMIT_LEN], const char *kind, const json_t *rec)
+{
+	const struct ledger_history_source *hist = ledger__history();
+	uint8_t got[LEDGER_COMMIT_LEN];
+	json_t *earlier;
+	int rc;
+
+	*opens = false;
+	if ((rc = ledger_commitment(got, salt, rec)) != 0)
+		return rc;
+	if (sodium_memcmp(got, want, sizeof(got)) == 0) {
+		*opens = true;
+		return 0;
+	}
+	if (hist == NULL || hist->earlier_form == NULL ||
+	    (earlier = hist->earlier_form(kind, rec)) == NULL)
+		return 0;
+	if ((rc = ledger_commitment(got, salt, earlier)) == 0)
+		*opens = sodium_memcmp(got, want, sizeof(got)) == 0;
+	json_decref(earlier);
+	return rc;
+}
+
 static _Thread_local ledger_progress_fn verify_progress_fn;
 static _Thread_local void *verify_progress_arg;
 
@@ -317,7 +348,8 @@ done:
 static int
 verify_record(struct verify *v, const char *kind, const char *ref, int64_t seq)
 {
-	uint8_t salt[LEDGER_SALT_LEN], want[LEDGER_COMMIT_LEN], got[LEDGER_COMMIT_LEN];
+	uint8_t salt[LEDGER_SALT_LEN], want[LEDGER_COMMIT_LEN];
+	bool opens = false;
 	char msg[AIMS_ERROR_MSG_MAX];
 	struct db_stmt *st;
 	const void *p;
@@ -364,8 +396,7 @@ verify_record(struct verify *v, const char *kind, const char *ref, int64_t seq)
 	else if (slen != sizeof(salt) || clen != sizeof(want))
 		rc = verify_fail(v, "record %s (%s) exists but the salt of its latest ledger entry "
 		    "(%lld) was erased", ref, kind, (long long)seq);
-	else if ((rc = ledger_commitment(got, salt, rec)) == 0 &&
-	    sodium_memcmp(got, want, sizeof(got)) != 0)
+	else if ((rc = verify_opens(&opens, salt, want, kind, rec)) == 0 && !opens)
 		rc = verify_fail(v, "record %s (%s) differs from its latest ledger commitment "
 		    "(entry %lld)", ref, kind, (long long)seq);
 	sodium_memzero(salt, sizeof(salt));
@@ -382,7 +413,8 @@ verify_record(struct verify *v, const char *kind, const char *ref, int64_t seq)
 static int
 verify_version(struct verify *v, const char *kind, const char *ref, int64_t seq, int *stop)
 {
-	uint8_t salt[LEDGER_SALT_LEN], want[LEDGER_COMMIT_LEN], got[LEDGER_COMMIT_LEN];
+	uint8_t salt[LEDGER_SALT_LEN], want[LEDGER_COMMIT_LEN];
+	bool opens = false;
 	char action[LEDGER_FIELD_MAX + 1], wrote[LEDGER_FIELD_MAX + 1];
 	struct db_stmt *st;
 	const void *p;
@@ -420,8 +452,8 @@ verify_version(struct verify *v, const char *kind, const char *ref, int64_t seq,
 		rc = verify_fail(v, "record %s (%s) version %lld is missing from its stored "
 		    "history (ledger entry %lld wrote it)", ref, kind, (long long)version,
 		    (long long)seq);
-	else if (rc == 0 && (rc = ledger_commitment(got, salt, rec)) == 0) {
-		if (sodium_memcmp(got, want, sizeof(got)) != 0)
+	else if (rc == 0 && (rc = verify_opens(&opens, salt, want, kind, rec)) == 0) {
+		if (!opens)
 			rc = verify_fail(v, "record %s (%s) version %lld differs from ledger entry "
 			    "%lld, which wrote it: its stored history was changed", ref, kind,
 			    (long long)version, (long long)seq);
@@ -679,7 +711,8 @@ int
 ledger_check_version(struct db *db, int64_t org_id, const char *kind, const char *ref,
     int64_t version, const json_t *record)
 {
-	uint8_t salt[LEDGER_SALT_LEN], want[LEDGER_COMMIT_LEN], got[LEDGER_COMMIT_LEN];
+	uint8_t salt[LEDGER_SALT_LEN], want[LEDGER_COMMIT_LEN];
+	bool opens = false;
 	struct db_stmt *st = NULL;
 	const void *p;
 	size_t slen = 0, clen = 0;
@@ -710,8 +743,7 @@ ledger_check_version(struct db *db, int64_t org_id, const char *kind, const char
 		    kind, ref, (long long)version);
 	else if (slen != sizeof(salt))
 		rc = 0;		/* personal data erased with its salt */
-	else if ((rc = ledger_commitment(got, salt, record)) == 0 &&
-	    sodium_memcmp(got, want, sizeof(got)) != 0)
+	else if ((rc = verify_opens(&opens, salt, want, kind, record)) == 0 && !opens)
 		rc = aims_error_set(AIMS_EVERIFY, NULL, "%s %s version %lld differs from ledger "
 		    "entry %lld, which wrote it", kind, ref, (long long)version, (long long)seq);
 	sodium_memzero(salt, sizeof(salt));

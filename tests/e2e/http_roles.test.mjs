@@ -82,6 +82,7 @@ const MATRIX = [
   ['GET', '/api/v1/orgs/acme/exports/oscal/assessment-results.json', undefined, ALL],
   ['GET', '/api/v1/orgs/acme/exports/oscal/poam.json', undefined, ALL],
   ['POST', '/api/v1/orgs/acme/imports/oscal', { not: 'multipart' }, CONTRIBUTORS(415)],
+  ['GET', '/api/v1/orgs/acme/imported-catalogs', undefined, ALL],
   ['GET', '/api/v1/orgs/acme/ai-systems?lifecycle_stage=design_development', undefined, ALL],
   ['POST', '/api/v1/orgs/acme/ai-systems', { name: 'System by ROLE' }, CONTRIBUTORS(201)],
   ['PATCH', '/api/v1/orgs/acme/scope', { statement: 'Scope by ROLE' }, MANAGERS(200)],

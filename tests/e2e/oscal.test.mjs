@@ -215,6 +215,47 @@ test('the API answers the same documents; a profile needs an applicable control'
   }
 });
 
+test('the profile and the SSP can follow a published SoA version instead of the draft', () => {
+  const { db } = makeDb();
+  const rows = JSON.parse(aimsOk(['record', 'list', 'soa', '--org', 'acme', '--db', db,
+    '--format', 'json', '--limit', '100']).stdout);
+  for (const row of rows) {
+    record(db, 'acme', ['update', 'soa', row.ref], row.ref === 'A.10.4'
+      ? { applicable: false, justification: 'We supply no AI to customers' }
+      : { applicable: true, justification: 'Needed for our AI products', status: 'planned' });
+  }
+  addMember(db, 'mgr@example.com', 'manager');
+  aimsOk(['soa', 'publish', '--org', 'acme', '--as', 'mgr@example.com', '--db', db]);
+  // The draft moves on: A.6.2.8 is excluded after version 1.
+  record(db, 'acme', ['update', 'soa', 'A.6.2.8'], { applicable: false,
+    justification: 'Logging is done by our cloud provider' });
+  const ids = (doc) => doc.profile.imports[0]['include-controls'][0]['with-ids'];
+  const v1 = exportModel(db, 'profile', 'acme', ['--version', '1']);
+  const draft = exportModel(db, 'profile', 'acme');
+  validate('profile', v1);
+  assert.equal(ids(v1).length, 37);
+  assert.ok(ids(v1).includes('iso42001-a.6.2.8'));
+  assert.equal(ids(draft).length, 36);
+  assert.ok(!ids(draft).includes('iso42001-a.6.2.8'));
+  const prop = (doc, name) => Object.values(doc)[0].metadata.props
+    .find((p) => p.name === name)?.value;
+  assert.equal(prop(v1, 'soa-version'), '1');
+  assert.equal(prop(v1, 'soa-approver'), 'mgr@example.com');
+  assert.equal(prop(draft, 'soa-version'), 'draft');
+  const ssp = exportModel(db, 'ssp', 'acme', ['--version', '1']);
+  validate('ssp', ssp);
+  const a628 = ssp['system-security-plan']['control-implementation']['implemented-requirements']
+    .find((r) => r['control-id'] === 'iso42001-a.6.2.8');
+  assert.equal(a628['by-components'][0]['implementation-status'].state, 'planned');
+  let r = aims(['export', 'oscal', '--org', 'acme', '--model', 'profile', '--version', '2',
+    '--out', '-', '--db', db]);
+  assert.equal(r.status, 1);
+  r = aims(['export', 'oscal', '--org', 'acme', '--model', 'poam', '--version', '1',
+    '--out', '-', '--db', db]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--version goes with --model profile or ssp/);
+});
+
 test('export oscal: --help, and usage errors name what is wrong', () => {
   const { db } = makeDb();
   const h = aimsOk(['export', 'oscal', '--help']);
@@ -314,7 +355,19 @@ test('an imported catalog stays with the organisation that imported it', async (
     a = await request(env.url, 'GET',
       '/api/v1/orgs/acme/exports/oscal/catalog.json?catalog=bad-api', { auth: s });
     assert.equal(a.status, 404);
+    // Listed for this organisation, by the API and the CLI; empty for the other.
+    a = await request(env.url, 'GET', '/api/v1/orgs/acme/imported-catalogs', { auth: s });
+    assert.equal(a.status, 200);
+    assert.deepEqual(a.json.items.map((x) => x.id), ['by-api', 'sample']);
+    assert.equal(a.json.items[0].imported_by, `user:${ADMIN}`);
+    const listed = JSON.parse(aimsOk(['catalog', 'imported', '--org', 'acme', '--format', 'json',
+      '--db', env.db]).stdout);
+    assert.deepEqual(listed.map((x) => [x.id, x.item_count]), [['by-api', '8'], ['sample', '8']]);
+    assert.deepEqual(JSON.parse(aimsOk(['catalog', 'imported', '--org', 'beta', '--format',
+      'json', '--db', env.db]).stdout), []);
     aimsOk(['member', 'add', ADMIN, '--org', 'beta', '--role', 'admin', '--db', env.db]);
+    a = await request(env.url, 'GET', '/api/v1/orgs/beta/imported-catalogs', { auth: s });
+    assert.deepEqual(a.json.items, []);
     a = await request(env.url, 'GET',
       '/api/v1/orgs/beta/exports/oscal/catalog.json?catalog=sample', { auth: s });
     assert.equal(a.status, 404);

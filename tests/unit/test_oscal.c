@@ -13,6 +13,7 @@
 
 #include "core/org_catalog.h"
 #include "io/oscal.h"
+#include "ledger/note.h"
 #include "record_fixture.h"
 
 static int
@@ -168,6 +169,15 @@ test_oscal__depth_limit(void **state)
 	buf_free(&b);
 }
 
+/* The verifier's loader for what these tests write: records and imported catalogs. */
+static int
+verify_load(json_t **out, struct db *db, int64_t org_id, const char *kind, const char *ref)
+{
+	if (strcmp(kind, ORG_CATALOG_LEDGER_KIND) == 0)
+		return org_catalog_load_for_ledger(out, db, org_id, kind, ref);
+	return record_load_for_ledger(out, db, org_id, kind, ref);
+}
+
 static void
 test_oscal__catalog_kept_per_org_and_ledgered(void **state)
 {
@@ -214,6 +224,19 @@ test_oscal__catalog_kept_per_org_and_ledgered(void **state)
 		assert_null(json_object_get(c1, "__control"));
 	}
 	json_decref(doc);
+	/* The ledger holds the import: a change behind core's back is named. */
+	{
+		struct ledger_report report;
+		struct note_verifier pub;
+
+		ledger_key_public(&pub, testutil_key);
+		assert_int_equal(ledger_verify(&report, db, FX_ORG, &pub, verify_load, NULL), 0);
+		assert_int_equal(db_exec(db, "UPDATE org_catalog_items SET title = 'Changed' "
+		    "WHERE id = 'c-1'"), 0);
+		assert_int_equal(ledger_verify(&report, db, FX_ORG, &pub, verify_load, NULL),
+		    AIMS_EVERIFY);
+		assert_non_null(strstr(report.failure, "mine"));
+	}
 	/* A bad catalog id is refused. */
 	assert_int_equal(oscal_import(&summary, db, FX_ORG, &fx_alice, small_catalog,
 	    strlen(small_catalog), "Not A Slug", 0), AIMS_EINVALID);
@@ -254,6 +277,15 @@ test_oscal__results_become_linked_evidence(void **state)
 	    "$.assessment-results.results[0].findings[0].target.target-id");
 	assert_int_equal(record_get(&ev, db, FX_ORG, record_kind_find("evidence"), "EV-1"),
 	    AIMS_ENOTFOUND);
+	/* A control of a catalog this organisation imported is named as such. */
+	assert_int_equal(oscal_import(&summary, db, FX_ORG, &fx_alice, small_catalog,
+	    strlen(small_catalog), "mine", 0), 0);
+	json_decref(summary);
+	snprintf(text, sizeof(text), tool_results, "c-1");
+	assert_int_equal(oscal_import(&summary, db, FX_ORG, &fx_bob, text, strlen(text), NULL, 0),
+	    AIMS_EINVALID);
+	assert_non_null(strstr(aims_error_message(), "'c-1' is a control of the imported "
+	    "catalog 'mine'"));
 	snprintf(text, sizeof(text), tool_results, "iso42001-a.6.2.6_smt");
 	assert_int_equal(oscal_import(&summary, db, FX_ORG, &fx_bob, text, strlen(text), "x", 0),
 	    AIMS_EINVALID);
