@@ -119,11 +119,18 @@ concern_check_replies(const json_t *old, json_t *next)
 	if (json_array_size(now) < json_array_size(was))
 		return aims_error_set(AIMS_EINVALID, "replies",
 		    "field 'replies': a reply sent to the reporter cannot be removed");
-	json_array_foreach(was, i, r)
-		if (!json_equal(r, json_array_get(now, i)))
+	/*
+	 * Compared by text: a form sends the times back at its own precision,
+	 * so a sent reply keeps the time it was stored with.
+	 */
+	json_array_foreach(was, i, r) {
+		if (!json_equal(json_object_get(r, "text"),
+		    json_object_get(json_array_get(now, i), "text")))
 			return aims_error_set(AIMS_EINVALID, "replies",
 			    "field 'replies[%zu]': a reply sent to the reporter cannot be changed; "
 			    "add a new one", i);
+		json_object_set(json_array_get(now, i), "at", json_object_get(r, "at"));
+	}
 	clock_format(stamp, clock_now());
 	for (i = json_array_size(was); i < json_array_size(now); i++)
 		json_object_set_new(json_array_get(now, i), "at", json_string(stamp));

@@ -125,3 +125,17 @@ test('a manager closes and opens the channel from the concerns page; a viewer on
     await v.close();
   }
 });
+
+test('a reply added on the concern form keeps the earlier ones as sent', async () => {
+  const { page } = b;	// the admin
+  const admin = await apiSignIn(env.url);
+  const ref = (await request(env.url, 'GET', '/api/v1/orgs/acme/concerns', { auth: admin })).json.items[0].ref;
+  const before = (await request(env.url, 'GET', `/api/v1/orgs/acme/concerns/${ref}`, { auth: admin })).json.replies;
+  assert.equal(before.length, 1);
+  await page.goto(`${env.url}/o/acme/concerns/${ref}/edit`);
+  await page.fill('#f-triage_note', 'Passed to the model owner.');
+  assert.ok([200, 303].includes(await submit(page)));
+  const after = (await request(env.url, 'GET', `/api/v1/orgs/acme/concerns/${ref}`, { auth: admin })).json;
+  assert.equal(after.triage_note, 'Passed to the model owner.');
+  assert.deepEqual(after.replies, before);
+});
