@@ -13,6 +13,7 @@
 #include "core/incident.h"
 #include "core/record.h"
 #include "util/clock.h"
+#include "util/error.h"
 
 #define DAY	(24 * 60 * 60)
 
@@ -112,6 +113,33 @@ test_incident__deadline_state(void **state)
 	json_decref(rec);
 }
 
+/* record_kind_check() refuses a deadline that is not a read-only date-time met by one. */
+static void
+test_incident__deadline_declaration_is_checked(void **state)
+{
+	const struct record_kind *k = record_kind_find("incidents");
+	static const struct record_deadline on_date = {
+		.field = "occurred_at", .met_by = "reported_at", .what = "Report",
+	};
+	static const struct record_deadline met_by_text = {
+		.field = "report_due", .met_by = "title", .what = "Report",
+	};
+	static const struct record_deadline no_what = {
+		.field = "report_due", .met_by = "reported_at",
+	};
+	struct record_kind bad;
+
+	(void)state;
+	assert_int_equal(record_kind_check(k), 0);
+	bad = *k;
+	bad.deadline = &on_date;	/* not read-only */
+	assert_int_equal(record_kind_check(&bad), AIMS_EINVALID);
+	bad.deadline = &met_by_text;
+	assert_int_equal(record_kind_check(&bad), AIMS_EINVALID);
+	bad.deadline = &no_what;
+	assert_int_equal(record_kind_check(&bad), AIMS_EINVALID);
+}
+
 int
 main(void)
 {
@@ -120,6 +148,7 @@ main(void)
 		cmocka_unit_test(test_incident__deployer_informs_the_provider_at_once),
 		cmocka_unit_test(test_incident__nothing_due_unless_serious_and_known),
 		cmocka_unit_test(test_incident__deadline_state),
+		cmocka_unit_test(test_incident__deadline_declaration_is_checked),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
