@@ -23,8 +23,13 @@
  *
  * The notification log lists each report made (to whom, when, their
  * reference); reported_at is the earliest of them, so whether the report
- * was in time is a comparison of two stored fields. Incidents link to the
+ * was in time is a comparison of two stored fields (struct record_deadline:
+ * the record page and readiness read it). Incidents link to the
  * nonconformities, risks and communications they concern.
+ *
+ * Another module opening an incident through record_create() (a metric's
+ * breach) gives at least title, ai_system, occurred_at, aware_at and
+ * severity; serious incidents also serious_kind and role.
  */
 #include <string.h>
 
