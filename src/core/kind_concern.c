@@ -67,7 +67,8 @@ static const struct field concern_fields[] = {
 	  .flags = FIELD_FILTER | FIELD_SORT | FIELD_LIST, .values = concern_status_values },
 	{ .name = "outcome", .label = "Triaged into", .type = FIELD_ENUM,
 	  .flags = FIELD_FILTER | FIELD_LIST, .values = concern_outcome_values,
-	  .help = "an incident or a nonconformity names the record in 'Records'" },
+	  .help = "an incident, a nonconformity or an improvement names the record in "
+	  "'Records'" },
 	{ .name = "records", .label = "Records", .type = FIELD_REF_LIST, .flags = FIELD_FILTER,
 	  .help = "the incident, nonconformity or other record it became, e.g. INC-3" },
 	{ .name = "triage_note", .label = "Triage note", .type = FIELD_TEXT,
@@ -80,7 +81,7 @@ static const struct field concern_fields[] = {
 	{ .name = NULL },
 };
 
-/* outcome incident or nonconformity: records names one record of that kind. */
+/* outcome incident, nonconformity or improvement: records names one record of that kind. */
 static int
 concern_check_outcome(const json_t *next)
 {
@@ -96,7 +97,10 @@ concern_check_outcome(const json_t *next)
 		what = "an incident (INC-...)";
 	} else if (strcmp(outcome, "nonconformity") == 0) {
 		kind = "nonconformities";
-		what = "a nonconformity";
+		what = "a nonconformity (NC-...)";
+	} else if (strcmp(outcome, "improvement") == 0) {
+		kind = "improvements";
+		what = "an improvement (IMP-...)";
 	} else
 		return 0;
 	json_array_foreach(json_object_get(next, "records"), i, v)

@@ -27,6 +27,12 @@
 	X(soa) \
 	X(measure) \
 	X(evidence) \
+	X(audit_programme) \
+	X(audit) \
+	X(audit_finding) \
+	X(management_review) \
+	X(nonconformity) \
+	X(improvement) \
 	X(incident) \
 	X(concern)
 

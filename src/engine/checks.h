@@ -21,6 +21,10 @@
  *   org_ai_roles {min}                 the organisation recorded its AI roles
  *   soa_published {unchanged}          a published SoA exists (and the draft has
  *                                      not changed since)
+ *   audit_coverage {}                  an approved audit programme whose period has
+ *                                      not ended, whose audits (reported or
+ *                                      planned) cover every clause and applicable
+ *                                      Annex A control within its period
  *   concern_channel {}                 the public concern reporting channel is open
  *   deadlines_met {records, empty}     no live record of kind `records` missed the
  *                                      deadline its kind declares (record.h) or met
