@@ -112,6 +112,12 @@ test('triage into an incident names the incident; the step needs an outcome', as
     title: 'Postcode denials', ai_system: ai.json.ref, occurred_at: '2026-01-01T00:00:00Z',
     aware_at: '2026-01-02T00:00:00Z', severity: 'medium' } });
   assert.equal(inc.status, 201, inc.text);
+  for (const outcome of ['nonconformity', 'improvement']) {
+    const wrong = await request(env.url, 'PATCH', `${A}/concerns/${c.ref}`, { auth: manager,
+      body: { outcome, records: [inc.json.ref] } });
+    assert.equal(wrong.status, 400, `${outcome}: ${wrong.text}`);
+    assert.equal(wrong.json.error.field, 'records');
+  }
   const t = await request(env.url, 'PATCH', `${A}/concerns/${c.ref}`, { auth: manager,
     body: { outcome: 'incident', records: [inc.json.ref], status: 'triaged' } });
   assert.equal(t.status, 200, t.text);
