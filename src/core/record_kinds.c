@@ -27,6 +27,8 @@
 	X(soa) \
 	X(measure) \
 	X(evidence) \
+	X(incident) \
+	X(concern) \
 	X(audit_programme) \
 	X(audit) \
 	X(audit_finding) \
