@@ -104,5 +104,6 @@ int cmd_export(int argc, char **argv);	/* cli_export.c */
 int cmd_export_oscal(int argc, char **argv);	/* cli_oscal.c */
 int cmd_import_oscal(int argc, char **argv);	/* cli_oscal.c */
 int cmd_soa(int argc, char **argv);	/* cli_soa.c */
+int cmd_metrics(int argc, char **argv);	/* cli_metrics.c */
 
 #endif

@@ -26,6 +26,8 @@
 	X(impact) \
 	X(soa) \
 	X(measure) \
+	X(objective) \
+	X(metric) \
 	X(evidence)
 
 #define RECORD_KIND_DECLARE(name)	extern const struct record_kind record_kind_##name;
