@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/audit.h"
 #include "core/org.h"
 #include "core/record.h"
 #include "core/soa.h"
@@ -13,6 +14,7 @@
 #include "util/error.h"
 
 #define CHECK_MIN_MAX	1000000
+#define CHECK_REF_MAX	65	/* a record reference and its NUL */
 
 typedef int (*check_fn)(struct check_result *out, const struct check_env *env,
     const json_t *params);
@@ -305,6 +307,58 @@ check_soa_published(struct check_result *out, const struct check_env *env,
 	return 0;
 }
 
+/* The last approved programme whose period has not ended: a query_select() visitor. */
+static int
+coverage_programme(void *arg, const char *ref, const bool *flags)
+{
+	char *last = arg;
+
+	(void)flags;
+	snprintf(last, CHECK_REF_MAX, "%s", ref);
+	return 0;
+}
+
+/*
+ * audit_coverage: an approved audit programme in force (period not ended)
+ * and every clause and applicable Annex A control covered by one of its
+ * audits (reported or planned) within its period (core/audit.h).
+ */
+static int
+check_audit_coverage(struct check_result *out, const struct check_env *env,
+    const json_t *params)
+{
+	char ref[CHECK_REF_MAX] = "";
+	json_t *where, *cov = NULL, *v;
+	struct check_finding *f;
+	size_t i;
+	int rc;
+
+	(void)params;
+	where = json_pack("[{s:s, s:s}, {s:s, s:b}]", "field", "status", "eq", "approved",
+	    "field", "period_end", "past", 0);
+	rc = query_select(env->scope, "audit-programmes", where, NULL, 0, coverage_programme,
+	    ref);
+	json_decref(where);
+	if (rc != 0)
+		return rc;
+	if (*ref == '\0') {
+		check_fail(out, "no_programme");
+		return 0;
+	}
+	if ((rc = audit_programme_coverage(&cov, env->scope->db, env->scope->org_id, ref)) != 0)
+		return rc;
+	out->total = json_integer_value(json_object_get(cov, "total"));
+	out->failed = (int64_t)json_array_size(json_object_get(cov, "not_covered"));
+	if (out->failed > 0) {
+		check_fail(out, "not_covered");
+		f = &out->findings[0];
+		json_array_foreach(json_object_get(cov, "not_covered"), i, v)
+			finding_ref(f, env, json_string_value(v));
+	}
+	json_decref(cov);
+	return 0;
+}
+
 static const char *const params_none[] = { NULL };
 static const char *const params_what[] = { "what", NULL };
 static const char *const params_exists[] = { "records", "where", "min", NULL };
@@ -322,6 +376,7 @@ static const struct check_kind check_kinds[] = {
 	{ "current_approved", check_current_approved, params_current },
 	{ "org_ai_roles", check_org_ai_roles, params_min },
 	{ "soa_published", check_soa_published, params_soa },
+	{ "audit_coverage", check_audit_coverage, params_none },
 	{ NULL, NULL, params_none },
 };
 

@@ -70,6 +70,12 @@ int api_metric_readings_get(struct http_ctx *c);
 int api_metric_status(struct http_ctx *c);
 int api_records_steps(struct http_ctx *c);
 
+/* api_audits.c */
+int api_audit_coverage(struct http_ctx *c);
+int api_audit_checklist_save(struct http_ctx *c);
+int api_audit_report(struct http_ctx *c);
+int api_audits_mine(struct http_ctx *c);
+
 /* api_catalog.c */
 int api_catalog_list(struct http_ctx *c);
 int api_catalog_get(struct http_ctx *c);
