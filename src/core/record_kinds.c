@@ -34,7 +34,9 @@
 	X(audit_finding) \
 	X(management_review) \
 	X(nonconformity) \
-	X(improvement)
+	X(improvement) \
+	X(incident) \
+	X(concern)
 
 #define RECORD_KIND_DECLARE(name)	extern const struct record_kind record_kind_##name;
 #define RECORD_KIND_ENTRY(name)		&record_kind_##name,

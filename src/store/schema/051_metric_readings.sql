@@ -1,4 +1,4 @@
--- 050_metric_readings.sql: readings of monitored metrics (kind metrics),
+-- 051_metric_readings.sql: readings of monitored metrics (kind metrics),
 -- pushed in batches. Keyed by organisation first, then metric and time, so
 -- a repeated reading is refused by the key and a chart reads one index range.
 -- The value is the shortest decimal text that reads back as the number
