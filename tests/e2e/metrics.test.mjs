@@ -146,7 +146,8 @@ test('long ranges are downsampled on the server', async () => {
   const s = await get(`/metrics/${m}/readings?from=2026-01-01T00:00:00Z&to=2026-01-05T00:00:00Z&points=100`);
   assert.equal(s.json.count, 5000);
   assert.equal(s.json.downsampled, true);
-  assert.ok(s.json.points.length <= 100 && s.json.points.length >= 90, `${s.json.points.length}`);
+  // 5,000 minutes fill 87 of the 100 buckets of four days
+  assert.ok(s.json.points.length <= 100 && s.json.points.length >= 80, `${s.json.points.length}`);
   assert.ok(s.json.points.every((p) => p.min <= p.value && p.value <= p.max));
   assert.equal(Math.min(...s.json.points.map((p) => p.min)), 0);
   assert.equal(Math.max(...s.json.points.map((p) => p.max)), 99);
@@ -161,7 +162,7 @@ test("another organisation's metric is 404", async () => {
 
 test('readings are in the ledger: a changed reading fails verification', async () => {
   const ok = await verifyLedger(env.url, admin);
-  assert.equal(ok.json.ok, true, ok.text);
+  assert.equal(ok.json.verified, true, ok.text);
   await env.server.stop();
   const t = spawnSync('sqlite3', ['-bail', env.db], { encoding: 'utf8',
     input: `UPDATE metric_readings SET value = '99' WHERE metric = '${metric}' AND value = '88.5';` });
