@@ -508,6 +508,8 @@ metric_status(json_t **out, struct db *db, int64_t org_id, const char *ai_system
 		    json_object_get(m, "objective") ? json_object_get(m, "objective") :
 		    json_null(), "interval_hours", (json_int_t)interval, "count",
 		    (json_int_t)db_column_int64(st, 2));
+		json_object_set(e, "evaluated_on", json_object_get(m, "evaluated_on") ?
+		    json_object_get(m, "evaluated_on") : json_null());
 		if (db_column_is_null(st, 3)) {
 			json_object_set_new(e, "last_at", json_null());
 			json_object_set_new(e, "last_value", json_null());

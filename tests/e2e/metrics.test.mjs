@@ -136,6 +136,36 @@ test('a metric without readings within its interval is stale', async () => {
   assert.equal(cli.find((x) => x.ref === m.json.ref).stale, true);
 });
 
+test('readiness 9.1 and A.6.2.6 name the stale metric, the unevaluated ones and the unmonitored system; 6.2 the objective without a plan', async () => {
+  const bare = (await post('/ai-systems', { name: 'Unmonitored', lifecycle_stage: 'deployment', in_scope: true })).json.ref;
+  const stale = (await post('/metrics', { title: 'Fairness gap', ai_system: ai, direction: 'lower_is_better',
+    interval_hours: 1, on_breach: 'none', evaluated_on: new Date().toISOString().slice(0, 10) })).json.ref;
+  await post(`/metrics/${stale}/readings`, [{ at: hoursAgo(3), value: 0.02 }], ci);
+  const obj = await post('/objectives', { title: 'Accurate triage', metric: 'accuracy', target: '95', unit: '%',
+    direction: 'higher_is_better', due: '2027-06-30', owner: 'owner@example.com', plan_what: 'retrain monthly' });
+  assert.equal(obj.status, 201, obj.text);
+  const r = JSON.parse(aimsOk(['report', 'readiness', '--org', 'acme', '--db', env.db, '--format', 'json', '--no-save']).stdout);
+  const rule = (req, id) => r.requirements.find((x) => x.id === req).checks.find((c) => c.rule === id);
+  for (const [req, id] of [['9.1', '9.1-monitoring'], ['A.6.2.6', 'A.6.2.6-operation-monitoring']]) {
+    const c = rule(req, id);
+    assert.equal(c.status, 'fail');
+    const by = Object.fromEntries(c.findings.map((f) => [f.code, f]));
+    assert.ok(by.stale.refs.includes(stale), JSON.stringify(by.stale));
+    assert.deepEqual(by.no_metrics.refs, [bare]);
+    assert.ok(by.not_evaluated.refs.includes(metric));
+    assert.ok(!by.not_evaluated.refs.includes(stale));
+  }
+  const o = rule('6.2', '6.2-objectives');
+  assert.equal(o.findings[0].code, 'no_plan');
+  assert.deepEqual(o.findings[0].refs, [obj.json.ref]);
+  const done = await request(env.url, 'PATCH', `${A}/objectives/${obj.json.ref}`, { auth: admin,
+    body: { plan_resources: 'two engineers', plan_who: 'ML team', plan_when: 'by Q2', plan_evaluation: 'monthly accuracy review' } });
+  assert.equal(done.status, 200, done.text);
+  const r2 = JSON.parse(aimsOk(['report', 'readiness', '--org', 'acme', '--db', env.db, '--format', 'json', '--no-save']).stdout);
+  assert.equal(r2.requirements.find((x) => x.id === '6.2').checks.find((c) => c.rule === '6.2-objectives').status, 'pass');
+  await request(env.url, 'DELETE', `${A}/ai-systems/${bare}`, { auth: admin });
+});
+
 test('long ranges are downsampled on the server', async () => {
   const m = (await post('/metrics', { title: 'Drift score', ai_system: ai, direction: 'lower_is_better', interval_hours: 24, on_breach: 'none' })).json.ref;
   const start = Date.UTC(2026, 0, 1);
