@@ -97,7 +97,7 @@ const struct record_kind record_kind_objective = {
 	.clause = "6.2",
 	.section = "Planning",
 	.retain = true,
-	.perm_kind = "operational",
+	.perm_kind = "governance",
 	.fields = objective_fields,
 	.hooks = { .validate = objective_validate },
 	.done = objective_done,
