@@ -399,13 +399,94 @@ done:
 	return rc;
 }
 
+static void
+series_point(json_t *pts, int64_t at, double mean, double min, double max)
+{
+	char t[CLOCK_RFC3339_LEN];
+
+	clock_format(t, (time_t)at);
+	json_array_append_new(pts, json_pack("{s:s, s:f, s:f, s:f}", "at", t, "value", mean,
+	    "min", min, "max", max));
+}
+
+static int
+series_plain(json_t *pts, struct db *db, int64_t org_id, const char *ref, time_t from,
+    time_t to)
+{
+	struct db_stmt *st = NULL;
+	double v;
+	int rc;
+
+	if ((rc = db_prepare(&st, db, "SELECT at, value FROM metric_readings WHERE org_id = ? "
+	    "AND metric = ? AND at BETWEEN ? AND ? ORDER BY at")) != 0)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	db_bind_text(st, 2, ref);
+	db_bind_int64(st, 3, from);
+	db_bind_int64(st, 4, to);
+	while ((rc = db_step(st)) == DB_ROW) {
+		v = strtod(db_column_text(st, 1), NULL);
+		series_point(pts, db_column_int64(st, 0), v, v, v);
+	}
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
+/*
+ * One pass over the index range in time order: a bucket is closed when a
+ * reading falls past it, so no sort and no temporary table is needed.
+ */
+static int
+series_buckets(json_t *pts, int64_t *count, struct db *db, int64_t org_id, const char *ref,
+    time_t from, time_t to, int64_t width)
+{
+	struct db_stmt *st = NULL;
+	int64_t at, bucket = -1, b, first = 0, n = 0;
+	double v, sum = 0, min = 0, max = 0;
+	int rc;
+
+	*count = 0;
+	if ((rc = db_prepare(&st, db, "SELECT at, value FROM metric_readings WHERE org_id = ? "
+	    "AND metric = ? AND at BETWEEN ? AND ? ORDER BY at")) != 0)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	db_bind_text(st, 2, ref);
+	db_bind_int64(st, 3, from);
+	db_bind_int64(st, 4, to);
+	while ((rc = db_step(st)) == DB_ROW) {
+		at = db_column_int64(st, 0);
+		v = strtod(db_column_text(st, 1), NULL);
+		b = (at - from) / width;
+		if (b != bucket) {
+			if (n > 0)
+				series_point(pts, first, sum / (double)n, min, max);
+			bucket = b;
+			first = at;
+			n = 0;
+			sum = 0;
+			min = max = v;
+		}
+		n++;
+		(*count)++;
+		sum += v;
+		min = v < min ? v : min;
+		max = v > max ? v : max;
+	}
+	db_done(st);
+	if (rc < 0)
+		return rc;
+	if (n > 0)
+		series_point(pts, first, sum / (double)n, min, max);
+	return 0;
+}
+
 int
 metric_series(json_t **out, struct db *db, int64_t org_id, const char *ref, time_t from,
     time_t to, int max_points)
 {
 	struct db_stmt *st = NULL;
 	json_t *pts = json_array();
-	char t[CLOCK_RFC3339_LEN], v[32];
+	char t[CLOCK_RFC3339_LEN];
 	int64_t count = 0, width;
 	int rc;
 
@@ -416,47 +497,27 @@ metric_series(json_t **out, struct db *db, int64_t org_id, const char *ref, time
 		json_decref(pts);
 		return aims_error_set(AIMS_EINVALID, "from", "from is after to");
 	}
-	if ((rc = db_prepare(&st, db, "SELECT count(*) FROM metric_readings WHERE org_id = ? "
-	    "AND metric = ? AND at BETWEEN ? AND ?")) != 0)
+	/* Whether to downsample needs only to know there are more than max_points. */
+	if ((rc = db_prepare(&st, db, "SELECT count(*) FROM (SELECT 1 FROM metric_readings "
+	    "WHERE org_id = ? AND metric = ? AND at BETWEEN ? AND ? LIMIT ?)")) != 0)
 		goto done;
 	db_bind_int64(st, 1, org_id);
 	db_bind_text(st, 2, ref);
 	db_bind_int64(st, 3, from);
 	db_bind_int64(st, 4, to);
+	db_bind_int64(st, 5, max_points + 1);
 	if ((rc = db_step(st)) == DB_ROW)
 		count = db_column_int64(st, 0);
 	db_done(st);
 	if (rc < 0)
 		goto done;
-	/* Buckets of equal time: a reading's bucket is (at - from) / width. */
 	width = count > max_points ? ((int64_t)(to - from) / max_points) + 1 : 0;
 	if (width == 0)
-		rc = db_prepare(&st, db, "SELECT at, CAST(value AS REAL), CAST(value AS REAL), "
-		    "CAST(value AS REAL), value FROM metric_readings WHERE org_id = ? AND "
-		    "metric = ? AND at BETWEEN ? AND ? AND ?5 = 0 ORDER BY at");
+		rc = series_plain(pts, db, org_id, ref, from, to);
 	else
-		rc = db_prepare(&st, db, "SELECT min(at), avg(CAST(value AS REAL)), "
-		    "min(CAST(value AS REAL)), max(CAST(value AS REAL)), NULL FROM metric_readings "
-		    "WHERE org_id = ? AND metric = ? AND at BETWEEN ? AND ? "
-		    "GROUP BY (at - ?3) / ?5 ORDER BY 1");
+		rc = series_buckets(pts, &count, db, org_id, ref, from, to, width);
 	if (rc != 0)
 		goto done;
-	db_bind_int64(st, 1, org_id);
-	db_bind_text(st, 2, ref);
-	db_bind_int64(st, 3, from);
-	db_bind_int64(st, 4, to);
-	db_bind_int64(st, 5, width);
-	while ((rc = db_step(st)) == DB_ROW) {
-		clock_format(t, (time_t)db_column_int64(st, 0));
-		json_array_append_new(pts, json_pack("{s:s, s:f, s:f, s:f}", "at", t,
-		    "value", strtod(db_column_text(st, 1), NULL),
-		    "min", strtod(db_column_text(st, 2), NULL),
-		    "max", strtod(db_column_text(st, 3), NULL)));
-	}
-	db_done(st);
-	if (rc < 0)
-		goto done;
-	rc = 0;
 	*out = json_pack("{s:s, s:I, s:b, s:o}", "metric", ref, "count", (json_int_t)count,
 	    "downsampled", width > 0, "points", pts);
 	pts = NULL;
@@ -464,7 +525,6 @@ metric_series(json_t **out, struct db *db, int64_t org_id, const char *ref, time
 	json_object_set_new(*out, "from", json_string(t));
 	clock_format(t, to);
 	json_object_set_new(*out, "to", json_string(t));
-	(void)v;
 done:
 	json_decref(pts);
 	return rc;
