@@ -61,6 +61,22 @@ test('the AI system page charts its metric with threshold lines, over a chosen r
   assert.match(await page.textContent('#monitoring .ranges strong'), /1 days/);
 });
 
+test('the dashboard lists the metrics that need attention', async () => {
+  const { page } = b;
+  await page.goto(`${env.url}/o/acme/`);
+  const card = page.locator('#d-monitoring').locator('xpath=..');
+  const text = await card.textContent();
+  // MET-1's last reading, 93 + 2 sin(14399 / 300) = 91.5, is under warn 92; MET-2's last
+  // reading is a day old for a daily metric: stale.
+  assert.match(text, /MET-1\s*Accuracy\s*Warning/);
+  assert.match(text, /MET-2\s*Objective accuracy\s*Stale/);
+  push('MET-1', [{ at: iso(Date.now() - 30e3), value: 89 }]);
+  await page.goto(`${env.url}/o/acme/`);
+  const after = await page.locator('#d-monitoring').locator('xpath=..').textContent();
+  assert.match(after, /MET-1\s*Accuracy\s*Breach/);
+  await shot(page, 'dashboard-monitoring');
+});
+
 test('the objective page charts progress against its target', async () => {
   const { page } = b;
   await page.goto(`${env.url}/o/acme/objectives/OBJ-1`);
