@@ -83,11 +83,6 @@ static const struct record_due objective_due[] = {
 	{ "due", "objective due" },
 	{ NULL, NULL },
 };
-static const struct record_count objective_counts[] = {
-	{ .dim = "status", .label = "Objectives by status", .fields = { "status" },
-	  .chart = RECORD_CHART_BARS },
-	{ .dim = NULL },
-};
 
 const struct record_kind record_kind_objective = {
 	.name = "objectives",
@@ -102,5 +97,4 @@ const struct record_kind record_kind_objective = {
 	.hooks = { .validate = objective_validate },
 	.done = objective_done,
 	.due = objective_due,
-	.counts = objective_counts,
 };

@@ -25,18 +25,18 @@
 	X(risk) \
 	X(impact) \
 	X(soa) \
-	X(measure) \
 	X(objective) \
-	X(metric) \
+	X(measure) \
 	X(evidence) \
+	X(incident) \
+	X(concern) \
+	X(metric) \
 	X(audit_programme) \
 	X(audit) \
 	X(audit_finding) \
 	X(management_review) \
 	X(nonconformity) \
-	X(improvement) \
-	X(incident) \
-	X(concern)
+	X(improvement)
 
 #define RECORD_KIND_DECLARE(name)	extern const struct record_kind record_kind_##name;
 #define RECORD_KIND_ENTRY(name)		&record_kind_##name,
