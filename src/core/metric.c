@@ -297,10 +297,10 @@ metric_breach(json_t *result, struct db *db, int64_t org_id, const struct actor 
 		fields = json_pack("{s:s, s:s}", "title", title, "description", note);
 		if (strcmp(k->name, "nonconformities") == 0) {
 			json_object_set_new(fields, "source", json_string("monitoring"));
-			json_object_set(fields, "requirements",
+			json_object_set_new(fields, "requirements",
 			    json_array_size(json_object_get(m, "requirements")) ?
-			    json_object_get(m, "requirements") : json_pack("[s]", "9.1"));
-			json_decref(json_object_get(fields, "requirements"));
+			    json_deep_copy(json_object_get(m, "requirements")) :
+			    json_pack("[s]", "9.1"));
 			json_object_set_new(fields, "records", json_pack("[s]", ref));
 			if (owner != NULL)
 				json_object_set_new(fields, "owner", json_string(owner));

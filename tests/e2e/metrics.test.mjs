@@ -31,7 +31,8 @@ before(async () => {
   assert.equal(r.status, 201, r.text);
   risk = r.json.ref;
   const m = await post('/metrics', { title: 'Accuracy', ai_system: ai, unit: '%', direction: 'higher_is_better',
-    warn: '92', breach: '90', interval_hours: 24, on_breach: 'nonconformity', owner: 'owner@example.com' });
+    warn: '92', breach: '90', interval_hours: 24, on_breach: 'nonconformity', owner: 'owner@example.com',
+    requirements: ['9.1', 'A.6.2.6'] });
   assert.equal(m.status, 201, m.text);
   metric = m.json.ref;
 });
@@ -104,6 +105,7 @@ test('a breach opens a nonconformity, then adds to it, and flags the linked risk
   assert.equal(nc.source, 'monitoring');
   assert.equal(nc.owner, 'owner@example.com');
   assert.deepEqual(nc.records, [metric]);
+  assert.deepEqual(nc.requirements, ['9.1', 'A.6.2.6']);
   assert.match(nc.description, /88\.5/);
   const today = new Date().toISOString().slice(0, 10);
   assert.equal((await get(`/risks/${risk}`)).json.next_review, today);

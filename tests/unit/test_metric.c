@@ -218,6 +218,34 @@ test_metric__breach_flags_risks_and_needs_its_kind(void **state)
 	json_decref(b);
 }
 
+static void
+test_metric__breach_opens_then_adds_to_a_nonconformity(void **state)
+{
+	struct db *db = *state;
+	json_t *b1 = json_pack("[{s:s, s:f}]", "at", "2026-03-01T00:00:00Z", "value", 0.5);
+	json_t *b2 = json_pack("[{s:s, s:f}]", "at", "2026-03-01T01:00:00Z", "value", 0.4);
+	json_t *out = NULL, *nc = NULL;
+
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "metrics",
+	    "{\"title\": \"Recall\", \"ai_system\": \"AIS-1\", \"direction\": "
+	    "\"higher_is_better\", \"breach\": \"0.8\", \"interval_hours\": 1,"
+	    " \"on_breach\": \"nonconformity\", \"requirements\": [\"9.1\", \"A.6.2.6\"]}"), 0);
+	assert_int_equal(metric_readings_push(&out, db, FX_ORG, &fx_bob, "MET-2", b1), 0);
+	assert_string_equal(json_string_value(json_object_get(out, "opened")), "NC-1");
+	json_decref(out);
+	assert_int_equal(metric_readings_push(&out, db, FX_ORG, &fx_bob, "MET-2", b2), 0);
+	assert_string_equal(json_string_value(json_object_get(out, "opened")), "NC-1");
+	json_decref(out);
+	assert_int_equal(record_get(&nc, db, FX_ORG, record_kind_find("nonconformities"), "NC-1"),
+	    0);
+	assert_string_equal(json_string_value(json_object_get(nc, "source")), "monitoring");
+	assert_int_equal(json_array_size(json_object_get(nc, "requirements")), 2);
+	assert_non_null(strstr(json_string_value(json_object_get(nc, "description")), "0.4"));
+	json_decref(nc);
+	json_decref(b1);
+	json_decref(b2);
+}
+
 int
 main(void)
 {
@@ -232,6 +260,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_metric__staleness_and_state, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_metric__breach_flags_risks_and_needs_its_kind,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_metric__breach_opens_then_adds_to_a_nonconformity, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
