@@ -115,6 +115,10 @@ metric_validate(struct db *db, int64_t org_id, const struct actor *actor,
 			return aims_error_set(AIMS_EINVALID, "breach",
 			    "field 'breach': on_breach is '%s', so a breach threshold is needed",
 			    on_breach);
+		if (strcmp(on_breach, "incident") == 0 && ai == NULL)
+			return aims_error_set(AIMS_EINVALID, "on_breach",
+			    "field 'on_breach': an incident concerns an AI system, so a metric of "
+			    "an objective cannot open one (use nonconformity or none)");
 		target = metric_breach_kind(on_breach);
 		if (target == NULL || record_kind_find(target) == NULL)
 			return aims_error_set(AIMS_EINVALID, "on_breach",

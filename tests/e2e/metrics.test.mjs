@@ -50,6 +50,15 @@ test('metric declarations are checked, naming the field', async () => {
   assert.equal(nobreach.json.error.field, 'breach');
   const obj = await post('/objectives', { title: 'Fewer overturned decisions', metric: 'overturned share', target: 'low', direction: 'lower_is_better', due: '2027-06-30' });
   assert.equal(obj.json.error.field, 'target');
+  const good = await post('/objectives', { title: 'Fewer overturned decisions', metric: 'overturned share', target: '0.02', direction: 'lower_is_better', due: '2027-06-30' });
+  assert.equal(good.status, 201, good.text);
+  const inc = await post('/metrics', { title: 'X', objective: good.json.ref, direction: 'lower_is_better', breach: '0.05', interval_hours: 24, on_breach: 'incident' });
+  assert.equal(inc.status, 400);
+  assert.equal(inc.json.error.field, 'on_breach');
+  assert.match(inc.json.error.message, /incident concerns an AI system/);
+  // Out of the way of the readiness test below: a cancelled objective is not judged.
+  const cancel = await request(env.url, 'PATCH', `${A}/objectives/${good.json.ref}`, { auth: admin, body: { status: 'cancelled' } });
+  assert.equal(cancel.status, 200, cancel.text);
 });
 
 test('a CI token pushes readings; a repeated batch stores nothing twice', async () => {
