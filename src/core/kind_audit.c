@@ -214,7 +214,7 @@ audit_check_checklist(struct db *db, const struct actor *actor, const json_t *ol
 	return 0;
 }
 
-/* Issuing the report needs a conclusion on every checklist row. */
+/* Issuing the report needs the dates it was performed and a conclusion on every row. */
 static int
 audit_check_issue(const json_t *old, const json_t *next)
 {
@@ -234,7 +234,14 @@ audit_check_issue(const json_t *old, const json_t *next)
 		    "yet for %s: the report is issued once every requirement in scope is "
 		    "concluded", buf_str(&b));
 	buf_free(&b);
-	return rc;
+	if (rc != 0)
+		return rc;
+	/* The report says when the audit was performed. */
+	if (record__str(next, "actual_start") == NULL || record__str(next, "actual_end") == NULL)
+		return aims_error_set(AIMS_ECONFLICT, record__str(next, "actual_start") == NULL ?
+		    "actual_start" : "actual_end", "the dates the audit was performed (actual_start "
+		    "and actual_end) are recorded before the report is issued");
+	return 0;
 }
 
 static int

@@ -14,6 +14,7 @@
 #include "util/error.h"
 
 #define REVIEW_DAY_LEN	10	/* "YYYY-MM-DD" */
+#define REVIEW_NOTE_MAX	160	/* an item's note, composed here */
 
 const struct review_input_name review_input_names[] = {
 	{ "previous_actions", "9.3.2 a)",
@@ -80,23 +81,51 @@ review_count(json_t *m, const char *what, json_int_t delta)
 	json_array_append_new(counts, json_pack("{s:s, s:I}", "what", what, "count", delta));
 }
 
-/* Lists a record in the input (up to REVIEW_INPUT_ITEMS_MAX; the rest are counted). */
+static void
+review_more(json_t *m)
+{
+	json_object_set_new(m, "more", json_integer(json_integer_value(json_object_get(m,
+	    "more")) + 1));
+}
+
+/*
+ * Lists a record in the input, up to REVIEW_INPUT_ITEMS_MAX; the rest are
+ * counted in `more`. An urgent one (an overdue action) goes before the others
+ * and is never the one left out while others are listed.
+ */
+static void
+review_item_at(json_t *m, bool urgent, const char *kind, const char *ref, const char *title,
+    const char *status, const char *owner, const char *date, const char *note)
+{
+	json_t *items = json_object_get(m, "items"), *it;
+	size_t n = json_integer_value(json_object_get(m, "urgent"));
+
+	json_object_set_new(m, "total", json_integer(json_integer_value(json_object_get(m,
+	    "total")) + 1));
+	if (json_array_size(items) >= REVIEW_INPUT_ITEMS_MAX &&
+	    (!urgent || n >= REVIEW_INPUT_ITEMS_MAX)) {
+		review_more(m);
+		return;
+	}
+	it = json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?}", "kind", kind, "ref", ref,
+	    "title", title, "status", status, "owner", owner, "date", date, "note", note);
+	if (!urgent) {
+		json_array_append_new(items, it);
+		return;
+	}
+	json_array_insert_new(items, n, it);
+	json_object_set_new(m, "urgent", json_integer((json_int_t)n + 1));
+	if (json_array_size(items) > REVIEW_INPUT_ITEMS_MAX) {
+		json_array_remove(items, json_array_size(items) - 1);
+		review_more(m);
+	}
+}
+
 static void
 review_item(json_t *m, const char *kind, const char *ref, const char *title,
     const char *status, const char *owner, const char *date, const char *note)
 {
-	json_t *items = json_object_get(m, "items");
-
-	json_object_set_new(m, "total", json_integer(json_integer_value(json_object_get(m,
-	    "total")) + 1));
-	if (json_array_size(items) >= REVIEW_INPUT_ITEMS_MAX) {
-		json_object_set_new(m, "more", json_integer(json_integer_value(json_object_get(m,
-		    "more")) + 1));
-		return;
-	}
-	json_array_append_new(items, json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?}",
-	    "kind", kind, "ref", ref, "title", title, "status", status, "owner", owner,
-	    "date", date, "note", note));
+	review_item_at(m, false, kind, ref, title, status, owner, date, note);
 }
 
 static const char *
@@ -214,8 +243,9 @@ review_visit_previous(struct review_ctx *c, json_t *m, const struct record_kind 
 		else
 			state = "open";
 		review_count(m, state, 1);
-		review_item(m, k->name, review_str(rec, "ref"), review_str(d, "action"), state,
-		    review_str(d, "owner"), due, review_str(d, "decision"));
+		review_item_at(m, strcmp(state, "overdue") == 0, k->name, review_str(rec, "ref"),
+		    review_str(d, "action"), state, review_str(d, "owner"), due,
+		    review_str(d, "decision"));
 	}
 	return 0;
 }
@@ -253,7 +283,8 @@ review_visit_nc(struct review_ctx *c, json_t *m, const struct record_kind *k,
 	review_count(m, status ? status : "open", 1);
 	if (overdue)
 		review_count(m, "with overdue actions", 1);
-	review_item_record(m, k, rec, due, overdue ? "corrective action overdue" :
+	review_item_at(m, overdue, k->name, review_str(rec, "ref"), review_title(k, rec), status,
+	    review_str(rec, "owner"), due, overdue ? "corrective action overdue" :
 	    review_str(rec, "severity"));
 	return 0;
 }
@@ -307,15 +338,17 @@ static int
 review_visit_finding(struct review_ctx *c, json_t *m, const struct record_kind *k,
     const json_t *rec)
 {
-	const char *type = review_str(rec, "type");
-	char what[64];
+	const char *type = review_str(rec, "type"), *nc = review_str(rec, "nonconformity");
+	char what[64], note[REVIEW_NOTE_MAX];
 
 	(void)c;
 	snprintf(what, sizeof(what), "findings %s", type ? type : "without type");
 	review_count(m, what, 1);
-	review_item(m, k->name, review_str(rec, "ref"), review_title(k, rec), type,
-	    review_str(rec, "nonconformity"), review_str(rec, "audit"),
-	    review_str(rec, "requirement"));
+	snprintf(note, sizeof(note), "%s in %s%s%s", review_str(rec, "requirement") ?
+	    review_str(rec, "requirement") : "no requirement", review_str(rec, "audit") ?
+	    review_str(rec, "audit") : "no audit", nc ? ", raised " : "", nc ? nc : "");
+	review_item(m, k->name, review_str(rec, "ref"), review_title(k, rec), type, NULL, NULL,
+	    note);
 	return 0;
 }
 
@@ -466,6 +499,7 @@ review_inputs_compile(json_t **out, struct db *db, int64_t org_id, const char *s
 		    "items", "more", (json_int_t)0);
 		json_object_set_new(all, n->name, m);
 		rc = review_compile_one(&c, n->name, m);
+		json_object_del(m, "urgent");
 	}
 	if (rc != 0) {
 		json_decref(all);

@@ -32,7 +32,7 @@ extern const struct review_input_name review_input_names[];	/* name NULL ends */
  * earlier reviews; NULL for one not yet numbered) held on `held_on`
  * (YYYY-MM-DD): {name: {clause, title, kinds, not_kept, since, total,
  * counts: [{what, count}], items: [{kind, ref, title, status, owner, date,
- * note}], more}}. `since` is the held_on of the latest earlier held review
+ * note}], more}}: overdue actions first, then in reference order. `since` is the held_on of the latest earlier held review
  * (changes are counted from it; null: the first review). Caller owns *out.
  */
 int review_inputs_compile(json_t **out, struct db *db, int64_t org_id, const char *self,

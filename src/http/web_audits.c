@@ -6,6 +6,7 @@
  * page only offers the forms to the audit team while the report is open.
  */
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -57,7 +58,10 @@ webui_checklist_show(struct http_ctx *c, int status, const json_t *errors, const
 	const struct record_kind *k = record_kind_find(WEBUI_AUDIT_KIND);
 	const struct record_kind *fk = record_kind_find("audit-findings");
 	struct web_audit_view v = { .errors = errors, .typed = typed };
-	json_t *audit = NULL, *reqs = NULL, *titles = json_object(), *r;
+	struct record_query q = { .limit = RECORD_LIST_MAX, .sort = "ref", .nfilters = 1,
+	    .filter_names = { "audit" } };
+	json_t *audit = NULL, *reqs = NULL, *titles = json_object(), *r, *findings = NULL;
+	char *next = NULL;
 	const char *st;
 	struct buf page = BUF_INIT;
 	size_t i;
@@ -69,6 +73,11 @@ webui_checklist_show(struct http_ctx *c, int status, const json_t *errors, const
 	json_array_foreach(reqs, i, r)
 		json_object_set(titles, json_string_value(json_object_get(r, "id")),
 		    json_object_get(r, "title"));
+	q.filter_values[0] = json_string_value(json_object_get(audit, "ref"));
+	if (fk != NULL && (rc = record_list(&findings, &next, NULL, c->db, c->org_id, fk,
+	    &q)) != 0)
+		goto done;
+	v.findings = findings;
 	st = json_string_value(json_object_get(audit, "status"));
 	v.audit = audit;
 	v.titles = titles;
@@ -86,6 +95,8 @@ done:
 	json_decref(audit);
 	json_decref(reqs);
 	json_decref(titles);
+	json_decref(findings);
+	free(next);
 	return rc;
 }
 

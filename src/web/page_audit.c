@@ -177,6 +177,39 @@ pa_checklist_row(struct buf *out, const struct web_ctx *ctx, const struct web_au
 	buf_free(&sampled);
 }
 
+/* The findings recorded so far, each with the nonconformity it raised. */
+static void
+pa_findings(struct buf *out, const struct web_ctx *ctx, const json_t *findings)
+{
+	struct buf url = BUF_INIT;
+	const json_t *f;
+	size_t i;
+
+	html_printf(out, "<h2 id=\"findings\">Findings (%zu)</h2>\n", json_array_size(findings));
+	if (json_array_size(findings) == 0) {
+		buf_puts(out, "<p class=\"empty\">No finding recorded yet.</p>\n");
+		return;
+	}
+	buf_puts(out, "<table class=\"list\"><thead><tr><th>Finding</th><th>Type</th>"
+	    "<th>Requirement</th><th>Nonconformity</th></tr></thead><tbody>\n");
+	json_array_foreach(findings, i, f) {
+		buf_reset(&url);
+		web_url_record(&url, ctx, "audit-findings", pa_str(f, "ref"));
+		html_printf(out, "<tr><td><a href=\"%s\">%s</a> %s</td><td>%s</td><td>%s</td><td>",
+		    buf_str(&url), pa_str(f, "ref"), pa_str(f, "title"),
+		    pa_conclusion_label(pa_str(f, "type")), pa_str(f, "requirement"));
+		if (*pa_str(f, "nonconformity")) {
+			buf_reset(&url);
+			web_url_record(&url, ctx, "nonconformities", pa_str(f, "nonconformity"));
+			html_printf(out, "<a href=\"%s\">%s</a>", buf_str(&url),
+			    pa_str(f, "nonconformity"));
+		}
+		buf_puts(out, "</td></tr>\n");
+	}
+	buf_puts(out, "</tbody></table>\n");
+	buf_free(&url);
+}
+
 void
 web_page_audit_checklist(struct buf *out, const struct web_ctx *ctx,
     const struct web_audit_view *v)
@@ -210,6 +243,7 @@ web_page_audit_checklist(struct buf *out, const struct web_ctx *ctx,
 	    buf_str(&url));
 	json_array_foreach(json_object_get(v->audit, "checklist"), i, row)
 		pa_checklist_row(out, ctx, v, row, i);
+	pa_findings(out, ctx, v->findings);
 	buf_free(&url);
 	buf_free(&audits);
 	buf_free(&title);

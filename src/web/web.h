@@ -293,6 +293,7 @@ struct web_audit_view {
 	bool		 editable;
 	bool		 can_find;	/* may record findings: a link per row */
 	const char	*why_readonly;
+	const json_t	*findings;	/* the audit's findings (records), or NULL */
 };
 void web_page_my_audits(struct buf *out, const struct web_ctx *ctx, const json_t *items);
 void web_page_audit_checklist(struct buf *out, const struct web_ctx *ctx,

@@ -219,10 +219,14 @@ test('the report is issued as a sign-off and is then frozen', async () => {
   assert.match(r.json.error.message, /no conclusion yet for 7\.5\.1/);
   await ok('PUT', '/audits/AUD-1/checklist/7.5.1', ED, { conclusion: 'conforming' });
   r = await api('PATCH', '/audits/AUD-1', ANN, { status: 'reported' });
+  assert.equal(r.status, 409);
+  assert.equal(r.json.error.field, 'actual_end');
+  assert.match(r.json.error.message, /dates the audit was performed/);
+  await ok('PATCH', '/audits/AUD-1', ED, { actual_end: '2026-12-11' });
+  r = await api('PATCH', '/audits/AUD-1', ANN, { status: 'reported' });
   assert.equal(r.status, 409, r.text);
   assert.match(r.json.error.message, /no overall conclusion/);
-  await ok('PATCH', '/audits/AUD-1', ED, { conclusion: 'The AIMS conforms but for FND-1.',
-    actual_end: '2026-12-11' });
+  await ok('PATCH', '/audits/AUD-1', ED, { conclusion: 'The AIMS conforms but for FND-1.' });
   const st = await ok('GET', '/audits/AUD-1/steps', ED);
   const issue = st.items.find((x) => x.action === 'issue');
   assert.equal(issue.allowed, false);
@@ -279,7 +283,7 @@ test('readiness 9.2 is met once the audits cover the scope within the cycle', as
   assert.equal(req('9.2').status, 'met');
 });
 
-test('aims report audit writes the report as JSON and HTML', () => {
+test('aims report audit writes the report as JSON and HTML; aims report coverage', () => {
   let r = aims(['report', 'audit', '--org', 'acme', '--ref', 'AUD-1', '--format', 'json',
     '--db', env.db]);
   assert.equal(r.status, 0, r.stderr);
@@ -299,6 +303,19 @@ test('aims report audit writes the report as JSON and HTML', () => {
   r = aims(['report', 'audit', '--help']);
   assert.equal(r.status, 0);
   assert.match(r.stdout, /--ref REF/);
+  // The programme's coverage, for the terminal and for a script.
+  r = aims(['report', 'coverage', '--org', 'acme', '--ref', 'PROG-1', '--db', env.db]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^PROG-1 Internal audit programme 2026-2028, 2026-01-01 to 2028-12-31: (\d+) of \1 covered/);
+  assert.match(r.stdout, /\n6\.1\.2 +2026-12-11 \(AUD-1\) +- +yes\n/);
+  r = aims(['report', 'coverage', '--org', 'acme', '--ref', 'PROG-1', '--format', 'json',
+    '--db', env.db]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout).not_covered, []);
+  r = aims(['report', 'coverage', '--org', 'acme', '--ref', 'PROG-7', '--db', env.db]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /PROG-7/);
+  assert.match(aims(['report', 'coverage', '--help']).stdout, /--ref REF/);
 });
 
 test('another organisation sees none of it', async () => {

@@ -8,7 +8,7 @@
 // 10.1 and 10.2 moving to met; another organisation sees none of it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { aimsOk, request, setup, signIn } from './lib.mjs';
+import { aims, aimsOk, request, setup, signIn } from './lib.mjs';
 
 const ANN = 'ann@example.com';		// manager
 const BEN = 'ben@example.com';		// manager
@@ -217,4 +217,35 @@ test('another organisation sees none of these records', async () => {
     const x = await request(env.url, 'GET', `/api/v1/orgs/acme${p}`, { auth: s.olga });
     assert.ok(x.status === 404 || x.status === 403, `${p}: ${x.status}`);
   }
+});
+
+test('the command line takes the same steps, refused the same way', () => {
+  const db = ['--org', 'acme', '--db', env.db];
+  const run = (args, as) => aims(['record', ...args, ...db, ...(as ? ['--as', as] : [])]);
+  let r = run(['create', 'nonconformities', '--json', JSON.stringify({ title: 'From the shell',
+    source: 'incident', description: 'Raised on the command line.', owner: CORA,
+    corrective_actions: [{ action: 'Fix it', owner: CORA, due: '2026-05-01',
+      done_on: '2026-04-01' }] })], CORA);
+  assert.equal(r.status, 0, r.stderr);
+  const ref = r.stdout.match(/NC-\d+/)[0];
+  assert.equal(run(['step', 'nonconformities', ref, 'start'], CORA).status, 0);
+  assert.equal(run(['step', 'nonconformities', ref, 'verify'], CORA).status, 0);
+  r = run(['update', 'nonconformities', ref, '--json', '{"effective":true}'], CORA);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /owns this nonconformity; someone other than the owner must review/);
+  r = run(['update', 'nonconformities', ref, '--json', '{"effective":true}']);
+  assert.equal(r.status, 2, 'a change names a member');
+  r = run(['steps', 'nonconformities', ref], BEN);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /close/);
+  assert.match(r.stdout, /effectiveness/);
+  assert.equal(run(['update', 'nonconformities', ref, '--json', '{"effective":true}'], ANN).status, 0);
+  assert.equal(run(['step', 'nonconformities', ref, 'close'], BEN).status, 0);
+  r = run(['list', 'nonconformities', '--filter', 'status=closed', '--format', 'json']);
+  assert.equal(r.status, 0, r.stderr);
+  const listed = JSON.parse(r.stdout);
+  assert.ok((Array.isArray(listed) ? listed : listed.items).some((x) => x.ref === ref));
+  r = aims(['record', 'kinds', 'management-reviews', '--format', 'json']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /"inputs"/);
 });

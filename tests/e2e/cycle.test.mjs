@@ -127,8 +127,8 @@ test('programme, audit, finding, nonconformity, review: 9.2, 9.3 and 10.2 met', 
   const audits = mr.inputs.audits.items.map((i) => i.ref);
   assert.ok(audits.includes('AUD-1') && audits.includes(finding.ref), JSON.stringify(audits));
   assert.equal(mr.inputs.audits.items.find((i) => i.ref === 'AUD-1').status, 'reported');
-  assert.equal(mr.inputs.audits.items.find((i) => i.ref === finding.ref).owner, ref,
-    'the finding names the nonconformity it raised');
+  assert.equal(mr.inputs.audits.items.find((i) => i.ref === finding.ref).note,
+    `6.1.2 in AUD-1, raised ${ref}`, 'the finding names the nonconformity it raised');
   await ok('PATCH', '/management-reviews/MR-1', ANN, { decisions: [{
     decision: 'Risk owners are checked at every risk review', type: 'change',
     action: 'Update the risk procedure', owner: CORA, due: '2027-03-31' }] });
@@ -136,4 +136,11 @@ test('programme, audit, finding, nonconformity, review: 9.2, 9.3 and 10.2 met', 
 
   assert.deepEqual(await status(['9.2', '9.3', '10.2']),
     { '9.2': 'met', '9.3': 'met', '10.2': 'met' });
+  // Every version of the cycle, the frozen inputs included, is in the signed ledger.
+  const v = aimsOk(['verify', '--org', 'acme', '--db', env.db]);
+  assert.match(v.stdout, /^verified: /m);
+  const hist = await ok('GET', '/management-reviews/MR-1/versions', ANN);
+  const heldVersion = hist.items.find((x) => x.action === 'hold');
+  assert.ok(heldVersion, JSON.stringify(hist.items.map((x) => x.action)));
+  assert.deepEqual(heldVersion.record.inputs, mr.inputs);
 });

@@ -91,6 +91,9 @@ test('my audits, a checklist row saved in place, then a finding', async () => {
   assert.equal(await submit(page), 200);
   assert.match(page.url(), /\/o\/acme\/audit-findings\/FND-1$/);
   assert.match(await page.textContent('main'), /NC-1/);
+  // Back on the checklist, the finding is listed with its nonconformity.
+  await page.goto(checklistUrl);
+  assert.match(await page.textContent('#findings + table'), /FND-1 Two risks in the register have no owner\.\s*Minor nonconformity\s*6\.1\.2\s*NC-1/);
   // The report page, from the audit's page.
   await page.goto(`${env.url}/o/acme/audits/AUD-1`);
   await Promise.all([page.waitForNavigation(), page.click('main .actions a:has-text("Report")')]);

@@ -42,6 +42,9 @@ before(async () => {
   cli(['create', 'nonconformities'], { title: 'Supplier reviews skipped',
     source: 'self_identified', description: 'Two AI suppliers were not reviewed.', owner: ANN,
     corrective_actions: [{ action: 'Schedule the reviews', owner: ANN, due: '2026-02-01' }] });
+  cli(['create', 'nonconformities'], { title: '<img src=x onerror=alert(1)>',
+    source: 'complaint', description: 'Escaped everywhere.', owner: ANN,
+    corrective_actions: [{ action: 'x', owner: ANN, due: '2026-01-15' }] });
   cli(['create', 'management-reviews'], { title: 'Management review 2026',
     planned_date: '2026-03-10' });
   b = await openBrowser();
@@ -59,6 +62,10 @@ test('the nonconformity list shows the overdue one first, and the states as link
   assert.equal(await overdue.count(), 1);
   assert.match(await overdue.textContent(), /NC-2.*Supplier reviews skipped.*corrective action.*2026-02-01/s);
   assert.doesNotMatch(await overdue.textContent(), /NC-1/);
+  // Oldest first; a title is text, never markup.
+  assert.match(await overdue.textContent(), /NC-3.*<img src=x onerror=alert\(1\)>.*NC-2/s);
+  assert.equal(await overdue.locator('img').count(), 0);
+  assert.deepEqual(b.watch.dialogs, []);
   const states = page.locator('nav.states a');
   assert.deepEqual(await states.allTextContents(), ['All', 'Open', 'In progress', 'Verifying', 'Closed']);
   await Promise.all([page.waitForNavigation(), page.click('nav.states a:has-text("Open")')]);

@@ -160,7 +160,7 @@ static void
 test_review__since_the_last_review(void **state)
 {
 	struct db *db = *state;
-	json_t *rec = NULL;
+	json_t *rec = NULL, *again = NULL;
 
 	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_alice, "management-reviews",
 	    "{\"title\": \"Review 1\", \"planned_date\": \"2026-01-15\"}"), 0);
@@ -178,6 +178,15 @@ test_review__since_the_last_review(void **state)
 	    "{\"status\": \"approved\"}"), 0);
 	assert_string_equal(fx_str(rec, "approved_by"), "erin@example.org");
 	assert_string_equal(fx_str(rec, "next_decision_due"), "2026-03-01");
+	/* Changing approved minutes is a revision: held again, the inputs as they were. */
+	assert_int_equal(fx_update(&again, db, FX_ORG, &fx_alice, "management-reviews", "MR-1", 0,
+	    "{\"minutes\": \"Corrected the attendance.\"}"), 0);
+	assert_string_equal(fx_str(again, "status"), "held");
+	assert_true(json_equal(json_object_get(rec, "inputs"), json_object_get(again, "inputs")));
+	assert_true(json_integer_value(json_object_get(again, "in_force_version")) > 0);
+	json_decref(again);
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_erin, "management-reviews", "MR-1", 0,
+	    "{\"status\": \"approved\"}"), 0);
 	json_decref(rec);
 	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_alice, "management-reviews",
 	    "{\"title\": \"Review 2\", \"planned_date\": \"2026-06-15\"}"), 0);
@@ -212,6 +221,38 @@ test_review__compile_every_input(void **state)
 	/* The other organisation has no risks: none of this one's are listed. */
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(in, "risks"),
 	    "total")), 0);
+	json_decref(in);
+}
+
+/* Nonconformities with overdue actions come first in their input. */
+static void
+test_review__overdue_first(void **state)
+{
+	struct db *db = *state;
+	const json_t *items;
+	json_t *in = NULL;
+
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "nonconformities",
+	    "{\"title\": \"On time\", \"source\": \"complaint\", \"description\": \"d\","
+	    " \"corrective_actions\": [{\"action\": \"a\", \"owner\": \"bob@example.org\","
+	    " \"due\": \"2026-09-01\"}]}"), 0);
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "nonconformities",
+	    "{\"title\": \"No action yet\", \"source\": \"complaint\", \"description\": \"d\"}"),
+	    0);
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "nonconformities",
+	    "{\"title\": \"Late\", \"source\": \"incident\", \"description\": \"d\","
+	    " \"corrective_actions\": [{\"action\": \"a\", \"owner\": \"bob@example.org\","
+	    " \"due\": \"2026-01-01\"}]}"), 0);
+	assert_int_equal(review_inputs_compile(&in, db, FX_ORG, NULL, "2026-06-01"), 0);
+	items = json_object_get(json_object_get(in, "nonconformities"), "items");
+	assert_int_equal(json_array_size(items), 3);
+	assert_string_equal(fx_str(json_array_get(items, 0), "ref"), "NC-3");
+	assert_string_equal(fx_str(json_array_get(items, 1), "ref"), "NC-1");
+	assert_null(json_object_get(json_object_get(in, "nonconformities"), "urgent"));
+	/* The incident input lists the one raised by an incident. */
+	items = json_object_get(json_object_get(in, "incidents"), "items");
+	assert_int_equal(json_array_size(items), 1);
+	assert_string_equal(fx_str(json_array_get(items, 0), "ref"), "NC-3");
 	json_decref(in);
 }
 
@@ -251,6 +292,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_review__since_the_last_review, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_review__compile_every_input, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_review__overdue_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_review__improvements_decided, setup,
 		    teardown),
 	};
