@@ -198,7 +198,7 @@ concern_submit(char key[CONCERN_KEY_LEN], struct db *db, const char *slug, const
 		rc = aims_error_set(AIMS_EINVALID, "text", "field 'text' must be UTF-8 text");
 		goto done;
 	}
-	if ((rc = record_create(&rec, db, org_id, &actor, record_kind_find("concerns"),
+	if ((rc = record_create(&rec, db, org_id, &actor, record_kind_find(CONCERN_KIND),
 	    input)) != 0)
 		goto done;
 	randombytes_buf(raw, sizeof(raw));
@@ -259,7 +259,7 @@ concern_read(json_t **out, struct db *db, const char *key)
 	db_done(st);
 	if (rc != 0)
 		return rc;
-	rc = record_get(&rec, db, org_id, record_kind_find("concerns"), ref);
+	rc = record_get(&rec, db, org_id, record_kind_find(CONCERN_KIND), ref);
 	free(ref);
 	if (rc != 0)
 		return rc == AIMS_ENOTFOUND ? aims_error_set(AIMS_ENOTFOUND, "key",

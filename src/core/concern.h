@@ -27,6 +27,7 @@ struct db;
 #define CONCERN_TEXT_MAX	20000	/* characters (bytes) of a report */
 #define CONCERN_KEY_BYTES	32	/* random bytes of a report key */
 #define CONCERN_KEY_LEN		44	/* its URL-safe base64 text, with the terminator */
+#define CONCERN_KIND		"concerns"	/* the record kind (kind_concern.c) */
 #define CONCERN_LEDGER_KIND	"concern-channel"
 #define CONCERN_ACTOR_NAME	"public:concern-form"
 /* Who creates a concern sent through the public form: nobody known. */

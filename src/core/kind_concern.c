@@ -67,7 +67,8 @@ static const struct field concern_fields[] = {
 	  .flags = FIELD_FILTER | FIELD_SORT | FIELD_LIST, .values = concern_status_values },
 	{ .name = "outcome", .label = "Triaged into", .type = FIELD_ENUM,
 	  .flags = FIELD_FILTER | FIELD_LIST, .values = concern_outcome_values,
-	  .help = "an incident or a nonconformity names the record in 'Records'" },
+	  .help = "an incident, a nonconformity or an improvement names the record in "
+	  "'Records'" },
 	{ .name = "records", .label = "Records", .type = FIELD_REF_LIST, .flags = FIELD_FILTER,
 	  .help = "the incident, nonconformity or other record it became, e.g. INC-3" },
 	{ .name = "triage_note", .label = "Triage note", .type = FIELD_TEXT,
@@ -80,7 +81,7 @@ static const struct field concern_fields[] = {
 	{ .name = NULL },
 };
 
-/* outcome incident or nonconformity: records names one record of that kind. */
+/* outcome incident, nonconformity or improvement: records names one record of that kind. */
 static int
 concern_check_outcome(const json_t *next)
 {
@@ -96,7 +97,10 @@ concern_check_outcome(const json_t *next)
 		what = "an incident (INC-...)";
 	} else if (strcmp(outcome, "nonconformity") == 0) {
 		kind = "nonconformities";
-		what = "a nonconformity";
+		what = "a nonconformity (NC-...)";
+	} else if (strcmp(outcome, "improvement") == 0) {
+		kind = "improvements";
+		what = "an improvement (IMP-...)";
 	} else
 		return 0;
 	json_array_foreach(json_object_get(next, "records"), i, v)
@@ -119,11 +123,18 @@ concern_check_replies(const json_t *old, json_t *next)
 	if (json_array_size(now) < json_array_size(was))
 		return aims_error_set(AIMS_EINVALID, "replies",
 		    "field 'replies': a reply sent to the reporter cannot be removed");
-	json_array_foreach(was, i, r)
-		if (!json_equal(r, json_array_get(now, i)))
+	/*
+	 * Compared by text: a form sends the times back at its own precision,
+	 * so a sent reply keeps the time it was stored with.
+	 */
+	json_array_foreach(was, i, r) {
+		if (!json_equal(json_object_get(r, "text"),
+		    json_object_get(json_array_get(now, i), "text")))
 			return aims_error_set(AIMS_EINVALID, "replies",
 			    "field 'replies[%zu]': a reply sent to the reporter cannot be changed; "
 			    "add a new one", i);
+		json_object_set(json_array_get(now, i), "at", json_object_get(r, "at"));
+	}
 	clock_format(stamp, clock_now());
 	for (i = json_array_size(was); i < json_array_size(now); i++)
 		json_object_set_new(json_array_get(now, i), "at", json_string(stamp));

@@ -23,8 +23,13 @@
  *
  * The notification log lists each report made (to whom, when, their
  * reference); reported_at is the earliest of them, so whether the report
- * was in time is a comparison of two stored fields. Incidents link to the
+ * was in time is a comparison of two stored fields (struct record_deadline:
+ * the record page and readiness read it). Incidents link to the
  * nonconformities, risks and communications they concern.
+ *
+ * Another module opening an incident through record_create() (a metric's
+ * breach) gives at least title, ai_system, occurred_at, aware_at and
+ * severity; serious incidents also serious_kind and role.
  */
 #include <string.h>
 
@@ -54,7 +59,8 @@ static const struct record_step incident_steps[] = {
 	  .to = "resolved", .perm = PERM_WRITE, .owner_may = true },
 	{ .action = "close", .label = "Close", .from = "resolved", .to = "closed",
 	  .perm = PERM_WRITE, .confirm = "Close this incident" },
-	{ .action = "reopen", .label = "Reopen", .to = "investigating", .perm = PERM_WRITE },
+	{ .action = "reopen", .label = "Reopen", .from = "closed", .to = "investigating",
+	  .perm = PERM_WRITE },
 	{ .action = NULL },
 };
 
@@ -250,6 +256,11 @@ static const struct record_count incident_counts[] = {
 	{ .dim = NULL },
 };
 
+static const struct record_deadline incident_deadline = {
+	.field = "report_due", .met_by = "reported_at", .to = "report_to",
+	.what = "Report of the serious incident",
+};
+
 const struct record_kind record_kind_incident = {
 	.name = "incidents",
 	.singular = "incident",
@@ -266,4 +277,5 @@ const struct record_kind record_kind_incident = {
 	.done = incident_done,
 	.counts = incident_counts,
 	.nav_key = 'i',
+	.deadline = &incident_deadline,
 };

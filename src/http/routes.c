@@ -415,6 +415,7 @@ const struct route http_routes[] = {
 	R_ORG("GET", "/api/v1/orgs/{org}/my-audits", api_audits_mine, PERM_READ,
 	    PERM_KIND_AUDIT, NULL, NULL, 0, 200,
 	    "The audits the caller leads or is on the team of, open ones first", "audits"),
+
 	/* Concern reporting (A.3.3): the channel, and its public routes. */
 	R_ORG("GET", "/api/v1/orgs/{org}/concern-channel", api_concern_channel_get, PERM_READ,
 	    PERM_KIND_ORG, NULL, NULL, 0, 200,

@@ -126,6 +126,26 @@ done:
 	return rc;
 }
 
+/* A member opens or closes the channel (the route table asks org write: manager, admin). */
+int
+webui_concern_channel(struct http_ctx *c)
+{
+	const char *open = webui_posted(c, "open");
+	struct buf url = BUF_INIT;
+	int rc;
+
+	if (open == NULL || (strcmp(open, "1") != 0 && strcmp(open, "0") != 0))
+		return aims_error_set(AIMS_EINVALID, "open", "Say whether to open (1) or close (0) "
+		    "the channel.");
+	if ((rc = concern_channel_set(NULL, c->db, &c->actor, c->org_id, open[0] == '1')) != 0)
+		return rc;
+	web_url_kind(&url, &c->web->ctx, CONCERN_KIND);
+	webui_flash(c, "channel", "-");
+	webui_redirect(c, buf_str(&url));
+	buf_free(&url);
+	return 0;
+}
+
 int
 webui_concern_lookup(struct http_ctx *c)
 {

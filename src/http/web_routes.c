@@ -68,6 +68,8 @@ const struct route webui_routes[] = {
 	    PERM_KIND_MEMBERSHIP),
 	W_ORG("POST", "/o/{org}/members/{email}/enable", webui_member_enable, PERM_ADMIN,
 	    PERM_KIND_MEMBERSHIP),
+	W_ORG("POST", "/o/{org}/concern-channel", webui_concern_channel, PERM_WRITE,
+	    PERM_KIND_ORG),
 	W_ORG("GET", "/o/{org}/my-audits", webui_my_audits, PERM_READ, PERM_KIND_AUDIT),
 	W_ORG("GET", "/o/{org}/audits/{ref}/checklist", webui_audit_checklist, PERM_READ,
 	    PERM_KIND_AUDIT),
@@ -110,6 +112,7 @@ static const struct {
 	{ "disabled", "The account is disabled: its sessions ended and its API tokens were "
 	    "revoked", "." },
 	{ "enabled", "The account may sign in again", "." },
+	{ "channel", "The public concern reporting channel is updated", "." },
 };
 
 bool

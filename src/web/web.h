@@ -157,6 +157,8 @@ struct web_list {
 	const json_t		*choices;	/* options for filters, see web_page_form */
 	const json_t		*overdue;	/* past their declared due date, oldest first:
 						   [{ref, title, what, date}]; NULL: not shown */
+	const json_t		*channel;	/* concerns: the public channel ({open}), or NULL */
+	bool			 channel_can;	/* the caller may open or close it */
 };
 void web_page_list(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
     const struct web_list *list);

@@ -112,6 +112,12 @@ test('triage into an incident names the incident; the step needs an outcome', as
     title: 'Postcode denials', ai_system: ai.json.ref, occurred_at: '2026-01-01T00:00:00Z',
     aware_at: '2026-01-02T00:00:00Z', severity: 'medium' } });
   assert.equal(inc.status, 201, inc.text);
+  for (const outcome of ['nonconformity', 'improvement']) {
+    const wrong = await request(env.url, 'PATCH', `${A}/concerns/${c.ref}`, { auth: manager,
+      body: { outcome, records: [inc.json.ref] } });
+    assert.equal(wrong.status, 400, `${outcome}: ${wrong.text}`);
+    assert.equal(wrong.json.error.field, 'records');
+  }
   const t = await request(env.url, 'PATCH', `${A}/concerns/${c.ref}`, { auth: manager,
     body: { outcome: 'incident', records: [inc.json.ref], status: 'triaged' } });
   assert.equal(t.status, 200, t.text);
@@ -184,4 +190,37 @@ test('past 5 reports an hour from one network the answer is 429 with Retry-After
   // Refused before anything is stored: the channel's records stop at the limit.
   const total = (await request(env.url, 'GET', `${A}/concerns`, { auth: manager })).json.total;
   assert.equal(total, before + 5);
+});
+
+function findCheck(x, id) {
+  if (Array.isArray(x)) {
+    for (const v of x) { const r = findCheck(v, id); if (r) return r; }
+  } else if (x && typeof x === 'object') {
+    if (x.rule === id && 'status' in x) return x;
+    for (const v of Object.values(x)) { const r = findCheck(v, id); if (r) return r; }
+  }
+  return null;
+}
+
+test('readiness A.3.3: an open channel, and concerns triaged within 14 days', async () => {
+  let r = await request(env.url, 'GET', `${A}/readiness`, { auth: admin });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(findCheck(r.json, 'A.3.3-channel').status, 'pass');
+  assert.equal(findCheck(r.json, 'A.3.3-triaged').status, 'pass', 'nothing is 14 days old yet');
+  // A month later, the concerns still "received" are named.
+  await env.restart({ env: { AIMS_FAKE_NOW: new Date(Date.now() + 30 * 86400e3).toISOString().slice(0, 19) + 'Z' } });
+  admin = await signIn(env.url);	// the session of a month ago has ended
+  r = await request(env.url, 'GET', `${A}/readiness`, { auth: admin });
+  assert.equal(r.status, 200, r.text);
+  const c = findCheck(r.json, 'A.3.3-triaged');
+  assert.equal(c.status, 'fail');
+  const triaged = (await request(env.url, 'GET', `${A}/concerns?status=triaged`, { auth: admin })).json.items.map((i) => i.ref);
+  assert.ok(triaged.length > 0);
+  for (const ref of triaged) assert.ok(!c.findings[0].refs.includes(ref), `${ref} is triaged`);
+  assert.match(c.findings[0].reason, /not triaged yet/);
+  const off = await request(env.url, 'POST', `${A}/concern-channel`, { body: { open: false }, auth: admin });
+  assert.equal(off.json.open, false);
+  r = await request(env.url, 'GET', `${A}/readiness`, { auth: admin });
+  assert.equal(findCheck(r.json, 'A.3.3-channel').status, 'fail');
+  assert.equal((await send('acme', { text: TEXT })).status, 404, 'a closed channel takes nothing');
 });

@@ -112,3 +112,43 @@ test('links to risks; another organisation gets 404', async () => {
   const o2 = await request(env.url, 'GET', `/api/v1/orgs/other/incidents/${r.json.ref}`, { auth: other });
   assert.equal(o2.status, 404);
 });
+
+// The check of rule `id` in a readiness answer, wherever it sits.
+function findCheck(x, id) {
+  if (Array.isArray(x)) {
+    for (const v of x) { const r = findCheck(v, id); if (r) return r; }
+  } else if (x && typeof x === 'object') {
+    if (x.rule === id && 'status' in x) return x;
+    for (const v of Object.values(x)) { const r = findCheck(v, id); if (r) return r; }
+  }
+  return null;
+}
+
+test('readiness A.8.4: missed and late reports are named; an approved incident process counts', async () => {
+  // The clock stands at 2026-03-05T12:00Z: the 2-day reports (due 03-04) are missed.
+  let r = await get('/readiness');
+  assert.equal(r.status, 200, r.text);
+  let c = findCheck(r.json, 'A.8.4-deadlines');
+  assert.equal(c.status, 'fail');
+  const missed = c.findings.find((f) => f.code === 'missed');
+  assert.ok(missed.count >= 2, JSON.stringify(c));
+  assert.match(missed.reason, /past their EU AI Act reporting deadline/);
+  // Reported, one in time and one late: each is judged by its own deadline.
+  const [a, b] = missed.refs;
+  assert.equal((await patch(`/incidents/${a}`, { notifications: [{ to: 'MSA', at: '2026-03-03T09:00:00Z' }] })).status, 200);
+  assert.equal((await patch(`/incidents/${b}`, { notifications: [{ to: 'MSA', at: '2026-03-05T09:00:00Z' }] })).status, 200);
+  r = await get('/readiness');
+  c = findCheck(r.json, 'A.8.4-deadlines');
+  assert.ok(!(c.findings.find((f) => f.code === 'missed')?.refs ?? []).includes(a));
+  assert.deepEqual(c.findings.find((f) => f.code === 'late').refs, [b]);
+
+  assert.equal(findCheck(r.json, 'A.8.4-process').status, 'fail');
+  addMember(env.db, 'reviewer@example.com', 'manager');
+  const reviewer = await signIn(env.url, 'reviewer@example.com');
+  const doc = await post('/documents', { title: 'Incident process', kind: 'procedure', requirements: ['A.8.4'] });
+  assert.equal(doc.status, 201, doc.text);
+  assert.equal((await patch(`/documents/${doc.json.ref}`, { status: 'in_review' })).status, 200);
+  const ok = await patch(`/documents/${doc.json.ref}`, { status: 'approved' }, reviewer);
+  assert.equal(ok.status, 200, ok.text);
+  assert.equal(findCheck((await get('/readiness')).json, 'A.8.4-process').status, 'pass');
+});
