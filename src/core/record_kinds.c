@@ -25,10 +25,12 @@
 	X(risk) \
 	X(impact) \
 	X(soa) \
+	X(objective) \
 	X(measure) \
 	X(evidence) \
 	X(incident) \
 	X(concern) \
+	X(metric) \
 	X(audit_programme) \
 	X(audit) \
 	X(audit_finding) \
