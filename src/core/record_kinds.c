@@ -25,7 +25,13 @@
 	X(risk) \
 	X(impact) \
 	X(soa) \
+	X(change) \
 	X(measure) \
+	X(competence) \
+	X(training) \
+	X(communication) \
+	X(lifecycle) \
+	X(dataset) \
 	X(evidence)
 
 #define RECORD_KIND_DECLARE(name)	extern const struct record_kind record_kind_##name;
