@@ -155,9 +155,9 @@ ai_system_validate(struct db *db, int64_t org_id, const struct actor *actor,
 	if ((rc = lifecycle__has_approved(db, org_id, ref, "verification_validation")) == 0)
 		rc = lifecycle__has_approved(db, org_id, ref, "deployment");
 	else if (rc == AIMS_ENOTFOUND)
-		missing = "an approved verification and validation record (A.6.2.4)";
+		missing = "approved verification and validation record (A.6.2.4)";
 	if (rc == AIMS_ENOTFOUND && missing == NULL)
-		missing = "an approved deployment plan and approval record (A.6.2.5)";
+		missing = "approved deployment plan and approval record (A.6.2.5)";
 	if (rc == AIMS_ENOTFOUND)
 		return aims_error_set(AIMS_ECONFLICT, "lifecycle_stage",
 		    "%s cannot move to its deployment stage: it has no %s; record it in its "

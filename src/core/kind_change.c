@@ -83,14 +83,16 @@ change_baseline_version(const json_t *baseline, const char *ref)
 }
 
 /*
- * For the live records of kind whose field names ai_ref: notes in baseline
- * the version of each not noted yet (the version the change found), and
- * adds to pending those still at that version, not reviewed since. *n
- * counts the records found.
+ * For the live records of kind whose field names ai_ref: adds to pending
+ * those still at the version noted in baseline, not reviewed since. One not
+ * noted yet was written after the baseline was taken when `fresh` (the
+ * system was already named by the significant change): it is a review of
+ * its own; otherwise (the system is new to the change) its version now is
+ * noted and it waits for its review. *n counts the records found.
  */
 static int
 change_collect(json_t *baseline, json_t *pending, size_t *n, struct db *db, int64_t org_id,
-    const char *kind, const char *field, const char *ai_ref)
+    const char *kind, const char *field, const char *ai_ref, bool fresh)
 {
 	const struct record_kind *k = record_kind_find(kind);
 	char mark[CHANGE_MARK_MAX];
@@ -116,6 +118,8 @@ change_collect(json_t *baseline, json_t *pending, size_t *n, struct db *db, int6
 
 		(*n)++;
 		if ((noted = change_baseline_version(baseline, ref)) == 0) {
+			if (fresh)
+				continue;
 			snprintf(mark, sizeof(mark), "%s@%lld", ref, (long long)version);
 			json_array_append_new(baseline, json_string(mark));
 			noted = version;
@@ -134,6 +138,7 @@ change_validate(struct db *db, int64_t org_id, const struct actor *actor,
 {
 	const char *status = record__str(next, "status");
 	json_t *systems = json_object_get(next, "ai_systems"), *pending, *baseline, *s;
+	const json_t *was = NULL;
 	struct buf missing = BUF_INIT, refs = BUF_INIT;
 	size_t i, nrisks, nias;
 	int rc = 0;
@@ -151,15 +156,17 @@ change_validate(struct db *db, int64_t org_id, const struct actor *actor,
 	if (!json_is_array(baseline)) {
 		json_decref(baseline);
 		baseline = json_array();
-	}
+	} else
+		was = json_object_get(old, "ai_systems");
 	pending = json_array();
 	json_array_foreach(systems, i, s) {
 		const char *ai = json_string_value(s);
+		bool fresh = was != NULL && change_has(was, ai);
 
 		if ((rc = change_collect(baseline, pending, &nrisks, db, org_id, "risks",
-		    "ai_systems", ai)) != 0 ||
+		    "ai_systems", ai, fresh)) != 0 ||
 		    (rc = change_collect(baseline, pending, &nias, db, org_id,
-		    "impact-assessments", "ai_system", ai)) != 0)
+		    "impact-assessments", "ai_system", ai, fresh)) != 0)
 			goto out;
 		if (nias == 0)
 			buf_printf(&missing, "%s%s", missing.len ? ", " : "", ai);

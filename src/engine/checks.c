@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/competence.h"
 #include "core/org.h"
 #include "core/record.h"
 #include "core/soa.h"
@@ -305,6 +306,71 @@ check_soa_published(struct check_result *out, const struct check_env *env,
 	return 0;
 }
 
+/*
+ * competence_gaps: nobody in a role lacks a competence the role requires or
+ * holds it only by an expired training (core/competence.h); refs are the
+ * competences, each once per finding.
+ */
+static int
+check_competence_gaps(struct check_result *out, const struct check_env *env,
+    const json_t *params)
+{
+	json_t *view = NULL, *g;
+	struct check_finding *f;
+	size_t i;
+	int rc;
+
+	(void)params;
+	if ((rc = competence_gaps(&view, env->scope->db, env->scope->org_id, NULL)) != 0)
+		return rc;
+	json_array_foreach(json_object_get(view, "gaps"), i, g) {
+		const char *cref = json_string_value(json_object_get(g, "competence"));
+		size_t j;
+		json_t *r;
+		bool seen = false;
+
+		out->status = CHECK_FAIL;
+		out->failed++;
+		f = finding_add(out, json_string_value(json_object_get(g, "reason")));
+		json_array_foreach(f->refs, j, r)
+			if (strcmp(json_string_value(r), cref) == 0)
+				seen = true;
+		if (seen)
+			f->count++;
+		else
+			finding_ref(f, env, cref);
+	}
+	out->total = out->failed;
+	json_decref(view);
+	return 0;
+}
+
+/* ai_literacy: at least `min` percent of the members hold current AI-literacy training. */
+static int
+check_ai_literacy(struct check_result *out, const struct check_env *env,
+    const json_t *params)
+{
+	json_t *view = NULL, *lit, *e;
+	struct check_finding *f;
+	size_t i;
+	int rc;
+
+	if ((rc = competence_gaps(&view, env->scope->db, env->scope->org_id, NULL)) != 0)
+		return rc;
+	lit = json_object_get(view, "ai_literacy");
+	out->total = json_integer_value(json_object_get(lit, "members"));
+	out->failed = out->total - json_integer_value(json_object_get(lit, "covered"));
+	if (json_integer_value(json_object_get(lit, "share")) < param_min(params) ||
+	    out->total == 0) {
+		check_fail(out, "not_covered");
+		f = &out->findings[0];
+		json_array_foreach(json_object_get(lit, "not_covered"), i, e)
+			finding_ref(f, env, json_string_value(e));
+	}
+	json_decref(view);
+	return 0;
+}
+
 static const char *const params_none[] = { NULL };
 static const char *const params_what[] = { "what", NULL };
 static const char *const params_exists[] = { "records", "where", "min", NULL };
@@ -322,6 +388,8 @@ static const struct check_kind check_kinds[] = {
 	{ "current_approved", check_current_approved, params_current },
 	{ "org_ai_roles", check_org_ai_roles, params_min },
 	{ "soa_published", check_soa_published, params_soa },
+	{ "competence_gaps", check_competence_gaps, params_none },
+	{ "ai_literacy", check_ai_literacy, params_min },
 	{ NULL, NULL, params_none },
 };
 

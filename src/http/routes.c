@@ -238,6 +238,12 @@ const struct route http_routes[] = {
 	    "The running verification with its progress (202), or the last one's result (200)",
 	    "ledger"),
 
+	/* Competence (7.2, A.4.6) and AI literacy (EU AI Act Art. 4). */
+	R_ORG("GET", "/api/v1/orgs/{org}/competence-gaps", api_competence_gaps, PERM_READ,
+	    PERM_KIND_GOVERNANCE, NULL, NULL, 0, 200,
+	    "People in a role without a competence it requires or with one expired, and the "
+	    "share of members with current AI-literacy training", "competence"),
+
 	/* Certification readiness. */
 	R_ORG("GET", "/api/v1/orgs/{org}/readiness", api_readiness_get, PERM_READ,
 	    PERM_KIND_GOVERNANCE, NULL, NULL, ROUTE_HEAVY, 200,
