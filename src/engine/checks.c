@@ -4,8 +4,10 @@
  * asked through core/query.h, one set-based statement each.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/acknowledge.h"
 #include "core/competence.h"
 #include "core/org.h"
 #include "core/record.h"
@@ -371,6 +373,59 @@ check_ai_literacy(struct check_result *out, const struct check_env *env,
 	return 0;
 }
 
+/*
+ * acknowledged: every enabled member acknowledged the approved version in
+ * force of the AI policy and of each document marked as requiring it
+ * (core/acknowledge.h); refs are the documents someone has still to
+ * acknowledge, count the acknowledgements missing.
+ */
+static int
+check_acknowledged(struct check_result *out, const struct check_env *env,
+    const json_t *params)
+{
+	const struct record_kind *k = record_kind_find("documents");
+	struct record_query q;
+	json_t *docs = NULL, *d, *st;
+	struct check_finding *f;
+	char *next = NULL;
+	size_t i, asked = 0;
+	int rc;
+
+	(void)params;
+	memset(&q, 0, sizeof(q));
+	q.limit = RECORD_LIST_MAX;
+	if (k == NULL ||
+	    (rc = record_list(&docs, &next, NULL, env->scope->db, env->scope->org_id, k, &q)) != 0)
+		return k == NULL ? 0 : rc;
+	free(next);
+	json_array_foreach(docs, i, d) {
+		const char *ref = json_string_value(json_object_get(d, "ref"));
+		json_int_t pending;
+
+		if (!ack_asked(d) || ack_version_in_force(d) == 0)
+			continue;
+		asked++;
+		if ((rc = ack_status(&st, env->scope->db, env->scope->org_id, ref)) != 0) {
+			json_decref(docs);
+			return rc;
+		}
+		pending = (json_int_t)json_array_size(json_object_get(st, "pending"));
+		out->total += json_integer_value(json_object_get(st, "members"));
+		if (pending > 0) {
+			out->status = CHECK_FAIL;
+			out->failed += pending;
+			f = finding_add(out, "pending");
+			finding_ref(f, env, ref);
+			f->count += pending - 1;
+		}
+		json_decref(st);
+	}
+	json_decref(docs);
+	if (asked == 0)
+		check_fail(out, "nothing_to_acknowledge");
+	return 0;
+}
+
 static const char *const params_none[] = { NULL };
 static const char *const params_what[] = { "what", NULL };
 static const char *const params_exists[] = { "records", "where", "min", NULL };
@@ -390,6 +445,7 @@ static const struct check_kind check_kinds[] = {
 	{ "soa_published", check_soa_published, params_soa },
 	{ "competence_gaps", check_competence_gaps, params_none },
 	{ "ai_literacy", check_ai_literacy, params_min },
+	{ "acknowledged", check_acknowledged, params_none },
 	{ NULL, NULL, params_none },
 };
 

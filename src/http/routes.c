@@ -244,6 +244,17 @@ const struct route http_routes[] = {
 	    "People in a role without a competence it requires or with one expired, and the "
 	    "share of members with current AI-literacy training", "competence"),
 
+	/* Awareness (7.3): acknowledging the approved version in force. */
+	R_ORG("POST", "/api/v1/orgs/{org}/documents/{ref}/acknowledgements", api_ack_add,
+	    PERM_READ, PERM_KIND_GOVERNANCE, NULL, NULL, 0, 201,
+	    "The signed-in member (or the member whose token it is) acknowledges the approved "
+	    "version in force of the AI policy or of a document marked as requiring "
+	    "acknowledgement; a ledger entry", "acknowledgements"),
+	R_ORG("GET", "/api/v1/orgs/{org}/documents/{ref}/acknowledgements", api_ack_status,
+	    PERM_READ, PERM_KIND_GOVERNANCE, NULL, NULL, 0, 200,
+	    "Who has and who has not acknowledged the document's approved version in force",
+	    "acknowledgements"),
+
 	/* Certification readiness. */
 	R_ORG("GET", "/api/v1/orgs/{org}/readiness", api_readiness_get, PERM_READ,
 	    PERM_KIND_GOVERNANCE, NULL, NULL, ROUTE_HEAVY, 200,

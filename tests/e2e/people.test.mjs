@@ -8,7 +8,7 @@
 // link to the records they are about; another organisation's records are 404.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN, aimsOk, addOrg, request, setup, signIn } from './lib.mjs';
+import { ADMIN, aimsOk, addOrg, request, setup, signIn, verifyLedger } from './lib.mjs';
 
 const ANN = 'ann@example.com';	// manager
 const CORA = 'cora@example.com';	// contributor
@@ -224,6 +224,70 @@ test('communications are planned and logged, linked to the records they are abou
   assert.equal(check(readiness(), '7.4', '7.4-communication').status, 'pass');
 });
 
+test('members acknowledge the AI policy in force; a new approved version asks again and 7.3 moves', async () => {
+  const cora = await signIn(env.url, CORA);
+  const tok = await api('POST', '/tokens', { name: 'cora-own', role: 'contributor' }, cora);
+  assert.equal(tok.status, 201, tok.text);
+  const coraToken = { token: tok.json.token };
+  const pol = await created('/documents', { title: 'AI policy', kind: 'policy',
+    is_ai_policy: true, body: 'We use AI responsibly.' }, ann);
+  const ACK = `/documents/${pol.ref}/acknowledgements`;
+
+  let r = await api('POST', ACK, undefined, cora);
+  assert.equal(r.status, 409);
+  assert.match(r.json.error.message, /no approved version in force/);
+  assert.equal(check(readiness(), '7.3', '7.3-awareness').status, 'fail');
+
+  assert.equal((await api('PATCH', `/documents/${pol.ref}`, { status: 'in_review' }, ann)).status, 200);
+  assert.equal((await api('PATCH', `/documents/${pol.ref}`, { status: 'approved' })).status, 200);
+  r = await api('POST', ACK, undefined, ann);
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.version, 3);
+  r = await api('POST', ACK, undefined, coraToken);
+  assert.equal(r.status, 201, 'a member acknowledges with their own token');
+  r = await api('POST', ACK, undefined, ann);
+  assert.equal(r.status, 409);
+  assert.match(r.json.error.message, /already acknowledged version 3/);
+
+  let st = await api('GET', ACK);
+  assert.equal(st.status, 200);
+  assert.deepEqual(st.json.acknowledged.map((x) => x.email).sort(), [ANN, CORA]);
+  assert.deepEqual(st.json.pending.map((x) => x.email), [ADMIN]);
+  let c = check(readiness(), '7.3', '7.3-awareness');
+  assert.equal(c.status, 'fail');
+  assert.match(c.findings[0].reason, new RegExp(`^1 acknowledgements .*${pol.ref}`));
+  assert.equal((await api('POST', ACK)).status, 201);
+  assert.equal(check(readiness(), '7.3', '7.3-awareness').status, 'pass');
+
+  // A revision keeps the acknowledged version in force; its approval asks again.
+  assert.equal((await api('PATCH', `/documents/${pol.ref}`, { body: 'We use AI responsibly and lawfully.' }, ann)).status, 200);
+  st = await api('GET', ACK);
+  assert.equal(st.json.version, 3);
+  assert.equal(st.json.pending.length, 0);
+  assert.equal((await api('PATCH', `/documents/${pol.ref}`, { status: 'in_review' }, ann)).status, 200);
+  assert.equal((await api('PATCH', `/documents/${pol.ref}`, { status: 'approved' })).status, 200);
+  st = await api('GET', ACK);
+  assert.ok(st.json.version > 3);
+  assert.equal(st.json.acknowledged.length, 0);
+  assert.equal(st.json.pending.length, 3);
+  c = check(readiness(), '7.3', '7.3-awareness');
+  assert.equal(c.status, 'fail');
+  assert.match(c.findings[0].reason, /^3 acknowledgements/);
+
+  // A document that does not ask is refused; marking it makes it ask.
+  const proc = await created('/documents', { title: 'Data handling', kind: 'procedure' }, ann);
+  r = await api('POST', `/documents/${proc.ref}/acknowledgements`, undefined, ann);
+  assert.equal(r.status, 409);
+  assert.match(r.json.error.message, /does not ask members to acknowledge it/);
+
+  // Every acknowledgement is in the ledger and verifies.
+  const v = await verifyLedger(env.url, admin);
+  assert.equal(v.status, 200, v.text);
+  assert.equal(v.json.verified, true, v.text);
+  const ledger = await api('GET', '/ledger?limit=200');
+  assert.equal(ledger.json.items.filter((e) => e.kind === 'acknowledgement').length, 3);
+});
+
 test('another organisation does not see these records', async () => {
   addOrg(env.db, 'other');
   for (const path of ['/competences/COMP-1', '/trainings/TRN-1', '/changes/CHG-1',
@@ -231,4 +295,7 @@ test('another organisation does not see these records', async () => {
     const r = await request(env.url, 'GET', `/api/v1/orgs/other${path}`, { auth: admin });
     assert.equal(r.status, 404, path);
   }
+  const r = await request(env.url, 'POST', '/api/v1/orgs/other/documents/DOC-1/acknowledgements',
+    { auth: admin });
+  assert.equal(r.status, 404);
 });
