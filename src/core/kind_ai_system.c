@@ -13,6 +13,7 @@
  */
 #include <string.h>
 
+#include "core/lifecycle.h"
 #include "core/record_private.h"
 #include "util/error.h"
 
@@ -152,8 +153,8 @@ ai_system_validate(struct db *db, int64_t org_id, const struct actor *actor,
 	    (was && strcmp(was, "retirement") == 0) ||
 	    json_is_true(json_object_get(next, "deploy_without_approval")))
 		return 0;
-	if ((rc = lifecycle__has_approved(db, org_id, ref, "verification_validation")) == 0)
-		rc = lifecycle__has_approved(db, org_id, ref, "deployment");
+	if ((rc = lifecycle_has_approved(db, org_id, ref, "verification_validation")) == 0)
+		rc = lifecycle_has_approved(db, org_id, ref, "deployment");
 	else if (rc == AIMS_ENOTFOUND)
 		missing = "approved verification and validation record (A.6.2.4)";
 	if (rc == AIMS_ENOTFOUND && missing == NULL)

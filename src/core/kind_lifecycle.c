@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/lifecycle.h"
 #include "core/record_private.h"
 #include "util/error.h"
 
@@ -159,7 +160,7 @@ const struct record_kind record_kind_lifecycle = {
 };
 
 int
-lifecycle__has_approved(struct db *db, int64_t org_id, const char *ai_ref, const char *stage)
+lifecycle_has_approved(struct db *db, int64_t org_id, const char *ai_ref, const char *stage)
 {
 	struct record_query q;
 	json_t *items = NULL, *it;

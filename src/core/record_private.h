@@ -157,14 +157,4 @@ extern const struct record_kind record_kind_evidence;
 /* kind_soa.c / kind_risk.c: the cross-rule between exclusions and treatments */
 int soa__control_excluded(bool *excluded, struct db *db, int64_t org_id, const char *control);
 
-/* kind_lifecycle.c: a life-cycle stage in words ("Verification and validation"). */
-const char *lifecycle_stage_label(const char *stage);
-/*
- * kind_lifecycle.c: 0 when AI system ai_ref has an approved record of stage
- * (its version in force counts while a revision is open); AIMS_ENOTFOUND
- * when it has none; another AIMS_E* code on failure.
- */
-int lifecycle__has_approved(struct db *db, int64_t org_id, const char *ai_ref,
-    const char *stage);
-
 #endif

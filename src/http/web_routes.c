@@ -72,6 +72,7 @@ const struct route webui_routes[] = {
 	W_ORG("GET", "/o/{org}/{kind}/{ref}/edit", webui_edit, PERM_WRITE, BY_KIND),
 	W_ORG("POST", "/o/{org}/{kind}/{ref}/workflow", webui_workflow, PERM_WRITE, BY_KIND),
 	W_ORG("POST", "/o/{org}/{kind}/{ref}/delete", webui_delete, PERM_DELETE, BY_KIND),
+	W_ORG("POST", "/o/{org}/{kind}/{ref}/acknowledge", webui_acknowledge, PERM_READ, BY_KIND),
 	W_ORG("GET", "/o/{org}/{kind}/{ref}/download", webui_download, PERM_READ, BY_KIND),
 	{ NULL, NULL, NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL, NULL, NULL },
 };
@@ -93,6 +94,7 @@ static const struct {
 	{ "revise", "A revision of ", " is open; the approved version stays in force." },
 	{ "accept", "The residual risk of ", " is accepted." },
 	{ "uploaded", "New file stored in ", "." },
+	{ "acknowledged", "You acknowledged the version of ", " in force." },
 	{ "signed-out", "You are signed out", "." },
 	{ "disabled", "The account is disabled: its sessions ended and its API tokens were "
 	    "revoked", "." },

@@ -170,6 +170,10 @@ struct web_record_view {
 	const json_t	*files;		/* evidence: its file revisions, oldest first:
 					   [{revision, sha256, size, media_type, filename,
 					   stored_at, stored_by}] */
+	const json_t	*acks;		/* a document that asks to be acknowledged:
+					   ack_status() (core/acknowledge.h); else NULL */
+	const json_t	*lifecycle;	/* an AI system: its life-cycle records
+					   (kind lifecycle-records); else NULL */
 };
 void web_page_record(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
     const struct web_record_view *v);
