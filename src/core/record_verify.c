@@ -168,6 +168,53 @@ done:
 	return rc;
 }
 
+/*
+ * Sign-off compares people by the user id kept beside the actor's name
+ * (records.created_by_id, record_versions.actor_id), which the ledger does
+ * not commit to: each must be the id the committed name stands for, so that
+ * nobody becomes "someone else" by editing a number. "user:EMAIL" is that
+ * user; "token:NAME" a creator of a token of that name in the organisation
+ * (0 for a token made with the command line); any other actor is no person.
+ */
+#define VERIFY_PERSON_OK(name, id) \
+	"CASE WHEN " name " LIKE 'user:%' THEN " id " = coalesce((SELECT u.id FROM users u " \
+	"WHERE 'user:' || u.email = " name " COLLATE NOCASE), -1) " \
+	"WHEN " name " LIKE 'token:%' THEN " id " IN (SELECT coalesce(t.created_by, 0) " \
+	"FROM api_tokens t WHERE t.org_id = ?1 AND 'token:' || t.name = " name ") " \
+	"ELSE " id " = 0 END"
+
+static int
+verify_people(struct db *db, int64_t org_id)
+{
+	static const char *const sql[] = {
+		"SELECT kind, ref, 0, created_by, created_by_id FROM records WHERE org_id = ?1 "
+		"AND NOT (" VERIFY_PERSON_OK("created_by", "created_by_id") ") LIMIT 1",
+		"SELECT r.kind, r.ref, v.version, v.actor, v.actor_id FROM record_versions v "
+		"JOIN records r ON r.org_id = v.org_id AND r.kind = v.kind AND r.num = v.num "
+		"WHERE v.org_id = ?1 AND NOT (" VERIFY_PERSON_OK("v.actor", "v.actor_id") ") "
+		"LIMIT 1",
+	};
+	struct db_stmt *st = NULL;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < sizeof(sql) / sizeof(sql[0]); i++) {
+		if ((rc = db_prepare(&st, db, sql[i])) != 0)
+			break;
+		db_bind_int64(st, 1, org_id);
+		if ((rc = db_step(st)) == DB_ROW)
+			rc = aims_error_set(AIMS_EVERIFY, NULL, "record %s (%s)%s%.0lld: the user id "
+			    "kept for %.*s is %lld, which is not who that name is", db_column_text(st, 1),
+			    db_column_text(st, 0), i ? " version " : "",
+			    (long long)db_column_int64(st, 2), VERIFY_SHOWN_MAX, db_column_text(st, 3),
+			    (long long)db_column_int64(st, 4));
+		else
+			rc = rc < 0 ? rc : 0;
+		db_done(st);
+	}
+	return rc;
+}
+
 /* record_counts must count the live records, or list totals lie. */
 static int
 verify_counts(struct db *db, int64_t org_id, const struct record_kind *k)
@@ -554,7 +601,8 @@ record_verify_derived(struct db *db, int64_t org_id)
 		    (rc = verify_counts(db, org_id, k)) != 0)
 			return rc;
 	}
-	if ((rc = verify_dashboard(db, org_id)) != 0 ||
+	if ((rc = verify_people(db, org_id)) != 0 ||
+	    (rc = verify_dashboard(db, org_id)) != 0 ||
 	    (rc = verify_indexes(db, org_id)) != 0 ||
 	    (rc = verify_search_orphans(db, org_id)) != 0 ||
 	    (rc = verify_revisions_recorded(db, org_id)) != 0)

@@ -142,6 +142,9 @@ function cases(refs) {
     ['records', 'edit data to invalid JSON', ['records'], `UPDATE records SET data = '{"title": ' WHERE org_id = ${acme} AND ref = '${r1}';`, [r1]],
     ['records', 'edit title', ['records'], `UPDATE records SET title = 'Nothing to see' WHERE org_id = ${acme} AND ref = '${r1}';`, [r1, 'title']],
     ['records', 'edit status', ['records'], `UPDATE records SET status = 'approved' WHERE org_id = ${acme} AND ref = '${doc}';`, [doc, 'status']],
+    // the user ids sign-off compares: not committed by the ledger, held to the committed names
+    ['records', 'edit proposer id', ['records'], `UPDATE records SET created_by_id = (SELECT id FROM users WHERE email = '${ADMIN}') WHERE org_id = ${acme} AND ref = '${policy}';`, [policy, 'user id']],
+    ['record_versions', 'edit actor id', ['record_versions'], `UPDATE record_versions SET actor_id = (SELECT id FROM users WHERE email = '${ADMIN}') WHERE org_id = ${acme} AND num = ${num(policy)} AND version = 1;`, [policy, 'version 1', 'user id']],
     ['records', 'delete', ['records'], `DELETE FROM records WHERE org_id = ${acme} AND ref = '${r2}';`, [r2]],
     ['records', 'insert', ['records'], `INSERT INTO records (org_id, kind, num, ref, version, title, status, owner, data, created_at, updated_at, created_by, updated_by, retired) SELECT org_id, kind, 99, 'RISK-99', version, title, status, owner, data, created_at, updated_at, created_by, updated_by, retired FROM records WHERE org_id = ${acme} AND ref = '${r2}';`, ['RISK-99']],
     ['records', 'swap', ['records'], `UPDATE records SET data = CASE ref WHEN '${r1}' THEN (SELECT data FROM records WHERE org_id = ${acme} AND ref = '${r2}') ELSE (SELECT data FROM records WHERE org_id = ${acme} AND ref = '${r1}') END WHERE org_id = ${acme} AND ref IN ('${r1}', '${r2}');`, ['RISK-']],
