@@ -8,7 +8,7 @@
 // link to the records they are about; another organisation's records are 404.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN, aimsOk, addOrg, request, setup, signIn, verifyLedger } from './lib.mjs';
+import { ADMIN, aims, aimsOk, addOrg, request, setup, signIn, testEnv, verifyLedger } from './lib.mjs';
 
 const ANN = 'ann@example.com';	// manager
 const CORA = 'cora@example.com';	// contributor
@@ -280,12 +280,23 @@ test('members acknowledge the AI policy in force; a new approved version asks ag
   assert.equal(r.status, 409);
   assert.match(r.json.error.message, /does not ask members to acknowledge it/);
 
+  // On the command line, a named member acknowledges; nobody in person is refused.
+  const cliAck = JSON.parse(aimsOk(['record', 'acknowledge', 'documents', pol.ref, '--org', 'acme',
+    '--as', ADMIN, '--db', env.db]).stdout);
+  assert.equal(cliAck.email, ADMIN);
+  assert.equal(cliAck.version, st.json.version);
+  assert.notEqual(aims(['record', 'acknowledge', 'documents', pol.ref, '--org', 'acme',
+    '--db', env.db], { env: { ...testEnv, AIMS_AS: '' } }).status, 0);
+  const listed = JSON.parse(aimsOk(['record', 'acknowledgements', 'documents', pol.ref,
+    '--org', 'acme', '--db', env.db]).stdout);
+  assert.deepEqual(listed.acknowledged.map((x) => x.email), [ADMIN]);
+
   // Every acknowledgement is in the ledger and verifies.
   const v = await verifyLedger(env.url, admin);
   assert.equal(v.status, 200, v.text);
   assert.equal(v.json.verified, true, v.text);
   const ledger = await api('GET', '/ledger?limit=200');
-  assert.equal(ledger.json.items.filter((e) => e.kind === 'acknowledgement').length, 3);
+  assert.equal(ledger.json.items.filter((e) => e.kind === 'acknowledgement').length, 4);
 });
 
 test('another organisation does not see these records', async () => {
