@@ -60,6 +60,8 @@ const struct route webui_routes[] = {
 	W_ORG("GET", "/o/{org}/soa", webui_soa_page, PERM_READ, PERM_KIND_GOVERNANCE),
 	W_ORG("POST", "/o/{org}/soa/{ctl}", webui_soa_save, PERM_WRITE, PERM_KIND_GOVERNANCE),
 	W_ORG("GET", "/o/{org}/members", webui_members, PERM_READ, PERM_KIND_MEMBERSHIP),
+	W_ORG("GET", "/o/{org}/competence-gaps", webui_competence_gaps, PERM_READ,
+	    PERM_KIND_GOVERNANCE),
 	W_ORG("POST", "/o/{org}/members/{email}/disable", webui_member_disable, PERM_ADMIN,
 	    PERM_KIND_MEMBERSHIP),
 	W_ORG("POST", "/o/{org}/members/{email}/enable", webui_member_enable, PERM_ADMIN,

@@ -117,6 +117,7 @@ int webui_update(struct http_ctx *c);
 int webui_workflow(struct http_ctx *c);
 int webui_delete(struct http_ctx *c);
 int webui_acknowledge(struct http_ctx *c);
+int webui_competence_gaps(struct http_ctx *c);
 /* web_account.c */
 int webui_password_page(struct http_ctx *c);
 int webui_password_change(struct http_ctx *c);

@@ -274,6 +274,8 @@ void web_page_readiness(struct buf *out, const struct web_ctx *ctx, const json_t
  * page_members.c: members [{email, display_name, role, disabled}];
  * manage: offer Disable / Enable for everyone but the signed-in user.
  */
+/* page_competence.c: the competence gap view (core/competence.h) as a page. */
+void web_page_competence_gaps(struct buf *out, const struct web_ctx *ctx, const json_t *view);
 void web_page_members(struct buf *out, const struct web_ctx *ctx, const json_t *members,
     bool manage);
 

@@ -96,3 +96,21 @@ test('an AI system\'s page shows its life cycle stage by stage', async () => {
   assert.match(await page.textContent('body'),
     /cannot move to its deployment stage: it has no approved verification and validation record/);
 });
+
+test('the competence gap page lists a gap until a training closes it', async () => {
+  await api('POST', '/responsibilities', { role_name: 'Model validator', assignee: BEN }, ann);
+  const comp = await api('POST', '/competences', { title: 'Model validation',
+    roles: ['ROLE-1'] }, ann);
+  const { page } = b;
+  await page.goto(`${env.url}/o/acme/members`);
+  await Promise.all([page.waitForNavigation(), page.click('a:has-text("Competence gaps")')]);
+  assert.match(await page.textContent('table[data-gaps] tbody'),
+    new RegExp(`Ben Jones\\s*ROLE-1 Model validator\\s*${comp.ref} Model validation\\s*no training recorded`));
+  assert.match(await page.textContent('[data-literacy]'), /0 of 3 members \(0%\)/);
+  await shot(page, 'competence-gaps');
+  await api('POST', '/trainings', { person: BEN, competence: comp.ref,
+    completed_on: '2026-01-15', ai_literacy: true }, ann);
+  await page.reload();
+  assert.match(await page.textContent('table[data-gaps] tbody'), /No gaps/);
+  assert.match(await page.textContent('[data-literacy]'), /1 of 3 members \(33%\)/);
+});
