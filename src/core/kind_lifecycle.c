@@ -83,6 +83,9 @@ static const struct field lifecycle_fields[] = {
 	  .help = "event logs: how long they are kept" },
 	{ .name = "audience", .label = "For", .type = FIELD_STRING,
 	  .help = "technical documentation: the users and interested parties it is for" },
+	{ .name = "monitoring", .label = "Monitored by", .type = FIELD_REF_LIST,
+	  .help = "operation and monitoring: the metrics and other records that watch the "
+	      "system in operation (A.6.2.6)" },
 	{ .name = "evidence", .label = "Evidence", .type = FIELD_REF_LIST, .target = "evidence" },
 	{ .name = "owner", .section = "Approval", .label = "Owner", .type = FIELD_USER,
 	  .flags = FIELD_FILTER | FIELD_LIST },
