@@ -187,8 +187,10 @@ static int
 verify_people(struct db *db, int64_t org_id)
 {
 	static const char *const sql[] = {
-		"SELECT kind, ref, 0, created_by, created_by_id FROM records WHERE org_id = ?1 "
-		"AND NOT (" VERIFY_PERSON_OK("created_by", "created_by_id") ") LIMIT 1",
+		/* Qualified: api_tokens has a created_by column of its own. */
+		"SELECT r.kind, r.ref, 0, r.created_by, r.created_by_id FROM records r "
+		"WHERE r.org_id = ?1 AND NOT (" VERIFY_PERSON_OK("r.created_by", "r.created_by_id")
+		") LIMIT 1",
 		"SELECT r.kind, r.ref, v.version, v.actor, v.actor_id FROM record_versions v "
 		"JOIN records r ON r.org_id = v.org_id AND r.kind = v.kind AND r.num = v.num "
 		"WHERE v.org_id = ?1 AND NOT (" VERIFY_PERSON_OK("v.actor", "v.actor_id") ") "

@@ -43,8 +43,8 @@ web_page_sign_in(struct buf *out, const struct web_sign_in *s)
 	html_printf(out, "<div class=\"signin card\">\n<p class=\"brand\">OpenAIMS</p>\n"
 	    "<h1>Sign in</h1>\n");
 	if (s->retry_after > 0) {
-		buf_puts(out, "<div class=\"flash error\" role=\"alert\">Too many failed attempts. "
-		    "For your account's safety, signing in is paused: try again in ");
+		buf_puts(out, "<div class=\"flash error\" role=\"alert\">Too many failed attempts "
+		    "from this network. Signing in from here is paused: try again in ");
 		web_retry_text(out, s->retry_after);
 		buf_puts(out, ".</div>\n");
 	} else if (s->error != NULL) {
