@@ -323,7 +323,7 @@ check_competence_gaps(struct check_result *out, const struct check_env *env,
 	int rc;
 
 	(void)params;
-	if ((rc = competence_gaps(&view, env->scope->db, env->scope->org_id, NULL)) != 0)
+	if ((rc = competence_gaps(&view, env->scope->db, env->scope->org_id, env->scope->today)) != 0)
 		return rc;
 	json_array_foreach(json_object_get(view, "gaps"), i, g) {
 		const char *cref = json_string_value(json_object_get(g, "competence"));
@@ -357,7 +357,7 @@ check_ai_literacy(struct check_result *out, const struct check_env *env,
 	size_t i;
 	int rc;
 
-	if ((rc = competence_gaps(&view, env->scope->db, env->scope->org_id, NULL)) != 0)
+	if ((rc = competence_gaps(&view, env->scope->db, env->scope->org_id, env->scope->today)) != 0)
 		return rc;
 	lit = json_object_get(view, "ai_literacy");
 	out->total = json_integer_value(json_object_get(lit, "members"));

@@ -13,7 +13,31 @@
 
 #include "core/acknowledge.h"
 #include "core/competence.h"
+#include "core/query.h"
+#include "engine/checks.h"
 #include "record_fixture.h"
+#include "util/clock.h"
+
+/* Runs readiness check check_json for org 1 on day (noon UTC); *r holds the result. */
+static void
+run_check(struct check_result *r, struct db *db, const char *day, const char *check_json)
+{
+	char when[CLOCK_RFC3339_LEN];
+	struct query_scope s;
+	struct check_env env;
+	json_t *check = fx_json(check_json);
+	time_t now;
+
+	snprintf(when, sizeof(when), "%sT12:00:00Z", day);
+	assert_int_equal(clock_parse(&now, when), 0);
+	query_scope_init(&s, db, FX_ORG, now, NULL);
+	env.scope = &s;
+	env.refs_max = 5;
+	memset(r, 0, sizeof(*r));
+	assert_int_equal(check_validate(check), 0);
+	assert_int_equal(check_run(r, &env, check), 0);
+	json_decref(check);
+}
 
 static int
 setup(void **state)
@@ -214,6 +238,83 @@ test_people__significant_change(void **state)
 	    "{\"title\": \"x\", \"reviews_pending\": [\"RISK-1\"]}"), AIMS_EINVALID);
 }
 
+/* The readiness check kinds over the same records: 7.2 and 7.3 move with them. */
+static void
+test_people__readiness_checks(void **state)
+{
+	struct db *db = *state;
+	struct check_result r;
+	const char *const all[] = { "alice", "bob", "carol", "dave", "erin" };
+	char who[64];
+	size_t i;
+
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_alice, "responsibilities",
+	    "{\"role_name\": \"Validator\", \"assignee\": \"bob@example.org\"}"), 0);
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_alice, "competences",
+	    "{\"title\": \"Validation\", \"roles\": [\"ROLE-1\"]}"), 0);
+	run_check(&r, db, "2026-06-01", "{\"kind\": \"competence_gaps\"}");
+	assert_int_equal(r.status, CHECK_FAIL);
+	assert_string_equal(r.findings[0].code, "missing");
+	assert_string_equal(json_string_value(json_array_get(r.findings[0].refs, 0)), "COMP-1");
+	check_result_free(&r);
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_alice, "trainings",
+	    "{\"person\": \"bob@example.org\", \"competence\": \"COMP-1\","
+	    " \"completed_on\": \"2026-01-01\", \"valid_until\": \"2026-12-31\"}"), 0);
+	run_check(&r, db, "2026-06-01", "{\"kind\": \"competence_gaps\"}");
+	assert_int_equal(r.status, CHECK_PASS);
+	check_result_free(&r);
+	/* Readiness judged on a later day sees the training expired. */
+	run_check(&r, db, "2027-02-01", "{\"kind\": \"competence_gaps\"}");
+	assert_int_equal(r.status, CHECK_FAIL);
+	assert_string_equal(r.findings[0].code, "expired");
+	check_result_free(&r);
+
+	/* AI literacy: 100% asked, 1 of 5 members covered. */
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_alice, "trainings",
+	    "{\"person\": \"bob@example.org\", \"ai_literacy\": true,"
+	    " \"completed_on\": \"2026-01-01\"}"), 0);
+	run_check(&r, db, "2026-06-01", "{\"kind\": \"ai_literacy\", \"min\": 100}");
+	assert_int_equal(r.status, CHECK_FAIL);
+	assert_int_equal(r.total, 5);
+	assert_int_equal(r.failed, 4);
+	check_result_free(&r);
+	run_check(&r, db, "2026-06-01", "{\"kind\": \"ai_literacy\", \"min\": 20}");
+	assert_int_equal(r.status, CHECK_PASS);
+	check_result_free(&r);
+
+	/* Awareness: nothing to acknowledge, then 5 missing, then none. */
+	run_check(&r, db, "2026-06-01", "{\"kind\": \"acknowledged\"}");
+	assert_int_equal(r.status, CHECK_FAIL);
+	assert_string_equal(r.findings[0].code, "nothing_to_acknowledge");
+	check_result_free(&r);
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_alice, "documents",
+	    "{\"title\": \"AI policy\", \"kind\": \"policy\", \"is_ai_policy\": true,"
+	    " \"status\": \"in_review\"}"), AIMS_ECONFLICT);
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_alice, "documents",
+	    "{\"title\": \"AI policy\", \"kind\": \"policy\", \"is_ai_policy\": true}"), 0);
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_alice, "documents", "DOC-1", 0,
+	    "{\"status\": \"in_review\"}"), 0);
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_erin, "documents", "DOC-1", 0,
+	    "{\"status\": \"approved\"}"), 0);
+	run_check(&r, db, "2026-06-01", "{\"kind\": \"acknowledged\"}");
+	assert_int_equal(r.status, CHECK_FAIL);
+	assert_string_equal(r.findings[0].code, "pending");
+	assert_int_equal(r.findings[0].count, 5);
+	check_result_free(&r);
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		struct actor a = { (int64_t)i + 1, NULL, ROLE_VIEWER };
+		json_t *ack = NULL;
+
+		snprintf(who, sizeof(who), "user:%s@example.org", all[i]);
+		a.name = who;
+		assert_int_equal(ack_add(&ack, db, FX_ORG, &a, "DOC-1"), 0);
+		json_decref(ack);
+	}
+	run_check(&r, db, "2026-06-01", "{\"kind\": \"acknowledged\"}");
+	assert_int_equal(r.status, CHECK_PASS);
+	check_result_free(&r);
+}
+
 int
 main(void)
 {
@@ -223,6 +324,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_people__acknowledgements, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_people__deployment_rule, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_people__significant_change, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_people__readiness_checks, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
