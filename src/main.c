@@ -28,7 +28,7 @@ const struct cli_command cli_commands[] = {
 	{ "record", "list, show, create, update and delete planning records", cmd_record },
 	{ "import", "create records from a CSV or JSON file, or load OSCAL; all or nothing",
 	    cmd_import },
-	{ "report", "reports: certification readiness", cmd_report },
+	{ "report", "reports: certification readiness, internal audits", cmd_report },
 	{ "export", "files: SoA, risk register, AI systems, readiness report, OSCAL",
 	    cmd_export },
 	{ "soa", "publish the Statement of Applicability, list and show versions", cmd_soa },

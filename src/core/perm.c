@@ -43,10 +43,11 @@ static const struct {
 	[PERM_KIND_CATALOG] = { "catalog", "frameworks and their requirements (shared, read-only data)" },
 	[PERM_KIND_LEDGER] = { "ledger", "the tamper-evident audit trail and its verification" },
 	[PERM_KIND_OPERATIONAL] = { "operational",
-	    "AI systems, impact assessments, risks, evidence, metrics, incidents, suppliers" },
+	    "AI systems, impact assessments, risks, evidence, metrics, incidents, suppliers, "
+	    "nonconformities and corrective actions, improvements" },
 	[PERM_KIND_AUDIT] = { "audit", "audit programme, audits, checklists, findings" },
 	[PERM_KIND_GOVERNANCE] = { "governance",
-	    "scope, context, policy, documents, risk criteria, SoA, objectives, reviews, nonconformities" },
+	    "scope, context, policy, documents, risk criteria, SoA, objectives, management reviews" },
 };
 
 bool
@@ -183,6 +184,12 @@ perm_write_markdown(struct buf *out)
 	    "`--as EMAIL` on the command line); the system signs off nothing. A risk's owner may\n"
 	    "accept it with the write permission. Each record's `GET .../{ref}/steps` lists the\n"
 	    "steps a caller may take and, for the others, why not.\n\n"
+	    "Auditors read every record (to sample it) and write audit programmes, audits and\n"
+	    "findings, with two rules on top of the table: an audit's checklist, conclusion and\n"
+	    "findings are written by its lead auditor and team only, and nobody is on an audit\n"
+	    "of a requirement or AI system whose records they own or wrote or that the\n"
+	    "responsibilities records give them. Issuing an audit report is a sign-off (approve\n"
+	    "on audit) by someone who did not write the audit.\n\n"
 	    "| kind | covers |\n| --- | --- |\n");
 	for (k = 0; k < PERM_KIND_COUNT; k++)
 		buf_printf(out, "| %s | %s |\n", perm_kinds[k].name, perm_kinds[k].doc);

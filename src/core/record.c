@@ -284,6 +284,8 @@ record_create_data(json_t **out, struct db *db, int64_t org_id, const struct act
 	if ((rc = record__next_num(&r.num, db, org_id, k->name)) != 0 ||
 	    (rc = record_make_ref(&r, k)) != 0)
 		goto done;
+	if (k->hooks.created && (rc = k->hooks.created(db, org_id, actor, r.ref, r.data)) != 0)
+		goto done;
 	clock_format(now, clock_now());
 	r.version = 1;
 	r.created_at = xstrdup(now);

@@ -131,6 +131,14 @@ struct record_nav_view {
 struct record_hooks {
 	int (*validate)(struct db *db, int64_t org_id, const struct actor *actor,
 	    const json_t *old, json_t *next);
+	/*
+	 * On create only, once the new record has its reference and before it
+	 * is stored: what the record's creation causes in other records (an
+	 * audit finding raises its nonconformity, which names the finding); it
+	 * may fill computed fields into data. NULL: none.
+	 */
+	int (*created)(struct db *db, int64_t org_id, const struct actor *actor,
+	    const char *ref, json_t *data);
 };
 
 /*
@@ -175,6 +183,12 @@ struct record_workflow {
 	bool			 open;		/* other state changes need no step (risks) */
 };
 
+/* A view of one record besides its page, at .../{kind}/{ref}/{path}: "checklist". */
+struct record_view {
+	const char		*path;
+	const char		*label;		/* the link, in words: "Checklist" */
+};
+
 struct record_kind {
 	const char		*name;		/* API path segment: "ai-systems" */
 	const char		*singular;	/* "AI system" */
@@ -208,6 +222,8 @@ struct record_kind {
 	/* Its FIELD_REQUIREMENT_LIST naming what its records are evidence of
 	   (counted per control on the SoA page); NULL: none. */
 	const char		*evidence_for;
+	/* Views of a record the pages link to from its page; path NULL ends; NULL: none. */
+	const struct record_view *views;
 };
 
 /* The kinds, in navigation order; terminated by name NULL. */

@@ -155,6 +155,7 @@ record_kind_check(const struct record_kind *k)
 {
 	const struct field *f, *status;
 	const struct record_due *d;
+	const struct record_view *v;
 	const char *const *s;
 	int rc;
 
@@ -197,6 +198,13 @@ record_kind_check(const struct record_kind *k)
 		    "must name a filterable requirement-list field", k->name);
 	if ((rc = kind_check_counts(k)) != 0)
 		return rc;
+	for (v = k->views; v != NULL && v->path != NULL; v++)
+		if (v->label == NULL || strchr(v->path, '/') != NULL || strcmp(v->path, "edit") == 0 ||
+		    strcmp(v->path, "workflow") == 0 || strcmp(v->path, "delete") == 0 ||
+		    strcmp(v->path, "download") == 0)
+			return aims_error_set(AIMS_EINVALID, "views", "kind %s: view '%s' needs a "
+			    "label and a path of one segment that is not a page of every record "
+			    "(edit, workflow, delete, download)", k->name, v->path);
 	return record_workflow_check(k);
 }
 
@@ -312,5 +320,14 @@ record_kind_describe(const struct record_kind *k)
 	    "counts", counts, "nav", nav);
 	if (k->evidence_for != NULL)
 		json_object_set_new(o, "evidence_for", json_string(k->evidence_for));
+	if (k->views != NULL) {
+		json_t *views = json_array();
+		const struct record_view *v;
+
+		for (v = k->views; v->path != NULL; v++)
+			json_array_append_new(views, json_pack("{s:s, s:s}", "path", v->path,
+			    "label", v->label));
+		json_object_set_new(o, "views", views);
+	}
 	return o;
 }

@@ -32,7 +32,13 @@
 	X(communication) \
 	X(lifecycle) \
 	X(dataset) \
-	X(evidence)
+	X(evidence) \
+	X(audit_programme) \
+	X(audit) \
+	X(audit_finding) \
+	X(management_review) \
+	X(nonconformity) \
+	X(improvement)
 
 #define RECORD_KIND_DECLARE(name)	extern const struct record_kind record_kind_##name;
 #define RECORD_KIND_ENTRY(name)		&record_kind_##name,

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/acknowledge.h"
+#include "core/audit.h"
 #include "core/competence.h"
 #include "core/org.h"
 #include "core/record.h"
@@ -16,6 +17,7 @@
 #include "util/error.h"
 
 #define CHECK_MIN_MAX	1000000
+#define CHECK_REF_MAX	65	/* a record reference and its NUL */
 
 typedef int (*check_fn)(struct check_result *out, const struct check_env *env,
     const json_t *params);
@@ -308,6 +310,58 @@ check_soa_published(struct check_result *out, const struct check_env *env,
 	return 0;
 }
 
+/* The last approved programme whose period has not ended: a query_select() visitor. */
+static int
+coverage_programme(void *arg, const char *ref, const bool *flags)
+{
+	char *last = arg;
+
+	(void)flags;
+	snprintf(last, CHECK_REF_MAX, "%s", ref);
+	return 0;
+}
+
+/*
+ * audit_coverage: an approved audit programme in force (period not ended)
+ * and every clause and applicable Annex A control covered by one of its
+ * audits (reported or planned) within its period (core/audit.h).
+ */
+static int
+check_audit_coverage(struct check_result *out, const struct check_env *env,
+    const json_t *params)
+{
+	char ref[CHECK_REF_MAX] = "";
+	json_t *where, *cov = NULL, *v;
+	struct check_finding *f;
+	size_t i;
+	int rc;
+
+	(void)params;
+	where = json_pack("[{s:s, s:s}, {s:s, s:b}]", "field", "status", "eq", "approved",
+	    "field", "period_end", "past", 0);
+	rc = query_select(env->scope, "audit-programmes", where, NULL, 0, coverage_programme,
+	    ref);
+	json_decref(where);
+	if (rc != 0)
+		return rc;
+	if (*ref == '\0') {
+		check_fail(out, "no_programme");
+		return 0;
+	}
+	if ((rc = audit_programme_coverage(&cov, env->scope->db, env->scope->org_id, ref)) != 0)
+		return rc;
+	out->total = json_integer_value(json_object_get(cov, "total"));
+	out->failed = (int64_t)json_array_size(json_object_get(cov, "not_covered"));
+	if (out->failed > 0) {
+		check_fail(out, "not_covered");
+		f = &out->findings[0];
+		json_array_foreach(json_object_get(cov, "not_covered"), i, v)
+			finding_ref(f, env, json_string_value(v));
+	}
+	json_decref(cov);
+	return 0;
+}
+
 /*
  * competence_gaps: nobody in a role lacks a competence the role requires or
  * holds it only by an expired training (core/competence.h); refs are the
@@ -446,6 +500,7 @@ static const struct check_kind check_kinds[] = {
 	{ "competence_gaps", check_competence_gaps, params_none },
 	{ "ai_literacy", check_ai_literacy, params_min },
 	{ "acknowledged", check_acknowledged, params_none },
+	{ "audit_coverage", check_audit_coverage, params_none },
 	{ NULL, NULL, params_none },
 };
 

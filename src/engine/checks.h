@@ -21,6 +21,10 @@
  *   org_ai_roles {min}                 the organisation recorded its AI roles
  *   soa_published {unchanged}          a published SoA exists (and the draft has
  *                                      not changed since)
+ *   audit_coverage {}                  an approved audit programme whose period has
+ *                                      not ended, whose audits (reported or
+ *                                      planned) cover every clause and applicable
+ *                                      Annex A control within its period
  * Conditions are those of core/query.h; "$control" is the rule's requirement.
  * When a variable the conditions use has no value, the check fails with the
  * finding "no_value".

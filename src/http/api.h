@@ -69,6 +69,12 @@ int api_records_version_get(struct http_ctx *c);
 int api_records_links(struct http_ctx *c);
 int api_records_steps(struct http_ctx *c);
 
+/* api_audits.c */
+int api_audit_coverage(struct http_ctx *c);
+int api_audit_checklist_save(struct http_ctx *c);
+int api_audit_report(struct http_ctx *c);
+int api_audits_mine(struct http_ctx *c);
+
 /* api_catalog.c */
 int api_catalog_list(struct http_ctx *c);
 int api_catalog_get(struct http_ctx *c);

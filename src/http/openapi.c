@@ -50,6 +50,13 @@ openapi_schema(const struct val_spec *s)
 	case VAL_BOOL:
 		type = "boolean";
 		break;
+	case VAL_STRING_LIST:
+		type = "array";
+		json_object_set_new(o, "items", json_pack("{s:s, s:I, s:I}", "type", "string",
+		    "minLength", (json_int_t)s->min, "maxLength", (json_int_t)s->max));
+		json_object_set_new(o, "maxItems", json_integer(VAL_LIST_MAX));
+		break;
+	case VAL_TEXT:
 	case VAL_STRING:
 		json_object_set_new(o, "minLength", json_integer(s->min));
 		if (s->max > 0)

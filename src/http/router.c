@@ -289,6 +289,12 @@ router_check_string(const struct val_spec *spec, const char *value)
 			return aims_error_set(AIMS_EINVALID, spec->name,
 			    "%s must be a single line", spec->name);
 		return 0;
+	case VAL_TEXT:
+		if ((int64_t)n < spec->min || (spec->max > 0 && (int64_t)n > spec->max))
+			return aims_error_set(AIMS_EINVALID, spec->name,
+			    "%s must be %lld to %lld characters long", spec->name,
+			    (long long)spec->min, (long long)spec->max);
+		return 0;
 	case VAL_INT:
 		if (str_to_int64(&iv, value, spec->min, spec->max) != 0)
 			return aims_error_set(AIMS_EINVALID, spec->name,
@@ -330,8 +336,41 @@ router_check_string(const struct val_spec *spec, const char *value)
 			    "%s must be 1 to %d letters, digits, '.', '-' or '_'", spec->name,
 			    ROUTER_ID_MAX);
 		return 0;
+	case VAL_STRING_LIST:
+		/* Only a JSON body holds a list: a query or path value is never one. */
+		return aims_error_set(AIMS_EINVALID, spec->name, "%s must be a list of strings",
+		    spec->name);
 	}
 	return aims_error_set(AIMS_ERROR, spec->name, "no validator for %s", spec->name);
+}
+
+/* Each element as a VAL_STRING of the same spec. */
+static int
+router_check_list(const struct val_spec *spec, const json_t *v)
+{
+	struct val_spec elem = *spec;
+	size_t i;
+	json_t *e;
+	int rc;
+
+	if (!json_is_array(v))
+		return aims_error_set(AIMS_EINVALID, spec->name, "%s must be a list of strings",
+		    spec->name);
+	if (json_array_size(v) > VAL_LIST_MAX)
+		return aims_error_set(AIMS_EINVALID, spec->name, "%s holds more than %d elements",
+		    spec->name, VAL_LIST_MAX);
+	elem.type = VAL_STRING;
+	json_array_foreach(v, i, e) {
+		if (!json_is_string(e))
+			return aims_error_set(AIMS_EINVALID, spec->name, "%s must be a list of "
+			    "strings", spec->name);
+		if (strlen(json_string_value(e)) != json_string_length(e))
+			return aims_error_set(AIMS_EINVALID, spec->name,
+			    "%s may not contain NUL characters", spec->name);
+		if ((rc = router_check_string(&elem, json_string_value(e))) != 0)
+			return rc;
+	}
+	return 0;
 }
 
 int
@@ -360,6 +399,8 @@ router_check_json(const struct val_spec *spec, const json_t *v)
 			return aims_error_set(AIMS_EINVALID, spec->name,
 			    "%s must be true or false", spec->name);
 		return 0;
+	case VAL_STRING_LIST:
+		return router_check_list(spec, v);
 	default:
 		if (!json_is_string(v))
 			return aims_error_set(AIMS_EINVALID, spec->name, "%s must be a string",
@@ -603,6 +644,8 @@ static int
 router_authorise(struct http_ctx *c)
 {
 	const struct route *r = c->route;
+	const struct record_kind *k;
+	enum perm_kind pk;
 	int rc, i;
 
 	if (r->auth == ROUTE_PUBLIC)
@@ -623,10 +666,15 @@ router_authorise(struct http_ctx *c)
 	if ((r->flags & ROUTE_PEOPLE) && c->who.kind != HTTP_SESSION)
 		return aims_error_set(AIMS_EFORBIDDEN, NULL,
 		    "this request needs a signed-in person, not an API token");
-	if (!perm_allows(c->role, r->action, r->kind))
+	/* A record route acts on the permission kind its {kind} declares (audits...). */
+	pk = r->kind;
+	if ((r->flags & ROUTE_RECORD) && (k = record_kind_find(http_param(c, "kind"))) != NULL &&
+	    perm_kind_parse(&pk, k->perm_kind) != 0)
+		pk = r->kind;
+	if (!perm_allows(c->role, r->action, pk))
 		return aims_error_set(AIMS_EFORBIDDEN, NULL,
 		    "your role (%s) may not %s %s in this organisation", role_name(c->role),
-		    perm_action_name(r->action), perm_kind_name(r->kind));
+		    perm_action_name(r->action), perm_kind_name(pk));
 	return 0;
 }
 

@@ -27,7 +27,12 @@ enum val_type {
 	VAL_RFC3339,	/* "2026-01-02T03:04:05Z" */
 	VAL_ROLE,	/* admin, manager, contributor, auditor, viewer */
 	VAL_ID,		/* catalog-style identifier: [A-Za-z0-9._-], 1..64 */
+	VAL_TEXT,	/* like VAL_STRING, lines allowed (body fields only) */
+	VAL_STRING_LIST,	/* array of at most VAL_LIST_MAX strings of min..max
+				   characters (body fields only) */
 };
+
+#define VAL_LIST_MAX	1000	/* elements of a VAL_STRING_LIST */
 
 enum val_flags {
 	VAL_REQUIRED = 1 << 0,

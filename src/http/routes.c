@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/audit.h"
 #include "http/api.h"
 #include "http/auth.h"
 #include "http/router.h"
@@ -142,6 +143,23 @@ static const struct val_spec record_list_query[] = {
 
 static const struct val_spec record_versions_query[] = {
 	{ "status", VAL_STRING, 0, 1, 32, NULL, "only versions in this status" },
+	END_SPEC,
+};
+
+static const char *const report_formats[] = { "json", "html", NULL };
+
+static const struct val_spec audit_report_query[] = {
+	{ "format", VAL_ENUM, 0, 0, 0, report_formats, "json (default) or html" },
+	END_SPEC,
+};
+
+static const struct val_spec audit_checklist_body[] = {
+	{ "notes", VAL_TEXT, VAL_NULLABLE, 0, 200000, NULL,
+	    "what was asked, seen and heard" },
+	{ "sampled", VAL_STRING_LIST, VAL_NULLABLE, 1, 64, NULL,
+	    "references of the records and evidence sampled" },
+	{ "conclusion", VAL_ENUM, VAL_NULLABLE, 0, 0, audit_conclusion_values,
+	    "conforming, major_nc, minor_nc, observation or opportunity" },
 	END_SPEC,
 };
 
@@ -339,6 +357,26 @@ const struct route http_routes[] = {
 	    "assessment results (one evidence record per observation, linked to the ISO/IEC "
 	    "42001 requirements it names). A bad document answers 400 with the JSON path at "
 	    "fault as the error's field", "exports"),
+
+	/* Internal audits (core/audit.h): views over the audit records. */
+	R_ORG("GET", "/api/v1/orgs/{org}/audit-programmes/{ref}/coverage", api_audit_coverage,
+	    PERM_READ, PERM_KIND_AUDIT, NULL, NULL, 0, 200,
+	    "The programme's coverage: for every clause and every applicable Annex A control, "
+	    "when an audit of the programme last reported on it and when one is planned; "
+	    "not_covered lists what no audit covers within the programme's period", "audits"),
+	R_ORG("PUT", "/api/v1/orgs/{org}/audits/{ref}/checklist/{req}", api_audit_checklist_save,
+	    PERM_WRITE, PERM_KIND_AUDIT, NULL, audit_checklist_body, 0, 200,
+	    "Save one checklist row of an audit (the row of requirement {req}) in place: the "
+	    "fields given change, null clears one; the audit team only, until the report is "
+	    "issued. Answers the audit", "audits"),
+	R_ORG("GET", "/api/v1/orgs/{org}/audits/{ref}/report", api_audit_report, PERM_READ,
+	    PERM_KIND_AUDIT, audit_report_query, NULL, 0, 200,
+	    "The audit report: scope, team, dates, checklist and sample, findings with the "
+	    "nonconformities they raised, conclusion and who issued it; ?format=html gives "
+	    "one printable HTML file", "audits"),
+	R_ORG("GET", "/api/v1/orgs/{org}/my-audits", api_audits_mine, PERM_READ,
+	    PERM_KIND_AUDIT, NULL, NULL, 0, 200,
+	    "The audits the caller leads or is on the team of, open ones first", "audits"),
 
 	/*
 	 * The planning records (core/record.h), last so that every fixed path

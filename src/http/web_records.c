@@ -14,7 +14,11 @@
 
 #include "core/acknowledge.h"
 #include "core/evidence.h"
+#include "core/record_counts.h"
 #include "http/webui.h"
+
+#define WEBUI_PREFILL_MAX	200	/* a value given to a new form in its URL */
+#include "util/clock.h"
 #include "util/error.h"
 #include "util/mem.h"
 #include "util/str.h"
@@ -25,6 +29,7 @@
 #define WEBUI_FILTER_MAX	200
 #define WEBUI_ACTION_MAX	32
 #define WEBUI_KEY_MAX		160
+#define WEBUI_OVERDUE_MAX	50	/* past-due records listed above a list */
 
 static const char *const webui_sorts[] = { "ref", "title", "created_at", "updated_at", NULL };
 
@@ -105,13 +110,55 @@ webui_singleton(struct http_ctx *c, const struct record_kind *k)
 	return 0;
 }
 
+static int
+webui_overdue_row(void *arg, const char *ref, const char *title, const char *date)
+{
+	json_t *e = arg;
+
+	json_array_append_new(json_object_get(e, "items"), json_pack("{s:s, s:s, s:s, s:s}",
+	    "ref", ref, "title", title, "what", json_string_value(json_object_get(e, "what")),
+	    "date", date));
+	return 0;
+}
+
+/*
+ * What is past its declared due dates (core/record.h), the longest overdue
+ * first, for the first page of an unfiltered list. Index reads, at most
+ * WEBUI_OVERDUE_MAX per due date.
+ */
+static int
+webui_overdue(json_t **out, struct http_ctx *c, const struct record_kind *k,
+    const struct record_query *q)
+{
+	char today[CLOCK_RFC3339_LEN];
+	const struct record_due *d;
+	json_t *acc;
+	int rc = 0;
+
+	*out = NULL;
+	if (k->due == NULL || q->cursor != NULL || q->nfilters > 0 || q->q != NULL)
+		return 0;
+	clock_format(today, clock_now());
+	today[10] = '\0';
+	acc = json_pack("{s:[], s:s}", "items", "what", "");
+	for (d = k->due; d->field != NULL && rc == 0; d++) {
+		json_object_set_new(acc, "what", json_string(d->what));
+		rc = record_due_between(c->db, c->org_id, k, d, "0", today, false,
+		    WEBUI_OVERDUE_MAX, webui_overdue_row, acc);
+	}
+	if (rc == 0)
+		*out = json_incref(json_object_get(acc, "items"));
+	json_decref(acc);
+	return rc;
+}
+
 int
 webui_list(struct http_ctx *c)
 {
 	const struct record_kind *k = c->web->kind;
 	struct record_query q = { 0 };
 	struct web_list l = { .query = &q };
-	json_t *items = NULL, *choices = NULL;
+	json_t *items = NULL, *choices = NULL, *overdue = NULL;
 	struct buf page = BUF_INIT;
 	char *next = NULL;
 	int64_t total = 0, at;
@@ -122,8 +169,10 @@ webui_list(struct http_ctx *c)
 	webui_list_query(&q, c, k);
 	at = q.cursor != NULL ? http_query_int(c, "at", 0) : 0;
 	if ((rc = record_list(&items, &next, &total, c->db, c->org_id, k, &q)) != 0 ||
-	    (rc = webui_choices(&choices, c, k, true)) != 0)
+	    (rc = webui_choices(&choices, c, k, true)) != 0 ||
+	    (rc = webui_overdue(&overdue, c, k, &q)) != 0)
 		goto done;
+	l.overdue = overdue;
 	l.items = items;
 	l.total = total;
 	l.offset = at >= 0 && at < total ? at : 0;
@@ -134,6 +183,7 @@ webui_list(struct http_ctx *c)
 done:
 	json_decref(items);
 	json_decref(choices);
+	json_decref(overdue);
 	free(next);
 	return rc;
 }
@@ -291,13 +341,34 @@ webui_form_show(struct http_ctx *c, int status, const struct web_form_view *in)
 	return 0;
 }
 
+/*
+ * A new record's form starts with the one-value fields the query names
+ * (a checklist row's "Record a finding" link: ?audit=AUD-1&requirement=6.1.2);
+ * the engine checks them when the form is saved.
+ */
+static void
+webui_new_prefill(json_t *values, struct http_ctx *c, const struct record_kind *k)
+{
+	const struct field *f;
+	const char *s;
+
+	for (f = k->fields; f->name != NULL; f++) {
+		if ((f->flags & FIELD_READONLY) || (f->type != FIELD_STRING &&
+		    f->type != FIELD_ENUM && f->type != FIELD_REF && f->type != FIELD_REQUIREMENT &&
+		    f->type != FIELD_USER && f->type != FIELD_DATE))
+			continue;
+		if ((s = http_query(c, f->name)) != NULL && *s != '\0' &&
+		    strlen(s) <= WEBUI_PREFILL_MAX)
+			json_object_set_new(values, f->name, json_string(s));
+	}
+}
+
 int
 webui_new(struct http_ctx *c)
 {
 	const struct record_kind *k = c->web->kind;
 	struct web_form_view v = { 0 };
 	json_t *values = json_object();
-	const struct field *f;
 	int rc;
 
 	if (!web_can(&c->web->ctx, WEB_ACT_CREATE, k)) {
@@ -305,13 +376,7 @@ webui_new(struct http_ctx *c)
 		return aims_error_set(AIMS_EFORBIDDEN, NULL, "%s records cannot be created here.",
 		    k->plural);
 	}
-	/* A link from another record names it (?ai_system=AIS-3): the form starts with it. */
-	for (f = k->fields; f->name != NULL; f++) {
-		const char *given = f->type == FIELD_REF ? http_query(c, f->name) : NULL;
-
-		if (given != NULL && webui_ref_param_ok(given))
-			json_object_set_new(values, f->name, json_string(given));
-	}
+	webui_new_prefill(values, c, k);
 	v.values = values;
 	rc = webui_form_show(c, 200, &v);
 	json_decref(values);

@@ -118,6 +118,12 @@ int webui_workflow(struct http_ctx *c);
 int webui_delete(struct http_ctx *c);
 int webui_acknowledge(struct http_ctx *c);
 int webui_competence_gaps(struct http_ctx *c);
+/* web_audits.c */
+int webui_my_audits(struct http_ctx *c);
+int webui_audit_checklist(struct http_ctx *c);
+int webui_audit_checklist_save(struct http_ctx *c);
+int webui_audit_report(struct http_ctx *c);
+int webui_audit_coverage(struct http_ctx *c);
 /* web_account.c */
 int webui_password_page(struct http_ctx *c);
 int webui_password_change(struct http_ctx *c);

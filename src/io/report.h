@@ -16,6 +16,13 @@
 
 /* report_text.c */
 int report_readiness_text(struct buf *out, const json_t *readiness);
+/*
+ * report_audit.c: an audit report (core/audit.h audit_report()) as one
+ * self-contained file, or only its content (<article class="audit-report">)
+ * for a page that brings its own stylesheet.
+ */
+int report_audit_html(struct buf *out, const json_t *report);
+int report_audit_body(struct buf *out, const json_t *report);
 /* report_html.c */
 int report_readiness_html(struct buf *out, const json_t *readiness);
 /*

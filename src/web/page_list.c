@@ -1,7 +1,8 @@
 /*
- * page_list.c - the list page of a record kind: search box, a filter for
- * every FIELD_FILTER field, sortable columns for FIELD_SORT fields, counts
- * and cursor pagination. It is a GET form, so it works without script and
+ * page_list.c - the list page of a record kind: what is past its due date
+ * first (for kinds that declare due dates), the states of its workflow as
+ * links, search box, a filter for every FIELD_FILTER field, sortable columns
+ * for FIELD_SORT fields, counts and cursor pagination. It is a GET form, so it works without script and
  * every state of the page is a URL that can be bookmarked or shared.
  */
 #include <stdio.h>
@@ -243,6 +244,68 @@ web_list_pager(struct buf *out, const struct web_ctx *ctx, const struct record_k
 	buf_free(&url);
 }
 
+/* Records past a due date, the longest overdue first: what a lead acts on first. */
+static void
+web_list_overdue(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
+    const json_t *overdue)
+{
+	struct buf url = BUF_INIT;
+	const json_t *e;
+	size_t i;
+
+	if (json_array_size(overdue) == 0)
+		return;
+	html_printf(out, "<section class=\"overdue\" aria-labelledby=\"overdue-h\">"
+	    "<h2 id=\"overdue-h\">Past due <span class=\"count\">%zu</span></h2>"
+	    "<div class=\"table-wrap\"><table class=\"list\"><caption class=\"sr\">%s past "
+	    "due</caption><thead><tr><th scope=\"col\">Ref</th><th scope=\"col\">Title</th>"
+	    "<th scope=\"col\">What</th><th scope=\"col\">Due</th></tr></thead><tbody>\n",
+	    json_array_size(overdue), k->plural);
+	json_array_foreach(overdue, i, e) {
+		buf_reset(&url);
+		web_url_record(&url, ctx, k->name, json_string_value(json_object_get(e, "ref")));
+		html_printf(out, "<tr><td><a href=\"%s\">%s</a></td><td>%s</td><td>%s</td>"
+		    "<td class=\"overdue\">%s</td></tr>\n", buf_str(&url),
+		    json_string_value(json_object_get(e, "ref")),
+		    json_string_value(json_object_get(e, "title")),
+		    json_string_value(json_object_get(e, "what")),
+		    json_string_value(json_object_get(e, "date")));
+	}
+	buf_puts(out, "</tbody></table></div></section>\n");
+	buf_free(&url);
+}
+
+/* The workflow's states as links to the list filtered by each. */
+static void
+web_list_states(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
+    const struct record_query *q)
+{
+	const struct field *f = k->workflow ? record_field_find(k, k->workflow->field) : NULL;
+	const char *cur = f ? web_list_filter_value(q, f->name) : NULL;
+	const char *const *v;
+	struct buf url = BUF_INIT;
+
+	if (f == NULL || f->values == NULL || !(f->flags & FIELD_FILTER))
+		return;
+	web_url_kind(&url, ctx, k->name);
+	html_printf(out, "<nav class=\"states\" aria-label=\"%s by %s\"><a href=\"%s\"",
+	    k->plural, f->label, buf_str(&url));
+	html_attr_if(out, cur == NULL, "aria-current", "page");
+	buf_puts(out, ">All</a>");
+	for (v = f->values; *v != NULL; v++) {
+		buf_reset(&url);
+		web_url_kind(&url, ctx, k->name);
+		html_url_query(&url, f->name, *v);
+		html_printf(out, " <a href=\"%s\"", buf_str(&url));
+		html_attr_if(out, cur != NULL && strcmp(cur, *v) == 0, "aria-current", "page");
+		buf_putc(out, '>');
+		web_enum_label(out, *v);
+		buf_puts(out, "</a>");
+	}
+	buf_puts(out, "</nav>\n");
+	buf_free(&url);
+}
+
 static bool
 web_list_filtered(const struct record_query *q)
 {
@@ -258,6 +321,8 @@ web_page_list(struct buf *out, const struct web_ctx *ctx, const struct record_ki
 
 	web_page_begin(out, ctx, k->plural, k->name, crumbs, 1);
 	web_list_head(out, ctx, k, l);
+	web_list_overdue(out, ctx, k, l->overdue);
+	web_list_states(out, ctx, k, l->query);
 	web_list_filters(out, ctx, k, l);
 	if (json_array_size(l->items) > 0) {
 		web_list_table(out, ctx, k, l);

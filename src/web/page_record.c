@@ -54,8 +54,12 @@ web_record_actions(struct buf *out, const struct web_ctx *ctx, const struct reco
 {
 	struct buf target = BUF_INIT, q = BUF_INIT;
 	const char *ref = json_string_value(json_object_get(rec, "ref"));
+	const struct record_view *view;
 
 	buf_puts(out, "<div class=\"actions\">");
+	for (view = k->views; view != NULL && view->path != NULL; view++)
+		html_printf(out, "<a class=\"btn\" href=\"%s/%s\">%s</a>", url, view->path,
+		    view->label);
 	if (web_can(ctx, WEB_ACT_UPDATE, k)) {
 		html_printf(out, "<a class=\"btn\" href=\"%s/edit\" data-shortcut=\"e\">", url);
 		web_icon(out, "edit");

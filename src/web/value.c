@@ -290,6 +290,44 @@ web_value_objects(struct buf *out, const struct web_ctx *ctx, const struct field
 	buf_puts(out, "</tbody></table></div>");
 }
 
+/* Are all of f's subfields objects themselves (the inputs of a management review)? */
+static bool
+web_value_parts(const struct field *f)
+{
+	const struct field *sf;
+
+	for (sf = f->subfields; sf != NULL && sf->name != NULL; sf++)
+		if (sf->type != FIELD_OBJECT)
+			return false;
+	return f->subfields != NULL && f->subfields->name != NULL;
+}
+
+/*
+ * An object of objects in full: one section per part, headed by its label,
+ * so that a long compiled record (every input of a review) reads as a
+ * document with a heading to jump to for each part.
+ */
+static void
+web_value_object_parts(struct buf *out, const struct web_ctx *ctx, const struct field *f,
+    const json_t *v)
+{
+	const struct field *sf;
+	const json_t *sv;
+
+	buf_puts(out, "<div class=\"object-parts\">");
+	for (sf = f->subfields; sf->name != NULL; sf++) {
+		sv = json_object_get(v, sf->name);
+		html_printf(out, "<section class=\"object-part\" id=\"%s-%s\"><h4>%s</h4>",
+		    f->name, sf->name, sf->label);
+		if (web_value_empty(sv))
+			buf_puts(out, "<p class=\"empty\">Not recorded.</p>");
+		else
+			web_value_any(out, ctx, sf, sv, false);
+		buf_puts(out, "</section>");
+	}
+	buf_puts(out, "</div>");
+}
+
 /* One object: its subfields as a list of label and value ("; " between, brief). */
 static void
 web_value_object(struct buf *out, const struct web_ctx *ctx, const struct field *f,
@@ -300,6 +338,10 @@ web_value_object(struct buf *out, const struct web_ctx *ctx, const struct field 
 
 	if (!json_is_object(v) || f->subfields == NULL) {
 		web_value_json(out, v);
+		return;
+	}
+	if (!brief && web_value_parts(f)) {
+		web_value_object_parts(out, ctx, f, v);
 		return;
 	}
 	buf_puts(out, brief ? "<span class=\"object\">" : "<dl class=\"object\">");

@@ -155,6 +155,8 @@ struct web_list {
 	const char		*next_cursor;	/* NULL on the last page */
 	const struct record_query *query;	/* q, sort, filters, cursor as asked */
 	const json_t		*choices;	/* options for filters, see web_page_form */
+	const json_t		*overdue;	/* past their declared due date, oldest first:
+						   [{ref, title, what, date}]; NULL: not shown */
 };
 void web_page_list(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
     const struct web_list *list);
@@ -265,6 +267,33 @@ void web_page_soa(struct buf *out, const struct web_ctx *ctx, const struct web_s
  * } Any member may be missing.
  */
 void web_page_dashboard(struct buf *out, const struct web_ctx *ctx, const json_t *d);
+
+/*
+ * page_audit.c: the auditor's workspace. items: audit_list_mine()'s
+ * answer. The checklist shows audit's rows, each its own form posting
+ * notes, sampled (references separated by commas) and conclusion to
+ * .../checklist/REQ; editable only for the audit team while the report is
+ * not issued (why_readonly says otherwise why not). titles: {id: title}
+ * of the requirements; errors: {requirement: message} of rows not saved,
+ * shown with what was typed (typed: {requirement: row}).
+ */
+struct web_audit_view {
+	const json_t	*audit;
+	const json_t	*titles;
+	const json_t	*errors;
+	const json_t	*typed;
+	bool		 editable;
+	bool		 can_find;	/* may record findings: a link per row */
+	const char	*why_readonly;
+	const json_t	*findings;	/* the audit's findings (records), or NULL */
+};
+void web_page_my_audits(struct buf *out, const struct web_ctx *ctx, const json_t *items);
+void web_page_audit_checklist(struct buf *out, const struct web_ctx *ctx,
+    const struct web_audit_view *v);
+/* The report of audit_report() in the page shell (printable). */
+void web_page_audit_report(struct buf *out, const struct web_ctx *ctx, const json_t *report);
+/* The coverage of audit_programme_coverage(). */
+void web_page_audit_coverage(struct buf *out, const struct web_ctx *ctx, const json_t *cov);
 
 /* page_readiness.c: the answer of readiness_evaluate(); filter "gaps", a status or NULL. */
 void web_page_readiness(struct buf *out, const struct web_ctx *ctx, const json_t *r,

@@ -101,6 +101,11 @@ const MATRIX = [
   // A JSON body to the upload route: past the permission check, refused for its type.
   ['POST', '/api/v1/orgs/acme/evidence/EV-999/files', { file: 'x' }, CONTRIBUTORS(415)],
   ['GET', '/api/v1/orgs/acme/evidence/EV-999/files/1', undefined, { viewer: 404, auditor: 404, contributor: 404, manager: 404, admin: 404 }],
+  ['GET', '/api/v1/orgs/acme/audit-programmes/PROG-999/coverage', undefined, { viewer: 404, auditor: 404, contributor: 404, manager: 404, admin: 404 }],
+  ['PUT', '/api/v1/orgs/acme/audits/AUD-999/checklist/9.1', { notes: 'by ROLE' }, { viewer: 403, auditor: 404, contributor: 403, manager: 404, admin: 404 }],
+  ['GET', '/api/v1/orgs/acme/audits/AUD-999/report', undefined, { viewer: 404, auditor: 404, contributor: 404, manager: 404, admin: 404 }],
+  ['GET', '/api/v1/orgs/acme/my-audits', undefined, ALL],
+  ['POST', '/api/v1/orgs/acme/audits', { title: 'Audit by ROLE', requirements: ['9.1'], lead_auditor: 'auditor@example.com' }, { viewer: 403, auditor: 201, contributor: 403, manager: 201, admin: 201 }],
   ['POST', '/api/v1/orgs/acme/members/target-ROLE@example.com/disable', undefined, { viewer: 403, auditor: 403, contributor: 403, manager: 403, admin: 200 }],
   ['POST', '/api/v1/orgs/acme/members/target-ROLE@example.com/enable', undefined, { viewer: 403, auditor: 403, contributor: 403, manager: 403, admin: 200 }],
   ['POST', '/api/v1/session/password', { current_password: PASSWORD, new_password: PASSWORD }, { viewer: 204, auditor: 204, contributor: 204, manager: 204, admin: 204 }],
@@ -131,7 +136,7 @@ test('the matrix covers every route in the OpenAPI document', async () => {
       const concrete = path.replace(kindSeg, '{kind}').replace('{org}', 'acme').replace('{email}', 'X').replace('{id}', 'X').replace('{req}', 'X').replace('{id}', 'X').replace('{kind}', 'X').replace('{ref}', 'X');
       const hit = [...covered].some((c) => {
         const [m, p] = c.split(' ');
-        return m === method.toUpperCase() && p.replace(kindSeg, 'X').replace(/[^/]*@example\.com|TOKEN|ADMINTOKEN|A\.5\.2|AIS-\d+|EV-999|999|(?<=(versions|files)\/)1|(?<=acme\/)(ai-systems|scope)(?=\/|$)|AIS-\d+/g, 'X') === concrete;
+        return m === method.toUpperCase() && p.replace(kindSeg, 'X').replace(/[^/]*@example\.com|TOKEN|ADMINTOKEN|A\.5\.2|AIS-\d+|EV-999|PROG-\d+|AUD-\d+|(?<=checklist\/)[0-9.]+|999|(?<=(versions|files)\/)1|(?<=acme\/)(ai-systems|scope)(?=\/|$)|AIS-\d+/g, 'X') === concrete;
       });
       assert.ok(hit, `${method.toUpperCase()} ${path} is not in the role matrix`);
     }

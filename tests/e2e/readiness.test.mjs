@@ -73,9 +73,13 @@ test('an empty organisation is not ready, with reasons; nothing recorded yet is 
   assert.equal(req(r, '4.3').status, 'not_met');
   assert.equal(check(r, '4.3', '4.3-scope-approved').findings[0].reason,
     'There is no approved AIMS scope.');
+  const monitoring = check(r, '9.1', '9.1-monitoring').findings[0];
+  assert.equal(monitoring.code, 'nothing_recorded');
+  assert.match(monitoring.reason, /^Nothing is recorded yet/);
   const audit = check(r, '9.2.1', '9.2.1-audits').findings[0];
-  assert.equal(audit.code, 'nothing_recorded');
-  assert.match(audit.reason, /^Nothing is recorded yet/);
+  assert.equal(audit.code, 'missing');
+  assert.equal(audit.reason, 'No internal audit has been performed and reported (an audit ' +
+    'whose report is issued).');
   // The default risk criteria exist from the start.
   assert.equal(check(r, '6.1.2', '6.1.2-criteria').status, 'pass');
   const text = aimsOk(['report', 'readiness', '--org', 'acme', '--db', db, '--no-save']).stdout;
@@ -134,6 +138,20 @@ test('the verdicts move as the organisation is built step by step', () => {
   record(db, ['update', 'responsibilities', 'ROLE-1'], { assignee: ADMIN });
   r = readiness(db);
   assert.equal(req(r, '5.3').status, 'met');
+
+  // Internal audits planned: an approved programme and an audit under it.
+  record(db, ['create', 'audit-programmes'], { title: 'Programme 2026-2028',
+    period_start: '2026-01-01', period_end: '2028-12-31' });
+  record(db, ['update', 'audit-programmes', 'PROG-1'], { status: 'in_review' });
+  r = readiness(db);
+  assert.equal(check(r, '9.2.2', '9.2.2-programme').status, 'fail');
+  record(db, ['update', 'audit-programmes', 'PROG-1'], { status: 'approved' }, APPROVER);
+  record(db, ['create', 'audits'], { title: 'Planning audit', programme: 'PROG-1',
+    requirements: ['9.2.1'], lead_auditor: APPROVER, planned_start: '2026-11-02' });
+  r = readiness(db);
+  assert.equal(check(r, '9.2.2', '9.2.2-programme').status, 'pass');
+  assert.equal(check(r, '9.2.1', '9.2.1-audits-planned').status, 'pass');
+  assert.equal(check(r, '9.2.1', '9.2.1-audits').status, 'fail');
 
   // Every control decided: only the AI policy still blocks Stage 1.
   assert.equal(check(r, 'A.6.2.6', 'soa-decided@A.6.2.6').status, 'fail');

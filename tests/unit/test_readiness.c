@@ -261,7 +261,9 @@ test_readiness__empty_organisation(void **state)
 	assert_string_equal(check_status(res, "A.6.2.6", "soa-decided@A.6.2.6"), "fail");
 	assert_string_equal(req_status(res, "9.2.1"), "not_met");
 	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(
-	    check_of(res, "9.2.1", "9.2.1-audits"), "findings"), 0), "code")), "nothing_recorded");
+	    check_of(res, "9.2.1", "9.2.1-audits"), "findings"), 0), "code")), "missing");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(
+	    check_of(res, "9.2.2", "9.2.2-coverage"), "findings"), 0), "code")), "no_programme");
 	/* Default criteria are not there in the raw fixture: threshold checks say so. */
 	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(
 	    check_of(res, "6.1.3", "6.1.3-treated-or-accepted"), "findings"), 0), "code")),
@@ -295,6 +297,13 @@ build_stage1(struct db *db)
 	    "\"treatment\": {\"option\": \"modify\", \"plan\": \"Add retrieval checks\"}}");
 	fx_put(db, "impact-assessments", "IA-1", "{\"ai_system\": \"AIS-1\", \"status\": "
 	    "\"approved\", \"approved_at\": \"2026-02-01T00:00:00Z\"}");
+	/* Internal audits planned (9.2): an approved programme and an audit under it. */
+	fx_put(db, "audit-programmes", "PROG-1", "{\"title\": \"Programme 2026-2028\", "
+	    "\"period_start\": \"2026-01-01\", \"period_end\": \"2028-12-31\", "
+	    "\"status\": \"approved\"}");
+	fx_put(db, "audits", "AUD-1", "{\"title\": \"Planning audit\", \"programme\": "
+	    "\"PROG-1\", \"requirements\": [\"6.1.2\"], \"lead_auditor\": "
+	    "\"bob@example.org\", \"status\": \"planned\", \"planned_start\": \"2026-11-02\"}");
 	for (i = 0; i < FX_NREQS; i++) {
 		if (strcmp(fx_reqs[i][1], "control") != 0)
 			continue;

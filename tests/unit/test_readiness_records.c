@@ -107,6 +107,16 @@ test_readiness_records__stage1_reached_through_the_record_engine(void **state)
 	ok(fx_create(NULL, db, FX_ORG, &fx_alice, "responsibilities", "{\"role_name\": "
 	    "\"AIMS manager\", \"assignee\": \"alice@example.org\", \"requirements\": [\"5.3\"]}"));
 	decide_soa(db);
+	/* Internal audits planned (9.2): Alice's programme approved by Erin, an audit under it. */
+	ok(fx_create(NULL, db, FX_ORG, &fx_alice, "audit-programmes", "{\"title\": "
+	    "\"Programme\", \"period_start\": \"2026-01-01\", \"period_end\": \"2099-12-31\"}"));
+	ok(fx_update(NULL, db, FX_ORG, &fx_alice, "audit-programmes", "PROG-1", 0,
+	    "{\"status\": \"in_review\"}"));
+	ok(fx_update(NULL, db, FX_ORG, &fx_erin, "audit-programmes", "PROG-1", 0,
+	    "{\"status\": \"approved\"}"));
+	ok(fx_create(NULL, db, FX_ORG, &fx_alice, "audits", "{\"title\": \"Planning audit\", "
+	    "\"programme\": \"PROG-1\", \"requirements\": [\"9.2.1\"], "
+	    "\"lead_auditor\": \"bob@example.org\"}"));
 
 	/* The AI policy: written by Alice, approved by Erin (not its author). */
 	ok(fx_create(NULL, db, FX_ORG, &fx_alice, "documents", "{\"title\": \"AI policy\", "

@@ -1,6 +1,7 @@
 /*
  * app.js - conveniences over pages that work without it: confirm dialogs,
- * in-place saving of Statement of Applicability rows, file upload by drag
+ * in-place saving of Statement of Applicability and audit checklist rows
+ * (a saved checklist row hands the focus to the next), file upload by drag
  * and drop with progress, "add another" for repeated fieldsets, and
  * keyboard shortcuts. No framework, no inline script (strict CSP).
  */
@@ -90,6 +91,14 @@
 				if (msg) msg.textContent = 'Saved';
 				var edit = fresh.querySelector('a[data-soa-swap]');
 				if (edit) edit.focus();
+				/* Audit checklist: straight on to the next requirement. */
+				if (fresh.hasAttribute('data-next-row')) {
+					var next = fresh.nextElementSibling;
+					while (next && !next.hasAttribute('data-next-row'))
+						next = next.nextElementSibling;
+					var field = next ? next.querySelector('textarea') : null;
+					if (field) field.focus();
+				}
 			} else {
 				if (msg) { msg.classList.add('error'); msg.textContent = 'Not saved'; }
 				var bad = fresh.querySelector('[aria-invalid="true"]');
