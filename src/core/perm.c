@@ -37,7 +37,8 @@ static const struct {
 	const char *name;
 	const char *doc;
 } perm_kinds[PERM_KIND_COUNT] = {
-	[PERM_KIND_ORG] = { "org", "the organisation itself: name, AI roles, settings" },
+	[PERM_KIND_ORG] = { "org",
+	    "the organisation itself: name, AI roles, settings (the concern reporting channel)" },
 	[PERM_KIND_MEMBERSHIP] = { "membership", "who belongs to the organisation, with which role" },
 	[PERM_KIND_TOKEN] = { "token", "API tokens for machines (CI, monitoring)" },
 	[PERM_KIND_CATALOG] = { "catalog", "frameworks and their requirements (shared, read-only data)" },
@@ -47,7 +48,8 @@ static const struct {
 	    "nonconformities and corrective actions, improvements" },
 	[PERM_KIND_AUDIT] = { "audit", "audit programme, audits, checklists, findings" },
 	[PERM_KIND_GOVERNANCE] = { "governance",
-	    "scope, context, policy, documents, risk criteria, SoA, objectives, management reviews" },
+	    "scope, context, policy, documents, risk criteria, SoA, objectives, management reviews, "
+	    "concerns" },
 };
 
 bool

@@ -16,6 +16,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "core/actor.h"
 #include "core/perm.h"
@@ -86,6 +87,28 @@ struct record_kind;
 struct record_due {
 	const char		*field;
 	const char		*what;
+};
+
+/*
+ * A deadline the record counts down to, to the second: a read-only
+ * FIELD_DATETIME the kind computes (an incident's report_due), met when the
+ * FIELD_DATETIME `met_by` (reported_at) is set at or before it. The record
+ * page shows the time left or how late it is; readiness counts the records
+ * that missed it (record_deadline_state()).
+ */
+struct record_deadline {
+	const char		*field;		/* "report_due" */
+	const char		*met_by;	/* "reported_at" */
+	const char		*to;		/* a field saying to whom, or NULL */
+	const char		*what;		/* "Report", in words */
+};
+
+enum record_deadline_state {
+	RECORD_DEADLINE_NONE,		/* nothing is due */
+	RECORD_DEADLINE_OPEN,		/* due, not met, time left */
+	RECORD_DEADLINE_MET,		/* met at or before it */
+	RECORD_DEADLINE_LATE,		/* met after it */
+	RECORD_DEADLINE_MISSED,		/* not met, and past it */
 };
 
 /* How the dashboard draws a counted dimension. */
@@ -224,6 +247,7 @@ struct record_kind {
 	const char		*evidence_for;
 	/* Views of a record the pages link to from its page; path NULL ends; NULL: none. */
 	const struct record_view *views;
+	const struct record_deadline *deadline;	/* NULL: none */
 };
 
 /* The kinds, in navigation order; terminated by name NULL. */
@@ -252,6 +276,12 @@ const struct record_kind *record_kind_with_evidence(void);
  * naming the kind and the member.
  */
 int record_kind_check(const struct record_kind *k);
+/*
+ * Where record stands against k's deadline at now: *due and *met (0 when
+ * unset) are its times. RECORD_DEADLINE_NONE for a kind without one.
+ */
+enum record_deadline_state record_deadline_state(const struct record_kind *k,
+    const json_t *record, time_t now, time_t *due, time_t *met);
 /* "string", "enum-list", "ref"... as the declaration lists a field's type. */
 const char *record_field_type_name(enum field_type t);
 /* The declaration as JSON, as `aims record kinds --format json` lists it. */

@@ -9,6 +9,7 @@
 
 #include "core/record_counts.h"
 #include "core/record_private.h"
+#include "util/clock.h"
 #include "util/error.h"
 
 bool
@@ -150,6 +151,48 @@ kind_check_counts(const struct record_kind *k)
 	return 0;
 }
 
+static bool
+kind_is_datetime(const struct record_kind *k, const char *name)
+{
+	const struct field *f = name != NULL ? record_field_find(k, name) : NULL;
+
+	return f != NULL && f->type == FIELD_DATETIME;
+}
+
+static int
+kind_check_deadline(const struct record_kind *k)
+{
+	const struct record_deadline *d = k->deadline;
+
+	if (d == NULL)
+		return 0;
+	if (!kind_is_datetime(k, d->field) || !(record_field_find(k, d->field)->flags &
+	    FIELD_READONLY) || !kind_is_datetime(k, d->met_by) || d->what == NULL ||
+	    (d->to != NULL && record_field_find(k, d->to) == NULL))
+		return aims_error_set(AIMS_EINVALID, "deadline", "kind %s: the deadline must "
+		    "name a read-only date-time field, the date-time field that meets it, and "
+		    "what is due", k->name);
+	return 0;
+}
+
+enum record_deadline_state
+record_deadline_state(const struct record_kind *k, const json_t *record, time_t now,
+    time_t *due, time_t *met)
+{
+	const char *d, *m;
+
+	*due = *met = 0;
+	if (k->deadline == NULL ||
+	    (d = json_string_value(json_object_get(record, k->deadline->field))) == NULL ||
+	    clock_parse(due, d) != 0)
+		return RECORD_DEADLINE_NONE;
+	if ((m = json_string_value(json_object_get(record, k->deadline->met_by))) != NULL &&
+	    clock_parse(met, m) == 0)
+		return *met <= *due ? RECORD_DEADLINE_MET : RECORD_DEADLINE_LATE;
+	*met = 0;
+	return now <= *due ? RECORD_DEADLINE_OPEN : RECORD_DEADLINE_MISSED;
+}
+
 int
 record_kind_check(const struct record_kind *k)
 {
@@ -196,7 +239,7 @@ record_kind_check(const struct record_kind *k)
 	    f->type != FIELD_REQUIREMENT_LIST || !(f->flags & FIELD_FILTER)))
 		return aims_error_set(AIMS_EINVALID, "evidence_for", "kind %s: evidence_for "
 		    "must name a filterable requirement-list field", k->name);
-	if ((rc = kind_check_counts(k)) != 0)
+	if ((rc = kind_check_counts(k)) != 0 || (rc = kind_check_deadline(k)) != 0)
 		return rc;
 	for (v = k->views; v != NULL && v->path != NULL; v++)
 		if (v->label == NULL || strchr(v->path, '/') != NULL || strcmp(v->path, "edit") == 0 ||
@@ -329,5 +372,9 @@ record_kind_describe(const struct record_kind *k)
 			    "label", v->label));
 		json_object_set_new(o, "views", views);
 	}
+	if (k->deadline != NULL)
+		json_object_set_new(o, "deadline", json_pack("{s:s, s:s, s:s?, s:s}", "field",
+		    k->deadline->field, "met_by", k->deadline->met_by, "to", k->deadline->to,
+		    "what", k->deadline->what));
 	return o;
 }

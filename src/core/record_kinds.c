@@ -33,6 +33,8 @@
 	X(lifecycle) \
 	X(dataset) \
 	X(evidence) \
+	X(incident) \
+	X(concern) \
 	X(audit_programme) \
 	X(audit) \
 	X(audit_finding) \

@@ -10,10 +10,12 @@
 #include "core/acknowledge.h"
 #include "core/audit.h"
 #include "core/competence.h"
+#include "core/concern.h"
 #include "core/org.h"
 #include "core/record.h"
 #include "core/soa.h"
 #include "engine/checks.h"
+#include "util/clock.h"
 #include "util/error.h"
 
 #define CHECK_MIN_MAX	1000000
@@ -362,6 +364,79 @@ check_audit_coverage(struct check_result *out, const struct check_env *env,
 	return 0;
 }
 
+/* concern_channel: the organisation's public concern reporting channel is open. */
+static int
+check_concern_channel(struct check_result *out, const struct check_env *env,
+    const json_t *params)
+{
+	json_t *ch = NULL;
+	int rc;
+
+	(void)params;
+	if ((rc = concern_channel_get(&ch, env->scope->db, env->scope->org_id)) != 0)
+		return rc;
+	if (!json_is_true(json_object_get(ch, "open")))
+		check_fail(out, "closed");
+	json_decref(ch);
+	return 0;
+}
+
+struct deadlines {
+	struct check_result		*out;
+	const struct check_env		*env;
+	const struct record_kind	*kind;
+	time_t				 now;
+};
+
+static int
+deadlines_row(void *arg, const struct query_record *rec)
+{
+	struct deadlines *d = arg;
+	time_t due, met;
+
+	switch (record_deadline_state(d->kind, rec->data, d->now, &due, &met)) {
+	case RECORD_DEADLINE_NONE:
+		return 0;
+	case RECORD_DEADLINE_MISSED:
+		finding_ref(finding_add(d->out, "missed"), d->env, rec->ref);
+		d->out->failed++;
+		break;
+	case RECORD_DEADLINE_LATE:
+		finding_ref(finding_add(d->out, "late"), d->env, rec->ref);
+		d->out->failed++;
+		break;
+	default:
+		break;
+	}
+	d->out->total++;
+	return 0;
+}
+
+/*
+ * deadlines_met: every live record of a kind that declares a deadline
+ * (core/record.h) met it or still has time: none past it unmet ("missed"),
+ * none met after it ("late"). Judged to the second, at the time of the
+ * evaluation.
+ */
+static int
+check_deadlines_met(struct check_result *out, const struct check_env *env,
+    const json_t *params)
+{
+	struct deadlines d = { out, env, record_kind_find(param_str(params, "records")),
+	    clock_now() };
+	int rc;
+
+	if (d.kind == NULL || d.kind->deadline == NULL)
+		return aims_error_set(AIMS_EINVALID, "records", "deadlines_met: kind '%s' "
+		    "declares no deadline", param_str(params, "records") ?
+		    param_str(params, "records") : "");
+	if ((rc = query_records_each(env->scope->db, env->scope->org_id, d.kind->name,
+	    deadlines_row, &d)) != 0)
+		return rc;
+	none_failing_finish(out, params);
+	return 0;
+}
+
 /*
  * competence_gaps: nobody in a role lacks a competence the role requires or
  * holds it only by an expired training (core/competence.h); refs are the
@@ -489,6 +564,7 @@ static const char *const params_current[] = { "records", "where", "approved", "c
     NULL };
 static const char *const params_min[] = { "min", NULL };
 static const char *const params_soa[] = { "unchanged", NULL };
+static const char *const params_records[] = { "records", "empty", NULL };
 
 static const struct check_kind check_kinds[] = {
 	{ "not_recorded_yet", check_not_recorded_yet, params_what },
@@ -500,6 +576,8 @@ static const struct check_kind check_kinds[] = {
 	{ "competence_gaps", check_competence_gaps, params_none },
 	{ "ai_literacy", check_ai_literacy, params_min },
 	{ "acknowledged", check_acknowledged, params_none },
+	{ "concern_channel", check_concern_channel, params_none },
+	{ "deadlines_met", check_deadlines_met, params_records },
 	{ "audit_coverage", check_audit_coverage, params_none },
 	{ NULL, NULL, params_none },
 };

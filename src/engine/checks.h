@@ -25,6 +25,11 @@
  *                                      not ended, whose audits (reported or
  *                                      planned) cover every clause and applicable
  *                                      Annex A control within its period
+ *   concern_channel {}                 the public concern reporting channel is open
+ *   deadlines_met {records, empty}     no live record of kind `records` missed the
+ *                                      deadline its kind declares (record.h) or met
+ *                                      it late (findings "missed", "late"); records
+ *                                      with nothing due are not examined
  * Conditions are those of core/query.h; "$control" is the rule's requirement.
  * When a variable the conditions use has no value, the check fails with the
  * finding "no_value".

@@ -97,6 +97,21 @@ int api_soa_versions_publish(struct http_ctx *c);
 int api_soa_versions_get(struct http_ctx *c);
 int api_soa_changes(struct http_ctx *c);
 
+/* api_concerns.c: the concern reporting channel (core/concern.h). */
+#define CONCERN_PER_HOUR		5	/* reports a client network may send an hour */
+#define CONCERN_READS_PER_MINUTE	30	/* key look-ups a client network may make */
+#define HTTP_CONCERN_READ_PATH		"/api/v1/public/concerns/"
+int api_concern_channel_get(struct http_ctx *c);
+int api_concern_channel_set(struct http_ctx *c);
+int api_public_concern_create(struct http_ctx *c);
+int api_public_concern_get(struct http_ctx *c);
+/*
+ * Takes one from the in-memory bucket `what` of the caller's network (n a
+ * period): 0, or AIMS_ETHROTTLED with Retry-After set. Shared with the
+ * public web pages.
+ */
+int http_concern_limit(struct http_ctx *c, const char *what, unsigned n, unsigned period_sec);
+
 /* openapi.c: the OpenAPI 3.1 document generated from the route table. */
 json_t *openapi_document(void);
 

@@ -38,7 +38,6 @@
 
 #define AUTH_COOKIE_MAX		256
 #define AUTH_WRONG		"wrong email or password"
-#define AUTH_NET_MAX		(INET6_ADDRSTRLEN + 4)	/* "2001:db8::/64" */
 
 static sem_t auth_pwhash_sem;
 static pthread_once_t auth_once = PTHREAD_ONCE_INIT;
@@ -225,7 +224,7 @@ static const struct throttle_policy auth_addr_policy = THROTTLE_ADDR_POLICY;
  * Whom the throttle counts: an IPv4 address, or an IPv6 address's /64
  * (one subscriber's network holds 2^64 addresses to rotate through).
  */
-static void
+void
 auth_client_net(char out[AUTH_NET_MAX], const char *addr)
 {
 	struct in6_addr a6;

@@ -28,6 +28,12 @@ int auth_org_role(struct http_ctx *c, const char *slug);
 bool auth_cookie_value(char *out, size_t outlen, const char *header, const char *name);
 /* Is origin ("http://HOST") the site the request was sent to (Host)? */
 bool auth_same_origin(const char *origin, const char *host);
+/*
+ * Whom a limit counts for an anonymous caller: an IPv4 address, or an IPv6
+ * address's /64 (one subscriber's network holds 2^64 addresses).
+ */
+#define AUTH_NET_MAX		(46 + 4)	/* INET6_ADDRSTRLEN + "/64" */
+void auth_client_net(char out[AUTH_NET_MAX], const char *addr);
 /* Sets (max_age > 0) or clears (0) the session cookie. */
 void auth_session_cookie(struct http_ctx *c, const char *token, int max_age);
 /*

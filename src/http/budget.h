@@ -20,7 +20,8 @@
 #define BUDGET_PER_MINUTE_MAX	100000
 #define BUDGET_LIGHT_LIMIT	100	/* a list of more items than this is heavy */
 #define BUDGET_CALLERS_MAX	4096	/* callers tracked at once */
-#define BUDGET_CALLER_MAX	64	/* "token:123", "user:45", "addr:2001:db8::1" */
+#define BUDGET_CALLER_MAX	80	/* "token:123", "user:45", "addr:2001:db8::1" */
+#define BUDGET_IDLE_SEC		3600	/* an idle bucket refills for this long at most */
 
 /*
  * Takes one heavy read from caller's bucket: 0, or AIMS_ETHROTTLED with
@@ -28,6 +29,13 @@
  * per_minute 0: no budget.
  */
 int budget_take(int *retry_after, const char *caller, unsigned per_minute, int64_t now_usec);
+/*
+ * The same bucket for any other limit: n at once, refilled at n every
+ * period_sec (at most BUDGET_IDLE_SEC); caller names the limit and who
+ * ("concern:2001:db8::/64"). n or period_sec 0: no limit.
+ */
+int budget_take_per(int *retry_after, const char *caller, unsigned n, unsigned period_sec,
+    int64_t now_usec);
 /* Forgets every bucket. */
 void budget_reset(void);
 

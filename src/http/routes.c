@@ -21,6 +21,8 @@ const struct val_spec http_path_params[] = {
 	{ "req", VAL_ID, VAL_REQUIRED, 0, 0, NULL, "requirement id, such as A.6.2.4 or 6.1.4" },
 	{ "kind", VAL_ID, VAL_REQUIRED, 0, 0, NULL,
 	    "a record kind, as `aims record kinds` lists them" },
+	{ "key", VAL_ID, VAL_REQUIRED, 0, 0, NULL,
+	    "the report key given when the concern was sent" },
 	{ "ref", VAL_ID, VAL_REQUIRED, 0, 0, NULL,
 	    "a record's reference, such as AIS-7, RISK-42, or a control id for soa (A.6.2.6)" },
 	END_SPEC,
@@ -120,6 +122,18 @@ static const struct val_spec soa_publish_body[] = {
 	{ "approver", VAL_EMAIL, 0, 0, 254, NULL,
 	    "manager or admin who approved this version (default: you)" },
 	{ "note", VAL_STRING, 0, 0, 2000, NULL, "what this version is for" },
+	END_SPEC,
+};
+
+static const struct val_spec concern_channel_body[] = {
+	{ "open", VAL_BOOL, VAL_REQUIRED, 0, 0, NULL,
+	    "true: the public form takes reports; false: it answers 404" },
+	END_SPEC,
+};
+
+static const struct val_spec concern_body[] = {
+	{ "text", VAL_STRING, VAL_REQUIRED, 10, 20000, NULL,
+	    "the concern, in the reporter's words; leave out your name to stay anonymous" },
 	END_SPEC,
 };
 
@@ -377,6 +391,23 @@ const struct route http_routes[] = {
 	R_ORG("GET", "/api/v1/orgs/{org}/my-audits", api_audits_mine, PERM_READ,
 	    PERM_KIND_AUDIT, NULL, NULL, 0, 200,
 	    "The audits the caller leads or is on the team of, open ones first", "audits"),
+
+	/* Concern reporting (A.3.3): the channel, and its public routes. */
+	R_ORG("GET", "/api/v1/orgs/{org}/concern-channel", api_concern_channel_get, PERM_READ,
+	    PERM_KIND_ORG, NULL, NULL, 0, 200,
+	    "Whether the organisation's public concern reporting channel is open", "concerns"),
+	R_ORG("POST", "/api/v1/orgs/{org}/concern-channel", api_concern_channel_set, PERM_WRITE,
+	    PERM_KIND_ORG, NULL, concern_channel_body, 0, 200,
+	    "Open or close the public concern reporting channel (manager or admin)", "concerns"),
+	R_ANY("POST", "/api/v1/public/orgs/{org}/concerns", api_public_concern_create,
+	    ROUTE_PUBLIC, NULL, concern_body, 0, 201,
+	    "Report a concern, with no account: answers the report key, shown once. 404 when "
+	    "the organisation has no open channel; 429 past 5 reports an hour from one network",
+	    "concerns"),
+	R_ANY("GET", "/api/v1/public/concerns/{key}", api_public_concern_get, ROUTE_PUBLIC,
+	    NULL, NULL, 0, 200,
+	    "Read a concern sent through a public channel and the replies to it, with its "
+	    "report key", "concerns"),
 
 	/*
 	 * The planning records (core/record.h), last so that every fixed path

@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "http/api.h"
 #include "http/budget.h"
 #include "http/guard.h"
 #include "http/http.h"
@@ -632,7 +633,9 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url, const char 
 	if (!p->begun) {
 		p->begun = true;
 		snprintf(p->method, sizeof(p->method), "%s", method);
-		p->path = xstrndup(url, HTTP_LOG_PATH_MAX);
+		/* A report key is a credential: the log shows where, not which. */
+		p->path = str_has_prefix(url, HTTP_CONCERN_READ_PATH) ?
+		    xstrdup(HTTP_CONCERN_READ_PATH "{key}") : xstrndup(url, HTTP_LOG_PATH_MAX);
 		__atomic_fetch_add(&http_inflight, 1, __ATOMIC_SEQ_CST);
 		guard_headers_done(conn);
 		if (http_framing_refused(conn, p))

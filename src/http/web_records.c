@@ -13,7 +13,9 @@
 #include <string.h>
 
 #include "core/acknowledge.h"
+#include "core/concern.h"
 #include "core/evidence.h"
+#include "core/perm.h"
 #include "core/record_counts.h"
 #include "http/webui.h"
 
@@ -158,7 +160,7 @@ webui_list(struct http_ctx *c)
 	const struct record_kind *k = c->web->kind;
 	struct record_query q = { 0 };
 	struct web_list l = { .query = &q };
-	json_t *items = NULL, *choices = NULL, *overdue = NULL;
+	json_t *items = NULL, *choices = NULL, *overdue = NULL, *channel = NULL;
 	struct buf page = BUF_INIT;
 	char *next = NULL;
 	int64_t total = 0, at;
@@ -178,12 +180,19 @@ webui_list(struct http_ctx *c)
 	l.offset = at >= 0 && at < total ? at : 0;
 	l.next_cursor = next;
 	l.choices = choices;
+	if (strcmp(k->name, CONCERN_KIND) == 0) {
+		if ((rc = concern_channel_get(&channel, c->db, c->org_id)) != 0)
+			goto done;
+		l.channel = channel;
+		l.channel_can = perm_allows(c->role, PERM_WRITE, PERM_KIND_ORG);
+	}
 	web_page_list(&page, &c->web->ctx, k, &l);
 	webui_send(c, 200, &page);
 done:
 	json_decref(items);
 	json_decref(choices);
 	json_decref(overdue);
+	json_decref(channel);
 	free(next);
 	return rc;
 }

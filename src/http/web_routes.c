@@ -54,6 +54,10 @@ const struct route webui_routes[] = {
 	W_USER("GET", WEB_PASSWORD_PATH, webui_password_page),
 	W_USER("POST", WEB_PASSWORD_PATH, webui_password_change),
 	W_PUB("GET", "/static/{name}", webui_static),
+	W_PUB("GET", "/public/orgs/{org}/concerns", webui_concern_form),
+	W_PUB("POST", "/public/orgs/{org}/concerns", webui_concern_send),
+	W_PUB("GET", "/public/concerns", webui_concern_lookup),
+	W_PUB("POST", "/public/concerns", webui_concern_read),
 	W_ORG("GET", "/o/{org}", webui_org_home, PERM_READ, PERM_KIND_ORG),
 	W_ORG("GET", "/o/{org}/", webui_dashboard, PERM_READ, PERM_KIND_ORG),
 	W_ORG_HEAVY("GET", "/o/{org}/readiness", webui_readiness, PERM_READ, PERM_KIND_GOVERNANCE),
@@ -66,6 +70,8 @@ const struct route webui_routes[] = {
 	    PERM_KIND_MEMBERSHIP),
 	W_ORG("POST", "/o/{org}/members/{email}/enable", webui_member_enable, PERM_ADMIN,
 	    PERM_KIND_MEMBERSHIP),
+	W_ORG("POST", "/o/{org}/concern-channel", webui_concern_channel, PERM_WRITE,
+	    PERM_KIND_ORG),
 	W_ORG("GET", "/o/{org}/my-audits", webui_my_audits, PERM_READ, PERM_KIND_AUDIT),
 	W_ORG("GET", "/o/{org}/audits/{ref}/checklist", webui_audit_checklist, PERM_READ,
 	    PERM_KIND_AUDIT),
@@ -110,6 +116,7 @@ static const struct {
 	{ "disabled", "The account is disabled: its sessions ended and its API tokens were "
 	    "revoked", "." },
 	{ "enabled", "The account may sign in again", "." },
+	{ "channel", "The public concern reporting channel is updated", "." },
 };
 
 bool

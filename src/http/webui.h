@@ -133,6 +133,13 @@ int webui_member_disable(struct http_ctx *c);
 int webui_member_enable(struct http_ctx *c);
 /* web_evidence.c */
 int webui_download(struct http_ctx *c);
+
+/* web_concerns.c: the public concern channel (no account). */
+int webui_concern_form(struct http_ctx *c);
+int webui_concern_send(struct http_ctx *c);
+int webui_concern_lookup(struct http_ctx *c);
+int webui_concern_channel(struct http_ctx *c);	/* POST /o/{org}/concern-channel */
+int webui_concern_read(struct http_ctx *c);
 /* Creates an evidence record from the posted form and its file, if any. */
 int webui_evidence_create(json_t **out, struct http_ctx *c, const json_t *fields);
 /* Updates an evidence record and adds the posted file as a new revision, if any. */

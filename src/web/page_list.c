@@ -312,6 +312,35 @@ web_list_filtered(const struct record_query *q)
 	return q != NULL && ((q->q != NULL && *q->q != '\0') || q->nfilters > 0);
 }
 
+/* The concern list's public channel: its address, and Open or Close for who may. */
+static void
+web_list_channel(struct buf *out, const struct web_ctx *ctx, const struct web_list *l)
+{
+	bool open = json_is_true(json_object_get(l->channel, "open"));
+	struct buf url = BUF_INIT;
+
+	web_url_org(&url, ctx);
+	html_printf(out, "<section class=\"card channel\" id=\"concern-channel\" "
+	    "aria-labelledby=\"h-channel\"><h2 id=\"h-channel\">Public reporting channel</h2>");
+	if (open)
+		html_printf(out, "<p>Open: anyone may report a concern, without an account and "
+		    "anonymously, at <a href=\"/public/orgs/%s/concerns\">/public/orgs/%s/concerns"
+		    "</a>. Reporters read your replies with their report key.</p>", ctx->org,
+		    ctx->org);
+	else
+		buf_puts(out, "<p>Closed: the public form answers that there is no such page.</p>");
+	if (l->channel_can) {
+		html_printf(out, "<form method=\"post\" action=\"%s/concern-channel\">",
+		    buf_str(&url));
+		web_csrf_input(out, ctx);
+		html_printf(out, "<input type=\"hidden\" name=\"open\" value=\"%s\">"
+		    "<button type=\"submit\" class=\"btn%s\">%s the channel</button></form>",
+		    open ? "0" : "1", open ? "" : " primary", open ? "Close" : "Open");
+	}
+	buf_puts(out, "</section>\n");
+	buf_free(&url);
+}
+
 void
 web_page_list(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
     const struct web_list *l)
@@ -323,6 +352,8 @@ web_page_list(struct buf *out, const struct web_ctx *ctx, const struct record_ki
 	web_list_head(out, ctx, k, l);
 	web_list_overdue(out, ctx, k, l->overdue);
 	web_list_states(out, ctx, k, l->query);
+	if (l->channel != NULL)
+		web_list_channel(out, ctx, l);
 	web_list_filters(out, ctx, k, l);
 	if (json_array_size(l->items) > 0) {
 		web_list_table(out, ctx, k, l);

@@ -14,6 +14,7 @@
 #include "core/lifecycle.h"
 #include "core/record.h"
 #include "util/buf.h"
+#include "util/clock.h"
 #include "web/html.h"
 #include "web/page.h"
 #include "web/web.h"
@@ -98,6 +99,77 @@ web_record_meta(struct buf *out, const struct web_ctx *ctx, const json_t *rec)
 	if (json_is_true(json_object_get(rec, "retired")))
 		buf_puts(out, " \xc2\xb7 <span class=\"tag t-retired\">Retired</span>");
 	buf_puts(out, "</p>\n");
+}
+
+#define WEB_DAY_SECONDS		86400
+#define WEB_HOUR_SECONDS	3600
+
+/* "2 days 3 hours", "5 hours 10 minutes", "40 minutes": a span in words. */
+static void
+web_span_text(struct buf *out, time_t secs)
+{
+	long long d = (long long)secs / WEB_DAY_SECONDS;
+	long long h = ((long long)secs % WEB_DAY_SECONDS) / WEB_HOUR_SECONDS;
+	long long m = ((long long)secs % WEB_HOUR_SECONDS) / 60;
+
+	if (d > 0)
+		html_printf(out, "%lld day%s %lld hour%s", d, d == 1 ? "" : "s", h,
+		    h == 1 ? "" : "s");
+	else if (h > 0)
+		html_printf(out, "%lld hour%s %lld minute%s", h, h == 1 ? "" : "s", m,
+		    m == 1 ? "" : "s");
+	else
+		html_printf(out, "%lld minute%s", m, m == 1 ? "" : "s");
+}
+
+/* The kind's deadline (record.h): when, to whom, and the time left or how late. */
+static void
+web_record_deadline(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
+    const json_t *rec)
+{
+	static const struct field when = { .type = FIELD_DATETIME };
+	time_t now = clock_now(), due, met;
+	enum record_deadline_state st = record_deadline_state(k, rec, now, &due, &met);
+	const char *to = k->deadline != NULL && k->deadline->to != NULL ?
+	    json_string_value(json_object_get(rec, k->deadline->to)) : NULL;
+
+	if (st == RECORD_DEADLINE_NONE)
+		return;
+	html_printf(out, "<div class=\"flash deadline %s\" id=\"deadline\" role=\"%s\"><p>"
+	    "<strong>%s due ",
+	    st == RECORD_DEADLINE_MET ? "ok" : st == RECORD_DEADLINE_OPEN ? "warn" : "error",
+	    st == RECORD_DEADLINE_MISSED ? "alert" : "status", k->deadline->what);
+	web_value(out, ctx, &when, json_object_get(rec, k->deadline->field));
+	buf_puts(out, "</strong>");
+	if (to != NULL)
+		html_printf(out, " to %s", to);
+	buf_puts(out, ".</p><p>");
+	switch (st) {
+	case RECORD_DEADLINE_OPEN:
+		web_span_text(out, due - now);
+		buf_puts(out, " left.");
+		break;
+	case RECORD_DEADLINE_MISSED:
+		buf_puts(out, "Overdue by ");
+		web_span_text(out, now - due);
+		buf_puts(out, ": nothing is in the notification log yet.");
+		break;
+	case RECORD_DEADLINE_MET:
+		buf_puts(out, "Reported ");
+		web_value(out, ctx, &when, json_object_get(rec, k->deadline->met_by));
+		buf_puts(out, ", within the deadline.");
+		break;
+	case RECORD_DEADLINE_LATE:
+		buf_puts(out, "Reported ");
+		web_value(out, ctx, &when, json_object_get(rec, k->deadline->met_by));
+		buf_puts(out, ", ");
+		web_span_text(out, met - due);
+		buf_puts(out, " late.");
+		break;
+	default:
+		break;
+	}
+	buf_puts(out, "</p></div>\n");
 }
 
 static void
@@ -501,6 +573,7 @@ web_page_record(struct buf *out, const struct web_ctx *ctx, const struct record_
 	web_record_actions(out, ctx, k, v->record, v->steps, buf_str(&url));
 	buf_puts(out, "</div>\n");
 	web_record_meta(out, ctx, v->record);
+	web_record_deadline(out, ctx, k, v->record);
 	web_workflow_in_force(out, ctx, k, v->record, v->in_force);
 	if (evidence)
 		web_record_evidence(out, ctx, v->record, v->files, buf_str(&url));

@@ -157,6 +157,8 @@ struct web_list {
 	const json_t		*choices;	/* options for filters, see web_page_form */
 	const json_t		*overdue;	/* past their declared due date, oldest first:
 						   [{ref, title, what, date}]; NULL: not shown */
+	const json_t		*channel;	/* concerns: the public channel ({open}), or NULL */
+	bool			 channel_can;	/* the caller may open or close it */
 };
 void web_page_list(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
     const struct web_list *list);
@@ -318,6 +320,21 @@ struct web_sign_in {
 	const char	*notice;	/* "You are signed out." or NULL */
 };
 void web_page_sign_in(struct buf *out, const struct web_sign_in *s);
+/* page_concern.c: the public concern channel's pages (core/concern.h). */
+struct web_concern {
+	const char	*org;		/* slug */
+	const char	*org_name;
+	const char	*csrf;		/* the form's token (a cookie's double) */
+	const char	*text;		/* kept after a refused attempt */
+	const char	*error;		/* why it was refused, or NULL */
+	const char	*key;		/* the report key, shown once */
+	int		 text_min, text_max;
+};
+void web_page_concern_form(struct buf *out, const struct web_concern *v);
+void web_page_concern_sent(struct buf *out, const struct web_concern *v);
+void web_page_concern_lookup(struct buf *out, const struct web_concern *v);
+/* report: concern_read()'s answer. */
+void web_page_concern_read(struct buf *out, const json_t *report);
 #define WEB_PASSWORD_PATH	"/account/password"
 struct web_password {
 	const char	*email;		/* who is signed in */
