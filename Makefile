@@ -31,7 +31,8 @@ LISTEN	?= 127.0.0.1:$(PORT)
 # Libraries the binary calls; each one is used by some file in src/.
 # libseccomp: the system-call allow-list of `aims serve` (src/util/sandbox.c),
 # built by the library rather than as hand-written BPF.
-PKGS	:= libmicrohttpd sqlite3 libsodium jansson libcmark-gfm libmagic xlsxwriter libseccomp
+# libarchive: the audit pack zip, written and read as a stream (src/io/pack*.c).
+PKGS	:= libmicrohttpd sqlite3 libsodium jansson libcmark-gfm libmagic xlsxwriter libseccomp libarchive
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "core/evidence.h"
+#include "io/pack.h"
 #include "ledger/ledger.h"
 #include "ledger/note.h"
 #include "store/db.h"
@@ -48,6 +49,7 @@ static const char proof_usage[] =
 static const char verify_usage[] =
     "usage: aims verify [--org SLUG] [--key FILE] [--no-file-hashes] [--db PATH]\n"
     "       aims verify --proof FILE [--key FILE]\n"
+    "       aims verify --pack FILE [--key FILE]\n"
     "Recomputes every organisation's log (or one) from its entries and checks it\n"
     "against the signed checkpoints; checks every record's current state and every\n"
     "stored version against the entry that wrote it, the columns, counts and\n"
@@ -61,6 +63,9 @@ static const char verify_usage[] =
     "  --no-file-hashes  do not re-read stored evidence files: check only that each\n"
     "                    is there with its recorded size (quicker on a large store)\n"
     "  --proof FILE      check an inclusion proof from 'aims ledger proof' offline\n"
+    "  --pack FILE       check an audit pack from 'aims pack' offline: every file\n"
+    "                    hash, every record against its commitment, every proof and\n"
+    "                    checkpoint signature (against --key when given)\n"
     "  --db PATH         database file (default $AIMS_DB or ./aims.db)\n";
 
 /* Options shared by list and proof: which log. */
@@ -268,6 +273,27 @@ verify_proof_file(const char *path, const char *key_path)
 	return CLI_OK;
 }
 
+static int
+verify_pack_file(const char *path, const char *key_path)
+{
+	struct pack_report r;
+	struct note_verifier pin;
+
+	if (key_path && ledger_pubkey_load(&pin, key_path) != 0)
+		return cli_fail("verify");
+	if (pack_verify_file(&r, path, key_path ? &pin : NULL) != 0)
+		return cli_fail("verify: the pack does not verify");
+	printf("pack verified: %s, %lld record version%s, %lld evidence file%s, %lld "
+	    "checkpoint%s of a log of %llu entries, %lld files, signed by key %s%s\n",
+	    r.org[0] ? r.org : "(no org)", (long long)r.stats.records,
+	    r.stats.records == 1 ? "" : "s", (long long)r.stats.evidence,
+	    r.stats.evidence == 1 ? "" : "s", (long long)r.stats.checkpoints,
+	    r.stats.checkpoints == 1 ? "" : "s", (unsigned long long)r.stats.tree_size,
+	    (long long)r.stats.files, r.key, key_path ? "" :
+	    " (the key is the one the pack carries: pass --key to pin it)");
+	return CLI_OK;
+}
+
 static void
 verify_print(const struct ledger_report *r, int all, int rehash)
 {
@@ -296,11 +322,13 @@ cmd_verify(int argc, char **argv)
 		{ "org", required_argument, NULL, 'o' },
 		{ "key", required_argument, NULL, 'k' },
 		{ "proof", required_argument, NULL, 'p' },
+		{ "pack", required_argument, NULL, 'P' },
 		{ "no-file-hashes", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *path = cli_default_db(), *org = NULL, *key_path = NULL, *proof = NULL;
+	const char *pack = NULL;
 	int rehash = 1;
 	struct ledger_report report;
 	struct note_verifier key;
@@ -318,6 +346,7 @@ cmd_verify(int argc, char **argv)
 		case 'o': org = optarg; break;
 		case 'k': key_path = optarg; break;
 		case 'p': proof = optarg; break;
+		case 'P': pack = optarg; break;
 		case 'n': rehash = 0; break;
 		case 'h': fputs(verify_usage, stdout); return CLI_OK;
 		default: return cli_usage_error("verify", "bad option");
@@ -325,11 +354,15 @@ cmd_verify(int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage_error("verify", "unexpected argument '%s'", argv[optind]);
-	if (proof && org)
-		return cli_usage_error("verify", "--proof is checked without the database: "
-		    "drop --org");
+	if ((proof || pack) && org)
+		return cli_usage_error("verify", "--%s is checked without the database: drop --org",
+		    proof ? "proof" : "pack");
+	if (proof && pack)
+		return cli_usage_error("verify", "give --proof or --pack, not both");
 	if (proof)
 		return verify_proof_file(proof, key_path);
+	if (pack)
+		return verify_pack_file(pack, key_path);
 	if (cli_open_db(&db, path, 0) != CLI_OK)
 		return CLI_FAIL;
 	if ((key_path ? ledger_pubkey_load(&key, key_path) : ledger_pubkey_load_db(&key, path)) != 0 ||

@@ -83,6 +83,10 @@ int api_catalog_get(struct http_ctx *c);
 int api_ledger_list(struct http_ctx *c);
 int api_ledger_verify_start(struct http_ctx *c);
 int api_ledger_verify_get(struct http_ctx *c);
+/* api_packs.c */
+int api_pack_start(struct http_ctx *c);
+int api_pack_latest(struct http_ctx *c);
+int api_pack_download(struct http_ctx *c);
 
 /* api_oscal.c */
 int api_oscal_export(struct http_ctx *c);

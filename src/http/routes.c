@@ -52,6 +52,16 @@ static const struct val_spec token_body[] = {
 	END_SPEC,
 };
 
+static const struct val_spec pack_body[] = {
+	{ "since", VAL_STRING, 0, 1, 64, NULL,
+	    "cite every version written since this date (YYYY-MM-DD or RFC 3339) and the "
+	    "current version of every record; absent: every version" },
+	{ "requirements", VAL_STRING, 0, 1, 4096, NULL,
+	    "only records linked to these requirements, ids separated by commas "
+	    "(A.6.2.6,6.1.2); absent: every record. The SoA is always whole" },
+	END_SPEC,
+};
+
 static const struct val_spec org_create_body[] = {
 	{ "slug", VAL_SLUG, VAL_REQUIRED, 0, 0, NULL, "short name used in URLs (a-z, 0-9, '-')" },
 	{ "name", VAL_STRING, 0, 1, 200, NULL, "display name (default: the slug)" },
@@ -286,6 +296,20 @@ const struct route http_routes[] = {
 	    PERM_READ, PERM_KIND_GOVERNANCE, NULL, NULL, 0, 200,
 	    "Who has and who has not acknowledged the document's approved version in force",
 	    "acknowledgements"),
+
+	/* The audit pack (docs/pack.md). */
+	R_ORG("POST", "/api/v1/orgs/{org}/packs", api_pack_start, PERM_READ, PERM_KIND_LEDGER,
+	    NULL, pack_body, ROUTE_HEAVY | ROUTE_ACCEPTED, 202,
+	    "Start making the organisation's audit pack in the background, one at a time per "
+	    "organisation: answers the pack, as GET .../packs/latest does", "packs"),
+	R_ORG("GET", "/api/v1/orgs/{org}/packs/latest", api_pack_latest, PERM_READ,
+	    PERM_KIND_LEDGER, NULL, NULL, ROUTE_ACCEPTED, 200,
+	    "The pack being made (202), or the latest one made (200) with its size and counts, "
+	    "or why it could not be made", "packs"),
+	R_ORG("GET", "/api/v1/orgs/{org}/packs/{id}/pack.zip", api_pack_download, PERM_READ,
+	    PERM_KIND_LEDGER, NULL, NULL, ROUTE_RAW | ROUTE_HEAVY, 200,
+	    "Download a finished audit pack (application/zip); only the latest is kept",
+	    "packs"),
 
 	/* Certification readiness. */
 	R_ORG("GET", "/api/v1/orgs/{org}/readiness", api_readiness_get, PERM_READ,

@@ -30,6 +30,7 @@
 #include "http/metrics.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "http/pack_job.h"
 #include "http/verify_job.h"
 #include "http/webui.h"
 #include "core/evidence.h"
@@ -1170,6 +1171,7 @@ http_server_shutdown(struct http_server *s, int timeout_ms)
 	MHD_stop_daemon(s->daemon);
 	guard_stop();
 	verify_job_shutdown();
+	pack_job_shutdown();
 	if (lfd != MHD_INVALID_SOCKET)
 		close(lfd);
 	http_close_dbs();

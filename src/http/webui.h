@@ -95,6 +95,10 @@ int webui_choices(json_t **out, struct http_ctx *c, const struct record_kind *k,
     bool filters_only);
 
 /* Handlers, by file. */
+/* web_pack.c */
+int webui_pack_page(struct http_ctx *c);
+int webui_pack_start(struct http_ctx *c);
+int webui_pack_download(struct http_ctx *c);
 /* web_session.c */
 int webui_home(struct http_ctx *c);
 int webui_static(struct http_ctx *c);

@@ -2,13 +2,13 @@
  * oscal_export.c - an organisation's AIMS as OSCAL 1.2 documents (see
  * oscal.h): the ISO/IEC 42001 catalog as our summaries, or a catalog the
  * organisation imported; the SoA as a profile; the AIMS as a system security
- * plan; readiness as assessment results; its gaps as a POA&M.
+ * plan; readiness and internal audits as assessment results; readiness gaps
+ * and open nonconformities as a POA&M.
  *
  * Everything is read through core and engine; nothing here knows SQL. The
  * assessment results and the POA&M gather their content from the source
- * tables ar_sources[] and poam_sources[]: internal audits (their findings)
- * and nonconformities are added there, as one more entry each, once their
- * record kinds exist.
+ * tables ar_sources[] and poam_sources[]: a new source of results or items
+ * is one more entry there.
  */
 #include <ctype.h>
 #include <sodium.h>
@@ -1011,16 +1011,96 @@ ox_result_readiness(struct ox_ar *a, json_t *results)
 	return 0;
 }
 
+/* One finding of an internal audit: its requirement, satisfied unless a nonconformity. */
+static json_t *
+ox_audit_finding(struct ox *x, const json_t *rec)
+{
+	const json_t *d = json_object_get(rec, "data");
+	const char *type = ox_str(d, "type"), *req = ox_text(d, "requirement");
+	char uuid[OSCAL_UUID_LEN], oid[OX_ID_MAX];
+	bool nc;
+	json_t *f;
+
+	if (type == NULL || req == NULL)
+		return NULL;
+	nc = strcmp(type, "major_nc") == 0 || strcmp(type, "minor_nc") == 0;
+	ox_control_id(oid, req);
+	ox_uuid(uuid, x, "audit-finding", ox_str(rec, "ref"));
+	f = json_pack("{s:s, s:s, s:s, s:{s:s, s:s, s:{s:s, s:s}}}", "uuid", uuid,
+	    "title", ox_text(d, "title") ? ox_str(d, "title") : ox_str(rec, "ref"),
+	    "description", ox_text(d, "description") ? ox_str(d, "description") :
+	    ox_text(d, "title") ? ox_str(d, "title") : type, "target", "type", "objective-id",
+	    "target-id", oid, "status", "state", nc ? "not-satisfied" : "satisfied", "reason",
+	    nc ? "fail" : "pass");
+	ox_add_prop(f, "audit-finding", ox_str(rec, "ref"));
+	ox_add_prop(f, "finding-type", type);
+	ox_add_prop(f, "nonconformity", ox_text(d, "nonconformity"));
+	return f;
+}
+
 /*
- * Where results come from. Internal audits add { "internal-audits",
- * ox_result_audits } here once the audit kind exists: one result per audit,
- * its findings as findings, its checklist evidence as observations.
+ * Internal audits (9.2): one result per audit that has started, its findings
+ * as findings. An audit without a start date has nothing to report yet.
  */
+static int
+ox_result_audits(struct ox_ar *a, json_t *results)
+{
+	struct ox *x = a->x;
+	json_t *audits = NULL, *found = NULL, *findings, *r, *f, *when;
+	const json_t *au, *fd, *d;
+	const char *ref, *start, *end, *of;
+	char uuid[OSCAL_UUID_LEN], title[OX_KEY_MAX];
+	size_t i, j;
+	int rc;
+
+	if ((rc = ox_records(&audits, x, "audits")) != 0 ||
+	    (rc = ox_records(&found, x, "audit-findings")) != 0)
+		goto done;
+	json_array_foreach(audits, i, au) {
+		d = json_object_get(au, "data");
+		ref = ox_str(au, "ref");
+		start = ox_text(d, "actual_start") ? ox_str(d, "actual_start") :
+		    ox_text(d, "planned_start");
+		if (start == NULL || (when = ox_date_time(start)) == NULL)
+			continue;
+		findings = json_array();
+		json_array_foreach(found, j, fd) {
+			of = ox_text(json_object_get(fd, "data"), "audit");
+			if (of != NULL && strcmp(of, ref) == 0 && (f = ox_audit_finding(x, fd)))
+				json_array_append_new(findings, f);
+		}
+		ox_uuid(uuid, x, "result", ref);
+		snprintf(title, sizeof(title), "Internal audit %s: %s", ref,
+		    ox_text(d, "title") ? ox_str(d, "title") : "");
+		r = json_pack("{s:s, s:s, s:s, s:o, s:{s:s, s:[{s:{}}]}}", "uuid", uuid,
+		    "title", title, "description", ox_text(d, "criteria") ?
+		    ox_str(d, "criteria") : "An internal audit of the AI management system (9.2).",
+		    "start", when, "reviewed-controls", "description",
+		    "The requirements in the audit's scope.", "control-selections",
+		    "include-all");
+		end = ox_text(d, "actual_end");
+		if (end != NULL && (when = ox_date_time(end)) != NULL)
+			json_object_set_new(r, "end", when);
+		ox_add_prop(r, "audit", ref);
+		ox_add_prop(r, "audit-status", ox_str(d, "status"));
+		if (json_array_size(findings))
+			json_object_set(r, "findings", findings);
+		json_decref(findings);
+		json_array_append_new(results, r);
+	}
+done:
+	json_decref(audits);
+	json_decref(found);
+	return rc;
+}
+
+/* Where results come from: readiness, then each internal audit. */
 static const struct ox_ar_source {
 	const char	*name;
 	int		(*results)(struct ox_ar *a, json_t *results);
 } ar_sources[] = {
 	{ "readiness", ox_result_readiness },
+	{ "internal-audits", ox_result_audits },
 };
 
 /*
@@ -1165,15 +1245,69 @@ ox_poam_readiness(struct ox_ar *a, json_t *items, json_t *findings)
 }
 
 /*
- * Where POA&M items come from. Open nonconformities add { "nonconformities",
- * ox_poam_nonconformities } here once that kind exists: one item per open
- * nonconformity, its corrective actions as milestones.
+ * Nonconformities not closed (10.2): one item each, with a finding per
+ * requirement it names and the next corrective action's due date.
  */
+static int
+ox_poam_nonconformities(struct ox_ar *a, json_t *items, json_t *findings)
+{
+	struct ox *x = a->x;
+	json_t *ncs = NULL, *item, *related, *finding;
+	const json_t *nc, *d, *req;
+	const char *ref, *status, *title;
+	char uuid[OSCAL_UUID_LEN], oid[OX_ID_MAX], key[OX_KEY_MAX];
+	size_t i, j;
+	int rc;
+
+	if ((rc = ox_records(&ncs, x, "nonconformities")) != 0)
+		return rc;
+	json_array_foreach(ncs, i, nc) {
+		d = json_object_get(nc, "data");
+		ref = ox_str(nc, "ref");
+		status = ox_str(d, "status");
+		if (status != NULL && strcmp(status, "closed") == 0)
+			continue;
+		title = ox_text(d, "title") ? ox_str(d, "title") : ref;
+		related = json_array();
+		json_array_foreach(json_object_get(d, "requirements"), j, req) {
+			if (!json_is_string(req))
+				continue;
+			snprintf(key, sizeof(key), "%s@%s", ref, json_string_value(req));
+			ox_uuid(uuid, x, "nonconformity-finding", key);
+			ox_control_id(oid, json_string_value(req));
+			finding = json_pack("{s:s, s:s, s:s, s:{s:s, s:s, s:{s:s, s:s}}}", "uuid",
+			    uuid, "title", title, "description", ox_text(d, "description") ?
+			    ox_str(d, "description") : title, "target", "type", "objective-id",
+			    "target-id", oid, "status", "state", "not-satisfied", "reason", "fail");
+			ox_add_prop(finding, "nonconformity", ref);
+			json_array_append_new(findings, finding);
+			json_array_append_new(related, json_pack("{s:s}", "finding-uuid", uuid));
+		}
+		ox_uuid(uuid, x, "nonconformity-item", ref);
+		snprintf(key, sizeof(key), "%s %s", ref, title);
+		item = json_pack("{s:s, s:s, s:s}", "uuid", uuid, "title", key, "description",
+		    ox_text(d, "description") ? ox_str(d, "description") : title);
+		if (json_array_size(related))
+			json_object_set(item, "related-findings", related);
+		json_decref(related);
+		ox_add_prop(item, "source", "nonconformity");
+		ox_add_prop(item, "nonconformity", ref);
+		ox_add_prop(item, "severity", ox_text(d, "severity"));
+		ox_add_prop(item, "status", status);
+		ox_add_prop(item, "next-action-due", ox_text(d, "next_action_due"));
+		json_array_append_new(items, item);
+	}
+	json_decref(ncs);
+	return 0;
+}
+
+/* Where POA&M items come from: readiness gaps, then open nonconformities. */
 static const struct ox_poam_source {
 	const char	*name;
 	int		(*items)(struct ox_ar *a, json_t *items, json_t *findings);
 } poam_sources[] = {
 	{ "readiness", ox_poam_readiness },
+	{ "nonconformities", ox_poam_nonconformities },
 };
 
 static int

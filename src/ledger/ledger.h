@@ -27,6 +27,7 @@
 
 struct buf;
 struct db;
+struct merkle_hash;
 struct merkle_stack;
 struct note_signer;
 struct note_verifier;
@@ -240,6 +241,37 @@ int ledger_proof(json_t **out, struct db *db, int64_t org_id, int64_t seq,
  */
 int ledger_proof_verify(char summary[LEDGER_REPORT_MAX], const json_t *proof,
     const struct note_verifier *pin);
+
+/* ledger_pack.c: what an audit pack (src/io/pack.c) reads from a log. */
+#define LEDGER_TREE_MAX		(1ULL << 26)	/* entries a pack's tree is built from in memory */
+struct ledger_tree;	/* the leaf hashes of a log prefix and the levels above them */
+int ledger_tree_load(struct ledger_tree **out, struct db *db, int64_t org_id, uint64_t size);
+void ledger_tree_free(struct ledger_tree *t);
+int ledger_tree_root(struct merkle_hash *out, const struct ledger_tree *t, uint64_t size);
+/* The audit path of leaf index in the tree of size leaves, leaf to root. */
+int ledger_tree_path(struct merkle_hash *out, size_t *n, const struct ledger_tree *t,
+    uint64_t index, uint64_t size);
+/* The RFC 9162 consistency proof from old_size to new_size. */
+int ledger_tree_consistency(struct merkle_hash *out, size_t *n, const struct ledger_tree *t,
+    uint64_t old_size, uint64_t new_size);
+/*
+ * The newest entry that wrote version `version` of (kind, ref): its seq, its
+ * text and its salt (*has_salt 0 when erased). AIMS_EVERIFY when none did.
+ */
+int ledger_version_entry(int64_t *seq, struct buf *entry, uint8_t salt[LEDGER_SALT_LEN],
+    int *has_salt, struct db *db, int64_t org_id, const char *kind, const char *ref,
+    int64_t version);
+/*
+ * The form of record that opens commitment (hex) with salt: the record, or
+ * the earlier form of its kind (the history source's earlier_form: fields
+ * the kind gained later left out while empty). *out gets it and canon its
+ * canonical JSON, the exact bytes committed to. AIMS_EVERIFY when neither.
+ */
+int ledger_opening_form(json_t **out, struct buf *canon, const char *kind,
+    const json_t *record, const uint8_t salt[LEDGER_SALT_LEN], const char *commitment);
+/* The latest checkpoint (at_least 0) or the first covering entry at_least. */
+int ledger_checkpoint_find(uint64_t *size, struct buf *note, struct db *db, int64_t org_id,
+    uint64_t at_least);
 
 /* Internal to src/ledger, shared between its files. */
 int ledger__entry_text(struct buf *out, const struct ledger_entry *e);	/* ledger.c */

@@ -192,3 +192,57 @@ sha256_concat(uint8_t out[SHA256_LEN], const void *a, size_t alen, const void *b
 	crypto_hash_sha256_update(&st, b, blen);
 	crypto_hash_sha256_final(&st, out);
 }
+
+void
+sha256_init(struct sha256_ctx *c)
+{
+	memset(c, 0, sizeof(*c));
+#ifdef SHA256_HAVE_NI
+	if ((c->hw = sha256_hardware()) != 0) {
+		memcpy(c->state, sha256_iv, sizeof(c->state));
+		return;
+	}
+#endif
+	crypto_hash_sha256_init(&c->sodium);
+}
+
+void
+sha256_update(struct sha256_ctx *c, const void *p, size_t len)
+{
+#ifdef SHA256_HAVE_NI
+	if (c->hw) {
+		struct sha256_ni_ctx n;
+
+		/* The same layout field by field: the context stays opaque to callers. */
+		memcpy(n.state, c->state, sizeof(n.state));
+		memcpy(n.buf, c->buf, sizeof(n.buf));
+		n.buflen = c->buflen;
+		n.total = c->total;
+		sha256_ni_update(&n, p, len);
+		memcpy(c->state, n.state, sizeof(c->state));
+		memcpy(c->buf, n.buf, sizeof(c->buf));
+		c->buflen = n.buflen;
+		c->total = n.total;
+		return;
+	}
+#endif
+	crypto_hash_sha256_update(&c->sodium, p, len);
+}
+
+void
+sha256_final(uint8_t out[SHA256_LEN], struct sha256_ctx *c)
+{
+#ifdef SHA256_HAVE_NI
+	if (c->hw) {
+		struct sha256_ni_ctx n;
+
+		memcpy(n.state, c->state, sizeof(n.state));
+		memcpy(n.buf, c->buf, sizeof(n.buf));
+		n.buflen = c->buflen;
+		n.total = c->total;
+		sha256_ni_final(out, &n);
+		return;
+	}
+#endif
+	crypto_hash_sha256_final(&c->sodium, out);
+}

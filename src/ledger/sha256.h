@@ -17,12 +17,29 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sodium.h>
+
 #define SHA256_LEN	32
 
 /* sha256.c */
 /* SHA-256 of the concatenation a || b. */
 void sha256_concat(uint8_t out[SHA256_LEN], const void *a, size_t alen, const void *b,
     size_t blen);
+/*
+ * Streaming SHA-256 of long inputs (evidence files in an audit pack), on
+ * the SHA extensions when present, like sha256_concat().
+ */
+struct sha256_ctx {
+	int				hw;
+	uint32_t			state[8];
+	uint8_t				buf[64];
+	size_t				buflen;
+	uint64_t			total;
+	crypto_hash_sha256_state	sodium;
+};
+void sha256_init(struct sha256_ctx *c);
+void sha256_update(struct sha256_ctx *c, const void *p, size_t len);
+void sha256_final(uint8_t out[SHA256_LEN], struct sha256_ctx *c);
 /* 1 when the CPU's SHA extensions are in use. */
 int sha256_hardware(void);
 /* Turns the SHA extensions off (0) or back on if present (1): tests, benchmarks. */

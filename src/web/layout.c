@@ -191,6 +191,8 @@ web_nav(struct buf *out, const struct web_ctx *ctx, const char *active)
 	    strcmp(active, "my-audits") == 0);
 	web_nav_link(out, ctx, "/members", NULL, "Members", NULL, 0,
 	    strcmp(active, "members") == 0);
+	web_nav_link(out, ctx, "/pack", NULL, "Audit pack", NULL, 0,
+	    strcmp(active, "pack") == 0);
 	buf_puts(out, "</ul>\n");
 	for (i = 0; ctx->kinds != NULL && (k = ctx->kinds[i]) != NULL && k->name != NULL; i++) {
 		if (section == NULL || strcmp(section, k->section) != 0) {

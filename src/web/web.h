@@ -25,6 +25,8 @@
  *   /o/ORG/KIND/REF/delete       delete or retire (POST)
  *   /o/ORG/KIND/REF/download     an evidence record's file
  *   /o/ORG/members               members; EMAIL/disable, EMAIL/enable (POST, admins)
+ *   /o/ORG/pack                  the audit pack: the latest (GET), make one (POST)
+ *   /o/ORG/pack/ID/download      a finished pack
  *   /sign-in                     form (GET), sign in (POST)
  *   /sign-out                    (POST)
  *   /account/password            change your own password (GET, POST)
@@ -301,12 +303,21 @@ void web_page_audit_coverage(struct buf *out, const struct web_ctx *ctx, const j
 void web_page_readiness(struct buf *out, const struct web_ctx *ctx, const json_t *r,
     const char *filter);
 
+/* page_pack.c: the audit pack page (a form and the latest pack, see http/pack_job.h). */
+struct web_pack_view {
+	const json_t	*job;		/* the latest pack, or NULL */
+	const char	*error;		/* why the posted form started nothing, or NULL */
+	const char	*error_field;	/* "since", "requirements" or NULL */
+	const char	*since, *requirements;	/* the values to show in the form */
+};
+void web_page_pack(struct buf *out, const struct web_ctx *ctx, const struct web_pack_view *v);
+
+/* page_competence.c: the competence gap view (core/competence.h) as a page. */
+void web_page_competence_gaps(struct buf *out, const struct web_ctx *ctx, const json_t *view);
 /*
  * page_members.c: members [{email, display_name, role, disabled}];
  * manage: offer Disable / Enable for everyone but the signed-in user.
  */
-/* page_competence.c: the competence gap view (core/competence.h) as a page. */
-void web_page_competence_gaps(struct buf *out, const struct web_ctx *ctx, const json_t *view);
 void web_page_members(struct buf *out, const struct web_ctx *ctx, const json_t *members,
     bool manage);
 

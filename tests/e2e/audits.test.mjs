@@ -330,3 +330,17 @@ test('another organisation sees none of it', async () => {
     { auth: s[ED], body: { notes: 'x' } });
   assert.equal(r.status, 404);
 });
+
+test('the audit pack carries the issued report, and both verifiers accept the pack', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { verifyPack, readZip } = await import('./pack_verifier.mjs');
+  const out = join(env.dir, 'audit-pack.zip');
+  aimsOk(['pack', '--org', 'acme', '--out', out, '--db', env.db]);
+  aimsOk(['verify', '--pack', out, '--key', `${env.db}.pub`]);
+  const zip = readFileSync(out);
+  const n = verifyPack(zip);
+  assert.equal(n.ok, true, n.failure);
+  const names = readZip(zip).map((f) => f.name);
+  assert.ok(names.includes('reports/audit-AUD-1.html'), names.filter((x) => x.startsWith('reports/')).join(' '));
+});

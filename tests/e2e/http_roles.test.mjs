@@ -60,6 +60,8 @@ const MATRIX = [
   ['GET', '/api/v1/catalog/requirements/A.5.2', undefined, ALL],
   ['GET', '/api/v1/orgs/acme/ledger?limit=5', undefined, ALL],
   ['POST', '/api/v1/orgs/acme/ledger/verify', undefined, { viewer: 202, auditor: 202, contributor: 202, manager: 202, admin: 202 }],
+  ['POST', '/api/v1/orgs/acme/packs', {}, { viewer: 202, auditor: 202, contributor: 202, manager: 202, admin: 202 }],
+  ['GET', '/api/v1/orgs/acme/packs/999/pack.zip', undefined, { viewer: 404, auditor: 404, contributor: 404, manager: 404, admin: 404 }],
   ['GET', '/api/v1/orgs/acme/readiness', undefined, ALL],
   ['GET', '/api/v1/orgs/acme/competence-gaps', undefined, ALL],
   // Every member acknowledges, whatever the role: no such document here, so 404 for all.
@@ -80,6 +82,7 @@ const MATRIX = [
   ['GET', '/api/v1/orgs/acme/exports/readiness.json', undefined, ALL],
   // Started above, long finished by now (a few entries).
   ['GET', '/api/v1/orgs/acme/ledger/verify', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/packs/latest', undefined, ALL],
   ['GET', '/api/v1/orgs/acme/exports/oscal/catalog.json', undefined, ALL],
   ['GET', '/api/v1/orgs/acme/exports/oscal/profile.json', undefined, { viewer: 409, auditor: 409, contributor: 409, manager: 409, admin: 409 }],
   ['GET', '/api/v1/orgs/acme/exports/oscal/ssp.json', undefined, ALL],

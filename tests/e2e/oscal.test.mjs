@@ -107,7 +107,9 @@ test('every OSCAL model of the demo organisation validates against the NIST sche
   assert.ok(findings.some((f) => f.target['target-id'] === 'iso42001-4.3'
     && f.target.status.state === 'not-satisfied'));
   const poam = exportModel(db, 'poam')['plan-of-action-and-milestones'];
-  assert.equal(poam['poam-items'].length, r.gaps.length);
+  const fromGaps = poam['poam-items'].filter((i) => i.props.some((p) => p.name === 'source'
+    && p.value === 'readiness'));
+  assert.equal(fromGaps.length, r.gaps.length);
 });
 
 test('an SSP names responsible roles and the evidence shows in the assessment results', () => {
@@ -523,4 +525,29 @@ test('assessment results naming an unknown requirement are refused whole', () =>
   assert.equal(r.status, 1);
   assert.match(r.stderr, /target-id: 'ac-6\.1_obj' names no ISO\/IEC 42001 requirement/);
   assert.equal(evidenceCount(db), 0);
+});
+
+test('internal audits become results and open nonconformities become POA&M items', () => {
+  const { db } = demoDb();
+  const audits = JSON.parse(aimsOk(['record', 'list', 'audits', '--org', 'demo', '--db', db,
+    '--format', 'json']).stdout);
+  const planned = (audits.items ?? audits).find((a) => a.planned_start);
+  assert.ok(planned, 'the demo organisation plans an internal audit');
+  const nc = record(db, 'demo', ['create', 'nonconformities'], { title: 'Model card out of date',
+    source: 'self_identified', requirements: ['A.6.2.7'], severity: 'minor',
+    description: 'The published model card does not describe the current model.' });
+  const ar = exportModel(db, 'assessment-results');
+  validate('assessment-results', ar);
+  const result = ar['assessment-results'].results.find((r) => r.props?.some((p) =>
+    p.name === 'audit' && p.value === planned.ref));
+  assert.ok(result, 'the planned audit is a result of its own');
+  assert.equal(result.start, `${planned.planned_start}T00:00:00Z`);
+  const poam = exportModel(db, 'poam');
+  validate('poam', poam);
+  const item = poam['plan-of-action-and-milestones']['poam-items'].find((i) => i.props?.some((p) =>
+    p.name === 'nonconformity' && p.value === nc.ref));
+  assert.ok(item, 'the open nonconformity is a POA&M item');
+  const finding = poam['plan-of-action-and-milestones'].findings.find((f) =>
+    f.uuid === item['related-findings'][0]['finding-uuid']);
+  assert.equal(finding.target['target-id'], 'iso42001-a.6.2.7');
 });

@@ -905,6 +905,96 @@ test_ledger__missing_changed_or_added_trigger_is_reported(void **state)
 	free(orig);
 }
 
+/*
+ * What an audit pack reads from the log (ledger_pack.c): the tree held in
+ * memory gives, for every checkpoint stored, its signed root; an audit path
+ * for every leaf at every size that verifies; a consistency proof between
+ * every two sizes that verifies; the entry and salt that wrote a version.
+ */
+static void
+test_ledger__pack_proofs_match_the_log(void **state)
+{
+	struct fixture *f = *state;
+	struct merkle_hash root[40], leaf, path[MERKLE_PROOF_MAX], proof[MERKLE_PROOF_MAX];
+	uint8_t salt[LEDGER_SALT_LEN], commit[LEDGER_COMMIT_LEN];
+	struct ledger_tree *t = NULL;
+	struct buf entry = BUF_INIT, note = BUF_INIT;
+	struct db_stmt *st;
+	const void *p;
+	json_t *rec, *e;
+	char ref[16], hex[2 * LEDGER_COMMIT_LEN + 1];
+	uint64_t size, a, b, i, n = 37;
+	size_t len, np;
+	int64_t seq;
+	int has_salt, checked = 0;
+
+	/* One entry per transaction: a checkpoint at every size 1..n. */
+	for (i = 1; i <= n; i++) {
+		snprintf(ref, sizeof(ref), "T-%llu", (unsigned long long)(i % 5));
+		thing_put(f->db, 1, ref, "body", (int64_t)(i / 5) + 1);
+	}
+	assert_int_equal(ledger_tree_load(&t, f->db, 1, n), 0);
+	assert_int_equal(db_prepare(&st, f->db, "SELECT size, root FROM ledger_checkpoints "
+	    "WHERE org_id = 1 ORDER BY size"), 0);
+	while (db_step(st) == DB_ROW) {
+		size = (uint64_t)db_column_int64(st, 0);
+		p = db_column_blob(st, 1, &len);
+		assert_int_equal(len, MERKLE_HASH_LEN);
+		assert_int_equal(ledger_tree_root(&root[size], t, size), 0);
+		assert_memory_equal(root[size].h, p, MERKLE_HASH_LEN);
+		checked++;
+	}
+	db_done(st);
+	assert_int_equal(checked, n);
+	for (size = 1; size <= n; size++)
+		for (i = 0; i < size; i++) {
+			assert_int_equal(ledger_tree_path(path, &np, t, i, size), 0);
+			assert_int_equal(db_prepare(&st, f->db, "SELECT leaf_hash FROM ledger_entries "
+			    "WHERE org_id = 1 AND seq = ?"), 0);
+			db_bind_int64(st, 1, (int64_t)i + 1);
+			assert_int_equal(db_step(st), DB_ROW);
+			memcpy(leaf.h, db_column_blob(st, 0, &len), MERKLE_HASH_LEN);
+			db_done(st);
+			assert_int_equal(merkle_verify_inclusion(i, size, &leaf, path, np, &root[size]), 0);
+			/* The same path does not prove the leaf at another index. */
+			if (size > 1)
+				assert_int_not_equal(merkle_verify_inclusion((i + 1) % size, size, &leaf,
+				    path, np, &root[size]), 0);
+		}
+	for (a = 1; a <= n; a++)
+		for (b = a; b <= n; b++) {
+			assert_int_equal(ledger_tree_consistency(proof, &np, t, a, b), 0);
+			assert_int_equal(merkle_verify_consistency(a, b, &root[a], &root[b], proof, np), 0);
+		}
+	assert_int_not_equal(ledger_tree_root(&leaf, t, n + 1), 0);
+	/* The entry that wrote T-2 version 3 opens with its salt to that version. */
+	assert_int_equal(ledger_version_entry(&seq, &entry, salt, &has_salt, f->db, 1, "thing",
+	    "T-2", 3), 0);
+	assert_int_equal(has_salt, 1);
+	e = json_loads(buf_str(&entry), 0, NULL);
+	assert_non_null(e);
+	assert_int_equal(json_integer_value(json_object_get(e, "seq")), seq);
+	rec = thing_record("T-2", "body", 3);
+	assert_int_equal(ledger_commitment(commit, salt, rec), 0);
+	ledger__hex(hex, commit, LEDGER_COMMIT_LEN);
+	assert_string_equal(hex, json_string_value(json_object_get(e, "commitment")));
+	json_decref(rec);
+	json_decref(e);
+	assert_int_equal(ledger_version_entry(&seq, &entry, salt, &has_salt, f->db, 1, "thing",
+	    "T-2", 99), AIMS_EVERIFY);
+	assert_int_equal(ledger_version_entry(&seq, &entry, salt, &has_salt, f->db, 2, "thing",
+	    "T-2", 3), AIMS_EVERIFY);
+	/* The latest checkpoint, and the first covering an entry. */
+	assert_int_equal(ledger_checkpoint_find(&size, &note, f->db, 1, 0), 0);
+	assert_int_equal(size, n);
+	assert_int_equal(ledger_checkpoint_find(&size, &note, f->db, 1, 5), 0);
+	assert_int_equal(size, 5);
+	assert_int_equal(ledger_checkpoint_find(&size, &note, f->db, 2, 0), AIMS_ENOTFOUND);
+	buf_free(&entry);
+	buf_free(&note);
+	ledger_tree_free(t);
+}
+
 int
 main(void)
 {
@@ -931,6 +1021,7 @@ main(void)
 		T(test_ledger__every_version_is_checked_against_its_entry),
 		T(test_ledger__history_stops_at_a_delete),
 		T(test_ledger__missing_changed_or_added_trigger_is_reported),
+		T(test_ledger__pack_proofs_match_the_log),
 #undef T
 	};
 

@@ -1,4 +1,4 @@
-/* test_sha256.c - the Merkle tree's SHA-256, both paths, against libsodium. */
+/* test_sha256.c - the Merkle tree's SHA-256 and the streaming form, both paths, against libsodium. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -83,6 +83,34 @@ test_sha256__hardware_path_matches_libsodium(void **state)
 	check_against_libsodium();
 }
 
+/* The streaming form, fed in pieces of every size up to a few blocks, both paths. */
+static void
+test_sha256__streaming_matches_libsodium(void **state)
+{
+	static uint8_t data[LEN_MAX * 4];
+	uint8_t got[SHA256_LEN], want[SHA256_LEN];
+	struct sha256_ctx c;
+	size_t len, piece, off;
+	int hw;
+
+	(void)state;
+	randombytes_buf(data, sizeof(data));
+	for (hw = 0; hw <= 1; hw++) {
+		sha256_set_hardware(hw);
+		for (len = 0; len < sizeof(data); len += 1 + len / 3) {
+			crypto_hash_sha256(want, data, len);
+			for (piece = 1; piece <= 200; piece += 7) {
+				sha256_init(&c);
+				for (off = 0; off < len; off += piece)
+					sha256_update(&c, data + off, len - off < piece ? len - off : piece);
+				sha256_final(got, &c);
+				assert_memory_equal(got, want, SHA256_LEN);
+			}
+		}
+	}
+	sha256_set_hardware(1);
+}
+
 int
 main(void)
 {
@@ -90,6 +118,7 @@ main(void)
 		cmocka_unit_test(test_sha256__known_vectors),
 		cmocka_unit_test(test_sha256__portable_path_matches_libsodium),
 		cmocka_unit_test(test_sha256__hardware_path_matches_libsodium),
+		cmocka_unit_test(test_sha256__streaming_matches_libsodium),
 	};
 
 	return cmocka_run_group_tests_name("sha256", tests, setup, NULL);
