@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/acknowledge.h"
 #include "core/evidence.h"
 #include "core/record.h"
 #include "store/db.h"
@@ -43,6 +44,10 @@ static const char record_usage[] =
     "steps and step: 'aims record steps KIND REF --as EMAIL' lists the workflow\n"
     "  steps the record can take now, whether that person may take each and why\n"
     "  not; 'aims record step KIND REF ACTION --as EMAIL' takes one (approve...).\n"
+    "acknowledge and acknowledgements (7.3): 'aims record acknowledge documents REF\n"
+    "  --as EMAIL' records that member's acknowledgement of the approved version in\n"
+    "  force of the AI policy or of a document requiring it; 'aims record\n"
+    "  acknowledgements documents REF' lists who has and who has not.\n"
     "history options:\n"
     "  --status S         only versions in status S (documents: approved)\n"
     "attach: aims record attach evidence REF FILE --org SLUG adds FILE as the\n"
@@ -628,6 +633,46 @@ cmd_record_step(int argc, char **argv)
 	return record_end(&c, CLI_OK);
 }
 
+/* The member given with --as acknowledges the document's version in force. */
+static int
+cmd_record_acknowledge(int argc, char **argv)
+{
+	struct record_cmd c;
+	json_t *ack = NULL;
+	int rc;
+
+	if ((rc = record_begin_change(&c, argc, argv, 1)) != -1)
+		return record_end(&c, rc);
+	if (strcmp(c.k->name, "documents") != 0)
+		return record_end(&c, cli_usage_error("record acknowledge", "only documents are "
+		    "acknowledged, not %s", c.k->name));
+	if (ack_add(&ack, c.db, c.org_id, &c.who.actor, c.o.ref) != 0)
+		return record_end(&c, cli_fail(NULL));
+	print_json(ack);
+	json_decref(ack);
+	return record_end(&c, CLI_OK);
+}
+
+/* Who has and who has not acknowledged the document's version in force. */
+static int
+cmd_record_acknowledgements(int argc, char **argv)
+{
+	struct record_cmd c;
+	json_t *st = NULL;
+	int rc;
+
+	if ((rc = record_begin(&c, argc, argv, 1)) != -1)
+		return record_end(&c, rc);
+	if (strcmp(c.k->name, "documents") != 0)
+		return record_end(&c, cli_usage_error("record acknowledgements", "only documents "
+		    "are acknowledged, not %s", c.k->name));
+	if (ack_status(&st, c.db, c.org_id, c.o.ref) != 0)
+		return record_end(&c, cli_fail(NULL));
+	print_json(st);
+	json_decref(st);
+	return record_end(&c, CLI_OK);
+}
+
 static int
 cmd_record_kinds(int argc, char **argv)
 {
@@ -688,6 +733,10 @@ static const struct cli_command record_subs[] = {
 	{ "links", "print the records linked to and from a record", cmd_record_links },
 	{ "steps", "list the workflow steps a person may take on a record", cmd_record_steps },
 	{ "step", "take a workflow step (approve, submit, accept...)", cmd_record_step },
+	{ "acknowledge", "acknowledge a document's approved version in force (--as EMAIL)",
+	    cmd_record_acknowledge },
+	{ "acknowledgements", "list who has and has not acknowledged a document",
+	    cmd_record_acknowledgements },
 	{ "attach", "add a file revision to file evidence", cmd_record_attach },
 	{ "files", "list the file revisions of evidence", cmd_record_files },
 	{ NULL, NULL, NULL },

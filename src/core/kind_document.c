@@ -6,7 +6,8 @@
  * records approved_by and approved_at. Editing an approved document starts
  * a draft revision while the approved version stays in force; every
  * approved version stays unchanged in the history
- * (record_history(..., "approved")).
+ * (record_history(..., "approved")). Members acknowledge the approved AI
+ * policy and the documents marked as requiring it (core/acknowledge.h).
  */
 #include "core/record_private.h"
 
@@ -52,6 +53,10 @@ static const struct field document_fields[] = {
 	  .values = document_kind_values },
 	{ .name = "is_ai_policy", .label = "This is the AI policy (5.2)", .type = FIELD_BOOL,
 	  .flags = FIELD_FILTER },
+	{ .name = "requires_acknowledgement", .label = "Members must acknowledge it (7.3)",
+	  .type = FIELD_BOOL, .flags = FIELD_FILTER,
+	  .help = "each member acknowledges its approved version; the AI policy always asks",
+	  .since = 52 },
 	{ .name = "body", .label = "Text", .type = FIELD_TEXT, .flags = FIELD_SEARCH,
 	  .help = "Markdown" },
 	{ .name = "requirements", .label = "Requirements documented", .type = FIELD_REQUIREMENT_LIST,

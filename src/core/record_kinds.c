@@ -26,7 +26,13 @@
 	X(impact) \
 	X(soa) \
 	X(objective) \
+	X(change) \
 	X(measure) \
+	X(competence) \
+	X(training) \
+	X(communication) \
+	X(lifecycle) \
+	X(dataset) \
 	X(evidence) \
 	X(incident) \
 	X(concern) \

@@ -4,9 +4,12 @@
  * asked through core/query.h, one set-based statement each.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/acknowledge.h"
 #include "core/audit.h"
+#include "core/competence.h"
 #include "core/concern.h"
 #include "core/metric.h"
 #include "core/org.h"
@@ -507,6 +510,124 @@ check_deadlines_met(struct check_result *out, const struct check_env *env,
 	return 0;
 }
 
+/*
+ * competence_gaps: nobody in a role lacks a competence the role requires or
+ * holds it only by an expired training (core/competence.h); refs are the
+ * competences, each once per finding.
+ */
+static int
+check_competence_gaps(struct check_result *out, const struct check_env *env,
+    const json_t *params)
+{
+	json_t *view = NULL, *g;
+	struct check_finding *f;
+	size_t i;
+	int rc;
+
+	(void)params;
+	if ((rc = competence_gaps(&view, env->scope->db, env->scope->org_id, env->scope->today)) != 0)
+		return rc;
+	json_array_foreach(json_object_get(view, "gaps"), i, g) {
+		const char *cref = json_string_value(json_object_get(g, "competence"));
+		size_t j;
+		json_t *r;
+		bool seen = false;
+
+		out->status = CHECK_FAIL;
+		out->failed++;
+		f = finding_add(out, json_string_value(json_object_get(g, "reason")));
+		json_array_foreach(f->refs, j, r)
+			if (strcmp(json_string_value(r), cref) == 0)
+				seen = true;
+		if (seen)
+			f->count++;
+		else
+			finding_ref(f, env, cref);
+	}
+	out->total = out->failed;
+	json_decref(view);
+	return 0;
+}
+
+/* ai_literacy: at least `min` percent of the members hold current AI-literacy training. */
+static int
+check_ai_literacy(struct check_result *out, const struct check_env *env,
+    const json_t *params)
+{
+	json_t *view = NULL, *lit, *e;
+	struct check_finding *f;
+	size_t i;
+	int rc;
+
+	if ((rc = competence_gaps(&view, env->scope->db, env->scope->org_id, env->scope->today)) != 0)
+		return rc;
+	lit = json_object_get(view, "ai_literacy");
+	out->total = json_integer_value(json_object_get(lit, "members"));
+	out->failed = out->total - json_integer_value(json_object_get(lit, "covered"));
+	if (json_integer_value(json_object_get(lit, "share")) < param_min(params) ||
+	    out->total == 0) {
+		check_fail(out, "not_covered");
+		f = &out->findings[0];
+		json_array_foreach(json_object_get(lit, "not_covered"), i, e)
+			finding_ref(f, env, json_string_value(e));
+	}
+	json_decref(view);
+	return 0;
+}
+
+/*
+ * acknowledged: every enabled member acknowledged the approved version in
+ * force of the AI policy and of each document marked as requiring it
+ * (core/acknowledge.h); refs are the documents someone has still to
+ * acknowledge, count the acknowledgements missing.
+ */
+static int
+check_acknowledged(struct check_result *out, const struct check_env *env,
+    const json_t *params)
+{
+	const struct record_kind *k = record_kind_find("documents");
+	struct record_query q;
+	json_t *docs = NULL, *d, *st;
+	struct check_finding *f;
+	char *next = NULL;
+	size_t i, asked = 0;
+	int rc;
+
+	(void)params;
+	memset(&q, 0, sizeof(q));
+	q.limit = RECORD_LIST_MAX;
+	if (k == NULL ||
+	    (rc = record_list(&docs, &next, NULL, env->scope->db, env->scope->org_id, k, &q)) != 0)
+		return k == NULL ? 0 : rc;
+	free(next);
+	json_array_foreach(docs, i, d) {
+		const char *ref = json_string_value(json_object_get(d, "ref"));
+		json_int_t pending;
+
+		if (!ack_asked(d) || ack_version_in_force(d) == 0)
+			continue;
+		asked++;
+		if ((rc = ack_status(&st, env->scope->db, env->scope->org_id, ref)) != 0) {
+			json_decref(docs);
+			return rc;
+		}
+		pending = (json_int_t)json_array_size(json_object_get(st, "pending"));
+		out->total += json_integer_value(json_object_get(st, "members"));
+		if (pending > 0) {
+			out->status = CHECK_FAIL;
+			out->failed += pending;
+			f = finding_add(out, "pending");
+			finding_ref(f, env, ref);
+			f->count += pending - 1;
+		}
+		json_decref(st);
+	}
+	json_decref(docs);
+	if (asked == 0)
+		check_fail(out, "nothing_to_acknowledge");
+	return 0;
+}
+
 static const char *const params_none[] = { NULL };
 static const char *const params_what[] = { "what", NULL };
 static const char *const params_exists[] = { "records", "where", "min", NULL };
@@ -526,6 +647,9 @@ static const struct check_kind check_kinds[] = {
 	{ "current_approved", check_current_approved, params_current },
 	{ "org_ai_roles", check_org_ai_roles, params_min },
 	{ "soa_published", check_soa_published, params_soa },
+	{ "competence_gaps", check_competence_gaps, params_none },
+	{ "ai_literacy", check_ai_literacy, params_min },
+	{ "acknowledged", check_acknowledged, params_none },
 	{ "concern_channel", check_concern_channel, params_none },
 	{ "deadlines_met", check_deadlines_met, params_records },
 	{ "audit_coverage", check_audit_coverage, params_none },

@@ -3,12 +3,16 @@
  * The rules (nobody grants, changes or removes a role higher than their
  * own; the last admin stays) live in core/member.c. Admins also disable
  * and enable a member's account here: sessions and tokens end at once.
+ * /competence-gaps: who lacks a competence their role requires;
+ * /documents/{ref}/acknowledgements: awareness (core/acknowledge.h).
  */
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
+#include "core/acknowledge.h"
+#include "core/competence.h"
 #include "core/member.h"
 #include "core/perm.h"
 #include "http/api.h"
@@ -48,6 +52,42 @@ api_members_list(struct http_ctx *c)
 	json_array_foreach(all, i, m)
 		json_object_set(m, "ref", json_object_get(m, "email"));
 	return http_reply_page(c, all);
+}
+
+int
+api_competence_gaps(struct http_ctx *c)
+{
+	json_t *view = NULL;
+	int rc;
+
+	if ((rc = competence_gaps(&view, c->db, c->org_id, NULL)) != 0)
+		return rc;
+	http_reply_json(c, 200, view);
+	return 0;
+}
+
+int
+api_ack_add(struct http_ctx *c)
+{
+	json_t *ack = NULL;
+	int rc;
+
+	if ((rc = ack_add(&ack, c->db, c->org_id, &c->actor, http_param(c, "ref"))) != 0)
+		return rc;
+	http_reply_json(c, 201, ack);
+	return 0;
+}
+
+int
+api_ack_status(struct http_ctx *c)
+{
+	json_t *st = NULL;
+	int rc;
+
+	if ((rc = ack_status(&st, c->db, c->org_id, http_param(c, "ref"))) != 0)
+		return rc;
+	http_reply_json(c, 200, st);
+	return 0;
 }
 
 int

@@ -301,6 +301,23 @@ const struct route http_routes[] = {
 	    "The running verification with its progress (202), or the last one's result (200)",
 	    "ledger"),
 
+	/* Competence (7.2, A.4.6) and AI literacy (EU AI Act Art. 4). */
+	R_ORG("GET", "/api/v1/orgs/{org}/competence-gaps", api_competence_gaps, PERM_READ,
+	    PERM_KIND_GOVERNANCE, NULL, NULL, 0, 200,
+	    "People in a role without a competence it requires or with one expired, and the "
+	    "share of members with current AI-literacy training", "competence"),
+
+	/* Awareness (7.3): acknowledging the approved version in force. */
+	R_ORG("POST", "/api/v1/orgs/{org}/documents/{ref}/acknowledgements", api_ack_add,
+	    PERM_READ, PERM_KIND_GOVERNANCE, NULL, NULL, 0, 201,
+	    "The signed-in member (or the member whose token it is) acknowledges the approved "
+	    "version in force of the AI policy or of a document marked as requiring "
+	    "acknowledgement; a ledger entry", "acknowledgements"),
+	R_ORG("GET", "/api/v1/orgs/{org}/documents/{ref}/acknowledgements", api_ack_status,
+	    PERM_READ, PERM_KIND_GOVERNANCE, NULL, NULL, 0, 200,
+	    "Who has and who has not acknowledged the document's approved version in force",
+	    "acknowledgements"),
+
 	/* The audit pack (docs/pack.md). */
 	R_ORG("POST", "/api/v1/orgs/{org}/packs", api_pack_start, PERM_READ, PERM_KIND_LEDGER,
 	    NULL, pack_body, ROUTE_HEAVY | ROUTE_ACCEPTED, 202,

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "core/competence.h"
 #include "core/member.h"
 #include "core/perm.h"
 #include "http/webui.h"
@@ -24,6 +25,21 @@ webui_members(struct http_ctx *c)
 	    perm_allows(c->role, PERM_ADMIN, PERM_KIND_MEMBERSHIP));
 	webui_send(c, 200, &page);
 	json_decref(members);
+	return 0;
+}
+
+int
+webui_competence_gaps(struct http_ctx *c)
+{
+	struct buf page = BUF_INIT;
+	json_t *view = NULL;
+	int rc;
+
+	if ((rc = competence_gaps(&view, c->db, c->org_id, NULL)) != 0)
+		return rc;
+	web_page_competence_gaps(&page, &c->web->ctx, view);
+	webui_send(c, 200, &page);
+	json_decref(view);
 	return 0;
 }
 

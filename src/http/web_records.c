@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/acknowledge.h"
 #include "core/concern.h"
 #include "core/evidence.h"
 #include "core/metric.h"
@@ -263,6 +264,29 @@ webui_record_charts(json_t **out, int *range_days, struct http_ctx *c,
 	return rc;
 }
 
+/* An AI system's life-cycle records, in stage order then by ref. */
+static int
+webui_lifecycle(json_t **out, struct http_ctx *c, const char *ref)
+{
+	const struct record_kind *lk = record_kind_find("lifecycle-records");
+	struct record_query q;
+	char *next = NULL;
+	int rc;
+
+	*out = NULL;
+	if (lk == NULL)
+		return 0;
+	memset(&q, 0, sizeof(q));
+	q.limit = RECORD_LIST_MAX;
+	q.sort = "ref";
+	q.filter_names[0] = "ai_system";
+	q.filter_values[0] = ref;
+	q.nfilters = 1;
+	rc = record_list(out, &next, NULL, c->db, c->org_id, lk, &q);
+	free(next);
+	return rc;
+}
+
 /* The record page; error (may be NULL) shown as a message above it. */
 static int
 webui_record_show(struct http_ctx *c, int status, const char *ref, const char *error)
@@ -270,7 +294,7 @@ webui_record_show(struct http_ctx *c, int status, const char *ref, const char *e
 	const struct record_kind *k = c->web->kind;
 	struct web_record_view v = { 0 };
 	json_t *rec = NULL, *links = NULL, *history = NULL, *files = NULL, *steps = NULL;
-	json_t *in_force = NULL, *charts = NULL;
+	json_t *in_force = NULL, *charts = NULL, *acks = NULL, *lifecycle = NULL;
 	struct buf page = BUF_INIT;
 	json_int_t iv;
 	int rc;
@@ -295,6 +319,14 @@ webui_record_show(struct http_ctx *c, int status, const char *ref, const char *e
 	v.files = files;
 	v.steps = steps;
 	v.in_force = in_force;
+	if (strcmp(k->name, "documents") == 0 && ack_asked(rec) &&
+	    (rc = ack_status(&acks, c->db, c->org_id, ref)) != 0)
+		goto done;
+	if (strcmp(k->name, "ai-systems") == 0 &&
+	    (rc = webui_lifecycle(&lifecycle, c, ref)) != 0)
+		goto done;
+	v.acks = acks;
+	v.lifecycle = lifecycle;
 	if (error != NULL) {
 		c->web->ctx.flash = error;
 		c->web->ctx.flash_kind = WEB_FLASH_ERROR;
@@ -309,6 +341,8 @@ done:
 	json_decref(steps);
 	json_decref(in_force);
 	json_decref(charts);
+	json_decref(acks);
+	json_decref(lifecycle);
 	return rc;
 }
 
@@ -589,6 +623,28 @@ webui_workflow(struct http_ctx *c)
 	json_decref(done);
 	buf_free(&url);
 	return rc;
+}
+
+/* The signed-in member acknowledges the document's approved version in force (7.3). */
+int
+webui_acknowledge(struct http_ctx *c)
+{
+	const struct record_kind *k = c->web->kind;
+	const char *ref = http_param(c, "ref");
+	struct buf url = BUF_INIT;
+	json_t *ack = NULL;
+	int rc;
+
+	if (!webui_ref_param_ok(ref) || strcmp(k->name, "documents") != 0)
+		return aims_error_set(AIMS_ENOTFOUND, NULL, "There is no such record.");
+	if ((rc = ack_add(&ack, c->db, c->org_id, &c->actor, ref)) != 0)
+		return webui_step_refused(c, rc, ref);
+	json_decref(ack);
+	webui_flash(c, "acknowledged", ref);
+	web_url_record(&url, &c->web->ctx, k->name, ref);
+	webui_redirect(c, buf_str(&url));
+	buf_free(&url);
+	return 0;
 }
 
 int

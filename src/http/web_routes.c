@@ -64,6 +64,8 @@ const struct route webui_routes[] = {
 	W_ORG("GET", "/o/{org}/soa", webui_soa_page, PERM_READ, PERM_KIND_GOVERNANCE),
 	W_ORG("POST", "/o/{org}/soa/{ctl}", webui_soa_save, PERM_WRITE, PERM_KIND_GOVERNANCE),
 	W_ORG("GET", "/o/{org}/members", webui_members, PERM_READ, PERM_KIND_MEMBERSHIP),
+	W_ORG("GET", "/o/{org}/competence-gaps", webui_competence_gaps, PERM_READ,
+	    PERM_KIND_GOVERNANCE),
 	W_ORG("POST", "/o/{org}/members/{email}/disable", webui_member_disable, PERM_ADMIN,
 	    PERM_KIND_MEMBERSHIP),
 	W_ORG("POST", "/o/{org}/members/{email}/enable", webui_member_enable, PERM_ADMIN,
@@ -91,6 +93,7 @@ const struct route webui_routes[] = {
 	W_ORG("GET", "/o/{org}/{kind}/{ref}/edit", webui_edit, PERM_WRITE, BY_KIND),
 	W_ORG("POST", "/o/{org}/{kind}/{ref}/workflow", webui_workflow, PERM_WRITE, BY_KIND),
 	W_ORG("POST", "/o/{org}/{kind}/{ref}/delete", webui_delete, PERM_DELETE, BY_KIND),
+	W_ORG("POST", "/o/{org}/{kind}/{ref}/acknowledge", webui_acknowledge, PERM_READ, BY_KIND),
 	W_ORG("GET", "/o/{org}/{kind}/{ref}/download", webui_download, PERM_READ, BY_KIND),
 	{ NULL, NULL, NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL, NULL, NULL },
 };
@@ -112,6 +115,7 @@ static const struct {
 	{ "revise", "A revision of ", " is open; the approved version stays in force." },
 	{ "accept", "The residual risk of ", " is accepted." },
 	{ "uploaded", "New file stored in ", "." },
+	{ "acknowledged", "You acknowledged the version of ", " in force." },
 	{ "signed-out", "You are signed out", "." },
 	{ "disabled", "The account is disabled: its sessions ended and its API tokens were "
 	    "revoked", "." },

@@ -41,6 +41,7 @@ web_page_members(struct buf *out, const struct web_ctx *ctx, const json_t *membe
     bool manage)
 {
 	const struct web_crumb crumbs[] = { { "Members", NULL } };
+	struct buf link = BUF_INIT;
 	const char *email;
 	const json_t *m;
 	bool disabled;
@@ -51,6 +52,10 @@ web_page_members(struct buf *out, const struct web_ctx *ctx, const json_t *membe
 	    "<p class=\"lede\">Who belongs to %s, with which role.%s</p>\n", ctx->org_name,
 	    manage ? " Disabling an account stops its sign-in, ends its sessions and revokes "
 	    "every API token it made, at once." : "");
+	buf_reset(&link);
+	web_url_kind(&link, ctx, "competence-gaps");
+	html_printf(out, "<p><a href=\"%s\">Competence gaps and AI literacy (7.2)</a></p>\n",
+	    buf_str(&link));
 	buf_puts(out, "<div class=\"table-wrap\"><table><thead><tr>"
 	    "<th scope=\"col\">Email</th><th scope=\"col\">Name</th><th scope=\"col\">Role</th>"
 	    "<th scope=\"col\">Account</th>");
@@ -85,4 +90,5 @@ web_page_members(struct buf *out, const struct web_ctx *ctx, const json_t *membe
 		    manage ? 5 : 4);
 	buf_puts(out, "</tbody></table></div>\n");
 	web_page_end(out, ctx);
+	buf_free(&link);
 }

@@ -5,13 +5,16 @@
  * versions (who changed which field from what to what, when; each earlier
  * approved version shown whole). Evidence records also show their file:
  * name, size, type, SHA-256 and the download link, and the revisions
- * before it.
+ * before it. A document members acknowledge shows who has and who has
+ * not (7.3); an AI system shows its life cycle stage by stage (A.6.2).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <strings.h>
 
+#include "core/lifecycle.h"
 #include "core/record.h"
 #include "io/svg.h"
 #include "util/buf.h"
@@ -537,6 +540,114 @@ web_record_charts(struct buf *out, const struct web_ctx *ctx, const struct recor
 	buf_puts(out, "</p>");
 	json_array_foreach(v->charts, i, c)
 		web_record_chart(out, ctx, c, i);
+/*
+ * Awareness (7.3): who acknowledged the approved version in force and who
+ * has still to; the signed-in member acknowledges from here.
+ */
+static void
+web_record_acks(struct buf *out, const struct web_ctx *ctx, const json_t *acks,
+    const char *url)
+{
+	const json_t *version = json_object_get(acks, "version"), *a;
+	const json_t *done = json_object_get(acks, "acknowledged");
+	const json_t *pending = json_object_get(acks, "pending");
+	bool mine = false;
+	size_t i;
+
+	html_printf(out, "<section class=\"card\" id=\"acknowledgements\" "
+	    "aria-labelledby=\"h-acks\"><h2 id=\"h-acks\">Acknowledgements (7.3)</h2>");
+	if (!json_is_integer(version)) {
+		buf_puts(out, "<p class=\"empty\">No approved version is in force yet: members "
+		    "acknowledge it once it is approved.</p></section>\n");
+		return;
+	}
+	html_printf(out, "<p data-ack-summary>Version %lld is in force: %lld of %lld members "
+	    "acknowledged it.</p>", (long long)json_integer_value(version),
+	    (long long)json_array_size(done),
+	    (long long)json_integer_value(json_object_get(acks, "members")));
+	json_array_foreach(pending, i, a)
+		if (ctx->user && strcasecmp(json_string_value(json_object_get(a, "email")),
+		    ctx->user) == 0)
+			mine = true;
+	if (mine) {
+		html_printf(out, "<form method=\"post\" action=\"%s/acknowledge\" "
+		    "class=\"inline\">", url);
+		web_csrf_input(out, ctx);
+		html_printf(out, "<button type=\"submit\" class=\"btn primary\" "
+		    "data-ack>I have read and acknowledge version %lld</button></form>",
+		    (long long)json_integer_value(version));
+	}
+	buf_puts(out, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Member"
+	    "</th><th scope=\"col\">E-mail</th><th scope=\"col\">Acknowledged</th></tr>"
+	    "</thead><tbody>");
+	json_array_foreach(done, i, a)
+		html_printf(out, "<tr data-acked><td>%s</td><td>%s</td><td>%s</td></tr>",
+		    json_string_value(json_object_get(a, "name")) ?
+		    json_string_value(json_object_get(a, "name")) : "",
+		    json_string_value(json_object_get(a, "email")),
+		    json_string_value(json_object_get(a, "acknowledged_at")));
+	json_array_foreach(pending, i, a)
+		html_printf(out, "<tr data-pending><td>%s</td><td>%s</td><td>not yet</td></tr>",
+		    json_string_value(json_object_get(a, "name")) ?
+		    json_string_value(json_object_get(a, "name")) : "",
+		    json_string_value(json_object_get(a, "email")));
+	buf_puts(out, "</tbody></table></div></section>\n");
+}
+
+/* The stages an AI system's life cycle records, in order (kind lifecycle-records). */
+static const char *const web_lifecycle_stages[] = {
+	"requirements", "design", "verification_validation", "deployment", "operation",
+	"technical_documentation", "event_logs", NULL,
+};
+
+/* An AI system's life cycle (A.6.2): each stage with its records and their status. */
+static void
+web_record_lifecycle(struct buf *out, const struct web_ctx *ctx, const json_t *rec,
+    const json_t *records)
+{
+	const char *ref = json_string_value(json_object_get(rec, "ref"));
+	const struct record_kind *lk = web_kind_by_name(ctx, "lifecycle-records");
+	struct buf url = BUF_INIT;
+	const json_t *r;
+	size_t s, i;
+
+	if (lk == NULL)
+		return;
+	buf_puts(out, "<section class=\"card\" id=\"lifecycle\" aria-labelledby=\"h-lc\">"
+	    "<h2 id=\"h-lc\">Life cycle (A.6.2)</h2><p class=\"help\">The system moves to "
+	    "its deployment stage once its verification and validation and its deployment "
+	    "plan are approved.</p><div class=\"table-wrap\"><table><thead><tr>"
+	    "<th scope=\"col\">Stage</th><th scope=\"col\">Records</th></tr></thead><tbody>");
+	for (s = 0; web_lifecycle_stages[s]; s++) {
+		size_t n = 0;
+
+		html_printf(out, "<tr data-stage=\"%s\"><th scope=\"row\">%s</th><td>",
+		    web_lifecycle_stages[s], lifecycle_stage_label(web_lifecycle_stages[s]));
+		json_array_foreach(records, i, r) {
+			const char *st = json_string_value(json_object_get(r, "stage"));
+			const char *rref = json_string_value(json_object_get(r, "ref"));
+
+			if (st == NULL || strcmp(st, web_lifecycle_stages[s]) != 0)
+				continue;
+			buf_reset(&url);
+			web_url_record(&url, ctx, lk->name, rref ? rref : "");
+			html_printf(out, "%s<a class=\"ref\" href=\"%s\">%s</a> %s "
+			    "<span class=\"badge\">%s</span>", n++ ? "<br>" : "", buf_str(&url),
+			    rref, web_record_title(lk, r),
+			    json_string_value(json_object_get(r, "status")) ?
+			    json_string_value(json_object_get(r, "status")) : "");
+		}
+		if (n == 0)
+			buf_puts(out, "<span class=\"empty\" data-missing>none recorded</span>");
+		buf_puts(out, "</td></tr>");
+	}
+	buf_puts(out, "</tbody></table></div>");
+	if (web_can(ctx, WEB_ACT_CREATE, lk)) {
+		buf_reset(&url);
+		web_url_kind(&url, ctx, lk->name);
+		html_printf(out, "<p><a class=\"btn\" href=\"%s/new?ai_system=%s\">Add a "
+		    "life-cycle record</a></p>", buf_str(&url), ref ? ref : "");
+	}
 	buf_puts(out, "</section>\n");
 	buf_free(&url);
 }
@@ -565,8 +676,12 @@ web_page_record(struct buf *out, const struct web_ctx *ctx, const struct record_
 	web_workflow_in_force(out, ctx, k, v->record, v->in_force);
 	if (evidence)
 		web_record_evidence(out, ctx, v->record, v->files, buf_str(&url));
+	if (v->acks != NULL)
+		web_record_acks(out, ctx, v->acks, buf_str(&url));
 	web_record_fields(out, ctx, k, v->record);
 	web_record_charts(out, ctx, k, v->record, v);
+	if (v->lifecycle != NULL)
+		web_record_lifecycle(out, ctx, v->record, v->lifecycle);
 	web_record_links(out, ctx, k, v->links, evidence);
 	web_record_history(out, ctx, k, v->record, v->history);
 	web_page_end(out, ctx);

@@ -183,6 +183,10 @@ struct web_record_view {
 	 */
 	const json_t	*charts;
 	int		 range_days;
+	const json_t	*acks;		/* a document that asks to be acknowledged:
+					   ack_status() (core/acknowledge.h); else NULL */
+	const json_t	*lifecycle;	/* an AI system: its life-cycle records
+					   (kind lifecycle-records); else NULL */
 };
 
 /* The ranges a record page's charts offer, in days (?range=N). */
@@ -311,10 +315,6 @@ void web_page_audit_coverage(struct buf *out, const struct web_ctx *ctx, const j
 void web_page_readiness(struct buf *out, const struct web_ctx *ctx, const json_t *r,
     const char *filter);
 
-/*
- * page_members.c: members [{email, display_name, role, disabled}];
- * manage: offer Disable / Enable for everyone but the signed-in user.
- */
 /* page_pack.c: the audit pack page (a form and the latest pack, see http/pack_job.h). */
 struct web_pack_view {
 	const json_t	*job;		/* the latest pack, or NULL */
@@ -324,6 +324,12 @@ struct web_pack_view {
 };
 void web_page_pack(struct buf *out, const struct web_ctx *ctx, const struct web_pack_view *v);
 
+/* page_competence.c: the competence gap view (core/competence.h) as a page. */
+void web_page_competence_gaps(struct buf *out, const struct web_ctx *ctx, const json_t *view);
+/*
+ * page_members.c: members [{email, display_name, role, disabled}];
+ * manage: offer Disable / Enable for everyone but the signed-in user.
+ */
 void web_page_members(struct buf *out, const struct web_ctx *ctx, const json_t *members,
     bool manage);
 

@@ -68,6 +68,10 @@ const MATRIX = [
   ['GET', '/api/v1/orgs/acme/metric-status', undefined, ALL],
   ['POST', '/api/v1/orgs/acme/metrics/MET-1/readings', [{ at: '2026-03-01T00:00:00Z', value: 1 }], CONTRIBUTORS(200)],
   ['GET', '/api/v1/orgs/acme/metrics/MET-1/readings', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/competence-gaps', undefined, ALL],
+  // Every member acknowledges, whatever the role: no such document here, so 404 for all.
+  ['GET', '/api/v1/orgs/acme/documents/AIS-1/acknowledgements', undefined, { viewer: 404, auditor: 404, contributor: 404, manager: 404, admin: 404 }],
+  ['POST', '/api/v1/orgs/acme/documents/AIS-1/acknowledgements', undefined, { viewer: 404, auditor: 404, contributor: 404, manager: 404, admin: 404 }],
   ['GET', '/api/v1/orgs/acme/soa-versions', undefined, ALL],
   ['POST', '/api/v1/orgs/acme/soa-versions', { note: 'by ROLE' }, MANAGERS(409)],
   ['GET', '/api/v1/orgs/acme/soa-versions/999', undefined, { viewer: 404, auditor: 404, contributor: 404, manager: 404, admin: 404 }],

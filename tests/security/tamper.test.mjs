@@ -105,6 +105,9 @@ async function approvedPolicy(db) {
     await call('PATCH', `/${d.ref}`, { status: 'in_review' }, alice, 1);
     const ok = await call('PATCH', `/${d.ref}`, { status: 'approved' }, admin, 2);
     assert.equal(ok.version, 3);
+    // alice acknowledges the approved version (7.3): a ledger entry of its own.
+    const ack = await request(server.url, 'POST', `${A}/${d.ref}/acknowledgements`, { auth: alice });
+    assert.equal(ack.status, 201, ack.text);
     await call('PATCH', `/${d.ref}`, { body: 'revised text' }, alice, 3);
     return d.ref;
   } finally {
@@ -212,6 +215,10 @@ function cases(refs) {
     ['ledger_checkpoints', 'swap', ['ledger_checkpoints'], `UPDATE ledger_checkpoints SET note = CASE size WHEN (SELECT min(size) FROM ledger_checkpoints WHERE org_id = ${acme}) THEN (SELECT note FROM ledger_checkpoints WHERE org_id = ${acme} ORDER BY size DESC LIMIT 1) ELSE (SELECT note FROM ledger_checkpoints WHERE org_id = ${acme} ORDER BY size LIMIT 1) END WHERE org_id = ${acme} AND size IN ((SELECT min(size) FROM ledger_checkpoints WHERE org_id = ${acme}), (SELECT max(size) FROM ledger_checkpoints WHERE org_id = ${acme}));`, ['checkpoint']],
     // ledger_heads
     ['ledger_heads', 'edit', ['ledger_heads'], `UPDATE ledger_heads SET size = size - 1 WHERE org_id = ${acme};`, ['head']],
+    // acknowledgements (7.3)
+    ['acknowledgements', 'edit', ['acknowledgements'], `UPDATE acknowledgements SET acknowledged_at = '2020-01-01T00:00:00Z' WHERE document = '${policy}';`, [`${policy}/v3/alice@example.com`]],
+    ['acknowledgements', 'delete', ['acknowledgements'], `DELETE FROM acknowledgements WHERE document = '${policy}';`, [`${policy}/v3/alice@example.com`]],
+    ['acknowledgements', 'insert', ['acknowledgements'], `INSERT INTO acknowledgements SELECT org_id, document, version, (SELECT id FROM users WHERE email = 'bob@example.com'), 'bob@example.com', acknowledged_at FROM acknowledgements WHERE document = '${policy}';`, [`${policy}/v3/bob@example.com`]],
     ['ledger_heads', 'delete', ['ledger_heads'], `DELETE FROM ledger_heads WHERE org_id = ${acme};`, ['head']],
     ['ledger_heads', 'insert', ['ledger_heads'], `INSERT INTO ledger_heads SELECT 77, size, frontier FROM ledger_heads WHERE org_id = ${acme};`, ['head']],
     ['ledger_heads', 'swap', ['ledger_heads'], `UPDATE ledger_heads SET frontier = CASE org_id WHEN ${acme} THEN (SELECT frontier FROM ledger_heads WHERE org_id = (SELECT id FROM orgs WHERE slug = 'beta')) ELSE (SELECT frontier FROM ledger_heads WHERE org_id = ${acme}) END WHERE org_id IN (${acme}, (SELECT id FROM orgs WHERE slug = 'beta'));`, ['head']],
