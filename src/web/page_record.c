@@ -540,6 +540,10 @@ web_record_charts(struct buf *out, const struct web_ctx *ctx, const struct recor
 	buf_puts(out, "</p>");
 	json_array_foreach(v->charts, i, c)
 		web_record_chart(out, ctx, c, i);
+	buf_puts(out, "</section>\n");
+	buf_free(&url);
+}
+
 /*
  * Awareness (7.3): who acknowledged the approved version in force and who
  * has still to; the signed-in member acknowledges from here.
