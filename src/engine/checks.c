@@ -14,6 +14,7 @@
 #include "core/metric.h"
 #include "core/org.h"
 #include "core/record.h"
+#include "core/record_counts.h"
 #include "core/soa.h"
 #include "engine/checks.h"
 #include "util/clock.h"
@@ -407,6 +408,8 @@ check_metrics_current(struct check_result *out, const struct check_env *env,
 	out->total = (int64_t)json_array_size(systems);
 	if (out->total == 0 && param_str(params, "empty") != NULL)
 		check_fail(out, param_str(params, "empty"));
+	else if (out->total == 0)
+		out->status = CHECK_NA;	/* no system in operation says nothing */
 	json_array_foreach(systems, i, sys) {
 		any = false;
 		json_array_foreach(status, j, m) {
@@ -546,6 +549,14 @@ check_competence_gaps(struct check_result *out, const struct check_env *env,
 	}
 	out->total = out->failed;
 	json_decref(view);
+	/* No competence required of anyone yet: nothing was examined (7.2-competences says so). */
+	if (out->failed == 0) {
+		if ((rc = record_counts_live(&view, env->scope->db, env->scope->org_id)) != 0)
+			return rc;
+		if (json_integer_value(json_object_get(view, "competences")) == 0)
+			out->status = CHECK_NA;
+		json_decref(view);
+	}
 	return 0;
 }
 
