@@ -32,6 +32,7 @@ const struct cli_command cli_commands[] = {
 	{ "report", "reports: certification readiness, internal audits", cmd_report },
 	{ "export", "files: SoA, risk register, AI systems, readiness report, OSCAL",
 	    cmd_export },
+	{ "metrics", "push readings of a metric, list the metrics' state", cmd_metrics },
 	{ "soa", "publish the Statement of Applicability, list and show versions", cmd_soa },
 	{ "version", "print the version", cmd_version },
 	{ "help", "list commands", cmd_help },

@@ -19,10 +19,10 @@
 
 /*
  * The migration the resource, responsible-use and deployment-rule fields
- * came with (record.h, struct field `since`): 051_acknowledgements.sql,
+ * came with (record.h, struct field `since`): 052_acknowledgements.sql,
  * added with them.
  */
-#define AI_SYSTEM_FIELDS_V2	51
+#define AI_SYSTEM_FIELDS_V2	52
 
 static const char *const lifecycle_values[] = {
 	"inception", "design_development", "verification_validation", "deployment",

@@ -56,7 +56,7 @@ static const struct field document_fields[] = {
 	{ .name = "requires_acknowledgement", .label = "Members must acknowledge it (7.3)",
 	  .type = FIELD_BOOL, .flags = FIELD_FILTER,
 	  .help = "each member acknowledges its approved version; the AI policy always asks",
-	  .since = 51 },
+	  .since = 52 },
 	{ .name = "body", .label = "Text", .type = FIELD_TEXT, .flags = FIELD_SEARCH,
 	  .help = "Markdown" },
 	{ .name = "requirements", .label = "Requirements documented", .type = FIELD_REQUIREMENT_LIST,

@@ -9,6 +9,7 @@
 #include "core/concern.h"
 #include "core/ledger_source.h"
 #include "core/member.h"
+#include "core/metric.h"
 #include "core/org.h"
 #include "core/org_catalog.h"
 #include "core/record.h"
@@ -33,6 +34,8 @@ source_load(json_t **out, struct db *db, int64_t org_id, const char *kind, const
 		return token_load(out, db, org_id, kind, ref);
 	if (record_kind_find(kind) != NULL)
 		return record_load_for_ledger(out, db, org_id, kind, ref);
+	if (strcmp(kind, METRIC_LEDGER_KIND) == 0)
+		return metric_load_for_ledger(out, db, org_id, kind, ref);
 	if (strcmp(kind, SOA_LEDGER_KIND) == 0)
 		return soa_load_for_ledger(out, db, org_id, kind, ref);
 	if (strcmp(kind, ORG_CATALOG_LEDGER_KIND) == 0)
@@ -83,7 +86,8 @@ source_enumerate(struct db *db, int64_t org_id, ledger_record_fn fn, void *arg)
 		return rc;
 	if ((rc = soa_enumerate(db, org_id, fn, arg)) != 0 ||
 	    (rc = org_catalog_enumerate(db, org_id, fn, arg)) != 0 ||
-	    (rc = ack_enumerate(db, org_id, fn, arg)) != 0)
+	    (rc = ack_enumerate(db, org_id, fn, arg)) != 0 ||
+	    (rc = metric_enumerate(db, org_id, fn, arg)) != 0)
 		return rc;
 	return record_enumerate(db, org_id, fn, arg);
 }

@@ -26,6 +26,7 @@
 	X(impact) \
 	X(soa) \
 	X(change) \
+	X(objective) \
 	X(measure) \
 	X(competence) \
 	X(training) \
@@ -35,6 +36,7 @@
 	X(evidence) \
 	X(incident) \
 	X(concern) \
+	X(metric) \
 	X(audit_programme) \
 	X(audit) \
 	X(audit_finding) \

@@ -11,6 +11,7 @@
 #include "core/audit.h"
 #include "core/competence.h"
 #include "core/concern.h"
+#include "core/metric.h"
 #include "core/org.h"
 #include "core/record.h"
 #include "core/soa.h"
@@ -364,6 +365,78 @@ check_audit_coverage(struct check_result *out, const struct check_env *env,
 	return 0;
 }
 
+static int
+monitored_system(void *arg, const char *ref, const bool *flags)
+{
+	(void)flags;
+	json_array_append_new(arg, json_string(ref));
+	return 0;
+}
+
+#define CHECK_EVALUATED_DAYS_DEFAULT	92	/* a quarter */
+
+/*
+ * metrics_current: every AI system matching where has at least one metric,
+ * each of its metrics has a reading within its interval (core/metric.h),
+ * and each was evaluated (evaluated_on) within evaluated_within_days.
+ * Findings: no_metrics (AI system refs), stale and not_evaluated (metric
+ * refs); with no AI system in scope, the code `empty` when given.
+ */
+static int
+check_metrics_current(struct check_result *out, const struct check_env *env,
+    const json_t *params)
+{
+	const json_t *days_p = json_object_get(params, "evaluated_within_days");
+	int64_t days = json_is_integer(days_p) ? json_integer_value(days_p) :
+	    CHECK_EVALUATED_DAYS_DEFAULT;
+	json_t *systems = json_array(), *status = NULL, *sys, *m;
+	char limit[CLOCK_RFC3339_LEN];
+	const char *ev;
+	size_t i, j;
+	bool any;
+	int rc;
+
+	if ((rc = query_select(env->scope, "ai-systems", json_object_get(params, "where"),
+	    NULL, 0, monitored_system, systems)) != 0)
+		goto done;
+	if ((rc = metric_status(&status, env->scope->db, env->scope->org_id, NULL, NULL,
+	    clock_now())) != 0)
+		goto done;
+	clock_format(limit, clock_now() - (time_t)days * 24 * 3600);
+	limit[10] = '\0';
+	out->total = (int64_t)json_array_size(systems);
+	if (out->total == 0 && param_str(params, "empty") != NULL)
+		check_fail(out, param_str(params, "empty"));
+	json_array_foreach(systems, i, sys) {
+		any = false;
+		json_array_foreach(status, j, m) {
+			if (!json_equal(json_object_get(m, "ai_system"), sys))
+				continue;
+			any = true;
+			if (json_is_true(json_object_get(m, "stale"))) {
+				out->status = CHECK_FAIL;
+				finding_ref(finding_add(out, "stale"), env,
+				    json_string_value(json_object_get(m, "ref")));
+			}
+			ev = json_string_value(json_object_get(m, "evaluated_on"));
+			if (ev == NULL || strcmp(ev, limit) < 0) {
+				out->status = CHECK_FAIL;
+				finding_ref(finding_add(out, "not_evaluated"), env,
+				    json_string_value(json_object_get(m, "ref")));
+			}
+		}
+		if (!any) {
+			out->status = CHECK_FAIL;
+			finding_ref(finding_add(out, "no_metrics"), env, json_string_value(sys));
+			out->failed++;
+		}
+	}
+done:
+	json_decref(systems);
+	json_decref(status);
+	return rc;
+}
+
 /* concern_channel: the organisation's public concern reporting channel is open. */
 static int
 check_concern_channel(struct check_result *out, const struct check_env *env,
@@ -564,6 +637,7 @@ static const char *const params_current[] = { "records", "where", "approved", "c
     NULL };
 static const char *const params_min[] = { "min", NULL };
 static const char *const params_soa[] = { "unchanged", NULL };
+static const char *const params_metrics[] = { "where", "evaluated_within_days", "empty", NULL };
 static const char *const params_records[] = { "records", "empty", NULL };
 
 static const struct check_kind check_kinds[] = {
@@ -579,6 +653,7 @@ static const struct check_kind check_kinds[] = {
 	{ "concern_channel", check_concern_channel, params_none },
 	{ "deadlines_met", check_deadlines_met, params_records },
 	{ "audit_coverage", check_audit_coverage, params_none },
+	{ "metrics_current", check_metrics_current, params_metrics },
 	{ NULL, NULL, params_none },
 };
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/catalog.h"
+#include "core/metric.h"
 #include "core/query.h"
 #include "core/record_counts.h"
 #include "core/record.h"
@@ -367,6 +368,34 @@ dash_activity(json_t *d, struct db *db, int64_t org_id)
 	return rc != 0 ? rc : a.rc;
 }
 
+/*
+ * The metrics that need attention: a last reading past the warning or
+ * breach threshold, or no reading within the expected interval (stale).
+ */
+static int
+dash_monitoring(json_t *d, struct db *db, int64_t org_id, time_t now)
+{
+	json_t *all = NULL, *attention = json_array(), *m;
+	const char *state;
+	size_t i;
+	int rc;
+
+	if ((rc = metric_status(&all, db, org_id, NULL, NULL, now)) != 0) {
+		json_decref(attention);
+		return rc;
+	}
+	json_array_foreach(all, i, m) {
+		state = json_string_value(json_object_get(m, "state"));
+		if (json_is_true(json_object_get(m, "stale")) ||
+		    (state != NULL && (strcmp(state, "breach") == 0 || strcmp(state, "warn") == 0)))
+			json_array_append(attention, m);
+	}
+	json_object_set_new(d, "monitoring", json_pack("{s:I, s:o}", "metrics",
+	    (json_int_t)json_array_size(all), "attention", attention));
+	json_decref(all);
+	return 0;
+}
+
 int
 dashboard_compute(json_t **out, struct db *db, int64_t org_id, time_t now)
 {
@@ -384,7 +413,8 @@ dashboard_compute(json_t **out, struct db *db, int64_t org_id, time_t now)
 		json_object_set_new(d, "risk", risk);
 	risk = NULL;
 	json_object_set_new(d, "charts", dash_charts(dims));
-	if ((rc = dash_due_all(d, db, org_id, now)) != 0 || (rc = dash_activity(d, db, org_id)) != 0)
+	if ((rc = dash_due_all(d, db, org_id, now)) != 0 || (rc = dash_activity(d, db, org_id)) != 0 ||
+	    (rc = dash_monitoring(d, db, org_id, now)) != 0)
 		goto done;
 	*out = d;
 	d = NULL;

@@ -67,6 +67,10 @@ int api_records_delete(struct http_ctx *c);
 int api_records_versions(struct http_ctx *c);
 int api_records_version_get(struct http_ctx *c);
 int api_records_links(struct http_ctx *c);
+/* api_metrics.c: readings pushed in batches, a chart's series, monitoring state. */
+int api_metric_readings_push(struct http_ctx *c);
+int api_metric_readings_get(struct http_ctx *c);
+int api_metric_status(struct http_ctx *c);
 int api_records_steps(struct http_ctx *c);
 
 /* api_audits.c */

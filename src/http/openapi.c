@@ -50,6 +50,9 @@ openapi_schema(const struct val_spec *s)
 	case VAL_BOOL:
 		type = "boolean";
 		break;
+	case VAL_NUMBER:
+		type = "number";
+		break;
 	case VAL_STRING_LIST:
 		type = "array";
 		json_object_set_new(o, "items", json_pack("{s:s, s:I, s:I}", "type", "string",
@@ -357,7 +360,13 @@ openapi_body(const struct route *r, const struct record_kind *k)
 		if (s->flags & VAL_REQUIRED)
 			json_array_append_new(req, json_string(s->name));
 	}
-	if (r->body != NULL)
+	if (r->body != NULL && (r->flags & ROUTE_BODY_ARRAY)) {
+		json_object_set_new(content, "application/json", json_pack("{s:{s:s, s:{s:s, s:o, "
+		    "s:o, s:b}}}", "schema", "type", "array", "items", "type", "object",
+		    "properties", props, "required", req, "additionalProperties", 0));
+		json_object_set_new(content, ROUTER_CSV, json_pack("{s:{s:s}}", "schema", "type",
+		    "string"));
+	} else if (r->body != NULL)
 		json_object_set_new(content, "application/json", json_pack("{s:{s:s, s:o, s:o, s:b}}",
 		    "schema", "type", "object", "properties", props, "required", req,
 		    "additionalProperties", 0));

@@ -6,6 +6,7 @@
  */
 #include <ctype.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -275,6 +276,7 @@ router_check_string(const struct val_spec *spec, const char *value)
 	int64_t iv;
 	time_t t;
 	enum role role;
+	char *end;
 
 	if (!str_is_utf8(value, n))
 		return aims_error_set(AIMS_EINVALID, spec->name, "%s is not valid UTF-8",
@@ -288,6 +290,11 @@ router_check_string(const struct val_spec *spec, const char *value)
 		if (strpbrk(value, "\r\n") != NULL || (n > 0 && memchr(value, '\0', n) != NULL))
 			return aims_error_set(AIMS_EINVALID, spec->name,
 			    "%s must be a single line", spec->name);
+		return 0;
+	case VAL_NUMBER:
+		if (*value == '\0' || !isfinite(strtod(value, &end)) || *end != '\0')
+			return aims_error_set(AIMS_EINVALID, spec->name, "%s must be a number",
+			    spec->name);
 		return 0;
 	case VAL_TEXT:
 		if ((int64_t)n < spec->min || (spec->max > 0 && (int64_t)n > spec->max))
@@ -384,6 +391,11 @@ router_check_json(const struct val_spec *spec, const json_t *v)
 		return aims_error_set(AIMS_EINVALID, spec->name, "%s may not be null", spec->name);
 	}
 	switch (spec->type) {
+	case VAL_NUMBER:
+		if (!json_is_number(v) || !isfinite(json_number_value(v)))
+			return aims_error_set(AIMS_EINVALID, spec->name, "%s must be a number",
+			    spec->name);
+		return 0;
 	case VAL_INT:
 		if (!json_is_integer(v))
 			return aims_error_set(AIMS_EINVALID, spec->name,
@@ -614,6 +626,9 @@ router_check_body(struct http_ctx *c)
 			return aims_error_set(AIMS_EINVALID, NULL, "this request takes no body");
 		return 0;
 	}
+	if ((c->route->flags & ROUTE_BODY_ARRAY) && ct != NULL &&
+	    strncasecmp(ct, ROUTER_CSV, strlen(ROUTER_CSV)) == 0)
+		return 0;
 	if (!router_is_json_type(ct))
 		return aims_error_set(AIMS_EUNSUPPORTED, "Content-Type",
 		    "the body must be JSON: send Content-Type: application/json");
@@ -623,6 +638,9 @@ router_check_body(struct http_ctx *c)
 	if (c->body == NULL)
 		return aims_error_set(AIMS_EINVALID, NULL, "malformed JSON at line %d, column %d: %s",
 		    jerr.line, jerr.column, jerr.text);
+	if (c->route->flags & ROUTE_BODY_ARRAY)
+		return json_is_array(c->body) ? 0 : aims_error_set(AIMS_EINVALID, NULL,
+		    "the body must be a JSON array");
 	if (!json_is_object(c->body))
 		return aims_error_set(AIMS_EINVALID, NULL, "the body must be a JSON object");
 	if (c->route->flags & ROUTE_RECORD)

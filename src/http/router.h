@@ -27,6 +27,7 @@ enum val_type {
 	VAL_RFC3339,	/* "2026-01-02T03:04:05Z" */
 	VAL_ROLE,	/* admin, manager, contributor, auditor, viewer */
 	VAL_ID,		/* catalog-style identifier: [A-Za-z0-9._-], 1..64 */
+	VAL_NUMBER,	/* a finite number, whole or not */
 	VAL_TEXT,	/* like VAL_STRING, lines allowed (body fields only) */
 	VAL_STRING_LIST,	/* array of at most VAL_LIST_MAX strings of min..max
 				   characters (body fields only) */
@@ -92,7 +93,16 @@ enum route_flags {
 	 * record but no secret: it is never stored in clear.
 	 */
 	ROUTE_SECRET = 1 << 9,
+	/*
+	 * The body is a JSON array whose elements are the objects body
+	 * describes, or the same as text/csv with a header line naming those
+	 * fields (c->body stays NULL; the handler reads c->req->body). The
+	 * handler checks the elements, so an error can name the index.
+	 */
+	ROUTE_BODY_ARRAY = 1 << 10,
 };
+
+#define ROUTER_CSV	"text/csv"
 
 #define ROUTER_UPLOAD_FILE	"file"
 #define ROUTER_UPLOAD_RECORD	"record"

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/metric.h"
 #include "core/audit.h"
 #include "http/api.h"
 #include "http/auth.h"
@@ -162,6 +163,26 @@ static const struct val_spec record_list_query[] = {
 	{ "retired", VAL_BOOL, 0, 0, 0, NULL, "include retired records" },
 	{ "format", VAL_ENUM, 0, 0, 0, list_formats,
 	    "download every matching record as csv or xlsx instead of a JSON page" },
+	END_SPEC,
+};
+
+static const struct val_spec reading_body[] = {
+	{ "at", VAL_RFC3339, VAL_REQUIRED, 0, 0, NULL, "when it was measured (RFC 3339 UTC)" },
+	{ "value", VAL_NUMBER, VAL_REQUIRED, 0, 0, NULL, "the reading, in the metric's unit" },
+	END_SPEC,
+};
+
+static const struct val_spec metric_series_query[] = {
+	{ "from", VAL_RFC3339, 0, 0, 0, NULL, "start of the range (default: 30 days before to)" },
+	{ "to", VAL_RFC3339, 0, 0, 0, NULL, "end of the range (default: now)" },
+	{ "points", VAL_INT, 0, 2, METRIC_SERIES_POINTS_MAX, NULL,
+	    "at most this many points (default and most: 2000)" },
+	END_SPEC,
+};
+
+static const struct val_spec metric_status_query[] = {
+	{ "ai_system", VAL_ID, 0, 0, 0, NULL, "only the metrics of this AI system (AIS-3)" },
+	{ "objective", VAL_ID, 0, 0, 0, NULL, "only the metrics of this objective (OBJ-2)" },
 	END_SPEC,
 };
 
@@ -396,6 +417,26 @@ const struct route http_routes[] = {
 	    "42001 requirements it names). A bad document answers 400 with the JSON path at "
 	    "fault as the error's field", "exports"),
 
+	/* Metric readings (core/metric.h): pushed by pipelines, drawn by the pages. */
+	R_ORG("GET", "/api/v1/orgs/{org}/metric-status", api_metric_status, PERM_READ,
+	    PERM_KIND_OPERATIONAL, metric_status_query, NULL, 0, 200,
+	    "Monitoring state of the live metrics: last reading and its time, ok, warn, breach "
+	    "or none, and whether the metric is stale (no reading within its interval)",
+	    "metrics"),
+	R_ORG("POST", "/api/v1/orgs/{org}/metrics/{ref}/readings", api_metric_readings_push,
+	    PERM_WRITE, PERM_KIND_OPERATIONAL, NULL, reading_body, ROUTE_BODY_ARRAY, 200,
+	    "Push a batch of readings (a JSON array of {at, value}, or text/csv with the header "
+	    "at,value; at most " METRIC_BATCH_MAX_STR "), all or nothing: a reading at a time the "
+	    "metric has already is not stored again. Answers {stored, duplicates, breaches, "
+	    "opened}; a reading past the breach threshold opens or adds to the nonconformity or "
+	    "incident the metric's on_breach names and sets the AI system's risks for review "
+	    "today. A bad element answers 400 naming it ([3].value) and nothing is stored",
+	    "metrics"),
+	R_ORG("GET", "/api/v1/orgs/{org}/metrics/{ref}/readings", api_metric_readings_get,
+	    PERM_READ, PERM_KIND_OPERATIONAL, metric_series_query, NULL, 0, 200,
+	    "The readings over a range for a chart (default: the last 30 days); a range with more "
+	    "readings than points is downsampled by the server into equal time buckets, each "
+	    "point the bucket's mean with its min and max", "metrics"),
 	/* Internal audits (core/audit.h): views over the audit records. */
 	R_ORG("GET", "/api/v1/orgs/{org}/audit-programmes/{ref}/coverage", api_audit_coverage,
 	    PERM_READ, PERM_KIND_AUDIT, NULL, NULL, 0, 200,

@@ -15,6 +15,7 @@
 #include "core/acknowledge.h"
 #include "core/concern.h"
 #include "core/evidence.h"
+#include "core/metric.h"
 #include "core/perm.h"
 #include "core/record_counts.h"
 #include "http/webui.h"
@@ -230,6 +231,62 @@ webui_lifecycle(json_t **out, struct http_ctx *c, const char *ref)
 	return rc;
 }
 
+/*
+ * The charts of the record page of an AI system, an objective or a metric:
+ * each live metric of it (or the metric itself) over the range asked for
+ * (?range=DAYS, one of WEB_CHART_RANGES), downsampled by core.
+ */
+static int
+webui_record_charts(json_t **out, int *range_days, struct http_ctx *c,
+    const struct record_kind *k, const char *ref, const json_t *rec)
+{
+	static const int ranges[] = WEB_CHART_RANGES;
+	const struct record_kind *mk = record_kind_find("metrics");
+	const char *r = http_query(c, "range");
+	json_t *status = NULL, *e, *m = NULL, *series = NULL;
+	time_t now = clock_now();
+	size_t i;
+	int rc = 0;
+
+	*out = NULL;
+	*range_days = WEB_CHART_RANGE_DEFAULT;
+	for (i = 0; r != NULL && i < sizeof(ranges) / sizeof(ranges[0]); i++)
+		if (atoi(r) == ranges[i])
+			*range_days = ranges[i];
+	if (mk == NULL)
+		return 0;
+	if (strcmp(k->name, "metrics") == 0)
+		status = json_pack("[{s:s}]", "ref", ref);
+	else if (strcmp(k->name, "ai-systems") == 0)
+		rc = metric_status(&status, c->db, c->org_id, ref, NULL, now);
+	else if (strcmp(k->name, "objectives") == 0)
+		rc = metric_status(&status, c->db, c->org_id, NULL, ref, now);
+	else
+		return 0;
+	if (rc != 0)
+		return rc;
+	*out = json_array();
+	json_array_foreach(status, i, e) {
+		const char *mref = json_string_value(json_object_get(e, "ref"));
+
+		if ((rc = record_get(&m, c->db, c->org_id, mk, mref)) != 0 ||
+		    (rc = metric_series(&series, c->db, c->org_id, mref,
+		    now - (time_t)*range_days * 24 * 3600, now, WEB_CHART_POINTS)) != 0)
+			break;
+		json_array_append_new(*out, json_pack("{s:o, s:o, s:O}", "metric", m, "series",
+		    series, "target", strcmp(k->name, "objectives") == 0 &&
+		    json_object_get(rec, "target") ? json_object_get(rec, "target") : json_null()));
+		m = series = NULL;
+	}
+	json_decref(status);
+	if (rc != 0) {
+		json_decref(m);
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
 /* The record page; error (may be NULL) shown as a message above it. */
 static int
 webui_record_show(struct http_ctx *c, int status, const char *ref, const char *error)
@@ -237,7 +294,7 @@ webui_record_show(struct http_ctx *c, int status, const char *ref, const char *e
 	const struct record_kind *k = c->web->kind;
 	struct web_record_view v = { 0 };
 	json_t *rec = NULL, *links = NULL, *history = NULL, *files = NULL, *steps = NULL;
-	json_t *in_force = NULL, *acks = NULL, *lifecycle = NULL;
+	json_t *in_force = NULL, *acks = NULL, *lifecycle = NULL, *charts = NULL;
 	struct buf page = BUF_INIT;
 	json_int_t iv;
 	int rc;
@@ -253,6 +310,9 @@ webui_record_show(struct http_ctx *c, int status, const char *ref, const char *e
 	if (k->files &&
 	    (rc = evidence_file_list(&files, c->db, c->org_id, ref)) != 0)
 		goto done;
+	if ((rc = webui_record_charts(&charts, &v.range_days, c, k, ref, rec)) != 0)
+		goto done;
+	v.charts = charts;
 	v.record = rec;
 	v.links = links;
 	v.history = webui_history_trim(history);
@@ -282,6 +342,7 @@ done:
 	json_decref(in_force);
 	json_decref(acks);
 	json_decref(lifecycle);
+	json_decref(charts);
 	return rc;
 }
 

@@ -5,6 +5,7 @@
 #include <csv.h>
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -290,4 +291,85 @@ import_read_file(json_t **rows, int *row_base, json_t **errors, const struct rec
 		rc = import_parse(rows, row_base, errors, k, buf_str(&b), b.len);
 	buf_free(&b);
 	return rc;
+}
+
+#define IMPORT_READING_CELL_MAX	64	/* an RFC 3339 time or a number, and room */
+
+/* One CSV cell of a readings line: no quotes are needed for times and numbers. */
+static size_t
+import_reading_cell(char *out, size_t outlen, const char *p, const char *end)
+{
+	size_t n = 0, i, j = 0, m;
+
+	while (p + n < end && p[n] != ',')
+		n++;
+	m = n < outlen ? n : outlen - 1;
+
+	for (i = 0; i < m; i++)
+		if (!isspace((unsigned char)p[i]) && p[i] != '"')
+			out[j++] = p[i];
+	out[j] = '\0';
+	return n;
+}
+
+int
+import_readings_csv(json_t **readings, const char *data, size_t len)
+{
+	const char *p = data, *end = data + len, *eol;
+	char a[IMPORT_READING_CELL_MAX], b[IMPORT_READING_CELL_MAX], *num_end;
+	int at_col = -1, line = 0;
+	size_t n;
+	json_t *arr = json_array();
+	double v;
+
+	*readings = NULL;
+	while (p < end) {
+		line++;
+		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			eol = end;
+		n = import_reading_cell(a, sizeof(a), p, eol);
+		if (p + n >= eol) {
+			if (a[0] == '\0' && line > 1) {
+				p = eol + 1;
+				continue;
+			}
+			json_decref(arr);
+			return aims_error_set(AIMS_EINVALID, "csv",
+			    "line %d: expected two columns, at and value", line);
+		}
+		if (import_reading_cell(b, sizeof(b), p + n + 1, eol) + p + n + 1 < eol) {
+			json_decref(arr);
+			return aims_error_set(AIMS_EINVALID, "csv",
+			    "line %d: more than two columns (at, value)", line);
+		}
+		if (line == 1) {
+			if (strcmp(a, "at") == 0 && strcmp(b, "value") == 0)
+				at_col = 0;
+			else if (strcmp(a, "value") == 0 && strcmp(b, "at") == 0)
+				at_col = 1;
+			else {
+				json_decref(arr);
+				return aims_error_set(AIMS_EINVALID, "csv",
+				    "line 1: the header must name the columns at and value");
+			}
+		} else {
+			const char *at = at_col == 0 ? a : b, *val = at_col == 0 ? b : a;
+
+			v = strtod(val, &num_end);
+			if (*val == '\0' || *num_end != '\0' || !isfinite(v)) {
+				json_decref(arr);
+				return aims_error_set(AIMS_EINVALID, "value",
+				    "line %d, column value: '%s' is not a number", line, val);
+			}
+			json_array_append_new(arr, json_pack("{s:s, s:f}", "at", at, "value", v));
+		}
+		p = eol + 1;
+	}
+	if (at_col < 0) {
+		json_decref(arr);
+		return aims_error_set(AIMS_EINVALID, "csv",
+		    "line 1: the header must name the columns at and value");
+	}
+	*readings = arr;
+	return 0;
 }

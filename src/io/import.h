@@ -35,4 +35,13 @@ int import_parse(json_t **rows, int *row_base, json_t **errors, const struct rec
 int import_read_file(json_t **rows, int *row_base, json_t **errors,
     const struct record_kind *k, const char *path);
 
+/*
+ * Metric readings as CSV: a header line "at,value" (in either order; other
+ * columns refused), then one reading a line; blank lines skipped. *readings
+ * is the JSON array metric_readings_push() takes: at as written, value a
+ * number. AIMS_EINVALID naming "line N" (the header is line 1) and the
+ * column when a line cannot be read; the value's check is core's.
+ */
+int import_readings_csv(json_t **readings, const char *data, size_t len);
+
 #endif

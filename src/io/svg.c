@@ -6,6 +6,7 @@
  * through its escaping %s, so nothing a user typed can become markup.
  */
 #include <stdio.h>
+#include <time.h>
 #include <string.h>
 
 #include "util/buf.h"
@@ -69,7 +70,14 @@ const char svg_css[] =
     ".chart .value{font-size:13px;fill:var(--muted,#566170);"
     "font-variant-numeric:tabular-nums}\n"
     ".chart .line{stroke:var(--brand,#1d4ed8);stroke-width:2}\n"
-    ".chart .last{fill:var(--brand,#1d4ed8)}\n";
+    ".chart .last{fill:var(--brand,#1d4ed8)}\n"
+    "svg.series{max-width:40rem}\n"
+    ".chart .frame{fill:none;stroke:#d5dae1}\n"
+    ".chart .envelope{fill:#c7d7fb;stroke:none}\n"
+    ".chart .th{stroke-width:1.5;stroke-dasharray:6 4}\n"
+    ".chart .th-warn{stroke:#b45309}\n"
+    ".chart .th-breach{stroke:#b91c1c}\n"
+    ".chart .th-target{stroke:#047857}\n";
 
 /* Appends s cut to max code points (the last one replaced by "…"), escaped. */
 static void
@@ -413,5 +421,124 @@ svg_sparkline(struct buf *out, const char *id, const char *title,
 	buf_puts(out, "\"/>");
 	svg_spark_point(values, n, n - 1, min, max, &x, &y);
 	buf_printf(out, "<circle class=\"last\" cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\"/></svg>", x, y);
+	buf_free(&desc);
+}
+
+/* Plot area of a series chart, inside the axis labels. */
+#define SERIES_LEFT	56
+#define SERIES_RIGHT	88	/* room for threshold labels */
+#define SERIES_TOP	10
+#define SERIES_BOTTOM	28
+
+static double
+series_x(const struct svg_series *s, long long at)
+{
+	double w = SVG_SERIES_W - SERIES_LEFT - SERIES_RIGHT;
+
+	if (s->to <= s->from)
+		return SERIES_LEFT;
+	return SERIES_LEFT + w * (double)(at - s->from) / (double)(s->to - s->from);
+}
+
+static double
+series_y(double v, double lo, double hi)
+{
+	double h = SVG_SERIES_H - SERIES_TOP - SERIES_BOTTOM;
+
+	return SERIES_TOP + h * (hi - v) / (hi - lo);
+}
+
+static void
+series_day(char out[11], long long t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+void
+svg_series(struct buf *out, const struct svg_series *s)
+{
+	struct buf desc = BUF_INIT;
+	double lo = 0, hi = 0, y;
+	char d0[11], d1[11];
+	size_t i, nth = s->nthresholds < SVG_THRESHOLDS_MAX ? s->nthresholds :
+	    SVG_THRESHOLDS_MAX;
+
+	series_day(d0, s->from);
+	series_day(d1, s->to);
+	if (s->n == 0) {
+		buf_printf(&desc, "No readings from %s to %s.", d0, d1);
+		svg_open(out, "series", s->id, SVG_SERIES_W, SVG_SERIES_H / 2, s->title,
+		    buf_str(&desc));
+		html_printf(out, "<text class=\"tick\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">"
+		    "no readings in this range</text></svg>", SVG_SERIES_W / 2, SVG_SERIES_H / 4);
+		buf_free(&desc);
+		return;
+	}
+	lo = s->points[0].min;
+	hi = s->points[0].max;
+	for (i = 0; i < s->n; i++) {
+		lo = s->points[i].min < lo ? s->points[i].min : lo;
+		hi = s->points[i].max > hi ? s->points[i].max : hi;
+	}
+	buf_printf(&desc, "%zu %s from %s to %s; lowest %g, highest %g, last %g.", s->n,
+	    s->downsampled ? "points (each the mean of a time bucket)" : "readings", d0, d1, lo,
+	    hi, s->points[s->n - 1].value);
+	for (i = 0; i < nth; i++) {
+		lo = s->thresholds[i].value < lo ? s->thresholds[i].value : lo;
+		hi = s->thresholds[i].value > hi ? s->thresholds[i].value : hi;
+		buf_printf(&desc, " %s line at %g.", s->thresholds[i].label,
+		    s->thresholds[i].value);
+	}
+	if (hi == lo) {
+		hi += 1;
+		lo -= 1;
+	} else {
+		double pad = (hi - lo) * 0.05;
+
+		hi += pad;
+		lo -= pad;
+	}
+	svg_open(out, "series", s->id, SVG_SERIES_W, SVG_SERIES_H, s->title, buf_str(&desc));
+	buf_printf(out, "<rect class=\"frame\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/>",
+	    SERIES_LEFT, SERIES_TOP, SVG_SERIES_W - SERIES_LEFT - SERIES_RIGHT,
+	    SVG_SERIES_H - SERIES_TOP - SERIES_BOTTOM);
+	buf_printf(out, "<text class=\"tick small\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\">"
+	    "%.4g</text>", SERIES_LEFT - 4, series_y(hi, lo, hi) + 4, hi);
+	buf_printf(out, "<text class=\"tick small\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\">"
+	    "%.4g</text>", SERIES_LEFT - 4, series_y(lo, lo, hi), lo);
+	buf_printf(out, "<text class=\"tick small\" x=\"%d\" y=\"%d\">%s</text>",
+	    SERIES_LEFT, SVG_SERIES_H - 8, d0);
+	buf_printf(out, "<text class=\"tick small\" x=\"%d\" y=\"%d\" text-anchor=\"end\">"
+	    "%s</text>", SVG_SERIES_W - SERIES_RIGHT, SVG_SERIES_H - 8, d1);
+	if (s->downsampled && s->n > 1) {
+		buf_puts(out, "<polygon class=\"envelope\" points=\"");
+		for (i = 0; i < s->n; i++)
+			buf_printf(out, "%s%.1f,%.1f", i ? " " : "", series_x(s, s->points[i].at),
+			    series_y(s->points[i].max, lo, hi));
+		for (i = s->n; i-- > 0;)
+			buf_printf(out, " %.1f,%.1f", series_x(s, s->points[i].at),
+			    series_y(s->points[i].min, lo, hi));
+		buf_puts(out, "\"/>");
+	}
+	for (i = 0; i < nth; i++) {
+		y = series_y(s->thresholds[i].value, lo, hi);
+		html_printf(out, "<line class=\"th th-%s\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" "
+		    "y2=\"%.1f\"/>", s->thresholds[i].cls, SERIES_LEFT,
+		    SVG_SERIES_W - SERIES_RIGHT, y, y);
+		html_printf(out, "<text class=\"tick small\" x=\"%d\" y=\"%.1f\">%s %.4g</text>",
+		    SVG_SERIES_W - SERIES_RIGHT + 4, y + 4, s->thresholds[i].label,
+		    s->thresholds[i].value);
+	}
+	buf_puts(out, "<polyline class=\"line\" fill=\"none\" points=\"");
+	for (i = 0; i < s->n; i++)
+		buf_printf(out, "%s%.1f,%.1f", i ? " " : "", series_x(s, s->points[i].at),
+		    series_y(s->points[i].value, lo, hi));
+	buf_puts(out, "\"/>");
+	buf_printf(out, "<circle class=\"last\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\"/></svg>",
+	    series_x(s, s->points[s->n - 1].at), series_y(s->points[s->n - 1].value, lo, hi));
 	buf_free(&desc);
 }

@@ -14,6 +14,7 @@
 #ifndef AIMS_IO_SVG_H
 #define AIMS_IO_SVG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "util/buf.h"
@@ -47,6 +48,42 @@ struct svg_bar {
 	long long	 total;		/* progress only: the 100% mark; 0: "n/a" */
 	const char	*href;		/* NULL: not a link */
 };
+
+/* A time series: one point per reading, or per bucket of a downsampled range. */
+struct svg_point {
+	long long	 at;		/* seconds since the epoch */
+	double		 value;		/* the reading, or the bucket's mean */
+	double		 min, max;	/* the bucket's extremes (value, value for a reading) */
+};
+
+struct svg_threshold {
+	const char	*label;		/* "breach", "target" */
+	double		 value;
+	const char	*cls;		/* "warn", "breach", "target": the line's class */
+};
+
+#define SVG_SERIES_W		640
+#define SVG_SERIES_H		220
+#define SVG_THRESHOLDS_MAX	4
+
+struct svg_series {
+	const char			*id;
+	const char			*title;		/* "Accuracy (%)" */
+	const struct svg_point		*points;	/* oldest first */
+	size_t				 n;
+	long long			 from, to;	/* the range drawn, seconds */
+	const struct svg_threshold	*thresholds;
+	size_t				 nthresholds;	/* at most SVG_THRESHOLDS_MAX */
+	bool				 downsampled;	/* draw the min..max envelope */
+};
+
+/*
+ * A line chart of a series over [from, to] with its threshold lines, the
+ * value axis spanning the readings and the thresholds; a downsampled series
+ * also draws the band between each bucket's min and max. desc states the
+ * number of points, the range and the lowest, highest and last values.
+ */
+void svg_series(struct buf *out, const struct svg_series *s);
 
 /* The chart classes' styles (app.css ends with them). */
 extern const char svg_css[];

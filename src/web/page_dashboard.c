@@ -371,6 +371,43 @@ dash_readiness(struct buf *out, const struct web_ctx *ctx, const json_t *trend)
 	buf_free(&url);
 }
 
+/* Metrics in breach, in warning or stale, each linking to its chart. */
+static void
+dash_monitoring(struct buf *out, const struct web_ctx *ctx, const json_t *mon)
+{
+	const json_t *list = json_object_get(mon, "attention"), *m;
+	struct buf url = BUF_INIT;
+	const char *state;
+	size_t i;
+
+	if (json_integer_value(json_object_get(mon, "metrics")) == 0)
+		return;
+	dash_card_open(out, "d-monitoring", "Monitoring", "");
+	if (json_array_size(list) == 0) {
+		buf_puts(out, "<p class=\"empty\">Every metric is within its thresholds and "
+		    "up to date.</p></section>\n");
+		return;
+	}
+	buf_puts(out, "<ul class=\"due\">");
+	json_array_foreach(list, i, m) {
+		buf_reset(&url);
+		web_url_record(&url, ctx, "metrics", json_string_value(json_object_get(m, "ref")));
+		state = json_string_value(json_object_get(m, "state"));
+		html_printf(out, "<li><a class=\"ref\" href=\"%s#monitoring\">%s</a> %s ",
+		    buf_str(&url), json_string_value(json_object_get(m, "ref")),
+		    json_string_value(json_object_get(m, "title")));
+		if (strcmp(state, "breach") == 0)
+			buf_puts(out, "<span class=\"tag t-high\">Breach</span>");
+		else if (strcmp(state, "warn") == 0)
+			buf_puts(out, "<span class=\"tag t-medium\">Warning</span>");
+		if (json_is_true(json_object_get(m, "stale")))
+			buf_puts(out, " <span class=\"tag t-draft\">Stale</span>");
+		buf_puts(out, "</li>");
+	}
+	buf_puts(out, "</ul></section>\n");
+	buf_free(&url);
+}
+
 void
 web_page_dashboard(struct buf *out, const struct web_ctx *ctx, const json_t *d)
 {
@@ -385,6 +422,7 @@ web_page_dashboard(struct buf *out, const struct web_ctx *ctx, const json_t *d)
 	dash_soa(out, ctx, json_object_get(d, "soa"));
 	dash_due(out, ctx, json_object_get(d, "overdue"), "d-overdue", "Past due", true);
 	dash_due(out, ctx, json_object_get(d, "upcoming"), "d-upcoming", "Coming up", false);
+	dash_monitoring(out, ctx, json_object_get(d, "monitoring"));
 	json_array_foreach(json_object_get(risk, "maps"), i, m)
 		dash_heatmap(out, ctx, risk, m, i);
 	json_array_foreach(json_object_get(d, "charts"), i, m)

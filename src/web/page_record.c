@@ -8,11 +8,15 @@
  * before it. A document members acknowledge shows who has and who has
  * not (7.3); an AI system shows its life cycle stage by stage (A.6.2).
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "core/lifecycle.h"
 #include "core/record.h"
+#include "io/svg.h"
 #include "util/buf.h"
 #include "util/clock.h"
 #include "web/html.h"
@@ -553,6 +557,105 @@ web_record_lifecycle(struct buf *out, const struct web_ctx *ctx, const json_t *r
 	buf_free(&url);
 }
 
+/* One chart's thresholds: the metric's warn and breach, an objective's target. */
+static size_t
+web_chart_thresholds(struct svg_threshold *th, const json_t *metric, const json_t *target)
+{
+	static const char *const names[] = { "warn", "breach" };
+	const char *v;
+	size_t i, n = 0;
+
+	for (i = 0; i < 2; i++)
+		if ((v = json_string_value(json_object_get(metric, names[i]))) != NULL)
+			th[n++] = (struct svg_threshold){ names[i], strtod(v, NULL), names[i] };
+	if (json_is_string(target))
+		th[n++] = (struct svg_threshold){ "target", strtod(json_string_value(target), NULL),
+		    "target" };
+	return n;
+}
+
+static void
+web_record_chart(struct buf *out, const struct web_ctx *ctx, const json_t *c, size_t idx)
+{
+	const json_t *m = json_object_get(c, "metric"), *series = json_object_get(c, "series");
+	const json_t *pts = json_object_get(series, "points"), *p;
+	const char *ref = json_string_value(json_object_get(m, "ref"));
+	const char *unit = json_string_value(json_object_get(m, "unit"));
+	struct svg_threshold th[SVG_THRESHOLDS_MAX];
+	struct svg_point *points;
+	struct buf title = BUF_INIT, url = BUF_INIT;
+	char id[32];
+	time_t from = 0, to = 0;
+	size_t i, n = json_array_size(pts);
+
+	points = calloc(n ? n : 1, sizeof(*points));
+	json_array_foreach(pts, i, p) {
+		time_t t = 0;
+
+		clock_parse(&t, json_string_value(json_object_get(p, "at")));
+		points[i] = (struct svg_point){ (long long)t,
+		    json_number_value(json_object_get(p, "value")),
+		    json_number_value(json_object_get(p, "min")),
+		    json_number_value(json_object_get(p, "max")) };
+	}
+	clock_parse(&from, json_string_value(json_object_get(series, "from")));
+	clock_parse(&to, json_string_value(json_object_get(series, "to")));
+	buf_printf(&title, "%s %s%s%s%s", ref, json_string_value(json_object_get(m, "title")),
+	    unit ? " (" : "", unit ? unit : "", unit ? ")" : "");
+	snprintf(id, sizeof(id), "chart-%zu", idx);
+	web_url_record(&url, ctx, "metrics", ref);
+	html_printf(out, "<figure class=\"metric-chart\"><figcaption><a href=\"%s\">%s</a>",
+	    buf_str(&url), buf_str(&title));
+	if (json_is_true(json_object_get(series, "downsampled")))
+		html_printf(out, " <span class=\"muted\">%lld readings, shown as %zu time "
+		    "buckets</span>", (long long)json_integer_value(json_object_get(series, "count")),
+		    n);
+	buf_puts(out, "</figcaption>");
+	svg_series(out, &(struct svg_series){ .id = id, .title = buf_str(&title),
+	    .points = points, .n = n, .from = (long long)from, .to = (long long)to,
+	    .thresholds = th, .nthresholds = web_chart_thresholds(th, m,
+	    json_object_get(c, "target")),
+	    .downsampled = json_is_true(json_object_get(series, "downsampled")) });
+	buf_puts(out, "</figure>\n");
+	free(points);
+	buf_free(&title);
+	buf_free(&url);
+}
+
+/* The monitoring section: range links, then one chart per metric. */
+static void
+web_record_charts(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
+    const json_t *rec, const struct web_record_view *v)
+{
+	static const int ranges[] = WEB_CHART_RANGES;
+	struct buf url = BUF_INIT;
+	const json_t *c;
+	size_t i;
+
+	if (v->charts == NULL)
+		return;
+	buf_puts(out, "<section class=\"card\" id=\"monitoring\"><h2>Monitoring</h2>");
+	if (json_array_size(v->charts) == 0) {
+		buf_puts(out, "<p class=\"muted\">No metric measures this record yet.</p></section>\n");
+		return;
+	}
+	buf_puts(out, "<p class=\"ranges\">Range:");
+	for (i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++) {
+		buf_reset(&url);
+		web_url_record(&url, ctx, k->name, json_string_value(json_object_get(rec, "ref")));
+		buf_printf(&url, "?range=%d#monitoring", ranges[i]);
+		if (ranges[i] == v->range_days)
+			html_printf(out, " <strong aria-current=\"true\">%d days</strong>", ranges[i]);
+		else
+			html_printf(out, " <a href=\"%s\">%d days</a>", buf_str(&url), ranges[i]);
+	}
+	buf_puts(out, "</p>");
+	json_array_foreach(v->charts, i, c)
+		web_record_chart(out, ctx, c, i);
+	buf_puts(out, "</section>\n");
+	buf_free(&url);
+}
+
 void
 web_page_record(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
     const struct web_record_view *v)
@@ -582,6 +685,7 @@ web_page_record(struct buf *out, const struct web_ctx *ctx, const struct record_
 	web_record_fields(out, ctx, k, v->record);
 	if (v->lifecycle != NULL)
 		web_record_lifecycle(out, ctx, v->record, v->lifecycle);
+	web_record_charts(out, ctx, k, v->record, v);
 	web_record_links(out, ctx, k, v->links, evidence);
 	web_record_history(out, ctx, k, v->record, v->history);
 	web_page_end(out, ctx);

@@ -180,7 +180,19 @@ struct web_record_view {
 					   ack_status() (core/acknowledge.h); else NULL */
 	const json_t	*lifecycle;	/* an AI system: its life-cycle records
 					   (kind lifecycle-records); else NULL */
+	/*
+	 * AI systems, objectives and metrics: the charts of their metrics
+	 * over range_days, [{metric (the record), series (metric_series()),
+	 * target (an objective's, or null)}]; NULL: no monitoring section.
+	 */
+	const json_t	*charts;
+	int		 range_days;
 };
+
+/* The ranges a record page's charts offer, in days (?range=N). */
+#define WEB_CHART_RANGES	{ 1, 7, 30, 90, 365 }
+#define WEB_CHART_RANGE_DEFAULT	30
+#define WEB_CHART_POINTS	400	/* points a page's chart is given at most */
 void web_page_record(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
     const struct web_record_view *v);
 

@@ -25,6 +25,8 @@ before(async () => {
   adminTokenId = tokenIds.admin;
   aimsOk(['record', 'create', 'ai-systems', '--org', 'acme', '--as', ADMIN, '--json', '{"name":"Matrix system"}',
     '--db', env.db]);
+  aimsOk(['record', 'create', 'metrics', '--org', 'acme', '--as', ADMIN, '--json', JSON.stringify({ title: 'Matrix metric',
+    ai_system: 'AIS-1', direction: 'higher_is_better', interval_hours: 24, on_breach: 'none' }), '--db', env.db]);
   for (const role of ROLES) {
     sessions[role] = await signIn(env.url, role === 'admin' ? 'admin@example.com' : `${role}@example.com`);
   }
@@ -67,6 +69,9 @@ const MATRIX = [
   // Every member acknowledges, whatever the role: no such document here, so 404 for all.
   ['GET', '/api/v1/orgs/acme/documents/AIS-1/acknowledgements', undefined, { viewer: 404, auditor: 404, contributor: 404, manager: 404, admin: 404 }],
   ['POST', '/api/v1/orgs/acme/documents/AIS-1/acknowledgements', undefined, { viewer: 404, auditor: 404, contributor: 404, manager: 404, admin: 404 }],
+  ['GET', '/api/v1/orgs/acme/metric-status', undefined, ALL],
+  ['POST', '/api/v1/orgs/acme/metrics/MET-1/readings', [{ at: '2026-03-01T00:00:00Z', value: 1 }], CONTRIBUTORS(200)],
+  ['GET', '/api/v1/orgs/acme/metrics/MET-1/readings', undefined, ALL],
   ['GET', '/api/v1/orgs/acme/soa-versions', undefined, ALL],
   ['POST', '/api/v1/orgs/acme/soa-versions', { note: 'by ROLE' }, MANAGERS(409)],
   ['GET', '/api/v1/orgs/acme/soa-versions/999', undefined, { viewer: 404, auditor: 404, contributor: 404, manager: 404, admin: 404 }],
@@ -144,7 +149,7 @@ test('the matrix covers every route in the OpenAPI document', async () => {
       const concrete = path.replace(kindSeg, '{kind}').replace('{org}', 'acme').replace('{email}', 'X').replace('{id}', 'X').replace('{req}', 'X').replace('{id}', 'X').replace('{kind}', 'X').replace('{ref}', 'X').replace('{key}', 'X');
       const hit = [...covered].some((c) => {
         const [m, p] = c.split(' ');
-        return m === method.toUpperCase() && p.replace(kindSeg, 'X').replace(/[^/]*@example\.com|TOKEN|ADMINTOKEN|A\.5\.2|AIS-\d+|EV-999|PROG-\d+|AUD-\d+|(?<=checklist\/)[0-9.]+|999|(?<=(versions|files)\/)1|(?<=acme\/)(ai-systems|scope)(?=\/|$)|AIS-\d+/g, 'X') === concrete;
+        return m === method.toUpperCase() && p.replace(kindSeg, 'X').replace(/[^/]*@example\.com|TOKEN|ADMINTOKEN|A\.5\.2|AIS-\d+|EV-999|PROG-\d+|AUD-\d+|(?<=checklist\/)[0-9.]+|999|(?<=(versions|files)\/)1|(?<=acme\/)(ai-systems|scope)(?=\/|$)|AIS-\d+|MET-\d+/g, 'X') === concrete;
       });
       assert.ok(hit, `${method.toUpperCase()} ${path} is not in the role matrix`);
     }

@@ -73,9 +73,11 @@ test('an empty organisation is not ready, with reasons; nothing recorded yet is 
   assert.equal(req(r, '4.3').status, 'not_met');
   assert.equal(check(r, '4.3', '4.3-scope-approved').findings[0].reason,
     'There is no approved AIMS scope.');
-  const monitoring = check(r, '9.1', '9.1-monitoring').findings[0];
-  assert.equal(monitoring.code, 'nothing_recorded');
-  assert.match(monitoring.reason, /^Nothing is recorded yet/);
+  const changes = check(r, '6.3', '6.3-changes').findings[0];
+  assert.equal(changes.code, 'nothing_recorded');
+  assert.match(changes.reason, /^Nothing is recorded yet/);
+  assert.equal(check(r, '9.1', '9.1-monitoring').findings[0].code, 'none_in_operation');
+  assert.equal(check(r, '6.2', '6.2-objectives').findings[0].code, 'none_recorded');
   const audit = check(r, '9.2.1', '9.2.1-audits').findings[0];
   assert.equal(audit.code, 'missing');
   assert.equal(audit.reason, 'No internal audit has been performed and reported (an audit ' +

@@ -64,6 +64,11 @@ function seedDb() {
   const r1 = create(db, 'risks', { title: 'Model drift', likelihood: 2, impact: 3 });
   const r2 = create(db, 'risks', { title: 'Data leak', likelihood: 4, impact: 5 });
   update(db, 'risks', r1.ref, { description: 'drift over time' });
+  const ai = create(db, 'ai-systems', { name: 'Claims triage', in_scope: true });
+  const met = create(db, 'metrics', { title: 'Accuracy', ai_system: ai.ref, direction: 'higher_is_better',
+    interval_hours: 24, on_breach: 'none' });
+  for (const batch of [[['2026-03-01T00:00:00Z', 0.95], ['2026-03-01T01:00:00Z', 0.94]], [['2026-03-02T00:00:00Z', 0.93]]])
+    cli(db, ['metrics', 'push', met.ref, '--org', ORG], JSON.stringify(batch.map(([at, value]) => ({ at, value }))));
   const ev = create(db, 'evidence', { title: 'Test report', kind: 'file', requirements: ['A.6.2.7'] });
   const ev2 = create(db, 'evidence', { title: 'Red-team report', kind: 'file' });
   for (const [ref, name, text] of [[ev.ref, 'report-1.txt', 'first report\n'],
@@ -79,7 +84,7 @@ function seedDb() {
   cli(db, ['soa', 'publish', '--org', ORG, '--as', 'alice@example.com', '--note', 'first']);
   update(db, 'soa', items[0].ref, { applicable: true, justification: 'policy is needed' });
   cli(db, ['soa', 'publish', '--org', ORG, '--as', 'alice@example.com', '--note', 'second']);
-  return { dir, db, refs: { doc: doc.ref, r1: r1.ref, r2: r2.ref, ev: ev.ref, ev2: ev2.ref } };
+  return { dir, db, refs: { doc: doc.ref, r1: r1.ref, r2: r2.ref, ev: ev.ref, ev2: ev2.ref, met: met.ref } };
 }
 
 // An approved policy with a revision after it: written by alice, approved by
@@ -112,7 +117,7 @@ async function approvedPolicy(db) {
 
 // Every case: which tables it touches, the SQL, and what the report must name.
 function cases(refs) {
-  const { doc, policy, r1, r2, ev, ev2 } = refs;
+  const { doc, policy, r1, r2, ev, ev2, met } = refs;
   const acme = `(SELECT id FROM orgs WHERE slug = '${ORG}')`;
   const num = (ref) => `(SELECT num FROM records WHERE org_id = ${acme} AND ref = '${ref}')`;
   const E = 'evidence_files';
@@ -191,6 +196,13 @@ function cases(refs) {
     ['soa_versions', 'delete', ['soa_versions'], `DELETE FROM soa_versions WHERE version = 1;`, ['soa-versions', '1']],
     ['soa_versions', 'insert', ['soa_versions'], `INSERT INTO soa_versions SELECT org_id, 3, published_at, published_by, approver, edition, 'forged', rows FROM soa_versions WHERE version = 2;`, ['soa-versions', '3']],
     ['soa_versions', 'swap', ['soa_versions'], `UPDATE soa_versions SET rows = CASE version WHEN 1 THEN (SELECT rows FROM soa_versions WHERE version = 2) ELSE (SELECT rows FROM soa_versions WHERE version = 1) END;`, ['soa-versions']],
+    // metric_readings: each batch is one ledger entry committing to its readings
+    ['metric_readings', 'edit', ['metric_readings'], `UPDATE metric_readings SET value = '0.99' WHERE metric = '${met}' AND at = strftime('%s', '2026-03-01T01:00:00Z');`, [`${met}/1`]],
+    ['metric_readings', 'delete', ['metric_readings'], `DELETE FROM metric_readings WHERE metric = '${met}' AND batch = 2;`, [`${met}/2`]],
+    ['metric_readings', 'delete one of a batch', ['metric_readings'], `DELETE FROM metric_readings WHERE metric = '${met}' AND at = strftime('%s', '2026-03-01T00:00:00Z');`, [`${met}/1`]],
+    ['metric_readings', 'insert', ['metric_readings'], `INSERT INTO metric_readings VALUES (${acme}, '${met}', 1900000000, '0.5', 3);`, [`${met}/3`]],
+    ['metric_readings', 'insert into a batch', ['metric_readings'], `INSERT INTO metric_readings VALUES (${acme}, '${met}', 1900000000, '0.5', 1);`, [`${met}/1`]],
+    ['metric_readings', 'move time', ['metric_readings'], `UPDATE metric_readings SET at = at + 60 WHERE metric = '${met}' AND batch = 2;`, [`${met}/2`]],
     // ledger_entries
     ['ledger_entries', 'edit', ['ledger_entries'], `UPDATE ledger_entries SET actor = 'user:alice@example.com' WHERE org_id = ${acme} AND seq = 5;`, ['entry 5']],
     ['ledger_entries', 'delete', ['ledger_entries'], `DELETE FROM ledger_entries WHERE org_id = ${acme} AND seq = 6;`, ['entry 6']],

@@ -1,4 +1,4 @@
--- 051_acknowledgements.sql: awareness (7.3). A member acknowledges the
+-- 052_acknowledgements.sql: awareness (7.3). A member acknowledges the
 -- approved version in force of a document that asks for it (the AI policy,
 -- or one marked as requiring acknowledgement); a new approved version asks
 -- again, so an acknowledgement names the version. Each row has its ledger

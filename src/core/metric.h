@@ -1,0 +1,72 @@
+/*
+ * metric.h - readings of monitored metrics (kind_metric.c): pushed in
+ * batches by pipelines and monitors, kept in their own table keyed by
+ * organisation, metric and time, one ledger entry per batch, and judged
+ * against the metric's thresholds as they arrive.
+ */
+#ifndef AIMS_CORE_METRIC_H
+#define AIMS_CORE_METRIC_H
+
+#include <jansson.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "core/actor.h"
+
+struct db;
+
+#define METRIC_INTERVAL_HOURS_MAX	8760	/* a year between readings */
+#define METRIC_BATCH_MAX		10000	/* readings in one push */
+#define METRIC_BATCH_MAX_STR		"10000"
+#define METRIC_SERIES_POINTS_MAX	2000	/* points a chart is given at most */
+#define METRIC_LEDGER_KIND		"metric-readings"
+
+/* The record kind a breach opens for an on_breach value; NULL for "none". */
+const char *metric_breach_kind(const char *on_breach);
+
+/*
+ * Stores a batch of readings ([{"at": RFC 3339, "value": number}]) of the
+ * metric ref, all or nothing. A reading whose time the metric already has is
+ * a duplicate and is not stored again (its value is not changed). The
+ * readings stored are one ledger entry (kind metric-readings, ref
+ * "MET-1/<batch>"). Readings past the breach threshold open, or add to, the
+ * open nonconformity or incident the metric's on_breach names, and set the
+ * next review of the risks of its AI system to today.
+ * *out: {"stored", "duplicates", "breaches", "opened" (ref or null)}.
+ * AIMS_EINVALID naming "[i].at" / "[i].value" for a bad element (nothing
+ * stored), AIMS_ENOTFOUND for no such metric in the org, AIMS_ECONFLICT for a
+ * retired one.
+ */
+int metric_readings_push(json_t **out, struct db *db, int64_t org_id,
+    const struct actor *actor, const char *ref, const json_t *readings);
+
+/*
+ * The readings of ref between from and to (inclusive, seconds) for a chart:
+ * at most max_points points; a longer range is downsampled by the database
+ * into equal time buckets, each point the bucket's mean with its min and
+ * max. *out: {"metric", "from", "to", "downsampled", "count",
+ * "points": [{"at", "value", "min", "max"}]}.
+ */
+int metric_series(json_t **out, struct db *db, int64_t org_id, const char *ref,
+    time_t from, time_t to, int max_points);
+
+/*
+ * Monitoring state of the live metrics of the org (ai_system or objective
+ * NULL: all): [{"ref","title","ai_system","objective","interval_hours",
+ * "last_at","last_value","count","stale","state","evaluated_on"}] where state is "ok",
+ * "warn", "breach" (the last reading) or "none" (no reading yet); stale when
+ * there is no reading within interval_hours of now.
+ */
+int metric_status(json_t **out, struct db *db, int64_t org_id, const char *ai_system,
+    const char *objective, time_t now);
+
+/* Ledger: the batch "MET-1/<n>" as its entry committed to; every batch of the org. */
+int metric_load_for_ledger(json_t **out, struct db *db, int64_t org_id, const char *kind,
+    const char *ref);
+typedef int (*metric_visit_fn)(void *arg, const char *kind, const char *ref);
+int metric_enumerate(struct db *db, int64_t org_id, metric_visit_fn fn, void *arg);
+
+/* The shortest decimal text that reads back as v. */
+void metric_format_value(char out[32], double v);
+
+#endif
