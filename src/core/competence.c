@@ -155,7 +155,7 @@ competence_gaps(json_t **out, struct db *db, int64_t org_id, const char *today)
 	json_t *roles = NULL, *comps = NULL, *trainings = NULL, *members = NULL, *gaps;
 	char now[CLOCK_RFC3339_LEN], day[COMPETENCE_DATE_LEN];
 	const json_t *role, *c, *r;
-	size_t i, j, k;
+	size_t i, j, k, checked;
 	int rc;
 
 	if (today == NULL) {
@@ -169,6 +169,7 @@ competence_gaps(json_t **out, struct db *db, int64_t org_id, const char *today)
 	    (rc = member_list(&members, db, org_id)) != 0)
 		goto done;
 	gaps = json_array();
+	checked = 0;
 	json_array_foreach(comps, i, c) {
 		json_array_foreach(json_object_get(c, "roles"), j, r) {
 			json_array_foreach(roles, k, role) {
@@ -179,13 +180,14 @@ competence_gaps(json_t **out, struct db *db, int64_t org_id, const char *today)
 				    strcmp(record__str(role, "ref"), json_string_value(r)) != 0)
 					continue;
 				m = competence_member(members, assignee);
+				checked++;
 				competence_check(gaps, role,
 				    m ? record__str(m, "email") : assignee,
 				    m ? record__str(m, "display_name") : NULL, c, trainings, today);
 			}
 		}
 	}
-	*out = json_pack("{s:o, s:o}", "gaps", gaps,
+	*out = json_pack("{s:o, s:I, s:o}", "gaps", gaps, "checked", (json_int_t)checked,
 	    "ai_literacy", competence_literacy(members, trainings, today));
 done:
 	json_decref(roles);

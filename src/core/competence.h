@@ -15,6 +15,7 @@ struct db;
  * The competence view on day `today` (YYYY-MM-DD; NULL: today), *out:
  *   {"gaps": [{person, name, role, role_title, competence, competence_title,
  *              reason: "missing" | "expired", valid_until}],
+ *    "checked": how many (person in a role, competence it requires) were judged,
  *    "ai_literacy": {members, covered, share (0..100, integer percent),
  *                    not_covered: [email]}}
  * A person is in a role when a responsibility's assignee is their e-mail or

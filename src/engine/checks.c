@@ -547,7 +547,10 @@ check_competence_gaps(struct check_result *out, const struct check_env *env,
 		else
 			finding_ref(f, env, cref);
 	}
-	out->total = out->failed;
+	out->total = json_integer_value(json_object_get(view, "checked"));
+	/* Nobody holds a role that requires a competence: nothing to judge. */
+	if (out->total == 0)
+		out->status = CHECK_NA;
 	json_decref(view);
 	/* No competence required of anyone yet: nothing was examined (7.2-competences says so). */
 	if (out->failed == 0) {

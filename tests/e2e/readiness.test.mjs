@@ -74,8 +74,8 @@ test('an empty organisation is not ready, with reasons; nothing recorded yet is 
   assert.equal(check(r, '4.3', '4.3-scope-approved').findings[0].reason,
     'There is no approved AIMS scope.');
   const changes = check(r, '6.3', '6.3-changes').findings[0];
-  assert.equal(changes.code, 'nothing_recorded');
-  assert.match(changes.reason, /^Nothing is recorded yet/);
+  assert.equal(changes.code, 'missing');
+  assert.equal(changes.reason, 'No planned change to the AIMS is recorded.');
   assert.equal(check(r, '9.1', '9.1-monitoring').findings[0].code, 'none_in_operation');
   assert.equal(check(r, '6.2', '6.2-objectives').findings[0].code, 'none_recorded');
   const audit = check(r, '9.2.1', '9.2.1-audits').findings[0];
