@@ -222,6 +222,17 @@ test('communications are planned and logged, linked to the records they are abou
     related: ['CHG-1'], status: 'made', made_on: '2026-03-02' });
   assert.deepEqual(com.related, ['CHG-1']);
   assert.equal(check(readiness(), '7.4', '7.4-communication').status, 'pass');
+  // An incident links the communications made about it (A.8.4 with 7.4).
+  const ais = await created('/ai-systems', { name: 'Chat assistant' });
+  const inc = await created('/incidents', { title: 'Wrong answers to customers',
+    ai_system: ais.ref, occurred_at: '2026-03-01T08:00:00Z', aware_at: '2026-03-01T09:00:00Z',
+    severity: 'medium', communications: [com.ref] });
+  assert.deepEqual(inc.communications, [com.ref]);
+  const bad = await api('POST', '/incidents', { title: 'x', ai_system: ais.ref,
+    occurred_at: '2026-03-01T08:00:00Z', aware_at: '2026-03-01T09:00:00Z', severity: 'medium',
+    communications: [ais.ref] });
+  assert.equal(bad.status, 400);
+  assert.match(bad.text, /communications/);
 });
 
 test('members acknowledge the AI policy in force; a new approved version asks again and 7.3 moves', async () => {
