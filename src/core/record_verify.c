@@ -217,6 +217,37 @@ verify_people(struct db *db, int64_t org_id)
 	return rc;
 }
 
+/*
+ * A concern's report key opens that concern to whoever holds it: each
+ * concern sent through the public form has its key (made when it was sent;
+ * one recorded by a member from a call or a letter has none), and no key
+ * points at a concern that is not there. The key itself is a hash the ledger does
+ * not hold; its row is append-only (053).
+ */
+static int
+verify_concern_keys(struct db *db, int64_t org_id)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&st, db, "SELECT r.ref, 'sent through the public form has no report key' FROM records r "
+	    "WHERE r.org_id = ?1 AND r.kind = 'concerns' AND "
+	    "json_extract(r.data, '$.channel') = 'public_form' AND NOT EXISTS (SELECT 1 FROM "
+	    "concern_keys k WHERE k.org_id = r.org_id AND k.ref = r.ref) "
+	    "UNION ALL SELECT k.ref, 'has a report key but no record' FROM concern_keys k "
+	    "WHERE k.org_id = ?1 AND NOT EXISTS (SELECT 1 FROM records r WHERE "
+	    "r.org_id = k.org_id AND r.kind = 'concerns' AND r.ref = k.ref) LIMIT 1")) != 0)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	if ((rc = db_step(st)) == DB_ROW)
+		rc = aims_error_set(AIMS_EVERIFY, NULL, "concern %s %s", db_column_text(st, 0),
+		    db_column_text(st, 1));
+	else
+		rc = rc < 0 ? rc : 0;
+	db_done(st);
+	return rc;
+}
+
 /* record_counts must count the live records, or list totals lie. */
 static int
 verify_counts(struct db *db, int64_t org_id, const struct record_kind *k)
@@ -609,5 +640,7 @@ record_verify_derived(struct db *db, int64_t org_id)
 	    (rc = verify_search_orphans(db, org_id)) != 0 ||
 	    (rc = verify_revisions_recorded(db, org_id)) != 0)
 		return rc;
-	return verify_revisions_present(db, org_id);
+	if ((rc = verify_revisions_present(db, org_id)) != 0)
+		return rc;
+	return verify_concern_keys(db, org_id);
 }

@@ -205,8 +205,17 @@ test('readings are in the ledger: a changed reading fails verification', async (
   const ok = await verifyLedger(env.url, admin);
   assert.equal(ok.json.verified, true, ok.text);
   await env.server.stop();
-  const t = spawnSync('sqlite3', ['-bail', env.db], { encoding: 'utf8',
+  // Readings are append-only: the database itself refuses the change...
+  const refused = spawnSync('sqlite3', ['-bail', env.db], { encoding: 'utf8',
     input: `UPDATE metric_readings SET value = '99' WHERE metric = '${metric}' AND value = '88.5';` });
+  assert.notEqual(refused.status, 0);
+  assert.match(refused.stderr, /append-only/);
+  // ...and one made with the trigger dropped (and put back) is named by verify.
+  const t = spawnSync('sqlite3', ['-bail', env.db], { encoding: 'utf8',
+    input: ['BEGIN;', 'DROP TRIGGER metric_readings_append_only;',
+      `UPDATE metric_readings SET value = '99' WHERE metric = '${metric}' AND value = '88.5';`,
+      "CREATE TRIGGER metric_readings_append_only BEFORE UPDATE ON metric_readings BEGIN SELECT RAISE(ABORT, 'metric readings are append-only'); END;",
+      'COMMIT;'].join('\n') });
   assert.equal(t.status, 0, t.stderr);
   const r = aims(['verify', '--db', env.db]);
   assert.equal(r.status, 1);

@@ -109,6 +109,11 @@ async function approvedPolicy(db) {
     const ack = await request(server.url, 'POST', `${A}/${d.ref}/acknowledgements`, { auth: alice });
     assert.equal(ack.status, 201, ack.text);
     await call('PATCH', `/${d.ref}`, { body: 'revised text' }, alice, 3);
+    // A concern sent through the public form (A.3.3): its report key row.
+    const open = await request(server.url, 'POST', `/api/v1/orgs/${ORG}/concern-channel`, { auth: admin, body: { open: true } });
+    assert.equal(open.status, 200, open.text);
+    const sent = await request(server.url, 'POST', `/api/v1/public/orgs/${ORG}/concerns`, { body: { text: 'The chatbot gave me another customer\'s address.' } });
+    assert.equal(sent.status, 201, sent.text);
     return d.ref;
   } finally {
     await server.stop();
@@ -215,6 +220,10 @@ function cases(refs) {
     ['ledger_checkpoints', 'swap', ['ledger_checkpoints'], `UPDATE ledger_checkpoints SET note = CASE size WHEN (SELECT min(size) FROM ledger_checkpoints WHERE org_id = ${acme}) THEN (SELECT note FROM ledger_checkpoints WHERE org_id = ${acme} ORDER BY size DESC LIMIT 1) ELSE (SELECT note FROM ledger_checkpoints WHERE org_id = ${acme} ORDER BY size LIMIT 1) END WHERE org_id = ${acme} AND size IN ((SELECT min(size) FROM ledger_checkpoints WHERE org_id = ${acme}), (SELECT max(size) FROM ledger_checkpoints WHERE org_id = ${acme}));`, ['checkpoint']],
     // ledger_heads
     ['ledger_heads', 'edit', ['ledger_heads'], `UPDATE ledger_heads SET size = size - 1 WHERE org_id = ${acme};`, ['head']],
+    // concern_keys: a public concern's report key (not in the ledger; append-only, held to its record)
+    ['concern_keys', 'delete', ['concern_keys'], `DELETE FROM concern_keys WHERE org_id = ${acme} AND ref = 'CON-1';`, ['CON-1', 'report key']],
+    ['concern_keys', 'insert', ['concern_keys'], `INSERT INTO concern_keys (org_id, ref, key_hash) VALUES (${acme}, 'CON-9', randomblob(32));`, ['CON-9', 'report key']],
+    ['concern_keys', 'edit', ['concern_keys'], `UPDATE concern_keys SET ref = 'CON-2' WHERE org_id = ${acme} AND ref = 'CON-1';`, ['CON-', 'report key']],
     // acknowledgements (7.3)
     ['acknowledgements', 'edit', ['acknowledgements'], `UPDATE acknowledgements SET acknowledged_at = '2020-01-01T00:00:00Z' WHERE document = '${policy}';`, [`${policy}/v3/alice@example.com`]],
     ['acknowledgements', 'delete', ['acknowledgements'], `DELETE FROM acknowledgements WHERE document = '${policy}';`, [`${policy}/v3/alice@example.com`]],
