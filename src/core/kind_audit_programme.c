@@ -11,29 +11,12 @@
 #include "core/record_private.h"
 #include "util/error.h"
 
-static const char *const programme_status_values[] = {
-	"draft", "in_review", "approved", "retired", NULL,
-};
 static const char *const programme_free_fields[] = { "owner", NULL };
-
-static const struct record_step programme_steps[] = {
-	{ .action = "submit", .label = "Submit for approval", .from = "draft",
-	  .to = "in_review", .perm = PERM_WRITE },
-	{ .action = "return", .label = "Return to draft", .from = "in_review", .to = "draft",
-	  .perm = PERM_WRITE },
-	{ .action = "approve", .label = "Approve", .from = "in_review", .to = "approved",
-	  .perm = PERM_APPROVE, .signoff = RECORD_SIGNOFF_NOT_AUTHOR },
-	{ .action = "revise", .label = "Start a revision", .from = "approved", .to = "draft",
-	  .perm = PERM_WRITE },
-	{ .action = "retire", .label = "Retire", .to = "retired", .perm = PERM_APPROVE,
-	  .confirm = "Retire" },
-	{ .action = NULL },
-};
 
 static const struct record_workflow programme_workflow = {
 	.field = "status",
 	.initial = "draft",
-	.steps = programme_steps,
+	.steps = record_review_steps,
 	.approved = "approved",
 	.revert = "draft",
 	.final = "retired",
@@ -77,7 +60,7 @@ static const struct field programme_fields[] = {
 	{ .name = "owner", .section = "Approval", .label = "Programme manager",
 	  .type = FIELD_USER, .flags = FIELD_FILTER | FIELD_SORT | FIELD_LIST },
 	{ .name = "status", .label = "Status", .type = FIELD_ENUM,
-	  .flags = FIELD_FILTER | FIELD_SORT | FIELD_LIST, .values = programme_status_values,
+	  .flags = FIELD_FILTER | FIELD_SORT | FIELD_LIST, .values = record_review_states,
 	  .help = "draft, in_review, approved (by a manager other than its author), retired" },
 	{ .name = "approved_by", .label = "Approved by", .type = FIELD_STRING,
 	  .flags = FIELD_READONLY | FIELD_LIST },

@@ -14,29 +14,12 @@
 static const char *const document_kind_values[] = {
 	"policy", "procedure", "process", "plan", "record", "other", NULL,
 };
-static const char *const document_status_values[] = {
-	"draft", "in_review", "approved", "retired", NULL,
-};
 static const char *const document_free_fields[] = { "owner", "next_review", NULL };
-
-static const struct record_step document_steps[] = {
-	{ .action = "submit", .label = "Submit for review", .from = "draft", .to = "in_review",
-	  .perm = PERM_WRITE },
-	{ .action = "return", .label = "Return to draft", .from = "in_review", .to = "draft",
-	  .perm = PERM_WRITE },
-	{ .action = "approve", .label = "Approve", .from = "in_review", .to = "approved",
-	  .perm = PERM_APPROVE, .signoff = RECORD_SIGNOFF_NOT_AUTHOR },
-	{ .action = "revise", .label = "Start a revision", .from = "approved", .to = "draft",
-	  .perm = PERM_WRITE },
-	{ .action = "retire", .label = "Retire", .to = "retired", .perm = PERM_APPROVE,
-	  .confirm = "Retire" },
-	{ .action = NULL },
-};
 
 static const struct record_workflow document_workflow = {
 	.field = "status",
 	.initial = "draft",
-	.steps = document_steps,
+	.steps = record_review_steps,
 	.approved = "approved",
 	.revert = "draft",
 	.final = "retired",
@@ -65,7 +48,7 @@ static const struct field document_fields[] = {
 	  .label = "Owner", .type = FIELD_USER,
 	  .flags = FIELD_FILTER | FIELD_SORT | FIELD_LIST },
 	{ .name = "status", .label = "Status", .type = FIELD_ENUM,
-	  .flags = FIELD_FILTER | FIELD_SORT | FIELD_LIST, .values = document_status_values,
+	  .flags = FIELD_FILTER | FIELD_SORT | FIELD_LIST, .values = record_review_states,
 	  .help = "draft, in_review, approved (by a manager other than the author), retired" },
 	{ .name = "approved_by", .label = "Approved by", .type = FIELD_STRING,
 	  .flags = FIELD_READONLY | FIELD_LIST },

@@ -21,9 +21,6 @@ static const char *const lifecycle_stage_values[] = {
 	"requirements", "design", "verification_validation", "deployment", "operation",
 	"technical_documentation", "event_logs", NULL,
 };
-static const char *const lifecycle_status_values[] = {
-	"draft", "in_review", "approved", "retired", NULL,
-};
 /* The stage names in words, in lifecycle_stage_values[] order. */
 static const char *const lifecycle_stage_words[] = {
 	"Requirements and specification", "Design and development",
@@ -32,24 +29,10 @@ static const char *const lifecycle_stage_words[] = {
 };
 static const char *const lifecycle_free_fields[] = { "owner", NULL };
 
-static const struct record_step lifecycle_steps[] = {
-	{ .action = "submit", .label = "Submit for review", .from = "draft", .to = "in_review",
-	  .perm = PERM_WRITE },
-	{ .action = "return", .label = "Return to draft", .from = "in_review", .to = "draft",
-	  .perm = PERM_WRITE },
-	{ .action = "approve", .label = "Approve", .from = "in_review", .to = "approved",
-	  .perm = PERM_APPROVE, .signoff = RECORD_SIGNOFF_NOT_AUTHOR },
-	{ .action = "revise", .label = "Start a revision", .from = "approved", .to = "draft",
-	  .perm = PERM_WRITE },
-	{ .action = "retire", .label = "Retire", .to = "retired", .perm = PERM_APPROVE,
-	  .confirm = "Retire" },
-	{ .action = NULL },
-};
-
 static const struct record_workflow lifecycle_workflow = {
 	.field = "status",
 	.initial = "draft",
-	.steps = lifecycle_steps,
+	.steps = record_review_steps,
 	.approved = "approved",
 	.revert = "draft",
 	.final = "retired",
@@ -90,7 +73,7 @@ static const struct field lifecycle_fields[] = {
 	{ .name = "owner", .section = "Approval", .label = "Owner", .type = FIELD_USER,
 	  .flags = FIELD_FILTER | FIELD_LIST },
 	{ .name = "status", .label = "Status", .type = FIELD_ENUM,
-	  .flags = FIELD_FILTER | FIELD_SORT | FIELD_LIST, .values = lifecycle_status_values,
+	  .flags = FIELD_FILTER | FIELD_SORT | FIELD_LIST, .values = record_review_states,
 	  .help = "draft, in_review, approved (by a manager other than the author), retired" },
 	{ .name = "approved_by", .label = "Approved by", .type = FIELD_STRING,
 	  .flags = FIELD_READONLY | FIELD_LIST },

@@ -149,6 +149,15 @@ const char *record__workflow_action(const struct record_kind *k, const json_t *o
 /* A user's display name (their e-mail if they have none; "someone" if gone). */
 int record__user_name(char **out, struct db *db, int64_t user_id);
 
+/*
+ * record_workflow.c: the review-and-approve workflow several kinds share
+ * (documents, audit programmes, life-cycle records): draft -> in_review ->
+ * approved by a manager who did not write it, revised back to draft, retired.
+ * A kind uses both with its own record_workflow (its free fields).
+ */
+extern const char *const record_review_states[];
+extern const struct record_step record_review_steps[];
+
 /* The kinds other files of the engine use by name (all: record_kinds.c). */
 extern const struct record_kind record_kind_risk_criteria;
 extern const struct record_kind record_kind_soa;

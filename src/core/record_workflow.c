@@ -25,6 +25,24 @@
 
 #define WORKFLOW_WHY_MAX	320	/* a refusal in words */
 
+const char *const record_review_states[] = {
+	"draft", "in_review", "approved", "retired", NULL,
+};
+
+const struct record_step record_review_steps[] = {
+	{ .action = "submit", .label = "Submit for review", .from = "draft", .to = "in_review",
+	  .perm = PERM_WRITE },
+	{ .action = "return", .label = "Return to draft", .from = "in_review", .to = "draft",
+	  .perm = PERM_WRITE },
+	{ .action = "approve", .label = "Approve", .from = "in_review", .to = "approved",
+	  .perm = PERM_APPROVE, .signoff = RECORD_SIGNOFF_NOT_AUTHOR },
+	{ .action = "revise", .label = "Start a revision", .from = "approved", .to = "draft",
+	  .perm = PERM_WRITE },
+	{ .action = "retire", .label = "Retire", .to = "retired", .perm = PERM_APPROVE,
+	  .confirm = "Retire" },
+	{ .action = NULL },
+};
+
 static bool
 workflow_is_meta(const char *key)
 {
