@@ -20,6 +20,10 @@
 #define METRIC_REF_MAX		64	/* "MET-123456/7890123" and room */
 #define METRIC_TITLE_MAX	300
 #define METRIC_NOTE_MAX		512
+/* The kinds a metric belongs to, and its own (kind_metric.c, kind_ai_system.c, kind_objective.c). */
+#define METRIC_KIND		"metrics"
+#define METRIC_SYSTEM_KIND	"ai-systems"
+#define METRIC_OBJECTIVE_KIND	"objectives"
 
 const char *
 metric_breach_kind(const char *on_breach)
@@ -328,7 +332,7 @@ int
 metric_readings_push(json_t **out, struct db *db, int64_t org_id, const struct actor *actor,
     const char *ref, const json_t *readings)
 {
-	const struct record_kind *k = record_kind_find("metrics");
+	const struct record_kind *k = record_kind_find(METRIC_KIND);
 	struct reading *r = NULL, *worst = NULL;
 	json_t *m = NULL, *batch_json = NULL;
 	char bref[METRIC_REF_MAX];
@@ -673,4 +677,49 @@ metric_enumerate(struct db *db, int64_t org_id, metric_visit_fn fn, void *arg)
 	}
 	db_done(st);
 	return rc == DB_DONE ? 0 : rc;
+}
+
+int
+metric_charts(json_t **out, struct db *db, int64_t org_id, const struct record_kind *k,
+    const json_t *record, time_t from, time_t to, int max_points)
+{
+	const struct record_kind *mk = record_kind_find(METRIC_KIND);
+	const char *ref = json_string_value(json_object_get(record, "ref")), *mref;
+	const json_t *target = json_null(), *e;
+	json_t *status = NULL, *m = NULL, *series = NULL;
+	size_t i;
+	int rc = 0;
+
+	*out = NULL;
+	if (mk == NULL || ref == NULL)
+		return 0;
+	if (k == mk)
+		status = json_pack("[{s:s}]", "ref", ref);
+	else if (strcmp(k->name, METRIC_SYSTEM_KIND) == 0)
+		rc = metric_status(&status, db, org_id, ref, NULL, clock_now());
+	else if (strcmp(k->name, METRIC_OBJECTIVE_KIND) == 0) {
+		rc = metric_status(&status, db, org_id, NULL, ref, clock_now());
+		if (json_object_get(record, "target") != NULL)
+			target = json_object_get(record, "target");
+	} else
+		return 0;
+	if (rc != 0)
+		return rc;
+	*out = json_array();
+	json_array_foreach(status, i, e) {
+		mref = json_string_value(json_object_get(e, "ref"));
+		if ((rc = record_get(&m, db, org_id, mk, mref)) != 0 ||
+		    (rc = metric_series(&series, db, org_id, mref, from, to, max_points)) != 0)
+			break;
+		json_array_append_new(*out, json_pack("{s:o, s:o, s:O}", "metric", m, "series",
+		    series, "target", target));
+		m = series = NULL;
+	}
+	json_decref(status);
+	if (rc != 0) {
+		json_decref(m);
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
 }

@@ -14,6 +14,7 @@
 #include "core/actor.h"
 
 struct db;
+struct record_kind;
 
 #define METRIC_INTERVAL_HOURS_MAX	8760	/* a year between readings */
 #define METRIC_BATCH_MAX		10000	/* readings in one push */
@@ -59,6 +60,15 @@ int metric_series(json_t **out, struct db *db, int64_t org_id, const char *ref,
  */
 int metric_status(json_t **out, struct db *db, int64_t org_id, const char *ai_system,
     const char *objective, time_t now);
+
+/*
+ * The charts a record's page shows: for an AI system or an objective each of
+ * its live metrics, for a metric itself; [{metric (the record), series
+ * (metric_series() from `from` to `to`), target (an objective's, or null)}].
+ * *out NULL for a record of any other kind (no monitoring section).
+ */
+int metric_charts(json_t **out, struct db *db, int64_t org_id, const struct record_kind *k,
+    const json_t *record, time_t from, time_t to, int max_points);
 
 /* Ledger: the batch "MET-1/<n>" as its entry committed to; every batch of the org. */
 int metric_load_for_ledger(json_t **out, struct db *db, int64_t org_id, const char *kind,

@@ -208,60 +208,18 @@ webui_history_trim(json_t *history)
 	return history;
 }
 
-/*
- * The charts of the record page of an AI system, an objective or a metric:
- * each live metric of it (or the metric itself) over the range asked for
- * (?range=DAYS, one of WEB_CHART_RANGES), downsampled by core.
- */
+/* The range of a record page's charts: ?range=DAYS, one of WEB_CHART_RANGES. */
 static int
-webui_record_charts(json_t **out, int *range_days, struct http_ctx *c,
-    const struct record_kind *k, const char *ref, const json_t *rec)
+webui_chart_range(struct http_ctx *c)
 {
 	static const int ranges[] = WEB_CHART_RANGES;
-	const struct record_kind *mk = record_kind_find("metrics");
 	const char *r = http_query(c, "range");
-	json_t *status = NULL, *e, *m = NULL, *series = NULL;
-	time_t now = clock_now();
 	size_t i;
-	int rc = 0;
 
-	*out = NULL;
-	*range_days = WEB_CHART_RANGE_DEFAULT;
 	for (i = 0; r != NULL && i < sizeof(ranges) / sizeof(ranges[0]); i++)
 		if (atoi(r) == ranges[i])
-			*range_days = ranges[i];
-	if (mk == NULL)
-		return 0;
-	if (strcmp(k->name, "metrics") == 0)
-		status = json_pack("[{s:s}]", "ref", ref);
-	else if (strcmp(k->name, "ai-systems") == 0)
-		rc = metric_status(&status, c->db, c->org_id, ref, NULL, now);
-	else if (strcmp(k->name, "objectives") == 0)
-		rc = metric_status(&status, c->db, c->org_id, NULL, ref, now);
-	else
-		return 0;
-	if (rc != 0)
-		return rc;
-	*out = json_array();
-	json_array_foreach(status, i, e) {
-		const char *mref = json_string_value(json_object_get(e, "ref"));
-
-		if ((rc = record_get(&m, c->db, c->org_id, mk, mref)) != 0 ||
-		    (rc = metric_series(&series, c->db, c->org_id, mref,
-		    now - (time_t)*range_days * 24 * 3600, now, WEB_CHART_POINTS)) != 0)
-			break;
-		json_array_append_new(*out, json_pack("{s:o, s:o, s:O}", "metric", m, "series",
-		    series, "target", strcmp(k->name, "objectives") == 0 &&
-		    json_object_get(rec, "target") ? json_object_get(rec, "target") : json_null()));
-		m = series = NULL;
-	}
-	json_decref(status);
-	if (rc != 0) {
-		json_decref(m);
-		json_decref(*out);
-		*out = NULL;
-	}
-	return rc;
+			return ranges[i];
+	return WEB_CHART_RANGE_DEFAULT;
 }
 
 /* An AI system's life-cycle records, in stage order then by ref. */
@@ -310,7 +268,9 @@ webui_record_show(struct http_ctx *c, int status, const char *ref, const char *e
 	if (k->files &&
 	    (rc = evidence_file_list(&files, c->db, c->org_id, ref)) != 0)
 		goto done;
-	if ((rc = webui_record_charts(&charts, &v.range_days, c, k, ref, rec)) != 0)
+	v.range_days = webui_chart_range(c);
+	if ((rc = metric_charts(&charts, c->db, c->org_id, k, rec,
+	    clock_now() - (time_t)v.range_days * 24 * 3600, clock_now(), WEB_CHART_POINTS)) != 0)
 		goto done;
 	v.charts = charts;
 	v.record = rec;
