@@ -19,6 +19,8 @@
 #include "util/error.h"
 #include "util/mem.h"
 
+#define ACK_KIND	"documents"	/* the kind whose records members acknowledge */
+
 #define ACK_REF_MAX	320	/* "DOC-3/v4/" and an e-mail address */
 
 static const char *
@@ -52,7 +54,7 @@ ack_version_in_force(const json_t *document)
 static int
 ack_document(json_t **out, struct db *db, int64_t org_id, const char *ref)
 {
-	const struct record_kind *k = record_kind_find("documents");
+	const struct record_kind *k = record_kind_find(ACK_KIND);
 
 	if (k == NULL)
 		return aims_error_set(AIMS_ENOTFOUND, "ref", "no documents are kept");
@@ -282,4 +284,20 @@ ack_enumerate(struct db *db, int64_t org_id,
 	}
 	db_done(st);
 	return rc == DB_DONE ? 0 : rc;
+}
+
+bool
+ack_kind(const struct record_kind *k)
+{
+	return k != NULL && strcmp(k->name, ACK_KIND) == 0;
+}
+
+int
+ack_view(json_t **out, struct db *db, int64_t org_id, const struct record_kind *k,
+    const json_t *record)
+{
+	*out = NULL;
+	if (!ack_kind(k) || !ack_asked(record))
+		return 0;
+	return ack_status(out, db, org_id, json_string_value(json_object_get(record, "ref")));
 }

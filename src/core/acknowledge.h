@@ -15,6 +15,7 @@
 #include "core/actor.h"
 
 struct db;
+struct record_kind;
 
 #define ACK_LEDGER_KIND		"acknowledgement"
 
@@ -37,6 +38,14 @@ int ack_add(json_t **out, struct db *db, int64_t org_id, const struct actor *act
 int ack_status(json_t **out, struct db *db, int64_t org_id, const char *ref);
 /* Does document (a record as record_get gives it) ask members to acknowledge it? */
 bool ack_asked(const json_t *document);
+/* Are records of kind k the ones members acknowledge (documents)? */
+bool ack_kind(const struct record_kind *k);
+/*
+ * What a record's page shows of acknowledgements: ack_status() for a
+ * document that asks to be acknowledged; *out NULL for any other record.
+ */
+int ack_view(json_t **out, struct db *db, int64_t org_id, const struct record_kind *k,
+    const json_t *record);
 /* The version of document in force (0: none). */
 int64_t ack_version_in_force(const json_t *document);
 

@@ -178,3 +178,26 @@ lifecycle_has_approved(struct db *db, int64_t org_id, const char *ai_ref, const 
 	free(next);
 	return rc;
 }
+
+int
+lifecycle_of(json_t **out, struct db *db, int64_t org_id, const struct record_kind *k,
+    const char *ref)
+{
+	const struct field *f = record_field_find(&record_kind_lifecycle, "ai_system");
+	struct record_query q;
+	char *next = NULL;
+	int rc;
+
+	*out = NULL;
+	if (f == NULL || f->target == NULL || strcmp(k->name, f->target) != 0)
+		return 0;
+	memset(&q, 0, sizeof(q));
+	q.limit = RECORD_LIST_MAX;
+	q.sort = "ref";
+	q.filter_names[0] = f->name;
+	q.filter_values[0] = ref;
+	q.nfilters = 1;
+	rc = record_list(out, &next, NULL, db, org_id, &record_kind_lifecycle, &q);
+	free(next);
+	return rc;
+}

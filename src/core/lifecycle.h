@@ -6,9 +6,11 @@
 #ifndef AIMS_CORE_LIFECYCLE_H
 #define AIMS_CORE_LIFECYCLE_H
 
+#include <jansson.h>
 #include <stdint.h>
 
 struct db;
+struct record_kind;
 
 /* A life-cycle stage in words ("Verification and validation"); stage if unknown. */
 const char *lifecycle_stage_label(const char *stage);
@@ -19,5 +21,11 @@ const char *lifecycle_stage_label(const char *stage);
  */
 int lifecycle_has_approved(struct db *db, int64_t org_id, const char *ai_ref,
     const char *stage);
+/*
+ * An AI system's life-cycle records for its page, in stage order then by
+ * ref; *out NULL for a record of a kind life-cycle records do not belong to.
+ */
+int lifecycle_of(json_t **out, struct db *db, int64_t org_id, const struct record_kind *k,
+    const char *ref);
 
 #endif

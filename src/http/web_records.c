@@ -15,6 +15,7 @@
 #include "core/acknowledge.h"
 #include "core/concern.h"
 #include "core/evidence.h"
+#include "core/lifecycle.h"
 #include "core/metric.h"
 #include "core/perm.h"
 #include "core/record_counts.h"
@@ -222,29 +223,6 @@ webui_chart_range(struct http_ctx *c)
 	return WEB_CHART_RANGE_DEFAULT;
 }
 
-/* An AI system's life-cycle records, in stage order then by ref. */
-static int
-webui_lifecycle(json_t **out, struct http_ctx *c, const char *ref)
-{
-	const struct record_kind *lk = record_kind_find("lifecycle-records");
-	struct record_query q;
-	char *next = NULL;
-	int rc;
-
-	*out = NULL;
-	if (lk == NULL)
-		return 0;
-	memset(&q, 0, sizeof(q));
-	q.limit = RECORD_LIST_MAX;
-	q.sort = "ref";
-	q.filter_names[0] = "ai_system";
-	q.filter_values[0] = ref;
-	q.nfilters = 1;
-	rc = record_list(out, &next, NULL, c->db, c->org_id, lk, &q);
-	free(next);
-	return rc;
-}
-
 /* The record page; error (may be NULL) shown as a message above it. */
 static int
 webui_record_show(struct http_ctx *c, int status, const char *ref, const char *error)
@@ -279,11 +257,8 @@ webui_record_show(struct http_ctx *c, int status, const char *ref, const char *e
 	v.files = files;
 	v.steps = steps;
 	v.in_force = in_force;
-	if (strcmp(k->name, "documents") == 0 && ack_asked(rec) &&
-	    (rc = ack_status(&acks, c->db, c->org_id, ref)) != 0)
-		goto done;
-	if (strcmp(k->name, "ai-systems") == 0 &&
-	    (rc = webui_lifecycle(&lifecycle, c, ref)) != 0)
+	if ((rc = ack_view(&acks, c->db, c->org_id, k, rec)) != 0 ||
+	    (rc = lifecycle_of(&lifecycle, c->db, c->org_id, k, ref)) != 0)
 		goto done;
 	v.acks = acks;
 	v.lifecycle = lifecycle;
@@ -595,7 +570,7 @@ webui_acknowledge(struct http_ctx *c)
 	json_t *ack = NULL;
 	int rc;
 
-	if (!webui_ref_param_ok(ref) || strcmp(k->name, "documents") != 0)
+	if (!webui_ref_param_ok(ref) || !ack_kind(k))
 		return aims_error_set(AIMS_ENOTFOUND, NULL, "There is no such record.");
 	if ((rc = ack_add(&ack, c->db, c->org_id, &c->actor, ref)) != 0)
 		return webui_step_refused(c, rc, ref);
