@@ -130,6 +130,26 @@ test('impact assessments: the author is refused, a contributor may not approve',
   await authorRefusedOtherApproves('/impact-assessments/IA-1');
 });
 
+// The kinds that share the review-and-approve workflow (record_review_steps):
+// the same four-eyes rule, by session and by the author's own token.
+test('audit programmes and life-cycle records: the author is refused, another manager approves', async () => {
+  let r = await api('POST', '/audit-programmes', s[ANN], { title: 'Audit programme 2026-2028',
+    period_start: '2026-01-01', period_end: '2028-12-31', objectives: 'Each clause once a cycle',
+    frequency: [{ area: 'Clause 6', requirements: ['6.1.2'], frequency: 'every year' }] });
+  assert.equal(r.status, 201, r.text);
+  const prog = `/audit-programmes/${r.json.ref}`;
+  assert.equal((await api('PATCH', prog, s[ANN], { status: 'in_review' })).status, 200);
+  await authorRefusedOtherApproves(prog);
+  r = await api('POST', '/ai-systems', s[ANN], { name: 'Ward scheduler' });
+  assert.equal(r.status, 201, r.text);
+  r = await api('POST', '/lifecycle-records', s[ANN], { ai_system: r.json.ref,
+    stage: 'deployment', content: 'Roll out to one ward first' });
+  assert.equal(r.status, 201, r.text);
+  const rec = `/lifecycle-records/${r.json.ref}`;
+  assert.equal((await api('PATCH', rec, s[ANN], { status: 'in_review' })).status, 200);
+  await authorRefusedOtherApproves(rec);
+});
+
 test('risk acceptance: never by whoever proposed it, whatever the credential', async () => {
   let r = await api('POST', '/risks', s[CORA], { title: 'Drift', likelihood: 4, impact: 4,
     owner: CORA, treatment: { option: 'retain' } });
