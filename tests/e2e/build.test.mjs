@@ -29,7 +29,8 @@ test('install-deps run lists no test or bench tool; test lists the test tools', 
   for (const p of ['chromium', 'clang', 'libcmocka-dev', 'unzip', 'sqlite3'])
     assert.ok(tst.includes(p), `test misses ${p}`);
   for (const p of run) assert.ok(tst.includes(p), `test misses run's ${p}`);
-  assert.ok(!tst.includes('libpq-dev'), 'no PostgreSQL client: nothing uses it');
+  for (const p of ['postgresql', 'python3-aiosmtpd'])
+    assert.ok(!run.includes(p), `run installs the test server ${p}`);
 });
 
 test('the release binary links only the libraries it calls', () => {
