@@ -13,6 +13,7 @@
  */
 #include <string.h>
 
+#include "core/justify.h"
 #include "core/lifecycle.h"
 #include "core/record_private.h"
 #include "util/error.h"
@@ -23,6 +24,8 @@
  * added with them.
  */
 #define AI_SYSTEM_FIELDS_V2	52
+/* The scope justification came with 056_readiness_fields.sql. */
+#define AI_SYSTEM_FIELDS_V3	56
 
 static const char *const lifecycle_values[] = {
 	"inception", "design_development", "verification_validation", "deployment",
@@ -83,7 +86,14 @@ static const struct field ai_system_fields[] = {
 	  .flags = FIELD_SEARCH },
 	{ .name = "human_oversight", .label = "Human oversight", .type = FIELD_TEXT },
 	{ .name = "in_scope", .label = "In the AIMS scope", .type = FIELD_BOOL,
-	  .flags = FIELD_FILTER | FIELD_LIST },
+	  .flags = FIELD_FILTER | FIELD_LIST,
+	  .help = "every system the organisation develops, provides or uses is in scope, or "
+	      "left out with a justification (4.3)" },
+	{ .name = "scope_justification", .label = "Why it is left out of the scope",
+	  .type = FIELD_TEXT,
+	  .help = "required when the system is not in scope: what makes its exclusion "
+	      "sound (\"N/A\" is not a reason); a high-risk system cannot be left out",
+	  .since = AI_SYSTEM_FIELDS_V3 },
 	{ .name = "components", .section = "Components (AI-BOM)",
 	  .label = "Components", .type = FIELD_OBJECT_LIST,
 	  .subfields = component_fields, .help = "models, datasets, services and tools used" },
@@ -143,6 +153,13 @@ ai_system_validate(struct db *db, int64_t org_id, const struct actor *actor,
 	int rc;
 
 	(void)actor;
+	if (json_is_false(json_object_get(next, "in_scope")) && (old == NULL ||
+	    !json_is_false(json_object_get(old, "in_scope")) ||
+	    !json_equal(json_object_get(old, "scope_justification"),
+	    json_object_get(next, "scope_justification"))) &&
+	    (rc = justify_check("scope_justification", record__str(next,
+	    "scope_justification"), "the system is left out of the AIMS scope")) != 0)
+		return rc;
 	if (json_is_true(json_object_get(next, "deploy_without_approval")) &&
 	    record__is_empty(json_object_get(next, "deploy_without_approval_reason")))
 		return aims_error_set(AIMS_EINVALID, "deploy_without_approval_reason",

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/justify.h"
 #include "core/query.h"
 #include "store/db.h"
 #include "store/sqlb.h"
@@ -320,6 +321,36 @@ cond_older(struct qbuild *q, const char *alias, const json_t *f, const json_t *v
 	return cond_date(q, alias, f, "<", day, "0");
 }
 
+/*
+ * A meaningful justification (core/justify.h): long enough once trimmed, and
+ * not a placeholder. An absent field is not justified.
+ */
+static int
+cond_justified(struct qbuild *q, const char *alias, const json_t *f, const json_t *v)
+{
+	size_t i;
+	int rc;
+
+	if (!json_is_boolean(v))
+		return aims_error_set(AIMS_EINVALID, "justified", "justified takes true or false");
+	buf_puts(&q->b.sql, json_is_true(v) ? "coalesce(length(trim(" : "NOT coalesce(length(trim(");
+	if ((rc = field_emit(q, alias, f)) != 0 ||
+	    (rc = sqlb_text(&q->b, ", ?)) >= ", JUSTIFY_TRIM)) != 0)
+		return rc;
+	buf_putc(&q->b.sql, '?');
+	if ((rc = sqlb_bind_int(&q->b, JUSTIFY_MIN_CHARS)) != 0)
+		return rc;
+	buf_puts(&q->b.sql, " AND lower(trim(");
+	if ((rc = field_emit(q, alias, f)) != 0 ||
+	    (rc = sqlb_text(&q->b, ", ?)) NOT IN (", JUSTIFY_TRIM)) != 0)
+		return rc;
+	for (i = 0; justify_empty_words[i]; i++)
+		if ((rc = sqlb_text(&q->b, i ? ", ?" : "?", justify_empty_words[i])) != 0)
+			return rc;
+	buf_puts(&q->b.sql, "), 0)");
+	return 0;
+}
+
 /* A list field holding the value: EXISTS over its elements. */
 static int
 cond_contains(struct qbuild *q, const char *alias, const json_t *f, const json_t *v)
@@ -373,6 +404,8 @@ cond_field(struct qbuild *q, const char *alias, const json_t *c)
 			return cond_older(q, alias, f, v);
 		if (strcmp(op, "contains") == 0)
 			return cond_contains(q, alias, f, v);
+		if (strcmp(op, "justified") == 0)
+			return cond_justified(q, alias, f, v);
 		return aims_error_set(AIMS_EINVALID, op, "unknown condition operator '%s'", op);
 	}
 	return aims_error_set(AIMS_EINVALID, "field", "condition without an operator");
@@ -888,4 +921,27 @@ query_records_each(struct db *db, int64_t org_id, const char *kind, query_record
 	}
 	db_done(st);
 	return rc;	/* fn's non-zero, an error, or DB_DONE (0) */
+}
+
+int
+query_ref_title(json_t **out, const struct query_scope *s, const char *kind, const char *ref)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = db_prepare(&st, s->db, "SELECT title FROM " QUERY_RECORDS
+	    " WHERE org_id = ? AND kind = ? AND ref = ? AND retired = 0")) != 0)
+		return rc;
+	db_bind_int64(st, 1, s->org_id);
+	db_bind_text(st, 2, kind);
+	db_bind_text(st, 3, ref);
+	if ((rc = db_step(st)) == DB_ROW) {
+		if (db_column_text(st, 0) != NULL && *db_column_text(st, 0) != '\0')
+			*out = json_string(db_column_text(st, 0));
+		rc = 0;
+	} else if (rc == DB_DONE)
+		rc = 0;
+	db_done(st);
+	return rc;
 }

@@ -13,6 +13,7 @@
  *   {"field": F, "past": true|false}     a date before today | unset or not before
  *   {"field": F, "older_than_days": N}   a date more than N days before today
  *   {"field": F, "contains": V}          a list field has V among its elements
+ *   {"field": F, "justified": true|false} a meaningful justification (core/justify.h)
  *   {"any": [cond, ...]}  {"all": [cond, ...]}  {"not": cond}
  *   {"linked_from": {"kind": K, "field": P, "ref": R, "where": [...]}}
  *       a live record of kind K names this record (in field P; being R)
@@ -77,6 +78,10 @@ int query_count(int64_t *out, const struct query_scope *s, const char *kind,
  */
 int query_field_value(json_t **out, const struct query_scope *s, const char *kind,
     const char *field);
+
+/* The title of the live record `ref` of `kind`: a JSON string, or NULL. */
+int query_ref_title(json_t **out, const struct query_scope *s, const char *kind,
+    const char *ref);
 
 /*
  * Every live record of `kind` in number order, with its declared fields as

@@ -42,7 +42,8 @@
 	X(audit_finding) \
 	X(management_review) \
 	X(nonconformity) \
-	X(improvement)
+	X(improvement) \
+	X(attestation)
 
 #define RECORD_KIND_DECLARE(name)	extern const struct record_kind record_kind_##name;
 #define RECORD_KIND_ENTRY(name)		&record_kind_##name,

@@ -18,7 +18,12 @@
  *                                      one record matching where is approved and
  *                                      current (defaults: status approved,
  *                                      next_review not past)
- *   org_ai_roles {min}                 the organisation recorded its AI roles
+ *   org_ai_roles {min}                 the organisation's AI roles are determined
+ *                                      (declared, or derived from its AI systems);
+ *                                      findings "missing", and "undeclared" (roles
+ *                                      its systems show that it did not declare)
+ *   any {checks}                       one of 2 to 4 checks passes; else the first
+ *                                      failing one's answer
  *   soa_published {unchanged}          a published SoA exists (and the draft has
  *                                      not changed since)
  *   audit_coverage {}                  an approved audit programme whose period has

@@ -42,6 +42,7 @@ struct db;
 #define READINESS_RULES_FILE	"rules-iso42001.json"
 #define READINESS_REFS_MAX	20	/* refs listed per finding */
 #define READINESS_TREND_DAYS	90	/* snapshots returned with an evaluation */
+#define READINESS_NEXT_MAX	10	/* gaps in "next": what to do first */
 #define READINESS_RULES_MAX	2000
 #define READINESS_REQS_MAX	2000
 

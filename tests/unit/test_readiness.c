@@ -252,8 +252,15 @@ test_readiness__empty_organisation(void **state)
 	res = evaluate(db, 0);
 	assert_string_equal(verdict(res, 1), "not_ready");
 	assert_string_equal(verdict(res, 2), "not_ready");
-	assert_true(stage_int(res, 1, "blocking_gaps") >= 40);
+	/* One gap per cause: the undecided SoA is one, affecting 6.1.3 and every control. */
+	assert_true(stage_int(res, 1, "blocking_gaps") >= 8);
+	assert_true(stage_int(res, 1, "blocking_gaps") < 20);
 	assert_true(stage_int(res, 2, "blocking_gaps") > stage_int(res, 1, "blocking_gaps"));
+	assert_int_equal(json_array_size(json_object_get(json_array_get(json_object_get(res,
+	    "gaps"), 0), "affects")), 39);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(res,
+	    "gaps"), 0), "rule")), "6.1.3-soa-complete");
+	assert_true(json_array_size(json_object_get(res, "next")) == READINESS_NEXT_MAX);
 	assert_int_equal(json_array_size(json_object_get(res, "clauses")), 7);
 	assert_int_equal(json_array_size(json_object_get(res, "areas")), 9);
 	assert_string_equal(check_status(res, "4.3", "4.3-scope-approved"), "fail");
@@ -304,6 +311,12 @@ build_stage1(struct db *db)
 	fx_put(db, "audits", "AUD-1", "{\"title\": \"Planning audit\", \"programme\": "
 	    "\"PROG-1\", \"requirements\": [\"6.1.2\"], \"lead_auditor\": "
 	    "\"bob@example.org\", \"status\": \"planned\", \"planned_start\": \"2026-11-02\"}");
+	/* ... and performed: Stage 1 looks for an audit reported and a review held. */
+	fx_put(db, "audits", "AUD-2", "{\"title\": \"First audit\", \"programme\": "
+	    "\"PROG-1\", \"requirements\": [\"9.2.1\"], \"status\": \"reported\", "
+	    "\"report_issued_at\": \"2026-02-10T00:00:00Z\", \"planned_end\": \"2026-02-09\"}");
+	fx_put(db, "management-reviews", "MR-1", "{\"title\": \"Review\", \"status\": "
+	    "\"held\", \"held_on\": \"2026-02-20\"}");
 	for (i = 0; i < FX_NREQS; i++) {
 		if (strcmp(fx_reqs[i][1], "control") != 0)
 			continue;
@@ -360,7 +373,7 @@ test_readiness__stage1_verdict_moves(void **state)
 	assert_string_equal(verdict(res, 1), "not_ready");
 	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(
 	    check_of(res, "5.2", "5.2-ai-policy"), "findings"), 0), "reason")),
-	    "The AI policy is past its review date: DOC-1.");
+	    "The AI policy is past its review date: DOC-1 AI policy.");
 	json_decref(res);
 
 	/* A second in-scope system without a risk or an assessment. */
@@ -372,7 +385,7 @@ test_readiness__stage1_verdict_moves(void **state)
 	assert_string_equal(check_status(res, "6.1.4", "6.1.4-assessed"), "fail");
 	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(
 	    check_of(res, "6.1.2", "6.1.2-systems-assessed"), "findings"), 0), "reason")),
-	    "1 of 2 in-scope AI systems have no assessed risk: AIS-2.");
+	    "1 of 2 in-scope AI systems have no assessed risk: AIS-2 Pricing.");
 	assert_string_equal(req_status(res, "6.1.2"), "partly_met");
 	json_decref(res);
 	db_close(db);
@@ -395,7 +408,8 @@ test_readiness__risk_above_threshold(void **state)
 	assert_string_equal(check_status(res, "6.1.3", "6.1.3-treated-or-accepted"), "fail");
 	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(
 	    check_of(res, "6.1.3", "6.1.3-treated-or-accepted"), "findings"), 0), "reason")),
-	    "1 risks above the acceptance threshold are neither treated nor accepted: RISK-2.");
+	    "1 risks above the acceptance threshold are neither treated nor accepted: "
+	    "RISK-2 Leak.");
 	json_decref(res);
 	/* Accepted, then the acceptance expires. */
 	fx_put(db, "risks", "RISK-2", "{\"title\": \"Leak\", \"ai_systems\": [\"AIS-1\"], "
@@ -479,7 +493,8 @@ test_readiness__control_evidence(void **state)
 	assert_string_equal(json_string_value(json_array_get(json_object_get(f, "refs"), 0)),
 	    "MEAS-2");
 	assert_string_equal(json_string_value(json_object_get(f, "reason")),
-	    "1 of 2 measures for A.7.4 have only expired evidence: MEAS-2.");
+	    "1 of 2 measures for A.7.4 have only expired evidence, and no current evidence "
+	    "is linked to A.7.4: MEAS-2.");
 	json_decref(res);
 	fx_put(db, "evidence", "EV-3", "{\"title\": \"New review\", \"measures\": [\"MEAS-2\"]}");
 	res = evaluate(db, 0);
@@ -513,7 +528,7 @@ test_readiness__high_risk_deployer_needs_art27_fields(void **state)
 	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(
 	    check_of(res, "8.4", "8.4-art27"), "findings"), 0), "reason")),
 	    "1 high-risk AI systems in use as deployer have no approved fundamental-rights "
-	    "impact assessment with every EU AI Act Art. 27 field: AIS-1.");
+	    "impact assessment with every EU AI Act Art. 27 field: AIS-1 Credit scoring.");
 	json_decref(res);
 	fx_put(db, "impact-assessments", "IA-1", "{\"ai_system\": \"AIS-1\", \"status\": "
 	    "\"approved\", \"fria_process_description\": \"Loan decisions\", "
@@ -545,7 +560,7 @@ test_readiness__documents_past_review(void **state)
 	res = evaluate(db, 0);
 	f = json_array_get(json_object_get(check_of(res, "7.5.3", "7.5.3-reviewed"), "findings"), 0);
 	assert_string_equal(json_string_value(json_object_get(f, "reason")),
-	    "1 of 2 approved documents are past their review date: DOC-1.");
+	    "1 of 2 approved documents are past their review date: DOC-1 Risk procedure.");
 	assert_string_equal(req_status(res, "7.5.3"), "partly_met");
 	assert_string_equal(req_status(res, "7.5.2"), "met");
 	json_decref(res);
@@ -574,7 +589,7 @@ test_readiness__refs_are_capped_with_a_count(void **state)
 	assert_int_equal(json_array_size(json_object_get(f, "refs")), READINESS_REFS_MAX);
 	assert_int_equal(json_integer_value(json_object_get(f, "more")), 5);
 	assert_non_null(strstr(json_string_value(json_object_get(f, "reason")),
-	    "AIS-20 and 5 more."));
+	    "AIS-20 S20 and 5 more."));
 	json_decref(res);
 	db_close(db);
 }
