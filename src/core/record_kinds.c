@@ -41,9 +41,9 @@
 	X(audit) \
 	X(audit_finding) \
 	X(management_review) \
+	X(attestation) \
 	X(nonconformity) \
-	X(improvement) \
-	X(attestation)
+	X(improvement)
 
 #define RECORD_KIND_DECLARE(name)	extern const struct record_kind record_kind_##name;
 #define RECORD_KIND_ENTRY(name)		&record_kind_##name,

@@ -70,7 +70,11 @@ static const struct val_spec org_create_body[] = {
 };
 
 static const struct val_spec org_update_body[] = {
-	{ "name", VAL_STRING, VAL_REQUIRED, 1, 200, NULL, "display name" },
+	{ "name", VAL_STRING, 0, 1, 200, NULL, "display name" },
+	{ "ai_roles", VAL_STRING_LIST, 0, 1, 32, NULL,
+	    "the organisation's AI roles (ISO/IEC 22989, clause 4.1): provider, producer, "
+	    "customer, partner, subject, relevant_authority; [] clears them, so the roles "
+	    "derived from its AI systems count" },
 	END_SPEC,
 };
 
@@ -244,7 +248,8 @@ const struct route http_routes[] = {
 	R_ORG("GET", "/api/v1/orgs/{org}", api_orgs_get, PERM_READ, PERM_KIND_ORG, NULL, NULL, 0,
 	    200, "Read an organisation", "organisations"),
 	R_ORG("PATCH", "/api/v1/orgs/{org}", api_orgs_update, PERM_WRITE, PERM_KIND_ORG, NULL,
-	    org_update_body, ROUTE_IF_MATCH, 200, "Rename an organisation", "organisations"),
+	    org_update_body, ROUTE_IF_MATCH, 200,
+	    "Rename an organisation, or set its AI roles", "organisations"),
 
 	/* Members. */
 	R_ORG("GET", "/api/v1/orgs/{org}/members", api_members_list, PERM_READ,

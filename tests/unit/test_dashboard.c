@@ -177,9 +177,9 @@ test_dashboard__counts_follow_every_change(void **state)
 	    "\"residual_likelihood\":2,\"residual_impact\":2}}");
 	update("risks", "RISK-2", "{\"treatment\":{\"option\":\"retain\"}}");
 	update("ai-systems", "AIS-2", "{\"lifecycle_stage\":\"retirement\"}");
-	update("soa", "A.6.2.4", "{\"applicable\":true,\"justification\":\"Needed.\","
+	update("soa", "A.6.2.4", "{\"applicable\":true,\"justification\":\"Needed for our models\","
 	    "\"status\":\"implemented\",\"measures\":[\"MEA-1\"]}");
-	update("soa", "A.2.2", "{\"applicable\":false,\"justification\":\"Not ours.\"}");
+	update("soa", "A.2.2", "{\"applicable\":false,\"justification\":\"Not ours: no AI policy of our own\"}");
 	assert_counts_true();
 	assert_int_equal(record_delete(db, org, &cli, record_kind_find("risks"), "RISK-3", 0), 0);
 	json_decref(r);

@@ -296,7 +296,7 @@ test_record__list_two_field_filters(void **state)
 	for (i = 1; i <= 90; i++) {
 		snprintf(body, sizeof(body), "{\"name\": \"S%02d\", \"lifecycle_stage\": \"%s\", "
 		    "\"org_role\": \"%s\", \"in_scope\": %s}", i, stages[i % 3], roles[i % 2],
-		    i % 5 ? "true" : "false");
+		    i % 5 ? "true" : "false, \"scope_justification\": \"A trial outside the AIMS\"");
 		assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems", body), 0);
 	}
 	/* Changes reorder records and move some into or out of a cell. */
