@@ -685,8 +685,11 @@ eval_record_gap(struct eval *e, const struct req *r, const json_t *rule, const c
 		g->stage = stage;
 		g->seq = e->ngaps++;
 		g->affects = json_array();
-	} else if (per_control || !g->per_control) {
-		/* The cause is already spoken for: only widen what it affects. */
+	} else if (per_control || (!g->per_control && (int)sev >= g->severity)) {
+		/*
+		 * The cause is already spoken for (by a rule about one requirement,
+		 * at least as severe): only widen what it affects.
+		 */
 		if (!ids_has(g->affects, r->id))
 			json_array_append_new(g->affects, json_string(r->id));
 		if ((int)sev < g->severity)

@@ -74,7 +74,8 @@ test('import is all or nothing and lists every bad row', () => {
     '--format', 'json'])).length, 0);
   const good = join(dir, 'good.json');
   writeFileSync(good, JSON.stringify(Array.from({ length: 120 }, (_, i) =>
-    ({ name: `System ${i + 1}`, in_scope: i % 2 === 0 }))));
+    (i % 2 === 0 ? { name: `System ${i + 1}`, in_scope: true }
+      : { name: `System ${i + 1}`, in_scope: false, scope_justification: 'A trial in one team, outside the AIMS' }))));
   const ok = aimsOk(['import', 'ai-systems', good, '--org', 'acme', '--as', ADMIN, '--db', db]);
   assert.match(ok.stdout, /imported 120 AI systems/);
   const all = json(aims(['record', 'list', 'ai-systems', '--org', 'acme', '--db', db,

@@ -51,7 +51,7 @@ static const char *const fx_reqs[][4] = {
 	{ "7.4", "clause", "7", "Communication" },
 	{ "7.5", "clause", "7", "Documented information" },
 	{ "7.5.1", "clause", "7.5", "General" },
-	{ "7.5.2", "clause", "7.5", "Creating and updating" },
+	{ "7.5.2", "clause", "7.5", "Creating and updating documented information" },
 	{ "7.5.3", "clause", "7.5", "Control of documented information" },
 	{ "8", "clause", NULL, "Operation" },
 	{ "8.1", "clause", "8", "Operational planning and control" },
