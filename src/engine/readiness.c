@@ -49,6 +49,7 @@ static const char *const grade_names[] = {
 
 struct req {
 	char		*id, *kind, *title, *parent;
+	json_t		*documented;	/* documented information it asks for */
 	int		 parent_idx;
 	int		 top_idx;	/* its clause (4..10) or Annex A area (A.2..) */
 	bool		 leaf;
@@ -94,6 +95,7 @@ struct eval {
 	struct gap		*gap_list;	/* causes, in evaluation order */
 	size_t			 ngaps, gap_cap;
 	json_t			*confirm;	/* manual rules not confirmed */
+	json_t			*rule_status;	/* rule id -> pass | fail | ... (worst) */
 	json_t			*titles;	/* ref -> title, looked up once */
 };
 
@@ -259,6 +261,35 @@ rules_check_head(const json_t *doc)
 	return 0;
 }
 
+/* getting_started: [{title, requirement, rules: [rule ids], fix}], in order. */
+static int
+rules_check_steps(const json_t *steps, const json_t *seen)
+{
+	const json_t *step, *id;
+	size_t i, j;
+
+	if (steps == NULL)
+		return 0;
+	if (!json_is_array(steps) || json_array_size(steps) > READINESS_STEPS_MAX)
+		return aims_error_set(AIMS_EINVALID, "getting_started",
+		    "getting_started is a list of at most %d steps", READINESS_STEPS_MAX);
+	json_array_foreach(steps, i, step) {
+		if (!json_is_string(json_object_get(step, "title")) ||
+		    !json_is_string(json_object_get(step, "requirement")) ||
+		    !json_is_string(json_object_get(step, "fix")) ||
+		    !json_is_array(json_object_get(step, "rules")) ||
+		    json_array_size(json_object_get(step, "rules")) == 0)
+			return aims_error_set(AIMS_EINVALID, "getting_started", "step %zu needs a "
+			    "title, a requirement, rules and a fix", i + 1);
+		json_array_foreach(json_object_get(step, "rules"), j, id)
+			if (json_object_get(seen, json_string_value(id) ?
+			    json_string_value(id) : "") == NULL)
+				return aims_error_set(AIMS_EINVALID, "getting_started",
+				    "step %zu names a rule that does not exist", i + 1);
+	}
+	return 0;
+}
+
 int
 readiness_rules_check(const json_t *doc)
 {
@@ -272,6 +303,8 @@ readiness_rules_check(const json_t *doc)
 	json_array_foreach(json_object_get(doc, "rules"), i, rule)
 		if ((rc = rule_check_one(rule, i, seen)) != 0)
 			break;
+	if (rc == 0)
+		rc = rules_check_steps(json_object_get(doc, "getting_started"), seen);
 	json_decref(seen);
 	return rc;
 }
@@ -363,6 +396,7 @@ eval_req_add(struct eval *e, const json_t *q)
 	r->kind = xstrdup(kind);
 	r->title = xstrdup(title ? title : "");
 	r->parent = parent && *parent ? xstrdup(parent) : NULL;
+	r->documented = json_incref(json_object_get(q, "documented_information"));
 	r->leaf = true;
 	return 0;
 }
@@ -792,8 +826,9 @@ gap_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* Evaluates one rule on requirement r: its check, its gap or what is to confirm. */
 static int
-eval_rule_on(struct eval *e, const json_t *rule, struct req *r, const char *rule_id,
+eval_rule_on1(struct eval *e, const json_t *rule, struct req *r, const char *rule_id,
     struct check_result *pre)
 {
 	struct check_result res;
@@ -859,6 +894,31 @@ eval_rule_on(struct eval *e, const json_t *rule, struct req *r, const char *rule
 	}
 	check_result_free(&res);
 	return 0;
+}
+
+/* The status of a rule over all it was evaluated on: a failure anywhere wins. */
+static void
+eval_rule_status(struct eval *e, const json_t *rule, const char *status)
+{
+	const char *id = json_string_value(json_object_get(rule, "id"));
+	const char *was = json_string_value(json_object_get(e->rule_status, id));
+
+	if (was == NULL || strcmp(status, "fail") == 0 ||
+	    (strcmp(status, "confirm") == 0 && strcmp(was, "fail") != 0) ||
+	    (strcmp(was, "not_applicable") == 0))
+		json_object_set_new(e->rule_status, id, json_string(status));
+}
+
+static int
+eval_rule_on(struct eval *e, const json_t *rule, struct req *r, const char *rule_id,
+    struct check_result *pre)
+{
+	int rc = eval_rule_on1(e, rule, r, rule_id, pre);
+
+	if (rc == 0)
+		eval_rule_status(e, rule, json_string_value(json_object_get(json_array_get(r->checks,
+		    json_array_size(r->checks) - 1), "status")));
+	return rc;
 }
 
 /*
@@ -1069,6 +1129,8 @@ req_json(const struct eval *e, const struct req *r)
 	    "leaf", r->leaf, "status", status_names[r->status]);
 
 	(void)e;
+	json_object_set_new(o, "documented_information", r->documented ?
+	    json_incref(r->documented) : json_array());
 	if (r->sub_n > 0)
 		json_object_set_new(o, "score", json_integer(pct(r->sub_sum, r->sub_n)));
 	else
@@ -1141,6 +1203,33 @@ eval_totals(const struct eval *e, struct totals *t)
 	}
 }
 
+/*
+ * The getting-started steps in the order that unblocks readiness, each done
+ * when every rule it names passed (or had nothing to examine).
+ */
+static json_t *
+eval_steps(const struct eval *e)
+{
+	const json_t *step, *id;
+	json_t *out = json_array();
+	const char *st;
+	size_t i, j;
+	bool done;
+
+	json_array_foreach(json_object_get(e->doc, "getting_started"), i, step) {
+		done = true;
+		json_array_foreach(json_object_get(step, "rules"), j, id) {
+			st = json_string_value(json_object_get(e->rule_status, json_string_value(id)));
+			if (st && strcmp(st, "pass") != 0 && strcmp(st, "not_applicable") != 0)
+				done = false;
+		}
+		json_array_append_new(out, json_pack("{s:O, s:O, s:O, s:b}", "title",
+		    json_object_get(step, "title"), "requirement", json_object_get(step,
+		    "requirement"), "fix", json_object_get(step, "fix"), "done", done));
+	}
+	return out;
+}
+
 static json_t *
 eval_answer(struct eval *e, const struct totals *t)
 {
@@ -1180,6 +1269,7 @@ eval_answer(struct eval *e, const struct totals *t)
 	json_object_set_new(out, "gaps", gaps);
 	json_object_set_new(out, "next", next);
 	json_object_set(out, "to_confirm", e->confirm);
+	json_object_set_new(out, "getting_started", eval_steps(e));
 	json_object_set_new(out, "requirements", reqs);
 	return out;
 }
@@ -1190,10 +1280,19 @@ eval_organisation(json_t *out, const struct eval *e)
 	json_t *org = NULL;
 	int rc;
 
+	struct org_ai_roles roles;
+
 	if ((rc = org_get(&org, e->db, e->org_id)) != 0)
 		return rc;
-	json_object_set_new(out, "organisation", json_pack("{s:O, s:O}",
-	    "slug", json_object_get(org, "slug"), "name", json_object_get(org, "name")));
+	if ((rc = org_ai_roles_get(&roles, e->db, e->org_id)) != 0) {
+		json_decref(org);
+		return rc;
+	}
+	json_object_set_new(out, "organisation", json_pack("{s:O, s:O, s:{s:O, s:O, s:O}}",
+	    "slug", json_object_get(org, "slug"), "name", json_object_get(org, "name"),
+	    "ai_roles", "declared", roles.declared, "derived", roles.derived,
+	    "effective", roles.effective));
+	org_ai_roles_free(&roles);
 	json_decref(org);
 	return 0;
 }
@@ -1247,11 +1346,13 @@ eval_free(struct eval *e)
 		free(e->reqs[i].title);
 		free(e->reqs[i].parent);
 		json_decref(e->reqs[i].checks);
+		json_decref(e->reqs[i].documented);
 	}
 	free(e->reqs);
 	json_decref(e->vars);
 	json_decref(e->confirm);
 	json_decref(e->titles);
+	json_decref(e->rule_status);
 	for (i = 0; i < e->ngaps; i++) {
 		json_decref(e->gap_list[i].json);
 		json_decref(e->gap_list[i].affects);
@@ -1274,6 +1375,7 @@ readiness_evaluate(json_t **out, struct db *db, int64_t org_id, int flags)
 	e.org_id = org_id;
 	e.confirm = json_array();
 	e.titles = json_object();
+	e.rule_status = json_object();
 	clock_format(e.now, clock_now());
 	if ((rc = readiness_rules(&doc)) != 0)
 		goto done;

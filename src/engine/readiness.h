@@ -43,6 +43,7 @@ struct db;
 #define READINESS_REFS_MAX	20	/* refs listed per finding */
 #define READINESS_TREND_DAYS	90	/* snapshots returned with an evaluation */
 #define READINESS_NEXT_MAX	10	/* gaps in "next": what to do first */
+#define READINESS_STEPS_MAX	32	/* getting-started steps */
 #define READINESS_RULES_MAX	2000
 #define READINESS_REQS_MAX	2000
 

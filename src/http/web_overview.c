@@ -1,7 +1,8 @@
 /*
- * web_overview.c - an organisation's overview pages: the dashboard (all
- * its figures from one engine call), certification readiness (the readiness
- * engine's answer) and the Statement of Applicability,
+ * web_overview.c - an organisation's overview pages: the dashboard (its
+ * figures from one engine call, readiness evaluated live), certification
+ * readiness (the readiness engine's answer), the organisation's AI roles,
+ * and the Statement of Applicability,
  * whose rows are edited in place: each row posts on its own and comes back
  * to the same place in the page, with its messages if it was not saved.
  */
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "core/catalog.h"
+#include "core/org.h"
 #include "core/snapshot.h"
 #include "core/soa.h"
 #include "engine/dashboard.h"
@@ -39,13 +41,19 @@ webui_dashboard(struct http_ctx *c)
 	json_t *d = NULL;
 	int rc;
 
-	json_t *trend = NULL;
+	json_t *r = NULL;
 
 	if ((rc = dashboard_compute(&d, c->db, c->org_id, clock_now())) != 0)
 		return rc;
-	/* The stored snapshots: the dashboard stays fast; the readiness page evaluates. */
-	if (snapshot_trend(&trend, c->db, c->org_id, CATALOG_ISO42001, 90) == 0)
-		json_object_set_new(d, "readiness_trend", trend);
+	/*
+	 * Readiness as it is now, not the last stored snapshot: a figure that
+	 * lags behind the records misleads. Not saved: viewing stores nothing.
+	 */
+	if ((rc = readiness_evaluate(&r, c->db, c->org_id, 0)) != 0) {
+		json_decref(d);
+		return rc;
+	}
+	json_object_set_new(d, "readiness", r);
 	web_page_dashboard(&page, &c->web->ctx, d);
 	webui_send(c, 200, &page);
 	json_decref(d);
@@ -75,6 +83,72 @@ webui_readiness(struct http_ctx *c)
 	web_page_readiness(&page, &c->web->ctx, r, filter);
 	webui_send(c, 200, &page);
 	json_decref(r);
+	return 0;
+}
+
+/* The AI roles: declared, derived from the AI systems, in effect. */
+static int
+webui_ai_roles_json(json_t **out, struct http_ctx *c)
+{
+	struct org_ai_roles roles;
+	int rc;
+
+	if ((rc = org_ai_roles_get(&roles, c->db, c->org_id)) != 0)
+		return rc;
+	*out = json_pack("{s:O, s:O, s:O}", "declared", roles.declared, "derived",
+	    roles.derived, "effective", roles.effective);
+	org_ai_roles_free(&roles);
+	return 0;
+}
+
+int
+webui_ai_roles(struct http_ctx *c)
+{
+	struct buf page = BUF_INIT;
+	json_t *roles = NULL;
+	int rc;
+
+	if ((rc = webui_ai_roles_json(&roles, c)) != 0)
+		return rc;
+	web_page_ai_roles(&page, &c->web->ctx, roles, NULL);
+	webui_send(c, 200, &page);
+	json_decref(roles);
+	return 0;
+}
+
+/* Saves the roles ticked (role_NAME=1); none ticked lets the derived ones count. */
+int
+webui_ai_roles_save(struct http_ctx *c)
+{
+	struct buf url = BUF_INIT, page = BUF_INIT;
+	json_t *list = json_array(), *roles = NULL;
+	char name[64];
+	const char *v;
+	size_t k;
+	int rc;
+
+	for (k = 0; org_ai_roles[k]; k++) {
+		snprintf(name, sizeof(name), "role_%s", org_ai_roles[k]);
+		if ((v = webui_posted(c, name)) != NULL && strcmp(v, "1") == 0)
+			json_array_append_new(list, json_string(org_ai_roles[k]));
+	}
+	rc = org_update(NULL, c->db, &c->actor, c->org_id, 0, NULL, list);
+	json_decref(list);
+	if (rc == AIMS_EINVALID) {
+		if ((rc = webui_ai_roles_json(&roles, c)) != 0)
+			return rc;
+		web_page_ai_roles(&page, &c->web->ctx, roles, aims_error_message());
+		webui_send(c, 400, &page);
+		json_decref(roles);
+		return 0;
+	}
+	if (rc != 0)
+		return rc;
+	web_url_org(&url, &c->web->ctx);
+	buf_puts(&url, "/readiness");
+	webui_flash(c, "ai-roles", "-");
+	webui_redirect(c, buf_str(&url));
+	buf_free(&url);
 	return 0;
 }
 

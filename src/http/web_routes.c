@@ -59,8 +59,10 @@ const struct route webui_routes[] = {
 	W_PUB("GET", "/public/concerns", webui_concern_lookup),
 	W_PUB("POST", "/public/concerns", webui_concern_read),
 	W_ORG("GET", "/o/{org}", webui_org_home, PERM_READ, PERM_KIND_ORG),
-	W_ORG("GET", "/o/{org}/", webui_dashboard, PERM_READ, PERM_KIND_ORG),
+	W_ORG_HEAVY("GET", "/o/{org}/", webui_dashboard, PERM_READ, PERM_KIND_ORG),
 	W_ORG_HEAVY("GET", "/o/{org}/readiness", webui_readiness, PERM_READ, PERM_KIND_GOVERNANCE),
+	W_ORG("GET", "/o/{org}/ai-roles", webui_ai_roles, PERM_READ, PERM_KIND_ORG),
+	W_ORG("POST", "/o/{org}/ai-roles", webui_ai_roles_save, PERM_WRITE, PERM_KIND_ORG),
 	W_ORG("GET", "/o/{org}/soa", webui_soa_page, PERM_READ, PERM_KIND_GOVERNANCE),
 	W_ORG("POST", "/o/{org}/soa/{ctl}", webui_soa_save, PERM_WRITE, PERM_KIND_GOVERNANCE),
 	W_ORG("GET", "/o/{org}/members", webui_members, PERM_READ, PERM_KIND_MEMBERSHIP),
@@ -121,6 +123,7 @@ static const struct {
 	    "revoked", "." },
 	{ "enabled", "The account may sign in again", "." },
 	{ "channel", "The public concern reporting channel is updated", "." },
+	{ "ai-roles", "The organisation's AI roles are saved", "." },
 };
 
 bool

@@ -283,6 +283,14 @@ void web_page_soa(struct buf *out, const struct web_ctx *ctx, const struct web_s
  * } Any member may be missing.
  */
 void web_page_dashboard(struct buf *out, const struct web_ctx *ctx, const json_t *d);
+/* page_readiness.c: a readiness status as a tag (colour, symbol and word). */
+void web_status_tag(struct buf *out, const char *status);
+/*
+ * The AI roles form: roles {declared, derived, effective} (core/org.h),
+ * error a message to show, or NULL.
+ */
+void web_page_ai_roles(struct buf *out, const struct web_ctx *ctx, const json_t *roles,
+    const char *error);
 
 /*
  * page_audit.c: the auditor's workspace. items: audit_list_mine()'s
