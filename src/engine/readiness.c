@@ -1205,7 +1205,8 @@ eval_totals(const struct eval *e, struct totals *t)
 
 /*
  * The getting-started steps in the order that unblocks readiness, each done
- * when every rule it names passed (or had nothing to examine).
+ * when every rule it names passed or had nothing to examine, and one passed:
+ * nothing recorded yet is not done.
  */
 static json_t *
 eval_steps(const struct eval *e)
@@ -1214,15 +1215,18 @@ eval_steps(const struct eval *e)
 	json_t *out = json_array();
 	const char *st;
 	size_t i, j;
-	bool done;
+	bool done, passed;
 
 	json_array_foreach(json_object_get(e->doc, "getting_started"), i, step) {
 		done = true;
+		passed = false;
 		json_array_foreach(json_object_get(step, "rules"), j, id) {
 			st = json_string_value(json_object_get(e->rule_status, json_string_value(id)));
 			if (st && strcmp(st, "pass") != 0 && strcmp(st, "not_applicable") != 0)
 				done = false;
+			passed = passed || (st && strcmp(st, "pass") == 0);
 		}
+		done = done && passed;
 		json_array_append_new(out, json_pack("{s:O, s:O, s:O, s:b}", "title",
 		    json_object_get(step, "title"), "requirement", json_object_get(step,
 		    "requirement"), "fix", json_object_get(step, "fix"), "done", done));
