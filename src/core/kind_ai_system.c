@@ -86,7 +86,7 @@ static const struct field ai_system_fields[] = {
 	  .flags = FIELD_SEARCH },
 	{ .name = "human_oversight", .label = "Human oversight", .type = FIELD_TEXT },
 	{ .name = "in_scope", .label = "In the AIMS scope", .type = FIELD_BOOL,
-	  .flags = FIELD_FILTER | FIELD_LIST,
+	  .flags = FIELD_FILTER | FIELD_LIST | FIELD_TICKED,
 	  .help = "every system the organisation develops, provides or uses is in scope, or "
 	      "left out with a justification (4.3)" },
 	{ .name = "scope_justification", .label = "Why it is left out of the scope",

@@ -52,6 +52,8 @@ enum field_flags {
 	FIELD_LIST = 1 << 5,		/* shown as a column in list views */
 	FIELD_TITLE = 1 << 6,		/* the record's display title (one per kind) */
 	FIELD_MANAGER = 1 << 7,		/* only manager/admin may set it */
+	FIELD_TICKED = 1 << 8,		/* BOOL: ticked on a new record's form, the
+					   usual answer (unticking is a decision) */
 };
 
 struct field {

@@ -267,6 +267,7 @@ static const struct {
 	{ FIELD_REQUIRED, "required" }, { FIELD_READONLY, "read-only" },
 	{ FIELD_SEARCH, "search" }, { FIELD_FILTER, "filter" }, { FIELD_SORT, "sort" },
 	{ FIELD_LIST, "list" }, { FIELD_TITLE, "title" }, { FIELD_MANAGER, "manager-only" },
+	{ FIELD_TICKED, "ticked-on-new" },
 };
 
 const char *

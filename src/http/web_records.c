@@ -348,8 +348,10 @@ webui_form_show(struct http_ctx *c, int status, const struct web_form_view *in)
 
 /*
  * A new record's form starts with the one-value fields the query names
- * (a checklist row's "Record a finding" link: ?audit=AUD-1&requirement=6.1.2);
- * the engine checks them when the form is saved.
+ * (a checklist row's "Record a finding" link: ?audit=AUD-1&requirement=6.1.2),
+ * single values of requirement lists (a readiness fix link:
+ * ?requirements=6.1.2), and its FIELD_TICKED checkboxes ticked; the engine
+ * checks them when the form is saved.
  */
 static void
 webui_new_prefill(json_t *values, struct http_ctx *c, const struct record_kind *k)
@@ -358,6 +360,13 @@ webui_new_prefill(json_t *values, struct http_ctx *c, const struct record_kind *
 	const char *s;
 
 	for (f = k->fields; f->name != NULL; f++) {
+		if (f->type == FIELD_REQUIREMENT_LIST && !(f->flags & FIELD_READONLY) &&
+		    (s = http_query(c, f->name)) != NULL && *s != '\0' &&
+		    strlen(s) <= WEBUI_PREFILL_MAX)
+			json_object_set_new(values, f->name, json_pack("[s]", s));
+		if (f->type == FIELD_BOOL && (f->flags & FIELD_TICKED) &&
+		    http_query(c, f->name) == NULL)
+			json_object_set_new(values, f->name, json_true());
 		if ((f->flags & FIELD_READONLY) || (f->type != FIELD_STRING &&
 		    f->type != FIELD_ENUM && f->type != FIELD_REF && f->type != FIELD_REQUIREMENT &&
 		    f->type != FIELD_USER && f->type != FIELD_DATE))
