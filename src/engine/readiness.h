@@ -2,9 +2,9 @@
  * readiness.h - certification readiness (gap assessment): evaluates the
  * readiness rules of catalog/rules-iso42001.json over an organisation's
  * records and answers, requirement by requirement, met / partly_met /
- * not_met / not_applicable with the failing checks and the records they
- * concern, scores per clause and per Annex A area, and a Stage 1 and a
- * Stage 2 verdict.
+ * not_met / not_applicable / confirm_manually with the failing checks and
+ * the records they concern, scores per clause and per Annex A area, and a
+ * Stage 1 and a Stage 2 verdict.
  *
  * Rules document: {framework, edition, variables, exclusion, rules[]}.
  *   variables  {name: {records, field}}: "$name" in conditions is that field
@@ -20,15 +20,26 @@
  * Stage 1 is ready when no blocking Stage 1 rule fails; Stage 2 when no
  * blocking rule of either stage fails.
  *
+ * Rules may also say gate (failing, the requirement is not met), manual
+ * (failing, it is to confirm by hand, not a gap), cause (shared with other
+ * rules: one gap), fix (where it is fixed) and reason_many; the document may
+ * name conditions ({"use": NAME}) and getting_started steps.
+ *
  * The answer (the JSON shared by the CLI, the API and the HTML report):
- * {framework, edition, organisation {slug, name}, evaluated_at, score,
- *  clause_score, annex_score, counts {met, partly_met, not_met,
- *  not_applicable}, stages [{stage, verdict ready|not_ready, blocking_gaps,
- *  major_gaps, minor_gaps}], clauses [{id, title, status, score, met,
- *  partly_met, not_met, not_applicable}], areas [same], gaps [{requirement,
- *  title, rule, stage, severity, findings}], requirements [{id, kind, title,
- *  parent, leaf, status, score, checks [{rule, stage, severity, status,
- *  total, findings [{code, reason, count, refs[], more}]}]}], trend [...]}
+ * {framework, edition, organisation {slug, name, ai_roles {declared, derived,
+ *  effective}}, evaluated_at, score, clause_score, annex_score, counts {met,
+ *  partly_met, not_met, not_applicable, confirm_manually}, stages [{stage,
+ *  verdict ready|not_ready, blocking_gaps, major_gaps, minor_gaps}] (distinct
+ *  gaps), clauses [{id, title, status, score, met, partly_met, not_met,
+ *  not_applicable, confirm_manually}], areas [same], gaps [{requirement,
+ *  title, rule, stage, severity, grade, fix, affects[], findings}] (one per
+ *  cause), next [the first READINESS_NEXT_MAX gaps], to_confirm
+ *  [{requirement, title, rule, stage, fix, findings}], getting_started
+ *  [{title, requirement, fix, done}], requirements [{id, kind, title, parent,
+ *  leaf, status, score, documented_information[], checks [{rule, stage,
+ *  severity, grade, status pass|fail|confirm|not_applicable, total, fix,
+ *  findings [{code, reason, count, refs[], items [{ref, title}], more}]}]}],
+ *  trend [...]}
  * Scores are percentages (0..100); not applicable requirements are left out.
  */
 #ifndef AIMS_ENGINE_READINESS_H
