@@ -32,6 +32,7 @@
 #define QUERY_JSON_FIELD	"json_extract(%s.data, ?)"	/* a field of a record */
 #define QUERY_ALIASES_MAX	64			/* subqueries in one statement */
 #define QUERY_PATHS_MAX		48			/* fields read once per row */
+#define QUERY_COUNT_SELECT	"SELECT count(*)"	/* how a count statement starts */
 
 /* A statement being built, and what the grammar needs to build it. */
 struct qbuild {
@@ -753,7 +754,7 @@ qbuild_select(struct qbuild *q, const struct query_scope *s, const char *kind, c
 
 	q->scope = s;
 	q->alias_kind[0] = kind;
-	buf_puts(&q->b.sql, count ? "SELECT count(*)" : "SELECT t0.ref");
+	buf_puts(&q->b.sql, count ? QUERY_COUNT_SELECT : "SELECT t0.ref");
 	for (i = 0; i < nflags; i++) {
 		buf_puts(&q->b.sql, ", ");
 		if ((rc = conds_emit(q, "t0", flags[i])) != 0)
@@ -837,6 +838,120 @@ query_count(int64_t *out, const struct query_scope *s, const char *kind, const j
 	*out = 0;
 	memset(&q, 0, sizeof(q));
 	if ((rc = qbuild_select(&q, s, kind, where, NULL, 0, true)) != 0 ||
+	    (rc = sqlb_prepare(&st, s->db, &q.b)) != 0)
+		goto done;
+	if ((rc = db_step(st)) == DB_ROW) {
+		*out = db_column_int64(st, 0);
+		rc = 0;
+	}
+done:
+	if (st)
+		db_done(st);
+	qbuild_free(&q);
+	return rc;
+}
+
+/* The index of a top-level {"links_to": {"kind": "requirement", "ref": R}}, or -1. */
+static int
+where_requirement_link(const json_t *where);
+
+bool
+query_names_requirement(const json_t *where)
+{
+	return where_requirement_link(where) >= 0;
+}
+
+static int
+where_requirement_link(const json_t *where)
+{
+	const json_t *c, *spec;
+	size_t i;
+
+	json_array_foreach(where, i, c) {
+		spec = json_object_get(c, "links_to");
+		if (spec && json_object_size(c) == 1 && json_is_string(json_object_get(spec, "ref")) &&
+		    json_object_get(spec, "where") == NULL &&
+		    strcmp(json_string_value(json_object_get(spec, "kind")) ?: "", "requirement") == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+/*
+ * Records of kind linked to one requirement and matching the other
+ * conditions, walked from the links (their index) and stopping at the
+ * max-th: "is there current evidence of A.6.2.6" reads one row, not every
+ * piece of evidence linked to it.
+ */
+static int
+query_count_linked_upto(int64_t *out, const struct query_scope *s, const char *kind,
+    const json_t *where, int link, int64_t max)
+{
+	const json_t *spec = json_object_get(json_array_get(where, (size_t)link), "links_to");
+	json_t *rest = json_deep_copy(where);
+	struct db_stmt *st = NULL;
+	struct qbuild q;
+	int rc;
+
+	*out = 0;
+	json_array_remove(rest, (size_t)link);
+	memset(&q, 0, sizeof(q));
+	q.scope = s;
+	q.alias_kind[0] = kind;
+	if (!query_kind_ok(kind)) {
+		rc = aims_error_set(AIMS_EINVALID, "kind", "bad record kind");
+		goto done;
+	}
+	buf_puts(&q.b.sql, "SELECT count(*) FROM (SELECT 1 FROM record_links l JOIN "
+	    QUERY_RECORDS " t0 ON t0.org_id = l.org_id AND t0.kind = l.from_kind "
+	    "AND t0.ref = l.from_ref");
+	if ((rc = sqlb_int(&q.b, " WHERE l.org_id = ?", s->org_id)) != 0 ||
+	    (rc = sqlb_text(&q.b, " AND l.from_kind = ?", kind)) != 0)
+		goto done;
+	buf_puts(&q.b.sql, " AND l.to_kind = 'requirement'");
+	if ((rc = link_filters(&q, "l", spec, "to_ref")) != 0)
+		goto done;
+	buf_puts(&q.b.sql, " AND t0.retired = 0 AND ");
+	if ((rc = conds_emit(&q, "t0", rest)) != 0 ||
+	    (rc = sqlb_int(&q.b, " LIMIT ?)", max)) != 0 ||
+	    (rc = sqlb_prepare(&st, s->db, &q.b)) != 0)
+		goto done;
+	if ((rc = db_step(st)) == DB_ROW) {
+		*out = db_column_int64(st, 0);
+		rc = 0;
+	}
+done:
+	if (st)
+		db_done(st);
+	qbuild_free(&q);
+	json_decref(rest);
+	return rc;
+}
+
+int
+query_count_upto(int64_t *out, const struct query_scope *s, const char *kind,
+    const json_t *where, int64_t max)
+{
+	struct db_stmt *st = NULL;
+	struct qbuild q;
+	char *tail;
+	int rc, link;
+
+	if ((link = where_requirement_link(where)) >= 0)
+		return query_count_linked_upto(out, s, kind, where, link, max);
+	/*
+	 * The same plain count (no order: the planner drives from the links),
+	 * over at most max rows, so it stops at the max-th.
+	 */
+	*out = 0;
+	memset(&q, 0, sizeof(q));
+	if ((rc = qbuild_select(&q, s, kind, where, NULL, 0, true)) != 0)
+		goto done;
+	tail = xstrdup(buf_str(&q.b.sql) + strlen(QUERY_COUNT_SELECT));
+	buf_reset(&q.b.sql);
+	buf_printf(&q.b.sql, "SELECT count(*) FROM (SELECT 1%s", tail);
+	free(tail);
+	if ((rc = sqlb_int(&q.b, " LIMIT ?)", max)) != 0 ||
 	    (rc = sqlb_prepare(&st, s->db, &q.b)) != 0)
 		goto done;
 	if ((rc = db_step(st)) == DB_ROW) {

@@ -70,6 +70,14 @@ int query_select(const struct query_scope *s, const char *kind, const json_t *wh
     const json_t *const *flags, size_t nflags, query_row_fn fn, void *arg);
 int query_count(int64_t *out, const struct query_scope *s, const char *kind,
     const json_t *where);
+/*
+ * query_count() that stops at max: whether at least max records match. A
+ * where naming one requirement at its top level (query_names_requirement())
+ * is walked from that requirement's links.
+ */
+bool query_names_requirement(const json_t *where);
+int query_count_upto(int64_t *out, const struct query_scope *s, const char *kind,
+    const json_t *where, int64_t max);
 
 /*
  * The value of `field` in the first live record of `kind` (singletons such as

@@ -6,7 +6,9 @@
  * Kinds and their parameters:
  *   not_recorded_yet {what}            fails: the records it needs do not exist yet
  *   exists {records, where, min}       at least min (1) live records of kind
- *                                      `records` match where
+ *                                      `records` match where (linked to a named
+ *                                      requirement: counted up to min only, so
+ *                                      total is then at most min)
  *   none_failing {records, where, fail_when, empty}
  *                                      no record matching where matches fail_when;
  *                                      fail_when is a condition list, or an object

@@ -127,6 +127,31 @@ test_query__set_past_older_contains(void **state)
 	db_close(db);
 }
 
+/* "justified": the limits of core/justify.c, compiled into SQL; absent is not. */
+static void
+test_query__justified(void **state)
+{
+	struct db *db = fx_open();
+
+	(void)state;
+	fx_put(db, "soa", "A.2.2", "{\"control\": \"A.2.2\", \"justification\": \"N/A\"}");
+	fx_put(db, "soa", "A.2.3", "{\"control\": \"A.2.3\", \"justification\": "
+	    "\"  Not applicable. \"}");
+	fx_put(db, "soa", "A.2.4", "{\"control\": \"A.2.4\", \"justification\": \"Needed.\"}");
+	fx_put(db, "soa", "A.3.2", "{\"control\": \"A.3.2\", \"justification\": "
+	    "\"We allocate AI roles to named people\"}");
+	fx_put(db, "soa", "A.3.3", "{\"control\": \"A.3.3\"}");
+	fx_put(db, "soa", "A.4.2", "{\"control\": \"A.4.2\", \"justification\": "
+	    "\"-----------------\"}");
+	assert_string_equal(match(db, "soa", "[{\"field\": \"justification\", \"justified\": "
+	    "true}]", NULL), "A.3.2");
+	assert_string_equal(match(db, "soa", "[{\"field\": \"justification\", \"justified\": "
+	    "false}]", NULL), "A.2.2 A.2.3 A.2.4 A.3.3 A.4.2");
+	assert_int_equal(query_conds_check(json_pack("[{s:s, s:s}]", "field", "justification",
+	    "justified", "yes")), AIMS_EINVALID);
+	db_close(db);
+}
+
 static void
 test_query__any_all_not(void **state)
 {
@@ -312,6 +337,7 @@ main(void)
 		cmocka_unit_test(test_query__compare_and_missing_fields),
 		cmocka_unit_test(test_query__set_past_older_contains),
 		cmocka_unit_test(test_query__any_all_not),
+		cmocka_unit_test(test_query__justified),
 		cmocka_unit_test(test_query__links_both_ways),
 		cmocka_unit_test(test_query__variables),
 		cmocka_unit_test(test_query__flags_count_and_isolation),

@@ -147,6 +147,26 @@ test_readiness__bad_rules_are_refused(void **state)
 		    "\"check\": {\"kind\": \"org_ai_roles\"}, \"reason\": \"r\"}, {\"id\": \"a\", "
 		    "\"requirement\": \"4.2\", \"stage\": 1, \"severity\": \"major\", "
 		    "\"check\": {\"kind\": \"org_ai_roles\"}, \"reason\": \"r\"}]}",
+		/* a manual rule is never a gate; fix is a path under the organisation */
+		"{\"framework\": \"f\", \"edition\": \"e\", \"rules\": [{\"id\": \"a\", "
+		    "\"requirement\": \"4.1\", \"stage\": 1, \"severity\": \"major\", \"gate\": "
+		    "true, \"manual\": true, \"check\": {\"kind\": \"org_ai_roles\"}, \"reason\": "
+		    "\"r\"}]}",
+		"{\"framework\": \"f\", \"edition\": \"e\", \"rules\": [{\"id\": \"a\", "
+		    "\"requirement\": \"4.1\", \"stage\": 1, \"severity\": \"major\", \"fix\": "
+		    "\"/etc/passwd\", \"check\": {\"kind\": \"org_ai_roles\"}, \"reason\": \"r\"}]}",
+		"{\"framework\": \"f\", \"edition\": \"e\", \"rules\": [{\"id\": \"a\", "
+		    "\"requirement\": \"4.1\", \"stage\": 1, \"severity\": \"major\", \"fix\": "
+		    "\"../x\", \"check\": {\"kind\": \"org_ai_roles\"}, \"reason\": \"r\"}]}",
+		"{\"framework\": \"f\", \"edition\": \"e\", \"rules\": [{\"id\": \"a\", "
+		    "\"requirement\": \"4.1\", \"stage\": 1, \"severity\": \"major\", \"cause\": "
+		    "\"no spaces\", \"check\": {\"kind\": \"org_ai_roles\"}, \"reason\": \"r\"}]}",
+		/* a getting-started step names rules that exist */
+		"{\"framework\": \"f\", \"edition\": \"e\", \"getting_started\": [{\"title\": "
+		    "\"t\", \"requirement\": \"4.1\", \"fix\": \"ai-roles\", \"rules\": [\"b\"]}], "
+		    "\"rules\": [{\"id\": \"a\", \"requirement\": \"4.1\", \"stage\": 1, "
+		    "\"severity\": \"major\", \"check\": {\"kind\": \"org_ai_roles\"}, "
+		    "\"reason\": \"r\"}]}",
 		/* variables and exclusions name declared kinds and fields */
 		"{\"framework\": \"f\", \"edition\": \"e\", \"rules\": [], \"variables\": "
 		    "{\"t\": {\"records\": \"risk-criterion\", \"field\": \"acceptance_threshold\"}}}",
