@@ -28,6 +28,7 @@
 #define READINESS_FIX_MAX	256	/* a fix path, "documents/new?requirements=6.1.2" */
 #define READINESS_AFFECTS_TEXT	10	/* requirements named in a merged reason */
 #define READINESS_USE_DEPTH	4	/* named conditions using named conditions */
+#define READINESS_USES_MAX	1000	/* expansions in one document */
 
 enum req_status { ST_NOT_APPLICABLE, ST_MET, ST_PARTLY_MET, ST_NOT_MET, ST_CONFIRM,
     ST_COUNT };
@@ -315,7 +316,7 @@ readiness_rules_check(const json_t *doc)
  * scope, or left out without a sound justification) serves every rule.
  */
 static int
-rules_expand(json_t *node, const json_t *defs, int depth)
+rules_expand(json_t *node, const json_t *defs, int depth, int *uses)
 {
 	const char *key, *name;
 	json_t *v, *def;
@@ -332,18 +333,49 @@ rules_expand(json_t *node, const json_t *defs, int depth)
 				if ((def = json_object_get(defs, name)) == NULL)
 					return aims_error_set(AIMS_EINVALID, "conditions",
 					    "no condition named '%s'", name);
+				if (++*uses > READINESS_USES_MAX)
+					return aims_error_set(AIMS_ETOOBIG, "conditions",
+					    "more than %d uses of named conditions",
+					    READINESS_USES_MAX);
 				json_array_set_new(node, i, json_deep_copy(def));
 				if ((rc = rules_expand(json_array_get(node, i), defs,
-				    depth + 1)) != 0)
+				    depth + 1, uses)) != 0)
 					return rc;
-			} else if ((rc = rules_expand(v, defs, depth)) != 0)
+			} else if ((rc = rules_expand(v, defs, depth, uses)) != 0)
 				return rc;
 		}
 	} else if (json_is_object(node)) {
 		json_object_foreach(node, key, v)
-			if ((rc = rules_expand(v, defs, depth)) != 0)
+			if ((rc = rules_expand(v, defs, depth, uses)) != 0)
 				return rc;
 	}
+	return 0;
+}
+
+int
+readiness_rules_parse(json_t **out, const char *text, size_t len, const char *source)
+{
+	json_error_t jerr;
+	json_t *doc;
+	int rc, uses = 0;
+
+	*out = NULL;
+	if ((doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
+		return aims_error_set(AIMS_EINVALID, "rules", "%s line %d: %s", source, jerr.line,
+		    jerr.text);
+	if (!json_is_object(doc)) {
+		json_decref(doc);
+		return aims_error_set(AIMS_EINVALID, "rules", "%s: a rules document is an object",
+		    source);
+	}
+	if ((rc = rules_expand(json_object_get(doc, "rules"), json_object_get(doc,
+	    "conditions"), 0, &uses)) != 0 || (rc = rules_expand(json_object_get(doc,
+	    "exclusion"), json_object_get(doc, "conditions"), 0, &uses)) != 0 ||
+	    (rc = readiness_rules_check(doc)) != 0) {
+		json_decref(doc);
+		return rc;
+	}
+	*out = doc;
 	return 0;
 }
 
@@ -351,25 +383,11 @@ int
 readiness_rules(json_t **out)
 {
 	const struct embed_file *f = embed_find(catalog_files, READINESS_RULES_FILE);
-	json_error_t jerr;
-	json_t *doc;
-	int rc;
 
 	*out = NULL;
 	if (f == NULL)
 		return aims_error_set(AIMS_ENOTFOUND, "rules", "no readiness rules compiled in");
-	if ((doc = json_loadb((const char *)f->data, f->len, 0, &jerr)) == NULL)
-		return aims_error_set(AIMS_ERROR, "rules", "%s line %d: %s",
-		    READINESS_RULES_FILE, jerr.line, jerr.text);
-	if ((rc = rules_expand(json_object_get(doc, "rules"), json_object_get(doc,
-	    "conditions"), 0)) != 0 || (rc = rules_expand(json_object_get(doc, "exclusion"),
-	    json_object_get(doc, "conditions"), 0)) != 0 ||
-	    (rc = readiness_rules_check(doc)) != 0) {
-		json_decref(doc);
-		return rc;
-	}
-	*out = doc;
-	return 0;
+	return readiness_rules_parse(out, (const char *)f->data, f->len, READINESS_RULES_FILE);
 }
 
 /* ---- catalog ---- */

@@ -46,6 +46,7 @@
 #define AIMS_ENGINE_READINESS_H
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct db;
@@ -66,6 +67,11 @@ enum readiness_flags {
 int readiness_evaluate(json_t **out, struct db *db, int64_t org_id, int flags);
 /* The compiled-in rules document, parsed and checked. Caller owns *out. */
 int readiness_rules(json_t **out);
+/*
+ * A rules document from text: parsed, its named conditions expanded, and
+ * checked; errors name source and the rule. Caller owns *out.
+ */
+int readiness_rules_parse(json_t **out, const char *text, size_t len, const char *source);
 /* Checks a rules document's shape, rule by rule; the error names the rule. */
 int readiness_rules_check(const json_t *doc);
 

@@ -69,6 +69,11 @@ function seedDb() {
     interval_hours: 24, on_breach: 'none' });
   for (const batch of [[['2026-03-01T00:00:00Z', 0.95], ['2026-03-01T01:00:00Z', 0.94]], [['2026-03-02T00:00:00Z', 0.93]]])
     cli(db, ['metrics', 'push', met.ref, '--org', ORG], JSON.stringify(batch.map(([at, value]) => ({ at, value }))));
+  // A requirement confirmed by hand (an attestation) and the organisation's AI roles.
+  const until = new Date(Date.now() + 100 * 86400000).toISOString().slice(0, 10);
+  const att = create(db, 'attestations', { title: 'Climate change considered', requirement: '4.1',
+    statement: 'The board decided it is not a relevant issue for our AI', valid_until: until });
+  cli(db, ['org', 'ai-roles', ORG, '--set', 'customer']);
   const ev = create(db, 'evidence', { title: 'Test report', kind: 'file', requirements: ['A.6.2.7'] });
   const ev2 = create(db, 'evidence', { title: 'Red-team report', kind: 'file' });
   for (const [ref, name, text] of [[ev.ref, 'report-1.txt', 'first report\n'],
@@ -84,7 +89,8 @@ function seedDb() {
   cli(db, ['soa', 'publish', '--org', ORG, '--as', 'alice@example.com', '--note', 'first']);
   update(db, 'soa', items[0].ref, { applicable: true, justification: 'policy is needed' });
   cli(db, ['soa', 'publish', '--org', ORG, '--as', 'alice@example.com', '--note', 'second']);
-  return { dir, db, refs: { doc: doc.ref, r1: r1.ref, r2: r2.ref, ev: ev.ref, ev2: ev2.ref, met: met.ref } };
+  return { dir, db, refs: { doc: doc.ref, r1: r1.ref, r2: r2.ref, ev: ev.ref, ev2: ev2.ref, met: met.ref,
+    att: att.ref } };
 }
 
 // An approved policy with a revision after it: written by alice, approved by
@@ -122,7 +128,7 @@ async function approvedPolicy(db) {
 
 // Every case: which tables it touches, the SQL, and what the report must name.
 function cases(refs) {
-  const { doc, policy, r1, r2, ev, ev2, met } = refs;
+  const { doc, policy, r1, r2, ev, ev2, met, att } = refs;
   const acme = `(SELECT id FROM orgs WHERE slug = '${ORG}')`;
   const num = (ref) => `(SELECT num FROM records WHERE org_id = ${acme} AND ref = '${ref}')`;
   const E = 'evidence_files';
@@ -131,6 +137,7 @@ function cases(refs) {
     ['orgs', 'edit', ['orgs'], `UPDATE orgs SET name = 'Evil Corp' WHERE slug = '${ORG}';`, [ORG]],
     ['orgs', 'delete', ['orgs'], `DELETE FROM orgs WHERE slug = 'beta';`, ['beta']],
     ['orgs', 'insert', ['orgs'], `INSERT INTO orgs (slug, name, created_at, updated_at) VALUES ('evil', 'Evil', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');`, ['evil']],
+    ['orgs', 'edit AI roles', ['orgs'], `UPDATE orgs SET ai_roles = '["provider","producer"]' WHERE slug = '${ORG}';`, [ORG]],
     ['orgs', 'swap', ['orgs'], `UPDATE orgs SET name = CASE slug WHEN '${ORG}' THEN 'beta' ELSE '${ORG}' END WHERE slug IN ('${ORG}', 'beta');`, [ORG]],
     // users
     ['users', 'edit', ['users'], `UPDATE users SET display_name = 'Mallory' WHERE email = 'bob@example.com';`, ['bob@example.com']],
@@ -149,6 +156,7 @@ function cases(refs) {
     ['api_tokens', 'swap', ['api_tokens'], `UPDATE api_tokens SET name = CASE name WHEN 'ci' THEN 'monitor' ELSE 'ci' END WHERE name IN ('ci', 'monitor');`, ['token']],
     // records: the live row, its fields and its denormalised columns
     ['records', 'edit data', ['records'], `UPDATE records SET data = json_set(data, '$.likelihood', 1) WHERE org_id = ${acme} AND ref = '${r2}';`, [r2]],
+    ['records', 'edit an attestation', ['records'], `UPDATE records SET data = json_set(data, '$.valid_until', '2099-12-31') WHERE org_id = ${acme} AND ref = '${att}';`, [att]],
     ['records', 'edit data to invalid JSON', ['records'], `UPDATE records SET data = '{"title": ' WHERE org_id = ${acme} AND ref = '${r1}';`, [r1]],
     ['records', 'edit title', ['records'], `UPDATE records SET title = 'Nothing to see' WHERE org_id = ${acme} AND ref = '${r1}';`, [r1, 'title']],
     ['records', 'edit status', ['records'], `UPDATE records SET status = 'approved' WHERE org_id = ${acme} AND ref = '${doc}';`, [doc, 'status']],
