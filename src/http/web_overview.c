@@ -41,18 +41,21 @@ webui_dashboard(struct http_ctx *c)
 	json_t *d = NULL;
 	int rc;
 
-	json_t *r = NULL;
+	json_t *r = NULL, *trend = NULL;
 
 	if ((rc = dashboard_compute(&d, c->db, c->org_id, clock_now())) != 0)
 		return rc;
 	/*
 	 * Readiness as it is now, not the last stored snapshot: a figure that
-	 * lags behind the records misleads. Not saved: viewing stores nothing.
+	 * lags behind the records misleads. Reused until the next change, so
+	 * the page stays fast; viewing stores nothing.
 	 */
-	if ((rc = readiness_evaluate(&r, c->db, c->org_id, 0)) != 0) {
+	if ((rc = readiness_current(&r, c->db, c->org_id)) != 0) {
 		json_decref(d);
 		return rc;
 	}
+	if (snapshot_trend(&trend, c->db, c->org_id, CATALOG_ISO42001, READINESS_TREND_DAYS) == 0)
+		json_object_set_new(r, "trend", trend);
 	json_object_set_new(d, "readiness", r);
 	web_page_dashboard(&page, &c->web->ctx, d);
 	webui_send(c, 200, &page);

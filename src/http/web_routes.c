@@ -59,7 +59,7 @@ const struct route webui_routes[] = {
 	W_PUB("GET", "/public/concerns", webui_concern_lookup),
 	W_PUB("POST", "/public/concerns", webui_concern_read),
 	W_ORG("GET", "/o/{org}", webui_org_home, PERM_READ, PERM_KIND_ORG),
-	W_ORG_HEAVY("GET", "/o/{org}/", webui_dashboard, PERM_READ, PERM_KIND_ORG),
+	W_ORG("GET", "/o/{org}/", webui_dashboard, PERM_READ, PERM_KIND_ORG),
 	W_ORG_HEAVY("GET", "/o/{org}/readiness", webui_readiness, PERM_READ, PERM_KIND_GOVERNANCE),
 	W_ORG("GET", "/o/{org}/ai-roles", webui_ai_roles, PERM_READ, PERM_KIND_ORG),
 	W_ORG("POST", "/o/{org}/ai-roles", webui_ai_roles_save, PERM_WRITE, PERM_KIND_ORG),

@@ -17,8 +17,8 @@ let kinds;
 let doc;
 
 before(async () => {
-  // One long list per kind and the dashboard (readiness evaluated live) are heavy
-  // reads: more kinds than the default budget of 30 a minute.
+  // One long list per kind is a heavy read: there are more kinds than the default
+  // budget of 30 a minute.
   env = await setup({ args: ['--heavy-reads-per-minute', '1000'] });
   admin = await signIn(env.url);
   kinds = JSON.parse(aimsOk(['record', 'kinds', '--format', 'json']).stdout);

@@ -177,11 +177,40 @@ test_readiness_records__stage1_reached_through_the_record_engine(void **state)
 	fx_close(db);
 }
 
+/* The dashboard's current readiness: reused until a change, then evaluated again. */
+static void
+test_readiness_records__current_follows_every_change(void **state)
+{
+	struct db *db = fx_open("rc.db");
+	json_t *a = NULL, *b = NULL;
+	const json_t *step;
+
+	(void)state;
+	ok(readiness_current(&a, db, FX_ORG));
+	ok(readiness_current(&b, db, FX_ORG));
+	assert_true(json_equal(a, b));
+	assert_null(json_object_get(a, "requirements"));	/* a summary */
+	step = json_array_get(json_object_get(a, "getting_started"), 2);
+	assert_string_equal(fx_str(step, "fix"), "scope");
+	assert_false(json_is_true(json_object_get(step, "done")));
+	json_decref(b);
+	ok(fx_create(NULL, db, FX_ORG, &fx_alice, "scope", "{\"statement\": \"All AI products\"}"));
+	ok(fx_update(NULL, db, FX_ORG, &fx_erin, "scope", "SCOPE", 0, "{\"status\": \"approved\"}"));
+	ok(readiness_current(&b, db, FX_ORG));
+	assert_false(json_equal(a, b));
+	assert_true(json_is_true(json_object_get(json_array_get(json_object_get(b,
+	    "getting_started"), 2), "done")));
+	json_decref(a);
+	json_decref(b);
+	fx_close(db);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_readiness_records__stage1_reached_through_the_record_engine),
+		cmocka_unit_test(test_readiness_records__current_follows_every_change),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
