@@ -49,7 +49,7 @@ static const struct {
 	[PERM_KIND_AUDIT] = { "audit", "audit programme, audits, checklists, findings" },
 	[PERM_KIND_GOVERNANCE] = { "governance",
 	    "scope, context, policy, documents, risk criteria, SoA, objectives, management reviews, "
-	    "concerns" },
+	    "concerns, attestations (requirements confirmed by hand)" },
 };
 
 bool

@@ -348,10 +348,10 @@ dash_readiness(struct buf *out, const struct web_ctx *ctx, const json_t *r)
 	    (long long)json_integer_value(json_object_get(r, "score")));
 	json_array_foreach(json_object_get(r, "stages"), i, st) {
 		ready = strcmp(json_string_value(json_object_get(st, "verdict")), "ready") == 0;
-		html_printf(out, "Stage %lld: <span class=\"tag st st-%s\"><span class=\"st-mark\" "
+		html_printf(out, "Stage %lld: <span class=\"tag st v-%s\"><span class=\"st-mark\" "
 		    "aria-hidden=\"true\">%s</span> %s</span> ",
 		    (long long)json_integer_value(json_object_get(st, "stage")),
-		    ready ? "met" : "not_met", ready ? "\u2713" : "\u2717",
+		    ready ? "ready" : "not_ready", ready ? "\u2713" : "\u2717",
 		    ready ? "Ready" : "Not ready");
 		if (!ready)
 			html_printf(out, "(%lld major nonconformities) ",

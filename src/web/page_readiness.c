@@ -99,12 +99,12 @@ rd_verdicts(struct buf *out, const json_t *r)
 		int ready = strcmp(rd_str(s, "verdict"), "ready") == 0;
 
 		html_printf(out, "<section class=\"card\" aria-labelledby=\"rd-stage%lld\">"
-		    "<h2 id=\"rd-stage%lld\">Stage %lld audit</h2><p><span class=\"tag st st-%s\">"
+		    "<h2 id=\"rd-stage%lld\">Stage %lld audit</h2><p><span class=\"tag st v-%s\">"
 		    "<span class=\"st-mark\" aria-hidden=\"true\">%s</span> %s</span></p>"
 		    "<p class=\"small\">%lld major nonconformities, %lld minor, %lld observations "
 		    "(distinct causes)</p></section>",
 		    rd_int(s, "stage"), rd_int(s, "stage"), rd_int(s, "stage"),
-		    ready ? "met" : "not_met", ready ? "\u2713" : "\u2717",
+		    ready ? "ready" : "not_ready", ready ? "\u2713" : "\u2717",
 		    ready ? "Ready" : "Not ready",
 		    rd_int(s, "blocking_gaps"), rd_int(s, "major_gaps"), rd_int(s, "minor_gaps"));
 	}
@@ -337,10 +337,12 @@ rd_requirements(struct buf *out, const struct web_ctx *ctx, const json_t *r,
 			continue;
 		shown++;
 		if (group != NULL) {
+			/* A filtered view shows the groups' titles only: their status is mixed. */
 			html_printf(out, "<tr class=\"group\"><th scope=\"rowgroup\" colspan=\"2\">"
 			    "<span class=\"req\">%s</span> %s</th><td>", rd_str(group, "id"),
 			    rd_str(group, "title"));
-			web_status_tag(out, rd_str(group, "status"));
+			if (filter == NULL || *filter == '\0')
+				web_status_tag(out, rd_str(group, "status"));
 			buf_puts(out, "</td></tr>\n");
 			group = NULL;
 		}

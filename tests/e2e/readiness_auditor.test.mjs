@@ -92,6 +92,19 @@ test('a system left out of scope needs a real justification; a high-risk one can
   await ok(M, 'DELETE', `/ai-systems/${ais.ref}`);
 });
 
+test('an exclusion in the scope statement justified with "N/A" is refused', async () => {
+  let r = await call(M, 'POST', '/scope', { statement: 'All AI systems of Acme',
+    exclusions: [{ item: 'The marketing trial', justification: 'N/A' }] });
+  assert.equal(r.status, 400);
+  assert.equal(r.json.error.field, 'exclusions[0].justification');
+  r = await call(M, 'POST', '/scope', { statement: 'All AI systems of Acme',
+    exclusions: [{ item: 'The marketing trial', justification: 'A three-month trial in one team, no customer data' }] });
+  assert.equal(r.status, 201, r.text);
+  r = await call(M, 'PATCH', '/scope/SCOPE', { exclusions: [r.json.exclusions[0], { item: 'HR', justification: '-' }] });
+  assert.equal(r.status, 400);
+  assert.equal(r.json.error.field, 'exclusions[1].justification');
+});
+
 test('an SoA exclusion justified with "N/A" is refused', async () => {
   const r = await call(M, 'PATCH', '/soa/A.10.4', { applicable: false, justification: 'N/A' });
   assert.equal(r.status, 400);
