@@ -175,7 +175,7 @@ test('SoA publication: whoever changed an entry since the last version does not 
   const rows = (await api('GET', '/soa?limit=100', s[ANN])).json.items;
   for (const row of rows) {
     const r = await api('PATCH', `/soa/${row.ref}`, s[BEN], { applicable: true,
-      justification: 'Needed', status: 'planned' });
+      justification: 'Needed for our AI products', status: 'planned' });
     assert.equal(r.status, 200, r.text);
   }
   await api('PATCH', '/soa/A.2.2', s[ANN], { justification: 'Our AI policy covers it' });

@@ -402,6 +402,7 @@ test_checks__any(void **state)
 {
 	struct db *db = fx_open();
 	struct check_result r;
+	json_t *bad;
 	const char *chk = "{\"kind\": \"any\", \"checks\": ["
 	    "{\"kind\": \"exists\", \"records\": \"measures\"},"
 	    "{\"kind\": \"exists\", \"records\": \"evidence\", \"where\": [{\"links_to\": "
@@ -431,10 +432,13 @@ test_checks__any(void **state)
 	assert_int_equal(r.status, CHECK_FAIL);
 	check_result_free(&r);
 	/* An any takes 2 to 4 checks, none of them an any. */
-	assert_int_equal(check_validate(json_pack("{s:s, s:[{s:s}]}", "kind", "any", "checks",
-	    "kind", "concern_channel")), AIMS_EINVALID);
-	assert_int_equal(check_validate(json_pack("{s:s, s:[{s:s}, {s:s, s:[]}]}", "kind", "any",
-	    "checks", "kind", "concern_channel", "kind", "any", "checks")), AIMS_EINVALID);
+	bad = json_pack("{s:s, s:[{s:s}]}", "kind", "any", "checks", "kind", "concern_channel");
+	assert_int_equal(check_validate(bad), AIMS_EINVALID);
+	json_decref(bad);
+	bad = json_pack("{s:s, s:[{s:s}, {s:s, s:[]}]}", "kind", "any", "checks", "kind",
+	    "concern_channel", "kind", "any", "checks");
+	assert_int_equal(check_validate(bad), AIMS_EINVALID);
+	json_decref(bad);
 	db_close(db);
 }
 

@@ -132,6 +132,7 @@ static void
 test_query__justified(void **state)
 {
 	struct db *db = fx_open();
+	json_t *bad;
 
 	(void)state;
 	fx_put(db, "soa", "A.2.2", "{\"control\": \"A.2.2\", \"justification\": \"N/A\"}");
@@ -147,8 +148,9 @@ test_query__justified(void **state)
 	    "true}]", NULL), "A.3.2");
 	assert_string_equal(match(db, "soa", "[{\"field\": \"justification\", \"justified\": "
 	    "false}]", NULL), "A.2.2 A.2.3 A.2.4 A.3.3 A.4.2");
-	assert_int_equal(query_conds_check(json_pack("[{s:s, s:s}]", "field", "justification",
-	    "justified", "yes")), AIMS_EINVALID);
+	bad = json_pack("[{s:s, s:s}]", "field", "justification", "justified", "yes");
+	assert_int_equal(query_conds_check(bad), AIMS_EINVALID);
+	json_decref(bad);
 	db_close(db);
 }
 
