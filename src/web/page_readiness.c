@@ -184,7 +184,8 @@ rd_findings(struct buf *out, const struct web_ctx *ctx, const json_t *req)
 			html_printf(out, "%s", rd_str(f, "reason"));
 			rd_refs(out, ctx, f);
 			if (json_array_size(json_object_get(f, "refs")) == 0)
-				rd_fix(out, ctx, rd_str(chk, "fix"), "Fix it");
+				rd_fix(out, ctx, rd_str(chk, "fix"), strcmp(st, "confirm") == 0 ?
+				    "Confirm it" : "Fix it");
 			buf_puts(out, "</li>");
 		}
 	}
