@@ -75,7 +75,17 @@ try {
     }));
     const secs = (performance.now() - t0) / 1000;
     console.log(`ingest: ${stored} readings in ${batches} batches of ${BATCH}, ${CLIENTS} clients: ${secs.toFixed(1)} s, ${Math.round(stored / secs)} readings/s`);
-    // A year of per-minute readings for the chart.
+    // A year of per-minute readings for the chart (METRICS_BENCH_CHART=0 skips it).
+    if (process.env.METRICS_BENCH_CHART !== '0') await chart(srv, auth, year);
+  } finally {
+    await srv.stop();
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+async function chart(srv, auth, year) {
+  {
     const y0 = Date.UTC(2025, 0, 1);
     for (let i = 0; i < 525600 / BATCH + 1; i++) {
       const a = [];
@@ -94,9 +104,5 @@ try {
     }
     times.sort((a, b) => a - b);
     console.log(`chart: one year, ${answer.count} readings, ${answer.points.length} points: median ${times[times.length >> 1].toFixed(1)} ms, p90 ${times[Math.floor(times.length * 0.9)].toFixed(1)} ms, best ${times[0].toFixed(1)} ms (over HTTP, ${RUNS} runs)`);
-  } finally {
-    await srv.stop();
   }
-} finally {
-  rmSync(dir, { recursive: true, force: true });
 }
