@@ -6,7 +6,7 @@
 // Runs the release binary (AIMS_RELEASE_BIN, default build/rel/aims).
 // Knobs: METRICS_BENCH_N (readings, default 1,000,000), METRICS_BENCH_CLIENTS
 // (concurrent pushers, default 2), METRICS_BENCH_CHART_RUNS (default 50).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
@@ -34,7 +34,14 @@ async function serve(db) {
     const m = out.match(/serving on (http:\/\/[^/\s]+)\//);
     if (m) resolve(m[1]);
   }));
-  return { url, stop: () => new Promise((r) => { proc.on('exit', r); proc.kill('SIGTERM'); }) };
+  return { url, pid: proc.pid, stop: () => new Promise((r) => { proc.on('exit', r); proc.kill('SIGTERM'); }) };
+}
+
+// CPU seconds (user + system) the server has used: a figure the other
+// work on a shared machine does not inflate, unlike elapsed time.
+function cpuSeconds(pid) {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
 }
 
 const iso = (ms) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
@@ -62,6 +69,7 @@ try {
     const batches = Math.ceil(N / BATCH);
     const start = Date.UTC(2000, 0, 1);
     let next = 0, stored = 0;
+    const c0 = cpuSeconds(srv.pid);
     const t0 = performance.now();
     await Promise.all(Array.from({ length: CLIENTS }, async () => {
       for (;;) {
@@ -74,7 +82,8 @@ try {
       }
     }));
     const secs = (performance.now() - t0) / 1000;
-    console.log(`ingest: ${stored} readings in ${batches} batches of ${BATCH}, ${CLIENTS} clients: ${secs.toFixed(1)} s, ${Math.round(stored / secs)} readings/s`);
+    const cpu = cpuSeconds(srv.pid) - c0;
+    console.log(`ingest: ${stored} readings in ${batches} batches of ${BATCH}, ${CLIENTS} clients: ${secs.toFixed(1)} s, ${Math.round(stored / secs)} readings/s; server CPU ${cpu.toFixed(1)} s, ${Math.round(stored / cpu)} readings per CPU-second`);
     // A year of per-minute readings for the chart (METRICS_BENCH_CHART=0 skips it).
     if (process.env.METRICS_BENCH_CHART !== '0') await chart(srv, auth, year);
   } finally {
