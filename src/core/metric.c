@@ -6,6 +6,7 @@
  */
 #include <float.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -240,23 +241,33 @@ metric_insert_sql(char *out, size_t len, size_t rows)
 		snprintf(out + off, len - off, " ON CONFLICT DO NOTHING RETURNING at");
 }
 
+/* The two statements' texts, written once: building one costs 100 snprintf()s. */
+static char metric_sql_many[METRIC_INSERT_SQL_MAX], metric_sql_one[METRIC_INSERT_SQL_MAX];
+static pthread_once_t metric_sql_once = PTHREAD_ONCE_INIT;
+
+static void
+metric_sql_init(void)
+{
+	metric_insert_sql(metric_sql_many, sizeof(metric_sql_many), METRIC_INSERT_ROWS);
+	metric_insert_sql(metric_sql_one, sizeof(metric_sql_one), 1);
+}
+
 /*
- * Inserts rows readings (sorted by time, no two with one time) unless the
+ * Inserts rows readings (1 or METRIC_INSERT_ROWS; sorted by time, no two with one time) unless the
  * metric has one at that time; marks each stored one.
  */
 static int
 metric_insert_rows(struct db *db, int64_t org_id, const char *ref, int64_t batch,
     struct reading *r, size_t rows)
 {
-	char sql[METRIC_INSERT_SQL_MAX];
 	struct db_stmt *st = NULL;
 	struct reading *hit;
 	time_t at;
 	size_t i;
 	int rc;
 
-	metric_insert_sql(sql, sizeof(sql), rows);
-	if ((rc = db_prepare(&st, db, sql)) != 0)
+	pthread_once(&metric_sql_once, metric_sql_init);
+	if ((rc = db_prepare(&st, db, rows == 1 ? metric_sql_one : metric_sql_many)) != 0)
 		return rc;
 	db_bind_int64(st, 1, org_id);
 	db_bind_text(st, 2, ref);
@@ -907,6 +918,8 @@ metric_status(json_t **out, struct db *db, int64_t org_id, const char *ai_system
 		    (json_int_t)db_column_int64(st, 2));
 		json_object_set(e, "evaluated_on", json_object_get(m, "evaluated_on") ?
 		    json_object_get(m, "evaluated_on") : json_null());
+		json_object_set(e, "evaluation", json_object_get(m, "evaluation") ?
+		    json_object_get(m, "evaluation") : json_null());
 		if (db_column_is_null(st, 3)) {
 			json_object_set_new(e, "last_at", json_null());
 			json_object_set_new(e, "last_value", json_null());

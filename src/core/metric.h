@@ -58,7 +58,8 @@ int metric_series(json_t **out, struct db *db, int64_t org_id, const char *ref,
 /*
  * Monitoring state of the live metrics of the org (ai_system or objective
  * NULL: all): [{"ref","title","ai_system","objective","interval_hours",
- * "last_at","last_value","count","stale","state","evaluated_on"}] where state is "ok",
+ * "last_at","last_value","count","stale","state","evaluated_on",
+ * "evaluation"}] where state is "ok",
  * "warn", "breach" (the last reading) or "none" (no reading yet); stale when
  * there is no reading within interval_hours of now.
  */
