@@ -4,16 +4,19 @@
 // year of per-minute readings (525,600), downsampled by the server.
 //
 // Runs the release binary (AIMS_RELEASE_BIN, default build/rel/aims).
-// Knobs: METRICS_BENCH_N (readings, default 1,000,000), METRICS_BENCH_CLIENTS
-// (concurrent pushers, default 2), METRICS_BENCH_CHART_RUNS (default 50).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// Knobs: METRICS_BENCH_N (readings, default 10,000,000), METRICS_BENCH_CLIENTS
+// (concurrent pushers, default 4), METRICS_BENCH_CHART_RUNS (default 50),
+// METRICS_BENCH_CHART=0 (ingest only). After the ingest, the same number of
+// readings is stored by SQLite alone (bench/readings_raw.c) as the baseline.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 
 const AIMS = process.env.AIMS_RELEASE_BIN || new URL('../build/rel/aims', import.meta.url).pathname;
-const N = Number(process.env.METRICS_BENCH_N || 1000000);
-const CLIENTS = Number(process.env.METRICS_BENCH_CLIENTS || 2);
+const RAW = new URL('../build/rel/bench/readings_raw', import.meta.url).pathname;
+const N = Number(process.env.METRICS_BENCH_N || 10000000);
+const CLIENTS = Number(process.env.METRICS_BENCH_CLIENTS || 4);
 const RUNS = Number(process.env.METRICS_BENCH_CHART_RUNS || 50);
 const BATCH = 1000;
 const ADMIN = 'admin@example.com';
@@ -84,6 +87,12 @@ try {
     const secs = (performance.now() - t0) / 1000;
     const cpu = cpuSeconds(srv.pid) - c0;
     console.log(`ingest: ${stored} readings in ${batches} batches of ${BATCH}, ${CLIENTS} clients: ${secs.toFixed(1)} s, ${Math.round(stored / secs)} readings/s; server CPU ${cpu.toFixed(1)} s, ${Math.round(stored / cpu)} readings per CPU-second`);
+    // The baseline: SQLite alone, same table shape and durability (bench/readings_raw.c).
+    if (existsSync(RAW)) {
+      const raw = spawnSync(RAW, [join(dir, 'raw.db'), String(N)], { encoding: 'utf8' });
+      const m = raw.stdout.match(/([0-9]+) readings\/s/);
+      if (raw.status === 0 && m) console.log(`${raw.stdout.trim()}\ningest / raw SQLite: ${(stored / secs / Number(m[1])).toFixed(2)}x`);
+    }
     // A year of per-minute readings for the chart (METRICS_BENCH_CHART=0 skips it).
     if (process.env.METRICS_BENCH_CHART !== '0') await chart(srv, auth, year);
   } finally {
