@@ -103,24 +103,25 @@ test_util__clock_roundtrip(void **state)
 static void
 test_util__clock_parse_matches_timegm(void **state)
 {
-	char in[40];
+	char in[64];
 	struct tm tm = { 0 }, got;
 	time_t t, want;
-	int y, m, d, step = 0;
+	unsigned int step = 0;
+	int y, m, d;
 
 	(void)state;
 	for (y = 1970; y <= 9999; y++)
 		for (m = 1; m <= 12; m++)
 			for (d = 1; d <= 31; d++) {
 				snprintf(in, sizeof(in), "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d,
-				    step % 24, step % 60, (step * 7) % 60);
+				    (int)(step % 24), (int)(step % 60), (int)((step * 7) % 60));
 				memset(&tm, 0, sizeof(tm));
 				tm.tm_year = y - 1900;
 				tm.tm_mon = m - 1;
 				tm.tm_mday = d;
-				tm.tm_hour = step % 24;
-				tm.tm_min = step % 60;
-				tm.tm_sec = (step * 7) % 60;
+				tm.tm_hour = (int)(step % 24);
+				tm.tm_min = (int)(step % 60);
+				tm.tm_sec = (int)((step * 7) % 60);
 				want = timegm(&tm);
 				gmtime_r(&want, &got);
 				step++;
