@@ -84,6 +84,8 @@ test_report__text(void **state)
 	assert_non_null(strstr(t, "Clauses"));
 	assert_non_null(strstr(t, "Annex A"));
 	assert_non_null(strstr(t, "[blocking, stage 1] 4.3 "));
+	assert_non_null(strstr(t, "(one cause: affects 39 requirements)"));
+	assert_non_null(strstr(t, "To confirm by hand"));
 	assert_non_null(strstr(t, "1 required roles have nobody assigned: ROLE-1 'quoted' "
 	    "<b>role</b>."));
 	buf_free(&out);
