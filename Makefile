@@ -32,7 +32,8 @@ LISTEN	?= 127.0.0.1:$(PORT)
 # libseccomp: the system-call allow-list of `aims serve` (src/util/sandbox.c),
 # built by the library rather than as hand-written BPF.
 # libarchive: the audit pack zip, written and read as a stream (src/io/pack*.c).
-PKGS	:= libmicrohttpd sqlite3 libsodium jansson libcmark-gfm libmagic xlsxwriter libseccomp libarchive
+# libpq: the PostgreSQL store (src/store/db_pg.c), chosen by a postgres:// --db.
+PKGS	:= libmicrohttpd sqlite3 libpq libsodium jansson libcmark-gfm libmagic xlsxwriter libseccomp libarchive
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -53,7 +54,7 @@ LDLIBS	:= $(PKG_LIBS) -lcmark-gfm-extensions -lcsv -lpthread -lm
 SRC	:= $(filter-out src/main.c,$(shell find src -name '*.c' | sort))
 OBJ	:= $(SRC:%.c=$(B)/%.o) $(B)/gen/schema_files.o $(B)/gen/catalog_files.o \
 	   $(B)/gen/web_assets.o
-SCHEMA	:= $(sort $(wildcard src/store/schema/*.sql))
+SCHEMA	:= $(sort $(wildcard src/store/schema/*.sql src/store/schema/pg/*.sql))
 CATALOG	:= $(sort $(wildcard catalog/*.json))
 WEB_ASSETS := $(sort $(wildcard src/web/assets/*.css src/web/assets/*.js src/web/assets/*.svg))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))

@@ -653,16 +653,19 @@ evidence_data_dir(char **out, const char *db_path)
 {
 	const char *env = getenv("AIMS_DATA_DIR"), *slash;
 	struct buf b = BUF_INIT;
+	char *base;
 
 	if (env != NULL && *env != '\0') {
 		*out = xstrdup(env);
 		return;
 	}
-	slash = strrchr(db_path, '/');
+	base = db_local_base(db_path);
+	slash = strrchr(base, '/');
 	if (slash != NULL)
-		buf_append(&b, db_path, (size_t)(slash - db_path) + 1);
+		buf_append(&b, base, (size_t)(slash - base) + 1);
 	buf_puts(&b, "data");
 	*out = buf_detach(&b);
+	free(base);
 }
 
 int

@@ -17,6 +17,7 @@
 
 #include "ledger/ledger.h"
 #include "ledger/note.h"
+#include "store/db.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/mem.h"
@@ -42,14 +43,17 @@ ledger_key_error(int rc, const char *path)
 	return aims_error_set(rc, "key", "%s: %s", path, msg);
 }
 
+/* The key files sit beside the store: the SQLite file, or the PostgreSQL store's data dir. */
 static char *
 ledger_key_path(const char *db_path, const char *suffix)
 {
-	size_t n = strlen(db_path), m = strlen(suffix);
+	char *base = db_local_base(db_path);
+	size_t n = strlen(base), m = strlen(suffix);
 	char *p = xmalloc(n + m + 1);
 
-	memcpy(p, db_path, n);
+	memcpy(p, base, n);
 	memcpy(p + n, suffix, m + 1);
+	free(base);
 	return p;
 }
 

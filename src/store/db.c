@@ -1,14 +1,18 @@
 /*
  * db.c - backend-independent part of the store: the statement cache,
  * nested transactions, read scopes and commit hooks; the backend
- * (db_sqlite.c) maps its own errors. See db.h.
+ * (db_sqlite.c, db_pg.c) maps its own errors. See db.h.
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "store/db.h"
+#include "util/buf.h"
 #include "util/clock.h"
+#include "util/log.h"
 #include "util/error.h"
 #include "util/mem.h"
 #include "util/str.h"
@@ -54,11 +58,8 @@ db_open(struct db **out, const char *path, int flags)
 	*out = NULL;
 	if (path == NULL || *path == '\0')
 		return aims_error_set(AIMS_EINVALID, "db", "no database path given");
-	if (str_has_prefix(path, "postgres://") || str_has_prefix(path, "postgresql://"))
-		return aims_error_set(AIMS_EUNSUPPORTED, "db",
-		    "the PostgreSQL store is not available in this build: use a SQLite file path");
 	db = xcalloc(1, sizeof(*db));
-	db->ops = &db_sqlite_ops;
+	db->ops = db_path_is_url(path) ? &db_pg_ops : &db_sqlite_ops;
 	db->path = xstrdup(path);
 	if ((rc = db->ops->open(&db->conn, path, flags)) != 0)
 		goto fail;
@@ -96,6 +97,44 @@ const char *
 db_path(const struct db *db)
 {
 	return db->path;
+}
+
+const char *
+db_backend(const struct db *db)
+{
+	return db->ops->name;
+}
+
+int
+db_path_is_url(const char *path)
+{
+	return str_has_prefix(path, "postgres://") || str_has_prefix(path, "postgresql://");
+}
+
+char *
+db_local_base(const char *path)
+{
+	const char *dir = getenv("AIMS_DATA_DIR");
+	struct buf b = BUF_INIT;
+
+	if (!db_path_is_url(path))
+		return xstrdup(path);
+	dir = dir && *dir ? dir : DB_LOCAL_DIR_DEFAULT;
+	/* Made on first use, private: the ledger's signing key is kept there. */
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		log_warn("cannot create %s: %s", dir, strerror(errno));
+	buf_printf(&b, "%s/aims", dir);
+	return buf_detach(&b);
+}
+
+int
+db_lock_org(struct db *db, int64_t org_id)
+{
+	if (db->ops->lock_org == NULL)
+		return 0;
+	if (db->tx_depth == 0)
+		return aims_error_set(AIMS_ERROR, NULL, "organisation lock outside a transaction");
+	return db->ops->lock_org(db->conn, org_id);
 }
 
 int
