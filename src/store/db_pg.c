@@ -7,6 +7,7 @@
  * cached per connection, so the cost is paid at the first prepare):
  *
  *   LIMIT -1                 LIMIT ALL
+ *   INDEXED BY name          (nothing: the planner chooses)
  *   a IS NOT b (b not NULL)  a IS DISTINCT FROM b
  *   records_fts MATCH ?      records_fts.tsv @@ aims_fts_query(?)
  *   BEGIN IMMEDIATE          BEGIN, then the store's write lock
@@ -167,6 +168,13 @@ pg_translate(struct buf *out, int *nparams, const char *sql)
 		    !pg_word_at(p + 7, "NULL")) {
 			buf_puts(out, "IS DISTINCT FROM ");
 			p += 7;
+			continue;
+		}
+		if (word_start && strncmp(p, "INDEXED BY ", 11) == 0) {
+			/* SQLite's index hint: PostgreSQL's planner chooses by itself. */
+			p += 11;
+			while (isalnum((unsigned char)*p) || *p == '_')
+				p++;
 			continue;
 		}
 		if (word_start && strncmp(p, "records_fts MATCH ", 18) == 0) {
