@@ -350,7 +350,7 @@ record_count_with(int64_t *out, struct db *db, int64_t org_id, const struct reco
 
 	*out = 0;
 	if ((rc = db_prepare(&st, db, "SELECT count(*) FROM (SELECT 1 FROM record_fields "
-	    "WHERE org_id = ? AND kind = ? AND field = ? AND live = 1 AND value = ? LIMIT ?)")) != 0)
+	    "WHERE org_id = ? AND kind = ? AND field = ? AND live = 1 AND value = ? LIMIT ?) x")) != 0)
 		return rc;
 	db_bind_int64(st, 1, org_id);
 	db_bind_text(st, 2, k->name);

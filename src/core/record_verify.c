@@ -441,7 +441,7 @@ verify_indexes(struct db *db, int64_t org_id)
 			goto done;
 	}
 	if ((rc = db_prepare(&st, db, "SELECT kind, field, live, typeof(value), "
-	    "CAST(value AS TEXT), updated_at, num FROM record_fields WHERE org_id = ?")) != 0)
+	    "value, updated_at, num FROM record_fields WHERE org_id = ?")) != 0)
 		goto done;
 	db_bind_int64(st, 1, org_id);
 	while ((rc = db_step(st)) == DB_ROW) {

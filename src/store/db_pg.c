@@ -8,6 +8,7 @@
  *
  *   LIMIT -1                 LIMIT ALL
  *   INDEXED BY name          (nothing: the planner chooses)
+ *   CROSS JOIN t ON ...      JOIN t ON ... (SQLite's join-order hint)
  *   a IS NOT b (b not NULL)  a IS DISTINCT FROM b
  *   records_fts MATCH ?      records_fts.tsv @@ aims_fts_query(?)
  *   BEGIN IMMEDIATE          BEGIN, then the store's write lock
@@ -35,6 +36,7 @@
  */
 #include <ctype.h>
 #include <inttypes.h>
+#include <jansson.h>
 #include <libpq-fe.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -51,6 +53,7 @@
 #define PG_OID_INT8		20
 #define PG_OID_TEXT		25
 #define PG_OID_BYTEA		17
+#define PG_OID_JSONB		3802
 #define PG_STMT_NAME_MAX	32
 /* The key of the store-wide write lock (pg_advisory_xact_lock(int8)): "AIMSWRIT". */
 #define PG_WRITE_LOCK_KEY	INT64_C(0x41494d5357524954)
@@ -75,6 +78,7 @@ struct pg_stmt {
 	bool		 late;		/* types taken from the first values bound */
 	bool		 typed;		/* prepared with the types in types[] */
 	Oid		*types;
+	Oid		*ptypes;	/* the parameter types the server inferred */
 	bool		*ints;		/* parameter bound as an integer */
 	char		**vals;
 	int		*lens;
@@ -84,6 +88,7 @@ struct pg_stmt {
 	int		 nrows;
 	unsigned char	**blobs;	/* decoded bytea of the current row, per column */
 	size_t		*bloblens;
+	char		**texts;	/* decoded jsonb strings of the current row */
 };
 
 static int pg_exec_once(struct pg_conn *c, const char *sql);
@@ -168,6 +173,12 @@ pg_translate(struct buf *out, int *nparams, const char *sql)
 		    !pg_word_at(p + 7, "NULL")) {
 			buf_puts(out, "IS DISTINCT FROM ");
 			p += 7;
+			continue;
+		}
+		if (word_start && strncmp(p, "CROSS JOIN ", 11) == 0) {
+			/* SQLite's join-order hint, always with an ON here. */
+			buf_puts(out, "JOIN ");
+			p += 11;
 			continue;
 		}
 		if (word_start && strncmp(p, "INDEXED BY ", 11) == 0) {
@@ -269,6 +280,33 @@ pg_lost(struct pg_conn *c)
 }
 
 /*
+ * Which parameters are jsonb: a value bound to one is written as JSON
+ * (record_fields.value keeps integers and text apart, as SQLite does with
+ * a column of no declared type: schema/pg/010_records.sql).
+ */
+static int
+pg_describe(struct pg_stmt *s)
+{
+	PGresult *res;
+	int i, n;
+
+	if (s->nparams == 0)
+		return 0;
+	res = PQdescribePrepared(s->c->pc, s->name);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		int rc = pg_error(s->c, res, "SQL error");
+
+		PQclear(res);
+		return rc;
+	}
+	n = PQnparams(res);
+	for (i = 0; i < n && i < s->nparams; i++)
+		s->ptypes[i] = PQparamtype(res, i);
+	PQclear(res);
+	return 0;
+}
+
+/*
  * Prepares s on the server. types NULL: the server infers every parameter's
  * type from the statement. Where it cannot ("? IS NULL OR col = ?" as the
  * first use), the statement is prepared at its first run with the types of
@@ -295,7 +333,7 @@ pg_server_prepare(struct pg_stmt *s, const Oid *types)
 		s->generation = s->c->generation;
 		s->typed = types != NULL;
 		PQclear(res);
-		return 0;
+		return types == NULL ? pg_describe(s) : 0;
 	}
 	state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 	if (types == NULL && state && strcmp(state, PG_INDETERMINATE_TYPE) == 0) {
@@ -334,6 +372,7 @@ pg_prepare(void **out, void *conn, const char *sql)
 		s->lens = xcalloc((size_t)s->nparams, sizeof(*s->lens));
 		s->fmts = xcalloc((size_t)s->nparams, sizeof(*s->fmts));
 		s->ints = xcalloc((size_t)s->nparams, sizeof(*s->ints));
+		s->ptypes = xcalloc((size_t)s->nparams, sizeof(*s->ptypes));
 	}
 	rc = pg_server_prepare(s, NULL);
 	if (rc != 0 && !c->in_tx && pg_lost(c))
@@ -343,6 +382,7 @@ pg_prepare(void **out, void *conn, const char *sql)
 	*out = s;
 	return 0;
 fail:
+	free(s->ptypes);
 	free(s->ints);
 	free(s->vals);
 	free(s->lens);
@@ -350,6 +390,19 @@ fail:
 	free(s->sql);
 	free(s);
 	return rc;
+}
+
+/* The values of the current row decoded on demand (bytea, jsonb strings), per column. */
+static void
+pg_row_cache(struct pg_stmt *s)
+{
+	int n = PQnfields(s->res);
+
+	if (s->blobs != NULL)
+		return;
+	s->blobs = xcalloc((size_t)n, sizeof(*s->blobs));
+	s->bloblens = xcalloc((size_t)n, sizeof(*s->bloblens));
+	s->texts = xcalloc((size_t)n, sizeof(*s->texts));
 }
 
 static void
@@ -360,13 +413,17 @@ pg_row_free(struct pg_stmt *s)
 	if (s->blobs == NULL || s->res == NULL)
 		return;
 	n = PQnfields(s->res);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (s->blobs[i])
 			PQfreemem(s->blobs[i]);
+		free(s->texts[i]);
+	}
 	free(s->blobs);
 	free(s->bloblens);
+	free(s->texts);
 	s->blobs = NULL;
 	s->bloblens = NULL;
+	s->texts = NULL;
 }
 
 static void
@@ -411,6 +468,7 @@ pg_finalize(void *stmt)
 	if (!s->late || s->typed)
 		pg_deallocate(s);
 	free(s->types);
+	free(s->ptypes);
 	free(s->ints);
 	free(s->vals);
 	free(s->lens);
@@ -430,6 +488,28 @@ pg_bind_check(struct pg_stmt *s, int idx)
 	s->ints[idx - 1] = false;
 	s->fmts[idx - 1] = 0;
 	return 0;
+}
+
+/* str as a JSON string: quoted, with '"', '\\' and control characters escaped. */
+static char *
+pg_json_string(const char *str, size_t len)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	buf_putc(&b, '"');
+	for (i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)str[i];
+
+		if (ch == '"' || ch == '\\')
+			buf_printf(&b, "\\%c", ch);
+		else if (ch < 0x20)
+			buf_printf(&b, "\\u%04x", ch);
+		else
+			buf_putc(&b, (char)ch);
+	}
+	buf_putc(&b, '"');
+	return buf_detach(&b);
 }
 
 static int
@@ -458,6 +538,10 @@ pg_bind_text(void *stmt, int idx, const char *str, size_t len)
 		return rc;
 	if (memchr(str, '\0', len) != NULL)
 		return aims_error_set(AIMS_EINVALID, NULL, "text holds a NUL character");
+	if (s->ptypes && s->ptypes[idx - 1] == PG_OID_JSONB) {
+		s->vals[idx - 1] = pg_json_string(str, len);
+		return 0;
+	}
 	s->vals[idx - 1] = xstrndup(str, len);
 	s->fmts[idx - 1] = 0;
 	return 0;
@@ -624,14 +708,29 @@ pg_column_int64(void *stmt, int col)
 	return strtoll(v, NULL, 10);
 }
 
+/* A jsonb string reads as its text (what was bound); any other jsonb as its JSON. */
 static const char *
 pg_column_text(void *stmt, int col)
 {
 	struct pg_stmt *s = stmt;
+	const char *v;
+	json_t *j;
 
 	if (!pg_has_row(s, col) || PQgetisnull(s->res, s->row, col))
 		return NULL;
-	return PQgetvalue(s->res, s->row, col);
+	v = PQgetvalue(s->res, s->row, col);
+	if (PQftype(s->res, col) != PG_OID_JSONB || v[0] != '"')
+		return v;
+	pg_row_cache(s);
+	if (s->texts[col] == NULL) {
+		if ((j = json_loads(v, JSON_DECODE_ANY, NULL)) == NULL || !json_is_string(j)) {
+			json_decref(j);
+			return v;
+		}
+		s->texts[col] = xstrdup(json_string_value(j));
+		json_decref(j);
+	}
+	return s->texts[col];
 }
 
 static const void *
@@ -639,7 +738,6 @@ pg_column_blob(void *stmt, int col, size_t *len)
 {
 	struct pg_stmt *s = stmt;
 	const char *v;
-	int n;
 
 	*len = 0;
 	if (!pg_has_row(s, col) || PQgetisnull(s->res, s->row, col))
@@ -649,11 +747,7 @@ pg_column_blob(void *stmt, int col, size_t *len)
 		*len = (size_t)PQgetlength(s->res, s->row, col);
 		return v;
 	}
-	n = PQnfields(s->res);
-	if (s->blobs == NULL) {
-		s->blobs = xcalloc((size_t)n, sizeof(*s->blobs));
-		s->bloblens = xcalloc((size_t)n, sizeof(*s->bloblens));
-	}
+	pg_row_cache(s);
 	if (s->blobs[col] == NULL &&
 	    (s->blobs[col] = PQunescapeBytea((const unsigned char *)v, &s->bloblens[col])) == NULL)
 		return NULL;

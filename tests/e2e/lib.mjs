@@ -104,7 +104,11 @@ export async function startServer(db, { args = [], env = {}, fastHash = true } =
   let err = '';
   proc.stdout.setEncoding('utf8');
   proc.stderr.setEncoding('utf8');
-  proc.stderr.on('data', (d) => { err += d; });
+  proc.stderr.on('data', (d) => {
+    err += d;
+    // AIMS_TEST_VERBOSE=1: the servers' diagnostics as they come, to read a failure.
+    if (process.env.AIMS_TEST_VERBOSE) process.stderr.write(d);
+  });
   const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no URL from aims serve: ${out}${err}`)), 10000);

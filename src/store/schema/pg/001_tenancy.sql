@@ -4,8 +4,6 @@
 -- compare without regard to case, as SQLite's NOCASE does.
 CREATE COLLATION IF NOT EXISTS nocase (provider = icu, locale = 'und-u-ks-level2',
 	deterministic = false);
--- Digits compare as numbers: record_fields.value holds integers as text (pg/010).
-CREATE COLLATION IF NOT EXISTS aims_numeric (provider = icu, locale = 'und-u-kn-true');
 
 -- json_extract(text, '$.a.b'): the value at the path as SQL sees it in
 -- SQLite: a string as its text, true/false as 1/0, a number as its text,
@@ -52,6 +50,9 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 	    WHEN pg_typeof($1) IN ('numeric'::regtype, 'double precision'::regtype,
 		'real'::regtype) THEN 'real'
 	    WHEN pg_typeof($1) = 'bytea'::regtype THEN 'blob'
+	    WHEN pg_typeof($1) = 'jsonb'::regtype THEN
+		CASE jsonb_typeof($1::text::jsonb) WHEN 'number' THEN 'integer'
+		    WHEN 'null' THEN 'null' ELSE 'text' END
 	    ELSE 'text' END
 $$;
 

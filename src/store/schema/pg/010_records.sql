@@ -50,10 +50,11 @@ CREATE TABLE record_fields (
 	kind		TEXT NOT NULL,
 	field		TEXT NOT NULL,
 	live		BIGINT NOT NULL,
-	-- SQLite keeps each value with the type it was bound with; here every
-	-- value is text, compared with numbers as numbers ("9" before "10"),
-	-- so ?sort= on an integer field keeps its order.
-	value		TEXT COLLATE aims_numeric NOT NULL,
+	-- SQLite keeps each value with the type it was bound with; jsonb does
+	-- the same here: db_pg.c writes a value bound to a jsonb parameter as
+	-- JSON (an integer as a number, text as a string) and reads a string
+	-- back as its text. Numbers sort as numbers, strings bytewise.
+	value		JSONB NOT NULL,
 	updated_at	TEXT NOT NULL,
 	num		BIGINT NOT NULL,
 	PRIMARY KEY (org_id, kind, field, live, value, updated_at, num)
