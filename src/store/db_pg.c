@@ -49,6 +49,8 @@
 #include "util/mem.h"
 
 #define PG_PARAMS_MAX		1100	/* above SQLB_BINDS_MAX */
+#define PG_STR_(x)		#x
+#define PG_STR(x)		PG_STR_(x)
 #define PG_INDETERMINATE_TYPE	"42P08"	/* could not determine data type of parameter */
 #define PG_OID_INT8		20
 #define PG_OID_TEXT		25
@@ -234,8 +236,12 @@ pg_connect(struct pg_conn *c)
 	if (PQstatus(c->pc) != CONNECTION_OK)
 		return aims_error_set(AIMS_ERROR, "db", "cannot connect to PostgreSQL: %s",
 		    PQerrorMessage(c->pc));
-	/* Dates and times are text written by aims (RFC 3339); the session speaks UTF-8. */
-	res = PQexec(c->pc, "SET client_encoding = 'UTF8'; SET client_min_messages = warning");
+	/*
+	 * The session speaks UTF-8; a writer waits for the write lock as long
+	 * as SQLite's busy timeout, then fails instead of waiting for ever.
+	 */
+	res = PQexec(c->pc, "SET client_encoding = 'UTF8'; SET client_min_messages = warning; "
+	    "SET lock_timeout = " PG_STR(DB_BUSY_TIMEOUT_MS));
 	PQclear(res);
 	return 0;
 }
