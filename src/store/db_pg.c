@@ -576,8 +576,11 @@ pg_bind_null(void *stmt, int idx)
 	return pg_bind_check(stmt, idx);
 }
 
+static int pg_run_pipelined(struct pg_stmt *s);
+
+/* Runs s, prepared first if need be; guarded: under a savepoint (pg_run_pipelined()). */
 static int
-pg_run(struct pg_stmt *s)
+pg_run(struct pg_stmt *s, bool guarded)
 {
 	PGresult *res;
 	ExecStatusType st;
@@ -613,6 +616,8 @@ pg_run(struct pg_stmt *s)
 			return rc;
 	}
 run:
+	if (guarded)
+		return pg_run_pipelined(s);
 	res = PQexecPrepared(s->c->pc, s->name, s->nparams, (const char *const *)s->vals,
 	    s->lens, s->fmts, 0);
 	st = PQresultStatus(res);
@@ -629,27 +634,65 @@ run:
 /*
  * A write inside a transaction runs under a savepoint: SQLite leaves the
  * transaction usable after a failed statement (a unique violation the
- * caller handles, say) while PostgreSQL would abort all of it.
+ * caller handles, say) while PostgreSQL would abort all of it. SAVEPOINT,
+ * the statement and RELEASE go in one pipeline: one round trip, as the
+ * statement alone would take.
  */
 static int
-pg_run_guarded(struct pg_stmt *s)
+pg_run_pipelined(struct pg_stmt *s)
 {
-	int rc;
+	PGconn *pc = s->c->pc;
+	PGresult *res, *mine = NULL;
+	ExecStatusType st;
+	int rc = 0, step;
+	char msg[AIMS_ERROR_MSG_MAX];
 
-	if (!s->c->in_tx || !s->writes)
-		return pg_run(s);
-	if ((rc = pg_exec_once(s->c, "SAVEPOINT aims_stmt")) != 0)
-		return rc;
-	if ((rc = pg_run(s)) != 0) {
-		char msg[AIMS_ERROR_MSG_MAX];
-
-		snprintf(msg, sizeof(msg), "%s", aims_error_message());
-		if (pg_exec_once(s->c, "ROLLBACK TO SAVEPOINT aims_stmt") == 0)
-			pg_exec_once(s->c, "RELEASE SAVEPOINT aims_stmt");
-		aims_error_set(rc, NULL, "%s", msg);
-		return rc;
+	if (PQenterPipelineMode(pc) != 1 ||
+	    PQsendQueryParams(pc, "SAVEPOINT aims_stmt", 0, NULL, NULL, NULL, NULL, 0) != 1 ||
+	    PQsendQueryPrepared(pc, s->name, s->nparams, (const char *const *)s->vals, s->lens,
+	    s->fmts, 0) != 1 ||
+	    PQsendQueryParams(pc, "RELEASE SAVEPOINT aims_stmt", 0, NULL, NULL, NULL, NULL,
+	    0) != 1 || PQpipelineSync(pc) != 1) {
+		rc = pg_error(s->c, NULL, "database");
+		goto drain;
 	}
-	return pg_exec_once(s->c, "RELEASE SAVEPOINT aims_stmt");
+	/* Three results, each followed by NULL, then the sync. */
+	for (step = 0; step < 3; step++) {
+		while ((res = PQgetResult(pc)) != NULL) {
+			st = PQresultStatus(res);
+			if (step == 1 && (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) &&
+			    mine == NULL) {
+				mine = res;
+				continue;
+			}
+			if (rc == 0 && st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+				rc = st == PGRES_PIPELINE_ABORTED ? AIMS_ERROR :
+				    pg_error(s->c, res, "database");
+			PQclear(res);
+		}
+	}
+drain:
+	while ((res = PQgetResult(pc)) != NULL) {
+		st = PQresultStatus(res);
+		PQclear(res);
+		if (st == PGRES_PIPELINE_SYNC)
+			break;
+	}
+	PQexitPipelineMode(pc);
+	if (rc == 0 && mine != NULL) {
+		s->res = mine;
+		s->nrows = PQntuples(mine);
+		return 0;
+	}
+	PQclear(mine);
+	if (rc == 0)
+		rc = aims_error_set(AIMS_ERROR, NULL, "database: no result");
+	/* The statement failed: back to before it, the transaction goes on. */
+	snprintf(msg, sizeof(msg), "%s", aims_error_message());
+	if (PQstatus(pc) == CONNECTION_OK)
+		pg_exec_once(s->c, "ROLLBACK TO SAVEPOINT aims_stmt; RELEASE SAVEPOINT aims_stmt");
+	aims_error_set(rc, NULL, "%s", msg);
+	return rc;
 }
 
 static int
@@ -661,7 +704,7 @@ pg_step(void *stmt)
 
 	if (s->row == -1 && s->res == NULL) {
 		tx = s->c->in_tx;
-		rc = pg_run_guarded(s);
+		rc = pg_run(s, tx && s->writes);
 		/*
 		 * Outside a transaction the statement ran whole or not at all: after
 		 * a reconnect it runs again. Inside one, the transaction died with
@@ -671,7 +714,7 @@ pg_step(void *stmt)
 			if (tx)
 				return aims_error_set(AIMS_ERROR, NULL, "database connection lost "
 				    "in a transaction: nothing of it was applied");
-			rc = pg_run(s);
+			rc = pg_run(s, false);
 		}
 		if (rc != 0)
 			return rc;
@@ -819,7 +862,10 @@ pg_exec(void *conn, const char *sql)
 		if (strncmp(sql, "BEGIN", 5) == 0)
 			c->in_tx = rc == 0;
 	} else if (rc != 0 && strncmp(sql, "BEGIN", 5) == 0) {
-		c->in_tx = PQtransactionStatus(c->pc) != PQTRANS_IDLE;
+		/* The BEGIN ran and the lock did not come: nothing was begun, for the caller. */
+		if (PQtransactionStatus(c->pc) != PQTRANS_IDLE)
+			pg_exec_once(c, "ROLLBACK");
+		c->in_tx = false;
 	}
 	buf_free(&b);
 	return rc;
