@@ -200,6 +200,19 @@ blob_dirs(const char *data_dir, const char *sha256, char **dir)
 	return 0;
 }
 
+static int blob_put(struct blob_put *bp, const char *data_dir, const char *src_path,
+    const char *expect);
+
+int
+evidence_blob_import(const char *data_dir, const char *src_path, const char *sha256)
+{
+	struct blob_put bp;
+	int rc = blob_put(&bp, data_dir, src_path, sha256);
+
+	free(bp.path);
+	return rc;
+}
+
 /* Writes the temporary copy, then moves it into place unless the blob exists. */
 static int
 blob_put(struct blob_put *bp, const char *data_dir, const char *src_path, const char *expect)
