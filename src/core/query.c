@@ -611,7 +611,7 @@ static int
 conds_emit(struct qbuild *q, const char *alias, const json_t *list)
 {
 	if (list == NULL) {
-		buf_putc(&q->b.sql, '1');
+		buf_puts(&q->b.sql, "TRUE");
 		return 0;
 	}
 	if (!json_is_array(list))

@@ -211,7 +211,8 @@ test_db_pg__sqlite_functions(void **state)
 	    "json_extract(?1, '$.b.c'), json_extract(?1, '$.t'), json_extract(?1, '$.none'), "
 	    "json_type(?1, '$.a'), json_type(?1, '$.b.c'), json_extract(?1, '$.n') = 10, "
 	    "(SELECT count(*) FROM json_each(?1, '$.l') WHERE value = 'y'), "
-	    "'A@Example.com' = 'a@example.COM' COLLATE NOCASE"), 0);
+	    "'A@Example.com' = 'a@example.COM' COLLATE NOCASE, "
+	    "coalesce(json_extract('{\"r\":null}', '$.r') > CAST(9 AS BIGINT), FALSE)"), 0);
 	db_bind_text(st, 1, "{\"a\":\"x\",\"b\":{\"c\":3},\"t\":true,\"n\":10,\"l\":[\"x\",\"y\"]}");
 	assert_int_equal(db_step(st), DB_ROW);
 	assert_string_equal(db_column_text(st, 0), "x");
@@ -223,6 +224,8 @@ test_db_pg__sqlite_functions(void **state)
 	assert_int_equal(db_column_int64(st, 6), 1);	/* a JSON number = an integer */
 	assert_int_equal(db_column_int64(st, 7), 1);
 	assert_int_equal(db_column_int64(st, 8), 1);
+	/* A JSON null compared with a number is unknown, as in SQLite, never true. */
+	assert_int_equal(db_column_int64(st, 9), 0);
 	db_done(st);
 	/*
 	 * record_fields.value keeps integers and text apart, as SQLite does:

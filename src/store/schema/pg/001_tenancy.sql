@@ -58,54 +58,54 @@ $$;
 
 -- Text compared with an integer (json_extract() of a number with an INTEGER
 -- column): as SQLite compares them, by value; text that is not a number is
--- greater than any integer.
+-- greater than any integer. STRICT: NULL compared with anything is NULL.
 CREATE FUNCTION aims_text_eq_int8(a text, b bigint) RETURNS boolean
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
 	SELECT CASE WHEN a ~ '^-?[0-9]+(\.[0-9]+)?$' THEN a::numeric = b ELSE false END
 $$;
 CREATE OPERATOR = (LEFTARG = text, RIGHTARG = bigint, FUNCTION = aims_text_eq_int8);
 CREATE FUNCTION aims_text_ne_int8(a text, b bigint) RETURNS boolean
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
 	SELECT CASE WHEN a ~ '^-?[0-9]+(\.[0-9]+)?$' THEN a::numeric <> b ELSE true END
 $$;
 CREATE OPERATOR <> (LEFTARG = text, RIGHTARG = bigint, FUNCTION = aims_text_ne_int8);
 CREATE FUNCTION aims_text_lt_int8(a text, b bigint) RETURNS boolean
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
 	SELECT CASE WHEN a ~ '^-?[0-9]+(\.[0-9]+)?$' THEN a::numeric < b ELSE false END
 $$;
 CREATE OPERATOR < (LEFTARG = text, RIGHTARG = bigint, FUNCTION = aims_text_lt_int8);
 CREATE FUNCTION aims_text_gt_int8(a text, b bigint) RETURNS boolean
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
 	SELECT CASE WHEN a ~ '^-?[0-9]+(\.[0-9]+)?$' THEN a::numeric > b ELSE true END
 $$;
 CREATE OPERATOR > (LEFTARG = text, RIGHTARG = bigint, FUNCTION = aims_text_gt_int8);
 CREATE FUNCTION aims_text_le_int8(a text, b bigint) RETURNS boolean
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
 	SELECT CASE WHEN a ~ '^-?[0-9]+(\.[0-9]+)?$' THEN a::numeric <= b ELSE false END
 $$;
 CREATE OPERATOR <= (LEFTARG = text, RIGHTARG = bigint, FUNCTION = aims_text_le_int8);
 CREATE FUNCTION aims_text_ge_int8(a text, b bigint) RETURNS boolean
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
 	SELECT CASE WHEN a ~ '^-?[0-9]+(\.[0-9]+)?$' THEN a::numeric >= b ELSE true END
 $$;
 CREATE OPERATOR >= (LEFTARG = text, RIGHTARG = bigint, FUNCTION = aims_text_ge_int8);
 CREATE FUNCTION aims_int8_eq_text(a bigint, b text) RETURNS boolean
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT aims_text_eq_int8(b, a) $$;
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT aims_text_eq_int8(b, a) $$;
 CREATE OPERATOR = (LEFTARG = bigint, RIGHTARG = text, FUNCTION = aims_int8_eq_text);
 CREATE FUNCTION aims_int8_ne_text(a bigint, b text) RETURNS boolean
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT aims_text_ne_int8(b, a) $$;
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT aims_text_ne_int8(b, a) $$;
 CREATE OPERATOR <> (LEFTARG = bigint, RIGHTARG = text, FUNCTION = aims_int8_ne_text);
 CREATE FUNCTION aims_int8_lt_text(a bigint, b text) RETURNS boolean
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT aims_text_gt_int8(b, a) $$;
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT aims_text_gt_int8(b, a) $$;
 CREATE OPERATOR < (LEFTARG = bigint, RIGHTARG = text, FUNCTION = aims_int8_lt_text);
 CREATE FUNCTION aims_int8_gt_text(a bigint, b text) RETURNS boolean
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT aims_text_lt_int8(b, a) $$;
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT aims_text_lt_int8(b, a) $$;
 CREATE OPERATOR > (LEFTARG = bigint, RIGHTARG = text, FUNCTION = aims_int8_gt_text);
 CREATE FUNCTION aims_int8_le_text(a bigint, b text) RETURNS boolean
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT aims_text_ge_int8(b, a) $$;
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT aims_text_ge_int8(b, a) $$;
 CREATE OPERATOR <= (LEFTARG = bigint, RIGHTARG = text, FUNCTION = aims_int8_le_text);
 CREATE FUNCTION aims_int8_ge_text(a bigint, b text) RETURNS boolean
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT aims_text_le_int8(b, a) $$;
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT aims_text_le_int8(b, a) $$;
 CREATE OPERATOR >= (LEFTARG = bigint, RIGHTARG = text, FUNCTION = aims_int8_ge_text);
 
 CREATE TABLE orgs (
