@@ -28,9 +28,12 @@ let pgDbCount = 0;
 
 // The environment a command on database db runs with.
 function dbEnv(args) {
-  const i = args.indexOf('--db');
-  const dir = i >= 0 ? pgDataDirs.get(args[i + 1]) : undefined;
-  return dir ? { AIMS_DATA_DIR: dir } : {};
+  for (const opt of ['--db', '--to']) {
+    const i = args.indexOf(opt);
+    const dir = i >= 0 ? pgDataDirs.get(args[i + 1]) : undefined;
+    if (dir) return { AIMS_DATA_DIR: dir };
+  }
+  return {};
 }
 
 export function aims(args, { input, env } = {}) {
