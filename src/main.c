@@ -23,6 +23,7 @@ const struct cli_command cli_commands[] = {
 	{ "serve", "serve the JSON API over HTTP", cmd_serve },
 	{ "token", "create, list and revoke API tokens", cmd_token },
 	{ "migrate", "apply pending database schema migrations", cmd_migrate },
+	{ "migrate-store", "copy organisations from a SQLite store to PostgreSQL", cmd_migrate_store },
 	{ "ledger", "list a log, export an inclusion proof", cmd_ledger },
 	{ "verify", "verify the ledger and the records, a proof, or an audit pack", cmd_verify },
 	{ "pack", "write the audit pack an auditor verifies offline", cmd_pack },

@@ -88,6 +88,7 @@ void cli_table_free(struct cli_table *t);
 
 /* Command entry points, one group per file in src/cli/. */
 int cmd_migrate(int argc, char **argv);	/* cli_db.c */
+int cmd_migrate_store(int argc, char **argv);	/* cli_migrate_store.c */
 int cmd_ledger(int argc, char **argv);	/* cli_ledger.c */
 int cmd_verify(int argc, char **argv);	/* cli_ledger.c */
 int cmd_catalog(int argc, char **argv);	/* cli_catalog.c */

@@ -200,6 +200,19 @@ blob_dirs(const char *data_dir, const char *sha256, char **dir)
 	return 0;
 }
 
+static int blob_put(struct blob_put *bp, const char *data_dir, const char *src_path,
+    const char *expect);
+
+int
+evidence_blob_import(const char *data_dir, const char *src_path, const char *sha256)
+{
+	struct blob_put bp;
+	int rc = blob_put(&bp, data_dir, src_path, sha256);
+
+	free(bp.path);
+	return rc;
+}
+
 /* Writes the temporary copy, then moves it into place unless the blob exists. */
 static int
 blob_put(struct blob_put *bp, const char *data_dir, const char *src_path, const char *expect)
@@ -653,16 +666,19 @@ evidence_data_dir(char **out, const char *db_path)
 {
 	const char *env = getenv("AIMS_DATA_DIR"), *slash;
 	struct buf b = BUF_INIT;
+	char *base;
 
 	if (env != NULL && *env != '\0') {
 		*out = xstrdup(env);
 		return;
 	}
-	slash = strrchr(db_path, '/');
+	base = db_local_base(db_path);
+	slash = strrchr(base, '/');
 	if (slash != NULL)
-		buf_append(&b, db_path, (size_t)(slash - db_path) + 1);
+		buf_append(&b, base, (size_t)(slash - base) + 1);
 	buf_puts(&b, "data");
 	*out = buf_detach(&b);
+	free(base);
 }
 
 int

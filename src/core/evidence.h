@@ -78,6 +78,11 @@ int evidence_file_get(json_t **meta, char **path, struct db *db, const char *dat
 const char *evidence_media_type_static(const char *type);
 /* <data_dir>/blobs/ab/cdef...; AIMS_EINVALID unless sha256 is 64 lowercase hex digits. */
 int evidence_blob_path(char **out, const char *data_dir, const char *sha256);
+/*
+ * Stores the file at src_path in data_dir's blob store (as an upload is
+ * stored), checking that its SHA-256 is sha256: another store's blob, moved.
+ */
+int evidence_blob_import(const char *data_dir, const char *src_path, const char *sha256);
 /* The media type libmagic sees in path, if on the allow-list; else AIMS_EUNSUPPORTED. */
 int evidence_media_type(char **out, const char *path);
 /*

@@ -860,7 +860,7 @@ metric_series(json_t **out, struct db *db, int64_t org_id, const char *ref, time
 	}
 	/* Whether to downsample needs only to know there are more than max_points. */
 	if ((rc = db_prepare(&st, db, "SELECT count(*) FROM (SELECT 1 FROM metric_readings "
-	    "WHERE org_id = ? AND metric = ? AND at BETWEEN ? AND ? LIMIT ?)")) != 0)
+	    "WHERE org_id = ? AND metric = ? AND at BETWEEN ? AND ? LIMIT ?) x")) != 0)
 		goto done;
 	db_bind_int64(st, 1, org_id);
 	db_bind_text(st, 2, ref);

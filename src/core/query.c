@@ -6,10 +6,14 @@
  * organisation) bound as a parameter. Comparisons are wrapped in coalesce()
  * so that a missing field gives a definite 0 or 1 and "not" stays sound.
  *
- * Written for SQLite; a PostgreSQL backend needs its own forms of four
- * things, all here: json_extract() (QUERY_JSON_FIELD), json_each() for
- * "contains", the unary + that keeps an index from serving a term, and
- * "LIMIT -1 OFFSET 0" that keeps the projection subquery from being flattened.
+ * The SQL runs on SQLite and PostgreSQL: conditions are booleans (TRUE and
+ * FALSE, which SQLite reads as 1 and 0), an integer value is bound as
+ * CAST(? AS BIGINT) so that a number in a record's JSON compares as a
+ * number on both, and an index is kept from serving a term with an
+ * expression both accept (+ on an integer, || '' on text). json_extract(),
+ * json_each() and "LIMIT -1 OFFSET 0" (which keeps the projection subquery
+ * from being flattened) have PostgreSQL forms in store/db_pg.c and
+ * schema/pg/001_tenancy.sql.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +34,7 @@
  */
 #define QUERY_RECORDS		"records_in_force"
 #define QUERY_JSON_FIELD	"json_extract(%s.data, ?)"	/* a field of a record */
+#define QUERY_INT_PARAM		"CAST(? AS BIGINT)"		/* an integer value */
 #define QUERY_ALIASES_MAX	64			/* subqueries in one statement */
 #define QUERY_PATHS_MAX		48			/* fields read once per row */
 #define QUERY_COUNT_SELECT	"SELECT count(*)"	/* how a count statement starts */
@@ -175,22 +180,21 @@ value_emit(struct qbuild *q, const json_t *v)
 	const char *s;
 	json_t *var;
 
-	buf_putc(&q->b.sql, '?');
 	if (json_is_integer(v))
-		return sqlb_bind_int(&q->b, json_integer_value(v));
+		return sqlb_int(&q->b, QUERY_INT_PARAM, json_integer_value(v));
 	if (json_is_boolean(v))
-		return sqlb_bind_int(&q->b, json_is_true(v));
+		return sqlb_int(&q->b, QUERY_INT_PARAM, json_is_true(v));
 	if (!json_is_string(v))
 		return aims_error_set(AIMS_EINVALID, "value",
 		    "condition values are strings, integers or booleans");
 	s = json_string_value(v);
 	if (s[0] != '$' || q->scope == NULL)
-		return sqlb_bind_text(&q->b, s);
+		return sqlb_text(&q->b, "?", s);
 	var = q->scope->vars ? json_object_get(q->scope->vars, s + 1) : NULL;
 	if (json_is_integer(var))
-		return sqlb_bind_int(&q->b, json_integer_value(var));
+		return sqlb_int(&q->b, QUERY_INT_PARAM, json_integer_value(var));
 	if (json_is_string(var))
-		return sqlb_bind_text(&q->b, json_string_value(var));
+		return sqlb_text(&q->b, "?", json_string_value(var));
 	return aims_error_set(AIMS_ECONFLICT, s + 1, "%s has no value", s + 1);
 }
 
@@ -199,8 +203,8 @@ static const struct {
 	const char	*sql;
 	const char	*missing;	/* value when the field is absent */
 } compare_ops[] = {
-	{ "eq", "=", "0" }, { "ne", "<>", "1" }, { "gt", ">", "0" },
-	{ "gte", ">=", "0" }, { "lt", "<", "0" }, { "lte", "<=", "0" },
+	{ "eq", "=", "FALSE" }, { "ne", "<>", "TRUE" }, { "gt", ">", "FALSE" },
+	{ "gte", ">=", "FALSE" }, { "lt", "<", "FALSE" }, { "lte", "<=", "FALSE" },
 };
 
 static int
@@ -239,7 +243,7 @@ cond_in(struct qbuild *q, const char *alias, const json_t *f, bool negate, const
 		if ((rc = value_emit(q, v)) != 0)
 			return rc;
 	}
-	buf_printf(&q->b.sql, "), %d)", negate ? 1 : 0);
+	buf_printf(&q->b.sql, "), %s)", negate ? "TRUE" : "FALSE");
 	return 0;
 }
 
@@ -268,7 +272,8 @@ cond_set(struct qbuild *q, const char *alias, const json_t *f, const json_t *v)
 		buf_puts(&q->b.sql, "coalesce(");
 		if ((rc = field_emit(q, alias, f)) != 0)
 			return rc;
-		buf_puts(&q->b.sql, set ? " NOT IN ('', '[]', '{}'), 0)" : " IN ('', '[]', '{}'), 1)");
+		buf_puts(&q->b.sql, set ? " NOT IN ('', '[]', '{}'), FALSE)" :
+		    " IN ('', '[]', '{}'), TRUE)");
 		return 0;
 	}
 	/* Plain comparisons are cheaper than an IN list on a column. */
@@ -319,7 +324,7 @@ cond_older(struct qbuild *q, const char *alias, const json_t *f, const json_t *v
 		return aims_error_set(AIMS_ERROR, NULL, "bad query date");
 	clock_format(day, t - (time_t)json_integer_value(v) * 86400);
 	day[10] = '\0';
-	return cond_date(q, alias, f, "<", day, "0");
+	return cond_date(q, alias, f, "<", day, "FALSE");
 }
 
 /*
@@ -398,8 +403,8 @@ cond_field(struct qbuild *q, const char *alias, const json_t *c)
 				return aims_error_set(AIMS_EINVALID, "past",
 				    "past takes true or false");
 			return json_is_true(v) ?
-			    cond_date(q, alias, f, "<", q->scope ? q->scope->today : "", "0") :
-			    cond_date(q, alias, f, ">=", q->scope ? q->scope->today : "", "1");
+			    cond_date(q, alias, f, "<", q->scope ? q->scope->today : "", "FALSE") :
+			    cond_date(q, alias, f, ">=", q->scope ? q->scope->today : "", "TRUE");
 		}
 		if (strcmp(op, "older_than_days") == 0)
 			return cond_older(q, alias, f, v);
@@ -618,9 +623,9 @@ cond_emit(struct qbuild *q, const char *alias, const json_t *c)
 		rc = aims_error_set(AIMS_EINVALID, "where",
 		    "a condition has one of field, any, all, not, linked_from, links_to");
 	else if ((v = json_object_get(c, "any")) != NULL)
-		rc = cond_group(q, alias, v, " OR ", "0");
+		rc = cond_group(q, alias, v, " OR ", "FALSE");
 	else if ((v = json_object_get(c, "all")) != NULL)
-		rc = cond_group(q, alias, v, " AND ", "1");
+		rc = cond_group(q, alias, v, " AND ", "TRUE");
 	else if ((v = json_object_get(c, "not")) != NULL) {
 		buf_puts(&q->b.sql, "(NOT ");
 		if ((rc = cond_emit(q, alias, v)) == 0)
@@ -640,12 +645,12 @@ static int
 conds_emit(struct qbuild *q, const char *alias, const json_t *list)
 {
 	if (list == NULL) {
-		buf_putc(&q->b.sql, '1');
+		buf_puts(&q->b.sql, "TRUE");
 		return 0;
 	}
 	if (!json_is_array(list))
 		return aims_error_set(AIMS_EINVALID, "where", "conditions are a list");
-	return cond_group(q, alias, list, " AND ", "1");
+	return cond_group(q, alias, list, " AND ", "TRUE");
 }
 
 int
@@ -679,22 +684,24 @@ where_names_a_link(const json_t *where)
 
 /*
  * " FROM records_in_force t0 WHERE <org, kind, live> AND ". When where links to one
- * named record, the organisation, kind and live terms are written +t0.x so
- * that no index serves them (SQLite's unary +): the row ids of the link's IN
- * then drive the query instead of a walk over every record of the kind.
+ * named record, the organisation, kind and live terms are written as
+ * expressions (+t0.org_id, t0.kind || '') so that no index serves them: the
+ * row ids of the link's IN then drive the query instead of a walk over
+ * every record of the kind.
  */
 static int
 qbuild_records(struct qbuild *q, const struct query_scope *s, const char *kind,
     const json_t *where)
 {
-	const char *plus = where_names_a_link(where) ? "+" : "";
+	bool link = where_names_a_link(where);
+	const char *plus = link ? "+" : "";
 	char sql[64];
 	int rc;
 
 	snprintf(sql, sizeof(sql), " FROM " QUERY_RECORDS " t0 WHERE %st0.org_id = ?", plus);
 	if ((rc = sqlb_int(&q->b, sql, s->org_id)) != 0)
 		return rc;
-	snprintf(sql, sizeof(sql), " AND %st0.kind = ?", plus);
+	snprintf(sql, sizeof(sql), " AND t0.kind%s = ?", link ? " || ''" : "");
 	if ((rc = sqlb_text(&q->b, sql, kind)) != 0)
 		return rc;
 	buf_printf(&q->b.sql, " AND %st0.retired = 0 AND ", plus);

@@ -317,7 +317,7 @@ plan_bounded(int64_t *n, struct db *db, const struct list_plan *p, int filter)
 	memset(&q, 0, sizeof(q));
 	if (filter >= 0) {
 		buf_printf(&q.sql, "SELECT count(*) FROM (SELECT 1 FROM record_fields WHERE "
-		    "org_id = ? AND kind = ? AND field = ?%s AND value = ? LIMIT ?)",
+		    "org_id = ? AND kind = ? AND field = ?%s AND value = ? LIMIT ?) x",
 		    p->retired ? "" : " AND live = 1");
 		sqlb_bind_int(&q, p->org_id);
 		sqlb_bind_text(&q, p->k->name);
@@ -325,7 +325,7 @@ plan_bounded(int64_t *n, struct db *db, const struct list_plan *p, int filter)
 		ls_bind(&q, &p->filters[filter].value);
 	} else {
 		buf_puts(&q.sql, "SELECT count(*) FROM (SELECT 1 FROM records_fts "
-		    "WHERE records_fts MATCH ? LIMIT ?)");
+		    "WHERE records_fts MATCH ? LIMIT ?) x");
 		sqlb_bind_text(&q, p->fts);
 	}
 	sqlb_bind_int(&q, LIST_DRIVE_MAX + 1);

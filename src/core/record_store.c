@@ -633,7 +633,7 @@ record__next_num(int64_t *out, struct db *db, int64_t org_id, const char *kind)
 	int rc;
 
 	if ((rc = db_prepare(&st, db, "INSERT INTO ref_counters (org_id, kind, next) "
-	    "VALUES (?, ?, 2) ON CONFLICT (org_id, kind) DO UPDATE SET next = next + 1 "
+	    "VALUES (?, ?, 2) ON CONFLICT (org_id, kind) DO UPDATE SET next = ref_counters.next + 1 "
 	    "RETURNING next - 1")) != 0)
 		return rc;
 	db_bind_int64(st, 1, org_id);
@@ -686,7 +686,7 @@ record__count_add(struct db *db, int64_t org_id, const char *kind, int delta)
 	int rc;
 
 	if ((rc = db_prepare(&st, db, "INSERT INTO record_counts (org_id, kind, live) "
-	    "VALUES (?, ?, ?) ON CONFLICT (org_id, kind) DO UPDATE SET live = live + excluded.live"))
+	    "VALUES (?, ?, ?) ON CONFLICT (org_id, kind) DO UPDATE SET live = record_counts.live + excluded.live"))
 	    != 0)
 		return rc;
 	db_bind_int64(st, 1, org_id);

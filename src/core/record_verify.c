@@ -152,7 +152,7 @@ verify_columns(struct db *db, int64_t org_id, const struct record_kind *k, const
 		    "WHERE v.%s IS NOT e LIMIT 1", column, column, buf_str(&expr), column);
 	else
 		buf_printf(&sql, "SELECT ref, 0, %s, e FROM (SELECT ref, %s, %s AS e FROM records "
-		    "WHERE org_id = ? AND kind = ?) WHERE %s IS NOT e LIMIT 1", column, column,
+		    "WHERE org_id = ? AND kind = ?) x WHERE %s IS NOT e LIMIT 1", column, column,
 		    buf_str(&expr), column);
 	if ((rc = db_prepare(&st, db, buf_str(&sql))) != 0)
 		goto done;
@@ -442,7 +442,7 @@ verify_indexes(struct db *db, int64_t org_id)
 			goto done;
 	}
 	if ((rc = db_prepare(&st, db, "SELECT kind, field, live, typeof(value), "
-	    "CAST(value AS TEXT), updated_at, num FROM record_fields WHERE org_id = ?")) != 0)
+	    "value, updated_at, num FROM record_fields WHERE org_id = ?")) != 0)
 		goto done;
 	db_bind_int64(st, 1, org_id);
 	while ((rc = db_step(st)) == DB_ROW) {
@@ -548,8 +548,9 @@ verify_revisions_recorded(struct db *db, int64_t org_id)
 	struct db_stmt *st = NULL;
 	int rc;
 
-	if ((rc = db_prepare(&st, db, VERIFY_REVISION_SQL "WHERE f.org_id = ? AND "
-	    "(v.version IS NULL OR differs IS NOT NULL) ORDER BY f.evidence_ref, f.revision "
+	/* A subquery: the alias "differs" is not visible in its own WHERE in standard SQL. */
+	if ((rc = db_prepare(&st, db, "SELECT * FROM (" VERIFY_REVISION_SQL "WHERE f.org_id = ?) x "
+	    "WHERE version IS NULL OR differs IS NOT NULL ORDER BY evidence_ref, revision "
 	    "LIMIT 1")) != 0)
 		return rc;
 	db_bind_int64(st, 1, org_id);

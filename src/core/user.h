@@ -53,5 +53,12 @@ int user_check_password_policy(const char *password);
 /* Fills out with a random password from an unambiguous alphabet. */
 void user_generate_password(char out[USER_GENERATED_PASSWORD_LEN + 1]);
 int user_ledger_state(json_t **out, struct db *db, const char *email);
+/*
+ * Enters a user copied from another store in this store's instance log
+ * (action "import", by USER_IMPORT_ACTOR), as it is now: verify then
+ * checks the user against it. Inside a transaction.
+ */
+#define USER_IMPORT_ACTOR	"system:migrate-store"
+int user_ledger_import(struct db *db, const char *email);
 
 #endif

@@ -977,6 +977,19 @@ http_sandbox_paths(struct sandbox_config *sb, char *owned[], size_t nowned,
 	size_t n = 0;
 	int rc;
 
+	/*
+	 * PostgreSQL: no database file; the server is reached over a socket,
+	 * and the key and evidence files live in the data directory.
+	 */
+	if (db_path_is_url(db_file)) {
+		sb->connect = true;
+		real = db_local_base(db_file);
+		owned[n] = http_dir_of(real);
+		free(real);
+		if ((rc = sandbox_path_add(sb, owned[n++], SANDBOX_WRITE, false)) != 0)
+			return rc;
+		goto data;
+	}
 	/* SQLite follows a link to the database and puts its -wal beside the target. */
 	if ((real = realpath(db_file, NULL)) == NULL)
 		return aims_error_set(AIMS_ERROR, "db", "cannot resolve %s: %s", db_file,
@@ -985,6 +998,7 @@ http_sandbox_paths(struct sandbox_config *sb, char *owned[], size_t nowned,
 	free(real);
 	if ((rc = sandbox_path_add(sb, owned[n++], SANDBOX_WRITE, false)) != 0)
 		return rc;
+data:
 	evidence_data_dir(&owned[n], db_file);
 	if ((rc = sandbox_path_add(sb, owned[n++], SANDBOX_WRITE, false)) != 0 ||
 	    (rc = sandbox_path_add(sb, "/dev/urandom", SANDBOX_READ, true)) != 0 ||

@@ -4,9 +4,8 @@
  * SQL is written once, portably: positional '?' placeholders, RETURNING,
  * and INSERT ... ON CONFLICT for upserts, so that most of it carries over to
  * another backend (core/query.c names the SQLite-only forms it uses). A
- * backend implements struct db_ops; the one in this build is SQLite
- * (db_sqlite.c), and db_open() refuses a "postgres://" path with a message
- * saying so.
+ * backend implements struct db_ops: SQLite (db_sqlite.c) for a file path,
+ * PostgreSQL (db_pg.c) for a "postgres://" or "postgresql://" URL.
  *
  * Statements come from a per-connection cache: db_prepare() returns a
  * statement owned by the connection; the caller must call db_done() when
@@ -33,11 +32,27 @@ enum db_step_result { DB_DONE = 0, DB_ROW = 1 };
 #define DB_BUSY_TIMEOUT_MS	5000
 #define DB_STMT_CACHE_MAX	256
 #define DB_MMAP_SIZE_STR	"268435456"	/* 256 MiB of the file mapped for reads */
+#define DB_LOCAL_DIR_DEFAULT	"aims-data"	/* PostgreSQL store: key files, evidence temp */
 
 /* db.c */
 int db_open(struct db **out, const char *path, int flags);
 void db_close(struct db *db);
 const char *db_path(const struct db *db);
+/* "sqlite" or "postgres". */
+const char *db_backend(const struct db *db);
+/* Is path a PostgreSQL connection URL (rather than a SQLite file)? */
+int db_path_is_url(const char *path);
+/*
+ * Where files that belong beside the store live: the database file itself
+ * for SQLite ("aims.db" -> "aims.db.key"); for PostgreSQL, $AIMS_DATA_DIR
+ * (default ./aims-data) followed by "/aims". The caller frees it.
+ */
+char *db_local_base(const char *path);
+/*
+ * Serialises writers of one organisation's ledger across servers (inside a
+ * transaction; held until it ends). SQLite has one writer already: a no-op.
+ */
+int db_lock_org(struct db *db, int64_t org_id);
 
 int db_prepare(struct db_stmt **out, struct db *db, const char *sql);
 void db_done(struct db_stmt *st);
@@ -107,8 +122,14 @@ int db_schema_latest(void);
  * absence is a finding, not a detail.
  */
 int db_schema_check_triggers(struct db *db);
+/*
+ * The first SQLite-only form in migration text (outside comments), or NULL
+ * when it is portable: a migration that uses one has a PostgreSQL form in
+ * schema/pg/ (migrate.c).
+ */
+const char *db_schema_sqlite_only(const char *sql);
 
-/* Backend interface: db_sqlite.c implements it. */
+/* Backend interface: db_sqlite.c and db_pg.c implement it. */
 struct db_ops {
 	const char *name;
 	int (*open)(void **conn, const char *path, int flags);
@@ -129,8 +150,10 @@ struct db_ops {
 	const void *(*column_blob)(void *stmt, int col, size_t *len);
 	int (*column_is_null)(void *stmt, int col);
 	int (*exec)(void *conn, const char *sql);
+	int (*lock_org)(void *conn, int64_t org_id);	/* NULL: nothing to do */
 };
 
 extern const struct db_ops db_sqlite_ops;
+extern const struct db_ops db_pg_ops;
 
 #endif

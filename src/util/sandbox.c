@@ -365,8 +365,28 @@ sandbox_seccomp_rules(scmp_filter_ctx ctx)
 	return rc;
 }
 
-int
-sandbox_seccomp_apply(void)
+/*
+ * A database server (the PostgreSQL store) is reached over a socket that
+ * is opened again after a dropped connection: socket() for the unix,
+ * IPv4 and IPv6 families, and connect(); nothing else (no bind, listen).
+ */
+static int
+sandbox_seccomp_client(scmp_filter_ctx ctx)
+{
+	static const int families[] = { AF_UNIX, AF_INET, AF_INET6 };
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < sizeof(families) / sizeof(families[0]) && rc == 0; i++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
+		    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)families[i]));
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(connect), 0);
+	return rc;
+}
+
+static int
+sandbox_seccomp_load(bool client)
 {
 	scmp_filter_ctx ctx;
 	int rc, err;
@@ -378,7 +398,9 @@ sandbox_seccomp_apply(void)
 	/* Another architecture's entry point (i386 on x86_64) is refused the same way. */
 	if ((err = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS)) != 0 ||
 	    (err = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1)) != 0 ||
-	    (err = sandbox_seccomp_rules(ctx)) != 0 || (err = seccomp_load(ctx)) != 0) {
+	    (err = sandbox_seccomp_rules(ctx)) != 0 ||
+	    (client && (err = sandbox_seccomp_client(ctx)) != 0) ||
+	    (err = seccomp_load(ctx)) != 0) {
 		rc = aims_error_set(AIMS_ERROR, NULL, "cannot load the seccomp filter: %s",
 		    strerror(-err));
 		goto done;
@@ -387,6 +409,12 @@ sandbox_seccomp_apply(void)
 done:
 	seccomp_release(ctx);
 	return rc;
+}
+
+int
+sandbox_seccomp_apply(void)
+{
+	return sandbox_seccomp_load(false);
 }
 
 /* ---- all of it ------------------------------------------------------------ */
@@ -405,5 +433,5 @@ sandbox_enter(const struct sandbox_config *cfg)
 	if (rc == 1)
 		log_warn("this kernel has no Landlock (or it is turned off): file access is not "
 		    "restricted; the seccomp filter still applies");
-	return sandbox_seccomp_apply();
+	return sandbox_seccomp_load(cfg->connect);
 }

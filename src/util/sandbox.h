@@ -33,6 +33,7 @@ struct sandbox_path {
 struct sandbox_config {
 	struct sandbox_path	 paths[SANDBOX_PATHS_MAX];
 	size_t			 npaths;
+	bool			 connect;	/* may open client sockets (a database server) */
 };
 
 /* Adds a path to cfg (AIMS_ETOOBIG past SANDBOX_PATHS_MAX). */

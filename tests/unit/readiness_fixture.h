@@ -254,9 +254,9 @@ fx_put_org(struct db *db, int64_t org, const char *kind, const char *ref, const 
 	if (db_prepare(&st, db, "INSERT INTO records (org_id, kind, num, ref, version, title, "
 	    "status, owner, data, created_at, updated_at, created_by, updated_by) "
 	    "VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', "
-	    "'cli', 'cli') ON CONFLICT (org_id, kind, ref) DO UPDATE SET version = version + 1, "
-	    "title = excluded.title, status = excluded.status, owner = excluded.owner, "
-	    "data = excluded.data") != 0)
+	    "'cli', 'cli') ON CONFLICT (org_id, kind, ref) DO UPDATE SET "
+	    "version = records.version + 1, title = excluded.title, status = excluded.status, "
+	    "owner = excluded.owner, data = excluded.data") != 0)
 		abort();
 	db_bind_int64(st, 1, org);
 	db_bind_text(st, 2, kind);
