@@ -41,8 +41,10 @@
 	X(audit) \
 	X(audit_finding) \
 	X(management_review) \
+	X(certification) \
 	X(nonconformity) \
-	X(improvement)
+	X(improvement) \
+	X(task)
 
 #define RECORD_KIND_DECLARE(name)	extern const struct record_kind record_kind_##name;
 #define RECORD_KIND_ENTRY(name)		&record_kind_##name,

@@ -78,6 +78,12 @@ int record__count_add(struct db *db, int64_t org_id, const char *kind, int delta
  */
 int record__counts_add(struct db *db, int64_t org_id, const struct record_kind *k,
     const struct record_row *r, int delta);
+/*
+ * work.c: brings the work items of a record (core/work.h) from old (NULL:
+ * none) to r (NULL: erased), in the caller's transaction.
+ */
+int record__work_sync(struct db *db, int64_t org_id, const struct record_kind *k,
+    const struct record_row *old, const struct record_row *r);
 int record__exists(struct db *db, int64_t org_id, const char *kind, const char *ref);
 /* Copies title, status and owner columns out of r->data (ref when no title). */
 void record__row_columns(struct record_row *r, const struct record_kind *k);
