@@ -33,6 +33,7 @@ const struct cli_command cli_commands[] = {
 	{ "export", "files: SoA, risk register, AI systems, readiness report, OSCAL",
 	    cmd_export },
 	{ "metrics", "push readings of a metric, list the metrics' state", cmd_metrics },
+	{ "work", "a person's work and the certification calendar", cmd_work },
 	{ "soa", "publish the Statement of Applicability, list and show versions", cmd_soa },
 	{ "version", "print the version", cmd_version },
 	{ "help", "list commands", cmd_help },

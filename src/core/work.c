@@ -298,14 +298,37 @@ work_approvals(json_t *out, struct db *db, int64_t org_id, const struct actor *a
 }
 
 int
-work_mine(json_t **out, struct db *db, int64_t org_id, const struct actor *actor,
-    const char *email, time_t now)
+work_email_of(char **out, struct db *db, int64_t user_id)
 {
-	char today[WORK_DAY_LEN], week[WORK_DAY_LEN];
+	struct db_stmt *st = NULL;
+	int rc;
+
+	*out = NULL;
+	if (user_id <= 0)
+		return aims_error_set(AIMS_EINVALID, "as", "work belongs to a person: act as a "
+		    "member (--as EMAIL), not as the system");
+	if ((rc = db_prepare(&st, db, "SELECT email FROM users WHERE id = ?")) != 0)
+		return rc;
+	db_bind_int64(st, 1, user_id);
+	if ((rc = db_step(st)) == DB_ROW) {
+		*out = xstrdup(db_column_text(st, 0));
+		rc = 0;
+	} else if (rc == DB_DONE)
+		rc = aims_error_set(AIMS_ENOTFOUND, "user", "no user %lld", (long long)user_id);
+	db_done(st);
+	return rc;
+}
+
+int
+work_mine(json_t **out, struct db *db, int64_t org_id, const struct actor *actor, time_t now)
+{
+	char today[WORK_DAY_LEN], week[WORK_DAY_LEN], *email = NULL;
 	json_t *o = json_object();
 	int rc;
 
 	*out = NULL;
+	if ((rc = work_email_of(&email, db, actor->user_id)) != 0)
+		goto done;
 	work_day(today, now);
 	work_day(week, now + (time_t)WORK_SOON_DAYS * WORK_SECONDS_PER_DAY);
 	json_object_set_new(o, "today", json_string(today));
@@ -320,7 +343,9 @@ work_mine(json_t **out, struct db *db, int64_t org_id, const struct actor *actor
 	    actor->user_id, email, "0", WORK_END_OF_TIME)) == 0)
 		rc = work_approvals(o, db, org_id, actor);
 	db_read_end(db);
+	json_object_set_new(o, "email", json_string(email));
 done:
+	free(email);
 	if (rc == 0)
 		*out = o;
 	else

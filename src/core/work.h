@@ -27,8 +27,8 @@ struct db;
 #define WORK_CALENDAR_MAX	200	/* external audits the calendar shows */
 
 /*
- * The person's work at now (actor: a user; email: theirs):
- * {today, overdue, this_week, later: {count, more, items}, approvals: {items},
+ * The person's work at now (actor: a user):
+ * {today, email, overdue, this_week, later: {count, more, items}, approvals: {items},
  * assigned_by_me: {count, more, items}} where an item is {kind, ref, field,
  * what, title, owner, due, status "open", source, generated} (generated:
  * false for a task made by hand, whose source is what it is about or null),
@@ -36,7 +36,9 @@ struct db;
  * waiting in a state the actor may sign off from, with the step's label.
  */
 int work_mine(json_t **out, struct db *db, int64_t org_id, const struct actor *actor,
-    const char *email, time_t now);
+    time_t now);
+/* The email of user_id (caller frees); AIMS_EINVALID for the system (0). */
+int work_email_of(char **out, struct db *db, int64_t user_id);
 
 /*
  * Items of the organisation (owner NULL) or of one person due in [from, to)

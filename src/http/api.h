@@ -120,6 +120,10 @@ int api_public_concern_get(struct http_ctx *c);
  */
 int http_concern_limit(struct http_ctx *c, const char *what, unsigned n, unsigned period_sec);
 
+/* api_work.c: the caller's work (core/work.h) and the certification calendar. */
+int api_my_work(struct http_ctx *c);
+int api_calendar(struct http_ctx *c);
+
 /* openapi.c: the OpenAPI 3.1 document generated from the route table. */
 json_t *openapi_document(void);
 

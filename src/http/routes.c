@@ -457,6 +457,19 @@ const struct route http_routes[] = {
 	    PERM_KIND_AUDIT, NULL, NULL, 0, 200,
 	    "The audits the caller leads or is on the team of, open ones first", "audits"),
 
+	/* Work (core/work.h): every declared due date and every task, by person. */
+	R_ORG("GET", "/api/v1/orgs/{org}/my-work", api_my_work, PERM_READ, PERM_KIND_ORG, NULL,
+	    NULL, 0, 200,
+	    "The caller's work: their open tasks and the due dates of the records they own "
+	    "(overdue, due this week, later; each with count and the first 100), the records "
+	    "waiting for their sign-off, and what they assigned to others. A token answers for "
+	    "the member who made it", "work"),
+	R_ORG("GET", "/api/v1/orgs/{org}/calendar", api_calendar, PERM_READ, PERM_KIND_ORG,
+	    NULL, NULL, 0, 200,
+	    "The certification calendar: the external audits of the certification cycle by "
+	    "date, each with the internal audits and management reviews planned before it and "
+	    "whether they were held, and the next external audit with the days to it", "work"),
+
 	/* Concern reporting (A.3.3): the channel, and its public routes. */
 	R_ORG("GET", "/api/v1/orgs/{org}/concern-channel", api_concern_channel_get, PERM_READ,
 	    PERM_KIND_ORG, NULL, NULL, 0, 200,

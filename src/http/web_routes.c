@@ -77,6 +77,8 @@ const struct route webui_routes[] = {
 	W_ORG("POST", "/o/{org}/concern-channel", webui_concern_channel, PERM_WRITE,
 	    PERM_KIND_ORG),
 	W_ORG("GET", "/o/{org}/my-audits", webui_my_audits, PERM_READ, PERM_KIND_AUDIT),
+	W_ORG("GET", "/o/{org}/my-work", webui_my_work, PERM_READ, PERM_KIND_ORG),
+	W_ORG("GET", "/o/{org}/calendar", webui_calendar, PERM_READ, PERM_KIND_ORG),
 	W_ORG("GET", "/o/{org}/audits/{ref}/checklist", webui_audit_checklist, PERM_READ,
 	    PERM_KIND_AUDIT),
 	W_ORG("POST", "/o/{org}/audits/{ref}/checklist/{req}", webui_audit_checklist_save,

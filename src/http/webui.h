@@ -124,6 +124,9 @@ int webui_acknowledge(struct http_ctx *c);
 int webui_competence_gaps(struct http_ctx *c);
 /* web_audits.c */
 int webui_my_audits(struct http_ctx *c);
+/* web_work.c */
+int webui_my_work(struct http_ctx *c);
+int webui_calendar(struct http_ctx *c);
 int webui_audit_checklist(struct http_ctx *c);
 int webui_audit_checklist_save(struct http_ctx *c);
 int webui_audit_report(struct http_ctx *c);

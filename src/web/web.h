@@ -25,6 +25,8 @@
  *   /o/ORG/KIND/REF/delete       delete or retire (POST)
  *   /o/ORG/KIND/REF/download     an evidence record's file
  *   /o/ORG/members               members; EMAIL/disable, EMAIL/enable (POST, admins)
+ *   /o/ORG/my-work               the signed-in person's work (core/work.h)
+ *   /o/ORG/calendar              the certification calendar
  *   /o/ORG/pack                  the audit pack: the latest (GET), make one (POST)
  *   /o/ORG/pack/ID/download      a finished pack
  *   /sign-in                     form (GET), sign in (POST)
@@ -323,6 +325,10 @@ struct web_pack_view {
 	const char	*since, *requirements;	/* the values to show in the form */
 };
 void web_page_pack(struct buf *out, const struct web_ctx *ctx, const struct web_pack_view *v);
+
+/* page_work.c: "My work" and the certification calendar (core/work.h). */
+void web_page_my_work(struct buf *out, const struct web_ctx *ctx, const json_t *work);
+void web_page_calendar(struct buf *out, const struct web_ctx *ctx, const json_t *calendar);
 
 /* page_competence.c: the competence gap view (core/competence.h) as a page. */
 void web_page_competence_gaps(struct buf *out, const struct web_ctx *ctx, const json_t *view);

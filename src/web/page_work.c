@@ -1,0 +1,161 @@
+/*
+ * page_work.c - "My work" (a person's tasks and the due dates of the
+ * records they own, the sign-offs waiting for them, what they assigned to
+ * others) and the certification calendar (external audits with the
+ * internal audits and management reviews to hold before each), drawn from
+ * core/work.h's answers.
+ */
+#include <string.h>
+
+#include "web/html.h"
+#include "web/web.h"
+
+static const char *
+pw_str(const json_t *o, const char *name)
+{
+	const char *s = json_string_value(json_object_get(o, name));
+
+	return s != NULL ? s : "";
+}
+
+static void
+pw_ref(struct buf *out, const struct web_ctx *ctx, const json_t *it)
+{
+	struct buf url = BUF_INIT;
+
+	web_url_record(&url, ctx, pw_str(it, "kind"), pw_str(it, "ref"));
+	html_printf(out, "<a class=\"ref\" href=\"%s\">%s</a> %s", buf_str(&url),
+	    pw_str(it, "ref"), pw_str(it, "title"));
+	buf_free(&url);
+}
+
+/* One group of items as a table; id names it for links and tests. */
+static void
+pw_group(struct buf *out, const struct web_ctx *ctx, const json_t *w, const char *name,
+    const char *heading, const char *empty, bool with_owner)
+{
+	const json_t *g = json_object_get(w, name), *it;
+	long long n = (long long)json_integer_value(json_object_get(g, "count"));
+	size_t i;
+
+	html_printf(out, "<section class=\"card\" id=\"w-%s\" aria-labelledby=\"h-%s\">"
+	    "<h2 id=\"h-%s\">%s <span class=\"count\" data-count>%lld%s</span></h2>\n", name,
+	    name, name, heading, n, json_is_true(json_object_get(g, "more")) ? "+" : "");
+	if (json_array_size(json_object_get(g, "items")) == 0) {
+		html_printf(out, "<p class=\"empty\">%s</p></section>\n", empty);
+		return;
+	}
+	html_printf(out, "<div class=\"table-wrap\"><table class=\"list\"><thead><tr>"
+	    "<th scope=\"col\">Due</th><th scope=\"col\">What</th><th scope=\"col\">Record</th>"
+	    "%s</tr></thead><tbody>\n", with_owner ? "<th scope=\"col\">Owner</th>" : "");
+	json_array_foreach(json_object_get(g, "items"), i, it) {
+		html_printf(out, "<tr><td><time datetime=\"%s\">%s</time></td><td>", pw_str(it, "due"),
+		    pw_str(it, "due"));
+		web_label(out, pw_str(it, "what"));
+		buf_puts(out, "</td><td>");
+		pw_ref(out, ctx, it);
+		if (with_owner)
+			html_printf(out, "</td><td>%s", pw_str(it, "owner"));
+		buf_puts(out, "</td></tr>\n");
+	}
+	buf_puts(out, "</tbody></table></div>\n");
+	if ((size_t)n > json_array_size(json_object_get(g, "items")))
+		html_printf(out, "<p class=\"more\">The first %zu of %lld%s are listed, nearest "
+		    "first.</p>\n", json_array_size(json_object_get(g, "items")), n,
+		    json_is_true(json_object_get(g, "more")) ? " or more" : "");
+	buf_puts(out, "</section>\n");
+}
+
+void
+web_page_my_work(struct buf *out, const struct web_ctx *ctx, const json_t *w)
+{
+	const struct web_crumb crumbs[] = { { "My work", NULL } };
+	const json_t *ap = json_object_get(json_object_get(w, "approvals"), "items"), *it;
+	struct buf url = BUF_INIT;
+	size_t i;
+
+	web_page_begin(out, ctx, "My work", "my-work", crumbs, 1);
+	html_printf(out, "<div class=\"page-head\"><h1>My work</h1>");
+	web_url_kind(&url, ctx, "tasks");
+	if (web_can(ctx, WEB_ACT_CREATE, record_kind_find("tasks")))
+		html_printf(out, "<a class=\"btn\" href=\"%s/new\">New task</a>", buf_str(&url));
+	html_printf(out, "</div>\n<p class=\"lede\">Your tasks and the due dates of the records "
+	    "you own, on %s.</p>\n", pw_str(w, "today"));
+	pw_group(out, ctx, w, "overdue", "Overdue", "Nothing overdue.", false);
+	pw_group(out, ctx, w, "this_week", "Due this week", "Nothing due this week.", false);
+	html_printf(out, "<section class=\"card\" id=\"w-approvals\" aria-labelledby="
+	    "\"h-approvals\"><h2 id=\"h-approvals\">Waiting for my approval <span class=\"count\" "
+	    "data-count>%zu</span></h2>\n", json_array_size(ap));
+	if (json_array_size(ap) == 0)
+		buf_puts(out, "<p class=\"empty\">Nothing waits for your sign-off.</p>\n");
+	else {
+		buf_puts(out, "<ul class=\"due-list\">");
+		json_array_foreach(ap, i, it) {
+			buf_puts(out, "<li>");
+			pw_ref(out, ctx, it);
+			html_printf(out, " \xe2\x80\x94 %s</li>\n", pw_str(it, "label"));
+		}
+		buf_puts(out, "</ul>\n");
+	}
+	buf_puts(out, "</section>\n");
+	pw_group(out, ctx, w, "assigned_by_me", "Assigned by me",
+	    "Nothing you assigned to others is open.", true);
+	pw_group(out, ctx, w, "later", "Later", "Nothing further ahead.", false);
+	buf_free(&url);
+	web_page_end(out, ctx);
+}
+
+void
+web_page_calendar(struct buf *out, const struct web_ctx *ctx, const json_t *cal)
+{
+	const struct web_crumb crumbs[] = { { "Certification calendar", NULL } };
+	const json_t *next = json_object_get(cal, "next"), *e, *b;
+	struct buf url = BUF_INIT;
+	size_t i, j;
+
+	web_page_begin(out, ctx, "Certification calendar", "calendar", crumbs, 1);
+	buf_puts(out, "<div class=\"page-head\"><h1>Certification calendar</h1>");
+	web_url_kind(&url, ctx, "certification");
+	if (web_can(ctx, WEB_ACT_CREATE, record_kind_find("certification")))
+		html_printf(out, "<a class=\"btn\" href=\"%s/new\">New certification cycle</a>",
+		    buf_str(&url));
+	buf_puts(out, "</div>\n");
+	if (json_is_object(next))
+		html_printf(out, "<p class=\"lede\" data-next>Next external audit: %s on "
+		    "<time datetime=\"%s\">%s</time>, in %lld days.</p>\n", pw_str(next, "what"),
+		    pw_str(next, "date"), pw_str(next, "date"),
+		    (long long)json_integer_value(json_object_get(next, "days")));
+	else
+		buf_puts(out, "<p class=\"lede\" data-next>No external audit is planned: record "
+		    "the certification cycle with the dates the certification body gave.</p>\n");
+	buf_puts(out, "<ol class=\"calendar\">\n");
+	json_array_foreach(json_object_get(cal, "events"), i, e) {
+		html_printf(out, "<li class=\"event%s\"><h2><time datetime=\"%s\">%s</time> ",
+		    json_is_true(json_object_get(e, "past")) ? " past" : "", pw_str(e, "date"),
+		    pw_str(e, "date"));
+		web_label(out, pw_str(e, "what"));
+		buf_puts(out, "</h2><p>");
+		pw_ref(out, ctx, e);
+		buf_puts(out, "</p>\n");
+		if (json_array_size(json_object_get(e, "before")) == 0) {
+			buf_puts(out, "<p class=\"warn\">No internal audit or management review is "
+			    "planned before it.</p>\n");
+		} else {
+			buf_puts(out, "<ul class=\"due-list\">");
+			json_array_foreach(json_object_get(e, "before"), j, b) {
+				html_printf(out, "<li><time datetime=\"%s\">%s</time> ", pw_str(b, "date"),
+				    pw_str(b, "date"));
+				web_label(out, pw_str(b, "what"));
+				buf_puts(out, ": ");
+				pw_ref(out, ctx, b);
+				html_printf(out, " <span class=\"badge\">%s</span></li>\n",
+				    json_is_true(json_object_get(b, "held")) ? "held" : "to hold");
+			}
+			buf_puts(out, "</ul>\n");
+		}
+		buf_puts(out, "</li>\n");
+	}
+	buf_puts(out, "</ol>\n");
+	buf_free(&url);
+	web_page_end(out, ctx);
+}
