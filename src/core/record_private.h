@@ -84,6 +84,13 @@ int record__counts_add(struct db *db, int64_t org_id, const struct record_kind *
  */
 int record__work_sync(struct db *db, int64_t org_id, const struct record_kind *k,
     const struct record_row *old, const struct record_row *r);
+/*
+ * notify.c: what the change of a record from old (NULL: created) to r
+ * (NULL: erased) tells whom (core/notify.h), in the caller's transaction.
+ */
+int record__notify(struct db *db, int64_t org_id, const struct actor *actor,
+    const struct record_kind *k, const char *action, const struct record_row *old,
+    const struct record_row *r);
 int record__exists(struct db *db, int64_t org_id, const char *kind, const char *ref);
 /* Copies title, status and owner columns out of r->data (ref when no title). */
 void record__row_columns(struct record_row *r, const struct record_kind *k);
