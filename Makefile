@@ -32,7 +32,9 @@ LISTEN	?= 127.0.0.1:$(PORT)
 # libseccomp: the system-call allow-list of `aims serve` (src/util/sandbox.c),
 # built by the library rather than as hand-written BPF.
 # libarchive: the audit pack zip, written and read as a stream (src/io/pack*.c).
-PKGS	:= libmicrohttpd sqlite3 libsodium jansson libcmark-gfm libmagic xlsxwriter libseccomp libarchive
+# libcurl: webhook deliveries and SMTP mail from the outbox (src/io/deliver.c).
+PKGS	:= libmicrohttpd sqlite3 libsodium jansson libcmark-gfm libmagic xlsxwriter libseccomp libarchive \
+	   libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

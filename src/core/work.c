@@ -647,3 +647,93 @@ done:
 	json_decref(expected);
 	return rc;
 }
+
+static void
+work_feed_add(json_t *events, int64_t org_id, const char *kind, const char *ref,
+    const char *field, const char *date, const char *summary, const char *description,
+    const char *category)
+{
+	struct buf uid = BUF_INIT;
+
+	buf_printf(&uid, "o%lld.%s.%s.%s@openaims", (long long)org_id, kind, ref, field);
+	json_array_append_new(events, json_pack("{s:s, s:s, s:s, s:s, s:s}", "uid",
+	    buf_str(&uid), "date", date, "summary", summary, "description", description,
+	    "categories", category));
+	buf_free(&uid);
+}
+
+int
+work_feed(json_t **out, struct db *db, int64_t org_id, int64_t user_id, const char *scope,
+    time_t now)
+{
+	json_t *events = json_array(), *items = NULL, *cal = NULL, *e, *b;
+	struct buf sum = BUF_INIT, desc = BUF_INIT;
+	char *email = NULL;
+	size_t i, j;
+	int rc;
+
+	*out = NULL;
+	if (strcmp(scope, "me") == 0) {
+		if ((rc = work_email_of(&email, db, user_id)) != 0 ||
+		    (rc = work_between(&items, db, org_id, email, "0", WORK_END_OF_TIME,
+		    WORK_FEED_MAX)) != 0)
+			goto done;
+		json_array_foreach(items, i, e) {
+			buf_reset(&sum);
+			buf_reset(&desc);
+			buf_printf(&sum, "%s: %s (%s)", json_string_value(json_object_get(e, "ref")),
+			    json_string_value(json_object_get(e, "title")),
+			    json_string_value(json_object_get(e, "what")));
+			buf_printf(&desc, "Due %s: %s of %s %s.",
+			    json_string_value(json_object_get(e, "due")),
+			    json_string_value(json_object_get(e, "what")),
+			    json_string_value(json_object_get(e, "kind")),
+			    json_string_value(json_object_get(e, "ref")));
+			work_feed_add(events, org_id, json_string_value(json_object_get(e, "kind")),
+			    json_string_value(json_object_get(e, "ref")),
+			    json_string_value(json_object_get(e, "field")),
+			    json_string_value(json_object_get(e, "due")), buf_str(&sum), buf_str(&desc),
+			    "Task");
+		}
+	} else {
+		if ((rc = work_calendar(&cal, db, org_id, now)) != 0)
+			goto done;
+		json_array_foreach(json_object_get(cal, "events"), i, e) {
+			buf_reset(&sum);
+			buf_reset(&desc);
+			buf_printf(&sum, "%s (%s)", json_string_value(json_object_get(e, "what")),
+			    json_string_value(json_object_get(e, "title")));
+			buf_printf(&desc, "External audit of the certification cycle %s.",
+			    json_string_value(json_object_get(e, "ref")));
+			work_feed_add(events, org_id, json_string_value(json_object_get(e, "kind")),
+			    json_string_value(json_object_get(e, "ref")),
+			    json_string_value(json_object_get(e, "what")),
+			    json_string_value(json_object_get(e, "date")), buf_str(&sum), buf_str(&desc),
+			    "External audit");
+			json_array_foreach(json_object_get(e, "before"), j, b) {
+				buf_reset(&sum);
+				buf_reset(&desc);
+				buf_printf(&sum, "%s: %s (%s)", json_string_value(json_object_get(b, "ref")),
+				    json_string_value(json_object_get(b, "title")),
+				    json_string_value(json_object_get(b, "what")));
+				buf_printf(&desc, "To hold before the %s on %s.",
+				    json_string_value(json_object_get(e, "what")),
+				    json_string_value(json_object_get(e, "date")));
+				work_feed_add(events, org_id, json_string_value(json_object_get(b, "kind")),
+				    json_string_value(json_object_get(b, "ref")),
+				    json_string_value(json_object_get(b, "what")),
+				    json_string_value(json_object_get(b, "date")), buf_str(&sum),
+				    buf_str(&desc), "Internal");
+			}
+		}
+	}
+	*out = json_incref(events);
+done:
+	free(email);
+	buf_free(&sum);
+	buf_free(&desc);
+	json_decref(items);
+	json_decref(cal);
+	json_decref(events);
+	return rc;
+}

@@ -57,6 +57,15 @@ int work_between(json_t **out, struct db *db, int64_t org_id, const char *owner,
  */
 int work_calendar(json_t **out, struct db *db, int64_t org_id, time_t now);
 
+/*
+ * The events a calendar feed carries: scope "me", the work of user_id (their
+ * items, nearest first, at most WORK_FEED_MAX); "org", the certification
+ * calendar (external audits and what to hold before each). [{uid, date,
+ * summary, description, categories}], uid stable across reads.
+ */
+int work_feed(json_t **out, struct db *db, int64_t org_id, int64_t user_id, const char *scope,
+    time_t now);
+
 /* Days from today to the next external audit (*days -1: none planned). */
 int work_next_event(int64_t *days, json_t **event, struct db *db, int64_t org_id,
     time_t now);

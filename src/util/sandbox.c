@@ -365,8 +365,61 @@ sandbox_seccomp_rules(scmp_filter_ctx ctx)
 	return rc;
 }
 
+/*
+ * Outgoing connections: IPv4 and IPv6 sockets (name resolution and the
+ * transfer), connect, and AF_UNIX socket pairs (a library's wake-up
+ * channel). A socket of another family (netlink, which a resolver may try)
+ * fails with EAFNOSUPPORT instead of killing the process.
+ */
+static int
+sandbox_seccomp_outbound(scmp_filter_ctx ctx)
+{
+	int rc;
+
+	rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
+	    SCMP_A0(SCMP_CMP_EQ, AF_INET));
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
+		    SCMP_A0(SCMP_CMP_EQ, AF_INET6));
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket), 1,
+		    SCMP_A0(SCMP_CMP_EQ, AF_NETLINK));
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket), 1,
+		    SCMP_A0(SCMP_CMP_EQ, AF_UNIX));
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socketpair), 1,
+		    SCMP_A0(SCMP_CMP_EQ, AF_UNIX));
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(connect), 0);
+	return rc;
+}
+
+int
+sandbox_outbound_paths(struct sandbox_config *cfg)
+{
+	static const char *const paths[] = {
+		"/etc/resolv.conf", "/etc/hosts", "/etc/nsswitch.conf", "/etc/gai.conf",
+		"/etc/host.conf", "/etc/ssl", "/usr/lib/ssl", "/usr/share/ca-certificates", NULL,
+	};
+	const char *const *p;
+	int rc;
+
+	for (p = paths; *p != NULL; p++)
+		if ((rc = sandbox_path_add(cfg, *p, SANDBOX_READ, true)) != 0)
+			return rc;
+	cfg->outbound = true;
+	return 0;
+}
+
 int
 sandbox_seccomp_apply(void)
+{
+	return sandbox_seccomp_apply_outbound(false);
+}
+
+int
+sandbox_seccomp_apply_outbound(bool outbound)
 {
 	scmp_filter_ctx ctx;
 	int rc, err;
@@ -378,7 +431,9 @@ sandbox_seccomp_apply(void)
 	/* Another architecture's entry point (i386 on x86_64) is refused the same way. */
 	if ((err = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS)) != 0 ||
 	    (err = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1)) != 0 ||
-	    (err = sandbox_seccomp_rules(ctx)) != 0 || (err = seccomp_load(ctx)) != 0) {
+	    (err = sandbox_seccomp_rules(ctx)) != 0 ||
+	    (outbound && (err = sandbox_seccomp_outbound(ctx)) != 0) ||
+	    (err = seccomp_load(ctx)) != 0) {
 		rc = aims_error_set(AIMS_ERROR, NULL, "cannot load the seccomp filter: %s",
 		    strerror(-err));
 		goto done;
@@ -405,5 +460,5 @@ sandbox_enter(const struct sandbox_config *cfg)
 	if (rc == 1)
 		log_warn("this kernel has no Landlock (or it is turned off): file access is not "
 		    "restricted; the seccomp filter still applies");
-	return sandbox_seccomp_apply();
+	return sandbox_seccomp_apply_outbound(cfg->outbound);
 }
