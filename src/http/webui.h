@@ -126,6 +126,11 @@ int webui_competence_gaps(struct http_ctx *c);
 int webui_my_audits(struct http_ctx *c);
 /* web_work.c */
 int webui_my_work(struct http_ctx *c);
+int webui_my_mail(struct http_ctx *c);
+int webui_feed_create(struct http_ctx *c);
+int webui_feed_revoke(struct http_ctx *c);
+int webui_notifications(struct http_ctx *c);
+int webui_notifications_read(struct http_ctx *c);
 int webui_calendar(struct http_ctx *c);
 int webui_audit_checklist(struct http_ctx *c);
 int webui_audit_checklist_save(struct http_ctx *c);

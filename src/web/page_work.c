@@ -66,8 +66,65 @@ pw_group(struct buf *out, const struct web_ctx *ctx, const json_t *w, const char
 	buf_puts(out, "</section>\n");
 }
 
+/* The person's mail choice and calendar feeds, on their own work page. */
+static void
+pw_settings(struct buf *out, const struct web_ctx *ctx, const json_t *set)
+{
+	static const struct { const char *value, *label; } choices[] = {
+		{ "immediate", "A mail for each assignment and sign-off request" },
+		{ "digest", "One mail a day with my work" },
+		{ "none", "No mail (the bell only)" },
+	};
+	const char *mail = pw_str(set, "mail"), *url = pw_str(set, "new_url");
+	struct buf base = BUF_INIT;
+	const json_t *f;
+	size_t i;
+
+	web_url_org(&base, ctx);
+	html_printf(out, "<section class=\"card\" id=\"w-settings\" aria-labelledby=\"h-settings\">"
+	    "<h2 id=\"h-settings\">Notifications and calendar</h2>\n"
+	    "<form method=\"post\" action=\"%s/my-work/mail\"><fieldset><legend>Mail</legend>",
+	    buf_str(&base));
+	web_csrf_input(out, ctx);
+	for (i = 0; i < sizeof(choices) / sizeof(choices[0]); i++) {
+		html_printf(out, "<label><input type=\"radio\" name=\"mail\" value=\"%s\"",
+		    choices[i].value);
+		html_attr_if(out, strcmp(mail, choices[i].value) == 0, "checked", "checked");
+		html_printf(out, "> %s</label><br>\n", choices[i].label);
+	}
+	buf_puts(out, "<button type=\"submit\" class=\"btn\">Save</button></fieldset></form>\n");
+	if (*url != '\0')
+		html_printf(out, "<p class=\"ok\" data-feed-url>Your new calendar feed: "
+		    "<span class=\"feed-url\">%s</span><br>Copy it now into your calendar "
+		    "application: it is not shown again. Anyone with it can read the calendar; "
+		    "revoke it when it leaks.</p>\n", url);
+	buf_puts(out, "<h3>Calendar feeds</h3>");
+	if (json_array_size(json_object_get(set, "feeds")) == 0)
+		buf_puts(out, "<p class=\"empty\">No calendar feed.</p>");
+	else {
+		buf_puts(out, "<ul class=\"due-list\">");
+		json_array_foreach(json_object_get(set, "feeds"), i, f) {
+			html_printf(out, "<li>%s, made %s <form method=\"post\" class=\"inline\" "
+			    "action=\"%s/my-work/feeds/%lld/revoke\">", strcmp(pw_str(f, "scope"), "org") == 0 ?
+			    "Certification calendar" : "My work", pw_str(f, "created_at"), buf_str(&base),
+			    (long long)json_integer_value(json_object_get(f, "id")));
+			web_csrf_input(out, ctx);
+			buf_puts(out, "<button type=\"submit\" class=\"btn quiet\">Revoke</button>"
+			    "</form></li>\n");
+		}
+		buf_puts(out, "</ul>");
+	}
+	html_printf(out, "<form method=\"post\" action=\"%s/my-work/feeds\">", buf_str(&base));
+	web_csrf_input(out, ctx);
+	buf_puts(out, "<label>New feed of <select name=\"scope\"><option value=\"me\">my work"
+	    "</option><option value=\"org\">the certification calendar</option></select></label> "
+	    "<button type=\"submit\" class=\"btn\">Make a feed</button></form></section>\n");
+	buf_free(&base);
+}
+
 void
-web_page_my_work(struct buf *out, const struct web_ctx *ctx, const json_t *w)
+web_page_my_work(struct buf *out, const struct web_ctx *ctx, const json_t *w,
+    const json_t *settings)
 {
 	const struct web_crumb crumbs[] = { { "My work", NULL } };
 	const json_t *ap = json_object_get(json_object_get(w, "approvals"), "items"), *it;
@@ -101,6 +158,8 @@ web_page_my_work(struct buf *out, const struct web_ctx *ctx, const json_t *w)
 	pw_group(out, ctx, w, "assigned_by_me", "Assigned by me",
 	    "Nothing you assigned to others is open.", true);
 	pw_group(out, ctx, w, "later", "Later", "Nothing further ahead.", false);
+	if (settings != NULL)
+		pw_settings(out, ctx, settings);
 	buf_free(&url);
 	web_page_end(out, ctx);
 }
@@ -157,5 +216,47 @@ web_page_calendar(struct buf *out, const struct web_ctx *ctx, const json_t *cal)
 	}
 	buf_puts(out, "</ol>\n");
 	buf_free(&url);
+	web_page_end(out, ctx);
+}
+
+void
+web_page_notifications(struct buf *out, const struct web_ctx *ctx, const json_t *list)
+{
+	const struct web_crumb crumbs[] = { { "Notifications", NULL } };
+	struct buf base = BUF_INIT;
+	const json_t *n;
+	size_t i;
+
+	web_url_org(&base, ctx);
+	web_page_begin(out, ctx, "Notifications", "notifications", crumbs, 1);
+	html_printf(out, "<div class=\"page-head\"><h1>Notifications</h1>"
+	    "<form method=\"post\" action=\"%s/notifications/read\">", buf_str(&base));
+	web_csrf_input(out, ctx);
+	html_printf(out, "<button type=\"submit\" class=\"btn quiet\">Mark all read</button>"
+	    "</form></div>\n<p class=\"lede\">%lld unread. How you receive mail is set under "
+	    "<a href=\"%s/my-work#w-settings\">My work</a>.</p>\n",
+	    (long long)json_integer_value(json_object_get(list, "unread")), buf_str(&base));
+	if (json_array_size(json_object_get(list, "items")) == 0)
+		buf_puts(out, "<p class=\"empty\">No notifications.</p>\n");
+	else {
+		buf_puts(out, "<ul class=\"due-list notifications\">");
+		json_array_foreach(json_object_get(list, "items"), i, n) {
+			html_printf(out, "<li class=\"%s\"><time datetime=\"%s\">%s</time> ",
+			    json_is_true(json_object_get(n, "read")) ? "read" : "unread",
+			    pw_str(n, "created_at"), pw_str(n, "created_at"));
+			if (json_is_string(json_object_get(n, "ref")) &&
+			    json_is_string(json_object_get(n, "kind"))) {
+				struct buf url = BUF_INIT;
+
+				web_url_record(&url, ctx, pw_str(n, "kind"), pw_str(n, "ref"));
+				html_printf(out, "<a href=\"%s\">%s</a></li>\n", buf_str(&url),
+				    pw_str(n, "text"));
+				buf_free(&url);
+			} else
+				html_printf(out, "%s</li>\n", pw_str(n, "text"));
+		}
+		buf_puts(out, "</ul>\n");
+	}
+	buf_free(&base);
 	web_page_end(out, ctx);
 }
