@@ -31,6 +31,7 @@
 	X(competence) \
 	X(training) \
 	X(communication) \
+	X(task) \
 	X(lifecycle) \
 	X(dataset) \
 	X(evidence) \
@@ -43,8 +44,7 @@
 	X(management_review) \
 	X(certification) \
 	X(nonconformity) \
-	X(improvement) \
-	X(task)
+	X(improvement)
 
 #define RECORD_KIND_DECLARE(name)	extern const struct record_kind record_kind_##name;
 #define RECORD_KIND_ENTRY(name)		&record_kind_##name,
