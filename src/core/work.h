@@ -20,7 +20,7 @@
 struct db;
 
 #define WORK_GROUP_MAX		100	/* items listed per group; counts go on */
-#define WORK_COUNT_CAP		100000	/* counts stop there ("at least") */
+#define WORK_COUNT_CAP		1000	/* counts stop there: "1000 or more" */
 #define WORK_SOON_DAYS		7	/* "due this week": today and the 6 days after */
 #define WORK_APPROVALS_SCAN	50	/* records per approvable state judged for approvals */
 #define WORK_FEED_MAX		2000	/* items a calendar feed carries */

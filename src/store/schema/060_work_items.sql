@@ -24,8 +24,10 @@ CREATE TABLE work_items (
 	source		TEXT NOT NULL,
 	PRIMARY KEY (org_id, kind, num, field)
 ) WITHOUT ROWID;
--- "My work": a person's items by date; "assigned by me"; the calendar.
-CREATE INDEX work_items_owner ON work_items(org_id, owner, due);
+-- "My work": a person's items by date, holding what the page shows so a
+-- page of them is read from the index alone; "assigned by me"; the calendar.
+CREATE INDEX work_items_owner ON work_items(org_id, owner, due, kind, ref, field, what,
+    title, source);
 CREATE INDEX work_items_assigned ON work_items(org_id, assigned_by, due);
 CREATE INDEX work_items_due ON work_items(org_id, due);
 CREATE INDEX work_items_kind ON work_items(org_id, kind, field, due);
