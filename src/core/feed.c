@@ -261,26 +261,39 @@ done:
 }
 
 int
+feed_key_split(int64_t *id, const char **secret, const char *key)
+{
+	const char *dash;
+	char idtext[24];
+
+	*id = 0;
+	*secret = NULL;
+	if (key == NULL || (dash = strchr(key, '-')) == NULL || dash == key ||
+	    (size_t)(dash - key) >= sizeof(idtext) || dash[1] == '\0')
+		return aims_error_set(AIMS_ENOTFOUND, NULL, "no such calendar feed");
+	memcpy(idtext, key, (size_t)(dash - key));
+	idtext[dash - key] = '\0';
+	if (str_to_int64(id, idtext, 1, INT64_MAX) != 0)
+		return aims_error_set(AIMS_ENOTFOUND, NULL, "no such calendar feed");
+	*secret = dash + 1;
+	return 0;
+}
+
+int
 feed_resolve(struct feed_grant *out, struct db *db, const char *key)
 {
 	unsigned char hash[crypto_hash_sha256_BYTES];
 	struct db_stmt *st = NULL;
+	const char *secret;
 	const void *stored;
-	const char *dash;
-	char idtext[24];
 	size_t len = 0;
 	int64_t id;
 	int rc, match = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (key == NULL || (dash = strchr(key, '-')) == NULL || dash == key ||
-	    (size_t)(dash - key) >= sizeof(idtext))
-		return aims_error_set(AIMS_ENOTFOUND, NULL, "no such calendar feed");
-	memcpy(idtext, key, (size_t)(dash - key));
-	idtext[dash - key] = '\0';
-	if (str_to_int64(&id, idtext, 1, INT64_MAX) != 0)
-		return aims_error_set(AIMS_ENOTFOUND, NULL, "no such calendar feed");
-	crypto_hash_sha256(hash, (const unsigned char *)dash + 1, strlen(dash + 1));
+	if ((rc = feed_key_split(&id, &secret, key)) != 0)
+		return rc;
+	crypto_hash_sha256(hash, (const unsigned char *)secret, strlen(secret));
 	if ((rc = db_prepare(&st, db, "SELECT f.org_id, f.user_id, f.scope, f.secret_hash, o.name "
 	    "FROM calendar_feeds f JOIN orgs o ON o.id = f.org_id "
 	    "JOIN memberships m ON m.org_id = f.org_id AND m.user_id = f.user_id "

@@ -44,6 +44,8 @@ struct feed_grant {
 	char		scope[4];
 	char		org_name[201];
 };
+/* Splits "ID-SECRET" (the id's digits, then the secret): 0 or AIMS_ENOTFOUND. */
+int feed_key_split(int64_t *id, const char **secret, const char *key);
 /* AIMS_ENOTFOUND (nothing said) for an unknown, revoked or orphaned key. */
 int feed_resolve(struct feed_grant *out, struct db *db, const char *key);
 

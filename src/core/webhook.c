@@ -158,7 +158,7 @@ webhook_enumerate(struct db *db, int64_t org_id, webhook_visit_fn fn, void *arg)
 }
 
 /* http or https, a host, no credentials, no fragment, printable ASCII. */
-static int
+int
 webhook_check_url(const char *url)
 {
 	const char *p, *host, *end;

@@ -39,6 +39,8 @@ extern const char *const webhook_events[];
  */
 int webhook_create(json_t **out, struct db *db, int64_t org_id, const struct actor *actor,
     const char *url, const json_t *events);
+/* 0, or AIMS_EINVALID naming "url": http(s), a host, no credentials, no fragment. */
+int webhook_check_url(const char *url);
 /* {id, ref, url, events, enabled, failures, disabled_reason, version, created_by, created_at} */
 int webhook_get(json_t **out, struct db *db, int64_t org_id, int64_t id);
 int webhook_list(json_t **out, struct db *db, int64_t org_id);

@@ -57,30 +57,41 @@ conf_read(struct buf *out, const char *path)
 }
 
 int
+conf_parse(char out[CONF_VALUE_MAX], const char *text, size_t len, const char *key)
+{
+	const char *line = text, *end = text + len, *nl, *eq;
+	size_t klen = strlen(key), vlen;
+	int rc = AIMS_ENOTFOUND;
+
+	out[0] = '\0';
+	while (line < end) {
+		if ((nl = memchr(line, '\n', (size_t)(end - line))) == NULL)
+			nl = end;
+		eq = memchr(line, '=', (size_t)(nl - line));
+		if (eq != NULL && (size_t)(eq - line) == klen && memcmp(line, key, klen) == 0) {
+			vlen = (size_t)(nl - eq - 1);
+			if (vlen >= CONF_VALUE_MAX)
+				vlen = CONF_VALUE_MAX - 1;
+			memcpy(out, eq + 1, vlen);
+			out[vlen] = '\0';
+			rc = 0;
+		}
+		line = nl + 1;
+	}
+	return rc;
+}
+
+int
 conf_get(char out[CONF_VALUE_MAX], const char *db_path, const char *key)
 {
 	struct buf path = BUF_INIT, text = BUF_INIT;
-	char *line, *save = NULL, *eq;
 	int rc;
 
 	out[0] = '\0';
 	conf_path(&path, db_path);
-	if ((rc = conf_read(&text, buf_str(&path))) != 0)
-		goto done;
-	rc = AIMS_ENOTFOUND;
-	for (line = text.data != NULL ? strtok_r(text.data, "\n", &save) : NULL; line != NULL;
-	    line = strtok_r(NULL, "\n", &save)) {
-		if ((eq = strchr(line, '=')) == NULL)
-			continue;
-		*eq = '\0';
-		if (strcmp(line, key) == 0) {
-			snprintf(out, CONF_VALUE_MAX, "%s", eq + 1);
-			rc = 0;
-		}
-	}
-	if (rc != 0)
+	if ((rc = conf_read(&text, buf_str(&path))) == 0 &&
+	    (rc = conf_parse(out, text.data != NULL ? text.data : "", text.len, key)) != 0)
 		aims_error_set(rc, "key", "%s is not set", key);
-done:
 	buf_free(&path);
 	buf_free(&text);
 	return rc;

@@ -16,6 +16,11 @@
 /* The keys the file may hold, NULL-terminated. */
 extern const char *const conf_keys[];
 
+/*
+ * The value of key in text (len bytes of the file: "key=value" lines; the
+ * last line for a key wins) into out, or AIMS_ENOTFOUND.
+ */
+int conf_parse(char out[CONF_VALUE_MAX], const char *text, size_t len, const char *key);
 /* The value of key in db_path's file into out (""), or AIMS_ENOTFOUND. */
 int conf_get(char out[CONF_VALUE_MAX], const char *db_path, const char *key);
 /* Sets (value non-NULL) or removes key; the file is rewritten 0600, atomically. */
