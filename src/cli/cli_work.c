@@ -119,6 +119,12 @@ work_mine_cmd(int argc, char **argv)
 		printf("  %-10s %s: %s\n", json_string_value(json_object_get(it, "ref")),
 		    json_string_value(json_object_get(it, "label")),
 		    json_string_value(json_object_get(it, "title")));
+	printf("Metrics without a recent reading:\n");
+	json_array_foreach(json_object_get(json_object_get(w, "stale_metrics"), "items"), i, it)
+		printf("  %-10s %s (last reading: %s)\n", json_string_value(json_object_get(it, "ref")),
+		    json_string_value(json_object_get(it, "title")),
+		    json_is_string(json_object_get(it, "last_at")) ?
+		    json_string_value(json_object_get(it, "last_at")) : "none");
 	work_print_group(w, "assigned_by_me", "Assigned by you");
 done:
 	json_decref(w);

@@ -552,6 +552,13 @@ notify_digest_one(bool *queued, struct db *db, int64_t org_id, const char *org_n
 			    json_string_value(json_object_get(it, "label")),
 			    json_string_value(json_object_get(it, "title")));
 	}
+	if (json_array_size(json_object_get(json_object_get(w, "stale_metrics"), "items")) > 0) {
+		buf_printf(&text, "\nMetrics without a recent reading:\n");
+		json_array_foreach(json_object_get(json_object_get(w, "stale_metrics"), "items"), i,
+		    it)
+			buf_printf(&text, "  %s: %s\n", json_string_value(json_object_get(it, "ref")),
+			    json_string_value(json_object_get(it, "title")));
+	}
 	if (json_integer_value(json_object_get(n, "unread")) > 0) {
 		buf_printf(&text, "\nUnread notifications (%lld):\n",
 		    (long long)json_integer_value(json_object_get(n, "unread")));

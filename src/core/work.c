@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/metric.h"
 #include "core/perm.h"
 #include "core/record_counts.h"
 #include "core/record_private.h"
@@ -323,7 +324,7 @@ int
 work_mine(json_t **out, struct db *db, int64_t org_id, const struct actor *actor, time_t now)
 {
 	char today[WORK_DAY_LEN], week[WORK_DAY_LEN], *email = NULL;
-	json_t *o = json_object();
+	json_t *o = json_object(), *stale = NULL;
 	int rc;
 
 	*out = NULL;
@@ -340,8 +341,10 @@ work_mine(json_t **out, struct db *db, int64_t org_id, const struct actor *actor
 	    (rc = work_group(o, "later", db, org_id, "owner", email, 0, "", week,
 	    WORK_END_OF_TIME)) == 0 &&
 	    (rc = work_group(o, "assigned_by_me", db, org_id, "assigned_by", NULL,
-	    actor->user_id, email, "0", WORK_END_OF_TIME)) == 0)
-		rc = work_approvals(o, db, org_id, actor);
+	    actor->user_id, email, "0", WORK_END_OF_TIME)) == 0 &&
+	    (rc = work_approvals(o, db, org_id, actor)) == 0 &&
+	    (rc = metric_stale_of(&stale, db, org_id, email, now)) == 0)
+		json_object_set_new(o, "stale_metrics", json_pack("{s:o}", "items", stale));
 	db_read_end(db);
 	json_object_set_new(o, "email", json_string(email));
 done:

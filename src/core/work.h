@@ -27,13 +27,14 @@ struct db;
 #define WORK_CALENDAR_MAX	200	/* external audits the calendar shows */
 
 /*
- * The person's work at now (actor: a user):
- * {today, email, overdue, this_week, later: {count, more, items}, approvals: {items},
- * assigned_by_me: {count, more, items}} where an item is {kind, ref, field,
- * what, title, owner, due, status "open", source, generated} (generated:
- * false for a task made by hand, whose source is what it is about or null),
- * nearest first (overdue: the oldest first). approvals are the records
- * waiting in a state the actor may sign off from, with the step's label.
+ * The person's work at now (actor: a user): {today, email, overdue,
+ * this_week, later, assigned_by_me: {count, more, items}, approvals: {items},
+ * stale_metrics: {items}} where an item is {kind, ref, field, what, title,
+ * owner, due, status "open", source, generated} (generated: false for a task
+ * made by hand, whose source is what it is about or null), nearest first
+ * (overdue: the oldest first). approvals are the records waiting in a state
+ * the actor may sign off from, with the step's label; stale_metrics the
+ * metrics they own with no reading within their interval (core/metric.h).
  */
 int work_mine(json_t **out, struct db *db, int64_t org_id, const struct actor *actor,
     time_t now);

@@ -155,6 +155,22 @@ web_page_my_work(struct buf *out, const struct web_ctx *ctx, const json_t *w,
 		buf_puts(out, "</ul>\n");
 	}
 	buf_puts(out, "</section>\n");
+	ap = json_object_get(json_object_get(w, "stale_metrics"), "items");
+	if (json_array_size(ap) > 0) {
+		html_printf(out, "<section class=\"card\" id=\"w-stale\" aria-labelledby=\"h-stale\">"
+		    "<h2 id=\"h-stale\">Metrics without a recent reading <span class=\"count\" "
+		    "data-count>%zu</span></h2><ul class=\"due-list\">\n", json_array_size(ap));
+		json_array_foreach(ap, i, it) {
+			buf_puts(out, "<li>");
+			pw_ref(out, ctx, it);
+			if (json_is_string(json_object_get(it, "last_at")))
+				html_printf(out, " \xe2\x80\x94 last reading %s, one was due by %s</li>\n",
+				    pw_str(it, "last_at"), pw_str(it, "due"));
+			else
+				buf_puts(out, " \xe2\x80\x94 no reading yet</li>\n");
+		}
+		buf_puts(out, "</ul></section>\n");
+	}
 	pw_group(out, ctx, w, "assigned_by_me", "Assigned by me",
 	    "Nothing you assigned to others is open.", true);
 	pw_group(out, ctx, w, "later", "Later", "Nothing further ahead.", false);

@@ -124,6 +124,24 @@ test('an obligation that ends with the record goes when the record is done', asy
   assert.ok(refs((await mine(ANN)).this_week).includes(`${doc}:next_review`));
 });
 
+test('a metric its owner has no recent reading of is their work', async () => {
+  let r = await api('POST', '/ai-systems', s[ANN], { name: 'Scoring model' });
+  assert.equal(r.status, 201, r.text);
+  r = await api('POST', '/metrics', s[ANN], { title: 'Approval rate drift', ai_system: r.json.ref,
+    direction: 'lower_is_better', interval_hours: 24, on_breach: 'none', owner: CORA });
+  assert.equal(r.status, 201, r.text);
+  const met = r.json.ref;
+  let stale = (await mine(CORA)).stale_metrics.items;
+  assert.deepEqual(stale.map((m) => [m.ref, m.last_at]), [[met, null]]);
+  r = await api('POST', `/metrics/${met}/readings`, s[CORA], [{ at: '2026-06-10T06:00:00Z', value: 0.1 }]);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual((await mine(CORA)).stale_metrics.items, []);
+  r = await api('POST', `/metrics/${met}/readings`, s[CORA], [{ at: '2026-06-01T06:00:00Z', value: 0.1 }]);
+  assert.deepEqual((await mine(CORA)).stale_metrics.items, [], 'the last reading counts');
+  const page = await request(env.url, 'GET', '/o/acme/my-work', { auth: s[ANN] });
+  assert.doesNotMatch(page.text, /Metrics without a recent reading/);
+});
+
 test('tasks made by hand: fields named in the error, owner must be a member, done ends them', async () => {
   let r = await api('POST', '/tasks', s[CORA], { title: 'Call the model vendor', due: '2026-06-09' });
   assert.equal(r.status, 400);
