@@ -35,6 +35,8 @@ const struct cli_command cli_commands[] = {
 	{ "metrics", "push readings of a metric, list the metrics' state", cmd_metrics },
 	{ "work", "a person's work and the certification calendar", cmd_work },
 	{ "soa", "publish the Statement of Applicability, list and show versions", cmd_soa },
+	{ "webhook", "an organisation's webhooks: list, create, delete, enable, deliveries",
+	    cmd_webhook },
 	{ "config", "settings beside the database: the mail server and sender", cmd_config },
 	{ "version", "print the version", cmd_version },
 	{ "help", "list commands", cmd_help },

@@ -108,5 +108,6 @@ int cmd_metrics(int argc, char **argv);	/* cli_metrics.c */
 int cmd_pack(int argc, char **argv);	/* cli_pack.c */
 int cmd_work(int argc, char **argv);	/* cli_work.c */
 int cmd_config(int argc, char **argv);	/* cli_config.c */
+int cmd_webhook(int argc, char **argv);	/* cli_webhook.c */
 
 #endif

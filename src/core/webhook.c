@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "core/notify.h"
+#include "core/perm.h"
 #include "core/seal.h"
 #include "core/webhook.h"
 #include "ledger/ledger.h"
@@ -157,6 +158,16 @@ webhook_enumerate(struct db *db, int64_t org_id, webhook_visit_fn fn, void *arg)
 	return rc == DB_DONE ? 0 : rc;
 }
 
+/* Webhooks are the organisation's settings: its admins' (perm.c). */
+static int
+webhook_may(const struct actor *actor)
+{
+	if (!perm_allows(actor->role, PERM_ADMIN, PERM_KIND_ORG))
+		return aims_error_set(AIMS_EFORBIDDEN, NULL, "webhooks are set up by an admin of "
+		    "the organisation");
+	return 0;
+}
+
 /* http or https, a host, no credentials, no fragment, printable ASCII. */
 int
 webhook_check_url(const char *url)
@@ -226,7 +237,8 @@ webhook_create(json_t **out, struct db *db, int64_t org_id, const struct actor *
 	int rc;
 
 	*out = NULL;
-	if ((rc = webhook_check_url(url)) != 0 || (rc = webhook_check_events(events)) != 0)
+	if ((rc = webhook_may(actor)) != 0 || (rc = webhook_check_url(url)) != 0 ||
+	    (rc = webhook_check_events(events)) != 0)
 		return rc;
 	randombytes_buf(raw, sizeof(raw));
 	memcpy(secret, WEBHOOK_SECRET_PREFIX, strlen(WEBHOOK_SECRET_PREFIX));
@@ -294,7 +306,7 @@ webhook_delete(struct db *db, int64_t org_id, const struct actor *actor, int64_t
 	int64_t seq;
 	int rc;
 
-	if ((rc = db_begin(db)) != 0)
+	if ((rc = webhook_may(actor)) != 0 || (rc = db_begin(db)) != 0)
 		return rc;
 	if ((rc = webhook_get(&w, db, org_id, id)) != 0 ||
 	    (rc = db_prepare(&st, db, "DELETE FROM webhooks WHERE org_id = ? AND id = ?")) != 0)
@@ -335,7 +347,7 @@ webhook_enable(json_t **out, struct db *db, int64_t org_id, const struct actor *
 
 	*out = NULL;
 	clock_format(now, clock_now());
-	if ((rc = db_begin(db)) != 0)
+	if ((rc = webhook_may(actor)) != 0 || (rc = db_begin(db)) != 0)
 		return rc;
 	if ((rc = webhook_get(&w, db, org_id, id)) != 0 ||
 	    (rc = db_prepare(&st, db, "UPDATE webhooks SET enabled = 1, failures = 0, "

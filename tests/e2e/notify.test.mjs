@@ -8,13 +8,13 @@
 // digest for those who chose it; the in-app notifications.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { join } from 'node:path';
-import { ADMIN, aimsOk, request, setup, signIn, startServer } from './lib.mjs';
+import { ADMIN, aims, aimsOk, request, setup, signIn, startServer } from './lib.mjs';
 
 const ANN = 'ann@example.com';	// manager
 const CORA = 'cora@example.com';	// contributor
@@ -312,4 +312,42 @@ test('mail: an assignment at once, the daily digest for who chose it, none for n
   } finally {
     smtpd.kill('SIGTERM');
   }
+});
+
+test('the command line: webhooks for admins, mail settings beside the database', async () => {
+  const base = ['--org', 'acme', '--db', env.db];
+  let r = aims(['webhook', 'create', 'https://hooks.example.org/cli', '--events', 'record.created,task.assigned', ...base, '--as', ANN]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /webhooks are set up by an admin/);
+  r = aims(['webhook', 'create', 'https://hooks.example.org/cli', '--events', 'record.exploded', ...base, '--as', ADMIN]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /field 'events': 'record\.exploded' is not an event/);
+  r = aims(['webhook', 'create', 'https://hooks.example.org/cli', '--events', 'record.created,task.assigned', ...base, '--as', ADMIN]);
+  assert.equal(r.status, 0, r.stderr);
+  const w = JSON.parse(r.stdout);
+  assert.match(w.secret, /^whsec_/);
+  assert.deepEqual(w.events, ['record.created', 'task.assigned']);
+  r = aims(['webhook', 'list', ...base]);
+  assert.match(r.stdout, new RegExp(`^${w.id}  enabled  https://hooks\\.example\\.org/cli$`, 'm'));
+  assert.doesNotMatch(r.stdout, /whsec_/);
+  r = aims(['webhook', 'delete', String(w.id), ...base, '--as', ADMIN]);
+  assert.equal(r.status, 0, r.stderr);
+  r = aims(['webhook', 'deliveries', String(w.id), ...base]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /no webhook/);
+  r = aims(['webhook', '--help']);
+  assert.match(r.stdout, /X-AIMS-Signature/);
+  // Mail settings: a file of their own, 0600, the password never printed.
+  r = aims(['config', 'set', 'smtp_url', 'smtp://aims:s3cret@mail.example.org:587', '--db', env.db]);
+  assert.equal(r.status, 0, r.stderr);
+  r = aims(['config', 'set', 'smtp_password', 'x', '--db', env.db]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /unknown setting 'smtp_password'/);
+  r = aims(['config', 'list', '--db', env.db]);
+  assert.equal(r.stdout, 'smtp_url=smtp://aims:****@mail.example.org:587\n');
+  assert.equal(statSync(`${env.db}.conf`).mode & 0o777, 0o600);
+  const inDb = spawnSync('sqlite3', [env.db, ".dump"], { encoding: 'utf8', maxBuffer: 1 << 28 }).stdout;
+  assert.ok(!inDb.includes('s3cret'), 'the password is not in the database');
+  r = aims(['config', 'unset', 'smtp_url', '--db', env.db]);
+  assert.equal(aims(['config', 'list', '--db', env.db]).stdout, '');
 });
