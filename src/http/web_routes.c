@@ -86,6 +86,12 @@ const struct route webui_routes[] = {
 	W_ORG("GET", "/o/{org}/notifications", webui_notifications, PERM_READ, PERM_KIND_ORG),
 	W_ORG("POST", "/o/{org}/notifications/read", webui_notifications_read, PERM_READ,
 	    PERM_KIND_ORG),
+	W_ORG("GET", "/o/{org}/webhooks", webui_webhooks, PERM_ADMIN, PERM_KIND_ORG),
+	W_ORG("POST", "/o/{org}/webhooks", webui_webhook_create, PERM_ADMIN, PERM_KIND_ORG),
+	W_ORG("POST", "/o/{org}/webhooks/{id}/enable", webui_webhook_enable, PERM_ADMIN,
+	    PERM_KIND_ORG),
+	W_ORG("POST", "/o/{org}/webhooks/{id}/delete", webui_webhook_delete, PERM_ADMIN,
+	    PERM_KIND_ORG),
 	W_ORG("GET", "/o/{org}/calendar", webui_calendar, PERM_READ, PERM_KIND_ORG),
 	W_ORG("GET", "/o/{org}/audits/{ref}/checklist", webui_audit_checklist, PERM_READ,
 	    PERM_KIND_AUDIT),
@@ -134,6 +140,8 @@ static const struct {
 	{ "mail", "Your mail choice is saved", "." },
 	{ "feed-revoked", "The calendar feed is revoked: its address no longer answers", "." },
 	{ "read", "Your notifications are marked read", "." },
+	{ "webhook-enabled", "The webhook is enabled: what was pending for it goes out", "." },
+	{ "webhook-deleted", "The webhook is deleted", "." },
 };
 
 bool

@@ -3,9 +3,11 @@
  * answers (core/work.h) drawn by web/page_work.c.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "core/feed.h"
 #include "core/notify.h"
+#include "core/webhook.h"
 #include "core/work.h"
 #include "http/webui.h"
 #include "util/clock.h"
@@ -133,4 +135,88 @@ webui_calendar(struct http_ctx *c)
 	webui_send(c, 200, &page);
 	json_decref(cal);
 	return 0;
+}
+
+#define WEBUI_WEBHOOK_LOG	5	/* delivery attempts shown per webhook */
+
+/* The page, with a webhook just made (and its secret) or NULL. */
+static int
+webui_webhooks_page(struct http_ctx *c, const json_t *created)
+{
+	struct buf page = BUF_INIT;
+	json_t *hooks = NULL, *w, *log = NULL;
+	size_t i;
+	int rc;
+
+	if ((rc = webhook_list(&hooks, c->db, c->org_id)) != 0)
+		return rc;
+	json_array_foreach(hooks, i, w) {
+		if ((rc = webhook_deliveries(&log, c->db, c->org_id,
+		    json_integer_value(json_object_get(w, "id")))) != 0)
+			goto done;
+		while (json_array_size(log) > WEBUI_WEBHOOK_LOG)
+			json_array_remove(log, json_array_size(log) - 1);
+		json_object_set_new(w, "deliveries", log);
+	}
+	web_page_webhooks(&page, &c->web->ctx, hooks, created);
+	webui_send(c, 200, &page);
+done:
+	json_decref(hooks);
+	return rc;
+}
+
+int
+webui_webhooks(struct http_ctx *c)
+{
+	return webui_webhooks_page(c, NULL);
+}
+
+int
+webui_webhook_create(struct http_ctx *c)
+{
+	const struct web_form *f = c->web->posted;
+	json_t *events = json_array(), *w = NULL;
+	size_t i;
+	int rc;
+
+	for (i = 0; f != NULL && i < f->n; i++)
+		if (strcmp(f->names[i], "events") == 0)
+			json_array_append_new(events, json_string(f->values[i]));
+	rc = webhook_create(&w, c->db, c->org_id, &c->actor, webui_posted(c, "url"), events);
+	json_decref(events);
+	if (rc != 0)
+		return webui_fail(c, rc);
+	rc = webui_webhooks_page(c, w);
+	json_decref(w);
+	return rc;
+}
+
+static int
+webui_webhook_change(struct http_ctx *c, bool enable)
+{
+	json_t *w = NULL;
+	int64_t id;
+	int rc;
+
+	if (str_to_int64(&id, http_param(c, "id"), 1, INT64_MAX) != 0)
+		return webui_fail(c, aims_error_set(AIMS_ENOTFOUND, NULL, "There is no such webhook."));
+	rc = enable ? webhook_enable(&w, c->db, c->org_id, &c->actor, id) :
+	    webhook_delete(c->db, c->org_id, &c->actor, id);
+	json_decref(w);
+	if (rc != 0)
+		return webui_fail(c, rc);
+	webui_back(c, "/webhooks", enable ? "webhook-enabled" : "webhook-deleted");
+	return 0;
+}
+
+int
+webui_webhook_enable(struct http_ctx *c)
+{
+	return webui_webhook_change(c, true);
+}
+
+int
+webui_webhook_delete(struct http_ctx *c)
+{
+	return webui_webhook_change(c, false);
 }

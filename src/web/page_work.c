@@ -7,6 +7,8 @@
  */
 #include <string.h>
 
+#include "core/perm.h"
+#include "core/webhook.h"
 #include "web/html.h"
 #include "web/web.h"
 
@@ -118,7 +120,11 @@ pw_settings(struct buf *out, const struct web_ctx *ctx, const json_t *set)
 	web_csrf_input(out, ctx);
 	buf_puts(out, "<label>New feed of <select name=\"scope\"><option value=\"me\">my work"
 	    "</option><option value=\"org\">the certification calendar</option></select></label> "
-	    "<button type=\"submit\" class=\"btn\">Make a feed</button></form></section>\n");
+	    "<button type=\"submit\" class=\"btn\">Make a feed</button></form>");
+	if (perm_allows(ctx->role, PERM_ADMIN, PERM_KIND_ORG))
+		html_printf(out, "<p><a href=\"%s/webhooks\">The organisation's webhooks</a></p>",
+		    buf_str(&base));
+	buf_puts(out, "</section>\n");
 	buf_free(&base);
 }
 
@@ -273,6 +279,74 @@ web_page_notifications(struct buf *out, const struct web_ctx *ctx, const json_t 
 		}
 		buf_puts(out, "</ul>\n");
 	}
+	buf_free(&base);
+	web_page_end(out, ctx);
+}
+
+void
+web_page_webhooks(struct buf *out, const struct web_ctx *ctx, const json_t *hooks,
+    const json_t *created)
+{
+	const struct web_crumb crumbs[] = { { "Webhooks", NULL } };
+	const json_t *w, *d, *e;
+	struct buf base = BUF_INIT;
+	size_t i, j;
+
+	web_url_org(&base, ctx);
+	web_page_begin(out, ctx, "Webhooks", "webhooks", crumbs, 1);
+	buf_puts(out, "<div class=\"page-head\"><h1>Webhooks</h1></div>\n<p class=\"lede\">The "
+	    "organisation's events, POSTed as JSON and signed with X-AIMS-Signature "
+	    "(see the API reference). A webhook whose deliveries fail again and again is "
+	    "disabled until you enable it.</p>\n");
+	if (created != NULL)
+		html_printf(out, "<p class=\"ok\" data-secret>The signing secret of %s: <span "
+		    "class=\"feed-url\">%s</span><br>Copy it now into the receiver: it is not "
+		    "shown again.</p>\n", pw_str(created, "url"), pw_str(created, "secret"));
+	json_array_foreach(hooks, i, w) {
+		html_printf(out, "<section class=\"card\" data-webhook=\"%lld\"><h2 class=\"feed-url\">"
+		    "%s</h2><p>Events: ", (long long)json_integer_value(json_object_get(w, "id")),
+		    pw_str(w, "url"));
+		json_array_foreach(json_object_get(w, "events"), j, e)
+			html_printf(out, "%s%s", j ? ", " : "", json_string_value(e));
+		if (json_is_true(json_object_get(w, "enabled")))
+			html_printf(out, ". <strong>Enabled</strong>; failed attempts in a row: %lld.</p>",
+			    (long long)json_integer_value(json_object_get(w, "failures")));
+		else {
+			html_printf(out, ". <strong class=\"warn\">Disabled</strong>: %s</p><form "
+			    "method=\"post\" action=\"%s/webhooks/%lld/enable\">",
+			    pw_str(w, "disabled_reason"), buf_str(&base),
+			    (long long)json_integer_value(json_object_get(w, "id")));
+			web_csrf_input(out, ctx);
+			buf_puts(out, "<button type=\"submit\" class=\"btn\">Enable</button></form>");
+		}
+		if (json_array_size(json_object_get(w, "deliveries")) > 0) {
+			buf_puts(out, "<ul class=\"due-list\">");
+			json_array_foreach(json_object_get(w, "deliveries"), j, d)
+				html_printf(out, "<li><time>%s</time> %s, attempt %lld: %s%s%s</li>",
+				    pw_str(d, "at"), pw_str(d, "event"),
+				    (long long)json_integer_value(json_object_get(d, "attempt")),
+				    json_is_true(json_object_get(d, "ok")) ? "delivered" : "failed",
+				    json_is_string(json_object_get(d, "error")) ? " \xe2\x80\x94 " : "",
+				    pw_str(d, "error"));
+			buf_puts(out, "</ul>");
+		}
+		html_printf(out, "<form method=\"post\" action=\"%s/webhooks/%lld/delete\">",
+		    buf_str(&base), (long long)json_integer_value(json_object_get(w, "id")));
+		web_csrf_input(out, ctx);
+		buf_puts(out, "<button type=\"submit\" class=\"btn quiet\">Delete</button></form>"
+		    "</section>\n");
+	}
+	html_printf(out, "<section class=\"card\"><h2>New webhook</h2><form method=\"post\" "
+	    "action=\"%s/webhooks\">", buf_str(&base));
+	web_csrf_input(out, ctx);
+	buf_puts(out, "<label>URL <input type=\"url\" name=\"url\" required size=\"60\" "
+	    "placeholder=\"https://hooks.example.org/aims\"></label><fieldset><legend>Events"
+	    "</legend>");
+	for (i = 0; webhook_events[i] != NULL; i++)
+		html_printf(out, "<label><input type=\"checkbox\" name=\"events\" value=\"%s\"> %s"
+		    "</label><br>", webhook_events[i], webhook_events[i]);
+	buf_puts(out, "</fieldset><button type=\"submit\" class=\"btn\">Add</button></form>"
+	    "</section>\n");
 	buf_free(&base);
 	web_page_end(out, ctx);
 }

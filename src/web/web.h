@@ -29,6 +29,7 @@
  *   /o/ORG/my-work/mail          their mail choice (POST)
  *   /o/ORG/my-work/feeds         a new calendar feed (POST); ID/revoke (POST)
  *   /o/ORG/notifications         their notifications; /read marks all read (POST)
+ *   /o/ORG/webhooks              webhooks (admins): add (POST); ID/enable, ID/delete (POST)
  *   /o/ORG/calendar              the certification calendar
  *   /o/ORG/pack                  the audit pack: the latest (GET), make one (POST)
  *   /o/ORG/pack/ID/download      a finished pack
@@ -336,6 +337,12 @@ void web_page_pack(struct buf *out, const struct web_ctx *ctx, const struct web_
  */
 void web_page_my_work(struct buf *out, const struct web_ctx *ctx, const json_t *work,
     const json_t *settings);
+/*
+ * The organisation's webhooks (core/webhook.h), each with "deliveries" (the
+ * latest attempts); created: a webhook just made, with its secret, or NULL.
+ */
+void web_page_webhooks(struct buf *out, const struct web_ctx *ctx, const json_t *hooks,
+    const json_t *created);
 /* The person's notifications (core/notify.h notify_list). */
 void web_page_notifications(struct buf *out, const struct web_ctx *ctx, const json_t *list);
 void web_page_calendar(struct buf *out, const struct web_ctx *ctx, const json_t *calendar);

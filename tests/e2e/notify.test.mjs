@@ -351,3 +351,32 @@ test('the command line: webhooks for admins, mail settings beside the database',
   r = aims(['config', 'unset', 'smtp_url', '--db', env.db]);
   assert.equal(aims(['config', 'list', '--db', env.db]).stdout, '');
 });
+
+test('the webhooks page: admins add one (its secret shown once), enable and delete; others 403', async () => {
+  let page = await request(env.url, 'GET', '/o/acme/webhooks', { auth: s[ANN] });
+  assert.equal(page.status, 403);
+  page = await request(env.url, 'GET', '/o/acme/webhooks', { auth: s[ADMIN] });
+  assert.equal(page.status, 200);
+  const csrf = page.text.match(/name="_csrf" value="([^"]+)"/)[1];
+  const form = (fields) => ({ body: new URLSearchParams(fields).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' }, auth: s[ADMIN] });
+  const body = new URLSearchParams([['_csrf', csrf], ['url', 'https://hooks.example.org/page'],
+    ['events', 'record.created'], ['events', 'approval.requested']]);
+  let r = await request(env.url, 'POST', '/o/acme/webhooks', { auth: s[ADMIN], body: body.toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  assert.equal(r.status, 200, r.text);
+  assert.match(r.text, /data-secret>The signing secret of https:\/\/hooks\.example\.org\/page: <span class="feed-url">whsec_/);
+  const id = (await api('GET', '/webhooks', ADMIN)).json.items.find((w) => w.url === 'https://hooks.example.org/page').id;
+  page = await request(env.url, 'GET', '/o/acme/webhooks', { auth: s[ADMIN] });
+  assert.doesNotMatch(page.text, /whsec_/, 'the secret is shown once');
+  assert.match(page.text, new RegExp(`data-webhook="${id}"[\\s\\S]*?Events: record\\.created, approval\\.requested`));
+  // Disabled by repeated failure (as the delivery thread would), enabled from the page.
+  aimsOk(['webhook', 'list', '--org', 'acme', '--db', env.db]);
+  spawnSync('sqlite3', [env.db, `UPDATE webhooks SET enabled = 0, failures = 10, disabled_reason = 'tested' WHERE id = ${id};`]);
+  r = await request(env.url, 'POST', `/o/acme/webhooks/${id}/enable`, form({ _csrf: csrf }));
+  assert.equal(r.status, 303);
+  assert.equal((await api('GET', `/webhooks/${id}`, ADMIN)).json.enabled, true);
+  r = await request(env.url, 'POST', `/o/acme/webhooks/${id}/delete`, form({ _csrf: csrf }));
+  assert.equal(r.status, 303);
+  assert.equal((await api('GET', `/webhooks/${id}`, ADMIN)).status, 404);
+});
