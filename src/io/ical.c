@@ -9,6 +9,7 @@
 #include "util/clock.h"
 
 #define ICAL_PRODID	"-//OpenAIMS//Work and certification calendar//EN"
+#define ICAL_REFRESH	"PT1H"	/* work changes during the day; an hour is fresh enough */
 
 /* Appends line (no CRLF yet) folded: CRLF and a space before each 75th octet. */
 static void
@@ -112,6 +113,9 @@ ical_write(struct buf *out, const char *name, const json_t *events, time_t now)
 	ical_line(out, "CALSCALE", "GREGORIAN", 0);
 	ical_line(out, "METHOD", "PUBLISH", 0);
 	ical_line(out, "X-WR-CALNAME", name, 1);
+	/* How often subscribing applications read it again (RFC 7986; Outlook's own name). */
+	ical_line(out, "REFRESH-INTERVAL;VALUE=DURATION", ICAL_REFRESH, 0);
+	ical_line(out, "X-PUBLISHED-TTL", ICAL_REFRESH, 0);
 	json_array_foreach(events, i, e) {
 		if (!ical_dates(start, end, json_string_value(json_object_get(e, "date"))))
 			continue;
