@@ -83,6 +83,10 @@ struct record_kind;
  * whose date falls in the coming days ("coming up") or has passed ("past
  * due") as `what` is due: "risk review", "evidence expires". The field is a
  * FIELD_DATE flagged FIELD_FILTER or FIELD_SORT, so the list is an index read.
+ * Each live record's date is also a work item of the person it names
+ * (core/work.h), kept by the record engine. A due date added to a kind that
+ * already has records comes with a migration adding their work items, as
+ * 060_work_items.sql does for the kinds of its time: `aims verify` expects them.
  */
 struct record_due {
 	const char		*field;
