@@ -327,6 +327,52 @@ notify_mark_read(struct db *db, int64_t org_id, int64_t user_id, int64_t id)
 
 /* ---- what a record's change tells whom ------------------------------------ */
 
+/*
+ * During a bulk import the records assigned to each person are counted
+ * ({email: n}) and each is told once at the end, instead of once a record:
+ * an import of thousands of tasks is one notification and one mail.
+ */
+static _Thread_local json_t *notify_batch;
+
+static const char *notify_who_name(const struct actor *actor);
+static int notify_user_id(int64_t *out, struct db *db, const char *email);
+
+void
+record__notify_batch_begin(void)
+{
+	json_decref(notify_batch);
+	notify_batch = json_object();
+}
+
+int
+record__notify_batch_end(struct db *db, int64_t org_id, const struct actor *actor,
+    const struct record_kind *k, bool tell)
+{
+	json_t *batch = notify_batch, *n;
+	struct buf text = BUF_INIT;
+	const char *email;
+	int64_t uid;
+	int rc = 0;
+
+	notify_batch = NULL;
+	json_object_foreach(batch, email, n) {
+		if (!tell)
+			break;
+		if ((rc = notify_user_id(&uid, db, email)) != 0)
+			break;
+		buf_reset(&text);
+		buf_printf(&text, "%s made you the owner of %lld %s in an import.",
+		    notify_who_name(actor), (long long)json_integer_value(n),
+		    json_integer_value(n) == 1 ? k->singular : k->plural);
+		if ((rc = notify_person(db, org_id, actor, uid, NOTIFY_ASSIGNED, k->name, "",
+		    buf_str(&text))) != 0)
+			break;
+	}
+	buf_free(&text);
+	json_decref(batch);
+	return rc;
+}
+
 static const char *
 notify_who_name(const struct actor *actor)
 {
@@ -381,6 +427,17 @@ notify_assigned(struct db *db, int64_t org_id, const struct actor *actor,
 	json_object_foreach(now, email, v) {
 		if (json_object_get(before, email) != NULL)
 			continue;
+		p = json_deep_copy(payload);
+		json_object_set_new(p, "assignee", json_string(email));
+		rc = notify_webhooks(db, org_id, "task.assigned", p);
+		json_decref(p);
+		if (rc != 0)
+			break;
+		if (notify_batch != NULL) {
+			json_object_set_new(notify_batch, email, json_integer(1 +
+			    json_integer_value(json_object_get(notify_batch, email))));
+			continue;
+		}
 		if ((rc = notify_user_id(&uid, db, email)) != 0)
 			break;
 		buf_reset(&text);
@@ -392,12 +449,6 @@ notify_assigned(struct db *db, int64_t org_id, const struct actor *actor,
 			    k->singular, r->ref, json_string_value(v), r->title);
 		if ((rc = notify_person(db, org_id, actor, uid, NOTIFY_ASSIGNED, k->name, r->ref,
 		    buf_str(&text))) != 0)
-			break;
-		p = json_deep_copy(payload);
-		json_object_set_new(p, "assignee", json_string(email));
-		rc = notify_webhooks(db, org_id, "task.assigned", p);
-		json_decref(p);
-		if (rc != 0)
 			break;
 	}
 	buf_free(&text);

@@ -91,6 +91,14 @@ int record__work_sync(struct db *db, int64_t org_id, const struct record_kind *k
 int record__notify(struct db *db, int64_t org_id, const struct actor *actor,
     const struct record_kind *k, const char *action, const struct record_row *old,
     const struct record_row *r);
+/*
+ * A bulk import (record_import.c) between the two: each person assigned
+ * records is told once, at the end, with how many (tell false: the import
+ * is not kept, nobody is told). Webhooks still get one event a record.
+ */
+void record__notify_batch_begin(void);
+int record__notify_batch_end(struct db *db, int64_t org_id, const struct actor *actor,
+    const struct record_kind *k, bool tell);
 int record__exists(struct db *db, int64_t org_id, const char *kind, const char *ref);
 /* Copies title, status and owner columns out of r->data (ref when no title). */
 void record__row_columns(struct record_row *r, const struct record_kind *k);

@@ -10,7 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { join } from 'node:path';
@@ -379,4 +379,17 @@ test('the webhooks page: admins add one (its secret shown once), enable and dele
   r = await request(env.url, 'POST', `/o/acme/webhooks/${id}/delete`, form({ _csrf: csrf }));
   assert.equal(r.status, 303);
   assert.equal((await api('GET', `/webhooks/${id}`, ADMIN)).status, 404);
+});
+
+test('an import tells each person once, with how many records are theirs', async () => {
+  const before = (await api('GET', '/notifications', CORA)).json;
+  const csv = join(env.dir, 'tasks.csv');
+  writeFileSync(csv, `title,owner,due\n${[1, 2, 3].map((i) => `Imported ${i},${CORA},2030-07-0${i}`).join('\n')}\nMine,${ADMIN},2030-07-09\n`);
+  aimsOk(['import', 'tasks', csv, '--org', 'acme', '--as', ADMIN, '--db', env.db]);
+  const after = (await api('GET', '/notifications', CORA)).json;
+  assert.equal(after.unread, before.unread + 1);
+  assert.equal(after.items[0].text, `${ADMIN} made you the owner of 3 tasks in an import.`);
+  // A checked import keeps nothing and tells nobody.
+  aimsOk(['import', 'tasks', csv, '--org', 'acme', '--as', ADMIN, '--db', env.db, '--check']);
+  assert.equal((await api('GET', '/notifications', CORA)).json.unread, after.unread);
 });
