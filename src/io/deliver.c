@@ -32,7 +32,7 @@ deliver_sign(char *out, const char *secret, time_t t, const char *body, size_t l
 {
 	crypto_auth_hmacsha256_state st;
 	unsigned char mac[crypto_auth_hmacsha256_BYTES];
-	char ts[24], hex[2 * crypto_auth_hmacsha256_BYTES + 1];
+	char ts[21], hex[2 * crypto_auth_hmacsha256_BYTES + 1];	/* ts: 19 digits and a sign */
 
 	snprintf(ts, sizeof(ts), "%lld", (long long)t);
 	crypto_auth_hmacsha256_init(&st, (const unsigned char *)secret, strlen(secret));
