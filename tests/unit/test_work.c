@@ -17,6 +17,7 @@
 
 #include "core/feed.h"
 #include "core/notify.h"
+#include "core/outbox.h"
 #include "core/webhook.h"
 #include "core/work.h"
 #include "record_fixture.h"
@@ -293,6 +294,59 @@ test_work__verify_names_a_changed_item(void **state)
 	assert_non_null(strstr(aims_error_message(), "is missing"));
 }
 
+static void
+test_work__outbox_claims_backs_off_and_gives_up(void **state)
+{
+	struct db *db = *state;
+	json_t *items = NULL, *w = NULL, *ev = fx_json("[\"record.created\"]");
+	time_t T = clock_now() + 1;	/* the rows are due from when they were written */
+	int64_t id;
+
+	assert_int_equal(webhook_create(&w, db, FX_ORG, &fx_carol, "https://x.example/h", ev), 0);
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_alice, "risks", "{\"title\":\"R\","
+	    "\"likelihood\":1,\"impact\":1}"), 0);
+	/* Mail waits while none is set up; the webhook row is claimed once, for a lease. */
+	assert_int_equal(outbox_claim(&items, db, T, 16, false), 0);
+	assert_int_equal(json_array_size(items), 1);
+	id = json_integer_value(json_object_get(json_array_get(items, 0), "id"));
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 0), "attempts")), 1);
+	json_decref(items);
+	assert_int_equal(outbox_claim(&items, db, T, 16, false), 0);
+	assert_int_equal(json_array_size(items), 0);
+	json_decref(items);
+	assert_int_equal(outbox_claim(&items, db, T + OUTBOX_LEASE_SEC + 1, 16, false), 0);
+	assert_int_equal(json_array_size(items), 1);
+	json_decref(items);
+	/* Attempt 3 failed at T: the next is due after 10 * 2^2 seconds, not before. */
+	assert_int_equal(db_exec(db, "UPDATE outbox SET attempts = 3"), 0);
+	assert_int_equal(outbox_finish(db, id, false, 3, 5, 10, "answered 500", T), 0);
+	assert_int_equal(outbox_claim(&items, db, T + 39, 16, false), 0);
+	assert_int_equal(json_array_size(items), 0);
+	json_decref(items);
+	assert_int_equal(outbox_claim(&items, db, T + 40, 16, false), 0);
+	assert_int_equal(json_array_size(items), 1);
+	json_decref(items);
+	/* Attempt 4 fails (of 5): due after 80 s; attempt 5, the last, fails: failed for good. */
+	assert_int_equal(outbox_finish(db, id, false, 4, 5, 10, "answered 500", T), 0);
+	assert_int_equal(outbox_claim(&items, db, T + 80, 16, false), 0);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 0), "attempts")), 5);
+	json_decref(items);
+	assert_int_equal(outbox_finish(db, id, false, 5, 5, 10, "answered 500", T), 0);
+	assert_int_equal(count(db, "SELECT count(*) FROM outbox WHERE state = 'failed' AND "
+	    "last_error = 'answered 500'"), 1);
+	assert_int_equal(outbox_claim(&items, db, T + 86400, 16, false), 0);
+	assert_int_equal(json_array_size(items), 0);
+	json_decref(items);
+	/* A mail row goes once mail is set up. */
+	assert_int_equal(outbox_claim(&items, db, T, 16, true), 0);
+	assert_true(json_array_size(items) > 0);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0),
+	    "channel")), "mail");
+	json_decref(items);
+	json_decref(w);
+	json_decref(ev);
+}
+
 int
 main(void)
 {
@@ -311,6 +365,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_work__verify_names_a_changed_item, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_work__outbox_claims_backs_off_and_gives_up,
+		    setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
