@@ -24,6 +24,8 @@ static const char config_usage[] =
     "              when a password is given) or smtps://USER:PASSWORD@HOST:465;\n"
     "              environment AIMS_SMTP_URL\n"
     "  mail_from   the sender address of every mail; environment AIMS_MAIL_FROM\n"
+    "  smtp_ca_file  CA certificates (PEM) the mail server's certificate is checked\n"
+    "              against, when a private CA signed it; environment AIMS_SMTP_CA_FILE\n"
     "list shows the password of smtp_url as ****.\n";
 
 static int

@@ -57,6 +57,8 @@ static const char serve_usage[] =
     "Mail and webhooks (see docs/operations.md): the mail server is AIMS_SMTP_URL\n"
     "(smtp://USER:PASSWORD@HOST:587 with STARTTLS, or smtps://...) and the sender\n"
     "AIMS_MAIL_FROM, or the same settings kept by 'aims config set smtp_url|mail_from'.\n"
+    "A mail server whose certificate a private CA signed: AIMS_SMTP_CA_FILE or\n"
+    "smtp_ca_file (a PEM file the server can read: beside the database, or in /etc/ssl).\n"
     "  --webhooks-private   let webhooks reach loopback, private and link-local\n"
     "                       addresses (refused by default: a webhook URL must not\n"
     "                       reach services inside the network)\n"
@@ -216,7 +218,7 @@ cmd_serve(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	/* The settings live as long as the server. */
-	static char smtp_url[CONF_VALUE_MAX], mail_from[CONF_VALUE_MAX];
+	static char smtp_url[CONF_VALUE_MAX], mail_from[CONF_VALUE_MAX], smtp_ca[CONF_VALUE_MAX];
 	struct http_server_config cfg;
 	int c, rc;
 
@@ -235,6 +237,7 @@ cmd_serve(int argc, char **argv)
 		return cli_usage_error("serve", "unexpected argument '%s'", argv[optind]);
 	cfg.smtp_url = conf_setting(smtp_url, cfg.db_path, "smtp_url", "AIMS_SMTP_URL");
 	cfg.mail_from = conf_setting(mail_from, cfg.db_path, "mail_from", "AIMS_MAIL_FROM");
+	cfg.smtp_ca_file = conf_setting(smtp_ca, cfg.db_path, "smtp_ca_file", "AIMS_SMTP_CA_FILE");
 	if (cfg.smtp_url != NULL && cfg.mail_from == NULL)
 		return cli_usage_error("serve", "a mail server is set (smtp_url) but no sender: "
 		    "set AIMS_MAIL_FROM or aims config set mail_from ADDRESS");

@@ -163,6 +163,7 @@ outbox_job_start(const struct http_server_config *cfg)
 
 	oj.deliver.smtp_url = cfg->smtp_url;
 	oj.deliver.mail_from = cfg->mail_from;
+	oj.deliver.smtp_ca_file = cfg->smtp_ca_file;
 	oj.deliver.allow_private = cfg->webhooks_private;
 	oj.db_path = cfg->db_path;
 	oj.poll_ms = cfg->outbox_poll_ms != 0 ? cfg->outbox_poll_ms : OUTBOX_POLL_MS_DEFAULT;

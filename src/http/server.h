@@ -58,6 +58,7 @@ struct http_server_config {
 	/* The outbox's delivery thread (http/outbox_job.h). */
 	const char		*smtp_url;	/* NULL: mail waits in the outbox */
 	const char		*mail_from;
+	const char		*smtp_ca_file;	/* NULL: the system's CA certificates */
 	bool			 webhooks_private;	/* --webhooks-private */
 	unsigned		 outbox_poll_ms;	/* 0: the default */
 	unsigned		 retry_base;		/* seconds; 0: the default */

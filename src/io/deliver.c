@@ -322,6 +322,8 @@ deliver_mail(char err[DELIVER_ERROR_MAX], const struct deliver_config *cfg, cons
 	deliver_common(h, &t, errbuf);
 	/* The mail server is the operator's: it may well be on a private address. */
 	t.cfg = &(struct deliver_config){ .allow_private = true };
+	if (cfg->smtp_ca_file != NULL)
+		curl_easy_setopt(h, CURLOPT_CAINFO, cfg->smtp_ca_file);
 	curl_easy_setopt(h, CURLOPT_URL, cfg->smtp_url);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
 	/*

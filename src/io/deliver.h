@@ -26,6 +26,8 @@ struct deliver_config {
 	const char	*smtp_url;	/* smtp://[user:password@]host[:port] or smtps://...; NULL: no mail */
 	const char	*mail_from;	/* the sender address */
 	bool		 allow_private;	/* webhooks to loopback, private and link-local addresses */
+	const char	*smtp_ca_file;	/* CA certificates the mail server's is checked against;
+					   NULL: the system's */
 };
 
 /* Once, before any thread starts (and before the sandbox). */

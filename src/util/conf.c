@@ -13,7 +13,7 @@
 #include "util/conf.h"
 #include "util/error.h"
 
-const char *const conf_keys[] = { "smtp_url", "mail_from", NULL };
+const char *const conf_keys[] = { "smtp_url", "mail_from", "smtp_ca_file", NULL };
 
 static int
 conf_path(struct buf *b, const char *db_path)
@@ -105,8 +105,8 @@ conf_set(const char *db_path, const char *key, const char *value)
 	int fd = -1, rc;
 
 	if (!conf_key_known(key))
-		return aims_error_set(AIMS_EINVALID, "key", "unknown setting '%s': smtp_url or "
-		    "mail_from", key);
+		return aims_error_set(AIMS_EINVALID, "key", "unknown setting '%s': smtp_url, "
+		    "mail_from or smtp_ca_file", key);
 	if (value != NULL && (strlen(value) >= CONF_VALUE_MAX || strpbrk(value, "\r\n") != NULL))
 		return aims_error_set(AIMS_EINVALID, "value", "a value is one line of fewer than %d "
 		    "bytes", CONF_VALUE_MAX);

@@ -393,3 +393,47 @@ test('an import tells each person once, with how many records are theirs', async
   aimsOk(['import', 'tasks', csv, '--org', 'acme', '--as', ADMIN, '--db', env.db, '--check']);
   assert.equal((await api('GET', '/notifications', CORA)).json.unread, after.unread);
 });
+
+test('mail over STARTTLS: the server\'s certificate is checked, and a trusted one delivers', async () => {
+  const dir = join(env.dir, 'tls');
+  const maildir = join(dir, 'mail');
+  for (const d of ['tmp', 'new', 'cur']) mkdirSync(join(maildir, d), { recursive: true });
+  const cert = join(env.dir, 'smtp-cert.pem');
+  const key = join(dir, 'smtp-key.pem');
+  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1',
+    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert],
+  { encoding: 'utf8' });
+  assert.equal(made.status, 0, made.stderr);
+  const port = await new Promise((res) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => { const p = srv.address().port; srv.close(() => res(p)); });
+  });
+  // The server refuses any mail before STARTTLS (aiosmtpd's require_starttls).
+  const smtpd = spawn('/usr/bin/python3', ['-m', 'aiosmtpd', '-n', '-l', `127.0.0.1:${port}`,
+    '--tlscert', cert, '--tlskey', key, '-c', 'aiosmtpd.handlers.Mailbox', maildir], { stdio: 'ignore' });
+  const mails = () => {
+    try { return readdirSync(join(maildir, 'new')); } catch { return []; }
+  };
+  try {
+    await waitFor('the SMTP server', () => new Promise((res) => {
+      const c = net.connect(port, '127.0.0.1', () => { c.end(); res(true); });
+      c.on('error', () => res(false));
+    }));
+    const mailEnv = { AIMS_SMTP_URL: `smtp://127.0.0.1:${port}`, AIMS_MAIL_FROM: 'aims@acme.example' };
+    // Not trusted: the certificate is refused and nothing is sent.
+    await env.restart({ args: PRIVATE, env: mailEnv });
+    await signInAll();
+    let r = await api('POST', '/tasks', ADMIN, { title: 'Over TLS', owner: CORA, due: '2030-08-01' });
+    assert.equal(r.status, 201, r.text);
+    await waitFor('a refused certificate', () => /outbox: mail \d+ attempt \d+ failed: .*(SSL|certificate)/i.test(env.server.errors()));
+    assert.equal(mails().length, 0);
+    // Trusted through AIMS_SMTP_CA_FILE: what waited goes, over TLS.
+    await env.restart({ args: PRIVATE, env: { ...mailEnv, AIMS_SMTP_CA_FILE: cert } });
+    await signInAll();
+    await waitFor('the mail over TLS', () => mails().length > 0);
+    const all = mails().map((f) => readFileSync(join(maildir, 'new', f), 'utf8'));
+    assert.ok(all.some((m) => /^To: cora@example\.com/m.test(m) && /assigned to you/.test(m)));
+  } finally {
+    smtpd.kill('SIGTERM');
+  }
+});
