@@ -740,3 +740,36 @@ done:
 	json_decref(events);
 	return rc;
 }
+
+/* YYYY-MM-DD, digits where digits go. */
+static bool
+work_is_date(const char *s)
+{
+	int i;
+
+	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	for (i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return false;
+	return true;
+}
+
+int
+work_list(json_t **out, struct db *db, int64_t org_id, const char *owner, const char *from,
+    const char *to, int limit)
+{
+	char end[WORK_DAY_LEN + 1];
+
+	*out = NULL;
+	if (from != NULL && !work_is_date(from))
+		return aims_error_set(AIMS_EINVALID, "from", "from must be a date: YYYY-MM-DD");
+	if (to != NULL && !work_is_date(to))
+		return aims_error_set(AIMS_EINVALID, "to", "to must be a date: YYYY-MM-DD");
+	if (limit < 1 || limit > WORK_LIST_MAX)
+		return aims_error_set(AIMS_EINVALID, "limit", "limit must be from 1 to %d",
+		    WORK_LIST_MAX);
+	/* Inclusive: every due date of that day is below the day followed by a space. */
+	snprintf(end, sizeof(end), "%s ", to != NULL ? to : WORK_END_OF_TIME);
+	return work_between(out, db, org_id, owner, from != NULL ? from : "0", end, limit);
+}

@@ -49,6 +49,16 @@ int work_between(json_t **out, struct db *db, int64_t org_id, const char *owner,
     const char *from, const char *to, int limit);
 
 /*
+ * The organisation's open work items, generated and made by hand, for a
+ * listing: of owner (NULL: everyone's), due in [from, to] (YYYY-MM-DD; NULL:
+ * no bound), nearest first, at most limit (1..WORK_LIST_MAX). AIMS_EINVALID
+ * naming "from" or "to" for a bad date.
+ */
+#define WORK_LIST_MAX		500
+int work_list(json_t **out, struct db *db, int64_t org_id, const char *owner,
+    const char *from, const char *to, int limit);
+
+/*
  * The certification calendar from today: {today, next: {date, what, days,
  * kind, ref, title} or null, events: [{date, what, kind, ref, title, past,
  * before: [{kind, ref, title, what, date, status, held}]}]} where before lists

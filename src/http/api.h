@@ -123,6 +123,7 @@ int http_concern_limit(struct http_ctx *c, const char *what, unsigned n, unsigne
 /* api_work.c: the caller's work (core/work.h) and the certification calendar. */
 int api_my_work(struct http_ctx *c);
 int api_calendar(struct http_ctx *c);
+int api_work_items(struct http_ctx *c);
 
 /* api_notify.c: the bell, mail choice, webhooks, calendar feeds and the feeds. */
 int api_notifications_list(struct http_ctx *c);

@@ -30,3 +30,16 @@ api_calendar(struct http_ctx *c)
 	http_reply_json(c, 200, cal);
 	return 0;
 }
+
+int
+api_work_items(struct http_ctx *c)
+{
+	json_t *items = NULL;
+	int rc;
+
+	if ((rc = work_list(&items, c->db, c->org_id, http_query(c, "owner"), http_query(c, "from"),
+	    http_query(c, "to"), (int)http_query_int(c, "limit", WORK_GROUP_MAX))) != 0)
+		return rc;
+	http_reply_list(c, items, NULL);
+	return 0;
+}

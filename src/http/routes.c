@@ -213,6 +213,14 @@ static const struct val_spec audit_checklist_body[] = {
 static const char *const mail_choices[] = { "immediate", "digest", "none", NULL };
 static const char *const feed_scopes[] = { "me", "org", NULL };
 
+static const struct val_spec work_items_query[] = {
+	{ "owner", VAL_EMAIL, 0, 0, 254, NULL, "only this member's (default: everyone's)" },
+	{ "from", VAL_STRING, 0, 10, 10, NULL, "due on or after this date (YYYY-MM-DD)" },
+	{ "to", VAL_STRING, 0, 10, 10, NULL, "due on or before this date (YYYY-MM-DD)" },
+	{ "limit", VAL_INT, 0, 1, 500, NULL, "at most this many, nearest first (default 100)" },
+	END_SPEC,
+};
+
 static const struct val_spec notify_settings_body[] = {
 	{ "mail", VAL_ENUM, VAL_REQUIRED, 0, 0, mail_choices,
 	    "immediate: a mail for each assignment and sign-off request; digest: one mail a "
@@ -497,6 +505,12 @@ const struct route http_routes[] = {
 	    "(overdue, due this week, later; each with count and the first 100), the records "
 	    "waiting for their sign-off, and what they assigned to others. A token answers for "
 	    "the member who made it", "work"),
+	R_ORG("GET", "/api/v1/orgs/{org}/work-items", api_work_items, PERM_READ, PERM_KIND_ORG,
+	    work_items_query, NULL, ROUTE_LIST, 200,
+	    "The organisation's open work, nearest first: every due date of every live record "
+	    "(generated: true; source the record) and every open task made by hand "
+	    "(generated: false), each {kind, ref, field, what, title, owner, due, status, "
+	    "source, generated}", "work"),
 	R_ORG("GET", "/api/v1/orgs/{org}/calendar", api_calendar, PERM_READ, PERM_KIND_ORG,
 	    NULL, NULL, 0, 200,
 	    "The certification calendar: the external audits of the certification cycle by "

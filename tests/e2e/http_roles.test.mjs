@@ -122,6 +122,7 @@ const MATRIX = [
   // Work, notifications, webhooks (admins only) and calendar feeds (an organisation's: managers).
   ['GET', '/api/v1/orgs/acme/my-work', undefined, ALL],
   ['GET', '/api/v1/orgs/acme/calendar', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/work-items?owner=ROLE@example.com', undefined, ALL],
   ['GET', '/api/v1/orgs/acme/notifications', undefined, ALL],
   ['POST', '/api/v1/orgs/acme/notifications/read', {}, ALL],
   ['GET', '/api/v1/orgs/acme/notification-settings', undefined, ALL],

@@ -176,6 +176,26 @@ test('tasks made by hand: fields named in the error, owner must be a member, don
   assert.deepEqual(r.json.items.map((x) => x.ref), [task]);
 });
 
+test('the organisation\'s work items: generated and made by hand, filtered, dates checked', async () => {
+  let r = await api('GET', `/work-items?owner=${encodeURIComponent(ANN)}&limit=500`, s[CORA]);
+  assert.equal(r.status, 200, r.text);
+  assert.ok(r.json.items.length > 0);
+  for (const it of r.json.items) {
+    assert.equal(it.owner, ANN);
+    assert.equal(it.status, 'open');
+    assert.ok(it.title && it.due && it.source !== undefined);
+  }
+  const dues = r.json.items.map((i) => i.due);
+  assert.deepEqual(dues, [...dues].sort());
+  r = await api('GET', '/work-items?from=2026-06-09&to=2026-06-11', s[CORA]);
+  assert.ok(r.json.items.every((i) => i.due >= '2026-06-09' && i.due <= '2026-06-11'), JSON.stringify(r.json));
+  assert.ok(r.json.items.some((i) => i.due === '2026-06-11'), 'the end day is included');
+  assert.ok(r.json.items.some((i) => i.generated) || r.json.items.some((i) => !i.generated));
+  r = await api('GET', '/work-items?from=tomorrow', s[CORA]);
+  assert.equal(r.status, 400);
+  assert.equal(r.json.error.field, 'from');
+});
+
 test('another organisation\'s work is not shown, and its records are 404', async () => {
   const O = '/api/v1/orgs/other';
   let r = await request(env.url, 'POST', `${O}/tasks`, { auth: s[ANN],
