@@ -97,9 +97,9 @@ pw_settings(struct buf *out, const struct web_ctx *ctx, const json_t *set)
 	buf_puts(out, "<button type=\"submit\" class=\"btn\">Save</button></fieldset></form>\n");
 	if (*url != '\0')
 		html_printf(out, "<p class=\"ok\" data-feed-url>Your new calendar feed: "
-		    "<span class=\"feed-url\">%s</span><br>Copy it now into your calendar "
-		    "application: it is not shown again. Anyone with it can read the calendar; "
-		    "revoke it when it leaks.</p>\n", url);
+		    "<a class=\"feed-url\" href=\"%s\">%s</a><br>Copy the link's address now into "
+		    "your calendar application (subscribe by URL): it is not shown again. Anyone "
+		    "with it can read the calendar; revoke it when it leaks.</p>\n", url, url);
 	buf_puts(out, "<h3>Calendar feeds</h3>");
 	if (json_array_size(json_object_get(set, "feeds")) == 0)
 		buf_puts(out, "<p class=\"empty\">No calendar feed.</p>");
