@@ -33,7 +33,9 @@ LISTEN	?= 127.0.0.1:$(PORT)
 # built by the library rather than as hand-written BPF.
 # libarchive: the audit pack zip, written and read as a stream (src/io/pack*.c).
 # libpq: the PostgreSQL store (src/store/db_pg.c), chosen by a postgres:// --db.
-PKGS	:= libmicrohttpd sqlite3 libpq libsodium jansson libcmark-gfm libmagic xlsxwriter libseccomp libarchive
+# libcurl: webhook deliveries and SMTP mail from the outbox (src/io/deliver.c).
+PKGS	:= libmicrohttpd sqlite3 libpq libsodium jansson libcmark-gfm libmagic xlsxwriter libseccomp libarchive \
+	   libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

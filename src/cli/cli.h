@@ -107,5 +107,8 @@ int cmd_import_oscal(int argc, char **argv);	/* cli_oscal.c */
 int cmd_soa(int argc, char **argv);	/* cli_soa.c */
 int cmd_metrics(int argc, char **argv);	/* cli_metrics.c */
 int cmd_pack(int argc, char **argv);	/* cli_pack.c */
+int cmd_work(int argc, char **argv);	/* cli_work.c */
+int cmd_config(int argc, char **argv);	/* cli_config.c */
+int cmd_webhook(int argc, char **argv);	/* cli_webhook.c */
 
 #endif

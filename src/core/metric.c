@@ -1086,6 +1086,50 @@ metric_charts(json_t **out, struct db *db, int64_t org_id, const struct record_k
 	return rc;
 }
 
+int
+metric_stale_of(json_t **out, struct db *db, int64_t org_id, const char *owner, time_t now)
+{
+	char t[CLOCK_RFC3339_LEN], due[CLOCK_RFC3339_LEN];
+	struct db_stmt *st = NULL;
+	json_t *list = json_array(), *m;
+	int64_t interval, last;
+	int rc;
+
+	*out = NULL;
+	if ((rc = db_prepare(&st, db, "SELECT r.ref, r.title, r.data, (SELECT max(at) FROM "
+	    "metric_readings x WHERE x.org_id = r.org_id AND x.metric = r.ref) FROM records r "
+	    "WHERE r.org_id = ? AND r.kind = 'metrics' AND r.retired = 0 AND r.owner = ?")) != 0)
+		goto done;
+	db_bind_int64(st, 1, org_id);
+	db_bind_text(st, 2, owner);
+	while ((rc = db_step(st)) == DB_ROW) {
+		if ((m = json_loads(db_column_text(st, 2), 0, NULL)) == NULL)
+			continue;
+		interval = record__int(m, "interval_hours", 24);
+		json_decref(m);
+		last = db_column_is_null(st, 3) ? -1 : db_column_int64(st, 3);
+		if (last >= 0 && now - last <= interval * 3600)
+			continue;
+		if (last >= 0) {
+			clock_format(t, (time_t)last);
+			clock_format(due, (time_t)(last + interval * 3600));
+			due[10] = '\0';
+		}
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?}", "kind",
+		    "metrics", "ref", db_column_text(st, 0), "title", db_column_text(st, 1), "what",
+		    "stale metric", "last_at", last >= 0 ? t : NULL, "due", last >= 0 ? due : NULL));
+	}
+	db_done(st);
+	if (rc < 0)
+		goto done;
+	rc = 0;
+	*out = list;
+	list = NULL;
+done:
+	json_decref(list);
+	return rc;
+}
+
 /*
  * Each batch row must describe its readings exactly (first and last time,
  * count), and every batch of readings must have its row: verify reaches a

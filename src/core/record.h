@@ -85,10 +85,27 @@ struct record_kind;
  * whose date falls in the coming days ("coming up") or has passed ("past
  * due") as `what` is due: "risk review", "evidence expires". The field is a
  * FIELD_DATE flagged FIELD_FILTER or FIELD_SORT, so the list is an index read.
+ * Each live record's date is also a work item of the person it names
+ * (core/work.h), kept by the record engine. A due date added to a kind that
+ * already has records comes with a migration adding their work items, as
+ * 060_work_items.sql does for the kinds of its time: `aims verify` expects them.
  */
 struct record_due {
 	const char		*field;
 	const char		*what;
+	/*
+	 * The obligation ends when the record reaches one of the kind's done
+	 * states (an objective achieved, an audit reported). false: it stands
+	 * whatever the state (an approved document still has its next review).
+	 */
+	bool			 until_done;
+	/* The FIELD_USER field naming who does it; NULL: the record's owner. */
+	const char		*who;
+	/*
+	 * Held before each external audit (an internal audit, a management
+	 * review): the certification calendar lists it under the next one.
+	 */
+	bool			 calendar;
 };
 
 /*
@@ -250,6 +267,14 @@ struct record_kind {
 	/* Views of a record the pages link to from its page; path NULL ends; NULL: none. */
 	const struct record_view *views;
 	const struct record_deadline *deadline;	/* NULL: none */
+	/*
+	 * Dates of external events the certification calendar and the feeds
+	 * show (a Stage 2 audit), FIELD_DATE flagged FIELD_FILTER or FIELD_SORT;
+	 * the dashboard counts the days to the next. field NULL ends; NULL: none.
+	 */
+	const struct record_due	*events;
+	/* Its records are tasks made by hand: My work lists them as they are. */
+	bool			 task;
 };
 
 /* The kinds, in navigation order; terminated by name NULL. */

@@ -31,6 +31,7 @@
 	X(competence) \
 	X(training) \
 	X(communication) \
+	X(task) \
 	X(lifecycle) \
 	X(dataset) \
 	X(evidence) \
@@ -42,6 +43,7 @@
 	X(audit_finding) \
 	X(management_review) \
 	X(attestation) \
+	X(certification) \
 	X(nonconformity) \
 	X(improvement)
 

@@ -78,6 +78,27 @@ int record__count_add(struct db *db, int64_t org_id, const char *kind, int delta
  */
 int record__counts_add(struct db *db, int64_t org_id, const struct record_kind *k,
     const struct record_row *r, int delta);
+/*
+ * work.c: brings the work items of a record (core/work.h) from old (NULL:
+ * none) to r (NULL: erased), in the caller's transaction.
+ */
+int record__work_sync(struct db *db, int64_t org_id, const struct record_kind *k,
+    const struct record_row *old, const struct record_row *r);
+/*
+ * notify.c: what the change of a record from old (NULL: created) to r
+ * (NULL: erased) tells whom (core/notify.h), in the caller's transaction.
+ */
+int record__notify(struct db *db, int64_t org_id, const struct actor *actor,
+    const struct record_kind *k, const char *action, const struct record_row *old,
+    const struct record_row *r);
+/*
+ * A bulk import (record_import.c) between the two: each person assigned
+ * records is told once, at the end, with how many (tell false: the import
+ * is not kept, nobody is told). Webhooks still get one event a record.
+ */
+void record__notify_batch_begin(void);
+int record__notify_batch_end(struct db *db, int64_t org_id, const struct actor *actor,
+    const struct record_kind *k, bool tell);
 int record__exists(struct db *db, int64_t org_id, const char *kind, const char *ref);
 /* Copies title, status and owner columns out of r->data (ref when no title). */
 void record__row_columns(struct record_row *r, const struct record_kind *k);

@@ -487,7 +487,8 @@ store_derived(struct db *db, int64_t org_id, const struct record_kind *k,
 	int rc;
 
 	if ((rc = record__counts_add(db, org_id, k, old, -1)) != 0 ||
-	    (rc = record__counts_add(db, org_id, k, r, 1)) != 0)
+	    (rc = record__counts_add(db, org_id, k, r, 1)) != 0 ||
+	    (rc = record__work_sync(db, org_id, k, old, r)) != 0)
 		return rc;
 	if (old && (rc = store_fields(db, org_id, k, old, false, NULL)) != 0)
 		return rc;

@@ -17,6 +17,7 @@
 #include "core/record.h"
 #include "core/record_counts.h"
 #include "core/record_private.h"
+#include "core/work.h"
 #include "ledger/ledger.h"
 #include "store/db.h"
 #include "util/buf.h"
@@ -642,7 +643,8 @@ record_verify_derived(struct db *db, int64_t org_id)
 	    (rc = verify_search_orphans(db, org_id)) != 0 ||
 	    (rc = verify_revisions_recorded(db, org_id)) != 0)
 		return rc;
-	if ((rc = verify_revisions_present(db, org_id)) != 0)
+	if ((rc = verify_revisions_present(db, org_id)) != 0 ||
+	    (rc = work_verify(db, org_id)) != 0)
 		return rc;
 	if ((rc = verify_concern_keys(db, org_id)) != 0)
 		return rc;

@@ -120,6 +120,27 @@ int api_public_concern_get(struct http_ctx *c);
  */
 int http_concern_limit(struct http_ctx *c, const char *what, unsigned n, unsigned period_sec);
 
+/* api_work.c: the caller's work (core/work.h) and the certification calendar. */
+int api_my_work(struct http_ctx *c);
+int api_calendar(struct http_ctx *c);
+int api_work_items(struct http_ctx *c);
+
+/* api_notify.c: the bell, mail choice, webhooks, calendar feeds and the feeds. */
+int api_notifications_list(struct http_ctx *c);
+int api_notifications_read(struct http_ctx *c);
+int api_notify_settings_get(struct http_ctx *c);
+int api_notify_settings_set(struct http_ctx *c);
+int api_webhooks_list(struct http_ctx *c);
+int api_webhooks_create(struct http_ctx *c);
+int api_webhooks_get(struct http_ctx *c);
+int api_webhooks_delete(struct http_ctx *c);
+int api_webhooks_enable(struct http_ctx *c);
+int api_webhooks_deliveries(struct http_ctx *c);
+int api_feeds_list(struct http_ctx *c);
+int api_feeds_create(struct http_ctx *c);
+int api_feeds_revoke(struct http_ctx *c);
+int api_ical(struct http_ctx *c);
+
 /* openapi.c: the OpenAPI 3.1 document generated from the route table. */
 json_t *openapi_document(void);
 

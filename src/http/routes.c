@@ -26,6 +26,8 @@ const struct val_spec http_path_params[] = {
 	    "the report key given when the concern was sent" },
 	{ "ref", VAL_ID, VAL_REQUIRED, 0, 0, NULL,
 	    "a record's reference, such as AIS-7, RISK-42, or a control id for soa (A.6.2.6)" },
+	{ "feed", VAL_ID, VAL_REQUIRED, 0, 0, NULL,
+	    "a calendar feed's key as its URL gives it: ID-SECRET.ics" },
 	END_SPEC,
 };
 
@@ -209,6 +211,45 @@ static const struct val_spec audit_checklist_body[] = {
 	    "references of the records and evidence sampled" },
 	{ "conclusion", VAL_ENUM, VAL_NULLABLE, 0, 0, audit_conclusion_values,
 	    "conforming, major_nc, minor_nc, observation or opportunity" },
+	END_SPEC,
+};
+
+static const char *const mail_choices[] = { "immediate", "digest", "none", NULL };
+static const char *const feed_scopes[] = { "me", "org", NULL };
+
+static const struct val_spec work_items_query[] = {
+	{ "owner", VAL_EMAIL, 0, 0, 254, NULL, "only this member's (default: everyone's)" },
+	{ "from", VAL_STRING, 0, 10, 10, NULL, "due on or after this date (YYYY-MM-DD)" },
+	{ "to", VAL_STRING, 0, 10, 10, NULL, "due on or before this date (YYYY-MM-DD)" },
+	{ "limit", VAL_INT, 0, 1, 500, NULL, "at most this many, nearest first (default 100)" },
+	END_SPEC,
+};
+
+static const struct val_spec notify_settings_body[] = {
+	{ "mail", VAL_ENUM, VAL_REQUIRED, 0, 0, mail_choices,
+	    "immediate: a mail for each assignment and sign-off request; digest: one mail a "
+	    "day with your work; none. The choice is yours in every organisation" },
+	END_SPEC,
+};
+
+static const struct val_spec notifications_read_body[] = {
+	{ "id", VAL_INT, 0, 1, INT64_MAX, NULL, "the notification read; absent: all of them" },
+	END_SPEC,
+};
+
+static const struct val_spec webhook_body[] = {
+	{ "url", VAL_STRING, VAL_REQUIRED, 1, 2048, NULL,
+	    "where deliveries are POSTed: http:// or https://, no credentials; private, "
+	    "loopback and link-local addresses are refused unless the server allows them" },
+	{ "events", VAL_STRING_LIST, VAL_REQUIRED, 1, 64, NULL,
+	    "the events to deliver: *, record.created, record.changed, record.deleted, "
+	    "task.assigned, approval.requested" },
+	END_SPEC,
+};
+
+static const struct val_spec feed_body[] = {
+	{ "scope", VAL_ENUM, VAL_REQUIRED, 0, 0, feed_scopes,
+	    "me: your work; org: the certification calendar (manager or admin)" },
 	END_SPEC,
 };
 
@@ -461,6 +502,79 @@ const struct route http_routes[] = {
 	R_ORG("GET", "/api/v1/orgs/{org}/my-audits", api_audits_mine, PERM_READ,
 	    PERM_KIND_AUDIT, NULL, NULL, 0, 200,
 	    "The audits the caller leads or is on the team of, open ones first", "audits"),
+
+	/* Work (core/work.h): every declared due date and every task, by person. */
+	R_ORG("GET", "/api/v1/orgs/{org}/my-work", api_my_work, PERM_READ, PERM_KIND_ORG, NULL,
+	    NULL, 0, 200,
+	    "The caller's work: their open tasks and the due dates of the records they own "
+	    "(overdue, due this week, later; each with count and the first 100), the records "
+	    "waiting for their sign-off, and what they assigned to others. A token answers for "
+	    "the member who made it", "work"),
+	R_ORG("GET", "/api/v1/orgs/{org}/work-items", api_work_items, PERM_READ, PERM_KIND_ORG,
+	    work_items_query, NULL, ROUTE_LIST, 200,
+	    "The organisation's open work, nearest first: every due date of every live record "
+	    "(generated: true; source the record) and every open task made by hand "
+	    "(generated: false), each {kind, ref, field, what, title, owner, due, status, "
+	    "source, generated}", "work"),
+	R_ORG("GET", "/api/v1/orgs/{org}/calendar", api_calendar, PERM_READ, PERM_KIND_ORG,
+	    NULL, NULL, 0, 200,
+	    "The certification calendar: the external audits of the certification cycle by "
+	    "date, each with the internal audits and management reviews planned before it and "
+	    "whether they were held, and the next external audit with the days to it", "work"),
+
+	/* Notifications (core/notify.h), webhooks, calendar feeds. */
+	R_ORG("GET", "/api/v1/orgs/{org}/notifications", api_notifications_list, PERM_READ,
+	    PERM_KIND_ORG, NULL, NULL, 0, 200,
+	    "Your notifications in this organisation, newest first (the last 50), with the "
+	    "unread count", "notifications"),
+	R_ORG("POST", "/api/v1/orgs/{org}/notifications/read", api_notifications_read, PERM_READ,
+	    PERM_KIND_ORG, NULL, notifications_read_body, 0, 200,
+	    "Mark one of your notifications read, or all of them; answers the list", "notifications"),
+	R_ORG("GET", "/api/v1/orgs/{org}/notification-settings", api_notify_settings_get,
+	    PERM_READ, PERM_KIND_ORG, NULL, NULL, 0, 200,
+	    "How you receive mail: immediate (the default), digest or none", "notifications"),
+	R_ORG("PUT", "/api/v1/orgs/{org}/notification-settings", api_notify_settings_set,
+	    PERM_READ, PERM_KIND_ORG, NULL, notify_settings_body, 0, 200,
+	    "Choose how you receive mail", "notifications"),
+	R_ORG("GET", "/api/v1/orgs/{org}/webhooks", api_webhooks_list, PERM_ADMIN, PERM_KIND_ORG,
+	    NULL, NULL, ROUTE_LIST, 200, "The organisation's webhooks (without secrets)",
+	    "webhooks"),
+	R_ORG("POST", "/api/v1/orgs/{org}/webhooks", api_webhooks_create, PERM_ADMIN,
+	    PERM_KIND_ORG, NULL, webhook_body, ROUTE_IDEMPOTENT | ROUTE_SECRET, 201,
+	    "Add a webhook; the answer holds its signing secret, once. Each delivery is a POST "
+	    "of JSON with X-AIMS-Signature: t=UNIX,v1=HEX, HEX the HMAC-SHA256 (key: the "
+	    "secret) of t, '.', and the body; X-AIMS-Delivery names it for deduplication",
+	    "webhooks"),
+	R_ORG("GET", "/api/v1/orgs/{org}/webhooks/{id}", api_webhooks_get, PERM_ADMIN,
+	    PERM_KIND_ORG, NULL, NULL, 0, 200,
+	    "Read a webhook: whether it is enabled, failures in a row, why it was disabled",
+	    "webhooks"),
+	R_ORG("DELETE", "/api/v1/orgs/{org}/webhooks/{id}", api_webhooks_delete, PERM_ADMIN,
+	    PERM_KIND_ORG, NULL, NULL, 0, 204,
+	    "Delete a webhook and what is still queued for it", "webhooks"),
+	R_ORG("POST", "/api/v1/orgs/{org}/webhooks/{id}/enable", api_webhooks_enable, PERM_ADMIN,
+	    PERM_KIND_ORG, NULL, NULL, 0, 200,
+	    "Enable a webhook disabled after repeated failures: what is pending for it goes out",
+	    "webhooks"),
+	R_ORG("GET", "/api/v1/orgs/{org}/webhooks/{id}/deliveries", api_webhooks_deliveries,
+	    PERM_ADMIN, PERM_KIND_ORG, NULL, NULL, ROUTE_LIST, 200,
+	    "The delivery log, newest first: each attempt with its time, status and error",
+	    "webhooks"),
+	R_ORG("GET", "/api/v1/orgs/{org}/calendar-feeds", api_feeds_list, PERM_READ,
+	    PERM_KIND_ORG, NULL, NULL, ROUTE_LIST, 200,
+	    "Your live calendar feeds (without their URLs)", "calendar"),
+	R_ORG("POST", "/api/v1/orgs/{org}/calendar-feeds", api_feeds_create, PERM_READ,
+	    PERM_KIND_ORG, NULL, feed_body, ROUTE_IDEMPOTENT | ROUTE_SECRET, 201,
+	    "A calendar feed at a secret URL (answered once as url, /ical/ID-SECRET.ics), read "
+	    "with no other credentials by calendar applications: scope me (your work) or org "
+	    "(the certification calendar; manager or admin)", "calendar"),
+	R_ORG("DELETE", "/api/v1/orgs/{org}/calendar-feeds/{id}", api_feeds_revoke, PERM_READ,
+	    PERM_KIND_ORG, NULL, NULL, 0, 204,
+	    "Revoke a calendar feed (yours, or any as an admin): its URL answers 404 at once",
+	    "calendar"),
+	R_ANY("GET", "/ical/{feed}", api_ical, ROUTE_PUBLIC, NULL, NULL, ROUTE_RAW, 200,
+	    "A calendar feed (text/calendar, RFC 5545) at its secret URL; 404 when unknown or "
+	    "revoked", "calendar"),
 
 	/* Concern reporting (A.3.3): the channel, and its public routes. */
 	R_ORG("GET", "/api/v1/orgs/{org}/concern-channel", api_concern_channel_get, PERM_READ,

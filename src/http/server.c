@@ -28,6 +28,7 @@
 #include "http/guard.h"
 #include "http/http.h"
 #include "http/metrics.h"
+#include "http/outbox_job.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "http/pack_job.h"
@@ -37,6 +38,7 @@
 #include "core/idem.h"
 #include "core/session.h"
 #include "core/throttle.h"
+#include "io/deliver.h"
 #include "ledger/ledger.h"
 #include "store/db.h"
 #include "util/clock.h"
@@ -112,6 +114,9 @@ http_server_config_default(struct http_server_config *cfg)
 	cfg->idle_timeout = HTTP_CONN_TIMEOUT_SEC;
 	cfg->header_timeout = HTTP_HEADER_TIMEOUT_SEC;
 	cfg->heavy_per_minute = BUDGET_PER_MINUTE;
+	cfg->outbox_poll_ms = OUTBOX_POLL_MS_DEFAULT;
+	cfg->retry_base = OUTBOX_RETRY_BASE;
+	cfg->digest_hour = OUTBOX_DIGEST_HOUR;
 }
 
 int
@@ -1090,7 +1095,9 @@ http_server_confine(struct http_server *s)
 	log_warn("a sanitizer build: file access and system calls are not restricted");
 	goto done;
 #endif
-	if ((rc = http_sandbox_paths(&sb, owned, SANDBOX_PATHS_MAX, s->cfg.db_path)) == 0)
+	/* The delivery thread connects out: webhooks and the mail server. */
+	if ((rc = http_sandbox_paths(&sb, owned, SANDBOX_PATHS_MAX, s->cfg.db_path)) == 0 &&
+	    (rc = sandbox_outbound_paths(&sb)) == 0)
 		rc = sandbox_enter(&sb);
 done:
 	for (i = 0; i < SANDBOX_PATHS_MAX; i++)
@@ -1128,7 +1135,12 @@ http_server_start(struct http_server **out, const struct http_server_config *cfg
 		s->cfg.per_ip_limit = 0;
 	/* Before the confinement, which keeps the process from raising it. */
 	http_fd_limit(&s->cfg);
+	/* libcurl and its TLS library read their configuration before the confinement. */
+	if ((rc = deliver_global_init()) != 0)
+		goto fail;
 	if ((rc = http_listen_open(s, &ss, v6)) != 0 || (rc = http_server_confine(s)) != 0)
+		goto fail;
+	if ((rc = outbox_job_start(&s->cfg)) != 0)
 		goto fail;
 	/* The watchdog thread starts confined, like every other. */
 	if ((rc = http_guard_start(&s->cfg)) != 0)
@@ -1144,6 +1156,7 @@ http_server_start(struct http_server **out, const struct http_server_config *cfg
 	*out = s;
 	return 0;
 fail:
+	outbox_job_stop();
 	if (s->listen_fd >= 0)
 		close(s->listen_fd);
 	ledger_key_use(NULL);
@@ -1186,6 +1199,7 @@ http_server_shutdown(struct http_server *s, int timeout_ms)
 	guard_stop();
 	verify_job_shutdown();
 	pack_job_shutdown();
+	outbox_job_stop();
 	if (lfd != MHD_INVALID_SOCKET)
 		close(lfd);
 	http_close_dbs();

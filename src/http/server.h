@@ -55,6 +55,14 @@ struct http_server_config {
 	/* Confinement (http_server_confine in server.c, util/sandbox.h). */
 	const char		*user;		/* --user: run as this user once started */
 	bool			 no_sandbox;	/* --no-sandbox: no Landlock, no seccomp */
+	/* The outbox's delivery thread (http/outbox_job.h). */
+	const char		*smtp_url;	/* NULL: mail waits in the outbox */
+	const char		*mail_from;
+	const char		*smtp_ca_file;	/* NULL: the system's CA certificates */
+	bool			 webhooks_private;	/* --webhooks-private */
+	unsigned		 outbox_poll_ms;	/* 0: the default */
+	unsigned		 retry_base;		/* seconds; 0: the default */
+	int			 digest_hour;		/* UTC */
 };
 
 /* Above this many open connections, new requests get 503 (a 16th kept free). */

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "core/member.h"
+#include "core/notify.h"
 #include "core/perm.h"
 #include "core/session.h"
 #include "http/auth.h"
@@ -79,6 +80,21 @@ const struct route webui_routes[] = {
 	W_ORG("POST", "/o/{org}/concern-channel", webui_concern_channel, PERM_WRITE,
 	    PERM_KIND_ORG),
 	W_ORG("GET", "/o/{org}/my-audits", webui_my_audits, PERM_READ, PERM_KIND_AUDIT),
+	W_ORG("GET", "/o/{org}/my-work", webui_my_work, PERM_READ, PERM_KIND_ORG),
+	W_ORG("POST", "/o/{org}/my-work/mail", webui_my_mail, PERM_READ, PERM_KIND_ORG),
+	W_ORG("POST", "/o/{org}/my-work/feeds", webui_feed_create, PERM_READ, PERM_KIND_ORG),
+	W_ORG("POST", "/o/{org}/my-work/feeds/{id}/revoke", webui_feed_revoke, PERM_READ,
+	    PERM_KIND_ORG),
+	W_ORG("GET", "/o/{org}/notifications", webui_notifications, PERM_READ, PERM_KIND_ORG),
+	W_ORG("POST", "/o/{org}/notifications/read", webui_notifications_read, PERM_READ,
+	    PERM_KIND_ORG),
+	W_ORG("GET", "/o/{org}/webhooks", webui_webhooks, PERM_ADMIN, PERM_KIND_ORG),
+	W_ORG("POST", "/o/{org}/webhooks", webui_webhook_create, PERM_ADMIN, PERM_KIND_ORG),
+	W_ORG("POST", "/o/{org}/webhooks/{id}/enable", webui_webhook_enable, PERM_ADMIN,
+	    PERM_KIND_ORG),
+	W_ORG("POST", "/o/{org}/webhooks/{id}/delete", webui_webhook_delete, PERM_ADMIN,
+	    PERM_KIND_ORG),
+	W_ORG("GET", "/o/{org}/calendar", webui_calendar, PERM_READ, PERM_KIND_ORG),
 	W_ORG("GET", "/o/{org}/audits/{ref}/checklist", webui_audit_checklist, PERM_READ,
 	    PERM_KIND_AUDIT),
 	W_ORG("POST", "/o/{org}/audits/{ref}/checklist/{req}", webui_audit_checklist_save,
@@ -124,6 +140,11 @@ static const struct {
 	{ "enabled", "The account may sign in again", "." },
 	{ "channel", "The public concern reporting channel is updated", "." },
 	{ "ai-roles", "The organisation's AI roles are saved", "." },
+	{ "mail", "Your mail choice is saved", "." },
+	{ "feed-revoked", "The calendar feed is revoked: its address no longer answers", "." },
+	{ "read", "Your notifications are marked read", "." },
+	{ "webhook-enabled", "The webhook is enabled: what was pending for it goes out", "." },
+	{ "webhook-deleted", "The webhook is deleted", "." },
 };
 
 bool
@@ -505,6 +526,8 @@ webui_org(struct http_ctx *c, struct webui *w)
 	w->ctx.csrf = c->who.csrf;
 	w->ctx.kinds = record_kinds;
 	w->ctx.can = webui_can;
+	if ((rc = notify_unread(&w->ctx.unread, c->db, c->org_id, c->who.user_id)) != 0)
+		return rc;
 	return webui_org_permit(c, &w->kind);
 }
 

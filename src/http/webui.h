@@ -126,6 +126,18 @@ int webui_acknowledge(struct http_ctx *c);
 int webui_competence_gaps(struct http_ctx *c);
 /* web_audits.c */
 int webui_my_audits(struct http_ctx *c);
+/* web_work.c */
+int webui_my_work(struct http_ctx *c);
+int webui_my_mail(struct http_ctx *c);
+int webui_feed_create(struct http_ctx *c);
+int webui_feed_revoke(struct http_ctx *c);
+int webui_notifications(struct http_ctx *c);
+int webui_notifications_read(struct http_ctx *c);
+int webui_webhooks(struct http_ctx *c);
+int webui_webhook_create(struct http_ctx *c);
+int webui_webhook_enable(struct http_ctx *c);
+int webui_webhook_delete(struct http_ctx *c);
+int webui_calendar(struct http_ctx *c);
 int webui_audit_checklist(struct http_ctx *c);
 int webui_audit_checklist_save(struct http_ctx *c);
 int webui_audit_report(struct http_ctx *c);

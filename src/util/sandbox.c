@@ -385,8 +385,59 @@ sandbox_seccomp_client(scmp_filter_ctx ctx)
 	return rc;
 }
 
+/*
+ * Outgoing connections: IPv4 and IPv6 sockets (name resolution and the
+ * transfer), connect, and AF_UNIX socket pairs (a library's wake-up
+ * channel). A socket of another family (netlink, which a resolver may try)
+ * fails with EAFNOSUPPORT instead of killing the process. With client
+ * (a database server) the sockets and connect are already allowed, AF_UNIX
+ * included, and are not added twice.
+ */
 static int
-sandbox_seccomp_load(bool client)
+sandbox_seccomp_outbound(scmp_filter_ctx ctx, bool client)
+{
+	int rc = 0;
+
+	if (!client) {
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
+		    SCMP_A0(SCMP_CMP_EQ, AF_INET));
+		if (rc == 0)
+			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
+			    SCMP_A0(SCMP_CMP_EQ, AF_INET6));
+		if (rc == 0)
+			rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket),
+			    1, SCMP_A0(SCMP_CMP_EQ, AF_UNIX));
+		if (rc == 0)
+			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(connect), 0);
+	}
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket), 1,
+		    SCMP_A0(SCMP_CMP_EQ, AF_NETLINK));
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socketpair), 1,
+		    SCMP_A0(SCMP_CMP_EQ, AF_UNIX));
+	return rc;
+}
+
+int
+sandbox_outbound_paths(struct sandbox_config *cfg)
+{
+	static const char *const paths[] = {
+		"/etc/resolv.conf", "/etc/hosts", "/etc/nsswitch.conf", "/etc/gai.conf",
+		"/etc/host.conf", "/etc/ssl", "/usr/lib/ssl", "/usr/share/ca-certificates", NULL,
+	};
+	const char *const *p;
+	int rc;
+
+	for (p = paths; *p != NULL; p++)
+		if ((rc = sandbox_path_add(cfg, *p, SANDBOX_READ, true)) != 0)
+			return rc;
+	cfg->outbound = true;
+	return 0;
+}
+
+static int
+sandbox_seccomp_load(bool client, bool outbound)
 {
 	scmp_filter_ctx ctx;
 	int rc, err;
@@ -400,6 +451,7 @@ sandbox_seccomp_load(bool client)
 	    (err = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1)) != 0 ||
 	    (err = sandbox_seccomp_rules(ctx)) != 0 ||
 	    (client && (err = sandbox_seccomp_client(ctx)) != 0) ||
+	    (outbound && (err = sandbox_seccomp_outbound(ctx, client)) != 0) ||
 	    (err = seccomp_load(ctx)) != 0) {
 		rc = aims_error_set(AIMS_ERROR, NULL, "cannot load the seccomp filter: %s",
 		    strerror(-err));
@@ -414,7 +466,13 @@ done:
 int
 sandbox_seccomp_apply(void)
 {
-	return sandbox_seccomp_load(false);
+	return sandbox_seccomp_load(false, false);
+}
+
+int
+sandbox_seccomp_apply_outbound(bool outbound)
+{
+	return sandbox_seccomp_load(false, outbound);
 }
 
 /* ---- all of it ------------------------------------------------------------ */
@@ -433,5 +491,5 @@ sandbox_enter(const struct sandbox_config *cfg)
 	if (rc == 1)
 		log_warn("this kernel has no Landlock (or it is turned off): file access is not "
 		    "restricted; the seccomp filter still applies");
-	return sandbox_seccomp_load(cfg->connect);
+	return sandbox_seccomp_load(cfg->connect, cfg->outbound);
 }

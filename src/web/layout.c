@@ -122,7 +122,15 @@ web_header(struct buf *out, const struct web_ctx *ctx)
 	web_org_switcher(out, ctx);
 	html_printf(out, "\n<a class=\"nav-open\" href=\"#nav\">");
 	web_icon(out, "menu");
-	html_printf(out, "Menu</a>\n<div class=\"user\"><a class=\"who\" href=\""
+	html_printf(out, "Menu</a>\n<div class=\"user\"><a class=\"bell\" href=\"%s/notifications\" "
+	    "data-unread=\"%lld\" title=\"Notifications\">", buf_str(&home), (long long)ctx->unread);
+	web_icon(out, "bell");
+	if (ctx->unread > 0)
+		html_printf(out, "<span class=\"badge\">%lld</span><span class=\"sr\"> unread "
+		    "notifications</span>", (long long)ctx->unread);
+	else
+		buf_puts(out, "<span class=\"sr\">Notifications</span>");
+	html_printf(out, "</a> <a class=\"who\" href=\""
 	    WEB_PASSWORD_PATH "\" title=\"Change your password\">%s</a> "
 	    "<span class=\"role\">%s</span>\n<form method=\"post\" action=\"/sign-out\">",
 	    ctx->user, role_name(ctx->role));
@@ -187,6 +195,10 @@ web_nav(struct buf *out, const struct web_ctx *ctx, const char *active)
 	    strcmp(active, "dashboard") == 0);
 	web_nav_link(out, ctx, "/readiness", NULL, "Readiness", NULL, 0,
 	    strcmp(active, "readiness") == 0);
+	web_nav_link(out, ctx, "/my-work", NULL, "My work", NULL, 0,
+	    strcmp(active, "my-work") == 0);
+	web_nav_link(out, ctx, "/calendar", NULL, "Calendar", NULL, 0,
+	    strcmp(active, "calendar") == 0);
 	web_nav_link(out, ctx, "/my-audits", NULL, "My audits", NULL, 0,
 	    strcmp(active, "my-audits") == 0);
 	web_nav_link(out, ctx, "/members", NULL, "Members", NULL, 0,

@@ -450,6 +450,29 @@ dash_monitoring(struct buf *out, const struct web_ctx *ctx, const json_t *mon)
 	buf_free(&url);
 }
 
+/* Days to the next external audit of the certification cycle. */
+static void
+dash_next_audit(struct buf *out, const struct web_ctx *ctx, const json_t *next)
+{
+	struct buf url = BUF_INIT;
+
+	web_url_org(&url, ctx);
+	buf_puts(&url, "/calendar");
+	dash_card_open(out, "d-next-audit", "Next external audit", "");
+	if (json_is_object(next))
+		html_printf(out, "<p class=\"figure\" data-days><strong>%lld</strong> days</p>"
+		    "<p class=\"small\">%s on <time datetime=\"%s\">%s</time>. "
+		    "<a href=\"%s\">Open the certification calendar</a></p></section>\n",
+		    (long long)json_integer_value(json_object_get(next, "days")),
+		    json_string_value(json_object_get(next, "what")),
+		    json_string_value(json_object_get(next, "date")),
+		    json_string_value(json_object_get(next, "date")), buf_str(&url));
+	else
+		html_printf(out, "<p class=\"small\">None planned. <a href=\"%s\">Open the "
+		    "certification calendar</a></p></section>\n", buf_str(&url));
+	buf_free(&url);
+}
+
 void
 web_page_dashboard(struct buf *out, const struct web_ctx *ctx, const json_t *d)
 {
@@ -463,6 +486,7 @@ web_page_dashboard(struct buf *out, const struct web_ctx *ctx, const json_t *d)
 	dash_getting_started(out, ctx, json_object_get(d, "readiness"));
 	dash_readiness(out, ctx, json_object_get(d, "readiness"));
 	dash_soa(out, ctx, json_object_get(d, "soa"));
+	dash_next_audit(out, ctx, json_object_get(d, "next_external_audit"));
 	dash_due(out, ctx, json_object_get(d, "overdue"), "d-overdue", "Past due", true);
 	dash_due(out, ctx, json_object_get(d, "upcoming"), "d-upcoming", "Coming up", false);
 	dash_monitoring(out, ctx, json_object_get(d, "monitoring"));

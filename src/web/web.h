@@ -25,6 +25,12 @@
  *   /o/ORG/KIND/REF/delete       delete or retire (POST)
  *   /o/ORG/KIND/REF/download     an evidence record's file
  *   /o/ORG/members               members; EMAIL/disable, EMAIL/enable (POST, admins)
+ *   /o/ORG/my-work               the signed-in person's work (core/work.h)
+ *   /o/ORG/my-work/mail          their mail choice (POST)
+ *   /o/ORG/my-work/feeds         a new calendar feed (POST); ID/revoke (POST)
+ *   /o/ORG/notifications         their notifications; /read marks all read (POST)
+ *   /o/ORG/webhooks              webhooks (admins): add (POST); ID/enable, ID/delete (POST)
+ *   /o/ORG/calendar              the certification calendar
  *   /o/ORG/pack                  the audit pack: the latest (GET), make one (POST)
  *   /o/ORG/pack/ID/download      a finished pack
  *   /sign-in                     form (GET), sign in (POST)
@@ -105,6 +111,7 @@ struct web_ctx {
 	const struct record_kind *const	*kinds;		/* navigation; name NULL ends */
 	web_can_fn			 can;		/* NULL: nothing is writable */
 	const char			*today;		/* "YYYY-MM-DD": overdue marks */
+	int64_t				 unread;	/* the bell: unread notifications */
 };
 
 bool web_can(const struct web_ctx *ctx, enum web_action act, const struct record_kind *k);
@@ -331,6 +338,22 @@ struct web_pack_view {
 	const char	*since, *requirements;	/* the values to show in the form */
 };
 void web_page_pack(struct buf *out, const struct web_ctx *ctx, const struct web_pack_view *v);
+
+/*
+ * page_work.c: "My work" and the certification calendar (core/work.h).
+ * settings: {mail, feeds: [{id, scope, created_at}], new_url (once, or absent)}.
+ */
+void web_page_my_work(struct buf *out, const struct web_ctx *ctx, const json_t *work,
+    const json_t *settings);
+/*
+ * The organisation's webhooks (core/webhook.h), each with "deliveries" (the
+ * latest attempts); created: a webhook just made, with its secret, or NULL.
+ */
+void web_page_webhooks(struct buf *out, const struct web_ctx *ctx, const json_t *hooks,
+    const json_t *created);
+/* The person's notifications (core/notify.h notify_list). */
+void web_page_notifications(struct buf *out, const struct web_ctx *ctx, const json_t *list);
+void web_page_calendar(struct buf *out, const struct web_ctx *ctx, const json_t *calendar);
 
 /* page_competence.c: the competence gap view (core/competence.h) as a page. */
 void web_page_competence_gaps(struct buf *out, const struct web_ctx *ctx, const json_t *view);

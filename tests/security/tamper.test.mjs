@@ -74,6 +74,9 @@ function seedDb() {
   const att = create(db, 'attestations', { title: 'Climate change considered', requirement: '4.1',
     statement: 'The board decided it is not a relevant issue for our AI', valid_until: until });
   cli(db, ['org', 'ai-roles', ORG, '--set', 'customer']);
+  // Dated records: their work items (core/work.h) are kept beside them.
+  const task = create(db, 'tasks', { title: 'Review the supplier', owner: 'bob@example.com', due: '2026-05-01' });
+  create(db, 'tasks', { title: 'Renew the certificate', owner: 'alice@example.com', due: '2026-07-01' });
   const ev = create(db, 'evidence', { title: 'Test report', kind: 'file', requirements: ['A.6.2.7'] });
   const ev2 = create(db, 'evidence', { title: 'Red-team report', kind: 'file' });
   for (const [ref, name, text] of [[ev.ref, 'report-1.txt', 'first report\n'],
@@ -91,6 +94,7 @@ function seedDb() {
   cli(db, ['soa', 'publish', '--org', ORG, '--as', 'alice@example.com', '--note', 'second']);
   return { dir, db, refs: { doc: doc.ref, r1: r1.ref, r2: r2.ref, ev: ev.ref, ev2: ev2.ref, met: met.ref,
     att: att.ref } };
+    task: task.ref } };
 }
 
 // An approved policy with a revision after it: written by alice, approved by
@@ -120,6 +124,15 @@ async function approvedPolicy(db) {
     assert.equal(open.status, 200, open.text);
     const sent = await request(server.url, 'POST', `/api/v1/public/orgs/${ORG}/concerns`, { body: { text: 'The chatbot gave me another customer\'s address.' } });
     assert.equal(sent.status, 201, sent.text);
+    // Two webhooks and two calendar feeds: ledgered settings of their own.
+    for (const url of ['https://hooks.example.org/aims', 'https://ci.example.org/hook']) {
+      const w = await request(server.url, 'POST', `/api/v1/orgs/${ORG}/webhooks`, { auth: admin, body: { url, events: ['*'] } });
+      assert.equal(w.status, 201, w.text);
+    }
+    for (const [who, scope] of [[alice, 'me'], [admin, 'org']]) {
+      const f = await request(server.url, 'POST', `/api/v1/orgs/${ORG}/calendar-feeds`, { auth: who, body: { scope } });
+      assert.equal(f.status, 201, f.text);
+    }
     return d.ref;
   } finally {
     await server.stop();
@@ -129,6 +142,7 @@ async function approvedPolicy(db) {
 // Every case: which tables it touches, the SQL, and what the report must name.
 function cases(refs) {
   const { doc, policy, r1, r2, ev, ev2, met, att } = refs;
+  const { doc, policy, r1, r2, ev, ev2, met, task } = refs;
   const acme = `(SELECT id FROM orgs WHERE slug = '${ORG}')`;
   const num = (ref) => `(SELECT num FROM records WHERE org_id = ${acme} AND ref = '${ref}')`;
   const E = 'evidence_files';
@@ -235,6 +249,23 @@ function cases(refs) {
     ['ledger_checkpoints', 'delete', ['ledger_checkpoints'], `DELETE FROM ledger_checkpoints WHERE org_id = ${acme} AND size = (SELECT max(size) FROM ledger_checkpoints WHERE org_id = ${acme});`, ['entries', 'checkpoint']],
     ['ledger_checkpoints', 'insert', ['ledger_checkpoints'], `INSERT INTO ledger_checkpoints SELECT org_id, size + 1, root, note, created_at FROM ledger_checkpoints WHERE org_id = ${acme} ORDER BY size DESC LIMIT 1;`, ['checkpoint']],
     ['ledger_checkpoints', 'swap', ['ledger_checkpoints'], `UPDATE ledger_checkpoints SET note = CASE size WHEN (SELECT min(size) FROM ledger_checkpoints WHERE org_id = ${acme}) THEN (SELECT note FROM ledger_checkpoints WHERE org_id = ${acme} ORDER BY size DESC LIMIT 1) ELSE (SELECT note FROM ledger_checkpoints WHERE org_id = ${acme} ORDER BY size LIMIT 1) END WHERE org_id = ${acme} AND size IN ((SELECT min(size) FROM ledger_checkpoints WHERE org_id = ${acme}), (SELECT max(size) FROM ledger_checkpoints WHERE org_id = ${acme}));`, ['checkpoint']],
+    // work_items: kept from the records' due dates
+    ['work_items', 'edit', ['work_items'], `UPDATE work_items SET due = '2099-01-01' WHERE org_id = ${acme} AND ref = '${task}';`, [task, 'work item']],
+    ['work_items', 'edit owner', ['work_items'], `UPDATE work_items SET owner = 'alice@example.com' WHERE org_id = ${acme} AND ref = '${task}';`, [task, 'work item']],
+    ['work_items', 'delete', ['work_items'], `DELETE FROM work_items WHERE org_id = ${acme} AND ref = '${task}';`, [task, 'work item', 'missing']],
+    ['work_items', 'insert', ['work_items'], `INSERT INTO work_items SELECT org_id, kind, 77, field, 'TASK-77', title, what, owner, due, assigned_by, source FROM work_items WHERE org_id = ${acme} AND ref = '${task}';`, ['TASK-77', 'work item']],
+    ['work_items', 'swap', ['work_items'], `UPDATE work_items SET owner = CASE owner WHEN 'bob@example.com' THEN 'alice@example.com' ELSE 'bob@example.com' END WHERE org_id = ${acme} AND kind = 'tasks';`, ['TASK-', 'work item']],
+    // webhooks: where the organisation's events go
+    ['webhooks', 'edit', ['webhooks'], `UPDATE webhooks SET url = 'https://evil.example/steal' WHERE org_id = ${acme} AND id = 1;`, ['webhook']],
+    ['webhooks', 'edit events', ['webhooks'], `UPDATE webhooks SET events = '["record.created"]' WHERE org_id = ${acme} AND id = 2;`, ['webhook']],
+    ['webhooks', 'delete', ['webhooks'], `DELETE FROM webhooks WHERE org_id = ${acme} AND id = 2;`, ['webhook']],
+    ['webhooks', 'insert', ['webhooks'], `INSERT INTO webhooks (org_id, url, events, secret_sealed, created_by, created_at, updated_at) SELECT org_id, 'https://evil.example/', events, secret_sealed, created_by, created_at, updated_at FROM webhooks WHERE id = 1;`, ['webhook']],
+    ['webhooks', 'swap', ['webhooks'], `UPDATE webhooks SET url = CASE id WHEN 1 THEN (SELECT url FROM webhooks WHERE id = 2) ELSE (SELECT url FROM webhooks WHERE id = 1) END WHERE id IN (1, 2);`, ['webhook']],
+    // calendar_feeds: secret URLs that read the organisation's calendar
+    ['calendar_feeds', 'edit scope', ['calendar_feeds'], `UPDATE calendar_feeds SET scope = 'org' WHERE org_id = ${acme} AND scope = 'me';`, ['calendar-feed']],
+    ['calendar_feeds', 'unrevoke', ['calendar_feeds'], `UPDATE calendar_feeds SET user_id = (SELECT id FROM users WHERE email = 'bob@example.com') WHERE org_id = ${acme} AND scope = 'me';`, ['calendar-feed']],
+    ['calendar_feeds', 'delete', ['calendar_feeds'], `DELETE FROM calendar_feeds WHERE org_id = ${acme} AND scope = 'org';`, ['calendar-feed']],
+    ['calendar_feeds', 'insert', ['calendar_feeds'], `INSERT INTO calendar_feeds (org_id, user_id, scope, secret_hash, created_at, updated_at) SELECT org_id, user_id, 'org', randomblob(32), created_at, updated_at FROM calendar_feeds WHERE scope = 'me';`, ['calendar-feed']],
     // ledger_heads
     ['ledger_heads', 'edit', ['ledger_heads'], `UPDATE ledger_heads SET size = size - 1 WHERE org_id = ${acme};`, ['head']],
     // concern_keys: a public concern's report key (not in the ledger; append-only, held to its record)
