@@ -33,6 +33,7 @@
 	X(communication) \
 	X(lifecycle) \
 	X(dataset) \
+	X(model) \
 	X(evidence) \
 	X(incident) \
 	X(concern) \
