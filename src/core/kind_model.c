@@ -48,7 +48,8 @@ static const struct field fairness_fields[] = {
 static const struct field model_fields[] = {
 	{ .name = "name", .section = "The model", .label = "Name", .type = FIELD_STRING,
 	  .flags = FIELD_REQUIRED | FIELD_TITLE | FIELD_SEARCH | FIELD_SORT | FIELD_LIST },
-	{ .name = "version", .label = "Version", .type = FIELD_STRING, .flags = FIELD_LIST },
+	{ .name = "model_version", .label = "Version", .type = FIELD_STRING,
+	  .flags = FIELD_LIST },
 	{ .name = "description", .label = "Description", .type = FIELD_TEXT,
 	  .flags = FIELD_SEARCH },
 	{ .name = "ai_systems", .label = "Used by the AI systems", .type = FIELD_REF_LIST,
