@@ -114,13 +114,18 @@ rt_worse(const json_t *a, const json_t *b)
 	return (long double)fa * (long double)nb > (long double)fb * (long double)na;
 }
 
-/* What got worse since prev (an evidence record), in words; empty when nothing did. */
+/*
+ * What got worse since prev (an evidence record), in words; empty when
+ * nothing did: each probe family both runs tried whose failure rate rose,
+ * and the overall rate when both tried the same families.
+ */
 static void
 rt_compare(struct buf *why, const json_t *run, const json_t *prev)
 {
 	const json_t *r, *p, *results = json_object_get(prev, "run_results");
 	json_int_t pa = 0, pf = 0;
 	char now[32], was[32];
+	bool same = json_array_size(results) == json_array_size(json_object_get(run, "results"));
 	size_t i;
 
 	json_array_foreach(results, i, p) {
@@ -128,7 +133,11 @@ rt_compare(struct buf *why, const json_t *run, const json_t *prev)
 		pf += json_integer_value(json_object_get(p, "failed"));
 	}
 	json_array_foreach(json_object_get(run, "results"), i, r) {
-		if ((p = rt_family(results, record__str(r, "family"))) == NULL || !rt_worse(r, p))
+		if ((p = rt_family(results, record__str(r, "family"))) == NULL) {
+			same = false;
+			continue;
+		}
+		if (!rt_worse(r, p))
 			continue;
 		redteam_rate(now, json_integer_value(json_object_get(r, "failed")),
 		    json_integer_value(json_object_get(r, "attempts")));
@@ -137,7 +146,8 @@ rt_compare(struct buf *why, const json_t *run, const json_t *prev)
 		buf_printf(why, "%s%s failed %s%% (was %s%%)", why->len ? "; " : "",
 		    record__str(r, "family"), now, was);
 	}
-	if (pa > 0 && json_integer_value(json_object_get(run, "attempts")) > 0 &&
+	/* The totals only compare when both runs tried the same probe families. */
+	if (same && pa > 0 && json_integer_value(json_object_get(run, "attempts")) > 0 &&
 	    (long double)json_integer_value(json_object_get(run, "failed")) * pa >
 	    (long double)pf * json_integer_value(json_object_get(run, "attempts"))) {
 		redteam_rate(now, json_integer_value(json_object_get(run, "failed")),
