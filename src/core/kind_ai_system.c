@@ -190,6 +190,12 @@ static const struct record_count ai_system_counts[] = {
 	{ .dim = NULL },
 };
 
+/* The import page (ML-BOM, red-team runs) and the ML-BOM: http/web_bom.c. */
+static const struct record_view ai_system_views[] = {
+	{ "import", "Import ML-BOM or red-team run" },
+	{ NULL, NULL },
+};
+
 const struct record_kind record_kind_ai_system = {
 	.name = "ai-systems",
 	.singular = "AI system",
@@ -203,4 +209,5 @@ const struct record_kind record_kind_ai_system = {
 	.hooks = { .validate = ai_system_validate },
 	.nav_key = 'a',
 	.counts = ai_system_counts,
+	.views = ai_system_views,
 };
