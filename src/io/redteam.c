@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,8 +208,10 @@ rt_count_of(json_int_t *out, const json_t *o, const char *key, size_t line, bool
 	*out = 0;
 	if (v == NULL && !required)
 		return 0;
-	if (!json_is_integer(v) || json_integer_value(v) < 0)
-		return rt_line_error(line, path, "a count (a whole number, 0 or more) is needed");
+	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+	    json_integer_value(v) > REDTEAM_COUNT_MAX)
+		return rt_line_error(line, path, "a count (a whole number from 0 to "
+		    REDTEAM_COUNT_MAX_STR ") is needed");
 	*out = json_integer_value(v);
 	return 0;
 }
@@ -331,6 +334,18 @@ garak_line(struct garak *g, const char *text, size_t len, size_t line)
 	return rc;
 }
 
+/* A line of nothing but white space (bounded by n: the input has no terminator). */
+static bool
+rt_blank(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r')
+			return false;
+	return true;
+}
+
 static int
 garak_parse(json_t **out, const char *data, size_t len)
 {
@@ -356,7 +371,7 @@ garak_parse(json_t **out, const char *data, size_t len)
 		else if (line > REDTEAM_RESULTS_MAX)
 			rc = aims_error_set(AIMS_ETOOBIG, "line", "a report holds at most %d lines",
 			    REDTEAM_RESULTS_MAX);
-		else if (strspn(p, " \t\r") < n)
+		else if (!rt_blank(p, n))
 			rc = garak_line(&g, p, n, line);
 		p += n + 1;
 	}

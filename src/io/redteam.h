@@ -36,6 +36,8 @@ struct evidence_upload;
 #define REDTEAM_LINE_MAX	(16 * 1024 * 1024)	/* bytes of one garak report line */
 #define REDTEAM_RESULTS_MAX	1000000	/* result lines or entries in one report */
 #define REDTEAM_THRESHOLD	0.5	/* garak's default eval_threshold */
+#define REDTEAM_COUNT_MAX	1000000000000LL	/* attempts counted in one eval line */
+#define REDTEAM_COUNT_MAX_STR	"10^12"
 
 enum redteam_format { REDTEAM_GARAK, REDTEAM_PROMPTFOO };
 
