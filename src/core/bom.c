@@ -52,19 +52,22 @@ bom_find(char out[RECORD_REF_MAX], struct bom_ctx *c, const char *kind, const ch
     const char *value, const char *ais)
 {
 	struct query_scope s;
-	json_t *where;
+	json_t *where, *vars;
 	int rc;
 
 	out[0] = '\0';
 	if (value == NULL)
 		return 0;
-	query_scope_init(&s, c->db, c->org_id, clock_now(), NULL);
-	where = json_pack("[{s:s, s:s}]", "field", field, "eq", value);
+	/* Values go in as variables: a literal "$..." would be read as one. */
+	vars = json_pack("{s:s, s:s?}", "value", value, "ais", ais);
+	query_scope_init(&s, c->db, c->org_id, clock_now(), vars);
+	where = json_pack("[{s:s, s:s}]", "field", field, "eq", "$value");
 	if (ais)
 		json_array_append_new(where, json_pack("{s:s, s:s}", "field", "ai_systems",
-		    "contains", ais));
+		    "contains", "$ais"));
 	rc = query_select(&s, kind, where, NULL, 0, bom_first, out);
 	json_decref(where);
+	json_decref(vars);
 	return rc < 0 ? rc : 0;
 }
 

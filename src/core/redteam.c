@@ -77,14 +77,16 @@ static int
 rt_find_runs(struct rt_find *f, const char *tool, const char *ais)
 {
 	struct query_scope s;
-	json_t *where;
+	json_t *where, *vars = json_pack("{s:s, s:s}", "tool", tool, "ais", ais);
 	int rc;
 
-	query_scope_init(&s, f->db, f->org_id, clock_now(), NULL);
-	where = json_pack("[{s:s, s:s}, {s:s, s:s}]", "field", "run_tool", "eq", tool,
-	    "field", "ai_systems", "contains", ais);
+	/* Values go in as variables: a literal "$..." would be read as one. */
+	query_scope_init(&s, f->db, f->org_id, clock_now(), vars);
+	where = json_pack("[{s:s, s:s}, {s:s, s:s}]", "field", "run_tool", "eq", "$tool",
+	    "field", "ai_systems", "contains", "$ais");
 	rc = query_select(&s, "evidence", where, NULL, 0, rt_visit_run, f);
 	json_decref(where);
+	json_decref(vars);
 	return rc;
 }
 
@@ -173,16 +175,18 @@ rt_metric(char ref[RECORD_REF_MAX], struct db *db, int64_t org_id, const struct 
 	const struct record_kind *k = record_kind_find("metrics");
 	char source[200], title[300];
 	struct query_scope s;
-	json_t *where, *fields, *rec = NULL;
+	json_t *where, *fields, *rec = NULL, *vars;
 	int rc;
 
 	snprintf(source, sizeof(source), "%s:%s", tool, family);
-	query_scope_init(&s, db, org_id, clock_now(), NULL);
-	where = json_pack("[{s:s, s:s}, {s:s, s:s}]", "field", "ai_system", "eq", ais, "field",
-	    "source", "eq", source);
+	vars = json_pack("{s:s, s:s}", "ais", ais, "source", source);
+	query_scope_init(&s, db, org_id, clock_now(), vars);
+	where = json_pack("[{s:s, s:s}, {s:s, s:s}]", "field", "ai_system", "eq", "$ais", "field",
+	    "source", "eq", "$source");
 	ref[0] = '\0';
 	rc = query_select(&s, "metrics", where, NULL, 0, rt_visit_first, ref);
 	json_decref(where);
+	json_decref(vars);
 	if (rc < 0 || ref[0])
 		return rc < 0 ? rc : 0;
 	snprintf(title, sizeof(title), "%s %s failure rate", tool, family);
