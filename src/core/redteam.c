@@ -352,7 +352,21 @@ redteam_store(json_t **summary, struct db *db, int64_t org_id, const struct acto
 	    "requirements", rt_union(json_object_get(run, "results"), "controls", "A.6.2.4"),
 	    "ai_systems", ais_ref);
 	evidence_data_dir(&data_dir, db_path(db));
-	if ((rc = evidence_save(&ev, db, data_dir, org_id, actor, NULL, 0, fields, up)) != 0)
+	/*
+	 * A check keeps nothing, so it stores no file either (a blob written
+	 * under a transaction rolled back would stay on disk): the file's type
+	 * is checked as the store would.
+	 */
+	if ((flags & REDTEAM_CHECK) && up != NULL) {
+		char *type = NULL;
+
+		rc = evidence_media_type(&type, up->path);
+		free(type);
+		if (rc != 0)
+			goto fail;
+	}
+	if ((rc = evidence_save(&ev, db, data_dir, org_id, actor, NULL, 0, fields,
+	    (flags & REDTEAM_CHECK) ? NULL : up)) != 0)
 		goto fail;
 	snprintf(ref, sizeof(ref), "%s", record__str(ev, "ref"));
 	if (find.prev[0]) {

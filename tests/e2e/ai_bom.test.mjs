@@ -293,7 +293,14 @@ test('garak and promptfoo runs: mapped, measured, and a worse run flagged', () =
     ['promptinject.HijackHateHumans', 'promptinject.AttackRogueString', 2, 20],
     ['dan.Dan_11_0', 'dan.DAN', 1, 10],
   ]));
-  let r = importFile(db, 'garak', first, ais);
+  // --check keeps nothing: no evidence, no metric, no stored file.
+  const blobs = () => readdirSync(join(dir, 'data', 'blobs'), { recursive: true }).length;
+  const kept = [list(db, 'evidence').length, list(db, 'metrics').length, blobs()];
+  let r = importFile(db, 'garak', first, ais, ['--check']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^checked \(nothing kept\)/);
+  assert.deepEqual([list(db, 'evidence').length, list(db, 'metrics').length, blobs()], kept);
+  r = importFile(db, 'garak', first, ais);
   assert.equal(r.status, 0, r.stderr);
   const ev1 = r.stdout.match(/evidence (EV-\d+)/)[1];
   const e1 = show(db, 'evidence', ev1);
