@@ -17,6 +17,7 @@
 
 #include "core/redteam.h"
 #include "io/redteam.h"
+#include "util/embed.h"
 #include "util/error.h"
 
 static json_t *
@@ -183,6 +184,57 @@ test_redteam__refusals_say_where(void **state)
 	expect_refused(REDTEAM_PROMPTFOO, "[1,", "$", "not JSON");
 }
 
+/*
+ * The mapping table holds together: every OWASP id and ATLAS technique a
+ * family names is one the table lists, and every control is an Annex A
+ * control of the ISO/IEC 42001 catalog compiled in.
+ */
+static void
+test_redteam__mapping_table_consistent(void **state)
+{
+	const struct embed_file *m = embed_find(redteam_files, "redteam-map.json");
+	const struct embed_file *c = embed_find(catalog_files, "iso42001.json");
+	json_t *map, *cat, *controls = json_object(), *fam, *v;
+	const json_t *r;
+	const char *key;
+	size_t i, n = 0;
+
+	(void)state;
+	assert_non_null(m);
+	assert_non_null(c);
+	map = json_loadb((const char *)m->data, m->len, 0, NULL);
+	cat = json_loadb((const char *)c->data, c->len, 0, NULL);
+	assert_non_null(map);
+	assert_non_null(cat);
+	json_array_foreach(json_object_get(cat, "requirements"), i, r)
+		if (strcmp(json_string_value(json_object_get(r, "kind")), "control") == 0)
+			json_object_set_new(controls, json_string_value(json_object_get(r, "id")),
+			    json_true());
+	assert_int_equal(json_object_size(controls), 38);
+	assert_int_equal(json_object_size(json_object_get(map, "owasp")), 10);
+	json_object_foreach(json_object_get(map, "families"), key, fam) {
+		assert_non_null(json_string_value(json_object_get(fam, "summary")));
+		json_array_foreach(json_object_get(fam, "owasp"), i, v)
+			if (json_object_get(json_object_get(map, "owasp"), json_string_value(v)) == NULL)
+				fail_msg("%s: OWASP id %s is not listed", key, json_string_value(v));
+		json_array_foreach(json_object_get(fam, "atlas"), i, v)
+			if (json_object_get(json_object_get(map, "atlas"), json_string_value(v)) == NULL)
+				fail_msg("%s: ATLAS id %s is not listed", key, json_string_value(v));
+		json_array_foreach(json_object_get(fam, "controls"), i, v)
+			if (json_object_get(controls, json_string_value(v)) == NULL)
+				fail_msg("%s: %s is not an Annex A control", key, json_string_value(v));
+		n++;
+	}
+	json_array_foreach(json_object_get(map, "controls"), i, v)
+		assert_non_null(json_object_get(controls, json_string_value(v)));
+	json_object_foreach(json_object_get(map, "owasp_2023"), key, v)
+		assert_non_null(json_object_get(json_object_get(map, "owasp"), json_string_value(v)));
+	assert_true(n > 30);
+	json_decref(controls);
+	json_decref(map);
+	json_decref(cat);
+}
+
 static void
 test_redteam__rate_text(void **state)
 {
@@ -207,6 +259,7 @@ main(void)
 		cmocka_unit_test(test_redteam__garak_attempts_and_2023_tags),
 		cmocka_unit_test(test_redteam__promptfoo_plugins),
 		cmocka_unit_test(test_redteam__refusals_say_where),
+		cmocka_unit_test(test_redteam__mapping_table_consistent),
 		cmocka_unit_test(test_redteam__rate_text),
 	};
 
