@@ -5,12 +5,22 @@
 // system's page; the ML-BOM downloads from the page; a viewer is refused.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { addMember, aimsOk, setup, ADMIN } from './lib.mjs';
 import { openBrowser, shot, signIn } from './browser.mjs';
 
 const DATA = new URL('../data/', import.meta.url).pathname;
+const AXE = readFileSync(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
+
+// axe-core's WCAG 2.1 A and AA rules on the page as it is; evaluated through the
+// browser's protocol, which the page's Content-Security-Policy does not govern.
+async function axeViolations(page) {
+  await page.evaluate(AXE);
+  const r = await page.evaluate(() => window.axe.run(document,
+    { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }));
+  return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 let env, admin;
 
 function garak(runId, start, fails) {
@@ -51,10 +61,12 @@ test('an ML-BOM uploads from the AI system page; a bad one is named and keeps no
     join(DATA, 'cyclonedx', 'aibom-generator_expected_aibom.json'));
   assert.equal(resp.status(), 400);
   assert.match(await page.textContent('.error-summary'), /\$\.serialNumber: .* does not match/);
+  assert.deepEqual(await axeViolations(page), []);
   resp = await importFile(page, 'cyclonedx',
     join(DATA, 'cyclonedx', 'bom-examples_MLBOM_Model-Card-With-Dataset.bom.json'));
   assert.equal(resp.status(), 200);
   const result = await page.textContent('#result');
+  assert.deepEqual(await axeViolations(page), []);
   assert.match(result, /Created models: MOD-1/);
   assert.match(result, /Created datasets: DATA-1, DATA-2/);
   await shot(page, 'bom-imported');
