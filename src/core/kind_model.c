@@ -7,7 +7,12 @@
  * them and exports from them (io/cyclonedx.h); bom_ref and purl say which
  * component of a BOM a model is, so importing the BOM again updates it.
  */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "core/record_private.h"
+#include "util/error.h"
 
 static const char *const approach_values[] = {
 	"supervised", "unsupervised", "reinforcement-learning", "semi-supervised",
@@ -23,9 +28,17 @@ static const struct field metric_fields[] = {
 	{ .name = NULL },
 };
 
+/* The hash algorithms CycloneDX 1.6 names, so that every model exports as valid CycloneDX. */
+static const char *const hash_alg_values[] = {
+	"MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512", "SHA3-256", "SHA3-384", "SHA3-512",
+	"BLAKE2b-256", "BLAKE2b-384", "BLAKE2b-512", "BLAKE3", NULL,
+};
+
 static const struct field hash_fields[] = {
-	{ .name = "alg", .label = "Algorithm", .type = FIELD_STRING, .flags = FIELD_REQUIRED },
-	{ .name = "content", .label = "Digest", .type = FIELD_STRING, .flags = FIELD_REQUIRED },
+	{ .name = "alg", .label = "Algorithm", .type = FIELD_ENUM, .flags = FIELD_REQUIRED,
+	  .values = hash_alg_values },
+	{ .name = "content", .label = "Digest", .type = FIELD_STRING, .flags = FIELD_REQUIRED,
+	  .help = "in hexadecimal" },
 	{ .name = NULL },
 };
 
@@ -98,6 +111,41 @@ static const struct field model_fields[] = {
 	{ .name = NULL },
 };
 
+/* A digest is 32, 40, 64, 96 or 128 hexadecimal digits, as CycloneDX has it. */
+static bool
+model_hex_digest(const char *s)
+{
+	size_t n = s ? strlen(s) : 0, i;
+
+	if (n != 32 && n != 40 && n != 64 && n != 96 && n != 128)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!isxdigit((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+static int
+model_validate(struct db *db, int64_t org_id, const struct actor *actor, const json_t *old,
+    json_t *next)
+{
+	char path[RECORD_PATH_MAX];
+	const json_t *h;
+	size_t i;
+
+	(void)db;
+	(void)org_id;
+	(void)actor;
+	(void)old;
+	json_array_foreach(json_object_get(next, "hashes"), i, h)
+		if (!model_hex_digest(record__str(h, "content"))) {
+			snprintf(path, sizeof(path), "hashes[%zu].content", i);
+			return aims_error_set(AIMS_EINVALID, path, "field '%s': a digest is 32, 40, "
+			    "64, 96 or 128 hexadecimal digits", path);
+		}
+	return 0;
+}
+
 const struct record_kind record_kind_model = {
 	.name = "models",
 	.singular = "model",
@@ -108,4 +156,5 @@ const struct record_kind record_kind_model = {
 	.retain = true,
 	.perm_kind = "operational",
 	.fields = model_fields,
+	.hooks = { .validate = model_validate },
 };

@@ -166,6 +166,10 @@ test_cyclonedx__check_and_tenancy(void **state)
 	assert_int_equal(cyclonedx_import(&sum, db, FX_OTHER_ORG, &fx_alice, "AIS-9",
 	    bom_text, sizeof(bom_text) - 1, 0), AIMS_ENOTFOUND);
 	assert_null(sum);
+	/* A model's digest must be one CycloneDX takes, so that every model exports. */
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "models", "{\"name\": \"m\", "
+	    "\"hashes\": [{\"alg\": \"SHA-256\", \"content\": \"abc\"}]}"), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "hashes[0].content");
 	assert_int_equal(cyclonedx_export(&out, db, FX_OTHER_ORG, "other", "AIS-9"),
 	    AIMS_ENOTFOUND);
 	buf_free(&out);
