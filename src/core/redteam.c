@@ -204,6 +204,15 @@ rt_metric(char ref[RECORD_REF_MAX], struct db *db, int64_t org_id, const struct 
 	return rc;
 }
 
+/* Equal values, a missing one being null. */
+static bool
+rt_same_value(const json_t *a, const json_t *b)
+{
+	if (a == NULL || json_is_null(a))
+		return b == NULL || json_is_null(b);
+	return b != NULL && json_equal((json_t *)a, (json_t *)b);
+}
+
 /* The union of the results' list `key` (owasp_llm, atlas, controls), in order. */
 static json_t *
 rt_union(const json_t *results, const char *key, const char *first)
@@ -387,20 +396,17 @@ redteam_store(json_t **summary, struct db *db, int64_t org_id, const struct acto
 		goto fail;
 	/* The system shows the latest run's verdict; an older run imported late does not. */
 	if (!find.newer) {
-		json_t *flag = json_pack("{s:s?, s:s?}", "redteam_worse_run", why.len ? ref : NULL,
-		    "redteam_worse_why", why.len ? buf_str(&why) : NULL);
+		json_t *flag = json_pack("{s:o, s:o}", "redteam_worse_run", why.len ?
+		    json_string(ref) : json_null(), "redteam_worse_why", why.len ?
+		    json_string(buf_str(&why)) : json_null());
 
-		if (!json_equal(json_object_get(ais, "redteam_worse_run"),
+		/* Written only when it changes: a run no worse than a good one writes nothing. */
+		if (!rt_same_value(json_object_get(ais, "redteam_worse_run"),
 		    json_object_get(flag, "redteam_worse_run")) ||
-		    !json_equal(json_object_get(ais, "redteam_worse_why"),
-		    json_object_get(flag, "redteam_worse_why"))) {
-			if (json_object_get(flag, "redteam_worse_run") == NULL) {
-				json_object_set_new(flag, "redteam_worse_run", json_null());
-				json_object_set_new(flag, "redteam_worse_why", json_null());
-			}
+		    !rt_same_value(json_object_get(ais, "redteam_worse_why"),
+		    json_object_get(flag, "redteam_worse_why")))
 			rc = record__update_system(&out, db, org_id, actor, aisk, ais_ref, 0,
 			    "redteam", flag);
-		}
 		json_decref(flag);
 		if (rc != 0)
 			goto fail;

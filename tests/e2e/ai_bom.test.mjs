@@ -300,9 +300,12 @@ test('garak and promptfoo runs: mapped, measured, and a worse run flagged', () =
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^checked \(nothing kept\)/);
   assert.deepEqual([list(db, 'evidence').length, list(db, 'metrics').length, blobs()], kept);
+  const unflagged = show(db, 'ai-systems', ais).version;
   r = importFile(db, 'garak', first, ais);
   assert.equal(r.status, 0, r.stderr);
   const ev1 = r.stdout.match(/evidence (EV-\d+)/)[1];
+  // A run no worse than the one before writes nothing on the system.
+  assert.equal(show(db, 'ai-systems', ais).version, unflagged);
   const e1 = show(db, 'evidence', ev1);
   const pi = e1.run_results.find((x) => x.family === 'promptinject');
   assert.deepEqual(pi.owasp_llm, ['LLM01:2025']);
