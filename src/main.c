@@ -27,7 +27,7 @@ const struct cli_command cli_commands[] = {
 	{ "verify", "verify the ledger and the records, a proof, or an audit pack", cmd_verify },
 	{ "pack", "write the audit pack an auditor verifies offline", cmd_pack },
 	{ "record", "list, show, create, update and delete planning records", cmd_record },
-	{ "import", "records from CSV, JSON, OSCAL, ML-BOMs, red-team runs; all or nothing",
+	{ "import", "CSV or JSON records, OSCAL, ML-BOMs, red-team runs; all or nothing",
 	    cmd_import },
 	{ "report", "reports: certification readiness, internal audits", cmd_report },
 	{ "export", "SoA, risk register, AI systems, readiness report, OSCAL, ML-BOM",
