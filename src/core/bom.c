@@ -4,6 +4,7 @@
  * or updated through the record engine in one transaction, so every
  * change is validated, versioned and ledgered as any other.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -167,11 +168,13 @@ bom_linked(json_t **out, struct bom_ctx *c, const json_t *item, const char *kind
 {
 	const char *supplier = json_string_value(json_object_get(item, "supplier"));
 	const char *path = json_string_value(json_object_get(item, "path"));
-	char sref[RECORD_REF_MAX], *dref;
-	json_t *old = NULL, *fields, *list, *v;
+	char sref[RECORD_REF_MAX];
+	const char *dref;
+	json_t *old = NULL, *fields, *list = NULL, *v;
 	size_t i;
-	int rc;
+	int rc = 0;
 
+	*out = NULL;
 	if (ref[0] && (rc = record_get(&old, c->db, c->org_id, record_kind_find(kind),
 	    ref)) != 0)
 		return rc;
@@ -180,31 +183,27 @@ bom_linked(json_t **out, struct bom_ctx *c, const json_t *item, const char *kind
 	    bom_list_with(json_object_get(old, "ai_systems"), c->ais));
 	if (supplier && strcmp(kind, "models") == 0) {
 		if ((rc = bom_supplier(sref, c, supplier, what, path)) != 0)
-			goto fail;
+			goto done;
 		json_object_set_new(fields, "supplier", json_string(sref));
 	} else if (supplier && (rc = bom_supplier(sref, c, supplier, what, path)) != 0) {
-		goto fail;
+		goto done;
 	}
 	list = json_array();
 	json_array_foreach(json_object_get(item, "datasets"), i, v) {
-		dref = (char *)json_string_value(json_object_get(c->datasets,
-		    json_string_value(v)));
+		dref = json_string_value(json_object_get(c->datasets, json_string_value(v)));
 		if (dref == NULL) {
-			json_decref(list);
 			rc = aims_error_set(AIMS_EINVALID, path, "%s: the model names the data set "
 			    "'%s', which the BOM does not hold", path, json_string_value(v));
-			goto fail;
+			goto done;
 		}
 		json_array_append_new(list, json_string(dref));
 	}
 	if (json_array_size(list))
-		json_object_set_new(fields, "datasets", list);
-	else
-		json_decref(list);
-	json_decref(old);
+		json_object_set(fields, "datasets", list);
 	*out = fields;
-	return 0;
-fail:
+	fields = NULL;
+done:
+	json_decref(list);
 	json_decref(fields);
 	json_decref(old);
 	return rc;
@@ -341,6 +340,7 @@ bom_store(json_t **summary, struct db *db, int64_t org_id, const struct actor *a
 	struct bom_ctx c = { .db = db, .org_id = org_id, .actor = actor, .ais = ais_ref };
 	json_int_t ncomp = 0;
 	json_t *ais = NULL;
+	bool in_tx = false;
 	int rc;
 
 	*summary = NULL;
@@ -352,6 +352,7 @@ bom_store(json_t **summary, struct db *db, int64_t org_id, const struct actor *a
 		    BOM_ITEMS_MAX);
 	if ((rc = db_begin(db)) != 0)
 		return rc;
+	in_tx = true;
 	c.created = json_object();
 	c.updated = json_object();
 	c.datasets = json_object();
@@ -359,28 +360,28 @@ bom_store(json_t **summary, struct db *db, int64_t org_id, const struct actor *a
 		if (rc == AIMS_ENOTFOUND)
 			rc = aims_error_set(rc, "ai_system", "no AI system %s in this organisation",
 			    ais_ref);
-		goto fail;
+		goto done;
 	}
 	if (json_is_true(json_object_get(ais, "retired"))) {
 		rc = aims_error_set(AIMS_ECONFLICT, "ai_system", "%s is retired", ais_ref);
-		goto fail;
+		goto done;
 	}
 	if ((rc = bom_datasets(&c, json_object_get(bom, "datasets"))) != 0 ||
 	    (rc = bom_models(&c, json_object_get(bom, "models"))) != 0 ||
 	    (json_array_size(json_object_get(bom, "components")) &&
 	    (rc = bom_components(&c, json_object_get(bom, "components"), &ncomp)) != 0))
-		goto fail;
+		goto done;
+	in_tx = false;
 	if (flags & BOM_CHECK)
 		db_rollback(db);
 	else if ((rc = db_commit(db)) != 0)
-		goto out;
+		goto done;
 	*summary = json_pack("{s:s, s:O, s:O, s:I, s:I, s:b}", "ai_system", ais_ref,
 	    "created", c.created, "updated", c.updated, "unchanged", c.unchanged,
 	    "components", ncomp, "checked_only", (flags & BOM_CHECK) != 0);
-	goto out;
-fail:
-	db_rollback(db);
-out:
+done:
+	if (in_tx)
+		db_rollback(db);
 	json_decref(ais);
 	json_decref(c.created);
 	json_decref(c.updated);

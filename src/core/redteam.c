@@ -4,6 +4,7 @@
  * write goes through the record engine, evidence.c and metric.c, in one
  * transaction.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -311,6 +312,7 @@ redteam_store(json_t **summary, struct db *db, int64_t org_id, const struct acto
 	json_t *sum = NULL, *out = NULL;
 	struct buf why = BUF_INIT, desc = BUF_INIT;
 	char *data_dir = NULL, title[300], rate[32], ref[RECORD_REF_MAX];
+	bool in_tx = false;
 	int rc;
 
 	*summary = NULL;
@@ -323,18 +325,20 @@ redteam_store(json_t **summary, struct db *db, int64_t org_id, const struct acto
 		    "families", REDTEAM_FAMILIES_MAX);
 	if ((rc = db_begin(db)) != 0)
 		return rc;
+	in_tx = true;
 	if ((rc = record_get(&ais, db, org_id, aisk, ais_ref)) != 0) {
 		if (rc == AIMS_ENOTFOUND)
 			rc = aims_error_set(rc, "ai_system", "no AI system %s in this organisation",
 			    ais_ref);
-		goto fail;
+		goto done;
 	}
 	ais_ref = record__str(ais, "ref");
 	if ((rc = rt_find_runs(&find, tool, ais_ref)) != 0)
-		goto fail;
+		goto done;
 	if (find.same[0]) {
 		/* The same run again: nothing changes, the answer names what it made. */
 		db_rollback(db);
+		in_tx = false;
 		if ((rc = record_get(&ev, db, org_id, evk, find.same)) == 0)
 			*summary = json_pack("{s:s, s:s, s:O, s:O, s:O, s:[], s:i, s:i, s:b}",
 			    "evidence", find.same, "ai_system", ais_ref, "failure_rate",
@@ -342,12 +346,12 @@ redteam_store(json_t **summary, struct db *db, int64_t org_id, const struct acto
 			    json_object_get(ev, "worse_than"), "worse_why",
 			    json_object_get(ev, "worse_why"), "metrics", "readings_stored", 0,
 			    "breaches", 0, "already_imported", 1);
-		goto out;
+		goto done;
 	}
 	sum = json_pack("{s:s, s:[]}", "ai_system", ais_ref, "metrics");
 	results = rt_results(run);
 	if ((rc = rt_readings(results, sum, db, org_id, actor, ais_ref, run)) != 0)
-		goto fail;
+		goto done;
 	redteam_rate(rate, json_integer_value(json_object_get(run, "failed")),
 	    json_integer_value(json_object_get(run, "attempts")));
 	snprintf(title, sizeof(title), "%s run %.80s%s%.120s", tool, find.run_id,
@@ -372,15 +376,15 @@ redteam_store(json_t **summary, struct db *db, int64_t org_id, const struct acto
 		rc = evidence_media_type(&type, up->path);
 		free(type);
 		if (rc != 0)
-			goto fail;
+			goto done;
 	}
 	if ((rc = evidence_save(&ev, db, data_dir, org_id, actor, NULL, 0, fields,
 	    (flags & REDTEAM_CHECK) ? NULL : up)) != 0)
-		goto fail;
+		goto done;
 	snprintf(ref, sizeof(ref), "%s", record__str(ev, "ref"));
 	if (find.prev[0]) {
 		if ((rc = record_get(&prev, db, org_id, evk, find.prev)) != 0)
-			goto fail;
+			goto done;
 		rt_compare(&why, run, prev);
 	}
 	json_decref(fields);
@@ -393,7 +397,7 @@ redteam_store(json_t **summary, struct db *db, int64_t org_id, const struct acto
 	json_decref(ev);
 	ev = NULL;
 	if ((rc = record__update_system(&ev, db, org_id, actor, evk, ref, 0, "run", fields)) != 0)
-		goto fail;
+		goto done;
 	/* The system shows the latest run's verdict; an older run imported late does not. */
 	if (!find.newer) {
 		json_t *flag = json_pack("{s:o, s:o}", "redteam_worse_run", why.len ?
@@ -409,12 +413,13 @@ redteam_store(json_t **summary, struct db *db, int64_t org_id, const struct acto
 			    "redteam", flag);
 		json_decref(flag);
 		if (rc != 0)
-			goto fail;
+			goto done;
 	}
+	in_tx = false;
 	if (flags & REDTEAM_CHECK)
 		db_rollback(db);
 	else if ((rc = db_commit(db)) != 0)
-		goto out;
+		goto done;
 	json_object_set_new(sum, "evidence", json_string(ref));
 	json_object_set_new(sum, "failure_rate", json_string(rate));
 	json_object_set_new(sum, "worse_than", why.len ? json_string(find.prev) : json_null());
@@ -427,10 +432,9 @@ redteam_store(json_t **summary, struct db *db, int64_t org_id, const struct acto
 	json_object_set_new(sum, "checked_only", json_boolean(flags & REDTEAM_CHECK));
 	*summary = sum;
 	sum = NULL;
-	goto out;
-fail:
-	db_rollback(db);
-out:
+done:
+	if (in_tx)
+		db_rollback(db);
 	free(data_dir);
 	buf_free(&why);
 	buf_free(&desc);
