@@ -170,8 +170,8 @@ bom_linked(json_t **out, struct bom_ctx *c, const json_t *item, const char *kind
 	const char *path = json_string_value(json_object_get(item, "path"));
 	char sref[RECORD_REF_MAX];
 	const char *dref;
-	json_t *old = NULL, *fields, *list = NULL, *v;
-	size_t i;
+	json_t *old = NULL, *fields, *list = NULL, *v, *w;
+	size_t i, j;
 	int rc = 0;
 
 	*out = NULL;
@@ -196,7 +196,12 @@ bom_linked(json_t **out, struct bom_ctx *c, const json_t *item, const char *kind
 			    "'%s', which the BOM does not hold", path, json_string_value(v));
 			goto done;
 		}
-		json_array_append_new(list, json_string(dref));
+		/* A model card may name a data set twice; the record lists it once. */
+		json_array_foreach(list, j, w)
+			if (strcmp(json_string_value(w), dref) == 0)
+				break;
+		if (j == json_array_size(list))
+			json_array_append_new(list, json_string(dref));
 	}
 	if (json_array_size(list))
 		json_object_set(fields, "datasets", list);

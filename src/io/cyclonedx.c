@@ -47,20 +47,26 @@ cdx_set_str(json_t *fields, const char *key, const char *s, bool line)
 		json_object_set_new(fields, key, json_string(s));
 }
 
-/* A string array's non-empty strings, or nothing. */
+/*
+ * A string array's non-empty strings, each once (a record's list holds no
+ * repeats; a BOM may), or nothing.
+ */
 static void
 cdx_set_strings(json_t *fields, const char *key, const json_t *arr, const char *member)
 {
-	json_t *out = json_array();
+	json_t *out = json_array(), *seen = json_object();
 	const json_t *v;
 	const char *s;
 	size_t i;
 
 	json_array_foreach(arr, i, v) {
 		s = member ? cdx_str(v, member) : json_string_value(v);
-		if (s && *s && strlen(s) <= CDX_STRING_MAX)
+		if (s && *s && strlen(s) <= CDX_STRING_MAX && json_object_get(seen, s) == NULL) {
 			json_array_append_new(out, json_string(s));
+			json_object_set_new(seen, s, json_true());
+		}
 	}
+	json_decref(seen);
 	if (json_array_size(out))
 		json_object_set_new(fields, key, out);
 	else

@@ -25,11 +25,12 @@ static const char bom_text[] =
     "   \"supplier\": {\"name\": \"Acme Models\"},"
     "   \"licenses\": [{\"license\": {\"id\": \"Apache-2.0\"}}],"
     "   \"modelCard\": {\"modelParameters\": {\"approach\": {\"type\": \"supervised\"},"
-    "     \"task\": \"text-classification\", \"datasets\": [{\"ref\": \"d1\"},"
+    "     \"task\": \"text-classification\", \"datasets\": [{\"ref\": \"d1\"}, {\"ref\": \"d1\"},"
     "     {\"type\": \"dataset\", \"name\": \"inline eval\"}]},"
     "    \"quantitativeAnalysis\": {\"performanceMetrics\": [{\"type\": \"f1\", \"value\": \"0.91\","
     "     \"confidenceInterval\": {\"lowerBound\": \"0.89\", \"upperBound\": \"0.93\"}}]},"
-    "    \"considerations\": {\"useCases\": [\"route claims\"], \"fairnessAssessments\": ["
+    "    \"considerations\": {\"useCases\": [\"route claims\", \"route claims\"],"
+    "     \"fairnessAssessments\": ["
     "     {\"groupAtRisk\": \"non-native speakers\", \"harms\": \"misrouting\"}]}}},"
     "  {\"type\": \"data\", \"bom-ref\": \"d1\", \"name\": \"claims-2025\","
     "   \"data\": [{\"type\": \"dataset\", \"classification\": \"confidential\"}]},"
@@ -69,7 +70,10 @@ test_cyclonedx__plain_form(void **state)
 	assert_string_equal(fx_str(m, "path"), "$.components[0]");
 	assert_string_equal(fx_str(m, "supplier"), "Acme Models");
 	assert_string_equal(fx_str(json_object_get(m, "fields"), "model_version"), "2.1");
-	assert_int_equal(json_array_size(json_object_get(m, "datasets")), 2);
+	/* The card names d1 twice (a BOM may); the record lists it once. */
+	assert_int_equal(json_array_size(json_object_get(m, "datasets")), 3);
+	assert_int_equal(json_array_size(json_object_get(json_object_get(m, "fields"),
+	    "use_cases")), 1);
 	c = json_array_get(json_object_get(bom, "components"), 1);
 	assert_string_equal(fx_str(c, "path"), "$.components[2].components[0]");
 	c = json_array_get(json_object_get(bom, "components"), 2);
