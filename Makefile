@@ -55,9 +55,11 @@ LDLIBS	:= $(PKG_LIBS) -lcmark-gfm-extensions -lcsv -lpthread -lm
 
 SRC	:= $(filter-out src/main.c,$(shell find src -name '*.c' | sort))
 OBJ	:= $(SRC:%.c=$(B)/%.o) $(B)/gen/schema_files.o $(B)/gen/catalog_files.o \
-	   $(B)/gen/web_assets.o
+	   $(B)/gen/web_assets.o $(B)/gen/jsonschema_files.o $(B)/gen/redteam_files.o
 SCHEMA	:= $(sort $(wildcard src/store/schema/*.sql src/store/schema/pg/*.sql))
 CATALOG	:= $(sort $(wildcard catalog/*.json))
+JSONSCHEMAS := $(sort $(wildcard schemas/cyclonedx/*.json))
+REDTEAM_MAPS := $(sort $(wildcard catalog/redteam/*.json))
 WEB_ASSETS := $(sort $(wildcard src/web/assets/*.css src/web/assets/*.js src/web/assets/*.svg))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
@@ -96,6 +98,14 @@ $(GEN)/schema_files.c: build/tools/embed $(SCHEMA)
 $(GEN)/catalog_files.c: build/tools/embed $(CATALOG)
 	@mkdir -p $(GEN)
 	@build/tools/embed $@ catalog_files catalog/ $(CATALOG)
+
+$(GEN)/jsonschema_files.c: build/tools/embed $(JSONSCHEMAS)
+	@mkdir -p $(GEN)
+	@build/tools/embed $@ jsonschema_files schemas/ $(JSONSCHEMAS)
+
+$(GEN)/redteam_files.c: build/tools/embed $(REDTEAM_MAPS)
+	@mkdir -p $(GEN)
+	@build/tools/embed $@ redteam_files catalog/redteam/ $(REDTEAM_MAPS)
 
 $(GEN)/web_assets.c: build/tools/embed $(WEB_ASSETS)
 	@mkdir -p $(GEN)

@@ -31,6 +31,7 @@
 
 static const char *const evidence_types[] = {
 	"application/pdf", "text/plain", "text/csv", "text/markdown", "application/json",
+	"application/x-ndjson",
 	"application/xml", "text/xml", "image/png", "image/jpeg", "image/gif", "image/webp",
 	"application/zip", "application/gzip", "application/x-gzip", "application/x-tar",
 	"application/x-xz", "application/msword", "application/vnd.ms-excel",

@@ -26,6 +26,8 @@
 #define AI_SYSTEM_FIELDS_V2	52
 /* The scope justification came with 056_readiness_fields.sql. */
 #define AI_SYSTEM_FIELDS_V3	56
+/* The red-team fields came with 065_redteam.sql. */
+#define AI_SYSTEM_FIELDS_V4	65
 
 static const char *const lifecycle_values[] = {
 	"inception", "design_development", "verification_validation", "deployment",
@@ -46,7 +48,7 @@ static const char *const automation_values[] = {
 	"no_automation", "assistance", "partial", "conditional", "high", "full", NULL,
 };
 static const char *const component_kind_values[] = {
-	"model", "dataset", "service", "tool", NULL,
+	"model", "dataset", "service", "tool", "software", NULL,
 };
 
 static const struct field component_fields[] = {
@@ -56,6 +58,12 @@ static const struct field component_fields[] = {
 	{ .name = "version", .label = "Version", .type = FIELD_STRING },
 	{ .name = "supplier", .label = "Supplier", .type = FIELD_STRING },
 	{ .name = "licence", .label = "Licence", .type = FIELD_STRING },
+	/* Which component of an ML-BOM it is, so that importing it again updates it. */
+	{ .name = "purl", .label = "Package URL", .type = FIELD_STRING },
+	{ .name = "bom_ref", .label = "BOM reference", .type = FIELD_STRING },
+	{ .name = "supplier_ref", .label = "Supplier record", .type = FIELD_REF,
+	  .target = "suppliers" },
+	{ .name = "endpoint", .label = "Endpoint", .type = FIELD_STRING },
 	{ .name = NULL },
 };
 
@@ -124,6 +132,13 @@ static const struct field ai_system_fields[] = {
 	  .since = AI_SYSTEM_FIELDS_V2 },
 	{ .name = "deploy_without_approval_reason", .label = "Why the rule is relaxed",
 	  .type = FIELD_TEXT, .flags = FIELD_MANAGER, .since = AI_SYSTEM_FIELDS_V2 },
+	{ .name = "redteam_worse_run", .section = "Red-team and evaluation runs (A.6.2.4)",
+	  .label = "Latest run worse than the one before", .type = FIELD_REF,
+	  .flags = FIELD_READONLY | FIELD_FILTER | FIELD_LIST, .target = "evidence",
+	  .help = "set when an imported run fails more than the previous run of the same "
+	  "tool; cleared by a run that does not", .since = AI_SYSTEM_FIELDS_V4 },
+	{ .name = "redteam_worse_why", .label = "What got worse", .type = FIELD_TEXT,
+	  .flags = FIELD_READONLY, .since = AI_SYSTEM_FIELDS_V4 },
 	{ .name = NULL },
 };
 
@@ -192,6 +207,12 @@ static const struct record_count ai_system_counts[] = {
 	{ .dim = NULL },
 };
 
+/* The import page (ML-BOM, red-team runs) and the ML-BOM: http/web_bom.c. */
+static const struct record_view ai_system_views[] = {
+	{ "import", "Import ML-BOM or red-team run" },
+	{ NULL, NULL },
+};
+
 const struct record_kind record_kind_ai_system = {
 	.name = "ai-systems",
 	.singular = "AI system",
@@ -205,4 +226,5 @@ const struct record_kind record_kind_ai_system = {
 	.hooks = { .validate = ai_system_validate },
 	.nav_key = 'a',
 	.counts = ai_system_counts,
+	.views = ai_system_views,
 };

@@ -45,7 +45,8 @@ static const struct {
 	[PERM_KIND_LEDGER] = { "ledger", "the tamper-evident audit trail and its verification" },
 	[PERM_KIND_OPERATIONAL] = { "operational",
 	    "AI systems, impact assessments, risks, evidence, metrics, incidents, suppliers, "
-	    "nonconformities and corrective actions, improvements" },
+	    "models, data sets, nonconformities and corrective actions, improvements; ML-BOM "
+	    "and red-team imports" },
 	[PERM_KIND_AUDIT] = { "audit", "audit programme, audits, checklists, findings" },
 	[PERM_KIND_GOVERNANCE] = { "governance",
 	    "scope, context, policy, documents, risk criteria, SoA, objectives, management reviews, "

@@ -34,6 +34,7 @@
 	X(task) \
 	X(lifecycle) \
 	X(dataset) \
+	X(model) \
 	X(evidence) \
 	X(incident) \
 	X(concern) \

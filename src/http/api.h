@@ -95,6 +95,8 @@ int api_pack_download(struct http_ctx *c);
 /* api_oscal.c */
 int api_oscal_export(struct http_ctx *c);
 int api_oscal_import(struct http_ctx *c);
+int api_bom_import(struct http_ctx *c);
+int api_bom_export(struct http_ctx *c);
 int api_oscal_catalogs(struct http_ctx *c);
 
 /* api_readiness.c */

@@ -329,6 +329,20 @@ openapi_upload_body(void)
 	    "encoding", ROUTER_UPLOAD_RECORD, "contentType", "application/json");
 }
 
+/* The multipart/form-data body of an import (ROUTE_UPLOAD_FORMAT): the file and its format. */
+static json_t *
+openapi_upload_format_body(void)
+{
+	return json_pack("{s:{s:s, s:{s:{s:s, s:s, s:s}, s:{s:s, s:[s,s,s], s:s}}, s:[s,s], "
+	    "s:b}}",
+	    "schema", "type", "object", "properties",
+	    ROUTER_UPLOAD_FILE, "type", "string", "contentMediaType", "application/octet-stream",
+	    "description", "the file to import",
+	    ROUTER_UPLOAD_FORMAT, "type", "string", "enum", ROUTER_IMPORT_FORMATS,
+	    "description", "the file's format",
+	    "required", ROUTER_UPLOAD_FILE, ROUTER_UPLOAD_FORMAT, "additionalProperties", 0);
+}
+
 /* #/components/schemas/NAME[SUFFIX] */
 static json_t *
 openapi_ref(const char *name, const char *suffix)
@@ -374,7 +388,9 @@ openapi_body(const struct route *r, const struct record_kind *k)
 		json_decref(props);
 		json_decref(req);
 	}
-	if (r->flags & ROUTE_UPLOAD)
+	if (r->flags & ROUTE_UPLOAD_FORMAT)
+		json_object_set_new(content, "multipart/form-data", openapi_upload_format_body());
+	else if (r->flags & ROUTE_UPLOAD)
 		json_object_set_new(content, "multipart/form-data", openapi_upload_body());
 	return json_pack("{s:b, s:o}", "required", 1, "content", content);
 }

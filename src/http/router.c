@@ -577,6 +577,15 @@ router_check_upload(struct http_ctx *c)
 		return aims_error_set(AIMS_EINVALID, u->file_field,
 		    "unknown part '%.64s': the file goes in the part named '" ROUTER_UPLOAD_FILE "'",
 		    u->file_field);
+	if (c->route->flags & ROUTE_UPLOAD_FORMAT) {
+		/* The handler reads the format part; nothing else may come with the file. */
+		for (i = 0; i < u->fields.n; i++)
+			if (strcmp(u->fields.names[i], ROUTER_UPLOAD_FORMAT) != 0)
+				return aims_error_set(AIMS_EINVALID, u->fields.names[i],
+				    "unknown part '%.64s' (the parts are '" ROUTER_UPLOAD_FILE "' and '"
+				    ROUTER_UPLOAD_FORMAT "')", u->fields.names[i]);
+		return 0;
+	}
 	for (i = 0; i < u->fields.n; i++) {
 		if (strcmp(u->fields.names[i], ROUTER_UPLOAD_RECORD) != 0)
 			return aims_error_set(AIMS_EINVALID, u->fields.names[i],

@@ -123,6 +123,11 @@ static const struct val_spec oscal_import_query[] = {
 	END_SPEC,
 };
 
+static const struct val_spec bom_import_query[] = {
+	{ "check", VAL_BOOL, 0, 0, 0, NULL, "true: check the file, keep nothing" },
+	END_SPEC,
+};
+
 static const struct val_spec soa_version_query[] = {
 	{ "version", VAL_INT, 0, 1, INT32_MAX, NULL,
 	    "a published SoA version instead of the draft (the live entries)" },
@@ -462,6 +467,26 @@ const struct route http_routes[] = {
 	    "assessment results (one evidence record per observation, linked to the ISO/IEC "
 	    "42001 requirements it names). A bad document answers 400 with the JSON path at "
 	    "fault as the error's field", "exports"),
+
+	/* An AI system's ML-BOM and red-team runs (io/cyclonedx.h, io/redteam.h). */
+	R_ORG("POST", "/api/v1/orgs/{org}/ai-systems/{ref}/imports", api_bom_import, PERM_WRITE,
+	    PERM_KIND_OPERATIONAL, bom_import_query, NULL,
+	    ROUTE_UPLOAD | ROUTE_UPLOAD_FORMAT | ROUTE_HEAVY, 200,
+	    "Import a file for the AI system, all or nothing (multipart/form-data: the file in "
+	    "'file', its format in 'format'). cyclonedx: a CycloneDX 1.6 or 1.7 ML-BOM, checked "
+	    "against the CycloneDX schema, whose models, data sets, components and services "
+	    "become or update the system's model, data set, component and supplier records "
+	    "(matched by purl or bom-ref). garak (report JSONL) or promptfoo (result JSON): a "
+	    "red-team or evaluation run, kept as evidence with its results per probe family "
+	    "labelled with OWASP Top 10 for LLM 2025 and MITRE ATLAS ids and Annex A controls; "
+	    "each family's failure rate becomes a metric reading, and a run worse than the "
+	    "previous one of the tool is flagged. A bad file answers 400 with the JSON path at "
+	    "fault as the error's field", "ai-bom"),
+	R_ORG("GET", "/api/v1/orgs/{org}/ai-systems/{ref}/bom.json", api_bom_export, PERM_READ,
+	    PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_RAW | ROUTE_HEAVY, 200,
+	    "The AI system's ML-BOM as CycloneDX 1.6 JSON: the system, its models with their "
+	    "model cards, its data sets, components and services, and their dependencies",
+	    "ai-bom"),
 
 	/* Metric readings (core/metric.h): pushed by pipelines, drawn by the pages. */
 	R_ORG("GET", "/api/v1/orgs/{org}/metric-status", api_metric_status, PERM_READ,

@@ -103,6 +103,10 @@ const struct route webui_routes[] = {
 	    PERM_KIND_AUDIT),
 	W_ORG("GET", "/o/{org}/audit-programmes/{ref}/coverage", webui_audit_coverage, PERM_READ,
 	    PERM_KIND_AUDIT),
+	W_ORG("GET", "/o/{org}/ai-systems/{ref}/import", webui_bom_page, PERM_WRITE,
+	    PERM_KIND_OPERATIONAL),
+	W_ORG("POST", "/o/{org}/ai-systems/{ref}/import", webui_bom_import, PERM_WRITE,
+	    PERM_KIND_OPERATIONAL),
 	W_ORG("GET", "/o/{org}/{kind}", webui_list, PERM_READ, BY_KIND),
 	W_ORG("POST", "/o/{org}/{kind}", webui_create, PERM_WRITE, BY_KIND),
 	W_ORG("GET", "/o/{org}/{kind}/new", webui_new, PERM_WRITE, BY_KIND),
@@ -618,6 +622,12 @@ webui_upload_wanted(const struct http_req *req, struct db *db,
 	http_ctx_init(&c, req, db, cfg);
 	c.route = router_match_in(webui_routes, req->method, req->path, c.params,
 	    &c.param_buf, &code, allow, sizeof(allow));
+	/* An AI system's import page takes the file it imports. */
+	if (c.route != NULL && c.route->handler == webui_bom_import) {
+		webui_identify(&c);
+		ok = c.who.kind == HTTP_SESSION && webui_org_member(&c) == 0 &&
+		    webui_org_permit(&c, &kind) == 0;
+	}
 	/* Only the record forms take a file: creating one, or saving it with a new file. */
 	if (c.route != NULL && (c.route->handler == webui_create ||
 	    c.route->handler == webui_update)) {

@@ -97,6 +97,8 @@ int webui_choices(json_t **out, struct http_ctx *c, const struct record_kind *k,
 /* Handlers, by file. */
 /* web_pack.c */
 int webui_pack_page(struct http_ctx *c);
+int webui_bom_page(struct http_ctx *c);		/* web_bom.c */
+int webui_bom_import(struct http_ctx *c);
 int webui_pack_start(struct http_ctx *c);
 int webui_pack_download(struct http_ctx *c);
 /* web_session.c */

@@ -354,6 +354,15 @@ void web_page_webhooks(struct buf *out, const struct web_ctx *ctx, const json_t 
 /* The person's notifications (core/notify.h notify_list). */
 void web_page_notifications(struct buf *out, const struct web_ctx *ctx, const json_t *list);
 void web_page_calendar(struct buf *out, const struct web_ctx *ctx, const json_t *calendar);
+/* page_bom.c: an AI system's import page (ML-BOM, red-team runs). */
+struct web_bom_view {
+	const json_t	*ai_system;	/* the record */
+	const json_t	*summary;	/* what the last upload made (with "format"), or NULL */
+	const char	*error;		/* why it was refused, or NULL */
+	const char	*format;	/* the format chosen, to keep in the form */
+};
+void web_page_bom_import(struct buf *out, const struct web_ctx *ctx,
+    const struct web_bom_view *v);
 
 /* page_competence.c: the competence gap view (core/competence.h) as a page. */
 void web_page_competence_gaps(struct buf *out, const struct web_ctx *ctx, const json_t *view);

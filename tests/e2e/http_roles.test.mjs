@@ -105,6 +105,9 @@ const MATRIX = [
   ['GET', '/api/v1/orgs/acme/ai-systems/AIS-1/versions/1', undefined, ALL],
   ['GET', '/api/v1/orgs/acme/ai-systems/AIS-1/links', undefined, ALL],
   ['GET', '/api/v1/orgs/acme/ai-systems/AIS-1/steps', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/ai-systems/AIS-1/bom.json', undefined, ALL],
+  // A JSON body to the import route: past the permission check, refused for its type.
+  ['POST', '/api/v1/orgs/acme/ai-systems/AIS-1/imports', { not: 'multipart' }, CONTRIBUTORS(415)],
   ['GET', '/api/v1/orgs/acme/evidence/EV-999/files', undefined, { viewer: 404, auditor: 404, contributor: 404, manager: 404, admin: 404 }],
   // A JSON body to the upload route: past the permission check, refused for its type.
   ['POST', '/api/v1/orgs/acme/evidence/EV-999/files', { file: 'x' }, CONTRIBUTORS(415)],

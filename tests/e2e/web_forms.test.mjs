@@ -11,7 +11,7 @@ const PAYLOAD = '<script>window.__xss=1</script><img src=x onerror="window.__xss
   '"\'><svg onload="window.__xss=3;alert(3)">';
 // Every kind with a create form, in an order where each finds what it refers to.
 const KINDS = ['scope', 'context-issues', 'interested-parties', 'responsibilities', 'documents',
-  'ai-systems', 'suppliers', 'measures', 'risks', 'impact-assessments', 'evidence'];
+  'ai-systems', 'suppliers', 'models', 'measures', 'risks', 'impact-assessments', 'evidence'];
 
 let env;
 let b;

@@ -92,9 +92,23 @@ function seedDb() {
   cli(db, ['soa', 'publish', '--org', ORG, '--as', 'alice@example.com', '--note', 'first']);
   update(db, 'soa', items[0].ref, { applicable: true, justification: 'policy is needed' });
   cli(db, ['soa', 'publish', '--org', ORG, '--as', 'alice@example.com', '--note', 'second']);
+  // An ML-BOM (a model with its card and its supplier) and two garak runs, the second
+  // worse: evidence with run results, a metric with readings, the system's flag.
+  cli(db, ['import', 'cyclonedx', new URL('../data/cyclonedx/bom-examples_MLBOM_FoundationModels.bom.json',
+    import.meta.url).pathname, '--org', ORG, '--ai-system', ai.ref]);
+  const runs = [];
+  for (const [run, start, fails] of [['tamper-1', '2026-03-01T00:00:00', 1], ['tamper-2', '2026-03-02T00:00:00', 5]]) {
+    const f = join(dir, `${run}.report.jsonl`);
+    writeFileSync(f, [{ entry_type: 'init', run, start_time: start },
+      { entry_type: 'eval', probe: 'dan.Dan_11_0', detector: 'dan.DAN', fails, passed: 10 - fails, total_evaluated: 10 }]
+      .map((l) => JSON.stringify(l)).join('\n'));
+    runs.push(cli(db, ['import', 'garak', f, '--org', ORG, '--ai-system', ai.ref]).stdout.match(/evidence (EV-\d+)/)[1]);
+  }
+  const model = JSON.parse(cli(db, ['record', 'list', 'models', '--org', ORG, '--format', 'json', '--all']).stdout)[0].ref;
+  const rtmet = JSON.parse(cli(db, ['record', 'list', 'metrics', '--org', ORG, '--format', 'json', '--all']).stdout)
+    .find((m) => m.source === 'garak:dan').ref;
   return { dir, db, refs: { doc: doc.ref, r1: r1.ref, r2: r2.ref, ev: ev.ref, ev2: ev2.ref, met: met.ref,
-    att: att.ref } };
-    task: task.ref } };
+    att: att.ref, task: task.ref, ai: ai.ref, model, run: runs[1], rtmet } };
 }
 
 // An approved policy with a revision after it: written by alice, approved by
@@ -141,8 +155,7 @@ async function approvedPolicy(db) {
 
 // Every case: which tables it touches, the SQL, and what the report must name.
 function cases(refs) {
-  const { doc, policy, r1, r2, ev, ev2, met, att } = refs;
-  const { doc, policy, r1, r2, ev, ev2, met, task } = refs;
+  const { doc, policy, r1, r2, ev, ev2, met, att, task, ai, model, run, rtmet } = refs;
   const acme = `(SELECT id FROM orgs WHERE slug = '${ORG}')`;
   const num = (ref) => `(SELECT num FROM records WHERE org_id = ${acme} AND ref = '${ref}')`;
   const E = 'evidence_files';
@@ -180,6 +193,11 @@ function cases(refs) {
     ['records', 'delete', ['records'], `DELETE FROM records WHERE org_id = ${acme} AND ref = '${r2}';`, [r2]],
     ['records', 'insert', ['records'], `INSERT INTO records (org_id, kind, num, ref, version, title, status, owner, data, created_at, updated_at, created_by, updated_by, retired) SELECT org_id, kind, 99, 'RISK-99', version, title, status, owner, data, created_at, updated_at, created_by, updated_by, retired FROM records WHERE org_id = ${acme} AND ref = '${r2}';`, ['RISK-99']],
     ['records', 'swap', ['records'], `UPDATE records SET data = CASE ref WHEN '${r1}' THEN (SELECT data FROM records WHERE org_id = ${acme} AND ref = '${r2}') ELSE (SELECT data FROM records WHERE org_id = ${acme} AND ref = '${r1}') END WHERE org_id = ${acme} AND ref IN ('${r1}', '${r2}');`, ['RISK-']],
+    // what the ML-BOM and red-team imports wrote: a model card, a run's results, the worse-run flag
+    ['records', 'edit model card', ['records'], `UPDATE records SET data = json_set(data, '$.licence', 'MIT') WHERE org_id = ${acme} AND ref = '${model}';`, [model]],
+    ['records', 'edit red-team results', ['records'], `UPDATE records SET data = json_set(data, '$.run_failure_rate', '0', '$.run_results[0].failed', 0) WHERE org_id = ${acme} AND ref = '${run}';`, [run]],
+    ['records', 'clear worse-run flag', ['records'], `UPDATE records SET data = json_remove(data, '$.redteam_worse_run', '$.redteam_worse_why') WHERE org_id = ${acme} AND ref = '${ai}';`, [ai]],
+    ['metric_readings', 'edit red-team reading', ['metric_readings'], `UPDATE metric_readings SET value = '0' WHERE metric = '${rtmet}' AND batch = 2;`, [`${rtmet}/2`]],
     // record_counts and dashboard_counts: figures kept beside the records
     ['record_counts', 'edit', ['record_counts'], `UPDATE record_counts SET live = live + 1 WHERE org_id = ${acme} AND kind = 'risks';`, ['record_counts', 'risks']],
     ['record_counts', 'delete', ['record_counts'], `DELETE FROM record_counts WHERE org_id = ${acme} AND kind = 'documents';`, ['record_counts', 'documents']],
