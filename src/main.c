@@ -20,6 +20,8 @@ const struct cli_command cli_commands[] = {
 	{ "user", "add users, list them, set passwords", cmd_user },
 	{ "member", "manage who belongs to an organisation, with which role", cmd_member },
 	{ "catalog", "list and show the requirement catalogs", cmd_catalog },
+	{ "crosswalk", "coverage of the EU AI Act, NIST AI RMF, ISO/IEC 27001... by the AIMS",
+	    cmd_crosswalk },
 	{ "serve", "serve the JSON API over HTTP", cmd_serve },
 	{ "token", "create, list and revoke API tokens", cmd_token },
 	{ "migrate", "apply pending database schema migrations", cmd_migrate },

@@ -97,6 +97,10 @@ int api_oscal_export(struct http_ctx *c);
 int api_oscal_import(struct http_ctx *c);
 int api_oscal_catalogs(struct http_ctx *c);
 
+/* api_coverage.c */
+int api_coverage_get(struct http_ctx *c);
+int api_coverage_mapping(struct http_ctx *c);
+
 /* api_readiness.c */
 int api_readiness_get(struct http_ctx *c);
 int api_export_get(struct http_ctx *c);
