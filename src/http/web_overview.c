@@ -9,8 +9,10 @@
 #include <string.h>
 
 #include "core/catalog.h"
+#include "core/crosswalk.h"
 #include "core/snapshot.h"
 #include "core/soa.h"
+#include "engine/coverage.h"
 #include "engine/dashboard.h"
 #include "engine/readiness.h"
 #include "http/webui.h"
@@ -73,6 +75,25 @@ webui_readiness(struct http_ctx *c)
 	if ((rc = readiness_evaluate(&r, c->db, c->org_id, READINESS_SAVE)) != 0)
 		return rc;
 	web_page_readiness(&page, &c->web->ctx, r, filter);
+	webui_send(c, 200, &page);
+	json_decref(r);
+	return 0;
+}
+
+/* The crosswalk coverage page; an unknown or missing framework shows the EU AI Act. */
+int
+webui_coverage(struct http_ctx *c)
+{
+	const char *fw = http_query(c, "framework");
+	struct buf page = BUF_INIT;
+	json_t *r = NULL;
+	int rc;
+
+	if (!crosswalk_known(fw))
+		fw = crosswalk_frameworks[0];
+	if ((rc = coverage_evaluate(&r, c->db, c->org_id, fw)) != 0)
+		return rc;
+	web_page_coverage(&page, &c->web->ctx, r);
 	webui_send(c, 200, &page);
 	json_decref(r);
 	return 0;

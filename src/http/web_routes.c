@@ -61,6 +61,7 @@ const struct route webui_routes[] = {
 	W_ORG("GET", "/o/{org}", webui_org_home, PERM_READ, PERM_KIND_ORG),
 	W_ORG("GET", "/o/{org}/", webui_dashboard, PERM_READ, PERM_KIND_ORG),
 	W_ORG_HEAVY("GET", "/o/{org}/readiness", webui_readiness, PERM_READ, PERM_KIND_GOVERNANCE),
+	W_ORG_HEAVY("GET", "/o/{org}/coverage", webui_coverage, PERM_READ, PERM_KIND_GOVERNANCE),
 	W_ORG("GET", "/o/{org}/soa", webui_soa_page, PERM_READ, PERM_KIND_GOVERNANCE),
 	W_ORG("POST", "/o/{org}/soa/{ctl}", webui_soa_save, PERM_WRITE, PERM_KIND_GOVERNANCE),
 	W_ORG("GET", "/o/{org}/members", webui_members, PERM_READ, PERM_KIND_MEMBERSHIP),

@@ -144,7 +144,7 @@ oscal_mapping_export(json_t **out, struct db *db, int64_t org_id, const char *fr
 			continue;
 		}
 		mapping_id(tok, framework, json_string_value(json_object_get(item, "id")));
-		json_array_append_new(gaps, json_pack("{s:s}", "control-id", tok));
+		json_array_append_new(gaps, json_string(tok));
 	}
 	snprintf(title, sizeof(title), "%s to ISO/IEC 42001: coverage of %s",
 	    json_string_value(json_object_get(cov, "title")),
@@ -159,8 +159,8 @@ oscal_mapping_export(json_t **out, struct db *db, int64_t org_id, const char *fr
 	maps = NULL;
 	if (json_array_size(gaps) > 0) {
 		oscal_uuid(gap_uuid, slug, "mapping-gaps", framework);
-		json_object_set_new(mapping, "source-gap-summary", json_pack("{s:s, s:O}",
-		    "uuid", gap_uuid, "unmapped-controls", gaps));
+		json_object_set_new(mapping, "source-gap-summary", json_pack("{s:s, s:[{s:O}]}",
+		    "uuid", gap_uuid, "unmapped-controls", "with-ids", gaps));
 	}
 	oscal_uuid(uuid, slug, "mapping-collection", framework);
 	doc = json_pack("{s:{s:s, s:{s:s, s:O, s:s, s:s}, s:{s:O, s:O, s:s, s:O}, s:[o]}}",

@@ -14,6 +14,7 @@
  *   /o/ORG                       redirects to /o/ORG/
  *   /o/ORG/                      dashboard
  *   /o/ORG/readiness             certification readiness
+ *   /o/ORG/coverage?framework=F  crosswalk coverage of another framework
  *   /o/ORG/soa                   Statement of Applicability
  *   /o/ORG/soa/CONTROL           one SoA entry (POST)
  *   /o/ORG/KIND                  list (GET), create (POST)
@@ -314,6 +315,9 @@ void web_page_audit_coverage(struct buf *out, const struct web_ctx *ctx, const j
 /* page_readiness.c: the answer of readiness_evaluate(); filter "gaps", a status or NULL. */
 void web_page_readiness(struct buf *out, const struct web_ctx *ctx, const json_t *r,
     const char *filter);
+
+/* page_coverage.c: the answer of coverage_evaluate() (engine/coverage.h). */
+void web_page_coverage(struct buf *out, const struct web_ctx *ctx, const json_t *res);
 
 /* page_pack.c: the audit pack page (a form and the latest pack, see http/pack_job.h). */
 struct web_pack_view {

@@ -65,6 +65,8 @@ const MATRIX = [
   ['POST', '/api/v1/orgs/acme/packs', {}, { viewer: 202, auditor: 202, contributor: 202, manager: 202, admin: 202 }],
   ['GET', '/api/v1/orgs/acme/packs/999/pack.zip', undefined, { viewer: 404, auditor: 404, contributor: 404, manager: 404, admin: 404 }],
   ['GET', '/api/v1/orgs/acme/readiness', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/coverage?framework=eu-ai-act', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/exports/oscal/mapping.json?framework=iso27001', undefined, ALL],
   ['GET', '/api/v1/orgs/acme/metric-status', undefined, ALL],
   ['POST', '/api/v1/orgs/acme/metrics/MET-1/readings', [{ at: '2026-03-01T00:00:00Z', value: 1 }], CONTRIBUTORS(200)],
   ['GET', '/api/v1/orgs/acme/metrics/MET-1/readings', undefined, ALL],
