@@ -22,6 +22,7 @@ const struct cli_command cli_commands[] = {
 	{ "catalog", "list and show the requirement catalogs", cmd_catalog },
 	{ "crosswalk", "coverage of the EU AI Act, NIST AI RMF, ISO/IEC 27001... by the AIMS",
 	    cmd_crosswalk },
+	{ "euact", "EU AI Act per AI system: obligations, Annex IV, Annex VIII", cmd_euact },
 	{ "serve", "serve the JSON API over HTTP", cmd_serve },
 	{ "token", "create, list and revoke API tokens", cmd_token },
 	{ "migrate", "apply pending database schema migrations", cmd_migrate },

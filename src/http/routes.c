@@ -358,6 +358,27 @@ const struct route http_routes[] = {
 	    "each map with the organisation's coverage status and what is missing",
 	    "exports"),
 
+	/* The EU AI Act per AI system. */
+	R_ORG("GET", "/api/v1/orgs/{org}/ai-systems/{ref}/obligations", api_euact_obligations_due,
+	    PERM_READ, PERM_KIND_OPERATIONAL, NULL, NULL, 0, 200,
+	    "The EU AI Act obligations that follow from the AI system's classification and the "
+	    "organisation's roles for it: [{article, role, title, duty, applies_from}] (409 "
+	    "while it is not classified)", "eu-ai-act"),
+	R_ORG("POST", "/api/v1/orgs/{org}/ai-systems/{ref}/obligations",
+	    api_euact_obligations_derive, PERM_WRITE, PERM_KIND_OPERATIONAL, NULL, NULL, 0, 200,
+	    "Creates the obligation records that follow and do not exist yet (one per article "
+	    "and role, due when the article applies, owned by the system's owner), all or "
+	    "nothing: answers {created, existing, no_longer_following}", "eu-ai-act"),
+	R_ORG("GET", "/api/v1/orgs/{org}/ai-systems/{ref}/annex-iv.json", api_euact_document,
+	    PERM_READ, PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_HEAVY, 200,
+	    "The Annex IV technical documentation of a high-risk AI system assembled from its "
+	    "records, section by section with the gaps (409 when it is not high-risk)",
+	    "eu-ai-act"),
+	R_ORG("GET", "/api/v1/orgs/{org}/ai-systems/{ref}/annex-viii.json", api_euact_document,
+	    PERM_READ, PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_HEAVY, 200,
+	    "The Annex VIII registration data (Section A, or B under the Art. 6(3) derogation) "
+	    "from the records, with what they cannot give listed as missing", "eu-ai-act"),
+
 	/* The Statement of Applicability as a document. */
 	R_ORG("GET", "/api/v1/orgs/{org}/soa-versions", api_soa_versions_list, PERM_READ,
 	    PERM_KIND_GOVERNANCE, NULL, NULL, ROUTE_LIST, 200,
