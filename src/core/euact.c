@@ -224,10 +224,10 @@ euact_classify(json_t *ai)
 		buf_puts(&b, "Art. 6(2): ");
 		euact_reason_annex_iii(&b, annex_iii);
 		if (derogation) {
-			buf_puts(&b, ", but the Art. 6(3) derogation applies (");
+			buf_puts(&b, ", but the Art. 6(3) derogation applies under");
 			json_array_foreach(json_object_get(ai, "eu_art6_3_conditions"), i, v)
-				buf_printf(&b, "%s(%c)", i ? ", " : "", json_string_value(v)[0]);
-			buf_printf(&b, "): %s Not high-risk on that ground; registration under "
+				buf_printf(&b, "%s (%c)", i ? "," : "", json_string_value(v)[0]);
+			buf_printf(&b, ": %s Not high-risk on that ground; registration under "
 			    "Art. 49(2) still applies.\n", record__str(ai, "eu_art6_3_reasons"));
 		} else
 			buf_puts(&b, euact_true(ai, "eu_profiling") ? ": high-risk (it profiles "
