@@ -108,6 +108,14 @@ test('an excluded control covers nothing', async () => {
   assert.ok(cov['53'].missing.some((m) => /A\.10\.4 .*excluded/.test(m)));
 });
 
+test('a record linked to clause 9 names ISO/IEC 42001\'s clause, not the EU AI Act article with the same number', async () => {
+  const m = await post('/measures', { title: 'Monitoring programme', status: 'planned', requirements: ['9'] });
+  assert.equal(m.status, 201, m.text);
+  const links = (await get(`${A}/measures/${m.json.ref}/links`)).json;
+  const l = (links.items ?? links).find((x) => x.ref === '9');
+  assert.equal(l.title, 'Performance evaluation', JSON.stringify(links));
+});
+
 test('bad or missing framework is refused naming the field; another organisation is 404', async () => {
   let r = await get(`${A}/coverage?framework=pci-dss`);
   assert.equal(r.status, 400);
