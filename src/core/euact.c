@@ -452,9 +452,8 @@ euact_obligations_due(json_t **out, struct db *db, int64_t org_id, const char *r
 	return rc;
 }
 
-/* The live obligation records of AI system ref: {"ARTICLE ROLE": {ref, status}}. */
-static int
-euact_existing(json_t **out, struct db *db, int64_t org_id, const char *ref)
+int
+euact_obligations_recorded(json_t **out, struct db *db, int64_t org_id, const char *ref)
 {
 	struct db_stmt *st = NULL;
 	char key[64];
@@ -499,7 +498,7 @@ euact_obligations_derive(json_t **out, struct db *db, int64_t org_id,
 	if ((rc = db_begin(db)) != 0)
 		goto done;
 	if ((rc = euact_obligations_due(&due, db, org_id, ref)) != 0 ||
-	    (rc = euact_existing(&existing, db, org_id, ref)) != 0 ||
+	    (rc = euact_obligations_recorded(&existing, db, org_id, ref)) != 0 ||
 	    (rc = record__load_data(&ai, db, org_id, "ai-systems", ref)) != 0)
 		goto fail;
 	json_array_foreach(due, i, o) {

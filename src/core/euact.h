@@ -67,6 +67,9 @@ int euact_profile_load(json_t **out, struct db *db, int64_t org_id);
  */
 int euact_obligations_due(json_t **out, struct db *db, int64_t org_id, const char *ref);
 
+/* The live obligation records of AI system ref: {"ARTICLE ROLE": {ref, status}}. */
+int euact_obligations_recorded(json_t **out, struct db *db, int64_t org_id, const char *ref);
+
 /*
  * Creates the obligation records that follow for AI system ref and do not
  * exist yet (one per article and role), in one transaction, each due on the

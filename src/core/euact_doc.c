@@ -176,6 +176,7 @@ euact_annex_iv(json_t **out, struct db *db, int64_t org_id, const char *ref)
 	json_t *ai = NULL, *linked = NULL, *org = NULL, *sections = json_array(), *gaps, *s, *g;
 	struct doc_section sec;
 	char now[CLOCK_RFC3339_LEN];
+	bool operation;
 	size_t i, j;
 	int rc;
 
@@ -264,8 +265,9 @@ euact_annex_iv(json_t **out, struct db *db, int64_t org_id, const char *ref)
 
 	doc_section_init(&sec);
 	doc_records(&sec, doc_pick(linked, "lifecycle-records", "stage", "operation"), NULL);
+	operation = json_array_size(sec.records) > 0;
 	doc_records(&sec, doc_pick(linked, EUACT_OBLIGATION_KIND, "article", "72"), NULL);
-	if (!doc_obligation_met(linked, "72") && json_array_size(sec.records) == 0)
+	if (!doc_obligation_met(linked, "72") && !operation)
 		json_array_append_new(sec.gaps, json_string("9: no post-market monitoring plan: "
 		    "no operation record and the Art. 72 obligation is not met"));
 	json_array_append_new(sections, doc_section_json(9, "Post-market monitoring plan "

@@ -228,6 +228,11 @@ static const struct record_count ai_system_counts[] = {
 	{ .dim = NULL },
 };
 
+static const struct record_view ai_system_views[] = {
+	{ "eu-ai-act", "EU AI Act: obligations, Annex IV" },
+	{ NULL, NULL },
+};
+
 const struct record_kind record_kind_ai_system = {
 	.name = "ai-systems",
 	.singular = "AI system",
@@ -241,4 +246,5 @@ const struct record_kind record_kind_ai_system = {
 	.hooks = { .validate = ai_system_validate },
 	.nav_key = 'a',
 	.counts = ai_system_counts,
+	.views = ai_system_views,
 };

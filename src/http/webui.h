@@ -110,6 +110,9 @@ int webui_org_home(struct http_ctx *c);
 int webui_dashboard(struct http_ctx *c);
 int webui_readiness(struct http_ctx *c);
 int webui_coverage(struct http_ctx *c);
+/* web_euact.c */
+int webui_euact(struct http_ctx *c);
+int webui_euact_obligations(struct http_ctx *c);
 int webui_soa_page(struct http_ctx *c);
 int webui_soa_save(struct http_ctx *c);
 /* web_records.c */

@@ -297,3 +297,36 @@ test('the CLI: obligations, Annex IV and VIII, its options and --as', async () =
   assert.equal(r.status, 1);
   assert.match(r.stderr, /no AI system AIS-9999/);
 });
+
+test('the web page: classification, obligations recorded by a form, Annex IV; a viewer gets no form', async () => {
+  const s = await classified({ name: 'Loan engine', eu_annex_iii: ['5b_creditworthiness_credit_scoring'] });
+  const path = `/o/acme/ai-systems/${s.ref}/eu-ai-act`;
+  let page = await request(env.url, 'GET', path, { auth: admin });
+  assert.equal(page.status, 200);
+  assert.match(page.text, /Annex III point 5\(b\)/);
+  assert.match(page.text, /Art\. 9 Risk management system/);
+  assert.match(page.text, /not recorded yet/);
+  assert.match(page.text, /Record these obligations/);
+  assert.match(page.text, /Annex IV technical documentation/);
+  assert.match(page.text, /Gap: 1\(a\)/);
+  assert.match(page.text, new RegExp(`/api/v1/orgs/acme/ai-systems/${s.ref}/annex-viii\\.json`));
+  // The AI system's page links to it.
+  const rec = await request(env.url, 'GET', `/o/acme/ai-systems/${s.ref}`, { auth: admin });
+  assert.match(rec.text, new RegExp(`href="/o/acme/ai-systems/${s.ref}/eu-ai-act"`));
+  const csrf = page.text.match(/name="_csrf" value="([^"]+)"/)[1];
+  const r = await request(env.url, 'POST', path, { auth: admin,
+    body: new URLSearchParams({ _csrf: csrf }).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  assert.equal(r.status, 303, r.text);
+  assert.equal(r.headers.get('location'), path);
+  page = await request(env.url, 'GET', path, { auth: admin });
+  assert.doesNotMatch(page.text, /not recorded yet/);
+  assert.doesNotMatch(page.text, /Record these obligations/);
+  assert.match(page.text, /OBL-\d+/);
+  // An open Art. 72 obligation is no post-market monitoring plan.
+  assert.match(page.text, /Gap: 9: no post-market monitoring plan/);
+  const seen = await request(env.url, 'GET', path, { auth: viewer });
+  assert.equal(seen.status, 200);
+  assert.doesNotMatch(seen.text, /Record these obligations/);
+  assert.equal((await request(env.url, 'GET', path, { auth: outsider })).status, 404);
+});
