@@ -77,6 +77,11 @@ function seedDb() {
     writeFileSync(f, text);
     cli(db, ['record', 'attach', 'evidence', ref, f, '--org', ORG]);
   }
+  // The EU AI Act: a classified system, the organisation's profile and the obligations that follow.
+  const scorer = create(db, 'ai-systems', { name: 'Credit scorer', eu_prohibited_checked: true,
+    eu_ai_act_roles: ['deployer'], eu_annex_iii: ['5b_creditworthiness_credit_scoring'] });
+  create(db, 'eu-ai-act-profile', { public_body: true });
+  cli(db, ['euact', 'obligations', scorer.ref, '--org', ORG, '--create']);
   const soa = JSON.parse(cli(db, ['record', 'list', 'soa', '--org', ORG, '--all', '--format', 'json']).stdout);
   const items = soa.items ?? soa;
   for (const s of items)
@@ -84,7 +89,8 @@ function seedDb() {
   cli(db, ['soa', 'publish', '--org', ORG, '--as', 'alice@example.com', '--note', 'first']);
   update(db, 'soa', items[0].ref, { applicable: true, justification: 'policy is needed' });
   cli(db, ['soa', 'publish', '--org', ORG, '--as', 'alice@example.com', '--note', 'second']);
-  return { dir, db, refs: { doc: doc.ref, r1: r1.ref, r2: r2.ref, ev: ev.ref, ev2: ev2.ref, met: met.ref } };
+  return { dir, db, refs: { doc: doc.ref, r1: r1.ref, r2: r2.ref, ev: ev.ref, ev2: ev2.ref, met: met.ref,
+    scorer: scorer.ref } };
 }
 
 // An approved policy with a revision after it: written by alice, approved by
@@ -122,7 +128,7 @@ async function approvedPolicy(db) {
 
 // Every case: which tables it touches, the SQL, and what the report must name.
 function cases(refs) {
-  const { doc, policy, r1, r2, ev, ev2, met } = refs;
+  const { doc, policy, r1, r2, ev, ev2, met, scorer } = refs;
   const acme = `(SELECT id FROM orgs WHERE slug = '${ORG}')`;
   const num = (ref) => `(SELECT num FROM records WHERE org_id = ${acme} AND ref = '${ref}')`;
   const E = 'evidence_files';
@@ -158,6 +164,10 @@ function cases(refs) {
     ['records', 'delete', ['records'], `DELETE FROM records WHERE org_id = ${acme} AND ref = '${r2}';`, [r2]],
     ['records', 'insert', ['records'], `INSERT INTO records (org_id, kind, num, ref, version, title, status, owner, data, created_at, updated_at, created_by, updated_by, retired) SELECT org_id, kind, 99, 'RISK-99', version, title, status, owner, data, created_at, updated_at, created_by, updated_by, retired FROM records WHERE org_id = ${acme} AND ref = '${r2}';`, ['RISK-99']],
     ['records', 'swap', ['records'], `UPDATE records SET data = CASE ref WHEN '${r1}' THEN (SELECT data FROM records WHERE org_id = ${acme} AND ref = '${r2}') ELSE (SELECT data FROM records WHERE org_id = ${acme} AND ref = '${r1}') END WHERE org_id = ${acme} AND ref IN ('${r1}', '${r2}');`, ['RISK-']],
+    // the EU AI Act: a classification made milder, the profile made private, an obligation dropped
+    ['records', 'edit EU AI Act category', ['records'], `UPDATE records SET data = json_set(data, '$.eu_ai_act_category', 'minimal') WHERE org_id = ${acme} AND ref = '${scorer}';`, [scorer]],
+    ['records', 'edit EU AI Act profile', ['records'], `UPDATE records SET data = json_set(data, '$.public_body', json('false')) WHERE org_id = ${acme} AND kind = 'eu-ai-act-profile';`, ['EUAIA']],
+    ['records', 'delete an obligation', ['records'], `DELETE FROM records WHERE org_id = ${acme} AND kind = 'obligations' AND ref = 'OBL-3';`, ['OBL-3']],
     // record_counts and dashboard_counts: figures kept beside the records
     ['record_counts', 'edit', ['record_counts'], `UPDATE record_counts SET live = live + 1 WHERE org_id = ${acme} AND kind = 'risks';`, ['record_counts', 'risks']],
     ['record_counts', 'delete', ['record_counts'], `DELETE FROM record_counts WHERE org_id = ${acme} AND kind = 'documents';`, ['record_counts', 'documents']],
