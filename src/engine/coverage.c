@@ -2,10 +2,12 @@
  * coverage.c - coverage of a crosswalk framework by the organisation's
  * ISO/IEC 42001 records (see coverage.h for the rules).
  *
- * Four reads, each one indexed range of the organisation's rows: the SoA
- * entries, the measures, the links of measures, evidence and documents to
- * requirements, and the links of evidence to measures. Everything else is
- * done in memory, so an answer costs the same whatever the framework.
+ * The readiness evaluation, then four reads, each one indexed range of the
+ * organisation's rows: the SoA entries, the measures, the links of
+ * measures, evidence and documents to requirements, and the links of
+ * evidence to measures (only valid_until is read out of an evidence
+ * record). Everything else is done in memory, so an answer costs about the
+ * same whatever the framework.
  */
 #include <stdio.h>
 #include <string.h>
@@ -66,15 +68,12 @@ coverage_add_ref(json_t *list, const char *ref)
 		json_array_append_new(list, json_string(ref));
 }
 
+/* Current: no valid_until, or one not before today (YYYY-MM-DD compares as text). */
 static bool
-coverage_evidence_current(const struct coverage *cv, const char *data)
+coverage_evidence_current(const struct coverage *cv, const char *valid_until)
 {
-	json_t *d = json_loads(data ? data : "{}", 0, NULL);
-	const char *until = json_string_value(json_object_get(d, "valid_until"));
-	bool current = until == NULL || strncmp(until, cv->today, COVERAGE_DATE_LEN - 1) >= 0;
-
-	json_decref(d);
-	return current;
+	return valid_until == NULL || *valid_until == '\0' ||
+	    strncmp(valid_until, cv->today, COVERAGE_DATE_LEN - 1) >= 0;
 }
 
 static int
@@ -94,7 +93,8 @@ coverage_read_measures(struct coverage *cv)
 	if (rc < 0)
 		return rc;
 	/* Current evidence of each measure. */
-	if ((rc = db_prepare(&st, cv->db, "SELECT l.to_ref, r.ref, r.data FROM record_links l"
+	if ((rc = db_prepare(&st, cv->db, "SELECT l.to_ref, r.ref,"
+	    " json_extract(r.data, '$.valid_until') FROM record_links l"
 	    " JOIN records r ON r.org_id = l.org_id AND r.kind = l.from_kind AND r.ref = l.from_ref"
 	    " WHERE l.org_id = ? AND l.from_kind = 'evidence' AND l.to_kind = 'measures'"
 	    " AND r.retired = 0")) != 0)
@@ -177,7 +177,8 @@ coverage_read_links(struct coverage *cv)
 	struct db_stmt *st = NULL;
 	int rc;
 
-	if ((rc = db_prepare(&st, cv->db, "SELECT l.to_ref, l.from_kind, r.ref, r.status, r.data"
+	if ((rc = db_prepare(&st, cv->db, "SELECT l.to_ref, l.from_kind, r.ref, r.status,"
+	    " CASE l.from_kind WHEN 'evidence' THEN json_extract(r.data, '$.valid_until') END"
 	    " FROM record_links l JOIN records r ON r.org_id = l.org_id AND r.kind = l.from_kind"
 	    " AND r.ref = l.from_ref WHERE l.org_id = ? AND l.to_kind = 'requirement'"
 	    " AND l.from_kind IN ('measures', 'evidence', 'documents') AND r.retired = 0")) != 0)
