@@ -159,7 +159,11 @@ euact_reason_prohibited(struct buf *b, const json_t *practices)
 
 	json_array_foreach(practices, i, v) {
 		const char *p = json_string_value(v);
-		int idx = p[0] - 'a';
+		int idx;
+
+		if (p == NULL || *p == '\0')
+			continue;	/* the record engine admits only the enum's values */
+		idx = p[0] - 'a';
 
 		buf_printf(b, "Art. 5(1)(%c) %s: prohibited.\n", p[0],
 		    idx >= 0 && idx < 8 ? euact_prohibited_words[idx] : p);
@@ -175,8 +179,11 @@ euact_reason_annex_iii(struct buf *b, const json_t *points)
 
 	json_array_foreach(points, i, v) {
 		const char *p = json_string_value(v);
-		int area = p[0] - '0';
+		int area;
 
+		if (p == NULL || p[0] == '\0')
+			continue;
+		area = p[0] - '0';
 		euact_point_label(label, p);
 		buf_printf(b, "Annex III point %s (%s)", label,
 		    area >= 1 && area <= 8 ? euact_area_words[area] : "");
@@ -206,7 +213,8 @@ euact_classify(json_t *ai)
 	}
 	buf_puts(&b, "Roles: ");
 	json_array_foreach(roles, i, v)
-		buf_printf(&b, "%s%s", i ? ", " : "", json_string_value(v));
+		if (json_is_string(v))
+			buf_printf(&b, "%s%s", i ? ", " : "", json_string_value(v));
 	buf_puts(&b, json_array_size(roles) ? ".\n" : "none given.\n");
 	if (json_array_size(practices) > 0) {
 		euact_reason_prohibited(&b, practices);
@@ -217,7 +225,8 @@ euact_classify(json_t *ai)
 	if (euact_true(ai, "eu_annex_i")) {
 		buf_printf(&b, "Art. 6(1): a product, or the safety component of one, under Annex I "
 		    "(%s) needing third-party conformity assessment: high-risk.\n",
-		    record__str(ai, "eu_annex_i_legislation"));
+		    record__str(ai, "eu_annex_i_legislation") ?
+		    record__str(ai, "eu_annex_i_legislation") : "");
 		high = true;
 	}
 	if (json_array_size(annex_iii) > 0) {
@@ -226,9 +235,12 @@ euact_classify(json_t *ai)
 		if (derogation) {
 			buf_puts(&b, ", but the Art. 6(3) derogation applies under");
 			json_array_foreach(json_object_get(ai, "eu_art6_3_conditions"), i, v)
-				buf_printf(&b, "%s (%c)", i ? "," : "", json_string_value(v)[0]);
+				if (json_string_length(v) > 0)
+					buf_printf(&b, "%s (%c)", i ? "," : "",
+					    json_string_value(v)[0]);
 			buf_printf(&b, ": %s Not high-risk on that ground; registration under "
-			    "Art. 49(2) still applies.\n", record__str(ai, "eu_art6_3_reasons"));
+			    "Art. 49(2) still applies.\n", record__str(ai, "eu_art6_3_reasons") ?
+			    record__str(ai, "eu_art6_3_reasons") : "");
 		} else
 			buf_puts(&b, euact_true(ai, "eu_profiling") ? ": high-risk (it profiles "
 			    "natural persons, so no derogation).\n" : ": high-risk.\n");
@@ -243,7 +255,8 @@ euact_classify(json_t *ai)
 	if (json_array_size(transparency) > 0) {
 		buf_puts(&b, "Art. 50 transparency duties:");
 		json_array_foreach(transparency, i, v)
-			buf_printf(&b, "%s %s", i ? "," : "", json_string_value(v));
+			if (json_is_string(v))
+				buf_printf(&b, "%s %s", i ? "," : "", json_string_value(v));
 		buf_puts(&b, ".\n");
 	}
 	if (high)
@@ -305,7 +318,7 @@ euact_art27_applies(const json_t *ai, const json_t *profile, char why[EUACT_WHY_
 		return true;
 	}
 	json_array_foreach(points, i, v)
-		if (strncmp(json_string_value(v), "2_", 2) != 0)
+		if (json_is_string(v) && strncmp(json_string_value(v), "2_", 2) != 0)
 			outside_area_2 = true;
 	if (!outside_area_2)
 		return false;	/* critical infrastructure (point 2) is excepted */
@@ -335,6 +348,76 @@ euact_profile_load(json_t **out, struct db *db, int64_t org_id)
 
 /* ---- obligations ---- */
 
+static const char *const euact_whens[] = {
+	"any", "prohibited", "high_risk", "high_risk_or_derogation", "art27",
+	"transparency_provider", "transparency_deployer", "gpai", "gpai_systemic", NULL,
+};
+static const char *const euact_roles[] = {
+	"provider", "deployer", "importer", "distributor", NULL,
+};
+
+static bool
+euact_in(const char *const *list, const char *v)
+{
+	for (; v && *list; list++)
+		if (strcmp(*list, v) == 0)
+			return true;
+	return false;
+}
+
+static bool
+euact_date_ok(const json_t *v)
+{
+	time_t t;
+	char s[32];
+
+	if (v == NULL)
+		return true;
+	if (!json_is_string(v) || json_string_length(v) != 10)
+		return false;
+	snprintf(s, sizeof(s), "%sT00:00:00Z", json_string_value(v));
+	return clock_parse(&t, s) == 0;
+}
+
+int
+euact_catalog_check(const json_t *catalog)
+{
+	const json_t *o, *r, *e;
+	size_t i, j, k;
+	bool found;
+
+	json_array_foreach(json_object_get(catalog, "obligations"), i, o) {
+		const char *art = json_string_value(json_object_get(o, "article"));
+
+		found = false;
+		json_array_foreach(json_object_get(catalog, "requirements"), k, e)
+			if (art && strcmp(json_string_value(json_object_get(e, "id")), art) == 0 &&
+			    strcmp(json_string_value(json_object_get(e, "kind")), "article") == 0)
+				found = true;
+		if (!found)
+			return aims_error_set(AIMS_EINVALID, "obligations", "eu-ai-act.json: "
+			    "obligation #%zu names no article of the catalog", i + 1);
+		if (!euact_in(euact_whens, json_string_value(json_object_get(o, "when"))))
+			return aims_error_set(AIMS_EINVALID, "obligations", "eu-ai-act.json: "
+			    "obligation of Art. %s: unknown when", art);
+		if (json_array_size(json_object_get(o, "roles")) == 0)
+			return aims_error_set(AIMS_EINVALID, "obligations", "eu-ai-act.json: "
+			    "obligation of Art. %s: no roles", art);
+		json_array_foreach(json_object_get(o, "roles"), j, r)
+			if (!euact_in(euact_roles, json_string_value(r)))
+				return aims_error_set(AIMS_EINVALID, "obligations", "eu-ai-act.json: "
+				    "obligation of Art. %s: unknown role", art);
+		if (!json_is_string(json_object_get(o, "duty")) ||
+		    json_object_get(o, "applies_from") == NULL ||
+		    !euact_date_ok(json_object_get(o, "applies_from")) ||
+		    !euact_date_ok(json_object_get(o, "applies_from_annex_i")))
+			return aims_error_set(AIMS_EINVALID, "obligations", "eu-ai-act.json: "
+			    "obligation of Art. %s: duty and applies_from (YYYY-MM-DD) are required",
+			    art);
+	}
+	return 0;
+}
+
 static int
 euact_catalog(const json_t **catalog)
 {
@@ -352,6 +435,8 @@ euact_when(const char *when, const json_t *ai, const json_t *profile)
 	const json_t *tr = json_object_get(ai, "eu_transparency");
 	char why[EUACT_WHY_MAX];
 
+	if (when == NULL)
+		return false;
 	if (strcmp(when, "any") == 0)
 		return true;
 	if (strcmp(when, "prohibited") == 0 || strcmp(when, "high_risk") == 0)
@@ -407,7 +492,7 @@ euact_due_list(json_t **out, const json_t *ai, const json_t *profile, const char
 		return aims_error_set(AIMS_ECONFLICT, "eu_prohibited_checked",
 		    "%s is not classified under the EU AI Act yet: check its Art. 5 practices "
 		    "and answer the classification questions first", ref);
-	if ((rc = euact_catalog(&catalog)) != 0)
+	if ((rc = euact_catalog(&catalog)) != 0 || (rc = euact_catalog_check(catalog)) != 0)
 		return rc;
 	list = json_array();
 	json_array_foreach(json_object_get(catalog, "obligations"), i, o) {

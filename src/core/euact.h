@@ -57,6 +57,13 @@ bool euact_is_deployer(const json_t *ai);
 /* Is it the system's provider (its EU AI Act roles, else org_role provider)? */
 bool euact_is_provider(const json_t *ai);
 
+/*
+ * Checks the "obligations" list of the EU AI Act catalog document: each
+ * names an article of it, known roles and condition, a duty and the date
+ * it applies from. 0 or AIMS_EINVALID naming the obligation.
+ */
+int euact_catalog_check(const json_t *catalog);
+
 /* The organisation's EU AI Act profile (a new reference), or NULL when none is recorded. */
 int euact_profile_load(json_t **out, struct db *db, int64_t org_id);
 

@@ -341,7 +341,8 @@ euact_annex_viii(json_t **out, struct db *db, int64_t org_id, const char *ref)
 	    (rc = org_get(&org, db, org_id)) != 0)
 		goto done;
 	section_b = json_is_true(json_object_get(ai, "eu_art6_3_derogation")) &&
-	    strcmp(record__str(ai, "eu_ai_act_category"), "high_risk") != 0;
+	    (record__str(ai, "eu_ai_act_category") == NULL ||
+	    strcmp(record__str(ai, "eu_ai_act_category"), "high_risk") != 0);
 	doc_item(items, missing, "1", "Name of the provider", doc_str(org, "name"));
 	doc_item(items, missing, "1", "Address and contact details of the provider", NULL);
 	doc_item(items, missing, "4", "Trade name and unambiguous reference of the AI system",

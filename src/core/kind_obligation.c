@@ -16,6 +16,7 @@
 #include "core/record_private.h"
 #include "store/db.h"
 #include "util/error.h"
+#include "util/mem.h"
 
 #define OBLIGATION_NOTE_MIN	20	/* characters of a real reason it does not apply */
 
@@ -98,7 +99,7 @@ obligation_duplicate(char **other, struct db *db, int64_t org_id, const json_t *
 		if (record__str(d, "article") && record__str(d, "role") &&
 		    strcmp(record__str(d, "article"), record__str(next, "article")) == 0 &&
 		    strcmp(record__str(d, "role"), record__str(next, "role")) == 0)
-			*other = strdup(db_column_text(st, 0));
+			*other = xstrdup(db_column_text(st, 0));
 		json_decref(d);
 	}
 	db_done(st);
