@@ -65,9 +65,13 @@ cov_tabs(struct buf *out, const struct web_ctx *ctx, const char *current)
 		web_url_org(&url, ctx);
 		buf_puts(&url, "/coverage");
 		html_url_query(&url, "framework", crosswalk_frameworks[i]);
-		html_printf(out, "<li><a href=\"%s\"%s>%s</a></li>", buf_str(&url),
-		    strcmp(current, crosswalk_frameworks[i]) == 0 ? " aria-current=\"page\"" : "",
-		    cov_tab_labels[i]);
+		/* Attributes are markup: written by the format, never through %s (escaped). */
+		if (strcmp(current, crosswalk_frameworks[i]) == 0)
+			html_printf(out, "<li><a href=\"%s\" aria-current=\"page\">%s</a></li>",
+			    buf_str(&url), cov_tab_labels[i]);
+		else
+			html_printf(out, "<li><a href=\"%s\">%s</a></li>", buf_str(&url),
+			    cov_tab_labels[i]);
 	}
 	buf_puts(out, "</ul></nav>\n");
 	buf_free(&url);
