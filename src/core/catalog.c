@@ -169,7 +169,8 @@ catalog_insert_entry(struct db *db, const char *fw, const json_t *e, int positio
 {
 	struct db_stmt *st = NULL;
 	const json_t *di = json_object_get(e, "documented_information");
-	char *dis = json_dumps(di ? di : json_array(), JSON_COMPACT);
+	/* An entry without the list stores an empty one (no temporary array to leak). */
+	char *dis = di ? json_dumps(di, JSON_COMPACT) : xstrdup("[]");
 	int rc;
 
 	if ((rc = db_prepare(&st, db,
