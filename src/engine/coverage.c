@@ -2,12 +2,12 @@
  * coverage.c - coverage of a crosswalk framework by the organisation's
  * ISO/IEC 42001 records (see coverage.h for the rules).
  *
- * The readiness evaluation, then four reads, each one indexed range of the
- * organisation's rows: the SoA entries, the measures, the links of
- * measures, evidence and documents to requirements, and the links of
- * evidence to measures (only valid_until is read out of an evidence
- * record). Everything else is done in memory, so an answer costs about the
- * same whatever the framework.
+ * The readiness evaluation, then a few reads, each one indexed range of the
+ * organisation's rows: the expired and retired evidence, the SoA entries,
+ * the measures, the links of measures and documents to requirements, and
+ * the links of evidence to requirements and to measures, read from the
+ * link index alone (no evidence record is visited). Everything else is
+ * done in memory, so an answer costs about the same whatever the framework.
  */
 #include <stdio.h>
 #include <string.h>
@@ -37,6 +37,7 @@ struct coverage {
 	json_t		*reqs;		/* id -> {implemented, in_progress, evidence, excluded} */
 	json_t		*measure_status;	/* ref -> status */
 	json_t		*measure_evidence;	/* measure ref -> [current evidence refs] */
+	json_t		*stale_evidence;	/* ref -> true: expired or retired */
 	json_t		*iso_titles;	/* id -> title */
 	json_t		*readiness;	/* id -> met, partly_met, not_met, not_applicable */
 };
@@ -68,12 +69,77 @@ coverage_add_ref(json_t *list, const char *ref)
 		json_array_append_new(list, json_string(ref));
 }
 
-/* Current: no valid_until, or one not before today (YYYY-MM-DD compares as text). */
-static bool
-coverage_evidence_current(const struct coverage *cv, const char *valid_until)
+/*
+ * The evidence that shows nothing: expired (valid_until before today, read
+ * from the filter index) or retired. Usually few, so they are looked up by
+ * row; the links of every other evidence record are then read from the link
+ * index alone, without visiting the records (half a million of them in the
+ * large benchmark organisation).
+ */
+static int
+coverage_read_stale_evidence(struct coverage *cv)
 {
-	return valid_until == NULL || *valid_until == '\0' ||
-	    strncmp(valid_until, cv->today, COVERAGE_DATE_LEN - 1) >= 0;
+	static const char *const sql[] = {
+		"SELECT r.ref FROM record_fields f JOIN records r ON r.org_id = f.org_id"
+		" AND r.kind = f.kind AND r.num = f.num WHERE f.org_id = ? AND f.kind = 'evidence'"
+		" AND f.field = 'valid_until' AND f.live = 1 AND f.value <> '' AND f.value < ?",
+		"SELECT ref FROM records WHERE org_id = ? AND kind = 'evidence' AND retired = 1"
+		" AND ? IS NOT NULL",
+	};
+	struct db_stmt *st = NULL;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+		if ((rc = db_prepare(&st, cv->db, sql[i])) != 0)
+			return rc;
+		db_bind_int64(st, 1, cv->org_id);
+		db_bind_text(st, 2, cv->today);
+		while ((rc = db_step(st)) == DB_ROW)
+			json_object_set_new(cv->stale_evidence, db_column_text(st, 0), json_true());
+		db_done(st);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Current evidence ref linked to `to` (a requirement or a measure) from the link index. */
+static int
+coverage_read_evidence_links(struct coverage *cv, const char *to_kind,
+    void (*add)(struct coverage *, const char *to, const char *ev))
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&st, cv->db, "SELECT to_ref, from_ref FROM record_links"
+	    " WHERE org_id = ? AND from_kind = 'evidence' AND to_kind = ?")) != 0)
+		return rc;
+	db_bind_int64(st, 1, cv->org_id);
+	db_bind_text(st, 2, to_kind);
+	while ((rc = db_step(st)) == DB_ROW)
+		if (json_object_get(cv->stale_evidence, db_column_text(st, 1)) == NULL)
+			add(cv, db_column_text(st, 0), db_column_text(st, 1));
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
+static void
+coverage_add_measure_evidence(struct coverage *cv, const char *measure, const char *ev)
+{
+	json_t *list = json_object_get(cv->measure_evidence, measure);
+
+	if (list == NULL) {
+		list = json_array();
+		json_object_set_new(cv->measure_evidence, measure, list);
+	}
+	coverage_add_ref(list, ev);
+}
+
+static void
+coverage_add_requirement_evidence(struct coverage *cv, const char *req, const char *ev)
+{
+	coverage_add_ref(json_object_get(coverage_req(cv, req), "evidence"), ev);
 }
 
 static int
@@ -92,28 +158,7 @@ coverage_read_measures(struct coverage *cv)
 	db_done(st);
 	if (rc < 0)
 		return rc;
-	/* Current evidence of each measure. */
-	if ((rc = db_prepare(&st, cv->db, "SELECT l.to_ref, r.ref,"
-	    " json_extract(r.data, '$.valid_until') FROM record_links l"
-	    " JOIN records r ON r.org_id = l.org_id AND r.kind = l.from_kind AND r.ref = l.from_ref"
-	    " WHERE l.org_id = ? AND l.from_kind = 'evidence' AND l.to_kind = 'measures'"
-	    " AND r.retired = 0")) != 0)
-		return rc;
-	db_bind_int64(st, 1, cv->org_id);
-	while ((rc = db_step(st)) == DB_ROW) {
-		const char *m = db_column_text(st, 0);
-		json_t *list;
-
-		if (!coverage_evidence_current(cv, db_column_text(st, 2)))
-			continue;
-		if ((list = json_object_get(cv->measure_evidence, m)) == NULL) {
-			list = json_array();
-			json_object_set_new(cv->measure_evidence, m, list);
-		}
-		coverage_add_ref(list, db_column_text(st, 1));
-	}
-	db_done(st);
-	return rc < 0 ? rc : 0;
+	return coverage_read_evidence_links(cv, "measures", coverage_add_measure_evidence);
 }
 
 /* A measure behind a requirement: its status decides which list it joins. */
@@ -177,11 +222,10 @@ coverage_read_links(struct coverage *cv)
 	struct db_stmt *st = NULL;
 	int rc;
 
-	if ((rc = db_prepare(&st, cv->db, "SELECT l.to_ref, l.from_kind, r.ref, r.status,"
-	    " CASE l.from_kind WHEN 'evidence' THEN json_extract(r.data, '$.valid_until') END"
+	if ((rc = db_prepare(&st, cv->db, "SELECT l.to_ref, l.from_kind, r.ref, r.status"
 	    " FROM record_links l JOIN records r ON r.org_id = l.org_id AND r.kind = l.from_kind"
 	    " AND r.ref = l.from_ref WHERE l.org_id = ? AND l.to_kind = 'requirement'"
-	    " AND l.from_kind IN ('measures', 'evidence', 'documents') AND r.retired = 0")) != 0)
+	    " AND l.from_kind IN ('measures', 'documents') AND r.retired = 0")) != 0)
 		return rc;
 	db_bind_int64(st, 1, cv->org_id);
 	while ((rc = db_step(st)) == DB_ROW) {
@@ -191,16 +235,15 @@ coverage_read_links(struct coverage *cv)
 
 		if (strcmp(kind, "measures") == 0)
 			coverage_measure(cv, req, ref);
-		else if (strcmp(kind, "evidence") == 0) {
-			if (coverage_evidence_current(cv, db_column_text(st, 4)))
-				coverage_add_ref(json_object_get(req, "evidence"), ref);
-		} else if (status && strcmp(status, "approved") == 0)
+		else if (status && strcmp(status, "approved") == 0)
 			coverage_add_ref(json_object_get(req, "implemented"), ref);
 		else if (status && strcmp(status, "retired") != 0)
 			coverage_add_ref(json_object_get(req, "in_progress"), ref);
 	}
 	db_done(st);
-	return rc < 0 ? rc : 0;
+	if (rc < 0)
+		return rc;
+	return coverage_read_evidence_links(cv, "requirement", coverage_add_requirement_evidence);
 }
 
 /*
@@ -356,6 +399,7 @@ coverage_evaluate(json_t **out, struct db *db, int64_t org_id, const char *frame
 	cv.reqs = json_object();
 	cv.measure_status = json_object();
 	cv.measure_evidence = json_object();
+	cv.stale_evidence = json_object();
 	cv.iso_titles = json_object();
 	cv.readiness = json_object();
 	clock_format(now, clock_now());
@@ -364,7 +408,8 @@ coverage_evaluate(json_t **out, struct db *db, int64_t org_id, const char *frame
 	    (rc = coverage_iso_titles(&cv)) != 0 || (rc = coverage_readiness(&cv)) != 0 ||
 	    (rc = db_read_begin(db)) != 0)
 		goto done;
-	if ((rc = coverage_read_measures(&cv)) == 0 && (rc = coverage_read_soa(&cv)) == 0)
+	if ((rc = coverage_read_stale_evidence(&cv)) == 0 &&
+	    (rc = coverage_read_measures(&cv)) == 0 && (rc = coverage_read_soa(&cv)) == 0)
 		rc = coverage_read_links(&cv);
 	db_read_end(db);
 	if (rc != 0)
@@ -409,6 +454,7 @@ done:
 	json_decref(cv.reqs);
 	json_decref(cv.measure_status);
 	json_decref(cv.measure_evidence);
+	json_decref(cv.stale_evidence);
 	json_decref(cv.iso_titles);
 	json_decref(cv.readiness);
 	return rc;

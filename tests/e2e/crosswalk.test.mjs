@@ -96,6 +96,14 @@ test('coverage figures on a small organisation follow its measures and evidence'
     body: { valid_until: '2001-01-01' } });
   assert.equal(upd.status, 200, upd.text);
   assert.equal(byId((await get(`${A}/coverage?framework=eu-ai-act`)).json)['12'].status, 'partial');
+  // New evidence, linked to the requirement itself, shows it again; retired, it no longer does.
+  const ev2 = await post('/evidence', { title: 'Log sample', kind: 'link', url: 'https://example.com/sample',
+    requirements: ['A.6.2.8'] });
+  assert.equal(ev2.status, 201, ev2.text);
+  assert.equal(byId((await get(`${A}/coverage?framework=eu-ai-act`)).json)['12'].status, 'covered');
+  const del = await request(env.url, 'DELETE', `${A}/evidence/${ev2.json.ref}`, { auth: admin });
+  assert.equal(del.status, 204, del.text);
+  assert.equal(byId((await get(`${A}/coverage?framework=eu-ai-act`)).json)['12'].status, 'partial');
 });
 
 test('an excluded control covers nothing', async () => {
