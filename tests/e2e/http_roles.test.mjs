@@ -99,6 +99,11 @@ const MATRIX = [
   ['GET', '/api/v1/orgs/acme/imported-catalogs', undefined, ALL],
   ['GET', '/api/v1/orgs/acme/ai-systems?lifecycle_stage=design_development', undefined, ALL],
   ['POST', '/api/v1/orgs/acme/ai-systems', { name: 'System by ROLE' }, CONTRIBUTORS(201)],
+  // The EU AI Act per AI system: AIS-1 is not classified, so 409 once the role passes.
+  ['GET', '/api/v1/orgs/acme/ai-systems/AIS-1/obligations', undefined, { viewer: 409, auditor: 409, contributor: 409, manager: 409, admin: 409 }],
+  ['POST', '/api/v1/orgs/acme/ai-systems/AIS-1/obligations', undefined, CONTRIBUTORS(409)],
+  ['GET', '/api/v1/orgs/acme/ai-systems/AIS-1/annex-iv.json', undefined, { viewer: 409, auditor: 409, contributor: 409, manager: 409, admin: 409 }],
+  ['GET', '/api/v1/orgs/acme/ai-systems/AIS-1/annex-viii.json', undefined, { viewer: 409, auditor: 409, contributor: 409, manager: 409, admin: 409 }],
   ['PATCH', '/api/v1/orgs/acme/scope', { statement: 'Scope by ROLE' }, MANAGERS(200)],
   ['GET', '/api/v1/orgs/acme/ai-systems/AIS-1', undefined, ALL],
   ['PATCH', '/api/v1/orgs/acme/ai-systems/AIS-1', { purpose: 'Edited by ROLE' }, CONTRIBUTORS(200)],
