@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/catalog.h"
 #include "core/crosswalk.h"
 #include "core/euact.h"
 #include "core/record.h"
@@ -20,9 +19,7 @@
 #include "util/buf.h"
 #include "util/clock.h"
 #include "util/error.h"
-#include "util/embed.h"
 
-#define EUACT_CATALOG	"eu-ai-act.json"
 
 const char *const euact_prohibited_values[] = {
 	"a_manipulation", "b_exploiting_vulnerabilities", "c_social_scoring",

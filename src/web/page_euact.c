@@ -119,7 +119,6 @@ eu_annex_iv(struct buf *out, const struct web_ctx *ctx, const json_t *doc)
 		buf_puts(out, "</ul>");
 	}
 	buf_puts(out, "</section>\n");
-	(void)ctx;
 }
 
 void
