@@ -87,7 +87,9 @@ gen_catalog_ids(json_t **out, struct db *db, const char *kind)
 	struct db_stmt *st;
 
 	*out = json_array();
-	if (db_prepare(&st, db, "SELECT id FROM requirements WHERE kind = ? ORDER BY position") != 0)
+	/* ISO/IEC 42001's: the crosswalk catalogs have controls of their own. */
+	if (db_prepare(&st, db, "SELECT id FROM requirements WHERE framework = 'iso42001'"
+	    " AND kind = ? ORDER BY position") != 0)
 		die("catalog");
 	db_bind_text(st, 1, kind);
 	while (db_step(st) == DB_ROW)

@@ -92,6 +92,8 @@ int cmd_migrate_store(int argc, char **argv);	/* cli_migrate_store.c */
 int cmd_ledger(int argc, char **argv);	/* cli_ledger.c */
 int cmd_verify(int argc, char **argv);	/* cli_ledger.c */
 int cmd_catalog(int argc, char **argv);	/* cli_catalog.c */
+int cmd_crosswalk(int argc, char **argv);	/* cli_crosswalk.c */
+int cmd_euact(int argc, char **argv);	/* cli_euact.c */
 int cmd_init(int argc, char **argv);	/* cli_init.c */
 int cmd_org(int argc, char **argv);	/* cli_org.c */
 int cmd_user(int argc, char **argv);	/* cli_user.c */

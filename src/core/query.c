@@ -604,6 +604,34 @@ cond_link(struct qbuild *q, const char *alias, const json_t *spec, bool from)
 	return 0;
 }
 
+/*
+ * {"org_has": {"kind": K, "where": [...]}}: the organisation of the row has
+ * a live record of kind K matching where (a setting kept as a singleton
+ * record, such as the EU AI Act profile, read by a rule about other records).
+ */
+static int
+cond_org_has(struct qbuild *q, const char *alias, const json_t *spec)
+{
+	const char *kind;
+	char l[16], t[16], sql[256];
+	int rc;
+
+	if ((rc = link_spec_check(spec, "org_has")) != 0)
+		return rc;
+	if (json_object_get(spec, "field") != NULL || json_object_get(spec, "ref") != NULL)
+		return aims_error_set(AIMS_EINVALID, "org_has", "org_has takes kind and where");
+	kind = json_string_value(json_object_get(spec, "kind"));
+	if ((rc = link_alias(q, l, t, kind)) != 0)
+		return rc;
+	snprintf(sql, sizeof(sql), "EXISTS (SELECT 1 FROM " QUERY_RECORDS " %s WHERE %s.org_id = "
+	    "%s.org_id AND %s.kind = ? AND %s.retired = 0 AND ", t, t, alias, t, t);
+	if ((rc = sqlb_text(&q->b, sql, kind)) != 0 ||
+	    (rc = conds_emit(q, t, json_object_get(spec, "where"))) != 0)
+		return rc;
+	buf_putc(&q->b.sql, ')');
+	return 0;
+}
+
 static int
 cond_emit(struct qbuild *q, const char *alias, const json_t *c)
 {
@@ -621,7 +649,7 @@ cond_emit(struct qbuild *q, const char *alias, const json_t *c)
 		rc = cond_field(q, alias, c);
 	else if (json_object_size(c) != 1)
 		rc = aims_error_set(AIMS_EINVALID, "where",
-		    "a condition has one of field, any, all, not, linked_from, links_to");
+		    "a condition has one of field, any, all, not, linked_from, links_to, org_has");
 	else if ((v = json_object_get(c, "any")) != NULL)
 		rc = cond_group(q, alias, v, " OR ", "FALSE");
 	else if ((v = json_object_get(c, "all")) != NULL)
@@ -634,6 +662,8 @@ cond_emit(struct qbuild *q, const char *alias, const json_t *c)
 		rc = cond_link(q, alias, v, true);
 	else if ((v = json_object_get(c, "links_to")) != NULL)
 		rc = cond_link(q, alias, v, false);
+	else if ((v = json_object_get(c, "org_has")) != NULL)
+		rc = cond_org_has(q, alias, v);
 	else
 		rc = aims_error_set(AIMS_EINVALID, "where", "unknown condition");
 	q->depth--;

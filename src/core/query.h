@@ -20,6 +20,9 @@
  *   {"links_to": {"kind": K, "field": P, "ref": R, "where": [...]}}
  *       this record names a live record of kind K (in field P; being R);
  *       K "requirement" means a catalog requirement id (no "where")
+ *   {"org_has": {"kind": K, "where": [...]}}
+ *       the organisation has a live record of kind K matching where (a
+ *       setting kept as a singleton record: the EU AI Act profile)
  *
  * F is a record column (ref, title, status, owner, created_at, updated_at) or
  * a dotted path into the record's fields ("treatment.option"). V is a string,

@@ -17,6 +17,7 @@
 	X(scope) \
 	X(context_issue) \
 	X(interested_party) \
+	X(eu_ai_act_profile) \
 	X(document) \
 	X(responsibility) \
 	X(ai_system) \
@@ -24,6 +25,7 @@
 	X(risk_criteria) \
 	X(risk) \
 	X(impact) \
+	X(obligation) \
 	X(soa) \
 	X(objective) \
 	X(change) \

@@ -63,7 +63,7 @@ record_links(json_t **out, struct db *db, int64_t org_id, const struct record_ki
 	*out = json_array();
 	if ((rc = db_prepare(&st, db, "SELECT l.field, l.to_kind, l.to_ref, "
 	    "CASE WHEN l.to_kind = 'requirement' THEN "
-	    "(SELECT q.title FROM requirements q WHERE q.id = l.to_ref LIMIT 1) ELSE "
+	    "(SELECT q.title FROM requirements q WHERE q.framework = 'iso42001' AND q.id = l.to_ref) ELSE "
 	    "(SELECT r.title FROM records r WHERE r.org_id = l.org_id AND r.kind = l.to_kind "
 	    "AND r.ref = l.to_ref) END FROM record_links l "
 	    "WHERE l.org_id = ? AND l.from_kind = ? AND l.from_ref = ? LIMIT ?")) != 0)

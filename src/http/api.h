@@ -99,6 +99,13 @@ int api_bom_import(struct http_ctx *c);
 int api_bom_export(struct http_ctx *c);
 int api_oscal_catalogs(struct http_ctx *c);
 
+/* api_coverage.c */
+int api_coverage_get(struct http_ctx *c);
+int api_coverage_mapping(struct http_ctx *c);
+int api_euact_obligations_due(struct http_ctx *c);
+int api_euact_obligations_derive(struct http_ctx *c);
+int api_euact_document(struct http_ctx *c);
+
 /* api_readiness.c */
 int api_readiness_get(struct http_ctx *c);
 int api_export_get(struct http_ctx *c);

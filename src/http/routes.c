@@ -8,6 +8,8 @@
 
 #include "core/metric.h"
 #include "core/audit.h"
+#include "core/catalog.h"
+#include "core/crosswalk.h"
 #include "http/api.h"
 #include "http/auth.h"
 #include "http/router.h"
@@ -91,17 +93,21 @@ static const struct val_spec member_update_body[] = {
 	END_SPEC,
 };
 
-static const char *const catalog_kinds[] = { "clause", "area", "control", "objective",
-	"risk-source", NULL };
-
 static const struct val_spec catalog_query[] = {
-	{ "framework", VAL_ID, 0, 0, 0, NULL, "framework id, such as iso42001" },
+	{ "framework", VAL_ID, 0, 0, 0, NULL,
+	    "framework id: iso42001, eu-ai-act, nist-ai-rmf, iso27001, owasp-llm-2025, atlas" },
 	{ "kind", VAL_ENUM, 0, 0, 0, catalog_kinds, "kind of requirement" },
 	END_SPEC,
 };
 
 static const struct val_spec catalog_get_query[] = {
 	{ "framework", VAL_ID, 0, 0, 0, NULL, "framework id (default iso42001)" },
+	END_SPEC,
+};
+
+static const struct val_spec coverage_query[] = {
+	{ "framework", VAL_ENUM, VAL_REQUIRED, 0, 0, crosswalk_frameworks,
+	    "the framework: eu-ai-act, nist-ai-rmf, iso27001, owasp-llm-2025 or atlas" },
 	END_SPEC,
 };
 
@@ -389,6 +395,40 @@ const struct route http_routes[] = {
 	    "Readiness for certification: every requirement met or not with the records "
 	    "concerned, scores by clause and Annex A area, Stage 1 and Stage 2 verdicts, trend",
 	    "readiness"),
+
+	/* Crosswalks: other frameworks seen through ISO/IEC 42001. */
+	R_ORG("GET", "/api/v1/orgs/{org}/coverage", api_coverage_get, PERM_READ,
+	    PERM_KIND_GOVERNANCE, coverage_query, NULL, ROUTE_HEAVY, 200,
+	    "How much of another framework the organisation's implemented controls, measures "
+	    "and evidence cover, through the typed mappings to ISO/IEC 42001: per requirement "
+	    "covered, partial or not_covered with the ISO/IEC 42001 requirements behind it and "
+	    "what is missing", "coverage"),
+	R_ORG("GET", "/api/v1/orgs/{org}/exports/oscal/mapping.json", api_coverage_mapping,
+	    PERM_READ, PERM_KIND_GOVERNANCE, coverage_query, NULL, ROUTE_HEAVY, 200,
+	    "OSCAL 1.2 mapping collection: the framework's typed mappings to ISO/IEC 42001, "
+	    "each map with the organisation's coverage status and what is missing",
+	    "exports"),
+
+	/* The EU AI Act per AI system. */
+	R_ORG("GET", "/api/v1/orgs/{org}/ai-systems/{ref}/obligations", api_euact_obligations_due,
+	    PERM_READ, PERM_KIND_OPERATIONAL, NULL, NULL, 0, 200,
+	    "The EU AI Act obligations that follow from the AI system's classification and the "
+	    "organisation's roles for it: [{article, role, title, duty, applies_from}] (409 "
+	    "while it is not classified)", "eu-ai-act"),
+	R_ORG("POST", "/api/v1/orgs/{org}/ai-systems/{ref}/obligations",
+	    api_euact_obligations_derive, PERM_WRITE, PERM_KIND_OPERATIONAL, NULL, NULL, 0, 200,
+	    "Creates the obligation records that follow and do not exist yet (one per article "
+	    "and role, due when the article applies, owned by the system's owner), all or "
+	    "nothing: answers {created, existing, no_longer_following}", "eu-ai-act"),
+	R_ORG("GET", "/api/v1/orgs/{org}/ai-systems/{ref}/annex-iv.json", api_euact_document,
+	    PERM_READ, PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_HEAVY, 200,
+	    "The Annex IV technical documentation of a high-risk AI system assembled from its "
+	    "records, section by section with the gaps (409 when it is not high-risk)",
+	    "eu-ai-act"),
+	R_ORG("GET", "/api/v1/orgs/{org}/ai-systems/{ref}/annex-viii.json", api_euact_document,
+	    PERM_READ, PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_HEAVY, 200,
+	    "The Annex VIII registration data (Section A, or B under the Art. 6(3) derogation) "
+	    "from the records, with what they cannot give listed as missing", "eu-ai-act"),
 
 	/* The Statement of Applicability as a document. */
 	R_ORG("GET", "/api/v1/orgs/{org}/soa-versions", api_soa_versions_list, PERM_READ,

@@ -11,8 +11,10 @@
 
 #include "core/catalog.h"
 #include "core/org.h"
+#include "core/crosswalk.h"
 #include "core/snapshot.h"
 #include "core/soa.h"
+#include "engine/coverage.h"
 #include "engine/dashboard.h"
 #include "engine/readiness.h"
 #include "http/webui.h"
@@ -152,6 +154,22 @@ webui_ai_roles_save(struct http_ctx *c)
 	webui_flash(c, "ai-roles", "-");
 	webui_redirect(c, buf_str(&url));
 	buf_free(&url);
+/* The crosswalk coverage page; an unknown or missing framework shows the EU AI Act. */
+int
+webui_coverage(struct http_ctx *c)
+{
+	const char *fw = http_query(c, "framework");
+	struct buf page = BUF_INIT;
+	json_t *r = NULL;
+	int rc;
+
+	if (!crosswalk_known(fw))
+		fw = crosswalk_frameworks[0];
+	if ((rc = coverage_evaluate(&r, c->db, c->org_id, fw)) != 0)
+		return rc;
+	web_page_coverage(&page, &c->web->ctx, r);
+	webui_send(c, 200, &page);
+	json_decref(r);
 	return 0;
 }
 

@@ -113,6 +113,10 @@ int webui_dashboard(struct http_ctx *c);
 int webui_readiness(struct http_ctx *c);
 int webui_ai_roles(struct http_ctx *c);
 int webui_ai_roles_save(struct http_ctx *c);
+int webui_coverage(struct http_ctx *c);
+/* web_euact.c */
+int webui_euact(struct http_ctx *c);
+int webui_euact_obligations(struct http_ctx *c);
 int webui_soa_page(struct http_ctx *c);
 int webui_soa_save(struct http_ctx *c);
 /* web_records.c */

@@ -199,6 +199,8 @@ web_nav(struct buf *out, const struct web_ctx *ctx, const char *active)
 	    strcmp(active, "my-work") == 0);
 	web_nav_link(out, ctx, "/calendar", NULL, "Calendar", NULL, 0,
 	    strcmp(active, "calendar") == 0);
+	web_nav_link(out, ctx, "/coverage", NULL, "Crosswalks", NULL, 0,
+	    strcmp(active, "coverage") == 0);
 	web_nav_link(out, ctx, "/my-audits", NULL, "My audits", NULL, 0,
 	    strcmp(active, "my-audits") == 0);
 	web_nav_link(out, ctx, "/members", NULL, "Members", NULL, 0,

@@ -14,6 +14,9 @@
  *   /o/ORG                       redirects to /o/ORG/
  *   /o/ORG/                      dashboard
  *   /o/ORG/readiness             certification readiness
+ *   /o/ORG/coverage?framework=F  crosswalk coverage of another framework
+ *   /o/ORG/ai-systems/REF/eu-ai-act  its EU AI Act classification, obligations
+ *                                (POST: record those that follow), Annex IV
  *   /o/ORG/soa                   Statement of Applicability
  *   /o/ORG/soa/CONTROL           one SoA entry (POST)
  *   /o/ORG/KIND                  list (GET), create (POST)
@@ -329,6 +332,23 @@ void web_page_audit_coverage(struct buf *out, const struct web_ctx *ctx, const j
 /* page_readiness.c: the answer of readiness_evaluate(); filter "gaps", a status or NULL. */
 void web_page_readiness(struct buf *out, const struct web_ctx *ctx, const json_t *r,
     const char *filter);
+
+/* page_coverage.c: the answer of coverage_evaluate() (engine/coverage.h). */
+void web_page_coverage(struct buf *out, const struct web_ctx *ctx, const json_t *res);
+
+/* page_euact.c: the EU AI Act page of one AI system (core/euact.h). */
+struct web_euact_view {
+	const char	*ref;
+	const json_t	*ai;		/* the AI system */
+	const json_t	*due;		/* euact_obligations_due(), or NULL with due_error */
+	const char	*due_error;	/* why nothing follows yet (not classified) */
+	const json_t	*recorded;	/* {"ARTICLE ROLE": {ref, status}} of its obligations */
+	const json_t	*annex_iv;	/* euact_annex_iv(), or NULL with annex_iv_why */
+	const char	*annex_iv_why;
+	bool		 annex_viii_ok;
+	bool		 can_create;	/* may record obligations */
+};
+void web_page_euact(struct buf *out, const struct web_ctx *ctx, const struct web_euact_view *v);
 
 /* page_pack.c: the audit pack page (a form and the latest pack, see http/pack_job.h). */
 struct web_pack_view {

@@ -85,6 +85,11 @@ function seedDb() {
     writeFileSync(f, text);
     cli(db, ['record', 'attach', 'evidence', ref, f, '--org', ORG]);
   }
+  // The EU AI Act: a classified system, the organisation's profile and the obligations that follow.
+  const scorer = create(db, 'ai-systems', { name: 'Credit scorer', eu_prohibited_checked: true,
+    eu_ai_act_roles: ['deployer'], eu_annex_iii: ['5b_creditworthiness_credit_scoring'] });
+  create(db, 'eu-ai-act-profile', { public_body: true });
+  cli(db, ['euact', 'obligations', scorer.ref, '--org', ORG, '--create']);
   const soa = JSON.parse(cli(db, ['record', 'list', 'soa', '--org', ORG, '--all', '--format', 'json']).stdout);
   const items = soa.items ?? soa;
   for (const s of items)
@@ -108,7 +113,7 @@ function seedDb() {
   const rtmet = JSON.parse(cli(db, ['record', 'list', 'metrics', '--org', ORG, '--format', 'json', '--all']).stdout)
     .find((m) => m.source === 'garak:dan').ref;
   return { dir, db, refs: { doc: doc.ref, r1: r1.ref, r2: r2.ref, ev: ev.ref, ev2: ev2.ref, met: met.ref,
-    att: att.ref, task: task.ref, ai: ai.ref, model, run: runs[1], rtmet } };
+    att: att.ref, task: task.ref, ai: ai.ref, model, run: runs[1], rtmet, scorer: scorer.ref } };
 }
 
 // An approved policy with a revision after it: written by alice, approved by
@@ -155,7 +160,7 @@ async function approvedPolicy(db) {
 
 // Every case: which tables it touches, the SQL, and what the report must name.
 function cases(refs) {
-  const { doc, policy, r1, r2, ev, ev2, met, att, task, ai, model, run, rtmet } = refs;
+  const { doc, policy, r1, r2, ev, ev2, met, att, task, ai, model, run, rtmet, scorer } = refs;
   const acme = `(SELECT id FROM orgs WHERE slug = '${ORG}')`;
   const num = (ref) => `(SELECT num FROM records WHERE org_id = ${acme} AND ref = '${ref}')`;
   const E = 'evidence_files';
@@ -198,6 +203,10 @@ function cases(refs) {
     ['records', 'edit red-team results', ['records'], `UPDATE records SET data = json_set(data, '$.run_failure_rate', '0', '$.run_results[0].failed', 0) WHERE org_id = ${acme} AND ref = '${run}';`, [run]],
     ['records', 'clear worse-run flag', ['records'], `UPDATE records SET data = json_remove(data, '$.redteam_worse_run', '$.redteam_worse_why') WHERE org_id = ${acme} AND ref = '${ai}';`, [ai]],
     ['metric_readings', 'edit red-team reading', ['metric_readings'], `UPDATE metric_readings SET value = '0' WHERE metric = '${rtmet}' AND batch = 2;`, [`${rtmet}/2`]],
+    // the EU AI Act: a classification made milder, the profile made private, an obligation dropped
+    ['records', 'edit EU AI Act category', ['records'], `UPDATE records SET data = json_set(data, '$.eu_ai_act_category', 'minimal') WHERE org_id = ${acme} AND ref = '${scorer}';`, [scorer]],
+    ['records', 'edit EU AI Act profile', ['records'], `UPDATE records SET data = json_set(data, '$.public_body', json('false')) WHERE org_id = ${acme} AND kind = 'eu-ai-act-profile';`, ['EUAIA']],
+    ['records', 'delete an obligation', ['records'], `DELETE FROM records WHERE org_id = ${acme} AND kind = 'obligations' AND ref = 'OBL-3';`, ['OBL-3']],
     // record_counts and dashboard_counts: figures kept beside the records
     ['record_counts', 'edit', ['record_counts'], `UPDATE record_counts SET live = live + 1 WHERE org_id = ${acme} AND kind = 'risks';`, ['record_counts', 'risks']],
     ['record_counts', 'delete', ['record_counts'], `DELETE FROM record_counts WHERE org_id = ${acme} AND kind = 'documents';`, ['record_counts', 'documents']],

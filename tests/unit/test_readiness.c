@@ -534,7 +534,15 @@ test_readiness__high_risk_deployer_needs_art27_fields(void **state)
 	(void)state;
 	fx_put(db, "ai-systems", "AIS-1", "{\"name\": \"Credit scoring\", \"in_scope\": true, "
 	    "\"lifecycle_stage\": \"operation_monitoring\", \"eu_ai_act_category\": \"high_risk\", "
+	    "\"eu_annex_iii\": [\"5b_creditworthiness_credit_scoring\"], "
 	    "\"eu_ai_act_roles\": [\"deployer\"]}");
+	/* Art. 27 is not for every deployer: a private company's CV screener is not asked... */
+	fx_put(db, "ai-systems", "AIS-4", "{\"name\": \"CV screener\", \"in_scope\": true, "
+	    "\"lifecycle_stage\": \"operation_monitoring\", \"eu_ai_act_category\": \"high_risk\", "
+	    "\"eu_annex_iii\": [\"4a_recruitment_selection\"], \"eu_ai_act_roles\": [\"deployer\"]}");
+	fx_put(db, "ai-systems", "AIS-5", "{\"name\": \"Grid balancer\", \"in_scope\": true, "
+	    "\"lifecycle_stage\": \"operation_monitoring\", \"eu_ai_act_category\": \"high_risk\", "
+	    "\"eu_annex_iii\": [\"2_critical_infrastructure\"], \"eu_ai_act_roles\": [\"deployer\"]}");
 	fx_put(db, "ai-systems", "AIS-2", "{\"name\": \"Still in design\", \"in_scope\": true, "
 	    "\"lifecycle_stage\": \"design_development\", \"eu_ai_act_category\": \"high_risk\", "
 	    "\"eu_ai_act_roles\": [\"deployer\"]}");
@@ -547,9 +555,22 @@ test_readiness__high_risk_deployer_needs_art27_fields(void **state)
 	assert_string_equal(check_status(res, "8.4", "8.4-art27"), "fail");
 	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(
 	    check_of(res, "8.4", "8.4-art27"), "findings"), 0), "reason")),
-	    "1 high-risk AI systems in use as deployer have no approved fundamental-rights "
-	    "impact assessment with every EU AI Act Art. 27 field: AIS-1 Credit scoring.");
+	    "1 high-risk Annex III AI systems the organisation deploys where EU AI Act Art. 27 "
+	    "applies (it is a public body or provides public services, or the system is of "
+	    "Annex III point 5(b) or 5(c)) have no approved fundamental-rights impact "
+	    "assessment with every Art. 27 field: AIS-1 Credit scoring.");
 	json_decref(res);
+	/* ...until the organisation is a body governed by public law (point 2 stays excepted). */
+	fx_put(db, "eu-ai-act-profile", "EUAIA", "{\"public_body\": true}");
+	res = evaluate(db, 0);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(
+	    check_of(res, "8.4", "8.4-art27"), "findings"), 0), "reason")),
+	    "2 high-risk Annex III AI systems the organisation deploys where EU AI Act Art. 27 "
+	    "applies (it is a public body or provides public services, or the system is of "
+	    "Annex III point 5(b) or 5(c)) have no approved fundamental-rights impact "
+	    "assessment with every Art. 27 field: AIS-1 Credit scoring, AIS-4 CV screener.");
+	json_decref(res);
+	fx_put(db, "eu-ai-act-profile", "EUAIA", "{\"public_body\": false}");
 	fx_put(db, "impact-assessments", "IA-1", "{\"ai_system\": \"AIS-1\", \"status\": "
 	    "\"approved\", \"fria_process_description\": \"Loan decisions\", "
 	    "\"fria_period_frequency\": \"Daily\", \"fria_affected_categories\": \"Applicants\", "
