@@ -21,6 +21,7 @@
 #include "core/actor.h"
 #include "core/perm.h"
 
+struct buf;
 struct db;
 
 enum field_type {
@@ -256,6 +257,8 @@ const struct record_kind *record_kind_find(const char *name);
 /* The kind whose references look like ref ("RISK-4", "SCOPE", "A.6.2.6"); NULL: none. */
 const struct record_kind *record_kind_of_ref(const char *ref);
 const struct field *record_field_find(const struct record_kind *k, const char *name);
+/* record_label.c: an allowed value as people read it ("in_review" -> "In review"), as text. */
+void record_enum_label(struct buf *out, const char *value);
 /* The field flagged FIELD_TITLE, or NULL. */
 const struct field *record_title_field(const struct record_kind *k);
 /* Does status count as finished for k (its `done` list)? */

@@ -20,6 +20,7 @@
 #include "core/perm.h"
 #include "core/record_counts.h"
 #include "http/webui.h"
+#include "io/export.h"
 
 #define WEBUI_PREFILL_MAX	200	/* a value given to a new form in its URL */
 #include "util/clock.h"
@@ -66,13 +67,43 @@ webui_sort_ok(const struct record_kind *k, const char *sort)
 	return f != NULL && (f->flags & FIELD_SORT);
 }
 
+/* ?limit=: one of WEB_LIST_LIMITS, else the default. */
+static int
+webui_list_limit(struct http_ctx *c)
+{
+	static const int sizes[] = WEB_LIST_LIMITS;
+	int64_t n = http_query_int(c, WEB_LIST_LIMIT_PARAM, WEB_LIST_LIMIT_DEFAULT);
+	size_t i;
+
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+		if (n == sizes[i])
+			return sizes[i];
+	return WEB_LIST_LIMIT_DEFAULT;
+}
+
+/* ?back=: cursors (URL-safe base64) joined by WEB_LIST_BACK_SEP, or NULL. */
+static const char *
+webui_list_back(struct http_ctx *c)
+{
+	const char *s = http_query(c, WEB_LIST_BACK_PARAM), *p;
+
+	if (s == NULL || *s == '\0' || strlen(s) > WEB_LIST_BACK_MAX)
+		return NULL;
+	for (p = s; *p != '\0'; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
+		    *p == WEB_LIST_BACK_SEP))
+			return NULL;
+	return s;
+}
+
 static void
 webui_list_query(struct record_query *q, struct http_ctx *c, const struct record_kind *k)
 {
 	const char *s;
 	const struct field *f;
 
-	q->limit = WEBUI_LIST_LIMIT;
+	q->limit = webui_list_limit(c);
 	if ((s = http_query(c, "q")) != NULL && *s != '\0' && strlen(s) <= WEBUI_Q_MAX)
 		q->q = s;
 	if ((s = http_query(c, "sort")) != NULL && webui_sort_ok(k, s))
@@ -156,6 +187,34 @@ webui_overdue(json_t **out, struct http_ctx *c, const struct record_kind *k,
 	return rc;
 }
 
+/*
+ * ?format=csv or xlsx: every record the list's search and filters match,
+ * in its sort, as a file (io/export.h), the same as the API's download.
+ */
+static int
+webui_list_download(struct http_ctx *c, const struct record_kind *k,
+    const struct record_query *q, const char *format)
+{
+	enum export_format fmt;
+	struct buf out = BUF_INIT;
+	char disposition[160];
+	int rc;
+
+	if ((rc = export_parse_format(&fmt, format)) != 0 ||
+	    (fmt != EXPORT_CSV && fmt != EXPORT_XLSX &&
+	    (rc = aims_error_set(AIMS_EINVALID, "format", "lists download as csv or xlsx")) != 0) ||
+	    (rc = export_records_to_buf(&out, c->db, c->org_id, k, q, fmt)) != 0)
+		goto done;
+	snprintf(disposition, sizeof(disposition), "attachment; filename=\"%s-%s.%s\"",
+	    c->web->ctx.org, k->name, export_format_name(fmt));
+	http_reply_text(c, 200, export_media_type(fmt), buf_str(&out), out.len);
+	http_resp_header(&c->resp, "Content-Disposition", disposition);
+	http_resp_header(&c->resp, "Referrer-Policy", "same-origin");
+done:
+	buf_free(&out);
+	return rc;
+}
+
 int
 webui_list(struct http_ctx *c)
 {
@@ -164,6 +223,7 @@ webui_list(struct http_ctx *c)
 	struct web_list l = { .query = &q };
 	json_t *items = NULL, *choices = NULL, *overdue = NULL, *channel = NULL;
 	struct buf page = BUF_INIT;
+	const char *format;
 	char *next = NULL;
 	int64_t total = 0, at;
 	int rc;
@@ -171,6 +231,8 @@ webui_list(struct http_ctx *c)
 	if (k->singleton)
 		return webui_singleton(c, k);
 	webui_list_query(&q, c, k);
+	if ((format = http_query(c, "format")) != NULL)
+		return webui_list_download(c, k, &q, format);
 	at = q.cursor != NULL ? http_query_int(c, "at", 0) : 0;
 	if ((rc = record_list(&items, &next, &total, c->db, c->org_id, k, &q)) != 0 ||
 	    (rc = webui_choices(&choices, c, k, true)) != 0 ||
@@ -181,6 +243,7 @@ webui_list(struct http_ctx *c)
 	l.total = total;
 	l.offset = at >= 0 && at < total ? at : 0;
 	l.next_cursor = next;
+	l.back = q.cursor != NULL ? webui_list_back(c) : NULL;
 	l.choices = choices;
 	if (strcmp(k->name, CONCERN_KIND) == 0) {
 		if ((rc = concern_channel_get(&channel, c->db, c->org_id)) != 0)

@@ -37,7 +37,6 @@
 #define WEBUI_REF_MAX		64		/* a record reference in a URL */
 #define WEBUI_NEXT_MAX		512		/* the page to go to after signing in */
 #define WEBUI_FLASH_TEXT_MAX	256
-#define WEBUI_LIST_LIMIT	50		/* records per list page */
 #define WEBUI_FILTERS_MAX	16
 #define WEBUI_HISTORY_MAX	100		/* versions shown on a record page */
 

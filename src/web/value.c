@@ -17,62 +17,10 @@
 
 #define WEB_BRIEF_TEXT	120	/* characters of a text field in a table cell */
 
-static const struct {
-	const char	*value;
-	const char	*label;
-} web_enum_labels[] = {
-	{ "high_risk", "High-risk" },
-	{ "gpai", "General-purpose AI (GPAI)" },
-	{ "design_development", "Design and development" },
-	{ "verification_validation", "Verification and validation" },
-	{ "operation_monitoring", "Operation and monitoring" },
-	{ "re_evaluation", "Re-evaluation" },
-	{ "ci", "CI" },
-	{ "ai_policy", "AI policy" },
-};
-
-/* Words written in capitals wherever they appear in a value. */
-static const char *const web_acronyms[] = { "ai", "eu", "ci", "iso", "nist", "soa", NULL };
-
-static void
-web_put_word(struct buf *out, const char *w, size_t n, bool first)
-{
-	size_t i, start = out->len;
-	int a;
-
-	buf_append(out, w, n);
-	for (a = 0; web_acronyms[a] != NULL; a++)
-		if (strlen(web_acronyms[a]) == n && strncmp(w, web_acronyms[a], n) == 0) {
-			for (i = start; i < out->len; i++)
-				out->data[i] = (char)toupper((unsigned char)out->data[i]);
-			return;
-		}
-	if (first && n > 0)
-		out->data[start] = (char)toupper((unsigned char)out->data[start]);
-}
-
 void
 web_enum_label_text(struct buf *out, const char *value)
 {
-	const char *p, *w;
-	size_t i;
-
-	if (value == NULL)
-		return;
-	for (i = 0; i < sizeof(web_enum_labels) / sizeof(web_enum_labels[0]); i++)
-		if (strcmp(value, web_enum_labels[i].value) == 0) {
-			buf_puts(out, web_enum_labels[i].label);
-			return;
-		}
-	for (p = w = value;; p++) {
-		if (*p == '_' || *p == '\0') {
-			web_put_word(out, w, (size_t)(p - w), w == value);
-			if (*p == '\0')
-				break;
-			buf_putc(out, ' ');
-			w = p + 1;
-		}
-	}
+	record_enum_label(out, value);
 }
 
 const char *
@@ -212,6 +160,21 @@ web_value_string(struct buf *out, const json_t *v)
 		html_printf(out, "<a href=\"%s\" rel=\"noopener noreferrer\">%s</a>", s, s);
 	else
 		html_escape(out, s);
+}
+
+/* An address may break before its "@" rather than widen a column. */
+static void
+web_value_user(struct buf *out, const json_t *v)
+{
+	const char *s = json_string_value(v), *at;
+
+	if (s == NULL || (at = strchr(s, '@')) == NULL) {
+		web_value_string(out, v);
+		return;
+	}
+	html_escape_n(out, s, (size_t)(at - s));
+	buf_puts(out, "<wbr>");
+	html_escape(out, at);
 }
 
 /* One scalar element of a list field. */
@@ -376,6 +339,11 @@ web_value_time(struct buf *out, const json_t *v, bool datetime)
 		shown[10] = ' ';
 		strcpy(shown + 16, " UTC");
 		html_printf(out, "<time datetime=\"%s\">%s</time>", s, shown);
+	} else if (!datetime && strlen(s) > 10 && strlen(s) < sizeof(shown)) {
+		/* A moment shown as its day. */
+		memcpy(shown, s, 10);
+		shown[10] = '\0';
+		html_printf(out, "<time datetime=\"%s\">%s</time>", s, shown);
 	} else {
 		html_printf(out, "<time datetime=\"%s\">%s</time>", s, s);
 	}
@@ -440,6 +408,9 @@ web_value_any(struct buf *out, const struct web_ctx *ctx, const struct field *f,
 		break;
 	case FIELD_REF:
 		web_value_ref(out, ctx, f->target, v);
+		break;
+	case FIELD_USER:
+		web_value_user(out, v);
 		break;
 	case FIELD_REQUIREMENT:
 		web_value_item(out, ctx, &(struct field){ .type = FIELD_REQUIREMENT_LIST }, v);

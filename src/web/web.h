@@ -150,11 +150,18 @@ void web_value_brief(struct buf *out, const struct web_ctx *ctx, const struct fi
 bool web_value_empty(const json_t *v);
 
 /* page_list.c */
+#define WEB_LIST_LIMIT_PARAM	"limit"
+#define WEB_LIST_LIMITS		{ 25, 50, 100, 200 }	/* rows per page offered */
+#define WEB_LIST_LIMIT_DEFAULT	50
+#define WEB_LIST_BACK_PARAM	"back"	/* cursors of the pages before this one */
+#define WEB_LIST_BACK_SEP	'.'	/* never in a cursor (URL-safe base64) */
+#define WEB_LIST_BACK_MAX	3000	/* bytes of that chain kept in a URL */
 struct web_list {
 	const json_t		*items;		/* array of records */
 	int64_t			 total;		/* records matching the query */
 	int64_t			 offset;	/* index of items[0] (for "41-60 of N") */
 	const char		*next_cursor;	/* NULL on the last page */
+	const char		*back;		/* WEB_LIST_BACK_PARAM as asked, or NULL */
 	const struct record_query *query;	/* q, sort, filters, cursor as asked */
 	const json_t		*choices;	/* options for filters, see web_page_form */
 	const json_t		*overdue;	/* past their declared due date, oldest first:

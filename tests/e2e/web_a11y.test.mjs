@@ -101,6 +101,10 @@ test('every page of the demo organisation passes axe with no serious or critical
     await check(page, p, problems);
   for (const list of kinds) {
     await check(page, list, problems);
+    // A list's columns fit a 1280 px screen: its table does not scroll sideways.
+    const over = await page.evaluate(() => [...document.querySelectorAll('table.list')]
+      .map((t) => t.parentElement.scrollWidth - t.parentElement.clientWidth).filter((d) => d > 1));
+    if (over.length > 0) problems.push(`${list}: the list is ${over[0]} px wider than the screen`);
     const kind = list.slice(base.length + 1);
     const recs = (await links(page, new RegExp(`^${base}/${kind}/[A-Za-z0-9.-]+$`)))
       .filter((h) => !h.endsWith('/new'));
