@@ -85,6 +85,7 @@ const struct route webui_routes[] = {
 	    PERM_KIND_AUDIT),
 	W_ORG("GET", "/o/{org}/audit-programmes/{ref}/coverage", webui_audit_coverage, PERM_READ,
 	    PERM_KIND_AUDIT),
+	W_ORG("GET", "/o/{org}/search", webui_search, PERM_READ, PERM_KIND_ORG),
 	W_ORG("GET", "/o/{org}/{kind}", webui_list, PERM_READ, BY_KIND),
 	W_ORG("POST", "/o/{org}/{kind}", webui_create, PERM_WRITE, BY_KIND),
 	W_ORG("GET", "/o/{org}/{kind}/new", webui_new, PERM_WRITE, BY_KIND),

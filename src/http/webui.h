@@ -134,6 +134,8 @@ int webui_password_change(struct http_ctx *c);
 int webui_members(struct http_ctx *c);
 int webui_member_disable(struct http_ctx *c);
 int webui_member_enable(struct http_ctx *c);
+/* web_search.c */
+int webui_search(struct http_ctx *c);
 /* web_evidence.c */
 int webui_download(struct http_ctx *c);
 

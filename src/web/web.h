@@ -105,6 +105,7 @@ struct web_ctx {
 	const struct record_kind *const	*kinds;		/* navigation; name NULL ends */
 	web_can_fn			 can;		/* NULL: nothing is writable */
 	const char			*today;		/* "YYYY-MM-DD": overdue marks */
+	const char			*search;	/* the header's search text, or NULL */
 };
 
 bool web_can(const struct web_ctx *ctx, enum web_action act, const struct record_kind *k);
@@ -330,6 +331,17 @@ struct web_pack_view {
 	const char	*since, *requirements;	/* the values to show in the form */
 };
 void web_page_pack(struct buf *out, const struct web_ctx *ctx, const struct web_pack_view *v);
+
+/*
+ * page_search.c: the header's search over every kind the person may read.
+ * results: [{kind (name), total, items: [records, at most WEB_SEARCH_PER_KIND]}]
+ * for the kinds with a match, in navigation order; q the text searched
+ * (NULL or empty: nothing searched yet).
+ */
+#define WEB_SEARCH_Q_MAX	200
+#define WEB_SEARCH_PER_KIND	5
+void web_page_search(struct buf *out, const struct web_ctx *ctx, const char *q,
+    const json_t *results);
 
 /* page_competence.c: the competence gap view (core/competence.h) as a page. */
 void web_page_competence_gaps(struct buf *out, const struct web_ctx *ctx, const json_t *view);

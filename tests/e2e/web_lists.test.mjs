@@ -94,3 +94,34 @@ test('another organisation\'s list does not download', async () => {
   const r = await b.page.request.get(`${env.url}/o/other/risks?format=csv`);
   assert.equal(r.status(), 404);
 });
+
+test('the header searches every kind, and only this organisation', async () => {
+  const { page } = b;
+  const { aimsOk } = await import('./lib.mjs');
+  aimsOk(['org', 'create', 'other', '--db', env.db]);
+  aimsOk(['member', 'add', ADMIN, '--org', 'other', '--role', 'admin', '--db', env.db]);
+  aimsOk(['record', 'create', 'risks', '--org', 'other', '--as', ADMIN, '--db', env.db, '--json',
+    JSON.stringify({ title: 'Zeppelin telemetry drift', likelihood: 1, impact: 1 })]);
+  aimsOk(['record', 'create', 'ai-systems', '--org', 'acme', '--as', ADMIN, '--db', env.db, '--json',
+    JSON.stringify({ name: 'Zeppelin route planner', purpose: 'Plans routes.' })]);
+  await page.goto(`${env.url}/o/acme/risks`);
+  await page.fill('#find-q', 'zeppelin');
+  await Promise.all([page.waitForNavigation(), page.press('#find-q', 'Enter')]);
+  assert.equal(new URL(page.url()).pathname, '/o/acme/search');
+  await shot(page, 'search');
+  const main = await page.textContent('main');
+  assert.match(main, /1 record matches/);
+  assert.match(main, /Zeppelin route planner/);
+  assert.doesNotMatch(main, /telemetry drift/, 'another organisation\'s record is not found');
+  assert.equal(await page.inputValue('#find-q'), 'zeppelin', 'the box keeps the text');
+  await Promise.all([page.waitForNavigation(), page.click('.found-list a')]);
+  assert.match(new URL(page.url()).pathname, /^\/o\/acme\/ai-systems\/AIS-\d+$/);
+
+  await page.goto(`${env.url}/o/acme/search?q=number`);
+  assert.match(await page.textContent('main'), /60 records match/);
+  assert.equal(await page.locator('#found-risks ~ ul li, section:has(#found-risks) li').count(), 5);
+  const all = await page.getAttribute('section:has(#found-risks) p a', 'href');
+  assert.equal(all, '/o/acme/risks?q=number');
+  await page.goto(`${env.url}/o/acme/search?q=nothing-like-this`);
+  assert.match(await page.textContent('main'), /Nothing matches/);
+});

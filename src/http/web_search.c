@@ -1,0 +1,65 @@
+/*
+ * web_search.c - GET /o/ORG/search?q=: the header's search over every
+ * record kind the signed-in person may read (perm_allows), each kind's
+ * first WEB_SEARCH_PER_KIND matches and its count, through the same
+ * record_list() search as each list's own box.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/perm.h"
+#include "http/webui.h"
+#include "util/error.h"
+
+static bool
+webui_search_readable(struct http_ctx *c, const struct record_kind *k)
+{
+	enum perm_kind pk;
+
+	return k->perm_kind != NULL && perm_kind_parse(&pk, k->perm_kind) == 0 &&
+	    perm_allows(c->role, PERM_READ, pk);
+}
+
+int
+webui_search(struct http_ctx *c)
+{
+	const char *q = http_query(c, "q");
+	const struct record_kind *k;
+	struct record_query rq = { .limit = WEB_SEARCH_PER_KIND };
+	struct buf page = BUF_INIT;
+	json_t *results = json_array(), *items = NULL;
+	char *next = NULL;
+	int64_t total;
+	size_t i;
+	int rc = 0;
+
+	if (q != NULL && strlen(q) > WEB_SEARCH_Q_MAX) {
+		rc = aims_error_set(AIMS_EINVALID, "q", "Search for at most %d characters.",
+		    WEB_SEARCH_Q_MAX);
+		goto done;
+	}
+	c->web->ctx.search = q;
+	rq.q = q;
+	for (i = 0; q != NULL && *q != '\0' && (k = c->web->ctx.kinds[i]) != NULL &&
+	    k->name != NULL; i++) {
+		if (!webui_search_readable(c, k))
+			continue;
+		total = 0;
+		if ((rc = record_list(&items, &next, &total, c->db, c->org_id, k, &rq)) != 0)
+			goto done;
+		if (json_array_size(items) > 0)
+			json_array_append_new(results, json_pack("{s:s, s:I, s:O}", "kind", k->name,
+			    "total", (json_int_t)total, "items", items));
+		json_decref(items);
+		items = NULL;
+		free(next);
+		next = NULL;
+	}
+	web_page_search(&page, &c->web->ctx, q, results);
+	webui_send(c, 200, &page);
+done:
+	json_decref(results);
+	json_decref(items);
+	free(next);
+	return rc;
+}
