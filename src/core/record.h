@@ -163,6 +163,16 @@ struct record_hooks {
 	 */
 	int (*created)(struct db *db, int64_t org_id, const struct actor *actor,
 	    const char *ref, json_t *data);
+	/*
+	 * What a form shows beside the fields, in the organisation's own terms:
+	 * {scales: {NAME: [{value, title}]} for INT fields it labels, and
+	 * scores: [{label, after, from: [NAME, NAME], grid}]: the score the
+	 * validate hook will compute, grid[a-1][b-1] = {score, level} for the
+	 * values a and b of the two fields, shown after the field `after`.
+	 * NAME is the field as a form names it ("impact",
+	 * "treatment.residual_impact"). Caller owns *out. NULL: none.
+	 */
+	int (*form_hints)(json_t **out, struct db *db, int64_t org_id);
 };
 
 /*

@@ -294,6 +294,7 @@ webui_record_show(struct http_ctx *c, int status, const char *ref, const char *e
 	struct web_record_view v = { 0 };
 	json_t *rec = NULL, *links = NULL, *history = NULL, *files = NULL, *steps = NULL;
 	json_t *in_force = NULL, *charts = NULL, *acks = NULL, *lifecycle = NULL;
+	json_t *titles = NULL;
 	struct buf page = BUF_INIT;
 	json_int_t iv;
 	int rc;
@@ -325,6 +326,9 @@ webui_record_show(struct http_ctx *c, int status, const char *ref, const char *e
 		goto done;
 	v.acks = acks;
 	v.lifecycle = lifecycle;
+	if ((rc = webui_req_titles(&titles, c, k, rec)) != 0)
+		goto done;
+	c->web->ctx.req_titles = titles;
 	if (error != NULL) {
 		c->web->ctx.flash = error;
 		c->web->ctx.flash_kind = WEB_FLASH_ERROR;
@@ -341,6 +345,8 @@ done:
 	json_decref(charts);
 	json_decref(acks);
 	json_decref(lifecycle);
+	c->web->ctx.req_titles = NULL;
+	json_decref(titles);
 	return rc;
 }
 

@@ -92,6 +92,9 @@ int64_t webui_posted_version(const struct http_ctx *c);
 /* For every ref, user and requirement field of k (and its subfields); filters only if set. */
 int webui_choices(json_t **out, struct http_ctx *c, const struct record_kind *k,
     bool filters_only);
+/* {id: title} of the catalog requirements rec names (web_ctx.req_titles). */
+int webui_req_titles(json_t **out, struct http_ctx *c, const struct record_kind *k,
+    const json_t *rec);
 
 /* Handlers, by file. */
 /* web_pack.c */

@@ -177,6 +177,18 @@ web_value_user(struct buf *out, const json_t *v)
 	html_escape(out, at);
 }
 
+/* A requirement as people read it: its id, then its title where known. */
+static void
+web_value_req(struct buf *out, const struct web_ctx *ctx, const char *id)
+{
+	const char *title = ctx != NULL ? json_string_value(json_object_get(ctx->req_titles,
+	    id)) : NULL;
+
+	html_printf(out, "<span class=\"req\">%s</span>", id);
+	if (title != NULL)
+		html_printf(out, " <span class=\"req-title\">%s</span>", title);
+}
+
 /* One scalar element of a list field. */
 static void
 web_value_item(struct buf *out, const struct web_ctx *ctx, const struct field *f,
@@ -191,7 +203,7 @@ web_value_item(struct buf *out, const struct web_ctx *ctx, const struct field *f
 		break;
 	case FIELD_REQUIREMENT_LIST:
 		if (json_is_string(v))
-			html_printf(out, "<span class=\"req\">%s</span>", json_string_value(v));
+			web_value_req(out, ctx, json_string_value(v));
 		else
 			web_value_json(out, v);
 		break;

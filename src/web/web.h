@@ -106,6 +106,8 @@ struct web_ctx {
 	web_can_fn			 can;		/* NULL: nothing is writable */
 	const char			*today;		/* "YYYY-MM-DD": overdue marks */
 	const char			*search;	/* the header's search text, or NULL */
+	const json_t			*req_titles;	/* {id: title} of requirements shown
+							   ("C.3.4" with its title), or NULL */
 };
 
 bool web_can(const struct web_ctx *ctx, enum web_action act, const struct record_kind *k);
@@ -213,7 +215,10 @@ void web_page_record(struct buf *out, const struct web_ctx *ctx, const struct re
  * choices: options for pickers: {"KIND": [{ref, title}], "users": [{email,
  *   name}], "requirements:KINDS": [{id, title}]} where KINDS is the field's
  *   req_kinds. A missing or oversized list falls back to a text input.
+ *   WEB_CHOICES_HINTS: the kind's form_hints (core/record.h): labelled
+ *   scales for number fields, and scores shown as they change.
  */
+#define WEB_CHOICES_HINTS	"hints"
 struct web_form_view {
 	const char	*ref;
 	int64_t		 version;

@@ -2,8 +2,8 @@
  * app.js - conveniences over pages that work without it: confirm dialogs,
  * in-place saving of Statement of Applicability and audit checklist rows
  * (a saved checklist row hands the focus to the next), file upload by drag
- * and drop with progress, "add another" for repeated fieldsets, and
- * keyboard shortcuts. No framework, no inline script (strict CSP).
+ * and drop with progress, "add another" for repeated fieldsets, scores
+ * shown as the fields they come from change, and keyboard shortcuts. No framework, no inline script (strict CSP).
  */
 (function () {
 	'use strict';
@@ -281,7 +281,40 @@
 		}
 	});
 
+	/*
+	 * A score shown as its two fields change (the risk form's likelihood
+	 * and impact): looked up in the grid the server computed with the
+	 * organisation's criteria, never calculated here.
+	 */
+	function setupScore(el) {
+		var grid;
+		try { grid = JSON.parse(el.getAttribute('data-grid')); } catch (e) { return; }
+		var ids = el.getAttribute('data-from').split(' ');
+		var a = document.getElementById(ids[0]);
+		var b = document.getElementById(ids[1]);
+		var output = el.querySelector('output');
+		if (!a || !b || !output) return;
+		function update() {
+			var row = grid[parseInt(a.value, 10) - 1];
+			var cell = row ? row[parseInt(b.value, 10) - 1] : null;
+			output.textContent = '';
+			if (!cell) {
+				output.textContent = 'set both to see the score';
+				return;
+			}
+			output.append('score ' + cell.score + ', ');
+			var level = document.createElement('strong');
+			level.textContent = cell.level || 'no level';
+			output.append(level);
+		}
+		a.addEventListener('change', update);
+		b.addEventListener('change', update);
+		a.addEventListener('input', update);
+		b.addEventListener('input', update);
+	}
+
 	function init() {
+		document.querySelectorAll('[data-score]').forEach(setupScore);
 		document.querySelectorAll('[data-dropzone]').forEach(setupDropzone);
 		document.querySelectorAll('[data-add-item]').forEach(function (b) { b.hidden = false; });
 		var summary = document.getElementById('errors');
