@@ -294,7 +294,7 @@ webui_record_show(struct http_ctx *c, int status, const char *ref, const char *e
 	struct web_record_view v = { 0 };
 	json_t *rec = NULL, *links = NULL, *history = NULL, *files = NULL, *steps = NULL;
 	json_t *in_force = NULL, *charts = NULL, *acks = NULL, *lifecycle = NULL;
-	json_t *titles = NULL;
+	json_t *titles = NULL, *hints = NULL;
 	struct buf page = BUF_INIT;
 	json_int_t iv;
 	int rc;
@@ -329,6 +329,10 @@ webui_record_show(struct http_ctx *c, int status, const char *ref, const char *e
 	if ((rc = webui_req_titles(&titles, c, k, rec)) != 0)
 		goto done;
 	c->web->ctx.req_titles = titles;
+	if (k->hooks.form_hints != NULL &&
+	    (rc = k->hooks.form_hints(&hints, c->db, c->org_id)) != 0)
+		goto done;
+	c->web->ctx.scales = json_object_get(hints, "scales");
 	if (error != NULL) {
 		c->web->ctx.flash = error;
 		c->web->ctx.flash_kind = WEB_FLASH_ERROR;
@@ -346,7 +350,9 @@ done:
 	json_decref(acks);
 	json_decref(lifecycle);
 	c->web->ctx.req_titles = NULL;
+	c->web->ctx.scales = NULL;
 	json_decref(titles);
+	json_decref(hints);
 	return rc;
 }
 

@@ -260,14 +260,26 @@ static void
 web_input_scale(struct buf *out, const struct web_input *in, const json_t *v,
     const json_t *scale)
 {
-	json_t *text = NULL;
+	json_t *text = NULL, *all = json_copy((json_t *)scale), *c;
+	const json_t *cur;
 	char num[24];
+	size_t i;
 
 	if (json_is_integer(v)) {
 		snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
 		text = json_string(num);
 	}
-	web_input_select(out, in, text != NULL ? text : v, scale, false);
+	cur = text != NULL ? text : v;
+	/* A value off the scale (refused, or from older criteria) stays shown as it is. */
+	if (json_is_string(cur) && *json_string_value(cur) != '\0') {
+		json_array_foreach(scale, i, c)
+			if (strcmp(web__choice_value(c), json_string_value(cur)) == 0)
+				break;
+		if (i == json_array_size(scale))
+			json_array_append(all, (json_t *)cur);
+	}
+	web_input_select(out, in, cur, all, false);
+	json_decref(all);
 	json_decref(text);
 }
 

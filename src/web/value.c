@@ -189,6 +189,29 @@ web_value_req(struct buf *out, const struct web_ctx *ctx, const char *id)
 		html_printf(out, " <span class=\"req-title\">%s</span>", title);
 }
 
+/* A number, with its label where it is a level of a labelled scale ("4 \u2014 Likely"). */
+static void
+web_value_int(struct buf *out, const struct web_ctx *ctx, const struct field *f, json_int_t n)
+{
+	const char *key, *dot;
+	const json_t *scale, *e;
+
+	html_printf(out, "%lld", (long long)n);
+	if (ctx == NULL || f->name == NULL || n < 1)
+		return;
+	/* Scales are named as forms name fields: "impact", "treatment.residual_impact". */
+	json_object_foreach((json_t *)ctx->scales, key, scale) {
+		dot = strrchr(key, '.');
+		if (strcmp(dot != NULL ? dot + 1 : key, f->name) != 0)
+			continue;
+		if ((e = json_array_get(scale, (size_t)n - 1)) != NULL &&
+		    json_is_string(json_object_get(e, "title")))
+			html_printf(out, " \xe2\x80\x94 %s", json_string_value(json_object_get(e,
+			    "title")));
+		return;
+	}
+}
+
 /* One scalar element of a list field. */
 static void
 web_value_item(struct buf *out, const struct web_ctx *ctx, const struct field *f,
@@ -407,7 +430,7 @@ web_value_any(struct buf *out, const struct web_ctx *ctx, const struct field *f,
 		break;
 	case FIELD_INT:
 		if (json_is_integer(v))
-			html_printf(out, "%lld", (long long)json_integer_value(v));
+			web_value_int(out, ctx, f, json_integer_value(v));
 		else
 			web_value_json(out, v);
 		break;

@@ -108,6 +108,9 @@ struct web_ctx {
 	const char			*search;	/* the header's search text, or NULL */
 	const json_t			*req_titles;	/* {id: title} of requirements shown
 							   ("C.3.4" with its title), or NULL */
+	const json_t			*scales;	/* {field: [{value, title}]}: numbers on
+							   the organisation's labelled scales (the
+							   kind's form_hints), or NULL */
 };
 
 bool web_can(const struct web_ctx *ctx, enum web_action act, const struct record_kind *k);
