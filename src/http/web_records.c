@@ -295,6 +295,7 @@ webui_record_show(struct http_ctx *c, int status, const char *ref, const char *e
 	json_t *rec = NULL, *links = NULL, *history = NULL, *files = NULL, *steps = NULL;
 	json_t *in_force = NULL, *charts = NULL, *acks = NULL, *lifecycle = NULL;
 	json_t *titles = NULL, *hints = NULL;
+	char *preview = NULL;
 	struct buf page = BUF_INIT;
 	json_int_t iv;
 	int rc;
@@ -308,8 +309,10 @@ webui_record_show(struct http_ctx *c, int status, const char *ref, const char *e
 	    (rc = record_version_get(&in_force, c->db, c->org_id, k, ref, iv)) != 0)
 		goto done;
 	if (k->files &&
-	    (rc = evidence_file_list(&files, c->db, c->org_id, ref)) != 0)
+	    ((rc = evidence_file_list(&files, c->db, c->org_id, ref)) != 0 ||
+	    (rc = webui_preview_text(&preview, &v.preview_cut, c, ref, files)) != 0))
 		goto done;
+	v.preview_text = preview;
 	v.range_days = webui_chart_range(c);
 	if ((rc = metric_charts(&charts, c->db, c->org_id, k, rec,
 	    clock_now() - (time_t)v.range_days * 24 * 3600, clock_now(), WEB_CHART_POINTS)) != 0)
@@ -351,6 +354,7 @@ done:
 	json_decref(lifecycle);
 	c->web->ctx.req_titles = NULL;
 	c->web->ctx.scales = NULL;
+	free(preview);
 	json_decref(titles);
 	json_decref(hints);
 	return rc;

@@ -96,6 +96,7 @@ const struct route webui_routes[] = {
 	W_ORG("POST", "/o/{org}/{kind}/{ref}/delete", webui_delete, PERM_DELETE, BY_KIND),
 	W_ORG("POST", "/o/{org}/{kind}/{ref}/acknowledge", webui_acknowledge, PERM_READ, BY_KIND),
 	W_ORG("GET", "/o/{org}/{kind}/{ref}/download", webui_download, PERM_READ, BY_KIND),
+	W_ORG("GET", "/o/{org}/{kind}/{ref}/preview", webui_preview, PERM_READ, BY_KIND),
 	{ NULL, NULL, NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL, NULL, NULL },
 };
 

@@ -141,6 +141,10 @@ int webui_member_enable(struct http_ctx *c);
 int webui_search(struct http_ctx *c);
 /* web_evidence.c */
 int webui_download(struct http_ctx *c);
+int webui_preview(struct http_ctx *c);
+/* The latest file's first bytes when it is text (web_record_view.preview_text). */
+int webui_preview_text(char **out, bool *cut, struct http_ctx *c, const char *ref,
+    const json_t *files);
 
 /* web_concerns.c: the public concern channel (no account). */
 int webui_concern_form(struct http_ctx *c);

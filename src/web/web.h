@@ -24,6 +24,8 @@
  *                                the kind's struct record_workflow)
  *   /o/ORG/KIND/REF/delete       delete or retire (POST)
  *   /o/ORG/KIND/REF/download     an evidence record's file
+ *   /o/ORG/KIND/REF/preview      the same, inline and sandboxed (images, PDF, text)
+ *   /o/ORG/search                search across every kind (?q=)
  *   /o/ORG/members               members; EMAIL/disable, EMAIL/enable (POST, admins)
  *   /o/ORG/pack                  the audit pack: the latest (GET), make one (POST)
  *   /o/ORG/pack/ID/download      a finished pack
@@ -200,7 +202,20 @@ struct web_record_view {
 					   ack_status() (core/acknowledge.h); else NULL */
 	const json_t	*lifecycle;	/* an AI system: its life-cycle records
 					   (kind lifecycle-records); else NULL */
+	const char	*preview_text;	/* the latest file's first bytes, when it is
+					   text (WEB_PREVIEW_TEXT); else NULL */
+	bool		 preview_cut;	/* the file is longer than preview_text */
 };
+
+/*
+ * Evidence files shown in the record page: images and PDF documents framed
+ * from .../preview (served sandboxed, see http/web_evidence.c), text shown
+ * escaped in the page itself, its first WEB_PREVIEW_TEXT_MAX bytes.
+ * Anything else (HTML and SVG never reach the allow-list) is downloaded.
+ */
+enum web_preview { WEB_PREVIEW_NONE, WEB_PREVIEW_IMAGE, WEB_PREVIEW_PDF, WEB_PREVIEW_TEXT };
+#define WEB_PREVIEW_TEXT_MAX	65536
+enum web_preview web_preview_of(const char *media_type);
 
 /* The ranges a record page's charts offer, in days (?range=N). */
 #define WEB_CHART_RANGES	{ 1, 7, 30, 90, 365 }
