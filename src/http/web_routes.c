@@ -504,6 +504,10 @@ webui_org(struct http_ctx *c, struct webui *w)
 	w->ctx.csrf = c->who.csrf;
 	w->ctx.kinds = record_kinds;
 	w->ctx.can = webui_can;
+	/* A zone the system does not know shows UTC rather than failing the page. */
+	if (org_timezone(w->tz_name, c->db, c->org_id) != 0 ||
+	    tz_load(&w->ctx.tz, w->tz_name) != 0)
+		w->ctx.tz = NULL;
 	return webui_org_permit(c, &w->kind);
 }
 

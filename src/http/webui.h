@@ -21,6 +21,7 @@
 #include <stdbool.h>
 
 #include "core/evidence.h"
+#include "core/org.h"
 #include "core/record.h"
 #include "http/http.h"
 #include "http/multipart.h"
@@ -50,6 +51,7 @@ struct webui {
 	const struct web_form		*posted;	/* form, or an upload's fields */
 	bool				 dropped;	/* a multipart body read and not kept */
 	char				 today[16];
+	char				 tz_name[ORG_TIMEZONE_MAX];	/* ctx.tz's */
 	char				 flash[WEBUI_FLASH_TEXT_MAX];
 };
 

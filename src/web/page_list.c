@@ -261,7 +261,7 @@ web_list_pager_links(struct buf *out, const struct web_ctx *ctx, const struct re
 	struct buf url = BUF_INIT, chain = BUF_INIT, prev = BUF_INIT;
 
 	buf_puts(out, "<nav class=\"pager\" aria-label=\"Pages\">");
-	if (cur != NULL) {
+	if (cur != NULL || l->offset > 0) {
 		web_list_url(&url, ctx, k, q, &(struct web_list_at){ .sort = sort,
 		    .limit = limit });
 		html_printf(out, "<a class=\"btn quiet\" href=\"%s\">First page</a> ",
@@ -276,7 +276,7 @@ web_list_pager_links(struct buf *out, const struct web_ctx *ctx, const struct re
 			    .offset = l->offset > limit ? l->offset - limit : 0, .limit = limit });
 			html_printf(out, "<a class=\"btn\" rel=\"prev\" href=\"%s\">Previous page"
 			    "</a> ", buf_str(&url));
-		} else if (l->offset <= limit) {
+		} else if (cur != NULL && l->offset <= limit) {
 			/* Page two: the previous page is the first. */
 			buf_reset(&url);
 			web_list_url(&url, ctx, k, q, &(struct web_list_at){ .sort = sort,
@@ -384,7 +384,8 @@ web_list_pager(struct buf *out, const struct web_ctx *ctx, const struct record_k
 	html_printf(out, " %s</p>\n", k->plural);
 	web_list_downloads(out, ctx, k, l);
 	web_list_size(out, ctx, k, l);
-	if (l->query != NULL && (l->query->cursor != NULL || l->next_cursor != NULL))
+	if ((l->query != NULL && l->query->cursor != NULL) || l->next_cursor != NULL ||
+	    l->offset > 0)
 		web_list_pager_links(out, ctx, k, l);
 	buf_puts(out, "</div>\n");
 }

@@ -4,12 +4,13 @@
  * The shape of each value follows its struct field; a value of an
  * unexpected shape is shown as its JSON text rather than dropped.
  */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/record.h"
 #include "util/buf.h"
+#include "util/clock.h"
 #include "util/str.h"
 #include "web/html.h"
 #include "web/page.h"
@@ -359,29 +360,39 @@ web_value_object(struct buf *out, const struct web_ctx *ctx, const struct field 
 	buf_puts(out, brief ? "</span>" : "</dl>");
 }
 
+/*
+ * A moment in the organisation's time zone ("2026-03-01 10:00 CET"), or as
+ * its day there; the machine-readable UTC stays in datetime=. Dates
+ * ("YYYY-MM-DD") are shown as they are.
+ */
 static void
-web_value_time(struct buf *out, const json_t *v, bool datetime)
+web_value_time(struct buf *out, const struct web_ctx *ctx, const json_t *v, bool datetime)
 {
 	const char *s = json_string_value(v);
-	char shown[32];
+	char abbr[TZ_ABBR_MAX], shown[48];
+	struct tm tm;
+	time_t t;
+	long off;
 
 	if (s == NULL) {
 		web_value_json(out, v);
 		return;
 	}
-	if (datetime && strlen(s) >= 16 && strlen(s) < sizeof(shown)) {
-		memcpy(shown, s, 16);
-		shown[10] = ' ';
-		strcpy(shown + 16, " UTC");
-		html_printf(out, "<time datetime=\"%s\">%s</time>", s, shown);
-	} else if (!datetime && strlen(s) > 10 && strlen(s) < sizeof(shown)) {
-		/* A moment shown as its day. */
-		memcpy(shown, s, 10);
-		shown[10] = '\0';
-		html_printf(out, "<time datetime=\"%s\">%s</time>", s, shown);
-	} else {
+	if (strlen(s) <= 10 || clock_parse(&t, s) != 0) {
 		html_printf(out, "<time datetime=\"%s\">%s</time>", s, s);
+		return;
 	}
+	off = tz_offset(ctx != NULL ? ctx->tz : NULL, t, abbr);
+	t += off;
+	gmtime_r(&t, &tm);
+	if (datetime)
+		strftime(shown, sizeof(shown), "%Y-%m-%d %H:%M", &tm);
+	else
+		strftime(shown, sizeof(shown), "%Y-%m-%d", &tm);
+	if (datetime)
+		html_printf(out, "<time datetime=\"%s\">%s %s</time>", s, shown, abbr);
+	else
+		html_printf(out, "<time datetime=\"%s\">%s</time>", s, shown);
 }
 
 static void
@@ -439,7 +450,7 @@ web_value_any(struct buf *out, const struct web_ctx *ctx, const struct field *f,
 		break;
 	case FIELD_DATE:
 	case FIELD_DATETIME:
-		web_value_time(out, v, f->type == FIELD_DATETIME);
+		web_value_time(out, ctx, v, f->type == FIELD_DATETIME);
 		break;
 	case FIELD_REF:
 		web_value_ref(out, ctx, f->target, v);

@@ -46,6 +46,7 @@
 #include "core/record.h"
 #include "core/role.h"
 #include "util/buf.h"
+#include "util/tz.h"
 
 #define WEB_STATIC_PREFIX	"/static/"
 #define WEB_ASSET_CACHE_LONG	"public, max-age=31536000, immutable"
@@ -110,6 +111,7 @@ struct web_ctx {
 	const char			*search;	/* the header's search text, or NULL */
 	const json_t			*req_titles;	/* {id: title} of requirements shown
 							   ("C.3.4" with its title), or NULL */
+	const struct tz			*tz;		/* times are shown in it; NULL: UTC */
 	const json_t			*scales;	/* {field: [{value, title}]}: numbers on
 							   the organisation's labelled scales (the
 							   kind's form_hints), or NULL */
@@ -169,13 +171,13 @@ struct web_list {
 	int64_t			 total;		/* records matching the query */
 	int64_t			 offset;	/* index of items[0] (for "41-60 of N") */
 	const char		*next_cursor;	/* NULL on the last page */
-	const char		*back;		/* WEB_LIST_BACK_PARAM as asked, or NULL */
 	const struct record_query *query;	/* q, sort, filters, cursor as asked */
 	const json_t		*choices;	/* options for filters, see web_page_form */
 	const json_t		*overdue;	/* past their declared due date, oldest first:
 						   [{ref, title, what, date}]; NULL: not shown */
 	const json_t		*channel;	/* concerns: the public channel ({open}), or NULL */
 	bool			 channel_can;	/* the caller may open or close it */
+	const char		*back;		/* WEB_LIST_BACK_PARAM as asked, or NULL */
 };
 void web_page_list(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
     const struct web_list *list);
