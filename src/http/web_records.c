@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/acknowledge.h"
+#include "core/comment.h"
 #include "core/concern.h"
 #include "core/evidence.h"
 #include "core/lifecycle.h"
@@ -294,7 +295,7 @@ webui_record_show(struct http_ctx *c, int status, const char *ref, const char *e
 	struct web_record_view v = { 0 };
 	json_t *rec = NULL, *links = NULL, *history = NULL, *files = NULL, *steps = NULL;
 	json_t *in_force = NULL, *charts = NULL, *acks = NULL, *lifecycle = NULL;
-	json_t *titles = NULL, *hints = NULL;
+	json_t *titles = NULL, *hints = NULL, *comments = NULL;
 	char *preview = NULL;
 	struct buf page = BUF_INIT;
 	json_int_t iv;
@@ -329,8 +330,10 @@ webui_record_show(struct http_ctx *c, int status, const char *ref, const char *e
 		goto done;
 	v.acks = acks;
 	v.lifecycle = lifecycle;
-	if ((rc = webui_req_titles(&titles, c, k, rec)) != 0)
+	if ((rc = webui_req_titles(&titles, c, k, rec)) != 0 ||
+	    (rc = comment_list(&comments, c->db, c->org_id, k, ref)) != 0)
 		goto done;
+	v.comments = comments;
 	c->web->ctx.req_titles = titles;
 	if (k->hooks.form_hints != NULL &&
 	    (rc = k->hooks.form_hints(&hints, c->db, c->org_id)) != 0)
@@ -355,6 +358,7 @@ done:
 	c->web->ctx.req_titles = NULL;
 	c->web->ctx.scales = NULL;
 	free(preview);
+	json_decref(comments);
 	json_decref(titles);
 	json_decref(hints);
 	return rc;
@@ -614,12 +618,37 @@ webui_step_refused(struct http_ctx *c, int rc, const char *ref)
 	return webui_record_show(c, rc == AIMS_ESTALE ? 409 : status, ref, msg);
 }
 
+static bool
+webui_blank(const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')
+			return false;
+	return true;
+}
+
+/* A reviewer's note is checked before its step is taken, so a step never loses its note. */
+static int
+webui_note_check(struct http_ctx *c, const char *note)
+{
+	if (webui_blank(note))
+		return 0;
+	if (!c->web->ctx.may_comment)
+		return aims_error_set(AIMS_EFORBIDDEN, WEB_NOTE_FIELD, "Your role (%s) may not add "
+		    "notes in this organisation.", role_name(c->role));
+	if (strlen(note) > COMMENT_BODY_MAX)
+		return aims_error_set(AIMS_EINVALID, WEB_NOTE_FIELD, "The note is longer than %d "
+		    "bytes.", COMMENT_BODY_MAX);
+	return 0;
+}
+
 int
 webui_workflow(struct http_ctx *c)
 {
 	const struct record_kind *k = c->web->kind;
 	const char *ref = http_param(c, "ref"), *action = webui_posted(c, "action");
-	json_t *done = NULL;
+	const char *note = webui_posted(c, WEB_NOTE_FIELD);
+	json_t *done = NULL, *saved = NULL;
 	struct buf url = BUF_INIT;
 	int rc;
 
@@ -627,16 +656,56 @@ webui_workflow(struct http_ctx *c)
 		return aims_error_set(AIMS_ENOTFOUND, NULL, "There is no such record.");
 	if (action == NULL || strlen(action) > WEBUI_ACTION_MAX)
 		action = "";
+	if ((rc = webui_note_check(c, note)) != 0)
+		return webui_step_refused(c, rc, ref);
 	/* Core judges the step, whoever offered the button. */
 	if ((rc = record_step_take(&done, c->db, c->org_id, &c->actor, k, ref,
 	    webui_posted_version(c), action)) != 0)
 		return webui_step_refused(c, rc, ref);
+	/* The note after the step it goes with, naming the version the step made. */
+	if (!webui_blank(note) &&
+	    (rc = comment_add(&saved, c->db, c->org_id, &c->actor, k, ref, note, action,
+	    json_integer_value(json_object_get(done, "version")))) != 0) {
+		json_decref(done);
+		return webui_step_refused(c, rc, ref);
+	}
+	json_decref(saved);
 	webui_flash(c, action, json_string_value(json_object_get(done, "ref")));
 	webui_record_url(&url, c, k, done);
 	webui_redirect(c, buf_str(&url));
 	json_decref(done);
 	buf_free(&url);
 	return rc;
+}
+
+/* The signed-in member comments on the record; a refusal shows the page with why. */
+int
+webui_comment(struct http_ctx *c)
+{
+	const struct record_kind *k = c->web->kind;
+	const char *ref = http_param(c, "ref");
+	struct buf url = BUF_INIT;
+	json_t *saved = NULL;
+	int rc;
+
+	if (!webui_ref_param_ok(ref))
+		return aims_error_set(AIMS_ENOTFOUND, NULL, "There is no such record.");
+	if (!c->web->ctx.may_comment)
+		return aims_error_set(AIMS_EFORBIDDEN, NULL, "Your role (%s) may not comment in "
+		    "this organisation.", role_name(c->role));
+	if ((rc = comment_add(&saved, c->db, c->org_id, &c->actor, k, ref,
+	    webui_posted(c, WEB_COMMENT_FIELD), NULL, 0)) != 0) {
+		if (rc == AIMS_EINVALID)
+			return webui_record_show(c, 422, ref, aims_error_message());
+		return rc;
+	}
+	webui_flash(c, "commented", ref);
+	web_url_record(&url, &c->web->ctx, k->name, ref);
+	buf_puts(&url, "#comments");
+	webui_redirect(c, buf_str(&url));
+	json_decref(saved);
+	buf_free(&url);
+	return 0;
 }
 
 /* The signed-in member acknowledges the document's approved version in force (7.3). */

@@ -97,6 +97,7 @@ const struct route webui_routes[] = {
 	W_ORG("POST", "/o/{org}/{kind}/{ref}/acknowledge", webui_acknowledge, PERM_READ, BY_KIND),
 	W_ORG("GET", "/o/{org}/{kind}/{ref}/download", webui_download, PERM_READ, BY_KIND),
 	W_ORG("GET", "/o/{org}/{kind}/{ref}/preview", webui_preview, PERM_READ, BY_KIND),
+	W_ORG("POST", "/o/{org}/{kind}/{ref}/comments", webui_comment, PERM_READ, BY_KIND),
 	{ NULL, NULL, NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL, NULL, NULL },
 };
 
@@ -118,6 +119,7 @@ static const struct {
 	{ "accept", "The residual risk of ", " is accepted." },
 	{ "uploaded", "New file stored in ", "." },
 	{ "acknowledged", "You acknowledged the version of ", " in force." },
+	{ "commented", "Your comment on ", " is saved." },
 	{ "signed-out", "You are signed out", "." },
 	{ "disabled", "The account is disabled: its sessions ended and its API tokens were "
 	    "revoked", "." },
@@ -504,6 +506,7 @@ webui_org(struct http_ctx *c, struct webui *w)
 	w->ctx.csrf = c->who.csrf;
 	w->ctx.kinds = record_kinds;
 	w->ctx.can = webui_can;
+	w->ctx.may_comment = perm_allows(c->role, PERM_WRITE, PERM_KIND_COMMENT);
 	/* A zone the system does not know shows UTC rather than failing the page. */
 	if (org_timezone(w->tz_name, c->db, c->org_id) != 0 ||
 	    tz_load(&w->ctx.tz, w->tz_name) != 0)

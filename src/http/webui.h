@@ -125,6 +125,7 @@ int webui_update(struct http_ctx *c);
 int webui_workflow(struct http_ctx *c);
 int webui_delete(struct http_ctx *c);
 int webui_acknowledge(struct http_ctx *c);
+int webui_comment(struct http_ctx *c);
 int webui_competence_gaps(struct http_ctx *c);
 /* web_audits.c */
 int webui_my_audits(struct http_ctx *c);

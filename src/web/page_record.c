@@ -708,6 +708,71 @@ web_record_lifecycle(struct buf *out, const struct web_ctx *ctx, const json_t *r
 	buf_free(&url);
 }
 
+/* One comment: who and when, the step a reviewer's note went with, the text. */
+static void
+web_record_comment(struct buf *out, const struct web_ctx *ctx, const json_t *c)
+{
+	static const struct field when = { .type = FIELD_DATETIME };
+	const char *step = json_string_value(json_object_get(c, "step"));
+	const json_t *m;
+	size_t i;
+
+	html_printf(out, "<li id=\"comment-%lld\"><p class=\"comment-meta\"><span class=\"who\">"
+	    "%s</span> \xc2\xb7 ", (long long)json_integer_value(json_object_get(c, "id")),
+	    json_string_value(json_object_get(c, "author")));
+	web_value(out, ctx, &when, json_object_get(c, "created_at"));
+	if (step != NULL) {
+		buf_puts(out, " \xc2\xb7 <span class=\"comment-step\">Note with ");
+		web_enum_label(out, step);
+		html_printf(out, " (version %lld)</span>",
+		    (long long)json_integer_value(json_object_get(c, "version")));
+	}
+	buf_puts(out, "</p><div class=\"md\">");
+	html_markdown_UNSAFE_OK(out, json_string_value(json_object_get(c, "body")));
+	buf_puts(out, "</div>");
+	if (json_array_size(json_object_get(c, "mentions")) > 0) {
+		buf_puts(out, "<p class=\"help\">Mentions: ");
+		json_array_foreach(json_object_get(c, "mentions"), i, m)
+			html_printf(out, "%s%s", i ? ", " : "", json_string_value(m));
+		buf_puts(out, "</p>");
+	}
+	buf_puts(out, "</li>");
+}
+
+/* The record's comments, oldest first, and the form to add one for who may. */
+static void
+web_record_comments(struct buf *out, const struct web_ctx *ctx, const json_t *comments,
+    const char *url)
+{
+	const json_t *c;
+	size_t i;
+
+	html_printf(out, "<section class=\"card comments\" id=\"comments\" "
+	    "aria-labelledby=\"h-comments\"><h2 id=\"h-comments\">Comments <span "
+	    "class=\"count\">%zu</span></h2>", json_array_size(comments));
+	if (json_array_size(comments) == 0)
+		buf_puts(out, "<p class=\"empty\">No comments yet.</p>");
+	else {
+		buf_puts(out, "<ol>");
+		json_array_foreach(comments, i, c)
+			web_record_comment(out, ctx, c);
+		buf_puts(out, "</ol>");
+	}
+	if (ctx->may_comment) {
+		html_printf(out, "<form method=\"post\" action=\"%s/comments\" "
+		    "class=\"comment-form\">", url);
+		web_csrf_input(out, ctx);
+		html_printf(out, "<div class=\"field\"><label for=\"comment-body\">Add a comment"
+		    "</label><textarea id=\"comment-body\" name=\"" WEB_COMMENT_FIELD "\" "
+		    "rows=\"3\" maxlength=\"%d\" required aria-describedby=\"comment-help\">"
+		    "</textarea><p class=\"help\" id=\"comment-help\">Markdown. Mention a member "
+		    "with @ and their e-mail address (@ann@example.com). Comments are kept in the "
+		    "audit trail and never changed.</p></div><div class=\"form-actions\"><button "
+		    "type=\"submit\" class=\"btn\">Comment</button></div></form>", WEB_COMMENT_MAX);
+	}
+	buf_puts(out, "</section>\n");
+}
+
 void
 web_page_record(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
     const struct web_record_view *v)
@@ -739,6 +804,8 @@ web_page_record(struct buf *out, const struct web_ctx *ctx, const struct record_
 	if (v->lifecycle != NULL)
 		web_record_lifecycle(out, ctx, v->record, v->lifecycle);
 	web_record_links(out, ctx, k, v->links, evidence);
+	if (v->comments != NULL)
+		web_record_comments(out, ctx, v->comments, buf_str(&url));
 	web_record_history(out, ctx, k, v->record, v->history);
 	web_page_end(out, ctx);
 	buf_free(&url);

@@ -21,10 +21,12 @@
  *   /o/ORG/KIND/REF              detail (GET), update (POST)
  *   /o/ORG/KIND/REF/edit         edit form
  *   /o/ORG/KIND/REF/workflow     workflow step (POST, field "action": a step of
- *                                the kind's struct record_workflow)
+ *                                the kind's struct record_workflow; WEB_NOTE_FIELD:
+ *                                a reviewer's note kept with it)
  *   /o/ORG/KIND/REF/delete       delete or retire (POST)
  *   /o/ORG/KIND/REF/download     an evidence record's file
  *   /o/ORG/KIND/REF/preview      the same, inline and sandboxed (images, PDF, text)
+ *   /o/ORG/KIND/REF/comments     comment on the record (POST, field WEB_COMMENT_FIELD)
  *   /o/ORG/search                search across every kind (?q=)
  *   /o/ORG/members               members; EMAIL/disable, EMAIL/enable (POST, admins)
  *   /o/ORG/pack                  the audit pack: the latest (GET), make one (POST)
@@ -59,6 +61,9 @@
 #define WEB_FORM_PAIRS_MAX	2000	/* name=value pairs in one posted form */
 #define WEB_FORM_NAME_MAX	128
 #define WEB_LIST_ITEMS_MAX	4	/* list items drawn per cell before "+N more" */
+#define WEB_NOTE_FIELD		"note"	/* a workflow step's reviewer's note */
+#define WEB_COMMENT_FIELD	"body"	/* a comment's text */
+#define WEB_COMMENT_MAX		10000	/* = COMMENT_BODY_MAX (core/comment.h) */
 
 /* asset.c */
 struct web_asset {
@@ -112,6 +117,7 @@ struct web_ctx {
 	const json_t			*req_titles;	/* {id: title} of requirements shown
 							   ("C.3.4" with its title), or NULL */
 	const struct tz			*tz;		/* times are shown in it; NULL: UTC */
+	bool				 may_comment;	/* comments and reviewers' notes */
 	const json_t			*scales;	/* {field: [{value, title}]}: numbers on
 							   the organisation's labelled scales (the
 							   kind's form_hints), or NULL */
@@ -204,6 +210,8 @@ struct web_record_view {
 					   ack_status() (core/acknowledge.h); else NULL */
 	const json_t	*lifecycle;	/* an AI system: its life-cycle records
 					   (kind lifecycle-records); else NULL */
+	const json_t	*comments;	/* comment_list(): [{id, author, body, mentions,
+					   step, version, created_at}]; NULL: none kept */
 	const char	*preview_text;	/* the latest file's first bytes, when it is
 					   text (WEB_PREVIEW_TEXT); else NULL */
 	bool		 preview_cut;	/* the file is longer than preview_text */

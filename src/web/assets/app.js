@@ -137,7 +137,8 @@
 
 	document.addEventListener('submit', function (ev) {
 		var form = ev.target;
-		var question = form.getAttribute('data-confirm');
+		var question = (ev.submitter && ev.submitter.getAttribute('data-confirm')) ||
+		    form.getAttribute('data-confirm');
 		if (question && !window.confirm(question)) {
 			ev.preventDefault();
 			return;
