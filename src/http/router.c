@@ -643,8 +643,12 @@ router_check_body(struct http_ctx *c)
 		    "the body must be a JSON array");
 	if (!json_is_object(c->body))
 		return aims_error_set(AIMS_EINVALID, NULL, "the body must be a JSON object");
-	if (c->route->flags & ROUTE_RECORD)
-		return 0;	/* the record engine checks the kind's fields */
+	/*
+	 * A record route with an empty spec takes the kind's fields, which the
+	 * record engine checks; one with its own (comments) is checked here.
+	 */
+	if ((c->route->flags & ROUTE_RECORD) && c->route->body->name == NULL)
+		return 0;
 	json_object_foreach(c->body, key, v) {
 		if ((s = router_spec_find(c->route->body, key)) == NULL)
 			return aims_error_set(AIMS_EINVALID, key, "unknown field '%.64s'", key);
