@@ -78,3 +78,30 @@ test('the list filters by the labelled levels', async () => {
   assert.equal(opts[0], 'Any');
   assert.match(opts[1], /^1 — /);
 });
+
+test('a long multiple select is a searchable picker, usable from the keyboard', async () => {
+  const { page } = b;
+  await page.goto(`${env.url}/o/acme/risks/new`);
+  const sel = page.locator('#f-treatment\\.controls');
+  assert.equal(await sel.isHidden(), true, 'the select is replaced, and stays in the form');
+  const filter = page.locator('#f-treatment\\.controls-filter');
+  assert.equal(await page.getAttribute('label[for="f-treatment.controls-filter"]', 'for'),
+    'f-treatment.controls-filter', 'the field label names the filter box');
+  await page.fill('#f-title', 'Poisoned training data');
+  await filter.fill('quality data');
+  const shown = page.locator('.picker-item:visible');
+  assert.equal(await shown.count(), 1, 'one control has both words');
+  assert.match(await shown.textContent(), /A\.7\.4/);
+  await filter.press('Enter');	// ticks the only one left, does not submit
+  assert.match(await page.textContent('.picker-count'), /^1 of \d+ selected$/);
+  await filter.fill('');
+  await filter.press('Tab');
+  await page.keyboard.press('Space');	// the first control of the list
+  assert.match(await page.textContent('.picker-count'), /^2 of/);
+  await shot(page, 'risk-form-picker');
+  assert.equal(await submit(page), 200);
+  const ref = page.url().split('/').pop();
+  const rec = (await request(env.url, 'GET', `/api/v1/orgs/acme/risks/${ref}`, { auth })).json;
+  assert.equal(rec.treatment.controls.length, 2);
+  assert.ok(rec.treatment.controls.includes('A.7.4'));
+});
