@@ -443,10 +443,16 @@ webui_new_prefill(json_t *values, struct http_ctx *c, const struct record_kind *
 	for (f = k->fields; f->name != NULL; f++) {
 		if ((f->flags & FIELD_READONLY) || (f->type != FIELD_STRING &&
 		    f->type != FIELD_ENUM && f->type != FIELD_REF && f->type != FIELD_REQUIREMENT &&
-		    f->type != FIELD_USER && f->type != FIELD_DATE))
+		    f->type != FIELD_USER && f->type != FIELD_DATE &&
+		    f->type != FIELD_REF_LIST && f->type != FIELD_REQUIREMENT_LIST))
 			continue;
-		if ((s = http_query(c, f->name)) != NULL && *s != '\0' &&
-		    strlen(s) <= WEBUI_PREFILL_MAX)
+		if ((s = http_query(c, f->name)) == NULL || *s == '\0' ||
+		    strlen(s) > WEBUI_PREFILL_MAX)
+			continue;
+		/* A list starts with the one value given (SoA: a measure for its control). */
+		if (f->type == FIELD_REF_LIST || f->type == FIELD_REQUIREMENT_LIST)
+			json_object_set_new(values, f->name, json_pack("[s]", s));
+		else
 			json_object_set_new(values, f->name, json_string(s));
 	}
 }

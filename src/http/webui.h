@@ -115,6 +115,9 @@ int webui_dashboard(struct http_ctx *c);
 int webui_readiness(struct http_ctx *c);
 int webui_soa_page(struct http_ctx *c);
 int webui_soa_save(struct http_ctx *c);
+int webui_soa_bulk(struct http_ctx *c);
+int webui_soa_versions(struct http_ctx *c);
+int webui_soa_publish(struct http_ctx *c);
 /* web_records.c */
 int webui_list(struct http_ctx *c);
 int webui_new(struct http_ctx *c);

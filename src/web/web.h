@@ -16,6 +16,9 @@
  *   /o/ORG/readiness             certification readiness
  *   /o/ORG/soa                   Statement of Applicability
  *   /o/ORG/soa/CONTROL           one SoA entry (POST)
+ *   /o/ORG/soa/bulk              one decision for the selected entries (POST)
+ *   /o/ORG/soa/versions          published versions, changes since one (?version=N);
+ *                                POST: publish the draft
  *   /o/ORG/KIND                  list (GET), create (POST)
  *   /o/ORG/KIND/new              create form
  *   /o/ORG/KIND/REF              detail (GET), update (POST)
@@ -296,7 +299,7 @@ void web_workflow_edit_note(struct buf *out, const struct record_kind *k, const 
 /*
  * page_soa.c: the Statement of Applicability, editable in place by whoever
  * may update `kind`. Entries, one per Annex A control in catalog order:
- * [{control, title, area, area_title, applicable (true|false|null),
+ * [{control, title, summary, area, area_title, applicable (true|false|null),
  *   justification, status, owner, measures [refs], evidence_count, version}]
  * filter: NULL/"all", "undecided", "not_implemented", "no_evidence".
  * errors: {control: {field: message}} for rows that failed to save.
@@ -309,7 +312,17 @@ struct web_soa_view {
 	const char	*edit;		/* control whose row is open as a form, or NULL */
 	const json_t	*errors;	/* rows with errors are open as forms too */
 	const json_t	*choices;	/* "users" and "measures" as for forms */
+	const json_t	*versions;	/* soa_versions(): the published versions, newest
+					   first; NULL: not shown */
+	bool		 can_publish;	/* may publish (approve) the draft */
+	bool		 can_create_measure;	/* the row offers "New measure" */
 };
+/*
+ * The SoA's published versions and what changed in the draft since one:
+ * versions as above, diff soa_diff()'s answer against version `base`.
+ */
+void web_page_soa_versions(struct buf *out, const struct web_ctx *ctx, const json_t *versions,
+    const json_t *diff, bool can_publish);
 void web_page_soa(struct buf *out, const struct web_ctx *ctx, const struct web_soa_view *v);
 
 /*

@@ -90,7 +90,8 @@ test('every page of the demo organisation passes axe with no serious or critical
   await ensureSignedIn(page);
   const base = `/o/${ORG}`;
   const pages = [`${base}/`, `${base}/readiness`, `${base}/soa`, `${base}/my-audits`,
-    `${base}/members`, `${base}/pack`, '/account/password', `${base}/search?q=model`];
+    `${base}/members`, `${base}/pack`, '/account/password', `${base}/search?q=model`,
+    `${base}/soa/versions`, `${base}/soa?edit=A.5.2`];
   await page.goto(`${server.url}${base}/`);
   // Every kind in the navigation, as the demo's admin sees it.
   const kinds = (await links(page, new RegExp(`^${base}/[a-z-]+$`)))

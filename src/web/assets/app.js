@@ -224,6 +224,10 @@
 			addItem(b);
 			return;
 		}
+		if (closest(ev.target, '[data-soa-all]')) {
+			document.querySelectorAll('.soa-pick').forEach(function (cb) { cb.checked = true; });
+			return;
+		}
 		var swap = closest(ev.target, 'a[data-soa-swap]');
 		if (swap && window.fetch && closest(swap, '.soa-row')) {
 			ev.preventDefault();
@@ -401,7 +405,7 @@
 		});
 		document.querySelectorAll('[data-score]').forEach(setupScore);
 		document.querySelectorAll('[data-dropzone]').forEach(setupDropzone);
-		document.querySelectorAll('[data-add-item]').forEach(function (b) { b.hidden = false; });
+		document.querySelectorAll('[data-add-item], [data-soa-all]').forEach(function (b) { b.hidden = false; });
 		var summary = document.getElementById('errors');
 		if (summary) summary.focus();
 	}
