@@ -58,7 +58,9 @@ async function ensureSignedIn(page) {
   signedIn = true;
 }
 
+let checked = 0;
 async function check(page, path, problems) {
+  checked++;
   const resp = await page.goto(server.url + path);
   const status = resp ? resp.status() : 0;
   if (status !== 200) {
@@ -79,8 +81,13 @@ async function links(page, re) {
 
 test('every signed-out page passes axe with no serious or critical violation', async () => {
   const problems = [];
-  for (const path of ['/sign-in'])
+  for (const path of ['/sign-in', '/public/concerns'])
     await check(b.page, path, problems);
+  // The public concern form, once the channel is open.
+  const db = join(dir, 'aims.db');
+  const r = aims(['org', 'concern-channel', ORG, '--open', '--as', ADMIN, '--db', db]);
+  assert.equal(r.status, 0, r.stderr);
+  await check(b.page, `/public/orgs/${ORG}/concerns`, problems);
   assert.deepEqual(problems, []);
 });
 
@@ -117,6 +124,8 @@ test('every page of the demo organisation passes axe with no serious or critical
         await check(page, `${recs[0]}/edit`, problems);
     }
   }
+  console.log(`a11y: ${checked} pages checked`);
+  assert.ok(checked >= 80, `${checked} pages checked`);
   assert.deepEqual(problems, []);
 });
 
