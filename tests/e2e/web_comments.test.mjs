@@ -118,3 +118,18 @@ test('a viewer sees comments but no form, and a forced post is refused', async (
   });
   assert.equal(r.status(), 403);
 });
+
+test('CLI: aims record comment needs --as and writes what the page shows', async () => {
+  const { aims } = await import('./lib.mjs');
+  const anon = aims(['record', 'comment', 'risks', 'RISK-1', 'From the command line.', '--org', 'acme', '--db', env.db]);
+  assert.equal(anon.status, 2);
+  assert.match(anon.stderr, /--as EMAIL/);
+  const r = aims(['record', 'comment', 'risks', 'RISK-1', 'From the command line, @ann@example.com.',
+    '--org', 'acme', '--as', BEN, '--db', env.db]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout).mentions, [ANN]);
+  const list = JSON.parse(aims(['record', 'comments', 'risks', 'RISK-1', '--org', 'acme', '--db', env.db]).stdout);
+  assert.equal(list.at(-1).author, BEN);
+  const other = aims(['record', 'comments', 'risks', 'RISK-1', '--org', 'other', '--db', env.db]);
+  assert.notEqual(other.status, 0, 'another organisation has no RISK-1');
+});
