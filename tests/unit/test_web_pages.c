@@ -147,7 +147,7 @@ ctx_for(enum role role)
 {
 	return (struct web_ctx){ .org = "acme", .org_name = "Acme <AI>", .orgs = orgs, .norgs = 2,
 	    .user = "alice@example.org", .role = role, .csrf = CSRF, .kinds = kinds,
-	    .can = fake_can, .today = "2026-03-01" };
+	    .can = fake_can, .today = "2026-03-01", .may_comment = role != ROLE_VIEWER };
 }
 
 /* With AIMS_WEB_DUMP=DIR set, pages are also written to DIR/NAME.html. */
@@ -538,8 +538,11 @@ test_web_pages__workflow_steps_from_core(void **state)
 	s = buf_str(&b);
 	assert_page_ok(s);
 	assert_non_null(strstr(s, "action=\"/o/acme/documents/DOC-1/workflow\""));
-	assert_non_null(strstr(s, "<input type=\"hidden\" name=\"action\" value=\"return\">"
-	    "<button type=\"submit\" class=\"btn primary\">Return to draft</button>"));
+	assert_non_null(strstr(s, "<button type=\"submit\" class=\"btn primary\" name=\"action\" "
+	    "value=\"return\">Return to draft</button>"));
+	/* One form for the steps, with the reviewer's note for who may comment. */
+	assert_int_equal(count_of(s, "/workflow\""), 1);
+	assert_non_null(strstr(s, "<textarea id=\"step-note\" name=\"note\""));
 	/* The author's Approve is disabled, with the reason in words (escaped). */
 	assert_non_null(strstr(s, "<button type=\"button\" class=\"btn\" disabled "
 	    "aria-describedby=\"why-approve\" data-step=\"approve\">Approve</button>"));
