@@ -21,7 +21,6 @@
 #include "util/str.h"
 
 #define COMMENT_REF_MAX		(LEDGER_FIELD_MAX + 1)
-#define COMMENT_EMAIL_MAX	254
 
 #define COMMENT_COLUMNS	"id, author, body, mentions, step, version, created_at, kind, ref"
 
@@ -69,17 +68,39 @@ comment_email_char(int c)
 	return isalnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-' || c == '@';
 }
 
-/*
- * "@ann@example.com" where the first "@" starts a word: the address runs
- * to the first character an address does not hold, less a final full stop.
- */
+bool
+comment_scan_mention(const char **cursor, char out[COMMENT_EMAIL_MAX + 1])
+{
+	const char *p = *cursor, *s;
+	size_t n;
+
+	for (; p != NULL && (p = strchr(p, '@')) != NULL; p++) {
+		/* The "@" starts a word: not the one inside an address. */
+		if (p > *cursor && comment_email_char((unsigned char)p[-1]))
+			continue;
+		for (s = p + 1, n = 0; comment_email_char((unsigned char)s[n]); n++)
+			;
+		/* A full stop or a hyphen ending the sentence is not the address's. */
+		while (n > 0 && (s[n - 1] == '.' || s[n - 1] == '-'))
+			n--;
+		if (n == 0 || n > COMMENT_EMAIL_MAX || memchr(s, '@', n) == NULL)
+			continue;
+		memcpy(out, s, n);
+		out[n] = '\0';
+		*cursor = s + n;
+		return true;
+	}
+	*cursor = NULL;
+	return false;
+}
+
 int
 comment_mentions(json_t **out, struct db *db, int64_t org_id, const char *body)
 {
 	char email[COMMENT_EMAIL_MAX + 1];
 	json_t *members = NULL, *m;
-	const char *p, *s;
-	size_t n, i, j;
+	const char *p = body;
+	size_t i, j;
 	int rc;
 
 	*out = json_array();
@@ -90,17 +111,7 @@ comment_mentions(json_t **out, struct db *db, int64_t org_id, const char *body)
 		*out = NULL;
 		return rc;
 	}
-	for (p = body; (p = strchr(p, '@')) != NULL; p++) {
-		if (p > body && comment_email_char((unsigned char)p[-1]))
-			continue;
-		for (s = p + 1, n = 0; comment_email_char((unsigned char)s[n]); n++)
-			;
-		while (n > 0 && (s[n - 1] == '.' || s[n - 1] == '-'))
-			n--;
-		if (n == 0 || n > COMMENT_EMAIL_MAX)
-			continue;
-		memcpy(email, s, n);
-		email[n] = '\0';
+	while (json_array_size(*out) < COMMENT_MENTIONS_MAX && comment_scan_mention(&p, email)) {
 		json_array_foreach(members, i, m) {
 			const char *e = json_string_value(json_object_get(m, "email"));
 
@@ -110,8 +121,7 @@ comment_mentions(json_t **out, struct db *db, int64_t org_id, const char *body)
 			for (j = 0; j < json_array_size(*out); j++)
 				if (strcmp(json_string_value(json_array_get(*out, j)), e) == 0)
 					break;
-			if (j == json_array_size(*out) &&
-			    json_array_size(*out) < COMMENT_MENTIONS_MAX)
+			if (j == json_array_size(*out))
 				json_array_append_new(*out, json_string(e));
 			break;
 		}

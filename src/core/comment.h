@@ -9,6 +9,7 @@
 #define AIMS_CORE_COMMENT_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/actor.h"
@@ -20,6 +21,7 @@ struct record_kind;
 #define COMMENT_BODY_MAX	10000	/* bytes of a comment's text */
 #define COMMENT_MENTIONS_MAX	20	/* members one comment may mention */
 #define COMMENT_LIST_MAX	500	/* comments a record's page lists, oldest first */
+#define COMMENT_EMAIL_MAX	254	/* an address a mention may name */
 
 /*
  * The acting member comments on record ref of kind k (which must exist in
@@ -39,6 +41,12 @@ int comment_add(json_t **out, struct db *db, int64_t org_id, const struct actor 
  */
 int comment_list(json_t **out, struct db *db, int64_t org_id, const struct record_kind *k,
     const char *ref);
+/*
+ * The next mention in the text from *cursor: "@" starting a word, then an
+ * address (a final full stop is the sentence's). Copies it into out and
+ * moves *cursor past it; false (and *cursor NULL) when there is none.
+ */
+bool comment_scan_mention(const char **cursor, char out[COMMENT_EMAIL_MAX + 1]);
 /* The members body mentions, as a JSON array of their addresses (caller owns). */
 int comment_mentions(json_t **out, struct db *db, int64_t org_id, const char *body);
 
