@@ -427,6 +427,19 @@ soa_bulk_form(struct buf *out, const struct web_ctx *ctx, const struct web_soa_v
 	buf_free(&url);
 }
 
+/* Publish: the draft becomes version `next`, with an optional note. */
+static void
+soa_publish_form(struct buf *out, const struct web_ctx *ctx, const char *action,
+    const char *cls, json_int_t next)
+{
+	html_printf(out, "<form method=\"post\" action=\"%s\" class=\"%s\">", action, cls);
+	web_csrf_input(out, ctx);
+	html_printf(out, "<div class=\"field\"><label for=\"publish-note\">Note for this version "
+	    "(optional)</label><input type=\"text\" id=\"publish-note\" name=\"note\" "
+	    "maxlength=\"%d\"></div><button type=\"submit\" class=\"btn primary\">Publish the "
+	    "draft as version %lld</button></form>\n", WEB_SOA_NOTE_MAX, (long long)next);
+}
+
 /* The published versions in brief, and Publish for who may approve. */
 static void
 soa_publish_card(struct buf *out, const struct web_ctx *ctx, const struct web_soa_view *v)
@@ -453,14 +466,8 @@ soa_publish_card(struct buf *out, const struct web_ctx *ctx, const struct web_so
 	}
 	html_printf(out, "<a href=\"%s\">Versions and what changed since</a></p>", buf_str(&url));
 	if (v->can_publish)
-		html_printf(out, "<form method=\"post\" action=\"%s\" class=\"soa-publish\">"
-		    "<input type=\"hidden\" name=\"" WEB_CSRF_FIELD "\" value=\"%s\">"
-		    "<div class=\"field\"><label for=\"publish-note\">Note for this version "
-		    "(optional)</label><input type=\"text\" id=\"publish-note\" name=\"note\" "
-		    "maxlength=\"2000\"></div><button type=\"submit\" class=\"btn primary\">Publish "
-		    "the draft as version %lld</button></form>", buf_str(&url),
-		    ctx->csrf != NULL ? ctx->csrf : "",
-		    (long long)json_integer_value(json_object_get(latest, "version")) + 1);
+		soa_publish_form(out, ctx, buf_str(&url), "soa-publish",
+		    json_integer_value(json_object_get(latest, "version")) + 1);
 	buf_puts(out, "</section>\n");
 	buf_free(&url);
 }
@@ -558,14 +565,12 @@ web_page_soa_versions(struct buf *out, const struct web_ctx *ctx, const json_t *
 		buf_puts(out, "</tbody></table></div>");
 	}
 	buf_puts(out, "</section>\n");
-	if (can_publish)
-		html_printf(out, "<form method=\"post\" action=\"%s/versions\" "
-		    "class=\"card soa-publish\">"
-		    "<input type=\"hidden\" name=\"" WEB_CSRF_FIELD "\" value=\"%s\">"
-		    "<div class=\"field\"><label for=\"publish-note\">Note for this version "
-		    "(optional)</label><input type=\"text\" id=\"publish-note\" name=\"note\" "
-		    "maxlength=\"2000\"></div><button type=\"submit\" class=\"btn primary\">Publish "
-		    "the draft</button></form>\n", buf_str(&soa), ctx->csrf != NULL ? ctx->csrf : "");
+	if (can_publish) {
+		buf_reset(&url);
+		buf_printf(&url, "%s/versions", buf_str(&soa));
+		soa_publish_form(out, ctx, buf_str(&url), "card soa-publish",
+		    json_integer_value(json_object_get(json_array_get(versions, 0), "version")) + 1);
+	}
 	web_page_end(out, ctx);
 	buf_free(&soa);
 	buf_free(&url);

@@ -317,6 +317,7 @@ struct web_soa_view {
 	bool		 can_publish;	/* may publish (approve) the draft */
 	bool		 can_create_measure;	/* the row offers "New measure" */
 };
+#define WEB_SOA_NOTE_MAX	2000	/* = SOA_NOTE_MAX (core/soa.h) */
 /*
  * The SoA's published versions and what changed in the draft since one:
  * versions as above, diff soa_diff()'s answer against version `base`.
