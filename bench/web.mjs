@@ -70,7 +70,7 @@ const pages = [
   ['measures list', `${o}/measures`],
   ['risk criteria', `${o}/risk-criteria/CRITERIA`],
   ['search across every kind', `${o}/search?q=drift`],
-  ['risks list, 200 rows a page', `${o}/risks?limit=200`],
+  ['risks list, 100 rows a page', `${o}/risks?limit=100`],
   ['SoA versions and the changes since', `${o}/soa/versions`],
   // The JSON API's reads, with the same session.
   ['API: risks list (50, with total)', `${a}/risks`],

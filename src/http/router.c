@@ -938,12 +938,20 @@ router_upload_wanted(const struct http_req *req, struct db *db,
 int
 router_charge(struct http_ctx *c)
 {
+	if (c->route == NULL || (!(c->route->flags & ROUTE_HEAVY) &&
+	    http_query_int(c, "limit", 0) <= BUDGET_LIGHT_LIMIT))
+		return 0;
+	return router_charge_heavy(c);
+}
+
+int
+router_charge_heavy(struct http_ctx *c)
+{
 	char caller[BUDGET_CALLER_MAX], secs[16];
 	unsigned per_minute = c->cfg != NULL ? c->cfg->heavy_per_minute : 0;
 	int retry, rc;
 
-	if (per_minute == 0 || c->route == NULL || (!(c->route->flags & ROUTE_HEAVY) &&
-	    http_query_int(c, "limit", 0) <= BUDGET_LIGHT_LIMIT))
+	if (per_minute == 0)
 		return 0;
 	if (c->who.kind == HTTP_TOKEN)
 		snprintf(caller, sizeof(caller), "token:%lld", (long long)c->who.token_id);

@@ -204,6 +204,7 @@ webui_list_download(struct http_ctx *c, const struct record_kind *k,
 	if ((rc = export_parse_format(&fmt, format)) != 0 ||
 	    (fmt != EXPORT_CSV && fmt != EXPORT_XLSX &&
 	    (rc = aims_error_set(AIMS_EINVALID, "format", "lists download as csv or xlsx")) != 0) ||
+	    (rc = router_charge_heavy(c)) != 0 ||
 	    (rc = export_records_to_buf(&out, c->db, c->org_id, k, q, fmt)) != 0)
 		goto done;
 	snprintf(disposition, sizeof(disposition), "attachment; filename=\"%s-%s.%s\"",

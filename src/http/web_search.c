@@ -1,8 +1,9 @@
 /*
  * web_search.c - GET /o/ORG/search?q=: the header's search over every
  * record kind the signed-in person may read (perm_allows), each kind's
- * first WEB_SEARCH_PER_KIND matches and its count, through the same
- * record_list() search as each list's own box.
+ * first WEB_SEARCH_PER_KIND matches and whether there are more (never a
+ * count: counting every match of every kind would cost more than the
+ * page), through the same record_list() search as each list's own box.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -25,11 +26,12 @@ webui_search(struct http_ctx *c)
 {
 	const char *q = http_query(c, "q");
 	const struct record_kind *k;
-	struct record_query rq = { .limit = WEB_SEARCH_PER_KIND };
+	/* One more than shown tells whether there are more, without counting them all. */
+	struct record_query rq = { .limit = WEB_SEARCH_PER_KIND + 1 };
 	struct buf page = BUF_INIT;
 	json_t *results = json_array(), *items = NULL;
 	char *next = NULL;
-	int64_t total;
+	bool more;
 	size_t i;
 	int rc = 0;
 
@@ -44,12 +46,13 @@ webui_search(struct http_ctx *c)
 	    k->name != NULL; i++) {
 		if (!webui_search_readable(c, k))
 			continue;
-		total = 0;
-		if ((rc = record_list(&items, &next, &total, c->db, c->org_id, k, &rq)) != 0)
+		if ((rc = record_list(&items, &next, NULL, c->db, c->org_id, k, &rq)) != 0)
 			goto done;
+		if ((more = json_array_size(items) > WEB_SEARCH_PER_KIND))
+			json_array_remove(items, WEB_SEARCH_PER_KIND);
 		if (json_array_size(items) > 0)
-			json_array_append_new(results, json_pack("{s:s, s:I, s:O}", "kind", k->name,
-			    "total", (json_int_t)total, "items", items));
+			json_array_append_new(results, json_pack("{s:s, s:b, s:O}", "kind", k->name,
+			    "more", more, "items", items));
 		json_decref(items);
 		items = NULL;
 		free(next);

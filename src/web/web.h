@@ -170,7 +170,8 @@ bool web_value_empty(const json_t *v);
 
 /* page_list.c */
 #define WEB_LIST_LIMIT_PARAM	"limit"
-#define WEB_LIST_LIMITS		{ 25, 50, 100, 200 }	/* rows per page offered */
+/* Rows per page offered: up to BUDGET_LIGHT_LIMIT, beyond which a page is a heavy read. */
+#define WEB_LIST_LIMITS		{ 25, 50, 100 }
 #define WEB_LIST_LIMIT_DEFAULT	50
 #define WEB_LIST_BACK_PARAM	"back"	/* cursors of the pages before this one */
 #define WEB_LIST_BACK_SEP	'.'	/* never in a cursor (URL-safe base64) */
@@ -381,7 +382,7 @@ void web_page_pack(struct buf *out, const struct web_ctx *ctx, const struct web_
 
 /*
  * page_search.c: the header's search over every kind the person may read.
- * results: [{kind (name), total, items: [records, at most WEB_SEARCH_PER_KIND]}]
+ * results: [{kind (name), more (bool), items: [records, at most WEB_SEARCH_PER_KIND]}]
  * for the kinds with a match, in navigation order; q the text searched
  * (NULL or empty: nothing searched yet).
  */

@@ -118,10 +118,23 @@ test('the header searches every kind, and only this organisation', async () => {
   assert.match(new URL(page.url()).pathname, /^\/o\/acme\/ai-systems\/AIS-\d+$/);
 
   await page.goto(`${env.url}/o/acme/search?q=number`);
-  assert.match(await page.textContent('main'), /60 records match/);
+  assert.match(await page.textContent('main'), /Matches for “number” in 1 kind; the first 5 of each are shown/);
   assert.equal(await page.locator('#found-risks ~ ul li, section:has(#found-risks) li').count(), 5);
   const all = await page.getAttribute('section:has(#found-risks) p a', 'href');
   assert.equal(all, '/o/acme/risks?q=number');
   await page.goto(`${env.url}/o/acme/search?q=nothing-like-this`);
   assert.match(await page.textContent('main'), /Nothing matches/);
+});
+
+test('a whole list as a file is a heavy read, for the page and the API alike', async () => {
+  await env.restart({ args: ['--heavy-reads-per-minute', '3'] });
+  const auth = await apiSignIn(env.url);
+  const got = [];
+  for (const path of ['/o/acme/risks?format=csv', '/api/v1/orgs/acme/risks?format=csv',
+    '/o/acme/risks?format=xlsx', '/o/acme/risks?format=csv', '/api/v1/orgs/acme/risks?format=csv'])
+    got.push((await request(env.url, 'GET', path, { auth })).status);
+  assert.deepEqual(got, [200, 200, 200, 429, 429]);
+  const again = await request(env.url, 'GET', '/o/acme/risks', { auth });
+  assert.equal(again.status, 200, 'a page of the list is not heavy');
+  await env.restart();
 });
