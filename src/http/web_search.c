@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/perm.h"
+#include "core/record_counts.h"
 #include "http/webui.h"
 #include "util/error.h"
 
@@ -29,7 +30,7 @@ webui_search(struct http_ctx *c)
 	/* One more than shown tells whether there are more, without counting them all. */
 	struct record_query rq = { .limit = WEB_SEARCH_PER_KIND + 1 };
 	struct buf page = BUF_INIT;
-	json_t *results = json_array(), *items = NULL;
+	json_t *results = json_array(), *items = NULL, *live = NULL;
 	char *next = NULL;
 	bool more;
 	size_t i;
@@ -42,9 +43,13 @@ webui_search(struct http_ctx *c)
 	}
 	c->web->ctx.search = q;
 	rq.q = q;
+	/* The kept counts (one read) spare a search of the kinds that have no records. */
+	if (q != NULL && *q != '\0' && (rc = record_counts_live(&live, c->db, c->org_id)) != 0)
+		goto done;
 	for (i = 0; q != NULL && *q != '\0' && (k = c->web->ctx.kinds[i]) != NULL &&
 	    k->name != NULL; i++) {
-		if (!webui_search_readable(c, k))
+		if (!webui_search_readable(c, k) ||
+		    json_integer_value(json_object_get(live, k->name)) <= 0)
 			continue;
 		if ((rc = record_list(&items, &next, NULL, c->db, c->org_id, k, &rq)) != 0)
 			goto done;
@@ -61,6 +66,7 @@ webui_search(struct http_ctx *c)
 	web_page_search(&page, &c->web->ctx, q, results);
 	webui_send(c, 200, &page);
 done:
+	json_decref(live);
 	json_decref(results);
 	json_decref(items);
 	free(next);
