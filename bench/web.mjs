@@ -69,6 +69,9 @@ const pages = [
   ['evidence', `${o}/evidence/EV-4242`],
   ['measures list', `${o}/measures`],
   ['risk criteria', `${o}/risk-criteria/CRITERIA`],
+  ['search across every kind', `${o}/search?q=drift`],
+  ['risks list, 100 rows a page', `${o}/risks?limit=100`],
+  ['SoA versions and the changes since', `${o}/soa/versions`],
   // The JSON API's reads, with the same session.
   ['API: risks list (50, with total)', `${a}/risks`],
   ['API: risks of a heat-map cell', `${a}/risks?likelihood=4&impact=5`],

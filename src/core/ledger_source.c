@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/acknowledge.h"
+#include "core/comment.h"
 #include "core/concern.h"
 #include "core/feed.h"
 #include "core/ledger_source.h"
@@ -44,6 +45,8 @@ source_load(json_t **out, struct db *db, int64_t org_id, const char *kind, const
 		return org_catalog_load_for_ledger(out, db, org_id, kind, ref);
 	if (strcmp(kind, ACK_LEDGER_KIND) == 0)
 		return ack_load_for_ledger(out, db, org_id, ref);
+	if (strcmp(kind, COMMENT_LEDGER_KIND) == 0)
+		return comment_load_for_ledger(out, db, org_id, ref);
 	if (strcmp(kind, CONCERN_LEDGER_KIND) == 0)
 		return concern_channel_load_for_ledger(out, db, org_id, kind, ref);
 	if (strcmp(kind, WEBHOOK_LEDGER_KIND) == 0)
@@ -95,7 +98,8 @@ source_enumerate(struct db *db, int64_t org_id, ledger_record_fn fn, void *arg)
 	    (rc = metric_enumerate(db, org_id, fn, arg)) != 0 ||
 	    (rc = ack_enumerate(db, org_id, fn, arg)) != 0 ||
 	    (rc = webhook_enumerate(db, org_id, fn, arg)) != 0 ||
-	    (rc = feed_enumerate(db, org_id, fn, arg)) != 0)
+	    (rc = feed_enumerate(db, org_id, fn, arg)) != 0 ||
+	    (rc = comment_enumerate(db, org_id, fn, arg)) != 0)
 		return rc;
 	return record_enumerate(db, org_id, fn, arg);
 }

@@ -302,6 +302,22 @@ org_get(json_t **out, struct db *db, int64_t org_id)
 }
 
 int
+org_timezone(char *out, struct db *db, int64_t org_id)
+{
+	const char *tz;
+	json_t *org = NULL;
+	int rc;
+
+	snprintf(out, ORG_TIMEZONE_MAX, "UTC");
+	if ((rc = org_get(&org, db, org_id)) != 0)
+		return rc;
+	if ((tz = json_string_value(json_object_get(org, "timezone"))) != NULL && *tz != '\0')
+		snprintf(out, ORG_TIMEZONE_MAX, "%s", tz);
+	json_decref(org);
+	return 0;
+}
+
+int
 org_list(json_t **out, struct db *db)
 {
 	struct db_stmt *st = NULL;

@@ -41,6 +41,13 @@ bool org_ai_roles_has(const json_t *roles, const char *role);
 int org_create(int64_t *id_out, struct db *db, const struct actor *actor, const char *slug,
     const char *name);
 int org_id_by_slug(int64_t *out, struct db *db, const char *slug);
+/*
+ * The organisation's time zone for showing times (a tz database name such
+ * as "Europe/Paris", its "timezone" setting), "UTC" when it has none.
+ * Storage and the API stay in UTC. out holds ORG_TIMEZONE_MAX bytes.
+ */
+#define ORG_TIMEZONE_MAX	65
+int org_timezone(char *out, struct db *db, int64_t org_id);
 /* {id?, slug, name, ai_roles, version, created_at, updated_at}; caller owns. */
 int org_get(json_t **out, struct db *db, int64_t org_id);
 int org_list(json_t **out, struct db *db);

@@ -23,6 +23,8 @@ static const unsigned perm_table[PERM_KIND_COUNT][ROLE_ADMIN + 1] = {
 	[PERM_KIND_OPERATIONAL] ={ 0,  R,     R,      R|W|D,      R|W|D|A,   R|W|D|A|M },
 	[PERM_KIND_AUDIT] =	{ 0,   R,     R|W|D,  R,          R|W|D|A,   R|W|D|A|M },
 	[PERM_KIND_GOVERNANCE] ={ 0,   R,     R,      R,          R|W|D|A,   R|W|D|A|M },
+	/* Auditors review what they may not change: they comment too. Never changed after. */
+	[PERM_KIND_COMMENT] =	{ 0,   R,     R|W,    R|W,        R|W,       R|W },
 };
 
 static const char *const perm_action_names[PERM_ACTION_COUNT] = {
@@ -51,6 +53,8 @@ static const struct {
 	[PERM_KIND_GOVERNANCE] = { "governance",
 	    "scope, context, policy, documents, risk criteria, SoA, objectives, management reviews, "
 	    "concerns, attestations (requirements confirmed by hand)" },
+	[PERM_KIND_COMMENT] = { "comment",
+	    "comments and reviewers' notes on the records one may read (never changed or removed)" },
 };
 
 bool

@@ -21,6 +21,7 @@
 #include "core/actor.h"
 #include "core/perm.h"
 
+struct buf;
 struct db;
 
 enum field_type {
@@ -181,6 +182,16 @@ struct record_hooks {
 	 */
 	int (*created)(struct db *db, int64_t org_id, const struct actor *actor,
 	    const char *ref, json_t *data);
+	/*
+	 * What a form shows beside the fields, in the organisation's own terms:
+	 * {scales: {NAME: [{value, title}]} for INT fields it labels, and
+	 * scores: [{label, after, from: [NAME, NAME], grid}]: the score the
+	 * validate hook will compute, grid[a-1][b-1] = {score, level} for the
+	 * values a and b of the two fields, shown after the field `after`.
+	 * NAME is the field as a form names it ("impact",
+	 * "treatment.residual_impact"). Caller owns *out. NULL: none.
+	 */
+	int (*form_hints)(json_t **out, struct db *db, int64_t org_id);
 };
 
 /*
@@ -283,6 +294,8 @@ const struct record_kind *record_kind_find(const char *name);
 /* The kind whose references look like ref ("RISK-4", "SCOPE", "A.6.2.6"); NULL: none. */
 const struct record_kind *record_kind_of_ref(const char *ref);
 const struct field *record_field_find(const struct record_kind *k, const char *name);
+/* record_label.c: an allowed value as people read it ("in_review" -> "In review"), as text. */
+void record_enum_label(struct buf *out, const char *value);
 /* The field flagged FIELD_TITLE, or NULL. */
 const struct field *record_title_field(const struct record_kind *k);
 /* Does status count as finished for k (its `done` list)? */

@@ -31,6 +31,9 @@ int api_orgs_update(struct http_ctx *c);
 int api_members_list(struct http_ctx *c);
 int api_competence_gaps(struct http_ctx *c);
 int api_ack_add(struct http_ctx *c);
+/* api_comments.c */
+int api_comments_list(struct http_ctx *c);
+int api_comments_add(struct http_ctx *c);
 int api_ack_status(struct http_ctx *c);
 int api_members_add(struct http_ctx *c);
 int api_members_get(struct http_ctx *c);

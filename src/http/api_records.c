@@ -57,7 +57,9 @@ api_records_download(struct http_ctx *c, const struct record_kind *k,
 	char disposition[160];
 	int rc;
 
+	/* Every matching record: a heavy read, like the other exports. */
 	if ((rc = export_parse_format(&fmt, format)) != 0 ||
+	    (rc = router_charge_heavy(c)) != 0 ||
 	    (rc = export_records_to_buf(&out, c->db, c->org_id, k, q, fmt)) != 0)
 		goto done;
 	snprintf(disposition, sizeof(disposition), "attachment; filename=\"%s-%s.%s\"",

@@ -359,7 +359,8 @@ openapi_body(const struct route *r, const struct record_kind *k)
 	json_t *props = json_object(), *req = json_array(), *content = json_object();
 	const struct val_spec *s;
 
-	if (k != NULL && r->body != NULL) {
+	/* An empty spec on a record route: the kind's own schema (comments have theirs). */
+	if (k != NULL && r->body != NULL && r->body->name == NULL) {
 		json_object_set_new(content, "application/json", json_pack("{s:o}", "schema",
 		    openapi_ref(k->name, strcmp(r->method, "PATCH") == 0 ?
 		    OPENAPI_PATCH_SUFFIX : "")));

@@ -187,6 +187,8 @@ bool router_upload_wanted(const struct http_req *req, struct db *db,
  * Retry-After set on the answer.
  */
 int router_charge(struct http_ctx *c);
+/* The same for a request its handler finds heavy (a whole list as a file). */
+int router_charge_heavy(struct http_ctx *c);
 /* Full handling: match, validate, authenticate, authorise, run, reply. */
 void router_handle(struct http_ctx *c);
 /* The list parameters (limit, cursor) every ROUTE_LIST takes. */

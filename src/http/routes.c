@@ -6,10 +6,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/metric.h"
 #include "core/audit.h"
 #include "core/catalog.h"
 #include "core/crosswalk.h"
+#include "core/comment.h"
+#include "core/metric.h"
 #include "http/api.h"
 #include "http/auth.h"
 #include "http/router.h"
@@ -180,6 +181,12 @@ static const struct val_spec record_list_query[] = {
 	{ "retired", VAL_BOOL, 0, 0, 0, NULL, "include retired records" },
 	{ "format", VAL_ENUM, 0, 0, 0, list_formats,
 	    "download every matching record as csv or xlsx instead of a JSON page" },
+	END_SPEC,
+};
+
+static const struct val_spec comment_body[] = {
+	{ "body", VAL_STRING, VAL_REQUIRED, 1, COMMENT_BODY_MAX, NULL,
+	    "the comment, Markdown; '@' and a member's e-mail address mentions them" },
 	END_SPEC,
 };
 
@@ -697,6 +704,17 @@ const struct route http_routes[] = {
 	R_ORG("GET", "/api/v1/orgs/{org}/{kind}/{ref}/links", api_records_links, PERM_READ,
 	    PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_RECORD, 200,
 	    "Records linked to and from this one", "records"),
+	/* Comments (core/comment.h): reading the record lets one read them. */
+	R_ORG("GET", "/api/v1/orgs/{org}/{kind}/{ref}/comments", api_comments_list, PERM_READ,
+	    PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_RECORD, 200,
+	    "The record's comments and reviewers' notes, oldest first, with the members each "
+	    "mentions", "comments"),
+	R_ORG("POST", "/api/v1/orgs/{org}/{kind}/{ref}/comments", api_comments_add, PERM_READ,
+	    PERM_KIND_OPERATIONAL, NULL, comment_body, ROUTE_RECORD, 201,
+	    "Comment on the record as the signed-in member (or the member whose token it is); "
+	    "members mentioned by '@' and their address are named in 'mentions'; a ledger "
+	    "entry, never changed or removed. Who may comment: the 'comment' permission",
+	    "comments"),
 	/* File revisions of a kind that declares files (core/evidence.h). */
 	R_ORG("GET", "/api/v1/orgs/{org}/{kind}/{ref}/files", api_evidence_files, PERM_READ,
 	    PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_RECORD, 200,

@@ -285,16 +285,22 @@ http_proxied_client(char out[INET6_ADDRSTRLEN], struct MHD_Connection *conn,
 	buf_free(&xff);
 }
 
-/* own_referrer_policy: the answer sets its own (pages: same-origin, so forms carry Origin). */
+/*
+ * own: the answer sets these itself: Referrer-Policy (pages: same-origin, so
+ * forms carry Origin); Content-Security-Policy and X-Frame-Options (an
+ * evidence preview: sandboxed, framed by this site's own record page only).
+ */
 static void
 http_add_security_headers(struct MHD_Response *r, const struct http_server_config *cfg,
-    bool cacheable, bool own_referrer_policy)
+    bool cacheable, const struct http_resp *own)
 {
-	MHD_add_response_header(r, "Content-Security-Policy", HTTP_CSP);
+	if (http_resp_get_header(own, "Content-Security-Policy") == NULL)
+		MHD_add_response_header(r, "Content-Security-Policy", HTTP_CSP);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	if (!own_referrer_policy)
+	if (http_resp_get_header(own, "Referrer-Policy") == NULL)
 		MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	if (http_resp_get_header(own, "X-Frame-Options") == NULL)
+		MHD_add_response_header(r, "X-Frame-Options", "DENY");
 	MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin");
 	if (!cacheable)
 		MHD_add_response_header(r, "Cache-Control", "no-store");
@@ -326,8 +332,7 @@ http_send(struct MHD_Connection *conn, struct http_pending *p, struct http_resp 
 			return MHD_NO;
 		}
 	}
-	http_add_security_headers(r, cfg, resp->cacheable,
-	    http_resp_get_header(resp, "Referrer-Policy") != NULL);
+	http_add_security_headers(r, cfg, resp->cacheable, resp);
 	if (resp->content_type != NULL)
 		MHD_add_response_header(r, "Content-Type", resp->content_type);
 	for (i = 0; i < resp->nheaders; i++)

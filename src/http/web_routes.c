@@ -70,6 +70,10 @@ const struct route webui_routes[] = {
 	W_ORG("POST", "/o/{org}/ai-systems/{ref}/eu-ai-act", webui_euact_obligations, PERM_WRITE,
 	    PERM_KIND_OPERATIONAL),
 	W_ORG("GET", "/o/{org}/soa", webui_soa_page, PERM_READ, PERM_KIND_GOVERNANCE),
+	W_ORG("GET", "/o/{org}/soa/versions", webui_soa_versions, PERM_READ, PERM_KIND_GOVERNANCE),
+	W_ORG("POST", "/o/{org}/soa/versions", webui_soa_publish, PERM_APPROVE,
+	    PERM_KIND_GOVERNANCE),
+	W_ORG("POST", "/o/{org}/soa/bulk", webui_soa_bulk, PERM_WRITE, PERM_KIND_GOVERNANCE),
 	W_ORG("POST", "/o/{org}/soa/{ctl}", webui_soa_save, PERM_WRITE, PERM_KIND_GOVERNANCE),
 	W_ORG("GET", "/o/{org}/members", webui_members, PERM_READ, PERM_KIND_MEMBERSHIP),
 	W_ORG("GET", "/o/{org}/competence-gaps", webui_competence_gaps, PERM_READ,
@@ -112,6 +116,7 @@ const struct route webui_routes[] = {
 	    PERM_KIND_OPERATIONAL),
 	W_ORG("POST", "/o/{org}/ai-systems/{ref}/import", webui_bom_import, PERM_WRITE,
 	    PERM_KIND_OPERATIONAL),
+	W_ORG("GET", "/o/{org}/search", webui_search, PERM_READ, PERM_KIND_ORG),
 	W_ORG("GET", "/o/{org}/{kind}", webui_list, PERM_READ, BY_KIND),
 	W_ORG("POST", "/o/{org}/{kind}", webui_create, PERM_WRITE, BY_KIND),
 	W_ORG("GET", "/o/{org}/{kind}/new", webui_new, PERM_WRITE, BY_KIND),
@@ -122,6 +127,8 @@ const struct route webui_routes[] = {
 	W_ORG("POST", "/o/{org}/{kind}/{ref}/delete", webui_delete, PERM_DELETE, BY_KIND),
 	W_ORG("POST", "/o/{org}/{kind}/{ref}/acknowledge", webui_acknowledge, PERM_READ, BY_KIND),
 	W_ORG("GET", "/o/{org}/{kind}/{ref}/download", webui_download, PERM_READ, BY_KIND),
+	W_ORG("GET", "/o/{org}/{kind}/{ref}/preview", webui_preview, PERM_READ, BY_KIND),
+	W_ORG("POST", "/o/{org}/{kind}/{ref}/comments", webui_comment, PERM_READ, BY_KIND),
 	{ NULL, NULL, NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL, NULL, NULL },
 };
 
@@ -143,6 +150,9 @@ static const struct {
 	{ "accept", "The residual risk of ", " is accepted." },
 	{ "uploaded", "New file stored in ", "." },
 	{ "acknowledged", "You acknowledged the version of ", " in force." },
+	{ "commented", "Your comment on ", " is saved." },
+	{ "published", "Version ", " of the Statement of Applicability is published." },
+	{ "decided", "The decision is saved for ", " controls." },
 	{ "signed-out", "You are signed out", "." },
 	{ "disabled", "The account is disabled: its sessions ended and its API tokens were "
 	    "revoked", "." },
@@ -537,6 +547,11 @@ webui_org(struct http_ctx *c, struct webui *w)
 	w->ctx.can = webui_can;
 	if ((rc = notify_unread(&w->ctx.unread, c->db, c->org_id, c->who.user_id)) != 0)
 		return rc;
+	w->ctx.may_comment = perm_allows(c->role, PERM_WRITE, PERM_KIND_COMMENT);
+	/* A zone the system does not know shows UTC rather than failing the page. */
+	if (org_timezone(w->tz_name, c->db, c->org_id) != 0 ||
+	    tz_load(&w->ctx.tz, w->tz_name) != 0)
+		w->ctx.tz = NULL;
 	return webui_org_permit(c, &w->kind);
 }
 

@@ -120,6 +120,13 @@ web_header(struct buf *out, const struct web_ctx *ctx)
 	html_printf(out, "<header class=\"top\">\n<a class=\"brand\" href=\"%s/\">"
 	    WEB_APP_NAME "</a>\n", buf_str(&home));
 	web_org_switcher(out, ctx);
+	/* Every kind at once; a list's own search box narrows to one. */
+	html_printf(out, "\n<form class=\"find\" method=\"get\" action=\"%s/search\" "
+	    "role=\"search\"><label for=\"find-q\" class=\"sr\">Search all records</label>"
+	    "<input type=\"search\" id=\"find-q\" name=\"q\" placeholder=\"Search all records\" "
+	    "maxlength=\"%d\" value=\"%s\"><button type=\"submit\" class=\"btn quiet\">Search"
+	    "</button></form>", buf_str(&home), WEB_SEARCH_Q_MAX,
+	    ctx->search != NULL ? ctx->search : "");
 	html_printf(out, "\n<a class=\"nav-open\" href=\"#nav\">");
 	web_icon(out, "menu");
 	html_printf(out, "Menu</a>\n<div class=\"user\"><a class=\"bell\" href=\"%s/notifications\" "

@@ -57,8 +57,8 @@ test('the main journey, from sign-in to a changed dashboard', async () => {
   await page.goto(`${env.url}/o/acme/risks/new`);
   await page.fill('#f-title', 'Model drift lowers approval accuracy');
   await page.selectOption('#f-ai_systems', 'AIS-1');
-  await page.fill('#f-likelihood', '4');
-  await page.fill('#f-impact', '5');
+  await page.selectOption('#f-likelihood', '4');
+  await page.selectOption('#f-impact', '5');
   await page.selectOption('#f-owner', ADMIN);
   await shot(page, 'risk-new');
   assert.equal(await submit(page), 200);
@@ -78,8 +78,8 @@ test('the main journey, from sign-in to a changed dashboard', async () => {
   await page.fill('#f-treatment\\.plan', 'Monitor drift monthly; retrain when it passes the bound.');
   await page.selectOption('#f-treatment\\.controls', [CONTROL]);
   await page.selectOption('#f-treatment\\.measures', [measure]);
-  await page.fill('#f-treatment\\.residual_likelihood', '2');
-  await page.fill('#f-treatment\\.residual_impact', '3');
+  await page.selectOption('#f-treatment\\.residual_likelihood', '2');
+  await page.selectOption('#f-treatment\\.residual_impact', '3');
   await shot(page, 'risk-edit');
   assert.equal(await submit(page), 200);
   assert.match(await page.textContent('.flash.ok'), /RISK-1 saved/);

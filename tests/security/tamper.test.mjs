@@ -137,6 +137,9 @@ async function approvedPolicy(db) {
     // alice acknowledges the approved version (7.3): a ledger entry of its own.
     const ack = await request(server.url, 'POST', `${A}/${d.ref}/acknowledgements`, { auth: alice });
     assert.equal(ack.status, 201, ack.text);
+    // A comment on it (mentioning the admin): a ledger entry of its own.
+    const said = await request(server.url, 'POST', `${A}/${d.ref}/comments`, { auth: alice, body: { body: `Reviewed with @${ADMIN}.` } });
+    assert.equal(said.status, 201, said.text);
     await call('PATCH', `/${d.ref}`, { body: 'revised text' }, alice, 3);
     // A concern sent through the public form (A.3.3): its report key row.
     const open = await request(server.url, 'POST', `/api/v1/orgs/${ORG}/concern-channel`, { auth: admin, body: { open: true } });
@@ -303,6 +306,12 @@ function cases(refs) {
     ['acknowledgements', 'edit', ['acknowledgements'], `UPDATE acknowledgements SET acknowledged_at = '2020-01-01T00:00:00Z' WHERE document = '${policy}';`, [`${policy}/v3/alice@example.com`]],
     ['acknowledgements', 'delete', ['acknowledgements'], `DELETE FROM acknowledgements WHERE document = '${policy}';`, [`${policy}/v3/alice@example.com`]],
     ['acknowledgements', 'insert', ['acknowledgements'], `INSERT INTO acknowledgements SELECT org_id, document, version, (SELECT id FROM users WHERE email = 'bob@example.com'), 'bob@example.com', acknowledged_at FROM acknowledgements WHERE document = '${policy}';`, [`${policy}/v3/bob@example.com`]],
+    // comments: each one ledger entry (kind comment, ref KIND/REF/ID)
+    ['comments', 'edit', ['comments'], `UPDATE comments SET body = 'Not reviewed.' WHERE ref = '${policy}';`, [`documents/${policy}/1`]],
+    ['comments', 'edit mentions', ['comments'], `UPDATE comments SET mentions = '[]' WHERE ref = '${policy}';`, [`documents/${policy}/1`]],
+    ['comments', 'move', ['comments'], `UPDATE comments SET ref = 'DOC-99' WHERE ref = '${policy}';`, [`documents/${policy}/1`]],
+    ['comments', 'delete', ['comments'], `DELETE FROM comments WHERE ref = '${policy}';`, [`documents/${policy}/1`]],
+    ['comments', 'insert', ['comments'], `INSERT INTO comments SELECT org_id, id + 1, kind, ref, user_id, author, 'forged', mentions, step, version, created_at FROM comments WHERE ref = '${policy}';`, [`documents/${policy}/2`]],
     ['ledger_heads', 'delete', ['ledger_heads'], `DELETE FROM ledger_heads WHERE org_id = ${acme};`, ['head']],
     ['ledger_heads', 'insert', ['ledger_heads'], `INSERT INTO ledger_heads SELECT 77, size, frontier FROM ledger_heads WHERE org_id = ${acme};`, ['head']],
     ['ledger_heads', 'swap', ['ledger_heads'], `UPDATE ledger_heads SET frontier = CASE org_id WHEN ${acme} THEN (SELECT frontier FROM ledger_heads WHERE org_id = (SELECT id FROM orgs WHERE slug = 'beta')) ELSE (SELECT frontier FROM ledger_heads WHERE org_id = ${acme}) END WHERE org_id IN (${acme}, (SELECT id FROM orgs WHERE slug = 'beta'));`, ['head']],
