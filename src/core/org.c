@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/member.h"
 #include "core/org.h"
 #include "core/record.h"
 #include "ledger/ledger.h"
@@ -145,6 +146,27 @@ done:
 		return rc;
 	}
 	if ((rc = db_commit(db)) == 0 && id_out)
+		*id_out = id;
+	return rc;
+}
+
+int
+org_create_owned(int64_t *id_out, struct db *db, const struct actor *actor, const char *slug,
+    const char *name, const char *email)
+{
+	struct actor admin = *actor;
+	int64_t id = 0;
+	int rc;
+
+	admin.role = ROLE_ADMIN;
+	if ((rc = db_begin(db)) != 0)
+		return rc;
+	if ((rc = org_create(&id, db, &admin, slug, name)) != 0 ||
+	    (rc = member_add(db, &admin, id, email, ROLE_ADMIN)) != 0) {
+		db_rollback(db);
+		return rc;
+	}
+	if ((rc = db_commit(db)) == 0 && id_out != NULL)
 		*id_out = id;
 	return rc;
 }

@@ -19,6 +19,9 @@ extern const char *const org_ai_roles[];	/* NULL-terminated */
 /* Creates the org, its Statement of Applicability rows and its ledger entry. */
 int org_create(int64_t *id_out, struct db *db, const struct actor *actor, const char *slug,
     const char *name);
+/* The same, with email (a user) as its first admin, in one transaction. */
+int org_create_owned(int64_t *id_out, struct db *db, const struct actor *actor, const char *slug,
+    const char *name, const char *email);
 int org_id_by_slug(int64_t *out, struct db *db, const char *slug);
 /* {id?, slug, name, ai_roles, version, created_at, updated_at}; caller owns. */
 int org_get(json_t **out, struct db *db, int64_t org_id);

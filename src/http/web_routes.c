@@ -20,6 +20,7 @@
 #include "core/session.h"
 #include "http/auth.h"
 #include "http/server.h"
+#include "http/web_admin.h"
 #include "http/webui.h"
 #include "util/clock.h"
 #include "util/error.h"
@@ -44,6 +45,10 @@
 /* A page that costs one of the caller's heavy reads (budget.h). */
 #define W_ORG_HEAVY(m, p, h, act, kind) \
 	{ m, p, h, ROUTE_ORG, act, kind, NULL, NULL, ROUTE_RAW | ROUTE_HEAVY, 200, NULL, "web", p }
+/* A signed-in page outside an organisation that costs one of the caller's heavy reads. */
+#define W_USER_HEAVY(m, p, h) \
+	{ m, p, h, ROUTE_USER, PERM_READ, PERM_KIND_ORG, NULL, NULL, ROUTE_RAW | ROUTE_HEAVY, \
+	    200, NULL, "web", p }
 #define BY_KIND	PERM_KIND_COUNT
 
 const struct route webui_routes[] = {
@@ -53,6 +58,18 @@ const struct route webui_routes[] = {
 	W_USER("POST", "/sign-out", webui_sign_out),
 	W_USER("GET", WEB_PASSWORD_PATH, webui_password_page),
 	W_USER("POST", WEB_PASSWORD_PATH, webui_password_change),
+	W_USER("GET", "/account", webui_account),
+	W_USER("POST", "/account/sessions/end-others", webui_sessions_end_others),
+	W_USER("POST", "/account/sessions/{id}/end", webui_session_end),
+	W_USER("GET", "/orgs/new", webui_org_new),
+	W_USER("POST", "/orgs/new", webui_org_create),
+	W_USER_HEAVY("GET", "/portfolio", webui_portfolio),
+	W_PUB("GET", "/invite/{token}", webui_invite_page),
+	W_PUB("POST", "/invite/{token}", webui_invite_accept),
+	W_PUB("GET", "/reset", webui_reset_page),
+	W_PUB("POST", "/reset", webui_reset_request),
+	W_PUB("GET", "/reset/{token}", webui_reset_link_page),
+	W_PUB("POST", "/reset/{token}", webui_reset_use),
 	W_PUB("GET", "/static/{name}", webui_static),
 	W_PUB("GET", "/public/orgs/{org}/concerns", webui_concern_form),
 	W_PUB("POST", "/public/orgs/{org}/concerns", webui_concern_send),
@@ -64,6 +81,22 @@ const struct route webui_routes[] = {
 	W_ORG("GET", "/o/{org}/soa", webui_soa_page, PERM_READ, PERM_KIND_GOVERNANCE),
 	W_ORG("POST", "/o/{org}/soa/{ctl}", webui_soa_save, PERM_WRITE, PERM_KIND_GOVERNANCE),
 	W_ORG("GET", "/o/{org}/members", webui_members, PERM_READ, PERM_KIND_MEMBERSHIP),
+	W_ORG("POST", "/o/{org}/members/invite", webui_member_invite, PERM_WRITE,
+	    PERM_KIND_MEMBERSHIP),
+	W_ORG("POST", "/o/{org}/members/invites/{id}/withdraw", webui_invite_withdraw, PERM_WRITE,
+	    PERM_KIND_MEMBERSHIP),
+	W_ORG("POST", "/o/{org}/members/{email}/role", webui_member_role, PERM_WRITE,
+	    PERM_KIND_MEMBERSHIP),
+	W_ORG("POST", "/o/{org}/members/{email}/remove", webui_member_remove, PERM_DELETE,
+	    PERM_KIND_MEMBERSHIP),
+	W_ORG("POST", "/o/{org}/members/{email}/reset-link", webui_member_reset_link, PERM_ADMIN,
+	    PERM_KIND_MEMBERSHIP),
+	W_ORG("GET", "/o/{org}/settings", webui_settings, PERM_READ, PERM_KIND_ORG),
+	W_ORG("POST", "/o/{org}/settings", webui_settings_save, PERM_WRITE, PERM_KIND_ORG),
+	W_ORG("GET", "/o/{org}/tokens", webui_tokens, PERM_READ, PERM_KIND_TOKEN),
+	W_ORG("POST", "/o/{org}/tokens", webui_token_create, PERM_WRITE, PERM_KIND_TOKEN),
+	W_ORG("POST", "/o/{org}/tokens/{id}/revoke", webui_token_revoke, PERM_DELETE,
+	    PERM_KIND_TOKEN),
 	W_ORG("GET", "/o/{org}/competence-gaps", webui_competence_gaps, PERM_READ,
 	    PERM_KIND_GOVERNANCE),
 	W_ORG("POST", "/o/{org}/members/{email}/disable", webui_member_disable, PERM_ADMIN,
@@ -121,6 +154,14 @@ static const struct {
 	    "revoked", "." },
 	{ "enabled", "The account may sign in again", "." },
 	{ "channel", "The public concern reporting channel is updated", "." },
+	{ "settings", "The settings are saved", "." },
+	{ "org-created", "The organisation is created and you are its admin", "." },
+	{ "revoked", "The token is revoked: whatever used it stops at once", "." },
+	{ "role-changed", "The role is changed", "." },
+	{ "removed", "The member is removed; the API tokens they made here are revoked", "." },
+	{ "withdrawn", "The invitation is withdrawn: its link no longer works", "." },
+	{ "joined", "You joined the organisation: sign in with your new password", "." },
+	{ "password-reset", "Your password is set: sign in with it", "." },
 };
 
 bool

@@ -326,12 +326,7 @@ void web_page_pack(struct buf *out, const struct web_ctx *ctx, const struct web_
 
 /* page_competence.c: the competence gap view (core/competence.h) as a page. */
 void web_page_competence_gaps(struct buf *out, const struct web_ctx *ctx, const json_t *view);
-/*
- * page_members.c: members [{email, display_name, role, disabled}];
- * manage: offer Disable / Enable for everyone but the signed-in user.
- */
-void web_page_members(struct buf *out, const struct web_ctx *ctx, const json_t *members,
-    bool manage);
+/* page_members.c: web_page_members(), see web/admin.h. */
 
 /* page_auth.c */
 struct web_sign_in {
