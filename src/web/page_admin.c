@@ -273,7 +273,6 @@ void
 web_page_account(struct buf *out, const struct web_account_view *v)
 {
 	const json_t *s;
-	char help[64];
 	size_t i;
 	int64_t id;
 
@@ -282,19 +281,9 @@ web_page_account(struct buf *out, const struct web_account_view *v)
 	if (v->flash != NULL)
 		html_printf(out, "<div class=\"flash ok\" role=\"status\">%s</div>\n", v->flash);
 	web_admin_error(out, v->error);
-	buf_puts(out, "<h2>Password</h2>\n<form method=\"post\" action=\"/account/password\" "
-	    "class=\"record-form\">");
-	web_csrf_field(out, v->csrf);
-	snprintf(help, sizeof(help), "At least %d characters.", v->min_length);
-	html_printf(out, "<div class=\"field\"><label for=\"f-current_password\">Current password"
-	    "</label><input type=\"password\" id=\"f-current_password\" name=\"current_password\" "
-	    "autocomplete=\"current-password\" required></div>\n");
-	web_admin_input(out, "password", "new_password", "New password", NULL, v->error_field,
-	    help, true);
-	web_admin_input(out, "password", "new_password_again", "New password again", NULL,
-	    v->error_field, NULL, true);
-	buf_puts(out, "<div class=\"form-actions\"><button type=\"submit\" class=\"btn primary\">"
-	    "Change password</button></div></form>\n<h2>Sessions</h2>\n<p>Where you are signed "
+	buf_puts(out, "<h2>Password</h2>\n<p><a class=\"btn\" href=\"" WEB_PASSWORD_PATH "\">"
+	    "Change your password</a> (it signs you out everywhere else)</p>\n"
+	    "<h2>Sessions</h2>\n<p>Where you are signed "
 	    "in now. Ending a session signs that browser out at once.</p>\n"
 	    "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Signed in</th>"
 	    "<th scope=\"col\">Last active</th><th scope=\"col\">From</th><th scope=\"col\">"

@@ -115,7 +115,7 @@ web_page_password(struct buf *out, const struct web_password *p)
 	web_password_input(out, p, "new_password_again", "New password again", "new-password",
 	    NULL);
 	buf_puts(out, "<div class=\"form-actions\"><button type=\"submit\" class=\"btn primary\">"
-	    "Change password</button> <a class=\"btn\" href=\"/\">Back</a></div>\n</form>\n"
+	    "Change password</button> <a class=\"btn\" href=\"/account\">Back</a></div>\n</form>\n"
 	    "</div>\n");
 	web_page_end_bare(out);
 }
