@@ -32,7 +32,10 @@ LISTEN	?= 127.0.0.1:$(PORT)
 # libseccomp: the system-call allow-list of `aims serve` (src/util/sandbox.c),
 # built by the library rather than as hand-written BPF.
 # libarchive: the audit pack zip, written and read as a stream (src/io/pack*.c).
-PKGS	:= libmicrohttpd sqlite3 libsodium jansson libcmark-gfm libmagic xlsxwriter libseccomp libarchive
+# liboath: TOTP codes (src/core/totp.c); libqrencode: the QR code of its set-up page,
+# drawn as SVG by src/web/qr.c.
+PKGS	:= libmicrohttpd sqlite3 libsodium jansson libcmark-gfm libmagic xlsxwriter libseccomp libarchive \
+	   liboath libqrencode
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

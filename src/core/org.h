@@ -5,6 +5,7 @@
 #define AIMS_CORE_ORG_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/actor.h"
@@ -29,6 +30,11 @@ int org_list(json_t **out, struct db *db);
 /* Changes name and/or ai_roles (NULL: keep); if_version 0 skips the check. */
 int org_update(json_t **out, struct db *db, const struct actor *actor, int64_t org_id,
     int64_t if_version, const char *name, const json_t *ai_roles);
+/* Does the organisation require a second factor of members signing in with a password? */
+int org_second_factor_required(bool *out, struct db *db, int64_t org_id);
+/* Sets that option (a ledgered change of the organisation; nothing when already so). */
+int org_set_second_factor(struct db *db, const struct actor *actor, int64_t org_id,
+    bool require);
 /* What the store holds, for the CLI's one-line summaries. */
 struct org_instance_counts {
 	int64_t	orgs, users, requirements, ledger_entries;

@@ -53,5 +53,12 @@ int user_check_password_policy(const char *password);
 /* Fills out with a random password from an unambiguous alphabet. */
 void user_generate_password(char out[USER_GENERATED_PASSWORD_LEN + 1]);
 int user_ledger_state(json_t **out, struct db *db, const char *email);
+/*
+ * Records a change of the account kept outside the users row (its second
+ * factor): the version goes up and action is ledgered with the state then.
+ * Joins the caller's transaction.
+ */
+int user_record_event(struct db *db, const struct actor *actor, int64_t user_id,
+    const char *action);
 
 #endif

@@ -16,6 +16,7 @@
 #include "core/perm.h"
 #include "core/session.h"
 #include "core/token.h"
+#include "core/totp.h"
 #include "core/user.h"
 #include "engine/readiness.h"
 #include "http/server.h"
@@ -80,8 +81,14 @@ webui_settings_show(struct http_ctx *c, int status, const json_t *values, const 
 	json_t *org = NULL;
 	int rc;
 
-	if ((rc = org_get(&org, c->db, c->org_id)) != 0)
+	if ((rc = org_get(&org, c->db, c->org_id)) != 0 ||
+	    (rc = org_second_factor_required(&v.require_second_factor, c->db, c->org_id)) != 0) {
+		json_decref(org);
 		return rc;
+	}
+	if (values != NULL)
+		v.require_second_factor = json_is_true(json_object_get(values,
+		    "require_second_factor"));
 	v.org = org;
 	web_page_settings(&page, &c->web->ctx, &v);
 	webui_send(c, status, &page);
@@ -103,13 +110,17 @@ webui_settings_save(struct http_ctx *c)
 	json_t *roles = json_array(), *values = NULL;
 	struct buf url = BUF_INIT;
 	char msg[AIMS_ERROR_MSG_MAX + 2];
+	bool require;
 	size_t i;
 	int rc;
 
 	for (i = 0; f != NULL && i < f->n; i++)
 		if (strcmp(f->names[i], "ai_roles") == 0)
 			json_array_append_new(roles, json_string(f->values[i]));
-	rc = org_update(NULL, c->db, &c->actor, c->org_id, webui_posted_version(c), name, roles);
+	require = webui_posted(c, "require_second_factor") != NULL;
+	if ((rc = org_update(NULL, c->db, &c->actor, c->org_id, webui_posted_version(c), name,
+	    roles)) == 0)
+		rc = org_set_second_factor(c->db, &c->actor, c->org_id, require);
 	if (rc == 0) {
 		webui_flash(c, "settings", NULL);
 		web_url_kind(&url, &c->web->ctx, "settings");
@@ -118,7 +129,8 @@ webui_settings_save(struct http_ctx *c)
 	}
 	if (http_status_of(rc) >= 500)
 		goto done;
-	values = json_pack("{s:s, s:O}", "name", name != NULL ? name : "", "ai_roles", roles);
+	values = json_pack("{s:s, s:O, s:b}", "name", name != NULL ? name : "", "ai_roles", roles,
+	    "require_second_factor", require);
 	rc = webui_settings_show(c, http_status_of(rc) == 400 ? 422 : http_status_of(rc), values,
 	    webui_sentence(msg, sizeof(msg)), aims_error_field());
 done:
@@ -227,7 +239,8 @@ webui_account(struct http_ctx *c)
 	const char *done = http_query(c, "done");
 	int rc;
 
-	if ((rc = session_list_user(&sessions, c->db, c->who.user_id, clock_now())) != 0)
+	if ((rc = totp_enabled(&v.second_factor, c->db, c->who.user_id)) != 0 ||
+	    (rc = session_list_user(&sessions, c->db, c->who.user_id, clock_now())) != 0)
 		return rc;
 	v.sessions = sessions;
 	if (done != NULL && strcmp(done, "ended") == 0)

@@ -11,6 +11,18 @@
 #define WEBUI_FORM_COOKIE	"aims_form"	/* a public form's token (no session yet) */
 #define WEBUI_RESET_POLICY	{ 4, 60, 3600, 900 }	/* asking for reset links, per network */
 
+#define WEBUI_CODE_COOKIE	"aims_code"	/* a sign-in waiting for its second factor */
+
+/* web_second_factor.c */
+/* Password accepted, code to come: sets the pending sign-in's cookie and goes to its page. */
+void webui_code_challenge(struct http_ctx *c, const char *challenge, const char *next);
+int webui_sign_in_code_page(struct http_ctx *c);
+int webui_sign_in_code(struct http_ctx *c);
+int webui_second_factor(struct http_ctx *c);
+int webui_second_factor_start(struct http_ctx *c);
+int webui_second_factor_confirm(struct http_ctx *c);
+int webui_second_factor_disable(struct http_ctx *c);
+
 /* web_members.c */
 int webui_member_invite(struct http_ctx *c);
 int webui_member_role(struct http_ctx *c);

@@ -58,7 +58,13 @@ const struct route webui_routes[] = {
 	W_USER("POST", "/sign-out", webui_sign_out),
 	W_USER("GET", WEB_PASSWORD_PATH, webui_password_page),
 	W_USER("POST", WEB_PASSWORD_PATH, webui_password_change),
+	W_PUB("GET", "/sign-in/code", webui_sign_in_code_page),
+	W_PUB("POST", "/sign-in/code", webui_sign_in_code),
 	W_USER("GET", "/account", webui_account),
+	W_USER("GET", "/account/second-factor", webui_second_factor),
+	W_USER("POST", "/account/second-factor/start", webui_second_factor_start),
+	W_USER("POST", "/account/second-factor/confirm", webui_second_factor_confirm),
+	W_USER("POST", "/account/second-factor/disable", webui_second_factor_disable),
 	W_USER("POST", "/account/sessions/end-others", webui_sessions_end_others),
 	W_USER("POST", "/account/sessions/{id}/end", webui_session_end),
 	W_USER("GET", "/orgs/new", webui_org_new),
@@ -533,9 +539,19 @@ static int
 webui_org(struct http_ctx *c, struct webui *w)
 {
 	const char *slug = http_param(c, "org");
+	struct buf url = BUF_INIT;
 	int rc;
 
-	if ((rc = webui_org_member(c)) != 0 || (rc = webui_load_orgs(c, w, slug)) != 0)
+	rc = webui_org_member(c);
+	if (rc == AIMS_EFORBIDDEN && strcmp(aims_error_field(), "second_factor") == 0) {
+		/* The organisation requires a second factor this person has not set up. */
+		buf_puts(&url, "/account/second-factor");
+		html_url_query(&url, "for", slug);
+		webui_redirect(c, buf_str(&url));
+		buf_free(&url);
+		return 0;
+	}
+	if (rc != 0 || (rc = webui_load_orgs(c, w, slug)) != 0)
 		return rc;
 	w->ctx.org = slug;
 	w->ctx.user = c->who.email;
@@ -568,7 +584,7 @@ webui_prepare(struct http_ctx *c, struct webui *w)
 	}
 	if (c->route->auth != ROUTE_PUBLIC && c->who.kind != HTTP_SESSION)
 		return webui_signed_out(c);
-	if (c->route->auth == ROUTE_ORG && (rc = webui_org(c, w)) != 0)
+	if (c->route->auth == ROUTE_ORG && ((rc = webui_org(c, w)) != 0 || c->resp.status != 0))
 		return rc;
 	/* Signed in and allowed, yet not stored: a page that takes no file. */
 	if (w->dropped)

@@ -31,6 +31,8 @@
 
 #define WEB_INVITE_PATH	"/invite/"	/* + the invitation's token */
 #define WEB_RESET_PATH	"/reset/"	/* + the reset link's token */
+#define WEB_SECOND_FACTOR_PATH	"/account/second-factor"	/* /start, /confirm, /disable */
+#define WEB_SIGN_IN_CODE_PATH	"/sign-in/code"	/* the second step of signing in */
 
 /* A link shown once to copy: the full URL, and what it is for. */
 struct web_link {
@@ -38,6 +40,9 @@ struct web_link {
 	const char	*what;		/* "invitation for pat@example.com" */
 	const char	*expires;	/* "in 7 days" */
 };
+
+/* qr.c: text as a QR code in inline SVG, label its accessible name. */
+int web_qr_svg(struct buf *out, const char *text, const char *label);
 
 /* The box showing a link once, to copy (page_admin.c). */
 void web_link_box(struct buf *out, const struct web_link *l);
@@ -73,6 +78,7 @@ void web_page_tokens(struct buf *out, const struct web_ctx *ctx,
 
 struct web_settings_view {
 	const json_t		*org;		/* org_get() */
+	bool			 require_second_factor;
 	const char *const	*ai_roles;	/* every ISO/IEC 22989 role; NULL ends */
 	bool			 write;
 	const char		*error;
@@ -84,6 +90,7 @@ void web_page_settings(struct buf *out, const struct web_ctx *ctx,
 
 /* The pages outside an organisation share a small header (signed in) or none. */
 struct web_account_view {
+	bool			 second_factor;	/* on for this account */
 	const char		*email;
 	const char		*csrf;
 	const json_t		*sessions;	/* session_list_user() */
@@ -94,6 +101,31 @@ struct web_account_view {
 	int			 min_length;
 };
 void web_page_account(struct buf *out, const struct web_account_view *v);
+
+/*
+ * The second factor: off (offer to set it up), being set up (the QR code,
+ * the secret as text, a code to confirm), just turned on (the recovery
+ * codes, shown once), or on (offer to turn it off with a code).
+ */
+struct web_second_factor_view {
+	const char		*email;
+	const char		*csrf;
+	bool			 enabled;
+	const char		*secret;	/* base32, while being set up */
+	const char		*uri;		/* otpauth:// URI, while being set up */
+	const char *const	*codes;		/* recovery codes just made; NULL ends */
+	const char		*error;
+	const char		*required_by;	/* an organisation that requires it, or NULL */
+};
+void web_page_second_factor(struct buf *out, const struct web_second_factor_view *v);
+
+/* The second step of signing in: a code from the authenticator or a recovery code. */
+struct web_sign_in_code_view {
+	const char		*error;
+	int			 retry_after;
+	const char		*next;
+};
+void web_page_sign_in_code(struct buf *out, const struct web_sign_in_code_view *v);
 
 struct web_invite_view {
 	const json_t		*invite;	/* invite_find(), or NULL when not valid */

@@ -248,7 +248,16 @@ web_page_settings(struct buf *out, const struct web_ctx *ctx,
 		web_enum_label(out, v->ai_roles[i]);
 		buf_puts(out, "</label></div>");
 	}
-	buf_puts(out, "</fieldset>\n");
+	buf_puts(out, "</fieldset>\n<fieldset class=\"field\"><legend>Sign-in</legend>"
+	    "<div class=\"field check\"><input type=\"checkbox\" id=\"f-require_second_factor\" "
+	    "name=\"require_second_factor\" value=\"1\"");
+	html_attr_if(out, v->require_second_factor, "checked", NULL);
+	html_attr_if(out, !v->write, "disabled", NULL);
+	buf_puts(out, "><label for=\"f-require_second_factor\">Require a second factor</label>"
+	    "<p class=\"help\">Members without one, you included, are asked to set it up "
+	    "(Account, Second factor) before they can open this organisation again. API tokens "
+	    "are not affected.</p>"
+	    "</div></fieldset>\n");
 	if (v->write)
 		buf_puts(out, "<div class=\"form-actions\"><button type=\"submit\" class=\"btn "
 		    "primary\">Save settings</button></div>");
@@ -283,7 +292,12 @@ web_page_account(struct buf *out, const struct web_account_view *v)
 	web_admin_error(out, v->error);
 	buf_puts(out, "<h2>Password</h2>\n<p><a class=\"btn\" href=\"" WEB_PASSWORD_PATH "\">"
 	    "Change your password</a> (it signs you out everywhere else)</p>\n"
-	    "<h2>Sessions</h2>\n<p>Where you are signed "
+	    "<h2>Second factor</h2>\n");
+	html_printf(out, "<p>%s <a class=\"btn\" href=\"" WEB_SECOND_FACTOR_PATH "\">%s</a></p>\n",
+	    v->second_factor ? "On: signing in asks for a code from your authenticator app." :
+	    "Off: signing in asks only for your password.",
+	    v->second_factor ? "Manage the second factor" : "Set up a second factor");
+	buf_puts(out, "<h2>Sessions</h2>\n<p>Where you are signed "
 	    "in now. Ending a session signs that browser out at once.</p>\n"
 	    "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Signed in</th>"
 	    "<th scope=\"col\">Last active</th><th scope=\"col\">From</th><th scope=\"col\">"
@@ -509,4 +523,96 @@ web_page_portfolio(struct buf *out, const struct web_portfolio_view *v)
 		    "yet: <a href=\"/orgs/new\">create one</a>.</td></tr>");
 	buf_puts(out, "</tbody></table></div>\n");
 	web_plain_end(out);
+}
+
+/* ---- second factor ------------------------------------------------------ */
+
+static void
+web_second_factor_setup(struct buf *out, const struct web_second_factor_view *v)
+{
+	buf_puts(out, "<h2>Set up</h2>\n<ol><li>Scan this code with an authenticator app "
+	    "(or type the key below into it).</li><li>Type the six digits it shows.</li></ol>\n"
+	    "<div class=\"qr-box\">");
+	if (web_qr_svg(out, v->uri, "QR code of the authenticator key") != 0)
+		buf_puts(out, "<p>The QR code could not be drawn: type the key.</p>");
+	html_printf(out, "</div>\n<p><label for=\"totp-key\">Key</label> <input id=\"totp-key\" "
+	    "type=\"text\" readonly class=\"copy\" value=\"%s\"></p>\n<form method=\"post\" "
+	    "action=\"" WEB_SECOND_FACTOR_PATH "/confirm\" class=\"record-form\">", v->secret);
+	web_csrf_field(out, v->csrf);
+	buf_puts(out, "<div class=\"field\"><label for=\"f-code\">Code</label><input "
+	    "type=\"text\" id=\"f-code\" name=\"code\" inputmode=\"numeric\" "
+	    "autocomplete=\"one-time-code\" required pattern=\"[0-9 ]{6,7}\"");
+	html_attr_if(out, v->error != NULL, "aria-invalid", "true");
+	html_attr_if(out, v->error != NULL, "aria-errormessage", WEB_ADMIN_ERROR_ID);
+	buf_puts(out, "></div><div class=\"form-actions\"><button type=\"submit\" class=\"btn "
+	    "primary\">Turn on</button></div></form>\n");
+}
+
+void
+web_page_second_factor(struct buf *out, const struct web_second_factor_view *v)
+{
+	size_t i;
+
+	web_plain_begin(out, "Second factor", v->email, v->csrf);
+	buf_puts(out, "<h1>Second factor</h1>\n");
+	if (v->required_by != NULL && !v->enabled)
+		html_printf(out, "<div class=\"flash error\" role=\"alert\">%s requires a second "
+		    "factor of its members: set it up to open it.</div>\n", v->required_by);
+	web_admin_error(out, v->error);
+	if (v->codes != NULL) {
+		buf_puts(out, "<div class=\"flash ok\" role=\"status\"><p>The second factor is on. "
+		    "These recovery codes are shown only this once: keep them somewhere safe. Each "
+		    "signs you in once if you lose your authenticator.</p><ul class=\"codes\">");
+		for (i = 0; v->codes[i] != NULL; i++)
+			html_printf(out, "<li><code>%s</code></li>", v->codes[i]);
+		buf_puts(out, "</ul></div>\n<p><a class=\"btn\" href=\"/account\">Back to your "
+		    "account</a></p>\n");
+	} else if (v->enabled) {
+		buf_puts(out, "<p>On: signing in asks for a code from your authenticator app.</p>\n"
+		    "<form method=\"post\" action=\"" WEB_SECOND_FACTOR_PATH "/disable\" "
+		    "class=\"record-form\">");
+		web_csrf_field(out, v->csrf);
+		buf_puts(out, "<div class=\"field\"><label for=\"f-code\">A current code or a "
+		    "recovery code</label><input type=\"text\" id=\"f-code\" name=\"code\" "
+		    "autocomplete=\"one-time-code\" required></div><div class=\"form-actions\">"
+		    "<button type=\"submit\" class=\"btn danger\">Turn off</button></div></form>\n");
+	} else if (v->uri != NULL) {
+		web_second_factor_setup(out, v);
+	} else {
+		buf_puts(out, "<p>Off. With a second factor, signing in asks for your password and "
+		    "a code from an authenticator app on your phone (TOTP, RFC 6238).</p>\n"
+		    "<form method=\"post\" action=\"" WEB_SECOND_FACTOR_PATH "/start\">");
+		web_csrf_field(out, v->csrf);
+		buf_puts(out, "<button type=\"submit\" class=\"btn primary\">Set up</button>"
+		    "</form>\n");
+	}
+	web_plain_end(out);
+}
+
+void
+web_page_sign_in_code(struct buf *out, const struct web_sign_in_code_view *v)
+{
+	web_page_begin_bare(out, "Sign in: code");
+	buf_puts(out, "<div class=\"signin card\">\n<p class=\"brand\">OpenAIMS</p>\n"
+	    "<h1>Your code</h1>\n");
+	if (v->retry_after > 0)
+		html_printf(out, "<div class=\"flash error\" role=\"alert\" id=\"" WEB_ADMIN_ERROR_ID
+		    "\">Too many wrong codes: try again in %d second%s.</div>\n", v->retry_after,
+		    v->retry_after == 1 ? "" : "s");
+	else
+		web_admin_error(out, v->error);
+	buf_puts(out, "<p>Type the code your authenticator app shows, or one of your recovery "
+	    "codes.</p>\n<form method=\"post\" action=\"" WEB_SIGN_IN_CODE_PATH "\" "
+	    "class=\"record-form\">");
+	if (v->next != NULL)
+		html_printf(out, "<input type=\"hidden\" name=\"next\" value=\"%s\">", v->next);
+	buf_puts(out, "<div class=\"field\"><label for=\"f-code\">Code</label><input "
+	    "type=\"text\" id=\"f-code\" name=\"code\" autocomplete=\"one-time-code\" "
+	    "required autofocus");
+	html_attr_if(out, v->error != NULL, "aria-invalid", "true");
+	html_attr_if(out, v->error != NULL, "aria-errormessage", WEB_ADMIN_ERROR_ID);
+	buf_puts(out, "></div><div class=\"form-actions\"><button type=\"submit\" class=\"btn "
+	    "primary\">Sign in</button> <a class=\"btn\" href=\"/sign-in\">Start again</a></div>"
+	    "</form>\n</div>\n");
+	web_page_end_bare(out);
 }
