@@ -365,38 +365,77 @@ done:
 	return rc;
 }
 
+/* Deletes the factor and its recovery codes and records it; inside a transaction. */
+static int
+totp_delete(struct db *db, const struct actor *actor, int64_t user_id)
+{
+	static const char *const sql[] = {
+		"DELETE FROM user_totp WHERE user_id = ?",
+		"DELETE FROM totp_recovery_codes WHERE user_id = ?",
+	};
+	struct db_stmt *st = NULL;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+		if ((rc = db_prepare(&st, db, sql[i])) != 0)
+			return rc;
+		db_bind_int64(st, 1, user_id);
+		rc = db_step(st);
+		db_done(st);
+		if (rc < 0)
+			return rc;
+	}
+	return user_record_event(db, actor, user_id, "second-factor-off");
+}
+
 int
 totp_disable(struct db *db, const struct actor *actor, int64_t user_id, const char *code,
     time_t now)
 {
-	struct db_stmt *st = NULL;
 	int rc;
 
 	if ((rc = db_begin(db)) != 0)
 		return rc;
-	if ((rc = totp_verify(db, user_id, code, now)) != 0)
-		goto done;
-	if ((rc = db_prepare(&st, db, "DELETE FROM user_totp WHERE user_id = ?")) != 0)
-		goto done;
-	db_bind_int64(st, 1, user_id);
-	rc = db_step(st);
-	db_done(st);
-	if (rc < 0)
-		goto done;
-	if ((rc = db_prepare(&st, db, "DELETE FROM totp_recovery_codes WHERE user_id = ?")) != 0)
-		goto done;
-	db_bind_int64(st, 1, user_id);
-	rc = db_step(st);
-	db_done(st);
-	if (rc < 0)
-		goto done;
-	rc = user_record_event(db, actor, user_id, "second-factor-off");
-done:
+	if ((rc = totp_verify(db, user_id, code, now)) == 0)
+		rc = totp_delete(db, actor, user_id);
 	if (rc != 0) {
 		db_rollback(db);
 		return rc;
 	}
 	return db_commit(db);
+}
+
+int
+totp_remove(struct db *db, const struct actor *actor, const char *email)
+{
+	char *lower = str_lower(email != NULL ? email : "");
+	int64_t user_id = 0;
+	bool on = false;
+	int rc;
+
+	if ((rc = db_begin(db)) != 0)
+		goto out;
+	if ((rc = user_id_by_email(&user_id, db, lower)) != 0) {
+		rc = aims_error_set(AIMS_ENOTFOUND, "email", "no user '%s'", lower);
+		goto done;
+	}
+	if ((rc = totp_enabled(&on, db, user_id)) != 0)
+		goto done;
+	if (!on) {
+		rc = aims_error_set(AIMS_ENOTFOUND, "email", "'%s' has no second factor on", lower);
+		goto done;
+	}
+	if ((rc = totp_delete(db, actor, user_id)) == 0)
+		rc = session_delete_user(db, user_id, 0);
+done:
+	if (rc != 0)
+		db_rollback(db);
+	else
+		rc = db_commit(db);
+out:
+	free(lower);
+	return rc;
 }
 
 int

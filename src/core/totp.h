@@ -62,6 +62,12 @@ int totp_enable(char codes[TOTP_RECOVERY_COUNT][TOTP_RECOVERY_LEN + 1], struct d
 int totp_disable(struct db *db, const struct actor *actor, int64_t user_id, const char *code,
     time_t now);
 /*
+ * The operator turns off email's second factor without a code (lost phone
+ * and codes): ledgered, and every session of the account ends.
+ * AIMS_ENOTFOUND when it is not on.
+ */
+int totp_remove(struct db *db, const struct actor *actor, const char *email);
+/*
  * Checks a code or a recovery code for user_id: 0, or AIMS_EUNAUTH (field
  * "code") when wrong, replayed or already used. A code's step, or a
  * recovery code, is spent by the check.

@@ -7,7 +7,7 @@
 // token, another organisation's pages.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN, addMember, addOrg, aimsOk, request, setup, signIn as apiSignIn }
+import { ADMIN, addMember, addOrg, aims, aimsOk, request, setup, signIn as apiSignIn }
   from './lib.mjs';
 import { openBrowser, shot, signIn, submit } from './browser.mjs';
 
@@ -339,4 +339,21 @@ test('another organisation\'s administration pages answer 404', async () => {
   }
   const r = await postForm('/o/rival/members/invite', { email: 'spy@example.com', role: 'admin' }, auth);
   assert.equal(r.status, 404);
+});
+
+test('the operator prints a reset link; an unknown address is named as such', async () => {
+  addMember(env.db, 'ops@example.com', 'viewer');
+  const r = aimsOk(['user', 'reset-link', 'ops@example.com', '--db', env.db, '--url', env.url + '/']);
+  const link = r.stdout.trim();
+  assert.match(link, new RegExp(`^${env.url}/reset/[A-Za-z0-9_-]{43}$`));
+  const page = await request(env.url, 'GET', new URL(link).pathname);
+  assert.equal(page.status, 200);
+  assert.match(page.text, /For ops@example\.com/);
+  const newer = aimsOk(['user', 'reset-link', 'ops@example.com', '--db', env.db]).stdout.trim();
+  assert.notEqual(newer, link);
+  const old = await request(env.url, 'GET', new URL(link).pathname);
+  assert.equal(old.status, 404, 'a newer link voids the older');
+  const unknown = aims(['user', 'reset-link', 'ghost@example.com', '--db', env.db]);
+  assert.notEqual(unknown.status, 0);
+  assert.match(unknown.stderr, /no enabled account 'ghost@example\.com'/);
 });

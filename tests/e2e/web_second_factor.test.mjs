@@ -186,3 +186,16 @@ test('the second-factor forms refuse a post without the form token', async () =>
     assert.equal(r.status, 403, p);
   }
 });
+
+test('the operator turns off a lost second factor: ledgered, and the password alone signs in again', async () => {
+  const off = aims(['user', 'second-factor-off', 'nia@example.com', '--db', env.db]);
+  assert.equal(off.status, 0, off.stderr);
+  assert.match(off.stdout, /second factor off: nia@example\.com/);
+  const again = aims(['user', 'second-factor-off', 'nia@example.com', '--db', env.db]);
+  assert.notEqual(again.status, 0);
+  assert.match(again.stderr, /has no second factor on/);
+  const api = await request(env.url, 'POST', '/api/v1/session',
+    { body: { email: 'nia@example.com', password: PASS } });
+  assert.equal(api.status, 200);
+  assert.match(aims(['user', 'second-factor-off', '--help']).stdout, /second-factor-off EMAIL/);
+});
