@@ -23,6 +23,14 @@ int org_create(int64_t *id_out, struct db *db, const struct actor *actor, const 
 /* The same, with email (a user) as its first admin, in one transaction. */
 int org_create_owned(int64_t *id_out, struct db *db, const struct actor *actor, const char *slug,
     const char *name, const char *email);
+/*
+ * org_copy.c: the same, started from the setup of from_slug (an
+ * organisation where the actor may write governance records): its risk
+ * criteria and documents as drafts, and its SoA decisions. *copied counts
+ * what was copied, by kind: {"risk-criteria": 1, "documents": 4, "soa": 38}.
+ */
+int org_create_copy(int64_t *id_out, json_t **copied, struct db *db, const struct actor *actor,
+    const char *slug, const char *name, const char *email, const char *from_slug);
 int org_id_by_slug(int64_t *out, struct db *db, const char *slug);
 /* {id?, slug, name, ai_roles, version, created_at, updated_at}; caller owns. */
 int org_get(json_t **out, struct db *db, int64_t org_id);

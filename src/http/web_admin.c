@@ -283,15 +283,43 @@ webui_sessions_end_others(struct http_ctx *c)
 
 /* ---- new organisation, portfolio ------------------------------------------ */
 
+/* The person's organisations whose setup they may copy (perm: write governance there). */
+static int
+webui_org_sources(json_t **out, struct http_ctx *c)
+{
+	json_t *orgs = NULL, *o;
+	enum role role;
+	size_t i;
+	int rc;
+
+	*out = json_array();
+	if ((rc = member_orgs_of_user(&orgs, c->db, c->who.user_id)) != 0)
+		return rc;
+	json_array_foreach(orgs, i, o)
+		if (role_parse(&role, json_string_value(json_object_get(o, "role"))) == 0 &&
+		    perm_allows(role, PERM_WRITE, PERM_KIND_GOVERNANCE))
+			json_array_append(*out, o);
+	json_decref(orgs);
+	return 0;
+}
+
 static int
 webui_org_new_show(struct http_ctx *c, int status, struct web_org_new_view *v)
 {
 	struct buf page = BUF_INIT;
+	json_t *sources = NULL;
+	int rc;
 
+	if ((rc = webui_org_sources(&sources, c)) != 0) {
+		json_decref(sources);
+		return rc;
+	}
 	v->email = c->who.email;
 	v->csrf = c->who.csrf;
+	v->sources = sources;
 	web_page_org_new(&page, v);
 	webui_send(c, status, &page);
+	json_decref(sources);
 	return 0;
 }
 
@@ -308,17 +336,24 @@ webui_org_create(struct http_ctx *c)
 {
 	struct actor actor = { c->who.user_id, c->who.name, ROLE_ADMIN };
 	struct web_org_new_view v = { .slug = webui_posted(c, "slug"),
-	    .name = webui_posted(c, "name") };
+	    .name = webui_posted(c, "name"), .from = webui_posted(c, "from") };
 	char msg[AIMS_ERROR_MSG_MAX + 2];
 	struct buf url = BUF_INIT;
+	json_t *copied = NULL;
 	int rc;
 
-	rc = org_create_owned(NULL, c->db, &actor, v.slug, v.name, c->who.email);
+	if (v.from != NULL && *v.from != '\0')
+		rc = org_create_copy(NULL, &copied, c->db, &actor, v.slug, v.name, c->who.email,
+		    v.from);
+	else
+		rc = org_create_owned(NULL, c->db, &actor, v.slug, v.name, c->who.email);
+	json_decref(copied);
 	if (rc == 0) {
 		buf_puts(&url, "/o/");
 		buf_puts(&url, v.slug);	/* a valid slug: nothing to escape */
 		buf_puts(&url, "/settings");
-		webui_flash(c, "org-created", NULL);
+		webui_flash(c, v.from != NULL && *v.from != '\0' ? "org-copied" : "org-created",
+		    NULL);
 		webui_redirect(c, buf_str(&url));
 		buf_free(&url);
 		return 0;

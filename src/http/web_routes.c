@@ -162,6 +162,8 @@ static const struct {
 	{ "channel", "The public concern reporting channel is updated", "." },
 	{ "settings", "The settings are saved", "." },
 	{ "org-created", "The organisation is created and you are its admin", "." },
+	{ "org-copied", "The organisation is created from the other's setup and you are its "
+	    "admin: its risk criteria and documents are drafts to review and approve", "." },
 	{ "revoked", "The token is revoked: whatever used it stops at once", "." },
 	{ "role-changed", "The role is changed", "." },
 	{ "removed", "The member is removed; the API tokens they made here are revoked", "." },

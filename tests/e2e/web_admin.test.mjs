@@ -357,3 +357,63 @@ test('the operator prints a reset link; an unknown address is named as such', as
   assert.notEqual(unknown.status, 0);
   assert.match(unknown.stderr, /no enabled account 'ghost@example\.com'/);
 });
+
+test('a new organisation from another\'s setup: criteria, documents as drafts, SoA decisions', async () => {
+  const auth = await apiSignIn(env.url);
+  const A = '/api/v1/orgs/acme';
+  const doc = await request(env.url, 'POST', `${A}/documents`, { auth,
+    body: { title: 'AI policy', kind: 'policy', is_ai_policy: true, body: '# Policy\nWe use AI with care.', owner: ADMIN } });
+  assert.equal(doc.status, 201, doc.text);
+  const soa = await request(env.url, 'GET', `${A}/soa/A.2.2`, { auth });
+  const p = await request(env.url, 'PATCH', `${A}/soa/A.2.2`, { auth,
+    headers: { 'if-match': `"${soa.json.version}"` },
+    body: { applicable: true, justification: 'Our AI policy covers it', status: 'partial' } });
+  assert.equal(p.status, 200, p.text);
+  const ex = await request(env.url, 'GET', `${A}/soa/A.10.4`, { auth });
+  assert.equal((await request(env.url, 'PATCH', `${A}/soa/A.10.4`, { auth,
+    headers: { 'if-match': `"${ex.json.version}"` },
+    body: { applicable: false, justification: 'We have no customers' } })).status, 200);
+  const crit = await request(env.url, 'GET', `${A}/risk-criteria`, { auth });
+  const item = crit.json.items ? crit.json.items[0] : crit.json;
+  const cp = await request(env.url, 'PATCH', `${A}/risk-criteria/${item.ref}`, { auth,
+    headers: { 'if-match': `"${item.version}"` }, body: { acceptance_threshold: 7 } });
+  assert.equal(cp.status, 200, cp.text);
+
+  const { page } = admin;
+  await page.goto(`${env.url}/orgs/new`);
+  await page.fill('#f-name', 'Gamma Health');
+  await page.fill('#f-slug', 'gamma');
+  await page.selectOption('#f-from', 'acme');
+  await submit(page);
+  assert.match(page.url(), /\/o\/gamma\/settings$/);
+  assert.match(await page.textContent('.flash'), /from the other's setup/);
+
+  const G = '/api/v1/orgs/gamma';
+  const docs = await request(env.url, 'GET', `${G}/documents`, { auth });
+  const copy = docs.json.items.find((d) => d.title === 'AI policy');
+  assert.ok(copy, docs.text);
+  assert.equal(copy.status, 'draft');
+  assert.equal(copy.owner, null, 'people are not copied');
+  assert.match(copy.body, /We use AI with care/);
+  const s = await request(env.url, 'GET', `${G}/soa/A.2.2`, { auth });
+  assert.equal(s.json.applicable, true);
+  assert.equal(s.json.justification, 'Our AI policy covers it');
+  assert.notEqual(s.json.status, 'partial', 'implementation is the new organisation\'s own');
+  const x = await request(env.url, 'GET', `${G}/soa/A.10.4`, { auth });
+  assert.equal(x.json.applicable, false);
+  const gc = await request(env.url, 'GET', `${G}/risk-criteria`, { auth });
+  assert.equal((gc.json.items ? gc.json.items[0] : gc.json).acceptance_threshold, 7, gc.text);
+  assert.match(aimsOk(['verify', '--db', env.db]).stdout, /verified/);
+
+  // A viewer of acme may not start from its setup; the choice is not even offered.
+  addMember(env.db, 'val@example.com', 'viewer');
+  const val = await apiSignIn(env.url, 'val@example.com');
+  const form = await request(env.url, 'GET', '/orgs/new', { auth: { cookie: val.cookie } });
+  assert.doesNotMatch(form.text, /id="f-from"/);
+  const r = await postForm('/orgs/new', { name: 'Sneaky', slug: 'sneaky', from: 'acme' }, val);
+  assert.equal(r.status, 403);
+  assert.match(r.text, /may not copy its setup/);
+  const n = await postForm('/orgs/new', { name: 'Spy', slug: 'spy', from: 'rival-none' }, val);
+  assert.equal(n.status, 404);
+  assert.equal((await request(env.url, 'GET', '/api/v1/orgs/spy', { auth: { cookie: val.cookie } })).status, 404);
+});
