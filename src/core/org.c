@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/member.h"
+#include "core/oidc.h"
 #include "core/org.h"
 #include "core/record.h"
 #include "ledger/ledger.h"
@@ -77,6 +78,11 @@ org_ledger_state(json_t **out, struct db *db, int64_t org_id)
 	} else if (rc == DB_DONE)
 		rc = aims_error_set(AIMS_ENOTFOUND, "org", "no such organisation");
 	db_done(st);
+	/* Likewise the single sign-on provider, when there is one. */
+	if (rc == 0 && (rc = oidc_ledger_state(*out, db, org_id)) != 0) {
+		json_decref(*out);
+		*out = NULL;
+	}
 	return rc;
 }
 
@@ -297,6 +303,33 @@ done:
 	if ((rc = db_commit(db)) == 0 && out)
 		rc = org_get(out, db, org_id);
 	return rc;
+}
+
+int
+org_record_event(struct db *db, const struct actor *actor, int64_t org_id)
+{
+	char now[CLOCK_RFC3339_LEN], slug[SLUG_MAX + 1] = "";
+	struct db_stmt *st = NULL;
+	int64_t version = 0;
+	int rc;
+
+	clock_format(now, clock_now());
+	if ((rc = db_prepare(&st, db, "UPDATE orgs SET version = version + 1, updated_at = ? "
+	    "WHERE id = ? RETURNING version, slug")) != 0)
+		return rc;
+	db_bind_text(st, 1, now);
+	db_bind_int64(st, 2, org_id);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		version = db_column_int64(st, 0);
+		snprintf(slug, sizeof(slug), "%s", db_column_text(st, 1));
+		rc = 0;
+	} else if (rc == DB_DONE)
+		rc = aims_error_set(AIMS_ENOTFOUND, "org", "no such organisation");
+	db_done(st);
+	if (rc != 0)
+		return rc;
+	return org_append(db, actor, org_id, "update", slug, version);
 }
 
 int

@@ -38,6 +38,12 @@ int org_list(json_t **out, struct db *db);
 /* Changes name and/or ai_roles (NULL: keep); if_version 0 skips the check. */
 int org_update(json_t **out, struct db *db, const struct actor *actor, int64_t org_id,
     int64_t if_version, const char *name, const json_t *ai_roles);
+/*
+ * Records a change of the organisation kept outside its row (its single
+ * sign-on provider): the version goes up and an "update" is ledgered with
+ * the state then. Joins the caller's transaction.
+ */
+int org_record_event(struct db *db, const struct actor *actor, int64_t org_id);
 /* Does the organisation require a second factor of members signing in with a password? */
 int org_second_factor_required(bool *out, struct db *db, int64_t org_id);
 /* Sets that option (a ledgered change of the organisation; nothing when already so). */

@@ -400,7 +400,6 @@ auth_sign_in_code(char token[SESSION_TOKEN_LEN], struct session *s, int *retry_a
     struct http_ctx *c, const char *challenge, const char *code)
 {
 	char key[THROTTLE_KEY_MAX], secs[16];
-	json_t *u = NULL;
 	int64_t user_id = 0;
 	int rc;
 
@@ -424,8 +423,19 @@ auth_sign_in_code(char token[SESSION_TOKEN_LEN], struct session *s, int *retry_a
 		return rc;
 	}
 	throttle_clear(c->db, key);
-	if ((rc = totp_challenge_delete(c->db, challenge)) != 0 ||
-	    (rc = session_create(token, s, c->db, user_id, c->req->client_addr, clock_now())) != 0 ||
+	if ((rc = totp_challenge_delete(c->db, challenge)) != 0)
+		return rc;
+	return auth_session_start(token, s, c, user_id);
+}
+
+int
+auth_session_start(char token[SESSION_TOKEN_LEN], struct session *s, struct http_ctx *c,
+    int64_t user_id)
+{
+	json_t *u = NULL;
+	int rc;
+
+	if ((rc = session_create(token, s, c->db, user_id, c->req->client_addr, clock_now())) != 0 ||
 	    (rc = user_get(&u, c->db, user_id)) != 0)
 		return rc;
 	auth_session_cookie(c, token, SESSION_ABSOLUTE_SEC);

@@ -57,6 +57,14 @@ int auth_sign_in(char token[SESSION_TOKEN_LEN], struct session *s, int *retry_af
 int auth_sign_in_code(char token[SESSION_TOKEN_LEN], struct session *s, int *retry_after,
     struct http_ctx *c, const char *challenge, const char *code);
 
+/*
+ * Opens a session for user_id, whose identity another step established
+ * (a second-factor code, the organisation's OpenID provider): the
+ * session's cookie is set and c->who filled.
+ */
+int auth_session_start(char token[SESSION_TOKEN_LEN], struct session *s, struct http_ctx *c,
+    int64_t user_id);
+
 /* Handlers of /api/v1/session. */
 int auth_session_create(struct http_ctx *c);
 int auth_session_get(struct http_ctx *c);

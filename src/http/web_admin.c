@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/member.h"
+#include "core/oidc.h"
 #include "core/org.h"
 #include "core/perm.h"
 #include "core/session.h"
@@ -76,9 +77,10 @@ webui_settings_show(struct http_ctx *c, int status, const json_t *values, const 
 {
 	struct web_settings_view v = { .ai_roles = org_ai_roles, .values = values,
 	    .error = error, .error_field = field,
-	    .write = perm_allows(c->role, PERM_WRITE, PERM_KIND_ORG) };
-	struct buf page = BUF_INIT;
-	json_t *org = NULL;
+	    .write = perm_allows(c->role, PERM_WRITE, PERM_KIND_ORG),
+	    .admin = perm_allows(c->role, PERM_ADMIN, PERM_KIND_ORG) };
+	struct buf page = BUF_INIT, cb = BUF_INIT;
+	json_t *org = NULL, *sso = NULL;
 	int rc;
 
 	if ((rc = org_get(&org, c->db, c->org_id)) != 0 ||
@@ -86,6 +88,17 @@ webui_settings_show(struct http_ctx *c, int status, const json_t *values, const 
 		json_decref(org);
 		return rc;
 	}
+	if (v.admin && (rc = oidc_config_get(&sso, c->db, c->org_id)) != 0) {
+		if (rc != AIMS_ENOTFOUND) {
+			json_decref(org);
+			return rc;
+		}
+		aims_error_clear();
+	}
+	webui_site_url(&cb, c);
+	buf_puts(&cb, WEB_SSO_CALLBACK_PATH);
+	v.redirect_uri = buf_str(&cb);
+	v.sso = sso;
 	if (values != NULL)
 		v.require_second_factor = json_is_true(json_object_get(values,
 		    "require_second_factor"));
@@ -93,7 +106,22 @@ webui_settings_show(struct http_ctx *c, int status, const json_t *values, const 
 	web_page_settings(&page, &c->web->ctx, &v);
 	webui_send(c, status, &page);
 	json_decref(org);
+	json_decref(sso);
+	buf_free(&cb);
 	return 0;
+}
+
+int
+webui_settings_refused(struct http_ctx *c, int rc)
+{
+	char msg[AIMS_ERROR_MSG_MAX + 2], field[WEB_FORM_NAME_MAX];
+
+	if (http_status_of(rc) >= 500)
+		return rc;
+	/* Copied: drawing the page runs core calls that reset the last error. */
+	snprintf(field, sizeof(field), "%s", aims_error_field());
+	return webui_settings_show(c, http_status_of(rc) == 400 ? 422 : http_status_of(rc), NULL,
+	    webui_sentence(msg, sizeof(msg)), field);
 }
 
 int
@@ -109,7 +137,7 @@ webui_settings_save(struct http_ctx *c)
 	const char *name = webui_posted(c, "name");
 	json_t *roles = json_array(), *values = NULL;
 	struct buf url = BUF_INIT;
-	char msg[AIMS_ERROR_MSG_MAX + 2];
+	char msg[AIMS_ERROR_MSG_MAX + 2], field[WEB_FORM_NAME_MAX];
 	bool require;
 	size_t i;
 	int rc;
@@ -131,8 +159,9 @@ webui_settings_save(struct http_ctx *c)
 		goto done;
 	values = json_pack("{s:s, s:O, s:b}", "name", name != NULL ? name : "", "ai_roles", roles,
 	    "require_second_factor", require);
+	snprintf(field, sizeof(field), "%s", aims_error_field());
 	rc = webui_settings_show(c, http_status_of(rc) == 400 ? 422 : http_status_of(rc), values,
-	    webui_sentence(msg, sizeof(msg)), aims_error_field());
+	    webui_sentence(msg, sizeof(msg)), field);
 done:
 	json_decref(roles);
 	json_decref(values);
@@ -175,6 +204,7 @@ webui_tokens(struct http_ctx *c)
 int
 webui_token_create(struct http_ctx *c)
 {
+	char field[WEB_FORM_NAME_MAX];
 	struct web_tokens_view v = { .name = webui_posted(c, "name"),
 	    .role = webui_posted(c, "role"), .expires = webui_posted(c, "expires_at") };
 	char msg[AIMS_ERROR_MSG_MAX + 2], expires[CLOCK_RFC3339_LEN];
@@ -205,7 +235,8 @@ webui_token_create(struct http_ctx *c)
 	if (http_status_of(rc) >= 500)
 		return rc;
 	v.error = webui_sentence(msg, sizeof(msg));
-	v.error_field = aims_error_field();
+	snprintf(field, sizeof(field), "%s", aims_error_field());
+	v.error_field = field;
 	return webui_tokens_show(c, http_status_of(rc) == 400 ? 422 : http_status_of(rc), &v);
 }
 
@@ -334,6 +365,7 @@ webui_org_new(struct http_ctx *c)
 int
 webui_org_create(struct http_ctx *c)
 {
+	char field[WEB_FORM_NAME_MAX];
 	struct actor actor = { c->who.user_id, c->who.name, ROLE_ADMIN };
 	struct web_org_new_view v = { .slug = webui_posted(c, "slug"),
 	    .name = webui_posted(c, "name"), .from = webui_posted(c, "from") };
@@ -361,7 +393,8 @@ webui_org_create(struct http_ctx *c)
 	if (http_status_of(rc) >= 500)
 		return rc;
 	v.error = webui_sentence(msg, sizeof(msg));
-	v.error_field = aims_error_field();
+	snprintf(field, sizeof(field), "%s", aims_error_field());
+	v.error_field = field;
 	return webui_org_new_show(c, http_status_of(rc) == 400 ? 422 : http_status_of(rc), &v);
 }
 

@@ -29,8 +29,14 @@ int webui_member_role(struct http_ctx *c);
 int webui_member_remove(struct http_ctx *c);
 int webui_member_reset_link(struct http_ctx *c);
 int webui_invite_withdraw(struct http_ctx *c);
+/* web_sso.c */
+int webui_sso_start(struct http_ctx *c);
+int webui_sso_callback(struct http_ctx *c);
+int webui_sso_save(struct http_ctx *c);
 /* web_admin.c */
 int webui_settings(struct http_ctx *c);
+/* The settings page again with the last error (rc), for a refused change. */
+int webui_settings_refused(struct http_ctx *c, int rc);
 int webui_settings_save(struct http_ctx *c);
 int webui_tokens(struct http_ctx *c);
 int webui_token_create(struct http_ctx *c);

@@ -116,6 +116,7 @@ webui_invite_page(struct http_ctx *c)
 int
 webui_invite_accept(struct http_ctx *c)
 {
+	char field[WEB_FORM_NAME_MAX];
 	struct web_invite_view v = { .display_name = webui_posted(c, "display_name") };
 	const char *pw = webui_posted(c, "password"), *again = webui_posted(c, "password_again");
 	char msg[AIMS_ERROR_MSG_MAX + 2], *slug = NULL;
@@ -151,7 +152,8 @@ webui_invite_accept(struct http_ctx *c)
 		return rc;
 	webui_sentence_copy(msg, sizeof(msg));
 	v.error = msg;
-	v.error_field = aims_error_field();
+	snprintf(field, sizeof(field), "%s", aims_error_field());
+	v.error_field = field;
 	return webui_invite_show(c, http_status_of(rc) == 400 ? 422 : http_status_of(rc), &v);
 }
 
@@ -283,6 +285,7 @@ webui_reset_link_page(struct http_ctx *c)
 int
 webui_reset_use(struct http_ctx *c)
 {
+	char field[WEB_FORM_NAME_MAX];
 	struct web_reset_view v = { 0 };
 	const char *pw = webui_posted(c, "password"), *again = webui_posted(c, "password_again");
 	char msg[AIMS_ERROR_MSG_MAX + 2];
@@ -301,6 +304,7 @@ webui_reset_use(struct http_ctx *c)
 		return rc;
 	webui_sentence_copy(msg, sizeof(msg));
 	v.error = msg;
-	v.error_field = aims_error_field();
+	snprintf(field, sizeof(field), "%s", aims_error_field());
+	v.error_field = field;
 	return webui_reset_show(c, http_status_of(rc) == 400 ? 422 : http_status_of(rc), &v);
 }

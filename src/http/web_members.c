@@ -67,6 +67,7 @@ webui_members(struct http_ctx *c)
 static int
 webui_members_refused(struct http_ctx *c, int rc, struct web_members_view *v)
 {
+	char field[WEB_FORM_NAME_MAX];
 	char msg[AIMS_ERROR_MSG_MAX + 2];
 	int status = http_status_of(rc);
 	size_t n;
@@ -81,7 +82,8 @@ webui_members_refused(struct http_ctx *c, int rc, struct web_members_view *v)
 		msg[n + 1] = '\0';
 	}
 	v->error = msg;
-	v->error_field = aims_error_field();
+	snprintf(field, sizeof(field), "%s", aims_error_field());
+	v->error_field = field;
 	return webui_members_show(c, status == 400 ? 422 : status, v);
 }
 

@@ -269,8 +269,9 @@ done:
 
 /*
  * Allowed whatever their arguments. Left out on purpose, among others:
- * execve, execveat, fork, vfork, ptrace, process_vm_*, socket, connect,
- * bind, listen (the listening socket is open before the filter), kill,
+ * execve, execveat, fork, vfork, ptrace, process_vm_*, bind, listen (the
+ * listening socket is open before the filter; socket and connect are
+ * allowed below for Internet sockets only), kill,
  * chmod and chown by path, symlink, mknod, mount, chroot, setuid and the
  * other id changes, unshare, setns, bpf, perf_event_open, keyctl,
  * userfaultfd, io_uring_*.
@@ -309,7 +310,7 @@ static int
 sandbox_seccomp_rules(scmp_filter_ctx ctx)
 {
 	const char *const *name;
-	int nr, rc = 0;
+	int nr, family, rc = 0;
 
 	for (name = sandbox_syscalls; *name != NULL && rc == 0; name++) {
 		/* A name this architecture lacks (open on arm64): nothing to allow. */
@@ -338,6 +339,33 @@ sandbox_seccomp_rules(scmp_filter_ctx ctx)
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(mprotect), 1,
 		    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, PROT_EXEC));
+	/*
+	 * Outgoing connections to an organisation's OpenID provider (util/fetch.c):
+	 * Internet sockets only; any other family (the resolver's netlink and nscd
+	 * probes) fails with EAFNOSUPPORT instead of ending the process, and the
+	 * resolver falls back. libcurl wakes its resolver thread over a socketpair.
+	 */
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
+		    SCMP_A0(SCMP_CMP_EQ, AF_INET));
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
+		    SCMP_A0(SCMP_CMP_EQ, AF_INET6));
+	/* The other families: below AF_INET, between it and AF_INET6, above AF_INET6. */
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket), 1,
+		    SCMP_A0(SCMP_CMP_LT, AF_INET));
+	for (family = AF_INET + 1; rc == 0 && family < AF_INET6; family++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket), 1,
+		    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)family));
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket), 1,
+		    SCMP_A0(SCMP_CMP_GT, AF_INET6));
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socketpair), 1,
+		    SCMP_A0(SCMP_CMP_EQ, AF_UNIX));
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(connect), 0);
 	/* Signals to this process only (abort, raise). */
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1,

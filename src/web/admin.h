@@ -33,6 +33,8 @@
 #define WEB_RESET_PATH	"/reset/"	/* + the reset link's token */
 #define WEB_SECOND_FACTOR_PATH	"/account/second-factor"	/* /start, /confirm, /disable */
 #define WEB_SIGN_IN_CODE_PATH	"/sign-in/code"	/* the second step of signing in */
+#define WEB_SSO_PATH		"/sso"		/* ?org=SLUG: sign in with its OpenID provider */
+#define WEB_SSO_CALLBACK_PATH	"/sso/callback"	/* where the provider sends the browser back */
 
 /* A link shown once to copy: the full URL, and what it is for. */
 struct web_link {
@@ -79,6 +81,9 @@ void web_page_tokens(struct buf *out, const struct web_ctx *ctx,
 struct web_settings_view {
 	const json_t		*org;		/* org_get() */
 	bool			 require_second_factor;
+	bool			 admin;		/* may set single sign-on */
+	const json_t		*sso;		/* oidc_config_get(), or NULL */
+	const char		*redirect_uri;	/* to register with the provider */
 	const char *const	*ai_roles;	/* every ISO/IEC 22989 role; NULL ends */
 	bool			 write;
 	const char		*error;
@@ -118,6 +123,11 @@ struct web_second_factor_view {
 	const char		*required_by;	/* an organisation that requires it, or NULL */
 };
 void web_page_second_factor(struct buf *out, const struct web_second_factor_view *v);
+
+/* On the way to the provider: moves on by itself (meta refresh), with a link. */
+void web_page_sso_continue(struct buf *out, const char *url);
+/* A single sign-on that did not complete, and why. */
+void web_page_sso_error(struct buf *out, const char *message);
 
 /* The second step of signing in: a code from the authenticator or a recovery code. */
 struct web_sign_in_code_view {

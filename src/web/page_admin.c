@@ -211,6 +211,53 @@ web_json_has(const json_t *arr, const char *s)
 	return false;
 }
 
+/* The organisation's OpenID provider, for admins. */
+static void
+web_settings_sso(struct buf *out, const struct web_ctx *ctx, const struct web_settings_view *v)
+{
+	struct buf url = BUF_INIT;
+
+	web_url_kind(&url, ctx, "settings");
+	buf_puts(&url, "/sso");
+	html_printf(out, "<h2 id=\"sso\">Single sign-on (OpenID Connect)</h2>\n<p>Members sign in "
+	    "with your identity provider: the sign-in page's single sign-on, or <code>"
+	    WEB_SSO_PATH "?org=%s</code>. Accounts are matched by verified e-mail address; "
+	    "nobody is added by signing in. Register this redirect URI with the provider: "
+	    "<code>%s</code></p>\n<form method=\"post\" action=\"%s\" class=\"record-form\">",
+	    ctx->org, v->redirect_uri != NULL ? v->redirect_uri : "", buf_str(&url));
+	web_csrf_input(out, ctx);
+	web_admin_input(out, "url", "issuer", "Issuer", web_str(v->sso, "issuer"), v->error_field,
+	    "The provider's issuer URL (https://); its discovery document is read from there. "
+	    "Empty: no single sign-on.", false);
+	web_admin_input(out, "text", "client_id", "Client ID", web_str(v->sso, "client_id"),
+	    v->error_field, NULL, false);
+	web_admin_input(out, "password", "client_secret", "Client secret", NULL, v->error_field,
+	    v->sso != NULL ? "Stored: leave empty to keep it." : NULL, false);
+	buf_puts(out, "<div class=\"form-actions\"><button type=\"submit\" class=\"btn\">Save "
+	    "single sign-on</button></div></form>\n");
+	buf_free(&url);
+}
+
+void
+web_page_sso_continue(struct buf *out, const char *url)
+{
+	html_printf(out, "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	    "<meta http-equiv=\"refresh\" content=\"0;url=%s\">\n<title>Single sign-on \xc2\xb7 "
+	    "OpenAIMS</title>\n</head>\n<body>\n<main id=\"main\"><h1>Single sign-on</h1>\n"
+	    "<p><a id=\"sso-continue\" href=\"%s\">Continue to your organisation's sign-in</a>"
+	    "</p></main>\n</body>\n</html>\n", html_safe_url(url), html_safe_url(url));
+}
+
+void
+web_page_sso_error(struct buf *out, const char *message)
+{
+	web_page_begin_bare(out, "Single sign-on");
+	html_printf(out, "<div class=\"signin card\">\n<p class=\"brand\">OpenAIMS</p>\n"
+	    "<h1>Single sign-on</h1>\n<div class=\"flash error\" role=\"alert\">%s</div>\n"
+	    "<p><a class=\"btn\" href=\"/sign-in\">Back to sign-in</a></p>\n</div>\n", message);
+	web_page_end_bare(out);
+}
+
 void
 web_page_settings(struct buf *out, const struct web_ctx *ctx,
     const struct web_settings_view *v)
@@ -262,6 +309,8 @@ web_page_settings(struct buf *out, const struct web_ctx *ctx,
 		buf_puts(out, "<div class=\"form-actions\"><button type=\"submit\" class=\"btn "
 		    "primary\">Save settings</button></div>");
 	buf_puts(out, "</form>\n");
+	if (v->admin)
+		web_settings_sso(out, ctx, v);
 	web_page_end(out, ctx);
 	buf_free(&url);
 }
