@@ -30,6 +30,7 @@
  *   /sign-in                     form (GET), sign in (POST)
  *   /sign-out                    (POST)
  *   /account/password            change your own password (GET, POST)
+ *   (settings, tokens, invitations, account, reset, sign-on, portfolio: web/admin.h)
  *   /static/NAME?v=HASH          compiled-in assets
  * Every POST form carries WEB_CSRF_FIELD; update forms WEB_VERSION_FIELD.
  */
