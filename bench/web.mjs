@@ -69,6 +69,13 @@ const pages = [
   ['evidence', `${o}/evidence/EV-4242`],
   ['measures list', `${o}/measures`],
   ['risk criteria', `${o}/risk-criteria/CRITERIA`],
+  // Administration.
+  ['members (with invitations)', `${o}/members`],
+  ['settings', `${o}/settings`],
+  ['API tokens', `${o}/tokens`],
+  ['account (sessions)', '/account'],
+  ['new organisation form', '/orgs/new'],
+  ['portfolio (readiness of each organisation)', '/portfolio'],
   // The JSON API's reads, with the same session.
   ['API: risks list (50, with total)', `${a}/risks`],
   ['API: risks of a heat-map cell', `${a}/risks?likelihood=4&impact=5`],

@@ -178,7 +178,7 @@ void web_page_org_new(struct buf *out, const struct web_org_new_view *v);
 struct web_portfolio_view {
 	const char		*email;
 	const char		*csrf;
-	/* [{slug, name, role, score, stages [{stage, verdict, blocking_gaps}]}] */
+	/* [{slug, name, role, score, as_of, stages [{verdict, blocking_gaps}] (1, 2)}] */
 	const json_t		*orgs;
 	const char		*flash;
 };

@@ -532,16 +532,19 @@ void
 web_page_portfolio(struct buf *out, const struct web_portfolio_view *v)
 {
 	const json_t *o, *st;
+	char when[32];
 	size_t i, j;
 
 	web_plain_begin(out, "Portfolio", v->email, v->csrf);
 	buf_puts(out, "<h1>Portfolio</h1>\n<p>Every organisation you belong to, with its "
-	    "certification readiness now.</p>\n");
+	    "certification readiness as last evaluated (opening its readiness page evaluates "
+	    "it again).</p>\n");
 	if (v->flash != NULL)
 		html_printf(out, "<div class=\"flash ok\" role=\"status\">%s</div>\n", v->flash);
 	buf_puts(out, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">"
 	    "Organisation</th><th scope=\"col\">Your role</th><th scope=\"col\">Readiness</th>"
-	    "<th scope=\"col\">Stage 1</th><th scope=\"col\">Stage 2</th></tr></thead><tbody>");
+	    "<th scope=\"col\">Stage 1</th><th scope=\"col\">Stage 2</th><th scope=\"col\">"
+	    "Evaluated (UTC)</th></tr></thead><tbody>");
 	json_array_foreach(v->orgs, i, o) {
 		buf_puts(out, "<tr><th scope=\"row\"><a href=\"/o/");
 		html_url_escape(out, web_str(o, "slug"));
@@ -565,10 +568,12 @@ web_page_portfolio(struct buf *out, const struct web_portfolio_view *v)
 		}
 		for (; j < 2; j++)
 			buf_puts(out, "<td></td>");
-		buf_puts(out, "</tr>\n");
+		snprintf(when, sizeof(when), "%.10s %.5s", web_str(o, "as_of"),
+		    strlen(web_str(o, "as_of")) > 11 ? web_str(o, "as_of") + 11 : "");
+		html_printf(out, "<td>%s</td></tr>\n", when);
 	}
 	if (json_array_size(v->orgs) == 0)
-		buf_puts(out, "<tr><td colspan=\"5\" class=\"empty\">You belong to no organisation "
+		buf_puts(out, "<tr><td colspan=\"6\" class=\"empty\">You belong to no organisation "
 		    "yet: <a href=\"/orgs/new\">create one</a>.</td></tr>");
 	buf_puts(out, "</tbody></table></div>\n");
 	web_plain_end(out);
