@@ -41,8 +41,7 @@ webui_site_url(struct buf *out, const struct http_ctx *c)
 	    host != NULL ? host : "localhost");
 }
 
-/* The last error as a sentence for a page: first letter up, a full stop. */
-static const char *
+const char *
 webui_sentence(char *buf, size_t len)
 {
 	size_t n;

@@ -54,6 +54,8 @@ int webui_reset_page(struct http_ctx *c);
 int webui_reset_request(struct http_ctx *c);
 int webui_reset_link_page(struct http_ctx *c);
 int webui_reset_use(struct http_ctx *c);
+/* The last error (aims_error_message) as a sentence for a page, in buf: capital, full stop. */
+const char *webui_sentence(char *buf, size_t len);
 /* The site's own address for links: "http://HOST" (Host of the request). */
 void webui_site_url(struct buf *out, const struct http_ctx *c);
 

@@ -59,21 +59,6 @@ webui_link_csrf(struct http_ctx *c)
 	    "This form has expired or was not sent from this site. Open the link again.");
 }
 
-static void
-webui_sentence_copy(char *out, size_t len)
-{
-	size_t n;
-
-	snprintf(out, len - 1, "%s", aims_error_message());
-	n = strlen(out);
-	if (n > 0 && out[0] >= 'a' && out[0] <= 'z')
-		out[0] = (char)(out[0] - 'a' + 'A');
-	if (n > 0 && out[n - 1] != '.' && n + 1 < len) {
-		out[n] = '.';
-		out[n + 1] = '\0';
-	}
-}
-
 /* ---- invitations -------------------------------------------------------- */
 
 static int
@@ -93,7 +78,7 @@ webui_invite_show(struct http_ctx *c, int status, struct web_invite_view *v)
 	if ((rc = invite_find(&inv, c->db, v->token, clock_now())) != 0) {
 		if (rc != AIMS_ENOTFOUND)
 			return rc;
-		webui_sentence_copy(msg, sizeof(msg));
+		webui_sentence(msg, sizeof(msg));
 		v->error = msg;
 		status = 404;
 	}
@@ -150,7 +135,7 @@ webui_invite_accept(struct http_ctx *c)
 	}
 	if (http_status_of(rc) >= 500)
 		return rc;
-	webui_sentence_copy(msg, sizeof(msg));
+	webui_sentence(msg, sizeof(msg));
 	v.error = msg;
 	snprintf(field, sizeof(field), "%s", aims_error_field());
 	v.error_field = field;
@@ -263,7 +248,7 @@ webui_reset_show(struct http_ctx *c, int status, struct web_reset_view *v)
 		v->valid = true;
 		v->email = json_string_value(json_object_get(r, "email"));
 	} else if (rc == AIMS_ENOTFOUND) {
-		webui_sentence_copy(msg, sizeof(msg));
+		webui_sentence(msg, sizeof(msg));
 		v->error = msg;
 		status = 404;
 	} else
@@ -302,7 +287,7 @@ webui_reset_use(struct http_ctx *c)
 	}
 	if (http_status_of(rc) >= 500)
 		return rc;
-	webui_sentence_copy(msg, sizeof(msg));
+	webui_sentence(msg, sizeof(msg));
 	v.error = msg;
 	snprintf(field, sizeof(field), "%s", aims_error_field());
 	v.error_field = field;

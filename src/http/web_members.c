@@ -6,7 +6,6 @@
  * member_set_role, member_remove, member_check_account_admin); a refusal
  * comes back on the members page naming why.
  */
-#include <ctype.h>
 #include <sodium.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -67,21 +66,12 @@ webui_members(struct http_ctx *c)
 static int
 webui_members_refused(struct http_ctx *c, int rc, struct web_members_view *v)
 {
-	char field[WEB_FORM_NAME_MAX];
-	char msg[AIMS_ERROR_MSG_MAX + 2];
+	char msg[AIMS_ERROR_MSG_MAX + 2], field[WEB_FORM_NAME_MAX];
 	int status = http_status_of(rc);
-	size_t n;
 
 	if (status >= 500 || status == 404)
 		return rc;
-	snprintf(msg, sizeof(msg) - 1, "%s", aims_error_message());
-	n = strlen(msg);
-	msg[0] = (char)toupper((unsigned char)msg[0]);
-	if (n > 0 && msg[n - 1] != '.') {
-		msg[n] = '.';
-		msg[n + 1] = '\0';
-	}
-	v->error = msg;
+	v->error = webui_sentence(msg, sizeof(msg));
 	snprintf(field, sizeof(field), "%s", aims_error_field());
 	v->error_field = field;
 	return webui_members_show(c, status == 400 ? 422 : status, v);

@@ -45,10 +45,6 @@
 /* A page that costs one of the caller's heavy reads (budget.h). */
 #define W_ORG_HEAVY(m, p, h, act, kind) \
 	{ m, p, h, ROUTE_ORG, act, kind, NULL, NULL, ROUTE_RAW | ROUTE_HEAVY, 200, NULL, "web", p }
-/* A signed-in page outside an organisation that costs one of the caller's heavy reads. */
-#define W_USER_HEAVY(m, p, h) \
-	{ m, p, h, ROUTE_USER, PERM_READ, PERM_KIND_ORG, NULL, NULL, ROUTE_RAW | ROUTE_HEAVY, \
-	    200, NULL, "web", p }
 #define BY_KIND	PERM_KIND_COUNT
 
 const struct route webui_routes[] = {
@@ -71,7 +67,7 @@ const struct route webui_routes[] = {
 	W_USER("POST", "/account/sessions/{id}/end", webui_session_end),
 	W_USER("GET", "/orgs/new", webui_org_new),
 	W_USER("POST", "/orgs/new", webui_org_create),
-	W_USER_HEAVY("GET", "/portfolio", webui_portfolio),
+	W_USER("GET", "/portfolio", webui_portfolio),
 	W_PUB("GET", "/invite/{token}", webui_invite_page),
 	W_PUB("POST", "/invite/{token}", webui_invite_accept),
 	W_PUB("GET", "/reset", webui_reset_page),

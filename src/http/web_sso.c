@@ -49,22 +49,6 @@ webui_sso_error(struct http_ctx *c, int status, const char *message)
 	webui_send(c, status, &page);
 }
 
-/* Sentence case with a full stop, for a page. */
-static void
-webui_sso_sentence(char *out, size_t len, const char *msg)
-{
-	size_t n;
-
-	snprintf(out, len - 1, "%s", msg != NULL ? msg : "");
-	n = strlen(out);
-	if (n > 0 && out[0] >= 'a' && out[0] <= 'z')
-		out[0] = (char)(out[0] - 'a' + 'A');
-	if (n > 0 && out[n - 1] != '.' && n + 1 < len) {
-		out[n] = '.';
-		out[n + 1] = '\0';
-	}
-}
-
 int
 webui_sso_start(struct http_ctx *c)
 {
@@ -82,7 +66,7 @@ webui_sso_start(struct http_ctx *c)
 	if (rc != 0) {
 		if (http_status_of(rc) >= 500)
 			return rc;
-		webui_sso_sentence(msg, sizeof(msg), aims_error_message());
+		webui_sentence(msg, sizeof(msg));
 		webui_sso_error(c, rc == AIMS_ENOTFOUND ? 404 : 502, msg);
 		return 0;
 	}
@@ -132,7 +116,7 @@ webui_sso_callback(struct http_ctx *c)
 		if (rc != AIMS_EUNAUTH)
 			return rc;
 		log_info("single sign-on refused: %s", aims_error_message());
-		webui_sso_sentence(msg, sizeof(msg), aims_error_message());
+		webui_sentence(msg, sizeof(msg));
 		webui_sso_error(c, 401, msg);
 		return 0;
 	}
