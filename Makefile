@@ -34,8 +34,12 @@ LISTEN	?= 127.0.0.1:$(PORT)
 # libarchive: the audit pack zip, written and read as a stream (src/io/pack*.c).
 # libpq: the PostgreSQL store (src/store/db_pg.c), chosen by a postgres:// --db.
 # libcurl: webhook deliveries and SMTP mail from the outbox (src/io/deliver.c).
+# liboath: TOTP codes (src/core/totp.c); libqrencode: the QR code of its set-up page,
+# drawn as SVG by src/web/qr.c. libcurl: requests to an organisation's OpenID
+# provider (src/util/fetch.c); libcrypto (OpenSSL, which libcurl links anyway):
+# the RS256 and ES256 signatures of its ID tokens, which libsodium lacks (src/core/oidc.c).
 PKGS	:= libmicrohttpd sqlite3 libpq libsodium jansson libcmark-gfm libmagic xlsxwriter libseccomp libarchive \
-	   libcurl
+	   liboath libqrencode libcurl libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

@@ -72,6 +72,13 @@ const pages = [
   ['search across every kind', `${o}/search?q=drift`],
   ['risks list, 100 rows a page', `${o}/risks?limit=100`],
   ['SoA versions and the changes since', `${o}/soa/versions`],
+  // Administration.
+  ['members (with invitations)', `${o}/members`],
+  ['settings', `${o}/settings`],
+  ['API tokens', `${o}/tokens`],
+  ['account (sessions)', '/account'],
+  ['new organisation form', '/orgs/new'],
+  ['portfolio (readiness of each organisation)', '/portfolio'],
   // The JSON API's reads, with the same session.
   ['API: risks list (50, with total)', `${a}/risks`],
   ['API: risks of a heat-map cell', `${a}/risks?likelihood=4&impact=5`],

@@ -1,4 +1,7 @@
-/* cli_user.c - 'aims user add|list|passwd|disable|enable': people who sign in. */
+/*
+ * cli_user.c - 'aims user add|list|passwd|disable|enable|reset-link|
+ * second-factor-off': people who sign in.
+ */
 #include <getopt.h>
 #include <sodium.h>
 #include <stdbool.h>
@@ -6,7 +9,10 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/pwreset.h"
+#include "core/totp.h"
 #include "core/user.h"
+#include "util/clock.h"
 #include "store/db.h"
 #include "util/error.h"
 
@@ -16,11 +22,18 @@ static const char user_usage[] =
     "       aims user list [--format text|json|csv] [--db PATH]\n"
     "       aims user disable EMAIL [--db PATH]\n"
     "       aims user enable EMAIL [--db PATH]\n"
+    "       aims user reset-link EMAIL [--url BASE] [--db PATH]\n"
+    "       aims user second-factor-off EMAIL [--db PATH]\n"
     "Without --password-stdin a password is generated and printed once.\n"
     "Passwords must be at least 12 characters. Setting a password ends the\n"
     "user's sessions. 'disable' stops a user from signing in, ends their\n"
     "sessions and revokes every API token they made, in every organisation;\n"
-    "'enable' lets them sign in again (their tokens stay revoked).\n";
+    "'enable' lets them sign in again (their tokens stay revoked).\n"
+    "'reset-link' prints a link that sets a new password: it works once, within\n"
+    "an hour, and replaces any earlier one; BASE is the server's address as people\n"
+    "open it (default http://127.0.0.1:8042). Hand it to its owner only.\n"
+    "'second-factor-off' turns off the second factor of someone who lost both\n"
+    "their authenticator and their recovery codes (check who is asking first).\n";
 
 static int
 user_password_cmd(int argc, char **argv, int add)
@@ -142,6 +155,85 @@ user_enable_cmd(int argc, char **argv)
 }
 
 static int
+user_reset_link_cmd(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "url", required_argument, NULL, 'u' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *cmd = "user reset-link", *path = cli_default_db();
+	const char *base = "http://127.0.0.1:8042";
+	char token[PWRESET_TOKEN_LEN];
+	struct db *db = NULL;
+	size_t n;
+	int c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': path = optarg; break;
+		case 'u': base = optarg; break;
+		case 'h': fputs(user_usage, stdout); return CLI_OK;
+		default: return cli_usage_error(cmd, "bad option");
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error(cmd, "give exactly one EMAIL");
+	if (strncmp(base, "http://", 7) != 0 && strncmp(base, "https://", 8) != 0)
+		return cli_usage_error(cmd, "--url must start with http:// or https://");
+	if ((rc = cli_open_db(&db, path, 0)) != CLI_OK)
+		return rc;
+	if (pwreset_create(token, db, argv[optind], false, clock_now()) != 0)
+		rc = cli_fail(cmd);
+	else {
+		n = strlen(base);
+		printf("%.*s/reset/%s\n", (int)(n > 0 && base[n - 1] == '/' ? n - 1 : n), base,
+		    token);
+		rc = CLI_OK;
+	}
+	sodium_memzero(token, sizeof(token));
+	db_close(db);
+	return rc;
+}
+
+static int
+user_second_factor_off_cmd(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *cmd = "user second-factor-off", *path = cli_default_db();
+	struct actor cli = ACTOR_CLI;
+	struct db *db = NULL;
+	int c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': path = optarg; break;
+		case 'h': fputs(user_usage, stdout); return CLI_OK;
+		default: return cli_usage_error(cmd, "bad option");
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error(cmd, "give exactly one EMAIL");
+	if ((rc = cli_open_db(&db, path, 0)) != CLI_OK)
+		return rc;
+	if (totp_remove(db, &cli, argv[optind]) != 0)
+		rc = cli_fail(cmd);
+	else {
+		printf("second factor off: %s (sessions ended)\n", argv[optind]);
+		rc = CLI_OK;
+	}
+	db_close(db);
+	return rc;
+}
+
+static int
 user_fetch(json_t **out, struct db *db, int64_t org_id)
 {
 	(void)org_id;
@@ -166,6 +258,10 @@ cmd_user(int argc, char **argv)
 		{ "enable", "let a disabled user sign in again", user_enable_cmd },
 		{ "list", "list users", user_list_cmd },
 		{ "passwd", "set a user's password (ends their sessions)", user_passwd_cmd },
+		{ "reset-link", "print a link that sets a new password (once, within an hour)",
+		    user_reset_link_cmd },
+		{ "second-factor-off", "turn off a user's second factor (lost authenticator)",
+		    user_second_factor_off_cmd },
 		{ NULL, NULL, NULL },
 	};
 

@@ -291,33 +291,39 @@ member_orgs_not_administered(int64_t *out, struct db *db, int64_t user_id, int64
 }
 
 int
-member_set_user_disabled(struct db *db, const struct actor *actor, int64_t org_id,
-    const char *email, bool disabled)
+member_check_account_admin(struct db *db, const struct actor *actor, int64_t org_id,
+    const char *email, const char *verb)
 {
-	char *lower = str_lower(email ? email : "");
 	int64_t user_id, version, others = 0;
 	enum role role;
 	int rc;
 
-	if ((rc = db_begin(db)) != 0)
-		goto out;
-	if ((rc = member_lookup(&user_id, &version, &role, db, org_id, lower)) != 0)
-		goto done;
-	if (actor->user_id > 0 && user_id == actor->user_id) {
-		rc = aims_error_set(AIMS_EFORBIDDEN, "email", "you cannot %s yourself",
-		    disabled ? "disable" : "enable");
-		goto done;
-	}
+	if ((rc = member_lookup(&user_id, &version, &role, db, org_id, email)) != 0)
+		return rc;
+	if (actor->user_id > 0 && user_id == actor->user_id)
+		return aims_error_set(AIMS_EFORBIDDEN, "email", "you cannot %s yourself", verb);
 	if (actor->user_id > 0 &&
 	    (rc = member_orgs_not_administered(&others, db, user_id, actor->user_id)) != 0)
-		goto done;
-	if (others > 0) {
-		rc = aims_error_set(AIMS_EFORBIDDEN, "email", "%s also belongs to %lld "
+		return rc;
+	if (others > 0)
+		return aims_error_set(AIMS_EFORBIDDEN, "email", "%s also belongs to %lld "
 		    "organisation(s) you are not admin of: only the operator can %s them "
-		    "(aims user %s)", lower, (long long)others, disabled ? "disable" : "enable",
-		    disabled ? "disable" : "enable");
+		    "(aims user %s)", email, (long long)others, verb, verb);
+	return 0;
+}
+
+int
+member_set_user_disabled(struct db *db, const struct actor *actor, int64_t org_id,
+    const char *email, bool disabled)
+{
+	char *lower = str_lower(email ? email : "");
+	int rc;
+
+	if ((rc = db_begin(db)) != 0)
+		goto out;
+	if ((rc = member_check_account_admin(db, actor, org_id, lower,
+	    disabled ? "disable" : "enable")) != 0)
 		goto done;
-	}
 	rc = user_set_disabled(db, actor, lower, disabled);
 done:
 	if (rc != 0)

@@ -29,6 +29,14 @@ int member_remove(struct db *db, const struct actor *actor, int64_t org_id,
  */
 int member_set_user_disabled(struct db *db, const struct actor *actor, int64_t org_id,
     const char *email, bool disabled);
+/*
+ * May actor act on the account of member email (lower case) of org_id, an
+ * instance-wide thing (disable it, make a password reset link)? Never on
+ * oneself; and a signed-in actor must be admin of every organisation the
+ * member belongs to. verb names the act in the refusal.
+ */
+int member_check_account_admin(struct db *db, const struct actor *actor, int64_t org_id,
+    const char *email, const char *verb);
 /* AIMS_ENOTFOUND when the user is not a member. */
 int member_role(enum role *out, struct db *db, int64_t org_id, int64_t user_id);
 /* [{email, display_name, role, disabled, version, created_at, updated_at}]; caller owns. */

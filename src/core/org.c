@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/member.h"
+#include "core/oidc.h"
 #include "core/org.h"
 #include "core/record.h"
 #include "ledger/ledger.h"
@@ -168,8 +170,8 @@ org_ledger_state(json_t **out, struct db *db, int64_t org_id)
 	int rc;
 
 	*out = NULL;
-	if ((rc = db_prepare(&st, db,
-	    "SELECT slug, name, ai_roles FROM orgs WHERE id = ?")) != 0)
+	if ((rc = db_prepare(&st, db, "SELECT slug, name, ai_roles, require_second_factor "
+	    "FROM orgs WHERE id = ?")) != 0)
 		return rc;
 	db_bind_int64(st, 1, org_id);
 	rc = db_step(st);
@@ -178,10 +180,18 @@ org_ledger_state(json_t **out, struct db *db, int64_t org_id)
 
 		*out = json_pack("{s:s, s:s, s:o}", "slug", db_column_text(st, 0),
 		    "name", db_column_text(st, 1), "ai_roles", roles ? roles : json_array());
+		/* Only when on: organisations that never used it commit to what they always did. */
+		if (db_column_int64(st, 3) != 0)
+			json_object_set_new(*out, "require_second_factor", json_true());
 		rc = 0;
 	} else if (rc == DB_DONE)
 		rc = aims_error_set(AIMS_ENOTFOUND, "org", "no such organisation");
 	db_done(st);
+	/* Likewise the single sign-on provider, when there is one. */
+	if (rc == 0 && (rc = oidc_ledger_state(*out, db, org_id)) != 0) {
+		json_decref(*out);
+		*out = NULL;
+	}
 	return rc;
 }
 
@@ -254,6 +264,27 @@ done:
 		return rc;
 	}
 	if ((rc = db_commit(db)) == 0 && id_out)
+		*id_out = id;
+	return rc;
+}
+
+int
+org_create_owned(int64_t *id_out, struct db *db, const struct actor *actor, const char *slug,
+    const char *name, const char *email)
+{
+	struct actor admin = *actor;
+	int64_t id = 0;
+	int rc;
+
+	admin.role = ROLE_ADMIN;
+	if ((rc = db_begin(db)) != 0)
+		return rc;
+	if ((rc = org_create(&id, db, &admin, slug, name)) != 0 ||
+	    (rc = member_add(db, &admin, id, email, ROLE_ADMIN)) != 0) {
+		db_rollback(db);
+		return rc;
+	}
+	if ((rc = db_commit(db)) == 0 && id_out != NULL)
 		*id_out = id;
 	return rc;
 }
@@ -397,6 +428,93 @@ done:
 	if ((rc = db_commit(db)) == 0 && out)
 		rc = org_get(out, db, org_id);
 	return rc;
+}
+
+int
+org_record_event(struct db *db, const struct actor *actor, int64_t org_id)
+{
+	char now[CLOCK_RFC3339_LEN], slug[SLUG_MAX + 1] = "";
+	struct db_stmt *st = NULL;
+	int64_t version = 0;
+	int rc;
+
+	clock_format(now, clock_now());
+	if ((rc = db_prepare(&st, db, "UPDATE orgs SET version = version + 1, updated_at = ? "
+	    "WHERE id = ? RETURNING version, slug")) != 0)
+		return rc;
+	db_bind_text(st, 1, now);
+	db_bind_int64(st, 2, org_id);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		version = db_column_int64(st, 0);
+		snprintf(slug, sizeof(slug), "%s", db_column_text(st, 1));
+		rc = 0;
+	} else if (rc == DB_DONE)
+		rc = aims_error_set(AIMS_ENOTFOUND, "org", "no such organisation");
+	db_done(st);
+	if (rc != 0)
+		return rc;
+	return org_append(db, actor, org_id, "update", slug, version);
+}
+
+int
+org_second_factor_required(bool *out, struct db *db, int64_t org_id)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	*out = false;
+	if ((rc = db_prepare(&st, db,
+	    "SELECT require_second_factor FROM orgs WHERE id = ?")) != 0)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	if ((rc = db_step(st)) == DB_ROW) {
+		*out = db_column_int64(st, 0) != 0;
+		rc = 0;
+	} else if (rc == DB_DONE)
+		rc = aims_error_set(AIMS_ENOTFOUND, "org", "no such organisation");
+	db_done(st);
+	return rc;
+}
+
+int
+org_set_second_factor(struct db *db, const struct actor *actor, int64_t org_id, bool require)
+{
+	char now[CLOCK_RFC3339_LEN], slug[SLUG_MAX + 1] = "";
+	struct db_stmt *st = NULL;
+	int64_t version = 0;
+	int rc;
+
+	if ((rc = db_begin(db)) != 0)
+		return rc;
+	clock_format(now, clock_now());
+	if ((rc = db_prepare(&st, db, "UPDATE orgs SET require_second_factor = ?, "
+	    "version = version + 1, updated_at = ? WHERE id = ? AND require_second_factor <> ? "
+	    "RETURNING version, slug")) != 0)
+		goto done;
+	db_bind_int64(st, 1, require ? 1 : 0);
+	db_bind_text(st, 2, now);
+	db_bind_int64(st, 3, org_id);
+	db_bind_int64(st, 4, require ? 1 : 0);
+	rc = db_step(st);
+	if (rc == DB_DONE) {
+		rc = 0;		/* already so: nothing to record */
+		goto done;
+	}
+	if (rc != DB_ROW)
+		goto done;
+	version = db_column_int64(st, 0);
+	snprintf(slug, sizeof(slug), "%s", db_column_text(st, 1));
+	db_done(st);
+	st = NULL;
+	rc = org_append(db, actor, org_id, "update", slug, version);
+done:
+	db_done(st);
+	if (rc != 0) {
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db);
 }
 
 int

@@ -40,6 +40,17 @@ bool org_ai_roles_has(const json_t *roles, const char *role);
 /* Creates the org, its Statement of Applicability rows and its ledger entry. */
 int org_create(int64_t *id_out, struct db *db, const struct actor *actor, const char *slug,
     const char *name);
+/* The same, with email (a user) as its first admin, in one transaction. */
+int org_create_owned(int64_t *id_out, struct db *db, const struct actor *actor, const char *slug,
+    const char *name, const char *email);
+/*
+ * org_copy.c: the same, started from the setup of from_slug (an
+ * organisation where the actor may write governance records): its risk
+ * criteria and documents as drafts, and its SoA decisions. *copied counts
+ * what was copied, by kind: {"risk-criteria": 1, "documents": 4, "soa": 38}.
+ */
+int org_create_copy(int64_t *id_out, json_t **copied, struct db *db, const struct actor *actor,
+    const char *slug, const char *name, const char *email, const char *from_slug);
 int org_id_by_slug(int64_t *out, struct db *db, const char *slug);
 /*
  * The organisation's time zone for showing times (a tz database name such
@@ -58,6 +69,17 @@ int org_list(json_t **out, struct db *db);
  */
 int org_update(json_t **out, struct db *db, const struct actor *actor, int64_t org_id,
     int64_t if_version, const char *name, const json_t *ai_roles);
+/*
+ * Records a change of the organisation kept outside its row (its single
+ * sign-on provider): the version goes up and an "update" is ledgered with
+ * the state then. Joins the caller's transaction.
+ */
+int org_record_event(struct db *db, const struct actor *actor, int64_t org_id);
+/* Does the organisation require a second factor of members signing in with a password? */
+int org_second_factor_required(bool *out, struct db *db, int64_t org_id);
+/* Sets that option (a ledgered change of the organisation; nothing when already so). */
+int org_set_second_factor(struct db *db, const struct actor *actor, int64_t org_id,
+    bool require);
 /* What the store holds, for the CLI's one-line summaries. */
 struct org_instance_counts {
 	int64_t	orgs, users, requirements, ledger_entries;

@@ -15,8 +15,8 @@ session_hash_token(unsigned char out[32], const char *token)
 	crypto_hash_sha256(out, (const unsigned char *)token, strlen(token));
 }
 
-static void
-session_random_text(char out[SESSION_TOKEN_LEN])
+void
+session_random_token(char out[SESSION_TOKEN_LEN])
 {
 	unsigned char raw[SESSION_TOKEN_BYTES];
 
@@ -34,10 +34,10 @@ session_create(char token[SESSION_TOKEN_LEN], struct session *out, struct db *db
 	struct db_stmt *st = NULL;
 	int rc;
 
-	session_random_text(token);
+	session_random_token(token);
 	session_hash_token(hash, token);
 	memset(out, 0, sizeof(*out));
-	session_random_text(out->csrf);
+	session_random_token(out->csrf);
 	out->user_id = user_id;
 	out->created_at = out->last_seen = now;
 	out->expires_at = (int64_t)now + SESSION_ABSOLUTE_SEC;
@@ -158,5 +158,56 @@ session_expire(struct db *db, time_t now)
 	db_bind_int64(st, 2, (int64_t)now - SESSION_IDLE_SEC);
 	rc = db_step(st);
 	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
+int
+session_list_user(json_t **out, struct db *db, int64_t user_id, time_t now)
+{
+	struct db_stmt *st = NULL;
+	json_t *arr = json_array();
+	int rc;
+
+	*out = NULL;
+	if ((rc = db_prepare(&st, db, "SELECT id, created_at, last_seen, client_addr "
+	    "FROM sessions WHERE user_id = ? AND expires_at > ? AND last_seen > ? "
+	    "ORDER BY last_seen DESC, id DESC LIMIT ?")) != 0)
+		goto done;
+	db_bind_int64(st, 1, user_id);
+	db_bind_int64(st, 2, (int64_t)now);
+	db_bind_int64(st, 3, (int64_t)now - SESSION_IDLE_SEC);
+	db_bind_int64(st, 4, SESSION_LIST_MAX);
+	while ((rc = db_step(st)) == DB_ROW)
+		json_array_append_new(arr, json_pack("{s:I, s:I, s:I, s:s}",
+		    "id", (json_int_t)db_column_int64(st, 0),
+		    "created_at", (json_int_t)db_column_int64(st, 1),
+		    "last_seen", (json_int_t)db_column_int64(st, 2),
+		    "client_addr", db_column_text(st, 3) ? db_column_text(st, 3) : ""));
+	if (rc == DB_DONE) {
+		*out = arr;
+		arr = NULL;
+		rc = 0;
+	}
+done:
+	db_done(st);
+	json_decref(arr);
+	return rc;
+}
+
+int
+session_delete_own(struct db *db, int64_t user_id, int64_t id)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&st, db,
+	    "DELETE FROM sessions WHERE id = ? AND user_id = ? RETURNING id")) != 0)
+		return rc;
+	db_bind_int64(st, 1, id);
+	db_bind_int64(st, 2, user_id);
+	rc = db_step(st);
+	db_done(st);
+	if (rc == DB_DONE)
+		return aims_error_set(AIMS_ENOTFOUND, "session", "no such session of yours");
 	return rc < 0 ? rc : 0;
 }

@@ -7,6 +7,7 @@
 #define AIMS_CORE_SESSION_H
 
 #include <stdint.h>
+#include <jansson.h>
 #include <time.h>
 
 struct db;
@@ -17,6 +18,7 @@ struct db;
 #define SESSION_IDLE_SEC	(8 * 3600)
 #define SESSION_ABSOLUTE_SEC	(7 * 24 * 3600)
 #define SESSION_TOUCH_SEC	60	/* last_seen is written at most this often */
+#define SESSION_LIST_MAX	100	/* sessions an account page lists */
 
 struct session {
 	int64_t	id;
@@ -40,6 +42,12 @@ int session_delete(struct db *db, const char *token);
 int session_delete_user(struct db *db, int64_t user_id, int64_t keep_id);
 /* Deletes expired sessions; returns 0 or a negative code. */
 int session_expire(struct db *db, time_t now);
+/* Fills out with the base64url text of SESSION_TOKEN_BYTES random bytes. */
+void session_random_token(char out[SESSION_TOKEN_LEN]);
+/* A user's live sessions, most recently used first: [{id, created_at, last_seen, client_addr}]. */
+int session_list_user(json_t **out, struct db *db, int64_t user_id, time_t now);
+/* Ends session id if it is user_id's; AIMS_ENOTFOUND otherwise (someone else's too). */
+int session_delete_own(struct db *db, int64_t user_id, int64_t id);
 /* SHA-256 of a token's text, as stored. */
 void session_hash_token(unsigned char out[32], const char *token);
 

@@ -11,6 +11,7 @@
 
 #include "core/session.h"
 #include "core/token.h"
+#include "core/totp.h"
 #include "core/user.h"
 #include "ledger/ledger.h"
 #include "store/db.h"
@@ -90,7 +91,9 @@ user_ledger_state(json_t **out, struct db *db, const char *email)
 	int rc;
 
 	*out = NULL;
-	if ((rc = db_prepare(&st, db, "SELECT email, display_name, password_hash, disabled"
+	int64_t id = 0;
+
+	if ((rc = db_prepare(&st, db, "SELECT email, display_name, password_hash, disabled, id"
 	    " FROM users WHERE email = ?")) != 0)
 		return rc;
 	db_bind_text(st, 1, email);
@@ -99,10 +102,16 @@ user_ledger_state(json_t **out, struct db *db, const char *email)
 		*out = json_pack("{s:s, s:s, s:s, s:b}", "email", db_column_text(st, 0),
 		    "display_name", db_column_text(st, 1), "password_hash", db_column_text(st, 2),
 		    "disabled", (int)db_column_int64(st, 3));
+		id = db_column_int64(st, 4);
 		rc = 0;
 	} else if (rc == DB_DONE)
 		rc = aims_error_set(AIMS_ENOTFOUND, "email", "no user '%s'", email);
 	db_done(st);
+	/* A second factor is committed to when on; without one the state is as it always was. */
+	if (rc == 0 && (rc = totp_ledger_state(*out, db, id)) != 0) {
+		json_decref(*out);
+		*out = NULL;
+	}
 	return rc;
 }
 
@@ -305,6 +314,34 @@ out:
 }
 
 static int64_t user_verifications;	/* atomic: read by /metrics */
+
+int
+user_record_event(struct db *db, const struct actor *actor, int64_t user_id,
+    const char *action)
+{
+	char now[CLOCK_RFC3339_LEN], email[EMAIL_MAX + 1];
+	struct db_stmt *st = NULL;
+	int64_t version = 0;
+	int rc;
+
+	clock_format(now, clock_now());
+	if ((rc = db_prepare(&st, db, "UPDATE users SET version = version + 1, updated_at = ?"
+	    " WHERE id = ? RETURNING version, email")) != 0)
+		return rc;
+	db_bind_text(st, 1, now);
+	db_bind_int64(st, 2, user_id);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		version = db_column_int64(st, 0);
+		snprintf(email, sizeof(email), "%s", db_column_text(st, 1));
+		rc = 0;
+	} else if (rc == DB_DONE)
+		rc = aims_error_set(AIMS_ENOTFOUND, "user", "no such user");
+	db_done(st);
+	if (rc != 0)
+		return rc;
+	return user_append(db, actor, action, email, version);
+}
 
 int64_t
 user_password_verifications(void)

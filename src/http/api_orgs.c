@@ -7,7 +7,6 @@
 #include "core/member.h"
 #include "core/org.h"
 #include "http/api.h"
-#include "store/db.h"
 #include "util/error.h"
 
 /* The org record as the API shows it: ref = slug, plus the caller's role. */
@@ -79,15 +78,8 @@ api_orgs_create(struct http_ctx *c)
 	int64_t id = 0;
 	int rc;
 
-	/* The organisation and its first admin commit together. */
-	if ((rc = db_begin(c->db)) != 0)
-		return rc;
-	if ((rc = org_create(&id, c->db, &actor, slug, name ? name : slug)) != 0 ||
-	    (rc = member_add(c->db, &actor, id, c->who.email, ROLE_ADMIN)) != 0) {
-		db_rollback(c->db);
-		return rc;
-	}
-	if ((rc = db_commit(c->db)) != 0 || (rc = api_org_record(&rec, c, id, "admin")) != 0)
+	if ((rc = org_create_owned(&id, c->db, &actor, slug, name ? name : slug,
+	    c->who.email)) != 0 || (rc = api_org_record(&rec, c, id, "admin")) != 0)
 		return rc;
 	snprintf(loc, sizeof(loc), "/api/v1/orgs/%s", slug);
 	http_reply_record(c, 201, rec, loc);

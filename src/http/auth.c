@@ -27,6 +27,7 @@
 #include "core/session.h"
 #include "core/throttle.h"
 #include "core/token.h"
+#include "core/totp.h"
 #include "core/user.h"
 #include "http/auth.h"
 #include "http/server.h"
@@ -189,6 +190,20 @@ auth_check_csrf(struct http_ctx *c)
 	return 0;
 }
 
+/* A member signed in with a password where the organisation requires a second factor has one. */
+static int
+auth_second_factor_ok(struct http_ctx *c, int64_t org_id, const char *slug)
+{
+	bool required = false, enabled = false;
+	int rc;
+
+	if ((rc = org_second_factor_required(&required, c->db, org_id)) != 0 || !required ||
+	    (rc = totp_enabled(&enabled, c->db, c->who.user_id)) != 0 || enabled)
+		return rc;
+	return aims_error_set(AIMS_EFORBIDDEN, "second_factor", "%s requires a second factor "
+	    "of its members: set one up on your account page first", slug);
+}
+
 int
 auth_org_role(struct http_ctx *c, const char *slug)
 {
@@ -202,8 +217,11 @@ auth_org_role(struct http_ctx *c, const char *slug)
 		if (c->who.token_org_id != org_id)
 			goto notfound;
 		role = c->who.token_role;
-	} else if ((rc = member_role(&role, c->db, org_id, c->who.user_id)) != 0)
+	} else if ((rc = member_role(&role, c->db, org_id, c->who.user_id)) != 0) {
 		goto notfound;
+	} else if ((rc = auth_second_factor_ok(c, org_id, slug)) != 0) {
+		return rc;
+	}
 	c->org_id = org_id;
 	c->role = role;
 	c->actor.user_id = c->who.user_id;
@@ -336,6 +354,7 @@ auth_sign_in(char token[SESSION_TOKEN_LEN], struct session *s, int *retry_after,
 	char pkey[THROTTLE_KEY_MAX], akey[THROTTLE_KEY_MAX];
 	const char *addr = c->req->client_addr ? c->req->client_addr : "";
 	int64_t user_id = 0;
+	bool second = false;
 	int rc;
 
 	*retry_after = 0;
@@ -356,12 +375,75 @@ auth_sign_in(char token[SESSION_TOKEN_LEN], struct session *s, int *retry_after,
 		return rc;
 	/* The address's budget stays: one known password must not reset a spray. */
 	throttle_clear(c->db, pkey);
+	if ((rc = totp_enabled(&second, c->db, user_id)) != 0)
+		return rc;
+	if (second) {
+		/* No session yet: token is the pending sign-in a code completes. */
+		memset(s, 0, sizeof(*s));
+		s->user_id = user_id;
+		return totp_challenge_create(token, c->db, user_id, c->req->client_addr,
+		    clock_now());
+	}
 	if ((rc = session_create(token, s, c->db, user_id, c->req->client_addr, clock_now())) != 0)
 		return rc;
 	auth_session_cookie(c, token, SESSION_ABSOLUTE_SEC);
 	snprintf(c->who.name, sizeof(c->who.name), "user:%s", email);
 	c->who.kind = HTTP_SESSION;
 	c->who.user_id = user_id;
+	return 0;
+}
+
+static const struct throttle_policy auth_code_policy = TOTP_THROTTLE_POLICY;
+
+int
+auth_sign_in_code(char token[SESSION_TOKEN_LEN], struct session *s, int *retry_after,
+    struct http_ctx *c, const char *challenge, const char *code)
+{
+	char key[THROTTLE_KEY_MAX], secs[16];
+	int64_t user_id = 0;
+	int rc;
+
+	*retry_after = 0;
+	if ((rc = totp_challenge_find(&user_id, c->db, challenge, clock_now())) != 0)
+		return rc;
+	/* Counted per account: only someone who knows its password gets here. */
+	snprintf(key, sizeof(key), "code:%lld", (long long)user_id);
+	if ((rc = throttle_check(retry_after, c->db, key, clock_now())) != 0) {
+		if (rc == AIMS_ETHROTTLED) {
+			snprintf(secs, sizeof(secs), "%d", *retry_after);
+			http_resp_header(&c->resp, "Retry-After", secs);
+		}
+		return rc;
+	}
+	if ((rc = totp_verify(c->db, user_id, code, clock_now())) != 0) {
+		if (rc == AIMS_EUNAUTH) {
+			throttle_fail(c->db, key, &auth_code_policy, clock_now());
+			log_info("second-factor code refused for user %lld", (long long)user_id);
+		}
+		return rc;
+	}
+	throttle_clear(c->db, key);
+	if ((rc = totp_challenge_delete(c->db, challenge)) != 0)
+		return rc;
+	return auth_session_start(token, s, c, user_id);
+}
+
+int
+auth_session_start(char token[SESSION_TOKEN_LEN], struct session *s, struct http_ctx *c,
+    int64_t user_id)
+{
+	json_t *u = NULL;
+	int rc;
+
+	if ((rc = session_create(token, s, c->db, user_id, c->req->client_addr, clock_now())) != 0 ||
+	    (rc = user_get(&u, c->db, user_id)) != 0)
+		return rc;
+	auth_session_cookie(c, token, SESSION_ABSOLUTE_SEC);
+	snprintf(c->who.name, sizeof(c->who.name), "user:%s",
+	    json_string_value(json_object_get(u, "email")));
+	c->who.kind = HTTP_SESSION;
+	c->who.user_id = user_id;
+	json_decref(u);
 	return 0;
 }
 
@@ -374,8 +456,16 @@ auth_session_create(struct http_ctx *c)
 	json_t *who = NULL;
 	int rc, retry;
 
-	if ((rc = auth_sign_in(token, &s, &retry, c, email, password)) != 0 ||
-	    (rc = auth_whoami(&who, c, s.user_id)) != 0)
+	if ((rc = auth_sign_in(token, &s, &retry, c, email, password)) != 0)
+		goto done;
+	if (s.id == 0) {
+		/* A second factor: the API takes none; the pending sign-in is dropped. */
+		totp_challenge_delete(c->db, token);
+		rc = aims_error_set(AIMS_EFORBIDDEN, "code", "this account signs in with a second "
+		    "factor: sign in on the web page, or use an API token");
+		goto done;
+	}
+	if ((rc = auth_whoami(&who, c, s.user_id)) != 0)
 		goto done;
 	json_object_set_new(who, "csrf_token", json_string(s.csrf));
 	http_reply_json(c, 200, who);

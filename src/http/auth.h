@@ -41,10 +41,29 @@ void auth_session_cookie(struct http_ctx *c, const char *token, int max_age);
  * pages: refuses while throttled (AIMS_ETHROTTLED, *retry_after seconds,
  * Retry-After set), counts failures (AIMS_EUNAUTH, the same answer for an
  * unknown email), and on success creates the session, sets its cookie and
- * fills *s (user_id, csrf) and token (zero it after use).
+ * fills *s (user_id, csrf) and token (zero it after use). An account with a
+ * second factor gets no session yet: see auth_sign_in_code().
  */
 int auth_sign_in(char token[SESSION_TOKEN_LEN], struct session *s, int *retry_after,
     struct http_ctx *c, const char *email, const char *password);
+
+/*
+ * When the account has a second factor, auth_sign_in creates no session:
+ * s->id is 0 and token is the pending sign-in (totp_challenge_create),
+ * which this completes with a code or a recovery code. Wrong codes are
+ * counted per account (TOTP_THROTTLE_POLICY): AIMS_ETHROTTLED with
+ * *retry_after while paused. On success as auth_sign_in.
+ */
+int auth_sign_in_code(char token[SESSION_TOKEN_LEN], struct session *s, int *retry_after,
+    struct http_ctx *c, const char *challenge, const char *code);
+
+/*
+ * Opens a session for user_id, whose identity another step established
+ * (a second-factor code, the organisation's OpenID provider): the
+ * session's cookie is set and c->who filled.
+ */
+int auth_session_start(char token[SESSION_TOKEN_LEN], struct session *s, struct http_ctx *c,
+    int64_t user_id);
 
 /* Handlers of /api/v1/session. */
 int auth_session_create(struct http_ctx *c);

@@ -973,10 +973,16 @@ http_dir_of(const char *path)
  * What the server may still open once confined: the database's directory
  * (the database, its -wal, -shm and journal, the ledger's public key),
  * the evidence directory, libmagic's database (upload types),
- * /dev/urandom and the kernel's overcommit setting (malloc reads it);
- * nothing else, and nothing to execute. owned[] keeps the strings alive
+ * /dev/urandom and the kernel's overcommit setting (malloc reads it), and,
+ * read-only, the resolver's files and the trusted certificates (single
+ * sign-on); nothing else, and nothing to execute. owned[] keeps the strings alive
  * until the sandbox is entered.
  */
+static const char *const http_net_paths[] = {
+	"/etc/hosts", "/etc/resolv.conf", "/etc/nsswitch.conf", "/etc/host.conf", "/etc/gai.conf",
+	"/etc/ssl", "/usr/lib/ssl", "/usr/share/ca-certificates",
+};
+
 static int
 http_sandbox_paths(struct sandbox_config *sb, char *owned[], size_t nowned,
     const char *db_file)
@@ -984,7 +990,7 @@ http_sandbox_paths(struct sandbox_config *sb, char *owned[], size_t nowned,
 	const char *magic = evidence_magic_path();
 	struct buf mgc = BUF_INIT;
 	char *list, *p, *save = NULL, *real;
-	size_t n = 0;
+	size_t n = 0, i;
 	int rc;
 
 	/*
@@ -1014,6 +1020,13 @@ data:
 	    (rc = sandbox_path_add(sb, "/dev/urandom", SANDBOX_READ, true)) != 0 ||
 	    (rc = sandbox_path_add(sb, HTTP_OVERCOMMIT_PATH, SANDBOX_READ, true)) != 0)
 		return rc;
+	/*
+	 * Single sign-on (util/fetch.c) resolves the provider's name and checks
+	 * its certificate: the resolver's files and the trusted certificates.
+	 */
+	for (i = 0; i < sizeof(http_net_paths) / sizeof(http_net_paths[0]); i++)
+		if ((rc = sandbox_path_add(sb, http_net_paths[i], SANDBOX_READ, true)) != 0)
+			return rc;
 	/* libmagic tries each entry, and its compiled form with ".mgc" added. */
 	list = owned[n++] = xstrdup(magic != NULL ? magic : "");
 	for (p = strtok_r(list, ":", &save); p != NULL; p = strtok_r(NULL, ":", &save)) {

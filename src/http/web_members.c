@@ -1,30 +1,218 @@
 /*
- * web_members.c - the members page and an admin's Disable / Enable buttons
- * on it. Who may disable whom is core's rule (member_set_user_disabled);
- * a refusal comes back as an error page naming why.
+ * web_members.c - the members page and what is done from it: invite (the
+ * link is shown once to copy: this server sends no mail), change a role,
+ * remove a member, withdraw an invitation, and an admin's Disable, Enable
+ * and Reset link. Who may do what to whom is core's rule (invite_create,
+ * member_set_role, member_remove, member_check_account_admin); a refusal
+ * comes back on the members page naming why.
  */
+#include <sodium.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/competence.h"
+#include "core/invite.h"
 #include "core/member.h"
 #include "core/perm.h"
+#include "core/pwreset.h"
+#include "http/web_admin.h"
 #include "http/webui.h"
+#include "util/clock.h"
 #include "util/error.h"
+#include "util/str.h"
+#include "web/admin.h"
+
+/* The page, with the person's controls and, after a change, a link or an error. */
+static int
+webui_members_show(struct http_ctx *c, int status, struct web_members_view *v)
+{
+	const char *roles[ROLE_ADMIN + 1];
+	struct buf page = BUF_INIT;
+	json_t *members = NULL, *invites = NULL;
+	int r, n = 0, rc;
+
+	if ((rc = member_list(&members, c->db, c->org_id)) != 0)
+		return rc;
+	v->write = perm_allows(c->role, PERM_WRITE, PERM_KIND_MEMBERSHIP);
+	v->manage = perm_allows(c->role, PERM_ADMIN, PERM_KIND_MEMBERSHIP);
+	if (v->write && (rc = invite_list(&invites, c->db, c->org_id, clock_now())) != 0)
+		goto done;
+	for (r = ROLE_ADMIN; r >= ROLE_VIEWER; r--)
+		if (perm_role_covers(c->role, (enum role)r))
+			roles[n++] = role_name((enum role)r);
+	roles[n] = NULL;
+	v->members = members;
+	v->invites = invites;
+	v->roles = roles;
+	web_page_members(&page, &c->web->ctx, v);
+	webui_send(c, status, &page);
+done:
+	json_decref(members);
+	json_decref(invites);
+	return rc;
+}
 
 int
 webui_members(struct http_ctx *c)
 {
-	struct buf page = BUF_INIT;
-	json_t *members = NULL;
+	struct web_members_view v = { 0 };
+
+	return webui_members_show(c, 200, &v);
+}
+
+/* A refusal shown on the members page (a server fault is the error page's). */
+static int
+webui_members_refused(struct http_ctx *c, int rc, struct web_members_view *v)
+{
+	char msg[AIMS_ERROR_MSG_MAX + 2], field[WEB_FORM_NAME_MAX];
+	int status = http_status_of(rc);
+
+	if (status >= 500 || status == 404)
+		return rc;
+	v->error = webui_sentence(msg, sizeof(msg));
+	snprintf(field, sizeof(field), "%s", aims_error_field());
+	v->error_field = field;
+	return webui_members_show(c, status == 400 ? 422 : status, v);
+}
+
+static void
+webui_members_back(struct http_ctx *c, const char *flash)
+{
+	struct buf url = BUF_INIT;
+
+	webui_flash(c, flash, NULL);
+	web_url_kind(&url, &c->web->ctx, "members");
+	webui_redirect(c, buf_str(&url));
+	buf_free(&url);
+}
+
+int
+webui_member_invite(struct http_ctx *c)
+{
+	struct web_members_view v = { .email = webui_posted(c, "email"),
+	    .role = webui_posted(c, "role") };
+	char token[INVITE_TOKEN_LEN], what[EMAIL_MAX + 32];
+	struct web_link link = { .what = what, .expires = "within 7 days" };
+	struct buf url = BUF_INIT;
+	enum role role;
 	int rc;
 
-	if ((rc = member_list(&members, c->db, c->org_id)) != 0)
+	if (role_parse(&role, v.role) != 0)
+		rc = aims_error_set(AIMS_EINVALID, "role", "choose the role to invite as");
+	else
+		rc = invite_create(token, c->db, &c->actor, c->org_id, v.email, role, clock_now());
+	if (rc != 0)
+		return webui_members_refused(c, rc, &v);
+	webui_site_url(&url, c);
+	buf_puts(&url, WEB_INVITE_PATH);
+	buf_puts(&url, token);
+	snprintf(what, sizeof(what), "invitation for %s", v.email);
+	link.url = buf_str(&url);
+	v.link = &link;
+	v.email = v.role = NULL;
+	rc = webui_members_show(c, 201, &v);
+	sodium_memzero(token, sizeof(token));
+	buf_free(&url);
+	return rc;
+}
+
+int
+webui_member_role(struct http_ctx *c)
+{
+	struct web_members_view v = { 0 };
+	enum role role;
+	int rc;
+
+	if (role_parse(&role, webui_posted(c, "role")) != 0)
+		rc = aims_error_set(AIMS_EINVALID, "role", "choose a role");
+	else
+		rc = member_set_role(c->db, &c->actor, c->org_id, http_param(c, "email"), role,
+		    webui_posted_version(c));
+	if (rc != 0)
+		return webui_members_refused(c, rc, &v);
+	webui_members_back(c, "role-changed");
+	return 0;
+}
+
+int
+webui_member_remove(struct http_ctx *c)
+{
+	struct web_members_view v = { 0 };
+	int rc;
+
+	if ((rc = member_remove(c->db, &c->actor, c->org_id, http_param(c, "email"), 0)) != 0)
+		return webui_members_refused(c, rc, &v);
+	webui_members_back(c, "removed");
+	return 0;
+}
+
+int
+webui_invite_withdraw(struct http_ctx *c)
+{
+	int64_t id;
+	int rc;
+
+	if (str_to_int64(&id, http_param(c, "id"), 1, INT64_MAX) != 0)
+		return aims_error_set(AIMS_ENOTFOUND, NULL, "There is no such invitation.");
+	if ((rc = invite_withdraw(c->db, c->org_id, id)) != 0)
 		return rc;
-	web_page_members(&page, &c->web->ctx, members,
-	    perm_allows(c->role, PERM_ADMIN, PERM_KIND_MEMBERSHIP));
-	webui_send(c, 200, &page);
-	json_decref(members);
+	webui_members_back(c, "withdrawn");
+	return 0;
+}
+
+int
+webui_member_reset_link(struct http_ctx *c)
+{
+	struct web_members_view v = { 0 };
+	char token[PWRESET_TOKEN_LEN], what[EMAIL_MAX + 40], *lower;
+	struct web_link link = { .what = what, .expires = "within an hour" };
+	struct buf url = BUF_INIT;
+	int rc;
+
+	lower = str_lower(http_param(c, "email") != NULL ? http_param(c, "email") : "");
+	if ((rc = member_check_account_admin(c->db, &c->actor, c->org_id, lower,
+	    "make a password reset link for")) == 0)
+		rc = pwreset_create(token, c->db, lower, false, clock_now());
+	if (rc != 0) {
+		free(lower);
+		return webui_members_refused(c, rc, &v);
+	}
+	webui_site_url(&url, c);
+	buf_puts(&url, WEB_RESET_PATH);
+	buf_puts(&url, token);
+	snprintf(what, sizeof(what), "password reset link for %s", lower);
+	link.url = buf_str(&url);
+	v.link = &link;
+	rc = webui_members_show(c, 201, &v);
+	sodium_memzero(token, sizeof(token));
+	buf_free(&url);
+	free(lower);
+	return rc;
+}
+
+int
+webui_member_disable(struct http_ctx *c)
+{
+	int rc;
+
+	if ((rc = member_set_user_disabled(c->db, &c->actor, c->org_id, http_param(c, "email"),
+	    true)) != 0)
+		return rc;
+	webui_members_back(c, "disabled");
+	return 0;
+}
+
+int
+webui_member_enable(struct http_ctx *c)
+{
+	int rc;
+
+	if ((rc = member_set_user_disabled(c->db, &c->actor, c->org_id, http_param(c, "email"),
+	    false)) != 0)
+		return rc;
+	webui_members_back(c, "enabled");
 	return 0;
 }
 
@@ -41,32 +229,4 @@ webui_competence_gaps(struct http_ctx *c)
 	webui_send(c, 200, &page);
 	json_decref(view);
 	return 0;
-}
-
-static int
-webui_member_set_disabled(struct http_ctx *c, bool disabled)
-{
-	struct buf url = BUF_INIT;
-	int rc;
-
-	if ((rc = member_set_user_disabled(c->db, &c->actor, c->org_id, http_param(c, "email"),
-	    disabled)) != 0)
-		return rc;
-	webui_flash(c, disabled ? "disabled" : "enabled", NULL);
-	web_url_kind(&url, &c->web->ctx, "members");
-	webui_redirect(c, buf_str(&url));
-	buf_free(&url);
-	return 0;
-}
-
-int
-webui_member_disable(struct http_ctx *c)
-{
-	return webui_member_set_disabled(c, true);
-}
-
-int
-webui_member_enable(struct http_ctx *c)
-{
-	return webui_member_set_disabled(c, false);
 }

@@ -21,6 +21,7 @@
 #include "core/session.h"
 #include "http/auth.h"
 #include "http/server.h"
+#include "http/web_admin.h"
 #include "http/webui.h"
 #include "util/clock.h"
 #include "util/error.h"
@@ -54,6 +55,26 @@ const struct route webui_routes[] = {
 	W_USER("POST", "/sign-out", webui_sign_out),
 	W_USER("GET", WEB_PASSWORD_PATH, webui_password_page),
 	W_USER("POST", WEB_PASSWORD_PATH, webui_password_change),
+	W_PUB("GET", "/sso", webui_sso_start),
+	W_PUB("GET", "/sso/callback", webui_sso_callback),
+	W_PUB("GET", "/sign-in/code", webui_sign_in_code_page),
+	W_PUB("POST", "/sign-in/code", webui_sign_in_code),
+	W_USER("GET", "/account", webui_account),
+	W_USER("GET", "/account/second-factor", webui_second_factor),
+	W_USER("POST", "/account/second-factor/start", webui_second_factor_start),
+	W_USER("POST", "/account/second-factor/confirm", webui_second_factor_confirm),
+	W_USER("POST", "/account/second-factor/disable", webui_second_factor_disable),
+	W_USER("POST", "/account/sessions/end-others", webui_sessions_end_others),
+	W_USER("POST", "/account/sessions/{id}/end", webui_session_end),
+	W_USER("GET", "/orgs/new", webui_org_new),
+	W_USER("POST", "/orgs/new", webui_org_create),
+	W_USER("GET", "/portfolio", webui_portfolio),
+	W_PUB("GET", "/invite/{token}", webui_invite_page),
+	W_PUB("POST", "/invite/{token}", webui_invite_accept),
+	W_PUB("GET", "/reset", webui_reset_page),
+	W_PUB("POST", "/reset", webui_reset_request),
+	W_PUB("GET", "/reset/{token}", webui_reset_link_page),
+	W_PUB("POST", "/reset/{token}", webui_reset_use),
 	W_PUB("GET", "/static/{name}", webui_static),
 	W_PUB("GET", "/public/orgs/{org}/concerns", webui_concern_form),
 	W_PUB("POST", "/public/orgs/{org}/concerns", webui_concern_send),
@@ -76,6 +97,23 @@ const struct route webui_routes[] = {
 	W_ORG("POST", "/o/{org}/soa/bulk", webui_soa_bulk, PERM_WRITE, PERM_KIND_GOVERNANCE),
 	W_ORG("POST", "/o/{org}/soa/{ctl}", webui_soa_save, PERM_WRITE, PERM_KIND_GOVERNANCE),
 	W_ORG("GET", "/o/{org}/members", webui_members, PERM_READ, PERM_KIND_MEMBERSHIP),
+	W_ORG("POST", "/o/{org}/members/invite", webui_member_invite, PERM_WRITE,
+	    PERM_KIND_MEMBERSHIP),
+	W_ORG("POST", "/o/{org}/members/invites/{id}/withdraw", webui_invite_withdraw, PERM_WRITE,
+	    PERM_KIND_MEMBERSHIP),
+	W_ORG("POST", "/o/{org}/members/{email}/role", webui_member_role, PERM_WRITE,
+	    PERM_KIND_MEMBERSHIP),
+	W_ORG("POST", "/o/{org}/members/{email}/remove", webui_member_remove, PERM_DELETE,
+	    PERM_KIND_MEMBERSHIP),
+	W_ORG("POST", "/o/{org}/members/{email}/reset-link", webui_member_reset_link, PERM_ADMIN,
+	    PERM_KIND_MEMBERSHIP),
+	W_ORG("GET", "/o/{org}/settings", webui_settings, PERM_READ, PERM_KIND_ORG),
+	W_ORG("POST", "/o/{org}/settings", webui_settings_save, PERM_WRITE, PERM_KIND_ORG),
+	W_ORG("POST", "/o/{org}/settings/sso", webui_sso_save, PERM_ADMIN, PERM_KIND_ORG),
+	W_ORG("GET", "/o/{org}/tokens", webui_tokens, PERM_READ, PERM_KIND_TOKEN),
+	W_ORG("POST", "/o/{org}/tokens", webui_token_create, PERM_WRITE, PERM_KIND_TOKEN),
+	W_ORG("POST", "/o/{org}/tokens/{id}/revoke", webui_token_revoke, PERM_DELETE,
+	    PERM_KIND_TOKEN),
 	W_ORG("GET", "/o/{org}/competence-gaps", webui_competence_gaps, PERM_READ,
 	    PERM_KIND_GOVERNANCE),
 	W_ORG("POST", "/o/{org}/members/{email}/disable", webui_member_disable, PERM_ADMIN,
@@ -164,6 +202,18 @@ static const struct {
 	{ "read", "Your notifications are marked read", "." },
 	{ "webhook-enabled", "The webhook is enabled: what was pending for it goes out", "." },
 	{ "webhook-deleted", "The webhook is deleted", "." },
+	{ "settings", "The settings are saved", "." },
+	{ "sso-saved", "Single sign-on is saved: try it from the sign-in page", "." },
+	{ "sso-removed", "Single sign-on is off", "." },
+	{ "org-created", "The organisation is created and you are its admin", "." },
+	{ "org-copied", "The organisation is created from the other's setup and you are its "
+	    "admin: its risk criteria and documents are drafts to review and approve", "." },
+	{ "revoked", "The token is revoked: whatever used it stops at once", "." },
+	{ "role-changed", "The role is changed", "." },
+	{ "removed", "The member is removed; the API tokens they made here are revoked", "." },
+	{ "withdrawn", "The invitation is withdrawn: its link no longer works", "." },
+	{ "joined", "You joined the organisation: sign in with your new password", "." },
+	{ "password-reset", "Your password is set: sign in with it", "." },
 };
 
 bool
@@ -535,9 +585,19 @@ static int
 webui_org(struct http_ctx *c, struct webui *w)
 {
 	const char *slug = http_param(c, "org");
+	struct buf url = BUF_INIT;
 	int rc;
 
-	if ((rc = webui_org_member(c)) != 0 || (rc = webui_load_orgs(c, w, slug)) != 0)
+	rc = webui_org_member(c);
+	if (rc == AIMS_EFORBIDDEN && strcmp(aims_error_field(), "second_factor") == 0) {
+		/* The organisation requires a second factor this person has not set up. */
+		buf_puts(&url, "/account/second-factor");
+		html_url_query(&url, "for", slug);
+		webui_redirect(c, buf_str(&url));
+		buf_free(&url);
+		return 0;
+	}
+	if (rc != 0 || (rc = webui_load_orgs(c, w, slug)) != 0)
 		return rc;
 	w->ctx.org = slug;
 	w->ctx.user = c->who.email;
@@ -577,7 +637,7 @@ webui_prepare(struct http_ctx *c, struct webui *w)
 	}
 	if (c->route->auth != ROUTE_PUBLIC && c->who.kind != HTTP_SESSION)
 		return webui_signed_out(c);
-	if (c->route->auth == ROUTE_ORG && (rc = webui_org(c, w)) != 0)
+	if (c->route->auth == ROUTE_ORG && ((rc = webui_org(c, w)) != 0 || c->resp.status != 0))
 		return rc;
 	/* Signed in and allowed, yet not stored: a page that takes no file. */
 	if (w->dropped)

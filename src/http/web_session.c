@@ -16,6 +16,7 @@
 #include "core/session.h"
 #include "http/auth.h"
 #include "http/server.h"
+#include "http/web_admin.h"
 #include "http/webui.h"
 #include "util/error.h"
 #include "util/str.h"
@@ -151,6 +152,11 @@ webui_sign_in(struct http_ctx *c)
 		return 0;
 	}
 	rc = auth_sign_in(token, &sess, &s.retry_after, c, email, password);
+	if (rc == 0 && sess.id == 0) {
+		webui_code_challenge(c, token, s.next);
+		sodium_memzero(token, sizeof(token));
+		return 0;
+	}
 	sodium_memzero(token, sizeof(token));
 	if (rc == 0) {
 		http_resp_add_header(&c->resp, "Set-Cookie", WEBUI_SIGNIN_COOKIE "=; Path=/sign-in; "

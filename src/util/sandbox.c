@@ -269,8 +269,9 @@ done:
 
 /*
  * Allowed whatever their arguments. Left out on purpose, among others:
- * execve, execveat, fork, vfork, ptrace, process_vm_*, socket, connect,
- * bind, listen (the listening socket is open before the filter), kill,
+ * execve, execveat, fork, vfork, ptrace, process_vm_*, bind, listen (the
+ * listening socket is open before the filter; socket and connect are
+ * allowed below for Internet sockets only), kill,
  * chmod and chown by path, symlink, mknod, mount, chroot, setuid and the
  * other id changes, unshare, setns, bpf, perf_event_open, keyctl,
  * userfaultfd, io_uring_*.
@@ -366,56 +367,42 @@ sandbox_seccomp_rules(scmp_filter_ctx ctx)
 }
 
 /*
- * A database server (the PostgreSQL store) is reached over a socket that
- * is opened again after a dropped connection: socket() for the unix,
- * IPv4 and IPv6 families, and connect(); nothing else (no bind, listen).
+ * Sockets, one policy for every use: Internet sockets and connect() are
+ * always allowed (an organisation's OpenID provider, webhooks and mail can
+ * be configured at any time), and AF_UNIX socket pairs (libcurl wakes its
+ * resolver thread over one). Any other family fails with EAFNOSUPPORT
+ * instead of ending the process, so the resolver's netlink and nscd probes
+ * fall back. With client (the PostgreSQL store), AF_UNIX sockets are
+ * allowed too: the database server may be reached over its unix socket,
+ * and opened again after a dropped connection. No bind() and no listen():
+ * the listening socket is open before the filter.
  */
 static int
-sandbox_seccomp_client(scmp_filter_ctx ctx)
+sandbox_seccomp_sockets(scmp_filter_ctx ctx, bool client)
 {
-	static const int families[] = { AF_UNIX, AF_INET, AF_INET6 };
-	size_t i;
-	int rc = 0;
+	int family, rc;
 
-	for (i = 0; i < sizeof(families) / sizeof(families[0]) && rc == 0; i++)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-		    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)families[i]));
+	rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
+	    SCMP_A0(SCMP_CMP_EQ, AF_INET));
 	if (rc == 0)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(connect), 0);
-	return rc;
-}
-
-/*
- * Outgoing connections: IPv4 and IPv6 sockets (name resolution and the
- * transfer), connect, and AF_UNIX socket pairs (a library's wake-up
- * channel). A socket of another family (netlink, which a resolver may try)
- * fails with EAFNOSUPPORT instead of killing the process. With client
- * (a database server) the sockets and connect are already allowed, AF_UNIX
- * included, and are not added twice.
- */
-static int
-sandbox_seccomp_outbound(scmp_filter_ctx ctx, bool client)
-{
-	int rc = 0;
-
-	if (!client) {
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-		    SCMP_A0(SCMP_CMP_EQ, AF_INET));
-		if (rc == 0)
-			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-			    SCMP_A0(SCMP_CMP_EQ, AF_INET6));
-		if (rc == 0)
-			rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket),
-			    1, SCMP_A0(SCMP_CMP_EQ, AF_UNIX));
-		if (rc == 0)
-			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(connect), 0);
+		    SCMP_A0(SCMP_CMP_EQ, AF_INET6));
+	/* The other families: below AF_INET (AF_UNIX unless client), between, above AF_INET6. */
+	for (family = 0; rc == 0 && family < AF_INET6; family++) {
+		if (family == AF_INET)
+			continue;
+		rc = seccomp_rule_add(ctx, client && family == AF_UNIX ? SCMP_ACT_ALLOW :
+		    SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket), 1,
+		    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)family));
 	}
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket), 1,
-		    SCMP_A0(SCMP_CMP_EQ, AF_NETLINK));
+		    SCMP_A0(SCMP_CMP_GT, AF_INET6));
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socketpair), 1,
 		    SCMP_A0(SCMP_CMP_EQ, AF_UNIX));
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(connect), 0);
 	return rc;
 }
 
@@ -436,12 +423,14 @@ sandbox_outbound_paths(struct sandbox_config *cfg)
 	return 0;
 }
 
+/* outbound changes no system call (sockets are one policy); it is kept for the paths. */
 static int
 sandbox_seccomp_load(bool client, bool outbound)
 {
 	scmp_filter_ctx ctx;
 	int rc, err;
 
+	(void)outbound;
 	if ((rc = sandbox_no_new_privs()) != 0)
 		return rc;
 	if ((ctx = seccomp_init(SCMP_ACT_KILL_PROCESS)) == NULL)
@@ -450,8 +439,7 @@ sandbox_seccomp_load(bool client, bool outbound)
 	if ((err = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS)) != 0 ||
 	    (err = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1)) != 0 ||
 	    (err = sandbox_seccomp_rules(ctx)) != 0 ||
-	    (client && (err = sandbox_seccomp_client(ctx)) != 0) ||
-	    (outbound && (err = sandbox_seccomp_outbound(ctx, client)) != 0) ||
+	    (err = sandbox_seccomp_sockets(ctx, client)) != 0 ||
 	    (err = seccomp_load(ctx)) != 0) {
 		rc = aims_error_set(AIMS_ERROR, NULL, "cannot load the seccomp filter: %s",
 		    strerror(-err));

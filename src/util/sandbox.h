@@ -17,7 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define SANDBOX_PATHS_MAX	24
+#define SANDBOX_PATHS_MAX	32
 
 enum sandbox_access {
 	SANDBOX_READ,		/* read files (and list directories) beneath */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/record.h"
+#include "core/perm.h"
 #include "core/role.h"
 #include "util/buf.h"
 #include "web/html.h"
@@ -137,8 +138,8 @@ web_header(struct buf *out, const struct web_ctx *ctx)
 		    "notifications</span>", (long long)ctx->unread);
 	else
 		buf_puts(out, "<span class=\"sr\">Notifications</span>");
-	html_printf(out, "</a> <a class=\"who\" href=\""
-	    WEB_PASSWORD_PATH "\" title=\"Change your password\">%s</a> "
+	html_printf(out, "</a> <a class=\"who\" href=\"/account\" "
+	    "title=\"Your account: password and sessions\">%s</a> "
 	    "<span class=\"role\">%s</span>\n<form method=\"post\" action=\"/sign-out\">",
 	    ctx->user, role_name(ctx->role));
 	web_csrf_input(out, ctx);
@@ -214,6 +215,11 @@ web_nav(struct buf *out, const struct web_ctx *ctx, const char *active)
 	    strcmp(active, "members") == 0);
 	web_nav_link(out, ctx, "/pack", NULL, "Audit pack", NULL, 0,
 	    strcmp(active, "pack") == 0);
+	web_nav_link(out, ctx, "/settings", NULL, "Settings", NULL, 0,
+	    strcmp(active, "settings") == 0);
+	if (perm_allows(ctx->role, PERM_READ, PERM_KIND_TOKEN))
+		web_nav_link(out, ctx, "/tokens", NULL, "API tokens", NULL, 0,
+		    strcmp(active, "tokens") == 0);
 	buf_puts(out, "</ul>\n");
 	for (i = 0; ctx->kinds != NULL && (k = ctx->kinds[i]) != NULL && k->name != NULL; i++) {
 		if (section == NULL || strcmp(section, k->section) != 0) {

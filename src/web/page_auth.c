@@ -65,7 +65,17 @@ web_page_sign_in(struct buf *out, const struct web_sign_in *s)
 	    "<input type=\"password\" id=\"password\" name=\"password\" "
 	    "autocomplete=\"current-password\" required></div>\n"
 	    "<div class=\"form-actions\"><button type=\"submit\" class=\"btn primary\">Sign in"
-	    "</button></div>\n</form>\n</div>\n", s->email != NULL ? s->email : "");
+	    "</button> <a href=\"/reset\">Forgot your password?</a></div>\n</form>\n",
+	    s->email != NULL ? s->email : "");
+	/* Single sign-on: the organisation names its provider (web/admin.h, /sso). */
+	buf_puts(out, "<form method=\"get\" action=\"/sso\" class=\"record-form sso\">"
+	    "<h2>Single sign-on</h2><div class=\"field\"><label for=\"sso-org\">Organisation "
+	    "(short name)</label><input type=\"text\" id=\"sso-org\" name=\"org\" required "
+	    "pattern=\"[a-z0-9-]{2,63}\" autocomplete=\"organization\"></div>");
+	if (web_next_is_local(s->next))
+		html_printf(out, "<input type=\"hidden\" name=\"next\" value=\"%s\">", s->next);
+	buf_puts(out, "<div class=\"form-actions\"><button type=\"submit\" class=\"btn\">"
+	    "Continue with your provider</button></div></form>\n</div>\n");
 	web_page_end_bare(out);
 }
 
@@ -115,7 +125,7 @@ web_page_password(struct buf *out, const struct web_password *p)
 	web_password_input(out, p, "new_password_again", "New password again", "new-password",
 	    NULL);
 	buf_puts(out, "<div class=\"form-actions\"><button type=\"submit\" class=\"btn primary\">"
-	    "Change password</button> <a class=\"btn\" href=\"/\">Back</a></div>\n</form>\n"
+	    "Change password</button> <a class=\"btn\" href=\"/account\">Back</a></div>\n</form>\n"
 	    "</div>\n");
 	web_page_end_bare(out);
 }

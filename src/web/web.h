@@ -46,6 +46,7 @@
  *   /sign-in                     form (GET), sign in (POST)
  *   /sign-out                    (POST)
  *   /account/password            change your own password (GET, POST)
+ *   (settings, tokens, invitations, account, reset, sign-on, portfolio: web/admin.h)
  *   /static/NAME?v=HASH          compiled-in assets
  * Every POST form carries WEB_CSRF_FIELD; update forms WEB_VERSION_FIELD.
  */
@@ -451,12 +452,7 @@ void web_page_search(struct buf *out, const struct web_ctx *ctx, const char *q,
 
 /* page_competence.c: the competence gap view (core/competence.h) as a page. */
 void web_page_competence_gaps(struct buf *out, const struct web_ctx *ctx, const json_t *view);
-/*
- * page_members.c: members [{email, display_name, role, disabled}];
- * manage: offer Disable / Enable for everyone but the signed-in user.
- */
-void web_page_members(struct buf *out, const struct web_ctx *ctx, const json_t *members,
-    bool manage);
+/* page_members.c: web_page_members(), see web/admin.h. */
 
 /* page_auth.c */
 struct web_sign_in {

@@ -33,6 +33,8 @@ test('a wrong current password or two different new ones change nothing', async 
   const { page } = here;
   await page.goto(`${env.url}/o/acme/`);
   await Promise.all([page.waitForNavigation(), page.click('header .who')]);
+  assert.match(page.url(), /\/account$/);
+  await Promise.all([page.waitForNavigation(), page.click('main a:has-text("Change your password")')]);
   assert.match(page.url(), /\/account\/password$/);
   assert.match(await page.textContent('main'), /Signed in as sam@example\.com/);
   await fill(page, 'not my password at all', NEW);

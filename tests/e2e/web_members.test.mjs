@@ -52,7 +52,7 @@ test('an admin disables an account: its open session ends; enabling lets it sign
   // No button against oneself.
   const own = await page.textContent('main tbody tr:has-text("admin@example.com")');
   assert.match(own, /You/);
-  const r = await confirmAndSubmit(page, 'main tbody tr:has-text("pat@example.com") button');
+  const r = await confirmAndSubmit(page, 'main tbody tr:has-text("pat@example.com") button.danger:has-text("able")');
   assert.equal(r.status, 200);
   assert.match(r.asked[0], /revoke its API tokens: pat@example\.com\?/);
   assert.match(await page.textContent('.flash'), /account is disabled/);
@@ -63,7 +63,7 @@ test('an admin disables an account: its open session ends; enabling lets it sign
   assert.match(back.url(), /\/sign-in/);
   await signIn(member.page, env.url, 'pat@example.com');
   assert.match(member.page.url(), /\/sign-in/);
-  const e = await confirmAndSubmit(page, 'main tbody tr:has-text("pat@example.com") button');
+  const e = await confirmAndSubmit(page, 'main tbody tr:has-text("pat@example.com") button:has-text("Enable")');
   assert.equal(e.status, 200);
   assert.match(await page.textContent('.flash'), /may sign in again/);
   await signIn(member.page, env.url, 'pat@example.com');

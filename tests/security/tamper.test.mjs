@@ -7,6 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { chmodSync, cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ADMIN, aims, aimsOk, makeDb, request, signIn, startServer, tempDir } from '../e2e/lib.mjs';
@@ -52,6 +53,7 @@ function update(db, kind, ref, fields) {
 function seedDb() {
   const { dir, db } = makeDb({ org: ORG });
   cli(db, ['org', 'create', 'beta']);
+  cli(db, ['member', 'add', ADMIN, '--org', 'beta', '--role', 'admin']);
   for (const [email, role] of [['alice@example.com', 'manager'], ['bob@example.com', 'contributor']]) {
     cli(db, ['user', 'add', email, '--password-stdin'], 'correct horse battery staple\n');
     cli(db, ['member', 'add', email, '--org', ORG, '--role', role]);
@@ -155,10 +157,45 @@ async function approvedPolicy(db) {
       const f = await request(server.url, 'POST', `/api/v1/orgs/${ORG}/calendar-feeds`, { auth: who, body: { scope } });
       assert.equal(f.status, 201, f.text);
     }
+    await accountSettings(server.url, admin);
     return d.ref;
   } finally {
     await server.stop();
   }
+}
+
+// A page form posted as a signed-in person.
+function form(url, path, auth, fields) {
+  return request(url, 'POST', path, { auth: { cookie: auth.cookie }, origin: false,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url },
+    body: new URLSearchParams({ _csrf: auth.csrf, ...fields }).toString() });
+}
+
+// RFC 6238 code of a base32 key at step.
+function totp(key, step) {
+  const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const ch of key) bits += abc.indexOf(ch).toString(2).padStart(5, '0');
+  const secret = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(step));
+  const h = createHmac('sha1', secret).update(msg).digest();
+  const o = h[h.length - 1] & 15;
+  return String((h.readUInt32BE(o) & 0x7fffffff) % 1e6).padStart(6, '0');
+}
+
+// bob turns on a second factor; the admin sets acme's single sign-on and requires a second factor.
+async function accountSettings(url, admin) {
+  const bob = await signIn(url, 'bob@example.com');
+  const start = await form(url, '/account/second-factor/start', bob, {});
+  assert.equal(start.status, 200, start.text);
+  const key = start.text.match(/id="totp-key"[^>]*value="([A-Z2-7]+)"/)[1];
+  const on = await form(url, '/account/second-factor/confirm', bob, { code: totp(key, Math.floor(Date.now() / 30000)) });
+  assert.equal(on.status, 200, on.text);
+  const sso = await form(url, `/o/${ORG}/settings/sso`, admin, { issuer: 'https://idp.example.com', client_id: 'aims', client_secret: 'sso-secret' });
+  assert.equal(sso.status, 303, sso.text);
+  const req = await form(url, `/o/beta/settings`, admin, { name: 'beta', require_second_factor: '1' });
+  assert.equal(req.status, 303, req.text);
 }
 
 // Every case: which tables it touches, the SQL, and what the report must name.
@@ -312,6 +349,18 @@ function cases(refs) {
     ['comments', 'move', ['comments'], `UPDATE comments SET ref = 'DOC-99' WHERE ref = '${policy}';`, [`documents/${policy}/1`]],
     ['comments', 'delete', ['comments'], `DELETE FROM comments WHERE ref = '${policy}';`, [`documents/${policy}/1`]],
     ['comments', 'insert', ['comments'], `INSERT INTO comments SELECT org_id, id + 1, kind, ref, user_id, author, 'forged', mentions, step, version, created_at FROM comments WHERE ref = '${policy}';`, [`documents/${policy}/2`]],
+    // the second factor (committed to in the user's state), single sign-on and the
+    // second-factor option (in the organisation's)
+    ['user_totp', 'edit', ['user_totp'], `UPDATE user_totp SET secret = randomblob(20);`, ['bob@example.com']],
+    ['user_totp', 'delete', ['user_totp'], `DELETE FROM user_totp;`, ['bob@example.com']],
+    ['user_totp', 'insert', ['user_totp'], `INSERT INTO user_totp (user_id, secret, enabled_at) SELECT id, randomblob(20), 1 FROM users WHERE email = 'alice@example.com';`, ['alice@example.com']],
+    ['totp_recovery_codes', 'insert', ['totp_recovery_codes'], `INSERT INTO totp_recovery_codes (user_id, code_hash) SELECT id, randomblob(32) FROM users WHERE email = 'bob@example.com';`, ['bob@example.com']],
+    ['totp_recovery_codes', 'delete', ['totp_recovery_codes'], `DELETE FROM totp_recovery_codes WHERE id = (SELECT min(id) FROM totp_recovery_codes);`, ['bob@example.com']],
+    ['org_sso', 'edit', ['org_sso'], `UPDATE org_sso SET issuer = 'https://evil.example';`, [ORG]],
+    ['org_sso', 'edit secret', ['org_sso'], `UPDATE org_sso SET client_secret = 'attacker';`, [ORG]],
+    ['org_sso', 'delete', ['org_sso'], `DELETE FROM org_sso;`, [ORG]],
+    ['org_sso', 'insert', ['org_sso'], `INSERT INTO org_sso VALUES ((SELECT id FROM orgs WHERE slug = 'beta'), 'https://evil.example', 'x', 'y');`, ['beta']],
+    ['orgs', 'second factor', ['orgs'], `UPDATE orgs SET require_second_factor = 0 WHERE slug = 'beta';`, ['beta']],
     ['ledger_heads', 'delete', ['ledger_heads'], `DELETE FROM ledger_heads WHERE org_id = ${acme};`, ['head']],
     ['ledger_heads', 'insert', ['ledger_heads'], `INSERT INTO ledger_heads SELECT 77, size, frontier FROM ledger_heads WHERE org_id = ${acme};`, ['head']],
     ['ledger_heads', 'swap', ['ledger_heads'], `UPDATE ledger_heads SET frontier = CASE org_id WHEN ${acme} THEN (SELECT frontier FROM ledger_heads WHERE org_id = (SELECT id FROM orgs WHERE slug = 'beta')) ELSE (SELECT frontier FROM ledger_heads WHERE org_id = ${acme}) END WHERE org_id IN (${acme}, (SELECT id FROM orgs WHERE slug = 'beta'));`, ['head']],

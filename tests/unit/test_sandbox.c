@@ -2,7 +2,7 @@
  * test_sandbox.c - unit tests for the confinement of `aims serve`
  * (util/sandbox.c): the seccomp filter is applied in a forked child,
  * which must be killed with SIGSYS by a forbidden call (execve, ptrace,
- * fork, socket) and keep working for the calls the server makes; the
+ * fork, bind), refuse socket families other than the Internet's, and keep working for the calls the server makes; the
  * Landlock ruleset lets a child write only beneath the paths given; the
  * switch to another user is checked and cannot be undone.
  */
@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/ptrace.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -100,11 +101,25 @@ child_fork(void)
 	_exit(CHILD_NOT_KILLED);
 }
 
+/*
+ * Internet sockets are allowed (single sign-on calls the organisation's
+ * provider); other families are refused without killing (the resolver's
+ * probes fall back); listening on a new socket (bind) kills.
+ */
 static void
 child_socket(void)
 {
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	int fd;
+
 	child_filter();
-	socket(AF_INET, SOCK_STREAM, 0);
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0 || socket(AF_INET6, SOCK_DGRAM, 0) < 0)
+		_exit(CHILD_CALL_FAILED);
+	if (socket(AF_UNIX, SOCK_STREAM, 0) >= 0 || errno != EAFNOSUPPORT ||
+	    socket(AF_NETLINK, SOCK_RAW, 0) >= 0 || errno != EAFNOSUPPORT ||
+	    socket(AF_PACKET, SOCK_RAW, 0) >= 0 || errno != EAFNOSUPPORT)
+		_exit(CHILD_NOT_REFUSED);
+	bind(fd, (struct sockaddr *)&a, sizeof(a));
 	_exit(CHILD_NOT_KILLED);
 }
 
@@ -192,7 +207,7 @@ test_seccomp_kills_fork(void **state)
 }
 
 static void
-test_seccomp_kills_socket(void **state)
+test_seccomp_inet_sockets_only_and_kills_bind(void **state)
 {
 	(void)state;
 	assert_killed_by_sigsys(run_child(child_socket));
@@ -401,6 +416,7 @@ main(void)
 		cmocka_unit_test(test_seccomp_kills_fork),
 		cmocka_unit_test(test_seccomp_kills_socket),
 		cmocka_unit_test(test_seccomp_outbound_sockets),
+		cmocka_unit_test(test_seccomp_inet_sockets_only_and_kills_bind),
 		cmocka_unit_test(test_seccomp_refuses_exec_memory),
 		cmocka_unit_test(test_seccomp_allows_server_calls),
 		cmocka_unit_test(test_landlock_confines_files),

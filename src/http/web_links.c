@@ -1,0 +1,295 @@
+/*
+ * web_links.c - the pages a link opens: accepting an invitation, asking
+ * for a password reset link, and setting a new password from one. They
+ * are public routes (the person may have no account or session yet): the
+ * secret token in the path is what they prove, and unknown, used and
+ * expired tokens all get the same page.
+ *
+ * CSRF: a form posting to a token's path cannot be forged by another site
+ * without the token; when the person is signed in the session's form token
+ * is checked too. The request form of /reset has no session and no secret,
+ * so it carries a random token also set as a short-lived cookie scoped to
+ * /reset (as the sign-in form does): a post whose token does not match did
+ * not come from our page. Asking for links is throttled per network, and
+ * the answer is the same whether or not the address has an account.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/invite.h"
+#include "core/pwreset.h"
+#include "core/throttle.h"
+#include "core/user.h"
+#include "http/auth.h"
+#include "http/server.h"
+#include "http/web_admin.h"
+#include "http/webui.h"
+#include "util/clock.h"
+#include "util/error.h"
+#include "util/log.h"
+#include "web/admin.h"
+
+#define WEBUI_FORM_MAX_AGE	3600
+
+static const struct throttle_policy webui_reset_policy = WEBUI_RESET_POLICY;
+
+/* A signed-in person's session (web pages do not take API tokens). */
+static void
+webui_link_identify(struct http_ctx *c)
+{
+	if (auth_identify(c) != 0 || c->who.kind != HTTP_SESSION)
+		memset(&c->who, 0, sizeof(c->who));
+	aims_error_clear();
+}
+
+/* A signed-in post must carry the session's form token. */
+static int
+webui_link_csrf(struct http_ctx *c)
+{
+	const char *tok = webui_posted(c, WEB_CSRF_FIELD);
+	size_t n = strlen(c->who.csrf);
+
+	if (c->who.kind != HTTP_SESSION)
+		return 0;
+	if (tok != NULL && n > 0 && strlen(tok) == n && sodium_memcmp(tok, c->who.csrf, n) == 0)
+		return 0;
+	return aims_error_set(AIMS_EFORBIDDEN, WEB_CSRF_FIELD,
+	    "This form has expired or was not sent from this site. Open the link again.");
+}
+
+/* ---- invitations -------------------------------------------------------- */
+
+static int
+webui_invite_show(struct http_ctx *c, int status, struct web_invite_view *v)
+{
+	struct buf page = BUF_INIT;
+	json_t *inv = NULL;
+	char msg[AIMS_ERROR_MSG_MAX + 2];
+	int rc;
+
+	v->token = http_param(c, "token");
+	v->min_length = USER_PASSWORD_MIN;
+	if (c->who.kind == HTTP_SESSION) {
+		v->signed_in = c->who.email;
+		v->csrf = c->who.csrf;
+	}
+	if ((rc = invite_find(&inv, c->db, v->token, clock_now())) != 0) {
+		if (rc != AIMS_ENOTFOUND)
+			return rc;
+		webui_sentence(msg, sizeof(msg));
+		v->error = msg;
+		status = 404;
+	}
+	v->invite = inv;
+	web_page_invite(&page, v);
+	webui_send(c, status, &page);
+	json_decref(inv);
+	return 0;
+}
+
+int
+webui_invite_page(struct http_ctx *c)
+{
+	struct web_invite_view v = { 0 };
+
+	webui_link_identify(c);
+	return webui_invite_show(c, 200, &v);
+}
+
+int
+webui_invite_accept(struct http_ctx *c)
+{
+	char field[WEB_FORM_NAME_MAX];
+	struct web_invite_view v = { .display_name = webui_posted(c, "display_name") };
+	const char *pw = webui_posted(c, "password"), *again = webui_posted(c, "password_again");
+	char msg[AIMS_ERROR_MSG_MAX + 2], *slug = NULL;
+	struct buf url = BUF_INIT;
+	int rc;
+
+	if ((rc = webui_link_csrf(c)) != 0)
+		return rc;
+	if (c->who.kind != HTTP_SESSION && (pw == NULL || again == NULL || strcmp(pw, again) != 0))
+		rc = aims_error_set(AIMS_EINVALID, "password_again", "the two passwords differ");
+	else
+		rc = invite_accept(&slug, NULL, c->db, http_param(c, "token"),
+		    c->who.kind == HTTP_SESSION ? c->who.user_id : 0, v.display_name, pw,
+		    clock_now());
+	if (rc == 0) {
+		/* A new account signs in with its new password; a signed-in one goes straight in. */
+		if (c->who.kind == HTTP_SESSION) {
+			buf_puts(&url, "/o/");
+			buf_puts(&url, slug);
+			buf_puts(&url, "/");
+		} else {
+			buf_puts(&url, "/sign-in?next=%2Fo%2F");
+			buf_puts(&url, slug);
+			buf_puts(&url, "%2F");
+			webui_flash(c, "joined", NULL);
+		}
+		webui_redirect(c, buf_str(&url));
+		buf_free(&url);
+		free(slug);
+		return 0;
+	}
+	if (http_status_of(rc) >= 500)
+		return rc;
+	webui_sentence(msg, sizeof(msg));
+	v.error = msg;
+	snprintf(field, sizeof(field), "%s", aims_error_field());
+	v.error_field = field;
+	return webui_invite_show(c, http_status_of(rc) == 400 ? 422 : http_status_of(rc), &v);
+}
+
+/* ---- password reset ----------------------------------------------------- */
+
+/* The request form's token, also set as a cookie for /reset. */
+static void
+webui_reset_form(struct http_ctx *c, int status, struct web_reset_view *v)
+{
+	unsigned char raw[WEBUI_TOKEN_BYTES];
+	char token[WEBUI_TOKEN_BYTES * 2 + 1], cookie[WEBUI_COOKIE_MAX];
+	struct buf page = BUF_INIT;
+
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2hex(token, sizeof(token), raw, sizeof(raw));
+	snprintf(cookie, sizeof(cookie), "%s=%s; Path=/reset; HttpOnly; SameSite=Strict; "
+	    "Max-Age=%d%s", WEBUI_FORM_COOKIE, token, WEBUI_FORM_MAX_AGE,
+	    c->cfg != NULL && c->cfg->secure_cookies ? "; Secure" : "");
+	http_resp_add_header(&c->resp, "Set-Cookie", cookie);
+	v->csrf = token;
+	v->min_length = USER_PASSWORD_MIN;
+	web_page_reset(&page, v);
+	webui_send(c, status, &page);
+}
+
+static bool
+webui_reset_form_ok(struct http_ctx *c)
+{
+	const char *cookie = http_header(c->req, "Cookie");
+	const char *posted = webui_posted(c, WEB_CSRF_FIELD);
+	char value[WEBUI_COOKIE_MAX];
+	size_t n;
+
+	if (cookie == NULL || posted == NULL ||
+	    !auth_cookie_value(value, sizeof(value), cookie, WEBUI_FORM_COOKIE))
+		return false;
+	n = strlen(value);
+	return n > 0 && strlen(posted) == n && sodium_memcmp(value, posted, n) == 0;
+}
+
+int
+webui_reset_page(struct http_ctx *c)
+{
+	struct web_reset_view v = { 0 };
+
+	webui_reset_form(c, 200, &v);
+	return 0;
+}
+
+int
+webui_reset_request(struct http_ctx *c)
+{
+	struct web_reset_view v = { .email = webui_posted(c, "email") };
+	char key[THROTTLE_KEY_MAX], net[AUTH_NET_MAX], token[PWRESET_TOKEN_LEN];
+	int rc;
+
+	if (!webui_reset_form_ok(c)) {
+		v.error = "This form has expired or was not sent from this site. Please try again.";
+		webui_reset_form(c, 403, &v);
+		return 0;
+	}
+	auth_client_net(net, c->req->client_addr != NULL ? c->req->client_addr : "");
+	snprintf(key, sizeof(key), "reset:%s", net);
+	if ((rc = throttle_check(&v.retry_after, c->db, key, clock_now())) != 0) {
+		if (rc != AIMS_ETHROTTLED)
+			return rc;
+		webui_reset_form(c, 429, &v);
+		return 0;
+	}
+	/* Every request counts, found or not: the budget is per network, not per account. */
+	if ((rc = throttle_fail(c->db, key, &webui_reset_policy, clock_now())) != 0)
+		return rc;
+	rc = pwreset_create(token, c->db, v.email, true, clock_now());
+	if (rc == AIMS_EINVALID) {
+		v.error = "Enter a valid email address.";
+		v.error_field = "email";
+		webui_reset_form(c, 422, &v);
+		return 0;
+	}
+	if (rc != 0)
+		return rc;
+	/*
+	 * Without mail the link is not handed to whoever asked (that would let
+	 * anyone reset anyone's password): it is dropped, and the page says who
+	 * can give one. The same page whether or not the address exists.
+	 */
+	if (token[0] != '\0')
+		log_info("password reset asked for an account from %s; no mail is configured, "
+		    "the link is not sent", net);
+	sodium_memzero(token, sizeof(token));
+	v.asked = true;
+	webui_reset_form(c, 200, &v);
+	return 0;
+}
+
+static int
+webui_reset_show(struct http_ctx *c, int status, struct web_reset_view *v)
+{
+	json_t *r = NULL;
+	char msg[AIMS_ERROR_MSG_MAX + 2];
+	struct buf page = BUF_INIT;
+	int rc;
+
+	v->token = http_param(c, "token");
+	v->min_length = USER_PASSWORD_MIN;
+	if ((rc = pwreset_find(&r, c->db, v->token, clock_now())) == 0) {
+		v->valid = true;
+		v->email = json_string_value(json_object_get(r, "email"));
+	} else if (rc == AIMS_ENOTFOUND) {
+		webui_sentence(msg, sizeof(msg));
+		v->error = msg;
+		status = 404;
+	} else
+		return rc;
+	web_page_reset(&page, v);
+	webui_send(c, status, &page);
+	json_decref(r);
+	return 0;
+}
+
+int
+webui_reset_link_page(struct http_ctx *c)
+{
+	struct web_reset_view v = { 0 };
+
+	return webui_reset_show(c, 200, &v);
+}
+
+int
+webui_reset_use(struct http_ctx *c)
+{
+	char field[WEB_FORM_NAME_MAX];
+	struct web_reset_view v = { 0 };
+	const char *pw = webui_posted(c, "password"), *again = webui_posted(c, "password_again");
+	char msg[AIMS_ERROR_MSG_MAX + 2];
+	int rc;
+
+	if (pw == NULL || again == NULL || strcmp(pw, again) != 0)
+		rc = aims_error_set(AIMS_EINVALID, "password_again", "the two passwords differ");
+	else
+		rc = pwreset_use(c->db, http_param(c, "token"), pw, clock_now());
+	if (rc == 0) {
+		webui_flash(c, "password-reset", NULL);
+		webui_redirect(c, "/sign-in");
+		return 0;
+	}
+	if (http_status_of(rc) >= 500)
+		return rc;
+	webui_sentence(msg, sizeof(msg));
+	v.error = msg;
+	snprintf(field, sizeof(field), "%s", aims_error_field());
+	v.error_field = field;
+	return webui_reset_show(c, http_status_of(rc) == 400 ? 422 : http_status_of(rc), &v);
+}
