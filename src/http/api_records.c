@@ -16,6 +16,7 @@
 #include "http/api.h"
 #include "http/router.h"
 #include "io/export.h"
+#include "util/buf.h"
 #include "util/error.h"
 #include "util/str.h"
 
@@ -74,8 +75,8 @@ api_records_list(struct http_ctx *c)
 {
 	const struct record_kind *k;
 	struct record_query q = { 0 };
-	json_t *items = NULL, *v;
-	char *next = NULL;
+	json_t *v;
+	char *next = NULL, *cur;
 	int64_t total = 0, limit = RECORD_LIST_DEFAULT;
 	const char *s;
 	size_t i;
@@ -103,12 +104,24 @@ api_records_list(struct http_ctx *c)
 	}
 	if ((s = http_query(c, "format")) != NULL)
 		return api_records_download(c, k, &q, s);
-	if ((rc = record_list(&items, &next, &total, c->db, c->org_id, k, &q)) != 0)
+	/*
+	 * The page is spliced from the records' stored views: the same bytes
+	 * the tree would give, without parsing and writing every record again.
+	 */
+	buf_reset(&c->resp.body);
+	buf_puts(&c->resp.body, "{\"items\":");
+	if ((rc = record_list_text(&c->resp.body, &next, &total, c->db, c->org_id, k, &q)) != 0)
 		return rc;
-	v = json_pack("{s:o, s:o, s:I}", "items", items, "next_cursor",
-	    next ? json_string(next) : json_null(), "total", (json_int_t)total);
+	buf_puts(&c->resp.body, ",\"next_cursor\":");
+	v = next ? json_string(next) : json_null();
+	cur = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	json_decref(v);
+	buf_puts(&c->resp.body, cur ? cur : "null");
+	buf_printf(&c->resp.body, ",\"total\":%lld}\n", (long long)total);
+	free(cur);
 	free(next);
-	http_reply_json(c, 200, v);
+	c->resp.status = 200;
+	c->resp.content_type = HTTP_JSON_UTF8;
 	return 0;
 }
 
@@ -142,16 +155,26 @@ int
 api_records_get(struct http_ctx *c)
 {
 	const struct record_kind *k;
-	json_t *rec = NULL;
+	int64_t version;
+	char etag[32];
 	int rc;
 
 	if ((rc = api_record_kind(&k, c, PERM_READ)) != 0)
 		return rc;
 	if (api_record_ref(c) == NULL && !k->singleton)
 		return api_records_list(c);
-	if ((rc = record_get(&rec, c->db, c->org_id, k, api_record_ref(c))) != 0)
+	/* The record's stored view, as record_get() would write it. */
+	buf_reset(&c->resp.body);
+	if ((rc = record_get_text(&c->resp.body, &version, c->db, c->org_id, k,
+	    api_record_ref(c))) != 0) {
+		buf_reset(&c->resp.body);
 		return rc;
-	http_reply_record(c, 200, rec, NULL);
+	}
+	buf_putc(&c->resp.body, '\n');
+	snprintf(etag, sizeof(etag), "\"%lld\"", (long long)version);
+	http_resp_header(&c->resp, "ETag", etag);
+	c->resp.status = 200;
+	c->resp.content_type = HTTP_JSON_UTF8;
 	return 0;
 }
 
