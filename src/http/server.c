@@ -60,6 +60,7 @@ struct http_server {
 	uint16_t			 port;
 	struct db			*main_db;
 	struct ledger_key		*key;
+	struct db_writer		*writer;	/* group commit (store/db.h) */
 	int				 listen_fd;
 };
 
@@ -99,6 +100,8 @@ static pthread_mutex_t http_dbs_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct db *http_dbs[HTTP_THREADS_MAX * 2 + 8];
 static size_t http_ndbs;
 static _Thread_local struct db *http_thread_db;
+/* The one writer of the database every change of records goes through. */
+static struct db_writer *http_writer;
 
 void
 http_server_config_default(struct http_server_config *cfg)
@@ -134,6 +137,18 @@ http_server_db(struct db **out, const struct http_server_config *cfg)
 	pthread_mutex_unlock(&http_dbs_lock);
 	*out = http_thread_db = db;
 	return 0;
+}
+
+int
+http_server_write(struct db *db, db_write_fn fn, void *arg)
+{
+	return db_writer_run(__atomic_load_n(&http_writer, __ATOMIC_ACQUIRE), db, fn, arg);
+}
+
+void
+http_server_write_stats(int64_t *groups, int64_t *requests)
+{
+	db_writer_stats(__atomic_load_n(&http_writer, __ATOMIC_ACQUIRE), groups, requests);
 }
 
 static void
@@ -1119,10 +1134,17 @@ http_server_start(struct http_server **out, const struct http_server_config *cfg
 	/* The watchdog thread starts confined, like every other. */
 	if ((rc = http_guard_start(&s->cfg)) != 0)
 		goto fail;
+	if ((rc = db_writer_start(&s->writer, cfg->db_path)) != 0) {
+		guard_stop();
+		goto fail;
+	}
+	__atomic_store_n(&http_writer, s->writer, __ATOMIC_RELEASE);
 	if ((s->daemon = http_daemon_start(s, v6)) == NULL) {
 		rc = aims_error_set(AIMS_ERROR, "listen", "cannot listen on %s: %s", cfg->listen,
 		    errno ? strerror(errno) : "libmicrohttpd refused the settings");
 		guard_stop();
+		__atomic_store_n(&http_writer, NULL, __ATOMIC_RELEASE);
+		db_writer_stop(s->writer);
 		goto fail;
 	}
 	snprintf(s->host, sizeof(s->host), "%.*s", (int)(strrchr(cfg->listen, ':') - cfg->listen),
@@ -1174,6 +1196,9 @@ http_server_shutdown(struct http_server *s, int timeout_ms)
 	pack_job_shutdown();
 	if (lfd != MHD_INVALID_SOCKET)
 		close(lfd);
+	/* After the workers: what they queued is applied and answered first. */
+	__atomic_store_n(&http_writer, NULL, __ATOMIC_RELEASE);
+	db_writer_stop(s->writer);
 	http_close_dbs();
 	db_close(s->main_db);
 	ledger_key_use(NULL);
