@@ -12,7 +12,8 @@
  * over --calls calls; with --mmap the reads run again with SQLite's
  * mmap_size set, to compare with the store's default page cache.
  * --reads-only measures the reads again on a database generated before
- * with the same counts.
+ * with the same counts. --no-reads generates only; --serve-key writes a
+ * new signing key beside the database so that `aims serve` runs on it.
  */
 #include <getopt.h>
 #include <sodium.h>
@@ -37,6 +38,8 @@ struct gen {
 	struct db	*db;
 	int64_t		 org;
 	int		 ai, risks, evidence, batch, calls, mmap_mb, reads_only;
+	int		 no_reads;	/* generate only (the HTTP benchmarks read) */
+	int		 serve_key;	/* write a key file so that `aims serve` runs on it */
 	uint64_t	 rng;
 	json_t		*controls;	/* Annex A ids */
 	json_t		*sources;	/* Annex C risk sources */
@@ -352,6 +355,7 @@ gen_parse(struct gen *g, const char **path, int argc, char **argv)
 		{ "risks", required_argument, NULL, 'r' }, { "evidence", required_argument, NULL, 'e' },
 		{ "batch", required_argument, NULL, 'b' }, { "calls", required_argument, NULL, 'c' },
 		{ "mmap", required_argument, NULL, 'm' }, { "reads-only", no_argument, NULL, 'R' },
+		{ "no-reads", no_argument, NULL, 'N' }, { "serve-key", no_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -366,9 +370,12 @@ gen_parse(struct gen *g, const char **path, int argc, char **argv)
 		case 'c': g->calls = atoi(optarg); break;
 		case 'm': g->mmap_mb = atoi(optarg); break;
 		case 'R': g->reads_only = 1; break;
+		case 'N': g->no_reads = 1; break;
+		case 'K': g->serve_key = 1; break;
 		default:
 			fprintf(stderr, "usage: gen [--db PATH] [--ai-systems N] [--risks N] "
-			    "[--evidence N] [--batch N] [--calls N] [--mmap MB] [--reads-only]\n");
+			    "[--evidence N] [--batch N] [--calls N] [--mmap MB] [--reads-only] "
+			    "[--no-reads] [--serve-key]\n");
 			exit(2);
 		}
 	}
@@ -428,7 +435,15 @@ main(int argc, char **argv)
 	    (double)(clock_mono_usec() - t0) / 1e6);
 	printf("\ndatabase: %.1f MB (%s, after a WAL checkpoint)\n",
 	    (double)file_size(path) / 1e6, path);
-	gen_reads_all(&g);
+	if (!g.no_reads)
+		gen_reads_all(&g);
+	/*
+	 * A signing key of its own beside the database, for the HTTP benchmarks
+	 * (bench/records.sh): the server refuses to change anything without one.
+	 * The generated checkpoints stay signed with the benchmark key.
+	 */
+	if (g.serve_key && ledger_key_create(path) != 0)
+		die("key file");
 	json_decref(g.controls);
 	json_decref(g.sources);
 	json_decref(g.objectives);

@@ -867,6 +867,8 @@ http_thread_count(const struct http_server_config *cfg)
 {
 	long n = cfg->threads ? (long)cfg->threads : sysconf(_SC_NPROCESSORS_ONLN);
 
+	if (cfg->threads == 0 && n < HTTP_THREADS_DEFAULT)
+		n = HTTP_THREADS_DEFAULT;
 	if (n < 1)
 		n = 1;
 	return n > HTTP_THREADS_MAX ? HTTP_THREADS_MAX : (unsigned)n;
