@@ -27,11 +27,13 @@
 #define HTTP_DISCARD_MAX	(16 * 1024 * 1024)	/* over-limit body read and dropped */
 #define HTTP_THREADS_MAX	64
 /*
- * Worker threads by default, at least: a worker waits while its change is
- * committed (group commit, store/db.h), so the number of workers bounds how
- * many changes one commit can hold. Waiting workers use no CPU.
+ * Requests that may change something (not GET, HEAD or OPTIONS) run on
+ * these threads while their connection is suspended: each waits while its
+ * change is committed (group commit, store/db.h), so this bounds how many
+ * changes one commit can hold; waiting uses no CPU, and the worker threads
+ * go on serving the other connections.
  */
-#define HTTP_THREADS_DEFAULT	16
+#define HTTP_CHANGE_WORKERS	32
 #define HTTP_DRAIN_TIMEOUT_MS	10000		/* in-flight requests get this long at shutdown */
 #define HTTP_DRAIN_ACCEPT_MS	100		/* backlog taken after the signal */
 #define HTTP_DRAIN_SETTLE_MS	200		/* ... and none may start for this long */
