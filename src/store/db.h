@@ -112,8 +112,9 @@ int db_on_commit(struct db *db, db_commit_fn fn, int64_t arg);
  * transaction, each under its own savepoint, and are answered after the
  * one commit. db_writer_run() returns fn's code (its message set on the
  * caller's thread) or the commit's; 0 means committed. fn runs on the
- * writer's thread and connection, inside the transaction: its own
- * db_begin()/db_commit() nest. With w NULL, fn runs on db in a transaction
+ * writer's connection, inside the transaction, on the thread of whichever
+ * caller applies the group: its own db_begin()/db_commit() nest, and it
+ * must not rely on the calling thread's state. With w NULL, fn runs on db in a transaction
  * of its own. db (may be NULL with a writer) is the caller's connection,
  * whose read snapshot is ended first so it sees the change afterwards.
  */
@@ -121,7 +122,7 @@ int db_on_commit(struct db *db, db_commit_fn fn, int64_t arg);
 struct db_writer;
 typedef int (*db_write_fn)(struct db *db, void *arg);
 int db_writer_start(struct db_writer **out, const char *path);
-void db_writer_stop(struct db_writer *w);	/* applies what is queued, then stops */
+void db_writer_stop(struct db_writer *w);	/* waits for the group applied, then stops */
 int db_writer_run(struct db_writer *w, struct db *db, db_write_fn fn, void *arg);
 /* Transactions committed and requests applied since the start. */
 void db_writer_stats(const struct db_writer *w, int64_t *groups, int64_t *requests);

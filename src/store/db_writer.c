@@ -1,12 +1,20 @@
 /*
- * db_writer.c - group commit: one writer thread per database takes write
- * requests from a queue and applies all that are waiting in one
- * transaction, each under a savepoint of its own (one failing request
+ * db_writer.c - group commit: one writer per database (one connection)
+ * takes write requests from a queue and applies all that are waiting in
+ * one transaction, each under a savepoint of its own (one failing request
  * undoes only its own changes), commits once, and only then answers each
  * caller. A success still means on disk (the commit is the group's one
  * fsync), callers never meet in SQLite's busy handler (they queue here),
  * and N waiting changes cost one commit instead of N. It sits above the
  * backend (db.h's transactions and savepoints), so any backend gets it.
+ *
+ * The writer is not a thread of its own: a caller that finds it idle
+ * becomes it, applies the group (its own request and every one queued
+ * behind it) on the writer's connection, answers them, and returns; a
+ * caller that finds it busy queues and waits, and becomes the next writer
+ * if its request is not in the group being applied. A lone change thus
+ * costs no hand-over between threads, and the connection is only ever
+ * used by the one caller that holds the writer.
  */
 #include <pthread.h>
 #include <stdbool.h>
@@ -30,11 +38,10 @@ struct db_write_req {
 
 struct db_writer {
 	struct db		*db;
-	pthread_t		 thread;
 	pthread_mutex_t		 lock;
-	pthread_cond_t		 wake;		/* the queue has requests, or stop */
 	pthread_cond_t		 answered;	/* a group was answered */
 	struct db_write_req	*head, *tail;
+	bool			 busy;		/* a caller is applying a group */
 	bool			 stop;
 	/* Figures for the server's metrics and the benchmarks. */
 	int64_t			 groups, requests;
@@ -76,40 +83,19 @@ writer_apply(struct db_writer *w, struct db_write_req *group)
 				writer_keep_error(r, rc);
 }
 
-static void *
-writer_main(void *arg)
+/* With the lock held: takes up to DB_WRITER_GROUP_MAX queued requests. */
+static struct db_write_req *
+writer_take(struct db_writer *w, int *n)
 {
-	struct db_writer *w = arg;
-	struct db_write_req *group, *r;
-	int n;
+	struct db_write_req *group = w->head, *r;
 
-	pthread_mutex_lock(&w->lock);
-	for (;;) {
-		while (w->head == NULL && !w->stop)
-			pthread_cond_wait(&w->wake, &w->lock);
-		if (w->head == NULL)
-			break;	/* stopping, and nothing left to apply */
-		/* Take up to DB_WRITER_GROUP_MAX: later ones wait for the next group. */
-		group = w->head;
-		for (r = group, n = 1; r->next && n < DB_WRITER_GROUP_MAX; r = r->next)
-			n++;
-		w->head = r->next;
-		if (w->head == NULL)
-			w->tail = NULL;
-		r->next = NULL;
-		pthread_mutex_unlock(&w->lock);
-
-		writer_apply(w, group);
-
-		pthread_mutex_lock(&w->lock);
-		w->groups++;
-		w->requests += n;
-		for (r = group; r; r = r->next)
-			r->done = true;
-		pthread_cond_broadcast(&w->answered);
-	}
-	pthread_mutex_unlock(&w->lock);
-	return NULL;
+	for (r = group, *n = 1; r->next && *n < DB_WRITER_GROUP_MAX; r = r->next)
+		(*n)++;
+	w->head = r->next;
+	if (w->head == NULL)
+		w->tail = NULL;
+	r->next = NULL;
+	return group;
 }
 
 int
@@ -125,16 +111,7 @@ db_writer_start(struct db_writer **out, const char *path)
 		return rc;
 	}
 	pthread_mutex_init(&w->lock, NULL);
-	pthread_cond_init(&w->wake, NULL);
 	pthread_cond_init(&w->answered, NULL);
-	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
-		db_close(w->db);
-		pthread_mutex_destroy(&w->lock);
-		pthread_cond_destroy(&w->wake);
-		pthread_cond_destroy(&w->answered);
-		free(w);
-		return aims_error_set(AIMS_ERROR, NULL, "cannot start the database writer");
-	}
 	*out = w;
 	return 0;
 }
@@ -144,14 +121,14 @@ db_writer_stop(struct db_writer *w)
 {
 	if (w == NULL)
 		return;
+	/* Callers inside finish their group; later ones are refused. */
 	pthread_mutex_lock(&w->lock);
 	w->stop = true;
-	pthread_cond_signal(&w->wake);
+	while (w->busy || w->head != NULL)
+		pthread_cond_wait(&w->answered, &w->lock);
 	pthread_mutex_unlock(&w->lock);
-	pthread_join(w->thread, NULL);
 	db_close(w->db);
 	pthread_mutex_destroy(&w->lock);
-	pthread_cond_destroy(&w->wake);
 	pthread_cond_destroy(&w->answered);
 	free(w);
 }
@@ -174,7 +151,8 @@ writer_direct(struct db *db, db_write_fn fn, void *arg)
 int
 db_writer_run(struct db_writer *w, struct db *db, db_write_fn fn, void *arg)
 {
-	struct db_write_req r;
+	struct db_write_req r, *group, *g;
+	int n;
 
 	if (w == NULL)
 		return writer_direct(db, fn, arg);
@@ -194,10 +172,28 @@ db_writer_run(struct db_writer *w, struct db *db, db_write_fn fn, void *arg)
 	else
 		w->head = &r;
 	w->tail = &r;
-	pthread_cond_signal(&w->wake);
-	while (!r.done)
-		pthread_cond_wait(&w->answered, &w->lock);
+	while (!r.done) {
+		if (w->busy) {
+			pthread_cond_wait(&w->answered, &w->lock);
+			continue;
+		}
+		/* Idle: this caller applies what is queued, its own request first or among them. */
+		w->busy = true;
+		group = writer_take(w, &n);
+		pthread_mutex_unlock(&w->lock);
+
+		writer_apply(w, group);
+
+		pthread_mutex_lock(&w->lock);
+		w->groups++;
+		w->requests += n;
+		for (g = group; g; g = g->next)
+			g->done = true;
+		w->busy = false;
+		pthread_cond_broadcast(&w->answered);
+	}
 	pthread_mutex_unlock(&w->lock);
+	/* Its own thread's message, set again here for a request another caller applied. */
 	if (r.rc != 0)
 		return aims_error_set(r.rc, r.field[0] ? r.field : NULL, "%s", r.msg);
 	return 0;
