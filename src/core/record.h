@@ -352,6 +352,13 @@ int record_create(json_t **out, struct db *db, int64_t org_id, const struct acto
     const struct record_kind *k, const json_t *input);
 int record_get(json_t **out, struct db *db, int64_t org_id, const struct record_kind *k,
     const char *ref);
+/*
+ * record_get() as the JSON text of the record (appended to out), spliced
+ * from the record's stored view without parsing it; *version: its version.
+ */
+struct buf;
+int record_get_text(struct buf *out, int64_t *version, struct db *db, int64_t org_id,
+    const struct record_kind *k, const char *ref);
 /* if_version 0: no check; otherwise AIMS_ESTALE when it differs. */
 int record_update(json_t **out, struct db *db, int64_t org_id, const struct actor *actor,
     const struct record_kind *k, const char *ref, int64_t if_version, const json_t *patch);
@@ -403,6 +410,14 @@ struct record_query {
  * "title", "created_at", "updated_at" or a FIELD_SORT field.
  */
 int record_list(json_t **items, char **next_cursor, int64_t *total, struct db *db,
+    int64_t org_id, const struct record_kind *k, const struct record_query *q);
+/*
+ * record_list() as text: appends the JSON array of the page's records to
+ * items, spliced from their stored views (no record is parsed); the same
+ * bytes json_dumps() gives for record_list()'s array with
+ * JSON_COMPACT | JSON_PRESERVE_ORDER. On error items is as it was.
+ */
+int record_list_text(struct buf *items, char **next_cursor, int64_t *total, struct db *db,
     int64_t org_id, const struct record_kind *k, const struct record_query *q);
 
 /*

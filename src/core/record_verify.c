@@ -6,8 +6,9 @@
  * entry of its own: the title, status and owner columns of records and
  * versions, the live counts, the dashboard's counts, and evidence file
  * revisions (each must equal the evidence version that recorded it, which
- * its entry commits to), and the filter, link and search indexes
- * (record_fields, record_links, records_fts).
+ * its entry commits to), the records' stored views (what reads and lists
+ * answer), and the filter, link and search indexes (record_fields,
+ * record_links, records_fts).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -376,6 +377,28 @@ verify_search_text(struct db *db, int64_t org_id, const struct record_kind *k,
 }
 
 /*
+ * The stored view reads and lists answer without parsing must be the record
+ * as its data gives it (a view of an older shape is never served: skipped).
+ */
+static int
+verify_view(struct db_stmt *st, const struct record_kind *k, const struct record_row *r)
+{
+	const char *have = db_column_text(st, RECORD_VIEW_COL);
+	char *want;
+	int rc = 0;
+
+	if (have == NULL || db_column_int64(st, RECORD_VIEW_COL + 1) != record__view_shape(k))
+		return 0;
+	want = record__view_text(k, r);
+	if (strcmp(have, want) != 0)
+		rc = aims_error_set(AIMS_EVERIFY, NULL, "record %s (%s): its stored view (what "
+		    "reads and lists answer) is not the record: '%.*s'", r->ref, k->name,
+		    VERIFY_SHOWN_MAX, have);
+	free(want);
+	return rc;
+}
+
+/*
  * Search words in the org's scopes whose row is none of its records: a
  * search would count them (counts are read from the index alone).
  */
@@ -424,7 +447,7 @@ verify_indexes(struct db *db, int64_t org_id)
 
 	memset(&r, 0, sizeof(r));
 	for (i = 0; (k = record_kinds[i])->name; i++) {
-		if ((rc = db_prepare(&st, db, "SELECT " RECORD_ROW_COLUMNS " FROM records "
+		if ((rc = db_prepare(&st, db, "SELECT " RECORD_VIEW_COLUMNS " FROM records "
 		    "WHERE org_id = ? AND kind = ?")) != 0)
 			goto done;
 		db_bind_int64(st, 1, org_id);
@@ -432,7 +455,8 @@ verify_indexes(struct db *db, int64_t org_id)
 		while ((rc = db_step(st)) == DB_ROW) {
 			/* Data that is not JSON is the commitment check's finding, not this one's. */
 			if (record__row_read(&r, st) == 0 &&
-			    ((rc = record__derived_collect(fields, links, org_id, k, &r)) != 0 ||
+			    ((rc = verify_view(st, k, &r)) != 0 ||
+			    (rc = record__derived_collect(fields, links, org_id, k, &r)) != 0 ||
 			    (rc = verify_search_text(db, org_id, k, &r, &key)) != 0))
 				goto done;
 			record__row_free(&r);

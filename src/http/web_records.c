@@ -20,6 +20,7 @@
 #include "core/metric.h"
 #include "core/perm.h"
 #include "core/record_counts.h"
+#include "http/server.h"
 #include "http/webui.h"
 #include "io/export.h"
 
@@ -493,10 +494,63 @@ webui_has_file(const struct http_ctx *c)
 	return c->req->upload != NULL && c->req->upload->file_path != NULL;
 }
 
+/* A change from a form, applied by the server's writer (group commit). */
+enum webui_write_op { WEBUI_WRITE_SAVE, WEBUI_WRITE_STEP, WEBUI_WRITE_DELETE };
+
+struct webui_write {
+	enum webui_write_op	 op;
+	struct http_ctx		*c;
+	const char		*ref;		/* NULL: create */
+	int64_t			 version;
+	const json_t		*values;
+	const char		*action;
+	json_t			*out;
+};
+
+static int
+webui_write_apply(struct db *db, void *arg)
+{
+	struct webui_write *w = arg;
+	struct http_ctx *c = w->c;
+	const struct record_kind *k = c->web->kind;
+
+	switch (w->op) {
+	case WEBUI_WRITE_SAVE:
+		return w->ref == NULL ?
+		    record_create(&w->out, db, c->org_id, &c->actor, k, w->values) :
+		    record_update(&w->out, db, c->org_id, &c->actor, k, w->ref, w->version,
+		    w->values);
+	case WEBUI_WRITE_STEP:
+		return record_step_take(&w->out, db, c->org_id, &c->actor, k, w->ref, w->version,
+		    w->action);
+	case WEBUI_WRITE_DELETE:
+		return record_delete(db, c->org_id, &c->actor, k, w->ref, w->version);
+	}
+	return aims_error_set(AIMS_ERROR, NULL, "unknown change");
+}
+
+/* Runs w; *out (may be NULL) gets what it returned, once committed. */
+static int
+webui_write(json_t **out, struct http_ctx *c, struct webui_write *w)
+{
+	int rc;
+
+	w->c = c;
+	w->out = NULL;
+	rc = http_server_write(c->db, webui_write_apply, w);
+	if (rc == 0 && out != NULL)
+		*out = w->out;
+	else
+		json_decref(w->out);
+	return rc;
+}
+
 static int
 webui_save(json_t **out, struct http_ctx *c, const char *ref, int64_t version,
     const json_t *values)
 {
+	struct webui_write w = { .op = WEBUI_WRITE_SAVE, .ref = ref, .version = version,
+	    .values = values };
 	const struct record_kind *k = c->web->kind;
 
 	if (k->files)
@@ -504,8 +558,7 @@ webui_save(json_t **out, struct http_ctx *c, const char *ref, int64_t version,
 		    webui_evidence_update(out, c, ref, version, values);
 	if (webui_has_file(c))
 		return aims_error_set(AIMS_EINVALID, "file", "%s keep no files.", k->plural);
-	return ref == NULL ? record_create(out, c->db, c->org_id, &c->actor, k, values) :
-	    record_update(out, c->db, c->org_id, &c->actor, k, ref, version, values);
+	return webui_write(out, c, &w);
 }
 
 int
@@ -664,6 +717,7 @@ webui_workflow(struct http_ctx *c)
 	const struct record_kind *k = c->web->kind;
 	const char *ref = http_param(c, "ref"), *action = webui_posted(c, "action");
 	const char *note = webui_posted(c, WEB_NOTE_FIELD);
+	struct webui_write w = { .op = WEBUI_WRITE_STEP };
 	json_t *done = NULL, *saved = NULL;
 	struct buf url = BUF_INIT;
 	int rc;
@@ -675,8 +729,10 @@ webui_workflow(struct http_ctx *c)
 	if ((rc = webui_note_check(c, note)) != 0)
 		return webui_step_refused(c, rc, ref);
 	/* Core judges the step, whoever offered the button. */
-	if ((rc = record_step_take(&done, c->db, c->org_id, &c->actor, k, ref,
-	    webui_posted_version(c), action)) != 0)
+	w.ref = ref;
+	w.version = webui_posted_version(c);
+	w.action = action;
+	if ((rc = webui_write(&done, c, &w)) != 0)
 		return webui_step_refused(c, rc, ref);
 	/* The note after the step it goes with, naming the version the step made. */
 	if (!webui_blank(note) &&
@@ -752,6 +808,7 @@ webui_delete(struct http_ctx *c)
 	const struct record_kind *k = c->web->kind;
 	const char *ref = http_param(c, "ref");
 	struct buf url = BUF_INIT;
+	struct webui_write w = { .op = WEBUI_WRITE_DELETE };
 	int rc;
 
 	if (!webui_ref_param_ok(ref))
@@ -759,8 +816,9 @@ webui_delete(struct http_ctx *c)
 	if (!web_can(&c->web->ctx, WEB_ACT_DELETE, k))
 		return aims_error_set(AIMS_EFORBIDDEN, NULL, "%s records cannot be deleted.",
 		    k->plural);
-	if ((rc = record_delete(c->db, c->org_id, &c->actor, k, ref,
-	    webui_posted_version(c))) != 0)
+	w.ref = ref;
+	w.version = webui_posted_version(c);
+	if ((rc = webui_write(NULL, c, &w)) != 0)
 		return webui_step_refused(c, rc, ref);
 	webui_flash(c, k->retain ? "retired" : "deleted", ref);
 	if (k->retain) {

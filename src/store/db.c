@@ -51,6 +51,9 @@ struct db {
 	bool			 read_open;	/* the scope's deferred BEGIN is open */
 	struct db_hook		*hooks;		/* run before the outermost COMMIT */
 	size_t			 nhooks, hookcap;
+	bool			 sp_open;	/* db_savepoint_begin() is open */
+	int			 sp_depth;	/* tx_depth when it began */
+	size_t			 sp_nhooks;	/* hooks registered before it */
 };
 
 #ifdef AIMS_TEST_HOOKS
@@ -442,6 +445,51 @@ db_read_end(struct db *db)
 	if (db->read_depth == 0 || --db->read_depth > 0)
 		return;
 	db_read_close(db);
+}
+
+void
+db_read_refresh(struct db *db)
+{
+	db_read_close(db);
+}
+
+int
+db_savepoint_begin(struct db *db)
+{
+	int rc;
+
+	if (db->tx_depth == 0 || db->sp_open)
+		return aims_error_set(AIMS_ERROR, NULL, "savepoint outside a transaction, or nested");
+	if ((rc = db_exec(db, "SAVEPOINT aims_request")) != 0)
+		return rc;
+	db->sp_open = true;
+	db->sp_depth = db->tx_depth;
+	db->sp_nhooks = db->nhooks;
+	return 0;
+}
+
+int
+db_savepoint_end(struct db *db, int rc)
+{
+	int xrc;
+
+	if (!db->sp_open)
+		return rc != 0 ? rc : aims_error_set(AIMS_ERROR, NULL, "no savepoint open");
+	db->sp_open = false;
+	if (rc == 0 && db->tx_failed)
+		rc = aims_error_set(AIMS_ERROR, NULL, "the change was rolled back by an inner failure");
+	if (rc == 0 && db->tx_depth != db->sp_depth)
+		rc = aims_error_set(AIMS_ERROR, NULL, "the change left a transaction open");
+	if (rc == 0)
+		return db_exec(db, "RELEASE aims_request");
+	/* Undo this request only; the message stays the request's own. */
+	if ((xrc = db->ops->exec(db->conn, "ROLLBACK TO aims_request; RELEASE aims_request")) != 0)
+		db->tx_failed = 1;	/* cannot undo it alone: the whole group fails */
+	else
+		db->tx_failed = 0;
+	db->tx_depth = db->sp_depth;
+	db->nhooks = db->sp_nhooks;
+	return rc;
 }
 
 int

@@ -98,6 +98,19 @@ int db_in_transaction(const struct db *db);
  */
 int db_read_begin(struct db *db);
 void db_read_end(struct db *db);
+/* Ends the scope's snapshot now (if one is open): later reads see the latest state. */
+void db_read_refresh(struct db *db);
+
+/*
+ * One savepoint inside a transaction, for a group of changes each of which
+ * may fail alone (db_writer.c): db_savepoint_end(db, rc) keeps what was done
+ * since db_savepoint_begin() when rc is 0 and no nested transaction rolled
+ * back, and otherwise undoes it (commit hooks registered since included)
+ * and leaves the outer transaction usable. Returns rc, or the code of the
+ * nested rollback. Not nestable.
+ */
+int db_savepoint_begin(struct db *db);
+int db_savepoint_end(struct db *db, int rc);
 
 /*
  * Commit hooks: fn(db, arg) runs once just before the outermost transaction
@@ -109,6 +122,28 @@ void db_read_end(struct db *db);
  */
 typedef int (*db_commit_fn)(struct db *db, int64_t arg);
 int db_on_commit(struct db *db, db_commit_fn fn, int64_t arg);
+
+/*
+ * db_writer.c: group commit. One writer per database (the server starts
+ * it) runs write requests from a queue: all that are waiting go into one
+ * transaction, each under its own savepoint, and are answered after the
+ * one commit. db_writer_run() returns fn's code (its message set on the
+ * caller's thread) or the commit's; 0 means committed. fn runs on the
+ * writer's connection, inside the transaction, on the thread of whichever
+ * caller applies the group: its own db_begin()/db_commit() nest, and it
+ * must not rely on the calling thread's state. With w NULL, fn runs on db
+ * in a transaction of its own. db (may be NULL with a writer) is the
+ * caller's connection, whose read snapshot is ended first so it sees the
+ * change afterwards.
+ */
+#define DB_WRITER_GROUP_MAX	256	/* requests in one transaction at most */
+struct db_writer;
+typedef int (*db_write_fn)(struct db *db, void *arg);
+int db_writer_start(struct db_writer **out, const char *path);
+void db_writer_stop(struct db_writer *w);	/* waits for the group applied, then stops */
+int db_writer_run(struct db_writer *w, struct db *db, db_write_fn fn, void *arg);
+/* Transactions committed and requests applied since the start. */
+void db_writer_stats(const struct db_writer *w, int64_t *groups, int64_t *requests);
 
 /* migrate.c */
 int db_migrate(struct db *db, int *applied);	/* applies pending; counts them */

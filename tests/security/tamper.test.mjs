@@ -232,6 +232,9 @@ function cases(refs) {
     ['records', 'edit data to invalid JSON', ['records'], `UPDATE records SET data = '{"title": ' WHERE org_id = ${acme} AND ref = '${r1}';`, [r1]],
     ['records', 'edit title', ['records'], `UPDATE records SET title = 'Nothing to see' WHERE org_id = ${acme} AND ref = '${r1}';`, [r1, 'title']],
     ['records', 'edit status', ['records'], `UPDATE records SET status = 'approved' WHERE org_id = ${acme} AND ref = '${doc}';`, [doc, 'status']],
+    // the stored view reads and lists answer without parsing the record
+    ['records', 'edit view', ['records'], `UPDATE records SET view = json_set(view, '$.title', 'Nothing to see') WHERE org_id = ${acme} AND ref = '${r1}';`, [r1, 'view']],
+    ['records', 'swap views', ['records'], `UPDATE records SET view = CASE ref WHEN '${r1}' THEN (SELECT view FROM records WHERE org_id = ${acme} AND ref = '${r2}') ELSE (SELECT view FROM records WHERE org_id = ${acme} AND ref = '${r1}') END WHERE org_id = ${acme} AND ref IN ('${r1}', '${r2}');`, ['RISK-', 'view']],
     // the user ids sign-off compares: not committed by the ledger, held to the committed names
     ['records', 'edit proposer id', ['records'], `UPDATE records SET created_by_id = (SELECT id FROM users WHERE email = '${ADMIN}') WHERE org_id = ${acme} AND ref = '${policy}';`, [policy, 'user id']],
     ['record_versions', 'edit actor id', ['record_versions'], `UPDATE record_versions SET actor_id = (SELECT id FROM users WHERE email = '${ADMIN}') WHERE org_id = ${acme} AND num = ${num(policy)} AND version = 1;`, [policy, 'version 1', 'user id']],
