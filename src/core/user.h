@@ -60,6 +60,7 @@ int user_ledger_state(json_t **out, struct db *db, const char *email);
  */
 #define USER_IMPORT_ACTOR	"system:migrate-store"
 int user_ledger_import(struct db *db, const char *email);
+/*
  * Records a change of the account kept outside the users row (its second
  * factor): the version goes up and action is ledgered with the state then.
  * Joins the caller's transaction.

@@ -156,6 +156,9 @@ webui_ai_roles_save(struct http_ctx *c)
 	webui_flash(c, "ai-roles", "-");
 	webui_redirect(c, buf_str(&url));
 	buf_free(&url);
+	return 0;
+}
+
 /* The crosswalk coverage page; an unknown or missing framework shows the EU AI Act. */
 int
 webui_coverage(struct http_ctx *c)
