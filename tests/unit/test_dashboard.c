@@ -281,7 +281,8 @@ test_dashboard__upgrade_keeps_the_counts(void **state)
 	for (f = schema_files; f->name != NULL; f++) {
 		char sql[160];
 
-		if (atoi(f->name) > 20)
+		/* The SQLite migrations up to 020; not the PostgreSQL forms (pg/...). */
+		if (f->name[0] < '0' || f->name[0] > '9' || atoi(f->name) > 20)
 			continue;
 		assert_int_equal(db_exec(old, (const char *)f->data), 0);
 		snprintf(sql, sizeof(sql), "INSERT INTO schema_migrations VALUES (%d, '%s', 'x')",

@@ -414,7 +414,6 @@ main(void)
 		cmocka_unit_test(test_seccomp_kills_execve),
 		cmocka_unit_test(test_seccomp_kills_ptrace),
 		cmocka_unit_test(test_seccomp_kills_fork),
-		cmocka_unit_test(test_seccomp_kills_socket),
 		cmocka_unit_test(test_seccomp_outbound_sockets),
 		cmocka_unit_test(test_seccomp_inet_sockets_only_and_kills_bind),
 		cmocka_unit_test(test_seccomp_refuses_exec_memory),
