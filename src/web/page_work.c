@@ -122,7 +122,7 @@ pw_settings(struct buf *out, const struct web_ctx *ctx, const json_t *set)
 	    "</option><option value=\"org\">the certification calendar</option></select></label> "
 	    "<button type=\"submit\" class=\"btn\">Make a feed</button></form>");
 	if (perm_allows(ctx->role, PERM_ADMIN, PERM_KIND_ORG))
-		html_printf(out, "<p><a href=\"%s/webhooks\">The organisation's webhooks</a></p>",
+		html_printf(out, "<p><a class=\"btn quiet\" href=\"%s/webhooks\">The organisation's webhooks</a></p>",
 		    buf_str(&base));
 	buf_puts(out, "</section>\n");
 	buf_free(&base);

@@ -107,6 +107,9 @@ const MATRIX = [
   ['PATCH', '/api/v1/orgs/acme/scope', { statement: 'Scope by ROLE' }, MANAGERS(200)],
   ['GET', '/api/v1/orgs/acme/ai-systems/AIS-1', undefined, ALL],
   ['PATCH', '/api/v1/orgs/acme/ai-systems/AIS-1', { purpose: 'Edited by ROLE' }, CONTRIBUTORS(200)],
+  // Comments: whoever reads the record reads them; auditors and up may add one.
+  ['GET', '/api/v1/orgs/acme/ai-systems/AIS-1/comments', undefined, ALL],
+  ['POST', '/api/v1/orgs/acme/ai-systems/AIS-1/comments', { body: 'Checked by ROLE' }, { viewer: 403, auditor: 201, contributor: 201, manager: 201, admin: 201 }],
   ['DELETE', '/api/v1/orgs/acme/ai-systems/AIS-999', undefined, { viewer: 403, auditor: 403, contributor: 404, manager: 404, admin: 404 }],
   ['GET', '/api/v1/orgs/acme/ai-systems/AIS-1/versions', undefined, ALL],
   ['GET', '/api/v1/orgs/acme/ai-systems/AIS-1/versions/1', undefined, ALL],
