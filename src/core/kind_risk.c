@@ -70,7 +70,9 @@ static const struct field risk_fields[] = {
 	  .flags = FIELD_READONLY },
 	{ .name = "accepted_at", .label = "Accepted at", .type = FIELD_DATETIME,
 	  .flags = FIELD_READONLY },
-	{ .name = "acceptance_expires", .label = "Acceptance expires", .type = FIELD_DATE },
+	{ .name = "acceptance_expires", .label = "Acceptance expires", .type = FIELD_DATE,
+	  .flags = FIELD_FILTER,
+	  .help = "by then the residual risk is accepted again or treated: the owner's work" },
 	{ .name = "next_review", .label = "Next review", .type = FIELD_DATE,
 	  .flags = FIELD_FILTER | FIELD_SORT },
 	{ .name = "status", .label = "Status", .type = FIELD_ENUM,
@@ -211,6 +213,7 @@ static const char *const risk_done[] = { "treated", "accepted", "closed", NULL }
 
 static const struct record_due risk_due[] = {
 	{ "next_review", "risk review" },
+	{ "acceptance_expires", "risk acceptance expires" },
 	{ NULL, NULL },
 };
 

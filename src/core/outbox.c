@@ -117,3 +117,26 @@ outbox_counts(json_t **out, struct db *db, int64_t org_id)
 	*out = o;
 	return 0;
 }
+
+int
+outbox_expire(struct db *db, time_t now)
+{
+	char rows[CLOCK_RFC3339_LEN], log[CLOCK_RFC3339_LEN];
+	struct db_stmt *st = NULL;
+	int rc;
+
+	clock_format(rows, now - (time_t)OUTBOX_KEEP_DAYS * 86400);
+	clock_format(log, now - (time_t)OUTBOX_LOG_KEEP_DAYS * 86400);
+	if ((rc = db_prepare(&st, db, "DELETE FROM outbox WHERE state <> 'pending' "
+	    "AND created_at < ?")) != 0)
+		return rc;
+	db_bind_text(st, 1, rows);
+	rc = db_step(st);
+	db_done(st);
+	if (rc < 0 || (rc = db_prepare(&st, db, "DELETE FROM webhook_deliveries WHERE at < ?")) != 0)
+		return rc;
+	db_bind_text(st, 1, log);
+	rc = db_step(st);
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}

@@ -33,6 +33,10 @@ int outbox_claim(json_t **out, struct db *db, time_t now, int limit, bool mail);
  */
 int outbox_finish(struct db *db, int64_t id, bool ok, int attempts, int max_attempts,
     int retry_base, const char *error, time_t now);
+#define OUTBOX_KEEP_DAYS	30	/* sent and failed rows kept, for the operator to look at */
+#define OUTBOX_LOG_KEEP_DAYS	90	/* webhook delivery attempts kept in the log */
+/* Removes sent and failed rows, and delivery attempts, older than they are kept. */
+int outbox_expire(struct db *db, time_t now);
 /* Counts of an organisation's rows by channel and state: {mail: {pending, sent, failed}, ...}. */
 int outbox_counts(json_t **out, struct db *db, int64_t org_id);
 

@@ -36,6 +36,7 @@
 #include "http/webui.h"
 #include "core/evidence.h"
 #include "core/idem.h"
+#include "core/outbox.h"
 #include "core/session.h"
 #include "core/throttle.h"
 #include "io/deliver.h"
@@ -209,8 +210,9 @@ http_maintenance(struct db *db, bool force)
 	    __ATOMIC_RELAXED))
 		return;	/* another thread does it */
 	if (session_expire(db, (time_t)now) != 0 || idem_expire(db, (time_t)now) != 0 ||
-	    throttle_expire(db, (time_t)now) != 0)
-		log_warn("expiring old sessions and keys failed: %s", aims_error_message());
+	    throttle_expire(db, (time_t)now) != 0 || outbox_expire(db, (time_t)now) != 0)
+		log_warn("expiring old sessions, keys and deliveries failed: %s",
+		    aims_error_message());
 	http_temp_clean(db_path(db), now);
 }
 

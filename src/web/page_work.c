@@ -47,9 +47,11 @@ pw_group(struct buf *out, const struct web_ctx *ctx, const json_t *w, const char
 		html_printf(out, "<p class=\"empty\">%s</p></section>\n", empty);
 		return;
 	}
-	html_printf(out, "<div class=\"table-wrap\"><table class=\"list\"><thead><tr>"
-	    "<th scope=\"col\">Due</th><th scope=\"col\">What</th><th scope=\"col\">Record</th>"
-	    "%s</tr></thead><tbody>\n", with_owner ? "<th scope=\"col\">Owner</th>" : "");
+	buf_puts(out, "<div class=\"table-wrap\"><table class=\"list\"><thead><tr>"
+	    "<th scope=\"col\">Due</th><th scope=\"col\">What</th><th scope=\"col\">Record</th>");
+	if (with_owner)
+		buf_puts(out, "<th scope=\"col\">Owner</th>");
+	buf_puts(out, "</tr></thead><tbody>\n");
 	json_array_foreach(json_object_get(g, "items"), i, it) {
 		html_printf(out, "<tr><td><time datetime=\"%s\">%s</time></td><td>", pw_str(it, "due"),
 		    pw_str(it, "due"));

@@ -63,6 +63,8 @@ test('a task made from the page is its owner\'s, and the bell tells them', async
   const assigned = page.locator('#w-assigned_by_me');
   assert.equal(await assigned.locator('[data-count]').textContent(), '1');
   assert.match(await assigned.textContent(), /Ask the vendor for the model card/);
+  assert.deepEqual(await assigned.locator('thead th').allTextContents(), ['Due', 'What', 'Record', 'Owner']);
+  assert.doesNotMatch(await assigned.textContent(), /<th/, 'no markup shown as text');
   await page.click('a.bell');
   assert.match(await page.locator('ul.notifications').textContent(), /made you the owner of risk RISK-1/);
   await Promise.all([page.waitForNavigation(), page.click('button:has-text("Mark all read")')]);

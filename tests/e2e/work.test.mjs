@@ -87,9 +87,18 @@ test('due dates of records become their owner\'s work and follow every change', 
   assert.equal((await mine(BEN)).this_week.count, 0);
   r = await api('PATCH', `/risks/${risk}`, s[ANN], { next_review: '2026-07-01' });
   assert.deepEqual(refs((await mine(BEN)).later), [`${risk}:next_review`]);
+  // An accepted residual risk has its acceptance expiry: that is work too.
+  r = await api('PATCH', `/risks/${risk}`, s[ANN], { acceptance_expires: '2026-06-14' });
+  assert.equal(r.status, 200, r.text);
+  const ben = await mine(BEN);
+  assert.deepEqual(refs(ben.this_week), [`${risk}:acceptance_expires`]);
+  assert.equal(ben.this_week.items[0].what, 'risk acceptance expires');
+  r = await api('GET', '/risks?acceptance_expires=2026-06-14', s[ANN]);
+  assert.deepEqual(r.json.items.map((x) => x.ref), [risk]);
   r = await api('DELETE', `/risks/${risk}`, s[ANN]);
   assert.equal(r.status, 204, r.text);
   assert.equal((await mine(BEN)).later.count, 0);
+  assert.equal((await mine(BEN)).this_week.count, 0);
 });
 
 test('an obligation that ends with the record goes when the record is done', async () => {

@@ -337,6 +337,14 @@ test_work__outbox_claims_backs_off_and_gives_up(void **state)
 	assert_int_equal(outbox_claim(&items, db, T + 86400, 16, false), 0);
 	assert_int_equal(json_array_size(items), 0);
 	json_decref(items);
+	/* Settled rows and old log entries go after they are kept; pending rows stay. */
+	assert_int_equal(db_exec(db, "UPDATE outbox SET created_at = '2020-01-01T00:00:00Z'; "
+	    "INSERT INTO webhook_deliveries (org_id, webhook_id, outbox_id, event, attempt, at, "
+	    "status, ok) VALUES (1, 1, 1, 'record.created', 1, '2020-01-01T00:00:00Z', 500, 0)"), 0);
+	assert_int_equal(outbox_expire(db, T), 0);
+	assert_int_equal(count(db, "SELECT count(*) FROM outbox WHERE state = 'failed'"), 0);
+	assert_true(count(db, "SELECT count(*) FROM outbox WHERE state = 'pending'") > 0);
+	assert_int_equal(count(db, "SELECT count(*) FROM webhook_deliveries"), 0);
 	/* A mail row goes once mail is set up. */
 	assert_int_equal(outbox_claim(&items, db, T, 16, true), 0);
 	assert_true(json_array_size(items) > 0);
