@@ -3,7 +3,10 @@
  * organisation develops, provides or uses, its life-cycle stage, its role
  * for it (ISO/IEC 22989), its EU AI Act category and roles, and its
  * components (models, datasets, services, tools: an AI bill of materials),
- * its resources (7.1, A.4.2-A.4.6) and its responsible use (A.9).
+ * its resources (7.1, A.4.2-A.4.6) and its responsible use (A.9). A system
+ * left out of the AIMS scope says why, in words that say something
+ * (core/justify.h): readiness counts one left out without that, or a
+ * high-risk one, as in scope.
  *
  * A system does not move to its deployment stage (or past it) without an
  * approved verification-and-validation record and an approved deployment

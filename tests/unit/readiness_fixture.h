@@ -189,6 +189,7 @@ fx_link(struct db *db, int64_t org, const char *from_kind, const char *from_ref,
 static const char *const fx_link_fields[][2] = {
 	{ "ai_systems", "ai-systems" }, { "ai_system", "ai-systems" },
 	{ "measures", "measures" }, { "requirements", "requirement" },
+	{ "requirement", "requirement" },
 	{ "treatment.measures", "measures" }, { "treatment.controls", "requirement" },
 };
 

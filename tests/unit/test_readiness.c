@@ -684,10 +684,109 @@ test_readiness__other_org_records_do_not_count(void **state)
 	db_close(db);
 }
 
+static const char *
+first_code(const json_t *res, const char *req, const char *rule)
+{
+	return json_string_value(json_object_get(json_array_get(json_object_get(check_of(res,
+	    req, rule), "findings"), 0), "code"));
+}
+
+/*
+ * Records made before justifications were checked on input: an exclusion
+ * that says nothing does not exclude; a system left out without a reason, or
+ * a high-risk one, stays in scope for every in-scope rule.
+ */
+static void
+test_readiness__exclusions_need_a_sound_justification(void **state)
+{
+	struct db *db = fx_open();
+	const json_t *f;
+	json_t *res;
+
+	(void)state;
+	fx_soa_init(db, FX_ORG);
+	fx_put(db, "soa", "A.10.4", "{\"control\": \"A.10.4\", \"applicable\": false, "
+	    "\"justification\": \"N/A\", \"status\": \"not_started\"}");
+	fx_put(db, "ai-systems", "AIS-1", "{\"name\": \"CV screening\", \"in_scope\": false, "
+	    "\"scope_justification\": \"n/a\"}");
+	fx_put(db, "ai-systems", "AIS-2", "{\"name\": \"Credit scoring\", \"in_scope\": false, "
+	    "\"eu_ai_act_category\": \"high_risk\", \"scope_justification\": \"Run by the "
+	    "lending partner under its own AIMS\"}");
+	fx_put(db, "ai-systems", "AIS-3", "{\"name\": \"Old trial\", \"in_scope\": false, "
+	    "\"scope_justification\": \"A trial that ended; nothing runs any more\"}");
+	res = evaluate(db, 0);
+	assert_string_equal(req_status(res, "A.10.4"), "not_met");
+	assert_string_equal(first_code(res, "A.10.4", "soa-decided@A.10.4"), "no_justification");
+	assert_string_equal(req_status(res, "4.3"), "not_met");
+	f = json_object_get(check_of(res, "4.3", "4.3-exclusions"), "findings");
+	assert_int_equal(json_array_size(f), 2);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(find_by(f, "code",
+	    "high_risk_excluded"), "refs"), 0)), "AIS-2");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(find_by(f, "code",
+	    "unjustified"), "refs"), 0)), "AIS-1");
+	/* The two count as in scope: no impact assessment, and both are named. */
+	f = json_array_get(json_object_get(check_of(res, "6.1.4", "6.1.4-assessed"), "findings"), 0);
+	assert_int_equal(json_integer_value(json_object_get(f, "count")), 2);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(f, "refs"), 0)),
+	    "AIS-1");
+	json_decref(res);
+	db_close(db);
+}
+
+/* A gate makes the requirement not met; a manual rule is to confirm, not a gap. */
+static void
+test_readiness__gates_and_manual_confirmation(void **state)
+{
+	struct db *db = fx_open();
+	json_t *res;
+	size_t i;
+
+	(void)state;
+	fx_soa_init(db, FX_ORG);
+	fx_put(db, "soa", "A.7.4", "{\"control\": \"A.7.4\", \"applicable\": true, "
+	    "\"justification\": \"We train our own models\", \"status\": \"planned\"}");
+	fx_put(db, "soa", "A.7.5", "{\"control\": \"A.7.5\", \"applicable\": true, "
+	    "\"justification\": \"We train our own models\", \"status\": \"partial\"}");
+	fx_put(db, "context-issues", "CI-1", "{\"title\": \"Small team\", \"kind\": \"internal\"}");
+	fx_put(db, "context-issues", "CI-2", "{\"title\": \"Regulation\", \"kind\": \"external\"}");
+	fx_put(db, "ai-systems", "AIS-1", "{\"name\": \"Chat\", \"in_scope\": true, "
+	    "\"org_role\": \"customer\"}");
+	res = evaluate(db, 0);
+	assert_string_equal(check_status(res, "A.7.4", "soa-decided@A.7.4"), "pass");
+	assert_string_equal(req_status(res, "A.7.4"), "not_met");
+	assert_string_equal(req_status(res, "A.7.5"), "partly_met");
+	assert_string_equal(req_status(res, "4.1"), "confirm_manually");
+	assert_string_equal(check_status(res, "4.1", "4.1-climate"), "confirm");
+	for (i = 0; i < json_array_size(json_object_get(res, "gaps")); i++)
+		assert_string_not_equal(json_string_value(json_object_get(json_array_get(
+		    json_object_get(res, "gaps"), i), "rule")), "4.1-climate");
+	/* 5.1 and 7.1 have checks records settle that fail: those decide them. */
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(res, "counts"),
+	    "confirm_manually")), 1);
+	assert_int_equal(json_array_size(json_object_get(res, "to_confirm")), 3);
+	json_decref(res);
+	fx_put(db, "attestations", "ATT-1", "{\"title\": \"Climate\", \"requirement\": \"4.1\", "
+	    "\"statement\": \"Decided by the board\", \"valid_until\": \"2026-09-01\", "
+	    "\"status\": \"approved\"}");
+	res = evaluate(db, 0);
+	assert_string_equal(req_status(res, "4.1"), "met");
+	json_decref(res);
+	/* Past its date it no longer holds. */
+	fx_put(db, "attestations", "ATT-1", "{\"title\": \"Climate\", \"requirement\": \"4.1\", "
+	    "\"statement\": \"Decided by the board\", \"valid_until\": \"2026-02-01\", "
+	    "\"status\": \"approved\"}");
+	res = evaluate(db, 0);
+	assert_string_equal(req_status(res, "4.1"), "confirm_manually");
+	json_decref(res);
+	db_close(db);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_readiness__exclusions_need_a_sound_justification),
+		cmocka_unit_test(test_readiness__gates_and_manual_confirmation),
 		cmocka_unit_test(test_readiness__rules_document_is_valid),
 		cmocka_unit_test(test_readiness__bad_rules_are_refused),
 		cmocka_unit_test(test_readiness__every_clause_and_control_has_a_rule),
