@@ -273,6 +273,18 @@ done:
 }
 
 bool
+euact_registrable(const json_t *ai)
+{
+	const json_t *v;
+	size_t i;
+
+	json_array_foreach(json_object_get(ai, "eu_annex_iii"), i, v)
+		if (json_is_string(v) && strncmp(json_string_value(v), "2_", 2) != 0)
+			return true;
+	return false;
+}
+
+bool
 euact_is_deployer(const json_t *ai)
 {
 	const json_t *roles = json_object_get(ai, "eu_ai_act_roles");
@@ -346,7 +358,7 @@ euact_profile_load(json_t **out, struct db *db, int64_t org_id)
 /* ---- obligations ---- */
 
 static const char *const euact_whens[] = {
-	"any", "prohibited", "high_risk", "high_risk_or_derogation", "art27",
+	"any", "prohibited", "high_risk", "registration", "art27",
 	"transparency_provider", "transparency_deployer", "gpai", "gpai_systemic", NULL,
 };
 static const char *const euact_roles[] = {
@@ -438,9 +450,9 @@ euact_when(const char *when, const json_t *ai, const json_t *profile)
 		return true;
 	if (strcmp(when, "prohibited") == 0 || strcmp(when, "high_risk") == 0)
 		return cat && strcmp(cat, when) == 0;
-	if (strcmp(when, "high_risk_or_derogation") == 0)
-		return (cat && strcmp(cat, "high_risk") == 0) ||
-		    euact_true(ai, "eu_art6_3_derogation");
+	if (strcmp(when, "registration") == 0)
+		return euact_registrable(ai) && ((cat && strcmp(cat, "high_risk") == 0) ||
+		    euact_true(ai, "eu_art6_3_derogation"));
 	if (strcmp(when, "art27") == 0)
 		return euact_art27_applies(ai, profile, why);
 	if (strcmp(when, "transparency_provider") == 0)

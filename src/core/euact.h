@@ -54,6 +54,12 @@ int euact_classify(json_t *ai);
 bool euact_art27_applies(const json_t *ai, const json_t *profile, char why[EUACT_WHY_MAX]);
 /* Is the organisation the system's deployer (its EU AI Act roles, else org_role customer)? */
 bool euact_is_deployer(const json_t *ai);
+/*
+ * Is it registered in the EU database (Art. 49(1)-(3))? Systems listed in
+ * Annex III outside point 2 (critical infrastructure is registered
+ * nationally, Art. 49(5)); Annex I products are not.
+ */
+bool euact_registrable(const json_t *ai);
 /* Is it the system's provider (its EU AI Act roles, else org_role provider)? */
 bool euact_is_provider(const json_t *ai);
 
@@ -100,10 +106,11 @@ int euact_obligations_derive(json_t **out, struct db *db, int64_t org_id,
 int euact_annex_iv(json_t **out, struct db *db, int64_t org_id, const char *ref);
 /*
  * The Annex VIII registration data of AI system ref: Section A (Art. 49(1),
- * high-risk) or B (Art. 49(2), the Art. 6(3) derogation): {document,
- * section, legal_basis, ai_system, generated_at, items [{point, label,
- * value}], missing [{point, label}]}. AIMS_ECONFLICT for a system neither
- * high-risk nor under the derogation, or one the organisation does not provide.
+ * high-risk) or B (Art. 49(2), the Art. 6(3) derogation) for its provider,
+ * or C (Art. 49(3)) for a deployer that is a public body using a high-risk
+ * Annex III system: {document, section, legal_basis, ai_system,
+ * generated_at, items [{point, label, value}], missing [{point, label}]}.
+ * AIMS_ECONFLICT when the organisation has none of these to make.
  */
 int euact_annex_viii(json_t **out, struct db *db, int64_t org_id, const char *ref);
 

@@ -326,6 +326,74 @@ doc_str(const json_t *o, const char *key)
 	return v ? json_incref((json_t *)v) : NULL;
 }
 
+/* The FRIA findings of the system's approved impact assessment, or NULL. */
+static json_t *
+doc_fria_summary(const json_t *linked)
+{
+	const json_t *r, *d;
+	size_t i;
+
+	json_array_foreach(linked, i, r) {
+		d = json_object_get(r, "data");
+		if (strcmp(json_string_value(json_object_get(r, "kind")), "impact-assessments") != 0 ||
+		    record__str(d, "status") == NULL || strcmp(record__str(d, "status"), "approved") ||
+		    record__is_empty(json_object_get(d, "fria_specific_risks")))
+			continue;
+		return json_sprintf("%s: risks: %s Measures: %s",
+		    json_string_value(json_object_get(r, "ref")), record__str(d, "fria_specific_risks"),
+		    record__str(d, "fria_risk_measures") ? record__str(d, "fria_risk_measures") : "-");
+	}
+	return NULL;
+}
+
+/*
+ * Section C (Art. 49(3)): a deployer that is a public authority registers
+ * its use of a high-risk Annex III system. The profile's public_body stands
+ * for it (a body governed by public law; Union institutions included).
+ */
+static int
+doc_section_c(json_t **out, struct db *db, int64_t org_id, const char *ref, const json_t *ai,
+    const json_t *linked, const json_t *org)
+{
+	json_t *profile = NULL, *items, *missing;
+	char now[CLOCK_RFC3339_LEN];
+	int rc;
+
+	*out = NULL;
+	if ((rc = euact_profile_load(&profile, db, org_id)) != 0)
+		return rc;
+	if (!euact_is_deployer(ai) || !json_is_true(json_object_get(profile, "public_body")) ||
+	    json_array_size(json_object_get(ai, "eu_annex_iii")) == 0 ||
+	    record__str(ai, "eu_ai_act_category") == NULL ||
+	    strcmp(record__str(ai, "eu_ai_act_category"), "high_risk") != 0) {
+		json_decref(profile);
+		return aims_error_set(AIMS_ECONFLICT, "eu_ai_act_roles",
+		    "%s has no Annex VIII registration by this organisation: Section A and B are "
+		    "for the provider of a high-risk or derogated Annex III system, Section C for a "
+		    "deployer that is a public body (its EU AI Act profile)", ref);
+	}
+	json_decref(profile);
+	items = json_array();
+	missing = json_array();
+	doc_item(items, missing, "1", "Name of the deployer", doc_str(org, "name"));
+	doc_item(items, missing, "1", "Address and contact details of the deployer", NULL);
+	doc_item(items, missing, "2", "Name, address and contact details of the person "
+	    "submitting the information on behalf of the deployer", NULL);
+	doc_item(items, missing, "3", "URL of the provider's entry of the AI system in the EU "
+	    "database", NULL);
+	doc_item(items, missing, "4", "Summary of the findings of the fundamental rights impact "
+	    "assessment (Art. 27)", doc_fria_summary(linked));
+	doc_item(items, missing, "5", "Summary of the data protection impact assessment, where "
+	    "applicable", NULL);
+	clock_format(now, clock_now());
+	*out = json_pack("{s:s, s:s, s:s, s:{s:s, s:O}, s:s, s:o, s:o}",
+	    "document", "EU AI Act Annex VIII registration data", "section", "C",
+	    "legal_basis", "Art. 49(3): a deployer that is a public authority using a high-risk "
+	    "AI system listed in Annex III", "ai_system", "ref", ref, "name",
+	    json_object_get(ai, "name"), "generated_at", now, "items", items, "missing", missing);
+	return 0;
+}
+
 int
 euact_annex_viii(json_t **out, struct db *db, int64_t org_id, const char *ref)
 {
@@ -337,9 +405,23 @@ euact_annex_viii(json_t **out, struct db *db, int64_t org_id, const char *ref)
 	int rc;
 
 	*out = NULL;
-	if ((rc = doc_load(&ai, &linked, db, org_id, ref, true)) != 0 ||
+	if ((rc = doc_load(&ai, &linked, db, org_id, ref, false)) != 0 ||
 	    (rc = org_get(&org, db, org_id)) != 0)
 		goto done;
+	if (!euact_registrable(ai)) {
+		rc = aims_error_set(AIMS_ECONFLICT, "eu_annex_iii",
+		    "%s is not registered in the EU database: Art. 49 registration is for systems "
+		    "listed in Annex III outside point 2 (critical infrastructure is registered "
+		    "nationally, Art. 49(5))", ref);
+		goto done;
+	}
+	/* Not the provider's registration to make: the deployer's, when it is one. */
+	if (!euact_is_provider(ai) || (!json_is_true(json_object_get(ai,
+	    "eu_art6_3_derogation")) && (record__str(ai, "eu_ai_act_category") == NULL ||
+	    strcmp(record__str(ai, "eu_ai_act_category"), "high_risk") != 0))) {
+		rc = doc_section_c(out, db, org_id, ref, ai, linked, org);
+		goto done;
+	}
 	section_b = json_is_true(json_object_get(ai, "eu_art6_3_derogation")) &&
 	    (record__str(ai, "eu_ai_act_category") == NULL ||
 	    strcmp(record__str(ai, "eu_ai_act_category"), "high_risk") != 0);

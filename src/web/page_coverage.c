@@ -59,7 +59,7 @@ cov_tabs(struct buf *out, const struct web_ctx *ctx, const char *current)
 	struct buf url = BUF_INIT;
 	size_t i;
 
-	buf_puts(out, "<nav class=\"filters\" aria-label=\"Framework\"><ul class=\"inline\">");
+	buf_puts(out, "<nav class=\"states\" aria-label=\"Framework\">");
 	for (i = 0; crosswalk_frameworks[i] != NULL; i++) {
 		buf_reset(&url);
 		web_url_org(&url, ctx);
@@ -67,13 +67,12 @@ cov_tabs(struct buf *out, const struct web_ctx *ctx, const char *current)
 		html_url_query(&url, "framework", crosswalk_frameworks[i]);
 		/* Attributes are markup: written by the format, never through %s (escaped). */
 		if (strcmp(current, crosswalk_frameworks[i]) == 0)
-			html_printf(out, "<li><a href=\"%s\" aria-current=\"page\">%s</a></li>",
+			html_printf(out, "<a href=\"%s\" aria-current=\"page\">%s</a>",
 			    buf_str(&url), cov_tab_labels[i]);
 		else
-			html_printf(out, "<li><a href=\"%s\">%s</a></li>", buf_str(&url),
-			    cov_tab_labels[i]);
+			html_printf(out, "<a href=\"%s\">%s</a>", buf_str(&url), cov_tab_labels[i]);
 	}
-	buf_puts(out, "</ul></nav>\n");
+	buf_puts(out, "</nav>\n");
 	buf_free(&url);
 }
 
@@ -142,8 +141,10 @@ cov_table(struct buf *out, const struct web_ctx *ctx, const json_t *res)
 	    "<th scope=\"col\">ISO/IEC 42001 behind it</th><th scope=\"col\">What is missing</th>"
 	    "</tr></thead><tbody>");
 	json_array_foreach(json_object_get(res, "items"), i, item) {
-		html_printf(out, "<tr><th scope=\"row\"><span class=\"req\">%s</span> %s</th>"
+		/* Articles are said with their word: "Art. 9", not a bare "9". */
+		html_printf(out, "<tr><th scope=\"row\"><span class=\"req\">%s%s</span> %s</th>"
 		    "<td><span class=\"tag t-%s\">%s</span></td><td>%s</td><td>",
+		    strcmp(cov_str(item, "kind"), "article") == 0 ? "Art. " : "",
 		    cov_str(item, "id"), cov_str(item, "title"), cov_str(item, "status"),
 		    cov_status_label(cov_str(item, "status")), cov_str(item, "relationship"));
 		cov_iso(out, ctx, json_object_get(item, "iso42001"));

@@ -271,6 +271,31 @@ test('Annex IV documentation and Annex VIII registration data from the records, 
   r = await call('GET', `/ai-systems/${deployed.ref}/annex-iv.json`);
   assert.equal(r.status, 409);
   assert.match(r.json.error.message, /not the provider/);
+  // A deployer that is a public body (the profile set above) registers its use: Section C,
+  // with the findings of its fundamental-rights impact assessment once one is approved.
+  r = await call('GET', `/ai-systems/${deployed.ref}/annex-viii.json`);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.section, 'C');
+  assert.ok(r.json.missing.some((m) => m.point === '4'));
+  const ia = await call('POST', '/impact-assessments', { ai_system: deployed.ref,
+    fria_process_description: 'Shortlisting of applicants for municipal jobs',
+    fria_period_frequency: 'Each hiring round', fria_affected_categories: 'Applicants',
+    fria_specific_risks: 'Indirect discrimination by age.', fria_human_oversight: 'A recruiter reviews each list',
+    fria_risk_measures: 'Appeals desk and quarterly bias review.' });
+  assert.equal(ia.status, 201, ia.text);
+  assert.equal((await call('PATCH', `/impact-assessments/${ia.json.ref}`, { status: 'approved' }, manager)).status, 200);
+  r = await call('GET', `/ai-systems/${deployed.ref}/annex-viii.json`);
+  const four = r.json.items.find((i) => i.point === '4');
+  assert.match(four.value, new RegExp(`${ia.json.ref}: risks: Indirect discrimination by age\\. Measures: Appeals desk`));
+  // Critical infrastructure (point 2) and Annex I products are not in the EU database.
+  const grid = await classified({ eu_ai_act_roles: ['deployer'], eu_annex_iii: ['2_critical_infrastructure'] });
+  r = await call('GET', `/ai-systems/${grid.ref}/annex-viii.json`);
+  assert.equal(r.status, 409);
+  assert.match(r.json.error.message, /Art\. 49\(5\)/);
+  const machine = await classified({ eu_annex_i: true, eu_annex_i_legislation: 'Machinery Regulation (EU) 2023/1230' });
+  assert.equal((await call('GET', `/ai-systems/${machine.ref}/annex-viii.json`)).status, 409);
+  assert.equal((await call('GET', `/ai-systems/${machine.ref}/annex-iv.json`)).status, 200);
+  assert.ok(!(await call('GET', `/ai-systems/${machine.ref}/obligations`)).json.obligations.some((o) => o.article === '49'));
   assert.equal((await call('GET', `/ai-systems/${s.ref}/annex-iv.json`, undefined, outsider)).status, 404);
 });
 

@@ -197,6 +197,28 @@ test_query__links_both_ways(void **state)
 	db_close(db);
 }
 
+/* org_has: a setting kept as a singleton record decides for every row; another org's does not. */
+static void
+test_query__org_has(void **state)
+{
+	struct db *db = setup_systems();
+	const char *public = "[{\"field\": \"in_scope\", \"eq\": true}, {\"org_has\": "
+	    "{\"kind\": \"eu-ai-act-profile\", \"where\": [{\"field\": \"public_body\", "
+	    "\"eq\": true}]}}]";
+
+	(void)state;
+	assert_string_equal(match(db, "ai-systems", public, NULL), "");
+	fx_put_org(db, FX_OTHER_ORG, "eu-ai-act-profile", "EUAIA", "{\"public_body\": true}");
+	assert_string_equal(match(db, "ai-systems", public, NULL), "");
+	fx_put(db, "eu-ai-act-profile", "EUAIA", "{\"public_body\": false}");
+	assert_string_equal(match(db, "ai-systems", public, NULL), "");
+	fx_put(db, "eu-ai-act-profile", "EUAIA", "{\"public_body\": true}");
+	assert_string_equal(match(db, "ai-systems", public, NULL), "AIS-1 AIS-3");
+	assert_string_equal(match(db, "ai-systems", "[{\"not\": {\"org_has\": {\"kind\": "
+	    "\"eu-ai-act-profile\"}}}]", NULL), "");
+	db_close(db);
+}
+
 static void
 test_query__variables(void **state)
 {
@@ -310,6 +332,9 @@ test_query__bad_conditions_are_refused(void **state)
 		"[{\"linked_from\": {\"kind\": \"risks\", \"via\": \"x\"}}]",
 		"[{\"links_to\": {\"kind\": \"requirement\", \"where\": []}}]",
 		"[{\"field\": \"ref\", \"contains\": \"x\"}]",
+		"[{\"org_has\": {\"kind\": \"eu-ai-act-profile\", \"field\": \"x\"}}]",
+		"[{\"org_has\": {\"where\": []}}]",
+		"[{\"org_has\": {\"kind\": \"x'--\"}}]",
 		"[{\"not\": {\"not\": {\"not\": {\"not\": {\"not\": {\"not\": {\"not\": {\"not\": "
 		    "{\"field\": \"x\", \"set\": true}}}}}}}}}]",
 		NULL,
@@ -341,6 +366,7 @@ main(void)
 		cmocka_unit_test(test_query__any_all_not),
 		cmocka_unit_test(test_query__justified),
 		cmocka_unit_test(test_query__links_both_ways),
+		cmocka_unit_test(test_query__org_has),
 		cmocka_unit_test(test_query__variables),
 		cmocka_unit_test(test_query__flags_count_and_isolation),
 		cmocka_unit_test(test_query__bad_conditions_are_refused),
