@@ -535,6 +535,20 @@ pg_bind_int64(void *stmt, int idx, int64_t v)
 }
 
 static int
+pg_bind_double(void *stmt, int idx, double v)
+{
+	struct pg_stmt *s = stmt;
+	char num[32];
+	int rc;
+
+	if ((rc = pg_bind_check(s, idx)) != 0)
+		return rc;
+	snprintf(num, sizeof(num), "%.17g", v);	/* reads back as the same double */
+	s->vals[idx - 1] = xstrdup(num);
+	return 0;
+}
+
+static int
 pg_bind_text(void *stmt, int idx, const char *str, size_t len)
 {
 	struct pg_stmt *s = stmt;
@@ -758,6 +772,16 @@ pg_column_int64(void *stmt, int col)
 }
 
 /* A jsonb string reads as its text (what was bound); any other jsonb as its JSON. */
+static double
+pg_column_double(void *stmt, int col)
+{
+	struct pg_stmt *s = stmt;
+
+	if (!pg_has_row(s, col) || PQgetisnull(s->res, s->row, col))
+		return 0;
+	return strtod(PQgetvalue(s->res, s->row, col), NULL);
+}
+
 static const char *
 pg_column_text(void *stmt, int col)
 {
@@ -927,12 +951,14 @@ const struct db_ops db_pg_ops = {
 	.finalize = pg_finalize,
 	.reset = pg_reset,
 	.bind_int64 = pg_bind_int64,
+	.bind_double = pg_bind_double,
 	.bind_text = pg_bind_text,
 	.bind_blob = pg_bind_blob,
 	.bind_null = pg_bind_null,
 	.step = pg_step,
 	.writes = pg_writes,
 	.column_int64 = pg_column_int64,
+	.column_double = pg_column_double,
 	.column_text = pg_column_text,
 	.column_blob = pg_column_blob,
 	.column_is_null = pg_column_is_null,

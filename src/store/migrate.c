@@ -68,7 +68,7 @@ db_schema_version(int *out, struct db *db)
 
 /* The SQLite-only forms of migration text, matched case-sensitively as the schema writes them. */
 static const char *const migrate_sqlite_only[] = {
-	"INTEGER", "BLOB", "WITHOUT ROWID", "AUTOINCREMENT", "CREATE TRIGGER", "DROP TRIGGER",
+	"INTEGER", "REAL", "BLOB", "WITHOUT ROWID", "AUTOINCREMENT", "CREATE TRIGGER", "DROP TRIGGER",
 	"RAISE(", "VIRTUAL TABLE", "fts5", "json_extract", "json_each", "json_type",
 	"json_set", "json_insert", "json_remove", "json_group_array", "json_object(",
 	"COLLATE NOCASE", "PRAGMA", "INSERT OR ", "REPLACE INTO", "strftime", "julianday",
