@@ -81,6 +81,19 @@ export function pgDrop(url) {
   pgDataDirs.delete(url);
 }
 
+// Every row of the store as SQL text, whichever the store: to check what is not in it.
+export function dumpDb(db) {
+  const r = PG_URL ? spawnSync('pg_dump', ['--data-only', '-d', db], { encoding: 'utf8' }) :
+    spawnSync('sqlite3', [db, '.dump'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`cannot dump ${db}: ${r.stderr}`);
+  return r.stdout;
+}
+
+// Why a test that edits the SQLite file with the sqlite3 shell is skipped on
+// PostgreSQL (false on SQLite); tests/unit/test_db_pg.c and pg_servers.test.mjs
+// tamper with the PostgreSQL store.
+export const SQLITE_FILE_ONLY = PG_URL ? 'edits the SQLite file with the sqlite3 shell' : false;
+
 // Adds a user (password PASSWORD) as `role` of `org`.
 export function addMember(db, email, role, org = 'acme') {
   if (aims(['user', 'list', '--db', db, '--format', 'csv']).stdout.indexOf(`${email},`) < 0) {
