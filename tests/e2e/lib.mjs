@@ -1,7 +1,7 @@
 // lib.mjs - shared helpers for the black-box tests: run the aims binary,
 // make temporary directories, start `aims serve` and talk to it.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -87,6 +87,19 @@ export function dumpDb(db) {
     spawnSync('sqlite3', [db, '.dump'], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`cannot dump ${db}: ${r.stderr}`);
   return r.stdout;
+}
+
+// What the store holds, as bytes to search: the SQLite file and its WAL, or a dump.
+export function storeBytes(db) {
+  if (PG_URL) return Buffer.from(dumpDb(db));
+  const files = [db, `${db}-wal`].filter((f) => existsSync(f));
+  if (files.length === 0) throw new Error(`no database file at ${db}`);
+  return Buffer.concat(files.map((f) => readFileSync(f)));
+}
+
+// The ledger's public key file of database db.
+export function pubKeyOf(db) {
+  return PG_URL ? join(pgDataDirs.get(db), 'aims.pub') : `${db}.pub`;
 }
 
 // Why a test that edits the SQLite file with the sqlite3 shell is skipped on
