@@ -128,8 +128,8 @@ pg_word_at(const char *p, const char *word)
  * Translates the SQL of db.h into PostgreSQL's (see the top of this file):
  * string literals, quoted names and comments are copied as they are.
  */
-static void
-pg_translate(struct buf *out, int *nparams, const char *sql)
+void
+db_pg_translate(struct buf *out, int *nparams, const char *sql)
 {
 	const char *p = sql, *q;
 	int n = 0, v;
@@ -363,7 +363,7 @@ pg_prepare(void **out, void *conn, const char *sql)
 	int rc;
 
 	*out = NULL;
-	pg_translate(&b, &s->nparams, sql);
+	db_pg_translate(&b, &s->nparams, sql);
 	s->sql = buf_detach(&b);
 	s->c = c;
 	s->writes = pg_sql_writes(s->sql);
