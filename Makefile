@@ -52,9 +52,11 @@ LDFLAGS_asan := -fsanitize=address,undefined
 LDLIBS	:= $(PKG_LIBS) -lcmark-gfm-extensions -lcsv -lpthread -lm
 
 SRC	:= $(filter-out src/main.c,$(shell find src -name '*.c' | sort))
-OBJ	:= $(SRC:%.c=$(B)/%.o) $(B)/gen/schema_files.o $(B)/gen/catalog_files.o \
+OBJ	:= $(SRC:%.c=$(B)/%.o) $(B)/gen/schema_files.o $(B)/gen/schema_pg_files.o \
+	   $(B)/gen/catalog_files.o \
 	   $(B)/gen/web_assets.o
-SCHEMA	:= $(sort $(wildcard src/store/schema/*.sql src/store/schema/pg/*.sql))
+SCHEMA	:= $(sort $(wildcard src/store/schema/*.sql))
+SCHEMA_PG := $(sort $(wildcard src/store/schema/pg/*.sql))
 CATALOG	:= $(sort $(wildcard catalog/*.json))
 WEB_ASSETS := $(sort $(wildcard src/web/assets/*.css src/web/assets/*.js src/web/assets/*.svg))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
@@ -90,6 +92,10 @@ build/tools/embed: tools/embed.c
 $(GEN)/schema_files.c: build/tools/embed $(SCHEMA)
 	@mkdir -p $(GEN)
 	@build/tools/embed $@ schema_files src/store/schema/ $(SCHEMA)
+
+$(GEN)/schema_pg_files.c: build/tools/embed $(SCHEMA_PG)
+	@mkdir -p $(GEN)
+	@build/tools/embed $@ schema_pg_files src/store/schema/pg/ $(SCHEMA_PG)
 
 $(GEN)/catalog_files.c: build/tools/embed $(CATALOG)
 	@mkdir -p $(GEN)
