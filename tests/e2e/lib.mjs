@@ -36,6 +36,11 @@ function dbEnv(args) {
   return {};
 }
 
+// The environment of a command run on database db some other way than aims().
+export function envFor(db) {
+  return { ...testEnv, ...dbEnv(['--db', db]) };
+}
+
 export function aims(args, { input, env } = {}) {
   const r = spawnSync(AIMS, args, { input: input ?? '', encoding: 'utf8',
     env: { ...testEnv, ...dbEnv(args), ...(env || {}) }, timeout: 60000 });
