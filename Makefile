@@ -58,9 +58,11 @@ LDFLAGS_asan := -fsanitize=address,undefined
 LDLIBS	:= $(PKG_LIBS) -lcmark-gfm-extensions -lcsv -lpthread -lm
 
 SRC	:= $(filter-out src/main.c,$(shell find src -name '*.c' | sort))
-OBJ	:= $(SRC:%.c=$(B)/%.o) $(B)/gen/schema_files.o $(B)/gen/catalog_files.o \
+OBJ	:= $(SRC:%.c=$(B)/%.o) $(B)/gen/schema_files.o $(B)/gen/schema_pg_files.o \
+	   $(B)/gen/catalog_files.o \
 	   $(B)/gen/web_assets.o $(B)/gen/jsonschema_files.o $(B)/gen/redteam_files.o
-SCHEMA	:= $(sort $(wildcard src/store/schema/*.sql src/store/schema/pg/*.sql))
+SCHEMA	:= $(sort $(wildcard src/store/schema/*.sql))
+SCHEMA_PG := $(sort $(wildcard src/store/schema/pg/*.sql))
 CATALOG	:= $(sort $(wildcard catalog/*.json))
 JSONSCHEMAS := $(sort $(wildcard schemas/cyclonedx/*.json))
 REDTEAM_MAPS := $(sort $(wildcard catalog/redteam/*.json))
@@ -98,6 +100,10 @@ build/tools/embed: tools/embed.c
 $(GEN)/schema_files.c: build/tools/embed $(SCHEMA)
 	@mkdir -p $(GEN)
 	@build/tools/embed $@ schema_files src/store/schema/ $(SCHEMA)
+
+$(GEN)/schema_pg_files.c: build/tools/embed $(SCHEMA_PG)
+	@mkdir -p $(GEN)
+	@build/tools/embed $@ schema_pg_files src/store/schema/pg/ $(SCHEMA_PG)
 
 $(GEN)/catalog_files.c: build/tools/embed $(CATALOG)
 	@mkdir -p $(GEN)
@@ -180,19 +186,30 @@ test: deps-test
 # (scripts/pg-test-cluster: initdb in a temporary directory, its own port,
 # stopped at the end) for the unit tests (each test database a schema of
 # it) and the end-to-end suites that touch the store (each test a database
-# of it). Left out, with the reason: test_store (SQLite's own file, WAL and
-# pragmas; test_db_pg covers the PostgreSQL backend), test_import (its
-# 10,000 rows in one transaction update the ledger head and counters rows
-# 10,000 times: PostgreSQL keeps every version until the commit, so it runs
-# for many minutes there: docs/operations.md), the suites that read
-# or tamper with the SQLite file directly (PG_E2E_SQLITE_ONLY), and the
-# browser suites (web_*: the pages read through the same core as the API
-# suites, which run here; they double the run time on two cores).
-PG_UNIT_LEFT_OUT := test_store test_import
+# of it), pg_servers among them (several servers on one database; its load
+# runs PG_LOAD_SECONDS). Left out, with the reason:
+#   test_store        SQLite's own file, WAL and pragmas (test_db_pg is the
+#                     PostgreSQL backend's)
+#   test_import       its 10,000 rows in one transaction update the ledger
+#                     head and counters 10,000 times: PostgreSQL keeps every
+#                     version until the commit, so it runs for many minutes
+#                     (docs/operations.md)
+#   test_checks, test_dashboard, test_evidence, test_ledger, test_record:
+#                     their fixtures write or tamper with rows in SQLite's SQL
+#                     (json_set, json_group_array, hex(), sqlite_master,
+#                     untyped values); what they check runs in the other suites
+#   e2e build, release_hooks, upgrade, sandbox, http_credentials: they check
+#                     the binary, SQLite files and their paths, or edit the
+#                     SQLite file with the sqlite3 shell
+#   e2e web_*:        the pages read through the same core as the API suites,
+#                     which run here; they would double the run time
+PG_UNIT_LEFT_OUT := test_store test_import test_checks test_dashboard test_evidence \
+	test_ledger test_record
 PG_UNIT_BIN := $(filter-out $(PG_UNIT_LEFT_OUT:%=$(B)/tests/%),$(UNIT_BIN))
-PG_E2E_SQLITE_ONLY := build http_credentials release_hooks upgrade sandbox
-PG_E2E := $(filter-out $(PG_E2E_SQLITE_ONLY:%=tests/e2e/%.test.mjs) tests/e2e/web_%, \
+PG_E2E_LEFT_OUT := build http_credentials release_hooks upgrade sandbox
+PG_E2E := $(filter-out $(PG_E2E_LEFT_OUT:%=tests/e2e/%.test.mjs) tests/e2e/web_%, \
 	$(wildcard tests/e2e/*.test.mjs))
+PG_LOAD_SECONDS ?= 10
 
 ifeq ($(MODE),rel)
 test-pg:
@@ -212,6 +229,7 @@ test-pg-run:
 		rm -rf $$d; \
 	done; \
 	AIMS_BIN=$(CURDIR)/$(B)/aims AIMS_RELEASE_BIN=$(CURDIR)/build/rel/aims \
+	    AIMS_PG_LOAD_SECONDS=$(PG_LOAD_SECONDS) \
 	    node --test --test-concurrency=1 $(PG_E2E) || fail=1; \
 	exit $$fail
 

@@ -59,7 +59,8 @@ cmd_help(int argc, char **argv)
 	for (c = cli_commands; c->name; c++)
 		printf("  %-10s %s\n", c->name, c->summary);
 	printf("\nRun 'aims <command> --help' for a command's options.\n"
-	    "Every command takes --db PATH (default $AIMS_DB or ./aims.db).\n"
+	    "Every command takes --db PATH (default $AIMS_DB or ./aims.db): a SQLite file,\n"
+	    "or a PostgreSQL URL (postgres://...; key and files under $AIMS_DATA_DIR).\n"
 	    "Exit codes: 0 success, 1 failure, 2 usage error.\n");
 	return CLI_OK;
 }

@@ -25,7 +25,7 @@ static const char serve_usage[] =
     "requests in flight and exits 0.\n"
     "  --listen ADDR:PORT   address to listen on (default " HTTP_LISTEN_DEFAULT ";\n"
     "                       port 0 picks a free port, printed on start)\n"
-    "  --db PATH            database file (default $AIMS_DB or ./aims.db)\n"
+    "  --db PATH            database file or postgres:// URL (default $AIMS_DB or ./aims.db)\n"
     "  --threads N          worker threads (default: one per CPU)\n"
     "  --log-format FMT     access log on standard output: text or json (default text)\n"
     "  --secure-cookies     mark cookies Secure and send HSTS (behind HTTPS)\n"

@@ -375,8 +375,12 @@ metric_hour_upsert(struct db *db, int64_t org_id, const char *ref, const struct 
 
 	if ((rc = db_prepare(&st, db, "INSERT INTO metric_hours (org_id, metric, hour, count, "
 	    "sum, min, max) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (org_id, metric, hour) DO "
-	    "UPDATE SET count = count + excluded.count, sum = sum + excluded.sum, "
-	    "min = min(min, excluded.min), max = max(max, excluded.max)")) != 0)
+	    "UPDATE SET count = metric_hours.count + excluded.count, "
+	    "sum = metric_hours.sum + excluded.sum, "
+	    /* CASE, not SQLite's two-argument min() and max(): the same on PostgreSQL. */
+	    "min = CASE WHEN excluded.min < metric_hours.min THEN excluded.min "
+	    "ELSE metric_hours.min END, max = CASE WHEN excluded.max > metric_hours.max "
+	    "THEN excluded.max ELSE metric_hours.max END")) != 0)
 		return rc;
 	db_bind_int64(st, 1, org_id);
 	db_bind_text(st, 2, ref);

@@ -389,30 +389,37 @@ copy_users_logged(struct store_copy_stats *stats, struct db *dst)
 	return rc < 0 ? rc : 0;
 }
 
-/* Each evidence blob of the organisations copied, into the target's data directory. */
+/*
+ * Each evidence blob of the organisations copied, into the target's data
+ * directory, and on a PostgreSQL target into its database too (schema 070).
+ */
 static int
-copy_blobs(struct store_copy_stats *stats, struct db *src, const char *src_data,
-    const char *dst_data, int64_t org_id)
+copy_blobs(struct store_copy_stats *stats, struct db *dst, struct db *src,
+    const char *src_data, const char *dst_data, int64_t org_id)
 {
 	struct db_stmt *st = NULL;
-	char *path = NULL;
+	char *path = NULL, *stored = NULL;
 	int rc;
 
-	if ((rc = db_prepare(&st, src, "SELECT DISTINCT sha256 FROM evidence_files "
-	    "WHERE ?1 = 0 OR org_id = ?1 ORDER BY sha256")) != 0)
+	if ((rc = db_prepare(&st, src, "SELECT DISTINCT org_id, sha256 FROM evidence_files "
+	    "WHERE ?1 = 0 OR org_id = ?1 ORDER BY org_id, sha256")) != 0)
 		return rc;
 	db_bind_int64(st, 1, org_id);
 	while ((rc = db_step(st)) == DB_ROW) {
-		const char *sha = db_column_text(st, 0);
+		const char *sha = db_column_text(st, 1);
 
 		if ((rc = evidence_blob_path(&path, src_data, sha)) != 0 ||
-		    (rc = evidence_blob_import(dst_data, path, sha)) != 0)
+		    (rc = evidence_blob_import(dst_data, path, sha)) != 0 ||
+		    (rc = evidence_blob_path(&stored, dst_data, sha)) != 0 ||
+		    (rc = evidence_chunks_put(dst, db_column_int64(st, 0), sha, stored)) != 0)
 			break;
 		free(path);
-		path = NULL;
+		free(stored);
+		path = stored = NULL;
 		stats->files++;
 	}
 	free(path);
+	free(stored);
 	db_done(st);
 	return rc < 0 ? rc : 0;
 }
@@ -452,7 +459,7 @@ store_copy(struct store_copy_stats *stats, struct db *dst, struct db *src, int64
 	/* Files before the commit: a failure leaves rows nowhere and files unreferenced. */
 	evidence_data_dir(&src_data, db_path(src));
 	evidence_data_dir(&dst_data, db_path(dst));
-	if ((rc = copy_blobs(stats, src, src_data, dst_data, org_id)) != 0)
+	if ((rc = copy_blobs(stats, dst, src, src_data, dst_data, org_id)) != 0)
 		goto fail;
 	db_read_end(src);
 	rc = db_commit(dst);

@@ -191,4 +191,12 @@ struct db_ops {
 extern const struct db_ops db_sqlite_ops;
 extern const struct db_ops db_pg_ops;
 
+/*
+ * db_pg.c: the SQL of this API in PostgreSQL's form ('?' to $1..., the
+ * SQLite forms it translates); appends to out, counts the parameters in
+ * *nparams (the caller zeroes it). Exposed for its fuzz harness.
+ */
+struct buf;
+void db_pg_translate(struct buf *out, int *nparams, const char *sql);
+
 #endif

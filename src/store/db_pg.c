@@ -128,8 +128,8 @@ pg_word_at(const char *p, const char *word)
  * Translates the SQL of db.h into PostgreSQL's (see the top of this file):
  * string literals, quoted names and comments are copied as they are.
  */
-static void
-pg_translate(struct buf *out, int *nparams, const char *sql)
+void
+db_pg_translate(struct buf *out, int *nparams, const char *sql)
 {
 	const char *p = sql, *q;
 	int n = 0, v;
@@ -363,7 +363,7 @@ pg_prepare(void **out, void *conn, const char *sql)
 	int rc;
 
 	*out = NULL;
-	pg_translate(&b, &s->nparams, sql);
+	db_pg_translate(&b, &s->nparams, sql);
 	s->sql = buf_detach(&b);
 	s->c = c;
 	s->writes = pg_sql_writes(s->sql);
@@ -531,6 +531,20 @@ pg_bind_int64(void *stmt, int idx, int64_t v)
 	s->vals[idx - 1] = xstrdup(num);
 	s->fmts[idx - 1] = 0;
 	s->ints[idx - 1] = true;
+	return 0;
+}
+
+static int
+pg_bind_double(void *stmt, int idx, double v)
+{
+	struct pg_stmt *s = stmt;
+	char num[32];
+	int rc;
+
+	if ((rc = pg_bind_check(s, idx)) != 0)
+		return rc;
+	snprintf(num, sizeof(num), "%.17g", v);	/* reads back as the same double */
+	s->vals[idx - 1] = xstrdup(num);
 	return 0;
 }
 
@@ -758,6 +772,16 @@ pg_column_int64(void *stmt, int col)
 }
 
 /* A jsonb string reads as its text (what was bound); any other jsonb as its JSON. */
+static double
+pg_column_double(void *stmt, int col)
+{
+	struct pg_stmt *s = stmt;
+
+	if (!pg_has_row(s, col) || PQgetisnull(s->res, s->row, col))
+		return 0;
+	return strtod(PQgetvalue(s->res, s->row, col), NULL);
+}
+
 static const char *
 pg_column_text(void *stmt, int col)
 {
@@ -927,12 +951,14 @@ const struct db_ops db_pg_ops = {
 	.finalize = pg_finalize,
 	.reset = pg_reset,
 	.bind_int64 = pg_bind_int64,
+	.bind_double = pg_bind_double,
 	.bind_text = pg_bind_text,
 	.bind_blob = pg_bind_blob,
 	.bind_null = pg_bind_null,
 	.step = pg_step,
 	.writes = pg_writes,
 	.column_int64 = pg_column_int64,
+	.column_double = pg_column_double,
 	.column_text = pg_column_text,
 	.column_blob = pg_column_blob,
 	.column_is_null = pg_column_is_null,

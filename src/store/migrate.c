@@ -68,7 +68,7 @@ db_schema_version(int *out, struct db *db)
 
 /* The SQLite-only forms of migration text, matched case-sensitively as the schema writes them. */
 static const char *const migrate_sqlite_only[] = {
-	"INTEGER", "BLOB", "WITHOUT ROWID", "AUTOINCREMENT", "CREATE TRIGGER", "DROP TRIGGER",
+	"INTEGER", "REAL", "BLOB", "WITHOUT ROWID", "AUTOINCREMENT", "CREATE TRIGGER", "DROP TRIGGER",
 	"RAISE(", "VIRTUAL TABLE", "fts5", "json_extract", "json_each", "json_type",
 	"json_set", "json_insert", "json_remove", "json_group_array", "json_object(",
 	"COLLATE NOCASE", "PRAGMA", "INSERT OR ", "REPLACE INTO", "strftime", "julianday",
@@ -103,14 +103,12 @@ db_schema_sqlite_only(const char *sql)
 static int
 migrate_source(const struct embed_file **out, struct db *db, const struct embed_file *f)
 {
-	char name[256];
 	const char *form;
 
 	*out = f;
 	if (strcmp(db_backend(db), "postgres") != 0)
 		return 0;
-	snprintf(name, sizeof(name), "pg/%s", f->name);
-	if ((*out = embed_find(schema_files, name)) != NULL)
+	if ((*out = embed_find(schema_pg_files, f->name)) != NULL)
 		return 0;
 	*out = f;
 	if ((form = db_schema_sqlite_only((const char *)f->data)) != NULL)
@@ -354,10 +352,8 @@ pg_trigger_defs(struct pg_trigger_def *defs, size_t *n)
 	size_t i;
 
 	*n = 0;
-	/* The table is in name order: pg/001 < pg/003 < ...: migration order. */
-	for (f = schema_files; f->name; f++) {
-		if (strncmp(f->name, "pg/", 3) != 0)
-			continue;
+	/* The table is in name order (001 < 003 < ...): migration order. */
+	for (f = schema_pg_files; f->name; f++) {
 		for (line = (const char *)f->data; line && *line; ) {
 			if (strncmp(line, TRIGGER_CREATE, strlen(TRIGGER_CREATE)) == 0 ||
 			    strncmp(line, PG_FUNC_CREATE, strlen(PG_FUNC_CREATE)) == 0) {

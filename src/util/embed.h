@@ -14,6 +14,7 @@ struct embed_file {
 };
 
 extern const struct embed_file schema_files[];	/* src/store/schema/ *.sql */
+extern const struct embed_file schema_pg_files[];	/* src/store/schema/pg/ *.sql */
 extern const struct embed_file catalog_files[];	/* catalog/ *.json */
 extern const struct embed_file web_assets[];	/* src/web/assets/: css, js, svg */
 extern const struct embed_file jsonschema_files[];	/* schemas/: JSON Schemas (cyclonedx/...) */

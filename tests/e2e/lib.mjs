@@ -1,7 +1,7 @@
 // lib.mjs - shared helpers for the black-box tests: run the aims binary,
 // make temporary directories, start `aims serve` and talk to it.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -34,6 +34,11 @@ function dbEnv(args) {
     if (dir) return { AIMS_DATA_DIR: dir };
   }
   return {};
+}
+
+// The environment of a command run on database db some other way than aims().
+export function envFor(db) {
+  return { ...testEnv, ...dbEnv(['--db', db]) };
 }
 
 export function aims(args, { input, env } = {}) {
@@ -80,6 +85,32 @@ export function pgDrop(url) {
   spawnSync('psql', [PG_URL, '-qc', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`]);
   pgDataDirs.delete(url);
 }
+
+// Every row of the store as SQL text, whichever the store: to check what is not in it.
+export function dumpDb(db) {
+  const r = PG_URL ? spawnSync('pg_dump', ['--data-only', '-d', db], { encoding: 'utf8' }) :
+    spawnSync('sqlite3', [db, '.dump'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`cannot dump ${db}: ${r.stderr}`);
+  return r.stdout;
+}
+
+// What the store holds, as bytes to search: the SQLite file and its WAL, or a dump.
+export function storeBytes(db) {
+  if (PG_URL) return Buffer.from(dumpDb(db));
+  const files = [db, `${db}-wal`].filter((f) => existsSync(f));
+  if (files.length === 0) throw new Error(`no database file at ${db}`);
+  return Buffer.concat(files.map((f) => readFileSync(f)));
+}
+
+// The ledger's public key file of database db.
+export function pubKeyOf(db) {
+  return PG_URL ? join(pgDataDirs.get(db), 'aims.pub') : `${db}.pub`;
+}
+
+// Why a test that edits the SQLite file with the sqlite3 shell is skipped on
+// PostgreSQL (false on SQLite); tests/unit/test_db_pg.c and pg_servers.test.mjs
+// tamper with the PostgreSQL store.
+export const SQLITE_FILE_ONLY = PG_URL ? 'edits the SQLite file with the sqlite3 shell' : false;
 
 // Adds a user (password PASSWORD) as `role` of `org`.
 export function addMember(db, email, role, org = 'acme') {

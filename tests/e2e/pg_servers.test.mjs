@@ -12,7 +12,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync, rmSync } from 'node:fs';
+import { writeFileSync, rmSync, mkdirSync, copyFileSync, existsSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import {
   PG_URL, ADMIN, PASSWORD, aims, aimsOk, makeDb, startServer, request, signIn, pgDatabase,
@@ -125,6 +126,56 @@ test(`${CLIENTS} clients on ${SERVERS} servers: every acknowledged record is the
     assert.equal(new Set(refs).size, refs.length, 'no reference number was given twice');
     console.log(`# ${acked.size} records in ${LOAD_SECONDS} s by ${CLIENTS} clients on ` +
       `${SERVERS} servers (${(acked.size / LOAD_SECONDS).toFixed(0)}/s), ${failed} refused`);
+  });
+
+test('evidence files are kept in the database: a server with no copy of the file serves it',
+  { skip }, async () => {
+    // Two more servers, each with a data directory of its own (the same key).
+    const dirs = [];
+    const own = [];
+    for (let i = 0; i < 2; i++) {
+      const d = join(env.dir, `server-${i}`);
+      mkdirSync(d, { recursive: true });
+      for (const f of ['aims.key', 'aims.pub']) copyFileSync(join(env.dir, 'data', f), join(d, f));
+      dirs.push(d);
+      own.push(await startServer(env.db, { env: { AIMS_DATA_DIR: d } }));
+    }
+    const t = JSON.parse(aimsOk(['token', 'create', '--org', 'acme', '--name', 'files', '--role',
+      'contributor', '--format', 'json', '--db', env.db]).stdout).token;
+    // 600 KiB: three chunks in the database.
+    const bytes = Buffer.alloc(600 * 1024, 'evidence ');
+    const form = new FormData();
+    form.append('record', JSON.stringify({ title: 'Big report' }));
+    form.append('file', new Blob([bytes]), 'big.txt');
+    let r = await fetch(`${own[0].url}/api/v1/orgs/acme/evidence`,
+      { method: 'POST', headers: { authorization: `Bearer ${t}` }, body: form });
+    const created = await r.text();
+    assert.equal(r.status, 201, created);
+    const { ref } = JSON.parse(created);
+    const blobsOf = (d) => (existsSync(join(d, 'blobs')) ?
+      readdirSync(join(d, 'blobs')).filter((n) => !n.startsWith('.')) : []);
+    assert.equal(blobsOf(dirs[1]).length, 0, 'the second server has no copy yet');
+    r = await fetch(`${own[1].url}/api/v1/orgs/acme/evidence/${ref}/files/1`,
+      { headers: { authorization: `Bearer ${t}` } });
+    assert.equal(r.status, 200);
+    const got = Buffer.from(await r.arrayBuffer());
+    assert.equal(createHash('sha256').update(got).digest('hex'),
+      createHash('sha256').update(bytes).digest('hex'));
+    for (const s of own) await s.stop();
+    // Verify reads the bytes in the database; changed there, it names the file.
+    let v = aims(['verify', '--db', env.db]);
+    assert.equal(v.status, 0, v.stderr + v.stdout);
+    const sql = (q) => spawnSync('psql', [env.db, '-qAtc', q], { encoding: 'utf8' });
+    sql('ALTER TABLE evidence_chunks DISABLE TRIGGER evidence_chunks_append_only');
+    sql("UPDATE evidence_chunks SET data = overlay(data placing '\\x00'::bytea from 1 for 1) " +
+      'WHERE seq = 1');
+    v = aims(['verify', '--db', env.db]);
+    assert.equal(v.status, 1);
+    assert.match(v.stderr + v.stdout, /evidence_chunks_append_only|changed in the database/);
+    sql('ALTER TABLE evidence_chunks ENABLE TRIGGER evidence_chunks_append_only');
+    v = aims(['verify', '--db', env.db]);
+    assert.equal(v.status, 1);
+    assert.match(v.stderr + v.stdout, /big\.txt.*changed in the database/);
   });
 
 test('migrate-store moves a SQLite store to PostgreSQL: verify passes with the same checkpoints',
