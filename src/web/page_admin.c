@@ -132,7 +132,8 @@ web_page_tokens(struct buf *out, const struct web_ctx *ctx, const struct web_tok
 		    "recovered.</p><p><label for=\"token-secret\">Secret</label> <input "
 		    "id=\"token-secret\" type=\"text\" readonly class=\"copy\" value=\"%s\"></p>"
 		    "</div>\n", web_str(v->created, "name"), web_str(v->created, "token"));
-	buf_puts(out, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Name</th>"
+	buf_puts(out, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"API tokens\">"
+	    "<table><thead><tr><th scope=\"col\">Name</th>"
 	    "<th scope=\"col\">Starts with</th><th scope=\"col\">Role</th><th scope=\"col\">"
 	    "Made by</th><th scope=\"col\">Expires</th><th scope=\"col\">Last used</th>"
 	    "<th scope=\"col\">State</th>");
@@ -348,7 +349,8 @@ web_page_account(struct buf *out, const struct web_account_view *v)
 	    v->second_factor ? "Manage the second factor" : "Set up a second factor");
 	buf_puts(out, "<h2>Sessions</h2>\n<p>Where you are signed "
 	    "in now. Ending a session signs that browser out at once.</p>\n"
-	    "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Signed in</th>"
+	    "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Sessions\">"
+	    "<table><thead><tr><th scope=\"col\">Signed in</th>"
 	    "<th scope=\"col\">Last active</th><th scope=\"col\">From</th><th scope=\"col\">"
 	    "Actions</th></tr></thead><tbody>");
 	json_array_foreach(v->sessions, i, s) {
@@ -541,8 +543,8 @@ web_page_portfolio(struct buf *out, const struct web_portfolio_view *v)
 	    "it again).</p>\n");
 	if (v->flash != NULL)
 		html_printf(out, "<div class=\"flash ok\" role=\"status\">%s</div>\n", v->flash);
-	buf_puts(out, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">"
-	    "Organisation</th><th scope=\"col\">Your role</th><th scope=\"col\">Readiness</th>"
+	buf_puts(out, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Organisations\">"
+	    "<table><thead><tr><th scope=\"col\">Organisation</th><th scope=\"col\">Your role</th><th scope=\"col\">Readiness</th>"
 	    "<th scope=\"col\">Stage 1</th><th scope=\"col\">Stage 2</th><th scope=\"col\">"
 	    "Evaluated (UTC)</th></tr></thead><tbody>");
 	json_array_foreach(v->orgs, i, o) {
