@@ -175,7 +175,7 @@ fuzz-smoke: all
 	@$(MAKE) --no-print-directory -f tests/fuzz/Makefile smoke
 
 # Helpers the bench scripts run, built against the library.
-BENCH_BIN := $(B)/bench/ledger_fill $(B)/bench/gen
+BENCH_BIN := $(B)/bench/ledger_fill $(B)/bench/gen $(B)/bench/readings_raw
 $(B)/bench/%: bench/%.c $(B)/libaims.a
 	@mkdir -p $(dir $@)
 	@echo "CC $(MODE) $<"

@@ -4,11 +4,18 @@
  * obeys every rule the product enforces.
  */
 #include <jansson.h>
+#include <math.h>
 #include <string.h>
 
 #include "core/demo.h"
+#include "core/metric.h"
 #include "core/record.h"
+#include "util/clock.h"
 #include "util/error.h"
+
+#define DEMO_GAP_READINGS	240	/* every 6 hours for 60 days */
+#define DEMO_OBJ_READINGS	12	/* weekly for a quarter */
+#define DEMO_QA_READINGS	30	/* daily for a month, ending 3 days ago */
 
 /* [kind, ref or null (null: create), fields] in dependency order. */
 static const char demo_records[] =
@@ -71,6 +78,32 @@ static const char demo_records[] =
     "[\"lifecycle-records\", null, {\"ai_system\": \"AIS-1\", \"stage\": "
     "\"verification_validation\", \"acceptance_criteria\": \"Ranking parity across "
     "regions within 5%.\", \"results\": \"Parity 3.8% on the 2025 hold-out set.\"}],"
+    "[\"objectives\", null, {\"title\": \"Keep claim rankings fair across regions\", "
+    "\"description\": \"Follows the AI policy's commitment to fair treatment of claims.\", "
+    "\"metric\": \"largest gap in escalation rate between regions\", \"target\": \"3\", "
+    "\"unit\": \"%\", \"direction\": \"lower_is_better\", \"due\": \"2027-06-30\", "
+    "\"owner\": \"manager@demo.example\", \"plan_what\": \"Retrain the ranker on "
+    "reweighted data and monitor the regional gap every night.\", \"plan_resources\": "
+    "\"Two data scientists for one quarter; the nightly fairness job.\", \"plan_who\": "
+    "\"The claims analytics team.\", \"plan_when\": \"Retrained model live by March "
+    "2027; target held for three months by June 2027.\", \"plan_evaluation\": \"The "
+    "monthly gap is reviewed at the AI steering meeting.\", \"status\": "
+    "\"in_progress\"}],"
+    "[\"metrics\", null, {\"title\": \"Regional escalation gap\", \"ai_system\": "
+    "\"AIS-1\", \"description\": \"Largest difference between regions in the share of "
+    "claims ranked for escalation.\", \"unit\": \"%\", \"direction\": "
+    "\"lower_is_better\", \"warn\": \"4\", \"breach\": \"5\", \"interval_hours\": 24,"
+    " \"source\": \"nightly fairness job\", \"on_breach\": \"nonconformity\", "
+    "\"requirements\": [\"9.1\", \"A.6.2.6\"], \"owner\": \"contributor@demo.example\"}],"
+    "[\"metrics\", null, {\"title\": \"Regional gap against the objective\", "
+    "\"objective\": \"OBJ-1\", \"unit\": \"%\", \"direction\": \"lower_is_better\", "
+    "\"interval_hours\": 168, \"source\": \"monthly steering report\", \"on_breach\": "
+    "\"none\", \"owner\": \"manager@demo.example\"}],"
+    "[\"metrics\", null, {\"title\": \"Answers rated wrong by reviewers\", "
+    "\"ai_system\": \"AIS-2\", \"unit\": \"%\", \"direction\": \"lower_is_better\", "
+    "\"warn\": \"2\", \"breach\": \"5\", \"interval_hours\": 24, \"source\": "
+    "\"support QA sampling\", \"on_breach\": \"none\", \"owner\": "
+    "\"contributor@demo.example\"}],"
     "[\"changes\", null, {\"title\": \"Retrain the claims ranker on reweighted data\", "
     "\"purpose\": \"Reduce the regional bias found in monitoring.\", \"ai_systems\": "
     "[\"AIS-1\"], \"significant\": true, \"responsible\": \"manager@demo.example\"}],"
@@ -123,6 +156,67 @@ demo_apply(struct db *db, int64_t org_id, const struct actor *actor, const json_
 	return rc;
 }
 
+/*
+ * Readings relative to now, so the charts and the stale check show what a
+ * live installation would: the fairness gap every 6 hours for 60 days,
+ * falling towards the objective, with a few warnings; the objective's gap
+ * weekly until two days ago; the chatbot's QA rate daily until three days ago (stale). The
+ * fairness gap was evaluated today.
+ */
+static int
+demo_readings(struct db *db, int64_t org_id, const struct actor *actor)
+{
+	const struct record_kind *mk = record_kind_find("metrics");
+	char t[CLOCK_RFC3339_LEN], today[CLOCK_RFC3339_LEN];
+	time_t now = clock_now() / 3600 * 3600, at;
+	json_t *gap = json_array(), *obj = json_array(), *qa = json_array(), *out = NULL;
+	json_t *fields = NULL;
+	int i, rc;
+
+	for (i = DEMO_GAP_READINGS; i > 0; i--) {
+		at = now - (time_t)i * 6 * 3600;
+		clock_format(t, at);
+		json_array_append_new(gap, json_pack("{s:s, s:f}", "at", t, "value",
+		    round((2.4 + i * 0.005 + ((i * 37) % 11) * 0.05 + (i == 150 ? 0.6 : 0)) * 100) /
+		    100));
+	}
+	for (i = DEMO_OBJ_READINGS; i > 0; i--) {
+		clock_format(t, now - ((time_t)(i - 1) * 7 + 2) * 86400);
+		json_array_append_new(obj, json_pack("{s:s, s:f}", "at", t, "value",
+		    round((3.1 + i * 0.12) * 10) / 10));
+	}
+	for (i = DEMO_QA_READINGS + 3; i > 3; i--) {
+		clock_format(t, now - (time_t)i * 86400);
+		json_array_append_new(qa, json_pack("{s:s, s:f}", "at", t, "value",
+		    1.0 + ((i * 13) % 7) * 0.1));
+	}
+	if ((rc = metric_readings_push(&out, db, org_id, actor, "MET-1", gap)) != 0)
+		goto done;
+	json_decref(out);
+	if ((rc = metric_readings_push(&out, db, org_id, actor, "MET-2", obj)) != 0)
+		goto done;
+	json_decref(out);
+	if ((rc = metric_readings_push(&out, db, org_id, actor, "MET-3", qa)) != 0)
+		goto done;
+	json_decref(out);
+	out = NULL;
+	clock_format(today, clock_now());
+	today[10] = '\0';
+	fields = json_pack("{s:s, s:s}", "evaluated_on", today, "evaluation", "The gap fell "
+	    "from about 3.8% to under 3% over two months; the warnings (above 4%) were traced "
+	    "to late batches of appeals. Keep the nightly job; no change to the thresholds.");
+	rc = record_update(&out, db, org_id, actor, mk, "MET-1", 0, fields);
+done:
+	json_decref(out);
+	json_decref(fields);
+	json_decref(gap);
+	json_decref(obj);
+	json_decref(qa);
+	if (rc != 0)
+		aims_error_set(rc, aims_error_field(), "demo readings: %s", aims_error_message());
+	return rc;
+}
+
 int
 demo_seed(struct db *db, int64_t org_id, const struct actor *actor)
 {
@@ -140,5 +234,5 @@ demo_seed(struct db *db, int64_t org_id, const struct actor *actor)
 			break;
 		}
 	json_decref(items);
-	return rc;
+	return rc != 0 ? rc : demo_readings(db, org_id, actor);
 }

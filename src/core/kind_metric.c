@@ -14,6 +14,7 @@
 
 #include "core/metric.h"
 #include "core/record_private.h"
+#include "util/clock.h"
 #include "util/error.h"
 
 static const char *const metric_direction_values[] = {
@@ -87,7 +88,8 @@ metric_validate(struct db *db, int64_t org_id, const struct actor *actor,
 {
 	const char *ai = record__str(next, "ai_system"), *obj = record__str(next, "objective");
 	const char *on_breach = record__str(next, "on_breach"), *dir;
-	const char *target;
+	const char *target, *ev_on, *ev;
+	char today[CLOCK_RFC3339_LEN];
 	double warn, breach;
 	int rc;
 
@@ -95,6 +97,18 @@ metric_validate(struct db *db, int64_t org_id, const struct actor *actor,
 	(void)org_id;
 	(void)actor;
 	(void)old;
+	/* A date alone says nothing of what the readings showed (9.1 c, d). */
+	ev_on = record__str(next, "evaluated_on");
+	ev = record__str(next, "evaluation");
+	if (ev_on != NULL && (ev == NULL || ev[strspn(ev, " \t\r\n")] == '\0'))
+		return aims_error_set(AIMS_EINVALID, "evaluation",
+		    "field 'evaluation': say what the readings showed and what was decided; "
+		    "'evaluated_on' alone does not record an evaluation");
+	clock_format(today, clock_now());
+	today[10] = '\0';
+	if (ev_on != NULL && strcmp(ev_on, today) > 0)
+		return aims_error_set(AIMS_EINVALID, "evaluated_on",
+		    "field 'evaluated_on': %s is in the future", ev_on);
 	if ((ai == NULL) == (obj == NULL))
 		return aims_error_set(AIMS_EINVALID, "ai_system",
 		    "field 'ai_system': a metric belongs to an AI system or to an objective "

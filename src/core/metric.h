@@ -43,10 +43,14 @@ int metric_readings_push(json_t **out, struct db *db, int64_t org_id,
 
 /*
  * The readings of ref between from and to (inclusive, seconds) for a chart:
- * at most max_points points; a longer range is downsampled by the database
- * into equal time buckets, each point the bucket's mean with its min and
- * max. *out: {"metric", "from", "to", "downsampled", "count",
- * "points": [{"at", "value", "min", "max"}]}.
+ * at most max_points points. A longer range is downsampled into equal time
+ * buckets, each point the bucket's mean with its min, max and number of
+ * readings n, "at" the time of its first reading (or first hour). Buckets
+ * start at from and are ceil(span / max_points) wide; when rounding that
+ * width up to whole hours adds at most a tenth, the buckets are whole hours
+ * counted from the hour from falls in, so the hourly roll-ups fill them.
+ * *out: {"metric", "from", "to", "downsampled", "count",
+ * "points": [{"at", "value", "min", "max", "n"}]}.
  */
 int metric_series(json_t **out, struct db *db, int64_t org_id, const char *ref,
     time_t from, time_t to, int max_points);
@@ -54,7 +58,8 @@ int metric_series(json_t **out, struct db *db, int64_t org_id, const char *ref,
 /*
  * Monitoring state of the live metrics of the org (ai_system or objective
  * NULL: all): [{"ref","title","ai_system","objective","interval_hours",
- * "last_at","last_value","count","stale","state","evaluated_on"}] where state is "ok",
+ * "last_at","last_value","count","stale","state","evaluated_on",
+ * "evaluation"}] where state is "ok",
  * "warn", "breach" (the last reading) or "none" (no reading yet); stale when
  * there is no reading within interval_hours of now.
  */
@@ -75,6 +80,13 @@ int metric_load_for_ledger(json_t **out, struct db *db, int64_t org_id, const ch
     const char *ref);
 typedef int (*metric_visit_fn)(void *arg, const char *kind, const char *ref);
 int metric_enumerate(struct db *db, int64_t org_id, metric_visit_fn fn, void *arg);
+
+/*
+ * The checks `aims verify` makes of what ingest keeps beside the readings
+ * (metric_batches, metric_hours): each equal to what the readings give.
+ * AIMS_EVERIFY naming the metric and batch or hour at fault.
+ */
+int metric_verify_derived(struct db *db, int64_t org_id);
 
 /* The shortest decimal text that reads back as v. */
 void metric_format_value(char out[32], double v);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/metric.h"
 #include "core/record.h"
 #include "core/record_counts.h"
 #include "core/record_private.h"
@@ -642,5 +643,7 @@ record_verify_derived(struct db *db, int64_t org_id)
 		return rc;
 	if ((rc = verify_revisions_present(db, org_id)) != 0)
 		return rc;
-	return verify_concern_keys(db, org_id);
+	if ((rc = verify_concern_keys(db, org_id)) != 0)
+		return rc;
+	return metric_verify_derived(db, org_id);
 }

@@ -379,7 +379,8 @@ monitored_system(void *arg, const char *ref, const bool *flags)
 /*
  * metrics_current: every AI system matching where has at least one metric,
  * each of its metrics has a reading within its interval (core/metric.h),
- * and each was evaluated (evaluated_on) within evaluated_within_days.
+ * and each was evaluated (evaluated_on, with the evaluation written) within
+ * evaluated_within_days.
  * Findings: no_metrics (AI system refs), stale and not_evaluated (metric
  * refs); with no AI system in scope, the code `empty` when given.
  */
@@ -421,8 +422,10 @@ check_metrics_current(struct check_result *out, const struct check_env *env,
 				finding_ref(finding_add(out, "stale"), env,
 				    json_string_value(json_object_get(m, "ref")));
 			}
+			/* Evaluated: a recent date and what was concluded (9.1 c, d). */
 			ev = json_string_value(json_object_get(m, "evaluated_on"));
-			if (ev == NULL || strcmp(ev, limit) < 0) {
+			if (ev == NULL || strcmp(ev, limit) < 0 ||
+			    json_string_length(json_object_get(m, "evaluation")) == 0) {
 				out->status = CHECK_FAIL;
 				finding_ref(finding_add(out, "not_evaluated"), env,
 				    json_string_value(json_object_get(m, "ref")));

@@ -170,6 +170,12 @@ db_bind_int64(struct db_stmt *st, int idx, int64_t v)
 }
 
 int
+db_bind_double(struct db_stmt *st, int idx, double v)
+{
+	return st->db->ops->bind_double(st->impl, idx, v);
+}
+
+int
 db_bind_text(struct db_stmt *st, int idx, const char *s)
 {
 	if (s == NULL)
@@ -214,6 +220,12 @@ int64_t
 db_column_int64(struct db_stmt *st, int col)
 {
 	return st->db->ops->column_int64(st->impl, col);
+}
+
+double
+db_column_double(struct db_stmt *st, int col)
+{
+	return st->db->ops->column_double(st->impl, col);
 }
 
 const char *

@@ -42,6 +42,7 @@ const char *db_path(const struct db *db);
 int db_prepare(struct db_stmt **out, struct db *db, const char *sql);
 void db_done(struct db_stmt *st);
 int db_bind_int64(struct db_stmt *st, int idx, int64_t v);	/* idx from 1 */
+int db_bind_double(struct db_stmt *st, int idx, double v);
 int db_bind_text(struct db_stmt *st, int idx, const char *s);	/* NULL binds NULL */
 int db_bind_textn(struct db_stmt *st, int idx, const char *s, size_t len);
 int db_bind_blob(struct db_stmt *st, int idx, const void *p, size_t len);
@@ -49,6 +50,7 @@ int db_bind_null(struct db_stmt *st, int idx);
 /* DB_ROW, DB_DONE or a negative code (AIMS_EEXISTS on unique violations). */
 int db_step(struct db_stmt *st);
 int64_t db_column_int64(struct db_stmt *st, int col);
+double db_column_double(struct db_stmt *st, int col);
 const char *db_column_text(struct db_stmt *st, int col);	/* borrowed; NULL if null */
 const void *db_column_blob(struct db_stmt *st, int col, size_t *len);	/* borrowed */
 int db_column_is_null(struct db_stmt *st, int col);
@@ -115,12 +117,14 @@ struct db_ops {
 	void (*finalize)(void *stmt);
 	void (*reset)(void *stmt);
 	int (*bind_int64)(void *stmt, int idx, int64_t v);
+	int (*bind_double)(void *stmt, int idx, double v);
 	int (*bind_text)(void *stmt, int idx, const char *s, size_t len);
 	int (*bind_blob)(void *stmt, int idx, const void *p, size_t len);
 	int (*bind_null)(void *stmt, int idx);
 	int (*step)(void *stmt);
 	int (*writes)(void *stmt);	/* may the statement change the database? */
 	int64_t (*column_int64)(void *stmt, int col);
+	double (*column_double)(void *stmt, int col);
 	const char *(*column_text)(void *stmt, int col);
 	const void *(*column_blob)(void *stmt, int col, size_t *len);
 	int (*column_is_null)(void *stmt, int col);

@@ -168,6 +168,12 @@ sq_bind_int64(void *st, int idx, int64_t v)
 }
 
 static int
+sq_bind_double(void *st, int idx, double v)
+{
+	return sq_bind_rc(st, sqlite3_bind_double(st, idx, v));
+}
+
+static int
 sq_bind_text(void *st, int idx, const char *s, size_t len)
 {
 	return sq_bind_rc(st, sqlite3_bind_text64(st, idx, s, len, SQLITE_TRANSIENT, SQLITE_UTF8));
@@ -201,6 +207,12 @@ static int64_t
 sq_column_int64(void *st, int col)
 {
 	return sqlite3_column_int64(st, col);
+}
+
+static double
+sq_column_double(void *st, int col)
+{
+	return sqlite3_column_double(st, col);
 }
 
 static const char *
@@ -246,12 +258,14 @@ const struct db_ops db_sqlite_ops = {
 	.finalize = sq_finalize,
 	.reset = sq_reset,
 	.bind_int64 = sq_bind_int64,
+	.bind_double = sq_bind_double,
 	.bind_text = sq_bind_text,
 	.bind_blob = sq_bind_blob,
 	.bind_null = sq_bind_null,
 	.step = sq_step,
 	.writes = sq_writes,
 	.column_int64 = sq_column_int64,
+	.column_double = sq_column_double,
 	.column_text = sq_column_text,
 	.column_blob = sq_column_blob,
 	.column_is_null = sq_column_is_null,

@@ -149,8 +149,18 @@ test('a metric without readings within its interval is stale', async () => {
 
 test('readiness 9.1 and A.6.2.6 name the stale metric, the unevaluated ones and the unmonitored system; 6.2 the objective without a plan', async () => {
   const bare = (await post('/ai-systems', { name: 'Unmonitored', lifecycle_stage: 'deployment', in_scope: true })).json.ref;
-  const stale = (await post('/metrics', { title: 'Fairness gap', ai_system: ai, direction: 'lower_is_better',
-    interval_hours: 1, on_breach: 'none', evaluated_on: new Date().toISOString().slice(0, 10) })).json.ref;
+  const today = new Date().toISOString().slice(0, 10);
+  const fields = { title: 'Fairness gap', ai_system: ai, direction: 'lower_is_better', interval_hours: 1, on_breach: 'none' };
+  // A date alone is not an evaluation, nor is one in the future.
+  const dateOnly = await post('/metrics', { ...fields, evaluated_on: today });
+  assert.equal(dateOnly.status, 400, dateOnly.text);
+  assert.equal(dateOnly.json.error.field, 'evaluation');
+  const future = await post('/metrics', { ...fields, evaluated_on: '2999-01-01', evaluation: 'fine' });
+  assert.equal(future.status, 400, future.text);
+  assert.equal(future.json.error.field, 'evaluated_on');
+  const stale = (await post('/metrics', { ...fields, evaluated_on: today,
+    evaluation: 'Gap stable under 2%; no action.' })).json.ref;
+  const noDate = (await post('/metrics', { ...fields, title: 'Toxicity rate', evaluation: 'Looked fine.' })).json.ref;
   await post(`/metrics/${stale}/readings`, [{ at: hoursAgo(3), value: 0.02 }], ci);
   const obj = await post('/objectives', { title: 'Accurate triage', metric: 'accuracy', target: '95', unit: '%',
     direction: 'higher_is_better', due: '2027-06-30', owner: 'owner@example.com', plan_what: 'retrain monthly' });
@@ -164,6 +174,7 @@ test('readiness 9.1 and A.6.2.6 name the stale metric, the unevaluated ones and 
     assert.ok(by.stale.refs.includes(stale), JSON.stringify(by.stale));
     assert.deepEqual(by.no_metrics.refs, [bare]);
     assert.ok(by.not_evaluated.refs.includes(metric));
+    assert.ok(by.not_evaluated.refs.includes(noDate));
     assert.ok(!by.not_evaluated.refs.includes(stale));
   }
   const o = rule('6.2', '6.2-objectives');

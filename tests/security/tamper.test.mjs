@@ -245,6 +245,15 @@ function cases(refs) {
     ['metric_readings', 'insert', ['metric_readings'], `INSERT INTO metric_readings VALUES (${acme}, '${met}', 1900000000, '0.5', 3);`, [`${met}/3`]],
     ['metric_readings', 'insert into a batch', ['metric_readings'], `INSERT INTO metric_readings VALUES (${acme}, '${met}', 1900000000, '0.5', 1);`, [`${met}/1`]],
     ['metric_readings', 'move time', ['metric_readings'], `UPDATE metric_readings SET at = at + 60 WHERE metric = '${met}' AND batch = 2;`, [`${met}/2`]],
+    // metric_batches and metric_hours: kept beside the readings for verify and the charts
+    ['metric_batches', 'edit count', ['metric_batches'], `UPDATE metric_batches SET count = count + 1 WHERE metric = '${met}' AND batch = 1;`, [`${met}/1`]],
+    ['metric_batches', 'narrow', ['metric_batches'], `UPDATE metric_batches SET first_at = first_at + 1 WHERE metric = '${met}' AND batch = 1;`, [`${met}/1`]],
+    ['metric_batches', 'delete', ['metric_batches'], `DELETE FROM metric_batches WHERE metric = '${met}' AND batch = 2;`, [`${met}/2`]],
+    ['metric_batches', 'insert', ['metric_batches'], `INSERT INTO metric_batches VALUES (${acme}, '${met}', 9, 1900000000, 1900000000, 1);`, [`${met}/9`]],
+    ['metric_hours', 'edit', [], `UPDATE metric_hours SET max = max + 1 WHERE metric = '${met}' AND hour = strftime('%s', '2026-03-01T01:00:00Z') / 3600;`, [met, '2026-03-01T01:00:00Z']],
+    ['metric_hours', 'edit count', [], `UPDATE metric_hours SET count = 2 WHERE metric = '${met}' AND hour = strftime('%s', '2026-03-02T00:00:00Z') / 3600;`, [met, '2026-03-02T00:00:00Z']],
+    ['metric_hours', 'delete', [], `DELETE FROM metric_hours WHERE metric = '${met}' AND hour = strftime('%s', '2026-03-01T00:00:00Z') / 3600;`, [met, '2026-03-01T00:00:00Z']],
+    ['metric_hours', 'insert', [], `INSERT INTO metric_hours VALUES (${acme}, '${met}', 1, 1, 5, 5, 5);`, [met, '1970-01-01T01:00:00Z']],
     // ledger_entries
     ['ledger_entries', 'edit', ['ledger_entries'], `UPDATE ledger_entries SET actor = 'user:alice@example.com' WHERE org_id = ${acme} AND seq = 5;`, ['entry 5']],
     ['ledger_entries', 'delete', ['ledger_entries'], `DELETE FROM ledger_entries WHERE org_id = ${acme} AND seq = 6;`, ['entry 6']],

@@ -3,8 +3,10 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "util/buf.h"
@@ -93,6 +95,60 @@ test_util__clock_roundtrip(void **state)
 	assert_int_equal(clock_parse(&t, "yesterday"), AIMS_EINVALID);
 }
 
+/*
+ * The closed-form day count agrees with the C library's timegm() on every
+ * day from 1970 to 9999 (leap years and centuries included), and fields
+ * are digits only: sscanf once let a sign or a space through.
+ */
+static void
+test_util__clock_parse_matches_timegm(void **state)
+{
+	char in[64];
+	struct tm tm = { 0 }, got;
+	time_t t, want;
+	unsigned int step = 0;
+	int y, m, d;
+
+	(void)state;
+	for (y = 1970; y <= 9999; y++)
+		for (m = 1; m <= 12; m++)
+			for (d = 1; d <= 31; d++) {
+				snprintf(in, sizeof(in), "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d,
+				    (int)(step % 24), (int)(step % 60), (int)((step * 7) % 60));
+				memset(&tm, 0, sizeof(tm));
+				tm.tm_year = y - 1900;
+				tm.tm_mon = m - 1;
+				tm.tm_mday = d;
+				tm.tm_hour = (int)(step % 24);
+				tm.tm_min = (int)(step % 60);
+				tm.tm_sec = (int)((step * 7) % 60);
+				want = timegm(&tm);
+				gmtime_r(&want, &got);
+				step++;
+				if (got.tm_mday != d) {		/* no such day */
+					assert_int_equal(clock_parse(&t, in), AIMS_EINVALID);
+					continue;
+				}
+				assert_int_equal(clock_parse(&t, in), 0);
+				assert_true(t == want);
+			}
+	assert_int_equal(clock_parse(&t, "2026-03-01T00:00:60Z"), 0);
+	assert_int_equal(clock_parse(&want, "2026-03-01T00:01:00Z"), 0);
+	assert_true(t == want);
+	assert_int_equal(clock_parse(&t, "2024-02-29T10:00:00-01:30"), 0);
+	assert_int_equal(clock_parse(&want, "2024-02-29T11:30:00Z"), 0);
+	assert_true(t == want);
+	assert_int_equal(clock_parse(&t, "+026-03-01"), AIMS_EINVALID);
+	assert_int_equal(clock_parse(&t, " 2026-03-01"), AIMS_EINVALID);
+	assert_int_equal(clock_parse(&t, "2026-3-01"), AIMS_EINVALID);
+	assert_int_equal(clock_parse(&t, "2026-03-01T1:00:00Z"), AIMS_EINVALID);
+	assert_int_equal(clock_parse(&t, "2026-03-01T10:00:00+1:00"), AIMS_EINVALID);
+	assert_int_equal(clock_parse(&t, "2026-03-01T10:00:00+01:00x"), AIMS_EINVALID);
+	assert_int_equal(clock_parse(&t, "2026-03-01T10:00:00"), AIMS_EINVALID);
+	assert_int_equal(clock_parse(&t, "1969-12-31"), AIMS_EINVALID);
+	assert_int_equal(clock_parse(&t, "2026-03-01T24:00:00Z"), AIMS_EINVALID);
+}
+
 static void
 test_util__error_keeps_field(void **state)
 {
@@ -173,6 +229,7 @@ main(void)
 		cmocka_unit_test(test_util__slug_and_email),
 		cmocka_unit_test(test_util__utf8_validation),
 		cmocka_unit_test(test_util__clock_roundtrip),
+		cmocka_unit_test(test_util__clock_parse_matches_timegm),
 		cmocka_unit_test(test_util__error_keeps_field),
 		cmocka_unit_test(test_util__html_escapes_every_string),
 		cmocka_unit_test(test_util__html_printf_writes_numbers_in_full),
