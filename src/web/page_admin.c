@@ -440,20 +440,18 @@ web_reset_request(struct buf *out, const struct web_reset_view *v)
 		    (v->retry_after + 59) / 60 == 1 ? "" : "s");
 	else if (v->asked)
 		html_printf(out, "<div class=\"flash ok\" role=\"status\">If %s has an account "
-		    "here, %s</div>\n", v->email != NULL ? v->email : "the address",
-		    v->mail ? "a link to set a new password is on its way to it. The link works "
-		    "once, for an hour." : "ask an administrator of your organisation for a "
-		    "password reset link: this server does not send mail.");
+		    "here, ask an administrator of your organisation for a password reset link: "
+		    "this server does not send mail.</div>\n",
+		    v->email != NULL ? v->email : "the address");
 	web_admin_error(out, v->error);
-	html_printf(out, "<p>%s</p>\n", v->mail ? "Enter your address: we mail you a link to "
-	    "set a new password." : "This server sends no mail: an administrator of your "
-	    "organisation (Members, Reset link) or the operator (aims user reset-link) gives "
-	    "you a link to set a new password.");
+	buf_puts(out, "<p>This server sends no mail: an administrator of your organisation "
+	    "(Members, Reset link) or the operator (aims user reset-link) gives you a link to "
+	    "set a new password, which works once, within an hour.</p>\n");
 	buf_puts(out, "<form method=\"post\" action=\"/reset\" class=\"record-form\">");
 	web_csrf_field(out, v->csrf);
 	web_admin_input(out, "email", "email", "Email", v->email, v->error_field, NULL, true);
 	buf_puts(out, "<div class=\"form-actions\"><button type=\"submit\" class=\"btn primary\">"
-	    "Send me a link</button> <a class=\"btn\" href=\"/sign-in\">Back to sign-in</a></div>"
+	    "Ask for a link</button> <a class=\"btn\" href=\"/sign-in\">Back to sign-in</a></div>"
 	    "</form>\n");
 }
 
