@@ -28,7 +28,7 @@
 #include "http/webui.h"
 #include "util/clock.h"
 #include "util/error.h"
-#include "util/log.h"
+#include "util/str.h"
 #include "web/admin.h"
 
 #define WEBUI_FORM_MAX_AGE	3600
@@ -192,7 +192,7 @@ int
 webui_reset_request(struct http_ctx *c)
 {
 	struct web_reset_view v = { .email = webui_posted(c, "email") };
-	char key[THROTTLE_KEY_MAX], net[AUTH_NET_MAX], token[PWRESET_TOKEN_LEN];
+	char key[THROTTLE_KEY_MAX], net[AUTH_NET_MAX];
 	int rc;
 
 	if (!webui_reset_form_ok(c)) {
@@ -211,24 +211,19 @@ webui_reset_request(struct http_ctx *c)
 	/* Every request counts, found or not: the budget is per network, not per account. */
 	if ((rc = throttle_fail(c->db, key, &webui_reset_policy, clock_now())) != 0)
 		return rc;
-	rc = pwreset_create(token, c->db, v.email, true, clock_now());
-	if (rc == AIMS_EINVALID) {
+	if (v.email == NULL || !str_is_email(v.email)) {
 		v.error = "Enter a valid email address.";
 		v.error_field = "email";
 		webui_reset_form(c, 422, &v);
 		return 0;
 	}
-	if (rc != 0)
-		return rc;
 	/*
-	 * Without mail the link is not handed to whoever asked (that would let
-	 * anyone reset anyone's password): it is dropped, and the page says who
-	 * can give one. The same page whether or not the address exists.
+	 * This server sends no mail, so no link is made here: one made for
+	 * whoever asked could not be delivered to the address, and would void
+	 * a link an admin has just handed its owner (a newer link voids the
+	 * older). The page says who can give one. The same page whether or not
+	 * the address has an account.
 	 */
-	if (token[0] != '\0')
-		log_info("password reset asked for an account from %s; no mail is configured, "
-		    "the link is not sent", net);
-	sodium_memzero(token, sizeof(token));
 	v.asked = true;
 	webui_reset_form(c, 200, &v);
 	return 0;

@@ -159,7 +159,6 @@ struct web_reset_view {
 	const char		*error_field;
 	const char		*csrf;
 	int			 min_length;
-	bool			 mail;		/* the server sends mail */
 };
 void web_page_reset(struct buf *out, const struct web_reset_view *v);
 

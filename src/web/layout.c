@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/record.h"
 #include "core/perm.h"
+#include "core/record.h"
 #include "core/role.h"
 #include "util/buf.h"
 #include "web/html.h"

@@ -132,7 +132,8 @@ web_page_tokens(struct buf *out, const struct web_ctx *ctx, const struct web_tok
 		    "recovered.</p><p><label for=\"token-secret\">Secret</label> <input "
 		    "id=\"token-secret\" type=\"text\" readonly class=\"copy\" value=\"%s\"></p>"
 		    "</div>\n", web_str(v->created, "name"), web_str(v->created, "token"));
-	buf_puts(out, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Name</th>"
+	buf_puts(out, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"API tokens\">"
+	    "<table><thead><tr><th scope=\"col\">Name</th>"
 	    "<th scope=\"col\">Starts with</th><th scope=\"col\">Role</th><th scope=\"col\">"
 	    "Made by</th><th scope=\"col\">Expires</th><th scope=\"col\">Last used</th>"
 	    "<th scope=\"col\">State</th>");
@@ -348,7 +349,8 @@ web_page_account(struct buf *out, const struct web_account_view *v)
 	    v->second_factor ? "Manage the second factor" : "Set up a second factor");
 	buf_puts(out, "<h2>Sessions</h2>\n<p>Where you are signed "
 	    "in now. Ending a session signs that browser out at once.</p>\n"
-	    "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Signed in</th>"
+	    "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Sessions\">"
+	    "<table><thead><tr><th scope=\"col\">Signed in</th>"
 	    "<th scope=\"col\">Last active</th><th scope=\"col\">From</th><th scope=\"col\">"
 	    "Actions</th></tr></thead><tbody>");
 	json_array_foreach(v->sessions, i, s) {
@@ -438,20 +440,18 @@ web_reset_request(struct buf *out, const struct web_reset_view *v)
 		    (v->retry_after + 59) / 60 == 1 ? "" : "s");
 	else if (v->asked)
 		html_printf(out, "<div class=\"flash ok\" role=\"status\">If %s has an account "
-		    "here, %s</div>\n", v->email != NULL ? v->email : "the address",
-		    v->mail ? "a link to set a new password is on its way to it. The link works "
-		    "once, for an hour." : "ask an administrator of your organisation for a "
-		    "password reset link: this server does not send mail.");
+		    "here, ask an administrator of your organisation for a password reset link: "
+		    "this server does not send mail.</div>\n",
+		    v->email != NULL ? v->email : "the address");
 	web_admin_error(out, v->error);
-	html_printf(out, "<p>%s</p>\n", v->mail ? "Enter your address: we mail you a link to "
-	    "set a new password." : "This server sends no mail: an administrator of your "
-	    "organisation (Members, Reset link) or the operator (aims user reset-link) gives "
-	    "you a link to set a new password.");
+	buf_puts(out, "<p>This server sends no mail: an administrator of your organisation "
+	    "(Members, Reset link) or the operator (aims user reset-link) gives you a link to "
+	    "set a new password, which works once, within an hour.</p>\n");
 	buf_puts(out, "<form method=\"post\" action=\"/reset\" class=\"record-form\">");
 	web_csrf_field(out, v->csrf);
 	web_admin_input(out, "email", "email", "Email", v->email, v->error_field, NULL, true);
 	buf_puts(out, "<div class=\"form-actions\"><button type=\"submit\" class=\"btn primary\">"
-	    "Send me a link</button> <a class=\"btn\" href=\"/sign-in\">Back to sign-in</a></div>"
+	    "Ask for a link</button> <a class=\"btn\" href=\"/sign-in\">Back to sign-in</a></div>"
 	    "</form>\n");
 }
 
@@ -541,8 +541,8 @@ web_page_portfolio(struct buf *out, const struct web_portfolio_view *v)
 	    "it again).</p>\n");
 	if (v->flash != NULL)
 		html_printf(out, "<div class=\"flash ok\" role=\"status\">%s</div>\n", v->flash);
-	buf_puts(out, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">"
-	    "Organisation</th><th scope=\"col\">Your role</th><th scope=\"col\">Readiness</th>"
+	buf_puts(out, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Organisations\">"
+	    "<table><thead><tr><th scope=\"col\">Organisation</th><th scope=\"col\">Your role</th><th scope=\"col\">Readiness</th>"
 	    "<th scope=\"col\">Stage 1</th><th scope=\"col\">Stage 2</th><th scope=\"col\">"
 	    "Evaluated (UTC)</th></tr></thead><tbody>");
 	json_array_foreach(v->orgs, i, o) {

@@ -112,7 +112,8 @@ web_members_invites(struct buf *out, const struct web_ctx *ctx,
 
 	if (v->invites == NULL || json_array_size(v->invites) == 0)
 		return;
-	buf_puts(out, "<h2>Waiting invitations</h2>\n<div class=\"table-wrap\"><table><thead><tr>"
+	buf_puts(out, "<h2>Waiting invitations</h2>\n<div class=\"table-wrap\" tabindex=\"0\" "
+	    "role=\"region\" aria-label=\"Waiting invitations\"><table><thead><tr>"
 	    "<th scope=\"col\">Email</th><th scope=\"col\">Role</th><th scope=\"col\">Invited by"
 	    "</th><th scope=\"col\">Expires (UTC)</th><th scope=\"col\">Actions</th></tr></thead>"
 	    "<tbody>");
@@ -184,8 +185,8 @@ web_page_members(struct buf *out, const struct web_ctx *ctx, const struct web_me
 	web_url_kind(&link, ctx, "competence-gaps");
 	html_printf(out, "<p><a href=\"%s\">Competence gaps and AI literacy (7.2)</a></p>\n",
 	    buf_str(&link));
-	buf_puts(out, "<div class=\"table-wrap\"><table><thead><tr>"
-	    "<th scope=\"col\">Email</th><th scope=\"col\">Name</th><th scope=\"col\">Role</th>"
+	buf_puts(out, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Members\">"
+	    "<table><thead><tr><th scope=\"col\">Email</th><th scope=\"col\">Name</th><th scope=\"col\">Role</th>"
 	    "<th scope=\"col\">Account</th>");
 	if (actions)
 		buf_puts(out, "<th scope=\"col\">Actions</th>");

@@ -200,6 +200,7 @@ test_oidc__config(void **state)
 	struct db *db = NULL;
 	json_t *cfg = NULL, *st = NULL;
 	int64_t org = 0;
+	char *dump;
 
 	(void)state;
 	assert_int_equal(testutil_open_db(&db, "oidc.db"), 0);
@@ -226,7 +227,9 @@ test_oidc__config(void **state)
 	/* The secret kept, committed to by its SHA-256 only. */
 	assert_int_equal(strlen(json_string_value(json_object_get(json_object_get(st, "sso"),
 	    "client_secret_sha256"))), 64);
-	assert_null(strstr(json_dumps(st, 0), "\"s3\""));
+	dump = json_dumps(st, 0);
+	assert_null(strstr(dump, "\"s3\""));
+	free(dump);
 	json_decref(st);
 	assert_int_equal(oidc_config_set(db, &cli, org, "", NULL, NULL), 0);
 	assert_int_equal(oidc_config_get(&cfg, db, org), AIMS_ENOTFOUND);
