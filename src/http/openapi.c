@@ -462,7 +462,8 @@ openapi_responses(const struct route *r, const struct record_kind *k)
 		json_object_set_new(resp, "202", json_pack("{s:s, s:{s:{s:{s:s}}}}", "description",
 		    "still running: the answer has its progress", "content", "application/json",
 		    "schema", "type", "object"));
-	if (r->flags & ROUTE_HEAVY)
+	/* A list of more than the light limit, or downloaded whole, is heavy too. */
+	if (r->flags & (ROUTE_HEAVY | ROUTE_LIST))
 		json_object_set_new(resp, "429", json_pack("{s:s, s:{s:{s:s}}, s:{s:{s:{s:s}}}}",
 		    "description", "over the caller's budget of heavy reads (aims serve "
 		    "--heavy-reads-per-minute)", "headers", "Retry-After", "description",

@@ -25,12 +25,11 @@
 #include "web/html.h"
 
 /*
- * A preview runs nothing: no script, no plugin but the browser's own PDF
- * viewer, no form, no request anywhere but its own bytes, framed by this
- * site only.
+ * A preview runs nothing: a sandbox of its own origin, no script, no form,
+ * no request anywhere but for its own bytes, framed by this site only.
  */
 #define WEBUI_PREVIEW_CSP	"sandbox; default-src 'none'; img-src 'self'; " \
-				"style-src 'unsafe-inline'; frame-ancestors 'self'"
+				"frame-ancestors 'self'"
 
 static int
 webui_evidence_save(json_t **out, struct http_ctx *c, const char *ref, int64_t version,
