@@ -325,6 +325,7 @@ cmd_record_list(int argc, char **argv)
 	q.sort = c.o.sort;
 	q.q = c.o.q;
 	q.include_retired = c.o.retired;
+	q.with_extra = true;
 	q.nfilters = c.o.nfilters;
 	memcpy(q.filter_names, c.o.fnames, sizeof(c.o.fnames));
 	memcpy(q.filter_values, c.o.fvalues, sizeof(c.o.fvalues));

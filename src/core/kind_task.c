@@ -3,9 +3,11 @@
  * optionally about a record ("review the supplier contract of SUP-3").
  * Tasks that follow a record's own due dates are not records of this kind:
  * core keeps them from the kinds' due declarations (core/work.h), and "My
- * work" lists both the same way.
+ * work" lists both the same way. The tasks list shows them too, after the
+ * tasks made by hand, read-only (work_tasks.c).
  */
 #include "core/record_private.h"
+#include "core/work.h"
 
 static const char *const task_status_values[] = { "open", "done", NULL };
 
@@ -58,4 +60,5 @@ const struct record_kind record_kind_task = {
 	.done = task_done,
 	.due = task_due,
 	.task = true,
+	.list_extra = &work_task_extra,
 };

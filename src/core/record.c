@@ -382,11 +382,16 @@ static int
 record_load_for_change(struct record_row *r, struct db *db, int64_t org_id,
     const struct record_kind *k, const char *ref, int64_t if_version)
 {
-	int rc;
+	int rc, xrc;
 
 	if (ref == NULL)
 		return aims_error_set(AIMS_EINVALID, "ref", "no reference given");
-	if ((rc = record__row_load(r, db, org_id, k, ref)) != 0)
+	rc = record__row_load(r, db, org_id, k, ref);
+	/* Not a record of k, but maybe an item its listing shows that follows another. */
+	if (rc == AIMS_ENOTFOUND && k->list_extra != NULL && k->list_extra->refuse != NULL &&
+	    (xrc = k->list_extra->refuse(db, org_id, k, ref)) != 0)
+		return xrc;
+	if (rc != 0)
 		return rc;
 	if (r->retired)
 		return aims_error_set(AIMS_ECONFLICT, "ref",

@@ -80,6 +80,7 @@ struct field {
 };
 
 struct record_kind;
+struct record_query;
 
 /*
  * A date field by which something is due. The dashboard lists the records
@@ -242,6 +243,36 @@ struct record_view {
 	const char		*label;		/* the link, in words: "Checklist" */
 };
 
+/*
+ * Items a kind's listing shows after its own records, which are not records
+ * of it and cannot be changed through it: the tasks that follow other
+ * records' due dates (core/work.h). Listed only when the query asks for
+ * them (record_query.with_extra), so what copies or exports the records
+ * never meets them; each record of the listing then carries "generated":
+ * false and each extra item "generated": true.
+ */
+struct record_list_extra {
+	/*
+	 * Appends to items at most limit (0..RECORD_LIST_MAX) items matching
+	 * q's filters and search, in the order of q's sort where they have
+	 * that key, from cursor (NULL: the first); *next: the cursor of the
+	 * rest (caller frees), NULL when none is left; *total (may be NULL):
+	 * all matches. A filter on a field the items lack matches none.
+	 */
+	int (*list)(json_t *items, char **next, int64_t *total, struct db *db,
+	    int64_t org_id, const struct record_kind *k, const struct record_query *q,
+	    const char *cursor, int limit);
+	/*
+	 * Is ref one of the items? 0 when not; AIMS_ECONFLICT with a message
+	 * naming what it follows and how it is done when it is (the record
+	 * engine answers so to a change of it instead of "not found").
+	 */
+	int (*refuse)(struct db *db, int64_t org_id, const struct record_kind *k,
+	    const char *ref);
+	/* The JSON Schema of an item, for the OpenAPI document. Caller owns it. */
+	json_t *(*schema)(void);
+};
+
 struct record_kind {
 	const char		*name;		/* API path segment: "ai-systems" */
 	const char		*singular;	/* "AI system" */
@@ -286,6 +317,7 @@ struct record_kind {
 	const struct record_due	*events;
 	/* Its records are tasks made by hand: My work lists them as they are. */
 	bool			 task;
+	const struct record_list_extra *list_extra;	/* NULL: none */
 };
 
 /* The kinds, in navigation order; terminated by name NULL. */
@@ -397,6 +429,8 @@ struct record_query {
 	const char	*filter_values[16];
 	int		 nfilters;
 	bool		 include_retired;
+	/* Also the kind's extra items (record_kind.list_extra), after its records. */
+	bool		 with_extra;
 };
 
 #define RECORD_LIST_MAX		500

@@ -64,7 +64,14 @@ struct list_plan {
 	int				 limit;
 	bool				 want_total;
 	int64_t				 fts_count;	/* matches of fts alone, or -1 */
+	bool				 extra;		/* the kind's extra items follow */
 };
+
+/*
+ * A cursor into the extra items (record_kind.list_extra) starts with this:
+ * no cursor of the records does ('.' is not in the base64url alphabet).
+ */
+#define LIST_EXTRA_CURSOR	"x."
 
 /* A list_bind as a parameter of q. */
 static void
@@ -644,8 +651,10 @@ row_keys(struct db_stmt *st, const struct list_plan *p)
 }
 
 static int
-list_read_row(json_t *items, struct db *db, const struct record_kind *k, int64_t id)
+list_read_row(json_t *items, struct db *db, const struct record_kind *k, int64_t id,
+    bool extra)
 {
+	json_t *row;
 	struct record_row r;
 	struct db_stmt *st = NULL;
 	int rc;
@@ -655,8 +664,12 @@ list_read_row(json_t *items, struct db *db, const struct record_kind *k, int64_t
 		return rc;
 	db_bind_int64(st, 1, id);
 	if ((rc = db_step(st)) == DB_ROW) {
-		if ((rc = record__row_read(&r, st)) == 0)
-			json_array_append_new(items, record__row_json(k, &r));
+		if ((rc = record__row_read(&r, st)) == 0) {
+			row = record__row_json(k, &r);
+			if (extra)
+				json_object_set_new(row, "generated", json_false());
+			json_array_append_new(items, row);
+		}
 		record__row_free(&r);
 	} else if (rc == DB_DONE)
 		rc = aims_error_set(AIMS_ERROR, NULL, "a listed record vanished");
@@ -667,8 +680,9 @@ list_read_row(json_t *items, struct db *db, const struct record_kind *k, int64_t
 /* Appends the row's view to text, after a comma unless it is the first. */
 static int
 list_read_view(struct buf *text, bool first, struct db *db, const struct record_kind *k,
-    int64_t id)
+    int64_t id, bool extra)
 {
+	size_t start = text->len;
 	struct db_stmt *st = NULL;
 	int rc;
 
@@ -680,6 +694,12 @@ list_read_view(struct buf *text, bool first, struct db *db, const struct record_
 		if (!first)
 			buf_putc(text, ',');
 		rc = record__row_view(text, NULL, st, k);
+		/* The view is one object: the mark goes before its closing brace. */
+		if (rc == 0 && extra && text->len > start && text->data[text->len - 1] == '}') {
+			text->len--;
+			buf_puts(text, text->data[text->len - 1] == '{' ? "\"generated\":false}" :
+			    ",\"generated\":false}");
+		}
 	} else if (rc == DB_DONE)
 		rc = aims_error_set(AIMS_ERROR, NULL, "a listed record vanished");
 	db_done(st);
@@ -688,7 +708,7 @@ list_read_view(struct buf *text, bool first, struct db *db, const struct record_
 
 /* The page's rows into items (trees) or text (the views spliced, "[...]"). */
 static int
-list_rows(json_t *items, struct buf *text, char **next_cursor, struct db *db,
+list_rows(int *count, json_t *items, struct buf *text, char **next_cursor, struct db *db,
     const struct list_plan *p, struct sqlb *q)
 {
 	struct db_stmt *st = NULL;
@@ -714,14 +734,76 @@ list_rows(json_t *items, struct buf *text, char **next_cursor, struct db *db,
 	if (text)
 		buf_putc(text, '[');
 	for (i = 0; i < n; i++) {
-		rc = text ? list_read_view(text, i == 0, db, p->k, ids[i]) :
-		    list_read_row(items, db, p->k, ids[i]);
+		rc = text ? list_read_view(text, i == 0, db, p->k, ids[i], p->extra) :
+		    list_read_row(items, db, p->k, ids[i], p->extra);
 		if (rc != 0)
 			return rc;
 	}
 	if (text)
 		buf_putc(text, ']');
+	*count = n;
 	return 0;
+}
+
+/*
+ * The kind's extra items after its records: the page's room left (limit -
+ * count) filled from extra_cursor (NULL: their first), or, on a page the
+ * records filled to their last, a cursor to the extra items when there are
+ * any. The next cursor and the total then cover both.
+ */
+static int
+list_extra(json_t *items, struct buf *text, char **next_cursor, int64_t *total,
+    struct db *db, const struct list_plan *p, const struct record_query *rq,
+    const char *extra_cursor, int count)
+{
+	const struct record_list_extra *x = p->k->list_extra;
+	json_t *got = json_array(), *v;
+	struct buf b = BUF_INIT;
+	char *next = NULL, *dump;
+	int64_t n = 0;
+	size_t i;
+	int rc, room = p->limit - count;
+
+	if (*next_cursor != NULL) {
+		/* Records remain: the extra items come on a later page; only count them. */
+		rc = total ? x->list(got, &next, &n, db, p->org_id, p->k, rq, NULL, 0) : 0;
+		goto done;
+	}
+	rc = x->list(got, &next, total ? &n : NULL, db, p->org_id, p->k, rq, extra_cursor,
+	    room > 0 ? room : 1);
+	if (rc != 0)
+		goto done;
+	if (room <= 0) {
+		/* The page is full: the first extra item, if any, starts the next one. */
+		if (json_array_size(got) > 0)
+			*next_cursor = xstrdup(LIST_EXTRA_CURSOR);
+		goto done;
+	}
+	if (next != NULL) {
+		buf_printf(&b, LIST_EXTRA_CURSOR "%s", next);
+		*next_cursor = buf_detach(&b);
+	}
+	for (i = 0; i < json_array_size(got); i++) {
+		v = json_array_get(got, i);
+		json_object_set_new(v, "generated", json_true());
+		if (items) {
+			json_array_append(items, v);
+			continue;
+		}
+		dump = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		text->len--;	/* the closing ']' */
+		if (count > 0 || i > 0)
+			buf_putc(text, ',');
+		buf_puts(text, dump);
+		buf_putc(text, ']');
+		free(dump);
+	}
+done:
+	if (rc == 0 && total)
+		*total += n;
+	free(next);
+	json_decref(got);
+	return rc;
 }
 
 /* record_list() into a tree (items) or as text (text); the other is NULL. */
@@ -733,7 +815,8 @@ list_run(json_t **items, struct buf *text, char **next_cursor, int64_t *total,
 	struct sqlb q;
 	bool in_read = false;
 	size_t text_len = text ? text->len : 0;
-	int rc = 0;
+	const char *extra_cursor = NULL;
+	int rc = 0, count = 0;
 
 	if (items)
 		*items = NULL;
@@ -746,6 +829,10 @@ list_run(json_t **items, struct buf *text, char **next_cursor, int64_t *total,
 	p.limit = rq->limit <= 0 ? RECORD_LIST_DEFAULT : rq->limit;
 	p.want_total = total != NULL;
 	p.fts_count = -1;
+	p.extra = rq->with_extra && k->list_extra != NULL;
+	if (p.extra && rq->cursor != NULL &&
+	    strncmp(rq->cursor, LIST_EXTRA_CURSOR, strlen(LIST_EXTRA_CURSOR)) == 0)
+		extra_cursor = rq->cursor + strlen(LIST_EXTRA_CURSOR);
 	if (p.limit > RECORD_LIST_MAX)
 		return aims_error_set(AIMS_EINVALID, "limit", "limit must be between 1 and %d",
 		    RECORD_LIST_MAX);
@@ -757,14 +844,22 @@ list_run(json_t **items, struct buf *text, char **next_cursor, int64_t *total,
 	p.fts = rq->q ? plan_fts(org_id, k, rq->q, p.retired) : NULL;
 	if ((rc = db_read_begin(db)) == 0)
 		in_read = true;
-	if (rc != 0 || (rc = plan_drive(&p, db)) != 0 || (rc = sql_page(&q, &p, rq->cursor)) != 0)
+	if (rc != 0 || (rc = plan_drive(&p, db)) != 0)
 		goto done;
 	if (items)
 		*items = json_array();
-	if ((rc = list_rows(items ? *items : NULL, text, next_cursor, db, &p, &q)) != 0)
+	if (extra_cursor != NULL) {
+		/* Past the records: the page is the extra items' alone. */
+		if (text)
+			buf_puts(text, "[]");
+	} else if ((rc = sql_page(&q, &p, rq->cursor)) != 0 ||
+	    (rc = list_rows(&count, items ? *items : NULL, text, next_cursor, db, &p, &q)) != 0)
 		goto done;
-	if (total)
-		rc = list_total(total, db, &p);
+	if (total && (rc = list_total(total, db, &p)) != 0)
+		goto done;
+	if (p.extra)
+		rc = list_extra(items ? *items : NULL, text, next_cursor, total, db, &p, rq,
+		    extra_cursor, count);
 done:
 	if (in_read)
 		db_read_end(db);

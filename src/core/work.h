@@ -18,6 +18,7 @@
 #include "core/actor.h"
 
 struct db;
+struct record_list_extra;
 
 #define WORK_GROUP_MAX		100	/* items listed per group; counts go on */
 #define WORK_COUNT_CAP		1000	/* counts stop there: "1000 or more" */
@@ -87,5 +88,13 @@ int work_next_event(int64_t *days, json_t **event, struct db *db, int64_t org_id
  * or given and not stored.
  */
 int work_verify(struct db *db, int64_t org_id);
+
+/*
+ * work_tasks.c: the work items of other kinds listed after the tasks made
+ * by hand (record_kind.list_extra of the tasks kind), as {ref, title,
+ * owner, due, status "open", source, source_kind, field, what} where ref is
+ * the source's reference and the due field joined by a dot ("DOC-3.review_date").
+ */
+extern const struct record_list_extra work_task_extra;
 
 #endif

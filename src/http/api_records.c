@@ -107,6 +107,8 @@ api_records_list(struct http_ctx *c)
 	}
 	if ((s = http_query(c, "format")) != NULL)
 		return api_records_download(c, k, &q, s);
+	/* The listing shows what follows the kind's records (the generated tasks). */
+	q.with_extra = true;
 	/*
 	 * The page is spliced from the records' stored views: the same bytes
 	 * the tree would give, without parsing and writing every record again.

@@ -21,6 +21,7 @@
 #define OPENAPI_SLUG_PATTERN	"^[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$"
 #define OPENAPI_ID_PATTERN	"^[A-Za-z0-9._-]{1,64}$"
 #define OPENAPI_PATCH_SUFFIX	".patch"	/* the schema of a kind's PATCH body */
+#define OPENAPI_EXTRA_SUFFIX	".generated"	/* an extra item of a kind's listing */
 #define OPENAPI_PATH_MAX	256
 
 static json_t *
@@ -255,6 +256,14 @@ openapi_kind_schemas(json_t *schemas, const struct record_kind *k)
 	json_object_set_new(full, "x-aims-kind", json_pack("{s:s, s:s, s:s, s:b, s:b, s:b}",
 	    "name", k->name, "prefix", k->prefix, "clause", k->clause, "singleton", k->singleton,
 	    "retain", k->retain, "files", k->files));
+	if (k->list_extra != NULL) {
+		/* Its listing marks its records and the extra items apart. */
+		json_object_set_new(json_object_get(full, "properties"), "generated",
+		    json_pack("{s:s, s:[b], s:b, s:s}", "type", "boolean", "enum", 0, "readOnly", 1,
+		    "description", "in a listing: false, a record of this kind"));
+		snprintf(name, sizeof(name), "%s" OPENAPI_EXTRA_SUFFIX, k->name);
+		json_object_set_new(schemas, name, k->list_extra->schema());
+	}
 	json_object_set_new(schemas, k->name, full);
 	snprintf(name, sizeof(name), "%s" OPENAPI_PATCH_SUFFIX, k->name);
 	json_object_set_new(schemas, name, openapi_fields_schema(k->fields, true));
@@ -427,7 +436,9 @@ openapi_record_answer(const struct route *r, const struct record_kind *k)
 	if (strcmp(rest, "") == 0 && (r->flags & ROUTE_LIST) && !k->singleton)
 		return json_pack("{s:s, s:[s, s], s:{s:{s:s, s:o}, s:{s:[s, s]}, s:{s:s}}}",
 		    "type", "object", "required", "items", "next_cursor", "properties",
-		    "items", "type", "array", "items", openapi_ref(k->name, ""),
+		    "items", "type", "array", "items", k->list_extra == NULL ?
+		    openapi_ref(k->name, "") : json_pack("{s:[o, o]}", "oneOf",
+		    openapi_ref(k->name, ""), openapi_ref(k->name, OPENAPI_EXTRA_SUFFIX)),
 		    "next_cursor", "type", "string", "null", "total", "type", "integer");
 	if (strcmp(rest, "") == 0 || strcmp(rest, "/{ref}") == 0)
 		return openapi_ref(k->name, "");

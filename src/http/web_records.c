@@ -236,6 +236,7 @@ webui_list(struct http_ctx *c)
 	webui_list_query(&q, c, k);
 	if ((format = http_query(c, "format")) != NULL)
 		return webui_list_download(c, k, &q, format);
+	q.with_extra = true;
 	at = q.cursor != NULL ? http_query_int(c, "at", 0) : 0;
 	if ((rc = record_list(&items, &next, &total, c->db, c->org_id, k, &q)) != 0 ||
 	    (rc = webui_choices(&choices, c, k, true)) != 0 ||

@@ -177,13 +177,25 @@ web_list_row(struct buf *out, const struct web_ctx *ctx, const struct record_kin
     const json_t *rec)
 {
 	const char *ref = json_string_value(json_object_get(rec, "ref"));
+	const char *source = json_string_value(json_object_get(rec, "source"));
+	const char *source_kind = json_string_value(json_object_get(rec, "source_kind"));
+	bool generated = json_is_true(json_object_get(rec, "generated"));
 	const struct field *f;
 	struct buf url = BUF_INIT;
 
-	web_url_record(&url, ctx, k->name, ref != NULL ? ref : "");
+	/* A generated item (record_kind.list_extra) is done on the record it follows. */
+	if (generated && source != NULL && source_kind != NULL)
+		web_url_record(&url, ctx, source_kind, source);
+	else
+		web_url_record(&url, ctx, k->name, ref != NULL ? ref : "");
 	html_printf(out, "<tr><td class=\"ref\"><a href=\"%s\">%s</a></td>"
 	    "<th scope=\"row\"><a href=\"%s\">%s</a>", buf_str(&url), ref, buf_str(&url),
 	    web_record_title(k, rec));
+	if (generated)
+		html_printf(out, " <span class=\"tag\" title=\"Follows %s: done by completing "
+		    "it\">%s</span>", source != NULL ? source : "",
+		    json_string_value(json_object_get(rec, "what")) != NULL ?
+		    json_string_value(json_object_get(rec, "what")) : "generated");
 	if (json_is_true(json_object_get(rec, "retired")))
 		buf_puts(out, " <span class=\"tag t-retired\">Retired</span>");
 	/* A revision is open: the approved version is still the one in force. */

@@ -302,3 +302,113 @@ test('aims verify recomputes the work items and names one changed behind aims', 
   assert.equal(r.status, 1);
   assert.match(r.stderr, /work item planned_start of audits AUD-\d+ .* is stored but its record does not give it/);
 });
+
+test('the tasks list shows the generated tasks after those made by hand, read-only', async () => {
+  const G = '/api/v1/orgs/gentasks';
+  addOrg(env.db, 'gentasks');
+  aimsOk(['member', 'add', ANN, '--org', 'gentasks', '--role', 'manager', '--db', env.db]);
+  aimsOk(['member', 'add', CORA, '--org', 'gentasks', '--role', 'contributor', '--db', env.db]);
+  const g = (method, path, who, body) => request(env.url, method, G + path, { auth: s[who], body });
+  let r = await g('POST', '/tasks', CORA, { title: 'Brief the board', owner: CORA, due: '2026-06-20' });
+  assert.equal(r.status, 201, r.text);
+  const hand = r.json.ref;
+  r = await g('POST', '/documents', ANN, { title: 'Generated AI policy', kind: 'policy', owner: CORA,
+    next_review: '2026-06-15' });
+  assert.equal(r.status, 201, r.text);
+  const doc = r.json.ref;
+  r = await g('POST', '/objectives', ANN, { title: 'Fewer appeals', metric: 'appeals', target: '3',
+    direction: 'lower_is_better', due: '2026-06-05', owner: ANN });
+  assert.equal(r.status, 201, r.text);
+  const obj = r.json.ref;
+
+  r = await g('GET', '/tasks', CORA);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.total, 3);
+  assert.equal(r.json.next_cursor, null);
+  // Made by hand first, then the generated ones nearest first.
+  assert.deepEqual(r.json.items.map((i) => [i.ref, i.generated]),
+    [[hand, false], [`${obj}.due`, true], [`${doc}.next_review`, true]]);
+  const gen = r.json.items[2];
+  assert.equal(gen.source, doc);
+  assert.equal(gen.source_kind, 'documents');
+  assert.equal(gen.owner, CORA);
+  assert.equal(gen.due, '2026-06-15');
+  assert.equal(gen.status, 'open');
+  assert.equal(gen.title, 'Generated AI policy');
+  assert.equal(gen.what, 'review');
+
+  // Done by completing the source, never through the tasks.
+  r = await g('PATCH', `/tasks/${doc}.next_review`, ANN, { status: 'done' });
+  assert.equal(r.status, 409, r.text);
+  assert.match(r.json.error.message, new RegExp(`follows document ${doc}.*completing ${doc}`));
+  r = await g('DELETE', `/tasks/${doc}.next_review`, ANN);
+  assert.equal(r.status, 409, r.text);
+  r = await g('PATCH', `/tasks/${doc}.no_such_field`, ANN, { status: 'done' });
+  assert.equal(r.status, 404, r.text);
+  const cli = aims(['record', 'update', 'tasks', `${doc}.next_review`, '--org', 'gentasks',
+    '--as', ANN, '--db', env.db, '--json', '{"status":"done"}']);
+  assert.notEqual(cli.status, 0);
+  assert.match(cli.stderr, /completing/);
+
+  // Paging over both: every page counts all, no item twice, none left out.
+  for (const limit of [1, 2, 3]) {
+    const seen = [];
+    let cursor = null;
+    do {
+      r = await g('GET', `/tasks?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, CORA);
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.json.total, 3);
+      assert.ok(r.json.items.length <= limit && r.json.items.length > 0, r.text);
+      seen.push(...r.json.items.map((i) => i.ref));
+      cursor = r.json.next_cursor;
+    } while (cursor);
+    assert.deepEqual(seen, [hand, `${obj}.due`, `${doc}.next_review`], `limit ${limit}`);
+  }
+  r = await g('GET', '/tasks?sort=-due', CORA);
+  assert.deepEqual(r.json.items.map((i) => i.ref), [hand, `${doc}.next_review`, `${obj}.due`]);
+
+  // Filters apply to both; a done status lists the tasks made by hand alone.
+  r = await g('GET', `/tasks?owner=${encodeURIComponent(CORA)}`, CORA);
+  assert.deepEqual(r.json.items.map((i) => i.ref), [hand, `${doc}.next_review`]);
+  assert.equal(r.json.total, 2);
+  r = await g('GET', '/tasks?due=2026-06-05', CORA);
+  assert.deepEqual(r.json.items.map((i) => i.ref), [`${obj}.due`]);
+  r = await g('GET', `/tasks?source=${doc}`, CORA);
+  assert.deepEqual(r.json.items.map((i) => i.ref), [`${doc}.next_review`]);
+  r = await g('GET', '/tasks?q=appeals', CORA);
+  assert.deepEqual(r.json.items.map((i) => i.ref), [`${obj}.due`]);
+  r = await g('PATCH', `/tasks/${hand}`, CORA, { status: 'done' });
+  assert.equal(r.status, 200, r.text);
+  r = await g('GET', '/tasks?status=done', CORA);
+  assert.deepEqual(r.json.items.map((i) => [i.ref, i.generated]), [[hand, false]]);
+  assert.equal(r.json.total, 1);
+  r = await g('GET', '/tasks?status=open', CORA);
+  assert.deepEqual(r.json.items.map((i) => i.ref), [`${obj}.due`, `${doc}.next_review`]);
+  assert.equal(r.json.total, 2);
+
+  // The command line and the page list them too.
+  const rows = JSON.parse(aimsOk(['record', 'list', 'tasks', '--org', 'gentasks', '--db', env.db,
+    '--format', 'json']).stdout);
+  assert.deepEqual(rows.map((i) => i.ref), [hand, `${obj}.due`, `${doc}.next_review`]);
+  const page = await request(env.url, 'GET', '/o/gentasks/tasks', { auth: s[CORA] });
+  assert.equal(page.status, 200);
+  assert.ok(page.text.includes(`${doc}.next_review`), 'the page lists the generated task');
+  assert.ok(page.text.includes(`href="/o/gentasks/documents/${doc}"`), 'linked to its source');
+
+  // The source reaching a done state past its due ends the task.
+  r = await g('PATCH', `/objectives/${obj}`, ANN, { status: 'achieved' });
+  assert.equal(r.status, 200, r.text);
+  r = await g('GET', '/tasks', CORA);
+  assert.deepEqual(r.json.items.map((i) => i.ref), [hand, `${doc}.next_review`]);
+  assert.equal(r.json.total, 2);
+  r = await g('PATCH', `/tasks/${obj}.due`, ANN, { status: 'done' });
+  assert.equal(r.status, 404, r.text);
+
+  // Another organisation's tasks are not listed, and are 404 to a non-member.
+  r = await api('GET', '/tasks?limit=500', s[ANN]);
+  assert.ok(!r.json.items.some((i) => i.title === 'Generated AI policy'));
+  r = await g('GET', '/tasks', BEN);
+  assert.equal(r.status, 404);
+  r = await g('PATCH', `/tasks/${doc}.next_review`, BEN, { status: 'done' });
+  assert.equal(r.status, 404);
+});
