@@ -21,6 +21,7 @@
 #include "core/webhook.h"
 #include "core/work.h"
 #include "record_fixture.h"
+#include "util/buf.h"
 #include "util/clock.h"
 
 /* 2026-06-10T12:00:00Z: dates below are relative to it. */
@@ -355,12 +356,86 @@ test_work__outbox_claims_backs_off_and_gives_up(void **state)
 	json_decref(ev);
 }
 
+/* The tasks list: tree and text alike, hand tasks first, pages over both, read-only items. */
+static void
+test_work__tasks_list_with_generated(void **state)
+{
+	struct db *db = *state;
+	const struct record_kind *k = record_kind_find("tasks");
+	struct record_query q = { .limit = 1, .with_extra = true };
+	struct buf text = BUF_INIT;
+	json_t *items = NULL, *all = json_array();
+	char *next = NULL, *cursor = NULL, *dump;
+	int64_t total = 0;
+
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_alice, "tasks", "{\"title\":\"Call\","
+	    "\"owner\":\"bob@example.org\",\"due\":\"2026-06-20\"}"), 0);
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_alice, "risks", "{\"title\":\"Drift\","
+	    "\"likelihood\":2,\"impact\":3,\"owner\":\"bob@example.org\","
+	    "\"next_review\":\"2026-06-01\"}"), 0);
+	/* Without asking: the records alone (what exports and copies read). */
+	q.limit = 10;
+	q.with_extra = false;
+	assert_int_equal(record_list(&items, &next, &total, db, FX_ORG, k, &q), 0);
+	assert_int_equal(total, 1);
+	assert_int_equal(json_array_size(items), 1);
+	assert_null(json_object_get(json_array_get(items, 0), "generated"));
+	json_decref(items);
+	/* One a page: the hand task, then the risk's review; the total counts both. */
+	q.limit = 1;
+	q.with_extra = true;
+	do {
+		q.cursor = cursor;
+		assert_int_equal(record_list(&items, &next, &total, db, FX_ORG, k, &q), 0);
+		assert_int_equal(total, 2);
+		buf_reset(&text);
+		free(next);
+		assert_int_equal(record_list_text(&text, &next, NULL, db, FX_ORG, k, &q), 0);
+		dump = json_dumps(items, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		assert_string_equal(buf_str(&text), dump);
+		free(dump);
+		json_array_extend(all, items);
+		json_decref(items);
+		free(cursor);
+		cursor = next;
+	} while (cursor != NULL);
+	assert_int_equal(json_array_size(all), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(all, 0), "ref")),
+	    "TASK-1");
+	assert_true(json_is_false(json_object_get(json_array_get(all, 0), "generated")));
+	assert_string_equal(json_string_value(json_object_get(json_array_get(all, 1), "ref")),
+	    "RISK-1.next_review");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(all, 1), "source")),
+	    "RISK-1");
+	assert_true(json_is_true(json_object_get(json_array_get(all, 1), "generated")));
+	/* A cursor into the generated ones that is not one of theirs. */
+	q.cursor = "x.bm90LWpzb24";
+	assert_int_equal(record_list(&items, &next, NULL, db, FX_ORG, k, &q), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "cursor");
+	/* Read-only: a change names the source; another org's item is not found. */
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_alice, "tasks", "RISK-1.next_review", 0,
+	    "{\"status\":\"done\"}"), AIMS_ECONFLICT);
+	assert_non_null(strstr(aims_error_message(), "completing RISK-1"));
+	assert_int_equal(record_delete(db, FX_ORG, &fx_alice, k, "RISK-1.next_review", 0),
+	    AIMS_ECONFLICT);
+	assert_int_equal(record_delete(db, FX_OTHER_ORG, &fx_alice, k, "RISK-1.next_review", 0),
+	    AIMS_ENOTFOUND);
+	q.cursor = NULL;
+	assert_int_equal(record_list(&items, &next, &total, db, FX_OTHER_ORG, k, &q), 0);
+	assert_int_equal(total, 0);
+	json_decref(items);
+	json_decref(all);
+	buf_free(&text);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_work__items_follow_the_record_in_its_transaction,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_work__tasks_list_with_generated, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_work__until_done_and_my_work_groups, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_work__approvals_for_who_may_sign_off, setup,
