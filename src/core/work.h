@@ -96,5 +96,13 @@ int work_verify(struct db *db, int64_t org_id);
  * the source's reference and the due field joined by a dot ("DOC-3.review_date").
  */
 extern const struct record_list_extra work_task_extra;
+/*
+ * The cursor of a page of generated tasks: the last item's sort key, kind,
+ * number and due field, as base64url JSON. Parsed back to that array [key,
+ * kind, num, field] (caller owns *out), or AIMS_EINVALID naming "cursor".
+ */
+char *work_task_cursor_encode(const char *key, const char *kind, int64_t num,
+    const char *field);
+int work_task_cursor_parse(json_t **out, const char *cursor);
 
 #endif

@@ -106,8 +106,8 @@ wtask_where(struct sqlb *s, int64_t org_id, const struct record_kind *k,
 	return true;
 }
 
-static char *
-wtask_cursor_encode(const char *key, const char *kind, int64_t num, const char *field)
+char *
+work_task_cursor_encode(const char *key, const char *kind, int64_t num, const char *field)
 {
 	json_t *a = json_pack("[s, s, I, s]", key, kind, (json_int_t)num, field);
 	char *s = json_dumps(a, JSON_COMPACT), *out;
@@ -122,36 +122,45 @@ wtask_cursor_encode(const char *key, const char *kind, int64_t num, const char *
 	return out;
 }
 
-/* The cursor's keys bound after the order's comparison; AIMS_EINVALID when bad. */
-static int
-wtask_cursor_bind(struct sqlb *s, const struct wtask_order *o, const char *cursor)
+int
+work_task_cursor_parse(json_t **out, const char *cursor)
 {
 	unsigned char raw[WTASK_CURSOR_MAX];
 	const char *key, *kind, *field;
 	json_int_t num;
 	size_t n = 0;
 	json_t *a = NULL;
-	int rc = AIMS_EINVALID;
 
+	*out = NULL;
 	if (strlen(cursor) >= WTASK_CURSOR_MAX || sodium_base642bin(raw, sizeof(raw) - 1,
 	    cursor, strlen(cursor), NULL, &n, NULL,
-	    sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
-		goto done;
-	a = json_loadb((const char *)raw, n, 0, NULL);
-	if (a == NULL || json_unpack(a, "[s, s, I, s]", &key, &kind, &num, &field) != 0)
-		goto done;
-	buf_printf(&s->sql, " AND (%s, kind, num, field) %s (?, ?, ?, ?)", o->column,
-	    o->desc ? "<" : ">");
-	sqlb_bind_text(s, key);
-	sqlb_bind_text(s, kind);
-	sqlb_bind_int(s, num);
-	sqlb_bind_text(s, field);
-	rc = 0;
-done:
-	json_decref(a);
-	if (rc != 0)
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+	    (a = json_loadb((const char *)raw, n, 0, NULL)) == NULL ||
+	    json_unpack(a, "[s, s, I, s!]", &key, &kind, &num, &field) != 0) {
+		json_decref(a);
 		return aims_error_set(AIMS_EINVALID, "cursor",
 		    "the cursor is not valid here: start again from the first page");
+	}
+	*out = a;
+	return 0;
+}
+
+/* The cursor's keys bound after the order's comparison; AIMS_EINVALID when bad. */
+static int
+wtask_cursor_bind(struct sqlb *s, const struct wtask_order *o, const char *cursor)
+{
+	json_t *a;
+	int rc;
+
+	if ((rc = work_task_cursor_parse(&a, cursor)) != 0)
+		return rc;
+	buf_printf(&s->sql, " AND (%s, kind, num, field) %s (?, ?, ?, ?)", o->column,
+	    o->desc ? "<" : ">");
+	sqlb_bind_text(s, json_string_value(json_array_get(a, 0)));
+	sqlb_bind_text(s, json_string_value(json_array_get(a, 1)));
+	sqlb_bind_int(s, json_integer_value(json_array_get(a, 2)));
+	sqlb_bind_text(s, json_string_value(json_array_get(a, 3)));
+	json_decref(a);
 	return 0;
 }
 
@@ -224,7 +233,7 @@ wtask_list(json_t *items, char **next, int64_t *total, struct db *db, int64_t or
 		n++;
 		if (n == limit) {
 			free(*next);
-			*next = wtask_cursor_encode(db_column_text(st, 1), db_column_text(st, 0),
+			*next = work_task_cursor_encode(db_column_text(st, 1), db_column_text(st, 0),
 			    db_column_int64(st, 6), db_column_text(st, 7));
 		}
 	}
