@@ -1,6 +1,7 @@
 /*
  * sqlb.h - the one builder of SQL statements assembled at run time: the
- * readiness queries (core/query.c) and the record lists (core/record_list.c).
+ * readiness queries (core/query.c), the record lists (core/record_list.c)
+ * and the generated tasks' pages (core/work_tasks.c).
  *
  * SQL text is appended from fixed fragments the caller chooses; every value
  * is a parameter, bound in the order its '?' appears. A builder that runs
