@@ -12,7 +12,12 @@
  * over --calls calls; with --mmap the reads run again with SQLite's
  * mmap_size set, to compare with the store's default page cache.
  * --reads-only measures the reads again on a database generated before
- * with the same counts.
+ * with the same counts. --no-reads generates only; --serve-key writes a
+ * new signing key beside the database so that `aims serve` runs on it.
+ * --pages N then creates N more risks, one per transaction and then 16 per
+ * transaction (each under a savepoint, as the server's writer does), and
+ * reads the WAL frames each commit wrote: pages per create, and which
+ * table or index each page belongs to (SQLite's dbstat).
  */
 #include <getopt.h>
 #include <sodium.h>
@@ -37,6 +42,9 @@ struct gen {
 	struct db	*db;
 	int64_t		 org;
 	int		 ai, risks, evidence, batch, calls, mmap_mb, reads_only;
+	int		 no_reads;	/* generate only (the HTTP benchmarks read) */
+	int		 serve_key;	/* write a key file so that `aims serve` runs on it */
+	int		 pages;		/* measure the pages N more creates write */
 	uint64_t	 rng;
 	json_t		*controls;	/* Annex A ids */
 	json_t		*sources;	/* Annex C risk sources */
@@ -87,7 +95,9 @@ gen_catalog_ids(json_t **out, struct db *db, const char *kind)
 	struct db_stmt *st;
 
 	*out = json_array();
-	if (db_prepare(&st, db, "SELECT id FROM requirements WHERE kind = ? ORDER BY position") != 0)
+	/* ISO/IEC 42001's: the crosswalk catalogs have controls of their own. */
+	if (db_prepare(&st, db, "SELECT id FROM requirements WHERE framework = 'iso42001'"
+	    " AND kind = ? ORDER BY position") != 0)
 		die("catalog");
 	db_bind_text(st, 1, kind);
 	while (db_step(st) == DB_ROW)
@@ -352,6 +362,8 @@ gen_parse(struct gen *g, const char **path, int argc, char **argv)
 		{ "risks", required_argument, NULL, 'r' }, { "evidence", required_argument, NULL, 'e' },
 		{ "batch", required_argument, NULL, 'b' }, { "calls", required_argument, NULL, 'c' },
 		{ "mmap", required_argument, NULL, 'm' }, { "reads-only", no_argument, NULL, 'R' },
+		{ "no-reads", no_argument, NULL, 'N' }, { "serve-key", no_argument, NULL, 'K' },
+		{ "pages", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -366,9 +378,13 @@ gen_parse(struct gen *g, const char **path, int argc, char **argv)
 		case 'c': g->calls = atoi(optarg); break;
 		case 'm': g->mmap_mb = atoi(optarg); break;
 		case 'R': g->reads_only = 1; break;
+		case 'N': g->no_reads = 1; break;
+		case 'K': g->serve_key = 1; break;
+		case 'P': g->pages = atoi(optarg); break;
 		default:
 			fprintf(stderr, "usage: gen [--db PATH] [--ai-systems N] [--risks N] "
-			    "[--evidence N] [--batch N] [--calls N] [--mmap MB] [--reads-only]\n");
+			    "[--evidence N] [--batch N] [--calls N] [--mmap MB] [--reads-only] "
+			    "[--no-reads] [--serve-key] [--pages N]\n");
 			exit(2);
 		}
 	}
@@ -376,6 +392,170 @@ gen_parse(struct gen *g, const char **path, int argc, char **argv)
 		fprintf(stderr, "gen: counts must be positive, --calls at least 100\n");
 		exit(2);
 	}
+}
+
+#define GEN_PAGES_GROUP		16	/* creates per transaction, as under 16 writers */
+#define GEN_PAGES_NAMES		256	/* tables and indexes told apart */
+
+struct gen_pages {
+	int64_t		 frames, commits, bytes;
+	char		*name[GEN_PAGES_NAMES];
+	int64_t		 count[GEN_PAGES_NAMES];
+	int		 nnames;
+	json_t		*pages;		/* page number -> frames written, this run */
+};
+
+static int64_t
+file_size_of(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0 ? (int64_t)sb.st_size : 0;
+}
+
+static uint32_t
+be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Counts the frames the WAL gained from offset from: one per page written. */
+static void
+gen_pages_read(struct gen_pages *gp, const char *wal, int64_t from)
+{
+	unsigned char hdr[32], fh[24];
+	char key[24];
+	FILE *f = fopen(wal, "rb");
+	uint32_t psize;
+	json_t *n;
+
+	if (f == NULL || fread(hdr, 1, sizeof(hdr), f) != sizeof(hdr))
+		die("wal header");
+	psize = be32(hdr + 8);
+	if (from < 32)
+		from = 32;
+	if (fseek(f, (long)from, SEEK_SET) != 0)
+		die("wal seek");
+	while (fread(fh, 1, sizeof(fh), f) == sizeof(fh)) {
+		snprintf(key, sizeof(key), "%u", be32(fh));
+		n = json_object_get(gp->pages, key);
+		json_object_set_new(gp->pages, key, json_integer(n ? json_integer_value(n) + 1 : 1));
+		gp->frames++;
+		gp->bytes += (int64_t)sizeof(fh) + psize;
+		if (fseek(f, (long)psize, SEEK_CUR) != 0)
+			break;
+	}
+	fclose(f);
+}
+
+/* Names each page counted by the table or index it belongs to now. */
+static void
+gen_pages_name(struct gen_pages *gp, struct db *db)
+{
+	struct db_stmt *st;
+	const char *name;
+	char key[24];
+	json_t *n;
+	int i;
+
+	if (db_prepare(&st, db, "SELECT name, pageno FROM dbstat") != 0)
+		die("dbstat (SQLite built without it?)");
+	while (db_step(st) == DB_ROW) {
+		snprintf(key, sizeof(key), "%lld", (long long)db_column_int64(st, 1));
+		if ((n = json_object_get(gp->pages, key)) == NULL)
+			continue;
+		name = db_column_text(st, 0);
+		for (i = 0; i < gp->nnames && strcmp(gp->name[i], name) != 0; i++)
+			;
+		if (i == gp->nnames && gp->nnames < GEN_PAGES_NAMES)
+			gp->name[gp->nnames++] = strdup(name);
+		if (i < gp->nnames)
+			gp->count[i] += json_integer_value(n);
+		json_object_del(gp->pages, key);
+	}
+	db_done(st);
+}
+
+/* Creates n risks, group per transaction; returns the WAL figures. */
+static void
+gen_pages_run(struct gen_pages *gp, struct gen *g, const char *wal, int n, int group, int base)
+{
+	int64_t from;
+	json_t *in, *out;
+	int i, j, rc;
+
+	memset(gp, 0, sizeof(*gp));
+	gp->pages = json_object();
+	for (i = 0; i < n; i += group) {
+		from = file_size_of(wal);
+		if (db_begin(g->db) != 0)
+			die("begin");
+		for (j = 0; j < group && i + j < n; j++) {
+			in = gen_risk(g, base + i + j);
+			if (db_savepoint_begin(g->db) != 0)
+				die("savepoint");
+			rc = record_create(&out, g->db, g->org, &gen_actor,
+			    record_kind_find("risks"), in);
+			if (db_savepoint_end(g->db, rc) != 0)
+				die("create");
+			json_decref(out);
+			json_decref(in);
+		}
+		if (db_commit(g->db) != 0)
+			die("commit");
+		gp->commits++;
+		gen_pages_read(gp, wal, from);
+	}
+	gen_pages_name(gp, g->db);
+	json_decref(gp->pages);
+}
+
+static void
+gen_pages_print(const struct gen_pages *one, const struct gen_pages *grp, int n)
+{
+	int i;
+
+	printf("\npages written per create (WAL frames), %d risks each way\n\n", n);
+	printf("| creates per commit | commits | pages per create | KB per create |\n"
+	    "| ---: | ---: | ---: | ---: |\n");
+	printf("| 1 | %lld | %.1f | %.1f |\n", (long long)one->commits,
+	    (double)one->frames / n, (double)one->bytes / n / 1024);
+	printf("| %d | %lld | %.1f | %.1f |\n", GEN_PAGES_GROUP, (long long)grp->commits,
+	    (double)grp->frames / n, (double)grp->bytes / n / 1024);
+	printf("\n| table or index | pages per create, 1 per commit | %d per commit |\n"
+	    "| --- | ---: | ---: |\n", GEN_PAGES_GROUP);
+	for (i = 0; i < one->nnames; i++) {
+		int j;
+		int64_t c2 = 0;
+
+		for (j = 0; j < grp->nnames; j++)
+			if (strcmp(grp->name[j], one->name[i]) == 0)
+				c2 = grp->count[j];
+		printf("| %s | %.2f | %.2f |\n", one->name[i], (double)one->count[i] / n,
+		    (double)c2 / n);
+	}
+}
+
+static void
+gen_pages(struct gen *g, const char *path)
+{
+	struct gen_pages one, grp;
+	char wal[1024];
+	int i;
+
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	/* Every frame of the runs stays in the WAL to be counted. */
+	if (db_exec(g->db, "PRAGMA wal_checkpoint(TRUNCATE)") != 0 ||
+	    db_exec(g->db, "PRAGMA wal_autocheckpoint=0") != 0)
+		die("wal");
+	gen_pages_run(&one, g, wal, g->pages, 1, g->risks + 1);
+	gen_pages_run(&grp, g, wal, g->pages, GEN_PAGES_GROUP, g->risks + 1 + g->pages);
+	gen_pages_print(&one, &grp, g->pages);
+	for (i = 0; i < one.nnames; i++)
+		free(one.name[i]);
+	for (i = 0; i < grp.nnames; i++)
+		free(grp.name[i]);
+	db_exec(g->db, "PRAGMA wal_autocheckpoint=1000");
 }
 
 int
@@ -428,7 +608,17 @@ main(int argc, char **argv)
 	    (double)(clock_mono_usec() - t0) / 1e6);
 	printf("\ndatabase: %.1f MB (%s, after a WAL checkpoint)\n",
 	    (double)file_size(path) / 1e6, path);
-	gen_reads_all(&g);
+	if (!g.no_reads)
+		gen_reads_all(&g);
+	if (g.pages > 0)
+		gen_pages(&g, path);
+	/*
+	 * A signing key of its own beside the database, for the HTTP benchmarks
+	 * (bench/records.sh): the server refuses to change anything without one.
+	 * The generated checkpoints stay signed with the benchmark key.
+	 */
+	if (g.serve_key && ledger_key_create(path) != 0)
+		die("key file");
 	json_decref(g.controls);
 	json_decref(g.sources);
 	json_decref(g.objectives);

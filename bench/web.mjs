@@ -69,6 +69,9 @@ const pages = [
   ['evidence', `${o}/evidence/EV-4242`],
   ['measures list', `${o}/measures`],
   ['risk criteria', `${o}/risk-criteria/CRITERIA`],
+  ['search across every kind', `${o}/search?q=drift`],
+  ['risks list, 100 rows a page', `${o}/risks?limit=100`],
+  ['SoA versions and the changes since', `${o}/soa/versions`],
   // Administration.
   ['members (with invitations)', `${o}/members`],
   ['settings', `${o}/settings`],

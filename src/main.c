@@ -20,20 +20,28 @@ const struct cli_command cli_commands[] = {
 	{ "user", "add users, list them, set passwords", cmd_user },
 	{ "member", "manage who belongs to an organisation, with which role", cmd_member },
 	{ "catalog", "list and show the requirement catalogs", cmd_catalog },
+	{ "crosswalk", "coverage of the EU AI Act, NIST AI RMF, ISO/IEC 27001... by the AIMS",
+	    cmd_crosswalk },
+	{ "euact", "EU AI Act per AI system: obligations, Annex IV, Annex VIII", cmd_euact },
 	{ "serve", "serve the JSON API over HTTP", cmd_serve },
 	{ "token", "create, list and revoke API tokens", cmd_token },
 	{ "migrate", "apply pending database schema migrations", cmd_migrate },
+	{ "migrate-store", "copy organisations from a SQLite store to PostgreSQL", cmd_migrate_store },
 	{ "ledger", "list a log, export an inclusion proof", cmd_ledger },
 	{ "verify", "verify the ledger and the records, a proof, or an audit pack", cmd_verify },
 	{ "pack", "write the audit pack an auditor verifies offline", cmd_pack },
 	{ "record", "list, show, create, update and delete planning records", cmd_record },
-	{ "import", "create records from a CSV or JSON file, or load OSCAL; all or nothing",
+	{ "import", "CSV or JSON records, OSCAL, ML-BOMs, red-team runs; all or nothing",
 	    cmd_import },
 	{ "report", "reports: certification readiness, internal audits", cmd_report },
-	{ "export", "files: SoA, risk register, AI systems, readiness report, OSCAL",
+	{ "export", "SoA, risk register, AI systems, readiness report, OSCAL, ML-BOM",
 	    cmd_export },
 	{ "metrics", "push readings of a metric, list the metrics' state", cmd_metrics },
+	{ "work", "a person's work and the certification calendar", cmd_work },
 	{ "soa", "publish the Statement of Applicability, list and show versions", cmd_soa },
+	{ "webhook", "an organisation's webhooks: list, create, delete, enable, deliveries",
+	    cmd_webhook },
+	{ "config", "settings beside the database: the mail server and sender", cmd_config },
 	{ "version", "print the version", cmd_version },
 	{ "help", "list commands", cmd_help },
 	{ NULL, NULL, NULL },
@@ -51,7 +59,8 @@ cmd_help(int argc, char **argv)
 	for (c = cli_commands; c->name; c++)
 		printf("  %-10s %s\n", c->name, c->summary);
 	printf("\nRun 'aims <command> --help' for a command's options.\n"
-	    "Every command takes --db PATH (default $AIMS_DB or ./aims.db).\n"
+	    "Every command takes --db PATH (default $AIMS_DB or ./aims.db): a SQLite file,\n"
+	    "or a PostgreSQL URL (postgres://...; key and files under $AIMS_DATA_DIR).\n"
 	    "Exit codes: 0 success, 1 failure, 2 usage error.\n");
 	return CLI_OK;
 }

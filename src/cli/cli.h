@@ -88,9 +88,12 @@ void cli_table_free(struct cli_table *t);
 
 /* Command entry points, one group per file in src/cli/. */
 int cmd_migrate(int argc, char **argv);	/* cli_db.c */
+int cmd_migrate_store(int argc, char **argv);	/* cli_migrate_store.c */
 int cmd_ledger(int argc, char **argv);	/* cli_ledger.c */
 int cmd_verify(int argc, char **argv);	/* cli_ledger.c */
 int cmd_catalog(int argc, char **argv);	/* cli_catalog.c */
+int cmd_crosswalk(int argc, char **argv);	/* cli_crosswalk.c */
+int cmd_euact(int argc, char **argv);	/* cli_euact.c */
 int cmd_init(int argc, char **argv);	/* cli_init.c */
 int cmd_org(int argc, char **argv);	/* cli_org.c */
 int cmd_user(int argc, char **argv);	/* cli_user.c */
@@ -103,8 +106,13 @@ int cmd_report(int argc, char **argv);	/* cli_report.c */
 int cmd_export(int argc, char **argv);	/* cli_export.c */
 int cmd_export_oscal(int argc, char **argv);	/* cli_oscal.c */
 int cmd_import_oscal(int argc, char **argv);	/* cli_oscal.c */
+int cmd_import_bom(int argc, char **argv);	/* cli_bom.c: cyclonedx, garak, promptfoo */
+int cmd_export_bom(int argc, char **argv);	/* cli_bom.c: cyclonedx */
 int cmd_soa(int argc, char **argv);	/* cli_soa.c */
 int cmd_metrics(int argc, char **argv);	/* cli_metrics.c */
 int cmd_pack(int argc, char **argv);	/* cli_pack.c */
+int cmd_work(int argc, char **argv);	/* cli_work.c */
+int cmd_config(int argc, char **argv);	/* cli_config.c */
+int cmd_webhook(int argc, char **argv);	/* cli_webhook.c */
 
 #endif

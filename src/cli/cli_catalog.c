@@ -17,8 +17,10 @@ static const char catalog_usage[] =
     "usage: aims catalog list [--framework F] [--kind K] [--format text|json|csv] [--db PATH]\n"
     "       aims catalog show ID [--framework F] [--format text|json] [--db PATH]\n"
     "Prints the requirement catalogs loaded by 'aims init'.\n"
-    "  --framework F  catalog id (default iso42001)\n"
-    "  --kind K       clause, area, control, objective or risk-source\n";
+    "  --framework F  catalog id: iso42001 (default), eu-ai-act, nist-ai-rmf, iso27001,\n"
+    "                 owasp-llm-2025, atlas\n"
+    "  --kind K       clause, area, control, objective, risk-source; chapter, article,\n"
+    "                 function, category, subcategory, theme, risk, tactic, technique\n";
 
 struct catalog_opts {
 	const char	*db;

@@ -18,6 +18,7 @@ static const char export_usage[] =
     "  WHAT          soa (xlsx, csv, json), risks (xlsx, csv), ai-systems (xlsx, csv),\n"
     "                readiness (html, json)\n"
     "                oscal: see 'aims export oscal --help'\n"
+    "                cyclonedx: an AI system's ML-BOM, see 'aims export cyclonedx --help'\n"
     "  --org SLUG    the organisation\n"
     "  --format F    xlsx, csv, json or html\n"
     "  --out FILE    where to write it; - writes to standard output\n"
@@ -61,6 +62,8 @@ cmd_export(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "oscal") == 0)
 		return cmd_export_oscal(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "cyclonedx") == 0)
+		return cmd_export_bom(argc - 1, argv + 1);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {

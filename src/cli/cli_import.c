@@ -33,7 +33,10 @@ static const char import_usage[] =
     "  --check            check every row as that person, import nothing\n"
     "  --db PATH          database (default $AIMS_DB or ./aims.db)\n"
     "'aims import oscal FILE --org SLUG' loads an OSCAL catalog or assessment\n"
-    "results (see 'aims import oscal --help').\n";
+    "results (see 'aims import oscal --help').\n"
+    "'aims import cyclonedx|garak|promptfoo FILE --org SLUG --ai-system REF' loads an\n"
+    "AI system's ML-BOM, or a red-team or evaluation run as its evidence (see\n"
+    "'aims import cyclonedx --help').\n";
 
 static void
 import_progress(void *arg, size_t done, size_t total)
@@ -136,6 +139,9 @@ cmd_import(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "oscal") == 0)
 		return cmd_import_oscal(argc - 1, argv + 1);
+	if (argc > 1 && (strcmp(argv[1], "cyclonedx") == 0 || strcmp(argv[1], "garak") == 0 ||
+	    strcmp(argv[1], "promptfoo") == 0))
+		return cmd_import_bom(argc - 1, argv + 1);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {

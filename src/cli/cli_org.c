@@ -1,9 +1,11 @@
 /*
- * cli_org.c - 'aims org create|list|concern-channel': organisations
- * (tenants) and their concern reporting channel (core/concern.h).
+ * cli_org.c - 'aims org create|list|concern-channel|ai-roles': organisations
+ * (tenants), their concern reporting channel (core/concern.h) and their AI
+ * roles (core/org.h).
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -16,7 +18,25 @@
 static const char org_usage[] =
     "usage: aims org create SLUG [--name NAME] [--db PATH]\n"
     "       aims org list [--format text|json|csv] [--db PATH]\n"
-    "       aims org concern-channel SLUG [--open | --close --as EMAIL] [--db PATH]\n";
+    "       aims org concern-channel SLUG [--open | --close --as EMAIL] [--db PATH]\n"
+    "       aims org ai-roles SLUG [--set ROLE,... | --clear] [--as EMAIL] [--format text|json]\n"
+    "                             [--db PATH]\n";
+
+static const char roles_usage[] =
+    "usage: aims org ai-roles SLUG [--set ROLE,... | --clear] [--as EMAIL]\n"
+    "                              [--format text|json] [--db PATH]\n"
+    "Shows or sets the organisation's AI roles (ISO/IEC 22989 5.19), which its context\n"
+    "(ISO/IEC 42001 4.1) is determined from. Roles: provider (offers AI products or\n"
+    "services), producer (designs and develops AI: the developer), customer (uses AI:\n"
+    "the deployer or user), partner (integrator, data supplier, evaluator), subject\n"
+    "(affected by AI), relevant_authority. Until roles are set, the ones derived from\n"
+    "its in-scope AI systems (their 'org_role') count.\n"
+    "  --set ROLE,...     declare these roles (comma-separated; replaces the list)\n"
+    "  --clear            declare none: the derived roles count again\n"
+    CLI_AS_HELP
+    "                     (a manager or an admin; needed with --set and --clear)\n"
+    "  --format FMT       text (default) or json {declared, derived, effective}\n"
+    "  --db PATH          database (default $AIMS_DB or ./aims.db)\n";
 
 static const char channel_usage[] =
     "usage: aims org concern-channel SLUG [--open | --close] [--as EMAIL] [--db PATH]\n"
@@ -149,6 +169,118 @@ done:
 	return rc;
 }
 
+/* "provider,customer" as a JSON array; empty names are refused by org_update(). */
+static json_t *
+roles_parse(const char *list)
+{
+	json_t *out = json_array();
+	const char *p = list, *e;
+
+	while (*p) {
+		e = p + strcspn(p, ",");
+		json_array_append_new(out, json_stringn(p, (size_t)(e - p)));
+		p = *e ? e + 1 : e;
+	}
+	return out;
+}
+
+static void
+roles_print(const char *label, const json_t *roles)
+{
+	const json_t *v;
+	size_t i;
+
+	printf("%s:", label);
+	if (json_array_size(roles) == 0)
+		fputs(" none", stdout);
+	json_array_foreach(roles, i, v)
+		printf("%s %s", i ? "," : "", json_string_value(v));
+	putchar('\n');
+}
+
+static int
+org_roles_cmd(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "as", required_argument, NULL, 'a' },
+		{ "set", required_argument, NULL, 's' },
+		{ "clear", no_argument, NULL, 'c' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *path = cli_default_db(), *as = NULL, *set = NULL, *fmt = "text";
+	struct org_ai_roles roles = { 0 };
+	struct cli_actor who;
+	struct db *db = NULL;
+	json_t *list = NULL;
+	int64_t org_id;
+	int c, rc, clear = 0;
+	char *s;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': path = optarg; break;
+		case 'a': as = optarg; break;
+		case 's': set = optarg; break;
+		case 'c': clear = 1; break;
+		case 'f': fmt = optarg; break;
+		case 'h': fputs(roles_usage, stdout); return CLI_OK;
+		default: return cli_usage_error("org ai-roles", "bad option");
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error("org ai-roles", "give exactly one SLUG");
+	if (set && clear)
+		return cli_usage_error("org ai-roles", "give --set or --clear, not both");
+	if (strcmp(fmt, "text") != 0 && strcmp(fmt, "json") != 0)
+		return cli_usage_error("org ai-roles", "--format is text or json");
+	if ((rc = cli_open_db(&db, path, 0)) != CLI_OK)
+		return rc;
+	if ((rc = cli_org_id(&org_id, db, argv[optind], "org ai-roles")) != CLI_OK)
+		goto done;
+	if (set || clear) {
+		if ((rc = cli_actor(&who, db, org_id, as, "org ai-roles")) != CLI_OK)
+			goto done;
+		if (!perm_allows(who.actor.role, PERM_WRITE, PERM_KIND_ORG)) {
+			fprintf(stderr, "aims org ai-roles: %s is a %s of '%s': only a manager or an "
+			    "admin sets the AI roles\n", who.name, role_name(who.actor.role),
+			    argv[optind]);
+			rc = CLI_FAIL;
+			goto done;
+		}
+		list = set ? roles_parse(set) : json_array();
+		if (org_update(NULL, db, &who.actor, org_id, 0, NULL, list) != 0) {
+			rc = cli_fail("org ai-roles");
+			goto done;
+		}
+	}
+	if (org_ai_roles_get(&roles, db, org_id) != 0) {
+		rc = cli_fail("org ai-roles");
+		goto done;
+	}
+	if (strcmp(fmt, "json") == 0) {
+		json_t *o = json_pack("{s:O, s:O, s:O}", "declared", roles.declared,
+		    "derived", roles.derived, "effective", roles.effective);
+
+		s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		puts(s);
+		free(s);
+		json_decref(o);
+	} else {
+		roles_print("declared", roles.declared);
+		roles_print("derived from AI systems", roles.derived);
+		roles_print("in effect", roles.effective);
+	}
+done:
+	org_ai_roles_free(&roles);
+	json_decref(list);
+	db_close(db);
+	return rc;
+}
+
 int
 cmd_org(int argc, char **argv)
 {
@@ -157,6 +289,8 @@ cmd_org(int argc, char **argv)
 		{ "list", "list organisations", org_list_cmd },
 		{ "concern-channel", "show, open or close the public concern reporting channel",
 		    org_channel_cmd },
+		{ "ai-roles", "show or set the organisation's AI roles (ISO/IEC 22989)",
+		    org_roles_cmd },
 		{ NULL, NULL, NULL },
 	};
 

@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "core/acknowledge.h"
+#include "core/comment.h"
 #include "core/evidence.h"
 #include "core/record.h"
 #include "store/db.h"
@@ -48,6 +49,9 @@ static const char record_usage[] =
     "  --as EMAIL' records that member's acknowledgement of the approved version in\n"
     "  force of the AI policy or of a document requiring it; 'aims record\n"
     "  acknowledgements documents REF' lists who has and who has not.\n"
+    "comment and comments: 'aims record comment KIND REF TEXT --as EMAIL' adds a\n"
+    "  comment (kept in the ledger, never changed; '@' and a member's address\n"
+    "  mentions them); 'aims record comments KIND REF' lists them, oldest first.\n"
     "history options:\n"
     "  --status S         only versions in status S (documents: approved)\n"
     "attach: aims record attach evidence REF FILE --org SLUG adds FILE as the\n"
@@ -673,6 +677,49 @@ cmd_record_acknowledgements(int argc, char **argv)
 	return record_end(&c, CLI_OK);
 }
 
+/* The member given with --as comments on the record: KIND REF TEXT. */
+static int
+cmd_record_comment(int argc, char **argv)
+{
+	struct record_cmd c;
+	json_t *said = NULL;
+	int rc;
+
+	if ((rc = record_begin_change(&c, argc, argv, 2)) != -1)
+		return record_end(&c, rc);
+	if (c.o.file == NULL)
+		return record_end(&c, cli_usage_error("record comment", "give the KIND, the REF "
+		    "and the TEXT of the comment (quoted); '@' and a member's e-mail address "
+		    "mentions them"));
+	if (comment_add(&said, c.db, c.org_id, &c.who.actor, c.k, c.o.ref, c.o.file, NULL,
+	    0) != 0)
+		return record_end(&c, cli_fail(NULL));
+	print_json(said);
+	json_decref(said);
+	return record_end(&c, CLI_OK);
+}
+
+/* A record's comments and reviewers' notes, oldest first. */
+static int
+cmd_record_comments(int argc, char **argv)
+{
+	struct record_cmd c;
+	json_t *list = NULL, *rec = NULL;
+	int rc;
+
+	if ((rc = record_begin(&c, argc, argv, 1)) != -1)
+		return record_end(&c, rc);
+	if (record_get(&rec, c.db, c.org_id, c.k, c.o.ref) != 0 ||
+	    comment_list(&list, c.db, c.org_id, c.k, c.o.ref) != 0) {
+		json_decref(rec);
+		return record_end(&c, cli_fail(NULL));
+	}
+	print_json(list);
+	json_decref(list);
+	json_decref(rec);
+	return record_end(&c, CLI_OK);
+}
+
 static int
 cmd_record_kinds(int argc, char **argv)
 {
@@ -737,6 +784,9 @@ static const struct cli_command record_subs[] = {
 	    cmd_record_acknowledge },
 	{ "acknowledgements", "list who has and has not acknowledged a document",
 	    cmd_record_acknowledgements },
+	{ "comment", "comment on a record (--as EMAIL; @EMAIL mentions a member)",
+	    cmd_record_comment },
+	{ "comments", "list a record's comments and reviewers' notes", cmd_record_comments },
 	{ "attach", "add a file revision to file evidence", cmd_record_attach },
 	{ "files", "list the file revisions of evidence", cmd_record_files },
 	{ NULL, NULL, NULL },

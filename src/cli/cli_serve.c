@@ -5,7 +5,9 @@
 
 #include "cli/cli.h"
 #include "http/budget.h"
+#include "http/outbox_job.h"
 #include "http/server.h"
+#include "util/conf.h"
 #include "util/error.h"
 #include "util/str.h"
 
@@ -16,12 +18,14 @@ static const char serve_usage[] =
     "                  [--header-timeout SEC] [--idle-timeout SEC]\n"
     "                  [--trusted-proxy ADDR[/BITS][,...]]...\n"
     "                  [--heavy-reads-per-minute N]\n"
+    "                  [--webhooks-private] [--retry-base SEC] [--outbox-poll MS]\n"
+    "                  [--digest-hour H]\n"
     "                  [--user NAME] [--no-sandbox]\n"
     "Serves the JSON API (and the web UI) until SIGINT or SIGTERM, then finishes the\n"
     "requests in flight and exits 0.\n"
     "  --listen ADDR:PORT   address to listen on (default " HTTP_LISTEN_DEFAULT ";\n"
     "                       port 0 picks a free port, printed on start)\n"
-    "  --db PATH            database file (default $AIMS_DB or ./aims.db)\n"
+    "  --db PATH            database file or postgres:// URL (default $AIMS_DB or ./aims.db)\n"
     "  --threads N          worker threads (default: one per CPU)\n"
     "  --log-format FMT     access log on standard output: text or json (default text)\n"
     "  --secure-cookies     mark cookies Secure and send HSTS (behind HTTPS)\n"
@@ -50,6 +54,18 @@ static const char serve_usage[] =
     "                       verification, lists of over 100 items) at once,\n"
     "                       refilled at N a minute; then 429 with Retry-After.\n"
     "                       0: no budget (default 30)\n"
+    "Mail and webhooks (see docs/operations.md): the mail server is AIMS_SMTP_URL\n"
+    "(smtp://USER:PASSWORD@HOST:587 with STARTTLS, or smtps://...) and the sender\n"
+    "AIMS_MAIL_FROM, or the same settings kept by 'aims config set smtp_url|mail_from'.\n"
+    "A mail server whose certificate a private CA signed: AIMS_SMTP_CA_FILE or\n"
+    "smtp_ca_file (a PEM file the server can read: beside the database, or in /etc/ssl).\n"
+    "  --webhooks-private   let webhooks reach loopback, private and link-local\n"
+    "                       addresses (refused by default: a webhook URL must not\n"
+    "                       reach services inside the network)\n"
+    "  --retry-base SEC     wait before a failed delivery's second attempt, doubled\n"
+    "                       for each further one up to an hour (default 30)\n"
+    "  --outbox-poll MS     how often the delivery thread looks for work (default 500)\n"
+    "  --digest-hour H      UTC hour from which the daily digests go out (default 6)\n"
     "Confinement (see docs/operations.md):\n"
     "  --user NAME          when started as root: run as this user (name or uid) once\n"
     "                       the listening socket and the database are open; that user\n"
@@ -146,6 +162,26 @@ serve_parse_option(struct http_server_config *cfg, int c, const char *arg)
 			    BUDGET_PER_MINUTE_MAX);
 		cfg->heavy_per_minute = (unsigned)n;
 		return CLI_OK;
+	case 'W':
+		cfg->webhooks_private = true;
+		return CLI_OK;
+	case 'r':
+		if (str_to_int64(&n, arg, 1, OUTBOX_RETRY_BASE_MAX) != 0)
+			return cli_usage_error("serve", "--retry-base must be from 1 to %d seconds",
+			    OUTBOX_RETRY_BASE_MAX);
+		cfg->retry_base = (unsigned)n;
+		return CLI_OK;
+	case 'p':
+		if (str_to_int64(&n, arg, 10, OUTBOX_POLL_MS_MAX) != 0)
+			return cli_usage_error("serve", "--outbox-poll must be from 10 to %d ms",
+			    OUTBOX_POLL_MS_MAX);
+		cfg->outbox_poll_ms = (unsigned)n;
+		return CLI_OK;
+	case 'g':
+		if (str_to_int64(&n, arg, 0, 23) != 0)
+			return cli_usage_error("serve", "--digest-hour must be from 0 to 23");
+		cfg->digest_hour = (int)n;
+		return CLI_OK;
 	case 'b':
 		if (str_to_int64(&n, arg, 1024, HTTP_MAX_BODY_LIMIT) != 0)
 			return cli_usage_error("serve", "--max-body must be from 1024 to %d",
@@ -172,11 +208,17 @@ cmd_serve(int argc, char **argv)
 		{ "idle-timeout", required_argument, NULL, 'I' },
 		{ "trusted-proxy", required_argument, NULL, 'x' },
 		{ "heavy-reads-per-minute", required_argument, NULL, 'R' },
+		{ "webhooks-private", no_argument, NULL, 'W' },
+		{ "retry-base", required_argument, NULL, 'r' },
+		{ "outbox-poll", required_argument, NULL, 'p' },
+		{ "digest-hour", required_argument, NULL, 'g' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "no-sandbox", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	/* The settings live as long as the server. */
+	static char smtp_url[CONF_VALUE_MAX], mail_from[CONF_VALUE_MAX], smtp_ca[CONF_VALUE_MAX];
 	struct http_server_config cfg;
 	int c, rc;
 
@@ -193,6 +235,12 @@ cmd_serve(int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage_error("serve", "unexpected argument '%s'", argv[optind]);
+	cfg.smtp_url = conf_setting(smtp_url, cfg.db_path, "smtp_url", "AIMS_SMTP_URL");
+	cfg.mail_from = conf_setting(mail_from, cfg.db_path, "mail_from", "AIMS_MAIL_FROM");
+	cfg.smtp_ca_file = conf_setting(smtp_ca, cfg.db_path, "smtp_ca_file", "AIMS_SMTP_CA_FILE");
+	if (cfg.smtp_url != NULL && cfg.mail_from == NULL)
+		return cli_usage_error("serve", "a mail server is set (smtp_url) but no sender: "
+		    "set AIMS_MAIL_FROM or aims config set mail_from ADDRESS");
 	if (http_server_run(&cfg) != 0)
 		return cli_fail("serve");
 	return CLI_OK;

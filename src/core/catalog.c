@@ -16,8 +16,15 @@
 #include "util/error.h"
 #include "util/mem.h"
 
-static const char *const catalog_kinds[] = {
-	"clause", "area", "control", "objective", "risk-source", NULL
+/*
+ * The kinds of entries: ISO/IEC 42001's five, then those of the crosswalk
+ * catalogs (EU AI Act chapters and articles, NIST AI RMF functions,
+ * categories and subcategories, ISO/IEC 27001 themes, OWASP risks, ATLAS
+ * tactics and techniques). core/catalog.h exports the list.
+ */
+const char *const catalog_kinds[] = {
+	"clause", "area", "control", "objective", "risk-source", "chapter", "article",
+	"function", "category", "subcategory", "theme", "risk", "tactic", "technique", NULL
 };
 
 static int
@@ -74,7 +81,7 @@ catalog_validate_entry(const json_t *e, size_t i, const char *src, const json_t 
 	kind = catalog_str(e, "kind");
 	if (kind == NULL || !catalog_kind_known(kind))
 		return aims_error_set(AIMS_EINVALID, "kind",
-		    "%s: kind '%s' is not one of clause, area, control, objective, risk-source",
+		    "%s: kind '%s' is not one of the catalog kinds (catalog/README.md)",
 		    where, kind ? kind : "");
 	title = catalog_str(e, "title");
 	if (title == NULL || *title == '\0' || strlen(title) > CATALOG_TITLE_MAX)
@@ -162,7 +169,8 @@ catalog_insert_entry(struct db *db, const char *fw, const json_t *e, int positio
 {
 	struct db_stmt *st = NULL;
 	const json_t *di = json_object_get(e, "documented_information");
-	char *dis = json_dumps(di ? di : json_array(), JSON_COMPACT);
+	/* An entry without the list stores an empty one (no temporary array to leak). */
+	char *dis = di ? json_dumps(di, JSON_COMPACT) : xstrdup("[]");
 	int rc;
 
 	if ((rc = db_prepare(&st, db,

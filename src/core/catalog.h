@@ -18,6 +18,9 @@ struct db;
 #define CATALOG_SUMMARY_MAX		300
 #define CATALOG_TITLE_MAX		200
 
+/* The kinds an entry may have, NULL-terminated. */
+extern const char *const catalog_kinds[];
+
 /*
  * Validates a catalog document without touching the database. On failure the
  * error message names the bad entry (by id or position) and what is wrong.

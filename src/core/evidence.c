@@ -31,6 +31,7 @@
 
 static const char *const evidence_types[] = {
 	"application/pdf", "text/plain", "text/csv", "text/markdown", "application/json",
+	"application/x-ndjson",
 	"application/xml", "text/xml", "image/png", "image/jpeg", "image/gif", "image/webp",
 	"application/zip", "application/gzip", "application/x-gzip", "application/x-tar",
 	"application/x-xz", "application/msword", "application/vnd.ms-excel",
@@ -200,6 +201,25 @@ blob_dirs(const char *data_dir, const char *sha256, char **dir)
 	return 0;
 }
 
+static int blob_put(struct blob_put *bp, const char *data_dir, const char *src_path,
+    const char *expect);
+
+int
+evidence_mkdirs(char **dir, const char *data_dir, const char *sha256)
+{
+	return blob_dirs(data_dir, sha256, dir);
+}
+
+int
+evidence_blob_import(const char *data_dir, const char *src_path, const char *sha256)
+{
+	struct blob_put bp;
+	int rc = blob_put(&bp, data_dir, src_path, sha256);
+
+	free(bp.path);
+	return rc;
+}
+
 /* Writes the temporary copy, then moves it into place unless the blob exists. */
 static int
 blob_put(struct blob_put *bp, const char *data_dir, const char *src_path, const char *expect)
@@ -348,6 +368,9 @@ evidence_insert_revision(struct db *db, int64_t org_id, const json_t *rec,
 	if (at == NULL || by == NULL)
 		return aims_error_set(AIMS_ERROR, NULL, "evidence %s has no updated_at/updated_by",
 		    ref);
+	/* The PostgreSQL store keeps the bytes too, in the same transaction. */
+	if ((rc = evidence_chunks_put(db, org_id, bp->sha256, bp->path)) != 0)
+		return rc;
 	if ((rc = db_prepare(&st, db, "INSERT INTO evidence_files (org_id, evidence_ref, revision, "
 	    "sha256, size, media_type, filename, stored_at, stored_by) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) != 0)
@@ -564,6 +587,10 @@ evidence_file_get(json_t **meta, char **path, struct db *db, const char *data_di
 		aims_error_set(rc, "revision", "%s; the file is not served: run 'aims verify'",
 		    finding);
 	}
+	/* The PostgreSQL store: from the database into this server's cache, if need be. */
+	if (rc == 0)
+		rc = evidence_chunks_fetch(db, org_id, json_string_value(json_object_get(*meta,
+		    "sha256")), data_dir);
 	if (rc != 0) {
 		json_decref(*meta);
 		*meta = NULL;
@@ -612,13 +639,24 @@ verify_blob(char **problem, const char *data_dir, const char *sha256, int64_t si
 	return aims_error_set(AIMS_EVERIFY, "file", "%s", *problem);
 }
 
+static bool
+evidence_blob_cached(const char *data_dir, const char *sha256)
+{
+	char *path = NULL;
+	bool there = evidence_blob_path(&path, data_dir, sha256) == 0 && access(path, F_OK) == 0;
+
+	free(path);
+	return there;
+}
+
 int
 evidence_verify_files(char **problem, struct db *db, const char *data_dir, int64_t org_id,
     bool rehash)
 {
 	struct db_stmt *st = NULL;
 	json_t *seen = json_object();
-	char what[EVIDENCE_FILENAME_MAX + 200];
+	char what[EVIDENCE_FILENAME_MAX + 200], key[EVIDENCE_SHA256_HEX + 32];
+	bool chunks = evidence_chunks_used(db);
 	const char *sha;
 	int rc;
 
@@ -631,15 +669,23 @@ evidence_verify_files(char **problem, struct db *db, const char *data_dir, int64
 	db_bind_int64(st, 2, org_id);
 	while ((rc = db_step(st)) == DB_ROW) {
 		sha = db_column_text(st, 5);
-		if (json_object_get(seen, sha))
+		/* Stored once per organisation in the database, once in data/blobs/. */
+		snprintf(key, sizeof(key), "%lld:%s", chunks ? (long long)db_column_int64(st, 0) :
+		    0LL, sha);
+		if (json_object_get(seen, key))
 			continue;
 		snprintf(what, sizeof(what), "organisation %s, evidence %s revision %lld (%s)",
 		    db_column_text(st, 1), db_column_text(st, 2), (long long)db_column_int64(st, 3),
 		    db_column_text(st, 4));
-		if ((rc = verify_blob(problem, data_dir, sha, db_column_int64(st, 6), rehash,
-		    what)) != 0)
+		if ((rc = chunks ? evidence_chunks_verify(problem, db, db_column_int64(st, 0), sha,
+		    db_column_int64(st, 6), rehash, what) : verify_blob(problem, data_dir, sha,
+		    db_column_int64(st, 6), rehash, what)) != 0)
 			goto done;
-		json_object_set_new(seen, sha, json_true());
+		/* This server's cached copy is served as it is: it must be the same bytes. */
+		if (chunks && evidence_blob_cached(data_dir, sha) && (rc = verify_blob(problem,
+		    data_dir, sha, db_column_int64(st, 6), rehash, what)) != 0)
+			goto done;
+		json_object_set_new(seen, key, json_true());
 	}
 	rc = rc < 0 ? rc : 0;
 done:
@@ -653,16 +699,19 @@ evidence_data_dir(char **out, const char *db_path)
 {
 	const char *env = getenv("AIMS_DATA_DIR"), *slash;
 	struct buf b = BUF_INIT;
+	char *base;
 
 	if (env != NULL && *env != '\0') {
 		*out = xstrdup(env);
 		return;
 	}
-	slash = strrchr(db_path, '/');
+	base = db_local_base(db_path);
+	slash = strrchr(base, '/');
 	if (slash != NULL)
-		buf_append(&b, db_path, (size_t)(slash - db_path) + 1);
+		buf_append(&b, base, (size_t)(slash - base) + 1);
 	buf_puts(&b, "data");
 	*out = buf_detach(&b);
+	free(base);
 }
 
 int

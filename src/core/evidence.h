@@ -78,6 +78,27 @@ int evidence_file_get(json_t **meta, char **path, struct db *db, const char *dat
 const char *evidence_media_type_static(const char *type);
 /* <data_dir>/blobs/ab/cdef...; AIMS_EINVALID unless sha256 is 64 lowercase hex digits. */
 int evidence_blob_path(char **out, const char *data_dir, const char *sha256);
+/*
+ * Stores the file at src_path in data_dir's blob store (as an upload is
+ * stored), checking that its SHA-256 is sha256: another store's blob, moved.
+ */
+int evidence_blob_import(const char *data_dir, const char *src_path, const char *sha256);
+/* Makes data_dir/blobs/XX for sha256 (its path in *dir, the caller frees it). */
+int evidence_mkdirs(char **dir, const char *data_dir, const char *sha256);
+
+/*
+ * evidence_chunks.c: the bytes in the database on the PostgreSQL store
+ * (schema 070); every function does nothing on SQLite.
+ */
+bool evidence_chunks_used(struct db *db);
+/* Stores the file at path as the bytes of (org_id, sha256), unless stored already. */
+int evidence_chunks_put(struct db *db, int64_t org_id, const char *sha256, const char *path);
+/* Writes the blob into data_dir/blobs/ from the database unless it is there. */
+int evidence_chunks_fetch(struct db *db, int64_t org_id, const char *sha256,
+    const char *data_dir);
+/* The bytes in the database against size and (rehash) SHA-256; *problem when not. */
+int evidence_chunks_verify(char **problem, struct db *db, int64_t org_id, const char *sha256,
+    int64_t size, bool rehash, const char *what);
 /* The media type libmagic sees in path, if on the allow-list; else AIMS_EUNSUPPORTED. */
 int evidence_media_type(char **out, const char *path);
 /*

@@ -271,7 +271,7 @@ audit_validate(struct db *db, int64_t org_id, const struct actor *actor, const j
 
 static const char *const audit_done[] = { "reported", "closed", NULL };
 static const struct record_due audit_due[] = {
-	{ "planned_start", "internal audit" },
+	{ "planned_start", "internal audit", true, "lead_auditor", true },
 	{ NULL, NULL },
 };
 

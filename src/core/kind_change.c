@@ -202,7 +202,7 @@ out:
 
 static const char *const change_done[] = { "done", "cancelled", NULL };
 static const struct record_due change_due[] = {
-	{ "planned_for", "planned change" },
+	{ "planned_for", "planned change", true, "responsible" },
 	{ NULL, NULL },
 };
 

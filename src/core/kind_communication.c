@@ -65,7 +65,7 @@ communication_validate(struct db *db, int64_t org_id, const struct actor *actor,
 
 static const char *const communication_done[] = { "made", "cancelled", NULL };
 static const struct record_due communication_due[] = {
-	{ "planned_on", "communication" },
+	{ "planned_on", "communication", true, "communicator" },
 	{ NULL, NULL },
 };
 

@@ -6,6 +6,9 @@
  */
 #include "core/record_private.h"
 
+/* The migration the ML-BOM fields came with (record.h, struct field `since`). */
+#define DATASET_FIELDS_V2	65
+
 static const char *const dataset_use_values[] = {
 	"training", "validation", "test", "production", "other", NULL,
 };
@@ -37,6 +40,12 @@ static const struct field dataset_fields[] = {
 	  .label = "Preparation", .type = FIELD_TEXT,
 	  .help = "cleaning, labelling, transformations and their criteria" },
 	{ .name = "retention", .label = "Retention", .type = FIELD_STRING },
+	{ .name = "bom_ref", .section = "ML-BOM", .label = "BOM reference", .type = FIELD_STRING,
+	  .flags = FIELD_FILTER, .help = "its bom-ref in the ML-BOM it came from; importing the "
+	  "BOM again updates this data set", .since = DATASET_FIELDS_V2 },
+	{ .name = "classification", .label = "Classification", .type = FIELD_STRING,
+	  .help = "how the data is classified (public, confidential, ...)",
+	  .since = DATASET_FIELDS_V2 },
 	{ .name = NULL },
 };
 

@@ -4,6 +4,7 @@
  * valid; where it came from (a person, CI, monitoring); and what it shows:
  * links to requirements, measures, risks and AI systems.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "core/evidence.h"
@@ -15,6 +16,26 @@
 
 static const char *const evidence_kind_values[] = { "file", "link", "record", NULL };
 static const char *const source_values[] = { "person", "ci", "monitoring", NULL };
+static const char *const run_tool_values[] = { "garak", "promptfoo", NULL };
+
+/* The migration the red-team run fields came with (record.h, struct field `since`). */
+#define EVIDENCE_FIELDS_V2	65
+
+/* One probe family's result in a run (core/redteam.h). */
+static const struct field run_result_fields[] = {
+	{ .name = "family", .label = "Probe family", .type = FIELD_STRING,
+	  .flags = FIELD_REQUIRED },
+	{ .name = "probes", .label = "Probes", .type = FIELD_STRING_LIST },
+	{ .name = "attempts", .label = "Evaluated", .type = FIELD_INT, .min = 0,
+	  .max = INT64_MAX },
+	{ .name = "failed", .label = "Failed", .type = FIELD_INT, .min = 0, .max = INT64_MAX },
+	{ .name = "failure_rate", .label = "Failure rate (%)", .type = FIELD_STRING },
+	{ .name = "owasp_llm", .label = "OWASP LLM 2025", .type = FIELD_STRING_LIST },
+	{ .name = "atlas", .label = "ATLAS", .type = FIELD_STRING_LIST },
+	{ .name = "controls", .label = "Annex A controls", .type = FIELD_STRING_LIST },
+	{ .name = "metric", .label = "Metric", .type = FIELD_REF, .target = "metrics" },
+	{ .name = NULL },
+};
 
 static const struct field evidence_fields[] = {
 	{ .name = "title", .label = "Title", .type = FIELD_STRING,
@@ -52,6 +73,32 @@ static const struct field evidence_fields[] = {
 	  .flags = FIELD_READONLY },
 	{ .name = "filename", .label = "File name", .type = FIELD_STRING,
 	  .flags = FIELD_READONLY | FIELD_SEARCH },
+	/*
+	 * A red-team or evaluation run imported from its tool's report
+	 * (core/redteam.h): set by the import, never by hand.
+	 */
+	{ .name = "run_tool", .section = "Red-team or evaluation run", .label = "Tool",
+	  .type = FIELD_ENUM, .flags = FIELD_READONLY | FIELD_FILTER | FIELD_LIST,
+	  .values = run_tool_values, .since = EVIDENCE_FIELDS_V2 },
+	{ .name = "run_id", .label = "Run", .type = FIELD_STRING,
+	  .flags = FIELD_READONLY | FIELD_FILTER | FIELD_SEARCH, .since = EVIDENCE_FIELDS_V2 },
+	{ .name = "run_tool_version", .label = "Tool version", .type = FIELD_STRING,
+	  .flags = FIELD_READONLY, .since = EVIDENCE_FIELDS_V2 },
+	{ .name = "run_target", .label = "Model tested", .type = FIELD_STRING,
+	  .flags = FIELD_READONLY | FIELD_SEARCH, .since = EVIDENCE_FIELDS_V2 },
+	{ .name = "run_failure_rate", .label = "Failure rate (%)", .type = FIELD_STRING,
+	  .flags = FIELD_READONLY | FIELD_LIST, .since = EVIDENCE_FIELDS_V2 },
+	{ .name = "run_results", .label = "Results per probe", .type = FIELD_OBJECT_LIST,
+	  .flags = FIELD_READONLY, .subfields = run_result_fields, .since = EVIDENCE_FIELDS_V2 },
+	{ .name = "owasp_llm", .label = "OWASP Top 10 for LLM (2025)", .type = FIELD_STRING_LIST,
+	  .flags = FIELD_READONLY | FIELD_FILTER, .since = EVIDENCE_FIELDS_V2 },
+	{ .name = "atlas", .label = "MITRE ATLAS techniques", .type = FIELD_STRING_LIST,
+	  .flags = FIELD_READONLY | FIELD_FILTER, .since = EVIDENCE_FIELDS_V2 },
+	{ .name = "worse_than", .label = "Worse than the run before", .type = FIELD_REF,
+	  .flags = FIELD_READONLY | FIELD_FILTER | FIELD_LIST, .target = "evidence",
+	  .since = EVIDENCE_FIELDS_V2 },
+	{ .name = "worse_why", .label = "What got worse", .type = FIELD_TEXT,
+	  .flags = FIELD_READONLY, .since = EVIDENCE_FIELDS_V2 },
 	{ .name = NULL },
 };
 

@@ -3,16 +3,18 @@
  * 42005 section 6): per AI system, the impacts on individuals, groups and
  * society, approved by a manager who did not write it (draft -> approved).
  *
- * EU AI Act Art. 27: when the assessed AI system is high-risk
- * (eu_ai_act_category high_risk) and the organisation is its deployer
- * (eu_ai_act_roles lists deployer, or, when those roles are not given, its
- * org_role is customer), the fundamental-rights assessment fields fria_* are
- * required before the assessment can be approved (and while it stays
- * approved). Drafts may be saved without them.
+ * EU AI Act Art. 27: exactly where it applies (core/euact.h: the
+ * organisation deploys a high-risk Annex III system and is a body governed
+ * by public law or a private entity providing public services, as its EU
+ * AI Act profile says, or the system is of Annex III point 5(b) or 5(c)),
+ * the fundamental-rights assessment fields fria_* are required before the
+ * assessment can be approved (and while it stays approved). Drafts may be
+ * saved without them; elsewhere they may be filled in, and are not asked.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "core/euact.h"
 #include "core/record_private.h"
 #include "util/error.h"
 
@@ -125,37 +127,29 @@ static const struct field ia_fields[] = {
 	{ .name = NULL },
 };
 
-static bool
-ia_is_deployer(const json_t *ai)
-{
-	json_t *roles = json_object_get(ai, "eu_ai_act_roles"), *r;
-	const char *org_role = record__str(ai, "org_role");
-	size_t i;
-
-	if (json_array_size(roles) > 0) {
-		json_array_foreach(roles, i, r)
-			if (strcmp(json_string_value(r), "deployer") == 0)
-				return true;
-		return false;
-	}
-	return org_role && strcmp(org_role, "customer") == 0;
-}
-
 static int
-ia_check_art27(const char *ai_ref, const json_t *ai, const json_t *next)
+ia_check_art27(struct db *db, int64_t org_id, const char *ai_ref, const json_t *ai,
+    const json_t *next)
 {
-	const char *category = record__str(ai, "eu_ai_act_category");
+	char why[EUACT_WHY_MAX];
+	json_t *profile = NULL;
 	const char *const *f;
+	int rc;
 
-	if (category == NULL || strcmp(category, "high_risk") != 0 || !ia_is_deployer(ai))
-		return 0;
+	if ((rc = euact_profile_load(&profile, db, org_id)) != 0)
+		return rc;
+	if (!euact_art27_applies(ai, profile, why))
+		goto done;
 	for (f = fria_required; *f; f++)
-		if (record__is_empty(json_object_get(next, *f)))
-			return aims_error_set(AIMS_EINVALID, *f,
-			    "field '%s' is required to approve: %s is a high-risk AI system and the "
-			    "organisation is its deployer (EU AI Act Art. 27 fundamental-rights "
-			    "assessment)", *f, ai_ref);
-	return 0;
+		if (record__is_empty(json_object_get(next, *f))) {
+			rc = aims_error_set(AIMS_EINVALID, *f,
+			    "field '%s' is required to approve the assessment of %s: %s, so its "
+			    "fundamental-rights impact assessment is due", *f, ai_ref, why);
+			break;
+		}
+done:
+	json_decref(profile);
+	return rc;
 }
 
 static int
@@ -177,7 +171,7 @@ ia_validate(struct db *db, int64_t org_id, const struct actor *actor, const json
 		json_object_set_new(next, "title", json_string(title));
 	}
 	if (status && strcmp(status, "approved") == 0)
-		rc = ia_check_art27(ai_ref, ai, next);
+		rc = ia_check_art27(db, org_id, ai_ref, ai, next);
 	json_decref(ai);
 	return rc;
 }

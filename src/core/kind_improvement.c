@@ -115,7 +115,7 @@ imp_validate(struct db *db, int64_t org_id, const struct actor *actor, const jso
 static const char *const imp_done[] = { "rejected", "implemented", NULL };
 
 static const struct record_due imp_due[] = {
-	{ "action_due", "improvement" },
+	{ "action_due", "improvement", true },
 	{ NULL, NULL },
 };
 

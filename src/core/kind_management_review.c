@@ -235,7 +235,7 @@ mr_validate(struct db *db, int64_t org_id, const struct actor *actor, const json
 static const char *const mr_done[] = { "approved", NULL };
 
 static const struct record_due mr_due_fields[] = {
-	{ "review_due", "management review" },
+	{ "review_due", "management review", true, NULL, true },
 	{ "next_decision_due", "review action" },
 	{ NULL, NULL },
 };

@@ -359,7 +359,7 @@ nc_validate(struct db *db, int64_t org_id, const struct actor *actor, const json
 static const char *const nc_done[] = { "closed", NULL };
 
 static const struct record_due nc_due[] = {
-	{ "next_action_due", "corrective action" },
+	{ "next_action_due", "corrective action", true },
 	{ NULL, NULL },
 };
 

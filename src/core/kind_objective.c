@@ -80,7 +80,7 @@ static const char *const objective_done[] = {
 	"achieved", "not_achieved", "cancelled", NULL,
 };
 static const struct record_due objective_due[] = {
-	{ "due", "objective due" },
+	{ "due", "objective due", true },
 	{ NULL, NULL },
 };
 

@@ -7,6 +7,7 @@
  * risk (compared by user id), and required before a retained risk above the
  * threshold is closed.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "core/record_private.h"
@@ -69,7 +70,9 @@ static const struct field risk_fields[] = {
 	  .flags = FIELD_READONLY },
 	{ .name = "accepted_at", .label = "Accepted at", .type = FIELD_DATETIME,
 	  .flags = FIELD_READONLY },
-	{ .name = "acceptance_expires", .label = "Acceptance expires", .type = FIELD_DATE },
+	{ .name = "acceptance_expires", .label = "Acceptance expires", .type = FIELD_DATE,
+	  .flags = FIELD_FILTER,
+	  .help = "by then the residual risk is accepted again or treated: the owner's work" },
 	{ .name = "next_review", .label = "Next review", .type = FIELD_DATE,
 	  .flags = FIELD_FILTER | FIELD_SORT },
 	{ .name = "status", .label = "Status", .type = FIELD_ENUM,
@@ -210,6 +213,7 @@ static const char *const risk_done[] = { "treated", "accepted", "closed", NULL }
 
 static const struct record_due risk_due[] = {
 	{ "next_review", "risk review" },
+	{ "acceptance_expires", "risk acceptance expires" },
 	{ NULL, NULL },
 };
 
@@ -253,6 +257,64 @@ static const struct record_step risk_steps[] = {
 	{ .action = NULL },
 };
 
+static json_t *
+risk_scale(const json_t *labels)
+{
+	json_t *out = json_array(), *l;
+	char value[24];
+	size_t i;
+
+	json_array_foreach(labels, i, l) {
+		snprintf(value, sizeof(value), "%zu", i + 1);
+		json_array_append_new(out, json_pack("{s:s, s:O}", "value", value, "title", l));
+	}
+	return out;
+}
+
+/*
+ * The likelihood and impact choices labelled with the criteria in force,
+ * and every score and level they give (risk_criteria_score and _level, the
+ * same rule risk_scores() applies when the risk is saved).
+ */
+static int
+risk_form_hints(json_t **out, struct db *db, int64_t org_id)
+{
+	struct risk_criteria c;
+	json_t *crit = NULL, *grid, *row, *l, *i;
+	const char *level;
+	int a, b, rc;
+
+	*out = NULL;
+	if ((rc = risk_criteria_load(&c, db, org_id)) != 0 ||
+	    (rc = risk_criteria_get(&crit, db, org_id)) != 0)
+		return rc == AIMS_ECONFLICT ? 0 : rc;	/* no criteria yet: plain numbers */
+	l = json_object_get(crit, "likelihood_labels");
+	i = json_object_get(crit, "impact_labels");
+	grid = json_array();
+	for (a = 1; a <= c.nlikelihood; a++) {
+		row = json_array();
+		for (b = 1; b <= c.nimpact; b++) {
+			level = risk_criteria_level(&c, risk_criteria_score(&c, a, b));
+			json_array_append_new(row, json_pack("{s:i, s:s?}", "score",
+			    risk_criteria_score(&c, a, b), "level", level));
+		}
+		json_array_append_new(grid, row);
+	}
+	*out = json_pack("{s:{s:o, s:o, s:o, s:o}, s:[{s:s, s:s, s:[s, s], s:O}, "
+	    "{s:s, s:s, s:[s, s], s:O}]}", "scales",
+	    "likelihood", risk_scale(l), "impact", risk_scale(i),
+	    "treatment.residual_likelihood", risk_scale(l),
+	    "treatment.residual_impact", risk_scale(i),
+	    "scores",
+	    "label", "Inherent risk", "after", "impact", "from", "likelihood", "impact",
+	    "grid", grid,
+	    "label", "Residual risk", "after", "treatment.residual_impact", "from",
+	    "treatment.residual_likelihood", "treatment.residual_impact", "grid", grid);
+	json_decref(grid);
+	json_decref(crit);
+	return 0;
+}
+
 static const struct record_workflow risk_workflow = {
 	.field = "status",
 	.initial = "identified",
@@ -272,7 +334,7 @@ const struct record_kind record_kind_risk = {
 	.retain = true,
 	.perm_kind = "operational",
 	.fields = risk_fields,
-	.hooks = { .validate = risk_validate },
+	.hooks = { .validate = risk_validate, .form_hints = risk_form_hints },
 	.workflow = &risk_workflow,
 	.nav_key = 'r',
 	.done = risk_done,

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/justify.h"
 #include "core/record_private.h"
 #include "store/db.h"
 #include "util/buf.h"
@@ -98,6 +99,7 @@ soa_validate(struct db *db, int64_t org_id, const struct actor *actor, const jso
 {
 	json_t *applicable = json_object_get(next, "applicable");
 	const char *status = record__str(next, "status");
+	int rc;
 
 	(void)actor;
 	if (status == NULL)
@@ -106,6 +108,13 @@ soa_validate(struct db *db, int64_t org_id, const struct actor *actor, const jso
 		return aims_error_set(AIMS_EINVALID, "justification",
 		    "field 'justification' is required: justify why the control is %s",
 		    json_is_true(applicable) ? "included" : "excluded");
+	/* Only a changed text is judged: an entry made before the rule stays editable. */
+	if (applicable && (old == NULL || !json_equal(json_object_get(old, "justification"),
+	    json_object_get(next, "justification"))) &&
+	    (rc = justify_check("justification", record__str(next, "justification"),
+	    json_is_true(applicable) ? "the control is included" :
+	    "the control is excluded (what makes it irrelevant here)")) != 0)
+		return rc;
 	if (status && strcmp(status, "implemented") == 0 &&
 	    record__is_empty(json_object_get(next, "measures")))
 		return aims_error_set(AIMS_EINVALID, "measures",

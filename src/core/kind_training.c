@@ -77,7 +77,7 @@ training_validate(struct db *db, int64_t org_id, const struct actor *actor,
 }
 
 static const struct record_due training_due[] = {
-	{ "valid_until", "training expires" },
+	{ "valid_until", "training expires", false, "person" },
 	{ NULL, NULL },
 };
 

@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "core/acknowledge.h"
+#include "core/comment.h"
 #include "core/concern.h"
+#include "core/feed.h"
 #include "core/ledger_source.h"
 #include "core/member.h"
 #include "core/metric.h"
@@ -16,6 +18,7 @@
 #include "core/soa.h"
 #include "core/token.h"
 #include "core/user.h"
+#include "core/webhook.h"
 #include "ledger/ledger.h"
 #include "store/db.h"
 #include "util/error.h"
@@ -42,8 +45,14 @@ source_load(json_t **out, struct db *db, int64_t org_id, const char *kind, const
 		return org_catalog_load_for_ledger(out, db, org_id, kind, ref);
 	if (strcmp(kind, ACK_LEDGER_KIND) == 0)
 		return ack_load_for_ledger(out, db, org_id, ref);
+	if (strcmp(kind, COMMENT_LEDGER_KIND) == 0)
+		return comment_load_for_ledger(out, db, org_id, ref);
 	if (strcmp(kind, CONCERN_LEDGER_KIND) == 0)
 		return concern_channel_load_for_ledger(out, db, org_id, kind, ref);
+	if (strcmp(kind, WEBHOOK_LEDGER_KIND) == 0)
+		return webhook_load_for_ledger(out, db, org_id, ref);
+	if (strcmp(kind, FEED_LEDGER_KIND) == 0)
+		return feed_load_for_ledger(out, db, org_id, ref);
 	return aims_error_set(AIMS_EUNSUPPORTED, "kind", "no live record for kind '%s'", kind);
 }
 
@@ -87,7 +96,10 @@ source_enumerate(struct db *db, int64_t org_id, ledger_record_fn fn, void *arg)
 	if ((rc = soa_enumerate(db, org_id, fn, arg)) != 0 ||
 	    (rc = org_catalog_enumerate(db, org_id, fn, arg)) != 0 ||
 	    (rc = metric_enumerate(db, org_id, fn, arg)) != 0 ||
-	    (rc = ack_enumerate(db, org_id, fn, arg)) != 0)
+	    (rc = ack_enumerate(db, org_id, fn, arg)) != 0 ||
+	    (rc = webhook_enumerate(db, org_id, fn, arg)) != 0 ||
+	    (rc = feed_enumerate(db, org_id, fn, arg)) != 0 ||
+	    (rc = comment_enumerate(db, org_id, fn, arg)) != 0)
 		return rc;
 	return record_enumerate(db, org_id, fn, arg);
 }

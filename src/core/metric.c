@@ -375,8 +375,12 @@ metric_hour_upsert(struct db *db, int64_t org_id, const char *ref, const struct 
 
 	if ((rc = db_prepare(&st, db, "INSERT INTO metric_hours (org_id, metric, hour, count, "
 	    "sum, min, max) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (org_id, metric, hour) DO "
-	    "UPDATE SET count = count + excluded.count, sum = sum + excluded.sum, "
-	    "min = min(min, excluded.min), max = max(max, excluded.max)")) != 0)
+	    "UPDATE SET count = metric_hours.count + excluded.count, "
+	    "sum = metric_hours.sum + excluded.sum, "
+	    /* CASE, not SQLite's two-argument min() and max(): the same on PostgreSQL. */
+	    "min = CASE WHEN excluded.min < metric_hours.min THEN excluded.min "
+	    "ELSE metric_hours.min END, max = CASE WHEN excluded.max > metric_hours.max "
+	    "THEN excluded.max ELSE metric_hours.max END")) != 0)
 		return rc;
 	db_bind_int64(st, 1, org_id);
 	db_bind_text(st, 2, ref);
@@ -860,7 +864,7 @@ metric_series(json_t **out, struct db *db, int64_t org_id, const char *ref, time
 	}
 	/* Whether to downsample needs only to know there are more than max_points. */
 	if ((rc = db_prepare(&st, db, "SELECT count(*) FROM (SELECT 1 FROM metric_readings "
-	    "WHERE org_id = ? AND metric = ? AND at BETWEEN ? AND ? LIMIT ?)")) != 0)
+	    "WHERE org_id = ? AND metric = ? AND at BETWEEN ? AND ? LIMIT ?) x")) != 0)
 		goto done;
 	db_bind_int64(st, 1, org_id);
 	db_bind_text(st, 2, ref);
@@ -1083,6 +1087,50 @@ metric_charts(json_t **out, struct db *db, int64_t org_id, const struct record_k
 		json_decref(*out);
 		*out = NULL;
 	}
+	return rc;
+}
+
+int
+metric_stale_of(json_t **out, struct db *db, int64_t org_id, const char *owner, time_t now)
+{
+	char t[CLOCK_RFC3339_LEN], due[CLOCK_RFC3339_LEN];
+	struct db_stmt *st = NULL;
+	json_t *list = json_array(), *m;
+	int64_t interval, last;
+	int rc;
+
+	*out = NULL;
+	if ((rc = db_prepare(&st, db, "SELECT r.ref, r.title, r.data, (SELECT max(at) FROM "
+	    "metric_readings x WHERE x.org_id = r.org_id AND x.metric = r.ref) FROM records r "
+	    "WHERE r.org_id = ? AND r.kind = 'metrics' AND r.retired = 0 AND r.owner = ?")) != 0)
+		goto done;
+	db_bind_int64(st, 1, org_id);
+	db_bind_text(st, 2, owner);
+	while ((rc = db_step(st)) == DB_ROW) {
+		if ((m = json_loads(db_column_text(st, 2), 0, NULL)) == NULL)
+			continue;
+		interval = record__int(m, "interval_hours", 24);
+		json_decref(m);
+		last = db_column_is_null(st, 3) ? -1 : db_column_int64(st, 3);
+		if (last >= 0 && now - last <= interval * 3600)
+			continue;
+		if (last >= 0) {
+			clock_format(t, (time_t)last);
+			clock_format(due, (time_t)(last + interval * 3600));
+			due[10] = '\0';
+		}
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?}", "kind",
+		    "metrics", "ref", db_column_text(st, 0), "title", db_column_text(st, 1), "what",
+		    "stale metric", "last_at", last >= 0 ? t : NULL, "due", last >= 0 ? due : NULL));
+	}
+	db_done(st);
+	if (rc < 0)
+		goto done;
+	rc = 0;
+	*out = list;
+	list = NULL;
+done:
+	json_decref(list);
 	return rc;
 }
 

@@ -63,6 +63,14 @@ int metric_series(json_t **out, struct db *db, int64_t org_id, const char *ref,
  * "warn", "breach" (the last reading) or "none" (no reading yet); stale when
  * there is no reading within interval_hours of now.
  */
+/*
+ * The live metrics owner (an email) owns with no reading within their
+ * interval at now, the longest waiting first: [{kind, ref, title, what,
+ * last_at (null: never), due (the date a reading was due, null: never had
+ * one)}]. Index reads: the owner's metrics, and each one's last reading.
+ */
+int metric_stale_of(json_t **out, struct db *db, int64_t org_id, const char *owner,
+    time_t now);
 int metric_status(json_t **out, struct db *db, int64_t org_id, const char *ai_system,
     const char *objective, time_t now);
 

@@ -31,6 +31,20 @@ org_check_name(const char *name)
 	return 0;
 }
 
+/* Whether roles[0..i) holds the value of roles[i]. */
+static bool
+org_ai_roles_has_before(const json_t *roles, size_t i)
+{
+	const char *v = json_string_value(json_array_get(roles, i));
+	size_t j;
+
+	for (j = 0; v && j < i; j++)
+		if (json_is_string(json_array_get(roles, j)) &&
+		    strcmp(json_string_value(json_array_get(roles, j)), v) == 0)
+			return true;
+	return false;
+}
+
 static int
 org_check_ai_roles(const json_t *roles)
 {
@@ -49,8 +63,103 @@ org_check_ai_roles(const json_t *roles)
 			return aims_error_set(AIMS_EINVALID, "ai_roles",
 			    "ai_roles[%zu] is not one of provider, producer, customer, partner, "
 			    "subject, relevant_authority", i);
+		if (org_ai_roles_has_before(roles, i))
+			return aims_error_set(AIMS_EINVALID, "ai_roles",
+			    "ai_roles[%zu]: %s is listed twice", i, json_string_value(v));
 	}
 	return 0;
+}
+
+const char *
+org_ai_role_label(const char *role)
+{
+	static const char *const labels[][2] = {
+		{ "provider", "AI provider (offers AI products or services)" },
+		{ "producer", "AI producer (designs and develops AI: the developer)" },
+		{ "customer", "AI customer (uses AI: the deployer or user)" },
+		{ "partner", "AI partner (integrator, data supplier, evaluator)" },
+		{ "subject", "AI subject (affected by AI, or its data is used)" },
+		{ "relevant_authority", "Relevant authority (policy maker, regulator)" },
+	};
+	size_t i;
+
+	for (i = 0; role && i < sizeof(labels) / sizeof(labels[0]); i++)
+		if (strcmp(labels[i][0], role) == 0)
+			return labels[i][1];
+	return role ? role : "";
+}
+
+bool
+org_ai_roles_has(const json_t *roles, const char *role)
+{
+	const json_t *v;
+	size_t i;
+
+	json_array_foreach(roles, i, v)
+		if (role && json_is_string(v) && strcmp(json_string_value(v), role) == 0)
+			return true;
+	return false;
+}
+
+/* The roles held for in-scope AI systems still in use (their org_role). */
+static int
+org_ai_roles_derive(json_t *out, struct db *db, int64_t org_id)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&st, db, "SELECT DISTINCT json_extract(data, '$.org_role') "
+	    "FROM records_in_force WHERE org_id = ? AND kind = 'ai-systems' AND retired = 0 "
+	    "AND coalesce(json_extract(data, '$.lifecycle_stage'), '') <> 'retirement' "
+	    "AND coalesce(json_extract(data, '$.in_scope'), 1) <> 0 "
+	    "AND json_extract(data, '$.org_role') IS NOT NULL")) != 0)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	while ((rc = db_step(st)) == DB_ROW)
+		json_array_append_new(out, json_string(db_column_text(st, 0)));
+	db_done(st);
+	return rc == DB_DONE ? 0 : rc;
+}
+
+int
+org_ai_roles_get(struct org_ai_roles *out, struct db *db, int64_t org_id)
+{
+	json_t *state = NULL, *sorted;
+	size_t k;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = org_ledger_state(&state, db, org_id)) != 0)
+		return rc;
+	out->declared = json_incref(json_object_get(state, "ai_roles"));
+	json_decref(state);
+	out->derived = json_array();
+	if ((rc = org_ai_roles_derive(out->derived, db, org_id)) != 0) {
+		org_ai_roles_free(out);
+		return rc;
+	}
+	/* Both lists in the order of org_ai_roles[], so answers compare equal. */
+	out->effective = json_array();
+	sorted = json_array();
+	for (k = 0; org_ai_roles[k]; k++) {
+		if (org_ai_roles_has(out->derived, org_ai_roles[k]))
+			json_array_append_new(sorted, json_string(org_ai_roles[k]));
+		if (org_ai_roles_has(json_array_size(out->declared) ? out->declared :
+		    out->derived, org_ai_roles[k]))
+			json_array_append_new(out->effective, json_string(org_ai_roles[k]));
+	}
+	json_decref(out->derived);
+	out->derived = sorted;
+	return 0;
+}
+
+void
+org_ai_roles_free(struct org_ai_roles *r)
+{
+	json_decref(r->declared);
+	json_decref(r->derived);
+	json_decref(r->effective);
+	memset(r, 0, sizeof(*r));
 }
 
 int
@@ -221,6 +330,22 @@ org_get(json_t **out, struct db *db, int64_t org_id)
 		rc = aims_error_set(AIMS_ENOTFOUND, "org", "no such organisation");
 	db_done(st);
 	return rc;
+}
+
+int
+org_timezone(char *out, struct db *db, int64_t org_id)
+{
+	const char *tz;
+	json_t *org = NULL;
+	int rc;
+
+	snprintf(out, ORG_TIMEZONE_MAX, "UTC");
+	if ((rc = org_get(&org, db, org_id)) != 0)
+		return rc;
+	if ((tz = json_string_value(json_object_get(org, "timezone"))) != NULL && *tz != '\0')
+		snprintf(out, ORG_TIMEZONE_MAX, "%s", tz);
+	json_decref(org);
+	return 0;
 }
 
 int

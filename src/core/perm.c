@@ -23,6 +23,8 @@ static const unsigned perm_table[PERM_KIND_COUNT][ROLE_ADMIN + 1] = {
 	[PERM_KIND_OPERATIONAL] ={ 0,  R,     R,      R|W|D,      R|W|D|A,   R|W|D|A|M },
 	[PERM_KIND_AUDIT] =	{ 0,   R,     R|W|D,  R,          R|W|D|A,   R|W|D|A|M },
 	[PERM_KIND_GOVERNANCE] ={ 0,   R,     R,      R,          R|W|D|A,   R|W|D|A|M },
+	/* Auditors review what they may not change: they comment too. Never changed after. */
+	[PERM_KIND_COMMENT] =	{ 0,   R,     R|W,    R|W,        R|W,       R|W },
 };
 
 static const char *const perm_action_names[PERM_ACTION_COUNT] = {
@@ -46,11 +48,14 @@ static const struct {
 	[PERM_KIND_LEDGER] = { "ledger", "the tamper-evident audit trail and its verification" },
 	[PERM_KIND_OPERATIONAL] = { "operational",
 	    "AI systems, impact assessments, risks, evidence, metrics, incidents, suppliers, "
-	    "nonconformities and corrective actions, improvements" },
+	    "models, data sets, nonconformities and corrective actions, improvements; ML-BOM "
+	    "and red-team imports" },
 	[PERM_KIND_AUDIT] = { "audit", "audit programme, audits, checklists, findings" },
 	[PERM_KIND_GOVERNANCE] = { "governance",
 	    "scope, context, policy, documents, risk criteria, SoA, objectives, management reviews, "
-	    "concerns" },
+	    "concerns, attestations (requirements confirmed by hand)" },
+	[PERM_KIND_COMMENT] = { "comment",
+	    "comments and reviewers' notes on the records one may read (never changed or removed)" },
 };
 
 bool

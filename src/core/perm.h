@@ -33,6 +33,7 @@ enum perm_kind {
 	PERM_KIND_OPERATIONAL,	/* AI systems, evidence, incidents, metrics, suppliers... */
 	PERM_KIND_AUDIT,	/* audit programme, audits, findings */
 	PERM_KIND_GOVERNANCE,	/* scope, policy, risk criteria, SoA, reviews, documents... */
+	PERM_KIND_COMMENT,	/* comments on records one may read, reviewers' notes */
 	PERM_KIND_COUNT,
 };
 

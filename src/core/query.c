@@ -6,15 +6,20 @@
  * organisation) bound as a parameter. Comparisons are wrapped in coalesce()
  * so that a missing field gives a definite 0 or 1 and "not" stays sound.
  *
- * Written for SQLite; a PostgreSQL backend needs its own forms of four
- * things, all here: json_extract() (QUERY_JSON_FIELD), json_each() for
- * "contains", the unary + that keeps an index from serving a term, and
- * "LIMIT -1 OFFSET 0" that keeps the projection subquery from being flattened.
+ * The SQL runs on SQLite and PostgreSQL: conditions are booleans (TRUE and
+ * FALSE, which SQLite reads as 1 and 0), an integer value is bound as
+ * CAST(? AS BIGINT) so that a number in a record's JSON compares as a
+ * number on both, and an index is kept from serving a term with an
+ * expression both accept (+ on an integer, || '' on text). json_extract(),
+ * json_each() and "LIMIT -1 OFFSET 0" (which keeps the projection subquery
+ * from being flattened) have PostgreSQL forms in store/db_pg.c and
+ * schema/pg/001_tenancy.sql.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/justify.h"
 #include "core/query.h"
 #include "store/db.h"
 #include "store/sqlb.h"
@@ -29,8 +34,10 @@
  */
 #define QUERY_RECORDS		"records_in_force"
 #define QUERY_JSON_FIELD	"json_extract(%s.data, ?)"	/* a field of a record */
+#define QUERY_INT_PARAM		"CAST(? AS BIGINT)"		/* an integer value */
 #define QUERY_ALIASES_MAX	64			/* subqueries in one statement */
 #define QUERY_PATHS_MAX		48			/* fields read once per row */
+#define QUERY_COUNT_SELECT	"SELECT count(*)"	/* how a count statement starts */
 
 /* A statement being built, and what the grammar needs to build it. */
 struct qbuild {
@@ -173,22 +180,21 @@ value_emit(struct qbuild *q, const json_t *v)
 	const char *s;
 	json_t *var;
 
-	buf_putc(&q->b.sql, '?');
 	if (json_is_integer(v))
-		return sqlb_bind_int(&q->b, json_integer_value(v));
+		return sqlb_int(&q->b, QUERY_INT_PARAM, json_integer_value(v));
 	if (json_is_boolean(v))
-		return sqlb_bind_int(&q->b, json_is_true(v));
+		return sqlb_int(&q->b, QUERY_INT_PARAM, json_is_true(v));
 	if (!json_is_string(v))
 		return aims_error_set(AIMS_EINVALID, "value",
 		    "condition values are strings, integers or booleans");
 	s = json_string_value(v);
 	if (s[0] != '$' || q->scope == NULL)
-		return sqlb_bind_text(&q->b, s);
+		return sqlb_text(&q->b, "?", s);
 	var = q->scope->vars ? json_object_get(q->scope->vars, s + 1) : NULL;
 	if (json_is_integer(var))
-		return sqlb_bind_int(&q->b, json_integer_value(var));
+		return sqlb_int(&q->b, QUERY_INT_PARAM, json_integer_value(var));
 	if (json_is_string(var))
-		return sqlb_bind_text(&q->b, json_string_value(var));
+		return sqlb_text(&q->b, "?", json_string_value(var));
 	return aims_error_set(AIMS_ECONFLICT, s + 1, "%s has no value", s + 1);
 }
 
@@ -197,8 +203,8 @@ static const struct {
 	const char	*sql;
 	const char	*missing;	/* value when the field is absent */
 } compare_ops[] = {
-	{ "eq", "=", "0" }, { "ne", "<>", "1" }, { "gt", ">", "0" },
-	{ "gte", ">=", "0" }, { "lt", "<", "0" }, { "lte", "<=", "0" },
+	{ "eq", "=", "FALSE" }, { "ne", "<>", "TRUE" }, { "gt", ">", "FALSE" },
+	{ "gte", ">=", "FALSE" }, { "lt", "<", "FALSE" }, { "lte", "<=", "FALSE" },
 };
 
 static int
@@ -237,7 +243,7 @@ cond_in(struct qbuild *q, const char *alias, const json_t *f, bool negate, const
 		if ((rc = value_emit(q, v)) != 0)
 			return rc;
 	}
-	buf_printf(&q->b.sql, "), %d)", negate ? 1 : 0);
+	buf_printf(&q->b.sql, "), %s)", negate ? "TRUE" : "FALSE");
 	return 0;
 }
 
@@ -266,7 +272,8 @@ cond_set(struct qbuild *q, const char *alias, const json_t *f, const json_t *v)
 		buf_puts(&q->b.sql, "coalesce(");
 		if ((rc = field_emit(q, alias, f)) != 0)
 			return rc;
-		buf_puts(&q->b.sql, set ? " NOT IN ('', '[]', '{}'), 0)" : " IN ('', '[]', '{}'), 1)");
+		buf_puts(&q->b.sql, set ? " NOT IN ('', '[]', '{}'), FALSE)" :
+		    " IN ('', '[]', '{}'), TRUE)");
 		return 0;
 	}
 	/* Plain comparisons are cheaper than an IN list on a column. */
@@ -317,7 +324,37 @@ cond_older(struct qbuild *q, const char *alias, const json_t *f, const json_t *v
 		return aims_error_set(AIMS_ERROR, NULL, "bad query date");
 	clock_format(day, t - (time_t)json_integer_value(v) * 86400);
 	day[10] = '\0';
-	return cond_date(q, alias, f, "<", day, "0");
+	return cond_date(q, alias, f, "<", day, "FALSE");
+}
+
+/*
+ * A meaningful justification (core/justify.h): long enough once trimmed, and
+ * not a placeholder. An absent field is not justified.
+ */
+static int
+cond_justified(struct qbuild *q, const char *alias, const json_t *f, const json_t *v)
+{
+	size_t i;
+	int rc;
+
+	if (!json_is_boolean(v))
+		return aims_error_set(AIMS_EINVALID, "justified", "justified takes true or false");
+	buf_puts(&q->b.sql, json_is_true(v) ? "coalesce(length(trim(" : "NOT coalesce(length(trim(");
+	if ((rc = field_emit(q, alias, f)) != 0 ||
+	    (rc = sqlb_text(&q->b, ", ?)) >= ", JUSTIFY_TRIM)) != 0)
+		return rc;
+	buf_putc(&q->b.sql, '?');
+	if ((rc = sqlb_bind_int(&q->b, JUSTIFY_MIN_CHARS)) != 0)
+		return rc;
+	buf_puts(&q->b.sql, " AND lower(trim(");
+	if ((rc = field_emit(q, alias, f)) != 0 ||
+	    (rc = sqlb_text(&q->b, ", ?)) NOT IN (", JUSTIFY_TRIM)) != 0)
+		return rc;
+	for (i = 0; justify_empty_words[i]; i++)
+		if ((rc = sqlb_text(&q->b, i ? ", ?" : "?", justify_empty_words[i])) != 0)
+			return rc;
+	buf_puts(&q->b.sql, "), 0)");
+	return 0;
 }
 
 /* A list field holding the value: EXISTS over its elements. */
@@ -366,13 +403,15 @@ cond_field(struct qbuild *q, const char *alias, const json_t *c)
 				return aims_error_set(AIMS_EINVALID, "past",
 				    "past takes true or false");
 			return json_is_true(v) ?
-			    cond_date(q, alias, f, "<", q->scope ? q->scope->today : "", "0") :
-			    cond_date(q, alias, f, ">=", q->scope ? q->scope->today : "", "1");
+			    cond_date(q, alias, f, "<", q->scope ? q->scope->today : "", "FALSE") :
+			    cond_date(q, alias, f, ">=", q->scope ? q->scope->today : "", "TRUE");
 		}
 		if (strcmp(op, "older_than_days") == 0)
 			return cond_older(q, alias, f, v);
 		if (strcmp(op, "contains") == 0)
 			return cond_contains(q, alias, f, v);
+		if (strcmp(op, "justified") == 0)
+			return cond_justified(q, alias, f, v);
 		return aims_error_set(AIMS_EINVALID, op, "unknown condition operator '%s'", op);
 	}
 	return aims_error_set(AIMS_EINVALID, "field", "condition without an operator");
@@ -565,6 +604,34 @@ cond_link(struct qbuild *q, const char *alias, const json_t *spec, bool from)
 	return 0;
 }
 
+/*
+ * {"org_has": {"kind": K, "where": [...]}}: the organisation of the row has
+ * a live record of kind K matching where (a setting kept as a singleton
+ * record, such as the EU AI Act profile, read by a rule about other records).
+ */
+static int
+cond_org_has(struct qbuild *q, const char *alias, const json_t *spec)
+{
+	const char *kind;
+	char l[16], t[16], sql[256];
+	int rc;
+
+	if ((rc = link_spec_check(spec, "org_has")) != 0)
+		return rc;
+	if (json_object_get(spec, "field") != NULL || json_object_get(spec, "ref") != NULL)
+		return aims_error_set(AIMS_EINVALID, "org_has", "org_has takes kind and where");
+	kind = json_string_value(json_object_get(spec, "kind"));
+	if ((rc = link_alias(q, l, t, kind)) != 0)
+		return rc;
+	snprintf(sql, sizeof(sql), "EXISTS (SELECT 1 FROM " QUERY_RECORDS " %s WHERE %s.org_id = "
+	    "%s.org_id AND %s.kind = ? AND %s.retired = 0 AND ", t, t, alias, t, t);
+	if ((rc = sqlb_text(&q->b, sql, kind)) != 0 ||
+	    (rc = conds_emit(q, t, json_object_get(spec, "where"))) != 0)
+		return rc;
+	buf_putc(&q->b.sql, ')');
+	return 0;
+}
+
 static int
 cond_emit(struct qbuild *q, const char *alias, const json_t *c)
 {
@@ -582,11 +649,11 @@ cond_emit(struct qbuild *q, const char *alias, const json_t *c)
 		rc = cond_field(q, alias, c);
 	else if (json_object_size(c) != 1)
 		rc = aims_error_set(AIMS_EINVALID, "where",
-		    "a condition has one of field, any, all, not, linked_from, links_to");
+		    "a condition has one of field, any, all, not, linked_from, links_to, org_has");
 	else if ((v = json_object_get(c, "any")) != NULL)
-		rc = cond_group(q, alias, v, " OR ", "0");
+		rc = cond_group(q, alias, v, " OR ", "FALSE");
 	else if ((v = json_object_get(c, "all")) != NULL)
-		rc = cond_group(q, alias, v, " AND ", "1");
+		rc = cond_group(q, alias, v, " AND ", "TRUE");
 	else if ((v = json_object_get(c, "not")) != NULL) {
 		buf_puts(&q->b.sql, "(NOT ");
 		if ((rc = cond_emit(q, alias, v)) == 0)
@@ -595,6 +662,8 @@ cond_emit(struct qbuild *q, const char *alias, const json_t *c)
 		rc = cond_link(q, alias, v, true);
 	else if ((v = json_object_get(c, "links_to")) != NULL)
 		rc = cond_link(q, alias, v, false);
+	else if ((v = json_object_get(c, "org_has")) != NULL)
+		rc = cond_org_has(q, alias, v);
 	else
 		rc = aims_error_set(AIMS_EINVALID, "where", "unknown condition");
 	q->depth--;
@@ -606,12 +675,12 @@ static int
 conds_emit(struct qbuild *q, const char *alias, const json_t *list)
 {
 	if (list == NULL) {
-		buf_putc(&q->b.sql, '1');
+		buf_puts(&q->b.sql, "TRUE");
 		return 0;
 	}
 	if (!json_is_array(list))
 		return aims_error_set(AIMS_EINVALID, "where", "conditions are a list");
-	return cond_group(q, alias, list, " AND ", "1");
+	return cond_group(q, alias, list, " AND ", "TRUE");
 }
 
 int
@@ -645,22 +714,24 @@ where_names_a_link(const json_t *where)
 
 /*
  * " FROM records_in_force t0 WHERE <org, kind, live> AND ". When where links to one
- * named record, the organisation, kind and live terms are written +t0.x so
- * that no index serves them (SQLite's unary +): the row ids of the link's IN
- * then drive the query instead of a walk over every record of the kind.
+ * named record, the organisation, kind and live terms are written as
+ * expressions (+t0.org_id, t0.kind || '') so that no index serves them: the
+ * row ids of the link's IN then drive the query instead of a walk over
+ * every record of the kind.
  */
 static int
 qbuild_records(struct qbuild *q, const struct query_scope *s, const char *kind,
     const json_t *where)
 {
-	const char *plus = where_names_a_link(where) ? "+" : "";
+	bool link = where_names_a_link(where);
+	const char *plus = link ? "+" : "";
 	char sql[64];
 	int rc;
 
 	snprintf(sql, sizeof(sql), " FROM " QUERY_RECORDS " t0 WHERE %st0.org_id = ?", plus);
 	if ((rc = sqlb_int(&q->b, sql, s->org_id)) != 0)
 		return rc;
-	snprintf(sql, sizeof(sql), " AND %st0.kind = ?", plus);
+	snprintf(sql, sizeof(sql), " AND t0.kind%s = ?", link ? " || ''" : "");
 	if ((rc = sqlb_text(&q->b, sql, kind)) != 0)
 		return rc;
 	buf_printf(&q->b.sql, " AND %st0.retired = 0 AND ", plus);
@@ -720,7 +791,7 @@ qbuild_select(struct qbuild *q, const struct query_scope *s, const char *kind, c
 
 	q->scope = s;
 	q->alias_kind[0] = kind;
-	buf_puts(&q->b.sql, count ? "SELECT count(*)" : "SELECT t0.ref");
+	buf_puts(&q->b.sql, count ? QUERY_COUNT_SELECT : "SELECT t0.ref");
 	for (i = 0; i < nflags; i++) {
 		buf_puts(&q->b.sql, ", ");
 		if ((rc = conds_emit(q, "t0", flags[i])) != 0)
@@ -817,6 +888,120 @@ done:
 	return rc;
 }
 
+/* The index of a top-level {"links_to": {"kind": "requirement", "ref": R}}, or -1. */
+static int
+where_requirement_link(const json_t *where);
+
+bool
+query_names_requirement(const json_t *where)
+{
+	return where_requirement_link(where) >= 0;
+}
+
+static int
+where_requirement_link(const json_t *where)
+{
+	const json_t *c, *spec;
+	size_t i;
+
+	json_array_foreach(where, i, c) {
+		spec = json_object_get(c, "links_to");
+		if (spec && json_object_size(c) == 1 && json_is_string(json_object_get(spec, "ref")) &&
+		    json_object_get(spec, "where") == NULL &&
+		    strcmp(json_string_value(json_object_get(spec, "kind")) ?: "", "requirement") == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+/*
+ * Records of kind linked to one requirement and matching the other
+ * conditions, walked from the links (their index) and stopping at the
+ * max-th: "is there current evidence of A.6.2.6" reads one row, not every
+ * piece of evidence linked to it.
+ */
+static int
+query_count_linked_upto(int64_t *out, const struct query_scope *s, const char *kind,
+    const json_t *where, int link, int64_t max)
+{
+	const json_t *spec = json_object_get(json_array_get(where, (size_t)link), "links_to");
+	json_t *rest = json_deep_copy(where);
+	struct db_stmt *st = NULL;
+	struct qbuild q;
+	int rc;
+
+	*out = 0;
+	json_array_remove(rest, (size_t)link);
+	memset(&q, 0, sizeof(q));
+	q.scope = s;
+	q.alias_kind[0] = kind;
+	if (!query_kind_ok(kind)) {
+		rc = aims_error_set(AIMS_EINVALID, "kind", "bad record kind");
+		goto done;
+	}
+	buf_puts(&q.b.sql, "SELECT count(*) FROM (SELECT 1 FROM record_links l JOIN "
+	    QUERY_RECORDS " t0 ON t0.org_id = l.org_id AND t0.kind = l.from_kind "
+	    "AND t0.ref = l.from_ref");
+	if ((rc = sqlb_int(&q.b, " WHERE l.org_id = ?", s->org_id)) != 0 ||
+	    (rc = sqlb_text(&q.b, " AND l.from_kind = ?", kind)) != 0)
+		goto done;
+	buf_puts(&q.b.sql, " AND l.to_kind = 'requirement'");
+	if ((rc = link_filters(&q, "l", spec, "to_ref")) != 0)
+		goto done;
+	buf_puts(&q.b.sql, " AND t0.retired = 0 AND ");
+	if ((rc = conds_emit(&q, "t0", rest)) != 0 ||
+	    (rc = sqlb_int(&q.b, " LIMIT ?)", max)) != 0 ||
+	    (rc = sqlb_prepare(&st, s->db, &q.b)) != 0)
+		goto done;
+	if ((rc = db_step(st)) == DB_ROW) {
+		*out = db_column_int64(st, 0);
+		rc = 0;
+	}
+done:
+	if (st)
+		db_done(st);
+	qbuild_free(&q);
+	json_decref(rest);
+	return rc;
+}
+
+int
+query_count_upto(int64_t *out, const struct query_scope *s, const char *kind,
+    const json_t *where, int64_t max)
+{
+	struct db_stmt *st = NULL;
+	struct qbuild q;
+	char *tail;
+	int rc, link;
+
+	if ((link = where_requirement_link(where)) >= 0)
+		return query_count_linked_upto(out, s, kind, where, link, max);
+	/*
+	 * The same plain count (no order: the planner drives from the links),
+	 * over at most max rows, so it stops at the max-th.
+	 */
+	*out = 0;
+	memset(&q, 0, sizeof(q));
+	if ((rc = qbuild_select(&q, s, kind, where, NULL, 0, true)) != 0)
+		goto done;
+	tail = xstrdup(buf_str(&q.b.sql) + strlen(QUERY_COUNT_SELECT));
+	buf_reset(&q.b.sql);
+	buf_printf(&q.b.sql, "SELECT count(*) FROM (SELECT 1%s", tail);
+	free(tail);
+	if ((rc = sqlb_int(&q.b, " LIMIT ?)", max)) != 0 ||
+	    (rc = sqlb_prepare(&st, s->db, &q.b)) != 0)
+		goto done;
+	if ((rc = db_step(st)) == DB_ROW) {
+		*out = db_column_int64(st, 0);
+		rc = 0;
+	}
+done:
+	if (st)
+		db_done(st);
+	qbuild_free(&q);
+	return rc;
+}
+
 int
 query_field_value(json_t **out, const struct query_scope *s, const char *kind,
     const char *field)
@@ -888,4 +1073,27 @@ query_records_each(struct db *db, int64_t org_id, const char *kind, query_record
 	}
 	db_done(st);
 	return rc;	/* fn's non-zero, an error, or DB_DONE (0) */
+}
+
+int
+query_ref_title(json_t **out, const struct query_scope *s, const char *kind, const char *ref)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = db_prepare(&st, s->db, "SELECT title FROM " QUERY_RECORDS
+	    " WHERE org_id = ? AND kind = ? AND ref = ? AND retired = 0")) != 0)
+		return rc;
+	db_bind_int64(st, 1, s->org_id);
+	db_bind_text(st, 2, kind);
+	db_bind_text(st, 3, ref);
+	if ((rc = db_step(st)) == DB_ROW) {
+		if (db_column_text(st, 0) != NULL && *db_column_text(st, 0) != '\0')
+			*out = json_string(db_column_text(st, 0));
+		rc = 0;
+	} else if (rc == DB_DONE)
+		rc = 0;
+	db_done(st);
+	return rc;
 }

@@ -13,12 +13,16 @@
  *   {"field": F, "past": true|false}     a date before today | unset or not before
  *   {"field": F, "older_than_days": N}   a date more than N days before today
  *   {"field": F, "contains": V}          a list field has V among its elements
+ *   {"field": F, "justified": true|false} a meaningful justification (core/justify.h)
  *   {"any": [cond, ...]}  {"all": [cond, ...]}  {"not": cond}
  *   {"linked_from": {"kind": K, "field": P, "ref": R, "where": [...]}}
  *       a live record of kind K names this record (in field P; being R)
  *   {"links_to": {"kind": K, "field": P, "ref": R, "where": [...]}}
  *       this record names a live record of kind K (in field P; being R);
  *       K "requirement" means a catalog requirement id (no "where")
+ *   {"org_has": {"kind": K, "where": [...]}}
+ *       the organisation has a live record of kind K matching where (a
+ *       setting kept as a singleton record: the EU AI Act profile)
  *
  * F is a record column (ref, title, status, owner, created_at, updated_at) or
  * a dotted path into the record's fields ("treatment.option"). V is a string,
@@ -69,6 +73,14 @@ int query_select(const struct query_scope *s, const char *kind, const json_t *wh
     const json_t *const *flags, size_t nflags, query_row_fn fn, void *arg);
 int query_count(int64_t *out, const struct query_scope *s, const char *kind,
     const json_t *where);
+/*
+ * query_count() that stops at max: whether at least max records match. A
+ * where naming one requirement at its top level (query_names_requirement())
+ * is walked from that requirement's links.
+ */
+bool query_names_requirement(const json_t *where);
+int query_count_upto(int64_t *out, const struct query_scope *s, const char *kind,
+    const json_t *where, int64_t max);
 
 /*
  * The value of `field` in the first live record of `kind` (singletons such as
@@ -77,6 +89,10 @@ int query_count(int64_t *out, const struct query_scope *s, const char *kind,
  */
 int query_field_value(json_t **out, const struct query_scope *s, const char *kind,
     const char *field);
+
+/* The title of the live record `ref` of `kind`: a JSON string, or NULL. */
+int query_ref_title(json_t **out, const struct query_scope *s, const char *kind,
+    const char *ref);
 
 /*
  * Every live record of `kind` in number order, with its declared fields as

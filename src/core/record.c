@@ -302,7 +302,8 @@ record_create_data(json_t **out, struct db *db, int64_t org_id, const struct act
 	if ((rc = record__row_insert(&r, db, org_id, k)) != 0 ||
 	    (rc = record__count_add(db, org_id, k->name, 1)) != 0)
 		goto done;
-	rc = record_commit_state(out, db, org_id, actor, k, &r, "create");
+	if ((rc = record_commit_state(out, db, org_id, actor, k, &r, "create")) == 0)
+		rc = record__notify(db, org_id, actor, k, "create", NULL, &r);
 done:
 	record__row_free(&r);
 	return rc;
@@ -439,8 +440,9 @@ record_apply(json_t **out, struct db *db, int64_t org_id, const struct actor *ac
 	r->updated_by = xstrdup(actor->name);
 	record_track_in_force(r, k, before.data, before.version);
 	record__row_columns(r, k);
-	if ((rc = record__row_update(db, org_id, k, &before, r)) == 0)
-		rc = record_commit_state(out, db, org_id, actor, k, r, action);
+	if ((rc = record__row_update(db, org_id, k, &before, r)) == 0 &&
+	    (rc = record_commit_state(out, db, org_id, actor, k, r, action)) == 0)
+		rc = record__notify(db, org_id, actor, k, action, &before, r);
 done:
 	record__row_free(&before);
 	json_decref(old);
@@ -530,8 +532,9 @@ record_retire(struct db *db, int64_t org_id, const struct actor *actor,
 	r->updated_at = xstrdup(now);
 	r->updated_by = xstrdup(actor->name);
 	if ((rc = record__row_update(db, org_id, k, &before, r)) == 0 &&
-	    (rc = record__count_add(db, org_id, k->name, -1)) == 0)
-		rc = record_commit_state(&rec, db, org_id, actor, k, r, "retire");
+	    (rc = record__count_add(db, org_id, k->name, -1)) == 0 &&
+	    (rc = record_commit_state(&rec, db, org_id, actor, k, r, "retire")) == 0)
+		rc = record__notify(db, org_id, actor, k, "retire", &before, r);
 	record__row_free(&before);
 	json_decref(rec);
 	return rc;
@@ -545,7 +548,8 @@ record_erase(struct db *db, int64_t org_id, const struct actor *actor,
 
 	if ((rc = record_check_unreferenced(db, org_id, k, r->ref)) != 0 ||
 	    (rc = record__row_erase(db, org_id, k, r)) != 0 ||
-	    (rc = record__count_add(db, org_id, k->name, -1)) != 0)
+	    (rc = record__count_add(db, org_id, k->name, -1)) != 0 ||
+	    (rc = record__notify(db, org_id, actor, k, "delete", r, NULL)) != 0)
 		return rc;
 	return record_ledger(db, org_id, actor, k, "delete", r->ref, r->version + 1, NULL);
 }

@@ -21,6 +21,7 @@
 #include "core/actor.h"
 #include "core/perm.h"
 
+struct buf;
 struct db;
 
 enum field_type {
@@ -52,6 +53,8 @@ enum field_flags {
 	FIELD_LIST = 1 << 5,		/* shown as a column in list views */
 	FIELD_TITLE = 1 << 6,		/* the record's display title (one per kind) */
 	FIELD_MANAGER = 1 << 7,		/* only manager/admin may set it */
+	FIELD_TICKED = 1 << 8,		/* BOOL: ticked on a new record's form, the
+					   usual answer (unticking is a decision) */
 };
 
 struct field {
@@ -83,10 +86,27 @@ struct record_kind;
  * whose date falls in the coming days ("coming up") or has passed ("past
  * due") as `what` is due: "risk review", "evidence expires". The field is a
  * FIELD_DATE flagged FIELD_FILTER or FIELD_SORT, so the list is an index read.
+ * Each live record's date is also a work item of the person it names
+ * (core/work.h), kept by the record engine. A due date added to a kind that
+ * already has records comes with a migration adding their work items, as
+ * 060_work_items.sql does for the kinds of its time: `aims verify` expects them.
  */
 struct record_due {
 	const char		*field;
 	const char		*what;
+	/*
+	 * The obligation ends when the record reaches one of the kind's done
+	 * states (an objective achieved, an audit reported). false: it stands
+	 * whatever the state (an approved document still has its next review).
+	 */
+	bool			 until_done;
+	/* The FIELD_USER field naming who does it; NULL: the record's owner. */
+	const char		*who;
+	/*
+	 * Held before each external audit (an internal audit, a management
+	 * review): the certification calendar lists it under the next one.
+	 */
+	bool			 calendar;
 };
 
 /*
@@ -162,6 +182,16 @@ struct record_hooks {
 	 */
 	int (*created)(struct db *db, int64_t org_id, const struct actor *actor,
 	    const char *ref, json_t *data);
+	/*
+	 * What a form shows beside the fields, in the organisation's own terms:
+	 * {scales: {NAME: [{value, title}]} for INT fields it labels, and
+	 * scores: [{label, after, from: [NAME, NAME], grid}]: the score the
+	 * validate hook will compute, grid[a-1][b-1] = {score, level} for the
+	 * values a and b of the two fields, shown after the field `after`.
+	 * NAME is the field as a form names it ("impact",
+	 * "treatment.residual_impact"). Caller owns *out. NULL: none.
+	 */
+	int (*form_hints)(json_t **out, struct db *db, int64_t org_id);
 };
 
 /*
@@ -248,6 +278,14 @@ struct record_kind {
 	/* Views of a record the pages link to from its page; path NULL ends; NULL: none. */
 	const struct record_view *views;
 	const struct record_deadline *deadline;	/* NULL: none */
+	/*
+	 * Dates of external events the certification calendar and the feeds
+	 * show (a Stage 2 audit), FIELD_DATE flagged FIELD_FILTER or FIELD_SORT;
+	 * the dashboard counts the days to the next. field NULL ends; NULL: none.
+	 */
+	const struct record_due	*events;
+	/* Its records are tasks made by hand: My work lists them as they are. */
+	bool			 task;
 };
 
 /* The kinds, in navigation order; terminated by name NULL. */
@@ -256,6 +294,8 @@ const struct record_kind *record_kind_find(const char *name);
 /* The kind whose references look like ref ("RISK-4", "SCOPE", "A.6.2.6"); NULL: none. */
 const struct record_kind *record_kind_of_ref(const char *ref);
 const struct field *record_field_find(const struct record_kind *k, const char *name);
+/* record_label.c: an allowed value as people read it ("in_review" -> "In review"), as text. */
+void record_enum_label(struct buf *out, const char *value);
 /* The field flagged FIELD_TITLE, or NULL. */
 const struct field *record_title_field(const struct record_kind *k);
 /* Does status count as finished for k (its `done` list)? */
@@ -312,6 +352,13 @@ int record_create(json_t **out, struct db *db, int64_t org_id, const struct acto
     const struct record_kind *k, const json_t *input);
 int record_get(json_t **out, struct db *db, int64_t org_id, const struct record_kind *k,
     const char *ref);
+/*
+ * record_get() as the JSON text of the record (appended to out), spliced
+ * from the record's stored view without parsing it; *version: its version.
+ */
+struct buf;
+int record_get_text(struct buf *out, int64_t *version, struct db *db, int64_t org_id,
+    const struct record_kind *k, const char *ref);
 /* if_version 0: no check; otherwise AIMS_ESTALE when it differs. */
 int record_update(json_t **out, struct db *db, int64_t org_id, const struct actor *actor,
     const struct record_kind *k, const char *ref, int64_t if_version, const json_t *patch);
@@ -363,6 +410,14 @@ struct record_query {
  * "title", "created_at", "updated_at" or a FIELD_SORT field.
  */
 int record_list(json_t **items, char **next_cursor, int64_t *total, struct db *db,
+    int64_t org_id, const struct record_kind *k, const struct record_query *q);
+/*
+ * record_list() as text: appends the JSON array of the page's records to
+ * items, spliced from their stored views (no record is parsed); the same
+ * bytes json_dumps() gives for record_list()'s array with
+ * JSON_COMPACT | JSON_PRESERVE_ORDER. On error items is as it was.
+ */
+int record_list_text(struct buf *items, char **next_cursor, int64_t *total, struct db *db,
     int64_t org_id, const struct record_kind *k, const struct record_query *q);
 
 /*

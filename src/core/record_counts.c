@@ -78,7 +78,7 @@ counts_move(struct db *db, int64_t org_id, const char *kind, const char *dim,
 
 	if ((rc = db_prepare(&st, db, "INSERT INTO dashboard_counts (org_id, kind, dim, value, n) "
 	    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (org_id, kind, dim, value) "
-	    "DO UPDATE SET n = n + excluded.n")) != 0)
+	    "DO UPDATE SET n = dashboard_counts.n + excluded.n")) != 0)
 		return rc;
 	db_bind_int64(st, 1, org_id);
 	db_bind_text(st, 2, kind);
@@ -350,7 +350,7 @@ record_count_with(int64_t *out, struct db *db, int64_t org_id, const struct reco
 
 	*out = 0;
 	if ((rc = db_prepare(&st, db, "SELECT count(*) FROM (SELECT 1 FROM record_fields "
-	    "WHERE org_id = ? AND kind = ? AND field = ? AND live = 1 AND value = ? LIMIT ?)")) != 0)
+	    "WHERE org_id = ? AND kind = ? AND field = ? AND live = 1 AND value = ? LIMIT ?) x")) != 0)
 		return rc;
 	db_bind_int64(st, 1, org_id);
 	db_bind_text(st, 2, k->name);

@@ -44,6 +44,7 @@ record_import(json_t **errors, json_t **refs, struct db *db, int64_t org_id,
 	}
 	if ((rc = db_begin(db)) != 0)
 		goto done;
+	record__notify_batch_begin();
 	json_array_foreach(rows, i, row) {
 		rc = record_create(&rec, db, org_id, actor, k, row);
 		if (rc == 0) {
@@ -64,6 +65,9 @@ record_import(json_t **errors, json_t **refs, struct db *db, int64_t org_id,
 		    "%zu row%s with errors%s: nothing was imported", json_array_size(errs),
 		    json_array_size(errs) == 1 ? "" : "s",
 		    json_array_size(errs) >= RECORD_IMPORT_MAX_ERRORS ? " (stopped counting)" : "");
+	if (record__notify_batch_end(db, org_id, actor, k,
+	    rc == 0 && !(flags & RECORD_IMPORT_CHECK)) != 0 && rc == 0)
+		rc = aims_error_code();
 	if (rc != 0 || (flags & RECORD_IMPORT_CHECK)) {
 		db_rollback(db);
 		goto done;

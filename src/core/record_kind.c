@@ -229,6 +229,23 @@ record_kind_check(const struct record_kind *k)
 			return aims_error_set(AIMS_EINVALID, "due", "kind %s: due field '%s' "
 			    "must be a filterable or sortable date field, with what is due",
 			    k->name, d->field);
+		if (d->who != NULL && ((f = record_field_find(k, d->who)) == NULL ||
+		    f->type != FIELD_USER))
+			return aims_error_set(AIMS_EINVALID, "due", "kind %s: due field '%s' "
+			    "names '%s' as who does it, which is not a user field", k->name,
+			    d->field, d->who);
+		if (d->until_done && k->done == NULL)
+			return aims_error_set(AIMS_EINVALID, "due", "kind %s: due field '%s' "
+			    "ends when the record is done, but the kind has no done states",
+			    k->name, d->field);
+	}
+	for (d = k->events; d != NULL && d->field != NULL; d++) {
+		f = record_field_find(k, d->field);
+		if (f == NULL || f->type != FIELD_DATE ||
+		    !(f->flags & (FIELD_FILTER | FIELD_SORT)) || d->what == NULL)
+			return aims_error_set(AIMS_EINVALID, "events", "kind %s: event field '%s' "
+			    "must be a filterable or sortable date field, with what it is",
+			    k->name, d->field);
 	}
 	if (k->nav_view != NULL && ((f = record_field_find(k, k->nav_view->filter)) == NULL ||
 	    !(f->flags & FIELD_FILTER)))
@@ -267,6 +284,7 @@ static const struct {
 	{ FIELD_REQUIRED, "required" }, { FIELD_READONLY, "read-only" },
 	{ FIELD_SEARCH, "search" }, { FIELD_FILTER, "filter" }, { FIELD_SORT, "sort" },
 	{ FIELD_LIST, "list" }, { FIELD_TITLE, "title" }, { FIELD_MANAGER, "manager-only" },
+	{ FIELD_TICKED, "ticked-on-new" },
 };
 
 const char *
@@ -331,8 +349,9 @@ record_kind_describe(const struct record_kind *k)
 	char key[2] = { k->nav_key, '\0' };
 
 	for (d = k->due; d != NULL && d->field != NULL; d++)
-		json_array_append_new(due, json_pack("{s:s, s:s}", "field", d->field, "what",
-		    d->what));
+		json_array_append_new(due, json_pack("{s:s, s:s, s:b, s:s?, s:b}", "field",
+		    d->field, "what", d->what, "until_done", d->until_done, "who", d->who,
+		    "calendar", d->calendar));
 	json_array_append_new(counts, json_pack("{s:s, s:s, s:[s]}", "dim", "status", "label",
 	    "by status", "fields", "status"));
 	for (c = k->counts; c != NULL && c->dim != NULL; c++) {
@@ -376,5 +395,13 @@ record_kind_describe(const struct record_kind *k)
 		json_object_set_new(o, "deadline", json_pack("{s:s, s:s, s:s?, s:s}", "field",
 		    k->deadline->field, "met_by", k->deadline->met_by, "to", k->deadline->to,
 		    "what", k->deadline->what));
+	if (k->events != NULL) {
+		json_t *events = json_array();
+
+		for (d = k->events; d->field != NULL; d++)
+			json_array_append_new(events, json_pack("{s:s, s:s}", "field", d->field,
+			    "what", d->what));
+		json_object_set_new(o, "events", events);
+	}
 	return o;
 }

@@ -17,6 +17,7 @@
 	X(scope) \
 	X(context_issue) \
 	X(interested_party) \
+	X(eu_ai_act_profile) \
 	X(document) \
 	X(responsibility) \
 	X(ai_system) \
@@ -24,6 +25,7 @@
 	X(risk_criteria) \
 	X(risk) \
 	X(impact) \
+	X(obligation) \
 	X(soa) \
 	X(objective) \
 	X(change) \
@@ -31,8 +33,10 @@
 	X(competence) \
 	X(training) \
 	X(communication) \
+	X(task) \
 	X(lifecycle) \
 	X(dataset) \
+	X(model) \
 	X(evidence) \
 	X(incident) \
 	X(concern) \
@@ -41,6 +45,8 @@
 	X(audit) \
 	X(audit_finding) \
 	X(management_review) \
+	X(attestation) \
+	X(certification) \
 	X(nonconformity) \
 	X(improvement)
 

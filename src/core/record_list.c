@@ -317,7 +317,7 @@ plan_bounded(int64_t *n, struct db *db, const struct list_plan *p, int filter)
 	memset(&q, 0, sizeof(q));
 	if (filter >= 0) {
 		buf_printf(&q.sql, "SELECT count(*) FROM (SELECT 1 FROM record_fields WHERE "
-		    "org_id = ? AND kind = ? AND field = ?%s AND value = ? LIMIT ?)",
+		    "org_id = ? AND kind = ? AND field = ?%s AND value = ? LIMIT ?) x",
 		    p->retired ? "" : " AND live = 1");
 		sqlb_bind_int(&q, p->org_id);
 		sqlb_bind_text(&q, p->k->name);
@@ -325,7 +325,7 @@ plan_bounded(int64_t *n, struct db *db, const struct list_plan *p, int filter)
 		ls_bind(&q, &p->filters[filter].value);
 	} else {
 		buf_puts(&q.sql, "SELECT count(*) FROM (SELECT 1 FROM records_fts "
-		    "WHERE records_fts MATCH ? LIMIT ?)");
+		    "WHERE records_fts MATCH ? LIMIT ?) x");
 		sqlb_bind_text(&q, p->fts);
 	}
 	sqlb_bind_int(&q, LIST_DRIVE_MAX + 1);
@@ -664,9 +664,32 @@ list_read_row(json_t *items, struct db *db, const struct record_kind *k, int64_t
 	return rc;
 }
 
+/* Appends the row's view to text, after a comma unless it is the first. */
 static int
-list_rows(json_t *items, char **next_cursor, struct db *db, const struct list_plan *p,
-    struct sqlb *q)
+list_read_view(struct buf *text, bool first, struct db *db, const struct record_kind *k,
+    int64_t id)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&st, db, "SELECT " RECORD_VIEW_COLUMNS " FROM records "
+	    "WHERE id = ?")) != 0)
+		return rc;
+	db_bind_int64(st, 1, id);
+	if ((rc = db_step(st)) == DB_ROW) {
+		if (!first)
+			buf_putc(text, ',');
+		rc = record__row_view(text, NULL, st, k);
+	} else if (rc == DB_DONE)
+		rc = aims_error_set(AIMS_ERROR, NULL, "a listed record vanished");
+	db_done(st);
+	return rc;
+}
+
+/* The page's rows into items (trees) or text (the views spliced, "[...]"). */
+static int
+list_rows(json_t *items, struct buf *text, char **next_cursor, struct db *db,
+    const struct list_plan *p, struct sqlb *q)
 {
 	struct db_stmt *st = NULL;
 	int64_t ids[RECORD_LIST_MAX];
@@ -688,22 +711,32 @@ list_rows(json_t *items, char **next_cursor, struct db *db, const struct list_pl
 	json_decref(last);
 	if (rc < 0)
 		return rc;
-	for (i = 0; i < n; i++)
-		if ((rc = list_read_row(items, db, p->k, ids[i])) != 0)
+	if (text)
+		buf_putc(text, '[');
+	for (i = 0; i < n; i++) {
+		rc = text ? list_read_view(text, i == 0, db, p->k, ids[i]) :
+		    list_read_row(items, db, p->k, ids[i]);
+		if (rc != 0)
 			return rc;
+	}
+	if (text)
+		buf_putc(text, ']');
 	return 0;
 }
 
-int
-record_list(json_t **items, char **next_cursor, int64_t *total, struct db *db,
-    int64_t org_id, const struct record_kind *k, const struct record_query *rq)
+/* record_list() into a tree (items) or as text (text); the other is NULL. */
+static int
+list_run(json_t **items, struct buf *text, char **next_cursor, int64_t *total,
+    struct db *db, int64_t org_id, const struct record_kind *k, const struct record_query *rq)
 {
 	struct list_plan p;
 	struct sqlb q;
 	bool in_read = false;
+	size_t text_len = text ? text->len : 0;
 	int rc = 0;
 
-	*items = NULL;
+	if (items)
+		*items = NULL;
 	*next_cursor = NULL;
 	memset(&p, 0, sizeof(p));
 	memset(&q, 0, sizeof(q));
@@ -726,8 +759,9 @@ record_list(json_t **items, char **next_cursor, int64_t *total, struct db *db,
 		in_read = true;
 	if (rc != 0 || (rc = plan_drive(&p, db)) != 0 || (rc = sql_page(&q, &p, rq->cursor)) != 0)
 		goto done;
-	*items = json_array();
-	if ((rc = list_rows(*items, next_cursor, db, &p, &q)) != 0)
+	if (items)
+		*items = json_array();
+	if ((rc = list_rows(items ? *items : NULL, text, next_cursor, db, &p, &q)) != 0)
 		goto done;
 	if (total)
 		rc = list_total(total, db, &p);
@@ -737,10 +771,31 @@ done:
 	sqlb_free(&q);
 	free(p.fts);
 	if (rc != 0) {
-		json_decref(*items);
-		*items = NULL;
+		if (items) {
+			json_decref(*items);
+			*items = NULL;
+		}
+		if (text) {
+			text->len = text_len;
+			if (text->data)
+				text->data[text_len] = '\0';
+		}
 		free(*next_cursor);
 		*next_cursor = NULL;
 	}
 	return rc;
+}
+
+int
+record_list(json_t **items, char **next_cursor, int64_t *total, struct db *db,
+    int64_t org_id, const struct record_kind *k, const struct record_query *rq)
+{
+	return list_run(items, NULL, next_cursor, total, db, org_id, k, rq);
+}
+
+int
+record_list_text(struct buf *items, char **next_cursor, int64_t *total, struct db *db,
+    int64_t org_id, const struct record_kind *k, const struct record_query *rq)
+{
+	return list_run(NULL, items, next_cursor, total, db, org_id, k, rq);
 }

@@ -13,7 +13,9 @@
 
 #include "core/record.h"
 
+struct buf;
 struct db;
+struct db_stmt;
 
 #define RECORD_STRING_MAX	500		/* FIELD_STRING default max length */
 #define RECORD_TEXT_MAX		200000		/* FIELD_TEXT default max length */
@@ -57,6 +59,24 @@ int record__row_load(struct record_row *out, struct db *db, int64_t org_id,
     const struct record_kind *k, const char *ref);
 void record__row_free(struct record_row *r);
 json_t *record__row_json(const struct record_kind *k, const struct record_row *r);
+/*
+ * The record's view: record__row_json() as text, the bytes a read answers
+ * and a list splices (migration 073). Kept in records.view with the
+ * kind's shape (record__view_shape()); a stored view of another shape is
+ * not used. The caller frees the text.
+ */
+#define RECORD_VIEW_FLAGS	(JSON_COMPACT | JSON_PRESERVE_ORDER)
+char *record__view_text(const struct record_kind *k, const struct record_row *r);
+int64_t record__view_shape(const struct record_kind *k);
+/*
+ * Appends to out the view of the row st is on (selecting
+ * RECORD_VIEW_COLUMNS): the stored text when it has the kind's shape, else
+ * built from the row's data. *version (may be NULL): the row's version.
+ */
+#define RECORD_VIEW_COLUMNS RECORD_ROW_COLUMNS ", view, view_shape"
+#define RECORD_VIEW_COL		15	/* view's column in RECORD_VIEW_COLUMNS */
+int record__row_view(struct buf *out, int64_t *version, struct db_stmt *st,
+    const struct record_kind *k);
 int record__row_insert(struct record_row *r, struct db *db, int64_t org_id,
     const struct record_kind *k);
 /* Writes r over the row whose state was old (the indexes need both). */
@@ -78,6 +98,27 @@ int record__count_add(struct db *db, int64_t org_id, const char *kind, int delta
  */
 int record__counts_add(struct db *db, int64_t org_id, const struct record_kind *k,
     const struct record_row *r, int delta);
+/*
+ * work.c: brings the work items of a record (core/work.h) from old (NULL:
+ * none) to r (NULL: erased), in the caller's transaction.
+ */
+int record__work_sync(struct db *db, int64_t org_id, const struct record_kind *k,
+    const struct record_row *old, const struct record_row *r);
+/*
+ * notify.c: what the change of a record from old (NULL: created) to r
+ * (NULL: erased) tells whom (core/notify.h), in the caller's transaction.
+ */
+int record__notify(struct db *db, int64_t org_id, const struct actor *actor,
+    const struct record_kind *k, const char *action, const struct record_row *old,
+    const struct record_row *r);
+/*
+ * A bulk import (record_import.c) between the two: each person assigned
+ * records is told once, at the end, with how many (tell false: the import
+ * is not kept, nobody is told). Webhooks still get one event a record.
+ */
+void record__notify_batch_begin(void);
+int record__notify_batch_end(struct db *db, int64_t org_id, const struct actor *actor,
+    const struct record_kind *k, bool tell);
 int record__exists(struct db *db, int64_t org_id, const char *kind, const char *ref);
 /* Copies title, status and owner columns out of r->data (ref when no title). */
 void record__row_columns(struct record_row *r, const struct record_kind *k);

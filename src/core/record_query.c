@@ -33,6 +33,33 @@ record_get(json_t **out, struct db *db, int64_t org_id, const struct record_kind
 	return 0;
 }
 
+int
+record_get_text(struct buf *out, int64_t *version, struct db *db, int64_t org_id,
+    const struct record_kind *k, const char *ref)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	*version = 0;
+	if (ref == NULL && k->singleton)
+		ref = k->prefix;
+	if (ref == NULL)
+		return aims_error_set(AIMS_EINVALID, "ref", "no reference given");
+	if ((rc = db_prepare(&st, db, "SELECT " RECORD_VIEW_COLUMNS " FROM records "
+	    "WHERE org_id = ? AND kind = ? AND ref = ?")) != 0)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	db_bind_text(st, 2, k->name);
+	db_bind_text(st, 3, ref);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		rc = record__row_view(out, version, st, k);
+	else if (rc == DB_DONE)
+		rc = aims_error_set(AIMS_ENOTFOUND, "ref", "%s %.64s does not exist", k->singular, ref);
+	db_done(st);
+	return rc;
+}
+
 static int
 links_add(json_t *out, struct db_stmt *st, const char *direction)
 {
@@ -63,7 +90,7 @@ record_links(json_t **out, struct db *db, int64_t org_id, const struct record_ki
 	*out = json_array();
 	if ((rc = db_prepare(&st, db, "SELECT l.field, l.to_kind, l.to_ref, "
 	    "CASE WHEN l.to_kind = 'requirement' THEN "
-	    "(SELECT q.title FROM requirements q WHERE q.id = l.to_ref LIMIT 1) ELSE "
+	    "(SELECT q.title FROM requirements q WHERE q.framework = 'iso42001' AND q.id = l.to_ref) ELSE "
 	    "(SELECT r.title FROM records r WHERE r.org_id = l.org_id AND r.kind = l.to_kind "
 	    "AND r.ref = l.to_ref) END FROM record_links l "
 	    "WHERE l.org_id = ? AND l.from_kind = ? AND l.from_ref = ? LIMIT ?")) != 0)

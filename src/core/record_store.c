@@ -1,7 +1,9 @@
 /*
  * record_store.c - the SQL side of the record engine: the records row, its
- * versions, reference numbers, live counts, and the three derived indexes
- * kept in step with every write (filter/sort values, q= search text, links).
+ * versions, reference numbers, live counts, and what is derived from it and
+ * kept in step with every write: the record's answer as text (the view that
+ * reads and lists splice), and the three indexes (filter/sort values, q=
+ * search text, links).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -135,6 +137,71 @@ record__row_json(const struct record_kind *k, const struct record_row *r)
 	if (r->in_force > 0)
 		json_object_set_new(o, "in_force_version", json_integer(r->in_force));
 	return o;
+}
+
+int64_t
+record__view_shape(const struct record_kind *k)
+{
+	const struct field *f;
+	const unsigned char *p;
+	uint32_t h = 2166136261u;	/* FNV-1a: a name for the list, not a defence */
+
+	for (f = k->fields; f->name; f++) {
+		for (p = (const unsigned char *)f->name; *p; p++)
+			h = (h ^ *p) * 16777619u;
+		h = (h ^ ',') * 16777619u;
+	}
+	/* Never 0: the column's default says "no view written". */
+	return (int64_t)h + 1;
+}
+
+char *
+record__view_text(const struct record_kind *k, const struct record_row *r)
+{
+	struct record_row stored = *r;
+	json_t *o;
+	char *data, *s;
+
+	/*
+	 * As a read gives it: the data goes through its stored form (keys of
+	 * nested objects sorted) rather than in the order a caller sent them.
+	 */
+	if ((data = json_dumps(r->data, JSON_COMPACT | JSON_SORT_KEYS)) == NULL ||
+	    (stored.data = json_loads(data, 0, NULL)) == NULL)
+		abort();	/* only out of memory: xmalloc's policy */
+	o = record__row_json(k, &stored);
+	s = json_dumps(o, RECORD_VIEW_FLAGS);
+	json_decref(o);
+	json_decref(stored.data);
+	free(data);
+	if (s == NULL)
+		abort();
+	return s;
+}
+
+int
+record__row_view(struct buf *out, int64_t *version, struct db_stmt *st,
+    const struct record_kind *k)
+{
+	struct record_row r;
+	const char *view = db_column_text(st, RECORD_VIEW_COL);
+	char *built;
+	int rc;
+
+	if (version)
+		*version = db_column_int64(st, 3);
+	if (view != NULL && db_column_int64(st, RECORD_VIEW_COL + 1) == record__view_shape(k)) {
+		buf_puts(out, view);
+		return 0;
+	}
+	/* Written before migration 073, or before a field was added: from the data. */
+	if ((rc = record__row_read(&r, st)) == 0) {
+		built = record__view_text(k, &r);
+		buf_puts(out, built);
+		free(built);
+	}
+	record__row_free(&r);
+	return rc;
 }
 
 const char *
@@ -487,7 +554,8 @@ store_derived(struct db *db, int64_t org_id, const struct record_kind *k,
 	int rc;
 
 	if ((rc = record__counts_add(db, org_id, k, old, -1)) != 0 ||
-	    (rc = record__counts_add(db, org_id, k, r, 1)) != 0)
+	    (rc = record__counts_add(db, org_id, k, r, 1)) != 0 ||
+	    (rc = record__work_sync(db, org_id, k, old, r)) != 0)
 		return rc;
 	if (old && (rc = store_fields(db, org_id, k, old, false, NULL)) != 0)
 		return rc;
@@ -517,15 +585,16 @@ record__row_insert(struct record_row *r, struct db *db, int64_t org_id,
     const struct record_kind *k)
 {
 	struct db_stmt *st = NULL;
-	char *data;
+	char *data, *view;
 	int rc;
 
 	if ((rc = db_prepare(&st, db, "INSERT INTO records (org_id, kind, num, ref, version, "
 	    "title, status, owner, data, created_at, updated_at, created_by, updated_by, retired, "
-	    "created_by_id, in_force) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) != 0)
+	    "created_by_id, in_force, view, view_shape) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) != 0)
 		return rc;
 	data = json_dumps(r->data, JSON_COMPACT | JSON_SORT_KEYS);
+	view = record__view_text(k, r);
 	db_bind_int64(st, 1, org_id);
 	db_bind_text(st, 2, k->name);
 	db_bind_int64(st, 3, r->num);
@@ -542,6 +611,8 @@ record__row_insert(struct record_row *r, struct db *db, int64_t org_id,
 	db_bind_int64(st, 14, r->retired);
 	db_bind_int64(st, 15, r->created_by_id);
 	db_bind_int64(st, 16, r->in_force);
+	db_bind_text(st, 17, view);
+	db_bind_int64(st, 18, record__view_shape(k));
 	rc = db_step(st);
 	if (rc == DB_ROW) {
 		r->id = db_column_int64(st, 0);
@@ -553,6 +624,7 @@ record__row_insert(struct record_row *r, struct db *db, int64_t org_id,
 		rc = aims_error_set(AIMS_ERROR, NULL, "insert returned no row");
 	db_done(st);
 	free(data);
+	free(view);
 	if (rc == 0)
 		rc = store_derived(db, org_id, k, NULL, r);
 	return rc;
@@ -563,14 +635,15 @@ record__row_update(struct db *db, int64_t org_id, const struct record_kind *k,
     const struct record_row *old, const struct record_row *r)
 {
 	struct db_stmt *st = NULL;
-	char *data;
+	char *data, *view;
 	int rc;
 
 	if ((rc = db_prepare(&st, db, "UPDATE records SET version = ?, title = ?, status = ?, "
-	    "owner = ?, data = ?, updated_at = ?, updated_by = ?, retired = ?, in_force = ? "
-	    "WHERE id = ?")) != 0)
+	    "owner = ?, data = ?, updated_at = ?, updated_by = ?, retired = ?, in_force = ?, "
+	    "view = ?, view_shape = ? WHERE id = ?")) != 0)
 		return rc;
 	data = json_dumps(r->data, JSON_COMPACT | JSON_SORT_KEYS);
+	view = record__view_text(k, r);
 	db_bind_int64(st, 1, r->version);
 	db_bind_text(st, 2, r->title);
 	db_bind_text(st, 3, r->status);
@@ -580,9 +653,12 @@ record__row_update(struct db *db, int64_t org_id, const struct record_kind *k,
 	db_bind_text(st, 7, r->updated_by);
 	db_bind_int64(st, 8, r->retired);
 	db_bind_int64(st, 9, r->in_force);
-	db_bind_int64(st, 10, r->id);
+	db_bind_text(st, 10, view);
+	db_bind_int64(st, 11, record__view_shape(k));
+	db_bind_int64(st, 12, r->id);
 	rc = store_step_done(st);
 	free(data);
+	free(view);
 	if (rc == 0)
 		rc = store_derived(db, org_id, k, old, r);
 	return rc;
@@ -633,7 +709,7 @@ record__next_num(int64_t *out, struct db *db, int64_t org_id, const char *kind)
 	int rc;
 
 	if ((rc = db_prepare(&st, db, "INSERT INTO ref_counters (org_id, kind, next) "
-	    "VALUES (?, ?, 2) ON CONFLICT (org_id, kind) DO UPDATE SET next = next + 1 "
+	    "VALUES (?, ?, 2) ON CONFLICT (org_id, kind) DO UPDATE SET next = ref_counters.next + 1 "
 	    "RETURNING next - 1")) != 0)
 		return rc;
 	db_bind_int64(st, 1, org_id);
@@ -686,7 +762,7 @@ record__count_add(struct db *db, int64_t org_id, const char *kind, int delta)
 	int rc;
 
 	if ((rc = db_prepare(&st, db, "INSERT INTO record_counts (org_id, kind, live) "
-	    "VALUES (?, ?, ?) ON CONFLICT (org_id, kind) DO UPDATE SET live = live + excluded.live"))
+	    "VALUES (?, ?, ?) ON CONFLICT (org_id, kind) DO UPDATE SET live = record_counts.live + excluded.live"))
 	    != 0)
 		return rc;
 	db_bind_int64(st, 1, org_id);

@@ -6,8 +6,9 @@
  * entry of its own: the title, status and owner columns of records and
  * versions, the live counts, the dashboard's counts, and evidence file
  * revisions (each must equal the evidence version that recorded it, which
- * its entry commits to), and the filter, link and search indexes
- * (record_fields, record_links, records_fts).
+ * its entry commits to), the records' stored views (what reads and lists
+ * answer), and the filter, link and search indexes (record_fields,
+ * record_links, records_fts).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "core/record.h"
 #include "core/record_counts.h"
 #include "core/record_private.h"
+#include "core/work.h"
 #include "ledger/ledger.h"
 #include "store/db.h"
 #include "util/buf.h"
@@ -152,7 +154,7 @@ verify_columns(struct db *db, int64_t org_id, const struct record_kind *k, const
 		    "WHERE v.%s IS NOT e LIMIT 1", column, column, buf_str(&expr), column);
 	else
 		buf_printf(&sql, "SELECT ref, 0, %s, e FROM (SELECT ref, %s, %s AS e FROM records "
-		    "WHERE org_id = ? AND kind = ?) WHERE %s IS NOT e LIMIT 1", column, column,
+		    "WHERE org_id = ? AND kind = ?) x WHERE %s IS NOT e LIMIT 1", column, column,
 		    buf_str(&expr), column);
 	if ((rc = db_prepare(&st, db, buf_str(&sql))) != 0)
 		goto done;
@@ -375,6 +377,28 @@ verify_search_text(struct db *db, int64_t org_id, const struct record_kind *k,
 }
 
 /*
+ * The stored view reads and lists answer without parsing must be the record
+ * as its data gives it (a view of an older shape is never served: skipped).
+ */
+static int
+verify_view(struct db_stmt *st, const struct record_kind *k, const struct record_row *r)
+{
+	const char *have = db_column_text(st, RECORD_VIEW_COL);
+	char *want;
+	int rc = 0;
+
+	if (have == NULL || db_column_int64(st, RECORD_VIEW_COL + 1) != record__view_shape(k))
+		return 0;
+	want = record__view_text(k, r);
+	if (strcmp(have, want) != 0)
+		rc = aims_error_set(AIMS_EVERIFY, NULL, "record %s (%s): its stored view (what "
+		    "reads and lists answer) is not the record: '%.*s'", r->ref, k->name,
+		    VERIFY_SHOWN_MAX, have);
+	free(want);
+	return rc;
+}
+
+/*
  * Search words in the org's scopes whose row is none of its records: a
  * search would count them (counts are read from the index alone).
  */
@@ -423,7 +447,7 @@ verify_indexes(struct db *db, int64_t org_id)
 
 	memset(&r, 0, sizeof(r));
 	for (i = 0; (k = record_kinds[i])->name; i++) {
-		if ((rc = db_prepare(&st, db, "SELECT " RECORD_ROW_COLUMNS " FROM records "
+		if ((rc = db_prepare(&st, db, "SELECT " RECORD_VIEW_COLUMNS " FROM records "
 		    "WHERE org_id = ? AND kind = ?")) != 0)
 			goto done;
 		db_bind_int64(st, 1, org_id);
@@ -431,7 +455,8 @@ verify_indexes(struct db *db, int64_t org_id)
 		while ((rc = db_step(st)) == DB_ROW) {
 			/* Data that is not JSON is the commitment check's finding, not this one's. */
 			if (record__row_read(&r, st) == 0 &&
-			    ((rc = record__derived_collect(fields, links, org_id, k, &r)) != 0 ||
+			    ((rc = verify_view(st, k, &r)) != 0 ||
+			    (rc = record__derived_collect(fields, links, org_id, k, &r)) != 0 ||
 			    (rc = verify_search_text(db, org_id, k, &r, &key)) != 0))
 				goto done;
 			record__row_free(&r);
@@ -442,7 +467,7 @@ verify_indexes(struct db *db, int64_t org_id)
 			goto done;
 	}
 	if ((rc = db_prepare(&st, db, "SELECT kind, field, live, typeof(value), "
-	    "CAST(value AS TEXT), updated_at, num FROM record_fields WHERE org_id = ?")) != 0)
+	    "value, updated_at, num FROM record_fields WHERE org_id = ?")) != 0)
 		goto done;
 	db_bind_int64(st, 1, org_id);
 	while ((rc = db_step(st)) == DB_ROW) {
@@ -548,8 +573,9 @@ verify_revisions_recorded(struct db *db, int64_t org_id)
 	struct db_stmt *st = NULL;
 	int rc;
 
-	if ((rc = db_prepare(&st, db, VERIFY_REVISION_SQL "WHERE f.org_id = ? AND "
-	    "(v.version IS NULL OR differs IS NOT NULL) ORDER BY f.evidence_ref, f.revision "
+	/* A subquery: the alias "differs" is not visible in its own WHERE in standard SQL. */
+	if ((rc = db_prepare(&st, db, "SELECT * FROM (" VERIFY_REVISION_SQL "WHERE f.org_id = ?) x "
+	    "WHERE version IS NULL OR differs IS NOT NULL ORDER BY evidence_ref, revision "
 	    "LIMIT 1")) != 0)
 		return rc;
 	db_bind_int64(st, 1, org_id);
@@ -641,7 +667,8 @@ record_verify_derived(struct db *db, int64_t org_id)
 	    (rc = verify_search_orphans(db, org_id)) != 0 ||
 	    (rc = verify_revisions_recorded(db, org_id)) != 0)
 		return rc;
-	if ((rc = verify_revisions_present(db, org_id)) != 0)
+	if ((rc = verify_revisions_present(db, org_id)) != 0 ||
+	    (rc = work_verify(db, org_id)) != 0)
 		return rc;
 	if ((rc = verify_concern_keys(db, org_id)) != 0)
 		return rc;

@@ -139,6 +139,20 @@ user_append(struct db *db, const struct actor *actor, const char *action, const 
 }
 
 int
+user_ledger_import(struct db *db, const char *email)
+{
+	static const struct actor importer = { .name = USER_IMPORT_ACTOR };
+	int64_t version = 0;
+	int rc;
+
+	if ((rc = db_query_int64_text(&version, db, "SELECT version FROM users WHERE email = ?",
+	    email)) != 0)
+		return rc == AIMS_ENOTFOUND ?
+		    aims_error_set(rc, "email", "no user '%s'", email) : rc;
+	return user_append(db, &importer, "import", email, version);
+}
+
+int
 user_add(int64_t *id_out, struct db *db, const struct actor *actor, const char *email,
     const char *display_name, const char *password)
 {

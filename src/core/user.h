@@ -54,6 +54,13 @@ int user_check_password_policy(const char *password);
 void user_generate_password(char out[USER_GENERATED_PASSWORD_LEN + 1]);
 int user_ledger_state(json_t **out, struct db *db, const char *email);
 /*
+ * Enters a user copied from another store in this store's instance log
+ * (action "import", by USER_IMPORT_ACTOR), as it is now: verify then
+ * checks the user against it. Inside a transaction.
+ */
+#define USER_IMPORT_ACTOR	"system:migrate-store"
+int user_ledger_import(struct db *db, const char *email);
+/*
  * Records a change of the account kept outside the users row (its second
  * factor): the version goes up and action is ledgered with the state then.
  * Joins the caller's transaction.

@@ -22,6 +22,7 @@
 
 #define CHECK_MIN_MAX	1000000
 #define CHECK_REF_MAX	65	/* a record reference and its NUL */
+#define CHECK_ANY_MAX	4	/* alternatives of an any check */
 
 typedef int (*check_fn)(struct check_result *out, const struct check_env *env,
     const json_t *params);
@@ -108,7 +109,14 @@ check_exists(struct check_result *out, const struct check_env *env, const json_t
 	int64_t n;
 	int rc;
 
-	if ((rc = query_count(&n, env->scope, param_str(params, "records"),
+	/*
+	 * Records linked to one requirement (evidence of a control: thousands)
+	 * are counted up to min, from the links: enough to pass or fail.
+	 */
+	if ((rc = query_names_requirement(json_object_get(params, "where")) ?
+	    query_count_upto(&n, env->scope, param_str(params, "records"),
+	    json_object_get(params, "where"), param_min(params)) :
+	    query_count(&n, env->scope, param_str(params, "records"),
 	    json_object_get(params, "where"))) != 0)
 		return rc;
 	out->total = n;
@@ -273,19 +281,76 @@ check_current_approved(struct check_result *out, const struct check_env *env,
 	return rc;
 }
 
-/* org_ai_roles: the organisation recorded its AI roles (ISO/IEC 22989). */
+/*
+ * org_ai_roles: the organisation's AI roles (ISO/IEC 22989) are determined:
+ * declared, or derived from the roles it holds for its AI systems
+ * (org_ai_roles_get()). Declared roles that none of its systems bears out,
+ * and roles its systems show that are not declared, are findings too: the
+ * context is then determined on a wrong footing.
+ */
 static int
 check_org_ai_roles(struct check_result *out, const struct check_env *env,
     const json_t *params)
 {
-	json_t *org = NULL;
+	struct org_ai_roles roles;
+	size_t i;
 	int rc;
 
-	if ((rc = org_get(&org, env->scope->db, env->scope->org_id)) != 0)
+	if ((rc = org_ai_roles_get(&roles, env->scope->db, env->scope->org_id)) != 0)
 		return rc;
-	if ((json_int_t)json_array_size(json_object_get(org, "ai_roles")) < param_min(params))
+	if ((json_int_t)json_array_size(roles.effective) < param_min(params))
 		check_fail(out, "missing");
-	json_decref(org);
+	else
+		for (i = 0; i < json_array_size(roles.derived); i++)
+			if (!org_ai_roles_has(roles.declared, json_string_value(
+			    json_array_get(roles.derived, i))) &&
+			    json_array_size(roles.declared) > 0) {
+				out->status = CHECK_FAIL;
+				finding_ref(finding_add(out, "undeclared"), env,
+				    json_string_value(json_array_get(roles.derived, i)));
+			}
+	org_ai_roles_free(&roles);
+	return 0;
+}
+
+/*
+ * any {checks}: passes when one of the checks passes (an approved document or
+ * current evidence linked to a requirement counts as well as the records the
+ * first check looks for). Else it is the first check's answer that is not
+ * "not applicable", or not applicable when all are.
+ */
+static int
+check_any(struct check_result *out, const struct check_env *env, const json_t *params)
+{
+	const json_t *checks = json_object_get(params, "checks"), *c;
+	struct check_result res, first;
+	bool have_first = false;
+	size_t i;
+	int rc;
+
+	memset(&first, 0, sizeof(first));
+	json_array_foreach(checks, i, c) {
+		if ((rc = check_run(&res, env, c)) != 0) {
+			if (have_first)
+				check_result_free(&first);
+			return rc;
+		}
+		if (res.status == CHECK_PASS) {
+			if (have_first)
+				check_result_free(&first);
+			*out = res;
+			return 0;
+		}
+		if (res.status == CHECK_FAIL && !have_first) {
+			first = res;
+			have_first = true;
+		} else
+			check_result_free(&res);
+	}
+	if (have_first)
+		*out = first;
+	else
+		out->status = CHECK_NA;
 	return 0;
 }
 
@@ -656,6 +721,7 @@ static const char *const params_min[] = { "min", NULL };
 static const char *const params_soa[] = { "unchanged", NULL };
 static const char *const params_metrics[] = { "where", "evaluated_within_days", "empty", NULL };
 static const char *const params_records[] = { "records", "empty", NULL };
+static const char *const params_any[] = { "checks", NULL };
 
 static const struct check_kind check_kinds[] = {
 	{ "not_recorded_yet", check_not_recorded_yet, params_what },
@@ -671,6 +737,7 @@ static const struct check_kind check_kinds[] = {
 	{ "deadlines_met", check_deadlines_met, params_records },
 	{ "audit_coverage", check_audit_coverage, params_none },
 	{ "metrics_current", check_metrics_current, params_metrics },
+	{ "any", check_any, params_any },
 	{ NULL, NULL, params_none },
 };
 
@@ -731,6 +798,28 @@ check_validate_params(const struct check_kind *k, const json_t *check)
 	return 0;
 }
 
+/* The alternatives of an any check: 2 to CHECK_ANY_MAX checks, none an any. */
+static int
+check_validate_any(const json_t *checks)
+{
+	const json_t *c;
+	size_t i;
+	int rc;
+
+	if (!json_is_array(checks) || json_array_size(checks) < 2 ||
+	    json_array_size(checks) > CHECK_ANY_MAX)
+		return aims_error_set(AIMS_EINVALID, "checks",
+		    "check any takes a list of 2 to %d checks in 'checks'", CHECK_ANY_MAX);
+	json_array_foreach(checks, i, c) {
+		if (strcmp(param_str(c, "kind") ? param_str(c, "kind") : "", "any") == 0)
+			return aims_error_set(AIMS_EINVALID, "checks",
+			    "check any: an alternative is not itself an any");
+		if ((rc = check_validate(c)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
 int
 check_validate(const json_t *check)
 {
@@ -756,6 +845,8 @@ check_validate(const json_t *check)
 	    record_kind_find(param_str(check, "records")) == NULL)
 		return aims_error_set(AIMS_EINVALID, "records", "check %s: '%s' is not a record "
 		    "kind (see 'aims record kinds')", k->name, param_str(check, "records"));
+	if (strcmp(k->name, "any") == 0)
+		return check_validate_any(json_object_get(check, "checks"));
 	if (strcmp(k->name, "not_recorded_yet") == 0 && param_str(check, "what") == NULL)
 		return aims_error_set(AIMS_EINVALID, "what",
 		    "not_recorded_yet names what must be recorded");

@@ -6,7 +6,9 @@
  * Kinds and their parameters:
  *   not_recorded_yet {what}            fails: the records it needs do not exist yet
  *   exists {records, where, min}       at least min (1) live records of kind
- *                                      `records` match where
+ *                                      `records` match where (linked to a named
+ *                                      requirement: counted up to min only, so
+ *                                      total is then at most min)
  *   none_failing {records, where, fail_when, empty}
  *                                      no record matching where matches fail_when;
  *                                      fail_when is a condition list, or an object
@@ -18,7 +20,12 @@
  *                                      one record matching where is approved and
  *                                      current (defaults: status approved,
  *                                      next_review not past)
- *   org_ai_roles {min}                 the organisation recorded its AI roles
+ *   org_ai_roles {min}                 the organisation's AI roles are determined
+ *                                      (declared, or derived from its AI systems);
+ *                                      findings "missing", and "undeclared" (roles
+ *                                      its systems show that it did not declare)
+ *   any {checks}                       one of 2 to 4 checks passes; else the first
+ *                                      failing one's answer
  *   soa_published {unchanged}          a published SoA exists (and the draft has
  *                                      not changed since)
  *   audit_coverage {}                  an approved audit programme whose period has

@@ -19,6 +19,7 @@
 #include "core/record.h"
 #include "core/risk.h"
 #include "core/soa.h"
+#include "core/work.h"
 #include "engine/dashboard.h"
 #include "ledger/ledger.h"
 #include "util/clock.h"
@@ -396,6 +397,22 @@ dash_monitoring(json_t *d, struct db *db, int64_t org_id, time_t now)
 	return 0;
 }
 
+/* The next external audit of the certification cycle and the days to it (or null). */
+static int
+dash_next_audit(json_t *d, struct db *db, int64_t org_id, time_t now)
+{
+	json_t *event = NULL;
+	int64_t days;
+	int rc;
+
+	if ((rc = work_next_event(&days, &event, db, org_id, now)) != 0)
+		return rc;
+	if (event != NULL)
+		json_object_set_new(event, "days", json_integer(days));
+	json_object_set_new(d, "next_external_audit", event != NULL ? event : json_null());
+	return 0;
+}
+
 int
 dashboard_compute(json_t **out, struct db *db, int64_t org_id, time_t now)
 {
@@ -414,7 +431,8 @@ dashboard_compute(json_t **out, struct db *db, int64_t org_id, time_t now)
 	risk = NULL;
 	json_object_set_new(d, "charts", dash_charts(dims));
 	if ((rc = dash_due_all(d, db, org_id, now)) != 0 || (rc = dash_activity(d, db, org_id)) != 0 ||
-	    (rc = dash_monitoring(d, db, org_id, now)) != 0)
+	    (rc = dash_monitoring(d, db, org_id, now)) != 0 ||
+	    (rc = dash_next_audit(d, db, org_id, now)) != 0)
 		goto done;
 	*out = d;
 	d = NULL;

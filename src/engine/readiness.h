@@ -2,9 +2,9 @@
  * readiness.h - certification readiness (gap assessment): evaluates the
  * readiness rules of catalog/rules-iso42001.json over an organisation's
  * records and answers, requirement by requirement, met / partly_met /
- * not_met / not_applicable with the failing checks and the records they
- * concern, scores per clause and per Annex A area, and a Stage 1 and a
- * Stage 2 verdict.
+ * not_met / not_applicable / confirm_manually with the failing checks and
+ * the records they concern, scores per clause and per Annex A area, and a
+ * Stage 1 and a Stage 2 verdict.
  *
  * Rules document: {framework, edition, variables, exclusion, rules[]}.
  *   variables  {name: {records, field}}: "$name" in conditions is that field
@@ -20,21 +20,33 @@
  * Stage 1 is ready when no blocking Stage 1 rule fails; Stage 2 when no
  * blocking rule of either stage fails.
  *
+ * Rules may also say gate (failing, the requirement is not met), manual
+ * (failing, it is to confirm by hand, not a gap), cause (shared with other
+ * rules: one gap), fix (where it is fixed) and reason_many; the document may
+ * name conditions ({"use": NAME}) and getting_started steps.
+ *
  * The answer (the JSON shared by the CLI, the API and the HTML report):
- * {framework, edition, organisation {slug, name}, evaluated_at, score,
- *  clause_score, annex_score, counts {met, partly_met, not_met,
- *  not_applicable}, stages [{stage, verdict ready|not_ready, blocking_gaps,
- *  major_gaps, minor_gaps}], clauses [{id, title, status, score, met,
- *  partly_met, not_met, not_applicable}], areas [same], gaps [{requirement,
- *  title, rule, stage, severity, findings}], requirements [{id, kind, title,
- *  parent, leaf, status, score, checks [{rule, stage, severity, status,
- *  total, findings [{code, reason, count, refs[], more}]}]}], trend [...]}
+ * {framework, edition, organisation {slug, name, ai_roles {declared, derived,
+ *  effective}}, evaluated_at, score, clause_score, annex_score, counts {met,
+ *  partly_met, not_met, not_applicable, confirm_manually}, stages [{stage,
+ *  verdict ready|not_ready, blocking_gaps, major_gaps, minor_gaps}] (distinct
+ *  gaps), clauses [{id, title, status, score, met, partly_met, not_met,
+ *  not_applicable, confirm_manually}], areas [same], gaps [{requirement,
+ *  title, rule, stage, severity, grade, fix, affects[], findings}] (one per
+ *  cause), next [the first READINESS_NEXT_MAX gaps], to_confirm
+ *  [{requirement, title, rule, stage, fix, findings}], getting_started
+ *  [{title, requirement, fix, done}], requirements [{id, kind, title, parent,
+ *  leaf, status, score, documented_information[], checks [{rule, stage,
+ *  severity, grade, status pass|fail|confirm|not_applicable, total, fix,
+ *  findings [{code, reason, count, refs[], items [{ref, title}], more}]}]}],
+ *  trend [...]}
  * Scores are percentages (0..100); not applicable requirements are left out.
  */
 #ifndef AIMS_ENGINE_READINESS_H
 #define AIMS_ENGINE_READINESS_H
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct db;
@@ -42,6 +54,10 @@ struct db;
 #define READINESS_RULES_FILE	"rules-iso42001.json"
 #define READINESS_REFS_MAX	20	/* refs listed per finding */
 #define READINESS_TREND_DAYS	90	/* snapshots returned with an evaluation */
+#define READINESS_NEXT_MAX	10	/* gaps in "next": what to do first */
+#define READINESS_STEPS_MAX	32	/* getting-started steps */
+#define READINESS_CURRENT_ORGS	64	/* organisations whose current summary is kept */
+#define READINESS_CURRENT_SECONDS 60	/* a kept summary is reused this long at most */
 #define READINESS_RULES_MAX	2000
 #define READINESS_REQS_MAX	2000
 
@@ -51,8 +67,21 @@ enum readiness_flags {
 
 /* Evaluates every rule for org_id. Caller owns *out. */
 int readiness_evaluate(json_t **out, struct db *db, int64_t org_id, int flags);
+/*
+ * Readiness as it is now, for a page shown at every view (the dashboard):
+ * {evaluated_at, score, clause_score, annex_score, counts, stages,
+ * getting_started, next} of an evaluation (not saved), reused while nothing
+ * was written to the organisation, the same day, for at most
+ * READINESS_CURRENT_SECONDS. Thread-safe. Caller owns *out.
+ */
+int readiness_current(json_t **out, struct db *db, int64_t org_id);
 /* The compiled-in rules document, parsed and checked. Caller owns *out. */
 int readiness_rules(json_t **out);
+/*
+ * A rules document from text: parsed, its named conditions expanded, and
+ * checked; errors name source and the rule. Caller owns *out.
+ */
+int readiness_rules_parse(json_t **out, const char *text, size_t len, const char *source);
 /* Checks a rules document's shape, rule by rule; the error names the rule. */
 int readiness_rules_check(const json_t *doc);
 

@@ -31,6 +31,9 @@ int api_orgs_update(struct http_ctx *c);
 int api_members_list(struct http_ctx *c);
 int api_competence_gaps(struct http_ctx *c);
 int api_ack_add(struct http_ctx *c);
+/* api_comments.c */
+int api_comments_list(struct http_ctx *c);
+int api_comments_add(struct http_ctx *c);
 int api_ack_status(struct http_ctx *c);
 int api_members_add(struct http_ctx *c);
 int api_members_get(struct http_ctx *c);
@@ -95,7 +98,16 @@ int api_pack_download(struct http_ctx *c);
 /* api_oscal.c */
 int api_oscal_export(struct http_ctx *c);
 int api_oscal_import(struct http_ctx *c);
+int api_bom_import(struct http_ctx *c);
+int api_bom_export(struct http_ctx *c);
 int api_oscal_catalogs(struct http_ctx *c);
+
+/* api_coverage.c */
+int api_coverage_get(struct http_ctx *c);
+int api_coverage_mapping(struct http_ctx *c);
+int api_euact_obligations_due(struct http_ctx *c);
+int api_euact_obligations_derive(struct http_ctx *c);
+int api_euact_document(struct http_ctx *c);
 
 /* api_readiness.c */
 int api_readiness_get(struct http_ctx *c);
@@ -119,6 +131,27 @@ int api_public_concern_get(struct http_ctx *c);
  * public web pages.
  */
 int http_concern_limit(struct http_ctx *c, const char *what, unsigned n, unsigned period_sec);
+
+/* api_work.c: the caller's work (core/work.h) and the certification calendar. */
+int api_my_work(struct http_ctx *c);
+int api_calendar(struct http_ctx *c);
+int api_work_items(struct http_ctx *c);
+
+/* api_notify.c: the bell, mail choice, webhooks, calendar feeds and the feeds. */
+int api_notifications_list(struct http_ctx *c);
+int api_notifications_read(struct http_ctx *c);
+int api_notify_settings_get(struct http_ctx *c);
+int api_notify_settings_set(struct http_ctx *c);
+int api_webhooks_list(struct http_ctx *c);
+int api_webhooks_create(struct http_ctx *c);
+int api_webhooks_get(struct http_ctx *c);
+int api_webhooks_delete(struct http_ctx *c);
+int api_webhooks_enable(struct http_ctx *c);
+int api_webhooks_deliveries(struct http_ctx *c);
+int api_feeds_list(struct http_ctx *c);
+int api_feeds_create(struct http_ctx *c);
+int api_feeds_revoke(struct http_ctx *c);
+int api_ical(struct http_ctx *c);
 
 /* openapi.c: the OpenAPI 3.1 document generated from the route table. */
 json_t *openapi_document(void);

@@ -13,6 +13,7 @@
 static int
 api_org_record(json_t **out, struct http_ctx *c, int64_t org_id, const char *role)
 {
+	struct org_ai_roles roles;
 	json_t *o = NULL;
 	int rc;
 
@@ -21,6 +22,13 @@ api_org_record(json_t **out, struct http_ctx *c, int64_t org_id, const char *rol
 		return rc;
 	json_object_del(o, "id");
 	json_object_set(o, "ref", json_object_get(o, "slug"));
+	if ((rc = org_ai_roles_get(&roles, c->db, org_id)) != 0) {
+		json_decref(o);
+		return rc;
+	}
+	json_object_set(o, "ai_roles_derived", roles.derived);
+	json_object_set(o, "ai_roles_effective", roles.effective);
+	org_ai_roles_free(&roles);
 	if (role != NULL)
 		json_object_set_new(o, "role", json_string(role));
 	*out = o;
@@ -99,8 +107,10 @@ api_orgs_update(struct http_ctx *c)
 
 	if ((rc = http_if_match_or_reply(&version, c)) != 0)
 		return rc;
+	if (http_body_str(c, "name") == NULL && json_object_get(c->body, "ai_roles") == NULL)
+		return aims_error_set(AIMS_EINVALID, "name", "give the name, the ai_roles, or both");
 	if ((rc = org_update(&out, c->db, &c->actor, c->org_id, version,
-	    http_body_str(c, "name"), NULL)) != 0)
+	    http_body_str(c, "name"), json_object_get(c->body, "ai_roles"))) != 0)
 		return rc;
 	json_decref(out);
 	if ((rc = api_org_record(&rec, c, c->org_id, role_name(c->role))) != 0)

@@ -15,7 +15,9 @@
 #include "core/record.h"
 #include "http/api.h"
 #include "http/router.h"
+#include "http/server.h"
 #include "io/export.h"
+#include "util/buf.h"
 #include "util/error.h"
 #include "util/str.h"
 
@@ -57,7 +59,9 @@ api_records_download(struct http_ctx *c, const struct record_kind *k,
 	char disposition[160];
 	int rc;
 
+	/* Every matching record: a heavy read, like the other exports. */
 	if ((rc = export_parse_format(&fmt, format)) != 0 ||
+	    (rc = router_charge_heavy(c)) != 0 ||
 	    (rc = export_records_to_buf(&out, c->db, c->org_id, k, q, fmt)) != 0)
 		goto done;
 	snprintf(disposition, sizeof(disposition), "attachment; filename=\"%s-%s.%s\"",
@@ -74,8 +78,8 @@ api_records_list(struct http_ctx *c)
 {
 	const struct record_kind *k;
 	struct record_query q = { 0 };
-	json_t *items = NULL, *v;
-	char *next = NULL;
+	json_t *v;
+	char *next = NULL, *cur;
 	int64_t total = 0, limit = RECORD_LIST_DEFAULT;
 	const char *s;
 	size_t i;
@@ -103,20 +107,93 @@ api_records_list(struct http_ctx *c)
 	}
 	if ((s = http_query(c, "format")) != NULL)
 		return api_records_download(c, k, &q, s);
-	if ((rc = record_list(&items, &next, &total, c->db, c->org_id, k, &q)) != 0)
+	/*
+	 * The page is spliced from the records' stored views: the same bytes
+	 * the tree would give, without parsing and writing every record again.
+	 */
+	buf_reset(&c->resp.body);
+	buf_puts(&c->resp.body, "{\"items\":");
+	if ((rc = record_list_text(&c->resp.body, &next, &total, c->db, c->org_id, k, &q)) != 0)
 		return rc;
-	v = json_pack("{s:o, s:o, s:I}", "items", items, "next_cursor",
-	    next ? json_string(next) : json_null(), "total", (json_int_t)total);
+	buf_puts(&c->resp.body, ",\"next_cursor\":");
+	v = next ? json_string(next) : json_null();
+	cur = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	json_decref(v);
+	buf_puts(&c->resp.body, cur ? cur : "null");
+	buf_printf(&c->resp.body, ",\"total\":%lld}\n", (long long)total);
+	free(cur);
 	free(next);
-	http_reply_json(c, 200, v);
+	c->resp.status = 200;
+	c->resp.content_type = HTTP_JSON_UTF8;
 	return 0;
+}
+
+static const char *api_record_ref(struct http_ctx *c);
+
+/* One change of a record, applied by the server's writer (group commit). */
+enum api_write_op { API_WRITE_CREATE, API_WRITE_UPDATE, API_WRITE_PUT, API_WRITE_DELETE };
+
+struct api_write {
+	enum api_write_op		 op;
+	struct http_ctx			*c;
+	const struct record_kind	*k;
+	int64_t				 version;
+	json_t				*rec;	/* the record as changed */
+};
+
+static int
+api_write_apply(struct db *db, void *arg)
+{
+	struct api_write *w = arg;
+	struct http_ctx *c = w->c;
+	const char *ref = api_record_ref(c);
+	int rc;
+
+	switch (w->op) {
+	case API_WRITE_CREATE:
+		return record_create(&w->rec, db, c->org_id, &c->actor, w->k, c->body);
+	case API_WRITE_PUT:
+		/*
+		 * A singleton that does not exist yet is created by its first
+		 * PATCH. Looked up first: a failed update inside the group's
+		 * transaction would undo this whole change.
+		 */
+		if ((rc = record_get(&w->rec, db, c->org_id, w->k, ref)) == AIMS_ENOTFOUND)
+			return record_create(&w->rec, db, c->org_id, &c->actor, w->k, c->body);
+		json_decref(w->rec);
+		w->rec = NULL;
+		if (rc != 0)
+			return rc;
+		/* FALLTHROUGH */
+	case API_WRITE_UPDATE:
+		return record_update(&w->rec, db, c->org_id, &c->actor, w->k, ref, w->version,
+		    c->body);
+	case API_WRITE_DELETE:
+		return record_delete(db, c->org_id, &c->actor, w->k, ref, w->version);
+	}
+	return aims_error_set(AIMS_ERROR, NULL, "unknown change");
+}
+
+/* Runs the change; answered only once it is committed. w->rec is set on success. */
+static int
+api_write(struct http_ctx *c, struct api_write *w)
+{
+	int rc;
+
+	w->c = c;
+	w->rec = NULL;
+	if ((rc = http_server_write(c->db, api_write_apply, w)) != 0) {
+		json_decref(w->rec);	/* set, but its group did not commit */
+		w->rec = NULL;
+	}
+	return rc;
 }
 
 int
 api_records_create(struct http_ctx *c)
 {
 	const struct record_kind *k;
-	json_t *rec = NULL;
+	struct api_write w = { 0 };
 	char loc[512];
 	int rc;
 
@@ -124,10 +201,12 @@ api_records_create(struct http_ctx *c)
 		return rc;
 	if (c->req->upload != NULL)	/* only a kind with files gets here with one */
 		return api_evidence_create(c);
-	if ((rc = record_create(&rec, c->db, c->org_id, &c->actor, k, c->body)) != 0)
+	w.op = API_WRITE_CREATE;
+	w.k = k;
+	if ((rc = api_write(c, &w)) != 0)
 		return rc;
-	api_record_location(loc, sizeof(loc), c, k, rec);
-	http_reply_record(c, 201, rec, loc);
+	api_record_location(loc, sizeof(loc), c, k, w.rec);
+	http_reply_record(c, 201, w.rec, loc);
 	return 0;
 }
 
@@ -142,16 +221,26 @@ int
 api_records_get(struct http_ctx *c)
 {
 	const struct record_kind *k;
-	json_t *rec = NULL;
+	int64_t version;
+	char etag[32];
 	int rc;
 
 	if ((rc = api_record_kind(&k, c, PERM_READ)) != 0)
 		return rc;
 	if (api_record_ref(c) == NULL && !k->singleton)
 		return api_records_list(c);
-	if ((rc = record_get(&rec, c->db, c->org_id, k, api_record_ref(c))) != 0)
+	/* The record's stored view, as record_get() would write it. */
+	buf_reset(&c->resp.body);
+	if ((rc = record_get_text(&c->resp.body, &version, c->db, c->org_id, k,
+	    api_record_ref(c))) != 0) {
+		buf_reset(&c->resp.body);
 		return rc;
-	http_reply_record(c, 200, rec, NULL);
+	}
+	buf_putc(&c->resp.body, '\n');
+	snprintf(etag, sizeof(etag), "\"%lld\"", (long long)version);
+	http_resp_header(&c->resp, "ETag", etag);
+	c->resp.status = 200;
+	c->resp.content_type = HTTP_JSON_UTF8;
 	return 0;
 }
 
@@ -159,7 +248,7 @@ int
 api_records_update(struct http_ctx *c)
 {
 	const struct record_kind *k;
-	json_t *rec = NULL;
+	struct api_write w = { 0 };
 	int64_t version;
 	int rc;
 
@@ -169,14 +258,12 @@ api_records_update(struct http_ctx *c)
 		return rc;
 	if (api_record_ref(c) == NULL && !k->singleton)
 		return aims_error_set(AIMS_ENOTFOUND, NULL, "no such resource");
-	rc = record_update(&rec, c->db, c->org_id, &c->actor, k, api_record_ref(c), version,
-	    c->body);
-	/* A singleton that does not exist yet is created by its first PATCH. */
-	if (rc == AIMS_ENOTFOUND && k->singleton && version == 0)
-		rc = record_create(&rec, c->db, c->org_id, &c->actor, k, c->body);
-	if (rc != 0)
+	w.op = k->singleton && version == 0 ? API_WRITE_PUT : API_WRITE_UPDATE;
+	w.k = k;
+	w.version = version;
+	if ((rc = api_write(c, &w)) != 0)
 		return rc;
-	http_reply_record(c, 200, rec, NULL);
+	http_reply_record(c, 200, w.rec, NULL);
 	return 0;
 }
 
@@ -184,6 +271,7 @@ int
 api_records_delete(struct http_ctx *c)
 {
 	const struct record_kind *k;
+	struct api_write w = { 0 };
 	int64_t version;
 	int rc;
 
@@ -191,7 +279,10 @@ api_records_delete(struct http_ctx *c)
 		return rc;
 	if ((rc = api_record_kind(&k, c, PERM_DELETE)) != 0)
 		return rc;
-	if ((rc = record_delete(c->db, c->org_id, &c->actor, k, api_record_ref(c), version)) != 0)
+	w.op = API_WRITE_DELETE;
+	w.k = k;
+	w.version = version;
+	if ((rc = api_write(c, &w)) != 0)
 		return rc;
 	http_reply_empty(c, 204);
 	return 0;

@@ -6,6 +6,7 @@
 #include "core/user.h"
 #include "http/guard.h"
 #include "http/metrics.h"
+#include "http/server.h"
 #include "http/router.h"
 
 static const int metrics_statuses[] = {
@@ -162,6 +163,7 @@ metrics_write_db(struct buf *out, int nslots)
 void
 metrics_write(struct buf *out)
 {
+	int64_t groups, writes;
 	int nslots = 1, i;
 
 	while (nslots < METRICS_ROUTES_MAX && router_route_at(nslots - 1) != NULL)
@@ -179,6 +181,14 @@ metrics_write(struct buf *out)
 	    "their request line and headers did not arrive in time (serve --header-timeout).\n"
 	    "# TYPE aims_http_header_timeouts_total counter\naims_http_header_timeouts_total "
 	    "%llu\n", (unsigned long long)guard_cut_count());
+	http_server_write_stats(&groups, &writes);
+	buf_printf(out, "# HELP aims_db_write_requests_total Changes applied by the database "
+	    "writer (group commit).\n# TYPE aims_db_write_requests_total counter\n"
+	    "aims_db_write_requests_total %lld\n"
+	    "# HELP aims_db_write_groups_total Transactions the database writer committed, "
+	    "each holding every change that was waiting.\n"
+	    "# TYPE aims_db_write_groups_total counter\naims_db_write_groups_total %lld\n",
+	    (long long)writes, (long long)groups);
 	buf_printf(out, "# HELP aims_password_verifications_total argon2id verifications, "
 	    "including those against the dummy hash for unknown accounts.\n"
 	    "# TYPE aims_password_verifications_total counter\n"

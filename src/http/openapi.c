@@ -329,6 +329,20 @@ openapi_upload_body(void)
 	    "encoding", ROUTER_UPLOAD_RECORD, "contentType", "application/json");
 }
 
+/* The multipart/form-data body of an import (ROUTE_UPLOAD_FORMAT): the file and its format. */
+static json_t *
+openapi_upload_format_body(void)
+{
+	return json_pack("{s:{s:s, s:{s:{s:s, s:s, s:s}, s:{s:s, s:[s,s,s], s:s}}, s:[s,s], "
+	    "s:b}}",
+	    "schema", "type", "object", "properties",
+	    ROUTER_UPLOAD_FILE, "type", "string", "contentMediaType", "application/octet-stream",
+	    "description", "the file to import",
+	    ROUTER_UPLOAD_FORMAT, "type", "string", "enum", ROUTER_IMPORT_FORMATS,
+	    "description", "the file's format",
+	    "required", ROUTER_UPLOAD_FILE, ROUTER_UPLOAD_FORMAT, "additionalProperties", 0);
+}
+
 /* #/components/schemas/NAME[SUFFIX] */
 static json_t *
 openapi_ref(const char *name, const char *suffix)
@@ -345,7 +359,8 @@ openapi_body(const struct route *r, const struct record_kind *k)
 	json_t *props = json_object(), *req = json_array(), *content = json_object();
 	const struct val_spec *s;
 
-	if (k != NULL && r->body != NULL) {
+	/* An empty spec on a record route: the kind's own schema (comments have theirs). */
+	if (k != NULL && r->body != NULL && r->body->name == NULL) {
 		json_object_set_new(content, "application/json", json_pack("{s:o}", "schema",
 		    openapi_ref(k->name, strcmp(r->method, "PATCH") == 0 ?
 		    OPENAPI_PATCH_SUFFIX : "")));
@@ -374,7 +389,9 @@ openapi_body(const struct route *r, const struct record_kind *k)
 		json_decref(props);
 		json_decref(req);
 	}
-	if (r->flags & ROUTE_UPLOAD)
+	if (r->flags & ROUTE_UPLOAD_FORMAT)
+		json_object_set_new(content, "multipart/form-data", openapi_upload_format_body());
+	else if (r->flags & ROUTE_UPLOAD)
 		json_object_set_new(content, "multipart/form-data", openapi_upload_body());
 	return json_pack("{s:b, s:o}", "required", 1, "content", content);
 }
@@ -445,7 +462,8 @@ openapi_responses(const struct route *r, const struct record_kind *k)
 		json_object_set_new(resp, "202", json_pack("{s:s, s:{s:{s:{s:s}}}}", "description",
 		    "still running: the answer has its progress", "content", "application/json",
 		    "schema", "type", "object"));
-	if (r->flags & ROUTE_HEAVY)
+	/* A list of more than the light limit, or downloaded whole, is heavy too. */
+	if (r->flags & (ROUTE_HEAVY | ROUTE_LIST))
 		json_object_set_new(resp, "429", json_pack("{s:s, s:{s:{s:s}}, s:{s:{s:{s:s}}}}",
 		    "description", "over the caller's budget of heavy reads (aims serve "
 		    "--heavy-reads-per-minute)", "headers", "Retry-After", "description",

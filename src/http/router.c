@@ -577,6 +577,15 @@ router_check_upload(struct http_ctx *c)
 		return aims_error_set(AIMS_EINVALID, u->file_field,
 		    "unknown part '%.64s': the file goes in the part named '" ROUTER_UPLOAD_FILE "'",
 		    u->file_field);
+	if (c->route->flags & ROUTE_UPLOAD_FORMAT) {
+		/* The handler reads the format part; nothing else may come with the file. */
+		for (i = 0; i < u->fields.n; i++)
+			if (strcmp(u->fields.names[i], ROUTER_UPLOAD_FORMAT) != 0)
+				return aims_error_set(AIMS_EINVALID, u->fields.names[i],
+				    "unknown part '%.64s' (the parts are '" ROUTER_UPLOAD_FILE "' and '"
+				    ROUTER_UPLOAD_FORMAT "')", u->fields.names[i]);
+		return 0;
+	}
 	for (i = 0; i < u->fields.n; i++) {
 		if (strcmp(u->fields.names[i], ROUTER_UPLOAD_RECORD) != 0)
 			return aims_error_set(AIMS_EINVALID, u->fields.names[i],
@@ -643,8 +652,12 @@ router_check_body(struct http_ctx *c)
 		    "the body must be a JSON array");
 	if (!json_is_object(c->body))
 		return aims_error_set(AIMS_EINVALID, NULL, "the body must be a JSON object");
-	if (c->route->flags & ROUTE_RECORD)
-		return 0;	/* the record engine checks the kind's fields */
+	/*
+	 * A record route with an empty spec takes the kind's fields, which the
+	 * record engine checks; one with its own (comments) is checked here.
+	 */
+	if ((c->route->flags & ROUTE_RECORD) && c->route->body->name == NULL)
+		return 0;
 	json_object_foreach(c->body, key, v) {
 		if ((s = router_spec_find(c->route->body, key)) == NULL)
 			return aims_error_set(AIMS_EINVALID, key, "unknown field '%.64s'", key);
@@ -934,12 +947,20 @@ router_upload_wanted(const struct http_req *req, struct db *db,
 int
 router_charge(struct http_ctx *c)
 {
+	if (c->route == NULL || (!(c->route->flags & ROUTE_HEAVY) &&
+	    http_query_int(c, "limit", 0) <= BUDGET_LIGHT_LIMIT))
+		return 0;
+	return router_charge_heavy(c);
+}
+
+int
+router_charge_heavy(struct http_ctx *c)
+{
 	char caller[BUDGET_CALLER_MAX], secs[16];
 	unsigned per_minute = c->cfg != NULL ? c->cfg->heavy_per_minute : 0;
 	int retry, rc;
 
-	if (per_minute == 0 || c->route == NULL || (!(c->route->flags & ROUTE_HEAVY) &&
-	    http_query_int(c, "limit", 0) <= BUDGET_LIGHT_LIMIT))
+	if (per_minute == 0)
 		return 0;
 	if (c->who.kind == HTTP_TOKEN)
 		snprintf(caller, sizeof(caller), "token:%lld", (long long)c->who.token_id);

@@ -100,12 +100,21 @@ enum route_flags {
 	 * handler checks the elements, so an error can name the index.
 	 */
 	ROUTE_BODY_ARRAY = 1 << 10,
+	/*
+	 * A ROUTE_UPLOAD route whose file comes with the part
+	 * ROUTER_UPLOAD_FORMAT, a short text naming the file's format
+	 * (an import: cyclonedx, garak, promptfoo), instead of ROUTER_UPLOAD_RECORD.
+	 */
+	ROUTE_UPLOAD_FORMAT = 1 << 11,
 };
 
 #define ROUTER_CSV	"text/csv"
 
 #define ROUTER_UPLOAD_FILE	"file"
 #define ROUTER_UPLOAD_RECORD	"record"
+#define ROUTER_UPLOAD_FORMAT	"format"
+/* The formats an import route takes in ROUTER_UPLOAD_FORMAT, as OpenAPI lists them. */
+#define ROUTER_IMPORT_FORMATS	"cyclonedx", "garak", "promptfoo"
 #define ROUTER_SECRET_FIELD	"token"
 
 typedef int (*route_fn)(struct http_ctx *c);
@@ -178,6 +187,8 @@ bool router_upload_wanted(const struct http_req *req, struct db *db,
  * Retry-After set on the answer.
  */
 int router_charge(struct http_ctx *c);
+/* The same for a request its handler finds heavy (a whole list as a file). */
+int router_charge_heavy(struct http_ctx *c);
 /* Full handling: match, validate, authenticate, authorise, run, reply. */
 void router_handle(struct http_ctx *c);
 /* The list parameters (limit, cursor) every ROUTE_LIST takes. */

@@ -6,8 +6,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/metric.h"
 #include "core/audit.h"
+#include "core/catalog.h"
+#include "core/crosswalk.h"
+#include "core/comment.h"
+#include "core/metric.h"
 #include "http/api.h"
 #include "http/auth.h"
 #include "http/router.h"
@@ -26,6 +29,8 @@ const struct val_spec http_path_params[] = {
 	    "the report key given when the concern was sent" },
 	{ "ref", VAL_ID, VAL_REQUIRED, 0, 0, NULL,
 	    "a record's reference, such as AIS-7, RISK-42, or a control id for soa (A.6.2.6)" },
+	{ "feed", VAL_ID, VAL_REQUIRED, 0, 0, NULL,
+	    "a calendar feed's key as its URL gives it: ID-SECRET.ics" },
 	END_SPEC,
 };
 
@@ -70,7 +75,11 @@ static const struct val_spec org_create_body[] = {
 };
 
 static const struct val_spec org_update_body[] = {
-	{ "name", VAL_STRING, VAL_REQUIRED, 1, 200, NULL, "display name" },
+	{ "name", VAL_STRING, 0, 1, 200, NULL, "display name" },
+	{ "ai_roles", VAL_STRING_LIST, 0, 1, 32, NULL,
+	    "the organisation's AI roles (ISO/IEC 22989, clause 4.1): provider, producer, "
+	    "customer, partner, subject, relevant_authority; [] clears them, so the roles "
+	    "derived from its AI systems count" },
 	END_SPEC,
 };
 
@@ -85,17 +94,21 @@ static const struct val_spec member_update_body[] = {
 	END_SPEC,
 };
 
-static const char *const catalog_kinds[] = { "clause", "area", "control", "objective",
-	"risk-source", NULL };
-
 static const struct val_spec catalog_query[] = {
-	{ "framework", VAL_ID, 0, 0, 0, NULL, "framework id, such as iso42001" },
+	{ "framework", VAL_ID, 0, 0, 0, NULL,
+	    "framework id: iso42001, eu-ai-act, nist-ai-rmf, iso27001, owasp-llm-2025, atlas" },
 	{ "kind", VAL_ENUM, 0, 0, 0, catalog_kinds, "kind of requirement" },
 	END_SPEC,
 };
 
 static const struct val_spec catalog_get_query[] = {
 	{ "framework", VAL_ID, 0, 0, 0, NULL, "framework id (default iso42001)" },
+	END_SPEC,
+};
+
+static const struct val_spec coverage_query[] = {
+	{ "framework", VAL_ENUM, VAL_REQUIRED, 0, 0, crosswalk_frameworks,
+	    "the framework: eu-ai-act, nist-ai-rmf, iso27001, owasp-llm-2025 or atlas" },
 	END_SPEC,
 };
 
@@ -114,6 +127,11 @@ static const struct val_spec oscal_import_query[] = {
 	{ "catalog_id", VAL_SLUG, 0, 0, 0, NULL,
 	    "a catalog's id in this organisation (default: made from its title)" },
 	{ "check", VAL_BOOL, 0, 0, 0, NULL, "true: check the document, keep nothing" },
+	END_SPEC,
+};
+
+static const struct val_spec bom_import_query[] = {
+	{ "check", VAL_BOOL, 0, 0, 0, NULL, "true: check the file, keep nothing" },
 	END_SPEC,
 };
 
@@ -166,6 +184,12 @@ static const struct val_spec record_list_query[] = {
 	END_SPEC,
 };
 
+static const struct val_spec comment_body[] = {
+	{ "body", VAL_STRING, VAL_REQUIRED, 1, COMMENT_BODY_MAX, NULL,
+	    "the comment, Markdown; '@' and a member's e-mail address mentions them" },
+	END_SPEC,
+};
+
 static const struct val_spec reading_body[] = {
 	{ "at", VAL_RFC3339, VAL_REQUIRED, 0, 0, NULL, "when it was measured (RFC 3339 UTC)" },
 	{ "value", VAL_NUMBER, VAL_REQUIRED, 0, 0, NULL, "the reading, in the metric's unit" },
@@ -208,6 +232,45 @@ static const struct val_spec audit_checklist_body[] = {
 	END_SPEC,
 };
 
+static const char *const mail_choices[] = { "immediate", "digest", "none", NULL };
+static const char *const feed_scopes[] = { "me", "org", NULL };
+
+static const struct val_spec work_items_query[] = {
+	{ "owner", VAL_EMAIL, 0, 0, 254, NULL, "only this member's (default: everyone's)" },
+	{ "from", VAL_STRING, 0, 10, 10, NULL, "due on or after this date (YYYY-MM-DD)" },
+	{ "to", VAL_STRING, 0, 10, 10, NULL, "due on or before this date (YYYY-MM-DD)" },
+	{ "limit", VAL_INT, 0, 1, 500, NULL, "at most this many, nearest first (default 100)" },
+	END_SPEC,
+};
+
+static const struct val_spec notify_settings_body[] = {
+	{ "mail", VAL_ENUM, VAL_REQUIRED, 0, 0, mail_choices,
+	    "immediate: a mail for each assignment and sign-off request; digest: one mail a "
+	    "day with your work; none. The choice is yours in every organisation" },
+	END_SPEC,
+};
+
+static const struct val_spec notifications_read_body[] = {
+	{ "id", VAL_INT, 0, 1, INT64_MAX, NULL, "the notification read; absent: all of them" },
+	END_SPEC,
+};
+
+static const struct val_spec webhook_body[] = {
+	{ "url", VAL_STRING, VAL_REQUIRED, 1, 2048, NULL,
+	    "where deliveries are POSTed: http:// or https://, no credentials; private, "
+	    "loopback and link-local addresses are refused unless the server allows them" },
+	{ "events", VAL_STRING_LIST, VAL_REQUIRED, 1, 64, NULL,
+	    "the events to deliver: *, record.created, record.changed, record.deleted, "
+	    "task.assigned, approval.requested" },
+	END_SPEC,
+};
+
+static const struct val_spec feed_body[] = {
+	{ "scope", VAL_ENUM, VAL_REQUIRED, 0, 0, feed_scopes,
+	    "me: your work; org: the certification calendar (manager or admin)" },
+	END_SPEC,
+};
+
 /* Fields are the kind's own (ROUTE_RECORD): the record engine checks them. */
 static const struct val_spec record_body[] = {
 	END_SPEC,
@@ -244,7 +307,8 @@ const struct route http_routes[] = {
 	R_ORG("GET", "/api/v1/orgs/{org}", api_orgs_get, PERM_READ, PERM_KIND_ORG, NULL, NULL, 0,
 	    200, "Read an organisation", "organisations"),
 	R_ORG("PATCH", "/api/v1/orgs/{org}", api_orgs_update, PERM_WRITE, PERM_KIND_ORG, NULL,
-	    org_update_body, ROUTE_IF_MATCH, 200, "Rename an organisation", "organisations"),
+	    org_update_body, ROUTE_IF_MATCH, 200,
+	    "Rename an organisation, or set its AI roles", "organisations"),
 
 	/* Members. */
 	R_ORG("GET", "/api/v1/orgs/{org}/members", api_members_list, PERM_READ,
@@ -339,6 +403,40 @@ const struct route http_routes[] = {
 	    "concerned, scores by clause and Annex A area, Stage 1 and Stage 2 verdicts, trend",
 	    "readiness"),
 
+	/* Crosswalks: other frameworks seen through ISO/IEC 42001. */
+	R_ORG("GET", "/api/v1/orgs/{org}/coverage", api_coverage_get, PERM_READ,
+	    PERM_KIND_GOVERNANCE, coverage_query, NULL, ROUTE_HEAVY, 200,
+	    "How much of another framework the organisation's implemented controls, measures "
+	    "and evidence cover, through the typed mappings to ISO/IEC 42001: per requirement "
+	    "covered, partial or not_covered with the ISO/IEC 42001 requirements behind it and "
+	    "what is missing", "coverage"),
+	R_ORG("GET", "/api/v1/orgs/{org}/exports/oscal/mapping.json", api_coverage_mapping,
+	    PERM_READ, PERM_KIND_GOVERNANCE, coverage_query, NULL, ROUTE_HEAVY, 200,
+	    "OSCAL 1.2 mapping collection: the framework's typed mappings to ISO/IEC 42001, "
+	    "each map with the organisation's coverage status and what is missing",
+	    "exports"),
+
+	/* The EU AI Act per AI system. */
+	R_ORG("GET", "/api/v1/orgs/{org}/ai-systems/{ref}/obligations", api_euact_obligations_due,
+	    PERM_READ, PERM_KIND_OPERATIONAL, NULL, NULL, 0, 200,
+	    "The EU AI Act obligations that follow from the AI system's classification and the "
+	    "organisation's roles for it: [{article, role, title, duty, applies_from}] (409 "
+	    "while it is not classified)", "eu-ai-act"),
+	R_ORG("POST", "/api/v1/orgs/{org}/ai-systems/{ref}/obligations",
+	    api_euact_obligations_derive, PERM_WRITE, PERM_KIND_OPERATIONAL, NULL, NULL, 0, 200,
+	    "Creates the obligation records that follow and do not exist yet (one per article "
+	    "and role, due when the article applies, owned by the system's owner), all or "
+	    "nothing: answers {created, existing, no_longer_following}", "eu-ai-act"),
+	R_ORG("GET", "/api/v1/orgs/{org}/ai-systems/{ref}/annex-iv.json", api_euact_document,
+	    PERM_READ, PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_HEAVY, 200,
+	    "The Annex IV technical documentation of a high-risk AI system assembled from its "
+	    "records, section by section with the gaps (409 when it is not high-risk)",
+	    "eu-ai-act"),
+	R_ORG("GET", "/api/v1/orgs/{org}/ai-systems/{ref}/annex-viii.json", api_euact_document,
+	    PERM_READ, PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_HEAVY, 200,
+	    "The Annex VIII registration data (Section A, or B under the Art. 6(3) derogation) "
+	    "from the records, with what they cannot give listed as missing", "eu-ai-act"),
+
 	/* The Statement of Applicability as a document. */
 	R_ORG("GET", "/api/v1/orgs/{org}/soa-versions", api_soa_versions_list, PERM_READ,
 	    PERM_KIND_GOVERNANCE, NULL, NULL, ROUTE_LIST, 200,
@@ -417,6 +515,26 @@ const struct route http_routes[] = {
 	    "42001 requirements it names). A bad document answers 400 with the JSON path at "
 	    "fault as the error's field", "exports"),
 
+	/* An AI system's ML-BOM and red-team runs (io/cyclonedx.h, io/redteam.h). */
+	R_ORG("POST", "/api/v1/orgs/{org}/ai-systems/{ref}/imports", api_bom_import, PERM_WRITE,
+	    PERM_KIND_OPERATIONAL, bom_import_query, NULL,
+	    ROUTE_UPLOAD | ROUTE_UPLOAD_FORMAT | ROUTE_HEAVY, 200,
+	    "Import a file for the AI system, all or nothing (multipart/form-data: the file in "
+	    "'file', its format in 'format'). cyclonedx: a CycloneDX 1.6 or 1.7 ML-BOM, checked "
+	    "against the CycloneDX schema, whose models, data sets, components and services "
+	    "become or update the system's model, data set, component and supplier records "
+	    "(matched by purl or bom-ref). garak (report JSONL) or promptfoo (result JSON): a "
+	    "red-team or evaluation run, kept as evidence with its results per probe family "
+	    "labelled with OWASP Top 10 for LLM 2025 and MITRE ATLAS ids and Annex A controls; "
+	    "each family's failure rate becomes a metric reading, and a run worse than the "
+	    "previous one of the tool is flagged. A bad file answers 400 with the JSON path at "
+	    "fault as the error's field", "ai-bom"),
+	R_ORG("GET", "/api/v1/orgs/{org}/ai-systems/{ref}/bom.json", api_bom_export, PERM_READ,
+	    PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_RAW | ROUTE_HEAVY, 200,
+	    "The AI system's ML-BOM as CycloneDX 1.6 JSON: the system, its models with their "
+	    "model cards, its data sets, components and services, and their dependencies",
+	    "ai-bom"),
+
 	/* Metric readings (core/metric.h): pushed by pipelines, drawn by the pages. */
 	R_ORG("GET", "/api/v1/orgs/{org}/metric-status", api_metric_status, PERM_READ,
 	    PERM_KIND_OPERATIONAL, metric_status_query, NULL, 0, 200,
@@ -456,6 +574,79 @@ const struct route http_routes[] = {
 	R_ORG("GET", "/api/v1/orgs/{org}/my-audits", api_audits_mine, PERM_READ,
 	    PERM_KIND_AUDIT, NULL, NULL, 0, 200,
 	    "The audits the caller leads or is on the team of, open ones first", "audits"),
+
+	/* Work (core/work.h): every declared due date and every task, by person. */
+	R_ORG("GET", "/api/v1/orgs/{org}/my-work", api_my_work, PERM_READ, PERM_KIND_ORG, NULL,
+	    NULL, 0, 200,
+	    "The caller's work: their open tasks and the due dates of the records they own "
+	    "(overdue, due this week, later; each with count and the first 100), the records "
+	    "waiting for their sign-off, and what they assigned to others. A token answers for "
+	    "the member who made it", "work"),
+	R_ORG("GET", "/api/v1/orgs/{org}/work-items", api_work_items, PERM_READ, PERM_KIND_ORG,
+	    work_items_query, NULL, ROUTE_LIST, 200,
+	    "The organisation's open work, nearest first: every due date of every live record "
+	    "(generated: true; source the record) and every open task made by hand "
+	    "(generated: false), each {kind, ref, field, what, title, owner, due, status, "
+	    "source, generated}", "work"),
+	R_ORG("GET", "/api/v1/orgs/{org}/calendar", api_calendar, PERM_READ, PERM_KIND_ORG,
+	    NULL, NULL, 0, 200,
+	    "The certification calendar: the external audits of the certification cycle by "
+	    "date, each with the internal audits and management reviews planned before it and "
+	    "whether they were held, and the next external audit with the days to it", "work"),
+
+	/* Notifications (core/notify.h), webhooks, calendar feeds. */
+	R_ORG("GET", "/api/v1/orgs/{org}/notifications", api_notifications_list, PERM_READ,
+	    PERM_KIND_ORG, NULL, NULL, 0, 200,
+	    "Your notifications in this organisation, newest first (the last 50), with the "
+	    "unread count", "notifications"),
+	R_ORG("POST", "/api/v1/orgs/{org}/notifications/read", api_notifications_read, PERM_READ,
+	    PERM_KIND_ORG, NULL, notifications_read_body, 0, 200,
+	    "Mark one of your notifications read, or all of them; answers the list", "notifications"),
+	R_ORG("GET", "/api/v1/orgs/{org}/notification-settings", api_notify_settings_get,
+	    PERM_READ, PERM_KIND_ORG, NULL, NULL, 0, 200,
+	    "How you receive mail: immediate (the default), digest or none", "notifications"),
+	R_ORG("PUT", "/api/v1/orgs/{org}/notification-settings", api_notify_settings_set,
+	    PERM_READ, PERM_KIND_ORG, NULL, notify_settings_body, 0, 200,
+	    "Choose how you receive mail", "notifications"),
+	R_ORG("GET", "/api/v1/orgs/{org}/webhooks", api_webhooks_list, PERM_ADMIN, PERM_KIND_ORG,
+	    NULL, NULL, ROUTE_LIST, 200, "The organisation's webhooks (without secrets)",
+	    "webhooks"),
+	R_ORG("POST", "/api/v1/orgs/{org}/webhooks", api_webhooks_create, PERM_ADMIN,
+	    PERM_KIND_ORG, NULL, webhook_body, ROUTE_IDEMPOTENT | ROUTE_SECRET, 201,
+	    "Add a webhook; the answer holds its signing secret, once. Each delivery is a POST "
+	    "of JSON with X-AIMS-Signature: t=UNIX,v1=HEX, HEX the HMAC-SHA256 (key: the "
+	    "secret) of t, '.', and the body; X-AIMS-Delivery names it for deduplication",
+	    "webhooks"),
+	R_ORG("GET", "/api/v1/orgs/{org}/webhooks/{id}", api_webhooks_get, PERM_ADMIN,
+	    PERM_KIND_ORG, NULL, NULL, 0, 200,
+	    "Read a webhook: whether it is enabled, failures in a row, why it was disabled",
+	    "webhooks"),
+	R_ORG("DELETE", "/api/v1/orgs/{org}/webhooks/{id}", api_webhooks_delete, PERM_ADMIN,
+	    PERM_KIND_ORG, NULL, NULL, 0, 204,
+	    "Delete a webhook and what is still queued for it", "webhooks"),
+	R_ORG("POST", "/api/v1/orgs/{org}/webhooks/{id}/enable", api_webhooks_enable, PERM_ADMIN,
+	    PERM_KIND_ORG, NULL, NULL, 0, 200,
+	    "Enable a webhook disabled after repeated failures: what is pending for it goes out",
+	    "webhooks"),
+	R_ORG("GET", "/api/v1/orgs/{org}/webhooks/{id}/deliveries", api_webhooks_deliveries,
+	    PERM_ADMIN, PERM_KIND_ORG, NULL, NULL, ROUTE_LIST, 200,
+	    "The delivery log, newest first: each attempt with its time, status and error",
+	    "webhooks"),
+	R_ORG("GET", "/api/v1/orgs/{org}/calendar-feeds", api_feeds_list, PERM_READ,
+	    PERM_KIND_ORG, NULL, NULL, ROUTE_LIST, 200,
+	    "Your live calendar feeds (without their URLs)", "calendar"),
+	R_ORG("POST", "/api/v1/orgs/{org}/calendar-feeds", api_feeds_create, PERM_READ,
+	    PERM_KIND_ORG, NULL, feed_body, ROUTE_IDEMPOTENT | ROUTE_SECRET, 201,
+	    "A calendar feed at a secret URL (answered once as url, /ical/ID-SECRET.ics), read "
+	    "with no other credentials by calendar applications: scope me (your work) or org "
+	    "(the certification calendar; manager or admin)", "calendar"),
+	R_ORG("DELETE", "/api/v1/orgs/{org}/calendar-feeds/{id}", api_feeds_revoke, PERM_READ,
+	    PERM_KIND_ORG, NULL, NULL, 0, 204,
+	    "Revoke a calendar feed (yours, or any as an admin): its URL answers 404 at once",
+	    "calendar"),
+	R_ANY("GET", "/ical/{feed}", api_ical, ROUTE_PUBLIC, NULL, NULL, ROUTE_RAW, 200,
+	    "A calendar feed (text/calendar, RFC 5545) at its secret URL; 404 when unknown or "
+	    "revoked", "calendar"),
 
 	/* Concern reporting (A.3.3): the channel, and its public routes. */
 	R_ORG("GET", "/api/v1/orgs/{org}/concern-channel", api_concern_channel_get, PERM_READ,
@@ -513,6 +704,17 @@ const struct route http_routes[] = {
 	R_ORG("GET", "/api/v1/orgs/{org}/{kind}/{ref}/links", api_records_links, PERM_READ,
 	    PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_RECORD, 200,
 	    "Records linked to and from this one", "records"),
+	/* Comments (core/comment.h): reading the record lets one read them. */
+	R_ORG("GET", "/api/v1/orgs/{org}/{kind}/{ref}/comments", api_comments_list, PERM_READ,
+	    PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_RECORD, 200,
+	    "The record's comments and reviewers' notes, oldest first, with the members each "
+	    "mentions", "comments"),
+	R_ORG("POST", "/api/v1/orgs/{org}/{kind}/{ref}/comments", api_comments_add, PERM_READ,
+	    PERM_KIND_OPERATIONAL, NULL, comment_body, ROUTE_RECORD, 201,
+	    "Comment on the record as the signed-in member (or the member whose token it is); "
+	    "members mentioned by '@' and their address are named in 'mentions'; a ledger "
+	    "entry, never changed or removed. Who may comment: the 'comment' permission",
+	    "comments"),
 	/* File revisions of a kind that declares files (core/evidence.h). */
 	R_ORG("GET", "/api/v1/orgs/{org}/{kind}/{ref}/files", api_evidence_files, PERM_READ,
 	    PERM_KIND_OPERATIONAL, NULL, NULL, ROUTE_RECORD, 200,

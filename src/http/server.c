@@ -28,6 +28,7 @@
 #include "http/guard.h"
 #include "http/http.h"
 #include "http/metrics.h"
+#include "http/outbox_job.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "http/pack_job.h"
@@ -35,8 +36,10 @@
 #include "http/webui.h"
 #include "core/evidence.h"
 #include "core/idem.h"
+#include "core/outbox.h"
 #include "core/session.h"
 #include "core/throttle.h"
+#include "io/deliver.h"
 #include "ledger/ledger.h"
 #include "store/db.h"
 #include "util/clock.h"
@@ -60,6 +63,7 @@ struct http_server {
 	uint16_t			 port;
 	struct db			*main_db;
 	struct ledger_key		*key;
+	struct db_writer		*writer;	/* group commit (store/db.h) */
 	int				 listen_fd;
 };
 
@@ -88,6 +92,10 @@ struct http_pending {
 	uint64_t	 received;
 	int		 upload_rc;	/* refused: answered with this once read */
 	char		 upload_msg[AIMS_ERROR_MSG_MAX];
+	/* Handled by a change worker while the connection was suspended (http_job). */
+	struct http_job	*job;
+	bool		 db_usec_known;	/* db_usec measured on that worker */
+	int64_t		 db_usec;
 };
 
 static int64_t http_inflight;	/* requests between first call and completion */
@@ -99,6 +107,8 @@ static pthread_mutex_t http_dbs_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct db *http_dbs[HTTP_THREADS_MAX * 2 + 8];
 static size_t http_ndbs;
 static _Thread_local struct db *http_thread_db;
+/* The one writer of the database every change of records goes through. */
+static struct db_writer *http_writer;
 
 void
 http_server_config_default(struct http_server_config *cfg)
@@ -112,6 +122,9 @@ http_server_config_default(struct http_server_config *cfg)
 	cfg->idle_timeout = HTTP_CONN_TIMEOUT_SEC;
 	cfg->header_timeout = HTTP_HEADER_TIMEOUT_SEC;
 	cfg->heavy_per_minute = BUDGET_PER_MINUTE;
+	cfg->outbox_poll_ms = OUTBOX_POLL_MS_DEFAULT;
+	cfg->retry_base = OUTBOX_RETRY_BASE;
+	cfg->digest_hour = OUTBOX_DIGEST_HOUR;
 }
 
 int
@@ -134,6 +147,18 @@ http_server_db(struct db **out, const struct http_server_config *cfg)
 	pthread_mutex_unlock(&http_dbs_lock);
 	*out = http_thread_db = db;
 	return 0;
+}
+
+int
+http_server_write(struct db *db, db_write_fn fn, void *arg)
+{
+	return db_writer_run(__atomic_load_n(&http_writer, __ATOMIC_ACQUIRE), db, fn, arg);
+}
+
+void
+http_server_write_stats(int64_t *groups, int64_t *requests)
+{
+	db_writer_stats(__atomic_load_n(&http_writer, __ATOMIC_ACQUIRE), groups, requests);
 }
 
 static void
@@ -185,8 +210,9 @@ http_maintenance(struct db *db, bool force)
 	    __ATOMIC_RELAXED))
 		return;	/* another thread does it */
 	if (session_expire(db, (time_t)now) != 0 || idem_expire(db, (time_t)now) != 0 ||
-	    throttle_expire(db, (time_t)now) != 0)
-		log_warn("expiring old sessions and keys failed: %s", aims_error_message());
+	    throttle_expire(db, (time_t)now) != 0 || outbox_expire(db, (time_t)now) != 0)
+		log_warn("expiring old sessions, keys and deliveries failed: %s",
+		    aims_error_message());
 	http_temp_clean(db_path(db), now);
 }
 
@@ -280,16 +306,22 @@ http_proxied_client(char out[INET6_ADDRSTRLEN], struct MHD_Connection *conn,
 	buf_free(&xff);
 }
 
-/* own_referrer_policy: the answer sets its own (pages: same-origin, so forms carry Origin). */
+/*
+ * own: the answer sets these itself: Referrer-Policy (pages: same-origin, so
+ * forms carry Origin); Content-Security-Policy and X-Frame-Options (an
+ * evidence preview: sandboxed, framed by this site's own record page only).
+ */
 static void
 http_add_security_headers(struct MHD_Response *r, const struct http_server_config *cfg,
-    bool cacheable, bool own_referrer_policy)
+    bool cacheable, const struct http_resp *own)
 {
-	MHD_add_response_header(r, "Content-Security-Policy", HTTP_CSP);
+	if (http_resp_get_header(own, "Content-Security-Policy") == NULL)
+		MHD_add_response_header(r, "Content-Security-Policy", HTTP_CSP);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	if (!own_referrer_policy)
+	if (http_resp_get_header(own, "Referrer-Policy") == NULL)
 		MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	if (http_resp_get_header(own, "X-Frame-Options") == NULL)
+		MHD_add_response_header(r, "X-Frame-Options", "DENY");
 	MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin");
 	if (!cacheable)
 		MHD_add_response_header(r, "Cache-Control", "no-store");
@@ -321,8 +353,7 @@ http_send(struct MHD_Connection *conn, struct http_pending *p, struct http_resp 
 			return MHD_NO;
 		}
 	}
-	http_add_security_headers(r, cfg, resp->cacheable,
-	    http_resp_get_header(resp, "Referrer-Policy") != NULL);
+	http_add_security_headers(r, cfg, resp->cacheable, resp);
 	if (resp->content_type != NULL)
 		MHD_add_response_header(r, "Content-Type", resp->content_type);
 	for (i = 0; i < resp->nheaders; i++)
@@ -337,7 +368,22 @@ http_send(struct MHD_Connection *conn, struct http_pending *p, struct http_resp 
 	return ret;
 }
 
-/* An answer made without the router (413 before reading, 503). */
+/* An answer made without the router (413 before reading, 503), into c. */
+static void
+http_error_build(struct http_ctx *c, const struct http_pending *p,
+    const struct http_server_config *cfg, const struct http_req *req, int code)
+{
+	http_ctx_init(c, req, NULL, cfg);
+	if (req->path != NULL && webui_owns(req->path))
+		webui_reply_error(c, code);
+	else
+		http_reply_error(c, code);
+	if (code == HTTP_EUNAVAILABLE)
+		http_resp_header(&c->resp, "Retry-After", "1");
+	if (code == AIMS_ETOOBIG || code == HTTP_EUNAVAILABLE || p->must_close)
+		http_resp_header(&c->resp, "Connection", "close");
+}
+
 static enum MHD_Result
 http_send_error(struct MHD_Connection *conn, struct http_pending *p,
     const struct http_server_config *cfg, const struct http_req *req, int code)
@@ -345,15 +391,7 @@ http_send_error(struct MHD_Connection *conn, struct http_pending *p,
 	struct http_ctx c;
 	enum MHD_Result ret;
 
-	http_ctx_init(&c, req, NULL, cfg);
-	if (req->path != NULL && webui_owns(req->path))
-		webui_reply_error(&c, code);
-	else
-		http_reply_error(&c, code);
-	if (code == HTTP_EUNAVAILABLE)
-		http_resp_header(&c.resp, "Retry-After", "1");
-	if (code == AIMS_ETOOBIG || code == HTTP_EUNAVAILABLE || p->must_close)
-		http_resp_header(&c.resp, "Connection", "close");
+	http_error_build(&c, p, cfg, req, code);
 	ret = http_send(conn, p, &c.resp, cfg);
 	http_ctx_free(&c);
 	return ret;
@@ -366,67 +404,204 @@ http_note_user(struct http_pending *p, const struct http_ctx *c)
 	p->route = router_route_index(c->route);
 }
 
-static enum MHD_Result
-http_dispatch(struct MHD_Connection *conn, struct http_pending *p,
-    const struct http_server_config *cfg, const char *url, const char *method)
+/*
+ * One request's handling: what the router answered, kept until it is sent
+ * by the connection's own thread (libmicrohttpd queues answers only from
+ * there). A change runs on a change worker while its connection is
+ * suspended (http_jobs), so that the worker thread of the connection goes
+ * on serving its other connections, and many changes can wait for one
+ * commit of the database writer together (group commit, store/db.h).
+ */
+struct http_job {
+	struct MHD_Connection		*conn;
+	struct http_pending		*p;
+	const struct http_server_config	*cfg;
+	const char			*url, *method;
+	struct http_kv_list		 headers, query;
+	char				 addr[INET6_ADDRSTRLEN];
+	struct http_req			 req;
+	struct http_ctx			 c;
+	struct http_job			*next;
+};
+
+/* The change workers and their queue. */
+static struct {
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 wake;
+	struct http_job		*head, *tail;
+	pthread_t		 threads[HTTP_CHANGE_WORKERS];
+	int			 nthreads;
+	bool			 stop;
+} http_jobs = { .lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER };
+
+/* Runs the router on j's request; j->c holds the answer. */
+static void
+http_job_run(struct http_job *j, bool offloaded)
 {
-	struct http_kv_list headers = { 0 }, query = { 0 };
-	char addr[INET6_ADDRSTRLEN];
-	struct http_req req;
-	struct http_ctx c;
+	const struct http_server_config *cfg = j->cfg;
+	struct http_pending *p = j->p;
+	struct http_req *req = &j->req;
 	struct db *db = NULL;
-	enum MHD_Result ret;
 	int rc;
 
-	MHD_get_connection_values(conn, MHD_HEADER_KIND, http_collect_kv, &headers);
-	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, http_collect_kv, &query);
-	http_client_addr(addr, conn);
-	http_proxied_client(addr, conn, cfg);
-	memset(&req, 0, sizeof(req));
-	req.method = method;
-	req.path = url;
-	req.headers = headers.items;
-	req.nheaders = headers.n;
-	req.query = query.items;
-	req.nquery = query.overflow ? HTTP_QUERY_MAX + 1 : query.n;
-	req.body = p->body.len ? p->body.data : NULL;
-	req.body_len = p->body.len;
-	req.client_addr = addr;
-	req.upload = p->upload;
+	MHD_get_connection_values(j->conn, MHD_HEADER_KIND, http_collect_kv, &j->headers);
+	MHD_get_connection_values(j->conn, MHD_GET_ARGUMENT_KIND, http_collect_kv, &j->query);
+	http_client_addr(j->addr, j->conn);
+	http_proxied_client(j->addr, j->conn, cfg);
+	memset(req, 0, sizeof(*req));
+	req->method = j->method;
+	req->path = j->url;
+	req->headers = j->headers.items;
+	req->nheaders = j->headers.n;
+	req->query = j->query.items;
+	req->nquery = j->query.overflow ? HTTP_QUERY_MAX + 1 : j->query.n;
+	req->body = p->body.len ? p->body.data : NULL;
+	req->body_len = p->body.len;
+	req->client_addr = j->addr;
+	req->upload = p->upload;
 	if (__atomic_load_n(&http_open_conns, __ATOMIC_RELAXED) >
 	    (int64_t)HTTP_CONN_BUSY(cfg->conn_limit)) {
 		aims_error_set(HTTP_EUNAVAILABLE, NULL, "the server is busy: retry shortly");
-		ret = http_send_error(conn, p, cfg, &req, HTTP_EUNAVAILABLE);
-		goto done;
+		http_error_build(&j->c, p, cfg, req, HTTP_EUNAVAILABLE);
+		return;
 	}
 	if ((rc = http_server_db(&db, cfg)) != 0) {
 		log_error("cannot open the database: %s", aims_error_message());
 		aims_error_set(HTTP_EUNAVAILABLE, NULL, "the database is not available");
-		ret = http_send_error(conn, p, cfg, &req, HTTP_EUNAVAILABLE);
-		goto done;
+		http_error_build(&j->c, p, cfg, req, HTTP_EUNAVAILABLE);
+		return;
 	}
 	http_maintenance(db, false);
 	p->db_usec_start = db_time_usec();
-	http_ctx_init(&c, &req, db, cfg);
+	http_ctx_init(&j->c, req, db, cfg);
 	/*
 	 * The request's reads (caller, role, records) share one snapshot and one
 	 * read lock; a write ends it (db.h), and it ends before the answer is sent.
 	 */
 	if (db_read_begin(db) != 0)
 		log_warn("cannot start a read transaction: %s", aims_error_message());
-	router_handle(&c);
+	router_handle(&j->c);
 	db_read_end(db);
 	/* Handled: its temporary file goes before the answer does, not after. */
 	http_upload_free(p->upload);
 	p->upload = NULL;
-	req.upload = NULL;
-	http_note_user(p, &c);
-	ret = http_send(conn, p, &c.resp, cfg);
-	http_ctx_free(&c);
-done:
-	http_kv_free(&headers);
-	http_kv_free(&query);
+	req->upload = NULL;
+	http_note_user(p, &j->c);
+	if (offloaded) {
+		/* This thread's database time: the connection's thread cannot read it. */
+		p->db_usec = db_time_usec() - p->db_usec_start;
+		p->db_usec_known = true;
+	}
+}
+
+/* Sends j's answer from the connection's thread and frees j. */
+static enum MHD_Result
+http_job_send(struct http_job *j)
+{
+	enum MHD_Result ret;
+
+	ret = http_send(j->conn, j->p, &j->c.resp, j->cfg);
+	http_ctx_free(&j->c);
+	http_kv_free(&j->headers);
+	http_kv_free(&j->query);
+	j->p->job = NULL;
+	free(j);
 	return ret;
+}
+
+static void *
+http_jobs_main(void *arg)
+{
+	struct http_job *j;
+
+	(void)arg;
+	pthread_mutex_lock(&http_jobs.lock);
+	for (;;) {
+		while (http_jobs.head == NULL && !http_jobs.stop)
+			pthread_cond_wait(&http_jobs.wake, &http_jobs.lock);
+		if ((j = http_jobs.head) == NULL)
+			break;
+		if ((http_jobs.head = j->next) == NULL)
+			http_jobs.tail = NULL;
+		pthread_mutex_unlock(&http_jobs.lock);
+		http_job_run(j, true);
+		/* Its thread is called again, and sends what j->c holds. */
+		MHD_resume_connection(j->conn);
+		pthread_mutex_lock(&http_jobs.lock);
+	}
+	pthread_mutex_unlock(&http_jobs.lock);
+	return NULL;
+}
+
+static int
+http_jobs_start(void)
+{
+	int i;
+
+	http_jobs.stop = false;
+	for (i = 0; i < HTTP_CHANGE_WORKERS; i++) {
+		if (pthread_create(&http_jobs.threads[i], NULL, http_jobs_main, NULL) != 0)
+			break;
+		http_jobs.nthreads++;
+	}
+	return http_jobs.nthreads > 0 ? 0 :
+	    aims_error_set(AIMS_ERROR, NULL, "cannot start the change workers");
+}
+
+/* After the daemon: every job was answered (in flight reached zero) or is dropped. */
+static void
+http_jobs_stop(void)
+{
+	int i;
+
+	pthread_mutex_lock(&http_jobs.lock);
+	http_jobs.stop = true;
+	pthread_cond_broadcast(&http_jobs.wake);
+	pthread_mutex_unlock(&http_jobs.lock);
+	for (i = 0; i < http_jobs.nthreads; i++)
+		pthread_join(http_jobs.threads[i], NULL);
+	http_jobs.nthreads = 0;
+}
+
+/* Methods that may change something run on a change worker. */
+static bool
+http_is_change(const char *method)
+{
+	return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
+	    strcmp(method, "OPTIONS") != 0;
+}
+
+static enum MHD_Result
+http_dispatch(struct MHD_Connection *conn, struct http_pending *p,
+    const struct http_server_config *cfg, const char *url, const char *method)
+{
+	struct http_job *j = xcalloc(1, sizeof(*j));
+	bool queued = false;
+
+	j->conn = conn;
+	j->p = p;
+	j->cfg = cfg;
+	j->url = url;
+	j->method = method;
+	if (http_is_change(method)) {
+		pthread_mutex_lock(&http_jobs.lock);
+		if (http_jobs.nthreads > 0 && !http_jobs.stop) {
+			p->job = j;
+			MHD_suspend_connection(conn);
+			if (http_jobs.tail)
+				http_jobs.tail->next = j;
+			else
+				http_jobs.head = j;
+			http_jobs.tail = j;
+			pthread_cond_signal(&http_jobs.wake);
+			queued = true;
+		}
+		pthread_mutex_unlock(&http_jobs.lock);
+		if (queued)
+			return MHD_YES;
+	}
+	http_job_run(j, false);
+	return http_job_send(j);
 }
 
 static bool
@@ -657,6 +832,9 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url, const char 
 		}
 		return MHD_YES;
 	}
+	/* Resumed: a change worker has handled it (http_job). */
+	if (p->job != NULL)
+		return http_job_send(p->job);
 	if (*upload_data_size > 0 && p->multipart)
 		return http_upload_data(p, upload_data, upload_data_size);
 	if (*upload_data_size > 0) {
@@ -764,7 +942,7 @@ http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	usec = clock_mono_usec() - p->start_usec;
 	if (!p->answered && p->status == 0)
 		p->status = toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? 408 : 499;
-	metrics_record(p->route, p->status, usec,
+	metrics_record(p->route, p->status, usec, p->db_usec_known ? p->db_usec :
 	    p->db_usec_start ? db_time_usec() - p->db_usec_start : 0);
 	http_access_log(cfg, p, usec);
 	multipart_free(p->mp);
@@ -894,7 +1072,7 @@ static struct MHD_Daemon *
 http_daemon_start(struct http_server *s, bool v6)
 {
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-	    MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
+	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
 	unsigned threads = http_thread_count(&s->cfg);
 
 	return MHD_start_daemon(flags, 0, NULL, NULL, http_access, &s->cfg,
@@ -983,6 +1161,19 @@ http_sandbox_paths(struct sandbox_config *sb, char *owned[], size_t nowned,
 	size_t n = 0, i;
 	int rc;
 
+	/*
+	 * PostgreSQL: no database file; the server is reached over a socket,
+	 * and the key and evidence files live in the data directory.
+	 */
+	if (db_path_is_url(db_file)) {
+		sb->connect = true;
+		real = db_local_base(db_file);
+		owned[n] = http_dir_of(real);
+		free(real);
+		if ((rc = sandbox_path_add(sb, owned[n++], SANDBOX_WRITE, false)) != 0)
+			return rc;
+		goto data;
+	}
 	/* SQLite follows a link to the database and puts its -wal beside the target. */
 	if ((real = realpath(db_file, NULL)) == NULL)
 		return aims_error_set(AIMS_ERROR, "db", "cannot resolve %s: %s", db_file,
@@ -991,6 +1182,7 @@ http_sandbox_paths(struct sandbox_config *sb, char *owned[], size_t nowned,
 	free(real);
 	if ((rc = sandbox_path_add(sb, owned[n++], SANDBOX_WRITE, false)) != 0)
 		return rc;
+data:
 	evidence_data_dir(&owned[n], db_file);
 	if ((rc = sandbox_path_add(sb, owned[n++], SANDBOX_WRITE, false)) != 0 ||
 	    (rc = sandbox_path_add(sb, "/dev/urandom", SANDBOX_READ, true)) != 0 ||
@@ -1089,7 +1281,9 @@ http_server_confine(struct http_server *s)
 	log_warn("a sanitizer build: file access and system calls are not restricted");
 	goto done;
 #endif
-	if ((rc = http_sandbox_paths(&sb, owned, SANDBOX_PATHS_MAX, s->cfg.db_path)) == 0)
+	/* The delivery thread connects out: webhooks and the mail server. */
+	if ((rc = http_sandbox_paths(&sb, owned, SANDBOX_PATHS_MAX, s->cfg.db_path)) == 0 &&
+	    (rc = sandbox_outbound_paths(&sb)) == 0)
 		rc = sandbox_enter(&sb);
 done:
 	for (i = 0; i < SANDBOX_PATHS_MAX; i++)
@@ -1127,15 +1321,34 @@ http_server_start(struct http_server **out, const struct http_server_config *cfg
 		s->cfg.per_ip_limit = 0;
 	/* Before the confinement, which keeps the process from raising it. */
 	http_fd_limit(&s->cfg);
+	/* libcurl and its TLS library read their configuration before the confinement. */
+	if ((rc = deliver_global_init()) != 0)
+		goto fail;
 	if ((rc = http_listen_open(s, &ss, v6)) != 0 || (rc = http_server_confine(s)) != 0)
+		goto fail;
+	if ((rc = outbox_job_start(&s->cfg)) != 0)
 		goto fail;
 	/* The watchdog thread starts confined, like every other. */
 	if ((rc = http_guard_start(&s->cfg)) != 0)
 		goto fail;
+	if ((rc = db_writer_start(&s->writer, cfg->db_path)) != 0) {
+		guard_stop();
+		goto fail;
+	}
+	__atomic_store_n(&http_writer, s->writer, __ATOMIC_RELEASE);
+	if ((rc = http_jobs_start()) != 0) {
+		guard_stop();
+		__atomic_store_n(&http_writer, NULL, __ATOMIC_RELEASE);
+		db_writer_stop(s->writer);
+		goto fail;
+	}
 	if ((s->daemon = http_daemon_start(s, v6)) == NULL) {
 		rc = aims_error_set(AIMS_ERROR, "listen", "cannot listen on %s: %s", cfg->listen,
 		    errno ? strerror(errno) : "libmicrohttpd refused the settings");
 		guard_stop();
+		http_jobs_stop();
+		__atomic_store_n(&http_writer, NULL, __ATOMIC_RELEASE);
+		db_writer_stop(s->writer);
 		goto fail;
 	}
 	snprintf(s->host, sizeof(s->host), "%.*s", (int)(strrchr(cfg->listen, ':') - cfg->listen),
@@ -1143,6 +1356,7 @@ http_server_start(struct http_server **out, const struct http_server_config *cfg
 	*out = s;
 	return 0;
 fail:
+	outbox_job_stop();
 	if (s->listen_fd >= 0)
 		close(s->listen_fd);
 	ledger_key_use(NULL);
@@ -1181,12 +1395,22 @@ http_server_shutdown(struct http_server *s, int timeout_ms)
 		usleep(HTTP_DRAIN_POLL_MS * 1000);
 		waited += HTTP_DRAIN_POLL_MS;
 	}
+	/*
+	 * Changes still queued or running finish first and resume their
+	 * connections while the daemon can still answer them; any change that
+	 * comes after runs on its connection's own thread.
+	 */
+	http_jobs_stop();
 	MHD_stop_daemon(s->daemon);
 	guard_stop();
 	verify_job_shutdown();
 	pack_job_shutdown();
+	outbox_job_stop();
 	if (lfd != MHD_INVALID_SOCKET)
 		close(lfd);
+	/* After the workers: what they queued is applied and answered first. */
+	__atomic_store_n(&http_writer, NULL, __ATOMIC_RELEASE);
+	db_writer_stop(s->writer);
 	http_close_dbs();
 	db_close(s->main_db);
 	ledger_key_use(NULL);

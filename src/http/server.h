@@ -26,6 +26,14 @@
 #define HTTP_MAX_BODY_LIMIT	(64 * 1024 * 1024)
 #define HTTP_DISCARD_MAX	(16 * 1024 * 1024)	/* over-limit body read and dropped */
 #define HTTP_THREADS_MAX	64
+/*
+ * Requests that may change something (not GET, HEAD or OPTIONS) run on
+ * these threads while their connection is suspended: each waits while its
+ * change is committed (group commit, store/db.h), so this bounds how many
+ * changes one commit can hold; waiting uses no CPU, and the worker threads
+ * go on serving the other connections.
+ */
+#define HTTP_CHANGE_WORKERS	32
 #define HTTP_DRAIN_TIMEOUT_MS	10000		/* in-flight requests get this long at shutdown */
 #define HTTP_DRAIN_ACCEPT_MS	100		/* backlog taken after the signal */
 #define HTTP_DRAIN_SETTLE_MS	200		/* ... and none may start for this long */
@@ -55,6 +63,14 @@ struct http_server_config {
 	/* Confinement (http_server_confine in server.c, util/sandbox.h). */
 	const char		*user;		/* --user: run as this user once started */
 	bool			 no_sandbox;	/* --no-sandbox: no Landlock, no seccomp */
+	/* The outbox's delivery thread (http/outbox_job.h). */
+	const char		*smtp_url;	/* NULL: mail waits in the outbox */
+	const char		*mail_from;
+	const char		*smtp_ca_file;	/* NULL: the system's CA certificates */
+	bool			 webhooks_private;	/* --webhooks-private */
+	unsigned		 outbox_poll_ms;	/* 0: the default */
+	unsigned		 retry_base;		/* seconds; 0: the default */
+	int			 digest_hour;		/* UTC */
 };
 
 /* Above this many open connections, new requests get 503 (a 16th kept free). */
@@ -71,5 +87,15 @@ void http_server_shutdown(struct http_server *s, int timeout_ms);
 int http_server_run(const struct http_server_config *cfg);
 /* The calling worker thread's database connection (opened on first use). */
 int http_server_db(struct db **out, const struct http_server_config *cfg);
+/*
+ * Runs fn as one change through the server's writer (group commit,
+ * store/db.h: db_writer_run()); returns once it is committed, or with its
+ * error. db is the calling worker's connection. Without a running server
+ * (unit tests), fn runs on db in a transaction of its own.
+ */
+typedef int (*db_write_fn)(struct db *db, void *arg);
+int http_server_write(struct db *db, db_write_fn fn, void *arg);
+/* The writer's transactions and changes so far (0, 0 without a server). */
+void http_server_write_stats(int64_t *groups, int64_t *requests);
 
 #endif

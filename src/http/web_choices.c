@@ -142,10 +142,84 @@ int
 webui_choices(json_t **out, struct http_ctx *c, const struct record_kind *k,
     bool filters_only)
 {
+
+	json_t *hints = NULL;
 	int rc;
 
 	*out = json_object();
-	if ((rc = webui_choices_fields(*out, c, k->fields, filters_only)) != 0) {
+	if ((rc = webui_choices_fields(*out, c, k->fields, filters_only)) == 0 &&
+	    k->hooks.form_hints != NULL &&
+	    (rc = k->hooks.form_hints(&hints, c->db, c->org_id)) == 0 && hints != NULL)
+		json_object_set_new(*out, WEB_CHOICES_HINTS, hints);
+	if (rc != 0) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+/* ---- requirement titles of one record ------------------------------------ */
+
+static int
+webui_req_title(json_t *out, struct http_ctx *c, const json_t *id)
+{
+	json_t *req = NULL;
+	int rc;
+
+	if (!json_is_string(id) || json_object_get(out, json_string_value(id)) != NULL)
+		return 0;
+	rc = catalog_get(&req, c->db, WEBUI_REQ_FRAMEWORK, json_string_value(id));
+	if (rc == AIMS_ENOTFOUND)
+		return 0;	/* another framework's id: shown as it is */
+	if (rc == 0 && json_is_string(json_object_get(req, "title")))
+		json_object_set(out, json_string_value(id), json_object_get(req, "title"));
+	json_decref(req);
+	return rc;
+}
+
+static int
+webui_req_titles_fields(json_t *out, struct http_ctx *c, const struct field *fields,
+    const json_t *obj)
+{
+	const struct field *f;
+	const json_t *v, *e;
+	size_t i;
+	int rc = 0;
+
+	for (f = fields; f != NULL && f->name != NULL && rc == 0; f++) {
+		v = json_object_get(obj, f->name);
+		switch (f->type) {
+		case FIELD_REQUIREMENT:
+			rc = webui_req_title(out, c, v);
+			break;
+		case FIELD_REQUIREMENT_LIST:
+			json_array_foreach(v, i, e)
+				if ((rc = webui_req_title(out, c, e)) != 0)
+					break;
+			break;
+		case FIELD_OBJECT:
+			rc = webui_req_titles_fields(out, c, f->subfields, v);
+			break;
+		case FIELD_OBJECT_LIST:
+			json_array_foreach(v, i, e)
+				if ((rc = webui_req_titles_fields(out, c, f->subfields, e)) != 0)
+					break;
+			break;
+		default:
+			break;
+		}
+	}
+	return rc;
+}
+
+int
+webui_req_titles(json_t **out, struct http_ctx *c, const struct record_kind *k,
+    const json_t *rec)
+{
+	int rc;
+
+	*out = json_object();
+	if ((rc = webui_req_titles_fields(*out, c, k->fields, rec)) != 0) {
 		json_decref(*out);
 		*out = NULL;
 	}

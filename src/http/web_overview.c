@@ -1,7 +1,8 @@
 /*
- * web_overview.c - an organisation's overview pages: the dashboard (all
- * its figures from one engine call), certification readiness (the readiness
- * engine's answer) and the Statement of Applicability,
+ * web_overview.c - an organisation's overview pages: the dashboard (its
+ * figures from one engine call, readiness evaluated live), certification
+ * readiness (the readiness engine's answer), the organisation's AI roles,
+ * and the Statement of Applicability,
  * whose rows are edited in place: each row posts on its own and comes back
  * to the same place in the page, with its messages if it was not saved.
  */
@@ -9,8 +10,12 @@
 #include <string.h>
 
 #include "core/catalog.h"
+#include "core/org.h"
+#include "core/crosswalk.h"
+#include "core/perm.h"
 #include "core/snapshot.h"
 #include "core/soa.h"
+#include "engine/coverage.h"
 #include "engine/dashboard.h"
 #include "engine/readiness.h"
 #include "http/webui.h"
@@ -19,6 +24,7 @@
 #include "web/html.h"
 
 #define WEBUI_SOA_FILTER_MAX	32
+#define WEBUI_SOA_MEASURES	"measures"	/* the kind a row's measures are */
 
 int
 webui_org_home(struct http_ctx *c)
@@ -39,13 +45,22 @@ webui_dashboard(struct http_ctx *c)
 	json_t *d = NULL;
 	int rc;
 
-	json_t *trend = NULL;
+	json_t *r = NULL, *trend = NULL;
 
 	if ((rc = dashboard_compute(&d, c->db, c->org_id, clock_now())) != 0)
 		return rc;
-	/* The stored snapshots: the dashboard stays fast; the readiness page evaluates. */
-	if (snapshot_trend(&trend, c->db, c->org_id, CATALOG_ISO42001, 90) == 0)
-		json_object_set_new(d, "readiness_trend", trend);
+	/*
+	 * Readiness as it is now, not the last stored snapshot: a figure that
+	 * lags behind the records misleads. Reused until the next change, so
+	 * the page stays fast; viewing stores nothing.
+	 */
+	if ((rc = readiness_current(&r, c->db, c->org_id)) != 0) {
+		json_decref(d);
+		return rc;
+	}
+	if (snapshot_trend(&trend, c->db, c->org_id, CATALOG_ISO42001, READINESS_TREND_DAYS) == 0)
+		json_object_set_new(r, "trend", trend);
+	json_object_set_new(d, "readiness", r);
 	web_page_dashboard(&page, &c->web->ctx, d);
 	webui_send(c, 200, &page);
 	json_decref(d);
@@ -78,6 +93,91 @@ webui_readiness(struct http_ctx *c)
 	return 0;
 }
 
+/* The AI roles: declared, derived from the AI systems, in effect. */
+static int
+webui_ai_roles_json(json_t **out, struct http_ctx *c)
+{
+	struct org_ai_roles roles;
+	int rc;
+
+	if ((rc = org_ai_roles_get(&roles, c->db, c->org_id)) != 0)
+		return rc;
+	*out = json_pack("{s:O, s:O, s:O}", "declared", roles.declared, "derived",
+	    roles.derived, "effective", roles.effective);
+	org_ai_roles_free(&roles);
+	return 0;
+}
+
+int
+webui_ai_roles(struct http_ctx *c)
+{
+	struct buf page = BUF_INIT;
+	json_t *roles = NULL;
+	int rc;
+
+	if ((rc = webui_ai_roles_json(&roles, c)) != 0)
+		return rc;
+	web_page_ai_roles(&page, &c->web->ctx, roles, NULL);
+	webui_send(c, 200, &page);
+	json_decref(roles);
+	return 0;
+}
+
+/* Saves the roles ticked (role_NAME=1); none ticked lets the derived ones count. */
+int
+webui_ai_roles_save(struct http_ctx *c)
+{
+	struct buf url = BUF_INIT, page = BUF_INIT;
+	json_t *list = json_array(), *roles = NULL;
+	char name[64];
+	const char *v;
+	size_t k;
+	int rc;
+
+	for (k = 0; org_ai_roles[k]; k++) {
+		snprintf(name, sizeof(name), "role_%s", org_ai_roles[k]);
+		if ((v = webui_posted(c, name)) != NULL && strcmp(v, "1") == 0)
+			json_array_append_new(list, json_string(org_ai_roles[k]));
+	}
+	rc = org_update(NULL, c->db, &c->actor, c->org_id, 0, NULL, list);
+	json_decref(list);
+	if (rc == AIMS_EINVALID) {
+		if ((rc = webui_ai_roles_json(&roles, c)) != 0)
+			return rc;
+		web_page_ai_roles(&page, &c->web->ctx, roles, aims_error_message());
+		webui_send(c, 400, &page);
+		json_decref(roles);
+		return 0;
+	}
+	if (rc != 0)
+		return rc;
+	web_url_org(&url, &c->web->ctx);
+	buf_puts(&url, "/readiness");
+	webui_flash(c, "ai-roles", "-");
+	webui_redirect(c, buf_str(&url));
+	buf_free(&url);
+	return 0;
+}
+
+/* The crosswalk coverage page; an unknown or missing framework shows the EU AI Act. */
+int
+webui_coverage(struct http_ctx *c)
+{
+	const char *fw = http_query(c, "framework");
+	struct buf page = BUF_INIT;
+	json_t *r = NULL;
+	int rc;
+
+	if (!crosswalk_known(fw))
+		fw = crosswalk_frameworks[0];
+	if ((rc = coverage_evaluate(&r, c->db, c->org_id, fw)) != 0)
+		return rc;
+	web_page_coverage(&page, &c->web->ctx, r);
+	webui_send(c, 200, &page);
+	json_decref(r);
+	return 0;
+}
+
 static const char *
 webui_soa_filter(const char *s)
 {
@@ -86,13 +186,37 @@ webui_soa_filter(const char *s)
 	return s;
 }
 
+/* Each entry's control summary from the catalog, shown one click away on its row. */
+static int
+webui_soa_summaries(json_t *entries, struct http_ctx *c)
+{
+	json_t *controls = NULL, *ctl, *e;
+	const char *id;
+	size_t i, j;
+	int rc;
+
+	if ((rc = catalog_list(&controls, c->db, SOA_FRAMEWORK, "control")) != 0)
+		return rc;
+	json_array_foreach(entries, i, e) {
+		id = json_string_value(json_object_get(e, "control"));
+		json_array_foreach(controls, j, ctl)
+			if (id != NULL && json_is_string(json_object_get(ctl, "summary")) &&
+			    strcmp(json_string_value(json_object_get(ctl, "id")) ?: "", id) == 0) {
+				json_object_set(e, "summary", json_object_get(ctl, "summary"));
+				break;
+			}
+	}
+	json_decref(controls);
+	return 0;
+}
+
 /* The SoA page, with row `edit` open and rows in errors open with their messages. */
 static int
 webui_soa_show(struct http_ctx *c, int status, const char *edit, const json_t *errors,
     const json_t *typed)
 {
 	const struct record_kind *k = record_kind_find(SOA_KIND);
-	json_t *entries = NULL, *choices = NULL, *e;
+	json_t *entries = NULL, *choices = NULL, *versions = NULL, *e;
 	struct web_soa_view v = { .kind = k, .edit = edit, .errors = errors };
 	struct buf page = BUF_INIT;
 	const char *key;
@@ -100,8 +224,14 @@ webui_soa_show(struct http_ctx *c, int status, const char *edit, const json_t *e
 	size_t i;
 	int rc;
 
-	if ((rc = dashboard_soa(&entries, c->db, c->org_id)) != 0)
-		return rc;
+	if ((rc = dashboard_soa(&entries, c->db, c->org_id)) != 0 ||
+	    (rc = webui_soa_summaries(entries, c)) != 0 ||
+	    (rc = soa_versions(&versions, c->db, c->org_id)) != 0)
+		goto done;
+	v.versions = versions;
+	v.can_publish = perm_allows(c->role, PERM_APPROVE, PERM_KIND_GOVERNANCE);
+	v.can_create_measure = web_can(&c->web->ctx, WEB_ACT_CREATE,
+	    record_kind_find(WEBUI_SOA_MEASURES));
 	/* A row that was not saved shows what was typed. */
 	json_array_foreach(entries, i, e) {
 		if (typed == NULL || edit == NULL || strcmp(json_string_value(json_object_get(e,
@@ -122,6 +252,7 @@ webui_soa_show(struct http_ctx *c, int status, const char *edit, const json_t *e
 done:
 	json_decref(entries);
 	json_decref(choices);
+	json_decref(versions);
 	return rc;
 }
 
@@ -177,4 +308,137 @@ done:
 	json_decref(rec);
 	buf_free(&url);
 	return rc;
+}
+
+/*
+ * One decision (applicable or not, and why) for every control ticked: each
+ * row is its own change through core, as if saved on its row; the rows
+ * refused open with their messages and the others are saved.
+ */
+int
+webui_soa_bulk(struct http_ctx *c)
+{
+	const struct record_kind *k = record_kind_find(SOA_KIND);
+	const struct web_form *f = c->web->posted;
+	const char *app = webui_posted(c, "applicable");
+	const char *why = webui_posted(c, "justification");
+	json_t *errors = json_object(), *rec = NULL, *patch = NULL, *saved = NULL;
+	char count[24];
+	struct buf url = BUF_INIT;
+	size_t i, n = 0, tried = 0;
+	int rc = 0;
+
+	if (app == NULL || (strcmp(app, "true") != 0 && strcmp(app, "false") != 0)) {
+		c->web->ctx.flash = "Choose the decision (applicable or not) for the selected controls.";
+		goto refused;
+	}
+	patch = json_pack("{s:b, s:s}", "applicable", strcmp(app, "true") == 0,
+	    "justification", why != NULL ? why : "");
+	for (i = 0; f != NULL && i < f->n; i++) {
+		if (strcmp(f->names[i], "controls") != 0 || strlen(f->values[i]) > WEBUI_REF_MAX)
+			continue;
+		tried++;
+		if ((rc = record_get(&rec, c->db, c->org_id, k, f->values[i])) == 0)
+			rc = record_update(&saved, c->db, c->org_id, &c->actor, k, f->values[i],
+			    json_integer_value(json_object_get(rec, "version")), patch);
+		json_decref(rec);
+		json_decref(saved);
+		rec = saved = NULL;
+		if (rc == 0) {
+			n++;
+			continue;
+		}
+		if (http_status_of(rc) >= 500)
+			goto done;
+		json_object_set_new(errors, f->values[i], json_pack("{s:s}",
+		    *aims_error_field() != '\0' ? aims_error_field() : "", aims_error_message()));
+	}
+	rc = 0;
+	if (tried == 0) {
+		c->web->ctx.flash = "Tick the controls the decision is for.";
+		goto refused;
+	}
+	if (json_object_size(errors) > 0) {
+		snprintf(c->web->flash, sizeof(c->web->flash), "%zu of %zu controls were not "
+		    "saved: each shows why below.%s", json_object_size(errors), tried,
+		    n > 0 ? " The others were." : "");
+		c->web->ctx.flash = c->web->flash;
+		c->web->ctx.flash_kind = WEB_FLASH_ERROR;
+		rc = webui_soa_show(c, 422, NULL, errors, NULL);
+		goto done;
+	}
+	snprintf(count, sizeof(count), "%zu", n);
+	webui_flash(c, "decided", count);
+	web_url_kind(&url, &c->web->ctx, SOA_KIND);
+	if (webui_soa_filter(webui_posted(c, "filter")) != NULL)
+		html_url_query(&url, "filter", webui_posted(c, "filter"));
+	webui_redirect(c, buf_str(&url));
+	goto done;
+refused:
+	c->web->ctx.flash_kind = WEB_FLASH_ERROR;
+	rc = webui_soa_show(c, 422, NULL, NULL, NULL);
+done:
+	json_decref(errors);
+	json_decref(patch);
+	buf_free(&url);
+	return rc;
+}
+
+static int
+webui_soa_versions_show(struct http_ctx *c, int status, int64_t base)
+{
+	json_t *versions = NULL, *diff = NULL;
+	struct buf page = BUF_INIT;
+	int rc;
+
+	if ((rc = soa_versions(&versions, c->db, c->org_id)) != 0 ||
+	    (rc = soa_diff(&diff, c->db, c->org_id, base)) != 0)
+		goto done;
+	web_page_soa_versions(&page, &c->web->ctx, versions, diff,
+	    perm_allows(c->role, PERM_APPROVE, PERM_KIND_GOVERNANCE));
+	webui_send(c, status, &page);
+done:
+	json_decref(versions);
+	json_decref(diff);
+	return rc;
+}
+
+int
+webui_soa_versions(struct http_ctx *c)
+{
+	int64_t base = http_query_int(c, "version", 0);
+
+	return webui_soa_versions_show(c, 200, base > 0 ? base : 0);
+}
+
+/* Publishing is the SoA's approval: core judges who may (four eyes). */
+int
+webui_soa_publish(struct http_ctx *c)
+{
+	const char *note = webui_posted(c, "note");
+	json_t *ver = NULL;
+	char num[24];
+	struct buf url = BUF_INIT;
+	int rc;
+
+	if (note != NULL && *note == '\0')
+		note = NULL;
+	if ((rc = soa_publish(&ver, c->db, c->org_id, &c->actor, NULL, note)) != 0) {
+		if (http_status_of(rc) >= 500)
+			return rc;
+		snprintf(c->web->flash, sizeof(c->web->flash), "Not published: %s",
+		    aims_error_message());
+		c->web->ctx.flash = c->web->flash;
+		c->web->ctx.flash_kind = WEB_FLASH_ERROR;
+		return webui_soa_versions_show(c, http_status_of(rc), 0);
+	}
+	snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(json_object_get(ver,
+	    "version")));
+	webui_flash(c, "published", num);
+	web_url_kind(&url, &c->web->ctx, SOA_KIND);
+	buf_puts(&url, "/versions");
+	webui_redirect(c, buf_str(&url));
+	json_decref(ver);
+	buf_free(&url);
+	return 0;
 }

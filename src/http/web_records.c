@@ -13,13 +13,16 @@
 #include <string.h>
 
 #include "core/acknowledge.h"
+#include "core/comment.h"
 #include "core/concern.h"
 #include "core/evidence.h"
 #include "core/lifecycle.h"
 #include "core/metric.h"
 #include "core/perm.h"
 #include "core/record_counts.h"
+#include "http/server.h"
 #include "http/webui.h"
+#include "io/export.h"
 
 #define WEBUI_PREFILL_MAX	200	/* a value given to a new form in its URL */
 #include "util/clock.h"
@@ -66,13 +69,43 @@ webui_sort_ok(const struct record_kind *k, const char *sort)
 	return f != NULL && (f->flags & FIELD_SORT);
 }
 
+/* ?limit=: one of WEB_LIST_LIMITS, else the default. */
+static int
+webui_list_limit(struct http_ctx *c)
+{
+	static const int sizes[] = WEB_LIST_LIMITS;
+	int64_t n = http_query_int(c, WEB_LIST_LIMIT_PARAM, WEB_LIST_LIMIT_DEFAULT);
+	size_t i;
+
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+		if (n == sizes[i])
+			return sizes[i];
+	return WEB_LIST_LIMIT_DEFAULT;
+}
+
+/* ?back=: cursors (URL-safe base64) joined by WEB_LIST_BACK_SEP, or NULL. */
+static const char *
+webui_list_back(struct http_ctx *c)
+{
+	const char *s = http_query(c, WEB_LIST_BACK_PARAM), *p;
+
+	if (s == NULL || *s == '\0' || strlen(s) > WEB_LIST_BACK_MAX)
+		return NULL;
+	for (p = s; *p != '\0'; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
+		    *p == WEB_LIST_BACK_SEP))
+			return NULL;
+	return s;
+}
+
 static void
 webui_list_query(struct record_query *q, struct http_ctx *c, const struct record_kind *k)
 {
 	const char *s;
 	const struct field *f;
 
-	q->limit = WEBUI_LIST_LIMIT;
+	q->limit = webui_list_limit(c);
 	if ((s = http_query(c, "q")) != NULL && *s != '\0' && strlen(s) <= WEBUI_Q_MAX)
 		q->q = s;
 	if ((s = http_query(c, "sort")) != NULL && webui_sort_ok(k, s))
@@ -156,6 +189,35 @@ webui_overdue(json_t **out, struct http_ctx *c, const struct record_kind *k,
 	return rc;
 }
 
+/*
+ * ?format=csv or xlsx: every record the list's search and filters match,
+ * in its sort, as a file (io/export.h), the same as the API's download.
+ */
+static int
+webui_list_download(struct http_ctx *c, const struct record_kind *k,
+    const struct record_query *q, const char *format)
+{
+	enum export_format fmt;
+	struct buf out = BUF_INIT;
+	char disposition[160];
+	int rc;
+
+	if ((rc = export_parse_format(&fmt, format)) != 0 ||
+	    (fmt != EXPORT_CSV && fmt != EXPORT_XLSX &&
+	    (rc = aims_error_set(AIMS_EINVALID, "format", "lists download as csv or xlsx")) != 0) ||
+	    (rc = router_charge_heavy(c)) != 0 ||
+	    (rc = export_records_to_buf(&out, c->db, c->org_id, k, q, fmt)) != 0)
+		goto done;
+	snprintf(disposition, sizeof(disposition), "attachment; filename=\"%s-%s.%s\"",
+	    c->web->ctx.org, k->name, export_format_name(fmt));
+	http_reply_text(c, 200, export_media_type(fmt), buf_str(&out), out.len);
+	http_resp_header(&c->resp, "Content-Disposition", disposition);
+	http_resp_header(&c->resp, "Referrer-Policy", "same-origin");
+done:
+	buf_free(&out);
+	return rc;
+}
+
 int
 webui_list(struct http_ctx *c)
 {
@@ -164,6 +226,7 @@ webui_list(struct http_ctx *c)
 	struct web_list l = { .query = &q };
 	json_t *items = NULL, *choices = NULL, *overdue = NULL, *channel = NULL;
 	struct buf page = BUF_INIT;
+	const char *format;
 	char *next = NULL;
 	int64_t total = 0, at;
 	int rc;
@@ -171,6 +234,8 @@ webui_list(struct http_ctx *c)
 	if (k->singleton)
 		return webui_singleton(c, k);
 	webui_list_query(&q, c, k);
+	if ((format = http_query(c, "format")) != NULL)
+		return webui_list_download(c, k, &q, format);
 	at = q.cursor != NULL ? http_query_int(c, "at", 0) : 0;
 	if ((rc = record_list(&items, &next, &total, c->db, c->org_id, k, &q)) != 0 ||
 	    (rc = webui_choices(&choices, c, k, true)) != 0 ||
@@ -181,6 +246,7 @@ webui_list(struct http_ctx *c)
 	l.total = total;
 	l.offset = at >= 0 && at < total ? at : 0;
 	l.next_cursor = next;
+	l.back = q.cursor != NULL ? webui_list_back(c) : NULL;
 	l.choices = choices;
 	if (strcmp(k->name, CONCERN_KIND) == 0) {
 		if ((rc = concern_channel_get(&channel, c->db, c->org_id)) != 0)
@@ -231,6 +297,8 @@ webui_record_show(struct http_ctx *c, int status, const char *ref, const char *e
 	struct web_record_view v = { 0 };
 	json_t *rec = NULL, *links = NULL, *history = NULL, *files = NULL, *steps = NULL;
 	json_t *in_force = NULL, *charts = NULL, *acks = NULL, *lifecycle = NULL;
+	json_t *titles = NULL, *hints = NULL, *comments = NULL;
+	char *preview = NULL;
 	struct buf page = BUF_INIT;
 	json_int_t iv;
 	int rc;
@@ -244,8 +312,10 @@ webui_record_show(struct http_ctx *c, int status, const char *ref, const char *e
 	    (rc = record_version_get(&in_force, c->db, c->org_id, k, ref, iv)) != 0)
 		goto done;
 	if (k->files &&
-	    (rc = evidence_file_list(&files, c->db, c->org_id, ref)) != 0)
+	    ((rc = evidence_file_list(&files, c->db, c->org_id, ref)) != 0 ||
+	    (rc = webui_preview_text(&preview, &v.preview_cut, c, ref, files)) != 0))
 		goto done;
+	v.preview_text = preview;
 	v.range_days = webui_chart_range(c);
 	if ((rc = metric_charts(&charts, c->db, c->org_id, k, rec,
 	    clock_now() - (time_t)v.range_days * 24 * 3600, clock_now(), WEB_CHART_POINTS)) != 0)
@@ -262,6 +332,15 @@ webui_record_show(struct http_ctx *c, int status, const char *ref, const char *e
 		goto done;
 	v.acks = acks;
 	v.lifecycle = lifecycle;
+	if ((rc = webui_req_titles(&titles, c, k, rec)) != 0 ||
+	    (rc = comment_list(&comments, c->db, c->org_id, k, ref)) != 0)
+		goto done;
+	v.comments = comments;
+	c->web->ctx.req_titles = titles;
+	if (k->hooks.form_hints != NULL &&
+	    (rc = k->hooks.form_hints(&hints, c->db, c->org_id)) != 0)
+		goto done;
+	c->web->ctx.scales = json_object_get(hints, "scales");
 	if (error != NULL) {
 		c->web->ctx.flash = error;
 		c->web->ctx.flash_kind = WEB_FLASH_ERROR;
@@ -278,6 +357,12 @@ done:
 	json_decref(charts);
 	json_decref(acks);
 	json_decref(lifecycle);
+	c->web->ctx.req_titles = NULL;
+	c->web->ctx.scales = NULL;
+	free(preview);
+	json_decref(comments);
+	json_decref(titles);
+	json_decref(hints);
 	return rc;
 }
 
@@ -348,8 +433,10 @@ webui_form_show(struct http_ctx *c, int status, const struct web_form_view *in)
 
 /*
  * A new record's form starts with the one-value fields the query names
- * (a checklist row's "Record a finding" link: ?audit=AUD-1&requirement=6.1.2);
- * the engine checks them when the form is saved.
+ * (a checklist row's "Record a finding" link: ?audit=AUD-1&requirement=6.1.2),
+ * single values of requirement lists (a readiness fix link:
+ * ?requirements=6.1.2), and its FIELD_TICKED checkboxes ticked; the engine
+ * checks them when the form is saved.
  */
 static void
 webui_new_prefill(json_t *values, struct http_ctx *c, const struct record_kind *k)
@@ -358,12 +445,25 @@ webui_new_prefill(json_t *values, struct http_ctx *c, const struct record_kind *
 	const char *s;
 
 	for (f = k->fields; f->name != NULL; f++) {
+		if (f->type == FIELD_REQUIREMENT_LIST && !(f->flags & FIELD_READONLY) &&
+		    (s = http_query(c, f->name)) != NULL && *s != '\0' &&
+		    strlen(s) <= WEBUI_PREFILL_MAX)
+			json_object_set_new(values, f->name, json_pack("[s]", s));
+		if (f->type == FIELD_BOOL && (f->flags & FIELD_TICKED) &&
+		    http_query(c, f->name) == NULL)
+			json_object_set_new(values, f->name, json_true());
 		if ((f->flags & FIELD_READONLY) || (f->type != FIELD_STRING &&
 		    f->type != FIELD_ENUM && f->type != FIELD_REF && f->type != FIELD_REQUIREMENT &&
-		    f->type != FIELD_USER && f->type != FIELD_DATE))
+		    f->type != FIELD_USER && f->type != FIELD_DATE &&
+		    f->type != FIELD_REF_LIST && f->type != FIELD_REQUIREMENT_LIST))
 			continue;
-		if ((s = http_query(c, f->name)) != NULL && *s != '\0' &&
-		    strlen(s) <= WEBUI_PREFILL_MAX)
+		if ((s = http_query(c, f->name)) == NULL || *s == '\0' ||
+		    strlen(s) > WEBUI_PREFILL_MAX)
+			continue;
+		/* A list starts with the one value given (SoA: a measure for its control). */
+		if (f->type == FIELD_REF_LIST || f->type == FIELD_REQUIREMENT_LIST)
+			json_object_set_new(values, f->name, json_pack("[s]", s));
+		else
 			json_object_set_new(values, f->name, json_string(s));
 	}
 }
@@ -394,10 +494,63 @@ webui_has_file(const struct http_ctx *c)
 	return c->req->upload != NULL && c->req->upload->file_path != NULL;
 }
 
+/* A change from a form, applied by the server's writer (group commit). */
+enum webui_write_op { WEBUI_WRITE_SAVE, WEBUI_WRITE_STEP, WEBUI_WRITE_DELETE };
+
+struct webui_write {
+	enum webui_write_op	 op;
+	struct http_ctx		*c;
+	const char		*ref;		/* NULL: create */
+	int64_t			 version;
+	const json_t		*values;
+	const char		*action;
+	json_t			*out;
+};
+
+static int
+webui_write_apply(struct db *db, void *arg)
+{
+	struct webui_write *w = arg;
+	struct http_ctx *c = w->c;
+	const struct record_kind *k = c->web->kind;
+
+	switch (w->op) {
+	case WEBUI_WRITE_SAVE:
+		return w->ref == NULL ?
+		    record_create(&w->out, db, c->org_id, &c->actor, k, w->values) :
+		    record_update(&w->out, db, c->org_id, &c->actor, k, w->ref, w->version,
+		    w->values);
+	case WEBUI_WRITE_STEP:
+		return record_step_take(&w->out, db, c->org_id, &c->actor, k, w->ref, w->version,
+		    w->action);
+	case WEBUI_WRITE_DELETE:
+		return record_delete(db, c->org_id, &c->actor, k, w->ref, w->version);
+	}
+	return aims_error_set(AIMS_ERROR, NULL, "unknown change");
+}
+
+/* Runs w; *out (may be NULL) gets what it returned, once committed. */
+static int
+webui_write(json_t **out, struct http_ctx *c, struct webui_write *w)
+{
+	int rc;
+
+	w->c = c;
+	w->out = NULL;
+	rc = http_server_write(c->db, webui_write_apply, w);
+	if (rc == 0 && out != NULL)
+		*out = w->out;
+	else
+		json_decref(w->out);
+	return rc;
+}
+
 static int
 webui_save(json_t **out, struct http_ctx *c, const char *ref, int64_t version,
     const json_t *values)
 {
+	struct webui_write w = { .op = WEBUI_WRITE_SAVE, .ref = ref, .version = version,
+	    .values = values };
 	const struct record_kind *k = c->web->kind;
 
 	if (k->files)
@@ -405,8 +558,7 @@ webui_save(json_t **out, struct http_ctx *c, const char *ref, int64_t version,
 		    webui_evidence_update(out, c, ref, version, values);
 	if (webui_has_file(c))
 		return aims_error_set(AIMS_EINVALID, "file", "%s keep no files.", k->plural);
-	return ref == NULL ? record_create(out, c->db, c->org_id, &c->actor, k, values) :
-	    record_update(out, c->db, c->org_id, &c->actor, k, ref, version, values);
+	return webui_write(out, c, &w);
 }
 
 int
@@ -535,12 +687,38 @@ webui_step_refused(struct http_ctx *c, int rc, const char *ref)
 	return webui_record_show(c, rc == AIMS_ESTALE ? 409 : status, ref, msg);
 }
 
+static bool
+webui_blank(const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')
+			return false;
+	return true;
+}
+
+/* A reviewer's note is checked before its step is taken, so a step never loses its note. */
+static int
+webui_note_check(struct http_ctx *c, const char *note)
+{
+	if (webui_blank(note))
+		return 0;
+	if (!c->web->ctx.may_comment)
+		return aims_error_set(AIMS_EFORBIDDEN, WEB_NOTE_FIELD, "Your role (%s) may not add "
+		    "notes in this organisation.", role_name(c->role));
+	if (strlen(note) > COMMENT_BODY_MAX)
+		return aims_error_set(AIMS_EINVALID, WEB_NOTE_FIELD, "The note is longer than %d "
+		    "bytes.", COMMENT_BODY_MAX);
+	return 0;
+}
+
 int
 webui_workflow(struct http_ctx *c)
 {
 	const struct record_kind *k = c->web->kind;
 	const char *ref = http_param(c, "ref"), *action = webui_posted(c, "action");
-	json_t *done = NULL;
+	const char *note = webui_posted(c, WEB_NOTE_FIELD);
+	struct webui_write w = { .op = WEBUI_WRITE_STEP };
+	json_t *done = NULL, *saved = NULL;
 	struct buf url = BUF_INIT;
 	int rc;
 
@@ -548,16 +726,58 @@ webui_workflow(struct http_ctx *c)
 		return aims_error_set(AIMS_ENOTFOUND, NULL, "There is no such record.");
 	if (action == NULL || strlen(action) > WEBUI_ACTION_MAX)
 		action = "";
-	/* Core judges the step, whoever offered the button. */
-	if ((rc = record_step_take(&done, c->db, c->org_id, &c->actor, k, ref,
-	    webui_posted_version(c), action)) != 0)
+	if ((rc = webui_note_check(c, note)) != 0)
 		return webui_step_refused(c, rc, ref);
+	/* Core judges the step, whoever offered the button. */
+	w.ref = ref;
+	w.version = webui_posted_version(c);
+	w.action = action;
+	if ((rc = webui_write(&done, c, &w)) != 0)
+		return webui_step_refused(c, rc, ref);
+	/* The note after the step it goes with, naming the version the step made. */
+	if (!webui_blank(note) &&
+	    (rc = comment_add(&saved, c->db, c->org_id, &c->actor, k, ref, note, action,
+	    json_integer_value(json_object_get(done, "version")))) != 0) {
+		json_decref(done);
+		return webui_step_refused(c, rc, ref);
+	}
+	json_decref(saved);
 	webui_flash(c, action, json_string_value(json_object_get(done, "ref")));
 	webui_record_url(&url, c, k, done);
 	webui_redirect(c, buf_str(&url));
 	json_decref(done);
 	buf_free(&url);
 	return rc;
+}
+
+/* The signed-in member comments on the record; a refusal shows the page with why. */
+int
+webui_comment(struct http_ctx *c)
+{
+	const struct record_kind *k = c->web->kind;
+	const char *ref = http_param(c, "ref");
+	struct buf url = BUF_INIT;
+	json_t *saved = NULL;
+	int rc;
+
+	if (!webui_ref_param_ok(ref))
+		return aims_error_set(AIMS_ENOTFOUND, NULL, "There is no such record.");
+	if (!c->web->ctx.may_comment)
+		return aims_error_set(AIMS_EFORBIDDEN, NULL, "Your role (%s) may not comment in "
+		    "this organisation.", role_name(c->role));
+	if ((rc = comment_add(&saved, c->db, c->org_id, &c->actor, k, ref,
+	    webui_posted(c, WEB_COMMENT_FIELD), NULL, 0)) != 0) {
+		if (rc == AIMS_EINVALID)
+			return webui_record_show(c, 422, ref, aims_error_message());
+		return rc;
+	}
+	webui_flash(c, "commented", ref);
+	web_url_record(&url, &c->web->ctx, k->name, ref);
+	buf_puts(&url, "#comments");
+	webui_redirect(c, buf_str(&url));
+	json_decref(saved);
+	buf_free(&url);
+	return 0;
 }
 
 /* The signed-in member acknowledges the document's approved version in force (7.3). */
@@ -588,6 +808,7 @@ webui_delete(struct http_ctx *c)
 	const struct record_kind *k = c->web->kind;
 	const char *ref = http_param(c, "ref");
 	struct buf url = BUF_INIT;
+	struct webui_write w = { .op = WEBUI_WRITE_DELETE };
 	int rc;
 
 	if (!webui_ref_param_ok(ref))
@@ -595,8 +816,9 @@ webui_delete(struct http_ctx *c)
 	if (!web_can(&c->web->ctx, WEB_ACT_DELETE, k))
 		return aims_error_set(AIMS_EFORBIDDEN, NULL, "%s records cannot be deleted.",
 		    k->plural);
-	if ((rc = record_delete(c->db, c->org_id, &c->actor, k, ref,
-	    webui_posted_version(c))) != 0)
+	w.ref = ref;
+	w.version = webui_posted_version(c);
+	if ((rc = webui_write(NULL, c, &w)) != 0)
 		return webui_step_refused(c, rc, ref);
 	webui_flash(c, k->retain ? "retired" : "deleted", ref);
 	if (k->retain) {

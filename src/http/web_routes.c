@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "core/member.h"
+#include "core/notify.h"
 #include "core/perm.h"
 #include "core/session.h"
 #include "http/auth.h"
@@ -82,7 +83,18 @@ const struct route webui_routes[] = {
 	W_ORG("GET", "/o/{org}", webui_org_home, PERM_READ, PERM_KIND_ORG),
 	W_ORG("GET", "/o/{org}/", webui_dashboard, PERM_READ, PERM_KIND_ORG),
 	W_ORG_HEAVY("GET", "/o/{org}/readiness", webui_readiness, PERM_READ, PERM_KIND_GOVERNANCE),
+	W_ORG("GET", "/o/{org}/ai-roles", webui_ai_roles, PERM_READ, PERM_KIND_ORG),
+	W_ORG("POST", "/o/{org}/ai-roles", webui_ai_roles_save, PERM_WRITE, PERM_KIND_ORG),
+	W_ORG_HEAVY("GET", "/o/{org}/coverage", webui_coverage, PERM_READ, PERM_KIND_GOVERNANCE),
+	W_ORG("GET", "/o/{org}/ai-systems/{ref}/eu-ai-act", webui_euact, PERM_READ,
+	    PERM_KIND_OPERATIONAL),
+	W_ORG("POST", "/o/{org}/ai-systems/{ref}/eu-ai-act", webui_euact_obligations, PERM_WRITE,
+	    PERM_KIND_OPERATIONAL),
 	W_ORG("GET", "/o/{org}/soa", webui_soa_page, PERM_READ, PERM_KIND_GOVERNANCE),
+	W_ORG("GET", "/o/{org}/soa/versions", webui_soa_versions, PERM_READ, PERM_KIND_GOVERNANCE),
+	W_ORG("POST", "/o/{org}/soa/versions", webui_soa_publish, PERM_APPROVE,
+	    PERM_KIND_GOVERNANCE),
+	W_ORG("POST", "/o/{org}/soa/bulk", webui_soa_bulk, PERM_WRITE, PERM_KIND_GOVERNANCE),
 	W_ORG("POST", "/o/{org}/soa/{ctl}", webui_soa_save, PERM_WRITE, PERM_KIND_GOVERNANCE),
 	W_ORG("GET", "/o/{org}/members", webui_members, PERM_READ, PERM_KIND_MEMBERSHIP),
 	W_ORG("POST", "/o/{org}/members/invite", webui_member_invite, PERM_WRITE,
@@ -115,6 +127,21 @@ const struct route webui_routes[] = {
 	W_ORG("POST", "/o/{org}/concern-channel", webui_concern_channel, PERM_WRITE,
 	    PERM_KIND_ORG),
 	W_ORG("GET", "/o/{org}/my-audits", webui_my_audits, PERM_READ, PERM_KIND_AUDIT),
+	W_ORG("GET", "/o/{org}/my-work", webui_my_work, PERM_READ, PERM_KIND_ORG),
+	W_ORG("POST", "/o/{org}/my-work/mail", webui_my_mail, PERM_READ, PERM_KIND_ORG),
+	W_ORG("POST", "/o/{org}/my-work/feeds", webui_feed_create, PERM_READ, PERM_KIND_ORG),
+	W_ORG("POST", "/o/{org}/my-work/feeds/{id}/revoke", webui_feed_revoke, PERM_READ,
+	    PERM_KIND_ORG),
+	W_ORG("GET", "/o/{org}/notifications", webui_notifications, PERM_READ, PERM_KIND_ORG),
+	W_ORG("POST", "/o/{org}/notifications/read", webui_notifications_read, PERM_READ,
+	    PERM_KIND_ORG),
+	W_ORG("GET", "/o/{org}/webhooks", webui_webhooks, PERM_ADMIN, PERM_KIND_ORG),
+	W_ORG("POST", "/o/{org}/webhooks", webui_webhook_create, PERM_ADMIN, PERM_KIND_ORG),
+	W_ORG("POST", "/o/{org}/webhooks/{id}/enable", webui_webhook_enable, PERM_ADMIN,
+	    PERM_KIND_ORG),
+	W_ORG("POST", "/o/{org}/webhooks/{id}/delete", webui_webhook_delete, PERM_ADMIN,
+	    PERM_KIND_ORG),
+	W_ORG("GET", "/o/{org}/calendar", webui_calendar, PERM_READ, PERM_KIND_ORG),
 	W_ORG("GET", "/o/{org}/audits/{ref}/checklist", webui_audit_checklist, PERM_READ,
 	    PERM_KIND_AUDIT),
 	W_ORG("POST", "/o/{org}/audits/{ref}/checklist/{req}", webui_audit_checklist_save,
@@ -123,6 +150,11 @@ const struct route webui_routes[] = {
 	    PERM_KIND_AUDIT),
 	W_ORG("GET", "/o/{org}/audit-programmes/{ref}/coverage", webui_audit_coverage, PERM_READ,
 	    PERM_KIND_AUDIT),
+	W_ORG("GET", "/o/{org}/ai-systems/{ref}/import", webui_bom_page, PERM_WRITE,
+	    PERM_KIND_OPERATIONAL),
+	W_ORG("POST", "/o/{org}/ai-systems/{ref}/import", webui_bom_import, PERM_WRITE,
+	    PERM_KIND_OPERATIONAL),
+	W_ORG("GET", "/o/{org}/search", webui_search, PERM_READ, PERM_KIND_ORG),
 	W_ORG("GET", "/o/{org}/{kind}", webui_list, PERM_READ, BY_KIND),
 	W_ORG("POST", "/o/{org}/{kind}", webui_create, PERM_WRITE, BY_KIND),
 	W_ORG("GET", "/o/{org}/{kind}/new", webui_new, PERM_WRITE, BY_KIND),
@@ -133,6 +165,8 @@ const struct route webui_routes[] = {
 	W_ORG("POST", "/o/{org}/{kind}/{ref}/delete", webui_delete, PERM_DELETE, BY_KIND),
 	W_ORG("POST", "/o/{org}/{kind}/{ref}/acknowledge", webui_acknowledge, PERM_READ, BY_KIND),
 	W_ORG("GET", "/o/{org}/{kind}/{ref}/download", webui_download, PERM_READ, BY_KIND),
+	W_ORG("GET", "/o/{org}/{kind}/{ref}/preview", webui_preview, PERM_READ, BY_KIND),
+	W_ORG("POST", "/o/{org}/{kind}/{ref}/comments", webui_comment, PERM_READ, BY_KIND),
 	{ NULL, NULL, NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL, NULL, NULL },
 };
 
@@ -154,11 +188,20 @@ static const struct {
 	{ "accept", "The residual risk of ", " is accepted." },
 	{ "uploaded", "New file stored in ", "." },
 	{ "acknowledged", "You acknowledged the version of ", " in force." },
+	{ "commented", "Your comment on ", " is saved." },
+	{ "published", "Version ", " of the Statement of Applicability is published." },
+	{ "decided", "The decision is saved for ", " controls." },
 	{ "signed-out", "You are signed out", "." },
 	{ "disabled", "The account is disabled: its sessions ended and its API tokens were "
 	    "revoked", "." },
 	{ "enabled", "The account may sign in again", "." },
 	{ "channel", "The public concern reporting channel is updated", "." },
+	{ "ai-roles", "The organisation's AI roles are saved", "." },
+	{ "mail", "Your mail choice is saved", "." },
+	{ "feed-revoked", "The calendar feed is revoked: its address no longer answers", "." },
+	{ "read", "Your notifications are marked read", "." },
+	{ "webhook-enabled", "The webhook is enabled: what was pending for it goes out", "." },
+	{ "webhook-deleted", "The webhook is deleted", "." },
 	{ "settings", "The settings are saved", "." },
 	{ "sso-saved", "Single sign-on is saved: try it from the sign-in page", "." },
 	{ "sso-removed", "Single sign-on is off", "." },
@@ -562,6 +605,13 @@ webui_org(struct http_ctx *c, struct webui *w)
 	w->ctx.csrf = c->who.csrf;
 	w->ctx.kinds = record_kinds;
 	w->ctx.can = webui_can;
+	if ((rc = notify_unread(&w->ctx.unread, c->db, c->org_id, c->who.user_id)) != 0)
+		return rc;
+	w->ctx.may_comment = perm_allows(c->role, PERM_WRITE, PERM_KIND_COMMENT);
+	/* A zone the system does not know shows UTC rather than failing the page. */
+	if (org_timezone(w->tz_name, c->db, c->org_id) != 0 ||
+	    tz_load(&w->ctx.tz, w->tz_name) != 0)
+		w->ctx.tz = NULL;
 	return webui_org_permit(c, &w->kind);
 }
 
@@ -652,6 +702,12 @@ webui_upload_wanted(const struct http_req *req, struct db *db,
 	http_ctx_init(&c, req, db, cfg);
 	c.route = router_match_in(webui_routes, req->method, req->path, c.params,
 	    &c.param_buf, &code, allow, sizeof(allow));
+	/* An AI system's import page takes the file it imports. */
+	if (c.route != NULL && c.route->handler == webui_bom_import) {
+		webui_identify(&c);
+		ok = c.who.kind == HTTP_SESSION && webui_org_member(&c) == 0 &&
+		    webui_org_permit(&c, &kind) == 0;
+	}
 	/* Only the record forms take a file: creating one, or saving it with a new file. */
 	if (c.route != NULL && (c.route->handler == webui_create ||
 	    c.route->handler == webui_update)) {

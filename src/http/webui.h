@@ -21,6 +21,7 @@
 #include <stdbool.h>
 
 #include "core/evidence.h"
+#include "core/org.h"
 #include "core/record.h"
 #include "http/http.h"
 #include "http/multipart.h"
@@ -37,7 +38,6 @@
 #define WEBUI_REF_MAX		64		/* a record reference in a URL */
 #define WEBUI_NEXT_MAX		512		/* the page to go to after signing in */
 #define WEBUI_FLASH_TEXT_MAX	256
-#define WEBUI_LIST_LIMIT	50		/* records per list page */
 #define WEBUI_FILTERS_MAX	16
 #define WEBUI_HISTORY_MAX	100		/* versions shown on a record page */
 
@@ -51,6 +51,7 @@ struct webui {
 	const struct web_form		*posted;	/* form, or an upload's fields */
 	bool				 dropped;	/* a multipart body read and not kept */
 	char				 today[16];
+	char				 tz_name[ORG_TIMEZONE_MAX];	/* ctx.tz's */
 	char				 flash[WEBUI_FLASH_TEXT_MAX];
 };
 
@@ -93,10 +94,15 @@ int64_t webui_posted_version(const struct http_ctx *c);
 /* For every ref, user and requirement field of k (and its subfields); filters only if set. */
 int webui_choices(json_t **out, struct http_ctx *c, const struct record_kind *k,
     bool filters_only);
+/* {id: title} of the catalog requirements rec names (web_ctx.req_titles). */
+int webui_req_titles(json_t **out, struct http_ctx *c, const struct record_kind *k,
+    const json_t *rec);
 
 /* Handlers, by file. */
 /* web_pack.c */
 int webui_pack_page(struct http_ctx *c);
+int webui_bom_page(struct http_ctx *c);		/* web_bom.c */
+int webui_bom_import(struct http_ctx *c);
 int webui_pack_start(struct http_ctx *c);
 int webui_pack_download(struct http_ctx *c);
 /* web_session.c */
@@ -109,8 +115,17 @@ int webui_sign_out(struct http_ctx *c);
 int webui_org_home(struct http_ctx *c);
 int webui_dashboard(struct http_ctx *c);
 int webui_readiness(struct http_ctx *c);
+int webui_ai_roles(struct http_ctx *c);
+int webui_ai_roles_save(struct http_ctx *c);
+int webui_coverage(struct http_ctx *c);
+/* web_euact.c */
+int webui_euact(struct http_ctx *c);
+int webui_euact_obligations(struct http_ctx *c);
 int webui_soa_page(struct http_ctx *c);
 int webui_soa_save(struct http_ctx *c);
+int webui_soa_bulk(struct http_ctx *c);
+int webui_soa_versions(struct http_ctx *c);
+int webui_soa_publish(struct http_ctx *c);
 /* web_records.c */
 int webui_list(struct http_ctx *c);
 int webui_new(struct http_ctx *c);
@@ -121,9 +136,22 @@ int webui_update(struct http_ctx *c);
 int webui_workflow(struct http_ctx *c);
 int webui_delete(struct http_ctx *c);
 int webui_acknowledge(struct http_ctx *c);
+int webui_comment(struct http_ctx *c);
 int webui_competence_gaps(struct http_ctx *c);
 /* web_audits.c */
 int webui_my_audits(struct http_ctx *c);
+/* web_work.c */
+int webui_my_work(struct http_ctx *c);
+int webui_my_mail(struct http_ctx *c);
+int webui_feed_create(struct http_ctx *c);
+int webui_feed_revoke(struct http_ctx *c);
+int webui_notifications(struct http_ctx *c);
+int webui_notifications_read(struct http_ctx *c);
+int webui_webhooks(struct http_ctx *c);
+int webui_webhook_create(struct http_ctx *c);
+int webui_webhook_enable(struct http_ctx *c);
+int webui_webhook_delete(struct http_ctx *c);
+int webui_calendar(struct http_ctx *c);
 int webui_audit_checklist(struct http_ctx *c);
 int webui_audit_checklist_save(struct http_ctx *c);
 int webui_audit_report(struct http_ctx *c);
@@ -135,8 +163,14 @@ int webui_password_change(struct http_ctx *c);
 int webui_members(struct http_ctx *c);
 int webui_member_disable(struct http_ctx *c);
 int webui_member_enable(struct http_ctx *c);
+/* web_search.c */
+int webui_search(struct http_ctx *c);
 /* web_evidence.c */
 int webui_download(struct http_ctx *c);
+int webui_preview(struct http_ctx *c);
+/* The latest file's first bytes when it is text (web_record_view.preview_text). */
+int webui_preview_text(char **out, bool *cut, struct http_ctx *c, const char *ref,
+    const json_t *files);
 
 /* web_concerns.c: the public concern channel (no account). */
 int webui_concern_form(struct http_ctx *c);

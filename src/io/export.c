@@ -689,15 +689,16 @@ export_write_file(const char *path, const struct buf *b)
 
 #define EXPORT_LIST_MAX_ROWS	200000	/* a download bigger than this is refused */
 
-/* One cell of a record field, as text: lists joined with "; ". */
+/* One value as text: allowed values in words ("Treatment planned"), never codes. */
 static void
-list_cell(struct buf *b, const json_t *v)
+list_item(struct buf *b, const struct field *f, const json_t *v)
 {
-	const json_t *e;
-	size_t i;
+	const json_t *n;
 
-	buf_reset(b);
-	if (json_is_string(v))
+	if (json_is_string(v) && f != NULL &&
+	    (f->type == FIELD_ENUM || f->type == FIELD_ENUM_LIST))
+		record_enum_label(b, json_string_value(v));
+	else if (json_is_string(v))
 		buf_puts(b, json_string_value(v));
 	else if (json_is_integer(v))
 		buf_printf(b, "%lld", (long long)json_integer_value(v));
@@ -705,18 +706,29 @@ list_cell(struct buf *b, const json_t *v)
 		buf_printf(b, "%g", json_real_value(v));
 	else if (json_is_boolean(v))
 		buf_puts(b, json_is_true(v) ? "yes" : "no");
-	else if (json_is_array(v))
-		json_array_foreach(v, i, e) {
-			if (i)
-				buf_puts(b, "; ");
-			if (json_is_string(e))
-				buf_puts(b, json_string_value(e));
-			else if (json_is_object(e)) {
-				const json_t *n = json_object_get(e, "name");
+	else if (json_is_object(v)) {
+		n = json_object_get(v, "name");
+		buf_puts(b, json_is_string(n) ? json_string_value(n) : "(item)");
+	}
+}
 
-				buf_puts(b, json_is_string(n) ? json_string_value(n) : "(item)");
-			}
-		}
+/* One cell of a record field (f NULL: the reference), as text: lists joined with "; ". */
+static void
+list_cell(struct buf *b, const struct field *f, const json_t *v)
+{
+	const json_t *e;
+	size_t i;
+
+	buf_reset(b);
+	if (!json_is_array(v)) {
+		list_item(b, f, v);
+		return;
+	}
+	json_array_foreach(v, i, e) {
+		if (i)
+			buf_puts(b, "; ");
+		list_item(b, f, e);
+	}
 }
 
 /* The columns of a list download: the reference, then every scalar field. */
@@ -771,7 +783,7 @@ list_write(struct export_sink *sink, struct db *db, int64_t org_id,
 		}
 		json_array_foreach(items, i, rec) {
 			for (c = 0; c < n; c++) {
-				list_cell(&cellbuf[c], json_object_get(rec,
+				list_cell(&cellbuf[c], fields[c], json_object_get(rec,
 				    fields[c] ? fields[c]->name : "ref"));
 				cells[c] = buf_str(&cellbuf[c]);
 			}

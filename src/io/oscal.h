@@ -89,6 +89,14 @@ int oscal_export(json_t **out, struct db *db, int64_t org_id, enum oscal_model m
 int oscal_export_to_buf(struct buf *out, struct db *db, int64_t org_id, enum oscal_model model,
     const struct oscal_opts *opts);
 
+/* oscal_mapping.c */
+/*
+ * The organisation's coverage of a crosswalk framework (engine/coverage.h)
+ * as an OSCAL mapping collection: typed maps to ISO/IEC 42001 with the
+ * coverage status of each and what is missing. Caller owns *out.
+ */
+int oscal_mapping_export(json_t **out, struct db *db, int64_t org_id, const char *framework);
+
 /* oscal_import.c */
 /*
  * Checks a document's shape without the database and answers what it would

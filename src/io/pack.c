@@ -377,6 +377,10 @@ pack_evidence_file(struct pack_ctx *p, const char *data_dir, const char *sha, co
 	ssize_t r;
 	int fd = -1, rc;
 
+	/* The PostgreSQL store: from the database into this server's cache first. */
+	if ((rc = evidence_chunks_fetch(p->db, p->org_id, sha, data_dir)) != 0 &&
+	    rc != AIMS_EVERIFY)
+		return rc;
 	if ((rc = evidence_blob_path(&path, data_dir, sha)) != 0)
 		return rc;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &sb) != 0) {

@@ -102,13 +102,19 @@ svg_put_label(struct buf *out, const char *s, int max)
 	buf_puts(out, "\xe2\x80\xa6");
 }
 
+/*
+ * A chart whose parts link somewhere is a group of links, not one image:
+ * an image's children are hidden from assistive technology, so links in it
+ * would be unreachable (WCAG 4.1.2, axe "nested-interactive").
+ */
 static void
 svg_open(struct buf *out, const char *cls, const char *id, int w, int h,
-    const char *title, const char *desc)
+    const char *title, const char *desc, bool links)
 {
 	html_printf(out, "<svg class=\"chart %s\" id=\"%s\" viewBox=\"0 0 %d %d\" "
-	    "role=\"img\" aria-labelledby=\"%s-t %s-d\" xmlns=\"http://www.w3.org/2000/svg\">"
-	    "<title id=\"%s-t\">%s</title>", cls, id, w, h, id, id, id, title);
+	    "role=\"%s\" aria-labelledby=\"%s-t %s-d\" xmlns=\"http://www.w3.org/2000/svg\">"
+	    "<title id=\"%s-t\">%s</title>", cls, id, w, h, links ? "group" : "img", id, id,
+	    id, title);
 	html_printf(out, "<desc id=\"%s-d\">", id);
 	html_escape(out, desc);
 	buf_puts(out, "</desc>");
@@ -250,7 +256,7 @@ svg_heatmap(struct buf *out, const struct svg_heatmap *hm)
 	else
 		buf_printf(&desc, "%lld risks by %s (rows, highest first) and %s (columns).",
 		    svg_heatmap_total(hm), hm->row_axis, hm->col_axis);
-	svg_open(out, "heatmap", hm->id, w, h, hm->title, buf_str(&desc));
+	svg_open(out, "heatmap", hm->id, w, h, hm->title, buf_str(&desc), hm->href != NULL);
 	svg_heatmap_axes(out, hm, gx, gy);
 	for (r = hm->rows; r >= 1; r--)
 		for (c = 1; c <= hm->cols; c++)
@@ -285,6 +291,17 @@ svg_bar_close_link(struct buf *out, const struct svg_bar *b)
 		buf_puts(out, "</a>");
 }
 
+static bool
+svg_bars_link(const struct svg_bar *bars, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (bars[i].href != NULL)
+			return true;
+	return false;
+}
+
 static long long
 svg_scale(long long v, long long max, long long width)
 {
@@ -313,7 +330,7 @@ svg_progress(struct buf *out, const char *id, const char *title,
 	}
 	buf_putc(&desc, '.');
 	svg_open(out, "progress", id, BAR_W + BAR_TEXT_W, (int)n * BAR_ROW_H, title,
-	    buf_str(&desc));
+	    buf_str(&desc), svg_bars_link(bars, n));
 	for (i = 0; i < n; i++) {
 		y = (int)i * BAR_ROW_H;
 		pct = bars[i].total > 0 ? svg_scale(bars[i].value, bars[i].total, 100) : 0;
@@ -352,7 +369,7 @@ svg_bar_chart(struct buf *out, const char *id, const char *title,
 	}
 	buf_putc(&desc, '.');
 	svg_open(out, "bars", id, BAR_W + BAR_TEXT_W / 2, (int)n * BAR_ROW_H, title,
-	    buf_str(&desc));
+	    buf_str(&desc), svg_bars_link(bars, n));
 	for (i = 0; i < n; i++) {
 		long long bw = svg_scale(bars[i].value, max, BAR_W);
 
@@ -404,7 +421,7 @@ svg_sparkline(struct buf *out, const char *id, const char *title,
 	size_t i;
 
 	if (n == 0) {
-		svg_open(out, "spark", id, SPARK_W, SPARK_H, title, "No readings yet.");
+		svg_open(out, "spark", id, SPARK_W, SPARK_H, title, "No readings yet.", false);
 		html_printf(out, "<text class=\"tick small\" x=\"%d\" y=\"%d\" "
 		    "text-anchor=\"middle\">no data</text></svg>", SPARK_W / 2, SPARK_H / 2);
 		return;
@@ -412,7 +429,7 @@ svg_sparkline(struct buf *out, const char *id, const char *title,
 	svg_spark_range(values, n, &min, &max);
 	buf_printf(&desc, "%zu values from %g to %g; lowest %g, highest %g.", n, values[0],
 	    values[n - 1], min, max);
-	svg_open(out, "spark", id, SPARK_W, SPARK_H, title, buf_str(&desc));
+	svg_open(out, "spark", id, SPARK_W, SPARK_H, title, buf_str(&desc), false);
 	buf_puts(out, "<polyline class=\"line\" fill=\"none\" points=\"");
 	for (i = 0; i < n; i++) {
 		svg_spark_point(values, n, i, min, max, &x, &y);
@@ -472,7 +489,7 @@ svg_series(struct buf *out, const struct svg_series *s)
 	if (s->n == 0) {
 		buf_printf(&desc, "No readings from %s to %s.", d0, d1);
 		svg_open(out, "series", s->id, SVG_SERIES_W, SVG_SERIES_H / 2, s->title,
-		    buf_str(&desc));
+		    buf_str(&desc), false);
 		html_printf(out, "<text class=\"tick\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">"
 		    "no readings in this range</text></svg>", SVG_SERIES_W / 2, SVG_SERIES_H / 4);
 		buf_free(&desc);
@@ -502,7 +519,8 @@ svg_series(struct buf *out, const struct svg_series *s)
 		hi += pad;
 		lo -= pad;
 	}
-	svg_open(out, "series", s->id, SVG_SERIES_W, SVG_SERIES_H, s->title, buf_str(&desc));
+	svg_open(out, "series", s->id, SVG_SERIES_W, SVG_SERIES_H, s->title, buf_str(&desc),
+	    false);
 	buf_printf(out, "<rect class=\"frame\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/>",
 	    SERIES_LEFT, SERIES_TOP, SVG_SERIES_W - SERIES_LEFT - SERIES_RIGHT,
 	    SVG_SERIES_H - SERIES_TOP - SERIES_BOTTOM);

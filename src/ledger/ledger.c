@@ -311,7 +311,13 @@ ledger_append(int64_t *seq_out, struct db *db, const struct ledger_event *ev)
 		rc = aims_error_set(AIMS_ERROR, NULL, "ledger_append() outside a transaction");
 		goto done;
 	}
-	if ((rc = ledger_event_ok(ev)) != 0 || (rc = ledger__head_load(&s, db, ev->org_id)) != 0)
+	/*
+	 * The head is read and written under the organisation's lock, so two
+	 * servers on one PostgreSQL store never append the same seq: the log
+	 * cannot fork (SQLite has one writer already).
+	 */
+	if ((rc = ledger_event_ok(ev)) != 0 || (rc = db_lock_org(db, ev->org_id)) != 0 ||
+	    (rc = ledger__head_load(&s, db, ev->org_id)) != 0)
 		goto done;
 	clock_format(now, clock_now());
 	e = (struct ledger_entry){ .org_id = ev->org_id, .seq = (int64_t)s.size + 1,

@@ -171,6 +171,12 @@ void ledger_set_history_source(const struct ledger_history_source *src);
 struct ledger_key;	/* an Ed25519 signing key in sodium_malloc'd memory */
 /* Creates <db_path>.key (0600) and <db_path>.pub; AIMS_EEXISTS if a key exists. */
 int ledger_key_create(const char *db_path);
+/*
+ * Gives the store to_db the signing key of from_db (both files), so the
+ * checkpoints copied from one verify in the other; AIMS_ECONFLICT if to_db
+ * has another key already.
+ */
+int ledger_key_copy(const char *to_db, const char *from_db);
 /* Loads <db_path>.key; refuses a key file that others can read. */
 int ledger_key_load(struct ledger_key **out, const char *db_path);
 /* A key from a fixed seed (tests, benchmarks). */

@@ -17,6 +17,7 @@
 
 #include "ledger/ledger.h"
 #include "ledger/note.h"
+#include "store/db.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/mem.h"
@@ -42,14 +43,17 @@ ledger_key_error(int rc, const char *path)
 	return aims_error_set(rc, "key", "%s: %s", path, msg);
 }
 
+/* The key files sit beside the store: the SQLite file, or the PostgreSQL store's data dir. */
 static char *
 ledger_key_path(const char *db_path, const char *suffix)
 {
-	size_t n = strlen(db_path), m = strlen(suffix);
+	char *base = db_local_base(db_path);
+	size_t n = strlen(base), m = strlen(suffix);
 	char *p = xmalloc(n + m + 1);
 
-	memcpy(p, db_path, n);
+	memcpy(p, base, n);
 	memcpy(p + n, suffix, m + 1);
+	free(base);
 	return p;
 }
 
@@ -211,6 +215,41 @@ done:
 	ledger_key_free(k);
 	free(kpath);
 	free(ppath);
+	return rc;
+}
+
+int
+ledger_key_copy(const char *to_db, const char *from_db)
+{
+	static const char *const suffixes[] = { LEDGER_KEY_SUFFIX, LEDGER_PUB_SUFFIX };
+	char *from = NULL, *to = NULL, *a = NULL, *b = NULL;
+	size_t i, alen = 0, blen = 0;
+	int rc = 0;
+
+	for (i = 0; i < 2 && rc == 0; i++) {
+		int secret = i == 0;
+
+		from = ledger_key_path(from_db, suffixes[i]);
+		to = ledger_key_path(to_db, suffixes[i]);
+		if ((rc = ledger_file_read(&a, &alen, from, secret)) != 0)
+			goto next;
+		if (ledger_file_read(&b, &blen, to, secret) == 0) {
+			/* The target signs with a key already: only the same one will do. */
+			if (alen != blen || sodium_memcmp(a, b, alen) != 0)
+				rc = aims_error_set(AIMS_ECONFLICT, "to", "%s holds another ledger "
+				    "key: the checkpoints copied would not verify there", to);
+		} else
+			rc = ledger_file_write(to, a, alen, secret ? LEDGER_KEY_MODE :
+			    LEDGER_PUB_MODE, 1);
+next:
+		if (a)
+			sodium_free(a);	/* ledger_file_read()'s memory, zeroed */
+		if (b)
+			sodium_free(b);
+		a = b = NULL;
+		free(from);
+		free(to);
+	}
 	return rc;
 }
 

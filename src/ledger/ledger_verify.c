@@ -18,7 +18,17 @@
  * entry, and core's check compares the rows derived from the records.
  * Last, the protective triggers are compared with the ones the migrations
  * create. The first failure ends the run and is named in the report.
+ *
+ * Reading and hashing overlap on two threads (verify_pipe): this thread
+ * reads the rows, rebuilds each entry and compares it with the stored text;
+ * a hashing thread hashes the leaves, compares them with the stored leaf
+ * hashes and folds them into the tree. They meet at each checkpoint (whose
+ * check needs the tree at its size) and at the end; between checkpoints
+ * fewer than VERIFY_PIPE_MIN entries apart the leaves are hashed here, as
+ * the hand-over would cost more than it saves. The database connection is
+ * only ever used by this thread.
  */
+#include <pthread.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -37,6 +47,8 @@
 #define VERIFY_NAME_MAX		96	/* "org <slug>" */
 #define VERIFY_TIME_MAX		40	/* a checkpoint's created_at, as stored */
 #define VERIFY_PROGRESS_EVERY	1024	/* entries or records between progress calls */
+#define VERIFY_BATCH		1024	/* entries handed to the hashing thread at once */
+#define VERIFY_PIPE_MIN		256	/* checkpoints closer than this: hash here */
 
 /* ledger_verify_progress(): the calling thread's progress callback. */
 /*
@@ -79,6 +91,32 @@ struct verify_cp {
 	char			created_at[VERIFY_TIME_MAX];
 };
 
+/* Entries rebuilt and checked against their text, waiting for their leaf hash. */
+struct verify_batch {
+	size_t		 n;
+	struct buf	 text;				/* the entries, back to back */
+	size_t		 end[VERIFY_BATCH];		/* where each ends in text */
+	uint8_t		 leaf[VERIFY_BATCH][MERKLE_HASH_LEN];	/* as stored */
+	int64_t		 seq[VERIFY_BATCH];
+};
+
+struct verify;
+
+/* The hashing thread and the two batches it alternates with the reader. */
+struct verify_pipe {
+	struct verify		*v;
+	pthread_t		 thread;
+	bool			 started;
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 cond;
+	struct verify_batch	 b[2];
+	int			 fill;		/* the batch the reader fills */
+	struct verify_batch	*todo;		/* handed over, not taken yet */
+	bool			 working;	/* hashing a batch */
+	bool			 stop;
+	int64_t			 bad_seq;	/* first leaf that did not match; 0: none */
+};
+
 struct verify {
 	struct ledger_report		*rep;
 	struct db			*db;
@@ -98,6 +136,9 @@ struct verify {
 	struct merkle_collector		 col;
 	ledger_load_fn			 load;
 	const struct ledger_history_source *hist;	/* NULL: latest states only */
+	uint64_t			 seen;	/* entries rebuilt (the tree may lag) */
+	bool				 piped;	/* this stretch hashes on the pipe */
+	struct verify_pipe		*pipe;
 };
 
 static int
@@ -236,13 +277,128 @@ verify_cp_check(struct verify *v)
 	return verify_cp_next(v);
 }
 
+/* Hashes one entry's leaf, compares it with the stored one, folds it into the tree. */
+static bool
+verify_leaf(struct verify *v, const void *text, size_t len, const uint8_t stored[MERKLE_HASH_LEN])
+{
+	struct merkle_hash leaf;
+
+	merkle_hash_leaf(&leaf, text, len);
+	if (memcmp(stored, leaf.h, MERKLE_HASH_LEN) != 0)
+		return false;
+	if (v->have_cp && v->prev_size > 0)
+		merkle_collector_push(&v->col, &v->st, &leaf);
+	else
+		merkle_stack_push(&v->st, &leaf);
+	return true;
+}
+
+static void *
+verify_pipe_main(void *arg)
+{
+	struct verify_pipe *p = arg;
+	struct verify_batch *b;
+	size_t i, start;
+
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		while (p->todo == NULL && !p->stop)
+			pthread_cond_wait(&p->cond, &p->lock);
+		if (p->todo == NULL)
+			break;
+		b = p->todo;
+		p->todo = NULL;
+		p->working = true;
+		pthread_mutex_unlock(&p->lock);
+		/* After a mismatch nothing more is folded: the run ends there. */
+		for (i = 0, start = 0; i < b->n && p->bad_seq == 0; start = b->end[i++])
+			if (!verify_leaf(p->v, b->text.data + start, b->end[i] - start, b->leaf[i]))
+				p->bad_seq = b->seq[i];
+		pthread_mutex_lock(&p->lock);
+		b->n = 0;
+		buf_reset(&b->text);
+		p->working = false;
+		pthread_cond_broadcast(&p->cond);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+/* Hands the batch being filled to the hashing thread; fills the other one next. */
+static int
+verify_pipe_submit(struct verify_pipe *p)
+{
+	struct verify_batch *b = &p->b[p->fill];
+
+	if (b->n == 0)
+		return 0;
+	if (!p->started) {
+		if (pthread_create(&p->thread, NULL, verify_pipe_main, p) != 0)
+			return aims_error_set(AIMS_ERROR, NULL, "cannot start the hashing thread");
+		p->started = true;
+	}
+	pthread_mutex_lock(&p->lock);
+	while (p->todo != NULL || p->working)
+		pthread_cond_wait(&p->cond, &p->lock);
+	p->todo = b;
+	p->fill = 1 - p->fill;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+	return 0;
+}
+
+/*
+ * Waits until every entry handed over is hashed and folded: the tree is
+ * then this thread's again. A leaf that did not match is named here, with
+ * the entry read again for its name.
+ */
+static int
+verify_pipe_sync(struct verify *v)
+{
+	struct verify_pipe *p = v->pipe;
+	struct db_stmt *st;
+	int64_t bad;
+	int rc;
+
+	if ((rc = verify_pipe_submit(p)) != 0)
+		return rc;
+	pthread_mutex_lock(&p->lock);
+	while (p->todo != NULL || p->working)
+		pthread_cond_wait(&p->cond, &p->lock);
+	bad = p->bad_seq;
+	pthread_mutex_unlock(&p->lock);
+	if (bad == 0)
+		return 0;
+	v->rep->entries = (int64_t)bad - 1;
+	if ((rc = db_prepare(&st, v->db, "SELECT kind, ref, action FROM ledger_entries "
+	    "WHERE org_id = ? AND seq = ?")) != 0)
+		return rc;
+	db_bind_int64(st, 1, v->org_id);
+	db_bind_int64(st, 2, bad);
+	if ((rc = db_step(st)) == DB_ROW)
+		rc = verify_fail(v, "entry %lld (%s %s %s) does not match its leaf hash",
+		    (long long)bad, db_column_text(st, 0), db_column_text(st, 1),
+		    db_column_text(st, 2));
+	else
+		rc = verify_fail(v, "entry %lld does not match its leaf hash", (long long)bad);
+	db_done(st);
+	return rc;
+}
+
+/* Hashes here or on the pipe until the next checkpoint (called at each stretch's start). */
+static void
+verify_stretch(struct verify *v)
+{
+	v->piped = !v->have_cp || v->cp.size - v->seen >= VERIFY_PIPE_MIN;
+}
+
 /* Rebuilds entry from its row and checks it against the stored text and leaf. */
 static int
 verify_entry(struct verify *v, struct db_stmt *st, struct buf *text)
 {
 	char hex[2 * LEDGER_COMMIT_LEN + 1];
 	struct ledger_entry e;
-	struct merkle_hash leaf;
+	struct verify_batch *b;
 	const void *blob, *stored_leaf;
 	const char *stored;
 	size_t len, leaflen;
@@ -252,9 +408,9 @@ verify_entry(struct verify *v, struct db_stmt *st, struct buf *text)
 	    .time = db_column_text(st, 1), .actor = db_column_text(st, 2),
 	    .action = db_column_text(st, 3), .kind = db_column_text(st, 4),
 	    .ref = db_column_text(st, 5), .version = db_column_int64(st, 6) };
-	if (e.seq != (int64_t)v->st.size + 1)
+	if (e.seq != (int64_t)v->seen + 1)
 		return verify_fail(v, "entry %llu is missing (the next entry is %lld)",
-		    (unsigned long long)v->st.size + 1, (long long)e.seq);
+		    (unsigned long long)v->seen + 1, (long long)e.seq);
 	blob = db_column_blob(st, 7, &len);
 	if (blob && len == LEDGER_COMMIT_LEN) {
 		ledger__hex(hex, blob, len);
@@ -265,18 +421,29 @@ verify_entry(struct verify *v, struct db_stmt *st, struct buf *text)
 		goto mismatch;
 	stored = db_column_text(st, 8);
 	stored_leaf = db_column_blob(st, 9, &leaflen);
-	buf_reset(text);
-	if ((rc = ledger__entry_text(text, &e)) != 0 || stored == NULL ||
-	    strlen(stored) != text->len || memcmp(stored, text->data, text->len) != 0)
+	if (stored_leaf == NULL || leaflen != MERKLE_HASH_LEN)
 		goto mismatch;
-	merkle_hash_leaf(&leaf, text->data, text->len);
-	if (stored_leaf == NULL || leaflen != MERKLE_HASH_LEN ||
-	    memcmp(stored_leaf, leaf.h, MERKLE_HASH_LEN) != 0)
-		goto mismatch;
-	if (v->have_cp && v->prev_size > 0)
-		merkle_collector_push(&v->col, &v->st, &leaf);
+	/* On the pipe, the entry is rebuilt straight into the batch. */
+	b = v->piped ? &v->pipe->b[v->pipe->fill] : NULL;
+	if (b == NULL)
+		buf_reset(text);
 	else
-		merkle_stack_push(&v->st, &leaf);
+		text = &b->text;
+	len = text->len;
+	if ((rc = ledger__entry_text(text, &e)) != 0 || stored == NULL ||
+	    strlen(stored) != text->len - len || memcmp(stored, text->data + len, text->len - len) != 0)
+		goto mismatch;
+	if (b == NULL) {
+		if (!verify_leaf(v, text->data, text->len, stored_leaf))
+			goto mismatch;
+	} else {
+		memcpy(b->leaf[b->n], stored_leaf, MERKLE_HASH_LEN);
+		b->seq[b->n] = e.seq;
+		b->end[b->n++] = text->len;
+		if (b->n == VERIFY_BATCH && (rc = verify_pipe_submit(v->pipe)) != 0)
+			return rc;
+	}
+	v->seen++;
 	v->rep->entries++;
 	return verify_tick(v);
 mismatch:
@@ -300,31 +467,65 @@ verify_head(struct verify *v)
 	return rc;
 }
 
+static void
+verify_pipe_free(struct verify_pipe *p)
+{
+	if (p->started) {
+		pthread_mutex_lock(&p->lock);
+		p->stop = true;
+		pthread_cond_broadcast(&p->cond);
+		pthread_mutex_unlock(&p->lock);
+		pthread_join(p->thread, NULL);
+	}
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->cond);
+	buf_free(&p->b[0].text);
+	buf_free(&p->b[1].text);
+	free(p);
+}
+
 static int
 verify_log(struct verify *v)
 {
 	struct db_stmt *st = NULL;
 	struct buf text = BUF_INIT;
-	int rc;
+	int rc, xrc;
 
 	merkle_stack_init(&v->st);
+	v->seen = 0;
+	v->pipe = xcalloc(1, sizeof(*v->pipe));
+	v->pipe->v = v;
+	pthread_mutex_init(&v->pipe->lock, NULL);
+	pthread_cond_init(&v->pipe->cond, NULL);
 	if ((rc = db_prepare(&v->cps, v->db, "SELECT size, root, note, created_at "
 	    "FROM ledger_checkpoints WHERE org_id = ? ORDER BY size")) != 0)
 		goto done;
 	db_bind_int64(v->cps, 1, v->org_id);
 	if ((rc = verify_cp_next(v)) != 0)
 		goto done;
+	verify_stretch(v);
 	if ((rc = db_prepare(&st, v->db, "SELECT seq, time, actor, action, kind, ref, version, "
 	    "commitment, entry, leaf_hash FROM ledger_entries WHERE org_id = ? ORDER BY seq")) != 0)
 		goto done;
 	db_bind_int64(st, 1, v->org_id);
 	while ((rc = db_step(st)) == DB_ROW) {
-		if ((rc = verify_entry(v, st, &text)) != 0)
+		if ((rc = verify_entry(v, st, &text)) != 0) {
+			/* An earlier entry whose leaf did not match is the first finding. */
+			if (v->piped && rc == AIMS_EVERIFY && (xrc = verify_pipe_sync(v)) != 0)
+				rc = xrc;
 			goto done;
-		if (v->have_cp && v->cp.size == v->st.size && (rc = verify_cp_check(v)) != 0)
-			goto done;
+		}
+		if (v->have_cp && v->cp.size == v->seen) {
+			/* The checkpoint needs the tree at its size. */
+			if ((v->piped && (rc = verify_pipe_sync(v)) != 0) ||
+			    (rc = verify_cp_check(v)) != 0)
+				goto done;
+			verify_stretch(v);
+		}
 	}
 	if (rc < 0)
+		goto done;
+	if (v->piped && (rc = verify_pipe_sync(v)) != 0)
 		goto done;
 	rc = 0;
 	if (v->have_cp)
@@ -340,6 +541,8 @@ done:
 	db_done(st);
 	db_done(v->cps);
 	v->cps = NULL;
+	verify_pipe_free(v->pipe);
+	v->pipe = NULL;
 	buf_free(&text);
 	return rc;
 }

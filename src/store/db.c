@@ -1,14 +1,22 @@
 /*
  * db.c - backend-independent part of the store: the statement cache,
  * nested transactions, read scopes and commit hooks; the backend
- * (db_sqlite.c) maps its own errors. See db.h.
+ * (db_sqlite.c, db_pg.c) maps its own errors. See db.h.
  */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "store/db.h"
+#include "util/buf.h"
 #include "util/clock.h"
+#include "util/log.h"
 #include "util/error.h"
 #include "util/mem.h"
 #include "util/str.h"
@@ -43,24 +51,88 @@ struct db {
 	bool			 read_open;	/* the scope's deferred BEGIN is open */
 	struct db_hook		*hooks;		/* run before the outermost COMMIT */
 	size_t			 nhooks, hookcap;
+	bool			 sp_open;	/* db_savepoint_begin() is open */
+	int			 sp_depth;	/* tx_depth when it began */
+	size_t			 sp_nhooks;	/* hooks registered before it */
 };
+
+#ifdef AIMS_TEST_HOOKS
+#define DB_TEST_SCHEMA_MAX	63	/* PostgreSQL's longest name */
+
+/*
+ * Test builds with $AIMS_TEST_PG_URL set: a SQLite file path the unit tests
+ * use ("fx.db") stands for a schema of that cluster, so every unit test runs
+ * on PostgreSQL unchanged (make test-pg). The schema is named after the
+ * working directory (each test runs in a temporary one) and the file name;
+ * the file itself is an empty marker, so that a test that removes the file
+ * to start again starts from an empty schema, and one that opens a missing
+ * file without DB_OPEN_CREATE is told it is missing.
+ */
+static int
+db_test_pg_path(char **out, const char *path, int flags)
+{
+	const char *base = getenv("AIMS_TEST_PG_URL");
+	char cwd[4096], schema[DB_TEST_SCHEMA_MAX + 1];
+	struct buf sql = BUF_INIT, url = BUF_INIT;
+	struct stat sb;
+	uint32_t h = 2166136261u;	/* FNV-1a of the directory */
+	void *conn = NULL;
+	size_t i, n;
+	int rc = 0, fd;
+
+	*out = NULL;
+	if (base == NULL || *base == '\0' || db_path_is_url(path) || strchr(path, '/') ||
+	    getcwd(cwd, sizeof(cwd)) == NULL)
+		return 0;
+	for (i = 0; cwd[i]; i++)
+		h = (h ^ (unsigned char)cwd[i]) * 16777619u;
+	n = (size_t)snprintf(schema, sizeof(schema), "t%08x_", h);
+	for (i = 0; path[i] && n < DB_TEST_SCHEMA_MAX; i++)
+		schema[n++] = isalnum((unsigned char)path[i]) ? (char)tolower(path[i]) : '_';
+	schema[n] = '\0';
+	if (stat(path, &sb) != 0) {
+		if (!(flags & DB_OPEN_CREATE))
+			return aims_error_set(AIMS_ENOTFOUND, "db",
+			    "no database at %s (run 'aims init' first)", path);
+		if ((rc = db_pg_ops.open(&conn, base, 0)) != 0)
+			return rc;
+		buf_printf(&sql, "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s", schema,
+		    schema);
+		rc = db_pg_ops.exec(conn, buf_str(&sql));
+		db_pg_ops.close(conn);
+		buf_free(&sql);
+		if (rc != 0)
+			return rc;
+		if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600)) >= 0)
+			close(fd);
+	}
+	buf_printf(&url, "%s%soptions=-csearch_path%%3D%s", base, strchr(base, '?') ? "&" : "?",
+	    schema);
+	*out = buf_detach(&url);
+	return 0;
+}
+#endif
 
 int
 db_open(struct db **out, const char *path, int flags)
 {
 	struct db *db;
+	char *target = NULL;
 	int rc, applied;
 
 	*out = NULL;
 	if (path == NULL || *path == '\0')
 		return aims_error_set(AIMS_EINVALID, "db", "no database path given");
-	if (str_has_prefix(path, "postgres://") || str_has_prefix(path, "postgresql://"))
-		return aims_error_set(AIMS_EUNSUPPORTED, "db",
-		    "the PostgreSQL store is not available in this build: use a SQLite file path");
+#ifdef AIMS_TEST_HOOKS
+	if ((rc = db_test_pg_path(&target, path, flags)) != 0)
+		return rc;
+#endif
 	db = xcalloc(1, sizeof(*db));
-	db->ops = &db_sqlite_ops;
+	db->ops = db_path_is_url(target ? target : path) ? &db_pg_ops : &db_sqlite_ops;
 	db->path = xstrdup(path);
-	if ((rc = db->ops->open(&db->conn, path, flags)) != 0)
+	rc = db->ops->open(&db->conn, target ? target : path, flags);
+	free(target);
+	if (rc != 0)
 		goto fail;
 	if (!(flags & (DB_OPEN_NO_MIGRATE | DB_OPEN_READONLY)) &&
 	    (rc = db_migrate(db, &applied)) != 0)
@@ -96,6 +168,44 @@ const char *
 db_path(const struct db *db)
 {
 	return db->path;
+}
+
+const char *
+db_backend(const struct db *db)
+{
+	return db->ops->name;
+}
+
+int
+db_path_is_url(const char *path)
+{
+	return str_has_prefix(path, "postgres://") || str_has_prefix(path, "postgresql://");
+}
+
+char *
+db_local_base(const char *path)
+{
+	const char *dir = getenv("AIMS_DATA_DIR");
+	struct buf b = BUF_INIT;
+
+	if (!db_path_is_url(path))
+		return xstrdup(path);
+	dir = dir && *dir ? dir : DB_LOCAL_DIR_DEFAULT;
+	/* Made on first use, private: the ledger's signing key is kept there. */
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		log_warn("cannot create %s: %s", dir, strerror(errno));
+	buf_printf(&b, "%s/aims", dir);
+	return buf_detach(&b);
+}
+
+int
+db_lock_org(struct db *db, int64_t org_id)
+{
+	if (db->ops->lock_org == NULL)
+		return 0;
+	if (db->tx_depth == 0)
+		return aims_error_set(AIMS_ERROR, NULL, "organisation lock outside a transaction");
+	return db->ops->lock_org(db->conn, org_id);
 }
 
 int
@@ -335,6 +445,51 @@ db_read_end(struct db *db)
 	if (db->read_depth == 0 || --db->read_depth > 0)
 		return;
 	db_read_close(db);
+}
+
+void
+db_read_refresh(struct db *db)
+{
+	db_read_close(db);
+}
+
+int
+db_savepoint_begin(struct db *db)
+{
+	int rc;
+
+	if (db->tx_depth == 0 || db->sp_open)
+		return aims_error_set(AIMS_ERROR, NULL, "savepoint outside a transaction, or nested");
+	if ((rc = db_exec(db, "SAVEPOINT aims_request")) != 0)
+		return rc;
+	db->sp_open = true;
+	db->sp_depth = db->tx_depth;
+	db->sp_nhooks = db->nhooks;
+	return 0;
+}
+
+int
+db_savepoint_end(struct db *db, int rc)
+{
+	int xrc;
+
+	if (!db->sp_open)
+		return rc != 0 ? rc : aims_error_set(AIMS_ERROR, NULL, "no savepoint open");
+	db->sp_open = false;
+	if (rc == 0 && db->tx_failed)
+		rc = aims_error_set(AIMS_ERROR, NULL, "the change was rolled back by an inner failure");
+	if (rc == 0 && db->tx_depth != db->sp_depth)
+		rc = aims_error_set(AIMS_ERROR, NULL, "the change left a transaction open");
+	if (rc == 0)
+		return db_exec(db, "RELEASE aims_request");
+	/* Undo this request only; the message stays the request's own. */
+	if ((xrc = db->ops->exec(db->conn, "ROLLBACK TO aims_request; RELEASE aims_request")) != 0)
+		db->tx_failed = 1;	/* cannot undo it alone: the whole group fails */
+	else
+		db->tx_failed = 0;
+	db->tx_depth = db->sp_depth;
+	db->nhooks = db->sp_nhooks;
+	return rc;
 }
 
 int

@@ -4,9 +4,8 @@
  * SQL is written once, portably: positional '?' placeholders, RETURNING,
  * and INSERT ... ON CONFLICT for upserts, so that most of it carries over to
  * another backend (core/query.c names the SQLite-only forms it uses). A
- * backend implements struct db_ops; the one in this build is SQLite
- * (db_sqlite.c), and db_open() refuses a "postgres://" path with a message
- * saying so.
+ * backend implements struct db_ops: SQLite (db_sqlite.c) for a file path,
+ * PostgreSQL (db_pg.c) for a "postgres://" or "postgresql://" URL.
  *
  * Statements come from a per-connection cache: db_prepare() returns a
  * statement owned by the connection; the caller must call db_done() when
@@ -33,11 +32,27 @@ enum db_step_result { DB_DONE = 0, DB_ROW = 1 };
 #define DB_BUSY_TIMEOUT_MS	5000
 #define DB_STMT_CACHE_MAX	256
 #define DB_MMAP_SIZE_STR	"268435456"	/* 256 MiB of the file mapped for reads */
+#define DB_LOCAL_DIR_DEFAULT	"aims-data"	/* PostgreSQL store: key files, evidence temp */
 
 /* db.c */
 int db_open(struct db **out, const char *path, int flags);
 void db_close(struct db *db);
 const char *db_path(const struct db *db);
+/* "sqlite" or "postgres". */
+const char *db_backend(const struct db *db);
+/* Is path a PostgreSQL connection URL (rather than a SQLite file)? */
+int db_path_is_url(const char *path);
+/*
+ * Where files that belong beside the store live: the database file itself
+ * for SQLite ("aims.db" -> "aims.db.key"); for PostgreSQL, $AIMS_DATA_DIR
+ * (default ./aims-data) followed by "/aims". The caller frees it.
+ */
+char *db_local_base(const char *path);
+/*
+ * Serialises writers of one organisation's ledger across servers (inside a
+ * transaction; held until it ends). SQLite has one writer already: a no-op.
+ */
+int db_lock_org(struct db *db, int64_t org_id);
 
 int db_prepare(struct db_stmt **out, struct db *db, const char *sql);
 void db_done(struct db_stmt *st);
@@ -83,6 +98,19 @@ int db_in_transaction(const struct db *db);
  */
 int db_read_begin(struct db *db);
 void db_read_end(struct db *db);
+/* Ends the scope's snapshot now (if one is open): later reads see the latest state. */
+void db_read_refresh(struct db *db);
+
+/*
+ * One savepoint inside a transaction, for a group of changes each of which
+ * may fail alone (db_writer.c): db_savepoint_end(db, rc) keeps what was done
+ * since db_savepoint_begin() when rc is 0 and no nested transaction rolled
+ * back, and otherwise undoes it (commit hooks registered since included)
+ * and leaves the outer transaction usable. Returns rc, or the code of the
+ * nested rollback. Not nestable.
+ */
+int db_savepoint_begin(struct db *db);
+int db_savepoint_end(struct db *db, int rc);
 
 /*
  * Commit hooks: fn(db, arg) runs once just before the outermost transaction
@@ -94,6 +122,28 @@ void db_read_end(struct db *db);
  */
 typedef int (*db_commit_fn)(struct db *db, int64_t arg);
 int db_on_commit(struct db *db, db_commit_fn fn, int64_t arg);
+
+/*
+ * db_writer.c: group commit. One writer per database (the server starts
+ * it) runs write requests from a queue: all that are waiting go into one
+ * transaction, each under its own savepoint, and are answered after the
+ * one commit. db_writer_run() returns fn's code (its message set on the
+ * caller's thread) or the commit's; 0 means committed. fn runs on the
+ * writer's connection, inside the transaction, on the thread of whichever
+ * caller applies the group: its own db_begin()/db_commit() nest, and it
+ * must not rely on the calling thread's state. With w NULL, fn runs on db
+ * in a transaction of its own. db (may be NULL with a writer) is the
+ * caller's connection, whose read snapshot is ended first so it sees the
+ * change afterwards.
+ */
+#define DB_WRITER_GROUP_MAX	256	/* requests in one transaction at most */
+struct db_writer;
+typedef int (*db_write_fn)(struct db *db, void *arg);
+int db_writer_start(struct db_writer **out, const char *path);
+void db_writer_stop(struct db_writer *w);	/* waits for the group applied, then stops */
+int db_writer_run(struct db_writer *w, struct db *db, db_write_fn fn, void *arg);
+/* Transactions committed and requests applied since the start. */
+void db_writer_stats(const struct db_writer *w, int64_t *groups, int64_t *requests);
 
 /* migrate.c */
 int db_migrate(struct db *db, int *applied);	/* applies pending; counts them */
@@ -107,8 +157,14 @@ int db_schema_latest(void);
  * absence is a finding, not a detail.
  */
 int db_schema_check_triggers(struct db *db);
+/*
+ * The first SQLite-only form in migration text (outside comments), or NULL
+ * when it is portable: a migration that uses one has a PostgreSQL form in
+ * schema/pg/ (migrate.c).
+ */
+const char *db_schema_sqlite_only(const char *sql);
 
-/* Backend interface: db_sqlite.c implements it. */
+/* Backend interface: db_sqlite.c and db_pg.c implement it. */
 struct db_ops {
 	const char *name;
 	int (*open)(void **conn, const char *path, int flags);
@@ -129,8 +185,18 @@ struct db_ops {
 	const void *(*column_blob)(void *stmt, int col, size_t *len);
 	int (*column_is_null)(void *stmt, int col);
 	int (*exec)(void *conn, const char *sql);
+	int (*lock_org)(void *conn, int64_t org_id);	/* NULL: nothing to do */
 };
 
 extern const struct db_ops db_sqlite_ops;
+extern const struct db_ops db_pg_ops;
+
+/*
+ * db_pg.c: the SQL of this API in PostgreSQL's form ('?' to $1..., the
+ * SQLite forms it translates); appends to out, counts the parameters in
+ * *nparams (the caller zeroes it). Exposed for its fuzz harness.
+ */
+struct buf;
+void db_pg_translate(struct buf *out, int *nparams, const char *sql);
 
 #endif

@@ -7,6 +7,14 @@
  * given to parts of the code that are merged in any order). A database whose
  * version is newer than this binary knows is refused: an old binary must not
  * write a newer schema.
+ *
+ * PostgreSQL: a migration is applied from schema/pg/NNN_name.sql when that
+ * file exists, else from schema/NNN_name.sql as it is. The rule for which
+ * need one: a migration that uses any SQLite-only form (db_schema_sqlite_only()
+ * names them: types, triggers, virtual tables, SQLite functions...) has a
+ * PostgreSQL form; one in plain portable SQL does not. A migration that
+ * breaks the rule is refused on PostgreSQL with its name, and the unit test
+ * of the store fails on it before that (tests/unit/test_db_pg.c).
  */
 #include <ctype.h>
 #include <stdbool.h>
@@ -58,16 +66,71 @@ db_schema_version(int *out, struct db *db)
 	return 0;
 }
 
+/* The SQLite-only forms of migration text, matched case-sensitively as the schema writes them. */
+static const char *const migrate_sqlite_only[] = {
+	"INTEGER", "REAL", "BLOB", "WITHOUT ROWID", "AUTOINCREMENT", "CREATE TRIGGER", "DROP TRIGGER",
+	"RAISE(", "VIRTUAL TABLE", "fts5", "json_extract", "json_each", "json_type",
+	"json_set", "json_insert", "json_remove", "json_group_array", "json_object(",
+	"COLLATE NOCASE", "PRAGMA", "INSERT OR ", "REPLACE INTO", "strftime", "julianday",
+	"datetime(", "unixepoch", "typeof", "GLOB", "rowid", "IS NOT ?", "ifnull", "iif(",
+	"group_concat", "randomblob", "sqlite_", NULL,
+};
+
+const char *
+db_schema_sqlite_only(const char *sql)
+{
+	const char *const *form;
+	const char *p;
+
+	for (form = migrate_sqlite_only; *form; form++)
+		for (p = sql; (p = strstr(p, *form)) != NULL; p++) {
+			/* Comments (to the end of the line) may say anything. */
+			const char *line = p;
+
+			while (line > sql && line[-1] != '\n')
+				line--;
+			if (strstr(line, "--") == NULL || strstr(line, "--") > p)
+				return *form;
+		}
+	/* "a IS NOT b" compares with NULL as equal in SQLite only. */
+	for (p = sql; (p = strstr(p, " IS NOT ")) != NULL; p++)
+		if (strncmp(p + 8, "NULL", 4) != 0)
+			return "IS NOT (other than IS NOT NULL)";
+	return NULL;
+}
+
+/* The file to apply for migration f on this database's backend. */
+static int
+migrate_source(const struct embed_file **out, struct db *db, const struct embed_file *f)
+{
+	const char *form;
+
+	*out = f;
+	if (strcmp(db_backend(db), "postgres") != 0)
+		return 0;
+	if ((*out = embed_find(schema_pg_files, f->name)) != NULL)
+		return 0;
+	*out = f;
+	if ((form = db_schema_sqlite_only((const char *)f->data)) != NULL)
+		return aims_error_set(AIMS_EUNSUPPORTED, "db", "migration %s uses the SQLite-only "
+		    "form %s and has no PostgreSQL form (src/store/schema/pg/%s)", f->name, form,
+		    f->name);
+	return 0;
+}
+
 static int
 migrate_apply(struct db *db, const struct embed_file *f)
 {
 	char now[CLOCK_RFC3339_LEN];
+	const struct embed_file *src;
 	struct db_stmt *st = NULL;
 	int rc;
 
+	if ((rc = migrate_source(&src, db, f)) != 0)
+		return rc;
 	if ((rc = db_begin(db)) != 0)
 		return rc;
-	if ((rc = db_exec(db, (const char *)f->data)) != 0) {
+	if ((rc = db_exec(db, (const char *)src->data)) != 0) {
 		aims_error_set(rc, NULL, "migration %s failed: %s", f->name, aims_error_message());
 		goto done;
 	}
@@ -262,6 +325,136 @@ trigger_table(char out[TRIGGER_NAME_MAX], const struct trigger_def *d)
 	buf_free(&b);
 }
 
+/*
+ * PostgreSQL: the triggers of the schema/pg/ files (the last definition of
+ * each; a trigger and its function share a name), compared with pg_trigger:
+ * each present, on its table, enabled (ALTER TABLE ... DISABLE TRIGGER is
+ * the quiet way around one), calling its function whose body is the one
+ * the schema creates, and no other trigger.
+ */
+#define PG_FUNC_CREATE	"CREATE FUNCTION "
+#define PG_BODY_MARK	"$$"
+
+struct pg_trigger_def {
+	char		 name[TRIGGER_NAME_MAX];
+	char		 table[TRIGGER_NAME_MAX];
+	const char	*body;	/* between the $$ of its function */
+	size_t		 len;
+};
+
+static int
+pg_trigger_defs(struct pg_trigger_def *defs, size_t *n)
+{
+	const struct embed_file *f;
+	struct pg_trigger_def *d;
+	char name[TRIGGER_NAME_MAX];
+	const char *line, *p, *b, *e;
+	size_t i;
+
+	*n = 0;
+	/* The table is in name order (001 < 003 < ...): migration order. */
+	for (f = schema_pg_files; f->name; f++) {
+		for (line = (const char *)f->data; line && *line; ) {
+			if (strncmp(line, TRIGGER_CREATE, strlen(TRIGGER_CREATE)) == 0 ||
+			    strncmp(line, PG_FUNC_CREATE, strlen(PG_FUNC_CREATE)) == 0) {
+				bool trig = line[7] == 'T';
+
+				p = trigger_name(name, line + (trig ? strlen(TRIGGER_CREATE) :
+				    strlen(PG_FUNC_CREATE)));
+				for (d = NULL, i = 0; i < *n; i++)
+					if (strcmp(defs[i].name, name) == 0)
+						d = &defs[i];
+				if (d == NULL && !trig && strncmp(p, "() RETURNS trigger", 18) != 0)
+					goto next;	/* a function that is not a trigger's */
+				if (d == NULL) {
+					if (*n == TRIGGERS_MAX)
+						return aims_error_set(AIMS_ERROR, NULL,
+						    "more than %d triggers", TRIGGERS_MAX);
+					d = &defs[(*n)++];
+					memset(d, 0, sizeof(*d));
+					snprintf(d->name, sizeof(d->name), "%s", name);
+				}
+				if (trig) {
+					if ((p = strstr(p, " ON ")) != NULL)
+						trigger_name(d->table, p + 4);
+				} else if ((b = strstr(p, PG_BODY_MARK)) != NULL &&
+				    (e = strstr(b + 2, PG_BODY_MARK)) != NULL) {
+					d->body = b + 2;
+					d->len = (size_t)(e - b - 2);
+				}
+			}
+next:
+			if ((line = strchr(line, '\n')) != NULL)
+				line++;
+		}
+	}
+	return 0;
+}
+
+static int
+pg_check_triggers(struct db *db)
+{
+	struct pg_trigger_def *defs = xcalloc(TRIGGERS_MAX, sizeof(*defs)), *d;
+	bool *seen = xcalloc(TRIGGERS_MAX, sizeof(*seen));
+	struct buf want = BUF_INIT, got = BUF_INIT;
+	struct db_stmt *st = NULL;
+	const char *name, *table, *enabled, *src;
+	size_t n, i;
+	int rc;
+
+	if ((rc = pg_trigger_defs(defs, &n)) != 0 || (rc = db_prepare(&st, db,
+	    "SELECT t.tgname, c.relname, t.tgenabled, p.proname, p.prosrc FROM pg_trigger t "
+	    "JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid "
+	    "JOIN pg_namespace ns ON ns.oid = c.relnamespace "
+	    "WHERE NOT t.tgisinternal AND ns.nspname = current_schema() ORDER BY t.tgname")) != 0)
+		goto done;
+	while ((rc = db_step(st)) == DB_ROW) {
+		name = db_column_text(st, 0);
+		table = db_column_text(st, 1);
+		enabled = db_column_text(st, 2);
+		src = db_column_text(st, 4);
+		for (d = NULL, i = 0; i < n; i++)
+			if (strcmp(defs[i].name, name) == 0)
+				d = &defs[i];
+		if (d == NULL || strcmp(d->table, table) != 0) {
+			rc = aims_error_set(AIMS_EVERIFY, NULL, "trigger %s on table %s is not one "
+			    "the schema creates: it was added around aims", name, table);
+			goto done;
+		}
+		if (strcmp(enabled, "D") == 0) {
+			rc = aims_error_set(AIMS_EVERIFY, NULL, "trigger %s on table %s is disabled: "
+			    "the protection the schema gives the table is off", name, table);
+			goto done;
+		}
+		trigger_normalise(&want, d->body ? d->body : "", d->len);
+		trigger_normalise(&got, src ? src : "", SIZE_MAX);
+		if (strcmp(db_column_text(st, 3), name) != 0 ||
+		    strcmp(buf_str(&want), buf_str(&got)) != 0) {
+			rc = aims_error_set(AIMS_EVERIFY, NULL, "trigger %s on table %s was changed "
+			    "from the one the schema creates", name, table);
+			goto done;
+		}
+		seen[d - defs] = true;
+	}
+	if (rc < 0)
+		goto done;
+	rc = 0;
+	for (i = 0; i < n; i++)
+		if (!seen[i]) {
+			rc = aims_error_set(AIMS_EVERIFY, NULL, "trigger %s on table %s is missing: "
+			    "the protection the schema gives the table was removed", defs[i].name,
+			    defs[i].table);
+			break;
+		}
+done:
+	db_done(st);
+	buf_free(&want);
+	buf_free(&got);
+	free(defs);
+	free(seen);
+	return rc;
+}
+
 int
 db_schema_check_triggers(struct db *db)
 {
@@ -274,6 +467,11 @@ db_schema_check_triggers(struct db *db)
 	size_t n, i;
 	int rc;
 
+	if (strcmp(db_backend(db), "postgres") == 0) {
+		free(defs);
+		free(seen);
+		return pg_check_triggers(db);
+	}
 	if ((rc = trigger_defs(defs, &n)) != 0 || (rc = db_prepare(&st, db,
 	    "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger' "
 	    "ORDER BY name")) != 0)

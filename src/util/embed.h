@@ -14,8 +14,11 @@ struct embed_file {
 };
 
 extern const struct embed_file schema_files[];	/* src/store/schema/ *.sql */
+extern const struct embed_file schema_pg_files[];	/* src/store/schema/pg/ *.sql */
 extern const struct embed_file catalog_files[];	/* catalog/ *.json */
 extern const struct embed_file web_assets[];	/* src/web/assets/: css, js, svg */
+extern const struct embed_file jsonschema_files[];	/* schemas/: JSON Schemas (cyclonedx/...) */
+extern const struct embed_file redteam_files[];	/* catalog/redteam/: probe mappings */
 
 const struct embed_file *embed_find(const struct embed_file *table, const char *name);
 

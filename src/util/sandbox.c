@@ -310,7 +310,7 @@ static int
 sandbox_seccomp_rules(scmp_filter_ctx ctx)
 {
 	const char *const *name;
-	int nr, family, rc = 0;
+	int nr, rc = 0;
 
 	for (name = sandbox_syscalls; *name != NULL && rc == 0; name++) {
 		/* A name this architecture lacks (open on arm64): nothing to allow. */
@@ -339,33 +339,6 @@ sandbox_seccomp_rules(scmp_filter_ctx ctx)
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(mprotect), 1,
 		    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, PROT_EXEC));
-	/*
-	 * Outgoing connections to an organisation's OpenID provider (util/fetch.c):
-	 * Internet sockets only; any other family (the resolver's netlink and nscd
-	 * probes) fails with EAFNOSUPPORT instead of ending the process, and the
-	 * resolver falls back. libcurl wakes its resolver thread over a socketpair.
-	 */
-	if (rc == 0)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-		    SCMP_A0(SCMP_CMP_EQ, AF_INET));
-	if (rc == 0)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-		    SCMP_A0(SCMP_CMP_EQ, AF_INET6));
-	/* The other families: below AF_INET, between it and AF_INET6, above AF_INET6. */
-	if (rc == 0)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket), 1,
-		    SCMP_A0(SCMP_CMP_LT, AF_INET));
-	for (family = AF_INET + 1; rc == 0 && family < AF_INET6; family++)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket), 1,
-		    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)family));
-	if (rc == 0)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket), 1,
-		    SCMP_A0(SCMP_CMP_GT, AF_INET6));
-	if (rc == 0)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socketpair), 1,
-		    SCMP_A0(SCMP_CMP_EQ, AF_UNIX));
-	if (rc == 0)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(connect), 0);
 	/* Signals to this process only (abort, raise). */
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1,
@@ -393,12 +366,71 @@ sandbox_seccomp_rules(scmp_filter_ctx ctx)
 	return rc;
 }
 
+/*
+ * Sockets, one policy for every use: Internet sockets and connect() are
+ * always allowed (an organisation's OpenID provider, webhooks and mail can
+ * be configured at any time), and AF_UNIX socket pairs (libcurl wakes its
+ * resolver thread over one). Any other family fails with EAFNOSUPPORT
+ * instead of ending the process, so the resolver's netlink and nscd probes
+ * fall back. With client (the PostgreSQL store), AF_UNIX sockets are
+ * allowed too: the database server may be reached over its unix socket,
+ * and opened again after a dropped connection. No bind() and no listen():
+ * the listening socket is open before the filter.
+ */
+static int
+sandbox_seccomp_sockets(scmp_filter_ctx ctx, bool client)
+{
+	int family, rc;
+
+	rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
+	    SCMP_A0(SCMP_CMP_EQ, AF_INET));
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
+		    SCMP_A0(SCMP_CMP_EQ, AF_INET6));
+	/* The other families: below AF_INET (AF_UNIX unless client), between, above AF_INET6. */
+	for (family = 0; rc == 0 && family < AF_INET6; family++) {
+		if (family == AF_INET)
+			continue;
+		rc = seccomp_rule_add(ctx, client && family == AF_UNIX ? SCMP_ACT_ALLOW :
+		    SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket), 1,
+		    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)family));
+	}
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket), 1,
+		    SCMP_A0(SCMP_CMP_GT, AF_INET6));
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socketpair), 1,
+		    SCMP_A0(SCMP_CMP_EQ, AF_UNIX));
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(connect), 0);
+	return rc;
+}
+
 int
-sandbox_seccomp_apply(void)
+sandbox_outbound_paths(struct sandbox_config *cfg)
+{
+	static const char *const paths[] = {
+		"/etc/resolv.conf", "/etc/hosts", "/etc/nsswitch.conf", "/etc/gai.conf",
+		"/etc/host.conf", "/etc/ssl", "/usr/lib/ssl", "/usr/share/ca-certificates", NULL,
+	};
+	const char *const *p;
+	int rc;
+
+	for (p = paths; *p != NULL; p++)
+		if ((rc = sandbox_path_add(cfg, *p, SANDBOX_READ, true)) != 0)
+			return rc;
+	cfg->outbound = true;
+	return 0;
+}
+
+/* outbound changes no system call (sockets are one policy); it is kept for the paths. */
+static int
+sandbox_seccomp_load(bool client, bool outbound)
 {
 	scmp_filter_ctx ctx;
 	int rc, err;
 
+	(void)outbound;
 	if ((rc = sandbox_no_new_privs()) != 0)
 		return rc;
 	if ((ctx = seccomp_init(SCMP_ACT_KILL_PROCESS)) == NULL)
@@ -406,7 +438,9 @@ sandbox_seccomp_apply(void)
 	/* Another architecture's entry point (i386 on x86_64) is refused the same way. */
 	if ((err = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS)) != 0 ||
 	    (err = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1)) != 0 ||
-	    (err = sandbox_seccomp_rules(ctx)) != 0 || (err = seccomp_load(ctx)) != 0) {
+	    (err = sandbox_seccomp_rules(ctx)) != 0 ||
+	    (err = sandbox_seccomp_sockets(ctx, client)) != 0 ||
+	    (err = seccomp_load(ctx)) != 0) {
 		rc = aims_error_set(AIMS_ERROR, NULL, "cannot load the seccomp filter: %s",
 		    strerror(-err));
 		goto done;
@@ -415,6 +449,18 @@ sandbox_seccomp_apply(void)
 done:
 	seccomp_release(ctx);
 	return rc;
+}
+
+int
+sandbox_seccomp_apply(void)
+{
+	return sandbox_seccomp_load(false, false);
+}
+
+int
+sandbox_seccomp_apply_outbound(bool outbound)
+{
+	return sandbox_seccomp_load(false, outbound);
 }
 
 /* ---- all of it ------------------------------------------------------------ */
@@ -433,5 +479,5 @@ sandbox_enter(const struct sandbox_config *cfg)
 	if (rc == 1)
 		log_warn("this kernel has no Landlock (or it is turned off): file access is not "
 		    "restricted; the seccomp filter still applies");
-	return sandbox_seccomp_apply();
+	return sandbox_seccomp_load(cfg->connect, cfg->outbound);
 }

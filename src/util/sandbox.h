@@ -33,7 +33,18 @@ struct sandbox_path {
 struct sandbox_config {
 	struct sandbox_path	 paths[SANDBOX_PATHS_MAX];
 	size_t			 npaths;
+	bool			 connect;	/* may open client sockets (a database server) */
+	/*
+	 * Outgoing connections (the outbox's mail and webhooks): socket for
+	 * IPv4 and IPv6 only (others fail with EAFNOSUPPORT), connect, and
+	 * socketpair for AF_UNIX pairs; the caller adds the files name
+	 * resolution and TLS read (sandbox_outbound_paths).
+	 */
+	bool			 outbound;
 };
+
+/* Adds the files outgoing connections read: resolver configuration, CA certificates. */
+int sandbox_outbound_paths(struct sandbox_config *cfg);
 
 /* Adds a path to cfg (AIMS_ETOOBIG past SANDBOX_PATHS_MAX). */
 int sandbox_path_add(struct sandbox_config *cfg, const char *path, enum sandbox_access access,
@@ -63,6 +74,8 @@ int sandbox_landlock_apply(const struct sandbox_path *paths, size_t npaths);
  * process with SIGSYS. Threads may still be created.
  */
 int sandbox_seccomp_apply(void);
+/* The same with cfg.outbound's system calls added when outbound. */
+int sandbox_seccomp_apply_outbound(bool outbound);
 
 /*
  * The rest, in order, once the process runs as the user it will stay: the

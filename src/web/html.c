@@ -40,6 +40,28 @@ html_markdown_attach(cmark_parser *parser, const char *name)
 		cmark_parser_attach_syntax_extension(parser, ext);
 }
 
+/*
+ * A page has one h1 (its title) and its own h2 and h3 sections; headings
+ * written in a record's Markdown go below them (WCAG 1.3.1), h6 at most.
+ */
+static void
+html_markdown_shift_headings(cmark_node *doc)
+{
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	cmark_node *node;
+	int level;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		node = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(node) != CMARK_NODE_HEADING)
+			continue;
+		level = cmark_node_get_heading_level(node) + HTML_MARKDOWN_HEADING_SHIFT;
+		cmark_node_set_heading_level(node, level > 6 ? 6 : level);
+	}
+	cmark_iter_free(it);
+}
+
 void
 html_markdown_UNSAFE_OK(struct buf *out, const char *markdown)
 {
@@ -59,6 +81,7 @@ html_markdown_UNSAFE_OK(struct buf *out, const char *markdown)
 	html_markdown_attach(parser, "tagfilter");
 	cmark_parser_feed(parser, markdown, strlen(markdown));
 	doc = cmark_parser_finish(parser);
+	html_markdown_shift_headings(doc);
 	html = cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(parser));
 	buf_puts(out, html);
 	free(html);

@@ -246,6 +246,43 @@ web_input_bool(struct buf *out, const struct web_input *in, const json_t *v)
 	buf_puts(out, json_is_true(v) ? " checked>" : ">");
 }
 
+const json_t *
+web__scale(const json_t *choices, const char *name)
+{
+	const json_t *s = json_object_get(json_object_get(json_object_get(choices,
+	    WEB_CHOICES_HINTS), "scales"), name);
+
+	return json_is_array(s) && json_array_size(s) > 0 ? s : NULL;
+}
+
+/* A number on a labelled scale: a select of "3 \u2014 Possible"; the number is posted. */
+static void
+web_input_scale(struct buf *out, const struct web_input *in, const json_t *v,
+    const json_t *scale)
+{
+	json_t *text = NULL, *all = json_copy((json_t *)scale), *c;
+	const json_t *cur;
+	char num[24];
+	size_t i;
+
+	if (json_is_integer(v)) {
+		snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
+		text = json_string(num);
+	}
+	cur = text != NULL ? text : v;
+	/* A value off the scale (refused, or from older criteria) stays shown as it is. */
+	if (json_is_string(cur) && *json_string_value(cur) != '\0') {
+		json_array_foreach(scale, i, c)
+			if (strcmp(web__choice_value(c), json_string_value(cur)) == 0)
+				break;
+		if (i == json_array_size(scale))
+			json_array_append(all, (json_t *)cur);
+	}
+	web_input_select(out, in, cur, all, false);
+	json_decref(all);
+	json_decref(text);
+}
+
 void
 web__input(struct buf *out, const struct web_input *in, const json_t *value)
 {
@@ -261,7 +298,10 @@ web__input(struct buf *out, const struct web_input *in, const json_t *value)
 		web_input_bool(out, in, value);
 		break;
 	case FIELD_INT:
-		web_input_text(out, in, value, "number", "");
+		if ((choices = web__scale(in->choices, in->name)) != NULL)
+			web_input_scale(out, in, value, choices);
+		else
+			web_input_text(out, in, value, "number", "");
 		break;
 	case FIELD_ENUM:
 		web_input_select(out, in, value, NULL, false);
@@ -305,7 +345,9 @@ web__input_filter(struct buf *out, const struct web_input *in, const char *cur)
 	struct web_input fin = *in;
 
 	fin.filter = true;
-	if (in->enum_values != NULL || f->type == FIELD_ENUM || f->type == FIELD_ENUM_LIST)
+	if (f->type == FIELD_INT && (choices = web__scale(in->choices, in->name)) != NULL)
+		web_input_select(out, &fin, v, choices, false);
+	else if (in->enum_values != NULL || f->type == FIELD_ENUM || f->type == FIELD_ENUM_LIST)
 		web_input_select(out, &fin, v, NULL, false);
 	else if (choices != NULL)
 		web_input_select(out, &fin, v, choices, false);

@@ -121,9 +121,24 @@ web_header(struct buf *out, const struct web_ctx *ctx)
 	html_printf(out, "<header class=\"top\">\n<a class=\"brand\" href=\"%s/\">"
 	    WEB_APP_NAME "</a>\n", buf_str(&home));
 	web_org_switcher(out, ctx);
+	/* Every kind at once; a list's own search box narrows to one. */
+	html_printf(out, "\n<form class=\"find\" method=\"get\" action=\"%s/search\" "
+	    "role=\"search\"><label for=\"find-q\" class=\"sr\">Search all records</label>"
+	    "<input type=\"search\" id=\"find-q\" name=\"q\" placeholder=\"Search all records\" "
+	    "maxlength=\"%d\" value=\"%s\"><button type=\"submit\" class=\"btn quiet\">Search"
+	    "</button></form>", buf_str(&home), WEB_SEARCH_Q_MAX,
+	    ctx->search != NULL ? ctx->search : "");
 	html_printf(out, "\n<a class=\"nav-open\" href=\"#nav\">");
 	web_icon(out, "menu");
-	html_printf(out, "Menu</a>\n<div class=\"user\"><a class=\"who\" href=\"/account\" "
+	html_printf(out, "Menu</a>\n<div class=\"user\"><a class=\"bell\" href=\"%s/notifications\" "
+	    "data-unread=\"%lld\" title=\"Notifications\">", buf_str(&home), (long long)ctx->unread);
+	web_icon(out, "bell");
+	if (ctx->unread > 0)
+		html_printf(out, "<span class=\"badge\">%lld</span><span class=\"sr\"> unread "
+		    "notifications</span>", (long long)ctx->unread);
+	else
+		buf_puts(out, "<span class=\"sr\">Notifications</span>");
+	html_printf(out, "</a> <a class=\"who\" href=\"/account\" "
 	    "title=\"Your account: password and sessions\">%s</a> "
 	    "<span class=\"role\">%s</span>\n<form method=\"post\" action=\"/sign-out\">",
 	    ctx->user, role_name(ctx->role));
@@ -188,6 +203,12 @@ web_nav(struct buf *out, const struct web_ctx *ctx, const char *active)
 	    strcmp(active, "dashboard") == 0);
 	web_nav_link(out, ctx, "/readiness", NULL, "Readiness", NULL, 0,
 	    strcmp(active, "readiness") == 0);
+	web_nav_link(out, ctx, "/my-work", NULL, "My work", NULL, 0,
+	    strcmp(active, "my-work") == 0);
+	web_nav_link(out, ctx, "/calendar", NULL, "Calendar", NULL, 0,
+	    strcmp(active, "calendar") == 0);
+	web_nav_link(out, ctx, "/coverage", NULL, "Crosswalks", NULL, 0,
+	    strcmp(active, "coverage") == 0);
 	web_nav_link(out, ctx, "/my-audits", NULL, "My audits", NULL, 0,
 	    strcmp(active, "my-audits") == 0);
 	web_nav_link(out, ctx, "/members", NULL, "Members", NULL, 0,

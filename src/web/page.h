@@ -41,6 +41,8 @@ void web__input(struct buf *out, const struct web_input *in, const json_t *value
 void web__input_filter(struct buf *out, const struct web_input *in, const char *cur);
 /* The options for f's picker, or NULL (none given, or too many for a select). */
 const json_t *web__choices(const json_t *choices, const struct field *f);
+/* The labelled scale of the number field a form names name, or NULL (WEB_CHOICES_HINTS). */
+const json_t *web__scale(const json_t *choices, const char *name);
 /* Option value and label of one choice; borrowed. */
 const char *web__choice_value(const json_t *c);
 void web__choice_label(struct buf *out, const json_t *c);

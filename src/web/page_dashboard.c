@@ -2,8 +2,10 @@
  * page_dashboard.c - the organisation's dashboard: records and progress
  * per area, the SoA bars, the heat maps and bar charts the kinds declare
  * (inherent risk cells link to the risks they count; bars to the list
- * filtered by their value), what is due soon or past due, and recent activity.
- * The figures come in one JSON document (see web.h); this draws it.
+ * filtered by their value), what is due soon or past due, recent activity,
+ * readiness as evaluated now, and while Stage 1 is not ready the getting-
+ * started steps. The figures come in one JSON document (see web.h); this
+ * draws it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -326,39 +328,34 @@ dash_activity(struct buf *out, const struct web_ctx *ctx, const json_t *items)
 
 #define DASH_TREND_MAX	90
 
-/* The readiness score, the two verdicts and the trend, from the stored snapshots. */
+/*
+ * Readiness as evaluated now: the score, the two verdicts with their distinct
+ * gaps, and the trend of the stored daily snapshots.
+ */
 static void
-dash_readiness(struct buf *out, const struct web_ctx *ctx, const json_t *trend)
+dash_readiness(struct buf *out, const struct web_ctx *ctx, const json_t *r)
 {
-	const json_t *last = json_array_get(trend, json_array_size(trend) - 1), *p;
+	const json_t *trend = json_object_get(r, "trend"), *p, *st;
 	double values[DASH_TREND_MAX];
 	struct buf url = BUF_INIT;
 	size_t i, n = 0, skip;
-	int s;
+	bool ready;
 
 	web_url_org(&url, ctx);
 	buf_puts(&url, "/readiness");
 	dash_card_open(out, "d-readiness", "Certification readiness", "wide");
-	if (last == NULL) {
-		html_printf(out, "<p class=\"empty\">Not evaluated yet. <a href=\"%s\">Evaluate "
-		    "readiness</a></p></section>\n", buf_str(&url));
-		buf_free(&url);
-		return;
-	}
-	html_printf(out, "<p><strong>%lld%%</strong> on %s. ",
-	    (long long)json_integer_value(json_object_get(last, "score")),
-	    json_string_value(json_object_get(last, "day")));
-	for (s = 1; s <= 2; s++) {
-		static const char *const readys[] = { "stage1_ready", "stage2_ready" };
-		static const char *const blockings[] = { "stage1_blocking", "stage2_blocking" };
-		const char *ready = readys[s - 1], *blocking = blockings[s - 1];
-
-		if (json_is_true(json_object_get(last, ready)))
-			html_printf(out, "Stage %d: <span class=\"tag t-approved\">Ready</span> ", s);
-		else
-			html_printf(out, "Stage %d: <span class=\"tag t-high\">Not ready</span> "
-			    "(%lld blocking) ", s,
-			    (long long)json_integer_value(json_object_get(last, blocking)));
+	html_printf(out, "<p><strong>%lld%%</strong> now. ",
+	    (long long)json_integer_value(json_object_get(r, "score")));
+	json_array_foreach(json_object_get(r, "stages"), i, st) {
+		ready = strcmp(json_string_value(json_object_get(st, "verdict")), "ready") == 0;
+		html_printf(out, "Stage %lld: <span class=\"tag st v-%s\"><span class=\"st-mark\" "
+		    "aria-hidden=\"true\">%s</span> %s</span> ",
+		    (long long)json_integer_value(json_object_get(st, "stage")),
+		    ready ? "ready" : "not_ready", ready ? "\u2713" : "\u2717",
+		    ready ? "Ready" : "Not ready");
+		if (!ready)
+			html_printf(out, "(%lld major nonconformities) ",
+			    (long long)json_integer_value(json_object_get(st, "blocking_gaps")));
 	}
 	html_printf(out, "<a href=\"%s\">See every gap</a></p>", buf_str(&url));
 	skip = json_array_size(trend) > DASH_TREND_MAX ? json_array_size(trend) - DASH_TREND_MAX : 0;
@@ -368,6 +365,51 @@ dash_readiness(struct buf *out, const struct web_ctx *ctx, const json_t *trend)
 	if (n >= 2)
 		svg_sparkline(out, "d-trend", "Readiness score by day", values, n);
 	buf_puts(out, "</section>\n");
+	buf_free(&url);
+}
+
+/*
+ * Getting started: while Stage 1 is not ready, the steps in the order that
+ * unblocks readiness (the rules document's getting_started), each ticked
+ * when done, the next one linking to where it is done.
+ */
+static void
+dash_getting_started(struct buf *out, const struct web_ctx *ctx, const json_t *r)
+{
+	const json_t *steps = json_object_get(r, "getting_started"), *s;
+	struct buf url = BUF_INIT;
+	size_t i, done = 0;
+	bool next = true;
+
+	if (strcmp(json_string_value(json_object_get(json_array_get(json_object_get(r, "stages"),
+	    0), "verdict")) ?: "", "ready") == 0 || json_array_size(steps) == 0)
+		return;
+	json_array_foreach(steps, i, s)
+		done += json_is_true(json_object_get(s, "done"));
+	dash_card_open(out, "d-start", "Getting started", "wide");
+	html_printf(out, "<p class=\"small\">%zu of %zu done. In this order, each step unblocks "
+	    "the next for a Stage 1 audit.</p><ol class=\"checklist\">", done,
+	    json_array_size(steps));
+	json_array_foreach(steps, i, s) {
+		bool is_done = json_is_true(json_object_get(s, "done"));
+
+		html_printf(out, "<li class=\"%s\"><span class=\"st-mark\" aria-hidden=\"true\">%s"
+		    "</span> <span class=\"visually-hidden\">%s: </span>%s <span class=\"req\">%s"
+		    "</span>", is_done ? "done" : "todo", is_done ? "\u2713" : "\u25cb",
+		    is_done ? "Done" : "To do", json_string_value(json_object_get(s, "title")),
+		    json_string_value(json_object_get(s, "requirement")));
+		if (!is_done && next) {
+			buf_reset(&url);
+			web_url_org(&url, ctx);
+			buf_putc(&url, '/');
+			buf_puts(&url, json_string_value(json_object_get(s, "fix")));
+			html_printf(out, " <a class=\"btn primary\" href=\"%s\">Do it now</a>",
+			    buf_str(&url));
+			next = false;
+		}
+		buf_puts(out, "</li>");
+	}
+	buf_puts(out, "</ol></section>\n");
 	buf_free(&url);
 }
 
@@ -408,6 +450,29 @@ dash_monitoring(struct buf *out, const struct web_ctx *ctx, const json_t *mon)
 	buf_free(&url);
 }
 
+/* Days to the next external audit of the certification cycle. */
+static void
+dash_next_audit(struct buf *out, const struct web_ctx *ctx, const json_t *next)
+{
+	struct buf url = BUF_INIT;
+
+	web_url_org(&url, ctx);
+	buf_puts(&url, "/calendar");
+	dash_card_open(out, "d-next-audit", "Next external audit", "");
+	if (json_is_object(next))
+		html_printf(out, "<p class=\"figure\" data-days><strong>%lld</strong> days</p>"
+		    "<p class=\"small\">%s on <time datetime=\"%s\">%s</time>. "
+		    "<a href=\"%s\">Open the certification calendar</a></p></section>\n",
+		    (long long)json_integer_value(json_object_get(next, "days")),
+		    json_string_value(json_object_get(next, "what")),
+		    json_string_value(json_object_get(next, "date")),
+		    json_string_value(json_object_get(next, "date")), buf_str(&url));
+	else
+		html_printf(out, "<p class=\"small\">None planned. <a href=\"%s\">Open the "
+		    "certification calendar</a></p></section>\n", buf_str(&url));
+	buf_free(&url);
+}
+
 void
 web_page_dashboard(struct buf *out, const struct web_ctx *ctx, const json_t *d)
 {
@@ -418,8 +483,10 @@ web_page_dashboard(struct buf *out, const struct web_ctx *ctx, const json_t *d)
 	html_printf(out, "<div class=\"page-head\"><h1>Dashboard</h1></div>\n"
 	    "<p class=\"lede\">%s: where the AI management system stands today.</p>\n"
 	    "<div class=\"grid\">\n", ctx->org_name);
-	dash_readiness(out, ctx, json_object_get(d, "readiness_trend"));
+	dash_getting_started(out, ctx, json_object_get(d, "readiness"));
+	dash_readiness(out, ctx, json_object_get(d, "readiness"));
 	dash_soa(out, ctx, json_object_get(d, "soa"));
+	dash_next_audit(out, ctx, json_object_get(d, "next_external_audit"));
 	dash_due(out, ctx, json_object_get(d, "overdue"), "d-overdue", "Past due", true);
 	dash_due(out, ctx, json_object_get(d, "upcoming"), "d-upcoming", "Coming up", false);
 	dash_monitoring(out, ctx, json_object_get(d, "monitoring"));

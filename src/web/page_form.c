@@ -6,6 +6,7 @@
  * stale edit the record's current values beside the user's own.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/record.h"
@@ -23,6 +24,17 @@ struct web_form_state {
 	const struct web_form_view	*v;
 	bool				 create;
 };
+
+/* A JSON value inside a double-quoted attribute (escaped by the writer). */
+static void
+web_json_attr(struct buf *out, const json_t *v)
+{
+	char *text = json_dumps(v, JSON_COMPACT);
+
+	if (text != NULL)
+		html_escape(out, text);
+	free(text);
+}
 
 static bool
 web_field_locked(const struct web_ctx *ctx, const struct field *f)
@@ -111,6 +123,67 @@ web_form_notes(struct buf *out, const struct web_form_state *st, const struct fi
 	buf_puts(out, "</div>");
 }
 
+/* A value of the form by the name a form gives it: "impact", "treatment.residual_impact". */
+static int64_t
+web_form_int(const json_t *values, const char *name)
+{
+	const char *dot = strchr(name, '.');
+	char head[WEB_FORM_NAME_MAX];
+	const json_t *v;
+
+	if (dot == NULL) {
+		v = json_object_get(values, name);
+	} else {
+		snprintf(head, sizeof(head), "%.*s", (int)(dot - name), name);
+		v = json_object_get(json_object_get(values, head), dot + 1);
+	}
+	if (json_is_string(v))
+		return strtoll(json_string_value(v), NULL, 10);
+	return json_is_integer(v) ? json_integer_value(v) : 0;
+}
+
+/*
+ * The score core will compute from two fields (the kind's form_hints),
+ * shown after the second: as saved or typed when the page is drawn, and
+ * kept current by app.js from the same grid as the fields change.
+ */
+static void
+web_form_scores(struct buf *out, const struct web_form_state *st, const char *after)
+{
+	const json_t *sc, *grid, *cell;
+	const char *a, *b;
+	int64_t x, y;
+	size_t i;
+
+	json_array_foreach(json_object_get(json_object_get(st->v->choices, WEB_CHOICES_HINTS),
+	    "scores"), i, sc) {
+		if (strcmp(json_string_value(json_object_get(sc, "after")) ?: "", after) != 0)
+			continue;
+		a = json_string_value(json_array_get(json_object_get(sc, "from"), 0));
+		b = json_string_value(json_array_get(json_object_get(sc, "from"), 1));
+		grid = json_object_get(sc, "grid");
+		if (a == NULL || b == NULL || grid == NULL)
+			continue;
+		x = web_form_int(st->v->values, a);
+		y = web_form_int(st->v->values, b);
+		cell = x > 0 && y > 0 ? json_array_get(json_array_get(grid, (size_t)x - 1),
+		    (size_t)y - 1) : NULL;
+		html_printf(out, "<p class=\"score\" data-score data-from=\"" WEB_FORM_ID_PREFIX
+		    "%s " WEB_FORM_ID_PREFIX "%s\" data-grid=\"", a, b);
+		web_json_attr(out, grid);
+		html_printf(out, "\"><span class=\"score-label\">%s:</span> <output for=\""
+		    WEB_FORM_ID_PREFIX "%s " WEB_FORM_ID_PREFIX "%s\" aria-live=\"polite\">",
+		    json_string_value(json_object_get(sc, "label")), a, b);
+		if (cell != NULL)
+			html_printf(out, "score %lld, <strong>%s</strong>",
+			    (long long)json_integer_value(json_object_get(cell, "score")),
+			    json_string_value(json_object_get(cell, "level")) ?: "no level");
+		else
+			buf_puts(out, "set both to see the score");
+		buf_puts(out, "</output></p>\n");
+	}
+}
+
 /* One control of an object-list item, named "FIELD.INDEX.SUBFIELD". */
 static void
 web_form_subfield(struct buf *out, struct web_input *in, const json_t *value, const char *err)
@@ -193,6 +266,7 @@ web_form_object(struct buf *out, const struct web_form_state *st, const struct f
 		in.name = name;
 		web_form_subfield(out, &in, json_object_get(obj, sf->name),
 		    json_string_value(json_object_get(st->v->errors, name)));
+		web_form_scores(out, st, name);
 	}
 	snprintf(name, sizeof(name), WEB_FORM_ID_PREFIX "%s", f->name);
 	web_form_notes(out, st, f, name, err, false);
@@ -245,6 +319,7 @@ web_form_field(struct buf *out, const struct web_form_state *st, const struct fi
 		web_form_notes(out, st, f, id, err, locked);
 		buf_puts(out, "</div>\n");
 	}
+	web_form_scores(out, st, f->name);
 	buf_free(&ids);
 }
 

@@ -16,6 +16,8 @@
 
 #define WEB_LIST_OFFSET_PARAM	"at"
 
+static bool web_list_filtered(const struct record_query *q);
+
 static const char *
 web_list_filter_value(const struct record_query *q, const char *name)
 {
@@ -27,10 +29,20 @@ web_list_filter_value(const struct record_query *q, const char *name)
 	return NULL;
 }
 
+/* Where a list URL points: a page of it, or its download. */
+struct web_list_at {
+	const char	*sort;
+	const char	*cursor;	/* NULL: the first page */
+	const char	*back;		/* cursors of the pages before (WEB_LIST_BACK_SEP) */
+	int64_t		 offset;
+	int		 limit;		/* 0 or WEB_LIST_LIMIT_DEFAULT: left out */
+	const char	*format;	/* "csv", "xlsx": the download, every page */
+};
+
 /* The list URL with the current search and filters, a sort and a page. */
 static void
 web_list_url(struct buf *url, const struct web_ctx *ctx, const struct record_kind *k,
-    const struct record_query *q, const char *sort, const char *cursor, int64_t offset)
+    const struct record_query *q, const struct web_list_at *at)
 {
 	char num[24];
 	int i;
@@ -40,13 +52,30 @@ web_list_url(struct buf *url, const struct web_ctx *ctx, const struct record_kin
 		html_url_query(url, "q", q->q);
 	for (i = 0; q != NULL && i < q->nfilters; i++)
 		html_url_query(url, q->filter_names[i], q->filter_values[i]);
-	if (sort != NULL)
-		html_url_query(url, "sort", sort);
-	if (cursor != NULL) {
-		html_url_query(url, "cursor", cursor);
-		snprintf(num, sizeof(num), "%lld", (long long)offset);
-		html_url_query(url, WEB_LIST_OFFSET_PARAM, num);
+	if (at->sort != NULL)
+		html_url_query(url, "sort", at->sort);
+	if (at->format != NULL) {
+		html_url_query(url, "format", at->format);
+		return;
 	}
+	if (at->limit > 0 && at->limit != WEB_LIST_LIMIT_DEFAULT) {
+		snprintf(num, sizeof(num), "%d", at->limit);
+		html_url_query(url, WEB_LIST_LIMIT_PARAM, num);
+	}
+	if (at->cursor != NULL) {
+		html_url_query(url, "cursor", at->cursor);
+		snprintf(num, sizeof(num), "%lld", (long long)at->offset);
+		html_url_query(url, WEB_LIST_OFFSET_PARAM, num);
+		if (at->back != NULL && *at->back != '\0')
+			html_url_query(url, WEB_LIST_BACK_PARAM, at->back);
+	}
+}
+
+static int
+web_list_limit(const struct web_list *l)
+{
+	return l->query != NULL && l->query->limit > 0 ? l->query->limit :
+	    WEB_LIST_LIMIT_DEFAULT;
 }
 
 static void
@@ -128,7 +157,8 @@ web_list_th(struct buf *out, const struct web_ctx *ctx, const struct record_kind
 		return;
 	}
 	snprintf(sort, sizeof(sort), "%s%s", asc ? "-" : "", name);
-	web_list_url(&url, ctx, k, l->query, sort, NULL, 0);
+	web_list_url(&url, ctx, k, l->query, &(struct web_list_at){ .sort = sort,
+	    .limit = web_list_limit(l) });
 	buf_puts(out, "<th scope=\"col\"");
 	html_attr_if(out, asc || desc, "aria-sort", asc ? "ascending" : "descending");
 	html_printf(out, "><a href=\"%s\">%s%s</a></th>", buf_str(&url), label,
@@ -171,8 +201,9 @@ web_list_row(struct buf *out, const struct web_ctx *ctx, const struct record_kin
 		web_value_brief(out, ctx, f, json_object_get(rec, f->name));
 		buf_puts(out, "</td>");
 	}
+	/* The day is enough in a list; the record's page has the time. */
 	buf_puts(out, "<td>");
-	web_value_brief(out, ctx, &(struct field){ .type = FIELD_DATETIME },
+	web_value_brief(out, ctx, &(struct field){ .type = FIELD_DATE },
 	    json_object_get(rec, "updated_at"));
 	buf_puts(out, "</td></tr>\n");
 	buf_free(&url);
@@ -212,36 +243,151 @@ web_list_table(struct buf *out, const struct web_ctx *ctx, const struct record_k
 	buf_puts(out, "</tbody></table></div>\n");
 }
 
+/*
+ * Previous page: pages are keyset cursors, so the way back is carried in
+ * the URL (WEB_LIST_BACK_PARAM: the cursors of the pages before this one).
+ * A chain longer than WEB_LIST_BACK_MAX drops its oldest cursors; from
+ * where it ends, the way back is the first page, and the link says so.
+ */
 static void
-web_list_pager(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
+web_list_pager_links(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
     const struct web_list *l)
 {
-	size_t n = json_array_size(l->items);
-	const char *sort = l->query != NULL ? l->query->sort : NULL;
-	struct buf url = BUF_INIT;
-	bool first = l->offset == 0 && (l->query == NULL || l->query->cursor == NULL);
+	const struct record_query *q = l->query;
+	const char *sort = q != NULL ? q->sort : NULL, *cur = q != NULL ? q->cursor : NULL;
+	const char *back = l->back != NULL ? l->back : "", *last;
+	int limit = web_list_limit(l);
+	int64_t n = (int64_t)json_array_size(l->items);
+	struct buf url = BUF_INIT, chain = BUF_INIT, prev = BUF_INIT;
 
-	html_printf(out, "<p class=\"summary\" role=\"status\">Showing %lld\xe2\x80\x93%lld",
-	    (long long)l->offset + 1, (long long)(l->offset + (int64_t)n));
-	if (l->total >= 0)
-		html_printf(out, " of %lld", (long long)l->total);
-	html_printf(out, " %s</p>\n", k->plural);
-	if (first && l->next_cursor == NULL)
-		return;
 	buf_puts(out, "<nav class=\"pager\" aria-label=\"Pages\">");
-	if (!first) {
-		web_list_url(&url, ctx, k, l->query, sort, NULL, 0);
-		html_printf(out, "<a class=\"btn quiet\" href=\"%s\">First page</a> ", buf_str(&url));
+	if (cur != NULL || l->offset > 0) {
+		web_list_url(&url, ctx, k, q, &(struct web_list_at){ .sort = sort,
+		    .limit = limit });
+		html_printf(out, "<a class=\"btn quiet\" href=\"%s\">First page</a> ",
+		    buf_str(&url));
+		if (*back != '\0') {
+			last = strrchr(back, WEB_LIST_BACK_SEP);
+			buf_puts(&prev, last != NULL ? last + 1 : back);
+			buf_append(&chain, back, last != NULL ? (size_t)(last - back) : 0);
+			buf_reset(&url);
+			web_list_url(&url, ctx, k, q, &(struct web_list_at){ .sort = sort,
+			    .cursor = buf_str(&prev), .back = buf_str(&chain),
+			    .offset = l->offset > limit ? l->offset - limit : 0, .limit = limit });
+			html_printf(out, "<a class=\"btn\" rel=\"prev\" href=\"%s\">Previous page"
+			    "</a> ", buf_str(&url));
+		} else if (cur != NULL && l->offset <= limit) {
+			/* Page two: the previous page is the first. */
+			buf_reset(&url);
+			web_list_url(&url, ctx, k, q, &(struct web_list_at){ .sort = sort,
+			    .limit = limit });
+			html_printf(out, "<a class=\"btn\" rel=\"prev\" href=\"%s\">Previous page"
+			    "</a> ", buf_str(&url));
+		}
 	}
 	if (l->next_cursor != NULL) {
+		buf_reset(&chain);
+		if (cur != NULL) {
+			/* Past WEB_LIST_BACK_MAX the oldest cursors go. */
+			while (strlen(back) + strlen(cur) + 1 > WEB_LIST_BACK_MAX &&
+			    (last = strchr(back, WEB_LIST_BACK_SEP)) != NULL)
+				back = last + 1;
+			if (strlen(back) + strlen(cur) + 1 > WEB_LIST_BACK_MAX)
+				back = "";
+			if (*back != '\0') {
+				buf_puts(&chain, back);
+				buf_putc(&chain, WEB_LIST_BACK_SEP);
+			}
+			buf_puts(&chain, cur);
+		}
 		buf_reset(&url);
-		web_list_url(&url, ctx, k, l->query, sort, l->next_cursor,
-		    l->offset + (int64_t)n);
+		web_list_url(&url, ctx, k, q, &(struct web_list_at){ .sort = sort,
+		    .cursor = l->next_cursor, .back = buf_str(&chain), .offset = l->offset + n,
+		    .limit = limit });
 		html_printf(out, "<a class=\"btn\" rel=\"next\" href=\"%s\">Next page</a>",
 		    buf_str(&url));
 	}
 	buf_puts(out, "</nav>\n");
 	buf_free(&url);
+	buf_free(&chain);
+	buf_free(&prev);
+}
+
+/* Rows per page: a GET form that keeps the search, filters and sort. */
+static void
+web_list_size(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
+    const struct web_list *l)
+{
+	static const int sizes[] = WEB_LIST_LIMITS;
+	const struct record_query *q = l->query;
+	struct buf url = BUF_INIT;
+	size_t i;
+	int j;
+
+	web_url_kind(&url, ctx, k->name);
+	html_printf(out, "<form class=\"page-size\" method=\"get\" action=\"%s\">",
+	    buf_str(&url));
+	if (q != NULL && q->q != NULL && *q->q != '\0')
+		html_printf(out, "<input type=\"hidden\" name=\"q\" value=\"%s\">", q->q);
+	for (j = 0; q != NULL && j < q->nfilters; j++)
+		html_printf(out, "<input type=\"hidden\" name=\"%s\" value=\"%s\">",
+		    q->filter_names[j], q->filter_values[j]);
+	if (q != NULL && q->sort != NULL)
+		html_printf(out, "<input type=\"hidden\" name=\"sort\" value=\"%s\">", q->sort);
+	html_printf(out, "<label for=\"page-size\">Rows per page</label> "
+	    "<select id=\"page-size\" name=\"" WEB_LIST_LIMIT_PARAM "\">");
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		html_printf(out, "<option value=\"%d\"", sizes[i]);
+		html_attr_if(out, sizes[i] == web_list_limit(l), "selected", NULL);
+		html_printf(out, ">%d</option>", sizes[i]);
+	}
+	buf_puts(out, "</select> <button type=\"submit\" class=\"btn quiet\">Show</button>"
+	    "</form>");
+	buf_free(&url);
+}
+
+/* The whole filtered list as a file, for whoever may read it. */
+static void
+web_list_downloads(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
+    const struct web_list *l)
+{
+	static const char *const formats[][2] = { { "csv", "CSV" }, { "xlsx", "Excel (XLSX)" } };
+	struct buf url = BUF_INIT;
+	size_t i;
+
+	buf_puts(out, "<p class=\"downloads\">Download ");
+	html_printf(out, "%s: ", web_list_filtered(l->query) ? "these results" : "all");
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		buf_reset(&url);
+		web_list_url(&url, ctx, k, l->query, &(struct web_list_at){
+		    .sort = l->query != NULL ? l->query->sort : NULL, .format = formats[i][0] });
+		html_printf(out, "%s<a href=\"%s\" download>", i ? " \xc2\xb7 " : "",
+		    buf_str(&url));
+		web_icon(out, "download");
+		html_printf(out, "%s</a>", formats[i][1]);
+	}
+	buf_puts(out, "</p>");
+	buf_free(&url);
+}
+
+static void
+web_list_pager(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
+    const struct web_list *l)
+{
+	size_t n = json_array_size(l->items);
+
+	html_printf(out, "<div class=\"list-foot\"><p class=\"summary\" role=\"status\">"
+	    "Showing %lld\xe2\x80\x93%lld", (long long)l->offset + 1,
+	    (long long)(l->offset + (int64_t)n));
+	if (l->total >= 0)
+		html_printf(out, " of %lld", (long long)l->total);
+	html_printf(out, " %s</p>\n", k->plural);
+	web_list_downloads(out, ctx, k, l);
+	web_list_size(out, ctx, k, l);
+	if ((l->query != NULL && l->query->cursor != NULL) || l->next_cursor != NULL ||
+	    l->offset > 0)
+		web_list_pager_links(out, ctx, k, l);
+	buf_puts(out, "</div>\n");
 }
 
 /* Records past a due date, the longest overdue first: what a lead acts on first. */

@@ -220,10 +220,14 @@ web_record_file(struct buf *out, const struct web_ctx *ctx, const json_t *file,
 	    json_string_value(json_object_get(file, "sha256")));
 }
 
+static void web_record_preview(struct buf *out, const json_t *file, const char *url,
+    const struct web_record_view *v);
+
 static void
-web_record_evidence(struct buf *out, const struct web_ctx *ctx, const json_t *rec,
-    const json_t *files, const char *url)
+web_record_evidence(struct buf *out, const struct web_ctx *ctx,
+    const struct web_record_view *v, const char *url)
 {
+	const json_t *rec = v->record, *files = v->files;
 	static const struct field when = { .type = FIELD_DATETIME };
 	size_t i, n = json_array_size(files);
 	const char *kind = json_string_value(json_object_get(rec, "kind"));
@@ -241,6 +245,7 @@ web_record_evidence(struct buf *out, const struct web_ctx *ctx, const json_t *re
 	}
 	buf_printf(&dl, "%s/download", url);
 	web_record_file(out, ctx, json_array_get(files, n - 1), buf_str(&dl));
+	web_record_preview(out, json_array_get(files, n - 1), url, v);
 	if (n > 1) {
 		buf_puts(out, "<h3>Earlier revisions</h3><div class=\"table-wrap\"><table>"
 		    "<thead><tr><th scope=\"col\">Revision</th><th scope=\"col\">File</th>"
@@ -262,6 +267,53 @@ web_record_evidence(struct buf *out, const struct web_ctx *ctx, const json_t *re
 	}
 	buf_puts(out, "</section>\n");
 	buf_free(&dl);
+}
+
+enum web_preview
+web_preview_of(const char *media_type)
+{
+	static const struct {
+		const char		*type;
+		enum web_preview	 preview;
+	} types[] = {
+		{ "image/png", WEB_PREVIEW_IMAGE }, { "image/jpeg", WEB_PREVIEW_IMAGE },
+		{ "image/gif", WEB_PREVIEW_IMAGE }, { "image/webp", WEB_PREVIEW_IMAGE },
+		{ "application/pdf", WEB_PREVIEW_PDF },
+		{ "text/plain", WEB_PREVIEW_TEXT }, { "text/csv", WEB_PREVIEW_TEXT },
+		{ "text/markdown", WEB_PREVIEW_TEXT }, { "application/json", WEB_PREVIEW_TEXT },
+	};
+	size_t i;
+
+	for (i = 0; media_type != NULL && i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcmp(media_type, types[i].type) == 0)
+			return types[i].preview;
+	return WEB_PREVIEW_NONE;
+}
+
+/* The latest file where it can be shown: framed, as an image, or as escaped text. */
+static void
+web_record_preview(struct buf *out, const json_t *file, const char *url,
+    const struct web_record_view *v)
+{
+	const char *name = json_string_value(json_object_get(file, "filename"));
+	enum web_preview p = web_preview_of(json_string_value(json_object_get(file,
+	    "media_type")));
+
+	if (p == WEB_PREVIEW_NONE)
+		return;
+	html_printf(out, "<figure class=\"preview\" aria-labelledby=\"h-preview\">"
+	    "<figcaption id=\"h-preview\">Preview of %s</figcaption>", name ? name : "the file");
+	if (p == WEB_PREVIEW_IMAGE)
+		html_printf(out, "<img src=\"%s/preview\" alt=\"The stored image %s\" "
+		    "loading=\"lazy\">", url, name ? name : "");
+	else if (p == WEB_PREVIEW_PDF)
+		html_printf(out, "<iframe src=\"%s/preview\" title=\"The stored PDF %s\" "
+		    "loading=\"lazy\"></iframe>", url, name ? name : "");
+	else if (v->preview_text != NULL)
+		html_printf(out, "<pre class=\"preview-text\" tabindex=\"0\">%s</pre>%s",
+		    v->preview_text, v->preview_cut ? "<p class=\"help\">The first 64 KB are "
+		    "shown: download the file for the rest.</p>" : "");
+	buf_puts(out, "</figure>");
 }
 
 static void
@@ -656,6 +708,71 @@ web_record_lifecycle(struct buf *out, const struct web_ctx *ctx, const json_t *r
 	buf_free(&url);
 }
 
+/* One comment: who and when, the step a reviewer's note went with, the text. */
+static void
+web_record_comment(struct buf *out, const struct web_ctx *ctx, const json_t *c)
+{
+	static const struct field when = { .type = FIELD_DATETIME };
+	const char *step = json_string_value(json_object_get(c, "step"));
+	const json_t *m;
+	size_t i;
+
+	html_printf(out, "<li id=\"comment-%lld\"><p class=\"comment-meta\"><span class=\"who\">"
+	    "%s</span> \xc2\xb7 ", (long long)json_integer_value(json_object_get(c, "id")),
+	    json_string_value(json_object_get(c, "author")));
+	web_value(out, ctx, &when, json_object_get(c, "created_at"));
+	if (step != NULL) {
+		buf_puts(out, " \xc2\xb7 <span class=\"comment-step\">Note with ");
+		web_enum_label(out, step);
+		html_printf(out, " (version %lld)</span>",
+		    (long long)json_integer_value(json_object_get(c, "version")));
+	}
+	buf_puts(out, "</p><div class=\"md\">");
+	html_markdown_UNSAFE_OK(out, json_string_value(json_object_get(c, "body")));
+	buf_puts(out, "</div>");
+	if (json_array_size(json_object_get(c, "mentions")) > 0) {
+		buf_puts(out, "<p class=\"help\">Mentions: ");
+		json_array_foreach(json_object_get(c, "mentions"), i, m)
+			html_printf(out, "%s%s", i ? ", " : "", json_string_value(m));
+		buf_puts(out, "</p>");
+	}
+	buf_puts(out, "</li>");
+}
+
+/* The record's comments, oldest first, and the form to add one for who may. */
+static void
+web_record_comments(struct buf *out, const struct web_ctx *ctx, const json_t *comments,
+    const char *url)
+{
+	const json_t *c;
+	size_t i;
+
+	html_printf(out, "<section class=\"card comments\" id=\"comments\" "
+	    "aria-labelledby=\"h-comments\"><h2 id=\"h-comments\">Comments <span "
+	    "class=\"count\">%zu</span></h2>", json_array_size(comments));
+	if (json_array_size(comments) == 0)
+		buf_puts(out, "<p class=\"empty\">No comments yet.</p>");
+	else {
+		buf_puts(out, "<ol>");
+		json_array_foreach(comments, i, c)
+			web_record_comment(out, ctx, c);
+		buf_puts(out, "</ol>");
+	}
+	if (ctx->may_comment) {
+		html_printf(out, "<form method=\"post\" action=\"%s/comments\" "
+		    "class=\"comment-form\">", url);
+		web_csrf_input(out, ctx);
+		html_printf(out, "<div class=\"field\"><label for=\"comment-body\">Add a comment"
+		    "</label><textarea id=\"comment-body\" name=\"" WEB_COMMENT_FIELD "\" "
+		    "rows=\"3\" maxlength=\"%d\" required aria-describedby=\"comment-help\">"
+		    "</textarea><p class=\"help\" id=\"comment-help\">Markdown. Mention a member "
+		    "with @ and their e-mail address (@ann@example.com). Comments are kept in the "
+		    "audit trail and never changed.</p></div><div class=\"form-actions\"><button "
+		    "type=\"submit\" class=\"btn\">Comment</button></div></form>", WEB_COMMENT_MAX);
+	}
+	buf_puts(out, "</section>\n");
+}
+
 void
 web_page_record(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
     const struct web_record_view *v)
@@ -679,7 +796,7 @@ web_page_record(struct buf *out, const struct web_ctx *ctx, const struct record_
 	web_record_deadline(out, ctx, k, v->record);
 	web_workflow_in_force(out, ctx, k, v->record, v->in_force);
 	if (evidence)
-		web_record_evidence(out, ctx, v->record, v->files, buf_str(&url));
+		web_record_evidence(out, ctx, v, buf_str(&url));
 	if (v->acks != NULL)
 		web_record_acks(out, ctx, v->acks, buf_str(&url));
 	web_record_fields(out, ctx, k, v->record);
@@ -687,6 +804,8 @@ web_page_record(struct buf *out, const struct web_ctx *ctx, const struct record_
 	if (v->lifecycle != NULL)
 		web_record_lifecycle(out, ctx, v->record, v->lifecycle);
 	web_record_links(out, ctx, k, v->links, evidence);
+	if (v->comments != NULL)
+		web_record_comments(out, ctx, v->comments, buf_str(&url));
 	web_record_history(out, ctx, k, v->record, v->history);
 	web_page_end(out, ctx);
 	buf_free(&url);

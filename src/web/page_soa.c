@@ -261,6 +261,18 @@ soa_url(struct buf *url, const struct web_ctx *ctx, const struct web_soa_view *v
 	}
 }
 
+/* What the control asks, in the catalog's own words, one click away. */
+static void
+soa_about(struct buf *out, const json_t *e, const char *ctl)
+{
+	const char *summary = json_string_value(json_object_get(e, "summary"));
+
+	if (summary == NULL)
+		return;
+	html_printf(out, "<details class=\"soa-about\"><summary>About %s</summary><p>%s</p>"
+	    "</details>", ctl, summary);
+}
+
 static void
 soa_row_form(struct buf *out, const struct web_ctx *ctx, const struct web_soa_view *v,
     const json_t *e, const char *ctl, const json_t *errors)
@@ -280,11 +292,22 @@ soa_row_form(struct buf *out, const struct web_ctx *ctx, const struct web_soa_vi
 		html_printf(out, "<input type=\"hidden\" name=\"filter\" value=\"%s\">", v->filter);
 	soa_fields_input(out, v->kind);
 	html_printf(out, "<div class=\"soa-ctl\"><a class=\"ref\" href=\"%s\">%s</a> "
-	    "<span class=\"soa-title\">%s</span></div>", buf_str(&url), ctl,
+	    "<span class=\"soa-title\">%s</span>", buf_str(&url), ctl,
 	    json_string_value(json_object_get(e, "title")));
+	soa_about(out, e, ctl);
+	buf_puts(out, "</div>");
 	for (i = 0; soa_fields[i] != NULL; i++)
 		if ((f = web__field_find(v->kind, soa_fields[i])) != NULL)
 			soa_row_field(out, v, e, f, buf_str(&prefix), errors);
+	/* No measure yet for it: make one, already naming the control. */
+	if (v->can_create_measure) {
+		buf_reset(&url);
+		web_url_kind(&url, ctx, "measures");
+		buf_puts(&url, "/new");
+		html_url_query(&url, "requirements", ctl);
+		html_printf(out, "<div class=\"soa-new-measure\"><a href=\"%s\">New measure for "
+		    "%s</a></div>", buf_str(&url), ctl);
+	}
 	soa_evidence_link(out, ctx, e);
 	if (json_object_get(errors, "") != NULL)
 		html_printf(out, "<p class=\"error\">%s</p>",
@@ -306,9 +329,16 @@ soa_row_view(struct buf *out, const struct web_ctx *ctx, const struct web_soa_vi
 	struct buf url = BUF_INIT;
 
 	web_url_record(&url, ctx, SOA_PATH, ctl);
-	html_printf(out, "<div class=\"soa-row\" id=\"ctl-%s\"><div class=\"soa-ctl\">"
-	    "<a class=\"ref\" href=\"%s\">%s</a> <span class=\"soa-title\">%s</span></div>", ctl,
+	html_printf(out, "<div class=\"soa-row\" id=\"ctl-%s\"><div class=\"soa-ctl\">", ctl);
+	/* Chosen for a decision on many rows at once (the bulk form above). */
+	if (can_edit)
+		html_printf(out, "<input type=\"checkbox\" class=\"soa-pick\" form=\"soa-bulk\" "
+		    "name=\"controls\" value=\"%s\" id=\"pick-%s\"><label for=\"pick-%s\" "
+		    "class=\"sr\">Select %s</label> ", ctl, ctl, ctl, ctl);
+	html_printf(out, "<a class=\"ref\" href=\"%s\">%s</a> <span class=\"soa-title\">%s</span>",
 	    buf_str(&url), ctl, json_string_value(json_object_get(e, "title")));
+	soa_about(out, e, ctl);
+	buf_puts(out, "</div>");
 	soa_row_readonly(out, ctx, v, e);
 	soa_evidence_link(out, ctx, e);
 	if (can_edit) {
@@ -367,6 +397,185 @@ soa_area_open(struct buf *out, const json_t *e, const json_t *entries)
 	    impl, n);
 }
 
+/*
+ * One decision for many rows: the rows' checkboxes belong to this form
+ * (form="soa-bulk"), so it works without script; each row is saved as its
+ * own change and a refused one opens with its message.
+ */
+static void
+soa_bulk_form(struct buf *out, const struct web_ctx *ctx, const struct web_soa_view *v)
+{
+	struct buf url = BUF_INIT;
+
+	web_url_kind(&url, ctx, SOA_PATH);
+	html_printf(out, "<form method=\"post\" action=\"%s/bulk\" id=\"soa-bulk\" "
+	    "class=\"card soa-bulk\" aria-labelledby=\"soa-bulk-h\"><h2 id=\"soa-bulk-h\">"
+	    "Decide several controls at once</h2><p class=\"help\">Tick the controls below, then "
+	    "give their decision and its justification here.</p>", buf_str(&url));
+	web_csrf_input(out, ctx);
+	if (v->filter != NULL)
+		html_printf(out, "<input type=\"hidden\" name=\"filter\" value=\"%s\">", v->filter);
+	buf_puts(out, "<div class=\"soa-bulk-fields\"><div class=\"field\"><label for=\"bulk-applicable\">"
+	    "Decision</label><select id=\"bulk-applicable\" name=\"applicable\" required>"
+	    "<option value=\"\">Choose</option><option value=\"true\">Applicable</option>"
+	    "<option value=\"false\">Not applicable</option></select></div>"
+	    "<div class=\"field grow\"><label for=\"bulk-justification\">Justification</label>"
+	    "<textarea id=\"bulk-justification\" name=\"justification\" rows=\"2\" required>"
+	    "</textarea></div><div class=\"field buttons\"><button type=\"submit\" "
+	    "class=\"btn primary\">Apply to the selected controls</button> <button type=\"button\" "
+	    "class=\"btn quiet\" data-soa-all hidden>Select all shown</button></div></div></form>\n");
+	buf_free(&url);
+}
+
+/* Publish: the draft becomes version `next`, with an optional note. */
+static void
+soa_publish_form(struct buf *out, const struct web_ctx *ctx, const char *action,
+    const char *cls, json_int_t next)
+{
+	html_printf(out, "<form method=\"post\" action=\"%s\" class=\"%s\">", action, cls);
+	web_csrf_input(out, ctx);
+	html_printf(out, "<div class=\"field\"><label for=\"publish-note\">Note for this version "
+	    "(optional)</label><input type=\"text\" id=\"publish-note\" name=\"note\" "
+	    "maxlength=\"%d\"></div><button type=\"submit\" class=\"btn primary\">Publish the "
+	    "draft as version %lld</button></form>\n", WEB_SOA_NOTE_MAX, (long long)next);
+}
+
+/* The published versions in brief, and Publish for who may approve. */
+static void
+soa_publish_card(struct buf *out, const struct web_ctx *ctx, const struct web_soa_view *v)
+{
+	const json_t *latest = json_array_get(v->versions, 0);
+	struct buf url = BUF_INIT;
+
+	if (v->versions == NULL)
+		return;
+	web_url_kind(&url, ctx, SOA_PATH);
+	buf_puts(&url, "/versions");
+	buf_puts(out, "<section class=\"card soa-published\" aria-labelledby=\"soa-pub-h\">"
+	    "<h2 id=\"soa-pub-h\">Published versions</h2>");
+	if (latest != NULL)
+		html_printf(out, "<p>Version %lld, published by %s on ",
+		    (long long)json_integer_value(json_object_get(latest, "version")),
+		    json_string_value(json_object_get(latest, "published_by")));
+	else
+		buf_puts(out, "<p>Nothing published yet: the auditor reads a published version. ");
+	if (latest != NULL) {
+		web_value(out, ctx, &(struct field){ .type = FIELD_DATETIME },
+		    json_object_get(latest, "published_at"));
+		buf_puts(out, ". ");
+	}
+	html_printf(out, "<a href=\"%s\">Versions and what changed since</a></p>", buf_str(&url));
+	if (v->can_publish)
+		soa_publish_form(out, ctx, buf_str(&url), "soa-publish",
+		    json_integer_value(json_object_get(latest, "version")) + 1);
+	buf_puts(out, "</section>\n");
+	buf_free(&url);
+}
+
+static void
+soa_diff_value(struct buf *out, const json_t *v)
+{
+	const json_t *e;
+	size_t i;
+
+	if (json_is_null(v) || v == NULL)
+		buf_puts(out, "<em>empty</em>");
+	else if (json_is_true(v))
+		buf_puts(out, "Applicable");
+	else if (json_is_false(v))
+		buf_puts(out, "Not applicable");
+	else if (json_is_string(v))
+		web_enum_label(out, json_string_value(v));
+	else if (json_is_array(v))
+		json_array_foreach(v, i, e)
+			html_printf(out, "%s%s", i ? ", " : "", json_string_value(e) ?: "");
+	else if (json_is_integer(v))
+		html_printf(out, "%lld", (long long)json_integer_value(v));
+}
+
+void
+web_page_soa_versions(struct buf *out, const struct web_ctx *ctx, const json_t *versions,
+    const json_t *diff, bool can_publish)
+{
+	static const struct field when = { .type = FIELD_DATETIME };
+	struct web_crumb crumbs[] = { { "Statement of Applicability", NULL },
+	    { "Versions", NULL } };
+	const json_t *ver, *ch, *f, *base = json_object_get(diff, "base_version");
+	struct buf soa = BUF_INIT, url = BUF_INIT;
+	size_t i, j;
+
+	web_url_kind(&soa, ctx, SOA_PATH);
+	crumbs[0].href = buf_str(&soa);
+	web_page_begin(out, ctx, "Statement of Applicability versions", SOA_PATH, crumbs, 2);
+	buf_puts(out, "<h1>Published versions of the Statement of Applicability</h1>\n");
+	if (json_array_size(versions) == 0)
+		buf_puts(out, "<p class=\"empty\">Nothing published yet.</p>");
+	else {
+		buf_puts(out, "<div class=\"table-wrap\"><table class=\"list\"><caption class=\"sr\">"
+		    "Published versions</caption><thead><tr><th scope=\"col\">Version</th>"
+		    "<th scope=\"col\">Published</th><th scope=\"col\">By</th>"
+		    "<th scope=\"col\">Note</th><th scope=\"col\">Files</th>"
+		    "<th scope=\"col\">Changes</th></tr></thead><tbody>");
+		json_array_foreach(versions, i, ver) {
+			long long n = json_integer_value(json_object_get(ver, "version"));
+
+			html_printf(out, "<tr><td>%lld</td><td>", n);
+			web_value(out, ctx, &when, json_object_get(ver, "published_at"));
+			html_printf(out, "</td><td>%s</td><td>%s</td><td><a href=\"/api/v1/orgs/%s/"
+			    "exports/soa.xlsx?version=%lld\" download>XLSX</a> \xc2\xb7 <a href=\""
+			    "/api/v1/orgs/%s/exports/soa.csv?version=%lld\" download>CSV</a></td>",
+			    json_string_value(json_object_get(ver, "published_by")),
+			    json_string_value(json_object_get(ver, "note")) ?: "", ctx->org, n,
+			    ctx->org, n);
+			buf_reset(&url);
+			buf_printf(&url, "%s/versions?version=%lld", buf_str(&soa), n);
+			html_printf(out, "<td><a href=\"%s\">Draft since v%lld</a></td></tr>",
+			    buf_str(&url), n);
+		}
+		buf_puts(out, "</tbody></table></div>\n");
+	}
+	buf_puts(out, "<section class=\"card\" aria-labelledby=\"diff-h\"><h2 id=\"diff-h\">");
+	if (json_is_integer(base))
+		html_printf(out, "What changed in the draft since version %lld",
+		    (long long)json_integer_value(base));
+	else
+		buf_puts(out, "The draft (nothing published to compare with)");
+	html_printf(out, " <span class=\"count\">%zu</span></h2>",
+	    json_array_size(json_object_get(diff, "changes")));
+	if (json_array_size(json_object_get(diff, "changes")) == 0)
+		buf_puts(out, "<p class=\"empty\">No change: the draft is the published version."
+		    "</p>");
+	else {
+		buf_puts(out, "<div class=\"table-wrap\"><table class=\"list\"><caption class=\"sr\">"
+		    "Changes</caption><thead><tr><th scope=\"col\">Control</th><th scope=\"col\">"
+		    "Field</th><th scope=\"col\">Published</th><th scope=\"col\">Draft</th></tr>"
+		    "</thead><tbody>");
+		json_array_foreach(json_object_get(diff, "changes"), i, ch)
+			json_array_foreach(json_object_get(ch, "fields"), j, f) {
+				html_printf(out, "<tr><th scope=\"row\">%s %s</th><td>",
+				    json_string_value(json_object_get(ch, "control")),
+				    json_string_value(json_object_get(ch, "title")) ?: "");
+				web_enum_label(out, json_string_value(json_object_get(f, "field")));
+				buf_puts(out, "</td><td>");
+				soa_diff_value(out, json_object_get(f, "from"));
+				buf_puts(out, "</td><td>");
+				soa_diff_value(out, json_object_get(f, "to"));
+				buf_puts(out, "</td></tr>");
+			}
+		buf_puts(out, "</tbody></table></div>");
+	}
+	buf_puts(out, "</section>\n");
+	if (can_publish) {
+		buf_reset(&url);
+		buf_printf(&url, "%s/versions", buf_str(&soa));
+		soa_publish_form(out, ctx, buf_str(&url), "card soa-publish",
+		    json_integer_value(json_object_get(json_array_get(versions, 0), "version")) + 1);
+	}
+	web_page_end(out, ctx);
+	buf_free(&soa);
+	buf_free(&url);
+}
+
 void
 web_page_soa(struct buf *out, const struct web_ctx *ctx, const struct web_soa_view *v)
 {
@@ -387,7 +596,10 @@ web_page_soa(struct buf *out, const struct web_ctx *ctx, const struct web_soa_vi
 		soa_datalist(out, SOA_USERS_LIST, json_object_get(v->choices, "users"));
 		soa_datalist(out, SOA_MEASURES_LIST, json_object_get(v->choices, "measures"));
 	}
+	soa_publish_card(out, ctx, v);
 	soa_filter_nav(out, ctx, v->entries, flt);
+	if (editable)
+		soa_bulk_form(out, ctx, v);
 	json_array_foreach(v->entries, i, e) {
 		if (!soa_matches(e, flt))
 			continue;

@@ -4,12 +4,13 @@
  * The shape of each value follows its struct field; a value of an
  * unexpected shape is shown as its JSON text rather than dropped.
  */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/record.h"
 #include "util/buf.h"
+#include "util/clock.h"
 #include "util/str.h"
 #include "web/html.h"
 #include "web/page.h"
@@ -17,62 +18,10 @@
 
 #define WEB_BRIEF_TEXT	120	/* characters of a text field in a table cell */
 
-static const struct {
-	const char	*value;
-	const char	*label;
-} web_enum_labels[] = {
-	{ "high_risk", "High-risk" },
-	{ "gpai", "General-purpose AI (GPAI)" },
-	{ "design_development", "Design and development" },
-	{ "verification_validation", "Verification and validation" },
-	{ "operation_monitoring", "Operation and monitoring" },
-	{ "re_evaluation", "Re-evaluation" },
-	{ "ci", "CI" },
-	{ "ai_policy", "AI policy" },
-};
-
-/* Words written in capitals wherever they appear in a value. */
-static const char *const web_acronyms[] = { "ai", "eu", "ci", "iso", "nist", "soa", NULL };
-
-static void
-web_put_word(struct buf *out, const char *w, size_t n, bool first)
-{
-	size_t i, start = out->len;
-	int a;
-
-	buf_append(out, w, n);
-	for (a = 0; web_acronyms[a] != NULL; a++)
-		if (strlen(web_acronyms[a]) == n && strncmp(w, web_acronyms[a], n) == 0) {
-			for (i = start; i < out->len; i++)
-				out->data[i] = (char)toupper((unsigned char)out->data[i]);
-			return;
-		}
-	if (first && n > 0)
-		out->data[start] = (char)toupper((unsigned char)out->data[start]);
-}
-
 void
 web_enum_label_text(struct buf *out, const char *value)
 {
-	const char *p, *w;
-	size_t i;
-
-	if (value == NULL)
-		return;
-	for (i = 0; i < sizeof(web_enum_labels) / sizeof(web_enum_labels[0]); i++)
-		if (strcmp(value, web_enum_labels[i].value) == 0) {
-			buf_puts(out, web_enum_labels[i].label);
-			return;
-		}
-	for (p = w = value;; p++) {
-		if (*p == '_' || *p == '\0') {
-			web_put_word(out, w, (size_t)(p - w), w == value);
-			if (*p == '\0')
-				break;
-			buf_putc(out, ' ');
-			w = p + 1;
-		}
-	}
+	record_enum_label(out, value);
 }
 
 const char *
@@ -214,6 +163,56 @@ web_value_string(struct buf *out, const json_t *v)
 		html_escape(out, s);
 }
 
+/* An address may break before its "@" rather than widen a column. */
+static void
+web_value_user(struct buf *out, const json_t *v)
+{
+	const char *s = json_string_value(v), *at;
+
+	if (s == NULL || (at = strchr(s, '@')) == NULL) {
+		web_value_string(out, v);
+		return;
+	}
+	html_escape_n(out, s, (size_t)(at - s));
+	buf_puts(out, "<wbr>");
+	html_escape(out, at);
+}
+
+/* A requirement as people read it: its id, then its title where known. */
+static void
+web_value_req(struct buf *out, const struct web_ctx *ctx, const char *id)
+{
+	const char *title = ctx != NULL ? json_string_value(json_object_get(ctx->req_titles,
+	    id)) : NULL;
+
+	html_printf(out, "<span class=\"req\">%s</span>", id);
+	if (title != NULL)
+		html_printf(out, " <span class=\"req-title\">%s</span>", title);
+}
+
+/* A number, with its label where it is a level of a labelled scale ("4 \u2014 Likely"). */
+static void
+web_value_int(struct buf *out, const struct web_ctx *ctx, const struct field *f, json_int_t n)
+{
+	const char *key, *dot;
+	const json_t *scale, *e;
+
+	html_printf(out, "%lld", (long long)n);
+	if (ctx == NULL || f->name == NULL || n < 1)
+		return;
+	/* Scales are named as forms name fields: "impact", "treatment.residual_impact". */
+	json_object_foreach((json_t *)ctx->scales, key, scale) {
+		dot = strrchr(key, '.');
+		if (strcmp(dot != NULL ? dot + 1 : key, f->name) != 0)
+			continue;
+		if ((e = json_array_get(scale, (size_t)n - 1)) != NULL &&
+		    json_is_string(json_object_get(e, "title")))
+			html_printf(out, " \xe2\x80\x94 %s", json_string_value(json_object_get(e,
+			    "title")));
+		return;
+	}
+}
+
 /* One scalar element of a list field. */
 static void
 web_value_item(struct buf *out, const struct web_ctx *ctx, const struct field *f,
@@ -228,7 +227,7 @@ web_value_item(struct buf *out, const struct web_ctx *ctx, const struct field *f
 		break;
 	case FIELD_REQUIREMENT_LIST:
 		if (json_is_string(v))
-			html_printf(out, "<span class=\"req\">%s</span>", json_string_value(v));
+			web_value_req(out, ctx, json_string_value(v));
 		else
 			web_value_json(out, v);
 		break;
@@ -361,24 +360,39 @@ web_value_object(struct buf *out, const struct web_ctx *ctx, const struct field 
 	buf_puts(out, brief ? "</span>" : "</dl>");
 }
 
+/*
+ * A moment in the organisation's time zone ("2026-03-01 10:00 CET"), or as
+ * its day there; the machine-readable UTC stays in datetime=. Dates
+ * ("YYYY-MM-DD") are shown as they are.
+ */
 static void
-web_value_time(struct buf *out, const json_t *v, bool datetime)
+web_value_time(struct buf *out, const struct web_ctx *ctx, const json_t *v, bool datetime)
 {
 	const char *s = json_string_value(v);
-	char shown[32];
+	char abbr[TZ_ABBR_MAX], shown[48];
+	struct tm tm;
+	time_t t;
+	long off;
 
 	if (s == NULL) {
 		web_value_json(out, v);
 		return;
 	}
-	if (datetime && strlen(s) >= 16 && strlen(s) < sizeof(shown)) {
-		memcpy(shown, s, 16);
-		shown[10] = ' ';
-		strcpy(shown + 16, " UTC");
-		html_printf(out, "<time datetime=\"%s\">%s</time>", s, shown);
-	} else {
+	if (strlen(s) <= 10 || clock_parse(&t, s) != 0) {
 		html_printf(out, "<time datetime=\"%s\">%s</time>", s, s);
+		return;
 	}
+	off = tz_offset(ctx != NULL ? ctx->tz : NULL, t, abbr);
+	t += off;
+	gmtime_r(&t, &tm);
+	if (datetime)
+		strftime(shown, sizeof(shown), "%Y-%m-%d %H:%M", &tm);
+	else
+		strftime(shown, sizeof(shown), "%Y-%m-%d", &tm);
+	if (datetime)
+		html_printf(out, "<time datetime=\"%s\">%s %s</time>", s, shown, abbr);
+	else
+		html_printf(out, "<time datetime=\"%s\">%s</time>", s, shown);
 }
 
 static void
@@ -427,7 +441,7 @@ web_value_any(struct buf *out, const struct web_ctx *ctx, const struct field *f,
 		break;
 	case FIELD_INT:
 		if (json_is_integer(v))
-			html_printf(out, "%lld", (long long)json_integer_value(v));
+			web_value_int(out, ctx, f, json_integer_value(v));
 		else
 			web_value_json(out, v);
 		break;
@@ -436,10 +450,13 @@ web_value_any(struct buf *out, const struct web_ctx *ctx, const struct field *f,
 		break;
 	case FIELD_DATE:
 	case FIELD_DATETIME:
-		web_value_time(out, v, f->type == FIELD_DATETIME);
+		web_value_time(out, ctx, v, f->type == FIELD_DATETIME);
 		break;
 	case FIELD_REF:
 		web_value_ref(out, ctx, f->target, v);
+		break;
+	case FIELD_USER:
+		web_value_user(out, v);
 		break;
 	case FIELD_REQUIREMENT:
 		web_value_item(out, ctx, &(struct field){ .type = FIELD_REQUIREMENT_LIST }, v);

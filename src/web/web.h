@@ -14,17 +14,33 @@
  *   /o/ORG                       redirects to /o/ORG/
  *   /o/ORG/                      dashboard
  *   /o/ORG/readiness             certification readiness
+ *   /o/ORG/coverage?framework=F  crosswalk coverage of another framework
+ *   /o/ORG/ai-systems/REF/eu-ai-act  its EU AI Act classification, obligations
+ *                                (POST: record those that follow), Annex IV
  *   /o/ORG/soa                   Statement of Applicability
  *   /o/ORG/soa/CONTROL           one SoA entry (POST)
+ *   /o/ORG/soa/bulk              one decision for the selected entries (POST)
+ *   /o/ORG/soa/versions          published versions, changes since one (?version=N);
+ *                                POST: publish the draft
  *   /o/ORG/KIND                  list (GET), create (POST)
  *   /o/ORG/KIND/new              create form
  *   /o/ORG/KIND/REF              detail (GET), update (POST)
  *   /o/ORG/KIND/REF/edit         edit form
  *   /o/ORG/KIND/REF/workflow     workflow step (POST, field "action": a step of
- *                                the kind's struct record_workflow)
+ *                                the kind's struct record_workflow; WEB_NOTE_FIELD:
+ *                                a reviewer's note kept with it)
  *   /o/ORG/KIND/REF/delete       delete or retire (POST)
  *   /o/ORG/KIND/REF/download     an evidence record's file
+ *   /o/ORG/KIND/REF/preview      the same, inline and sandboxed (images, PDF, text)
+ *   /o/ORG/KIND/REF/comments     comment on the record (POST, field WEB_COMMENT_FIELD)
+ *   /o/ORG/search                search across every kind (?q=)
  *   /o/ORG/members               members; EMAIL/disable, EMAIL/enable (POST, admins)
+ *   /o/ORG/my-work               the signed-in person's work (core/work.h)
+ *   /o/ORG/my-work/mail          their mail choice (POST)
+ *   /o/ORG/my-work/feeds         a new calendar feed (POST); ID/revoke (POST)
+ *   /o/ORG/notifications         their notifications; /read marks all read (POST)
+ *   /o/ORG/webhooks              webhooks (admins): add (POST); ID/enable, ID/delete (POST)
+ *   /o/ORG/calendar              the certification calendar
  *   /o/ORG/pack                  the audit pack: the latest (GET), make one (POST)
  *   /o/ORG/pack/ID/download      a finished pack
  *   /sign-in                     form (GET), sign in (POST)
@@ -45,6 +61,7 @@
 #include "core/record.h"
 #include "core/role.h"
 #include "util/buf.h"
+#include "util/tz.h"
 
 #define WEB_STATIC_PREFIX	"/static/"
 #define WEB_ASSET_CACHE_LONG	"public, max-age=31536000, immutable"
@@ -57,6 +74,9 @@
 #define WEB_FORM_PAIRS_MAX	2000	/* name=value pairs in one posted form */
 #define WEB_FORM_NAME_MAX	128
 #define WEB_LIST_ITEMS_MAX	4	/* list items drawn per cell before "+N more" */
+#define WEB_NOTE_FIELD		"note"	/* a workflow step's reviewer's note */
+#define WEB_COMMENT_FIELD	"body"	/* a comment's text */
+#define WEB_COMMENT_MAX		10000	/* = COMMENT_BODY_MAX (core/comment.h) */
 
 /* asset.c */
 struct web_asset {
@@ -106,6 +126,15 @@ struct web_ctx {
 	const struct record_kind *const	*kinds;		/* navigation; name NULL ends */
 	web_can_fn			 can;		/* NULL: nothing is writable */
 	const char			*today;		/* "YYYY-MM-DD": overdue marks */
+	int64_t				 unread;	/* the bell: unread notifications */
+	const char			*search;	/* the header's search text, or NULL */
+	const json_t			*req_titles;	/* {id: title} of requirements shown
+							   ("C.3.4" with its title), or NULL */
+	const struct tz			*tz;		/* times are shown in it; NULL: UTC */
+	bool				 may_comment;	/* comments and reviewers' notes */
+	const json_t			*scales;	/* {field: [{value, title}]}: numbers on
+							   the organisation's labelled scales (the
+							   kind's form_hints), or NULL */
 };
 
 bool web_can(const struct web_ctx *ctx, enum web_action act, const struct record_kind *k);
@@ -151,6 +180,13 @@ void web_value_brief(struct buf *out, const struct web_ctx *ctx, const struct fi
 bool web_value_empty(const json_t *v);
 
 /* page_list.c */
+#define WEB_LIST_LIMIT_PARAM	"limit"
+/* Rows per page offered: up to BUDGET_LIGHT_LIMIT, beyond which a page is a heavy read. */
+#define WEB_LIST_LIMITS		{ 25, 50, 100 }
+#define WEB_LIST_LIMIT_DEFAULT	50
+#define WEB_LIST_BACK_PARAM	"back"	/* cursors of the pages before this one */
+#define WEB_LIST_BACK_SEP	'.'	/* never in a cursor (URL-safe base64) */
+#define WEB_LIST_BACK_MAX	3000	/* bytes of that chain kept in a URL */
 struct web_list {
 	const json_t		*items;		/* array of records */
 	int64_t			 total;		/* records matching the query */
@@ -162,6 +198,7 @@ struct web_list {
 						   [{ref, title, what, date}]; NULL: not shown */
 	const json_t		*channel;	/* concerns: the public channel ({open}), or NULL */
 	bool			 channel_can;	/* the caller may open or close it */
+	const char		*back;		/* WEB_LIST_BACK_PARAM as asked, or NULL */
 };
 void web_page_list(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
     const struct web_list *list);
@@ -188,7 +225,22 @@ struct web_record_view {
 					   ack_status() (core/acknowledge.h); else NULL */
 	const json_t	*lifecycle;	/* an AI system: its life-cycle records
 					   (kind lifecycle-records); else NULL */
+	const json_t	*comments;	/* comment_list(): [{id, author, body, mentions,
+					   step, version, created_at}]; NULL: none kept */
+	const char	*preview_text;	/* the latest file's first bytes, when it is
+					   text (WEB_PREVIEW_TEXT); else NULL */
+	bool		 preview_cut;	/* the file is longer than preview_text */
 };
+
+/*
+ * Evidence files shown in the record page: images and PDF documents framed
+ * from .../preview (served sandboxed, see http/web_evidence.c), text shown
+ * escaped in the page itself, its first WEB_PREVIEW_TEXT_MAX bytes.
+ * Anything else (HTML and SVG never reach the allow-list) is downloaded.
+ */
+enum web_preview { WEB_PREVIEW_NONE, WEB_PREVIEW_IMAGE, WEB_PREVIEW_PDF, WEB_PREVIEW_TEXT };
+#define WEB_PREVIEW_TEXT_MAX	65536
+enum web_preview web_preview_of(const char *media_type);
 
 /* The ranges a record page's charts offer, in days (?range=N). */
 #define WEB_CHART_RANGES	{ 1, 7, 30, 90, 365 }
@@ -206,7 +258,10 @@ void web_page_record(struct buf *out, const struct web_ctx *ctx, const struct re
  * choices: options for pickers: {"KIND": [{ref, title}], "users": [{email,
  *   name}], "requirements:KINDS": [{id, title}]} where KINDS is the field's
  *   req_kinds. A missing or oversized list falls back to a text input.
+ *   WEB_CHOICES_HINTS: the kind's form_hints (core/record.h): labelled
+ *   scales for number fields, and scores shown as they change.
  */
+#define WEB_CHOICES_HINTS	"hints"
 struct web_form_view {
 	const char	*ref;
 	int64_t		 version;
@@ -256,7 +311,7 @@ void web_workflow_edit_note(struct buf *out, const struct record_kind *k, const 
 /*
  * page_soa.c: the Statement of Applicability, editable in place by whoever
  * may update `kind`. Entries, one per Annex A control in catalog order:
- * [{control, title, area, area_title, applicable (true|false|null),
+ * [{control, title, summary, area, area_title, applicable (true|false|null),
  *   justification, status, owner, measures [refs], evidence_count, version}]
  * filter: NULL/"all", "undecided", "not_implemented", "no_evidence".
  * errors: {control: {field: message}} for rows that failed to save.
@@ -269,7 +324,18 @@ struct web_soa_view {
 	const char	*edit;		/* control whose row is open as a form, or NULL */
 	const json_t	*errors;	/* rows with errors are open as forms too */
 	const json_t	*choices;	/* "users" and "measures" as for forms */
+	const json_t	*versions;	/* soa_versions(): the published versions, newest
+					   first; NULL: not shown */
+	bool		 can_publish;	/* may publish (approve) the draft */
+	bool		 can_create_measure;	/* the row offers "New measure" */
 };
+#define WEB_SOA_NOTE_MAX	2000	/* = SOA_NOTE_MAX (core/soa.h) */
+/*
+ * The SoA's published versions and what changed in the draft since one:
+ * versions as above, diff soa_diff()'s answer against version `base`.
+ */
+void web_page_soa_versions(struct buf *out, const struct web_ctx *ctx, const json_t *versions,
+    const json_t *diff, bool can_publish);
 void web_page_soa(struct buf *out, const struct web_ctx *ctx, const struct web_soa_view *v);
 
 /*
@@ -284,6 +350,14 @@ void web_page_soa(struct buf *out, const struct web_ctx *ctx, const struct web_s
  * } Any member may be missing.
  */
 void web_page_dashboard(struct buf *out, const struct web_ctx *ctx, const json_t *d);
+/* page_readiness.c: a readiness status as a tag (colour, symbol and word). */
+void web_status_tag(struct buf *out, const char *status);
+/*
+ * The AI roles form: roles {declared, derived, effective} (core/org.h),
+ * error a message to show, or NULL.
+ */
+void web_page_ai_roles(struct buf *out, const struct web_ctx *ctx, const json_t *roles,
+    const char *error);
 
 /*
  * page_audit.c: the auditor's workspace. items: audit_list_mine()'s
@@ -316,6 +390,23 @@ void web_page_audit_coverage(struct buf *out, const struct web_ctx *ctx, const j
 void web_page_readiness(struct buf *out, const struct web_ctx *ctx, const json_t *r,
     const char *filter);
 
+/* page_coverage.c: the answer of coverage_evaluate() (engine/coverage.h). */
+void web_page_coverage(struct buf *out, const struct web_ctx *ctx, const json_t *res);
+
+/* page_euact.c: the EU AI Act page of one AI system (core/euact.h). */
+struct web_euact_view {
+	const char	*ref;
+	const json_t	*ai;		/* the AI system */
+	const json_t	*due;		/* euact_obligations_due(), or NULL with due_error */
+	const char	*due_error;	/* why nothing follows yet (not classified) */
+	const json_t	*recorded;	/* {"ARTICLE ROLE": {ref, status}} of its obligations */
+	const json_t	*annex_iv;	/* euact_annex_iv(), or NULL with annex_iv_why */
+	const char	*annex_iv_why;
+	bool		 annex_viii_ok;
+	bool		 can_create;	/* may record obligations */
+};
+void web_page_euact(struct buf *out, const struct web_ctx *ctx, const struct web_euact_view *v);
+
 /* page_pack.c: the audit pack page (a form and the latest pack, see http/pack_job.h). */
 struct web_pack_view {
 	const json_t	*job;		/* the latest pack, or NULL */
@@ -324,6 +415,41 @@ struct web_pack_view {
 	const char	*since, *requirements;	/* the values to show in the form */
 };
 void web_page_pack(struct buf *out, const struct web_ctx *ctx, const struct web_pack_view *v);
+
+/*
+ * page_work.c: "My work" and the certification calendar (core/work.h).
+ * settings: {mail, feeds: [{id, scope, created_at}], new_url (once, or absent)}.
+ */
+void web_page_my_work(struct buf *out, const struct web_ctx *ctx, const json_t *work,
+    const json_t *settings);
+/*
+ * The organisation's webhooks (core/webhook.h), each with "deliveries" (the
+ * latest attempts); created: a webhook just made, with its secret, or NULL.
+ */
+void web_page_webhooks(struct buf *out, const struct web_ctx *ctx, const json_t *hooks,
+    const json_t *created);
+/* The person's notifications (core/notify.h notify_list). */
+void web_page_notifications(struct buf *out, const struct web_ctx *ctx, const json_t *list);
+void web_page_calendar(struct buf *out, const struct web_ctx *ctx, const json_t *calendar);
+/* page_bom.c: an AI system's import page (ML-BOM, red-team runs). */
+struct web_bom_view {
+	const json_t	*ai_system;	/* the record */
+	const json_t	*summary;	/* what the last upload made (with "format"), or NULL */
+	const char	*error;		/* why it was refused, or NULL */
+	const char	*format;	/* the format chosen, to keep in the form */
+};
+void web_page_bom_import(struct buf *out, const struct web_ctx *ctx,
+    const struct web_bom_view *v);
+/*
+ * page_search.c: the header's search over every kind the person may read.
+ * results: [{kind (name), more (bool), items: [records, at most WEB_SEARCH_PER_KIND]}]
+ * for the kinds with a match, in navigation order; q the text searched
+ * (NULL or empty: nothing searched yet).
+ */
+#define WEB_SEARCH_Q_MAX	200
+#define WEB_SEARCH_PER_KIND	5
+void web_page_search(struct buf *out, const struct web_ctx *ctx, const char *q,
+    const json_t *results);
 
 /* page_competence.c: the competence gap view (core/competence.h) as a page. */
 void web_page_competence_gaps(struct buf *out, const struct web_ctx *ctx, const json_t *view);

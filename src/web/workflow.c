@@ -12,25 +12,45 @@
 #include "web/page.h"
 #include "web/web.h"
 
-/* A POST button that takes one step of rec. */
+/* A button of the steps' form: it posts its step as "action". */
 static void
-web_step_button(struct buf *out, const struct web_ctx *ctx, const char *url, const json_t *rec,
-    const json_t *step)
+web_step_button(struct buf *out, const json_t *rec, const json_t *step)
 {
 	const char *confirm = json_string_value(json_object_get(step, "confirm"));
 	const char *ref = json_string_value(json_object_get(rec, "ref"));
 
-	html_printf(out, "<form method=\"post\" action=\"%s/workflow\" class=\"inline\"", url);
+	html_printf(out, "<button type=\"submit\" class=\"btn primary\" name=\"action\" "
+	    "value=\"%s\"", json_string_value(json_object_get(step, "action")));
 	if (confirm != NULL)
 		html_printf(out, " data-confirm=\"%s %s?\"", confirm, ref ? ref : "");
-	buf_puts(out, ">");
+	html_printf(out, ">%s</button>", json_string_value(json_object_get(step, "label")));
+}
+
+/*
+ * The steps the person may take: one form, a button each, and the
+ * reviewer's note that goes with whichever is taken (a comment on the
+ * record naming the step, core/comment.h) for those who may comment.
+ */
+static void
+web_step_form(struct buf *out, const struct web_ctx *ctx, const char *url, const json_t *rec,
+    const json_t *steps)
+{
+	const json_t *s;
+	size_t i;
+
+	html_printf(out, "<form method=\"post\" action=\"%s/workflow\" class=\"steps\">", url);
 	web_csrf_input(out, ctx);
-	html_printf(out, "<input type=\"hidden\" name=\"" WEB_VERSION_FIELD "\" value=\"%lld\">"
-	    "<input type=\"hidden\" name=\"action\" value=\"%s\">"
-	    "<button type=\"submit\" class=\"btn primary\">%s</button></form>",
-	    (long long)json_integer_value(json_object_get(rec, "version")),
-	    json_string_value(json_object_get(step, "action")),
-	    json_string_value(json_object_get(step, "label")));
+	html_printf(out, "<input type=\"hidden\" name=\"" WEB_VERSION_FIELD "\" value=\"%lld\">",
+	    (long long)json_integer_value(json_object_get(rec, "version")));
+	json_array_foreach(steps, i, s)
+		if (json_is_true(json_object_get(s, "allowed")))
+			web_step_button(out, rec, s);
+	if (ctx->may_comment)
+		html_printf(out, "<details class=\"step-note\"><summary>Add a reviewer's note"
+		    "</summary><label for=\"step-note\">Note kept with the step you take"
+		    "</label><textarea id=\"step-note\" name=\"" WEB_NOTE_FIELD "\" rows=\"3\" "
+		    "maxlength=\"%d\"></textarea></details>", WEB_COMMENT_MAX);
+	buf_puts(out, "</form>");
 }
 
 /* A step the person may not take: disabled, with the reason next to it. */
@@ -50,7 +70,7 @@ void
 web_workflow_actions(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
     const json_t *rec, const json_t *steps, const char *url)
 {
-	bool writer = web_can(ctx, WEB_ACT_UPDATE, k);
+	bool writer = web_can(ctx, WEB_ACT_UPDATE, k), any = false;
 	const json_t *s;
 	size_t i;
 
@@ -58,10 +78,12 @@ web_workflow_actions(struct buf *out, const struct web_ctx *ctx, const struct re
 		return;
 	json_array_foreach(steps, i, s) {
 		if (json_is_true(json_object_get(s, "allowed")))
-			web_step_button(out, ctx, url, rec, s);
+			any = true;
 		else
 			web_step_refused(out, s);
 	}
+	if (any)
+		web_step_form(out, ctx, url, rec, steps);
 }
 
 void

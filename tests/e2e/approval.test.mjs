@@ -61,7 +61,7 @@ async function pageShows(path, step, reason, author = ANN) {
   r = await request(env.url, 'GET', url, { auth: s[VIC] });
   assert.ok(!r.text.includes(`>${step.label}</button>`), `${url}: no step for a viewer`);
   r = await request(env.url, 'GET', url, { auth: s[author === CORA ? ANN : BEN] });
-  assert.ok(r.text.includes(`<input type="hidden" name="action" value="${step.action}">`),
+  assert.ok(r.text.includes(`<button type="submit" class="btn primary" name="action" value="${step.action}"`),
     `${url}: the approver's button`);
 }
 
@@ -175,7 +175,7 @@ test('SoA publication: whoever changed an entry since the last version does not 
   const rows = (await api('GET', '/soa?limit=100', s[ANN])).json.items;
   for (const row of rows) {
     const r = await api('PATCH', `/soa/${row.ref}`, s[BEN], { applicable: true,
-      justification: 'Needed', status: 'planned' });
+      justification: 'Needed for our AI products', status: 'planned' });
     assert.equal(r.status, 200, r.text);
   }
   await api('PATCH', '/soa/A.2.2', s[ANN], { justification: 'Our AI policy covers it' });
@@ -207,7 +207,7 @@ test('pages: the author sees Approve disabled with the reason, a viewer sees no 
   assert.doesNotMatch(r.text, />Approve</);
   assert.doesNotMatch(r.text, />Return to draft</);
   r = await request(env.url, 'GET', `/o/acme/documents/${ref}`, { auth: s[BEN] });
-  assert.match(r.text, /<input type="hidden" name="action" value="approve"><button type="submit" class="btn primary">Approve<\/button>/);
+  assert.match(r.text, /<button type="submit" class="btn primary" name="action" value="approve">Approve<\/button>/);
 });
 
 function rule(readiness, id) {

@@ -8,7 +8,7 @@
 // organisation's audit answering 404.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { aims, aimsOk, addOrg, request, setup, signIn } from './lib.mjs';
+import { aims, aimsOk, addOrg, request, setup, signIn, pubKeyOf } from './lib.mjs';
 
 const ANN = 'ann@example.com';		// manager, "Ann Smith"
 const BEN = 'ben@example.com';		// manager, "Ben Jones"
@@ -337,7 +337,7 @@ test('the audit pack carries the issued report, and both verifiers accept the pa
   const { verifyPack, readZip } = await import('./pack_verifier.mjs');
   const out = join(env.dir, 'audit-pack.zip');
   aimsOk(['pack', '--org', 'acme', '--out', out, '--db', env.db]);
-  aimsOk(['verify', '--pack', out, '--key', `${env.db}.pub`]);
+  aimsOk(['verify', '--pack', out, '--key', pubKeyOf(env.db)]);
   const zip = readFileSync(out);
   const n = verifyPack(zip);
   assert.equal(n.ok, true, n.failure);

@@ -60,3 +60,18 @@ export async function submit(page, selector = 'form.record-form button[type=subm
   ]);
   return resp ? resp.status() : 0;
 }
+
+// Ticks values in the searchable picker that stands for the multiple select
+// `selector` (app.js): filters by each value and ticks the option that starts
+// with it, as a person would.
+export async function pick(page, selector, values) {
+  const id = await page.getAttribute(selector, 'id');
+  const filter = page.locator(`[id="${id}-filter"]`);
+  const box = page.locator(`[id="${id}-filter"] ~ .picker-list`);
+  for (const v of values) {
+    await filter.fill(v);
+    const item = box.locator('.picker-item:visible').filter({ hasText: new RegExp(`^\\s*${v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`) });
+    await item.locator('input').check();
+  }
+  await filter.fill('');
+}

@@ -65,6 +65,8 @@ const MATRIX = [
   ['POST', '/api/v1/orgs/acme/packs', {}, { viewer: 202, auditor: 202, contributor: 202, manager: 202, admin: 202 }],
   ['GET', '/api/v1/orgs/acme/packs/999/pack.zip', undefined, { viewer: 404, auditor: 404, contributor: 404, manager: 404, admin: 404 }],
   ['GET', '/api/v1/orgs/acme/readiness', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/coverage?framework=eu-ai-act', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/exports/oscal/mapping.json?framework=iso27001', undefined, ALL],
   ['GET', '/api/v1/orgs/acme/metric-status', undefined, ALL],
   ['POST', '/api/v1/orgs/acme/metrics/MET-1/readings', [{ at: '2026-03-01T00:00:00Z', value: 1 }], CONTRIBUTORS(200)],
   ['GET', '/api/v1/orgs/acme/metrics/MET-1/readings', undefined, ALL],
@@ -97,14 +99,25 @@ const MATRIX = [
   ['GET', '/api/v1/orgs/acme/imported-catalogs', undefined, ALL],
   ['GET', '/api/v1/orgs/acme/ai-systems?lifecycle_stage=design_development', undefined, ALL],
   ['POST', '/api/v1/orgs/acme/ai-systems', { name: 'System by ROLE' }, CONTRIBUTORS(201)],
+  // The EU AI Act per AI system: AIS-1 is not classified, so 409 once the role passes.
+  ['GET', '/api/v1/orgs/acme/ai-systems/AIS-1/obligations', undefined, { viewer: 409, auditor: 409, contributor: 409, manager: 409, admin: 409 }],
+  ['POST', '/api/v1/orgs/acme/ai-systems/AIS-1/obligations', undefined, CONTRIBUTORS(409)],
+  ['GET', '/api/v1/orgs/acme/ai-systems/AIS-1/annex-iv.json', undefined, { viewer: 409, auditor: 409, contributor: 409, manager: 409, admin: 409 }],
+  ['GET', '/api/v1/orgs/acme/ai-systems/AIS-1/annex-viii.json', undefined, { viewer: 409, auditor: 409, contributor: 409, manager: 409, admin: 409 }],
   ['PATCH', '/api/v1/orgs/acme/scope', { statement: 'Scope by ROLE' }, MANAGERS(200)],
   ['GET', '/api/v1/orgs/acme/ai-systems/AIS-1', undefined, ALL],
   ['PATCH', '/api/v1/orgs/acme/ai-systems/AIS-1', { purpose: 'Edited by ROLE' }, CONTRIBUTORS(200)],
+  // Comments: whoever reads the record reads them; auditors and up may add one.
+  ['GET', '/api/v1/orgs/acme/ai-systems/AIS-1/comments', undefined, ALL],
+  ['POST', '/api/v1/orgs/acme/ai-systems/AIS-1/comments', { body: 'Checked by ROLE' }, { viewer: 403, auditor: 201, contributor: 201, manager: 201, admin: 201 }],
   ['DELETE', '/api/v1/orgs/acme/ai-systems/AIS-999', undefined, { viewer: 403, auditor: 403, contributor: 404, manager: 404, admin: 404 }],
   ['GET', '/api/v1/orgs/acme/ai-systems/AIS-1/versions', undefined, ALL],
   ['GET', '/api/v1/orgs/acme/ai-systems/AIS-1/versions/1', undefined, ALL],
   ['GET', '/api/v1/orgs/acme/ai-systems/AIS-1/links', undefined, ALL],
   ['GET', '/api/v1/orgs/acme/ai-systems/AIS-1/steps', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/ai-systems/AIS-1/bom.json', undefined, ALL],
+  // A JSON body to the import route: past the permission check, refused for its type.
+  ['POST', '/api/v1/orgs/acme/ai-systems/AIS-1/imports', { not: 'multipart' }, CONTRIBUTORS(415)],
   ['GET', '/api/v1/orgs/acme/evidence/EV-999/files', undefined, { viewer: 404, auditor: 404, contributor: 404, manager: 404, admin: 404 }],
   // A JSON body to the upload route: past the permission check, refused for its type.
   ['POST', '/api/v1/orgs/acme/evidence/EV-999/files', { file: 'x' }, CONTRIBUTORS(415)],
@@ -119,6 +132,24 @@ const MATRIX = [
   // Public routes: whoever calls, a closed channel and an unknown key are 404.
   ['POST', '/api/v1/public/orgs/acme/concerns', { text: 'A concern sent by ROLE.' }, { viewer: 404, auditor: 404, contributor: 404, manager: 404, admin: 404 }],
   ['GET', '/api/v1/public/concerns/X', undefined, { viewer: 404, auditor: 404, contributor: 404, manager: 404, admin: 404 }],
+  // Work, notifications, webhooks (admins only) and calendar feeds (an organisation's: managers).
+  ['GET', '/api/v1/orgs/acme/my-work', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/calendar', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/work-items?owner=ROLE@example.com', undefined, ALL],
+  ['GET', '/api/v1/orgs/acme/notifications', undefined, ALL],
+  ['POST', '/api/v1/orgs/acme/notifications/read', {}, ALL],
+  ['GET', '/api/v1/orgs/acme/notification-settings', undefined, ALL],
+  ['PUT', '/api/v1/orgs/acme/notification-settings', { mail: 'digest' }, ALL],
+  ['GET', '/api/v1/orgs/acme/webhooks', undefined, { viewer: 403, auditor: 403, contributor: 403, manager: 403, admin: 200 }],
+  ['POST', '/api/v1/orgs/acme/webhooks', { url: 'https://hooks.example.org/ROLE', events: ['*'] }, { viewer: 403, auditor: 403, contributor: 403, manager: 403, admin: 201 }],
+  ['GET', '/api/v1/orgs/acme/webhooks/999', undefined, { viewer: 403, auditor: 403, contributor: 403, manager: 403, admin: 404 }],
+  ['DELETE', '/api/v1/orgs/acme/webhooks/999', undefined, { viewer: 403, auditor: 403, contributor: 403, manager: 403, admin: 404 }],
+  ['POST', '/api/v1/orgs/acme/webhooks/999/enable', undefined, { viewer: 403, auditor: 403, contributor: 403, manager: 403, admin: 404 }],
+  ['GET', '/api/v1/orgs/acme/webhooks/999/deliveries', undefined, { viewer: 403, auditor: 403, contributor: 403, manager: 403, admin: 404 }],
+  ['GET', '/api/v1/orgs/acme/calendar-feeds', undefined, ALL],
+  ['POST', '/api/v1/orgs/acme/calendar-feeds', { scope: 'org' }, MANAGERS(201)],
+  ['DELETE', '/api/v1/orgs/acme/calendar-feeds/999', undefined, { viewer: 404, auditor: 404, contributor: 404, manager: 404, admin: 404 }],
+  ['GET', '/ical/1-unknown.ics', undefined, { viewer: 404, auditor: 404, contributor: 404, manager: 404, admin: 404 }],
   ['POST', '/api/v1/orgs/acme/members/target-ROLE@example.com/disable', undefined, { viewer: 403, auditor: 403, contributor: 403, manager: 403, admin: 200 }],
   ['POST', '/api/v1/orgs/acme/members/target-ROLE@example.com/enable', undefined, { viewer: 403, auditor: 403, contributor: 403, manager: 403, admin: 200 }],
   ['POST', '/api/v1/session/password', { current_password: PASSWORD, new_password: PASSWORD }, { viewer: 204, auditor: 204, contributor: 204, manager: 204, admin: 204 }],
@@ -146,10 +177,10 @@ test('the matrix covers every route in the OpenAPI document', async () => {
   const kindSeg = new RegExp(`(?<=/orgs/(\\{org\\}|acme)/)(${kinds.map((k) => k.replace(/[.-]/g, '\\$&')).join('|')})(?=/|$)`);
   for (const [path, item] of Object.entries(doc.paths)) {
     for (const method of Object.keys(item)) {
-      const concrete = path.replace(kindSeg, '{kind}').replace('{org}', 'acme').replace('{email}', 'X').replace('{id}', 'X').replace('{req}', 'X').replace('{id}', 'X').replace('{kind}', 'X').replace('{ref}', 'X').replace('{key}', 'X');
+      const concrete = path.replace(kindSeg, '{kind}').replace('{org}', 'acme').replace('{email}', 'X').replace('{id}', 'X').replace('{req}', 'X').replace('{id}', 'X').replace('{kind}', 'X').replace('{ref}', 'X').replace('{key}', 'X').replace('{feed}', 'X');
       const hit = [...covered].some((c) => {
         const [m, p] = c.split(' ');
-        return m === method.toUpperCase() && p.replace(kindSeg, 'X').replace(/[^/]*@example\.com|TOKEN|ADMINTOKEN|A\.5\.2|AIS-\d+|EV-999|PROG-\d+|AUD-\d+|(?<=checklist\/)[0-9.]+|999|(?<=(versions|files)\/)1|(?<=acme\/)(ai-systems|scope)(?=\/|$)|AIS-\d+|MET-\d+/g, 'X') === concrete;
+        return m === method.toUpperCase() && p.replace(kindSeg, 'X').replace(/[^/]*@example\.com|TOKEN|ADMINTOKEN|A\.5\.2|AIS-\d+|EV-999|PROG-\d+|AUD-\d+|(?<=checklist\/)[0-9.]+|999|(?<=(versions|files)\/)1|(?<=acme\/)(ai-systems|scope)(?=\/|$)|AIS-\d+|MET-\d+|\d+-unknown\.ics/g, 'X') === concrete;
       });
       assert.ok(hit, `${method.toUpperCase()} ${path} is not in the role matrix`);
     }
@@ -164,6 +195,8 @@ test('without credentials every non-public route answers 401', async () => {
     // The concern channel's public routes take no credentials: a closed one is 404
     // (or 429: the matrix above used this network's reports of the hour).
     if (p.startsWith('/api/v1/public/')) assert.ok([404, 429].includes(r.status), `${method} ${p}: ${r.status}`);
+    // A calendar feed's secret URL is its own credential: an unknown one is 404.
+    else if (p.startsWith('/ical/')) assert.equal(r.status, 404, `${method} ${p}`);
     else if (pub) assert.equal(r.status, 200, `${method} ${p}`);
     else assert.equal(r.status, 401, `${method} ${p}`);
   }

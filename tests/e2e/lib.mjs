@@ -1,7 +1,7 @@
 // lib.mjs - shared helpers for the black-box tests: run the aims binary,
 // make temporary directories, start `aims serve` and talk to it.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -19,9 +19,31 @@ export function tempDir() {
   return mkdtempSync(join(tmpdir(), 'aims-test-'));
 }
 
+// The PostgreSQL run (make test-pg): $AIMS_PG_URL names a private cluster
+// (scripts/pg-test-cluster); each makeDb() is a database of its own there,
+// and its key and evidence files a directory of its own ($AIMS_DATA_DIR).
+export const PG_URL = process.env.AIMS_PG_URL || '';
+const pgDataDirs = new Map();
+let pgDbCount = 0;
+
+// The environment a command on database db runs with.
+function dbEnv(args) {
+  for (const opt of ['--db', '--to']) {
+    const i = args.indexOf(opt);
+    const dir = i >= 0 ? pgDataDirs.get(args[i + 1]) : undefined;
+    if (dir) return { AIMS_DATA_DIR: dir };
+  }
+  return {};
+}
+
+// The environment of a command run on database db some other way than aims().
+export function envFor(db) {
+  return { ...testEnv, ...dbEnv(['--db', db]) };
+}
+
 export function aims(args, { input, env } = {}) {
   const r = spawnSync(AIMS, args, { input: input ?? '', encoding: 'utf8',
-    env: { ...testEnv, ...(env || {}) }, timeout: 60000 });
+    env: { ...testEnv, ...dbEnv(args), ...(env || {}) }, timeout: 60000 });
   if (r.error) throw r.error;
   return r;
 }
@@ -41,11 +63,54 @@ export function aimsOk(args, opts) {
 // A fresh database holding organisation `org` and its first admin.
 export function makeDb({ org = 'acme', admin = ADMIN, password = PASSWORD } = {}) {
   const dir = tempDir();
-  const db = join(dir, 'aims.db');
+  const db = PG_URL ? pgDatabase(dir) : join(dir, 'aims.db');
   aimsOk(['init', '--db', db, '--org', org, '--admin', admin, '--password-stdin'],
     { input: `${password}\n` });
   return { dir, db };
 }
+
+// A new database on the test cluster, its files in dir/data.
+export function pgDatabase(dir) {
+  const name = `aims_t${process.pid}_${++pgDbCount}`;
+  const r = spawnSync('psql', [PG_URL, '-qc', `CREATE DATABASE ${name}`], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`cannot create database ${name}: ${r.stderr}`);
+  const url = PG_URL.replace(/^postgres:\/\/\/[^?]*/, `postgres:///${name}`);
+  pgDataDirs.set(url, join(dir, 'data'));
+  return url;
+}
+
+// Drops a database pgDatabase() made (its servers stopped).
+export function pgDrop(url) {
+  const name = url.match(/^postgres:\/\/\/([^?]*)/)[1];
+  spawnSync('psql', [PG_URL, '-qc', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`]);
+  pgDataDirs.delete(url);
+}
+
+// Every row of the store as SQL text, whichever the store: to check what is not in it.
+export function dumpDb(db) {
+  const r = PG_URL ? spawnSync('pg_dump', ['--data-only', '-d', db], { encoding: 'utf8' }) :
+    spawnSync('sqlite3', [db, '.dump'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`cannot dump ${db}: ${r.stderr}`);
+  return r.stdout;
+}
+
+// What the store holds, as bytes to search: the SQLite file and its WAL, or a dump.
+export function storeBytes(db) {
+  if (PG_URL) return Buffer.from(dumpDb(db));
+  const files = [db, `${db}-wal`].filter((f) => existsSync(f));
+  if (files.length === 0) throw new Error(`no database file at ${db}`);
+  return Buffer.concat(files.map((f) => readFileSync(f)));
+}
+
+// The ledger's public key file of database db.
+export function pubKeyOf(db) {
+  return PG_URL ? join(pgDataDirs.get(db), 'aims.pub') : `${db}.pub`;
+}
+
+// Why a test that edits the SQLite file with the sqlite3 shell is skipped on
+// PostgreSQL (false on SQLite); tests/unit/test_db_pg.c and pg_servers.test.mjs
+// tamper with the PostgreSQL store.
+export const SQLITE_FILE_ONLY = PG_URL ? 'edits the SQLite file with the sqlite3 shell' : false;
 
 // Adds a user (password PASSWORD) as `role` of `org`.
 export function addMember(db, email, role, org = 'acme') {
@@ -64,7 +129,7 @@ export function addOrg(db, slug) {
 // fastHash false: argon2id at its real cost (unknown users are checked against
 // a dummy hash made with the current settings).
 export async function startServer(db, { args = [], env = {}, fastHash = true } = {}) {
-  const penv = { ...testEnv, ...env };
+  const penv = { ...testEnv, ...dbEnv(['--db', db]), ...env };
   if (!fastHash) delete penv.AIMS_FAST_HASH;
   const proc = spawn(AIMS, ['serve', '--db', db, '--listen', '127.0.0.1:0', ...args], {
     env: penv, stdio: ['ignore', 'pipe', 'pipe'],
@@ -73,7 +138,11 @@ export async function startServer(db, { args = [], env = {}, fastHash = true } =
   let err = '';
   proc.stdout.setEncoding('utf8');
   proc.stderr.setEncoding('utf8');
-  proc.stderr.on('data', (d) => { err += d; });
+  proc.stderr.on('data', (d) => {
+    err += d;
+    // AIMS_TEST_VERBOSE=1: the servers' diagnostics as they come, to read a failure.
+    if (process.env.AIMS_TEST_VERBOSE) process.stderr.write(d);
+  });
   const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no URL from aims serve: ${out}${err}`)), 10000);
@@ -112,7 +181,11 @@ export async function setup(opts = {}) {
     env.server = await startServer(db, o);
     env.url = env.server.url;
   };
-  env.cleanup = async () => { await env.server.stop(); rmSync(dir, { recursive: true, force: true }); };
+  env.cleanup = async () => {
+    await env.server.stop();
+    rmSync(dir, { recursive: true, force: true });
+    if (PG_URL) pgDrop(db);
+  };
   return env;
 }
 

@@ -11,7 +11,7 @@ import { chmodSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { crc32, inflateRawSync } from 'node:zlib';
-import { aims, aimsOk, makeDb, addOrg, addMember, tempDir, ADMIN } from './lib.mjs';
+import { aims, aimsOk, makeDb, addOrg, addMember, tempDir, ADMIN, pubKeyOf } from './lib.mjs';
 import { readZip, verifyPack } from './pack_verifier.mjs';
 
 const sha = (b) => createHash('sha256').update(b).digest('hex');
@@ -98,7 +98,7 @@ before(() => {
   aimsOk(['pack', '--org', 'other', '--out', other, '--db', db]);
   // A key of another instance, for the swapped-key cases.
   const stranger = makeDb();
-  env = { dir, db, pack, other, key: `${db}.pub`, strangerKey: `${stranger.db}.pub`,
+  env = { dir, db, pack, other, key: pubKeyOf(db), strangerKey: pubKeyOf(stranger.db),
     zip: readFileSync(pack), files: unpack(readFileSync(pack)) };
 });
 

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setup, request, signIn, aimsOk, addMember, addOrg, ADMIN } from './lib.mjs';
+import { setup, request, signIn, aimsOk, addMember, addOrg, ADMIN, pubKeyOf } from './lib.mjs';
 import { verifyPack } from './pack_verifier.mjs';
 
 let env, admin;
@@ -52,7 +52,7 @@ test('POST starts a pack, GET follows it, the zip downloads and verifies offline
   assert.equal(zip.length, done.json.size);
   const path = join(env.dir, 'api.zip');
   writeFileSync(path, zip);
-  assert.match(aimsOk(['verify', '--pack', path, '--key', `${env.db}.pub`]).stdout, /^pack verified: acme/);
+  assert.match(aimsOk(['verify', '--pack', path, '--key', pubKeyOf(env.db)]).stdout, /^pack verified: acme/);
   const n = verifyPack(zip);
   assert.equal(n.ok, true, n.failure);
   assert.equal(n.stats.evidence, 1);

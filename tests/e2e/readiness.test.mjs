@@ -107,7 +107,7 @@ test('the verdicts move as the organisation is built step by step', () => {
   const noRisk = check(r, '6.1.2', '6.1.2-systems-assessed');
   assert.equal(noRisk.status, 'fail');
   assert.deepEqual(noRisk.findings[0].refs, ['AIS-1']);
-  assert.equal(noRisk.findings[0].reason, '1 of 1 in-scope AI systems have no assessed risk: AIS-1.');
+  assert.equal(noRisk.findings[0].reason, '1 of 1 in-scope AI systems have no assessed risk: AIS-1 Support chat.');
 
   // A risk above the acceptance threshold (9), neither treated nor accepted.
   record(db, ['create', 'risks'], { title: 'Wrong answers', ai_systems: ['AIS-1'],
@@ -136,7 +136,7 @@ test('the verdicts move as the organisation is built step by step', () => {
     requirements: ['5.3'] });
   r = readiness(db);
   assert.equal(check(r, '5.3', '5.3-roles-assigned').findings[0].reason,
-    '1 required roles have nobody assigned: ROLE-1.');
+    '1 required roles have nobody assigned: ROLE-1 AIMS manager.');
   record(db, ['update', 'responsibilities', 'ROLE-1'], { assignee: ADMIN });
   r = readiness(db);
   assert.equal(req(r, '5.3').status, 'met');
@@ -155,14 +155,18 @@ test('the verdicts move as the organisation is built step by step', () => {
   assert.equal(check(r, '9.2.1', '9.2.1-audits-planned').status, 'pass');
   assert.equal(check(r, '9.2.1', '9.2.1-audits').status, 'fail');
 
-  // Every control decided: only the AI policy still blocks Stage 1.
+  // Every control decided: the AI policy (one cause: 5.2, 5.1 and A.2.2), no audit
+  // performed and no management review held still block Stage 1.
   assert.equal(check(r, 'A.6.2.6', 'soa-decided@A.6.2.6').status, 'fail');
   decideSoa(db);
   r = readiness(db);
   assert.equal(check(r, 'A.6.2.6', 'soa-decided@A.6.2.6').status, 'pass');
   assert.equal(req(r, 'A.10.4').status, 'not_applicable');
-  assert.deepEqual(r.gaps.filter((g) => g.severity === 'blocking' && g.stage === 1)
-    .map((g) => g.requirement), ['5.2', 'A.2.2']);
+  const stage1 = r.gaps.filter((g) => g.severity === 'blocking' && g.stage === 1);
+  assert.deepEqual(stage1.map((g) => g.requirement), ['5.2', '9.2.1', '9.3.1']);
+  assert.deepEqual(stage1[0].affects, ['5.2', '5.1', 'A.2.2']);
+  assert.equal(stage1[0].grade, 'major_nonconformity');
+  assert.equal(stage1[0].fix, 'documents/new');
   assert.ok(r.score > start.score);
   // One snapshot per day: the trend has today's.
   assert.equal(r.trend.length, 1);

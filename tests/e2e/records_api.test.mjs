@@ -93,13 +93,13 @@ test('risks are scored, treated with Annex A controls, and the SoA guards them',
   assert.equal(r.json.residual_score, 4);
   const soa = await get('/soa/A.6.2.6');
   assert.equal(soa.status, 200);
-  const excl = await patch('/soa/A.6.2.6', { applicable: false, justification: 'Not needed' }, soa.json.version);
+  const excl = await patch('/soa/A.6.2.6', { applicable: false, justification: 'Monitoring is done by the vendor' }, soa.json.version);
   assert.equal(excl.status, 409);
   assert.match(excl.json.error.message, new RegExp(r.json.ref));
-  const impl = await patch('/soa/A.6.2.6', { applicable: true, justification: 'Monitoring', status: 'implemented' }, soa.json.version);
+  const impl = await patch('/soa/A.6.2.6', { applicable: true, justification: 'Monitoring of our AI systems', status: 'implemented' }, soa.json.version);
   assert.equal(impl.status, 400, impl.text);
   assert.equal(impl.json.error.field, 'measures');
-  const ok = await patch('/soa/A.6.2.6', { applicable: true, justification: 'Monitoring', status: 'implemented', measures: [m.json.ref] }, soa.json.version);
+  const ok = await patch('/soa/A.6.2.6', { applicable: true, justification: 'Monitoring of our AI systems', status: 'implemented', measures: [m.json.ref] }, soa.json.version);
   assert.equal(ok.status, 200, ok.text);
   const links = await get(`/ai-systems/${ais}/links`);
   assert.ok(links.json.items.some((l) => l.ref === r.json.ref && l.direction === 'in'));

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { AIMS, aims, aimsOk, makeDb, testEnv, ADMIN } from './lib.mjs';
+import { AIMS, aims, aimsOk, makeDb, envFor, ADMIN } from './lib.mjs';
 
 function json(r) {
   assert.equal(r.status, 0, r.stderr);
@@ -74,7 +74,8 @@ test('import is all or nothing and lists every bad row', () => {
     '--format', 'json'])).length, 0);
   const good = join(dir, 'good.json');
   writeFileSync(good, JSON.stringify(Array.from({ length: 120 }, (_, i) =>
-    ({ name: `System ${i + 1}`, in_scope: i % 2 === 0 }))));
+    (i % 2 === 0 ? { name: `System ${i + 1}`, in_scope: true }
+      : { name: `System ${i + 1}`, in_scope: false, scope_justification: 'A trial in one team, outside the AIMS' }))));
   const ok = aimsOk(['import', 'ai-systems', good, '--org', 'acme', '--as', ADMIN, '--db', db]);
   assert.match(ok.stdout, /imported 120 AI systems/);
   const all = json(aims(['record', 'list', 'ai-systems', '--org', 'acme', '--db', db,
@@ -93,7 +94,7 @@ test('import draws a progress bar on a terminal, and none in a pipe', () => {
   // script(1) (util-linux) runs the command on a pseudo-terminal.
   const cmd = [AIMS, 'import', 'ai-systems', file, '--org', 'acme', '--as', ADMIN, '--db', db]
     .map((a) => `'${a}'`).join(' ');
-  const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8', env: testEnv });
+  const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8', env: envFor(db) });
   assert.equal(r.status, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /\rimporting ai-systems \[#+ *\] \d+\/3000/);
   assert.match(r.stdout, /\[#{40}\] 3000\/3000/);

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ADMIN, addOrg, aimsOk, setup } from './lib.mjs';
-import { openBrowser, shot, signIn, submit } from './browser.mjs';
+import { openBrowser, shot, signIn, submit, pick } from './browser.mjs';
 
 const CONTROL = 'A.6.2.4';	// AI system verification and validation
 let env;
@@ -57,8 +57,8 @@ test('the main journey, from sign-in to a changed dashboard', async () => {
   await page.goto(`${env.url}/o/acme/risks/new`);
   await page.fill('#f-title', 'Model drift lowers approval accuracy');
   await page.selectOption('#f-ai_systems', 'AIS-1');
-  await page.fill('#f-likelihood', '4');
-  await page.fill('#f-impact', '5');
+  await page.selectOption('#f-likelihood', '4');
+  await page.selectOption('#f-impact', '5');
   await page.selectOption('#f-owner', ADMIN);
   await shot(page, 'risk-new');
   assert.equal(await submit(page), 200);
@@ -76,10 +76,10 @@ test('the main journey, from sign-in to a changed dashboard', async () => {
   await page.goto(`${env.url}/o/acme/risks/RISK-1/edit`);
   await page.selectOption('#f-treatment\\.option', 'modify');
   await page.fill('#f-treatment\\.plan', 'Monitor drift monthly; retrain when it passes the bound.');
-  await page.selectOption('#f-treatment\\.controls', [CONTROL]);
+  await pick(page, '#f-treatment\\.controls', [CONTROL]);
   await page.selectOption('#f-treatment\\.measures', [measure]);
-  await page.fill('#f-treatment\\.residual_likelihood', '2');
-  await page.fill('#f-treatment\\.residual_impact', '3');
+  await page.selectOption('#f-treatment\\.residual_likelihood', '2');
+  await page.selectOption('#f-treatment\\.residual_impact', '3');
   await shot(page, 'risk-edit');
   assert.equal(await submit(page), 200);
   assert.match(await page.textContent('.flash.ok'), /RISK-1 saved/);
@@ -109,7 +109,7 @@ test('the main journey, from sign-in to a changed dashboard', async () => {
   await page.goto(`${env.url}/o/acme/evidence/new`);
   await page.fill('#f-title', 'Drift test report, March');
   await page.selectOption('#f-kind', 'file');
-  await page.selectOption('#f-requirements', [CONTROL]);
+  await pick(page, '#f-requirements', [CONTROL]);
   await page.setInputFiles('#f-file', { name: 'drift-report.txt', mimeType: 'text/plain',
     buffer: Buffer.from('Drift report\nPSI 0.04 on all features; within bounds.\n') });
   await shot(page, 'evidence-new');

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { addMember, aimsOk, setup, ADMIN } from './lib.mjs';
+import { addMember, aimsOk, setup, ADMIN, pubKeyOf } from './lib.mjs';
 import { openBrowser, shot, signIn } from './browser.mjs';
 import { verifyPack } from './pack_verifier.mjs';
 
@@ -43,7 +43,7 @@ test('a viewer makes a pack from the page and downloads it; it verifies offline'
   const zip = Buffer.from(await resp.body());
   const path = join(env.dir, 'web.zip');
   writeFileSync(path, zip);
-  assert.match(aimsOk(['verify', '--pack', path, '--key', `${env.db}.pub`]).stdout, /^pack verified: acme/);
+  assert.match(aimsOk(['verify', '--pack', path, '--key', pubKeyOf(env.db)]).stdout, /^pack verified: acme/);
   const n = verifyPack(readFileSync(path));
   assert.equal(n.ok, true, n.failure);
 });

@@ -71,6 +71,14 @@ function seedDb() {
     interval_hours: 24, on_breach: 'none' });
   for (const batch of [[['2026-03-01T00:00:00Z', 0.95], ['2026-03-01T01:00:00Z', 0.94]], [['2026-03-02T00:00:00Z', 0.93]]])
     cli(db, ['metrics', 'push', met.ref, '--org', ORG], JSON.stringify(batch.map(([at, value]) => ({ at, value }))));
+  // A requirement confirmed by hand (an attestation) and the organisation's AI roles.
+  const until = new Date(Date.now() + 100 * 86400000).toISOString().slice(0, 10);
+  const att = create(db, 'attestations', { title: 'Climate change considered', requirement: '4.1',
+    statement: 'The board decided it is not a relevant issue for our AI', valid_until: until });
+  cli(db, ['org', 'ai-roles', ORG, '--set', 'customer']);
+  // Dated records: their work items (core/work.h) are kept beside them.
+  const task = create(db, 'tasks', { title: 'Review the supplier', owner: 'bob@example.com', due: '2026-05-01' });
+  create(db, 'tasks', { title: 'Renew the certificate', owner: 'alice@example.com', due: '2026-07-01' });
   const ev = create(db, 'evidence', { title: 'Test report', kind: 'file', requirements: ['A.6.2.7'] });
   const ev2 = create(db, 'evidence', { title: 'Red-team report', kind: 'file' });
   for (const [ref, name, text] of [[ev.ref, 'report-1.txt', 'first report\n'],
@@ -79,6 +87,11 @@ function seedDb() {
     writeFileSync(f, text);
     cli(db, ['record', 'attach', 'evidence', ref, f, '--org', ORG]);
   }
+  // The EU AI Act: a classified system, the organisation's profile and the obligations that follow.
+  const scorer = create(db, 'ai-systems', { name: 'Credit scorer', eu_prohibited_checked: true,
+    eu_ai_act_roles: ['deployer'], eu_annex_iii: ['5b_creditworthiness_credit_scoring'] });
+  create(db, 'eu-ai-act-profile', { public_body: true });
+  cli(db, ['euact', 'obligations', scorer.ref, '--org', ORG, '--create']);
   const soa = JSON.parse(cli(db, ['record', 'list', 'soa', '--org', ORG, '--all', '--format', 'json']).stdout);
   const items = soa.items ?? soa;
   for (const s of items)
@@ -86,7 +99,23 @@ function seedDb() {
   cli(db, ['soa', 'publish', '--org', ORG, '--as', 'alice@example.com', '--note', 'first']);
   update(db, 'soa', items[0].ref, { applicable: true, justification: 'policy is needed' });
   cli(db, ['soa', 'publish', '--org', ORG, '--as', 'alice@example.com', '--note', 'second']);
-  return { dir, db, refs: { doc: doc.ref, r1: r1.ref, r2: r2.ref, ev: ev.ref, ev2: ev2.ref, met: met.ref } };
+  // An ML-BOM (a model with its card and its supplier) and two garak runs, the second
+  // worse: evidence with run results, a metric with readings, the system's flag.
+  cli(db, ['import', 'cyclonedx', new URL('../data/cyclonedx/bom-examples_MLBOM_FoundationModels.bom.json',
+    import.meta.url).pathname, '--org', ORG, '--ai-system', ai.ref]);
+  const runs = [];
+  for (const [run, start, fails] of [['tamper-1', '2026-03-01T00:00:00', 1], ['tamper-2', '2026-03-02T00:00:00', 5]]) {
+    const f = join(dir, `${run}.report.jsonl`);
+    writeFileSync(f, [{ entry_type: 'init', run, start_time: start },
+      { entry_type: 'eval', probe: 'dan.Dan_11_0', detector: 'dan.DAN', fails, passed: 10 - fails, total_evaluated: 10 }]
+      .map((l) => JSON.stringify(l)).join('\n'));
+    runs.push(cli(db, ['import', 'garak', f, '--org', ORG, '--ai-system', ai.ref]).stdout.match(/evidence (EV-\d+)/)[1]);
+  }
+  const model = JSON.parse(cli(db, ['record', 'list', 'models', '--org', ORG, '--format', 'json', '--all']).stdout)[0].ref;
+  const rtmet = JSON.parse(cli(db, ['record', 'list', 'metrics', '--org', ORG, '--format', 'json', '--all']).stdout)
+    .find((m) => m.source === 'garak:dan').ref;
+  return { dir, db, refs: { doc: doc.ref, r1: r1.ref, r2: r2.ref, ev: ev.ref, ev2: ev2.ref, met: met.ref,
+    att: att.ref, task: task.ref, ai: ai.ref, model, run: runs[1], rtmet, scorer: scorer.ref } };
 }
 
 // An approved policy with a revision after it: written by alice, approved by
@@ -110,12 +139,24 @@ async function approvedPolicy(db) {
     // alice acknowledges the approved version (7.3): a ledger entry of its own.
     const ack = await request(server.url, 'POST', `${A}/${d.ref}/acknowledgements`, { auth: alice });
     assert.equal(ack.status, 201, ack.text);
+    // A comment on it (mentioning the admin): a ledger entry of its own.
+    const said = await request(server.url, 'POST', `${A}/${d.ref}/comments`, { auth: alice, body: { body: `Reviewed with @${ADMIN}.` } });
+    assert.equal(said.status, 201, said.text);
     await call('PATCH', `/${d.ref}`, { body: 'revised text' }, alice, 3);
     // A concern sent through the public form (A.3.3): its report key row.
     const open = await request(server.url, 'POST', `/api/v1/orgs/${ORG}/concern-channel`, { auth: admin, body: { open: true } });
     assert.equal(open.status, 200, open.text);
     const sent = await request(server.url, 'POST', `/api/v1/public/orgs/${ORG}/concerns`, { body: { text: 'The chatbot gave me another customer\'s address.' } });
     assert.equal(sent.status, 201, sent.text);
+    // Two webhooks and two calendar feeds: ledgered settings of their own.
+    for (const url of ['https://hooks.example.org/aims', 'https://ci.example.org/hook']) {
+      const w = await request(server.url, 'POST', `/api/v1/orgs/${ORG}/webhooks`, { auth: admin, body: { url, events: ['*'] } });
+      assert.equal(w.status, 201, w.text);
+    }
+    for (const [who, scope] of [[alice, 'me'], [admin, 'org']]) {
+      const f = await request(server.url, 'POST', `/api/v1/orgs/${ORG}/calendar-feeds`, { auth: who, body: { scope } });
+      assert.equal(f.status, 201, f.text);
+    }
     await accountSettings(server.url, admin);
     return d.ref;
   } finally {
@@ -159,7 +200,7 @@ async function accountSettings(url, admin) {
 
 // Every case: which tables it touches, the SQL, and what the report must name.
 function cases(refs) {
-  const { doc, policy, r1, r2, ev, ev2, met } = refs;
+  const { doc, policy, r1, r2, ev, ev2, met, att, task, ai, model, run, rtmet, scorer } = refs;
   const acme = `(SELECT id FROM orgs WHERE slug = '${ORG}')`;
   const num = (ref) => `(SELECT num FROM records WHERE org_id = ${acme} AND ref = '${ref}')`;
   const E = 'evidence_files';
@@ -168,6 +209,7 @@ function cases(refs) {
     ['orgs', 'edit', ['orgs'], `UPDATE orgs SET name = 'Evil Corp' WHERE slug = '${ORG}';`, [ORG]],
     ['orgs', 'delete', ['orgs'], `DELETE FROM orgs WHERE slug = 'beta';`, ['beta']],
     ['orgs', 'insert', ['orgs'], `INSERT INTO orgs (slug, name, created_at, updated_at) VALUES ('evil', 'Evil', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');`, ['evil']],
+    ['orgs', 'edit AI roles', ['orgs'], `UPDATE orgs SET ai_roles = '["provider","producer"]' WHERE slug = '${ORG}';`, [ORG]],
     ['orgs', 'swap', ['orgs'], `UPDATE orgs SET name = CASE slug WHEN '${ORG}' THEN 'beta' ELSE '${ORG}' END WHERE slug IN ('${ORG}', 'beta');`, [ORG]],
     // users
     ['users', 'edit', ['users'], `UPDATE users SET display_name = 'Mallory' WHERE email = 'bob@example.com';`, ['bob@example.com']],
@@ -186,15 +228,28 @@ function cases(refs) {
     ['api_tokens', 'swap', ['api_tokens'], `UPDATE api_tokens SET name = CASE name WHEN 'ci' THEN 'monitor' ELSE 'ci' END WHERE name IN ('ci', 'monitor');`, ['token']],
     // records: the live row, its fields and its denormalised columns
     ['records', 'edit data', ['records'], `UPDATE records SET data = json_set(data, '$.likelihood', 1) WHERE org_id = ${acme} AND ref = '${r2}';`, [r2]],
+    ['records', 'edit an attestation', ['records'], `UPDATE records SET data = json_set(data, '$.valid_until', '2099-12-31') WHERE org_id = ${acme} AND ref = '${att}';`, [att]],
     ['records', 'edit data to invalid JSON', ['records'], `UPDATE records SET data = '{"title": ' WHERE org_id = ${acme} AND ref = '${r1}';`, [r1]],
     ['records', 'edit title', ['records'], `UPDATE records SET title = 'Nothing to see' WHERE org_id = ${acme} AND ref = '${r1}';`, [r1, 'title']],
     ['records', 'edit status', ['records'], `UPDATE records SET status = 'approved' WHERE org_id = ${acme} AND ref = '${doc}';`, [doc, 'status']],
+    // the stored view reads and lists answer without parsing the record
+    ['records', 'edit view', ['records'], `UPDATE records SET view = json_set(view, '$.title', 'Nothing to see') WHERE org_id = ${acme} AND ref = '${r1}';`, [r1, 'view']],
+    ['records', 'swap views', ['records'], `UPDATE records SET view = CASE ref WHEN '${r1}' THEN (SELECT view FROM records WHERE org_id = ${acme} AND ref = '${r2}') ELSE (SELECT view FROM records WHERE org_id = ${acme} AND ref = '${r1}') END WHERE org_id = ${acme} AND ref IN ('${r1}', '${r2}');`, ['RISK-', 'view']],
     // the user ids sign-off compares: not committed by the ledger, held to the committed names
     ['records', 'edit proposer id', ['records'], `UPDATE records SET created_by_id = (SELECT id FROM users WHERE email = '${ADMIN}') WHERE org_id = ${acme} AND ref = '${policy}';`, [policy, 'user id']],
     ['record_versions', 'edit actor id', ['record_versions'], `UPDATE record_versions SET actor_id = (SELECT id FROM users WHERE email = '${ADMIN}') WHERE org_id = ${acme} AND num = ${num(policy)} AND version = 1;`, [policy, 'version 1', 'user id']],
     ['records', 'delete', ['records'], `DELETE FROM records WHERE org_id = ${acme} AND ref = '${r2}';`, [r2]],
     ['records', 'insert', ['records'], `INSERT INTO records (org_id, kind, num, ref, version, title, status, owner, data, created_at, updated_at, created_by, updated_by, retired) SELECT org_id, kind, 99, 'RISK-99', version, title, status, owner, data, created_at, updated_at, created_by, updated_by, retired FROM records WHERE org_id = ${acme} AND ref = '${r2}';`, ['RISK-99']],
     ['records', 'swap', ['records'], `UPDATE records SET data = CASE ref WHEN '${r1}' THEN (SELECT data FROM records WHERE org_id = ${acme} AND ref = '${r2}') ELSE (SELECT data FROM records WHERE org_id = ${acme} AND ref = '${r1}') END WHERE org_id = ${acme} AND ref IN ('${r1}', '${r2}');`, ['RISK-']],
+    // what the ML-BOM and red-team imports wrote: a model card, a run's results, the worse-run flag
+    ['records', 'edit model card', ['records'], `UPDATE records SET data = json_set(data, '$.licence', 'MIT') WHERE org_id = ${acme} AND ref = '${model}';`, [model]],
+    ['records', 'edit red-team results', ['records'], `UPDATE records SET data = json_set(data, '$.run_failure_rate', '0', '$.run_results[0].failed', 0) WHERE org_id = ${acme} AND ref = '${run}';`, [run]],
+    ['records', 'clear worse-run flag', ['records'], `UPDATE records SET data = json_remove(data, '$.redteam_worse_run', '$.redteam_worse_why') WHERE org_id = ${acme} AND ref = '${ai}';`, [ai]],
+    ['metric_readings', 'edit red-team reading', ['metric_readings'], `UPDATE metric_readings SET value = '0' WHERE metric = '${rtmet}' AND batch = 2;`, [`${rtmet}/2`]],
+    // the EU AI Act: a classification made milder, the profile made private, an obligation dropped
+    ['records', 'edit EU AI Act category', ['records'], `UPDATE records SET data = json_set(data, '$.eu_ai_act_category', 'minimal') WHERE org_id = ${acme} AND ref = '${scorer}';`, [scorer]],
+    ['records', 'edit EU AI Act profile', ['records'], `UPDATE records SET data = json_set(data, '$.public_body', json('false')) WHERE org_id = ${acme} AND kind = 'eu-ai-act-profile';`, ['EUAIA']],
+    ['records', 'delete an obligation', ['records'], `DELETE FROM records WHERE org_id = ${acme} AND kind = 'obligations' AND ref = 'OBL-3';`, ['OBL-3']],
     // record_counts and dashboard_counts: figures kept beside the records
     ['record_counts', 'edit', ['record_counts'], `UPDATE record_counts SET live = live + 1 WHERE org_id = ${acme} AND kind = 'risks';`, ['record_counts', 'risks']],
     ['record_counts', 'delete', ['record_counts'], `DELETE FROM record_counts WHERE org_id = ${acme} AND kind = 'documents';`, ['record_counts', 'documents']],
@@ -264,6 +319,23 @@ function cases(refs) {
     ['ledger_checkpoints', 'delete', ['ledger_checkpoints'], `DELETE FROM ledger_checkpoints WHERE org_id = ${acme} AND size = (SELECT max(size) FROM ledger_checkpoints WHERE org_id = ${acme});`, ['entries', 'checkpoint']],
     ['ledger_checkpoints', 'insert', ['ledger_checkpoints'], `INSERT INTO ledger_checkpoints SELECT org_id, size + 1, root, note, created_at FROM ledger_checkpoints WHERE org_id = ${acme} ORDER BY size DESC LIMIT 1;`, ['checkpoint']],
     ['ledger_checkpoints', 'swap', ['ledger_checkpoints'], `UPDATE ledger_checkpoints SET note = CASE size WHEN (SELECT min(size) FROM ledger_checkpoints WHERE org_id = ${acme}) THEN (SELECT note FROM ledger_checkpoints WHERE org_id = ${acme} ORDER BY size DESC LIMIT 1) ELSE (SELECT note FROM ledger_checkpoints WHERE org_id = ${acme} ORDER BY size LIMIT 1) END WHERE org_id = ${acme} AND size IN ((SELECT min(size) FROM ledger_checkpoints WHERE org_id = ${acme}), (SELECT max(size) FROM ledger_checkpoints WHERE org_id = ${acme}));`, ['checkpoint']],
+    // work_items: kept from the records' due dates
+    ['work_items', 'edit', ['work_items'], `UPDATE work_items SET due = '2099-01-01' WHERE org_id = ${acme} AND ref = '${task}';`, [task, 'work item']],
+    ['work_items', 'edit owner', ['work_items'], `UPDATE work_items SET owner = 'alice@example.com' WHERE org_id = ${acme} AND ref = '${task}';`, [task, 'work item']],
+    ['work_items', 'delete', ['work_items'], `DELETE FROM work_items WHERE org_id = ${acme} AND ref = '${task}';`, [task, 'work item', 'missing']],
+    ['work_items', 'insert', ['work_items'], `INSERT INTO work_items SELECT org_id, kind, 77, field, 'TASK-77', title, what, owner, due, assigned_by, source FROM work_items WHERE org_id = ${acme} AND ref = '${task}';`, ['TASK-77', 'work item']],
+    ['work_items', 'swap', ['work_items'], `UPDATE work_items SET owner = CASE owner WHEN 'bob@example.com' THEN 'alice@example.com' ELSE 'bob@example.com' END WHERE org_id = ${acme} AND kind = 'tasks';`, ['TASK-', 'work item']],
+    // webhooks: where the organisation's events go
+    ['webhooks', 'edit', ['webhooks'], `UPDATE webhooks SET url = 'https://evil.example/steal' WHERE org_id = ${acme} AND id = 1;`, ['webhook']],
+    ['webhooks', 'edit events', ['webhooks'], `UPDATE webhooks SET events = '["record.created"]' WHERE org_id = ${acme} AND id = 2;`, ['webhook']],
+    ['webhooks', 'delete', ['webhooks'], `DELETE FROM webhooks WHERE org_id = ${acme} AND id = 2;`, ['webhook']],
+    ['webhooks', 'insert', ['webhooks'], `INSERT INTO webhooks (org_id, url, events, secret_sealed, created_by, created_at, updated_at) SELECT org_id, 'https://evil.example/', events, secret_sealed, created_by, created_at, updated_at FROM webhooks WHERE id = 1;`, ['webhook']],
+    ['webhooks', 'swap', ['webhooks'], `UPDATE webhooks SET url = CASE id WHEN 1 THEN (SELECT url FROM webhooks WHERE id = 2) ELSE (SELECT url FROM webhooks WHERE id = 1) END WHERE id IN (1, 2);`, ['webhook']],
+    // calendar_feeds: secret URLs that read the organisation's calendar
+    ['calendar_feeds', 'edit scope', ['calendar_feeds'], `UPDATE calendar_feeds SET scope = 'org' WHERE org_id = ${acme} AND scope = 'me';`, ['calendar-feed']],
+    ['calendar_feeds', 'unrevoke', ['calendar_feeds'], `UPDATE calendar_feeds SET user_id = (SELECT id FROM users WHERE email = 'bob@example.com') WHERE org_id = ${acme} AND scope = 'me';`, ['calendar-feed']],
+    ['calendar_feeds', 'delete', ['calendar_feeds'], `DELETE FROM calendar_feeds WHERE org_id = ${acme} AND scope = 'org';`, ['calendar-feed']],
+    ['calendar_feeds', 'insert', ['calendar_feeds'], `INSERT INTO calendar_feeds (org_id, user_id, scope, secret_hash, created_at, updated_at) SELECT org_id, user_id, 'org', randomblob(32), created_at, updated_at FROM calendar_feeds WHERE scope = 'me';`, ['calendar-feed']],
     // ledger_heads
     ['ledger_heads', 'edit', ['ledger_heads'], `UPDATE ledger_heads SET size = size - 1 WHERE org_id = ${acme};`, ['head']],
     // concern_keys: a public concern's report key (not in the ledger; append-only, held to its record)
@@ -274,6 +346,12 @@ function cases(refs) {
     ['acknowledgements', 'edit', ['acknowledgements'], `UPDATE acknowledgements SET acknowledged_at = '2020-01-01T00:00:00Z' WHERE document = '${policy}';`, [`${policy}/v3/alice@example.com`]],
     ['acknowledgements', 'delete', ['acknowledgements'], `DELETE FROM acknowledgements WHERE document = '${policy}';`, [`${policy}/v3/alice@example.com`]],
     ['acknowledgements', 'insert', ['acknowledgements'], `INSERT INTO acknowledgements SELECT org_id, document, version, (SELECT id FROM users WHERE email = 'bob@example.com'), 'bob@example.com', acknowledged_at FROM acknowledgements WHERE document = '${policy}';`, [`${policy}/v3/bob@example.com`]],
+    // comments: each one ledger entry (kind comment, ref KIND/REF/ID)
+    ['comments', 'edit', ['comments'], `UPDATE comments SET body = 'Not reviewed.' WHERE ref = '${policy}';`, [`documents/${policy}/1`]],
+    ['comments', 'edit mentions', ['comments'], `UPDATE comments SET mentions = '[]' WHERE ref = '${policy}';`, [`documents/${policy}/1`]],
+    ['comments', 'move', ['comments'], `UPDATE comments SET ref = 'DOC-99' WHERE ref = '${policy}';`, [`documents/${policy}/1`]],
+    ['comments', 'delete', ['comments'], `DELETE FROM comments WHERE ref = '${policy}';`, [`documents/${policy}/1`]],
+    ['comments', 'insert', ['comments'], `INSERT INTO comments SELECT org_id, id + 1, kind, ref, user_id, author, 'forged', mentions, step, version, created_at FROM comments WHERE ref = '${policy}';`, [`documents/${policy}/2`]],
     // the second factor (committed to in the user's state), single sign-on and the
     // second-factor option (in the organisation's)
     ['user_totp', 'edit', ['user_totp'], `UPDATE user_totp SET secret = randomblob(20);`, ['bob@example.com']],

@@ -51,7 +51,7 @@ static const char *const fx_reqs[][4] = {
 	{ "7.4", "clause", "7", "Communication" },
 	{ "7.5", "clause", "7", "Documented information" },
 	{ "7.5.1", "clause", "7.5", "General" },
-	{ "7.5.2", "clause", "7.5", "Creating and updating" },
+	{ "7.5.2", "clause", "7.5", "Creating and updating documented information" },
 	{ "7.5.3", "clause", "7.5", "Control of documented information" },
 	{ "8", "clause", NULL, "Operation" },
 	{ "8.1", "clause", "8", "Operational planning and control" },
@@ -189,6 +189,7 @@ fx_link(struct db *db, int64_t org, const char *from_kind, const char *from_ref,
 static const char *const fx_link_fields[][2] = {
 	{ "ai_systems", "ai-systems" }, { "ai_system", "ai-systems" },
 	{ "measures", "measures" }, { "requirements", "requirement" },
+	{ "requirement", "requirement" },
 	{ "treatment.measures", "measures" }, { "treatment.controls", "requirement" },
 };
 
@@ -254,9 +255,9 @@ fx_put_org(struct db *db, int64_t org, const char *kind, const char *ref, const 
 	if (db_prepare(&st, db, "INSERT INTO records (org_id, kind, num, ref, version, title, "
 	    "status, owner, data, created_at, updated_at, created_by, updated_by) "
 	    "VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', "
-	    "'cli', 'cli') ON CONFLICT (org_id, kind, ref) DO UPDATE SET version = version + 1, "
-	    "title = excluded.title, status = excluded.status, owner = excluded.owner, "
-	    "data = excluded.data") != 0)
+	    "'cli', 'cli') ON CONFLICT (org_id, kind, ref) DO UPDATE SET "
+	    "version = records.version + 1, title = excluded.title, status = excluded.status, "
+	    "owner = excluded.owner, data = excluded.data") != 0)
 		abort();
 	db_bind_int64(st, 1, org);
 	db_bind_text(st, 2, kind);

@@ -86,6 +86,34 @@ test_catalog__ids_follow_the_standard(void **state)
 	assert_int_equal(catalog_check(db, CATALOG_ISO42001, "Z.9", NULL), AIMS_ENOTFOUND);
 }
 
+/* Titles as the standard has them; what each entry asks to document. */
+static void
+test_catalog__fidelity(void **state)
+{
+	static const char *const documented[] = { "4.3", "5.2", "6.1.2", "6.1.3", "6.1.4",
+	    "6.2", "7.2", "7.5.1", "8.1", "8.2", "8.3", "8.4", "9.1", "9.2.2", "9.3.3", "10.2",
+	    "A.2.2", "A.4.3", "A.4.4", "A.4.5", "A.4.6", "A.5.4", "A.5.5", "A.6.1.2",
+	    "A.6.2.2", "A.6.2.5", "A.6.2.6", "A.8.4", "A.9.3", NULL };
+	struct db *db = *state;
+	json_t *r = NULL;
+	size_t i;
+
+	assert_int_equal(catalog_get(&r, db, CATALOG_ISO42001, "7.5.2"), 0);
+	assert_string_equal(json_string_value(json_object_get(r, "title")),
+	    "Creating and updating documented information");
+	json_decref(r);
+	/* Amendment 1 (2024): whether climate change is a relevant issue. */
+	assert_int_equal(catalog_get(&r, db, CATALOG_ISO42001, "4.1"), 0);
+	assert_non_null(strstr(json_string_value(json_object_get(r, "summary")), "climate change"));
+	json_decref(r);
+	for (i = 0; documented[i]; i++) {
+		assert_int_equal(catalog_get(&r, db, CATALOG_ISO42001, documented[i]), 0);
+		if (json_array_size(json_object_get(r, "documented_information")) == 0)
+			fail_msg("%s calls for documented information and names none", documented[i]);
+		json_decref(r);
+	}
+}
+
 static void
 test_catalog__children_listed(void **state)
 {
@@ -160,6 +188,7 @@ main(void)
 		cmocka_unit_test(test_catalog__iso42001_counts),
 		cmocka_unit_test(test_catalog__ids_follow_the_standard),
 		cmocka_unit_test(test_catalog__children_listed),
+		cmocka_unit_test(test_catalog__fidelity),
 		cmocka_unit_test(test_catalog__reload_is_idempotent),
 		cmocka_unit_test(test_catalog__bad_catalogs_name_the_entry),
 	};

@@ -228,7 +228,7 @@ test_checks__soa_published(void **state)
 	    "'alice@example.org', 'ISO/IEC 42001:2023', json_group_array(json_object("
 	    "'control', r.id, 'title', r.title, 'applicable', NULL, 'justification', '', "
 	    "'status', 'not_started', 'owner', '', 'measures', json('[]'))) "
-	    "FROM requirements r WHERE r.kind = 'control'");
+	    "FROM requirements r WHERE r.framework = 'iso42001' AND r.kind = 'control'");
 	run(&r, db, "{\"kind\": \"soa_published\", \"unchanged\": true}");
 	assert_int_equal(r.status, CHECK_PASS);
 	check_result_free(&r);
@@ -396,10 +396,120 @@ test_checks__one_pass_equals_one_by_one(void **state)
 	db_close(db);
 }
 
+/* any: one alternative passing is enough; else the first failing one speaks. */
+static void
+test_checks__any(void **state)
+{
+	struct db *db = fx_open();
+	struct check_result r;
+	json_t *bad;
+	const char *chk = "{\"kind\": \"any\", \"checks\": ["
+	    "{\"kind\": \"exists\", \"records\": \"measures\"},"
+	    "{\"kind\": \"exists\", \"records\": \"evidence\", \"where\": [{\"links_to\": "
+	    "{\"kind\": \"requirement\", \"ref\": \"A.8.2\"}}, {\"field\": \"valid_until\", "
+	    "\"past\": false}]}]}";
+
+	(void)state;
+	run(&r, db, chk);
+	assert_finding(&r, "missing", 0, NULL);
+	check_result_free(&r);
+	fx_put(db, "evidence", "EV-1", "{\"title\": \"Guide\", \"requirements\": [\"A.8.2\"], "
+	    "\"valid_until\": \"2026-01-01\"}");
+	run(&r, db, chk);
+	assert_int_equal(r.status, CHECK_FAIL);	/* expired */
+	check_result_free(&r);
+	fx_put(db, "evidence", "EV-1", "{\"title\": \"Guide\", \"requirements\": [\"A.8.2\"], "
+	    "\"valid_until\": \"2027-01-01\"}");
+	run(&r, db, chk);
+	assert_int_equal(r.status, CHECK_PASS);
+	check_result_free(&r);
+	/* Another organisation's evidence does not count. */
+	fx_put(db, "evidence", "EV-1", "{\"title\": \"Guide\", \"requirements\": [\"A.8.2\"], "
+	    "\"valid_until\": \"2026-01-01\"}");
+	fx_put_org(db, FX_OTHER_ORG, "evidence", "EV-7", "{\"title\": \"Theirs\", "
+	    "\"requirements\": [\"A.8.2\"], \"valid_until\": \"2027-01-01\"}");
+	run(&r, db, chk);
+	assert_int_equal(r.status, CHECK_FAIL);
+	check_result_free(&r);
+	/* An any takes 2 to 4 checks, none of them an any. */
+	bad = json_pack("{s:s, s:[{s:s}]}", "kind", "any", "checks", "kind", "concern_channel");
+	assert_int_equal(check_validate(bad), AIMS_EINVALID);
+	json_decref(bad);
+	bad = json_pack("{s:s, s:[{s:s}, {s:s, s:[]}]}", "kind", "any", "checks", "kind",
+	    "concern_channel", "kind", "any", "checks");
+	assert_int_equal(check_validate(bad), AIMS_EINVALID);
+	json_decref(bad);
+	db_close(db);
+}
+
+/* exists of records linked to a requirement: counted from its links, up to min. */
+static void
+test_checks__exists_linked_to_a_requirement(void **state)
+{
+	struct db *db = fx_open();
+	struct check_result r;
+	char ref[16], json[160];
+	int i;
+
+	(void)state;
+	for (i = 1; i <= 5; i++) {
+		snprintf(ref, sizeof(ref), "EV-%d", i);
+		snprintf(json, sizeof(json), "{\"title\": \"E%d\", \"requirements\": [\"7.1\"], "
+		    "\"valid_until\": \"%s\"}", i, i < 4 ? "2026-01-01" : "2027-01-01");
+		fx_put(db, "evidence", ref, json);
+	}
+	run(&r, db, "{\"kind\": \"exists\", \"records\": \"evidence\", \"min\": 2, \"where\": "
+	    "[{\"links_to\": {\"kind\": \"requirement\", \"ref\": \"7.1\"}}, "
+	    "{\"field\": \"valid_until\", \"past\": false}]}");
+	assert_int_equal(r.status, CHECK_PASS);
+	assert_int_equal(r.total, 2);
+	check_result_free(&r);
+	run(&r, db, "{\"kind\": \"exists\", \"records\": \"evidence\", \"min\": 3, \"where\": "
+	    "[{\"links_to\": {\"kind\": \"requirement\", \"ref\": \"7.1\"}}, "
+	    "{\"field\": \"valid_until\", \"past\": false}]}");
+	assert_finding(&r, "missing", 2, NULL);
+	check_result_free(&r);
+	fx_retire(db, "evidence", "EV-5");
+	run(&r, db, "{\"kind\": \"exists\", \"records\": \"evidence\", \"min\": 2, \"where\": "
+	    "[{\"links_to\": {\"kind\": \"requirement\", \"ref\": \"7.1\"}}, "
+	    "{\"field\": \"valid_until\", \"past\": false}]}");
+	assert_int_equal(r.status, CHECK_FAIL);
+	check_result_free(&r);
+	db_close(db);
+}
+
+/* org_ai_roles: declared, or derived from the systems; undeclared roles found. */
+static void
+test_checks__org_ai_roles_derived_and_declared(void **state)
+{
+	struct db *db = fx_open();
+	struct check_result r;
+
+	(void)state;
+	run(&r, db, "{\"kind\": \"org_ai_roles\"}");
+	assert_finding(&r, "missing", 0, NULL);
+	check_result_free(&r);
+	fx_put(db, "ai-systems", "AIS-1", "{\"name\": \"Chat\", \"in_scope\": true, "
+	    "\"org_role\": \"customer\"}");
+	fx_put(db, "ai-systems", "AIS-2", "{\"name\": \"Old\", \"in_scope\": true, "
+	    "\"org_role\": \"producer\", \"lifecycle_stage\": \"retirement\"}");
+	run(&r, db, "{\"kind\": \"org_ai_roles\"}");
+	assert_int_equal(r.status, CHECK_PASS);
+	check_result_free(&r);
+	assert_int_equal(db_exec(db, "UPDATE orgs SET ai_roles = '[\"provider\"]' WHERE id = 1"), 0);
+	run(&r, db, "{\"kind\": \"org_ai_roles\"}");
+	assert_finding(&r, "undeclared", 1, "customer");	/* the retired producer is not */
+	check_result_free(&r);
+	db_close(db);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_checks__any),
+		cmocka_unit_test(test_checks__exists_linked_to_a_requirement),
+		cmocka_unit_test(test_checks__org_ai_roles_derived_and_declared),
 		cmocka_unit_test(test_checks__not_recorded_yet_always_fails),
 		cmocka_unit_test(test_checks__exists),
 		cmocka_unit_test(test_checks__none_failing_with_codes),

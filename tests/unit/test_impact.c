@@ -1,7 +1,10 @@
 /*
  * test_impact.c - unit tests for impact assessments (core/kind_impact.c):
  * impacts validation, approval, and the EU AI Act Art. 27 fields required
- * to approve when the AI system is high-risk and the organisation deploys it.
+ * to approve exactly where Art. 27 applies: the organisation deploys a
+ * high-risk system of Annex III point 5(b) or 5(c), or is a public body or
+ * a provider of public services deploying one listed in Annex III (outside
+ * point 2).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,16 +28,27 @@ setup(void **state)
 	struct db *db = fx_open("impact.db");
 
 	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems",
-	    "{\"name\": \"CV screener\", \"eu_ai_act_category\": \"high_risk\","
+	    "{\"name\": \"Credit scorer\", \"eu_ai_act_category\": \"high_risk\","
+	    " \"eu_annex_iii\": [\"5b_creditworthiness_credit_scoring\"],"
 	    " \"eu_ai_act_roles\": [\"deployer\"]}"), 0);
 	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems",
 	    "{\"name\": \"Own model\", \"eu_ai_act_category\": \"high_risk\","
+	    " \"eu_annex_iii\": [\"5b_creditworthiness_credit_scoring\"],"
 	    " \"eu_ai_act_roles\": [\"provider\"], \"org_role\": \"customer\"}"), 0);
 	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems",
 	    "{\"name\": \"Bought tool\", \"eu_ai_act_category\": \"high_risk\","
+	    " \"eu_annex_iii\": [\"5c_life_health_insurance_pricing\"],"
 	    " \"org_role\": \"customer\"}"), 0);
 	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems",
 	    "{\"name\": \"Chatbot\", \"eu_ai_act_category\": \"limited\","
+	    " \"eu_ai_act_roles\": [\"deployer\"]}"), 0);
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems",
+	    "{\"name\": \"CV screener\", \"eu_ai_act_category\": \"high_risk\","
+	    " \"eu_annex_iii\": [\"4a_recruitment_selection\"],"
+	    " \"eu_ai_act_roles\": [\"deployer\"]}"), 0);
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems",
+	    "{\"name\": \"Grid balancer\", \"eu_ai_act_category\": \"high_risk\","
+	    " \"eu_annex_iii\": [\"2_critical_infrastructure\"],"
 	    " \"eu_ai_act_roles\": [\"deployer\"]}"), 0);
 	*state = db;
 	return 0;
@@ -90,7 +104,7 @@ test_impact__art27_for_high_risk_deployers(void **state)
 	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_alice, "impact-assessments", "IA-1", 0,
 	    "{\"status\": \"approved\"}"), AIMS_EINVALID);
 	assert_string_equal(aims_error_field(), "fria_process_description");
-	assert_non_null(strstr(aims_error_message(), "Art. 27"));
+	assert_non_null(strstr(aims_error_message(), "Annex III point 5(b) (EU AI Act Art. 27(1))"));
 	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_alice, "impact-assessments", "IA-1", 0,
 	    "{\"status\": \"approved\", \"fria_process_description\": \"x\"}"), AIMS_EINVALID);
 	assert_string_equal(aims_error_field(), "fria_period_frequency");
@@ -119,6 +133,45 @@ test_impact__art27_for_high_risk_deployers(void **state)
 	    "{\"status\": \"approved\"}"), 0);
 }
 
+/*
+ * A private company deploying a CV screener is not asked (Art. 27 is not for
+ * every deployer of a high-risk system); once the organisation declares it
+ * is a body governed by public law it is, but still not for critical
+ * infrastructure (Annex III point 2 is excepted).
+ */
+static void
+test_impact__art27_only_where_it_applies(void **state)
+{
+	struct db *db = *state;
+
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "impact-assessments",
+	    "{\"ai_system\": \"AIS-5\"}"), 0);
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_alice, "impact-assessments", "IA-1", 0,
+	    "{\"status\": \"approved\"}"), 0);
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_alice, "eu-ai-act-profile",
+	    "{\"public_body\": true}"), 0);
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "impact-assessments",
+	    "{\"ai_system\": \"AIS-5\"}"), 0);
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_alice, "impact-assessments", "IA-2", 0,
+	    "{\"status\": \"approved\"}"), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "fria_process_description");
+	assert_non_null(strstr(aims_error_message(), "a body governed by public law"));
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "impact-assessments",
+	    "{\"ai_system\": \"AIS-6\"}"), 0);
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_alice, "impact-assessments", "IA-3", 0,
+	    "{\"status\": \"approved\"}"), 0);
+	/* A private entity providing public services is asked the same, and says which. */
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_alice, "eu-ai-act-profile", NULL, 0,
+	    "{\"public_body\": false, \"public_service\": true}"), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "public_service_description");
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_alice, "eu-ai-act-profile", NULL, 0,
+	    "{\"public_body\": false, \"public_service\": true,"
+	    " \"public_service_description\": \"municipal housing allocation\"}"), 0);
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_alice, "impact-assessments", "IA-2", 0,
+	    "{\"status\": \"approved\"}"), AIMS_EINVALID);
+	assert_non_null(strstr(aims_error_message(), "providing public services"));
+}
+
 int
 main(void)
 {
@@ -126,6 +179,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_impact__impacts_and_default_title, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_impact__art27_for_high_risk_deployers, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_impact__art27_only_where_it_applies, setup,
 		    teardown),
 	};
 

@@ -69,11 +69,13 @@ test_import__good_csv(void **state)
 	json_t *errors = NULL, *refs = NULL, *rec = NULL, *comp;
 
 	assert_int_equal(run_import(&errors, &refs, db,
-	    "\xef\xbb\xbfname,purpose,lifecycle_stage,eu_ai_act_roles,in_scope,components,owner\r\n"
+	    "\xef\xbb\xbfname,purpose,lifecycle_stage,eu_ai_act_roles,in_scope,components,owner,"
+	    "scope_justification\r\n"
 	    "Chat assistant,answers questions,deployment,provider; deployer,yes,"
-	    "\"[{\"\"kind\"\": \"\"model\"\", \"\"name\"\": \"\"llm\"\"}]\",alice@example.org\r\n"
-	    "\"Scorer, v2\",\"line one\nline two\",inception,,no,,\r\n"
-	    "Plain,,,,,,\r\n"), 0);
+	    "\"[{\"\"kind\"\": \"\"model\"\", \"\"name\"\": \"\"llm\"\"}]\",alice@example.org,\r\n"
+	    "\"Scorer, v2\",\"line one\nline two\",inception,,no,,,"
+	    "An idea only: nothing is built or used yet\r\n"
+	    "Plain,,,,,,,\r\n"), 0);
 	assert_null(errors);
 	assert_int_equal(json_array_size(refs), 3);
 	assert_string_equal(json_string_value(json_array_get(refs, 2)), "AIS-3");
@@ -101,16 +103,17 @@ test_import__bad_rows_all_listed_nothing_kept(void **state)
 	json_t *errors = NULL, *refs = NULL, *e;
 
 	assert_int_equal(run_import(&errors, &refs, db,
-	    "name,lifecycle_stage,in_scope,owner\n"
-	    "Good one,deployment,true,\n"		/* row 2 */
-	    "Bad stage,beta,true,\n"			/* row 3 */
-	    "Good two,inception,false,\n"		/* row 4 */
-	    ",deployment,true,\n"			/* row 5: no name */
-	    "Bad bool,deployment,maybe,\n"		/* row 6 */
-	    "Stranger,deployment,true,eve@example.org\n"	/* row 7 */
-	    "Good three,retirement,no,\n"), AIMS_EINVALID);
+	    "name,lifecycle_stage,in_scope,owner,scope_justification\n"
+	    "Good one,deployment,true,,\n"		/* row 2 */
+	    "Bad stage,beta,true,,\n"			/* row 3 */
+	    "Good two,inception,false,,An idea only: nothing built\n"	/* row 4 */
+	    ",deployment,true,,\n"			/* row 5: no name */
+	    "Bad bool,deployment,maybe,,\n"		/* row 6 */
+	    "Stranger,deployment,true,eve@example.org,\n"	/* row 7 */
+	    "Good three,retirement,no,,Retired and switched off\n"	/* row 8 */
+	    "Unjustified,deployment,no,,N/A\n"), AIMS_EINVALID);	/* row 9 */
 	assert_null(refs);
-	assert_int_equal(json_array_size(errors), 4);
+	assert_int_equal(json_array_size(errors), 5);
 	e = json_array_get(errors, 0);
 	assert_int_equal(fx_int(e, "row"), 3);
 	assert_string_equal(fx_str(e, "field"), "lifecycle_stage");
@@ -121,6 +124,9 @@ test_import__bad_rows_all_listed_nothing_kept(void **state)
 	assert_string_equal(fx_str(json_array_get(errors, 2), "field"), "in_scope");
 	assert_int_equal(fx_int(json_array_get(errors, 3), "row"), 7);
 	assert_string_equal(fx_str(json_array_get(errors, 3), "field"), "owner");
+	/* Left out of the scope, a system needs a justification that says something. */
+	assert_int_equal(fx_int(json_array_get(errors, 4), "row"), 9);
+	assert_string_equal(fx_str(json_array_get(errors, 4), "field"), "scope_justification");
 	json_decref(errors);
 	assert_int_equal(count_live(db), 0);
 	/* The numbers were not used up either. */

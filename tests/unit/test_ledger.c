@@ -389,6 +389,33 @@ test_ledger__changed_ledger_row_is_detected(void **state)
 	assert_fails_with(f, "entry 6 (risk RISK-6 update) does not match its leaf hash");
 }
 
+/*
+ * A long stretch between checkpoints is hashed on the second thread: the
+ * log still verifies, a changed leaf is named, and of two findings the
+ * earlier entry's is named even when the later one is found first.
+ */
+static void
+test_ledger__pipelined_stretch_names_the_first_finding(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_report r;
+
+	append_many(f->db, 1, 3000, 1);
+	append_many(f->db, 1, 10, 3001);	/* a short stretch: hashed in line */
+	assert_verifies(f, &r);
+	assert_int_equal(r.entries, 3010);
+	assert_int_equal(db_exec(f->db, "DROP TRIGGER ledger_entries_append_only"), 0);
+	assert_int_equal(db_exec(f->db, "UPDATE ledger_entries SET leaf_hash = zeroblob(32) "
+	    "WHERE org_id = 1 AND seq = 1500"), 0);
+	assert_fails_with(f, "entry 1500 (risk RISK-1500 update) does not match its leaf hash");
+	assert_int_equal(verify(f, &r), AIMS_EVERIFY);
+	assert_int_equal(r.entries, 1499);
+	/* The text of a later entry is found by the reader before the leaf is hashed. */
+	assert_int_equal(db_exec(f->db, "UPDATE ledger_entries SET entry = replace(entry, "
+	    "'\"version\":2', '\"version\":3') WHERE org_id = 1 AND seq = 1600"), 0);
+	assert_fails_with(f, "entry 1500 (risk RISK-1500 update) does not match its leaf hash");
+}
+
 /* A row rewritten with a matching entry text and leaf breaks the tree instead. */
 static void
 test_ledger__consistently_rewritten_entry_breaks_checkpoint(void **state)
@@ -1003,6 +1030,7 @@ main(void)
 		T(test_ledger__append_is_gapless_and_checkpointed_per_commit),
 		T(test_ledger__append_needs_key_transaction_and_fields),
 		T(test_ledger__entry_is_canonical_json_of_its_fields),
+		T(test_ledger__pipelined_stretch_names_the_first_finding),
 		T(test_ledger__changed_ledger_row_is_detected),
 		T(test_ledger__consistently_rewritten_entry_breaks_checkpoint),
 		T(test_ledger__changed_domain_row_is_detected),

@@ -330,7 +330,7 @@ test_oscal__exports_have_their_root_and_stable_uuids(void **state)
 	enum oscal_model m;
 
 	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_alice, "soa", "A.6.2.8", 0,
-	    "{\"applicable\": true, \"justification\": \"we log\"}"), 0);
+	    "{\"applicable\": true, \"justification\": \"we log every AI system event\"}"), 0);
 	for (m = 0; m < OSCAL_MODEL_COUNT; m++) {
 		assert_int_equal(oscal_export(&a, db, FX_ORG, m, NULL), 0);
 		assert_int_equal(oscal_export(&b, db, FX_ORG, m, NULL), 0);

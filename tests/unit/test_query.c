@@ -127,6 +127,33 @@ test_query__set_past_older_contains(void **state)
 	db_close(db);
 }
 
+/* "justified": the limits of core/justify.c, compiled into SQL; absent is not. */
+static void
+test_query__justified(void **state)
+{
+	struct db *db = fx_open();
+	json_t *bad;
+
+	(void)state;
+	fx_put(db, "soa", "A.2.2", "{\"control\": \"A.2.2\", \"justification\": \"N/A\"}");
+	fx_put(db, "soa", "A.2.3", "{\"control\": \"A.2.3\", \"justification\": "
+	    "\"  Not applicable. \"}");
+	fx_put(db, "soa", "A.2.4", "{\"control\": \"A.2.4\", \"justification\": \"Needed.\"}");
+	fx_put(db, "soa", "A.3.2", "{\"control\": \"A.3.2\", \"justification\": "
+	    "\"We allocate AI roles to named people\"}");
+	fx_put(db, "soa", "A.3.3", "{\"control\": \"A.3.3\"}");
+	fx_put(db, "soa", "A.4.2", "{\"control\": \"A.4.2\", \"justification\": "
+	    "\"-----------------\"}");
+	assert_string_equal(match(db, "soa", "[{\"field\": \"justification\", \"justified\": "
+	    "true}]", NULL), "A.3.2");
+	assert_string_equal(match(db, "soa", "[{\"field\": \"justification\", \"justified\": "
+	    "false}]", NULL), "A.2.2 A.2.3 A.2.4 A.3.3 A.4.2");
+	bad = json_pack("[{s:s, s:s}]", "field", "justification", "justified", "yes");
+	assert_int_equal(query_conds_check(bad), AIMS_EINVALID);
+	json_decref(bad);
+	db_close(db);
+}
+
 static void
 test_query__any_all_not(void **state)
 {
@@ -167,6 +194,28 @@ test_query__links_both_ways(void **state)
 	fx_retire(db, "risks", "RISK-2");
 	assert_string_equal(match(db, "ai-systems", "[{\"linked_from\": {\"kind\": \"risks\"}}]",
 	    NULL), "AIS-1");
+	db_close(db);
+}
+
+/* org_has: a setting kept as a singleton record decides for every row; another org's does not. */
+static void
+test_query__org_has(void **state)
+{
+	struct db *db = setup_systems();
+	const char *public = "[{\"field\": \"in_scope\", \"eq\": true}, {\"org_has\": "
+	    "{\"kind\": \"eu-ai-act-profile\", \"where\": [{\"field\": \"public_body\", "
+	    "\"eq\": true}]}}]";
+
+	(void)state;
+	assert_string_equal(match(db, "ai-systems", public, NULL), "");
+	fx_put_org(db, FX_OTHER_ORG, "eu-ai-act-profile", "EUAIA", "{\"public_body\": true}");
+	assert_string_equal(match(db, "ai-systems", public, NULL), "");
+	fx_put(db, "eu-ai-act-profile", "EUAIA", "{\"public_body\": false}");
+	assert_string_equal(match(db, "ai-systems", public, NULL), "");
+	fx_put(db, "eu-ai-act-profile", "EUAIA", "{\"public_body\": true}");
+	assert_string_equal(match(db, "ai-systems", public, NULL), "AIS-1 AIS-3");
+	assert_string_equal(match(db, "ai-systems", "[{\"not\": {\"org_has\": {\"kind\": "
+	    "\"eu-ai-act-profile\"}}}]", NULL), "");
 	db_close(db);
 }
 
@@ -283,6 +332,9 @@ test_query__bad_conditions_are_refused(void **state)
 		"[{\"linked_from\": {\"kind\": \"risks\", \"via\": \"x\"}}]",
 		"[{\"links_to\": {\"kind\": \"requirement\", \"where\": []}}]",
 		"[{\"field\": \"ref\", \"contains\": \"x\"}]",
+		"[{\"org_has\": {\"kind\": \"eu-ai-act-profile\", \"field\": \"x\"}}]",
+		"[{\"org_has\": {\"where\": []}}]",
+		"[{\"org_has\": {\"kind\": \"x'--\"}}]",
 		"[{\"not\": {\"not\": {\"not\": {\"not\": {\"not\": {\"not\": {\"not\": {\"not\": "
 		    "{\"field\": \"x\", \"set\": true}}}}}}}}}]",
 		NULL,
@@ -312,7 +364,9 @@ main(void)
 		cmocka_unit_test(test_query__compare_and_missing_fields),
 		cmocka_unit_test(test_query__set_past_older_contains),
 		cmocka_unit_test(test_query__any_all_not),
+		cmocka_unit_test(test_query__justified),
 		cmocka_unit_test(test_query__links_both_ways),
+		cmocka_unit_test(test_query__org_has),
 		cmocka_unit_test(test_query__variables),
 		cmocka_unit_test(test_query__flags_count_and_isolation),
 		cmocka_unit_test(test_query__bad_conditions_are_refused),

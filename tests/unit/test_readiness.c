@@ -147,6 +147,26 @@ test_readiness__bad_rules_are_refused(void **state)
 		    "\"check\": {\"kind\": \"org_ai_roles\"}, \"reason\": \"r\"}, {\"id\": \"a\", "
 		    "\"requirement\": \"4.2\", \"stage\": 1, \"severity\": \"major\", "
 		    "\"check\": {\"kind\": \"org_ai_roles\"}, \"reason\": \"r\"}]}",
+		/* a manual rule is never a gate; fix is a path under the organisation */
+		"{\"framework\": \"f\", \"edition\": \"e\", \"rules\": [{\"id\": \"a\", "
+		    "\"requirement\": \"4.1\", \"stage\": 1, \"severity\": \"major\", \"gate\": "
+		    "true, \"manual\": true, \"check\": {\"kind\": \"org_ai_roles\"}, \"reason\": "
+		    "\"r\"}]}",
+		"{\"framework\": \"f\", \"edition\": \"e\", \"rules\": [{\"id\": \"a\", "
+		    "\"requirement\": \"4.1\", \"stage\": 1, \"severity\": \"major\", \"fix\": "
+		    "\"/etc/passwd\", \"check\": {\"kind\": \"org_ai_roles\"}, \"reason\": \"r\"}]}",
+		"{\"framework\": \"f\", \"edition\": \"e\", \"rules\": [{\"id\": \"a\", "
+		    "\"requirement\": \"4.1\", \"stage\": 1, \"severity\": \"major\", \"fix\": "
+		    "\"../x\", \"check\": {\"kind\": \"org_ai_roles\"}, \"reason\": \"r\"}]}",
+		"{\"framework\": \"f\", \"edition\": \"e\", \"rules\": [{\"id\": \"a\", "
+		    "\"requirement\": \"4.1\", \"stage\": 1, \"severity\": \"major\", \"cause\": "
+		    "\"no spaces\", \"check\": {\"kind\": \"org_ai_roles\"}, \"reason\": \"r\"}]}",
+		/* a getting-started step names rules that exist */
+		"{\"framework\": \"f\", \"edition\": \"e\", \"getting_started\": [{\"title\": "
+		    "\"t\", \"requirement\": \"4.1\", \"fix\": \"ai-roles\", \"rules\": [\"b\"]}], "
+		    "\"rules\": [{\"id\": \"a\", \"requirement\": \"4.1\", \"stage\": 1, "
+		    "\"severity\": \"major\", \"check\": {\"kind\": \"org_ai_roles\"}, "
+		    "\"reason\": \"r\"}]}",
 		/* variables and exclusions name declared kinds and fields */
 		"{\"framework\": \"f\", \"edition\": \"e\", \"rules\": [], \"variables\": "
 		    "{\"t\": {\"records\": \"risk-criterion\", \"field\": \"acceptance_threshold\"}}}",
@@ -252,8 +272,15 @@ test_readiness__empty_organisation(void **state)
 	res = evaluate(db, 0);
 	assert_string_equal(verdict(res, 1), "not_ready");
 	assert_string_equal(verdict(res, 2), "not_ready");
-	assert_true(stage_int(res, 1, "blocking_gaps") >= 40);
+	/* One gap per cause: the undecided SoA is one, affecting 6.1.3 and every control. */
+	assert_true(stage_int(res, 1, "blocking_gaps") >= 8);
+	assert_true(stage_int(res, 1, "blocking_gaps") < 20);
 	assert_true(stage_int(res, 2, "blocking_gaps") > stage_int(res, 1, "blocking_gaps"));
+	assert_int_equal(json_array_size(json_object_get(json_array_get(json_object_get(res,
+	    "gaps"), 0), "affects")), 39);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(res,
+	    "gaps"), 0), "rule")), "6.1.3-soa-complete");
+	assert_true(json_array_size(json_object_get(res, "next")) == READINESS_NEXT_MAX);
 	assert_int_equal(json_array_size(json_object_get(res, "clauses")), 7);
 	assert_int_equal(json_array_size(json_object_get(res, "areas")), 9);
 	assert_string_equal(check_status(res, "4.3", "4.3-scope-approved"), "fail");
@@ -304,6 +331,12 @@ build_stage1(struct db *db)
 	fx_put(db, "audits", "AUD-1", "{\"title\": \"Planning audit\", \"programme\": "
 	    "\"PROG-1\", \"requirements\": [\"6.1.2\"], \"lead_auditor\": "
 	    "\"bob@example.org\", \"status\": \"planned\", \"planned_start\": \"2026-11-02\"}");
+	/* ... and performed: Stage 1 looks for an audit reported and a review held. */
+	fx_put(db, "audits", "AUD-2", "{\"title\": \"First audit\", \"programme\": "
+	    "\"PROG-1\", \"requirements\": [\"9.2.1\"], \"status\": \"reported\", "
+	    "\"report_issued_at\": \"2026-02-10T00:00:00Z\", \"planned_end\": \"2026-02-09\"}");
+	fx_put(db, "management-reviews", "MR-1", "{\"title\": \"Review\", \"status\": "
+	    "\"held\", \"held_on\": \"2026-02-20\"}");
 	for (i = 0; i < FX_NREQS; i++) {
 		if (strcmp(fx_reqs[i][1], "control") != 0)
 			continue;
@@ -360,7 +393,7 @@ test_readiness__stage1_verdict_moves(void **state)
 	assert_string_equal(verdict(res, 1), "not_ready");
 	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(
 	    check_of(res, "5.2", "5.2-ai-policy"), "findings"), 0), "reason")),
-	    "The AI policy is past its review date: DOC-1.");
+	    "The AI policy is past its review date: DOC-1 AI policy.");
 	json_decref(res);
 
 	/* A second in-scope system without a risk or an assessment. */
@@ -372,7 +405,7 @@ test_readiness__stage1_verdict_moves(void **state)
 	assert_string_equal(check_status(res, "6.1.4", "6.1.4-assessed"), "fail");
 	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(
 	    check_of(res, "6.1.2", "6.1.2-systems-assessed"), "findings"), 0), "reason")),
-	    "1 of 2 in-scope AI systems have no assessed risk: AIS-2.");
+	    "1 of 2 in-scope AI systems have no assessed risk: AIS-2 Pricing.");
 	assert_string_equal(req_status(res, "6.1.2"), "partly_met");
 	json_decref(res);
 	db_close(db);
@@ -395,7 +428,8 @@ test_readiness__risk_above_threshold(void **state)
 	assert_string_equal(check_status(res, "6.1.3", "6.1.3-treated-or-accepted"), "fail");
 	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(
 	    check_of(res, "6.1.3", "6.1.3-treated-or-accepted"), "findings"), 0), "reason")),
-	    "1 risks above the acceptance threshold are neither treated nor accepted: RISK-2.");
+	    "1 risks above the acceptance threshold are neither treated nor accepted: "
+	    "RISK-2 Leak.");
 	json_decref(res);
 	/* Accepted, then the acceptance expires. */
 	fx_put(db, "risks", "RISK-2", "{\"title\": \"Leak\", \"ai_systems\": [\"AIS-1\"], "
@@ -479,7 +513,8 @@ test_readiness__control_evidence(void **state)
 	assert_string_equal(json_string_value(json_array_get(json_object_get(f, "refs"), 0)),
 	    "MEAS-2");
 	assert_string_equal(json_string_value(json_object_get(f, "reason")),
-	    "1 of 2 measures for A.7.4 have only expired evidence: MEAS-2.");
+	    "1 of 2 measures for A.7.4 have only expired evidence, and no current evidence "
+	    "is linked to A.7.4: MEAS-2.");
 	json_decref(res);
 	fx_put(db, "evidence", "EV-3", "{\"title\": \"New review\", \"measures\": [\"MEAS-2\"]}");
 	res = evaluate(db, 0);
@@ -499,7 +534,15 @@ test_readiness__high_risk_deployer_needs_art27_fields(void **state)
 	(void)state;
 	fx_put(db, "ai-systems", "AIS-1", "{\"name\": \"Credit scoring\", \"in_scope\": true, "
 	    "\"lifecycle_stage\": \"operation_monitoring\", \"eu_ai_act_category\": \"high_risk\", "
+	    "\"eu_annex_iii\": [\"5b_creditworthiness_credit_scoring\"], "
 	    "\"eu_ai_act_roles\": [\"deployer\"]}");
+	/* Art. 27 is not for every deployer: a private company's CV screener is not asked... */
+	fx_put(db, "ai-systems", "AIS-4", "{\"name\": \"CV screener\", \"in_scope\": true, "
+	    "\"lifecycle_stage\": \"operation_monitoring\", \"eu_ai_act_category\": \"high_risk\", "
+	    "\"eu_annex_iii\": [\"4a_recruitment_selection\"], \"eu_ai_act_roles\": [\"deployer\"]}");
+	fx_put(db, "ai-systems", "AIS-5", "{\"name\": \"Grid balancer\", \"in_scope\": true, "
+	    "\"lifecycle_stage\": \"operation_monitoring\", \"eu_ai_act_category\": \"high_risk\", "
+	    "\"eu_annex_iii\": [\"2_critical_infrastructure\"], \"eu_ai_act_roles\": [\"deployer\"]}");
 	fx_put(db, "ai-systems", "AIS-2", "{\"name\": \"Still in design\", \"in_scope\": true, "
 	    "\"lifecycle_stage\": \"design_development\", \"eu_ai_act_category\": \"high_risk\", "
 	    "\"eu_ai_act_roles\": [\"deployer\"]}");
@@ -512,9 +555,22 @@ test_readiness__high_risk_deployer_needs_art27_fields(void **state)
 	assert_string_equal(check_status(res, "8.4", "8.4-art27"), "fail");
 	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(
 	    check_of(res, "8.4", "8.4-art27"), "findings"), 0), "reason")),
-	    "1 high-risk AI systems in use as deployer have no approved fundamental-rights "
-	    "impact assessment with every EU AI Act Art. 27 field: AIS-1.");
+	    "1 high-risk Annex III AI systems the organisation deploys where EU AI Act Art. 27 "
+	    "applies (it is a public body or provides public services, or the system is of "
+	    "Annex III point 5(b) or 5(c)) have no approved fundamental-rights impact "
+	    "assessment with every Art. 27 field: AIS-1 Credit scoring.");
 	json_decref(res);
+	/* ...until the organisation is a body governed by public law (point 2 stays excepted). */
+	fx_put(db, "eu-ai-act-profile", "EUAIA", "{\"public_body\": true}");
+	res = evaluate(db, 0);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(
+	    check_of(res, "8.4", "8.4-art27"), "findings"), 0), "reason")),
+	    "2 high-risk Annex III AI systems the organisation deploys where EU AI Act Art. 27 "
+	    "applies (it is a public body or provides public services, or the system is of "
+	    "Annex III point 5(b) or 5(c)) have no approved fundamental-rights impact "
+	    "assessment with every Art. 27 field: AIS-1 Credit scoring, AIS-4 CV screener.");
+	json_decref(res);
+	fx_put(db, "eu-ai-act-profile", "EUAIA", "{\"public_body\": false}");
 	fx_put(db, "impact-assessments", "IA-1", "{\"ai_system\": \"AIS-1\", \"status\": "
 	    "\"approved\", \"fria_process_description\": \"Loan decisions\", "
 	    "\"fria_period_frequency\": \"Daily\", \"fria_affected_categories\": \"Applicants\", "
@@ -545,7 +601,7 @@ test_readiness__documents_past_review(void **state)
 	res = evaluate(db, 0);
 	f = json_array_get(json_object_get(check_of(res, "7.5.3", "7.5.3-reviewed"), "findings"), 0);
 	assert_string_equal(json_string_value(json_object_get(f, "reason")),
-	    "1 of 2 approved documents are past their review date: DOC-1.");
+	    "1 of 2 approved documents are past their review date: DOC-1 Risk procedure.");
 	assert_string_equal(req_status(res, "7.5.3"), "partly_met");
 	assert_string_equal(req_status(res, "7.5.2"), "met");
 	json_decref(res);
@@ -574,7 +630,7 @@ test_readiness__refs_are_capped_with_a_count(void **state)
 	assert_int_equal(json_array_size(json_object_get(f, "refs")), READINESS_REFS_MAX);
 	assert_int_equal(json_integer_value(json_object_get(f, "more")), 5);
 	assert_non_null(strstr(json_string_value(json_object_get(f, "reason")),
-	    "AIS-20 and 5 more."));
+	    "AIS-20 S20 and 5 more."));
 	json_decref(res);
 	db_close(db);
 }
@@ -628,10 +684,109 @@ test_readiness__other_org_records_do_not_count(void **state)
 	db_close(db);
 }
 
+static const char *
+first_code(const json_t *res, const char *req, const char *rule)
+{
+	return json_string_value(json_object_get(json_array_get(json_object_get(check_of(res,
+	    req, rule), "findings"), 0), "code"));
+}
+
+/*
+ * Records made before justifications were checked on input: an exclusion
+ * that says nothing does not exclude; a system left out without a reason, or
+ * a high-risk one, stays in scope for every in-scope rule.
+ */
+static void
+test_readiness__exclusions_need_a_sound_justification(void **state)
+{
+	struct db *db = fx_open();
+	const json_t *f;
+	json_t *res;
+
+	(void)state;
+	fx_soa_init(db, FX_ORG);
+	fx_put(db, "soa", "A.10.4", "{\"control\": \"A.10.4\", \"applicable\": false, "
+	    "\"justification\": \"N/A\", \"status\": \"not_started\"}");
+	fx_put(db, "ai-systems", "AIS-1", "{\"name\": \"CV screening\", \"in_scope\": false, "
+	    "\"scope_justification\": \"n/a\"}");
+	fx_put(db, "ai-systems", "AIS-2", "{\"name\": \"Credit scoring\", \"in_scope\": false, "
+	    "\"eu_ai_act_category\": \"high_risk\", \"scope_justification\": \"Run by the "
+	    "lending partner under its own AIMS\"}");
+	fx_put(db, "ai-systems", "AIS-3", "{\"name\": \"Old trial\", \"in_scope\": false, "
+	    "\"scope_justification\": \"A trial that ended; nothing runs any more\"}");
+	res = evaluate(db, 0);
+	assert_string_equal(req_status(res, "A.10.4"), "not_met");
+	assert_string_equal(first_code(res, "A.10.4", "soa-decided@A.10.4"), "no_justification");
+	assert_string_equal(req_status(res, "4.3"), "not_met");
+	f = json_object_get(check_of(res, "4.3", "4.3-exclusions"), "findings");
+	assert_int_equal(json_array_size(f), 2);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(find_by(f, "code",
+	    "high_risk_excluded"), "refs"), 0)), "AIS-2");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(find_by(f, "code",
+	    "unjustified"), "refs"), 0)), "AIS-1");
+	/* The two count as in scope: no impact assessment, and both are named. */
+	f = json_array_get(json_object_get(check_of(res, "6.1.4", "6.1.4-assessed"), "findings"), 0);
+	assert_int_equal(json_integer_value(json_object_get(f, "count")), 2);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(f, "refs"), 0)),
+	    "AIS-1");
+	json_decref(res);
+	db_close(db);
+}
+
+/* A gate makes the requirement not met; a manual rule is to confirm, not a gap. */
+static void
+test_readiness__gates_and_manual_confirmation(void **state)
+{
+	struct db *db = fx_open();
+	json_t *res;
+	size_t i;
+
+	(void)state;
+	fx_soa_init(db, FX_ORG);
+	fx_put(db, "soa", "A.7.4", "{\"control\": \"A.7.4\", \"applicable\": true, "
+	    "\"justification\": \"We train our own models\", \"status\": \"planned\"}");
+	fx_put(db, "soa", "A.7.5", "{\"control\": \"A.7.5\", \"applicable\": true, "
+	    "\"justification\": \"We train our own models\", \"status\": \"partial\"}");
+	fx_put(db, "context-issues", "CI-1", "{\"title\": \"Small team\", \"kind\": \"internal\"}");
+	fx_put(db, "context-issues", "CI-2", "{\"title\": \"Regulation\", \"kind\": \"external\"}");
+	fx_put(db, "ai-systems", "AIS-1", "{\"name\": \"Chat\", \"in_scope\": true, "
+	    "\"org_role\": \"customer\"}");
+	res = evaluate(db, 0);
+	assert_string_equal(check_status(res, "A.7.4", "soa-decided@A.7.4"), "pass");
+	assert_string_equal(req_status(res, "A.7.4"), "not_met");
+	assert_string_equal(req_status(res, "A.7.5"), "partly_met");
+	assert_string_equal(req_status(res, "4.1"), "confirm_manually");
+	assert_string_equal(check_status(res, "4.1", "4.1-climate"), "confirm");
+	for (i = 0; i < json_array_size(json_object_get(res, "gaps")); i++)
+		assert_string_not_equal(json_string_value(json_object_get(json_array_get(
+		    json_object_get(res, "gaps"), i), "rule")), "4.1-climate");
+	/* 5.1 and 7.1 have checks records settle that fail: those decide them. */
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(res, "counts"),
+	    "confirm_manually")), 1);
+	assert_int_equal(json_array_size(json_object_get(res, "to_confirm")), 3);
+	json_decref(res);
+	fx_put(db, "attestations", "ATT-1", "{\"title\": \"Climate\", \"requirement\": \"4.1\", "
+	    "\"statement\": \"Decided by the board\", \"valid_until\": \"2026-09-01\", "
+	    "\"status\": \"approved\"}");
+	res = evaluate(db, 0);
+	assert_string_equal(req_status(res, "4.1"), "met");
+	json_decref(res);
+	/* Past its date it no longer holds. */
+	fx_put(db, "attestations", "ATT-1", "{\"title\": \"Climate\", \"requirement\": \"4.1\", "
+	    "\"statement\": \"Decided by the board\", \"valid_until\": \"2026-02-01\", "
+	    "\"status\": \"approved\"}");
+	res = evaluate(db, 0);
+	assert_string_equal(req_status(res, "4.1"), "confirm_manually");
+	json_decref(res);
+	db_close(db);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_readiness__exclusions_need_a_sound_justification),
+		cmocka_unit_test(test_readiness__gates_and_manual_confirmation),
 		cmocka_unit_test(test_readiness__rules_document_is_valid),
 		cmocka_unit_test(test_readiness__bad_rules_are_refused),
 		cmocka_unit_test(test_readiness__every_clause_and_control_has_a_rule),

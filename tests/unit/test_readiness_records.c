@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "core/audit.h"
 #include "engine/readiness.h"
 #include "record_fixture.h"
 
@@ -118,11 +119,40 @@ test_readiness_records__stage1_reached_through_the_record_engine(void **state)
 	    "\"programme\": \"PROG-1\", \"requirements\": [\"9.2.1\"], "
 	    "\"lead_auditor\": \"bob@example.org\"}"));
 
+	/*
+	 * Stage 1 also looks for internal audits and management reviews performed
+	 * (ISO/IEC 17021-1 9.3.1.2): Erin leads an audit of 9.2.1, Carol issues its
+	 * report; a management review is held with top management.
+	 */
+	ok(fx_create(NULL, db, FX_ORG, &fx_alice, "audits", "{\"title\": \"First audit\", "
+	    "\"programme\": \"PROG-1\", \"requirements\": [\"9.2.1\"], "
+	    "\"lead_auditor\": \"erin@example.org\"}"));
+	ok(fx_update(NULL, db, FX_ORG, &fx_erin, "audits", "AUD-2", 0, "{\"status\": "
+	    "\"in_progress\"}"));
+	{
+		json_t *row = json_loads("{\"notes\": \"Programme seen\", \"conclusion\": "
+		    "\"conforming\"}", 0, NULL), *audit = NULL;
+
+		ok(audit_checklist_save(&audit, db, FX_ORG, &fx_erin, "AUD-2", "9.2.1", row));
+		json_decref(audit);
+		json_decref(row);
+	}
+	ok(fx_update(NULL, db, FX_ORG, &fx_erin, "audits", "AUD-2", 0, "{\"actual_start\": "
+	    "\"2026-01-12\", \"actual_end\": \"2026-01-13\", \"conclusion\": "
+	    "\"The programme is in place and followed.\"}"));
+	ok(fx_update(NULL, db, FX_ORG, &fx_carol, "audits", "AUD-2", 0, "{\"status\": "
+	    "\"reported\"}"));
+	ok(fx_create(NULL, db, FX_ORG, &fx_alice, "management-reviews", "{\"title\": "
+	    "\"Review 2026\", \"planned_date\": \"2026-01-20\", \"attendees\": [{\"name\": "
+	    "\"Carol\", \"top_management\": true}]}"));
+	ok(fx_update(NULL, db, FX_ORG, &fx_alice, "management-reviews", "MR-1", 0,
+	    "{\"held_on\": \"2026-01-20\", \"status\": \"held\"}"));
+
 	/* The AI policy: written by Alice, approved by Erin (not its author). */
 	ok(fx_create(NULL, db, FX_ORG, &fx_alice, "documents", "{\"title\": \"AI policy\", "
 	    "\"kind\": \"policy\", \"is_ai_policy\": true, \"next_review\": \"2099-01-01\"}"));
 	res = evaluate(db);
-	assert_int_equal(blocking(res, 1), 2);	/* 5.2 and A.2.2: not approved */
+	assert_int_equal(blocking(res, 1), 1);	/* one cause, 5.2 and A.2.2: not approved */
 	assert_string_equal(fx_str(json_array_get(json_object_get(check_of(res, "5.2",
 	    "5.2-ai-policy"), "findings"), 0), "code"), "not_approved");
 	json_decref(res);
@@ -142,8 +172,36 @@ test_readiness_records__stage1_reached_through_the_record_engine(void **state)
 	ok(fx_update(NULL, db, FX_ORG, &fx_erin, "documents", "DOC-1", 0,
 	    "{\"status\": \"retired\"}"));
 	res = evaluate(db);
-	assert_int_equal(blocking(res, 1), 2);
+	assert_int_equal(blocking(res, 1), 1);
 	json_decref(res);
+	fx_close(db);
+}
+
+/* The dashboard's current readiness: reused until a change, then evaluated again. */
+static void
+test_readiness_records__current_follows_every_change(void **state)
+{
+	struct db *db = fx_open("rc.db");
+	json_t *a = NULL, *b = NULL;
+	const json_t *step;
+
+	(void)state;
+	ok(readiness_current(&a, db, FX_ORG));
+	ok(readiness_current(&b, db, FX_ORG));
+	assert_true(json_equal(a, b));
+	assert_null(json_object_get(a, "requirements"));	/* a summary */
+	step = json_array_get(json_object_get(a, "getting_started"), 2);
+	assert_string_equal(fx_str(step, "fix"), "scope");
+	assert_false(json_is_true(json_object_get(step, "done")));
+	json_decref(b);
+	ok(fx_create(NULL, db, FX_ORG, &fx_alice, "scope", "{\"statement\": \"All AI products\"}"));
+	ok(fx_update(NULL, db, FX_ORG, &fx_erin, "scope", "SCOPE", 0, "{\"status\": \"approved\"}"));
+	ok(readiness_current(&b, db, FX_ORG));
+	assert_false(json_equal(a, b));
+	assert_true(json_is_true(json_object_get(json_array_get(json_object_get(b,
+	    "getting_started"), 2), "done")));
+	json_decref(a);
+	json_decref(b);
 	fx_close(db);
 }
 
@@ -152,6 +210,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_readiness_records__stage1_reached_through_the_record_engine),
+		cmocka_unit_test(test_readiness_records__current_follows_every_change),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

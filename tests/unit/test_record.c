@@ -13,6 +13,7 @@
 #include "core/perm.h"
 #include "ledger/note.h"
 #include "record_fixture.h"
+#include "util/buf.h"
 
 static int
 setup(void **state)
@@ -50,6 +51,50 @@ test_record__create_and_get(void **state)
 	assert_int_equal(fx_create(&rec, db, FX_ORG, &fx_bob, "ai-systems", "{\"name\": \"B\"}"), 0);
 	assert_string_equal(fx_str(rec, "ref"), "AIS-2");
 	json_decref(rec);
+}
+
+/* The text a read or list splices is the tree's own serialisation, stored or rebuilt. */
+static void
+test_record__views_are_the_records_text(void **state)
+{
+	const struct record_kind *k = record_kind_find("ai-systems");
+	struct record_query q = { .limit = 10 };
+	struct db *db = *state;
+	struct buf text = BUF_INIT;
+	json_t *rec = NULL, *items = NULL;
+	char *want, *next = NULL;
+	int64_t version = 0, total = 0;
+
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems",
+	    "{\"name\": \"Scorer\", \"components\": [{\"version\": \"3\", \"name\": \"m\", "
+	    "\"kind\": \"model\"}]}"), 0);
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems", "{\"name\": \"B\"}"), 0);
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_alice, "ai-systems", "AIS-1", 1,
+	    "{\"purpose\": \"scores\"}"), 0);
+	assert_int_equal(record_get(&rec, db, FX_ORG, k, "AIS-1"), 0);
+	want = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	assert_int_equal(record_get_text(&text, &version, db, FX_ORG, k, "AIS-1"), 0);
+	assert_string_equal(buf_str(&text), want);
+	assert_int_equal(version, 2);
+	free(want);
+	json_decref(rec);
+	/* A view of another shape (written before a field was added) is not served. */
+	assert_int_equal(db_exec(db, "UPDATE records SET view = '{\"stale\":true}', "
+	    "view_shape = 1 WHERE ref = 'AIS-2'"), 0);
+	assert_int_equal(record_list(&items, &next, &total, db, FX_ORG, k, &q), 0);
+	want = json_dumps(items, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	buf_reset(&text);
+	assert_int_equal(record_list_text(&text, &next, &total, db, FX_ORG, k, &q), 0);
+	assert_string_equal(buf_str(&text), want);
+	assert_null(strstr(buf_str(&text), "stale"));
+	assert_int_equal(total, 2);
+	free(want);
+	json_decref(items);
+	/* Another organisation's record is not found. */
+	buf_reset(&text);
+	assert_int_equal(record_get_text(&text, &version, db, FX_ORG + 1, k, "AIS-1"),
+	    AIMS_ENOTFOUND);
+	buf_free(&text);
 }
 
 static void
@@ -296,7 +341,7 @@ test_record__list_two_field_filters(void **state)
 	for (i = 1; i <= 90; i++) {
 		snprintf(body, sizeof(body), "{\"name\": \"S%02d\", \"lifecycle_stage\": \"%s\", "
 		    "\"org_role\": \"%s\", \"in_scope\": %s}", i, stages[i % 3], roles[i % 2],
-		    i % 5 ? "true" : "false");
+		    i % 5 ? "true" : "false, \"scope_justification\": \"A trial outside the AIMS\"");
 		assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems", body), 0);
 	}
 	/* Changes reorder records and move some into or out of a cell. */
@@ -729,6 +774,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_record__create_and_get, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_record__views_are_the_records_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__update_versions_and_stale, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__bad_fields_name_the_field, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__other_org_is_invisible, setup, teardown),

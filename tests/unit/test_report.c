@@ -49,7 +49,9 @@ test_report__html_is_self_contained_and_escaped(void **state)
 	/* Inline CSS and SVG only: nothing loaded from elsewhere. */
 	assert_non_null(strstr(h, "<style>"));
 	assert_null(strstr(h, "<link"));
-	assert_null(strstr(h, "src="));
+	assert_null(strstr(h, "src=\""));
+	/* Reasons name records by title too: a hostile one stays text. */
+	assert_non_null(strstr(h, "&lt;img src=x onerror=alert(2)&gt;"));
 	assert_null(strstr(h, "url("));
 	/* The charts come from io/svg.c, styled by its own rules inline. */
 	assert_non_null(strstr(h, "<title id=\"rp-clauses-t\">Readiness score by clause</title>"));
@@ -82,7 +84,10 @@ test_report__text(void **state)
 	assert_non_null(strstr(t, "Clauses"));
 	assert_non_null(strstr(t, "Annex A"));
 	assert_non_null(strstr(t, "[blocking, stage 1] 4.3 "));
-	assert_non_null(strstr(t, "1 required roles have nobody assigned: ROLE-1."));
+	assert_non_null(strstr(t, "(one cause: affects 39 requirements)"));
+	assert_non_null(strstr(t, "To confirm by hand"));
+	assert_non_null(strstr(t, "1 required roles have nobody assigned: ROLE-1 'quoted' "
+	    "<b>role</b>."));
 	buf_free(&out);
 	json_decref(res);
 	db_close(db);

@@ -123,6 +123,24 @@ child_socket(void)
 	_exit(CHILD_NOT_KILLED);
 }
 
+/* With outgoing connections: IPv4 sockets work, netlink and AF_UNIX are refused, not fatal. */
+static void
+child_outbound(void)
+{
+	int fd, pair[2];
+
+	if (sandbox_seccomp_apply_outbound(true) != 0)
+		_exit(CHILD_SETUP_FAILED);
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0 || close(fd) != 0 ||
+	    (fd = socket(AF_INET6, SOCK_DGRAM, 0)) < 0 || close(fd) != 0 ||
+	    socketpair(AF_UNIX, SOCK_STREAM, 0, pair) != 0)
+		_exit(CHILD_CALL_FAILED);
+	if (socket(AF_NETLINK, SOCK_RAW, 0) >= 0 || errno != EAFNOSUPPORT ||
+	    socket(AF_UNIX, SOCK_STREAM, 0) >= 0 || errno != EAFNOSUPPORT)
+		_exit(CHILD_NOT_REFUSED);
+	_exit(CHILD_OK);
+}
+
 static void
 child_exec_mapping(void)
 {
@@ -378,6 +396,17 @@ test_path_add_limit(void **state)
 	assert_int_equal(sandbox_path_add(&cfg, "/", SANDBOX_READ, false), AIMS_ETOOBIG);
 }
 
+static void
+test_seccomp_outbound_sockets(void **state)
+{
+	int status;
+
+	(void)state;
+	status = run_child(child_outbound);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), CHILD_OK);
+}
+
 int
 main(void)
 {
@@ -385,6 +414,7 @@ main(void)
 		cmocka_unit_test(test_seccomp_kills_execve),
 		cmocka_unit_test(test_seccomp_kills_ptrace),
 		cmocka_unit_test(test_seccomp_kills_fork),
+		cmocka_unit_test(test_seccomp_outbound_sockets),
 		cmocka_unit_test(test_seccomp_inet_sockets_only_and_kills_bind),
 		cmocka_unit_test(test_seccomp_refuses_exec_memory),
 		cmocka_unit_test(test_seccomp_allows_server_calls),

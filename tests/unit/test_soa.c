@@ -115,7 +115,8 @@ test_soa__exclusion_refused_naming_the_risk(void **state)
 	    "{\"title\": \"Unnoticed drift\", \"likelihood\": 3, \"impact\": 3,"
 	    " \"treatment\": {\"option\": \"modify\", \"controls\": [\"A.6.2.6\", \"A.6.2.8\"]}}"), 0);
 	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_alice, "soa", "A.6.2.6", 0,
-	    "{\"applicable\": false, \"justification\": \"not relevant\"}"), AIMS_ECONFLICT);
+	    "{\"applicable\": false, \"justification\": \"Drift is watched by the vendor\"}"),
+	    AIMS_ECONFLICT);
 	assert_string_equal(aims_error_field(), "applicable");
 	assert_non_null(strstr(aims_error_message(), "RISK-1 (Unnoticed drift)"));
 	/* Other controls can be excluded. */
@@ -130,7 +131,32 @@ test_soa__exclusion_refused_naming_the_risk(void **state)
 	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_bob, "risks", "RISK-1", 0,
 	    "{\"treatment\": {\"option\": \"modify\", \"controls\": [\"A.6.2.8\"]}}"), 0);
 	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_alice, "soa", "A.6.2.6", 0,
-	    "{\"applicable\": false, \"justification\": \"not relevant\"}"), 0);
+	    "{\"applicable\": false, \"justification\": \"Drift is watched by the vendor\"}"), 0);
+}
+
+/* "N/A", "-" or a few characters justify nothing: refused naming the field. */
+static void
+test_soa__justification_must_say_something(void **state)
+{
+	static const char *const empty[] = { "N/A", " - ", "none", "Needed", "n/a.",
+	    "Not applicable", "x" };
+	struct db *db = *state;
+	char body[128];
+	size_t i;
+
+	for (i = 0; i < sizeof(empty) / sizeof(empty[0]); i++) {
+		snprintf(body, sizeof(body), "{\"applicable\": false, \"justification\": \"%s\"}",
+		    empty[i]);
+		assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_alice, "soa", "A.10.4", 0, body),
+		    AIMS_EINVALID);
+		assert_string_equal(aims_error_field(), "justification");
+	}
+	assert_non_null(strstr(aims_error_message(), "is not a justification"));
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_alice, "soa", "A.10.4", 0,
+	    "{\"applicable\": true, \"justification\": \"Needed\"}"), AIMS_EINVALID);
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_alice, "soa", "A.10.4", 0,
+	    "{\"applicable\": false, \"justification\": \"We sell no AI product to customers\"}"),
+	    0);
 }
 
 int
@@ -140,6 +166,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_soa__38_entries_from_the_start, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_soa__justification_and_measures, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_soa__exclusion_refused_naming_the_risk, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_soa__justification_must_say_something, setup,
 		    teardown),
 	};
 

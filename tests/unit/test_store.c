@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -341,6 +342,145 @@ test_store__commit_hooks_run_once_before_commit(void **state)
 	db_close(db);
 }
 
+/* A savepoint undoes its own change only: an error, or a nested rollback, and its hooks. */
+static void
+test_store__savepoint_undoes_one_change(void **state)
+{
+	struct db *db = NULL;
+	int64_t n;
+
+	(void)state;
+	unlink("sp.db");
+	assert_int_equal(db_open(&db, "sp.db", DB_OPEN_CREATE), 0);
+	assert_int_equal(db_exec(db, "CREATE TABLE t (x INTEGER)"), 0);
+	assert_true(db_savepoint_begin(db) < 0);	/* outside a transaction */
+	hook_runs = 0;
+	assert_int_equal(db_begin(db), 0);
+	assert_int_equal(db_savepoint_begin(db), 0);
+	assert_int_equal(db_exec(db, "INSERT INTO t VALUES (1)"), 0);
+	assert_int_equal(db_savepoint_end(db, 0), 0);
+	/* A nested transaction that rolled back fails its change, hooks and all. */
+	assert_int_equal(db_savepoint_begin(db), 0);
+	assert_int_equal(db_exec(db, "INSERT INTO t VALUES (2)"), 0);
+	assert_int_equal(db_on_commit(db, hook_count, 0), 0);
+	assert_int_equal(db_begin(db), 0);
+	db_rollback(db);
+	assert_true(db_savepoint_end(db, 0) < 0);
+	/* An error undoes it and keeps the caller's code and message. */
+	assert_int_equal(db_savepoint_begin(db), 0);
+	assert_int_equal(db_exec(db, "INSERT INTO t VALUES (3)"), 0);
+	assert_int_equal(db_savepoint_end(db, aims_error_set(AIMS_EINVALID, "x", "refused")),
+	    AIMS_EINVALID);
+	assert_string_equal(aims_error_message(), "refused");
+	assert_int_equal(db_commit(db), 0);
+	assert_int_equal(hook_runs, 0);
+	assert_int_equal(db_query_int64(&n, db, "SELECT count(*) FROM t"), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(db_query_int64(&n, db, "SELECT x FROM t"), 0);
+	assert_int_equal(n, 1);
+	db_close(db);
+}
+
+#define WRITER_THREADS	8
+#define WRITER_EACH	25
+
+/* Inserts its number; refuses every third after inserting (the insert must not stay). */
+static int
+writer_insert(struct db *db, void *arg)
+{
+	int64_t x = *(int64_t *)arg;
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(&st, db, "INSERT INTO t VALUES (?)")) != 0)
+		return rc;
+	db_bind_int64(st, 1, x);
+	rc = db_step(st);
+	db_done(st);
+	if (rc < 0)
+		return rc;
+	if (x % 3 == 0)
+		return aims_error_set(AIMS_EINVALID, "x", "refused %lld", (long long)x);
+	return db_on_commit(db, hook_count, 0);
+}
+
+struct writer_client {
+	struct db_writer	*w;
+	int			 id;
+	int			 ok, refused, wrong;
+};
+
+static void *
+writer_client_main(void *arg)
+{
+	struct writer_client *c = arg;
+	char want[64];
+	int64_t x;
+	int i, rc;
+
+	for (i = 0; i < WRITER_EACH; i++) {
+		x = (int64_t)c->id * 1000 + i + 1;
+		rc = db_writer_run(c->w, NULL, writer_insert, &x);
+		snprintf(want, sizeof(want), "refused %lld", (long long)x);
+		if (x % 3 == 0 && rc == AIMS_EINVALID && strcmp(aims_error_message(), want) == 0 &&
+		    strcmp(aims_error_field(), "x") == 0)
+			c->refused++;
+		else if (x % 3 != 0 && rc == 0)
+			c->ok++;
+		else
+			c->wrong++;
+	}
+	return NULL;
+}
+
+/*
+ * Concurrent callers through one writer: each gets its own answer (and
+ * message, on its own thread), refused changes leave nothing, and every
+ * other change is committed once its caller is answered.
+ */
+static void
+test_store__writer_applies_each_change_on_its_own(void **state)
+{
+	struct writer_client c[WRITER_THREADS];
+	pthread_t t[WRITER_THREADS];
+	struct db_writer *w = NULL;
+	struct db *db = NULL;
+	int64_t n, groups, requests, x = 7;
+	int i, ok = 0, refused = 0;
+
+	(void)state;
+	unlink("w.db");
+	assert_int_equal(db_open(&db, "w.db", DB_OPEN_CREATE), 0);
+	assert_int_equal(db_exec(db, "CREATE TABLE t (x INTEGER)"), 0);
+	/* Without a writer the change runs on the caller's connection. */
+	assert_int_equal(db_writer_run(NULL, db, writer_insert, &x), 0);
+	assert_int_equal(db_writer_start(&w, "w.db"), 0);
+	hook_runs = 0;
+	for (i = 0; i < WRITER_THREADS; i++) {
+		c[i] = (struct writer_client){ .w = w, .id = i + 1 };
+		assert_int_equal(pthread_create(&t[i], NULL, writer_client_main, &c[i]), 0);
+	}
+	for (i = 0; i < WRITER_THREADS; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(c[i].wrong, 0);
+		ok += c[i].ok;
+		refused += c[i].refused;
+	}
+	/* Answered means committed: another connection sees every change now. */
+	assert_int_equal(db_query_int64(&n, db, "SELECT count(*) FROM t"), 0);
+	assert_int_equal(n, 1 + ok);
+	assert_int_equal(db_query_int64(&n, db, "SELECT count(*) FROM t WHERE x % 3 = 0"), 0);
+	assert_int_equal(n, 0);
+	db_writer_stats(w, &groups, &requests);
+	assert_int_equal(requests, WRITER_THREADS * WRITER_EACH);
+	assert_true(groups >= 1 && groups <= requests);
+	/* One hook run per committed group that held a kept change. */
+	assert_true(hook_runs >= 1 && hook_runs <= groups);
+	assert_int_equal(ok + refused, WRITER_THREADS * WRITER_EACH);
+	db_writer_stop(w);
+	db_close(db);
+}
+
 /* Values are copied when bound, bound in order, and read back as bound. */
 static void
 test_store__sqlb_binds_in_order(void **state)
@@ -403,6 +543,8 @@ main(void)
 		cmocka_unit_test(test_store__rollback_discards_and_unique_maps),
 		cmocka_unit_test(test_store__statement_cache_reuses),
 		cmocka_unit_test(test_store__commit_hooks_run_once_before_commit),
+		cmocka_unit_test(test_store__savepoint_undoes_one_change),
+		cmocka_unit_test(test_store__writer_applies_each_change_on_its_own),
 		cmocka_unit_test(test_store__sqlb_binds_in_order),
 		cmocka_unit_test(test_store__sqlb_refuses_too_many_values),
 	};

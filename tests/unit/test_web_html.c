@@ -124,13 +124,16 @@ test_web_html__markdown_is_safe(void **state)
 	(void)state;
 	html_markdown_UNSAFE_OK(&b, "# Policy\n\n**bold** and <script>alert(1)</script>\n\n"
 	    "<img src=x onerror=alert(1)>\n\n[click](javascript:alert(1))\n\n"
-	    "| a | b |\n|---|---|\n| 1 | 2 |\n");
-	assert_non_null(strstr(buf_str(&b), "<h1>Policy</h1>"));
+	    "| a | b |\n|---|---|\n| 1 | 2 |\n\n#### Deep\n");
+	/* Under the page's own h1, h2 and h3. */
+	assert_non_null(strstr(buf_str(&b), "<h4>Policy</h4>"));
+	assert_null(strstr(buf_str(&b), "<h1"));
 	assert_non_null(strstr(buf_str(&b), "<strong>bold</strong>"));
 	assert_non_null(strstr(buf_str(&b), "<table>"));
 	assert_null(strstr(buf_str(&b), "<script"));
 	assert_null(strstr(buf_str(&b), "<img"));
 	assert_null(strstr(buf_str(&b), "javascript:"));
+	assert_non_null(strstr(buf_str(&b), "<h6>Deep</h6>"));
 	buf_free(&b);
 }
 

@@ -147,7 +147,7 @@ ctx_for(enum role role)
 {
 	return (struct web_ctx){ .org = "acme", .org_name = "Acme <AI>", .orgs = orgs, .norgs = 2,
 	    .user = "alice@example.org", .role = role, .csrf = CSRF, .kinds = kinds,
-	    .can = fake_can, .today = "2026-03-01" };
+	    .can = fake_can, .today = "2026-03-01", .may_comment = role != ROLE_VIEWER };
 }
 
 /* With AIMS_WEB_DUMP=DIR set, pages are also written to DIR/NAME.html. */
@@ -400,6 +400,18 @@ test_web_pages__list_escapes_sorts_filters_pages(void **state)
 	assert_non_null(strstr(s, "<option value=\"true\">True</option>"));
 	assert_non_null(strstr(s, "value=\"&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;"));
 	assert_int_equal(count_of(s, "<tr><td class=\"ref\">"), 50);
+	/* Downloads carry the search and filters; page three goes back to page two. */
+	assert_non_null(strstr(s, "lifecycle_stage=deployment&amp;sort=name&amp;format=csv\""));
+	assert_non_null(strstr(s, "&amp;format=xlsx\""));
+	buf_reset(&b);
+	q.cursor = "PAGE3";
+	q.limit = 25;
+	l.back = "PAGE2";
+	web_page_list(&b, &ctx, &k_ais, &l);
+	s = buf_str(&b);
+	assert_non_null(strstr(s, "sort=name&amp;limit=25&amp;cursor=PAGE2&amp;at=25\">Previous page"));
+	assert_non_null(strstr(s, "limit=25&amp;cursor=CURSOR%3D%3D&amp;at=100&amp;back=PAGE2.PAGE3\""));
+	assert_non_null(strstr(s, "<option value=\"25\" selected>25</option>"));
 	json_decref(items);
 	json_decref(rec);
 	buf_free(&b);
@@ -420,6 +432,26 @@ test_web_pages__list_viewer_has_no_write_buttons(void **state)
 	assert_non_null(strstr(buf_str(&b), "There are no AI systems yet."));
 	json_decref(items);
 	buf_free(&b);
+}
+
+/* Times in the organisation's zone on the page; UTC stays in datetime=. */
+static void
+test_web_pages__times_in_the_org_time_zone(void **state)
+{
+	struct web_ctx ctx = ctx_for(ROLE_MANAGER);
+	json_t *rec = load(AIS_JSON);
+	struct web_record_view v = { rec, NULL, NULL };
+	struct buf b = BUF_INIT;
+	const char *s;
+
+	(void)state;
+	assert_int_equal(tz_load(&ctx.tz, "Asia/Tokyo"), 0);
+	web_page_record(&b, &ctx, &k_ais, &v);
+	s = buf_str(&b);
+	assert_non_null(strstr(s, "datetime=\"2026-01-02T03:04:05Z\">2026-01-02 12:04 JST</time>"));
+	assert_null(strstr(s, "03:04 UTC"));
+	buf_free(&b);
+	json_decref(rec);
 }
 
 static void
@@ -506,8 +538,11 @@ test_web_pages__workflow_steps_from_core(void **state)
 	s = buf_str(&b);
 	assert_page_ok(s);
 	assert_non_null(strstr(s, "action=\"/o/acme/documents/DOC-1/workflow\""));
-	assert_non_null(strstr(s, "<input type=\"hidden\" name=\"action\" value=\"return\">"
-	    "<button type=\"submit\" class=\"btn primary\">Return to draft</button>"));
+	assert_non_null(strstr(s, "<button type=\"submit\" class=\"btn primary\" name=\"action\" "
+	    "value=\"return\">Return to draft</button>"));
+	/* One form for the steps, with the reviewer's note for who may comment. */
+	assert_int_equal(count_of(s, "/workflow\""), 1);
+	assert_non_null(strstr(s, "<textarea id=\"step-note\" name=\"note\""));
 	/* The author's Approve is disabled, with the reason in words (escaped). */
 	assert_non_null(strstr(s, "<button type=\"button\" class=\"btn\" disabled "
 	    "aria-describedby=\"why-approve\" data-step=\"approve\">Approve</button>"));
@@ -1077,6 +1112,7 @@ main(void)
 		cmocka_unit_test(test_web_pages__list_escapes_sorts_filters_pages),
 		cmocka_unit_test(test_web_pages__list_viewer_has_no_write_buttons),
 		cmocka_unit_test(test_web_pages__record_shows_fields_links_history),
+		cmocka_unit_test(test_web_pages__times_in_the_org_time_zone),
 		cmocka_unit_test(test_web_pages__workflow_steps_from_core),
 		cmocka_unit_test(test_web_pages__revision_in_force_and_history),
 		cmocka_unit_test(test_web_pages__form_has_labels_csrf_version_and_errors),

@@ -57,7 +57,18 @@ test_web_readiness__verdicts_reasons_and_links(void **state)
 	assert_true(out.len < 100 * 1024);	/* pages weigh under 100 KB */
 	buf_reset(&out);
 	web_page_readiness(&out, &ctx, r, "met");
-	assert_null(strstr(buf_str(&out), "t-not_met"));
+	assert_null(strstr(buf_str(&out), "st-not_met"));
+	buf_reset(&out);
+	/* Grouped by clause and area; each status a colour, a symbol and a word. */
+	web_page_readiness(&out, &ctx, r, NULL);
+	assert_non_null(strstr(buf_str(&out), "<tr class=\"group\"><th scope=\"rowgroup\" "
+	    "colspan=\"2\"><span class=\"req\">4</span> Context of the organization"));
+	assert_non_null(strstr(buf_str(&out), "<span class=\"tag st st-not_met\"><span "
+	    "class=\"st-mark\" aria-hidden=\"true\">\u2717</span> Not met</span>"));
+	/* The next things to do, and where the AI roles are set. */
+	assert_non_null(strstr(buf_str(&out), "id=\"rd-next\""));
+	assert_non_null(strstr(buf_str(&out), "href=\"/o/acme/ai-roles\""));
+	assert_non_null(strstr(buf_str(&out), "href=\"/o/acme/attestations/new?requirement=4.1\""));
 	buf_free(&out);
 	json_decref(r);
 	json_decref(sys);

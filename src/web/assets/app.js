@@ -2,8 +2,9 @@
  * app.js - conveniences over pages that work without it: confirm dialogs,
  * in-place saving of Statement of Applicability and audit checklist rows
  * (a saved checklist row hands the focus to the next), file upload by drag
- * and drop with progress, "add another" for repeated fieldsets, and
- * keyboard shortcuts. No framework, no inline script (strict CSP).
+ * and drop with progress, "add another" for repeated fieldsets, scores
+ * shown as the fields they come from change, searchable pickers for long
+ * multiple selects, and keyboard shortcuts. No framework, no inline script (strict CSP).
  */
 (function () {
 	'use strict';
@@ -137,7 +138,8 @@
 
 	document.addEventListener('submit', function (ev) {
 		var form = ev.target;
-		var question = form.getAttribute('data-confirm');
+		var question = (ev.submitter && ev.submitter.getAttribute('data-confirm')) ||
+		    form.getAttribute('data-confirm');
 		if (question && !window.confirm(question)) {
 			ev.preventDefault();
 			return;
@@ -187,6 +189,8 @@
 		var n = items.length;
 		var name = set.getAttribute('data-objects');
 		var copy = last.cloneNode(true);
+		/* A picker is drawn again over the copy's own select. */
+		copy.querySelectorAll('.picker').forEach(function (p) { p.remove(); });
 		var from = name + '.' + last.getAttribute('data-item') + '.';
 		var to = name + '.' + n + '.';
 		copy.setAttribute('data-item', String(n));
@@ -197,13 +201,19 @@
 			});
 			if (el.matches('input[type="checkbox"]')) el.checked = false;
 			else if (el.matches('input, textarea')) el.value = '';
+			else if (el.matches('select[multiple]')) el.selectedIndex = -1;
 			else if (el.matches('select')) el.selectedIndex = 0;
 		});
 		copy.querySelectorAll('.error').forEach(function (el) { el.remove(); });
 		var legend = copy.querySelector('legend');
 		if (legend) legend.textContent = legend.textContent.replace(/\d+$/, String(n + 1));
 		last.after(copy);
-		var first = copy.querySelector('input, select, textarea');
+		copy.querySelectorAll('select[multiple]').forEach(function (sel) {
+			var label = copy.querySelector('label[for="' + sel.id + '-filter"]');
+			if (label) label.htmlFor = sel.id;
+			if (sel.options.length >= PICKER_MIN) setupPicker(sel);
+		});
+		var first = copy.querySelector('input, select:not([hidden]), textarea');
 		if (first) first.focus();
 	}
 
@@ -212,6 +222,10 @@
 		if (b) {
 			ev.preventDefault();
 			addItem(b);
+			return;
+		}
+		if (closest(ev.target, '[data-soa-all]')) {
+			document.querySelectorAll('.soa-pick').forEach(function (cb) { cb.checked = true; });
 			return;
 		}
 		var swap = closest(ev.target, 'a[data-soa-swap]');
@@ -281,9 +295,117 @@
 		}
 	});
 
+	/*
+	 * A score shown as its two fields change (the risk form's likelihood
+	 * and impact): looked up in the grid the server computed with the
+	 * organisation's criteria, never calculated here.
+	 */
+	function setupScore(el) {
+		var grid;
+		try { grid = JSON.parse(el.getAttribute('data-grid')); } catch (e) { return; }
+		var ids = el.getAttribute('data-from').split(' ');
+		var a = document.getElementById(ids[0]);
+		var b = document.getElementById(ids[1]);
+		var output = el.querySelector('output');
+		if (!a || !b || !output) return;
+		function update() {
+			var row = grid[parseInt(a.value, 10) - 1];
+			var cell = row ? row[parseInt(b.value, 10) - 1] : null;
+			output.textContent = '';
+			if (!cell) {
+				output.textContent = 'set both to see the score';
+				return;
+			}
+			output.append('score ' + cell.score + ', ');
+			var level = document.createElement('strong');
+			level.textContent = cell.level || 'no level';
+			output.append(level);
+		}
+		a.addEventListener('change', update);
+		b.addEventListener('change', update);
+		a.addEventListener('input', update);
+		b.addEventListener('input', update);
+	}
+
+	/*
+	 * Searchable pickers: a multiple select of many options (38 Annex A
+	 * controls, a hundred AI systems) becomes a filter box over a list of
+	 * checkboxes. The select stays in the form, hidden, and holds the
+	 * choice; without script it is the plain select. Native checkboxes keep
+	 * it usable with the keyboard and a screen reader.
+	 */
+	var PICKER_MIN = 9;
+	var pickers = 0;
+
+	function setupPicker(sel) {
+		var label = document.querySelector('label[for="' + sel.id + '"]');
+		var name = label ? label.textContent.replace(/\s*required\s*$/, '') : sel.name;
+		var n = ++pickers;
+		var box = document.createElement('div');
+		box.className = 'picker';
+		var filter = document.createElement('input');
+		filter.type = 'search';
+		filter.id = sel.id + '-filter';
+		filter.setAttribute('aria-controls', 'picker-' + n);
+		filter.setAttribute('aria-describedby', 'picker-' + n + '-count');
+		filter.placeholder = 'Type to filter';
+		var list = document.createElement('div');
+		list.className = 'picker-list';
+		list.id = 'picker-' + n;
+		list.setAttribute('role', 'group');
+		list.setAttribute('aria-label', name);
+		var count = document.createElement('p');
+		count.className = 'picker-count help';
+		count.id = 'picker-' + n + '-count';
+		count.setAttribute('aria-live', 'polite');
+		function counted() {
+			var k = sel.selectedOptions.length;
+			count.textContent = k + ' of ' + sel.options.length + ' selected';
+		}
+		Array.prototype.forEach.call(sel.options, function (opt, i) {
+			var row = document.createElement('label');
+			row.className = 'picker-item';
+			var cb = document.createElement('input');
+			cb.type = 'checkbox';
+			cb.id = 'picker-' + n + '-' + i;
+			cb.checked = opt.selected;
+			cb.disabled = sel.disabled;
+			cb.addEventListener('change', function () {
+				opt.selected = cb.checked;
+				counted();
+				sel.dispatchEvent(new Event('change', { bubbles: true }));
+			});
+			row.append(cb, ' ' + opt.textContent);
+			list.append(row);
+		});
+		filter.addEventListener('input', function () {
+			var words = filter.value.toLowerCase().split(/\s+/).filter(Boolean);
+			Array.prototype.forEach.call(list.children, function (row) {
+				var text = row.textContent.toLowerCase();
+				row.hidden = !words.every(function (w) { return text.indexOf(w) >= 0; });
+			});
+		});
+		/* Enter in the filter box ticks the only option left, rather than submitting. */
+		filter.addEventListener('keydown', function (ev) {
+			if (ev.key !== 'Enter') return;
+			ev.preventDefault();
+			var shown = Array.prototype.filter.call(list.children, function (r) { return !r.hidden; });
+			if (shown.length === 1) shown[0].querySelector('input').click();
+		});
+		if (label) label.htmlFor = filter.id;
+		box.append(filter, list, count);
+		sel.hidden = true;
+		sel.after(box);
+		counted();
+	}
+
 	function init() {
+		document.querySelectorAll('select[multiple]').forEach(function (sel) {
+			if (sel.options.length >= PICKER_MIN) setupPicker(sel);
+		});
+		document.querySelectorAll('[data-score]').forEach(setupScore);
 		document.querySelectorAll('[data-dropzone]').forEach(setupDropzone);
-		document.querySelectorAll('[data-add-item]').forEach(function (b) { b.hidden = false; });
+		document.querySelectorAll('[data-add-item], [data-soa-all]').forEach(function (b) { b.hidden = false; });
 		var summary = document.getElementById('errors');
 		if (summary) summary.focus();
 	}

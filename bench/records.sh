@@ -1,0 +1,190 @@
+#!/bin/sh
+# bench/records.sh - record reads and writes over HTTP against their floors,
+# measured side by side in one run (the machine is shared: only ratios of
+# figures taken in the same run mean anything).
+#
+# Reads: a list of 50 of RECORDS_BENCH_RISKS risks (default 50,000, made by
+# bench/gen) and one risk, with a bearer token, against nginx serving the
+# same bytes as static files. Writes: creates from 16 concurrent clients
+# (and from 1) against the raw SQLite rate of one fsync'd insert per
+# transaction on the same disk (bench/sqlite_commit.c). Each round runs
+# every pair back to back; rounds alternate; the table gives medians over
+# the rounds and p50/p95/p99 latencies in milliseconds.
+#
+#   sh bench/records.sh            print the results as Markdown
+#
+# Needs wrk and nginx, `make aims build/rel/bench/gen build/rel/bench/sqlite_commit`
+# (`make bench` does both). Environment: ROUNDS (default 3), DURATION
+# (seconds per run, default 5), CONNECTIONS (reads, default 32), WRITERS
+# (default 16), RECORDS_BENCH_RISKS (default 50000), AIMS_BIN.
+set -eu
+cd "$(dirname "$0")/.."
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-5}
+CONNECTIONS=${CONNECTIONS:-32}
+WRITERS=${WRITERS:-16}
+RISKS=${RECORDS_BENCH_RISKS:-50000}
+AIMS=${AIMS_BIN:-build/rel/aims}
+GEN=build/rel/bench/gen
+RAW=build/rel/bench/sqlite_commit
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+command -v wrk >/dev/null || { echo "bench/records.sh: wrk is not installed" >&2; exit 1; }
+[ -x "$NGINX" ] || { echo "bench/records.sh: nginx is not installed" >&2; exit 1; }
+for b in "$AIMS" "$GEN" "$RAW"; do
+	[ -x "$b" ] || { echo "bench/records.sh: build $b first (make bench)" >&2; exit 1; }
+done
+
+T=$(mktemp -d)
+PIDS=
+NGINX_STARTED=0
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null || true; done
+	[ "$NGINX_STARTED" = 1 ] && "$NGINX" -p "$T/nginx" -c "$T/nginx/nginx.conf" -s stop 2>/dev/null || true
+	rm -rf "$T"
+}
+trap cleanup EXIT INT TERM
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+serve() {	# db -> sets BASE and adds the pid to PIDS
+	port=$(free_port)
+	"$AIMS" serve --db "$1" --listen "127.0.0.1:$port" >"$T/serve-$port.log" 2>&1 &
+	PIDS="$PIDS $!"
+	BASE="http://127.0.0.1:$port"
+	for _ in $(seq 1 200); do
+		curl -fs "$BASE/readyz" >/dev/null 2>&1 && return 0
+		sleep 0.05
+	done
+	echo "bench/records.sh: aims serve did not start" >&2
+	exit 1
+}
+token() {	# db org role
+	"$AIMS" token create --db "$1" --org "$2" --name "bench-$3" --role "$3" --format json |
+	    sed -n 's/.*"token": *"\(aims_[A-Za-z0-9_-]*\)".*/\1/p'
+}
+
+# wrk reports through this script: requests/s, p50, p95, p99 (ms), non-2xx.
+cat >"$T/report.lua" <<'LUA'
+done = function(summary, latency, requests)
+	io.write(string.format("RESULT %.0f %.3f %.3f %.3f %d\n",
+		summary.requests / (summary.duration / 1e6),
+		latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+		latency:percentile(99) / 1000, summary.errors.status))
+end
+LUA
+cat "$T/report.lua" >"$T/create.lua"
+cat >>"$T/create.lua" <<'LUA'
+wrk.method = "POST"
+wrk.body = '{"name":"Bench system","lifecycle_stage":"deployment","purpose":"Ranks claims"}'
+wrk.headers["Content-Type"] = "application/json"
+LUA
+run_wrk() {	# connections script url [header]
+	c=$1; s=$2; u=$3; shift 3
+	t=2; [ "$c" -lt 2 ] && t=1
+	wrk -t"$t" -c"$c" -d"${DURATION}s" -s "$s" "$@" "$u" 2>&1 | sed -n 's/^RESULT //p'
+}
+median() {	# column of the lines in file $1
+	awk -v c="$2" '{ print $c }' "$1" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# ---- reads ---------------------------------------------------------------
+"$GEN" --db "$T/reads.db" --ai-systems 50 --risks "$RISKS" --evidence 1 --calls 100 \
+	--no-reads --serve-key >/dev/null
+RTOKEN=$(token "$T/reads.db" bench viewer)
+[ -n "$RTOKEN" ] || { echo "bench/records.sh: could not create a token" >&2; exit 1; }
+serve "$T/reads.db"
+RBASE=$BASE
+LIST="/api/v1/orgs/bench/risks"
+ONE="/api/v1/orgs/bench/risks/RISK-4242"
+mkdir -p "$T/nginx/www" "$T/nginx/logs" "$T/nginx/tmp"
+curl -fs -H "Authorization: Bearer $RTOKEN" "$RBASE$LIST?limit=50" >"$T/nginx/www/list.json"
+curl -fs -H "Authorization: Bearer $RTOKEN" "$RBASE$ONE" >"$T/nginx/www/one.json"
+NGINX_PORT=$(free_port)
+cat >"$T/nginx/nginx.conf" <<CONF
+worker_processes $(nproc);
+pid $T/nginx/nginx.pid;
+error_log $T/nginx/logs/error.log;
+events { worker_connections 1024; }
+http {
+	access_log $T/nginx/logs/access.log;
+	client_body_temp_path $T/nginx/tmp;
+	proxy_temp_path $T/nginx/tmp;
+	fastcgi_temp_path $T/nginx/tmp;
+	uwsgi_temp_path $T/nginx/tmp;
+	scgi_temp_path $T/nginx/tmp;
+	server {
+		listen 127.0.0.1:$NGINX_PORT;
+		default_type application/json;
+		location = $LIST { alias $T/nginx/www/list.json; }
+		location = $ONE { alias $T/nginx/www/one.json; }
+	}
+}
+CONF
+chmod 755 "$T" "$T/nginx" "$T/nginx/www"
+chmod 644 "$T/nginx/www/"*.json
+"$NGINX" -p "$T/nginx" -c "$T/nginx/nginx.conf"
+NGINX_STARTED=1
+NBASE="http://127.0.0.1:$NGINX_PORT"
+sleep 0.2
+
+# ---- writes --------------------------------------------------------------
+printf 'bench password 0123\n' | "$AIMS" init --db "$T/writes.db" --org acme \
+	--admin bench@example.com --password-stdin >/dev/null
+WTOKEN=$(token "$T/writes.db" acme contributor)
+MTOKEN=$(token "$T/writes.db" acme admin)
+serve "$T/writes.db"
+WBASE=$BASE
+CREATE="/api/v1/orgs/acme/ai-systems"
+writer_figure() {
+	curl -fs -H "Authorization: Bearer $MTOKEN" "$WBASE/metrics" | awk -v n="$1" '$1 == n { print $2 }'
+}
+
+for r in $(seq 1 "$ROUNDS"); do
+	run_wrk "$CONNECTIONS" "$T/report.lua" "$RBASE$LIST?limit=50" -H "Authorization: Bearer $RTOKEN" >>"$T/list.aims"
+	run_wrk "$CONNECTIONS" "$T/report.lua" "$NBASE$LIST?limit=50" >>"$T/list.nginx"
+	run_wrk "$CONNECTIONS" "$T/report.lua" "$RBASE$ONE" -H "Authorization: Bearer $RTOKEN" >>"$T/one.aims"
+	run_wrk "$CONNECTIONS" "$T/report.lua" "$NBASE$ONE" >>"$T/one.nginx"
+	g0=$(writer_figure aims_db_write_groups_total); q0=$(writer_figure aims_db_write_requests_total)
+	run_wrk "$WRITERS" "$T/create.lua" "$WBASE$CREATE" -H "Authorization: Bearer $WTOKEN" >>"$T/create16.aims"
+	g1=$(writer_figure aims_db_write_groups_total); q1=$(writer_figure aims_db_write_requests_total)
+	echo "$(( (q1 - q0) )) $(( (g1 - g0) ))" >>"$T/groups"
+	"$RAW" "$T/raw-$r.db" "$DURATION" | awk '{ print $2 }' >>"$T/raw"
+	run_wrk 1 "$T/create.lua" "$WBASE$CREATE" -H "Authorization: Bearer $WTOKEN" >>"$T/create1.aims"
+done
+
+row() {	# label file [floor-file floor-label]
+	printf '| %s | %s | %s | %s | %s | %s |\n' "$1" "$(median "$2" 1)" "$(median "$2" 2)" \
+	    "$(median "$2" 3)" "$(median "$2" 4)" "$(awk '{ s += $5 } END { print s + 0 }' "$2")"
+}
+ratio() {	# a-file b-file: median of aims rate / median of floor rate
+	awk -v a="$(median "$1" 1)" -v b="$(median "$2" 1)" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
+}
+cat <<MD
+<!-- records:begin -->
+## records
+
+\`sh bench/records.sh\` on $(nproc) CPUs ($(uname -m)), $(date -u +%Y-%m-%d), load average
+$(cut -d' ' -f1 /proc/loadavg) at the end: $ROUNDS alternating rounds of ${DURATION} s per run,
+medians over the rounds; wrk over loopback; latency in milliseconds. Reads: $CONNECTIONS
+connections, organisation of $RISKS risks (bench/gen), viewer token; nginx with $(nproc) workers
+serves the same bytes. Writes: contributor token, \`POST $CREATE\`, a fresh database.
+
+| request | req/s | p50 | p95 | p99 | non-2xx |
+| --- | ---: | ---: | ---: | ---: | ---: |
+$(row "aims: GET $LIST?limit=50 ($(wc -c <"$T/nginx/www/list.json") bytes)" "$T/list.aims")
+$(row "nginx: the same bytes" "$T/list.nginx")
+$(row "aims: GET $ONE ($(wc -c <"$T/nginx/www/one.json") bytes)" "$T/one.aims")
+$(row "nginx: the same bytes" "$T/one.nginx")
+$(row "aims: POST $CREATE, $WRITERS clients" "$T/create16.aims")
+$(row "aims: POST $CREATE, 1 client" "$T/create1.aims")
+
+| ratio (medians, same run) | figure |
+| --- | ---: |
+| list of 50 / nginx | $(ratio "$T/list.aims" "$T/list.nginx") |
+| one record / nginx | $(ratio "$T/one.aims" "$T/one.nginx") |
+| creates, $WRITERS clients / raw SQLite commits ($(median "$T/raw" 1)/s, one fsync'd insert each) | $(awk -v a="$(median "$T/create16.aims" 1)" -v b="$(median "$T/raw" 1)" 'BEGIN { printf "%.2f", a / b }') |
+| creates, 1 client / raw SQLite commits | $(awk -v a="$(median "$T/create1.aims" 1)" -v b="$(median "$T/raw" 1)" 'BEGIN { printf "%.2f", a / b }') |
+| creates per commit under $WRITERS clients (writer's changes / transactions, median) | $(awk '{ print ($2 > 0 ? $1 / $2 : 0) }' "$T/groups" | sort -g | awk '{ v[NR] = $1 } END { printf "%.1f", v[int((NR + 1) / 2)] }') |
+<!-- records:end -->
+MD

@@ -1,0 +1,78 @@
+// bench/web-ab.mjs - two running `aims serve --log-format json`, a baseline
+// and a candidate, asked for the same pages in turn (see bench/web-ab.sh);
+// prints each page's median server time under both and their ratio.
+//
+//   node bench/web-ab.mjs BASE_URL BASE_LOG NEW_URL NEW_LOG EMAIL PASSWORD [CALLS]
+import { readFileSync } from 'node:fs';
+
+const [baseUrl, baseLog, newUrl, newLog, email, password, callsArg] = process.argv.slice(2);
+const CALLS = Number(callsArg || 150);
+const WARMUP = 10;
+
+function cookieOf(r, jar) {
+  for (const c of r.headers.getSetCookie()) {
+    const [pair] = c.split(';');
+    const [name, value] = pair.split('=');
+    if (value === '') delete jar[name]; else jar[name] = value;
+  }
+}
+const header = (jar) => Object.entries(jar).map(([k, v]) => `${k}=${v}`).join('; ');
+
+async function signIn(url) {
+  const jar = {};
+  let r = await fetch(`${url}/sign-in`);
+  cookieOf(r, jar);
+  const token = (await r.text()).match(/name="_csrf" value="([^"]+)"/)[1];
+  r = await fetch(`${url}/sign-in`, {
+    method: 'POST', redirect: 'manual',
+    headers: { cookie: header(jar), origin: url, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: token, email, password }),
+  });
+  if (r.status !== 303) throw new Error(`sign-in at ${url}: ${r.status}`);
+  cookieOf(r, jar);
+  return jar;
+}
+
+// Server times (ms) logged for GET path since offset, sorted.
+function times(log, path, from) {
+  const want = path.split('?')[0];
+  return readFileSync(log, 'utf8').slice(from).split('\n').filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l)).filter((e) => e.method === 'GET' && e.path === want)
+    .map((e) => e.usec / 1000).sort((a, b) => a - b);
+}
+const median = (t) => t[Math.floor(t.length / 2)];
+
+const o = '/o/bench';
+const pages = [
+  ['dashboard', `${o}/`],
+  ['Statement of Applicability', `${o}/soa`],
+  ['risks list (first page, 50)', `${o}/risks`],
+  ['risks list filtered by owner', `${o}/risks?owner=${encodeURIComponent(email)}`],
+  ['risks list, search', `${o}/risks?q=drift`],
+  ['risk', `${o}/risks/RISK-4242`],
+  ['risk edit form', `${o}/risks/RISK-4242/edit`],
+  ['new risk form', `${o}/risks/new`],
+  ['AI systems list', `${o}/ai-systems`],
+  ['AI system', `${o}/ai-systems/AIS-42`],
+  ['evidence list', `${o}/evidence`],
+  ['evidence', `${o}/evidence/EV-4242`],
+  ['measures list', `${o}/measures`],
+  ['API: risk', '/api/v1/orgs/bench/risks/RISK-4242'],
+];
+
+const jars = [await signIn(baseUrl), await signIn(newUrl)];
+const get = async (i, path) => {
+  const url = i === 0 ? baseUrl : newUrl;
+  await (await fetch(url + path, { headers: { cookie: header(jars[i]) } })).arrayBuffer();
+};
+console.log('| page | baseline p50 ms | this build p50 ms | ratio |');
+console.log('| --- | ---: | ---: | ---: |');
+for (const [name, path] of pages) {
+  for (let i = 0; i < WARMUP; i++) { await get(0, path); await get(1, path); }
+  const from = [readFileSync(baseLog, 'utf8').length, readFileSync(newLog, 'utf8').length];
+  for (let i = 0; i < CALLS; i++) { await get(0, path); await get(1, path); }
+  await new Promise((res) => setTimeout(res, 50));
+  const b = median(times(baseLog, path, from[0]));
+  const n = median(times(newLog, path, from[1]));
+  console.log(`| ${name} | ${b.toFixed(2)} | ${n.toFixed(2)} | ${(n / b).toFixed(2)}x |`);
+}

@@ -1,0 +1,8 @@
+-- 067_eu_ai_act.sql: the EU AI Act classification of AI systems, the
+-- organisation's EU AI Act profile (a singleton record) and the obligation
+-- records keep their fields in the records' data (010_records.sql), and are
+-- read through its indexes, so no table changes. This migration marks the
+-- schema version the ai-systems fields came with (`since` 67 in
+-- src/core/kind_ai_system.c): ledger entries written before it committed to
+-- records without them.
+SELECT 1;

@@ -1,0 +1,381 @@
+/*
+ * test_work.c - unit tests for work items and notifications (core/work.c,
+ * core/notify.c, core/feed.c, core/webhook.c): a declared due date becomes
+ * its record's work item in the write's transaction and a rollback leaves
+ * none; obligations that end with the record go when it is done; My work
+ * groups by date and lists sign-offs for those who may give them; the
+ * calendar puts internal audits before the external audit they precede;
+ * notifications and outbox rows come with the change; a feed key opens only
+ * its own feed; and the verifier names a work item changed behind core.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+
+#include "core/feed.h"
+#include "core/notify.h"
+#include "core/outbox.h"
+#include "core/webhook.h"
+#include "core/work.h"
+#include "record_fixture.h"
+#include "util/clock.h"
+
+/* 2026-06-10T12:00:00Z: dates below are relative to it. */
+#define NOW	((time_t)1781092800)
+
+static int
+setup(void **state)
+{
+	*state = fx_open("work.db");
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	fx_close(*state);
+	return 0;
+}
+
+static int64_t
+count(struct db *db, const char *sql)
+{
+	int64_t n = -1;
+
+	assert_int_equal(db_query_int64(&n, db, sql), 0);
+	return n;
+}
+
+static const json_t *
+group(const json_t *w, const char *name)
+{
+	return json_object_get(json_object_get(w, name), "items");
+}
+
+static void
+test_work__items_follow_the_record_in_its_transaction(void **state)
+{
+	struct db *db = *state;
+	json_t *rec = NULL;
+
+	assert_int_equal(fx_create(&rec, db, FX_ORG, &fx_alice, "risks", "{\"title\":\"Drift\","
+	    "\"likelihood\":2,\"impact\":3,\"owner\":\"bob@example.org\","
+	    "\"next_review\":\"2026-06-01\"}"), 0);
+	json_decref(rec);
+	assert_int_equal(count(db, "SELECT count(*) FROM work_items WHERE kind = 'risks' AND "
+	    "owner = 'bob@example.org' AND due = '2026-06-01' AND assigned_by = 1"), 1);
+	/* A failed write (a bad owner) changes nothing, its work item included. */
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_alice, "risks", "RISK-1", 0,
+	    "{\"owner\":\"nobody@example.org\",\"next_review\":\"2026-07-01\"}"), AIMS_EINVALID);
+	assert_int_equal(count(db, "SELECT count(*) FROM work_items WHERE due = '2026-06-01'"), 1);
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_alice, "risks", "RISK-1", 0,
+	    "{\"next_review\":\"2026-07-01\"}"), 0);
+	assert_int_equal(count(db, "SELECT count(*) FROM work_items WHERE kind = 'risks' "
+	    "AND due = '2026-07-01'"), 1);
+	assert_int_equal(record_delete(db, FX_ORG, &fx_alice, record_kind_find("risks"), "RISK-1",
+	    0), 0);
+	assert_int_equal(count(db, "SELECT count(*) FROM work_items WHERE kind = 'risks'"), 0);
+	assert_int_equal(record_verify_derived(db, FX_ORG), 0);
+}
+
+static void
+test_work__until_done_and_my_work_groups(void **state)
+{
+	struct db *db = *state;
+	json_t *w = NULL;
+
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_alice, "tasks", "{\"title\":\"Old\","
+	    "\"owner\":\"bob@example.org\",\"due\":\"2026-06-01\"}"), 0);
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_alice, "tasks", "{\"title\":\"Soon\","
+	    "\"owner\":\"bob@example.org\",\"due\":\"2026-06-12\"}"), 0);
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_alice, "tasks", "{\"title\":\"Later\","
+	    "\"owner\":\"bob@example.org\",\"due\":\"2026-09-01\"}"), 0);
+	assert_int_equal(work_mine(&w, db, FX_ORG, &fx_bob, NOW), 0);
+	assert_string_equal(json_string_value(json_object_get(w, "today")), "2026-06-10");
+	assert_int_equal(json_array_size(group(w, "overdue")), 1);
+	assert_int_equal(json_array_size(group(w, "this_week")), 1);
+	assert_int_equal(json_array_size(group(w, "later")), 1);
+	assert_false(json_is_true(json_object_get(json_array_get(group(w, "overdue"), 0),
+	    "generated")));
+	json_decref(w);
+	assert_int_equal(work_mine(&w, db, FX_ORG, &fx_alice, NOW), 0);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(w, "assigned_by_me"),
+	    "count")), 3);
+	json_decref(w);
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_bob, "tasks", "TASK-1", 0,
+	    "{\"status\":\"done\"}"), 0);
+	assert_int_equal(work_mine(&w, db, FX_ORG, &fx_bob, NOW), 0);
+	assert_int_equal(json_array_size(group(w, "overdue")), 0);
+	json_decref(w);
+	/* Work belongs to a person: not to the system. */
+	assert_int_equal(work_mine(&w, db, FX_ORG, &ACTOR_SYSTEM, NOW), AIMS_EINVALID);
+}
+
+static void
+test_work__approvals_for_who_may_sign_off(void **state)
+{
+	struct db *db = *state;
+	json_t *w = NULL;
+	const json_t *it;
+	size_t i;
+	int seen;
+
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_alice, "documents", "{\"title\":\"Pol\","
+	    "\"kind\":\"policy\"}"), 0);
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_alice, "documents", "DOC-1", 0,
+	    "{\"status\":\"in_review\"}"), 0);
+	/* Erin (manager) may approve Alice's document; Alice wrote it; Bob may not approve. */
+	assert_int_equal(work_mine(&w, db, FX_ORG, &fx_erin, NOW), 0);
+	seen = 0;
+	json_array_foreach(group(w, "approvals"), i, it)
+		seen += strcmp(json_string_value(json_object_get(it, "ref")), "DOC-1") == 0;
+	assert_int_equal(seen, 1);
+	json_decref(w);
+	assert_int_equal(work_mine(&w, db, FX_ORG, &fx_alice, NOW), 0);
+	json_array_foreach(group(w, "approvals"), i, it)
+		assert_string_not_equal(json_string_value(json_object_get(it, "ref")), "DOC-1");
+	json_decref(w);
+	assert_int_equal(work_mine(&w, db, FX_ORG, &fx_bob, NOW), 0);
+	assert_int_equal(json_array_size(group(w, "approvals")), 0);
+	json_decref(w);
+	/* Erin and Carol were told; Alice, who asked, was not; Bob may not sign off. */
+	assert_int_equal(count(db, "SELECT count(*) FROM notifications WHERE event = "
+	    "'approval_requested' AND ref = 'DOC-1' AND user_id IN (3, 5)"), 2);
+	assert_int_equal(count(db, "SELECT count(*) FROM notifications WHERE event = "
+	    "'approval_requested' AND ref = 'DOC-1' AND user_id IN (1, 2)"), 0);
+	assert_int_equal(count(db, "SELECT count(*) FROM outbox WHERE channel = 'mail' AND "
+	    "event = 'approval_requested' AND instr(body, 'DOC-1') > 0"), 2);
+}
+
+static void
+test_work__calendar_before_each_external_audit(void **state)
+{
+	struct db *db = *state;
+	json_t *cal = NULL;
+	const json_t *ev;
+	int64_t days = 0;
+
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_alice, "certification", "{\"body\":\"CB\","
+	    "\"stage1_date\":\"2026-07-01\",\"stage2_date\":\"2026-09-01\"}"), 0);
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_alice, "audits", "{\"title\":\"IA\","
+	    "\"requirements\":[\"9.2\"],\"lead_auditor\":\"erin@example.org\","
+	    "\"planned_start\":\"2026-08-01\"}"), 0);
+	assert_int_equal(work_calendar(&cal, db, FX_ORG, NOW), 0);
+	ev = json_object_get(cal, "events");
+	assert_int_equal(json_array_size(ev), 2);
+	assert_int_equal(json_array_size(json_object_get(json_array_get(ev, 0), "before")), 0);
+	assert_int_equal(json_array_size(json_object_get(json_array_get(ev, 1), "before")), 1);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(cal, "next"),
+	    "what")), "Stage 1 audit");
+	json_decref(cal);
+	assert_int_equal(work_next_event(&days, NULL, db, FX_ORG, NOW), 0);
+	assert_int_equal(days, 21);
+	/* The other organisation has no cycle. */
+	assert_int_equal(work_next_event(&days, NULL, db, FX_OTHER_ORG, NOW), 0);
+	assert_int_equal(days, -1);
+	/* A Stage 2 before Stage 1 is refused, naming the field. */
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_alice, "certification", "{\"body\":\"CB\","
+	    "\"stage1_date\":\"2026-09-01\",\"stage2_date\":\"2026-07-01\"}"), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "stage2_date");
+}
+
+static void
+test_work__notify_person_and_the_bell(void **state)
+{
+	struct db *db = *state;
+	json_t *n = NULL;
+	int64_t unread = -1;
+
+	/* The actor is not told about their own change; a non-member is not told. */
+	assert_int_equal(notify_person(db, FX_ORG, &fx_alice, 1, "mention", "risks", "RISK-9",
+	    "you"), 0);
+	assert_int_equal(notify_person(db, FX_OTHER_ORG, &fx_alice, 2, "mention", "", "", "x"), 0);
+	assert_int_equal(count(db, "SELECT count(*) FROM notifications WHERE event = 'mention'"), 0);
+	assert_int_equal(notify_pref_set(db, 2, "digest"), 0);
+	assert_int_equal(notify_pref_set(db, 2, "weekly"), AIMS_EINVALID);
+	assert_int_equal(notify_person(db, FX_ORG, &fx_alice, 2, "mention", "risks", "RISK-9",
+	    "Alice mentioned you on RISK-9"), 0);
+	assert_int_equal(notify_unread(&unread, db, FX_ORG, 2), 0);
+	assert_int_equal(unread, 1);
+	/* Bob chose the digest: no immediate mail. */
+	assert_int_equal(count(db, "SELECT count(*) FROM outbox WHERE target = 2"), 0);
+	assert_int_equal(notify_list(&n, db, FX_ORG, 2), 0);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(
+	    json_object_get(n, "items"), 0), "text")), "Alice mentioned you on RISK-9");
+	json_decref(n);
+	assert_int_equal(notify_mark_read(db, FX_ORG, 2, 0), 0);
+	assert_int_equal(notify_unread(&unread, db, FX_ORG, 2), 0);
+	assert_int_equal(unread, 0);
+	/* The digest: once a day, after the hour. */
+	{
+		int queued = -1;
+
+		assert_int_equal(notify_digests_queue(&queued, db, NOW, 13), 0);
+		assert_int_equal(queued, 0);
+		assert_int_equal(notify_digests_queue(&queued, db, NOW, 6), 0);
+		assert_int_equal(queued, 1);
+		assert_int_equal(notify_digests_queue(&queued, db, NOW, 6), 0);
+		assert_int_equal(queued, 0);
+		assert_int_equal(count(db, "SELECT count(*) FROM outbox WHERE event = 'digest' "
+		    "AND target = 2"), 1);
+	}
+}
+
+static void
+test_work__feed_keys_and_webhook_input(void **state)
+{
+	struct db *db = *state;
+	struct feed_grant g;
+	json_t *f = NULL, *w = NULL, *ev;
+	char key[128], *url = NULL, *secret = NULL;
+	const char *u;
+
+	assert_int_equal(feed_create(&f, db, FX_ORG, &fx_bob, "org"), AIMS_EFORBIDDEN);
+	assert_int_equal(feed_create(&f, db, FX_ORG, &fx_bob, "me"), 0);
+	u = json_string_value(json_object_get(f, "url"));
+	snprintf(key, sizeof(key), "%.*s", (int)(strlen(u) - strlen("/ical/") - 4), u + 6);
+	assert_int_equal(feed_resolve(&g, db, key), 0);
+	assert_int_equal(g.org_id, FX_ORG);
+	assert_int_equal(g.user_id, 2);
+	assert_string_equal(g.scope, "me");
+	key[strlen(key) - 1] ^= 1;
+	assert_int_equal(feed_resolve(&g, db, key), AIMS_ENOTFOUND);
+	assert_int_equal(feed_resolve(&g, db, "-"), AIMS_ENOTFOUND);
+	assert_int_equal(feed_resolve(&g, db, "1"), AIMS_ENOTFOUND);
+	assert_int_equal(feed_resolve(&g, db, "99999999999999999999999-x"), AIMS_ENOTFOUND);
+	/* Alice may not revoke Bob's feed: it is not hers to see. */
+	assert_int_equal(feed_revoke(db, FX_ORG, &fx_alice,
+	    json_integer_value(json_object_get(f, "id"))), AIMS_ENOTFOUND);
+	assert_int_equal(feed_revoke(db, FX_ORG, &fx_bob,
+	    json_integer_value(json_object_get(f, "id"))), 0);
+	key[strlen(key) - 1] ^= 1;
+	assert_int_equal(feed_resolve(&g, db, key), AIMS_ENOTFOUND);
+	json_decref(f);
+
+	ev = fx_json("[\"*\"]");
+	assert_int_equal(webhook_create(&w, db, FX_ORG, &fx_carol, "gopher://x", ev), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "url");
+	assert_int_equal(webhook_create(&w, db, FX_ORG, &fx_carol, "https://a:b@x.example/", ev),
+	    AIMS_EINVALID);
+	assert_int_equal(webhook_create(&w, db, FX_ORG, &fx_carol, "https://x.example/h", ev), 0);
+	/* Kept sealed: the stored bytes are not the secret; it opens to the one shown. */
+	assert_int_equal(count(db, "SELECT count(*) FROM webhooks WHERE instr(secret_sealed, "
+	    "'whsec_') > 0"), 0);
+	assert_int_equal(webhook_target(&url, &secret, db, FX_ORG,
+	    json_integer_value(json_object_get(w, "id"))), 0);
+	assert_string_equal(secret, json_string_value(json_object_get(w, "secret")));
+	assert_string_equal(url, "https://x.example/h");
+	/* Another organisation's id is not found. */
+	free(url);
+	free(secret);
+	assert_int_equal(webhook_target(&url, &secret, db, FX_OTHER_ORG,
+	    json_integer_value(json_object_get(w, "id"))), AIMS_ENOTFOUND);
+	json_decref(w);
+	json_decref(ev);
+	assert_int_equal(record_verify_derived(db, FX_ORG), 0);
+}
+
+static void
+test_work__verify_names_a_changed_item(void **state)
+{
+	struct db *db = *state;
+
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_alice, "tasks", "{\"title\":\"T\","
+	    "\"owner\":\"bob@example.org\",\"due\":\"2026-06-01\"}"), 0);
+	assert_int_equal(record_verify_derived(db, FX_ORG), 0);
+	assert_int_equal(db_exec(db, "UPDATE work_items SET due = '2030-01-01'"), 0);
+	assert_int_equal(record_verify_derived(db, FX_ORG), AIMS_EVERIFY);
+	assert_non_null(strstr(aims_error_message(), "work item due of tasks TASK-1"));
+	assert_int_equal(db_exec(db, "DELETE FROM work_items"), 0);
+	assert_int_equal(record_verify_derived(db, FX_ORG), AIMS_EVERIFY);
+	assert_non_null(strstr(aims_error_message(), "is missing"));
+}
+
+static void
+test_work__outbox_claims_backs_off_and_gives_up(void **state)
+{
+	struct db *db = *state;
+	json_t *items = NULL, *w = NULL, *ev = fx_json("[\"record.created\"]");
+	time_t T = clock_now() + 1;	/* the rows are due from when they were written */
+	int64_t id;
+
+	assert_int_equal(webhook_create(&w, db, FX_ORG, &fx_carol, "https://x.example/h", ev), 0);
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_alice, "risks", "{\"title\":\"R\","
+	    "\"likelihood\":1,\"impact\":1}"), 0);
+	/* Mail waits while none is set up; the webhook row is claimed once, for a lease. */
+	assert_int_equal(outbox_claim(&items, db, T, 16, false), 0);
+	assert_int_equal(json_array_size(items), 1);
+	id = json_integer_value(json_object_get(json_array_get(items, 0), "id"));
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 0), "attempts")), 1);
+	json_decref(items);
+	assert_int_equal(outbox_claim(&items, db, T, 16, false), 0);
+	assert_int_equal(json_array_size(items), 0);
+	json_decref(items);
+	assert_int_equal(outbox_claim(&items, db, T + OUTBOX_LEASE_SEC + 1, 16, false), 0);
+	assert_int_equal(json_array_size(items), 1);
+	json_decref(items);
+	/* Attempt 3 failed at T: the next is due after 10 * 2^2 seconds, not before. */
+	assert_int_equal(db_exec(db, "UPDATE outbox SET attempts = 3"), 0);
+	assert_int_equal(outbox_finish(db, id, false, 3, 5, 10, "answered 500", T), 0);
+	assert_int_equal(outbox_claim(&items, db, T + 39, 16, false), 0);
+	assert_int_equal(json_array_size(items), 0);
+	json_decref(items);
+	assert_int_equal(outbox_claim(&items, db, T + 40, 16, false), 0);
+	assert_int_equal(json_array_size(items), 1);
+	json_decref(items);
+	/* Attempt 4 fails (of 5): due after 80 s; attempt 5, the last, fails: failed for good. */
+	assert_int_equal(outbox_finish(db, id, false, 4, 5, 10, "answered 500", T), 0);
+	assert_int_equal(outbox_claim(&items, db, T + 80, 16, false), 0);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 0), "attempts")), 5);
+	json_decref(items);
+	assert_int_equal(outbox_finish(db, id, false, 5, 5, 10, "answered 500", T), 0);
+	assert_int_equal(count(db, "SELECT count(*) FROM outbox WHERE state = 'failed' AND "
+	    "last_error = 'answered 500'"), 1);
+	assert_int_equal(outbox_claim(&items, db, T + 86400, 16, false), 0);
+	assert_int_equal(json_array_size(items), 0);
+	json_decref(items);
+	/* Settled rows and old log entries go after they are kept; pending rows stay. */
+	assert_int_equal(db_exec(db, "UPDATE outbox SET created_at = '2020-01-01T00:00:00Z'; "
+	    "INSERT INTO webhook_deliveries (org_id, webhook_id, outbox_id, event, attempt, at, "
+	    "status, ok) VALUES (1, 1, 1, 'record.created', 1, '2020-01-01T00:00:00Z', 500, 0)"), 0);
+	assert_int_equal(outbox_expire(db, T), 0);
+	assert_int_equal(count(db, "SELECT count(*) FROM outbox WHERE state = 'failed'"), 0);
+	assert_true(count(db, "SELECT count(*) FROM outbox WHERE state = 'pending'") > 0);
+	assert_int_equal(count(db, "SELECT count(*) FROM webhook_deliveries"), 0);
+	/* A mail row goes once mail is set up. */
+	assert_int_equal(outbox_claim(&items, db, T, 16, true), 0);
+	assert_true(json_array_size(items) > 0);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0),
+	    "channel")), "mail");
+	json_decref(items);
+	json_decref(w);
+	json_decref(ev);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_work__items_follow_the_record_in_its_transaction,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_work__until_done_and_my_work_groups, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_work__approvals_for_who_may_sign_off, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_work__calendar_before_each_external_audit,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_work__notify_person_and_the_bell, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_work__feed_keys_and_webhook_input, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_work__verify_names_a_changed_item, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_work__outbox_claims_backs_off_and_gives_up,
+		    setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
