@@ -1,4 +1,5 @@
--- pg/076_account_links.sql: the PostgreSQL form of 076_account_links.sql (BIGINT, BYTEA, identity keys).
+-- pg/076_account_links.sql: the PostgreSQL form of 076 (identity keys, BYTEA, BIGINT).
+-- 076_account_links.sql: invitations to join an organisation, and password
 -- reset links. Each is a random 256-bit token handed to one address; only
 -- its SHA-256 is stored (like sessions), it expires, and it works once:
 -- used_at is set by the statement that accepts it. They are credentials,

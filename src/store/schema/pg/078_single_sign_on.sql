@@ -1,4 +1,5 @@
--- pg/078_single_sign_on.sql: the PostgreSQL form of 078_single_sign_on.sql (BIGINT, BYTEA, identity keys).
+-- pg/078_single_sign_on.sql: the PostgreSQL form of 078 (identity keys, BYTEA, BIGINT).
+-- 078_single_sign_on.sql: OpenID Connect sign-in configured per organisation,
 -- and the sign-ins under way (authorization code flow with PKCE).
 
 -- The organisation's OpenID provider. client_secret is sent to the provider's
