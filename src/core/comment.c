@@ -12,9 +12,11 @@
 
 #include "core/comment.h"
 #include "core/member.h"
+#include "core/notify.h"
 #include "core/record.h"
 #include "ledger/ledger.h"
 #include "store/db.h"
+#include "util/buf.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/mem.h"
@@ -149,6 +151,37 @@ comment_author(char **out, struct db *db, int64_t user_id)
 	return rc;
 }
 
+/* Tells each member mentioned, in the comment's transaction (core/notify.h). */
+static int
+comment_notify(struct db *db, int64_t org_id, const struct actor *actor,
+    const struct record_kind *k, const json_t *c)
+{
+	const char *ref = json_string_value(json_object_get(c, "ref"));
+	struct db_stmt *st = NULL;
+	struct buf text = BUF_INIT;
+	const json_t *m;
+	int64_t uid;
+	size_t i;
+	int rc = 0;
+
+	/* notify_person() cuts the text at a character boundary. */
+	buf_printf(&text, "%s mentioned you in a comment on %s: %s",
+	    json_string_value(json_object_get(c, "author")), ref,
+	    json_string_value(json_object_get(c, "body")));
+	json_array_foreach(json_object_get(c, "mentions"), i, m) {
+		if ((rc = db_prepare(&st, db, "SELECT id FROM users WHERE email = ?")) != 0)
+			break;
+		db_bind_text(st, 1, json_string_value(m));
+		uid = db_step(st) == DB_ROW ? db_column_int64(st, 0) : 0;
+		db_done(st);
+		if (uid > 0 && (rc = notify_person(db, org_id, actor, uid, COMMENT_NOTIFY_EVENT,
+		    k->name, ref, buf_str(&text))) != 0)
+			break;
+	}
+	buf_free(&text);
+	return rc;
+}
+
 static int
 comment_check_body(const char *body)
 {
@@ -239,7 +272,9 @@ comment_add(json_t **out, struct db *db, int64_t org_id, const struct actor *act
 	ev = (struct ledger_event){ .org_id = org_id, .actor = actor->name,
 	    .action = step != NULL ? "note" : "comment", .kind = COMMENT_LEDGER_KIND,
 	    .ref = lref, .version = 1, .record = saved };
-	if ((rc = ledger_append(&seq, db, &ev)) != 0 || (rc = db_commit(db)) != 0)
+	if ((rc = ledger_append(&seq, db, &ev)) != 0 ||
+	    (rc = comment_notify(db, org_id, actor, k, saved)) != 0 ||
+	    (rc = db_commit(db)) != 0)
 		goto fail;
 	*out = saved;
 	saved = NULL;

@@ -3,7 +3,8 @@
  * workflow step. A comment names the members it mentions ("@ann@example.com"
  * in its text, matched against the organisation's members); it is never
  * changed or removed, and each is a ledger entry of kind COMMENT_LEDGER_KIND
- * whose ref is "KIND/REF/ID" ("risks/RISK-4/12").
+ * whose ref is "KIND/REF/ID" ("risks/RISK-4/12"). Each member mentioned is
+ * told (notify_person(), event COMMENT_NOTIFY_EVENT) in the same transaction.
  */
 #ifndef AIMS_CORE_COMMENT_H
 #define AIMS_CORE_COMMENT_H
@@ -22,6 +23,7 @@ struct record_kind;
 #define COMMENT_MENTIONS_MAX	20	/* members one comment may mention */
 #define COMMENT_LIST_MAX	500	/* comments a record's page lists, oldest first */
 #define COMMENT_EMAIL_MAX	254	/* an address a mention may name */
+#define COMMENT_NOTIFY_EVENT	"mention"	/* what a mentioned member is told */
 
 /*
  * The acting member comments on record ref of kind k (which must exist in

@@ -597,8 +597,15 @@ metric_readings_push(json_t **out, struct db *db, int64_t org_id, const struct a
 		return rc;
 	/* Time order: one pass groups hours, and the ledger entry lists them so. */
 	qsort(r, n, sizeof(*r), reading_cmp);
-	pthread_mutex_lock(&metric_push_lock);
-	locked = true;
+	/*
+	 * A caller inside its own transaction (a red-team import) already holds
+	 * the write lock: taking the mutex after it could wait on a push that
+	 * waits on that lock. Only a push that starts its own transaction queues.
+	 */
+	if (!db_in_transaction(db)) {
+		pthread_mutex_lock(&metric_push_lock);
+		locked = true;
+	}
 	if ((rc = db_begin(db)) != 0)
 		goto done;
 	if ((rc = record_get(&m, db, org_id, k, ref)) != 0)

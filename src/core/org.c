@@ -111,7 +111,7 @@ org_ai_roles_derive(json_t *out, struct db *db, int64_t org_id)
 	if ((rc = db_prepare(&st, db, "SELECT DISTINCT json_extract(data, '$.org_role') "
 	    "FROM records_in_force WHERE org_id = ? AND kind = 'ai-systems' AND retired = 0 "
 	    "AND coalesce(json_extract(data, '$.lifecycle_stage'), '') <> 'retirement' "
-	    "AND coalesce(json_extract(data, '$.in_scope'), 1) <> 0 "
+	    "AND coalesce(CAST(json_extract(data, '$.in_scope') AS INTEGER), 1) <> 0 "
 	    "AND json_extract(data, '$.org_role') IS NOT NULL")) != 0)
 		return rc;
 	db_bind_int64(st, 1, org_id);

@@ -40,7 +40,8 @@ static const struct {
 	const char *doc;
 } perm_kinds[PERM_KIND_COUNT] = {
 	[PERM_KIND_ORG] = { "org",
-	    "the organisation itself: name, AI roles, settings (the concern reporting channel)" },
+	    "the organisation itself: name, AI roles, settings (the concern reporting channel, "
+	    "a second factor required of members; single sign-on is admin)" },
 	[PERM_KIND_MEMBERSHIP] = { "membership", "who belongs to the organisation, with which role" },
 	[PERM_KIND_TOKEN] = { "token", "API tokens for machines (CI, monitoring)" },
 	[PERM_KIND_CATALOG] = { "catalog", "frameworks and their requirements (shared, read-only data)" },

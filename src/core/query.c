@@ -353,7 +353,7 @@ cond_justified(struct qbuild *q, const char *alias, const json_t *f, const json_
 	for (i = 0; justify_empty_words[i]; i++)
 		if ((rc = sqlb_text(&q->b, i ? ", ?" : "?", justify_empty_words[i])) != 0)
 			return rc;
-	buf_puts(&q->b.sql, "), 0)");
+	buf_puts(&q->b.sql, "), FALSE)");
 	return 0;
 }
 
@@ -950,7 +950,7 @@ query_count_linked_upto(int64_t *out, const struct query_scope *s, const char *k
 		goto done;
 	buf_puts(&q.b.sql, " AND t0.retired = 0 AND ");
 	if ((rc = conds_emit(&q, "t0", rest)) != 0 ||
-	    (rc = sqlb_int(&q.b, " LIMIT ?)", max)) != 0 ||
+	    (rc = sqlb_int(&q.b, " LIMIT ?) x", max)) != 0 ||
 	    (rc = sqlb_prepare(&st, s->db, &q.b)) != 0)
 		goto done;
 	if ((rc = db_step(st)) == DB_ROW) {
@@ -988,7 +988,7 @@ query_count_upto(int64_t *out, const struct query_scope *s, const char *kind,
 	buf_reset(&q.b.sql);
 	buf_printf(&q.b.sql, "SELECT count(*) FROM (SELECT 1%s", tail);
 	free(tail);
-	if ((rc = sqlb_int(&q.b, " LIMIT ?)", max)) != 0 ||
+	if ((rc = sqlb_int(&q.b, " LIMIT ?) x", max)) != 0 ||
 	    (rc = sqlb_prepare(&st, s->db, &q.b)) != 0)
 		goto done;
 	if ((rc = db_step(st)) == DB_ROW) {

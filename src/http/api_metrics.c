@@ -13,6 +13,7 @@
 #include "core/record.h"
 #include "http/api.h"
 #include "http/router.h"
+#include "http/server.h"
 #include "io/import.h"
 #include "util/clock.h"
 #include "util/error.h"
@@ -32,10 +33,34 @@ api_metric_exists(struct http_ctx *c)
 	return rc;
 }
 
+/* A push as one request of the group commit (http_server_write()). */
+struct api_push {
+	int64_t			 org_id;
+	const struct actor	*actor;
+	const char		*ref;
+	const json_t		*readings;
+	json_t			*out;
+};
+
+static int
+api_metric_push_apply(struct db *db, void *arg)
+{
+	struct api_push *p = arg;
+
+	return metric_readings_push(&p->out, db, p->org_id, p->actor, p->ref, p->readings);
+}
+
+/*
+ * Concurrent pipelines' batches share one commit (each under its own
+ * savepoint, answered after it): one fsync for many batches, and no push
+ * waits in SQLite's busy handler.
+ */
 int
 api_metric_readings_push(struct http_ctx *c)
 {
-	json_t *readings = NULL, *out = NULL;
+	struct api_push p = { .org_id = c->org_id, .actor = &c->actor,
+	    .ref = http_param(c, "ref") };
+	json_t *readings = NULL;
 	int rc;
 
 	if (c->body != NULL)
@@ -43,12 +68,14 @@ api_metric_readings_push(struct http_ctx *c)
 	else if ((rc = import_readings_csv(&readings, c->req->body ? c->req->body : "",
 	    c->req->body_len)) != 0)
 		return rc;
-	rc = metric_readings_push(&out, c->db, c->org_id, &c->actor, http_param(c, "ref"),
-	    readings);
+	p.readings = readings;
+	rc = http_server_write(c->db, api_metric_push_apply, &p);
 	json_decref(readings);
-	if (rc != 0)
+	if (rc != 0) {
+		json_decref(p.out);
 		return rc;
-	http_reply_json(c, 200, out);
+	}
+	http_reply_json(c, 200, p.out);
 	return 0;
 }
 

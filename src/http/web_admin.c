@@ -81,6 +81,7 @@ webui_settings_show(struct http_ctx *c, int status, const json_t *values, const 
 	    .write = perm_allows(c->role, PERM_WRITE, PERM_KIND_ORG),
 	    .admin = perm_allows(c->role, PERM_ADMIN, PERM_KIND_ORG) };
 	struct buf page = BUF_INIT, cb = BUF_INIT;
+	struct org_ai_roles roles = { 0 };
 	json_t *org = NULL, *sso = NULL;
 	int rc;
 
@@ -96,6 +97,12 @@ webui_settings_show(struct http_ctx *c, int status, const json_t *values, const 
 		}
 		aims_error_clear();
 	}
+	if ((rc = org_ai_roles_get(&roles, c->db, c->org_id)) != 0) {
+		json_decref(org);
+		json_decref(sso);
+		return rc;
+	}
+	v.derived = roles.derived;
 	webui_site_url(&cb, c);
 	buf_puts(&cb, WEB_SSO_CALLBACK_PATH);
 	v.redirect_uri = buf_str(&cb);
@@ -108,6 +115,7 @@ webui_settings_show(struct http_ctx *c, int status, const json_t *values, const 
 	webui_send(c, status, &page);
 	json_decref(org);
 	json_decref(sso);
+	org_ai_roles_free(&roles);
 	buf_free(&cb);
 	return 0;
 }

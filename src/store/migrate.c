@@ -131,7 +131,11 @@ migrate_apply(struct db *db, const struct embed_file *f)
 	if ((rc = db_begin(db)) != 0)
 		return rc;
 	if ((rc = db_exec(db, (const char *)src->data)) != 0) {
-		aims_error_set(rc, NULL, "migration %s failed: %s", f->name, aims_error_message());
+		char msg[AIMS_ERROR_MSG_MAX];
+
+		/* A copy: the message is rewritten from itself otherwise. */
+		snprintf(msg, sizeof(msg), "%s", aims_error_message());
+		aims_error_set(rc, NULL, "migration %s failed: %s", f->name, msg);
 		goto done;
 	}
 	clock_format(now, clock_now());

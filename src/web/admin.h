@@ -85,6 +85,7 @@ struct web_settings_view {
 	const json_t		*sso;		/* oidc_config_get(), or NULL */
 	const char		*redirect_uri;	/* to register with the provider */
 	const char *const	*ai_roles;	/* every ISO/IEC 22989 role; NULL ends */
+	const json_t		*derived;	/* the roles its AI systems give it (org_ai_roles_get) */
 	bool			 write;
 	const char		*error;
 	const char		*error_field;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/org.h"
 #include "core/role.h"
 #include "util/clock.h"
 #include "web/admin.h"
@@ -285,16 +286,23 @@ web_page_settings(struct buf *out, const struct web_ctx *ctx,
 	    NULL, true);
 	buf_puts(out, "<fieldset class=\"field\"><legend>AI roles (ISO/IEC 22989)</legend>"
 	    "<p class=\"help\">The roles the organisation holds for AI: they decide which "
-	    "controls and obligations apply (clause 4.1).</p>");
+	    "controls and obligations apply (clause 4.1). None ticked: the roles it holds for "
+	    "its AI systems in use count.</p>");
+	if (json_array_size(roles) == 0 && json_array_size(v->derived) > 0) {
+		buf_puts(out, "<p class=\"help\">Now derived from its AI systems: ");
+		for (i = 0; i < json_array_size(v->derived); i++)
+			html_printf(out, "%s%s", i > 0 ? "; " : "",
+			    org_ai_role_label(json_string_value(json_array_get(v->derived, i))));
+		buf_puts(out, ".</p>");
+	}
 	for (i = 0; v->ai_roles != NULL && v->ai_roles[i] != NULL; i++) {
 		html_printf(out, "<div class=\"field check\"><input type=\"checkbox\" "
 		    "id=\"ai-role-%s\" name=\"ai_roles\" value=\"%s\"", v->ai_roles[i],
 		    v->ai_roles[i]);
 		html_attr_if(out, web_json_has(roles, v->ai_roles[i]), "checked", NULL);
 		html_attr_if(out, !v->write, "disabled", NULL);
-		html_printf(out, "><label for=\"ai-role-%s\">", v->ai_roles[i]);
-		web_enum_label(out, v->ai_roles[i]);
-		buf_puts(out, "</label></div>");
+		html_printf(out, "><label for=\"ai-role-%s\">%s</label></div>", v->ai_roles[i],
+		    org_ai_role_label(v->ai_roles[i]));
 	}
 	buf_puts(out, "</fieldset>\n<fieldset class=\"field\"><legend>Sign-in</legend>"
 	    "<div class=\"field check\"><input type=\"checkbox\" id=\"f-require_second_factor\" "

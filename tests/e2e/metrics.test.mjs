@@ -76,6 +76,27 @@ test('a CI token pushes readings; a repeated batch stores nothing twice', async 
   assert.equal(s.json.downsampled, false);
 });
 
+test('concurrent pipelines share commits: every batch is stored once, a bad one alone is refused', async () => {
+  const m = (await post('/metrics', { title: 'Throughput', ai_system: ai, direction: 'higher_is_better',
+    interval_hours: 24, on_breach: 'none' })).json.ref;
+  const start = Date.UTC(2026, 1, 1);
+  const iso = (t) => new Date(t).toISOString().replace(/\.\d+Z$/, 'Z');
+  // 12 batches of 200, each overlapping the previous by 50 readings, and one bad batch among them.
+  const batches = Array.from({ length: 12 }, (_, i) =>
+    Array.from({ length: 200 }, (_, j) => ({ at: iso(start + (i * 150 + j) * 60e3), value: i * 1000 + j })));
+  const bad = [{ at: iso(start), value: 1 }, { at: 'yesterday', value: 2 }];
+  const answers = await Promise.all([...batches, bad].map((b) => post(`/metrics/${m}/readings`, b, ci)));
+  const refused = answers.pop();
+  assert.equal(refused.status, 400, refused.text);
+  assert.equal(refused.json.error.field, '[1].at');
+  for (const a of answers) assert.equal(a.status, 200, a.text);
+  // Whatever the order the batches were applied in, each time is stored once.
+  assert.equal(answers.reduce((n, a) => n + a.json.stored, 0), 11 * 150 + 200);
+  assert.equal(answers.reduce((n, a) => n + a.json.duplicates, 0), 11 * 50);
+  const s = await get(`/metrics/${m}/readings?from=${iso(start)}&to=${iso(start + 3000 * 60e3)}&points=2000`);
+  assert.equal(s.json.count, 11 * 150 + 200);
+});
+
 test('bad input names the index and field and stores nothing', async () => {
   const before = (await get(`/metrics/${metric}/readings?from=${hoursAgo(100)}`)).json.count;
   const bad = await post(`/metrics/${metric}/readings`, [{ at: hoursAgo(30), value: 97 }, { at: hoursAgo(29), value: 'high' }], ci);

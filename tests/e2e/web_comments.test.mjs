@@ -56,6 +56,15 @@ test('API: a comment names the members it mentions; roles and organisations are 
   assert.equal((await post(ANN, { body: 'Hello' }, `${A}/risks/RISK-99/comments`)).status, 404);
   assert.equal((await post('out@example.com', { body: 'Hello' }, `${A}/risks/RISK-1/comments`)).status, 404,
     'another organisation\'s record is not found');
+  // Ben is told, in the app; Ann, who wrote it, is not.
+  const told = await request(env.url, 'GET', `${A}/notifications`, { auth: s[BEN] });
+  assert.equal(told.status, 200, told.text);
+  const note = told.json.items.find((n) => n.event === 'mention');
+  assert.ok(note, JSON.stringify(told.json));
+  assert.equal(note.ref, 'RISK-1');
+  assert.match(note.text, /ann@example\.com mentioned you in a comment on RISK-1/);
+  const self = await request(env.url, 'GET', `${A}/notifications`, { auth: s[ANN] });
+  assert.equal(self.json.items.filter((n) => n.event === 'mention').length, 0);
   const list = await request(env.url, 'GET', `${A}/risks/RISK-1/comments`, { auth: s[VIC] });
   assert.equal(list.status, 200);
   assert.deepEqual(list.json.items.map((c) => c.author), [ANN, AUD]);
