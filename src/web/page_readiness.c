@@ -322,9 +322,11 @@ rd_requirements(struct buf *out, const struct web_ctx *ctx, const json_t *r,
 		buf_puts(&url, "/readiness");
 		if (*filters[i][0])
 			html_url_query(&url, "status", filters[i][0]);
-		html_printf(out, "<li><a href=\"%s\"%s>%s</a></li>", buf_str(&url),
-		    strcmp(filter ? filter : "", filters[i][0]) == 0 ? " aria-current=\"page\"" : "",
-		    filters[i][1]);
+		/* The attribute is markup, not a value: written apart, never through %s. */
+		html_printf(out, "<li><a href=\"%s\"", buf_str(&url));
+		if (strcmp(filter ? filter : "", filters[i][0]) == 0)
+			buf_puts(out, " aria-current=\"page\"");
+		html_printf(out, ">%s</a></li>", filters[i][1]);
 	}
 	buf_puts(out, "</ul></nav><div class=\"table-wrap\"><table><thead><tr>"
 	    "<th scope=\"col\">Requirement</th><th scope=\"col\">Status</th>"

@@ -58,6 +58,9 @@ test_web_readiness__verdicts_reasons_and_links(void **state)
 	buf_reset(&out);
 	web_page_readiness(&out, &ctx, r, "met");
 	assert_null(strstr(buf_str(&out), "st-not_met"));
+	/* The filter shown is marked as the current page, as markup, not escaped text. */
+	assert_non_null(strstr(buf_str(&out), "?status=met\" aria-current=\"page\">"));
+	assert_null(strstr(buf_str(&out), "aria-current=&quot;"));
 	buf_reset(&out);
 	/* Grouped by clause and area; each status a colour, a symbol and a word. */
 	web_page_readiness(&out, &ctx, r, NULL);
