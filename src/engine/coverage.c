@@ -285,8 +285,8 @@ coverage_lack(const char *id, const char *title, const char *state, const json_t
 		return json_sprintf("%s %s: partly met in readiness (see its failing checks)",
 		    id, title);
 	if (json_array_size(json_object_get(req, "implemented")) == 0)
-		return json_sprintf("%s %s: planned or in progress, not implemented yet", id,
-		    title);
+		return json_sprintf("%s %s: its measures are planned or in progress; none is "
+		    "implemented", id, title);
 	return json_sprintf("%s %s: implemented, but no current evidence shows it", id, title);
 }
 
