@@ -29,6 +29,9 @@ test('concurrent changes: each applied or refused on its own, all through the wr
   try {
     const auth = token(db);
     const admin = token(db, 'admin');
+    // A token's first use writes its last use through the writer too: done
+    // here, so that the counts below are the records' changes alone.
+    await request(server.url, 'GET', `${A}/ai-systems`, { auth });
     const before = await writerCounts(server.url, admin);
     assert.ok(Number.isInteger(before.requests), 'the writer counts its changes in /metrics');
     // Every other create is refused (an unknown lifecycle stage): the refusals
@@ -67,6 +70,40 @@ test('concurrent changes: each applied or refused on its own, all through the wr
     await server.stop();
   }
   assert.match(aimsOk(['verify', '--db', db]).stdout, /verified/);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("a token's last use is written through the writer, once for a burst of its requests", async () => {
+  const { dir, db } = makeDb();
+  const admin = token(db, 'admin');
+  const auth = token(db, 'viewer');
+  let server = await startServer(db, { env: { AIMS_FAKE_NOW: '2030-01-01T00:00:00Z' } });
+  try {
+    const before = await writerCounts(server.url, admin);
+    // Beside the writer, each of these waited in SQLite's busy handler while
+    // the writer committed: the once-a-minute write stalled a busy client.
+    const reads = await Promise.all(Array.from({ length: CLIENTS }, () =>
+      request(server.url, 'GET', `${A}/ai-systems`, { auth })));
+    for (const r of reads) assert.equal(r.status, 200, r.text);
+    const after = await writerCounts(server.url, admin);
+    assert.equal(after.requests - before.requests, 1, 'one write for the burst, by the writer');
+    const list = await request(server.url, 'GET', `${A}/tokens`, { auth: admin });
+    const used = list.json.items.find((t) => t.role === 'viewer');
+    assert.equal(used.last_used_at, '2030-01-01T00:00:00Z');
+    // Within the minute: no write at all.
+    await request(server.url, 'GET', `${A}/ai-systems`, { auth });
+    assert.equal((await writerCounts(server.url, admin)).requests, after.requests);
+    await server.stop();
+    // A minute later it is due again.
+    server = await startServer(db, { env: { AIMS_FAKE_NOW: '2030-01-01T00:01:00Z' } });
+    const again = await writerCounts(server.url, admin);
+    assert.equal((await request(server.url, 'GET', `${A}/ai-systems`, { auth })).status, 200);
+    assert.equal((await writerCounts(server.url, admin)).requests - again.requests, 1);
+    const later = await request(server.url, 'GET', `${A}/tokens`, { auth: admin });
+    assert.equal(later.json.items.find((t) => t.role === 'viewer').last_used_at, '2030-01-01T00:01:00Z');
+  } finally {
+    await server.stop();
+  }
   rmSync(dir, { recursive: true, force: true });
 });
 
