@@ -161,6 +161,12 @@ http_server_write_stats(int64_t *groups, int64_t *requests)
 	db_writer_stats(__atomic_load_n(&http_writer, __ATOMIC_ACQUIRE), groups, requests);
 }
 
+void
+http_server_log_stats(int64_t *copies, int64_t *restarts)
+{
+	db_writer_checkpoints(__atomic_load_n(&http_writer, __ATOMIC_ACQUIRE), copies, restarts);
+}
+
 static void
 http_close_dbs(void)
 {

@@ -209,6 +209,37 @@ db_lock_org(struct db *db, int64_t org_id)
 }
 
 int
+db_has_log(const struct db *db)
+{
+	return db->ops->checkpoint != NULL;
+}
+
+int
+db_log_watch(struct db *db, int *log_pages)
+{
+	*log_pages = 0;
+	if (db->ops->log_watch == NULL)
+		return 0;
+	return db->ops->log_watch(db->conn, log_pages);
+}
+
+int
+db_checkpoint(struct db *db, int restart, int *log_pages, int *copied)
+{
+	int64_t t0 = clock_mono_usec();
+	int rc;
+
+	*log_pages = *copied = 0;
+	if (db->ops->checkpoint == NULL)
+		return 0;
+	if (db->tx_depth > 0 || db->read_open)
+		return aims_error_set(AIMS_ERROR, NULL, "a checkpoint inside a transaction");
+	rc = db->ops->checkpoint(db->conn, restart, log_pages, copied);
+	db_thread_usec += clock_mono_usec() - t0;
+	return rc;
+}
+
+int
 db_prepare(struct db_stmt **out, struct db *db, const char *sql)
 {
 	struct db_stmt *st;

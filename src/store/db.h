@@ -53,6 +53,21 @@ char *db_local_base(const char *path);
  * transaction; held until it ends). SQLite has one writer already: a no-op.
  */
 int db_lock_org(struct db *db, int64_t org_id);
+/*
+ * The write-ahead log (SQLite; a backend without one does nothing and
+ * reports 0 pages). db_log_watch() turns off the checkpoint a commit on
+ * this connection would run itself once the log is long, and has each
+ * commit store the log's length in pages in *log_pages (which must outlive
+ * the connection's commits). db_checkpoint() copies the log into the
+ * database: passive (beside readers and the writer), or, with restart,
+ * also waiting up to DB_CHECKPOINT_WAIT_MS for readers to leave the log so
+ * that the next commit starts it again from the beginning (the writer's
+ * own connection only, between transactions). *log_pages: the log's
+ * length; 0 with *copied = *log_pages is a log fully copied.
+ */
+int db_log_watch(struct db *db, int *log_pages);
+int db_checkpoint(struct db *db, int restart, int *log_pages, int *copied);
+int db_has_log(const struct db *db);
 
 int db_prepare(struct db_stmt **out, struct db *db, const char *sql);
 void db_done(struct db_stmt *st);
@@ -137,6 +152,16 @@ int db_on_commit(struct db *db, db_commit_fn fn, int64_t arg);
  * change afterwards.
  */
 #define DB_WRITER_GROUP_MAX	256	/* requests in one transaction at most */
+/*
+ * The writer's log (db_writer.c): a thread of its own copies it into the
+ * database every DB_LOG_CHECKPOINT_PAGES new pages, beside the commits;
+ * past DB_LOG_RESTART_PAGES the writer finishes the copy itself between
+ * two groups (only what was committed since the last copy is left) so the
+ * log starts again from the beginning and stays bounded.
+ */
+#define DB_LOG_CHECKPOINT_PAGES	1000
+#define DB_LOG_RESTART_PAGES	8000
+#define DB_CHECKPOINT_WAIT_MS	20	/* a restart waits this long for readers at most */
 struct db_writer;
 typedef int (*db_write_fn)(struct db *db, void *arg);
 int db_writer_start(struct db_writer **out, const char *path);
@@ -144,6 +169,8 @@ void db_writer_stop(struct db_writer *w);	/* waits for the group applied, then s
 int db_writer_run(struct db_writer *w, struct db *db, db_write_fn fn, void *arg);
 /* Transactions committed and requests applied since the start. */
 void db_writer_stats(const struct db_writer *w, int64_t *groups, int64_t *requests);
+/* Log copies since the start: by the checkpoint thread, and restarts by the writer. */
+void db_writer_checkpoints(const struct db_writer *w, int64_t *copies, int64_t *restarts);
 
 /* migrate.c */
 int db_migrate(struct db *db, int *applied);	/* applies pending; counts them */
@@ -186,6 +213,9 @@ struct db_ops {
 	int (*column_is_null)(void *stmt, int col);
 	int (*exec)(void *conn, const char *sql);
 	int (*lock_org)(void *conn, int64_t org_id);	/* NULL: nothing to do */
+	/* The write-ahead log, as db_log_watch()/db_checkpoint(); NULL: none. */
+	int (*log_watch)(void *conn, int *log_pages);
+	int (*checkpoint)(void *conn, int restart, int *log_pages, int *copied);
 };
 
 extern const struct db_ops db_sqlite_ops;

@@ -65,6 +65,9 @@ test('concurrent changes: each applied or refused on its own, all through the wr
     assert.equal(read.headers.get('etag'), '"2"');
     const after = await writerCounts(server.url, admin);
     assert.equal(after.requests - before.requests, CLIENTS + 2, 'every change went through the writer');
+    const m = (await request(server.url, 'GET', '/metrics', { auth: admin })).text;
+    for (const name of ['aims_db_log_copies_total', 'aims_db_log_restarts_total'])
+      assert.match(m, new RegExp(`^# TYPE ${name} counter\\n${name} \\d+$`, 'm'));
     assert.ok(after.groups - before.groups >= 1 && after.groups - before.groups <= CLIENTS + 2);
   } finally {
     await server.stop();
