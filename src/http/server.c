@@ -478,6 +478,7 @@ http_job_run(struct http_job *j, bool offloaded)
 		return;
 	}
 	http_maintenance(db, false);
+	db_time_track(true);	/* the access log's and /metrics' database time */
 	p->db_usec_start = db_time_usec();
 	http_ctx_init(&j->c, req, db, cfg);
 	/*

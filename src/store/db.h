@@ -15,6 +15,7 @@
 #ifndef AIMS_STORE_DB_H
 #define AIMS_STORE_DB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -87,8 +88,12 @@ int db_column_is_null(struct db_stmt *st, int col);
 
 /* Runs statements without parameters (schema, pragmas). */
 int db_exec(struct db *db, const char *sql);
-/* Microseconds this thread has spent in db_step()/db_exec() so far. */
+/*
+ * Microseconds this thread has spent in db_step()/db_exec() so far; steps
+ * count once the thread has asked for it with db_time_track(true).
+ */
 int64_t db_time_usec(void);
+void db_time_track(bool on);
 /* Single-value helpers: run sql (no parameter, or one text parameter); read column 0. */
 int db_query_int64(int64_t *out, struct db *db, const char *sql);
 /* AIMS_ENOTFOUND (no message set: the caller names what is missing) when no row. */
