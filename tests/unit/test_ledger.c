@@ -445,6 +445,41 @@ test_ledger__pipelined_stretch_checks_every_column(void **state)
 	assert_fails_with(f, "entry 700 (risk RISK-700 update) does not match its leaf hash");
 }
 
+/*
+ * The records pass skips the rest of a kind whose entries are events (no
+ * live records, no stored history): records and versions of kinds on
+ * either side of it are still each checked.
+ */
+static void
+test_ledger__events_are_skipped_not_the_records_around_them(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_event ev = { 1, "user:ann@example.com", "signal", "zz-event", NULL, 1, NULL };
+	struct ledger_report r;
+	char ref[32];
+	int64_t seq;
+	int i;
+
+	ledger_set_history_source(&thing_history);
+	thing_put(f->db, 1, "T-1", "one", 1);
+	thing_put(f->db, 1, "T-1", "one again", 2);
+	assert_int_equal(db_begin(f->db), 0);
+	for (i = 0; i < 50; i++) {
+		snprintf(ref, sizeof(ref), "E-%d", i);
+		ev.ref = ref;
+		assert_int_equal(ledger_append(&seq, f->db, &ev), 0);
+	}
+	assert_int_equal(db_commit(f->db), 0);
+	append_many(f->db, 1, 20, 1);		/* "risk": an event kind below "thing" */
+	thing_put(f->db, 1, "T-2", "two", 1);
+	assert_verifies(f, &r);
+	assert_int_equal(r.records, 2);
+	assert_int_equal(r.versions, 3);
+	assert_int_equal(db_exec(f->db, "UPDATE thing_versions SET body = 'forged' "
+	    "WHERE ref = 'T-1' AND version = 1"), 0);
+	assert_fails_with(f, "record T-1 (thing) version 1 differs from ledger entry");
+}
+
 /* A row rewritten with a matching entry text and leaf breaks the tree instead. */
 static void
 test_ledger__consistently_rewritten_entry_breaks_checkpoint(void **state)
@@ -1061,6 +1096,7 @@ main(void)
 		T(test_ledger__entry_is_canonical_json_of_its_fields),
 		T(test_ledger__pipelined_stretch_names_the_first_finding),
 		T(test_ledger__pipelined_stretch_checks_every_column),
+		T(test_ledger__events_are_skipped_not_the_records_around_them),
 		T(test_ledger__changed_ledger_row_is_detected),
 		T(test_ledger__consistently_rewritten_entry_breaks_checkpoint),
 		T(test_ledger__changed_domain_row_is_detected),
