@@ -16,7 +16,9 @@
 # Needs wrk and nginx, `make aims build/rel/bench/gen build/rel/bench/sqlite_commit`
 # (`make bench` does both). Environment: ROUNDS (default 3), DURATION
 # (seconds per run, default 5), CONNECTIONS (reads, default 32), WRITERS
-# (default 16), RECORDS_BENCH_RISKS (default 50000), AIMS_BIN.
+# (default 16), RECORDS_BENCH_RISKS (default 50000), AIMS_BIN, and
+# AIMS_BASE_BIN: an earlier build whose creates are measured in the same
+# rounds, on a database of its own, for a before/after in one run.
 set -eu
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
@@ -139,6 +141,17 @@ CREATE="/api/v1/orgs/acme/ai-systems"
 writer_figure() {
 	curl -fs -H "Authorization: Bearer $MTOKEN" "$WBASE/metrics" | awk -v n="$1" '$1 == n { print $2 }'
 }
+OLD=${AIMS_BASE_BIN:-}
+if [ -n "$OLD" ]; then
+	printf 'bench password 0123\n' | "$OLD" init --db "$T/base.db" --org acme \
+		--admin bench@example.com --password-stdin >/dev/null
+	OTOKEN=$(token "$T/base.db" acme contributor)
+	AIMS_NEW=$AIMS
+	AIMS=$OLD
+	serve "$T/base.db"
+	AIMS=$AIMS_NEW
+	OBASE=$BASE
+fi
 
 for r in $(seq 1 "$ROUNDS"); do
 	run_wrk "$CONNECTIONS" "$T/report.lua" "$RBASE$LIST?limit=50" -H "Authorization: Bearer $RTOKEN" >>"$T/list.aims"
@@ -151,6 +164,10 @@ for r in $(seq 1 "$ROUNDS"); do
 	echo "$(( (q1 - q0) )) $(( (g1 - g0) ))" >>"$T/groups"
 	"$RAW" "$T/raw-$r.db" "$DURATION" | awk '{ print $2 }' >>"$T/raw"
 	run_wrk 1 "$T/create.lua" "$WBASE$CREATE" -H "Authorization: Bearer $WTOKEN" >>"$T/create1.aims"
+	if [ -n "$OLD" ]; then
+		run_wrk "$WRITERS" "$T/create.lua" "$OBASE$CREATE" -H "Authorization: Bearer $OTOKEN" \
+		    >>"$T/create16.base"
+	fi
 done
 
 row() {	# label file [floor-file floor-label]
@@ -178,6 +195,7 @@ $(row "aims: GET $ONE ($(wc -c <"$T/nginx/www/one.json") bytes)" "$T/one.aims")
 $(row "nginx: the same bytes" "$T/one.nginx")
 $(row "aims: POST $CREATE, $WRITERS clients" "$T/create16.aims")
 $(row "aims: POST $CREATE, 1 client" "$T/create1.aims")
+$([ -n "$OLD" ] && row "earlier build ($OLD): POST $CREATE, $WRITERS clients" "$T/create16.base")
 
 | ratio (medians, same run) | figure |
 | --- | ---: |
@@ -185,6 +203,7 @@ $(row "aims: POST $CREATE, 1 client" "$T/create1.aims")
 | one record / nginx | $(ratio "$T/one.aims" "$T/one.nginx") |
 | creates, $WRITERS clients / raw SQLite commits ($(median "$T/raw" 1)/s, one fsync'd insert each) | $(awk -v a="$(median "$T/create16.aims" 1)" -v b="$(median "$T/raw" 1)" 'BEGIN { printf "%.2f", a / b }') |
 | creates, 1 client / raw SQLite commits | $(awk -v a="$(median "$T/create1.aims" 1)" -v b="$(median "$T/raw" 1)" 'BEGIN { printf "%.2f", a / b }') |
+$([ -n "$OLD" ] && echo "| earlier build: creates, $WRITERS clients / raw SQLite commits | $(awk -v a="$(median "$T/create16.base" 1)" -v b="$(median "$T/raw" 1)" 'BEGIN { printf "%.2f", a / b }') |")
 | creates per commit under $WRITERS clients (writer's changes / transactions, median) | $(awk '{ print ($2 > 0 ? $1 / $2 : 0) }' "$T/groups" | sort -g | awk '{ v[NR] = $1 } END { printf "%.1f", v[int((NR + 1) / 2)] }') |
 <!-- records:end -->
 MD
