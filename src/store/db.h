@@ -63,8 +63,9 @@ int db_lock_org(struct db *db, int64_t org_id);
  * database: passive (beside readers and the writer), or, with restart,
  * also waiting up to DB_CHECKPOINT_WAIT_MS for readers to leave the log so
  * that the next commit starts it again from the beginning (the writer's
- * own connection only, between transactions). *log_pages: the log's
- * length; 0 with *copied = *log_pages is a log fully copied.
+ * own connection only, between transactions). *log_pages and *copied:
+ * the log's length in pages and how many of them the database holds now
+ * (equal: all of it; -1: the copy could not run).
  */
 int db_log_watch(struct db *db, int *log_pages);
 int db_checkpoint(struct db *db, int restart, int *log_pages, int *copied);

@@ -183,7 +183,7 @@ writer_log_restart(struct db_writer *w)
 		log_warn("restarting the database log failed: %s", aims_error_message());
 	pthread_mutex_lock(&w->lock);
 	w->restarts++;
-	w->restart_at = (log > 0 && copied == log) || log <= 0 ? DB_LOG_RESTART_PAGES :
+	w->restart_at = log <= 0 || copied == log ? DB_LOG_RESTART_PAGES :
 	    log + DB_LOG_CHECKPOINT_PAGES;
 	pthread_mutex_unlock(&w->lock);
 }
