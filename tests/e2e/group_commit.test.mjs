@@ -114,9 +114,27 @@ test('SIGKILL during concurrent writes: every acknowledged record is kept and ve
   const { dir, db } = makeDb();
   const server = await startServer(db);
   const auth = token(db);
+  const admin = token(db, 'admin');
   const acked = new Map();	// ref -> name, for every 201 received
   const ACKED_BEFORE_KILL = 200;
+  const ACKED_AT_MOST = 20000;	// the log must have been restarted long before
   let killed = false;
+  // The kill comes once the writer has also restarted its log at least once
+  // (a copy of it into the database beside the commits, then one by the
+  // writer), so the crash finds a log that was copied and started again.
+  let restarted = false;
+  const watcher = async () => {
+    while (!killed && !restarted) {
+      try {
+        const m = (await request(server.url, 'GET', '/metrics', { auth: admin })).text;
+        const figure = (name) => Number((m.match(new RegExp(`^${name} (\\d+)$`, 'm')) || [])[1]);
+        restarted = figure('aims_db_log_copies_total') >= 1 && figure('aims_db_log_restarts_total') >= 1;
+      } catch {
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
   const client = async (c) => {
     for (let i = 0; !killed; i++) {
       const name = `Crash ${c}-${i}`;
@@ -128,13 +146,14 @@ test('SIGKILL during concurrent writes: every acknowledged record is kept and ve
       }
       if (r.status === 201) acked.set(r.json.ref, name);
       else assert.fail(`create answered ${r.status}: ${r.text}`);
-      if (!killed && acked.size >= ACKED_BEFORE_KILL) {
+      if (!killed && ((acked.size >= ACKED_BEFORE_KILL && restarted) || acked.size >= ACKED_AT_MOST)) {
         killed = true;
         server.proc.kill('SIGKILL');
       }
     }
   };
-  await Promise.all(Array.from({ length: CLIENTS }, (_, c) => client(c)));
+  await Promise.all([watcher(), ...Array.from({ length: CLIENTS }, (_, c) => client(c))]);
+  assert.ok(restarted, `the log was not restarted in ${acked.size} creates`);
   const { signal } = await server.exited;
   assert.equal(signal, 'SIGKILL');
   assert.ok(acked.size >= ACKED_BEFORE_KILL);
