@@ -137,6 +137,14 @@ http_server_db(struct db **out, const struct http_server_config *cfg)
 		return 0;
 	if ((rc = db_open(&db, cfg->db_path, DB_OPEN_NO_MIGRATE)) != 0)
 		return rc;
+	/*
+	 * The writer's copier keeps the log (store/db_writer.c): a sign-in or an
+	 * upload committed here must not copy thousands of its pages itself.
+	 */
+	if ((rc = db_log_watch(db, NULL)) != 0) {
+		db_close(db);
+		return rc;
+	}
 	pthread_mutex_lock(&http_dbs_lock);
 	if (http_ndbs == sizeof(http_dbs) / sizeof(http_dbs[0])) {
 		pthread_mutex_unlock(&http_dbs_lock);

@@ -223,7 +223,8 @@ db_has_log(const struct db *db)
 int
 db_log_watch(struct db *db, int *log_pages)
 {
-	*log_pages = 0;
+	if (log_pages != NULL)
+		*log_pages = 0;
 	if (db->ops->log_watch == NULL)
 		return 0;
 	return db->ops->log_watch(db->conn, log_pages);

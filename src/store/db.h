@@ -59,7 +59,9 @@ int db_lock_org(struct db *db, int64_t org_id);
  * reports 0 pages). db_log_watch() turns off the checkpoint a commit on
  * this connection would run itself once the log is long, and has each
  * commit store the log's length in pages in *log_pages (which must outlive
- * the connection's commits). db_checkpoint() copies the log into the
+ * the connection's commits; NULL: only turn that checkpoint off, for the
+ * other connections of a process whose writer copies the log itself).
+ * db_checkpoint() copies the log into the
  * database: passive (beside readers and the writer), or, with restart,
  * also waiting up to DB_CHECKPOINT_WAIT_MS for readers to leave the log so
  * that the next commit starts it again from the beginning (the writer's

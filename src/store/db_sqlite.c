@@ -264,7 +264,10 @@ sq_wal_hook(void *arg, sqlite3 *conn, const char *name, int pages)
 static int
 sq_log_watch(void *conn, int *log_pages)
 {
-	sqlite3_wal_hook(conn, sq_wal_hook, log_pages);
+	if (log_pages == NULL)
+		sqlite3_wal_autocheckpoint(conn, 0);
+	else
+		sqlite3_wal_hook(conn, sq_wal_hook, log_pages);
 	return 0;
 }
 
