@@ -24,10 +24,11 @@
  * rebuilds each entry from its columns, compares it with the stored text,
  * hashes the leaf, compares it with the stored leaf hash and folds it into
  * the tree. (Rebuilding was first done here, beside the reads: that left
- * the reader with two thirds of the work and the hashing thread idle.) They meet at each checkpoint (whose
- * check needs the tree at its size) and at the end; between checkpoints
- * fewer than VERIFY_PIPE_MIN entries apart the leaves are hashed here, as
- * the hand-over would cost more than it saves. The database connection is
+ * the reader with two thirds of the work and the other thread waiting.)
+ * They meet at each checkpoint (whose check needs the tree at its size)
+ * and at the end; between checkpoints fewer than VERIFY_PIPE_MIN entries
+ * apart the entries are checked here, as the hand-over would cost more
+ * than it saves. The database connection is
  * only ever used by this thread.
  */
 #include <pthread.h>
@@ -49,7 +50,7 @@
 #define VERIFY_NAME_MAX		96	/* "org <slug>" */
 #define VERIFY_TIME_MAX		40	/* a checkpoint's created_at, as stored */
 #define VERIFY_PROGRESS_EVERY	1024	/* entries or records between progress calls */
-#define VERIFY_BATCH		1024	/* entries handed to the hashing thread at once */
+#define VERIFY_BATCH		1024	/* entries handed to the checking thread at once */
 #define VERIFY_PIPE_MIN		256	/* checkpoints closer than this: hash here */
 #define VERIFY_KINDS_MAX	64	/* kinds without a stored history remembered */
 #define VERIFY_NO_HISTORY	2	/* verify_version()'s *stop for such a kind */
@@ -114,7 +115,7 @@ struct verify_batch {
 
 struct verify;
 
-/* The hashing thread and the two batches it alternates with the reader. */
+/* The checking thread and the two batches it alternates with the reader. */
 struct verify_pipe {
 	struct verify		*v;
 	pthread_t		 thread;
@@ -386,7 +387,7 @@ verify_pipe_main(void *arg)
 	return NULL;
 }
 
-/* Hands the batch being filled to the hashing thread; fills the other one next. */
+/* Hands the batch being filled to the checking thread; fills the other one next. */
 static int
 verify_pipe_submit(struct verify_pipe *p)
 {
@@ -396,7 +397,7 @@ verify_pipe_submit(struct verify_pipe *p)
 		return 0;
 	if (!p->started) {
 		if (pthread_create(&p->thread, NULL, verify_pipe_main, p) != 0)
-			return aims_error_set(AIMS_ERROR, NULL, "cannot start the hashing thread");
+			return aims_error_set(AIMS_ERROR, NULL, "cannot start the checking thread");
 		p->started = true;
 	}
 	pthread_mutex_lock(&p->lock);
