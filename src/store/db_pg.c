@@ -11,6 +11,7 @@
  *   CROSS JOIN t ON ...      JOIN t ON ... (SQLite's join-order hint)
  *   a IS NOT b (b not NULL)  a IS DISTINCT FROM b
  *   records_fts MATCH ?      records_fts.tsv @@ aims_fts_query(?)
+ *   instr(a, b)              strpos(a, b) (text: the same 1-based position, 0 if absent)
  *   BEGIN IMMEDIATE          BEGIN, then the store's write lock
  *   BEGIN (a read scope)     BEGIN ISOLATION LEVEL REPEATABLE READ (one snapshot)
  *   PRAGMA ...               nothing
@@ -51,7 +52,13 @@
 #define PG_PARAMS_MAX		1100	/* above SQLB_BINDS_MAX */
 #define PG_STR_(x)		#x
 #define PG_STR(x)		PG_STR_(x)
-#define PG_INDETERMINATE_TYPE	"42P08"	/* could not determine data type of parameter */
+/*
+ * "could not determine data type of parameter": 42P08 when its uses
+ * disagree ("? IS NULL OR col = ?"), 42P18 when no use says (a parameter
+ * only tested with IS NULL). Either way its type comes from the value bound.
+ */
+#define PG_AMBIGUOUS_PARAM	"42P08"
+#define PG_INDETERMINATE_TYPE	"42P18"
 #define PG_OID_INT8		20
 #define PG_OID_TEXT		25
 #define PG_OID_BYTEA		17
@@ -188,6 +195,11 @@ db_pg_translate(struct buf *out, int *nparams, const char *sql)
 			p += 11;
 			while (isalnum((unsigned char)*p) || *p == '_')
 				p++;
+			continue;
+		}
+		if (word_start && strncmp(p, "instr(", 6) == 0) {
+			buf_puts(out, "strpos(");
+			p += 6;
 			continue;
 		}
 		if (word_start && strncmp(p, "records_fts MATCH ", 18) == 0) {
@@ -342,7 +354,8 @@ pg_server_prepare(struct pg_stmt *s, const Oid *types)
 		return types == NULL ? pg_describe(s) : 0;
 	}
 	state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-	if (types == NULL && state && strcmp(state, PG_INDETERMINATE_TYPE) == 0) {
+	if (types == NULL && state && (strcmp(state, PG_AMBIGUOUS_PARAM) == 0 ||
+	    strcmp(state, PG_INDETERMINATE_TYPE) == 0)) {
 		s->late = true;
 		PQclear(res);
 		return 0;

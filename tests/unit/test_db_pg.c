@@ -156,6 +156,29 @@ test_db_pg__placeholders_returning_upsert_and_unique(void **state)
 	assert_int_equal(db_step(st), DB_ROW);
 	assert_int_equal(db_column_int64(st, 0), 1);
 	db_done(st);
+	/* A parameter no use types (only IS NULL), in and out of a transaction. */
+	assert_int_equal(db_prepare(&st, db, "SELECT count(*) FROM t WHERE ? IS NOT NULL "
+	    "AND n = ?"), 0);
+	db_bind_text(st, 1, "2026-06-10");
+	db_bind_int64(st, 2, 42);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_column_int64(st, 0), 1);
+	db_done(st);
+	assert_int_equal(db_read_begin(db), 0);
+	assert_int_equal(db_prepare(&st, db, "SELECT count(*) FROM t WHERE ? IS NULL"), 0);
+	db_bind_null(st, 1);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_column_int64(st, 0), 2);
+	db_done(st);
+	db_read_end(db);
+	/* instr() as SQLite's: the 1-based position, 0 when absent. */
+	assert_int_equal(db_prepare(&st, db, "SELECT instr(k, ?), instr(k, 'zz') FROM t "
+	    "WHERE k = 'a?'"), 0);
+	db_bind_text(st, 1, "?");
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_column_int64(st, 0), 2);
+	assert_int_equal(db_column_int64(st, 1), 0);
+	db_done(st);
 	db_close(db);
 }
 
