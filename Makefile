@@ -203,18 +203,10 @@ test: deps-test
 #                     SQLite file with the sqlite3 shell
 #   e2e web_*:        the pages read through the same core as the API suites,
 #                     which run here; they would double the run time
-# Not yet ported to PostgreSQL (their SQL uses SQLite's JSON functions and
-# typing; on a PostgreSQL store these features answer 500, see
-# docs/operations.md): work items and My work, notifications and webhooks,
-# crosswalk coverage, TOTP recovery codes. Their suites run on SQLite only:
-#   test_work, test_totp; e2e work, notify, crosswalk, and http_roles (whose
-#   matrix includes those routes)
 PG_UNIT_LEFT_OUT := test_store test_import test_checks test_dashboard test_evidence \
-	test_work test_totp \
 	test_ledger test_record
 PG_UNIT_BIN := $(filter-out $(PG_UNIT_LEFT_OUT:%=$(B)/tests/%),$(UNIT_BIN))
-PG_E2E_LEFT_OUT := build http_credentials release_hooks upgrade sandbox \
-	work notify crosswalk http_roles
+PG_E2E_LEFT_OUT := build http_credentials release_hooks upgrade sandbox
 PG_E2E := $(filter-out $(PG_E2E_LEFT_OUT:%=tests/e2e/%.test.mjs) tests/e2e/web_%, \
 	$(wildcard tests/e2e/*.test.mjs))
 PG_LOAD_SECONDS ?= 10
