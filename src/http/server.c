@@ -150,9 +150,10 @@ http_server_db(struct db **out, const struct http_server_config *cfg)
 }
 
 int
-http_server_write(struct db *db, db_write_fn fn, void *arg)
+http_server_write(struct db *db, int64_t org_id, db_write_fn fn, void *arg)
 {
-	return db_writer_run(__atomic_load_n(&http_writer, __ATOMIC_ACQUIRE), db, fn, arg);
+	return db_writer_run_org(__atomic_load_n(&http_writer, __ATOMIC_ACQUIRE), db, org_id, fn,
+	    arg);
 }
 
 void
