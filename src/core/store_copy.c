@@ -12,17 +12,23 @@
  * (integer, text, blob), in key order (the ledger's gapless trigger wants
  * entries in sequence), in one transaction on the target: all or nothing.
  *
+ * Webhook signing secrets are sealed with a key of each store's own
+ * (core/seal.c): they are opened with the source's and sealed again with
+ * the target's, so they work there whatever key the target has.
+ *
  * Left behind on purpose: sign-in sessions and throttling (people sign in
  * again on the new store), and with --org the instance log (org 0): it
  * commits to every user of the source. The users who are members of the
  * organisation are copied with it, and entered in the target's instance
  * log ("user" "import"), so that verify checks them there.
  */
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/evidence.h"
+#include "core/seal.h"
 #include "core/store_copy.h"
 #include "core/user.h"
 #include "ledger/ledger.h"
@@ -192,12 +198,35 @@ copy_wanted(const struct copy_table *t, int64_t org_id)
 	return true;
 }
 
+/* Is column i of t sealed with the store's own key (core/seal.h)? */
+static bool
+copy_sealed(const struct copy_table *t, int i)
+{
+	return strcmp(t->name, "webhooks") == 0 && strcmp(t->cols[i], "secret_sealed") == 0;
+}
+
+/* The secret sealed for src (len bytes at p), sealed again for dst into out. */
+static int
+copy_reseal(struct buf *out, struct db *dst, struct db *src, const void *p, size_t len)
+{
+	struct buf plain = BUF_INIT;
+	int rc;
+
+	buf_reset(out);
+	if ((rc = seal_open(&plain, src, p ? p : "", len)) == 0)
+		rc = seal_bytes(out, dst, plain.data, plain.len);
+	if (plain.data != NULL)
+		sodium_memzero(plain.data, plain.len);
+	buf_free(&plain);
+	return rc;
+}
+
 static int
 copy_table(struct store_copy_stats *stats, struct db *dst, struct db *src,
     const struct copy_table *t, int64_t org_id)
 {
 	struct db_stmt *rd = NULL, *wr = NULL;
-	struct buf sel = BUF_INIT, ins = BUF_INIT;
+	struct buf sel = BUF_INIT, ins = BUF_INIT, sealed = BUF_INIT;
 	int64_t have = 0, rows = 0;
 	int rc, i;
 	bool reference = org_id != 0 && !t->has_org && strcmp(t->name, "orgs") != 0 &&
@@ -241,7 +270,11 @@ copy_table(struct store_copy_stats *stats, struct db *dst, struct db *src,
 
 			if (strcmp(type, "integer") == 0)
 				rc = db_bind_int64(wr, i + 1, db_column_int64(rd, 2 * i + 1));
-			else if (strcmp(type, "blob") == 0) {
+			else if (strcmp(type, "blob") == 0 && copy_sealed(t, i)) {
+				p = db_column_blob(rd, 2 * i + 1, &len);
+				if ((rc = copy_reseal(&sealed, dst, src, p, len)) == 0)
+					rc = db_bind_blob(wr, i + 1, sealed.data, sealed.len);
+			} else if (strcmp(type, "blob") == 0) {
 				p = db_column_blob(rd, 2 * i + 1, &len);
 				rc = db_bind_blob(wr, i + 1, p ? p : "", len);
 			} else if (strcmp(type, "null") == 0)
@@ -274,6 +307,7 @@ done:
 	db_done(wr);
 	buf_free(&sel);
 	buf_free(&ins);
+	buf_free(&sealed);
 	return rc;
 }
 
