@@ -28,7 +28,7 @@ let pgDbCount = 0;
 
 // The environment a command on database db runs with.
 function dbEnv(args) {
-  for (const opt of ['--db', '--to']) {
+  for (const opt of ['--db', '--to', '--from']) {
     const i = args.indexOf(opt);
     const dir = i >= 0 ? pgDataDirs.get(args[i + 1]) : undefined;
     if (dir) return { AIMS_DATA_DIR: dir };

@@ -4,7 +4,8 @@
 // concurrent writers spread over four servers every acknowledged record is
 // there afterwards and the ledger verifies (one log, never forked); two
 // organisations written at once keep one log each; and
-// `aims migrate-store` moves a SQLite store there with the same checkpoints.
+// `aims migrate-store` moves a SQLite store there and back with the same
+// checkpoints.
 //
 // Runs on the PostgreSQL test cluster (make test-pg sets AIMS_PG_URL); on
 // SQLite there is one server per database file, so it says so and skips.
@@ -250,7 +251,7 @@ test('evidence files are kept in the database: a server with no copy of the file
     assert.match(v.stderr + v.stdout, /big\.txt.*changed in the database/);
   });
 
-test('migrate-store moves a SQLite store to PostgreSQL: verify passes with the same checkpoints',
+test('migrate-store moves a SQLite store to PostgreSQL and back: verify passes with the same checkpoints',
   { skip }, async () => {
     // makeDb() gives a PostgreSQL database in this run: the SQLite source is made here.
     const dir = tempDir();
@@ -285,6 +286,34 @@ test('migrate-store moves a SQLite store to PostgreSQL: verify passes with the s
     const again = aims(['migrate-store', '--from', file, '--to', target]);
     assert.equal(again.status, 1);
     assert.match(again.stderr, /not empty/);
+    // And back: from PostgreSQL to a new SQLite file, every organisation, then one alone.
+    const sqliteNotesOf = (f) => spawnSync('sqlite3', [f,
+      'SELECT org_id || char(9) || size || char(9) || hex(root) FROM ledger_checkpoints'],
+    { encoding: 'utf8' }).stdout;
+    const back = join(dir, 'back', 'aims.db');
+    mkdirSync(join(dir, 'back'));
+    let b = aims(['migrate-store', '--from', target, '--to', back]);
+    assert.equal(b.status, 0, b.stderr + b.stdout);
+    b = aims(['verify', '--db', back]);
+    assert.equal(b.status, 0, b.stderr + b.stdout);
+    assert.deepEqual(notesOf(sqliteNotesOf(back)), notesOf(sqliteNotes));
+    b = aims(['record', 'files', 'evidence', ref, '--org', 'demo', '--db', back, '--format', 'json']);
+    assert.equal(b.status, 0, b.stderr);
+    assert.match(b.stdout, /report\.txt/);
+    const one = join(dir, 'one', 'aims.db');
+    mkdirSync(join(dir, 'one'));
+    b = aims(['migrate-store', '--from', target, '--to', one, '--org', 'demo']);
+    assert.equal(b.status, 0, b.stderr + b.stdout);
+    assert.match(b.stdout, /organisation demo/);
+    b = aims(['verify', '--db', one]);
+    assert.equal(b.status, 0, b.stderr + b.stdout);
+    const demoId = spawnSync('sqlite3', [one, "SELECT id FROM orgs WHERE slug = 'demo'"],
+      { encoding: 'utf8' }).stdout.trim();
+    assert.deepEqual(notesOf(sqliteNotesOf(one)).filter((l) => l.startsWith(`${demoId}\t`)),
+      notesOf(sqliteNotes).filter((l) => l.startsWith(`${demoId}\t`)));
+    assert.equal(spawnSync('sqlite3', [one, 'SELECT count(*) FROM orgs'], { encoding: 'utf8' })
+      .stdout.trim(), '1');
+    assert.equal(aims(['migrate-store', '--from', target, '--to', target]).status, 2);
     rmSync(dir, { recursive: true, force: true });
     pgDrop(target);
   });
