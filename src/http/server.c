@@ -150,9 +150,10 @@ http_server_db(struct db **out, const struct http_server_config *cfg)
 }
 
 int
-http_server_write(struct db *db, db_write_fn fn, void *arg)
+http_server_write(struct db *db, int64_t org_id, db_write_fn fn, void *arg)
 {
-	return db_writer_run(__atomic_load_n(&http_writer, __ATOMIC_ACQUIRE), db, fn, arg);
+	return db_writer_run_org(__atomic_load_n(&http_writer, __ATOMIC_ACQUIRE), db, org_id, fn,
+	    arg);
 }
 
 void
@@ -1143,7 +1144,7 @@ http_dir_of(const char *path)
  * the evidence directory, libmagic's database (upload types),
  * /dev/urandom and the kernel's overcommit setting (malloc reads it), and,
  * read-only, the resolver's files and the trusted certificates (single
- * sign-on); nothing else, and nothing to execute. owned[] keeps the strings alive
+ * sign-on, and the mail server's CA file when one is set); nothing else, and nothing to execute. owned[] keeps the strings alive
  * until the sandbox is entered.
  */
 static const char *const http_net_paths[] = {
@@ -1282,8 +1283,14 @@ http_server_confine(struct http_server *s)
 	goto done;
 #endif
 	/* The delivery thread connects out: webhooks and the mail server. */
+	/*
+	 * The mail server's own CA file (smtp_ca_file) may be anywhere: beside a
+	 * SQLite file it was readable by chance, beside a PostgreSQL store not.
+	 */
 	if ((rc = http_sandbox_paths(&sb, owned, SANDBOX_PATHS_MAX, s->cfg.db_path)) == 0 &&
-	    (rc = sandbox_outbound_paths(&sb)) == 0)
+	    (rc = sandbox_outbound_paths(&sb)) == 0 &&
+	    (s->cfg.smtp_ca_file == NULL ||
+	    (rc = sandbox_path_add(&sb, s->cfg.smtp_ca_file, SANDBOX_READ, true)) == 0))
 		rc = sandbox_enter(&sb);
 done:
 	for (i = 0; i < SANDBOX_PATHS_MAX; i++)

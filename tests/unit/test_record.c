@@ -635,8 +635,10 @@ test_record__history_columns_and_counts_verify(void **state)
 	struct db *db = *state;
 	struct note_verifier pub;
 	struct ledger_report report;
+	struct db_stmt *st;
 	json_t *v = NULL;
-	char action[LEDGER_FIELD_MAX + 1];
+	char action[LEDGER_FIELD_MAX + 1], *stage, *stage_at;
+	int64_t stage_num, stage_live;
 
 	ledger_set_history_source(&hist);
 	ledger_key_public(&pub, testutil_key);
@@ -703,9 +705,24 @@ test_record__history_columns_and_counts_verify(void **state)
 	    "there are 0"));
 	fx_exec(db, "DELETE FROM dashboard_counts WHERE kind = 'risks'");
 	assert_int_equal(record_verify_derived(db, FX_ORG), 0);
-	/* The filter and link indexes hold exactly what the records give. */
-	fx_exec(db, "UPDATE record_fields SET value = 'retirement' WHERE kind = 'ai-systems' "
-	    "AND field = 'lifecycle_stage'");
+	/*
+	 * The filter and link indexes hold exactly what the records give. The
+	 * values are bound, not written in the SQL: a field value is typed JSON
+	 * on PostgreSQL. The row is kept to be put back as it was.
+	 */
+	assert_int_equal(db_prepare(&st, db, "SELECT value, updated_at, num, live FROM "
+	    "record_fields WHERE kind = 'ai-systems' AND field = 'lifecycle_stage'"), 0);
+	assert_int_equal(db_step(st), DB_ROW);
+	stage = strdup(db_column_text(st, 0));
+	stage_at = strdup(db_column_text(st, 1));
+	stage_num = db_column_int64(st, 2);
+	stage_live = db_column_int64(st, 3);
+	db_done(st);
+	assert_int_equal(db_prepare(&st, db, "UPDATE record_fields SET value = ? WHERE "
+	    "kind = 'ai-systems' AND field = 'lifecycle_stage'"), 0);
+	db_bind_text(st, 1, "retirement");
+	assert_int_equal(db_step(st), DB_DONE);
+	db_done(st);
 	assert_int_equal(record_verify_derived(db, FX_ORG), AIMS_EVERIFY);
 	assert_non_null(strstr(aims_error_message(), "record AIS-1 (ai-systems): record_fields has "
 	    "a row the record does not give: field lifecycle_stage = 'retirement'"));
@@ -714,9 +731,18 @@ test_record__history_columns_and_counts_verify(void **state)
 	assert_int_equal(record_verify_derived(db, FX_ORG), AIMS_EVERIFY);
 	assert_non_null(strstr(aims_error_message(), "record AIS-1 (ai-systems): record_fields "
 	    "lacks the row the record gives: field lifecycle_stage"));
-	fx_exec(db, "INSERT INTO record_fields SELECT org_id, kind, 'lifecycle_stage', 1 - retired, "
-	    "coalesce(json_extract(data, '$.lifecycle_stage'), ''), updated_at, num FROM records "
-	    "WHERE kind = 'ai-systems'");
+	assert_int_equal(db_prepare(&st, db, "INSERT INTO record_fields (org_id, kind, field, "
+	    "live, value, updated_at, num) VALUES (?, 'ai-systems', 'lifecycle_stage', ?, ?, ?, "
+	    "?)"), 0);
+	db_bind_int64(st, 1, FX_ORG);
+	db_bind_int64(st, 2, stage_live);
+	db_bind_text(st, 3, stage);
+	db_bind_text(st, 4, stage_at);
+	db_bind_int64(st, 5, stage_num);
+	assert_int_equal(db_step(st), DB_DONE);
+	db_done(st);
+	free(stage);
+	free(stage_at);
 	assert_int_equal(record_verify_derived(db, FX_ORG), 0);
 	fx_exec(db, "DELETE FROM record_links WHERE from_kind = 'soa' AND from_ref = 'A.2.2'");
 	assert_int_equal(record_verify_derived(db, FX_ORG), AIMS_EVERIFY);
