@@ -785,7 +785,7 @@ modelcard_parse(json_t **out, const char *data, size_t len)
 {
 	char heading[MC_STRING_MAX + 1], ns[MC_STRING_MAX + 1];
 	json_t *fm = NULL, *f = json_object(), *metrics = json_array();
-	json_t *datasets = json_array(), *refs = json_array();
+	json_t *datasets = json_array(), *refs = json_array(), *v;
 	const char *body, *name, *task;
 	int rc;
 
@@ -805,7 +805,13 @@ modelcard_parse(json_t **out, const char *data, size_t len)
 		    "model-index a name, or the card a '# ' heading");
 		goto done;
 	}
-	json_object_set_new(f, "name", json_string(name));
+	/* The heading comes from the card's text, which nothing has checked is UTF-8. */
+	if ((v = json_string(name)) == NULL) {
+		rc = aims_error_set(AIMS_EINVALID, "$", "$: the card's '# ' heading is not UTF-8 "
+		    "text");
+		goto done;
+	}
+	json_object_set_new(f, "name", v);
 	if (json_array_size(metrics))
 		json_object_set(f, "performance_metrics", metrics);
 	*out = json_pack("{s:[{s:s, s:O, s:s?, s:O}], s:O, s:[]}", "models", "path", "$",

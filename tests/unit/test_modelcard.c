@@ -166,6 +166,8 @@ test_modelcard__refusals(void **state)
 	refused("---\nmodel-index:\n- name: m\n  results:\n  - metrics:\n    - {type: f1, value: "
 	    "[1]}\n---\n", AIMS_EINVALID, "$.model-index[0].results[0].metrics[0].value", NULL);
 	refused("---\nlicense: mit\n---\nno heading\n", AIMS_EINVALID, "$", "names no model");
+	/* Found by fuzz_modelcard: the text of a card is not checked as the YAML is. */
+	refused("---\nlicense: mit\n---\n# my-\377\377model\n", AIMS_EINVALID, "$", "not UTF-8");
 	refused("---\na: 1\n---\n---\nb: 2\n---\n", AIMS_EINVALID, "$", "names no model");
 	refused("---\n? [a, b]\n: c\n---\n# x\n", AIMS_EINVALID, "$", "a key is a text");
 	/* Nesting past the limit. */
