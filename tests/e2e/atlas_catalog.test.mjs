@@ -59,13 +59,19 @@ test('every tactic and technique of ATLAS.yaml is listed by the API, with tactic
     assert.match(e.summary, /^[^\n]{10,300}[.]$/, e.id);
     assert.ok(!yaml.includes(e.summary), `${e.id}: the summary is ATLAS's text`);
   }
-  // Every tactic a technique belongs to is in the catalog file.
-  const cat = JSON.parse(readFileSync(`${ROOT}catalog/atlas.json`, 'utf8'));
-  const evasion = cat.requirements.find((e) => e.id === 'AML.T0015');
-  assert.deepEqual(evasion.tactics, ['AML.TA0004', 'AML.TA0007', 'AML.TA0011']);
-  assert.deepEqual(cat.requirements.find((e) => e.id === 'AML.T0015').parent, 'AML.TA0004');
-  for (const e of cat.requirements.filter((x) => x.kind === 'technique'))
+  // Every tactic a technique belongs to, as ATLAS lists them; a sub-technique has its technique's.
+  assert.deepEqual(byId['AML.T0015'].tactics, ['AML.TA0004', 'AML.TA0007', 'AML.TA0011']);
+  assert.equal(byId['AML.T0015'].parent, 'AML.TA0004');
+  assert.deepEqual(byId['AML.T0051.002'].tactics, ['AML.TA0005']);
+  assert.equal(byId['AML.TA0005'].tactics, undefined);
+  for (const e of list.json.items.filter((x) => x.kind === 'technique'))
     for (const t of e.tactics) assert.equal(byId[t]?.kind, 'tactic', `${e.id}: ${t}`);
+  const one = await get('/api/v1/catalog/requirements/AML.T0054?framework=atlas');
+  assert.equal(one.status, 200, one.text);
+  assert.deepEqual(one.json.tactics, ['AML.TA0012', 'AML.TA0007']);
+  // Other frameworks' entries have no tactics.
+  const iso = await get('/api/v1/catalog/requirements/A.6.2.4');
+  assert.equal(iso.json.tactics, undefined);
 });
 
 test('every technique without sub-techniques has one map, to ISO/IEC 42001 requirements that exist', async () => {

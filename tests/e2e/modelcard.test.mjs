@@ -227,8 +227,10 @@ test('the imports API takes format=modelcard; a viewer is 403, another organisat
     // OpenAPI lists the format.
     const api = (await request(env.url, 'GET', '/api/v1/openapi.json', { auth: s })).json;
     const op = api.paths['/api/v1/orgs/{org}/ai-systems/{ref}/imports'].post;
-    assert.ok(op.requestBody.content['multipart/form-data'].schema.properties.format.enum
-      .includes('modelcard'));
+    const schema = op.requestBody.content['multipart/form-data'].schema;
+    assert.deepEqual(schema.properties.format.enum, ['cyclonedx', 'modelcard', 'garak', 'promptfoo']);
+    assert.equal(schema.properties.format.description, 'the file\'s format');
+    assert.deepEqual(schema.required, ['file', 'format']);
   } finally {
     await env.cleanup();
   }
