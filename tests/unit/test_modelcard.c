@@ -169,6 +169,7 @@ test_modelcard__refusals(void **state)
 	/* Found by fuzz_modelcard: the text of a card is not checked as the YAML is. */
 	refused("---\nlicense: mit\n---\n# my-\377\377model\n", AIMS_EINVALID, "$", "not UTF-8");
 	refused("---\na: 1\n---\n---\nb: 2\n---\n", AIMS_EINVALID, "$", "names no model");
+	refused("---\na: 1\n--- x\n---\n# x\n", AIMS_EINVALID, "$", "one YAML document (line 3");
 	refused("---\n? [a, b]\n: c\n---\n# x\n", AIMS_EINVALID, "$", "a key is a text");
 	/* Nesting past the limit. */
 	n = (size_t)snprintf(deep, sizeof(deep), "---\nx: ");
