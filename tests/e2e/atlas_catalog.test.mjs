@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { setup, request, signIn, addOrg, addMember, PG_URL } from './lib.mjs';
+import { setup, request, signIn, addOrg, addMember, aimsOk, PG_URL } from './lib.mjs';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const YAML = `${ROOT}tests/data/atlas/ATLAS.yaml`;
@@ -69,6 +69,10 @@ test('every tactic and technique of ATLAS.yaml is listed by the API, with tactic
   const one = await get('/api/v1/catalog/requirements/AML.T0054?framework=atlas');
   assert.equal(one.status, 200, one.text);
   assert.deepEqual(one.json.tactics, ['AML.TA0012', 'AML.TA0007']);
+  // The CLI says the same.
+  const shown = aimsOk(['catalog', 'show', 'AML.T0015', '--framework', 'atlas', '--db', env.db]).stdout;
+  assert.match(shown, /^parent: +AML\.TA0004$/m);
+  assert.match(shown, /^tactics: +AML\.TA0004, AML\.TA0007, AML\.TA0011$/m);
   // Other frameworks' entries have no tactics.
   const iso = await get('/api/v1/catalog/requirements/A.6.2.4');
   assert.equal(iso.json.tactics, undefined);
