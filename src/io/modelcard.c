@@ -18,6 +18,7 @@
 
 #include "core/bom.h"
 #include "io/modelcard.h"
+#include "util/buf.h"
 #include "util/embed.h"
 #include "util/error.h"
 #include "util/mem.h"
@@ -25,6 +26,7 @@
 #define MC_STRING_MAX	500	/* a one-line field of a record (record engine's limit) */
 #define MC_SLICE_MAX	MC_STRING_MAX
 #define MC_KEY_MAX	100	/* a key of the front matter; the Hub's are short words */
+#define MC_LIMITS_MAX	20	/* limitations taken from the card's text */
 
 /* ---------------------------------------------------------------- YAML */
 
@@ -531,6 +533,113 @@ mc_heading(char name[MC_STRING_MAX + 1], const char *body, const char *end)
 	return false;
 }
 
+/* Is the heading's title one of a section on limitations, bias, risks or out-of-scope use? */
+static bool
+mc_limits_heading(const char *s, const char *e, bool *out_of_scope)
+{
+	char t[MC_KEY_MAX + 1];
+	size_t i, n = (size_t)(e - s) < MC_KEY_MAX ? (size_t)(e - s) : MC_KEY_MAX;
+
+	for (i = 0; i < n; i++)
+		t[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] - 'A' + 'a' : s[i]);
+	t[n] = '\0';
+	*out_of_scope = strstr(t, "out-of-scope") || strstr(t, "out of scope");
+	/* "Intended uses & limitations" is about use: its text says what the model is for. */
+	return *out_of_scope || strstr(t, "bias") || strstr(t, "risk") ||
+	    (strstr(t, "limitation") && !strstr(t, "intended"));
+}
+
+/* Ends the item being gathered: kept when it is UTF-8 text with something to say. */
+static void
+mc_limits_item(json_t *list, struct buf *item, bool out_of_scope)
+{
+	char text[MC_STRING_MAX + 1];
+	json_t *v;
+	size_t n = item->len;
+
+	if (n == 0 || json_array_size(list) == MC_LIMITS_MAX ||
+	    strstr(buf_str(item), "More Information Needed")) {
+		buf_reset(item);
+		return;
+	}
+	/* Cut to the record's limit, not inside a UTF-8 sequence. */
+	if (n > MC_STRING_MAX - (out_of_scope ? 14 : 0)) {
+		n = MC_STRING_MAX - (out_of_scope ? 14 : 0);
+		while (n > 0 && ((unsigned char)item->data[n] & 0xc0) == 0x80)
+			n--;
+	}
+	snprintf(text, sizeof(text), "%s%.*s", out_of_scope ? "Out of scope: " : "", (int)n,
+	    item->data);
+	if ((v = json_string(text)) != NULL)
+		json_array_append_new(list, v);
+	buf_reset(item);
+}
+
+/*
+ * The card's text, read loosely: the bullet points of its sections on
+ * limitations, bias, risks and out-of-scope use (or, without bullets, the
+ * section's first paragraph) become the model's technical limitations
+ * (A.8.2, A.9.4). Code blocks, tables and the template's "More Information
+ * Needed" are left out.
+ */
+static void
+mc_limitations(json_t *f, const char *body, const char *end)
+{
+	const char *p, *eol, *s, *e;
+	struct buf item = BUF_INIT;
+	json_t *list = json_array();
+	bool in = false, oos = false, code = false, bullets = false, para_done = false;
+
+	for (p = body; p < end; p = eol < end ? eol + 1 : end) {
+		eol = memchr(p, '\n', (size_t)(end - p));
+		eol = eol ? eol : end;
+		for (e = eol; e > p && (e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'); e--)
+			;
+		for (s = p; s < e && (*s == ' ' || *s == '\t') && s - p < 4; s++)
+			;
+		if (e - s >= 3 && (memcmp(s, "```", 3) == 0 || memcmp(s, "~~~", 3) == 0)) {
+			code = !code;
+			mc_limits_item(list, &item, oos);
+			continue;
+		}
+		if (code)
+			continue;
+		if (s == p && s < e && *s == '#') {
+			mc_limits_item(list, &item, oos);
+			for (; s < e && *s == '#'; s++)
+				;
+			in = s - p >= 2 && s < e && (*s == ' ' || *s == '\t') &&
+			    mc_limits_heading(s, e, &oos);
+			bullets = para_done = false;
+			continue;
+		}
+		if (!in)
+			continue;
+		if (s == e || *s == '|') {
+			if (item.len && !bullets)
+				para_done = true;
+			mc_limits_item(list, &item, oos);
+			continue;
+		}
+		if (e - s >= 2 && (*s == '-' || *s == '*' || *s == '+') && s[1] == ' ') {
+			mc_limits_item(list, &item, oos);
+			bullets = true;
+			s += 2;
+		} else if (item.len == 0 && (bullets || para_done)) {
+			continue;
+		}
+		if (item.len)
+			buf_putc(&item, ' ');
+		buf_append(&item, s, (size_t)(e - s));
+	}
+	mc_limits_item(list, &item, oos);
+	buf_free(&item);
+	if (json_array_size(list))
+		json_object_set_new(f, "technical_limitations", list);
+	else
+		json_decref(list);
+}
+
 static void
 mc_set(json_t *f, const char *key, const char *s)
 {
@@ -812,6 +921,7 @@ modelcard_parse(json_t **out, const char *data, size_t len)
 		goto done;
 	}
 	json_object_set_new(f, "name", v);
+	mc_limitations(f, body, data + len);
 	if (json_array_size(metrics))
 		json_object_set(f, "performance_metrics", metrics);
 	*out = json_pack("{s:[{s:s, s:O, s:s?, s:O}], s:O, s:[]}", "models", "path", "$",

@@ -18,7 +18,10 @@
  * value as written, and the evaluation data set, configuration and split
  * as the slice); each data set of `datasets` becomes a data set record
  * linked to the model, and a Hub namespace ("acme/claims-2025") becomes
- * its supplier. Importing the card again updates the same records.
+ * its supplier. The card's text is read loosely for one thing: the bullet
+ * points (or first paragraph) of its sections on limitations, bias, risks
+ * and out-of-scope use become the model's technical limitations.
+ * Importing the card again updates the same records.
  */
 #ifndef AIMS_IO_MODELCARD_H
 #define AIMS_IO_MODELCARD_H

@@ -72,6 +72,11 @@ test('every model card in tests/data imports, and again changes nothing', () => 
   assert.deepEqual(fsmt.languages, ['en', 'de']);
   assert.deepEqual(fsmt.tags, ['translation', 'wmt19', 'facebook']);
   assert.equal(fsmt.licence, 'Apache-2.0');
+  // Its "Limitations and bias" bullets are the model's technical limitations.
+  assert.equal(fsmt.technical_limitations.length, 1);
+  assert.match(fsmt.technical_limitations[0], /^The original \(and this ported model\) doesn't seem to handle well inputs with repeated sub-phrases/);
+  assert.deepEqual(models['BERT base model (uncased)'].technical_limitations,
+    ['Even if the training data used for this model could be characterized as fairly neutral, this model can have biased predictions:']);
   const datasets = Object.fromEntries(list(db, 'datasets').map((d) => [d.title, d]));
   assert.deepEqual(Object.keys(datasets).sort(),
     ['beans', 'bookcorpus', 'squad_v2', 'wikipedia', 'wmt19']);

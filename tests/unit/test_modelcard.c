@@ -4,7 +4,8 @@
  * mark, null scalars); the fields a card gives a model; every refusal
  * names the path and the line (not YAML, duplicate keys, foreign tags,
  * too many aliases, too deep, a missing closing fence, a metric without
- * its value, a bad relation); the records kept, again unchanged, with
+ * its value, a bad relation); limitations read from the card's text; the
+ * records kept, again unchanged, with
  * --check keeping nothing, and the export carrying the card's fields.
  */
 #include <stdarg.h>
@@ -42,6 +43,14 @@ static const char card[] =
     "    - {type: accuracy, value: 93.5, verified: true}\n"
     "---\n"
     "\n# Claims triage\n\nRoutes claims.\n";
+
+/* The template's sections, loosely read: bullets, else the first paragraph; no code. */
+static const char limits_card[] =
+    "---\nlicense: mit\n---\n# Limited\n\n## Intended uses & limitations\n\nUse it for claims.\n"
+    "\n## Bias, Risks, and Limitations\n\n```python\n- not this\n```\n"
+    "- English only,\n  and short texts.\n* Slow on long inputs.\n- [More Information Needed]\n"
+    "\nA paragraph after the bullets.\n\n### Out-of-Scope Use\n\nMedical advice.\n"
+    "Or legal advice.\n\nNot this second paragraph.\n\n## Training\n\n- not a limitation\n";
 
 static int
 setup(void **state)
@@ -123,6 +132,15 @@ test_modelcard__fields(void **state)
 	assert_int_equal(modelcard_parse(&bom, headed, sizeof(headed) - 1), 0);
 	assert_string_equal(fx_str(fields(bom), "name"), "Named by its heading");
 	assert_string_equal(fx_str(fields(bom), "licence"), "acme-1");
+	json_decref(bom);
+	assert_int_equal(modelcard_parse(&bom, limits_card, sizeof(limits_card) - 1), 0);
+	m = json_object_get(fields(bom), "technical_limitations");
+	assert_int_equal(json_array_size(m), 3);
+	assert_string_equal(json_string_value(json_array_get(m, 0)),
+	    "English only, and short texts.");
+	assert_string_equal(json_string_value(json_array_get(m, 1)), "Slow on long inputs.");
+	assert_string_equal(json_string_value(json_array_get(m, 2)),
+	    "Out of scope: Medical advice. Or legal advice.");
 	json_decref(bom);
 }
 
