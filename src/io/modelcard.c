@@ -27,6 +27,7 @@
 #define MC_SLICE_MAX	MC_STRING_MAX
 #define MC_KEY_MAX	100	/* a key of the front matter; the Hub's are short words */
 #define MC_LIMITS_MAX	20	/* limitations taken from the card's text */
+#define MC_TITLE_MAX	120	/* of a section heading, as far as it is looked at */
 
 /* ---------------------------------------------------------------- YAML */
 
@@ -537,8 +538,8 @@ mc_heading(char name[MC_STRING_MAX + 1], const char *body, const char *end)
 static bool
 mc_limits_heading(const char *s, const char *e, bool *out_of_scope)
 {
-	char t[MC_KEY_MAX + 1];
-	size_t i, n = (size_t)(e - s) < MC_KEY_MAX ? (size_t)(e - s) : MC_KEY_MAX;
+	char t[MC_TITLE_MAX + 1];
+	size_t i, n = (size_t)(e - s) < MC_TITLE_MAX ? (size_t)(e - s) : MC_TITLE_MAX;
 
 	for (i = 0; i < n; i++)
 		t[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] - 'A' + 'a' : s[i]);
