@@ -38,8 +38,10 @@ LISTEN	?= 127.0.0.1:$(PORT)
 # drawn as SVG by src/web/qr.c. libcurl: requests to an organisation's OpenID
 # provider (src/util/fetch.c); libcrypto (OpenSSL, which libcurl links anyway):
 # the RS256 and ES256 signatures of its ID tokens, which libsodium lacks (src/core/oidc.c).
+# libyaml (yaml-0.1): the YAML front matter of Hugging Face model cards
+# (src/io/modelcard.c); YAML is too large a language to read safely by hand.
 PKGS	:= libmicrohttpd sqlite3 libpq libsodium jansson libcmark-gfm libmagic xlsxwriter libseccomp libarchive \
-	   liboath libqrencode libcurl libcrypto
+	   liboath libqrencode libcurl libcrypto yaml-0.1
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
