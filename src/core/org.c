@@ -408,6 +408,9 @@ org_readiness_key(struct org_readiness *r, const char *key, const json_t *v, con
 			*r->audit_date = '\0';
 			return 0;
 		}
+		/* The date already set stays acceptable once past: saving the form again works. */
+		if (json_is_string(v) && strcmp(json_string_value(v), r->audit_date) == 0)
+			return 0;
 		return org_readiness_date(r->audit_date, v, today);
 	}
 	if (strcmp(key, "evidence_max_age_days") == 0) {

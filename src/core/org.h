@@ -92,8 +92,9 @@ json_t *org_readiness_json(const struct org_readiness *r);
 /*
  * Applies the keys of in (an object; a key set to null resets that option)
  * onto *r, checking each against its bounds; an unknown key, a wrong type or
- * a value out of bounds is AIMS_EINVALID naming "readiness.KEY". A given
- * audit_date must not be before today ("YYYY-MM-DD").
+ * a value out of bounds is AIMS_EINVALID naming "readiness.KEY". A new
+ * audit_date must not be before today ("YYYY-MM-DD"); the one already set
+ * may be given again once past.
  */
 int org_readiness_apply(struct org_readiness *r, const json_t *in, const char *today);
 /*

@@ -115,7 +115,7 @@ web_members_invites(struct buf *out, const struct web_ctx *ctx,
 	buf_puts(out, "<h2>Waiting invitations</h2>\n<div class=\"table-wrap\" tabindex=\"0\" "
 	    "role=\"region\" aria-label=\"Waiting invitations\"><table><thead><tr>"
 	    "<th scope=\"col\">Email</th><th scope=\"col\">Role</th><th scope=\"col\">Invited by"
-	    "</th><th scope=\"col\">Expires (UTC)</th><th scope=\"col\">Actions</th></tr></thead>"
+	    "</th><th scope=\"col\">Expires</th><th scope=\"col\">Actions</th></tr></thead>"
 	    "<tbody>");
 	json_array_foreach(v->invites, i, inv) {
 		buf_reset(&url);
@@ -124,9 +124,10 @@ web_members_invites(struct buf *out, const struct web_ctx *ctx,
 		    (long long)json_integer_value(json_object_get(inv, "id")));
 		html_printf(out, "<tr><th scope=\"row\">%s</th><td>", web_member_str(inv, "email"));
 		web_enum_label(out, web_member_str(inv, "role"));
-		html_printf(out, "</td><td>%s</td><td>%s</td><td><form method=\"post\" "
-		    "action=\"%s\" class=\"inline\">", web_member_str(inv, "invited_by"),
-		    web_member_str(inv, "expires_at"), buf_str(&url));
+		html_printf(out, "</td><td>%s</td><td>", web_member_str(inv, "invited_by"));
+		web_time(out, ctx, web_member_str(inv, "expires_at"));
+		html_printf(out, "</td><td><form method=\"post\" action=\"%s\" class=\"inline\">",
+		    buf_str(&url));
 		web_csrf_input(out, ctx);
 		buf_puts(out, "<button type=\"submit\" class=\"btn\">Withdraw</button></form></td>"
 		    "</tr>\n");
