@@ -318,13 +318,12 @@ web_settings_options(struct buf *out, const struct web_settings_view *v)
 	size_t i;
 	bool inv;
 
-	buf_puts(out, "<fieldset class=\"field\"><legend>Time zone</legend>");
 	web_admin_input(out, "text", "timezone", "Time zone",
 	    web_settings_value(b1, sizeof(b1), v, "timezone"), f, v->error,
 	    "A tz database name such as Europe/Berlin or America/New_York; UTC when empty. "
 	    "Pages show times in it with the zone's abbreviation (CET, CEST); the API, "
 	    "exports and the ledger stay in UTC.", false);
-	buf_puts(out, "</fieldset>\n<fieldset class=\"field\"><legend>Readiness</legend>"
+	buf_puts(out, "<fieldset class=\"field\"><legend>Readiness</legend>"
 	    "<p class=\"help\">How readiness judges this organisation (see the readiness "
 	    "page).</p>");
 	stage = web_settings_value(b1, sizeof(b1), v, "readiness.target_stage");
