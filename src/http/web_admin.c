@@ -42,6 +42,25 @@ webui_site_url(struct buf *out, const struct http_ctx *c)
 	    host != NULL ? host : "localhost");
 }
 
+bool
+webui_mails(const struct http_ctx *c)
+{
+	return c->cfg != NULL && c->cfg->smtp_url != NULL;
+}
+
+bool
+webui_mail_base(struct buf *out, const struct http_ctx *c, bool host_ok)
+{
+	if (c->cfg != NULL && c->cfg->site_url != NULL) {
+		buf_puts(out, c->cfg->site_url);
+		return true;
+	}
+	if (!host_ok)
+		return false;
+	webui_site_url(out, c);
+	return true;
+}
+
 const char *
 webui_sentence(char *buf, size_t len)
 {

@@ -556,15 +556,25 @@ web_reset_request(struct buf *out, const struct web_reset_view *v)
 		html_printf(out, "<div class=\"flash error\" role=\"alert\">Too many requests from "
 		    "this network: try again in %d minute%s.</div>\n", (v->retry_after + 59) / 60,
 		    (v->retry_after + 59) / 60 == 1 ? "" : "s");
+	else if (v->asked && v->mail)
+		html_printf(out, "<div class=\"flash ok\" role=\"status\" id=\"reset-asked\">If "
+		    "%s has an account here, a link to set a new password is mailed to it. It "
+		    "works once, within an hour; a newer one replaces it.</div>\n",
+		    v->email != NULL ? v->email : "the address");
 	else if (v->asked)
-		html_printf(out, "<div class=\"flash ok\" role=\"status\">If %s has an account "
-		    "here, ask an administrator of your organisation for a password reset link: "
-		    "this server does not send mail.</div>\n",
+		html_printf(out, "<div class=\"flash ok\" role=\"status\" id=\"reset-asked\">If "
+		    "%s has an account here, ask an administrator of your organisation for a "
+		    "password reset link: this server does not send mail.</div>\n",
 		    v->email != NULL ? v->email : "the address");
 	web_admin_error(out, v->error);
-	buf_puts(out, "<p>This server sends no mail: an administrator of your organisation "
-	    "(Members, Reset link) or the operator (aims user reset-link) gives you a link to "
-	    "set a new password, which works once, within an hour.</p>\n");
+	if (v->mail)
+		buf_puts(out, "<p>Give the address you sign in with: a link to set a new "
+		    "password is mailed to it, which works once, within an hour. An administrator "
+		    "of your organisation (Members, Reset link) can also give you one.</p>\n");
+	else
+		buf_puts(out, "<p>This server sends no mail: an administrator of your organisation "
+		    "(Members, Reset link) or the operator (aims user reset-link) gives you a link "
+		    "to set a new password, which works once, within an hour.</p>\n");
 	buf_puts(out, "<form method=\"post\" action=\"/reset\" class=\"record-form\">");
 	web_csrf_field(out, v->csrf);
 	web_admin_input(out, "email", "email", "Email", v->email, v->error_field, v->error, NULL, true);
