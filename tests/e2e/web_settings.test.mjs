@@ -197,3 +197,24 @@ test('settings: a viewer cannot change them, another organisation is not found, 
   assert.equal(shown.readiness.target_stage, 1);
   assert.match(aimsOk(['verify', '--db', env.db]).stdout, /verified/);
 });
+
+test('settings, members and account at 1280 and 390 px: nothing wider than the screen', async () => {
+  for (const width of [1280, 390]) {
+    const b = await openBrowser({ width, height: 900 });
+    try {
+      await signIn(b.page, env.url, ADMIN);
+      for (const [name, path] of [['settings', '/o/acme/settings'], ['members', '/o/acme/members'],
+        ['account', '/account']]) {
+        const r = await b.page.goto(`${env.url}${path}`);
+        assert.equal(r.status(), 200, path);
+        assert.equal(await b.page.$$eval('h1', (h) => h.length), 1, `${path}: one h1`);
+        // The page does not scroll sideways (wide tables scroll inside their own region).
+        const x = await b.page.evaluate(() => { window.scrollTo(10000, 0); return window.scrollX; });
+        assert.equal(x, 0, `${path} at ${width} px scrolls sideways by ${x} px`);
+        await shot(b.page, `admin-${name}-${width}`);
+      }
+    } finally {
+      await b.close();
+    }
+  }
+});
