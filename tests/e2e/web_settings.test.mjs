@@ -124,6 +124,8 @@ test('readiness options: set in the form, used by readiness, shown with the days
   const target = await page.textContent('#rd-target');
   assert.match(target, /Stage 2 audit/);
   assert.match(target, /30 days left/);
+  await page.goto(`${env.url}/o/acme/`);
+  assert.match(await page.textContent('#d-days-left'), new RegExp(`Audit on ${audit}: 30 days left`));
 
   // Reset through the API: null is the default again, and items to confirm come back.
   const r = await request(env.url, 'PATCH', '/api/v1/orgs/acme', { auth,
