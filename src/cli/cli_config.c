@@ -29,6 +29,9 @@ static const char config_usage[] =
     "  mail_from   the sender address of every mail; environment AIMS_MAIL_FROM\n"
     "  smtp_ca_file  CA certificates (PEM) the mail server's certificate is checked\n"
     "              against, when a private CA signed it; environment AIMS_SMTP_CA_FILE\n"
+    "  site_url    the address people reach the server at (https://aims.example.org):\n"
+    "              mailed invitation and password reset links point there, never at\n"
+    "              the Host a request names; environment AIMS_SITE_URL\n"
     "list shows the password of smtp_url as ****.\n";
 
 /*

@@ -48,6 +48,7 @@
 #include "util/mem.h"
 #include "util/sandbox.h"
 #include "util/str.h"
+#include "util/tz.h"
 
 #define HTTP_CSP	"default-src 'self'; frame-ancestors 'none'; base-uri 'none'; " \
 			"form-action 'self'; object-src 'none'"
@@ -1196,6 +1197,9 @@ data:
 	for (i = 0; i < sizeof(http_net_paths) / sizeof(http_net_paths[0]); i++)
 		if ((rc = sandbox_path_add(sb, http_net_paths[i], SANDBOX_READ, true)) != 0)
 			return rc;
+	/* Pages show times in each organisation's zone, read when first needed (util/tz.h). */
+	if ((rc = sandbox_path_add(sb, TZ_DIR, SANDBOX_READ, true)) != 0)
+		return rc;
 	/* libmagic tries each entry, and its compiled form with ".mgc" added. */
 	list = owned[n++] = xstrdup(magic != NULL ? magic : "");
 	for (p = strtok_r(list, ":", &save); p != NULL; p = strtok_r(NULL, ":", &save)) {

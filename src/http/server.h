@@ -67,6 +67,7 @@ struct http_server_config {
 	const char		*smtp_url;	/* NULL: mail waits in the outbox */
 	const char		*mail_from;
 	const char		*smtp_ca_file;	/* NULL: the system's CA certificates */
+	const char		*site_url;	/* where people reach the server: mailed links */
 	bool			 webhooks_private;	/* --webhooks-private */
 	unsigned		 outbox_poll_ms;	/* 0: the default */
 	unsigned		 retry_base;		/* seconds; 0: the default */
