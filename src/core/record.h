@@ -241,6 +241,8 @@ struct record_workflow {
 struct record_view {
 	const char		*path;
 	const char		*label;		/* the link, in words: "Checklist" */
+	/* The view changes records (an import): linked only for those who may write the kind. */
+	bool			 writes;
 };
 
 /*
