@@ -68,5 +68,5 @@ for (const [name, path] of pages) {
   await new Promise((res) => setTimeout(res, 50));
   const b = median(times(baseLog, path, from[0]));
   const n = median(times(newLog, path, from[1]));
-  console.log(`| ${name} | ${b.toFixed(2)} | ${n.toFixed(2)} | ${(n / b).toFixed(2)}x |`);
+  console.log(`| ${name} | ${b.toFixed(2)} | ${n.toFixed(2)} | ${(n / b).toFixed(n / b < 0.1 ? 4 : 2)}x |`);
 }

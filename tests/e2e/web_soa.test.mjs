@@ -7,9 +7,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { addMember, request, setup, signIn as apiSignIn } from './lib.mjs';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { ARTIFACTS, openBrowser, shot, signIn, submit } from './browser.mjs';
 
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const ANN = 'ann@example.com';
 const BEN = 'ben@example.com';
 let env;
@@ -26,6 +28,15 @@ after(async () => {
   await b?.close();
   await env?.cleanup();
 });
+
+// axe-core's serious and critical WCAG 2.2 AA findings on the page as it is.
+async function axe(page) {
+  await page.evaluate(AXE);
+  const r = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }));
+  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 
 const row = (page, ctl) => page.locator(`#ctl-${ctl.replace(/\./g, '\\.')}`);
 
@@ -99,6 +110,9 @@ test('a measure is made or picked in the row, which stays where it was', async (
   assert.match(await page.locator('form#ctl-A\\.5\\.2 .soa-add-measure .error').textContent(),
     /at most 200 characters/);
   assert.equal((await measures()).length, 0);
+  // The open row with its messages passes axe.
+  assert.deepEqual(await axe(page), []);
+  await page.locator('form#ctl-A\\.5\\.2').screenshot({ path: `${ARTIFACTS}/soa-row-measure-error-1280.png` });
 
   // A new one by its title: made, linked, the row saved and shown where it was.
   await page.locator('form#ctl-A\\.5\\.2 [name=new_measure]').fill('Impact assessment before release');
