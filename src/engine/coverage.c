@@ -15,6 +15,7 @@
 #include "core/catalog.h"
 #include "core/crosswalk.h"
 #include "engine/coverage.h"
+#include "engine/current.h"
 #include "engine/readiness.h"
 #include "store/db.h"
 #include "util/clock.h"
@@ -461,4 +462,19 @@ done:
 	json_decref(cv.iso_titles);
 	json_decref(cv.readiness);
 	return rc;
+}
+
+static int
+coverage_compute(json_t **out, struct db *db, int64_t org_id, const void *arg)
+{
+	return coverage_evaluate(out, db, org_id, arg);
+}
+
+int
+coverage_current(json_t **out, struct db *db, int64_t org_id, const char *framework)
+{
+	char key[CURRENT_KEY_MAX];
+
+	snprintf(key, sizeof(key), "coverage:%.32s", framework);
+	return current_get(out, db, org_id, key, CURRENT_SHARED, coverage_compute, framework);
 }
