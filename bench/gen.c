@@ -152,10 +152,16 @@ gen_ai_system(struct gen *g, int i)
 	snprintf(name, sizeof(name), "AI system %d", i);
 	snprintf(purpose, sizeof(purpose), "Handles %s and %s for product line %d",
 	    words[gen_pick(g, GEN_WORDS)], words[gen_pick(g, GEN_WORDS)], i % 97);
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:[{s:s, s:s, s:s}]}", "name", name,
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:[{s:s, s:s, s:s}]}", "name", name,
 	    "purpose", purpose, "owner", "owner1@bench.example", "lifecycle_stage",
 	    stages[gen_pick(g, 7)], "eu_ai_act_category", categories[gen_pick(g, 5)], "in_scope",
 	    gen_pick(g, 10) != 0, "components", "kind", "model", "name", "model", "version", "1");
+
+	/* A system left out of the scope says why (kind_ai_system.c). */
+	if (json_is_false(json_object_get(o, "in_scope")))
+		json_object_set_new(o, "scope_justification",
+		    json_string("Internal tooling with no effect on people, outside the AIMS"));
+	return o;
 }
 
 static json_t *
