@@ -65,6 +65,7 @@ struct list_plan {
 	bool				 want_total;
 	int64_t				 fts_count;	/* matches of fts alone, or -1 */
 	bool				 extra;		/* the kind's extra items follow */
+	bool				 inline_views;	/* the page query reads the views */
 };
 
 /*
@@ -542,10 +543,17 @@ sql_page(struct sqlb *q, const struct list_plan *p, const char *cursor)
 {
 	int i, rc;
 
-	/* Only ids and keys: the rows of the page are read afterwards, by id. */
+	/*
+	 * Ids and keys, and the views only when the query walks an index in
+	 * the page's order (no sort, so only the page's rows are read):
+	 * otherwise the rows of the page are read afterwards (list_rows()),
+	 * rather than carried through a sort of every match.
+	 */
 	buf_puts(&q->sql, "SELECT r.id");
 	for (i = 0; i < p->nkeys; i++)
 		buf_printf(&q->sql, ", %s, typeof(%s)", p->keys[i], p->keys[i]);
+	if (p->inline_views)
+		buf_puts(&q->sql, ", r.view, r.view_shape");
 	sql_from(q, p, false);
 	sql_where(q, p, false);
 	if (cursor && *cursor) {
@@ -749,6 +757,18 @@ list_fetch_trees(json_t *items, struct db *db, const struct record_kind *k,
 	return rc;
 }
 
+/* Marks the view text ends with as a record (not a generated item) of the listing. */
+static void
+list_mark_generated(struct buf *text)
+{
+	/* The view is one object: the mark goes before its closing brace. */
+	if (text->len < 2 || text->data[text->len - 1] != '}')
+		return;
+	text->len--;
+	buf_puts(text, text->data[text->len - 1] == '{' ? "\"generated\":false}" :
+	    ",\"generated\":false}");
+}
+
 /*
  * The view of record id built from its row, into out: for a view written
  * before the kind's shape changed (record__row_view()); rare, so by id.
@@ -811,13 +831,9 @@ list_fetch_views(struct buf *text, struct db *db, const struct record_kind *k,
 		for (i = 0; i < n; i++) {
 			if (i > 0)
 				buf_putc(text, ',');
-			/* The view is one object: the mark goes before its closing brace. */
-			if (extra && len[i] >= 2 && views.data[off[i] + len[i] - 1] == '}') {
-				buf_append(text, views.data + off[i], len[i] - 1);
-				buf_puts(text, len[i] == 2 ? "\"generated\":false}" :
-				    ",\"generated\":false}");
-			} else
-				buf_append(text, views.data + off[i], len[i]);
+			buf_append(text, views.data + off[i], len[i]);
+			if (extra)
+				list_mark_generated(text);
 		}
 		buf_putc(text, ']');
 	}
@@ -834,10 +850,14 @@ list_rows(int *count, json_t *items, struct buf *text, char **next_cursor, struc
 	int64_t ids[RECORD_LIST_MAX];
 	struct list_slot slots[RECORD_LIST_MAX];
 	json_t *last = NULL;
-	int rc, n = 0, i;
+	int64_t shape = p->inline_views ? record__view_shape(p->k) : 0;
+	const char *view;
+	int rc, n = 0, i, col = 1 + 2 * p->nkeys;
 
 	if ((rc = sqlb_prepare(&st, db, q)) != 0)
 		return rc;
+	if (p->inline_views)
+		buf_putc(text, '[');
 	while ((rc = db_step(st)) == DB_ROW) {
 		if (n == p->limit) {
 			/* A row beyond the page: the next page starts after its last row. */
@@ -847,12 +867,29 @@ list_rows(int *count, json_t *items, struct buf *text, char **next_cursor, struc
 		/* The keys of the page's last row, kept in case a row follows. */
 		if (n == p->limit - 1)
 			last = row_keys(st, p);
-		ids[n++] = db_column_int64(st, 0);
+		ids[n] = db_column_int64(st, 0);
+		if (p->inline_views) {
+			if (n > 0)
+				buf_putc(text, ',');
+			view = db_column_text(st, col);
+			if (view != NULL && db_column_int64(st, col + 1) == shape)
+				buf_puts(text, view);
+			else if ((rc = list_fetch_stale(text, db, p->k, ids[n])) != 0)
+				break;
+			if (p->extra)
+				list_mark_generated(text);
+		}
+		n++;
 	}
 	db_done(st);
 	json_decref(last);
 	if (rc < 0)
 		return rc;
+	if (p->inline_views) {
+		buf_putc(text, ']');
+		*count = n;
+		return 0;
+	}
 	for (i = 0; i < n; i++)
 		slots[i] = (struct list_slot){ ids[i], i };
 	qsort(slots, (size_t)n, sizeof(slots[0]), list_slot_cmp);
@@ -971,6 +1008,9 @@ list_run(json_t **items, struct buf *text, char **next_cursor, int64_t *total,
 		goto done;
 	if (items)
 		*items = json_array();
+	/* The orders of records' own indexes, walked in order (see sql_page()). */
+	p.inline_views = text != NULL && p.drive == DRIVE_NONE && p.nfilters == 0 &&
+	    p.fts == NULL && !p.retired && p.sort_field == NULL;
 	if (extra_cursor != NULL) {
 		/* Past the records: the page is the extra items' alone. */
 		if (text)
