@@ -193,6 +193,37 @@ test_record__list_pages_agree(void **state)
 	buf_free(&body);
 }
 
+/*
+ * A record's versions as text are the bytes of their trees: fields set,
+ * cleared, made blank, nested lists changed, the record retired; another
+ * organisation's record is not found.
+ */
+static void
+test_record__history_text(void **state)
+{
+	struct db *db = *state;
+	struct buf text = BUF_INIT;
+	const struct record_kind *k = record_kind_find("ai-systems");
+
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems",
+	    "{\"name\": \"Scorer \\\"\\u00e9\\\"\", \"purpose\": \"scores\", \"components\": "
+	    "[{\"version\": \"3\", \"name\": \"m\", \"kind\": \"model\"}]}"), 0);
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_alice, "ai-systems", "AIS-1", 1,
+	    "{\"purpose\": null, \"lifecycle_stage\": \"inception\"}"), 0);
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_alice, "ai-systems", "AIS-1", 2,
+	    "{\"purpose\": \"  \", \"components\": [{\"name\": \"m\", \"kind\": \"model\", "
+	    "\"version\": \"4\"}, {\"name\": \"d\", \"kind\": \"dataset\"}]}"), 0);
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_bob, "ai-systems", "AIS-1", 3,
+	    "{\"components\": [], \"purpose\": \"ranks\\nclaims\\ttoday\"}"), 0);
+	assert_int_equal(record_delete(db, FX_ORG, &fx_alice, k, "AIS-1", 4), 0);
+	assert_int_equal(fx_history_text_matches(db, FX_ORG, "ai-systems", "AIS-1"), 0);
+	assert_int_equal(record_history_text(&text, db, FX_OTHER_ORG, k, "AIS-1", NULL),
+	    AIMS_ENOTFOUND);
+	assert_int_equal(record_version_get_text(&text, db, FX_ORG, k, "AIS-1", 99),
+	    AIMS_ENOTFOUND);
+	buf_free(&text);
+}
+
 static void
 test_record__update_versions_and_stale(void **state)
 {
@@ -872,6 +903,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_record__create_and_get, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__views_are_the_records_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__list_pages_agree, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_record__history_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__update_versions_and_stale, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__bad_fields_name_the_field, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__other_org_is_invisible, setup, teardown),
