@@ -1,7 +1,8 @@
 /*
  * server.h - `aims serve`: the libmicrohttpd daemon (internal epoll thread
- * pool), its limits, one database connection per worker thread, the access
- * log, security headers, and graceful shutdown on SIGINT/SIGTERM.
+ * pool, fed by one acceptor thread that spreads the connections over it),
+ * its limits, one database connection per worker thread, the access log,
+ * security headers, and graceful shutdown on SIGINT/SIGTERM.
  */
 #ifndef AIMS_HTTP_SERVER_H
 #define AIMS_HTTP_SERVER_H
@@ -38,6 +39,7 @@
 #define HTTP_DRAIN_ACCEPT_MS	100		/* backlog taken after the signal */
 #define HTTP_DRAIN_SETTLE_MS	200		/* ... and none may start for this long */
 #define HTTP_DRAIN_POLL_MS	10
+#define HTTP_ACCEPT_PAUSE_MS	100		/* out of descriptors: accept again after */
 #define HTTP_MAINTENANCE_SEC	3600		/* expired sessions and keys deleted this often */
 #define HTTP_LISTEN_DEFAULT	"127.0.0.1:8042"
 #define HTTP_LISTEN_MAX		64
