@@ -6,7 +6,7 @@
 # transactions of BATCH (default 10,000) to a temporary database, writes the
 # entries' bytes to a file, then times `aims verify` and `sha256sum` over
 # that file, alternating, RUNS times (default 5), and prints the medians of
-# wall clock and CPU (user+sys) and their ratios. With AIMS_BASE_BIN (an
+# wall clock and CPU (user+sys) and their ratios. With AIMS_BASELINE_BIN (an
 # earlier build of aims) that binary's verify is timed in the same rounds.
 # Also times the verifier in-process with libsodium's portable SHA-256.
 #   LEDGER_BENCH_N=100000 sh bench/ledger-verify.sh    a quicker run
@@ -45,7 +45,7 @@ bytes=$2
 cat "$TMP/bench.db" "$TMP/entries.txt" >/dev/null	# both warm in the page cache
 
 "$AIMS" verify --db "$TMP/bench.db"
-BASE=${AIMS_BASE_BIN:-}
+BASE=${AIMS_BASELINE_BIN:-}
 i=0
 while [ "$i" -lt "$RUNS" ]; do
 	timed "$TMP/verify" "$AIMS" verify --db "$TMP/bench.db"
