@@ -164,7 +164,7 @@ auth_identify_token(struct http_ctx *c, const char *authz)
 	 */
 	t.id = g.id;
 	if (g.touch && auth_touch_claim(g.id, t.now, TOKEN_USE_WRITE_SEC) &&
-	    (rc = http_server_write(c->db, auth_token_touch, &t)) != 0)
+	    (rc = http_server_write(c->db, g.org_id, auth_token_touch, &t)) != 0)
 		return rc;
 	c->who.kind = HTTP_TOKEN;
 	c->who.user_id = g.created_by;
@@ -190,7 +190,7 @@ auth_identify_session(struct http_ctx *c, const char *token)
 	/* Through the writer, as a token's last use is (auth_identify_token). */
 	t.id = s.id;
 	if (s.touch && auth_touch_claim(-s.id, t.now, SESSION_TOUCH_SEC) &&
-	    (rc = http_server_write(c->db, auth_session_touch, &t)) != 0)
+	    (rc = http_server_write(c->db, 0, auth_session_touch, &t)) != 0)
 		return rc;
 	if ((rc = user_get(&u, c->db, s.user_id)) != 0)
 		return rc == AIMS_ENOTFOUND ? 0 : rc;
