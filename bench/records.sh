@@ -211,9 +211,8 @@ MD
 	[ -n "$BASELINE" ] || return 0
 	echo "| baseline: creates, $WRITERS clients / raw SQLite commits | $(awk -v a="$(median "$T/create16.base" 1)" -v b="$(median "$T/raw" 1)" 'BEGIN { printf "%.2f", a / b }') |"
 }
-baseline_creates() {
+baseline_creates() {	# optional() has begun the line
 	[ -n "$BASELINE" ] || return 0
-	printf '\n'
 	row "baseline aims: POST $CREATE, $WRITERS clients" "$T/create16.base"
 }
 cat <<MD
