@@ -235,7 +235,8 @@ plan_fts_word(struct buf *b, const char *live, const char *retired, const char *
 }
 
 static char *
-plan_fts(int64_t org_id, const struct record_kind *k, const char *text, bool with_retired)
+plan_fts_expr(int64_t org_id, const struct record_kind *k, const char *text, bool with_retired,
+    bool last_prefix)
 {
 	char live[RECORD_SCOPE_MAX], retired[RECORD_SCOPE_MAX];
 	struct buf b = BUF_INIT;
@@ -265,8 +266,14 @@ plan_fts(int64_t org_id, const struct record_kind *k, const char *text, bool wit
 		buf_free(&b);
 		return NULL;
 	}
-	plan_fts_word(&b, live, with_retired ? retired : NULL, (const char *)w, wn, true);
+	plan_fts_word(&b, live, with_retired ? retired : NULL, (const char *)w, wn, last_prefix);
 	return buf_detach(&b);
+}
+
+static char *
+plan_fts(int64_t org_id, const struct record_kind *k, const char *text, bool with_retired)
+{
+	return plan_fts_expr(org_id, k, text, with_retired, true);
 }
 
 static int
@@ -1056,4 +1063,130 @@ record_list_text(struct buf *items, char **next_cursor, int64_t *total, struct d
     int64_t org_id, const struct record_kind *k, const struct record_query *rq)
 {
 	return list_run(NULL, items, next_cursor, total, db, org_id, k, rq);
+}
+
+/* One kind's part of the search: its newest matches of fts, per_kind + 1 of them. */
+static void
+search_kind_sql(struct sqlb *q, int64_t org_id, const struct record_kind *k, const char *fts,
+    int per_kind, size_t i)
+{
+	buf_printf(&q->sql, "%sSELECT * FROM (SELECT r.kind, r.ref, r.title FROM records_fts "
+	    "CROSS JOIN records r ON r.id = records_fts.rowid WHERE records_fts MATCH ? AND "
+	    "r.org_id = ? AND r.kind = ? AND r.retired = 0 ORDER BY records_fts.rowid DESC "
+	    "LIMIT ?) s%zu", i > 0 ? " UNION ALL " : "", i);
+	sqlb_bind_text(q, fts);
+	sqlb_bind_int(q, org_id);
+	sqlb_bind_text(q, k->name);
+	/* One more than shown tells whether there are more. */
+	sqlb_bind_int(q, per_kind + 1);
+}
+
+/* The entry of kind name in out. */
+static json_t *
+search_entry(json_t *out, const char *name)
+{
+	json_t *e;
+	size_t i;
+
+	json_array_foreach(out, i, e)
+		if (strcmp(json_string_value(json_object_get(e, "kind")), name) == 0)
+			return e;
+	return NULL;
+}
+
+/* Runs the statement q of search_kind_sql() parts into the entries of out. */
+static int
+search_run(json_t *out, struct db *db, const struct sqlb *q, int per_kind)
+{
+	struct db_stmt *st = NULL;
+	const char *kind, *ref, *title;
+	json_t *e, *items;
+	int rc;
+
+	if ((rc = sqlb_prepare(&st, db, q)) != 0)
+		return rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		kind = db_column_text(st, 0);
+		ref = db_column_text(st, 1);
+		title = db_column_text(st, 2);
+		if (kind == NULL || ref == NULL || (e = search_entry(out, kind)) == NULL)
+			continue;
+		items = json_object_get(e, "items");
+		if (json_array_size(items) == (size_t)per_kind) {
+			json_object_set_new(e, "more", json_true());
+			continue;
+		}
+		json_array_append_new(items, json_pack("{s:s, s:s}", "ref", ref, "title",
+		    title != NULL && *title != '\0' ? title : ref));
+	}
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
+/*
+ * The last word is a prefix (as typed so far), and the search index
+ * gathers every posting of every word a prefix starts before it can answer
+ * the newest few: for a word most records hold ("evidence" in 500,000 of
+ * them) that is most of the page's time, however few are shown. So the
+ * last word is first looked for whole, which the index answers by walking
+ * its newest postings and stopping: a kind that fills its share that way
+ * shows those (all of them matches of the prefix too, and there are more);
+ * only the kinds left short are searched again with the prefix.
+ */
+int
+record_search(json_t **out, struct db *db, int64_t org_id,
+    const struct record_kind *const *kinds, size_t nkinds, const char *q, int per_kind)
+{
+	struct sqlb whole, prefix;
+	char *fts = NULL;
+	json_t *e;
+	size_t i, n = 0;
+	int rc = 0;
+
+	*out = NULL;
+	memset(&whole, 0, sizeof(whole));
+	memset(&prefix, 0, sizeof(prefix));
+	if (nkinds > RECORD_SEARCH_KINDS_MAX || per_kind < 1 || per_kind >= RECORD_LIST_MAX)
+		return aims_error_set(AIMS_EINVALID, NULL, "a search covers at most %d kinds, "
+		    "1 to %d records of each", RECORD_SEARCH_KINDS_MAX, RECORD_LIST_MAX - 1);
+	if (q != NULL && strlen(q) > LIST_Q_MAX)
+		return aims_error_set(AIMS_EINVALID, "q", "the search text is longer than %d "
+		    "bytes", LIST_Q_MAX);
+	*out = json_array();
+	if (q == NULL)
+		return 0;
+	for (i = 0; i < nkinds; i++) {
+		/* Each kind's words carry its own scope (see plan_fts). */
+		if ((fts = plan_fts_expr(org_id, kinds[i], q, false, false)) == NULL)
+			goto done;
+		search_kind_sql(&whole, org_id, kinds[i], fts, per_kind, i);
+		free(fts);
+		json_array_append_new(*out, json_pack("{s:s, s:b, s:[]}", "kind",
+		    kinds[i]->name, "more", false, "items"));
+	}
+	if (nkinds == 0 || (rc = search_run(*out, db, &whole, per_kind)) != 0)
+		goto done;
+	for (i = 0; i < nkinds; i++) {
+		e = json_array_get(*out, i);
+		if (json_is_true(json_object_get(e, "more")))
+			continue;
+		json_array_clear(json_object_get(e, "items"));
+		fts = plan_fts(org_id, kinds[i], q, false);
+		search_kind_sql(&prefix, org_id, kinds[i], fts, per_kind, n++);
+		free(fts);
+	}
+	if (n > 0 && (rc = search_run(*out, db, &prefix, per_kind)) != 0)
+		goto done;
+	/* The kinds without a match are left out. */
+	for (i = nkinds; i > 0; i--)
+		if (json_array_size(json_object_get(json_array_get(*out, i - 1), "items")) == 0)
+			json_array_remove(*out, i - 1);
+done:
+	sqlb_free(&whole);
+	sqlb_free(&prefix);
+	if (rc != 0) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
 }

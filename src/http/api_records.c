@@ -184,7 +184,7 @@ api_write(struct http_ctx *c, struct api_write *w)
 
 	w->c = c;
 	w->rec = NULL;
-	if ((rc = http_server_write(c->db, api_write_apply, w)) != 0) {
+	if ((rc = http_server_write(c->db, c->org_id, api_write_apply, w)) != 0) {
 		json_decref(w->rec);	/* set, but its group did not commit */
 		w->rec = NULL;
 	}

@@ -50,6 +50,7 @@
 #include "util/mem.h"
 #include "util/sandbox.h"
 #include "util/str.h"
+#include "util/tz.h"
 
 #define HTTP_CSP	"default-src 'self'; frame-ancestors 'none'; base-uri 'none'; " \
 			"form-action 'self'; object-src 'none'"
@@ -156,9 +157,10 @@ http_server_db(struct db **out, const struct http_server_config *cfg)
 }
 
 int
-http_server_write(struct db *db, db_write_fn fn, void *arg)
+http_server_write(struct db *db, int64_t org_id, db_write_fn fn, void *arg)
 {
-	return db_writer_run(__atomic_load_n(&http_writer, __ATOMIC_ACQUIRE), db, fn, arg);
+	return db_writer_run_org(__atomic_load_n(&http_writer, __ATOMIC_ACQUIRE), db, org_id, fn,
+	    arg);
 }
 
 void
@@ -1234,7 +1236,7 @@ http_dir_of(const char *path)
  * the evidence directory, libmagic's database (upload types),
  * /dev/urandom and the kernel's overcommit setting (malloc reads it), and,
  * read-only, the resolver's files and the trusted certificates (single
- * sign-on); nothing else, and nothing to execute. owned[] keeps the strings alive
+ * sign-on, and the mail server's CA file when one is set); nothing else, and nothing to execute. owned[] keeps the strings alive
  * until the sandbox is entered.
  */
 static const char *const http_net_paths[] = {
@@ -1286,6 +1288,9 @@ data:
 	for (i = 0; i < sizeof(http_net_paths) / sizeof(http_net_paths[0]); i++)
 		if ((rc = sandbox_path_add(sb, http_net_paths[i], SANDBOX_READ, true)) != 0)
 			return rc;
+	/* Pages show times in each organisation's zone, read when first needed (util/tz.h). */
+	if ((rc = sandbox_path_add(sb, TZ_DIR, SANDBOX_READ, true)) != 0)
+		return rc;
 	/* libmagic tries each entry, and its compiled form with ".mgc" added. */
 	list = owned[n++] = xstrdup(magic != NULL ? magic : "");
 	for (p = strtok_r(list, ":", &save); p != NULL; p = strtok_r(NULL, ":", &save)) {
@@ -1373,8 +1378,14 @@ http_server_confine(struct http_server *s)
 	goto done;
 #endif
 	/* The delivery thread connects out: webhooks and the mail server. */
+	/*
+	 * The mail server's own CA file (smtp_ca_file) may be anywhere: beside a
+	 * SQLite file it was readable by chance, beside a PostgreSQL store not.
+	 */
 	if ((rc = http_sandbox_paths(&sb, owned, SANDBOX_PATHS_MAX, s->cfg.db_path)) == 0 &&
-	    (rc = sandbox_outbound_paths(&sb)) == 0)
+	    (rc = sandbox_outbound_paths(&sb)) == 0 &&
+	    (s->cfg.smtp_ca_file == NULL ||
+	    (rc = sandbox_path_add(&sb, s->cfg.smtp_ca_file, SANDBOX_READ, true)) == 0))
 		rc = sandbox_enter(&sb);
 done:
 	for (i = 0; i < SANDBOX_PATHS_MAX; i++)

@@ -611,7 +611,7 @@ webui_write(json_t **out, struct http_ctx *c, struct webui_write *w)
 
 	w->c = c;
 	w->out = NULL;
-	rc = http_server_write(c->db, webui_write_apply, w);
+	rc = http_server_write(c->db, c->org_id, webui_write_apply, w);
 	if (rc == 0 && out != NULL)
 		*out = w->out;
 	else

@@ -624,6 +624,89 @@ test_record__list_filter_sort_search_cursor(void **state)
 	assert_string_equal(aims_error_field(), "cursor");
 }
 
+/* Whether the entry for kind in a record_search() answer lists ref. */
+static bool
+search_has(const json_t *res, const char *kind, const char *ref)
+{
+	const json_t *e, *it;
+	size_t i, j;
+
+	json_array_foreach(res, i, e)
+		if (strcmp(fx_str(e, "kind"), kind) == 0)
+			json_array_foreach(json_object_get(e, "items"), j, it)
+				if (strcmp(fx_str(it, "ref"), ref) == 0)
+					return true;
+	return false;
+}
+
+static void
+test_record__search_across_kinds(void **state)
+{
+	struct db *db = *state;
+	const struct record_kind *kinds[] = { record_kind_find("ai-systems"),
+	    record_kind_find("measures"), record_kind_find("context-issues") };
+	json_t *res = NULL, *e;
+	char body[256];
+	int i;
+
+	for (i = 1; i <= 8; i++) {
+		snprintf(body, sizeof(body), "{\"name\": \"Scorer %d\", \"purpose\": \"%s\"}", i,
+		    i == 3 ? "drifting ranker" : "drift watch");
+		assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems", body), 0);
+	}
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "measures",
+	    "{\"title\": \"Drift alarms\"}"), 0);
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "measures",
+	    "{\"title\": \"Retired drift check\"}"), 0);
+	assert_int_equal(record_delete(db, FX_ORG, &fx_alice, kinds[1], "MEA-2", 0), 0);
+	/* The other organisation's drift is never found from this one. */
+	assert_int_equal(fx_create(NULL, db, FX_OTHER_ORG, &fx_alice, "measures",
+	    "{\"title\": \"Drift elsewhere\"}"), 0);
+
+	/* The newest few of each kind with a match, in the kinds' order; more is said. */
+	assert_int_equal(record_search(&res, db, FX_ORG, kinds, 3, "drift", 5), 0);
+	assert_int_equal(json_array_size(res), 2);
+	e = json_array_get(res, 0);
+	assert_string_equal(fx_str(e, "kind"), "ai-systems");
+	assert_true(json_is_true(json_object_get(e, "more")));
+	assert_int_equal(json_array_size(json_object_get(e, "items")), 5);
+	assert_string_equal(fx_str(json_array_get(json_object_get(e, "items"), 0), "ref"), "AIS-8");
+	assert_string_equal(fx_str(json_array_get(json_object_get(e, "items"), 0), "title"),
+	    "Scorer 8");
+	e = json_array_get(res, 1);
+	assert_string_equal(fx_str(e, "kind"), "measures");
+	assert_false(json_is_true(json_object_get(e, "more")));
+	assert_int_equal(json_array_size(json_object_get(e, "items")), 1);
+	assert_true(search_has(res, "measures", "MEA-1"));	/* not the retired MEA-2 */
+	json_decref(res);
+
+	/* The last word is a prefix: a kind its whole word leaves short is searched again. */
+	assert_int_equal(record_search(&res, db, FX_ORG, kinds, 3, "drifti", 5), 0);
+	assert_int_equal(json_array_size(res), 1);
+	assert_true(search_has(res, "ai-systems", "AIS-3"));
+	assert_int_equal(json_array_size(json_object_get(json_array_get(res, 0), "items")), 1);
+	json_decref(res);
+	/* Every word must match; the earlier ones whole. */
+	assert_int_equal(record_search(&res, db, FX_ORG, kinds, 3, "ranker scor", 5), 0);
+	assert_int_equal(json_array_size(res), 1);
+	assert_true(search_has(res, "ai-systems", "AIS-3"));
+	json_decref(res);
+	assert_int_equal(record_search(&res, db, FX_ORG, kinds, 3, "rank scorer", 5), 0);
+	assert_int_equal(json_array_size(res), 0);
+	json_decref(res);
+	/* Nothing to search for, and limits. */
+	assert_int_equal(record_search(&res, db, FX_ORG, kinds, 3, " -- ", 5), 0);
+	assert_int_equal(json_array_size(res), 0);
+	json_decref(res);
+	assert_int_equal(record_search(&res, db, FX_ORG, kinds, 3, "drift", 0), AIMS_EINVALID);
+	assert_null(res);
+	memset(body, 'a', sizeof(body) - 1);
+	body[sizeof(body) - 1] = '\0';
+	assert_int_equal(record_search(&res, db, FX_ORG, kinds, 3, body, 5), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "q");
+	assert_null(res);
+}
+
 static void
 test_record__links_both_ways(void **state)
 {
@@ -762,8 +845,10 @@ test_record__history_columns_and_counts_verify(void **state)
 	struct db *db = *state;
 	struct note_verifier pub;
 	struct ledger_report report;
+	struct db_stmt *st;
 	json_t *v = NULL;
-	char action[LEDGER_FIELD_MAX + 1];
+	char action[LEDGER_FIELD_MAX + 1], *stage, *stage_at;
+	int64_t stage_num, stage_live;
 
 	ledger_set_history_source(&hist);
 	ledger_key_public(&pub, testutil_key);
@@ -830,9 +915,24 @@ test_record__history_columns_and_counts_verify(void **state)
 	    "there are 0"));
 	fx_exec(db, "DELETE FROM dashboard_counts WHERE kind = 'risks'");
 	assert_int_equal(record_verify_derived(db, FX_ORG), 0);
-	/* The filter and link indexes hold exactly what the records give. */
-	fx_exec(db, "UPDATE record_fields SET value = 'retirement' WHERE kind = 'ai-systems' "
-	    "AND field = 'lifecycle_stage'");
+	/*
+	 * The filter and link indexes hold exactly what the records give. The
+	 * values are bound, not written in the SQL: a field value is typed JSON
+	 * on PostgreSQL. The row is kept to be put back as it was.
+	 */
+	assert_int_equal(db_prepare(&st, db, "SELECT value, updated_at, num, live FROM "
+	    "record_fields WHERE kind = 'ai-systems' AND field = 'lifecycle_stage'"), 0);
+	assert_int_equal(db_step(st), DB_ROW);
+	stage = strdup(db_column_text(st, 0));
+	stage_at = strdup(db_column_text(st, 1));
+	stage_num = db_column_int64(st, 2);
+	stage_live = db_column_int64(st, 3);
+	db_done(st);
+	assert_int_equal(db_prepare(&st, db, "UPDATE record_fields SET value = ? WHERE "
+	    "kind = 'ai-systems' AND field = 'lifecycle_stage'"), 0);
+	db_bind_text(st, 1, "retirement");
+	assert_int_equal(db_step(st), DB_DONE);
+	db_done(st);
 	assert_int_equal(record_verify_derived(db, FX_ORG), AIMS_EVERIFY);
 	assert_non_null(strstr(aims_error_message(), "record AIS-1 (ai-systems): record_fields has "
 	    "a row the record does not give: field lifecycle_stage = 'retirement'"));
@@ -841,9 +941,18 @@ test_record__history_columns_and_counts_verify(void **state)
 	assert_int_equal(record_verify_derived(db, FX_ORG), AIMS_EVERIFY);
 	assert_non_null(strstr(aims_error_message(), "record AIS-1 (ai-systems): record_fields "
 	    "lacks the row the record gives: field lifecycle_stage"));
-	fx_exec(db, "INSERT INTO record_fields SELECT org_id, kind, 'lifecycle_stage', 1 - retired, "
-	    "coalesce(json_extract(data, '$.lifecycle_stage'), ''), updated_at, num FROM records "
-	    "WHERE kind = 'ai-systems'");
+	assert_int_equal(db_prepare(&st, db, "INSERT INTO record_fields (org_id, kind, field, "
+	    "live, value, updated_at, num) VALUES (?, 'ai-systems', 'lifecycle_stage', ?, ?, ?, "
+	    "?)"), 0);
+	db_bind_int64(st, 1, FX_ORG);
+	db_bind_int64(st, 2, stage_live);
+	db_bind_text(st, 3, stage);
+	db_bind_text(st, 4, stage_at);
+	db_bind_int64(st, 5, stage_num);
+	assert_int_equal(db_step(st), DB_DONE);
+	db_done(st);
+	free(stage);
+	free(stage_at);
 	assert_int_equal(record_verify_derived(db, FX_ORG), 0);
 	fx_exec(db, "DELETE FROM record_links WHERE from_kind = 'soa' AND from_ref = 'A.2.2'");
 	assert_int_equal(record_verify_derived(db, FX_ORG), AIMS_EVERIFY);
@@ -911,6 +1020,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_record__list_two_field_filters, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__list_filter_sort_search_cursor, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_record__search_across_kinds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__links_both_ways, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__ledger_loader_matches_get, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__ledger_events_and_verify, setup, teardown),
