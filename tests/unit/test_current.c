@@ -1,5 +1,5 @@
 /*
- * test_current.c - unit tests for engine/current.c: an answer is kept for
+ * test_current.c - unit tests for core/current.c: an answer is kept for
  * its organisation and key while nothing is written to the organisation,
  * the same day and for CURRENT_SECONDS at most; a copy is the caller's to
  * change, a shared one is the kept one; a failure keeps nothing.
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
-#include "engine/current.h"
+#include "core/current.h"
 #include "testutil.h"
 
 static int computed;

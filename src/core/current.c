@@ -1,5 +1,5 @@
 /*
- * current.c - answers of the engine kept while they stay true (current.h):
+ * current.c - answers kept while they stay true (current.h):
  * a small table of slots under one lock, keyed by organisation and name,
  * checked against the organisation's ledger size, the day and the age.
  * Expired answers are let go when a new one is kept, so the memory held is
@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine/current.h"
+#include "core/current.h"
 #include "store/db.h"
 #include "util/clock.h"
 #include "util/error.h"
