@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/current.h"
 #include "core/member.h"
 #include "core/oidc.h"
 #include "core/org.h"
@@ -104,13 +103,10 @@ org_ai_roles_has(const json_t *roles, const char *role)
 
 /* The roles held for in-scope AI systems still in use (their org_role). */
 static int
-org_ai_roles_read(json_t **out, struct db *db, int64_t org_id, const void *arg)
+org_ai_roles_derive(json_t *out, struct db *db, int64_t org_id)
 {
 	struct db_stmt *st = NULL;
 	int rc;
-
-	(void)arg;
-	*out = json_array();
 
 	if ((rc = db_prepare(&st, db, "SELECT DISTINCT json_extract(data, '$.org_role') "
 	    "FROM records_in_force WHERE org_id = ? AND kind = 'ai-systems' AND retired = 0 "
@@ -120,26 +116,9 @@ org_ai_roles_read(json_t **out, struct db *db, int64_t org_id, const void *arg)
 		return rc;
 	db_bind_int64(st, 1, org_id);
 	while ((rc = db_step(st)) == DB_ROW)
-		json_array_append_new(*out, json_string(db_column_text(st, 0)));
+		json_array_append_new(out, json_string(db_column_text(st, 0)));
 	db_done(st);
-	if (rc != DB_DONE) {
-		json_decref(*out);
-		*out = NULL;
-		return rc;
-	}
-	return 0;
-}
-
-/*
- * org_ai_roles_read(), reused while nothing was written to the organisation
- * (core/current.h): it reads every AI system (30 ms for 5,000), and the
- * dashboard, settings, readiness and AI roles pages all ask.
- */
-static int
-org_ai_roles_derive(json_t **out, struct db *db, int64_t org_id)
-{
-	return current_get(out, db, org_id, "ai-roles-derived", CURRENT_COPY, org_ai_roles_read,
-	    NULL);
+	return rc == DB_DONE ? 0 : rc;
 }
 
 int
@@ -154,7 +133,8 @@ org_ai_roles_get(struct org_ai_roles *out, struct db *db, int64_t org_id)
 		return rc;
 	out->declared = json_incref(json_object_get(state, "ai_roles"));
 	json_decref(state);
-	if ((rc = org_ai_roles_derive(&out->derived, db, org_id)) != 0) {
+	out->derived = json_array();
+	if ((rc = org_ai_roles_derive(out->derived, db, org_id)) != 0) {
 		org_ai_roles_free(out);
 		return rc;
 	}
