@@ -90,8 +90,9 @@
 		    function (fresh, ok, doc) {
 			var msg = fresh.querySelector('.soa-msg');
 			if (ok) {
-				/* The page's own word on what was saved (a measure made in the row). */
-				var flash = doc.querySelector('.flash.ok');
+				/* An SoA row takes the page's own word on what was saved (a measure made in it). */
+				var flash = fresh.hasAttribute('data-next-row') ? null :
+				    doc.querySelector('.flash.ok');
 				if (msg) msg.textContent = flash ? flash.textContent : 'Saved';
 				var edit = fresh.querySelector('a[data-soa-swap]');
 				if (edit) edit.focus();
