@@ -492,6 +492,16 @@ int record_history(json_t **out, struct db *db, int64_t org_id, const struct rec
 /* One stored version exactly as it was; AIMS_ENOTFOUND when there is none. */
 int record_version_get(json_t **out, struct db *db, int64_t org_id,
     const struct record_kind *k, const char *ref, int64_t version);
+/*
+ * record_history() and record_version_get() as text, appended to out: the
+ * bytes json_dumps() gives for their trees (JSON_COMPACT |
+ * JSON_PRESERVE_ORDER), written from the versions' stored text
+ * (record_history.c).
+ */
+int record_history_text(struct buf *out, struct db *db, int64_t org_id,
+    const struct record_kind *k, const char *ref, const char *status);
+int record_version_get_text(struct buf *out, struct db *db, int64_t org_id,
+    const struct record_kind *k, const char *ref, int64_t version);
 
 /*
  * Creates what every organisation has from the start: the 38 Statement of

@@ -83,7 +83,7 @@ coverage_read_stale_evidence(struct coverage *cv)
 	static const char *const sql[] = {
 		"SELECT r.ref FROM record_fields f JOIN records r ON r.org_id = f.org_id"
 		" AND r.kind = f.kind AND r.num = f.num WHERE f.org_id = ? AND f.kind = 'evidence'"
-		" AND f.field = 'valid_until' AND f.live = 1 AND f.value <> '' AND f.value < ?",
+		" AND f.field = 'valid_until' AND f.live = 1 AND f.value < ?2 AND f.value <> ?3",
 		"SELECT ref FROM records WHERE org_id = ? AND kind = 'evidence' AND retired = 1"
 		" AND ? IS NOT NULL",
 	};
@@ -96,6 +96,9 @@ coverage_read_stale_evidence(struct coverage *cv)
 			return rc;
 		db_bind_int64(st, 1, cv->org_id);
 		db_bind_text(st, 2, cv->today);
+		/* '' bound, not written: a field value is typed JSON on PostgreSQL. */
+		if (i == 0)
+			db_bind_text(st, 3, "");
 		while ((rc = db_step(st)) == DB_ROW)
 			json_object_set_new(cv->stale_evidence, db_column_text(st, 0), json_true());
 		db_done(st);

@@ -39,7 +39,12 @@
  *  leaf, status, score, documented_information[], checks [{rule, stage,
  *  severity, grade, status pass|fail|confirm|not_applicable, total, fix,
  *  findings [{code, reason, count, refs[], items [{ref, title}], more}]}]}],
- *  trend [...]}
+ *  target {stage, verdict, audit_date, days_left, options}, trend [...]}
+ * The organisation's readiness options (core/org.h) are read once per
+ * evaluation: the rules see the evidence freshness window and the metric
+ * evaluation window as the variables $evidence_max_age_days and
+ * $metric_window_days, and manual_as_gaps makes "manual" rules count as
+ * gaps; target says how far the target stage and the audit date are.
  * Scores are percentages (0..100); not applicable requirements are left out.
  */
 #ifndef AIMS_ENGINE_READINESS_H

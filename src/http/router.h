@@ -31,6 +31,8 @@ enum val_type {
 	VAL_TEXT,	/* like VAL_STRING, lines allowed (body fields only) */
 	VAL_STRING_LIST,	/* array of at most VAL_LIST_MAX strings of min..max
 				   characters (body fields only) */
+	VAL_OBJECT,	/* an object of the fields props[] declares, each optional
+			   (body fields only); errors name "NAME.FIELD" */
 };
 
 #define VAL_LIST_MAX	1000	/* elements of a VAL_STRING_LIST */
@@ -49,6 +51,7 @@ struct val_spec {
 	int64_t			 min, max;	/* INT range; STRING length */
 	const char *const	*values;	/* ENUM: NULL-terminated */
 	const char		*doc;		/* one line for the OpenAPI document */
+	const struct val_spec	*props;		/* OBJECT: its fields, END_SPEC-terminated */
 };
 
 enum route_auth {
@@ -103,7 +106,7 @@ enum route_flags {
 	/*
 	 * A ROUTE_UPLOAD route whose file comes with the part
 	 * ROUTER_UPLOAD_FORMAT, a short text naming the file's format
-	 * (an import: cyclonedx, garak, promptfoo), instead of ROUTER_UPLOAD_RECORD.
+	 * (an import: cyclonedx, modelcard, garak, promptfoo), instead of ROUTER_UPLOAD_RECORD.
 	 */
 	ROUTE_UPLOAD_FORMAT = 1 << 11,
 };
@@ -114,7 +117,7 @@ enum route_flags {
 #define ROUTER_UPLOAD_RECORD	"record"
 #define ROUTER_UPLOAD_FORMAT	"format"
 /* The formats an import route takes in ROUTER_UPLOAD_FORMAT, as OpenAPI lists them. */
-#define ROUTER_IMPORT_FORMATS	"cyclonedx", "garak", "promptfoo"
+#define ROUTER_IMPORT_FORMATS	"cyclonedx", "modelcard", "garak", "promptfoo"
 #define ROUTER_SECRET_FIELD	"token"
 
 typedef int (*route_fn)(struct http_ctx *c);

@@ -86,13 +86,19 @@
 	}
 
 	function soaSave(form) {
+		var measureAsked = ['add_measure', 'new_measure'].some(function (n) {
+			var el = form.elements[n];
+			return el && el.value.trim() !== '';
+		});
 		soaRequest(form, form.action, { method: 'POST', body: formBody(form) },
 		    function (fresh, ok, doc) {
 			var msg = fresh.querySelector('.soa-msg');
 			if (ok) {
-				/* An SoA row takes the page's own word on what was saved (a measure made in it). */
-				var flash = fresh.hasAttribute('data-next-row') ? null :
-				    doc.querySelector('.flash.ok');
+				/*
+				 * The page's own word on a measure picked or made in the row;
+				 * any other row (an audit checklist's too) just says Saved.
+				 */
+				var flash = measureAsked ? doc.querySelector('.flash.ok') : null;
 				if (msg) msg.textContent = flash ? flash.textContent : 'Saved';
 				var edit = fresh.querySelector('a[data-soa-swap]');
 				if (edit) edit.focus();
