@@ -15,7 +15,7 @@
 #include "core/catalog.h"
 #include "core/crosswalk.h"
 #include "engine/coverage.h"
-#include "engine/current.h"
+#include "core/current.h"
 #include "engine/readiness.h"
 #include "store/db.h"
 #include "util/clock.h"

@@ -45,7 +45,7 @@ struct db;
 int coverage_evaluate(json_t **out, struct db *db, int64_t org_id, const char *framework);
 /*
  * coverage_evaluate() for the coverage page, reused while it stays true
- * (engine/current.h). *out is shared: read it, decref it, never change it.
+ * (core/current.h). *out is shared: read it, decref it, never change it.
  */
 int coverage_current(json_t **out, struct db *db, int64_t org_id, const char *framework);
 

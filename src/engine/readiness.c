@@ -14,7 +14,7 @@
 #include "core/record.h"
 #include "core/snapshot.h"
 #include "engine/checks.h"
-#include "engine/current.h"
+#include "core/current.h"
 #include "engine/readiness.h"
 #include "store/db.h"
 #include "util/buf.h"

@@ -74,7 +74,7 @@ int readiness_evaluate(json_t **out, struct db *db, int64_t org_id, int flags);
  * Readiness as it is now, for a page shown at every view (the dashboard):
  * {evaluated_at, score, clause_score, annex_score, counts, stages,
  * getting_started, next} of an evaluation (not saved), reused while it
- * stays true (engine/current.h). Thread-safe. Caller owns *out.
+ * stays true (core/current.h). Thread-safe. Caller owns *out.
  */
 int readiness_current(json_t **out, struct db *db, int64_t org_id);
 /*

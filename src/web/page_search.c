@@ -19,6 +19,7 @@ web_search_kind(struct buf *out, const struct web_ctx *ctx, const char *q, const
 	size_t n = json_array_size(json_object_get(r, "items"));
 	struct buf url = BUF_INIT;
 	const json_t *rec;
+	const char *ref, *title;
 	size_t i;
 
 	if (k == NULL)
@@ -31,9 +32,14 @@ web_search_kind(struct buf *out, const struct web_ctx *ctx, const char *q, const
 	json_array_foreach(json_object_get(r, "items"), i, rec) {
 		buf_reset(&url);
 		web_url_record(&url, ctx, k->name, json_string_value(json_object_get(rec, "ref")));
-		html_printf(out, "<li><a href=\"%s\"><span class=\"ref\">%s</span> %s</a></li>",
-		    buf_str(&url), json_string_value(json_object_get(rec, "ref")),
-		    json_string_value(json_object_get(rec, "title")));
+		ref = json_string_value(json_object_get(rec, "ref"));
+		title = json_string_value(json_object_get(rec, "title"));
+		/* A record without a title of its own (the scope) is named once. */
+		html_printf(out, "<li><a href=\"%s\"><span class=\"ref\">%s</span>", buf_str(&url),
+		    ref);
+		if (title != NULL && ref != NULL && strcmp(title, ref) != 0)
+			html_printf(out, " %s", title);
+		buf_puts(out, "</a></li>");
 	}
 	buf_puts(out, "</ul>");
 	if (more) {

@@ -6,7 +6,10 @@
 // A link or a button that leads to "you may not" is a dead end the page
 // should not have drawn (the permission table, core/perm.c, decides; pages
 // ask it). The same crawl as the admin finds the actions the viewer does
-// not see, so the test cannot pass by a page that shows nothing.
+// not see, so the test cannot pass by a page that shows nothing; the auditor
+// and the contributor are crawled the same way. (A manager who changed the
+// SoA draft is still shown Publish, refused with its reason: the four-eyes
+// rule is core's to judge at the step, web_soa.test.mjs.)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
@@ -147,7 +150,7 @@ async function crawl(email, { send }) {
 test('a viewer is shown no link or button that answers 403', async () => {
   const viewer = await crawl('viewer@demo.example', { send: true });
   console.log(`viewer: ${viewer.visited} pages, ${viewer.actions.size} actions`);
-  if (process.env.AIMS_TEST_VERBOSE) console.log([...viewer.actions].sort().join("\n"));
+  if (process.env.AIMS_TEST_VERBOSE) console.log([...viewer.actions].sort().join('\n'));
   assert.ok(viewer.visited >= 60, `the viewer's crawl reached ${viewer.visited} pages`);
   assert.deepEqual(viewer.problems, []);
   // The admin's crawl (nothing sent) sees the actions the viewer must not.
@@ -160,3 +163,14 @@ test('a viewer is shown no link or button that answers 403', async () => {
   assert.ok(writes(admin.actions).some((a) => a.includes('/import')), 'the admin is offered the import');
   assert.ok(writes(admin.actions).length >= 10, `the admin is offered forms (${writes(admin.actions).length})`);
 });
+
+// The roles between: an auditor writes audits only, a contributor operational
+// records only; each is offered nothing the table refuses them either.
+for (const who of ['auditor@demo.example', 'contributor@demo.example']) {
+  test(`${who.split('@')[0]}: no link or button that answers 403`, async () => {
+    const r = await crawl(who, { send: true });
+    console.log(`${who}: ${r.visited} pages, ${r.actions.size} actions`);
+    assert.ok(r.visited >= 60, `the crawl reached ${r.visited} pages`);
+    assert.deepEqual(r.problems, []);
+  });
+}

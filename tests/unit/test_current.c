@@ -1,5 +1,5 @@
 /*
- * test_current.c - unit tests for engine/current.c: an answer is kept for
+ * test_current.c - unit tests for core/current.c: an answer is kept for
  * its organisation and key while nothing is written to the organisation,
  * the same day and for CURRENT_SECONDS at most; a copy is the caller's to
  * change, a shared one is the kept one; a failure keeps nothing.
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
-#include "engine/current.h"
+#include "core/current.h"
 #include "testutil.h"
 
 static int computed;
@@ -105,11 +105,22 @@ test_current__kept_while_true(void **state)
 	setenv("AIMS_FAKE_NOW", "2026-03-02T00:00:00Z", 1);
 	assert_int_equal(answer_n(db, 1, "readiness", CURRENT_COPY), 7);
 
+	/* Another store's organisation 1 is another organisation. */
+	{
+		struct db *db2 = NULL;
+
+		assert_int_equal(db_open(&db2, "current-other.db", DB_OPEN_CREATE), 0);
+		set_ledger_size(db2, 1, 11);
+		assert_int_equal(answer_n(db2, 1, "readiness", CURRENT_COPY), 8);
+		assert_int_equal(answer_n(db, 1, "readiness", CURRENT_COPY), 7);
+		db_close(db2);
+	}
+
 	/* A failure is the caller's and keeps nothing; a key too long is refused. */
 	assert_int_equal(current_get(&a, db, 1, "other", CURRENT_COPY, count_compute, "no"),
 	    AIMS_ERROR);
 	assert_null(a);
-	assert_int_equal(answer_n(db, 1, "other", CURRENT_COPY), 8);
+	assert_int_equal(answer_n(db, 1, "other", CURRENT_COPY), 9);
 	assert_int_equal(current_get(&a, db, 1, "a key much longer than any the engine would "
 	    "ever use for a kept answer", CURRENT_COPY, count_compute, NULL), AIMS_ERROR);
 	assert_null(a);

@@ -454,6 +454,35 @@ test_web_pages__times_in_the_org_time_zone(void **state)
 	json_decref(rec);
 }
 
+/* A view that writes (an import) is linked for who may change the kind; a reading view for all. */
+static void
+test_web_pages__record_views_by_role(void **state)
+{
+	static const struct record_view views[] = {
+		{ "import", "Import a file", .writes = true },
+		{ "obligations", "Obligations" },
+		{ NULL, NULL },
+	};
+	struct record_kind k = k_ais;
+	struct web_ctx ctx = ctx_for(ROLE_CONTRIBUTOR);
+	json_t *rec = load(AIS_JSON);
+	struct web_record_view v = { rec, NULL, NULL };
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	k.views = views;
+	web_page_record(&b, &ctx, &k, &v);
+	assert_non_null(strstr(buf_str(&b), "href=\"/o/acme/ai-systems/AIS-7/import\""));
+	assert_non_null(strstr(buf_str(&b), "href=\"/o/acme/ai-systems/AIS-7/obligations\""));
+	buf_reset(&b);
+	ctx = ctx_for(ROLE_VIEWER);
+	web_page_record(&b, &ctx, &k, &v);
+	assert_null(strstr(buf_str(&b), "/import\""));
+	assert_non_null(strstr(buf_str(&b), "href=\"/o/acme/ai-systems/AIS-7/obligations\""));
+	buf_free(&b);
+	json_decref(rec);
+}
+
 static void
 test_web_pages__record_shows_fields_links_history(void **state)
 {
@@ -1112,6 +1141,7 @@ main(void)
 		cmocka_unit_test(test_web_pages__list_escapes_sorts_filters_pages),
 		cmocka_unit_test(test_web_pages__list_viewer_has_no_write_buttons),
 		cmocka_unit_test(test_web_pages__record_shows_fields_links_history),
+		cmocka_unit_test(test_web_pages__record_views_by_role),
 		cmocka_unit_test(test_web_pages__times_in_the_org_time_zone),
 		cmocka_unit_test(test_web_pages__workflow_steps_from_core),
 		cmocka_unit_test(test_web_pages__revision_in_force_and_history),

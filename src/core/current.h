@@ -1,6 +1,7 @@
 /*
- * current.h - the engine's answers that read a whole organisation
- * (readiness, crosswalk coverage), kept for the pages shown at every view.
+ * current.h - answers that read a whole organisation (readiness, crosswalk
+ * coverage, the AI roles its systems imply), kept for the pages shown at
+ * every view.
  *
  * A kept answer is reused while it is still the answer: nothing was written
  * to the organisation since (its ledger has the same size: every change
@@ -8,8 +9,8 @@
  * that deadlines judged to the second and changes made by another process
  * show within that time. The API and the exports evaluate afresh.
  */
-#ifndef AIMS_ENGINE_CURRENT_H
-#define AIMS_ENGINE_CURRENT_H
+#ifndef AIMS_CORE_CURRENT_H
+#define AIMS_CORE_CURRENT_H
 
 #include <jansson.h>
 #include <stdbool.h>

@@ -1,6 +1,6 @@
 /*
- * current.c - answers of the engine kept while they stay true (current.h):
- * a small table of slots under one lock, keyed by organisation and name,
+ * current.c - answers kept while they stay true (current.h):
+ * a small table of slots under one lock, keyed by store, organisation and name,
  * checked against the organisation's ledger size, the day and the age.
  * Expired answers are let go when a new one is kept, so the memory held is
  * that of the organisations looked at in the last CURRENT_SECONDS.
@@ -9,12 +9,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine/current.h"
+#include "core/current.h"
 #include "store/db.h"
 #include "util/clock.h"
 #include "util/error.h"
 
 struct current_slot {
+	uint64_t	 store;		/* which store: a hash of its path or URL */
 	int64_t		 org_id, ledger_size;
 	time_t		 at;
 	uint64_t	 used;		/* when last kept or read, in current_clock ticks */
@@ -46,6 +47,18 @@ current_ledger_size(int64_t *out, struct db *db, int64_t org_id)
 	return rc;
 }
 
+/* The store's identity (FNV-1a of its path): one process may open several (the tests). */
+static uint64_t
+current_store(const struct db *db)
+{
+	const unsigned char *p = (const unsigned char *)db_path(db);
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; p != NULL && *p; p++)
+		h = (h ^ *p) * 0x100000001b3ULL;
+	return h;
+}
+
 static bool
 current_fresh(const struct current_slot *s, time_t now)
 {
@@ -54,8 +67,8 @@ current_fresh(const struct current_slot *s, time_t now)
 
 /* The kept answer for the key (a copy, or shared), or NULL. */
 static json_t *
-current_find(int64_t org_id, const char *key, int64_t size, const char *day, time_t now,
-    enum current_use use)
+current_find(uint64_t store, int64_t org_id, const char *key, int64_t size, const char *day,
+    time_t now, enum current_use use)
 {
 	struct current_slot *s;
 	json_t *out = NULL;
@@ -64,7 +77,8 @@ current_find(int64_t org_id, const char *key, int64_t size, const char *day, tim
 	pthread_mutex_lock(&current_lock);
 	for (i = 0; i < CURRENT_SLOTS && out == NULL; i++) {
 		s = &current_slots[i];
-		if (current_fresh(s, now) && s->org_id == org_id && s->ledger_size == size &&
+		if (current_fresh(s, now) && s->store == store && s->org_id == org_id &&
+		    s->ledger_size == size &&
 		    strcmp(s->key, key) == 0 && strcmp(s->day, day) == 0) {
 			out = use == CURRENT_SHARED ? json_incref(s->answer) :
 			    json_deep_copy(s->answer);
@@ -77,8 +91,8 @@ current_find(int64_t org_id, const char *key, int64_t size, const char *day, tim
 
 /* Keeps answer (shared) in the key's slot, else a free one, else the least recently used. */
 static void
-current_keep(int64_t org_id, const char *key, int64_t size, const char *day, time_t now,
-    json_t *answer)
+current_keep(uint64_t store, int64_t org_id, const char *key, int64_t size, const char *day,
+    time_t now, json_t *answer)
 {
 	struct current_slot *s, *same = NULL, *free_slot = NULL, *oldest = &current_slots[0];
 	size_t i;
@@ -95,13 +109,14 @@ current_keep(int64_t org_id, const char *key, int64_t size, const char *day, tim
 				free_slot = s;
 			continue;
 		}
-		if (s->org_id == org_id && strcmp(s->key, key) == 0)
+		if (s->store == store && s->org_id == org_id && strcmp(s->key, key) == 0)
 			same = s;
 		if (s->used < oldest->used || oldest->answer == NULL)
 			oldest = s;
 	}
 	s = same != NULL ? same : free_slot != NULL ? free_slot : oldest;
 	json_decref(s->answer);
+	s->store = store;
 	s->org_id = org_id;
 	s->ledger_size = size;
 	s->at = now;
@@ -129,11 +144,11 @@ current_get(json_t **out, struct db *db, int64_t org_id, const char *key,
 	day[10] = '\0';
 	if ((rc = current_ledger_size(&size, db, org_id)) != 0)
 		return rc;
-	if ((*out = current_find(org_id, key, size, day, now, use)) != NULL)
+	if ((*out = current_find(current_store(db), org_id, key, size, day, now, use)) != NULL)
 		return 0;
 	if ((rc = fn(&answer, db, org_id, arg)) != 0)
 		return rc;
-	current_keep(org_id, key, size, day, now, answer);
+	current_keep(current_store(db), org_id, key, size, day, now, answer);
 	if (use == CURRENT_SHARED) {
 		*out = answer;
 		return 0;
