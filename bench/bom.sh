@@ -7,7 +7,9 @@
 # 'aims import models|datasets' (the record engine alone). Then the BOM imported
 # again (nothing changes), --check, and the export. A generated garak report of
 # 20 probe families is imported against the baseline of storing the same file
-# as evidence ('aims record create' + 'aims record attach'). Each command runs
+# as evidence ('aims record create' + 'aims record attach'). A generated Hugging
+# Face model card (N/4 data sets, N model-index results) is imported against the
+# baseline of the same model and data sets as rows. Each command runs
 # RUNS times through the aims binary (process start and database open
 # included); the table gives median wall milliseconds.
 #
@@ -108,6 +110,28 @@ for (let f = 0; f < 20; f++)
     lines.push({ entry_type: "eval", probe, detector: "d.D", passed: 43, fails: 7, total_evaluated: 50 });
   }
 fs.writeFileSync(`${dir}/garak.report.jsonl`, lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
+// A Hugging Face model card: N/4 data sets, and N evaluation results in its model-index;
+// the baseline is the same model and data sets as rows.
+const cardSets = [], cardRows = [], results = [], metrics = [];
+for (let i = 0; i < n / 4; i++) {
+  cardSets.push(`acme/data-${i}`);
+  cardRows.push({ title: `acme/data-${i}`, bom_ref: `huggingface-dataset:acme/data-${i}`,
+    provenance: `Hugging Face Hub data set acme/data-${i}, named by the model card`, ai_systems: ["AIS-1"] });
+}
+for (let i = 0; i < n; i++) {
+  results.push(`  - task: {type: text-classification}\n    dataset: {type: acme/data-${i % (n / 4)}, name: Data ${i}, split: test}\n    metrics:\n    - {type: f1, value: 0.${900 + i}}`);
+  metrics.push({ type: "f1", value: `0.${900 + i}`, slice: `Data ${i} (test)` });
+}
+fs.writeFileSync(`${dir}/README.md`, ["---", "license: apache-2.0", "library_name: transformers",
+  "pipeline_tag: text-classification", "language: [en, de, fr]", "tags: [support, triage]",
+  "base_model: distilbert/distilbert-base-uncased", "base_model_relation: finetune",
+  "datasets:", ...cardSets.map((d) => `- ${d}`), "model-index:", "- name: acme/ticket-triage",
+  "  results:", ...results, "---", "", "# Ticket triage", ""].join("\n"));
+fs.writeFileSync(`${dir}/card-datasets.json`, JSON.stringify(cardRows));
+fs.writeFileSync(`${dir}/card-model.json`, JSON.stringify([{ name: "acme/ticket-triage",
+  licence: "Apache-2.0", library: "transformers", task: "text-classification", languages: ["en", "de", "fr"],
+  tags: ["support", "triage"], base_models: ["distilbert/distilbert-base-uncased"],
+  base_model_relation: "finetune", ai_systems: ["AIS-1"], performance_metrics: metrics }]));
 ' "$N" "$T"
 
 echo "N=$N: $N models, $((2 * N)) data sets, $N library components; garak report $(wc -l <"$T/garak.report.jsonl") lines, $(($(wc -c <"$T/garak.report.jsonl") / 1024)) KiB"
@@ -136,5 +160,12 @@ gbase=$(cat "$T/last")
 timed "aims import garak (20 families, 20 metrics, 20 readings)" fresh \
     "$AIMS" import garak "$T/garak.report.jsonl" --org acme --ai-system AIS-1 --as "$AS"
 garak=$(cat "$T/last")
-awk -v a="$first" -v b="$base" -v c="$garak" -v d="$gbase" 'BEGIN {
-	printf "ratio BOM import / baseline: %.2fx; garak import / baseline: %.2fx\n", a / b, c / d }'
+timed "baseline: aims import datasets + models (the card's records as rows)" fresh \
+    sh -c '"$0" import datasets "$1/card-datasets.json" --org acme --as "$2" "$3" "$4" &&
+    "$0" import models "$1/card-model.json" --org acme --as "$2" "$3" "$4"' "$AIMS" "$T" "$AS"
+cbase=$(cat "$T/last")
+timed "aims import modelcard ($((N / 4)) data sets, $N evaluation results)" fresh \
+    "$AIMS" import modelcard "$T/README.md" --org acme --ai-system AIS-1 --as "$AS"
+card=$(cat "$T/last")
+awk -v a="$first" -v b="$base" -v c="$garak" -v d="$gbase" -v e="$card" -v f="$cbase" 'BEGIN {
+	printf "ratio BOM import / baseline: %.2fx; garak import / baseline: %.2fx; model card import / baseline: %.2fx\n", a / b, c / d, e / f }'

@@ -106,7 +106,7 @@ int cmd_report(int argc, char **argv);	/* cli_report.c */
 int cmd_export(int argc, char **argv);	/* cli_export.c */
 int cmd_export_oscal(int argc, char **argv);	/* cli_oscal.c */
 int cmd_import_oscal(int argc, char **argv);	/* cli_oscal.c */
-int cmd_import_bom(int argc, char **argv);	/* cli_bom.c: cyclonedx, garak, promptfoo */
+int cmd_import_bom(int argc, char **argv);	/* cli_bom.c: cyclonedx, modelcard, garak, promptfoo */
 int cmd_export_bom(int argc, char **argv);	/* cli_bom.c: cyclonedx */
 int cmd_soa(int argc, char **argv);	/* cli_soa.c */
 int cmd_metrics(int argc, char **argv);	/* cli_metrics.c */

@@ -1,6 +1,7 @@
 /*
- * cli_bom.c - 'aims import cyclonedx|garak|promptfoo FILE' (an AI system's
- * ML-BOM, or a red-team or evaluation run as its evidence, all or nothing)
+ * cli_bom.c - 'aims import cyclonedx|modelcard|garak|promptfoo FILE' (an AI
+ * system's ML-BOM or a model's Hugging Face model card, or a red-team or
+ * evaluation run as its evidence, all or nothing)
  * and 'aims export cyclonedx' (the AI system's ML-BOM).
  */
 #include <errno.h>
@@ -15,6 +16,7 @@
 #include "core/org.h"
 #include "core/redteam.h"
 #include "io/cyclonedx.h"
+#include "io/modelcard.h"
 #include "io/redteam.h"
 #include "store/db.h"
 #include "util/buf.h"
@@ -31,6 +33,13 @@ static const char import_bom_usage[] =
     "                     other components and services the system's components,\n"
     "                     their suppliers supplier records; importing it again\n"
     "                     updates the same records (matched by purl or bom-ref)\n"
+    "          modelcard  a Hugging Face model card (README.md with YAML metadata\n"
+    "                     between '---' lines): the model becomes a model record\n"
+    "                     (licence, task, library, languages, tags, base models,\n"
+    "                     model-index results as performance metrics), its data\n"
+    "                     sets data set records, Hub namespaces suppliers; the\n"
+    "                     model is named by model-index, else the card's '# '\n"
+    "                     heading, and importing the card again updates it\n"
     "          garak      a garak report (*.report.jsonl)\n"
     "          promptfoo  a promptfoo result file (promptfoo eval -o FILE.json)\n"
     "                     a run becomes evidence on the system with its results per\n"
@@ -100,7 +109,7 @@ bom_report(const char *format, const json_t *s, const char *file)
 	const json_t *v;
 	size_t i;
 
-	if (strcmp(format, "cyclonedx") == 0) {
+	if (strcmp(format, "cyclonedx") == 0 || strcmp(format, "modelcard") == 0) {
 		printf("%s %s into %s\n", json_is_true(json_object_get(s, "checked_only")) ?
 		    "checked (nothing kept)" : "imported", file,
 		    json_string_value(json_object_get(s, "ai_system")));
@@ -171,7 +180,8 @@ cmd_import_bom(int argc, char **argv)
 		default: return cli_usage_error("import", "bad option");
 		}
 	}
-	if (strcmp(format, "cyclonedx") != 0 && redteam_parse_format(&rf, format) != 0)
+	if (strcmp(format, "cyclonedx") != 0 && strcmp(format, "modelcard") != 0 &&
+	    redteam_parse_format(&rf, format) != 0)
 		return cli_usage_error("import", "unknown format '%s'", format);
 	if (argc - optind != 1)
 		return cli_usage_error("import", "give the FILE");
@@ -185,9 +195,10 @@ cmd_import_bom(int argc, char **argv)
 	if ((rc = cli_org_id(&org_id, db, org, "import")) != CLI_OK ||
 	    (rc = cli_actor(&who, db, org_id, as, "import")) != CLI_OK)
 		goto done;
-	if (strcmp(format, "cyclonedx") == 0) {
-		if (bom_read(&b, file) != 0 || cyclonedx_import(&summary, db, org_id, &who.actor,
-		    ais, b.data ? b.data : "", b.len, check ? BOM_CHECK : 0) != 0) {
+	if (strcmp(format, "cyclonedx") == 0 || strcmp(format, "modelcard") == 0) {
+		if (bom_read(&b, file) != 0 || (format[0] == 'c' ? cyclonedx_import :
+		    modelcard_import)(&summary, db, org_id, &who.actor, ais, b.data ? b.data : "",
+		    b.len, check ? BOM_CHECK : 0) != 0) {
 			rc = cli_fail("import");
 			goto done;
 		}

@@ -150,6 +150,10 @@ catalog_show_cmd(int argc, char **argv)
 		if (json_is_string(json_object_get(r, "objective")))
 			printf("objective: %s\n",
 			    json_string_value(json_object_get(r, "objective")));
+		json_array_foreach(json_object_get(r, "tactics"), i, v)
+			printf("%s%s", i ? ", " : "tactics:  ", json_string_value(v));
+		if (json_array_size(json_object_get(r, "tactics")))
+			putchar('\n');
 		json_array_foreach(json_object_get(r, "documented_information"), i, v)
 			printf("%s %s\n", i ? "         " : "documented information:",
 			    json_string_value(v));

@@ -34,9 +34,9 @@ static const char import_usage[] =
     "  --db PATH          database (default $AIMS_DB or ./aims.db)\n"
     "'aims import oscal FILE --org SLUG' loads an OSCAL catalog or assessment\n"
     "results (see 'aims import oscal --help').\n"
-    "'aims import cyclonedx|garak|promptfoo FILE --org SLUG --ai-system REF' loads an\n"
-    "AI system's ML-BOM, or a red-team or evaluation run as its evidence (see\n"
-    "'aims import cyclonedx --help').\n";
+    "'aims import cyclonedx|modelcard|garak|promptfoo FILE --org SLUG --ai-system REF'\n"
+    "loads an AI system's ML-BOM or a model's Hugging Face model card, or a red-team\n"
+    "or evaluation run as its evidence (see 'aims import cyclonedx --help').\n";
 
 static void
 import_progress(void *arg, size_t done, size_t total)
@@ -139,8 +139,8 @@ cmd_import(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "oscal") == 0)
 		return cmd_import_oscal(argc - 1, argv + 1);
-	if (argc > 1 && (strcmp(argv[1], "cyclonedx") == 0 || strcmp(argv[1], "garak") == 0 ||
-	    strcmp(argv[1], "promptfoo") == 0))
+	if (argc > 1 && (strcmp(argv[1], "cyclonedx") == 0 || strcmp(argv[1], "modelcard") == 0 ||
+	    strcmp(argv[1], "garak") == 0 || strcmp(argv[1], "promptfoo") == 0))
 		return cmd_import_bom(argc - 1, argv + 1);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {

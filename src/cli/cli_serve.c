@@ -1,12 +1,14 @@
 /* cli_serve.c - 'aims serve': run the HTTP server until SIGINT or SIGTERM. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "http/budget.h"
 #include "http/outbox_job.h"
 #include "http/server.h"
+#include "store/db.h"
 #include "util/conf.h"
 #include "util/error.h"
 #include "util/str.h"
@@ -225,6 +227,7 @@ cmd_serve(int argc, char **argv)
 	static char smtp_url[CONF_VALUE_MAX], mail_from[CONF_VALUE_MAX], smtp_ca[CONF_VALUE_MAX];
 	static char site_url[CONF_VALUE_MAX];
 	struct http_server_config cfg;
+	char *base;
 	int c, rc;
 
 	http_server_config_default(&cfg);
@@ -240,9 +243,12 @@ cmd_serve(int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage_error("serve", "unexpected argument '%s'", argv[optind]);
-	cfg.smtp_url = conf_setting(smtp_url, cfg.db_path, "smtp_url", "AIMS_SMTP_URL");
-	cfg.mail_from = conf_setting(mail_from, cfg.db_path, "mail_from", "AIMS_MAIL_FROM");
-	cfg.smtp_ca_file = conf_setting(smtp_ca, cfg.db_path, "smtp_ca_file", "AIMS_SMTP_CA_FILE");
+	/* The settings file: beside a SQLite file, in the local directory of a PostgreSQL store. */
+	base = db_local_base(cfg.db_path);
+	cfg.smtp_url = conf_setting(smtp_url, base, "smtp_url", "AIMS_SMTP_URL");
+	cfg.mail_from = conf_setting(mail_from, base, "mail_from", "AIMS_MAIL_FROM");
+	cfg.smtp_ca_file = conf_setting(smtp_ca, base, "smtp_ca_file", "AIMS_SMTP_CA_FILE");
+	free(base);
 	if (cfg.smtp_url != NULL && cfg.mail_from == NULL)
 		return cli_usage_error("serve", "a mail server is set (smtp_url) but no sender: "
 		    "set AIMS_MAIL_FROM or aims config set mail_from ADDRESS");

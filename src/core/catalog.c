@@ -62,6 +62,29 @@ catalog_one_sentence(const char *s)
 	return 1;
 }
 
+/*
+ * tactics (ATLAS techniques): the entries, listed before it, of every tactic
+ * it belongs to; a technique can serve several, and its parent is one.
+ */
+static int
+catalog_validate_tactics(const json_t *e, const char *where, const json_t *seen)
+{
+	const json_t *t = json_object_get(e, "tactics"), *v;
+	size_t i;
+
+	if (t == NULL)
+		return 0;
+	if (!json_is_array(t) || json_array_size(t) == 0 ||
+	    json_array_size(t) > CATALOG_TACTICS_MAX)
+		return aims_error_set(AIMS_EINVALID, "tactics", "%s: tactics must be a list of "
+		    "1 to %d entry ids", where, CATALOG_TACTICS_MAX);
+	json_array_foreach(t, i, v)
+		if (!json_is_string(v) || !json_is_true(json_object_get(seen, json_string_value(v))))
+			return aims_error_set(AIMS_EINVALID, "tactics", "%s: tactic #%zu is not an "
+			    "entry listed before it", where, i + 1);
+	return 0;
+}
+
 static int
 catalog_validate_entry(const json_t *e, size_t i, const char *src, const json_t *seen)
 {
@@ -105,7 +128,7 @@ catalog_validate_entry(const json_t *e, size_t i, const char *src, const json_t 
 	if (di && !json_is_array(di))
 		return aims_error_set(AIMS_EINVALID, "documented_information",
 		    "%s: documented_information must be an array of strings", where);
-	return 0;
+	return catalog_validate_tactics(e, where, seen);
 }
 
 static int
@@ -169,13 +192,16 @@ catalog_insert_entry(struct db *db, const char *fw, const json_t *e, int positio
 {
 	struct db_stmt *st = NULL;
 	const json_t *di = json_object_get(e, "documented_information");
+	const json_t *tactics = json_object_get(e, "tactics");
 	/* An entry without the list stores an empty one (no temporary array to leak). */
 	char *dis = di ? json_dumps(di, JSON_COMPACT) : xstrdup("[]");
+	char *ts = tactics ? json_dumps(tactics, JSON_COMPACT) : NULL;
 	int rc;
 
 	if ((rc = db_prepare(&st, db,
 	    "INSERT INTO requirements (framework, id, kind, title, summary, parent, position,"
-	    " documented_information, objective) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) != 0)
+	    " documented_information, objective, tactics) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"))
+	    != 0)
 		goto done;
 	db_bind_text(st, 1, fw);
 	db_bind_text(st, 2, catalog_str(e, "id"));
@@ -186,11 +212,13 @@ catalog_insert_entry(struct db *db, const char *fw, const json_t *e, int positio
 	db_bind_int64(st, 7, position);
 	db_bind_text(st, 8, dis);
 	db_bind_text(st, 9, catalog_str(e, "objective"));
+	db_bind_text(st, 10, ts);
 	rc = db_step(st);
 	rc = rc == DB_DONE ? 0 : rc;
 done:
 	db_done(st);
 	free(dis);
+	free(ts);
 	return rc;
 }
 
@@ -278,7 +306,7 @@ catalog_load_builtin(struct db *db, int *count)
 static json_t *
 catalog_row_json(struct db_stmt *st)
 {
-	json_t *o = json_object(), *di;
+	json_t *o = json_object(), *di, *t;
 	json_error_t jerr;
 
 	json_object_set_new(o, "framework", json_string(db_column_text(st, 0)));
@@ -292,11 +320,13 @@ catalog_row_json(struct db_stmt *st)
 	json_object_set_new(o, "documented_information", di ? di : json_array());
 	if (!db_column_is_null(st, 7))
 		json_object_set_new(o, "objective", json_string(db_column_text(st, 7)));
+	if (!db_column_is_null(st, 8) && (t = json_loads(db_column_text(st, 8), 0, &jerr)))
+		json_object_set_new(o, "tactics", t);
 	return o;
 }
 
 #define CATALOG_COLUMNS \
-	"framework, id, kind, title, summary, parent, documented_information, objective"
+	"framework, id, kind, title, summary, parent, documented_information, objective, tactics"
 
 int
 catalog_list(json_t **out, struct db *db, const char *framework, const char *kind)

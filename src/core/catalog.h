@@ -17,6 +17,7 @@ struct db;
 #define CATALOG_ISO42001_RISK_SOURCES	7
 #define CATALOG_SUMMARY_MAX		300
 #define CATALOG_TITLE_MAX		200
+#define CATALOG_TACTICS_MAX		32	/* tactics an ATLAS technique belongs to */
 
 /* The kinds an entry may have, NULL-terminated. */
 extern const char *const catalog_kinds[];

@@ -4,8 +4,10 @@
  * was built (approach, task, architecture, the data sets it was trained
  * on), how well it performs, and what it should and should not be used for.
  * The fields follow the CycloneDX 1.6 modelCard, so an ML-BOM imports into
- * them and exports from them (io/cyclonedx.h); bom_ref and purl say which
- * component of a BOM a model is, so importing the BOM again updates it.
+ * them and exports from them (io/cyclonedx.h), and what a Hugging Face
+ * model card adds (library, languages, tags, base models: io/modelcard.h);
+ * bom_ref and purl say which component of a BOM a model is, so importing
+ * the BOM again updates it.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -13,6 +15,14 @@
 
 #include "core/record_private.h"
 #include "util/error.h"
+
+/* The schema migration that added the fields a Hugging Face model card gives. */
+#define MODEL_FIELDS_CARD	90
+
+/* How a model derives from its base models, as the Hugging Face Hub names it. */
+static const char *const base_relation_values[] = {
+	"adapter", "merge", "quantized", "finetune", NULL,
+};
 
 static const char *const approach_values[] = {
 	"supervised", "unsupervised", "reinforcement-learning", "semi-supervised",
@@ -81,6 +91,12 @@ static const struct field model_fields[] = {
 	  .subfields = hash_fields, .help = "digests of the model's files (SHA-256, ...)" },
 	{ .name = "card_url", .label = "Model card", .type = FIELD_STRING,
 	  .help = "where the published model card is" },
+	{ .name = "library", .label = "Library", .type = FIELD_STRING,
+	  .since = MODEL_FIELDS_CARD, .help = "what it runs with: transformers, timm, ..." },
+	{ .name = "languages", .label = "Languages", .type = FIELD_STRING_LIST,
+	  .since = MODEL_FIELDS_CARD, .help = "the languages it handles, as ISO 639 codes" },
+	{ .name = "tags", .label = "Tags", .type = FIELD_STRING_LIST, .flags = FIELD_SEARCH,
+	  .since = MODEL_FIELDS_CARD },
 	{ .name = "approach", .section = "How it was built (A.6.2.3)",
 	  .label = "Learning approach", .type = FIELD_ENUM, .flags = FIELD_FILTER,
 	  .values = approach_values },
@@ -88,6 +104,12 @@ static const struct field model_fields[] = {
 	  .help = "text-classification, text-generation, ..." },
 	{ .name = "architecture_family", .label = "Architecture family", .type = FIELD_STRING },
 	{ .name = "model_architecture", .label = "Architecture", .type = FIELD_STRING },
+	{ .name = "base_models", .label = "Base models", .type = FIELD_STRING_LIST,
+	  .since = MODEL_FIELDS_CARD,
+	  .help = "the models it was derived from (Hugging Face ids: org/name)" },
+	{ .name = "base_model_relation", .label = "Derived by", .type = FIELD_ENUM,
+	  .values = base_relation_values, .since = MODEL_FIELDS_CARD,
+	  .help = "finetune, adapter, merge or quantized" },
 	{ .name = "datasets", .label = "Data sets (A.7)", .type = FIELD_REF_LIST,
 	  .target = "datasets", .help = "the data it was trained, tuned and tested on" },
 	{ .name = "inputs", .label = "Input formats", .type = FIELD_STRING_LIST },

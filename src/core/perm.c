@@ -48,8 +48,8 @@ static const struct {
 	[PERM_KIND_LEDGER] = { "ledger", "the tamper-evident audit trail and its verification" },
 	[PERM_KIND_OPERATIONAL] = { "operational",
 	    "AI systems, impact assessments, risks, evidence, metrics, incidents, suppliers, "
-	    "models, data sets, nonconformities and corrective actions, improvements; ML-BOM "
-	    "and red-team imports" },
+	    "models, data sets, nonconformities and corrective actions, improvements; ML-BOM, "
+	    "model card and red-team imports" },
 	[PERM_KIND_AUDIT] = { "audit", "audit programme, audits, checklists, findings" },
 	[PERM_KIND_GOVERNANCE] = { "governance",
 	    "scope, context, policy, documents, risk criteria, SoA, objectives, management reviews, "

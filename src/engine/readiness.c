@@ -4,7 +4,6 @@
  * tree into statuses and scores, and builds the answer.
  */
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include "core/record.h"
 #include "core/snapshot.h"
 #include "engine/checks.h"
+#include "engine/current.h"
 #include "engine/readiness.h"
 #include "store/db.h"
 #include "util/buf.h"
@@ -1501,109 +1501,43 @@ done:
 
 /* ---- the current evaluation, for pages that show it at every view ---- */
 
-/*
- * The last summary per organisation, valid while nothing was written to it
- * (its ledger has the same size: every change appends an entry), on the same
- * day, and for at most READINESS_CURRENT_SECONDS, so that deadlines judged to
- * the second and changes made by another process show within that time.
- */
-struct current {
-	int64_t		 org_id, ledger_size;
-	time_t		 at;
-	char		 day[CLOCK_RFC3339_LEN];
-	json_t		*summary;
-};
-
-static struct current current_cache[READINESS_CURRENT_ORGS];
-static pthread_mutex_t current_lock = PTHREAD_MUTEX_INITIALIZER;
-
 static int
-current_ledger_size(int64_t *out, struct db *db, int64_t org_id)
+readiness_summary_compute(json_t **out, struct db *db, int64_t org_id, const void *arg)
 {
-	struct db_stmt *st = NULL;
+	static const char *const keys[] = { "evaluated_at", "score", "clause_score",
+	    "annex_score", "counts", "stages", "getting_started", "next", "target", NULL };
+	json_t *full = NULL;
+	size_t i;
 	int rc;
 
-	*out = 0;
-	if ((rc = db_prepare(&st, db, "SELECT size FROM ledger_heads WHERE org_id = ?")) != 0)
+	(void)arg;
+	if ((rc = readiness_evaluate(&full, db, org_id, 0)) != 0)
 		return rc;
-	db_bind_int64(st, 1, org_id);
-	if ((rc = db_step(st)) == DB_ROW) {
-		*out = db_column_int64(st, 0);
-		rc = 0;
-	} else if (rc == DB_DONE)
-		rc = 0;
-	db_done(st);
-	return rc;
-}
-
-/* A cached summary for the key, copied; NULL when there is none. */
-static json_t *
-current_find(int64_t org_id, int64_t size, const char *day, time_t now)
-{
-	json_t *out = NULL;
-	size_t i;
-
-	pthread_mutex_lock(&current_lock);
-	for (i = 0; i < READINESS_CURRENT_ORGS && out == NULL; i++)
-		if (current_cache[i].summary && current_cache[i].org_id == org_id &&
-		    current_cache[i].ledger_size == size && strcmp(current_cache[i].day, day) == 0 &&
-		    now - current_cache[i].at < READINESS_CURRENT_SECONDS && now >= current_cache[i].at)
-			out = json_deep_copy(current_cache[i].summary);
-	pthread_mutex_unlock(&current_lock);
-	return out;
-}
-
-/* Keeps a copy, in the organisation's slot or the oldest one. */
-static void
-current_keep(int64_t org_id, int64_t size, const char *day, time_t now, const json_t *summary)
-{
-	struct current *c = &current_cache[0];
-	size_t i;
-
-	pthread_mutex_lock(&current_lock);
-	for (i = 0; i < READINESS_CURRENT_ORGS; i++) {
-		if (current_cache[i].org_id == org_id && current_cache[i].summary) {
-			c = &current_cache[i];
-			break;
-		}
-		if (current_cache[i].summary == NULL || current_cache[i].at < c->at)
-			c = &current_cache[i];
-	}
-	json_decref(c->summary);
-	c->org_id = org_id;
-	c->ledger_size = size;
-	c->at = now;
-	snprintf(c->day, sizeof(c->day), "%s", day);
-	c->summary = json_deep_copy(summary);
-	pthread_mutex_unlock(&current_lock);
+	*out = json_object();
+	for (i = 0; keys[i]; i++)
+		json_object_set(*out, keys[i], json_object_get(full, keys[i]));
+	json_decref(full);
+	return 0;
 }
 
 int
 readiness_current(json_t **out, struct db *db, int64_t org_id)
 {
-	static const char *const keys[] = { "evaluated_at", "score", "clause_score",
-	    "annex_score", "counts", "stages", "getting_started", "next", "target", NULL };
-	char day[CLOCK_RFC3339_LEN];
-	time_t now = clock_now();
-	json_t *full = NULL, *summary;
-	int64_t size;
-	size_t i;
-	int rc;
+	return current_get(out, db, org_id, "readiness-summary", CURRENT_COPY,
+	    readiness_summary_compute, NULL);
+}
 
-	*out = NULL;
-	clock_format(day, now);
-	day[10] = '\0';
-	if ((rc = current_ledger_size(&size, db, org_id)) != 0)
-		return rc;
-	if ((*out = current_find(org_id, size, day, now)) != NULL)
-		return 0;
-	if ((rc = readiness_evaluate(&full, db, org_id, 0)) != 0)
-		return rc;
-	summary = json_object();
-	for (i = 0; keys[i]; i++)
-		json_object_set(summary, keys[i], json_object_get(full, keys[i]));
-	json_decref(full);
-	current_keep(org_id, size, day, now, summary);
-	*out = summary;
-	return 0;
+/* A new evaluation is today's snapshot; one reused was saved when it was made. */
+static int
+readiness_full_compute(json_t **out, struct db *db, int64_t org_id, const void *arg)
+{
+	(void)arg;
+	return readiness_evaluate(out, db, org_id, READINESS_SAVE);
+}
+
+int
+readiness_current_full(json_t **out, struct db *db, int64_t org_id)
+{
+	return current_get(out, db, org_id, "readiness", CURRENT_SHARED,
+	    readiness_full_compute, NULL);
 }

@@ -1,8 +1,9 @@
 /*
  * api_bom.c - an AI system's ML-BOM and red-team runs over the API:
  * POST /api/v1/orgs/{org}/ai-systems/{ref}/imports takes a CycloneDX
- * ML-BOM, a garak report or a promptfoo result file (multipart: the file
- * in 'file', its format in 'format'), as 'aims import' does;
+ * ML-BOM, a Hugging Face model card, a garak report or a promptfoo result
+ * file (multipart: the file in 'file', its format in 'format'), as
+ * 'aims import' does;
  * GET /api/v1/orgs/{org}/ai-systems/{ref}/bom.json answers the system's
  * CycloneDX 1.6 ML-BOM.
  */
@@ -18,6 +19,7 @@
 #include "http/multipart.h"
 #include "http/router.h"
 #include "io/cyclonedx.h"
+#include "io/modelcard.h"
 #include "io/redteam.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -76,12 +78,12 @@ api_bom_import(struct http_ctx *c)
 	if (format == NULL)
 		return aims_error_set(AIMS_EINVALID, ROUTER_UPLOAD_FORMAT,
 		    "the file's format goes in the form part named '" ROUTER_UPLOAD_FORMAT
-		    "' (cyclonedx, garak or promptfoo)");
-	if (strcmp(format, "cyclonedx") == 0) {
+		    "' (cyclonedx, modelcard, garak or promptfoo)");
+	if (strcmp(format, "cyclonedx") == 0 || strcmp(format, "modelcard") == 0) {
 		if ((rc = api_bom_read(&doc, u)) == 0)
-			rc = cyclonedx_import(&summary, c->db, c->org_id, &c->actor,
-			    http_param(c, "ref"), doc.data ? doc.data : "", doc.len,
-			    only_check ? BOM_CHECK : 0);
+			rc = (format[0] == 'c' ? cyclonedx_import : modelcard_import)(&summary,
+			    c->db, c->org_id, &c->actor, http_param(c, "ref"),
+			    doc.data ? doc.data : "", doc.len, only_check ? BOM_CHECK : 0);
 	} else if ((rc = redteam_parse_format(&rf, format)) == 0) {
 		http_upload_evidence(&up, u);
 		rc = redteam_import(&summary, c->db, c->org_id, &c->actor, http_param(c, "ref"),

@@ -356,11 +356,14 @@ openapi_upload_body(void)
 	    "encoding", ROUTER_UPLOAD_RECORD, "contentType", "application/json");
 }
 
-/* The multipart/form-data body of an import (ROUTE_UPLOAD_FORMAT): the file and its format. */
+/*
+ * The multipart/form-data body of an import (ROUTE_UPLOAD_FORMAT): the file and its format.
+ * The enum's "s" count is that of ROUTER_IMPORT_FORMATS: a format added there is added here.
+ */
 static json_t *
 openapi_upload_format_body(void)
 {
-	return json_pack("{s:{s:s, s:{s:{s:s, s:s, s:s}, s:{s:s, s:[s,s,s], s:s}}, s:[s,s], "
+	return json_pack("{s:{s:s, s:{s:{s:s, s:s, s:s}, s:{s:s, s:[s,s,s,s], s:s}}, s:[s,s], "
 	    "s:b}}",
 	    "schema", "type", "object", "properties",
 	    ROUTER_UPLOAD_FILE, "type", "string", "contentMediaType", "application/octet-stream",

@@ -106,7 +106,7 @@ enum route_flags {
 	/*
 	 * A ROUTE_UPLOAD route whose file comes with the part
 	 * ROUTER_UPLOAD_FORMAT, a short text naming the file's format
-	 * (an import: cyclonedx, garak, promptfoo), instead of ROUTER_UPLOAD_RECORD.
+	 * (an import: cyclonedx, modelcard, garak, promptfoo), instead of ROUTER_UPLOAD_RECORD.
 	 */
 	ROUTE_UPLOAD_FORMAT = 1 << 11,
 };
@@ -117,7 +117,7 @@ enum route_flags {
 #define ROUTER_UPLOAD_RECORD	"record"
 #define ROUTER_UPLOAD_FORMAT	"format"
 /* The formats an import route takes in ROUTER_UPLOAD_FORMAT, as OpenAPI lists them. */
-#define ROUTER_IMPORT_FORMATS	"cyclonedx", "garak", "promptfoo"
+#define ROUTER_IMPORT_FORMATS	"cyclonedx", "modelcard", "garak", "promptfoo"
 #define ROUTER_SECRET_FIELD	"token"
 
 typedef int (*route_fn)(struct http_ctx *c);

@@ -543,7 +543,7 @@ const struct route http_routes[] = {
 	    "42001 requirements it names). A bad document answers 400 with the JSON path at "
 	    "fault as the error's field", "exports"),
 
-	/* An AI system's ML-BOM and red-team runs (io/cyclonedx.h, io/redteam.h). */
+	/* An AI system's ML-BOM and red-team runs (io/cyclonedx.h, io/modelcard.h, io/redteam.h). */
 	R_ORG("POST", "/api/v1/orgs/{org}/ai-systems/{ref}/imports", api_bom_import, PERM_WRITE,
 	    PERM_KIND_OPERATIONAL, bom_import_query, NULL,
 	    ROUTE_UPLOAD | ROUTE_UPLOAD_FORMAT | ROUTE_HEAVY, 200,
@@ -551,7 +551,11 @@ const struct route http_routes[] = {
 	    "'file', its format in 'format'). cyclonedx: a CycloneDX 1.6 or 1.7 ML-BOM, checked "
 	    "against the CycloneDX schema, whose models, data sets, components and services "
 	    "become or update the system's model, data set, component and supplier records "
-	    "(matched by purl or bom-ref). garak (report JSONL) or promptfoo (result JSON): a "
+	    "(matched by purl or bom-ref). modelcard: a Hugging Face model card (README.md "
+	    "with YAML metadata), whose model becomes or updates a model record (licence, task, "
+	    "library, languages, tags, base models, model-index results as performance "
+	    "metrics) with its data sets and their Hub namespaces as suppliers. garak (report "
+	    "JSONL) or promptfoo (result JSON): a "
 	    "red-team or evaluation run, kept as evidence with its results per probe family "
 	    "labelled with OWASP Top 10 for LLM 2025 and MITRE ATLAS ids and Annex A controls; "
 	    "each family's failure rate becomes a metric reading, and a run worse than the "

@@ -1,7 +1,8 @@
 /*
  * web_bom.c - an AI system's import page (web/page_bom.c): the form, and
  * its upload imported as 'aims import' and the API do (io/cyclonedx.h,
- * io/redteam.h); a refused file shows the page again with the fault.
+ * io/modelcard.h, io/redteam.h); a refused file shows the page again with
+ * the fault.
  */
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "http/multipart.h"
 #include "http/webui.h"
 #include "io/cyclonedx.h"
+#include "io/modelcard.h"
 #include "io/redteam.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -79,10 +81,12 @@ webui_bom_import(struct http_ctx *c)
 
 	if (!http_upload_evidence(&up, c->req->upload))
 		rc = aims_error_set(AIMS_EINVALID, "file", "Choose the file to import.");
-	else if (format && strcmp(format, "cyclonedx") == 0) {
+	else if (format && (strcmp(format, "cyclonedx") == 0 ||
+	    strcmp(format, "modelcard") == 0)) {
 		if ((rc = webui_bom_read(&doc, up.path)) == 0)
-			rc = cyclonedx_import(&summary, c->db, c->org_id, &c->actor,
-			    http_param(c, "ref"), doc.data ? doc.data : "", doc.len, flags);
+			rc = (format[0] == 'c' ? cyclonedx_import : modelcard_import)(&summary,
+			    c->db, c->org_id, &c->actor, http_param(c, "ref"),
+			    doc.data ? doc.data : "", doc.len, flags);
 	} else if ((rc = redteam_parse_format(&rf, format)) == 0) {
 		rc = redteam_import(&summary, c->db, c->org_id, &c->actor, http_param(c, "ref"),
 		    rf, &up, flags ? REDTEAM_CHECK : 0);

@@ -19,6 +19,10 @@
 
 #define CDX_PATH_MAX	JSONSCHEMA_PATH_MAX
 #define CDX_STRING_MAX	500	/* a one-line field of a record (record engine's limit) */
+/* modelCard properties for what a Hugging Face model card says, named by its keys. */
+#define CDX_PROP_LIBRARY	"huggingface:library_name"
+#define CDX_PROP_LANGUAGE	"huggingface:language"
+#define CDX_PROP_RELATION	"huggingface:base_model_relation"
 
 /* ---------------------------------------------------------------- import */
 
@@ -193,6 +197,41 @@ cdx_model_card(json_t *f, const json_t *card, json_t *datasets, struct cdx_in *i
 		json_decref(list);
 }
 
+/*
+ * What a Hugging Face model card adds to the modelCard, as the export writes
+ * it: the component's tags, its pedigree's model ancestors (the base
+ * models), and modelCard properties for the library, the languages and how
+ * the model derives from its base.
+ */
+static void
+cdx_model_lineage(json_t *f, const json_t *comp)
+{
+	const json_t *props = json_object_get(json_object_get(comp, "modelCard"), "properties");
+	const json_t *anc = json_object_get(json_object_get(comp, "pedigree"), "ancestors"), *v;
+	json_t *langs = json_array(), *bases = json_array();
+	const char *name;
+	size_t i;
+
+	cdx_set_strings(f, "tags", json_object_get(comp, "tags"), NULL);
+	json_array_foreach(anc, i, v)
+		if (cdx_str(v, "type") && strcmp(cdx_str(v, "type"), "machine-learning-model") == 0)
+			json_array_append(bases, json_object_get(v, "name"));
+	cdx_set_strings(f, "base_models", bases, NULL);
+	json_array_foreach(props, i, v) {
+		if ((name = cdx_str(v, "name")) == NULL)
+			continue;
+		if (strcmp(name, CDX_PROP_LIBRARY) == 0)
+			cdx_set_str(f, "library", cdx_str(v, "value"), true);
+		else if (strcmp(name, CDX_PROP_LANGUAGE) == 0)
+			json_array_append(langs, json_object_get(v, "value"));
+		else if (strcmp(name, CDX_PROP_RELATION) == 0)
+			cdx_set_str(f, "base_model_relation", cdx_str(v, "value"), true);
+	}
+	cdx_set_strings(f, "languages", langs, NULL);
+	json_decref(langs);
+	json_decref(bases);
+}
+
 static void
 cdx_model(struct cdx_in *in, const json_t *comp, const char *path)
 {
@@ -216,6 +255,7 @@ cdx_model(struct cdx_in *in, const json_t *comp, const char *path)
 		if (cdx_str(v, "type") && strcmp(cdx_str(v, "type"), "model-card") == 0)
 			cdx_set_str(f, "card_url", cdx_str(v, "url"), true);
 	cdx_model_card(f, json_object_get(comp, "modelCard"), datasets, in, path);
+	cdx_model_lineage(f, comp);
 	item = cdx_item(path, f, cdx_supplier(comp));
 	json_object_set_new(item, "datasets", datasets);
 	json_array_append_new(in->models, item);
@@ -528,6 +568,17 @@ cdx_model_card_out(struct cdx_out *o, const json_t *d, json_t *deps)
 	}
 	cdx_put(cons, "fairnessAssessments", list);
 	cdx_put(card, "considerations", cons);
+	list = json_array();
+	if (cdx_str(d, "library"))
+		json_array_append_new(list, json_pack("{s:s, s:s}", "name", CDX_PROP_LIBRARY,
+		    "value", cdx_str(d, "library")));
+	json_array_foreach(json_object_get(d, "languages"), i, v)
+		json_array_append_new(list, json_pack("{s:s, s:O}", "name", CDX_PROP_LANGUAGE,
+		    "value", v));
+	if (cdx_str(d, "base_model_relation"))
+		json_array_append_new(list, json_pack("{s:s, s:s}", "name", CDX_PROP_RELATION,
+		    "value", cdx_str(d, "base_model_relation")));
+	cdx_put(card, "properties", list);
 	return card;
 }
 
@@ -536,7 +587,7 @@ cdx_out_model(void *arg, const struct query_record *rec)
 {
 	struct cdx_out *o = arg;
 	const json_t *d = rec->data, *v;
-	json_t *c, *deps = json_array(), *hashes = json_array(), *sup = NULL;
+	json_t *c, *deps = json_array(), *hashes = json_array(), *sup = NULL, *anc;
 	const char *b;
 	size_t i;
 	int rc;
@@ -566,6 +617,16 @@ cdx_out_model(void *arg, const struct query_record *rec)
 	if (cdx_str(d, "card_url"))
 		json_object_set_new(c, "externalReferences", json_pack("[{s:s, s:s}]", "type",
 		    "model-card", "url", cdx_str(d, "card_url")));
+	cdx_put(c, "tags", json_deep_copy(json_object_get(d, "tags")));
+	/* The base models it derives from: its pedigree's ancestors. */
+	anc = json_array();
+	json_array_foreach(json_object_get(d, "base_models"), i, v)
+		json_array_append_new(anc, json_pack("{s:s, s:O}", "type",
+		    "machine-learning-model", "name", v));
+	if (json_array_size(anc))
+		json_object_set_new(c, "pedigree", json_pack("{s:o}", "ancestors", anc));
+	else
+		json_decref(anc);
 	cdx_put(c, "modelCard", cdx_model_card_out(o, d, deps));
 	json_object_set_new(c, "properties", json_pack("[{s:s, s:s}]", "name",
 	    "openaims:record", "value", rec->ref));

@@ -42,7 +42,7 @@ redteam_parse_format(enum redteam_format *out, const char *s)
 		*out = REDTEAM_PROMPTFOO;
 	else
 		return aims_error_set(AIMS_EINVALID, "format", "format '%.40s' is not known "
-		    "(cyclonedx, garak, promptfoo)", s ? s : "");
+		    "(cyclonedx, modelcard, garak, promptfoo)", s ? s : "");
 	return 0;
 }
 

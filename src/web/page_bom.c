@@ -1,6 +1,7 @@
 /*
  * page_bom.c - an AI system's import page: upload a CycloneDX ML-BOM, a
- * garak report or a promptfoo result file for the system, see what the
+ * Hugging Face model card, a garak report or a promptfoo result file for
+ * the system, see what the
  * last upload made (or why it was refused, with the JSON path at fault),
  * and download the system's ML-BOM.
  */
@@ -59,7 +60,8 @@ bom_result(struct buf *out, const struct web_ctx *ctx, const json_t *s)
 	struct buf url = BUF_INIT;
 
 	buf_puts(out, "<section class=\"card\" id=\"result\" role=\"status\"><h2>Imported</h2><ul>");
-	if (strcmp(bom_str(s, "format"), "cyclonedx") == 0) {
+	if (strcmp(bom_str(s, "format"), "cyclonedx") == 0 ||
+	    strcmp(bom_str(s, "format"), "modelcard") == 0) {
 		bom_refs(out, ctx, "Created", json_object_get(s, "created"));
 		bom_refs(out, ctx, "Updated", json_object_get(s, "updated"));
 		html_printf(out, "<li>Unchanged records: %lld; components of the system from the "
@@ -91,6 +93,7 @@ web_page_bom_import(struct buf *out, const struct web_ctx *ctx, const struct web
 	const char *ref = bom_str(v->ai_system, "ref"), *name = bom_str(v->ai_system, "name");
 	static const char *const formats[][2] = {
 		{ "cyclonedx", "CycloneDX ML-BOM (1.6 or 1.7, JSON)" },
+		{ "modelcard", "Hugging Face model card (README.md)" },
 		{ "garak", "garak report (.report.jsonl)" },
 		{ "promptfoo", "promptfoo result file (JSON)" },
 	};
@@ -106,7 +109,8 @@ web_page_bom_import(struct buf *out, const struct web_ctx *ctx, const struct web
 	html_printf(out, "<div class=\"page-head\"><h1>Import into %s %s</h1></div>\n", ref, name);
 	buf_puts(out, "<p class=\"lede\">An ML-BOM adds or updates the system's models (with "
 	    "their model cards), data sets, components and suppliers; importing the same BOM "
-	    "again changes nothing. A garak or promptfoo run becomes evidence of verification "
+	    "again changes nothing; a Hugging Face model card does the same for its model and "
+	    "data sets. A garak or promptfoo run becomes evidence of verification "
 	    "and validation (A.6.2.4) with its results per probe family, labelled with the OWASP "
 	    "Top 10 for LLM Applications (2025) and MITRE ATLAS; each family's failure rate "
 	    "becomes a reading of its metric, and a run worse than the previous one of the tool "

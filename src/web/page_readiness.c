@@ -18,6 +18,8 @@
 #include "web/html.h"
 #include "web/web.h"
 
+#define RD_KIND_NAME_MAX	64	/* a kind's name in a fix path */
+
 static const char *
 rd_str(const json_t *o, const char *key)
 {
@@ -69,13 +71,48 @@ rd_grade(const char *grade)
 	return "Observation";
 }
 
-/* A fix path of the answer as a link under the organisation. */
+/* Does the path end at s ("new", "edit"), with or without a query? */
+static bool
+rd_path_is(const char *rest, const char *s)
+{
+	size_t n = strcspn(rest, "?");
+
+	return n > strlen(s) && rest[n - strlen(s) - 1] == '/' &&
+	    strncmp(rest + n - strlen(s), s, strlen(s)) == 0;
+}
+
+/*
+ * May the reader take the fix? A form creating or changing records of a
+ * kind is the permission table's to answer (ctx->can); any other path is a
+ * page of the organisation, which whoever reads readiness may read.
+ */
+static bool
+rd_fix_allowed(const struct web_ctx *ctx, const char *fix)
+{
+	char name[RD_KIND_NAME_MAX];
+	size_t n = strcspn(fix, "/?");
+	const struct record_kind *k;
+
+	if (n >= sizeof(name))
+		return true;
+	memcpy(name, fix, n);
+	name[n] = '\0';
+	if ((k = record_kind_find(name)) == NULL)
+		return true;
+	if (rd_path_is(fix, "new"))
+		return web_can(ctx, WEB_ACT_CREATE, k);
+	if (rd_path_is(fix, "edit"))
+		return web_can(ctx, WEB_ACT_UPDATE, k);
+	return true;
+}
+
+/* A fix path of the answer as a link under the organisation, for who may take it. */
 static void
 rd_fix(struct buf *out, const struct web_ctx *ctx, const char *fix, const char *label)
 {
 	struct buf url = BUF_INIT;
 
-	if (fix == NULL || *fix == '\0')
+	if (fix == NULL || *fix == '\0' || !rd_fix_allowed(ctx, fix))
 		return;
 	web_url_org(&url, ctx);
 	buf_putc(&url, '/');

@@ -63,8 +63,9 @@ web_record_actions(struct buf *out, const struct web_ctx *ctx, const struct reco
 
 	buf_puts(out, "<div class=\"actions\">");
 	for (view = k->views; view != NULL && view->path != NULL; view++)
-		html_printf(out, "<a class=\"btn\" href=\"%s/%s\">%s</a>", url, view->path,
-		    view->label);
+		if (!view->writes || web_can(ctx, WEB_ACT_UPDATE, k))
+			html_printf(out, "<a class=\"btn\" href=\"%s/%s\">%s</a>", url,
+			    view->path, view->label);
 	if (web_can(ctx, WEB_ACT_UPDATE, k)) {
 		html_printf(out, "<a class=\"btn\" href=\"%s/edit\" data-shortcut=\"e\">", url);
 		web_icon(out, "edit");

@@ -450,7 +450,7 @@ void web_page_bom_import(struct buf *out, const struct web_ctx *ctx,
     const struct web_bom_view *v);
 /*
  * page_search.c: the header's search over every kind the person may read.
- * results: [{kind (name), more (bool), items: [records, at most WEB_SEARCH_PER_KIND]}]
+ * results: [{kind (name), more (bool), items: [{ref, title}, at most WEB_SEARCH_PER_KIND]}]
  * for the kinds with a match, in navigation order; q the text searched
  * (NULL or empty: nothing searched yet).
  */

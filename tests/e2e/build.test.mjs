@@ -42,6 +42,7 @@ test('the release binary links only the libraries it calls', () => {
   assert.ok(needed.some((l) => l.startsWith('libqrencode')), 'its QR code needs libqrencode');
   assert.ok(needed.some((l) => l.startsWith('libcurl')), 'single sign-on, mail and webhooks need libcurl');
   assert.ok(needed.some((l) => l.startsWith('libcrypto')), 'ID token signatures need libcrypto');
+  assert.ok(needed.some((l) => l.startsWith('libyaml')), 'model card metadata needs libyaml');
   for (const unused of ['libcmocka'])
     assert.ok(!needed.some((l) => l.startsWith(unused)), `${unused} linked: ${needed.join(' ')}`);
 });

@@ -1,6 +1,7 @@
 // web_bom.test.mjs - an AI system's import page in the browser: the system's
 // page links to it; a CycloneDX ML-BOM uploads and lists the records it made;
-// a refused file is named with its JSON path and keeps nothing; two garak runs,
+// a refused file is named with its JSON path and keeps nothing; a Hugging Face
+// model card uploads the same way, a bad one named by path and line; two garak runs,
 // the second worse, show the flag on the import page, the evidence and the AI
 // system's page; the ML-BOM downloads from the page; a viewer is refused.
 import { test, before, after } from 'node:test';
@@ -76,6 +77,22 @@ test('an ML-BOM uploads from the AI system page; a bad one is named and keeps no
   const doc = JSON.parse(await bom.text());
   assert.equal(doc.bomFormat, 'CycloneDX');
   assert.equal(doc.components.filter((c) => c.type === 'data').length, 2);
+});
+
+test('a Hugging Face model card uploads from the page; a bad one names the path and line', async () => {
+  const { page } = admin;
+  const bad = join(env.dir, 'README.md');
+  writeFileSync(bad, '---\nlicense: mit\nlicense: mit\n---\n# m\n');
+  let resp = await importFile(page, 'modelcard', bad);
+  assert.equal(resp.status(), 400);
+  assert.match(await page.textContent('.error-summary'), /\$\.license: the key is given twice \(line 3/);
+  resp = await importFile(page, 'modelcard',
+    join(DATA, 'modelcards', 'huggingface_hub_sample_simple_model_index.md'));
+  assert.equal(resp.status(), 200);
+  const result = await page.textContent('#result');
+  assert.match(result, /Created models: MOD-\d+/);
+  assert.match(result, /Created datasets: DATA-\d+/);
+  assert.deepEqual(await axeViolations(page), []);
 });
 
 test('a worse garak run is flagged on the page, the evidence and the AI system', async () => {

@@ -111,11 +111,16 @@ function seedDb() {
       .map((l) => JSON.stringify(l)).join('\n'));
     runs.push(cli(db, ['import', 'garak', f, '--org', ORG, '--ai-system', ai.ref]).stdout.match(/evidence (EV-\d+)/)[1]);
   }
-  const model = JSON.parse(cli(db, ['record', 'list', 'models', '--org', ORG, '--format', 'json', '--all']).stdout)[0].ref;
+  // A Hugging Face model card: a model with its languages, evaluations and data set.
+  cli(db, ['import', 'modelcard', new URL('../data/modelcards/huggingface_hub_sample_simple_model_index.md',
+    import.meta.url).pathname, '--org', ORG, '--ai-system', ai.ref]);
+  const models = JSON.parse(cli(db, ['record', 'list', 'models', '--org', ORG, '--format', 'json', '--all']).stdout);
+  const model = models.find((m) => m.name === 'gpt-4o').ref;
+  const card = models.find((m) => m.name === 'my-cool-model').ref;
   const rtmet = JSON.parse(cli(db, ['record', 'list', 'metrics', '--org', ORG, '--format', 'json', '--all']).stdout)
     .find((m) => m.source === 'garak:dan').ref;
   return { dir, db, refs: { doc: doc.ref, r1: r1.ref, r2: r2.ref, ev: ev.ref, ev2: ev2.ref, met: met.ref,
-    att: att.ref, task: task.ref, ai: ai.ref, model, run: runs[1], rtmet, scorer: scorer.ref } };
+    att: att.ref, task: task.ref, ai: ai.ref, model, card, run: runs[1], rtmet, scorer: scorer.ref } };
 }
 
 // An approved policy with a revision after it: written by alice, approved by
@@ -206,7 +211,7 @@ async function accountSettings(url, admin) {
 
 // Every case: which tables it touches, the SQL, and what the report must name.
 function cases(refs) {
-  const { doc, policy, r1, r2, ev, ev2, met, att, task, ai, model, run, rtmet, scorer } = refs;
+  const { doc, policy, r1, r2, ev, ev2, met, att, task, ai, model, card, run, rtmet, scorer } = refs;
   const acme = `(SELECT id FROM orgs WHERE slug = '${ORG}')`;
   const num = (ref) => `(SELECT num FROM records WHERE org_id = ${acme} AND ref = '${ref}')`;
   const E = 'evidence_files';
@@ -249,6 +254,7 @@ function cases(refs) {
     ['records', 'swap', ['records'], `UPDATE records SET data = CASE ref WHEN '${r1}' THEN (SELECT data FROM records WHERE org_id = ${acme} AND ref = '${r2}') ELSE (SELECT data FROM records WHERE org_id = ${acme} AND ref = '${r1}') END WHERE org_id = ${acme} AND ref IN ('${r1}', '${r2}');`, ['RISK-']],
     // what the ML-BOM and red-team imports wrote: a model card, a run's results, the worse-run flag
     ['records', 'edit model card', ['records'], `UPDATE records SET data = json_set(data, '$.licence', 'MIT') WHERE org_id = ${acme} AND ref = '${model}';`, [model]],
+    ['records', 'edit imported model card', ['records'], `UPDATE records SET data = json_set(data, '$.languages', json('["fr"]'), '$.performance_metrics[1].value', '0.99') WHERE org_id = ${acme} AND ref = '${card}';`, [card]],
     ['records', 'edit red-team results', ['records'], `UPDATE records SET data = json_set(data, '$.run_failure_rate', '0', '$.run_results[0].failed', 0) WHERE org_id = ${acme} AND ref = '${run}';`, [run]],
     ['records', 'clear worse-run flag', ['records'], `UPDATE records SET data = json_remove(data, '$.redteam_worse_run', '$.redteam_worse_why') WHERE org_id = ${acme} AND ref = '${ai}';`, [ai]],
     ['metric_readings', 'edit red-team reading', ['metric_readings'], `UPDATE metric_readings SET value = '0' WHERE metric = '${rtmet}' AND batch = 2;`, [`${rtmet}/2`]],

@@ -159,6 +159,25 @@ load_mutated(struct db *db, const char *id, const char *key, json_t *value)
 	return rc;
 }
 
+/* An ATLAS technique keeps every tactic it belongs to; other entries have none. */
+static void
+test_catalog__technique_tactics(void **state)
+{
+	struct db *db = *state;
+	json_t *r = NULL, *t;
+
+	assert_int_equal(catalog_get(&r, db, "atlas", "AML.T0020"), 0);
+	t = json_object_get(r, "tactics");
+	assert_int_equal(json_array_size(t), 2);
+	assert_string_equal(json_string_value(json_array_get(t, 0)), "AML.TA0003");
+	assert_string_equal(json_string_value(json_array_get(t, 1)), "AML.TA0006");
+	assert_string_equal(json_string_value(json_object_get(r, "parent")), "AML.TA0003");
+	json_decref(r);
+	assert_int_equal(catalog_get(&r, db, CATALOG_ISO42001, "A.6.2.4"), 0);
+	assert_null(json_object_get(r, "tactics"));
+	json_decref(r);
+}
+
 static void
 test_catalog__bad_catalogs_name_the_entry(void **state)
 {
@@ -175,6 +194,13 @@ test_catalog__bad_catalogs_name_the_entry(void **state)
 	assert_int_equal(load_mutated(db, "A.3.2", "summary",
 	    json_string("First sentence. Second sentence.")), AIMS_EINVALID);
 	assert_non_null(strstr(aims_error_message(), "one sentence"));
+	/* tactics name entries listed before: not a later one, not a text. */
+	assert_int_equal(load_mutated(db, "A.3.2", "tactics", json_pack("[s]", "A.3.3")),
+	    AIMS_EINVALID);
+	assert_non_null(strstr(aims_error_message(), "A.3.2: tactic #1 is not an entry listed "
+	    "before it"));
+	assert_int_equal(load_mutated(db, "A.3.2", "tactics", json_string("A.2")), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "tactics");
 	assert_int_equal(catalog_load(db, "{\"framework\":", 13, "cut.json"), AIMS_EINVALID);
 	assert_non_null(strstr(aims_error_message(), "cut.json: malformed JSON at line 1"));
 	/* Nothing half-written: the good catalog is still whole. */
@@ -190,6 +216,7 @@ main(void)
 		cmocka_unit_test(test_catalog__children_listed),
 		cmocka_unit_test(test_catalog__fidelity),
 		cmocka_unit_test(test_catalog__reload_is_idempotent),
+		cmocka_unit_test(test_catalog__technique_tactics),
 		cmocka_unit_test(test_catalog__bad_catalogs_name_the_entry),
 	};
 

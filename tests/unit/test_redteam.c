@@ -184,17 +184,32 @@ test_redteam__refusals_say_where(void **state)
 	expect_refused(REDTEAM_PROMPTFOO, "[1,", "$", "not JSON");
 }
 
+/* The entry of the ATLAS catalog with that id, or NULL. */
+static const json_t *
+atlas_entry(const json_t *atlas, const char *id)
+{
+	const json_t *e;
+	size_t i;
+
+	json_array_foreach(json_object_get(atlas, "requirements"), i, e)
+		if (id && strcmp(json_string_value(json_object_get(e, "id")), id) == 0)
+			return e;
+	return NULL;
+}
+
 /*
  * The mapping table holds together: every OWASP id and ATLAS technique a
  * family names is one the table lists, and every control is an Annex A
- * control of the ISO/IEC 42001 catalog compiled in.
+ * control of the ISO/IEC 42001 catalog compiled in, and every ATLAS id is
+ * a technique of the ATLAS catalog compiled in, named as it is there.
  */
 static void
 test_redteam__mapping_table_consistent(void **state)
 {
 	const struct embed_file *m = embed_find(redteam_files, "redteam-map.json");
 	const struct embed_file *c = embed_find(catalog_files, "iso42001.json");
-	json_t *map, *cat, *controls = json_object(), *fam, *v;
+	const struct embed_file *a = embed_find(catalog_files, "atlas.json");
+	json_t *map, *cat, *atlas, *controls = json_object(), *fam, *v;
 	const json_t *r;
 	const char *key;
 	size_t i, n = 0;
@@ -204,8 +219,11 @@ test_redteam__mapping_table_consistent(void **state)
 	assert_non_null(c);
 	map = json_loadb((const char *)m->data, m->len, 0, NULL);
 	cat = json_loadb((const char *)c->data, c->len, 0, NULL);
+	assert_non_null(a);
+	atlas = json_loadb((const char *)a->data, a->len, 0, NULL);
 	assert_non_null(map);
 	assert_non_null(cat);
+	assert_non_null(atlas);
 	json_array_foreach(json_object_get(cat, "requirements"), i, r)
 		if (strcmp(json_string_value(json_object_get(r, "kind")), "control") == 0)
 			json_object_set_new(controls, json_string_value(json_object_get(r, "id")),
@@ -227,12 +245,31 @@ test_redteam__mapping_table_consistent(void **state)
 	}
 	json_array_foreach(json_object_get(map, "controls"), i, v)
 		assert_non_null(json_object_get(controls, json_string_value(v)));
+	/* Every ATLAS id is a technique of the ATLAS catalog, under ATLAS's name. */
+	json_object_foreach(json_object_get(map, "atlas"), key, v) {
+		const json_t *e = atlas_entry(atlas, key), *p;
+		char want[400];
+
+		if (e == NULL || strcmp(json_string_value(json_object_get(e, "kind")), "technique"))
+			fail_msg("ATLAS id %s is not a technique of catalog/atlas.json", key);
+		p = atlas_entry(atlas, json_string_value(json_object_get(e, "parent")));
+		if (strcmp(json_string_value(json_object_get(p, "kind")), "technique") == 0)
+			snprintf(want, sizeof(want), "%s: %s", json_string_value(json_object_get(p,
+			    "title")), json_string_value(json_object_get(e, "title")));
+		else
+			snprintf(want, sizeof(want), "%s", json_string_value(json_object_get(e,
+			    "title")));
+		if (strcmp(json_string_value(v), want) != 0)
+			fail_msg("ATLAS id %s is named '%s', the catalog has '%s'", key,
+			    json_string_value(v), want);
+	}
 	json_object_foreach(json_object_get(map, "owasp_2023"), key, v)
 		assert_non_null(json_object_get(json_object_get(map, "owasp"), json_string_value(v)));
 	assert_true(n > 30);
 	json_decref(controls);
 	json_decref(map);
 	json_decref(cat);
+	json_decref(atlas);
 }
 
 static void
