@@ -167,8 +167,9 @@ test('readiness options: values out of bounds are refused at their field, and no
   assert.equal(await submit(page), 422);
   assert.equal(await page.getAttribute('[id="f-readiness.evidence_max_age_days"]',
     'aria-invalid'), 'true');
-  assert.match(await page.textContent('[id="f-readiness.evidence_max_age_days-error"]'),
-    /from 30 to 1825/);
+  const atField = await page.textContent('[id="f-readiness.evidence_max_age_days-error"]');
+  assert.match(atField, /^A whole number of days from 30 to 1825, or null for none\.$/,
+    'the message under the field reads as a sentence, without the field\'s API name');
   // The page keeps what was typed.
   assert.equal(await page.inputValue('[id="f-readiness.evidence_max_age_days"]'), '5');
   await shot(page, 'settings-error-at-field');
