@@ -24,19 +24,28 @@ outbox_claim(json_t **out, struct db *db, time_t now, int limit, bool mail)
 	clock_format(until, now + OUTBOX_LEASE_SEC);
 	if ((rc = db_begin(db)) != 0)
 		goto done;
-	/* One statement claims: a second server's claim waits for this one's commit. */
+	/*
+	 * One statement claims: a second server's claim waits for this one's
+	 * commit. Each channel is read from its own index range
+	 * (outbox_channel_pending), and mail only when it can be sent: without
+	 * a mail server its pending rows are never visited.
+	 */
 	if ((rc = db_prepare(&st, db, "UPDATE outbox SET next_at = ?, attempts = attempts + 1 "
-	    "WHERE id IN (SELECT o.id FROM outbox o LEFT JOIN webhooks w "
-	    "ON o.channel = 'webhook' AND w.id = o.target AND w.org_id = o.org_id "
-	    "WHERE o.state = 'pending' AND o.next_at <= ? "
-	    "AND ((o.channel = 'webhook' AND w.enabled = 1) OR (o.channel = 'mail' AND ? = 1)) "
-	    "ORDER BY o.next_at, o.id LIMIT ?) "
+	    "WHERE id IN (SELECT id FROM ("
+	    "SELECT o.id, o.next_at FROM outbox o JOIN webhooks w "
+	    "ON w.id = o.target AND w.org_id = o.org_id AND w.enabled = 1 "
+	    "WHERE o.channel = 'webhook' AND o.state = 'pending' AND o.next_at <= ? "
+	    "UNION ALL "
+	    "SELECT o.id, o.next_at FROM outbox o "
+	    "WHERE ? = 1 AND o.channel = 'mail' AND o.state = 'pending' AND o.next_at <= ?"
+	    ") AS due ORDER BY next_at, id LIMIT ?) "
 	    "RETURNING id, org_id, channel, target, event, body, attempts")) != 0)
 		goto done;
 	db_bind_text(st, 1, until);
 	db_bind_text(st, 2, at);
 	db_bind_int64(st, 3, mail);
-	db_bind_int64(st, 4, limit);
+	db_bind_text(st, 4, at);
+	db_bind_int64(st, 5, limit);
 	while ((rc = db_step(st)) == DB_ROW)
 		json_array_append_new(items, json_pack("{s:I, s:I, s:s, s:I, s:s, s:s, s:I}",
 		    "id", (json_int_t)db_column_int64(st, 0), "org_id",

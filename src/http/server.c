@@ -1103,15 +1103,13 @@ http_daemon_start(struct http_server *s, bool v6)
 /*
  * Why the server accepts its connections itself rather than letting the
  * worker threads do it: every worker waits on the listening socket, and
- * the one that wakes first accepts up to ten connections in a row, so a
- * client that opens many connections at once (a browser, a proxy, a load
- * test) has all of them served by one worker on one CPU while the others
- * idle. Measured with 32 connections on 2 CPUs: one worker busy, the other
- * idle, a list's p99 several times its median. This thread accepts each
- * connection and gives it to libmicrohttpd (MHD_add_connection), which
- * spreads them over the workers by descriptor number, so consecutive
- * connections go to different workers; the connection and per-address
- * limits still apply there.
+ * whichever wakes first accepts up to ten connections in a row, so a burst
+ * of connections (a proxy's pool, a load test) can land on one worker and
+ * one CPU while the others idle; which worker serves what then depends on
+ * wake-up timing. This thread accepts each connection and gives it to
+ * libmicrohttpd (MHD_add_connection), which spreads them over the workers
+ * by descriptor number, so consecutive connections go to different
+ * workers; the connection and per-address limits still apply there.
  */
 static void *
 http_acceptor_main(void *arg)

@@ -357,6 +357,45 @@ test_work__outbox_claims_backs_off_and_gives_up(void **state)
 	json_decref(ev);
 }
 
+/* Both channels claimed in the order they fell due, whichever index range they come from. */
+static void
+test_work__outbox_claims_channels_in_due_order(void **state)
+{
+	struct db *db = *state;
+	json_t *items = NULL, *w = NULL, *ev = fx_json("[\"record.created\"]");
+	time_t T = clock_now() + 1;
+
+	assert_int_equal(webhook_create(&w, db, FX_ORG, &fx_carol, "https://x.example/h", ev), 0);
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_alice, "risks", "{\"title\":\"R\","
+	    "\"likelihood\":1,\"impact\":1}"), 0);
+	assert_true(count(db, "SELECT count(*) FROM outbox WHERE channel = 'mail'") > 0);
+	assert_int_equal(db_exec(db, "UPDATE outbox SET next_at = '2020-01-02T00:00:00Z' "
+	    "WHERE channel = 'webhook'; UPDATE outbox SET next_at = '2020-01-01T00:00:00Z' "
+	    "WHERE channel = 'mail'"), 0);
+	/* The mail rows fell due first: with mail on, one row claimed is mail. */
+	assert_int_equal(outbox_claim(&items, db, T, 1, true), 0);
+	assert_int_equal(json_array_size(items), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0),
+	    "channel")), "mail");
+	json_decref(items);
+	/* With mail off, the webhook row, and no mail row touched. */
+	assert_int_equal(outbox_claim(&items, db, T, 16, false), 0);
+	assert_int_equal(json_array_size(items), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0),
+	    "channel")), "webhook");
+	json_decref(items);
+	assert_int_equal(count(db, "SELECT count(*) FROM outbox WHERE channel = 'mail' AND "
+	    "attempts > 1"), 0);
+	/* A disabled webhook's rows wait. */
+	assert_int_equal(db_exec(db, "UPDATE outbox SET next_at = '2020-01-01T00:00:00Z' "
+	    "WHERE channel = 'webhook'; UPDATE webhooks SET enabled = 0"), 0);
+	assert_int_equal(outbox_claim(&items, db, T, 16, false), 0);
+	assert_int_equal(json_array_size(items), 0);
+	json_decref(items);
+	json_decref(w);
+	json_decref(ev);
+}
+
 /* The tasks list: tree and text alike, hand tasks first, pages over both, read-only items. */
 static void
 test_work__tasks_list_with_generated(void **state)
@@ -449,6 +488,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_work__verify_names_a_changed_item, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_work__outbox_claims_channels_in_due_order,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_work__outbox_claims_backs_off_and_gives_up,
 		    setup, teardown),
 	};
