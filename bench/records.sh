@@ -20,7 +20,8 @@
 # RECORDS_BENCH_WRITES (default 1; 0 measures the reads alone), and
 # AIMS_BASELINE_BIN: another build (say, the one before a change) serving
 # the same database, measured in the same rounds, so a change is compared
-# with what it replaced under the same load.
+# with what it replaced under the same load (its creates from 16 clients go
+# to a fresh database of its own, also in the same rounds).
 set -eu
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
@@ -150,6 +151,13 @@ WBASE=$BASE
 writer_figure() {
 	curl -fs -H "Authorization: Bearer $MTOKEN" "$WBASE/metrics" | awk -v n="$1" '$1 == n { print $2 }'
 }
+if [ -n "$BASELINE" ]; then
+	printf 'bench password 0123\n' | "$BASELINE" init --db "$T/writes-base.db" --org acme \
+		--admin bench@example.com --password-stdin >/dev/null
+	BWTOKEN=$(token "$T/writes-base.db" acme contributor)
+	serve "$T/writes-base.db" "$BASELINE"
+	BWBASE=$BASE
+fi
 fi
 
 for r in $(seq 1 "$ROUNDS"); do
@@ -170,6 +178,10 @@ for r in $(seq 1 "$ROUNDS"); do
 	echo "$(( (q1 - q0) )) $(( (g1 - g0) ))" >>"$T/groups"
 	"$RAW" "$T/raw-$r.db" "$DURATION" | awk '{ print $2 }' >>"$T/raw"
 	run_wrk 1 "$T/create.lua" "$WBASE$CREATE" -H "Authorization: Bearer $WTOKEN" >>"$T/create1.aims"
+	if [ -n "$BASELINE" ]; then
+		run_wrk "$WRITERS" "$T/create.lua" "$BWBASE$CREATE" \
+		    -H "Authorization: Bearer $BWTOKEN" >>"$T/create16.base"
+	fi
 done
 
 row() {	# label file [floor-file floor-label]
@@ -196,6 +208,12 @@ writes_ratios() {
 | creates, 1 client / raw SQLite commits | $(awk -v a="$(median "$T/create1.aims" 1)" -v b="$(median "$T/raw" 1)" 'BEGIN { printf "%.2f", a / b }') |
 | creates per commit under $WRITERS clients (writer's changes / transactions, median) | $(awk '{ print ($2 > 0 ? $1 / $2 : 0) }' "$T/groups" | sort -g | awk '{ v[NR] = $1 } END { printf "%.1f", v[int((NR + 1) / 2)] }') |
 MD
+	[ -n "$BASELINE" ] || return 0
+	echo "| baseline: creates, $WRITERS clients / raw SQLite commits | $(awk -v a="$(median "$T/create16.base" 1)" -v b="$(median "$T/raw" 1)" 'BEGIN { printf "%.2f", a / b }') |"
+}
+baseline_creates() {	# optional() has begun the line
+	[ -n "$BASELINE" ] || return 0
+	row "baseline aims: POST $CREATE, $WRITERS clients" "$T/create16.base"
 }
 cat <<MD
 <!-- records:begin -->
@@ -212,7 +230,7 @@ serves the same bytes. Writes: contributor token, \`POST $CREATE\`, a fresh data
 $(row "aims: GET $LIST?limit=50 ($(wc -c <"$T/nginx/www/list.json") bytes)" "$T/list.aims")
 $(row "nginx: the same bytes" "$T/list.nginx")$(optional "$BASELINE" row "baseline aims ($BASELINE): the same list" "$T/list.base")
 $(row "aims: GET $ONE ($(wc -c <"$T/nginx/www/one.json") bytes)" "$T/one.aims")
-$(row "nginx: the same bytes" "$T/one.nginx")$(optional "$BASELINE" row "baseline aims: the same record" "$T/one.base")$(optional "$WRITES" row "aims: POST $CREATE, $WRITERS clients" "$T/create16.aims")$(optional "$WRITES" row "aims: POST $CREATE, 1 client" "$T/create1.aims")
+$(row "nginx: the same bytes" "$T/one.nginx")$(optional "$BASELINE" row "baseline aims: the same record" "$T/one.base")$(optional "$WRITES" row "aims: POST $CREATE, $WRITERS clients" "$T/create16.aims")$(optional "$WRITES" row "aims: POST $CREATE, 1 client" "$T/create1.aims")$(optional "$WRITES" baseline_creates)
 
 | ratio (medians, same run) | figure |
 | --- | ---: |

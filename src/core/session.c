@@ -63,7 +63,7 @@ session_create(char token[SESSION_TOKEN_LEN], struct session *out, struct db *db
 	return rc;
 }
 
-static int
+int
 session_touch(struct db *db, int64_t id, time_t now)
 {
 	struct db_stmt *st = NULL;
@@ -79,7 +79,7 @@ session_touch(struct db *db, int64_t id, time_t now)
 }
 
 int
-session_lookup(struct session *out, struct db *db, const char *token, time_t now)
+session_find(struct session *out, struct db *db, const char *token, time_t now)
 {
 	unsigned char hash[32];
 	struct db_stmt *st = NULL;
@@ -106,11 +106,21 @@ session_lookup(struct session *out, struct db *db, const char *token, time_t now
 	db_done(st);
 	if ((int64_t)now >= out->expires_at || (int64_t)now - out->last_seen >= SESSION_IDLE_SEC)
 		return aims_error_set(AIMS_ENOTFOUND, NULL, "the session has expired");
-	if ((int64_t)now - out->last_seen >= SESSION_TOUCH_SEC) {
-		if ((rc = session_touch(db, out->id, now)) != 0)
-			return rc;
-		out->last_seen = now;
-	}
+	out->touch = (int64_t)now - out->last_seen >= SESSION_TOUCH_SEC;
+	return 0;
+}
+
+int
+session_lookup(struct session *out, struct db *db, const char *token, time_t now)
+{
+	int rc;
+
+	if ((rc = session_find(out, db, token, now)) != 0 || !out->touch)
+		return rc;
+	if ((rc = session_touch(db, out->id, now)) != 0)
+		return rc;
+	out->last_seen = now;
+	out->touch = false;
 	return 0;
 }
 

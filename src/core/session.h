@@ -6,6 +6,7 @@
 #ifndef AIMS_CORE_SESSION_H
 #define AIMS_CORE_SESSION_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <jansson.h>
 #include <time.h>
@@ -27,6 +28,7 @@ struct session {
 	int64_t	created_at;
 	int64_t	last_seen;
 	int64_t	expires_at;
+	bool	touch;		/* last_seen is due: session_touch() */
 };
 
 /* Creates a session; token (the cookie value) is returned once. */
@@ -34,6 +36,14 @@ int session_create(char token[SESSION_TOKEN_LEN], struct session *out, struct db
     int64_t user_id, const char *client_addr, time_t now);
 /* Finds a live session by its token; AIMS_ENOTFOUND when unknown or expired. */
 int session_lookup(struct session *out, struct db *db, const char *token, time_t now);
+/*
+ * session_lookup() without its one write: out->touch says last_seen is
+ * due, and the caller writes it with session_touch() through the database
+ * writer (a server's requests never write beside the writer).
+ */
+int session_find(struct session *out, struct db *db, const char *token, time_t now);
+/* Records that session id was seen at now (it stays alive SESSION_IDLE_SEC more). */
+int session_touch(struct db *db, int64_t id, time_t now);
 int session_delete(struct db *db, const char *token);
 /*
  * Ends every session of a user but keep_id (0: all), after a password

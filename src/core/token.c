@@ -415,7 +415,7 @@ fail:
 	return rc;
 }
 
-static int
+int
 token_touch(struct db *db, int64_t id, time_t now)
 {
 	char ts[CLOCK_RFC3339_LEN];
@@ -462,13 +462,13 @@ token_check_creator(struct token_grant *g, const char *member_role, int disabled
 }
 
 int
-token_authenticate(struct token_grant *out, struct db *db, const char *secret, time_t now)
+token_find(struct token_grant *out, struct db *db, const char *secret, time_t now)
 {
 	unsigned char hash[32];
 	struct db_stmt *st = NULL;
 	const char *exp, *used;
 	time_t texp, tused = 0;
-	int rc, touch = 0;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if (strlen(secret) != TOKEN_TEXT_LEN - 1 || !str_has_prefix(secret, TOKEN_PREFIX))
@@ -499,9 +499,17 @@ token_authenticate(struct token_grant *out, struct db *db, const char *secret, t
 	if (rc == 0)
 		rc = token_check_creator(out, db_column_text(st, 7), (int)db_column_int64(st, 8));
 	if (used == NULL || clock_parse(&tused, used) != 0 || now - tused >= TOKEN_USE_WRITE_SEC)
-		touch = 1;
+		out->touch = true;
 	db_done(st);
-	if (rc == 0 && touch)
+	return rc;
+}
+
+int
+token_authenticate(struct token_grant *out, struct db *db, const char *secret, time_t now)
+{
+	int rc;
+
+	if ((rc = token_find(out, db, secret, now)) == 0 && out->touch)
 		rc = token_touch(db, out->id, now);
 	return rc;
 }

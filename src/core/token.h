@@ -14,6 +14,7 @@
 #define AIMS_CORE_TOKEN_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -38,6 +39,7 @@ struct token_grant {
 	enum role	role;		/* what it may do now: see token.h's top */
 	enum role	token_role;	/* the role it was made with */
 	char		name[TOKEN_NAME_MAX + 1];
+	bool		touch;		/* last_used_at is due: token_touch() */
 };
 
 /*
@@ -66,6 +68,15 @@ int token_revoke_created_by(int *count, struct db *db, const struct actor *actor
  * disabled. out->role is the role it acts with now.
  */
 int token_authenticate(struct token_grant *out, struct db *db, const char *secret, time_t now);
+/*
+ * token_authenticate() without its one write: out->touch says last_used_at
+ * is due, and the caller writes it with token_touch() through the
+ * database writer (a server's requests never write beside the writer,
+ * where they would wait in SQLite's busy handler).
+ */
+int token_find(struct token_grant *out, struct db *db, const char *secret, time_t now);
+/* Records that token id was used at now. */
+int token_touch(struct db *db, int64_t id, time_t now);
 /* The record as the ledger commits to it: token_get without last_used_at. */
 int token_load(json_t **out, struct db *db, int64_t org_id, const char *kind, const char *ref);
 

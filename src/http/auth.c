@@ -84,10 +84,66 @@ auth_cookie_value(char *out, size_t outlen, const char *header, const char *name
 	return false;
 }
 
+/* A token's or session's last use, written through the database writer. */
+struct auth_touch {
+	int64_t	id;
+	time_t	now;
+};
+
+/*
+ * The last use written lately, per token and per session: the store's copy
+ * is read from each request's snapshot, so a client's burst of concurrent
+ * requests all find the same minute due; the first one claims the write
+ * here and the rest go on without one. A slot another id takes over only
+ * costs one more write.
+ */
+static struct {
+	pthread_mutex_t	lock;
+	struct {
+		int64_t	id;		/* token id, or minus the session id */
+		time_t	at;
+	}		slot[AUTH_TOUCH_SLOTS];
+} auth_touched = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/* Whether this caller is the one to write id's last use at now. */
+static bool
+auth_touch_claim(int64_t id, time_t now, time_t every)
+{
+	size_t i = (size_t)((uint64_t)id % AUTH_TOUCH_SLOTS);
+	bool mine;
+
+	pthread_mutex_lock(&auth_touched.lock);
+	mine = auth_touched.slot[i].id != id || now - auth_touched.slot[i].at >= every ||
+	    now < auth_touched.slot[i].at;
+	if (mine) {
+		auth_touched.slot[i].id = id;
+		auth_touched.slot[i].at = now;
+	}
+	pthread_mutex_unlock(&auth_touched.lock);
+	return mine;
+}
+
+static int
+auth_token_touch(struct db *db, void *arg)
+{
+	const struct auth_touch *t = arg;
+
+	return token_touch(db, t->id, t->now);
+}
+
+static int
+auth_session_touch(struct db *db, void *arg)
+{
+	const struct auth_touch *t = arg;
+
+	return session_touch(db, t->id, t->now);
+}
+
 static int
 auth_identify_token(struct http_ctx *c, const char *authz)
 {
 	struct token_grant g;
+	struct auth_touch t;
 	const char *secret;
 	int rc;
 
@@ -97,7 +153,18 @@ auth_identify_token(struct http_ctx *c, const char *authz)
 	secret = authz + 7;
 	while (*secret == ' ')
 		secret++;
-	if ((rc = token_authenticate(&g, c->db, secret, clock_now())) != 0)
+	t.now = clock_now();
+	if ((rc = token_find(&g, c->db, secret, t.now)) != 0)
+		return rc;
+	/*
+	 * Once a minute per token. Beside the writer this write would wait in
+	 * SQLite's busy handler while the writer commits (sleeping up to 100 ms
+	 * a try): each minute, every request of a busy client that found the
+	 * time due stalled for hundreds of milliseconds.
+	 */
+	t.id = g.id;
+	if (g.touch && auth_touch_claim(g.id, t.now, TOKEN_USE_WRITE_SEC) &&
+	    (rc = http_server_write(c->db, g.org_id, auth_token_touch, &t)) != 0)
 		return rc;
 	c->who.kind = HTTP_TOKEN;
 	c->who.user_id = g.created_by;
@@ -112,12 +179,19 @@ static int
 auth_identify_session(struct http_ctx *c, const char *token)
 {
 	struct session s;
+	struct auth_touch t;
 	json_t *u = NULL;
 	const char *email;
 	int rc;
 
-	if ((rc = session_lookup(&s, c->db, token, clock_now())) != 0)
+	t.now = clock_now();
+	if ((rc = session_find(&s, c->db, token, t.now)) != 0)
 		return rc == AIMS_ENOTFOUND ? 0 : rc;	/* expired: not signed in */
+	/* Through the writer, as a token's last use is (auth_identify_token). */
+	t.id = s.id;
+	if (s.touch && auth_touch_claim(-s.id, t.now, SESSION_TOUCH_SEC) &&
+	    (rc = http_server_write(c->db, 0, auth_session_touch, &t)) != 0)
+		return rc;
 	if ((rc = user_get(&u, c->db, s.user_id)) != 0)
 		return rc == AIMS_ENOTFOUND ? 0 : rc;
 	email = json_string_value(json_object_get(u, "email"));

@@ -11,6 +11,7 @@
 
 #define AUTH_COOKIE		"aims_session"
 #define AUTH_PWHASH_CONCURRENCY	4	/* argon2id verifications at once, at most */
+#define AUTH_TOUCH_SLOTS	1024	/* tokens and sessions whose last write is remembered */
 #define AUTH_PASSWORD_MAX	1024
 #define AUTH_CSRF_HEADER	"X-CSRF-Token"
 

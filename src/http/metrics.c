@@ -163,7 +163,7 @@ metrics_write_db(struct buf *out, int nslots)
 void
 metrics_write(struct buf *out)
 {
-	int64_t groups, writes;
+	int64_t groups, writes, copies, restarts;
 	int nslots = 1, i;
 
 	while (nslots < METRICS_ROUTES_MAX && router_route_at(nslots - 1) != NULL)
@@ -189,6 +189,14 @@ metrics_write(struct buf *out)
 	    "each holding every change that was waiting.\n"
 	    "# TYPE aims_db_write_groups_total counter\naims_db_write_groups_total %lld\n",
 	    (long long)writes, (long long)groups);
+	http_server_log_stats(&copies, &restarts);
+	buf_printf(out, "# HELP aims_db_log_copies_total Copies of SQLite's write-ahead log into "
+	    "the database file made beside the writer's commits.\n"
+	    "# TYPE aims_db_log_copies_total counter\naims_db_log_copies_total %lld\n"
+	    "# HELP aims_db_log_restarts_total Times the writer finished a copy itself between "
+	    "two groups so that the log starts again.\n"
+	    "# TYPE aims_db_log_restarts_total counter\naims_db_log_restarts_total %lld\n",
+	    (long long)copies, (long long)restarts);
 	buf_printf(out, "# HELP aims_password_verifications_total argon2id verifications, "
 	    "including those against the dummy hash for unknown accounts.\n"
 	    "# TYPE aims_password_verifications_total counter\n"

@@ -144,6 +144,14 @@ http_server_db(struct db **out, const struct http_server_config *cfg)
 		return 0;
 	if ((rc = db_open(&db, cfg->db_path, DB_OPEN_NO_MIGRATE)) != 0)
 		return rc;
+	/*
+	 * The writer's copier keeps the log (store/db_writer.c): a sign-in or an
+	 * upload committed here must not copy thousands of its pages itself.
+	 */
+	if ((rc = db_log_watch(db, NULL)) != 0) {
+		db_close(db);
+		return rc;
+	}
 	pthread_mutex_lock(&http_dbs_lock);
 	if (http_ndbs == sizeof(http_dbs) / sizeof(http_dbs[0])) {
 		pthread_mutex_unlock(&http_dbs_lock);
@@ -167,6 +175,12 @@ void
 http_server_write_stats(int64_t *groups, int64_t *requests)
 {
 	db_writer_stats(__atomic_load_n(&http_writer, __ATOMIC_ACQUIRE), groups, requests);
+}
+
+void
+http_server_log_stats(int64_t *copies, int64_t *restarts)
+{
+	db_writer_checkpoints(__atomic_load_n(&http_writer, __ATOMIC_ACQUIRE), copies, restarts);
 }
 
 static void
@@ -480,6 +494,7 @@ http_job_run(struct http_job *j, bool offloaded)
 		return;
 	}
 	http_maintenance(db, false);
+	db_time_track(true);	/* the access log's and /metrics' database time */
 	p->db_usec_start = db_time_usec();
 	http_ctx_init(&j->c, req, db, cfg);
 	/*

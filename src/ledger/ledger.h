@@ -75,8 +75,10 @@ struct ledger_entry {
  * Loads the current state of a record exactly as it was given to
  * ledger_append() (same fields), or returns AIMS_ENOTFOUND when the record
  * does not exist, or AIMS_EUNSUPPORTED for a kind whose entries have no
- * live record to compare (events such as a sign-in). Provided by core so
- * the verifier can compare live rows with their latest commitment.
+ * live record to compare (events such as a sign-in): an answer per kind,
+ * whatever the ref (the verifier skips the kind's other entries). Provided
+ * by core so the verifier can compare live rows with their latest
+ * commitment.
  */
 typedef int (*ledger_load_fn)(json_t **out, struct db *db, int64_t org_id, const char *kind,
     const char *ref);

@@ -19,13 +19,16 @@
  * Last, the protective triggers are compared with the ones the migrations
  * create. The first failure ends the run and is named in the report.
  *
- * Reading and hashing overlap on two threads (verify_pipe): this thread
- * reads the rows, rebuilds each entry and compares it with the stored text;
- * a hashing thread hashes the leaves, compares them with the stored leaf
- * hashes and folds them into the tree. They meet at each checkpoint (whose
- * check needs the tree at its size) and at the end; between checkpoints
- * fewer than VERIFY_PIPE_MIN entries apart the leaves are hashed here, as
- * the hand-over would cost more than it saves. The database connection is
+ * Reading and checking overlap on two threads (verify_pipe): this thread
+ * reads the rows and copies their columns into a batch; a checking thread
+ * rebuilds each entry from its columns, compares it with the stored text,
+ * hashes the leaf, compares it with the stored leaf hash and folds it into
+ * the tree. (Rebuilding was first done here, beside the reads: that left
+ * the reader with two thirds of the work and the other thread waiting.)
+ * They meet at each checkpoint (whose check needs the tree at its size)
+ * and at the end; between checkpoints fewer than VERIFY_PIPE_MIN entries
+ * apart the entries are checked here, as the hand-over would cost more
+ * than it saves. The database connection is
  * only ever used by this thread.
  */
 #include <pthread.h>
@@ -47,8 +50,10 @@
 #define VERIFY_NAME_MAX		96	/* "org <slug>" */
 #define VERIFY_TIME_MAX		40	/* a checkpoint's created_at, as stored */
 #define VERIFY_PROGRESS_EVERY	1024	/* entries or records between progress calls */
-#define VERIFY_BATCH		1024	/* entries handed to the hashing thread at once */
+#define VERIFY_BATCH		1024	/* entries handed to the checking thread at once */
 #define VERIFY_PIPE_MIN		256	/* checkpoints closer than this: hash here */
+#define VERIFY_KINDS_MAX	64	/* kinds without a stored history remembered */
+#define VERIFY_NO_HISTORY	2	/* verify_version()'s *stop for such a kind */
 
 /* ledger_verify_progress(): the calling thread's progress callback. */
 /*
@@ -91,18 +96,26 @@ struct verify_cp {
 	char			created_at[VERIFY_TIME_MAX];
 };
 
-/* Entries rebuilt and checked against their text, waiting for their leaf hash. */
+/*
+ * Entries as read, waiting to be rebuilt, compared and hashed: per entry
+ * its text columns (time, actor, action, kind, ref, then the stored entry
+ * text) back to back in cols, each ended by a NUL, from start[i].
+ */
 struct verify_batch {
 	size_t		 n;
-	struct buf	 text;				/* the entries, back to back */
-	size_t		 end[VERIFY_BATCH];		/* where each ends in text */
-	uint8_t		 leaf[VERIFY_BATCH][MERKLE_HASH_LEN];	/* as stored */
+	struct buf	 cols;
+	size_t		 start[VERIFY_BATCH];
 	int64_t		 seq[VERIFY_BATCH];
+	int64_t		 version[VERIFY_BATCH];
+	bool		 deleted[VERIFY_BATCH];		/* no commitment */
+	uint8_t		 commitment[VERIFY_BATCH][LEDGER_COMMIT_LEN];
+	uint8_t		 leaf[VERIFY_BATCH][MERKLE_HASH_LEN];	/* as stored */
+	struct buf	 text;				/* the checking thread's rebuild */
 };
 
 struct verify;
 
-/* The hashing thread and the two batches it alternates with the reader. */
+/* The checking thread and the two batches it alternates with the reader. */
 struct verify_pipe {
 	struct verify		*v;
 	pthread_t		 thread;
@@ -139,6 +152,8 @@ struct verify {
 	uint64_t			 seen;	/* entries rebuilt (the tree may lag) */
 	bool				 piped;	/* this stretch hashes on the pipe */
 	struct verify_pipe		*pipe;
+	char				 nohist[VERIFY_KINDS_MAX][LEDGER_FIELD_MAX + 1];
+	size_t				 nnohist;
 };
 
 static int
@@ -293,12 +308,60 @@ verify_leaf(struct verify *v, const void *text, size_t len, const uint8_t stored
 	return true;
 }
 
+/*
+ * Rebuilds e into text, compares it with the stored entry text and its leaf
+ * with the stored leaf hash, and folds the leaf into the tree.
+ */
+static bool
+verify_rebuilt(struct verify *v, struct buf *text, const struct ledger_entry *e,
+    const char *stored, size_t stored_len, const uint8_t stored_leaf[MERKLE_HASH_LEN])
+{
+	buf_reset(text);
+	if (ledger__entry_text(text, e) != 0 || stored_len != text->len ||
+	    memcmp(stored, text->data, text->len) != 0)
+		return false;
+	return verify_leaf(v, text->data, text->len, stored_leaf);
+}
+
+/* The next NUL-ended column of a batch entry. */
+static const char *
+verify_col(const char **p, size_t *len)
+{
+	const char *s = *p;
+
+	*len = strlen(s);
+	*p = s + *len + 1;
+	return s;
+}
+
+/* Checks entry i of b on the checking thread. */
+static bool
+verify_batch_entry(struct verify *v, struct verify_batch *b, size_t i)
+{
+	char hex[2 * LEDGER_COMMIT_LEN + 1];
+	struct ledger_entry e = { .org_id = v->org_id, .seq = b->seq[i], .version = b->version[i] };
+	const char *p = b->cols.data + b->start[i], *stored;
+	size_t len;
+
+	e.time = verify_col(&p, &len);
+	e.actor = verify_col(&p, &len);
+	e.action = verify_col(&p, &len);
+	e.kind = verify_col(&p, &len);
+	e.ref = verify_col(&p, &len);
+	stored = verify_col(&p, &len);
+	if (!b->deleted[i]) {
+		ledger__hex(hex, b->commitment[i], LEDGER_COMMIT_LEN);
+		e.commitment = hex;
+	}
+	return verify_rebuilt(v, &b->text, &e, stored, len, b->leaf[i]);
+}
+
 static void *
 verify_pipe_main(void *arg)
 {
 	struct verify_pipe *p = arg;
 	struct verify_batch *b;
-	size_t i, start;
+	size_t i;
 
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
@@ -311,12 +374,12 @@ verify_pipe_main(void *arg)
 		p->working = true;
 		pthread_mutex_unlock(&p->lock);
 		/* After a mismatch nothing more is folded: the run ends there. */
-		for (i = 0, start = 0; i < b->n && p->bad_seq == 0; start = b->end[i++])
-			if (!verify_leaf(p->v, b->text.data + start, b->end[i] - start, b->leaf[i]))
+		for (i = 0; i < b->n && p->bad_seq == 0; i++)
+			if (!verify_batch_entry(p->v, b, i))
 				p->bad_seq = b->seq[i];
 		pthread_mutex_lock(&p->lock);
 		b->n = 0;
-		buf_reset(&b->text);
+		buf_reset(&b->cols);
 		p->working = false;
 		pthread_cond_broadcast(&p->cond);
 	}
@@ -324,7 +387,7 @@ verify_pipe_main(void *arg)
 	return NULL;
 }
 
-/* Hands the batch being filled to the hashing thread; fills the other one next. */
+/* Hands the batch being filled to the checking thread; fills the other one next. */
 static int
 verify_pipe_submit(struct verify_pipe *p)
 {
@@ -334,7 +397,7 @@ verify_pipe_submit(struct verify_pipe *p)
 		return 0;
 	if (!p->started) {
 		if (pthread_create(&p->thread, NULL, verify_pipe_main, p) != 0)
-			return aims_error_set(AIMS_ERROR, NULL, "cannot start the hashing thread");
+			return aims_error_set(AIMS_ERROR, NULL, "cannot start the checking thread");
 		p->started = true;
 	}
 	pthread_mutex_lock(&p->lock);
@@ -369,6 +432,7 @@ verify_pipe_sync(struct verify *v)
 	pthread_mutex_unlock(&p->lock);
 	if (bad == 0)
 		return 0;
+	/* Counted as read: the entries before the mismatch are the ones that verified. */
 	v->rep->entries = (int64_t)bad - 1;
 	if ((rc = db_prepare(&st, v->db, "SELECT kind, ref, action FROM ledger_entries "
 	    "WHERE org_id = ? AND seq = ?")) != 0)
@@ -392,7 +456,17 @@ verify_stretch(struct verify *v)
 	v->piped = !v->have_cp || v->cp.size - v->seen >= VERIFY_PIPE_MIN;
 }
 
-/* Rebuilds entry from its row and checks it against the stored text and leaf. */
+/* Copies a text column, NUL included, to the end of cols. */
+static void
+verify_put_col(struct buf *cols, const char *s)
+{
+	buf_append(cols, s, strlen(s) + 1);
+}
+
+/*
+ * Checks an entry's row: on the pipe its columns go to the checking thread
+ * (verify_batch_entry); otherwise it is rebuilt and hashed here.
+ */
 static int
 verify_entry(struct verify *v, struct db_stmt *st, struct buf *text)
 {
@@ -412,36 +486,37 @@ verify_entry(struct verify *v, struct db_stmt *st, struct buf *text)
 		return verify_fail(v, "entry %llu is missing (the next entry is %lld)",
 		    (unsigned long long)v->seen + 1, (long long)e.seq);
 	blob = db_column_blob(st, 7, &len);
-	if (blob && len == LEDGER_COMMIT_LEN) {
-		ledger__hex(hex, blob, len);
-		e.commitment = hex;
-	} else if (blob || len)
+	if ((blob || len) && (blob == NULL || len != LEDGER_COMMIT_LEN))
 		goto mismatch;
 	if (!e.time || !e.actor || !e.action || !e.kind || !e.ref)
 		goto mismatch;
 	stored = db_column_text(st, 8);
 	stored_leaf = db_column_blob(st, 9, &leaflen);
-	if (stored_leaf == NULL || leaflen != MERKLE_HASH_LEN)
+	if (stored == NULL || stored_leaf == NULL || leaflen != MERKLE_HASH_LEN)
 		goto mismatch;
-	/* On the pipe, the entry is rebuilt straight into the batch. */
-	b = v->piped ? &v->pipe->b[v->pipe->fill] : NULL;
-	if (b == NULL)
-		buf_reset(text);
-	else
-		text = &b->text;
-	len = text->len;
-	if ((rc = ledger__entry_text(text, &e)) != 0 || stored == NULL ||
-	    strlen(stored) != text->len - len || memcmp(stored, text->data + len, text->len - len) != 0)
-		goto mismatch;
-	if (b == NULL) {
-		if (!verify_leaf(v, text->data, text->len, stored_leaf))
-			goto mismatch;
-	} else {
-		memcpy(b->leaf[b->n], stored_leaf, MERKLE_HASH_LEN);
+	if (v->piped) {
+		b = &v->pipe->b[v->pipe->fill];
+		b->start[b->n] = b->cols.len;
+		verify_put_col(&b->cols, e.time);
+		verify_put_col(&b->cols, e.actor);
+		verify_put_col(&b->cols, e.action);
+		verify_put_col(&b->cols, e.kind);
+		verify_put_col(&b->cols, e.ref);
+		verify_put_col(&b->cols, stored);
 		b->seq[b->n] = e.seq;
-		b->end[b->n++] = text->len;
+		b->version[b->n] = e.version;
+		if (!(b->deleted[b->n] = blob == NULL))
+			memcpy(b->commitment[b->n], blob, LEDGER_COMMIT_LEN);
+		memcpy(b->leaf[b->n++], stored_leaf, MERKLE_HASH_LEN);
 		if (b->n == VERIFY_BATCH && (rc = verify_pipe_submit(v->pipe)) != 0)
 			return rc;
+	} else {
+		if (blob != NULL) {
+			ledger__hex(hex, blob, LEDGER_COMMIT_LEN);
+			e.commitment = hex;
+		}
+		if (!verify_rebuilt(v, text, &e, stored, strlen(stored), stored_leaf))
+			goto mismatch;
 	}
 	v->seen++;
 	v->rep->entries++;
@@ -479,6 +554,8 @@ verify_pipe_free(struct verify_pipe *p)
 	}
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->cond);
+	buf_free(&p->b[0].cols);
+	buf_free(&p->b[1].cols);
 	buf_free(&p->b[0].text);
 	buf_free(&p->b[1].text);
 	free(p);
@@ -547,9 +624,12 @@ done:
 	return rc;
 }
 
-/* Compares one record's live state with its latest entry. */
+/*
+ * Compares one record's live state with its latest entry. *event: the kind
+ * has no live records (events), so none of its entries is read here.
+ */
 static int
-verify_record(struct verify *v, const char *kind, const char *ref, int64_t seq)
+verify_record(struct verify *v, const char *kind, const char *ref, int64_t seq, bool *event)
 {
 	uint8_t salt[LEDGER_SALT_LEN], want[LEDGER_COMMIT_LEN];
 	bool opens = false;
@@ -558,16 +638,24 @@ verify_record(struct verify *v, const char *kind, const char *ref, int64_t seq)
 	const void *p;
 	json_t *rec = NULL;
 	size_t slen = 0, clen = 0;
-	int rc, deleted;
+	int rc, xrc, deleted;
 
-	if ((rc = db_prepare(&st, v->db, "SELECT salt, commitment, action FROM ledger_entries "
-	    "WHERE org_id = ? AND seq = ?")) != 0)
+	/* An event, not a record: its entry needs no read. */
+	if ((*event = (rc = v->load(&rec, v->db, v->org_id, kind, ref)) == AIMS_EUNSUPPORTED))
+		return 0;
+	if (rc != 0 && rc != AIMS_ENOTFOUND && rc != AIMS_ERROR)
 		return rc;
+	if ((xrc = db_prepare(&st, v->db, "SELECT salt, commitment FROM ledger_entries "
+	    "WHERE org_id = ? AND seq = ?")) != 0) {
+		json_decref(rec);
+		return xrc;
+	}
 	db_bind_int64(st, 1, v->org_id);
 	db_bind_int64(st, 2, seq);
-	if ((rc = db_step(st)) != DB_ROW) {
+	if ((xrc = db_step(st)) != DB_ROW) {
 		db_done(st);
-		return rc < 0 ? rc : aims_error_set(AIMS_ERROR, NULL, "entry %lld vanished",
+		json_decref(rec);
+		return xrc < 0 ? xrc : aims_error_set(AIMS_ERROR, NULL, "entry %lld vanished",
 		    (long long)seq);
 	}
 	if ((p = db_column_blob(st, 0, &slen)) != NULL && slen == sizeof(salt))
@@ -576,9 +664,6 @@ verify_record(struct verify *v, const char *kind, const char *ref, int64_t seq)
 		memcpy(want, p, sizeof(want));
 	deleted = db_column_is_null(st, 1);
 	db_done(st);
-	rc = v->load(&rec, v->db, v->org_id, kind, ref);
-	if (rc == AIMS_EUNSUPPORTED)
-		return 0;	/* an event, not a record */
 	if (rc == AIMS_ENOTFOUND) {
 		if (deleted)
 			return 0;
@@ -610,8 +695,8 @@ verify_record(struct verify *v, const char *kind, const char *ref, int64_t seq)
 /*
  * Compares the stored version that entry seq of a record wrote with the
  * entry's commitment. *stop is set at a delete (older entries belong to an
- * erased generation of the record, whose versions went with it) and for a
- * kind without a stored history.
+ * erased generation of the record, whose versions went with it), and to
+ * VERIFY_NO_HISTORY for a kind without a stored history.
  */
 static int
 verify_version(struct verify *v, const char *kind, const char *ref, int64_t seq, int *stop)
@@ -649,7 +734,7 @@ verify_version(struct verify *v, const char *kind, const char *ref, int64_t seq,
 	action[0] = '\0';
 	rc = v->hist->load_version(&rec, action, v->db, v->org_id, kind, ref, version);
 	if (rc == AIMS_EUNSUPPORTED) {
-		*stop = 1;
+		*stop = VERIFY_NO_HISTORY;
 		rc = 0;
 	} else if (rc == AIMS_ENOTFOUND)
 		rc = verify_fail(v, "record %s (%s) version %lld is missing from its stored "
@@ -673,6 +758,26 @@ verify_version(struct verify *v, const char *kind, const char *ref, int64_t seq,
 }
 
 /*
+ * Kinds the history source has no stored history for: their entries are
+ * not read again for versions. With stop VERIFY_NO_HISTORY, notes kind;
+ * returns whether kind is one of them.
+ */
+static bool
+verify_no_history(struct verify *v, const char *kind, int stop)
+{
+	size_t i;
+
+	for (i = 0; i < v->nnohist; i++)
+		if (strcmp(v->nohist[i], kind) == 0)
+			return true;
+	if (stop != VERIFY_NO_HISTORY || v->nnohist == VERIFY_KINDS_MAX ||
+	    strlen(kind) > LEDGER_FIELD_MAX)
+		return false;
+	memcpy(v->nohist[v->nnohist++], kind, strlen(kind) + 1);
+	return true;
+}
+
+/*
  * Every (kind, ref), newest entry first (the index scanned backwards): the
  * latest against the live record, then, with a history source, each entry
  * back to the last delete against the version it wrote.
@@ -683,6 +788,7 @@ verify_records(struct verify *v)
 	struct db_stmt *st;
 	char *kind = NULL, *ref = NULL;
 	const char *k, *r;
+	bool event, nohist;
 	int rc, stop = 1;
 
 	if ((rc = db_prepare(&st, v->db, "SELECT kind, ref, seq FROM ledger_entries "
@@ -696,19 +802,37 @@ verify_records(struct verify *v)
 			if (!stop && (rc = verify_version(v, kind, ref, db_column_int64(st, 2),
 			    &stop)) != 0)
 				break;
+			verify_no_history(v, kind, stop);
 			continue;
 		}
 		free(kind);
 		free(ref);
 		kind = xstrdup(k);
 		ref = xstrdup(r);
-		stop = v->hist == NULL;
-		if ((rc = verify_record(v, kind, ref, db_column_int64(st, 2))) != 0 ||
+		stop = v->hist == NULL || verify_no_history(v, kind, 0);
+		if ((rc = verify_record(v, kind, ref, db_column_int64(st, 2), &event)) != 0 ||
 		    (!stop && (rc = verify_version(v, kind, ref, db_column_int64(st, 2),
 		    &stop)) != 0))
 			break;
+		nohist = verify_no_history(v, kind, stop) || v->hist == NULL;
+		if (event && nohist) {
+			/*
+			 * Events without a stored history: nothing of this kind is
+			 * checked here (the loader answers per kind), so the scan
+			 * goes on from the next kind down instead of reading them.
+			 */
+			db_done(st);
+			if ((rc = db_prepare(&st, v->db, "SELECT kind, ref, seq FROM ledger_entries "
+			    "WHERE org_id = ? AND kind < ? ORDER BY kind DESC, ref DESC, seq DESC")) != 0) {
+				st = NULL;
+				break;
+			}
+			db_bind_int64(st, 1, v->org_id);
+			db_bind_text(st, 2, kind);
+		}
 	}
-	db_done(st);
+	if (st != NULL)
+		db_done(st);
 	free(kind);
 	free(ref);
 	return rc < 0 ? rc : rc == DB_DONE ? 0 : rc;

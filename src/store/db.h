@@ -15,6 +15,7 @@
 #ifndef AIMS_STORE_DB_H
 #define AIMS_STORE_DB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,6 +54,24 @@ char *db_local_base(const char *path);
  * transaction; held until it ends). SQLite has one writer already: a no-op.
  */
 int db_lock_org(struct db *db, int64_t org_id);
+/*
+ * The write-ahead log (SQLite; a backend without one does nothing and
+ * reports 0 pages). db_log_watch() turns off the checkpoint a commit on
+ * this connection would run itself once the log is long, and has each
+ * commit store the log's length in pages in *log_pages (which must outlive
+ * the connection's commits; NULL: only turn that checkpoint off, for the
+ * other connections of a process whose writer copies the log itself).
+ * db_checkpoint() copies the log into the
+ * database: passive (beside readers and the writer), or, with restart,
+ * also waiting up to DB_CHECKPOINT_WAIT_MS for readers to leave the log so
+ * that the next commit starts it again from the beginning (the writer's
+ * own connection only, between transactions). *log_pages and *copied:
+ * the log's length in pages and how many of them the database holds now
+ * (equal: all of it; -1: the copy could not run).
+ */
+int db_log_watch(struct db *db, int *log_pages);
+int db_checkpoint(struct db *db, int restart, int *log_pages, int *copied);
+int db_has_log(const struct db *db);
 
 int db_prepare(struct db_stmt **out, struct db *db, const char *sql);
 void db_done(struct db_stmt *st);
@@ -72,8 +91,12 @@ int db_column_is_null(struct db_stmt *st, int col);
 
 /* Runs statements without parameters (schema, pragmas). */
 int db_exec(struct db *db, const char *sql);
-/* Microseconds this thread has spent in db_step()/db_exec() so far. */
+/*
+ * Microseconds this thread has spent in db_step()/db_exec() so far; steps
+ * count once the thread has asked for it with db_time_track(true).
+ */
 int64_t db_time_usec(void);
+void db_time_track(bool on);
 /* Single-value helpers: run sql (no parameter, or one text parameter); read column 0. */
 int db_query_int64(int64_t *out, struct db *db, const char *sql);
 /* AIMS_ENOTFOUND (no message set: the caller names what is missing) when no row. */
@@ -148,6 +171,16 @@ int db_on_commit(struct db *db, db_commit_fn fn, int64_t arg);
  * change afterwards.
  */
 #define DB_WRITER_GROUP_MAX	256	/* requests in one transaction at most */
+/*
+ * The writer's log (db_writer.c): a thread of its own copies it into the
+ * database every DB_LOG_CHECKPOINT_PAGES new pages, beside the commits;
+ * past DB_LOG_RESTART_PAGES the writer finishes the copy itself between
+ * two groups (only what was committed since the last copy is left) so the
+ * log starts again from the beginning and stays bounded.
+ */
+#define DB_LOG_CHECKPOINT_PAGES	1000
+#define DB_LOG_RESTART_PAGES	8000
+#define DB_CHECKPOINT_WAIT_MS	20	/* a restart waits this long for readers at most */
 struct db_writer;
 typedef int (*db_write_fn)(struct db *db, void *arg);
 int db_writer_start(struct db_writer **out, const char *path);
@@ -161,6 +194,8 @@ int db_writer_run_org(struct db_writer *w, struct db *db, int64_t org_id, db_wri
     void *arg);
 /* Transactions committed and requests applied since the start. */
 void db_writer_stats(const struct db_writer *w, int64_t *groups, int64_t *requests);
+/* Log copies since the start: by the checkpoint thread, and restarts by the writer. */
+void db_writer_checkpoints(const struct db_writer *w, int64_t *copies, int64_t *restarts);
 
 /* migrate.c */
 int db_migrate(struct db *db, int *applied);	/* applies pending; counts them */
@@ -203,6 +238,9 @@ struct db_ops {
 	int (*column_is_null)(void *stmt, int col);
 	int (*exec)(void *conn, const char *sql);
 	int (*lock_org)(void *conn, int64_t org_id);	/* NULL: nothing to do */
+	/* The write-ahead log, as db_log_watch()/db_checkpoint(); NULL: none. */
+	int (*log_watch)(void *conn, int *log_pages);
+	int (*checkpoint)(void *conn, int restart, int *log_pages, int *copied);
 	/* BEGIN of a write for orgs (sorted, distinct; n > 0); NULL: "BEGIN IMMEDIATE". */
 	int (*begin_orgs)(void *conn, const int64_t *orgs, size_t n);
 };

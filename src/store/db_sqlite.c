@@ -250,6 +250,45 @@ sq_writes(void *stmt)
 	return !sqlite3_stmt_readonly(stmt);
 }
 
+/* Each commit's log length, for the writer (db_log_watch). */
+static int
+sq_wal_hook(void *arg, sqlite3 *conn, const char *name, int pages)
+{
+	(void)conn;
+	(void)name;
+	*(int *)arg = pages;
+	return SQLITE_OK;
+}
+
+/* Replaces SQLite's own hook, which checkpoints in the committing connection. */
+static int
+sq_log_watch(void *conn, int *log_pages)
+{
+	if (log_pages == NULL)
+		sqlite3_wal_autocheckpoint(conn, 0);
+	else
+		sqlite3_wal_hook(conn, sq_wal_hook, log_pages);
+	return 0;
+}
+
+static int
+sq_checkpoint(void *conn, int restart, int *log_pages, int *copied)
+{
+	int rc;
+
+	/* A restart waits briefly for readers: the writer is waiting too. */
+	if (restart)
+		sqlite3_busy_timeout(conn, DB_CHECKPOINT_WAIT_MS);
+	rc = sqlite3_wal_checkpoint_v2(conn, NULL, restart ? SQLITE_CHECKPOINT_RESTART :
+	    SQLITE_CHECKPOINT_PASSIVE, log_pages, copied);
+	if (restart)
+		sqlite3_busy_timeout(conn, DB_BUSY_TIMEOUT_MS);
+	/* Busy: readers or another checkpoint were in the way; what could be copied was. */
+	if (rc == SQLITE_BUSY)
+		return 0;
+	return rc == SQLITE_OK ? 0 : sq_error(conn, rc, "checkpoint");
+}
+
 const struct db_ops db_sqlite_ops = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -270,4 +309,6 @@ const struct db_ops db_sqlite_ops = {
 	.column_blob = sq_column_blob,
 	.column_is_null = sq_column_is_null,
 	.exec = sq_exec,
+	.log_watch = sq_log_watch,
+	.checkpoint = sq_checkpoint,
 };

@@ -15,6 +15,20 @@
  * if its request is not in the group being applied. A lone change thus
  * costs no hand-over between threads, and the connection is only ever
  * used by the one caller that holds the writer.
+ *
+ * Checkpoints (SQLite's log copied into the database file) are kept off
+ * the commits: SQLite runs one in the committing connection each time the
+ * log passes 1,000 pages, which under steady creates was every few groups,
+ * each a burst of random writes and an fsync of the database file that
+ * every caller queued behind waited for (the tail of the latency). Here a
+ * thread of its own copies the log, passively, every DB_LOG_CHECKPOINT_PAGES
+ * new pages, while groups go on committing. A passive copy cannot start
+ * the log again from the beginning while commits keep coming (they always
+ * add pages it has not copied), so past DB_LOG_RESTART_PAGES the writer
+ * itself, between two groups, copies what is left (the pages committed
+ * since the last copy) and waits briefly for readers to leave the log:
+ * the next commit starts it again. The log thus stays bounded and the
+ * writer's own stall is the small remainder, not the whole copy.
  */
 #include <pthread.h>
 #include <stdbool.h>
@@ -24,6 +38,7 @@
 
 #include "store/db.h"
 #include "util/error.h"
+#include "util/log.h"
 #include "util/mem.h"
 
 struct db_write_req {
@@ -44,8 +59,17 @@ struct db_writer {
 	struct db_write_req	*head, *tail;
 	bool			 busy;		/* a caller is applying a group */
 	bool			 stop;
+	/* The log (see the top): its length after the last commit, the copier. */
+	int			 log_pages;	/* set by the commit, on the writer's connection */
+	int			 log_copied_at;	/* its length when the last copy was asked for */
+	int			 restart_at;	/* the writer restarts it past this length */
+	struct db		*ckdb;		/* the copier's connection; NULL: no copier */
+	pthread_t		 ckthread;
+	pthread_cond_t		 ckwake;
+	bool			 ckdue, ckbusy;
+	bool			 restart_due;	/* the next group's writer restarts the log first */
 	/* Figures for the server's metrics and the benchmarks. */
-	int64_t			 groups, requests;
+	int64_t			 groups, requests, copies, restarts;
 };
 
 /* Keeps what fn reported, to give it back on the caller's thread. */
@@ -119,6 +143,72 @@ writer_take(struct db_writer *w, int *n)
 	return group;
 }
 
+/* The copier: a passive checkpoint each time the writer asks for one. */
+static void *
+writer_copier_main(void *arg)
+{
+	struct db_writer *w = arg;
+	int log, copied, rc;
+
+	pthread_mutex_lock(&w->lock);
+	for (;;) {
+		while (!w->ckdue && !w->stop)
+			pthread_cond_wait(&w->ckwake, &w->lock);
+		if (w->stop)
+			break;
+		w->ckdue = false;
+		w->ckbusy = true;
+		pthread_mutex_unlock(&w->lock);
+		if ((rc = db_checkpoint(w->ckdb, 0, &log, &copied)) != 0)
+			log_warn("copying the database log failed: %s", aims_error_message());
+		pthread_mutex_lock(&w->lock);
+		w->ckbusy = false;
+		w->copies++;
+		pthread_cond_broadcast(&w->answered);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+/*
+ * With the lock held, after a group's commit: asks the copier for a copy
+ * every DB_LOG_CHECKPOINT_PAGES new pages. Returns whether the log is long
+ * enough for the writer to restart it before the next group.
+ */
+static bool
+writer_log_committed(struct db_writer *w)
+{
+	if (w->ckdb == NULL)
+		return false;
+	if (w->log_pages < w->log_copied_at)	/* the log started again */
+		w->log_copied_at = 0;
+	if (w->log_pages - w->log_copied_at >= DB_LOG_CHECKPOINT_PAGES && !w->ckbusy) {
+		w->log_copied_at = w->log_pages;
+		w->ckdue = true;
+		pthread_cond_signal(&w->ckwake);
+	}
+	return w->log_pages >= w->restart_at && !w->ckbusy && !w->ckdue;
+}
+
+/*
+ * Between groups, on the writer's connection: copies what the copier has
+ * not and lets the next commit start the log again. When readers keep it
+ * (a long read), it is tried again after another DB_LOG_CHECKPOINT_PAGES.
+ */
+static void
+writer_log_restart(struct db_writer *w)
+{
+	int log, copied;
+
+	if (db_checkpoint(w->db, 1, &log, &copied) != 0)
+		log_warn("restarting the database log failed: %s", aims_error_message());
+	pthread_mutex_lock(&w->lock);
+	w->restarts++;
+	w->restart_at = log <= 0 || copied == log ? DB_LOG_RESTART_PAGES :
+	    log + DB_LOG_CHECKPOINT_PAGES;
+	pthread_mutex_unlock(&w->lock);
+}
+
 int
 db_writer_start(struct db_writer **out, const char *path)
 {
@@ -133,6 +223,18 @@ db_writer_start(struct db_writer **out, const char *path)
 	}
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->answered, NULL);
+	pthread_cond_init(&w->ckwake, NULL);
+	w->restart_at = DB_LOG_RESTART_PAGES;
+	/* Without a copier (no log, or no thread) SQLite's own checkpoints stay on. */
+	if (db_has_log(w->db) && db_open(&w->ckdb, path, DB_OPEN_NO_MIGRATE) == 0) {
+		if (pthread_create(&w->ckthread, NULL, writer_copier_main, w) != 0) {
+			db_close(w->ckdb);
+			w->ckdb = NULL;
+		} else if ((rc = db_log_watch(w->db, &w->log_pages)) != 0) {
+			db_writer_stop(w);
+			return rc;
+		}
+	}
 	*out = w;
 	return 0;
 }
@@ -145,12 +247,18 @@ db_writer_stop(struct db_writer *w)
 	/* Callers inside finish their group; later ones are refused. */
 	pthread_mutex_lock(&w->lock);
 	w->stop = true;
+	pthread_cond_broadcast(&w->ckwake);
 	while (w->busy || w->head != NULL)
 		pthread_cond_wait(&w->answered, &w->lock);
 	pthread_mutex_unlock(&w->lock);
+	if (w->ckdb != NULL) {
+		pthread_join(w->ckthread, NULL);
+		db_close(w->ckdb);
+	}
 	db_close(w->db);
 	pthread_mutex_destroy(&w->lock);
 	pthread_cond_destroy(&w->answered);
+	pthread_cond_destroy(&w->ckwake);
 	free(w);
 }
 
@@ -180,6 +288,7 @@ db_writer_run_org(struct db_writer *w, struct db *db, int64_t org_id, db_write_f
     void *arg)
 {
 	struct db_write_req r, *group, *g;
+	bool restart;
 	int n;
 
 	if (w == NULL)
@@ -209,8 +318,12 @@ db_writer_run_org(struct db_writer *w, struct db *db, int64_t org_id, db_write_f
 		/* Idle: this caller applies what is queued, its own request first or among them. */
 		w->busy = true;
 		group = writer_take(w, &n);
+		restart = w->restart_due;
+		w->restart_due = false;
 		pthread_mutex_unlock(&w->lock);
 
+		if (restart)
+			writer_log_restart(w);
 		writer_apply(w, group);
 
 		pthread_mutex_lock(&w->lock);
@@ -218,6 +331,7 @@ db_writer_run_org(struct db_writer *w, struct db *db, int64_t org_id, db_write_f
 		w->requests += n;
 		for (g = group; g; g = g->next)
 			g->done = true;
+		w->restart_due = writer_log_committed(w);
 		w->busy = false;
 		pthread_cond_broadcast(&w->answered);
 	}
@@ -239,5 +353,19 @@ db_writer_stats(const struct db_writer *w, int64_t *groups, int64_t *requests)
 	pthread_mutex_lock(&m->lock);
 	*groups = w->groups;
 	*requests = w->requests;
+	pthread_mutex_unlock(&m->lock);
+}
+
+void
+db_writer_checkpoints(const struct db_writer *w, int64_t *copies, int64_t *restarts)
+{
+	struct db_writer *m = (struct db_writer *)w;
+
+	*copies = *restarts = 0;
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&m->lock);
+	*copies = w->copies;
+	*restarts = w->restarts;
 	pthread_mutex_unlock(&m->lock);
 }

@@ -29,7 +29,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Text without a '?' outside literals comes out whole when it has no SQLite form. */
 	if (strchr(s, '?') == NULL && strcasestr(s, "limit") == NULL &&
 	    strcasestr(s, "is") == NULL && strstr(s, "MATCH") == NULL && strstr(s, "JOIN") == NULL &&
-	    strstr(s, "INDEXED") == NULL && strlen(s) == size && strcmp(buf_str(&out), s) != 0)
+	    strstr(s, "INDEXED") == NULL && strstr(s, "instr(") == NULL && strlen(s) == size &&
+	    strcmp(buf_str(&out), s) != 0)
 		abort();
 	if (n < 0)
 		abort();

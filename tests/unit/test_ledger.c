@@ -430,10 +430,74 @@ test_ledger__pipelined_stretch_names_the_first_finding(void **state)
 	assert_fails_with(f, "entry 1500 (risk RISK-1500 update) does not match its leaf hash");
 	assert_int_equal(verify(f, &r), AIMS_EVERIFY);
 	assert_int_equal(r.entries, 1499);
-	/* The text of a later entry is found by the reader before the leaf is hashed. */
+	/* A later entry's text, and a later gap the reader finds first: the earliest is named. */
 	assert_int_equal(db_exec(f->db, "UPDATE ledger_entries SET entry = replace(entry, "
 	    "'\"version\":2', '\"version\":3') WHERE org_id = 1 AND seq = 1600"), 0);
 	assert_fails_with(f, "entry 1500 (risk RISK-1500 update) does not match its leaf hash");
+	assert_int_equal(db_exec(f->db, "DROP TRIGGER ledger_entries_no_delete"), 0);
+	assert_int_equal(db_exec(f->db, "DELETE FROM ledger_entries WHERE org_id = 1 AND seq = 2500"),
+	    0);
+	assert_fails_with(f, "entry 1500 (risk RISK-1500 update) does not match its leaf hash");
+}
+
+/*
+ * On the second thread the entry is rebuilt from its columns: a changed
+ * column, the stored text alone, or a commitment removed (the form of a
+ * delete) in a long stretch is each named by its entry.
+ */
+static void
+test_ledger__pipelined_stretch_checks_every_column(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_report r;
+
+	append_many(f->db, 1, 3000, 1);
+	assert_verifies(f, &r);
+	assert_int_equal(db_exec(f->db, "DROP TRIGGER ledger_entries_append_only"), 0);
+	assert_int_equal(db_exec(f->db, "UPDATE ledger_entries SET kind = 'policy' "
+	    "WHERE org_id = 1 AND seq = 2999"), 0);
+	assert_fails_with(f, "entry 2999 (policy RISK-2999 update) does not match its leaf hash");
+	assert_int_equal(db_exec(f->db, "UPDATE ledger_entries SET commitment = NULL "
+	    "WHERE org_id = 1 AND seq = 2000"), 0);
+	assert_fails_with(f, "entry 2000 (risk RISK-2000 update) does not match its leaf hash");
+	assert_int_equal(db_exec(f->db, "UPDATE ledger_entries SET entry = replace(entry, "
+	    "'RISK-', 'RISC-') WHERE org_id = 1 AND seq = 700"), 0);
+	assert_fails_with(f, "entry 700 (risk RISK-700 update) does not match its leaf hash");
+}
+
+/*
+ * The records pass skips the rest of a kind whose entries are events (no
+ * live records, no stored history): records and versions of kinds on
+ * either side of it are still each checked.
+ */
+static void
+test_ledger__events_are_skipped_not_the_records_around_them(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_event ev = { 1, "user:ann@example.com", "signal", "zz-event", NULL, 1, NULL };
+	struct ledger_report r;
+	char ref[32];
+	int64_t seq;
+	int i;
+
+	ledger_set_history_source(&thing_history);
+	thing_put(f->db, 1, "T-1", "one", 1);
+	thing_put(f->db, 1, "T-1", "one again", 2);
+	assert_int_equal(db_begin(f->db), 0);
+	for (i = 0; i < 50; i++) {
+		snprintf(ref, sizeof(ref), "E-%d", i);
+		ev.ref = ref;
+		assert_int_equal(ledger_append(&seq, f->db, &ev), 0);
+	}
+	assert_int_equal(db_commit(f->db), 0);
+	append_many(f->db, 1, 20, 1);		/* "risk": an event kind below "thing" */
+	thing_put(f->db, 1, "T-2", "two", 1);
+	assert_verifies(f, &r);
+	assert_int_equal(r.records, 2);
+	assert_int_equal(r.versions, 3);
+	assert_int_equal(db_exec(f->db, "UPDATE thing_versions SET body = 'forged' "
+	    "WHERE ref = 'T-1' AND version = 1"), 0);
+	assert_fails_with(f, "record T-1 (thing) version 1 differs from ledger entry");
 }
 
 /* A row rewritten with a matching entry text and leaf breaks the tree instead. */
@@ -1056,6 +1120,8 @@ main(void)
 		T(test_ledger__append_needs_key_transaction_and_fields),
 		T(test_ledger__entry_is_canonical_json_of_its_fields),
 		T(test_ledger__pipelined_stretch_names_the_first_finding),
+		T(test_ledger__pipelined_stretch_checks_every_column),
+		T(test_ledger__events_are_skipped_not_the_records_around_them),
 		T(test_ledger__changed_ledger_row_is_detected),
 		T(test_ledger__consistently_rewritten_entry_breaks_checkpoint),
 		T(test_ledger__changed_domain_row_is_detected),

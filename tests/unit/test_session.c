@@ -69,6 +69,37 @@ test_session__idle_and_absolute_expiry(void **state)
 	db_close(db);
 }
 
+/*
+ * session_find() reads only (a server writes the last use through its
+ * database writer) and says when the last use is due; session_lookup()
+ * writes it itself.
+ */
+static void
+test_session__find_leaves_the_write_to_the_caller(void **state)
+{
+	char token[SESSION_TOKEN_LEN];
+	struct session s, l;
+	struct db *db = test_db();
+	int64_t seen;
+
+	(void)state;
+	assert_int_equal(session_create(token, &s, db, 1, "", 1000), 0);
+	assert_int_equal(session_find(&l, db, token, 1000 + SESSION_TOUCH_SEC - 1), 0);
+	assert_false(l.touch);
+	assert_int_equal(session_find(&l, db, token, 1000 + SESSION_TOUCH_SEC), 0);
+	assert_true(l.touch);
+	assert_int_equal(db_query_int64(&seen, db, "SELECT last_seen FROM sessions"), 0);
+	assert_int_equal(seen, 1000);
+	assert_int_equal(session_touch(db, l.id, 1000 + SESSION_TOUCH_SEC), 0);
+	assert_int_equal(session_find(&l, db, token, 1000 + SESSION_TOUCH_SEC + 1), 0);
+	assert_false(l.touch);
+	assert_int_equal(session_lookup(&l, db, token, 1000 + 3 * SESSION_TOUCH_SEC), 0);
+	assert_false(l.touch);
+	assert_int_equal(db_query_int64(&seen, db, "SELECT last_seen FROM sessions"), 0);
+	assert_int_equal(seen, 1000 + 3 * SESSION_TOUCH_SEC);
+	db_close(db);
+}
+
 static void
 test_session__delete(void **state)
 {
@@ -98,6 +129,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_session__create_and_lookup),
+		cmocka_unit_test(test_session__find_leaves_the_write_to_the_caller),
 		cmocka_unit_test(test_session__idle_and_absolute_expiry),
 		cmocka_unit_test(test_session__delete),
 	};

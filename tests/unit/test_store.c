@@ -481,6 +481,91 @@ test_store__writer_applies_each_change_on_its_own(void **state)
 	db_close(db);
 }
 
+#define LOG_ROW_BYTES	60000		/* about 15 pages of the log per change */
+#define LOG_THREADS	4
+
+static int
+writer_insert_large(struct db *db, void *arg)
+{
+	struct db_stmt *st;
+	int rc;
+
+	(void)arg;
+	if ((rc = db_prepare(&st, db, "INSERT INTO big (pad) VALUES (randomblob(?))")) != 0)
+		return rc;
+	db_bind_int64(st, 1, LOG_ROW_BYTES);
+	rc = db_step(st);
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
+static void *
+writer_large_main(void *arg)
+{
+	struct writer_client *c = arg;
+	int i;
+
+	/* Twice the restart length in all, so the log has to start again. */
+	for (i = 0; i < 2 * DB_LOG_RESTART_PAGES / 15 / LOG_THREADS + 1; i++) {
+		if (db_writer_run(c->w, NULL, writer_insert_large, NULL) == 0)
+			c->ok++;
+		else
+			c->wrong++;
+	}
+	return NULL;
+}
+
+/*
+ * The writer's commits do not copy SQLite's log into the database: a
+ * thread of its own does, and the writer restarts the log past
+ * DB_LOG_RESTART_PAGES, so it stays bounded under writes that never pause.
+ */
+static void
+test_store__writer_keeps_the_log_bounded(void **state)
+{
+	struct writer_client c[LOG_THREADS];
+	pthread_t t[LOG_THREADS];
+	struct db_writer *w = NULL;
+	struct db *db = NULL;
+	struct stat sb;
+	int64_t n, page, copies, restarts;
+	int i, ok = 0;
+
+	(void)state;
+	unlink("log.db");
+	assert_int_equal(db_open(&db, "log.db", DB_OPEN_CREATE), 0);
+	assert_int_equal(db_exec(db, "CREATE TABLE big (id INTEGER PRIMARY KEY, pad BLOB)"), 0);
+	assert_int_equal(db_writer_start(&w, "log.db"), 0);
+	for (i = 0; i < LOG_THREADS; i++) {
+		c[i] = (struct writer_client){ .w = w, .id = i + 1 };
+		assert_int_equal(pthread_create(&t[i], NULL, writer_large_main, &c[i]), 0);
+	}
+	for (i = 0; i < LOG_THREADS; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(c[i].wrong, 0);
+		ok += c[i].ok;
+	}
+	assert_int_equal(db_query_int64(&n, db, "SELECT count(*) FROM big"), 0);
+	assert_int_equal(n, ok);
+	db_writer_checkpoints(w, &copies, &restarts);
+	if (db_has_log(db)) {
+		assert_true(copies >= 1);
+		assert_true(restarts >= 1);
+		/*
+		 * Bounded: the restart length, plus what may be committed while
+		 * a restart waits for the copier (a copy's worth) and one group.
+		 */
+		assert_int_equal(db_query_int64(&page, db, "PRAGMA page_size"), 0);
+		assert_int_equal(stat("log.db-wal", &sb), 0);
+		assert_true(sb.st_size <= (DB_LOG_RESTART_PAGES + 2 * DB_LOG_CHECKPOINT_PAGES +
+		    LOG_THREADS * 16) * (page + 24) + 32);
+	} else {
+		assert_int_equal(copies + restarts, 0);
+	}
+	db_writer_stop(w);
+	db_close(db);
+}
+
 /* Values are copied when bound, bound in order, and read back as bound. */
 static void
 test_store__sqlb_binds_in_order(void **state)
@@ -545,6 +630,7 @@ main(void)
 		cmocka_unit_test(test_store__commit_hooks_run_once_before_commit),
 		cmocka_unit_test(test_store__savepoint_undoes_one_change),
 		cmocka_unit_test(test_store__writer_applies_each_change_on_its_own),
+		cmocka_unit_test(test_store__writer_keeps_the_log_bounded),
 		cmocka_unit_test(test_store__sqlb_binds_in_order),
 		cmocka_unit_test(test_store__sqlb_refuses_too_many_values),
 	};

@@ -236,8 +236,17 @@ test_tenancy__token_follows_its_creator(void **state)
 	assert_int_equal(token_create(&t, db, org, &a, "cli", ROLE_ADMIN, NULL), 0);
 	snprintf(cli, sizeof(cli), "%s", json_string_value(json_object_get(t, "token")));
 	json_decref(t);
+	/* token_find() only reads: the caller writes the last use (token_touch). */
+	assert_int_equal(token_find(&g, db, sec, 1000), 0);
+	assert_true(g.touch);
+	assert_int_equal(count(db, "SELECT count(*) FROM api_tokens WHERE last_used_at IS NOT NULL"),
+	    0);
 	assert_int_equal(token_authenticate(&g, db, sec, 1000), 0);
 	assert_int_equal(g.role, ROLE_MANAGER);
+	assert_int_equal(token_find(&g, db, sec, 1000 + TOKEN_USE_WRITE_SEC - 1), 0);
+	assert_false(g.touch);
+	assert_int_equal(token_find(&g, db, sec, 1000 + TOKEN_USE_WRITE_SEC), 0);
+	assert_true(g.touch);
 	/* Demoted: the token narrows at once, to what both roles allow. */
 	assert_int_equal(member_set_role(db, &a, org, "maker@tok.org", ROLE_CONTRIBUTOR, 0), 0);
 	assert_int_equal(token_authenticate(&g, db, sec, 1000), 0);
