@@ -2,9 +2,12 @@
  * org.c - organisations (tenants): create, read, list, update. Each change is
  * written with its ledger entry in one transaction (DESIGN.md invariant 1).
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sodium.h>
 
 #include "core/member.h"
 #include "core/oidc.h"
@@ -102,9 +105,96 @@ org_ai_roles_has(const json_t *roles, const char *role)
 	return false;
 }
 
+/*
+ * The derived roles read every AI system of the organisation (5,000 of them
+ * take milliseconds), and pages show them at every view: the last answer per
+ * organisation is kept while its ledger head is the same (every change
+ * appends an entry, whichever process makes it). The head is its size and a
+ * hash of its frontier, so another database with as many entries (tests,
+ * a store being copied) never shares an answer. Only answers read outside a
+ * transaction are kept or used: inside one, the head may count entries that
+ * are rolled back.
+ */
+#define ORG_ROLES_CACHE	64
+
+struct org_roles_cached {
+	int64_t		 org_id, ledger_size;
+	unsigned char	 head[crypto_generichash_BYTES];
+	json_t		*derived;
+};
+
+static struct org_roles_cached org_roles_cache[ORG_ROLES_CACHE];
+static size_t org_roles_next;
+static pthread_mutex_t org_roles_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The organisation's ledger head: its size (-1: no entry yet) and a hash of its frontier. */
+static int
+org_ledger_head(int64_t *size, unsigned char head[crypto_generichash_BYTES], struct db *db,
+    int64_t org_id)
+{
+	struct db_stmt *st = NULL;
+	const void *frontier;
+	size_t len = 0;
+	int rc;
+
+	*size = -1;
+	memset(head, 0, crypto_generichash_BYTES);
+	if ((rc = db_prepare(&st, db, "SELECT size, frontier FROM ledger_heads "
+	    "WHERE org_id = ?")) != 0)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	if ((rc = db_step(st)) == DB_ROW) {
+		*size = db_column_int64(st, 0);
+		frontier = db_column_blob(st, 1, &len);
+		crypto_generichash(head, crypto_generichash_BYTES, frontier, len, NULL, 0);
+		rc = 0;
+	} else if (rc == DB_DONE)
+		rc = 0;
+	db_done(st);
+	return rc;
+}
+
+/* A copy of the kept answer for the organisation at this head, or NULL. */
+static json_t *
+org_roles_cached_get(int64_t org_id, int64_t size, const unsigned char *head)
+{
+	json_t *out = NULL;
+	size_t i;
+
+	pthread_mutex_lock(&org_roles_lock);
+	for (i = 0; i < ORG_ROLES_CACHE && out == NULL; i++)
+		if (org_roles_cache[i].derived != NULL && org_roles_cache[i].org_id == org_id &&
+		    org_roles_cache[i].ledger_size == size &&
+		    memcmp(org_roles_cache[i].head, head, crypto_generichash_BYTES) == 0)
+			out = json_deep_copy(org_roles_cache[i].derived);
+	pthread_mutex_unlock(&org_roles_lock);
+	return out;
+}
+
+static void
+org_roles_cached_put(int64_t org_id, int64_t size, const unsigned char *head,
+    const json_t *derived)
+{
+	struct org_roles_cached *c = NULL;
+	size_t i;
+
+	pthread_mutex_lock(&org_roles_lock);
+	for (i = 0; i < ORG_ROLES_CACHE && c == NULL; i++)
+		if (org_roles_cache[i].derived != NULL && org_roles_cache[i].org_id == org_id)
+			c = &org_roles_cache[i];
+	if (c == NULL)
+		c = &org_roles_cache[org_roles_next++ % ORG_ROLES_CACHE];
+	json_decref(c->derived);
+	c->org_id = org_id;
+	c->ledger_size = size;
+	memcpy(c->head, head, crypto_generichash_BYTES);
+	c->derived = json_deep_copy(derived);
+	pthread_mutex_unlock(&org_roles_lock);
+}
+
 /* The roles held for in-scope AI systems still in use (their org_role). */
 static int
-org_ai_roles_derive(json_t *out, struct db *db, int64_t org_id)
+org_ai_roles_derive_read(json_t *out, struct db *db, int64_t org_id)
 {
 	struct db_stmt *st = NULL;
 	int rc;
@@ -120,6 +210,31 @@ org_ai_roles_derive(json_t *out, struct db *db, int64_t org_id)
 		json_array_append_new(out, json_string(db_column_text(st, 0)));
 	db_done(st);
 	return rc == DB_DONE ? 0 : rc;
+}
+
+static int
+org_ai_roles_derive(json_t *out, struct db *db, int64_t org_id)
+{
+	unsigned char head[crypto_generichash_BYTES];
+	bool keep = !db_in_transaction(db);
+	int64_t size = -1;
+	json_t *kept, *v;
+	size_t i;
+	int rc;
+
+	if (keep && (rc = org_ledger_head(&size, head, db, org_id)) != 0)
+		return rc;
+	if (keep && size >= 0 && (kept = org_roles_cached_get(org_id, size, head)) != NULL) {
+		json_array_foreach(kept, i, v)
+			json_array_append(out, v);
+		json_decref(kept);
+		return 0;
+	}
+	if ((rc = org_ai_roles_derive_read(out, db, org_id)) != 0)
+		return rc;
+	if (keep && size >= 0)
+		org_roles_cached_put(org_id, size, head, out);
+	return 0;
 }
 
 int

@@ -159,6 +159,25 @@ webui_settings(struct http_ctx *c)
 	return webui_settings_show(c, 200, NULL, NULL, NULL);
 }
 
+/*
+ * The last error as a sentence for the form: "field 'readiness.X': " left
+ * out, since the message stands under the field its label names.
+ */
+static const char *
+webui_settings_sentence(char *buf, size_t len)
+{
+	const char *m = aims_error_message(), *p;
+	char rest[AIMS_ERROR_MSG_MAX + 2], field[WEB_FORM_NAME_MAX];
+
+	if (strncmp(m, "field '", 7) != 0 || (p = strstr(m, "': ")) == NULL || p[3] == '\0')
+		return webui_sentence(buf, len);
+	/* Copied first: both live in the error's own buffers, which setting it rewrites. */
+	snprintf(rest, sizeof(rest), "%s", p + 3);
+	snprintf(field, sizeof(field), "%s", aims_error_field());
+	aims_error_set(aims_error_code(), field, "%s", rest);
+	return webui_sentence(buf, len);
+}
+
 /* The settings form's text inputs besides name (web/page_admin.c draws them). */
 static const char *const webui_settings_inputs[] = {
 	"timezone", "readiness.target_stage", "readiness.audit_date",
@@ -247,7 +266,7 @@ webui_settings_save(struct http_ctx *c)
 		json_object_set_new(values, "readiness.manual_as_gaps", json_string("1"));
 	snprintf(field, sizeof(field), "%s", aims_error_field());
 	rc = webui_settings_show(c, http_status_of(rc) == 400 ? 422 : http_status_of(rc), values,
-	    webui_sentence(msg, sizeof(msg)), field);
+	    webui_settings_sentence(msg, sizeof(msg)), field);
 done:
 	json_decref(roles);
 	json_decref(values);

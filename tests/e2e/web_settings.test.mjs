@@ -167,8 +167,9 @@ test('readiness options: values out of bounds are refused at their field, and no
   assert.equal(await submit(page), 422);
   assert.equal(await page.getAttribute('[id="f-readiness.evidence_max_age_days"]',
     'aria-invalid'), 'true');
-  assert.match(await page.textContent('[id="f-readiness.evidence_max_age_days-error"]'),
-    /from 30 to 1825/);
+  const atField = await page.textContent('[id="f-readiness.evidence_max_age_days-error"]');
+  assert.match(atField, /^A whole number of days from 30 to 1825, or null for none\.$/,
+    'the message under the field reads as a sentence, without the field\'s API name');
   // The page keeps what was typed.
   assert.equal(await page.inputValue('[id="f-readiness.evidence_max_age_days"]'), '5');
   await shot(page, 'settings-error-at-field');
@@ -198,6 +199,25 @@ test('settings: a viewer cannot change them, another organisation is not found, 
   assert.equal(shown.timezone, 'Asia/Tokyo');
   assert.equal(shown.readiness.target_stage, 1);
   assert.match(aimsOk(['verify', '--db', env.db]).stdout, /verified/);
+});
+
+test('the AI roles derived from the AI systems follow each change (they are kept between views)', async () => {
+  const derived = async () => (await request(env.url, 'GET', '/api/v1/orgs/acme', { auth })).json.ai_roles_derived;
+  const { page } = admin;
+  await page.goto(`${env.url}/o/acme/settings`);
+  const before = await derived();
+  assert.ok(!before.includes('producer'));
+  const made = await request(env.url, 'POST', '/api/v1/orgs/acme/ai-systems', { auth,
+    body: { name: 'In-house scorer', org_role: 'producer', in_scope: true, lifecycle_stage: 'deployment' } });
+  assert.equal(made.status, 201, made.text);
+  assert.ok((await derived()).includes('producer'));
+  await page.goto(`${env.url}/o/acme/settings`);
+  if ((await request(env.url, 'GET', '/api/v1/orgs/acme', { auth })).json.ai_roles.length === 0)
+    assert.match(await page.textContent('main'), /Now derived from its AI systems: .*AI producer/);
+  const gone = await request(env.url, 'PATCH', `/api/v1/orgs/acme/ai-systems/${made.json.ref}`, { auth,
+    headers: { 'if-match': `"${made.json.version}"` }, body: { lifecycle_stage: 'retirement' } });
+  assert.equal(gone.status, 200, gone.text);
+  assert.ok(!(await derived()).includes('producer'));
 });
 
 test('settings, members and account at 1280 and 390 px: nothing wider than the screen', async () => {

@@ -483,6 +483,35 @@ test_web_pages__record_views_by_role(void **state)
 	json_decref(rec);
 }
 
+/* web_time(): summer and winter time of one zone, a date as it is, nothing as a dash. */
+static void
+test_web_pages__web_time_summer_and_winter(void **state)
+{
+	struct web_ctx ctx = ctx_for(ROLE_MANAGER);
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	assert_int_equal(tz_load(&ctx.tz, "Europe/Berlin"), 0);
+	web_time(&b, &ctx, "2026-01-15T10:30:00Z");
+	assert_string_equal(buf_str(&b),
+	    "<time datetime=\"2026-01-15T10:30:00Z\">2026-01-15 11:30 CET</time>");
+	buf_reset(&b);
+	web_time(&b, &ctx, "2026-07-15T22:30:00Z");
+	assert_string_equal(buf_str(&b),
+	    "<time datetime=\"2026-07-15T22:30:00Z\">2026-07-16 00:30 CEST</time>");
+	buf_reset(&b);
+	web_time(&b, &ctx, "2026-07-15");
+	assert_string_equal(buf_str(&b), "<time datetime=\"2026-07-15\">2026-07-15</time>");
+	buf_reset(&b);
+	web_time(&b, &ctx, "");
+	assert_string_equal(buf_str(&b), "\xe2\x80\x94");
+	buf_reset(&b);
+	web_time_t(&b, NULL, 0);
+	assert_string_equal(buf_str(&b),
+	    "<time datetime=\"1970-01-01T00:00:00Z\">1970-01-01 00:00 UTC</time>");
+	buf_free(&b);
+}
+
 static void
 test_web_pages__record_shows_fields_links_history(void **state)
 {
@@ -1143,6 +1172,7 @@ main(void)
 		cmocka_unit_test(test_web_pages__record_shows_fields_links_history),
 		cmocka_unit_test(test_web_pages__record_views_by_role),
 		cmocka_unit_test(test_web_pages__times_in_the_org_time_zone),
+		cmocka_unit_test(test_web_pages__web_time_summer_and_winter),
 		cmocka_unit_test(test_web_pages__workflow_steps_from_core),
 		cmocka_unit_test(test_web_pages__revision_in_force_and_history),
 		cmocka_unit_test(test_web_pages__form_has_labels_csrf_version_and_errors),
