@@ -148,14 +148,22 @@ static json_t *
 gen_ai_system(struct gen *g, int i)
 {
 	char name[64], purpose[128];
+	const char *category;
+	bool in_scope;
 
 	snprintf(name, sizeof(name), "AI system %d", i);
 	snprintf(purpose, sizeof(purpose), "Handles %s and %s for product line %d",
 	    words[gen_pick(g, GEN_WORDS)], words[gen_pick(g, GEN_WORDS)], i % 97);
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:[{s:s, s:s, s:s}]}", "name", name,
-	    "purpose", purpose, "owner", "owner1@bench.example", "lifecycle_stage",
-	    stages[gen_pick(g, 7)], "eu_ai_act_category", categories[gen_pick(g, 5)], "in_scope",
-	    gen_pick(g, 10) != 0, "components", "kind", "model", "name", "model", "version", "1");
+	category = categories[gen_pick(g, 5)];
+	/* One in ten is left out of the scope, with its reason; a high-risk one never is. */
+	in_scope = gen_pick(g, 10) != 0 || strcmp(category, "high_risk") == 0;
+
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s*, s:[{s:s, s:s, s:s}]}", "name",
+	    name, "purpose", purpose, "owner", "owner1@bench.example", "lifecycle_stage",
+	    stages[gen_pick(g, 7)], "eu_ai_act_category", category, "in_scope", in_scope,
+	    "scope_justification", in_scope ? NULL : "A retired internal prototype with no users "
+	    "or decisions depending on it", "components", "kind", "model", "name", "model",
+	    "version", "1");
 }
 
 static json_t *

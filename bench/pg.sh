@@ -9,6 +9,8 @@
 #
 # read:  GET a list of 50 AI systems (bearer token), wrk, CONNECTIONS connections
 # write: POST an AI system (bearer token), wrk with bench/pg_post.lua
+# write, two organisations: the same into acme and beta at once; with two
+# servers, each server writes one organisation.
 # Each figure is the median of RUNS runs of DURATION seconds; with two
 # servers, wrk runs against each at once with half the connections, and the
 # requests/s are added. Needs wrk; a built ./aims (AIMS_BIN).
@@ -70,20 +72,25 @@ serve() {	# db datadir -> prints the base URL
 	echo "http://127.0.0.1:$port"
 }
 
-# requests/s of one wrk run against each URL at once (connections shared out).
-wrk_rps() {	# kind token url...
-	kind=$1 token=$2
-	shift 2
+# requests/s of one wrk run against each target at once (connections shared
+# out); a target is URL,ORG,TOKEN.
+wrk_rps() {	# kind target...
+	kind=$1
+	shift
 	n=$#
 	c=$((CONNECTIONS / n))
 	wrks=
-	for u in "$@"; do
+	i=0
+	for t in "$@"; do
+		u=${t%%,*} rest=${t#*,}
+		org=${rest%%,*} token=${rest#*,}
+		i=$((i + 1))
 		if [ "$kind" = write ]; then
 			wrk -t1 -c"$c" -d"${DURATION}s" -s bench/pg_post.lua -H "Authorization: Bearer $token" \
-			    "$u/api/v1/orgs/acme/ai-systems" >"$T/wrk-$(echo "$u" | tr -dc 0-9).out" 2>&1 &
+			    "$u/api/v1/orgs/$org/ai-systems" >"$T/wrk-$i.out" 2>&1 &
 		else
 			wrk -t1 -c"$c" -d"${DURATION}s" -H "Authorization: Bearer $token" \
-			    "$u/api/v1/orgs/acme/ai-systems?limit=50" >"$T/wrk-$(echo "$u" | tr -dc 0-9).out" 2>&1 &
+			    "$u/api/v1/orgs/$org/ai-systems?limit=50" >"$T/wrk-$i.out" 2>&1 &
 		fi
 		wrks="$wrks $!"
 	done
@@ -102,20 +109,36 @@ measure() {	# kind token url...
 	for _ in $(seq 1 "$RUNS"); do wrk_rps "$@" | cut -d' ' -f1; done | median
 }
 
+# A second organisation (beta) with its own token; prints the token.
+second_org() {	# db datadir
+	AIMS_DATA_DIR=$2 "$AIMS" org create beta --db "$1" >/dev/null
+	AIMS_DATA_DIR=$2 "$AIMS" member add bench@example.com --org beta --role admin \
+		--db "$1" >/dev/null
+	AIMS_DATA_DIR=$2 "$AIMS" token create --db "$1" --org beta --name bench \
+		--role contributor --format json |
+		sed -n 's/.*"token": *"\(aims_[A-Za-z0-9_-]*\)".*/\1/p'
+}
+
 SQ_DB="$T/aims.db"
 SQ_TOKEN=$(prepare "$SQ_DB" "$T/sqlite-data")
+SQ_TOKEN_B=$(second_org "$SQ_DB" "$T/sqlite-data")
 SQ=$(serve "$SQ_DB" "$T/sqlite-data")
 PG_DB="$AIMS_PG_URL"
 PG_TOKEN=$(prepare "$PG_DB" "$T/pg-data")
+PG_TOKEN_B=$(second_org "$PG_DB" "$T/pg-data")
 PG1=$(serve "$PG_DB" "$T/pg-data")
 PG2=$(serve "$PG_DB" "$T/pg-data")
 
-R_SQ=$(measure read "$SQ_TOKEN" "$SQ")
-R_PG1=$(measure read "$PG_TOKEN" "$PG1")
-R_PG2=$(measure read "$PG_TOKEN" "$PG1" "$PG2")
-W_SQ=$(measure write "$SQ_TOKEN" "$SQ")
-W_PG1=$(measure write "$PG_TOKEN" "$PG1")
-W_PG2=$(measure write "$PG_TOKEN" "$PG1" "$PG2")
+R_SQ=$(measure read "$SQ,acme,$SQ_TOKEN")
+R_PG1=$(measure read "$PG1,acme,$PG_TOKEN")
+R_PG2=$(measure read "$PG1,acme,$PG_TOKEN" "$PG2,acme,$PG_TOKEN")
+W_SQ=$(measure write "$SQ,acme,$SQ_TOKEN")
+W_PG1=$(measure write "$PG1,acme,$PG_TOKEN")
+W_PG2=$(measure write "$PG1,acme,$PG_TOKEN" "$PG2,acme,$PG_TOKEN")
+# Two organisations written at once: on one server both; on two, one each.
+W2_SQ=$(measure write "$SQ,acme,$SQ_TOKEN" "$SQ,beta,$SQ_TOKEN_B")
+W2_PG1=$(measure write "$PG1,acme,$PG_TOKEN" "$PG1,beta,$PG_TOKEN_B")
+W2_PG2=$(measure write "$PG1,acme,$PG_TOKEN" "$PG2,beta,$PG_TOKEN_B")
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 
@@ -131,4 +154,7 @@ PostgreSQL $(psql "$AIMS_PG_URL" -Atc 'SHOW server_version' 2>/dev/null) on the 
 | --- | --- | --- | --- | --- | --- | --- |
 | read: GET 50 AI systems (req/s) | $R_SQ | $R_PG1 | $R_PG2 | $(ratio "$R_PG1" "$R_SQ") | $(ratio "$R_PG2" "$R_SQ") | $(ratio "$R_PG2" "$R_PG1") |
 | write: POST an AI system (req/s) | $W_SQ | $W_PG1 | $W_PG2 | $(ratio "$W_PG1" "$W_SQ") | $(ratio "$W_PG2" "$W_SQ") | $(ratio "$W_PG2" "$W_PG1") |
+| write, two organisations at once (req/s) | $W2_SQ | $W2_PG1 | $W2_PG2 | $(ratio "$W2_PG1" "$W2_SQ") | $(ratio "$W2_PG2" "$W2_SQ") | $(ratio "$W2_PG2" "$W2_PG1") |
+
+Two servers writing two organisations (one each) against two servers writing one: $(ratio "$W2_PG2" "$W_PG2").
 MD

@@ -16,7 +16,11 @@
 # Needs wrk and nginx, `make aims build/rel/bench/gen build/rel/bench/sqlite_commit`
 # (`make bench` does both). Environment: ROUNDS (default 3), DURATION
 # (seconds per run, default 5), CONNECTIONS (reads, default 32), WRITERS
-# (default 16), RECORDS_BENCH_RISKS (default 50000), AIMS_BIN.
+# (default 16), RECORDS_BENCH_RISKS (default 50000), AIMS_BIN,
+# RECORDS_BENCH_WRITES (default 1; 0 measures the reads alone), and
+# AIMS_BASELINE_BIN: another build (say, the one before a change) serving
+# the same database, measured in the same rounds, so a change is compared
+# with what it replaced under the same load.
 set -eu
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
@@ -25,12 +29,14 @@ CONNECTIONS=${CONNECTIONS:-32}
 WRITERS=${WRITERS:-16}
 RISKS=${RECORDS_BENCH_RISKS:-50000}
 AIMS=${AIMS_BIN:-build/rel/aims}
+WRITES=${RECORDS_BENCH_WRITES:-1}
+BASELINE=${AIMS_BASELINE_BIN:-}
 GEN=build/rel/bench/gen
 RAW=build/rel/bench/sqlite_commit
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 command -v wrk >/dev/null || { echo "bench/records.sh: wrk is not installed" >&2; exit 1; }
 [ -x "$NGINX" ] || { echo "bench/records.sh: nginx is not installed" >&2; exit 1; }
-for b in "$AIMS" "$GEN" "$RAW"; do
+for b in "$AIMS" "$GEN" "$RAW" $BASELINE; do
 	[ -x "$b" ] || { echo "bench/records.sh: build $b first (make bench)" >&2; exit 1; }
 done
 
@@ -47,9 +53,9 @@ trap cleanup EXIT INT TERM
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
-serve() {	# db -> sets BASE and adds the pid to PIDS
+serve() {	# db [binary] -> sets BASE and adds the pid to PIDS
 	port=$(free_port)
-	"$AIMS" serve --db "$1" --listen "127.0.0.1:$port" >"$T/serve-$port.log" 2>&1 &
+	"${2:-$AIMS}" serve --db "$1" --listen "127.0.0.1:$port" >"$T/serve-$port.log" 2>&1 &
 	PIDS="$PIDS $!"
 	BASE="http://127.0.0.1:$port"
 	for _ in $(seq 1 200); do
@@ -95,6 +101,10 @@ RTOKEN=$(token "$T/reads.db" bench viewer)
 [ -n "$RTOKEN" ] || { echo "bench/records.sh: could not create a token" >&2; exit 1; }
 serve "$T/reads.db"
 RBASE=$BASE
+if [ -n "$BASELINE" ]; then
+	serve "$T/reads.db" "$BASELINE"
+	BBASE=$BASE
+fi
 LIST="/api/v1/orgs/bench/risks"
 ONE="/api/v1/orgs/bench/risks/RISK-4242"
 mkdir -p "$T/nginx/www" "$T/nginx/logs" "$T/nginx/tmp"
@@ -129,22 +139,31 @@ NBASE="http://127.0.0.1:$NGINX_PORT"
 sleep 0.2
 
 # ---- writes --------------------------------------------------------------
+CREATE="/api/v1/orgs/acme/ai-systems"
+if [ "$WRITES" != 0 ]; then
 printf 'bench password 0123\n' | "$AIMS" init --db "$T/writes.db" --org acme \
 	--admin bench@example.com --password-stdin >/dev/null
 WTOKEN=$(token "$T/writes.db" acme contributor)
 MTOKEN=$(token "$T/writes.db" acme admin)
 serve "$T/writes.db"
 WBASE=$BASE
-CREATE="/api/v1/orgs/acme/ai-systems"
 writer_figure() {
 	curl -fs -H "Authorization: Bearer $MTOKEN" "$WBASE/metrics" | awk -v n="$1" '$1 == n { print $2 }'
 }
+fi
 
 for r in $(seq 1 "$ROUNDS"); do
 	run_wrk "$CONNECTIONS" "$T/report.lua" "$RBASE$LIST?limit=50" -H "Authorization: Bearer $RTOKEN" >>"$T/list.aims"
 	run_wrk "$CONNECTIONS" "$T/report.lua" "$NBASE$LIST?limit=50" >>"$T/list.nginx"
 	run_wrk "$CONNECTIONS" "$T/report.lua" "$RBASE$ONE" -H "Authorization: Bearer $RTOKEN" >>"$T/one.aims"
 	run_wrk "$CONNECTIONS" "$T/report.lua" "$NBASE$ONE" >>"$T/one.nginx"
+	if [ -n "$BASELINE" ]; then
+		run_wrk "$CONNECTIONS" "$T/report.lua" "$BBASE$LIST?limit=50" \
+		    -H "Authorization: Bearer $RTOKEN" >>"$T/list.base"
+		run_wrk "$CONNECTIONS" "$T/report.lua" "$BBASE$ONE" \
+		    -H "Authorization: Bearer $RTOKEN" >>"$T/one.base"
+	fi
+	[ "$WRITES" != 0 ] || continue
 	g0=$(writer_figure aims_db_write_groups_total); q0=$(writer_figure aims_db_write_requests_total)
 	run_wrk "$WRITERS" "$T/create.lua" "$WBASE$CREATE" -H "Authorization: Bearer $WTOKEN" >>"$T/create16.aims"
 	g1=$(writer_figure aims_db_write_groups_total); q1=$(writer_figure aims_db_write_requests_total)
@@ -160,6 +179,24 @@ row() {	# label file [floor-file floor-label]
 ratio() {	# a-file b-file: median of aims rate / median of floor rate
 	awk -v a="$(median "$1" 1)" -v b="$(median "$2" 1)" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
 }
+# A table line that is there only when $1 is set (and not 0): a newline and the command's output.
+optional() {
+	[ -n "$1" ] && [ "$1" != 0 ] || return 0
+	shift
+	printf '\n'
+	"$@"
+}
+baseline_ratios() {
+	echo "| baseline: list of 50 / nginx | $(ratio "$T/list.base" "$T/list.nginx") |"
+	echo "| baseline: one record / nginx | $(ratio "$T/one.base" "$T/one.nginx") |"
+}
+writes_ratios() {
+	cat <<MD
+| creates, $WRITERS clients / raw SQLite commits ($(median "$T/raw" 1)/s, one fsync'd insert each) | $(awk -v a="$(median "$T/create16.aims" 1)" -v b="$(median "$T/raw" 1)" 'BEGIN { printf "%.2f", a / b }') |
+| creates, 1 client / raw SQLite commits | $(awk -v a="$(median "$T/create1.aims" 1)" -v b="$(median "$T/raw" 1)" 'BEGIN { printf "%.2f", a / b }') |
+| creates per commit under $WRITERS clients (writer's changes / transactions, median) | $(awk '{ print ($2 > 0 ? $1 / $2 : 0) }' "$T/groups" | sort -g | awk '{ v[NR] = $1 } END { printf "%.1f", v[int((NR + 1) / 2)] }') |
+MD
+}
 cat <<MD
 <!-- records:begin -->
 ## records
@@ -173,18 +210,13 @@ serves the same bytes. Writes: contributor token, \`POST $CREATE\`, a fresh data
 | request | req/s | p50 | p95 | p99 | non-2xx |
 | --- | ---: | ---: | ---: | ---: | ---: |
 $(row "aims: GET $LIST?limit=50 ($(wc -c <"$T/nginx/www/list.json") bytes)" "$T/list.aims")
-$(row "nginx: the same bytes" "$T/list.nginx")
+$(row "nginx: the same bytes" "$T/list.nginx")$(optional "$BASELINE" row "baseline aims ($BASELINE): the same list" "$T/list.base")
 $(row "aims: GET $ONE ($(wc -c <"$T/nginx/www/one.json") bytes)" "$T/one.aims")
-$(row "nginx: the same bytes" "$T/one.nginx")
-$(row "aims: POST $CREATE, $WRITERS clients" "$T/create16.aims")
-$(row "aims: POST $CREATE, 1 client" "$T/create1.aims")
+$(row "nginx: the same bytes" "$T/one.nginx")$(optional "$BASELINE" row "baseline aims: the same record" "$T/one.base")$(optional "$WRITES" row "aims: POST $CREATE, $WRITERS clients" "$T/create16.aims")$(optional "$WRITES" row "aims: POST $CREATE, 1 client" "$T/create1.aims")
 
 | ratio (medians, same run) | figure |
 | --- | ---: |
 | list of 50 / nginx | $(ratio "$T/list.aims" "$T/list.nginx") |
-| one record / nginx | $(ratio "$T/one.aims" "$T/one.nginx") |
-| creates, $WRITERS clients / raw SQLite commits ($(median "$T/raw" 1)/s, one fsync'd insert each) | $(awk -v a="$(median "$T/create16.aims" 1)" -v b="$(median "$T/raw" 1)" 'BEGIN { printf "%.2f", a / b }') |
-| creates, 1 client / raw SQLite commits | $(awk -v a="$(median "$T/create1.aims" 1)" -v b="$(median "$T/raw" 1)" 'BEGIN { printf "%.2f", a / b }') |
-| creates per commit under $WRITERS clients (writer's changes / transactions, median) | $(awk '{ print ($2 > 0 ? $1 / $2 : 0) }' "$T/groups" | sort -g | awk '{ v[NR] = $1 } END { printf "%.1f", v[int((NR + 1) / 2)] }') |
+| one record / nginx | $(ratio "$T/one.aims" "$T/one.nginx") |$(optional "$BASELINE" baseline_ratios)$(optional "$WRITES" writes_ratios)
 <!-- records:end -->
 MD

@@ -4,6 +4,7 @@
 //
 //   node bench/web-ab.mjs BASE_URL BASE_LOG NEW_URL NEW_LOG EMAIL PASSWORD [CALLS]
 import { readFileSync } from 'node:fs';
+import { webPages } from './web-pages.mjs';
 
 const [baseUrl, baseLog, newUrl, newLog, email, password, callsArg] = process.argv.slice(2);
 const CALLS = Number(callsArg || 150);
@@ -42,37 +43,30 @@ function times(log, path, from) {
 }
 const median = (t) => t[Math.floor(t.length / 2)];
 
-const o = '/o/bench';
-const pages = [
-  ['dashboard', `${o}/`],
-  ['Statement of Applicability', `${o}/soa`],
-  ['risks list (first page, 50)', `${o}/risks`],
-  ['risks list filtered by owner', `${o}/risks?owner=${encodeURIComponent(email)}`],
-  ['risks list, search', `${o}/risks?q=drift`],
-  ['risk', `${o}/risks/RISK-4242`],
-  ['risk edit form', `${o}/risks/RISK-4242/edit`],
-  ['new risk form', `${o}/risks/new`],
-  ['AI systems list', `${o}/ai-systems`],
-  ['AI system', `${o}/ai-systems/AIS-42`],
-  ['evidence list', `${o}/evidence`],
-  ['evidence', `${o}/evidence/EV-4242`],
-  ['measures list', `${o}/measures`],
-  ['API: risk', '/api/v1/orgs/bench/risks/RISK-4242'],
-];
 
 const jars = [await signIn(baseUrl), await signIn(newUrl)];
+const status = [0, 0];
 const get = async (i, path) => {
   const url = i === 0 ? baseUrl : newUrl;
-  await (await fetch(url + path, { headers: { cookie: header(jars[i]) } })).arrayBuffer();
+  const r = await fetch(url + path, { headers: { cookie: header(jars[i]) }, redirect: 'manual' });
+  await r.arrayBuffer();
+  status[i] = r.status;
 };
+const home = await (await fetch(`${newUrl}/o/bench/`, { headers: { cookie: header(jars[1]) } })).text();
+const pages = [...webPages('bench', email, home),
+  ['API: risk', '/api/v1/orgs/bench/risks/RISK-4242']];
 console.log('| page | baseline p50 ms | this build p50 ms | ratio |');
 console.log('| --- | ---: | ---: | ---: |');
 for (const [name, path] of pages) {
   for (let i = 0; i < WARMUP; i++) { await get(0, path); await get(1, path); }
+  if (status[0] !== 200 || status[1] !== 200) {
+    console.log(`| ${name} | status ${status[0]} | status ${status[1]} | |`);
+    continue;
+  }
   const from = [readFileSync(baseLog, 'utf8').length, readFileSync(newLog, 'utf8').length];
   for (let i = 0; i < CALLS; i++) { await get(0, path); await get(1, path); }
   await new Promise((res) => setTimeout(res, 50));
   const b = median(times(baseLog, path, from[0]));
   const n = median(times(newLog, path, from[1]));
-  console.log(`| ${name} | ${b.toFixed(2)} | ${n.toFixed(2)} | ${(n / b).toFixed(2)}x |`);
+  console.log(`| ${name} | ${b.toFixed(2)} | ${n.toFixed(2)} | ${(n / b).toFixed(n / b < 0.1 ? 4 : 2)}x |`);
 }

@@ -8,6 +8,7 @@
 //
 // Prints a Markdown table: page, answer bytes, p50, p99 and max in ms.
 import { readFileSync } from 'node:fs';
+import { webPages } from './web-pages.mjs';
 
 const [url, logFile, org, email, password, callsArg] = process.argv.slice(2);
 const CALLS = Number(callsArg || 200);
@@ -49,36 +50,8 @@ function timesFor(path, from) {
     .filter((e) => e.method === 'GET' && e.path === want).map((e) => e.usec / 1000);
 }
 
-const o = `/o/${org}`;
 const a = `/api/v1/orgs/${org}`;
-const pages = [
-  ['dashboard', `${o}/`],
-  ['Statement of Applicability', `${o}/soa`],
-  ['SoA with a row open for editing', `${o}/soa?edit=A.6.2.4`],
-  ['risks list (first page, 50)', `${o}/risks`],
-  ['risks list sorted by inherent score', `${o}/risks?sort=-inherent_score`],
-  ['risks list filtered by owner', `${o}/risks?owner=${encodeURIComponent(email)}`],
-  ['risks list, a heat-map cell (likelihood and impact)', `${o}/risks?likelihood=4&impact=5`],
-  ['risks list, search', `${o}/risks?q=drift`],
-  ['risk', `${o}/risks/RISK-4242`],
-  ['risk edit form', `${o}/risks/RISK-4242/edit`],
-  ['new risk form', `${o}/risks/new`],
-  ['AI systems list', `${o}/ai-systems`],
-  ['AI system', `${o}/ai-systems/AIS-42`],
-  ['evidence list', `${o}/evidence`],
-  ['evidence', `${o}/evidence/EV-4242`],
-  ['measures list', `${o}/measures`],
-  ['risk criteria', `${o}/risk-criteria/CRITERIA`],
-  ['search across every kind', `${o}/search?q=drift`],
-  ['risks list, 100 rows a page', `${o}/risks?limit=100`],
-  ['SoA versions and the changes since', `${o}/soa/versions`],
-  // Administration.
-  ['members (with invitations)', `${o}/members`],
-  ['settings', `${o}/settings`],
-  ['API tokens', `${o}/tokens`],
-  ['account (sessions)', '/account'],
-  ['new organisation form', '/orgs/new'],
-  ['portfolio (readiness of each organisation)', '/portfolio'],
+const apiPages = [
   // The JSON API's reads, with the same session.
   ['API: risks list (50, with total)', `${a}/risks`],
   ['API: risks of a heat-map cell', `${a}/risks?likelihood=4&impact=5`],
@@ -90,6 +63,8 @@ const pages = [
 ];
 
 const jar = await signIn();
+const home = await (await fetch(`${url}/o/${org}/`, { headers: { cookie: header(jar) } })).text();
+const pages = [...webPages(org, email, home), ...apiPages];
 console.log('| page | bytes | p50 ms | p99 ms | max ms |');
 console.log('| --- | ---: | ---: | ---: | ---: |');
 for (const [name, path] of pages) {

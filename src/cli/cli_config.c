@@ -6,9 +6,11 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "store/db.h"
 #include "util/conf.h"
 #include "util/error.h"
 
@@ -17,7 +19,8 @@ static const char config_usage[] =
     "       aims config get KEY [--db PATH]\n"
     "       aims config unset KEY [--db PATH]\n"
     "       aims config list [--db PATH]\n"
-    "Settings kept beside the database in PATH.conf (mode 0600), never in the database;\n"
+    "Settings kept beside the database in PATH.conf (mode 0600), never in the database\n"
+    "(on PostgreSQL in $AIMS_DATA_DIR/aims.conf, default ./aims-data/aims.conf);\n"
     "`aims serve` reads them when it starts. The environment overrides them.\n"
     "Keys:\n"
     "  smtp_url    the mail server: smtp://USER:PASSWORD@HOST:587 (STARTTLS required\n"
@@ -26,27 +29,36 @@ static const char config_usage[] =
     "  mail_from   the sender address of every mail; environment AIMS_MAIL_FROM\n"
     "  smtp_ca_file  CA certificates (PEM) the mail server's certificate is checked\n"
     "              against, when a private CA signed it; environment AIMS_SMTP_CA_FILE\n"
+    "  site_url    the address people reach the server at (https://aims.example.org):\n"
+    "              mailed invitation and password reset links point there, never at\n"
+    "              the Host a request names; environment AIMS_SITE_URL\n"
     "list shows the password of smtp_url as ****.\n";
 
+/*
+ * *base: where the settings file goes (PATH, or the local directory of a
+ * PostgreSQL store: db_local_base()); the caller frees it.
+ */
 static int
-config_parse(const char **db, int argc, char **argv, const char *cmd)
+config_parse(char **base, int argc, char **argv, const char *cmd)
 {
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *db = cli_default_db();
 	int c;
 
-	*db = cli_default_db();
+	*base = NULL;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd': *db = optarg; break;
+		case 'd': db = optarg; break;
 		case 'h': fputs(config_usage, stdout); return -1;
 		default: return cli_usage_error(cmd, "bad option");
 		}
 	}
+	*base = db_local_base(db);
 	return CLI_OK;
 }
 
@@ -67,48 +79,55 @@ config_print(const char *key, const char *value)
 static int
 config_set_cmd(int argc, char **argv)
 {
-	const char *db;
+	char *db;
 	int rc;
 
 	if ((rc = config_parse(&db, argc, argv, "config set")) != CLI_OK)
-		return rc < 0 ? CLI_OK : rc;
+		goto done;
 	if (argc - optind != 2)
-		return cli_usage_error("config set", "give a KEY and its VALUE");
-	if (conf_set(db, argv[optind], argv[optind + 1]) != 0)
-		return cli_fail("config set");
-	return CLI_OK;
+		rc = cli_usage_error("config set", "give a KEY and its VALUE");
+	else if (conf_set(db, argv[optind], argv[optind + 1]) != 0)
+		rc = cli_fail("config set");
+done:
+	free(db);
+	return rc < 0 ? CLI_OK : rc;
 }
 
 static int
 config_unset_cmd(int argc, char **argv)
 {
-	const char *db;
+	char *db;
 	int rc;
 
 	if ((rc = config_parse(&db, argc, argv, "config unset")) != CLI_OK)
-		return rc < 0 ? CLI_OK : rc;
+		goto done;
 	if (argc - optind != 1)
-		return cli_usage_error("config unset", "give a KEY");
-	if (conf_set(db, argv[optind], NULL) != 0)
-		return cli_fail("config unset");
-	return CLI_OK;
+		rc = cli_usage_error("config unset", "give a KEY");
+	else if (conf_set(db, argv[optind], NULL) != 0)
+		rc = cli_fail("config unset");
+done:
+	free(db);
+	return rc < 0 ? CLI_OK : rc;
 }
 
 static int
 config_get_cmd(int argc, char **argv)
 {
 	char value[CONF_VALUE_MAX];
-	const char *db;
+	char *db;
 	int rc;
 
 	if ((rc = config_parse(&db, argc, argv, "config get")) != CLI_OK)
-		return rc < 0 ? CLI_OK : rc;
+		goto done;
 	if (argc - optind != 1)
-		return cli_usage_error("config get", "give a KEY");
-	if (conf_get(value, db, argv[optind]) != 0)
-		return cli_fail("config get");
-	printf("%s\n", value);
-	return CLI_OK;
+		rc = cli_usage_error("config get", "give a KEY");
+	else if (conf_get(value, db, argv[optind]) != 0)
+		rc = cli_fail("config get");
+	else
+		printf("%s\n", value);
+done:
+	free(db);
+	return rc < 0 ? CLI_OK : rc;
 }
 
 static int
@@ -116,17 +135,21 @@ config_list_cmd(int argc, char **argv)
 {
 	char value[CONF_VALUE_MAX];
 	const char *const *k;
-	const char *db;
+	char *db;
 	int rc;
 
 	if ((rc = config_parse(&db, argc, argv, "config list")) != CLI_OK)
-		return rc < 0 ? CLI_OK : rc;
-	if (argc != optind)
-		return cli_usage_error("config list", "unexpected argument '%s'", argv[optind]);
+		goto done;
+	if (argc != optind) {
+		rc = cli_usage_error("config list", "unexpected argument '%s'", argv[optind]);
+		goto done;
+	}
 	for (k = conf_keys; *k != NULL; k++)
 		if (conf_get(value, db, *k) == 0)
 			config_print(*k, value);
-	return CLI_OK;
+done:
+	free(db);
+	return rc < 0 ? CLI_OK : rc;
 }
 
 int

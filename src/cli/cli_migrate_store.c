@@ -1,6 +1,11 @@
-/* cli_migrate_store.c - 'aims migrate-store': move organisations from a SQLite store to another store. */
+/*
+ * cli_migrate_store.c - 'aims migrate-store': move organisations from one
+ * store to another (SQLite to PostgreSQL to grow, PostgreSQL to a SQLite
+ * file to hand an organisation back).
+ */
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli/cli.h"
 #include "core/store_copy.h"
@@ -9,18 +14,20 @@
 #include "util/error.h"
 
 static const char migrate_store_usage[] =
-    "usage: aims migrate-store --from PATH --to URL|PATH [--org SLUG]\n"
-    "Copies organisations from a SQLite store to another store (PostgreSQL:\n"
-    "postgres://...), with their ledger and checkpoints, evidence files and the\n"
-    "signing key, in one transaction; 'aims verify --db URL' then passes with the\n"
-    "same checkpoints. Sign-in sessions are not copied: people sign in again.\n"
-    "  --from PATH   the SQLite store to read (it is not changed)\n"
-    "  --to URL      the store to write: created and migrated if new\n"
+    "usage: aims migrate-store --from PATH|URL --to URL|PATH [--org SLUG]\n"
+    "Copies organisations from one store to another (a SQLite file, or PostgreSQL:\n"
+    "postgres://...), either way, with their ledger and checkpoints, evidence\n"
+    "files and the signing key, in one transaction; 'aims verify --db TARGET'\n"
+    "then passes with the same checkpoints. Webhook secrets are sealed again with\n"
+    "the target's key. Sign-in sessions are not copied: people sign in again.\n"
+    "  --from PATH|URL  the store to read (it is not changed)\n"
+    "  --to URL|PATH    the store to write: created and migrated if new\n"
     "  --org SLUG    only this organisation, with its members (the target must\n"
     "                have no users yet); default: every organisation, the users\n"
     "                and the instance log (the target must be empty)\n"
-    "The target's key and evidence files go to $AIMS_DATA_DIR (default\n"
-    "./aims-data) when it is PostgreSQL; beside the file when it is SQLite.\n";
+    "The key and evidence files of a PostgreSQL store are in $AIMS_DATA_DIR\n"
+    "(default ./aims-data); those of a SQLite store beside its file (data/),\n"
+    "whatever $AIMS_DATA_DIR says.\n";
 
 int
 cmd_migrate_store(int argc, char **argv)
@@ -52,8 +59,8 @@ cmd_migrate_store(int argc, char **argv)
 		return cli_usage_error("migrate-store", "unexpected argument '%s'", argv[optind]);
 	if (from == NULL || to == NULL)
 		return cli_usage_error("migrate-store", "--from and --to are both needed");
-	if (db_path_is_url(from))
-		return cli_usage_error("migrate-store", "--from is a SQLite store (a file path)");
+	if (strcmp(from, to) == 0)
+		return cli_usage_error("migrate-store", "--from and --to name the same store");
 	if (db_open(&src, from, DB_OPEN_READONLY) != 0 || db_open(&dst, to, DB_OPEN_CREATE) != 0) {
 		rc = cli_fail("migrate-store");
 		goto done;

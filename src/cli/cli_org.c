@@ -1,7 +1,7 @@
 /*
- * cli_org.c - 'aims org create|list|concern-channel|ai-roles': organisations
- * (tenants), their concern reporting channel (core/concern.h) and their AI
- * roles (core/org.h).
+ * cli_org.c - 'aims org create|list|concern-channel|ai-roles|settings':
+ * organisations (tenants), their concern reporting channel (core/concern.h),
+ * their AI roles, time zone and readiness options (core/org.h).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -20,7 +20,36 @@ static const char org_usage[] =
     "       aims org list [--format text|json|csv] [--db PATH]\n"
     "       aims org concern-channel SLUG [--open | --close --as EMAIL] [--db PATH]\n"
     "       aims org ai-roles SLUG [--set ROLE,... | --clear] [--as EMAIL] [--format text|json]\n"
-    "                             [--db PATH]\n";
+    "                             [--db PATH]\n"
+    "       aims org settings SLUG [--timezone NAME] [--target-stage 1|2|none]\n"
+    "                             [--audit-date YYYY-MM-DD|none] [--evidence-max-age DAYS|none]\n"
+    "                             [--metric-window DAYS|default] [--manual-as-gaps yes|no]\n"
+    "                             [--as EMAIL] [--format text|json] [--db PATH]\n";
+
+static const char settings_usage[] =
+    "usage: aims org settings SLUG [--timezone NAME] [--target-stage 1|2|none]\n"
+    "                              [--audit-date YYYY-MM-DD|none] [--evidence-max-age DAYS|none]\n"
+    "                              [--metric-window DAYS|default] [--manual-as-gaps yes|no]\n"
+    "                              [--as EMAIL] [--format text|json] [--db PATH]\n"
+    "Shows or sets the organisation's time zone and readiness options. Without an option\n"
+    "that sets something it prints them.\n"
+    "  --timezone NAME         the zone its pages show times in: a tz database name such\n"
+    "                          as Europe/Berlin, or UTC (storage and the API stay UTC)\n"
+    "  --target-stage N        the certification audit stage prepared for: 1 (the\n"
+    "                          documentation) or 2 (the AIMS operating); none: no target\n"
+    "  --audit-date DATE       the audit's first day (not past, at most three years on):\n"
+    "                          readiness counts the days left; none: no date\n"
+    "  --evidence-max-age DAYS evidence without a valid-until date counts as stale once\n"
+    "                          collected longer ago (30 to 1825); none: never (default)\n"
+    "  --metric-window DAYS    a metric counts as evaluated this long (7 to 366); default:\n"
+    "                          92 days\n"
+    "  --manual-as-gaps yes|no list the items to confirm by hand as gaps, counted in the\n"
+    "                          Stage 1 and Stage 2 verdicts (default no)\n"
+    CLI_AS_HELP
+    "                          (a manager or an admin; needed to set anything)\n"
+    "  --format FMT            text (default) or json {timezone, readiness}\n"
+    "  --db PATH               database (default $AIMS_DB or ./aims.db)\n"
+    "Details: docs/readiness.md (options) and docs/guide.md (settings).\n";
 
 static const char roles_usage[] =
     "usage: aims org ai-roles SLUG [--set ROLE,... | --clear] [--as EMAIL]\n"
@@ -281,6 +310,152 @@ done:
 	return rc;
 }
 
+/* "none" (or "default") as null; a whole number as itself; else the text (core names it). */
+static json_t *
+settings_value(const char *arg, bool number)
+{
+	char *end;
+	long v;
+
+	if (strcmp(arg, "none") == 0 || strcmp(arg, "default") == 0)
+		return json_null();
+	if (number) {
+		v = strtol(arg, &end, 10);
+		if (*arg != '\0' && *end == '\0')
+			return json_integer(v);
+	}
+	return json_string(arg);
+}
+
+static void
+settings_print(const json_t *org)
+{
+	const json_t *r = json_object_get(org, "readiness");
+	const json_t *v;
+
+	printf("time zone: %s\n", json_string_value(json_object_get(org, "timezone")));
+	v = json_object_get(r, "target_stage");
+	printf("target stage: %s\n", json_is_integer(v) ? (json_integer_value(v) == 1 ?
+	    "Stage 1" : "Stage 2") : "none");
+	v = json_object_get(r, "audit_date");
+	printf("audit date: %s\n", json_is_string(v) ? json_string_value(v) : "none");
+	v = json_object_get(r, "evidence_max_age_days");
+	if (json_is_integer(v))
+		printf("evidence freshness window: %lld days\n", (long long)json_integer_value(v));
+	else
+		puts("evidence freshness window: none (evidence without a valid-until date stays "
+		    "current)");
+	printf("metric evaluation window: %lld days\n",
+	    (long long)json_integer_value(json_object_get(r, "metric_window_days")));
+	printf("items to confirm by hand: %s\n", json_is_true(json_object_get(r,
+	    "manual_as_gaps")) ? "listed as gaps" : "listed apart, not gaps");
+}
+
+static int
+org_settings_cmd(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "as", required_argument, NULL, 'a' },
+		{ "timezone", required_argument, NULL, 'z' },
+		{ "target-stage", required_argument, NULL, 's' },
+		{ "audit-date", required_argument, NULL, 'D' },
+		{ "evidence-max-age", required_argument, NULL, 'e' },
+		{ "metric-window", required_argument, NULL, 'm' },
+		{ "manual-as-gaps", required_argument, NULL, 'g' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *path = cli_default_db(), *as = NULL, *tz = NULL, *fmt = "text";
+	json_t *ready = json_object(), *org = NULL;
+	struct cli_actor who;
+	struct db *db = NULL;
+	int64_t org_id;
+	int c, rc;
+	char *s;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': path = optarg; break;
+		case 'a': as = optarg; break;
+		case 'z': tz = optarg; break;
+		case 's':
+			json_object_set_new(ready, "target_stage", settings_value(optarg, true));
+			break;
+		case 'D':
+			json_object_set_new(ready, "audit_date", settings_value(optarg, false));
+			break;
+		case 'e':
+			json_object_set_new(ready, "evidence_max_age_days",
+			    settings_value(optarg, true));
+			break;
+		case 'm':
+			json_object_set_new(ready, "metric_window_days", settings_value(optarg, true));
+			break;
+		case 'g':
+			if (strcmp(optarg, "yes") != 0 && strcmp(optarg, "no") != 0) {
+				json_decref(ready);
+				return cli_usage_error("org settings", "--manual-as-gaps is yes or no");
+			}
+			json_object_set_new(ready, "manual_as_gaps", json_boolean(strcmp(optarg,
+			    "yes") == 0));
+			break;
+		case 'f': fmt = optarg; break;
+		case 'h': fputs(settings_usage, stdout); json_decref(ready); return CLI_OK;
+		default: json_decref(ready); return cli_usage_error("org settings", "bad option");
+		}
+	}
+	if (optind + 1 != argc) {
+		json_decref(ready);
+		return cli_usage_error("org settings", "give exactly one SLUG");
+	}
+	if (strcmp(fmt, "text") != 0 && strcmp(fmt, "json") != 0) {
+		json_decref(ready);
+		return cli_usage_error("org settings", "--format is text or json");
+	}
+	if ((rc = cli_open_db(&db, path, 0)) != CLI_OK)
+		goto done;
+	if ((rc = cli_org_id(&org_id, db, argv[optind], "org settings")) != CLI_OK)
+		goto done;
+	if (tz != NULL || json_object_size(ready) > 0) {
+		if ((rc = cli_actor(&who, db, org_id, as, "org settings")) != CLI_OK)
+			goto done;
+		if (!perm_allows(who.actor.role, PERM_WRITE, PERM_KIND_ORG)) {
+			fprintf(stderr, "aims org settings: %s is a %s of '%s': only a manager or an "
+			    "admin changes the settings\n", who.name, role_name(who.actor.role),
+			    argv[optind]);
+			rc = CLI_FAIL;
+			goto done;
+		}
+		if (org_update_settings(NULL, db, &who.actor, org_id, 0, tz,
+		    json_object_size(ready) > 0 ? ready : NULL) != 0) {
+			rc = cli_fail("org settings");
+			goto done;
+		}
+	}
+	if (org_get(&org, db, org_id) != 0) {
+		rc = cli_fail("org settings");
+		goto done;
+	}
+	if (strcmp(fmt, "json") == 0) {
+		json_t *o = json_pack("{s:O, s:O}", "timezone", json_object_get(org, "timezone"),
+		    "readiness", json_object_get(org, "readiness"));
+
+		s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		puts(s);
+		free(s);
+		json_decref(o);
+	} else
+		settings_print(org);
+done:
+	json_decref(ready);
+	json_decref(org);
+	db_close(db);
+	return rc;
+}
+
 int
 cmd_org(int argc, char **argv)
 {
@@ -291,6 +466,8 @@ cmd_org(int argc, char **argv)
 		    org_channel_cmd },
 		{ "ai-roles", "show or set the organisation's AI roles (ISO/IEC 22989)",
 		    org_roles_cmd },
+		{ "settings", "show or set the time zone and readiness options",
+		    org_settings_cmd },
 		{ NULL, NULL, NULL },
 	};
 

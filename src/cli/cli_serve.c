@@ -1,12 +1,14 @@
 /* cli_serve.c - 'aims serve': run the HTTP server until SIGINT or SIGTERM. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "http/budget.h"
 #include "http/outbox_job.h"
 #include "http/server.h"
+#include "store/db.h"
 #include "util/conf.h"
 #include "util/error.h"
 #include "util/str.h"
@@ -59,6 +61,10 @@ static const char serve_usage[] =
     "AIMS_MAIL_FROM, or the same settings kept by 'aims config set smtp_url|mail_from'.\n"
     "A mail server whose certificate a private CA signed: AIMS_SMTP_CA_FILE or\n"
     "smtp_ca_file (a PEM file the server can read: beside the database, or in /etc/ssl).\n"
+    "With a mail server, invitations and password reset links are mailed; they point\n"
+    "at AIMS_SITE_URL or site_url (https://aims.example.org). Without it, reset links\n"
+    "are not mailed (a request's Host could send them elsewhere), and invitations\n"
+    "point at the address the inviting administrator used.\n"
     "  --webhooks-private   let webhooks reach loopback, private and link-local\n"
     "                       addresses (refused by default: a webhook URL must not\n"
     "                       reach services inside the network)\n"
@@ -219,7 +225,9 @@ cmd_serve(int argc, char **argv)
 	};
 	/* The settings live as long as the server. */
 	static char smtp_url[CONF_VALUE_MAX], mail_from[CONF_VALUE_MAX], smtp_ca[CONF_VALUE_MAX];
+	static char site_url[CONF_VALUE_MAX];
 	struct http_server_config cfg;
+	char *base;
 	int c, rc;
 
 	http_server_config_default(&cfg);
@@ -235,12 +243,27 @@ cmd_serve(int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage_error("serve", "unexpected argument '%s'", argv[optind]);
-	cfg.smtp_url = conf_setting(smtp_url, cfg.db_path, "smtp_url", "AIMS_SMTP_URL");
-	cfg.mail_from = conf_setting(mail_from, cfg.db_path, "mail_from", "AIMS_MAIL_FROM");
-	cfg.smtp_ca_file = conf_setting(smtp_ca, cfg.db_path, "smtp_ca_file", "AIMS_SMTP_CA_FILE");
+	/* The settings file: beside a SQLite file, in the local directory of a PostgreSQL store. */
+	base = db_local_base(cfg.db_path);
+	cfg.smtp_url = conf_setting(smtp_url, base, "smtp_url", "AIMS_SMTP_URL");
+	cfg.mail_from = conf_setting(mail_from, base, "mail_from", "AIMS_MAIL_FROM");
+	cfg.smtp_ca_file = conf_setting(smtp_ca, base, "smtp_ca_file", "AIMS_SMTP_CA_FILE");
+	free(base);
 	if (cfg.smtp_url != NULL && cfg.mail_from == NULL)
 		return cli_usage_error("serve", "a mail server is set (smtp_url) but no sender: "
 		    "set AIMS_MAIL_FROM or aims config set mail_from ADDRESS");
+	cfg.site_url = conf_setting(site_url, cfg.db_path, "site_url", "AIMS_SITE_URL");
+	if (cfg.site_url != NULL && strncmp(cfg.site_url, "https://", 8) != 0 &&
+	    strncmp(cfg.site_url, "http://", 7) != 0)
+		return cli_usage_error("serve", "site_url must be an http:// or https:// address "
+		    "(https://aims.example.org), not '%s'", cfg.site_url);
+	/* Links are joined to it: "https://host/" and "https://host" are the same. */
+	if (cfg.site_url != NULL) {
+		snprintf(site_url, sizeof(site_url), "%s", cfg.site_url);
+		if (site_url[strlen(site_url) - 1] == '/')
+			site_url[strlen(site_url) - 1] = '\0';
+		cfg.site_url = site_url;
+	}
 	if (http_server_run(&cfg) != 0)
 		return cli_fail("serve");
 	return CLI_OK;

@@ -697,14 +697,22 @@ done:
 void
 evidence_data_dir(char **out, const char *db_path)
 {
-	const char *env = getenv("AIMS_DATA_DIR"), *slash;
-	struct buf b = BUF_INIT;
-	char *base;
+	const char *env = getenv("AIMS_DATA_DIR");
 
 	if (env != NULL && *env != '\0') {
 		*out = xstrdup(env);
 		return;
 	}
+	evidence_data_dir_beside(out, db_path);
+}
+
+void
+evidence_data_dir_beside(char **out, const char *db_path)
+{
+	struct buf b = BUF_INIT;
+	const char *slash;
+	char *base;
+
 	base = db_local_base(db_path);
 	slash = strrchr(base, '/');
 	if (slash != NULL)

@@ -115,6 +115,8 @@ int evidence_verify_files(char **problem, struct db *db, const char *data_dir, i
  * database file. Caller frees *out.
  */
 void evidence_data_dir(char **out, const char *db_path);
+/* "data" beside the database file (or the PostgreSQL store's local directory), whatever $AIMS_DATA_DIR says. */
+void evidence_data_dir_beside(char **out, const char *db_path);
 /*
  * Removes the temporary files under data_dir that no writer holds and
  * that were last modified before the time `before` (see

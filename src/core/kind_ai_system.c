@@ -265,7 +265,7 @@ static const struct record_count ai_system_counts[] = {
 
 /* The import page (ML-BOM, red-team runs) and the ML-BOM: http/web_bom.c. */
 static const struct record_view ai_system_views[] = {
-	{ "import", "Import ML-BOM or red-team run" },
+	{ "import", "Import ML-BOM or red-team run", .writes = true },
 	{ "eu-ai-act", "EU AI Act: obligations, Annex IV" },
 	{ NULL, NULL },
 };

@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "core/notify.h"
+#include "core/seal.h"
 #include "core/perm.h"
 #include "core/record_private.h"
 #include "core/role.h"
@@ -112,6 +115,91 @@ notify_mail(struct db *db, int64_t org_id, int64_t user_id, const char *event,
 		rc = notify_step(st);
 	}
 	free(s);
+	return rc;
+}
+
+int
+notify_mail_link(struct db *db, int64_t org_id, int64_t user_id, const char *event,
+    const char *to, const char *subject, const char *text)
+{
+	char now[CLOCK_RFC3339_LEN], *plain = NULL, *b64 = NULL, *s = NULL;
+	struct buf sealed = BUF_INIT;
+	struct db_stmt *st = NULL;
+	json_t *body = json_pack("{s:s, s:s, s:s}", "to", to, "subject", subject, "text", text);
+	size_t n;
+	int rc;
+
+	plain = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	if ((rc = seal_bytes(&sealed, db, plain, strlen(plain))) != 0)
+		goto done;
+	n = sodium_base64_encoded_len(sealed.len, sodium_base64_VARIANT_ORIGINAL);
+	b64 = xmalloc(n);
+	sodium_bin2base64(b64, n, (const unsigned char *)sealed.data, sealed.len,
+	    sodium_base64_VARIANT_ORIGINAL);
+	body = json_pack("{s:s}", "sealed", b64);
+	s = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	clock_format(now, clock_now());
+	if ((rc = db_prepare(&st, db, "INSERT INTO outbox (org_id, channel, target, event, body, "
+	    "created_at, next_at) VALUES (?, 'mail', ?, ?, ?, ?, ?)")) != 0)
+		goto done;
+	db_bind_int64(st, 1, org_id);
+	db_bind_int64(st, 2, user_id);
+	db_bind_text(st, 3, event);
+	db_bind_text(st, 4, s);
+	db_bind_text(st, 5, now);
+	db_bind_text(st, 6, now);
+	rc = notify_step(st);
+done:
+	if (plain != NULL)
+		sodium_memzero(plain, strlen(plain));
+	free(plain);
+	free(b64);
+	free(s);
+	buf_free(&sealed);
+	return rc;
+}
+
+int
+notify_mail_open(json_t **out, struct db *db, const char *body)
+{
+	json_t *o = json_loads(body != NULL ? body : "", 0, NULL), *m;
+	const char *b64 = json_string_value(json_object_get(o, "sealed"));
+	struct buf bin = BUF_INIT, plain = BUF_INIT;
+	size_t len = 0;
+	int rc = 0;
+
+	*out = NULL;
+	if (o == NULL) {
+		rc = aims_error_set(AIMS_EINVALID, "body", "the queued mail is not JSON");
+		goto done;
+	}
+	if (json_object_get(o, "sealed") == NULL) {
+		*out = o;
+		return 0;
+	}
+	if (b64 == NULL) {
+		rc = aims_error_set(AIMS_ENOTFOUND, "body", "the mail's link was erased");
+		goto done;
+	}
+	buf_grow(&bin, strlen(b64) + 1);
+	if (sodium_base642bin((unsigned char *)bin.data, strlen(b64), b64, strlen(b64), NULL,
+	    &len, NULL, sodium_base64_VARIANT_ORIGINAL) != 0) {
+		rc = aims_error_set(AIMS_EINVALID, "body", "the sealed mail is not base64");
+		goto done;
+	}
+	if ((rc = seal_open(&plain, db, bin.data, len)) != 0)
+		goto done;
+	if ((m = json_loadb(plain.data, plain.len, 0, NULL)) == NULL)
+		rc = aims_error_set(AIMS_EINVALID, "body", "the sealed mail is not JSON");
+	else
+		*out = m;
+	sodium_memzero(plain.data, plain.len);
+done:
+	json_decref(o);
+	buf_free(&bin);
+	buf_free(&plain);
 	return rc;
 }
 

@@ -60,6 +60,24 @@ int notify_person(struct db *db, int64_t org_id, const struct actor *actor, int6
  */
 int notify_webhooks(struct db *db, int64_t org_id, const char *event, const json_t *payload);
 
+/* Events of the mails that carry a link which is a secret (notify_mail_link). */
+#define NOTIFY_INVITATION	"invitation"
+#define NOTIFY_PASSWORD_RESET	"password_reset"
+
+/*
+ * Queues a mail that carries a secret link (an invitation, a password
+ * reset) to the address to: written in the caller's transaction with the
+ * link's own row, so the link is not lost when the mail server is down (the
+ * outbox retries). The body is sealed (core/seal.h, {"sealed": base64}):
+ * a copy of the database alone does not give the link away; the delivery
+ * thread opens it, and erases it once the mail is sent or given up.
+ * user_id: the account it goes to (0: none yet); org_id 0: no organisation.
+ */
+int notify_mail_link(struct db *db, int64_t org_id, int64_t user_id, const char *event,
+    const char *to, const char *subject, const char *text);
+/* The {to, subject, text} a queued mail's body holds, sealed or not. Caller owns. */
+int notify_mail_open(json_t **out, struct db *db, const char *body);
+
 /* {unread, items: [{id, event, kind, ref, text, actor, created_at, read}]}, newest first. */
 int notify_list(json_t **out, struct db *db, int64_t org_id, int64_t user_id);
 int notify_unread(int64_t *out, struct db *db, int64_t org_id, int64_t user_id);

@@ -15,6 +15,7 @@
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/str.h"
+#include "util/tz.h"
 
 const char *const org_ai_roles[] = {
 	"provider", "producer", "customer", "partner", "subject", "relevant_authority", NULL
@@ -166,12 +167,13 @@ int
 org_ledger_state(json_t **out, struct db *db, int64_t org_id)
 {
 	struct db_stmt *st = NULL;
+	json_t *opts = NULL;
 	json_error_t jerr;
 	int rc;
 
 	*out = NULL;
-	if ((rc = db_prepare(&st, db, "SELECT slug, name, ai_roles, require_second_factor "
-	    "FROM orgs WHERE id = ?")) != 0)
+	if ((rc = db_prepare(&st, db, "SELECT slug, name, ai_roles, require_second_factor, "
+	    "timezone, readiness_options FROM orgs WHERE id = ?")) != 0)
 		return rc;
 	db_bind_int64(st, 1, org_id);
 	rc = db_step(st);
@@ -183,6 +185,13 @@ org_ledger_state(json_t **out, struct db *db, int64_t org_id)
 		/* Only when on: organisations that never used it commit to what they always did. */
 		if (db_column_int64(st, 3) != 0)
 			json_object_set_new(*out, "require_second_factor", json_true());
+		/* The same for the time zone and the readiness options (085). */
+		if (*db_column_text(st, 4) != '\0')
+			json_object_set_new(*out, "timezone", json_string(db_column_text(st, 4)));
+		if ((opts = json_loads(db_column_text(st, 5), 0, &jerr)) != NULL &&
+		    json_object_size(opts) > 0)
+			json_object_set(*out, "readiness", opts);
+		json_decref(opts);
 		rc = 0;
 	} else if (rc == DB_DONE)
 		rc = aims_error_set(AIMS_ENOTFOUND, "org", "no such organisation");
@@ -299,15 +308,209 @@ org_id_by_slug(int64_t *out, struct db *db, const char *slug)
 	return rc;
 }
 
+/* ---- readiness options ---- */
+
+void
+org_readiness_default(struct org_readiness *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->metric_window_days = ORG_METRIC_WINDOW_DEFAULT;
+}
+
+json_t *
+org_readiness_json(const struct org_readiness *r)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "target_stage", r->target_stage != 0 ?
+	    json_integer(r->target_stage) : json_null());
+	json_object_set_new(o, "audit_date", *r->audit_date != '\0' ?
+	    json_string(r->audit_date) : json_null());
+	json_object_set_new(o, "evidence_max_age_days", r->evidence_max_age_days != 0 ?
+	    json_integer(r->evidence_max_age_days) : json_null());
+	json_object_set_new(o, "metric_window_days", json_integer(r->metric_window_days));
+	json_object_set_new(o, "manual_as_gaps", json_boolean(r->manual_as_gaps));
+	return o;
+}
+
+/* What is stored (and ledgered): the options that differ from their defaults. */
+static json_t *
+org_readiness_changed(const struct org_readiness *r)
+{
+	json_t *o = json_object();
+
+	if (r->target_stage != 0)
+		json_object_set_new(o, "target_stage", json_integer(r->target_stage));
+	if (*r->audit_date != '\0')
+		json_object_set_new(o, "audit_date", json_string(r->audit_date));
+	if (r->evidence_max_age_days != 0)
+		json_object_set_new(o, "evidence_max_age_days",
+		    json_integer(r->evidence_max_age_days));
+	if (r->metric_window_days != ORG_METRIC_WINDOW_DEFAULT)
+		json_object_set_new(o, "metric_window_days", json_integer(r->metric_window_days));
+	if (r->manual_as_gaps)
+		json_object_set_new(o, "manual_as_gaps", json_true());
+	return o;
+}
+
+static int
+org_readiness_int(int *out, const json_t *v, const char *key, int min, int max)
+{
+	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max)
+		return aims_error_set(AIMS_EINVALID, key, "field '%s': a whole number of days "
+		    "from %d to %d, or null for none", key, min, max);
+	*out = (int)json_integer_value(v);
+	return 0;
+}
+
+static int
+org_readiness_date(char out[ORG_DATE_LEN], const json_t *v, const char *today)
+{
+	const char *s = json_string_value(v);
+	time_t t, now;
+
+	if (s == NULL || strlen(s) != 10 || clock_parse(&t, s) != 0)
+		return aims_error_set(AIMS_EINVALID, "readiness.audit_date", "field "
+		    "'readiness.audit_date': the audit's first day as a date (YYYY-MM-DD), "
+		    "or null for none");
+	if (today != NULL && clock_parse(&now, today) == 0) {
+		if (strcmp(s, today) < 0)
+			return aims_error_set(AIMS_EINVALID, "readiness.audit_date", "field "
+			    "'readiness.audit_date': %s is in the past (today is %s)", s, today);
+		if (t - now > (time_t)ORG_AUDIT_AHEAD_MAX_DAYS * 86400)
+			return aims_error_set(AIMS_EINVALID, "readiness.audit_date", "field "
+			    "'readiness.audit_date': %s is more than three years away", s);
+	}
+	snprintf(out, ORG_DATE_LEN, "%s", s);
+	return 0;
+}
+
+static int
+org_readiness_key(struct org_readiness *r, const char *key, const json_t *v, const char *today)
+{
+	struct org_readiness d;
+
+	org_readiness_default(&d);
+	if (strcmp(key, "target_stage") == 0) {
+		if (json_is_null(v))
+			r->target_stage = 0;
+		else if (!json_is_integer(v) || (json_integer_value(v) != 1 &&
+		    json_integer_value(v) != 2))
+			return aims_error_set(AIMS_EINVALID, "readiness.target_stage", "field "
+			    "'readiness.target_stage': 1 (Stage 1, the documentation), 2 (Stage 2, "
+			    "the AIMS operating) or null for none");
+		else
+			r->target_stage = (int)json_integer_value(v);
+		return 0;
+	}
+	if (strcmp(key, "audit_date") == 0) {
+		if (json_is_null(v)) {
+			*r->audit_date = '\0';
+			return 0;
+		}
+		/* The date already set stays acceptable once past: saving the form again works. */
+		if (json_is_string(v) && strcmp(json_string_value(v), r->audit_date) == 0)
+			return 0;
+		return org_readiness_date(r->audit_date, v, today);
+	}
+	if (strcmp(key, "evidence_max_age_days") == 0) {
+		if (json_is_null(v)) {
+			r->evidence_max_age_days = 0;
+			return 0;
+		}
+		return org_readiness_int(&r->evidence_max_age_days, v,
+		    "readiness.evidence_max_age_days", ORG_EVIDENCE_AGE_MIN, ORG_EVIDENCE_AGE_MAX);
+	}
+	if (strcmp(key, "metric_window_days") == 0) {
+		if (json_is_null(v)) {
+			r->metric_window_days = d.metric_window_days;
+			return 0;
+		}
+		return org_readiness_int(&r->metric_window_days, v,
+		    "readiness.metric_window_days", ORG_METRIC_WINDOW_MIN, ORG_METRIC_WINDOW_MAX);
+	}
+	if (strcmp(key, "manual_as_gaps") == 0) {
+		if (json_is_null(v))
+			r->manual_as_gaps = d.manual_as_gaps;
+		else if (!json_is_boolean(v))
+			return aims_error_set(AIMS_EINVALID, "readiness.manual_as_gaps", "field "
+			    "'readiness.manual_as_gaps': true or false");
+		else
+			r->manual_as_gaps = json_is_true(v);
+		return 0;
+	}
+	return aims_error_set(AIMS_EINVALID, "readiness", "field 'readiness': unknown option "
+	    "'%.40s' (target_stage, audit_date, evidence_max_age_days, metric_window_days, "
+	    "manual_as_gaps)", key);
+}
+
+int
+org_readiness_apply(struct org_readiness *r, const json_t *in, const char *today)
+{
+	const char *key;
+	json_t *v;
+	int rc;
+
+	if (!json_is_object(in))
+		return aims_error_set(AIMS_EINVALID, "readiness", "field 'readiness': an object "
+		    "of options (target_stage, audit_date, evidence_max_age_days, "
+		    "metric_window_days, manual_as_gaps)");
+	json_object_foreach((json_t *)in, key, v)
+		if ((rc = org_readiness_key(r, key, v, today)) != 0)
+			return rc;
+	return 0;
+}
+
+/* The stored options; what does not read (it was checked when written) stays default. */
+static void
+org_readiness_stored(struct org_readiness *r, const char *text)
+{
+	json_t *o = text != NULL ? json_loads(text, 0, NULL) : NULL;
+	const char *key;
+	json_t *v;
+
+	org_readiness_default(r);
+	json_object_foreach(o, key, v)
+		if (org_readiness_key(r, key, v, NULL) != 0)
+			aims_error_clear();
+	json_decref(o);
+}
+
+int
+org_readiness_get(struct org_readiness *out, struct db *db, int64_t org_id)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	org_readiness_default(out);
+	if ((rc = db_prepare(&st, db, "SELECT readiness_options FROM orgs WHERE id = ?")) != 0)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	if ((rc = db_step(st)) == DB_ROW) {
+		org_readiness_stored(out, db_column_text(st, 0));
+		rc = 0;
+	} else if (rc == DB_DONE)
+		rc = aims_error_set(AIMS_ENOTFOUND, "org", "no such organisation");
+	db_done(st);
+	return rc;
+}
+
+#define ORG_COLUMNS	"slug, name, ai_roles, version, created_at, updated_at, timezone, " \
+			"readiness_options"
+
 static json_t *
 org_row_json(struct db_stmt *st)
 {
 	json_error_t jerr;
 	json_t *roles = json_loads(db_column_text(st, 2), 0, &jerr);
+	const char *tz = db_column_text(st, 6);
+	struct org_readiness r;
 
-	return json_pack("{s:s, s:s, s:o, s:I, s:s, s:s}",
+	org_readiness_stored(&r, db_column_text(st, 7));
+	return json_pack("{s:s, s:s, s:o, s:s, s:o, s:I, s:s, s:s}",
 	    "slug", db_column_text(st, 0), "name", db_column_text(st, 1),
-	    "ai_roles", roles ? roles : json_array(), "version", (json_int_t)db_column_int64(st, 3),
+	    "ai_roles", roles ? roles : json_array(), "timezone", *tz != '\0' ? tz : "UTC",
+	    "readiness", org_readiness_json(&r), "version", (json_int_t)db_column_int64(st, 3),
 	    "created_at", db_column_text(st, 4), "updated_at", db_column_text(st, 5));
 }
 
@@ -318,8 +521,7 @@ org_get(json_t **out, struct db *db, int64_t org_id)
 	int rc;
 
 	*out = NULL;
-	if ((rc = db_prepare(&st, db, "SELECT slug, name, ai_roles, version, created_at,"
-	    " updated_at FROM orgs WHERE id = ?")) != 0)
+	if ((rc = db_prepare(&st, db, "SELECT " ORG_COLUMNS " FROM orgs WHERE id = ?")) != 0)
 		return rc;
 	db_bind_int64(st, 1, org_id);
 	rc = db_step(st);
@@ -335,17 +537,21 @@ org_get(json_t **out, struct db *db, int64_t org_id)
 int
 org_timezone(char *out, struct db *db, int64_t org_id)
 {
-	const char *tz;
-	json_t *org = NULL;
+	struct db_stmt *st = NULL;
 	int rc;
 
 	snprintf(out, ORG_TIMEZONE_MAX, "UTC");
-	if ((rc = org_get(&org, db, org_id)) != 0)
+	if ((rc = db_prepare(&st, db, "SELECT timezone FROM orgs WHERE id = ?")) != 0)
 		return rc;
-	if ((tz = json_string_value(json_object_get(org, "timezone"))) != NULL && *tz != '\0')
-		snprintf(out, ORG_TIMEZONE_MAX, "%s", tz);
-	json_decref(org);
-	return 0;
+	db_bind_int64(st, 1, org_id);
+	if ((rc = db_step(st)) == DB_ROW) {
+		if (*db_column_text(st, 0) != '\0')
+			snprintf(out, ORG_TIMEZONE_MAX, "%s", db_column_text(st, 0));
+		rc = 0;
+	} else if (rc == DB_DONE)
+		rc = aims_error_set(AIMS_ENOTFOUND, "org", "no such organisation");
+	db_done(st);
+	return rc;
 }
 
 int
@@ -356,8 +562,7 @@ org_list(json_t **out, struct db *db)
 	int rc;
 
 	*out = NULL;
-	if ((rc = db_prepare(&st, db, "SELECT slug, name, ai_roles, version, created_at,"
-	    " updated_at FROM orgs ORDER BY slug")) != 0)
+	if ((rc = db_prepare(&st, db, "SELECT " ORG_COLUMNS " FROM orgs ORDER BY slug")) != 0)
 		goto done;
 	while ((rc = db_step(st)) == DB_ROW)
 		json_array_append_new(arr, org_row_json(st));
@@ -421,6 +626,101 @@ org_update(json_t **out, struct db *db, const struct actor *actor, int64_t org_i
 done:
 	db_done(st);
 	free(roles);
+	if (rc != 0) {
+		db_rollback(db);
+		return rc;
+	}
+	if ((rc = db_commit(db)) == 0 && out)
+		rc = org_get(out, db, org_id);
+	return rc;
+}
+
+static int
+org_version(int64_t *out, struct db *db, int64_t org_id)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&st, db, "SELECT version FROM orgs WHERE id = ?")) != 0)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	if ((rc = db_step(st)) == DB_ROW) {
+		*out = db_column_int64(st, 0);
+		rc = 0;
+	} else if (rc == DB_DONE)
+		rc = aims_error_set(AIMS_ENOTFOUND, "org", "no such organisation");
+	db_done(st);
+	return rc;
+}
+
+int
+org_update_settings(json_t **out, struct db *db, const struct actor *actor, int64_t org_id,
+    int64_t if_version, const char *timezone, const json_t *readiness)
+{
+	char now[CLOCK_RFC3339_LEN], today[ORG_DATE_LEN], slug[SLUG_MAX + 1] = "";
+	char zone[ORG_TIMEZONE_MAX] = "";
+	struct org_readiness r;
+	const struct tz *tz;
+	struct db_stmt *st = NULL;
+	json_t *stored = NULL;
+	char *opts = NULL;
+	int64_t version = 0;
+	int rc;
+
+	if (out)
+		*out = NULL;
+	if (timezone != NULL && *timezone != '\0' && strcmp(timezone, "UTC") != 0) {
+		if ((rc = tz_load(&tz, timezone)) != 0)
+			return rc;
+		snprintf(zone, sizeof(zone), "%s", timezone);
+	}
+	if ((rc = db_begin(db)) != 0)
+		return rc;
+	if ((rc = org_readiness_get(&r, db, org_id)) != 0)
+		goto done;
+	clock_format(now, clock_now());
+	snprintf(today, sizeof(today), "%.10s", now);
+	if (readiness != NULL && (rc = org_readiness_apply(&r, readiness, today)) != 0)
+		goto done;
+	stored = org_readiness_changed(&r);
+	opts = json_dumps(stored, JSON_COMPACT | JSON_SORT_KEYS);
+	/* Only a real change is written: a form saved as it was adds no ledger entry. */
+	if ((rc = db_prepare(&st, db, "UPDATE orgs SET timezone = coalesce(?, timezone), "
+	    "readiness_options = coalesce(?, readiness_options), version = version + 1, "
+	    "updated_at = ? WHERE id = ? AND (? = 0 OR version = ?) "
+	    "AND (timezone <> coalesce(?, timezone) OR readiness_options <> coalesce(?, "
+	    "readiness_options)) RETURNING version, slug")) != 0)
+		goto done;
+	db_bind_text(st, 1, timezone != NULL ? zone : NULL);
+	db_bind_text(st, 2, readiness != NULL ? opts : NULL);
+	db_bind_text(st, 3, now);
+	db_bind_int64(st, 4, org_id);
+	db_bind_int64(st, 5, if_version);
+	db_bind_int64(st, 6, if_version);
+	db_bind_text(st, 7, timezone != NULL ? zone : NULL);
+	db_bind_text(st, 8, readiness != NULL ? opts : NULL);
+	rc = db_step(st);
+	if (rc == DB_DONE) {
+		db_done(st);
+		st = NULL;
+		/* Nothing changed; unless the version was stale or there is no such org. */
+		if ((rc = org_version(&version, db, org_id)) == 0 && if_version != 0 &&
+		    version != if_version)
+			rc = aims_error_set(AIMS_ESTALE, "version", "the organisation was changed by "
+			    "someone else (expected version %lld)", (long long)if_version);
+		goto done;
+	}
+	if (rc != DB_ROW)
+		goto done;
+	version = db_column_int64(st, 0);
+	snprintf(slug, sizeof(slug), "%s", db_column_text(st, 1));
+	db_done(st);
+	st = NULL;
+	rc = org_append(db, actor, org_id, "update", slug, version);
+done:
+	db_done(st);
+	json_decref(stored);
+	free(opts);
 	if (rc != 0) {
 		db_rollback(db);
 		return rc;

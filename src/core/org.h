@@ -59,7 +59,58 @@ int org_id_by_slug(int64_t *out, struct db *db, const char *slug);
  */
 #define ORG_TIMEZONE_MAX	65
 int org_timezone(char *out, struct db *db, int64_t org_id);
-/* {id?, slug, name, ai_roles, version, created_at, updated_at}; caller owns. */
+
+/*
+ * Readiness options (docs/readiness.md), kept on the organisation and read
+ * by the readiness engine. Each has a default that is what the engine did
+ * before the option existed, so an organisation that never set one is
+ * judged as before.
+ */
+#define ORG_DATE_LEN			11	/* "YYYY-MM-DD" and its NUL */
+#define ORG_AUDIT_AHEAD_MAX_DAYS	(3 * 366)	/* an audit date at most three years on */
+#define ORG_EVIDENCE_AGE_MIN		30	/* a month: shorter windows make noise */
+#define ORG_EVIDENCE_AGE_MAX		1825	/* five years */
+#define ORG_METRIC_WINDOW_DEFAULT	92	/* a quarter */
+#define ORG_METRIC_WINDOW_MIN		7
+#define ORG_METRIC_WINDOW_MAX		366
+struct org_readiness {
+	int	target_stage;			/* 1 or 2; 0: none chosen */
+	char	audit_date[ORG_DATE_LEN];	/* the certification audit's first day; "": none */
+	int	evidence_max_age_days;		/* evidence without a valid-until date is stale once
+						   collected (or recorded) longer ago; 0: never */
+	int	metric_window_days;		/* a metric's evaluation counts this long */
+	bool	manual_as_gaps;			/* failing "confirm manually" items count as gaps */
+};
+/* The defaults: no target, no audit date, no window, 92 days, manual items apart. */
+void org_readiness_default(struct org_readiness *r);
+int org_readiness_get(struct org_readiness *out, struct db *db, int64_t org_id);
+/*
+ * As the API shows them: {target_stage, audit_date, evidence_max_age_days,
+ * metric_window_days, manual_as_gaps}, null where none is chosen.
+ */
+json_t *org_readiness_json(const struct org_readiness *r);
+/*
+ * Applies the keys of in (an object; a key set to null resets that option)
+ * onto *r, checking each against its bounds; an unknown key, a wrong type or
+ * a value out of bounds is AIMS_EINVALID naming "readiness.KEY". A new
+ * audit_date must not be before today ("YYYY-MM-DD"); the one already set
+ * may be given again once past.
+ */
+int org_readiness_apply(struct org_readiness *r, const json_t *in, const char *today);
+/*
+ * Sets the time zone (NULL: keep; "" or "UTC": UTC; otherwise a zone of the
+ * system's tz database, AIMS_EINVALID naming "timezone" when there is no
+ * such zone) and the readiness options (NULL: keep; the keys given change,
+ * org_readiness_apply). One ledgered change; if_version 0 skips the check;
+ * nothing is written when nothing changes.
+ */
+int org_update_settings(json_t **out, struct db *db, const struct actor *actor,
+    int64_t org_id, int64_t if_version, const char *timezone, const json_t *readiness);
+
+/*
+ * {id?, slug, name, ai_roles, timezone ("UTC" when none), readiness
+ * (org_readiness_json), version, created_at, updated_at}; caller owns.
+ */
 int org_get(json_t **out, struct db *db, int64_t org_id);
 int org_list(json_t **out, struct db *db);
 /*

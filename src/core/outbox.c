@@ -72,9 +72,17 @@ outbox_finish(struct db *db, int64_t id, bool ok, int attempts, int max_attempts
 	clock_format(at, now);
 	clock_format(next, now + (time_t)wait);
 	snprintf(cut, sizeof(cut), "%s", error != NULL ? error : "");
+	/*
+	 * A sealed body (a mail carrying a link, core/notify.h) is erased once
+	 * the row is done with: its secret is not kept for the 30 days the row is.
+	 */
 	if ((rc = db_prepare(&st, db, ok ?
-	    "UPDATE outbox SET state = 'sent', sent_at = ?, last_error = NULL WHERE id = ?" :
+	    "UPDATE outbox SET state = 'sent', sent_at = ?, last_error = NULL, "
+	    "body = CASE WHEN body LIKE '{\"sealed\":%' THEN '{\"sealed\":null}' ELSE body END "
+	    "WHERE id = ?" :
 	    "UPDATE outbox SET state = CASE WHEN attempts >= ? THEN 'failed' ELSE 'pending' END, "
+	    "body = CASE WHEN attempts >= ? AND body LIKE '{\"sealed\":%' "
+	    "THEN '{\"sealed\":null}' ELSE body END, "
 	    "next_at = ?, last_error = ? WHERE id = ?")) != 0)
 		return rc;
 	if (ok) {
@@ -82,9 +90,10 @@ outbox_finish(struct db *db, int64_t id, bool ok, int attempts, int max_attempts
 		db_bind_int64(st, 2, id);
 	} else {
 		db_bind_int64(st, 1, max_attempts);
-		db_bind_text(st, 2, next);
-		db_bind_text(st, 3, cut);
-		db_bind_int64(st, 4, id);
+		db_bind_int64(st, 2, max_attempts);
+		db_bind_text(st, 3, next);
+		db_bind_text(st, 4, cut);
+		db_bind_int64(st, 5, id);
 	}
 	rc = db_step(st);
 	db_done(st);

@@ -308,16 +308,32 @@ cond_date(struct qbuild *q, const char *alias, const json_t *f, const char *op, 
 	return 0;
 }
 
+/*
+ * older_than_days: N, or "$variable" holding N; a variable set to null
+ * (an organisation's option left unset) is no limit: nothing is older.
+ */
 static int
 cond_older(struct qbuild *q, const char *alias, const json_t *f, const json_t *v)
 {
 	char day[CLOCK_RFC3339_LEN];
+	const char *s = json_string_value(v);
 	time_t t;
 
+	if (s != NULL && s[0] == '$' && s[1] != '\0') {
+		if (q->scope == NULL)
+			return field_emit(q, alias, f);
+		v = q->scope->vars ? json_object_get(q->scope->vars, s + 1) : NULL;
+		if (json_is_null(v)) {
+			buf_puts(&q->b.sql, "FALSE");
+			return 0;
+		}
+		if (v == NULL)
+			return aims_error_set(AIMS_ECONFLICT, s + 1, "%s has no value", s + 1);
+	}
 	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
 	    json_integer_value(v) > 36500)
 		return aims_error_set(AIMS_EINVALID, "older_than_days",
-		    "older_than_days takes a number of days from 0 to 36500");
+		    "older_than_days takes a number of days from 0 to 36500, or a $variable");
 	if (q->scope == NULL)
 		return field_emit(q, alias, f);
 	if (clock_parse(&t, q->scope->today) != 0)

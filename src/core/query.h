@@ -11,7 +11,8 @@
  *   {"field": F, "in"|"not_in": [V, ...]}
  *   {"field": F, "set": true|false}      present and not empty ("", [], {})
  *   {"field": F, "past": true|false}     a date before today | unset or not before
- *   {"field": F, "older_than_days": N}   a date more than N days before today
+ *   {"field": F, "older_than_days": N}   a date more than N days before today; N may
+ *                                        be "$variable" (null: no limit, never older)
  *   {"field": F, "contains": V}          a list field has V among its elements
  *   {"field": F, "justified": true|false} a meaningful justification (core/justify.h)
  *   {"any": [cond, ...]}  {"all": [cond, ...]}  {"not": cond}

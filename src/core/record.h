@@ -241,6 +241,8 @@ struct record_workflow {
 struct record_view {
 	const char		*path;
 	const char		*label;		/* the link, in words: "Checklist" */
+	/* The view changes records (an import): linked only for those who may write the kind. */
+	bool			 writes;
 };
 
 /*
@@ -454,6 +456,20 @@ int record_list(json_t **items, char **next_cursor, int64_t *total, struct db *d
 int record_list_text(struct buf *items, char **next_cursor, int64_t *total, struct db *db,
     int64_t org_id, const struct record_kind *k, const struct record_query *q);
 
+#define RECORD_SEARCH_KINDS_MAX	64	/* kinds one search covers */
+
+/*
+ * The search across kinds (the web header's): for each of the nkinds kinds,
+ * its newest live records matching q (words as a list's q=, the last one a
+ * prefix), at most per_kind of them and whether there are more (never a
+ * count): *out [{kind, more, items: [{ref, title}]}] for the kinds with a
+ * match, in the order given (caller owns). One statement with a limit per
+ * kind; titles are the stored column, no record is read whole. Nothing to
+ * search for (no word in q): an empty array.
+ */
+int record_search(json_t **out, struct db *db, int64_t org_id,
+    const struct record_kind *const *kinds, size_t nkinds, const char *q, int per_kind);
+
 /*
  * Records linking to or from this one: [{kind, ref, title, field, direction}]
  * both ways; direction "out" (this record names it in `field`) or "in" (it
@@ -475,6 +491,16 @@ int record_history(json_t **out, struct db *db, int64_t org_id, const struct rec
     const char *ref, const char *status);
 /* One stored version exactly as it was; AIMS_ENOTFOUND when there is none. */
 int record_version_get(json_t **out, struct db *db, int64_t org_id,
+    const struct record_kind *k, const char *ref, int64_t version);
+/*
+ * record_history() and record_version_get() as text, appended to out: the
+ * bytes json_dumps() gives for their trees (JSON_COMPACT |
+ * JSON_PRESERVE_ORDER), written from the versions' stored text
+ * (record_history.c).
+ */
+int record_history_text(struct buf *out, struct db *db, int64_t org_id,
+    const struct record_kind *k, const char *ref, const char *status);
+int record_version_get_text(struct buf *out, struct db *db, int64_t org_id,
     const struct record_kind *k, const char *ref, int64_t version);
 
 /*

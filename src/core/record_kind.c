@@ -387,8 +387,8 @@ record_kind_describe(const struct record_kind *k)
 		const struct record_view *v;
 
 		for (v = k->views; v->path != NULL; v++)
-			json_array_append_new(views, json_pack("{s:s, s:s}", "path", v->path,
-			    "label", v->label));
+			json_array_append_new(views, json_pack("{s:s, s:s, s:b}", "path", v->path,
+			    "label", v->label, "writes", v->writes));
 		json_object_set_new(o, "views", views);
 	}
 	if (k->deadline != NULL)

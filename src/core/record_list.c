@@ -65,6 +65,7 @@ struct list_plan {
 	bool				 want_total;
 	int64_t				 fts_count;	/* matches of fts alone, or -1 */
 	bool				 extra;		/* the kind's extra items follow */
+	bool				 inline_views;	/* the page query reads the views */
 };
 
 /*
@@ -234,7 +235,8 @@ plan_fts_word(struct buf *b, const char *live, const char *retired, const char *
 }
 
 static char *
-plan_fts(int64_t org_id, const struct record_kind *k, const char *text, bool with_retired)
+plan_fts_expr(int64_t org_id, const struct record_kind *k, const char *text, bool with_retired,
+    bool last_prefix)
 {
 	char live[RECORD_SCOPE_MAX], retired[RECORD_SCOPE_MAX];
 	struct buf b = BUF_INIT;
@@ -264,8 +266,14 @@ plan_fts(int64_t org_id, const struct record_kind *k, const char *text, bool wit
 		buf_free(&b);
 		return NULL;
 	}
-	plan_fts_word(&b, live, with_retired ? retired : NULL, (const char *)w, wn, true);
+	plan_fts_word(&b, live, with_retired ? retired : NULL, (const char *)w, wn, last_prefix);
 	return buf_detach(&b);
+}
+
+static char *
+plan_fts(int64_t org_id, const struct record_kind *k, const char *text, bool with_retired)
+{
+	return plan_fts_expr(org_id, k, text, with_retired, true);
 }
 
 static int
@@ -542,10 +550,17 @@ sql_page(struct sqlb *q, const struct list_plan *p, const char *cursor)
 {
 	int i, rc;
 
-	/* Only ids and keys: the rows of the page are read afterwards, by id. */
+	/*
+	 * Ids and keys, and the views only when the query walks an index in
+	 * the page's order (no sort, so only the page's rows are read):
+	 * otherwise the rows of the page are read afterwards (list_rows()),
+	 * rather than carried through a sort of every match.
+	 */
 	buf_puts(&q->sql, "SELECT r.id");
 	for (i = 0; i < p->nkeys; i++)
 		buf_printf(&q->sql, ", %s, typeof(%s)", p->keys[i], p->keys[i]);
+	if (p->inline_views)
+		buf_puts(&q->sql, ", r.view, r.view_shape");
 	sql_from(q, p, false);
 	sql_where(q, p, false);
 	if (cursor && *cursor) {
@@ -650,39 +665,124 @@ row_keys(struct db_stmt *st, const struct list_plan *p)
 	return a;
 }
 
+/*
+ * The page's rows are read in one statement, "WHERE id IN (?, ...)", once
+ * the list query has given their ids in order: one statement per page
+ * rather than one per record (on PostgreSQL one round trip rather than
+ * fifty), and the list query itself stays on its covering index. The
+ * placeholders are rounded up to a power of two (the rest bound to NULL,
+ * which matches nothing), so a few statement texts serve every page size
+ * from the connection's statement cache. The rows come back in any order
+ * and are put in the page's by id.
+ */
+#define LIST_IN_MIN	8
+
+struct list_slot {
+	int64_t	id;
+	int	pos;		/* in the page */
+};
+
 static int
-list_read_row(json_t *items, struct db *db, const struct record_kind *k, int64_t id,
-    bool extra)
+list_slot_cmp(const void *a, const void *b)
 {
-	json_t *row;
+	int64_t x = ((const struct list_slot *)a)->id, y = ((const struct list_slot *)b)->id;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The page position of id (slots sorted by id), or -1. */
+static int
+list_slot_find(const struct list_slot *slots, int n, int64_t id)
+{
+	struct list_slot key = { id, 0 }, *hit;
+
+	hit = bsearch(&key, slots, (size_t)n, sizeof(*slots), list_slot_cmp);
+	return hit ? hit->pos : -1;
+}
+
+/* Prepares "SELECT columns FROM records WHERE id IN (...)" with the page's ids bound. */
+static int
+list_fetch_prepare(struct db_stmt **st, struct db *db, const char *columns,
+    const int64_t *ids, int n)
+{
+	struct buf sql = BUF_INIT;
+	int slots = LIST_IN_MIN, i, rc;
+
+	while (slots < n)
+		slots *= 2;
+	buf_printf(&sql, "SELECT %s FROM records WHERE id IN (?", columns);
+	for (i = 1; i < slots; i++)
+		buf_puts(&sql, ", ?");
+	buf_putc(&sql, ')');
+	rc = db_prepare(st, db, buf_str(&sql));
+	buf_free(&sql);
+	if (rc != 0)
+		return rc;
+	for (i = 0; i < slots; i++) {
+		if (i < n)
+			db_bind_int64(*st, i + 1, ids[i]);
+		else
+			db_bind_null(*st, i + 1);
+	}
+	return 0;
+}
+
+/* The page's records as trees, appended to items in the page's order. */
+static int
+list_fetch_trees(json_t *items, struct db *db, const struct record_kind *k,
+    const int64_t *ids, const struct list_slot *slots, int n, bool extra)
+{
+	json_t *rows[RECORD_LIST_MAX] = { NULL };
 	struct record_row r;
 	struct db_stmt *st = NULL;
-	int rc;
+	int rc, pos, i;
 
-	if ((rc = db_prepare(&st, db, "SELECT " RECORD_ROW_COLUMNS " FROM records WHERE id = ?"))
-	    != 0)
+	if ((rc = list_fetch_prepare(&st, db, RECORD_ROW_COLUMNS, ids, n)) != 0)
 		return rc;
-	db_bind_int64(st, 1, id);
-	if ((rc = db_step(st)) == DB_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
+		if ((pos = list_slot_find(slots, n, db_column_int64(st, 0))) < 0 || rows[pos])
+			continue;
 		if ((rc = record__row_read(&r, st)) == 0) {
-			row = record__row_json(k, &r);
+			rows[pos] = record__row_json(k, &r);
 			if (extra)
-				json_object_set_new(row, "generated", json_false());
-			json_array_append_new(items, row);
+				json_object_set_new(rows[pos], "generated", json_false());
 		}
 		record__row_free(&r);
-	} else if (rc == DB_DONE)
-		rc = aims_error_set(AIMS_ERROR, NULL, "a listed record vanished");
+		if (rc != 0)
+			break;
+	}
 	db_done(st);
+	for (i = 0; rc == 0 && i < n; i++)
+		if (rows[i] == NULL)
+			rc = aims_error_set(AIMS_ERROR, NULL, "a listed record vanished");
+	for (i = 0; i < n; i++) {
+		if (rc == 0)
+			json_array_append_new(items, rows[i]);
+		else
+			json_decref(rows[i]);
+	}
 	return rc;
 }
 
-/* Appends the row's view to text, after a comma unless it is the first. */
-static int
-list_read_view(struct buf *text, bool first, struct db *db, const struct record_kind *k,
-    int64_t id, bool extra)
+/* Marks the view text ends with as a record (not a generated item) of the listing. */
+static void
+list_mark_generated(struct buf *text)
 {
-	size_t start = text->len;
+	/* The view is one object: the mark goes before its closing brace. */
+	if (text->len < 2 || text->data[text->len - 1] != '}')
+		return;
+	text->len--;
+	buf_puts(text, text->data[text->len - 1] == '{' ? "\"generated\":false}" :
+	    ",\"generated\":false}");
+}
+
+/*
+ * The view of record id built from its row, into out: for a view written
+ * before the kind's shape changed (record__row_view()); rare, so by id.
+ */
+static int
+list_fetch_stale(struct buf *out, struct db *db, const struct record_kind *k, int64_t id)
+{
 	struct db_stmt *st = NULL;
 	int rc;
 
@@ -690,19 +790,61 @@ list_read_view(struct buf *text, bool first, struct db *db, const struct record_
 	    "WHERE id = ?")) != 0)
 		return rc;
 	db_bind_int64(st, 1, id);
-	if ((rc = db_step(st)) == DB_ROW) {
-		if (!first)
-			buf_putc(text, ',');
-		rc = record__row_view(text, NULL, st, k);
-		/* The view is one object: the mark goes before its closing brace. */
-		if (rc == 0 && extra && text->len > start && text->data[text->len - 1] == '}') {
-			text->len--;
-			buf_puts(text, text->data[text->len - 1] == '{' ? "\"generated\":false}" :
-			    ",\"generated\":false}");
-		}
-	} else if (rc == DB_DONE)
+	if ((rc = db_step(st)) == DB_ROW)
+		rc = record__row_view(out, NULL, st, k);
+	else if (rc == DB_DONE)
 		rc = aims_error_set(AIMS_ERROR, NULL, "a listed record vanished");
 	db_done(st);
+	return rc;
+}
+
+/*
+ * The page's views spliced into text ("[...]") in the page's order. Only
+ * the view and its shape are read: the record's data is read only for a
+ * view that is stale.
+ */
+static int
+list_fetch_views(struct buf *text, struct db *db, const struct record_kind *k,
+    const int64_t *ids, const struct list_slot *slots, int n, bool extra)
+{
+	size_t off[RECORD_LIST_MAX], len[RECORD_LIST_MAX];
+	bool got[RECORD_LIST_MAX] = { false };
+	struct buf views = BUF_INIT;
+	struct db_stmt *st = NULL;
+	int64_t shape = record__view_shape(k);
+	const char *view;
+	int rc, pos, i;
+
+	if ((rc = list_fetch_prepare(&st, db, "id, view, view_shape", ids, n)) != 0)
+		return rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		if ((pos = list_slot_find(slots, n, db_column_int64(st, 0))) < 0 || got[pos])
+			continue;
+		view = db_column_text(st, 1);
+		off[pos] = views.len;
+		if (view != NULL && db_column_int64(st, 2) == shape)
+			buf_puts(&views, view);
+		else if ((rc = list_fetch_stale(&views, db, k, ids[pos])) != 0)
+			break;
+		len[pos] = views.len - off[pos];
+		got[pos] = true;
+	}
+	db_done(st);
+	for (i = 0; rc == 0 && i < n; i++)
+		if (!got[i])
+			rc = aims_error_set(AIMS_ERROR, NULL, "a listed record vanished");
+	if (rc == 0) {
+		buf_putc(text, '[');
+		for (i = 0; i < n; i++) {
+			if (i > 0)
+				buf_putc(text, ',');
+			buf_append(text, views.data + off[i], len[i]);
+			if (extra)
+				list_mark_generated(text);
+		}
+		buf_putc(text, ']');
+	}
+	buf_free(&views);
 	return rc;
 }
 
@@ -713,34 +855,59 @@ list_rows(int *count, json_t *items, struct buf *text, char **next_cursor, struc
 {
 	struct db_stmt *st = NULL;
 	int64_t ids[RECORD_LIST_MAX];
+	struct list_slot slots[RECORD_LIST_MAX];
 	json_t *last = NULL;
-	int rc, n = 0, i;
+	int64_t shape = p->inline_views ? record__view_shape(p->k) : 0;
+	const char *view;
+	int rc, n = 0, i, col = 1 + 2 * p->nkeys;
 
 	if ((rc = sqlb_prepare(&st, db, q)) != 0)
 		return rc;
+	if (p->inline_views)
+		buf_putc(text, '[');
 	while ((rc = db_step(st)) == DB_ROW) {
 		if (n == p->limit) {
+			/* A row beyond the page: the next page starts after its last row. */
 			*next_cursor = cursor_encode(last);
 			break;
 		}
-		ids[n++] = db_column_int64(st, 0);
-		json_decref(last);
-		last = row_keys(st, p);
+		/* The keys of the page's last row, kept in case a row follows. */
+		if (n == p->limit - 1)
+			last = row_keys(st, p);
+		ids[n] = db_column_int64(st, 0);
+		if (p->inline_views) {
+			if (n > 0)
+				buf_putc(text, ',');
+			view = db_column_text(st, col);
+			if (view != NULL && db_column_int64(st, col + 1) == shape)
+				buf_puts(text, view);
+			else if ((rc = list_fetch_stale(text, db, p->k, ids[n])) != 0)
+				break;
+			if (p->extra)
+				list_mark_generated(text);
+		}
+		n++;
 	}
 	db_done(st);
 	json_decref(last);
 	if (rc < 0)
 		return rc;
-	if (text)
-		buf_putc(text, '[');
-	for (i = 0; i < n; i++) {
-		rc = text ? list_read_view(text, i == 0, db, p->k, ids[i], p->extra) :
-		    list_read_row(items, db, p->k, ids[i], p->extra);
-		if (rc != 0)
-			return rc;
-	}
-	if (text)
+	if (p->inline_views) {
 		buf_putc(text, ']');
+		*count = n;
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		slots[i] = (struct list_slot){ ids[i], i };
+	qsort(slots, (size_t)n, sizeof(slots[0]), list_slot_cmp);
+	if (text && n == 0)
+		buf_puts(text, "[]");
+	else if (text)
+		rc = list_fetch_views(text, db, p->k, ids, slots, n, p->extra);
+	else if (n > 0)
+		rc = list_fetch_trees(items, db, p->k, ids, slots, n, p->extra);
+	if (rc != 0)
+		return rc;
 	*count = n;
 	return 0;
 }
@@ -848,6 +1015,9 @@ list_run(json_t **items, struct buf *text, char **next_cursor, int64_t *total,
 		goto done;
 	if (items)
 		*items = json_array();
+	/* The orders of records' own indexes, walked in order (see sql_page()). */
+	p.inline_views = text != NULL && p.drive == DRIVE_NONE && p.nfilters == 0 &&
+	    p.fts == NULL && !p.retired && p.sort_field == NULL;
 	if (extra_cursor != NULL) {
 		/* Past the records: the page is the extra items' alone. */
 		if (text)
@@ -893,4 +1063,130 @@ record_list_text(struct buf *items, char **next_cursor, int64_t *total, struct d
     int64_t org_id, const struct record_kind *k, const struct record_query *rq)
 {
 	return list_run(NULL, items, next_cursor, total, db, org_id, k, rq);
+}
+
+/* One kind's part of the search: its newest matches of fts, per_kind + 1 of them. */
+static void
+search_kind_sql(struct sqlb *q, int64_t org_id, const struct record_kind *k, const char *fts,
+    int per_kind, size_t i)
+{
+	buf_printf(&q->sql, "%sSELECT * FROM (SELECT r.kind, r.ref, r.title FROM records_fts "
+	    "CROSS JOIN records r ON r.id = records_fts.rowid WHERE records_fts MATCH ? AND "
+	    "r.org_id = ? AND r.kind = ? AND r.retired = 0 ORDER BY records_fts.rowid DESC "
+	    "LIMIT ?) s%zu", i > 0 ? " UNION ALL " : "", i);
+	sqlb_bind_text(q, fts);
+	sqlb_bind_int(q, org_id);
+	sqlb_bind_text(q, k->name);
+	/* One more than shown tells whether there are more. */
+	sqlb_bind_int(q, per_kind + 1);
+}
+
+/* The entry of kind name in out. */
+static json_t *
+search_entry(json_t *out, const char *name)
+{
+	json_t *e;
+	size_t i;
+
+	json_array_foreach(out, i, e)
+		if (strcmp(json_string_value(json_object_get(e, "kind")), name) == 0)
+			return e;
+	return NULL;
+}
+
+/* Runs the statement q of search_kind_sql() parts into the entries of out. */
+static int
+search_run(json_t *out, struct db *db, const struct sqlb *q, int per_kind)
+{
+	struct db_stmt *st = NULL;
+	const char *kind, *ref, *title;
+	json_t *e, *items;
+	int rc;
+
+	if ((rc = sqlb_prepare(&st, db, q)) != 0)
+		return rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		kind = db_column_text(st, 0);
+		ref = db_column_text(st, 1);
+		title = db_column_text(st, 2);
+		if (kind == NULL || ref == NULL || (e = search_entry(out, kind)) == NULL)
+			continue;
+		items = json_object_get(e, "items");
+		if (json_array_size(items) == (size_t)per_kind) {
+			json_object_set_new(e, "more", json_true());
+			continue;
+		}
+		json_array_append_new(items, json_pack("{s:s, s:s}", "ref", ref, "title",
+		    title != NULL && *title != '\0' ? title : ref));
+	}
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
+/*
+ * The last word is a prefix (as typed so far), and the search index
+ * gathers every posting of every word a prefix starts before it can answer
+ * the newest few: for a word most records hold ("evidence" in 500,000 of
+ * them) that is most of the page's time, however few are shown. So the
+ * last word is first looked for whole, which the index answers by walking
+ * its newest postings and stopping: a kind that fills its share that way
+ * shows those (all of them matches of the prefix too, and there are more);
+ * only the kinds left short are searched again with the prefix.
+ */
+int
+record_search(json_t **out, struct db *db, int64_t org_id,
+    const struct record_kind *const *kinds, size_t nkinds, const char *q, int per_kind)
+{
+	struct sqlb whole, prefix;
+	char *fts = NULL;
+	json_t *e;
+	size_t i, n = 0;
+	int rc = 0;
+
+	*out = NULL;
+	memset(&whole, 0, sizeof(whole));
+	memset(&prefix, 0, sizeof(prefix));
+	if (nkinds > RECORD_SEARCH_KINDS_MAX || per_kind < 1 || per_kind >= RECORD_LIST_MAX)
+		return aims_error_set(AIMS_EINVALID, NULL, "a search covers at most %d kinds, "
+		    "1 to %d records of each", RECORD_SEARCH_KINDS_MAX, RECORD_LIST_MAX - 1);
+	if (q != NULL && strlen(q) > LIST_Q_MAX)
+		return aims_error_set(AIMS_EINVALID, "q", "the search text is longer than %d "
+		    "bytes", LIST_Q_MAX);
+	*out = json_array();
+	if (q == NULL)
+		return 0;
+	for (i = 0; i < nkinds; i++) {
+		/* Each kind's words carry its own scope (see plan_fts). */
+		if ((fts = plan_fts_expr(org_id, kinds[i], q, false, false)) == NULL)
+			goto done;
+		search_kind_sql(&whole, org_id, kinds[i], fts, per_kind, i);
+		free(fts);
+		json_array_append_new(*out, json_pack("{s:s, s:b, s:[]}", "kind",
+		    kinds[i]->name, "more", false, "items"));
+	}
+	if (nkinds == 0 || (rc = search_run(*out, db, &whole, per_kind)) != 0)
+		goto done;
+	for (i = 0; i < nkinds; i++) {
+		e = json_array_get(*out, i);
+		if (json_is_true(json_object_get(e, "more")))
+			continue;
+		json_array_clear(json_object_get(e, "items"));
+		fts = plan_fts(org_id, kinds[i], q, false);
+		search_kind_sql(&prefix, org_id, kinds[i], fts, per_kind, n++);
+		free(fts);
+	}
+	if (n > 0 && (rc = search_run(*out, db, &prefix, per_kind)) != 0)
+		goto done;
+	/* The kinds without a match are left out. */
+	for (i = nkinds; i > 0; i--)
+		if (json_array_size(json_object_get(json_array_get(*out, i - 1), "items")) == 0)
+			json_array_remove(*out, i - 1);
+done:
+	sqlb_free(&whole);
+	sqlb_free(&prefix);
+	if (rc != 0) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
 }

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -19,12 +20,16 @@
 static int
 seal_key(unsigned char key[crypto_secretbox_KEYBYTES], struct db *db)
 {
-	char path[4096];
+	char path[4096], *base;
 	ssize_t n;
 	int fd, tries;
+	size_t len;
 
-	if ((size_t)snprintf(path, sizeof(path), "%s%s", db_path(db), SEAL_SUFFIX) >=
-	    sizeof(path))
+	/* Beside the ledger key: the same file on every server of a PostgreSQL store. */
+	base = db_local_base(db_path(db));
+	len = (size_t)snprintf(path, sizeof(path), "%s%s", base, SEAL_SUFFIX);
+	free(base);
+	if (len >= sizeof(path))
 		return aims_error_set(AIMS_ERROR, "db", "the database path is too long");
 	for (tries = 0; tries < 2; tries++) {
 		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {

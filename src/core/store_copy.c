@@ -2,15 +2,24 @@
  * store_copy.c - moving organisations from one store to another (`aims
  * migrate-store`): every row they own, their ledger with its checkpoints,
  * their evidence files, and the signing key, so that `aims verify` passes
- * on the target with the same checkpoints.
+ * on the target with the same checkpoints. Either store may be SQLite or
+ * PostgreSQL: onto PostgreSQL to grow, back onto a SQLite file to hand an
+ * organisation back.
  *
- * The tables are read from the source's own list (sqlite_master), not from
- * a list kept here, so a table a later migration adds is copied without a
- * change: a table with an org_id column is copied by organisation; one
- * without (the catalog's reference data) whole, when it is reference data
- * the target lacks. Rows are copied with the types they are stored with
- * (integer, text, blob), in key order (the ledger's gapless trigger wants
- * entries in sequence), in one transaction on the target: all or nothing.
+ * The tables are read from the source's own list (sqlite_master, or
+ * PostgreSQL's information_schema), not from a list kept here, so a table a
+ * later migration adds is copied without a change: a table with an org_id
+ * column is copied by organisation; one without (the catalog's reference
+ * data) whole, when it is reference data the target lacks. Rows are copied
+ * with the types they are stored with (integer, real, text, blob: SQLite's
+ * typeof(), which the PostgreSQL schema gives too), in key order (the
+ * ledger's gapless trigger wants entries in sequence), in one transaction
+ * on the target: all or nothing. Evidence bytes go from the source's blob
+ * store (SQLite: data/blobs/; PostgreSQL: evidence_chunks) to the target's.
+ *
+ * Webhook signing secrets are sealed with a key of each store's own
+ * (core/seal.c): they are opened with the source's and sealed again with
+ * the target's, so they work there whatever key the target has.
  *
  * Left behind on purpose: sign-in sessions and throttling (people sign in
  * again on the new store), and with --org the instance log (org 0): it
@@ -18,11 +27,13 @@
  * organisation are copied with it, and entered in the target's instance
  * log ("user" "import"), so that verify checks them there.
  */
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/evidence.h"
+#include "core/seal.h"
 #include "core/store_copy.h"
 #include "core/user.h"
 #include "ledger/ledger.h"
@@ -73,6 +84,66 @@ copy_name_ok(const char *s)
 		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
 			return false;
 	return true;
+}
+
+static bool
+copy_is_pg(struct db *db)
+{
+	return strcmp(db_backend(db), "postgres") == 0;
+}
+
+/*
+ * The columns and key of table t of a PostgreSQL source: generated columns
+ * left out (records_fts.tsv: the target computes its own index), the
+ * primary key's columns in key order.
+ */
+static int
+copy_columns_pg(struct copy_table *t, struct db *src)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&st, src, "SELECT column_name FROM information_schema.columns "
+	    "WHERE table_schema = current_schema() AND table_name = ? AND is_generated = 'NEVER' "
+	    "ORDER BY ordinal_position")) != 0)
+		return rc;
+	db_bind_text(st, 1, t->name);
+	while ((rc = db_step(st)) == DB_ROW) {
+		const char *c = db_column_text(st, 0);
+
+		if (!copy_name_ok(c) || t->ncols == COPY_COLUMNS_MAX) {
+			rc = aims_error_set(AIMS_ERROR, NULL, "table %s: column %s cannot be copied",
+			    t->name, c);
+			goto done;
+		}
+		snprintf(t->cols[t->ncols++], COPY_NAME_MAX, "%s", c);
+		if (strcmp(c, "org_id") == 0)
+			t->has_org = true;
+	}
+	db_done(st);
+	st = NULL;
+	if (rc < 0)
+		return rc;
+	if ((rc = db_prepare(&st, src, "SELECT k.column_name FROM "
+	    "information_schema.table_constraints c JOIN information_schema.key_column_usage k "
+	    "ON k.constraint_schema = c.constraint_schema AND k.constraint_name = c.constraint_name "
+	    "WHERE c.table_schema = current_schema() AND c.table_name = ? "
+	    "AND c.constraint_type = 'PRIMARY KEY' ORDER BY k.ordinal_position")) != 0)
+		return rc;
+	db_bind_text(st, 1, t->name);
+	t->order[0] = '\0';
+	while ((rc = db_step(st)) == DB_ROW)
+		if (copy_name_ok(db_column_text(st, 0)))
+			snprintf(t->order + strlen(t->order), sizeof(t->order) - strlen(t->order),
+			    "%s%s", t->order[0] ? ", " : "", db_column_text(st, 0));
+	if (rc >= 0 && t->order[0] == '\0')
+		/* No key: every column, so the order is the same from run to run. */
+		for (rc = 0; rc < t->ncols; rc++)
+			snprintf(t->order + strlen(t->order), sizeof(t->order) - strlen(t->order),
+			    "%s%d", rc ? ", " : "", rc + 1);
+done:
+	db_done(st);
+	return rc < 0 ? rc : 0;
 }
 
 /* The columns and key of table t of the source (SQLite: PRAGMA table_info). */
@@ -138,7 +209,10 @@ copy_tables(struct copy_table **out, int *n, struct db *src)
 	for (first = copy_first; *first; first++)
 		snprintf(t[(*n)++].name, COPY_NAME_MAX, "%s", *first);
 	/* FTS5 keeps its index in shadow tables (records_fts_data...): only the table itself. */
-	if ((rc = db_prepare(&st, src, "SELECT name FROM sqlite_master WHERE type = 'table' "
+	if ((rc = db_prepare(&st, src, copy_is_pg(src) ?
+	    "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+	    "current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name" :
+	    "SELECT name FROM sqlite_master WHERE type = 'table' "
 	    "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'records_fts_%' ORDER BY name")) != 0)
 		return rc;
 	while ((rc = db_step(st)) == DB_ROW) {
@@ -156,7 +230,8 @@ copy_tables(struct copy_table **out, int *n, struct db *src)
 	if (rc < 0)
 		return rc;
 	for (i = 0; i < *n; i++)
-		if ((rc = copy_columns(&t[i], src)) != 0)
+		if ((rc = copy_is_pg(src) ? copy_columns_pg(&t[i], src) :
+		    copy_columns(&t[i], src)) != 0)
 			return rc;
 	return 0;
 }
@@ -185,6 +260,9 @@ copy_wanted(const struct copy_table *t, int64_t org_id)
 {
 	if (t->ncols == 0)
 		return false;	/* in copy_first but not in this source */
+	/* Evidence bytes: copy_blobs() puts them where the target keeps them. */
+	if (strcmp(t->name, "evidence_chunks") == 0)
+		return false;
 	if (org_id == 0 || t->has_org || strcmp(t->name, "orgs") == 0 ||
 	    strcmp(t->name, "users") == 0 || strcmp(t->name, "records_fts") == 0)
 		return true;
@@ -192,12 +270,51 @@ copy_wanted(const struct copy_table *t, int64_t org_id)
 	return true;
 }
 
+/*
+ * Is the number in column col a whole one? PostgreSQL's typeof() says
+ * "integer" for any JSON number (record_fields.value): 2.5 goes as a real.
+ */
+static bool
+copy_integral(struct db_stmt *rd, int col)
+{
+	const char *v = db_column_text(rd, col);
+
+	if (v == NULL)
+		return true;
+	if (*v == '-')
+		v++;
+	return *v != '\0' && strspn(v, "0123456789") == strlen(v);
+}
+
+/* Is column i of t sealed with the store's own key (core/seal.h)? */
+static bool
+copy_sealed(const struct copy_table *t, int i)
+{
+	return strcmp(t->name, "webhooks") == 0 && strcmp(t->cols[i], "secret_sealed") == 0;
+}
+
+/* The secret sealed for src (len bytes at p), sealed again for dst into out. */
+static int
+copy_reseal(struct buf *out, struct db *dst, struct db *src, const void *p, size_t len)
+{
+	struct buf plain = BUF_INIT;
+	int rc;
+
+	buf_reset(out);
+	if ((rc = seal_open(&plain, src, p ? p : "", len)) == 0)
+		rc = seal_bytes(out, dst, plain.data, plain.len);
+	if (plain.data != NULL)
+		sodium_memzero(plain.data, plain.len);
+	buf_free(&plain);
+	return rc;
+}
+
 static int
 copy_table(struct store_copy_stats *stats, struct db *dst, struct db *src,
     const struct copy_table *t, int64_t org_id)
 {
 	struct db_stmt *rd = NULL, *wr = NULL;
-	struct buf sel = BUF_INIT, ins = BUF_INIT;
+	struct buf sel = BUF_INIT, ins = BUF_INIT, sealed = BUF_INIT;
 	int64_t have = 0, rows = 0;
 	int rc, i;
 	bool reference = org_id != 0 && !t->has_org && strcmp(t->name, "orgs") != 0 &&
@@ -239,9 +356,15 @@ copy_table(struct store_copy_stats *stats, struct db *dst, struct db *src,
 			const void *p;
 			size_t len;
 
-			if (strcmp(type, "integer") == 0)
+			if (strcmp(type, "integer") == 0 && copy_integral(rd, 2 * i + 1))
 				rc = db_bind_int64(wr, i + 1, db_column_int64(rd, 2 * i + 1));
-			else if (strcmp(type, "blob") == 0) {
+			else if (strcmp(type, "integer") == 0 || strcmp(type, "real") == 0)
+				rc = db_bind_double(wr, i + 1, db_column_double(rd, 2 * i + 1));
+			else if (strcmp(type, "blob") == 0 && copy_sealed(t, i)) {
+				p = db_column_blob(rd, 2 * i + 1, &len);
+				if ((rc = copy_reseal(&sealed, dst, src, p, len)) == 0)
+					rc = db_bind_blob(wr, i + 1, sealed.data, sealed.len);
+			} else if (strcmp(type, "blob") == 0) {
 				p = db_column_blob(rd, 2 * i + 1, &len);
 				rc = db_bind_blob(wr, i + 1, p ? p : "", len);
 			} else if (strcmp(type, "null") == 0)
@@ -274,6 +397,7 @@ done:
 	db_done(wr);
 	buf_free(&sel);
 	buf_free(&ins);
+	buf_free(&sealed);
 	return rc;
 }
 
@@ -408,9 +532,15 @@ copy_blobs(struct store_copy_stats *stats, struct db *dst, struct db *src,
 	while ((rc = db_step(st)) == DB_ROW) {
 		const char *sha = db_column_text(st, 1);
 
-		if ((rc = evidence_blob_path(&path, src_data, sha)) != 0 ||
-		    (rc = evidence_blob_import(dst_data, path, sha)) != 0 ||
-		    (rc = evidence_blob_path(&stored, dst_data, sha)) != 0 ||
+		/* From PostgreSQL the bytes come from its chunks, checked against their hash. */
+		if (evidence_chunks_used(src)) {
+			if ((rc = evidence_chunks_fetch(src, db_column_int64(st, 0), sha,
+			    dst_data)) != 0)
+				break;
+		} else if ((rc = evidence_blob_path(&path, src_data, sha)) != 0 ||
+		    (rc = evidence_blob_import(dst_data, path, sha)) != 0)
+			break;
+		if ((rc = evidence_blob_path(&stored, dst_data, sha)) != 0 ||
 		    (rc = evidence_chunks_put(dst, db_column_int64(st, 0), sha, stored)) != 0)
 			break;
 		free(path);
@@ -424,6 +554,15 @@ copy_blobs(struct store_copy_stats *stats, struct db *dst, struct db *src,
 	return rc < 0 ? rc : 0;
 }
 
+static void
+copy_data_dir(char **out, struct db *db)
+{
+	if (copy_is_pg(db))
+		evidence_data_dir(out, db_path(db));
+	else
+		evidence_data_dir_beside(out, db_path(db));
+}
+
 int
 store_copy(struct store_copy_stats *stats, struct db *dst, struct db *src, int64_t org_id)
 {
@@ -433,9 +572,8 @@ store_copy(struct store_copy_stats *stats, struct db *dst, struct db *src, int64
 	int rc, n = 0, i;
 
 	memset(stats, 0, sizeof(*stats));
-	if (strcmp(db_backend(src), "sqlite") != 0)
-		return aims_error_set(AIMS_EUNSUPPORTED, "from",
-		    "the source of a copy is a SQLite store (a file)");
+	if (strcmp(db_path(src), db_path(dst)) == 0)
+		return aims_error_set(AIMS_EINVALID, "to", "the target is the source");
 	if ((rc = copy_tables(&t, &n, src)) != 0 || (rc = db_read_begin(src)) != 0)
 		goto done;
 	/* The members entered in the target's instance log are signed with the same key. */
@@ -456,9 +594,13 @@ store_copy(struct store_copy_stats *stats, struct db *dst, struct db *src, int64
 	if ((rc = copy_identities(dst)) != 0 ||
 	    (org_id != 0 && (rc = copy_users_logged(stats, dst)) != 0))
 		goto fail;
-	/* Files before the commit: a failure leaves rows nowhere and files unreferenced. */
-	evidence_data_dir(&src_data, db_path(src));
-	evidence_data_dir(&dst_data, db_path(dst));
+	/*
+	 * Files before the commit: a failure leaves rows nowhere and files
+	 * unreferenced. $AIMS_DATA_DIR is the PostgreSQL store's directory; a
+	 * SQLite store's files are beside it, as its key is.
+	 */
+	copy_data_dir(&src_data, src);
+	copy_data_dir(&dst_data, dst);
 	if ((rc = copy_blobs(stats, dst, src, src_data, dst_data, org_id)) != 0)
 		goto fail;
 	db_read_end(src);

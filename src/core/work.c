@@ -172,7 +172,7 @@ work_group(json_t *out, const char *name, struct db *db, int64_t org_id, const c
 
 	/* column is one of two names this file passes, never input. */
 	buf_printf(&sql, "SELECT count(*) FROM (SELECT 1 FROM work_items WHERE org_id = ? "
-	    "AND %s = ? AND due >= ? AND due < ? AND owner <> ? LIMIT %d)", column,
+	    "AND %s = ? AND due >= ? AND due < ? AND owner <> ? LIMIT %d) x", column,
 	    WORK_COUNT_CAP);
 	if ((rc = db_prepare(&st, db, buf_str(&sql))) != 0)
 		goto done;

@@ -454,8 +454,8 @@ check_metrics_current(struct check_result *out, const struct check_env *env,
     const json_t *params)
 {
 	const json_t *days_p = json_object_get(params, "evaluated_within_days");
-	int64_t days = json_is_integer(days_p) ? json_integer_value(days_p) :
-	    CHECK_EVALUATED_DAYS_DEFAULT;
+	const char *var = json_string_value(days_p);
+	int64_t days;
 	json_t *systems = json_array(), *status = NULL, *sys, *m;
 	char limit[CLOCK_RFC3339_LEN];
 	const char *ev;
@@ -463,6 +463,11 @@ check_metrics_current(struct check_result *out, const struct check_env *env,
 	bool any;
 	int rc;
 
+	/* "$name": the organisation's own window (its readiness options). */
+	if (var != NULL && var[0] == '$' && env->scope->vars != NULL)
+		days_p = json_object_get(env->scope->vars, var + 1);
+	days = json_is_integer(days_p) && json_integer_value(days_p) > 0 ?
+	    json_integer_value(days_p) : CHECK_EVALUATED_DAYS_DEFAULT;
 	if ((rc = query_select(env->scope, "ai-systems", json_object_get(params, "where"),
 	    NULL, 0, monitored_system, systems)) != 0)
 		goto done;

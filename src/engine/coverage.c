@@ -15,6 +15,7 @@
 #include "core/catalog.h"
 #include "core/crosswalk.h"
 #include "engine/coverage.h"
+#include "engine/current.h"
 #include "engine/readiness.h"
 #include "store/db.h"
 #include "util/clock.h"
@@ -82,7 +83,7 @@ coverage_read_stale_evidence(struct coverage *cv)
 	static const char *const sql[] = {
 		"SELECT r.ref FROM record_fields f JOIN records r ON r.org_id = f.org_id"
 		" AND r.kind = f.kind AND r.num = f.num WHERE f.org_id = ? AND f.kind = 'evidence'"
-		" AND f.field = 'valid_until' AND f.live = 1 AND f.value <> '' AND f.value < ?",
+		" AND f.field = 'valid_until' AND f.live = 1 AND f.value < ?2 AND f.value <> ?3",
 		"SELECT ref FROM records WHERE org_id = ? AND kind = 'evidence' AND retired = 1"
 		" AND ? IS NOT NULL",
 	};
@@ -95,6 +96,9 @@ coverage_read_stale_evidence(struct coverage *cv)
 			return rc;
 		db_bind_int64(st, 1, cv->org_id);
 		db_bind_text(st, 2, cv->today);
+		/* '' bound, not written: a field value is typed JSON on PostgreSQL. */
+		if (i == 0)
+			db_bind_text(st, 3, "");
 		while ((rc = db_step(st)) == DB_ROW)
 			json_object_set_new(cv->stale_evidence, db_column_text(st, 0), json_true());
 		db_done(st);
@@ -458,4 +462,19 @@ done:
 	json_decref(cv.iso_titles);
 	json_decref(cv.readiness);
 	return rc;
+}
+
+static int
+coverage_compute(json_t **out, struct db *db, int64_t org_id, const void *arg)
+{
+	return coverage_evaluate(out, db, org_id, arg);
+}
+
+int
+coverage_current(json_t **out, struct db *db, int64_t org_id, const char *framework)
+{
+	char key[CURRENT_KEY_MAX];
+
+	snprintf(key, sizeof(key), "coverage:%.32s", framework);
+	return current_get(out, db, org_id, key, CURRENT_SHARED, coverage_compute, framework);
 }

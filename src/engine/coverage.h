@@ -43,5 +43,10 @@ struct db;
 #define COVERAGE_REFS_MAX	20	/* records named per ISO/IEC 42001 requirement */
 
 int coverage_evaluate(json_t **out, struct db *db, int64_t org_id, const char *framework);
+/*
+ * coverage_evaluate() for the coverage page, reused while it stays true
+ * (engine/current.h). *out is shared: read it, decref it, never change it.
+ */
+int coverage_current(json_t **out, struct db *db, int64_t org_id, const char *framework);
 
 #endif

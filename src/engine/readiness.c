@@ -4,7 +4,6 @@
  * tree into statuses and scores, and builds the answer.
  */
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include "core/record.h"
 #include "core/snapshot.h"
 #include "engine/checks.h"
+#include "engine/current.h"
 #include "engine/readiness.h"
 #include "store/db.h"
 #include "util/buf.h"
@@ -99,6 +99,7 @@ struct eval {
 	json_t			*confirm;	/* manual rules not confirmed */
 	json_t			*rule_status;	/* rule id -> pass | fail | ... (worst) */
 	json_t			*titles;	/* ref -> title, looked up once */
+	struct org_readiness	 opts;		/* the organisation's readiness options */
 };
 
 /* ---- rules document ---- */
@@ -476,6 +477,16 @@ eval_load_vars(struct eval *e)
 
 	e->vars = json_object();
 	query_scope_init(&e->scope, e->db, e->org_id, clock_now(), e->vars);
+	/*
+	 * The organisation's options, as variables the rules use: null for an
+	 * option left unset (no evidence window: no evidence is too old).
+	 */
+	if ((rc = org_readiness_get(&e->opts, e->db, e->org_id)) != 0)
+		return rc;
+	json_object_set_new(e->vars, "evidence_max_age_days", e->opts.evidence_max_age_days > 0 ?
+	    json_integer(e->opts.evidence_max_age_days) : json_null());
+	json_object_set_new(e->vars, "metric_window_days",
+	    json_integer(e->opts.metric_window_days));
 	json_object_foreach((json_t *)vars, name, spec) {
 		if ((rc = query_field_value(&value, &e->scope,
 		    json_string_value(json_object_get(spec, "records")),
@@ -564,13 +575,37 @@ refs_text(struct eval *e, struct buf *b, const struct check_finding *f)
 		    (long long)(f->count - (int64_t)json_array_size(f->refs)));
 }
 
-/* Expands {count}, {total}, {refs} and {requirement} in a reason text. */
+/* A variable's value in a reason text ("{$metric_window_days}"); *len: its name's length. */
+static void
+reason_var(struct eval *e, struct buf *b, const char *p, size_t *len)
+{
+	char name[READINESS_FIELD_MAX];
+	const json_t *v;
+	size_t n = strcspn(p, "}");
+
+	*len = 0;
+	if (p[n] != '}' || n == 0 || n >= sizeof(name)) {
+		buf_putc(b, '{');
+		return;
+	}
+	memcpy(name, p, n);
+	name[n] = '\0';
+	v = json_object_get(e->vars, name);
+	if (json_is_integer(v))
+		buf_printf(b, "%lld", (long long)json_integer_value(v));
+	else if (json_is_string(v))
+		buf_puts(b, json_string_value(v));
+	*len = n + 1;
+}
+
+/* Expands {count}, {total}, {refs}, {requirement} and {$variable} in a reason text. */
 static char *
 reason_render(struct eval *e, const char *tpl, const struct check_result *r,
     const struct check_finding *f, const char *requirement)
 {
 	struct buf b = BUF_INIT;
 	const char *p;
+	size_t n;
 
 	for (p = tpl; *p; p++) {
 		if (strncmp(p, "{count}", 7) == 0) {
@@ -585,6 +620,9 @@ reason_render(struct eval *e, const char *tpl, const struct check_result *r,
 		} else if (strncmp(p, "{requirement}", 13) == 0) {
 			buf_puts(&b, requirement);
 			p += 12;
+		} else if (strncmp(p, "{$", 2) == 0) {
+			reason_var(e, &b, p + 2, &n);
+			p += n != 0 ? n + 1 : 0;
 		} else
 			buf_putc(&b, *p);
 	}
@@ -854,7 +892,8 @@ eval_rule_on1(struct eval *e, const json_t *rule, struct req *r, const char *rul
 	enum severity sev = severity_of(rule);
 	int stage = (int)json_integer_value(json_object_get(rule, "stage"));
 	const char *we = json_string_value(json_object_get(rule, "when_excluded"));
-	bool manual = json_is_true(json_object_get(rule, "manual"));
+	/* An organisation may choose to count what is to confirm by hand as gaps. */
+	bool manual = json_is_true(json_object_get(rule, "manual")) && !e->opts.manual_as_gaps;
 	char fix[READINESS_FIX_MAX];
 	json_t *check, *findings;
 	int rc;
@@ -1253,6 +1292,41 @@ eval_steps(const struct eval *e)
 	return out;
 }
 
+/*
+ * What the organisation aims at (its readiness options): {stage, verdict,
+ * audit_date, days_left, options}; stage and verdict null without a target
+ * stage, audit_date and days_left null without a date (days_left negative
+ * once it has passed).
+ */
+static json_t *
+eval_target(const struct eval *e)
+{
+	json_t *out = json_object(), *st;
+	time_t audit, today;
+	char day[ORG_DATE_LEN];
+
+	snprintf(day, sizeof(day), "%.10s", e->now);
+	json_object_set_new(out, "stage", e->opts.target_stage != 0 ?
+	    json_integer(e->opts.target_stage) : json_null());
+	if (e->opts.target_stage != 0) {
+		st = stage_json(e, e->opts.target_stage);
+		json_object_set(out, "verdict", json_object_get(st, "verdict"));
+		json_decref(st);
+	} else
+		json_object_set_new(out, "verdict", json_null());
+	if (*e->opts.audit_date != '\0' && clock_parse(&audit, e->opts.audit_date) == 0 &&
+	    clock_parse(&today, day) == 0) {
+		json_object_set_new(out, "audit_date", json_string(e->opts.audit_date));
+		json_object_set_new(out, "days_left", json_integer((json_int_t)((audit - today) /
+		    86400)));
+	} else {
+		json_object_set_new(out, "audit_date", json_null());
+		json_object_set_new(out, "days_left", json_null());
+	}
+	json_object_set_new(out, "options", org_readiness_json(&e->opts));
+	return out;
+}
+
 static json_t *
 eval_answer(struct eval *e, const struct totals *t)
 {
@@ -1294,6 +1368,7 @@ eval_answer(struct eval *e, const struct totals *t)
 	json_object_set(out, "to_confirm", e->confirm);
 	json_object_set_new(out, "getting_started", eval_steps(e));
 	json_object_set_new(out, "requirements", reqs);
+	json_object_set_new(out, "target", eval_target(e));
 	return out;
 }
 
@@ -1426,109 +1501,43 @@ done:
 
 /* ---- the current evaluation, for pages that show it at every view ---- */
 
-/*
- * The last summary per organisation, valid while nothing was written to it
- * (its ledger has the same size: every change appends an entry), on the same
- * day, and for at most READINESS_CURRENT_SECONDS, so that deadlines judged to
- * the second and changes made by another process show within that time.
- */
-struct current {
-	int64_t		 org_id, ledger_size;
-	time_t		 at;
-	char		 day[CLOCK_RFC3339_LEN];
-	json_t		*summary;
-};
-
-static struct current current_cache[READINESS_CURRENT_ORGS];
-static pthread_mutex_t current_lock = PTHREAD_MUTEX_INITIALIZER;
-
 static int
-current_ledger_size(int64_t *out, struct db *db, int64_t org_id)
+readiness_summary_compute(json_t **out, struct db *db, int64_t org_id, const void *arg)
 {
-	struct db_stmt *st = NULL;
+	static const char *const keys[] = { "evaluated_at", "score", "clause_score",
+	    "annex_score", "counts", "stages", "getting_started", "next", "target", NULL };
+	json_t *full = NULL;
+	size_t i;
 	int rc;
 
-	*out = 0;
-	if ((rc = db_prepare(&st, db, "SELECT size FROM ledger_heads WHERE org_id = ?")) != 0)
+	(void)arg;
+	if ((rc = readiness_evaluate(&full, db, org_id, 0)) != 0)
 		return rc;
-	db_bind_int64(st, 1, org_id);
-	if ((rc = db_step(st)) == DB_ROW) {
-		*out = db_column_int64(st, 0);
-		rc = 0;
-	} else if (rc == DB_DONE)
-		rc = 0;
-	db_done(st);
-	return rc;
-}
-
-/* A cached summary for the key, copied; NULL when there is none. */
-static json_t *
-current_find(int64_t org_id, int64_t size, const char *day, time_t now)
-{
-	json_t *out = NULL;
-	size_t i;
-
-	pthread_mutex_lock(&current_lock);
-	for (i = 0; i < READINESS_CURRENT_ORGS && out == NULL; i++)
-		if (current_cache[i].summary && current_cache[i].org_id == org_id &&
-		    current_cache[i].ledger_size == size && strcmp(current_cache[i].day, day) == 0 &&
-		    now - current_cache[i].at < READINESS_CURRENT_SECONDS && now >= current_cache[i].at)
-			out = json_deep_copy(current_cache[i].summary);
-	pthread_mutex_unlock(&current_lock);
-	return out;
-}
-
-/* Keeps a copy, in the organisation's slot or the oldest one. */
-static void
-current_keep(int64_t org_id, int64_t size, const char *day, time_t now, const json_t *summary)
-{
-	struct current *c = &current_cache[0];
-	size_t i;
-
-	pthread_mutex_lock(&current_lock);
-	for (i = 0; i < READINESS_CURRENT_ORGS; i++) {
-		if (current_cache[i].org_id == org_id && current_cache[i].summary) {
-			c = &current_cache[i];
-			break;
-		}
-		if (current_cache[i].summary == NULL || current_cache[i].at < c->at)
-			c = &current_cache[i];
-	}
-	json_decref(c->summary);
-	c->org_id = org_id;
-	c->ledger_size = size;
-	c->at = now;
-	snprintf(c->day, sizeof(c->day), "%s", day);
-	c->summary = json_deep_copy(summary);
-	pthread_mutex_unlock(&current_lock);
+	*out = json_object();
+	for (i = 0; keys[i]; i++)
+		json_object_set(*out, keys[i], json_object_get(full, keys[i]));
+	json_decref(full);
+	return 0;
 }
 
 int
 readiness_current(json_t **out, struct db *db, int64_t org_id)
 {
-	static const char *const keys[] = { "evaluated_at", "score", "clause_score",
-	    "annex_score", "counts", "stages", "getting_started", "next", NULL };
-	char day[CLOCK_RFC3339_LEN];
-	time_t now = clock_now();
-	json_t *full = NULL, *summary;
-	int64_t size;
-	size_t i;
-	int rc;
+	return current_get(out, db, org_id, "readiness-summary", CURRENT_COPY,
+	    readiness_summary_compute, NULL);
+}
 
-	*out = NULL;
-	clock_format(day, now);
-	day[10] = '\0';
-	if ((rc = current_ledger_size(&size, db, org_id)) != 0)
-		return rc;
-	if ((*out = current_find(org_id, size, day, now)) != NULL)
-		return 0;
-	if ((rc = readiness_evaluate(&full, db, org_id, 0)) != 0)
-		return rc;
-	summary = json_object();
-	for (i = 0; keys[i]; i++)
-		json_object_set(summary, keys[i], json_object_get(full, keys[i]));
-	json_decref(full);
-	current_keep(org_id, size, day, now, summary);
-	*out = summary;
-	return 0;
+/* A new evaluation is today's snapshot; one reused was saved when it was made. */
+static int
+readiness_full_compute(json_t **out, struct db *db, int64_t org_id, const void *arg)
+{
+	(void)arg;
+	return readiness_evaluate(out, db, org_id, READINESS_SAVE);
+}
+
+int
+readiness_current_full(json_t **out, struct db *db, int64_t org_id)
+{
+	return current_get(out, db, org_id, "readiness", CURRENT_SHARED,
+	    readiness_full_compute, NULL);
 }

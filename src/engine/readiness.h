@@ -39,7 +39,12 @@
  *  leaf, status, score, documented_information[], checks [{rule, stage,
  *  severity, grade, status pass|fail|confirm|not_applicable, total, fix,
  *  findings [{code, reason, count, refs[], items [{ref, title}], more}]}]}],
- *  trend [...]}
+ *  target {stage, verdict, audit_date, days_left, options}, trend [...]}
+ * The organisation's readiness options (core/org.h) are read once per
+ * evaluation: the rules see the evidence freshness window and the metric
+ * evaluation window as the variables $evidence_max_age_days and
+ * $metric_window_days, and manual_as_gaps makes "manual" rules count as
+ * gaps; target says how far the target stage and the audit date are.
  * Scores are percentages (0..100); not applicable requirements are left out.
  */
 #ifndef AIMS_ENGINE_READINESS_H
@@ -56,8 +61,6 @@ struct db;
 #define READINESS_TREND_DAYS	90	/* snapshots returned with an evaluation */
 #define READINESS_NEXT_MAX	10	/* gaps in "next": what to do first */
 #define READINESS_STEPS_MAX	32	/* getting-started steps */
-#define READINESS_CURRENT_ORGS	64	/* organisations whose current summary is kept */
-#define READINESS_CURRENT_SECONDS 60	/* a kept summary is reused this long at most */
 #define READINESS_RULES_MAX	2000
 #define READINESS_REQS_MAX	2000
 
@@ -70,11 +73,17 @@ int readiness_evaluate(json_t **out, struct db *db, int64_t org_id, int flags);
 /*
  * Readiness as it is now, for a page shown at every view (the dashboard):
  * {evaluated_at, score, clause_score, annex_score, counts, stages,
- * getting_started, next} of an evaluation (not saved), reused while nothing
- * was written to the organisation, the same day, for at most
- * READINESS_CURRENT_SECONDS. Thread-safe. Caller owns *out.
+ * getting_started, next} of an evaluation (not saved), reused while it
+ * stays true (engine/current.h). Thread-safe. Caller owns *out.
  */
 int readiness_current(json_t **out, struct db *db, int64_t org_id);
+/*
+ * The whole evaluation as it is now, for the readiness page, reused the
+ * same way; a new one is saved as today's snapshot (READINESS_SAVE), so the
+ * trend has a point for every day the page was looked at. Thread-safe.
+ * *out is shared: the caller reads it and decrefs it, never changes it.
+ */
+int readiness_current_full(json_t **out, struct db *db, int64_t org_id);
 /* The compiled-in rules document, parsed and checked. Caller owns *out. */
 int readiness_rules(json_t **out);
 /*

@@ -69,7 +69,7 @@ api_metric_readings_push(struct http_ctx *c)
 	    c->req->body_len)) != 0)
 		return rc;
 	p.readings = readings;
-	rc = http_server_write(c->db, api_metric_push_apply, &p);
+	rc = http_server_write(c->db, p.org_id, api_metric_push_apply, &p);
 	json_decref(readings);
 	if (rc != 0) {
 		json_decref(p.out);

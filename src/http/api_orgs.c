@@ -7,6 +7,7 @@
 #include "core/member.h"
 #include "core/org.h"
 #include "http/api.h"
+#include "store/db.h"
 #include "util/error.h"
 
 /* The org record as the API shows it: ref = slug, plus the caller's role. */
@@ -101,20 +102,40 @@ api_orgs_get(struct http_ctx *c)
 int
 api_orgs_update(struct http_ctx *c)
 {
+	const char *tz = http_body_str(c, "timezone");
+	const json_t *readiness = json_object_get(c->body, "readiness");
 	json_t *rec = NULL, *out = NULL;
 	int64_t version;
 	int rc;
 
 	if ((rc = http_if_match_or_reply(&version, c)) != 0)
 		return rc;
-	if (http_body_str(c, "name") == NULL && json_object_get(c->body, "ai_roles") == NULL)
-		return aims_error_set(AIMS_EINVALID, "name", "give the name, the ai_roles, or both");
-	if ((rc = org_update(&out, c->db, &c->actor, c->org_id, version,
-	    http_body_str(c, "name"), json_object_get(c->body, "ai_roles"))) != 0)
+	if (http_body_str(c, "name") == NULL && json_object_get(c->body, "ai_roles") == NULL &&
+	    tz == NULL && readiness == NULL)
+		return aims_error_set(AIMS_EINVALID, "name", "give at least one of name, ai_roles, "
+		    "timezone and readiness");
+	/* One transaction: all the fields given change, or none. */
+	if ((rc = db_begin(c->db)) != 0)
 		return rc;
-	json_decref(out);
+	/* Settings first: the version checked is the one the caller read. */
+	if ((tz != NULL || readiness != NULL) && (rc = org_update_settings(NULL, c->db,
+	    &c->actor, c->org_id, version, tz, readiness)) != 0)
+		goto fail;
+	if (http_body_str(c, "name") != NULL || json_object_get(c->body, "ai_roles") != NULL) {
+		if (tz != NULL || readiness != NULL)
+			version = 0;	/* checked above; the settings' change moved it on */
+		if ((rc = org_update(&out, c->db, &c->actor, c->org_id, version,
+		    http_body_str(c, "name"), json_object_get(c->body, "ai_roles"))) != 0)
+			goto fail;
+		json_decref(out);
+	}
+	if ((rc = db_commit(c->db)) != 0)
+		return rc;
 	if ((rc = api_org_record(&rec, c, c->org_id, role_name(c->role))) != 0)
 		return rc;
 	http_reply_record(c, 200, rec, NULL);
 	return 0;
+fail:
+	db_rollback(c->db);
+	return rc;
 }

@@ -184,7 +184,7 @@ api_write(struct http_ctx *c, struct api_write *w)
 
 	w->c = c;
 	w->rec = NULL;
-	if ((rc = http_server_write(c->db, api_write_apply, w)) != 0) {
+	if ((rc = http_server_write(c->db, c->org_id, api_write_apply, w)) != 0) {
 		json_decref(w->rec);	/* set, but its group did not commit */
 		w->rec = NULL;
 	}
@@ -294,15 +294,21 @@ int
 api_records_versions(struct http_ctx *c)
 {
 	const struct record_kind *k;
-	json_t *items = NULL;
 	int rc;
 
 	if ((rc = api_record_kind(&k, c, PERM_READ)) != 0)
 		return rc;
-	if ((rc = record_history(&items, c->db, c->org_id, k, api_record_ref(c),
-	    http_query(c, "status"))) != 0)
+	/* Written from the versions' stored text: the bytes the trees would give. */
+	buf_reset(&c->resp.body);
+	buf_puts(&c->resp.body, "{\"items\":");
+	if ((rc = record_history_text(&c->resp.body, c->db, c->org_id, k, api_record_ref(c),
+	    http_query(c, "status"))) != 0) {
+		buf_reset(&c->resp.body);
 		return rc;
-	http_reply_list(c, items, NULL);
+	}
+	buf_puts(&c->resp.body, ",\"next_cursor\":null}\n");
+	c->resp.status = 200;
+	c->resp.content_type = HTTP_JSON_UTF8;
 	return 0;
 }
 
@@ -310,7 +316,6 @@ int
 api_records_version_get(struct http_ctx *c)
 {
 	const struct record_kind *k;
-	json_t *rec = NULL;
 	int64_t v;
 	int rc;
 
@@ -318,9 +323,15 @@ api_records_version_get(struct http_ctx *c)
 		return rc;
 	if (str_to_int64(&v, http_param(c, "id"), 1, INT64_MAX) != 0)
 		return aims_error_set(AIMS_ENOTFOUND, NULL, "no such version");
-	if ((rc = record_version_get(&rec, c->db, c->org_id, k, api_record_ref(c), v)) != 0)
+	buf_reset(&c->resp.body);
+	if ((rc = record_version_get_text(&c->resp.body, c->db, c->org_id, k, api_record_ref(c),
+	    v)) != 0) {
+		buf_reset(&c->resp.body);
 		return rc;
-	http_reply_json(c, 200, rec);
+	}
+	buf_putc(&c->resp.body, '\n');
+	c->resp.status = 200;
+	c->resp.content_type = HTTP_JSON_UTF8;
 	return 0;
 }
 

@@ -34,6 +34,20 @@ openapi_enum(const char *const *values)
 	return a;
 }
 
+static json_t *openapi_schema(const struct val_spec *s);
+
+/* An object's declared fields, each optional, and nothing else. */
+static void
+openapi_object_props(json_t *o, const struct val_spec *props)
+{
+	json_t *p = json_object();
+
+	for (; props != NULL && props->name != NULL; props++)
+		json_object_set_new(p, props->name, openapi_schema(props));
+	json_object_set_new(o, "properties", p);
+	json_object_set_new(o, "additionalProperties", json_false());
+}
+
 static json_t *
 openapi_schema(const struct val_spec *s)
 {
@@ -53,6 +67,10 @@ openapi_schema(const struct val_spec *s)
 		break;
 	case VAL_NUMBER:
 		type = "number";
+		break;
+	case VAL_OBJECT:
+		type = "object";
+		openapi_object_props(o, s->props);
 		break;
 	case VAL_STRING_LIST:
 		type = "array";

@@ -67,12 +67,13 @@ oj_mail(struct db *db, const json_t *it, time_t now)
 {
 	int64_t id = json_integer_value(json_object_get(it, "id"));
 	int attempts = (int)json_integer_value(json_object_get(it, "attempts"));
-	json_t *m = json_loads(json_string_value(json_object_get(it, "body")), 0, NULL);
+	json_t *m = NULL;
 	char err[DELIVER_ERROR_MAX] = "";
 	int rc;
 
-	if (m == NULL) {
-		snprintf(err, sizeof(err), "the queued mail is not JSON");
+	/* A mail carrying a link is sealed in the outbox (core/notify.h). */
+	if (notify_mail_open(&m, db, json_string_value(json_object_get(it, "body"))) != 0) {
+		snprintf(err, sizeof(err), "%s", aims_error_message());
 		rc = AIMS_ERROR;
 	} else
 		rc = deliver_mail(err, &oj.deliver, json_string_value(json_object_get(m, "to")),

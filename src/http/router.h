@@ -31,6 +31,8 @@ enum val_type {
 	VAL_TEXT,	/* like VAL_STRING, lines allowed (body fields only) */
 	VAL_STRING_LIST,	/* array of at most VAL_LIST_MAX strings of min..max
 				   characters (body fields only) */
+	VAL_OBJECT,	/* an object of the fields props[] declares, each optional
+			   (body fields only); errors name "NAME.FIELD" */
 };
 
 #define VAL_LIST_MAX	1000	/* elements of a VAL_STRING_LIST */
@@ -49,6 +51,7 @@ struct val_spec {
 	int64_t			 min, max;	/* INT range; STRING length */
 	const char *const	*values;	/* ENUM: NULL-terminated */
 	const char		*doc;		/* one line for the OpenAPI document */
+	const struct val_spec	*props;		/* OBJECT: its fields, END_SPEC-terminated */
 };
 
 enum route_auth {

@@ -11,9 +11,11 @@
 #include "core/crosswalk.h"
 #include "core/comment.h"
 #include "core/metric.h"
+#include "core/org.h"
 #include "http/api.h"
 #include "http/auth.h"
 #include "http/router.h"
+#include "util/tz.h"
 
 #define END_SPEC	{ NULL, 0, 0, 0, 0, NULL, NULL }
 
@@ -74,12 +76,37 @@ static const struct val_spec org_create_body[] = {
 	END_SPEC,
 };
 
+static const struct val_spec org_readiness_props[] = {
+	{ "target_stage", VAL_INT, VAL_NULLABLE, 1, 2, NULL,
+	    "the audit stage prepared for: 1 (documentation) or 2 (the AIMS operating); null: "
+	    "none" },
+	{ "audit_date", VAL_STRING, VAL_NULLABLE, 10, 10, NULL,
+	    "the certification audit's first day (YYYY-MM-DD, not past, at most three years "
+	    "on); readiness counts the days left; null: none" },
+	{ "evidence_max_age_days", VAL_INT, VAL_NULLABLE, ORG_EVIDENCE_AGE_MIN,
+	    ORG_EVIDENCE_AGE_MAX, NULL,
+	    "evidence without a valid-until date counts as stale once collected longer ago; "
+	    "null: never" },
+	{ "metric_window_days", VAL_INT, VAL_NULLABLE, ORG_METRIC_WINDOW_MIN,
+	    ORG_METRIC_WINDOW_MAX, NULL,
+	    "a metric counts as evaluated this many days (default 92); null: the default" },
+	{ "manual_as_gaps", VAL_BOOL, VAL_NULLABLE, 0, 0, NULL,
+	    "list the items to confirm by hand as gaps (counted in the verdicts); default false" },
+	END_SPEC,
+};
+
 static const struct val_spec org_update_body[] = {
 	{ "name", VAL_STRING, 0, 1, 200, NULL, "display name" },
 	{ "ai_roles", VAL_STRING_LIST, 0, 1, 32, NULL,
 	    "the organisation's AI roles (ISO/IEC 22989, clause 4.1): provider, producer, "
 	    "customer, partner, subject, relevant_authority; [] clears them, so the roles "
 	    "derived from its AI systems count" },
+	{ "timezone", VAL_STRING, 0, 0, TZ_NAME_MAX, NULL,
+	    "the time zone its pages show times in (a tz database name such as Europe/Berlin; "
+	    "\"\" or \"UTC\": UTC); storage and the API stay UTC" },
+	{ "readiness", VAL_OBJECT, 0, 0, 0, NULL,
+	    "readiness options (docs/readiness.md); the fields given change, null resets one",
+	    org_readiness_props },
 	END_SPEC,
 };
 
@@ -308,7 +335,8 @@ const struct route http_routes[] = {
 	    200, "Read an organisation", "organisations"),
 	R_ORG("PATCH", "/api/v1/orgs/{org}", api_orgs_update, PERM_WRITE, PERM_KIND_ORG, NULL,
 	    org_update_body, ROUTE_IF_MATCH, 200,
-	    "Rename an organisation, or set its AI roles", "organisations"),
+	    "Rename an organisation, set its AI roles, time zone or readiness options",
+	    "organisations"),
 
 	/* Members. */
 	R_ORG("GET", "/api/v1/orgs/{org}/members", api_members_list, PERM_READ,

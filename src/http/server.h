@@ -1,7 +1,8 @@
 /*
  * server.h - `aims serve`: the libmicrohttpd daemon (internal epoll thread
- * pool), its limits, one database connection per worker thread, the access
- * log, security headers, and graceful shutdown on SIGINT/SIGTERM.
+ * pool, fed by one acceptor thread that spreads the connections over it),
+ * its limits, one database connection per worker thread, the access log,
+ * security headers, and graceful shutdown on SIGINT/SIGTERM.
  */
 #ifndef AIMS_HTTP_SERVER_H
 #define AIMS_HTTP_SERVER_H
@@ -38,6 +39,7 @@
 #define HTTP_DRAIN_ACCEPT_MS	100		/* backlog taken after the signal */
 #define HTTP_DRAIN_SETTLE_MS	200		/* ... and none may start for this long */
 #define HTTP_DRAIN_POLL_MS	10
+#define HTTP_ACCEPT_PAUSE_MS	100		/* out of descriptors: accept again after */
 #define HTTP_MAINTENANCE_SEC	3600		/* expired sessions and keys deleted this often */
 #define HTTP_LISTEN_DEFAULT	"127.0.0.1:8042"
 #define HTTP_LISTEN_MAX		64
@@ -67,6 +69,7 @@ struct http_server_config {
 	const char		*smtp_url;	/* NULL: mail waits in the outbox */
 	const char		*mail_from;
 	const char		*smtp_ca_file;	/* NULL: the system's CA certificates */
+	const char		*site_url;	/* where people reach the server: mailed links */
 	bool			 webhooks_private;	/* --webhooks-private */
 	unsigned		 outbox_poll_ms;	/* 0: the default */
 	unsigned		 retry_base;		/* seconds; 0: the default */
@@ -89,12 +92,15 @@ int http_server_run(const struct http_server_config *cfg);
 int http_server_db(struct db **out, const struct http_server_config *cfg);
 /*
  * Runs fn as one change through the server's writer (group commit,
- * store/db.h: db_writer_run()); returns once it is committed, or with its
- * error. db is the calling worker's connection. Without a running server
- * (unit tests), fn runs on db in a transaction of its own.
+ * store/db.h: db_writer_run_org()); returns once it is committed, or with its
+ * error. db is the calling worker's connection; org_id the organisation
+ * whose data fn changes (0: it may change anything), so that on PostgreSQL
+ * servers writing different organisations do not wait for each other.
+ * Without a running server (unit tests), fn runs on db in a transaction of
+ * its own.
  */
 typedef int (*db_write_fn)(struct db *db, void *arg);
-int http_server_write(struct db *db, db_write_fn fn, void *arg);
+int http_server_write(struct db *db, int64_t org_id, db_write_fn fn, void *arg);
 /* The writer's transactions and changes so far (0, 0 without a server). */
 void http_server_write_stats(int64_t *groups, int64_t *requests);
 

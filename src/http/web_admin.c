@@ -25,6 +25,7 @@
 #include "http/server.h"
 #include "http/web_admin.h"
 #include "http/webui.h"
+#include "store/db.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/str.h"
@@ -39,6 +40,25 @@ webui_site_url(struct buf *out, const struct http_ctx *c)
 
 	buf_printf(out, "%s://%s", c->cfg != NULL && c->cfg->secure_cookies ? "https" : "http",
 	    host != NULL ? host : "localhost");
+}
+
+bool
+webui_mails(const struct http_ctx *c)
+{
+	return c->cfg != NULL && c->cfg->smtp_url != NULL;
+}
+
+bool
+webui_mail_base(struct buf *out, const struct http_ctx *c, bool host_ok)
+{
+	if (c->cfg != NULL && c->cfg->site_url != NULL) {
+		buf_puts(out, c->cfg->site_url);
+		return true;
+	}
+	if (!host_ok)
+		return false;
+	webui_site_url(out, c);
+	return true;
 }
 
 const char *
@@ -139,12 +159,55 @@ webui_settings(struct http_ctx *c)
 	return webui_settings_show(c, 200, NULL, NULL, NULL);
 }
 
+/* The settings form's text inputs besides name (web/page_admin.c draws them). */
+static const char *const webui_settings_inputs[] = {
+	"timezone", "readiness.target_stage", "readiness.audit_date",
+	"readiness.evidence_max_age_days", "readiness.metric_window_days",
+};
+
+static const char *
+webui_posted_or(struct http_ctx *c, const char *name)
+{
+	const char *s = webui_posted(c, name);
+
+	return s != NULL ? s : "";
+}
+
+/* A whole number as itself, empty as null (none), anything else as text core refuses. */
+static json_t *
+webui_settings_number(const char *s)
+{
+	char *end;
+	long v;
+
+	if (*s == '\0')
+		return json_null();
+	v = strtol(s, &end, 10);
+	return *end == '\0' && end - s <= 6 ? json_integer(v) : json_string(s);
+}
+
+/* The readiness options as posted, for org_update_settings(). */
+static json_t *
+webui_settings_readiness(struct http_ctx *c)
+{
+	const char *date = webui_posted_or(c, "readiness.audit_date");
+
+	return json_pack("{s:o, s:o, s:o, s:o, s:b}",
+	    "target_stage", webui_settings_number(webui_posted_or(c, "readiness.target_stage")),
+	    "audit_date", *date != '\0' ? json_string(date) : json_null(),
+	    "evidence_max_age_days", webui_settings_number(webui_posted_or(c,
+	    "readiness.evidence_max_age_days")),
+	    "metric_window_days", webui_settings_number(webui_posted_or(c,
+	    "readiness.metric_window_days")),
+	    "manual_as_gaps", webui_posted(c, "readiness.manual_as_gaps") != NULL);
+}
+
 int
 webui_settings_save(struct http_ctx *c)
 {
 	const struct web_form *f = c->web->posted;
 	const char *name = webui_posted(c, "name");
-	json_t *roles = json_array(), *values = NULL;
+	json_t *roles = json_array(), *values = NULL, *ready = NULL;
 	struct buf url = BUF_INIT;
 	char msg[AIMS_ERROR_MSG_MAX + 2], field[WEB_FORM_NAME_MAX];
 	bool require;
@@ -155,9 +218,18 @@ webui_settings_save(struct http_ctx *c)
 		if (strcmp(f->names[i], "ai_roles") == 0)
 			json_array_append_new(roles, json_string(f->values[i]));
 	require = webui_posted(c, "require_second_factor") != NULL;
-	if ((rc = org_update(NULL, c->db, &c->actor, c->org_id, webui_posted_version(c), name,
-	    roles)) == 0)
-		rc = org_set_second_factor(c->db, &c->actor, c->org_id, require);
+	ready = webui_settings_readiness(c);
+	/* One transaction: the whole form is saved, or nothing of it. */
+	if ((rc = db_begin(c->db)) == 0) {
+		if ((rc = org_update_settings(NULL, c->db, &c->actor, c->org_id,
+		    webui_posted_version(c), webui_posted_or(c, "timezone"), ready)) == 0 &&
+		    (rc = org_update(NULL, c->db, &c->actor, c->org_id, 0, name, roles)) == 0)
+			rc = org_set_second_factor(c->db, &c->actor, c->org_id, require);
+		if (rc == 0)
+			rc = db_commit(c->db);
+		else
+			db_rollback(c->db);
+	}
 	if (rc == 0) {
 		webui_flash(c, "settings", NULL);
 		web_url_kind(&url, &c->web->ctx, "settings");
@@ -168,12 +240,18 @@ webui_settings_save(struct http_ctx *c)
 		goto done;
 	values = json_pack("{s:s, s:O, s:b}", "name", name != NULL ? name : "", "ai_roles", roles,
 	    "require_second_factor", require);
+	for (i = 0; i < sizeof(webui_settings_inputs) / sizeof(webui_settings_inputs[0]); i++)
+		json_object_set_new(values, webui_settings_inputs[i],
+		    json_string(webui_posted_or(c, webui_settings_inputs[i])));
+	if (json_is_true(json_object_get(ready, "manual_as_gaps")))
+		json_object_set_new(values, "readiness.manual_as_gaps", json_string("1"));
 	snprintf(field, sizeof(field), "%s", aims_error_field());
 	rc = webui_settings_show(c, http_status_of(rc) == 400 ? 422 : http_status_of(rc), values,
 	    webui_sentence(msg, sizeof(msg)), field);
 done:
 	json_decref(roles);
 	json_decref(values);
+	json_decref(ready);
 	buf_free(&url);
 	return rc;
 }

@@ -10,6 +10,8 @@
 
 #define WEBUI_FORM_COOKIE	"aims_form"	/* a public form's token (no session yet) */
 #define WEBUI_RESET_POLICY	{ 4, 60, 3600, 900 }	/* asking for reset links, per network */
+/* Mailed reset links, per address: a few, then one an hour, so nobody is mail-bombed. */
+#define WEBUI_RESET_MAIL_POLICY	{ 1, 900, 3600, 3600 }
 
 #define WEBUI_CODE_COOKIE	"aims_code"	/* a sign-in waiting for its second factor */
 
@@ -58,5 +60,14 @@ int webui_reset_use(struct http_ctx *c);
 const char *webui_sentence(char *buf, size_t len);
 /* The site's own address for links: "http://HOST" (Host of the request). */
 void webui_site_url(struct buf *out, const struct http_ctx *c);
+/* Does the server send mail (a mail server is configured)? */
+bool webui_mails(const struct http_ctx *c);
+/*
+ * The address a mailed link starts with: the operator's site_url; without
+ * one, the request's own address only when host_ok (a signed-in member's
+ * same-site request), else false: a stranger's Host header must not decide
+ * where a secret link points.
+ */
+bool webui_mail_base(struct buf *out, const struct http_ctx *c, bool host_ok);
 
 #endif

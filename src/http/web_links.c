@@ -13,12 +13,14 @@
  * not come from our page. Asking for links is throttled per network, and
  * the answer is the same whether or not the address has an account.
  */
+#include <ctype.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/invite.h"
+#include "core/notify.h"
 #include "core/pwreset.h"
 #include "core/throttle.h"
 #include "core/user.h"
@@ -26,6 +28,7 @@
 #include "http/server.h"
 #include "http/web_admin.h"
 #include "http/webui.h"
+#include "store/db.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/str.h"
@@ -34,6 +37,7 @@
 #define WEBUI_FORM_MAX_AGE	3600
 
 static const struct throttle_policy webui_reset_policy = WEBUI_RESET_POLICY;
+static const struct throttle_policy webui_reset_mail_policy = WEBUI_RESET_MAIL_POLICY;
 
 /* A signed-in person's session (web pages do not take API tokens). */
 static void
@@ -152,6 +156,8 @@ webui_reset_form(struct http_ctx *c, int status, struct web_reset_view *v)
 	char token[WEBUI_TOKEN_BYTES * 2 + 1], cookie[WEBUI_COOKIE_MAX];
 	struct buf page = BUF_INIT;
 
+	/* Reset links are mailed only to the operator's site_url (webui_mail_base). */
+	v->mail = webui_mails(c) && c->cfg->site_url != NULL;
 	randombytes_buf(raw, sizeof(raw));
 	sodium_bin2hex(token, sizeof(token), raw, sizeof(raw));
 	snprintf(cookie, sizeof(cookie), "%s=%s; Path=/reset; HttpOnly; SameSite=Strict; "
@@ -188,10 +194,73 @@ webui_reset_page(struct http_ctx *c)
 	return 0;
 }
 
+/*
+ * Mails a reset link to email's account, if there is one and the address
+ * has not asked too often; nothing tells the caller which. The link and its
+ * mail are one transaction (the outbox retries the mail).
+ */
+static int
+webui_reset_mail(struct http_ctx *c, const char *email)
+{
+	char token[PWRESET_TOKEN_LEN] = "", key[THROTTLE_KEY_MAX];
+	struct buf url = BUF_INIT, text = BUF_INIT;
+	json_t *user = NULL;
+	int64_t uid = 0;
+	size_t i;
+	int wait = 0, rc;
+
+	/* Per address too: many networks asking for one address mail it a few times at most. */
+	snprintf(key, sizeof(key), "reset-mail:%s", email);
+	for (i = 0; key[i] != '\0'; i++)
+		key[i] = (char)tolower((unsigned char)key[i]);
+	if ((rc = throttle_check(&wait, c->db, key, clock_now())) != 0) {
+		if (rc != AIMS_ETHROTTLED)
+			return rc;
+		aims_error_clear();
+		return 0;
+	}
+	if ((rc = throttle_fail(c->db, key, &webui_reset_mail_policy, clock_now())) != 0)
+		return rc;
+	if (!webui_mail_base(&url, c, false))
+		return 0;	/* no site_url: a stranger's Host header must not choose the link */
+	if ((rc = db_begin(c->db)) != 0)
+		goto done;
+	if ((rc = pwreset_create(token, c->db, email, true, clock_now())) != 0 || *token == '\0')
+		goto end;
+	if ((rc = user_id_by_email(&uid, c->db, email)) != 0 ||
+	    (rc = user_get(&user, c->db, uid)) != 0)
+		goto end;
+	buf_puts(&url, WEB_RESET_PATH);
+	buf_puts(&url, token);
+	buf_printf(&text, "Someone (we hope you) asked to set a new password for %s on "
+	    "OpenAIMS.\n\nSet it here (the link works once, within an hour):\n\n%s\n\n"
+	    "If you did not ask, ignore this mail: your password stays as it is.\n",
+	    json_string_value(json_object_get(user, "email")), buf_str(&url));
+	rc = notify_mail_link(c->db, 0, uid, NOTIFY_PASSWORD_RESET,
+	    json_string_value(json_object_get(user, "email")), "Set a new password for OpenAIMS",
+	    buf_str(&text));
+end:
+	if (rc == 0)
+		rc = db_commit(c->db);
+	else
+		db_rollback(c->db);
+done:
+	sodium_memzero(token, sizeof(token));
+	if (url.data != NULL)
+		sodium_memzero(url.data, url.len);
+	if (text.data != NULL)
+		sodium_memzero(text.data, text.len);
+	buf_free(&url);
+	buf_free(&text);
+	json_decref(user);
+	return rc;
+}
+
 int
 webui_reset_request(struct http_ctx *c)
 {
-	struct web_reset_view v = { .email = webui_posted(c, "email") };
+	struct web_reset_view v = { .email = webui_posted(c, "email"),
+	    .mail = webui_mails(c) && c->cfg->site_url != NULL };
 	char key[THROTTLE_KEY_MAX], net[AUTH_NET_MAX];
 	int rc;
 
@@ -218,12 +287,14 @@ webui_reset_request(struct http_ctx *c)
 		return 0;
 	}
 	/*
-	 * This server sends no mail, so no link is made here: one made for
-	 * whoever asked could not be delivered to the address, and would void
-	 * a link an admin has just handed its owner (a newer link voids the
-	 * older). The page says who can give one. The same page whether or not
-	 * the address has an account.
+	 * Without mail no link is made here: one made for whoever asked could
+	 * not be delivered to the address, and would void a link an admin has
+	 * just handed its owner (a newer link voids the older). The page says
+	 * who can give one. With mail, the link goes to the address. The same
+	 * page either way, whether or not the address has an account.
 	 */
+	if (v.mail && (rc = webui_reset_mail(c, v.email)) != 0)
+		return rc;
 	v.asked = true;
 	webui_reset_form(c, 200, &v);
 	return 0;

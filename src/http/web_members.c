@@ -15,8 +15,11 @@
 #include "core/competence.h"
 #include "core/invite.h"
 #include "core/member.h"
+#include "core/notify.h"
 #include "core/perm.h"
 #include "core/pwreset.h"
+#include "core/user.h"
+#include "store/db.h"
 #include "http/web_admin.h"
 #include "http/webui.h"
 #include "util/clock.h"
@@ -37,6 +40,7 @@ webui_members_show(struct http_ctx *c, int status, struct web_members_view *v)
 		return rc;
 	v->write = perm_allows(c->role, PERM_WRITE, PERM_KIND_MEMBERSHIP);
 	v->manage = perm_allows(c->role, PERM_ADMIN, PERM_KIND_MEMBERSHIP);
+	v->mail = webui_mails(c);
 	if (v->write && (rc = invite_list(&invites, c->db, c->org_id, clock_now())) != 0)
 		goto done;
 	for (r = ROLE_ADMIN; r >= ROLE_VIEWER; r--)
@@ -88,6 +92,57 @@ webui_members_back(struct http_ctx *c, const char *flash)
 	buf_free(&url);
 }
 
+/*
+ * Invites email and queues the mail with its link, in one transaction: the
+ * invitation exists only with its mail, which the outbox retries until the
+ * mail server takes it. The inviter is a signed-in member posting from this
+ * site, so without a configured site_url the link may use the request's own
+ * address.
+ */
+static int
+webui_invite_mail(struct http_ctx *c, const char *email, enum role role)
+{
+	char token[INVITE_TOKEN_LEN];
+	struct buf url = BUF_INIT, subject = BUF_INIT, text = BUF_INIT;
+	int64_t uid = 0;
+	int rc;
+
+	if ((rc = db_begin(c->db)) != 0)
+		return rc;
+	if ((rc = invite_create(token, c->db, &c->actor, c->org_id, email, role,
+	    clock_now())) != 0)
+		goto done;
+	if (user_id_by_email(&uid, c->db, email) != 0) {
+		aims_error_clear();
+		uid = 0;
+	}
+	webui_mail_base(&url, c, true);
+	buf_puts(&url, WEB_INVITE_PATH);
+	buf_puts(&url, token);
+	buf_printf(&subject, "Invitation to join %s on OpenAIMS", c->web->ctx.org_name);
+	buf_printf(&text, "%s invites you to join %s (%s) on OpenAIMS, its AI management "
+	    "system, as %s.\n\nAccept the invitation here (it works once, within 7 days):\n\n"
+	    "%s\n\nIf you do not expect it, ignore this mail: nothing happens without the "
+	    "link.\n", c->who.email, c->web->ctx.org_name, c->web->ctx.org, role_name(role),
+	    buf_str(&url));
+	rc = notify_mail_link(c->db, c->org_id, uid, NOTIFY_INVITATION, email, buf_str(&subject),
+	    buf_str(&text));
+done:
+	if (rc == 0)
+		rc = db_commit(c->db);
+	else
+		db_rollback(c->db);
+	sodium_memzero(token, sizeof(token));
+	if (url.data != NULL)
+		sodium_memzero(url.data, url.len);
+	if (text.data != NULL)
+		sodium_memzero(text.data, text.len);
+	buf_free(&url);
+	buf_free(&subject);
+	buf_free(&text);
+	return rc;
+}
+
 int
 webui_member_invite(struct http_ctx *c)
 {
@@ -101,10 +156,17 @@ webui_member_invite(struct http_ctx *c)
 
 	if (role_parse(&role, v.role) != 0)
 		rc = aims_error_set(AIMS_EINVALID, "role", "choose the role to invite as");
+	else if (webui_mails(c))
+		rc = webui_invite_mail(c, v.email, role);
 	else
 		rc = invite_create(token, c->db, &c->actor, c->org_id, v.email, role, clock_now());
 	if (rc != 0)
 		return webui_members_refused(c, rc, &v);
+	if (webui_mails(c)) {
+		v.mailed = v.email;
+		v.email = v.role = NULL;
+		return webui_members_show(c, 201, &v);
+	}
 	webui_site_url(&url, c);
 	buf_puts(&url, WEB_INVITE_PATH);
 	buf_puts(&url, token);

@@ -7,6 +7,7 @@
  * to the same place in the page, with its messages if it was not saved.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/catalog.h"
@@ -21,10 +22,12 @@
 #include "http/webui.h"
 #include "util/clock.h"
 #include "util/error.h"
+#include "util/mem.h"
 #include "web/html.h"
 
 #define WEBUI_SOA_FILTER_MAX	32
 #define WEBUI_SOA_MEASURES	"measures"	/* the kind a row's measures are */
+#define WEBUI_SOA_TITLE_MAX	200		/* a new measure's title, typed in a row */
 
 int
 webui_org_home(struct http_ctx *c)
@@ -67,7 +70,7 @@ webui_dashboard(struct http_ctx *c)
 	return 0;
 }
 
-/* The readiness page; the evaluation is saved as the day's snapshot for the trend. */
+/* The readiness page; a new evaluation is saved as the day's snapshot for the trend. */
 int
 webui_readiness(struct http_ctx *c)
 {
@@ -85,7 +88,8 @@ webui_readiness(struct http_ctx *c)
 			break;
 	if (filter != NULL && filters[i] == NULL)
 		filter = NULL;	/* an unknown view shows everything */
-	if ((rc = readiness_evaluate(&r, c->db, c->org_id, READINESS_SAVE)) != 0)
+	/* Reused while nothing changed (an evaluation of a large organisation takes a while). */
+	if ((rc = readiness_current_full(&r, c->db, c->org_id)) != 0)
 		return rc;
 	web_page_readiness(&page, &c->web->ctx, r, filter);
 	webui_send(c, 200, &page);
@@ -170,7 +174,7 @@ webui_coverage(struct http_ctx *c)
 
 	if (!crosswalk_known(fw))
 		fw = crosswalk_frameworks[0];
-	if ((rc = coverage_evaluate(&r, c->db, c->org_id, fw)) != 0)
+	if ((rc = coverage_current(&r, c->db, c->org_id, fw)) != 0)
 		return rc;
 	web_page_coverage(&page, &c->web->ctx, r);
 	webui_send(c, 200, &page);
@@ -266,6 +270,95 @@ webui_soa_page(struct http_ctx *c)
 	return webui_soa_show(c, 200, edit, NULL, NULL);
 }
 
+/* The row's measures in patch (made when the form had none), for one more to join. */
+static json_t *
+webui_soa_measures(json_t *patch)
+{
+	json_t *m = json_object_get(patch, WEBUI_SOA_MEASURES);
+
+	if (!json_is_array(m)) {
+		m = json_array();
+		json_object_set_new(patch, WEBUI_SOA_MEASURES, m);
+	}
+	return m;
+}
+
+static void
+webui_soa_measures_add(json_t *measures, const char *ref)
+{
+	const json_t *v;
+	size_t i;
+
+	json_array_foreach(measures, i, v)
+		if (json_is_string(v) && strcmp(json_string_value(v), ref) == 0)
+			return;
+	json_array_append_new(measures, json_string(ref));
+}
+
+/*
+ * The row's own way to a measure, without leaving it: add_measure names an
+ * existing one (its reference), new_measure is the title of one to create,
+ * with the row's control as the requirement it meets. Either joins the
+ * row's measures in patch; *created: the reference made (caller frees).
+ * An error is set on the field it is about, in errs.
+ */
+static int
+webui_soa_row_measure(char **created, json_t *patch, json_t *errs, struct http_ctx *c,
+    const char *ctl)
+{
+	const struct record_kind *mk = record_kind_find(WEBUI_SOA_MEASURES);
+	const char *add = webui_posted(c, "add_measure"), *title = webui_posted(c, "new_measure");
+	json_t *m = NULL, *in = NULL;
+	int rc = 0;
+
+	*created = NULL;
+	if (mk == NULL)
+		return 0;
+	if (add != NULL && *add != '\0') {
+		if (strlen(add) > WEBUI_REF_MAX || (rc = record_get(&m, c->db, c->org_id, mk,
+		    add)) == AIMS_ENOTFOUND)
+			rc = aims_error_set(AIMS_EINVALID, "add_measure", "There is no measure "
+			    "%.64s here: give the reference of one in the list (MEA-3).", add);
+		else if (rc == 0 && json_is_true(json_object_get(m, "retired")))
+			rc = aims_error_set(AIMS_EINVALID, "add_measure", "%s is retired: it "
+			    "cannot be added.", add);
+		else if (rc == 0)
+			webui_soa_measures_add(webui_soa_measures(patch), add);
+		json_decref(m);
+		m = NULL;
+		if (rc != 0)
+			goto done;
+	}
+	if (title == NULL || *title == '\0')
+		goto done;
+	if (!web_can(&c->web->ctx, WEB_ACT_CREATE, mk)) {
+		rc = aims_error_set(AIMS_EINVALID, "new_measure", "Your role (%s) may not create "
+		    "measures: pick an existing one.", role_name(c->role));
+		goto done;
+	}
+	if (strlen(title) > WEBUI_SOA_TITLE_MAX) {
+		rc = aims_error_set(AIMS_EINVALID, "new_measure", "Give the new measure a title "
+		    "of at most %d characters.", WEBUI_SOA_TITLE_MAX);
+		goto done;
+	}
+	in = json_pack("{s:s, s:[s]}", "title", title, "requirements", ctl);
+	if ((rc = record_create(&m, c->db, c->org_id, &c->actor, mk, in)) != 0) {
+		/* The measure's own refusal, shown at the field that asked for it. */
+		if (rc == AIMS_EINVALID)
+			rc = aims_error_set(AIMS_EINVALID, "new_measure", "%s",
+			    aims_error_message());
+		goto done;
+	}
+	*created = xstrdup(json_string_value(json_object_get(m, "ref")));
+	webui_soa_measures_add(webui_soa_measures(patch), *created);
+done:
+	if (rc == AIMS_EINVALID)
+		json_object_set_new(errs, aims_error_field(), json_string(aims_error_message()));
+	json_decref(in);
+	json_decref(m);
+	return rc;
+}
+
 int
 webui_soa_save(struct http_ctx *c)
 {
@@ -274,16 +367,21 @@ webui_soa_save(struct http_ctx *c)
 	    "filter"));
 	json_t *patch = NULL, *errs = NULL, *rec = NULL, *all;
 	struct buf url = BUF_INIT;
+	char *created = NULL;
 	int rc, status;
 
 	if (strlen(ctl) > WEBUI_REF_MAX)
 		return aims_error_set(AIMS_ENOTFOUND, NULL, "There is no such control.");
 	rc = web_form_to_json(&patch, &errs, k, c->web->posted, false);
+	/* A measure picked or made in the row joins it only once the row itself reads well. */
+	if (rc == 0)
+		rc = webui_soa_row_measure(&created, patch, errs, c, ctl);
 	if (rc == 0)
 		rc = record_update(&rec, c->db, c->org_id, &c->actor, k, ctl,
 		    webui_posted_version(c), patch);
 	if (rc == 0) {
-		webui_flash(c, "saved", ctl);
+		webui_flash(c, created != NULL ? "measure-added" : "saved",
+		    created != NULL ? created : ctl);
 		web_url_kind(&url, &c->web->ctx, SOA_KIND);
 		if (filter != NULL && strcmp(filter, "all") != 0)
 			html_url_query(&url, "filter", filter);
@@ -299,10 +397,25 @@ webui_soa_save(struct http_ctx *c)
 		    json_string(rc == AIMS_ESTALE ? "Someone changed this control while you were "
 		    "editing it: the row now shows the current values. Make your change again." :
 		    aims_error_message()));
+	if (created != NULL)
+		/* Made, and in the row's measures as typed: saving the row links it. */
+		json_object_set_new(errs, "new_measure", json_pack("s+", created, rc == AIMS_ESTALE ?
+		    " is created, with this control as the requirement it meets; someone changed "
+		    "the row meanwhile: add it to the measures again and save." :
+		    " is created, with this control as the requirement it meets, and is in the "
+		    "measures above; the row is not saved yet: save it to link the measure."));
+	else if (patch != NULL) {
+		/* What was typed in the row's measure fields comes back with their messages. */
+		json_object_set_new(patch, "add_measure", json_string(webui_posted(c,
+		    "add_measure") ?: ""));
+		json_object_set_new(patch, "new_measure", json_string(webui_posted(c,
+		    "new_measure") ?: ""));
+	}
 	all = json_pack("{s:O}", ctl, errs);
 	rc = webui_soa_show(c, status, ctl, all, rc == AIMS_ESTALE ? NULL : patch);
 	json_decref(all);
 done:
+	free(created);
 	json_decref(patch);
 	json_decref(errs);
 	json_decref(rec);

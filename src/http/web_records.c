@@ -27,6 +27,7 @@
 #define WEBUI_PREFILL_MAX	200	/* a value given to a new form in its URL */
 #include "util/clock.h"
 #include "util/error.h"
+#include "util/jscan.h"
 #include "util/mem.h"
 #include "util/str.h"
 #include "web/html.h"
@@ -218,6 +219,76 @@ done:
 	return rc;
 }
 
+/* The members a list row shows besides the kind's title and list fields (web/page_list.c). */
+static const char *const webui_list_members[] = {
+	"ref", "updated_at", "retired", "in_force_version", "generated", "source", "source_kind",
+	"what", NULL,
+};
+
+static bool
+webui_list_wanted(const struct record_kind *k, const struct jscan_value *key)
+{
+	const char *const *m;
+	const struct field *f;
+
+	for (m = webui_list_members; *m != NULL; m++)
+		if (jscan_string_is(key, *m))
+			return true;
+	for (f = k->fields; f->name != NULL; f++)
+		if ((f->flags & (FIELD_TITLE | FIELD_LIST)) && jscan_string_is(key, f->name))
+			return true;
+	return false;
+}
+
+/*
+ * The page's records as the list table reads them, from their stored views
+ * (record_list_text()): only the members a row shows are parsed, each on
+ * its own; the others (descriptions, plans, components...) are skipped in
+ * place rather than parsed into a tree with the rest of the record.
+ */
+static int
+webui_list_items(json_t **out, const struct buf *text, const struct record_kind *k)
+{
+	struct jscan page, rec;
+	struct jscan_value items, item, key, val;
+	struct buf name = BUF_INIT;
+	json_t *row, *v;
+	int rc;
+
+	*out = json_array();
+	if ((rc = jscan_value(&items, text->data, text->len)) != 0 ||
+	    (rc = jscan_begin(&page, &items)) != 0)
+		goto done;
+	while ((rc = jscan_next(&page, NULL, &item)) == 1) {
+		if ((rc = jscan_begin(&rec, &item)) != 0)
+			break;
+		row = json_object();
+		json_array_append_new(*out, row);
+		while ((rc = jscan_next(&rec, &key, &val)) == 1) {
+			if (!webui_list_wanted(k, &key))
+				continue;
+			buf_reset(&name);
+			if ((rc = jscan_string(&name, &key)) != 0 ||
+			    (v = json_loadb(val.p, val.len, JSON_DECODE_ANY, NULL)) == NULL) {
+				rc = AIMS_EINVALID;
+				break;
+			}
+			json_object_set_new(row, buf_str(&name), v);
+		}
+		if (rc != 0)
+			break;
+	}
+done:
+	buf_free(&name);
+	if (rc != 0) {
+		json_decref(*out);
+		*out = NULL;
+		return aims_error_set(AIMS_ERROR, NULL, "a stored %s is not valid JSON",
+		    k->singular);
+	}
+	return 0;
+}
+
 int
 webui_list(struct http_ctx *c)
 {
@@ -225,7 +296,7 @@ webui_list(struct http_ctx *c)
 	struct record_query q = { 0 };
 	struct web_list l = { .query = &q };
 	json_t *items = NULL, *choices = NULL, *overdue = NULL, *channel = NULL;
-	struct buf page = BUF_INIT;
+	struct buf page = BUF_INIT, text = BUF_INIT;
 	const char *format;
 	char *next = NULL;
 	int64_t total = 0, at;
@@ -238,7 +309,8 @@ webui_list(struct http_ctx *c)
 		return webui_list_download(c, k, &q, format);
 	q.with_extra = true;
 	at = q.cursor != NULL ? http_query_int(c, "at", 0) : 0;
-	if ((rc = record_list(&items, &next, &total, c->db, c->org_id, k, &q)) != 0 ||
+	if ((rc = record_list_text(&text, &next, &total, c->db, c->org_id, k, &q)) != 0 ||
+	    (rc = webui_list_items(&items, &text, k)) != 0 ||
 	    (rc = webui_choices(&choices, c, k, true)) != 0 ||
 	    (rc = webui_overdue(&overdue, c, k, &q)) != 0)
 		goto done;
@@ -258,6 +330,7 @@ webui_list(struct http_ctx *c)
 	web_page_list(&page, &c->web->ctx, k, &l);
 	webui_send(c, 200, &page);
 done:
+	buf_free(&text);
 	json_decref(items);
 	json_decref(choices);
 	json_decref(overdue);
@@ -538,7 +611,7 @@ webui_write(json_t **out, struct http_ctx *c, struct webui_write *w)
 
 	w->c = c;
 	w->out = NULL;
-	rc = http_server_write(c->db, webui_write_apply, w);
+	rc = http_server_write(c->db, c->org_id, webui_write_apply, w);
 	if (rc == 0 && out != NULL)
 		*out = w->out;
 	else

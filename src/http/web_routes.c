@@ -178,6 +178,7 @@ static const struct {
 } webui_flashes[] = {
 	{ "created", "", " created." },
 	{ "saved", "", " saved." },
+	{ "measure-added", "", " is created and linked to the control." },
 	{ "deleted", "", " deleted." },
 	{ "retired", "", " retired." },
 	{ "submit", "", " submitted for review." },

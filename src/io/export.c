@@ -21,6 +21,7 @@
 #include "io/report.h"
 #include "util/clock.h"
 #include "util/error.h"
+#include "util/jscan.h"
 #include "util/mem.h"
 
 #define EXPORT_PATH_MAX		4096
@@ -689,46 +690,122 @@ export_write_file(const char *path, const struct buf *b)
 
 #define EXPORT_LIST_MAX_ROWS	200000	/* a download bigger than this is refused */
 
-/* One value as text: allowed values in words ("Treatment planned"), never codes. */
-static void
-list_item(struct buf *b, const struct field *f, const json_t *v)
-{
-	const json_t *n;
+/*
+ * The cells are written from each record's stored view (the text a list
+ * answer splices, core/record_list.c) read in place (util/jscan.c): no
+ * record is parsed into a tree. The text is what jansson wrote, so a
+ * number is the text jansson gives for it.
+ */
 
-	if (json_is_string(v) && f != NULL &&
-	    (f->type == FIELD_ENUM || f->type == FIELD_ENUM_LIST))
-		record_enum_label(b, json_string_value(v));
-	else if (json_is_string(v))
-		buf_puts(b, json_string_value(v));
-	else if (json_is_integer(v))
-		buf_printf(b, "%lld", (long long)json_integer_value(v));
-	else if (json_is_real(v))
-		buf_printf(b, "%g", json_real_value(v));
-	else if (json_is_boolean(v))
-		buf_puts(b, json_is_true(v) ? "yes" : "no");
-	else if (json_is_object(v)) {
-		n = json_object_get(v, "name");
-		buf_puts(b, json_is_string(n) ? json_string_value(n) : "(item)");
+/* One value as text: allowed values in words ("Treatment planned"), never codes. */
+static int
+list_item(struct buf *b, const struct field *f, const struct jscan_value *v)
+{
+	struct buf s = BUF_INIT;
+	struct jscan it;
+	struct jscan_value key, val;
+	int rc = 0;
+
+	switch (v->type) {
+	case JSCAN_STRING:
+		if (f != NULL && (f->type == FIELD_ENUM || f->type == FIELD_ENUM_LIST)) {
+			if ((rc = jscan_string(&s, v)) == 0)
+				record_enum_label(b, buf_str(&s));
+		} else
+			rc = jscan_string(b, v);
+		break;
+	case JSCAN_NUMBER:
+		/* An integer as written; a real as "%g" (what the tree gave). */
+		if (memchr(v->p, '.', v->len) || memchr(v->p, 'e', v->len) ||
+		    memchr(v->p, 'E', v->len)) {
+			buf_append(&s, v->p, v->len);
+			buf_printf(b, "%g", strtod(buf_str(&s), NULL));
+		} else
+			buf_append(b, v->p, v->len);
+		break;
+	case JSCAN_TRUE:
+	case JSCAN_FALSE:
+		buf_puts(b, v->type == JSCAN_TRUE ? "yes" : "no");
+		break;
+	case JSCAN_OBJECT:
+		/* The item's name ("(item)" without one): the last "name" member, as the tree kept it. */
+		if ((rc = jscan_begin(&it, v)) != 0)
+			break;
+		buf_puts(&s, "(item)");
+		while ((rc = jscan_next(&it, &key, &val)) == 1) {
+			if (!jscan_string_is(&key, "name"))
+				continue;
+			buf_reset(&s);
+			if (val.type != JSCAN_STRING)
+				buf_puts(&s, "(item)");
+			else if ((rc = jscan_string(&s, &val)) != 0)
+				break;
+		}
+		if (rc == 0)
+			buf_append(b, s.data, s.len);
+		break;
+	case JSCAN_NULL:
+	case JSCAN_ARRAY:
+		break;
 	}
+	buf_free(&s);
+	return rc < 0 ? rc : 0;
 }
 
 /* One cell of a record field (f NULL: the reference), as text: lists joined with "; ". */
-static void
-list_cell(struct buf *b, const struct field *f, const json_t *v)
+static int
+list_cell(struct buf *b, const struct field *f, const struct jscan_value *v)
 {
-	const json_t *e;
-	size_t i;
+	struct jscan it;
+	struct jscan_value e;
+	int rc, i = 0;
 
-	buf_reset(b);
-	if (!json_is_array(v)) {
-		list_item(b, f, v);
-		return;
-	}
-	json_array_foreach(v, i, e) {
-		if (i)
+	if (v->type != JSCAN_ARRAY)
+		return list_item(b, f, v);
+	if ((rc = jscan_begin(&it, v)) != 0)
+		return rc;
+	while ((rc = jscan_next(&it, NULL, &e)) == 1) {
+		if (i++)
 			buf_puts(b, "; ");
-		list_item(b, f, e);
+		if ((rc = list_item(b, f, &e)) != 0)
+			return rc;
 	}
+	return rc;
+}
+
+/*
+ * The cells of one record's view. The view's members come in the kind's
+ * field order, like the columns, so each is looked for from the column
+ * after the last one found.
+ */
+static int
+list_record_cells(struct buf *cellbuf, const struct field **fields, size_t n,
+    const struct jscan_value *rec)
+{
+	struct jscan it;
+	struct jscan_value key, val;
+	size_t c, next = 0, i;
+	int rc;
+
+	for (c = 0; c < n; c++)
+		buf_reset(&cellbuf[c]);
+	if ((rc = jscan_begin(&it, rec)) != 0)
+		return rc;
+	while ((rc = jscan_next(&it, &key, &val)) == 1) {
+		for (i = 0; i < n; i++) {
+			c = (next + i) % n;
+			if (jscan_string_is(&key, fields[c] ? fields[c]->name : "ref"))
+				break;
+		}
+		if (i == n)
+			continue;
+		/* The last member of a name wins, as in a tree. */
+		buf_reset(&cellbuf[c]);
+		if ((rc = list_cell(&cellbuf[c], fields[c], &val)) != 0)
+			return rc;
+		next = c + 1;
+	}
+	return rc;
 }
 
 /* The columns of a list download: the reference, then every scalar field. */
@@ -757,13 +834,14 @@ list_write(struct export_sink *sink, struct db *db, int64_t org_id,
 {
 	struct export_col cols[EXPORT_COLS_MAX];
 	const struct field *fields[EXPORT_COLS_MAX];
-	struct buf cellbuf[EXPORT_COLS_MAX];
+	struct buf cellbuf[EXPORT_COLS_MAX], page = BUF_INIT;
 	const char *cells[EXPORT_COLS_MAX];
 	struct record_query q = *query;
-	json_t *items = NULL, *rec;
+	struct jscan it;
+	struct jscan_value items, rec;
 	char *next = NULL, *cursor = NULL;
-	int64_t total = 0, rows = 0;
-	size_t n, i, c;
+	int64_t total = 0;
+	size_t n, c;
 	int rc;
 
 	n = list_columns(cols, fields, k);
@@ -773,7 +851,8 @@ list_write(struct export_sink *sink, struct db *db, int64_t org_id,
 	q.limit = RECORD_LIST_MAX;
 	do {
 		q.cursor = cursor;
-		if ((rc = record_list(&items, &next, &total, db, org_id, k, &q)) != 0)
+		buf_reset(&page);
+		if ((rc = record_list_text(&page, &next, &total, db, org_id, k, &q)) != 0)
 			break;
 		if (total > EXPORT_LIST_MAX_ROWS) {
 			rc = aims_error_set(AIMS_ETOOBIG, NULL, "%lld records match: narrow the "
@@ -781,23 +860,32 @@ list_write(struct export_sink *sink, struct db *db, int64_t org_id,
 			    EXPORT_LIST_MAX_ROWS);
 			break;
 		}
-		json_array_foreach(items, i, rec) {
-			for (c = 0; c < n; c++) {
-				list_cell(&cellbuf[c], fields[c], json_object_get(rec,
-				    fields[c] ? fields[c]->name : "ref"));
-				cells[c] = buf_str(&cellbuf[c]);
+		if (jscan_value(&items, page.data, page.len) != 0 || jscan_begin(&it, &items) != 0) {
+			rc = aims_error_set(AIMS_ERROR, NULL, "a page of %s is not a JSON array",
+			    k->plural);
+			break;
+		}
+		while ((rc = jscan_next(&it, NULL, &rec)) == 1) {
+			if (list_record_cells(cellbuf, fields, n, &rec) != 0) {
+				rc = aims_error_set(AIMS_ERROR, NULL, "a stored %s is not valid JSON",
+				    k->singular);
+				break;
 			}
+			for (c = 0; c < n; c++)
+				cells[c] = buf_str(&cellbuf[c]);
 			if ((rc = sink->row(sink->ctx, cells, NULL)) != 0)
 				break;
-			rows++;
 		}
-		json_decref(items);
-		items = NULL;
+		if (rc == AIMS_EINVALID)
+			rc = aims_error_set(AIMS_ERROR, NULL, "a page of %s is not valid JSON",
+			    k->plural);
 		free(cursor);
 		cursor = next;
 		next = NULL;
 	} while (rc == 0 && cursor != NULL);
 	free(cursor);
+	free(next);
+	buf_free(&page);
 	for (c = 0; c < n; c++)
 		buf_free(&cellbuf[c]);
 	return rc;

@@ -465,12 +465,14 @@ series_y(double v, double lo, double hi)
 	return SERIES_TOP + h * (hi - v) / (hi - lo);
 }
 
+/* The day of t in the zone tz (the organisation's: readings are labelled by its days). */
 static void
-series_day(char out[11], long long t)
+series_day(char out[11], long long t, const struct tz *tz)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
 
+	tt += tz_offset(tz, tt, NULL);
 	gmtime_r(&tt, &tm);
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
@@ -484,8 +486,8 @@ svg_series(struct buf *out, const struct svg_series *s)
 	size_t i, nth = s->nthresholds < SVG_THRESHOLDS_MAX ? s->nthresholds :
 	    SVG_THRESHOLDS_MAX;
 
-	series_day(d0, s->from);
-	series_day(d1, s->to);
+	series_day(d0, s->from, s->tz);
+	series_day(d1, s->to, s->tz);
 	if (s->n == 0) {
 		buf_printf(&desc, "No readings from %s to %s.", d0, d1);
 		svg_open(out, "series", s->id, SVG_SERIES_W, SVG_SERIES_H / 2, s->title,

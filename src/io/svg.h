@@ -18,6 +18,7 @@
 #include <stddef.h>
 
 #include "util/buf.h"
+#include "util/tz.h"
 
 #define SVG_GRID_MAX	7	/* risk scales have 3 to 7 levels */
 #define SVG_BANDS_MAX	5	/* level bands: classes band-0 .. band-4 */
@@ -75,6 +76,7 @@ struct svg_series {
 	const struct svg_threshold	*thresholds;
 	size_t				 nthresholds;	/* at most SVG_THRESHOLDS_MAX */
 	bool				 downsampled;	/* draw the min..max envelope */
+	const struct tz			*tz;		/* the days labelled are in it; NULL: UTC */
 };
 
 /*

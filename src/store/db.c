@@ -495,6 +495,23 @@ db_savepoint_end(struct db *db, int rc)
 int
 db_begin(struct db *db)
 {
+	return db_begin_orgs(db, NULL, 0);
+}
+
+static int
+db_cmp_int64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int
+db_begin_orgs(struct db *db, const int64_t *orgs, size_t n)
+{
+	int64_t *sorted = NULL;
+	size_t i, m = 0;
+	int64_t t0;
 	int rc;
 
 	if (db->tx_depth++ > 0)
@@ -502,7 +519,21 @@ db_begin(struct db *db)
 	db_read_close(db);
 	db->tx_failed = 0;
 	db->nhooks = 0;
-	if ((rc = db_exec(db, "BEGIN IMMEDIATE")) != 0)
+	if (n > 0 && db->ops->begin_orgs != NULL) {
+		/* Ascending and distinct: two writers never wait for each other in a cycle. */
+		sorted = xcalloc(n, sizeof(*sorted));
+		memcpy(sorted, orgs, n * sizeof(*sorted));
+		qsort(sorted, n, sizeof(*sorted), db_cmp_int64);
+		for (i = 0; i < n; i++)
+			if (m == 0 || sorted[m - 1] != sorted[i])
+				sorted[m++] = sorted[i];
+		t0 = clock_mono_usec();
+		rc = db->ops->begin_orgs(db->conn, sorted, m);
+		db_thread_usec += clock_mono_usec() - t0;
+		free(sorted);
+	} else
+		rc = db_exec(db, "BEGIN IMMEDIATE");
+	if (rc != 0)
 		db->tx_depth = 0;
 	return rc;
 }

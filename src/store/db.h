@@ -85,6 +85,17 @@ int db_query_int64_text(int64_t *out, struct db *db, const char *sql, const char
  * the outermost commit commits; any rollback marks the whole as failed.
  */
 int db_begin(struct db *db);
+/*
+ * A write transaction that changes only the data of the organisations in
+ * orgs (n of them, any order; rows of store-wide tables only where a
+ * constraint keeps them apart: a user's unique e-mail, say). db_begin()
+ * serialises every writer of the store; this one only writers of the same
+ * organisations, so on PostgreSQL servers writing different organisations
+ * commit in parallel (db_pg.c: a shared store-wide lock, then each
+ * organisation's lock in ascending order). SQLite has one writer: it is
+ * db_begin(). Nested calls are db_begin()'s: the outermost chose the locks.
+ */
+int db_begin_orgs(struct db *db, const int64_t *orgs, size_t n);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
 int db_in_transaction(const struct db *db);
@@ -142,6 +153,12 @@ typedef int (*db_write_fn)(struct db *db, void *arg);
 int db_writer_start(struct db_writer **out, const char *path);
 void db_writer_stop(struct db_writer *w);	/* waits for the group applied, then stops */
 int db_writer_run(struct db_writer *w, struct db *db, db_write_fn fn, void *arg);
+/*
+ * The same for a change to organisation org_id's data only (db_begin_orgs()):
+ * a group of such requests locks its organisations, not the whole store.
+ */
+int db_writer_run_org(struct db_writer *w, struct db *db, int64_t org_id, db_write_fn fn,
+    void *arg);
 /* Transactions committed and requests applied since the start. */
 void db_writer_stats(const struct db_writer *w, int64_t *groups, int64_t *requests);
 
@@ -186,6 +203,8 @@ struct db_ops {
 	int (*column_is_null)(void *stmt, int col);
 	int (*exec)(void *conn, const char *sql);
 	int (*lock_org)(void *conn, int64_t org_id);	/* NULL: nothing to do */
+	/* BEGIN of a write for orgs (sorted, distinct; n > 0); NULL: "BEGIN IMMEDIATE". */
+	int (*begin_orgs)(void *conn, const int64_t *orgs, size_t n);
 };
 
 extern const struct db_ops db_sqlite_ops;

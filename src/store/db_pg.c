@@ -11,6 +11,7 @@
  *   CROSS JOIN t ON ...      JOIN t ON ... (SQLite's join-order hint)
  *   a IS NOT b (b not NULL)  a IS DISTINCT FROM b
  *   records_fts MATCH ?      records_fts.tsv @@ aims_fts_query(?)
+ *   instr(a, b)              strpos(a, b) (text: the same 1-based position, 0 if absent)
  *   BEGIN IMMEDIATE          BEGIN, then the store's write lock
  *   BEGIN (a read scope)     BEGIN ISOLATION LEVEL REPEATABLE READ (one snapshot)
  *   PRAGMA ...               nothing
@@ -29,6 +30,9 @@
  * Writers: BEGIN IMMEDIATE takes a transaction-scoped advisory lock, so
  * writers queue as they do on one SQLite file, whichever server they come
  * from; the ledger also locks its organisation's log head (db_lock_org()).
+ * A write of named organisations (db_begin_orgs()) takes that lock shared
+ * and each organisation's log-head lock at once: writers of different
+ * organisations run in parallel, writers of one queue.
  *
  * A dropped connection is reset and the statement retried once, unless a
  * transaction was open: its work is gone with the session, so the caller
@@ -51,7 +55,13 @@
 #define PG_PARAMS_MAX		1100	/* above SQLB_BINDS_MAX */
 #define PG_STR_(x)		#x
 #define PG_STR(x)		PG_STR_(x)
-#define PG_INDETERMINATE_TYPE	"42P08"	/* could not determine data type of parameter */
+/*
+ * "could not determine data type of parameter": 42P08 when its uses
+ * disagree ("? IS NULL OR col = ?"), 42P18 when no use says (a parameter
+ * only tested with IS NULL). Either way its type comes from the value bound.
+ */
+#define PG_AMBIGUOUS_PARAM	"42P08"
+#define PG_INDETERMINATE_TYPE	"42P18"
 #define PG_OID_INT8		20
 #define PG_OID_TEXT		25
 #define PG_OID_BYTEA		17
@@ -188,6 +198,11 @@ db_pg_translate(struct buf *out, int *nparams, const char *sql)
 			p += 11;
 			while (isalnum((unsigned char)*p) || *p == '_')
 				p++;
+			continue;
+		}
+		if (word_start && strncmp(p, "instr(", 6) == 0) {
+			buf_puts(out, "strpos(");
+			p += 6;
 			continue;
 		}
 		if (word_start && strncmp(p, "records_fts MATCH ", 18) == 0) {
@@ -342,7 +357,8 @@ pg_server_prepare(struct pg_stmt *s, const Oid *types)
 		return types == NULL ? pg_describe(s) : 0;
 	}
 	state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-	if (types == NULL && state && strcmp(state, PG_INDETERMINATE_TYPE) == 0) {
+	if (types == NULL && state && (strcmp(state, PG_AMBIGUOUS_PARAM) == 0 ||
+	    strcmp(state, PG_INDETERMINATE_TYPE) == 0)) {
 		s->late = true;
 		PQclear(res);
 		return 0;
@@ -884,6 +900,64 @@ pg_test_drop_trigger(struct buf *out, const char *sql)
 }
 #endif
 
+/*
+ * Runs text, PostgreSQL's form of sql (which says what it does to the
+ * transaction), with the reconnect rules of the top of the file.
+ */
+static int
+pg_exec_as(struct pg_conn *c, const char *sql, const char *text, bool tx)
+{
+	int rc;
+
+	rc = pg_exec_once(c, text);
+	if (rc != 0 && pg_lost(c)) {
+		/* A rollback on a lost connection is done: the server dropped the work. */
+		if (strcmp(sql, "ROLLBACK") == 0)
+			rc = 0;
+		else if (!tx && strcmp(sql, "COMMIT") != 0)
+			rc = pg_exec_once(c, text);
+		else
+			rc = aims_error_set(AIMS_ERROR, NULL, "database connection lost in a "
+			    "transaction: nothing of it was applied");
+		if (strncmp(sql, "BEGIN", 5) == 0)
+			c->in_tx = rc == 0;
+	} else if (rc != 0 && strncmp(sql, "BEGIN", 5) == 0) {
+		/* The BEGIN ran and the lock did not come: nothing was begun, for the caller. */
+		if (PQtransactionStatus(c->pc) != PQTRANS_IDLE)
+			pg_exec_once(c, "ROLLBACK");
+		c->in_tx = false;
+	}
+	return rc;
+}
+
+/*
+ * A write of some organisations only (db_begin_orgs()): the store-wide lock
+ * shared, so such writers run together while a store-wide writer (which
+ * takes it exclusive) waits for them all and they for it; then each
+ * organisation's lock, in ascending order (orgs is sorted), the one the
+ * ledger takes for its log head (pg_lock_org()): two writers of one
+ * organisation queue, writers of others do not wait.
+ */
+static int
+pg_begin_orgs(void *conn, const int64_t *orgs, size_t n)
+{
+	struct pg_conn *c = conn;
+	struct buf b = BUF_INIT;
+	bool tx = c->in_tx;
+	size_t i;
+	int rc;
+
+	buf_printf(&b, "BEGIN; SELECT pg_advisory_xact_lock_shared(%" PRId64 ")",
+	    PG_WRITE_LOCK_KEY);
+	for (i = 0; i < n; i++)
+		buf_printf(&b, "; SELECT pg_advisory_xact_lock(%d, %d)", PG_LEDGER_LOCK_CLASS,
+		    (int)(orgs[i] & 0x7fffffff));
+	c->in_tx = true;
+	rc = pg_exec_as(c, "BEGIN IMMEDIATE", buf_str(&b), tx);
+	buf_free(&b);
+	return rc;
+}
+
 static int
 pg_exec(void *conn, const char *sql)
 {
@@ -895,6 +969,7 @@ pg_exec(void *conn, const char *sql)
 	if (strncmp(sql, "PRAGMA", 6) == 0)
 		return 0;
 	if (strcmp(sql, "BEGIN IMMEDIATE") == 0) {
+		/* A write of anything: alone in the store (exclusive, see pg_begin_orgs()). */
 		buf_printf(&b, "BEGIN; SELECT pg_advisory_xact_lock(%" PRId64 ")",
 		    PG_WRITE_LOCK_KEY);
 		c->in_tx = true;
@@ -910,24 +985,7 @@ pg_exec(void *conn, const char *sql)
 #else
 		buf_puts(&b, sql);	/* schema text: written for PostgreSQL (schema/pg/) */
 #endif
-	rc = pg_exec_once(c, buf_str(&b));
-	if (rc != 0 && pg_lost(c)) {
-		/* A rollback on a lost connection is done: the server dropped the work. */
-		if (strcmp(sql, "ROLLBACK") == 0)
-			rc = 0;
-		else if (!tx && strcmp(sql, "COMMIT") != 0)
-			rc = pg_exec_once(c, buf_str(&b));
-		else
-			rc = aims_error_set(AIMS_ERROR, NULL, "database connection lost in a "
-			    "transaction: nothing of it was applied");
-		if (strncmp(sql, "BEGIN", 5) == 0)
-			c->in_tx = rc == 0;
-	} else if (rc != 0 && strncmp(sql, "BEGIN", 5) == 0) {
-		/* The BEGIN ran and the lock did not come: nothing was begun, for the caller. */
-		if (PQtransactionStatus(c->pc) != PQTRANS_IDLE)
-			pg_exec_once(c, "ROLLBACK");
-		c->in_tx = false;
-	}
+	rc = pg_exec_as(c, sql, buf_str(&b), tx);
 	buf_free(&b);
 	return rc;
 }
@@ -964,4 +1022,5 @@ const struct db_ops db_pg_ops = {
 	.column_is_null = pg_column_is_null,
 	.exec = pg_exec,
 	.lock_org = pg_lock_org,
+	.begin_orgs = pg_begin_orgs,
 };

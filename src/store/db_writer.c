@@ -29,6 +29,7 @@
 struct db_write_req {
 	db_write_fn		 fn;
 	void			*arg;
+	int64_t			 org_id;	/* the organisation it changes; 0: the store */
 	int			 rc;
 	bool			 done;
 	char			 field[AIMS_ERROR_FIELD_MAX];
@@ -58,6 +59,26 @@ writer_keep_error(struct db_write_req *r, int rc)
 	snprintf(r->field, sizeof(r->field), "%s", aims_error_field());
 }
 
+/*
+ * Begins the group's transaction: when every request names its organisation,
+ * it locks those organisations only (db_begin_orgs()), so another server's
+ * group of other organisations commits meanwhile; else the whole store.
+ */
+static int
+writer_begin(struct db_writer *w, struct db_write_req *group)
+{
+	int64_t orgs[DB_WRITER_GROUP_MAX];
+	struct db_write_req *r;
+	size_t n = 0;
+
+	for (r = group; r; r = r->next) {
+		if (r->org_id <= 0 || n == DB_WRITER_GROUP_MAX)
+			return db_begin(w->db);
+		orgs[n++] = r->org_id;
+	}
+	return db_begin_orgs(w->db, orgs, n);
+}
+
 /* Applies one group: every request under its savepoint, then one commit. */
 static void
 writer_apply(struct db_writer *w, struct db_write_req *group)
@@ -65,7 +86,7 @@ writer_apply(struct db_writer *w, struct db_write_req *group)
 	struct db_write_req *r;
 	int rc;
 
-	if ((rc = db_begin(w->db)) != 0) {
+	if ((rc = writer_begin(w, group)) != 0) {
 		for (r = group; r; r = r->next)
 			writer_keep_error(r, rc);
 		return;
@@ -135,11 +156,11 @@ db_writer_stop(struct db_writer *w)
 
 /* Without a writer (the CLI, tests): fn in a transaction of its own on db. */
 static int
-writer_direct(struct db *db, db_write_fn fn, void *arg)
+writer_direct(struct db *db, int64_t org_id, db_write_fn fn, void *arg)
 {
 	int rc;
 
-	if ((rc = db_begin(db)) != 0)
+	if ((rc = org_id > 0 ? db_begin_orgs(db, &org_id, 1) : db_begin(db)) != 0)
 		return rc;
 	if ((rc = fn(db, arg)) != 0) {
 		db_rollback(db);
@@ -151,14 +172,22 @@ writer_direct(struct db *db, db_write_fn fn, void *arg)
 int
 db_writer_run(struct db_writer *w, struct db *db, db_write_fn fn, void *arg)
 {
+	return db_writer_run_org(w, db, 0, fn, arg);
+}
+
+int
+db_writer_run_org(struct db_writer *w, struct db *db, int64_t org_id, db_write_fn fn,
+    void *arg)
+{
 	struct db_write_req r, *group, *g;
 	int n;
 
 	if (w == NULL)
-		return writer_direct(db, fn, arg);
+		return writer_direct(db, org_id, fn, arg);
 	memset(&r, 0, sizeof(r));
 	r.fn = fn;
 	r.arg = arg;
+	r.org_id = org_id;
 	/* The caller's snapshot must not outlive the change it is waiting for. */
 	if (db != NULL)
 		db_read_refresh(db);

@@ -13,7 +13,8 @@
 #include "util/conf.h"
 #include "util/error.h"
 
-const char *const conf_keys[] = { "smtp_url", "mail_from", "smtp_ca_file", NULL };
+const char *const conf_keys[] = { "smtp_url", "mail_from", "smtp_ca_file", "site_url",
+    NULL };
 
 static int
 conf_path(struct buf *b, const char *db_path)

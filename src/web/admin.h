@@ -56,6 +56,8 @@ struct web_members_view {
 	bool			 write;		/* invite, change roles, remove */
 	const char *const	*roles;		/* roles the person may grant; NULL ends */
 	const struct web_link	*link;		/* a link just made, or NULL */
+	const char		*mailed;	/* the address an invitation was just mailed to */
+	bool			 mail;		/* the server mails invitations */
 	const char		*error;		/* a refused change (full sentence), or NULL */
 	const char		*error_field;
 	const char		*email;		/* the invite form's values as typed */
@@ -155,6 +157,7 @@ struct web_reset_view {
 	const char		*email;		/* the account a link resets; the address typed */
 	bool			 valid;		/* the token is live */
 	bool			 asked;		/* the request was taken */
+	bool			 mail;		/* the server mails reset links */
 	int			 retry_after;	/* asking is paused for this many seconds */
 	const char		*error;
 	const char		*error_field;

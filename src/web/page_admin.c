@@ -45,24 +45,43 @@ web_admin_error(struct buf *out, const char *error)
 		    WEB_ADMIN_ERROR_ID "\">%s</div>\n", error);
 }
 
-/* One labelled input; invalid when field names it. */
+/*
+ * One labelled input; when field names it, marked invalid with the message
+ * error under it (the page's alert at the top says it too).
+ */
 static void
 web_admin_input(struct buf *out, const char *type, const char *name, const char *label,
-    const char *value, const char *field, const char *attrs_help, bool required)
+    const char *value, const char *field, const char *error, const char *attrs_help,
+    bool required)
 {
 	bool invalid = field != NULL && strcmp(field, name) == 0;
 
-	html_printf(out, "<div class=\"field\"><label for=\"f-%s\">%s</label><input type=\"%s\" "
-	    "id=\"f-%s\" name=\"%s\" value=\"%s\"", name, label, type, name, name,
-	    value != NULL ? value : "");
+	html_printf(out, "<div class=\"field%s\"><label for=\"f-%s\">%s</label><input "
+	    "type=\"%s\" id=\"f-%s\" name=\"%s\" value=\"%s\"", invalid ? " invalid" : "",
+	    name, label, type, name, name, value != NULL ? value : "");
 	html_attr_if(out, required, "required", NULL);
 	html_attr_if(out, strcmp(type, "password") == 0, "autocomplete", "new-password");
 	html_attr_if(out, invalid, "aria-invalid", "true");
-	html_attr_if(out, invalid, "aria-errormessage", WEB_ADMIN_ERROR_ID);
+	if (invalid && error != NULL)
+		html_printf(out, " aria-describedby=\"f-%s-error\"", name);
+	else
+		html_attr_if(out, invalid, "aria-errormessage", WEB_ADMIN_ERROR_ID);
 	buf_puts(out, ">");
+	if (invalid && error != NULL)
+		html_printf(out, "<p class=\"error\" id=\"f-%s-error\">%s</p>", name, error);
 	if (attrs_help != NULL)
 		html_printf(out, "<p class=\"help\">%s</p>", attrs_help);
 	buf_puts(out, "</div>\n");
+}
+
+/* A time of o in the organisation's zone, or "Never". */
+static void
+web_admin_when(struct buf *out, const struct web_ctx *ctx, const json_t *o, const char *key)
+{
+	if (json_is_string(json_object_get(o, key)))
+		web_time(out, ctx, json_string_value(json_object_get(o, key)));
+	else
+		buf_puts(out, "Never");
 }
 
 static void
@@ -146,12 +165,12 @@ web_page_tokens(struct buf *out, const struct web_ctx *ctx, const struct web_tok
 		html_printf(out, "<tr><th scope=\"row\">%s</th><td><code>%s</code></td><td>",
 		    web_str(t, "name"), web_str(t, "hint"));
 		web_enum_label(out, web_str(t, "role"));
-		html_printf(out, "</td><td>%s</td><td>%s</td><td>%s</td><td><span class=\"tag "
-		    "t-%s\">%s</span></td>", web_actor(web_str(t, "created_by")),
-		    json_is_string(json_object_get(t, "expires_at")) ? web_str(t, "expires_at") :
-		    "Never", json_is_string(json_object_get(t, "last_used_at")) ?
-		    web_str(t, "last_used_at") : "Never", revoked ? "disabled" : "active",
-		    revoked ? "Revoked" : "Active");
+		html_printf(out, "</td><td>%s</td><td>", web_actor(web_str(t, "created_by")));
+		web_admin_when(out, ctx, t, "expires_at");
+		buf_puts(out, "</td><td>");
+		web_admin_when(out, ctx, t, "last_used_at");
+		html_printf(out, "</td><td><span class=\"tag t-%s\">%s</span></td>",
+		    revoked ? "disabled" : "active", revoked ? "Revoked" : "Active");
 		if (v->write) {
 			buf_puts(out, "<td>");
 			if (!revoked) {
@@ -183,14 +202,14 @@ web_page_tokens(struct buf *out, const struct web_ctx *ctx, const struct web_tok
 		html_printf(out, "<h2>New token</h2>\n<form method=\"post\" action=\"%s\" "
 		    "class=\"record-form\">", buf_str(&url));
 		web_csrf_input(out, ctx);
-		web_admin_input(out, "text", "name", "Name", v->name, v->error_field,
+		web_admin_input(out, "text", "name", "Name", v->name, v->error_field, v->error,
 		    "What uses it, to recognise it later: \"CI pipeline\".", true);
 		buf_puts(out, "<div class=\"field\"><label for=\"f-role\">Role</label>"
 		    "<select id=\"f-role\" name=\"role\">");
 		web_role_options(out, v->roles, v->role != NULL ? v->role : "contributor");
 		buf_puts(out, "</select><p class=\"help\">At most your own role.</p></div>\n");
 		web_admin_input(out, "date", "expires_at", "Expires on (optional)", v->expires,
-		    v->error_field, "Empty: never. It stops at the start of that day (UTC).",
+		    v->error_field, v->error, "Empty: never. It stops at the start of that day (UTC).",
 		    false);
 		buf_puts(out, "<div class=\"form-actions\"><button type=\"submit\" class=\"btn "
 		    "primary\">Create token</button></div></form>\n");
@@ -228,12 +247,12 @@ web_settings_sso(struct buf *out, const struct web_ctx *ctx, const struct web_se
 	    "<code>%s</code></p>\n<form method=\"post\" action=\"%s\" class=\"record-form\">",
 	    ctx->org, v->redirect_uri != NULL ? v->redirect_uri : "", buf_str(&url));
 	web_csrf_input(out, ctx);
-	web_admin_input(out, "url", "issuer", "Issuer", web_str(v->sso, "issuer"), v->error_field,
+	web_admin_input(out, "url", "issuer", "Issuer", web_str(v->sso, "issuer"), v->error_field, v->error,
 	    "The provider's issuer URL (https://); its discovery document is read from there. "
 	    "Empty: no single sign-on.", false);
 	web_admin_input(out, "text", "client_id", "Client ID", web_str(v->sso, "client_id"),
-	    v->error_field, NULL, false);
-	web_admin_input(out, "password", "client_secret", "Client secret", NULL, v->error_field,
+	    v->error_field, v->error, NULL, false);
+	web_admin_input(out, "password", "client_secret", "Client secret", NULL, v->error_field, v->error,
 	    v->sso != NULL ? "Stored: leave empty to keep it." : NULL, false);
 	buf_puts(out, "<div class=\"form-actions\"><button type=\"submit\" class=\"btn\">Save "
 	    "single sign-on</button></div></form>\n");
@@ -260,6 +279,96 @@ web_page_sso_error(struct buf *out, const char *message)
 	web_page_end_bare(out);
 }
 
+/*
+ * A setting's value for the form: as posted after an error (values, keyed by
+ * the input's name), or the organisation's ("readiness.KEY" read from its
+ * readiness object); "" for none.
+ */
+static const char *
+web_settings_value(char *buf, size_t len, const struct web_settings_view *v, const char *name)
+{
+	const json_t *x;
+
+	if (v->values != NULL)
+		return json_string_value(json_object_get(v->values, name)) ?
+		    json_string_value(json_object_get(v->values, name)) : "";
+	if (strncmp(name, "readiness.", 10) == 0)
+		x = json_object_get(json_object_get(v->org, "readiness"), name + 10);
+	else
+		x = json_object_get(v->org, name);
+	if (json_is_integer(x)) {
+		snprintf(buf, len, "%lld", (long long)json_integer_value(x));
+		return buf;
+	}
+	if (json_is_true(x))
+		return "1";
+	return json_is_string(x) ? json_string_value(x) : "";
+}
+
+/* The time zone and the readiness options (core/org.h struct org_readiness). */
+static void
+web_settings_options(struct buf *out, const struct web_settings_view *v)
+{
+	static const char *const stages[][2] = {
+		{ "", "None chosen" }, { "1", "Stage 1: the documentation" },
+		{ "2", "Stage 2: the AIMS operating" },
+	};
+	const char *stage, *f = v->error_field;
+	char b1[32], b2[32], b3[32];
+	size_t i;
+	bool inv;
+
+	web_admin_input(out, "text", "timezone", "Time zone",
+	    web_settings_value(b1, sizeof(b1), v, "timezone"), f, v->error,
+	    "A tz database name such as Europe/Berlin or America/New_York; UTC when empty. "
+	    "Pages show times in it with the zone's abbreviation (CET, CEST); the API, "
+	    "exports and the ledger stay in UTC.", false);
+	buf_puts(out, "<fieldset class=\"field\"><legend>Readiness</legend>"
+	    "<p class=\"help\">How readiness judges this organisation (see the readiness "
+	    "page).</p>");
+	stage = web_settings_value(b1, sizeof(b1), v, "readiness.target_stage");
+	inv = f != NULL && strcmp(f, "readiness.target_stage") == 0;
+	html_printf(out, "<div class=\"field%s\"><label for=\"f-readiness.target_stage\">"
+	    "Target stage</label><select id=\"f-readiness.target_stage\" "
+	    "name=\"readiness.target_stage\"", inv ? " invalid" : "");
+	html_attr_if(out, inv, "aria-invalid", "true");
+	html_attr_if(out, !v->write, "disabled", NULL);
+	buf_puts(out, ">");
+	for (i = 0; i < sizeof(stages) / sizeof(stages[0]); i++) {
+		html_printf(out, "<option value=\"%s\"", stages[i][0]);
+		html_attr_if(out, strcmp(stage, stages[i][0]) == 0, "selected", NULL);
+		html_printf(out, ">%s</option>", stages[i][1]);
+	}
+	buf_puts(out, "</select>");
+	if (inv && v->error != NULL)
+		html_printf(out, "<p class=\"error\">%s</p>", v->error);
+	buf_puts(out, "<p class=\"help\">The certification audit stage you prepare for: "
+	    "readiness shows its verdict first.</p></div>\n");
+	web_admin_input(out, "date", "readiness.audit_date", "Audit date",
+	    web_settings_value(b1, sizeof(b1), v, "readiness.audit_date"), f, v->error,
+	    "The audit's first day: readiness counts the days left. Empty: none.", false);
+	web_admin_input(out, "number", "readiness.evidence_max_age_days",
+	    "Evidence freshness window (days)",
+	    web_settings_value(b2, sizeof(b2), v, "readiness.evidence_max_age_days"), f, v->error,
+	    "Evidence without a valid-until date counts as stale once collected (or, without "
+	    "a collection date, recorded) longer ago: 30 to 1825. Empty: it never goes stale.",
+	    false);
+	web_admin_input(out, "number", "readiness.metric_window_days",
+	    "Metric evaluation window (days)",
+	    web_settings_value(b3, sizeof(b3), v, "readiness.metric_window_days"), f, v->error,
+	    "A metric of an AI system in operation counts as evaluated this long after its "
+	    "evaluation: 7 to 366 (default 92, a quarter).", false);
+	buf_puts(out, "<div class=\"field check\"><input type=\"checkbox\" "
+	    "id=\"f-readiness.manual_as_gaps\" name=\"readiness.manual_as_gaps\" value=\"1\"");
+	html_attr_if(out, strcmp(web_settings_value(b1, sizeof(b1), v,
+	    "readiness.manual_as_gaps"), "1") == 0, "checked", NULL);
+	html_attr_if(out, !v->write, "disabled", NULL);
+	buf_puts(out, "><label for=\"f-readiness.manual_as_gaps\">Count items to confirm by "
+	    "hand as gaps</label><p class=\"help\">Requirements no record settles (to confirm "
+	    "with an attestation) are then listed as gaps and count in the Stage 1 and Stage 2 "
+	    "verdicts, until an attestation confirms them.</p></div></fieldset>\n");
+}
+
 void
 web_page_settings(struct buf *out, const struct web_ctx *ctx,
     const struct web_settings_view *v)
@@ -282,7 +391,7 @@ web_page_settings(struct buf *out, const struct web_ctx *ctx,
 	html_printf(out, "<div class=\"field\"><span class=\"label\">Address</span>"
 	    "<p><code>/o/%s/</code> (the short name cannot change: links and API clients use "
 	    "it)</p></div>\n", web_str(v->org, "slug"));
-	web_admin_input(out, "text", "name", "Name", web_str(vals, "name"), v->error_field,
+	web_admin_input(out, "text", "name", "Name", web_str(vals, "name"), v->error_field, v->error,
 	    NULL, true);
 	buf_puts(out, "<fieldset class=\"field\"><legend>AI roles (ISO/IEC 22989)</legend>"
 	    "<p class=\"help\">The roles the organisation holds for AI: they decide which "
@@ -314,6 +423,7 @@ web_page_settings(struct buf *out, const struct web_ctx *ctx,
 	    "(Account, Second factor) before they can open this organisation again. API tokens "
 	    "are not affected.</p>"
 	    "</div></fieldset>\n");
+	web_settings_options(out, v);
 	if (v->write)
 		buf_puts(out, "<div class=\"form-actions\"><button type=\"submit\" class=\"btn "
 		    "primary\">Save settings</button></div>");
@@ -327,7 +437,7 @@ web_page_settings(struct buf *out, const struct web_ctx *ctx,
 /* ---- account ------------------------------------------------------------ */
 
 static void
-web_time(struct buf *out, int64_t t)
+web_admin_time_utc(struct buf *out, int64_t t)
 {
 	char s[CLOCK_RFC3339_LEN], shown[CLOCK_RFC3339_LEN];
 
@@ -364,9 +474,9 @@ web_page_account(struct buf *out, const struct web_account_view *v)
 	json_array_foreach(v->sessions, i, s) {
 		id = json_integer_value(json_object_get(s, "id"));
 		buf_puts(out, "<tr><td>");
-		web_time(out, json_integer_value(json_object_get(s, "created_at")));
+		web_admin_time_utc(out, json_integer_value(json_object_get(s, "created_at")));
 		buf_puts(out, "</td><td>");
-		web_time(out, json_integer_value(json_object_get(s, "last_seen")));
+		web_admin_time_utc(out, json_integer_value(json_object_get(s, "last_seen")));
 		html_printf(out, "</td><td>%s</td><td>", web_str(s, "client_addr"));
 		if (id == v->current) {
 			buf_puts(out, "<span class=\"small\">This session</span>");
@@ -425,11 +535,11 @@ web_page_invite(struct buf *out, const struct web_invite_view *v)
 	if (!json_is_true(json_object_get(inv, "has_account"))) {
 		snprintf(help, sizeof(help), "At least %d characters.", v->min_length);
 		web_admin_input(out, "text", "display_name", "Your name", v->display_name,
-		    v->error_field, NULL, true);
+		    v->error_field, v->error, NULL, true);
 		web_admin_input(out, "password", "password", "Choose a password", NULL,
-		    v->error_field, help, true);
+		    v->error_field, v->error, help, true);
 		web_admin_input(out, "password", "password_again", "Password again", NULL,
-		    v->error_field, NULL, true);
+		    v->error_field, v->error, NULL, true);
 	}
 	buf_puts(out, "<div class=\"form-actions\"><button type=\"submit\" class=\"btn primary\">"
 	    "Accept the invitation</button></div></form>\n");
@@ -446,18 +556,28 @@ web_reset_request(struct buf *out, const struct web_reset_view *v)
 		html_printf(out, "<div class=\"flash error\" role=\"alert\">Too many requests from "
 		    "this network: try again in %d minute%s.</div>\n", (v->retry_after + 59) / 60,
 		    (v->retry_after + 59) / 60 == 1 ? "" : "s");
+	else if (v->asked && v->mail)
+		html_printf(out, "<div class=\"flash ok\" role=\"status\" id=\"reset-asked\">If "
+		    "%s has an account here, a link to set a new password is mailed to it. It "
+		    "works once, within an hour; a newer one replaces it.</div>\n",
+		    v->email != NULL ? v->email : "the address");
 	else if (v->asked)
-		html_printf(out, "<div class=\"flash ok\" role=\"status\">If %s has an account "
-		    "here, ask an administrator of your organisation for a password reset link: "
-		    "this server does not send mail.</div>\n",
+		html_printf(out, "<div class=\"flash ok\" role=\"status\" id=\"reset-asked\">If "
+		    "%s has an account here, ask an administrator of your organisation for a "
+		    "password reset link: this server does not send mail.</div>\n",
 		    v->email != NULL ? v->email : "the address");
 	web_admin_error(out, v->error);
-	buf_puts(out, "<p>This server sends no mail: an administrator of your organisation "
-	    "(Members, Reset link) or the operator (aims user reset-link) gives you a link to "
-	    "set a new password, which works once, within an hour.</p>\n");
+	if (v->mail)
+		buf_puts(out, "<p>Give the address you sign in with: a link to set a new "
+		    "password is mailed to it, which works once, within an hour. An administrator "
+		    "of your organisation (Members, Reset link) can also give you one.</p>\n");
+	else
+		buf_puts(out, "<p>This server sends no mail: an administrator of your organisation "
+		    "(Members, Reset link) or the operator (aims user reset-link) gives you a link "
+		    "to set a new password, which works once, within an hour.</p>\n");
 	buf_puts(out, "<form method=\"post\" action=\"/reset\" class=\"record-form\">");
 	web_csrf_field(out, v->csrf);
-	web_admin_input(out, "email", "email", "Email", v->email, v->error_field, NULL, true);
+	web_admin_input(out, "email", "email", "Email", v->email, v->error_field, v->error, NULL, true);
 	buf_puts(out, "<div class=\"form-actions\"><button type=\"submit\" class=\"btn primary\">"
 	    "Ask for a link</button> <a class=\"btn\" href=\"/sign-in\">Back to sign-in</a></div>"
 	    "</form>\n");
@@ -486,10 +606,10 @@ web_page_reset(struct buf *out, const struct web_reset_view *v)
 	html_url_escape(out, v->token);
 	buf_puts(out, "\">");
 	snprintf(help, sizeof(help), "At least %d characters.", v->min_length);
-	web_admin_input(out, "password", "password", "New password", NULL, v->error_field, help,
+	web_admin_input(out, "password", "password", "New password", NULL, v->error_field, v->error, help,
 	    true);
 	web_admin_input(out, "password", "password_again", "New password again", NULL,
-	    v->error_field, NULL, true);
+	    v->error_field, v->error, NULL, true);
 	buf_puts(out, "<div class=\"form-actions\"><button type=\"submit\" class=\"btn primary\">"
 	    "Set password</button></div></form>\n");
 done:
@@ -510,9 +630,9 @@ web_page_org_new(struct buf *out, const struct web_org_new_view *v)
 	web_admin_error(out, v->error);
 	buf_puts(out, "<form method=\"post\" action=\"/orgs/new\" class=\"record-form\">");
 	web_csrf_field(out, v->csrf);
-	web_admin_input(out, "text", "name", "Name", v->name, v->error_field, NULL, true);
+	web_admin_input(out, "text", "name", "Name", v->name, v->error_field, v->error, NULL, true);
 	web_admin_input(out, "text", "slug", "Short name (in its address)", v->slug,
-	    v->error_field, "2 to 63 characters of a-z, 0-9 and '-': /o/SHORT-NAME/. It cannot "
+	    v->error_field, v->error, "2 to 63 characters of a-z, 0-9 and '-': /o/SHORT-NAME/. It cannot "
 	    "change later.", true);
 	if (v->sources != NULL && json_array_size(v->sources) > 0) {
 		buf_puts(out, "<div class=\"field\"><label for=\"f-from\">Start from the setup of"

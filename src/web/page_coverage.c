@@ -167,9 +167,11 @@ web_page_coverage(struct buf *out, const struct web_ctx *ctx, const json_t *res)
 	web_page_begin(out, ctx, "Crosswalk coverage", "coverage", crumbs, 1);
 	html_printf(out, "<div class=\"page-head\"><h1>Crosswalk coverage</h1></div>\n"
 	    "<p class=\"lede\">How much of %s the AI management system of %s covers, read "
-	    "through typed mappings to ISO/IEC 42001 (%s), evaluated %s.</p>\n",
+	    "through typed mappings to ISO/IEC 42001 (%s), evaluated ",
 	    cov_str(res, "title"), ctx->org_name,
-	    cov_str(json_object_get(res, "mapping"), "title"), cov_str(res, "evaluated_at"));
+	    cov_str(json_object_get(res, "mapping"), "title"));
+	web_time(out, ctx, cov_str(res, "evaluated_at"));
+	buf_puts(out, ".</p>\n");
 	cov_tabs(out, ctx, fw);
 	buf_puts(out, "<p class=\"actions\">");
 	snprintf(url, sizeof(url), "/api/v1/orgs/%s/coverage?framework=%s", ctx->org, fw);

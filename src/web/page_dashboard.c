@@ -335,7 +335,7 @@ dash_activity(struct buf *out, const struct web_ctx *ctx, const json_t *items)
 static void
 dash_readiness(struct buf *out, const struct web_ctx *ctx, const json_t *r)
 {
-	const json_t *trend = json_object_get(r, "trend"), *p, *st;
+	const json_t *trend = json_object_get(r, "trend"), *p, *st, *days;
 	double values[DASH_TREND_MAX];
 	struct buf url = BUF_INIT;
 	size_t i, n = 0, skip;
@@ -358,6 +358,16 @@ dash_readiness(struct buf *out, const struct web_ctx *ctx, const json_t *r)
 			    (long long)json_integer_value(json_object_get(st, "blocking_gaps")));
 	}
 	html_printf(out, "<a href=\"%s\">See every gap</a></p>", buf_str(&url));
+	/* The organisation's audit date (its readiness options), when it has one. */
+	days = json_object_get(json_object_get(r, "target"), "days_left");
+	if (json_is_integer(days))
+		html_printf(out, "<p id=\"d-days-left\">Audit on <time datetime=\"%s\">%s</time>: "
+		    "<strong>%lld</strong> day%s %s.</p>", json_string_value(json_object_get(
+		    json_object_get(r, "target"), "audit_date")), json_string_value(json_object_get(
+		    json_object_get(r, "target"), "audit_date")),
+		    (long long)llabs(json_integer_value(days)),
+		    llabs(json_integer_value(days)) == 1 ? "" : "s",
+		    json_integer_value(days) >= 0 ? "left" : "ago");
 	skip = json_array_size(trend) > DASH_TREND_MAX ? json_array_size(trend) - DASH_TREND_MAX : 0;
 	json_array_foreach(trend, i, p)
 		if (i >= skip)

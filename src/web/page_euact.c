@@ -145,9 +145,11 @@ web_page_euact(struct buf *out, const struct web_ctx *ctx, const struct web_euac
 	    "eu_ai_act_category"));
 	web_enum_label(out, *eu_str(v->ai, "eu_ai_act_category") ?
 	    eu_str(v->ai, "eu_ai_act_category") : "not_assessed");
-	html_printf(out, "</span></p><pre class=\"reasoning\">%s</pre><p><a href=\"%s/edit\">"
-	    "Change the answers</a></p></section>\n", eu_str(v->ai, "eu_ai_act_reasoning"),
-	    buf_str(&url));
+	html_printf(out, "</span></p><pre class=\"reasoning\">%s</pre>",
+	    eu_str(v->ai, "eu_ai_act_reasoning"));
+	if (web_can(ctx, WEB_ACT_UPDATE, record_kind_find("ai-systems")))
+		html_printf(out, "<p><a href=\"%s/edit\">Change the answers</a></p>", buf_str(&url));
+	buf_puts(out, "</section>\n");
 	eu_obligations(out, ctx, v);
 	buf_puts(out, "<p class=\"actions\">");
 	if (v->annex_iv != NULL) {

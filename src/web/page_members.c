@@ -115,7 +115,7 @@ web_members_invites(struct buf *out, const struct web_ctx *ctx,
 	buf_puts(out, "<h2>Waiting invitations</h2>\n<div class=\"table-wrap\" tabindex=\"0\" "
 	    "role=\"region\" aria-label=\"Waiting invitations\"><table><thead><tr>"
 	    "<th scope=\"col\">Email</th><th scope=\"col\">Role</th><th scope=\"col\">Invited by"
-	    "</th><th scope=\"col\">Expires (UTC)</th><th scope=\"col\">Actions</th></tr></thead>"
+	    "</th><th scope=\"col\">Expires</th><th scope=\"col\">Actions</th></tr></thead>"
 	    "<tbody>");
 	json_array_foreach(v->invites, i, inv) {
 		buf_reset(&url);
@@ -124,9 +124,10 @@ web_members_invites(struct buf *out, const struct web_ctx *ctx,
 		    (long long)json_integer_value(json_object_get(inv, "id")));
 		html_printf(out, "<tr><th scope=\"row\">%s</th><td>", web_member_str(inv, "email"));
 		web_enum_label(out, web_member_str(inv, "role"));
-		html_printf(out, "</td><td>%s</td><td>%s</td><td><form method=\"post\" "
-		    "action=\"%s\" class=\"inline\">", web_member_str(inv, "invited_by"),
-		    web_member_str(inv, "expires_at"), buf_str(&url));
+		html_printf(out, "</td><td>%s</td><td>", web_member_str(inv, "invited_by"));
+		web_time(out, ctx, web_member_str(inv, "expires_at"));
+		html_printf(out, "</td><td><form method=\"post\" action=\"%s\" class=\"inline\">",
+		    buf_str(&url));
 		web_csrf_input(out, ctx);
 		buf_puts(out, "<button type=\"submit\" class=\"btn\">Withdraw</button></form></td>"
 		    "</tr>\n");
@@ -147,14 +148,19 @@ web_members_invite_form(struct buf *out, const struct web_ctx *ctx,
 	html_printf(out, "<h2 id=\"invite\">Invite someone</h2>\n<form method=\"post\" "
 	    "action=\"%s\" class=\"record-form\">", buf_str(&url));
 	web_csrf_input(out, ctx);
-	html_printf(out, "<div class=\"field\"><label for=\"invite-email\">Email</label>"
+	html_printf(out, "<div class=\"field%s\"><label for=\"invite-email\">Email</label>"
 	    "<input type=\"email\" id=\"invite-email\" name=\"email\" required "
-	    "autocomplete=\"off\" value=\"%s\"", v->email != NULL ? v->email : "");
+	    "autocomplete=\"off\" value=\"%s\"", bad_email ? " invalid" : "",
+	    v->email != NULL ? v->email : "");
 	html_attr_if(out, bad_email, "aria-invalid", "true");
-	html_attr_if(out, bad_email, "aria-describedby", "members-error");
-	buf_puts(out, "><p class=\"help\">The invitation is a link that works once and "
-	    "expires after 7 days.</p></div>\n<div class=\"field\"><label for=\"invite-role\">"
-	    "Role</label>");
+	html_attr_if(out, bad_email, "aria-describedby", "invite-email-error");
+	buf_puts(out, ">");
+	if (bad_email && v->error != NULL)
+		html_printf(out, "<p class=\"error\" id=\"invite-email-error\">%s</p>", v->error);
+	html_printf(out, "<p class=\"help\">The invitation is a link that works once and "
+	    "expires after 7 days%s.</p></div>\n<div class=\"field\"><label for=\"invite-role\">"
+	    "Role</label>", v->mail ? "; it is mailed to the address" : ": copy it to the "
+	    "person (this server sends no mail)");
 	web_member_role_select(out, "invite-role", v->roles,
 	    v->role != NULL ? v->role : "viewer");
 	buf_puts(out, "</div>\n<div class=\"form-actions\"><button type=\"submit\" "
@@ -182,6 +188,10 @@ web_page_members(struct buf *out, const struct web_ctx *ctx, const struct web_me
 		    "</div>\n", v->error);
 	if (v->link != NULL)
 		web_link_box(out, v->link);
+	if (v->mailed != NULL)
+		html_printf(out, "<div class=\"flash ok\" role=\"status\" id=\"invite-mailed\">"
+		    "An invitation is mailed to %s: its link works once, within 7 days. It waits "
+		    "below until it is accepted.</div>\n", v->mailed);
 	web_url_kind(&link, ctx, "competence-gaps");
 	html_printf(out, "<p><a href=\"%s\">Competence gaps and AI literacy (7.2)</a></p>\n",
 	    buf_str(&link));

@@ -26,8 +26,9 @@ pack_latest(struct buf *out, const struct web_ctx *ctx, const json_t *job)
 	long long id = (long long)json_integer_value(json_object_get(job, "id"));
 
 	html_printf(out, "<section class=\"card\" id=\"latest\"><h2>Pack %lld</h2>", id);
-	html_printf(out, "<p>Started %s by %s", pack_str(job, "started_at"),
-	    web_actor(pack_str(job, "started_by")));
+	buf_puts(out, "<p>Started ");
+	web_time(out, ctx, pack_str(job, "started_at"));
+	html_printf(out, " by %s", web_actor(pack_str(job, "started_by")));
 	if (*pack_str(job, "since"))
 		html_printf(out, "; versions since %s", pack_str(job, "since"));
 	if (*pack_str(job, "requirements"))

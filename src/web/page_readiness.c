@@ -18,6 +18,8 @@
 #include "web/html.h"
 #include "web/web.h"
 
+#define RD_KIND_NAME_MAX	64	/* a kind's name in a fix path */
+
 static const char *
 rd_str(const json_t *o, const char *key)
 {
@@ -69,13 +71,48 @@ rd_grade(const char *grade)
 	return "Observation";
 }
 
-/* A fix path of the answer as a link under the organisation. */
+/* Does the path end at s ("new", "edit"), with or without a query? */
+static bool
+rd_path_is(const char *rest, const char *s)
+{
+	size_t n = strcspn(rest, "?");
+
+	return n > strlen(s) && rest[n - strlen(s) - 1] == '/' &&
+	    strncmp(rest + n - strlen(s), s, strlen(s)) == 0;
+}
+
+/*
+ * May the reader take the fix? A form creating or changing records of a
+ * kind is the permission table's to answer (ctx->can); any other path is a
+ * page of the organisation, which whoever reads readiness may read.
+ */
+static bool
+rd_fix_allowed(const struct web_ctx *ctx, const char *fix)
+{
+	char name[RD_KIND_NAME_MAX];
+	size_t n = strcspn(fix, "/?");
+	const struct record_kind *k;
+
+	if (n >= sizeof(name))
+		return true;
+	memcpy(name, fix, n);
+	name[n] = '\0';
+	if ((k = record_kind_find(name)) == NULL)
+		return true;
+	if (rd_path_is(fix, "new"))
+		return web_can(ctx, WEB_ACT_CREATE, k);
+	if (rd_path_is(fix, "edit"))
+		return web_can(ctx, WEB_ACT_UPDATE, k);
+	return true;
+}
+
+/* A fix path of the answer as a link under the organisation, for who may take it. */
 static void
 rd_fix(struct buf *out, const struct web_ctx *ctx, const char *fix, const char *label)
 {
 	struct buf url = BUF_INIT;
 
-	if (fix == NULL || *fix == '\0')
+	if (fix == NULL || *fix == '\0' || !rd_fix_allowed(ctx, fix))
 		return;
 	web_url_org(&url, ctx);
 	buf_putc(&url, '/');
@@ -109,6 +146,55 @@ rd_verdicts(struct buf *out, const json_t *r)
 		    rd_int(s, "blocking_gaps"), rd_int(s, "major_gaps"), rd_int(s, "minor_gaps"));
 	}
 	buf_puts(out, "</div>\n");
+}
+
+/*
+ * The organisation's target (its readiness options): the stage prepared for
+ * and its verdict, the days left to the audit; a line pointing to the
+ * settings when none is set.
+ */
+static void
+rd_target(struct buf *out, const struct web_ctx *ctx, const json_t *r)
+{
+	const json_t *t = json_object_get(r, "target");
+	const json_t *stage = json_object_get(t, "stage"), *days = json_object_get(t, "days_left");
+	struct buf url = BUF_INIT;
+	bool ready;
+
+	web_url_kind(&url, ctx, "settings");
+	if (!json_is_integer(stage) && !json_is_integer(days)) {
+		html_printf(out, "<p class=\"small\" id=\"rd-target\">No target stage or audit "
+		    "date is set: <a href=\"%s\">set them in the settings</a> to see the days "
+		    "left.</p>\n", buf_str(&url));
+		buf_free(&url);
+		return;
+	}
+	buf_puts(out, "<section class=\"card target\" id=\"rd-target\" "
+	    "aria-labelledby=\"rd-target-h\"><h2 id=\"rd-target-h\">Target</h2><p>");
+	if (json_is_integer(stage)) {
+		ready = strcmp(rd_str(t, "verdict"), "ready") == 0;
+		html_printf(out, "Stage %lld audit: <span class=\"tag st v-%s\"><span "
+		    "class=\"st-mark\" aria-hidden=\"true\">%s</span> %s</span>",
+		    (long long)json_integer_value(stage), ready ? "ready" : "not_ready",
+		    ready ? "\u2713" : "\u2717", ready ? "Ready" : "Not ready");
+	} else
+		buf_puts(out, "Certification audit");
+	if (json_is_integer(days)) {
+		json_int_t n = json_integer_value(days);
+
+		html_printf(out, " on <time datetime=\"%s\">%s</time>: ", rd_str(t, "audit_date"),
+		    rd_str(t, "audit_date"));
+		if (n > 0)
+			html_printf(out, "<strong class=\"days-left\">%lld day%s left</strong>",
+			    (long long)n, n == 1 ? "" : "s");
+		else if (n == 0)
+			buf_puts(out, "<strong class=\"days-left\">today</strong>");
+		else
+			html_printf(out, "<strong class=\"days-left\">%lld day%s ago</strong>",
+			    (long long)-n, n == -1 ? "" : "s");
+	}
+	html_printf(out, ". <a href=\"%s\">Change</a></p></section>\n", buf_str(&url));
+	buf_free(&url);
 }
 
 static void
@@ -394,9 +480,11 @@ web_page_readiness(struct buf *out, const struct web_ctx *ctx, const json_t *r,
 	web_page_begin(out, ctx, "Certification readiness", "readiness", crumbs, 1);
 	html_printf(out, "<div class=\"page-head\"><h1>Certification readiness</h1></div>\n"
 	    "<p class=\"lede\">What still stands between %s and a Stage 1 and a Stage 2 audit "
-	    "against %s, evaluated %s.</p>\n", ctx->org_name, rd_str(r, "edition"),
-	    rd_str(r, "evaluated_at"));
+	    "against %s, evaluated ", ctx->org_name, rd_str(r, "edition"));
+	web_time(out, ctx, rd_str(r, "evaluated_at"));
+	buf_puts(out, ".</p>\n");
 	rd_downloads(out, ctx);
+	rd_target(out, ctx, r);
 	rd_verdicts(out, r);
 	buf_puts(out, "<div class=\"grid\">");
 	rd_next(out, ctx, r);

@@ -63,8 +63,9 @@ web_record_actions(struct buf *out, const struct web_ctx *ctx, const struct reco
 
 	buf_puts(out, "<div class=\"actions\">");
 	for (view = k->views; view != NULL && view->path != NULL; view++)
-		html_printf(out, "<a class=\"btn\" href=\"%s/%s\">%s</a>", url, view->path,
-		    view->label);
+		if (!view->writes || web_can(ctx, WEB_ACT_UPDATE, k))
+			html_printf(out, "<a class=\"btn\" href=\"%s/%s\">%s</a>", url,
+			    view->path, view->label);
 	if (web_can(ctx, WEB_ACT_UPDATE, k)) {
 		html_printf(out, "<a class=\"btn\" href=\"%s/edit\" data-shortcut=\"e\">", url);
 		web_icon(out, "edit");
@@ -555,7 +556,7 @@ web_record_chart(struct buf *out, const struct web_ctx *ctx, const json_t *c, si
 	    .points = points, .n = n, .from = (long long)from, .to = (long long)to,
 	    .thresholds = th, .nthresholds = web_chart_thresholds(th, m,
 	    json_object_get(c, "target")),
-	    .downsampled = json_is_true(json_object_get(series, "downsampled")) });
+	    .downsampled = json_is_true(json_object_get(series, "downsampled")), .tz = ctx->tz });
 	buf_puts(out, "</figure>\n");
 	free(points);
 	buf_free(&title);
@@ -636,12 +637,14 @@ web_record_acks(struct buf *out, const struct web_ctx *ctx, const json_t *acks,
 	buf_puts(out, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Member"
 	    "</th><th scope=\"col\">E-mail</th><th scope=\"col\">Acknowledged</th></tr>"
 	    "</thead><tbody>");
-	json_array_foreach(done, i, a)
-		html_printf(out, "<tr data-acked><td>%s</td><td>%s</td><td>%s</td></tr>",
+	json_array_foreach(done, i, a) {
+		html_printf(out, "<tr data-acked><td>%s</td><td>%s</td><td>",
 		    json_string_value(json_object_get(a, "name")) ?
 		    json_string_value(json_object_get(a, "name")) : "",
-		    json_string_value(json_object_get(a, "email")),
-		    json_string_value(json_object_get(a, "acknowledged_at")));
+		    json_string_value(json_object_get(a, "email")));
+		web_time(out, ctx, json_string_value(json_object_get(a, "acknowledged_at")));
+		buf_puts(out, "</td></tr>");
+	}
 	json_array_foreach(pending, i, a)
 		html_printf(out, "<tr data-pending><td>%s</td><td>%s</td><td>not yet</td></tr>",
 		    json_string_value(json_object_get(a, "name")) ?

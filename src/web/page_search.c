@@ -1,6 +1,6 @@
 /*
  * page_search.c - the header's search across every record kind: for each
- * kind with a match, its first few records (reference and title) and a
+ * kind with a match, its newest few records (reference and title) and a
  * link to its list filtered by the same text, where the rest are.
  */
 #include <string.h>
@@ -33,7 +33,7 @@ web_search_kind(struct buf *out, const struct web_ctx *ctx, const char *q, const
 		web_url_record(&url, ctx, k->name, json_string_value(json_object_get(rec, "ref")));
 		html_printf(out, "<li><a href=\"%s\"><span class=\"ref\">%s</span> %s</a></li>",
 		    buf_str(&url), json_string_value(json_object_get(rec, "ref")),
-		    web_record_title(k, rec));
+		    json_string_value(json_object_get(rec, "title")));
 	}
 	buf_puts(out, "</ul>");
 	if (more) {

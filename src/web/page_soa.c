@@ -273,6 +273,55 @@ soa_about(struct buf *out, const json_t *e, const char *ctl)
 	    "</details>", ctl, summary);
 }
 
+/* One of the row's own measure inputs (not a field of the entry), with its message. */
+static void
+soa_measure_input(struct buf *out, const char *prefix, const char *name, const char *label,
+    const char *help, const char *list, const json_t *e, const json_t *errors)
+{
+	const char *err = json_string_value(json_object_get(errors, name));
+	const char *typed = json_string_value(json_object_get(e, name));
+
+	html_printf(out, "<div class=\"field%s\"><label for=\"%s%s\">%s</label>",
+	    err ? " invalid" : "", prefix, name, label);
+	html_printf(out, "<input type=\"text\" id=\"%s%s\" name=\"%s\" value=\"%s\" "
+	    "aria-describedby=\"%s%s-help", prefix, name, name, typed ? typed : "", prefix, name);
+	if (err != NULL)
+		html_printf(out, " %s%s-error\" aria-invalid=\"true", prefix, name);
+	buf_puts(out, "\"");
+	if (list != NULL)
+		html_printf(out, " list=\"%s\" autocomplete=\"off\"", list);
+	html_printf(out, "><small id=\"%s%s-help\">%s</small>", prefix, name, help);
+	if (err != NULL)
+		html_printf(out, "<p class=\"error\" id=\"%s%s-error\">%s</p>", prefix, name, err);
+	buf_puts(out, "</div>");
+}
+
+/*
+ * A measure for the control without leaving the row: an existing one
+ * picked by its reference, or a new one by its title, made (with the
+ * control as the requirement it meets) and linked when the row is saved.
+ */
+static void
+soa_measure_fields(struct buf *out, const struct web_soa_view *v, const json_t *e,
+    const char *ctl, const char *prefix, const json_t *errors)
+{
+	bool open = json_object_get(errors, "add_measure") != NULL ||
+	    json_object_get(errors, "new_measure") != NULL ||
+	    *(json_string_value(json_object_get(e, "add_measure")) ?: "") != '\0' ||
+	    *(json_string_value(json_object_get(e, "new_measure")) ?: "") != '\0';
+
+	html_printf(out, "<details class=\"soa-add-measure\"%s><summary>Add a measure for %s"
+	    "</summary><div class=\"soa-add-fields\">", open ? " open" : "", ctl);
+	soa_measure_input(out, prefix, "add_measure", "An existing measure",
+	    "its reference (MEA-3); the list offers them as you type", SOA_MEASURES_LIST, e,
+	    errors);
+	if (v->can_create_measure)
+		soa_measure_input(out, prefix, "new_measure", "Or a new measure, by its title",
+		    "made when you save the row, with this control as the requirement it meets",
+		    NULL, e, errors);
+	buf_puts(out, "</div></details>");
+}
+
 static void
 soa_row_form(struct buf *out, const struct web_ctx *ctx, const struct web_soa_view *v,
     const json_t *e, const char *ctl, const json_t *errors)
@@ -299,15 +348,8 @@ soa_row_form(struct buf *out, const struct web_ctx *ctx, const struct web_soa_vi
 	for (i = 0; soa_fields[i] != NULL; i++)
 		if ((f = web__field_find(v->kind, soa_fields[i])) != NULL)
 			soa_row_field(out, v, e, f, buf_str(&prefix), errors);
-	/* No measure yet for it: make one, already naming the control. */
-	if (v->can_create_measure) {
-		buf_reset(&url);
-		web_url_kind(&url, ctx, "measures");
-		buf_puts(&url, "/new");
-		html_url_query(&url, "requirements", ctl);
-		html_printf(out, "<div class=\"soa-new-measure\"><a href=\"%s\">New measure for "
-		    "%s</a></div>", buf_str(&url), ctl);
-	}
+	if (web__field_find(v->kind, "measures") != NULL)
+		soa_measure_fields(out, v, e, ctl, buf_str(&prefix), errors);
 	soa_evidence_link(out, ctx, e);
 	if (json_object_get(errors, "") != NULL)
 		html_printf(out, "<p class=\"error\">%s</p>",

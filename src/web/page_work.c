@@ -108,9 +108,11 @@ pw_settings(struct buf *out, const struct web_ctx *ctx, const json_t *set)
 	else {
 		buf_puts(out, "<ul class=\"due-list\">");
 		json_array_foreach(json_object_get(set, "feeds"), i, f) {
-			html_printf(out, "<li>%s, made %s <form method=\"post\" class=\"inline\" "
-			    "action=\"%s/my-work/feeds/%lld/revoke\">", strcmp(pw_str(f, "scope"), "org") == 0 ?
-			    "Certification calendar" : "My work", pw_str(f, "created_at"), buf_str(&base),
+			html_printf(out, "<li>%s, made ", strcmp(pw_str(f, "scope"), "org") == 0 ?
+			    "Certification calendar" : "My work");
+			web_time(out, ctx, pw_str(f, "created_at"));
+			html_printf(out, " <form method=\"post\" class=\"inline\" "
+			    "action=\"%s/my-work/feeds/%lld/revoke\">", buf_str(&base),
 			    (long long)json_integer_value(json_object_get(f, "id")));
 			web_csrf_input(out, ctx);
 			buf_puts(out, "<button type=\"submit\" class=\"btn quiet\">Revoke</button>"
@@ -171,9 +173,13 @@ web_page_my_work(struct buf *out, const struct web_ctx *ctx, const json_t *w,
 		json_array_foreach(ap, i, it) {
 			buf_puts(out, "<li>");
 			pw_ref(out, ctx, it);
-			if (json_is_string(json_object_get(it, "last_at")))
-				html_printf(out, " \xe2\x80\x94 last reading %s, one was due by %s</li>\n",
-				    pw_str(it, "last_at"), pw_str(it, "due"));
+			if (json_is_string(json_object_get(it, "last_at"))) {
+				buf_puts(out, " \xe2\x80\x94 last reading ");
+				web_time(out, ctx, pw_str(it, "last_at"));
+				buf_puts(out, ", one was due by ");
+				web_time(out, ctx, pw_str(it, "due"));
+				buf_puts(out, "</li>\n");
+			}
 			else
 				buf_puts(out, " \xe2\x80\x94 no reading yet</li>\n");
 		}
@@ -265,9 +271,10 @@ web_page_notifications(struct buf *out, const struct web_ctx *ctx, const json_t 
 	else {
 		buf_puts(out, "<ul class=\"due-list notifications\">");
 		json_array_foreach(json_object_get(list, "items"), i, n) {
-			html_printf(out, "<li class=\"%s\"><time datetime=\"%s\">%s</time> ",
-			    json_is_true(json_object_get(n, "read")) ? "read" : "unread",
-			    pw_str(n, "created_at"), pw_str(n, "created_at"));
+			html_printf(out, "<li class=\"%s\">",
+			    json_is_true(json_object_get(n, "read")) ? "read" : "unread");
+			web_time(out, ctx, pw_str(n, "created_at"));
+			buf_putc(out, ' ');
 			if (json_is_string(json_object_get(n, "ref")) &&
 			    json_is_string(json_object_get(n, "kind"))) {
 				struct buf url = BUF_INIT;
@@ -323,13 +330,15 @@ web_page_webhooks(struct buf *out, const struct web_ctx *ctx, const json_t *hook
 		}
 		if (json_array_size(json_object_get(w, "deliveries")) > 0) {
 			buf_puts(out, "<ul class=\"due-list\">");
-			json_array_foreach(json_object_get(w, "deliveries"), j, d)
-				html_printf(out, "<li><time>%s</time> %s, attempt %lld: %s%s%s</li>",
-				    pw_str(d, "at"), pw_str(d, "event"),
+			json_array_foreach(json_object_get(w, "deliveries"), j, d) {
+				buf_puts(out, "<li>");
+				web_time(out, ctx, pw_str(d, "at"));
+				html_printf(out, " %s, attempt %lld: %s%s%s</li>", pw_str(d, "event"),
 				    (long long)json_integer_value(json_object_get(d, "attempt")),
 				    json_is_true(json_object_get(d, "ok")) ? "delivered" : "failed",
 				    json_is_string(json_object_get(d, "error")) ? " \xe2\x80\x94 " : "",
 				    pw_str(d, "error"));
+			}
 			buf_puts(out, "</ul>");
 		}
 		html_printf(out, "<form method=\"post\" action=\"%s/webhooks/%lld/delete\">",

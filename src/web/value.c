@@ -395,6 +395,30 @@ web_value_time(struct buf *out, const struct web_ctx *ctx, const json_t *v, bool
 		html_printf(out, "<time datetime=\"%s\">%s</time>", s, shown);
 }
 
+void
+web_time(struct buf *out, const struct web_ctx *ctx, const char *rfc3339)
+{
+	json_t *v;
+
+	if (rfc3339 == NULL || *rfc3339 == '\0') {
+		buf_puts(out, "\xe2\x80\x94");	/* an em dash: none */
+		return;
+	}
+	v = json_string(rfc3339);
+
+	web_value_time(out, ctx, v, true);
+	json_decref(v);
+}
+
+void
+web_time_t(struct buf *out, const struct web_ctx *ctx, time_t t)
+{
+	char s[CLOCK_RFC3339_LEN];
+
+	clock_format(s, t);
+	web_time(out, ctx, s);
+}
+
 static void
 web_value_text_brief(struct buf *out, const json_t *v)
 {

@@ -172,6 +172,14 @@ void web_enum_label_text(struct buf *out, const char *value);
 /* A record's display title: its FIELD_TITLE value, else its ref. Borrowed. */
 const char *web_record_title(const struct record_kind *k, const json_t *rec);
 /* The HTML for one field's value (links for refs, lists, nested tables). */
+/*
+ * A moment (RFC 3339 UTC text) in the organisation's time zone with the
+ * zone's abbreviation ("2026-03-01 11:00 CET"), UTC in datetime=; a date or
+ * text that is not a time is shown as it is.
+ */
+void web_time(struct buf *out, const struct web_ctx *ctx, const char *rfc3339);
+/* The same for a Unix time. */
+void web_time_t(struct buf *out, const struct web_ctx *ctx, time_t t);
 void web_value(struct buf *out, const struct web_ctx *ctx, const struct field *f,
     const json_t *v);
 /* The same, short enough for a table cell (text cut, lists capped). */
@@ -442,7 +450,7 @@ void web_page_bom_import(struct buf *out, const struct web_ctx *ctx,
     const struct web_bom_view *v);
 /*
  * page_search.c: the header's search over every kind the person may read.
- * results: [{kind (name), more (bool), items: [records, at most WEB_SEARCH_PER_KIND]}]
+ * results: [{kind (name), more (bool), items: [{ref, title}, at most WEB_SEARCH_PER_KIND]}]
  * for the kinds with a match, in navigation order; q the text searched
  * (NULL or empty: nothing searched yet).
  */

@@ -28,7 +28,7 @@ let pgDbCount = 0;
 
 // The environment a command on database db runs with.
 function dbEnv(args) {
-  for (const opt of ['--db', '--to']) {
+  for (const opt of ['--db', '--to', '--from']) {
     const i = args.indexOf(opt);
     const dir = i >= 0 ? pgDataDirs.get(args[i + 1]) : undefined;
     if (dir) return { AIMS_DATA_DIR: dir };
@@ -102,9 +102,24 @@ export function storeBytes(db) {
   return Buffer.concat(files.map((f) => readFileSync(f)));
 }
 
+// A file kept beside database db ('.pub', '.seal', '.conf'): next to the SQLite
+// file, or in the PostgreSQL store's own directory ($AIMS_DATA_DIR/aims.*).
+export function localFileOf(db, suffix) {
+  return PG_URL ? join(pgDataDirs.get(db), `aims${suffix}`) : `${db}${suffix}`;
+}
+
 // The ledger's public key file of database db.
 export function pubKeyOf(db) {
-  return PG_URL ? join(pgDataDirs.get(db), 'aims.pub') : `${db}.pub`;
+  return localFileOf(db, '.pub');
+}
+
+// Runs one SQL statement (written for both stores) on database db behind aims'
+// back, as an attacker with access to the store would: sqlite3 or psql.
+export function sqlBehind(db, sql) {
+  const r = PG_URL ? spawnSync('psql', [db, '-qAtv', 'ON_ERROR_STOP=1', '-c', sql], { encoding: 'utf8' }) :
+    spawnSync('sqlite3', [db, sql], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`cannot run ${sql} on ${db}: ${r.stderr}`);
+  return r.stdout;
 }
 
 // Why a test that edits the SQLite file with the sqlite3 shell is skipped on

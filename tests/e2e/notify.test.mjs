@@ -14,7 +14,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import http from 'node:http';
 import net from 'node:net';
 import { join } from 'node:path';
-import { ADMIN, aims, aimsOk, request, setup, signIn, startServer } from './lib.mjs';
+import { ADMIN, aims, aimsOk, dumpDb, localFileOf, request, setup, signIn, sqlBehind, startServer, tempDir } from './lib.mjs';
 
 const ANN = 'ann@example.com';	// manager
 const CORA = 'cora@example.com';	// contributor
@@ -345,8 +345,9 @@ test('the command line: webhooks for admins, mail settings beside the database',
   assert.match(r.stderr, /unknown setting 'smtp_password'/);
   r = aims(['config', 'list', '--db', env.db]);
   assert.equal(r.stdout, 'smtp_url=smtp://aims:****@mail.example.org:587\n');
-  assert.equal(statSync(`${env.db}.conf`).mode & 0o777, 0o600);
-  const inDb = spawnSync('sqlite3', [env.db, ".dump"], { encoding: 'utf8', maxBuffer: 1 << 28 }).stdout;
+  assert.equal(statSync(localFileOf(env.db, '.conf')).mode & 0o777, 0o600);
+  const inDb = dumpDb(env.db);
+  assert.match(inDb, /webhooks/, 'the dump is of the store');
   assert.ok(!inDb.includes('s3cret'), 'the password is not in the database');
   r = aims(['config', 'unset', 'smtp_url', '--db', env.db]);
   assert.equal(aims(['config', 'list', '--db', env.db]).stdout, '');
@@ -372,7 +373,7 @@ test('the webhooks page: admins add one (its secret shown once), enable and dele
   assert.match(page.text, new RegExp(`data-webhook="${id}"[\\s\\S]*?Events: record\\.created, approval\\.requested`));
   // Disabled by repeated failure (as the delivery thread would), enabled from the page.
   aimsOk(['webhook', 'list', '--org', 'acme', '--db', env.db]);
-  spawnSync('sqlite3', [env.db, `UPDATE webhooks SET enabled = 0, failures = 10, disabled_reason = 'tested' WHERE id = ${id};`]);
+  sqlBehind(env.db, `UPDATE webhooks SET enabled = 0, failures = 10, disabled_reason = 'tested' WHERE id = ${id};`);
   r = await request(env.url, 'POST', `/o/acme/webhooks/${id}/enable`, form({ _csrf: csrf }));
   assert.equal(r.status, 303);
   assert.equal((await api('GET', `/webhooks/${id}`, ADMIN)).json.enabled, true);
@@ -398,7 +399,8 @@ test('mail over STARTTLS: the server\'s certificate is checked, and a trusted on
   const dir = join(env.dir, 'tls');
   const maildir = join(dir, 'mail');
   for (const d of ['tmp', 'new', 'cur']) mkdirSync(join(maildir, d), { recursive: true });
-  const cert = join(env.dir, 'smtp-cert.pem');
+  // Outside the database's directory: the sandbox opens the CA file named, wherever it is.
+  const cert = join(tempDir(), 'smtp-cert.pem');
   const key = join(dir, 'smtp-key.pem');
   const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1',
     '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert],

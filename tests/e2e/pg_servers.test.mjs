@@ -2,8 +2,10 @@
 // serve the same organisations: a session, a token, an idempotency key and
 // sign-in throttling started on one server hold on the others; under 32
 // concurrent writers spread over four servers every acknowledged record is
-// there afterwards and the ledger verifies (one log, never forked); and
-// `aims migrate-store` moves a SQLite store there with the same checkpoints.
+// there afterwards and the ledger verifies (one log, never forked); two
+// organisations written at once keep one log each; and
+// `aims migrate-store` moves a SQLite store there and back with the same
+// checkpoints.
 //
 // Runs on the PostgreSQL test cluster (make test-pg sets AIMS_PG_URL); on
 // SQLite there is one server per database file, so it says so and skips.
@@ -16,8 +18,8 @@ import { writeFileSync, rmSync, mkdirSync, copyFileSync, existsSync, readdirSync
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import {
-  PG_URL, ADMIN, PASSWORD, aims, aimsOk, makeDb, startServer, request, signIn, pgDatabase,
-  pgDrop, tempDir,
+  PG_URL, ADMIN, PASSWORD, aims, aimsOk, addMember, makeDb, startServer, request, signIn,
+  pgDatabase, pgDrop, tempDir,
 } from './lib.mjs';
 
 const skip = PG_URL ? false : 'needs the PostgreSQL test cluster (make test-pg)';
@@ -130,6 +132,75 @@ test(`${CLIENTS} clients on ${SERVERS} servers: every acknowledged record is the
       `${SERVERS} servers (${(acked.size / LOAD_SECONDS).toFixed(0)}/s), ${failed} refused`);
   });
 
+// Writes of different organisations lock only their organisation (db_begin_orgs()):
+// two organisations written at once on every server, with store-wide writes
+// (API tokens) among them, each keep one log that verifies.
+test(`two organisations written at once by ${CLIENTS} clients on ${SERVERS} servers: each log verifies`,
+  { skip }, async () => {
+    aimsOk(['org', 'create', 'beta', '--db', env.db]);
+    const orgs = ['acme', 'beta'];
+    const auth = {};
+    for (const org of orgs) {
+      if (org !== 'acme') aimsOk(['member', 'add', ADMIN, '--org', org, '--role', 'admin', '--db', env.db]);
+      auth[org] = { token: JSON.parse(aimsOk(['token', 'create', '--org', org, '--name', 'two',
+        '--role', 'admin', '--format', 'json', '--db', env.db]).stdout).token };
+    }
+    const acked = { acme: new Map(), beta: new Map() };
+    let failed = 0;
+    let tokens = 0;
+    let refusedToken = '';
+    const until = Date.now() + LOAD_SECONDS * 1000;
+    async function client(n) {
+      const org = orgs[n % 2];
+      for (let i = 0; Date.now() < until; i++) {
+        const name = `two ${n}-${i}`;
+        const url = servers[(n + i) % SERVERS].url;
+        const r = await request(url, 'POST', `/api/v1/orgs/${org}/ai-systems`, { auth: auth[org], body: { name } });
+        if (r.status === 201) acked[org].set(r.json.ref, name);
+        else failed++;
+      }
+    }
+    // A store-wide writer among them: it waits for the organisations' writers and they for it.
+    addMember(env.db, 'ops@example.com', 'admin', 'beta');
+    const ops = await signIn(servers[0].url, 'ops@example.com');
+    async function storeWide() {
+      for (let i = 0; Date.now() < until; i++) {
+        const r = await request(servers[i % SERVERS].url, 'POST', '/api/v1/orgs/beta/tokens',
+          { auth: ops, body: { name: `t${i}`, role: 'viewer' }, headers: { 'x-csrf-token': ops.csrf } });
+        if (r.status === 201) tokens++;
+        else refusedToken = `${r.status} ${r.text}`;
+      }
+    }
+    await Promise.all([...Array.from({ length: CLIENTS }, (_, n) => client(n)), storeWide()]);
+    for (const org of orgs) {
+      assert.ok(acked[org].size > CLIENTS / 2, `${org}: only ${acked[org].size} records acknowledged`);
+      const seen = new Map();
+      let cursor = null;
+      do {
+        const q = `/api/v1/orgs/${org}/ai-systems?limit=200${cursor ? `&cursor=${cursor}` : ''}`;
+        const r = await request(servers[1].url, 'GET', q, { auth: auth[org] });
+        assert.equal(r.status, 200, r.text);
+        for (const it of r.json.items) seen.set(it.ref, it.name);
+        cursor = r.json.next_cursor;
+      } while (cursor);
+      for (const [ref, name] of acked[org]) assert.equal(seen.get(ref), name, `${org} ${ref} was acknowledged`);
+      const mine = [...seen.values()].filter((n) => n.startsWith('two ')).length;
+      assert.equal(mine, acked[org].size, `${org}: ${failed} refused writes left no record behind`);
+      const refs = [...acked[org].keys()].map((r) => Number(r.split('-')[1]));
+      assert.equal(new Set(refs).size, refs.length, `${org}: no reference number was given twice`);
+    }
+    assert.ok(tokens > 0, `the store-wide writer was let in: ${refusedToken}`);
+    // Each organisation's log in sequence, its checkpoints signed and consistent.
+    const v = aims(['verify', '--db', env.db]);
+    assert.equal(v.status, 0, v.stderr + v.stdout);
+    const heads = spawnSync('psql', [env.db, '-qAtc', 'SELECT h.size = (SELECT count(*) FROM ' +
+      'ledger_entries e WHERE e.org_id = h.org_id) FROM ledger_heads h JOIN orgs o ON o.id = h.org_id ' +
+      "WHERE o.slug IN ('acme', 'beta')"], { encoding: 'utf8' }).stdout.trim().split('\n');
+    assert.deepEqual(heads, ['t', 't']);
+    console.log(`# two organisations: ${acked.acme.size} + ${acked.beta.size} records in ${LOAD_SECONDS} s ` +
+      `by ${CLIENTS} clients on ${SERVERS} servers, ${tokens} tokens made among them, ${failed} refused`);
+  });
+
 test('evidence files are kept in the database: a server with no copy of the file serves it',
   { skip }, async () => {
     // Two more servers, each with a data directory of its own (the same key).
@@ -180,7 +251,7 @@ test('evidence files are kept in the database: a server with no copy of the file
     assert.match(v.stderr + v.stdout, /big\.txt.*changed in the database/);
   });
 
-test('migrate-store moves a SQLite store to PostgreSQL: verify passes with the same checkpoints',
+test('migrate-store moves a SQLite store to PostgreSQL and back: verify passes with the same checkpoints',
   { skip }, async () => {
     // makeDb() gives a PostgreSQL database in this run: the SQLite source is made here.
     const dir = tempDir();
@@ -215,6 +286,34 @@ test('migrate-store moves a SQLite store to PostgreSQL: verify passes with the s
     const again = aims(['migrate-store', '--from', file, '--to', target]);
     assert.equal(again.status, 1);
     assert.match(again.stderr, /not empty/);
+    // And back: from PostgreSQL to a new SQLite file, every organisation, then one alone.
+    const sqliteNotesOf = (f) => spawnSync('sqlite3', [f,
+      'SELECT org_id || char(9) || size || char(9) || hex(root) FROM ledger_checkpoints'],
+    { encoding: 'utf8' }).stdout;
+    const back = join(dir, 'back', 'aims.db');
+    mkdirSync(join(dir, 'back'));
+    let b = aims(['migrate-store', '--from', target, '--to', back]);
+    assert.equal(b.status, 0, b.stderr + b.stdout);
+    b = aims(['verify', '--db', back]);
+    assert.equal(b.status, 0, b.stderr + b.stdout);
+    assert.deepEqual(notesOf(sqliteNotesOf(back)), notesOf(sqliteNotes));
+    b = aims(['record', 'files', 'evidence', ref, '--org', 'demo', '--db', back, '--format', 'json']);
+    assert.equal(b.status, 0, b.stderr);
+    assert.match(b.stdout, /report\.txt/);
+    const one = join(dir, 'one', 'aims.db');
+    mkdirSync(join(dir, 'one'));
+    b = aims(['migrate-store', '--from', target, '--to', one, '--org', 'demo']);
+    assert.equal(b.status, 0, b.stderr + b.stdout);
+    assert.match(b.stdout, /organisation demo/);
+    b = aims(['verify', '--db', one]);
+    assert.equal(b.status, 0, b.stderr + b.stdout);
+    const demoId = spawnSync('sqlite3', [one, "SELECT id FROM orgs WHERE slug = 'demo'"],
+      { encoding: 'utf8' }).stdout.trim();
+    assert.deepEqual(notesOf(sqliteNotesOf(one)).filter((l) => l.startsWith(`${demoId}\t`)),
+      notesOf(sqliteNotes).filter((l) => l.startsWith(`${demoId}\t`)));
+    assert.equal(spawnSync('sqlite3', [one, 'SELECT count(*) FROM orgs'], { encoding: 'utf8' })
+      .stdout.trim(), '1');
+    assert.equal(aims(['migrate-store', '--from', target, '--to', target]).status, 2);
     rmSync(dir, { recursive: true, force: true });
     pgDrop(target);
   });

@@ -177,7 +177,8 @@ test('the pages people live in, at 1280 and 390 px', async () => {
   await ensureSignedIn(page);
   const base = `/o/${ORG}`;
   for (const [name, path] of [['dashboard', `${base}/`], ['risks', `${base}/risks`],
-    ['soa', `${base}/soa`], ['risk-new', `${base}/risks/new`]]) {
+    ['soa', `${base}/soa`], ['risk-new', `${base}/risks/new`], ['search', `${base}/search?q=model`],
+    ['readiness', `${base}/readiness`]]) {
     for (const width of [1280, 390]) {
       await page.setViewportSize({ width, height: 900 });
       await page.goto(server.url + path);

@@ -9,8 +9,7 @@
 // names a work item changed behind the application.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { ADMIN, aims, aimsOk, addOrg, request, setup, signIn } from './lib.mjs';
+import { ADMIN, aims, aimsOk, addOrg, request, setup, signIn, sqlBehind } from './lib.mjs';
 
 const NOW = '2026-06-10T12:00:00Z';
 const ANN = 'ann@example.com';	// manager
@@ -295,9 +294,7 @@ test('the My work page and the command line show the same groups', async () => {
 test('aims verify recomputes the work items and names one changed behind aims', async () => {
   let r = aims(['verify', '--db', env.db]);
   assert.equal(r.status, 0, r.stderr);
-  const sql = spawnSync('sqlite3', [env.db,
-    "UPDATE work_items SET owner = 'cora@example.com' WHERE kind = 'audits';"], { encoding: 'utf8' });
-  assert.equal(sql.status, 0, sql.stderr);
+  sqlBehind(env.db, "UPDATE work_items SET owner = 'cora@example.com' WHERE kind = 'audits';");
   r = aims(['verify', '--db', env.db]);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /work item planned_start of audits AUD-\d+ .* is stored but its record does not give it/);

@@ -201,6 +201,12 @@ async function accountSettings(url, admin) {
   assert.equal(sso.status, 303, sso.text);
   const req = await form(url, `/o/beta/settings`, admin, { name: 'beta', require_second_factor: '1' });
   assert.equal(req.status, 303, req.text);
+  // The time zone and readiness options (in the organisation's state once set).
+  const org = await request(url, 'GET', `/api/v1/orgs/${ORG}`, { auth: admin });
+  const set = await request(url, 'PATCH', `/api/v1/orgs/${ORG}`, { auth: admin,
+    headers: { 'if-match': `"${org.json.version}"` },
+    body: { timezone: 'Europe/Berlin', readiness: { evidence_max_age_days: 365, target_stage: 2 } } });
+  assert.equal(set.status, 200, set.text);
 }
 
 // Every case: which tables it touches, the SQL, and what the report must name.
@@ -370,6 +376,10 @@ function cases(refs) {
     ['org_sso', 'delete', ['org_sso'], `DELETE FROM org_sso;`, [ORG]],
     ['org_sso', 'insert', ['org_sso'], `INSERT INTO org_sso VALUES ((SELECT id FROM orgs WHERE slug = 'beta'), 'https://evil.example', 'x', 'y');`, ['beta']],
     ['orgs', 'second factor', ['orgs'], `UPDATE orgs SET require_second_factor = 0 WHERE slug = 'beta';`, ['beta']],
+    ['orgs', 'time zone', ['orgs'], `UPDATE orgs SET timezone = 'Pacific/Kiritimati' WHERE slug = '${ORG}';`, [ORG]],
+    ['orgs', 'time zone set', ['orgs'], `UPDATE orgs SET timezone = 'Asia/Tokyo' WHERE slug = 'beta';`, ['beta']],
+    ['orgs', 'readiness options', ['orgs'], `UPDATE orgs SET readiness_options = '{"evidence_max_age_days":1825,"target_stage":2}' WHERE slug = '${ORG}';`, [ORG]],
+    ['orgs', 'readiness options cleared', ['orgs'], `UPDATE orgs SET readiness_options = '{}' WHERE slug = '${ORG}';`, [ORG]],
     ['ledger_heads', 'delete', ['ledger_heads'], `DELETE FROM ledger_heads WHERE org_id = ${acme};`, ['head']],
     ['ledger_heads', 'insert', ['ledger_heads'], `INSERT INTO ledger_heads SELECT 77, size, frontier FROM ledger_heads WHERE org_id = ${acme};`, ['head']],
     ['ledger_heads', 'swap', ['ledger_heads'], `UPDATE ledger_heads SET frontier = CASE org_id WHEN ${acme} THEN (SELECT frontier FROM ledger_heads WHERE org_id = (SELECT id FROM orgs WHERE slug = 'beta')) ELSE (SELECT frontier FROM ledger_heads WHERE org_id = ${acme}) END WHERE org_id IN (${acme}, (SELECT id FROM orgs WHERE slug = 'beta'));`, ['head']],

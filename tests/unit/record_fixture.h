@@ -18,6 +18,7 @@
 #include "core/record.h"
 #include "store/db.h"
 #include "testutil.h"
+#include "util/buf.h"
 #include "util/error.h"
 
 #define FX_ORG		1
@@ -141,6 +142,71 @@ static inline long long
 fx_int(const json_t *rec, const char *name)
 {
 	return (long long)json_integer_value(json_object_get(rec, name));
+}
+
+/*
+ * Are a record's versions as text (record_history_text(),
+ * record_version_get_text()) the bytes of their trees, for the whole
+ * history, for each status in it, and for each version? 0, or -1 with the
+ * first difference printed.
+ */
+static inline int
+fx_history_text_matches(struct db *db, int64_t org, const char *kind, const char *ref)
+{
+	const struct record_kind *k = record_kind_find(kind);
+	json_t *hist = NULL, *one = NULL, *v;
+	struct buf text = BUF_INIT;
+	const char *status;
+	char *want;
+	size_t i;
+	int bad = 0, pass;
+
+	if (record_history(&hist, db, org, k, ref, NULL) != 0)
+		return -1;
+	for (pass = -1; !bad && pass < (int)json_array_size(hist); pass++) {
+		json_t *tree = NULL;
+
+		status = pass < 0 ? NULL : json_string_value(json_object_get(json_array_get(hist,
+		    (size_t)pass), "status"));
+		buf_reset(&text);
+		if (record_history(&tree, db, org, k, ref, status) != 0 ||
+		    record_history_text(&text, db, org, k, ref, status) != 0)
+			bad = 1;
+		else {
+			want = json_dumps(tree, JSON_COMPACT | JSON_PRESERVE_ORDER);
+			if (strcmp(want, buf_str(&text)) != 0) {
+				fprintf(stderr, "history (status %s):\n want %s\n  got %s\n",
+				    status ? status : "any", want, buf_str(&text));
+				bad = 1;
+			}
+			free(want);
+		}
+		json_decref(tree);
+	}
+	json_array_foreach(hist, i, v) {
+		int64_t n = json_integer_value(json_object_get(v, "version"));
+
+		if (bad)
+			break;
+		buf_reset(&text);
+		if (record_version_get(&one, db, org, k, ref, n) != 0 ||
+		    record_version_get_text(&text, db, org, k, ref, n) != 0) {
+			bad = 1;
+			break;
+		}
+		want = json_dumps(one, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		if (strcmp(want, buf_str(&text)) != 0) {
+			fprintf(stderr, "version %lld:\n want %s\n  got %s\n", (long long)n, want,
+			    buf_str(&text));
+			bad = 1;
+		}
+		free(want);
+		json_decref(one);
+		one = NULL;
+	}
+	json_decref(hist);
+	buf_free(&text);
+	return bad ? -1 : 0;
 }
 
 #endif

@@ -109,12 +109,12 @@ assert_counts_true(void)
 	assert_int_equal(db_query_int64(&diff, db, SCRATCH_DIMS
 	    "SELECT count(*) FROM (SELECT org_id, kind, dim, value, count(*) AS n "
 	    "FROM dims WHERE value IS NOT NULL GROUP BY 1, 2, 3, 4 "
-	    "EXCEPT SELECT org_id, kind, dim, value, n FROM dashboard_counts WHERE n > 0) "), 0);
+	    "EXCEPT SELECT org_id, kind, dim, value, n FROM dashboard_counts WHERE n > 0) x"), 0);
 	assert_int_equal(diff, 0);
 	assert_int_equal(db_query_int64(&diff, db, SCRATCH_DIMS
 	    "SELECT count(*) FROM (SELECT org_id, kind, dim, value, n FROM dashboard_counts "
 	    "WHERE n > 0 EXCEPT SELECT org_id, kind, dim, value, count(*) FROM dims "
-	    "WHERE value IS NOT NULL GROUP BY 1, 2, 3, 4)"), 0);
+	    "WHERE value IS NOT NULL GROUP BY 1, 2, 3, 4) x"), 0);
 	assert_int_equal(diff, 0);
 	/* No row left at zero or below: the counts table holds live figures only. */
 	assert_int_equal(db_query_int64(&diff, db,
@@ -276,6 +276,13 @@ test_dashboard__upgrade_keeps_the_counts(void **state)
 	(void)state;
 	unlink("u.db");
 	assert_int_equal(db_open(&old, "u.db", DB_OPEN_CREATE | DB_OPEN_NO_MIGRATE), 0);
+	if (strcmp(db_backend(old), "postgres") == 0) {
+		db_close(old);
+		fprintf(stderr, "skipped on PostgreSQL: it upgrades a version-20 store whose "
+		    "SQLite triggers kept the counts; PostgreSQL stores begin with the counts "
+		    "kept in C (schema/pg/020_dashboard.sql)\n");
+		skip();
+	}
 	assert_int_equal(db_exec(old, "CREATE TABLE schema_migrations (version INTEGER PRIMARY "
 	    "KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"), 0);
 	for (f = schema_files; f->name != NULL; f++) {

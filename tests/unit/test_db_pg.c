@@ -156,6 +156,29 @@ test_db_pg__placeholders_returning_upsert_and_unique(void **state)
 	assert_int_equal(db_step(st), DB_ROW);
 	assert_int_equal(db_column_int64(st, 0), 1);
 	db_done(st);
+	/* A parameter no use types (only IS NULL), in and out of a transaction. */
+	assert_int_equal(db_prepare(&st, db, "SELECT count(*) FROM t WHERE ? IS NOT NULL "
+	    "AND n = ?"), 0);
+	db_bind_text(st, 1, "2026-06-10");
+	db_bind_int64(st, 2, 42);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_column_int64(st, 0), 1);
+	db_done(st);
+	assert_int_equal(db_read_begin(db), 0);
+	assert_int_equal(db_prepare(&st, db, "SELECT count(*) FROM t WHERE ? IS NULL"), 0);
+	db_bind_null(st, 1);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_column_int64(st, 0), 2);
+	db_done(st);
+	db_read_end(db);
+	/* instr() as SQLite's: the 1-based position, 0 when absent. */
+	assert_int_equal(db_prepare(&st, db, "SELECT instr(k, ?), instr(k, 'zz') FROM t "
+	    "WHERE k = 'a?'"), 0);
+	db_bind_text(st, 1, "?");
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_column_int64(st, 0), 2);
+	assert_int_equal(db_column_int64(st, 1), 0);
+	db_done(st);
 	db_close(db);
 }
 
@@ -424,6 +447,57 @@ test_db_pg__writers_queue(void **state)
 	db_close(a);
 }
 
+/*
+ * Writers of different organisations do not wait for each other; writers
+ * of one organisation, and a store-wide writer, wait. Waiting is seen as a
+ * lock timeout (made short here), never as time measured.
+ */
+static void
+test_db_pg__writers_of_other_organisations_run_together(void **state)
+{
+	struct db *a, *b = NULL, *c = NULL;
+	int64_t seven = 7, eight = 8, both[] = { 8, 7, 8 }, n = 0;
+
+	(void)state;
+	NEED_PG();
+	a = pg_open_fresh("p8.db");
+	assert_int_equal(db_open(&b, "p8.db", 0), 0);
+	assert_int_equal(db_open(&c, "p8.db", 0), 0);
+	assert_int_equal(db_exec(b, "SET lock_timeout = 200"), 0);
+	assert_int_equal(db_exec(c, "SET lock_timeout = 200"), 0);
+	assert_int_equal(db_begin_orgs(a, &seven, 1), 0);
+	/* Nested: the outermost chose the locks. */
+	assert_int_equal(db_begin_orgs(a, &eight, 1), 0);
+	assert_int_equal(db_commit(a), 0);
+	assert_true(db_in_transaction(a));
+	/* The ledger's own lock on a's organisation is the one a holds. */
+	assert_int_equal(db_lock_org(a, 7), 0);
+	assert_int_equal(db_begin_orgs(b, &eight, 1), 0);
+	assert_int_equal(db_lock_org(b, 8), 0);
+	assert_int_equal(db_exec(b, "CREATE TABLE w (org BIGINT)"), 0);
+	assert_int_equal(db_commit(b), 0);
+	/* The same organisation waits; so does any organisation set holding it. */
+	assert_int_equal(db_begin_orgs(b, &seven, 1), AIMS_ERROR);
+	assert_non_null(strstr(aims_error_message(), "lock"));
+	assert_false(db_in_transaction(b));
+	assert_int_equal(db_begin_orgs(b, both, 3), AIMS_ERROR);
+	/* A store-wide writer waits for every organisation's writer... */
+	assert_int_equal(db_begin(c), AIMS_ERROR);
+	assert_int_equal(db_commit(a), 0);
+	assert_int_equal(db_begin(c), 0);
+	/* ...and they for it. */
+	assert_int_equal(db_begin_orgs(b, &eight, 1), AIMS_ERROR);
+	assert_int_equal(db_commit(c), 0);
+	assert_int_equal(db_begin_orgs(b, both, 3), 0);
+	assert_int_equal(db_exec(b, "INSERT INTO w VALUES (8)"), 0);
+	assert_int_equal(db_commit(b), 0);
+	assert_int_equal(db_query_int64(&n, a, "SELECT count(*) FROM w"), 0);
+	assert_int_equal(n, 1);
+	db_close(c);
+	db_close(b);
+	db_close(a);
+}
+
 int
 main(void)
 {
@@ -437,6 +511,7 @@ main(void)
 		cmocka_unit_test(test_db_pg__reconnects_without_half_a_transaction),
 		cmocka_unit_test(test_db_pg__triggers_hold_and_are_checked),
 		cmocka_unit_test(test_db_pg__writers_queue),
+		cmocka_unit_test(test_db_pg__writers_of_other_organisations_run_together),
 	};
 
 	return cmocka_run_group_tests_name("db_pg", tests, NULL, NULL);

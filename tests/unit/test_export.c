@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <sys/stat.h>
 
+#include "core/record.h"
 #include "io/export.h"
 #include "readiness_fixture.h"
 #include "util/buf.h"
@@ -255,6 +256,45 @@ test_export__csv(void **state)
 	db_close(db);
 }
 
+/*
+ * A list download is written from the records' stored text, read in place:
+ * every kind of value comes out as the tree gave it (allowed values in
+ * words, lists joined, booleans as yes/no, a real as %g, escapes decoded),
+ * CSV quoting and the formula guard still apply, and a record written
+ * without a stored view (as this fixture writes them) is rebuilt.
+ */
+static void
+test_export__record_list_csv(void **state)
+{
+	struct db *db = setup();
+	struct record_query q = { 0 };
+	struct buf b = BUF_INIT;
+	const char *s;
+
+	(void)state;
+	fx_put(db, "risks", "RISK-3", "{\"title\": \"Tab\\there \\u00e9\", \"likelihood\": 2.5, "
+	    "\"impact\": 2, \"status\": \"treatment_planned\", \"ai_systems\": [\"AIS-2\"]}");
+	assert_int_equal(export_records_to_buf(&b, db, FX_ORG, record_kind_find("risks"), &q,
+	    EXPORT_CSV), 0);
+	s = buf_str(&b);
+	assert_non_null(strstr(s, "\r\nRISK-1,\"Biased, \"\"unfair\"\" ranking\",,AIS-1; AIS-2,,,4,3,"
+	    "12,high,"));
+	assert_non_null(strstr(s, "\r\nRISK-2,\"'-Drift\",,,,,1,1,1,,"));
+	assert_non_null(strstr(s, "\r\nRISK-3,Tab\there \xc3\xa9,,AIS-2,,,2.5,2,"));
+	assert_non_null(strstr(s, ",Treatment planned\r\n"));
+	buf_reset(&b);
+	assert_int_equal(export_records_to_buf(&b, db, FX_ORG, record_kind_find("ai-systems"), &q,
+	    EXPORT_CSV), 0);
+	s = buf_str(&b);
+	assert_non_null(strstr(s, "\r\nAIS-1,Ranker,"));
+	assert_non_null(strstr(s, "Provider; Deployer"));
+	assert_non_null(strstr(s, ",yes,"));
+	assert_non_null(strstr(s, "\r\nAIS-2,Chat,"));
+	assert_non_null(strstr(s, ",no,"));
+	buf_free(&b);
+	db_close(db);
+}
+
 static void
 test_export__soa_json_and_published_version(void **state)
 {
@@ -355,6 +395,7 @@ main(void)
 		cmocka_unit_test(test_export__soa_xlsx),
 		cmocka_unit_test(test_export__risks_and_ai_systems_xlsx),
 		cmocka_unit_test(test_export__csv),
+		cmocka_unit_test(test_export__record_list_csv),
 		cmocka_unit_test(test_export__soa_json_and_published_version),
 		cmocka_unit_test(test_export__readiness_html),
 		cmocka_unit_test(test_export__names_formats_and_atomic_files),

@@ -271,12 +271,28 @@ count(struct db *db, const char *sql)
 	return n;
 }
 
+/* Sets entry seq's leaf hash to 32 zero bytes behind the ledger's back (its trigger dropped). */
+static void
+zero_leaf(struct db *db, int64_t seq)
+{
+	static const unsigned char zero[MERKLE_HASH_LEN];
+	struct db_stmt *st;
+
+	assert_int_equal(db_prepare(&st, db, "UPDATE ledger_entries SET leaf_hash = ? "
+	    "WHERE org_id = 1 AND seq = ?"), 0);
+	db_bind_blob(st, 1, zero, sizeof(zero));
+	db_bind_int64(st, 2, seq);
+	assert_int_equal(db_step(st), DB_DONE);
+	db_done(st);
+}
+
 static void
 test_ledger__append_is_gapless_and_checkpointed_per_commit(void **state)
 {
 	struct fixture *f = *state;
 	struct ledger_event ev = { 1, "cli", "create", "risk", "RISK-99", 1, NULL };
 	struct ledger_report r;
+	struct db_stmt *st;
 	int64_t seq;
 
 	assert_int_equal(thing_put(f->db, 1, "T-1", "first", 1), 1);
@@ -302,10 +318,14 @@ test_ledger__append_is_gapless_and_checkpointed_per_commit(void **state)
 	assert_int_equal(r.records, 2);	/* the two things; risks have no loader */
 	/* The next entry after the rollback is 8 again. */
 	assert_int_equal(thing_put(f->db, 1, "T-2", "x", 1), 8);
-	/* The database refuses an entry out of sequence. */
-	assert_true(db_exec(f->db, "INSERT INTO ledger_entries (org_id, seq, time, actor, action, "
-	    "kind, ref, version, entry, leaf_hash) VALUES (1, 10, 't', 'a', 'b', 'c', 'd', 1, "
-	    "'{}', x'00')") < 0);
+	/* The database refuses an entry out of sequence (the leaf bound: a blob on either store). */
+	assert_int_equal(db_prepare(&st, f->db, "INSERT INTO ledger_entries (org_id, seq, time, "
+	    "actor, action, kind, ref, version, entry, leaf_hash) VALUES (1, 10, 't', 'a', 'b', "
+	    "'c', 'd', 1, '{}', ?)"), 0);
+	db_bind_blob(st, 1, "", 1);
+	assert_true(db_step(st) < 0);
+	assert_non_null(strstr(aims_error_message(), "seq"));
+	db_done(st);
 	assert_true(db_exec(f->db, "UPDATE ledger_entries SET actor = 'x' WHERE seq = 1") < 0);
 	assert_true(db_exec(f->db, "DELETE FROM ledger_entries WHERE seq = 1") < 0);
 	assert_int_equal(db_exec(f->db, "UPDATE ledger_entries SET salt = NULL WHERE seq = 1"), 0);
@@ -346,18 +366,19 @@ test_ledger__entry_is_canonical_json_of_its_fields(void **state)
 	struct db_stmt *st;
 	struct merkle_hash leaf;
 	const void *p;
-	char want[512], *hex, *c;
+	char want[512], *hex;
 	size_t len;
 
 	setenv("AIMS_FAKE_NOW", "2026-01-02T03:04:05Z", 1);
 	thing_put(f->db, 1, "T-\"1\"", "b", 1);
 	unsetenv("AIMS_FAKE_NOW");
-	assert_int_equal(db_prepare(&st, f->db, "SELECT entry, leaf_hash, hex(commitment) "
+	assert_int_equal(db_prepare(&st, f->db, "SELECT entry, leaf_hash, commitment "
 	    "FROM ledger_entries WHERE org_id = 1 AND seq = 1"), 0);
 	assert_int_equal(db_step(st), DB_ROW);
-	hex = strdup(db_column_text(st, 2));
-	for (c = hex; *c; c++)
-		*c = (char)(*c >= 'A' && *c <= 'F' ? *c + 32 : *c);
+	p = db_column_blob(st, 2, &len);
+	assert_int_equal(len, LEDGER_COMMIT_LEN);
+	hex = calloc(1, 2 * len + 1);
+	sodium_bin2hex(hex, 2 * len + 1, p, len);
 	snprintf(want, sizeof(want), "{\"action\":\"create\",\"actor\":\"user:ann@example.com\","
 	    "\"commitment\":\"%s\",\"kind\":\"thing\",\"ref\":\"T-\\\"1\\\"\",\"seq\":1,"
 	    "\"time\":\"2026-01-02T03:04:05Z\",\"version\":1}", hex);
@@ -405,8 +426,7 @@ test_ledger__pipelined_stretch_names_the_first_finding(void **state)
 	assert_verifies(f, &r);
 	assert_int_equal(r.entries, 3010);
 	assert_int_equal(db_exec(f->db, "DROP TRIGGER ledger_entries_append_only"), 0);
-	assert_int_equal(db_exec(f->db, "UPDATE ledger_entries SET leaf_hash = zeroblob(32) "
-	    "WHERE org_id = 1 AND seq = 1500"), 0);
+	zero_leaf(f->db, 1500);
 	assert_fails_with(f, "entry 1500 (risk RISK-1500 update) does not match its leaf hash");
 	assert_int_equal(verify(f, &r), AIMS_EVERIFY);
 	assert_int_equal(r.entries, 1499);
@@ -906,6 +926,11 @@ test_ledger__missing_changed_or_added_trigger_is_reported(void **state)
 	struct db_stmt *st;
 	char *orig;
 
+	if (strcmp(db_backend(f->db), "postgres") == 0) {
+		fprintf(stderr, "skipped on PostgreSQL: it rewrites a trigger in SQLite's "
+		    "syntax (test_db_pg__triggers_hold_and_are_checked does it there)\n");
+		skip();
+	}
 	thing_put(f->db, 1, "T-1", "one", 1);
 	assert_verifies(f, &r);
 	assert_int_equal(db_prepare(&st, f->db, "SELECT sql FROM sqlite_master "

@@ -5,8 +5,11 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <sodium.h>
 
+#include "core/org.h"
 #include "engine/readiness.h"
+#include "ledger/ledger.h"
 #include "readiness_fixture.h"
 #include "util/embed.h"
 
@@ -513,7 +516,7 @@ test_readiness__control_evidence(void **state)
 	assert_string_equal(json_string_value(json_array_get(json_object_get(f, "refs"), 0)),
 	    "MEAS-2");
 	assert_string_equal(json_string_value(json_object_get(f, "reason")),
-	    "1 of 2 measures for A.7.4 have only expired evidence, and no current evidence "
+	    "1 of 2 measures for A.7.4 have only expired or stale evidence, and no current evidence "
 	    "is linked to A.7.4: MEAS-2.");
 	json_decref(res);
 	fx_put(db, "evidence", "EV-3", "{\"title\": \"New review\", \"measures\": [\"MEAS-2\"]}");
@@ -781,6 +784,129 @@ test_readiness__gates_and_manual_confirmation(void **state)
 	db_close(db);
 }
 
+/* The organisation's readiness options (core/org.h) change what the engine counts. */
+static void
+test_readiness__organisation_options(void **state)
+{
+	struct actor cli = ACTOR_CLI;
+	struct db *db = fx_open();
+	struct ledger_key *key = NULL;
+	struct org_readiness r;
+	const json_t *target, *g;
+	json_t *res, *opts;
+	size_t i;
+	bool listed;
+
+	(void)state;
+	/* Settings are ledgered changes: they need the signing key. */
+	unlink("fx.db.key");
+	unlink("fx.db.pub");
+	if (sodium_init() < 0 || ledger_key_create("fx.db") != 0 ||
+	    ledger_key_load(&key, "fx.db") != 0)
+		fail_msg("ledger key: %s", aims_error_message());
+	ledger_key_use(key);
+	fx_soa_init(db, FX_ORG);
+	fx_put(db, "measures", "MEAS-2", "{\"title\": \"Bias review\", \"status\": "
+	    "\"implemented\", \"requirements\": [\"A.7.4\"]}");
+	fx_put(db, "soa", "A.7.4", "{\"control\": \"A.7.4\", \"applicable\": true, "
+	    "\"justification\": \"We train models\", \"status\": \"implemented\", "
+	    "\"measures\": [\"MEAS-2\"]}");
+	fx_put(db, "evidence", "EV-1", "{\"title\": \"Review of last year\", \"measures\": "
+	    "[\"MEAS-2\"], \"collected_at\": \"2025-01-10T09:00:00Z\"}");
+	fx_put(db, "context-issues", "CI-1", "{\"title\": \"Small team\", \"kind\": \"internal\"}");
+	fx_put(db, "context-issues", "CI-2", "{\"title\": \"Regulation\", \"kind\": \"external\"}");
+	fx_put(db, "ai-systems", "AIS-1", "{\"name\": \"Chat\", \"in_scope\": true, "
+	    "\"org_role\": \"customer\"}");
+
+	/* Defaults: evidence without a valid-until date never goes stale; no target. */
+	res = evaluate(db, 0);
+	assert_string_equal(check_status(res, "A.7.4", "control-evidence@A.7.4"), "pass");
+	assert_string_equal(req_status(res, "4.1"), "confirm_manually");
+	target = json_object_get(res, "target");
+	assert_true(json_is_null(json_object_get(target, "stage")));
+	assert_true(json_is_null(json_object_get(target, "days_left")));
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(target, "options"),
+	    "metric_window_days")), ORG_METRIC_WINDOW_DEFAULT);
+	json_decref(res);
+
+	/* A 90-day window: evidence collected 14 months ago is stale. */
+	opts = json_pack("{s:i, s:i, s:s, s:b}", "evidence_max_age_days", 90, "target_stage", 1,
+	    "audit_date", "2026-04-01", "manual_as_gaps", 1);
+	if (org_update_settings(NULL, db, &cli, FX_ORG, 0, "Europe/Berlin", opts) != 0)
+		fail_msg("org_update_settings: %s", aims_error_message());
+	json_decref(opts);
+	res = evaluate(db, 0);
+	assert_string_equal(check_status(res, "A.7.4", "control-evidence@A.7.4"), "fail");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(
+	    check_of(res, "A.7.4", "control-evidence@A.7.4"), "findings"), 0), "code")),
+	    "expired");
+	/* The target: Stage 1, 31 days from the fixture's 1 March, its verdict. */
+	target = json_object_get(res, "target");
+	assert_int_equal(json_integer_value(json_object_get(target, "stage")), 1);
+	assert_string_equal(json_string_value(json_object_get(target, "audit_date")),
+	    "2026-04-01");
+	assert_int_equal(json_integer_value(json_object_get(target, "days_left")), 31);
+	assert_string_equal(json_string_value(json_object_get(target, "verdict")), verdict(res, 1));
+	/* What was to confirm by hand is now a gap, and nothing is left to confirm. */
+	assert_string_not_equal(req_status(res, "4.1"), "confirm_manually");
+	assert_string_equal(check_status(res, "4.1", "4.1-climate"), "fail");
+	assert_int_equal(json_array_size(json_object_get(res, "to_confirm")), 0);
+	listed = false;
+	json_array_foreach(json_object_get(res, "gaps"), i, g)
+		listed = listed || strcmp(json_string_value(json_object_get(g, "rule")),
+		    "4.1-climate") == 0;
+	assert_true(listed);
+	json_decref(res);
+
+	/* Recent evidence is current again; a recorded date counts when there is no collection date. */
+	fx_put(db, "evidence", "EV-2", "{\"title\": \"This quarter's review\", \"measures\": "
+	    "[\"MEAS-2\"], \"collected_at\": \"2026-02-20T09:00:00Z\"}");
+	res = evaluate(db, 0);
+	assert_string_equal(check_status(res, "A.7.4", "control-evidence@A.7.4"), "pass");
+	json_decref(res);
+
+	/* Bounds, each error naming its field; nothing changes. */
+	org_readiness_default(&r);
+	opts = json_pack("{s:i}", "evidence_max_age_days", 7);
+	assert_int_equal(org_readiness_apply(&r, opts, "2026-03-01"), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "readiness.evidence_max_age_days");
+	json_decref(opts);
+	opts = json_pack("{s:i}", "metric_window_days", 400);
+	assert_int_equal(org_readiness_apply(&r, opts, "2026-03-01"), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "readiness.metric_window_days");
+	json_decref(opts);
+	opts = json_pack("{s:s}", "audit_date", "2026-02-28");
+	assert_int_equal(org_readiness_apply(&r, opts, "2026-03-01"), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "readiness.audit_date");
+	json_decref(opts);
+	opts = json_pack("{s:s}", "audit_date", "2026-02-30");
+	assert_int_equal(org_readiness_apply(&r, opts, "2026-03-01"), AIMS_EINVALID);
+	json_decref(opts);
+	opts = json_pack("{s:i}", "target_stage", 3);
+	assert_int_equal(org_readiness_apply(&r, opts, "2026-03-01"), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "readiness.target_stage");
+	json_decref(opts);
+	opts = json_pack("{s:b}", "surprise", 1);
+	assert_int_equal(org_readiness_apply(&r, opts, "2026-03-01"), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "readiness");
+	json_decref(opts);
+	assert_int_equal(org_update_settings(NULL, db, &cli, FX_ORG, 0, "../../etc/passwd", NULL),
+	    AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "timezone");
+	assert_int_equal(org_update_settings(NULL, db, &cli, FX_ORG, 0, "Nowhere/Atlantis", NULL),
+	    AIMS_EINVALID);
+	/* Null resets an option to its default. */
+	opts = json_pack("{s:n}", "evidence_max_age_days");
+	assert_int_equal(org_update_settings(NULL, db, &cli, FX_ORG, 0, NULL, opts), 0);
+	json_decref(opts);
+	assert_int_equal(org_readiness_get(&r, db, FX_ORG), 0);
+	assert_int_equal(r.evidence_max_age_days, 0);
+	assert_int_equal(r.target_stage, 1);
+	db_close(db);
+	ledger_key_use(NULL);
+	ledger_key_free(key);
+}
+
 int
 main(void)
 {
@@ -795,6 +921,7 @@ main(void)
 		cmocka_unit_test(test_readiness__risk_above_threshold),
 		cmocka_unit_test(test_readiness__excluded_control_is_not_applicable),
 		cmocka_unit_test(test_readiness__control_evidence),
+		cmocka_unit_test(test_readiness__organisation_options),
 		cmocka_unit_test(test_readiness__high_risk_deployer_needs_art27_fields),
 		cmocka_unit_test(test_readiness__documents_past_review),
 		cmocka_unit_test(test_readiness__refs_are_capped_with_a_count),

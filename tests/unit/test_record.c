@@ -97,6 +97,133 @@ test_record__views_are_the_records_text(void **state)
 	buf_free(&text);
 }
 
+/*
+ * Every way a list reads its page (views in the page query, or one
+ * "id IN (...)" statement after it, as trees or as text) gives the same
+ * records in the same order, page after page: the text is the trees'
+ * serialisation, the cursors agree, and every record shows up once.
+ */
+static void
+test_record__list_pages_agree(void **state)
+{
+	static const struct {
+		const char	*sort;
+		const char	*filter;	/* lifecycle_stage, or NULL */
+		const char	*q;
+		bool		 retired;
+		int		 want;
+	} shapes[] = {
+		{ NULL, NULL, NULL, false, 19 },		/* the updated_at index */
+		{ "name", NULL, NULL, false, 19 },		/* the title index */
+		{ "-ref", NULL, NULL, true, 20 },		/* retired too: sorted */
+		{ "lifecycle_stage", NULL, NULL, false, 19 },	/* a field sort */
+		{ NULL, "design_development", NULL, false, 9 },	/* a field filter */
+		{ "name", NULL, "scorer", false, 19 },		/* a search */
+	};
+	const struct record_kind *k = record_kind_find("ai-systems");
+	struct db *db = *state;
+	struct buf text = BUF_INIT, body = BUF_INIT;
+	json_t *items = NULL, *seen;
+	char *next = NULL, *next_text = NULL, *cursor = NULL, *want;
+	const char *fname = "lifecycle_stage";
+	char prev[64] = "";
+	int64_t total = 0, total_text = 0;
+	size_t s, i;
+	int n;
+
+	for (n = 1; n <= 20; n++) {
+		buf_reset(&body);
+		buf_printf(&body, "{\"name\": \"Scorer %c%d\", \"lifecycle_stage\": \"%s\"}",
+		    'a' + (n * 7) % 26, n, n % 2 ? "inception" : "design_development");
+		assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems",
+		    buf_str(&body)), 0);
+	}
+	assert_int_equal(record_delete(db, FX_ORG, &fx_alice, k, "AIS-20", 0), 0);
+	/* A stale view on the way: rebuilt from the data, in its place. */
+	assert_int_equal(db_exec(db, "UPDATE records SET view = '{\"stale\":true}', "
+	    "view_shape = 1 WHERE ref = 'AIS-4'"), 0);
+	for (s = 0; s < sizeof(shapes) / sizeof(shapes[0]); s++) {
+		struct record_query q = { .limit = 9, .sort = shapes[s].sort, .q = shapes[s].q,
+		    .include_retired = shapes[s].retired };
+
+		if (shapes[s].filter) {
+			q.filter_names[0] = fname;
+			q.filter_values[0] = shapes[s].filter;
+			q.nfilters = 1;
+		}
+		seen = json_object();
+		prev[0] = '\0';
+		do {
+			q.cursor = cursor;
+			assert_int_equal(record_list(&items, &next, &total, db, FX_ORG, k, &q), 0);
+			buf_reset(&text);
+			assert_int_equal(record_list_text(&text, &next_text, &total_text, db, FX_ORG,
+			    k, &q), 0);
+			want = json_dumps(items, JSON_COMPACT | JSON_PRESERVE_ORDER);
+			assert_string_equal(buf_str(&text), want);
+			assert_null(strstr(buf_str(&text), "stale"));
+			assert_int_equal(total, total_text);
+			assert_int_equal(total, shapes[s].want);
+			if (next == NULL)
+				assert_null(next_text);
+			else
+				assert_string_equal(next, next_text);
+			for (i = 0; i < json_array_size(items); i++) {
+				const char *ref = fx_str(json_array_get(items, i), "ref");
+				const char *name = fx_str(json_array_get(items, i), "name");
+
+				assert_null(json_object_get(seen, ref));
+				json_object_set_new(seen, ref, json_true());
+				/* In the page's order, across pages too. */
+				if (shapes[s].sort && strcmp(shapes[s].sort, "name") == 0)
+					assert_true(strcmp(prev, name) < 0);
+				snprintf(prev, sizeof(prev), "%s", name);
+			}
+			free(want);
+			free(next_text);
+			json_decref(items);
+			free(cursor);
+			cursor = next;
+			next = next_text = NULL;
+		} while (cursor != NULL);
+		assert_int_equal(json_object_size(seen), shapes[s].want);
+		json_decref(seen);
+	}
+	buf_free(&text);
+	buf_free(&body);
+}
+
+/*
+ * A record's versions as text are the bytes of their trees: fields set,
+ * cleared, made blank, nested lists changed, the record retired; another
+ * organisation's record is not found.
+ */
+static void
+test_record__history_text(void **state)
+{
+	struct db *db = *state;
+	struct buf text = BUF_INIT;
+	const struct record_kind *k = record_kind_find("ai-systems");
+
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems",
+	    "{\"name\": \"Scorer \\\"\\u00e9\\\"\", \"purpose\": \"scores\", \"components\": "
+	    "[{\"version\": \"3\", \"name\": \"m\", \"kind\": \"model\"}]}"), 0);
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_alice, "ai-systems", "AIS-1", 1,
+	    "{\"purpose\": null, \"lifecycle_stage\": \"inception\"}"), 0);
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_alice, "ai-systems", "AIS-1", 2,
+	    "{\"purpose\": \"  \", \"components\": [{\"name\": \"m\", \"kind\": \"model\", "
+	    "\"version\": \"4\"}, {\"name\": \"d\", \"kind\": \"dataset\"}]}"), 0);
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_bob, "ai-systems", "AIS-1", 3,
+	    "{\"components\": [], \"purpose\": \"ranks\\nclaims\\ttoday\"}"), 0);
+	assert_int_equal(record_delete(db, FX_ORG, &fx_alice, k, "AIS-1", 4), 0);
+	assert_int_equal(fx_history_text_matches(db, FX_ORG, "ai-systems", "AIS-1"), 0);
+	assert_int_equal(record_history_text(&text, db, FX_OTHER_ORG, k, "AIS-1", NULL),
+	    AIMS_ENOTFOUND);
+	assert_int_equal(record_version_get_text(&text, db, FX_ORG, k, "AIS-1", 99),
+	    AIMS_ENOTFOUND);
+	buf_free(&text);
+}
+
 static void
 test_record__update_versions_and_stale(void **state)
 {
@@ -497,6 +624,89 @@ test_record__list_filter_sort_search_cursor(void **state)
 	assert_string_equal(aims_error_field(), "cursor");
 }
 
+/* Whether the entry for kind in a record_search() answer lists ref. */
+static bool
+search_has(const json_t *res, const char *kind, const char *ref)
+{
+	const json_t *e, *it;
+	size_t i, j;
+
+	json_array_foreach(res, i, e)
+		if (strcmp(fx_str(e, "kind"), kind) == 0)
+			json_array_foreach(json_object_get(e, "items"), j, it)
+				if (strcmp(fx_str(it, "ref"), ref) == 0)
+					return true;
+	return false;
+}
+
+static void
+test_record__search_across_kinds(void **state)
+{
+	struct db *db = *state;
+	const struct record_kind *kinds[] = { record_kind_find("ai-systems"),
+	    record_kind_find("measures"), record_kind_find("context-issues") };
+	json_t *res = NULL, *e;
+	char body[256];
+	int i;
+
+	for (i = 1; i <= 8; i++) {
+		snprintf(body, sizeof(body), "{\"name\": \"Scorer %d\", \"purpose\": \"%s\"}", i,
+		    i == 3 ? "drifting ranker" : "drift watch");
+		assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems", body), 0);
+	}
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "measures",
+	    "{\"title\": \"Drift alarms\"}"), 0);
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "measures",
+	    "{\"title\": \"Retired drift check\"}"), 0);
+	assert_int_equal(record_delete(db, FX_ORG, &fx_alice, kinds[1], "MEA-2", 0), 0);
+	/* The other organisation's drift is never found from this one. */
+	assert_int_equal(fx_create(NULL, db, FX_OTHER_ORG, &fx_alice, "measures",
+	    "{\"title\": \"Drift elsewhere\"}"), 0);
+
+	/* The newest few of each kind with a match, in the kinds' order; more is said. */
+	assert_int_equal(record_search(&res, db, FX_ORG, kinds, 3, "drift", 5), 0);
+	assert_int_equal(json_array_size(res), 2);
+	e = json_array_get(res, 0);
+	assert_string_equal(fx_str(e, "kind"), "ai-systems");
+	assert_true(json_is_true(json_object_get(e, "more")));
+	assert_int_equal(json_array_size(json_object_get(e, "items")), 5);
+	assert_string_equal(fx_str(json_array_get(json_object_get(e, "items"), 0), "ref"), "AIS-8");
+	assert_string_equal(fx_str(json_array_get(json_object_get(e, "items"), 0), "title"),
+	    "Scorer 8");
+	e = json_array_get(res, 1);
+	assert_string_equal(fx_str(e, "kind"), "measures");
+	assert_false(json_is_true(json_object_get(e, "more")));
+	assert_int_equal(json_array_size(json_object_get(e, "items")), 1);
+	assert_true(search_has(res, "measures", "MEA-1"));	/* not the retired MEA-2 */
+	json_decref(res);
+
+	/* The last word is a prefix: a kind its whole word leaves short is searched again. */
+	assert_int_equal(record_search(&res, db, FX_ORG, kinds, 3, "drifti", 5), 0);
+	assert_int_equal(json_array_size(res), 1);
+	assert_true(search_has(res, "ai-systems", "AIS-3"));
+	assert_int_equal(json_array_size(json_object_get(json_array_get(res, 0), "items")), 1);
+	json_decref(res);
+	/* Every word must match; the earlier ones whole. */
+	assert_int_equal(record_search(&res, db, FX_ORG, kinds, 3, "ranker scor", 5), 0);
+	assert_int_equal(json_array_size(res), 1);
+	assert_true(search_has(res, "ai-systems", "AIS-3"));
+	json_decref(res);
+	assert_int_equal(record_search(&res, db, FX_ORG, kinds, 3, "rank scorer", 5), 0);
+	assert_int_equal(json_array_size(res), 0);
+	json_decref(res);
+	/* Nothing to search for, and limits. */
+	assert_int_equal(record_search(&res, db, FX_ORG, kinds, 3, " -- ", 5), 0);
+	assert_int_equal(json_array_size(res), 0);
+	json_decref(res);
+	assert_int_equal(record_search(&res, db, FX_ORG, kinds, 3, "drift", 0), AIMS_EINVALID);
+	assert_null(res);
+	memset(body, 'a', sizeof(body) - 1);
+	body[sizeof(body) - 1] = '\0';
+	assert_int_equal(record_search(&res, db, FX_ORG, kinds, 3, body, 5), AIMS_EINVALID);
+	assert_string_equal(aims_error_field(), "q");
+	assert_null(res);
+}
+
 static void
 test_record__links_both_ways(void **state)
 {
@@ -635,8 +845,10 @@ test_record__history_columns_and_counts_verify(void **state)
 	struct db *db = *state;
 	struct note_verifier pub;
 	struct ledger_report report;
+	struct db_stmt *st;
 	json_t *v = NULL;
-	char action[LEDGER_FIELD_MAX + 1];
+	char action[LEDGER_FIELD_MAX + 1], *stage, *stage_at;
+	int64_t stage_num, stage_live;
 
 	ledger_set_history_source(&hist);
 	ledger_key_public(&pub, testutil_key);
@@ -703,9 +915,24 @@ test_record__history_columns_and_counts_verify(void **state)
 	    "there are 0"));
 	fx_exec(db, "DELETE FROM dashboard_counts WHERE kind = 'risks'");
 	assert_int_equal(record_verify_derived(db, FX_ORG), 0);
-	/* The filter and link indexes hold exactly what the records give. */
-	fx_exec(db, "UPDATE record_fields SET value = 'retirement' WHERE kind = 'ai-systems' "
-	    "AND field = 'lifecycle_stage'");
+	/*
+	 * The filter and link indexes hold exactly what the records give. The
+	 * values are bound, not written in the SQL: a field value is typed JSON
+	 * on PostgreSQL. The row is kept to be put back as it was.
+	 */
+	assert_int_equal(db_prepare(&st, db, "SELECT value, updated_at, num, live FROM "
+	    "record_fields WHERE kind = 'ai-systems' AND field = 'lifecycle_stage'"), 0);
+	assert_int_equal(db_step(st), DB_ROW);
+	stage = strdup(db_column_text(st, 0));
+	stage_at = strdup(db_column_text(st, 1));
+	stage_num = db_column_int64(st, 2);
+	stage_live = db_column_int64(st, 3);
+	db_done(st);
+	assert_int_equal(db_prepare(&st, db, "UPDATE record_fields SET value = ? WHERE "
+	    "kind = 'ai-systems' AND field = 'lifecycle_stage'"), 0);
+	db_bind_text(st, 1, "retirement");
+	assert_int_equal(db_step(st), DB_DONE);
+	db_done(st);
 	assert_int_equal(record_verify_derived(db, FX_ORG), AIMS_EVERIFY);
 	assert_non_null(strstr(aims_error_message(), "record AIS-1 (ai-systems): record_fields has "
 	    "a row the record does not give: field lifecycle_stage = 'retirement'"));
@@ -714,9 +941,18 @@ test_record__history_columns_and_counts_verify(void **state)
 	assert_int_equal(record_verify_derived(db, FX_ORG), AIMS_EVERIFY);
 	assert_non_null(strstr(aims_error_message(), "record AIS-1 (ai-systems): record_fields "
 	    "lacks the row the record gives: field lifecycle_stage"));
-	fx_exec(db, "INSERT INTO record_fields SELECT org_id, kind, 'lifecycle_stage', 1 - retired, "
-	    "coalesce(json_extract(data, '$.lifecycle_stage'), ''), updated_at, num FROM records "
-	    "WHERE kind = 'ai-systems'");
+	assert_int_equal(db_prepare(&st, db, "INSERT INTO record_fields (org_id, kind, field, "
+	    "live, value, updated_at, num) VALUES (?, 'ai-systems', 'lifecycle_stage', ?, ?, ?, "
+	    "?)"), 0);
+	db_bind_int64(st, 1, FX_ORG);
+	db_bind_int64(st, 2, stage_live);
+	db_bind_text(st, 3, stage);
+	db_bind_text(st, 4, stage_at);
+	db_bind_int64(st, 5, stage_num);
+	assert_int_equal(db_step(st), DB_DONE);
+	db_done(st);
+	free(stage);
+	free(stage_at);
 	assert_int_equal(record_verify_derived(db, FX_ORG), 0);
 	fx_exec(db, "DELETE FROM record_links WHERE from_kind = 'soa' AND from_ref = 'A.2.2'");
 	assert_int_equal(record_verify_derived(db, FX_ORG), AIMS_EVERIFY);
@@ -775,6 +1011,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_record__create_and_get, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__views_are_the_records_text, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_record__list_pages_agree, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_record__history_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__update_versions_and_stale, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__bad_fields_name_the_field, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__other_org_is_invisible, setup, teardown),
@@ -782,6 +1020,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_record__list_two_field_filters, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__list_filter_sort_search_cursor, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_record__search_across_kinds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__links_both_ways, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__ledger_loader_matches_get, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__ledger_events_and_verify, setup, teardown),

@@ -30,6 +30,16 @@ ctx_for(void)
 	    .today = "2026-11-22" };
 }
 
+/* A permission table that allows everything: the page's links as a manager sees them. */
+static bool
+can_all(const struct web_ctx *ctx, enum web_action act, const struct record_kind *k)
+{
+	(void)ctx;
+	(void)act;
+	(void)k;
+	return true;
+}
+
 static void
 test_web_readiness__verdicts_reasons_and_links(void **state)
 {
@@ -71,6 +81,13 @@ test_web_readiness__verdicts_reasons_and_links(void **state)
 	/* The next things to do, and where the AI roles are set. */
 	assert_non_null(strstr(buf_str(&out), "id=\"rd-next\""));
 	assert_non_null(strstr(buf_str(&out), "href=\"/o/acme/ai-roles\""));
+	/* The forms that fix a gap are offered to who may use them: not to this viewer. */
+	assert_null(strstr(buf_str(&out), "href=\"/o/acme/attestations/new?requirement=4.1\""));
+	assert_null(strstr(buf_str(&out), "/new\""));
+	buf_reset(&out);
+	ctx.role = ROLE_MANAGER;
+	ctx.can = can_all;
+	web_page_readiness(&out, &ctx, r, NULL);
 	assert_non_null(strstr(buf_str(&out), "href=\"/o/acme/attestations/new?requirement=4.1\""));
 	buf_free(&out);
 	json_decref(r);

@@ -323,6 +323,8 @@ test_workflow__revision_keeps_the_approved_version_in_force(void **state)
 	assert_string_equal(fx_str(json_array_get(ch, 0), "from"), "First");
 	assert_string_equal(fx_str(json_array_get(ch, 0), "to"), "Second");
 	json_decref(hist);
+	/* The same history as text, written from the stored versions. */
+	assert_int_equal(fx_history_text_matches(db, FX_ORG, "documents", "DOC-1"), 0);
 	/* Retiring ends what was in force. */
 	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_erin, "documents", "DOC-1", 0,
 	    "{\"body\": \"Third\"}"), 0);

@@ -29,6 +29,33 @@ count_of(const char *hay, const char *needle)
 	return n;
 }
 
+/*
+ * How many rows of sql (no parameter) hold needle anywhere in column 0, read
+ * as bytes: works alike for text and blobs on either backend (SQLite's
+ * instr() has no PostgreSQL twin for bytea). -1 when the query fails.
+ */
+static inline int
+testutil_rows_holding(struct db *db, const char *sql, const char *needle)
+{
+	struct db_stmt *st;
+	const unsigned char *p;
+	size_t len, i, nlen = strlen(needle);
+	int n = 0, rc;
+
+	if (db_prepare(&st, db, sql) != 0)
+		return -1;
+	while ((rc = db_step(st)) == DB_ROW) {
+		p = db_column_blob(st, 0, &len);
+		for (i = 0; p != NULL && i + nlen <= len; i++)
+			if (memcmp(p + i, needle, nlen) == 0) {
+				n++;
+				break;
+			}
+	}
+	db_done(st);
+	return rc < 0 ? -1 : n;
+}
+
 /* Opens (recreating) path with a new key in use; 0 or -1 after printing why. */
 static inline int
 testutil_open_db(struct db **out, const char *path)

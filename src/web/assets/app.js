@@ -63,12 +63,13 @@
 			return res.text().then(function (text) { return { res: res, text: text }; });
 		}).then(function (r) {
 			row.classList.remove('saving');
-			var fresh = swapRow(row, parseHTML(r.text));
+			var doc = parseHTML(r.text);
+			var fresh = swapRow(row, doc);
 			if (!fresh) {
 				showPage(r.text);
 				return;
 			}
-			after(fresh, r.res.ok);
+			after(fresh, r.res.ok, doc);
 		}).catch(function () {
 			row.classList.remove('saving');
 			var msg = row.querySelector('.soa-msg');
@@ -85,11 +86,20 @@
 	}
 
 	function soaSave(form) {
+		var measureAsked = ['add_measure', 'new_measure'].some(function (n) {
+			var el = form.elements[n];
+			return el && el.value.trim() !== '';
+		});
 		soaRequest(form, form.action, { method: 'POST', body: formBody(form) },
-		    function (fresh, ok) {
+		    function (fresh, ok, doc) {
 			var msg = fresh.querySelector('.soa-msg');
 			if (ok) {
-				if (msg) msg.textContent = 'Saved';
+				/*
+				 * The page's own word on a measure picked or made in the row;
+				 * any other row (an audit checklist's too) just says Saved.
+				 */
+				var flash = measureAsked ? doc.querySelector('.flash.ok') : null;
+				if (msg) msg.textContent = flash ? flash.textContent : 'Saved';
 				var edit = fresh.querySelector('a[data-soa-swap]');
 				if (edit) edit.focus();
 				/* Audit checklist: straight on to the next requirement. */
