@@ -179,6 +179,9 @@ bom_linked(json_t **out, struct bom_ctx *c, const json_t *item, const char *kind
 	    ref)) != 0)
 		return rc;
 	fields = json_deep_copy(json_object_get(item, "fields"));
+	/* What the file says of a new record only: people may have changed it since. */
+	if (ref[0] == '\0' && json_is_object(json_object_get(item, "on_create")))
+		json_object_update_missing(fields, json_object_get(item, "on_create"));
 	json_object_set_new(fields, "ai_systems",
 	    bom_list_with(json_object_get(old, "ai_systems"), c->ais));
 	if (supplier && strcmp(kind, "models") == 0) {

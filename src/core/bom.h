@@ -26,7 +26,8 @@ struct db;
  * error), "fields" (the record's fields as its kind declares them, without
  * the links below) and:
  *   M: "supplier" (a name or null), "datasets" (bom-refs of D elements)
- *   D: "supplier"
+ *   D: "supplier", and optionally "on_create": fields set only when the
+ *      data set is created (a model card's data sets are its training data)
  *   C: the AI system's component fields (kind, name, version, supplier,
  *      licence, purl, bom_ref, endpoint)
  * A model is the same record again when its purl, or else its bom_ref for

@@ -882,8 +882,10 @@ mc_datasets(json_t *items, json_t *refs, const json_t *fm)
 		snprintf(prov, sizeof(prov), "Hugging Face Hub data set %s, named by the model "
 		    "card", json_string_value(v));
 		f = json_pack("{s:O, s:s, s:s}", "title", v, "bom_ref", bref, "provenance", prov);
-		json_array_append_new(items, json_pack("{s:s, s:o, s:s?}", "path", path, "fields",
-		    f, "supplier", mc_namespace(ns, json_string_value(v)) ? ns : NULL));
+		/* The Hub's `datasets` are those the model was trained on. */
+		json_array_append_new(items, json_pack("{s:s, s:o, s:s?, s:{s:[s]}}", "path", path,
+		    "fields", f, "supplier", mc_namespace(ns, json_string_value(v)) ? ns : NULL,
+		    "on_create", "uses", "training"));
 		json_array_append_new(refs, json_string(bref));
 	}
 	json_decref(ids);

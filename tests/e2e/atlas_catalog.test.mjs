@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { setup, request, signIn, addOrg, addMember, aimsOk, PG_URL } from './lib.mjs';
+import { setup, request, signIn, addOrg, addMember, aimsOk } from './lib.mjs';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const YAML = `${ROOT}tests/data/atlas/ATLAS.yaml`;
@@ -94,9 +94,7 @@ test('every technique without sub-techniques has one map, to ISO/IEC 42001 requi
   assert.deepEqual(bySource['AML.T0051.000'].targets, ['A.6.2.4']);
 });
 
-// Crosswalk coverage is not yet on the PostgreSQL store (docs/operations.md).
-test('coverage of ATLAS follows the organisation\'s measures; another organisation is 404',
-  { skip: PG_URL ? 'crosswalk coverage runs on SQLite only' : false }, async () => {
+test('coverage of ATLAS follows the organisation\'s measures; another organisation is 404', async () => {
   const byId = (cov) => Object.fromEntries(cov.items.map((i) => [i.id, i]));
   let r = await get(`${A}/coverage?framework=atlas`);
   assert.equal(r.status, 200, r.text);

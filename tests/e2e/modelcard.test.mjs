@@ -83,6 +83,7 @@ test('every model card in tests/data imports, and again changes nothing', () => 
   assert.deepEqual(models['BERT base model (uncased)'].datasets.sort(),
     [datasets.bookcorpus.ref, datasets.wikipedia.ref].sort());
   assert.ok(Object.values(datasets).every((d) => d.ai_systems[0] === ais && d.provenance));
+  assert.ok(Object.values(datasets).every((d) => d.uses.join() === 'training'));
   // Again: the same records, no new version.
   const before = list(db, 'models').concat(list(db, 'datasets')).map((x) => [x.ref, x.version]);
   for (const f of files) {

@@ -233,7 +233,7 @@ static void
 test_modelcard__store_again_check_export(void **state)
 {
 	struct db *db = *state;
-	json_t *ais = NULL, *sum = NULL, *model, *doc, *c = NULL, *v = NULL;
+	json_t *ais = NULL, *sum = NULL, *model, *doc, *c = NULL, *v = NULL, *data;
 	struct buf out = BUF_INIT;
 	size_t i;
 
@@ -257,6 +257,14 @@ test_modelcard__store_again_check_export(void **state)
 	model = one(db, FX_ORG, "models", "MOD-1");
 	assert_int_equal(json_array_size(json_object_get(model, "datasets")), 2);
 	assert_non_null(fx_str(model, "supplier"));
+	/* A new data set is training data; a use set since is left as it is. */
+	data = one(db, FX_ORG, "datasets", json_string_value(json_array_get(json_object_get(model,
+	    "datasets"), 0)));
+	assert_string_equal(json_string_value(json_array_get(json_object_get(data, "uses"), 0)),
+	    "training");
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_bob, "datasets", fx_str(data, "ref"), 1,
+	    "{\"uses\": [\"test\"]}"), 0);
+	json_decref(data);
 	json_decref(model);
 	/* Again: nothing changes. */
 	assert_int_equal(modelcard_import(&sum, db, FX_ORG, &fx_bob, fx_str(ais, "ref"), card,
@@ -264,6 +272,10 @@ test_modelcard__store_again_check_export(void **state)
 	assert_int_equal(json_object_size(json_object_get(sum, "created")), 0);
 	assert_int_equal(json_object_size(json_object_get(sum, "updated")), 0);
 	json_decref(sum);
+	data = one(db, FX_ORG, "datasets", "DATA-1");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(data, "uses"), 0)),
+	    "test");
+	json_decref(data);
 	/* The ML-BOM carries what the card gave, and reads back into the same fields. */
 	assert_int_equal(cyclonedx_export(&out, db, FX_ORG, "acme", fx_str(ais, "ref")), 0);
 	doc = fx_json(buf_str(&out));
