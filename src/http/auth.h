@@ -65,6 +65,8 @@ int auth_sign_in_code(char token[SESSION_TOKEN_LEN], struct session *s, int *ret
  */
 int auth_session_start(char token[SESSION_TOKEN_LEN], struct session *s, struct http_ctx *c,
     int64_t user_id);
+/* Ends the session whose cookie value is token (signing out), through the writer. */
+int auth_session_end(struct http_ctx *c, const char *token);
 
 /* Handlers of /api/v1/session. */
 int auth_session_create(struct http_ctx *c);
