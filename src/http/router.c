@@ -1069,7 +1069,7 @@ router_handle(struct http_ctx *c)
 
 	/* A request's changes go through the writer (http_server_write): any other is counted. */
 	if (c->db != NULL)
-		db_guard_writes(c->db);
+		db_guard_writes(c->db, true);
 	if (webui_owns(c->req->path)) {
 		webui_handle(c);
 		return;

@@ -218,10 +218,13 @@ db_lock_org(struct db *db, int64_t org_id)
 	return db->ops->lock_org(db->conn, org_id);
 }
 
-void
-db_guard_writes(struct db *db)
+bool
+db_guard_writes(struct db *db, bool on)
 {
-	db->guarded = true;
+	bool was = db->guarded;
+
+	db->guarded = on;
+	return was;
 }
 
 int64_t

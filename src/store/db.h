@@ -203,9 +203,11 @@ void db_writer_checkpoints(const struct db_writer *w, int64_t *copies, int64_t *
  * SQLite's busy handler, or for PostgreSQL's locks, beside the writer's
  * groups). Each write transaction begun on it and each change run outside
  * one still runs, and is counted in db_stray_writes() (the server's
- * /metrics), so that a path that bypasses the writer shows.
+ * /metrics), so that a path that bypasses the writer shows. Returns
+ * whether it was guarded before (db_writer.c's run without a writer, the
+ * connection's own writer then, lifts the guard for the change).
  */
-void db_guard_writes(struct db *db);
+bool db_guard_writes(struct db *db, bool on);
 int64_t db_stray_writes(void);
 
 /* migrate.c */

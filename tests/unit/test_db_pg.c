@@ -519,7 +519,7 @@ test_db_pg__guarded_connection_counts_its_writes(void **state)
 	db = pg_open_fresh("p9.db");
 	assert_int_equal(db_exec(db, "CREATE TABLE g (x BIGINT)"), 0);
 	assert_int_equal(db_writer_start(&w, "p9.db"), 0);
-	db_guard_writes(db);
+	db_guard_writes(db, true);
 	before = db_stray_writes();
 	assert_int_equal(db_query_int64(&n, db, "SELECT count(*) FROM g"), 0);
 	assert_int_equal(db_writer_run_org(w, db, 9, pg_insert_nine, NULL), 0);

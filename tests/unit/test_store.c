@@ -590,12 +590,14 @@ test_store__guarded_connection_counts_its_writes(void **state)
 	assert_int_equal(db_begin(db), 0);
 	assert_int_equal(db_commit(db), 0);
 	assert_int_equal(db_stray_writes(), before);
-	db_guard_writes(db);
+	db_guard_writes(db, true);
 	assert_int_equal(db_query_int64(&n, db, "SELECT count(*) FROM t"), 0);
 	assert_int_equal(db_read_begin(db), 0);
 	assert_int_equal(db_query_int64(&n, db, "SELECT count(*) FROM t"), 0);
 	db_read_end(db);
 	assert_int_equal(db_writer_run(w, db, writer_insert, &x), 0);
+	/* Without a writer, the connection is its own writer. */
+	assert_int_equal(db_writer_run(NULL, db, writer_insert, &x), 0);
 	assert_int_equal(db_stray_writes(), before);
 	/* A change alone, then a transaction of two: one each. */
 	assert_int_equal(db_prepare(&st, db, "INSERT INTO t (x) VALUES (1)"), 0);
