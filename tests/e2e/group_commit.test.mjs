@@ -4,7 +4,8 @@
 // committed, and a server killed with SIGKILL during concurrent writes has
 // kept every change it acknowledged, with a ledger that verifies. Sign-ins,
 // sign-outs, Idempotency-Keys and evidence uploads go through it too: under
-// a concurrent load of them no request writes on its own connection.
+// a concurrent load of them no request writes on its own connection, and
+// after a SIGKILL during keyed creates every acknowledged key replays.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
@@ -301,5 +302,48 @@ test('sign-ins, Idempotency-Keys and uploads under load: every write through the
     await server.stop();
   }
   assert.match(aimsOk(['verify', '--db', db]).stdout, /verified/);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('SIGKILL during idempotent creates: every acknowledged key replays its first answer', async () => {
+  const { dir, db } = makeDb();
+  const server = await startServer(db);
+  const auth = token(db);
+  const acked = new Map();	// key -> ref, for every 201 received
+  const ACKED_BEFORE_KILL = 100;
+  let killed = false;
+  const body = (key) => ({ name: `Keyed ${key}`, lifecycle_stage: 'deployment' });
+  const client = async (c) => {
+    for (let i = 0; !killed; i++) {
+      const key = `crash-${c}-${i}`;
+      let r;
+      try {
+        r = await request(server.url, 'POST', `${A}/ai-systems`, { auth, headers: { 'idempotency-key': key }, body: body(key) });
+      } catch {
+        return;	// the server is gone: never acknowledged
+      }
+      if (r.status === 201) acked.set(key, r.json.ref);
+      else assert.fail(`create answered ${r.status}: ${r.text}`);
+      if (!killed && acked.size >= ACKED_BEFORE_KILL) {
+        killed = true;
+        server.proc.kill('SIGKILL');
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: CLIENTS }, (_, c) => client(c)));
+  assert.equal((await server.exited).signal, 'SIGKILL');
+  // Each acknowledged key's answer was on disk with its record: a retry replays it.
+  const again = await startServer(db);
+  try {
+    for (const [key, ref] of acked) {
+      const r = await request(again.url, 'POST', `${A}/ai-systems`, { auth, headers: { 'idempotency-key': key }, body: body(key) });
+      assert.equal(r.status, 201, `${key}: ${r.text}`);
+      assert.equal(r.headers.get('idempotent-replayed'), 'true', key);
+      assert.equal(r.json.ref, ref);
+    }
+  } finally {
+    await again.stop();
+  }
+  assert.equal(aims(['verify', '--db', db]).status, 0);
   rmSync(dir, { recursive: true, force: true });
 });
