@@ -40,8 +40,6 @@
 #define AUTH_COOKIE_MAX		256
 #define AUTH_WRONG		"wrong email or password"
 
-static int auth_session_begun(const char *token, struct http_ctx *c, int64_t user_id);
-
 static sem_t auth_pwhash_sem;
 static pthread_once_t auth_once = PTHREAD_ONCE_INIT;
 static unsigned auth_threads;	/* worker threads, read once by auth_init */
@@ -547,6 +545,24 @@ auth_sign_in(char token[SESSION_TOKEN_LEN], struct session *s, int *retry_after,
 	return 0;
 }
 
+/* A session just started (on disk): its cookie, and who the caller is now. */
+static int
+auth_session_begun(const char *token, struct http_ctx *c, int64_t user_id)
+{
+	json_t *u = NULL;
+	int rc;
+
+	if ((rc = user_get(&u, c->db, user_id)) != 0)
+		return rc;
+	auth_session_cookie(c, token, SESSION_ABSOLUTE_SEC);
+	snprintf(c->who.name, sizeof(c->who.name), "user:%s",
+	    json_string_value(json_object_get(u, "email")));
+	c->who.kind = HTTP_SESSION;
+	c->who.user_id = user_id;
+	json_decref(u);
+	return 0;
+}
+
 static const struct throttle_policy auth_code_policy = TOTP_THROTTLE_POLICY;
 
 int
@@ -586,24 +602,6 @@ auth_sign_in_code(char token[SESSION_TOKEN_LEN], struct session *s, int *retry_a
 		return rc;
 	}
 	return auth_session_begun(token, c, user_id);
-}
-
-/* A session just started (on disk): its cookie, and who the caller is now. */
-static int
-auth_session_begun(const char *token, struct http_ctx *c, int64_t user_id)
-{
-	json_t *u = NULL;
-	int rc;
-
-	if ((rc = user_get(&u, c->db, user_id)) != 0)
-		return rc;
-	auth_session_cookie(c, token, SESSION_ABSOLUTE_SEC);
-	snprintf(c->who.name, sizeof(c->who.name), "user:%s",
-	    json_string_value(json_object_get(u, "email")));
-	c->who.kind = HTTP_SESSION;
-	c->who.user_id = user_id;
-	json_decref(u);
-	return 0;
 }
 
 int
