@@ -618,6 +618,15 @@ auth_session_start(char token[SESSION_TOKEN_LEN], struct session *s, struct http
 }
 
 int
+auth_challenge_start(char token[SESSION_TOKEN_LEN], struct http_ctx *c, int64_t user_id)
+{
+	struct auth_write w = { .now = clock_now(), .start = AUTH_START_CHALLENGE,
+	    .user_id = user_id, .client_addr = c->req->client_addr, .token = token };
+
+	return auth_write(c, &w);
+}
+
+int
 auth_session_end(struct http_ctx *c, const char *token)
 {
 	struct auth_write w = { .now = clock_now(), .end_session = token };
