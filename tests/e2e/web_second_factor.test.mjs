@@ -4,7 +4,8 @@
 // accepted twice, recovery codes work once, wrong codes are throttled, the
 // API takes no password sign-in for such an account, an organisation can
 // require the factor of its members, and the ledger commits to it (a
-// swapped key fails `aims verify`). The server's clock is pinned
+// swapped key fails `aims verify`); signing in with a code, and out, changes
+// nothing beside the server's writer. The server's clock is pinned
 // (AIMS_FAKE_NOW) so the codes below are the ones it expects.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
