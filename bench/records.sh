@@ -17,7 +17,10 @@
 # (`make bench` does both). Environment: ROUNDS (default 3), DURATION
 # (seconds per run, default 5), CONNECTIONS (reads, default 32), WRITERS
 # (default 16), RECORDS_BENCH_RISKS (default 50000), AIMS_BIN,
-# RECORDS_BENCH_WRITES (default 1; 0 measures the reads alone), and
+# RECORDS_BENCH_WRITES (default 1; 0 measures the reads alone),
+# RECORDS_BENCH_IDEMPOTENT (default 0; 1 sends each create with an
+# Idempotency-Key of its own, so the key's reservation and stored answer
+# are measured with the create), and
 # AIMS_BASELINE_BIN: another build (say, the one before a change) serving
 # the same database, measured in the same rounds, so a change is compared
 # with what it replaced under the same load (its creates from 16 clients go
@@ -31,6 +34,7 @@ WRITERS=${WRITERS:-16}
 RISKS=${RECORDS_BENCH_RISKS:-50000}
 AIMS=${AIMS_BIN:-build/rel/aims}
 WRITES=${RECORDS_BENCH_WRITES:-1}
+IDEMPOTENT=${RECORDS_BENCH_IDEMPOTENT:-0}
 BASELINE=${AIMS_BASELINE_BIN:-}
 GEN=build/rel/bench/gen
 RAW=build/rel/bench/sqlite_commit
@@ -86,6 +90,26 @@ wrk.method = "POST"
 wrk.body = '{"name":"Bench system","lifecycle_stage":"deployment","purpose":"Ranks claims"}'
 wrk.headers["Content-Type"] = "application/json"
 LUA
+if [ "$IDEMPOTENT" != 0 ]; then
+	# A key per request: the thread's number, the run's start and a count.
+	cat >>"$T/create.lua" <<'LUA'
+local threads, sent, prefix = 0, 0, ""
+setup = function(thread)
+	threads = threads + 1
+	thread:set("id", threads)
+end
+init = function(args)
+	prefix = string.format("bench-%d-%d-%d", id or 0, os.time(), math.floor(os.clock() * 1e6))
+end
+request = function()
+	local h = {}
+	for k, v in pairs(wrk.headers) do h[k] = v end
+	sent = sent + 1
+	h["Idempotency-Key"] = prefix .. "-" .. sent
+	return wrk.format(nil, nil, h)
+end
+LUA
+fi
 run_wrk() {	# connections script url [header]
 	c=$1; s=$2; u=$3; shift 3
 	t=2; [ "$c" -lt 2 ] && t=1
@@ -223,7 +247,8 @@ cat <<MD
 $(cut -d' ' -f1 /proc/loadavg) at the end: $ROUNDS alternating rounds of ${DURATION} s per run,
 medians over the rounds; wrk over loopback; latency in milliseconds. Reads: $CONNECTIONS
 connections, organisation of $RISKS risks (bench/gen), viewer token; nginx with $(nproc) workers
-serves the same bytes. Writes: contributor token, \`POST $CREATE\`, a fresh database.
+serves the same bytes. Writes: contributor token, \`POST $CREATE\`, a fresh database$(
+[ "$IDEMPOTENT" = 0 ] || printf ', an Idempotency-Key of its own on each create').
 
 | request | req/s | p50 | p95 | p99 | non-2xx |
 | --- | ---: | ---: | ---: | ---: | ---: |

@@ -98,11 +98,13 @@ idem_begin(struct idem_entry *e, struct db *db, int64_t org_id, const char *prin
 		return rc;
 	if ((rc = idem_load(e, db, org_id, principal, key, &created_at)) < 0)
 		goto fail;
+	/*
+	 * Nothing written: committed, not rolled back, since inside the server's
+	 * writer this is one request of a group and a rollback would fail it.
+	 */
 	if (rc == 1 && created_at >= (int64_t)now - IDEM_TTL_SEC &&
-	    !(e->state == IDEM_BUSY && created_at < (int64_t)now - IDEM_STALE_SEC)) {
-		db_rollback(db);
-		return 0;
-	}
+	    !(e->state == IDEM_BUSY && created_at < (int64_t)now - IDEM_STALE_SEC))
+		return db_commit(db);
 	free(e->body);
 	free(e->location);
 	e->body = e->location = NULL;

@@ -56,6 +56,14 @@ int http_reply_evidence_file(struct http_ctx *c, const char *ref, int64_t revisi
  * copied: see evidence_upload.received); false when u holds no file.
  */
 bool http_upload_evidence(struct evidence_upload *out, const struct http_upload *u);
+/*
+ * Creates evidence (ref NULL) or changes it with a new file revision (up,
+ * may be NULL for a page's form without a file) through the server's
+ * writer: fields as evidence_save() takes them, or, with file_only, the
+ * revision alone (evidence_file_add()). *out is the record once committed.
+ */
+int http_evidence_write(json_t **out, struct http_ctx *c, const char *ref, int64_t version,
+    const json_t *fields, bool file_only, const struct evidence_upload *up);
 /* POST /evidence/{ref}/files: the uploaded file as the record's next revision. */
 int api_evidence_upload(struct http_ctx *c);
 /* POST /evidence with a file: the new record and its first revision together. */

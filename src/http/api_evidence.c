@@ -17,6 +17,7 @@
 #include "http/api.h"
 #include "http/multipart.h"
 #include "http/router.h"
+#include "http/server.h"
 #include "store/db.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -136,6 +137,58 @@ http_upload_evidence(struct evidence_upload *out, const struct http_upload *u)
 	return true;
 }
 
+/*
+ * An upload's change: the record and its new file revision, applied by the
+ * server's writer (http_server_write) like every other change of records,
+ * so that it never waits in SQLite's busy handler and its 201 still means
+ * committed. The file is linked into the store inside the change, as
+ * before: two uploads of the same bytes stay one after the other.
+ */
+struct api_evidence_write {
+	const char			*data_dir;
+	int64_t				 org_id;
+	const struct actor		*actor;
+	const char			*ref;		/* NULL: a new record */
+	int64_t				 version;
+	const json_t			*fields;
+	bool				 file_only;	/* a revision alone: fields unused */
+	const struct evidence_upload	*up;
+	json_t				*out;
+};
+
+static int
+api_evidence_apply(struct db *db, void *arg)
+{
+	struct api_evidence_write *w = arg;
+
+	if (w->file_only)
+		return evidence_file_add(&w->out, db, w->data_dir, w->org_id, w->actor, w->ref,
+		    w->version, w->up);
+	return evidence_save(&w->out, db, w->data_dir, w->org_id, w->actor, w->ref, w->version,
+	    w->fields, w->up);
+}
+
+int
+http_evidence_write(json_t **out, struct http_ctx *c, const char *ref, int64_t version,
+    const json_t *fields, bool file_only, const struct evidence_upload *up)
+{
+	struct api_evidence_write w = { .org_id = c->org_id, .actor = &c->actor, .ref = ref,
+	    .version = version, .fields = fields, .file_only = file_only, .up = up };
+	char *data_dir = NULL;
+	int rc;
+
+	*out = NULL;
+	evidence_data_dir(&data_dir, db_path(c->db));
+	w.data_dir = data_dir;
+	rc = http_server_write(c->db, c->org_id, api_evidence_apply, &w);
+	if (rc == 0)
+		*out = w.out;
+	else
+		json_decref(w.out);
+	free(data_dir);
+	return rc;
+}
+
 /* The router has checked that the file is there (router_check_upload). */
 static int
 api_evidence_received(struct evidence_upload *up, const struct http_ctx *c)
@@ -150,16 +203,13 @@ int
 api_evidence_create(struct http_ctx *c)
 {
 	struct evidence_upload up = { 0 };
-	char *data_dir = NULL, loc[512];
 	json_t *rec = NULL;
+	char loc[512];
 	int rc;
 
 	if ((rc = api_evidence_received(&up, c)) != 0)
 		return rc;
-	evidence_data_dir(&data_dir, db_path(c->db));
-	rc = evidence_save(&rec, c->db, data_dir, c->org_id, &c->actor, NULL, 0, c->body, &up);
-	free(data_dir);
-	if (rc != 0)
+	if ((rc = http_evidence_write(&rec, c, NULL, 0, c->body, false, &up)) != 0)
 		return rc;
 	snprintf(loc, sizeof(loc), "/api/v1/orgs/%s/%s/%s", http_param(c, "org"),
 	    http_param(c, "kind"), json_string_value(json_object_get(rec, "ref")));
@@ -172,8 +222,8 @@ api_evidence_upload(struct http_ctx *c)
 {
 	struct evidence_upload up = { 0 };
 	const char *ref = http_param(c, "ref");
-	char *data_dir = NULL, loc[512];
 	json_t *rec = NULL;
+	char loc[512];
 	int64_t version;
 	int rc;
 
@@ -181,16 +231,9 @@ api_evidence_upload(struct http_ctx *c)
 		return rc;
 	if ((rc = api_evidence_received(&up, c)) != 0)
 		return rc;
-	evidence_data_dir(&data_dir, db_path(c->db));
 	/* With a 'record' part, its fields change in the same transaction. */
-	if (c->body != NULL)
-		rc = evidence_save(&rec, c->db, data_dir, c->org_id, &c->actor, ref, version,
-		    c->body, &up);
-	else
-		rc = evidence_file_add(&rec, c->db, data_dir, c->org_id, &c->actor, ref, version,
-		    &up);
-	free(data_dir);
-	if (rc != 0)
+	if ((rc = http_evidence_write(&rec, c, ref, version, c->body, c->body == NULL,
+	    &up)) != 0)
 		return rc;
 	snprintf(loc, sizeof(loc), "/api/v1/orgs/%s/%s/%s/files/%lld",
 	    http_param(c, "org"), http_param(c, "kind"), ref,

@@ -139,6 +139,83 @@ auth_session_touch(struct db *db, void *arg)
 	return session_touch(db, t->id, t->now);
 }
 
+/*
+ * What signing in and out writes (failures counted, a pair's failures
+ * forgotten, a second factor's code spent, the pending sign-in dropped, a
+ * session or a pending sign-in started, a session ended), in this order,
+ * as one change of the database writer (http_server_write): beside it
+ * each would wait in SQLite's busy handler while the writer commits, and
+ * the cookie that names a session goes out only once the session is on
+ * disk.
+ */
+enum auth_start { AUTH_START_NONE, AUTH_START_SESSION, AUTH_START_CHALLENGE };
+
+struct auth_write {
+	time_t				 now;
+	const char			*fail_key[2];	/* NULL: none */
+	const struct throttle_policy	*fail_policy[2];
+	const char			*clear_key;	/* its failures forgotten */
+	const char			*code;		/* a second factor's code, spent */
+	const char			*drop_challenge;
+	enum auth_start			 start;
+	int64_t				 user_id;	/* code, start */
+	const char			*client_addr;
+	char				*token;		/* start: SESSION_TOKEN_LEN, the cookie's value */
+	struct session			*session;	/* start: the new session */
+	const char			*end_session;	/* a session's token */
+};
+
+static int
+auth_write_apply(struct db *db, void *arg)
+{
+	struct auth_write *w = arg;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < 2; i++)
+		if (w->fail_key[i] != NULL &&
+		    (rc = throttle_fail(db, w->fail_key[i], w->fail_policy[i], w->now)) != 0)
+			return rc;
+	if (w->code != NULL && (rc = totp_verify(db, w->user_id, w->code, w->now)) != 0)
+		return rc;
+	/* Forgetting is a courtesy: its failure does not stop the sign-in. */
+	if (w->clear_key != NULL && throttle_clear(db, w->clear_key) != 0)
+		log_warn("cannot forget failed sign-ins: %s", aims_error_message());
+	if (w->drop_challenge != NULL && (rc = totp_challenge_delete(db, w->drop_challenge)) != 0)
+		return rc;
+	if (w->end_session != NULL && (rc = session_delete(db, w->end_session)) != 0)
+		return rc;
+	switch (w->start) {
+	case AUTH_START_NONE:
+		return 0;
+	case AUTH_START_SESSION:
+		return session_create(w->token, w->session, db, w->user_id, w->client_addr,
+		    w->now);
+	case AUTH_START_CHALLENGE:
+		return totp_challenge_create(w->token, db, w->user_id, w->client_addr, w->now);
+	}
+	return aims_error_set(AIMS_ERROR, NULL, "unknown sign-in change");
+}
+
+/* Runs w through the writer; the session, challenge and throttle rows are the store's. */
+static int
+auth_write(struct http_ctx *c, struct auth_write *w)
+{
+	return http_server_write(c->db, 0, auth_write_apply, w);
+}
+
+/* Counts a failure under two keys (either may be NULL); a failure to count is logged. */
+static void
+auth_count_failure(struct http_ctx *c, const char *k1, const struct throttle_policy *p1,
+    const char *k2, const struct throttle_policy *p2)
+{
+	struct auth_write w = { .now = clock_now(), .fail_key = { k1, k2 },
+	    .fail_policy = { p1, p2 } };
+
+	if (auth_write(c, &w) != 0)
+		log_warn("cannot count a failed sign-in: %s", aims_error_message());
+}
+
 static int
 auth_identify_token(struct http_ctx *c, const char *authz)
 {
@@ -427,6 +504,7 @@ auth_sign_in(char token[SESSION_TOKEN_LEN], struct session *s, int *retry_after,
 {
 	char pkey[THROTTLE_KEY_MAX], akey[THROTTLE_KEY_MAX];
 	const char *addr = c->req->client_addr ? c->req->client_addr : "";
+	struct auth_write w;
 	int64_t user_id = 0;
 	bool second = false;
 	int rc;
@@ -440,30 +518,48 @@ auth_sign_in(char token[SESSION_TOKEN_LEN], struct session *s, int *retry_after,
 	}
 	rc = auth_check_password(&user_id, c, email, password);
 	if (rc == AIMS_EUNAUTH || rc == AIMS_ENOTFOUND) {
-		throttle_fail(c->db, pkey, &auth_pair_policy, clock_now());
-		throttle_fail(c->db, akey, &auth_addr_policy, clock_now());
+		auth_count_failure(c, pkey, &auth_pair_policy, akey, &auth_addr_policy);
 		log_info("sign-in failed for %.64s from %s", email, addr);
 		return aims_error_set(AIMS_EUNAUTH, NULL, AUTH_WRONG);
 	}
 	if (rc != 0)
 		return rc;
-	/* The address's budget stays: one known password must not reset a spray. */
-	throttle_clear(c->db, pkey);
 	if ((rc = totp_enabled(&second, c->db, user_id)) != 0)
 		return rc;
-	if (second) {
-		/* No session yet: token is the pending sign-in a code completes. */
-		memset(s, 0, sizeof(*s));
-		s->user_id = user_id;
-		return totp_challenge_create(token, c->db, user_id, c->req->client_addr,
-		    clock_now());
-	}
-	if ((rc = session_create(token, s, c->db, user_id, c->req->client_addr, clock_now())) != 0)
+	/*
+	 * The address's budget stays: one known password must not reset a spray.
+	 * With a second factor, no session yet: token is the pending sign-in a
+	 * code completes.
+	 */
+	memset(s, 0, sizeof(*s));
+	s->user_id = user_id;
+	w = (struct auth_write){ .now = clock_now(), .clear_key = pkey,
+	    .start = second ? AUTH_START_CHALLENGE : AUTH_START_SESSION, .user_id = user_id,
+	    .client_addr = c->req->client_addr, .token = token, .session = s };
+	if ((rc = auth_write(c, &w)) != 0 || second)
 		return rc;
 	auth_session_cookie(c, token, SESSION_ABSOLUTE_SEC);
 	snprintf(c->who.name, sizeof(c->who.name), "user:%s", email);
 	c->who.kind = HTTP_SESSION;
 	c->who.user_id = user_id;
+	return 0;
+}
+
+/* A session just started (on disk): its cookie, and who the caller is now. */
+static int
+auth_session_begun(const char *token, struct http_ctx *c, int64_t user_id)
+{
+	json_t *u = NULL;
+	int rc;
+
+	if ((rc = user_get(&u, c->db, user_id)) != 0)
+		return rc;
+	auth_session_cookie(c, token, SESSION_ABSOLUTE_SEC);
+	snprintf(c->who.name, sizeof(c->who.name), "user:%s",
+	    json_string_value(json_object_get(u, "email")));
+	c->who.kind = HTTP_SESSION;
+	c->who.user_id = user_id;
+	json_decref(u);
 	return 0;
 }
 
@@ -473,7 +569,9 @@ int
 auth_sign_in_code(char token[SESSION_TOKEN_LEN], struct session *s, int *retry_after,
     struct http_ctx *c, const char *challenge, const char *code)
 {
-	char key[THROTTLE_KEY_MAX], secs[16];
+	char key[THROTTLE_KEY_MAX], secs[16], msg[AIMS_ERROR_MSG_MAX];
+	char field[AIMS_ERROR_FIELD_MAX];
+	struct auth_write w;
 	int64_t user_id = 0;
 	int rc;
 
@@ -489,36 +587,51 @@ auth_sign_in_code(char token[SESSION_TOKEN_LEN], struct session *s, int *retry_a
 		}
 		return rc;
 	}
-	if ((rc = totp_verify(c->db, user_id, code, clock_now())) != 0) {
+	/* The code is spent with the session started, or not at all. */
+	w = (struct auth_write){ .now = clock_now(), .code = code, .clear_key = key,
+	    .drop_challenge = challenge, .start = AUTH_START_SESSION, .user_id = user_id,
+	    .client_addr = c->req->client_addr, .token = token, .session = s };
+	if ((rc = auth_write(c, &w)) != 0) {
 		if (rc == AIMS_EUNAUTH) {
-			throttle_fail(c->db, key, &auth_code_policy, clock_now());
+			snprintf(msg, sizeof(msg), "%s", aims_error_message());
+			snprintf(field, sizeof(field), "%s", aims_error_field());
+			auth_count_failure(c, key, &auth_code_policy, NULL, NULL);
 			log_info("second-factor code refused for user %lld", (long long)user_id);
+			aims_error_set(rc, field[0] ? field : NULL, "%s", msg);
 		}
 		return rc;
 	}
-	throttle_clear(c->db, key);
-	if ((rc = totp_challenge_delete(c->db, challenge)) != 0)
-		return rc;
-	return auth_session_start(token, s, c, user_id);
+	return auth_session_begun(token, c, user_id);
 }
 
 int
 auth_session_start(char token[SESSION_TOKEN_LEN], struct session *s, struct http_ctx *c,
     int64_t user_id)
 {
-	json_t *u = NULL;
+	struct auth_write w = { .now = clock_now(), .start = AUTH_START_SESSION,
+	    .user_id = user_id, .client_addr = c->req->client_addr, .token = token, .session = s };
 	int rc;
 
-	if ((rc = session_create(token, s, c->db, user_id, c->req->client_addr, clock_now())) != 0 ||
-	    (rc = user_get(&u, c->db, user_id)) != 0)
+	if ((rc = auth_write(c, &w)) != 0)
 		return rc;
-	auth_session_cookie(c, token, SESSION_ABSOLUTE_SEC);
-	snprintf(c->who.name, sizeof(c->who.name), "user:%s",
-	    json_string_value(json_object_get(u, "email")));
-	c->who.kind = HTTP_SESSION;
-	c->who.user_id = user_id;
-	json_decref(u);
-	return 0;
+	return auth_session_begun(token, c, user_id);
+}
+
+int
+auth_challenge_start(char token[SESSION_TOKEN_LEN], struct http_ctx *c, int64_t user_id)
+{
+	struct auth_write w = { .now = clock_now(), .start = AUTH_START_CHALLENGE,
+	    .user_id = user_id, .client_addr = c->req->client_addr, .token = token };
+
+	return auth_write(c, &w);
+}
+
+int
+auth_session_end(struct http_ctx *c, const char *token)
+{
+	struct auth_write w = { .now = clock_now(), .end_session = token };
+
+	return auth_write(c, &w);
 }
 
 int
@@ -526,6 +639,7 @@ auth_session_create(struct http_ctx *c)
 {
 	const char *email = http_body_str(c, "email"), *password = http_body_str(c, "password");
 	char token[SESSION_TOKEN_LEN];
+	struct auth_write w;
 	struct session s;
 	json_t *who = NULL;
 	int rc, retry;
@@ -534,7 +648,9 @@ auth_session_create(struct http_ctx *c)
 		goto done;
 	if (s.id == 0) {
 		/* A second factor: the API takes none; the pending sign-in is dropped. */
-		totp_challenge_delete(c->db, token);
+		w = (struct auth_write){ .now = clock_now(), .drop_challenge = token };
+		if (auth_write(c, &w) != 0)
+			log_warn("cannot drop a pending sign-in: %s", aims_error_message());
 		rc = aims_error_set(AIMS_EFORBIDDEN, "code", "this account signs in with a second "
 		    "factor: sign in on the web page, or use an API token");
 		goto done;
@@ -578,7 +694,7 @@ auth_session_delete(struct http_ctx *c)
 	int rc;
 
 	if (cookie != NULL && auth_cookie_value(token, sizeof(token), cookie, AUTH_COOKIE) &&
-	    (rc = session_delete(c->db, token)) != 0)
+	    (rc = auth_session_end(c, token)) != 0)
 		return rc;
 	auth_session_cookie(c, "", 0);
 	http_reply_empty(c, 204);
@@ -605,8 +721,7 @@ auth_change_password(struct http_ctx *c, const char *current, const char *next)
 		return rc;
 	rc = auth_check_password(&user_id, c, c->who.email, current ? current : "");
 	if (rc == AIMS_EUNAUTH || rc == AIMS_ENOTFOUND || (rc == 0 && user_id != c->who.user_id)) {
-		throttle_fail(c->db, akey, &auth_pair_policy, clock_now());
-		throttle_fail(c->db, ckey, &auth_addr_policy, clock_now());
+		auth_count_failure(c, akey, &auth_pair_policy, ckey, &auth_addr_policy);
 		return aims_error_set(AIMS_EFORBIDDEN, "current_password",
 		    "the current password is wrong");
 	}

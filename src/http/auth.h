@@ -65,6 +65,14 @@ int auth_sign_in_code(char token[SESSION_TOKEN_LEN], struct session *s, int *ret
  */
 int auth_session_start(char token[SESSION_TOKEN_LEN], struct session *s, struct http_ctx *c,
     int64_t user_id);
+/*
+ * The pending sign-in of user_id, whose identity another step established,
+ * when a second factor must complete it: token is what the code form
+ * carries. Through the writer, as a session is.
+ */
+int auth_challenge_start(char token[SESSION_TOKEN_LEN], struct http_ctx *c, int64_t user_id);
+/* Ends the session whose cookie value is token (signing out), through the writer. */
+int auth_session_end(struct http_ctx *c, const char *token);
 
 /* Handlers of /api/v1/session. */
 int auth_session_create(struct http_ctx *c);

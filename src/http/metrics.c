@@ -8,6 +8,7 @@
 #include "http/metrics.h"
 #include "http/server.h"
 #include "http/router.h"
+#include "store/db.h"
 
 static const int metrics_statuses[] = {
 	200, 201, 204, 304, 400, 401, 403, 404, 405, 408, 409, 412, 413, 415, 422, 429, 431,
@@ -189,6 +190,10 @@ metrics_write(struct buf *out)
 	    "each holding every change that was waiting.\n"
 	    "# TYPE aims_db_write_groups_total counter\naims_db_write_groups_total %lld\n",
 	    (long long)writes, (long long)groups);
+	buf_printf(out, "# HELP aims_db_stray_writes_total Changes a request made on its own "
+	    "connection instead of through the database writer (expected: 0).\n"
+	    "# TYPE aims_db_stray_writes_total counter\naims_db_stray_writes_total %lld\n",
+	    (long long)db_stray_writes());
 	http_server_log_stats(&copies, &restarts);
 	buf_printf(out, "# HELP aims_db_log_copies_total Copies of SQLite's write-ahead log into "
 	    "the database file made beside the writer's commits.\n"

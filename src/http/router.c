@@ -18,6 +18,7 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "http/webui.h"
+#include "store/db.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -811,11 +812,50 @@ router_principal(char buf[ROUTER_PRINCIPAL_MAX], const struct http_ctx *c)
 	return buf;
 }
 
+/*
+ * An Idempotency-Key's reservation, answer or release, written by the
+ * server's writer like the change it guards (http_server_write): beside it
+ * each would wait in SQLite's busy handler while the writer commits, and
+ * the answer is on disk before the 2xx that it replays goes out.
+ */
+enum router_idem_op { ROUTER_IDEM_RESERVE, ROUTER_IDEM_STORE, ROUTER_IDEM_RELEASE };
+
+struct router_idem_write {
+	enum router_idem_op	 op;
+	struct idem_entry	*e;		/* RESERVE: its request_hash in, the state out */
+	int64_t			 org_id;
+	const char		*principal;
+	const char		*key;
+	time_t			 now;
+	int			 status;	/* STORE: the answer */
+	const char		*body;
+	const char		*location;
+};
+
+static int
+router_idem_apply(struct db *db, void *arg)
+{
+	struct router_idem_write *w = arg;
+
+	switch (w->op) {
+	case ROUTER_IDEM_RESERVE:
+		return idem_begin(w->e, db, w->org_id, w->principal, w->key, w->now);
+	case ROUTER_IDEM_STORE:
+		return idem_finish(db, w->org_id, w->principal, w->key, w->status, w->body,
+		    w->location);
+	case ROUTER_IDEM_RELEASE:
+		idem_release(db, w->org_id, w->principal, w->key);
+		return 0;
+	}
+	return aims_error_set(AIMS_ERROR, NULL, "unknown idempotency change");
+}
+
 /* Returns 1 when the answer was replayed from an earlier request. */
 static int
 router_idem_begin(struct http_ctx *c, const char *key, struct idem_entry *e)
 {
 	char who[ROUTER_PRINCIPAL_MAX];
+	struct router_idem_write w;
 	struct buf up = BUF_INIT;
 	const char *loc;
 	int rc;
@@ -830,8 +870,9 @@ router_idem_begin(struct http_ctx *c, const char *key, struct idem_entry *e)
 		idem_hash_request(e->request_hash, c->req->method, c->req->path, c->req->body,
 		    c->req->body_len);
 	}
-	if ((rc = idem_begin(e, c->db, c->org_id, router_principal(who, c), key,
-	    clock_now())) != 0)
+	w = (struct router_idem_write){ .op = ROUTER_IDEM_RESERVE, .e = e, .org_id = c->org_id,
+	    .principal = router_principal(who, c), .key = key, .now = clock_now() };
+	if ((rc = http_server_write(c->db, c->org_id, router_idem_apply, &w)) != 0)
 		return rc;
 	switch (e->state) {
 	case IDEM_NEW:
@@ -875,20 +916,21 @@ router_idem_without_secret(const struct http_ctx *c)
 static void
 router_idem_finish(struct http_ctx *c, const char *key)
 {
-	const char *loc = http_resp_get_header(&c->resp, "Location"), *kept;
 	char who[ROUTER_PRINCIPAL_MAX], *owned = NULL;
+	struct router_idem_write w = { .op = ROUTER_IDEM_STORE, .org_id = c->org_id,
+	    .principal = router_principal(who, c), .key = key, .status = c->resp.status,
+	    .location = http_resp_get_header(&c->resp, "Location") };
 
 	if (c->route->flags & ROUTE_SECRET)
-		kept = owned = router_idem_without_secret(c);
+		w.body = owned = router_idem_without_secret(c);
 	else
-		kept = buf_str(&c->resp.body);
+		w.body = buf_str(&c->resp.body);
 	if (c->resp.status >= 500 || c->resp.status == 409 || c->resp.status == 429 ||
-	    kept == NULL)
-		idem_release(c->db, c->org_id, router_principal(who, c), key);
-	else if (idem_finish(c->db, c->org_id, router_principal(who, c), key, c->resp.status,
-	    kept, loc) != 0)
-		log_warn("cannot store the answer for an idempotency key: %s",
-		    aims_error_message());
+	    w.body == NULL)
+		w.op = ROUTER_IDEM_RELEASE;
+	if (http_server_write(c->db, c->org_id, router_idem_apply, &w) != 0)
+		log_warn("cannot %s the answer for an idempotency key: %s",
+		    w.op == ROUTER_IDEM_STORE ? "store" : "release", aims_error_message());
 	free(owned);
 }
 
@@ -1025,6 +1067,9 @@ router_handle(struct http_ctx *c)
 {
 	int rc;
 
+	/* A request's changes go through the writer (http_server_write): any other is counted. */
+	if (c->db != NULL)
+		db_guard_writes(c->db, true);
 	if (webui_owns(c->req->path)) {
 		webui_handle(c);
 		return;

@@ -215,24 +215,40 @@ http_temp_clean(const char *db_file, int64_t now)
 	free(data);
 }
 
+/* The expiry's deletions, as one change of the writer (http_maintenance). */
+static int
+http_expire_apply(struct db *db, void *arg)
+{
+	time_t now = *(const time_t *)arg;
+	int rc;
+
+	if ((rc = session_expire(db, now)) != 0 || (rc = idem_expire(db, now)) != 0 ||
+	    (rc = throttle_expire(db, now)) != 0 || (rc = outbox_expire(db, now)) != 0)
+		return rc;
+	return 0;
+}
+
 /*
  * Deletes expired sessions, idempotency keys and sign-in counts, and stale
  * temporary files: at start and then at most every HTTP_MAINTENANCE_SEC,
- * from whichever request comes.
+ * from whichever request comes. The deletions go through the writer, as a
+ * request's changes do: on a request's connection they would wait in
+ * SQLite's busy handler while the writer commits (at start there is no
+ * writer yet, and they run in a transaction of their own on db).
  */
 static void
 http_maintenance(struct db *db, bool force)
 {
 	static int64_t last;
 	int64_t now = (int64_t)clock_now(), prev = __atomic_load_n(&last, __ATOMIC_RELAXED);
+	time_t at = (time_t)now;
 
 	if (!force && now - prev < HTTP_MAINTENANCE_SEC)
 		return;
 	if (!__atomic_compare_exchange_n(&last, &prev, now, false, __ATOMIC_SEQ_CST,
 	    __ATOMIC_RELAXED))
 		return;	/* another thread does it */
-	if (session_expire(db, (time_t)now) != 0 || idem_expire(db, (time_t)now) != 0 ||
-	    throttle_expire(db, (time_t)now) != 0 || outbox_expire(db, (time_t)now) != 0)
+	if (http_server_write(db, 0, http_expire_apply, &at) != 0)
 		log_warn("expiring old sessions, keys and deliveries failed: %s",
 		    aims_error_message());
 	http_temp_clean(db_path(db), now);

@@ -36,15 +36,10 @@ webui_evidence_save(json_t **out, struct http_ctx *c, const char *ref, int64_t v
     const json_t *fields)
 {
 	struct evidence_upload up;
-	char *data_dir = NULL;
 	bool file = http_upload_evidence(&up, c->req->upload);
-	int rc;
 
-	evidence_data_dir(&data_dir, db_path(c->db));
-	rc = evidence_save(out, c->db, data_dir, c->org_id, &c->actor, ref, version, fields,
-	    file ? &up : NULL);
-	free(data_dir);
-	return rc;
+	/* Through the writer, as the API's uploads (http_evidence_write). */
+	return http_evidence_write(out, c, ref, version, fields, false, file ? &up : NULL);
 }
 
 int

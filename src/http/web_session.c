@@ -185,7 +185,7 @@ webui_sign_out(struct http_ctx *c)
 	int rc = 0;
 
 	if (cookie != NULL && auth_cookie_value(token, sizeof(token), cookie, AUTH_COOKIE))
-		rc = session_delete(c->db, token);
+		rc = auth_session_end(c, token);
 	sodium_memzero(token, sizeof(token));
 	if (rc != 0)
 		return rc;

@@ -129,8 +129,7 @@ webui_sso_callback(struct http_ctx *c)
 	if ((rc = totp_enabled(&second, c->db, user_id)) != 0)
 		goto done;
 	if (second) {
-		if ((rc = totp_challenge_create(token, c->db, user_id, c->req->client_addr,
-		    clock_now())) == 0)
+		if ((rc = auth_challenge_start(token, c, user_id)) == 0)
 			webui_code_challenge(c, token, buf_str(&url));
 	} else if ((rc = auth_session_start(token, &sess, c, user_id)) == 0)
 		webui_redirect(c, buf_str(&url));

@@ -60,7 +60,11 @@ struct db {
 	bool			 sp_open;	/* db_savepoint_begin() is open */
 	int			 sp_depth;	/* tx_depth when it began */
 	size_t			 sp_nhooks;	/* hooks registered before it */
+	bool			 guarded;	/* db_guard_writes(): writes are counted */
 };
+
+/* Writes made on guarded connections (db_guard_writes) since the start. */
+static int64_t db_stray_count;
 
 #ifdef AIMS_TEST_HOOKS
 #define DB_TEST_SCHEMA_MAX	63	/* PostgreSQL's longest name */
@@ -214,6 +218,29 @@ db_lock_org(struct db *db, int64_t org_id)
 	return db->ops->lock_org(db->conn, org_id);
 }
 
+bool
+db_guard_writes(struct db *db, bool on)
+{
+	bool was = db->guarded;
+
+	db->guarded = on;
+	return was;
+}
+
+int64_t
+db_stray_writes(void)
+{
+	return __atomic_load_n(&db_stray_count, __ATOMIC_RELAXED);
+}
+
+/* A write on a guarded connection: counted, and named in the log the first time. */
+static void
+db_stray_write(const char *what)
+{
+	if (__atomic_fetch_add(&db_stray_count, 1, __ATOMIC_RELAXED) == 0)
+		log_warn("a change beside the database writer: %.120s", what);
+}
+
 int
 db_has_log(const struct db *db)
 {
@@ -358,6 +385,8 @@ db_step(struct db_stmt *st)
 	/* A write in a read scope (a token's last use, say) runs on the latest state. */
 	if (st->writes && st->db->read_open)
 		db_read_close(st->db);
+	if (st->writes && st->db->guarded && st->db->tx_depth == 0)
+		db_stray_write(st->sql);
 	rc = st->db->ops->step(st->impl);
 
 	if (db_thread_timed)
@@ -561,6 +590,8 @@ db_begin_orgs(struct db *db, const int64_t *orgs, size_t n)
 
 	if (db->tx_depth++ > 0)
 		return 0;
+	if (db->guarded)
+		db_stray_write("a write transaction");
 	db_read_close(db);
 	db->tx_failed = 0;
 	db->nhooks = 0;

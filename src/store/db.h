@@ -197,6 +197,19 @@ void db_writer_stats(const struct db_writer *w, int64_t *groups, int64_t *reques
 /* Log copies since the start: by the checkpoint thread, and restarts by the writer. */
 void db_writer_checkpoints(const struct db_writer *w, int64_t *copies, int64_t *restarts);
 
+/*
+ * A connection that must not write by itself: a server's request worker,
+ * whose changes go through the writer (each would otherwise wait in
+ * SQLite's busy handler, or for PostgreSQL's locks, beside the writer's
+ * groups). Each write transaction begun on it and each change run outside
+ * one still runs, and is counted in db_stray_writes() (the server's
+ * /metrics), so that a path that bypasses the writer shows. Returns
+ * whether it was guarded before (db_writer.c's run without a writer, the
+ * connection's own writer then, lifts the guard for the change).
+ */
+bool db_guard_writes(struct db *db, bool on);
+int64_t db_stray_writes(void);
+
 /* migrate.c */
 int db_migrate(struct db *db, int *applied);	/* applies pending; counts them */
 int db_schema_version(int *out, struct db *db);

@@ -262,19 +262,26 @@ db_writer_stop(struct db_writer *w)
 	free(w);
 }
 
-/* Without a writer (the CLI, tests): fn in a transaction of its own on db. */
+/*
+ * Without a writer (the CLI, tests): fn in a transaction of its own on db,
+ * which is its own writer for it (not a write beside one: db_guard_writes).
+ */
 static int
 writer_direct(struct db *db, int64_t org_id, db_write_fn fn, void *arg)
 {
+	bool guarded = db_guard_writes(db, false);
 	int rc;
 
 	if ((rc = org_id > 0 ? db_begin_orgs(db, &org_id, 1) : db_begin(db)) != 0)
-		return rc;
+		goto done;
 	if ((rc = fn(db, arg)) != 0) {
 		db_rollback(db);
-		return rc;
+		goto done;
 	}
-	return db_commit(db);
+	rc = db_commit(db);
+done:
+	db_guard_writes(db, guarded);
+	return rc;
 }
 
 int

@@ -2,11 +2,14 @@
 // (group commit): concurrent changes are applied each on its own (a refused
 // one does not fail the others), every change is answered only once it is
 // committed, and a server killed with SIGKILL during concurrent writes has
-// kept every change it acknowledged, with a ledger that verifies.
+// kept every change it acknowledged, with a ledger that verifies. Sign-ins,
+// sign-outs, Idempotency-Keys and evidence uploads go through it too: under
+// a concurrent load of them no request writes on its own connection, and
+// after a SIGKILL during keyed creates every acknowledged key replays.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { makeDb, startServer, request, aimsOk, aims, PG_URL } from './lib.mjs';
+import { makeDb, startServer, request, aimsOk, aims, addMember, ADMIN, PASSWORD, PG_URL } from './lib.mjs';
 
 const A = '/api/v1/orgs/acme';
 const CLIENTS = 16;
@@ -172,5 +175,175 @@ test('SIGKILL during concurrent writes: every acknowledged record is kept and ve
   } finally {
     await again.stop();
   }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+// Sends again while the server answers 503 (at most so many password checks run at once).
+async function retried(send) {
+  for (let i = 0; ; i++) {
+    const r = await send();
+    if (r.status !== 503 || i === 200) return r;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+// /metrics figures by name.
+async function figures(url, auth) {
+  const m = (await request(url, 'GET', '/metrics', { auth })).text;
+  return (name) => Number((m.match(new RegExp(`^${name} (\\d+)$`, 'm')) || [])[1]);
+}
+
+// A multipart upload of a new evidence record and its file over the API.
+async function uploadEvidence(url, auth, name, headers = {}) {
+  const form = new FormData();
+  form.append('record', JSON.stringify({ title: `Evidence ${name}`, source: 'ci' }));
+  form.append('file', new Blob([`report ${name}\n`]), `${name}.txt`);
+  const r = await fetch(`${url}${A}/evidence`, {
+    method: 'POST', headers: { authorization: `Bearer ${auth.token}`, ...headers }, body: form,
+  });
+  const text = await r.text();
+  return { status: r.status, headers: r.headers, text, json: text ? JSON.parse(text) : undefined };
+}
+
+// The sign-in page's form: its token cookie and field, then the post.
+async function webSignIn(url, email, password) {
+  const page = await fetch(`${url}/sign-in`);
+  const cookie = (page.headers.get('set-cookie') || '').match(/aims_signin=([^;]+)/)[1];
+  const csrf = (await page.text()).match(/name="_csrf" value="([^"]+)"/)[1];
+  const r = await fetch(`${url}/sign-in`, {
+    method: 'POST', redirect: 'manual',
+    headers: { cookie: `aims_signin=${cookie}`, origin: url, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: csrf, email, password }).toString(),
+  });
+  await r.text();
+  const session = (r.headers.get('set-cookie') || '').match(/aims_session=([^;]+)/);
+  return { status: r.status, cookie: session ? `aims_session=${session[1]}` : undefined };
+}
+
+// A new evidence record with its file from the page's form (multipart, with the session's token).
+async function webUpload(url, cookie, name) {
+  const page = await fetch(`${url}/o/acme/evidence/new`, { headers: { cookie } });
+  const html = await page.text();
+  assert.equal(page.status, 200, html);
+  const csrf = html.match(/name="_csrf" value="([^"]+)"/)[1];
+  const form = new FormData();
+  form.append('_csrf', csrf);
+  // Each field comes with its marker, as the page's form sends it.
+  for (const [f, v] of [['title', `Page evidence ${name}`], ['kind', 'file']]) {
+    form.append('_f', f);
+    form.append(f, v);
+  }
+  form.append('file', new Blob([`page report ${name}\n`]), `${name}.txt`);
+  const r = await fetch(`${url}/o/acme/evidence`, {
+    method: 'POST', redirect: 'manual', headers: { cookie, origin: url }, body: form,
+  });
+  return { status: r.status, text: await r.text(), location: r.headers.get('location') };
+}
+
+test('sign-ins, Idempotency-Keys and uploads under load: every write through the writer', async () => {
+  const { dir, db } = makeDb();
+  const people = Array.from({ length: 4 }, (_, i) => `member${i}@example.com`);
+  for (const p of people) addMember(db, p, 'contributor');
+  const server = await startServer(db);
+  try {
+    const auth = token(db);
+    const admin = token(db, 'admin');
+    const before = await figures(server.url, admin);
+    assert.equal(before('aims_db_stray_writes_total'), 0, 'the count is in /metrics');
+    const keyed = (i) => ({ 'idempotency-key': `create-${i}` });
+    const create = (i) => request(server.url, 'POST', `${A}/ai-systems`, {
+      auth, headers: keyed(i), body: { name: `Keyed ${i}`, lifecycle_stage: 'deployment' } });
+    // CLIENTS clients at once (within the server's connections per address), each a mix.
+    const client = async (i) => {
+      const who = people[i % people.length];
+      // An idempotent create sent twice at once: one runs, the other waits (409) or replays.
+      for (const r of await Promise.all([create(i), create(i)]))
+        assert.ok(r.status === 201 || r.status === 409, `${r.status} ${r.text}`);
+      // An upload, every other one with a key of its own.
+      const up = await uploadEvidence(server.url, auth, `up-${i}`, i % 2 ? { 'idempotency-key': `up-${i}` } : {});
+      assert.equal(up.status, 201, up.text);
+      // A sign-in over the API, its session used at once, and a sign-out.
+      const r = await retried(() => request(server.url, 'POST', '/api/v1/session', { body: { email: who, password: PASSWORD } }));
+      assert.equal(r.status, 200, r.text);
+      const cookie = `aims_session=${(r.headers.get('set-cookie') || '').match(/aims_session=([^;]+)/)[1]}`;
+      const me = await request(server.url, 'GET', '/api/v1/session', { auth: { cookie } });
+      assert.equal(me.status, 200, 'the session was on disk when its cookie came');
+      const out = await request(server.url, 'DELETE', '/api/v1/session', { auth: { cookie } });
+      assert.equal(out.status, 204, out.text);
+      // A wrong password (counted), then a sign-in on the page, and a page's upload.
+      const bad = await retried(() => request(server.url, 'POST', '/api/v1/session', {
+        body: { email: `nobody${i}@example.com`, password: 'wrong wrong wrong' } }));
+      assert.equal(bad.status, 401, bad.text);
+      const s = await retried(() => webSignIn(server.url, who, PASSWORD));
+      assert.equal(s.status, 303);
+      if (i % 4 === 0) {
+        const u = await webUpload(server.url, s.cookie, `page-${i}`);
+        assert.equal(u.status, 303, u.text);
+      }
+    };
+    await Promise.all(Array.from({ length: CLIENTS }, (_, i) => client(i)));
+    // A replay of every key answers the first answer: it was stored with the create.
+    const made = new Set();
+    for (let i = 0; i < CLIENTS; i++) {
+      const r = await request(server.url, 'POST', `${A}/ai-systems`, {
+        auth, headers: keyed(i), body: { name: `Keyed ${i}`, lifecycle_stage: 'deployment' } });
+      assert.equal(r.status, 201, r.text);
+      assert.equal(r.headers.get('idempotent-replayed'), 'true');
+      made.add(r.json.ref);
+    }
+    assert.equal(made.size, CLIENTS);
+    const list = await request(server.url, 'GET', `${A}/ai-systems?limit=100`, { auth });
+    assert.equal(list.json.total, CLIENTS, 'one record per key');
+    const after = await figures(server.url, admin);
+    assert.equal(after('aims_db_stray_writes_total'), 0, 'no request wrote beside the writer');
+    assert.ok(after('aims_db_write_requests_total') - before('aims_db_write_requests_total') >= CLIENTS * 8,
+      'the sign-ins, keys and uploads were the writer\'s changes');
+  } finally {
+    await server.stop();
+  }
+  assert.match(aimsOk(['verify', '--db', db]).stdout, /verified/);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('SIGKILL during idempotent creates: every acknowledged key replays its first answer', async () => {
+  const { dir, db } = makeDb();
+  const server = await startServer(db);
+  const auth = token(db);
+  const acked = new Map();	// key -> ref, for every 201 received
+  const ACKED_BEFORE_KILL = 100;
+  let killed = false;
+  const body = (key) => ({ name: `Keyed ${key}`, lifecycle_stage: 'deployment' });
+  const client = async (c) => {
+    for (let i = 0; !killed; i++) {
+      const key = `crash-${c}-${i}`;
+      let r;
+      try {
+        r = await request(server.url, 'POST', `${A}/ai-systems`, { auth, headers: { 'idempotency-key': key }, body: body(key) });
+      } catch {
+        return;	// the server is gone: never acknowledged
+      }
+      if (r.status === 201) acked.set(key, r.json.ref);
+      else assert.fail(`create answered ${r.status}: ${r.text}`);
+      if (!killed && acked.size >= ACKED_BEFORE_KILL) {
+        killed = true;
+        server.proc.kill('SIGKILL');
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: CLIENTS }, (_, c) => client(c)));
+  assert.equal((await server.exited).signal, 'SIGKILL');
+  // Each acknowledged key's answer was on disk with its record: a retry replays it.
+  const again = await startServer(db);
+  try {
+    for (const [key, ref] of acked) {
+      const r = await request(again.url, 'POST', `${A}/ai-systems`, { auth, headers: { 'idempotency-key': key }, body: body(key) });
+      assert.equal(r.status, 201, `${key}: ${r.text}`);
+      assert.equal(r.headers.get('idempotent-replayed'), 'true', key);
+      assert.equal(r.json.ref, ref);
+    }
+  } finally {
+    await again.stop();
+  }
+  assert.equal(aims(['verify', '--db', db]).status, 0);
   rmSync(dir, { recursive: true, force: true });
 });

@@ -4,7 +4,8 @@
 // accepted twice, recovery codes work once, wrong codes are throttled, the
 // API takes no password sign-in for such an account, an organisation can
 // require the factor of its members, and the ledger commits to it (a
-// swapped key fails `aims verify`). The server's clock is pinned
+// swapped key fails `aims verify`); signing in with a code, and out, changes
+// nothing beside the server's writer. The server's clock is pinned
 // (AIMS_FAKE_NOW) so the codes below are the ones it expects.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -61,6 +62,15 @@ async function codeStep(page, code) {
 async function signOut(page) {
   await Promise.all([page.waitForNavigation(), page.click('button:has-text("Sign out")')]);
 }
+// Changes requests made beside the server's writer so far (/metrics): signing in with a
+// code, and out, makes none.
+let metricsToken;
+async function strayWrites() {
+  metricsToken ??= JSON.parse(aims(['token', 'create', '--db', env.db, '--org', 'acme', '--name',
+    'metrics', '--role', 'admin', '--format', 'json']).stdout).token;
+  const m = await request(env.url, 'GET', '/metrics', { auth: { token: metricsToken } });
+  return Number(/^aims_db_stray_writes_total (\d+)$/m.exec(m.text)[1]);
+}
 
 test('invite -> accept -> set up the second factor -> sign in with a code', async () => {
   await admin.page.goto(`${env.url}/o/acme/members`);
@@ -109,22 +119,26 @@ test('invite -> accept -> set up the second factor -> sign in with a code', asyn
 
 test('a code is accepted once: the same code or an older one is refused', async () => {
   const { page } = nia;
+  const strays = await strayWrites();
   await signOut(page);
   await passwordStep(page, 'nia@example.com', PASS);
   assert.equal(await codeStep(page, totp(key, T + 1)), 401);
   assert.match(await page.textContent('#form-error'), /not right, or was already used/);
   assert.equal(await codeStep(page, totp(key, T)), 401);
   assert.match(page.url(), /\/sign-in\/code$/);
+  assert.equal(await strayWrites(), strays, 'every change went through the writer');
 });
 
 test('a recovery code signs in once', async () => {
   const { page } = nia;
+  const strays = await strayWrites();
   await passwordStep(page, 'nia@example.com', PASS);
   assert.equal(await codeStep(page, recovery[0].toUpperCase()), 200);
   assert.match(page.url(), /\/o\/acme\/$/);
   await signOut(page);
   await passwordStep(page, 'nia@example.com', PASS);
   assert.equal(await codeStep(page, recovery[0]), 401);
+  assert.equal(await strayWrites(), strays, 'every change went through the writer');
 });
 
 test('without the password step there is nothing to complete; the API refuses a password alone', async () => {

@@ -498,6 +498,45 @@ test_db_pg__writers_of_other_organisations_run_together(void **state)
 	db_close(a);
 }
 
+/* A guarded connection counts its own writes here too (test_store's case for SQLite). */
+static int
+pg_insert_nine(struct db *db, void *arg)
+{
+	(void)arg;
+	return db_exec(db, "INSERT INTO g VALUES (9)");
+}
+
+static void
+test_db_pg__guarded_connection_counts_its_writes(void **state)
+{
+	struct db_writer *w = NULL;
+	struct db_stmt *st = NULL;
+	struct db *db;
+	int64_t n = 0, before;
+
+	(void)state;
+	NEED_PG();
+	db = pg_open_fresh("p9.db");
+	assert_int_equal(db_exec(db, "CREATE TABLE g (x BIGINT)"), 0);
+	assert_int_equal(db_writer_start(&w, "p9.db"), 0);
+	db_guard_writes(db, true);
+	before = db_stray_writes();
+	assert_int_equal(db_query_int64(&n, db, "SELECT count(*) FROM g"), 0);
+	assert_int_equal(db_writer_run_org(w, db, 9, pg_insert_nine, NULL), 0);
+	assert_int_equal(db_query_int64(&n, db, "SELECT count(*) FROM g"), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(db_stray_writes(), before);
+	assert_int_equal(db_prepare(&st, db, "INSERT INTO g VALUES (1)"), 0);
+	assert_int_equal(db_step(st), DB_DONE);
+	db_done(st);
+	assert_int_equal(db_stray_writes(), before + 1);
+	assert_int_equal(db_begin(db), 0);
+	assert_int_equal(db_commit(db), 0);
+	assert_int_equal(db_stray_writes(), before + 2);
+	db_writer_stop(w);
+	db_close(db);
+}
+
 int
 main(void)
 {
@@ -512,6 +551,7 @@ main(void)
 		cmocka_unit_test(test_db_pg__triggers_hold_and_are_checked),
 		cmocka_unit_test(test_db_pg__writers_queue),
 		cmocka_unit_test(test_db_pg__writers_of_other_organisations_run_together),
+		cmocka_unit_test(test_db_pg__guarded_connection_counts_its_writes),
 	};
 
 	return cmocka_run_group_tests_name("db_pg", tests, NULL, NULL);

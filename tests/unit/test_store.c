@@ -567,6 +567,53 @@ test_store__writer_keeps_the_log_bounded(void **state)
 }
 
 /* Values are copied when bound, bound in order, and read back as bound. */
+/*
+ * A guarded connection (a server's request worker) counts each write made
+ * on it, transaction or single change, and nothing else: its reads, and
+ * the writer's changes for it, are not counted.
+ */
+static void
+test_store__guarded_connection_counts_its_writes(void **state)
+{
+	struct db_writer *w = NULL;
+	struct db *db = NULL;
+	struct db_stmt *st = NULL;
+	int64_t n, before, x = 4;
+
+	(void)state;
+	unlink("g.db");
+	assert_int_equal(db_open(&db, "g.db", DB_OPEN_CREATE), 0);
+	assert_int_equal(db_exec(db, "CREATE TABLE t (x INTEGER)"), 0);
+	assert_int_equal(db_writer_start(&w, "g.db"), 0);
+	before = db_stray_writes();
+	/* Not guarded: its writes are its own business. */
+	assert_int_equal(db_begin(db), 0);
+	assert_int_equal(db_commit(db), 0);
+	assert_int_equal(db_stray_writes(), before);
+	db_guard_writes(db, true);
+	assert_int_equal(db_query_int64(&n, db, "SELECT count(*) FROM t"), 0);
+	assert_int_equal(db_read_begin(db), 0);
+	assert_int_equal(db_query_int64(&n, db, "SELECT count(*) FROM t"), 0);
+	db_read_end(db);
+	assert_int_equal(db_writer_run(w, db, writer_insert, &x), 0);
+	/* Without a writer, the connection is its own writer. */
+	assert_int_equal(db_writer_run(NULL, db, writer_insert, &x), 0);
+	assert_int_equal(db_stray_writes(), before);
+	/* A change alone, then a transaction of two: one each. */
+	assert_int_equal(db_prepare(&st, db, "INSERT INTO t (x) VALUES (1)"), 0);
+	assert_int_equal(db_step(st), DB_DONE);
+	db_done(st);
+	assert_int_equal(db_stray_writes(), before + 1);
+	assert_int_equal(db_begin(db), 0);
+	assert_int_equal(db_prepare(&st, db, "INSERT INTO t (x) VALUES (2)"), 0);
+	assert_int_equal(db_step(st), DB_DONE);
+	db_done(st);
+	assert_int_equal(db_commit(db), 0);
+	assert_int_equal(db_stray_writes(), before + 2);
+	db_writer_stop(w);
+	db_close(db);
+}
+
 static void
 test_store__sqlb_binds_in_order(void **state)
 {
@@ -631,6 +678,7 @@ main(void)
 		cmocka_unit_test(test_store__savepoint_undoes_one_change),
 		cmocka_unit_test(test_store__writer_applies_each_change_on_its_own),
 		cmocka_unit_test(test_store__writer_keeps_the_log_bounded),
+		cmocka_unit_test(test_store__guarded_connection_counts_its_writes),
 		cmocka_unit_test(test_store__sqlb_binds_in_order),
 		cmocka_unit_test(test_store__sqlb_refuses_too_many_values),
 	};
