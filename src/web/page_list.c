@@ -6,10 +6,13 @@
  * every state of the page is a URL that can be bookmarked or shared.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/record.h"
 #include "util/buf.h"
+#include "util/jscan.h"
+#include "util/mem.h"
 #include "web/html.h"
 #include "web/page.h"
 #include "web/web.h"
@@ -172,53 +175,133 @@ web_list_column(const struct field *f)
 	return (f->flags & FIELD_LIST) && !(f->flags & FIELD_TITLE);
 }
 
+/*
+ * One row's members as spans of the stored view: only those the row shows
+ * (the title, the list columns, the fixed members below); the rest of the
+ * record (descriptions, plans, components...) is skipped, not read.
+ */
+struct web_list_rec {
+	struct jscan_value	 ref, updated_at, retired, in_force, generated, source,
+				 source_kind, what;
+	struct jscan_value	*fields;	/* by the index of the kind's field */
+};
+
+static bool
+web_list_shown(const struct field *f)
+{
+	return (f->flags & (FIELD_TITLE | FIELD_LIST)) != 0;
+}
+
+/* Reads one stored view; the last member of a name counts, as a tree keeps it. */
+static void
+web_list_rec_read(struct web_list_rec *r, const struct record_kind *k,
+    const struct jscan_value *rec, size_t nfields)
+{
+	struct {
+		const char		*name;
+		struct jscan_value	*at;
+	} const fixed[] = {
+		{ "ref", &r->ref }, { "updated_at", &r->updated_at }, { "retired", &r->retired },
+		{ "in_force_version", &r->in_force }, { "generated", &r->generated },
+		{ "source", &r->source }, { "source_kind", &r->source_kind }, { "what", &r->what },
+	};
+	struct jscan it;
+	struct jscan_value key, val;
+	size_t i;
+
+	memset(r->fields, 0, nfields * sizeof(*r->fields));
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		memset(fixed[i].at, 0, sizeof(*fixed[i].at));
+	if (jscan_begin(&it, rec) != 0)
+		return;
+	/* A field may have a fixed member's name (evidence's source): both read it. */
+	while (jscan_next(&it, &key, &val) == 1) {
+		for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+			if (jscan_string_is(&key, fixed[i].name)) {
+				*fixed[i].at = val;
+				break;
+			}
+		for (i = 0; i < nfields; i++)
+			if (web_list_shown(&k->fields[i]) && jscan_string_is(&key, k->fields[i].name)) {
+				r->fields[i] = val;
+				break;
+			}
+	}
+}
+
+/* A string member as text (s reset), or NULL when it is none. */
+static const char *
+web_list_str(struct buf *s, const struct jscan_value *v)
+{
+	return web__span_string(s, v) == 0 ? buf_str(s) : NULL;
+}
+
+/* web_record_title() of the row: its first non-empty title field, else its ref. */
+static void
+web_list_title(struct buf *title, const struct record_kind *k, const struct web_list_rec *r)
+{
+	size_t i;
+
+	for (i = 0; k->fields[i].name != NULL; i++)
+		if ((k->fields[i].flags & FIELD_TITLE) &&
+		    web__span_string(title, &r->fields[i]) == 0 && buf_str(title)[0] != '\0')
+			return;
+	if (web__span_string(title, &r->ref) != 0)
+		buf_reset(title);
+}
+
 static void
 web_list_row(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
-    const json_t *rec)
+    const struct web_list_rec *r)
 {
-	const char *ref = json_string_value(json_object_get(rec, "ref"));
-	const char *source = json_string_value(json_object_get(rec, "source"));
-	const char *source_kind = json_string_value(json_object_get(rec, "source_kind"));
-	bool generated = json_is_true(json_object_get(rec, "generated"));
-	const struct field *f;
-	struct buf url = BUF_INIT;
+	struct buf ref = BUF_INIT, source = BUF_INIT, source_kind = BUF_INIT, what = BUF_INIT;
+	struct buf title = BUF_INIT, url = BUF_INIT;
+	const char *refs = web_list_str(&ref, &r->ref);
+	const char *sources = web_list_str(&source, &r->source);
+	const char *source_kinds = web_list_str(&source_kind, &r->source_kind);
+	const char *whats = web_list_str(&what, &r->what);
+	bool generated = r->generated.p != NULL && r->generated.type == JSCAN_TRUE;
+	long long in_force = 0;
+	size_t i;
 
 	/* A generated item (record_kind.list_extra) is done on the record it follows. */
-	if (generated && source != NULL && source_kind != NULL)
-		web_url_record(&url, ctx, source_kind, source);
+	if (generated && sources != NULL && source_kinds != NULL)
+		web_url_record(&url, ctx, source_kinds, sources);
 	else
-		web_url_record(&url, ctx, k->name, ref != NULL ? ref : "");
+		web_url_record(&url, ctx, k->name, refs != NULL ? refs : "");
+	web_list_title(&title, k, r);
 	html_printf(out, "<tr><td class=\"ref\"><a href=\"%s\">%s</a></td>"
-	    "<th scope=\"row\"><a href=\"%s\">%s</a>", buf_str(&url), ref, buf_str(&url),
-	    web_record_title(k, rec));
+	    "<th scope=\"row\"><a href=\"%s\">%s</a>", buf_str(&url), refs, buf_str(&url),
+	    buf_str(&title));
 	if (generated)
 		html_printf(out, " <span class=\"tag\" title=\"Follows %s: done by completing "
-		    "it\">%s</span>", source != NULL ? source : "",
-		    json_string_value(json_object_get(rec, "what")) != NULL ?
-		    json_string_value(json_object_get(rec, "what")) : "generated");
-	if (json_is_true(json_object_get(rec, "retired")))
+		    "it\">%s</span>", sources != NULL ? sources : "",
+		    whats != NULL ? whats : "generated");
+	if (r->retired.p != NULL && r->retired.type == JSCAN_TRUE)
 		buf_puts(out, " <span class=\"tag t-retired\">Retired</span>");
 	/* A revision is open: the approved version is still the one in force. */
-	if (json_integer_value(json_object_get(rec, "in_force_version")) > 0)
+	if (r->in_force.p != NULL && jscan_int(&in_force, &r->in_force) == 0 && in_force > 0)
 		html_printf(out, " <span class=\"tag t-approved\" title=\"A revision is open; "
 		    "version %lld stays in force until it is approved\">Approved v%lld in force"
-		    "</span>", (long long)json_integer_value(json_object_get(rec,
-		    "in_force_version")), (long long)json_integer_value(json_object_get(rec,
-		    "in_force_version")));
+		    "</span>", in_force, in_force);
 	buf_puts(out, "</th>");
-	for (f = k->fields; f->name != NULL; f++) {
-		if (!web_list_column(f))
+	for (i = 0; k->fields[i].name != NULL; i++) {
+		if (!web_list_column(&k->fields[i]))
 			continue;
 		buf_puts(out, "<td>");
-		web_value_brief(out, ctx, f, json_object_get(rec, f->name));
+		web__span_brief(out, ctx, &k->fields[i], &r->fields[i]);
 		buf_puts(out, "</td>");
 	}
 	/* The day is enough in a list; the record's page has the time. */
 	buf_puts(out, "<td>");
-	web_value_brief(out, ctx, &(struct field){ .type = FIELD_DATE },
-	    json_object_get(rec, "updated_at"));
+	web__span_brief(out, ctx, &(struct field){ .type = FIELD_DATE }, &r->updated_at);
 	buf_puts(out, "</td></tr>\n");
 	buf_free(&url);
+	buf_free(&title);
+	buf_free(&ref);
+	buf_free(&source);
+	buf_free(&source_kind);
+	buf_free(&what);
 }
 
 static const struct field *
@@ -237,8 +320,10 @@ web_list_table(struct buf *out, const struct web_ctx *ctx, const struct record_k
     const struct web_list *l)
 {
 	const struct field *f, *tf = web_title_field(k);
-	const json_t *rec;
-	size_t i;
+	struct web_list_rec r;
+	struct jscan it;
+	struct jscan_value rec;
+	size_t nfields = 0;
 
 	html_printf(out, "<div class=\"table-wrap\"><table class=\"list\">"
 	    "<caption class=\"sr\">%s</caption><thead><tr>", k->plural);
@@ -250,8 +335,15 @@ web_list_table(struct buf *out, const struct web_ctx *ctx, const struct record_k
 			web_list_th(out, ctx, k, l, f->name, f->label, f->flags & FIELD_SORT);
 	web_list_th(out, ctx, k, l, "updated_at", "Updated", true);
 	buf_puts(out, "</tr></thead>\n<tbody>\n");
-	json_array_foreach(l->items, i, rec)
-		web_list_row(out, ctx, k, rec);
+	while (k->fields[nfields].name != NULL)
+		nfields++;
+	r.fields = xcalloc(nfields + 1, sizeof(*r.fields));
+	if (jscan_begin(&it, l->items) == 0)
+		while (jscan_next(&it, NULL, &rec) == 1) {
+			web_list_rec_read(&r, k, &rec, nfields);
+			web_list_row(out, ctx, k, &r);
+		}
+	free(r.fields);
 	buf_puts(out, "</tbody></table></div>\n");
 }
 
@@ -269,7 +361,7 @@ web_list_pager_links(struct buf *out, const struct web_ctx *ctx, const struct re
 	const char *sort = q != NULL ? q->sort : NULL, *cur = q != NULL ? q->cursor : NULL;
 	const char *back = l->back != NULL ? l->back : "", *last;
 	int limit = web_list_limit(l);
-	int64_t n = (int64_t)json_array_size(l->items);
+	int64_t n = (int64_t)l->nitems;
 	struct buf url = BUF_INIT, chain = BUF_INIT, prev = BUF_INIT;
 
 	buf_puts(out, "<nav class=\"pager\" aria-label=\"Pages\">");
@@ -386,7 +478,7 @@ static void
 web_list_pager(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
     const struct web_list *l)
 {
-	size_t n = json_array_size(l->items);
+	size_t n = l->nitems;
 
 	html_printf(out, "<div class=\"list-foot\"><p class=\"summary\" role=\"status\">"
 	    "Showing %lld\xe2\x80\x93%lld", (long long)l->offset + 1,
@@ -513,7 +605,7 @@ web_page_list(struct buf *out, const struct web_ctx *ctx, const struct record_ki
 	if (l->channel != NULL)
 		web_list_channel(out, ctx, l);
 	web_list_filters(out, ctx, k, l);
-	if (json_array_size(l->items) > 0) {
+	if (l->nitems > 0) {
 		web_list_table(out, ctx, k, l);
 		web_list_pager(out, ctx, k, l);
 	} else if (web_list_filtered(l->query)) {
