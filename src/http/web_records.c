@@ -220,9 +220,10 @@ done:
 }
 
 /*
- * The page's records as record_list_text() wrote them, checked whole (every
- * record an object) so that the page reads them in place, each row only
- * the members it shows (web/page_list.c), never a tree per record.
+ * The page's records as record_list_text() wrote them, counted and checked
+ * whole (every record an object) in one pass, so that the page reads them
+ * in place, each row only the members it shows (web/page_list.c), never a
+ * tree per record.
  */
 static int
 webui_list_items(struct jscan_value *out, size_t *n, const struct buf *text,
@@ -233,7 +234,7 @@ webui_list_items(struct jscan_value *out, size_t *n, const struct buf *text,
 	int rc;
 
 	*n = 0;
-	if ((rc = jscan_value(out, text->data, text->len)) == 0 &&
+	if ((rc = jscan_open(out, text->data, text->len)) == 0 &&
 	    (rc = jscan_begin(&page, out)) == 0)
 		while ((rc = jscan_next(&page, NULL, &item)) == 1) {
 			if (item.type != JSCAN_OBJECT) {
@@ -334,8 +335,8 @@ webui_record_show(struct http_ctx *c, int status, const char *ref, const char *e
 	    (rc = record_history_text(&history, c->db, c->org_id, k, ref, NULL)) != 0 ||
 	    (rc = record_steps(&steps, c->db, c->org_id, &c->actor, k, ref)) != 0)
 		goto done;
-	/* The versions are read in place by the page; checked whole here. */
-	if (jscan_value(&versions, history.data, history.len) != 0) {
+	/* The page reads the versions in place, each checked as it is reached. */
+	if (jscan_open(&versions, history.data, history.len) != 0) {
 		rc = aims_error_set(AIMS_ERROR, NULL, "a stored version is not valid JSON");
 		goto done;
 	}

@@ -141,6 +141,22 @@ jscan_value(struct jscan_value *out, const char *text, size_t len)
 }
 
 int
+jscan_open(struct jscan_value *out, const char *text, size_t len)
+{
+	const char *p = js_space(text, text + len), *end = text + len;
+
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' ||
+	    end[-1] == '\r'))
+		end--;
+	if (end - p < 2 || !((*p == '[' && end[-1] == ']') || (*p == '{' && end[-1] == '}')))
+		return AIMS_EINVALID;
+	out->type = *p == '[' ? JSCAN_ARRAY : JSCAN_OBJECT;
+	out->p = p;
+	out->len = (size_t)(end - p);
+	return 0;
+}
+
+int
 jscan_begin(struct jscan *it, const struct jscan_value *v)
 {
 	if (v->type != JSCAN_OBJECT && v->type != JSCAN_ARRAY)

@@ -43,6 +43,13 @@ int jscan_begin(struct jscan *it, const struct jscan_value *v);
 /* The value text begins with (whitespace skipped), which must end there too. */
 int jscan_value(struct jscan_value *out, const char *text, size_t len);
 /*
+ * The array or object text holds, its brackets checked but not what is
+ * between them: each member is checked as jscan_next() reaches it, so text
+ * read member by member anyway is read once rather than twice. 0 or
+ * AIMS_EINVALID.
+ */
+int jscan_open(struct jscan_value *out, const char *text, size_t len);
+/*
  * The next member (key set) or element (key may be NULL): 1, 0 at the
  * end, or AIMS_EINVALID.
  */

@@ -184,6 +184,13 @@ struct web_list_rec {
 	struct jscan_value	 ref, updated_at, retired, in_force, generated, source,
 				 source_kind, what;
 	struct jscan_value	*fields;	/* by the index of the kind's field */
+	/* The members wanted, once per page: name, its length, where its span goes. */
+	struct web_list_want {
+		const char		*name;
+		size_t			 len;
+		struct jscan_value	*at;
+	}			*want;
+	size_t			 nwant, nfields;
 };
 
 static bool
@@ -192,40 +199,69 @@ web_list_shown(const struct field *f)
 	return (f->flags & (FIELD_TITLE | FIELD_LIST)) != 0;
 }
 
-/* Reads one stored view; the last member of a name counts, as a tree keeps it. */
 static void
-web_list_rec_read(struct web_list_rec *r, const struct record_kind *k,
-    const struct jscan_value *rec, size_t nfields)
+web_list_want(struct web_list_rec *r, const char *name, struct jscan_value *at)
 {
-	struct {
-		const char		*name;
-		struct jscan_value	*at;
-	} const fixed[] = {
-		{ "ref", &r->ref }, { "updated_at", &r->updated_at }, { "retired", &r->retired },
-		{ "in_force_version", &r->in_force }, { "generated", &r->generated },
-		{ "source", &r->source }, { "source_kind", &r->source_kind }, { "what", &r->what },
-	};
+	r->want[r->nwant++] = (struct web_list_want){ name, strlen(name), at };
+}
+
+static void
+web_list_rec_init(struct web_list_rec *r, const struct record_kind *k)
+{
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	while (k->fields[r->nfields].name != NULL)
+		r->nfields++;
+	r->fields = xcalloc(r->nfields + 1, sizeof(*r->fields));
+	r->want = xcalloc(r->nfields + 8, sizeof(*r->want));
+	web_list_want(r, "ref", &r->ref);
+	web_list_want(r, "updated_at", &r->updated_at);
+	web_list_want(r, "retired", &r->retired);
+	web_list_want(r, "in_force_version", &r->in_force);
+	web_list_want(r, "generated", &r->generated);
+	web_list_want(r, "source", &r->source);
+	web_list_want(r, "source_kind", &r->source_kind);
+	web_list_want(r, "what", &r->what);
+	for (i = 0; i < r->nfields; i++)
+		if (web_list_shown(&k->fields[i]))
+			web_list_want(r, k->fields[i].name, &r->fields[i]);
+}
+
+static void
+web_list_rec_free(struct web_list_rec *r)
+{
+	free(r->fields);
+	free(r->want);
+}
+
+/*
+ * Reads one stored view. The last member of a name counts, as a tree keeps
+ * it; a field may have a fixed member's name (evidence's source), and both
+ * read it.
+ */
+static void
+web_list_rec_read(struct web_list_rec *r, const struct jscan_value *rec)
+{
+	const struct web_list_want *w;
 	struct jscan it;
 	struct jscan_value key, val;
 	size_t i;
+	bool plain;
 
-	memset(r->fields, 0, nfields * sizeof(*r->fields));
-	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
-		memset(fixed[i].at, 0, sizeof(*fixed[i].at));
+	for (i = 0; i < r->nwant; i++)
+		memset(r->want[i].at, 0, sizeof(*r->want[i].at));
 	if (jscan_begin(&it, rec) != 0)
 		return;
-	/* A field may have a fixed member's name (evidence's source): both read it. */
 	while (jscan_next(&it, &key, &val) == 1) {
-		for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
-			if (jscan_string_is(&key, fixed[i].name)) {
-				*fixed[i].at = val;
-				break;
-			}
-		for (i = 0; i < nfields; i++)
-			if (web_list_shown(&k->fields[i]) && jscan_string_is(&key, k->fields[i].name)) {
-				r->fields[i] = val;
-				break;
-			}
+		/* Names are stored as they are, without escapes: compared in place. */
+		plain = memchr(key.p + 1, '\\', key.len - 2) == NULL;
+		for (i = 0; i < r->nwant; i++) {
+			w = &r->want[i];
+			if (plain ? w->len == key.len - 2 && memcmp(w->name, key.p + 1, w->len) == 0 :
+			    jscan_string_is(&key, w->name))
+				*w->at = val;
+		}
 	}
 }
 
@@ -323,7 +359,6 @@ web_list_table(struct buf *out, const struct web_ctx *ctx, const struct record_k
 	struct web_list_rec r;
 	struct jscan it;
 	struct jscan_value rec;
-	size_t nfields = 0;
 
 	html_printf(out, "<div class=\"table-wrap\"><table class=\"list\">"
 	    "<caption class=\"sr\">%s</caption><thead><tr>", k->plural);
@@ -335,15 +370,13 @@ web_list_table(struct buf *out, const struct web_ctx *ctx, const struct record_k
 			web_list_th(out, ctx, k, l, f->name, f->label, f->flags & FIELD_SORT);
 	web_list_th(out, ctx, k, l, "updated_at", "Updated", true);
 	buf_puts(out, "</tr></thead>\n<tbody>\n");
-	while (k->fields[nfields].name != NULL)
-		nfields++;
-	r.fields = xcalloc(nfields + 1, sizeof(*r.fields));
+	web_list_rec_init(&r, k);
 	if (jscan_begin(&it, l->items) == 0)
 		while (jscan_next(&it, NULL, &rec) == 1) {
-			web_list_rec_read(&r, k, &rec, nfields);
+			web_list_rec_read(&r, &rec);
 			web_list_row(out, ctx, k, &r);
 		}
-	free(r.fields);
+	web_list_rec_free(&r);
 	buf_puts(out, "</tbody></table></div>\n");
 }
 

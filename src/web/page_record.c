@@ -391,7 +391,50 @@ web_record_links(struct buf *out, const struct web_ctx *ctx, const struct record
 	buf_puts(out, "</section>\n");
 }
 
-/* A member of a history entry, read in place (absent: p NULL). */
+/* The members of one history entry the page shows, read in one pass (absent: p NULL). */
+struct web_history_entry {
+	struct jscan_value	 time, actor, by, action, version, changes, record;
+};
+
+static void
+web_history_entry_read(struct web_history_entry *e, const struct jscan_value *h)
+{
+	struct {
+		const char		*name;
+		struct jscan_value	*at;
+	} const members[] = {
+		{ "time", &e->time }, { "actor", &e->actor }, { "by", &e->by },
+		{ "action", &e->action }, { "version", &e->version }, { "changes", &e->changes },
+		{ "record", &e->record },
+	};
+	struct jscan it;
+	struct jscan_value key, val;
+	size_t i;
+
+	memset(e, 0, sizeof(*e));
+	if (jscan_begin(&it, h) != 0)
+		return;
+	/* The last member of a name counts, as a tree keeps it. */
+	while (jscan_next(&it, &key, &val) == 1)
+		for (i = 0; i < sizeof(members) / sizeof(members[0]); i++)
+			if (jscan_string_is(&key, members[i].name)) {
+				*members[i].at = val;
+				break;
+			}
+}
+
+/* An integer, 0 when it is none (as json_integer_value() answers). */
+static long long
+web_record_int(const struct jscan_value *v)
+{
+	long long n = 0;
+
+	if (v->p == NULL || jscan_int(&n, v) != 0)
+		return 0;
+	return n;
+}
+
+/* A member of a change, read in place (absent: p NULL). */
 static struct jscan_value
 web_record_member(const struct jscan_value *o, const char *name)
 {
@@ -402,25 +445,11 @@ web_record_member(const struct jscan_value *o, const char *name)
 	return m;
 }
 
-/* An integer member, 0 when it is none (as json_integer_value() answers). */
-static long long
-web_record_int(const struct jscan_value *o, const char *name)
-{
-	struct jscan_value m = web_record_member(o, name);
-	long long n = 0;
-
-	if (m.p == NULL || jscan_int(&n, &m) != 0)
-		return 0;
-	return n;
-}
-
-/* A string member as text (s reset), or NULL when it is none. */
+/* A string as text (s reset), or NULL when it is none. */
 static const char *
-web_record_str(struct buf *s, const struct jscan_value *o, const char *name)
+web_record_str(struct buf *s, const struct jscan_value *v)
 {
-	struct jscan_value m = web_record_member(o, name);
-
-	return web__span_string(s, &m) == 0 ? buf_str(s) : NULL;
+	return web__span_string(s, v) == 0 ? buf_str(s) : NULL;
 }
 
 /* One side of a change: its value, or "empty". */
@@ -441,7 +470,7 @@ web_record_changes(struct buf *out, const struct web_ctx *ctx, const struct reco
 {
 	const struct field *f;
 	struct jscan it;
-	struct jscan_value c, from, to;
+	struct jscan_value c, name_v, from, to;
 	struct buf field = BUF_INIT;
 	const char *name;
 	size_t n;
@@ -451,7 +480,8 @@ web_record_changes(struct buf *out, const struct web_ctx *ctx, const struct reco
 		return;
 	buf_puts(out, "<ul class=\"changes\">");
 	while (jscan_next(&it, NULL, &c) == 1) {
-		name = web_record_str(&field, &c, "field");
+		name_v = web_record_member(&c, "field");
+		name = web_record_str(&field, &name_v);
 		f = web__field_find(k, name);
 		buf_puts(out, "<li><span class=\"change-field\">");
 		html_escape(out, f != NULL ? f->label : name);
@@ -470,10 +500,10 @@ web_record_changes(struct buf *out, const struct web_ctx *ctx, const struct reco
 /* An earlier approved version, every field as it was approved. */
 static void
 web_record_version_whole(struct buf *out, const struct web_ctx *ctx,
-    const struct record_kind *k, const struct jscan_value *h)
+    const struct record_kind *k, const struct web_history_entry *h)
 {
-	struct jscan_value rec = web_record_member(h, "record"), v;
-	long long version = web_record_int(h, "version");
+	struct jscan_value v;
+	long long version = web_record_int(&h->version);
 	const struct field *f;
 
 	html_printf(out, "<tr class=\"approved-version\"><td colspan=\"5\"><details "
@@ -483,7 +513,7 @@ web_record_version_whole(struct buf *out, const struct web_ctx *ctx,
 		html_printf(out, "<div class=\"%s\"><dt>%s</dt><dd>",
 		    f->type == FIELD_TEXT || f->type == FIELD_OBJECT_LIST || f->type == FIELD_OBJECT ?
 		    "wide" : "", f->label);
-		v = web_record_member(&rec, f->name);
+		v = web_record_member(&h->record, f->name);
 		web__span(out, ctx, f, &v);
 		buf_puts(out, "</dd></div>");
 	}
@@ -492,14 +522,14 @@ web_record_version_whole(struct buf *out, const struct web_ctx *ctx,
 
 /* A version made by approving the record, other than its current one. */
 static bool
-web_record_earlier_approved(const struct record_kind *k, const struct jscan_value *h,
+web_record_earlier_approved(const struct record_kind *k, const struct web_history_entry *h,
     const char *action, json_int_t current)
 {
 	const struct record_workflow *w = k->workflow;
 	const struct record_step *s;
 
 	if (w == NULL || w->approved == NULL || action == NULL ||
-	    web_record_int(h, "version") == current)
+	    web_record_int(&h->version) == current)
 		return false;
 	for (s = w->steps; s->action != NULL; s++)
 		if (strcmp(s->to, w->approved) == 0 && strcmp(s->action, action) == 0)
@@ -518,36 +548,38 @@ web_record_history(struct buf *out, const struct web_ctx *ctx, const struct reco
 	static const struct field when = { .type = FIELD_DATETIME };
 	json_int_t current = json_integer_value(json_object_get(rec, "version"));
 	struct buf by = BUF_INIT, action = BUF_INIT;
+	struct web_history_entry e;
 	struct jscan it;
-	struct jscan_value h, m;
+	struct jscan_value h;
 	const char *who, *what;
-	size_t n = 0, i;
+	size_t i;
 
 	buf_puts(out, "<section class=\"card\" aria-labelledby=\"h-history\">"
 	    "<h2 id=\"h-history\">History</h2>");
-	if (v->history == NULL || v->history->type != JSCAN_ARRAY ||
-	    jscan_count(&n, v->history) != 0 || n == 0 || jscan_begin(&it, v->history) != 0) {
+	if (v->history == NULL || v->history->type != JSCAN_ARRAY || v->history_max == 0 ||
+	    jscan_begin(&it, v->history) != 0 || jscan_next(&it, NULL, &h) != 1) {
 		buf_puts(out, "<p class=\"empty\">No recorded changes.</p></section>\n");
 		return;
 	}
 	buf_puts(out, "<div class=\"table-wrap\"><table class=\"history\"><thead><tr>"
 	    "<th scope=\"col\">When</th><th scope=\"col\">Who</th><th scope=\"col\">What</th>"
 	    "<th scope=\"col\">Version</th><th scope=\"col\">Changes</th></tr></thead><tbody>");
-	for (i = 0; i < v->history_max && jscan_next(&it, NULL, &h) == 1; i++) {
-		if ((who = web_record_str(&by, &h, "by")) == NULL)
-			who = web_actor(web_record_str(&by, &h, "actor"));
-		what = web_record_str(&action, &h, "action");
+	for (i = 0; i < v->history_max; i++) {
+		if (i > 0 && jscan_next(&it, NULL, &h) != 1)
+			break;
+		web_history_entry_read(&e, &h);
+		if ((who = web_record_str(&by, &e.by)) == NULL)
+			who = web_actor(web_record_str(&by, &e.actor));
+		what = web_record_str(&action, &e.action);
 		buf_puts(out, "<tr><td>");
-		m = web_record_member(&h, "time");
-		web__span(out, ctx, &when, &m);
+		web__span(out, ctx, &when, &e.time);
 		html_printf(out, "</td><td>%s</td><td>", who);
 		web_enum_label(out, what);
-		html_printf(out, "</td><td>%lld</td><td>", web_record_int(&h, "version"));
-		m = web_record_member(&h, "changes");
-		web_record_changes(out, ctx, k, &m);
+		html_printf(out, "</td><td>%lld</td><td>", web_record_int(&e.version));
+		web_record_changes(out, ctx, k, &e.changes);
 		buf_puts(out, "</td></tr>");
-		if (web_record_earlier_approved(k, &h, what, current))
-			web_record_version_whole(out, ctx, k, &h);
+		if (web_record_earlier_approved(k, &e, what, current))
+			web_record_version_whole(out, ctx, k, &e);
 	}
 	buf_puts(out, "</tbody></table></div></section>\n");
 	buf_free(&by);

@@ -148,6 +148,16 @@ test_jscan__member_count_int(void **state)
 	assert_int_equal(jscan_int(&n, &m), AIMS_EINVALID);
 	assert_int_equal(jscan_member(&m, &doc, "a"), 1);
 	assert_int_equal(jscan_int(&n, &m), AIMS_EINVALID);
+	/* Opened without reading between the brackets; each element checked when reached. */
+	assert_int_equal(jscan_open(&e, " [1,{\"a\":2},x] \n", 16), 0);
+	assert_int_equal(e.type, JSCAN_ARRAY);
+	assert_int_equal(e.len, 13);
+	assert_int_equal(jscan_count(&c, &e), AIMS_EINVALID);
+	assert_int_equal(jscan_open(&e, "{}", 2), 0);
+	assert_int_equal(e.type, JSCAN_OBJECT);
+	assert_int_equal(jscan_open(&e, "[1}", 3), AIMS_EINVALID);
+	assert_int_equal(jscan_open(&e, " [", 2), AIMS_EINVALID);
+	assert_int_equal(jscan_open(&e, "\"[]\"", 4), AIMS_EINVALID);
 	assert_int_equal(jscan_value(&e, "9223372036854775807", 19), 0);
 	assert_int_equal(jscan_int(&n, &e), 0);
 	assert_true(n == 9223372036854775807LL);
