@@ -220,30 +220,14 @@ done:
 }
 
 /*
- * The page's records as record_list_text() wrote them, counted and checked
- * whole (every record an object) in one pass, so that the page reads them
+ * The page's records as record_list_text() wrote them, for the page to read
  * in place, each row only the members it shows (web/page_list.c), never a
  * tree per record.
  */
 static int
-webui_list_items(struct jscan_value *out, size_t *n, const struct buf *text,
-    const struct record_kind *k)
+webui_list_items(struct jscan_value *out, const struct buf *text, const struct record_kind *k)
 {
-	struct jscan page;
-	struct jscan_value item;
-	int rc;
-
-	*n = 0;
-	if ((rc = jscan_open(out, text->data, text->len)) == 0 &&
-	    (rc = jscan_begin(&page, out)) == 0)
-		while ((rc = jscan_next(&page, NULL, &item)) == 1) {
-			if (item.type != JSCAN_OBJECT) {
-				rc = AIMS_EINVALID;
-				break;
-			}
-			(*n)++;
-		}
-	if (rc != 0)
+	if (jscan_open(out, text->data, text->len) != 0)
 		return aims_error_set(AIMS_ERROR, NULL, "a stored %s is not valid JSON",
 		    k->singular);
 	return 0;
@@ -271,7 +255,7 @@ webui_list(struct http_ctx *c)
 	q.with_extra = true;
 	at = q.cursor != NULL ? http_query_int(c, "at", 0) : 0;
 	if ((rc = record_list_text(&text, &next, &total, c->db, c->org_id, k, &q)) != 0 ||
-	    (rc = webui_list_items(&items, &l.nitems, &text, k)) != 0 ||
+	    (rc = webui_list_items(&items, &text, k)) != 0 ||
 	    (rc = webui_choices(&choices, c, k, true)) != 0 ||
 	    (rc = webui_overdue(&overdue, c, k, &q)) != 0)
 		goto done;

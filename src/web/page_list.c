@@ -351,7 +351,8 @@ web_title_field(const struct record_kind *k)
 	return NULL;
 }
 
-static void
+/* The table of the page's records; answers how many rows it wrote. */
+static size_t
 web_list_table(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
     const struct web_list *l)
 {
@@ -359,6 +360,7 @@ web_list_table(struct buf *out, const struct web_ctx *ctx, const struct record_k
 	struct web_list_rec r;
 	struct jscan it;
 	struct jscan_value rec;
+	size_t n = 0;
 
 	html_printf(out, "<div class=\"table-wrap\"><table class=\"list\">"
 	    "<caption class=\"sr\">%s</caption><thead><tr>", k->plural);
@@ -375,9 +377,11 @@ web_list_table(struct buf *out, const struct web_ctx *ctx, const struct record_k
 		while (jscan_next(&it, NULL, &rec) == 1) {
 			web_list_rec_read(&r, &rec);
 			web_list_row(out, ctx, k, &r);
+			n++;
 		}
 	web_list_rec_free(&r);
 	buf_puts(out, "</tbody></table></div>\n");
+	return n;
 }
 
 /*
@@ -388,13 +392,13 @@ web_list_table(struct buf *out, const struct web_ctx *ctx, const struct record_k
  */
 static void
 web_list_pager_links(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
-    const struct web_list *l)
+    const struct web_list *l, size_t rows)
 {
 	const struct record_query *q = l->query;
 	const char *sort = q != NULL ? q->sort : NULL, *cur = q != NULL ? q->cursor : NULL;
 	const char *back = l->back != NULL ? l->back : "", *last;
 	int limit = web_list_limit(l);
-	int64_t n = (int64_t)l->nitems;
+	int64_t n = (int64_t)rows;
 	struct buf url = BUF_INIT, chain = BUF_INIT, prev = BUF_INIT;
 
 	buf_puts(out, "<nav class=\"pager\" aria-label=\"Pages\">");
@@ -507,11 +511,11 @@ web_list_downloads(struct buf *out, const struct web_ctx *ctx, const struct reco
 	buf_free(&url);
 }
 
+/* Below the table: what it shows of how many, downloads, rows per page, pages. */
 static void
 web_list_pager(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
-    const struct web_list *l)
+    const struct web_list *l, size_t n)
 {
-	size_t n = l->nitems;
 
 	html_printf(out, "<div class=\"list-foot\"><p class=\"summary\" role=\"status\">"
 	    "Showing %lld\xe2\x80\x93%lld", (long long)l->offset + 1,
@@ -523,7 +527,7 @@ web_list_pager(struct buf *out, const struct web_ctx *ctx, const struct record_k
 	web_list_size(out, ctx, k, l);
 	if ((l->query != NULL && l->query->cursor != NULL) || l->next_cursor != NULL ||
 	    l->offset > 0)
-		web_list_pager_links(out, ctx, k, l);
+		web_list_pager_links(out, ctx, k, l, n);
 	buf_puts(out, "</div>\n");
 }
 
@@ -589,6 +593,18 @@ web_list_states(struct buf *out, const struct web_ctx *ctx, const struct record_
 	buf_free(&url);
 }
 
+/* Is there anything between the brackets of the page's records? */
+static bool
+web_list_any(const struct jscan_value *items)
+{
+	size_t i;
+
+	for (i = 1; items != NULL && items->type == JSCAN_ARRAY && i + 1 < items->len; i++)
+		if (!strchr(" \t\r\n", items->p[i]))
+			return true;
+	return false;
+}
+
 static bool
 web_list_filtered(const struct record_query *q)
 {
@@ -630,6 +646,7 @@ web_page_list(struct buf *out, const struct web_ctx *ctx, const struct record_ki
 {
 	struct web_crumb crumbs[] = { { k->plural, NULL } };
 	struct buf url = BUF_INIT;
+	size_t n;
 
 	web_page_begin(out, ctx, k->plural, k->name, crumbs, 1);
 	web_list_head(out, ctx, k, l);
@@ -638,9 +655,10 @@ web_page_list(struct buf *out, const struct web_ctx *ctx, const struct record_ki
 	if (l->channel != NULL)
 		web_list_channel(out, ctx, l);
 	web_list_filters(out, ctx, k, l);
-	if (l->nitems > 0) {
-		web_list_table(out, ctx, k, l);
-		web_list_pager(out, ctx, k, l);
+	/* The records are counted as the table reads them: one pass over their text. */
+	if (web_list_any(l->items)) {
+		n = web_list_table(out, ctx, k, l);
+		web_list_pager(out, ctx, k, l, n);
 	} else if (web_list_filtered(l->query)) {
 		web_url_kind(&url, ctx, k->name);
 		html_printf(out, "<p class=\"empty\">No %s match this search. "

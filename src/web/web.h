@@ -197,9 +197,11 @@ bool web_value_empty(const json_t *v);
 #define WEB_LIST_BACK_SEP	'.'	/* never in a cursor (URL-safe base64) */
 #define WEB_LIST_BACK_MAX	3000	/* bytes of that chain kept in a URL */
 struct web_list {
-	/* The page's records: record_list_text()'s array, read in place (util/jscan.h). */
+	/*
+	 * The page's records: record_list_text()'s array (jscan_open()), read
+	 * in place (util/jscan.h), each record checked as it is reached.
+	 */
 	const struct jscan_value *items;
-	size_t			 nitems;	/* how many records items holds */
 	int64_t			 total;		/* records matching the query */
 	int64_t			 offset;	/* index of items[0] (for "41-60 of N") */
 	const char		*next_cursor;	/* NULL on the last page */

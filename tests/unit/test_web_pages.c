@@ -386,7 +386,7 @@ test_web_pages__list_escapes_sorts_filters_pages(void **state)
 	    .filter_names = { "lifecycle_stage" }, .filter_values = { "deployment" } };
 	json_t *items = json_array(), *rec = load(AIS_JSON);
 	struct jscan_value span;
-	struct web_list l = { .items = &span, .nitems = 50, .total = 120, .offset = 50,
+	struct web_list l = { .items = &span, .total = 120, .offset = 50,
 	    .next_cursor = "CURSOR==", .query = &q };
 	struct buf b = BUF_INIT;
 	const char *s;
@@ -438,7 +438,7 @@ test_web_pages__list_viewer_has_no_write_buttons(void **state)
 {
 	struct web_ctx ctx = ctx_for(ROLE_VIEWER);
 	struct jscan_value span;
-	struct web_list l = { .items = &span, .nitems = 0 };
+	struct web_list l = { .items = &span };
 	struct buf b = BUF_INIT;
 
 	(void)state;
