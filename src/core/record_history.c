@@ -72,13 +72,30 @@ history_row_free(struct history_row *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* s as a JSON string, as jansson writes it. */
+/*
+ * s as a JSON string, as jansson writes it. Printable ASCII other than a
+ * quote or a backslash is written as it is by jansson too; names, times,
+ * references and actors are nothing else, and are written here directly
+ * rather than through a jansson string and its dump (most of the time of a
+ * long history went there).
+ */
 static void
 history_string(struct buf *out, const char *s)
 {
-	json_t *v = json_string(s ? s : "");
+	json_t *v;
 	char *text;
+	size_t n;
 
+	s = s ? s : "";
+	for (n = 0; s[n] >= 0x20 && s[n] < 0x7f && s[n] != '"' && s[n] != '\\'; n++)
+		;
+	if (s[n] == '\0') {
+		buf_putc(out, '"');
+		buf_append(out, s, n);
+		buf_putc(out, '"');
+		return;
+	}
+	v = json_string(s);
 	if (v == NULL || (text = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT)) == NULL)
 		abort();	/* not UTF-8 (stored text always is) or out of memory */
 	buf_puts(out, text);

@@ -219,73 +219,17 @@ done:
 	return rc;
 }
 
-/* The members a list row shows besides the kind's title and list fields (web/page_list.c). */
-static const char *const webui_list_members[] = {
-	"ref", "updated_at", "retired", "in_force_version", "generated", "source", "source_kind",
-	"what", NULL,
-};
-
-static bool
-webui_list_wanted(const struct record_kind *k, const struct jscan_value *key)
-{
-	const char *const *m;
-	const struct field *f;
-
-	for (m = webui_list_members; *m != NULL; m++)
-		if (jscan_string_is(key, *m))
-			return true;
-	for (f = k->fields; f->name != NULL; f++)
-		if ((f->flags & (FIELD_TITLE | FIELD_LIST)) && jscan_string_is(key, f->name))
-			return true;
-	return false;
-}
-
 /*
- * The page's records as the list table reads them, from their stored views
- * (record_list_text()): only the members a row shows are parsed, each on
- * its own; the others (descriptions, plans, components...) are skipped in
- * place rather than parsed into a tree with the rest of the record.
+ * The page's records as record_list_text() wrote them, for the page to read
+ * in place, each row only the members it shows (web/page_list.c), never a
+ * tree per record.
  */
 static int
-webui_list_items(json_t **out, const struct buf *text, const struct record_kind *k)
+webui_list_items(struct jscan_value *out, const struct buf *text, const struct record_kind *k)
 {
-	struct jscan page, rec;
-	struct jscan_value items, item, key, val;
-	struct buf name = BUF_INIT;
-	json_t *row, *v;
-	int rc;
-
-	*out = json_array();
-	if ((rc = jscan_value(&items, text->data, text->len)) != 0 ||
-	    (rc = jscan_begin(&page, &items)) != 0)
-		goto done;
-	while ((rc = jscan_next(&page, NULL, &item)) == 1) {
-		if ((rc = jscan_begin(&rec, &item)) != 0)
-			break;
-		row = json_object();
-		json_array_append_new(*out, row);
-		while ((rc = jscan_next(&rec, &key, &val)) == 1) {
-			if (!webui_list_wanted(k, &key))
-				continue;
-			buf_reset(&name);
-			if ((rc = jscan_string(&name, &key)) != 0 ||
-			    (v = json_loadb(val.p, val.len, JSON_DECODE_ANY, NULL)) == NULL) {
-				rc = AIMS_EINVALID;
-				break;
-			}
-			json_object_set_new(row, buf_str(&name), v);
-		}
-		if (rc != 0)
-			break;
-	}
-done:
-	buf_free(&name);
-	if (rc != 0) {
-		json_decref(*out);
-		*out = NULL;
+	if (jscan_open(out, text->data, text->len) != 0)
 		return aims_error_set(AIMS_ERROR, NULL, "a stored %s is not valid JSON",
 		    k->singular);
-	}
 	return 0;
 }
 
@@ -295,7 +239,8 @@ webui_list(struct http_ctx *c)
 	const struct record_kind *k = c->web->kind;
 	struct record_query q = { 0 };
 	struct web_list l = { .query = &q };
-	json_t *items = NULL, *choices = NULL, *overdue = NULL, *channel = NULL;
+	json_t *choices = NULL, *overdue = NULL, *channel = NULL;
+	struct jscan_value items;
 	struct buf page = BUF_INIT, text = BUF_INIT;
 	const char *format;
 	char *next = NULL;
@@ -315,7 +260,7 @@ webui_list(struct http_ctx *c)
 	    (rc = webui_overdue(&overdue, c, k, &q)) != 0)
 		goto done;
 	l.overdue = overdue;
-	l.items = items;
+	l.items = &items;
 	l.total = total;
 	l.offset = at >= 0 && at < total ? at : 0;
 	l.next_cursor = next;
@@ -331,7 +276,6 @@ webui_list(struct http_ctx *c)
 	webui_send(c, 200, &page);
 done:
 	buf_free(&text);
-	json_decref(items);
 	json_decref(choices);
 	json_decref(overdue);
 	json_decref(channel);
@@ -340,14 +284,6 @@ done:
 }
 
 /* ---- one record ---------------------------------------------------------- */
-
-static json_t *
-webui_history_trim(json_t *history)
-{
-	while (json_array_size(history) > WEBUI_HISTORY_MAX)
-		json_array_remove(history, json_array_size(history) - 1);
-	return history;
-}
 
 /* The range of a record page's charts: ?range=DAYS, one of WEB_CHART_RANGES. */
 static int
@@ -369,19 +305,25 @@ webui_record_show(struct http_ctx *c, int status, const char *ref, const char *e
 {
 	const struct record_kind *k = c->web->kind;
 	struct web_record_view v = { 0 };
-	json_t *rec = NULL, *links = NULL, *history = NULL, *files = NULL, *steps = NULL;
+	json_t *rec = NULL, *links = NULL, *files = NULL, *steps = NULL;
 	json_t *in_force = NULL, *charts = NULL, *acks = NULL, *lifecycle = NULL;
 	json_t *titles = NULL, *hints = NULL, *comments = NULL;
 	char *preview = NULL;
-	struct buf page = BUF_INIT;
+	struct buf page = BUF_INIT, history = BUF_INIT;
+	struct jscan_value versions;
 	json_int_t iv;
 	int rc;
 
 	if ((rc = record_get(&rec, c->db, c->org_id, k, ref)) != 0 ||
 	    (rc = record_links(&links, c->db, c->org_id, k, ref)) != 0 ||
-	    (rc = record_history(&history, c->db, c->org_id, k, ref, NULL)) != 0 ||
+	    (rc = record_history_text(&history, c->db, c->org_id, k, ref, NULL)) != 0 ||
 	    (rc = record_steps(&steps, c->db, c->org_id, &c->actor, k, ref)) != 0)
 		goto done;
+	/* The page reads the versions in place, each checked as it is reached. */
+	if (jscan_open(&versions, history.data, history.len) != 0) {
+		rc = aims_error_set(AIMS_ERROR, NULL, "a stored version is not valid JSON");
+		goto done;
+	}
 	if ((iv = json_integer_value(json_object_get(rec, "in_force_version"))) > 0 &&
 	    (rc = record_version_get(&in_force, c->db, c->org_id, k, ref, iv)) != 0)
 		goto done;
@@ -397,7 +339,8 @@ webui_record_show(struct http_ctx *c, int status, const char *ref, const char *e
 	v.charts = charts;
 	v.record = rec;
 	v.links = links;
-	v.history = webui_history_trim(history);
+	v.history = &versions;
+	v.history_max = WEBUI_HISTORY_MAX;
 	v.files = files;
 	v.steps = steps;
 	v.in_force = in_force;
@@ -424,7 +367,7 @@ webui_record_show(struct http_ctx *c, int status, const char *ref, const char *e
 done:
 	json_decref(rec);
 	json_decref(links);
-	json_decref(history);
+	buf_free(&history);
 	json_decref(files);
 	json_decref(steps);
 	json_decref(in_force);

@@ -8,7 +8,9 @@
  * escapes, the literals and the numbers' characters), so a span it
  * returns is always whole.
  */
+#include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/buf.h"
@@ -135,6 +137,22 @@ jscan_value(struct jscan_value *out, const char *text, size_t len)
 
 	if (js_scan(out, &p, end, 0) != 0 || js_space(p, end) != end)
 		return AIMS_EINVALID;
+	return 0;
+}
+
+int
+jscan_open(struct jscan_value *out, const char *text, size_t len)
+{
+	const char *p = js_space(text, text + len), *end = text + len;
+
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' ||
+	    end[-1] == '\r'))
+		end--;
+	if (end - p < 2 || !((*p == '[' && end[-1] == ']') || (*p == '{' && end[-1] == '}')))
+		return AIMS_EINVALID;
+	out->type = *p == '[' ? JSCAN_ARRAY : JSCAN_OBJECT;
+	out->p = p;
+	out->len = (size_t)(end - p);
 	return 0;
 }
 
@@ -296,4 +314,62 @@ jscan_string_is(const struct jscan_value *v, const char *name)
 	is = jscan_string(&b, v) == 0 && b.len == n && memcmp(b.data, name, n) == 0;
 	buf_free(&b);
 	return is;
+}
+
+int
+jscan_member(struct jscan_value *out, const struct jscan_value *obj, const char *name)
+{
+	struct jscan it;
+	struct jscan_value key, val;
+	int rc, found = 0;
+
+	if (obj->type != JSCAN_OBJECT)
+		return 0;
+	if ((rc = jscan_begin(&it, obj)) != 0)
+		return rc;
+	while ((rc = jscan_next(&it, &key, &val)) == 1)
+		if (jscan_string_is(&key, name)) {
+			*out = val;
+			found = 1;
+		}
+	return rc < 0 ? rc : found;
+}
+
+int
+jscan_count(size_t *out, const struct jscan_value *v)
+{
+	struct jscan it;
+	struct jscan_value val;
+	int rc;
+
+	*out = 0;
+	if ((rc = jscan_begin(&it, v)) != 0)
+		return rc;
+	while ((rc = jscan_next(&it, NULL, &val)) == 1)
+		(*out)++;
+	return rc;
+}
+
+int
+jscan_int(long long *out, const struct jscan_value *v)
+{
+	char text[32], *end;
+	size_t i;
+
+	*out = 0;
+	if (v->type != JSCAN_NUMBER || v->len == 0 || v->len >= sizeof(text))
+		return AIMS_EINVALID;
+	/* jansson's rule: a fraction or an exponent makes a real. */
+	for (i = 0; i < v->len; i++)
+		if (v->p[i] == '.' || v->p[i] == 'e' || v->p[i] == 'E')
+			return AIMS_EINVALID;
+	memcpy(text, v->p, v->len);
+	text[v->len] = '\0';
+	errno = 0;
+	*out = strtoll(text, &end, 10);
+	if (errno != 0 || *end != '\0') {
+		*out = 0;
+		return AIMS_EINVALID;
+	}
+	return 0;
 }

@@ -43,6 +43,13 @@ int jscan_begin(struct jscan *it, const struct jscan_value *v);
 /* The value text begins with (whitespace skipped), which must end there too. */
 int jscan_value(struct jscan_value *out, const char *text, size_t len);
 /*
+ * The array or object text holds, its brackets checked but not what is
+ * between them: each member is checked as jscan_next() reaches it, so text
+ * read member by member anyway is read once rather than twice. 0 or
+ * AIMS_EINVALID.
+ */
+int jscan_open(struct jscan_value *out, const char *text, size_t len);
+/*
  * The next member (key set) or element (key may be NULL): 1, 0 at the
  * end, or AIMS_EINVALID.
  */
@@ -51,5 +58,18 @@ int jscan_next(struct jscan *it, struct jscan_value *key, struct jscan_value *va
 int jscan_string(struct buf *out, const struct jscan_value *v);
 /* Is the string value (a member's key) exactly name? */
 bool jscan_string_is(const struct jscan_value *v, const char *name);
+/*
+ * The member called name of the object obj, the last of that name as a
+ * jansson tree keeps it: 1 (out set), 0 when there is none or obj is no
+ * object, or AIMS_EINVALID.
+ */
+int jscan_member(struct jscan_value *out, const struct jscan_value *obj, const char *name);
+/* The elements of an array or members of an object: 0 or AIMS_EINVALID. */
+int jscan_count(size_t *out, const struct jscan_value *v);
+/*
+ * A number that jansson reads as an integer (no fraction, no exponent)
+ * and that fits: 0, or AIMS_EINVALID for anything else.
+ */
+int jscan_int(long long *out, const struct jscan_value *v);
 
 #endif

@@ -11,6 +11,7 @@
 #include "core/record.h"
 #include "util/buf.h"
 
+struct jscan_value;
 struct web_ctx;
 
 struct web_input {
@@ -29,10 +30,41 @@ struct web_input {
 
 
 /* value.c */
+/*
+ * The pieces of web_value() for a value known to be a string (or a number),
+ * shared with value_span.c so that a tree and stored text show the same.
+ */
+void web__value_json(struct buf *out, const json_t *v);
+void web__value_ref(struct buf *out, const struct web_ctx *ctx, const char *target,
+    const char *ref);
+void web__value_enum(struct buf *out, const char *s);
+void web__value_string(struct buf *out, const char *s);
+void web__value_user(struct buf *out, const char *s);
+void web__value_req(struct buf *out, const struct web_ctx *ctx, const char *id);
+void web__value_int(struct buf *out, const struct web_ctx *ctx, const struct field *f,
+    long long n);
+void web__value_time(struct buf *out, const struct web_ctx *ctx, const char *s,
+    bool datetime);
+void web__value_text_brief(struct buf *out, const char *s);
 /* The field called name in k (either may be NULL), or NULL. */
 const struct field *web__field_find(const struct record_kind *k, const char *name);
 /* The label of a field or of "object.subfield" (escaped); the name itself if unknown. */
 void web__field_label(struct buf *out, const struct record_kind *k, const char *path);
+
+/* value_span.c */
+/*
+ * web_value() and web_value_brief() of a value's stored JSON text read in
+ * place (util/jscan.h): the same HTML as for the value parsed into a tree.
+ * v NULL, or v->p NULL, is a value that is absent.
+ */
+void web__span(struct buf *out, const struct web_ctx *ctx, const struct field *f,
+    const struct jscan_value *v);
+void web__span_brief(struct buf *out, const struct web_ctx *ctx, const struct field *f,
+    const struct jscan_value *v);
+/* web_value_empty() of the text: absent, null, "" or []. */
+bool web__span_empty(const struct jscan_value *v);
+/* The string's text, decoded, into s (reset first): 0, or AIMS_EINVALID for any other value. */
+int web__span_string(struct buf *s, const struct jscan_value *v);
 
 /* input.c */
 /* The control for in (no label): input, select, textarea or checkboxes. */

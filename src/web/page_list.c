@@ -6,10 +6,13 @@
  * every state of the page is a URL that can be bookmarked or shared.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/record.h"
 #include "util/buf.h"
+#include "util/jscan.h"
+#include "util/mem.h"
 #include "web/html.h"
 #include "web/page.h"
 #include "web/web.h"
@@ -172,53 +175,169 @@ web_list_column(const struct field *f)
 	return (f->flags & FIELD_LIST) && !(f->flags & FIELD_TITLE);
 }
 
+/*
+ * One row's members as spans of the stored view: only those the row shows
+ * (the title, the list columns, the fixed members below); the rest of the
+ * record (descriptions, plans, components...) is skipped, not read.
+ */
+struct web_list_rec {
+	struct jscan_value	 ref, updated_at, retired, in_force, generated, source,
+				 source_kind, what;
+	struct jscan_value	*fields;	/* by the index of the kind's field */
+	/* The members wanted, once per page: name, its length, where its span goes. */
+	struct web_list_want {
+		const char		*name;
+		size_t			 len;
+		struct jscan_value	*at;
+	}			*want;
+	size_t			 nwant, nfields;
+};
+
+static bool
+web_list_shown(const struct field *f)
+{
+	return (f->flags & (FIELD_TITLE | FIELD_LIST)) != 0;
+}
+
+static void
+web_list_want(struct web_list_rec *r, const char *name, struct jscan_value *at)
+{
+	r->want[r->nwant++] = (struct web_list_want){ name, strlen(name), at };
+}
+
+static void
+web_list_rec_init(struct web_list_rec *r, const struct record_kind *k)
+{
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	while (k->fields[r->nfields].name != NULL)
+		r->nfields++;
+	r->fields = xcalloc(r->nfields + 1, sizeof(*r->fields));
+	r->want = xcalloc(r->nfields + 8, sizeof(*r->want));
+	web_list_want(r, "ref", &r->ref);
+	web_list_want(r, "updated_at", &r->updated_at);
+	web_list_want(r, "retired", &r->retired);
+	web_list_want(r, "in_force_version", &r->in_force);
+	web_list_want(r, "generated", &r->generated);
+	web_list_want(r, "source", &r->source);
+	web_list_want(r, "source_kind", &r->source_kind);
+	web_list_want(r, "what", &r->what);
+	for (i = 0; i < r->nfields; i++)
+		if (web_list_shown(&k->fields[i]))
+			web_list_want(r, k->fields[i].name, &r->fields[i]);
+}
+
+static void
+web_list_rec_free(struct web_list_rec *r)
+{
+	free(r->fields);
+	free(r->want);
+}
+
+/*
+ * Reads one stored view. The last member of a name counts, as a tree keeps
+ * it; a field may have a fixed member's name (evidence's source), and both
+ * read it.
+ */
+static void
+web_list_rec_read(struct web_list_rec *r, const struct jscan_value *rec)
+{
+	const struct web_list_want *w;
+	struct jscan it;
+	struct jscan_value key, val;
+	size_t i;
+	bool plain;
+
+	for (i = 0; i < r->nwant; i++)
+		memset(r->want[i].at, 0, sizeof(*r->want[i].at));
+	if (jscan_begin(&it, rec) != 0)
+		return;
+	while (jscan_next(&it, &key, &val) == 1) {
+		/* Names are stored as they are, without escapes: compared in place. */
+		plain = memchr(key.p + 1, '\\', key.len - 2) == NULL;
+		for (i = 0; i < r->nwant; i++) {
+			w = &r->want[i];
+			if (plain ? w->len == key.len - 2 && memcmp(w->name, key.p + 1, w->len) == 0 :
+			    jscan_string_is(&key, w->name))
+				*w->at = val;
+		}
+	}
+}
+
+/* A string member as text (s reset), or NULL when it is none. */
+static const char *
+web_list_str(struct buf *s, const struct jscan_value *v)
+{
+	return web__span_string(s, v) == 0 ? buf_str(s) : NULL;
+}
+
+/* web_record_title() of the row: its first non-empty title field, else its ref. */
+static void
+web_list_title(struct buf *title, const struct record_kind *k, const struct web_list_rec *r)
+{
+	size_t i;
+
+	for (i = 0; k->fields[i].name != NULL; i++)
+		if ((k->fields[i].flags & FIELD_TITLE) &&
+		    web__span_string(title, &r->fields[i]) == 0 && buf_str(title)[0] != '\0')
+			return;
+	if (web__span_string(title, &r->ref) != 0)
+		buf_reset(title);
+}
+
 static void
 web_list_row(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
-    const json_t *rec)
+    const struct web_list_rec *r)
 {
-	const char *ref = json_string_value(json_object_get(rec, "ref"));
-	const char *source = json_string_value(json_object_get(rec, "source"));
-	const char *source_kind = json_string_value(json_object_get(rec, "source_kind"));
-	bool generated = json_is_true(json_object_get(rec, "generated"));
-	const struct field *f;
-	struct buf url = BUF_INIT;
+	struct buf ref = BUF_INIT, source = BUF_INIT, source_kind = BUF_INIT, what = BUF_INIT;
+	struct buf title = BUF_INIT, url = BUF_INIT;
+	const char *refs = web_list_str(&ref, &r->ref);
+	const char *sources = web_list_str(&source, &r->source);
+	const char *source_kinds = web_list_str(&source_kind, &r->source_kind);
+	const char *whats = web_list_str(&what, &r->what);
+	bool generated = r->generated.p != NULL && r->generated.type == JSCAN_TRUE;
+	long long in_force = 0;
+	size_t i;
 
 	/* A generated item (record_kind.list_extra) is done on the record it follows. */
-	if (generated && source != NULL && source_kind != NULL)
-		web_url_record(&url, ctx, source_kind, source);
+	if (generated && sources != NULL && source_kinds != NULL)
+		web_url_record(&url, ctx, source_kinds, sources);
 	else
-		web_url_record(&url, ctx, k->name, ref != NULL ? ref : "");
+		web_url_record(&url, ctx, k->name, refs != NULL ? refs : "");
+	web_list_title(&title, k, r);
 	html_printf(out, "<tr><td class=\"ref\"><a href=\"%s\">%s</a></td>"
-	    "<th scope=\"row\"><a href=\"%s\">%s</a>", buf_str(&url), ref, buf_str(&url),
-	    web_record_title(k, rec));
+	    "<th scope=\"row\"><a href=\"%s\">%s</a>", buf_str(&url), refs, buf_str(&url),
+	    buf_str(&title));
 	if (generated)
 		html_printf(out, " <span class=\"tag\" title=\"Follows %s: done by completing "
-		    "it\">%s</span>", source != NULL ? source : "",
-		    json_string_value(json_object_get(rec, "what")) != NULL ?
-		    json_string_value(json_object_get(rec, "what")) : "generated");
-	if (json_is_true(json_object_get(rec, "retired")))
+		    "it\">%s</span>", sources != NULL ? sources : "",
+		    whats != NULL ? whats : "generated");
+	if (r->retired.p != NULL && r->retired.type == JSCAN_TRUE)
 		buf_puts(out, " <span class=\"tag t-retired\">Retired</span>");
 	/* A revision is open: the approved version is still the one in force. */
-	if (json_integer_value(json_object_get(rec, "in_force_version")) > 0)
+	if (r->in_force.p != NULL && jscan_int(&in_force, &r->in_force) == 0 && in_force > 0)
 		html_printf(out, " <span class=\"tag t-approved\" title=\"A revision is open; "
 		    "version %lld stays in force until it is approved\">Approved v%lld in force"
-		    "</span>", (long long)json_integer_value(json_object_get(rec,
-		    "in_force_version")), (long long)json_integer_value(json_object_get(rec,
-		    "in_force_version")));
+		    "</span>", in_force, in_force);
 	buf_puts(out, "</th>");
-	for (f = k->fields; f->name != NULL; f++) {
-		if (!web_list_column(f))
+	for (i = 0; k->fields[i].name != NULL; i++) {
+		if (!web_list_column(&k->fields[i]))
 			continue;
 		buf_puts(out, "<td>");
-		web_value_brief(out, ctx, f, json_object_get(rec, f->name));
+		web__span_brief(out, ctx, &k->fields[i], &r->fields[i]);
 		buf_puts(out, "</td>");
 	}
 	/* The day is enough in a list; the record's page has the time. */
 	buf_puts(out, "<td>");
-	web_value_brief(out, ctx, &(struct field){ .type = FIELD_DATE },
-	    json_object_get(rec, "updated_at"));
+	web__span_brief(out, ctx, &(struct field){ .type = FIELD_DATE }, &r->updated_at);
 	buf_puts(out, "</td></tr>\n");
 	buf_free(&url);
+	buf_free(&title);
+	buf_free(&ref);
+	buf_free(&source);
+	buf_free(&source_kind);
+	buf_free(&what);
 }
 
 static const struct field *
@@ -232,13 +351,16 @@ web_title_field(const struct record_kind *k)
 	return NULL;
 }
 
-static void
+/* The table of the page's records; answers how many rows it wrote. */
+static size_t
 web_list_table(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
     const struct web_list *l)
 {
 	const struct field *f, *tf = web_title_field(k);
-	const json_t *rec;
-	size_t i;
+	struct web_list_rec r;
+	struct jscan it;
+	struct jscan_value rec;
+	size_t n = 0;
 
 	html_printf(out, "<div class=\"table-wrap\"><table class=\"list\">"
 	    "<caption class=\"sr\">%s</caption><thead><tr>", k->plural);
@@ -250,9 +372,16 @@ web_list_table(struct buf *out, const struct web_ctx *ctx, const struct record_k
 			web_list_th(out, ctx, k, l, f->name, f->label, f->flags & FIELD_SORT);
 	web_list_th(out, ctx, k, l, "updated_at", "Updated", true);
 	buf_puts(out, "</tr></thead>\n<tbody>\n");
-	json_array_foreach(l->items, i, rec)
-		web_list_row(out, ctx, k, rec);
+	web_list_rec_init(&r, k);
+	if (jscan_begin(&it, l->items) == 0)
+		while (jscan_next(&it, NULL, &rec) == 1) {
+			web_list_rec_read(&r, &rec);
+			web_list_row(out, ctx, k, &r);
+			n++;
+		}
+	web_list_rec_free(&r);
 	buf_puts(out, "</tbody></table></div>\n");
+	return n;
 }
 
 /*
@@ -263,13 +392,13 @@ web_list_table(struct buf *out, const struct web_ctx *ctx, const struct record_k
  */
 static void
 web_list_pager_links(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
-    const struct web_list *l)
+    const struct web_list *l, size_t rows)
 {
 	const struct record_query *q = l->query;
 	const char *sort = q != NULL ? q->sort : NULL, *cur = q != NULL ? q->cursor : NULL;
 	const char *back = l->back != NULL ? l->back : "", *last;
 	int limit = web_list_limit(l);
-	int64_t n = (int64_t)json_array_size(l->items);
+	int64_t n = (int64_t)rows;
 	struct buf url = BUF_INIT, chain = BUF_INIT, prev = BUF_INIT;
 
 	buf_puts(out, "<nav class=\"pager\" aria-label=\"Pages\">");
@@ -382,11 +511,11 @@ web_list_downloads(struct buf *out, const struct web_ctx *ctx, const struct reco
 	buf_free(&url);
 }
 
+/* Below the table: what it shows of how many, downloads, rows per page, pages. */
 static void
 web_list_pager(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
-    const struct web_list *l)
+    const struct web_list *l, size_t n)
 {
-	size_t n = json_array_size(l->items);
 
 	html_printf(out, "<div class=\"list-foot\"><p class=\"summary\" role=\"status\">"
 	    "Showing %lld\xe2\x80\x93%lld", (long long)l->offset + 1,
@@ -398,7 +527,7 @@ web_list_pager(struct buf *out, const struct web_ctx *ctx, const struct record_k
 	web_list_size(out, ctx, k, l);
 	if ((l->query != NULL && l->query->cursor != NULL) || l->next_cursor != NULL ||
 	    l->offset > 0)
-		web_list_pager_links(out, ctx, k, l);
+		web_list_pager_links(out, ctx, k, l, n);
 	buf_puts(out, "</div>\n");
 }
 
@@ -464,6 +593,18 @@ web_list_states(struct buf *out, const struct web_ctx *ctx, const struct record_
 	buf_free(&url);
 }
 
+/* Is there anything between the brackets of the page's records? */
+static bool
+web_list_any(const struct jscan_value *items)
+{
+	size_t i;
+
+	for (i = 1; items != NULL && items->type == JSCAN_ARRAY && i + 1 < items->len; i++)
+		if (!strchr(" \t\r\n", items->p[i]))
+			return true;
+	return false;
+}
+
 static bool
 web_list_filtered(const struct record_query *q)
 {
@@ -505,6 +646,7 @@ web_page_list(struct buf *out, const struct web_ctx *ctx, const struct record_ki
 {
 	struct web_crumb crumbs[] = { { k->plural, NULL } };
 	struct buf url = BUF_INIT;
+	size_t n;
 
 	web_page_begin(out, ctx, k->plural, k->name, crumbs, 1);
 	web_list_head(out, ctx, k, l);
@@ -513,9 +655,10 @@ web_page_list(struct buf *out, const struct web_ctx *ctx, const struct record_ki
 	if (l->channel != NULL)
 		web_list_channel(out, ctx, l);
 	web_list_filters(out, ctx, k, l);
-	if (json_array_size(l->items) > 0) {
-		web_list_table(out, ctx, k, l);
-		web_list_pager(out, ctx, k, l);
+	/* The records are counted as the table reads them: one pass over their text. */
+	if (web_list_any(l->items)) {
+		n = web_list_table(out, ctx, k, l);
+		web_list_pager(out, ctx, k, l, n);
 	} else if (web_list_filtered(l->query)) {
 		web_url_kind(&url, ctx, k->name);
 		html_printf(out, "<p class=\"empty\">No %s match this search. "

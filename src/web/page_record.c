@@ -19,6 +19,7 @@
 #include "io/svg.h"
 #include "util/buf.h"
 #include "util/clock.h"
+#include "util/jscan.h"
 #include "web/html.h"
 #include "web/page.h"
 #include "web/web.h"
@@ -390,55 +391,130 @@ web_record_links(struct buf *out, const struct web_ctx *ctx, const struct record
 	buf_puts(out, "</section>\n");
 }
 
+/* The members of one history entry the page shows, read in one pass (absent: p NULL). */
+struct web_history_entry {
+	struct jscan_value	 time, actor, by, action, version, changes, record;
+};
+
+static void
+web_history_entry_read(struct web_history_entry *e, const struct jscan_value *h)
+{
+	struct {
+		const char		*name;
+		struct jscan_value	*at;
+	} const members[] = {
+		{ "time", &e->time }, { "actor", &e->actor }, { "by", &e->by },
+		{ "action", &e->action }, { "version", &e->version }, { "changes", &e->changes },
+		{ "record", &e->record },
+	};
+	struct jscan it;
+	struct jscan_value key, val;
+	size_t i;
+
+	memset(e, 0, sizeof(*e));
+	if (jscan_begin(&it, h) != 0)
+		return;
+	/* The last member of a name counts, as a tree keeps it. */
+	while (jscan_next(&it, &key, &val) == 1)
+		for (i = 0; i < sizeof(members) / sizeof(members[0]); i++)
+			if (jscan_string_is(&key, members[i].name)) {
+				*members[i].at = val;
+				break;
+			}
+}
+
+/* An integer, 0 when it is none (as json_integer_value() answers). */
+static long long
+web_record_int(const struct jscan_value *v)
+{
+	long long n = 0;
+
+	if (v->p == NULL || jscan_int(&n, v) != 0)
+		return 0;
+	return n;
+}
+
+/* A member of a change, read in place (absent: p NULL). */
+static struct jscan_value
+web_record_member(const struct jscan_value *o, const char *name)
+{
+	struct jscan_value m = { 0 };
+
+	if (jscan_member(&m, o, name) != 1)
+		memset(&m, 0, sizeof(m));
+	return m;
+}
+
+/* A string as text (s reset), or NULL when it is none. */
+static const char *
+web_record_str(struct buf *s, const struct jscan_value *v)
+{
+	return web__span_string(s, v) == 0 ? buf_str(s) : NULL;
+}
+
+/* One side of a change: its value, or "empty". */
+static void
+web_record_change_side(struct buf *out, const struct web_ctx *ctx, const struct field *f,
+    const struct jscan_value *v)
+{
+	if (f != NULL && !(v->p != NULL && v->type == JSCAN_NULL))
+		web__span_brief(out, ctx, f, v);
+	else
+		buf_puts(out, "<em>empty</em>");
+}
+
 /* What a version changed, field by field: "Label: old → new". */
 static void
 web_record_changes(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
-    const json_t *changes)
+    const struct jscan_value *changes)
 {
 	const struct field *f;
-	const json_t *c;
-	size_t i;
+	struct jscan it;
+	struct jscan_value c, name_v, from, to;
+	struct buf field = BUF_INIT;
+	const char *name;
+	size_t n;
 
-	if (json_array_size(changes) == 0)
+	if (changes->p == NULL || changes->type != JSCAN_ARRAY ||
+	    jscan_count(&n, changes) != 0 || n == 0 || jscan_begin(&it, changes) != 0)
 		return;
 	buf_puts(out, "<ul class=\"changes\">");
-	json_array_foreach(changes, i, c) {
-		f = web__field_find(k, json_string_value(json_object_get(c, "field")));
+	while (jscan_next(&it, NULL, &c) == 1) {
+		name_v = web_record_member(&c, "field");
+		name = web_record_str(&field, &name_v);
+		f = web__field_find(k, name);
 		buf_puts(out, "<li><span class=\"change-field\">");
-		html_escape(out, f != NULL ? f->label :
-		    json_string_value(json_object_get(c, "field")));
+		html_escape(out, f != NULL ? f->label : name);
 		buf_puts(out, "</span>: <span class=\"change-from\">");
-		if (f != NULL && !json_is_null(json_object_get(c, "from")))
-			web_value_brief(out, ctx, f, json_object_get(c, "from"));
-		else
-			buf_puts(out, "<em>empty</em>");
+		from = web_record_member(&c, "from");
+		web_record_change_side(out, ctx, f, &from);
 		buf_puts(out, "</span> \xe2\x86\x92 <span class=\"change-to\">");
-		if (f != NULL && !json_is_null(json_object_get(c, "to")))
-			web_value_brief(out, ctx, f, json_object_get(c, "to"));
-		else
-			buf_puts(out, "<em>empty</em>");
+		to = web_record_member(&c, "to");
+		web_record_change_side(out, ctx, f, &to);
 		buf_puts(out, "</span></li>");
 	}
 	buf_puts(out, "</ul>");
+	buf_free(&field);
 }
 
 /* An earlier approved version, every field as it was approved. */
 static void
 web_record_version_whole(struct buf *out, const struct web_ctx *ctx,
-    const struct record_kind *k, const json_t *h)
+    const struct record_kind *k, const struct web_history_entry *h)
 {
-	const json_t *rec = json_object_get(h, "record");
+	struct jscan_value v;
+	long long version = web_record_int(&h->version);
 	const struct field *f;
 
 	html_printf(out, "<tr class=\"approved-version\"><td colspan=\"5\"><details "
 	    "id=\"version-%lld\"><summary>Version %lld as approved</summary>"
-	    "<dl class=\"fields\">", (long long)json_integer_value(json_object_get(h, "version")),
-	    (long long)json_integer_value(json_object_get(h, "version")));
+	    "<dl class=\"fields\">", version, version);
 	for (f = k->fields; f->name != NULL; f++) {
 		html_printf(out, "<div class=\"%s\"><dt>%s</dt><dd>",
 		    f->type == FIELD_TEXT || f->type == FIELD_OBJECT_LIST || f->type == FIELD_OBJECT ?
 		    "wide" : "", f->label);
-		web_value(out, ctx, f, json_object_get(rec, f->name));
+		v = web_record_member(&h->record, f->name);
+		web__span(out, ctx, f, &v);
 		buf_puts(out, "</dd></div>");
 	}
 	buf_puts(out, "</dl></details></td></tr>");
@@ -446,14 +522,14 @@ web_record_version_whole(struct buf *out, const struct web_ctx *ctx,
 
 /* A version made by approving the record, other than its current one. */
 static bool
-web_record_earlier_approved(const struct record_kind *k, const json_t *h, json_int_t current)
+web_record_earlier_approved(const struct record_kind *k, const struct web_history_entry *h,
+    const char *action, json_int_t current)
 {
 	const struct record_workflow *w = k->workflow;
-	const char *action = json_string_value(json_object_get(h, "action"));
 	const struct record_step *s;
 
 	if (w == NULL || w->approved == NULL || action == NULL ||
-	    json_integer_value(json_object_get(h, "version")) == current)
+	    web_record_int(&h->version) == current)
 		return false;
 	for (s = w->steps; s->action != NULL; s++)
 		if (strcmp(s->to, w->approved) == 0 && strcmp(s->action, action) == 0)
@@ -461,41 +537,53 @@ web_record_earlier_approved(const struct record_kind *k, const json_t *h, json_i
 	return false;
 }
 
+/*
+ * The versions, newest first, at most history_max of them, read in place
+ * from record_history_text()'s array: no version is parsed into a tree.
+ */
 static void
 web_record_history(struct buf *out, const struct web_ctx *ctx, const struct record_kind *k,
-    const json_t *rec, const json_t *history)
+    const json_t *rec, const struct web_record_view *v)
 {
 	static const struct field when = { .type = FIELD_DATETIME };
 	json_int_t current = json_integer_value(json_object_get(rec, "version"));
-	const json_t *h;
-	const char *by;
+	struct buf by = BUF_INIT, action = BUF_INIT;
+	struct web_history_entry e;
+	struct jscan it;
+	struct jscan_value h;
+	const char *who, *what;
 	size_t i;
 
 	buf_puts(out, "<section class=\"card\" aria-labelledby=\"h-history\">"
 	    "<h2 id=\"h-history\">History</h2>");
-	if (json_array_size(history) == 0) {
+	if (v->history == NULL || v->history->type != JSCAN_ARRAY || v->history_max == 0 ||
+	    jscan_begin(&it, v->history) != 0 || jscan_next(&it, NULL, &h) != 1) {
 		buf_puts(out, "<p class=\"empty\">No recorded changes.</p></section>\n");
 		return;
 	}
 	buf_puts(out, "<div class=\"table-wrap\"><table class=\"history\"><thead><tr>"
 	    "<th scope=\"col\">When</th><th scope=\"col\">Who</th><th scope=\"col\">What</th>"
 	    "<th scope=\"col\">Version</th><th scope=\"col\">Changes</th></tr></thead><tbody>");
-	json_array_foreach(history, i, h) {
-		by = json_string_value(json_object_get(h, "by"));
-		if (by == NULL)
-			by = web_actor(json_string_value(json_object_get(h, "actor")));
+	for (i = 0; i < v->history_max; i++) {
+		if (i > 0 && jscan_next(&it, NULL, &h) != 1)
+			break;
+		web_history_entry_read(&e, &h);
+		if ((who = web_record_str(&by, &e.by)) == NULL)
+			who = web_actor(web_record_str(&by, &e.actor));
+		what = web_record_str(&action, &e.action);
 		buf_puts(out, "<tr><td>");
-		web_value(out, ctx, &when, json_object_get(h, "time"));
-		html_printf(out, "</td><td>%s</td><td>", by);
-		web_enum_label(out, json_string_value(json_object_get(h, "action")));
-		html_printf(out, "</td><td>%lld</td><td>",
-		    (long long)json_integer_value(json_object_get(h, "version")));
-		web_record_changes(out, ctx, k, json_object_get(h, "changes"));
+		web__span(out, ctx, &when, &e.time);
+		html_printf(out, "</td><td>%s</td><td>", who);
+		web_enum_label(out, what);
+		html_printf(out, "</td><td>%lld</td><td>", web_record_int(&e.version));
+		web_record_changes(out, ctx, k, &e.changes);
 		buf_puts(out, "</td></tr>");
-		if (web_record_earlier_approved(k, h, current))
-			web_record_version_whole(out, ctx, k, h);
+		if (web_record_earlier_approved(k, &e, what, current))
+			web_record_version_whole(out, ctx, k, &e);
 	}
 	buf_puts(out, "</tbody></table></div></section>\n");
+	buf_free(&by);
+	buf_free(&action);
 }
 
 /* One chart's thresholds: the metric's warn and breach, an objective's target. */
@@ -809,7 +897,7 @@ web_page_record(struct buf *out, const struct web_ctx *ctx, const struct record_
 	web_record_links(out, ctx, k, v->links, evidence);
 	if (v->comments != NULL)
 		web_record_comments(out, ctx, v->comments, buf_str(&url));
-	web_record_history(out, ctx, k, v->record, v->history);
+	web_record_history(out, ctx, k, v->record, v);
 	web_page_end(out, ctx);
 	buf_free(&url);
 	buf_free(&list);

@@ -112,8 +112,8 @@ web_value_empty(const json_t *v)
 static void web_value_any(struct buf *out, const struct web_ctx *ctx, const struct field *f,
     const json_t *v, bool brief);
 
-static void
-web_value_json(struct buf *out, const json_t *v)
+void
+web__value_json(struct buf *out, const json_t *v)
 {
 	char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
 
@@ -121,56 +121,69 @@ web_value_json(struct buf *out, const json_t *v)
 	free(s);
 }
 
-static void
-web_value_ref(struct buf *out, const struct web_ctx *ctx, const char *target, const json_t *v)
+void
+web__value_ref(struct buf *out, const struct web_ctx *ctx, const char *target,
+    const char *ref)
 {
 	struct buf url = BUF_INIT;
 
-	if (!json_is_string(v)) {
-		web_value_json(out, v);
-		return;
-	}
-	web_url_record(&url, ctx, target, json_string_value(v));
-	html_printf(out, "<a class=\"ref\" href=\"%s\">%s</a>", buf_str(&url),
-	    json_string_value(v));
+	web_url_record(&url, ctx, target, ref);
+	html_printf(out, "<a class=\"ref\" href=\"%s\">%s</a>", buf_str(&url), ref);
 	buf_free(&url);
+}
+
+static void
+web_value_ref(struct buf *out, const struct web_ctx *ctx, const char *target, const json_t *v)
+{
+	if (!json_is_string(v))
+		web__value_json(out, v);
+	else
+		web__value_ref(out, ctx, target, json_string_value(v));
+}
+
+void
+web__value_enum(struct buf *out, const char *s)
+{
+	html_printf(out, "<span class=\"tag t-%s\">", s);
+	web_enum_label(out, s);
+	buf_puts(out, "</span>");
 }
 
 static void
 web_value_enum(struct buf *out, const json_t *v)
 {
-	if (!json_is_string(v)) {
-		web_value_json(out, v);
-		return;
-	}
-	html_printf(out, "<span class=\"tag t-%s\">", json_string_value(v));
-	web_enum_label(out, json_string_value(v));
-	buf_puts(out, "</span>");
+	if (!json_is_string(v))
+		web__value_json(out, v);
+	else
+		web__value_enum(out, json_string_value(v));
 }
 
-static void
-web_value_string(struct buf *out, const json_t *v)
+void
+web__value_string(struct buf *out, const char *s)
 {
-	const char *s = json_string_value(v);
-
-	if (s == NULL) {
-		web_value_json(out, v);
-		return;
-	}
 	if ((str_has_prefix(s, "https://") || str_has_prefix(s, "http://")) && html_url_is_safe(s))
 		html_printf(out, "<a href=\"%s\" rel=\"noopener noreferrer\">%s</a>", s, s);
 	else
 		html_escape(out, s);
 }
 
-/* An address may break before its "@" rather than widen a column. */
 static void
-web_value_user(struct buf *out, const json_t *v)
+web_value_string(struct buf *out, const json_t *v)
 {
-	const char *s = json_string_value(v), *at;
+	if (!json_is_string(v))
+		web__value_json(out, v);
+	else
+		web__value_string(out, json_string_value(v));
+}
 
-	if (s == NULL || (at = strchr(s, '@')) == NULL) {
-		web_value_string(out, v);
+/* An address may break before its "@" rather than widen a column. */
+void
+web__value_user(struct buf *out, const char *s)
+{
+	const char *at = strchr(s, '@');
+
+	if (at == NULL) {
+		web__value_string(out, s);
 		return;
 	}
 	html_escape_n(out, s, (size_t)(at - s));
@@ -178,9 +191,18 @@ web_value_user(struct buf *out, const json_t *v)
 	html_escape(out, at);
 }
 
-/* A requirement as people read it: its id, then its title where known. */
 static void
-web_value_req(struct buf *out, const struct web_ctx *ctx, const char *id)
+web_value_user(struct buf *out, const json_t *v)
+{
+	if (!json_is_string(v))
+		web__value_json(out, v);
+	else
+		web__value_user(out, json_string_value(v));
+}
+
+/* A requirement as people read it: its id, then its title where known. */
+void
+web__value_req(struct buf *out, const struct web_ctx *ctx, const char *id)
 {
 	const char *title = ctx != NULL ? json_string_value(json_object_get(ctx->req_titles,
 	    id)) : NULL;
@@ -191,8 +213,8 @@ web_value_req(struct buf *out, const struct web_ctx *ctx, const char *id)
 }
 
 /* A number, with its label where it is a level of a labelled scale ("4 \u2014 Likely"). */
-static void
-web_value_int(struct buf *out, const struct web_ctx *ctx, const struct field *f, json_int_t n)
+void
+web__value_int(struct buf *out, const struct web_ctx *ctx, const struct field *f, long long n)
 {
 	const char *key, *dot;
 	const json_t *scale, *e;
@@ -227,9 +249,9 @@ web_value_item(struct buf *out, const struct web_ctx *ctx, const struct field *f
 		break;
 	case FIELD_REQUIREMENT_LIST:
 		if (json_is_string(v))
-			web_value_req(out, ctx, json_string_value(v));
+			web__value_req(out, ctx, json_string_value(v));
 		else
-			web_value_json(out, v);
+			web__value_json(out, v);
 		break;
 	default:
 		web_value_string(out, v);
@@ -244,7 +266,7 @@ web_value_list(struct buf *out, const struct web_ctx *ctx, const struct field *f
 	size_t i, n = json_array_size(v);
 
 	if (!json_is_array(v)) {
-		web_value_json(out, v);
+		web__value_json(out, v);
 		return;
 	}
 	buf_puts(out, brief ? "<span class=\"items\">" : "<ul class=\"items\">");
@@ -270,7 +292,7 @@ web_value_objects(struct buf *out, const struct web_ctx *ctx, const struct field
 	size_t i;
 
 	if (!json_is_array(v) || f->subfields == NULL) {
-		web_value_json(out, v);
+		web__value_json(out, v);
 		return;
 	}
 	buf_puts(out, "<div class=\"table-wrap\"><table class=\"nested\"><thead><tr>");
@@ -336,7 +358,7 @@ web_value_object(struct buf *out, const struct web_ctx *ctx, const struct field 
 	size_t n = 0;
 
 	if (!json_is_object(v) || f->subfields == NULL) {
-		web_value_json(out, v);
+		web__value_json(out, v);
 		return;
 	}
 	if (!brief && web_value_parts(f)) {
@@ -365,19 +387,14 @@ web_value_object(struct buf *out, const struct web_ctx *ctx, const struct field 
  * its day there; the machine-readable UTC stays in datetime=. Dates
  * ("YYYY-MM-DD") are shown as they are.
  */
-static void
-web_value_time(struct buf *out, const struct web_ctx *ctx, const json_t *v, bool datetime)
+void
+web__value_time(struct buf *out, const struct web_ctx *ctx, const char *s, bool datetime)
 {
-	const char *s = json_string_value(v);
 	char abbr[TZ_ABBR_MAX], shown[48];
 	struct tm tm;
 	time_t t;
 	long off;
 
-	if (s == NULL) {
-		web_value_json(out, v);
-		return;
-	}
 	if (strlen(s) <= 10 || clock_parse(&t, s) != 0) {
 		html_printf(out, "<time datetime=\"%s\">%s</time>", s, s);
 		return;
@@ -395,19 +412,23 @@ web_value_time(struct buf *out, const struct web_ctx *ctx, const json_t *v, bool
 		html_printf(out, "<time datetime=\"%s\">%s</time>", s, shown);
 }
 
+static void
+web_value_time(struct buf *out, const struct web_ctx *ctx, const json_t *v, bool datetime)
+{
+	if (!json_is_string(v))
+		web__value_json(out, v);
+	else
+		web__value_time(out, ctx, json_string_value(v), datetime);
+}
+
 void
 web_time(struct buf *out, const struct web_ctx *ctx, const char *rfc3339)
 {
-	json_t *v;
-
 	if (rfc3339 == NULL || *rfc3339 == '\0') {
 		buf_puts(out, "\xe2\x80\x94");	/* an em dash: none */
 		return;
 	}
-	v = json_string(rfc3339);
-
-	web_value_time(out, ctx, v, true);
-	json_decref(v);
+	web__value_time(out, ctx, rfc3339, true);
 }
 
 void
@@ -419,16 +440,11 @@ web_time_t(struct buf *out, const struct web_ctx *ctx, time_t t)
 	web_time(out, ctx, s);
 }
 
-static void
-web_value_text_brief(struct buf *out, const json_t *v)
+void
+web__value_text_brief(struct buf *out, const char *s)
 {
-	const char *s = json_string_value(v);
 	size_t n = 0, i;
 
-	if (s == NULL) {
-		web_value_json(out, v);
-		return;
-	}
 	for (i = 0; s[i] != '\0'; i++)
 		if (((unsigned char)s[i] & 0xc0) != 0x80 && ++n > WEB_BRIEF_TEXT)
 			break;
@@ -447,27 +463,27 @@ web_value_any(struct buf *out, const struct web_ctx *ctx, const struct field *f,
 	}
 	switch (f->type) {
 	case FIELD_TEXT:
-		if (brief) {
-			web_value_text_brief(out, v);
+		if (brief && json_is_string(v)) {
+			web__value_text_brief(out, json_string_value(v));
 		} else if (json_is_string(v)) {
 			buf_puts(out, "<div class=\"md\">");
 			html_markdown_UNSAFE_OK(out, json_string_value(v));
 			buf_puts(out, "</div>");
 		} else {
-			web_value_json(out, v);
+			web__value_json(out, v);
 		}
 		break;
 	case FIELD_BOOL:
 		if (json_is_boolean(v))
 			buf_puts(out, json_is_true(v) ? "Yes" : "No");
 		else
-			web_value_json(out, v);
+			web__value_json(out, v);
 		break;
 	case FIELD_INT:
 		if (json_is_integer(v))
-			web_value_int(out, ctx, f, json_integer_value(v));
+			web__value_int(out, ctx, f, json_integer_value(v));
 		else
-			web_value_json(out, v);
+			web__value_json(out, v);
 		break;
 	case FIELD_ENUM:
 		web_value_enum(out, v);

@@ -108,6 +108,7 @@ enum web_action {
 	WEB_ACT_DELETE,		/* workflow steps are core's to judge (record_steps) */
 };
 
+struct jscan_value;
 struct web_ctx;
 /* The permission table's answer: may this user do act on kind k? */
 typedef bool (*web_can_fn)(const struct web_ctx *ctx, enum web_action act,
@@ -196,7 +197,11 @@ bool web_value_empty(const json_t *v);
 #define WEB_LIST_BACK_SEP	'.'	/* never in a cursor (URL-safe base64) */
 #define WEB_LIST_BACK_MAX	3000	/* bytes of that chain kept in a URL */
 struct web_list {
-	const json_t		*items;		/* array of records */
+	/*
+	 * The page's records: record_list_text()'s array (jscan_open()), read
+	 * in place (util/jscan.h), each record checked as it is reached.
+	 */
+	const struct jscan_value *items;
 	int64_t			 total;		/* records matching the query */
 	int64_t			 offset;	/* index of items[0] (for "41-60 of N") */
 	const char		*next_cursor;	/* NULL on the last page */
@@ -215,8 +220,13 @@ void web_page_list(struct buf *out, const struct web_ctx *ctx, const struct reco
 struct web_record_view {
 	const json_t	*record;	/* the record (ref, version, fields...) */
 	const json_t	*links;		/* [{kind, ref, title, field, direction "out"|"in"}] */
-	const json_t	*history;	/* record_history(): [{time, actor, by, action, version,
-					   status, changes[], record}], newest first */
+	/*
+	 * record_history_text()'s array, read in place (util/jscan.h):
+	 * [{time, actor, by, action, version, status, changes[], record}],
+	 * newest first; the first history_max of them are shown.
+	 */
+	const struct jscan_value *history;
+	size_t		 history_max;
 	const json_t	*steps;		/* record_steps() for the signed-in person */
 	const json_t	*in_force;	/* during a revision, the approved version in force */
 	const json_t	*files;		/* evidence: its file revisions, oldest first:

@@ -1,7 +1,8 @@
 /*
  * test_jscan.c - unit tests for src/util/jscan.c: members and elements read
  * in place, strings decoded (escapes, surrogate pairs), malformed text
- * refused without reading past its end.
+ * refused without reading past its end, members found by name, elements
+ * counted, integers read as jansson reads them.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -102,6 +103,66 @@ test_jscan__malformed_refused(void **state)
 	assert_int_equal(jscan_value(&v, "{\"a\":1}", 6), AIMS_EINVALID);
 }
 
+static void
+test_jscan__member_count_int(void **state)
+{
+	const char *text = "{\"a\":1,\"b\":[1,[2,3],{}],\"a\":\"last\",\"n\\u0061me\":-42,"
+	    "\"big\":92233720368547758070,\"r\":2.5,\"x\":1e3,\"z\":-0}";
+	struct jscan_value doc, m, e;
+	long long n;
+	size_t c;
+
+	(void)state;
+	assert_int_equal(jscan_value(&doc, text, strlen(text)), 0);
+	/* The last member of a name, as a jansson tree keeps it. */
+	assert_int_equal(jscan_member(&m, &doc, "a"), 1);
+	assert_int_equal(m.type, JSCAN_STRING);
+	assert_memory_equal(m.p, "\"last\"", 6);
+	assert_int_equal(jscan_member(&m, &doc, "name"), 1);
+	assert_int_equal(jscan_int(&n, &m), 0);
+	assert_int_equal(n, -42);
+	assert_int_equal(jscan_member(&m, &doc, "missing"), 0);
+	/* No members in what is not an object. */
+	assert_int_equal(jscan_value(&e, "[1]", 3), 0);
+	assert_int_equal(jscan_member(&m, &e, "a"), 0);
+	/* Counts: members, elements, only the outer ones. */
+	assert_int_equal(jscan_count(&c, &doc), 0);
+	assert_int_equal(c, 8);
+	assert_int_equal(jscan_member(&m, &doc, "b"), 1);
+	assert_int_equal(jscan_count(&c, &m), 0);
+	assert_int_equal(c, 3);
+	assert_int_equal(jscan_value(&e, " [ ] ", 5), 0);
+	assert_int_equal(jscan_count(&c, &e), 0);
+	assert_int_equal(c, 0);
+	assert_int_equal(jscan_value(&e, "\"s\"", 3), 0);
+	assert_int_equal(jscan_count(&c, &e), AIMS_EINVALID);
+	/* Integers as jansson reads them: no fraction, no exponent, in range. */
+	assert_int_equal(jscan_member(&m, &doc, "z"), 1);
+	assert_int_equal(jscan_int(&n, &m), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(jscan_member(&m, &doc, "r"), 1);
+	assert_int_equal(jscan_int(&n, &m), AIMS_EINVALID);
+	assert_int_equal(jscan_member(&m, &doc, "x"), 1);
+	assert_int_equal(jscan_int(&n, &m), AIMS_EINVALID);
+	assert_int_equal(jscan_member(&m, &doc, "big"), 1);
+	assert_int_equal(jscan_int(&n, &m), AIMS_EINVALID);
+	assert_int_equal(jscan_member(&m, &doc, "a"), 1);
+	assert_int_equal(jscan_int(&n, &m), AIMS_EINVALID);
+	/* Opened without reading between the brackets; each element checked when reached. */
+	assert_int_equal(jscan_open(&e, " [1,{\"a\":2},x] \n", 16), 0);
+	assert_int_equal(e.type, JSCAN_ARRAY);
+	assert_int_equal(e.len, 13);
+	assert_int_equal(jscan_count(&c, &e), AIMS_EINVALID);
+	assert_int_equal(jscan_open(&e, "{}", 2), 0);
+	assert_int_equal(e.type, JSCAN_OBJECT);
+	assert_int_equal(jscan_open(&e, "[1}", 3), AIMS_EINVALID);
+	assert_int_equal(jscan_open(&e, " [", 2), AIMS_EINVALID);
+	assert_int_equal(jscan_open(&e, "\"[]\"", 4), AIMS_EINVALID);
+	assert_int_equal(jscan_value(&e, "9223372036854775807", 19), 0);
+	assert_int_equal(jscan_int(&n, &e), 0);
+	assert_true(n == 9223372036854775807LL);
+}
+
 int
 main(void)
 {
@@ -109,6 +170,7 @@ main(void)
 		cmocka_unit_test(test_jscan__members_in_place),
 		cmocka_unit_test(test_jscan__strings_decoded),
 		cmocka_unit_test(test_jscan__malformed_refused),
+		cmocka_unit_test(test_jscan__member_count_int),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,6 +20,8 @@
 #include "io/svg.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/jscan.h"
+#include "web/page.h"
 #include "web/web.h"
 #include "testutil.h"
 
@@ -302,6 +304,15 @@ load(const char *text)
 	return j;
 }
 
+/* j as stored text (what the pages read in place): *text to free, *out its span. */
+static void
+span_of(struct jscan_value *out, char **text, const json_t *j)
+{
+	*text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+	assert_non_null(*text);
+	assert_int_equal(jscan_value(out, *text, strlen(*text)), 0);
+}
+
 /* Replaces every string in j (recursively) by the payload, but identifiers. */
 static void
 poison(json_t *j)
@@ -374,15 +385,19 @@ test_web_pages__list_escapes_sorts_filters_pages(void **state)
 	struct record_query q = { .limit = 50, .q = XSS, .sort = "name", .nfilters = 1,
 	    .filter_names = { "lifecycle_stage" }, .filter_values = { "deployment" } };
 	json_t *items = json_array(), *rec = load(AIS_JSON);
-	struct web_list l = { items, 120, 50, "CURSOR==", &q, NULL };
+	struct jscan_value span;
+	struct web_list l = { .items = &span, .total = 120, .offset = 50,
+	    .next_cursor = "CURSOR==", .query = &q };
 	struct buf b = BUF_INIT;
 	const char *s;
+	char *text;
 	int i;
 
 	(void)state;
 	poison(rec);
 	for (i = 0; i < 50; i++)
 		json_array_append(items, rec);
+	span_of(&span, &text, items);
 	web_page_list(&b, &ctx, &k_ais, &l);
 	s = buf_str(&b);
 	dump("list-xss", s);
@@ -412,6 +427,7 @@ test_web_pages__list_escapes_sorts_filters_pages(void **state)
 	assert_non_null(strstr(s, "sort=name&amp;limit=25&amp;cursor=PAGE2&amp;at=25\">Previous page"));
 	assert_non_null(strstr(s, "limit=25&amp;cursor=CURSOR%3D%3D&amp;at=100&amp;back=PAGE2.PAGE3\""));
 	assert_non_null(strstr(s, "<option value=\"25\" selected>25</option>"));
+	free(text);
 	json_decref(items);
 	json_decref(rec);
 	buf_free(&b);
@@ -421,16 +437,16 @@ static void
 test_web_pages__list_viewer_has_no_write_buttons(void **state)
 {
 	struct web_ctx ctx = ctx_for(ROLE_VIEWER);
-	json_t *items = json_array();
-	struct web_list l = { items, 0, 0, NULL, NULL, NULL };
+	struct jscan_value span;
+	struct web_list l = { .items = &span };
 	struct buf b = BUF_INIT;
 
 	(void)state;
+	assert_int_equal(jscan_value(&span, "[]", 2), 0);
 	web_page_list(&b, &ctx, &k_ais, &l);
 	assert_page_ok(buf_str(&b));
 	assert_read_only(buf_str(&b));
 	assert_non_null(strstr(buf_str(&b), "There are no AI systems yet."));
-	json_decref(items);
 	buf_free(&b);
 }
 
@@ -525,11 +541,14 @@ test_web_pages__record_shows_fields_links_history(void **state)
 	    "\"fields\":[\"purpose\",\"owner\"],\"changes\":[{\"field\":\"purpose\","
 	    "\"from\":\"Old purpose\",\"to\":\"New purpose\"},{\"field\":\"owner\","
 	    "\"from\":null,\"to\":\"bob@example.org\"}]}]");
-	struct web_record_view v = { rec, links, hist };
+	struct jscan_value span;
+	struct web_record_view v = { rec, links, &span, .history_max = 100 };
 	struct buf b = BUF_INIT;
 	const char *s;
+	char *text;
 
 	(void)state;
+	span_of(&span, &text, hist);
 	web_page_record(&b, &ctx, &k_ais, &v);
 	s = buf_str(&b);
 	dump("record", s);
@@ -561,6 +580,8 @@ test_web_pages__record_shows_fields_links_history(void **state)
 	poison(rec);
 	poison(links);
 	poison(hist);
+	free(text);
+	span_of(&span, &text, hist);
 	web_page_record(&b, &ctx, &k_ais, &v);
 	assert_page_ok(buf_str(&b));
 	buf_reset(&b);
@@ -568,10 +589,118 @@ test_web_pages__record_shows_fields_links_history(void **state)
 	web_page_record(&b, &ctx, &k_ais, &v);
 	assert_page_ok(buf_str(&b));
 	assert_read_only(buf_str(&b));
+	free(text);
 	json_decref(rec);
 	json_decref(links);
 	json_decref(hist);
 	buf_free(&b);
+}
+
+/*
+ * A value read in place from its stored text (web/value_span.c) shows as
+ * its tree does (web/value.c), for every type of field, in full and brief,
+ * with values of the shape the field expects and of shapes it does not.
+ */
+static void
+test_web_pages__stored_text_shows_as_the_tree(void **state)
+{
+	static const struct field sub[] = {
+		{ "kind", "Kind", FIELD_ENUM, 0, component_kinds },
+		{ "name", "Name", FIELD_STRING, 0 },
+		{ "likelihood", "Likelihood", FIELD_INT, 0 },
+		{ NULL },
+	};
+	static const struct field parts[] = {
+		{ "a", "Part A", FIELD_OBJECT, 0, .subfields = sub },
+		{ "b", "Part B", FIELD_OBJECT, 0, .subfields = sub },
+		{ NULL },
+	};
+	static const struct field fields[] = {
+		{ "s", "String", FIELD_STRING, 0 }, { "t", "Text", FIELD_TEXT, 0 },
+		{ "b", "Bool", FIELD_BOOL, 0 }, { "likelihood", "Likelihood", FIELD_INT, 0 },
+		{ "e", "Enum", FIELD_ENUM, 0, component_kinds }, { "d", "Date", FIELD_DATE, 0 },
+		{ "dt", "Moment", FIELD_DATETIME, 0 },
+		{ "r", "Ref", FIELD_REF, 0, .target = "risks" }, { "u", "User", FIELD_USER, 0 },
+		{ "q", "Requirement", FIELD_REQUIREMENT, 0 },
+		{ "el", "Enums", FIELD_ENUM_LIST, 0, areas }, { "sl", "Strings", FIELD_STRING_LIST, 0 },
+		{ "rl", "Refs", FIELD_REF_LIST, 0, .target = "ai-systems" },
+		{ "ql", "Requirements", FIELD_REQUIREMENT_LIST, 0 },
+		{ "o", "Object", FIELD_OBJECT, 0, .subfields = sub },
+		{ "p", "Parts", FIELD_OBJECT, 0, .subfields = parts },
+		{ "ol", "Objects", FIELD_OBJECT_LIST, 0, .subfields = sub },
+		{ NULL },
+	};
+	static const char *const values[] = {
+		"null", "\"\"", "[]", "{}", "true", "false", "0", "4", "-3", "-0", "2.5", "1e3",
+		"\"<script>alert(1)</script>\\\"><img src=x onerror=alert(2)>'\"",
+		"\"https://example.org/a?b=1&c=<2>\"", "\"javascript:alert(1)\"",
+		"\"bob@example.org\"", "\"2026-03-01\"", "\"2026-07-01T10:00:00Z\"", "\"not a time\"",
+		"\"A.6.2.4\"", "\"caf\\u00e9 \\ud83d\\ude00 \\\"q\\\" \\\\ \\/ \\n\\t\"",
+		"\"# Head\\n\\n*em* <b>raw</b> [x](javascript:alert(1))\"",
+		"[\"a\",\"b<\"]", "[\"A.6.2.4\",\"A.2.2\",1,null,\"\"]",
+		"[\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\",\"10\",\"11\",\"12\"]",
+		"{\"kind\":\"model\",\"name\":\"gbm\",\"likelihood\":2}",
+		"{\"name\":\"first\",\"name\":\"last\",\"kind\":[]}",
+		"[{\"kind\":\"model\",\"name\":\"x\"},{\"name\":\"\"},3,[]]",
+		"{\"a\":{\"name\":\"p\"},\"b\":{},\"c\":1}", "[[1,2],{\"a\":[true]}]",
+	};
+	struct web_ctx ctx = ctx_for(ROLE_MANAGER);
+	json_t *scales = load("{\"likelihood\":[{\"title\":\"Rare\"},{\"title\":\"Unlikely <\"},"
+	    "{\"title\":\"Possible\"},{\"title\":\"Likely\"},{\"title\":\"Certain\"}]}");
+	json_t *titles = load("{\"A.6.2.4\":\"Verification & validation\"}");
+	struct buf tree = BUF_INIT, text = BUF_INIT, longer = BUF_INIT;
+	struct jscan_value v;
+	const struct field *f;
+	json_t *j;
+	size_t i;
+	int brief, n;
+
+	(void)state;
+	ctx.scales = scales;
+	ctx.req_titles = titles;
+	assert_int_equal(tz_load(&ctx.tz, "Europe/Paris"), 0);
+	/* A text longer than a table cell shows, cut on a character. */
+	buf_puts(&longer, "\"");
+	for (n = 0; n < 130; n++)
+		buf_puts(&longer, n % 10 ? "x" : "\xc3\xa9");
+	buf_puts(&longer, "\"");
+	for (f = fields; f->name != NULL; f++)
+		for (i = 0; i <= sizeof(values) / sizeof(values[0]); i++)
+			for (brief = 0; brief < 2; brief++) {
+				const char *value = i < sizeof(values) / sizeof(values[0]) ?
+				    values[i] : buf_str(&longer);
+
+				j = json_loads(value, JSON_DECODE_ANY, NULL);
+				assert_non_null(j);
+				assert_int_equal(jscan_value(&v, value, strlen(value)), 0);
+				buf_reset(&tree);
+				buf_reset(&text);
+				if (brief) {
+					web_value_brief(&tree, &ctx, f, j);
+					web__span_brief(&text, &ctx, f, &v);
+				} else {
+					web_value(&tree, &ctx, f, j);
+					web__span(&text, &ctx, f, &v);
+				}
+				if (strcmp(buf_str(&tree), buf_str(&text)) != 0)
+					fprintf(stderr, "%s %s%s:\n tree %s\n text %s\n", f->name,
+					    value, brief ? " (brief)" : "", buf_str(&tree),
+					    buf_str(&text));
+				assert_string_equal(buf_str(&tree), buf_str(&text));
+				json_decref(j);
+			}
+	/* Absent: as json_object_get()'s NULL. */
+	buf_reset(&tree);
+	buf_reset(&text);
+	web_value_brief(&tree, &ctx, fields, NULL);
+	web__span_brief(&text, &ctx, fields, NULL);
+	assert_string_equal(buf_str(&tree), buf_str(&text));
+	assert_non_null(strstr(buf_str(&text), "\xe2\x80\x94"));
+	json_decref(scales);
+	json_decref(titles);
+	buf_free(&tree);
+	buf_free(&text);
+	buf_free(&longer);
 }
 
 /* The buttons are core's steps: allowed ones post, refused ones say why, readers see none. */
@@ -638,14 +767,19 @@ test_web_pages__revision_in_force_and_history(void **state)
 	    "\"by\":\"Erin\",\"action\":\"approve\",\"status\":\"approved\",\"version\":4,"
 	    "\"changes\":[],\"record\":{\"ref\":\"DOC-2\",\"title\":\"AI policy\","
 	    "\"body\":\"First text\",\"status\":\"approved\"}}]");
-	struct web_record_view v = { .record = rec, .history = hist, .in_force = in_force };
+	struct jscan_value span;
+	struct web_record_view v = { .record = rec, .history = &span, .history_max = 100,
+	    .in_force = in_force };
 	struct web_form_view fv = { .ref = "DOC-2", .version = 6, .values = rec };
 	json_t *approved = load("{\"ref\":\"DOC-2\",\"version\":4,\"status\":\"approved\"}");
 	struct buf b = BUF_INIT;
 	const char *s;
 
+	char *text;
+
 	(void)state;
 	assert_non_null(k);
+	span_of(&span, &text, hist);
 	web_page_record(&b, &mgr, k, &v);
 	s = buf_str(&b);
 	dump("revision", s);
@@ -671,6 +805,7 @@ test_web_pages__revision_in_force_and_history(void **state)
 	json_decref(rec);
 	json_decref(in_force);
 	json_decref(hist);
+	free(text);
 	json_decref(approved);
 	buf_free(&b);
 }
@@ -1175,6 +1310,7 @@ main(void)
 		cmocka_unit_test(test_web_pages__web_time_summer_and_winter),
 		cmocka_unit_test(test_web_pages__workflow_steps_from_core),
 		cmocka_unit_test(test_web_pages__revision_in_force_and_history),
+		cmocka_unit_test(test_web_pages__stored_text_shows_as_the_tree),
 		cmocka_unit_test(test_web_pages__form_has_labels_csrf_version_and_errors),
 		cmocka_unit_test(test_web_pages__stale_form_shows_newer_values),
 		cmocka_unit_test(test_web_pages__create_form_pickers_and_upload),
