@@ -217,6 +217,15 @@ record__field_column(const struct record_kind *k, const struct field *f)
 	return NULL;
 }
 
+bool
+record__field_linked(const struct field *f)
+{
+	if (f->flags & FIELD_SORT)
+		return false;
+	return f->type == FIELD_REF || f->type == FIELD_REF_LIST ||
+	    f->type == FIELD_REQUIREMENT || f->type == FIELD_REQUIREMENT_LIST;
+}
+
 void
 record__row_columns(struct record_row *r, const struct record_kind *k)
 {
@@ -325,7 +334,8 @@ fields_row(struct db *db, const char *sql, json_t *collect, int64_t org_id,
 
 /*
  * Inserts (or deletes) the filter and sort values of r's fields that are not
- * columns; with collect, adds their keys to it instead.
+ * columns nor filtered through their links; with collect, adds their keys to
+ * it instead.
  */
 static int
 store_fields(struct db *db, int64_t org_id, const struct record_kind *k,
@@ -342,7 +352,8 @@ store_fields(struct db *db, int64_t org_id, const struct record_kind *k,
 	int rc;
 
 	for (f = k->fields; f->name; f++) {
-		if (!(f->flags & (FIELD_FILTER | FIELD_SORT)) || record__field_column(k, f))
+		if (!(f->flags & (FIELD_FILTER | FIELD_SORT)) || record__field_column(k, f) ||
+		    record__field_linked(f))
 			continue;
 		v = json_object_get(r->data, f->name);
 		if (json_is_array(v)) {
@@ -472,8 +483,8 @@ link_insert(struct db *db, json_t *collect, int64_t org_id, const struct record_
 	return store_step_done(st);
 }
 
-static const char *
-link_target(const struct field *f, const char *ref)
+const char *
+record__link_target(const struct field *f, const char *ref)
 {
 	const struct record_kind *tk;
 
@@ -502,14 +513,14 @@ store_links_walk(struct db *db, json_t *collect, int64_t org_id, const struct re
 		case FIELD_REF:
 		case FIELD_REQUIREMENT:
 			if (json_is_string(v) && (rc = link_insert(db, collect, org_id, k, ref,
-			    path, link_target(f, json_string_value(v)), json_string_value(v))) != 0)
+			    path, record__link_target(f, json_string_value(v)), json_string_value(v))) != 0)
 				return rc;
 			break;
 		case FIELD_REF_LIST:
 		case FIELD_REQUIREMENT_LIST:
 			json_array_foreach(v, i, item)
 				if (json_is_string(item) && (rc = link_insert(db, collect, org_id, k,
-				    ref, path, link_target(f, json_string_value(item)),
+				    ref, path, record__link_target(f, json_string_value(item)),
 				    json_string_value(item))) != 0)
 					return rc;
 			break;
