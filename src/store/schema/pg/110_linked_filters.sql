@@ -1,5 +1,5 @@
--- pg/110_linked_filters.sql: the PostgreSQL form of 110_linked_filters.sql (the same).
--- a filter on a reference field (a ref, a catalog id,
+-- pg/110_linked_filters.sql: the PostgreSQL form of 110_linked_filters.sql, the
+-- same SQL. A filter on a reference field (a ref, a catalog id,
 -- or a list of them; core/record_store.c record__field_linked()) is answered
 -- from record_links by target, which hold the same values, so its values are
 -- no longer written to record_fields as well. The rows written before go here.
