@@ -356,10 +356,9 @@ record_count_with(int64_t *out, struct db *db, int64_t org_id, const struct reco
 		/* A reference's values are its links (record_list.c reads them so too). */
 		if ((to_kind = record__link_target(f, value)) == NULL)
 			return 0;
-		if ((rc = db_prepare(&st, db, "SELECT count(*) FROM (SELECT 1 FROM record_links l "
-		    "CROSS JOIN records r ON r.org_id = l.org_id AND r.kind = l.from_kind AND "
-		    "r.ref = l.from_ref WHERE l.org_id = ? AND l.to_kind = ? AND l.to_ref = ? AND "
-		    "l.from_kind = ? AND l.field = ? AND r.retired = 0 LIMIT ?) x")) != 0)
+		if ((rc = db_prepare(&st, db, "SELECT count(*) FROM (SELECT 1 FROM record_links "
+		    "WHERE org_id = ? AND to_kind = ? AND to_ref = ? AND from_kind = ? AND "
+		    "field = ? AND live = 1 LIMIT ?) x")) != 0)
 			return rc;
 		db_bind_int64(st, 1, org_id);
 		db_bind_text(st, 2, to_kind);

@@ -146,7 +146,8 @@ struct buf;
 void record__fields_key(struct buf *b, const char *kind, const char *field, int live,
     const char *value_type, const char *value, const char *updated_at, int64_t num);
 void record__links_key(struct buf *b, const char *from_kind, const char *from_ref,
-    const char *field, const char *to_kind, const char *to_ref);
+    const char *field, const char *to_kind, const char *to_ref, int live,
+    const char *updated_at, int64_t num);
 /* The records_fts body of r: every searchable word prefixed with its scope. */
 void record__search_text(struct buf *b, int64_t org_id, const struct record_kind *k,
     const struct record_row *r);

@@ -448,16 +448,22 @@ store_search_index(struct db *db, int64_t org_id, const struct record_kind *k,
 /* The key record__derived_collect() gives a record_links row. */
 void
 record__links_key(struct buf *b, const char *from_kind, const char *from_ref,
-    const char *field, const char *to_kind, const char *to_ref)
+    const char *field, const char *to_kind, const char *to_ref, int live,
+    const char *updated_at, int64_t num)
 {
 	buf_reset(b);
-	buf_printf(b, "%s\t%s\t%s\t%s\t%s", from_kind, from_ref, field, to_kind, to_ref);
+	buf_printf(b, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%lld", from_kind, from_ref, field, to_kind,
+	    to_ref, live, updated_at, (long long)num);
 }
 
-/* Inserts one link; with collect, adds its key to that set instead. */
+/*
+ * Inserts one link of r; with collect, adds its key to that set instead.
+ * It carries r's live flag, last change and number, which a list filtered
+ * by the link's target reads in order (record_list.c).
+ */
 static int
 link_insert(struct db *db, json_t *collect, int64_t org_id, const struct record_kind *k,
-    const char *from_ref, const char *field, const char *to_kind, const char *to_ref)
+    const struct record_row *r, const char *field, const char *to_kind, const char *to_ref)
 {
 	struct db_stmt *st = NULL;
 	struct buf key = BUF_INIT;
@@ -466,20 +472,25 @@ link_insert(struct db *db, json_t *collect, int64_t org_id, const struct record_
 	if (to_kind == NULL)
 		return 0;
 	if (collect) {
-		record__links_key(&key, k->name, from_ref, field, to_kind, to_ref);
+		record__links_key(&key, k->name, r->ref, field, to_kind, to_ref, !r->retired,
+		    r->updated_at, r->num);
 		json_object_set_new(collect, buf_str(&key), json_true());
 		buf_free(&key);
 		return 0;
 	}
 	if ((rc = db_prepare(&st, db, "INSERT INTO record_links (org_id, from_kind, from_ref, "
-	    "field, to_kind, to_ref) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) != 0)
+	    "field, to_kind, to_ref, live, updated_at, num) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+	    "ON CONFLICT DO NOTHING")) != 0)
 		return rc;
 	db_bind_int64(st, 1, org_id);
 	db_bind_text(st, 2, k->name);
-	db_bind_text(st, 3, from_ref);
+	db_bind_text(st, 3, r->ref);
 	db_bind_text(st, 4, field);
 	db_bind_text(st, 5, to_kind);
 	db_bind_text(st, 6, to_ref);
+	db_bind_int64(st, 7, !r->retired);
+	db_bind_text(st, 8, r->updated_at);
+	db_bind_int64(st, 9, r->num);
 	return store_step_done(st);
 }
 
@@ -497,7 +508,8 @@ record__link_target(const struct field *f, const char *ref)
 /* Walks fields (and object subfields) for refs and catalog ids. */
 static int
 store_links_walk(struct db *db, json_t *collect, int64_t org_id, const struct record_kind *k,
-    const char *ref, const struct field *fields, const json_t *data, const char *prefix)
+    const struct record_row *r, const struct field *fields, const json_t *data,
+    const char *prefix)
 {
 	char path[RECORD_PATH_MAX];
 	const struct field *f;
@@ -512,7 +524,7 @@ store_links_walk(struct db *db, json_t *collect, int64_t org_id, const struct re
 		switch (f->type) {
 		case FIELD_REF:
 		case FIELD_REQUIREMENT:
-			if (json_is_string(v) && (rc = link_insert(db, collect, org_id, k, ref,
+			if (json_is_string(v) && (rc = link_insert(db, collect, org_id, k, r,
 			    path, record__link_target(f, json_string_value(v)), json_string_value(v))) != 0)
 				return rc;
 			break;
@@ -520,18 +532,18 @@ store_links_walk(struct db *db, json_t *collect, int64_t org_id, const struct re
 		case FIELD_REQUIREMENT_LIST:
 			json_array_foreach(v, i, item)
 				if (json_is_string(item) && (rc = link_insert(db, collect, org_id, k,
-				    ref, path, record__link_target(f, json_string_value(item)),
+				    r, path, record__link_target(f, json_string_value(item)),
 				    json_string_value(item))) != 0)
 					return rc;
 			break;
 		case FIELD_OBJECT:
-			if ((rc = store_links_walk(db, collect, org_id, k, ref, f->subfields, v,
+			if ((rc = store_links_walk(db, collect, org_id, k, r, f->subfields, v,
 			    path)) != 0)
 				return rc;
 			break;
 		case FIELD_OBJECT_LIST:
 			json_array_foreach(v, i, item)
-				if ((rc = store_links_walk(db, collect, org_id, k, ref, f->subfields,
+				if ((rc = store_links_walk(db, collect, org_id, k, r, f->subfields,
 				    item, path)) != 0)
 					return rc;
 			break;
@@ -577,7 +589,7 @@ store_derived(struct db *db, int64_t org_id, const struct record_kind *k,
 	if ((rc = store_fields(db, org_id, k, r, true, NULL)) != 0 ||
 	    (rc = store_search_index(db, org_id, k, r, old == NULL)) != 0)
 		return rc;
-	return store_links_walk(db, NULL, org_id, k, r->ref, k->fields, r->data, "");
+	return store_links_walk(db, NULL, org_id, k, r, k->fields, r->data, "");
 }
 
 int
@@ -588,7 +600,7 @@ record__derived_collect(json_t *fields, json_t *links, int64_t org_id,
 
 	if ((rc = store_fields(NULL, org_id, k, r, true, fields)) != 0)
 		return rc;
-	return store_links_walk(NULL, links, org_id, k, r->ref, k->fields, r->data, "");
+	return store_links_walk(NULL, links, org_id, k, r, k->fields, r->data, "");
 }
 
 int

@@ -1141,8 +1141,18 @@ test_record__history_columns_and_counts_verify(void **state)
 	assert_int_equal(record_verify_derived(db, FX_ORG), AIMS_EVERIFY);
 	assert_non_null(strstr(aims_error_message(), "record A.2.2 (soa): record_links lacks the "
 	    "link the record gives: field control -> A.2.2 (requirement)"));
-	fx_exec(db, "INSERT INTO record_links VALUES (1, 'soa', 'A.2.2', 'control', 'requirement', "
-	    "'A.2.2')");
+	fx_exec(db, "INSERT INTO record_links SELECT 1, 'soa', 'A.2.2', 'control', 'requirement', "
+	    "'A.2.2', 1 - retired, updated_at, num FROM records WHERE org_id = 1 AND "
+	    "kind = 'soa' AND ref = 'A.2.2'");
+	assert_int_equal(record_verify_derived(db, FX_ORG), 0);
+	/* A link carries its record's last change, which filtered lists are in order of. */
+	fx_exec(db, "UPDATE record_links SET updated_at = '2000-01-01T00:00:00Z' "
+	    "WHERE org_id = 1 AND from_kind = 'soa' AND from_ref = 'A.2.2'");
+	assert_int_equal(record_verify_derived(db, FX_ORG), AIMS_EVERIFY);
+	assert_non_null(strstr(aims_error_message(), "record A.2.2 (soa): record_links "));
+	fx_exec(db, "UPDATE record_links SET updated_at = (SELECT updated_at FROM records "
+	    "WHERE org_id = 1 AND kind = 'soa' AND ref = 'A.2.2') WHERE org_id = 1 AND "
+	    "from_kind = 'soa' AND from_ref = 'A.2.2'");
 	assert_int_equal(record_verify_derived(db, FX_ORG), 0);
 	/* And the search index the words the record gives, in its scope only. */
 	fx_exec(db, "UPDATE records_fts SET body = ' s1_aisystems_nothing' WHERE rowid = "
