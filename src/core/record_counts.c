@@ -352,7 +352,7 @@ record_count_with(int64_t *out, struct db *db, int64_t org_id, const struct reco
 
 	*out = 0;
 	f = record_field_find(k, field);
-	if (f != NULL && record__field_linked(f)) {
+	if (f != NULL && (f->flags & FIELD_FILTER) && record__field_linked(f)) {
 		/* A reference's values are its links (record_list.c reads them so too). */
 		if ((to_kind = record__link_target(f, value)) == NULL)
 			return 0;

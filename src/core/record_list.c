@@ -49,7 +49,7 @@ struct list_bind {
 
 struct list_filter {
 	const struct field	*f;
-	const char		*column;	/* records column, or NULL: record_fields */
+	const char		*column;	/* records column, or NULL: filter_table() */
 	bool			 linked;	/* record_links, not record_fields */
 	const char		*to_kind;	/* linked: the links' to_kind */
 	struct list_bind	 value;
@@ -412,7 +412,6 @@ plan_drive(struct list_plan *p, struct db *db)
 		p->keys[1] = "d.num";
 		return 0;
 	}
-
 	if (p->fts && p->nfilters == 0 && p->want_total) {
 		/* The total is this count: count all matches once. */
 		if ((rc = plan_fts_count(&p->fts_count, db, p)) != 0)
