@@ -345,18 +345,38 @@ int
 record_count_with(int64_t *out, struct db *db, int64_t org_id, const struct record_kind *k,
     const char *field, const char *value, int64_t cap)
 {
+	const struct field *f;
+	const char *to_kind;
 	struct db_stmt *st = NULL;
 	int rc;
 
 	*out = 0;
-	if ((rc = db_prepare(&st, db, "SELECT count(*) FROM (SELECT 1 FROM record_fields "
-	    "WHERE org_id = ? AND kind = ? AND field = ? AND live = 1 AND value = ? LIMIT ?) x")) != 0)
-		return rc;
-	db_bind_int64(st, 1, org_id);
-	db_bind_text(st, 2, k->name);
-	db_bind_text(st, 3, field);
-	db_bind_text(st, 4, value);
-	db_bind_int64(st, 5, cap);
+	f = record_field_find(k, field);
+	if (f != NULL && (f->flags & FIELD_FILTER) && record__field_linked(f)) {
+		/* A reference's values are its links (record_list.c reads them so too). */
+		if ((to_kind = record__link_target(f, value)) == NULL)
+			return 0;
+		if ((rc = db_prepare(&st, db, "SELECT count(*) FROM (SELECT 1 FROM record_links "
+		    "WHERE org_id = ? AND to_kind = ? AND to_ref = ? AND from_kind = ? AND "
+		    "field = ? AND live = 1 LIMIT ?) x")) != 0)
+			return rc;
+		db_bind_int64(st, 1, org_id);
+		db_bind_text(st, 2, to_kind);
+		db_bind_text(st, 3, value);
+		db_bind_text(st, 4, k->name);
+		db_bind_text(st, 5, field);
+		db_bind_int64(st, 6, cap);
+	} else {
+		if ((rc = db_prepare(&st, db, "SELECT count(*) FROM (SELECT 1 FROM record_fields "
+		    "WHERE org_id = ? AND kind = ? AND field = ? AND live = 1 AND value = ? LIMIT ?) x"))
+		    != 0)
+			return rc;
+		db_bind_int64(st, 1, org_id);
+		db_bind_text(st, 2, k->name);
+		db_bind_text(st, 3, field);
+		db_bind_text(st, 4, value);
+		db_bind_int64(st, 5, cap);
+	}
 	if ((rc = db_step(st)) == DB_ROW)
 		*out = db_column_int64(st, 0);
 	db_done(st);

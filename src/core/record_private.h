@@ -55,6 +55,18 @@ void record__search_scope(char *out, size_t outlen, int64_t org_id, const char *
     bool retired);
 /* "title", "status" or "owner" when f is kept in that column, else NULL. */
 const char *record__field_column(const struct record_kind *k, const struct field *f);
+/*
+ * Is f a reference (ref, catalog id, or a list of them) filtered through
+ * record_links rather than record_fields? Its values are links already, so
+ * they are kept once; a sortable one keeps its record_fields rows, which
+ * hold the sort order.
+ */
+bool record__field_linked(const struct field *f);
+/*
+ * The to_kind a link from f to ref carries (the target kind, "requirement"
+ * for catalog ids), or NULL when ref names no kind.
+ */
+const char *record__link_target(const struct field *f, const char *ref);
 int record__row_load(struct record_row *out, struct db *db, int64_t org_id,
     const struct record_kind *k, const char *ref);
 void record__row_free(struct record_row *r);
@@ -134,7 +146,8 @@ struct buf;
 void record__fields_key(struct buf *b, const char *kind, const char *field, int live,
     const char *value_type, const char *value, const char *updated_at, int64_t num);
 void record__links_key(struct buf *b, const char *from_kind, const char *from_ref,
-    const char *field, const char *to_kind, const char *to_ref);
+    const char *field, const char *to_kind, const char *to_ref, int live,
+    const char *updated_at, int64_t num);
 /* The records_fts body of r: every searchable word prefixed with its scope. */
 void record__search_text(struct buf *b, int64_t org_id, const struct record_kind *k,
     const struct record_row *r);

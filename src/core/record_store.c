@@ -217,6 +217,15 @@ record__field_column(const struct record_kind *k, const struct field *f)
 	return NULL;
 }
 
+bool
+record__field_linked(const struct field *f)
+{
+	if (f->flags & FIELD_SORT)
+		return false;
+	return f->type == FIELD_REF || f->type == FIELD_REF_LIST ||
+	    f->type == FIELD_REQUIREMENT || f->type == FIELD_REQUIREMENT_LIST;
+}
+
 void
 record__row_columns(struct record_row *r, const struct record_kind *k)
 {
@@ -325,7 +334,8 @@ fields_row(struct db *db, const char *sql, json_t *collect, int64_t org_id,
 
 /*
  * Inserts (or deletes) the filter and sort values of r's fields that are not
- * columns; with collect, adds their keys to it instead.
+ * columns nor filtered through their links; with collect, adds their keys to
+ * it instead.
  */
 static int
 store_fields(struct db *db, int64_t org_id, const struct record_kind *k,
@@ -342,7 +352,8 @@ store_fields(struct db *db, int64_t org_id, const struct record_kind *k,
 	int rc;
 
 	for (f = k->fields; f->name; f++) {
-		if (!(f->flags & (FIELD_FILTER | FIELD_SORT)) || record__field_column(k, f))
+		if (!(f->flags & (FIELD_FILTER | FIELD_SORT)) || record__field_column(k, f) ||
+		    record__field_linked(f))
 			continue;
 		v = json_object_get(r->data, f->name);
 		if (json_is_array(v)) {
@@ -437,16 +448,22 @@ store_search_index(struct db *db, int64_t org_id, const struct record_kind *k,
 /* The key record__derived_collect() gives a record_links row. */
 void
 record__links_key(struct buf *b, const char *from_kind, const char *from_ref,
-    const char *field, const char *to_kind, const char *to_ref)
+    const char *field, const char *to_kind, const char *to_ref, int live,
+    const char *updated_at, int64_t num)
 {
 	buf_reset(b);
-	buf_printf(b, "%s\t%s\t%s\t%s\t%s", from_kind, from_ref, field, to_kind, to_ref);
+	buf_printf(b, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%lld", from_kind, from_ref, field, to_kind,
+	    to_ref, live, updated_at, (long long)num);
 }
 
-/* Inserts one link; with collect, adds its key to that set instead. */
+/*
+ * Inserts one link of r; with collect, adds its key to that set instead.
+ * It carries r's live flag, last change and number, which a list filtered
+ * by the link's target reads in order (record_list.c).
+ */
 static int
 link_insert(struct db *db, json_t *collect, int64_t org_id, const struct record_kind *k,
-    const char *from_ref, const char *field, const char *to_kind, const char *to_ref)
+    const struct record_row *r, const char *field, const char *to_kind, const char *to_ref)
 {
 	struct db_stmt *st = NULL;
 	struct buf key = BUF_INIT;
@@ -455,25 +472,30 @@ link_insert(struct db *db, json_t *collect, int64_t org_id, const struct record_
 	if (to_kind == NULL)
 		return 0;
 	if (collect) {
-		record__links_key(&key, k->name, from_ref, field, to_kind, to_ref);
+		record__links_key(&key, k->name, r->ref, field, to_kind, to_ref, !r->retired,
+		    r->updated_at, r->num);
 		json_object_set_new(collect, buf_str(&key), json_true());
 		buf_free(&key);
 		return 0;
 	}
 	if ((rc = db_prepare(&st, db, "INSERT INTO record_links (org_id, from_kind, from_ref, "
-	    "field, to_kind, to_ref) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) != 0)
+	    "field, to_kind, to_ref, live, updated_at, num) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+	    "ON CONFLICT DO NOTHING")) != 0)
 		return rc;
 	db_bind_int64(st, 1, org_id);
 	db_bind_text(st, 2, k->name);
-	db_bind_text(st, 3, from_ref);
+	db_bind_text(st, 3, r->ref);
 	db_bind_text(st, 4, field);
 	db_bind_text(st, 5, to_kind);
 	db_bind_text(st, 6, to_ref);
+	db_bind_int64(st, 7, !r->retired);
+	db_bind_text(st, 8, r->updated_at);
+	db_bind_int64(st, 9, r->num);
 	return store_step_done(st);
 }
 
-static const char *
-link_target(const struct field *f, const char *ref)
+const char *
+record__link_target(const struct field *f, const char *ref)
 {
 	const struct record_kind *tk;
 
@@ -486,7 +508,8 @@ link_target(const struct field *f, const char *ref)
 /* Walks fields (and object subfields) for refs and catalog ids. */
 static int
 store_links_walk(struct db *db, json_t *collect, int64_t org_id, const struct record_kind *k,
-    const char *ref, const struct field *fields, const json_t *data, const char *prefix)
+    const struct record_row *r, const struct field *fields, const json_t *data,
+    const char *prefix)
 {
 	char path[RECORD_PATH_MAX];
 	const struct field *f;
@@ -501,26 +524,26 @@ store_links_walk(struct db *db, json_t *collect, int64_t org_id, const struct re
 		switch (f->type) {
 		case FIELD_REF:
 		case FIELD_REQUIREMENT:
-			if (json_is_string(v) && (rc = link_insert(db, collect, org_id, k, ref,
-			    path, link_target(f, json_string_value(v)), json_string_value(v))) != 0)
+			if (json_is_string(v) && (rc = link_insert(db, collect, org_id, k, r,
+			    path, record__link_target(f, json_string_value(v)), json_string_value(v))) != 0)
 				return rc;
 			break;
 		case FIELD_REF_LIST:
 		case FIELD_REQUIREMENT_LIST:
 			json_array_foreach(v, i, item)
 				if (json_is_string(item) && (rc = link_insert(db, collect, org_id, k,
-				    ref, path, link_target(f, json_string_value(item)),
+				    r, path, record__link_target(f, json_string_value(item)),
 				    json_string_value(item))) != 0)
 					return rc;
 			break;
 		case FIELD_OBJECT:
-			if ((rc = store_links_walk(db, collect, org_id, k, ref, f->subfields, v,
+			if ((rc = store_links_walk(db, collect, org_id, k, r, f->subfields, v,
 			    path)) != 0)
 				return rc;
 			break;
 		case FIELD_OBJECT_LIST:
 			json_array_foreach(v, i, item)
-				if ((rc = store_links_walk(db, collect, org_id, k, ref, f->subfields,
+				if ((rc = store_links_walk(db, collect, org_id, k, r, f->subfields,
 				    item, path)) != 0)
 					return rc;
 			break;
@@ -566,7 +589,7 @@ store_derived(struct db *db, int64_t org_id, const struct record_kind *k,
 	if ((rc = store_fields(db, org_id, k, r, true, NULL)) != 0 ||
 	    (rc = store_search_index(db, org_id, k, r, old == NULL)) != 0)
 		return rc;
-	return store_links_walk(db, NULL, org_id, k, r->ref, k->fields, r->data, "");
+	return store_links_walk(db, NULL, org_id, k, r, k->fields, r->data, "");
 }
 
 int
@@ -577,7 +600,7 @@ record__derived_collect(json_t *fields, json_t *links, int64_t org_id,
 
 	if ((rc = store_fields(NULL, org_id, k, r, true, fields)) != 0)
 		return rc;
-	return store_links_walk(NULL, links, org_id, k, r->ref, k->fields, r->data, "");
+	return store_links_walk(NULL, links, org_id, k, r, k->fields, r->data, "");
 }
 
 int

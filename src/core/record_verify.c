@@ -483,13 +483,14 @@ verify_indexes(struct db *db, int64_t org_id)
 	st = NULL;
 	if (rc < 0)
 		goto done;
-	if ((rc = db_prepare(&st, db, "SELECT from_kind, from_ref, field, to_kind, to_ref "
-	    "FROM record_links WHERE org_id = ?")) != 0)
+	if ((rc = db_prepare(&st, db, "SELECT from_kind, from_ref, field, to_kind, to_ref, "
+	    "live, updated_at, num FROM record_links WHERE org_id = ?")) != 0)
 		goto done;
 	db_bind_int64(st, 1, org_id);
 	while ((rc = db_step(st)) == DB_ROW) {
 		record__links_key(&key, db_column_text(st, 0), db_column_text(st, 1),
-		    db_column_text(st, 2), db_column_text(st, 3), db_column_text(st, 4));
+		    db_column_text(st, 2), db_column_text(st, 3), db_column_text(st, 4),
+		    (int)db_column_int64(st, 5), db_column_text(st, 6), db_column_int64(st, 7));
 		if (json_object_del(links, buf_str(&key)) != 0) {
 			rc = verify_links_finding(buf_str(&key), 1);
 			goto done;

@@ -278,7 +278,7 @@ function cases(refs) {
     ['record_fields', 'swap', ['record_fields'], `UPDATE record_fields SET num = CASE num WHEN ${num(r1)} THEN ${num(r2)} ELSE ${num(r1)} END WHERE org_id = ${acme} AND kind = 'risks' AND field = 'impact' AND num IN (${num(r1)}, ${num(r2)});`, ['RISK-', 'record_fields', 'impact']],
     ['record_links', 'edit', ['record_links'], `UPDATE record_links SET to_ref = 'A.2.2' WHERE org_id = ${acme} AND from_ref = '${ev}';`, [ev, 'record_links']],
     ['record_links', 'delete', ['record_links'], `DELETE FROM record_links WHERE org_id = ${acme} AND from_ref = '${ev}';`, [ev, 'record_links', 'A.6.2.7']],
-    ['record_links', 'insert', ['record_links'], `INSERT INTO record_links VALUES (${acme}, 'evidence', '${ev2}', 'requirements', 'requirement', 'A.5.2');`, [ev2, 'record_links', 'A.5.2']],
+    ['record_links', 'insert', ['record_links'], `INSERT INTO record_links (org_id, from_kind, from_ref, field, to_kind, to_ref) VALUES (${acme}, 'evidence', '${ev2}', 'requirements', 'requirement', 'A.5.2');`, [ev2, 'record_links', 'A.5.2']],
     ['record_links', 'swap', ['record_links'], `UPDATE record_links SET from_ref = '${ev2}' WHERE org_id = ${acme} AND from_ref = '${ev}';`, ['record_links', 'A.6.2.7']],
     ['records_fts', 'edit', [], `UPDATE records_fts SET body = replace(body, 'drift', 'sunshine') WHERE rowid = (SELECT id FROM records WHERE org_id = ${acme} AND ref = '${r1}');`, [r1, 'records_fts']],
     ['records_fts', 'delete', [], `DELETE FROM records_fts WHERE rowid = (SELECT id FROM records WHERE org_id = ${acme} AND ref = '${r2}');`, [r2, 'records_fts']],

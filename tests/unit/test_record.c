@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "core/perm.h"
+#include "core/record_counts.h"
 #include "ledger/note.h"
 #include "record_fixture.h"
 #include "util/buf.h"
@@ -532,6 +533,149 @@ test_record__list_two_field_filters(void **state)
 	json_decref(all);
 }
 
+/* The refs of every page of a list, checked against want[] (by number, 1-based). */
+static void
+check_measures(struct db *db, struct record_query *q, const bool *want, int n, bool by_ref_desc)
+{
+	const struct record_kind *k = record_kind_find("measures");
+	json_t *all;
+	int64_t total = -1;
+	int i, expect = 0;
+	size_t j;
+
+	for (i = 1; i <= n; i++)
+		expect += want[i];
+	all = list_all(db, k, q, &total);
+	assert_int_equal(total, expect);
+	assert_int_equal(json_array_size(all), expect);
+	for (j = 0; j < json_array_size(all); j++) {
+		i = atoi(json_string_value(json_array_get(all, j)) + 4);
+		assert_true(i >= 1 && i <= n && want[i]);
+		if (by_ref_desc && j > 0)
+			assert_true(atoi(json_string_value(json_array_get(all, j - 1)) + 4) > i);
+	}
+	json_decref(all);
+}
+
+/*
+ * Filters on reference fields (lists of AI systems, catalog ids) are
+ * answered from the links, not from record_fields, which hold none of
+ * their values: alone, with a column filter, two at once, in other orders,
+ * with retired records, for a value with no links, and for a value with
+ * more links than a filter drives (checked per row as the records index is
+ * walked, and counted from the links). The dashboard's count agrees.
+ */
+static void
+test_record__list_reference_filters(void **state)
+{
+	enum { N = 40, BIG = 2010 };
+	static const char *const sorts[] = { NULL, "title", "-ref" };
+	struct db *db = *state;
+	const struct record_kind *k = record_kind_find("measures");
+	struct record_query q = { .limit = 7 };
+	static bool ais1[N + BIG + 1], ais2[N + BIG + 1], req[N + BIG + 1],
+	    planned[N + BIG + 1], retired[N + BIG + 1], ais3[N + BIG + 1], none[N + BIG + 1],
+	    want[N + BIG + 1];
+	char body[256], ref[16];
+	int64_t n;
+	size_t s;
+	int i, r;
+
+	for (i = 1; i <= 3; i++) {
+		snprintf(body, sizeof(body), "{\"name\": \"System %d\"}", i);
+		assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems", body), 0);
+	}
+	for (i = 1; i <= N; i++) {
+		snprintf(body, sizeof(body), "{\"title\": \"M%02d\", \"status\": \"%s\", "
+		    "\"ai_systems\": [%s%s%s], \"requirements\": [%s]}", (i * 17) % N,
+		    i % 2 ? "planned" : "implemented", i % 2 ? "\"AIS-1\"" : "",
+		    i % 2 && i % 3 == 0 ? ", " : "", i % 3 == 0 ? "\"AIS-2\"" : "",
+		    i % 4 == 0 ? "\"A.6.2.6\"" : "");
+		assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "measures", body), 0);
+	}
+	/* Changes reorder the default order and move some out of a filter. */
+	for (i = 1; i <= N; i += 5) {
+		snprintf(ref, sizeof(ref), "MEA-%d", i);
+		assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_bob, "measures", ref, 0,
+		    i % 10 == 1 ? "{\"ai_systems\": null}" : "{\"status\": \"planned\"}"), 0);
+	}
+	for (i = 2; i <= N; i += 7) {
+		snprintf(ref, sizeof(ref), "MEA-%d", i);
+		assert_int_equal(record_delete(db, FX_ORG, &fx_alice, k, ref, 0), 0);
+		retired[i] = true;
+	}
+	for (i = 1; i <= N; i++) {
+		ais1[i] = i % 2 && i % 10 != 1;
+		ais2[i] = i % 3 == 0 && i % 10 != 1;
+		req[i] = i % 4 == 0;
+		planned[i] = i % 2 || i % 10 == 6;
+	}
+	assert_int_equal(db_query_int64(&n, db, "SELECT count(*) FROM record_fields "
+	    "WHERE kind = 'measures' AND field IN ('ai_systems', 'requirements')"), 0);
+	assert_int_equal(n, 0);
+
+	for (s = 0; s < sizeof(sorts) / sizeof(sorts[0]); s++) {
+		for (r = 0; r < 2; r++) {
+			q.sort = sorts[s];
+			q.include_retired = r;
+			q.nfilters = 1;
+			q.filter_names[0] = "ai_systems";
+			q.filter_values[0] = "AIS-1";
+			for (i = 1; i <= N; i++)
+				want[i] = ais1[i] && (r || !retired[i]);
+			check_measures(db, &q, want, N, s == 2);
+			q.nfilters = 2;
+			q.filter_values[0] = "AIS-2";
+			q.filter_names[1] = "status";
+			q.filter_values[1] = "planned";
+			for (i = 1; i <= N; i++)
+				want[i] = ais2[i] && planned[i] && (r || !retired[i]);
+			check_measures(db, &q, want, N, s == 2);
+			q.filter_names[1] = "requirements";
+			q.filter_values[1] = "A.6.2.6";
+			for (i = 1; i <= N; i++)
+				want[i] = ais2[i] && req[i] && (r || !retired[i]);
+			check_measures(db, &q, want, N, s == 2);
+			q.nfilters = 1;
+			q.filter_values[0] = "AIS-3";
+			check_measures(db, &q, none, N, s == 2);
+			q.filter_values[0] = "RISK-1";
+			check_measures(db, &q, none, N, s == 2);
+		}
+	}
+	q.include_retired = false;
+	for (n = 0, i = 1; i <= N; i++)
+		n += ais1[i] && !retired[i];
+	assert_int_equal(record_count_with(&n, db, FX_ORG, k, "ai_systems", "AIS-1", 1000), 0);
+	for (r = 0, i = 1; i <= N; i++)
+		r += ais1[i] && !retired[i];
+	assert_int_equal(n, r);
+
+	/* More matches than a filter drives; every other one planned. */
+	assert_int_equal(db_begin(db), 0);
+	for (i = N + 1; i <= N + BIG; i++) {
+		snprintf(body, sizeof(body), "{\"title\": \"B%d\", \"status\": \"%s\", "
+		    "\"ai_systems\": [\"AIS-3\"]}", i, i % 2 ? "planned" : "implemented");
+		assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "measures", body), 0);
+		ais3[i] = true;
+	}
+	assert_int_equal(db_commit(db), 0);
+	q.sort = NULL;
+	q.limit = 50;
+	q.nfilters = 1;
+	q.filter_names[0] = "ai_systems";
+	q.filter_values[0] = "AIS-3";
+	check_measures(db, &q, ais3, N + BIG, false);
+	q.sort = "-ref";
+	q.limit = 500;
+	q.nfilters = 2;
+	q.filter_names[1] = "status";
+	q.filter_values[1] = "planned";
+	for (i = 1; i <= N + BIG; i++)
+		want[i] = ais3[i] && i % 2;
+	check_measures(db, &q, want, N + BIG, true);
+}
+
 static void
 test_record__list_filter_sort_search_cursor(void **state)
 {
@@ -637,6 +781,45 @@ search_has(const json_t *res, const char *kind, const char *ref)
 				if (strcmp(fx_str(it, "ref"), ref) == 0)
 					return true;
 	return false;
+}
+
+/*
+ * The search index keeps no column sizes (nothing ranks by them; migration
+ * 111) but keeps positions: a word the index's tokenizer splits (a dash or
+ * an apostrophe beyond ASCII) is searched as a phrase, and still found.
+ */
+static void
+test_record__search_words_split_by_the_index(void **state)
+{
+	struct db *db = *state;
+	const struct record_kind *k = record_kind_find("ai-systems");
+	struct record_query q = { .limit = 10 };
+	json_t *items = NULL;
+	char *next = NULL;
+	int64_t total = 0, n = -1;
+
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems",
+	    "{\"name\": \"Claims triage\u2014scoring, can\u2019t wait\"}"), 0);
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems",
+	    "{\"name\": \"Scoring of claims\"}"), 0);
+	q.q = "triage\xe2\x80\x94scoring";
+	assert_int_equal(record_list(&items, &next, &total, db, FX_ORG, k, &q), 0);
+	assert_int_equal(total, 1);
+	assert_string_equal(fx_str(json_array_get(items, 0), "ref"), "AIS-1");
+	json_decref(items);
+	q.q = "can\xe2\x80\x99t";
+	assert_int_equal(record_list(&items, &next, &total, db, FX_ORG, k, &q), 0);
+	assert_int_equal(total, 1);
+	json_decref(items);
+	q.q = "claims";
+	assert_int_equal(record_list(&items, &next, &total, db, FX_ORG, k, &q), 0);
+	assert_int_equal(total, 2);
+	json_decref(items);
+	if (strcmp(db_backend(db), "sqlite") == 0) {
+		assert_int_equal(db_query_int64(&n, db, "SELECT count(*) FROM sqlite_schema "
+		    "WHERE name = 'records_fts_docsize'"), 0);
+		assert_int_equal(n, 0);
+	}
 }
 
 static void
@@ -958,8 +1141,18 @@ test_record__history_columns_and_counts_verify(void **state)
 	assert_int_equal(record_verify_derived(db, FX_ORG), AIMS_EVERIFY);
 	assert_non_null(strstr(aims_error_message(), "record A.2.2 (soa): record_links lacks the "
 	    "link the record gives: field control -> A.2.2 (requirement)"));
-	fx_exec(db, "INSERT INTO record_links VALUES (1, 'soa', 'A.2.2', 'control', 'requirement', "
-	    "'A.2.2')");
+	fx_exec(db, "INSERT INTO record_links SELECT 1, 'soa', 'A.2.2', 'control', 'requirement', "
+	    "'A.2.2', 1 - retired, updated_at, num FROM records WHERE org_id = 1 AND "
+	    "kind = 'soa' AND ref = 'A.2.2'");
+	assert_int_equal(record_verify_derived(db, FX_ORG), 0);
+	/* A link carries its record's last change, which filtered lists are in order of. */
+	fx_exec(db, "UPDATE record_links SET updated_at = '2000-01-01T00:00:00Z' "
+	    "WHERE org_id = 1 AND from_kind = 'soa' AND from_ref = 'A.2.2'");
+	assert_int_equal(record_verify_derived(db, FX_ORG), AIMS_EVERIFY);
+	assert_non_null(strstr(aims_error_message(), "record A.2.2 (soa): record_links "));
+	fx_exec(db, "UPDATE record_links SET updated_at = (SELECT updated_at FROM records "
+	    "WHERE org_id = 1 AND kind = 'soa' AND ref = 'A.2.2') WHERE org_id = 1 AND "
+	    "from_kind = 'soa' AND from_ref = 'A.2.2'");
 	assert_int_equal(record_verify_derived(db, FX_ORG), 0);
 	/* And the search index the words the record gives, in its scope only. */
 	fx_exec(db, "UPDATE records_fts SET body = ' s1_aisystems_nothing' WHERE rowid = "
@@ -1020,7 +1213,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_record__list_two_field_filters, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__list_filter_sort_search_cursor, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_record__list_reference_filters, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__search_across_kinds, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_record__search_words_split_by_the_index, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_record__links_both_ways, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__ledger_loader_matches_get, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__ledger_events_and_verify, setup, teardown),

@@ -28,6 +28,7 @@
 #include "testutil.h"
 #include "util/buf.h"
 #include "util/clock.h"
+#include "util/embed.h"
 #include "util/error.h"
 #include "web/web.h"
 
@@ -416,6 +417,45 @@ test_record_kinds__describe_lists_the_declaration(void **state)
 	json_decref(j);
 }
 
+/*
+ * Migration 110 removes the record_fields rows of reference fields, which
+ * are filtered through their links since: every field it names must be one
+ * that record__field_linked() keeps out of record_fields (a filterable,
+ * not sortable reference), or it would delete rows lists still read; and it
+ * names every such field declared when it was written (47).
+ */
+static void
+test_record_kinds__linked_filters_migration(void **state)
+{
+	const struct embed_file *m = embed_find(schema_files, "110_linked_filters.sql");
+	const struct record_kind *k;
+	const struct field *f;
+	char kind[64], field[64];
+	const char *p, *end;
+	int named = 0;
+
+	(void)state;
+	assert_non_null(m);
+	for (p = (const char *)m->data; (p = strstr(p, "(kind = '")) != NULL; ) {
+		assert_int_equal(sscanf(p, "(kind = '%63[^']' AND field IN (", kind), 1);
+		assert_non_null(k = record_kind_find(kind));
+		p = strstr(p, "field IN (") + strlen("field IN (");
+		end = strchr(p, ')');
+		assert_non_null(end);
+		while (p < end && sscanf(p, " '%63[^']'", field) == 1) {
+			f = record_field_find(k, field);
+			assert_non_null(f);
+			assert_true(f->flags & FIELD_FILTER);
+			assert_null(record__field_column(k, f));
+			assert_true(record__field_linked(f));
+			named++;
+			p = strchr(strchr(p, '\'') + 1, '\'') + 1;
+			p += strspn(p, ", ");
+		}
+	}
+	assert_int_equal(named, 47);
+}
+
 int
 main(void)
 {
@@ -426,6 +466,7 @@ main(void)
 		cmocka_unit_test(test_record_kinds__every_kind_is_served),
 		cmocka_unit_test(test_record_kinds__dashboard_follows_the_declarations),
 		cmocka_unit_test(test_record_kinds__describe_lists_the_declaration),
+		cmocka_unit_test(test_record_kinds__linked_filters_migration),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
