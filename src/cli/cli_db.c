@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
+#include "core/record.h"
 #include "store/db.h"
 
 static const char migrate_usage[] =
@@ -20,6 +21,7 @@ cmd_migrate(int argc, char **argv)
 	};
 	const char *path = cli_default_db();
 	struct db *db = NULL;
+	int64_t reindexed = 0;
 	int c, applied = 0, version = 0, rc = CLI_FAIL;
 
 	optind = 1;
@@ -34,12 +36,15 @@ cmd_migrate(int argc, char **argv)
 		return cli_usage_error("migrate", "unexpected argument '%s'", argv[optind]);
 	if (db_open(&db, path, DB_OPEN_NO_MIGRATE) != 0)
 		return cli_fail(NULL);
-	if (db_migrate(db, &applied) != 0 || db_schema_version(&version, db) != 0) {
+	if (db_migrate(db, &applied) != 0 || db_schema_version(&version, db) != 0 ||
+	    record_search_reindex(&reindexed, db) != 0) {
 		rc = cli_fail("migrate");
 		goto done;
 	}
 	printf("schema version %d (%d migration%s applied)\n", version, applied,
 	    applied == 1 ? "" : "s");
+	if (reindexed > 0)
+		printf("search words of %lld records written again\n", (long long)reindexed);
 	rc = CLI_OK;
 done:
 	db_close(db);

@@ -471,6 +471,14 @@ int record_search(json_t **out, struct db *db, int64_t org_id,
     const struct record_kind *const *kinds, size_t nkinds, const char *q, int per_kind);
 
 /*
+ * Writes again the search words of the records migration 126 listed
+ * (indexed before words were split as the index's tokenizer splits them),
+ * 500 to a transaction, and takes each off the list: *done, how many. The
+ * server runs it when it starts, before it serves.
+ */
+int record_search_reindex(int64_t *done, struct db *db);
+
+/*
  * Records linking to or from this one: [{kind, ref, title, field, direction}]
  * both ways; direction "out" (this record names it in `field`) or "in" (it
  * names this record in `field`). Catalog requirements have kind "requirement".

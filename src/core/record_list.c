@@ -20,7 +20,6 @@
  * record's live flag, last change and number as a record_fields row does,
  * so either index drives a filter the same way.
  */
-#include <ctype.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -256,12 +255,14 @@ plan_fts_expr(int64_t org_id, const struct record_kind *k, const char *text, boo
 	char live[RECORD_SCOPE_MAX], retired[RECORD_SCOPE_MAX];
 	struct buf b = BUF_INIT;
 	const unsigned char *p, *start = NULL, *w = NULL;
-	size_t wn = 0;
+	size_t wn = 0, n = 0;
+	bool word;
 
 	record__search_scope(live, sizeof(live), org_id, k->name, false);
 	record__search_scope(retired, sizeof(retired), org_id, k->name, true);
-	for (p = (const unsigned char *)text;; p++) {
-		if (*p && (isalnum(*p) || *p >= 0x80)) {
+	for (p = (const unsigned char *)text;; p += n) {
+		n = *p ? record__word_char(&word, p) : 0;
+		if (n > 0 && word) {
 			if (start == NULL)
 				start = p;
 			continue;

@@ -53,6 +53,12 @@ int record__row_read(struct record_row *out, struct db_stmt *st);
 #define RECORD_SCOPE_MAX	64
 void record__search_scope(char *out, size_t outlen, int64_t org_id, const char *kind,
     bool retired);
+/*
+ * record_words.c: the length in bytes (1 to 4) of the character at p (not
+ * NUL); *word says whether it belongs to a word or separates words, as the
+ * search index's tokenizer sees it.
+ */
+size_t record__word_char(bool *word, const unsigned char *p);
 /* "title", "status" or "owner" when f is kept in that column, else NULL. */
 const char *record__field_column(const struct record_kind *k, const struct field *f);
 /*

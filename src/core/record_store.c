@@ -375,8 +375,8 @@ search_text_add(struct buf *b, const char *scope, const json_t *v)
 {
 	const unsigned char *p;
 	json_t *item;
-	size_t i;
-	bool in_word = false;
+	size_t i, n;
+	bool in_word = false, word;
 
 	if (json_is_array(v)) {
 		json_array_foreach(v, i, item)
@@ -385,11 +385,12 @@ search_text_add(struct buf *b, const char *scope, const json_t *v)
 	}
 	if (!json_is_string(v))
 		return;
-	for (p = (const unsigned char *)json_string_value(v); *p; p++) {
-		if (isalnum(*p) || *p >= 0x80) {
+	for (p = (const unsigned char *)json_string_value(v); *p; p += n) {
+		n = record__word_char(&word, p);
+		if (word) {
 			if (!in_word)
 				buf_printf(b, " %s", scope);
-			buf_putc(b, (char)*p);
+			buf_append(b, p, n);
 			in_word = true;
 		} else
 			in_word = false;

@@ -250,6 +250,8 @@ copy_where(struct buf *sql, const struct copy_table *t, int64_t org_id)
 		    "OR id IN (SELECT created_by FROM api_tokens WHERE org_id = ?1)");
 	else if (strcmp(t->name, "records_fts") == 0)
 		buf_puts(sql, " WHERE rowid IN (SELECT id FROM records WHERE org_id = ?)");
+	else if (strcmp(t->name, "search_reindex") == 0)
+		buf_puts(sql, " WHERE record_id IN (SELECT id FROM records WHERE org_id = ?)");
 	else if (t->has_org)
 		buf_puts(sql, " WHERE org_id = ?");
 }

@@ -39,6 +39,7 @@
 #include "core/evidence.h"
 #include "core/idem.h"
 #include "core/outbox.h"
+#include "core/record.h"
 #include "core/session.h"
 #include "core/throttle.h"
 #include "io/deliver.h"
@@ -1430,6 +1431,7 @@ http_server_start(struct http_server **out, const struct http_server_config *cfg
 {
 	struct sockaddr_storage ss;
 	struct http_server *s;
+	int64_t reindexed;
 	bool v6 = false;
 	int rc;
 
@@ -1449,6 +1451,11 @@ http_server_start(struct http_server **out, const struct http_server_config *cfg
 		goto fail;
 	ledger_key_use(s->key);
 	http_maintenance(s->main_db, true);
+	/* Search words an upgrade listed are written before any search runs. */
+	if ((rc = record_search_reindex(&reindexed, s->main_db)) != 0)
+		goto fail;
+	if (reindexed > 0)
+		log_info("wrote the search words of %lld records again", (long long)reindexed);
 	__atomic_store_n(&http_quiescing, 0, __ATOMIC_SEQ_CST);
 	/* Behind a proxy every client shares its address: the proxy limits them. */
 	if (s->cfg.proxies.n > 0 && !s->cfg.per_ip_set)
