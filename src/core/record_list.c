@@ -16,9 +16,11 @@
  */
 #include <ctype.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/record_counts.h"
 #include "core/record_private.h"
 #include "store/db.h"
 #include "store/sqlb.h"
@@ -594,15 +596,53 @@ list_fields_only(const struct list_plan *p)
 	return true;
 }
 
+/*
+ * The total of field filters on scalar fields that are a dimension the
+ * kind's counts keep (a risk's likelihood and impact: a heat-map cell),
+ * from the kept count (record_count_kept()); *kept false otherwise.
+ */
+static int
+list_total_kept(int64_t *total, bool *kept, struct db *db, const struct list_plan *p)
+{
+	const char *fields[2], *values[2];
+	char ints[2][24];
+	const struct list_filter *lf;
+	int i;
+
+	*kept = false;
+	if (p->nfilters < 1 || p->nfilters > 2 || p->fts != NULL || p->retired ||
+	    !list_fields_only(p))
+		return 0;
+	for (i = 0; i < p->nfilters; i++) {
+		lf = &p->filters[i];
+		fields[i] = lf->f->name;
+		if (lf->f->type == FIELD_BOOL)
+			values[i] = lf->value.i ? "true" : "false";
+		else if (lf->f->type == FIELD_INT) {
+			snprintf(ints[i], sizeof(ints[i]), "%lld", (long long)lf->value.i);
+			values[i] = ints[i];
+		} else if (lf->f->type == FIELD_STRING || lf->f->type == FIELD_ENUM ||
+		    lf->f->type == FIELD_DATE || lf->f->type == FIELD_REF ||
+		    lf->f->type == FIELD_USER)
+			values[i] = lf->value.s;
+		else
+			return 0;
+	}
+	return record_count_kept(total, kept, db, p->org_id, p->k, fields, values, p->nfilters);
+}
+
 static int
 list_total(int64_t *total, struct db *db, const struct list_plan *p)
 {
 	struct sqlb q;
 	struct db_stmt *st = NULL;
 	int ff = first_field_filter(p), rc, i;
+	bool kept;
 
 	memset(&q, 0, sizeof(q));
 	*total = 0;
+	if ((rc = list_total_kept(total, &kept, db, p)) != 0 || kept)
+		return rc;
 	if (p->nfilters == 0 && p->fts == NULL && !p->retired) {
 		buf_puts(&q.sql, "SELECT live FROM record_counts WHERE org_id = ? AND kind = ?");
 		sqlb_bind_int(&q, p->org_id);

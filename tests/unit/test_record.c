@@ -639,6 +639,72 @@ search_has(const json_t *res, const char *kind, const char *ref)
 	return false;
 }
 
+/*
+ * A heat-map cell (a risk's likelihood and impact, a dimension the
+ * dashboard's counts keep) has its total from the kept count: the same as
+ * the records listed, after changes moved risks between cells and some
+ * were retired, in either order of the filters; a value outside the scale
+ * has none.
+ */
+static void
+test_record__list_heat_map_cell_total(void **state)
+{
+	struct db *db = *state;
+	const struct record_kind *k = record_kind_find("risks");
+	struct record_query q = { .limit = 3, .nfilters = 2 };
+	int cell[6][6] = { { 0 } }, lik[41], imp[41], l, m, i;
+	bool gone[41] = { 0 };
+	char body[256], ref[16], lv[8], iv[8];
+	json_t *all;
+	int64_t total = -1;
+
+	for (i = 1; i <= 40; i++) {
+		lik[i] = 1 + i % 5;
+		imp[i] = 1 + i % 3;
+		snprintf(body, sizeof(body), "{\"title\": \"R%d\", \"likelihood\": %d, "
+		    "\"impact\": %d}", i, lik[i], imp[i]);
+		assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "risks", body), 0);
+	}
+	for (i = 1; i <= 40; i += 6) {
+		snprintf(ref, sizeof(ref), "RISK-%d", i);
+		assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_bob, "risks", ref, 0,
+		    "{\"likelihood\": 5, \"impact\": 5}"), 0);
+		lik[i] = imp[i] = 5;
+	}
+	for (i = 2; i <= 40; i += 9) {
+		snprintf(ref, sizeof(ref), "RISK-%d", i);
+		assert_int_equal(record_delete(db, FX_ORG, &fx_alice, k, ref, 0), 0);
+		gone[i] = true;
+	}
+	for (i = 1; i <= 40; i++)
+		cell[lik[i]][imp[i]] += !gone[i];
+	for (l = 1; l <= 5; l++)
+		for (m = 1; m <= 5; m++) {
+			snprintf(lv, sizeof(lv), "%d", l);
+			snprintf(iv, sizeof(iv), "%d", m);
+			q.filter_names[0] = "likelihood";
+			q.filter_values[0] = lv;
+			q.filter_names[1] = "impact";
+			q.filter_values[1] = iv;
+			all = list_all(db, k, &q, &total);
+			assert_int_equal(total, cell[l][m]);
+			assert_int_equal(json_array_size(all), (size_t)cell[l][m]);
+			json_decref(all);
+			q.filter_names[0] = "impact";
+			q.filter_values[0] = iv;
+			q.filter_names[1] = "likelihood";
+			q.filter_values[1] = lv;
+			all = list_all(db, k, &q, &total);
+			assert_int_equal(total, cell[l][m]);
+			json_decref(all);
+		}
+	q.filter_values[0] = "9";
+	all = list_all(db, k, &q, &total);
+	assert_int_equal(total, 0);
+	assert_int_equal(json_array_size(all), 0);
+	json_decref(all);
+}
+
 static void
 test_record__search_across_kinds(void **state)
 {
@@ -1019,6 +1085,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_record__retire_and_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__list_two_field_filters, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__list_filter_sort_search_cursor, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_record__list_heat_map_cell_total, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_record__search_across_kinds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__links_both_ways, setup, teardown),
