@@ -3,6 +3,8 @@
 // prints each page's median server time under both and their ratio.
 //
 //   node bench/web-ab.mjs BASE_URL BASE_LOG NEW_URL NEW_LOG EMAIL PASSWORD [CALLS]
+//
+// WEB_BENCH_PAGES=REGEXP times only the pages whose name matches.
 import { readFileSync } from 'node:fs';
 import { webPages } from './web-pages.mjs';
 
@@ -55,8 +57,10 @@ const get = async (i, path) => {
   status[i] = r.status;
 };
 const home = await (await fetch(`${newUrl}/o/bench/`, { headers: { cookie: header(jars[1]) } })).text();
+// WEB_BENCH_PAGES: a regular expression; only the pages whose name it matches.
+const only = process.env.WEB_BENCH_PAGES ? new RegExp(process.env.WEB_BENCH_PAGES) : null;
 const pages = [...webPages('bench', email, home),
-  ['API: risk', '/api/v1/orgs/bench/risks/RISK-4242']];
+  ['API: risk', '/api/v1/orgs/bench/risks/RISK-4242']].filter(([name]) => !only || only.test(name));
 console.log('| page | baseline p50 ms | this build p50 ms | ratio |');
 console.log('| --- | ---: | ---: | ---: |');
 for (const [name, path] of pages) {

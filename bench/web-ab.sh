@@ -11,7 +11,8 @@
 #
 # BASE_DB: the baseline's copy when its schema must differ (a baseline that
 # predates a migration refuses a database that has it); default WEB_BENCH_DB.
-# Environment as bench/web.sh: WEB_BENCH_USER, CALLS (default 150).
+# Environment as bench/web.sh: WEB_BENCH_USER, CALLS (default 150);
+# WEB_BENCH_PAGES: a regular expression, only the pages whose name matches.
 set -eu
 cd "$(dirname "$0")/.."
 AIMS=${AIMS_BIN:-./aims}

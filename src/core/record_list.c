@@ -1171,7 +1171,9 @@ search_run(json_t *out, struct db *db, const struct sqlb *q, int per_kind)
  * last word is first looked for whole, which the index answers by walking
  * its newest postings and stopping: a kind that fills its share that way
  * shows those (all of them matches of the prefix too, and there are more);
- * only the kinds left short are searched again with the prefix.
+ * only the kinds left short are searched again with the prefix, first in
+ * their newest records (record__search_recent()), then, if those do not
+ * settle it, in the index.
  */
 int
 record_search(json_t **out, struct db *db, int64_t org_id,
@@ -1181,6 +1183,7 @@ record_search(json_t **out, struct db *db, int64_t org_id,
 	char *fts = NULL;
 	json_t *e;
 	size_t i, n = 0;
+	bool settled, more;
 	int rc = 0;
 
 	*out = NULL;
@@ -1211,6 +1214,13 @@ record_search(json_t **out, struct db *db, int64_t org_id,
 		if (json_is_true(json_object_get(e, "more")))
 			continue;
 		json_array_clear(json_object_get(e, "items"));
+		if ((rc = record__search_recent(&settled, json_object_get(e, "items"), &more, db,
+		    org_id, kinds[i], q, per_kind)) != 0)
+			goto done;
+		if (settled) {
+			json_object_set_new(e, "more", json_boolean(more));
+			continue;
+		}
 		fts = plan_fts(org_id, kinds[i], q, false);
 		search_kind_sql(&prefix, org_id, kinds[i], fts, per_kind, n++);
 		free(fts);

@@ -639,6 +639,90 @@ search_has(const json_t *res, const char *kind, const char *ref)
 	return false;
 }
 
+/* The refs of kind in a record_search() answer, space-separated, and its "more". */
+static const char *
+search_refs(const json_t *res, const char *kind, bool *more)
+{
+	static char out[256];
+	const json_t *e, *it;
+	size_t i, j, n = 0;
+
+	out[0] = '\0';
+	*more = false;
+	json_array_foreach(res, i, e)
+		if (strcmp(fx_str(e, "kind"), kind) == 0) {
+			*more = json_is_true(json_object_get(e, "more"));
+			json_array_foreach(json_object_get(e, "items"), j, it)
+				n += (size_t)snprintf(out + n, sizeof(out) - n, "%s%s", n ? " " : "",
+				    fx_str(it, "ref"));
+		}
+	return out;
+}
+
+/*
+ * A prefix is answered from the kind's newest records when they settle it
+ * and from the index when they do not (a match past the newest hundred, a
+ * text that is not ASCII, a retired match): the same newest matches either
+ * way, retired records never among them.
+ */
+static void
+test_record__search_prefix_newest_first(void **state)
+{
+	struct db *db = *state;
+	const struct record_kind *mea = record_kind_find("measures"),
+	    *ctx = record_kind_find("context-issues");
+	const struct record_kind *kinds[] = { mea, ctx };
+	json_t *res = NULL;
+	char body[256];
+	bool more;
+	int i;
+
+	for (i = 1; i <= 130; i++) {
+		snprintf(body, sizeof(body), "{\"title\": \"%s check %d\"}", i == 105 ?
+		    "Evid\u00e9ntial" : i % 10 == 0 ? "Evidential" : i <= 3 ? "Oldest" : "Plain", i);
+		assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "measures", body), 0);
+	}
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "context-issues",
+	    "{\"title\": \"Rain\", \"kind\": \"external\"}"), 0);
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "context-issues",
+	    "{\"title\": \"Rust\", \"kind\": \"internal\"}"), 0);
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "context-issues",
+	    "{\"title\": \"Dust\", \"kind\": \"internal\"}"), 0);
+	assert_int_equal(record_delete(db, FX_ORG, &fx_alice, ctx, "CI-3", 0), 0);
+	assert_int_equal(record_delete(db, FX_ORG, &fx_alice, mea, "MEA-129", 0), 0);
+
+	/* The newest ASCII records settle it until the one with an accent: the index. */
+	assert_int_equal(record_search(&res, db, FX_ORG, kinds, 2, "evid", 5), 0);
+	assert_string_equal(search_refs(res, "measures", &more),
+	    "MEA-130 MEA-120 MEA-110 MEA-105 MEA-100");
+	assert_true(more);
+	json_decref(res);
+	/* The same in capitals; a whole word first, its records walked newest first. */
+	assert_int_equal(record_search(&res, db, FX_ORG, kinds, 2, "EVID", 5), 0);
+	assert_string_equal(search_refs(res, "measures", &more),
+	    "MEA-130 MEA-120 MEA-110 MEA-105 MEA-100");
+	json_decref(res);
+	assert_int_equal(record_search(&res, db, FX_ORG, kinds, 2, "check 12", 5), 0);
+	assert_string_equal(search_refs(res, "measures", &more),
+	    "MEA-128 MEA-127 MEA-126 MEA-125 MEA-124");
+	assert_true(more);
+	json_decref(res);
+	/* Only past the newest hundred: the index, all three and no more. */
+	assert_int_equal(record_search(&res, db, FX_ORG, kinds, 2, "olde", 5), 0);
+	assert_string_equal(search_refs(res, "measures", &more), "MEA-3 MEA-2 MEA-1");
+	assert_false(more);
+	json_decref(res);
+	/* A kind read whole; its retired record is left out whatever its words. */
+	assert_int_equal(record_search(&res, db, FX_ORG, kinds, 2, "r", 5), 0);
+	assert_string_equal(search_refs(res, "context-issues", &more), "CI-2 CI-1");
+	assert_false(more);
+	assert_string_equal(search_refs(res, "measures", &more), "");
+	json_decref(res);
+	assert_int_equal(record_search(&res, db, FX_ORG, kinds, 2, "du", 5), 0);
+	assert_int_equal(json_array_size(res), 0);
+	json_decref(res);
+}
+
 /*
  * A heat-map cell (a risk's likelihood and impact, a dimension the
  * dashboard's counts keep) has its total from the kept count: the same as
@@ -1085,6 +1169,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_record__retire_and_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__list_two_field_filters, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__list_filter_sort_search_cursor, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_record__search_prefix_newest_first, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_record__list_heat_map_cell_total, setup,
 		    teardown),
