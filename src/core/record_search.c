@@ -119,7 +119,10 @@ search_body_matches(const char *body, const char *scope, const struct search_wor
  * orders by (a record's number and its row are taken in the same write,
  * and a row is never inserted again). Either way every record between
  * the newest and the last read is read, so the first per_kind + 1
- * matches are the index's newest.
+ * matches are the index's newest. PostgreSQL's planner answers the whole
+ * words newest first by walking every newer row of every kind (24 ms to
+ * reach the risks behind 30,000 evidence records), so there the newest
+ * records of the kind are the candidates in both cases.
  */
 static int
 search_candidates(struct db_stmt **st, struct db *db, int64_t org_id,
@@ -128,7 +131,7 @@ search_candidates(struct db_stmt **st, struct db *db, int64_t org_id,
 	struct buf expr = BUF_INIT;
 	int i, rc;
 
-	if (nw == 1) {
+	if (nw == 1 || strcmp(db_backend(db), "postgres") == 0) {
 		/* From the (org, kind, num) index alone: a retired one is left out later. */
 		if ((rc = db_prepare(st, db, "SELECT r.id, f.body FROM records r "
 		    "CROSS JOIN records_fts f ON f.rowid = r.id WHERE r.org_id = ? AND "
