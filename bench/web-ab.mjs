@@ -3,6 +3,12 @@
 // prints each page's median server time under both and their ratio.
 //
 //   node bench/web-ab.mjs BASE_URL BASE_LOG NEW_URL NEW_LOG EMAIL PASSWORD [CALLS]
+//
+// WEB_BENCH_PAGES=REGEXP times only the pages whose name matches. With
+// WEB_BENCH_PIDS="BASE_PID NEW_PID" (bench/web-ab.sh sets it) each page's CPU
+// time per request of each server is given too (user + system time from
+// /proc over the timed calls, all threads): on a loaded machine the wall
+// times include waiting for a CPU, the CPU times much less so.
 import { readFileSync } from 'node:fs';
 import { webPages } from './web-pages.mjs';
 
@@ -44,6 +50,12 @@ function times(log, path, from) {
     .map((e) => e.usec / 1000).sort((a, b) => a - b);
 }
 const median = (t) => t[Math.floor(t.length / 2)];
+const pids = (process.env.WEB_BENCH_PIDS || '').split(' ').filter(Boolean).map(Number);
+const TICK_MS = 10;	// the kernel's clock tick (USER_HZ 100) in /proc/PID/stat
+function cpuMs(pid) {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) * TICK_MS;	// utime, stime
+}
 
 
 const jars = [await signIn(baseUrl), await signIn(newUrl)];
@@ -55,10 +67,14 @@ const get = async (i, path) => {
   status[i] = r.status;
 };
 const home = await (await fetch(`${newUrl}/o/bench/`, { headers: { cookie: header(jars[1]) } })).text();
+// WEB_BENCH_PAGES: a regular expression; only the pages whose name it matches.
+const only = process.env.WEB_BENCH_PAGES ? new RegExp(process.env.WEB_BENCH_PAGES) : null;
 const pages = [...webPages('bench', email, home),
-  ['API: risk', '/api/v1/orgs/bench/risks/RISK-4242']];
-console.log('| page | baseline p50 ms | this build p50 ms | ratio |');
-console.log('| --- | ---: | ---: | ---: |');
+  ['API: risk', '/api/v1/orgs/bench/risks/RISK-4242']].filter(([name]) => !only || only.test(name));
+console.log(pids.length === 2 ?
+  '| page | baseline p50 ms | this build p50 ms | ratio | baseline CPU ms | this build CPU ms |\n' +
+  '| --- | ---: | ---: | ---: | ---: | ---: |' :
+  '| page | baseline p50 ms | this build p50 ms | ratio |\n| --- | ---: | ---: | ---: |');
 for (const [name, path] of pages) {
   // A page that takes seconds under one build is asked fewer times (its median is no
   // less clear, and the run stays minutes long).
@@ -72,9 +88,12 @@ for (const [name, path] of pages) {
     continue;
   }
   const from = [readFileSync(baseLog, 'utf8').length, readFileSync(newLog, 'utf8').length];
+  const cpu0 = pids.map(cpuMs);
   for (let i = 0; i < calls; i++) { await get(0, path); await get(1, path); }
+  const cpu = pids.map((p, i) => ((cpuMs(p) - cpu0[i]) / calls).toFixed(2));
   await new Promise((res) => setTimeout(res, 50));
   const b = median(times(baseLog, path, from[0]));
   const n = median(times(newLog, path, from[1]));
-  console.log(`| ${name} | ${b.toFixed(2)} | ${n.toFixed(2)} | ${(n / b).toFixed(n / b < 0.1 ? 4 : 2)}x |`);
+  console.log(`| ${name} | ${b.toFixed(2)} | ${n.toFixed(2)} | ${(n / b).toFixed(n / b < 0.1 ? 4 : 2)}x |` +
+    (pids.length === 2 ? ` ${cpu[0]} | ${cpu[1]} |` : ''));
 }

@@ -11,7 +11,9 @@
 #
 # BASE_DB: the baseline's copy when its schema must differ (a baseline that
 # predates a migration refuses a database that has it); default WEB_BENCH_DB.
-# Environment as bench/web.sh: WEB_BENCH_USER, CALLS (default 150).
+# Environment as bench/web.sh: WEB_BENCH_USER, CALLS (default 150);
+# WEB_BENCH_PAGES: a regular expression, only the pages whose name matches.
+# Besides the medians, each server's CPU time per request (bench/web-ab.mjs).
 set -eu
 cd "$(dirname "$0")/.."
 AIMS=${AIMS_BIN:-./aims}
@@ -42,8 +44,9 @@ for side in base new; do
 		--heavy-reads-per-minute 0 >"$T/$side.log" 2>&1 &
 	PIDS="$PIDS $!"
 	eval "URL_$side=http://127.0.0.1:$P"
+	eval "PID_$side=$!"
 done
 sleep 2
 # shellcheck disable=SC2154
-node bench/web-ab.mjs "$URL_base" "$T/base.log" "$URL_new" "$T/new.log" "$USER_EMAIL" \
+WEB_BENCH_PIDS="$PID_base $PID_new" node bench/web-ab.mjs "$URL_base" "$T/base.log" "$URL_new" "$T/new.log" "$USER_EMAIL" \
 	"$PASSWORD" "${CALLS:-150}"

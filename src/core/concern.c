@@ -232,7 +232,7 @@ done:
 }
 
 int
-concern_read(json_t **out, struct db *db, const char *key)
+concern_read(json_t **out, int64_t *org_of, struct db *db, const char *key)
 {
 	unsigned char hash[crypto_hash_sha256_BYTES];
 	struct db_stmt *st = NULL;
@@ -272,5 +272,9 @@ concern_read(json_t **out, struct db *db, const char *key)
 	    "text", json_object_get(rec, "text"), "status", json_object_get(rec, "status"),
 	    "replies", replies);
 	json_decref(rec);
-	return *out != NULL ? 0 : aims_error_set(AIMS_ERROR, NULL, "cannot read the report");
+	if (*out == NULL)
+		return aims_error_set(AIMS_ERROR, NULL, "cannot read the report");
+	if (org_of != NULL)
+		*org_of = org_id;
+	return 0;
 }

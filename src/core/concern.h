@@ -55,10 +55,11 @@ int concern_submit(char key[CONCERN_KEY_LEN], struct db *db, const char *slug,
     const char *text);
 /*
  * The report whose key is given, as its reporter sees it: {"received_at",
- * "text", "status", "replies": [{"at", "text"}]}. AIMS_ENOTFOUND when no
- * report has this key.
+ * "text", "status", "replies": [{"at", "text"}]}, and the organisation it
+ * was sent to in *org_id (may be NULL; for its time zone, never shown).
+ * AIMS_ENOTFOUND when no report has this key.
  */
-int concern_read(json_t **out, struct db *db, const char *key);
+int concern_read(json_t **out, int64_t *org_id, struct db *db, const char *key);
 /* ledger_source: the channel's ledgered state, and the orgs that have one. */
 int concern_channel_load_for_ledger(json_t **out, struct db *db, int64_t org_id,
     const char *kind, const char *ref);

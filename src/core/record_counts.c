@@ -382,3 +382,65 @@ record_count_with(int64_t *out, struct db *db, int64_t org_id, const struct reco
 	db_done(st);
 	return rc < 0 ? rc : 0;
 }
+
+/* Where each of c's fields is among the n given (at[]), or false when they differ. */
+static bool
+counts_fields_are(int at[2], const struct record_count *c, const char *const *fields, int n)
+{
+	int i, j, nc = c->fields[1] != NULL ? 2 : 1;
+
+	if (c->value != NULL || nc != n)
+		return false;
+	for (j = 0; j < nc; j++) {
+		at[j] = -1;
+		if (strchr(c->fields[j], '.') != NULL)
+			return false;
+		for (i = 0; i < n; i++)
+			if (strcmp(fields[i], c->fields[j]) == 0)
+				at[j] = i;
+		if (at[j] < 0)
+			return false;
+	}
+	return nc == 1 || at[0] != at[1];
+}
+
+int
+record_count_kept(int64_t *out, bool *kept, struct db *db, int64_t org_id,
+    const struct record_kind *k, const char *const *fields, const char *const *values,
+    int n)
+{
+	const struct record_count *c;
+	struct db_stmt *st = NULL;
+	char value[RECORD_COUNT_VALUE_MAX];
+	int at[2], len, rc;
+
+	*out = 0;
+	*kept = false;
+	for (c = k->counts; c != NULL && c->dim != NULL; c++)
+		if (counts_fields_are(at, c, fields, n))
+			break;
+	if (c == NULL || c->dim == NULL)
+		return 0;
+	/* An empty value is never counted; a ':' would make two cells one. */
+	if (*values[at[0]] == '\0' || (n == 2 && (*values[at[1]] == '\0' ||
+	    strchr(values[at[0]], ':') != NULL || strchr(values[at[1]], ':') != NULL)))
+		return 0;
+	len = n == 1 ? snprintf(value, sizeof(value), "%s", values[at[0]]) :
+	    snprintf(value, sizeof(value), "%s:%s", values[at[0]], values[at[1]]);
+	if (len <= 0 || (size_t)len >= sizeof(value))
+		return 0;
+	if ((rc = db_prepare(&st, db, "SELECT n FROM dashboard_counts "
+	    "WHERE org_id = ? AND kind = ? AND dim = ? AND value = ?")) != 0)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	db_bind_text(st, 2, k->name);
+	db_bind_text(st, 3, c->dim);
+	db_bind_text(st, 4, value);
+	if ((rc = db_step(st)) == DB_ROW)
+		*out = db_column_int64(st, 0);
+	db_done(st);
+	if (rc < 0)
+		return rc;
+	*kept = true;
+	return 0;
+}

@@ -60,4 +60,15 @@ int record_counts_verify(struct db *db, int64_t org_id);
 int record_count_with(int64_t *out, struct db *db, int64_t org_id,
     const struct record_kind *k, const char *field, const char *value, int64_t cap);
 
+/*
+ * How many live records of k have each of the n fields at its value (as
+ * the kept counts write values: "4", "high", "true"), when a dimension k
+ * counts (record_kind.counts) is exactly those fields: *out from the kept
+ * count and *kept true, so a list filtered by a heat-map cell has its total
+ * in one read. Otherwise *kept false and nothing is read.
+ */
+int record_count_kept(int64_t *out, bool *kept, struct db *db, int64_t org_id,
+    const struct record_kind *k, const char *const *fields, const char *const *values,
+    int n);
+
 #endif

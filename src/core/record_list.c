@@ -21,9 +21,11 @@
  * so either index drives a filter the same way.
  */
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/record_counts.h"
 #include "core/record_private.h"
 #include "store/db.h"
 #include "store/sqlb.h"
@@ -651,15 +653,53 @@ list_fields_only(const struct list_plan *p)
 	return true;
 }
 
+/*
+ * The total of field filters on scalar fields that are a dimension the
+ * kind's counts keep (a risk's likelihood and impact: a heat-map cell),
+ * from the kept count (record_count_kept()); *kept false otherwise.
+ */
+static int
+list_total_kept(int64_t *total, bool *kept, struct db *db, const struct list_plan *p)
+{
+	const char *fields[2], *values[2];
+	char ints[2][24];
+	const struct list_filter *lf;
+	int i;
+
+	*kept = false;
+	if (p->nfilters < 1 || p->nfilters > 2 || p->fts != NULL || p->retired ||
+	    !list_fields_only(p))
+		return 0;
+	for (i = 0; i < p->nfilters; i++) {
+		lf = &p->filters[i];
+		fields[i] = lf->f->name;
+		if (lf->f->type == FIELD_BOOL)
+			values[i] = lf->value.i ? "true" : "false";
+		else if (lf->f->type == FIELD_INT) {
+			snprintf(ints[i], sizeof(ints[i]), "%lld", (long long)lf->value.i);
+			values[i] = ints[i];
+		} else if (lf->f->type == FIELD_STRING || lf->f->type == FIELD_ENUM ||
+		    lf->f->type == FIELD_DATE || lf->f->type == FIELD_REF ||
+		    lf->f->type == FIELD_USER)
+			values[i] = lf->value.s;
+		else
+			return 0;
+	}
+	return record_count_kept(total, kept, db, p->org_id, p->k, fields, values, p->nfilters);
+}
+
 static int
 list_total(int64_t *total, struct db *db, const struct list_plan *p)
 {
 	struct sqlb q;
 	struct db_stmt *st = NULL;
 	int ff = first_field_filter(p), rc, i;
+	bool kept;
 
 	memset(&q, 0, sizeof(q));
 	*total = 0;
+	if ((rc = list_total_kept(total, &kept, db, p)) != 0 || kept)
+		return rc;
 	if (p->nfilters == 0 && p->fts == NULL && !p->retired) {
 		buf_puts(&q.sql, "SELECT live FROM record_counts WHERE org_id = ? AND kind = ?");
 		sqlb_bind_int(&q, p->org_id);
@@ -1190,7 +1230,9 @@ search_run(json_t *out, struct db *db, const struct sqlb *q, int per_kind)
  * last word is first looked for whole, which the index answers by walking
  * its newest postings and stopping: a kind that fills its share that way
  * shows those (all of them matches of the prefix too, and there are more);
- * only the kinds left short are searched again with the prefix.
+ * only the kinds left short are searched again with the prefix, first in
+ * their newest records (record__search_recent()), then, if those do not
+ * settle it, in the index.
  */
 int
 record_search(json_t **out, struct db *db, int64_t org_id,
@@ -1200,6 +1242,7 @@ record_search(json_t **out, struct db *db, int64_t org_id,
 	char *fts = NULL;
 	json_t *e;
 	size_t i, n = 0;
+	bool settled, more;
 	int rc = 0;
 
 	*out = NULL;
@@ -1230,6 +1273,13 @@ record_search(json_t **out, struct db *db, int64_t org_id,
 		if (json_is_true(json_object_get(e, "more")))
 			continue;
 		json_array_clear(json_object_get(e, "items"));
+		if ((rc = record__search_recent(&settled, json_object_get(e, "items"), &more, db,
+		    org_id, kinds[i], q, per_kind)) != 0)
+			goto done;
+		if (settled) {
+			json_object_set_new(e, "more", json_boolean(more));
+			continue;
+		}
 		fts = plan_fts(org_id, kinds[i], q, false);
 		search_kind_sql(&prefix, org_id, kinds[i], fts, per_kind, n++);
 		free(fts);

@@ -59,6 +59,15 @@ void record__search_scope(char *out, size_t outlen, int64_t org_id, const char *
  * search index's tokenizer sees it.
  */
 size_t record__word_char(bool *word, const unsigned char *p);
+/*
+ * record_search.c: the newest live records of k matching q (words as the
+ * header search's, the last a prefix), from their stored search text, at
+ * most per_kind appended to items and *more when there are more. *settled
+ * false (items left empty) when the newest records do not settle it and
+ * the search index must be asked.
+ */
+int record__search_recent(bool *settled, json_t *items, bool *more, struct db *db,
+    int64_t org_id, const struct record_kind *k, const char *q, int per_kind);
 /* "title", "status" or "owner" when f is kept in that column, else NULL. */
 const char *record__field_column(const struct record_kind *k, const struct field *f);
 /*

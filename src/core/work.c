@@ -79,6 +79,27 @@ work_key(struct buf *b, const char *kind, int64_t num, const char *field, const 
 	    ref, title, what, owner, due, (long long)assigned_by, source);
 }
 
+/* Moves the org's count of k's work items (work_item_counts) by delta. */
+static int
+work_count_add(struct db *db, int64_t org_id, const struct record_kind *k, int64_t delta)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	if (delta == 0)
+		return 0;
+	if ((rc = db_prepare(&st, db, "INSERT INTO work_item_counts (org_id, kind, n) "
+	    "VALUES (?, ?, ?) ON CONFLICT (org_id, kind) "
+	    "DO UPDATE SET n = work_item_counts.n + excluded.n")) != 0)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	db_bind_text(st, 2, k->name);
+	db_bind_int64(st, 3, delta);
+	rc = db_step(st);
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
 int
 record__work_sync(struct db *db, int64_t org_id, const struct record_kind *k,
     const struct record_row *old, const struct record_row *r)
@@ -86,18 +107,21 @@ record__work_sync(struct db *db, int64_t org_id, const struct record_kind *k,
 	const struct record_due *d;
 	struct db_stmt *st = NULL;
 	const char *due;
+	int64_t delta = 0;
 	int rc;
 
 	if (k->due == NULL)
 		return 0;
 	if (old != NULL) {
+		/* The rows gone are counted as they go: the count follows the table. */
 		if ((rc = db_prepare(&st, db, "DELETE FROM work_items "
-		    "WHERE org_id = ? AND kind = ? AND num = ?")) != 0)
+		    "WHERE org_id = ? AND kind = ? AND num = ? RETURNING field")) != 0)
 			return rc;
 		db_bind_int64(st, 1, org_id);
 		db_bind_text(st, 2, k->name);
 		db_bind_int64(st, 3, old->num);
-		rc = db_step(st);
+		while ((rc = db_step(st)) == DB_ROW)
+			delta--;
 		db_done(st);
 		if (rc < 0)
 			return rc;
@@ -124,8 +148,9 @@ record__work_sync(struct db *db, int64_t org_id, const struct record_kind *k,
 		db_done(st);
 		if (rc < 0)
 			return rc;
+		delta++;
 	}
-	return 0;
+	return work_count_add(db, org_id, k, delta);
 }
 
 /* One item from a statement selecting WORK_ITEM_COLUMNS first. */
@@ -614,6 +639,31 @@ work_finding(const char *key, bool stored)
 	    part[3] ? part[3] : "?", part[1] ? part[1] : "?");
 }
 
+/* The kept counts (work_item_counts) against the stored items, kind by kind. */
+static int
+work_counts_verify(struct db *db, int64_t org_id)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&st, db, "SELECT kind, sum(stored), sum(kept) FROM ("
+	    "SELECT kind, count(*) AS stored, 0 AS kept FROM work_items WHERE org_id = ? "
+	    "GROUP BY kind UNION ALL SELECT kind, 0, n FROM work_item_counts WHERE org_id = ?) c "
+	    "GROUP BY kind HAVING sum(stored) <> sum(kept) ORDER BY kind")) != 0)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	db_bind_int64(st, 2, org_id);
+	if ((rc = db_step(st)) == DB_ROW)
+		rc = aims_error_set(AIMS_EVERIFY, NULL, "work_item_counts says %lld work items of "
+		    "%s, work_items holds %lld: the count was changed around aims",
+		    (long long)db_column_int64(st, 2), db_column_text(st, 0),
+		    (long long)db_column_int64(st, 1));
+	else
+		rc = rc < 0 ? rc : 0;
+	db_done(st);
+	return rc;
+}
+
 int
 work_verify(struct db *db, int64_t org_id)
 {
@@ -644,6 +694,8 @@ work_verify(struct db *db, int64_t org_id)
 	rc = 0;
 	if ((iter = json_object_iter(expected)) != NULL)
 		rc = work_finding(json_object_iter_key(iter), false);
+	else
+		rc = work_counts_verify(db, org_id);
 done:
 	db_done(st);
 	buf_free(&key);

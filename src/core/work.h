@@ -84,8 +84,9 @@ int work_next_event(int64_t *days, json_t **event, struct db *db, int64_t org_id
 
 /*
  * Checks the stored work items of the org against those its records give
- * now: 0, or AIMS_EVERIFY naming the first item stored that no record gives,
- * or given and not stored.
+ * now, and the kept counts of them (work_item_counts) against the items: 0,
+ * or AIMS_EVERIFY naming the first item stored that no record gives, or
+ * given and not stored, or the first kind whose count is wrong.
  */
 int work_verify(struct db *db, int64_t org_id);
 

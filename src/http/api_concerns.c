@@ -84,7 +84,7 @@ api_public_concern_get(struct http_ctx *c)
 
 	if ((rc = http_concern_limit(c, "concern-read", CONCERN_READS_PER_MINUTE, 60)) != 0)
 		return rc;
-	if ((rc = concern_read(&out, c->db, http_param(c, "key"))) != 0)
+	if ((rc = concern_read(&out, NULL, c->db, http_param(c, "key"))) != 0)
 		return rc;
 	http_reply_json(c, 200, out);
 	return 0;

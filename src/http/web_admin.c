@@ -366,6 +366,37 @@ webui_token_revoke(struct http_ctx *c)
 
 /* ---- account ------------------------------------------------------------ */
 
+/*
+ * The zone the account's times are shown in: its organisations' when they
+ * share one (most people belong to one), else UTC, named as such.
+ */
+static int
+webui_account_zone(const struct tz **out, struct http_ctx *c)
+{
+	json_t *orgs = NULL, *o;
+	const struct tz *z;
+	int64_t id;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	if ((rc = member_orgs_of_user(&orgs, c->db, c->who.user_id)) != 0)
+		return rc;
+	json_array_foreach(orgs, i, o) {
+		if ((rc = org_id_by_slug(&id, c->db, json_string_value(json_object_get(o,
+		    "slug")))) != 0)
+			break;
+		z = webui_org_zone(c->db, id);
+		if (i > 0 && z != *out) {
+			*out = NULL;
+			break;
+		}
+		*out = z;
+	}
+	json_decref(orgs);
+	return rc;
+}
+
 int
 webui_account(struct http_ctx *c)
 {
@@ -377,6 +408,7 @@ webui_account(struct http_ctx *c)
 	int rc;
 
 	if ((rc = totp_enabled(&v.second_factor, c->db, c->who.user_id)) != 0 ||
+	    (rc = webui_account_zone(&v.zone, c)) != 0 ||
 	    (rc = session_list_user(&sessions, c->db, c->who.user_id, clock_now())) != 0)
 		return rc;
 	v.sessions = sessions;
@@ -547,6 +579,7 @@ webui_portfolio(struct http_ctx *c)
 	struct web_portfolio_view v = { .email = c->who.email, .csrf = c->who.csrf };
 	json_t *orgs = NULL, *o;
 	struct buf page = BUF_INIT;
+	char zone[ORG_TIMEZONE_MAX];
 	int64_t id;
 	size_t i;
 	int rc;
@@ -555,8 +588,10 @@ webui_portfolio(struct http_ctx *c)
 		return rc;
 	json_array_foreach(orgs, i, o) {
 		if ((rc = org_id_by_slug(&id, c->db, json_string_value(json_object_get(o,
-		    "slug")))) != 0 || (rc = webui_portfolio_readiness(o, c, id)) != 0)
+		    "slug")))) != 0 || (rc = webui_portfolio_readiness(o, c, id)) != 0 ||
+		    (rc = org_timezone(zone, c->db, id)) != 0)
 			goto done;
+		json_object_set_new(o, "timezone", json_string(zone));
 	}
 	v.orgs = orgs;
 	web_page_portfolio(&page, &v);

@@ -161,11 +161,12 @@ webui_concern_read(struct http_ctx *c)
 	struct web_concern v = { 0 };
 	struct buf page = BUF_INIT;
 	json_t *report = NULL;
+	int64_t org_id = 0;
 	int rc, status;
 
 	if ((rc = webui_concern_token_check(c)) != 0 ||
 	    (rc = http_concern_limit(c, "concern-read", CONCERN_READS_PER_MINUTE, 60)) != 0 ||
-	    (rc = concern_read(&report, c->db, webui_posted(c, "key"))) != 0) {
+	    (rc = concern_read(&report, &org_id, c->db, webui_posted(c, "key"))) != 0) {
 		status = http_status_of(rc);
 		if (status >= 500)
 			return rc;
@@ -174,7 +175,8 @@ webui_concern_read(struct http_ctx *c)
 		webui_concern_page(c, status, &v, web_page_concern_lookup);
 		return 0;
 	}
-	web_page_concern_read(&page, report);
+	/* The times in the organisation's own zone, as its members see them. */
+	web_page_concern_read(&page, report, webui_org_zone(c->db, org_id));
 	webui_send(c, 200, &page);
 	json_decref(report);
 	return 0;

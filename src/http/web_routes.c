@@ -365,6 +365,18 @@ webui_posted(const struct http_ctx *c, const char *name)
 	return w != NULL && w->posted != NULL ? web_form_get(w->posted, name) : NULL;
 }
 
+const struct tz *
+webui_org_zone(struct db *db, int64_t org_id)
+{
+	char name[ORG_TIMEZONE_MAX];
+	const struct tz *z;
+
+	/* A zone the system does not know shows UTC rather than failing the page. */
+	if (org_timezone(name, db, org_id) != 0 || tz_load(&z, name) != 0)
+		return NULL;
+	return z;
+}
+
 int64_t
 webui_posted_version(const struct http_ctx *c)
 {
@@ -609,10 +621,7 @@ webui_org(struct http_ctx *c, struct webui *w)
 	if ((rc = notify_unread(&w->ctx.unread, c->db, c->org_id, c->who.user_id)) != 0)
 		return rc;
 	w->ctx.may_comment = perm_allows(c->role, PERM_WRITE, PERM_KIND_COMMENT);
-	/* A zone the system does not know shows UTC rather than failing the page. */
-	if (org_timezone(w->tz_name, c->db, c->org_id) != 0 ||
-	    tz_load(&w->ctx.tz, w->tz_name) != 0)
-		w->ctx.tz = NULL;
+	w->ctx.tz = webui_org_zone(c->db, c->org_id);
 	return webui_org_permit(c, &w->kind);
 }
 

@@ -51,7 +51,6 @@ struct webui {
 	const struct web_form		*posted;	/* form, or an upload's fields */
 	bool				 dropped;	/* a multipart body read and not kept */
 	char				 today[16];
-	char				 tz_name[ORG_TIMEZONE_MAX];	/* ctx.tz's */
 	char				 flash[WEBUI_FLASH_TEXT_MAX];
 };
 
@@ -89,6 +88,11 @@ int webui_fail(struct http_ctx *c, int code);
 const char *webui_posted(const struct http_ctx *c, const char *name);
 /* The posted _version: 0 when absent or not a number. */
 int64_t webui_posted_version(const struct http_ctx *c);
+/*
+ * The time zone an organisation's times are shown in (its settings); NULL,
+ * which shows UTC, when it has none or the system does not know it.
+ */
+const struct tz *webui_org_zone(struct db *db, int64_t org_id);
 
 /* web_choices.c: the options of pickers, see web_form_view.choices. */
 /* For every ref, user and requirement field of k (and its subfields); filters only if set. */

@@ -103,6 +103,7 @@ struct web_account_view {
 	const char		*csrf;
 	const json_t		*sessions;	/* session_list_user() */
 	int64_t			 current;	/* this session's id */
+	const struct tz		*zone;		/* times are shown in it; NULL: UTC */
 	const char		*flash;
 	const char		*error;
 	const char		*error_field;
@@ -181,7 +182,10 @@ void web_page_org_new(struct buf *out, const struct web_org_new_view *v);
 struct web_portfolio_view {
 	const char		*email;
 	const char		*csrf;
-	/* [{slug, name, role, score, as_of, stages [{verdict, blocking_gaps}] (1, 2)}] */
+	/*
+	 * [{slug, name, role, timezone, score, as_of, stages [{verdict,
+	 * blocking_gaps}] (1, 2)}]; as_of is shown in the organisation's timezone.
+	 */
 	const json_t		*orgs;
 	const char		*flash;
 };

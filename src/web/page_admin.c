@@ -436,19 +436,10 @@ web_page_settings(struct buf *out, const struct web_ctx *ctx,
 
 /* ---- account ------------------------------------------------------------ */
 
-static void
-web_admin_time_utc(struct buf *out, int64_t t)
-{
-	char s[CLOCK_RFC3339_LEN], shown[CLOCK_RFC3339_LEN];
-
-	clock_format(s, (time_t)t);
-	snprintf(shown, sizeof(shown), "%.10s %.5s", s, s + 11);
-	html_printf(out, "<time datetime=\"%s\">%s UTC</time>", s, shown);
-}
-
 void
 web_page_account(struct buf *out, const struct web_account_view *v)
 {
+	const struct web_ctx ctx = { .tz = v->zone };
 	const json_t *s;
 	size_t i;
 	int64_t id;
@@ -474,9 +465,9 @@ web_page_account(struct buf *out, const struct web_account_view *v)
 	json_array_foreach(v->sessions, i, s) {
 		id = json_integer_value(json_object_get(s, "id"));
 		buf_puts(out, "<tr><td>");
-		web_admin_time_utc(out, json_integer_value(json_object_get(s, "created_at")));
+		web_time_t(out, &ctx, (time_t)json_integer_value(json_object_get(s, "created_at")));
 		buf_puts(out, "</td><td>");
-		web_admin_time_utc(out, json_integer_value(json_object_get(s, "last_seen")));
+		web_time_t(out, &ctx, (time_t)json_integer_value(json_object_get(s, "last_seen")));
 		html_printf(out, "</td><td>%s</td><td>", web_str(s, "client_addr"));
 		if (id == v->current) {
 			buf_puts(out, "<span class=\"small\">This session</span>");
@@ -659,8 +650,8 @@ web_page_org_new(struct buf *out, const struct web_org_new_view *v)
 void
 web_page_portfolio(struct buf *out, const struct web_portfolio_view *v)
 {
+	struct web_ctx ctx = { .tz = NULL };
 	const json_t *o, *st;
-	char when[32];
 	size_t i, j;
 
 	web_plain_begin(out, "Portfolio", v->email, v->csrf);
@@ -672,7 +663,7 @@ web_page_portfolio(struct buf *out, const struct web_portfolio_view *v)
 	buf_puts(out, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Organisations\">"
 	    "<table><thead><tr><th scope=\"col\">Organisation</th><th scope=\"col\">Your role</th><th scope=\"col\">Readiness</th>"
 	    "<th scope=\"col\">Stage 1</th><th scope=\"col\">Stage 2</th><th scope=\"col\">"
-	    "Evaluated (UTC)</th></tr></thead><tbody>");
+	    "Evaluated</th></tr></thead><tbody>");
 	json_array_foreach(v->orgs, i, o) {
 		buf_puts(out, "<tr><th scope=\"row\"><a href=\"/o/");
 		html_url_escape(out, web_str(o, "slug"));
@@ -696,9 +687,12 @@ web_page_portfolio(struct buf *out, const struct web_portfolio_view *v)
 		}
 		for (; j < 2; j++)
 			buf_puts(out, "<td></td>");
-		snprintf(when, sizeof(when), "%.10s %.5s", web_str(o, "as_of"),
-		    strlen(web_str(o, "as_of")) > 11 ? web_str(o, "as_of") + 11 : "");
-		html_printf(out, "<td>%s</td></tr>\n", when);
+		/* Each organisation's time in its own zone (UTC when it is not known). */
+		if (tz_load(&ctx.tz, web_str(o, "timezone")) != 0)
+			ctx.tz = NULL;
+		buf_puts(out, "<td>");
+		web_time(out, &ctx, web_str(o, "as_of"));
+		buf_puts(out, "</td></tr>\n");
 	}
 	if (json_array_size(v->orgs) == 0)
 		buf_puts(out, "<tr><td colspan=\"6\" class=\"empty\">You belong to no organisation "

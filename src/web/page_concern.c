@@ -82,26 +82,28 @@ web_page_concern_lookup(struct buf *out, const struct web_concern *v)
 }
 
 void
-web_page_concern_read(struct buf *out, const json_t *report)
+web_page_concern_read(struct buf *out, const json_t *report, const struct tz *zone)
 {
 	const json_t *replies = json_object_get(report, "replies"), *r;
+	const struct web_ctx ctx = { .tz = zone };
 	size_t i;
 
 	web_page_begin_bare(out, "Your concern");
-	html_printf(out, "<div class=\"signin card concern\">\n<h1>Your concern</h1>\n"
-	    "<p>Sent %s; status: %s.</p>\n<blockquote class=\"concern-text\">%s</blockquote>\n"
+	buf_puts(out, "<div class=\"signin card concern\">\n<h1>Your concern</h1>\n<p>Sent ");
+	web_time(out, &ctx, json_string_value(json_object_get(report, "received_at")));
+	html_printf(out, "; status: %s.</p>\n<blockquote class=\"concern-text\">%s</blockquote>\n"
 	    "<h2>Replies</h2>\n",
-	    json_string_value(json_object_get(report, "received_at")),
 	    json_string_value(json_object_get(report, "status")),
 	    json_string_value(json_object_get(report, "text")));
 	if (json_array_size(replies) == 0)
 		buf_puts(out, "<p class=\"empty\">No reply yet.</p>\n");
 	else
 		buf_puts(out, "<ol class=\"concern-replies\">\n");
-	json_array_foreach(replies, i, r)
-		html_printf(out, "<li><p class=\"meta\">%s</p><p>%s</p></li>\n",
-		    json_string_value(json_object_get(r, "at")),
-		    json_string_value(json_object_get(r, "text")));
+	json_array_foreach(replies, i, r) {
+		buf_puts(out, "<li><p class=\"meta\">");
+		web_time(out, &ctx, json_string_value(json_object_get(r, "at")));
+		html_printf(out, "</p><p>%s</p></li>\n", json_string_value(json_object_get(r, "text")));
+	}
 	if (json_array_size(replies) > 0)
 		buf_puts(out, "</ol>\n");
 	buf_puts(out, "</div>\n");

@@ -497,7 +497,8 @@ void web_page_concern_form(struct buf *out, const struct web_concern *v);
 void web_page_concern_sent(struct buf *out, const struct web_concern *v);
 void web_page_concern_lookup(struct buf *out, const struct web_concern *v);
 /* report: concern_read()'s answer. */
-void web_page_concern_read(struct buf *out, const json_t *report);
+/* report: concern_read()'s; its times shown in zone (NULL: UTC). */
+void web_page_concern_read(struct buf *out, const json_t *report, const struct tz *zone);
 #define WEB_PASSWORD_PATH	"/account/password"
 struct web_password {
 	const char	*email;		/* who is signed in */

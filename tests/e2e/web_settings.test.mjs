@@ -1,6 +1,7 @@
 // web_settings.test.mjs - an organisation's time zone and readiness options,
 // set in the settings page, the API and the CLI: pages show times in the
-// zone with its abbreviation while the API stays in UTC; the readiness
+// zone with its abbreviation (the public concern page, the portfolio and the
+// account's sessions too) while the API stays in UTC; the readiness
 // options change what readiness counts and show the days left to the audit;
 // bad values are refused naming the field, another organisation's settings
 // are not found, a viewer cannot change them, and the ledger verifies.
@@ -74,6 +75,52 @@ test('time zone: pages show Europe/Berlin with its abbreviation, the API stays U
   await page.goto(`${env.url}/o/acme/ai-systems/${made.json.ref}`);
   assert.equal(await page.textContent(`time[datetime="${created}"]`),
     `${created.slice(0, 10)} ${created.slice(11, 16)} UTC`);
+});
+
+test('time zone: the public concern page, the portfolio and the account show it too', async () => {
+  const { page } = admin;
+  const zone = async (timezone) => {
+    const r = await request(env.url, 'PATCH', '/api/v1/orgs/acme', { auth,
+      headers: { 'if-match': `"${await orgVersion()}"` }, body: { timezone } });
+    assert.equal(r.status, 200, r.text);
+  };
+  await zone('Asia/Tokyo');
+
+  // The reporter's page: the organisation's zone, though nothing else of it is shown.
+  aimsOk(['org', 'concern-channel', 'acme', '--open', '--as', ADMIN, '--db', env.db]);
+  const sent = await request(env.url, 'POST', '/api/v1/public/orgs/acme/concerns',
+    { body: { text: 'The chatbot answers in the wrong language.' } });
+  assert.ok(sent.json.key, sent.text);
+  const received = (await request(env.url, 'GET', `/api/v1/public/concerns/${sent.json.key}`))
+    .json.received_at;
+  await page.goto(`${env.url}/public/concerns`);
+  await page.fill('#key', sent.json.key);
+  assert.equal(await submit(page), 200);
+  assert.equal(await page.textContent(`time[datetime="${received}"]`),
+    `${wallClock(received, 'Asia/Tokyo')} JST`);
+
+  // One organisation: the portfolio and the account's sessions in its zone.
+  await page.goto(`${env.url}/portfolio`);
+  const acmeRow = 'tr:has(a[href="/o/acme/"]) time';
+  const asOf = await page.getAttribute(acmeRow, 'datetime');
+  assert.equal(await page.textContent(acmeRow), `${wallClock(asOf, 'Asia/Tokyo')} JST`);
+  await page.goto(`${env.url}/account`);
+  const since = await page.getAttribute('table time', 'datetime');
+  assert.equal(await page.textContent('table time'), `${wallClock(since, 'Asia/Tokyo')} JST`);
+
+  // Two in different zones: each row its own; the account, in no one's, says UTC.
+  addOrg(env.db, 'lisbon');
+  addMember(env.db, ADMIN, 'viewer', 'lisbon');
+  await page.goto(`${env.url}/portfolio`);
+  assert.match(await page.textContent(acmeRow), / JST$/);
+  const lisbonRow = 'tr:has(a[href="/o/lisbon/"]) time';
+  const lisbonAt = await page.getAttribute(lisbonRow, 'datetime');
+  assert.equal(await page.textContent(lisbonRow),
+    `${lisbonAt.slice(0, 10)} ${lisbonAt.slice(11, 16)} UTC`);
+  await page.goto(`${env.url}/account`);
+  assert.equal(await page.textContent('table time'), `${since.slice(0, 10)} ${since.slice(11, 16)} UTC`);
+  await shot(page, 'account-times-utc');
+  await zone('UTC');
 });
 
 test('time zone: a name the system does not know, or a path, is refused naming timezone', async () => {

@@ -874,6 +874,154 @@ test_record__search_reindex_after_upgrade(void **state)
 	assert_int_equal(done, 1);
 	assert_int_equal(record_search_reindex(&done, db), 0);
 	assert_int_equal(done, 0);
+/* The refs of kind in a record_search() answer, space-separated, and its "more". */
+static const char *
+search_refs(const json_t *res, const char *kind, bool *more)
+{
+	static char out[256];
+	const json_t *e, *it;
+	size_t i, j, n = 0;
+
+	out[0] = '\0';
+	*more = false;
+	json_array_foreach(res, i, e)
+		if (strcmp(fx_str(e, "kind"), kind) == 0) {
+			*more = json_is_true(json_object_get(e, "more"));
+			json_array_foreach(json_object_get(e, "items"), j, it)
+				n += (size_t)snprintf(out + n, sizeof(out) - n, "%s%s", n ? " " : "",
+				    fx_str(it, "ref"));
+		}
+	return out;
+}
+
+/*
+ * A prefix is answered from the kind's newest records when they settle it
+ * and from the index when they do not (a match past the newest hundred, a
+ * text that is not ASCII, a retired match): the same newest matches either
+ * way, retired records never among them.
+ */
+static void
+test_record__search_prefix_newest_first(void **state)
+{
+	struct db *db = *state;
+	const struct record_kind *mea = record_kind_find("measures"),
+	    *ctx = record_kind_find("context-issues");
+	const struct record_kind *kinds[] = { mea, ctx };
+	json_t *res = NULL;
+	char body[256];
+	bool more;
+	int i;
+
+	for (i = 1; i <= 130; i++) {
+		snprintf(body, sizeof(body), "{\"title\": \"%s check %d\"}", i == 105 ?
+		    "Evid\u00e9ntial" : i % 10 == 0 ? "Evidential" : i <= 3 ? "Oldest" : "Plain", i);
+		assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "measures", body), 0);
+	}
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "context-issues",
+	    "{\"title\": \"Rain\", \"kind\": \"external\"}"), 0);
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "context-issues",
+	    "{\"title\": \"Rust\", \"kind\": \"internal\"}"), 0);
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "context-issues",
+	    "{\"title\": \"Dust\", \"kind\": \"internal\"}"), 0);
+	assert_int_equal(record_delete(db, FX_ORG, &fx_alice, ctx, "CI-3", 0), 0);
+	assert_int_equal(record_delete(db, FX_ORG, &fx_alice, mea, "MEA-129", 0), 0);
+
+	/* The newest ASCII records settle it until the one with an accent: the index. */
+	assert_int_equal(record_search(&res, db, FX_ORG, kinds, 2, "evid", 5), 0);
+	assert_string_equal(search_refs(res, "measures", &more),
+	    "MEA-130 MEA-120 MEA-110 MEA-105 MEA-100");
+	assert_true(more);
+	json_decref(res);
+	/* The same in capitals; a whole word first, its records walked newest first. */
+	assert_int_equal(record_search(&res, db, FX_ORG, kinds, 2, "EVID", 5), 0);
+	assert_string_equal(search_refs(res, "measures", &more),
+	    "MEA-130 MEA-120 MEA-110 MEA-105 MEA-100");
+	json_decref(res);
+	assert_int_equal(record_search(&res, db, FX_ORG, kinds, 2, "check 12", 5), 0);
+	assert_string_equal(search_refs(res, "measures", &more),
+	    "MEA-128 MEA-127 MEA-126 MEA-125 MEA-124");
+	assert_true(more);
+	json_decref(res);
+	/* Only past the newest hundred: the index, all three and no more. */
+	assert_int_equal(record_search(&res, db, FX_ORG, kinds, 2, "olde", 5), 0);
+	assert_string_equal(search_refs(res, "measures", &more), "MEA-3 MEA-2 MEA-1");
+	assert_false(more);
+	json_decref(res);
+	/* A kind read whole; its retired record is left out whatever its words. */
+	assert_int_equal(record_search(&res, db, FX_ORG, kinds, 2, "r", 5), 0);
+	assert_string_equal(search_refs(res, "context-issues", &more), "CI-2 CI-1");
+	assert_false(more);
+	assert_string_equal(search_refs(res, "measures", &more), "");
+	json_decref(res);
+	assert_int_equal(record_search(&res, db, FX_ORG, kinds, 2, "du", 5), 0);
+	assert_int_equal(json_array_size(res), 0);
+	json_decref(res);
+}
+
+/*
+ * A heat-map cell (a risk's likelihood and impact, a dimension the
+ * dashboard's counts keep) has its total from the kept count: the same as
+ * the records listed, after changes moved risks between cells and some
+ * were retired, in either order of the filters; a value outside the scale
+ * has none.
+ */
+static void
+test_record__list_heat_map_cell_total(void **state)
+{
+	struct db *db = *state;
+	const struct record_kind *k = record_kind_find("risks");
+	struct record_query q = { .limit = 3, .nfilters = 2 };
+	int cell[6][6] = { { 0 } }, lik[41], imp[41], l, m, i;
+	bool gone[41] = { 0 };
+	char body[256], ref[16], lv[8], iv[8];
+	json_t *all;
+	int64_t total = -1;
+
+	for (i = 1; i <= 40; i++) {
+		lik[i] = 1 + i % 5;
+		imp[i] = 1 + i % 3;
+		snprintf(body, sizeof(body), "{\"title\": \"R%d\", \"likelihood\": %d, "
+		    "\"impact\": %d}", i, lik[i], imp[i]);
+		assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "risks", body), 0);
+	}
+	for (i = 1; i <= 40; i += 6) {
+		snprintf(ref, sizeof(ref), "RISK-%d", i);
+		assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_bob, "risks", ref, 0,
+		    "{\"likelihood\": 5, \"impact\": 5}"), 0);
+		lik[i] = imp[i] = 5;
+	}
+	for (i = 2; i <= 40; i += 9) {
+		snprintf(ref, sizeof(ref), "RISK-%d", i);
+		assert_int_equal(record_delete(db, FX_ORG, &fx_alice, k, ref, 0), 0);
+		gone[i] = true;
+	}
+	for (i = 1; i <= 40; i++)
+		cell[lik[i]][imp[i]] += !gone[i];
+	for (l = 1; l <= 5; l++)
+		for (m = 1; m <= 5; m++) {
+			snprintf(lv, sizeof(lv), "%d", l);
+			snprintf(iv, sizeof(iv), "%d", m);
+			q.filter_names[0] = "likelihood";
+			q.filter_values[0] = lv;
+			q.filter_names[1] = "impact";
+			q.filter_values[1] = iv;
+			all = list_all(db, k, &q, &total);
+			assert_int_equal(total, cell[l][m]);
+			assert_int_equal(json_array_size(all), (size_t)cell[l][m]);
+			json_decref(all);
+			q.filter_names[0] = "impact";
+			q.filter_values[0] = iv;
+			q.filter_names[1] = "likelihood";
+			q.filter_values[1] = lv;
+			all = list_all(db, k, &q, &total);
+			assert_int_equal(total, cell[l][m]);
+			json_decref(all);
+		}
+	q.filter_values[0] = "9";
+	all = list_all(db, k, &q, &total);
+	assert_int_equal(total, 0);
+	assert_int_equal(json_array_size(all), 0);
+	json_decref(all);
 }
 
 static void
@@ -1268,6 +1416,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_record__list_filter_sort_search_cursor, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_record__list_reference_filters, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_record__search_prefix_newest_first, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_record__list_heat_map_cell_total, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_record__search_across_kinds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__search_words_split_by_the_index, setup,
 		    teardown),

@@ -296,6 +296,68 @@ test_work__verify_names_a_changed_item(void **state)
 	assert_non_null(strstr(aims_error_message(), "is missing"));
 }
 
+/* The tasks list's total of all items (kept counts) and of a filter (counted). */
+static void
+tasks_totals(int64_t *all, int64_t *filtered, struct db *db, int64_t org)
+{
+	const struct record_kind *k = record_kind_find("tasks");
+	struct record_query q = { .limit = 1, .with_extra = true };
+	json_t *items = NULL;
+	char *next = NULL;
+
+	assert_int_equal(record_list(&items, &next, all, db, org, k, &q), 0);
+	json_decref(items);
+	free(next);
+	q.filter_names[0] = "status";
+	q.filter_values[0] = "open";
+	q.nfilters = 1;
+	assert_int_equal(record_list(&items, &next, filtered, db, org, k, &q), 0);
+	json_decref(items);
+	free(next);
+}
+
+static void
+test_work__tasks_total_follows_items(void **state)
+{
+	struct db *db = *state;
+	const struct record_kind *risks = record_kind_find("risks");
+	int64_t all = -1, filtered = -1;
+	int i;
+
+	for (i = 0; i < 3; i++)
+		assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_alice, "risks", "{\"title\":"
+		    "\"Drift\",\"likelihood\":2,\"impact\":3,\"owner\":\"bob@example.org\","
+		    "\"next_review\":\"2026-06-01\"}"), 0);
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_alice, "tasks", "{\"title\":\"Call\","
+	    "\"owner\":\"bob@example.org\",\"due\":\"2026-06-20\"}"), 0);
+	assert_int_equal(fx_create(NULL, db, FX_OTHER_ORG, &fx_alice, "risks", "{\"title\":"
+	    "\"Bias\",\"likelihood\":2,\"impact\":3,\"next_review\":\"2026-06-01\"}"), 0);
+	/* The hand task and three reviews; the other org's review is not counted. */
+	tasks_totals(&all, &filtered, db, FX_ORG);
+	assert_int_equal(all, 4);
+	assert_int_equal(filtered, 4);
+	assert_int_equal(count(db, "SELECT n FROM work_item_counts WHERE kind = 'risks' "
+	    "AND org_id = 1"), 3);
+	/* A change moves the item, a failed one nothing, a delete takes it. */
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_alice, "risks", "RISK-2", 0,
+	    "{\"next_review\":\"2026-07-01\"}"), 0);
+	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_alice, "risks", "RISK-2", 0,
+	    "{\"owner\":\"nobody@example.org\"}"), AIMS_EINVALID);
+	assert_int_equal(record_delete(db, FX_ORG, &fx_alice, risks, "RISK-1", 0), 0);
+	tasks_totals(&all, &filtered, db, FX_ORG);
+	assert_int_equal(all, 3);
+	assert_int_equal(filtered, 3);
+	tasks_totals(&all, &filtered, db, FX_OTHER_ORG);
+	assert_int_equal(all, 1);
+	assert_int_equal(record_verify_derived(db, FX_ORG), 0);
+	/* A count changed behind core is named by the verifier. */
+	assert_int_equal(db_exec(db, "UPDATE work_item_counts SET n = 7 WHERE kind = 'risks'"),
+	    0);
+	assert_int_equal(record_verify_derived(db, FX_ORG), AIMS_EVERIFY);
+	assert_non_null(strstr(aims_error_message(), "work_item_counts says 7 work items of "
+	    "risks, work_items holds 2"));
+}
+
 static void
 test_work__outbox_claims_backs_off_and_gives_up(void **state)
 {
@@ -474,6 +536,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_work__items_follow_the_record_in_its_transaction,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_work__tasks_total_follows_items, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_work__tasks_list_with_generated, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_work__until_done_and_my_work_groups, setup,
