@@ -874,6 +874,8 @@ test_record__search_reindex_after_upgrade(void **state)
 	assert_int_equal(done, 1);
 	assert_int_equal(record_search_reindex(&done, db), 0);
 	assert_int_equal(done, 0);
+}
+
 /* The refs of kind in a record_search() answer, space-separated, and its "more". */
 static const char *
 search_refs(const json_t *res, const char *kind, bool *more)
