@@ -24,9 +24,9 @@
 /* Time this thread spent stepping statements (for the server's metrics). */
 static _Thread_local int64_t db_thread_usec;
 /*
- * Whether this thread counts its database time (db_time_track): two clock
- * reads per statement step are a few percent of a long scan (`aims
- * verify` steps once per ledger entry), and only the server reads them.
+ * Whether this thread counts its database time (db_time_track): the clock
+ * reads are a few percent of a long scan (`aims verify` steps once per
+ * ledger entry), and only the server reads them.
  */
 static _Thread_local bool db_thread_timed;
 
@@ -36,6 +36,16 @@ struct db_stmt {
 	char		*sql;
 	int		 in_use;
 	int		 writes;	/* not a read: ends a read scope's snapshot */
+	/*
+	 * Clock at the first step of this run of the statement, 0 when it is
+	 * not running or not timed: a run is timed whole, from its first step
+	 * to its last one or to db_done(), with two clock reads rather than
+	 * two per row. A page of 50 rows read the clock 102 times, 3 % of a
+	 * list request's CPU; what the caller does between the rows (copying
+	 * a row out) now counts as database time, and it is small beside the
+	 * step.
+	 */
+	int64_t		 run_t0;
 };
 
 static void db_read_close(struct db *db);
@@ -301,6 +311,10 @@ db_done(struct db_stmt *st)
 {
 	if (st == NULL)
 		return;
+	if (st->run_t0 != 0) {
+		db_thread_usec += clock_mono_usec() - st->run_t0;
+		st->run_t0 = 0;
+	}
 	st->db->ops->reset(st->impl);
 	if (st->in_use == 2) {
 		st->db->ops->finalize(st->impl);
@@ -352,16 +366,19 @@ db_bind_null(struct db_stmt *st, int idx)
 int
 db_step(struct db_stmt *st)
 {
-	int64_t t0 = db_thread_timed ? clock_mono_usec() : 0;
 	int rc;
 
+	if (db_thread_timed && st->run_t0 == 0)
+		st->run_t0 = clock_mono_usec();
 	/* A write in a read scope (a token's last use, say) runs on the latest state. */
 	if (st->writes && st->db->read_open)
 		db_read_close(st->db);
 	rc = st->db->ops->step(st->impl);
-
-	if (db_thread_timed)
-		db_thread_usec += clock_mono_usec() - t0;
+	/* The run ends with its last row; db_done() ends one stopped early. */
+	if (rc != DB_ROW && st->run_t0 != 0) {
+		db_thread_usec += clock_mono_usec() - st->run_t0;
+		st->run_t0 = 0;
+	}
 	return rc;
 }
 
