@@ -29,6 +29,14 @@ static _Thread_local int64_t db_thread_usec;
  * ledger entry), and only the server reads them.
  */
 static _Thread_local bool db_thread_timed;
+/*
+ * This thread's timed statement runs open now (db_step), and the clock
+ * when the first of them began: runs that overlap (a statement stepped
+ * between the rows of another) count once, from the first one's start to
+ * the last one's end.
+ */
+static _Thread_local int db_thread_runs;
+static _Thread_local int64_t db_thread_runs_t0;
 
 struct db_stmt {
 	struct db	*db;
@@ -37,18 +45,36 @@ struct db_stmt {
 	int		 in_use;
 	int		 writes;	/* not a read: ends a read scope's snapshot */
 	/*
-	 * Clock at the first step of this run of the statement, 0 when it is
-	 * not running or not timed: a run is timed whole, from its first step
-	 * to its last one or to db_done(), with two clock reads rather than
-	 * two per row. A page of 50 rows read the clock 102 times, 3 % of a
-	 * list request's CPU; what the caller does between the rows (copying
-	 * a row out) now counts as database time, and it is small beside the
-	 * step.
+	 * A timed run of the statement is open: runs are timed whole, from
+	 * the first step to the last one or to db_done(), with two clock
+	 * reads rather than two per row. A page of 50 rows read the clock 102
+	 * times, 3 % of a list request's CPU; what the caller does between the
+	 * rows (copying a row out) now counts as database time, and it is
+	 * small beside the step.
 	 */
-	int64_t		 run_t0;
+	bool		 timed_run;
 };
 
 static void db_read_close(struct db *db);
+
+static void
+db_run_begin(struct db_stmt *st)
+{
+	st->timed_run = true;
+	if (db_thread_runs++ == 0)
+		db_thread_runs_t0 = clock_mono_usec();
+}
+
+static void
+db_run_end(struct db_stmt *st)
+{
+	st->timed_run = false;
+	/* A statement closed on another thread than the one that stepped it. */
+	if (db_thread_runs == 0)
+		return;
+	if (--db_thread_runs == 0)
+		db_thread_usec += clock_mono_usec() - db_thread_runs_t0;
+}
 
 struct db_hook {
 	db_commit_fn	 fn;
@@ -169,6 +195,8 @@ db_close(struct db *db)
 		return;
 	db_read_close(db);
 	for (i = 0; i < db->ncache; i++) {
+		if (db->cache[i]->timed_run)
+			db_run_end(db->cache[i]);
 		db->ops->finalize(db->cache[i]->impl);
 		free(db->cache[i]->sql);
 		free(db->cache[i]);
@@ -311,10 +339,8 @@ db_done(struct db_stmt *st)
 {
 	if (st == NULL)
 		return;
-	if (st->run_t0 != 0) {
-		db_thread_usec += clock_mono_usec() - st->run_t0;
-		st->run_t0 = 0;
-	}
+	if (st->timed_run)
+		db_run_end(st);
 	st->db->ops->reset(st->impl);
 	if (st->in_use == 2) {
 		st->db->ops->finalize(st->impl);
@@ -368,17 +394,15 @@ db_step(struct db_stmt *st)
 {
 	int rc;
 
-	if (db_thread_timed && st->run_t0 == 0)
-		st->run_t0 = clock_mono_usec();
+	if (db_thread_timed && !st->timed_run)
+		db_run_begin(st);
 	/* A write in a read scope (a token's last use, say) runs on the latest state. */
 	if (st->writes && st->db->read_open)
 		db_read_close(st->db);
 	rc = st->db->ops->step(st->impl);
 	/* The run ends with its last row; db_done() ends one stopped early. */
-	if (rc != DB_ROW && st->run_t0 != 0) {
-		db_thread_usec += clock_mono_usec() - st->run_t0;
-		st->run_t0 = 0;
-	}
+	if (rc != DB_ROW && st->timed_run)
+		db_run_end(st);
 	return rc;
 }
 
@@ -476,7 +500,6 @@ db_query_int64_text(int64_t *out, struct db *db, const char *sql, const char *pa
 	return rc;
 }
 
-/* Ends a read scope's snapshot (its statements are done: nothing to keep). */
 /*
  * A read scope's BEGIN or COMMIT. On SQLite from the statement cache:
  * sqlite3_exec() compiles the text anew each time, 2 % of the CPU of a
@@ -498,6 +521,7 @@ db_read_exec(struct db *db, const char *sql)
 	return rc < 0 ? rc : 0;
 }
 
+/* Ends a read scope's snapshot (its statements are done: nothing to keep). */
 static void
 db_read_close(struct db *db)
 {

@@ -13,6 +13,7 @@
 
 #include "store/db.h"
 #include "store/sqlb.h"
+#include "util/clock.h"
 #include "util/error.h"
 
 static void
@@ -291,14 +292,14 @@ test_store__statement_cache_reuses(void **state)
  * The server's database time (db_time_usec): nothing on a thread that did
  * not ask; a statement's run counts whole, from its first step to its last
  * row or to db_done() when it stops early (two clock reads a run, not two
- * a row), and nothing after that.
+ * a row), nothing after that, and runs that overlap once.
  */
 static void
 test_store__database_time_counts_whole_runs(void **state)
 {
 	struct db *db = NULL;
-	struct db_stmt *st;
-	int64_t t0, t1;
+	struct db_stmt *st, *in;
+	int64_t t0, t1, wall;
 	int rc;
 
 	(void)state;
@@ -334,6 +335,24 @@ test_store__database_time_counts_whole_runs(void **state)
 	usleep(2000);
 	db_done(st);
 	assert_true(db_time_usec() == t0);
+	/*
+	 * A statement run between the rows of another counts once: the time
+	 * counted is never more than the time that passed.
+	 */
+	wall = clock_mono_usec();
+	assert_int_equal(db_prepare(&st, db, "SELECT 1 UNION ALL SELECT 2"), 0);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_prepare(&in, db, "SELECT 3 UNION ALL SELECT 4"), 0);
+	assert_int_equal(db_step(in), DB_ROW);
+	usleep(2000);
+	assert_int_equal(db_step(in), DB_ROW);
+	assert_int_equal(db_step(in), DB_DONE);
+	db_done(in);
+	assert_true(db_time_usec() == t0);	/* the outer run is still open */
+	db_done(st);
+	t1 = db_time_usec();
+	assert_true(t1 - t0 >= 2000);
+	assert_true(t1 - t0 <= clock_mono_usec() - wall);
 	db_time_track(false);
 	db_close(db);
 }
