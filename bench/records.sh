@@ -8,8 +8,12 @@
 # same bytes as static files. Writes: creates from 16 concurrent clients
 # (and from 1) against the raw SQLite rate of one fsync'd insert per
 # transaction on the same disk (bench/sqlite_commit.c). Each round runs
-# every pair back to back; rounds alternate; the table gives medians over
-# the rounds and p50/p95/p99 latencies in milliseconds.
+# every pair back to back, the reads in an order that turns by one each
+# round (aims, nginx and the baseline each go first in turn: the load of a
+# shared machine drifts within a round); the table gives medians over the
+# rounds and p50/p95/p99 latencies in milliseconds, and the tail's ratio
+# to nginx's: the median over the rounds of aims' p99 / nginx's p99 in the
+# same round.
 #
 #   sh bench/records.sh            print the results as Markdown
 #
@@ -184,17 +188,28 @@ if [ -n "$BASELINE" ]; then
 fi
 fi
 
-for r in $(seq 1 "$ROUNDS"); do
-	run_wrk "$CONNECTIONS" "$T/report.lua" "$RBASE$LIST?limit=50" -H "Authorization: Bearer $RTOKEN" >>"$T/list.aims"
-	run_wrk "$CONNECTIONS" "$T/report.lua" "$NBASE$LIST?limit=50" >>"$T/list.nginx"
-	run_wrk "$CONNECTIONS" "$T/report.lua" "$RBASE$ONE" -H "Authorization: Bearer $RTOKEN" >>"$T/one.aims"
-	run_wrk "$CONNECTIONS" "$T/report.lua" "$NBASE$ONE" >>"$T/one.nginx"
-	if [ -n "$BASELINE" ]; then
-		run_wrk "$CONNECTIONS" "$T/report.lua" "$BBASE$LIST?limit=50" \
+reads() {	# who: the list and the record from aims, nginx or the baseline
+	case $1 in
+	aims)	run_wrk "$CONNECTIONS" "$T/report.lua" "$RBASE$LIST?limit=50" \
+		    -H "Authorization: Bearer $RTOKEN" >>"$T/list.aims"
+		run_wrk "$CONNECTIONS" "$T/report.lua" "$RBASE$ONE" \
+		    -H "Authorization: Bearer $RTOKEN" >>"$T/one.aims" ;;
+	nginx)	run_wrk "$CONNECTIONS" "$T/report.lua" "$NBASE$LIST?limit=50" >>"$T/list.nginx"
+		run_wrk "$CONNECTIONS" "$T/report.lua" "$NBASE$ONE" >>"$T/one.nginx" ;;
+	base)	run_wrk "$CONNECTIONS" "$T/report.lua" "$BBASE$LIST?limit=50" \
 		    -H "Authorization: Bearer $RTOKEN" >>"$T/list.base"
 		run_wrk "$CONNECTIONS" "$T/report.lua" "$BBASE$ONE" \
-		    -H "Authorization: Bearer $RTOKEN" >>"$T/one.base"
-	fi
+		    -H "Authorization: Bearer $RTOKEN" >>"$T/one.base" ;;
+	esac
+}
+READERS="aims nginx"
+[ -z "$BASELINE" ] || READERS="$READERS base"
+LOAD0=$(cut -d' ' -f1 /proc/loadavg)
+for r in $(seq 1 "$ROUNDS"); do
+	for who in $READERS; do
+		reads "$who"
+	done
+	READERS="${READERS#* } ${READERS%% *}"
 	[ "$WRITES" != 0 ] || continue
 	g0=$(writer_figure aims_db_write_groups_total); q0=$(writer_figure aims_db_write_requests_total)
 	run_wrk "$WRITERS" "$T/create.lua" "$WBASE$CREATE" -H "Authorization: Bearer $WTOKEN" >>"$T/create16.aims"
@@ -215,6 +230,10 @@ row() {	# label file [floor-file floor-label]
 ratio() {	# a-file b-file: median of aims rate / median of floor rate
 	awk -v a="$(median "$1" 1)" -v b="$(median "$2" 1)" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
 }
+tail_ratio() {	# a-file b-file: median over the rounds of a's p99 / b's p99 in the same round
+	paste "$1" "$2" | awk '{ print ($9 > 0 ? $4 / $9 : 0) }' >"$T/tail"
+	median "$T/tail" 1 | awk '{ printf "%.2f", $1 }'
+}
 # A table line that is there only when $1 is set (and not 0): a newline and the command's output.
 optional() {
 	[ -n "$1" ] && [ "$1" != 0 ] || return 0
@@ -225,6 +244,8 @@ optional() {
 baseline_ratios() {
 	echo "| baseline: list of 50 / nginx | $(ratio "$T/list.base" "$T/list.nginx") |"
 	echo "| baseline: one record / nginx | $(ratio "$T/one.base" "$T/one.nginx") |"
+	echo "| baseline: list of 50, p99 / nginx's p99 | $(tail_ratio "$T/list.base" "$T/list.nginx") |"
+	echo "| list of 50, p99 / baseline's p99 | $(tail_ratio "$T/list.aims" "$T/list.base") |"
 }
 writes_ratios() {
 	cat <<MD
@@ -244,7 +265,7 @@ cat <<MD
 ## records
 
 \`sh bench/records.sh\` on $(nproc) CPUs ($(uname -m)), $(date -u +%Y-%m-%d), load average
-$(cut -d' ' -f1 /proc/loadavg) at the end: $ROUNDS alternating rounds of ${DURATION} s per run,
+$LOAD0 at the start and $(cut -d' ' -f1 /proc/loadavg) at the end: $ROUNDS alternating rounds of ${DURATION} s per run,
 medians over the rounds; wrk over loopback; latency in milliseconds. Reads: $CONNECTIONS
 connections, organisation of $RISKS risks (bench/gen), viewer token; nginx with $(nproc) workers
 serves the same bytes. Writes: contributor token, \`POST $CREATE\`, a fresh database$(
@@ -260,6 +281,8 @@ $(row "nginx: the same bytes" "$T/one.nginx")$(optional "$BASELINE" row "baselin
 | ratio (medians, same run) | figure |
 | --- | ---: |
 | list of 50 / nginx | $(ratio "$T/list.aims" "$T/list.nginx") |
-| one record / nginx | $(ratio "$T/one.aims" "$T/one.nginx") |$(optional "$BASELINE" baseline_ratios)$(optional "$WRITES" writes_ratios)
+| one record / nginx | $(ratio "$T/one.aims" "$T/one.nginx") |
+| list of 50, p99 / nginx's p99 (median of the rounds) | $(tail_ratio "$T/list.aims" "$T/list.nginx") |
+| one record, p99 / nginx's p99 (median of the rounds) | $(tail_ratio "$T/one.aims" "$T/one.nginx") |$(optional "$BASELINE" baseline_ratios)$(optional "$WRITES" writes_ratios)
 <!-- records:end -->
 MD

@@ -929,18 +929,37 @@ http_log_escaped(struct buf *out, const char *s)
 	}
 }
 
+/*
+ * The access log's time of day, formatted once a second by each thread
+ * rather than once a request: gmtime_r takes the C library's time zone
+ * lock, which every worker thread shares.
+ */
+static const char *
+http_log_now(void)
+{
+	static _Thread_local char now[CLOCK_RFC3339_LEN];
+	static _Thread_local time_t sec = -1;
+	time_t t = time(NULL);
+
+	if (t != sec) {
+		clock_format(now, t);
+		sec = t;
+	}
+	return now;
+}
+
 static void
 http_access_log(const struct http_server_config *cfg, const struct http_pending *p,
     int64_t usec)
 {
-	char now[CLOCK_RFC3339_LEN];
+	const char *now;
 	struct buf line = BUF_INIT;
 	json_t *j;
 	char *s;
 
 	if (cfg->log_format == HTTP_LOG_NONE)
 		return;
-	clock_format(now, time(NULL));
+	now = http_log_now();
 	if (cfg->log_format == HTTP_LOG_JSON) {
 		j = json_pack("{s:s, s:s, s:s, s:i, s:I, s:I, s:s}", "time", now, "method",
 		    p->method, "path", p->path, "status", p->status, "bytes", (json_int_t)p->bytes,

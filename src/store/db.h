@@ -93,7 +93,9 @@ int db_column_is_null(struct db_stmt *st, int col);
 int db_exec(struct db *db, const char *sql);
 /*
  * Microseconds this thread has spent in db_step()/db_exec() so far; steps
- * count once the thread has asked for it with db_time_track(true).
+ * count once the thread has asked for it with db_time_track(true). A
+ * statement's run counts whole, from its first step to its last or to
+ * db_done(), rows read in between included; runs that overlap count once.
  */
 int64_t db_time_usec(void);
 void db_time_track(bool on);

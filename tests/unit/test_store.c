@@ -13,6 +13,7 @@
 
 #include "store/db.h"
 #include "store/sqlb.h"
+#include "util/clock.h"
 #include "util/error.h"
 
 static void
@@ -280,6 +281,79 @@ test_store__statement_cache_reuses(void **state)
 	db_done(c);
 	assert_true(db_prepare(&a, db, "SELEC nonsense") < 0);
 	assert_non_null(strstr(aims_error_message(), "SQL error"));
+	db_close(db);
+}
+
+/* 200,000 rows made and sorted before the first one comes out. */
+#define SLOW_SQL	"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c " \
+			"WHERE x < 200000) SELECT x FROM c ORDER BY x DESC"
+
+/*
+ * The server's database time (db_time_usec): nothing on a thread that did
+ * not ask; a statement's run counts whole, from its first step to its last
+ * row or to db_done() when it stops early (two clock reads a run, not two
+ * a row), nothing after that, and runs that overlap once.
+ */
+static void
+test_store__database_time_counts_whole_runs(void **state)
+{
+	struct db *db = NULL;
+	struct db_stmt *st, *in;
+	int64_t t0, t1, wall;
+	int rc;
+
+	(void)state;
+	unlink("tm.db");
+	assert_int_equal(db_open(&db, "tm.db", DB_OPEN_CREATE), 0);
+	t0 = db_time_usec();
+	assert_int_equal(db_prepare(&st, db, SLOW_SQL), 0);
+	assert_int_equal(db_step(st), DB_ROW);
+	db_done(st);
+	assert_true(db_time_usec() == t0);
+
+	db_time_track(true);
+	/* Stopped after its first row: the run ends at db_done(). */
+	assert_int_equal(db_prepare(&st, db, SLOW_SQL), 0);
+	assert_int_equal(db_step(st), DB_ROW);
+	db_done(st);
+	t1 = db_time_usec();
+	assert_true(t1 > t0);
+	usleep(2000);
+	assert_true(db_time_usec() == t1);
+	/*
+	 * Read to its end: the run ends with the last step, and db_done() adds
+	 * nothing. What the caller does between rows is inside the run.
+	 */
+	assert_int_equal(db_prepare(&st, db, "SELECT 1 UNION ALL SELECT 2"), 0);
+	assert_int_equal(db_step(st), DB_ROW);
+	usleep(2000);
+	while ((rc = db_step(st)) == DB_ROW)
+		;
+	assert_int_equal(rc, DB_DONE);
+	t0 = db_time_usec();
+	assert_true(t0 - t1 >= 2000);
+	usleep(2000);
+	db_done(st);
+	assert_true(db_time_usec() == t0);
+	/*
+	 * A statement run between the rows of another counts once: the time
+	 * counted is never more than the time that passed.
+	 */
+	wall = clock_mono_usec();
+	assert_int_equal(db_prepare(&st, db, "SELECT 1 UNION ALL SELECT 2"), 0);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_prepare(&in, db, "SELECT 3 UNION ALL SELECT 4"), 0);
+	assert_int_equal(db_step(in), DB_ROW);
+	usleep(2000);
+	assert_int_equal(db_step(in), DB_ROW);
+	assert_int_equal(db_step(in), DB_DONE);
+	db_done(in);
+	assert_true(db_time_usec() == t0);	/* the outer run is still open */
+	db_done(st);
+	t1 = db_time_usec();
+	assert_true(t1 - t0 >= 2000);
+	assert_true(t1 - t0 <= clock_mono_usec() - wall);
+	db_time_track(false);
 	db_close(db);
 }
 
@@ -674,6 +748,7 @@ main(void)
 		cmocka_unit_test(test_store__read_scope_one_snapshot),
 		cmocka_unit_test(test_store__rollback_discards_and_unique_maps),
 		cmocka_unit_test(test_store__statement_cache_reuses),
+		cmocka_unit_test(test_store__database_time_counts_whole_runs),
 		cmocka_unit_test(test_store__commit_hooks_run_once_before_commit),
 		cmocka_unit_test(test_store__savepoint_undoes_one_change),
 		cmocka_unit_test(test_store__writer_applies_each_change_on_its_own),
