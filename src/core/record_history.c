@@ -44,23 +44,15 @@ history_row_load(struct history_row *out, struct db *db, int64_t org_id,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = db_prepare(&st, db, "SELECT num, ref, created_at, created_by FROM records "
-	    "WHERE org_id = ? AND kind = ? AND ref = ?")) != 0)
+	if ((rc = record__select_ref(&st, db, "SELECT num, ref, created_at, created_by FROM records "
+	    "WHERE org_id = ? AND kind = ? AND ref = ?", org_id, k, ref)) != 0)
 		return rc;
-	db_bind_int64(st, 1, org_id);
-	db_bind_text(st, 2, k->name);
-	db_bind_text(st, 3, ref);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		out->num = db_column_int64(st, 0);
-		out->ref = xstrdup(db_column_text(st, 1) ? db_column_text(st, 1) : "");
-		out->created_at = xstrdup(db_column_text(st, 2) ? db_column_text(st, 2) : "");
-		out->created_by = xstrdup(db_column_text(st, 3) ? db_column_text(st, 3) : "");
-		rc = 0;
-	} else if (rc == DB_DONE)
-		rc = aims_error_set(AIMS_ENOTFOUND, "ref", "%s %.64s does not exist", k->singular, ref);
+	out->num = db_column_int64(st, 0);
+	out->ref = xstrdup(db_column_text(st, 1) ? db_column_text(st, 1) : "");
+	out->created_at = xstrdup(db_column_text(st, 2) ? db_column_text(st, 2) : "");
+	out->created_by = xstrdup(db_column_text(st, 3) ? db_column_text(st, 3) : "");
 	db_done(st);
-	return rc;
+	return 0;
 }
 
 static void

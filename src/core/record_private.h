@@ -182,6 +182,13 @@ json_t *record__version_json(const struct record_kind *k, const struct record_ro
  */
 int record__ref_resolve(const char **ref, const struct record_kind *k);
 /*
+ * *st on the row of the record ref of kind k, sql reading records
+ * "WHERE org_id = ? AND kind = ? AND ref = ?"; the caller finishes *st.
+ * AIMS_ENOTFOUND, *st finished, when there is no such record.
+ */
+int record__select_ref(struct db_stmt **st, struct db *db, const char *sql, int64_t org_id,
+    const struct record_kind *k, const char *ref);
+/*
  * Every version of the record numbered num, oldest first, in the columns
  * record__version_json() reads, then by: the display name of the person
  * behind the version (NULL for the system). The caller steps and finishes *st.

@@ -25,6 +25,26 @@ record__ref_resolve(const char **ref, const struct record_kind *k)
 }
 
 int
+record__select_ref(struct db_stmt **st, struct db *db, const char *sql, int64_t org_id,
+    const struct record_kind *k, const char *ref)
+{
+	int rc;
+
+	if ((rc = db_prepare(st, db, sql)) != 0)
+		return rc;
+	db_bind_int64(*st, 1, org_id);
+	db_bind_text(*st, 2, k->name);
+	db_bind_text(*st, 3, ref);
+	if ((rc = db_step(*st)) == DB_ROW)
+		return 0;
+	if (rc == DB_DONE)
+		rc = aims_error_set(AIMS_ENOTFOUND, "ref", "%s %.64s does not exist", k->singular, ref);
+	db_done(*st);
+	*st = NULL;
+	return rc;
+}
+
+int
 record_get(json_t **out, struct db *db, int64_t org_id, const struct record_kind *k,
     const char *ref)
 {
@@ -51,17 +71,10 @@ record_get_text(struct buf *out, int64_t *version, struct db *db, int64_t org_id
 	*version = 0;
 	if ((rc = record__ref_resolve(&ref, k)) != 0)
 		return rc;
-	if ((rc = db_prepare(&st, db, "SELECT " RECORD_VIEW_COLUMNS " FROM records "
-	    "WHERE org_id = ? AND kind = ? AND ref = ?")) != 0)
+	if ((rc = record__select_ref(&st, db, "SELECT " RECORD_VIEW_COLUMNS " FROM records "
+	    "WHERE org_id = ? AND kind = ? AND ref = ?", org_id, k, ref)) != 0)
 		return rc;
-	db_bind_int64(st, 1, org_id);
-	db_bind_text(st, 2, k->name);
-	db_bind_text(st, 3, ref);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		rc = record__row_view(out, version, st, k);
-	else if (rc == DB_DONE)
-		rc = aims_error_set(AIMS_ENOTFOUND, "ref", "%s %.64s does not exist", k->singular, ref);
+	rc = record__row_view(out, version, st, k);
 	db_done(st);
 	return rc;
 }
