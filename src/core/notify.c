@@ -91,7 +91,6 @@ notify_pref_set(struct db *db, int64_t user_id, const char *mail)
 	return notify_step(st);
 }
 
-/* Queues a mail to user_id ({to, subject, text}); the sender is the server's. */
 /* Queues a mail to user_id in the outbox, body its JSON text, due now. */
 static int
 notify_mail_queue(struct db *db, int64_t org_id, int64_t user_id, const char *event,
@@ -114,6 +113,7 @@ notify_mail_queue(struct db *db, int64_t org_id, int64_t user_id, const char *ev
 	return notify_step(st);
 }
 
+/* Queues a mail to user_id ({to, subject, text}); the sender is the server's. */
 static int
 notify_mail(struct db *db, int64_t org_id, int64_t user_id, const char *event,
     const char *to, const char *subject, const char *text)
