@@ -131,6 +131,38 @@ org_list_cmd(int argc, char **argv)
 	return cli_list(argc, argv, "org list", org_usage, 4, cols, org_fetch, 0);
 }
 
+/*
+ * Who (--as) changes the organisation slug for cmd: CLI_OK when a manager
+ * or an admin of it, else an error after saying who may do what (e.g.
+ * "sets the AI roles").
+ */
+static int
+org_writer(struct cli_actor *who, struct db *db, int64_t org_id, const char *as,
+    const char *cmd, const char *slug, const char *what)
+{
+	int rc;
+
+	if ((rc = cli_actor(who, db, org_id, as, cmd)) != CLI_OK)
+		return rc;
+	if (!perm_allows(who->actor.role, PERM_WRITE, PERM_KIND_ORG)) {
+		fprintf(stderr, "aims %s: %s is a %s of '%s': only a manager or an admin %s\n",
+		    cmd, who->name, role_name(who->actor.role), slug, what);
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+}
+
+/* Prints o (taken) as the --format json answer. */
+static void
+org_print_json(json_t *o)
+{
+	char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+	puts(s);
+	free(s);
+	json_decref(o);
+}
+
 static int
 org_channel_cmd(int argc, char **argv)
 {
@@ -177,15 +209,9 @@ org_channel_cmd(int argc, char **argv)
 		    json_is_true(json_object_get(state, "open")) ? "open" : "closed");
 		goto done;
 	}
-	if ((rc = cli_actor(&who, db, org_id, as, "org concern-channel")) != CLI_OK)
+	if ((rc = org_writer(&who, db, org_id, as, "org concern-channel", argv[optind],
+	    "opens or closes the channel")) != CLI_OK)
 		goto done;
-	if (!perm_allows(who.actor.role, PERM_WRITE, PERM_KIND_ORG)) {
-		fprintf(stderr, "aims org concern-channel: %s is a %s of '%s': only a manager or "
-		    "an admin opens or closes the channel\n", who.name, role_name(who.actor.role),
-		    argv[optind]);
-		rc = CLI_FAIL;
-		goto done;
-	}
 	if (concern_channel_set(NULL, db, &who.actor, org_id, set == 1) != 0) {
 		rc = cli_fail("org concern-channel");
 		goto done;
@@ -246,7 +272,6 @@ org_roles_cmd(int argc, char **argv)
 	json_t *list = NULL;
 	int64_t org_id;
 	int c, rc, clear = 0;
-	char *s;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -271,15 +296,9 @@ org_roles_cmd(int argc, char **argv)
 	if ((rc = cli_org_id(&org_id, db, argv[optind], "org ai-roles")) != CLI_OK)
 		goto done;
 	if (set || clear) {
-		if ((rc = cli_actor(&who, db, org_id, as, "org ai-roles")) != CLI_OK)
+		if ((rc = org_writer(&who, db, org_id, as, "org ai-roles", argv[optind],
+		    "sets the AI roles")) != CLI_OK)
 			goto done;
-		if (!perm_allows(who.actor.role, PERM_WRITE, PERM_KIND_ORG)) {
-			fprintf(stderr, "aims org ai-roles: %s is a %s of '%s': only a manager or an "
-			    "admin sets the AI roles\n", who.name, role_name(who.actor.role),
-			    argv[optind]);
-			rc = CLI_FAIL;
-			goto done;
-		}
 		list = set ? roles_parse(set) : json_array();
 		if (org_update(NULL, db, &who.actor, org_id, 0, NULL, list) != 0) {
 			rc = cli_fail("org ai-roles");
@@ -290,15 +309,10 @@ org_roles_cmd(int argc, char **argv)
 		rc = cli_fail("org ai-roles");
 		goto done;
 	}
-	if (strcmp(fmt, "json") == 0) {
-		json_t *o = json_pack("{s:O, s:O, s:O}", "declared", roles.declared,
-		    "derived", roles.derived, "effective", roles.effective);
-
-		s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		puts(s);
-		free(s);
-		json_decref(o);
-	} else {
+	if (strcmp(fmt, "json") == 0)
+		org_print_json(json_pack("{s:O, s:O, s:O}", "declared", roles.declared,
+		    "derived", roles.derived, "effective", roles.effective));
+	else {
 		roles_print("declared", roles.declared);
 		roles_print("derived from AI systems", roles.derived);
 		roles_print("in effect", roles.effective);
@@ -373,7 +387,6 @@ org_settings_cmd(int argc, char **argv)
 	struct db *db = NULL;
 	int64_t org_id;
 	int c, rc;
-	char *s;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -420,15 +433,9 @@ org_settings_cmd(int argc, char **argv)
 	if ((rc = cli_org_id(&org_id, db, argv[optind], "org settings")) != CLI_OK)
 		goto done;
 	if (tz != NULL || json_object_size(ready) > 0) {
-		if ((rc = cli_actor(&who, db, org_id, as, "org settings")) != CLI_OK)
+		if ((rc = org_writer(&who, db, org_id, as, "org settings", argv[optind],
+		    "changes the settings")) != CLI_OK)
 			goto done;
-		if (!perm_allows(who.actor.role, PERM_WRITE, PERM_KIND_ORG)) {
-			fprintf(stderr, "aims org settings: %s is a %s of '%s': only a manager or an "
-			    "admin changes the settings\n", who.name, role_name(who.actor.role),
-			    argv[optind]);
-			rc = CLI_FAIL;
-			goto done;
-		}
 		if (org_update_settings(NULL, db, &who.actor, org_id, 0, tz,
 		    json_object_size(ready) > 0 ? ready : NULL) != 0) {
 			rc = cli_fail("org settings");
@@ -439,15 +446,10 @@ org_settings_cmd(int argc, char **argv)
 		rc = cli_fail("org settings");
 		goto done;
 	}
-	if (strcmp(fmt, "json") == 0) {
-		json_t *o = json_pack("{s:O, s:O}", "timezone", json_object_get(org, "timezone"),
-		    "readiness", json_object_get(org, "readiness"));
-
-		s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		puts(s);
-		free(s);
-		json_decref(o);
-	} else
+	if (strcmp(fmt, "json") == 0)
+		org_print_json(json_pack("{s:O, s:O}", "timezone", json_object_get(org, "timezone"),
+		    "readiness", json_object_get(org, "readiness")));
+	else
 		settings_print(org);
 done:
 	json_decref(ready);

@@ -91,29 +91,39 @@ notify_pref_set(struct db *db, int64_t user_id, const char *mail)
 	return notify_step(st);
 }
 
+/* Queues a mail to user_id in the outbox, body its JSON text, due now. */
+static int
+notify_mail_queue(struct db *db, int64_t org_id, int64_t user_id, const char *event,
+    const char *body)
+{
+	char now[CLOCK_RFC3339_LEN];
+	struct db_stmt *st = NULL;
+	int rc;
+
+	clock_format(now, clock_now());
+	if ((rc = db_prepare(&st, db, "INSERT INTO outbox (org_id, channel, target, event, body, "
+	    "created_at, next_at) VALUES (?, 'mail', ?, ?, ?, ?, ?)")) != 0)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	db_bind_int64(st, 2, user_id);
+	db_bind_text(st, 3, event);
+	db_bind_text(st, 4, body);
+	db_bind_text(st, 5, now);
+	db_bind_text(st, 6, now);
+	return notify_step(st);
+}
+
 /* Queues a mail to user_id ({to, subject, text}); the sender is the server's. */
 static int
 notify_mail(struct db *db, int64_t org_id, int64_t user_id, const char *event,
     const char *to, const char *subject, const char *text)
 {
-	char now[CLOCK_RFC3339_LEN];
-	struct db_stmt *st = NULL;
 	json_t *body = json_pack("{s:s, s:s, s:s}", "to", to, "subject", subject, "text", text);
 	char *s = json_dumps(body, JSON_COMPACT);
 	int rc;
 
 	json_decref(body);
-	clock_format(now, clock_now());
-	if ((rc = db_prepare(&st, db, "INSERT INTO outbox (org_id, channel, target, event, body, "
-	    "created_at, next_at) VALUES (?, 'mail', ?, ?, ?, ?, ?)")) == 0) {
-		db_bind_int64(st, 1, org_id);
-		db_bind_int64(st, 2, user_id);
-		db_bind_text(st, 3, event);
-		db_bind_text(st, 4, s);
-		db_bind_text(st, 5, now);
-		db_bind_text(st, 6, now);
-		rc = notify_step(st);
-	}
+	rc = notify_mail_queue(db, org_id, user_id, event, s);
 	free(s);
 	return rc;
 }
@@ -122,9 +132,8 @@ int
 notify_mail_link(struct db *db, int64_t org_id, int64_t user_id, const char *event,
     const char *to, const char *subject, const char *text)
 {
-	char now[CLOCK_RFC3339_LEN], *plain = NULL, *b64 = NULL, *s = NULL;
+	char *plain = NULL, *b64 = NULL, *s = NULL;
 	struct buf sealed = BUF_INIT;
-	struct db_stmt *st = NULL;
 	json_t *body = json_pack("{s:s, s:s, s:s}", "to", to, "subject", subject, "text", text);
 	size_t n;
 	int rc;
@@ -140,17 +149,7 @@ notify_mail_link(struct db *db, int64_t org_id, int64_t user_id, const char *eve
 	body = json_pack("{s:s}", "sealed", b64);
 	s = json_dumps(body, JSON_COMPACT);
 	json_decref(body);
-	clock_format(now, clock_now());
-	if ((rc = db_prepare(&st, db, "INSERT INTO outbox (org_id, channel, target, event, body, "
-	    "created_at, next_at) VALUES (?, 'mail', ?, ?, ?, ?, ?)")) != 0)
-		goto done;
-	db_bind_int64(st, 1, org_id);
-	db_bind_int64(st, 2, user_id);
-	db_bind_text(st, 3, event);
-	db_bind_text(st, 4, s);
-	db_bind_text(st, 5, now);
-	db_bind_text(st, 6, now);
-	rc = notify_step(st);
+	rc = notify_mail_queue(db, org_id, user_id, event, s);
 done:
 	if (plain != NULL)
 		sodium_memzero(plain, strlen(plain));

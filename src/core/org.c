@@ -278,41 +278,57 @@ org_ai_roles_free(struct org_ai_roles *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/*
+ * Prepares sql, a read of one organisation whose only parameter is its id,
+ * and steps to its row: 0 with *st on the row (the caller finishes it), or
+ * an error with *st finished (AIMS_ENOTFOUND: no such organisation).
+ */
+static int
+org_select(struct db_stmt **st, struct db *db, const char *sql, int64_t org_id)
+{
+	int rc;
+
+	*st = NULL;
+	if ((rc = db_prepare(st, db, sql)) != 0)
+		return rc;
+	db_bind_int64(*st, 1, org_id);
+	if ((rc = db_step(*st)) == DB_ROW)
+		return 0;
+	if (rc == DB_DONE)
+		rc = aims_error_set(AIMS_ENOTFOUND, "org", "no such organisation");
+	db_done(*st);
+	*st = NULL;
+	return rc;
+}
+
 int
 org_ledger_state(json_t **out, struct db *db, int64_t org_id)
 {
 	struct db_stmt *st = NULL;
-	json_t *opts = NULL;
+	json_t *roles, *opts = NULL;
 	json_error_t jerr;
 	int rc;
 
 	*out = NULL;
-	if ((rc = db_prepare(&st, db, "SELECT slug, name, ai_roles, require_second_factor, "
-	    "timezone, readiness_options FROM orgs WHERE id = ?")) != 0)
+	if ((rc = org_select(&st, db, "SELECT slug, name, ai_roles, require_second_factor, "
+	    "timezone, readiness_options FROM orgs WHERE id = ?", org_id)) != 0)
 		return rc;
-	db_bind_int64(st, 1, org_id);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		json_t *roles = json_loads(db_column_text(st, 2), 0, &jerr);
-
-		*out = json_pack("{s:s, s:s, s:o}", "slug", db_column_text(st, 0),
-		    "name", db_column_text(st, 1), "ai_roles", roles ? roles : json_array());
-		/* Only when on: organisations that never used it commit to what they always did. */
-		if (db_column_int64(st, 3) != 0)
-			json_object_set_new(*out, "require_second_factor", json_true());
-		/* The same for the time zone and the readiness options (085). */
-		if (*db_column_text(st, 4) != '\0')
-			json_object_set_new(*out, "timezone", json_string(db_column_text(st, 4)));
-		if ((opts = json_loads(db_column_text(st, 5), 0, &jerr)) != NULL &&
-		    json_object_size(opts) > 0)
-			json_object_set(*out, "readiness", opts);
-		json_decref(opts);
-		rc = 0;
-	} else if (rc == DB_DONE)
-		rc = aims_error_set(AIMS_ENOTFOUND, "org", "no such organisation");
+	roles = json_loads(db_column_text(st, 2), 0, &jerr);
+	*out = json_pack("{s:s, s:s, s:o}", "slug", db_column_text(st, 0),
+	    "name", db_column_text(st, 1), "ai_roles", roles ? roles : json_array());
+	/* Only when on: organisations that never used it commit to what they always did. */
+	if (db_column_int64(st, 3) != 0)
+		json_object_set_new(*out, "require_second_factor", json_true());
+	/* The same for the time zone and the readiness options (085). */
+	if (*db_column_text(st, 4) != '\0')
+		json_object_set_new(*out, "timezone", json_string(db_column_text(st, 4)));
+	if ((opts = json_loads(db_column_text(st, 5), 0, &jerr)) != NULL &&
+	    json_object_size(opts) > 0)
+		json_object_set(*out, "readiness", opts);
+	json_decref(opts);
 	db_done(st);
 	/* Likewise the single sign-on provider, when there is one. */
-	if (rc == 0 && (rc = oidc_ledger_state(*out, db, org_id)) != 0) {
+	if ((rc = oidc_ledger_state(*out, db, org_id)) != 0) {
 		json_decref(*out);
 		*out = NULL;
 	}
@@ -598,16 +614,12 @@ org_readiness_get(struct org_readiness *out, struct db *db, int64_t org_id)
 	int rc;
 
 	org_readiness_default(out);
-	if ((rc = db_prepare(&st, db, "SELECT readiness_options FROM orgs WHERE id = ?")) != 0)
+	if ((rc = org_select(&st, db, "SELECT readiness_options FROM orgs WHERE id = ?",
+	    org_id)) != 0)
 		return rc;
-	db_bind_int64(st, 1, org_id);
-	if ((rc = db_step(st)) == DB_ROW) {
-		org_readiness_stored(out, db_column_text(st, 0));
-		rc = 0;
-	} else if (rc == DB_DONE)
-		rc = aims_error_set(AIMS_ENOTFOUND, "org", "no such organisation");
+	org_readiness_stored(out, db_column_text(st, 0));
 	db_done(st);
-	return rc;
+	return 0;
 }
 
 #define ORG_COLUMNS	"slug, name, ai_roles, version, created_at, updated_at, timezone, " \
@@ -636,17 +648,12 @@ org_get(json_t **out, struct db *db, int64_t org_id)
 	int rc;
 
 	*out = NULL;
-	if ((rc = db_prepare(&st, db, "SELECT " ORG_COLUMNS " FROM orgs WHERE id = ?")) != 0)
+	if ((rc = org_select(&st, db, "SELECT " ORG_COLUMNS " FROM orgs WHERE id = ?",
+	    org_id)) != 0)
 		return rc;
-	db_bind_int64(st, 1, org_id);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		*out = org_row_json(st);
-		rc = 0;
-	} else if (rc == DB_DONE)
-		rc = aims_error_set(AIMS_ENOTFOUND, "org", "no such organisation");
+	*out = org_row_json(st);
 	db_done(st);
-	return rc;
+	return 0;
 }
 
 int
@@ -656,17 +663,12 @@ org_timezone(char *out, struct db *db, int64_t org_id)
 	int rc;
 
 	snprintf(out, ORG_TIMEZONE_MAX, "UTC");
-	if ((rc = db_prepare(&st, db, "SELECT timezone FROM orgs WHERE id = ?")) != 0)
+	if ((rc = org_select(&st, db, "SELECT timezone FROM orgs WHERE id = ?", org_id)) != 0)
 		return rc;
-	db_bind_int64(st, 1, org_id);
-	if ((rc = db_step(st)) == DB_ROW) {
-		if (*db_column_text(st, 0) != '\0')
-			snprintf(out, ORG_TIMEZONE_MAX, "%s", db_column_text(st, 0));
-		rc = 0;
-	} else if (rc == DB_DONE)
-		rc = aims_error_set(AIMS_ENOTFOUND, "org", "no such organisation");
+	if (*db_column_text(st, 0) != '\0')
+		snprintf(out, ORG_TIMEZONE_MAX, "%s", db_column_text(st, 0));
 	db_done(st);
-	return rc;
+	return 0;
 }
 
 int
@@ -692,14 +694,45 @@ done:
 	return rc;
 }
 
+/*
+ * Ledgers an update whose statement *st is on its "RETURNING version, slug"
+ * row. *st is finished first: the ledger state is read with another.
+ */
+static int
+org_append_update(struct db *db, const struct actor *actor, int64_t org_id,
+    struct db_stmt **st)
+{
+	char slug[SLUG_MAX + 1];
+	int64_t version = db_column_int64(*st, 0);
+
+	snprintf(slug, sizeof(slug), "%s", db_column_text(*st, 1));
+	db_done(*st);
+	*st = NULL;
+	return org_append(db, actor, org_id, "update", slug, version);
+}
+
+/*
+ * Ends an update's transaction: rolled back when rc is an error, else
+ * committed and, when out is given, the organisation read back into it.
+ */
+static int
+org_update_end(json_t **out, struct db *db, int64_t org_id, int rc)
+{
+	if (rc != 0) {
+		db_rollback(db);
+		return rc;
+	}
+	if ((rc = db_commit(db)) == 0 && out)
+		rc = org_get(out, db, org_id);
+	return rc;
+}
+
 int
 org_update(json_t **out, struct db *db, const struct actor *actor, int64_t org_id,
     int64_t if_version, const char *name, const json_t *ai_roles)
 {
 	char now[CLOCK_RFC3339_LEN], *roles = NULL;
 	struct db_stmt *st = NULL;
-	int64_t version = 0;
-	char slug[SLUG_MAX + 1] = "";
 	int rc;
 
 	if (out)
@@ -733,21 +766,11 @@ org_update(json_t **out, struct db *db, const struct actor *actor, int64_t org_i
 	}
 	if (rc != DB_ROW)
 		goto done;
-	version = db_column_int64(st, 0);
-	snprintf(slug, sizeof(slug), "%s", db_column_text(st, 1));
-	db_done(st);
-	st = NULL;
-	rc = org_append(db, actor, org_id, "update", slug, version);
+	rc = org_append_update(db, actor, org_id, &st);
 done:
 	db_done(st);
 	free(roles);
-	if (rc != 0) {
-		db_rollback(db);
-		return rc;
-	}
-	if ((rc = db_commit(db)) == 0 && out)
-		rc = org_get(out, db, org_id);
-	return rc;
+	return org_update_end(out, db, org_id, rc);
 }
 
 static int
@@ -756,23 +779,18 @@ org_version(int64_t *out, struct db *db, int64_t org_id)
 	struct db_stmt *st = NULL;
 	int rc;
 
-	if ((rc = db_prepare(&st, db, "SELECT version FROM orgs WHERE id = ?")) != 0)
+	if ((rc = org_select(&st, db, "SELECT version FROM orgs WHERE id = ?", org_id)) != 0)
 		return rc;
-	db_bind_int64(st, 1, org_id);
-	if ((rc = db_step(st)) == DB_ROW) {
-		*out = db_column_int64(st, 0);
-		rc = 0;
-	} else if (rc == DB_DONE)
-		rc = aims_error_set(AIMS_ENOTFOUND, "org", "no such organisation");
+	*out = db_column_int64(st, 0);
 	db_done(st);
-	return rc;
+	return 0;
 }
 
 int
 org_update_settings(json_t **out, struct db *db, const struct actor *actor, int64_t org_id,
     int64_t if_version, const char *timezone, const json_t *readiness)
 {
-	char now[CLOCK_RFC3339_LEN], today[ORG_DATE_LEN], slug[SLUG_MAX + 1] = "";
+	char now[CLOCK_RFC3339_LEN], today[ORG_DATE_LEN];
 	char zone[ORG_TIMEZONE_MAX] = "";
 	struct org_readiness r;
 	const struct tz *tz;
@@ -827,30 +845,19 @@ org_update_settings(json_t **out, struct db *db, const struct actor *actor, int6
 	}
 	if (rc != DB_ROW)
 		goto done;
-	version = db_column_int64(st, 0);
-	snprintf(slug, sizeof(slug), "%s", db_column_text(st, 1));
-	db_done(st);
-	st = NULL;
-	rc = org_append(db, actor, org_id, "update", slug, version);
+	rc = org_append_update(db, actor, org_id, &st);
 done:
 	db_done(st);
 	json_decref(stored);
 	free(opts);
-	if (rc != 0) {
-		db_rollback(db);
-		return rc;
-	}
-	if ((rc = db_commit(db)) == 0 && out)
-		rc = org_get(out, db, org_id);
-	return rc;
+	return org_update_end(out, db, org_id, rc);
 }
 
 int
 org_record_event(struct db *db, const struct actor *actor, int64_t org_id)
 {
-	char now[CLOCK_RFC3339_LEN], slug[SLUG_MAX + 1] = "";
+	char now[CLOCK_RFC3339_LEN];
 	struct db_stmt *st = NULL;
-	int64_t version = 0;
 	int rc;
 
 	clock_format(now, clock_now());
@@ -859,17 +866,12 @@ org_record_event(struct db *db, const struct actor *actor, int64_t org_id)
 		return rc;
 	db_bind_text(st, 1, now);
 	db_bind_int64(st, 2, org_id);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		version = db_column_int64(st, 0);
-		snprintf(slug, sizeof(slug), "%s", db_column_text(st, 1));
-		rc = 0;
-	} else if (rc == DB_DONE)
+	if ((rc = db_step(st)) == DB_ROW)
+		return org_append_update(db, actor, org_id, &st);
+	if (rc == DB_DONE)
 		rc = aims_error_set(AIMS_ENOTFOUND, "org", "no such organisation");
 	db_done(st);
-	if (rc != 0)
-		return rc;
-	return org_append(db, actor, org_id, "update", slug, version);
+	return rc;
 }
 
 int
@@ -879,25 +881,19 @@ org_second_factor_required(bool *out, struct db *db, int64_t org_id)
 	int rc;
 
 	*out = false;
-	if ((rc = db_prepare(&st, db,
-	    "SELECT require_second_factor FROM orgs WHERE id = ?")) != 0)
+	if ((rc = org_select(&st, db, "SELECT require_second_factor FROM orgs WHERE id = ?",
+	    org_id)) != 0)
 		return rc;
-	db_bind_int64(st, 1, org_id);
-	if ((rc = db_step(st)) == DB_ROW) {
-		*out = db_column_int64(st, 0) != 0;
-		rc = 0;
-	} else if (rc == DB_DONE)
-		rc = aims_error_set(AIMS_ENOTFOUND, "org", "no such organisation");
+	*out = db_column_int64(st, 0) != 0;
 	db_done(st);
-	return rc;
+	return 0;
 }
 
 int
 org_set_second_factor(struct db *db, const struct actor *actor, int64_t org_id, bool require)
 {
-	char now[CLOCK_RFC3339_LEN], slug[SLUG_MAX + 1] = "";
+	char now[CLOCK_RFC3339_LEN];
 	struct db_stmt *st = NULL;
-	int64_t version = 0;
 	int rc;
 
 	if ((rc = db_begin(db)) != 0)
@@ -918,18 +914,10 @@ org_set_second_factor(struct db *db, const struct actor *actor, int64_t org_id, 
 	}
 	if (rc != DB_ROW)
 		goto done;
-	version = db_column_int64(st, 0);
-	snprintf(slug, sizeof(slug), "%s", db_column_text(st, 1));
-	db_done(st);
-	st = NULL;
-	rc = org_append(db, actor, org_id, "update", slug, version);
+	rc = org_append_update(db, actor, org_id, &st);
 done:
 	db_done(st);
-	if (rc != 0) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db);
+	return org_update_end(NULL, db, org_id, rc);
 }
 
 int

@@ -44,23 +44,15 @@ history_row_load(struct history_row *out, struct db *db, int64_t org_id,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = db_prepare(&st, db, "SELECT num, ref, created_at, created_by FROM records "
-	    "WHERE org_id = ? AND kind = ? AND ref = ?")) != 0)
+	if ((rc = record__select_ref(&st, db, "SELECT num, ref, created_at, created_by FROM records "
+	    "WHERE org_id = ? AND kind = ? AND ref = ?", org_id, k, ref)) != 0)
 		return rc;
-	db_bind_int64(st, 1, org_id);
-	db_bind_text(st, 2, k->name);
-	db_bind_text(st, 3, ref);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		out->num = db_column_int64(st, 0);
-		out->ref = xstrdup(db_column_text(st, 1) ? db_column_text(st, 1) : "");
-		out->created_at = xstrdup(db_column_text(st, 2) ? db_column_text(st, 2) : "");
-		out->created_by = xstrdup(db_column_text(st, 3) ? db_column_text(st, 3) : "");
-		rc = 0;
-	} else if (rc == DB_DONE)
-		rc = aims_error_set(AIMS_ENOTFOUND, "ref", "%s %.64s does not exist", k->singular, ref);
+	out->num = db_column_int64(st, 0);
+	out->ref = xstrdup(db_column_text(st, 1) ? db_column_text(st, 1) : "");
+	out->created_at = xstrdup(db_column_text(st, 2) ? db_column_text(st, 2) : "");
+	out->created_by = xstrdup(db_column_text(st, 3) ? db_column_text(st, 3) : "");
 	db_done(st);
-	return rc;
+	return 0;
 }
 
 static void
@@ -70,6 +62,26 @@ history_row_free(struct history_row *r)
 	free(r->created_at);
 	free(r->created_by);
 	memset(r, 0, sizeof(*r));
+}
+
+/*
+ * What both reads check first: the reference (*ref, resolved as
+ * record__ref_resolve() does), that the kind's fields fit a history_version,
+ * and the current row into *out (zeroed when any of it fails).
+ */
+static int
+history_begin(struct history_row *out, struct db *db, int64_t org_id,
+    const struct record_kind *k, const char **ref, size_t nfields)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = record__ref_resolve(ref, k)) != 0)
+		return rc;
+	if (nfields > HISTORY_FIELDS_MAX)
+		return aims_error_set(AIMS_ERROR, NULL, "%s declares more than %d fields",
+		    k->name, HISTORY_FIELDS_MAX);
+	return history_row_load(out, db, org_id, k, *ref);
 }
 
 /*
@@ -220,6 +232,22 @@ history_record(struct buf *out, const struct record_kind *k, size_t nfields,
 	buf_putc(out, '}');
 }
 
+/*
+ * Whether declared field i changed from prev (NULL: the first version) to
+ * v, as history_changed() in record_query.c decides it: *a and *b are its
+ * values before (NULL for the first version) and after.
+ */
+static bool
+history_field_changed(const struct jscan_value **a, const struct jscan_value **b,
+    const struct history_version *prev, const struct history_version *v, size_t i)
+{
+	*a = prev ? history_value(prev, i) : NULL;
+	*b = history_value(v, i);
+	if ((*a == NULL || history_empty(*a)) && history_empty(*b))
+		return false;
+	return *a == NULL || !history_equal(*a, *b);
+}
+
 /* One entry of the history (history_row() in record_query.c); prev NULL for the first. */
 static void
 history_entry(struct buf *out, const struct record_kind *k, size_t nfields,
@@ -246,11 +274,7 @@ history_entry(struct buf *out, const struct record_kind *k, size_t nfields,
 		buf_puts(out, "null");
 	buf_puts(out, ",\"fields\":[");
 	for (i = 0; i < nfields; i++) {
-		a = prev ? history_value(prev, i) : NULL;
-		b = history_value(v, i);
-		if ((a == NULL || history_empty(a)) && history_empty(b))
-			continue;
-		if (a != NULL && history_equal(a, b))
+		if (!history_field_changed(&a, &b, prev, v, i))
 			continue;
 		if (n++)
 			buf_putc(out, ',');
@@ -259,11 +283,7 @@ history_entry(struct buf *out, const struct record_kind *k, size_t nfields,
 	buf_puts(out, "],\"changes\":[");
 	n = 0;
 	for (i = 0; i < nfields; i++) {
-		a = prev ? history_value(prev, i) : NULL;
-		b = history_value(v, i);
-		if ((a == NULL || history_empty(a)) && history_empty(b))
-			continue;
-		if (a != NULL && history_equal(a, b))
+		if (!history_field_changed(&a, &b, prev, v, i))
 			continue;
 		buf_puts(out, n++ ? ",{\"field\":" : "{\"field\":");
 		history_string(out, k->fields[i].name);
@@ -293,29 +313,11 @@ record_history_text(struct buf *out, struct db *db, int64_t org_id,
 	int rc, cur = 0;
 	bool first = true;
 
-	memset(&r, 0, sizeof(r));
-	if (ref == NULL && k->singleton)
-		ref = k->prefix;
-	if (ref == NULL) {
-		rc = aims_error_set(AIMS_EINVALID, "ref", "no reference given");
+	if ((rc = history_begin(&r, db, org_id, k, &ref, nfields)) != 0)
 		goto done;
-	}
-	if (nfields > HISTORY_FIELDS_MAX) {
-		rc = aims_error_set(AIMS_ERROR, NULL, "%s declares more than %d fields", k->name,
-		    HISTORY_FIELDS_MAX);
+	/* The same statement as record_history(). */
+	if ((rc = record__versions_select(&st, db, org_id, k, r.num)) != 0)
 		goto done;
-	}
-	if ((rc = history_row_load(&r, db, org_id, k, ref)) != 0)
-		goto done;
-	/* The same statement as record_history(): by is the person behind the version. */
-	if ((rc = db_prepare(&st, db, "SELECT v.version, v.action, v.status, v.at, v.actor, "
-	    "v.data, v.retired, v.in_force, u.display_name FROM record_versions v "
-	    "LEFT JOIN users u ON u.id = v.actor_id AND v.actor_id > 0 "
-	    "WHERE v.org_id = ? AND v.kind = ? AND v.num = ? ORDER BY v.version")) != 0)
-		goto done;
-	db_bind_int64(st, 1, org_id);
-	db_bind_text(st, 2, k->name);
-	db_bind_int64(st, 3, r.num);
 	while ((rc = db_step(st)) == DB_ROW) {
 		if (history_spans(&ver[cur], k, nfields, db_column_text(st, 5)) != 0) {
 			rc = aims_error_set(AIMS_ERROR, NULL, "a stored version is not valid JSON");
@@ -371,39 +373,14 @@ record_version_get_text(struct buf *out, struct db *db, int64_t org_id,
 	size_t nfields = history_nfields(k);
 	int rc;
 
-	memset(&r, 0, sizeof(r));
-	if (ref == NULL && k->singleton)
-		ref = k->prefix;
-	if (ref == NULL) {
-		rc = aims_error_set(AIMS_EINVALID, "ref", "no reference given");
+	if ((rc = history_begin(&r, db, org_id, k, &ref, nfields)) != 0)
 		goto done;
-	}
-	if (nfields > HISTORY_FIELDS_MAX) {
-		rc = aims_error_set(AIMS_ERROR, NULL, "%s declares more than %d fields", k->name,
-		    HISTORY_FIELDS_MAX);
+	if ((rc = record__version_select(&st, db, org_id, k, ref, r.num, version)) != 0)
 		goto done;
-	}
-	if ((rc = history_row_load(&r, db, org_id, k, ref)) != 0)
-		goto done;
-	if ((rc = db_prepare(&st, db, "SELECT version, action, status, at, actor, data, retired, "
-	    "in_force FROM record_versions WHERE org_id = ? AND kind = ? AND num = ? "
-	    "AND version = ?")) != 0)
-		goto done;
-	db_bind_int64(st, 1, org_id);
-	db_bind_text(st, 2, k->name);
-	db_bind_int64(st, 3, r.num);
-	db_bind_int64(st, 4, version);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		if (history_spans(v, k, nfields, db_column_text(st, 5)) != 0)
-			rc = aims_error_set(AIMS_ERROR, NULL, "a stored version is not valid JSON");
-		else {
-			history_record(out, k, nfields, &r, v, st);
-			rc = 0;
-		}
-	} else if (rc == DB_DONE)
-		rc = aims_error_set(AIMS_ENOTFOUND, "version", "%s %s has no version %lld",
-		    k->singular, ref, (long long)version);
+	if (history_spans(v, k, nfields, db_column_text(st, 5)) != 0)
+		rc = aims_error_set(AIMS_ERROR, NULL, "a stored version is not valid JSON");
+	else
+		history_record(out, k, nfields, &r, v, st);
 done:
 	db_done(st);
 	history_row_free(&r);

@@ -176,6 +176,32 @@ void record__search_text(struct buf *b, int64_t org_id, const struct record_kind
  */
 json_t *record__version_json(const struct record_kind *k, const struct record_row *cur,
     struct db_stmt *st);
+/*
+ * The reference a read names: *ref, or the singleton's own when none is
+ * given; AIMS_EINVALID when there is neither.
+ */
+int record__ref_resolve(const char **ref, const struct record_kind *k);
+/*
+ * *st on the row of the record ref of kind k, sql reading records
+ * "WHERE org_id = ? AND kind = ? AND ref = ?"; the caller finishes *st.
+ * AIMS_ENOTFOUND, *st finished, when there is no such record.
+ */
+int record__select_ref(struct db_stmt **st, struct db *db, const char *sql, int64_t org_id,
+    const struct record_kind *k, const char *ref);
+/*
+ * Every version of the record numbered num, oldest first, in the columns
+ * record__version_json() reads, then by: the display name of the person
+ * behind the version (NULL for the system). The caller steps and finishes *st.
+ */
+int record__versions_select(struct db_stmt **st, struct db *db, int64_t org_id,
+    const struct record_kind *k, int64_t num);
+/*
+ * *st on the row of one version of the record numbered num (ref names it
+ * in the error), in the columns record__version_json() reads; the caller
+ * finishes *st. AIMS_ENOTFOUND, *st finished, when there is no such version.
+ */
+int record__version_select(struct db_stmt **st, struct db *db, int64_t org_id,
+    const struct record_kind *k, const char *ref, int64_t num, int64_t version);
 
 /* record.c: the actor's identity, the kind of a ref, internal mutations */
 int record__actor_email(char **out, struct db *db, const struct actor *actor);

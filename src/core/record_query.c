@@ -15,6 +15,36 @@
 #define RECORD_LINKS_MAX	1000	/* links listed per direction */
 
 int
+record__ref_resolve(const char **ref, const struct record_kind *k)
+{
+	if (*ref == NULL && k->singleton)
+		*ref = k->prefix;
+	if (*ref == NULL)
+		return aims_error_set(AIMS_EINVALID, "ref", "no reference given");
+	return 0;
+}
+
+int
+record__select_ref(struct db_stmt **st, struct db *db, const char *sql, int64_t org_id,
+    const struct record_kind *k, const char *ref)
+{
+	int rc;
+
+	if ((rc = db_prepare(st, db, sql)) != 0)
+		return rc;
+	db_bind_int64(*st, 1, org_id);
+	db_bind_text(*st, 2, k->name);
+	db_bind_text(*st, 3, ref);
+	if ((rc = db_step(*st)) == DB_ROW)
+		return 0;
+	if (rc == DB_DONE)
+		rc = aims_error_set(AIMS_ENOTFOUND, "ref", "%s %.64s does not exist", k->singular, ref);
+	db_done(*st);
+	*st = NULL;
+	return rc;
+}
+
+int
 record_get(json_t **out, struct db *db, int64_t org_id, const struct record_kind *k,
     const char *ref)
 {
@@ -22,10 +52,8 @@ record_get(json_t **out, struct db *db, int64_t org_id, const struct record_kind
 	int rc;
 
 	*out = NULL;
-	if (ref == NULL && k->singleton)
-		ref = k->prefix;
-	if (ref == NULL)
-		return aims_error_set(AIMS_EINVALID, "ref", "no reference given");
+	if ((rc = record__ref_resolve(&ref, k)) != 0)
+		return rc;
 	if ((rc = record__row_load(&r, db, org_id, k, ref)) != 0)
 		return rc;
 	*out = record__row_json(k, &r);
@@ -41,21 +69,12 @@ record_get_text(struct buf *out, int64_t *version, struct db *db, int64_t org_id
 	int rc;
 
 	*version = 0;
-	if (ref == NULL && k->singleton)
-		ref = k->prefix;
-	if (ref == NULL)
-		return aims_error_set(AIMS_EINVALID, "ref", "no reference given");
-	if ((rc = db_prepare(&st, db, "SELECT " RECORD_VIEW_COLUMNS " FROM records "
-	    "WHERE org_id = ? AND kind = ? AND ref = ?")) != 0)
+	if ((rc = record__ref_resolve(&ref, k)) != 0)
 		return rc;
-	db_bind_int64(st, 1, org_id);
-	db_bind_text(st, 2, k->name);
-	db_bind_text(st, 3, ref);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		rc = record__row_view(out, version, st, k);
-	else if (rc == DB_DONE)
-		rc = aims_error_set(AIMS_ENOTFOUND, "ref", "%s %.64s does not exist", k->singular, ref);
+	if ((rc = record__select_ref(&st, db, "SELECT " RECORD_VIEW_COLUMNS " FROM records "
+	    "WHERE org_id = ? AND kind = ? AND ref = ?", org_id, k, ref)) != 0)
+		return rc;
+	rc = record__row_view(out, version, st, k);
 	db_done(st);
 	return rc;
 }
@@ -81,10 +100,8 @@ record_links(json_t **out, struct db *db, int64_t org_id, const struct record_ki
 	int rc;
 
 	*out = NULL;
-	if (ref == NULL && k->singleton)
-		ref = k->prefix;
-	if (ref == NULL)
-		return aims_error_set(AIMS_EINVALID, "ref", "no reference given");
+	if ((rc = record__ref_resolve(&ref, k)) != 0)
+		return rc;
 	if ((rc = record__exists(db, org_id, k->name, ref)) != 0)
 		return aims_error_set(rc, "ref", "%s %.64s does not exist", k->singular, ref);
 	*out = json_array();
@@ -200,6 +217,47 @@ record__version_json(const struct record_kind *k, const struct record_row *cur,
 	return rec;
 }
 
+int
+record__versions_select(struct db_stmt **st, struct db *db, int64_t org_id,
+    const struct record_kind *k, int64_t num)
+{
+	int rc;
+
+	if ((rc = db_prepare(st, db, "SELECT v.version, v.action, v.status, v.at, v.actor, "
+	    "v.data, v.retired, v.in_force, u.display_name FROM record_versions v "
+	    "LEFT JOIN users u ON u.id = v.actor_id AND v.actor_id > 0 "
+	    "WHERE v.org_id = ? AND v.kind = ? AND v.num = ? ORDER BY v.version")) != 0)
+		return rc;
+	db_bind_int64(*st, 1, org_id);
+	db_bind_text(*st, 2, k->name);
+	db_bind_int64(*st, 3, num);
+	return 0;
+}
+
+int
+record__version_select(struct db_stmt **st, struct db *db, int64_t org_id,
+    const struct record_kind *k, const char *ref, int64_t num, int64_t version)
+{
+	int rc;
+
+	if ((rc = db_prepare(st, db, "SELECT version, action, status, at, actor, data, retired, "
+	    "in_force FROM record_versions WHERE org_id = ? AND kind = ? AND num = ? "
+	    "AND version = ?")) != 0)
+		return rc;
+	db_bind_int64(*st, 1, org_id);
+	db_bind_text(*st, 2, k->name);
+	db_bind_int64(*st, 3, num);
+	db_bind_int64(*st, 4, version);
+	if ((rc = db_step(*st)) == DB_ROW)
+		return 0;
+	if (rc == DB_DONE)
+		rc = aims_error_set(AIMS_ENOTFOUND, "version", "%s %s has no version %lld",
+		    k->singular, ref, (long long)version);
+	db_done(*st);
+	*st = NULL;
+	return rc;
+}
+
 static int
 history_row(json_t *out, const struct record_kind *k, const struct record_row *cur,
     struct db_stmt *st, json_t **prev)
@@ -230,21 +288,12 @@ record_history(json_t **out, struct db *db, int64_t org_id, const struct record_
 	int rc;
 
 	*out = NULL;
-	if (ref == NULL && k->singleton)
-		ref = k->prefix;
-	if (ref == NULL)
-		return aims_error_set(AIMS_EINVALID, "ref", "no reference given");
+	if ((rc = record__ref_resolve(&ref, k)) != 0)
+		return rc;
 	if ((rc = record__row_load(&r, db, org_id, k, ref)) != 0)
 		return rc;
-	/* by: the name of the person behind the version (the system has none). */
-	if ((rc = db_prepare(&st, db, "SELECT v.version, v.action, v.status, v.at, v.actor, "
-	    "v.data, v.retired, v.in_force, u.display_name FROM record_versions v "
-	    "LEFT JOIN users u ON u.id = v.actor_id AND v.actor_id > 0 "
-	    "WHERE v.org_id = ? AND v.kind = ? AND v.num = ? ORDER BY v.version")) != 0)
+	if ((rc = record__versions_select(&st, db, org_id, k, r.num)) != 0)
 		goto done;
-	db_bind_int64(st, 1, org_id);
-	db_bind_text(st, 2, k->name);
-	db_bind_int64(st, 3, r.num);
 	*out = json_array();
 	while ((rc = db_step(st)) == DB_ROW)
 		if ((rc = history_row(*out, k, &r, st, &prev)) != 0)
@@ -272,27 +321,14 @@ record_version_get(json_t **out, struct db *db, int64_t org_id, const struct rec
 	int rc;
 
 	*out = NULL;
-	if (ref == NULL && k->singleton)
-		ref = k->prefix;
-	if (ref == NULL)
-		return aims_error_set(AIMS_EINVALID, "ref", "no reference given");
+	if ((rc = record__ref_resolve(&ref, k)) != 0)
+		return rc;
 	if ((rc = record__row_load(&r, db, org_id, k, ref)) != 0)
 		return rc;
-	if ((rc = db_prepare(&st, db, "SELECT version, action, status, at, actor, data, retired, "
-	    "in_force FROM record_versions WHERE org_id = ? AND kind = ? AND num = ? "
-	    "AND version = ?")) != 0)
+	if ((rc = record__version_select(&st, db, org_id, k, ref, r.num, version)) != 0)
 		goto done;
-	db_bind_int64(st, 1, org_id);
-	db_bind_text(st, 2, k->name);
-	db_bind_int64(st, 3, r.num);
-	db_bind_int64(st, 4, version);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		*out = record__version_json(k, &r, st);
-		rc = *out ? 0 : aims_error_set(AIMS_ERROR, NULL, "a stored version is not valid JSON");
-	} else if (rc == DB_DONE)
-		rc = aims_error_set(AIMS_ENOTFOUND, "version", "%s %s has no version %lld",
-		    k->singular, ref, (long long)version);
+	*out = record__version_json(k, &r, st);
+	rc = *out ? 0 : aims_error_set(AIMS_ERROR, NULL, "a stored version is not valid JSON");
 done:
 	db_done(st);
 	record__row_free(&r);

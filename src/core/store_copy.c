@@ -92,6 +92,28 @@ copy_is_pg(struct db *db)
 	return strcmp(db_backend(db), "postgres") == 0;
 }
 
+/* Adds column c of the source to t, unless its name or one more column cannot be copied. */
+static int
+copy_column_add(struct copy_table *t, const char *c)
+{
+	if (!copy_name_ok(c) || t->ncols == COPY_COLUMNS_MAX)
+		return aims_error_set(AIMS_ERROR, NULL, "table %s: column %s cannot be copied",
+		    t->name, c);
+	snprintf(t->cols[t->ncols++], COPY_NAME_MAX, "%s", c);
+	if (strcmp(c, "org_id") == 0)
+		t->has_org = true;
+	return 0;
+}
+
+/* Appends col to t's ORDER BY list. */
+static void
+copy_order_add(struct copy_table *t, const char *col)
+{
+	size_t n = strlen(t->order);
+
+	snprintf(t->order + n, sizeof(t->order) - n, "%s%s", n ? ", " : "", col);
+}
+
 /*
  * The columns and key of table t of a PostgreSQL source: generated columns
  * left out (records_fts.tsv: the target computes its own index), the
@@ -101,6 +123,7 @@ static int
 copy_columns_pg(struct copy_table *t, struct db *src)
 {
 	struct db_stmt *st = NULL;
+	char num[16];
 	int rc;
 
 	if ((rc = db_prepare(&st, src, "SELECT column_name FROM information_schema.columns "
@@ -111,14 +134,8 @@ copy_columns_pg(struct copy_table *t, struct db *src)
 	while ((rc = db_step(st)) == DB_ROW) {
 		const char *c = db_column_text(st, 0);
 
-		if (!copy_name_ok(c) || t->ncols == COPY_COLUMNS_MAX) {
-			rc = aims_error_set(AIMS_ERROR, NULL, "table %s: column %s cannot be copied",
-			    t->name, c);
+		if ((rc = copy_column_add(t, c)) != 0)
 			goto done;
-		}
-		snprintf(t->cols[t->ncols++], COPY_NAME_MAX, "%s", c);
-		if (strcmp(c, "org_id") == 0)
-			t->has_org = true;
 	}
 	db_done(st);
 	st = NULL;
@@ -134,13 +151,13 @@ copy_columns_pg(struct copy_table *t, struct db *src)
 	t->order[0] = '\0';
 	while ((rc = db_step(st)) == DB_ROW)
 		if (copy_name_ok(db_column_text(st, 0)))
-			snprintf(t->order + strlen(t->order), sizeof(t->order) - strlen(t->order),
-			    "%s%s", t->order[0] ? ", " : "", db_column_text(st, 0));
+			copy_order_add(t, db_column_text(st, 0));
 	if (rc >= 0 && t->order[0] == '\0')
 		/* No key: every column, so the order is the same from run to run. */
-		for (rc = 0; rc < t->ncols; rc++)
-			snprintf(t->order + strlen(t->order), sizeof(t->order) - strlen(t->order),
-			    "%s%d", rc ? ", " : "", rc + 1);
+		for (rc = 0; rc < t->ncols; rc++) {
+			snprintf(num, sizeof(num), "%d", rc + 1);
+			copy_order_add(t, num);
+		}
 done:
 	db_done(st);
 	return rc < 0 ? rc : 0;
@@ -162,14 +179,8 @@ copy_columns(struct copy_table *t, struct db *src)
 	while ((rc = db_step(st)) == DB_ROW) {
 		const char *c = db_column_text(st, 0);
 
-		if (!copy_name_ok(c) || t->ncols == COPY_COLUMNS_MAX) {
-			rc = aims_error_set(AIMS_ERROR, NULL, "table %s: column %s cannot be copied",
-			    t->name, c);
+		if ((rc = copy_column_add(t, c)) != 0)
 			goto done;
-		}
-		snprintf(t->cols[t->ncols++], COPY_NAME_MAX, "%s", c);
-		if (strcmp(c, "org_id") == 0)
-			t->has_org = true;
 		k = db_column_int64(st, 1);
 		if (k >= 1 && k <= 8) {
 			snprintf(pk[k - 1], COPY_NAME_MAX, "%s", c);
@@ -185,8 +196,7 @@ copy_columns(struct copy_table *t, struct db *src)
 		snprintf(t->cols[t->ncols++], COPY_NAME_MAX, "rowid");
 	t->order[0] = '\0';
 	for (i = 0; i < npk; i++)
-		snprintf(t->order + strlen(t->order), sizeof(t->order) - strlen(t->order), "%s%s",
-		    i ? ", " : "", pk[i]);
+		copy_order_add(t, pk[i]);
 	if (npk == 0)
 		snprintf(t->order, sizeof(t->order), "rowid");
 done:

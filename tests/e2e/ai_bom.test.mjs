@@ -10,45 +10,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
 import {
-  ADMIN, addMember, addOrg, aims, aimsOk, makeDb, request, setup, signIn,
+  ADMIN, addMember, addOrg, aimsOk, makeDb, request, setup, signIn,
 } from './lib.mjs';
+import { assertValidBom, importFile, list, newSystem, upload } from './bom.mjs';
 
 const DATA = new URL('../data/', import.meta.url).pathname;
-const SCHEMAS = new URL('../../schemas/cyclonedx/', import.meta.url).pathname;
-
-const ajv = new Ajv({ allErrors: true, strict: false });
-addFormats(ajv);
-// Formats ajv-formats does not define; draft-07 makes format an annotation anyway.
-ajv.addFormat('iri-reference', true);
-ajv.addFormat('idn-email', true);
-for (const f of ['spdx.schema.json', 'jsf-0.82.schema.json']) {
-  ajv.addSchema(JSON.parse(readFileSync(join(SCHEMAS, f), 'utf8')));
-}
-const validateBom = ajv.compile(JSON.parse(readFileSync(join(SCHEMAS, 'bom-1.6.schema.json'), 'utf8')));
-function assertValidBom(doc) {
-  assert.ok(validateBom(doc), JSON.stringify(validateBom.errors?.slice(0, 5), null, 1));
-}
-
-function newSystem(db, name = 'Claims triage', org = 'acme') {
-  return JSON.parse(aimsOk(['record', 'create', 'ai-systems', '--org', org, '--as', ADMIN,
-    '--db', db, '--json', JSON.stringify({ name })]).stdout).ref;
-}
-
-function list(db, kind, org = 'acme') {
-  return JSON.parse(aimsOk(['record', 'list', kind, '--org', org, '--db', db, '--format',
-    'json', '--all']).stdout);
-}
 
 function show(db, kind, ref, org = 'acme') {
   return JSON.parse(aimsOk(['record', 'show', kind, ref, '--org', org, '--db', db]).stdout);
-}
-
-function importFile(db, format, file, ais, extra = []) {
-  return aims(['import', format, file, '--org', 'acme', '--ai-system', ais, '--as', ADMIN,
-    '--db', db, ...extra]);
 }
 
 // A garak report: one attempt line and one eval line per probe, as garak writes them.
@@ -214,15 +184,6 @@ test('the exported ML-BOM validates against CycloneDX 1.6 and round-trips', asyn
     await env.cleanup();
   }
 });
-
-async function upload(env, s, path, format, body, name) {
-  const form = new FormData();
-  form.append('file', new Blob([body]), name);
-  if (format) form.append('format', format);
-  const r = await fetch(env.url + path, { method: 'POST', body: form,
-    headers: { cookie: s.cookie, origin: env.url, 'x-csrf-token': s.csrf } });
-  return { status: r.status, json: await r.json() };
-}
 
 test('the imports route takes the same files, checks the role and the organisation', async () => {
   const env = await setup();

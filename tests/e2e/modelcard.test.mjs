@@ -9,38 +9,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
 import {
   ADMIN, addMember, addOrg, aims, aimsOk, makeDb, request, setup, signIn,
 } from './lib.mjs';
+import { assertValidBom, importFile, list, newSystem, upload } from './bom.mjs';
 
 const CARDS = new URL('../data/modelcards/', import.meta.url).pathname;
-const SCHEMAS = new URL('../../schemas/cyclonedx/', import.meta.url).pathname;
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-addFormats(ajv);
-ajv.addFormat('iri-reference', true);
-ajv.addFormat('idn-email', true);
-for (const f of ['spdx.schema.json', 'jsf-0.82.schema.json']) {
-  ajv.addSchema(JSON.parse(readFileSync(join(SCHEMAS, f), 'utf8')));
-}
-const validateBom = ajv.compile(JSON.parse(readFileSync(join(SCHEMAS, 'bom-1.6.schema.json'), 'utf8')));
-
-function newSystem(db, name = 'Claims triage', org = 'acme') {
-  return JSON.parse(aimsOk(['record', 'create', 'ai-systems', '--org', org, '--as', ADMIN,
-    '--db', db, '--json', JSON.stringify({ name })]).stdout).ref;
-}
-
-function list(db, kind) {
-  return JSON.parse(aimsOk(['record', 'list', kind, '--org', 'acme', '--db', db, '--format',
-    'json', '--all']).stdout);
-}
-
-function importCard(db, file, ais, extra = []) {
-  return aims(['import', 'modelcard', file, '--org', 'acme', '--ai-system', ais, '--as', ADMIN,
-    '--db', db, ...extra]);
-}
+const importCard = (db, file, ais, extra = []) => importFile(db, 'modelcard', file, ais, extra);
 
 const count = (db) => ['models', 'datasets', 'suppliers'].map((k) => list(db, k).length);
 
@@ -165,7 +141,7 @@ test('the ML-BOM carries what the cards gave and validates against CycloneDX 1.6
       { auth: s });
     assert.equal(r.status, 200, r.text);
     const bom = r.json;
-    assert.ok(validateBom(bom), JSON.stringify(validateBom.errors?.slice(0, 5), null, 1));
+    assertValidBom(bom);
     const triage = bom.components.find((c) => c.name === 'acme/claims-triage');
     assert.equal(triage.supplier.name, 'acme');
     assert.deepEqual(triage.licenses, [{ license: { id: 'Apache-2.0' } }]);
@@ -189,15 +165,6 @@ test('the ML-BOM carries what the cards gave and validates against CycloneDX 1.6
     await env.cleanup();
   }
 });
-
-async function upload(env, s, path, format, body, name) {
-  const form = new FormData();
-  form.append('file', new Blob([body]), name);
-  if (format) form.append('format', format);
-  const r = await fetch(env.url + path, { method: 'POST', body: form,
-    headers: { cookie: s.cookie, origin: env.url, 'x-csrf-token': s.csrf } });
-  return { status: r.status, json: await r.json() };
-}
 
 test('the imports API takes format=modelcard; a viewer is 403, another organisation 404', async () => {
   const env = await setup();

@@ -179,7 +179,10 @@ test('the AI roles are set on the organisation, by API and CLI, and derived from
   const bad = aims(['org', 'ai-roles', 'acme', '--set', 'king', '--as', M, '--db', env.db]);
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /ai_roles\[0\] is not one of/);
-  assert.equal(aims(['org', 'ai-roles', 'acme', '--set', 'provider', '--as', V, '--db', env.db]).status, 1);
+  const viewer = aims(['org', 'ai-roles', 'acme', '--set', 'provider', '--as', V, '--db', env.db]);
+  assert.equal(viewer.status, 1);
+  assert.match(viewer.stderr,
+    /^aims org ai-roles: .* is a viewer of 'acme': only a manager or an admin sets the AI roles$/m);
   const j = JSON.parse(aimsOk(['org', 'ai-roles', 'acme', '--format', 'json', '--db', env.db]).stdout);
   assert.deepEqual(j.effective, ['provider', 'customer']);
   rd = await readiness();

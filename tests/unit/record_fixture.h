@@ -132,6 +132,16 @@ fx_update(json_t **out, struct db *db, int64_t org, const struct actor *a, const
 	return rc;
 }
 
+/* The record ref of kind, which the test expects to exist (a cmocka failure if not). */
+static inline json_t *
+fx_get(struct db *db, int64_t org, const char *kind, const char *ref)
+{
+	json_t *rec = NULL;
+
+	assert_int_equal(record_get(&rec, db, org, record_kind_find(kind), ref), 0);
+	return rec;
+}
+
 static inline const char *
 fx_str(const json_t *rec, const char *name)
 {

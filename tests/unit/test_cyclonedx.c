@@ -83,15 +83,6 @@ test_cyclonedx__plain_form(void **state)
 	json_decref(bom);
 }
 
-static json_t *
-one(struct db *db, int64_t org, const char *kind, const char *ref)
-{
-	json_t *rec = NULL;
-
-	assert_int_equal(record_get(&rec, db, org, record_kind_find(kind), ref), 0);
-	return rec;
-}
-
 static void
 test_cyclonedx__store_again_and_export(void **state)
 {
@@ -110,13 +101,13 @@ test_cyclonedx__store_again_and_export(void **state)
 	assert_int_equal(json_array_size(json_object_get(json_object_get(sum, "created"),
 	    "suppliers")), 2);
 	json_decref(sum);
-	model = one(db, FX_ORG, "models", "MOD-1");
+	model = fx_get(db, FX_ORG, "models", "MOD-1");
 	assert_int_equal(json_array_size(json_object_get(model, "datasets")), 2);
 	assert_string_equal(fx_str(json_array_get(json_object_get(model, "performance_metrics"),
 	    0), "lower_bound"), "0.89");
-	sup = one(db, FX_ORG, "suppliers", fx_str(model, "supplier"));
+	sup = fx_get(db, FX_ORG, "suppliers", fx_str(model, "supplier"));
 	assert_string_equal(fx_str(sup, "name"), "Acme Models");
-	sys = one(db, FX_ORG, "ai-systems", fx_str(ais, "ref"));
+	sys = fx_get(db, FX_ORG, "ai-systems", fx_str(ais, "ref"));
 	assert_int_equal(json_array_size(json_object_get(sys, "components")), 3);
 	/* Again: nothing changes, no new version. */
 	assert_int_equal(cyclonedx_import(&sum, db, FX_ORG, &fx_bob, fx_str(ais, "ref"),
@@ -125,7 +116,7 @@ test_cyclonedx__store_again_and_export(void **state)
 	assert_int_equal(json_object_size(json_object_get(sum, "updated")), 0);
 	json_decref(sum);
 	json_decref(model);
-	model = one(db, FX_ORG, "models", "MOD-1");
+	model = fx_get(db, FX_ORG, "models", "MOD-1");
 	assert_int_equal(fx_int(model, "version"), 1);
 	/* The export holds what was imported and passes the schema it was checked with. */
 	assert_int_equal(cyclonedx_export(&out, db, FX_ORG, "acme", fx_str(ais, "ref")), 0);

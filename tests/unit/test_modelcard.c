@@ -220,15 +220,6 @@ test_modelcard__aliases_within_bound(void **state)
 	json_decref(fm);
 }
 
-static json_t *
-one(struct db *db, int64_t org, const char *kind, const char *ref)
-{
-	json_t *rec = NULL;
-
-	assert_int_equal(record_get(&rec, db, org, record_kind_find(kind), ref), 0);
-	return rec;
-}
-
 static void
 test_modelcard__store_again_check_export(void **state)
 {
@@ -254,12 +245,12 @@ test_modelcard__store_again_check_export(void **state)
 	assert_int_equal(json_array_size(json_object_get(json_object_get(sum, "created"),
 	    "suppliers")), 1);
 	json_decref(sum);
-	model = one(db, FX_ORG, "models", "MOD-1");
+	model = fx_get(db, FX_ORG, "models", "MOD-1");
 	assert_int_equal(json_array_size(json_object_get(model, "datasets")), 2);
 	assert_non_null(fx_str(model, "supplier"));
 	/* A new data set is training data; a use set since is left as it is. */
-	data = one(db, FX_ORG, "datasets", json_string_value(json_array_get(json_object_get(model,
-	    "datasets"), 0)));
+	data = fx_get(db, FX_ORG, "datasets",
+	    json_string_value(json_array_get(json_object_get(model, "datasets"), 0)));
 	assert_string_equal(json_string_value(json_array_get(json_object_get(data, "uses"), 0)),
 	    "training");
 	assert_int_equal(fx_update(NULL, db, FX_ORG, &fx_bob, "datasets", fx_str(data, "ref"), 1,
@@ -272,7 +263,7 @@ test_modelcard__store_again_check_export(void **state)
 	assert_int_equal(json_object_size(json_object_get(sum, "created")), 0);
 	assert_int_equal(json_object_size(json_object_get(sum, "updated")), 0);
 	json_decref(sum);
-	data = one(db, FX_ORG, "datasets", "DATA-1");
+	data = fx_get(db, FX_ORG, "datasets", "DATA-1");
 	assert_string_equal(json_string_value(json_array_get(json_object_get(data, "uses"), 0)),
 	    "test");
 	json_decref(data);

@@ -736,6 +736,16 @@ test_readiness__exclusions_need_a_sound_justification(void **state)
 	db_close(db);
 }
 
+/* Clause 4's context: an internal and an external issue, one in-scope AI system. */
+static void
+fx_put_context(struct db *db)
+{
+	fx_put(db, "context-issues", "CI-1", "{\"title\": \"Small team\", \"kind\": \"internal\"}");
+	fx_put(db, "context-issues", "CI-2", "{\"title\": \"Regulation\", \"kind\": \"external\"}");
+	fx_put(db, "ai-systems", "AIS-1", "{\"name\": \"Chat\", \"in_scope\": true, "
+	    "\"org_role\": \"customer\"}");
+}
+
 /* A gate makes the requirement not met; a manual rule is to confirm, not a gap. */
 static void
 test_readiness__gates_and_manual_confirmation(void **state)
@@ -750,10 +760,7 @@ test_readiness__gates_and_manual_confirmation(void **state)
 	    "\"justification\": \"We train our own models\", \"status\": \"planned\"}");
 	fx_put(db, "soa", "A.7.5", "{\"control\": \"A.7.5\", \"applicable\": true, "
 	    "\"justification\": \"We train our own models\", \"status\": \"partial\"}");
-	fx_put(db, "context-issues", "CI-1", "{\"title\": \"Small team\", \"kind\": \"internal\"}");
-	fx_put(db, "context-issues", "CI-2", "{\"title\": \"Regulation\", \"kind\": \"external\"}");
-	fx_put(db, "ai-systems", "AIS-1", "{\"name\": \"Chat\", \"in_scope\": true, "
-	    "\"org_role\": \"customer\"}");
+	fx_put_context(db);
 	res = evaluate(db, 0);
 	assert_string_equal(check_status(res, "A.7.4", "soa-decided@A.7.4"), "pass");
 	assert_string_equal(req_status(res, "A.7.4"), "not_met");
@@ -782,6 +789,19 @@ test_readiness__gates_and_manual_confirmation(void **state)
 	assert_string_equal(req_status(res, "4.1"), "confirm_manually");
 	json_decref(res);
 	db_close(db);
+}
+
+/* opts (taken) are refused as readiness options, naming field (NULL: not checked). */
+static void
+option_refused(json_t *opts, const char *field)
+{
+	struct org_readiness r;
+
+	org_readiness_default(&r);
+	assert_int_equal(org_readiness_apply(&r, opts, "2026-03-01"), AIMS_EINVALID);
+	if (field != NULL)
+		assert_string_equal(aims_error_field(), field);
+	json_decref(opts);
 }
 
 /* The organisation's readiness options (core/org.h) change what the engine counts. */
@@ -813,10 +833,7 @@ test_readiness__organisation_options(void **state)
 	    "\"measures\": [\"MEAS-2\"]}");
 	fx_put(db, "evidence", "EV-1", "{\"title\": \"Review of last year\", \"measures\": "
 	    "[\"MEAS-2\"], \"collected_at\": \"2025-01-10T09:00:00Z\"}");
-	fx_put(db, "context-issues", "CI-1", "{\"title\": \"Small team\", \"kind\": \"internal\"}");
-	fx_put(db, "context-issues", "CI-2", "{\"title\": \"Regulation\", \"kind\": \"external\"}");
-	fx_put(db, "ai-systems", "AIS-1", "{\"name\": \"Chat\", \"in_scope\": true, "
-	    "\"org_role\": \"customer\"}");
+	fx_put_context(db);
 
 	/* Defaults: evidence without a valid-until date never goes stale; no target. */
 	res = evaluate(db, 0);
@@ -866,30 +883,14 @@ test_readiness__organisation_options(void **state)
 	json_decref(res);
 
 	/* Bounds, each error naming its field; nothing changes. */
-	org_readiness_default(&r);
-	opts = json_pack("{s:i}", "evidence_max_age_days", 7);
-	assert_int_equal(org_readiness_apply(&r, opts, "2026-03-01"), AIMS_EINVALID);
-	assert_string_equal(aims_error_field(), "readiness.evidence_max_age_days");
-	json_decref(opts);
-	opts = json_pack("{s:i}", "metric_window_days", 400);
-	assert_int_equal(org_readiness_apply(&r, opts, "2026-03-01"), AIMS_EINVALID);
-	assert_string_equal(aims_error_field(), "readiness.metric_window_days");
-	json_decref(opts);
-	opts = json_pack("{s:s}", "audit_date", "2026-02-28");
-	assert_int_equal(org_readiness_apply(&r, opts, "2026-03-01"), AIMS_EINVALID);
-	assert_string_equal(aims_error_field(), "readiness.audit_date");
-	json_decref(opts);
-	opts = json_pack("{s:s}", "audit_date", "2026-02-30");
-	assert_int_equal(org_readiness_apply(&r, opts, "2026-03-01"), AIMS_EINVALID);
-	json_decref(opts);
-	opts = json_pack("{s:i}", "target_stage", 3);
-	assert_int_equal(org_readiness_apply(&r, opts, "2026-03-01"), AIMS_EINVALID);
-	assert_string_equal(aims_error_field(), "readiness.target_stage");
-	json_decref(opts);
-	opts = json_pack("{s:b}", "surprise", 1);
-	assert_int_equal(org_readiness_apply(&r, opts, "2026-03-01"), AIMS_EINVALID);
-	assert_string_equal(aims_error_field(), "readiness");
-	json_decref(opts);
+	option_refused(json_pack("{s:i}", "evidence_max_age_days", 7),
+	    "readiness.evidence_max_age_days");
+	option_refused(json_pack("{s:i}", "metric_window_days", 400),
+	    "readiness.metric_window_days");
+	option_refused(json_pack("{s:s}", "audit_date", "2026-02-28"), "readiness.audit_date");
+	option_refused(json_pack("{s:s}", "audit_date", "2026-02-30"), NULL);
+	option_refused(json_pack("{s:i}", "target_stage", 3), "readiness.target_stage");
+	option_refused(json_pack("{s:b}", "surprise", 1), "readiness");
 	assert_int_equal(org_update_settings(NULL, db, &cli, FX_ORG, 0, "../../etc/passwd", NULL),
 	    AIMS_EINVALID);
 	assert_string_equal(aims_error_field(), "timezone");
