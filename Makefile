@@ -209,7 +209,7 @@ PG_UNIT_BIN := $(filter-out $(PG_UNIT_LEFT_OUT:%=$(B)/tests/%),$(UNIT_BIN))
 PG_E2E_LEFT_OUT := build http_credentials release_hooks upgrade sandbox
 PG_E2E := $(filter-out $(PG_E2E_LEFT_OUT:%=tests/e2e/%.test.mjs) tests/e2e/web_%, \
 	$(wildcard tests/e2e/*.test.mjs))
-PG_LOAD_SECONDS ?= 10
+PG_LOAD_SECONDS ?= 60
 
 ifeq ($(MODE),rel)
 test-pg:

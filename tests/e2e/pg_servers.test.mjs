@@ -9,8 +9,8 @@
 //
 // Runs on the PostgreSQL test cluster (make test-pg sets AIMS_PG_URL); on
 // SQLite there is one server per database file, so it says so and skips.
-// AIMS_PG_LOAD_SECONDS sets the length of the load (10 in make test; the
-// figures in docs/operations.md come from a 60-second run).
+// AIMS_PG_LOAD_SECONDS sets the length of the load (60 in make test, a
+// minute of 32 clients on four servers; 10 when not set).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
