@@ -40,6 +40,7 @@
 #include "core/idem.h"
 #include "core/outbox.h"
 #include "core/session.h"
+#include "core/snapshot.h"
 #include "core/throttle.h"
 #include "io/deliver.h"
 #include "ledger/ledger.h"
@@ -1470,6 +1471,8 @@ http_server_start(struct http_server **out, const struct http_server_config *cfg
 		goto fail;
 	}
 	__atomic_store_n(&http_writer, s->writer, __ATOMIC_RELEASE);
+	/* A page's readiness evaluation saves today's snapshot through it. */
+	snapshot_set_writer(http_server_write);
 	if ((rc = http_jobs_start()) != 0) {
 		guard_stop();
 		__atomic_store_n(&http_writer, NULL, __ATOMIC_RELEASE);

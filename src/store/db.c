@@ -227,6 +227,12 @@ db_guard_writes(struct db *db, bool on)
 	return was;
 }
 
+bool
+db_guarded(const struct db *db)
+{
+	return db->guarded;
+}
+
 int64_t
 db_stray_writes(void)
 {

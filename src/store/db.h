@@ -208,6 +208,8 @@ void db_writer_checkpoints(const struct db_writer *w, int64_t *copies, int64_t *
  * connection's own writer then, lifts the guard for the change).
  */
 bool db_guard_writes(struct db *db, bool on);
+/* Whether db is guarded (db_guard_writes): its changes belong to a writer. */
+bool db_guarded(const struct db *db);
 int64_t db_stray_writes(void);
 
 /* migrate.c */
