@@ -100,14 +100,6 @@ snapshot_trend(json_t **out, struct db *db, int64_t org_id, const char *framewor
 	return 0;
 }
 
-static snapshot_writer_fn snapshot_writer;
-
-void
-snapshot_set_writer(snapshot_writer_fn fn)
-{
-	__atomic_store_n(&snapshot_writer, fn, __ATOMIC_RELEASE);
-}
-
 struct snapshot_change {
 	int64_t			 org_id;
 	const struct snapshot	*s;
@@ -124,10 +116,7 @@ snapshot_store_apply(struct db *db, void *arg)
 int
 snapshot_store(struct db *db, int64_t org_id, const struct snapshot *s)
 {
-	snapshot_writer_fn fn = __atomic_load_n(&snapshot_writer, __ATOMIC_ACQUIRE);
 	struct snapshot_change c = { org_id, s };
 
-	if (fn == NULL || !db_guarded(db))
-		return snapshot_save(db, org_id, s);
-	return fn(db, org_id, snapshot_store_apply, &c);
+	return db_write_via(db, org_id, snapshot_store_apply, &c);
 }

@@ -27,16 +27,11 @@ struct snapshot {
 int snapshot_save(struct db *db, int64_t org_id, const struct snapshot *s);
 /*
  * snapshot_save() for an evaluation that may run on a request's connection
- * (a page looked at saves today's snapshot): on a guarded connection
- * (db_guard_writes) through the writer set by snapshot_set_writer(), so
- * that looking at a page writes nothing beside the server's writer; on any
- * other connection (a command, a job, the writer's own), on db itself.
+ * (a page looked at saves today's snapshot): through the server's writer
+ * there (db_write_via()), so that looking at a page writes nothing beside
+ * it; elsewhere on db itself.
  */
 int snapshot_store(struct db *db, int64_t org_id, const struct snapshot *s);
-/* fn runs a change through the server's writer (http_server_write's form). */
-typedef int (*snapshot_writer_fn)(struct db *db, int64_t org_id,
-    int (*change)(struct db *, void *), void *arg);
-void snapshot_set_writer(snapshot_writer_fn fn);
 /*
  * The last `days` snapshots (at most SNAPSHOT_TREND_MAX), oldest first:
  * [{day, taken_at, score, stage1_ready, stage1_blocking, stage2_ready,

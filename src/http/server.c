@@ -40,7 +40,6 @@
 #include "core/idem.h"
 #include "core/outbox.h"
 #include "core/session.h"
-#include "core/snapshot.h"
 #include "core/throttle.h"
 #include "io/deliver.h"
 #include "ledger/ledger.h"
@@ -1471,8 +1470,8 @@ http_server_start(struct http_server **out, const struct http_server_config *cfg
 		goto fail;
 	}
 	__atomic_store_n(&http_writer, s->writer, __ATOMIC_RELEASE);
-	/* A page's readiness evaluation saves today's snapshot through it. */
-	snapshot_set_writer(http_server_write);
+	/* Changes made below a request's handler go through it too (db_write_via). */
+	db_set_write_hook(http_server_write);
 	if ((rc = http_jobs_start()) != 0) {
 		guard_stop();
 		__atomic_store_n(&http_writer, NULL, __ATOMIC_RELEASE);

@@ -227,10 +227,22 @@ db_guard_writes(struct db *db, bool on)
 	return was;
 }
 
-bool
-db_guarded(const struct db *db)
+static db_write_hook_fn db_write_hook;
+
+void
+db_set_write_hook(db_write_hook_fn hook)
 {
-	return db->guarded;
+	__atomic_store_n(&db_write_hook, hook, __ATOMIC_RELEASE);
+}
+
+int
+db_write_via(struct db *db, int64_t org_id, db_write_fn fn, void *arg)
+{
+	db_write_hook_fn hook = __atomic_load_n(&db_write_hook, __ATOMIC_ACQUIRE);
+
+	if (hook != NULL && db->guarded)
+		return hook(db, org_id, fn, arg);
+	return fn(db, arg);
 }
 
 int64_t
