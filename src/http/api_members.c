@@ -86,12 +86,13 @@ api_competence_gaps(struct http_ctx *c)
 int
 api_ack_add(struct http_ctx *c)
 {
-	json_t *ack = NULL;
+	struct ack_change a = { .org_id = c->org_id, .actor = &c->actor,
+	    .ref = http_param(c, "ref") };
 	int rc;
 
-	if ((rc = ack_add(&ack, c->db, c->org_id, &c->actor, http_param(c, "ref"))) != 0)
+	if ((rc = http_server_write(c->db, c->org_id, ack_change_apply, &a)) != 0)
 		return rc;
-	http_reply_json(c, 201, ack);
+	http_reply_json(c, 201, a.out);
 	return 0;
 }
 

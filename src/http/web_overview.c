@@ -20,6 +20,7 @@
 #include "engine/coverage.h"
 #include "engine/dashboard.h"
 #include "engine/readiness.h"
+#include "http/server.h"
 #include "http/webui.h"
 #include "util/clock.h"
 #include "util/error.h"
@@ -137,11 +138,26 @@ webui_ai_roles(struct http_ctx *c)
 	return 0;
 }
 
+/* The roles, one change of the server's writer. */
+struct webui_ai_roles_change {
+	struct http_ctx	*c;
+	json_t		*list;
+};
+
+static int
+webui_ai_roles_apply(struct db *db, void *arg)
+{
+	const struct webui_ai_roles_change *r = arg;
+
+	return org_update(NULL, db, &r->c->actor, r->c->org_id, 0, NULL, r->list);
+}
+
 /* Saves the roles ticked (role_NAME=1); none ticked lets the derived ones count. */
 int
 webui_ai_roles_save(struct http_ctx *c)
 {
 	struct buf url = BUF_INIT, page = BUF_INIT;
+	struct webui_ai_roles_change r;
 	json_t *list = json_array(), *roles = NULL;
 	char name[64];
 	const char *v;
@@ -153,7 +169,9 @@ webui_ai_roles_save(struct http_ctx *c)
 		if ((v = webui_posted(c, name)) != NULL && strcmp(v, "1") == 0)
 			json_array_append_new(list, json_string(org_ai_roles[k]));
 	}
-	rc = org_update(NULL, c->db, &c->actor, c->org_id, 0, NULL, list);
+	r.c = c;
+	r.list = list;
+	rc = http_server_write(c->db, c->org_id, webui_ai_roles_apply, &r);
 	json_decref(list);
 	if (rc == AIMS_EINVALID) {
 		if ((rc = webui_ai_roles_json(&roles, c)) != 0)
@@ -539,14 +557,18 @@ int
 webui_soa_publish(struct http_ctx *c)
 {
 	const char *note = webui_posted(c, "note");
-	json_t *ver = NULL;
+	struct soa_publish_change p = { .org_id = c->org_id, .actor = &c->actor };
+	json_t *ver;
 	char num[24];
 	struct buf url = BUF_INIT;
 	int rc;
 
 	if (note != NULL && *note == '\0')
 		note = NULL;
-	if ((rc = soa_publish(&ver, c->db, c->org_id, &c->actor, NULL, note)) != 0) {
+	p.note = note;
+	rc = http_server_write(c->db, c->org_id, soa_publish_apply, &p);
+	ver = p.out;
+	if (rc != 0) {
 		if (http_status_of(rc) >= 500)
 			return rc;
 		snprintf(c->web->flash, sizeof(c->web->flash), "Not published: %s",

@@ -145,14 +145,14 @@ export function addOrg(db, slug) {
 // a dummy hash made with the current settings).
 // A suite that calls strictWrites() fails a server stopped after any request
 // changed the database beside the server's writer (group commit): the server
-// names the first such change in its log (aims_db_stray_writes_total counts
-// them all), and stop() throws with it.
+// names the first such change and the request of each in its log
+// (aims_db_stray_writes_total counts them all), and stop() throws with them.
 let strict = false;
 export function strictWrites() {
   strict = true;
 }
 
-const STRAY = /a change beside the database writer: (.*)/;
+const STRAY = /a change beside the database writer.*/g;
 
 export async function startServer(db, { args = [], env = {}, fastHash = true } = {}) {
   const penv = { ...testEnv, ...dbEnv(['--db', db]), ...env };
@@ -192,8 +192,8 @@ export async function startServer(db, { args = [], env = {}, fastHash = true } =
     async stop() {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
       const status = await exited;
-      const stray = strict && STRAY.exec(err);
-      if (stray) throw new Error(`a request changed the database beside the writer: ${stray[1]}`);
+      const strays = strict ? err.match(STRAY) : null;
+      if (strays) throw new Error(`requests changed the database beside the writer:\n${strays.join('\n')}`);
       return status;
     },
   };
