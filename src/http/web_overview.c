@@ -323,6 +323,39 @@ webui_soa_measures_add(json_t *measures, const char *ref)
 	json_array_append_new(measures, json_string(ref));
 }
 
+/* A measure made or a control's row saved: one change of the server's writer each. */
+struct webui_soa_change {
+	struct http_ctx			*c;
+	const struct record_kind	*k;
+	const char			*ref;	/* NULL: create */
+	int64_t				 version;
+	const json_t			*in;
+	json_t				*out;
+};
+
+static int
+webui_soa_change_apply(struct db *db, void *arg)
+{
+	struct webui_soa_change *w = arg;
+	struct http_ctx *c = w->c;
+
+	if (w->ref == NULL)
+		return record_create(&w->out, db, c->org_id, &c->actor, w->k, w->in);
+	return record_update(&w->out, db, c->org_id, &c->actor, w->k, w->ref, w->version, w->in);
+}
+
+static int
+webui_soa_change(json_t **out, struct http_ctx *c, const struct record_kind *k,
+    const char *ref, int64_t version, const json_t *in)
+{
+	struct webui_soa_change w = { c, k, ref, version, in, NULL };
+	int rc;
+
+	rc = http_server_write(c->db, c->org_id, webui_soa_change_apply, &w);
+	*out = w.out;
+	return rc;
+}
+
 /*
  * The row's own way to a measure, without leaving it: add_measure names an
  * existing one (its reference), new_measure is the title of one to create,
@@ -370,7 +403,7 @@ webui_soa_row_measure(char **created, json_t *patch, json_t *errs, struct http_c
 		goto done;
 	}
 	in = json_pack("{s:s, s:[s]}", "title", title, "requirements", ctl);
-	if ((rc = record_create(&m, c->db, c->org_id, &c->actor, mk, in)) != 0) {
+	if ((rc = webui_soa_change(&m, c, mk, NULL, 0, in)) != 0) {
 		/* The measure's own refusal, shown at the field that asked for it. */
 		if (rc == AIMS_EINVALID)
 			rc = aims_error_set(AIMS_EINVALID, "new_measure", "%s",
@@ -405,8 +438,7 @@ webui_soa_save(struct http_ctx *c)
 	if (rc == 0)
 		rc = webui_soa_row_measure(&created, patch, errs, c, ctl);
 	if (rc == 0)
-		rc = record_update(&rec, c->db, c->org_id, &c->actor, k, ctl,
-		    webui_posted_version(c), patch);
+		rc = webui_soa_change(&rec, c, k, ctl, webui_posted_version(c), patch);
 	if (rc == 0) {
 		webui_flash(c, created != NULL ? "measure-added" : "saved",
 		    created != NULL ? created : ctl);
@@ -480,7 +512,7 @@ webui_soa_bulk(struct http_ctx *c)
 			continue;
 		tried++;
 		if ((rc = record_get(&rec, c->db, c->org_id, k, f->values[i])) == 0)
-			rc = record_update(&saved, c->db, c->org_id, &c->actor, k, f->values[i],
+			rc = webui_soa_change(&saved, c, k, f->values[i],
 			    json_integer_value(json_object_get(rec, "version")), patch);
 		json_decref(rec);
 		json_decref(saved);
