@@ -240,7 +240,11 @@ db_write_via(struct db *db, int64_t org_id, db_write_fn fn, void *arg)
 {
 	db_write_hook_fn hook = __atomic_load_n(&db_write_hook, __ATOMIC_ACQUIRE);
 
-	if (hook != NULL && db->guarded)
+	/*
+	 * Inside a transaction of its own the change joins it: the writer would
+	 * wait for the lock that transaction holds (and it is counted as stray).
+	 */
+	if (hook != NULL && db->guarded && db->tx_depth == 0)
 		return hook(db, org_id, fn, arg);
 	return fn(db, arg);
 }

@@ -214,7 +214,8 @@ bool db_guard_writes(struct db *db, bool on);
  * request's connection: on a guarded connection (db_guard_writes) it goes
  * through the hook set by db_set_write_hook() (the server's writer, in
  * http_server_write()'s form); on any other (a command, a job, the writer's
- * own) fn runs on db itself, joining its transaction if one is open.
+ * own), or inside a transaction open on db, fn runs on db itself, joining
+ * that transaction.
  */
 typedef int (*db_write_hook_fn)(struct db *db, int64_t org_id, db_write_fn fn, void *arg);
 void db_set_write_hook(db_write_hook_fn hook);
