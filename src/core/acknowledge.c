@@ -301,3 +301,11 @@ ack_view(json_t **out, struct db *db, int64_t org_id, const struct record_kind *
 		return 0;
 	return ack_status(out, db, org_id, json_string_value(json_object_get(record, "ref")));
 }
+
+int
+ack_change_apply(struct db *db, void *arg)
+{
+	struct ack_change *a = arg;
+
+	return ack_add(&a->out, db, a->org_id, a->actor, a->ref);
+}

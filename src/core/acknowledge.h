@@ -29,6 +29,16 @@ struct record_kind;
  */
 int ack_add(json_t **out, struct db *db, int64_t org_id, const struct actor *actor,
     const char *ref);
+/* ack_add()'s arguments, to acknowledge as one request of the server's writer. */
+struct ack_change {
+	int64_t			 org_id;
+	const struct actor	*actor;
+	const char		*ref;
+	json_t			*out;
+};
+
+/* db_write_fn: arg is a struct ack_change; its out is ack_add()'s. */
+int ack_change_apply(struct db *db, void *arg);
 /*
  * Who acknowledged the version in force and who did not:
  * {document, title, version (null: none in force), asks (bool),

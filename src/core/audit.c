@@ -276,8 +276,8 @@ fail:
 	return rc;
 }
 
-int
-audit_checklist_save(json_t **out, struct db *db, int64_t org_id, const struct actor *actor,
+static int
+audit_checklist_save_now(json_t **out, struct db *db, int64_t org_id, const struct actor *actor,
     const char *ref, const char *requirement, const json_t *row)
 {
 	const struct record_kind *k = record_kind_find("audits");
@@ -635,4 +635,31 @@ audit_list_mine(json_t **out, struct db *db, int64_t org_id, const struct actor 
 	json_decref(a[0]);
 	json_decref(a[1]);
 	return 0;
+}
+
+/* A checklist row saved from a request goes through the server's writer (db_write_via()). */
+struct audit_checklist_change {
+	json_t			**out;
+	int64_t			 org_id;
+	const struct actor	*actor;
+	const char		*ref, *requirement;
+	const json_t		*row;
+};
+
+static int
+audit_checklist_apply(struct db *db, void *arg)
+{
+	const struct audit_checklist_change *a = arg;
+
+	return audit_checklist_save_now(a->out, db, a->org_id, a->actor, a->ref, a->requirement,
+	    a->row);
+}
+
+int
+audit_checklist_save(json_t **out, struct db *db, int64_t org_id, const struct actor *actor,
+    const char *ref, const char *requirement, const json_t *row)
+{
+	struct audit_checklist_change a = { out, org_id, actor, ref, requirement, row };
+
+	return db_write_via(db, org_id, audit_checklist_apply, &a);
 }

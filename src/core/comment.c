@@ -353,3 +353,12 @@ comment_enumerate(struct db *db, int64_t org_id,
 	db_done(st);
 	return rc == DB_DONE ? 0 : rc;
 }
+
+int
+comment_change_apply(struct db *db, void *arg)
+{
+	struct comment_change *w = arg;
+
+	return comment_add(&w->out, db, w->org_id, w->actor, w->k, w->ref, w->body, w->step,
+	    w->version);
+}

@@ -37,6 +37,18 @@ struct record_kind;
 int comment_add(json_t **out, struct db *db, int64_t org_id, const struct actor *actor,
     const struct record_kind *k, const char *ref, const char *body, const char *step,
     int64_t version);
+/* comment_add()'s arguments, to add it as one request of the server's writer. */
+struct comment_change {
+	int64_t				 org_id;
+	const struct actor		*actor;
+	const struct record_kind	*k;
+	const char			*ref, *body, *step;
+	int64_t				 version;
+	json_t				*out;
+};
+
+/* db_write_fn: arg is a struct comment_change; its out is comment_add()'s. */
+int comment_change_apply(struct db *db, void *arg);
 /*
  * The record's comments, oldest first: [{id, author, body, mentions [emails],
  * step (or null), version (or null), created_at}].

@@ -77,8 +77,8 @@ concern_channel_get(json_t **out, struct db *db, int64_t org_id)
 	return rc;
 }
 
-int
-concern_channel_set(json_t **out, struct db *db, const struct actor *actor, int64_t org_id,
+static int
+concern_channel_set_now(json_t **out, struct db *db, const struct actor *actor, int64_t org_id,
     bool open)
 {
 	char now[CLOCK_RFC3339_LEN];
@@ -175,8 +175,8 @@ concern_channel_find(int64_t *org_id, char **name, struct db *db, const char *sl
 	return rc;
 }
 
-int
-concern_submit(char key[CONCERN_KEY_LEN], struct db *db, const char *slug, const char *text)
+static int
+concern_submit_now(char key[CONCERN_KEY_LEN], struct db *db, const char *slug, const char *text)
 {
 	const struct actor actor = CONCERN_ACTOR;
 	unsigned char raw[CONCERN_KEY_BYTES], hash[crypto_hash_sha256_BYTES];
@@ -277,4 +277,45 @@ concern_read(json_t **out, int64_t *org_of, struct db *db, const char *key)
 	if (org_of != NULL)
 		*org_of = org_id;
 	return 0;
+}
+
+/*
+ * The channel opened or closed, and a report received, from a request: through
+ * the server's writer (db_write_via()). A report names its organisation by
+ * slug, so it is the store's change.
+ */
+struct concern_change {
+	json_t			**out;
+	const struct actor	*actor;
+	int64_t			 org_id;
+	bool			 open;
+	char			*key;		/* submit: CONCERN_KEY_LEN */
+	const char		*slug, *text;
+};
+
+static int
+concern_change_apply(struct db *db, void *arg)
+{
+	const struct concern_change *c = arg;
+
+	if (c->key != NULL)
+		return concern_submit_now(c->key, db, c->slug, c->text);
+	return concern_channel_set_now(c->out, db, c->actor, c->org_id, c->open);
+}
+
+int
+concern_channel_set(json_t **out, struct db *db, const struct actor *actor, int64_t org_id,
+    bool open)
+{
+	struct concern_change c = { .out = out, .actor = actor, .org_id = org_id, .open = open };
+
+	return db_write_via(db, org_id, concern_change_apply, &c);
+}
+
+int
+concern_submit(char key[CONCERN_KEY_LEN], struct db *db, const char *slug, const char *text)
+{
+	struct concern_change c = { .key = key, .slug = slug, .text = text };
+
+	return db_write_via(db, 0, concern_change_apply, &c);
 }

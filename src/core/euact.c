@@ -576,8 +576,8 @@ euact_obligations_recorded(json_t **out, struct db *db, int64_t org_id, const ch
 	return rc < 0 ? rc : 0;
 }
 
-int
-euact_obligations_derive(json_t **out, struct db *db, int64_t org_id,
+static int
+euact_obligations_derive_now(json_t **out, struct db *db, int64_t org_id,
     const struct actor *actor, const char *ref)
 {
 	const struct record_kind *k = record_kind_find(EUACT_OBLIGATION_KIND);
@@ -639,4 +639,29 @@ done:
 	json_decref(kept);
 	json_decref(stale);
 	return rc;
+}
+
+/* Obligations derived from a request go through the server's writer (db_write_via()). */
+struct euact_derive_change {
+	json_t			**out;
+	int64_t			 org_id;
+	const struct actor	*actor;
+	const char		*ref;
+};
+
+static int
+euact_derive_apply(struct db *db, void *arg)
+{
+	const struct euact_derive_change *e = arg;
+
+	return euact_obligations_derive_now(e->out, db, e->org_id, e->actor, e->ref);
+}
+
+int
+euact_obligations_derive(json_t **out, struct db *db, int64_t org_id,
+    const struct actor *actor, const char *ref)
+{
+	struct euact_derive_change e = { out, org_id, actor, ref };
+
+	return db_write_via(db, org_id, euact_derive_apply, &e);
 }

@@ -118,8 +118,8 @@ feed_enumerate(struct db *db, int64_t org_id, feed_visit_fn fn, void *arg)
 	return rc == DB_DONE ? 0 : rc;
 }
 
-int
-feed_create(json_t **out, struct db *db, int64_t org_id, const struct actor *actor,
+static int
+feed_create_now(json_t **out, struct db *db, int64_t org_id, const struct actor *actor,
     const char *scope)
 {
 	char now[CLOCK_RFC3339_LEN], text[FEED_TEXT_MAX];
@@ -218,8 +218,8 @@ feed_list(json_t **out, struct db *db, int64_t org_id, const struct actor *actor
 	return 0;
 }
 
-int
-feed_revoke(struct db *db, int64_t org_id, const struct actor *actor, int64_t id)
+static int
+feed_revoke_now(struct db *db, int64_t org_id, const struct actor *actor, int64_t id)
 {
 	char now[CLOCK_RFC3339_LEN];
 	struct db_stmt *st = NULL;
@@ -317,4 +317,39 @@ feed_resolve(struct feed_grant *out, struct db *db, const char *key)
 		return aims_error_set(AIMS_ENOTFOUND, NULL, "no such calendar feed");
 	}
 	return 0;
+}
+
+/* A feed made or revoked from a request goes through the server's writer (db_write_via()). */
+struct feed_change {
+	json_t			**out;	/* NULL: revoke */
+	int64_t			 org_id, id;
+	const struct actor	*actor;
+	const char		*scope;
+};
+
+static int
+feed_change_apply(struct db *db, void *arg)
+{
+	const struct feed_change *f = arg;
+
+	if (f->out == NULL)
+		return feed_revoke_now(db, f->org_id, f->actor, f->id);
+	return feed_create_now(f->out, db, f->org_id, f->actor, f->scope);
+}
+
+int
+feed_create(json_t **out, struct db *db, int64_t org_id, const struct actor *actor,
+    const char *scope)
+{
+	struct feed_change f = { .out = out, .org_id = org_id, .actor = actor, .scope = scope };
+
+	return db_write_via(db, org_id, feed_change_apply, &f);
+}
+
+int
+feed_revoke(struct db *db, int64_t org_id, const struct actor *actor, int64_t id)
+{
+	struct feed_change f = { .org_id = org_id, .id = id, .actor = actor };
+
+	return db_write_via(db, org_id, feed_change_apply, &f);
 }

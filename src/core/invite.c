@@ -210,8 +210,34 @@ invite_inviter(struct actor *a, char name[EMAIL_MAX + 8], struct db *db, int64_t
 }
 
 int
+invite_prepare(char *hash, const char *token, int64_t user_id, const char *password)
+{
+	hash[0] = '\0';
+	if (token == NULL || strlen(token) != INVITE_TOKEN_LEN - 1)
+		return aims_error_set(AIMS_ENOTFOUND, NULL, INVITE_GONE);
+	/* Before the write lock: a refused password must not cost the link. */
+	return user_id == 0 ? user_password_hash(hash, password) : 0;
+}
+
+int
 invite_accept(char **org_slug, int64_t *user_id_out, struct db *db, const char *token,
     int64_t user_id, const char *display_name, const char *password, time_t now)
+{
+	char hash[USER_HASH_MAX];
+	int rc;
+
+	*org_slug = NULL;
+	if ((rc = invite_prepare(hash, token, user_id, password)) == 0)
+		rc = invite_accept_hashed(org_slug, user_id_out, db, token, user_id,
+		    display_name, hash, now);
+	sodium_memzero(hash, sizeof(hash));
+	return rc;
+}
+
+int
+invite_accept_hashed(char **org_slug, int64_t *user_id_out, struct db *db,
+    const char *token, int64_t user_id, const char *display_name, const char *password_hash,
+    time_t now)
 {
 	char email[EMAIL_MAX + 1], inviter[EMAIL_MAX + 8];
 	unsigned char hash[32];
@@ -224,9 +250,6 @@ invite_accept(char **org_slug, int64_t *user_id_out, struct db *db, const char *
 	*org_slug = NULL;
 	if (token == NULL || strlen(token) != INVITE_TOKEN_LEN - 1)
 		return aims_error_set(AIMS_ENOTFOUND, NULL, INVITE_GONE);
-	/* Before the write lock: a refused password must not cost the link. */
-	if (user_id == 0 && (rc = user_check_password_policy(password)) != 0)
-		return rc;
 	session_hash_token(hash, token);
 	if ((rc = db_begin(db)) != 0)
 		return rc;
@@ -251,7 +274,8 @@ invite_accept(char **org_slug, int64_t *user_id_out, struct db *db, const char *
 			    "sign out, then open the link again to create that account", email);
 			goto done;
 		}
-		if ((rc = user_add(&owner, db, &by, email, display_name, password)) != 0)
+		if ((rc = user_add_hashed(&owner, db, &by, email, display_name,
+		    password_hash)) != 0)
 			goto done;
 	} else
 		goto done;

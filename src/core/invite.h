@@ -44,11 +44,22 @@ int invite_withdraw(struct db *db, int64_t org_id, int64_t id);
  */
 int invite_find(json_t **out, struct db *db, const char *token, time_t now);
 /*
+ * Checks an invitation's token form and, for a new account (user_id 0), the
+ * password, and hashes it into hash (USER_HASH_MAX; "" for user_id > 0):
+ * the slow part of accepting, done before the change. A refused password
+ * keeps the link usable.
+ */
+int invite_prepare(char *hash, const char *token, int64_t user_id, const char *password);
+/*
  * Accepts the invitation: user_id > 0 is the signed-in person (who must own
  * the invited address); 0 creates the account with display_name and
  * password. On success *org_slug (caller frees) names the organisation.
+ * invite_prepare() then invite_accept_hashed() with its hash.
  */
 int invite_accept(char **org_slug, int64_t *user_id_out, struct db *db, const char *token,
     int64_t user_id, const char *display_name, const char *password, time_t now);
+int invite_accept_hashed(char **org_slug, int64_t *user_id_out, struct db *db,
+    const char *token, int64_t user_id, const char *display_name, const char *hash,
+    time_t now);
 
 #endif

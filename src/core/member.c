@@ -412,3 +412,23 @@ done:
 	json_decref(arr);
 	return rc;
 }
+
+int
+member_change_apply(struct db *db, void *arg)
+{
+	const struct member_change *m = arg;
+
+	switch (m->op) {
+	case MEMBER_ADD:
+		return member_add(db, m->actor, m->org_id, m->email, m->role);
+	case MEMBER_SET_ROLE:
+		return member_set_role(db, m->actor, m->org_id, m->email, m->role, m->if_version);
+	case MEMBER_REMOVE:
+		return member_remove(db, m->actor, m->org_id, m->email, m->if_version);
+	case MEMBER_DISABLE:
+	case MEMBER_ENABLE:
+		return member_set_user_disabled(db, m->actor, m->org_id, m->email,
+		    m->op == MEMBER_DISABLE);
+	}
+	return aims_error_set(AIMS_ERROR, NULL, "unknown change of a membership");
+}

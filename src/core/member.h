@@ -37,6 +37,24 @@ int member_set_user_disabled(struct db *db, const struct actor *actor, int64_t o
  */
 int member_check_account_admin(struct db *db, const struct actor *actor, int64_t org_id,
     const char *email, const char *verb);
+/*
+ * One change of a membership, as one request of the server's writer
+ * (db_write_fn): its arguments are checked by the function it names, on
+ * the writer's connection, so that the check and the change see one state.
+ */
+enum member_op { MEMBER_ADD, MEMBER_SET_ROLE, MEMBER_REMOVE, MEMBER_DISABLE, MEMBER_ENABLE };
+
+struct member_change {
+	enum member_op		 op;
+	const struct actor	*actor;
+	int64_t			 org_id;
+	const char		*email;
+	enum role		 role;		/* MEMBER_ADD, MEMBER_SET_ROLE */
+	int64_t			 if_version;	/* MEMBER_SET_ROLE, MEMBER_REMOVE; 0: any */
+};
+
+/* arg: a struct member_change. */
+int member_change_apply(struct db *db, void *arg);
 /* AIMS_ENOTFOUND when the user is not a member. */
 int member_role(enum role *out, struct db *db, int64_t org_id, int64_t user_id);
 /* [{email, display_name, role, disabled, version, created_at, updated_at}]; caller owns. */

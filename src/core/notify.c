@@ -68,8 +68,8 @@ notify_pref_get(const char **out, struct db *db, int64_t user_id)
 	return rc < 0 ? rc : 0;
 }
 
-int
-notify_pref_set(struct db *db, int64_t user_id, const char *mail)
+static int
+notify_pref_set_now(struct db *db, int64_t user_id, const char *mail)
 {
 	char now[CLOCK_RFC3339_LEN];
 	struct db_stmt *st = NULL;
@@ -393,8 +393,8 @@ done:
 	return rc;
 }
 
-int
-notify_mark_read(struct db *db, int64_t org_id, int64_t user_id, int64_t id)
+static int
+notify_mark_read_now(struct db *db, int64_t org_id, int64_t user_id, int64_t id)
 {
 	char now[CLOCK_RFC3339_LEN];
 	struct db_stmt *st = NULL;
@@ -767,4 +767,40 @@ notify_digests_queue(int *queued, struct db *db, time_t now, int hour)
 done:
 	json_decref(todo);
 	return rc;
+}
+
+/*
+ * A person's mail preference (the store's) and notifications marked read
+ * (the organisation's), from a request: through the server's writer
+ * (db_write_via()).
+ */
+struct notify_change {
+	int64_t		 org_id, user_id, id;
+	const char	*mail;		/* NULL: mark read */
+};
+
+static int
+notify_change_apply(struct db *db, void *arg)
+{
+	const struct notify_change *n = arg;
+
+	if (n->mail != NULL)
+		return notify_pref_set_now(db, n->user_id, n->mail);
+	return notify_mark_read_now(db, n->org_id, n->user_id, n->id);
+}
+
+int
+notify_pref_set(struct db *db, int64_t user_id, const char *mail)
+{
+	struct notify_change n = { .user_id = user_id, .mail = mail != NULL ? mail : "" };
+
+	return db_write_via(db, 0, notify_change_apply, &n);
+}
+
+int
+notify_mark_read(struct db *db, int64_t org_id, int64_t user_id, int64_t id)
+{
+	struct notify_change n = { .org_id = org_id, .user_id = user_id, .id = id };
+
+	return db_write_via(db, org_id, notify_change_apply, &n);
 }

@@ -304,6 +304,47 @@ fail:
 
 /* ---- starting a sign-in ------------------------------------------------- */
 
+/*
+ * A sign-in's state row, with the expired ones dropped: a change of the
+ * server's writer when it starts on a request's connection (db_write_via),
+ * after the provider was asked (never inside the change).
+ */
+struct oidc_login_row {
+	const unsigned char	*state_hash;	/* crypto_hash_sha256_BYTES */
+	int64_t			 org_id;
+	const char		*nonce, *verifier, *redirect_uri, *next;
+	time_t			 now;
+};
+
+static int
+oidc_login_save(struct db *db, void *arg)
+{
+	const struct oidc_login_row *r = arg;
+	struct db_stmt *st = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&st, db, "DELETE FROM sso_logins WHERE expires_at <= ?")) != 0)
+		return rc;
+	db_bind_int64(st, 1, (int64_t)r->now);
+	rc = db_step(st);
+	db_done(st);
+	if (rc < 0)
+		return rc;
+	if ((rc = db_prepare(&st, db, "INSERT INTO sso_logins (state_hash, org_id, nonce, "
+	    "verifier, redirect_uri, next, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) != 0)
+		return rc;
+	db_bind_blob(st, 1, r->state_hash, crypto_hash_sha256_BYTES);
+	db_bind_int64(st, 2, r->org_id);
+	db_bind_text(st, 3, r->nonce);
+	db_bind_text(st, 4, r->verifier);
+	db_bind_text(st, 5, r->redirect_uri);
+	db_bind_text(st, 6, r->next != NULL ? r->next : "");
+	db_bind_int64(st, 7, (int64_t)r->now + OIDC_LOGIN_SEC);
+	rc = db_step(st);
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
 int
 oidc_begin(char **url, char state[OIDC_STATE_LEN], struct db *db, const char *org_slug,
     const char *redirect_uri, const char *next, time_t now)
@@ -311,7 +352,7 @@ oidc_begin(char **url, char state[OIDC_STATE_LEN], struct db *db, const char *or
 	unsigned char hash[crypto_hash_sha256_BYTES];
 	char nonce[SESSION_TOKEN_LEN], verifier[SESSION_TOKEN_LEN], challenge[SESSION_TOKEN_LEN];
 	json_t *cfg = NULL, *disc = NULL;
-	struct db_stmt *st = NULL;
+	struct oidc_login_row save;
 	struct buf u = BUF_INIT;
 	int64_t org_id = 0;
 	int rc;
@@ -333,28 +374,9 @@ oidc_begin(char **url, char state[OIDC_STATE_LEN], struct db *db, const char *or
 	crypto_hash_sha256(hash, (const unsigned char *)verifier, strlen(verifier));
 	oidc_b64url_encode(challenge, sizeof(challenge), hash, sizeof(hash));
 	session_hash_token(hash, state);
-	if ((rc = db_prepare(&st, db, "DELETE FROM sso_logins WHERE expires_at <= ?")) != 0)
+	save = (struct oidc_login_row){ hash, org_id, nonce, verifier, redirect_uri, next, now };
+	if ((rc = db_write_via(db, 0, oidc_login_save, &save)) != 0)
 		goto done;
-	db_bind_int64(st, 1, (int64_t)now);
-	rc = db_step(st);
-	db_done(st);
-	if (rc < 0)
-		goto done;
-	if ((rc = db_prepare(&st, db, "INSERT INTO sso_logins (state_hash, org_id, nonce, "
-	    "verifier, redirect_uri, next, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) != 0)
-		goto done;
-	db_bind_blob(st, 1, hash, sizeof(hash));
-	db_bind_int64(st, 2, org_id);
-	db_bind_text(st, 3, nonce);
-	db_bind_text(st, 4, verifier);
-	db_bind_text(st, 5, redirect_uri);
-	db_bind_text(st, 6, next != NULL ? next : "");
-	db_bind_int64(st, 7, (int64_t)now + OIDC_LOGIN_SEC);
-	rc = db_step(st);
-	db_done(st);
-	if (rc < 0)
-		goto done;
-	rc = 0;
 	buf_puts(&u, json_string_value(json_object_get(disc, "authorization_endpoint")));
 	html_url_query(&u, "response_type", "code");
 	html_url_query(&u, "client_id", json_string_value(json_object_get(cfg, "client_id")));
@@ -650,23 +672,26 @@ struct oidc_login {
 	char	*next;
 };
 
+/* Its state row taken (once), before the provider is asked: see oidc_login_take(). */
+struct oidc_take {
+	struct oidc_login	*l;
+	unsigned char		 hash[crypto_hash_sha256_BYTES];
+	time_t			 now;
+};
+
 static int
-oidc_login_take(struct oidc_login *l, struct db *db, const char *state, time_t now)
+oidc_login_take_apply(struct db *db, void *arg)
 {
-	unsigned char hash[crypto_hash_sha256_BYTES];
+	struct oidc_take *t = arg;
+	struct oidc_login *l = t->l;
 	struct db_stmt *st = NULL;
 	int rc;
 
-	memset(l, 0, sizeof(*l));
-	if (state == NULL || strlen(state) != OIDC_STATE_LEN - 1)
-		return aims_error_set(AIMS_EUNAUTH, "state", "this sign-in is unknown or has "
-		    "expired (state)");
-	session_hash_token(hash, state);
 	if ((rc = db_prepare(&st, db, "DELETE FROM sso_logins WHERE state_hash = ? AND "
 	    "expires_at > ? RETURNING org_id, nonce, verifier, redirect_uri, next")) != 0)
 		return rc;
-	db_bind_blob(st, 1, hash, sizeof(hash));
-	db_bind_int64(st, 2, (int64_t)now);
+	db_bind_blob(st, 1, t->hash, sizeof(t->hash));
+	db_bind_int64(st, 2, (int64_t)t->now);
 	rc = db_step(st);
 	if (rc == DB_ROW) {
 		l->org_id = db_column_int64(st, 0);
@@ -679,6 +704,27 @@ oidc_login_take(struct oidc_login *l, struct db *db, const char *state, time_t n
 		rc = aims_error_set(AIMS_EUNAUTH, "state", "this sign-in is unknown, was used or "
 		    "has expired (state)");
 	db_done(st);
+	return rc;
+}
+
+/* The sign-in state names, taken so that it serves once; a change (db_write_via). */
+static int
+oidc_login_take(struct oidc_login *l, struct db *db, const char *state, time_t now)
+{
+	struct oidc_take t = { .l = l, .now = now };
+	int rc;
+
+	memset(l, 0, sizeof(*l));
+	if (state == NULL || strlen(state) != OIDC_STATE_LEN - 1)
+		return aims_error_set(AIMS_EUNAUTH, "state", "this sign-in is unknown or has "
+		    "expired (state)");
+	session_hash_token(t.hash, state);
+	if ((rc = db_write_via(db, 0, oidc_login_take_apply, &t)) != 0) {
+		/* Read, then undone with its group: nothing was taken. */
+		free(l->redirect_uri);
+		free(l->next);
+		sodium_memzero(l, sizeof(*l));
+	}
 	return rc;
 }
 

@@ -122,20 +122,39 @@ pwreset_find(json_t **out, struct db *db, const char *token, time_t now)
 }
 
 int
+pwreset_prepare(char *hash, const char *token, const char *password)
+{
+	hash[0] = '\0';
+	if (token == NULL || strlen(token) != PWRESET_TOKEN_LEN - 1)
+		return aims_error_set(AIMS_ENOTFOUND, NULL, PWRESET_GONE);
+	/* Before the link is spent: a refused password keeps it usable. */
+	return user_password_hash(hash, password);
+}
+
+int
 pwreset_use(struct db *db, const char *token, const char *password, time_t now)
 {
+	char hash[USER_HASH_MAX];
+	int rc;
+
+	if ((rc = pwreset_prepare(hash, token, password)) == 0)
+		rc = pwreset_use_hashed(db, token, hash, now);
+	sodium_memzero(hash, sizeof(hash));
+	return rc;
+}
+
+int
+pwreset_use_hashed(struct db *db, const char *token, const char *hash, time_t now)
+{
 	char email[EMAIL_MAX + 1], name[EMAIL_MAX + 8];
-	unsigned char hash[32];
+	unsigned char th[32];
 	struct db_stmt *st = NULL;
 	struct actor self = { 0 };
 	int rc;
 
 	if (token == NULL || strlen(token) != PWRESET_TOKEN_LEN - 1)
 		return aims_error_set(AIMS_ENOTFOUND, NULL, PWRESET_GONE);
-	/* Before the link is spent: a refused password keeps it usable. */
-	if ((rc = user_check_password_policy(password)) != 0)
-		return rc;
-	session_hash_token(hash, token);
+	session_hash_token(th, token);
 	/* One statement marks it used and reads it: two uses at once cannot both win. */
 	if ((rc = db_prepare(&st, db, "UPDATE password_resets SET used_at = ? "
 	    "WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? "
@@ -144,7 +163,7 @@ pwreset_use(struct db *db, const char *token, const char *password, time_t now)
 	    "user_id")) != 0)
 		return rc;
 	db_bind_int64(st, 1, (int64_t)now);
-	db_bind_blob(st, 2, hash, sizeof(hash));
+	db_bind_blob(st, 2, th, sizeof(th));
 	db_bind_int64(st, 3, (int64_t)now);
 	rc = db_step(st);
 	if (rc == DB_ROW) {
@@ -158,5 +177,5 @@ pwreset_use(struct db *db, const char *token, const char *password, time_t now)
 		return rc;
 	snprintf(name, sizeof(name), "user:%s", email);
 	self.name = name;
-	return user_set_password(db, &self, email, password, 0);
+	return user_set_password_hashed(db, &self, email, hash, 0);
 }

@@ -38,5 +38,13 @@ int pwreset_create(char token[PWRESET_TOKEN_LEN], struct db *db, const char *ema
 int pwreset_find(json_t **out, struct db *db, const char *token, time_t now);
 /* Sets password for the token's account (once) and ends its sessions. */
 int pwreset_use(struct db *db, const char *token, const char *password, time_t now);
+/*
+ * pwreset_use() in two steps, so that a server's writer does not wait for
+ * the hashing: pwreset_prepare() checks the token's form and the password
+ * and hashes it (hash: USER_HASH_MAX), pwreset_use_hashed() spends the link
+ * and sets the hash. A refused password keeps the link usable.
+ */
+int pwreset_prepare(char *hash, const char *token, const char *password);
+int pwreset_use_hashed(struct db *db, const char *token, const char *hash, time_t now);
 
 #endif

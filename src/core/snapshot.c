@@ -99,3 +99,24 @@ snapshot_trend(json_t **out, struct db *db, int64_t org_id, const char *framewor
 	*out = list;
 	return 0;
 }
+
+struct snapshot_change {
+	int64_t			 org_id;
+	const struct snapshot	*s;
+};
+
+static int
+snapshot_store_apply(struct db *db, void *arg)
+{
+	const struct snapshot_change *c = arg;
+
+	return snapshot_save(db, c->org_id, c->s);
+}
+
+int
+snapshot_store(struct db *db, int64_t org_id, const struct snapshot *s)
+{
+	struct snapshot_change c = { org_id, s };
+
+	return db_write_via(db, org_id, snapshot_store_apply, &c);
+}

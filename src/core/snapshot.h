@@ -26,6 +26,13 @@ struct snapshot {
 /* Stores s as the snapshot of its day, replacing an earlier one of that day. */
 int snapshot_save(struct db *db, int64_t org_id, const struct snapshot *s);
 /*
+ * snapshot_save() for an evaluation that may run on a request's connection
+ * (a page looked at saves today's snapshot): through the server's writer
+ * there (db_write_via()), so that looking at a page writes nothing beside
+ * it; elsewhere on db itself.
+ */
+int snapshot_store(struct db *db, int64_t org_id, const struct snapshot *s);
+/*
  * The last `days` snapshots (at most SNAPSHOT_TREND_MAX), oldest first:
  * [{day, taken_at, score, stage1_ready, stage1_blocking, stage2_ready,
  * stage2_blocking, met, partly_met, not_met, not_applicable, scores}].

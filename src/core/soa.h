@@ -53,6 +53,16 @@ int soa_diff(json_t **out, struct db *db, int64_t org_id, int64_t version);
  */
 int soa_publish(json_t **out, struct db *db, int64_t org_id, const struct actor *actor,
     const char *approver, const char *note);
+/* soa_publish()'s arguments, to publish as one request of the server's writer. */
+struct soa_publish_change {
+	int64_t			 org_id;
+	const struct actor	*actor;
+	const char		*approver, *note;
+	json_t			*out;
+};
+
+/* db_write_fn: arg is a struct soa_publish_change; its out is soa_publish()'s. */
+int soa_publish_apply(struct db *db, void *arg);
 /*
  * For the ledger verifier (a ledger_load_fn): published versions are logged
  * as kind "soa-versions", ref the version number, in the soa_version_get()

@@ -265,3 +265,11 @@ soa_enumerate(struct db *db, int64_t org_id,
 		return visit;
 	return rc < 0 ? rc : 0;
 }
+
+int
+soa_publish_apply(struct db *db, void *arg)
+{
+	struct soa_publish_change *p = arg;
+
+	return soa_publish(&p->out, db, p->org_id, p->actor, p->approver, p->note);
+}

@@ -513,3 +513,13 @@ token_authenticate(struct token_grant *out, struct db *db, const char *secret, t
 		rc = token_touch(db, out->id, now);
 	return rc;
 }
+
+int
+token_change_apply(struct db *db, void *arg)
+{
+	struct token_change *t = arg;
+
+	if (t->revoke)
+		return token_revoke(db, t->org_id, t->actor, t->id, t->if_version);
+	return token_create(&t->out, db, t->org_id, t->actor, t->name, t->role, t->expires_at);
+}

@@ -56,6 +56,21 @@ int token_get(json_t **out, struct db *db, int64_t org_id, int64_t id);
 int token_revoke(struct db *db, int64_t org_id, const struct actor *actor, int64_t id,
     int64_t if_version);
 /*
+ * A token created (out set) or revoked, as one request of the server's
+ * writer (db_write_fn; arg: a struct token_change).
+ */
+struct token_change {
+	bool			 revoke;
+	int64_t			 org_id;
+	const struct actor	*actor;
+	const char		*name, *expires_at;	/* create */
+	enum role		 role;			/* create */
+	int64_t			 id, if_version;	/* revoke */
+	json_t			*out;			/* create: as token_create()'s */
+};
+
+int token_change_apply(struct db *db, void *arg);
+/*
  * Revokes the live tokens user_id created, in org_id or, when org_id is 0,
  * in every organisation: each is a "revoke" ledger event by actor in its
  * organisation. Joins the caller's transaction. *count (may be NULL): how many.

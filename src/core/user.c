@@ -76,11 +76,38 @@ user_generate_password(char out[USER_GENERATED_PASSWORD_LEN + 1])
 	out[USER_GENERATED_PASSWORD_LEN] = '\0';
 }
 
+_Static_assert(USER_HASH_MAX == crypto_pwhash_STRBYTES, "USER_HASH_MAX is libsodium's");
+
 static int
 user_hash(char out[crypto_pwhash_STRBYTES], const char *pw)
 {
 	if (crypto_pwhash_str(out, pw, strlen(pw), user_opslimit(), user_memlimit()) != 0)
 		return aims_error_set(AIMS_ERROR, NULL, "password hashing ran out of memory");
+	return 0;
+}
+
+int
+user_password_hash(char out[USER_HASH_MAX], const char *password)
+{
+	int rc;
+
+	out[0] = '\0';
+	if ((rc = user_check_password_policy(password)) != 0)
+		return rc;
+	return user_hash(out, password);
+}
+
+/* A new user's address and name (NULL: the address), checked before anything is hashed. */
+static int
+user_check_new(const char *email, const char *display_name)
+{
+	if (email == NULL || !str_is_email(email))
+		return aims_error_set(AIMS_EINVALID, "email", "'%s' is not a valid email address",
+		    email ? email : "");
+	if (display_name != NULL && (strlen(display_name) > USER_NAME_MAX ||
+	    !str_is_utf8(display_name, strlen(display_name))))
+		return aims_error_set(AIMS_EINVALID, "display_name",
+		    "display name must be at most %d characters of UTF-8 text", USER_NAME_MAX);
 	return 0;
 }
 
@@ -156,25 +183,30 @@ int
 user_add(int64_t *id_out, struct db *db, const struct actor *actor, const char *email,
     const char *display_name, const char *password)
 {
-	char hash[crypto_pwhash_STRBYTES], now[CLOCK_RFC3339_LEN];
+	char hash[USER_HASH_MAX];
+	int rc;
+
+	if ((rc = user_check_new(email, display_name)) == 0 &&
+	    (rc = user_password_hash(hash, password)) == 0)
+		rc = user_add_hashed(id_out, db, actor, email, display_name, hash);
+	sodium_memzero(hash, sizeof(hash));
+	return rc;
+}
+
+int
+user_add_hashed(int64_t *id_out, struct db *db, const struct actor *actor, const char *email,
+    const char *display_name, const char *hash)
+{
+	char now[CLOCK_RFC3339_LEN];
 	struct db_stmt *st = NULL;
 	char *lower = NULL;
 	int64_t id = 0;
 	int rc;
 
-	if (email == NULL || !str_is_email(email))
-		return aims_error_set(AIMS_EINVALID, "email", "'%s' is not a valid email address",
-		    email ? email : "");
+	if ((rc = user_check_new(email, display_name)) != 0)
+		return rc;
 	if (display_name == NULL || *display_name == '\0')
 		display_name = email;
-	if (strlen(display_name) > USER_NAME_MAX ||
-	    !str_is_utf8(display_name, strlen(display_name)))
-		return aims_error_set(AIMS_EINVALID, "display_name",
-		    "display name must be at most %d characters of UTF-8 text", USER_NAME_MAX);
-	if ((rc = user_check_password_policy(password)) != 0)
-		return rc;
-	if ((rc = user_hash(hash, password)) != 0)
-		return rc;
 	lower = str_lower(email);
 	if ((rc = db_begin(db)) != 0)
 		goto out;
@@ -205,7 +237,6 @@ done:
 	else if ((rc = db_commit(db)) == 0 && id_out)
 		*id_out = id;
 out:
-	sodium_memzero(hash, sizeof(hash));
 	free(lower);
 	return rc;
 }
@@ -214,17 +245,26 @@ int
 user_set_password(struct db *db, const struct actor *actor, const char *email,
     const char *password, int64_t keep_session)
 {
-	char hash[crypto_pwhash_STRBYTES], now[CLOCK_RFC3339_LEN];
+	char hash[USER_HASH_MAX];
+	int rc;
+
+	if ((rc = user_password_hash(hash, password)) == 0)
+		rc = user_set_password_hashed(db, actor, email, hash, keep_session);
+	sodium_memzero(hash, sizeof(hash));
+	return rc;
+}
+
+int
+user_set_password_hashed(struct db *db, const struct actor *actor, const char *email,
+    const char *hash, int64_t keep_session)
+{
+	char now[CLOCK_RFC3339_LEN];
 	struct db_stmt *st = NULL;
 	int64_t version = 0, id = 0;
 	int rc;
 
-	if ((rc = user_check_password_policy(password)) != 0)
-		return rc;
-	if ((rc = user_hash(hash, password)) != 0)
-		return rc;
 	if ((rc = db_begin(db)) != 0)
-		goto out;
+		return rc;
 	clock_format(now, clock_now());
 	if ((rc = db_prepare(&st, db, "UPDATE users SET password_hash = ?, updated_at = ?,"
 	    " version = version + 1 WHERE email = ? RETURNING version, id")) != 0)
@@ -252,8 +292,6 @@ done:
 		db_rollback(db);
 	else
 		rc = db_commit(db);
-out:
-	sodium_memzero(hash, sizeof(hash));
 	return rc;
 }
 

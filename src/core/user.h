@@ -23,6 +23,18 @@ struct db;
 int user_add(int64_t *id_out, struct db *db, const struct actor *actor, const char *email,
     const char *display_name, const char *password);
 /*
+ * A password checked against the policy and hashed (argon2id), for the
+ * _hashed forms below: the hashing is the slow part, done before a change
+ * that would otherwise hold the server's writer while it runs.
+ */
+#define USER_HASH_MAX 128
+int user_password_hash(char out[USER_HASH_MAX], const char *password);
+/* user_add() and user_set_password() with the password hashed already. */
+int user_add_hashed(int64_t *id_out, struct db *db, const struct actor *actor,
+    const char *email, const char *display_name, const char *hash);
+int user_set_password_hashed(struct db *db, const struct actor *actor, const char *email,
+    const char *hash, int64_t keep_session);
+/*
  * Sets a password and ends the user's sessions but keep_session (0: all),
  * so whoever held an old session or knew the old password is out.
  */

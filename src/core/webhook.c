@@ -224,8 +224,8 @@ webhook_check_events(const json_t *events)
 	return 0;
 }
 
-int
-webhook_create(json_t **out, struct db *db, int64_t org_id, const struct actor *actor,
+static int
+webhook_create_now(json_t **out, struct db *db, int64_t org_id, const struct actor *actor,
     const char *url, const json_t *events)
 {
 	char now[CLOCK_RFC3339_LEN], secret[WEBHOOK_SECRET_LEN];
@@ -296,8 +296,8 @@ done:
 	return rc;
 }
 
-int
-webhook_delete(struct db *db, int64_t org_id, const struct actor *actor, int64_t id)
+static int
+webhook_delete_now(struct db *db, int64_t org_id, const struct actor *actor, int64_t id)
 {
 	struct ledger_event ev = { .org_id = org_id, .actor = actor->name, .action = "delete",
 	    .kind = WEBHOOK_LEDGER_KIND };
@@ -336,8 +336,8 @@ done:
 	return rc;
 }
 
-int
-webhook_enable(json_t **out, struct db *db, int64_t org_id, const struct actor *actor,
+static int
+webhook_enable_now(json_t **out, struct db *db, int64_t org_id, const struct actor *actor,
     int64_t id)
 {
 	char now[CLOCK_RFC3339_LEN];
@@ -514,4 +514,62 @@ done:
 	if (db_in_transaction(db))
 		db_rollback(db);
 	return rc;
+}
+
+/*
+ * Adding, deleting and enabling a webhook from a request (the API or the
+ * webhooks page) go through the server's writer (db_write_via()).
+ */
+struct webhook_change {
+	json_t			**out;
+	int64_t			 org_id, id;
+	const struct actor	*actor;
+	const char		*url;
+	const json_t		*events;
+	enum { WEBHOOK_CREATE, WEBHOOK_DELETE, WEBHOOK_ENABLE } op;
+};
+
+static int
+webhook_change_apply(struct db *db, void *arg)
+{
+	const struct webhook_change *w = arg;
+
+	switch (w->op) {
+	case WEBHOOK_CREATE:
+		return webhook_create_now(w->out, db, w->org_id, w->actor, w->url, w->events);
+	case WEBHOOK_DELETE:
+		return webhook_delete_now(db, w->org_id, w->actor, w->id);
+	case WEBHOOK_ENABLE:
+		return webhook_enable_now(w->out, db, w->org_id, w->actor, w->id);
+	}
+	return aims_error_set(AIMS_ERROR, NULL, "unknown change of a webhook");
+}
+
+int
+webhook_create(json_t **out, struct db *db, int64_t org_id, const struct actor *actor,
+    const char *url, const json_t *events)
+{
+	struct webhook_change w = { .out = out, .org_id = org_id, .actor = actor, .url = url,
+	    .events = events, .op = WEBHOOK_CREATE };
+
+	return db_write_via(db, org_id, webhook_change_apply, &w);
+}
+
+int
+webhook_delete(struct db *db, int64_t org_id, const struct actor *actor, int64_t id)
+{
+	struct webhook_change w = { .org_id = org_id, .id = id, .actor = actor,
+	    .op = WEBHOOK_DELETE };
+
+	return db_write_via(db, org_id, webhook_change_apply, &w);
+}
+
+int
+webhook_enable(json_t **out, struct db *db, int64_t org_id, const struct actor *actor,
+    int64_t id)
+{
+	struct webhook_change w = { .out = out, .org_id = org_id, .id = id, .actor = actor,
+	    .op = WEBHOOK_ENABLE };
+
+	return db_write_via(db, org_id, webhook_change_apply, &w);
 }

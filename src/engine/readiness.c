@@ -1424,7 +1424,7 @@ eval_snapshot(json_t *out, const struct eval *e, const struct totals *t, int fla
 		.not_applicable = t->count[ST_NOT_APPLICABLE],
 		.scores = scores,
 	};
-	rc = (flags & READINESS_SAVE) ? snapshot_save(e->db, e->org_id, &snap) : 0;
+	rc = (flags & READINESS_SAVE) ? snapshot_store(e->db, e->org_id, &snap) : 0;
 	json_decref(scores);
 	if (rc != 0 ||
 	    (rc = snapshot_trend(&trend, e->db, e->org_id, fw, READINESS_TREND_DAYS)) != 0)

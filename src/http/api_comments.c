@@ -10,6 +10,7 @@
 #include "core/perm.h"
 #include "core/record.h"
 #include "http/api.h"
+#include "http/server.h"
 #include "util/error.h"
 
 static int
@@ -40,17 +41,17 @@ api_comments_list(struct http_ctx *c)
 int
 api_comments_add(struct http_ctx *c)
 {
-	const struct record_kind *k;
-	json_t *rec = NULL, *comment = NULL;
+	struct comment_change w = { .org_id = c->org_id, .actor = &c->actor,
+	    .ref = http_param(c, "ref"), .body = http_body_str(c, "body") };
+	json_t *rec = NULL;
 	int rc;
 
 	if (!perm_allows(c->role, PERM_WRITE, PERM_KIND_COMMENT))
 		return aims_error_set(AIMS_EFORBIDDEN, NULL, "your role (%s) may not comment in "
 		    "this organisation", role_name(c->role));
-	if ((rc = api_comment_record(&k, c, &rec)) == 0 &&
-	    (rc = comment_add(&comment, c->db, c->org_id, &c->actor, k, http_param(c, "ref"),
-	    http_body_str(c, "body"), NULL, 0)) == 0)
-		http_reply_json(c, 201, comment);
+	if ((rc = api_comment_record(&w.k, c, &rec)) == 0 &&
+	    (rc = http_server_write(c->db, c->org_id, comment_change_apply, &w)) == 0)
+		http_reply_json(c, 201, w.out);
 	json_decref(rec);
 	return rc;
 }

@@ -16,6 +16,7 @@
 #include "core/member.h"
 #include "core/perm.h"
 #include "http/api.h"
+#include "http/server.h"
 #include "util/error.h"
 
 /* The member record with ref = email, or AIMS_ENOTFOUND. Caller owns *out. */
@@ -38,6 +39,22 @@ api_member_find(json_t **out, struct http_ctx *c, const char *email)
 	}
 	json_decref(all);
 	return *out ? 0 : aims_error_set(AIMS_ENOTFOUND, NULL, "no such member");
+}
+
+/*
+ * A membership's change, through the server's writer (member_change_apply).
+ * Disabling or enabling changes the account, its sessions and its tokens in
+ * every organisation: the store's, not one organisation's.
+ */
+static int
+api_member_change(struct http_ctx *c, enum member_op op, const char *email, enum role role,
+    int64_t version)
+{
+	struct member_change m = { .op = op, .actor = &c->actor, .org_id = c->org_id,
+	    .email = email, .role = role, .if_version = version };
+	bool account = op == MEMBER_DISABLE || op == MEMBER_ENABLE;
+
+	return http_server_write(c->db, account ? 0 : c->org_id, member_change_apply, &m);
 }
 
 int
@@ -69,12 +86,13 @@ api_competence_gaps(struct http_ctx *c)
 int
 api_ack_add(struct http_ctx *c)
 {
-	json_t *ack = NULL;
+	struct ack_change a = { .org_id = c->org_id, .actor = &c->actor,
+	    .ref = http_param(c, "ref") };
 	int rc;
 
-	if ((rc = ack_add(&ack, c->db, c->org_id, &c->actor, http_param(c, "ref"))) != 0)
+	if ((rc = http_server_write(c->db, c->org_id, ack_change_apply, &a)) != 0)
 		return rc;
-	http_reply_json(c, 201, ack);
+	http_reply_json(c, 201, a.out);
 	return 0;
 }
 
@@ -106,7 +124,7 @@ api_members_add(struct http_ctx *c)
 		return aims_error_set(AIMS_EEXISTS, "email",
 		    "%s is already a member: change their role with PATCH", email);
 	}
-	if ((rc = member_add(c->db, &c->actor, c->org_id, email, role)) != 0 ||
+	if ((rc = api_member_change(c, MEMBER_ADD, email, role, 0)) != 0 ||
 	    (rc = api_member_find(&rec, c, email)) != 0)
 		return rc;
 	snprintf(loc, sizeof(loc), "/api/v1/orgs/%s/members/%s", http_param(c, "org"), email);
@@ -138,7 +156,7 @@ api_members_update(struct http_ctx *c)
 	if ((rc = http_if_match_or_reply(&version, c)) != 0)
 		return rc;
 	if ((rc = role_parse(&role, http_body_str(c, "role"))) != 0 ||
-	    (rc = member_set_role(c->db, &c->actor, c->org_id, email, role, version)) != 0 ||
+	    (rc = api_member_change(c, MEMBER_SET_ROLE, email, role, version)) != 0 ||
 	    (rc = api_member_find(&rec, c, email)) != 0)
 		return rc;
 	http_reply_record(c, 200, rec, NULL);
@@ -153,7 +171,7 @@ api_members_remove(struct http_ctx *c)
 	int rc;
 
 	if ((rc = http_if_match_or_reply(&version, c)) != 0 ||
-	    (rc = member_remove(c->db, &c->actor, c->org_id, email, version)) != 0)
+	    (rc = api_member_change(c, MEMBER_REMOVE, email, ROLE_NONE, version)) != 0)
 		return rc;
 	http_reply_empty(c, 204);
 	return 0;
@@ -167,7 +185,8 @@ api_members_set_disabled(struct http_ctx *c, bool disabled)
 	json_t *rec = NULL;
 	int rc;
 
-	if ((rc = member_set_user_disabled(c->db, &c->actor, c->org_id, email, disabled)) != 0 ||
+	if ((rc = api_member_change(c, disabled ? MEMBER_DISABLE : MEMBER_ENABLE, email,
+	    ROLE_NONE, 0)) != 0 ||
 	    (rc = api_member_find(&rec, c, email)) != 0)
 		return rc;
 	http_reply_record(c, 200, rec, NULL);

@@ -7,6 +7,7 @@
 #include "core/member.h"
 #include "core/org.h"
 #include "http/api.h"
+#include "http/server.h"
 #include "store/db.h"
 #include "util/error.h"
 
@@ -69,18 +70,65 @@ fail:
 	return rc;
 }
 
+/*
+ * An organisation made, or its settings changed, as one change of the
+ * server's writer. A new organisation has no id to lock yet: the store's.
+ */
+struct api_org_change {
+	struct http_ctx		*c;
+	const struct actor	*actor;
+	const char		*slug, *name;	/* create */
+	int64_t			 id;		/* create: the new one's */
+	int64_t			 version;	/* update */
+};
+
+static int
+api_org_create_apply(struct db *db, void *arg)
+{
+	struct api_org_change *o = arg;
+
+	return org_create_owned(&o->id, db, o->actor, o->slug, o->name, o->c->who.email);
+}
+
+/* Settings first: the version checked is the one the caller read. */
+static int
+api_org_update_apply(struct db *db, void *arg)
+{
+	struct api_org_change *o = arg;
+	struct http_ctx *c = o->c;
+	const char *tz = http_body_str(c, "timezone");
+	const json_t *readiness = json_object_get(c->body, "readiness");
+	int64_t version = o->version;
+	json_t *out = NULL;
+	int rc;
+
+	if ((tz != NULL || readiness != NULL) && (rc = org_update_settings(NULL, db,
+	    &c->actor, c->org_id, version, tz, readiness)) != 0)
+		return rc;
+	if (http_body_str(c, "name") != NULL || json_object_get(c->body, "ai_roles") != NULL) {
+		if (tz != NULL || readiness != NULL)
+			version = 0;	/* checked above; the settings' change moved it on */
+		if ((rc = org_update(&out, db, &c->actor, c->org_id, version,
+		    http_body_str(c, "name"), json_object_get(c->body, "ai_roles"))) != 0)
+			return rc;
+		json_decref(out);
+	}
+	return 0;
+}
+
 int
 api_orgs_create(struct http_ctx *c)
 {
 	struct actor actor = { c->who.user_id, c->who.name, ROLE_ADMIN };
 	const char *slug = http_body_str(c, "slug"), *name = http_body_str(c, "name");
+	struct api_org_change o = { .c = c, .actor = &actor, .slug = slug,
+	    .name = name ? name : slug };
 	json_t *rec = NULL;
 	char loc[128];
-	int64_t id = 0;
 	int rc;
 
-	if ((rc = org_create_owned(&id, c->db, &actor, slug, name ? name : slug,
-	    c->who.email)) != 0 || (rc = api_org_record(&rec, c, id, "admin")) != 0)
+	if ((rc = http_server_write(c->db, 0, api_org_create_apply, &o)) != 0 ||
+	    (rc = api_org_record(&rec, c, o.id, "admin")) != 0)
 		return rc;
 	snprintf(loc, sizeof(loc), "/api/v1/orgs/%s", slug);
 	http_reply_record(c, 201, rec, loc);
@@ -104,38 +152,21 @@ api_orgs_update(struct http_ctx *c)
 {
 	const char *tz = http_body_str(c, "timezone");
 	const json_t *readiness = json_object_get(c->body, "readiness");
-	json_t *rec = NULL, *out = NULL;
-	int64_t version;
+	struct api_org_change o = { .c = c };
+	json_t *rec = NULL;
 	int rc;
 
-	if ((rc = http_if_match_or_reply(&version, c)) != 0)
+	if ((rc = http_if_match_or_reply(&o.version, c)) != 0)
 		return rc;
 	if (http_body_str(c, "name") == NULL && json_object_get(c->body, "ai_roles") == NULL &&
 	    tz == NULL && readiness == NULL)
 		return aims_error_set(AIMS_EINVALID, "name", "give at least one of name, ai_roles, "
 		    "timezone and readiness");
-	/* One transaction: all the fields given change, or none. */
-	if ((rc = db_begin(c->db)) != 0)
-		return rc;
-	/* Settings first: the version checked is the one the caller read. */
-	if ((tz != NULL || readiness != NULL) && (rc = org_update_settings(NULL, c->db,
-	    &c->actor, c->org_id, version, tz, readiness)) != 0)
-		goto fail;
-	if (http_body_str(c, "name") != NULL || json_object_get(c->body, "ai_roles") != NULL) {
-		if (tz != NULL || readiness != NULL)
-			version = 0;	/* checked above; the settings' change moved it on */
-		if ((rc = org_update(&out, c->db, &c->actor, c->org_id, version,
-		    http_body_str(c, "name"), json_object_get(c->body, "ai_roles"))) != 0)
-			goto fail;
-		json_decref(out);
-	}
-	if ((rc = db_commit(c->db)) != 0)
+	/* One change: all the fields given change, or none. */
+	if ((rc = http_server_write(c->db, c->org_id, api_org_update_apply, &o)) != 0)
 		return rc;
 	if ((rc = api_org_record(&rec, c, c->org_id, role_name(c->role))) != 0)
 		return rc;
 	http_reply_record(c, 200, rec, NULL);
 	return 0;
-fail:
-	db_rollback(c->db);
-	return rc;
 }

@@ -11,6 +11,7 @@
 #include "engine/readiness.h"
 #include "http/api.h"
 #include "http/router.h"
+#include "http/server.h"
 #include "io/export.h"
 #include "util/error.h"
 #include "util/str.h"
@@ -79,13 +80,15 @@ api_soa_versions_list(struct http_ctx *c)
 int
 api_soa_versions_publish(struct http_ctx *c)
 {
+	struct soa_publish_change p = { .org_id = c->org_id, .actor = &c->actor,
+	    .approver = http_body_str(c, "approver"), .note = http_body_str(c, "note") };
 	char location[128];
-	json_t *v = NULL;
+	json_t *v;
 	int rc;
 
-	if ((rc = soa_publish(&v, c->db, c->org_id, &c->actor, http_body_str(c, "approver"),
-	    http_body_str(c, "note"))) != 0)
+	if ((rc = http_server_write(c->db, c->org_id, soa_publish_apply, &p)) != 0)
 		return rc;
+	v = p.out;
 	snprintf(location, sizeof(location), "/api/v1/orgs/%s/soa-versions/%lld",
 	    http_param(c, "org"), (long long)json_integer_value(json_object_get(v, "version")));
 	http_resp_header(&c->resp, "Location", location);

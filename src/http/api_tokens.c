@@ -7,6 +7,7 @@
 
 #include "core/token.h"
 #include "http/api.h"
+#include "http/server.h"
 #include "util/error.h"
 #include "util/str.h"
 
@@ -37,17 +38,17 @@ api_tokens_list(struct http_ctx *c)
 int
 api_tokens_create(struct http_ctx *c)
 {
-	const char *name = http_body_str(c, "name");
-	json_t *rec = NULL;
-	enum role role;
+	struct token_change t = { .org_id = c->org_id, .actor = &c->actor,
+	    .name = http_body_str(c, "name"), .expires_at = http_body_str(c, "expires_at") };
+	json_t *rec;
 	char loc[256];
 	int rc;
 
-	if ((rc = role_parse(&role, http_body_str(c, "role"))) != 0)
+	if ((rc = role_parse(&t.role, http_body_str(c, "role"))) != 0)
 		return rc;
-	if ((rc = token_create(&rec, c->db, c->org_id, &c->actor, name, role,
-	    http_body_str(c, "expires_at"))) != 0)
+	if ((rc = http_server_write(c->db, c->org_id, token_change_apply, &t)) != 0)
 		return rc;
+	rec = t.out;
 	snprintf(loc, sizeof(loc), "/api/v1/orgs/%s/tokens/%s", http_param(c, "org"),
 	    json_string_value(json_object_get(rec, "ref")));
 	http_reply_record(c, 201, rec, loc);
@@ -70,13 +71,13 @@ api_tokens_get(struct http_ctx *c)
 int
 api_tokens_revoke(struct http_ctx *c)
 {
-	int64_t id, version;
+	struct token_change t = { .revoke = true, .org_id = c->org_id, .actor = &c->actor };
 	int rc;
 
-	if ((rc = http_if_match_or_reply(&version, c)) != 0)
+	if ((rc = http_if_match_or_reply(&t.if_version, c)) != 0)
 		return rc;
-	if ((rc = api_token_id(&id, c)) != 0 ||
-	    (rc = token_revoke(c->db, c->org_id, &c->actor, id, version)) != 0)
+	if ((rc = api_token_id(&t.id, c)) != 0 ||
+	    (rc = http_server_write(c->db, c->org_id, token_change_apply, &t)) != 0)
 		return rc;
 	http_reply_empty(c, 204);
 	return 0;

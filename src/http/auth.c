@@ -701,10 +701,28 @@ auth_session_delete(struct http_ctx *c)
 	return 0;
 }
 
+/* The new password, hashed before, set as one change of the writer (the store's). */
+struct auth_password {
+	const struct actor	*actor;
+	const char		*email;
+	int64_t			 keep_session;
+	char			 hash[USER_HASH_MAX];
+};
+
+static int
+auth_password_apply(struct db *db, void *arg)
+{
+	const struct auth_password *p = arg;
+
+	return user_set_password_hashed(db, p->actor, p->email, p->hash, p->keep_session);
+}
+
 int
 auth_change_password(struct http_ctx *c, const char *current, const char *next)
 {
 	struct actor self = { c->who.user_id, c->who.name, ROLE_NONE };
+	struct auth_password p = { .actor = &self, .email = c->who.email,
+	    .keep_session = c->who.session_id };
 	char akey[THROTTLE_KEY_MAX], ckey[THROTTLE_KEY_MAX], msg[AIMS_ERROR_MSG_MAX];
 	int64_t user_id = 0;
 	int rc, retry = 0;
@@ -727,7 +745,10 @@ auth_change_password(struct http_ctx *c, const char *current, const char *next)
 	}
 	if (rc != 0)
 		return rc;
-	return user_set_password(c->db, &self, c->who.email, next, c->who.session_id);
+	if ((rc = user_password_hash(p.hash, next)) == 0)
+		rc = http_server_write(c->db, 0, auth_password_apply, &p);
+	sodium_memzero(p.hash, sizeof(p.hash));
+	return rc;
 }
 
 int

@@ -1062,14 +1062,11 @@ router_charge_heavy(struct http_ctx *c)
 	return rc;
 }
 
-void
-router_handle(struct http_ctx *c)
+static void
+router_dispatch(struct http_ctx *c)
 {
 	int rc;
 
-	/* A request's changes go through the writer (http_server_write): any other is counted. */
-	if (c->db != NULL)
-		db_guard_writes(c->db, true);
 	if (webui_owns(c->req->path)) {
 		webui_handle(c);
 		return;
@@ -1082,4 +1079,19 @@ router_handle(struct http_ctx *c)
 	if (c->resp.status == 0)	/* fail closed: a handler that did not answer */
 		http_reply_error(c, aims_error_set(AIMS_ERROR, NULL, "%s %s gave no answer",
 		    c->req->method, c->route->pattern));
+}
+
+void
+router_handle(struct http_ctx *c)
+{
+	int64_t strays = db_stray_writes();
+
+	/* A request's changes go through the writer (http_server_write): any other is counted. */
+	if (c->db != NULL)
+		db_guard_writes(c->db, true);
+	router_dispatch(c);
+	/* Named, so that the path to route through the writer is found (the count may be another's). */
+	if (db_stray_writes() != strays)
+		log_warn("a change beside the database writer during %s %s", c->req->method,
+		    c->req->path);
 }

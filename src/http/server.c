@@ -1496,6 +1496,8 @@ http_server_start(struct http_server **out, const struct http_server_config *cfg
 		goto fail;
 	}
 	__atomic_store_n(&http_writer, s->writer, __ATOMIC_RELEASE);
+	/* Changes made below a request's handler go through it too (db_write_via). */
+	db_set_write_hook(http_server_write);
 	if ((rc = http_jobs_start()) != 0) {
 		guard_stop();
 		__atomic_store_n(&http_writer, NULL, __ATOMIC_RELEASE);

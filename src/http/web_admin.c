@@ -221,11 +221,34 @@ webui_settings_readiness(struct http_ctx *c)
 	    "manual_as_gaps", webui_posted(c, "readiness.manual_as_gaps") != NULL);
 }
 
+/* The settings form, as one change of the server's writer: all of it or nothing. */
+struct webui_settings_change {
+	struct http_ctx	*c;
+	const char	*name;
+	json_t		*roles, *ready;
+	bool		 require;
+};
+
+static int
+webui_settings_apply(struct db *db, void *arg)
+{
+	const struct webui_settings_change *w = arg;
+	struct http_ctx *c = w->c;
+	int rc;
+
+	if ((rc = org_update_settings(NULL, db, &c->actor, c->org_id, webui_posted_version(c),
+	    webui_posted_or(c, "timezone"), w->ready)) != 0 ||
+	    (rc = org_update(NULL, db, &c->actor, c->org_id, 0, w->name, w->roles)) != 0)
+		return rc;
+	return org_set_second_factor(db, &c->actor, c->org_id, w->require);
+}
+
 int
 webui_settings_save(struct http_ctx *c)
 {
 	const struct web_form *f = c->web->posted;
 	const char *name = webui_posted(c, "name");
+	struct webui_settings_change w;
 	json_t *roles = json_array(), *values = NULL, *ready = NULL;
 	struct buf url = BUF_INIT;
 	char msg[AIMS_ERROR_MSG_MAX + 2], field[WEB_FORM_NAME_MAX];
@@ -238,17 +261,12 @@ webui_settings_save(struct http_ctx *c)
 			json_array_append_new(roles, json_string(f->values[i]));
 	require = webui_posted(c, "require_second_factor") != NULL;
 	ready = webui_settings_readiness(c);
-	/* One transaction: the whole form is saved, or nothing of it. */
-	if ((rc = db_begin(c->db)) == 0) {
-		if ((rc = org_update_settings(NULL, c->db, &c->actor, c->org_id,
-		    webui_posted_version(c), webui_posted_or(c, "timezone"), ready)) == 0 &&
-		    (rc = org_update(NULL, c->db, &c->actor, c->org_id, 0, name, roles)) == 0)
-			rc = org_set_second_factor(c->db, &c->actor, c->org_id, require);
-		if (rc == 0)
-			rc = db_commit(c->db);
-		else
-			db_rollback(c->db);
-	}
+	w.c = c;
+	w.name = name;
+	w.roles = roles;
+	w.ready = ready;
+	w.require = require;
+	rc = http_server_write(c->db, c->org_id, webui_settings_apply, &w);
 	if (rc == 0) {
 		webui_flash(c, "settings", NULL);
 		web_url_kind(&url, &c->web->ctx, "settings");
@@ -314,6 +332,7 @@ webui_token_create(struct http_ctx *c)
 	struct web_tokens_view v = { .name = webui_posted(c, "name"),
 	    .role = webui_posted(c, "role"), .expires = webui_posted(c, "expires_at") };
 	char msg[AIMS_ERROR_MSG_MAX + 2], expires[CLOCK_RFC3339_LEN];
+	struct token_change t = { .org_id = c->org_id, .actor = &c->actor };
 	json_t *rec = NULL;
 	enum role role;
 	int rc;
@@ -327,8 +346,11 @@ webui_token_create(struct http_ctx *c)
 	} else {
 		snprintf(expires, sizeof(expires), "%sT00:00:00Z", v.expires != NULL ? v.expires :
 		    "");
-		rc = token_create(&rec, c->db, c->org_id, &c->actor, v.name, role,
-		    v.expires != NULL && *v.expires != '\0' ? expires : NULL);
+		t.name = v.name;
+		t.role = role;
+		t.expires_at = v.expires != NULL && *v.expires != '\0' ? expires : NULL;
+		rc = http_server_write(c->db, c->org_id, token_change_apply, &t);
+		rec = t.out;
 	}
 	if (rc == 0) {
 		/* The secret is in this one answer: never in a URL, a cookie or a log. */
@@ -349,13 +371,14 @@ webui_token_create(struct http_ctx *c)
 int
 webui_token_revoke(struct http_ctx *c)
 {
+	struct token_change t = { .revoke = true, .org_id = c->org_id, .actor = &c->actor };
 	struct buf url = BUF_INIT;
-	int64_t id;
 	int rc;
 
-	if (str_to_int64(&id, http_param(c, "id"), 1, INT64_MAX) != 0)
+	if (str_to_int64(&t.id, http_param(c, "id"), 1, INT64_MAX) != 0)
 		return aims_error_set(AIMS_ENOTFOUND, NULL, "There is no such token.");
-	if ((rc = token_revoke(c->db, c->org_id, &c->actor, id, webui_posted_version(c))) != 0)
+	t.if_version = webui_posted_version(c);
+	if ((rc = http_server_write(c->db, c->org_id, token_change_apply, &t)) != 0)
 		return rc;
 	webui_flash(c, "revoked", NULL);
 	web_url_kind(&url, &c->web->ctx, "tokens");
@@ -422,18 +445,35 @@ webui_account(struct http_ctx *c)
 	return 0;
 }
 
+/* One of the person's sessions ended, or all but keep_id: the store's change. */
+struct webui_sessions_end {
+	int64_t	user_id;
+	int64_t	id;		/* 0: every one but keep_id */
+	int64_t	keep_id;
+};
+
+static int
+webui_sessions_end_apply(struct db *db, void *arg)
+{
+	const struct webui_sessions_end *e = arg;
+
+	if (e->id != 0)
+		return session_delete_own(db, e->user_id, e->id);
+	return session_delete_user(db, e->user_id, e->keep_id);
+}
+
 int
 webui_session_end(struct http_ctx *c)
 {
-	int64_t id;
+	struct webui_sessions_end e = { .user_id = c->who.user_id };
 	int rc;
 
-	if (str_to_int64(&id, http_param(c, "id"), 1, INT64_MAX) != 0)
+	if (str_to_int64(&e.id, http_param(c, "id"), 1, INT64_MAX) != 0)
 		return aims_error_set(AIMS_ENOTFOUND, NULL, "There is no such session.");
-	if (id == c->who.session_id)
+	if (e.id == c->who.session_id)
 		return aims_error_set(AIMS_ECONFLICT, NULL,
 		    "This is the session you are using: sign out instead.");
-	if ((rc = session_delete_own(c->db, c->who.user_id, id)) != 0)
+	if ((rc = http_server_write(c->db, 0, webui_sessions_end_apply, &e)) != 0)
 		return rc;
 	webui_redirect(c, "/account?done=ended");
 	return 0;
@@ -442,9 +482,11 @@ webui_session_end(struct http_ctx *c)
 int
 webui_sessions_end_others(struct http_ctx *c)
 {
+	struct webui_sessions_end e = { .user_id = c->who.user_id,
+	    .keep_id = c->who.session_id };
 	int rc;
 
-	if ((rc = session_delete_user(c->db, c->who.user_id, c->who.session_id)) != 0)
+	if ((rc = http_server_write(c->db, 0, webui_sessions_end_apply, &e)) != 0)
 		return rc;
 	webui_redirect(c, "/account?done=others");
 	return 0;
@@ -500,6 +542,30 @@ webui_org_new(struct http_ctx *c)
 	return webui_org_new_show(c, 200, &v);
 }
 
+/* A new organisation, empty or a copy of another's setup: the store's change. */
+struct webui_org_change {
+	struct http_ctx		*c;
+	const struct actor	*actor;
+	const struct web_org_new_view *v;
+};
+
+static int
+webui_org_create_apply(struct db *db, void *arg)
+{
+	const struct webui_org_change *o = arg;
+	const struct web_org_new_view *v = o->v;
+	json_t *copied = NULL;
+	int rc;
+
+	if (v->from != NULL && *v->from != '\0')
+		rc = org_create_copy(NULL, &copied, db, o->actor, v->slug, v->name,
+		    o->c->who.email, v->from);
+	else
+		rc = org_create_owned(NULL, db, o->actor, v->slug, v->name, o->c->who.email);
+	json_decref(copied);
+	return rc;
+}
+
 int
 webui_org_create(struct http_ctx *c)
 {
@@ -508,16 +574,11 @@ webui_org_create(struct http_ctx *c)
 	struct web_org_new_view v = { .slug = webui_posted(c, "slug"),
 	    .name = webui_posted(c, "name"), .from = webui_posted(c, "from") };
 	char msg[AIMS_ERROR_MSG_MAX + 2];
+	struct webui_org_change o = { .c = c, .actor = &actor, .v = &v };
 	struct buf url = BUF_INIT;
-	json_t *copied = NULL;
 	int rc;
 
-	if (v.from != NULL && *v.from != '\0')
-		rc = org_create_copy(NULL, &copied, c->db, &actor, v.slug, v.name, c->who.email,
-		    v.from);
-	else
-		rc = org_create_owned(NULL, c->db, &actor, v.slug, v.name, c->who.email);
-	json_decref(copied);
+	rc = http_server_write(c->db, 0, webui_org_create_apply, &o);
 	if (rc == 0) {
 		buf_puts(&url, "/o/");
 		buf_puts(&url, v.slug);	/* a valid slug: nothing to escape */

@@ -102,9 +102,30 @@ webui_invite_page(struct http_ctx *c)
 	return webui_invite_show(c, 200, &v);
 }
 
+/*
+ * Accepting, as one change of the server's writer (the store's: it may make
+ * an account), the password hashed before it.
+ */
+struct webui_accept {
+	const char	*token, *display_name;
+	int64_t		 user_id;
+	char		 hash[USER_HASH_MAX];
+	char		*slug;
+};
+
+static int
+webui_invite_accept_apply(struct db *db, void *arg)
+{
+	struct webui_accept *a = arg;
+
+	return invite_accept_hashed(&a->slug, NULL, db, a->token, a->user_id, a->display_name,
+	    a->hash, clock_now());
+}
+
 int
 webui_invite_accept(struct http_ctx *c)
 {
+	struct webui_accept a = { 0 };
 	char field[WEB_FORM_NAME_MAX];
 	struct web_invite_view v = { .display_name = webui_posted(c, "display_name") };
 	const char *pw = webui_posted(c, "password"), *again = webui_posted(c, "password_again");
@@ -114,12 +135,15 @@ webui_invite_accept(struct http_ctx *c)
 
 	if ((rc = webui_link_csrf(c)) != 0)
 		return rc;
+	a.token = http_param(c, "token");
+	a.user_id = c->who.kind == HTTP_SESSION ? c->who.user_id : 0;
+	a.display_name = v.display_name;
 	if (c->who.kind != HTTP_SESSION && (pw == NULL || again == NULL || strcmp(pw, again) != 0))
 		rc = aims_error_set(AIMS_EINVALID, "password_again", "the two passwords differ");
-	else
-		rc = invite_accept(&slug, NULL, c->db, http_param(c, "token"),
-		    c->who.kind == HTTP_SESSION ? c->who.user_id : 0, v.display_name, pw,
-		    clock_now());
+	else if ((rc = invite_prepare(a.hash, a.token, a.user_id, pw)) == 0)
+		rc = http_server_write(c->db, 0, webui_invite_accept_apply, &a);
+	sodium_memzero(a.hash, sizeof(a.hash));
+	slug = a.slug;
 	if (rc == 0) {
 		/* A new account signs in with its new password; a signed-in one goes straight in. */
 		if (c->who.kind == HTTP_SESSION) {
@@ -194,18 +218,84 @@ webui_reset_page(struct http_ctx *c)
 	return 0;
 }
 
+/* A failure counted under key, as one change of the server's writer (the store's). */
+struct webui_count {
+	const char			*key;
+	const struct throttle_policy	*policy;
+};
+
+static int
+webui_count_apply(struct db *db, void *arg)
+{
+	const struct webui_count *n = arg;
+
+	return throttle_fail(db, n->key, n->policy, clock_now());
+}
+
+static int
+webui_count(struct http_ctx *c, const char *key, const struct throttle_policy *policy)
+{
+	struct webui_count n = { key, policy };
+
+	return http_server_write(c->db, 0, webui_count_apply, &n);
+}
+
+/*
+ * The asking counted and, when there is a link to send (url: the site's
+ * base), the link and its mail: one change of the server's writer, so that
+ * the link exists only with its mail (the outbox retries the mail).
+ */
+struct webui_reset_mail {
+	const char	*email, *key;
+	struct buf	*url;		/* NULL: count only */
+};
+
+static int
+webui_reset_mail_apply(struct db *db, void *arg)
+{
+	const struct webui_reset_mail *m = arg;
+	char token[PWRESET_TOKEN_LEN] = "";
+	struct buf text = BUF_INIT;
+	json_t *user = NULL;
+	int64_t uid = 0;
+	int rc;
+
+	if ((rc = throttle_fail(db, m->key, &webui_reset_mail_policy, clock_now())) != 0 ||
+	    m->url == NULL)
+		return rc;
+	if ((rc = pwreset_create(token, db, m->email, true, clock_now())) != 0 || *token == '\0')
+		goto done;
+	if ((rc = user_id_by_email(&uid, db, m->email)) != 0 ||
+	    (rc = user_get(&user, db, uid)) != 0)
+		goto done;
+	buf_puts(m->url, WEB_RESET_PATH);
+	buf_puts(m->url, token);
+	buf_printf(&text, "Someone (we hope you) asked to set a new password for %s on "
+	    "OpenAIMS.\n\nSet it here (the link works once, within an hour):\n\n%s\n\n"
+	    "If you did not ask, ignore this mail: your password stays as it is.\n",
+	    json_string_value(json_object_get(user, "email")), buf_str(m->url));
+	rc = notify_mail_link(db, 0, uid, NOTIFY_PASSWORD_RESET,
+	    json_string_value(json_object_get(user, "email")), "Set a new password for OpenAIMS",
+	    buf_str(&text));
+done:
+	sodium_memzero(token, sizeof(token));
+	if (text.data != NULL)
+		sodium_memzero(text.data, text.len);
+	buf_free(&text);
+	json_decref(user);
+	return rc;
+}
+
 /*
  * Mails a reset link to email's account, if there is one and the address
- * has not asked too often; nothing tells the caller which. The link and its
- * mail are one transaction (the outbox retries the mail).
+ * has not asked too often; nothing tells the caller which.
  */
 static int
 webui_reset_mail(struct http_ctx *c, const char *email)
 {
-	char token[PWRESET_TOKEN_LEN] = "", key[THROTTLE_KEY_MAX];
-	struct buf url = BUF_INIT, text = BUF_INIT;
-	json_t *user = NULL;
-	int64_t uid = 0;
+	char key[THROTTLE_KEY_MAX];
+	struct buf url = BUF_INIT;
+	struct webui_reset_mail m = { .email = email, .key = key };
 	size_t i;
 	int wait = 0, rc;
 
@@ -219,40 +309,13 @@ webui_reset_mail(struct http_ctx *c, const char *email)
 		aims_error_clear();
 		return 0;
 	}
-	if ((rc = throttle_fail(c->db, key, &webui_reset_mail_policy, clock_now())) != 0)
-		return rc;
-	if (!webui_mail_base(&url, c, false))
-		return 0;	/* no site_url: a stranger's Host header must not choose the link */
-	if ((rc = db_begin(c->db)) != 0)
-		goto done;
-	if ((rc = pwreset_create(token, c->db, email, true, clock_now())) != 0 || *token == '\0')
-		goto end;
-	if ((rc = user_id_by_email(&uid, c->db, email)) != 0 ||
-	    (rc = user_get(&user, c->db, uid)) != 0)
-		goto end;
-	buf_puts(&url, WEB_RESET_PATH);
-	buf_puts(&url, token);
-	buf_printf(&text, "Someone (we hope you) asked to set a new password for %s on "
-	    "OpenAIMS.\n\nSet it here (the link works once, within an hour):\n\n%s\n\n"
-	    "If you did not ask, ignore this mail: your password stays as it is.\n",
-	    json_string_value(json_object_get(user, "email")), buf_str(&url));
-	rc = notify_mail_link(c->db, 0, uid, NOTIFY_PASSWORD_RESET,
-	    json_string_value(json_object_get(user, "email")), "Set a new password for OpenAIMS",
-	    buf_str(&text));
-end:
-	if (rc == 0)
-		rc = db_commit(c->db);
-	else
-		db_rollback(c->db);
-done:
-	sodium_memzero(token, sizeof(token));
+	/* Without site_url no link: a stranger's Host header must not choose it. */
+	if (webui_mail_base(&url, c, false))
+		m.url = &url;
+	rc = http_server_write(c->db, 0, webui_reset_mail_apply, &m);
 	if (url.data != NULL)
 		sodium_memzero(url.data, url.len);
-	if (text.data != NULL)
-		sodium_memzero(text.data, text.len);
 	buf_free(&url);
-	buf_free(&text);
-	json_decref(user);
 	return rc;
 }
 
@@ -278,7 +341,7 @@ webui_reset_request(struct http_ctx *c)
 		return 0;
 	}
 	/* Every request counts, found or not: the budget is per network, not per account. */
-	if ((rc = throttle_fail(c->db, key, &webui_reset_policy, clock_now())) != 0)
+	if ((rc = webui_count(c, key, &webui_reset_policy)) != 0)
 		return rc;
 	if (v.email == NULL || !str_is_email(v.email)) {
 		v.error = "Enter a valid email address.";
@@ -333,19 +396,36 @@ webui_reset_link_page(struct http_ctx *c)
 	return webui_reset_show(c, 200, &v);
 }
 
+/* The link spent and the password set, one change of the writer, hashed before it. */
+struct webui_reset {
+	const char	*token;
+	char		 hash[USER_HASH_MAX];
+};
+
+static int
+webui_reset_use_apply(struct db *db, void *arg)
+{
+	const struct webui_reset *r = arg;
+
+	return pwreset_use_hashed(db, r->token, r->hash, clock_now());
+}
+
 int
 webui_reset_use(struct http_ctx *c)
 {
+	struct webui_reset r = { 0 };
 	char field[WEB_FORM_NAME_MAX];
 	struct web_reset_view v = { 0 };
 	const char *pw = webui_posted(c, "password"), *again = webui_posted(c, "password_again");
 	char msg[AIMS_ERROR_MSG_MAX + 2];
 	int rc;
 
+	r.token = http_param(c, "token");
 	if (pw == NULL || again == NULL || strcmp(pw, again) != 0)
 		rc = aims_error_set(AIMS_EINVALID, "password_again", "the two passwords differ");
-	else
-		rc = pwreset_use(c->db, http_param(c, "token"), pw, clock_now());
+	else if ((rc = pwreset_prepare(r.hash, r.token, pw)) == 0)
+		rc = http_server_write(c->db, 0, webui_reset_use_apply, &r);
+	sodium_memzero(r.hash, sizeof(r.hash));
 	if (rc == 0) {
 		webui_flash(c, "password-reset", NULL);
 		webui_redirect(c, "/sign-in");

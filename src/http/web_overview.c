@@ -20,6 +20,7 @@
 #include "engine/coverage.h"
 #include "engine/dashboard.h"
 #include "engine/readiness.h"
+#include "http/server.h"
 #include "http/webui.h"
 #include "util/clock.h"
 #include "util/error.h"
@@ -137,11 +138,26 @@ webui_ai_roles(struct http_ctx *c)
 	return 0;
 }
 
+/* The roles, one change of the server's writer. */
+struct webui_ai_roles_change {
+	struct http_ctx	*c;
+	json_t		*list;
+};
+
+static int
+webui_ai_roles_apply(struct db *db, void *arg)
+{
+	const struct webui_ai_roles_change *r = arg;
+
+	return org_update(NULL, db, &r->c->actor, r->c->org_id, 0, NULL, r->list);
+}
+
 /* Saves the roles ticked (role_NAME=1); none ticked lets the derived ones count. */
 int
 webui_ai_roles_save(struct http_ctx *c)
 {
 	struct buf url = BUF_INIT, page = BUF_INIT;
+	struct webui_ai_roles_change r;
 	json_t *list = json_array(), *roles = NULL;
 	char name[64];
 	const char *v;
@@ -153,7 +169,9 @@ webui_ai_roles_save(struct http_ctx *c)
 		if ((v = webui_posted(c, name)) != NULL && strcmp(v, "1") == 0)
 			json_array_append_new(list, json_string(org_ai_roles[k]));
 	}
-	rc = org_update(NULL, c->db, &c->actor, c->org_id, 0, NULL, list);
+	r.c = c;
+	r.list = list;
+	rc = http_server_write(c->db, c->org_id, webui_ai_roles_apply, &r);
 	json_decref(list);
 	if (rc == AIMS_EINVALID) {
 		if ((rc = webui_ai_roles_json(&roles, c)) != 0)
@@ -305,6 +323,39 @@ webui_soa_measures_add(json_t *measures, const char *ref)
 	json_array_append_new(measures, json_string(ref));
 }
 
+/* A measure made or a control's row saved: one change of the server's writer each. */
+struct webui_soa_change {
+	struct http_ctx			*c;
+	const struct record_kind	*k;
+	const char			*ref;	/* NULL: create */
+	int64_t				 version;
+	const json_t			*in;
+	json_t				*out;
+};
+
+static int
+webui_soa_change_apply(struct db *db, void *arg)
+{
+	struct webui_soa_change *w = arg;
+	struct http_ctx *c = w->c;
+
+	if (w->ref == NULL)
+		return record_create(&w->out, db, c->org_id, &c->actor, w->k, w->in);
+	return record_update(&w->out, db, c->org_id, &c->actor, w->k, w->ref, w->version, w->in);
+}
+
+static int
+webui_soa_change(json_t **out, struct http_ctx *c, const struct record_kind *k,
+    const char *ref, int64_t version, const json_t *in)
+{
+	struct webui_soa_change w = { c, k, ref, version, in, NULL };
+	int rc;
+
+	rc = http_server_write(c->db, c->org_id, webui_soa_change_apply, &w);
+	*out = w.out;
+	return rc;
+}
+
 /*
  * The row's own way to a measure, without leaving it: add_measure names an
  * existing one (its reference), new_measure is the title of one to create,
@@ -352,7 +403,7 @@ webui_soa_row_measure(char **created, json_t *patch, json_t *errs, struct http_c
 		goto done;
 	}
 	in = json_pack("{s:s, s:[s]}", "title", title, "requirements", ctl);
-	if ((rc = record_create(&m, c->db, c->org_id, &c->actor, mk, in)) != 0) {
+	if ((rc = webui_soa_change(&m, c, mk, NULL, 0, in)) != 0) {
 		/* The measure's own refusal, shown at the field that asked for it. */
 		if (rc == AIMS_EINVALID)
 			rc = aims_error_set(AIMS_EINVALID, "new_measure", "%s",
@@ -387,8 +438,7 @@ webui_soa_save(struct http_ctx *c)
 	if (rc == 0)
 		rc = webui_soa_row_measure(&created, patch, errs, c, ctl);
 	if (rc == 0)
-		rc = record_update(&rec, c->db, c->org_id, &c->actor, k, ctl,
-		    webui_posted_version(c), patch);
+		rc = webui_soa_change(&rec, c, k, ctl, webui_posted_version(c), patch);
 	if (rc == 0) {
 		webui_flash(c, created != NULL ? "measure-added" : "saved",
 		    created != NULL ? created : ctl);
@@ -462,7 +512,7 @@ webui_soa_bulk(struct http_ctx *c)
 			continue;
 		tried++;
 		if ((rc = record_get(&rec, c->db, c->org_id, k, f->values[i])) == 0)
-			rc = record_update(&saved, c->db, c->org_id, &c->actor, k, f->values[i],
+			rc = webui_soa_change(&saved, c, k, f->values[i],
 			    json_integer_value(json_object_get(rec, "version")), patch);
 		json_decref(rec);
 		json_decref(saved);
@@ -539,14 +589,18 @@ int
 webui_soa_publish(struct http_ctx *c)
 {
 	const char *note = webui_posted(c, "note");
-	json_t *ver = NULL;
+	struct soa_publish_change p = { .org_id = c->org_id, .actor = &c->actor };
+	json_t *ver;
 	char num[24];
 	struct buf url = BUF_INIT;
 	int rc;
 
 	if (note != NULL && *note == '\0')
 		note = NULL;
-	if ((rc = soa_publish(&ver, c->db, c->org_id, &c->actor, NULL, note)) != 0) {
+	p.note = note;
+	rc = http_server_write(c->db, c->org_id, soa_publish_apply, &p);
+	ver = p.out;
+	if (rc != 0) {
 		if (http_status_of(rc) >= 500)
 			return rc;
 		snprintf(c->web->flash, sizeof(c->web->flash), "Not published: %s",

@@ -735,7 +735,8 @@ webui_workflow(struct http_ctx *c)
 	const char *ref = http_param(c, "ref"), *action = webui_posted(c, "action");
 	const char *note = webui_posted(c, WEB_NOTE_FIELD);
 	struct webui_write w = { .op = WEBUI_WRITE_STEP };
-	json_t *done = NULL, *saved = NULL;
+	struct comment_change cw;
+	json_t *done = NULL;
 	struct buf url = BUF_INIT;
 	int rc;
 
@@ -752,13 +753,16 @@ webui_workflow(struct http_ctx *c)
 	if ((rc = webui_write(&done, c, &w)) != 0)
 		return webui_step_refused(c, rc, ref);
 	/* The note after the step it goes with, naming the version the step made. */
-	if (!webui_blank(note) &&
-	    (rc = comment_add(&saved, c->db, c->org_id, &c->actor, k, ref, note, action,
-	    json_integer_value(json_object_get(done, "version")))) != 0) {
-		json_decref(done);
-		return webui_step_refused(c, rc, ref);
+	if (!webui_blank(note)) {
+		cw = (struct comment_change){ .org_id = c->org_id, .actor = &c->actor, .k = k,
+		    .ref = ref, .body = note, .step = action,
+		    .version = json_integer_value(json_object_get(done, "version")) };
+		if ((rc = http_server_write(c->db, c->org_id, comment_change_apply, &cw)) != 0) {
+			json_decref(done);
+			return webui_step_refused(c, rc, ref);
+		}
+		json_decref(cw.out);
 	}
-	json_decref(saved);
 	webui_flash(c, action, json_string_value(json_object_get(done, "ref")));
 	webui_record_url(&url, c, k, done);
 	webui_redirect(c, buf_str(&url));
@@ -773,8 +777,9 @@ webui_comment(struct http_ctx *c)
 {
 	const struct record_kind *k = c->web->kind;
 	const char *ref = http_param(c, "ref");
+	struct comment_change cw = { .org_id = c->org_id, .actor = &c->actor, .k = k,
+	    .ref = ref, .body = webui_posted(c, WEB_COMMENT_FIELD) };
 	struct buf url = BUF_INIT;
-	json_t *saved = NULL;
 	int rc;
 
 	if (!webui_ref_param_ok(ref))
@@ -782,8 +787,7 @@ webui_comment(struct http_ctx *c)
 	if (!c->web->ctx.may_comment)
 		return aims_error_set(AIMS_EFORBIDDEN, NULL, "Your role (%s) may not comment in "
 		    "this organisation.", role_name(c->role));
-	if ((rc = comment_add(&saved, c->db, c->org_id, &c->actor, k, ref,
-	    webui_posted(c, WEB_COMMENT_FIELD), NULL, 0)) != 0) {
+	if ((rc = http_server_write(c->db, c->org_id, comment_change_apply, &cw)) != 0) {
 		if (rc == AIMS_EINVALID)
 			return webui_record_show(c, 422, ref, aims_error_message());
 		return rc;
@@ -792,7 +796,7 @@ webui_comment(struct http_ctx *c)
 	web_url_record(&url, &c->web->ctx, k->name, ref);
 	buf_puts(&url, "#comments");
 	webui_redirect(c, buf_str(&url));
-	json_decref(saved);
+	json_decref(cw.out);
 	buf_free(&url);
 	return 0;
 }
@@ -803,15 +807,15 @@ webui_acknowledge(struct http_ctx *c)
 {
 	const struct record_kind *k = c->web->kind;
 	const char *ref = http_param(c, "ref");
+	struct ack_change a = { .org_id = c->org_id, .actor = &c->actor, .ref = ref };
 	struct buf url = BUF_INIT;
-	json_t *ack = NULL;
 	int rc;
 
 	if (!webui_ref_param_ok(ref) || !ack_kind(k))
 		return aims_error_set(AIMS_ENOTFOUND, NULL, "There is no such record.");
-	if ((rc = ack_add(&ack, c->db, c->org_id, &c->actor, ref)) != 0)
+	if ((rc = http_server_write(c->db, c->org_id, ack_change_apply, &a)) != 0)
 		return webui_step_refused(c, rc, ref);
-	json_decref(ack);
+	json_decref(a.out);
 	webui_flash(c, "acknowledged", ref);
 	web_url_record(&url, &c->web->ctx, k->name, ref);
 	webui_redirect(c, buf_str(&url));

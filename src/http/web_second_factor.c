@@ -140,14 +140,49 @@ webui_second_factor(struct http_ctx *c)
 	return webui_second_factor_show(c, 200, &v);
 }
 
+/*
+ * Setting the factor up (a fresh secret), turning it on and off: each one
+ * change of the server's writer, the account's (the store's).
+ */
+enum webui_factor_op { WEBUI_FACTOR_SETUP, WEBUI_FACTOR_ENABLE, WEBUI_FACTOR_DISABLE };
+
+struct webui_factor {
+	enum webui_factor_op	 op;
+	struct http_ctx		*c;
+	const struct actor	*self;
+	char			*secret, *uri;	/* SETUP */
+	char			(*codes)[TOTP_RECOVERY_LEN + 1];	/* ENABLE */
+};
+
+static int
+webui_factor_apply(struct db *db, void *arg)
+{
+	const struct webui_factor *f = arg;
+	struct http_ctx *c = f->c;
+
+	switch (f->op) {
+	case WEBUI_FACTOR_SETUP:
+		return totp_setup(f->secret, f->uri, db, c->who.user_id, c->who.email, true);
+	case WEBUI_FACTOR_ENABLE:
+		return totp_enable(f->codes, db, f->self, c->who.user_id, webui_posted(c, "code"),
+		    c->who.session_id, clock_now());
+	case WEBUI_FACTOR_DISABLE:
+		return totp_disable(db, f->self, c->who.user_id, webui_posted(c, "code"),
+		    clock_now());
+	}
+	return aims_error_set(AIMS_ERROR, NULL, "unknown change of a second factor");
+}
+
 int
 webui_second_factor_start(struct http_ctx *c)
 {
 	struct web_second_factor_view v = { 0 };
 	char secret[TOTP_SECRET_B32_MAX], uri[TOTP_URI_MAX];
+	struct webui_factor f = { .op = WEBUI_FACTOR_SETUP, .c = c, .secret = secret,
+	    .uri = uri };
 	int rc;
 
-	if ((rc = totp_setup(secret, uri, c->db, c->who.user_id, c->who.email, true)) != 0)
+	if ((rc = http_server_write(c->db, 0, webui_factor_apply, &f)) != 0)
 		return rc;
 	v.secret = secret;
 	v.uri = uri;
@@ -165,10 +200,11 @@ webui_second_factor_confirm(struct http_ctx *c)
 	char secret[TOTP_SECRET_B32_MAX], uri[TOTP_URI_MAX];
 	const char *list[TOTP_RECOVERY_COUNT + 1];
 	struct web_second_factor_view v = { 0 };
+	struct webui_factor f = { .op = WEBUI_FACTOR_ENABLE, .c = c, .self = &self,
+	    .codes = codes };
 	int i, rc;
 
-	rc = totp_enable(codes, c->db, &self, c->who.user_id, webui_posted(c, "code"),
-	    c->who.session_id, clock_now());
+	rc = http_server_write(c->db, 0, webui_factor_apply, &f);
 	if (rc == 0) {
 		for (i = 0; i < TOTP_RECOVERY_COUNT; i++)
 			list[i] = codes[i];
@@ -197,9 +233,10 @@ webui_second_factor_disable(struct http_ctx *c)
 {
 	struct actor self = { c->who.user_id, c->who.name, ROLE_NONE };
 	struct web_second_factor_view v = { 0 };
+	struct webui_factor f = { .op = WEBUI_FACTOR_DISABLE, .c = c, .self = &self };
 	int rc;
 
-	rc = totp_disable(c->db, &self, c->who.user_id, webui_posted(c, "code"), clock_now());
+	rc = http_server_write(c->db, 0, webui_factor_apply, &f);
 	if (rc == 0) {
 		webui_redirect(c, "/account");
 		return 0;

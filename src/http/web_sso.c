@@ -141,6 +141,16 @@ done:
 	return rc;
 }
 
+/* The provider's settings, as one change of the server's writer. */
+static int
+webui_sso_save_apply(struct db *db, void *arg)
+{
+	struct http_ctx *c = arg;
+
+	return oidc_config_set(db, &c->actor, c->org_id, webui_posted(c, "issuer"),
+	    webui_posted(c, "client_id"), webui_posted(c, "client_secret"));
+}
+
 int
 webui_sso_save(struct http_ctx *c)
 {
@@ -148,8 +158,7 @@ webui_sso_save(struct http_ctx *c)
 	struct buf url = BUF_INIT;
 	int rc;
 
-	rc = oidc_config_set(c->db, &c->actor, c->org_id, issuer, webui_posted(c, "client_id"),
-	    webui_posted(c, "client_secret"));
+	rc = http_server_write(c->db, c->org_id, webui_sso_save_apply, c);
 	if (rc != 0)
 		return webui_settings_refused(c, rc);
 	webui_flash(c, issuer != NULL && *issuer != '\0' ? "sso-saved" : "sso-removed", NULL);

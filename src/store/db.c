@@ -265,6 +265,28 @@ db_guard_writes(struct db *db, bool on)
 	return was;
 }
 
+static db_write_hook_fn db_write_hook;
+
+void
+db_set_write_hook(db_write_hook_fn hook)
+{
+	__atomic_store_n(&db_write_hook, hook, __ATOMIC_RELEASE);
+}
+
+int
+db_write_via(struct db *db, int64_t org_id, db_write_fn fn, void *arg)
+{
+	db_write_hook_fn hook = __atomic_load_n(&db_write_hook, __ATOMIC_ACQUIRE);
+
+	/*
+	 * Inside a transaction of its own the change joins it: the writer would
+	 * wait for the lock that transaction holds (and it is counted as stray).
+	 */
+	if (hook != NULL && db->guarded && db->tx_depth == 0)
+		return hook(db, org_id, fn, arg);
+	return fn(db, arg);
+}
+
 int64_t
 db_stray_writes(void)
 {

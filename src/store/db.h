@@ -210,6 +210,18 @@ void db_writer_checkpoints(const struct db_writer *w, int64_t *copies, int64_t *
  * connection's own writer then, lifts the guard for the change).
  */
 bool db_guard_writes(struct db *db, bool on);
+/*
+ * A change made by code below a request (a page's evaluation saving today's
+ * snapshot, a sign-in's state row) that cannot know whether it runs on a
+ * request's connection: on a guarded connection (db_guard_writes) it goes
+ * through the hook set by db_set_write_hook() (the server's writer, in
+ * http_server_write()'s form); on any other (a command, a job, the writer's
+ * own), or inside a transaction open on db, fn runs on db itself, joining
+ * that transaction.
+ */
+typedef int (*db_write_hook_fn)(struct db *db, int64_t org_id, db_write_fn fn, void *arg);
+void db_set_write_hook(db_write_hook_fn hook);
+int db_write_via(struct db *db, int64_t org_id, db_write_fn fn, void *arg);
 int64_t db_stray_writes(void);
 
 /* migrate.c */

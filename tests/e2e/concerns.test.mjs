@@ -6,6 +6,10 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { setup, request, signIn, addOrg, addMember, verifyLedger, makeDb, startServer, aimsOk,
   ADMIN, storeBytes } from './lib.mjs';
+import { strictWrites } from './lib.mjs';
+
+// Every change these journeys make goes through the server's writer.
+strictWrites();
 
 let env, admin, manager, contributor, viewer;
 const A = '/api/v1/orgs/acme';

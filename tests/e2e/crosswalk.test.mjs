@@ -10,6 +10,10 @@ import { readFileSync } from 'node:fs';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { setup, request, signIn, addOrg, addMember, aims, aimsOk } from './lib.mjs';
+import { strictWrites } from './lib.mjs';
+
+// Every change these journeys make goes through the server's writer.
+strictWrites();
 
 const SCHEMA = new URL('../data/oscal/schemas/oscal_complete_schema.json', import.meta.url).pathname;
 const A = '/api/v1/orgs/acme';

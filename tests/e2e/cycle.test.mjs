@@ -8,6 +8,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { aimsOk, request, setup, signIn } from './lib.mjs';
+import { strictWrites } from './lib.mjs';
+
+// Every change these journeys make goes through the server's writer.
+strictWrites();
 
 const ANN = 'ann@example.com';		// manager
 const BEN = 'ben@example.com';		// manager

@@ -9,6 +9,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup, request, signIn, addOrg, addMember, aims, aimsOk, ADMIN, verifyLedger } from './lib.mjs';
+import { strictWrites } from './lib.mjs';
+
+// Every change these journeys make goes through the server's writer.
+strictWrites();
 
 const A = '/api/v1/orgs/acme';
 const MANAGER = 'manager@example.com';

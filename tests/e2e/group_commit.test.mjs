@@ -5,11 +5,13 @@
 // kept every change it acknowledged, with a ledger that verifies. Sign-ins,
 // sign-outs, Idempotency-Keys and evidence uploads go through it too: under
 // a concurrent load of them no request writes on its own connection, and
-// after a SIGKILL during keyed creates every acknowledged key replays.
+// after a SIGKILL during keyed creates every acknowledged key replays. So do
+// the administration and account changes: memberships, tokens, organisations,
+// passwords, comments, notifications, webhooks, feeds and the concerns channel.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { makeDb, startServer, request, aimsOk, aims, addMember, ADMIN, PASSWORD, PG_URL } from './lib.mjs';
+import { makeDb, startServer, request, aimsOk, aims, addMember, addOrg, signIn, ADMIN, PASSWORD, PG_URL } from './lib.mjs';
 
 const A = '/api/v1/orgs/acme';
 const CLIENTS = 16;
@@ -298,6 +300,73 @@ test('sign-ins, Idempotency-Keys and uploads under load: every write through the
     assert.equal(after('aims_db_stray_writes_total'), 0, 'no request wrote beside the writer');
     assert.ok(after('aims_db_write_requests_total') - before('aims_db_write_requests_total') >= CLIENTS * 8,
       'the sign-ins, keys and uploads were the writer\'s changes');
+  } finally {
+    await server.stop();
+  }
+  assert.match(aimsOk(['verify', '--db', db]).stdout, /verified/);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('memberships, tokens, organisations, accounts and notifications at once: every write through the writer', async () => {
+  const { dir, db } = makeDb();
+  const N = 6;
+  // People with accounts (made in another organisation) whom acme's admins add.
+  addOrg(db, 'beta');
+  const people = Array.from({ length: N }, (_, i) => `joiner${i}@example.com`);
+  for (const p of people) addMember(db, p, 'viewer', 'beta');
+  addMember(db, ADMIN, 'admin', 'beta');	// so that acme's admin may disable them
+  const server = await startServer(db, { args: ['--webhooks-private'] });
+  try {
+    const admin = token(db, 'admin');
+    // Tokens and webhooks are a person's to make: the admin signs in.
+    const boss = { cookie: (await signIn(server.url, ADMIN)).cookie };
+    const before = await figures(server.url, admin);
+    const sys = await request(server.url, 'POST', `${A}/ai-systems`, { auth: admin, body: { name: 'Commented', lifecycle_stage: 'deployment' } });
+    assert.equal(sys.status, 201, sys.text);
+    const ok = (r, status) => assert.equal(r.status, status, `${r.status} ${r.text}`);
+    const client = async (i) => {
+      const email = people[i];
+      const m = `${A}/members/${email}`;
+      ok(await request(server.url, 'POST', `${A}/members`, { auth: boss, body: { email, role: 'viewer' } }), 201);
+      const got = await request(server.url, 'GET', m, { auth: boss });
+      ok(await request(server.url, 'PATCH', m, { auth: boss, body: { role: 'contributor' }, headers: { 'if-match': got.headers.get('etag') } }), 200);
+      ok(await request(server.url, 'POST', `${m}/disable`, { auth: boss }), 200);
+      ok(await request(server.url, 'POST', `${m}/enable`, { auth: boss }), 200);
+      // The person's own changes, on their session.
+      const si = await retried(() => request(server.url, 'POST', '/api/v1/session', { body: { email, password: PASSWORD } }));
+      ok(si, 200);
+      const me = { cookie: `aims_session=${(si.headers.get('set-cookie') || '').match(/aims_session=([^;]+)/)[1]}` };
+      ok(await request(server.url, 'POST', `${A}/ai-systems/${sys.json.ref}/comments`, { auth: me, body: { body: `Note ${i}` } }), 201);
+      ok(await request(server.url, 'POST', `${A}/notifications/read`, { auth: me, body: {} }), 200);
+      ok(await request(server.url, 'PUT', `${A}/notification-settings`, { auth: me, body: { mail: 'digest' } }), 200);
+      const feed = await request(server.url, 'POST', `${A}/calendar-feeds`, { auth: me, body: { scope: 'me' } });
+      ok(feed, 201);
+      ok(await request(server.url, 'DELETE', `${A}/calendar-feeds/${feed.json.id}`, { auth: me }), 204);
+      ok(await retried(() => request(server.url, 'POST', '/api/v1/session/password', { auth: me, body: { current_password: PASSWORD, new_password: `${PASSWORD} ${i}` } })), 204);
+      const org = await request(server.url, 'POST', '/api/v1/orgs', { auth: me, body: { slug: `own-${i}`, name: `Own ${i}` } });
+      ok(org, 201);
+      const o = await request(server.url, 'GET', `/api/v1/orgs/own-${i}`, { auth: me });
+      ok(await request(server.url, 'PATCH', `/api/v1/orgs/own-${i}`, { auth: me, body: { timezone: 'Europe/Paris' }, headers: { 'if-match': o.headers.get('etag') } }), 200);
+      // The admin's tokens and webhooks, and the member's removal.
+      const t = await request(server.url, 'POST', `${A}/tokens`, { auth: boss, body: { name: `t${i}`, role: 'viewer' } });
+      ok(t, 201);
+      ok(await request(server.url, 'DELETE', `${A}/tokens/${t.json.ref}`, { auth: boss, headers: { 'if-match': t.headers.get('etag') } }), 204);
+      const h = await request(server.url, 'POST', `${A}/webhooks`, { auth: boss, body: { url: `http://127.0.0.1:9/hook-${i}`, events: ['record.created'] } });
+      ok(h, 201);
+      ok(await request(server.url, 'POST', `${A}/webhooks/${h.json.id}/enable`, { auth: boss }), 200);
+      ok(await request(server.url, 'DELETE', `${A}/webhooks/${h.json.id}`, { auth: boss }), 204);
+      const now = await request(server.url, 'GET', m, { auth: boss });
+      ok(await request(server.url, 'DELETE', m, { auth: boss, headers: { 'if-match': now.headers.get('etag') } }), 204);
+    };
+    await Promise.all(Array.from({ length: N }, (_, i) => client(i)));
+    ok(await request(server.url, 'POST', `${A}/concern-channel`, { auth: boss, body: { open: true } }), 200);
+    ok(await request(server.url, 'POST', '/api/v1/public/orgs/acme/concerns', { body: { text: 'Something is off with the model.' } }), 201);
+    const after = await figures(server.url, admin);
+    assert.equal(after('aims_db_stray_writes_total'), 0, 'no request wrote beside the writer');
+    assert.ok(after('aims_db_write_requests_total') - before('aims_db_write_requests_total') >= N * 18,
+      'each of those changes was one of the writer\'s');
+    const members = await request(server.url, 'GET', `${A}/members?limit=100`, { auth: boss });
+    assert.deepEqual(members.json.items.filter((x) => people.includes(x.email)), [], 'every joiner was removed again');
   } finally {
     await server.stop();
   }

@@ -8,6 +8,10 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { statSync, existsSync } from 'node:fs';
 import { setup, request, signIn, addMember, addOrg, aims, aimsOk, PASSWORD } from './lib.mjs';
+import { strictWrites } from './lib.mjs';
+
+// Every change these journeys make goes through the server's writer.
+strictWrites();
 
 let env, admin;
 const A = '/api/v1/orgs/acme';

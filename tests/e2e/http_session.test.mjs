@@ -3,6 +3,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup, request, signIn, addMember, ADMIN, PASSWORD } from './lib.mjs';
+import { strictWrites } from './lib.mjs';
+
+// Every change these journeys make goes through the server's writer.
+strictWrites();
 
 let env;
 before(async () => { env = await setup(); });

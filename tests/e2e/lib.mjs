@@ -143,6 +143,17 @@ export function addOrg(db, slug) {
 // server prints it) and waits until /readyz answers 200.
 // fastHash false: argon2id at its real cost (unknown users are checked against
 // a dummy hash made with the current settings).
+// A suite that calls strictWrites() fails a server stopped after any request
+// changed the database beside the server's writer (group commit): the server
+// names the first such change and the request of each in its log
+// (aims_db_stray_writes_total counts them all), and stop() throws with them.
+let strict = false;
+export function strictWrites() {
+  strict = true;
+}
+
+const STRAY = /a change beside the database writer.*/g;
+
 export async function startServer(db, { args = [], env = {}, fastHash = true } = {}) {
   const penv = { ...testEnv, ...dbEnv(['--db', db]), ...env };
   if (!fastHash) delete penv.AIMS_FAST_HASH;
@@ -180,7 +191,10 @@ export async function startServer(db, { args = [], env = {}, fastHash = true } =
     errors: () => err,
     async stop() {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
-      return exited;
+      const status = await exited;
+      const strays = strict ? err.match(STRAY) : null;
+      if (strays) throw new Error(`requests changed the database beside the writer:\n${strays.join('\n')}`);
+      return status;
     },
   };
 }

@@ -15,6 +15,10 @@ import http from 'node:http';
 import net from 'node:net';
 import { join } from 'node:path';
 import { ADMIN, aims, aimsOk, dumpDb, localFileOf, request, setup, signIn, sqlBehind, startServer, tempDir } from './lib.mjs';
+import { strictWrites } from './lib.mjs';
+
+// Every change these journeys make goes through the server's writer.
+strictWrites();
 
 const ANN = 'ann@example.com';	// manager
 const CORA = 'cora@example.com';	// contributor

@@ -9,6 +9,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ADMIN, aims, aimsOk, addOrg, request, setup, signIn, testEnv, verifyLedger } from './lib.mjs';
+import { strictWrites } from './lib.mjs';
+
+// Every change these journeys make goes through the server's writer.
+strictWrites();
 
 const ANN = 'ann@example.com';	// manager
 const CORA = 'cora@example.com';	// contributor

@@ -9,6 +9,10 @@ import { join } from 'node:path';
 import {
   ADMIN, addMember, addOrg, aims, aimsOk, makeDb, request, signIn, startServer,
 } from './lib.mjs';
+import { strictWrites } from './lib.mjs';
+
+// Every change these journeys make goes through the server's writer.
+strictWrites();
 
 // Changes are made as a named member (--as); approvals by a manager other than the author.
 const APPROVER = 'approver@example.com';

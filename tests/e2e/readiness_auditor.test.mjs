@@ -9,6 +9,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { aims, aimsOk, request, setup, signIn } from './lib.mjs';
+import { strictWrites } from './lib.mjs';
+
+// Every change these journeys make goes through the server's writer.
+strictWrites();
 
 const M = 'maria@example.com';	// manager: writes
 const P = 'paul@example.com';	// manager: approves

@@ -4,6 +4,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup, request, signIn, addMember, addOrg, ADMIN, verifyLedger } from './lib.mjs';
+import { strictWrites } from './lib.mjs';
+
+// Every change these journeys make goes through the server's writer.
+strictWrites();
 
 let env, admin, viewer, contributor, manager, other;
 const A = '/api/v1/orgs/acme';

@@ -7,6 +7,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { aimsOk, setup } from './lib.mjs';
 import { openBrowser, shot, signIn, submit } from './browser.mjs';
+import { strictWrites } from './lib.mjs';
+
+// Every change these journeys make goes through the server's writer.
+strictWrites();
 
 const ANN = 'ann@example.com';
 const BEN = 'ben@example.com';

@@ -6,6 +6,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ADMIN, setup } from './lib.mjs';
 import { openBrowser, shot, signIn, submit } from './browser.mjs';
+import { strictWrites } from './lib.mjs';
+
+// Every change these journeys make goes through the server's writer.
+strictWrites();
 
 const PAYLOAD = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">' +
   '"\'><svg onload="window.__xss=3;alert(3)">';

@@ -6,6 +6,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ADMIN, addOrg, aimsOk, setup } from './lib.mjs';
 import { openBrowser, shot, signIn, submit, pick } from './browser.mjs';
+import { strictWrites } from './lib.mjs';
+
+// Every change these journeys make goes through the server's writer.
+strictWrites();
 
 const CONTROL = 'A.6.2.4';	// AI system verification and validation
 let env;

@@ -14,6 +14,10 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { ADMIN, PG_URL, addMember, aimsOk, request, setup } from './lib.mjs';
 import { openBrowser, shot, signIn, submit } from './browser.mjs';
+import { strictWrites } from './lib.mjs';
+
+// Every change these journeys make goes through the server's writer.
+strictWrites();
 
 let env, smtpPort, sitePort, maildir, smtpd, admin;
 const SQLITE = PG_URL ? 'reads the outbox with the sqlite3 shell' : false;

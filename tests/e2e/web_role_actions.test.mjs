@@ -16,6 +16,10 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { aims, startServer, tempDir } from './lib.mjs';
 import { openBrowser, signIn } from './browser.mjs';
+import { strictWrites } from './lib.mjs';
+
+// Every change these journeys make goes through the server's writer.
+strictWrites();
 
 const ORG = 'demo';
 const BASE = `/o/${ORG}`;

@@ -13,6 +13,10 @@ import { createHmac } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { ADMIN, addMember, aims, request, setup, signIn as apiSignIn } from './lib.mjs';
 import { openBrowser, shot, signIn, submit } from './browser.mjs';
+import { strictWrites } from './lib.mjs';
+
+// Every change these journeys make goes through the server's writer.
+strictWrites();
 
 const NOW = '2026-06-01T10:00:10Z';
 const T = Math.floor(Date.parse(NOW) / 1000 / 30);

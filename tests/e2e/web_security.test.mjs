@@ -7,6 +7,10 @@ import assert from 'node:assert/strict';
 import { createServer, request as httpRequest } from 'node:http';
 import { ADMIN, PASSWORD, addMember, aimsOk, setup } from './lib.mjs';
 import { openBrowser, shot, signIn } from './browser.mjs';
+import { strictWrites } from './lib.mjs';
+
+// Every change these journeys make goes through the server's writer.
+strictWrites();
 
 const VIEWER = 'viewer@example.com';
 let env;

@@ -10,6 +10,10 @@ import assert from 'node:assert/strict';
 import { ADMIN, addMember, addOrg, aims, aimsOk, request, setup, signIn as apiSignIn }
   from './lib.mjs';
 import { openBrowser, shot, signIn, submit } from './browser.mjs';
+import { strictWrites } from './lib.mjs';
+
+// Every change these journeys make goes through the server's writer.
+strictWrites();
 
 let env, admin, auth;
 

@@ -11,6 +11,10 @@ import assert from 'node:assert/strict';
 import { ADMIN, addMember, aimsOk, request, setup, signIn as apiSignIn } from './lib.mjs';
 import { openBrowser, shot, signIn, submit } from './browser.mjs';
 import { startProvider, startScripted } from './oidc_idp.mjs';
+import { strictWrites } from './lib.mjs';
+
+// Every change these journeys make goes through the server's writer.
+strictWrites();
 
 let env, admin, idp, fake;
 

@@ -10,6 +10,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ADMIN, aims, aimsOk, addOrg, request, setup, signIn, sqlBehind } from './lib.mjs';
+import { strictWrites } from './lib.mjs';
+
+// Every change these journeys make goes through the server's writer.
+strictWrites();
 
 const NOW = '2026-06-10T12:00:00Z';
 const ANN = 'ann@example.com';	// manager

@@ -640,6 +640,72 @@ test_store__writer_keeps_the_log_bounded(void **state)
 	db_close(db);
 }
 
+/* The writer of test_store__write_via_routes_guarded_connections, counting its uses. */
+static struct db_writer *via_writer;
+static int via_hooked;
+
+static int
+via_insert(struct db *db, void *arg)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(&st, db, "INSERT INTO t VALUES (?)")) != 0)
+		return rc;
+	db_bind_int64(st, 1, *(int64_t *)arg);
+	rc = db_step(st);
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
+static int
+via_hook(struct db *db, int64_t org_id, db_write_fn fn, void *arg)
+{
+	via_hooked++;
+	return db_writer_run_org(via_writer, db, org_id, fn, arg);
+}
+
+/*
+ * db_write_via(): a change made below a request's handler goes through the
+ * hook (the server's writer) on a guarded connection, and runs on the
+ * connection itself on any other, or inside a transaction open there.
+ */
+static void
+test_store__write_via_routes_guarded_connections(void **state)
+{
+	struct db *db = NULL;
+	int64_t n, before, x = 5;
+
+	(void)state;
+	unlink("v.db");
+	assert_int_equal(db_open(&db, "v.db", DB_OPEN_CREATE), 0);
+	assert_int_equal(db_exec(db, "CREATE TABLE t (x INTEGER)"), 0);
+	assert_int_equal(db_writer_start(&via_writer, "v.db"), 0);
+	db_set_write_hook(via_hook);
+	via_hooked = 0;
+	before = db_stray_writes();
+	/* Unguarded (a command): on the connection, not through the hook. */
+	assert_int_equal(db_write_via(db, 0, via_insert, &x), 0);
+	assert_int_equal(via_hooked, 0);
+	/* Guarded (a request's): through the hook, nothing counted. */
+	db_guard_writes(db, true);
+	assert_int_equal(db_write_via(db, 7, via_insert, &x), 0);
+	assert_int_equal(via_hooked, 1);
+	assert_int_equal(db_stray_writes(), before);
+	/* Inside its own transaction: joins it (the transaction is the stray write). */
+	assert_int_equal(db_begin(db), 0);
+	assert_int_equal(db_write_via(db, 7, via_insert, &x), 0);
+	assert_int_equal(db_commit(db), 0);
+	assert_int_equal(via_hooked, 1);
+	assert_int_equal(db_stray_writes(), before + 1);
+	assert_int_equal(db_query_int64(&n, db, "SELECT count(*) FROM t WHERE x = 5"), 0);
+	assert_int_equal(n, 3);
+	db_set_write_hook(NULL);
+	db_writer_stop(via_writer);
+	via_writer = NULL;
+	db_close(db);
+}
+
 /* Values are copied when bound, bound in order, and read back as bound. */
 /*
  * A guarded connection (a server's request worker) counts each write made
@@ -754,6 +820,7 @@ main(void)
 		cmocka_unit_test(test_store__writer_applies_each_change_on_its_own),
 		cmocka_unit_test(test_store__writer_keeps_the_log_bounded),
 		cmocka_unit_test(test_store__guarded_connection_counts_its_writes),
+		cmocka_unit_test(test_store__write_via_routes_guarded_connections),
 		cmocka_unit_test(test_store__sqlb_binds_in_order),
 		cmocka_unit_test(test_store__sqlb_refuses_too_many_values),
 	};
