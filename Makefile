@@ -192,10 +192,6 @@ test: deps-test
 # runs PG_LOAD_SECONDS). Left out, with the reason:
 #   test_store        SQLite's own file, WAL and pragmas (test_db_pg is the
 #                     PostgreSQL backend's)
-#   test_import       its 10,000 rows in one transaction update the ledger
-#                     head and counters 10,000 times: PostgreSQL keeps every
-#                     version until the commit, so it runs for many minutes
-#                     (docs/operations.md)
 #   e2e build, release_hooks, upgrade, sandbox, http_credentials: they check
 #                     the binary, SQLite files and their paths, or edit the
 #                     SQLite file with the sqlite3 shell
@@ -204,7 +200,7 @@ test: deps-test
 # Two cases of suites that do run skip themselves on PostgreSQL, saying why:
 # test_ledger's trigger rewrite (SQLite's trigger syntax; test_db_pg does it
 # there) and test_dashboard's upgrade from the version-20 SQLite schema.
-PG_UNIT_LEFT_OUT := test_store test_import
+PG_UNIT_LEFT_OUT := test_store
 PG_UNIT_BIN := $(filter-out $(PG_UNIT_LEFT_OUT:%=$(B)/tests/%),$(UNIT_BIN))
 PG_E2E_LEFT_OUT := build http_credentials release_hooks upgrade sandbox
 PG_E2E := $(filter-out $(PG_E2E_LEFT_OUT:%=tests/e2e/%.test.mjs) tests/e2e/web_%, \
