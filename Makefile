@@ -192,7 +192,9 @@ test: deps-test
 # runs PG_LOAD_SECONDS), and the page suites whose pages run SQL of their
 # own (PG_E2E_WEB: lists with search, filters and downloads, readiness, the
 # SoA, coverage, EU AI Act deadlines, work and calendar, admin and members;
-# about 100 s of the about 7 minutes all web_* suites take here).
+# with them and http_credentials and sandbox, test-pg took 466 s against
+# 396 s without, one run each on a shared 2-CPU machine; all web_* suites
+# take some 9 minutes on PostgreSQL there).
 # Left out, with the reason:
 #   test_store        SQLite's own file, WAL and pragmas (test_db_pg is the
 #                     PostgreSQL backend's)
@@ -207,7 +209,7 @@ test: deps-test
 #                     keyboard focus, layout at 390 px, forms, mail links,
 #                     SSO, the whole journey), over SQL the suites above
 #                     already run; each passes on PostgreSQL, but together
-#                     they would add some five minutes to make test. Name
+#                     they would add some seven minutes to make test. Name
 #                     the page suites to run instead: make test-pg
 #                     PG_E2E_WEB='lists a11y sso'
 # Two cases of suites that do run skip themselves on PostgreSQL, saying why:
