@@ -975,7 +975,7 @@ test_record__list_heat_map_cell_total(void **state)
 	struct record_query q = { .limit = 3, .nfilters = 2 };
 	int cell[6][6] = { { 0 } }, lik[41], imp[41], l, m, i;
 	bool gone[41] = { 0 };
-	char body[256], ref[16], lv[8], iv[8];
+	char body[256], ref[24], lv[16], iv[16];
 	json_t *all;
 	int64_t total = -1;
 
