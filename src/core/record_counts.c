@@ -4,6 +4,10 @@
  * record is taken out of them before it changes or goes, and put back after,
  * by record__counts_add() from the record engine's writes, so they move in
  * the same transaction as the record and follow the kind's declaration.
+ * The live records per kind (record_counts) and the next reference number
+ * (ref_counters) are kept here too. Inside a transaction the three move in
+ * memory and are written once (db_deferred()): an import of 10,000 records
+ * would otherwise change each counter row 10,000 times.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +16,7 @@
 #include "core/record_counts.h"
 #include "core/record_private.h"
 #include "store/db.h"
+#include "util/buf.h"
 #include "util/error.h"
 #include "util/mem.h"
 
@@ -71,7 +76,7 @@ counts_value(char out[RECORD_COUNT_VALUE_MAX], const struct record_count *c,
 
 static int
 counts_move(struct db *db, int64_t org_id, const char *kind, const char *dim,
-    const char *value, int delta)
+    const char *value, int64_t delta)
 {
 	struct db_stmt *st = NULL;
 	int rc;
@@ -105,6 +110,122 @@ counts_move(struct db *db, int64_t org_id, const char *kind, const char *dim,
 	    "count delete returned a row");
 }
 
+/*
+ * A transaction's counter changes: "org\tkind\tdim\tvalue" -> delta of
+ * dashboard_counts, "org\tkind" -> delta of record_counts and -> the next
+ * number of ref_counters (the row exists: its first number was taken in SQL).
+ */
+struct counts_kept {
+	json_t	*dims, *live, *next;
+};
+
+/* Splits "org\tkind[\tdim\tvalue]" (value last: it may hold a tab) in place. */
+static int64_t
+counts_key_split(char *key, char **kind, char **dim, char **value)
+{
+	char *p = strchr(key, '\t');
+
+	*kind = p + 1;
+	*p = '\0';
+	if (dim != NULL) {
+		p = strchr(*kind, '\t');
+		*p = '\0';
+		*dim = p + 1;
+		p = strchr(*dim, '\t');
+		*p = '\0';
+		*value = p + 1;
+	}
+	return strtoll(key, NULL, 10);
+}
+
+static int counts_live_write(struct db *db, int64_t org_id, const char *kind, int64_t delta);
+static int counts_next_write(struct db *db, int64_t org_id, const char *kind, int64_t next);
+
+static int
+counts_kept_flush(struct db *db, void *state)
+{
+	struct counts_kept *c = state;
+	char *kind, *dim, *value, *key;
+	const char *k;
+	int64_t org;
+	json_t *v;
+	int rc = 0;
+
+	json_object_foreach(c->dims, k, v) {
+		if (json_integer_value(v) == 0)
+			continue;
+		org = counts_key_split(key = xstrdup(k), &kind, &dim, &value);
+		rc = counts_move(db, org, kind, dim, value, json_integer_value(v));
+		free(key);
+		if (rc != 0)
+			return rc;
+	}
+	json_object_foreach(c->live, k, v) {
+		if (json_integer_value(v) == 0)
+			continue;
+		org = counts_key_split(key = xstrdup(k), &kind, NULL, NULL);
+		rc = counts_live_write(db, org, kind, json_integer_value(v));
+		free(key);
+		if (rc != 0)
+			return rc;
+	}
+	json_object_foreach(c->next, k, v) {
+		org = counts_key_split(key = xstrdup(k), &kind, NULL, NULL);
+		rc = counts_next_write(db, org, kind, json_integer_value(v));
+		free(key);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static void
+counts_kept_drop(void *state)
+{
+	struct counts_kept *c = state;
+
+	json_decref(c->dims);
+	json_decref(c->live);
+	json_decref(c->next);
+	free(c);
+}
+
+static const char *const counts_kept_tables[] = {
+	"dashboard_counts", "record_counts", "ref_counters", NULL
+};
+static const struct db_deferred counts_kept_deferred = {
+	counts_kept_tables, counts_kept_flush, counts_kept_drop
+};
+
+/* This transaction's kept counters; NULL outside one (write at once). */
+static struct counts_kept *
+counts_kept(struct db *db)
+{
+	void **slot = db_deferred(db, &counts_kept_deferred);
+	struct counts_kept *c;
+
+	if (slot == NULL)
+		return NULL;
+	if (*slot == NULL) {
+		*slot = c = xcalloc(1, sizeof(*c));
+		c->dims = json_object();
+		c->live = json_object();
+		c->next = json_object();
+	}
+	return *slot;
+}
+
+static void
+counts_kept_add(json_t *map, const char *key, int64_t delta)
+{
+	json_t *v = json_object_get(map, key);
+
+	if (v != NULL)
+		json_integer_set(v, json_integer_value(v) + delta);
+	else
+		json_object_set_new(map, key, json_integer(delta));
+}
+
 /* What a record is counted under: fn(arg, dim, value) for each; stops at an error. */
 typedef int (*counts_fn)(void *arg, const char *dim, const char *value);
 
@@ -131,9 +252,11 @@ counts_each(const struct record_kind *k, const struct record_row *r, counts_fn f
 
 struct counts_write {
 	struct db			*db;
+	struct counts_kept		*kept;	/* NULL: write at once */
 	int64_t				 org_id;
 	const struct record_kind	*k;
 	int				 delta;
+	struct buf			 key;
 };
 
 static int
@@ -141,16 +264,111 @@ counts_write(void *arg, const char *dim, const char *value)
 {
 	struct counts_write *w = arg;
 
-	return counts_move(w->db, w->org_id, w->k->name, dim, value, w->delta);
+	if (w->kept == NULL)
+		return counts_move(w->db, w->org_id, w->k->name, dim, value, w->delta);
+	buf_reset(&w->key);
+	buf_printf(&w->key, "%lld\t%s\t%s\t%s", (long long)w->org_id, w->k->name, dim, value);
+	counts_kept_add(w->kept->dims, buf_str(&w->key), w->delta);
+	return 0;
 }
 
 int
 record__counts_add(struct db *db, int64_t org_id, const struct record_kind *k,
     const struct record_row *r, int delta)
 {
-	struct counts_write w = { db, org_id, k, delta };
+	struct counts_write w = { db, counts_kept(db), org_id, k, delta, BUF_INIT };
+	int rc;
 
-	return counts_each(k, r, counts_write, &w);
+	rc = counts_each(k, r, counts_write, &w);
+	buf_free(&w.key);
+	return rc;
+}
+
+static int
+counts_live_write(struct db *db, int64_t org_id, const char *kind, int64_t delta)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&st, db, "INSERT INTO record_counts (org_id, kind, live) "
+	    "VALUES (?, ?, ?) ON CONFLICT (org_id, kind) DO UPDATE SET live = record_counts.live + excluded.live"))
+	    != 0)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	db_bind_text(st, 2, kind);
+	db_bind_int64(st, 3, delta);
+	rc = db_step(st);
+	db_done(st);
+	return rc == DB_DONE ? 0 : rc < 0 ? rc : aims_error_set(AIMS_ERROR, NULL,
+	    "count update returned a row");
+}
+
+int
+record__count_add(struct db *db, int64_t org_id, const char *kind, int delta)
+{
+	struct counts_kept *c = counts_kept(db);
+	char key[RECORD_COUNT_VALUE_MAX];
+
+	if (c == NULL)
+		return counts_live_write(db, org_id, kind, delta);
+	snprintf(key, sizeof(key), "%lld\t%s", (long long)org_id, kind);
+	counts_kept_add(c->live, key, delta);
+	return 0;
+}
+
+static int
+counts_next_write(struct db *db, int64_t org_id, const char *kind, int64_t next)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&st, db, "UPDATE ref_counters SET next = ? "
+	    "WHERE org_id = ? AND kind = ?")) != 0)
+		return rc;
+	db_bind_int64(st, 1, next);
+	db_bind_int64(st, 2, org_id);
+	db_bind_text(st, 3, kind);
+	rc = db_step(st);
+	db_done(st);
+	return rc == DB_DONE ? 0 : rc < 0 ? rc : aims_error_set(AIMS_ERROR, NULL,
+	    "reference counter update returned a row");
+}
+
+int
+record__next_num(int64_t *out, struct db *db, int64_t org_id, const char *kind)
+{
+	struct counts_kept *c = counts_kept(db);
+	struct db_stmt *st = NULL;
+	char key[RECORD_COUNT_VALUE_MAX];
+	json_t *v = NULL;
+	int rc;
+
+	snprintf(key, sizeof(key), "%lld\t%s", (long long)org_id, kind);
+	if (c != NULL && (v = json_object_get(c->next, key)) != NULL) {
+		*out = json_integer_value(v);
+		json_integer_set(v, *out + 1);
+		return 0;
+	}
+	if ((rc = db_prepare(&st, db, "INSERT INTO ref_counters (org_id, kind, next) "
+	    "VALUES (?, ?, 2) ON CONFLICT (org_id, kind) DO UPDATE SET next = ref_counters.next + 1 "
+	    "RETURNING next - 1")) != 0)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	db_bind_text(st, 2, kind);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		*out = db_column_int64(st, 0);
+		rc = 0;
+	} else if (rc == DB_DONE)
+		rc = aims_error_set(AIMS_ERROR, NULL, "reference counter returned no row");
+	db_done(st);
+	/*
+	 * The row now says *out + 1; later numbers of the transaction are
+	 * counted here (looked up again: the statement wrote what was kept).
+	 */
+	if (rc == 0 && (c = counts_kept(db)) != NULL)
+		json_object_set_new(c->next, key, json_integer(*out + 1));
+	return rc;
 }
 
 /* ---- verification: the kept counts against a count made from the records ---- */

@@ -113,11 +113,9 @@ int record__row_update(struct db *db, int64_t org_id, const struct record_kind *
 void record__row_copy(struct record_row *dst, const struct record_row *src);
 int record__row_erase(struct db *db, int64_t org_id, const struct record_kind *k,
     const struct record_row *r);
-int record__next_num(int64_t *out, struct db *db, int64_t org_id, const char *kind);
 /* actor_id: the user behind the change (0: the system), for history and sign-off. */
 int record__version_add(struct db *db, int64_t org_id, const struct record_kind *k,
     const struct record_row *r, const char *action, int64_t actor_id);
-int record__count_add(struct db *db, int64_t org_id, const char *kind, int delta);
 /*
  * record_counts.c: takes r (delta -1) out of or puts it (+1) into the
  * dashboard counts of its status and declared dimensions; retired rows and
@@ -125,6 +123,9 @@ int record__count_add(struct db *db, int64_t org_id, const char *kind, int delta
  */
 int record__counts_add(struct db *db, int64_t org_id, const struct record_kind *k,
     const struct record_row *r, int delta);
+/* record_counts.c: the kind's next reference number, and its live records moved by delta. */
+int record__next_num(int64_t *out, struct db *db, int64_t org_id, const char *kind);
+int record__count_add(struct db *db, int64_t org_id, const char *kind, int delta);
 /*
  * work.c: brings the work items of a record (core/work.h) from old (NULL:
  * none) to r (NULL: erased), in the caller's transaction.

@@ -727,28 +727,6 @@ record__row_erase(struct db *db, int64_t org_id, const struct record_kind *k,
 }
 
 int
-record__next_num(int64_t *out, struct db *db, int64_t org_id, const char *kind)
-{
-	struct db_stmt *st = NULL;
-	int rc;
-
-	if ((rc = db_prepare(&st, db, "INSERT INTO ref_counters (org_id, kind, next) "
-	    "VALUES (?, ?, 2) ON CONFLICT (org_id, kind) DO UPDATE SET next = ref_counters.next + 1 "
-	    "RETURNING next - 1")) != 0)
-		return rc;
-	db_bind_int64(st, 1, org_id);
-	db_bind_text(st, 2, kind);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		*out = db_column_int64(st, 0);
-		rc = 0;
-	} else if (rc == DB_DONE)
-		rc = aims_error_set(AIMS_ERROR, NULL, "reference counter returned no row");
-	db_done(st);
-	return rc;
-}
-
-int
 record__version_add(struct db *db, int64_t org_id, const struct record_kind *k,
     const struct record_row *r, const char *action, int64_t actor_id)
 {
@@ -777,22 +755,6 @@ record__version_add(struct db *db, int64_t org_id, const struct record_kind *k,
 	rc = store_step_done(st);
 	free(data);
 	return rc;
-}
-
-int
-record__count_add(struct db *db, int64_t org_id, const char *kind, int delta)
-{
-	struct db_stmt *st = NULL;
-	int rc;
-
-	if ((rc = db_prepare(&st, db, "INSERT INTO record_counts (org_id, kind, live) "
-	    "VALUES (?, ?, ?) ON CONFLICT (org_id, kind) DO UPDATE SET live = record_counts.live + excluded.live"))
-	    != 0)
-		return rc;
-	db_bind_int64(st, 1, org_id);
-	db_bind_text(st, 2, kind);
-	db_bind_int64(st, 3, delta);
-	return store_step_done(st);
 }
 
 int

@@ -4,6 +4,7 @@
  */
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ledger/canon.h"
@@ -14,6 +15,7 @@
 #include "util/buf.h"
 #include "util/clock.h"
 #include "util/error.h"
+#include "util/mem.h"
 
 static ledger_load_fn ledger_loader;
 static ledger_enum_fn ledger_enumerator;
@@ -289,13 +291,87 @@ ledger_head_store(struct db *db, int64_t org_id, const struct merkle_stack *s)
 	return rc == DB_DONE ? 0 : rc < 0 ? rc : AIMS_ERROR;
 }
 
+/*
+ * The heads a transaction appends to, kept in memory and stored once (see
+ * db_deferred()): an import of 10,000 records would otherwise read and
+ * write its organisation's head 10,000 times, and PostgreSQL keeps every
+ * version written until the commit. A head in here was read under its
+ * organisation's lock, which the transaction holds to its end.
+ */
+struct ledger_heads {
+	size_t			 n, cap;
+	struct ledger_head {
+		int64_t			org_id;
+		struct merkle_stack	s;
+	}			*v;
+};
+
+static int
+ledger_heads_flush(struct db *db, void *state)
+{
+	struct ledger_heads *h = state;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < h->n && rc == 0; i++)
+		rc = ledger_head_store(db, h->v[i].org_id, &h->v[i].s);
+	return rc;
+}
+
+static void
+ledger_heads_drop(void *state)
+{
+	struct ledger_heads *h = state;
+
+	free(h->v);
+	free(h);
+}
+
+static const char *const ledger_heads_tables[] = { "ledger_heads", NULL };
+static const struct db_deferred ledger_heads_deferred = {
+	ledger_heads_tables, ledger_heads_flush, ledger_heads_drop
+};
+
+/* The org's head as this transaction left it, NULL if it has not appended to it yet. */
+static struct merkle_stack *
+ledger_heads_find(struct ledger_heads *h, int64_t org_id)
+{
+	size_t i;
+
+	for (i = 0; h != NULL && i < h->n; i++)
+		if (h->v[i].org_id == org_id)
+			return &h->v[i].s;
+	return NULL;
+}
+
+static void
+ledger_heads_put(void **slot, int64_t org_id, const struct merkle_stack *s)
+{
+	struct ledger_heads *h = *slot;
+	struct merkle_stack *have;
+
+	if ((have = ledger_heads_find(h, org_id)) != NULL) {
+		*have = *s;
+		return;
+	}
+	if (h == NULL)
+		*slot = h = xcalloc(1, sizeof(*h));
+	if (h->n == h->cap) {
+		h->cap = h->cap ? h->cap * 2 : 4;
+		h->v = xrealloc(h->v, h->cap * sizeof(*h->v));
+	}
+	h->v[h->n].org_id = org_id;
+	h->v[h->n].s = *s;
+	h->n++;
+}
+
 int
 ledger_append(int64_t *seq_out, struct db *db, const struct ledger_event *ev)
 {
 	uint8_t salt[LEDGER_SALT_LEN], commitment[LEDGER_COMMIT_LEN];
 	char hex[2 * LEDGER_COMMIT_LEN + 1], now[CLOCK_RFC3339_LEN];
 	struct ledger_entry e;
-	struct merkle_stack s;
+	struct merkle_stack s, *kept;
 	struct merkle_hash leaf;
 	struct buf text = BUF_INIT;
 	int rc;
@@ -314,9 +390,15 @@ ledger_append(int64_t *seq_out, struct db *db, const struct ledger_event *ev)
 	/*
 	 * The head is read and written under the organisation's lock, so two
 	 * servers on one PostgreSQL store never append the same seq: the log
-	 * cannot fork (SQLite has one writer already).
+	 * cannot fork (SQLite has one writer already). A head this transaction
+	 * keeps was read under that lock, still held.
 	 */
-	if ((rc = ledger_event_ok(ev)) != 0 || (rc = db_lock_org(db, ev->org_id)) != 0 ||
+	if ((rc = ledger_event_ok(ev)) != 0)
+		goto done;
+	if ((kept = ledger_heads_find(*db_deferred(db, &ledger_heads_deferred),
+	    ev->org_id)) != NULL)
+		s = *kept;
+	else if ((rc = db_lock_org(db, ev->org_id)) != 0 ||
 	    (rc = ledger__head_load(&s, db, ev->org_id)) != 0)
 		goto done;
 	clock_format(now, clock_now());
@@ -335,9 +417,10 @@ ledger_append(int64_t *seq_out, struct db *db, const struct ledger_event *ev)
 	merkle_hash_leaf(&leaf, text.data, text.len);
 	merkle_stack_push(&s, &leaf);
 	if ((rc = ledger_entry_insert(db, &e, ev->record ? salt : NULL, commitment, &text,
-	    &leaf)) != 0 || (rc = ledger_head_store(db, ev->org_id, &s)) != 0 ||
-	    (rc = db_on_commit(db, ledger_checkpoint_write, ev->org_id)) != 0)
+	    &leaf)) != 0 || (rc = db_on_commit(db, ledger_checkpoint_write, ev->org_id)) != 0)
 		goto done;
+	/* Looked up again: reading a head wrote the ones kept (db_deferred()). */
+	ledger_heads_put(db_deferred(db, &ledger_heads_deferred), ev->org_id, &s);
 	*seq_out = e.seq;
 done:
 	sodium_memzero(salt, sizeof(salt));

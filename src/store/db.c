@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +54,9 @@ struct db_stmt {
 	 * small beside the step.
 	 */
 	bool		 timed_run;
+	bool		 stepping;	/* stepped since its last db_done() */
+	unsigned	 deferred_seen;	/* deferred kinds whose tables were looked for */
+	unsigned	 deferred_hit;	/* ... and which of them the SQL names */
 };
 
 static void db_read_close(struct db *db);
@@ -97,7 +101,20 @@ struct db {
 	int			 sp_depth;	/* tx_depth when it began */
 	size_t			 sp_nhooks;	/* hooks registered before it */
 	bool			 guarded;	/* db_guard_writes(): writes are counted */
+	void			*deferred[DB_DEFERRED_MAX];	/* by kind (db_deferred_id) */
+	unsigned		 deferred_pending;	/* kinds db_deferred() gave out */
+	bool			 deferred_flushing;
 };
+
+/* The kinds of deferred state, numbered in the order first used. */
+static const struct db_deferred *db_deferred_kinds[DB_DEFERRED_MAX];
+static int db_deferred_nkinds;
+static pthread_mutex_t db_deferred_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void db_deferred_drop(struct db *db);
+static unsigned db_deferred_sql_names(const char *sql, unsigned kinds);
+static unsigned db_deferred_named(struct db_stmt *st);
+static int db_deferred_write(struct db *db, unsigned kinds);
 
 /* Writes made on guarded connections (db_guard_writes) since the start. */
 static int64_t db_stray_count;
@@ -198,6 +215,7 @@ db_close(struct db *db)
 	if (db == NULL)
 		return;
 	db_read_close(db);
+	db_deferred_drop(db);
 	for (i = 0; i < db->ncache; i++) {
 		if (db->cache[i]->timed_run)
 			db_run_end(db->cache[i]);
@@ -349,6 +367,7 @@ db_prepare(struct db_stmt **out, struct db *db, const char *sql)
 		 */
 		if (!st->in_use && strcmp(st->sql, sql) == 0) {
 			st->in_use = 1;
+			st->stepping = false;
 			*out = st;
 			return 0;
 		}
@@ -390,6 +409,7 @@ db_done(struct db_stmt *st)
 		return;
 	if (st->timed_run)
 		db_run_end(st);
+	st->stepping = false;
 	st->db->ops->reset(st->impl);
 	if (st->in_use == 2) {
 		st->db->ops->finalize(st->impl);
@@ -443,6 +463,15 @@ db_step(struct db_stmt *st)
 {
 	int rc;
 
+	/*
+	 * A statement that names a table with changes kept in memory runs
+	 * after they are written (once, before its first step: a statement
+	 * already under way does not see later changes on any backend).
+	 */
+	if (!st->stepping && st->db->deferred_pending != 0 && !st->db->deferred_flushing &&
+	    (rc = db_deferred_write(st->db, db_deferred_named(st))) != 0)
+		return rc;
+	st->stepping = true;
 	if (db_thread_timed && !st->timed_run)
 		db_run_begin(st);
 	/* A write in a read scope (a token's last use, say) runs on the latest state. */
@@ -496,6 +525,9 @@ db_exec(struct db *db, const char *sql)
 	/* Statements run whole (writes among them) start from the latest state. */
 	if (db->read_open)
 		db_read_close(db);
+	if (db->deferred_pending != 0 && !db->deferred_flushing &&
+	    (rc = db_deferred_write(db, db_deferred_sql_names(sql, db->deferred_pending))) != 0)
+		return rc;
 	rc = db->ops->exec(db->conn, sql);
 
 	db_thread_usec += clock_mono_usec() - t0;
@@ -618,7 +650,9 @@ db_savepoint_begin(struct db *db)
 
 	if (db->tx_depth == 0 || db->sp_open)
 		return aims_error_set(AIMS_ERROR, NULL, "savepoint outside a transaction, or nested");
-	if ((rc = db_exec(db, "SAVEPOINT aims_request")) != 0)
+	/* What is kept in memory then belongs to the savepoint alone. */
+	if ((rc = db_deferred_flush(db)) != 0 ||
+	    (rc = db_exec(db, "SAVEPOINT aims_request")) != 0)
 		return rc;
 	db->sp_open = true;
 	db->sp_depth = db->tx_depth;
@@ -638,9 +672,10 @@ db_savepoint_end(struct db *db, int rc)
 		rc = aims_error_set(AIMS_ERROR, NULL, "the change was rolled back by an inner failure");
 	if (rc == 0 && db->tx_depth != db->sp_depth)
 		rc = aims_error_set(AIMS_ERROR, NULL, "the change left a transaction open");
-	if (rc == 0)
+	if (rc == 0 && (rc = db_deferred_flush(db)) == 0)
 		return db_exec(db, "RELEASE aims_request");
 	/* Undo this request only; the message stays the request's own. */
+	db_deferred_drop(db);
 	if ((xrc = db->ops->exec(db->conn, "ROLLBACK TO aims_request; RELEASE aims_request")) != 0)
 		db->tx_failed = 1;	/* cannot undo it alone: the whole group fails */
 	else
@@ -677,6 +712,7 @@ db_begin_orgs(struct db *db, const int64_t *orgs, size_t n)
 	if (db->guarded)
 		db_stray_write("a write transaction");
 	db_read_close(db);
+	db_deferred_drop(db);
 	db->tx_failed = 0;
 	db->nhooks = 0;
 	if (n > 0 && db->ops->begin_orgs != NULL) {
@@ -718,9 +754,12 @@ db_commit(struct db *db)
 
 	if (db->tx_depth == 0)
 		return aims_error_set(AIMS_ERROR, NULL, "commit without a transaction");
-	if (db->tx_depth == 1 && !db->tx_failed && (rc = db_run_hooks(db)) != 0) {
+	/* Deferred changes are written before the hooks (the checkpoint reads the head). */
+	if (db->tx_depth == 1 && !db->tx_failed && ((rc = db_deferred_flush(db)) != 0 ||
+	    (rc = db_run_hooks(db)) != 0 || (rc = db_deferred_flush(db)) != 0)) {
 		db->tx_depth = 0;
 		db->nhooks = 0;
+		db_deferred_drop(db);
 		db_exec(db, "ROLLBACK");
 		return rc;
 	}
@@ -728,6 +767,7 @@ db_commit(struct db *db)
 		return 0;
 	db->nhooks = 0;
 	if (db->tx_failed) {
+		db_deferred_drop(db);
 		db_exec(db, "ROLLBACK");
 		return aims_error_set(AIMS_ERROR, NULL, "transaction was rolled back by an inner failure");
 	}
@@ -745,6 +785,7 @@ db_rollback(struct db *db)
 	if (--db->tx_depth > 0)
 		return;
 	db->nhooks = 0;
+	db_deferred_drop(db);
 	db_exec(db, "ROLLBACK");
 }
 
@@ -772,4 +813,124 @@ int
 db_in_transaction(const struct db *db)
 {
 	return db->tx_depth > 0;
+}
+
+/* The number of deferred kind d, numbered on first use. */
+static int
+db_deferred_id(const struct db_deferred *d)
+{
+	int i, n = __atomic_load_n(&db_deferred_nkinds, __ATOMIC_ACQUIRE);
+
+	for (i = 0; i < n; i++)
+		if (db_deferred_kinds[i] == d)
+			return i;
+	pthread_mutex_lock(&db_deferred_mu);
+	for (i = 0; i < db_deferred_nkinds && db_deferred_kinds[i] != d; i++)
+		;
+	if (i == db_deferred_nkinds) {
+		if (i == DB_DEFERRED_MAX) {
+			/* A compile-time count of the modules that defer: a bug if exceeded. */
+			log_error("more than %d kinds of deferred writes", DB_DEFERRED_MAX);
+			abort();
+		}
+		db_deferred_kinds[i] = d;
+		__atomic_store_n(&db_deferred_nkinds, i + 1, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&db_deferred_mu);
+	return i;
+}
+
+/* The pending kinds (a mask) whose tables sql names. */
+static unsigned
+db_deferred_sql_names(const char *sql, unsigned kinds)
+{
+	const char *const *t;
+	unsigned hit = 0;
+	int i;
+
+	for (i = 0; i < DB_DEFERRED_MAX; i++)
+		if (kinds & (1u << i))
+			for (t = db_deferred_kinds[i]->tables; *t != NULL; t++)
+				if (strstr(sql, *t) != NULL)
+					hit |= 1u << i;
+	return hit;
+}
+
+/* The pending kinds whose tables st names. Looked up once per statement and kind. */
+static unsigned
+db_deferred_named(struct db_stmt *st)
+{
+	unsigned pending = st->db->deferred_pending, todo = pending & ~st->deferred_seen;
+
+	if (todo != 0) {
+		st->deferred_hit |= db_deferred_sql_names(st->sql, todo);
+		st->deferred_seen |= todo;
+	}
+	return st->deferred_hit & pending;
+}
+
+void **
+db_deferred(struct db *db, const struct db_deferred *d)
+{
+	int id;
+
+	if (db->tx_depth == 0)
+		return NULL;
+	id = db_deferred_id(d);
+	db->deferred_pending |= 1u << id;
+	return &db->deferred[id];
+}
+
+/* Releases the pending states of kinds unwritten. */
+static void
+db_deferred_release(struct db *db, unsigned kinds)
+{
+	int i;
+
+	for (i = 0; i < DB_DEFERRED_MAX; i++) {
+		if (!(db->deferred_pending & kinds & (1u << i)))
+			continue;
+		if (db->deferred[i] != NULL)
+			db_deferred_kinds[i]->drop(db->deferred[i]);
+		db->deferred[i] = NULL;
+		db->deferred_pending &= ~(1u << i);
+	}
+}
+
+/* Releases every pending state unwritten (its transaction or savepoint is undone). */
+static void
+db_deferred_drop(struct db *db)
+{
+	db_deferred_release(db, ~0u);
+}
+
+/*
+ * Writes the pending states of kinds (a mask), and only those: a module's
+ * own statements name its tables, and must not write (and release) the
+ * state of another module that is in the middle of using it.
+ */
+static int
+db_deferred_write(struct db *db, unsigned kinds)
+{
+	int i, rc = 0;
+
+	kinds &= db->deferred_pending;
+	if (kinds == 0 || db->deferred_flushing)
+		return 0;
+	db->deferred_flushing = true;
+	for (i = 0; i < DB_DEFERRED_MAX && rc == 0; i++)
+		if ((kinds & (1u << i)) && db->deferred[i] != NULL)
+			rc = db_deferred_kinds[i]->flush(db, db->deferred[i]);
+	db->deferred_flushing = false;
+	db_deferred_release(db, kinds);
+	/* Changes the transaction made are lost: it must not commit without them. */
+	if (rc != 0)
+		db->tx_failed = 1;
+	return rc;
+}
+
+int
+db_deferred_flush(struct db *db)
+{
+	return db_deferred_write(db, ~0u);
 }

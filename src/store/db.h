@@ -160,6 +160,34 @@ typedef int (*db_commit_fn)(struct db *db, int64_t arg);
 int db_on_commit(struct db *db, db_commit_fn fn, int64_t arg);
 
 /*
+ * Deferred writes. A row that one transaction would change again and again
+ * (an organisation's ledger head, its reference and dashboard counters,
+ * once per record an import creates) is kept in memory by the module that
+ * owns it and written once. PostgreSQL keeps every version of a row a
+ * transaction changes until it ends, and each later lookup of the row walks
+ * them all: changed n times, the row costs n^2/2 steps; SQLite is spared
+ * the statements.
+ *
+ * db_deferred() returns the slot of d's state on this connection (NULL the
+ * first time in a transaction: the caller allocates it), or NULL outside a
+ * transaction (the caller then writes at once). The state is written by
+ * d->flush and released by d->drop: before the outermost commit (and its
+ * commit hooks), before a savepoint begins and when it is kept, and before
+ * any statement that names one of d->tables, so a read in the transaction
+ * sees every change it made. It is released unwritten by a rollback, and by
+ * the rollback of the savepoint it was made in, with what the savepoint
+ * undoes. db_deferred_flush() writes every pending state now.
+ */
+#define DB_DEFERRED_MAX	8	/* kinds of deferred state in a process */
+struct db_deferred {
+	const char *const	*tables;	/* the tables flush writes; NULL-terminated */
+	int			(*flush)(struct db *db, void *state);
+	void			(*drop)(void *state);
+};
+void **db_deferred(struct db *db, const struct db_deferred *d);
+int db_deferred_flush(struct db *db);
+
+/*
  * db_writer.c: group commit. One writer per database (the server starts
  * it) runs write requests from a queue: all that are waiting go into one
  * transaction, each under its own savepoint, and are answered after the

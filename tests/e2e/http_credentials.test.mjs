@@ -5,9 +5,10 @@
 // end their sessions and tokens.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { statSync, existsSync } from 'node:fs';
-import { setup, request, signIn, addMember, addOrg, aims, aimsOk, PASSWORD } from './lib.mjs';
+import {
+  setup, request, signIn, addMember, addOrg, aims, aimsOk, PASSWORD, PG_URL, dumpDb, localFileOf, sqlBehind,
+} from './lib.mjs';
 import { strictWrites } from './lib.mjs';
 
 // Every change these journeys make goes through the server's writer.
@@ -33,7 +34,7 @@ after(async () => { await env.cleanup(); });
 
 const mint = async (auth, role, name = `t-${role}`) =>
   request(env.url, 'POST', `${A}/tokens`, { auth, body: { name, role } });
-const sql = (q) => execFileSync('sqlite3', [env.db, q], { encoding: 'utf8' }).trim();
+const sql = (q) => sqlBehind(env.db, q).trim();
 
 let manager, mtok, atok;
 async function inReview() {
@@ -117,7 +118,7 @@ test('a replayed token creation answers without the secret, which is never store
   assert.equal(b.headers.get('location'), a.headers.get('location'));
   assert.equal(b.json.id, a.json.id);
   assert.equal(b.json.token, undefined, 'the replay carried the secret');
-  const dump = execFileSync('sqlite3', [env.db, '.dump'], { encoding: 'utf8' });
+  const dump = dumpDb(env.db);
   assert.ok(!dump.includes(a.json.token.slice(5)), 'the secret is in the database');
   // Other answers are still replayed whole.
   const o = await request(env.url, 'POST', `${A}/ai-systems`, { auth: admin, body: { name: 'Replay whole' }, headers: { 'idempotency-key': 'ais-1' } });
@@ -138,8 +139,11 @@ test('two tokens with the same name do not share Idempotency-Keys', async () => 
 });
 
 test('the database, its -wal and -shm, and the signing key are the owner\'s only', async () => {
-  // The server is running, so the WAL files exist.
-  for (const f of [env.db, `${env.db}-wal`, `${env.db}-shm`, `${env.db}.key`]) {
+  // The server is running, so the WAL files exist. On PostgreSQL the server
+  // owns the database's files; the signing key is in the store's directory.
+  const files = PG_URL ? [localFileOf(env.db, '.key')] :
+    [env.db, `${env.db}-wal`, `${env.db}-shm`, `${env.db}.key`];
+  for (const f of files) {
     assert.ok(existsSync(f), f);
     assert.equal((statSync(f).mode & 0o777).toString(8), '600', f);
   }

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { aims, startServer, tempDir } from './lib.mjs';
+import { PG_URL, aims, pgDatabase, pgDrop, startServer, tempDir } from './lib.mjs';
 import { openBrowser, shot, signIn } from './browser.mjs';
 
 const require = createRequire(import.meta.url);
@@ -19,13 +19,16 @@ const ORG = 'demo';
 const ADMIN = 'admin@demo.example';
 
 let dir;
+let db;
 let server;
 let b;
 let password;
 
 before(async () => {
   dir = tempDir();
-  const db = join(dir, 'aims.db');
+  // The demo organisation in the store under test (a database of the
+  // PostgreSQL test cluster when make test-pg runs this).
+  db = PG_URL ? pgDatabase(dir) : join(dir, 'aims.db');
   const r = aims(['init', '--demo', '--db', db]);
   assert.equal(r.status, 0, r.stderr);
   password = r.stdout.match(/password for all demo users: (\S+)/)[1];
@@ -35,6 +38,7 @@ before(async () => {
 after(async () => {
   await b?.close();
   await server?.stop();
+  if (PG_URL && db) pgDrop(db);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -84,7 +88,6 @@ test('every signed-out page passes axe with no serious or critical violation', a
   for (const path of ['/sign-in', '/public/concerns'])
     await check(b.page, path, problems);
   // The public concern form, once the channel is open.
-  const db = join(dir, 'aims.db');
   const r = aims(['org', 'concern-channel', ORG, '--open', '--as', ADMIN, '--db', db]);
   assert.equal(r.status, 0, r.stderr);
   await check(b.page, `/public/orgs/${ORG}/concerns`, problems);

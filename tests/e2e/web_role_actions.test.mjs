@@ -14,7 +14,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { aims, startServer, tempDir } from './lib.mjs';
+import { PG_URL, aims, pgDatabase, pgDrop, startServer, tempDir } from './lib.mjs';
 import { openBrowser, signIn } from './browser.mjs';
 import { strictWrites } from './lib.mjs';
 
@@ -27,12 +27,15 @@ const PAGES_MAX = 400;		// a bound on the crawl: the demo has fewer
 const PER_SHAPE = 2;		// pages crawled of one shape (/o/demo/risks/:ref)
 
 let dir;
+let db;
 let server;
 let password;
 
 before(async () => {
   dir = tempDir();
-  const db = join(dir, 'aims.db');
+  // The demo organisation in the store under test (a database of the
+  // PostgreSQL test cluster when make test-pg runs this).
+  db = PG_URL ? pgDatabase(dir) : join(dir, 'aims.db');
   const r = aims(['init', '--demo', '--db', db]);
   assert.equal(r.status, 0, r.stderr);
   password = r.stdout.match(/password for all demo users: (\S+)/)[1];
@@ -40,6 +43,7 @@ before(async () => {
 });
 after(async () => {
   await server?.stop();
+  if (PG_URL && db) pgDrop(db);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

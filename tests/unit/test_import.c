@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "core/record_counts.h"
 #include "io/import.h"
 #include "record_fixture.h"
 #include "util/buf.h"
@@ -217,7 +218,7 @@ test_import__ten_thousand_rows(void **state)
 	struct buf b = BUF_INIT;
 	json_t *rows = NULL, *errors = NULL, *refs = NULL;
 	size_t done = 0;
-	int64_t t0;
+	int64_t t0, next = 0;
 	int i, base;
 
 	buf_puts(&b, "name,purpose,lifecycle_stage,eu_ai_act_category,in_scope\n");
@@ -232,6 +233,12 @@ test_import__ten_thousand_rows(void **state)
 	assert_int_equal(done, ROWS_BIG);
 	assert_int_equal(json_array_size(refs), ROWS_BIG);
 	assert_int_equal(count_live(db), ROWS_BIG);
+	/* The counters kept in memory through the import were stored right. */
+	if (record_counts_verify(db, FX_ORG) != 0 || record_verify_derived(db, FX_ORG) != 0)
+		fail_msg("%s", aims_error_message());
+	assert_int_equal(db_query_int64(&next, db, "SELECT next FROM ref_counters "
+	    "WHERE org_id = 1 AND kind = 'ai-systems'"), 0);
+	assert_int_equal(next, ROWS_BIG + 1);
 	print_message("imported %d rows in %lld ms\n", ROWS_BIG,
 	    (long long)(clock_mono_usec() - t0) / 1000);
 	json_decref(rows);

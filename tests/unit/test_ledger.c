@@ -331,6 +331,70 @@ test_ledger__append_is_gapless_and_checkpointed_per_commit(void **state)
 	assert_int_equal(db_exec(f->db, "UPDATE ledger_entries SET salt = NULL WHERE seq = 1"), 0);
 }
 
+/* Appends one entry to org, expecting seq. */
+static void
+append_one(struct db *db, int64_t org, int64_t want)
+{
+	struct ledger_event ev = { org, "user:bob@example.com", "update", "risk", "RISK-1", 1,
+	    NULL };
+	int64_t seq;
+
+	assert_int_equal(ledger_append(&seq, db, &ev), 0);
+	assert_int_equal(seq, want);
+}
+
+/*
+ * A transaction keeps the heads it appends to in memory and stores them at
+ * the end; a group's request that fails is undone to its savepoint, its
+ * appends and checkpoints with it, and the next request goes on from the
+ * head as the kept requests left it.
+ */
+static void
+test_ledger__failed_request_in_a_group_leaves_the_head(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_report r;
+
+	assert_int_equal(db_begin(f->db), 0);
+	assert_int_equal(db_savepoint_begin(f->db), 0);
+	append_one(f->db, 1, 1);
+	append_one(f->db, 1, 2);
+	/* A read in the transaction sees the head it keeps. */
+	assert_int_equal(count(f->db, "SELECT size FROM ledger_heads WHERE org_id = 1"), 2);
+	append_one(f->db, 1, 3);
+	assert_int_equal(db_savepoint_end(f->db, 0), 0);
+	assert_int_equal(db_savepoint_begin(f->db), 0);
+	append_one(f->db, 1, 4);
+	append_one(f->db, 2, 1);
+	append_one(f->db, 1, 5);
+	assert_int_equal(db_savepoint_end(f->db, AIMS_EINVALID), AIMS_EINVALID);
+	assert_int_equal(db_savepoint_begin(f->db), 0);
+	append_one(f->db, 1, 4);
+	assert_int_equal(db_savepoint_end(f->db, 0), 0);
+	assert_int_equal(db_commit(f->db), 0);
+	assert_int_equal(count(f->db, "SELECT size FROM ledger_heads WHERE org_id = 1"), 4);
+	assert_int_equal(count(f->db, "SELECT count(*) FROM ledger_heads WHERE org_id = 2"), 0);
+	assert_int_equal(count(f->db, "SELECT count(*) FROM ledger_entries"), 4);
+	/* One checkpoint, of the committed state; none for the undone org 2. */
+	assert_int_equal(count(f->db, "SELECT count(*) FROM ledger_checkpoints"), 1);
+	assert_int_equal(count(f->db, "SELECT size FROM ledger_checkpoints"), 4);
+	assert_verifies(f, &r);
+	assert_int_equal(r.entries, 4);
+	/* A rollback of the whole drops what it kept: the next transaction reads the head. */
+	assert_int_equal(db_begin(f->db), 0);
+	append_one(f->db, 1, 5);
+	append_one(f->db, 2, 1);
+	db_rollback(f->db);
+	append_many(f->db, 2, 2, 1);
+	assert_int_equal(db_begin(f->db), 0);
+	append_one(f->db, 1, 5);
+	append_one(f->db, 2, 3);
+	assert_int_equal(db_commit(f->db), 0);
+	assert_verifies(f, &r);
+	assert_int_equal(r.entries, 8);
+	assert_int_equal(r.checkpoints, 4);
+}
+
 static void
 test_ledger__append_needs_key_transaction_and_fields(void **state)
 {
@@ -1117,6 +1181,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 		T(test_ledger__append_is_gapless_and_checkpointed_per_commit),
+		T(test_ledger__failed_request_in_a_group_leaves_the_head),
 		T(test_ledger__append_needs_key_transaction_and_fields),
 		T(test_ledger__entry_is_canonical_json_of_its_fields),
 		T(test_ledger__pipelined_stretch_names_the_first_finding),
