@@ -164,9 +164,12 @@ void record__fields_key(struct buf *b, const char *kind, const char *field, int 
 void record__links_key(struct buf *b, const char *from_kind, const char *from_ref,
     const char *field, const char *to_kind, const char *to_ref, int live,
     const char *updated_at, int64_t num);
-/* The records_fts body of r: every searchable word prefixed with its scope. */
+/*
+ * The records_fts body of r: every searchable word prefixed with its scope;
+ * legacy: the words as split before migration 126 (record_words.c).
+ */
 void record__search_text(struct buf *b, int64_t org_id, const struct record_kind *k,
-    const struct record_row *r);
+    const struct record_row *r, bool legacy);
 
 /* record_query.c */
 /*

@@ -369,9 +369,13 @@ store_fields(struct db *db, int64_t org_id, const struct record_kind *k,
 	return 0;
 }
 
-/* Appends every word of v (strings, lists of strings) as scope + word. */
+/*
+ * Appends every word of v (strings, lists of strings) as scope + word;
+ * legacy: words split as before migration 126 (any byte beyond ASCII a
+ * letter), which verify accepts for a record still listed to be rewritten.
+ */
 static void
-search_text_add(struct buf *b, const char *scope, const json_t *v)
+search_text_add(struct buf *b, const char *scope, const json_t *v, bool legacy)
 {
 	const unsigned char *p;
 	json_t *item;
@@ -380,13 +384,15 @@ search_text_add(struct buf *b, const char *scope, const json_t *v)
 
 	if (json_is_array(v)) {
 		json_array_foreach(v, i, item)
-			search_text_add(b, scope, item);
+			search_text_add(b, scope, item, legacy);
 		return;
 	}
 	if (!json_is_string(v))
 		return;
 	for (p = (const unsigned char *)json_string_value(v); *p; p += n) {
-		n = record__word_char(&word, p);
+		n = legacy ? 1 : record__word_char(&word, p);
+		if (legacy)
+			word = isalnum(*p) || *p >= 0x80;
 		if (word) {
 			if (!in_word)
 				buf_printf(b, " %s", scope);
@@ -411,7 +417,7 @@ record__search_scope(char *out, size_t outlen, int64_t org_id, const char *kind,
 
 void
 record__search_text(struct buf *b, int64_t org_id, const struct record_kind *k,
-    const struct record_row *r)
+    const struct record_row *r, bool legacy)
 {
 	char scope[RECORD_SCOPE_MAX];
 	const struct field *f;
@@ -419,11 +425,11 @@ record__search_text(struct buf *b, int64_t org_id, const struct record_kind *k,
 
 	record__search_scope(scope, sizeof(scope), org_id, k->name, r->retired);
 	v = json_string(r->ref);
-	search_text_add(b, scope, v);
+	search_text_add(b, scope, v, legacy);
 	json_decref(v);
 	for (f = k->fields; f->name; f++)
 		if (f->flags & (FIELD_SEARCH | FIELD_TITLE))
-			search_text_add(b, scope, json_object_get(r->data, f->name));
+			search_text_add(b, scope, json_object_get(r->data, f->name), legacy);
 }
 
 static int
@@ -434,7 +440,7 @@ store_search_index(struct db *db, int64_t org_id, const struct record_kind *k,
 	struct buf b = BUF_INIT;
 	int rc;
 
-	record__search_text(&b, org_id, k, r);
+	record__search_text(&b, org_id, k, r, false);
 	rc = db_prepare(&st, db, fresh ? "INSERT INTO records_fts (body, rowid) VALUES (?, ?)" :
 	    "UPDATE records_fts SET body = ? WHERE rowid = ?");
 	if (rc == 0) {

@@ -351,8 +351,8 @@ verify_links_finding(const char *key, int extra)
 
 /*
  * Is the record listed to have its words written again (migration 126)? Its
- * index then holds the words as they were split before, until the server
- * starts.
+ * index may then hold the words as they were split before, until the server
+ * starts; any other words are still a finding.
  */
 static bool
 verify_search_pending(struct db *db, int64_t id)
@@ -376,10 +376,11 @@ verify_search_text(struct db *db, int64_t org_id, const struct record_kind *k,
 	struct db_stmt *st = NULL;
 	char shown[VERIFY_SHOWN_MAX + 1];
 	const char *have;
+	bool legacy;
 	int rc;
 
 	buf_reset(want);
-	record__search_text(want, org_id, k, r);
+	record__search_text(want, org_id, k, r, false);
 	if ((rc = db_prepare(&st, db, "SELECT body FROM records_fts WHERE rowid = ?")) != 0)
 		return rc;
 	db_bind_int64(st, 1, r->id);
@@ -389,9 +390,13 @@ verify_search_text(struct db *db, int64_t org_id, const struct record_kind *k,
 			db_done(st);
 			return 0;
 		}
+		/* Listed to be rewritten: the words as split before, and only those. */
+		buf_reset(want);
+		record__search_text(want, org_id, k, r, true);
+		legacy = have != NULL && strcmp(have, buf_str(want)) == 0;
 		snprintf(shown, sizeof(shown), "%.*s", VERIFY_SHOWN_MAX, have ? have : "");
 		db_done(st);
-		return verify_search_pending(db, r->id) ? 0 :
+		return legacy && verify_search_pending(db, r->id) ? 0 :
 		    aims_error_set(AIMS_EVERIFY, NULL, "record %s (%s): records_fts holds other "
 		    "words than the record gives ('%s')", r->ref, k->name, shown);
 	} else if (rc == DB_DONE)

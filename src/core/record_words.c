@@ -137,7 +137,7 @@ reindex_record(struct db *db, struct buf *b, int64_t id)
 	if ((rc = db_step(st)) == DB_ROW && (k = record_kind_find(db_column_text(st, 16))) != NULL) {
 		if ((rc = record__row_read(&r, st)) == 0) {
 			buf_reset(b);
-			record__search_text(b, db_column_int64(st, 15), k, &r);
+			record__search_text(b, db_column_int64(st, 15), k, &r, false);
 		}
 		record__row_free(&r);
 		db_done(st);
