@@ -168,8 +168,12 @@ test('deliveries are signed, retried after failures with backoff, and logged', a
   // A forged body does not verify with the secret.
   const forged = { ...created[2], body: created[2].body.replace(task, 'TASK-999') };
   assert.throws(() => checkSignature(secret, forged));
-  const log = (await api('GET', `/webhooks/${id}/deliveries`, ADMIN)).json.items
-    .filter((d) => d.event === 'record.created').reverse();
+  // The receiver sees an attempt before the server logs its answer: wait for the log.
+  const log = await waitFor('three attempts logged', async () => {
+    const items = (await api('GET', `/webhooks/${id}/deliveries`, ADMIN)).json.items
+      .filter((d) => d.event === 'record.created').reverse();
+    return items.length >= 3 ? items : null;
+  });
   assert.deepEqual(log.map((d) => [d.attempt, d.status, d.ok]), [[1, 500, false], [2, 502, false], [3, 200, true]]);
   assert.match(log[0].error, /answered 500/);
   r = await api('GET', `/webhooks/${id}`, ADMIN);
