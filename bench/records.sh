@@ -5,9 +5,11 @@
 #
 # Reads: a list of 50 of RECORDS_BENCH_RISKS risks (default 50,000, made by
 # bench/gen) and one risk, with a bearer token, against nginx serving the
-# same bytes as static files. Writes: creates from 16 concurrent clients
-# (and from 1) against the raw SQLite rate of one fsync'd insert per
-# transaction on the same disk (bench/sqlite_commit.c). Each round runs
+# same bytes as static files. The list is asked for again and again, so
+# aims answers it from the answer it keeps (serve --list-cache); a second
+# server keeping none reads it from the database each time. Writes:
+# creates from 16 concurrent clients (and from 1) against the raw SQLite
+# rate of one fsync'd insert per transaction on the same disk (bench/sqlite_commit.c). Each round runs
 # every pair back to back, the reads in an order that turns by one each
 # round (aims, nginx and the baseline each go first in turn: the load of a
 # shared machine drifts within a round); the table gives medians over the
@@ -62,9 +64,10 @@ trap cleanup EXIT INT TERM
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
-serve() {	# db [binary] -> sets BASE and adds the pid to PIDS
+serve() {	# db [binary [options]] -> sets BASE and adds the pid to PIDS
 	port=$(free_port)
-	"${2:-$AIMS}" serve --db "$1" --listen "127.0.0.1:$port" >"$T/serve-$port.log" 2>&1 &
+	db=$1; bin=${2:-$AIMS}; shift; [ $# -gt 0 ] && shift
+	"$bin" serve --db "$db" --listen "127.0.0.1:$port" "$@" >"$T/serve-$port.log" 2>&1 &
 	PIDS="$PIDS $!"
 	BASE="http://127.0.0.1:$port"
 	for _ in $(seq 1 200); do
@@ -130,6 +133,10 @@ RTOKEN=$(token "$T/reads.db" bench viewer)
 [ -n "$RTOKEN" ] || { echo "bench/records.sh: could not create a token" >&2; exit 1; }
 serve "$T/reads.db"
 RBASE=$BASE
+# The same build keeping no answers: what a list costs when it is read from
+# the database (a page asked for the first time, or after a change).
+serve "$T/reads.db" "$AIMS" --list-cache 0
+KBASE=$BASE
 if [ -n "$BASELINE" ]; then
 	serve "$T/reads.db" "$BASELINE"
 	BBASE=$BASE
@@ -194,6 +201,8 @@ reads() {	# who: the list and the record from aims, nginx or the baseline
 		    -H "Authorization: Bearer $RTOKEN" >>"$T/list.aims"
 		run_wrk "$CONNECTIONS" "$T/report.lua" "$RBASE$ONE" \
 		    -H "Authorization: Bearer $RTOKEN" >>"$T/one.aims" ;;
+	nokeep)	run_wrk "$CONNECTIONS" "$T/report.lua" "$KBASE$LIST?limit=50" \
+		    -H "Authorization: Bearer $RTOKEN" >>"$T/list.nokeep" ;;
 	nginx)	run_wrk "$CONNECTIONS" "$T/report.lua" "$NBASE$LIST?limit=50" >>"$T/list.nginx"
 		run_wrk "$CONNECTIONS" "$T/report.lua" "$NBASE$ONE" >>"$T/one.nginx" ;;
 	base)	run_wrk "$CONNECTIONS" "$T/report.lua" "$BBASE$LIST?limit=50" \
@@ -202,7 +211,7 @@ reads() {	# who: the list and the record from aims, nginx or the baseline
 		    -H "Authorization: Bearer $RTOKEN" >>"$T/one.base" ;;
 	esac
 }
-READERS="aims nginx"
+READERS="aims nginx nokeep"
 [ -z "$BASELINE" ] || READERS="$READERS base"
 LOAD0=$(cut -d' ' -f1 /proc/loadavg)
 for r in $(seq 1 "$ROUNDS"); do
@@ -274,13 +283,15 @@ serves the same bytes. Writes: contributor token, \`POST $CREATE\`, a fresh data
 | request | req/s | p50 | p95 | p99 | non-2xx |
 | --- | ---: | ---: | ---: | ---: | ---: |
 $(row "aims: GET $LIST?limit=50 ($(wc -c <"$T/nginx/www/list.json") bytes)" "$T/list.aims")
-$(row "nginx: the same bytes" "$T/list.nginx")$(optional "$BASELINE" row "baseline aims ($BASELINE): the same list" "$T/list.base")
+$(row "nginx: the same bytes" "$T/list.nginx")
+$(row "aims keeping no answers (--list-cache 0): the same list" "$T/list.nokeep")$(optional "$BASELINE" row "baseline aims ($BASELINE): the same list" "$T/list.base")
 $(row "aims: GET $ONE ($(wc -c <"$T/nginx/www/one.json") bytes)" "$T/one.aims")
 $(row "nginx: the same bytes" "$T/one.nginx")$(optional "$BASELINE" row "baseline aims: the same record" "$T/one.base")$(optional "$WRITES" row "aims: POST $CREATE, $WRITERS clients" "$T/create16.aims")$(optional "$WRITES" row "aims: POST $CREATE, 1 client" "$T/create1.aims")$(optional "$WRITES" baseline_creates)
 
 | ratio (medians, same run) | figure |
 | --- | ---: |
 | list of 50 / nginx | $(ratio "$T/list.aims" "$T/list.nginx") |
+| list of 50 keeping no answers / nginx | $(ratio "$T/list.nokeep" "$T/list.nginx") |
 | one record / nginx | $(ratio "$T/one.aims" "$T/one.nginx") |
 | list of 50, p99 / nginx's p99 (median of the rounds) | $(tail_ratio "$T/list.aims" "$T/list.nginx") |
 | one record, p99 / nginx's p99 (median of the rounds) | $(tail_ratio "$T/one.aims" "$T/one.nginx") |$(optional "$BASELINE" baseline_ratios)$(optional "$WRITES" writes_ratios)

@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "http/budget.h"
+#include "http/list_cache.h"
 #include "http/outbox_job.h"
 #include "http/server.h"
 #include "store/db.h"
@@ -13,13 +14,16 @@
 #include "util/error.h"
 #include "util/str.h"
 
+#define SERVE_STR_(x)	#x
+#define SERVE_STR(x)	SERVE_STR_(x)
+
 static const char serve_usage[] =
     "usage: aims serve [--listen ADDR:PORT] [--db PATH] [--threads N]\n"
     "                  [--log-format text|json] [--secure-cookies] [--max-body BYTES]\n"
     "                  [--max-connections N] [--max-connections-per-address N]\n"
     "                  [--header-timeout SEC] [--idle-timeout SEC]\n"
     "                  [--trusted-proxy ADDR[/BITS][,...]]...\n"
-    "                  [--heavy-reads-per-minute N]\n"
+    "                  [--heavy-reads-per-minute N] [--list-cache MB]\n"
     "                  [--webhooks-private] [--retry-base SEC] [--outbox-poll MS]\n"
     "                  [--digest-hour H]\n"
     "                  [--user NAME] [--no-sandbox]\n"
@@ -56,6 +60,10 @@ static const char serve_usage[] =
     "                       verification, lists of over 100 items) at once,\n"
     "                       refilled at N a minute; then 429 with Retry-After.\n"
     "                       0: no budget (default 30)\n"
+    "  --list-cache MB      keep up to MB of record lists' answers in memory, each\n"
+    "                       sent again while its organisation's log has not\n"
+    "                       grown (checked against the database on every\n"
+    "                       request); 0: none (default " SERVE_STR(LIST_CACHE_DEFAULT_MB) ")\n"
     "Mail and webhooks (see docs/operations.md): the mail server is AIMS_SMTP_URL\n"
     "(smtp://USER:PASSWORD@HOST:587 with STARTTLS, or smtps://...) and the sender\n"
     "AIMS_MAIL_FROM, or the same settings kept by 'aims config set smtp_url|mail_from'.\n"
@@ -168,6 +176,12 @@ serve_parse_option(struct http_server_config *cfg, int c, const char *arg)
 			    BUDGET_PER_MINUTE_MAX);
 		cfg->heavy_per_minute = (unsigned)n;
 		return CLI_OK;
+	case 'L':
+		if (str_to_int64(&n, arg, 0, LIST_CACHE_MAX_MB) != 0)
+			return cli_usage_error("serve",
+			    "--list-cache must be from 0 (none) to %d MB", LIST_CACHE_MAX_MB);
+		cfg->list_cache_bytes = (size_t)n * 1024 * 1024;
+		return CLI_OK;
 	case 'W':
 		cfg->webhooks_private = true;
 		return CLI_OK;
@@ -214,6 +228,7 @@ cmd_serve(int argc, char **argv)
 		{ "idle-timeout", required_argument, NULL, 'I' },
 		{ "trusted-proxy", required_argument, NULL, 'x' },
 		{ "heavy-reads-per-minute", required_argument, NULL, 'R' },
+		{ "list-cache", required_argument, NULL, 'L' },
 		{ "webhooks-private", no_argument, NULL, 'W' },
 		{ "retry-base", required_argument, NULL, 'r' },
 		{ "outbox-poll", required_argument, NULL, 'p' },

@@ -14,6 +14,7 @@
 #include "core/perm.h"
 #include "core/record.h"
 #include "http/api.h"
+#include "http/list_cache.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "io/export.h"
@@ -73,15 +74,51 @@ done:
 	return rc;
 }
 
+/*
+ * The key of a list's kept answer (http/list_cache.c): the kind and every
+ * query parameter in the order given, each part NUL-terminated.
+ */
+static void
+api_list_key(struct buf *key, const struct record_kind *k, const struct http_req *req)
+{
+	size_t i;
+
+	buf_append(key, k->name, strlen(k->name) + 1);
+	for (i = 0; i < req->nquery; i++) {
+		buf_append(key, req->query[i].name, strlen(req->query[i].name) + 1);
+		/* "?a" and "?a=" are told apart: a value starts with '='. */
+		if (req->query[i].value) {
+			buf_putc(key, '=');
+			buf_append(key, req->query[i].value, strlen(req->query[i].value));
+		}
+		buf_putc(key, '\0');
+	}
+}
+
+/*
+ * Whether a list's answer may be kept: it depends only on the records and
+ * their counts, which change only with the organisation's log. Not a
+ * search (its index is rebuilt by a migration without the log moving) nor
+ * a kind whose list goes on with items generated from the date.
+ */
+static bool
+api_list_keepable(const struct record_kind *k, const struct record_query *q)
+{
+	return list_cache_enabled() && q->q == NULL && k->list_extra == NULL;
+}
+
 int
 api_records_list(struct http_ctx *c)
 {
 	const struct record_kind *k;
 	struct record_query q = { 0 };
+	struct ledger_mark mark;
+	struct buf key = BUF_INIT;
 	json_t *v;
-	char *next = NULL, *cur;
+	char *next = NULL, *cur = NULL;
 	int64_t total = 0, limit = RECORD_LIST_DEFAULT;
 	const char *s;
+	bool keep;
 	size_t i;
 	int rc;
 
@@ -109,25 +146,41 @@ api_records_list(struct http_ctx *c)
 		return api_records_download(c, k, &q, s);
 	/* The listing shows what follows the kind's records (the generated tasks). */
 	q.with_extra = true;
+	buf_reset(&c->resp.body);
+	/* Read in the request's read transaction, before the rows the answer shows. */
+	if ((keep = api_list_keepable(k, &q))) {
+		if ((rc = ledger_head_mark(&mark, c->db, c->org_id)) != 0)
+			goto out;
+		api_list_key(&key, k, c->req);
+		if (list_cache_get(&c->resp.body, c->org_id, key.data, key.len, &mark)) {
+			keep = false;
+			goto answered;
+		}
+	}
 	/*
 	 * The page is spliced from the records' stored views: the same bytes
 	 * the tree would give, without parsing and writing every record again.
 	 */
-	buf_reset(&c->resp.body);
 	buf_puts(&c->resp.body, "{\"items\":");
 	if ((rc = record_list_text(&c->resp.body, &next, &total, c->db, c->org_id, k, &q)) != 0)
-		return rc;
+		goto out;
 	buf_puts(&c->resp.body, ",\"next_cursor\":");
 	v = next ? json_string(next) : json_null();
 	cur = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
 	json_decref(v);
 	buf_puts(&c->resp.body, cur ? cur : "null");
 	buf_printf(&c->resp.body, ",\"total\":%lld}\n", (long long)total);
-	free(cur);
-	free(next);
+answered:
 	c->resp.status = 200;
 	c->resp.content_type = HTTP_JSON_UTF8;
-	return 0;
+	if (keep)
+		list_cache_put(c->org_id, key.data, key.len, &mark, c->resp.body.data,
+		    c->resp.body.len);
+out:
+	free(cur);
+	free(next);
+	buf_free(&key);
+	return rc;
 }
 
 static const char *api_record_ref(struct http_ctx *c);

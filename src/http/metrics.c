@@ -5,6 +5,7 @@
 
 #include "core/user.h"
 #include "http/guard.h"
+#include "http/list_cache.h"
 #include "http/metrics.h"
 #include "http/server.h"
 #include "http/router.h"
@@ -164,6 +165,7 @@ metrics_write_db(struct buf *out, int nslots)
 void
 metrics_write(struct buf *out)
 {
+	struct list_cache_stats lc;
 	int64_t groups, writes, copies, restarts;
 	int nslots = 1, i;
 
@@ -202,6 +204,16 @@ metrics_write(struct buf *out)
 	    "two groups so that the log starts again.\n"
 	    "# TYPE aims_db_log_restarts_total counter\naims_db_log_restarts_total %lld\n",
 	    (long long)copies, (long long)restarts);
+	list_cache_stats(&lc);
+	buf_printf(out, "# HELP aims_list_cache_hits_total Record lists answered from a kept "
+	    "answer read at the organisation's current log head.\n"
+	    "# TYPE aims_list_cache_hits_total counter\naims_list_cache_hits_total %lld\n"
+	    "# HELP aims_list_cache_misses_total Record lists that could be kept, read from "
+	    "the database.\n"
+	    "# TYPE aims_list_cache_misses_total counter\naims_list_cache_misses_total %lld\n"
+	    "# HELP aims_list_cache_bytes Bytes of kept list answers (serve --list-cache).\n"
+	    "# TYPE aims_list_cache_bytes gauge\naims_list_cache_bytes %lld\n",
+	    (long long)lc.hits, (long long)lc.misses, (long long)lc.bytes);
 	buf_printf(out, "# HELP aims_password_verifications_total argon2id verifications, "
 	    "including those against the dummy hash for unknown accounts.\n"
 	    "# TYPE aims_password_verifications_total counter\n"

@@ -32,6 +32,7 @@
 #include "http/metrics.h"
 #include "http/outbox_job.h"
 #include "http/router.h"
+#include "http/list_cache.h"
 #include "http/server.h"
 #include "http/pack_job.h"
 #include "http/verify_job.h"
@@ -130,6 +131,7 @@ http_server_config_default(struct http_server_config *cfg)
 	cfg->idle_timeout = HTTP_CONN_TIMEOUT_SEC;
 	cfg->header_timeout = HTTP_HEADER_TIMEOUT_SEC;
 	cfg->heavy_per_minute = BUDGET_PER_MINUTE;
+	cfg->list_cache_bytes = (size_t)LIST_CACHE_DEFAULT_MB * 1024 * 1024;
 	cfg->outbox_poll_ms = OUTBOX_POLL_MS_DEFAULT;
 	cfg->retry_base = OUTBOX_RETRY_BASE;
 	cfg->digest_hour = OUTBOX_DIGEST_HOUR;
@@ -1470,6 +1472,7 @@ http_server_start(struct http_server **out, const struct http_server_config *cfg
 		goto fail;
 	ledger_key_use(s->key);
 	http_maintenance(s->main_db, true);
+	list_cache_configure(cfg->list_cache_bytes);
 	/* Search words an upgrade listed are written before any search runs. */
 	if ((rc = record_search_reindex(&reindexed, s->main_db)) != 0)
 		goto fail;
@@ -1575,6 +1578,7 @@ http_server_shutdown(struct http_server *s, int timeout_ms)
 	guard_stop();
 	verify_job_shutdown();
 	pack_job_shutdown();
+	list_cache_configure(0);
 	outbox_job_stop();
 	close(s->listen_fd);
 	/* After the workers: what they queued is applied and answered first. */

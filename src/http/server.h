@@ -62,6 +62,7 @@ struct http_server_config {
 	unsigned		 header_timeout;	/* seconds; 0: no header deadline */
 	struct proxy_list	 proxies;	/* --trusted-proxy: X-Forwarded-For from these */
 	unsigned		 heavy_per_minute;	/* budget.h; 0: no budget */
+	size_t			 list_cache_bytes;	/* list_cache.h; 0: none */
 	/* Confinement (http_server_confine in server.c, util/sandbox.h). */
 	const char		*user;		/* --user: run as this user once started */
 	bool			 no_sandbox;	/* --no-sandbox: no Landlock, no seccomp */

@@ -487,3 +487,25 @@ ledger_size(int64_t *out, struct db *db, int64_t org_id)
 	db_done(st);
 	return rc < 0 ? rc : 0;
 }
+
+int
+ledger_head_mark(struct ledger_mark *out, struct db *db, int64_t org_id)
+{
+	struct db_stmt *st;
+	const void *blob;
+	size_t len;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = db_prepare(&st, db,
+	    "SELECT size, frontier FROM ledger_heads WHERE org_id = ?")) != 0)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	if ((rc = db_step(st)) == DB_ROW) {
+		out->size = db_column_int64(st, 0);
+		blob = db_column_blob(st, 1, &len);
+		crypto_generichash(out->digest, sizeof(out->digest), blob, len, NULL, 0);
+	}
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}

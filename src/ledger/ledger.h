@@ -221,6 +221,19 @@ typedef int (*ledger_progress_fn)(void *arg, int64_t entries, int64_t records);
 void ledger_verify_progress(ledger_progress_fn fn, void *arg);
 /* Entries in org_id's log (its size). */
 int ledger_size(int64_t *out, struct db *db, int64_t org_id);
+/*
+ * Where org_id's log stands: its size and a digest of its head (the tree's
+ * frontier). Every change of a record appends to its organisation's log in
+ * the change's own transaction, so two reads that find the same mark saw
+ * the same records (http/list_cache.c keeps answers on it). An organisation
+ * with no log yet has size 0.
+ */
+#define LEDGER_MARK_LEN	32
+struct ledger_mark {
+	int64_t		size;
+	uint8_t		digest[LEDGER_MARK_LEN];
+};
+int ledger_head_mark(struct ledger_mark *out, struct db *db, int64_t org_id);
 
 /*
  * Checks one stored version of a record, in the form it was given to

@@ -395,6 +395,39 @@ test_ledger__failed_request_in_a_group_leaves_the_head(void **state)
 	assert_int_equal(r.checkpoints, 4);
 }
 
+/* The head's mark moves with every committed append, per organisation, and not with a rollback. */
+static void
+test_ledger__head_mark_moves_with_the_log(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_event ev = { 1, "cli", "create", "risk", "RISK-98", 1, NULL };
+	struct ledger_mark none, m1, again, m2, other, after;
+	int64_t seq;
+
+	assert_int_equal(ledger_head_mark(&none, f->db, 1), 0);
+	assert_int_equal(none.size, 0);
+	assert_int_equal(thing_put(f->db, 1, "T-1", "first", 1), 1);
+	assert_int_equal(ledger_head_mark(&m1, f->db, 1), 0);
+	assert_int_equal(m1.size, 1);
+	assert_int_equal(ledger_head_mark(&again, f->db, 1), 0);
+	assert_memory_equal(&m1, &again, sizeof(m1));
+	assert_int_equal(thing_put(f->db, 2, "T-1", "other org", 1), 1);
+	assert_int_equal(ledger_head_mark(&again, f->db, 1), 0);
+	assert_memory_equal(&m1, &again, sizeof(m1));
+	assert_int_equal(ledger_head_mark(&other, f->db, 2), 0);
+	assert_int_equal(other.size, 1);
+	assert_memory_not_equal(m1.digest, other.digest, sizeof(m1.digest));
+	assert_int_equal(db_begin(f->db), 0);
+	assert_int_equal(ledger_append(&seq, f->db, &ev), 0);
+	db_rollback(f->db);
+	assert_int_equal(ledger_head_mark(&after, f->db, 1), 0);
+	assert_memory_equal(&m1, &after, sizeof(m1));
+	assert_int_equal(thing_put(f->db, 1, "T-1", "second", 2), 2);
+	assert_int_equal(ledger_head_mark(&m2, f->db, 1), 0);
+	assert_int_equal(m2.size, 2);
+	assert_memory_not_equal(m1.digest, m2.digest, sizeof(m1.digest));
+}
+
 static void
 test_ledger__append_needs_key_transaction_and_fields(void **state)
 {
@@ -1182,6 +1215,7 @@ main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 		T(test_ledger__append_is_gapless_and_checkpointed_per_commit),
 		T(test_ledger__failed_request_in_a_group_leaves_the_head),
+		T(test_ledger__head_mark_moves_with_the_log),
 		T(test_ledger__append_needs_key_transaction_and_fields),
 		T(test_ledger__entry_is_canonical_json_of_its_fields),
 		T(test_ledger__pipelined_stretch_names_the_first_finding),
