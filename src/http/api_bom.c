@@ -16,6 +16,7 @@
 #include "core/org.h"
 #include "core/redteam.h"
 #include "http/api.h"
+#include "http/import_write.h"
 #include "http/multipart.h"
 #include "http/router.h"
 #include "io/cyclonedx.h"
@@ -81,13 +82,11 @@ api_bom_import(struct http_ctx *c)
 		    "' (cyclonedx, modelcard, garak or promptfoo)");
 	if (strcmp(format, "cyclonedx") == 0 || strcmp(format, "modelcard") == 0) {
 		if ((rc = api_bom_read(&doc, u)) == 0)
-			rc = (format[0] == 'c' ? cyclonedx_import : modelcard_import)(&summary,
-			    c->db, c->org_id, &c->actor, http_param(c, "ref"),
-			    doc.data ? doc.data : "", doc.len, only_check ? BOM_CHECK : 0);
+			rc = import_write_bom(&summary, c, format, http_param(c, "ref"),
+			    doc.data ? doc.data : "", doc.len, only_check);
 	} else if ((rc = redteam_parse_format(&rf, format)) == 0) {
 		http_upload_evidence(&up, u);
-		rc = redteam_import(&summary, c->db, c->org_id, &c->actor, http_param(c, "ref"),
-		    rf, &up, only_check ? REDTEAM_CHECK : 0);
+		rc = import_write_redteam(&summary, c, rf, http_param(c, "ref"), &up, only_check);
 	}
 	if (rc == 0) {
 		json_object_set_new(summary, "format", json_string(format));

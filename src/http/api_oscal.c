@@ -13,6 +13,7 @@
 #include "core/org.h"
 #include "core/org_catalog.h"
 #include "http/api.h"
+#include "http/import_write.h"
 #include "http/multipart.h"
 #include "http/router.h"
 #include "io/oscal.h"
@@ -88,9 +89,8 @@ api_oscal_import(struct http_ctx *c)
 	int rc;
 
 	if ((rc = api_oscal_read(&doc, c->req->upload)) != 0 ||
-	    (rc = oscal_import(&summary, c->db, c->org_id, &c->actor, doc.data, doc.len,
-	    http_query(c, "catalog_id"), check && strcmp(check, "true") == 0 ?
-	    OSCAL_IMPORT_CHECK : 0)) != 0)
+	    (rc = import_write_oscal(&summary, c, doc.data ? doc.data : "", doc.len,
+	    http_query(c, "catalog_id"), check && strcmp(check, "true") == 0)) != 0)
 		goto done;
 	http_reply_json(c, 200, summary);
 	summary = NULL;

@@ -12,6 +12,7 @@
 #include "core/record.h"
 #include "core/redteam.h"
 #include "http/api.h"
+#include "http/import_write.h"
 #include "http/multipart.h"
 #include "http/webui.h"
 #include "io/cyclonedx.h"
@@ -69,8 +70,8 @@ webui_bom_read(struct buf *out, const char *path)
 int
 webui_bom_import(struct http_ctx *c)
 {
-	const char *format = webui_posted(c, "format"), *check = webui_posted(c, "check");
-	int flags = check && strcmp(check, "true") == 0 ? BOM_CHECK : 0;
+	const char *format = webui_posted(c, "format"), *posted = webui_posted(c, "check");
+	bool check = posted && strcmp(posted, "true") == 0;
 	struct web_bom_view v = { .format = format };
 	char msg[AIMS_ERROR_MSG_MAX];
 	struct evidence_upload up;
@@ -84,12 +85,10 @@ webui_bom_import(struct http_ctx *c)
 	else if (format && (strcmp(format, "cyclonedx") == 0 ||
 	    strcmp(format, "modelcard") == 0)) {
 		if ((rc = webui_bom_read(&doc, up.path)) == 0)
-			rc = (format[0] == 'c' ? cyclonedx_import : modelcard_import)(&summary,
-			    c->db, c->org_id, &c->actor, http_param(c, "ref"),
-			    doc.data ? doc.data : "", doc.len, flags);
+			rc = import_write_bom(&summary, c, format, http_param(c, "ref"),
+			    doc.data ? doc.data : "", doc.len, check);
 	} else if ((rc = redteam_parse_format(&rf, format)) == 0) {
-		rc = redteam_import(&summary, c->db, c->org_id, &c->actor, http_param(c, "ref"),
-		    rf, &up, flags ? REDTEAM_CHECK : 0);
+		rc = import_write_redteam(&summary, c, rf, http_param(c, "ref"), &up, check);
 	}
 	buf_free(&doc);
 	if (rc == AIMS_EINVALID || rc == AIMS_ETOOBIG || rc == AIMS_EUNSUPPORTED ||

@@ -117,5 +117,8 @@ int oscal_parse(json_t **out, const char *data, size_t len);
 #define OSCAL_IMPORT_CHECK	(1 << 0)	/* check everything, keep nothing */
 int oscal_import(json_t **summary, struct db *db, int64_t org_id, const struct actor *actor,
     const char *data, size_t len, const char *catalog_id, int flags);
+/* Keeps a document oscal_parse() gave, as oscal_import() does. */
+int oscal_store(json_t **summary, struct db *db, int64_t org_id, const struct actor *actor,
+    json_t *doc, const char *catalog_id, int flags);
 
 #endif

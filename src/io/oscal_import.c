@@ -902,24 +902,31 @@ done:
 }
 
 int
+oscal_store(json_t **summary, struct db *db, int64_t org_id, const struct actor *actor,
+    json_t *doc, const char *catalog_id, int flags)
+{
+	const char *model = json_string_value(json_object_get(doc, "model"));
+
+	*summary = NULL;
+	if (model != NULL && strcmp(model, "catalog") == 0)
+		return oi_keep_catalog(summary, db, org_id, actor, doc, catalog_id, flags);
+	if (catalog_id != NULL)
+		return aims_error_set(AIMS_EINVALID, "catalog-id",
+		    "a catalog id goes with a catalog, not with %s", model ? model : "this document");
+	return oi_keep_results(summary, db, org_id, actor, doc, flags);
+}
+
+int
 oscal_import(json_t **summary, struct db *db, int64_t org_id, const struct actor *actor,
     const char *data, size_t len, const char *catalog_id, int flags)
 {
 	json_t *doc = NULL;
-	const char *model;
 	int rc;
 
 	*summary = NULL;
 	if ((rc = oscal_parse(&doc, data, len)) != 0)
 		return rc;
-	model = json_string_value(json_object_get(doc, "model"));
-	if (strcmp(model, "catalog") == 0)
-		rc = oi_keep_catalog(summary, db, org_id, actor, doc, catalog_id, flags);
-	else if (catalog_id != NULL)
-		rc = aims_error_set(AIMS_EINVALID, "catalog-id",
-		    "a catalog id goes with a catalog, not with %s", model);
-	else
-		rc = oi_keep_results(summary, db, org_id, actor, doc, flags);
+	rc = oscal_store(summary, db, org_id, actor, doc, catalog_id, flags);
 	json_decref(doc);
 	return rc;
 }

@@ -557,19 +557,17 @@ redteam_parse(json_t **out, enum redteam_format f, const char *data, size_t len)
 }
 
 int
-redteam_import(json_t **summary, struct db *db, int64_t org_id, const struct actor *actor,
-    const char *ais_ref, enum redteam_format f, const struct evidence_upload *up, int flags)
+redteam_read(json_t **out, enum redteam_format f, const char *path)
 {
 	struct buf b = BUF_INIT;
 	char chunk[65536];
-	json_t *run = NULL;
 	FILE *in;
 	size_t n;
 	int rc = 0;
 
-	*summary = NULL;
-	if ((in = fopen(up->path, "rb")) == NULL)
-		return aims_error_set(AIMS_EINVALID, "file", "cannot read %s: %s", up->path,
+	*out = NULL;
+	if ((in = fopen(path, "rb")) == NULL)
+		return aims_error_set(AIMS_EINVALID, "file", "cannot read %s: %s", path,
 		    strerror(errno));
 	while ((n = fread(chunk, 1, sizeof(chunk), in)) > 0 && rc == 0) {
 		if (b.len + n > REDTEAM_FILE_MAX)
@@ -579,11 +577,24 @@ redteam_import(json_t **summary, struct db *db, int64_t org_id, const struct act
 			buf_append(&b, chunk, n);
 	}
 	if (rc == 0 && ferror(in))
-		rc = aims_error_set(AIMS_ERROR, "file", "cannot read %s", up->path);
+		rc = aims_error_set(AIMS_ERROR, "file", "cannot read %s", path);
 	fclose(in);
-	if (rc == 0 && (rc = redteam_parse(&run, f, b.data ? b.data : "", b.len)) == 0)
+	if (rc == 0)
+		rc = redteam_parse(out, f, b.data ? b.data : "", b.len);
+	buf_free(&b);
+	return rc;
+}
+
+int
+redteam_import(json_t **summary, struct db *db, int64_t org_id, const struct actor *actor,
+    const char *ais_ref, enum redteam_format f, const struct evidence_upload *up, int flags)
+{
+	json_t *run = NULL;
+	int rc;
+
+	*summary = NULL;
+	if ((rc = redteam_read(&run, f, up->path)) == 0)
 		rc = redteam_store(summary, db, org_id, actor, ais_ref, run, up, flags);
 	json_decref(run);
-	buf_free(&b);
 	return rc;
 }

@@ -52,6 +52,9 @@ int redteam_parse_format(enum redteam_format *out, const char *s);
  */
 int redteam_parse(json_t **out, enum redteam_format f, const char *data, size_t len);
 
+/* Reads and parses the report at path (redteam_parse()) into *out. */
+int redteam_read(json_t **out, enum redteam_format f, const char *path);
+
 /* Reads the report at up->path and stores it as evidence (core/redteam.h). */
 int redteam_import(json_t **summary, struct db *db, int64_t org_id, const struct actor *actor,
     const char *ais_ref, enum redteam_format f, const struct evidence_upload *up, int flags);

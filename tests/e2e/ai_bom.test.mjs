@@ -14,6 +14,10 @@ import {
   ADMIN, addMember, addOrg, aimsOk, makeDb, request, setup, signIn,
 } from './lib.mjs';
 import { assertValidBom, importFile, list, newSystem, upload } from './bom.mjs';
+import { strictWrites } from './lib.mjs';
+
+// Imports are changes of the server's writer: none writes beside it.
+strictWrites();
 
 const DATA = new URL('../data/', import.meta.url).pathname;
 
@@ -209,6 +213,27 @@ test('the imports route takes the same files, checks the role and the organisati
     r = await upload(env, s, path, 'garak', garak, 'run.report.jsonl');
     assert.equal(r.status, 200, JSON.stringify(r.json));
     assert.match(r.json.evidence, /^EV-\d+$/);
+    // A check answers what it would keep and keeps nothing.
+    const evidence = list(env.db, 'evidence').length;
+    const promptfoo = readFileSync(join(DATA, 'redteam', 'promptfoo_sample-export.json'));
+    r = await upload(env, s, `${path}?check=true`, 'promptfoo', promptfoo, 'results.json');
+    assert.equal(r.status, 200, JSON.stringify(r.json));
+    assert.equal(r.json.checked_only, true);
+    assert.equal(list(env.db, 'evidence').length, evidence);
+    // An import and creates sent at once share the writer's groups, each on its own.
+    const token = JSON.parse(aimsOk(['token', 'create', '--db', env.db, '--org', 'acme', '--name', 'ci',
+      '--role', 'contributor', '--format', 'json']).stdout).token;
+    const all = await Promise.all([
+      upload(env, s, path, 'promptfoo', promptfoo, 'results.json'),
+      upload(env, s, path, 'cyclonedx', bad, 'bad.json'),
+      ...Array.from({ length: 8 }, (_, i) => request(env.url, 'POST', '/api/v1/orgs/acme/ai-systems',
+        { auth: { token }, body: { name: `Beside the import ${i}`, lifecycle_stage: 'deployment' } })),
+    ]);
+    assert.equal(all[0].status, 200, JSON.stringify(all[0].json));
+    assert.equal(all[1].status, 400, 'a refused import undoes only itself');
+    for (const c of all.slice(2)) assert.equal(c.status, 201, c.text);
+    assert.equal(list(env.db, 'evidence').length, evidence + 1);
+    aimsOk(['verify', '--db', env.db]);
     // A viewer may not import; another organisation's system is not found.
     addMember(env.db, 'viewer@example.com', 'viewer');
     const v = await signIn(env.url, 'viewer@example.com');

@@ -13,6 +13,10 @@ import {
   ADMIN, addMember, addOrg, aims, aimsOk, makeDb, request, setup, signIn,
 } from './lib.mjs';
 import { assertValidBom, importFile, list, newSystem, upload } from './bom.mjs';
+import { strictWrites } from './lib.mjs';
+
+// Imports are changes of the server's writer: none writes beside it.
+strictWrites();
 
 const CARDS = new URL('../data/modelcards/', import.meta.url).pathname;
 

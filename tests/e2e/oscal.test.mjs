@@ -14,6 +14,10 @@ import addFormats from 'ajv-formats';
 import {
   ADMIN, addMember, addOrg, aims, aimsOk, makeDb, request, setup, signIn, tempDir,
 } from './lib.mjs';
+import { strictWrites } from './lib.mjs';
+
+// Imports are changes of the server's writer: none writes beside it.
+strictWrites();
 
 const TESTDATA = new URL('../data/oscal/', import.meta.url).pathname;
 const SCHEMA_OF = {
@@ -338,6 +342,18 @@ test('an imported catalog stays with the organisation that imported it', async (
     assert.equal(up.status, 200, JSON.stringify(upJson));
     assert.equal(upJson.id, 'by-api');
     assert.equal(upJson.item_count, 8);
+    // A check answers what it would keep, and keeps nothing.
+    const form3 = new FormData();
+    form3.append('file', new Blob([readFileSync(file)], { type: 'application/json' }), 'c.json');
+    const chk = await fetch(`${env.url}/api/v1/orgs/acme/imports/oscal?catalog_id=only-checked&check=true`,
+      { method: 'POST', headers: { cookie: s.cookie, origin: env.url, 'x-csrf-token': s.csrf },
+        body: form3 });
+    const chkJson = await chk.json();
+    assert.equal(chk.status, 200, JSON.stringify(chkJson));
+    assert.equal(chkJson.item_count, 8);
+    a = await request(env.url, 'GET',
+      '/api/v1/orgs/acme/exports/oscal/catalog.json?catalog=only-checked', { auth: s });
+    assert.equal(a.status, 404, 'a checked catalog is not kept');
     a = await request(env.url, 'GET',
       '/api/v1/orgs/acme/exports/oscal/catalog.json?catalog=by-api', { auth: s });
     assert.equal(a.status, 200);

@@ -10,6 +10,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { addMember, aimsOk, setup, ADMIN } from './lib.mjs';
 import { openBrowser, shot, signIn } from './browser.mjs';
+import { strictWrites } from './lib.mjs';
+
+// Imports are changes of the server's writer: none writes beside it.
+strictWrites();
 
 const DATA = new URL('../data/', import.meta.url).pathname;
 const AXE = readFileSync(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
