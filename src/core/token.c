@@ -467,13 +467,14 @@ token_find(struct token_grant *out, struct db *db, const char *secret, time_t no
 	unsigned char hash[32];
 	struct db_stmt *st = NULL;
 	const char *exp, *used;
+	size_t len = strlen(secret);
 	time_t texp, tused = 0;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (strlen(secret) != TOKEN_TEXT_LEN - 1 || !str_has_prefix(secret, TOKEN_PREFIX))
+	if (len != TOKEN_TEXT_LEN - 1 || !str_has_prefix(secret, TOKEN_PREFIX))
 		return token_unauth();
-	crypto_hash_sha256(hash, (const unsigned char *)secret, strlen(secret));
+	crypto_hash_sha256(hash, (const unsigned char *)secret, len);
 	if ((rc = db_prepare(&st, db, "SELECT t.id, t.org_id, coalesce(t.created_by, 0), t.role, "
 	    "t.name, t.expires_at, t.last_used_at, m.role, coalesce(u.disabled, 0) "
 	    "FROM api_tokens t "

@@ -287,13 +287,14 @@ auth_identify_session(struct http_ctx *c, const char *token)
 int
 auth_identify(struct http_ctx *c)
 {
-	const char *authz = http_header(c->req, "Authorization");
-	const char *cookie = http_header(c->req, "Cookie");
+	const char *authz = http_header(c->req, "Authorization"), *cookie;
 	char token[AUTH_COOKIE_MAX];
 
 	memset(&c->who, 0, sizeof(c->who));
 	if (authz != NULL)
 		return auth_identify_token(c, authz);
+	/* Looked for only now: a bearer token wins over any cookie. */
+	cookie = http_header(c->req, "Cookie");
 	if (cookie != NULL && auth_cookie_value(token, sizeof(token), cookie, AUTH_COOKIE))
 		return auth_identify_session(c, token);
 	return 0;

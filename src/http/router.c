@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <inttypes.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,6 +127,253 @@ router_is_record_kind(const char *s, size_t n)
 	return record_kind_find(name) != NULL;
 }
 
+/*
+ * The index of a route table: a trie of the patterns' segments, a literal
+ * segment an edge of its own, every {param} one edge that takes any
+ * non-empty segment. A path walks it segment by segment, down the literal
+ * edge that equals its segment and the parameter edge both, so the routes
+ * whose patterns fit it are found in time that follows the path's segments
+ * rather than the table's length. Which of them answers is still decided
+ * in table order, as by a walk of the whole table (router_match_scan).
+ *
+ * Built once, on first use, in static storage: nothing to free, and no
+ * allocation of its own in the heap the requests' answers grow in.
+ */
+struct router_node {
+	const char	*seg;		/* the literal edge into this node */
+	size_t		 seglen;
+	int		 param;		/* the {param} child, or 0 */
+	int		 lit, nlit;	/* literal children: router_lits[lit..], by seglen, bytes */
+	int		 end, nend;	/* routes ending here: router_ends[end..], table order */
+	int		 first, next;	/* while building: first literal child, next sibling */
+};
+
+struct router_index {
+	const struct route	*table;
+	int			 size;		/* routes in table */
+	int			 root;		/* 0: no index, walk the table */
+};
+
+/* Room for both tables' segments and routes, with plenty to spare. */
+#define ROUTER_NODES_MAX	2048
+#define ROUTER_ROUTES_MAX	1024
+/* Routes one path may fit at most before the index gives way to a walk of the table. */
+#define ROUTER_HITS_MAX		32
+
+static struct router_node router_nodes[ROUTER_NODES_MAX];	/* [0]: none */
+static int router_nnodes = 1;
+static int router_lits[ROUTER_NODES_MAX], router_nlits;
+static int router_ends[ROUTER_ROUTES_MAX], router_nends;
+
+static struct router_index router_api_index, router_web_index;
+static pthread_once_t router_index_once = PTHREAD_ONCE_INIT;
+
+static int
+router_table_size(const struct route *table)
+{
+	int n = 0;
+
+	while (table[n].method != NULL)
+		n++;
+	return n;
+}
+
+static int
+router_seg_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	if (alen != blen)
+		return alen < blen ? -1 : 1;
+	return memcmp(a, b, alen);
+}
+
+/* A new node, or 0 when the room is spent. */
+static int
+router_node_new(const char *seg, size_t len)
+{
+	if (router_nnodes == ROUTER_NODES_MAX)
+		return 0;
+	router_nodes[router_nnodes].seg = seg;
+	router_nodes[router_nnodes].seglen = len;
+	return router_nnodes++;
+}
+
+/* The literal child of n for seg, added in sibling order if new; 0 when out of room. */
+static int
+router_node_literal(int n, const char *seg, size_t len)
+{
+	int *link = &router_nodes[n].first, cmp, child;
+
+	for (; *link != 0; link = &router_nodes[*link].next) {
+		cmp = router_seg_cmp(router_nodes[*link].seg, router_nodes[*link].seglen, seg, len);
+		if (cmp == 0)
+			return *link;
+		if (cmp > 0)
+			break;
+	}
+	if ((child = router_node_new(seg, len)) == 0)
+		return 0;
+	router_nodes[child].next = *link;
+	*link = child;
+	return child;
+}
+
+/*
+ * The node where route i of the table ends, its pattern split into
+ * segments as router_pattern_match splits it; -1 for a pattern no path can
+ * fit (not starting with '/', or with more {params} than a request keeps),
+ * which the walk of the table never matches either; 0 when out of room.
+ */
+static int
+router_index_add(const struct router_index *ix, int i)
+{
+	const char *p = ix->table[i].pattern, *pe;
+	int n = ix->root, nparams = 0;
+	size_t len;
+
+	if (*p != '\0' && *p != '/')
+		return -1;
+	while (*p == '/') {
+		pe = strchr(p + 1, '/');
+		len = pe ? (size_t)(pe - p - 1) : strlen(p + 1);
+		if (len >= 2 && p[1] == '{' && p[len] == '}') {
+			if (++nparams > HTTP_PARAMS_MAX)
+				return -1;
+			if (router_nodes[n].param == 0 &&
+			    (router_nodes[n].param = router_node_new(NULL, 0)) == 0)
+				return 0;
+			n = router_nodes[n].param;
+		} else if ((n = router_node_literal(n, p + 1, len)) == 0)
+			return 0;
+		p += len + 1;
+	}
+	return n;
+}
+
+/* Indexes table, or leaves ix->root 0 (a walk of the table) when it does not fit. */
+static void
+router_index_build(struct router_index *ix, const struct route *table)
+{
+	static int at[ROUTER_ROUTES_MAX];	/* each route's end node */
+	int i, n, first, c;
+
+	ix->table = table;
+	ix->size = router_table_size(table);
+	if (ix->size > ROUTER_ROUTES_MAX - router_nends ||
+	    (first = ix->root = router_node_new(NULL, 0)) == 0)
+		goto none;
+	for (i = 0; i < ix->size; i++)
+		if ((at[i] = router_index_add(ix, i)) == 0)
+			goto none;
+	/* Each node's children and routes laid out side by side, for the walk. */
+	for (n = first; n < router_nnodes; n++) {
+		router_nodes[n].lit = router_nlits;
+		for (c = router_nodes[n].first; c != 0; c = router_nodes[c].next)
+			router_lits[router_nlits++] = c;
+		router_nodes[n].nlit = router_nlits - router_nodes[n].lit;
+		router_nodes[n].end = router_nends;
+		for (i = 0; i < ix->size; i++)
+			if (at[i] == n)
+				router_ends[router_nends++] = i;
+		router_nodes[n].nend = router_nends - router_nodes[n].end;
+	}
+	return;
+none:
+	ix->root = 0;
+}
+
+static void
+router_index_init(void)
+{
+	router_index_build(&router_api_index, http_routes);
+	router_index_build(&router_web_index, webui_routes);
+}
+
+static const struct router_index *
+router_index_of(const struct route *table)
+{
+	pthread_once(&router_index_once, router_index_init);
+	if (table == http_routes)
+		return &router_api_index;
+	if (table == webui_routes)
+		return &router_web_index;
+	return NULL;
+}
+
+/* The literal child of n whose edge is seg, or 0. */
+static int
+router_node_find(const struct router_node *n, const char *seg, size_t len)
+{
+	const int *lits = router_lits + n->lit;
+	size_t lo = 0, hi = (size_t)n->nlit, mid;
+	int cmp;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		cmp = router_seg_cmp(router_nodes[lits[mid]].seg, router_nodes[lits[mid]].seglen,
+		    seg, len);
+		if (cmp == 0)
+			return lits[mid];
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/*
+ * Collects into hits the routes under n whose pattern fits the rest of the
+ * path s (at a '/' or its end). Returns false when more than
+ * ROUTER_HITS_MAX fit, and the caller walks the table instead.
+ */
+static bool
+router_node_walk(const struct router_node *n, const char *s, int *hits, size_t *nhits)
+{
+	const char *se;
+	size_t len;
+	int i, child;
+
+	if (*s == '\0') {
+		if (*nhits + (size_t)n->nend > ROUTER_HITS_MAX)
+			return false;
+		for (i = 0; i < n->nend; i++)
+			hits[(*nhits)++] = router_ends[n->end + i];
+		return true;
+	}
+	if (*s != '/')
+		return true;
+	se = strchr(s + 1, '/');
+	len = se ? (size_t)(se - s - 1) : strlen(s + 1);
+	if ((child = router_node_find(n, s + 1, len)) != 0 &&
+	    !router_node_walk(&router_nodes[child], s + 1 + len, hits, nhits))
+		return false;
+	if (n->param != 0 && len > 0 &&
+	    !router_node_walk(&router_nodes[n->param], s + 1 + len, hits, nhits))
+		return false;
+	return true;
+}
+
+/*
+ * The routes of ix whose pattern fits path, in table order: their number,
+ * or -1 when there are too many to hold.
+ */
+static int
+router_index_find(const struct router_index *ix, const char *path, int hits[ROUTER_HITS_MAX])
+{
+	size_t n = 0, i, j;
+	int h;
+
+	if (ix->root == 0 || !router_node_walk(&router_nodes[ix->root], path, hits, &n))
+		return -1;
+	for (i = 1; i < n; i++) {
+		h = hits[i];
+		for (j = i; j > 0 && hits[j - 1] > h; j--)
+			hits[j] = hits[j - 1];
+		hits[j] = h;
+	}
+	return (int)n;
+}
+
 const struct route *
 router_match(const char *method, const char *path, const char *params[HTTP_PARAMS_MAX],
     char **param_buf, int *code, char *allow, size_t allowlen)
@@ -138,43 +386,37 @@ bool
 router_path_known(const struct route *table, const char *path)
 {
 	size_t off[HTTP_PARAMS_MAX], len[HTTP_PARAMS_MAX];
+	const struct router_index *ix = router_index_of(table);
 	const struct route *r;
-	int n;
+	int hits[ROUTER_HITS_MAX], n;
 
+	if (ix != NULL && (n = router_index_find(ix, path, hits)) >= 0)
+		return n > 0;
 	for (r = table; r->method != NULL; r++)
 		if (router_pattern_match(r->pattern, path, off, len, &n))
 			return true;
 	return false;
 }
 
-static int
-router_table_size(const struct route *table)
-{
-	int n = 0;
-
-	while (table[n].method != NULL)
-		n++;
-	return n;
-}
-
 int
 router_route_index(const struct route *r)
 {
-	int napi = router_table_size(http_routes), nweb = router_table_size(webui_routes);
+	const struct router_index *api = router_index_of(http_routes);
+	const struct router_index *web = router_index_of(webui_routes);
 
 	if (r == NULL)
 		return -1;
-	if (r >= http_routes && r < http_routes + napi)
+	if (r >= http_routes && r < http_routes + api->size)
 		return (int)(r - http_routes);
-	if (r >= webui_routes && r < webui_routes + nweb)
-		return napi + (int)(r - webui_routes);
+	if (r >= webui_routes && r < webui_routes + web->size)
+		return api->size + (int)(r - webui_routes);
 	return -1;
 }
 
 const struct route *
 router_route_at(int i)
 {
-	int napi = router_table_size(http_routes), nweb = router_table_size(webui_routes);
+	int napi = router_index_of(http_routes)->size, nweb = router_index_of(webui_routes)->size;
 
 	if (i >= 0 && i < napi)
 		return &http_routes[i];
@@ -183,22 +425,27 @@ router_route_at(int i)
 	return NULL;
 }
 
-const struct route *
-router_match_in(const struct route *table, const char *method, const char *path,
-    const char *params[HTTP_PARAMS_MAX], char **param_buf, int *code, char *allow,
-    size_t allowlen)
+/*
+ * Decides among the candidates (routes whose pattern fits path, in table
+ * order; with ncand -1, every route of the table) as router_match_in says.
+ */
+static const struct route *
+router_match_among(const struct route *table, const int *cand, int ncand, const char *method,
+    const char *path, const char *params[HTTP_PARAMS_MAX], char **param_buf, int *code,
+    char *allow, size_t allowlen)
 {
 	const struct route *r;
 	size_t off[HTTP_PARAMS_MAX], len[HTTP_PARAMS_MAX], total = 0;
 	bool fixed = false;
-	int n, i;
+	int n, i, k;
 	char *p;
 
 	*param_buf = NULL;
 	*code = AIMS_ENOTFOUND;
 	if (allowlen > 0)
 		allow[0] = '\0';
-	for (r = table; r->method != NULL; r++) {
+	for (k = 0; ncand < 0 ? table[k].method != NULL : k < ncand; k++) {
+		r = ncand < 0 ? &table[k] : &table[cand[k]];
 		if (!router_pattern_match(r->pattern, path, off, len, &n))
 			continue;
 		/*
@@ -233,6 +480,29 @@ router_match_in(const struct route *table, const char *method, const char *path,
 	    strstr(allow, "GET") != NULL)
 		router_allow_add(allow, allowlen, "HEAD");
 	return NULL;
+}
+
+const struct route *
+router_match_scan(const struct route *table, const char *method, const char *path,
+    const char *params[HTTP_PARAMS_MAX], char **param_buf, int *code, char *allow,
+    size_t allowlen)
+{
+	return router_match_among(table, NULL, -1, method, path, params, param_buf, code, allow,
+	    allowlen);
+}
+
+const struct route *
+router_match_in(const struct route *table, const char *method, const char *path,
+    const char *params[HTTP_PARAMS_MAX], char **param_buf, int *code, char *allow,
+    size_t allowlen)
+{
+	const struct router_index *ix = router_index_of(table);
+	int hits[ROUTER_HITS_MAX], n = -1;
+
+	if (ix != NULL)
+		n = router_index_find(ix, path, hits);
+	return router_match_among(table, hits, n, method, path, params, param_buf, code, allow,
+	    allowlen);
 }
 
 int

@@ -155,6 +155,14 @@ const struct route *router_match(const char *method, const char *path,
 const struct route *router_match_in(const struct route *table, const char *method,
     const char *path, const char *params[HTTP_PARAMS_MAX], char **param_buf, int *code,
     char *allow, size_t allowlen);
+/*
+ * The same by trying every route of table in turn: what router_match_in
+ * answers through its index of the table, kept as the reference the index
+ * is checked against.
+ */
+const struct route *router_match_scan(const struct route *table, const char *method,
+    const char *path, const char *params[HTTP_PARAMS_MAX], char **param_buf, int *code,
+    char *allow, size_t allowlen);
 /* Does any route of table have a pattern that fits path (whatever the method)? */
 bool router_path_known(const struct route *table, const char *path);
 /*

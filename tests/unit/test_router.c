@@ -16,6 +16,7 @@
 #include "http/api.h"
 #include "http/multipart.h"
 #include "http/router.h"
+#include "http/webui.h"
 #include "util/error.h"
 
 struct fixture {
@@ -623,12 +624,257 @@ test_router__openapi_component_schemas(void **state)
 	json_decref(doc);
 }
 
+/* A copy of table, which the router has no index of: it walks it route by route. */
+static const struct route *
+unindexed(const struct route *table)
+{
+	static const struct route *from[2];
+	static struct route *copy[2];
+	size_t i, n;
+
+	for (i = 0; i < 2 && from[i] != NULL && from[i] != table; i++)
+		;
+	assert_true(i < 2);
+	if (from[i] == NULL) {
+		for (n = 0; table[n].method != NULL; n++)
+			;
+		copy[i] = malloc((n + 1) * sizeof(*table));
+		assert_non_null(copy[i]);
+		memcpy(copy[i], table, (n + 1) * sizeof(*table));
+		from[i] = table;
+	}
+	return copy[i];
+}
+
+/*
+ * The index must answer what a walk of the whole table answers: the same
+ * route, parameters, 404 or 405 and Allow. Returns the route matched.
+ */
+static const struct route *
+assert_match_as_scan(const struct route *table, const char *method, const char *path)
+{
+	const char *p1[HTTP_PARAMS_MAX], *p2[HTTP_PARAMS_MAX];
+	char *b1 = NULL, *b2 = NULL, a1[64], a2[64];
+	const struct route *r1, *r2;
+	int c1, c2, i;
+
+	r1 = router_match_in(table, method, path, p1, &b1, &c1, a1, sizeof(a1));
+	r2 = router_match_scan(table, method, path, p2, &b2, &c2, a2, sizeof(a2));
+	if (r1 != r2 || c1 != c2)
+		fail_msg("%s %s: the index answers %s (%d), the table %s (%d)", method, path,
+		    r1 ? r1->pattern : "none", c1, r2 ? r2->pattern : "none", c2);
+	if (r1 == NULL && strcmp(a1, a2) != 0)
+		fail_msg("%s %s: Allow %s from the index, %s from the table", method, path, a1, a2);
+	for (i = 0; r1 != NULL && i < HTTP_PARAMS_MAX; i++)
+		if ((p1[i] == NULL) != (p2[i] == NULL) ||
+		    (p1[i] != NULL && strcmp(p1[i], p2[i]) != 0))
+			fail_msg("%s %s: parameter %d differs", method, path, i);
+	if (router_path_known(table, path) != router_path_known(unindexed(table), path))
+		fail_msg("%s: known to the index or to the table, not both", path);
+	free(b1);
+	free(b2);
+	return r1;
+}
+
+/* pattern with each {param} replaced by value (kind, when given, for {kind}). */
+static void
+fill_pattern(char *out, size_t len, const char *pattern, const char *value, const char *kind)
+{
+	const char *p = pattern;
+	size_t n = 0, k;
+
+	while (*p && n + 1 < len) {
+		if (*p != '{') {
+			out[n++] = *p++;
+			continue;
+		}
+		k = strcspn(p + 1, "}");
+		n += (size_t)snprintf(out + n, len - n, "%s",
+		    kind != NULL && strncmp(p + 1, "kind}", 5) == 0 ? kind : value);
+		p += k + 2;
+	}
+	out[n < len ? n : len - 1] = '\0';
+}
+
+/*
+ * Every route of both tables, and paths near each (parameters that are
+ * literals of other routes, unknown kinds, an empty, extra or missing
+ * segment, a trailing slash), with every method: the index agrees with
+ * the walk of the table.
+ */
+static void
+test_router__index_agrees_with_table(void **state)
+{
+	static const char *const methods[] = { "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
+	    "OPTIONS", "get", NULL };
+	static const char *const values[] = { "acme", "1", "a@example.com", "risks", "ai-systems",
+	    "evidence", "members", "tokens", "latest", "nosuch", "new", "o", "api", "v1", "orgs",
+	    "%2F", "a.b", NULL };
+	static const char *const extra[] = { "", "/", "/x", "//", "/files", "/versions/1",
+	    "?x", NULL };
+	const struct route *tables[] = { http_routes, webui_routes, NULL };
+	const struct record_kind *const *k;
+	const struct route *t, *r;
+	char path[300], full[320];
+	size_t ti, vi, ei, mi;
+	int n = 0;
+
+	(void)state;
+	for (ti = 0; (t = tables[ti]) != NULL; ti++) {
+		for (r = t; r->method != NULL; r++) {
+			for (vi = 0; values[vi] != NULL; vi++) {
+				fill_pattern(path, sizeof(path), r->pattern, values[vi], NULL);
+				for (ei = 0; extra[ei] != NULL; ei++) {
+					snprintf(full, sizeof(full), "%s%s", path, extra[ei]);
+					for (mi = 0; methods[mi] != NULL; mi++, n++)
+						assert_match_as_scan(t, methods[mi], full);
+				}
+				/* The pattern cut short at each of its slashes. */
+				for (ei = strlen(path); ei > 0; ei--)
+					if (path[ei] == '/') {
+						path[ei] = '\0';
+						assert_match_as_scan(t, "GET", path);
+						assert_match_as_scan(t, "POST", path);
+						n += 2;
+					}
+			}
+			for (k = record_kinds; (*k)->name != NULL; k++) {
+				fill_pattern(path, sizeof(path), r->pattern, "acme", (*k)->name);
+				for (mi = 0; methods[mi] != NULL; mi++, n++)
+					assert_match_as_scan(t, methods[mi], path);
+			}
+		}
+	}
+	static const char *const odd[] = { "", "/", "//", "///", "healthz", "/healthz/",
+	    "/HEALTHZ", "/api", "/api/", "/api/v1", "/api/v1/orgs/", "/api/v1/orgs//risks",
+	    "/api/v1/orgs/acme//", "/o/acme/", "/o/acme//", "/o//", "/o", "/static/",
+	    "/api/v1/orgs/acme/risks/R-1/files/1/x/y/z/a/b/c/d/e/f", NULL };
+	for (vi = 0; odd[vi] != NULL; vi++)
+		for (ti = 0; tables[ti] != NULL; ti++)
+			for (mi = 0; methods[mi] != NULL; mi++, n++)
+				assert_match_as_scan(tables[ti], methods[mi], odd[vi]);
+	assert_true(n > 10000);
+}
+
+/* Every route of both tables is reached by a path built from its own pattern. */
+static void
+test_router__every_route_reached(void **state)
+{
+	const struct route *tables[] = { http_routes, webui_routes, NULL };
+	const struct record_kind *const *k;
+	const struct route *t, *r, *m;
+	char path[300];
+	size_t ti;
+	bool found;
+
+	(void)state;
+	for (ti = 0; (t = tables[ti]) != NULL; ti++)
+		for (r = t; r->method != NULL; r++) {
+			found = false;
+			for (k = record_kinds; !found && (*k)->name != NULL; k++) {
+				fill_pattern(path, sizeof(path), r->pattern, "acme",
+				    (r->flags & ROUTE_RECORD) ? (*k)->name : NULL);
+				m = assert_match_as_scan(t, r->method, path);
+				found = m == r;
+				if (!(r->flags & ROUTE_RECORD))
+					break;
+			}
+			if (!found)
+				fail_msg("%s %s is not reached by a path of its own", r->method,
+				    r->pattern);
+			if (strcmp(r->method, "GET") == 0 && assert_match_as_scan(t, "HEAD", path) != r)
+				fail_msg("HEAD %s is not answered as GET", r->pattern);
+		}
+}
+
+/* Which route wins, and 404 against 405, where fixed and record routes meet. */
+static void
+test_router__precedence_and_method_errors(void **state)
+{
+	const char *params[HTTP_PARAMS_MAX];
+	char *pbuf = NULL, allow[64];
+	const struct route *r;
+	int code;
+
+	(void)state;
+	/* A fixed route claims its path for every method: no record route behind it. */
+	assert_null(router_match("PUT", "/api/v1/orgs/acme/members", params, &pbuf, &code, allow,
+	    sizeof(allow)));
+	assert_int_equal(code, HTTP_EMETHOD);
+	assert_string_equal(allow, "GET, POST, HEAD");
+	assert_null(router_match("DELETE", "/api/v1/orgs/acme/readiness", params, &pbuf, &code,
+	    allow, sizeof(allow)));
+	assert_int_equal(code, HTTP_EMETHOD);
+	assert_string_equal(allow, "GET, HEAD");
+	/* A record kind takes the record routes, with their methods in table order. */
+	r = router_match("GET", "/api/v1/orgs/acme/risks", params, &pbuf, &code, allow,
+	    sizeof(allow));
+	assert_non_null(r);
+	assert_string_equal(r->pattern, "/api/v1/orgs/{org}/{kind}");
+	assert_string_equal(params[0], "acme");
+	assert_string_equal(params[1], "risks");
+	assert_null(params[2]);
+	free(pbuf);
+	assert_null(router_match("PUT", "/api/v1/orgs/acme/risks", params, &pbuf, &code, allow,
+	    sizeof(allow)));
+	assert_int_equal(code, HTTP_EMETHOD);
+	assert_string_equal(allow, "GET, POST, PATCH, HEAD");
+	/* OPTIONS gets the methods without HEAD added. */
+	assert_null(router_match("OPTIONS", "/api/v1/orgs/acme/risks", params, &pbuf, &code,
+	    allow, sizeof(allow)));
+	assert_int_equal(code, HTTP_EMETHOD);
+	assert_string_equal(allow, "GET, POST, PATCH");
+	/* Not a kind: not found, whatever the method. */
+	assert_null(router_match("GET", "/api/v1/orgs/acme/nosuch", params, &pbuf, &code, allow,
+	    sizeof(allow)));
+	assert_int_equal(code, AIMS_ENOTFOUND);
+	assert_null(router_match("PUT", "/api/v1/orgs/acme/nosuch/R-1", params, &pbuf, &code,
+	    allow, sizeof(allow)));
+	assert_int_equal(code, AIMS_ENOTFOUND);
+	/* A literal segment beats a parameter only by coming first in the table. */
+	r = router_match("GET", "/api/v1/orgs/acme/packs/latest", params, &pbuf, &code, allow,
+	    sizeof(allow));
+	assert_non_null(r);
+	assert_string_equal(r->pattern, "/api/v1/orgs/{org}/packs/latest");
+	free(pbuf);
+	/* A trailing slash is a segment of its own: a route only when declared so. */
+	assert_null(router_match("GET", "/api/v1/orgs/acme/risks/", params, &pbuf, &code, allow,
+	    sizeof(allow)));
+	assert_int_equal(code, AIMS_ENOTFOUND);
+	r = router_match_in(webui_routes, "GET", "/o/acme/", params, &pbuf, &code, allow,
+	    sizeof(allow));
+	assert_non_null(r);
+	assert_string_equal(r->pattern, "/o/{org}/");
+	free(pbuf);
+	r = router_match_in(webui_routes, "GET", "/o/acme", params, &pbuf, &code, allow,
+	    sizeof(allow));
+	assert_non_null(r);
+	assert_string_equal(r->pattern, "/o/{org}");
+	free(pbuf);
+	/* An empty segment takes no parameter. */
+	assert_null(router_match_in(webui_routes, "GET", "/o//", params, &pbuf, &code, allow,
+	    sizeof(allow)));
+	assert_int_equal(code, AIMS_ENOTFOUND);
+	/* Paths are matched as given: case counts, a method is upper case. */
+	assert_null(router_match("GET", "/HEALTHZ", params, &pbuf, &code, allow, sizeof(allow)));
+	assert_int_equal(code, AIMS_ENOTFOUND);
+	assert_null(router_match("get", "/healthz", params, &pbuf, &code, allow, sizeof(allow)));
+	assert_int_equal(code, HTTP_EMETHOD);
+	assert_string_equal(allow, "GET, HEAD");
+	assert_true(router_path_known(http_routes, "/api/v1/orgs/acme/nosuch"));
+	assert_false(router_path_known(http_routes, "/api/v1/orgs/acme/"));
+	assert_false(router_path_known(http_routes, "/o/acme"));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_router__matches_params),
 		cmocka_unit_test(test_router__wrong_method_lists_allowed),
+		cmocka_unit_test(test_router__index_agrees_with_table),
+		cmocka_unit_test(test_router__every_route_reached),
+		cmocka_unit_test(test_router__precedence_and_method_errors),
 		cmocka_unit_test(test_router__path_param_validated),
 		cmocka_unit_test(test_router__unknown_query_parameter_named),
 		cmocka_unit_test(test_router__query_values_checked),
