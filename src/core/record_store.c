@@ -155,6 +155,26 @@ record__view_shape(const struct record_kind *k)
 	return (int64_t)h + 1;
 }
 
+/* Does v hold an object, at any depth below its top level? */
+static bool
+store_nests_object(const json_t *v)
+{
+	const char *key;
+	json_t *item;
+	size_t i;
+
+	if (json_is_object(v)) {
+		json_object_foreach((json_t *)v, key, item)
+			if (json_is_object(item) || store_nests_object(item))
+				return true;
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, item)
+			if (json_is_object(item) || store_nests_object(item))
+				return true;
+	}
+	return false;
+}
+
 char *
 record__view_text(const struct record_kind *k, const struct record_row *r)
 {
@@ -165,7 +185,17 @@ record__view_text(const struct record_kind *k, const struct record_row *r)
 	/*
 	 * As a read gives it: the data goes through its stored form (keys of
 	 * nested objects sorted) rather than in the order a caller sent them.
+	 * Without nested objects that form differs from the data only in the
+	 * order of its top-level keys, which the view takes from the fields.
 	 */
+	if (!store_nests_object(r->data)) {
+		o = record__row_json(k, r);
+		s = json_dumps(o, RECORD_VIEW_FLAGS);
+		json_decref(o);
+		if (s == NULL)
+			abort();
+		return s;
+	}
 	if ((data = json_dumps(r->data, JSON_COMPACT | JSON_SORT_KEYS)) == NULL ||
 	    (stored.data = json_loads(data, 0, NULL)) == NULL)
 		abort();	/* only out of memory: xmalloc's policy */

@@ -534,6 +534,32 @@ db_exec(struct db *db, const char *sql)
 	return rc;
 }
 
+/*
+ * A transaction command run once a request or a group (BEGIN IMMEDIATE,
+ * COMMIT, a request's SAVEPOINT and RELEASE): on SQLite from the statement
+ * cache, as db_read_exec() does, since compiling the text anew each time
+ * cost more than running it. PostgreSQL runs it as text.
+ */
+static int
+db_exec_cached(struct db *db, const char *sql)
+{
+	struct db_stmt *st;
+	int64_t t0;
+	int rc;
+
+	if (db->ops != &db_sqlite_ops)
+		return db_exec(db, sql);
+	t0 = clock_mono_usec();
+	if (db->read_open)
+		db_read_close(db);
+	if ((rc = db_prepare(&st, db, sql)) == 0) {
+		rc = db->ops->step(st->impl);
+		db_done(st);
+	}
+	db_thread_usec += clock_mono_usec() - t0;
+	return rc < 0 ? rc : 0;
+}
+
 int64_t
 db_time_usec(void)
 {
@@ -652,7 +678,7 @@ db_savepoint_begin(struct db *db)
 		return aims_error_set(AIMS_ERROR, NULL, "savepoint outside a transaction, or nested");
 	/* What is kept in memory then belongs to the savepoint alone. */
 	if ((rc = db_deferred_flush(db)) != 0 ||
-	    (rc = db_exec(db, "SAVEPOINT aims_request")) != 0)
+	    (rc = db_exec_cached(db, "SAVEPOINT aims_request")) != 0)
 		return rc;
 	db->sp_open = true;
 	db->sp_depth = db->tx_depth;
@@ -673,7 +699,7 @@ db_savepoint_end(struct db *db, int rc)
 	if (rc == 0 && db->tx_depth != db->sp_depth)
 		rc = aims_error_set(AIMS_ERROR, NULL, "the change left a transaction open");
 	if (rc == 0 && (rc = db_deferred_flush(db)) == 0)
-		return db_exec(db, "RELEASE aims_request");
+		return db_exec_cached(db, "RELEASE aims_request");
 	/* Undo this request only; the message stays the request's own. */
 	db_deferred_drop(db);
 	if ((xrc = db->ops->exec(db->conn, "ROLLBACK TO aims_request; RELEASE aims_request")) != 0)
@@ -728,7 +754,7 @@ db_begin_orgs(struct db *db, const int64_t *orgs, size_t n)
 		db_thread_usec += clock_mono_usec() - t0;
 		free(sorted);
 	} else
-		rc = db_exec(db, "BEGIN IMMEDIATE");
+		rc = db_exec_cached(db, "BEGIN IMMEDIATE");
 	if (rc != 0)
 		db->tx_depth = 0;
 	return rc;
@@ -771,7 +797,7 @@ db_commit(struct db *db)
 		db_exec(db, "ROLLBACK");
 		return aims_error_set(AIMS_ERROR, NULL, "transaction was rolled back by an inner failure");
 	}
-	if ((rc = db_exec(db, "COMMIT")) != 0)
+	if ((rc = db_exec_cached(db, "COMMIT")) != 0)
 		db_exec(db, "ROLLBACK");
 	return rc;
 }

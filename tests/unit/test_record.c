@@ -12,6 +12,7 @@
 
 #include "core/perm.h"
 #include "core/record_counts.h"
+#include "core/record_private.h"
 #include "ledger/note.h"
 #include "record_fixture.h"
 #include "util/buf.h"
@@ -96,6 +97,71 @@ test_record__views_are_the_records_text(void **state)
 	assert_int_equal(record_get_text(&text, &version, db, FX_ORG + 1, k, "AIS-1"),
 	    AIMS_ENOTFOUND);
 	buf_free(&text);
+}
+
+/* The view as written before: the data through its stored text, then the tree dumped. */
+static char *
+view_through_stored_form(const struct record_kind *k, const struct record_row *r)
+{
+	struct record_row stored = *r;
+	json_t *o;
+	char *data, *s;
+
+	data = json_dumps(r->data, JSON_COMPACT | JSON_SORT_KEYS);
+	assert_non_null(data);
+	stored.data = json_loads(data, 0, NULL);
+	assert_non_null(stored.data);
+	o = record__row_json(k, &stored);
+	s = json_dumps(o, RECORD_VIEW_FLAGS);
+	json_decref(o);
+	json_decref(stored.data);
+	free(data);
+	return s;
+}
+
+/*
+ * Data without nested objects is viewed without going through its stored
+ * text, and gives the same bytes: numbers, escapes, lists, keys in any
+ * order. Nested objects still have their keys sorted.
+ */
+static void
+test_record__view_text_same_bytes_either_way(void **state)
+{
+	static const char *const datas[] = {
+		"{\"purpose\": \"Ranks claims\", \"name\": \"Bench system\", "
+		    "\"lifecycle_stage\": \"deployment\"}",
+		"{\"name\": \"q\\\"uote/\\\\ \\u00e9\\u2028\\u0001 \\ud83d\\ude00\", "
+		    "\"eu_annex_i\": true, \"eu_gpai\": false, \"purpose\": \"\"}",
+		"{\"affected_people\": [\"b\", \"a\", [1, 2.5, -0.0, 1e300, 0.1]], "
+		    "\"name\": \"n\", \"version\": 12345678901234, \"owner\": null}",
+		"{\"name\": \"n\", \"components\": [{\"version\": \"3\", \"name\": \"m\", "
+		    "\"kind\": \"model\"}], \"purpose\": \"p\"}",
+		"{\"zz_not_a_field\": 1, \"name\": \"n\"}",
+	};
+	const struct record_kind *k = record_kind_find("ai-systems");
+	struct record_row r;
+	char *got, *want;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(datas) / sizeof(datas[0]); i++) {
+		memset(&r, 0, sizeof(r));
+		r.ref = "AIS-7";
+		r.version = 3;
+		r.created_at = r.updated_at = "2026-01-02T03:04:05Z";
+		r.created_by = r.updated_by = "bob@example.com";
+		r.in_force = i == 2 ? 2 : 0;
+		r.data = json_loads(datas[i], 0, NULL);
+		assert_non_null(r.data);
+		got = record__view_text(k, &r);
+		want = view_through_stored_form(k, &r);
+		assert_string_equal(got, want);
+		if (i == 3)	/* sorted inside, unlike the order given */
+			assert_non_null(strstr(got, "{\"kind\":\"model\",\"name\":\"m\","));
+		free(got);
+		free(want);
+		json_decref(r.data);
+	}
 }
 
 /*
@@ -1416,6 +1482,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_record__create_and_get, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__views_are_the_records_text, setup, teardown),
+		cmocka_unit_test(test_record__view_text_same_bytes_either_way),
 		cmocka_unit_test_setup_teardown(test_record__list_pages_agree, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__history_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__update_versions_and_stale, setup, teardown),
