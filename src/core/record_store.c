@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/record_private.h"
+#include "ledger/canon.h"
 #include "store/db.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -179,8 +180,9 @@ char *
 record__view_text(const struct record_kind *k, const struct record_row *r)
 {
 	struct record_row stored = *r;
+	struct buf text = BUF_INIT;
 	json_t *o;
-	char *data, *s;
+	char *data;
 
 	/*
 	 * As a read gives it: the data goes through its stored form (keys of
@@ -188,25 +190,20 @@ record__view_text(const struct record_kind *k, const struct record_row *r)
 	 * Without nested objects that form differs from the data only in the
 	 * order of its top-level keys, which the view takes from the fields.
 	 */
-	if (!store_nests_object(r->data)) {
-		o = record__row_json(k, r);
-		s = json_dumps(o, RECORD_VIEW_FLAGS);
-		json_decref(o);
-		if (s == NULL)
-			abort();
-		return s;
-	}
-	if ((data = json_dumps(r->data, JSON_COMPACT | JSON_SORT_KEYS)) == NULL ||
-	    (stored.data = json_loads(data, 0, NULL)) == NULL)
-		abort();	/* only out of memory: xmalloc's policy */
+	if (store_nests_object(r->data)) {
+		if ((data = json_dumps(r->data, JSON_COMPACT | JSON_SORT_KEYS)) == NULL ||
+		    (stored.data = json_loads(data, 0, NULL)) == NULL)
+			abort();	/* only out of memory: xmalloc's policy */
+		free(data);
+	} else
+		stored.data = json_incref(r->data);
 	o = record__row_json(k, &stored);
-	s = json_dumps(o, RECORD_VIEW_FLAGS);
+	/* RECORD_VIEW_FLAGS' bytes (canon.h), without json_dumps()' cycle checks. */
+	if (canon_compact(&text, o) != 0)
+		abort();	/* not UTF-8: json_dumps() failed the same way */
 	json_decref(o);
 	json_decref(stored.data);
-	free(data);
-	if (s == NULL)
-		abort();
-	return s;
+	return buf_detach(&text);
 }
 
 int

@@ -1,5 +1,6 @@
 /*
- * canon.c - canonical JSON after RFC 8785 (see canon.h for the rules).
+ * canon.c - canonical JSON after RFC 8785 (see canon.h for the rules), and
+ * jansson's compact text written without its cycle checks (canon_compact()).
  */
 #include <math.h>
 #include <stdint.h>
@@ -73,10 +74,10 @@ canon_key_cmp(const char *a, size_t alen, const char *b, size_t blen)
 	}
 }
 
-int
-canon_string(struct buf *out, const char *s, size_t len)
+/* s as a JSON string; other controls as \\u00 and two digits from hex. */
+static int
+canon_string_hex(struct buf *out, const char *s, size_t len, const char *hex)
 {
-	static const char hex[] = "0123456789abcdef";
 	size_t i, run = 0;
 	unsigned char c;
 
@@ -125,6 +126,12 @@ canon_string(struct buf *out, const char *s, size_t len)
 	buf_append(out, s + run, len - run);
 	buf_putc(out, '"');
 	return 0;
+}
+
+int
+canon_string(struct buf *out, const char *s, size_t len)
+{
+	return canon_string_hex(out, s, len, "0123456789abcdef");
 }
 
 /*
@@ -332,4 +339,100 @@ canon_json(struct buf *out, const json_t *v)
 	if (v == NULL)
 		return aims_error_set(AIMS_EINVALID, NULL, "no JSON value");
 	return canon_value(out, v, 0);
+}
+
+/* Appends a decimal integer as "%" JSON_INTEGER_FORMAT prints it, without printf. */
+static void
+canon_put_int(struct buf *out, json_int_t v)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	buf_append(out, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
+/* Rare in records: jansson prints a real, so its digits stay its own. */
+static int
+canon_compact_real(struct buf *out, const json_t *v)
+{
+	char num[CANON_NUMBER_MAX * 4];
+	size_t n;
+
+	n = json_dumpb(v, num, sizeof(num), JSON_ENCODE_ANY | JSON_COMPACT);
+	if (n == 0 || n >= sizeof(num))
+		return aims_error_set(AIMS_EINVALID, NULL, "a number has no JSON form");
+	buf_append(out, num, n);
+	return 0;
+}
+
+static int
+canon_compact_value(struct buf *out, const json_t *v, int depth)
+{
+	/* jansson's own digits (\\u00XX) for controls: the same bytes as json_dumps(). */
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i;
+	void *it;
+	int rc;
+
+	if (depth > CANON_COMPACT_DEPTH_MAX)
+		return aims_error_set(AIMS_ETOOBIG, NULL, "JSON nested deeper than %d levels",
+		    CANON_COMPACT_DEPTH_MAX);
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		buf_putc(out, '{');
+		for (it = json_object_iter((json_t *)v), i = 0; it != NULL;
+		    it = json_object_iter_next((json_t *)v, it), i++) {
+			if (i)
+				buf_putc(out, ',');
+			if ((rc = canon_string_hex(out, json_object_iter_key(it),
+			    json_object_iter_key_len(it), hex)) != 0)
+				return rc;
+			buf_putc(out, ':');
+			if ((rc = canon_compact_value(out, json_object_iter_value(it),
+			    depth + 1)) != 0)
+				return rc;
+		}
+		buf_putc(out, '}');
+		return 0;
+	case JSON_ARRAY:
+		buf_putc(out, '[');
+		for (i = 0; i < json_array_size(v); i++) {
+			if (i)
+				buf_putc(out, ',');
+			if ((rc = canon_compact_value(out, json_array_get(v, i), depth + 1)) != 0)
+				return rc;
+		}
+		buf_putc(out, ']');
+		return 0;
+	case JSON_STRING:
+		return canon_string_hex(out, json_string_value(v), json_string_length(v), hex);
+	case JSON_INTEGER:
+		canon_put_int(out, json_integer_value(v));
+		return 0;
+	case JSON_REAL:
+		return canon_compact_real(out, v);
+	case JSON_TRUE:
+		buf_append(out, "true", 4);
+		return 0;
+	case JSON_FALSE:
+		buf_append(out, "false", 5);
+		return 0;
+	case JSON_NULL:
+		buf_append(out, "null", 4);
+		return 0;
+	}
+	return aims_error_set(AIMS_EINVALID, NULL, "unknown JSON value type");
+}
+
+int
+canon_compact(struct buf *out, const json_t *v)
+{
+	if (v == NULL || (!json_is_object(v) && !json_is_array(v)))
+		return aims_error_set(AIMS_EINVALID, NULL, "not a JSON object or array");
+	return canon_compact_value(out, v, 0);
 }
