@@ -430,6 +430,20 @@ canon_compact_value(struct buf *out, const json_t *v, int depth)
 }
 
 int
+canon_compact_any(struct buf *out, const json_t *v)
+{
+	if (v == NULL)
+		return aims_error_set(AIMS_EINVALID, NULL, "no JSON value");
+	return canon_compact_value(out, v, 0);
+}
+
+int
+canon_compact_string(struct buf *out, const char *s, size_t len)
+{
+	return canon_string_hex(out, s, len, "0123456789ABCDEF");
+}
+
+int
 canon_compact(struct buf *out, const json_t *v)
 {
 	if (v == NULL || (!json_is_object(v) && !json_is_array(v)))

@@ -23,7 +23,7 @@ struct buf;
 
 #define CANON_DEPTH_MAX		128	/* nesting of arrays and objects */
 #define CANON_NUMBER_MAX	32	/* longest number text, with NUL */
-/* canon_compact(): twice the nesting json_loads() accepts (2048), yet no cycle. */
+/* canon_compact(): deeper than json_loads() reads (2048); no tree here is a cycle. */
 #define CANON_COMPACT_DEPTH_MAX	4096
 
 /* canon.c */
@@ -44,5 +44,8 @@ int canon_key_cmp(const char *a, size_t alen, const char *b, size_t blen);
  * json_dumps() fails (a string that is not UTF-8).
  */
 int canon_compact(struct buf *out, const json_t *v);
+/* The same for any value (JSON_ENCODE_ANY), and for a string of len bytes. */
+int canon_compact_any(struct buf *out, const json_t *v);
+int canon_compact_string(struct buf *out, const char *s, size_t len);
 
 #endif
