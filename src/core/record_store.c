@@ -594,6 +594,34 @@ record__search_text(struct buf *b, int64_t org_id, const struct record_kind *k,
 			search_text_add(b, scope, json_object_get(r->data, f->name), legacy);
 }
 
+/* Writes a record's search text held until the commit (store_search_index()). */
+static int
+store_search_commit(struct db *db, int64_t id, const char *text)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&st, db, "INSERT INTO records_fts (body, rowid) VALUES (?, ?)")) != 0)
+		return rc;
+	db_bind_text(st, 1, text);
+	db_bind_int64(st, 2, id);
+	return store_step_done(st);
+}
+
+/*
+ * Is a new record's search text held until the commit? On SQLite, under a
+ * request's savepoint (a group's writes, db_writer.c): FTS5 flushes the
+ * words it holds in memory into a new segment of its index at every
+ * savepoint and at every statement that opens one, so a text written at
+ * once cost a segment (and its merging) per request; held, the group's
+ * texts make one. Nothing reads the index between a write and its commit.
+ */
+static bool
+store_search_held(struct db *db)
+{
+	return db_in_savepoint(db) && strcmp(db_backend(db), "sqlite") == 0;
+}
+
 static int
 store_search_index(struct db *db, int64_t org_id, const struct record_kind *k,
     const struct record_row *r, bool fresh)
@@ -603,6 +631,13 @@ store_search_index(struct db *db, int64_t org_id, const struct record_kind *k,
 	int rc;
 
 	record__search_text(&b, org_id, k, r, false);
+	/* A text still held is replaced, not updated: its row is not written yet. */
+	if (store_search_held(db) &&
+	    (fresh || db_commit_text_pending(db, store_search_commit, r->id))) {
+		rc = db_on_commit_text(db, store_search_commit, r->id, buf_str(&b));
+		buf_free(&b);
+		return rc;
+	}
 	rc = db_prepare(&st, db, fresh ? "INSERT INTO records_fts (body, rowid) VALUES (?, ?)" :
 	    "UPDATE records_fts SET body = ? WHERE rowid = ?");
 	if (rc == 0) {
@@ -881,6 +916,10 @@ record__row_erase(struct db *db, int64_t org_id, const struct record_kind *k,
 	struct db_stmt *st = NULL;
 	int rc;
 
+	/* A text still held is withdrawn; a written one deleted. */
+	if (db_commit_text_pending(db, store_search_commit, r->id) &&
+	    (rc = db_on_commit_text(db, store_search_commit, r->id, NULL)) != 0)
+		return rc;
 	if ((rc = db_prepare(&st, db, "DELETE FROM records_fts WHERE rowid = ?")) != 0)
 		return rc;
 	db_bind_int64(st, 1, r->id);

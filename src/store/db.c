@@ -81,8 +81,10 @@ db_run_end(struct db_stmt *st)
 }
 
 struct db_hook {
-	db_commit_fn	 fn;
+	db_commit_fn	 fn;		/* or: */
+	db_commit_text_fn text_fn;	/* with text, the last one given for arg */
 	int64_t		 arg;
+	char		*text;
 };
 
 struct db {
@@ -105,6 +107,14 @@ struct db {
 	unsigned		 deferred_pending;	/* kinds db_deferred() gave out */
 	bool			 deferred_flushing;
 };
+
+/* Drops the hooks registered from the n-th on, with their texts. */
+static void
+db_hooks_cut(struct db *db, size_t n)
+{
+	while (db->nhooks > n)
+		free(db->hooks[--db->nhooks].text);
+}
 
 /* The kinds of deferred state, numbered in the order first used. */
 static const struct db_deferred *db_deferred_kinds[DB_DEFERRED_MAX];
@@ -225,6 +235,7 @@ db_close(struct db *db)
 	}
 	if (db->conn)
 		db->ops->close(db->conn);
+	db_hooks_cut(db, 0);
 	free(db->hooks);
 	free(db->path);
 	free(db);
@@ -707,7 +718,7 @@ db_savepoint_end(struct db *db, int rc)
 	else
 		db->tx_failed = 0;
 	db->tx_depth = db->sp_depth;
-	db->nhooks = db->sp_nhooks;
+	db_hooks_cut(db, db->sp_nhooks);
 	return rc;
 }
 
@@ -740,7 +751,7 @@ db_begin_orgs(struct db *db, const int64_t *orgs, size_t n)
 	db_read_close(db);
 	db_deferred_drop(db);
 	db->tx_failed = 0;
-	db->nhooks = 0;
+	db_hooks_cut(db, 0);
 	if (n > 0 && db->ops->begin_orgs != NULL) {
 		/* Ascending and distinct: two writers never wait for each other in a cycle. */
 		sorted = xcalloc(n, sizeof(*sorted));
@@ -764,12 +775,25 @@ db_begin_orgs(struct db *db, const int64_t *orgs, size_t n)
 static int
 db_run_hooks(struct db *db)
 {
-	size_t i;
+	struct db_hook *h;
+	size_t i, j;
 	int rc;
 
-	for (i = 0; i < db->nhooks; i++)
-		if ((rc = db->hooks[i].fn(db, db->hooks[i].arg)) != 0)
+	for (i = 0; i < db->nhooks; i++) {
+		h = &db->hooks[i];
+		if (h->fn != NULL) {
+			if ((rc = h->fn(db, h->arg)) != 0)
+				return rc;
+			continue;
+		}
+		/* A text given again later (or withdrawn: NULL) replaces this one. */
+		for (j = i + 1; j < db->nhooks; j++)
+			if (db->hooks[j].text_fn == h->text_fn && db->hooks[j].arg == h->arg)
+				break;
+		if (j == db->nhooks && h->text != NULL &&
+		    (rc = h->text_fn(db, h->arg, h->text)) != 0)
 			return rc;
+	}
 	return 0;
 }
 
@@ -784,14 +808,14 @@ db_commit(struct db *db)
 	if (db->tx_depth == 1 && !db->tx_failed && ((rc = db_deferred_flush(db)) != 0 ||
 	    (rc = db_run_hooks(db)) != 0 || (rc = db_deferred_flush(db)) != 0)) {
 		db->tx_depth = 0;
-		db->nhooks = 0;
+		db_hooks_cut(db, 0);
 		db_deferred_drop(db);
 		db_exec(db, "ROLLBACK");
 		return rc;
 	}
 	if (--db->tx_depth > 0)
 		return 0;
-	db->nhooks = 0;
+	db_hooks_cut(db, 0);
 	if (db->tx_failed) {
 		db_deferred_drop(db);
 		db_exec(db, "ROLLBACK");
@@ -810,7 +834,7 @@ db_rollback(struct db *db)
 	db->tx_failed = 1;
 	if (--db->tx_depth > 0)
 		return;
-	db->nhooks = 0;
+	db_hooks_cut(db, 0);
 	db_deferred_drop(db);
 	db_exec(db, "ROLLBACK");
 }
@@ -829,10 +853,42 @@ db_on_commit(struct db *db, db_commit_fn fn, int64_t arg)
 		db->hookcap = db->hookcap ? db->hookcap * 2 : 8;
 		db->hooks = xrealloc(db->hooks, db->hookcap * sizeof(*db->hooks));
 	}
-	db->hooks[db->nhooks].fn = fn;
-	db->hooks[db->nhooks].arg = arg;
+	db->hooks[db->nhooks] = (struct db_hook){ .fn = fn, .arg = arg };
 	db->nhooks++;
 	return 0;
+}
+
+int
+db_on_commit_text(struct db *db, db_commit_text_fn fn, int64_t arg, const char *text)
+{
+	if (db->tx_depth == 0)
+		return aims_error_set(AIMS_ERROR, NULL, "commit hook outside a transaction");
+	/* Appended, not replaced: a savepoint rolled back takes its texts with it. */
+	if (db->nhooks == db->hookcap) {
+		db->hookcap = db->hookcap ? db->hookcap * 2 : 8;
+		db->hooks = xrealloc(db->hooks, db->hookcap * sizeof(*db->hooks));
+	}
+	db->hooks[db->nhooks] = (struct db_hook){ .text_fn = fn, .arg = arg,
+	    .text = text ? xstrdup(text) : NULL };
+	db->nhooks++;
+	return 0;
+}
+
+bool
+db_commit_text_pending(const struct db *db, db_commit_text_fn fn, int64_t arg)
+{
+	size_t i;
+
+	for (i = 0; i < db->nhooks; i++)
+		if (db->hooks[i].text_fn == fn && db->hooks[i].arg == arg)
+			return true;
+	return false;
+}
+
+bool
+db_in_savepoint(const struct db *db)
+{
+	return db->sp_open;
 }
 
 int

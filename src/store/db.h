@@ -158,6 +158,20 @@ int db_savepoint_end(struct db *db, int rc);
  */
 typedef int (*db_commit_fn)(struct db *db, int64_t arg);
 int db_on_commit(struct db *db, db_commit_fn fn, int64_t arg);
+/*
+ * A write held until the commit, for what is cheaper written once for a
+ * whole group than once per request (SQLite's full-text index flushes what
+ * it holds in memory at every savepoint). fn(db, arg, text) runs among the
+ * commit hooks with the text last given for (fn, arg) that the transaction
+ * keeps: a savepoint rolled back takes back the texts given under it, and a
+ * NULL text withdraws an earlier one (fn does not run). The text is copied.
+ * db_commit_text_pending() says whether (fn, arg) has a text waiting.
+ */
+typedef int (*db_commit_text_fn)(struct db *db, int64_t arg, const char *text);
+int db_on_commit_text(struct db *db, db_commit_text_fn fn, int64_t arg, const char *text);
+bool db_commit_text_pending(const struct db *db, db_commit_text_fn fn, int64_t arg);
+/* Is a request's savepoint (db_savepoint_begin()) open? */
+bool db_in_savepoint(const struct db *db);
 
 /*
  * Deferred writes. A row that one transaction would change again and again

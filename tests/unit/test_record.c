@@ -170,6 +170,93 @@ test_record__view_text_same_bytes_either_way(void **state)
 	}
 }
 
+/* The search text records_fts holds for ref ("" when none; caller frees). */
+static char *
+fts_body(struct db *db, const char *ref)
+{
+	struct db_stmt *st = NULL;
+	char *body;
+
+	assert_int_equal(db_prepare(&st, db, "SELECT f.body FROM records r "
+	    "JOIN records_fts f ON f.rowid = r.id WHERE r.ref = ?"), 0);
+	db_bind_text(st, 1, ref);
+	body = strdup(db_step(st) == DB_ROW ? db_column_text(st, 0) : "");
+	db_done(st);
+	return body;
+}
+
+/* Runs one change under its own savepoint, as the writer does; fail: it is undone. */
+static void
+in_savepoint(struct db *db, bool fail, const char *op, const char *ref, const char *json)
+{
+	const char *kind = ref && strncmp(ref, "CI-", 3) == 0 ? "context-issues" : "ai-systems";
+	const struct record_kind *k = record_kind_find(kind);
+	int rc;
+
+	assert_int_equal(db_savepoint_begin(db), 0);
+	if (strcmp(op, "create") == 0)
+		rc = fx_create(NULL, db, FX_ORG, &fx_bob, kind, json);
+	else if (strcmp(op, "update") == 0)
+		rc = fx_update(NULL, db, FX_ORG, &fx_alice, kind, ref, 0, json);
+	else
+		rc = record_delete(db, FX_ORG, &fx_alice, k, ref, 0);
+	assert_int_equal(rc, 0);
+	assert_int_equal(db_savepoint_end(db, fail ? AIMS_EINVALID : 0), fail ? AIMS_EINVALID : 0);
+}
+
+/*
+ * A group's new search texts are written at its commit, once: a request
+ * rolled back takes its text with it, a later change in the group replaces
+ * the held text, a delete withdraws it; afterwards the index says what the
+ * records say.
+ */
+static void
+test_record__search_texts_held_for_the_group(void **state)
+{
+	struct db *db = *state;
+	int64_t n = -1;
+	char *body;
+
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems",
+	    "{\"name\": \"Before the group\"}"), 0);	/* AIS-1 */
+	assert_int_equal(db_begin(db), 0);
+	in_savepoint(db, false, "create", NULL, "{\"name\": \"Kept walrus\"}");	/* AIS-2 */
+	in_savepoint(db, true, "create", NULL, "{\"name\": \"Undone heron\"}");
+	in_savepoint(db, false, "create", NULL, "{\"name\": \"First otter\"}");	/* AIS-3 */
+	in_savepoint(db, false, "update", "AIS-3", "{\"name\": \"Second otter\"}");
+	in_savepoint(db, true, "update", "AIS-2", "{\"name\": \"Undone change\"}");
+	in_savepoint(db, false, "create", "CI-", "{\"title\": \"Gone badger\", "
+	    "\"kind\": \"external\"}");	/* CI-1, erased: its row id may come again */
+	in_savepoint(db, false, "delete", "CI-1", NULL);
+	in_savepoint(db, false, "create", "CI-", "{\"title\": \"Next lynx\", "
+	    "\"kind\": \"internal\"}");	/* CI-2 */
+	in_savepoint(db, false, "update", "AIS-1", "{\"name\": \"Changed in the group\"}");
+	/* On SQLite held, not written yet: the group's texts wait for its commit. */
+	body = fts_body(db, "AIS-2");
+	if (strcmp(db_backend(db), "sqlite") == 0)
+		assert_string_equal(body, "");
+	free(body);
+	assert_int_equal(db_commit(db), 0);
+	body = fts_body(db, "AIS-2");
+	assert_non_null(strstr(body, "walrus"));
+	assert_null(strstr(body, "Undone"));
+	free(body);
+	body = fts_body(db, "AIS-3");
+	assert_non_null(strstr(body, "Second"));
+	assert_null(strstr(body, "First"));
+	free(body);
+	body = fts_body(db, "AIS-1");
+	assert_non_null(strstr(body, "Changed"));
+	free(body);
+	body = fts_body(db, "CI-2");
+	assert_non_null(strstr(body, "lynx"));
+	free(body);
+	assert_int_equal(db_query_int64(&n, db, "SELECT count(*) FROM records_fts "
+	    "WHERE body LIKE '%heron%' OR body LIKE '%badger%' OR body LIKE '%Undone%'"), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(record_verify_derived(db, FX_ORG), 0);
+}
+
 /*
  * Every way a list reads its page (views in the page query, or one
  * "id IN (...)" statement after it, as trees or as text) gives the same
@@ -1489,6 +1576,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_record__create_and_get, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__views_are_the_records_text, setup, teardown),
 		cmocka_unit_test(test_record__view_text_same_bytes_either_way),
+		cmocka_unit_test_setup_teardown(test_record__search_texts_held_for_the_group, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_record__list_pages_agree, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__history_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__update_versions_and_stale, setup, teardown),
