@@ -157,6 +157,13 @@ record__view_shape(const struct record_kind *k)
 	return (int64_t)h + 1;
 }
 
+char *
+record__data_text(const json_t *data)
+{
+	/* json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS)' bytes, written faster (canon.h). */
+	return canon_compact_sorted(data);
+}
+
 /* Does v hold an object, at any depth below its top level? */
 static bool
 store_nests_object(const json_t *v)
@@ -321,7 +328,7 @@ record__view_text(const struct record_kind *k, const struct record_row *r)
 	 * order of its top-level keys, which the view takes from the fields.
 	 */
 	if (store_nests_object(r->data)) {
-		if ((data = json_dumps(r->data, JSON_COMPACT | JSON_SORT_KEYS)) == NULL ||
+		if ((data = record__data_text(r->data)) == NULL ||
 		    (stored.data = json_loads(data, 0, NULL)) == NULL)
 			abort();	/* only out of memory: xmalloc's policy */
 		free(data);
@@ -820,7 +827,7 @@ record__row_insert(struct record_row *r, struct db *db, int64_t org_id,
 	    "created_by_id, in_force, view, view_shape) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) != 0)
 		return rc;
-	data = json_dumps(r->data, JSON_COMPACT | JSON_SORT_KEYS);
+	data = record__data_text(r->data);
 	view = record__view_text(k, r);
 	db_bind_int64(st, 1, org_id);
 	db_bind_text(st, 2, k->name);
@@ -869,7 +876,7 @@ record__row_update(struct db *db, int64_t org_id, const struct record_kind *k,
 	    "owner = ?, data = ?, updated_at = ?, updated_by = ?, retired = ?, in_force = ?, "
 	    "view = ?, view_shape = ? WHERE id = ?")) != 0)
 		return rc;
-	data = json_dumps(r->data, JSON_COMPACT | JSON_SORT_KEYS);
+	data = record__data_text(r->data);
 	view = record__view_text(k, r);
 	db_bind_int64(st, 1, r->version);
 	db_bind_text(st, 2, r->title);
@@ -945,7 +952,7 @@ record__version_add(struct db *db, int64_t org_id, const struct record_kind *k,
 	    "action, status, retired, at, actor, data, actor_id, in_force) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) != 0)
 		return rc;
-	data = json_dumps(r->data, JSON_COMPACT | JSON_SORT_KEYS);
+	data = record__data_text(r->data);
 	db_bind_int64(st, 1, org_id);
 	db_bind_text(st, 2, k->name);
 	db_bind_int64(st, 3, r->num);

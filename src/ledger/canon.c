@@ -3,6 +3,7 @@
  * jansson's compact text written without its cycle checks (canon_compact()).
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #define CANON_DIGITS_MAX	17	/* a double never needs more */
 #define CANON_EXP_PLAIN_MAX	21	/* ECMAScript: plain notation up to 1e21 */
 #define CANON_EXP_PLAIN_MIN	(-6)	/* and down to 1e-6 */
+#define CANON_MEMBERS_SMALL	64	/* members sorted without an allocation */
 
 struct canon_member {
 	const char	*key;
@@ -65,7 +67,20 @@ canon_key_cmp(const char *a, size_t alen, const char *b, size_t blen)
 	const unsigned char *pb = (const unsigned char *)b, *eb = pb + blen;
 	uint32_t qa = 0, qb = 0;
 	int32_t ua, ub;
+	size_t i, n = alen < blen ? alen : blen;
 
+	/*
+	 * Names (ASCII in practice) are told apart by their first differing
+	 * byte: where both are ASCII, both start a character there and the
+	 * byte is its one code unit. Equal up to the shorter, that one is a
+	 * prefix of the other and goes first either way.
+	 */
+	for (i = 0; i < n && pa[i] == pb[i]; i++)
+		;
+	if (i == n)
+		return alen < blen ? -1 : alen > blen;
+	if (pa[i] < 0x80 && pb[i] < 0x80)
+		return pa[i] < pb[i] ? -1 : 1;
 	for (;;) {
 		ua = canon_next_unit(&pa, ea, &qa);
 		ub = canon_next_unit(&pb, eb, &qb);
@@ -258,12 +273,14 @@ canon_member_cmp(const void *a, const void *b)
 static int
 canon_object(struct buf *out, const json_t *v, int depth)
 {
-	struct canon_member *m;
+	struct canon_member small[CANON_MEMBERS_SMALL], *m = small;
 	size_t n = json_object_size(v), i = 0;
 	void *it;
 	int rc = 0;
 
-	m = xcalloc(n ? n : 1, sizeof(*m));
+	/* A record's members fit on the stack; larger objects are rare. */
+	if (n > CANON_MEMBERS_SMALL)
+		m = xcalloc(n, sizeof(*m));
 	for (it = json_object_iter((json_t *)v); it && i < n;
 	    it = json_object_iter_next((json_t *)v, it), i++) {
 		m[i].key = json_object_iter_key(it);
@@ -283,7 +300,8 @@ canon_object(struct buf *out, const json_t *v, int depth)
 	}
 	buf_putc(out, '}');
 done:
-	free(m);
+	if (m != small)
+		free(m);
 	return rc;
 }
 
@@ -370,8 +388,56 @@ canon_compact_real(struct buf *out, const json_t *v)
 	return 0;
 }
 
+/* jansson's JSON_SORT_KEYS order: bytes, then length. */
 static int
-canon_compact_value(struct buf *out, const json_t *v, int depth)
+canon_compact_key_cmp(const void *a, const void *b)
+{
+	const struct canon_member *x = a, *y = b;
+	int c = memcmp(x->key, y->key, x->len < y->len ? x->len : y->len);
+
+	return c != 0 ? c : x->len < y->len ? -1 : x->len > y->len;
+}
+
+static int canon_compact_value(struct buf *out, const json_t *v, int depth, bool sorted);
+
+/* An object's members in jansson's sorted order. */
+static int
+canon_compact_sorted_object(struct buf *out, const json_t *v, int depth)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	struct canon_member small[CANON_MEMBERS_SMALL], *m = small;
+	size_t n = json_object_size(v), i = 0;
+	void *it;
+	int rc = 0;
+
+	if (n > CANON_MEMBERS_SMALL)
+		m = xcalloc(n, sizeof(*m));
+	for (it = json_object_iter((json_t *)v); it && i < n;
+	    it = json_object_iter_next((json_t *)v, it), i++) {
+		m[i].key = json_object_iter_key(it);
+		m[i].len = json_object_iter_key_len(it);
+		m[i].value = json_object_iter_value(it);
+	}
+	qsort(m, i, sizeof(*m), canon_compact_key_cmp);
+	buf_putc(out, '{');
+	for (n = i, i = 0; i < n; i++) {
+		if (i)
+			buf_putc(out, ',');
+		if ((rc = canon_string_hex(out, m[i].key, m[i].len, hex)) != 0)
+			goto done;
+		buf_putc(out, ':');
+		if ((rc = canon_compact_value(out, m[i].value, depth + 1, true)) != 0)
+			goto done;
+	}
+	buf_putc(out, '}');
+done:
+	if (m != small)
+		free(m);
+	return rc;
+}
+
+static int
+canon_compact_value(struct buf *out, const json_t *v, int depth, bool sorted)
 {
 	/* jansson's own digits (\\u00XX) for controls: the same bytes as json_dumps(). */
 	static const char hex[] = "0123456789ABCDEF";
@@ -384,6 +450,8 @@ canon_compact_value(struct buf *out, const json_t *v, int depth)
 		    CANON_COMPACT_DEPTH_MAX);
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
+		if (sorted)
+			return canon_compact_sorted_object(out, v, depth);
 		buf_putc(out, '{');
 		for (it = json_object_iter((json_t *)v), i = 0; it != NULL;
 		    it = json_object_iter_next((json_t *)v, it), i++) {
@@ -394,7 +462,7 @@ canon_compact_value(struct buf *out, const json_t *v, int depth)
 				return rc;
 			buf_putc(out, ':');
 			if ((rc = canon_compact_value(out, json_object_iter_value(it),
-			    depth + 1)) != 0)
+			    depth + 1, false)) != 0)
 				return rc;
 		}
 		buf_putc(out, '}');
@@ -404,7 +472,8 @@ canon_compact_value(struct buf *out, const json_t *v, int depth)
 		for (i = 0; i < json_array_size(v); i++) {
 			if (i)
 				buf_putc(out, ',');
-			if ((rc = canon_compact_value(out, json_array_get(v, i), depth + 1)) != 0)
+			if ((rc = canon_compact_value(out, json_array_get(v, i), depth + 1,
+			    sorted)) != 0)
 				return rc;
 		}
 		buf_putc(out, ']');
@@ -434,7 +503,7 @@ canon_compact_any(struct buf *out, const json_t *v)
 {
 	if (v == NULL)
 		return aims_error_set(AIMS_EINVALID, NULL, "no JSON value");
-	return canon_compact_value(out, v, 0);
+	return canon_compact_value(out, v, 0, false);
 }
 
 int
@@ -448,5 +517,18 @@ canon_compact(struct buf *out, const json_t *v)
 {
 	if (v == NULL || (!json_is_object(v) && !json_is_array(v)))
 		return aims_error_set(AIMS_EINVALID, NULL, "not a JSON object or array");
-	return canon_compact_value(out, v, 0);
+	return canon_compact_value(out, v, 0, false);
+}
+
+char *
+canon_compact_sorted(const json_t *v)
+{
+	struct buf b = BUF_INIT;
+
+	if (v == NULL || (!json_is_object(v) && !json_is_array(v)) ||
+	    canon_compact_value(&b, v, 0, true) != 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_detach(&b);
 }

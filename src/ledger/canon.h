@@ -47,5 +47,11 @@ int canon_compact(struct buf *out, const json_t *v);
 /* The same for any value (JSON_ENCODE_ANY), and for a string of len bytes. */
 int canon_compact_any(struct buf *out, const json_t *v);
 int canon_compact_string(struct buf *out, const char *s, size_t len);
+/*
+ * json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS), byte for byte (members by
+ * their bytes, then length, at every depth): the stored form of a record's
+ * data. NULL where json_dumps() gives NULL; the caller frees the text.
+ */
+char *canon_compact_sorted(const json_t *v);
 
 #endif

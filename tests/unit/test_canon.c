@@ -207,12 +207,16 @@ test_canon__bad_input_is_refused(void **state)
 	buf_free(&b);
 }
 
-/* canon_compact(v) and json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER) agree. */
+/*
+ * canon_compact(v) and json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER)
+ * agree, and canon_compact_sorted(v) and json_dumps(v, JSON_COMPACT |
+ * JSON_SORT_KEYS).
+ */
 static void
 assert_compact_is_jansson(const json_t *v)
 {
 	struct buf b = BUF_INIT;
-	char *want = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	char *want = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER), *got;
 
 	assert_non_null(want);
 	assert_int_equal(canon_compact(&b, v), 0);
@@ -220,6 +224,13 @@ assert_compact_is_jansson(const json_t *v)
 	assert_int_equal(b.len, strlen(want));
 	free(want);
 	buf_free(&b);
+	want = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
+	got = canon_compact_sorted(v);
+	assert_non_null(want);
+	assert_non_null(got);
+	assert_string_equal(got, want);
+	free(want);
+	free(got);
 }
 
 /* A small random tree: strings of any bytes json_stringn() takes, reals, nesting. */
@@ -314,6 +325,66 @@ test_canon__compact_is_jansson_text(void **state)
 	}
 }
 
+/* UTF-16 code units of valid UTF-8 s, the order canon_key_cmp() must give. */
+static size_t
+utf16_units(uint16_t *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	uint32_t cp;
+	size_t n = 0;
+
+	while (*p) {
+		if (*p < 0x80)
+			cp = *p++;
+		else if ((*p & 0xe0) == 0xc0)
+			cp = (uint32_t)(*p++ & 0x1f) << 6, cp |= *p++ & 0x3f;
+		else if ((*p & 0xf0) == 0xe0)
+			cp = (uint32_t)(*p++ & 0x0f) << 12, cp |= (uint32_t)(*p++ & 0x3f) << 6,
+			    cp |= *p++ & 0x3f;
+		else
+			cp = (uint32_t)(*p++ & 0x07) << 18, cp |= (uint32_t)(*p++ & 0x3f) << 12,
+			    cp |= (uint32_t)(*p++ & 0x3f) << 6, cp |= *p++ & 0x3f;
+		if (cp >= 0x10000) {
+			out[n++] = (uint16_t)(0xd800 | ((cp - 0x10000) >> 10));
+			out[n++] = (uint16_t)(0xdc00 | ((cp - 0x10000) & 0x3ff));
+		} else
+			out[n++] = (uint16_t)cp;
+	}
+	return n;
+}
+
+/* canon_key_cmp() against UTF-16 units, for keys of ASCII and other characters mixed. */
+static void
+test_canon__key_cmp_is_utf16_order(void **state)
+{
+	static const char *const pieces[] = { "a", "b", "_", "Z", "\xc3\xa9", "\xef\xbd\xa1",
+	    "\xf0\x9f\x98\x80", "\x7f", "" };
+	char a[32], b[32];
+	uint16_t ua[32], ub[32];
+	size_t na, nb, i, k;
+	unsigned seed = 7;
+	int want, got;
+
+	(void)state;
+	for (k = 0; k < 20000; k++) {
+		a[0] = b[0] = '\0';
+		for (i = 0; i < 3; i++) {
+			strcat(a, pieces[(unsigned)rand_r(&seed) % 9]);
+			strcat(b, pieces[(unsigned)rand_r(&seed) % 9]);
+		}
+		if (rand_r(&seed) % 3 == 0)
+			strcpy(b, a), strcat(b, pieces[(unsigned)rand_r(&seed) % 9]);
+		na = utf16_units(ua, a);
+		nb = utf16_units(ub, b);
+		for (i = 0; i < na && i < nb && ua[i] == ub[i]; i++)
+			;
+		want = i < na && i < nb ? (ua[i] < ub[i] ? -1 : 1) : na < nb ? -1 : na > nb;
+		got = canon_key_cmp(a, strlen(a), b, strlen(b));
+		got = got < 0 ? -1 : got > 0;
+		assert_int_equal(got, want);
+	}
+}
+
 /* Where json_dumps() gives nothing, canon_compact() refuses too. */
 static void
 test_canon__compact_refuses_what_jansson_does(void **state)
@@ -346,6 +417,7 @@ main(void)
 		cmocka_unit_test(test_canon__bad_input_is_refused),
 		cmocka_unit_test(test_canon__compact_is_jansson_text),
 		cmocka_unit_test(test_canon__compact_refuses_what_jansson_does),
+		cmocka_unit_test(test_canon__key_cmp_is_utf16_order),
 	};
 
 	return cmocka_run_group_tests_name("canon", tests, NULL, NULL);
