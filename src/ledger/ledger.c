@@ -328,8 +328,23 @@ ledger_heads_drop(void *state)
 }
 
 static const char *const ledger_heads_tables[] = { "ledger_heads", NULL };
+/* For a group's savepoints (db.h): the heads as they were when one began. */
+static void *
+ledger_heads_copy(const void *state)
+{
+	const struct ledger_heads *h = state;
+	struct ledger_heads *d = xcalloc(1, sizeof(*d));
+
+	d->n = d->cap = h->n;
+	if (h->n > 0) {
+		d->v = xcalloc(h->n, sizeof(*d->v));
+		memcpy(d->v, h->v, h->n * sizeof(*d->v));
+	}
+	return d;
+}
+
 static const struct db_deferred ledger_heads_deferred = {
-	ledger_heads_tables, ledger_heads_flush, ledger_heads_drop
+	ledger_heads_tables, ledger_heads_flush, ledger_heads_drop, ledger_heads_copy
 };
 
 /* The org's head as this transaction left it, NULL if it has not appended to it yet. */

@@ -105,6 +105,8 @@ struct db {
 	bool			 guarded;	/* db_guard_writes(): writes are counted */
 	void			*deferred[DB_DEFERRED_MAX];	/* by kind (db_deferred_id) */
 	unsigned		 deferred_pending;	/* kinds db_deferred() gave out */
+	void			*deferred_mark[DB_DEFERRED_MAX];	/* copies at the savepoint */
+	unsigned		 deferred_mark_pending;	/* and which kinds were given out */
 	bool			 deferred_flushing;
 };
 
@@ -125,6 +127,10 @@ static void db_deferred_drop(struct db *db);
 static unsigned db_deferred_sql_names(const char *sql, unsigned kinds);
 static unsigned db_deferred_named(struct db_stmt *st);
 static int db_deferred_write(struct db *db, unsigned kinds);
+static unsigned db_deferred_held(void);
+static void db_deferred_mark(struct db *db);
+static void db_deferred_unmark(struct db *db);
+static void db_deferred_restore(struct db *db);
 
 /* Writes made on guarded connections (db_guard_writes) since the start. */
 static int64_t db_stray_count;
@@ -226,6 +232,7 @@ db_close(struct db *db)
 		return;
 	db_read_close(db);
 	db_deferred_drop(db);
+	db_deferred_unmark(db);
 	for (i = 0; i < db->ncache; i++) {
 		if (db->cache[i]->timed_run)
 			db_run_end(db->cache[i]);
@@ -687,10 +694,15 @@ db_savepoint_begin(struct db *db)
 
 	if (db->tx_depth == 0 || db->sp_open)
 		return aims_error_set(AIMS_ERROR, NULL, "savepoint outside a transaction, or nested");
-	/* What is kept in memory then belongs to the savepoint alone. */
-	if ((rc = db_deferred_flush(db)) != 0 ||
+	/*
+	 * What is kept in memory then belongs to the savepoint alone: written
+	 * now, or, for a kind that can copy its state, copied to be put back
+	 * if the savepoint is rolled back, and written once for the group.
+	 */
+	if ((rc = db_deferred_write(db, ~db_deferred_held())) != 0 ||
 	    (rc = db_exec_cached(db, "SAVEPOINT aims_request")) != 0)
 		return rc;
+	db_deferred_mark(db);
 	db->sp_open = true;
 	db->sp_depth = db->tx_depth;
 	db->sp_nhooks = db->nhooks;
@@ -709,14 +721,17 @@ db_savepoint_end(struct db *db, int rc)
 		rc = aims_error_set(AIMS_ERROR, NULL, "the change was rolled back by an inner failure");
 	if (rc == 0 && db->tx_depth != db->sp_depth)
 		rc = aims_error_set(AIMS_ERROR, NULL, "the change left a transaction open");
-	if (rc == 0 && (rc = db_deferred_flush(db)) == 0)
+	if (rc == 0 && (rc = db_deferred_write(db, ~db_deferred_held())) == 0) {
+		db_deferred_unmark(db);
 		return db_exec_cached(db, "RELEASE aims_request");
+	}
 	/* Undo this request only; the message stays the request's own. */
 	db_deferred_drop(db);
 	if ((xrc = db->ops->exec(db->conn, "ROLLBACK TO aims_request; RELEASE aims_request")) != 0)
 		db->tx_failed = 1;	/* cannot undo it alone: the whole group fails */
 	else
 		db->tx_failed = 0;
+	db_deferred_restore(db);
 	db->tx_depth = db->sp_depth;
 	db_hooks_cut(db, db->sp_nhooks);
 	return rc;
@@ -977,6 +992,67 @@ db_deferred_release(struct db *db, unsigned kinds)
 		db->deferred[i] = NULL;
 		db->deferred_pending &= ~(1u << i);
 	}
+}
+
+/* The kinds whose state can be copied, kept across a group's savepoints. */
+static unsigned
+db_deferred_held(void)
+{
+	int i, n = __atomic_load_n(&db_deferred_nkinds, __ATOMIC_ACQUIRE);
+	unsigned held = 0;
+
+	for (i = 0; i < n; i++)
+		if (db_deferred_kinds[i]->copy != NULL)
+			held |= 1u << i;
+	return held;
+}
+
+/* At a savepoint's beginning: copies of the states kept over it. */
+static void
+db_deferred_mark(struct db *db)
+{
+	unsigned held = db_deferred_held() & db->deferred_pending;
+	int i;
+
+	db_deferred_unmark(db);
+	db->deferred_mark_pending = held;
+	for (i = 0; i < DB_DEFERRED_MAX; i++)
+		if ((held & (1u << i)) && db->deferred[i] != NULL)
+			db->deferred_mark[i] = db_deferred_kinds[i]->copy(db->deferred[i]);
+}
+
+/* The savepoint is kept (or never was): its copies go. */
+static void
+db_deferred_unmark(struct db *db)
+{
+	int i;
+
+	for (i = 0; i < DB_DEFERRED_MAX; i++) {
+		if (db->deferred_mark[i] != NULL)
+			db_deferred_kinds[i]->drop(db->deferred_mark[i]);
+		db->deferred_mark[i] = NULL;
+	}
+	db->deferred_mark_pending = 0;
+}
+
+/*
+ * The savepoint is rolled back (its states dropped): the copies made at
+ * its beginning are the states again, unwritten as they were then; what
+ * was written from them since is undone with the savepoint.
+ */
+static void
+db_deferred_restore(struct db *db)
+{
+	int i;
+
+	for (i = 0; i < DB_DEFERRED_MAX; i++) {
+		if (!(db->deferred_mark_pending & (1u << i)))
+			continue;
+		db->deferred[i] = db->deferred_mark[i];
+		db->deferred_mark[i] = NULL;
+		db->deferred_pending |= 1u << i;
+	}
+	db->deferred_mark_pending = 0;
 }
 
 /* Releases every pending state unwritten (its transaction or savepoint is undone). */

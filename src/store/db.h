@@ -191,12 +191,18 @@ bool db_in_savepoint(const struct db *db);
  * sees every change it made. It is released unwritten by a rollback, and by
  * the rollback of the savepoint it was made in, with what the savepoint
  * undoes. db_deferred_flush() writes every pending state now.
+ *
+ * A kind with d->copy is not written at a savepoint's beginning and end
+ * (a group's requests, db_writer.c) but once for the group: a copy of its
+ * state is taken when a savepoint begins, and becomes the state again if
+ * the savepoint is rolled back. A failure to write it then fails the group.
  */
 #define DB_DEFERRED_MAX	8	/* kinds of deferred state in a process */
 struct db_deferred {
 	const char *const	*tables;	/* the tables flush writes; NULL-terminated */
 	int			(*flush)(struct db *db, void *state);
 	void			(*drop)(void *state);
+	void			*(*copy)(const void *state);	/* optional, see below */
 };
 void **db_deferred(struct db *db, const struct db_deferred *d);
 int db_deferred_flush(struct db *db);

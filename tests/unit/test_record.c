@@ -213,6 +213,8 @@ in_savepoint(struct db *db, bool fail, const char *op, const char *ref, const ch
 static void
 test_record__search_texts_held_for_the_group(void **state)
 {
+	struct ledger_report report;
+	struct note_verifier pub;
 	struct db *db = *state;
 	int64_t n = -1;
 	char *body;
@@ -255,6 +257,18 @@ test_record__search_texts_held_for_the_group(void **state)
 	    "WHERE body LIKE '%heron%' OR body LIKE '%badger%' OR body LIKE '%Undone%'"), 0);
 	assert_int_equal(n, 0);
 	assert_int_equal(record_verify_derived(db, FX_ORG), 0);
+	/*
+	 * Counters and the ledger head are kept over the group's savepoints
+	 * and written at its commit: the undone create's number went to the
+	 * next one, the counts and the ledger agree with what was kept.
+	 */
+	assert_int_equal(db_query_int64(&n, db, "SELECT count(*) FROM records "
+	    "WHERE kind = 'ai-systems'"), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(record_counts_verify(db, FX_ORG), 0);
+	ledger_key_public(&pub, testutil_key);
+	assert_int_equal(ledger_verify(&report, db, FX_ORG, &pub, record_load_for_ledger,
+	    record_enumerate), 0);
 }
 
 /*
