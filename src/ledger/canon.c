@@ -26,6 +26,32 @@ struct canon_member {
 	json_t		*value;
 };
 
+/*
+ * A byte or a run into out, in place when it has room: the writers here put
+ * out a record a few bytes at a time, and buf_append() checks for room and
+ * terminates the text on every call.
+ */
+static inline void
+canon_putc(struct buf *out, char c)
+{
+	if (out->len + 1 < out->cap) {
+		out->data[out->len++] = c;
+		out->data[out->len] = '\0';
+	} else
+		buf_putc(out, c);
+}
+
+static inline void
+canon_append(struct buf *out, const char *s, size_t len)
+{
+	if (out->len + len < out->cap) {
+		memcpy(out->data + out->len, s, len);
+		out->len += len;
+		out->data[out->len] = '\0';
+	} else
+		buf_append(out, s, len);
+}
+
 static int canon_value(struct buf *out, const json_t *v, int depth);
 
 /*
@@ -108,38 +134,38 @@ canon_string_hex(struct buf *out, const char *s, size_t len, const char *hex)
 	}
 	if (i == len) {
 		buf_grow(out, len + 2);
-		buf_putc(out, '"');
-		buf_append(out, s, len);
-		buf_putc(out, '"');
+		canon_putc(out, '"');
+		canon_append(out, s, len);
+		canon_putc(out, '"');
 		return 0;
 	}
 	if (!str_is_utf8(s, len))
 		return aims_error_set(AIMS_EINVALID, NULL, "string is not valid UTF-8");
 	buf_grow(out, len + 2);
-	buf_putc(out, '"');
+	canon_putc(out, '"');
 	for (i = 0; i < len; i++) {
 		c = (unsigned char)s[i];
 		if (c >= 0x20 && c != '"' && c != '\\')
 			continue;
-		buf_append(out, s + run, i - run);
+		canon_append(out, s + run, i - run);
 		run = i + 1;
-		buf_putc(out, '\\');
+		canon_putc(out, '\\');
 		switch (c) {
-		case '"': buf_putc(out, '"'); break;
-		case '\\': buf_putc(out, '\\'); break;
-		case '\b': buf_putc(out, 'b'); break;
-		case '\f': buf_putc(out, 'f'); break;
-		case '\n': buf_putc(out, 'n'); break;
-		case '\r': buf_putc(out, 'r'); break;
-		case '\t': buf_putc(out, 't'); break;
+		case '"': canon_putc(out, '"'); break;
+		case '\\': canon_putc(out, '\\'); break;
+		case '\b': canon_putc(out, 'b'); break;
+		case '\f': canon_putc(out, 'f'); break;
+		case '\n': canon_putc(out, 'n'); break;
+		case '\r': canon_putc(out, 'r'); break;
+		case '\t': canon_putc(out, 't'); break;
 		default:
 			buf_puts(out, "u00");
-			buf_putc(out, hex[c >> 4]);
-			buf_putc(out, hex[c & 0xf]);
+			canon_putc(out, hex[c >> 4]);
+			canon_putc(out, hex[c & 0xf]);
 		}
 	}
-	buf_append(out, s + run, len - run);
-	buf_putc(out, '"');
+	canon_append(out, s + run, len - run);
+	canon_putc(out, '"');
 	return 0;
 }
 
@@ -288,17 +314,17 @@ canon_object(struct buf *out, const json_t *v, int depth)
 		m[i].value = json_object_iter_value(it);
 	}
 	qsort(m, i, sizeof(*m), canon_member_cmp);
-	buf_putc(out, '{');
+	canon_putc(out, '{');
 	for (n = i, i = 0; i < n; i++) {
 		if (i)
-			buf_putc(out, ',');
+			canon_putc(out, ',');
 		if ((rc = canon_string(out, m[i].key, m[i].len)) != 0)
 			goto done;
-		buf_putc(out, ':');
+		canon_putc(out, ':');
 		if ((rc = canon_value(out, m[i].value, depth + 1)) != 0)
 			goto done;
 	}
-	buf_putc(out, '}');
+	canon_putc(out, '}');
 done:
 	if (m != small)
 		free(m);
@@ -319,14 +345,14 @@ canon_value(struct buf *out, const json_t *v, int depth)
 	case JSON_OBJECT:
 		return canon_object(out, v, depth);
 	case JSON_ARRAY:
-		buf_putc(out, '[');
+		canon_putc(out, '[');
 		for (i = 0; i < json_array_size(v); i++) {
 			if (i)
-				buf_putc(out, ',');
+				canon_putc(out, ',');
 			if ((rc = canon_value(out, json_array_get(v, i), depth + 1)) != 0)
 				return rc;
 		}
-		buf_putc(out, ']');
+		canon_putc(out, ']');
 		return 0;
 	case JSON_STRING:
 		return canon_string(out, json_string_value(v), json_string_length(v));
@@ -339,13 +365,13 @@ canon_value(struct buf *out, const json_t *v, int depth)
 		buf_puts(out, num);
 		return 0;
 	case JSON_TRUE:
-		buf_puts(out, "true");
+		canon_append(out, "true", 4);
 		return 0;
 	case JSON_FALSE:
-		buf_puts(out, "false");
+		canon_append(out, "false", 5);
 		return 0;
 	case JSON_NULL:
-		buf_puts(out, "null");
+		canon_append(out, "null", 4);
 		return 0;
 	}
 	return aims_error_set(AIMS_EINVALID, NULL, "unknown JSON value type");
@@ -371,7 +397,7 @@ canon_put_int(struct buf *out, json_int_t v)
 	while ((u /= 10) != 0);
 	if (v < 0)
 		*--p = '-';
-	buf_append(out, p, (size_t)(tmp + sizeof(tmp) - p));
+	canon_append(out, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
 /* Rare in records: jansson prints a real, so its digits stay its own. */
@@ -384,7 +410,7 @@ canon_compact_real(struct buf *out, const json_t *v)
 	n = json_dumpb(v, num, sizeof(num), JSON_ENCODE_ANY | JSON_COMPACT);
 	if (n == 0 || n >= sizeof(num))
 		return aims_error_set(AIMS_EINVALID, NULL, "a number has no JSON form");
-	buf_append(out, num, n);
+	canon_append(out, num, n);
 	return 0;
 }
 
@@ -419,17 +445,17 @@ canon_compact_sorted_object(struct buf *out, const json_t *v, int depth)
 		m[i].value = json_object_iter_value(it);
 	}
 	qsort(m, i, sizeof(*m), canon_compact_key_cmp);
-	buf_putc(out, '{');
+	canon_putc(out, '{');
 	for (n = i, i = 0; i < n; i++) {
 		if (i)
-			buf_putc(out, ',');
+			canon_putc(out, ',');
 		if ((rc = canon_string_hex(out, m[i].key, m[i].len, hex)) != 0)
 			goto done;
-		buf_putc(out, ':');
+		canon_putc(out, ':');
 		if ((rc = canon_compact_value(out, m[i].value, depth + 1, true)) != 0)
 			goto done;
 	}
-	buf_putc(out, '}');
+	canon_putc(out, '}');
 done:
 	if (m != small)
 		free(m);
@@ -452,31 +478,31 @@ canon_compact_value(struct buf *out, const json_t *v, int depth, bool sorted)
 	case JSON_OBJECT:
 		if (sorted)
 			return canon_compact_sorted_object(out, v, depth);
-		buf_putc(out, '{');
+		canon_putc(out, '{');
 		for (it = json_object_iter((json_t *)v), i = 0; it != NULL;
 		    it = json_object_iter_next((json_t *)v, it), i++) {
 			if (i)
-				buf_putc(out, ',');
+				canon_putc(out, ',');
 			if ((rc = canon_string_hex(out, json_object_iter_key(it),
 			    json_object_iter_key_len(it), hex)) != 0)
 				return rc;
-			buf_putc(out, ':');
+			canon_putc(out, ':');
 			if ((rc = canon_compact_value(out, json_object_iter_value(it),
 			    depth + 1, false)) != 0)
 				return rc;
 		}
-		buf_putc(out, '}');
+		canon_putc(out, '}');
 		return 0;
 	case JSON_ARRAY:
-		buf_putc(out, '[');
+		canon_putc(out, '[');
 		for (i = 0; i < json_array_size(v); i++) {
 			if (i)
-				buf_putc(out, ',');
+				canon_putc(out, ',');
 			if ((rc = canon_compact_value(out, json_array_get(v, i), depth + 1,
 			    sorted)) != 0)
 				return rc;
 		}
-		buf_putc(out, ']');
+		canon_putc(out, ']');
 		return 0;
 	case JSON_STRING:
 		return canon_string_hex(out, json_string_value(v), json_string_length(v), hex);
@@ -486,13 +512,13 @@ canon_compact_value(struct buf *out, const json_t *v, int depth, bool sorted)
 	case JSON_REAL:
 		return canon_compact_real(out, v);
 	case JSON_TRUE:
-		buf_append(out, "true", 4);
+		canon_append(out, "true", 4);
 		return 0;
 	case JSON_FALSE:
-		buf_append(out, "false", 5);
+		canon_append(out, "false", 5);
 		return 0;
 	case JSON_NULL:
-		buf_append(out, "null", 4);
+		canon_append(out, "null", 4);
 		return 0;
 	}
 	return aims_error_set(AIMS_EINVALID, NULL, "unknown JSON value type");
