@@ -133,10 +133,13 @@ canon_string_hex(struct buf *out, const char *s, size_t len, const char *hex)
 			break;
 	}
 	if (i == len) {
-		buf_grow(out, len + 2);
-		canon_putc(out, '"');
-		canon_append(out, s, len);
-		canon_putc(out, '"');
+		if (out->len + len + 2 >= out->cap)
+			buf_grow(out, len + 2);
+		out->data[out->len] = '"';
+		memcpy(out->data + out->len + 1, s, len);
+		out->data[out->len + len + 1] = '"';
+		out->len += len + 2;
+		out->data[out->len] = '\0';
 		return 0;
 	}
 	if (!str_is_utf8(s, len))
