@@ -193,8 +193,23 @@ counts_kept_drop(void *state)
 static const char *const counts_kept_tables[] = {
 	"dashboard_counts", "record_counts", "ref_counters", NULL
 };
+/* For a group's savepoints (db.h): the counters as they were when one began. */
+static void *
+counts_kept_copy(const void *state)
+{
+	const struct counts_kept *c = state;
+	struct counts_kept *d = xcalloc(1, sizeof(*d));
+
+	d->dims = json_deep_copy(c->dims);
+	d->live = json_deep_copy(c->live);
+	d->next = json_deep_copy(c->next);
+	if (d->dims == NULL || d->live == NULL || d->next == NULL)
+		abort();	/* only out of memory: xmalloc's policy */
+	return d;
+}
+
 static const struct db_deferred counts_kept_deferred = {
-	counts_kept_tables, counts_kept_flush, counts_kept_drop
+	counts_kept_tables, counts_kept_flush, counts_kept_drop, counts_kept_copy
 };
 
 /* This transaction's kept counters; NULL outside one (write at once). */

@@ -94,6 +94,8 @@ json_t *record__row_json(const struct record_kind *k, const struct record_row *r
  */
 #define RECORD_VIEW_FLAGS	(JSON_COMPACT | JSON_PRESERVE_ORDER)
 char *record__view_text(const struct record_kind *k, const struct record_row *r);
+/* The stored text of a record's data (records.data, record_versions.data); caller frees. */
+char *record__data_text(const json_t *data);
 int64_t record__view_shape(const struct record_kind *k);
 /*
  * Appends to out the view of the row st is on (selecting

@@ -11,10 +11,12 @@
 #include <string.h>
 
 #include "core/record_private.h"
+#include "ledger/canon.h"
 #include "store/db.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/mem.h"
+#include "util/str.h"
 
 static char *
 dup_col(struct db_stmt *st, int col)
@@ -156,27 +158,194 @@ record__view_shape(const struct record_kind *k)
 }
 
 char *
+record__data_text(const json_t *data)
+{
+	/* json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS)' bytes, written faster (canon.h). */
+	return canon_compact_sorted(data);
+}
+
+/* Does v hold an object, at any depth below its top level? */
+static bool
+store_nests_object(const json_t *v)
+{
+	const char *key;
+	json_t *item;
+	size_t i;
+
+	if (json_is_object(v)) {
+		json_object_foreach((json_t *)v, key, item)
+			if (json_is_object(item) || store_nests_object(item))
+				return true;
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, item)
+			if (json_is_object(item) || store_nests_object(item))
+				return true;
+	}
+	return false;
+}
+
+/* The members record__row_json() sets besides the fields. */
+static const char *const store_view_members[] = { "ref", "version", "created_at",
+    "updated_at", "created_by", "updated_by", "retired", "in_force_version", NULL };
+
+/*
+ * Can the view be written member by member? Not when a field has the name
+ * of another member: record__row_json() sets that member once, in the place
+ * it was first set, and the text must say the same.
+ */
+static bool
+store_view_plain(const struct record_kind *k)
+{
+	const struct field *f, *g;
+	size_t i;
+
+	/* By first letter before strcmp(): it runs for every view written. */
+	for (f = k->fields; f->name; f++) {
+		for (i = 0; store_view_members[i]; i++)
+			if (f->name[0] == store_view_members[i][0] &&
+			    strcmp(f->name, store_view_members[i]) == 0)
+				return false;
+		for (g = k->fields; g != f; g++)
+			if (g->name[0] == f->name[0] && strcmp(g->name, f->name) == 0)
+				return false;
+	}
+	return true;
+}
+
+/*
+ * Appends a member: a comma unless it is the first (out holds this view
+ * alone, from its brace), the key, and the colon; the caller writes the
+ * value. A key with anything to escape goes through the escaping writer.
+ */
+static int
+store_view_key(struct buf *out, const char *key)
+{
+	size_t len = strlen(key), i;
+	char *p;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)key[i] < 0x20 || (unsigned char)key[i] >= 0x80 ||
+		    key[i] == '"' || key[i] == '\\')
+			break;
+	if (i < len) {
+		if (out->len > 1)
+			buf_putc(out, ',');
+		if (canon_compact_string(out, key, len) != 0)
+			return AIMS_EINVALID;
+		buf_putc(out, ':');
+		return 0;
+	}
+	/* A name with nothing to escape (all of them, in practice): copied whole. */
+	buf_grow(out, len + 4);
+	p = out->data + out->len;
+	if (out->len > 1)
+		*p++ = ',';
+	*p++ = '"';
+	memcpy(p, key, len);
+	p += len;
+	*p++ = '"';
+	*p++ = ':';
+	*p = '\0';
+	out->len = (size_t)(p - out->data);
+	return 0;
+}
+
+/* Appends an integer member the way jansson prints it ("%" JSON_INTEGER_FORMAT). */
+static int
+store_view_int(struct buf *out, const char *key, int64_t v)
+{
+	char n[24];
+	int rc;
+
+	if ((rc = store_view_key(out, key)) != 0)
+		return rc;
+	buf_append(out, n, (size_t)snprintf(n, sizeof(n), "%" JSON_INTEGER_FORMAT,
+	    (json_int_t)v));
+	return 0;
+}
+
+/*
+ * Appends a string member; none at all where json_string() gives no value
+ * (NULL, or not UTF-8) and json_object_set_new() therefore sets nothing.
+ */
+static int
+store_view_str(struct buf *out, const char *key, const char *s)
+{
+	int rc;
+
+	if (s == NULL || !str_is_utf8(s, strlen(s)))
+		return 0;
+	if ((rc = store_view_key(out, key)) != 0)
+		return rc;
+	return canon_compact_string(out, s, strlen(s));
+}
+
+/* The text of record__row_json(k, r), without the tree: members in the order it sets them. */
+static int
+store_view_write(struct buf *out, const struct record_kind *k, const struct record_row *r)
+{
+	const struct field *f;
+	json_t *v;
+	int rc;
+
+	buf_putc(out, '{');
+	if ((rc = store_view_str(out, "ref", r->ref)) != 0)
+		return rc;
+	for (f = k->fields; f->name; f++) {
+		if ((rc = store_view_key(out, f->name)) != 0)
+			return rc;
+		if ((v = json_object_get(r->data, f->name)) == NULL)
+			buf_append(out, "null", 4);
+		else if ((rc = canon_compact_any(out, v)) != 0)
+			return rc;
+	}
+	if ((rc = store_view_int(out, "version", r->version)) != 0 ||
+	    (rc = store_view_str(out, "created_at", r->created_at)) != 0 ||
+	    (rc = store_view_str(out, "updated_at", r->updated_at)) != 0 ||
+	    (rc = store_view_str(out, "created_by", r->created_by)) != 0 ||
+	    (rc = store_view_str(out, "updated_by", r->updated_by)) != 0 ||
+	    (rc = store_view_key(out, "retired")) != 0)
+		return rc;
+	buf_puts(out, r->retired ? "true" : "false");
+	if (r->in_force > 0 && (rc = store_view_int(out, "in_force_version", r->in_force)) != 0)
+		return rc;
+	buf_putc(out, '}');
+	return 0;
+}
+
+char *
 record__view_text(const struct record_kind *k, const struct record_row *r)
 {
 	struct record_row stored = *r;
+	struct buf text = BUF_INIT;
 	json_t *o;
-	char *data, *s;
+	char *data;
 
 	/*
 	 * As a read gives it: the data goes through its stored form (keys of
 	 * nested objects sorted) rather than in the order a caller sent them.
+	 * Without nested objects that form differs from the data only in the
+	 * order of its top-level keys, which the view takes from the fields.
 	 */
-	if ((data = json_dumps(r->data, JSON_COMPACT | JSON_SORT_KEYS)) == NULL ||
-	    (stored.data = json_loads(data, 0, NULL)) == NULL)
-		abort();	/* only out of memory: xmalloc's policy */
-	o = record__row_json(k, &stored);
-	s = json_dumps(o, RECORD_VIEW_FLAGS);
-	json_decref(o);
+	if (store_nests_object(r->data)) {
+		if ((data = record__data_text(r->data)) == NULL ||
+		    (stored.data = json_loads(data, 0, NULL)) == NULL)
+			abort();	/* only out of memory: xmalloc's policy */
+		free(data);
+	} else
+		stored.data = json_incref(r->data);
+	if (store_view_plain(k)) {
+		if (store_view_write(&text, k, &stored) != 0)
+			abort();	/* not UTF-8: json_dumps() failed the same way */
+	} else {
+		o = record__row_json(k, &stored);
+		/* RECORD_VIEW_FLAGS' bytes (canon.h), without json_dumps()' cycle checks. */
+		if (canon_compact(&text, o) != 0)
+			abort();
+		json_decref(o);
+	}
 	json_decref(stored.data);
-	free(data);
-	if (s == NULL)
-		abort();
-	return s;
+	return buf_detach(&text);
 }
 
 int
@@ -432,6 +601,34 @@ record__search_text(struct buf *b, int64_t org_id, const struct record_kind *k,
 			search_text_add(b, scope, json_object_get(r->data, f->name), legacy);
 }
 
+/* Writes a record's search text held until the commit (store_search_index()). */
+static int
+store_search_commit(struct db *db, int64_t id, const char *text)
+{
+	struct db_stmt *st = NULL;
+	int rc;
+
+	if ((rc = db_prepare(&st, db, "INSERT INTO records_fts (body, rowid) VALUES (?, ?)")) != 0)
+		return rc;
+	db_bind_text(st, 1, text);
+	db_bind_int64(st, 2, id);
+	return store_step_done(st);
+}
+
+/*
+ * Is a new record's search text held until the commit? On SQLite, under a
+ * request's savepoint (a group's writes, db_writer.c): FTS5 flushes the
+ * words it holds in memory into a new segment of its index at every
+ * savepoint and at every statement that opens one, so a text written at
+ * once cost a segment (and its merging) per request; held, the group's
+ * texts make one. Nothing reads the index between a write and its commit.
+ */
+static bool
+store_search_held(struct db *db)
+{
+	return db_in_savepoint(db) && strcmp(db_backend(db), "sqlite") == 0;
+}
+
 static int
 store_search_index(struct db *db, int64_t org_id, const struct record_kind *k,
     const struct record_row *r, bool fresh)
@@ -441,6 +638,13 @@ store_search_index(struct db *db, int64_t org_id, const struct record_kind *k,
 	int rc;
 
 	record__search_text(&b, org_id, k, r, false);
+	/* A text still held is replaced, not updated: its row is not written yet. */
+	if (store_search_held(db) &&
+	    (fresh || db_commit_text_pending(db, store_search_commit, r->id))) {
+		rc = db_on_commit_text(db, store_search_commit, r->id, buf_str(&b));
+		buf_free(&b);
+		return rc;
+	}
 	rc = db_prepare(&st, db, fresh ? "INSERT INTO records_fts (body, rowid) VALUES (?, ?)" :
 	    "UPDATE records_fts SET body = ? WHERE rowid = ?");
 	if (rc == 0) {
@@ -623,7 +827,7 @@ record__row_insert(struct record_row *r, struct db *db, int64_t org_id,
 	    "created_by_id, in_force, view, view_shape) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) != 0)
 		return rc;
-	data = json_dumps(r->data, JSON_COMPACT | JSON_SORT_KEYS);
+	data = record__data_text(r->data);
 	view = record__view_text(k, r);
 	db_bind_int64(st, 1, org_id);
 	db_bind_text(st, 2, k->name);
@@ -672,7 +876,7 @@ record__row_update(struct db *db, int64_t org_id, const struct record_kind *k,
 	    "owner = ?, data = ?, updated_at = ?, updated_by = ?, retired = ?, in_force = ?, "
 	    "view = ?, view_shape = ? WHERE id = ?")) != 0)
 		return rc;
-	data = json_dumps(r->data, JSON_COMPACT | JSON_SORT_KEYS);
+	data = record__data_text(r->data);
 	view = record__view_text(k, r);
 	db_bind_int64(st, 1, r->version);
 	db_bind_text(st, 2, r->title);
@@ -719,6 +923,10 @@ record__row_erase(struct db *db, int64_t org_id, const struct record_kind *k,
 	struct db_stmt *st = NULL;
 	int rc;
 
+	/* A text still held is withdrawn; a written one deleted. */
+	if (db_commit_text_pending(db, store_search_commit, r->id) &&
+	    (rc = db_on_commit_text(db, store_search_commit, r->id, NULL)) != 0)
+		return rc;
 	if ((rc = db_prepare(&st, db, "DELETE FROM records_fts WHERE rowid = ?")) != 0)
 		return rc;
 	db_bind_int64(st, 1, r->id);
@@ -744,7 +952,7 @@ record__version_add(struct db *db, int64_t org_id, const struct record_kind *k,
 	    "action, status, retired, at, actor, data, actor_id, in_force) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) != 0)
 		return rc;
-	data = json_dumps(r->data, JSON_COMPACT | JSON_SORT_KEYS);
+	data = record__data_text(r->data);
 	db_bind_int64(st, 1, org_id);
 	db_bind_text(st, 2, k->name);
 	db_bind_int64(st, 3, r->num);

@@ -10,6 +10,7 @@
 
 #include "http/http.h"
 #include "http/router.h"
+#include "ledger/canon.h"
 #include "store/db.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -102,15 +103,11 @@ http_reply_error(struct http_ctx *c, int code)
 void
 http_reply_json(struct http_ctx *c, int status, json_t *v)
 {
-	char *s;
-
 	buf_reset(&c->resp.body);
-	s = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	if (s == NULL)
-		abort();
-	buf_puts(&c->resp.body, s);
+	/* json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER)'s bytes, written in place. */
+	if (canon_compact(&c->resp.body, v) != 0)
+		abort();	/* not UTF-8: json_dumps() failed the same way */
 	buf_putc(&c->resp.body, '\n');
-	free(s);
 	json_decref(v);
 	c->resp.status = status;
 	c->resp.content_type = HTTP_JSON_UTF8;

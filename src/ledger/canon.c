@@ -1,7 +1,9 @@
 /*
- * canon.c - canonical JSON after RFC 8785 (see canon.h for the rules).
+ * canon.c - canonical JSON after RFC 8785 (see canon.h for the rules), and
+ * jansson's compact text written without its cycle checks (canon_compact()).
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,12 +18,39 @@
 #define CANON_DIGITS_MAX	17	/* a double never needs more */
 #define CANON_EXP_PLAIN_MAX	21	/* ECMAScript: plain notation up to 1e21 */
 #define CANON_EXP_PLAIN_MIN	(-6)	/* and down to 1e-6 */
+#define CANON_MEMBERS_SMALL	64	/* members sorted without an allocation */
 
 struct canon_member {
 	const char	*key;
 	size_t		 len;
 	json_t		*value;
 };
+
+/*
+ * A byte or a run into out, in place when it has room: the writers here put
+ * out a record a few bytes at a time, and buf_append() checks for room and
+ * terminates the text on every call.
+ */
+static inline void
+canon_putc(struct buf *out, char c)
+{
+	if (out->len + 1 < out->cap) {
+		out->data[out->len++] = c;
+		out->data[out->len] = '\0';
+	} else
+		buf_putc(out, c);
+}
+
+static inline void
+canon_append(struct buf *out, const char *s, size_t len)
+{
+	if (out->len + len < out->cap) {
+		memcpy(out->data + out->len, s, len);
+		out->len += len;
+		out->data[out->len] = '\0';
+	} else
+		buf_append(out, s, len);
+}
 
 static int canon_value(struct buf *out, const json_t *v, int depth);
 
@@ -64,7 +93,20 @@ canon_key_cmp(const char *a, size_t alen, const char *b, size_t blen)
 	const unsigned char *pb = (const unsigned char *)b, *eb = pb + blen;
 	uint32_t qa = 0, qb = 0;
 	int32_t ua, ub;
+	size_t i, n = alen < blen ? alen : blen;
 
+	/*
+	 * Names (ASCII in practice) are told apart by their first differing
+	 * byte: where both are ASCII, both start a character there and the
+	 * byte is its one code unit. Equal up to the shorter, that one is a
+	 * prefix of the other and goes first either way.
+	 */
+	for (i = 0; i < n && pa[i] == pb[i]; i++)
+		;
+	if (i == n)
+		return alen < blen ? -1 : alen > blen;
+	if (pa[i] < 0x80 && pb[i] < 0x80)
+		return pa[i] < pb[i] ? -1 : 1;
 	for (;;) {
 		ua = canon_next_unit(&pa, ea, &qa);
 		ub = canon_next_unit(&pb, eb, &qb);
@@ -73,10 +115,10 @@ canon_key_cmp(const char *a, size_t alen, const char *b, size_t blen)
 	}
 }
 
-int
-canon_string(struct buf *out, const char *s, size_t len)
+/* s as a JSON string; other controls as \\u00 and two digits from hex. */
+static int
+canon_string_hex(struct buf *out, const char *s, size_t len, const char *hex)
 {
-	static const char hex[] = "0123456789abcdef";
 	size_t i, run = 0;
 	unsigned char c;
 
@@ -91,40 +133,49 @@ canon_string(struct buf *out, const char *s, size_t len)
 			break;
 	}
 	if (i == len) {
-		buf_grow(out, len + 2);
-		buf_putc(out, '"');
-		buf_append(out, s, len);
-		buf_putc(out, '"');
+		if (out->len + len + 2 >= out->cap)
+			buf_grow(out, len + 2);
+		out->data[out->len] = '"';
+		memcpy(out->data + out->len + 1, s, len);
+		out->data[out->len + len + 1] = '"';
+		out->len += len + 2;
+		out->data[out->len] = '\0';
 		return 0;
 	}
 	if (!str_is_utf8(s, len))
 		return aims_error_set(AIMS_EINVALID, NULL, "string is not valid UTF-8");
 	buf_grow(out, len + 2);
-	buf_putc(out, '"');
+	canon_putc(out, '"');
 	for (i = 0; i < len; i++) {
 		c = (unsigned char)s[i];
 		if (c >= 0x20 && c != '"' && c != '\\')
 			continue;
-		buf_append(out, s + run, i - run);
+		canon_append(out, s + run, i - run);
 		run = i + 1;
-		buf_putc(out, '\\');
+		canon_putc(out, '\\');
 		switch (c) {
-		case '"': buf_putc(out, '"'); break;
-		case '\\': buf_putc(out, '\\'); break;
-		case '\b': buf_putc(out, 'b'); break;
-		case '\f': buf_putc(out, 'f'); break;
-		case '\n': buf_putc(out, 'n'); break;
-		case '\r': buf_putc(out, 'r'); break;
-		case '\t': buf_putc(out, 't'); break;
+		case '"': canon_putc(out, '"'); break;
+		case '\\': canon_putc(out, '\\'); break;
+		case '\b': canon_putc(out, 'b'); break;
+		case '\f': canon_putc(out, 'f'); break;
+		case '\n': canon_putc(out, 'n'); break;
+		case '\r': canon_putc(out, 'r'); break;
+		case '\t': canon_putc(out, 't'); break;
 		default:
 			buf_puts(out, "u00");
-			buf_putc(out, hex[c >> 4]);
-			buf_putc(out, hex[c & 0xf]);
+			canon_putc(out, hex[c >> 4]);
+			canon_putc(out, hex[c & 0xf]);
 		}
 	}
-	buf_append(out, s + run, len - run);
-	buf_putc(out, '"');
+	canon_append(out, s + run, len - run);
+	canon_putc(out, '"');
 	return 0;
+}
+
+int
+canon_string(struct buf *out, const char *s, size_t len)
+{
+	return canon_string_hex(out, s, len, "0123456789abcdef");
 }
 
 /*
@@ -251,12 +302,14 @@ canon_member_cmp(const void *a, const void *b)
 static int
 canon_object(struct buf *out, const json_t *v, int depth)
 {
-	struct canon_member *m;
+	struct canon_member small[CANON_MEMBERS_SMALL], *m = small;
 	size_t n = json_object_size(v), i = 0;
 	void *it;
 	int rc = 0;
 
-	m = xcalloc(n ? n : 1, sizeof(*m));
+	/* A record's members fit on the stack; larger objects are rare. */
+	if (n > CANON_MEMBERS_SMALL)
+		m = xcalloc(n, sizeof(*m));
 	for (it = json_object_iter((json_t *)v); it && i < n;
 	    it = json_object_iter_next((json_t *)v, it), i++) {
 		m[i].key = json_object_iter_key(it);
@@ -264,19 +317,20 @@ canon_object(struct buf *out, const json_t *v, int depth)
 		m[i].value = json_object_iter_value(it);
 	}
 	qsort(m, i, sizeof(*m), canon_member_cmp);
-	buf_putc(out, '{');
+	canon_putc(out, '{');
 	for (n = i, i = 0; i < n; i++) {
 		if (i)
-			buf_putc(out, ',');
+			canon_putc(out, ',');
 		if ((rc = canon_string(out, m[i].key, m[i].len)) != 0)
 			goto done;
-		buf_putc(out, ':');
+		canon_putc(out, ':');
 		if ((rc = canon_value(out, m[i].value, depth + 1)) != 0)
 			goto done;
 	}
-	buf_putc(out, '}');
+	canon_putc(out, '}');
 done:
-	free(m);
+	if (m != small)
+		free(m);
 	return rc;
 }
 
@@ -294,14 +348,14 @@ canon_value(struct buf *out, const json_t *v, int depth)
 	case JSON_OBJECT:
 		return canon_object(out, v, depth);
 	case JSON_ARRAY:
-		buf_putc(out, '[');
+		canon_putc(out, '[');
 		for (i = 0; i < json_array_size(v); i++) {
 			if (i)
-				buf_putc(out, ',');
+				canon_putc(out, ',');
 			if ((rc = canon_value(out, json_array_get(v, i), depth + 1)) != 0)
 				return rc;
 		}
-		buf_putc(out, ']');
+		canon_putc(out, ']');
 		return 0;
 	case JSON_STRING:
 		return canon_string(out, json_string_value(v), json_string_length(v));
@@ -314,13 +368,13 @@ canon_value(struct buf *out, const json_t *v, int depth)
 		buf_puts(out, num);
 		return 0;
 	case JSON_TRUE:
-		buf_puts(out, "true");
+		canon_append(out, "true", 4);
 		return 0;
 	case JSON_FALSE:
-		buf_puts(out, "false");
+		canon_append(out, "false", 5);
 		return 0;
 	case JSON_NULL:
-		buf_puts(out, "null");
+		canon_append(out, "null", 4);
 		return 0;
 	}
 	return aims_error_set(AIMS_EINVALID, NULL, "unknown JSON value type");
@@ -332,4 +386,178 @@ canon_json(struct buf *out, const json_t *v)
 	if (v == NULL)
 		return aims_error_set(AIMS_EINVALID, NULL, "no JSON value");
 	return canon_value(out, v, 0);
+}
+
+/* Appends a decimal integer as "%" JSON_INTEGER_FORMAT prints it, without printf. */
+static void
+canon_put_int(struct buf *out, json_int_t v)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	canon_append(out, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
+/* Rare in records: jansson prints a real, so its digits stay its own. */
+static int
+canon_compact_real(struct buf *out, const json_t *v)
+{
+	char num[CANON_NUMBER_MAX * 4];
+	size_t n;
+
+	n = json_dumpb(v, num, sizeof(num), JSON_ENCODE_ANY | JSON_COMPACT);
+	if (n == 0 || n >= sizeof(num))
+		return aims_error_set(AIMS_EINVALID, NULL, "a number has no JSON form");
+	canon_append(out, num, n);
+	return 0;
+}
+
+/* jansson's JSON_SORT_KEYS order: bytes, then length. */
+static int
+canon_compact_key_cmp(const void *a, const void *b)
+{
+	const struct canon_member *x = a, *y = b;
+	int c = memcmp(x->key, y->key, x->len < y->len ? x->len : y->len);
+
+	return c != 0 ? c : x->len < y->len ? -1 : x->len > y->len;
+}
+
+static int canon_compact_value(struct buf *out, const json_t *v, int depth, bool sorted);
+
+/* An object's members in jansson's sorted order. */
+static int
+canon_compact_sorted_object(struct buf *out, const json_t *v, int depth)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	struct canon_member small[CANON_MEMBERS_SMALL], *m = small;
+	size_t n = json_object_size(v), i = 0;
+	void *it;
+	int rc = 0;
+
+	if (n > CANON_MEMBERS_SMALL)
+		m = xcalloc(n, sizeof(*m));
+	for (it = json_object_iter((json_t *)v); it && i < n;
+	    it = json_object_iter_next((json_t *)v, it), i++) {
+		m[i].key = json_object_iter_key(it);
+		m[i].len = json_object_iter_key_len(it);
+		m[i].value = json_object_iter_value(it);
+	}
+	qsort(m, i, sizeof(*m), canon_compact_key_cmp);
+	canon_putc(out, '{');
+	for (n = i, i = 0; i < n; i++) {
+		if (i)
+			canon_putc(out, ',');
+		if ((rc = canon_string_hex(out, m[i].key, m[i].len, hex)) != 0)
+			goto done;
+		canon_putc(out, ':');
+		if ((rc = canon_compact_value(out, m[i].value, depth + 1, true)) != 0)
+			goto done;
+	}
+	canon_putc(out, '}');
+done:
+	if (m != small)
+		free(m);
+	return rc;
+}
+
+static int
+canon_compact_value(struct buf *out, const json_t *v, int depth, bool sorted)
+{
+	/* jansson's own digits (\\u00XX) for controls: the same bytes as json_dumps(). */
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i;
+	void *it;
+	int rc;
+
+	if (depth > CANON_COMPACT_DEPTH_MAX)
+		return aims_error_set(AIMS_ETOOBIG, NULL, "JSON nested deeper than %d levels",
+		    CANON_COMPACT_DEPTH_MAX);
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		if (sorted)
+			return canon_compact_sorted_object(out, v, depth);
+		canon_putc(out, '{');
+		for (it = json_object_iter((json_t *)v), i = 0; it != NULL;
+		    it = json_object_iter_next((json_t *)v, it), i++) {
+			if (i)
+				canon_putc(out, ',');
+			if ((rc = canon_string_hex(out, json_object_iter_key(it),
+			    json_object_iter_key_len(it), hex)) != 0)
+				return rc;
+			canon_putc(out, ':');
+			if ((rc = canon_compact_value(out, json_object_iter_value(it),
+			    depth + 1, false)) != 0)
+				return rc;
+		}
+		canon_putc(out, '}');
+		return 0;
+	case JSON_ARRAY:
+		canon_putc(out, '[');
+		for (i = 0; i < json_array_size(v); i++) {
+			if (i)
+				canon_putc(out, ',');
+			if ((rc = canon_compact_value(out, json_array_get(v, i), depth + 1,
+			    sorted)) != 0)
+				return rc;
+		}
+		canon_putc(out, ']');
+		return 0;
+	case JSON_STRING:
+		return canon_string_hex(out, json_string_value(v), json_string_length(v), hex);
+	case JSON_INTEGER:
+		canon_put_int(out, json_integer_value(v));
+		return 0;
+	case JSON_REAL:
+		return canon_compact_real(out, v);
+	case JSON_TRUE:
+		canon_append(out, "true", 4);
+		return 0;
+	case JSON_FALSE:
+		canon_append(out, "false", 5);
+		return 0;
+	case JSON_NULL:
+		canon_append(out, "null", 4);
+		return 0;
+	}
+	return aims_error_set(AIMS_EINVALID, NULL, "unknown JSON value type");
+}
+
+int
+canon_compact_any(struct buf *out, const json_t *v)
+{
+	if (v == NULL)
+		return aims_error_set(AIMS_EINVALID, NULL, "no JSON value");
+	return canon_compact_value(out, v, 0, false);
+}
+
+int
+canon_compact_string(struct buf *out, const char *s, size_t len)
+{
+	return canon_string_hex(out, s, len, "0123456789ABCDEF");
+}
+
+int
+canon_compact(struct buf *out, const json_t *v)
+{
+	if (v == NULL || (!json_is_object(v) && !json_is_array(v)))
+		return aims_error_set(AIMS_EINVALID, NULL, "not a JSON object or array");
+	return canon_compact_value(out, v, 0, false);
+}
+
+char *
+canon_compact_sorted(const json_t *v)
+{
+	struct buf b = BUF_INIT;
+
+	if (v == NULL || (!json_is_object(v) && !json_is_array(v)) ||
+	    canon_compact_value(&b, v, 0, true) != 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_detach(&b);
 }

@@ -1,5 +1,6 @@
 /*
- * canon.h - canonical JSON: the exact bytes the ledger hashes.
+ * canon.h - canonical JSON: the exact bytes the ledger hashes; and
+ * jansson's compact text, written faster (canon_compact()).
  *
  * RFC 8785 (JSON Canonicalization Scheme) is the model: object members
  * sorted by the UTF-16 code units of their names, no insignificant
@@ -22,6 +23,8 @@ struct buf;
 
 #define CANON_DEPTH_MAX		128	/* nesting of arrays and objects */
 #define CANON_NUMBER_MAX	32	/* longest number text, with NUL */
+/* canon_compact(): deeper than json_loads() reads (2048); no tree here is a cycle. */
+#define CANON_COMPACT_DEPTH_MAX	4096
 
 /* canon.c */
 /* Appends the canonical form of v to out; AIMS_EINVALID on bad input. */
@@ -32,5 +35,23 @@ int canon_string(struct buf *out, const char *s, size_t len);
 int canon_number(char out[CANON_NUMBER_MAX], double d);
 /* Orders two UTF-8 strings by their UTF-16 code units (<0, 0, >0). */
 int canon_key_cmp(const char *a, size_t alen, const char *b, size_t blen);
+/*
+ * Appends v (an object or array) as json_dumps(v, JSON_COMPACT) writes it,
+ * byte for byte: members in their order, not sorted, and not canonical. It
+ * is the text of stored views and of answers; json_dumps() spent most of its
+ * time checking for cycles, which a tree built here never has (nesting is
+ * bounded by CANON_COMPACT_DEPTH_MAX instead). AIMS_EINVALID where
+ * json_dumps() fails (a string that is not UTF-8).
+ */
+int canon_compact(struct buf *out, const json_t *v);
+/* The same for any value (JSON_ENCODE_ANY), and for a string of len bytes. */
+int canon_compact_any(struct buf *out, const json_t *v);
+int canon_compact_string(struct buf *out, const char *s, size_t len);
+/*
+ * json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS), byte for byte (members by
+ * their bytes, then length, at every depth): the stored form of a record's
+ * data. NULL where json_dumps() gives NULL; the caller frees the text.
+ */
+char *canon_compact_sorted(const json_t *v);
 
 #endif

@@ -11,6 +11,7 @@
 #include "ledger/ledger.h"
 #include "ledger/merkle.h"
 #include "ledger/note.h"
+#include "ledger/sha256.h"
 #include "store/db.h"
 #include "util/buf.h"
 #include "util/clock.h"
@@ -57,16 +58,13 @@ int
 ledger_commitment(uint8_t out[LEDGER_COMMIT_LEN], const uint8_t salt[LEDGER_SALT_LEN],
     const json_t *record)
 {
-	crypto_hash_sha256_state st;
 	struct buf b = BUF_INIT;
 	int rc;
 
 	if ((rc = canon_json(&b, record)) != 0)
 		goto done;
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, salt, LEDGER_SALT_LEN);
-	crypto_hash_sha256_update(&st, (const uint8_t *)b.data, b.len);
-	crypto_hash_sha256_final(&st, out);
+	/* On the SHA extensions where the CPU has them (sha256.h): once per change. */
+	sha256_concat(out, salt, LEDGER_SALT_LEN, b.data, b.len);
 done:
 	buf_free(&b);
 	return rc;
@@ -328,8 +326,23 @@ ledger_heads_drop(void *state)
 }
 
 static const char *const ledger_heads_tables[] = { "ledger_heads", NULL };
+/* For a group's savepoints (db.h): the heads as they were when one began. */
+static void *
+ledger_heads_copy(const void *state)
+{
+	const struct ledger_heads *h = state;
+	struct ledger_heads *d = xcalloc(1, sizeof(*d));
+
+	d->n = d->cap = h->n;
+	if (h->n > 0) {
+		d->v = xcalloc(h->n, sizeof(*d->v));
+		memcpy(d->v, h->v, h->n * sizeof(*d->v));
+	}
+	return d;
+}
+
 static const struct db_deferred ledger_heads_deferred = {
-	ledger_heads_tables, ledger_heads_flush, ledger_heads_drop
+	ledger_heads_tables, ledger_heads_flush, ledger_heads_drop, ledger_heads_copy
 };
 
 /* The org's head as this transaction left it, NULL if it has not appended to it yet. */

@@ -7,8 +7,9 @@
  * Lake and Goldmont, AMD since Zen) this module runs the same function on
  * them instead, about four times faster. Everywhere else, and whenever the
  * CPU lacks them, it calls libsodium. The tests check both paths against
- * libsodium on every length up to several blocks. Everything that is not
- * the tree's leaves and nodes (commitments, key ids, signatures) uses
+ * libsodium on every length up to several blocks. The record commitments
+ * (a hash of a kilobyte or more for every change, and again for every
+ * record `aims verify` checks) use it too; key ids and signatures use
  * libsodium directly.
  */
 #ifndef AIMS_LEDGER_SHA256_H

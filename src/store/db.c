@@ -81,8 +81,10 @@ db_run_end(struct db_stmt *st)
 }
 
 struct db_hook {
-	db_commit_fn	 fn;
+	db_commit_fn	 fn;		/* or: */
+	db_commit_text_fn text_fn;	/* with text, the last one given for arg */
 	int64_t		 arg;
+	char		*text;
 };
 
 struct db {
@@ -103,8 +105,18 @@ struct db {
 	bool			 guarded;	/* db_guard_writes(): writes are counted */
 	void			*deferred[DB_DEFERRED_MAX];	/* by kind (db_deferred_id) */
 	unsigned		 deferred_pending;	/* kinds db_deferred() gave out */
+	void			*deferred_mark[DB_DEFERRED_MAX];	/* copies at the savepoint */
+	unsigned		 deferred_mark_pending;	/* and which kinds were given out */
 	bool			 deferred_flushing;
 };
+
+/* Drops the hooks registered from the n-th on, with their texts. */
+static void
+db_hooks_cut(struct db *db, size_t n)
+{
+	while (db->nhooks > n)
+		free(db->hooks[--db->nhooks].text);
+}
 
 /* The kinds of deferred state, numbered in the order first used. */
 static const struct db_deferred *db_deferred_kinds[DB_DEFERRED_MAX];
@@ -115,6 +127,10 @@ static void db_deferred_drop(struct db *db);
 static unsigned db_deferred_sql_names(const char *sql, unsigned kinds);
 static unsigned db_deferred_named(struct db_stmt *st);
 static int db_deferred_write(struct db *db, unsigned kinds);
+static unsigned db_deferred_held(void);
+static void db_deferred_mark(struct db *db);
+static void db_deferred_unmark(struct db *db);
+static void db_deferred_restore(struct db *db);
 
 /* Writes made on guarded connections (db_guard_writes) since the start. */
 static int64_t db_stray_count;
@@ -216,6 +232,7 @@ db_close(struct db *db)
 		return;
 	db_read_close(db);
 	db_deferred_drop(db);
+	db_deferred_unmark(db);
 	for (i = 0; i < db->ncache; i++) {
 		if (db->cache[i]->timed_run)
 			db_run_end(db->cache[i]);
@@ -225,6 +242,7 @@ db_close(struct db *db)
 	}
 	if (db->conn)
 		db->ops->close(db->conn);
+	db_hooks_cut(db, 0);
 	free(db->hooks);
 	free(db->path);
 	free(db);
@@ -534,6 +552,32 @@ db_exec(struct db *db, const char *sql)
 	return rc;
 }
 
+/*
+ * A transaction command run once a request or a group (BEGIN IMMEDIATE,
+ * COMMIT, a request's SAVEPOINT and RELEASE): on SQLite from the statement
+ * cache, as db_read_exec() does, since compiling the text anew each time
+ * cost more than running it. PostgreSQL runs it as text.
+ */
+static int
+db_exec_cached(struct db *db, const char *sql)
+{
+	struct db_stmt *st;
+	int64_t t0;
+	int rc;
+
+	if (db->ops != &db_sqlite_ops)
+		return db_exec(db, sql);
+	t0 = clock_mono_usec();
+	if (db->read_open)
+		db_read_close(db);
+	if ((rc = db_prepare(&st, db, sql)) == 0) {
+		rc = db->ops->step(st->impl);
+		db_done(st);
+	}
+	db_thread_usec += clock_mono_usec() - t0;
+	return rc < 0 ? rc : 0;
+}
+
 int64_t
 db_time_usec(void)
 {
@@ -650,10 +694,15 @@ db_savepoint_begin(struct db *db)
 
 	if (db->tx_depth == 0 || db->sp_open)
 		return aims_error_set(AIMS_ERROR, NULL, "savepoint outside a transaction, or nested");
-	/* What is kept in memory then belongs to the savepoint alone. */
-	if ((rc = db_deferred_flush(db)) != 0 ||
-	    (rc = db_exec(db, "SAVEPOINT aims_request")) != 0)
+	/*
+	 * What is kept in memory then belongs to the savepoint alone: written
+	 * now, or, for a kind that can copy its state, copied to be put back
+	 * if the savepoint is rolled back, and written once for the group.
+	 */
+	if ((rc = db_deferred_write(db, ~db_deferred_held())) != 0 ||
+	    (rc = db_exec_cached(db, "SAVEPOINT aims_request")) != 0)
 		return rc;
+	db_deferred_mark(db);
 	db->sp_open = true;
 	db->sp_depth = db->tx_depth;
 	db->sp_nhooks = db->nhooks;
@@ -672,16 +721,19 @@ db_savepoint_end(struct db *db, int rc)
 		rc = aims_error_set(AIMS_ERROR, NULL, "the change was rolled back by an inner failure");
 	if (rc == 0 && db->tx_depth != db->sp_depth)
 		rc = aims_error_set(AIMS_ERROR, NULL, "the change left a transaction open");
-	if (rc == 0 && (rc = db_deferred_flush(db)) == 0)
-		return db_exec(db, "RELEASE aims_request");
+	if (rc == 0 && (rc = db_deferred_write(db, ~db_deferred_held())) == 0) {
+		db_deferred_unmark(db);
+		return db_exec_cached(db, "RELEASE aims_request");
+	}
 	/* Undo this request only; the message stays the request's own. */
 	db_deferred_drop(db);
 	if ((xrc = db->ops->exec(db->conn, "ROLLBACK TO aims_request; RELEASE aims_request")) != 0)
 		db->tx_failed = 1;	/* cannot undo it alone: the whole group fails */
 	else
 		db->tx_failed = 0;
+	db_deferred_restore(db);
 	db->tx_depth = db->sp_depth;
-	db->nhooks = db->sp_nhooks;
+	db_hooks_cut(db, db->sp_nhooks);
 	return rc;
 }
 
@@ -714,7 +766,7 @@ db_begin_orgs(struct db *db, const int64_t *orgs, size_t n)
 	db_read_close(db);
 	db_deferred_drop(db);
 	db->tx_failed = 0;
-	db->nhooks = 0;
+	db_hooks_cut(db, 0);
 	if (n > 0 && db->ops->begin_orgs != NULL) {
 		/* Ascending and distinct: two writers never wait for each other in a cycle. */
 		sorted = xcalloc(n, sizeof(*sorted));
@@ -728,7 +780,7 @@ db_begin_orgs(struct db *db, const int64_t *orgs, size_t n)
 		db_thread_usec += clock_mono_usec() - t0;
 		free(sorted);
 	} else
-		rc = db_exec(db, "BEGIN IMMEDIATE");
+		rc = db_exec_cached(db, "BEGIN IMMEDIATE");
 	if (rc != 0)
 		db->tx_depth = 0;
 	return rc;
@@ -738,12 +790,25 @@ db_begin_orgs(struct db *db, const int64_t *orgs, size_t n)
 static int
 db_run_hooks(struct db *db)
 {
-	size_t i;
+	struct db_hook *h;
+	size_t i, j;
 	int rc;
 
-	for (i = 0; i < db->nhooks; i++)
-		if ((rc = db->hooks[i].fn(db, db->hooks[i].arg)) != 0)
+	for (i = 0; i < db->nhooks; i++) {
+		h = &db->hooks[i];
+		if (h->fn != NULL) {
+			if ((rc = h->fn(db, h->arg)) != 0)
+				return rc;
+			continue;
+		}
+		/* A text given again later (or withdrawn: NULL) replaces this one. */
+		for (j = i + 1; j < db->nhooks; j++)
+			if (db->hooks[j].text_fn == h->text_fn && db->hooks[j].arg == h->arg)
+				break;
+		if (j == db->nhooks && h->text != NULL &&
+		    (rc = h->text_fn(db, h->arg, h->text)) != 0)
 			return rc;
+	}
 	return 0;
 }
 
@@ -758,20 +823,20 @@ db_commit(struct db *db)
 	if (db->tx_depth == 1 && !db->tx_failed && ((rc = db_deferred_flush(db)) != 0 ||
 	    (rc = db_run_hooks(db)) != 0 || (rc = db_deferred_flush(db)) != 0)) {
 		db->tx_depth = 0;
-		db->nhooks = 0;
+		db_hooks_cut(db, 0);
 		db_deferred_drop(db);
 		db_exec(db, "ROLLBACK");
 		return rc;
 	}
 	if (--db->tx_depth > 0)
 		return 0;
-	db->nhooks = 0;
+	db_hooks_cut(db, 0);
 	if (db->tx_failed) {
 		db_deferred_drop(db);
 		db_exec(db, "ROLLBACK");
 		return aims_error_set(AIMS_ERROR, NULL, "transaction was rolled back by an inner failure");
 	}
-	if ((rc = db_exec(db, "COMMIT")) != 0)
+	if ((rc = db_exec_cached(db, "COMMIT")) != 0)
 		db_exec(db, "ROLLBACK");
 	return rc;
 }
@@ -784,7 +849,7 @@ db_rollback(struct db *db)
 	db->tx_failed = 1;
 	if (--db->tx_depth > 0)
 		return;
-	db->nhooks = 0;
+	db_hooks_cut(db, 0);
 	db_deferred_drop(db);
 	db_exec(db, "ROLLBACK");
 }
@@ -803,10 +868,42 @@ db_on_commit(struct db *db, db_commit_fn fn, int64_t arg)
 		db->hookcap = db->hookcap ? db->hookcap * 2 : 8;
 		db->hooks = xrealloc(db->hooks, db->hookcap * sizeof(*db->hooks));
 	}
-	db->hooks[db->nhooks].fn = fn;
-	db->hooks[db->nhooks].arg = arg;
+	db->hooks[db->nhooks] = (struct db_hook){ .fn = fn, .arg = arg };
 	db->nhooks++;
 	return 0;
+}
+
+int
+db_on_commit_text(struct db *db, db_commit_text_fn fn, int64_t arg, const char *text)
+{
+	if (db->tx_depth == 0)
+		return aims_error_set(AIMS_ERROR, NULL, "commit hook outside a transaction");
+	/* Appended, not replaced: a savepoint rolled back takes its texts with it. */
+	if (db->nhooks == db->hookcap) {
+		db->hookcap = db->hookcap ? db->hookcap * 2 : 8;
+		db->hooks = xrealloc(db->hooks, db->hookcap * sizeof(*db->hooks));
+	}
+	db->hooks[db->nhooks] = (struct db_hook){ .text_fn = fn, .arg = arg,
+	    .text = text ? xstrdup(text) : NULL };
+	db->nhooks++;
+	return 0;
+}
+
+bool
+db_commit_text_pending(const struct db *db, db_commit_text_fn fn, int64_t arg)
+{
+	size_t i;
+
+	for (i = 0; i < db->nhooks; i++)
+		if (db->hooks[i].text_fn == fn && db->hooks[i].arg == arg)
+			return true;
+	return false;
+}
+
+bool
+db_in_savepoint(const struct db *db)
+{
+	return db->sp_open;
 }
 
 int
@@ -895,6 +992,67 @@ db_deferred_release(struct db *db, unsigned kinds)
 		db->deferred[i] = NULL;
 		db->deferred_pending &= ~(1u << i);
 	}
+}
+
+/* The kinds whose state can be copied, kept across a group's savepoints. */
+static unsigned
+db_deferred_held(void)
+{
+	int i, n = __atomic_load_n(&db_deferred_nkinds, __ATOMIC_ACQUIRE);
+	unsigned held = 0;
+
+	for (i = 0; i < n; i++)
+		if (db_deferred_kinds[i]->copy != NULL)
+			held |= 1u << i;
+	return held;
+}
+
+/* At a savepoint's beginning: copies of the states kept over it. */
+static void
+db_deferred_mark(struct db *db)
+{
+	unsigned held = db_deferred_held() & db->deferred_pending;
+	int i;
+
+	db_deferred_unmark(db);
+	db->deferred_mark_pending = held;
+	for (i = 0; i < DB_DEFERRED_MAX; i++)
+		if ((held & (1u << i)) && db->deferred[i] != NULL)
+			db->deferred_mark[i] = db_deferred_kinds[i]->copy(db->deferred[i]);
+}
+
+/* The savepoint is kept (or never was): its copies go. */
+static void
+db_deferred_unmark(struct db *db)
+{
+	int i;
+
+	for (i = 0; i < DB_DEFERRED_MAX; i++) {
+		if (db->deferred_mark[i] != NULL)
+			db_deferred_kinds[i]->drop(db->deferred_mark[i]);
+		db->deferred_mark[i] = NULL;
+	}
+	db->deferred_mark_pending = 0;
+}
+
+/*
+ * The savepoint is rolled back (its states dropped): the copies made at
+ * its beginning are the states again, unwritten as they were then; what
+ * was written from them since is undone with the savepoint.
+ */
+static void
+db_deferred_restore(struct db *db)
+{
+	int i;
+
+	for (i = 0; i < DB_DEFERRED_MAX; i++) {
+		if (!(db->deferred_mark_pending & (1u << i)))
+			continue;
+		db->deferred[i] = db->deferred_mark[i];
+		db->deferred_mark[i] = NULL;
+		db->deferred_pending |= 1u << i;
+	}
+	db->deferred_mark_pending = 0;
 }
 
 /* Releases every pending state unwritten (its transaction or savepoint is undone). */

@@ -158,6 +158,20 @@ int db_savepoint_end(struct db *db, int rc);
  */
 typedef int (*db_commit_fn)(struct db *db, int64_t arg);
 int db_on_commit(struct db *db, db_commit_fn fn, int64_t arg);
+/*
+ * A write held until the commit, for what is cheaper written once for a
+ * whole group than once per request (SQLite's full-text index flushes what
+ * it holds in memory at every savepoint). fn(db, arg, text) runs among the
+ * commit hooks with the text last given for (fn, arg) that the transaction
+ * keeps: a savepoint rolled back takes back the texts given under it, and a
+ * NULL text withdraws an earlier one (fn does not run). The text is copied.
+ * db_commit_text_pending() says whether (fn, arg) has a text waiting.
+ */
+typedef int (*db_commit_text_fn)(struct db *db, int64_t arg, const char *text);
+int db_on_commit_text(struct db *db, db_commit_text_fn fn, int64_t arg, const char *text);
+bool db_commit_text_pending(const struct db *db, db_commit_text_fn fn, int64_t arg);
+/* Is a request's savepoint (db_savepoint_begin()) open? */
+bool db_in_savepoint(const struct db *db);
 
 /*
  * Deferred writes. A row that one transaction would change again and again
@@ -177,12 +191,18 @@ int db_on_commit(struct db *db, db_commit_fn fn, int64_t arg);
  * sees every change it made. It is released unwritten by a rollback, and by
  * the rollback of the savepoint it was made in, with what the savepoint
  * undoes. db_deferred_flush() writes every pending state now.
+ *
+ * A kind with d->copy is not written at a savepoint's beginning and end
+ * (a group's requests, db_writer.c) but once for the group: a copy of its
+ * state is taken when a savepoint begins, and becomes the state again if
+ * the savepoint is rolled back. A failure to write it then fails the group.
  */
 #define DB_DEFERRED_MAX	8	/* kinds of deferred state in a process */
 struct db_deferred {
 	const char *const	*tables;	/* the tables flush writes; NULL-terminated */
 	int			(*flush)(struct db *db, void *state);
 	void			(*drop)(void *state);
+	void			*(*copy)(const void *state);	/* optional, see below */
 };
 void **db_deferred(struct db *db, const struct db_deferred *d);
 int db_deferred_flush(struct db *db);

@@ -207,6 +207,202 @@ test_canon__bad_input_is_refused(void **state)
 	buf_free(&b);
 }
 
+/*
+ * canon_compact(v) and json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER)
+ * agree, and canon_compact_sorted(v) and json_dumps(v, JSON_COMPACT |
+ * JSON_SORT_KEYS).
+ */
+static void
+assert_compact_is_jansson(const json_t *v)
+{
+	struct buf b = BUF_INIT;
+	char *want = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER), *got;
+
+	assert_non_null(want);
+	assert_int_equal(canon_compact(&b, v), 0);
+	assert_string_equal(buf_str(&b), want);
+	assert_int_equal(b.len, strlen(want));
+	free(want);
+	buf_free(&b);
+	want = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
+	got = canon_compact_sorted(v);
+	assert_non_null(want);
+	assert_non_null(got);
+	assert_string_equal(got, want);
+	free(want);
+	free(got);
+}
+
+/* A small random tree: strings of any bytes json_stringn() takes, reals, nesting. */
+static json_t *
+random_tree(unsigned *seed, int depth)
+{
+	static const char *const pieces[] = { "a", "\"", "\\", "/", "\x7f", "\xc3\xa9",
+	    "\xe2\x80\xa8", "\xf0\x9f\x98\x80", " ", "\n", "\x01", "\x1f", "Zz", "0" };
+	char s[64];
+	json_t *v;
+	size_t n, i, len;
+	unsigned r = (unsigned)rand_r(seed);
+
+	switch (depth > 3 ? r % 5 : r % 7) {
+	case 0:
+		len = 0;
+		for (i = 0, n = (unsigned)rand_r(seed) % 6; i < n; i++) {
+			const char *p = pieces[(unsigned)rand_r(seed) % 14];
+
+			memcpy(s + len, p, strlen(p));
+			len += strlen(p);
+		}
+		if (rand_r(seed) % 4 == 0)
+			s[len++] = '\0';	/* inside the string, counted */
+		return json_stringn(s, len);
+	case 1:
+		return json_integer((json_int_t)rand_r(seed) * (rand_r(seed) % 2 ? -7919 : 104729));
+	case 2:
+		return json_real((double)rand_r(seed) / ((double)(rand_r(seed) % 1000) + 0.5) *
+		    (rand_r(seed) % 2 ? 1e-9 : 1e12));
+	case 3:
+		return r % 3 == 0 ? json_true() : r % 3 == 1 ? json_false() : json_null();
+	case 4:
+		return json_integer(0);
+	case 5:
+		v = json_array();
+		for (i = 0, n = (unsigned)rand_r(seed) % 5; i < n; i++)
+			json_array_append_new(v, random_tree(seed, depth + 1));
+		return v;
+	default:
+		v = json_object();
+		for (i = 0, n = (unsigned)rand_r(seed) % 6; i < n; i++) {
+			snprintf(s, sizeof(s), "%c%u\"\\\x02", "zaMb"[i % 4], (unsigned)rand_r(seed) % 50);
+			json_object_set_new(v, s, random_tree(seed, depth + 1));
+		}
+		return v;
+	}
+}
+
+/*
+ * canon_compact() writes json_dumps()' compact bytes: every control (jansson's
+ * upper-case \u00XX), quotes, slashes, non-ASCII as is, integers at both
+ * ends, reals as jansson prints them, members in insertion order (a key
+ * deleted and set again goes last), empty containers; and random trees.
+ */
+static void
+test_canon__compact_is_jansson_text(void **state)
+{
+	json_t *o, *a;
+	char s[2];
+	unsigned seed = 42;
+	int c, i;
+
+	(void)state;
+	o = json_object();
+	for (c = 0; c < 0x80; c++) {
+		s[0] = (char)c;
+		s[1] = '\0';
+		json_object_set_new(o, c == 0 ? "nul" : s, json_stringn(s, 1));
+	}
+	assert_compact_is_jansson(o);
+	json_decref(o);
+	o = json_pack("{s:I,s:I,s:I,s:f,s:f,s:f,s:f,s:f,s:f,s:[],s:{},s:[[],{}],s:s,s:b,s:n}",
+	    "max", (json_int_t)INT64_MAX, "min", (json_int_t)INT64_MIN, "zero", (json_int_t)0,
+	    "tenth", 0.1, "big", 1e300, "negzero", -0.0, "whole", 100.0, "small", 1e-7,
+	    "long", 123456789012345678.0, "e", "o", "ao", "text", "\xc3\xa9\xe2\x80\xa8\xf0\x9f\x98\x80/",
+	    "t", 1, "nothing");
+	assert_non_null(o);
+	json_object_del(o, "max");
+	json_object_set_new(o, "max", json_integer(INT64_MAX));
+	assert_compact_is_jansson(o);
+	a = json_array();
+	json_array_append_new(a, o);
+	json_array_append_new(a, json_array());
+	assert_compact_is_jansson(a);
+	json_decref(a);
+	for (i = 0; i < 2000; i++) {
+		o = random_tree(&seed, 0);
+		if (json_is_object(o) || json_is_array(o))
+			assert_compact_is_jansson(o);
+		json_decref(o);
+	}
+}
+
+/* UTF-16 code units of valid UTF-8 s, the order canon_key_cmp() must give. */
+static size_t
+utf16_units(uint16_t *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	uint32_t cp;
+	size_t n = 0;
+
+	while (*p) {
+		if (*p < 0x80)
+			cp = *p++;
+		else if ((*p & 0xe0) == 0xc0)
+			cp = (uint32_t)(*p++ & 0x1f) << 6, cp |= *p++ & 0x3f;
+		else if ((*p & 0xf0) == 0xe0)
+			cp = (uint32_t)(*p++ & 0x0f) << 12, cp |= (uint32_t)(*p++ & 0x3f) << 6,
+			    cp |= *p++ & 0x3f;
+		else
+			cp = (uint32_t)(*p++ & 0x07) << 18, cp |= (uint32_t)(*p++ & 0x3f) << 12,
+			    cp |= (uint32_t)(*p++ & 0x3f) << 6, cp |= *p++ & 0x3f;
+		if (cp >= 0x10000) {
+			out[n++] = (uint16_t)(0xd800 | ((cp - 0x10000) >> 10));
+			out[n++] = (uint16_t)(0xdc00 | ((cp - 0x10000) & 0x3ff));
+		} else
+			out[n++] = (uint16_t)cp;
+	}
+	return n;
+}
+
+/* canon_key_cmp() against UTF-16 units, for keys of ASCII and other characters mixed. */
+static void
+test_canon__key_cmp_is_utf16_order(void **state)
+{
+	static const char *const pieces[] = { "a", "b", "_", "Z", "\xc3\xa9", "\xef\xbd\xa1",
+	    "\xf0\x9f\x98\x80", "\x7f", "" };
+	char a[32], b[32];
+	uint16_t ua[32], ub[32];
+	size_t na, nb, i, k;
+	unsigned seed = 7;
+	int want, got;
+
+	(void)state;
+	for (k = 0; k < 20000; k++) {
+		a[0] = b[0] = '\0';
+		for (i = 0; i < 3; i++) {
+			strcat(a, pieces[(unsigned)rand_r(&seed) % 9]);
+			strcat(b, pieces[(unsigned)rand_r(&seed) % 9]);
+		}
+		if (rand_r(&seed) % 3 == 0)
+			strcpy(b, a), strcat(b, pieces[(unsigned)rand_r(&seed) % 9]);
+		na = utf16_units(ua, a);
+		nb = utf16_units(ub, b);
+		for (i = 0; i < na && i < nb && ua[i] == ub[i]; i++)
+			;
+		want = i < na && i < nb ? (ua[i] < ub[i] ? -1 : 1) : na < nb ? -1 : na > nb;
+		got = canon_key_cmp(a, strlen(a), b, strlen(b));
+		got = got < 0 ? -1 : got > 0;
+		assert_int_equal(got, want);
+	}
+}
+
+/* Where json_dumps() gives nothing, canon_compact() refuses too. */
+static void
+test_canon__compact_refuses_what_jansson_does(void **state)
+{
+	struct buf b = BUF_INIT;
+	json_t *v = json_integer(1), *o = json_object();
+
+	(void)state;
+	assert_null(json_dumps(v, JSON_COMPACT));
+	assert_int_equal(canon_compact(&b, v), AIMS_EINVALID);
+	json_object_set_new_nocheck(o, "bad", json_string_nocheck("\xff\xfe"));
+	assert_null(json_dumps(o, JSON_COMPACT));
+	assert_int_equal(canon_compact(&b, o), AIMS_EINVALID);
+	json_decref(v);
+	json_decref(o);
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -219,6 +415,9 @@ main(void)
 		cmocka_unit_test(test_canon__nested_and_literals),
 		cmocka_unit_test(test_canon__key_order_utf16),
 		cmocka_unit_test(test_canon__bad_input_is_refused),
+		cmocka_unit_test(test_canon__compact_is_jansson_text),
+		cmocka_unit_test(test_canon__compact_refuses_what_jansson_does),
+		cmocka_unit_test(test_canon__key_cmp_is_utf16_order),
 	};
 
 	return cmocka_run_group_tests_name("canon", tests, NULL, NULL);

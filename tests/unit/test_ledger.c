@@ -15,9 +15,11 @@
 #include <cmocka.h>
 #include <sodium.h>
 
+#include "ledger/canon.h"
 #include "ledger/ledger.h"
 #include "ledger/merkle.h"
 #include "ledger/note.h"
+#include "ledger/sha256.h"
 #include "store/db.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -1208,6 +1210,40 @@ test_ledger__pack_proofs_match_the_log(void **state)
 	ledger_tree_free(t);
 }
 
+/*
+ * A record's commitment is SHA-256(salt || canonical JSON), the same
+ * bytes with the SHA extensions or without: computed here with libsodium.
+ */
+static void
+test_ledger__commitment_is_salted_hash_of_canonical_json(void **state)
+{
+	uint8_t salt[LEDGER_SALT_LEN], got[LEDGER_COMMIT_LEN], want[LEDGER_COMMIT_LEN];
+	crypto_hash_sha256_state st;
+	struct buf canon = BUF_INIT;
+	json_t *rec;
+	int hw;
+
+	(void)state;
+	rec = json_pack("{s:s,s:s,s:i,s:[s,s],s:n}", "ref", "AIS-1", "name",
+	    "\xc3\xa9 a name long enough to span more than one block of the hash, and then "
+	    "some more words to make sure of it", "version", 3, "tags", "b", "a", "owner");
+	assert_non_null(rec);
+	randombytes_buf(salt, sizeof(salt));
+	assert_int_equal(canon_json(&canon, rec), 0);
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, salt, sizeof(salt));
+	crypto_hash_sha256_update(&st, (const uint8_t *)canon.data, canon.len);
+	crypto_hash_sha256_final(&st, want);
+	for (hw = 0; hw <= 1; hw++) {
+		sha256_set_hardware(hw);
+		assert_int_equal(ledger_commitment(got, salt, rec), 0);
+		assert_memory_equal(got, want, sizeof(want));
+	}
+	sha256_set_hardware(1);
+	buf_free(&canon);
+	json_decref(rec);
+}
+
 int
 main(void)
 {
@@ -1240,6 +1276,7 @@ main(void)
 		T(test_ledger__history_stops_at_a_delete),
 		T(test_ledger__missing_changed_or_added_trigger_is_reported),
 		T(test_ledger__pack_proofs_match_the_log),
+		T(test_ledger__commitment_is_salted_hash_of_canonical_json),
 #undef T
 	};
 

@@ -12,6 +12,7 @@
 
 #include "core/perm.h"
 #include "core/record_counts.h"
+#include "core/record_private.h"
 #include "ledger/note.h"
 #include "record_fixture.h"
 #include "util/buf.h"
@@ -96,6 +97,178 @@ test_record__views_are_the_records_text(void **state)
 	assert_int_equal(record_get_text(&text, &version, db, FX_ORG + 1, k, "AIS-1"),
 	    AIMS_ENOTFOUND);
 	buf_free(&text);
+}
+
+/* The view as written before: the data through its stored text, then the tree dumped. */
+static char *
+view_through_stored_form(const struct record_kind *k, const struct record_row *r)
+{
+	struct record_row stored = *r;
+	json_t *o;
+	char *data, *s;
+
+	data = json_dumps(r->data, JSON_COMPACT | JSON_SORT_KEYS);
+	assert_non_null(data);
+	stored.data = json_loads(data, 0, NULL);
+	assert_non_null(stored.data);
+	o = record__row_json(k, &stored);
+	s = json_dumps(o, RECORD_VIEW_FLAGS);
+	json_decref(o);
+	json_decref(stored.data);
+	free(data);
+	return s;
+}
+
+/*
+ * Data without nested objects is viewed without going through its stored
+ * text, and gives the same bytes: numbers, escapes, lists, keys in any
+ * order. Nested objects still have their keys sorted.
+ */
+static void
+test_record__view_text_same_bytes_either_way(void **state)
+{
+	static const char *const datas[] = {
+		"{\"purpose\": \"Ranks claims\", \"name\": \"Bench system\", "
+		    "\"lifecycle_stage\": \"deployment\"}",
+		"{\"name\": \"q\\\"uote/\\\\ \\u00e9\\u2028\\u0001 \\ud83d\\ude00\", "
+		    "\"eu_annex_i\": true, \"eu_gpai\": false, \"purpose\": \"\"}",
+		"{\"affected_people\": [\"b\", \"a\", [1, 2.5, -0.0, 1e300, 0.1]], "
+		    "\"name\": \"n\", \"version\": 12345678901234, \"owner\": null}",
+		"{\"name\": \"n\", \"components\": [{\"version\": \"3\", \"name\": \"m\", "
+		    "\"kind\": \"model\"}], \"purpose\": \"p\"}",
+		"{\"zz_not_a_field\": 1, \"name\": \"n\"}",
+	};
+	const struct record_kind *k = record_kind_find("ai-systems");
+	struct record_row r;
+	char *got, *want;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(datas) / sizeof(datas[0]); i++) {
+		memset(&r, 0, sizeof(r));
+		r.ref = "AIS-7";
+		r.version = 3;
+		r.created_at = r.updated_at = "2026-01-02T03:04:05Z";
+		r.created_by = r.updated_by = "bob@example.com";
+		r.in_force = i == 2 ? 2 : 0;
+		if (i == 4) {	/* members json_string() gives no value for are left out */
+			r.created_by = NULL;
+			r.updated_by = "not \xff UTF-8";
+		}
+		r.data = json_loads(datas[i], 0, NULL);
+		assert_non_null(r.data);
+		got = record__view_text(k, &r);
+		want = view_through_stored_form(k, &r);
+		assert_string_equal(got, want);
+		if (i == 3)	/* sorted inside, unlike the order given */
+			assert_non_null(strstr(got, "{\"kind\":\"model\",\"name\":\"m\","));
+		if (i == 4)
+			assert_null(strstr(got, "_by\""));
+		free(got);
+		free(want);
+		json_decref(r.data);
+	}
+}
+
+/* The search text records_fts holds for ref ("" when none; caller frees). */
+static char *
+fts_body(struct db *db, const char *ref)
+{
+	struct db_stmt *st = NULL;
+	char *body;
+
+	assert_int_equal(db_prepare(&st, db, "SELECT f.body FROM records r "
+	    "JOIN records_fts f ON f.rowid = r.id WHERE r.ref = ?"), 0);
+	db_bind_text(st, 1, ref);
+	body = strdup(db_step(st) == DB_ROW ? db_column_text(st, 0) : "");
+	db_done(st);
+	return body;
+}
+
+/* Runs one change under its own savepoint, as the writer does; fail: it is undone. */
+static void
+in_savepoint(struct db *db, bool fail, const char *op, const char *ref, const char *json)
+{
+	const char *kind = ref && strncmp(ref, "CI-", 3) == 0 ? "context-issues" : "ai-systems";
+	const struct record_kind *k = record_kind_find(kind);
+	int rc;
+
+	assert_int_equal(db_savepoint_begin(db), 0);
+	if (strcmp(op, "create") == 0)
+		rc = fx_create(NULL, db, FX_ORG, &fx_bob, kind, json);
+	else if (strcmp(op, "update") == 0)
+		rc = fx_update(NULL, db, FX_ORG, &fx_alice, kind, ref, 0, json);
+	else
+		rc = record_delete(db, FX_ORG, &fx_alice, k, ref, 0);
+	assert_int_equal(rc, 0);
+	assert_int_equal(db_savepoint_end(db, fail ? AIMS_EINVALID : 0), fail ? AIMS_EINVALID : 0);
+}
+
+/*
+ * A group's new search texts are written at its commit, once: a request
+ * rolled back takes its text with it, a later change in the group replaces
+ * the held text, a delete withdraws it; afterwards the index says what the
+ * records say.
+ */
+static void
+test_record__search_texts_held_for_the_group(void **state)
+{
+	struct ledger_report report;
+	struct note_verifier pub;
+	struct db *db = *state;
+	int64_t n = -1;
+	char *body;
+
+	assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems",
+	    "{\"name\": \"Before the group\"}"), 0);	/* AIS-1 */
+	assert_int_equal(db_begin(db), 0);
+	in_savepoint(db, false, "create", NULL, "{\"name\": \"Kept walrus\"}");	/* AIS-2 */
+	in_savepoint(db, true, "create", NULL, "{\"name\": \"Undone heron\"}");
+	in_savepoint(db, false, "create", NULL, "{\"name\": \"First otter\"}");	/* AIS-3 */
+	in_savepoint(db, false, "update", "AIS-3", "{\"name\": \"Second otter\"}");
+	in_savepoint(db, true, "update", "AIS-2", "{\"name\": \"Undone change\"}");
+	in_savepoint(db, false, "create", "CI-", "{\"title\": \"Gone badger\", "
+	    "\"kind\": \"external\"}");	/* CI-1, erased: its row id may come again */
+	in_savepoint(db, false, "delete", "CI-1", NULL);
+	in_savepoint(db, false, "create", "CI-", "{\"title\": \"Next lynx\", "
+	    "\"kind\": \"internal\"}");	/* CI-2 */
+	in_savepoint(db, false, "update", "AIS-1", "{\"name\": \"Changed in the group\"}");
+	/* On SQLite held, not written yet: the group's texts wait for its commit. */
+	body = fts_body(db, "AIS-2");
+	if (strcmp(db_backend(db), "sqlite") == 0)
+		assert_string_equal(body, "");
+	free(body);
+	assert_int_equal(db_commit(db), 0);
+	body = fts_body(db, "AIS-2");
+	assert_non_null(strstr(body, "walrus"));
+	assert_null(strstr(body, "Undone"));
+	free(body);
+	body = fts_body(db, "AIS-3");
+	assert_non_null(strstr(body, "Second"));
+	assert_null(strstr(body, "First"));
+	free(body);
+	body = fts_body(db, "AIS-1");
+	assert_non_null(strstr(body, "Changed"));
+	free(body);
+	body = fts_body(db, "CI-2");
+	assert_non_null(strstr(body, "lynx"));
+	free(body);
+	assert_int_equal(db_query_int64(&n, db, "SELECT count(*) FROM records_fts "
+	    "WHERE body LIKE '%heron%' OR body LIKE '%badger%' OR body LIKE '%Undone%'"), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(record_verify_derived(db, FX_ORG), 0);
+	/*
+	 * Counters and the ledger head are kept over the group's savepoints
+	 * and written at its commit: the undone create's number went to the
+	 * next one, the counts and the ledger agree with what was kept.
+	 */
+	assert_int_equal(db_query_int64(&n, db, "SELECT count(*) FROM records "
+	    "WHERE kind = 'ai-systems'"), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(record_counts_verify(db, FX_ORG), 0);
+	ledger_key_public(&pub, testutil_key);
+	assert_int_equal(ledger_verify(&report, db, FX_ORG, &pub, record_load_for_ledger,
+	    record_enumerate), 0);
 }
 
 /*
@@ -1416,6 +1589,9 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_record__create_and_get, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__views_are_the_records_text, setup, teardown),
+		cmocka_unit_test(test_record__view_text_same_bytes_either_way),
+		cmocka_unit_test_setup_teardown(test_record__search_texts_held_for_the_group, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_record__list_pages_agree, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__history_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__update_versions_and_stale, setup, teardown),
