@@ -86,6 +86,22 @@ buf_printf(struct buf *b, const char *fmt, ...)
 }
 
 void
+buf_put_int(struct buf *b, long long v)
+{
+	char digits[24], *end = digits + sizeof(digits), *d = end;
+	/* The magnitude in unsigned arithmetic: -LLONG_MIN does not fit a long long. */
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+	do {
+		*--d = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		*--d = '-';
+	buf_append(b, d, (size_t)(end - d));
+}
+
+void
 buf_reset(struct buf *b)
 {
 	b->len = 0;

@@ -1,4 +1,5 @@
 /* test_util.c - unit tests for src/util: buf, str, clock, error, the HTML writer. */
+#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -130,6 +131,26 @@ test_util__buf_printf_error_adds_nothing(void **state)
 	assert_int_equal(b.len, 4);
 	assert_string_equal(buf_str(&b), "kept");
 	buf_free(&b);
+}
+
+static void
+test_util__buf_put_int_writes_as_printf(void **state)
+{
+	static const long long vals[] = { 0, 7, -7, 10, 99, -100, 2026, 36550,
+	    LLONG_MAX, LLONG_MIN, LLONG_MIN + 1 };
+	struct buf b = BUF_INIT, want = BUF_INIT;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+		buf_put_int(&b, vals[i]);
+		buf_putc(&b, '|');
+		buf_printf(&want, "%lld|", vals[i]);
+	}
+	assert_string_equal(buf_str(&b), buf_str(&want));
+	assert_string_equal(buf_str(&b) + b.len - 21, "-9223372036854775807|");
+	buf_free(&b);
+	buf_free(&want);
 }
 
 static void
@@ -329,6 +350,7 @@ main(void)
 		cmocka_unit_test(test_util__buf_printf_grows_when_it_does_not_fit),
 		cmocka_unit_test(test_util__buf_printf_into_an_empty_buffer),
 		cmocka_unit_test(test_util__buf_printf_error_adds_nothing),
+		cmocka_unit_test(test_util__buf_put_int_writes_as_printf),
 		cmocka_unit_test(test_util__int_parse_is_bounded),
 		cmocka_unit_test(test_util__slug_and_email),
 		cmocka_unit_test(test_util__utf8_validation),
