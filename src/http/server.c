@@ -369,6 +369,16 @@ http_proxied_client(char out[INET6_ADDRSTRLEN], struct MHD_Connection *conn,
 	buf_free(&xff);
 }
 
+/* snprintf(dst, size, "%s", src) without the formatting: a request copies a few. */
+static void
+http_copy(char *dst, size_t size, const char *src)
+{
+	size_t n = strnlen(src, size - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 static void
 http_spare_free(void *v)
 {
@@ -531,7 +541,7 @@ http_send_error(struct MHD_Connection *conn, struct http_pending *p,
 static void
 http_note_user(struct http_pending *p, const struct http_ctx *c)
 {
-	snprintf(p->user, sizeof(p->user), "%s", c->who.kind == HTTP_ANON ? "-" : c->who.name);
+	http_copy(p->user, sizeof(p->user), c->who.kind == HTTP_ANON ? "-" : c->who.name);
 	p->route = router_route_index(c->route);
 }
 
@@ -879,8 +889,8 @@ http_pending_new(void)
 
 	p->start_usec = clock_mono_usec();
 	p->route = -1;
-	snprintf(p->user, sizeof(p->user), "-");
-	snprintf(p->method, sizeof(p->method), "-");
+	http_copy(p->user, sizeof(p->user), "-");
+	http_copy(p->method, sizeof(p->method), "-");
 	return p;
 }
 
@@ -941,7 +951,7 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url, const char 
 		*con_cls = p = http_pending_new();
 	if (!p->begun) {
 		p->begun = true;
-		snprintf(p->method, sizeof(p->method), "%s", method);
+		http_copy(p->method, sizeof(p->method), method);
 		/* A report key is a credential: the log shows where, not which. */
 		p->path = str_has_prefix(url, HTTP_CONCERN_READ_PATH) ?
 		    xstrdup(HTTP_CONCERN_READ_PATH "{key}") : xstrndup(url, HTTP_LOG_PATH_MAX);
