@@ -39,6 +39,7 @@
 #define LIST_Q_MAX		200	/* bytes of search text */
 #define LIST_CURSOR_MAX		600	/* bytes of an encoded cursor */
 #define LIST_RESERVE_MAX	(1024 * 1024)	/* bytes a page's text reserves at once */
+#define LIST_SQL_ROOM		511	/* bytes the page's statement starts with */
 #define LIST_DRIVE_MAX		2000	/* matches up to which a filter or search drives */
 
 enum list_drive { DRIVE_NONE, DRIVE_FIELD, DRIVE_FTS, DRIVE_SORT };
@@ -1226,6 +1227,8 @@ list_run(json_t **items, struct buf *text, char **next_cursor, int64_t *total,
 	/* The orders of records' own indexes, walked in order (see sql_page()). */
 	p.inline_views = text != NULL && p.drive == DRIVE_NONE && p.nfilters == 0 &&
 	    p.fts == NULL && !p.retired && p.sort_field == NULL;
+	/* The page's statement is a few hundred bytes: its text is allocated once. */
+	buf_grow(&q.sql, LIST_SQL_ROOM);
 	if (extra_cursor != NULL) {
 		/* Past the records: the page is the extra items' alone. */
 		if (text)
