@@ -38,6 +38,8 @@
 #define LIST_KEYS_MAX		3
 #define LIST_Q_MAX		200	/* bytes of search text */
 #define LIST_CURSOR_MAX		600	/* bytes of an encoded cursor */
+#define LIST_RESERVE_MAX	(1024 * 1024)	/* bytes a page's text reserves at once */
+#define LIST_SQL_ROOM		511	/* bytes the page's statement starts with */
 #define LIST_DRIVE_MAX		2000	/* matches up to which a filter or search drives */
 
 enum list_drive { DRIVE_NONE, DRIVE_FIELD, DRIVE_FTS, DRIVE_SORT };
@@ -558,17 +560,16 @@ sql_where(struct sqlb *q, const struct list_plan *p, bool counting)
 	}
 }
 
+/* The cursor of a row's sort keys (their JSON array, row_keys_text()). */
 static char *
-cursor_encode(const json_t *keys)
+cursor_encode(const struct buf *keys)
 {
-	char *s = json_dumps(keys, JSON_COMPACT), *out;
-	size_t n = strlen(s), outlen = sodium_base64_encoded_len(n,
+	size_t outlen = sodium_base64_encoded_len(keys->len,
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	char *out = xmalloc(outlen);
 
-	out = xmalloc(outlen);
-	sodium_bin2base64(out, outlen, (const unsigned char *)s, n,
+	sodium_bin2base64(out, outlen, (const unsigned char *)buf_str(keys), keys->len,
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	free(s);
 	return out;
 }
 
@@ -615,18 +616,26 @@ sql_page(struct sqlb *q, const struct list_plan *p, const char *cursor)
 	 * otherwise the rows of the page are read afterwards (list_rows()),
 	 * rather than carried through a sort of every match.
 	 */
+	/* Pieces put one by one: printf's formatting cost more than the rest of this. */
 	buf_puts(&q->sql, "SELECT r.id");
-	for (i = 0; i < p->nkeys; i++)
-		buf_printf(&q->sql, ", %s, typeof(%s)", p->keys[i], p->keys[i]);
+	for (i = 0; i < p->nkeys; i++) {
+		buf_puts(&q->sql, ", ");
+		buf_puts(&q->sql, p->keys[i]);
+		buf_puts(&q->sql, ", typeof(");
+		buf_puts(&q->sql, p->keys[i]);
+		buf_putc(&q->sql, ')');
+	}
 	if (p->inline_views)
 		buf_puts(&q->sql, ", r.view, r.view_shape");
 	sql_from(q, p, false);
 	sql_where(q, p, false);
 	if (cursor && *cursor) {
 		buf_puts(&q->sql, " AND (");
-		for (i = 0; i < p->nkeys; i++)
-			buf_printf(&q->sql, "%s%s", i ? ", " : "", p->keys[i]);
-		buf_printf(&q->sql, ") %s (", p->desc ? "<" : ">");
+		for (i = 0; i < p->nkeys; i++) {
+			buf_puts(&q->sql, i ? ", " : "");
+			buf_puts(&q->sql, p->keys[i]);
+		}
+		buf_puts(&q->sql, p->desc ? ") < (" : ") > (");
 		for (i = 0; i < p->nkeys; i++)
 			buf_puts(&q->sql, i ? ", ?" : "?");
 		buf_puts(&q->sql, ")");
@@ -634,8 +643,11 @@ sql_page(struct sqlb *q, const struct list_plan *p, const char *cursor)
 			return rc;
 	}
 	buf_puts(&q->sql, " ORDER BY ");
-	for (i = 0; i < p->nkeys; i++)
-		buf_printf(&q->sql, "%s%s %s", i ? ", " : "", p->keys[i], p->desc ? "DESC" : "ASC");
+	for (i = 0; i < p->nkeys; i++) {
+		buf_puts(&q->sql, i ? ", " : "");
+		buf_puts(&q->sql, p->keys[i]);
+		buf_puts(&q->sql, p->desc ? " DESC" : " ASC");
+	}
 	buf_puts(&q->sql, " LIMIT ?");
 	sqlb_bind_int(q, p->limit + 1);
 	return 0;
@@ -764,6 +776,60 @@ row_keys(struct db_stmt *st, const struct list_plan *p)
 	return a;
 }
 
+/* Is s JSON text as it stands between quotes (printable ASCII, no quote or backslash)? */
+static bool
+key_is_plain(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e || *s == '"' ||
+		    *s == '\\')
+			return false;
+	return true;
+}
+
+/*
+ * row_keys() as json_dumps(JSON_COMPACT) writes it, into out. Numbers and
+ * plain text (times, most titles) are written here, without a tree built
+ * and dumped for every page; any other text is left to jansson, whose
+ * escaping the cursors have always had.
+ */
+static void
+row_keys_text(struct buf *out, struct db_stmt *st, const struct list_plan *p)
+{
+	const char *type[LIST_KEYS_MAX], *text[LIST_KEYS_MAX];
+	json_t *a;
+	char *s;
+	int i;
+
+	for (i = 0; i < p->nkeys; i++) {
+		type[i] = db_column_text(st, 2 + 2 * i);
+		if (type[i] != NULL && strcmp(type[i], "integer") == 0)
+			continue;
+		text[i] = db_column_text(st, 1 + 2 * i);
+		if (text[i] != NULL && !key_is_plain(text[i])) {
+			a = row_keys(st, p);
+			s = json_dumps(a, JSON_COMPACT);
+			json_decref(a);
+			buf_puts(out, s);
+			free(s);
+			return;
+		}
+	}
+	buf_putc(out, '[');
+	for (i = 0; i < p->nkeys; i++) {
+		if (i > 0)
+			buf_putc(out, ',');
+		if (type[i] != NULL && strcmp(type[i], "integer") == 0) {
+			buf_put_int(out, (long long)db_column_int64(st, 1 + 2 * i));
+			continue;
+		}
+		buf_putc(out, '"');
+		buf_puts(out, text[i] ? text[i] : "");
+		buf_putc(out, '"');
+	}
+	buf_putc(out, ']');
+}
+
 /*
  * The page's rows are read in one statement, "WHERE id IN (?, ...)", once
  * the list query has given their ids in order: one statement per page
@@ -863,6 +929,9 @@ list_fetch_trees(json_t *items, struct db *db, const struct record_kind *k,
 	return rc;
 }
 
+#define LIST_MARK		",\"generated\":false}"
+#define LIST_MARK_LEN		(sizeof(LIST_MARK) - 2)	/* what it adds: the brace was there */
+
 /* Marks the view text ends with as a record (not a generated item) of the listing. */
 static void
 list_mark_generated(struct buf *text)
@@ -871,8 +940,41 @@ list_mark_generated(struct buf *text)
 	if (text->len < 2 || text->data[text->len - 1] != '}')
 		return;
 	text->len--;
-	buf_puts(text, text->data[text->len - 1] == '{' ? "\"generated\":false}" :
-	    ",\"generated\":false}");
+	buf_puts(text, text->data[text->len - 1] == '{' ? LIST_MARK + 1 : LIST_MARK);
+}
+
+/*
+ * A stored view with its length, which the database has already counted
+ * (a page's views are most of its bytes: no strlen over them again); NULL
+ * if the column is NULL.
+ */
+static const char *
+list_column_view(struct db_stmt *st, int col, size_t *len)
+{
+	const char *view = db_column_blob(st, col, len);
+
+	if (view == NULL) {
+		/* NULL, or an empty text, which the text accessor tells apart. */
+		view = db_column_text(st, col);
+		*len = view ? strlen(view) : 0;
+	}
+	return view;
+}
+
+/*
+ * Room for the rest of a page once its first row is written, at that
+ * row's size (the views of one kind are of a size), and LIST_PAGE_SLACK
+ * for its end and what a caller writes after it (a cursor, a total): the
+ * page is then written without being copied again as its text grows.
+ */
+#define LIST_PAGE_SLACK		256
+
+static void
+list_reserve_page(struct buf *text, size_t row, int rows)
+{
+	size_t want = (row + 1) * (size_t)rows + LIST_PAGE_SLACK;
+
+	buf_grow(text, want < LIST_RESERVE_MAX ? want : LIST_RESERVE_MAX);
 }
 
 /*
@@ -912,6 +1014,7 @@ list_fetch_views(struct buf *text, struct db *db, const struct record_kind *k,
 	struct db_stmt *st = NULL;
 	int64_t shape = record__view_shape(k);
 	const char *view;
+	size_t vlen;
 	int rc, pos, i;
 
 	if ((rc = list_fetch_prepare(&st, db, "id, view, view_shape", ids, n)) != 0)
@@ -919,10 +1022,10 @@ list_fetch_views(struct buf *text, struct db *db, const struct record_kind *k,
 	while ((rc = db_step(st)) == DB_ROW) {
 		if ((pos = list_slot_find(slots, n, db_column_int64(st, 0))) < 0 || got[pos])
 			continue;
-		view = db_column_text(st, 1);
+		view = list_column_view(st, 1, &vlen);
 		off[pos] = views.len;
 		if (view != NULL && db_column_int64(st, 2) == shape)
-			buf_puts(&views, view);
+			buf_append(&views, view, vlen);
 		else if ((rc = list_fetch_stale(&views, db, k, ids[pos])) != 0)
 			break;
 		len[pos] = views.len - off[pos];
@@ -933,6 +1036,8 @@ list_fetch_views(struct buf *text, struct db *db, const struct record_kind *k,
 		if (!got[i])
 			rc = aims_error_set(AIMS_ERROR, NULL, "a listed record vanished");
 	if (rc == 0) {
+		/* The page's size is known: its text grows once. */
+		buf_grow(text, views.len + (size_t)n * (1 + (extra ? LIST_MARK_LEN : 0)) + 2);
 		buf_putc(text, '[');
 		for (i = 0; i < n; i++) {
 			if (i > 0)
@@ -955,9 +1060,10 @@ list_rows(int *count, json_t *items, struct buf *text, char **next_cursor, struc
 	struct db_stmt *st = NULL;
 	int64_t ids[RECORD_LIST_MAX];
 	struct list_slot slots[RECORD_LIST_MAX];
-	json_t *last = NULL;
+	struct buf last = BUF_INIT;
 	int64_t shape = p->inline_views ? record__view_shape(p->k) : 0;
 	const char *view;
+	size_t vlen, at = 0;
 	int rc, n = 0, i, col = 1 + 2 * p->nkeys;
 
 	if ((rc = sqlb_prepare(&st, db, q)) != 0)
@@ -967,28 +1073,32 @@ list_rows(int *count, json_t *items, struct buf *text, char **next_cursor, struc
 	while ((rc = db_step(st)) == DB_ROW) {
 		if (n == p->limit) {
 			/* A row beyond the page: the next page starts after its last row. */
-			*next_cursor = cursor_encode(last);
+			*next_cursor = cursor_encode(&last);
 			break;
 		}
 		/* The keys of the page's last row, kept in case a row follows. */
 		if (n == p->limit - 1)
-			last = row_keys(st, p);
+			row_keys_text(&last, st, p);
 		ids[n] = db_column_int64(st, 0);
 		if (p->inline_views) {
 			if (n > 0)
 				buf_putc(text, ',');
-			view = db_column_text(st, col);
+			else
+				at = text->len;
+			view = list_column_view(st, col, &vlen);
 			if (view != NULL && db_column_int64(st, col + 1) == shape)
-				buf_puts(text, view);
+				buf_append(text, view, vlen);
 			else if ((rc = list_fetch_stale(text, db, p->k, ids[n])) != 0)
 				break;
 			if (p->extra)
 				list_mark_generated(text);
+			if (n == 0)
+				list_reserve_page(text, text->len - at, p->limit - 1);
 		}
 		n++;
 	}
 	db_done(st);
-	json_decref(last);
+	buf_free(&last);
 	if (rc < 0)
 		return rc;
 	if (p->inline_views) {
@@ -1117,6 +1227,8 @@ list_run(json_t **items, struct buf *text, char **next_cursor, int64_t *total,
 	/* The orders of records' own indexes, walked in order (see sql_page()). */
 	p.inline_views = text != NULL && p.drive == DRIVE_NONE && p.nfilters == 0 &&
 	    p.fts == NULL && !p.retired && p.sort_field == NULL;
+	/* The page's statement is a few hundred bytes: its text is allocated once. */
+	buf_grow(&q.sql, LIST_SQL_ROOM);
 	if (extra_cursor != NULL) {
 		/* Past the records: the page is the extra items' alone. */
 		if (text)

@@ -57,6 +57,7 @@
 #define HTTP_CSP	"default-src 'self'; frame-ancestors 'none'; base-uri 'none'; " \
 			"form-action 'self'; object-src 'none'"
 #define HTTP_LOG_PATH_MAX	512
+#define HTTP_LOG_LINE		256	/* room an access log line starts with */
 #define HTTP_TMP_DIR		"tmp"	/* in the data directory: $TMPDIR of the server */
 /* Read by the C library's malloc before it gives memory of a thread's arena back. */
 #define HTTP_OVERCOMMIT_PATH	"/proc/sys/vm/overcommit_memory"
@@ -120,6 +121,29 @@ static _Thread_local struct db *http_thread_db;
 static _Thread_local bool http_thread_changes;
 /* The one writer of the database every change of records goes through. */
 static struct db_writer *http_writer;
+
+/*
+ * A thread's spare response body: the memory of an answer it sent, given
+ * back once libmicrohttpd is done with it (http_body_done) and handed to
+ * the thread's next answer (http_body_take). A page is then written into
+ * room it already has instead of growing from nothing by doubling, each
+ * doubling copying what was written. A body larger than HTTP_SPARE_MAX is
+ * not kept, so a large export does not stay held by the thread.
+ */
+#define HTTP_SPARE_MAX	(256 * 1024)
+static _Thread_local struct buf http_spare;
+static pthread_key_t http_spare_key;	/* frees the spare when its thread ends */
+static pthread_once_t http_spare_once = PTHREAD_ONCE_INIT;
+static bool http_spare_keyed;
+
+/*
+ * Written in the body's own buffer after its NUL, so the free callback
+ * knows the buffer's capacity without an allocation of its own.
+ */
+struct http_body_tail {
+	char	*data;
+	size_t	 cap;
+};
 
 void
 http_server_config_default(struct http_server_config *cfg)
@@ -361,6 +385,90 @@ http_proxied_client(char out[INET6_ADDRSTRLEN], struct MHD_Connection *conn,
 	buf_free(&xff);
 }
 
+/* snprintf(dst, size, "%s", src) without the formatting: a request copies a few. */
+static void
+http_copy(char *dst, size_t size, const char *src)
+{
+	size_t n = strnlen(src, size - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+static void
+http_spare_free(void *v)
+{
+	buf_free(v);
+}
+
+static void
+http_spare_key_make(void)
+{
+	http_spare_keyed = pthread_key_create(&http_spare_key, http_spare_free) == 0;
+}
+
+/* The thread's spare as body's memory, when body has none of its own yet. */
+static void
+http_body_take(struct buf *body)
+{
+	if (http_spare.data == NULL || body->data != NULL)
+		return;
+	*body = http_spare;
+	body->len = 0;
+	body->data[0] = '\0';
+	memset(&http_spare, 0, sizeof(http_spare));
+}
+
+/*
+ * libmicrohttpd is done with an answer's body (it is sent, or the
+ * connection is gone): kept as the spare of the thread that runs this, or
+ * freed.
+ */
+static void
+http_body_done(void *cls)
+{
+	const struct http_body_tail *t = cls;
+	char *data = t->data;
+	size_t cap = t->cap;
+
+	if (http_spare.data == NULL && cap <= HTTP_SPARE_MAX) {
+		pthread_once(&http_spare_once, http_spare_key_make);
+		if (http_spare_keyed && (pthread_getspecific(http_spare_key) != NULL ||
+		    pthread_setspecific(http_spare_key, &http_spare) == 0)) {
+			http_spare.data = data;
+			http_spare.cap = cap;
+			http_spare.len = 0;
+			return;
+		}
+	}
+	free(data);
+}
+
+/*
+ * The answer's body, handed to libmicrohttpd as it is (never copied): its
+ * buffer goes to http_body_done() once sent.
+ */
+static struct MHD_Response *
+http_body_response(struct buf *body)
+{
+	struct http_body_tail *t;
+	struct MHD_Response *r;
+	size_t len = body->len, at, align = _Alignof(struct http_body_tail);
+
+	/* The tail's room, aligned, after the NUL: there already but for a few answers. */
+	buf_grow(body, sizeof(*t) + align - 1);
+	at = (len + 1 + align - 1) / align * align;
+	t = (struct http_body_tail *)(void *)(body->data + at);
+	t->data = body->data;
+	t->cap = body->cap;
+	r = MHD_create_response_from_buffer_with_free_callback_cls(len, body->data,
+	    http_body_done, t);
+	if (r == NULL)
+		return NULL;
+	memset(body, 0, sizeof(*body));
+	return r;
+}
+
 /*
  * own: the answer sets these itself: Referrer-Policy (pages: same-origin, so
  * forms carry Origin); Content-Security-Policy and X-Frame-Options (an
@@ -391,7 +499,6 @@ http_send(struct MHD_Connection *conn, struct http_pending *p, struct http_resp 
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 	size_t len = resp->body.len, i;
-	char *data;
 
 	if (resp->has_file) {
 		/* libmicrohttpd sends the file from its descriptor and closes it. */
@@ -400,13 +507,8 @@ http_send(struct MHD_Connection *conn, struct http_pending *p, struct http_resp 
 		if (r == NULL)
 			return MHD_NO;
 		resp->has_file = false;
-	} else {
-		data = buf_detach(&resp->body);
-		r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
-		if (r == NULL) {
-			free(data);
-			return MHD_NO;
-		}
+	} else if ((r = http_body_response(&resp->body)) == NULL) {
+		return MHD_NO;
 	}
 	http_add_security_headers(r, cfg, resp->cacheable, resp);
 	if (resp->content_type != NULL)
@@ -455,7 +557,7 @@ http_send_error(struct MHD_Connection *conn, struct http_pending *p,
 static void
 http_note_user(struct http_pending *p, const struct http_ctx *c)
 {
-	snprintf(p->user, sizeof(p->user), "%s", c->who.kind == HTTP_ANON ? "-" : c->who.name);
+	http_copy(p->user, sizeof(p->user), c->who.kind == HTTP_ANON ? "-" : c->who.name);
 	p->route = router_route_index(c->route);
 }
 
@@ -530,6 +632,7 @@ http_job_run(struct http_job *j, bool offloaded)
 	db_time_track(true);	/* the access log's and /metrics' database time */
 	p->db_usec_start = db_time_usec();
 	http_ctx_init(&j->c, req, db, cfg);
+	http_body_take(&j->c.resp.body);
 	/*
 	 * The request's reads (caller, role, records) share one snapshot and one
 	 * read lock; a write ends it (db.h), and it ends before the answer is sent.
@@ -803,8 +906,8 @@ http_pending_new(void)
 
 	p->start_usec = clock_mono_usec();
 	p->route = -1;
-	snprintf(p->user, sizeof(p->user), "-");
-	snprintf(p->method, sizeof(p->method), "-");
+	http_copy(p->user, sizeof(p->user), "-");
+	http_copy(p->method, sizeof(p->method), "-");
 	return p;
 }
 
@@ -865,7 +968,7 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url, const char 
 		*con_cls = p = http_pending_new();
 	if (!p->begun) {
 		p->begun = true;
-		snprintf(p->method, sizeof(p->method), "%s", method);
+		http_copy(p->method, sizeof(p->method), method);
 		/* A report key is a credential: the log shows where, not which. */
 		p->path = str_has_prefix(url, HTTP_CONCERN_READ_PATH) ?
 		    xstrdup(HTTP_CONCERN_READ_PATH "{key}") : xstrndup(url, HTTP_LOG_PATH_MAX);
@@ -936,14 +1039,23 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url, const char 
 static void
 http_log_escaped(struct buf *out, const char *s)
 {
+	static const char hex[] = "0123456789abcdef";
+	const char *run = s;
+	char esc[4] = { '\\', 'x', 0, 0 };
+
+	/* Runs of plain bytes go in whole; a byte that is not goes as \xNN. */
 	for (; *s; s++) {
 		unsigned char ch = (unsigned char)*s;
 
-		if (ch < 0x20 || ch == 0x7f || ch == '"' || ch == '\\')
-			buf_printf(out, "\\x%02x", ch);
-		else
-			buf_putc(out, (char)ch);
+		if (ch < 0x20 || ch == 0x7f || ch == '"' || ch == '\\') {
+			buf_append(out, run, (size_t)(s - run));
+			esc[2] = hex[ch >> 4];
+			esc[3] = hex[ch & 0xf];
+			buf_append(out, esc, sizeof(esc));
+			run = s + 1;
+		}
 	}
+	buf_append(out, run, (size_t)(s - run));
 }
 
 /*
@@ -990,11 +1102,23 @@ http_access_log(const struct http_server_config *cfg, const struct http_pending 
 		free(s);
 		return;
 	}
-	buf_printf(&line, "%s %s ", now, p->method);
+	/* The line is put piece by piece: printf's formatting was most of its cost. */
+	buf_grow(&line, HTTP_LOG_LINE);
+	buf_puts(&line, now);
+	buf_putc(&line, ' ');
+	buf_puts(&line, p->method);
+	buf_putc(&line, ' ');
 	http_log_escaped(&line, p->path);
-	buf_printf(&line, " %d %zu %lldus ", p->status, p->bytes, (long long)usec);
+	buf_putc(&line, ' ');
+	buf_put_int(&line, p->status);
+	buf_putc(&line, ' ');
+	buf_put_int(&line, (long long)p->bytes);
+	buf_putc(&line, ' ');
+	buf_put_int(&line, (long long)usec);
+	buf_puts(&line, "us ");
 	http_log_escaped(&line, p->user);
-	printf("%s\n", buf_str(&line));
+	buf_putc(&line, '\n');
+	fwrite(line.data, 1, line.len, stdout);
 	buf_free(&line);
 }
 

@@ -14,11 +14,12 @@ buf_grow(struct buf *b, size_t extra)
 {
 	size_t need, cap;
 
+	/* cap is 0 or at least len + 1: no overflow, and the common case is one test. */
+	if (extra < b->cap - b->len)
+		return;
 	if (extra > (size_t)-1 / 2 - b->len)
 		abort();
 	need = b->len + extra + 1;
-	if (need <= b->cap)
-		return;
 	cap = b->cap ? b->cap : BUF_MIN_CAP;
 	while (cap < need)
 		cap *= 2;
@@ -29,7 +30,8 @@ buf_grow(struct buf *b, size_t extra)
 void
 buf_append(struct buf *b, const void *data, size_t len)
 {
-	buf_grow(b, len);
+	if (len >= b->cap - b->len)
+		buf_grow(b, len);
 	if (len)
 		memcpy(b->data + b->len, data, len);
 	b->len += len;
@@ -45,25 +47,58 @@ buf_puts(struct buf *b, const char *s)
 void
 buf_putc(struct buf *b, char c)
 {
-	buf_append(b, &c, 1);
+	if (b->cap - b->len < 2)
+		buf_grow(b, 1);
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
 }
 
+/*
+ * Formatted into the room the buffer has, and formatted again only when it
+ * did not fit: one pass for almost every call, where measuring first would
+ * always take two.
+ */
 void
 buf_printf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;
+	size_t room;
 	int n;
 
+	if (b->data == NULL)
+		buf_grow(b, 0);
+	room = b->cap - b->len;
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(b->data + b->len, room, fmt, ap);
 	va_end(ap);
-	if (n < 0)
+	if (n < 0) {
+		/* Nothing is added; what vsnprintf may have left goes. */
+		b->data[b->len] = '\0';
 		return;
-	buf_grow(b, (size_t)n);
-	va_start(ap, fmt);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	}
+	if ((size_t)n >= room) {
+		buf_grow(b, (size_t)n);
+		va_start(ap, fmt);
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	b->len += (size_t)n;
+}
+
+void
+buf_put_int(struct buf *b, long long v)
+{
+	char digits[24], *end = digits + sizeof(digits), *d = end;
+	/* The magnitude in unsigned arithmetic: -LLONG_MIN does not fit a long long. */
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+	do {
+		*--d = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		*--d = '-';
+	buf_append(b, d, (size_t)(end - d));
 }
 
 void

@@ -23,6 +23,8 @@ void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Appends v in decimal, as printf's "%lld" writes it, without printf's cost. */
+void buf_put_int(struct buf *b, long long v);
 void buf_reset(struct buf *b);
 /* Hands the data to the caller (who frees it); the buffer becomes empty. */
 char *buf_detach(struct buf *b);

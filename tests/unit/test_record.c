@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <sodium.h>
 
 #include "core/perm.h"
 #include "core/record_counts.h"
@@ -363,6 +364,70 @@ test_record__list_pages_agree(void **state)
 		assert_int_equal(json_object_size(seen), shapes[s].want);
 		json_decref(seen);
 	}
+	buf_free(&text);
+	buf_free(&body);
+}
+
+/*
+ * A cursor is base64url of its keys' JSON as jansson writes it: for names
+ * written directly (plain text) and for names left to jansson's escaping
+ * (a quote, a backslash, a letter outside ASCII); and paging by it
+ * gives every record once, in order.
+ */
+static void
+test_record__list_cursor_is_jansson_text(void **state)
+{
+	static const char *names[] = {
+		"Plain scorer", "Quoted \\\"scorer\\\"", "Back\\\\slash scorer",
+		"Slash/scorer", "R\u00e9sum\u00e9 scorer", "Zed scorer",
+	};
+	const struct record_kind *k = record_kind_find("ai-systems");
+	struct record_query q = { .limit = 1, .sort = "name" };
+	struct db *db = *state;
+	struct buf text = BUF_INIT, body = BUF_INIT;
+	unsigned char raw[600];
+	char *next = NULL, *cursor = NULL, *again, prev[64] = "";
+	json_t *keys, *items;
+	int64_t total = 0;
+	size_t i, n;
+	int pages = 0;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		buf_reset(&body);
+		buf_printf(&body, "{\"name\": \"%s\", \"lifecycle_stage\": \"inception\"}",
+		    names[i]);
+		assert_int_equal(fx_create(NULL, db, FX_ORG, &fx_bob, "ai-systems",
+		    buf_str(&body)), 0);
+	}
+	do {
+		q.cursor = cursor;
+		buf_reset(&text);
+		assert_int_equal(record_list_text(&text, &next, &total, db, FX_ORG, k, &q), 0);
+		items = json_loadb(text.data, text.len, 0, NULL);
+		assert_int_equal(json_array_size(items), 1);
+		/* In the names' order, across pages. */
+		assert_true(strcmp(prev, fx_str(json_array_get(items, 0), "name")) < 0);
+		snprintf(prev, sizeof(prev), "%s", fx_str(json_array_get(items, 0), "name"));
+		if (next != NULL) {
+			assert_int_equal(sodium_base642bin(raw, sizeof(raw) - 1, next, strlen(next),
+			    NULL, &n, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING), 0);
+			keys = json_loadb((const char *)raw, n, 0, NULL);
+			assert_non_null(keys);
+			assert_string_equal(json_string_value(json_array_get(keys, 0)), prev);
+			again = json_dumps(keys, JSON_COMPACT);
+			assert_int_equal(strlen(again), n);
+			assert_memory_equal(again, raw, n);
+			free(again);
+			json_decref(keys);
+		}
+		json_decref(items);
+		free(cursor);
+		cursor = next;
+		next = NULL;
+		pages++;
+	} while (cursor != NULL);
+	assert_int_equal(pages, (int)(sizeof(names) / sizeof(names[0])));
+	assert_int_equal(total, (int64_t)(sizeof(names) / sizeof(names[0])));
 	buf_free(&text);
 	buf_free(&body);
 }
@@ -1593,6 +1658,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_record__search_texts_held_for_the_group, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_record__list_pages_agree, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_record__list_cursor_is_jansson_text, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_record__history_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__update_versions_and_stale, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__bad_fields_name_the_field, setup, teardown),

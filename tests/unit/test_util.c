@@ -1,4 +1,5 @@
 /* test_util.c - unit tests for src/util: buf, str, clock, error, the HTML writer. */
+#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -7,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <wchar.h>
 #include <cmocka.h>
 
 #include "util/buf.h"
@@ -31,6 +33,124 @@ test_util__buf_grows_and_detaches(void **state)
 	assert_null(b.data);
 	assert_string_equal(buf_str(&b), "");
 	free(s);
+}
+
+/* A buffer holding len bytes of 'x' in a capacity of cap (a power of two from 64). */
+static void
+buf_fill(struct buf *b, size_t len, size_t cap)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		buf_putc(b, 'x');
+	assert_int_equal(b->len, len);
+	assert_int_equal(b->cap, cap);
+}
+
+static void
+test_util__buf_printf_fits_in_the_room_left(void **state)
+{
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	buf_fill(&b, 50, 64);
+	buf_printf(&b, "[%d|%s]", 42, "ok");
+	assert_int_equal(b.len, 57);
+	assert_int_equal(b.cap, 64);
+	assert_string_equal(buf_str(&b) + 50, "[42|ok]");
+	buf_free(&b);
+}
+
+static void
+test_util__buf_printf_exact_fit_keeps_the_capacity(void **state)
+{
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	/* 60 bytes in 64: room for 3 more and the NUL. */
+	buf_fill(&b, 60, 64);
+	buf_printf(&b, "%d", 123);
+	assert_int_equal(b.len, 63);
+	assert_int_equal(b.cap, 64);
+	assert_int_equal(b.data[63], '\0');
+	assert_string_equal(buf_str(&b) + 60, "123");
+	buf_free(&b);
+}
+
+static void
+test_util__buf_printf_grows_when_it_does_not_fit(void **state)
+{
+	struct buf b = BUF_INIT;
+	char want[300];
+
+	(void)state;
+	/* One byte over the exact fit: the NUL has no room. */
+	buf_fill(&b, 60, 64);
+	buf_printf(&b, "%d", 1234);
+	assert_int_equal(b.len, 64);
+	assert_int_equal(b.cap, 128);
+	assert_string_equal(buf_str(&b) + 60, "1234");
+	/* Far over: several doublings at once, the text whole. */
+	memset(want, 'y', 256);
+	want[256] = '\0';
+	buf_printf(&b, "<%s>", want);
+	assert_int_equal(b.len, 64 + 258);
+	assert_int_equal(b.cap, 512);
+	assert_int_equal(strncmp(buf_str(&b) + 60, "1234<y", 6), 0);
+	assert_string_equal(buf_str(&b) + 64 + 257, ">");
+	buf_free(&b);
+}
+
+static void
+test_util__buf_printf_into_an_empty_buffer(void **state)
+{
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	buf_printf(&b, "%s", "");
+	assert_int_equal(b.len, 0);
+	assert_string_equal(buf_str(&b), "");
+	buf_free(&b);
+	buf_printf(&b, "%0100d", 7);
+	assert_int_equal(b.len, 100);
+	assert_int_equal(b.cap, 128);
+	assert_int_equal(strspn(buf_str(&b), "0"), 99);
+	assert_string_equal(buf_str(&b) + 99, "7");
+	buf_free(&b);
+}
+
+static void
+test_util__buf_printf_error_adds_nothing(void **state)
+{
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	buf_puts(&b, "kept");
+	/* A wide character the C locale cannot write: vsnprintf fails. */
+	buf_printf(&b, "abc%ls", L"\u00e9");
+	assert_int_equal(b.len, 4);
+	assert_string_equal(buf_str(&b), "kept");
+	buf_free(&b);
+}
+
+static void
+test_util__buf_put_int_writes_as_printf(void **state)
+{
+	static const long long vals[] = { 0, 7, -7, 10, 99, -100, 2026, 36550,
+	    LLONG_MAX, LLONG_MIN, LLONG_MIN + 1 };
+	struct buf b = BUF_INIT, want = BUF_INIT;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+		buf_put_int(&b, vals[i]);
+		buf_putc(&b, '|');
+		buf_printf(&want, "%lld|", vals[i]);
+	}
+	assert_string_equal(buf_str(&b), buf_str(&want));
+	assert_string_equal(buf_str(&b) + b.len - 21, "-9223372036854775807|");
+	buf_free(&b);
+	buf_free(&want);
 }
 
 static void
@@ -225,6 +345,12 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_util__buf_grows_and_detaches),
+		cmocka_unit_test(test_util__buf_printf_fits_in_the_room_left),
+		cmocka_unit_test(test_util__buf_printf_exact_fit_keeps_the_capacity),
+		cmocka_unit_test(test_util__buf_printf_grows_when_it_does_not_fit),
+		cmocka_unit_test(test_util__buf_printf_into_an_empty_buffer),
+		cmocka_unit_test(test_util__buf_printf_error_adds_nothing),
+		cmocka_unit_test(test_util__buf_put_int_writes_as_printf),
 		cmocka_unit_test(test_util__int_parse_is_bounded),
 		cmocka_unit_test(test_util__slug_and_email),
 		cmocka_unit_test(test_util__utf8_validation),
