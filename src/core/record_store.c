@@ -814,14 +814,32 @@ record__derived_collect(json_t *fields, json_t *links, int64_t org_id,
 	return store_links_walk(NULL, links, org_id, k, r, k->fields, r->data, "");
 }
 
+/* Hands the view just stored to *answer when record__view_answers() says it may. */
+bool
+record__view_answers(const json_t *data)
+{
+	return !store_nests_object(data);
+}
+
+static void
+store_view_hand_out(char **answer, char **view, const struct record_row *r)
+{
+	if (answer == NULL || !record__view_answers(r->data))
+		return;
+	*answer = *view;
+	*view = NULL;
+}
+
 int
 record__row_insert(struct record_row *r, struct db *db, int64_t org_id,
-    const struct record_kind *k)
+    const struct record_kind *k, char **answer)
 {
 	struct db_stmt *st = NULL;
 	char *data, *view;
 	int rc;
 
+	if (answer != NULL)
+		*answer = NULL;
 	if ((rc = db_prepare(&st, db, "INSERT INTO records (org_id, kind, num, ref, version, "
 	    "title, status, owner, data, created_at, updated_at, created_by, updated_by, retired, "
 	    "created_by_id, in_force, view, view_shape) "
@@ -858,20 +876,22 @@ record__row_insert(struct record_row *r, struct db *db, int64_t org_id,
 		rc = aims_error_set(AIMS_ERROR, NULL, "insert returned no row");
 	db_done(st);
 	free(data);
+	if (rc == 0 && (rc = store_derived(db, org_id, k, NULL, r)) == 0)
+		store_view_hand_out(answer, &view, r);
 	free(view);
-	if (rc == 0)
-		rc = store_derived(db, org_id, k, NULL, r);
 	return rc;
 }
 
 int
 record__row_update(struct db *db, int64_t org_id, const struct record_kind *k,
-    const struct record_row *old, const struct record_row *r)
+    const struct record_row *old, const struct record_row *r, char **answer)
 {
 	struct db_stmt *st = NULL;
 	char *data, *view;
 	int rc;
 
+	if (answer != NULL)
+		*answer = NULL;
 	if ((rc = db_prepare(&st, db, "UPDATE records SET version = ?, title = ?, status = ?, "
 	    "owner = ?, data = ?, updated_at = ?, updated_by = ?, retired = ?, in_force = ?, "
 	    "view = ?, view_shape = ? WHERE id = ?")) != 0)
@@ -892,9 +912,9 @@ record__row_update(struct db *db, int64_t org_id, const struct record_kind *k,
 	db_bind_int64(st, 12, r->id);
 	rc = store_step_done(st);
 	free(data);
+	if (rc == 0 && (rc = store_derived(db, org_id, k, old, r)) == 0)
+		store_view_hand_out(answer, &view, r);
 	free(view);
-	if (rc == 0)
-		rc = store_derived(db, org_id, k, old, r);
 	return rc;
 }
 
