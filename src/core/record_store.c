@@ -123,26 +123,32 @@ record__row_json(const struct record_kind *k, const struct record_row *r)
 	const struct field *f;
 	json_t *o = json_object(), *v;
 
-	json_object_set_new(o, "ref", json_string(r->ref));
+	/*
+	 * The keys are declared names, snake_case ASCII (test_record checks
+	 * them): set without jansson checking each one is UTF-8 again.
+	 */
+	json_object_set_new_nocheck(o, "ref", json_string(r->ref));
 	for (f = k->fields; f->name; f++) {
 		/* Shared with r->data, which nobody changes after reading it. */
 		v = json_object_get(r->data, f->name);
-		json_object_set_new(o, f->name, v ? json_incref(v) : json_null());
+		json_object_set_new_nocheck(o, f->name, v ? json_incref(v) : json_null());
 	}
-	json_object_set_new(o, "version", json_integer(r->version));
-	json_object_set_new(o, "created_at", json_string(r->created_at));
-	json_object_set_new(o, "updated_at", json_string(r->updated_at));
-	json_object_set_new(o, "created_by", json_string(r->created_by));
-	json_object_set_new(o, "updated_by", json_string(r->updated_by));
-	json_object_set_new(o, "retired", json_boolean(r->retired));
+	json_object_set_new_nocheck(o, "version", json_integer(r->version));
+	json_object_set_new_nocheck(o, "created_at", json_string(r->created_at));
+	json_object_set_new_nocheck(o, "updated_at", json_string(r->updated_at));
+	json_object_set_new_nocheck(o, "created_by", json_string(r->created_by));
+	json_object_set_new_nocheck(o, "updated_by", json_string(r->updated_by));
+	json_object_set_new_nocheck(o, "retired", json_boolean(r->retired));
 	/* Only while a revision is open, so records that never had one keep their form. */
 	if (r->in_force > 0)
-		json_object_set_new(o, "in_force_version", json_integer(r->in_force));
+		json_object_set_new_nocheck(o, "in_force_version", json_integer(r->in_force));
 	return o;
 }
 
-int64_t
-record__view_shape(const struct record_kind *k)
+static bool store_view_plain(const struct record_kind *k);
+
+static int64_t
+store_view_shape(const struct record_kind *k)
 {
 	const struct field *f;
 	const unsigned char *p;
@@ -155,6 +161,38 @@ record__view_shape(const struct record_kind *k)
 	}
 	/* Never 0: the column's default says "no view written". */
 	return (int64_t)h + 1;
+}
+
+/*
+ * What a kind's declarations say about its views, worked out once for the
+ * kind a thread last wrote or read (they never change): every change and
+ * every row read goes through it, and the checks walk all the field names.
+ */
+struct store_kind_view {
+	const struct record_kind	*k;
+	int64_t				 shape;
+	bool				 plain;
+};
+
+static _Thread_local struct store_kind_view store_last_kind;
+
+static const struct store_kind_view *
+store_kind_view(const struct record_kind *k)
+{
+	struct store_kind_view *v = &store_last_kind;
+
+	if (v->k != k) {
+		v->shape = store_view_shape(k);
+		v->plain = store_view_plain(k);
+		v->k = k;
+	}
+	return v;
+}
+
+int64_t
+record__view_shape(const struct record_kind *k)
+{
+	return store_kind_view(k)->shape;
 }
 
 char *
@@ -199,7 +237,7 @@ store_view_plain(const struct record_kind *k)
 	const struct field *f, *g;
 	size_t i;
 
-	/* By first letter before strcmp(): it runs for every view written. */
+	/* By first letter before strcmp() (the kind's answer is kept: store_kind_view()). */
 	for (f = k->fields; f->name; f++) {
 		for (i = 0; store_view_members[i]; i++)
 			if (f->name[0] == store_view_members[i][0] &&
@@ -313,6 +351,8 @@ store_view_write(struct buf *out, const struct record_kind *k, const struct reco
 	return 0;
 }
 
+#define STORE_VIEW_ROOM	1024
+
 char *
 record__view_text(const struct record_kind *k, const struct record_row *r)
 {
@@ -334,7 +374,9 @@ record__view_text(const struct record_kind *k, const struct record_row *r)
 		free(data);
 	} else
 		stored.data = json_incref(r->data);
-	if (store_view_plain(k)) {
+	/* Room for a usual view at once, rather than doubling up to it member by member. */
+	buf_grow(&text, STORE_VIEW_ROOM);
+	if (store_kind_view(k)->plain) {
 		if (store_view_write(&text, k, &stored) != 0)
 			abort();	/* not UTF-8: json_dumps() failed the same way */
 	} else {

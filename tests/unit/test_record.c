@@ -1814,6 +1814,10 @@ test_record__kinds_are_declared_well(void **state)
 		assert_int_equal(perm_kind_parse(&pk, (*k)->perm_kind), 0);
 		assert_non_null((*k)->prefix);
 		for (f = (*k)->fields; f->name; f++) {
+			/* snake_case ASCII: record__row_json() sets them unchecked. */
+			assert_true(f->name[0] != '\0' &&
+			    strspn(f->name, "abcdefghijklmnopqrstuvwxyz0123456789_") ==
+			    strlen(f->name));
 			titles += (f->flags & FIELD_TITLE) != 0;
 			if (f->type == FIELD_ENUM || f->type == FIELD_ENUM_LIST)
 				assert_non_null(f->values);
