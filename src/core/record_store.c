@@ -164,14 +164,16 @@ store_view_shape(const struct record_kind *k)
 }
 
 /*
- * What a kind's declarations say about its views, worked out once for the
- * kind a thread last wrote or read (they never change): every change and
- * every row read goes through it, and the checks walk all the field names.
+ * What a kind's field declarations say about its views, worked out once
+ * for the declarations a thread last wrote or read a view of: every change
+ * and every row read goes through it, and the checks walk all the names.
+ * Both depend on the fields alone, declared once and never changed (kept
+ * by the array's address, which a kind declared for a test shares too).
  */
 struct store_kind_view {
-	const struct record_kind	*k;
-	int64_t				 shape;
-	bool				 plain;
+	const struct field	*fields;
+	int64_t			 shape;
+	bool			 plain;
 };
 
 static _Thread_local struct store_kind_view store_last_kind;
@@ -181,10 +183,10 @@ store_kind_view(const struct record_kind *k)
 {
 	struct store_kind_view *v = &store_last_kind;
 
-	if (v->k != k) {
+	if (v->fields != k->fields) {
 		v->shape = store_view_shape(k);
 		v->plain = store_view_plain(k);
-		v->k = k;
+		v->fields = k->fields;
 	}
 	return v;
 }
@@ -856,13 +858,13 @@ record__derived_collect(json_t *fields, json_t *links, int64_t org_id,
 	return store_links_walk(NULL, links, org_id, k, r, k->fields, r->data, "");
 }
 
-/* Hands the view just stored to *answer when record__view_answers() says it may. */
 bool
 record__view_answers(const json_t *data)
 {
 	return !store_nests_object(data);
 }
 
+/* Hands the view just stored to *answer when record__view_answers() says it may. */
 static void
 store_view_hand_out(char **answer, char **view, const struct record_row *r)
 {
