@@ -117,51 +117,8 @@ record__row_copy(struct record_row *dst, const struct record_row *src)
 	dst->in_force = src->in_force;
 }
 
-json_t *
-record__row_json(const struct record_kind *k, const struct record_row *r)
-{
-	const struct field *f;
-	json_t *o = json_object(), *v;
-
-	/*
-	 * The keys are declared names, snake_case ASCII (test_record checks
-	 * them): set without jansson checking each one is UTF-8 again.
-	 */
-	json_object_set_new_nocheck(o, "ref", json_string(r->ref));
-	for (f = k->fields; f->name; f++) {
-		/* Shared with r->data, which nobody changes after reading it. */
-		v = json_object_get(r->data, f->name);
-		json_object_set_new_nocheck(o, f->name, v ? json_incref(v) : json_null());
-	}
-	json_object_set_new_nocheck(o, "version", json_integer(r->version));
-	json_object_set_new_nocheck(o, "created_at", json_string(r->created_at));
-	json_object_set_new_nocheck(o, "updated_at", json_string(r->updated_at));
-	json_object_set_new_nocheck(o, "created_by", json_string(r->created_by));
-	json_object_set_new_nocheck(o, "updated_by", json_string(r->updated_by));
-	json_object_set_new_nocheck(o, "retired", json_boolean(r->retired));
-	/* Only while a revision is open, so records that never had one keep their form. */
-	if (r->in_force > 0)
-		json_object_set_new_nocheck(o, "in_force_version", json_integer(r->in_force));
-	return o;
-}
-
 static bool store_view_plain(const struct record_kind *k);
-
-static int64_t
-store_view_shape(const struct record_kind *k)
-{
-	const struct field *f;
-	const unsigned char *p;
-	uint32_t h = 2166136261u;	/* FNV-1a: a name for the list, not a defence */
-
-	for (f = k->fields; f->name; f++) {
-		for (p = (const unsigned char *)f->name; *p; p++)
-			h = (h ^ *p) * 16777619u;
-		h = (h ^ ',') * 16777619u;
-	}
-	/* Never 0: the column's default says "no view written". */
-	return (int64_t)h + 1;
-}
+static int64_t store_view_shape(const struct record_kind *k);
 
 /*
  * What a kind's field declarations say about its views, worked out once
@@ -189,6 +146,54 @@ store_kind_view(const struct record_kind *k)
 		v->fields = k->fields;
 	}
 	return v;
+}
+
+json_t *
+record__row_json(const struct record_kind *k, const struct record_row *r)
+{
+	const struct field *f;
+	json_t *o = json_object(), *v;
+	/* With distinct names, the data's members are all found before its end. */
+	size_t left = store_kind_view(k)->plain ? json_object_size(r->data) : (size_t)-1;
+
+	/*
+	 * The keys are declared names, snake_case ASCII (test_record checks
+	 * them): set without jansson checking each one is UTF-8 again.
+	 */
+	json_object_set_new_nocheck(o, "ref", json_string(r->ref));
+	for (f = k->fields; f->name; f++) {
+		/* Shared with r->data, which nobody changes after reading it. */
+		v = left > 0 ? json_object_get(r->data, f->name) : NULL;
+		if (v != NULL)
+			left--;
+		json_object_set_new_nocheck(o, f->name, v ? json_incref(v) : json_null());
+	}
+	json_object_set_new_nocheck(o, "version", json_integer(r->version));
+	json_object_set_new_nocheck(o, "created_at", json_string(r->created_at));
+	json_object_set_new_nocheck(o, "updated_at", json_string(r->updated_at));
+	json_object_set_new_nocheck(o, "created_by", json_string(r->created_by));
+	json_object_set_new_nocheck(o, "updated_by", json_string(r->updated_by));
+	json_object_set_new_nocheck(o, "retired", json_boolean(r->retired));
+	/* Only while a revision is open, so records that never had one keep their form. */
+	if (r->in_force > 0)
+		json_object_set_new_nocheck(o, "in_force_version", json_integer(r->in_force));
+	return o;
+}
+
+static int64_t
+store_view_shape(const struct record_kind *k)
+{
+	const struct field *f;
+	const unsigned char *p;
+	uint32_t h = 2166136261u;	/* FNV-1a: a name for the list, not a defence */
+
+	for (f = k->fields; f->name; f++) {
+		for (p = (const unsigned char *)f->name; *p; p++)
+			h = (h ^ *p) * 16777619u;
+		h = (h ^ ',') * 16777619u;
+	}
+	/* Never 0: the column's default says "no view written". */
+	return (int64_t)h + 1;
 }
 
 int64_t
@@ -325,18 +330,24 @@ static int
 store_view_write(struct buf *out, const struct record_kind *k, const struct record_row *r)
 {
 	const struct field *f;
+	size_t left = json_object_size(r->data);
 	json_t *v;
 	int rc;
 
 	buf_putc(out, '{');
 	if ((rc = store_view_str(out, "ref", r->ref)) != 0)
 		return rc;
+	/* Names are distinct here (store_view_plain()): once all are found, the rest are null. */
 	for (f = k->fields; f->name; f++) {
 		if ((rc = store_view_key(out, f->name)) != 0)
 			return rc;
-		if ((v = json_object_get(r->data, f->name)) == NULL)
+		v = left > 0 ? json_object_get(r->data, f->name) : NULL;
+		if (v == NULL) {
 			buf_append(out, "null", 4);
-		else if ((rc = canon_compact_any(out, v)) != 0)
+			continue;
+		}
+		left--;
+		if ((rc = canon_compact_any(out, v)) != 0)
 			return rc;
 	}
 	if ((rc = store_view_int(out, "version", r->version)) != 0 ||

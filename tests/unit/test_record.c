@@ -255,13 +255,14 @@ test_record__view_answers_for_every_kind(void **state)
 	const struct field *f;
 	struct record_row r;
 	struct buf tree = BUF_INIT;
-	json_t *o, *v;
+	json_t *o, *v, *want;
 	char *view, *dumped;
-	int objects, nested_kinds = 0;
+	int objects, nested_kinds = 0, i;
 
 	(void)state;
+	/* 0: every field but objects; 1: with objects; 2: every third field, and one undeclared. */
 	for (k = record_kinds; (*k)->name; k++)
-		for (objects = 0; objects < 2; objects++) {
+		for (objects = 0; objects < 3; objects++) {
 			memset(&r, 0, sizeof(r));
 			r.ref = "X-1";
 			r.version = 4;
@@ -270,11 +271,20 @@ test_record__view_answers_for_every_kind(void **state)
 			r.in_force = objects ? 2 : 0;
 			r.retired = objects == 1;
 			r.data = json_object();
-			for (f = (*k)->fields; f->name; f++)
-				if ((v = answer_value(f, objects)) != NULL)
+			for (f = (*k)->fields, i = 0; f->name; f++, i++)
+				if ((objects < 2 || i % 3 == 1) &&
+				    (v = answer_value(f, objects == 1)) != NULL)
 					json_object_set_new(r.data, f->name, v);
+			if (objects == 2)
+				json_object_set_new(r.data, "zz_undeclared", json_true());
 			view = record__view_text(*k, &r);
 			o = record__row_json(*k, &r);
+			/* Each field the data holds, in the tree; null for the others. */
+			for (f = (*k)->fields; f->name; f++) {
+				want = json_object_get(r.data, f->name);
+				assert_true(json_equal(json_object_get(o, f->name),
+				    want ? want : json_null()));
+			}
 			buf_reset(&tree);
 			assert_int_equal(canon_compact(&tree, o), 0);
 			dumped = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
