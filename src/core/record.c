@@ -266,10 +266,13 @@ record_make_ref(struct record_row *r, const struct record_kind *k)
 	return 0;
 }
 
-/* The creation steps after the input has been checked: data holds declared fields. */
+/*
+ * The creation steps after the input has been checked: data holds declared
+ * fields. *text (text may be NULL): as record_create_text().
+ */
 static int
-record_create_data(json_t **out, struct db *db, int64_t org_id, const struct actor *actor,
-    const struct record_kind *k, json_t *data)
+record_create_data(json_t **out, char **text, struct db *db, int64_t org_id,
+    const struct actor *actor, const struct record_kind *k, json_t *data)
 {
 	char now[CLOCK_RFC3339_LEN];
 	struct record_row r;
@@ -299,7 +302,7 @@ record_create_data(json_t **out, struct db *db, int64_t org_id, const struct act
 		    "the organisation already has its %s: update it instead", k->singular);
 		goto done;
 	}
-	if ((rc = record__row_insert(&r, db, org_id, k)) != 0 ||
+	if ((rc = record__row_insert(&r, db, org_id, k, text)) != 0 ||
 	    (rc = record__count_add(db, org_id, k->name, 1)) != 0)
 		goto done;
 	if ((rc = record_commit_state(out, db, org_id, actor, k, &r, "create")) == 0)
@@ -310,7 +313,7 @@ done:
 }
 
 static int
-record_finish(struct db *db, int rc, json_t **out)
+record_finish(struct db *db, int rc, json_t **out, char **text)
 {
 	if (rc == 0 && (rc = db_commit(db)) == 0)
 		return 0;
@@ -320,6 +323,10 @@ record_finish(struct db *db, int rc, json_t **out)
 		json_decref(*out);
 		*out = NULL;
 	}
+	if (text) {
+		free(*text);
+		*text = NULL;
+	}
 	return rc;
 }
 
@@ -327,10 +334,19 @@ int
 record_create(json_t **out, struct db *db, int64_t org_id, const struct actor *actor,
     const struct record_kind *k, const json_t *input)
 {
+	return record_create_text(out, NULL, db, org_id, actor, k, input);
+}
+
+int
+record_create_text(json_t **out, char **text, struct db *db, int64_t org_id,
+    const struct actor *actor, const struct record_kind *k, const json_t *input)
+{
 	json_t *data = NULL;
 	int rc;
 
 	*out = NULL;
+	if (text)
+		*text = NULL;
 	if (k->fixed)
 		return aims_error_set(AIMS_ECONFLICT, NULL,
 		    "%s exist from the moment the organisation exists: update them instead",
@@ -338,9 +354,9 @@ record_create(json_t **out, struct db *db, int64_t org_id, const struct actor *a
 	if ((rc = db_begin(db)) != 0)
 		return rc;
 	if ((rc = record__check_input(&data, db, org_id, actor, k, input)) == 0)
-		rc = record_create_data(out, db, org_id, actor, k, data);
+		rc = record_create_data(out, text, db, org_id, actor, k, data);
 	json_decref(data);
-	return record_finish(db, rc, out);
+	return record_finish(db, rc, out, text);
 }
 
 /* Creation by the system (record_org_init): fields trusted, readonly allowed. */
@@ -356,9 +372,9 @@ record__create_system(json_t **out, struct db *db, int64_t org_id, const struct 
 		json_decref(data);
 		return rc;
 	}
-	rc = record_create_data(out, db, org_id, actor, k, data);
+	rc = record_create_data(out, NULL, db, org_id, actor, k, data);
 	json_decref(data);
-	return record_finish(db, rc, out);
+	return record_finish(db, rc, out, NULL);
 }
 
 static const char *
@@ -404,10 +420,14 @@ record_load_for_change(struct record_row *r, struct db *db, int64_t org_id,
 	return 0;
 }
 
-/* Applies patch (checked values; null clears) to r and stores the result. */
+/*
+ * Applies patch (checked values; null clears) to r and stores the result.
+ * *text (text may be NULL): as record_update_text().
+ */
 static int
-record_apply(json_t **out, struct db *db, int64_t org_id, const struct actor *actor,
-    const struct record_kind *k, struct record_row *r, const json_t *patch, const char *action)
+record_apply(json_t **out, char **text, struct db *db, int64_t org_id,
+    const struct actor *actor, const struct record_kind *k, struct record_row *r,
+    const json_t *patch, const char *action)
 {
 	char now[CLOCK_RFC3339_LEN];
 	struct record_row before;
@@ -445,7 +465,7 @@ record_apply(json_t **out, struct db *db, int64_t org_id, const struct actor *ac
 	r->updated_by = xstrdup(actor->name);
 	record_track_in_force(r, k, before.data, before.version);
 	record__row_columns(r, k);
-	if ((rc = record__row_update(db, org_id, k, &before, r)) == 0 &&
+	if ((rc = record__row_update(db, org_id, k, &before, r, text)) == 0 &&
 	    (rc = record_commit_state(out, db, org_id, actor, k, r, action)) == 0)
 		rc = record__notify(db, org_id, actor, k, action, &before, r);
 done:
@@ -459,21 +479,31 @@ int
 record_update(json_t **out, struct db *db, int64_t org_id, const struct actor *actor,
     const struct record_kind *k, const char *ref, int64_t if_version, const json_t *patch)
 {
+	return record_update_text(out, NULL, db, org_id, actor, k, ref, if_version, patch);
+}
+
+int
+record_update_text(json_t **out, char **text, struct db *db, int64_t org_id,
+    const struct actor *actor, const struct record_kind *k, const char *ref,
+    int64_t if_version, const json_t *patch)
+{
 	struct record_row r;
 	json_t *norm = NULL;
 	int rc;
 
 	*out = NULL;
+	if (text)
+		*text = NULL;
 	memset(&r, 0, sizeof(r));
 	ref = record_ref_of(k, ref);
 	if ((rc = db_begin(db)) != 0)
 		return rc;
 	if ((rc = record_load_for_change(&r, db, org_id, k, ref, if_version)) == 0 &&
 	    (rc = record__check_input(&norm, db, org_id, actor, k, patch)) == 0)
-		rc = record_apply(out, db, org_id, actor, k, &r, norm, NULL);
+		rc = record_apply(out, text, db, org_id, actor, k, &r, norm, NULL);
 	json_decref(norm);
 	record__row_free(&r);
-	return record_finish(db, rc, out);
+	return record_finish(db, rc, out, text);
 }
 
 int
@@ -489,9 +519,9 @@ record__update_system(json_t **out, struct db *db, int64_t org_id, const struct 
 	if ((rc = db_begin(db)) != 0)
 		return rc;
 	if ((rc = record_load_for_change(&r, db, org_id, k, ref, if_version)) == 0)
-		rc = record_apply(out, db, org_id, actor, k, &r, fields, action);
+		rc = record_apply(out, NULL, db, org_id, actor, k, &r, fields, action);
 	record__row_free(&r);
-	return record_finish(db, rc, out);
+	return record_finish(db, rc, out, NULL);
 }
 
 /* A record that others name cannot be erased (retiring keeps it). */
@@ -536,7 +566,7 @@ record_retire(struct db *db, int64_t org_id, const struct actor *actor,
 	free(r->updated_by);
 	r->updated_at = xstrdup(now);
 	r->updated_by = xstrdup(actor->name);
-	if ((rc = record__row_update(db, org_id, k, &before, r)) == 0 &&
+	if ((rc = record__row_update(db, org_id, k, &before, r, NULL)) == 0 &&
 	    (rc = record__count_add(db, org_id, k->name, -1)) == 0 &&
 	    (rc = record_commit_state(&rec, db, org_id, actor, k, r, "retire")) == 0)
 		rc = record__notify(db, org_id, actor, k, "retire", &before, r);
@@ -576,5 +606,5 @@ record_delete(struct db *db, int64_t org_id, const struct actor *actor,
 		rc = k->retain ? record_retire(db, org_id, actor, k, &r) :
 		    record_erase(db, org_id, actor, k, &r);
 	record__row_free(&r);
-	return record_finish(db, rc, NULL);
+	return record_finish(db, rc, NULL, NULL);
 }

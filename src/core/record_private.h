@@ -106,11 +106,23 @@ int64_t record__view_shape(const struct record_kind *k);
 #define RECORD_VIEW_COL		15	/* view's column in RECORD_VIEW_COLUMNS */
 int record__row_view(struct buf *out, int64_t *version, struct db_stmt *st,
     const struct record_kind *k);
+/*
+ * Is the view of a row with this data also the answer's text, the bytes
+ * canon_compact() writes of record__row_json()? Yes unless an object is
+ * nested in the data: the view sorts its keys (the stored form) where the
+ * answer keeps the order the caller gave them.
+ */
+bool record__view_answers(const json_t *data);
+/*
+ * Inserts r. *answer (answer may be NULL): the view just stored when it is
+ * also the text of the answer, canon_compact() of record__row_json(k, r)
+ * (no object nested in the data), else NULL; the caller frees it.
+ */
 int record__row_insert(struct record_row *r, struct db *db, int64_t org_id,
-    const struct record_kind *k);
-/* Writes r over the row whose state was old (the indexes need both). */
+    const struct record_kind *k, char **answer);
+/* Writes r over the row whose state was old (the indexes need both); *answer as above. */
 int record__row_update(struct db *db, int64_t org_id, const struct record_kind *k,
-    const struct record_row *old, const struct record_row *r);
+    const struct record_row *old, const struct record_row *r, char **answer);
 /* dst becomes a copy of src (data shared); free with record__row_free(). */
 void record__row_copy(struct record_row *dst, const struct record_row *src);
 int record__row_erase(struct db *db, int64_t org_id, const struct record_kind *k,

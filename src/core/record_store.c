@@ -117,32 +117,71 @@ record__row_copy(struct record_row *dst, const struct record_row *src)
 	dst->in_force = src->in_force;
 }
 
+static bool store_view_plain(const struct record_kind *k);
+static int64_t store_view_shape(const struct record_kind *k);
+
+/*
+ * What a kind's field declarations say about its views, worked out once
+ * for the declarations a thread last wrote or read a view of: every change
+ * and every row read goes through it, and the checks walk all the names.
+ * Both depend on the fields alone, declared once and never changed (kept
+ * by the array's address, which a kind declared for a test shares too).
+ */
+struct store_kind_view {
+	const struct field	*fields;
+	int64_t			 shape;
+	bool			 plain;
+};
+
+static _Thread_local struct store_kind_view store_last_kind;
+
+static const struct store_kind_view *
+store_kind_view(const struct record_kind *k)
+{
+	struct store_kind_view *v = &store_last_kind;
+
+	if (v->fields != k->fields) {
+		v->shape = store_view_shape(k);
+		v->plain = store_view_plain(k);
+		v->fields = k->fields;
+	}
+	return v;
+}
+
 json_t *
 record__row_json(const struct record_kind *k, const struct record_row *r)
 {
 	const struct field *f;
 	json_t *o = json_object(), *v;
+	/* With distinct names, the data's members are all found before its end. */
+	size_t left = store_kind_view(k)->plain ? json_object_size(r->data) : (size_t)-1;
 
-	json_object_set_new(o, "ref", json_string(r->ref));
+	/*
+	 * The keys are declared names, snake_case ASCII (test_record checks
+	 * them): set without jansson checking each one is UTF-8 again.
+	 */
+	json_object_set_new_nocheck(o, "ref", json_string(r->ref));
 	for (f = k->fields; f->name; f++) {
 		/* Shared with r->data, which nobody changes after reading it. */
-		v = json_object_get(r->data, f->name);
-		json_object_set_new(o, f->name, v ? json_incref(v) : json_null());
+		v = left > 0 ? json_object_get(r->data, f->name) : NULL;
+		if (v != NULL)
+			left--;
+		json_object_set_new_nocheck(o, f->name, v ? json_incref(v) : json_null());
 	}
-	json_object_set_new(o, "version", json_integer(r->version));
-	json_object_set_new(o, "created_at", json_string(r->created_at));
-	json_object_set_new(o, "updated_at", json_string(r->updated_at));
-	json_object_set_new(o, "created_by", json_string(r->created_by));
-	json_object_set_new(o, "updated_by", json_string(r->updated_by));
-	json_object_set_new(o, "retired", json_boolean(r->retired));
+	json_object_set_new_nocheck(o, "version", json_integer(r->version));
+	json_object_set_new_nocheck(o, "created_at", json_string(r->created_at));
+	json_object_set_new_nocheck(o, "updated_at", json_string(r->updated_at));
+	json_object_set_new_nocheck(o, "created_by", json_string(r->created_by));
+	json_object_set_new_nocheck(o, "updated_by", json_string(r->updated_by));
+	json_object_set_new_nocheck(o, "retired", json_boolean(r->retired));
 	/* Only while a revision is open, so records that never had one keep their form. */
 	if (r->in_force > 0)
-		json_object_set_new(o, "in_force_version", json_integer(r->in_force));
+		json_object_set_new_nocheck(o, "in_force_version", json_integer(r->in_force));
 	return o;
 }
 
-int64_t
-record__view_shape(const struct record_kind *k)
+static int64_t
+store_view_shape(const struct record_kind *k)
 {
 	const struct field *f;
 	const unsigned char *p;
@@ -155,6 +194,12 @@ record__view_shape(const struct record_kind *k)
 	}
 	/* Never 0: the column's default says "no view written". */
 	return (int64_t)h + 1;
+}
+
+int64_t
+record__view_shape(const struct record_kind *k)
+{
+	return store_kind_view(k)->shape;
 }
 
 char *
@@ -199,7 +244,7 @@ store_view_plain(const struct record_kind *k)
 	const struct field *f, *g;
 	size_t i;
 
-	/* By first letter before strcmp(): it runs for every view written. */
+	/* By first letter before strcmp() (the kind's answer is kept: store_kind_view()). */
 	for (f = k->fields; f->name; f++) {
 		for (i = 0; store_view_members[i]; i++)
 			if (f->name[0] == store_view_members[i][0] &&
@@ -285,18 +330,24 @@ static int
 store_view_write(struct buf *out, const struct record_kind *k, const struct record_row *r)
 {
 	const struct field *f;
+	size_t left = json_object_size(r->data);
 	json_t *v;
 	int rc;
 
 	buf_putc(out, '{');
 	if ((rc = store_view_str(out, "ref", r->ref)) != 0)
 		return rc;
+	/* Names are distinct here (store_view_plain()): once all are found, the rest are null. */
 	for (f = k->fields; f->name; f++) {
 		if ((rc = store_view_key(out, f->name)) != 0)
 			return rc;
-		if ((v = json_object_get(r->data, f->name)) == NULL)
+		v = left > 0 ? json_object_get(r->data, f->name) : NULL;
+		if (v == NULL) {
 			buf_append(out, "null", 4);
-		else if ((rc = canon_compact_any(out, v)) != 0)
+			continue;
+		}
+		left--;
+		if ((rc = canon_compact_any(out, v)) != 0)
 			return rc;
 	}
 	if ((rc = store_view_int(out, "version", r->version)) != 0 ||
@@ -312,6 +363,8 @@ store_view_write(struct buf *out, const struct record_kind *k, const struct reco
 	buf_putc(out, '}');
 	return 0;
 }
+
+#define STORE_VIEW_ROOM	1024
 
 char *
 record__view_text(const struct record_kind *k, const struct record_row *r)
@@ -334,7 +387,9 @@ record__view_text(const struct record_kind *k, const struct record_row *r)
 		free(data);
 	} else
 		stored.data = json_incref(r->data);
-	if (store_view_plain(k)) {
+	/* Room for a usual view at once, rather than doubling up to it member by member. */
+	buf_grow(&text, STORE_VIEW_ROOM);
+	if (store_kind_view(k)->plain) {
 		if (store_view_write(&text, k, &stored) != 0)
 			abort();	/* not UTF-8: json_dumps() failed the same way */
 	} else {
@@ -814,14 +869,32 @@ record__derived_collect(json_t *fields, json_t *links, int64_t org_id,
 	return store_links_walk(NULL, links, org_id, k, r, k->fields, r->data, "");
 }
 
+bool
+record__view_answers(const json_t *data)
+{
+	return !store_nests_object(data);
+}
+
+/* Hands the view just stored to *answer when record__view_answers() says it may. */
+static void
+store_view_hand_out(char **answer, char **view, const struct record_row *r)
+{
+	if (answer == NULL || !record__view_answers(r->data))
+		return;
+	*answer = *view;
+	*view = NULL;
+}
+
 int
 record__row_insert(struct record_row *r, struct db *db, int64_t org_id,
-    const struct record_kind *k)
+    const struct record_kind *k, char **answer)
 {
 	struct db_stmt *st = NULL;
 	char *data, *view;
 	int rc;
 
+	if (answer != NULL)
+		*answer = NULL;
 	if ((rc = db_prepare(&st, db, "INSERT INTO records (org_id, kind, num, ref, version, "
 	    "title, status, owner, data, created_at, updated_at, created_by, updated_by, retired, "
 	    "created_by_id, in_force, view, view_shape) "
@@ -858,20 +931,22 @@ record__row_insert(struct record_row *r, struct db *db, int64_t org_id,
 		rc = aims_error_set(AIMS_ERROR, NULL, "insert returned no row");
 	db_done(st);
 	free(data);
+	if (rc == 0 && (rc = store_derived(db, org_id, k, NULL, r)) == 0)
+		store_view_hand_out(answer, &view, r);
 	free(view);
-	if (rc == 0)
-		rc = store_derived(db, org_id, k, NULL, r);
 	return rc;
 }
 
 int
 record__row_update(struct db *db, int64_t org_id, const struct record_kind *k,
-    const struct record_row *old, const struct record_row *r)
+    const struct record_row *old, const struct record_row *r, char **answer)
 {
 	struct db_stmt *st = NULL;
 	char *data, *view;
 	int rc;
 
+	if (answer != NULL)
+		*answer = NULL;
 	if ((rc = db_prepare(&st, db, "UPDATE records SET version = ?, title = ?, status = ?, "
 	    "owner = ?, data = ?, updated_at = ?, updated_by = ?, retired = ?, in_force = ?, "
 	    "view = ?, view_shape = ? WHERE id = ?")) != 0)
@@ -892,9 +967,9 @@ record__row_update(struct db *db, int64_t org_id, const struct record_kind *k,
 	db_bind_int64(st, 12, r->id);
 	rc = store_step_done(st);
 	free(data);
+	if (rc == 0 && (rc = store_derived(db, org_id, k, old, r)) == 0)
+		store_view_hand_out(answer, &view, r);
 	free(view);
-	if (rc == 0)
-		rc = store_derived(db, org_id, k, old, r);
 	return rc;
 }
 

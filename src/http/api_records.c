@@ -194,6 +194,7 @@ struct api_write {
 	const struct record_kind	*k;
 	int64_t				 version;
 	json_t				*rec;	/* the record as changed */
+	char				*text;	/* rec's answer as text, or NULL: write rec */
 };
 
 static int
@@ -206,7 +207,8 @@ api_write_apply(struct db *db, void *arg)
 
 	switch (w->op) {
 	case API_WRITE_CREATE:
-		return record_create(&w->rec, db, c->org_id, &c->actor, w->k, c->body);
+		return record_create_text(&w->rec, &w->text, db, c->org_id, &c->actor, w->k,
+		    c->body);
 	case API_WRITE_PUT:
 		/*
 		 * A singleton that does not exist yet is created by its first
@@ -214,15 +216,16 @@ api_write_apply(struct db *db, void *arg)
 		 * transaction would undo this whole change.
 		 */
 		if ((rc = record_get(&w->rec, db, c->org_id, w->k, ref)) == AIMS_ENOTFOUND)
-			return record_create(&w->rec, db, c->org_id, &c->actor, w->k, c->body);
+			return record_create_text(&w->rec, &w->text, db, c->org_id, &c->actor,
+			    w->k, c->body);
 		json_decref(w->rec);
 		w->rec = NULL;
 		if (rc != 0)
 			return rc;
 		/* FALLTHROUGH */
 	case API_WRITE_UPDATE:
-		return record_update(&w->rec, db, c->org_id, &c->actor, w->k, ref, w->version,
-		    c->body);
+		return record_update_text(&w->rec, &w->text, db, c->org_id, &c->actor, w->k, ref,
+		    w->version, c->body);
 	case API_WRITE_DELETE:
 		return record_delete(db, c->org_id, &c->actor, w->k, ref, w->version);
 	}
@@ -237,11 +240,53 @@ api_write(struct http_ctx *c, struct api_write *w)
 
 	w->c = c;
 	w->rec = NULL;
+	w->text = NULL;
 	if ((rc = http_server_write(c->db, c->org_id, api_write_apply, w)) != 0) {
 		json_decref(w->rec);	/* set, but its group did not commit */
 		w->rec = NULL;
+		free(w->text);
+		w->text = NULL;
 	}
 	return rc;
+}
+
+/*
+ * Answers the record as changed: http_reply_record()'s status, headers and
+ * bytes. When the change handed out the stored view as the answer's text
+ * (the same bytes, record_create_text()), that is sent rather than the
+ * tree written out again. Takes w->rec and w->text.
+ */
+static void
+api_write_reply(struct http_ctx *c, struct api_write *w, int status, const char *location)
+{
+	json_t *ver = json_object_get(w->rec, "version");
+	struct buf *body = &c->resp.body;
+	char etag[32];
+	size_t len;
+
+	if (w->text == NULL) {
+		http_reply_record(c, status, w->rec, location);
+		w->rec = NULL;
+		return;
+	}
+	if (json_is_integer(ver)) {
+		snprintf(etag, sizeof(etag), "\"%lld\"", (long long)json_integer_value(ver));
+		http_resp_header(&c->resp, "ETag", etag);
+	}
+	if (status == 201 && location != NULL)
+		http_resp_header(&c->resp, "Location", location);
+	/* Sized once: the text and its newline. */
+	len = strlen(w->text);
+	buf_reset(body);
+	buf_grow(body, len + 1);
+	buf_append(body, w->text, len);
+	buf_putc(body, '\n');
+	c->resp.status = status;
+	c->resp.content_type = HTTP_JSON_UTF8;
+	json_decref(w->rec);
+	w->rec = NULL;
+	free(w->text);
+	w->text = NULL;
 }
 
 int
@@ -261,7 +306,7 @@ api_records_create(struct http_ctx *c)
 	if ((rc = api_write(c, &w)) != 0)
 		return rc;
 	api_record_location(loc, sizeof(loc), c, k, w.rec);
-	http_reply_record(c, 201, w.rec, loc);
+	api_write_reply(c, &w, 201, loc);
 	return 0;
 }
 
@@ -318,7 +363,7 @@ api_records_update(struct http_ctx *c)
 	w.version = version;
 	if ((rc = api_write(c, &w)) != 0)
 		return rc;
-	http_reply_record(c, 200, w.rec, NULL);
+	api_write_reply(c, &w, 200, NULL);
 	return 0;
 }
 

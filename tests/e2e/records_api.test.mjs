@@ -48,6 +48,38 @@ test('create, read, update with If-Match and a stale version', async () => {
   assert.equal((await get(`/ai-systems/${c.json.ref}`)).json.purpose, 'Ranks claims');
 });
 
+test("a change's answer is the record as a read gives it; nested objects keep the order sent", async () => {
+  const c = await post('/ai-systems', {
+    purpose: 'Ranks "all" claims / \\ \u00e9 \u2028\tsee', name: 'Answered as read',
+    lifecycle_stage: 'deployment', in_scope: true, eu_ai_act_roles: ['deployer', 'provider'],
+  });
+  assert.equal(c.status, 201, c.text);
+  const r = await get(`/ai-systems/${c.json.ref}`);
+  assert.equal(c.text, r.text);
+  assert.ok(c.text.endsWith('}\n'));
+  assert.equal(c.headers.get('etag'), '"1"');
+  assert.equal(c.headers.get('etag'), r.headers.get('etag'));
+  assert.equal(c.headers.get('location'), `${A}/ai-systems/${c.json.ref}`);
+  assert.equal(c.headers.get('content-type'), r.headers.get('content-type'));
+  const u = await patch(`/ai-systems/${c.json.ref}`, { purpose: 'Ranks claims', owner: null }, 1);
+  assert.equal(u.status, 200, u.text);
+  const r2 = await get(`/ai-systems/${c.json.ref}`);
+  assert.equal(u.text, r2.text);
+  assert.equal(u.headers.get('etag'), '"2"');
+  assert.equal(u.headers.get('location'), null);
+  // A change that changes nothing answers the record as it is.
+  const same = await patch(`/ai-systems/${c.json.ref}`, { purpose: 'Ranks claims' }, 2);
+  assert.equal(same.status, 200, same.text);
+  assert.equal(same.text, r2.text);
+  // Nested objects: the answer keeps the caller's order, a read the stored (sorted) one.
+  const n = await post('/ai-systems', { name: 'Nested', components: [{ version: '3', name: 'm', kind: 'model' }] });
+  assert.equal(n.status, 201, n.text);
+  assert.ok(n.text.includes('[{"version":"3","name":"m","kind":"model"}]'), n.text);
+  const rn = await get(`/ai-systems/${n.json.ref}`);
+  assert.ok(rn.text.includes('[{"kind":"model","name":"m","version":"3"}]'), rn.text);
+  assert.deepEqual(n.json, rn.json);
+});
+
 test('bad input names the field, lists allowed values and changes nothing', async () => {
   const before = (await get('/ai-systems')).json.total;
   const e1 = await post('/ai-systems', { name: 'X', lifecycle_stage: 'flying' });

@@ -14,6 +14,7 @@
 #include "core/perm.h"
 #include "core/record_counts.h"
 #include "core/record_private.h"
+#include "ledger/canon.h"
 #include "ledger/note.h"
 #include "record_fixture.h"
 #include "util/buf.h"
@@ -169,6 +170,197 @@ test_record__view_text_same_bytes_either_way(void **state)
 		free(want);
 		json_decref(r.data);
 	}
+}
+
+/* A value of f's type (not checked against the org: the view does not care). */
+static json_t *
+answer_value(const struct field *f, bool objects)
+{
+	const struct field *sub;
+	json_t *o, *a;
+	size_t n;
+
+	switch (f->type) {
+	case FIELD_BOOL:
+		return json_true();
+	case FIELD_INT:
+		return json_integer(f->min > 0 ? f->min : 3);
+	case FIELD_ENUM:
+		return json_string(f->values ? f->values[0] : "x");
+	case FIELD_ENUM_LIST:
+	case FIELD_STRING_LIST:
+	case FIELD_REF_LIST:
+	case FIELD_REQUIREMENT_LIST:
+		a = json_array();
+		json_array_append_new(a, json_string(f->values ? f->values[0] : "b \u00e9"));
+		json_array_append_new(a, json_string("a\"\\/\n\x01"));
+		return a;
+	case FIELD_OBJECT:
+	case FIELD_OBJECT_LIST:
+		if (!objects)
+			return NULL;
+		/* The subfields in the reverse of their declared order. */
+		o = json_object();
+		for (n = 0; f->subfields[n].name; n++)
+			;
+		while (n-- > 0) {
+			sub = &f->subfields[n];
+			json_object_set_new(o, sub->name, answer_value(sub, true));
+		}
+		if (f->type == FIELD_OBJECT)
+			return o;
+		a = json_array();
+		json_array_append_new(a, o);
+		return a;
+	default:
+		return json_string("v \"\u00e9\\\n\xe2\x80\xa8 \xf0\x9f\x98\x80");
+	}
+}
+
+/* Are the keys of every object below the top level in sorted order? */
+static bool
+answer_nested_sorted(const json_t *v, int depth)
+{
+	const char *key, *prev = NULL;
+	json_t *item;
+	size_t i;
+
+	if (json_is_object(v)) {
+		json_object_foreach((json_t *)v, key, item) {
+			if (depth > 0 && prev != NULL && strcmp(prev, key) > 0)
+				return false;
+			if (!answer_nested_sorted(item, depth + 1))
+				return false;
+			prev = key;
+		}
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, item)
+			if (!answer_nested_sorted(item, depth + 1))
+				return false;
+	}
+	return true;
+}
+
+/*
+ * The view handed out as a create's or update's answer is the answer's
+ * bytes: for every field of every kind, the view of data without nested
+ * objects is what canon_compact() (http_reply_record()) writes of the tree.
+ * With nested objects given in another order than the sorted one, the view
+ * differs, and is not handed out: the answer keeps today's bytes.
+ */
+static void
+test_record__view_answers_for_every_kind(void **state)
+{
+	const struct record_kind *const *k;
+	const struct field *f;
+	struct record_row r;
+	struct buf tree = BUF_INIT;
+	json_t *o, *v, *want;
+	char *view, *dumped;
+	int objects, nested_kinds = 0, i;
+
+	(void)state;
+	/* 0: every field but objects; 1: with objects; 2: every third field, and one undeclared. */
+	for (k = record_kinds; (*k)->name; k++)
+		for (objects = 0; objects < 3; objects++) {
+			memset(&r, 0, sizeof(r));
+			r.ref = "X-1";
+			r.version = 4;
+			r.created_at = r.updated_at = "2026-01-02T03:04:05Z";
+			r.created_by = r.updated_by = "user:bob@example.org";
+			r.in_force = objects ? 2 : 0;
+			r.retired = objects == 1;
+			r.data = json_object();
+			for (f = (*k)->fields, i = 0; f->name; f++, i++)
+				if ((objects < 2 || i % 3 == 1) &&
+				    (v = answer_value(f, objects == 1)) != NULL)
+					json_object_set_new(r.data, f->name, v);
+			if (objects == 2)
+				json_object_set_new(r.data, "zz_undeclared", json_true());
+			view = record__view_text(*k, &r);
+			o = record__row_json(*k, &r);
+			/* Each field the data holds, in the tree; null for the others. */
+			for (f = (*k)->fields; f->name; f++) {
+				want = json_object_get(r.data, f->name);
+				assert_true(json_equal(json_object_get(o, f->name),
+				    want ? want : json_null()));
+			}
+			buf_reset(&tree);
+			assert_int_equal(canon_compact(&tree, o), 0);
+			dumped = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+			assert_string_equal(buf_str(&tree), dumped);
+			if (record__view_answers(r.data))
+				assert_string_equal(view, buf_str(&tree));
+			else {
+				assert_true(objects);
+				nested_kinds++;
+				if (!answer_nested_sorted(r.data, 0))
+					assert_string_not_equal(view, buf_str(&tree));
+			}
+			free(dumped);
+			free(view);
+			json_decref(o);
+			json_decref(r.data);
+		}
+	assert_true(nested_kinds > 0);	/* some kind has nested objects */
+	buf_free(&tree);
+}
+
+/* Creates and updates hand out the answer's text exactly when it is the tree's. */
+static void
+test_record__changes_hand_out_the_answer(void **state)
+{
+	const struct record_kind *k = record_kind_find("ai-systems");
+	struct db *db = *state;
+	json_t *in, *rec = NULL;
+	char *text = NULL, *want;
+
+	in = fx_json("{\"purpose\": \"Ranks claims\", \"name\": \"Bench system\", "
+	    "\"lifecycle_stage\": \"deployment\"}");
+	assert_int_equal(record_create_text(&rec, &text, db, FX_ORG, &fx_bob, k, in), 0);
+	json_decref(in);
+	assert_non_null(text);
+	want = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	assert_string_equal(text, want);
+	free(want);
+	free(text);
+	json_decref(rec);
+	/* A change: the new version's view. */
+	in = fx_json("{\"purpose\": \"Ranks \\\"all\\\" claims\"}");
+	assert_int_equal(record_update_text(&rec, &text, db, FX_ORG, &fx_bob, k, "AIS-1", 1, in),
+	    0);
+	assert_non_null(text);
+	want = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	assert_string_equal(text, want);
+	assert_int_equal(fx_int(rec, "version"), 2);
+	free(want);
+	free(text);
+	json_decref(rec);
+	/* Nothing changed: no view was written, the tree answers. */
+	assert_int_equal(record_update_text(&rec, &text, db, FX_ORG, &fx_bob, k, "AIS-1", 2, in),
+	    0);
+	json_decref(in);
+	assert_null(text);
+	assert_int_equal(fx_int(rec, "version"), 2);
+	json_decref(rec);
+	/* Nested objects in the caller's order: the tree answers, in that order. */
+	in = fx_json("{\"name\": \"n\", \"components\": [{\"version\": \"3\", \"name\": \"m\", "
+	    "\"kind\": \"model\"}]}");
+	assert_int_equal(record_create_text(&rec, &text, db, FX_ORG, &fx_bob, k, in), 0);
+	json_decref(in);
+	assert_null(text);
+	want = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	assert_non_null(strstr(want, "{\"version\":\"3\",\"name\":\"m\",\"kind\":\"model\"}"));
+	free(want);
+	json_decref(rec);
+	/* A refused change hands out nothing. */
+	in = fx_json("{\"lifecycle_stage\": \"flying\"}");
+	text = (char *)"unset";
+	assert_int_equal(record_update_text(&rec, &text, db, FX_ORG, &fx_bob, k, "AIS-1", 2, in),
+	    AIMS_EINVALID);
+	json_decref(in);
+	assert_null(text);
+	assert_null(rec);
 }
 
 /* The search text records_fts holds for ref ("" when none; caller frees). */
@@ -1632,6 +1824,10 @@ test_record__kinds_are_declared_well(void **state)
 		assert_int_equal(perm_kind_parse(&pk, (*k)->perm_kind), 0);
 		assert_non_null((*k)->prefix);
 		for (f = (*k)->fields; f->name; f++) {
+			/* snake_case ASCII: record__row_json() sets them unchecked. */
+			assert_true(f->name[0] != '\0' &&
+			    strspn(f->name, "abcdefghijklmnopqrstuvwxyz0123456789_") ==
+			    strlen(f->name));
 			titles += (f->flags & FIELD_TITLE) != 0;
 			if (f->type == FIELD_ENUM || f->type == FIELD_ENUM_LIST)
 				assert_non_null(f->values);
@@ -1655,6 +1851,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_record__create_and_get, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record__views_are_the_records_text, setup, teardown),
 		cmocka_unit_test(test_record__view_text_same_bytes_either_way),
+		cmocka_unit_test(test_record__view_answers_for_every_kind),
+		cmocka_unit_test_setup_teardown(test_record__changes_hand_out_the_answer, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_record__search_texts_held_for_the_group, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_record__list_pages_agree, setup, teardown),
