@@ -446,6 +446,22 @@ db_writer_stats(const struct db_writer *w, int64_t *groups, int64_t *requests)
 	pthread_mutex_unlock(&m->lock);
 }
 
+int
+db_writer_queued(const struct db_writer *w)
+{
+	struct db_writer *m = (struct db_writer *)w;
+	struct db_write_req *r;
+	int n = 0;
+
+	if (w == NULL)
+		return 0;
+	pthread_mutex_lock(&m->lock);
+	for (r = w->head; r; r = r->next)
+		n++;
+	pthread_mutex_unlock(&m->lock);
+	return n;
+}
+
 void
 db_writer_checkpoints(const struct db_writer *w, int64_t *copies, int64_t *restarts)
 {
