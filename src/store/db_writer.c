@@ -67,7 +67,8 @@ enum {
  * semaphore, unlike a condition variable, wakes it without a mutex to take
  * again, and the caller may return (ending wake) as soon as the token is
  * there: glibc's sem_post() touches the semaphore after that only to wake
- * its futex, which is safe on a semaphore gone (glibc 2.21 on, bug 12674).
+ * its futex, harmless once the semaphore is gone (glibc 2.21 and later,
+ * its bug 12674).
  */
 struct db_write_req {
 	db_write_fn		 fn;
