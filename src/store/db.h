@@ -244,6 +244,8 @@ int db_writer_run_org(struct db_writer *w, struct db *db, int64_t org_id, db_wri
     void *arg);
 /* Transactions committed and requests applied since the start. */
 void db_writer_stats(const struct db_writer *w, int64_t *groups, int64_t *requests);
+/* Requests queued now, behind the group being applied. */
+int db_writer_queued(const struct db_writer *w);
 /* Log copies since the start: by the checkpoint thread, and restarts by the writer. */
 void db_writer_checkpoints(const struct db_writer *w, int64_t *copies, int64_t *restarts);
 

@@ -3,6 +3,8 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <pthread.h>
+#include <sched.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -706,6 +708,185 @@ test_store__write_via_routes_guarded_connections(void **state)
 	db_close(db);
 }
 
+#define ROUND_THREADS	16
+#define ROUNDS		200
+
+struct round_client {
+	struct db_writer	*w;
+	pthread_barrier_t	*start;
+	int			 id;
+	int			 ok, refused, wrong;
+};
+
+/* One change a round, every client starting the round together. */
+static void *
+round_client_main(void *arg)
+{
+	struct round_client *c = arg;
+	int64_t x;
+	int i, rc;
+
+	for (i = 0; i < ROUNDS; i++) {
+		pthread_barrier_wait(c->start);
+		x = (int64_t)i * 1000 + c->id;
+		rc = db_writer_run(c->w, NULL, writer_insert, &x);
+		if (x % 3 == 0 ? rc == AIMS_EINVALID : rc == 0)
+			(x % 3 == 0 ? c->refused++ : c->ok++);
+		else
+			c->wrong++;
+	}
+	return NULL;
+}
+
+/*
+ * Callers arriving together, round after round, so the queue fills and
+ * empties many times and the writer passes from caller to caller: every
+ * caller is answered (a caller left waiting would keep its round's barrier,
+ * and this test, from ending) with its own answer, and each change kept
+ * is there.
+ */
+static void
+test_store__writer_answers_every_caller_in_rounds(void **state)
+{
+	struct round_client c[ROUND_THREADS];
+	pthread_t t[ROUND_THREADS];
+	pthread_barrier_t start;
+	struct db_writer *w = NULL;
+	struct db *db = NULL;
+	int64_t n, groups, requests;
+	int i, ok = 0, refused = 0;
+
+	(void)state;
+	unlink("r.db");
+	assert_int_equal(db_open(&db, "r.db", DB_OPEN_CREATE), 0);
+	assert_int_equal(db_exec(db, "CREATE TABLE t (x INTEGER)"), 0);
+	assert_int_equal(db_writer_start(&w, "r.db"), 0);
+	assert_int_equal(pthread_barrier_init(&start, NULL, ROUND_THREADS), 0);
+	for (i = 0; i < ROUND_THREADS; i++) {
+		c[i] = (struct round_client){ .w = w, .start = &start, .id = i + 1 };
+		assert_int_equal(pthread_create(&t[i], NULL, round_client_main, &c[i]), 0);
+	}
+	for (i = 0; i < ROUND_THREADS; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(c[i].wrong, 0);
+		ok += c[i].ok;
+		refused += c[i].refused;
+	}
+	assert_int_equal(ok + refused, ROUND_THREADS * ROUNDS);
+	assert_int_equal(db_writer_queued(w), 0);
+	db_writer_stats(w, &groups, &requests);
+	assert_int_equal(requests, ROUND_THREADS * ROUNDS);
+	assert_true(groups >= ROUNDS && groups <= requests);
+	assert_int_equal(db_query_int64(&n, db, "SELECT count(*) FROM t"), 0);
+	assert_int_equal(n, ok);
+	assert_int_equal(db_query_int64(&n, db, "SELECT count(*) FROM t WHERE x % 3 = 0"), 0);
+	assert_int_equal(n, 0);
+	pthread_barrier_destroy(&start);
+	db_writer_stop(w);
+	db_close(db);
+}
+
+/* The change that holds the writer until the test lets it go. */
+static pthread_mutex_t gate_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t gate_cond = PTHREAD_COND_INITIALIZER;
+static bool gate_entered, gate_open;
+
+static int
+writer_insert_gated(struct db *db, void *arg)
+{
+	pthread_mutex_lock(&gate_lock);
+	gate_entered = true;
+	pthread_cond_broadcast(&gate_cond);
+	while (!gate_open)
+		pthread_cond_wait(&gate_cond, &gate_lock);
+	pthread_mutex_unlock(&gate_lock);
+	return via_insert(db, arg);
+}
+
+struct queued_client {
+	struct db_writer	*w;
+	db_write_fn		 fn;
+	int64_t			 x;
+	int			 rc;
+};
+
+static void *
+queued_client_main(void *arg)
+{
+	struct queued_client *c = arg;
+
+	c->rc = db_writer_run(c->w, NULL, c->fn, &c->x);
+	return NULL;
+}
+
+#define QUEUED	(DB_WRITER_GROUP_MAX + 1)
+
+/*
+ * While one change holds the writer, more than a group's worth queue
+ * behind it: the next group takes DB_WRITER_GROUP_MAX of them and the one
+ * left behind is still applied (its caller becomes the writer), the
+ * changes in the order they were queued.
+ */
+static void
+test_store__writer_applies_a_change_queued_behind_a_full_group(void **state)
+{
+	struct queued_client *c;
+	pthread_t *t;
+	struct db_writer *w = NULL;
+	struct db *db = NULL;
+	struct db_stmt *st = NULL;
+	int64_t n, groups, requests;
+	int i;
+
+	(void)state;
+	c = calloc(QUEUED + 1, sizeof(*c));
+	t = calloc(QUEUED + 1, sizeof(*t));
+	assert_non_null(c);
+	assert_non_null(t);
+	unlink("q.db");
+	assert_int_equal(db_open(&db, "q.db", DB_OPEN_CREATE), 0);
+	assert_int_equal(db_exec(db, "CREATE TABLE t (x INTEGER)"), 0);
+	assert_int_equal(db_writer_start(&w, "q.db"), 0);
+	gate_entered = gate_open = false;
+	c[0] = (struct queued_client){ .w = w, .fn = writer_insert_gated, .x = 0 };
+	assert_int_equal(pthread_create(&t[0], NULL, queued_client_main, &c[0]), 0);
+	pthread_mutex_lock(&gate_lock);
+	while (!gate_entered)
+		pthread_cond_wait(&gate_cond, &gate_lock);
+	pthread_mutex_unlock(&gate_lock);
+	/* One at a time, so the queue's order is known. */
+	for (i = 1; i <= QUEUED; i++) {
+		c[i] = (struct queued_client){ .w = w, .fn = via_insert, .x = i };
+		assert_int_equal(pthread_create(&t[i], NULL, queued_client_main, &c[i]), 0);
+		while (db_writer_queued(w) < i)
+			sched_yield();
+	}
+	pthread_mutex_lock(&gate_lock);
+	gate_open = true;
+	pthread_cond_broadcast(&gate_cond);
+	pthread_mutex_unlock(&gate_lock);
+	for (i = 0; i <= QUEUED; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(c[i].rc, 0);
+	}
+	db_writer_stats(w, &groups, &requests);
+	assert_int_equal(requests, QUEUED + 1);
+	assert_int_equal(groups, 3);	/* the gated change, a full group, the one behind */
+	assert_int_equal(db_writer_queued(w), 0);
+	assert_int_equal(db_query_int64(&n, db, "SELECT count(*) FROM t"), 0);
+	assert_int_equal(n, QUEUED + 1);
+	assert_int_equal(db_prepare(&st, db, "SELECT x FROM t ORDER BY rowid"), 0);
+	for (i = 0; i <= QUEUED; i++) {
+		assert_int_equal(db_step(st), DB_ROW);
+		assert_int_equal(db_column_int64(st, 0), i);
+	}
+	db_done(st);
+	db_writer_stop(w);
+	db_close(db);
+	free(c);
+	free(t);
+}
+
 /* Values are copied when bound, bound in order, and read back as bound. */
 /*
  * A guarded connection (a server's request worker) counts each write made
@@ -819,6 +1000,8 @@ main(void)
 		cmocka_unit_test(test_store__savepoint_undoes_one_change),
 		cmocka_unit_test(test_store__writer_applies_each_change_on_its_own),
 		cmocka_unit_test(test_store__writer_keeps_the_log_bounded),
+		cmocka_unit_test(test_store__writer_answers_every_caller_in_rounds),
+		cmocka_unit_test(test_store__writer_applies_a_change_queued_behind_a_full_group),
 		cmocka_unit_test(test_store__guarded_connection_counts_its_writes),
 		cmocka_unit_test(test_store__write_via_routes_guarded_connections),
 		cmocka_unit_test(test_store__sqlb_binds_in_order),
