@@ -299,26 +299,42 @@ canon_member_cmp(const void *a, const void *b)
 	return canon_key_cmp(x->key, x->len, y->key, y->len);
 }
 
-static int
-canon_object(struct buf *out, const json_t *v, int depth)
+/*
+ * v's members sorted by cmp: in small when they fit (a record's members
+ * do; larger objects are rare), else in memory the caller frees when it is
+ * not small. *n is their count.
+ */
+static struct canon_member *
+canon_members_sorted(struct canon_member small[CANON_MEMBERS_SMALL], size_t *n,
+    const json_t *v, int (*cmp)(const void *, const void *))
 {
-	struct canon_member small[CANON_MEMBERS_SMALL], *m = small;
-	size_t n = json_object_size(v), i = 0;
+	struct canon_member *m = small;
+	size_t count = json_object_size(v), i = 0;
 	void *it;
-	int rc = 0;
 
-	/* A record's members fit on the stack; larger objects are rare. */
-	if (n > CANON_MEMBERS_SMALL)
-		m = xcalloc(n, sizeof(*m));
-	for (it = json_object_iter((json_t *)v); it && i < n;
+	if (count > CANON_MEMBERS_SMALL)
+		m = xcalloc(count, sizeof(*m));
+	for (it = json_object_iter((json_t *)v); it && i < count;
 	    it = json_object_iter_next((json_t *)v, it), i++) {
 		m[i].key = json_object_iter_key(it);
 		m[i].len = json_object_iter_key_len(it);
 		m[i].value = json_object_iter_value(it);
 	}
-	qsort(m, i, sizeof(*m), canon_member_cmp);
+	qsort(m, i, sizeof(*m), cmp);
+	*n = i;
+	return m;
+}
+
+static int
+canon_object(struct buf *out, const json_t *v, int depth)
+{
+	struct canon_member small[CANON_MEMBERS_SMALL], *m;
+	size_t n, i;
+	int rc = 0;
+
+	m = canon_members_sorted(small, &n, v, canon_member_cmp);
 	canon_putc(out, '{');
-	for (n = i, i = 0; i < n; i++) {
+	for (i = 0; i < n; i++) {
 		if (i)
 			canon_putc(out, ',');
 		if ((rc = canon_string(out, m[i].key, m[i].len)) != 0)
@@ -434,22 +450,13 @@ static int
 canon_compact_sorted_object(struct buf *out, const json_t *v, int depth)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	struct canon_member small[CANON_MEMBERS_SMALL], *m = small;
-	size_t n = json_object_size(v), i = 0;
-	void *it;
+	struct canon_member small[CANON_MEMBERS_SMALL], *m;
+	size_t n, i;
 	int rc = 0;
 
-	if (n > CANON_MEMBERS_SMALL)
-		m = xcalloc(n, sizeof(*m));
-	for (it = json_object_iter((json_t *)v); it && i < n;
-	    it = json_object_iter_next((json_t *)v, it), i++) {
-		m[i].key = json_object_iter_key(it);
-		m[i].len = json_object_iter_key_len(it);
-		m[i].value = json_object_iter_value(it);
-	}
-	qsort(m, i, sizeof(*m), canon_compact_key_cmp);
+	m = canon_members_sorted(small, &n, v, canon_compact_key_cmp);
 	canon_putc(out, '{');
-	for (n = i, i = 0; i < n; i++) {
+	for (i = 0; i < n; i++) {
 		if (i)
 			canon_putc(out, ',');
 		if ((rc = canon_string_hex(out, m[i].key, m[i].len, hex)) != 0)

@@ -134,6 +134,25 @@ ledger__entry_text(struct buf *out, const struct ledger_entry *e)
 	return 0;
 }
 
+/*
+ * Steps to org_id's head row (size, frontier): DB_ROW, DB_DONE or an
+ * error; *st (NULL when it could not be prepared) goes to db_done().
+ */
+static int
+ledger_head_row(struct db_stmt **st, struct db *db, int64_t org_id)
+{
+	int rc;
+
+	*st = NULL;
+	if ((rc = db_prepare(st, db,
+	    "SELECT size, frontier FROM ledger_heads WHERE org_id = ?")) != 0) {
+		*st = NULL;
+		return rc;
+	}
+	db_bind_int64(*st, 1, org_id);
+	return db_step(*st);
+}
+
 /* Reads an org's head into s; an org without entries has an empty tree. */
 int
 ledger__head_load(struct merkle_stack *s, struct db *db, int64_t org_id)
@@ -144,11 +163,7 @@ ledger__head_load(struct merkle_stack *s, struct db *db, int64_t org_id)
 	int rc;
 
 	merkle_stack_init(s);
-	if ((rc = db_prepare(&st, db,
-	    "SELECT size, frontier FROM ledger_heads WHERE org_id = ?")) != 0)
-		return rc;
-	db_bind_int64(st, 1, org_id);
-	if ((rc = db_step(st)) == DB_ROW) {
+	if ((rc = ledger_head_row(&st, db, org_id)) == DB_ROW) {
 		blob = db_column_blob(st, 1, &len);
 		rc = merkle_stack_load(s, (uint64_t)db_column_int64(st, 0), blob, len);
 	}
@@ -510,11 +525,7 @@ ledger_head_mark(struct ledger_mark *out, struct db *db, int64_t org_id)
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = db_prepare(&st, db,
-	    "SELECT size, frontier FROM ledger_heads WHERE org_id = ?")) != 0)
-		return rc;
-	db_bind_int64(st, 1, org_id);
-	if ((rc = db_step(st)) == DB_ROW) {
+	if ((rc = ledger_head_row(&st, db, org_id)) == DB_ROW) {
 		out->size = db_column_int64(st, 0);
 		blob = db_column_blob(st, 1, &len);
 		crypto_generichash(out->digest, sizeof(out->digest), blob, len, NULL, 0);
