@@ -250,40 +250,14 @@ api_write(struct http_ctx *c, struct api_write *w)
 	return rc;
 }
 
-/*
- * Answers the record as changed: http_reply_record()'s status, headers and
- * bytes. When the change handed out the stored view as the answer's text
- * (the same bytes, record_create_text()), that is sent rather than the
- * tree written out again. Takes w->rec and w->text.
- */
+/* Answers the record as changed, from the stored view's text when the change gave it. */
 static void
 api_write_reply(struct http_ctx *c, struct api_write *w, int status, const char *location)
 {
-	json_t *ver = json_object_get(w->rec, "version");
-	struct buf *body = &c->resp.body;
-	char etag[32];
-	size_t len;
-
-	if (w->text == NULL) {
+	if (w->text != NULL)
+		http_reply_record_text(c, status, w->rec, w->text, location);
+	else
 		http_reply_record(c, status, w->rec, location);
-		w->rec = NULL;
-		return;
-	}
-	if (json_is_integer(ver)) {
-		snprintf(etag, sizeof(etag), "\"%lld\"", (long long)json_integer_value(ver));
-		http_resp_header(&c->resp, "ETag", etag);
-	}
-	if (status == 201 && location != NULL)
-		http_resp_header(&c->resp, "Location", location);
-	/* Sized once: the text and its newline. */
-	len = strlen(w->text);
-	buf_reset(body);
-	buf_grow(body, len + 1);
-	buf_append(body, w->text, len);
-	buf_putc(body, '\n');
-	c->resp.status = status;
-	c->resp.content_type = HTTP_JSON_UTF8;
-	json_decref(w->rec);
 	w->rec = NULL;
 	free(w->text);
 	w->text = NULL;

@@ -124,6 +124,12 @@ int http_reply_error(struct http_ctx *c, int code);
 void http_reply_json(struct http_ctx *c, int status, json_t *v);
 /* A record: ETag from its "version"; 201 also sets Location to location. */
 void http_reply_record(struct http_ctx *c, int status, json_t *rec, const char *location);
+/*
+ * The same answer when text is rec's view as stored, byte for byte what
+ * http_reply_record() would write (record_create_text()); rec stolen.
+ */
+void http_reply_record_text(struct http_ctx *c, int status, json_t *rec, const char *text,
+    const char *location);
 /* {"items":[...],"next_cursor":...}; items stolen; next_cursor may be NULL. */
 void http_reply_list(struct http_ctx *c, json_t *items, const char *next_cursor);
 /* One page (limit, cursor = offset) of a complete list; all stolen. */

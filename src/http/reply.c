@@ -113,8 +113,9 @@ http_reply_json(struct http_ctx *c, int status, json_t *v)
 	c->resp.content_type = HTTP_JSON_UTF8;
 }
 
-void
-http_reply_record(struct http_ctx *c, int status, json_t *rec, const char *location)
+/* A record's answer headers: the ETag of its version and, for 201, its Location. */
+static void
+http_record_headers(struct http_ctx *c, int status, const json_t *rec, const char *location)
 {
 	json_t *ver = json_object_get(rec, "version");
 	char etag[32];
@@ -125,7 +126,29 @@ http_reply_record(struct http_ctx *c, int status, json_t *rec, const char *locat
 	}
 	if (status == 201 && location != NULL)
 		http_resp_header(&c->resp, "Location", location);
+}
+
+void
+http_reply_record(struct http_ctx *c, int status, json_t *rec, const char *location)
+{
+	http_record_headers(c, status, rec, location);
 	http_reply_json(c, status, rec);
+}
+
+void
+http_reply_record_text(struct http_ctx *c, int status, json_t *rec, const char *text,
+    const char *location)
+{
+	size_t len = strlen(text);
+
+	http_record_headers(c, status, rec, location);
+	buf_reset(&c->resp.body);
+	buf_grow(&c->resp.body, len + 1);	/* the text and its newline, sized once */
+	buf_append(&c->resp.body, text, len);
+	buf_putc(&c->resp.body, '\n');
+	c->resp.status = status;
+	c->resp.content_type = HTTP_JSON_UTF8;
+	json_decref(rec);
 }
 
 void
