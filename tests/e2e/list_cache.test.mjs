@@ -6,7 +6,7 @@
 // the caller's access, checked before any kept answer is given.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN, addMember, addOrg, aimsOk, request, setup, signIn, startServer, strictWrites } from './lib.mjs';
+import { ADMIN, addMember, addOrg, aims, aimsOk, request, setup, signIn, startServer, strictWrites } from './lib.mjs';
 
 const A = '/api/v1/orgs/acme';
 let env;
@@ -135,6 +135,15 @@ test('access is checked before a kept answer is given', async () => {
   r = await request(env.url, 'GET', `${A}/ai-systems?limit=10`, { auth: t });
   assert.equal(r.status, 401, r.text);
   assert.ok(!r.text.includes(first.json.items[0].ref));
+});
+
+test('--list-cache takes 0 to 4096 MB and names the option otherwise', () => {
+  for (const bad of ['5000', '-1', 'abc', '']) {
+    const r = aims(['serve', '--list-cache', bad, '--db', env.db]);
+    assert.equal(r.status, 2, `${bad}: ${r.stderr}`);
+    assert.match(r.stderr, /--list-cache must be from 0 \(none\) to 4096 MB/);
+  }
+  assert.match(aims(['serve', '--help']).stdout, /--list-cache MB/);
 });
 
 test('--list-cache 0 keeps nothing', async () => {
