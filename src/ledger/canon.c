@@ -404,21 +404,6 @@ canon_json(struct buf *out, const json_t *v)
 	return canon_value(out, v, 0);
 }
 
-/* Appends a decimal integer as "%" JSON_INTEGER_FORMAT prints it, without printf. */
-static void
-canon_put_int(struct buf *out, json_int_t v)
-{
-	char tmp[24], *p = tmp + sizeof(tmp);
-	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
-
-	do
-		*--p = (char)('0' + u % 10);
-	while ((u /= 10) != 0);
-	if (v < 0)
-		*--p = '-';
-	canon_append(out, p, (size_t)(tmp + sizeof(tmp) - p));
-}
-
 /* Rare in records: jansson prints a real, so its digits stay its own. */
 static int
 canon_compact_real(struct buf *out, const json_t *v)
@@ -517,7 +502,8 @@ canon_compact_value(struct buf *out, const json_t *v, int depth, bool sorted)
 	case JSON_STRING:
 		return canon_string_hex(out, json_string_value(v), json_string_length(v), hex);
 	case JSON_INTEGER:
-		canon_put_int(out, json_integer_value(v));
+		/* json_int_t is long long here: "%" JSON_INTEGER_FORMAT's digits. */
+		buf_put_int(out, json_integer_value(v));
 		return 0;
 	case JSON_REAL:
 		return canon_compact_real(out, v);
