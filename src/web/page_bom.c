@@ -18,9 +18,13 @@ bom_str(const json_t *j, const char *name)
 	return s != NULL ? s : "";
 }
 
-/* "created models: MOD-1, MOD-2", each reference a link to its record. */
+/*
+ * "created models: MOD-1, MOD-2", each reference a link to its record;
+ * after a check (nothing kept) the references are plain text.
+ */
 static void
-bom_refs(struct buf *out, const struct web_ctx *ctx, const char *what, const json_t *set)
+bom_refs(struct buf *out, const struct web_ctx *ctx, const char *what, const json_t *set,
+    bool link)
 {
 	struct buf url = BUF_INIT;
 	const json_t *refs, *v;
@@ -30,6 +34,10 @@ bom_refs(struct buf *out, const struct web_ctx *ctx, const char *what, const jso
 	json_object_foreach((json_t *)set, kind, refs) {
 		html_printf(out, "<li>%s %s: ", what, kind);
 		json_array_foreach(refs, i, v) {
+			if (!link) {
+				html_printf(out, "%s%s", i ? ", " : "", json_string_value(v));
+				continue;
+			}
 			buf_reset(&url);
 			web_url_record(&url, ctx, kind, json_string_value(v));
 			html_printf(out, "%s<a href=\"%s\">%s</a>", i ? ", " : "", buf_str(&url),
@@ -57,13 +65,18 @@ bom_list(struct buf *out, const char *label, const json_t *list)
 static void
 bom_result(struct buf *out, const struct web_ctx *ctx, const json_t *s)
 {
+	bool checked = json_is_true(json_object_get(s, "checked_only"));
 	struct buf url = BUF_INIT;
 
-	buf_puts(out, "<section class=\"card\" id=\"result\" role=\"status\"><h2>Imported</h2><ul>");
+	buf_puts(out, checked ? "<section class=\"card\" id=\"result\" role=\"status\">"
+	    "<h2>Checked: nothing was kept</h2><ul>" :
+	    "<section class=\"card\" id=\"result\" role=\"status\"><h2>Imported</h2><ul>");
 	if (strcmp(bom_str(s, "format"), "cyclonedx") == 0 ||
 	    strcmp(bom_str(s, "format"), "modelcard") == 0) {
-		bom_refs(out, ctx, "Created", json_object_get(s, "created"));
-		bom_refs(out, ctx, "Updated", json_object_get(s, "updated"));
+		bom_refs(out, ctx, checked ? "Would create" : "Created",
+		    json_object_get(s, "created"), !checked);
+		bom_refs(out, ctx, checked ? "Would update" : "Updated",
+		    json_object_get(s, "updated"), !checked);
 		html_printf(out, "<li>Unchanged records: %lld; components of the system from the "
 		    "BOM: %lld</li>", (long long)json_integer_value(json_object_get(s, "unchanged")),
 		    (long long)json_integer_value(json_object_get(s, "components")));
@@ -72,6 +85,9 @@ bom_result(struct buf *out, const struct web_ctx *ctx, const json_t *s)
 		if (json_is_true(json_object_get(s, "already_imported")))
 			html_printf(out, "<li>This run was imported already as <a href=\"%s\">%s</a>; "
 			    "nothing changed.</li>", buf_str(&url), bom_str(s, "evidence"));
+		else if (checked)
+			html_printf(out, "<li>The run would be kept as evidence: %s%% of the "
+			    "attempts failed.</li>", bom_str(s, "failure_rate"));
 		else
 			html_printf(out, "<li>Evidence <a href=\"%s\">%s</a>: %s%% of the attempts "
 			    "failed.</li>", buf_str(&url), bom_str(s, "evidence"),

@@ -119,6 +119,32 @@ test('a worse garak run is flagged on the page, the evidence and the AI system',
   assert.match(await page.textContent('main'), /Latest run worse than the one before\s*EV-2/);
 });
 
+test('only checking a file says so, links to nothing and keeps nothing', async () => {
+  const { page } = admin;
+  const count = (kind) => JSON.parse(aimsOk(['record', 'list', kind, '--org', 'acme', '--db', env.db,
+    '--format', 'json', '--all']).stdout).length;
+  const evidence = count('evidence');
+  const models = count('models');
+  const run = join(env.dir, 'checked.report.jsonl');
+  writeFileSync(run, garak('web-checked', '2026-11-03T10:00:00.000000', 1));
+  for (const [format, file] of [['garak', run],
+    ['cyclonedx', join(DATA, 'cyclonedx', 'bom-examples_MLBOM_FoundationModels.bom.json')]]) {
+    await page.goto(`${env.url}/o/acme/ai-systems/AIS-1/import`);
+    await page.selectOption('#f-format', format);
+    await page.setInputFiles('#f-file', file);
+    await page.check('input[name=check]');
+    const [resp] = await Promise.all([page.waitForNavigation(),
+      page.click('main form button[type=submit]')]);
+    assert.equal(resp.status(), 200);
+    assert.match(await page.textContent('#result h2'), /^Checked: nothing was kept$/);
+    assert.equal(await page.locator('#result a').count(), 0, 'no link to a record that was not kept');
+    assert.match(await page.textContent('#result'), format === 'garak' ?
+      /The run would be kept as evidence: 5% of the attempts failed/ : /Would create models: MOD-\d+/);
+  }
+  assert.equal(count('evidence'), evidence);
+  assert.equal(count('models'), models);
+});
+
 test('a viewer may not open the import page', async () => {
   addMember(env.db, 'vic@example.com', 'viewer');
   const viewer = await openBrowser();
