@@ -940,7 +940,7 @@ list_mark_generated(struct buf *text)
 	if (text->len < 2 || text->data[text->len - 1] != '}')
 		return;
 	text->len--;
-	buf_puts(text, text->data[text->len - 1] == '{' ? LIST_MARK + 1 : LIST_MARK);
+	buf_puts(text, text->data[text->len - 1] == '{' ? &LIST_MARK[1] : LIST_MARK);	/* no comma after { */
 }
 
 /*

@@ -72,6 +72,13 @@ int db_lock_org(struct db *db, int64_t org_id);
 int db_log_watch(struct db *db, int *log_pages);
 int db_checkpoint(struct db *db, int restart, int *log_pages, int *copied);
 int db_has_log(const struct db *db);
+/*
+ * Before a long run of lookups by key on db (aims verify): the planner's
+ * statistics of the tables it reads brought up to date (PostgreSQL:
+ * ANALYZE; SQLite keeps none to refresh). Outside a transaction; a role
+ * that may not analyse them is warned by the server and goes on.
+ */
+int db_refresh_statistics(struct db *db);
 
 int db_prepare(struct db_stmt **out, struct db *db, const char *sql);
 void db_done(struct db_stmt *st);
