@@ -167,7 +167,8 @@ unit-asan:
 
 # End-to-end and tamper tests run the test build; AIMS_RELEASE_BIN is the
 # release binary, which one test checks ignores the test hooks. The background
-# verification test fills a large log with bench/ledger_fill.
+# verification test fills a large log with bench/ledger_fill; bench_gen checks
+# that bench/gen's store verifies.
 # E2E_JOBS suites run at a time (each has its own servers, ports and
 # databases): they spend most of their time waiting on the browser, fsync
 # and timers, so two at a time took 257 s where one at a time took 364 s
@@ -176,7 +177,7 @@ E2E_JOBS ?= 2
 e2e:
 	@$(MAKE) --no-print-directory MODE=rel build/rel/aims
 	@$(MAKE) --no-print-directory MODE=$(TEST_MODE) build/$(TEST_MODE)/aims \
-	    build/$(TEST_MODE)/bench/ledger_fill
+	    build/$(TEST_MODE)/bench/ledger_fill build/$(TEST_MODE)/bench/gen
 	@if ls tests/e2e/*.test.mjs >/dev/null 2>&1; then \
 		AIMS_BIN=$(CURDIR)/build/$(TEST_MODE)/aims AIMS_RELEASE_BIN=$(CURDIR)/build/rel/aims \
 		    node --test --test-concurrency=$(E2E_JOBS) tests/e2e/ tests/security/; \

@@ -12,8 +12,9 @@
  * over --calls calls; with --mmap the reads run again with SQLite's
  * mmap_size set, to compare with the store's default page cache.
  * --reads-only measures the reads again on a database generated before
- * with the same counts. --no-reads generates only; --serve-key writes a
- * new signing key beside the database so that `aims serve` runs on it.
+ * with the same counts. --no-reads generates only; --serve-key writes the
+ * benchmark's signing key beside the database so that `aims serve` runs on
+ * it and `aims verify` passes.
  * --pages N then creates N more risks, one per transaction and then 16 per
  * transaction (each under a savepoint, as the server's writer does), and
  * reads the WAL frames each commit wrote: pages per create, and which
@@ -27,6 +28,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/member.h"
+#include "core/org.h"
 #include "core/record.h"
 #include "ledger/ledger.h"
 #include "store/db.h"
@@ -116,21 +119,20 @@ gen_org(struct gen *g)
 	char sql[512];
 	int i;
 
-	if (db_exec(g->db, "INSERT INTO orgs (id, slug, name, created_at, updated_at) VALUES "
-	    "(1, 'bench', 'Bench Org', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')") != 0)
+	/* As `aims org create` makes it: its ledger entry and setup records, so verify passes. */
+	if (org_create(&g->org, g->db, &gen_actor, "bench", "Bench Org") != 0 || g->org != 1)
 		die("org");
 	for (i = 1; i <= GEN_USERS; i++) {
 		snprintf(sql, sizeof(sql), "INSERT INTO users (id, email, display_name, password_hash, "
 		    "created_at, updated_at) VALUES (%d, 'owner%d@bench.example', 'Owner %d', 'x', "
-		    "'2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'); INSERT INTO memberships (org_id, "
-		    "user_id, role, created_at, updated_at) VALUES (1, %d, 'manager', "
-		    "'2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')", i, i, i, i);
+		    "'2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')", i, i, i);
 		if (db_exec(g->db, sql) != 0)
 			die("users");
+		/* A membership is a change of the organisation: through core, with its entry. */
+		snprintf(sql, sizeof(sql), "owner%d@bench.example", i);
+		if (member_add(g->db, &gen_actor, g->org, sql, ROLE_MANAGER) != 0)
+			die("membership");
 	}
-	g->org = 1;
-	if (record_org_init(g->db, g->org, &gen_actor) != 0)
-		die("record_org_init");
 }
 
 static void
@@ -621,11 +623,12 @@ main(int argc, char **argv)
 	if (g.pages > 0)
 		gen_pages(&g, path);
 	/*
-	 * A signing key of its own beside the database, for the HTTP benchmarks
-	 * (bench/records.sh): the server refuses to change anything without one.
-	 * The generated checkpoints stay signed with the benchmark key.
+	 * The key beside the database, for the HTTP benchmarks (bench/records.sh):
+	 * the server refuses to change anything without one. It is the benchmark
+	 * key that signed the generated checkpoints, so `aims verify` passes on
+	 * the database (a new key there failed it at the first checkpoint).
 	 */
-	if (g.serve_key && ledger_key_create(path) != 0)
+	if (g.serve_key && ledger_key_store(path, key) != 0)
 		die("key file");
 	json_decref(g.controls);
 	json_decref(g.sources);

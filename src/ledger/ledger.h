@@ -173,6 +173,8 @@ void ledger_set_history_source(const struct ledger_history_source *src);
 struct ledger_key;	/* an Ed25519 signing key in sodium_malloc'd memory */
 /* Creates <db_path>.key (0600) and <db_path>.pub; AIMS_EEXISTS if a key exists. */
 int ledger_key_create(const char *db_path);
+/* The same files for key k (a benchmark's fixed key, so its checkpoints verify). */
+int ledger_key_store(const char *db_path, const struct ledger_key *k);
 /*
  * Gives the store to_db the signing key of from_db (both files), so the
  * checkpoints copied from one verify in the other; AIMS_ECONFLICT if to_db

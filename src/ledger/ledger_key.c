@@ -183,20 +183,13 @@ done:
 }
 
 int
-ledger_key_create(const char *db_path)
+ledger_key_store(const char *db_path, const struct ledger_key *k)
 {
-	struct ledger_key *k = NULL;
-	uint8_t seed[NOTE_SEED_LEN];
 	char *kpath = ledger_key_path(db_path, LEDGER_KEY_SUFFIX);
 	char *ppath = ledger_key_path(db_path, LEDGER_PUB_SUFFIX);
 	struct buf b = BUF_INIT;
 	int rc;
 
-	randombytes_buf(seed, sizeof(seed));
-	rc = ledger_key_from_seed(&k, LEDGER_KEY_NAME, seed);
-	sodium_memzero(seed, sizeof(seed));
-	if (rc != 0)
-		goto done;
 	note_signer_format(&b, &k->s);
 	buf_putc(&b, '\n');
 	rc = ledger_file_write(kpath, b.data, b.len, LEDGER_KEY_MODE, 1);
@@ -212,9 +205,24 @@ ledger_key_create(const char *db_path)
 	rc = ledger_file_write(ppath, b.data, b.len, LEDGER_PUB_MODE, 0);
 done:
 	buf_free(&b);
-	ledger_key_free(k);
 	free(kpath);
 	free(ppath);
+	return rc;
+}
+
+int
+ledger_key_create(const char *db_path)
+{
+	struct ledger_key *k = NULL;
+	uint8_t seed[NOTE_SEED_LEN];
+	int rc;
+
+	randombytes_buf(seed, sizeof(seed));
+	rc = ledger_key_from_seed(&k, LEDGER_KEY_NAME, seed);
+	sodium_memzero(seed, sizeof(seed));
+	if (rc == 0)
+		rc = ledger_key_store(db_path, k);
+	ledger_key_free(k);
 	return rc;
 }
 
