@@ -415,6 +415,17 @@ test_db_pg__triggers_hold_and_are_checked(void **state)
 	NEED_PG();
 	db = pg_open_fresh("p6.db");
 	assert_int_equal(db_schema_check_triggers(db), 0);
+	/*
+	 * The sequence check is planned on each call (migration 127): a plan
+	 * kept from an empty table read every entry of a large import's
+	 * organisation on each insert.
+	 */
+	assert_int_equal(db_prepare(&st, db, "SELECT array_to_string(proconfig, ',') FROM pg_proc "
+	    "WHERE proname = 'ledger_entries_gapless'"), 0);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_non_null(db_column_text(st, 0));
+	assert_non_null(strstr(db_column_text(st, 0), "plan_cache_mode=force_custom_plan"));
+	db_done(st);
 	assert_int_equal(db_exec(db, "INSERT INTO ledger_entries (org_id, seq, time, actor, "
 	    "action, kind, ref, version, entry, leaf_hash) VALUES (1, 1, 't', 'a', 'create', "
 	    "'k', 'R-1', 1, '{}', '\\x00')"), 0);
