@@ -41,9 +41,9 @@ export function envFor(db) {
   return { ...testEnv, ...dbEnv(['--db', db]) };
 }
 
-export function aims(args, { input, env } = {}) {
+export function aims(args, { input, env, timeout = 60000 } = {}) {
   const r = spawnSync(AIMS, args, { input: input ?? '', encoding: 'utf8',
-    env: { ...testEnv, ...dbEnv(args), ...(env || {}) }, timeout: 60000 });
+    env: { ...testEnv, ...dbEnv(args), ...(env || {}) }, timeout });
   if (r.error) throw r.error;
   return r;
 }

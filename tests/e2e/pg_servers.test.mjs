@@ -28,6 +28,9 @@ import {
 const skip = PG_URL ? false : 'needs the PostgreSQL test cluster (make test-pg)';
 const LOAD_SECONDS = Number(process.env.AIMS_PG_LOAD_SECONDS || 10);
 const TWO_ORGS_SECONDS = Math.max(5, Math.round(LOAD_SECONDS / 3));
+// Verify reads every record the loads made (some 30,000 in make test: 13 to 23 s here);
+// a slower machine gets three minutes before the run counts as hung.
+const VERIFY_MS = 180000;
 const CLIENTS = 32;
 const SERVERS = 4;
 
@@ -132,7 +135,7 @@ test(`${CLIENTS} clients on ${SERVERS} servers: every acknowledged record is the
     const loadRecords = [...seen.values()].filter((n) => n.startsWith('load ')).length;
     assert.equal(loadRecords, acked.size, `${failed} refused writes left no record behind`);
     // One log, in sequence, every checkpoint signed and consistent.
-    const v = aims(['verify', '--db', env.db]);
+    const v = aims(['verify', '--db', env.db], { timeout: VERIFY_MS });
     assert.equal(v.status, 0, v.stderr + v.stdout);
     const refs = [...acked.keys()].map((r) => Number(r.split('-')[1])).sort((x, y) => x - y);
     assert.equal(new Set(refs).size, refs.length, 'no reference number was given twice');
@@ -199,7 +202,7 @@ test(`two organisations written at once by ${CLIENTS} clients on ${SERVERS} serv
     }
     assert.ok(tokens > 0, `the store-wide writer was let in: ${refusedToken}`);
     // Each organisation's log in sequence, its checkpoints signed and consistent.
-    const v = aims(['verify', '--db', env.db]);
+    const v = aims(['verify', '--db', env.db], { timeout: VERIFY_MS });
     assert.equal(v.status, 0, v.stderr + v.stdout);
     const heads = spawnSync('psql', [env.db, '-qAtc', 'SELECT h.size = (SELECT count(*) FROM ' +
       'ledger_entries e WHERE e.org_id = h.org_id) FROM ledger_heads h JOIN orgs o ON o.id = h.org_id ' +
