@@ -116,7 +116,7 @@ gen_catalog_ids(json_t **out, struct db *db, const char *kind)
 static void
 gen_org(struct gen *g)
 {
-	char sql[512];
+	char sql[512], email[64];
 	int i;
 
 	/* As `aims org create` makes it: its ledger entry and setup records, so verify passes. */
@@ -129,8 +129,8 @@ gen_org(struct gen *g)
 		if (db_exec(g->db, sql) != 0)
 			die("users");
 		/* A membership is a change of the organisation: through core, with its entry. */
-		snprintf(sql, sizeof(sql), "owner%d@bench.example", i);
-		if (member_add(g->db, &gen_actor, g->org, sql, ROLE_MANAGER) != 0)
+		snprintf(email, sizeof(email), "owner%d@bench.example", i);
+		if (member_add(g->db, &gen_actor, g->org, email, ROLE_MANAGER) != 0)
 			die("membership");
 	}
 }

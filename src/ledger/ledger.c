@@ -145,10 +145,8 @@ ledger_head_row(struct db_stmt **st, struct db *db, int64_t org_id)
 
 	*st = NULL;
 	if ((rc = db_prepare(st, db,
-	    "SELECT size, frontier FROM ledger_heads WHERE org_id = ?")) != 0) {
-		*st = NULL;
+	    "SELECT size, frontier FROM ledger_heads WHERE org_id = ?")) != 0)
 		return rc;
-	}
 	db_bind_int64(*st, 1, org_id);
 	return db_step(*st);
 }

@@ -306,6 +306,19 @@ test_record__view_answers_for_every_kind(void **state)
 	buf_free(&tree);
 }
 
+/* text is what canon_compact() writes of rec (http_reply_record()'s answer); both freed. */
+static void
+assert_text_answers(char *text, json_t *rec)
+{
+	char *want = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+	assert_non_null(text);
+	assert_string_equal(text, want);
+	free(want);
+	free(text);
+	json_decref(rec);
+}
+
 /* Creates and updates hand out the answer's text exactly when it is the tree's. */
 static void
 test_record__changes_hand_out_the_answer(void **state)
@@ -319,23 +332,13 @@ test_record__changes_hand_out_the_answer(void **state)
 	    "\"lifecycle_stage\": \"deployment\"}");
 	assert_int_equal(record_create_text(&rec, &text, db, FX_ORG, &fx_bob, k, in), 0);
 	json_decref(in);
-	assert_non_null(text);
-	want = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	assert_string_equal(text, want);
-	free(want);
-	free(text);
-	json_decref(rec);
+	assert_text_answers(text, rec);
 	/* A change: the new version's view. */
 	in = fx_json("{\"purpose\": \"Ranks \\\"all\\\" claims\"}");
 	assert_int_equal(record_update_text(&rec, &text, db, FX_ORG, &fx_bob, k, "AIS-1", 1, in),
 	    0);
-	assert_non_null(text);
-	want = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	assert_string_equal(text, want);
 	assert_int_equal(fx_int(rec, "version"), 2);
-	free(want);
-	free(text);
-	json_decref(rec);
+	assert_text_answers(text, rec);
 	/* Nothing changed: no view was written, the tree answers. */
 	assert_int_equal(record_update_text(&rec, &text, db, FX_ORG, &fx_bob, k, "AIS-1", 2, in),
 	    0);
