@@ -166,8 +166,8 @@ void
 metrics_write(struct buf *out)
 {
 	struct list_cache_stats lc;
-	int64_t groups, writes, copies, restarts;
-	int nslots = 1, i;
+	int64_t groups, writes, copies, restarts, busy, commit;
+	int nslots = 1, i, queued;
 
 	while (nslots < METRICS_ROUTES_MAX && router_route_at(nslots - 1) != NULL)
 		nslots++;
@@ -192,6 +192,19 @@ metrics_write(struct buf *out)
 	    "each holding every change that was waiting.\n"
 	    "# TYPE aims_db_write_groups_total counter\naims_db_write_groups_total %lld\n",
 	    (long long)writes, (long long)groups);
+	http_server_writer_load(&queued, &busy, &commit);
+	buf_printf(out, "# HELP aims_db_writer_queued Changes waiting now for the database "
+	    "writer, behind the group it is writing.\n"
+	    "# TYPE aims_db_writer_queued gauge\naims_db_writer_queued %d\n"
+	    "# HELP aims_db_writer_busy_seconds_total Time the database writer spent writing "
+	    "groups; its rate near 1 means changes arrive as fast as they can be committed.\n"
+	    "# TYPE aims_db_writer_busy_seconds_total counter\n"
+	    "aims_db_writer_busy_seconds_total %.6f\n"
+	    "# HELP aims_db_writer_commit_seconds_total The part of that time spent in the "
+	    "groups' commits (the log written and flushed to disk).\n"
+	    "# TYPE aims_db_writer_commit_seconds_total counter\n"
+	    "aims_db_writer_commit_seconds_total %.6f\n",
+	    queued, (double)busy / 1e6, (double)commit / 1e6);
 	buf_printf(out, "# HELP aims_db_stray_writes_total Changes a request made on its own "
 	    "connection instead of through the database writer (expected: 0).\n"
 	    "# TYPE aims_db_stray_writes_total counter\naims_db_stray_writes_total %lld\n",

@@ -255,6 +255,11 @@ void db_writer_stats(const struct db_writer *w, int64_t *groups, int64_t *reques
 int db_writer_queued(const struct db_writer *w);
 /* Log copies since the start: by the checkpoint thread, and restarts by the writer. */
 void db_writer_checkpoints(const struct db_writer *w, int64_t *copies, int64_t *restarts);
+/*
+ * Microseconds since the start spent writing groups (applying, committing,
+ * and restarting the log between them), and the part of it in their commits.
+ */
+void db_writer_times(const struct db_writer *w, int64_t *busy_usec, int64_t *commit_usec);
 
 /*
  * A connection that must not write by itself: a server's request worker,

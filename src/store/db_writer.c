@@ -49,6 +49,7 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "util/clock.h"
 #include "util/error.h"
 #include "util/log.h"
 #include "util/mem.h"
@@ -105,6 +106,13 @@ struct db_writer {
 	bool			 restart_due;	/* the next group's writer restarts the log first */
 	/* Figures for the server's metrics and the benchmarks. */
 	int64_t			 groups, requests, copies, restarts;
+	/*
+	 * Microseconds spent applying and committing groups, and committing
+	 * alone: the share of the time the writer is busy says how close the
+	 * server is to its ceiling for changes (only one group is written at a
+	 * time), and the commit's share how much of that is the log's flush.
+	 */
+	int64_t			 busy_usec, commit_usec;
 };
 
 /* Keeps what fn reported, to give it back on the caller's thread. */
@@ -138,13 +146,18 @@ writer_begin(struct db_writer *w, struct db_write_req *group)
 	return db_begin_orgs(w->db, orgs, n);
 }
 
-/* Applies one group: every request under its savepoint, then one commit. */
+/*
+ * Applies one group: every request under its savepoint, then one commit.
+ * *commit_usec: how long the commit took.
+ */
 static void
-writer_apply(struct db_writer *w, struct db_write_req *group)
+writer_apply(int64_t *commit_usec, struct db_writer *w, struct db_write_req *group)
 {
 	struct db_write_req *r;
+	int64_t t0;
 	int rc;
 
+	*commit_usec = 0;
 	if ((rc = writer_begin(w, group)) != 0) {
 		for (r = group; r; r = r->next)
 			writer_keep_error(r, rc);
@@ -157,7 +170,10 @@ writer_apply(struct db_writer *w, struct db_write_req *group)
 		writer_keep_error(r, rc);
 	}
 	/* A failed commit (disk full, a hook) fails every request it held. */
-	if ((rc = db_commit(w->db)) != 0)
+	t0 = clock_mono_usec();
+	rc = db_commit(w->db);
+	*commit_usec = clock_mono_usec() - t0;
+	if (rc != 0)
 		for (r = group; r; r = r->next)
 			if (r->rc == 0)
 				writer_keep_error(r, rc);
@@ -351,6 +367,7 @@ static void
 writer_lead(struct db_writer *w, struct db_write_req *r)
 {
 	struct db_write_req *group, *g, *next;
+	int64_t t0, busy, commit;
 	bool restart;
 	int n;
 
@@ -359,13 +376,17 @@ writer_lead(struct db_writer *w, struct db_write_req *r)
 	w->restart_due = false;
 	pthread_mutex_unlock(&w->lock);
 
+	t0 = clock_mono_usec();
 	if (restart)
 		writer_log_restart(w);
-	writer_apply(w, group);
+	writer_apply(&commit, w, group);
+	busy = clock_mono_usec() - t0;
 
 	pthread_mutex_lock(&w->lock);
 	w->groups++;
 	w->requests += n;
+	w->busy_usec += busy;
+	w->commit_usec += commit;
 	w->restart_due = writer_log_committed(w);
 	if ((next = w->head) == NULL) {
 		w->busy = false;
@@ -474,5 +495,19 @@ db_writer_checkpoints(const struct db_writer *w, int64_t *copies, int64_t *resta
 	pthread_mutex_lock(&m->lock);
 	*copies = w->copies;
 	*restarts = w->restarts;
+	pthread_mutex_unlock(&m->lock);
+}
+
+void
+db_writer_times(const struct db_writer *w, int64_t *busy_usec, int64_t *commit_usec)
+{
+	struct db_writer *m = (struct db_writer *)w;
+
+	*busy_usec = *commit_usec = 0;
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&m->lock);
+	*busy_usec = w->busy_usec;
+	*commit_usec = w->commit_usec;
 	pthread_mutex_unlock(&m->lock);
 }

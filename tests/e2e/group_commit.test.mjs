@@ -73,6 +73,13 @@ test('concurrent changes: each applied or refused on its own, all through the wr
     const m = (await request(server.url, 'GET', '/metrics', { auth: admin })).text;
     for (const name of ['aims_db_log_copies_total', 'aims_db_log_restarts_total'])
       assert.match(m, new RegExp(`^# TYPE ${name} counter\\n${name} \\d+$`, 'm'));
+    // The writer's load: nothing left queued once every change is answered,
+    // and its time writing groups, of which the commits are a part.
+    assert.match(m, /^# TYPE aims_db_writer_queued gauge\naims_db_writer_queued 0$/m);
+    const seconds = (name) => Number((m.match(new RegExp(`^${name} ([0-9.]+)$`, 'm')) || [])[1]);
+    const busy = seconds('aims_db_writer_busy_seconds_total');
+    const commit = seconds('aims_db_writer_commit_seconds_total');
+    assert.ok(commit > 0 && busy > commit, `writer busy ${busy} s, committing ${commit} s`);
     assert.ok(after.groups - before.groups >= 1 && after.groups - before.groups <= CLIENTS + 2);
   } finally {
     await server.stop();

@@ -557,6 +557,59 @@ test_store__writer_applies_each_change_on_its_own(void **state)
 	db_close(db);
 }
 
+#define SLOW_APPLY_USEC		20000
+#define SLOW_COMMIT_USEC	10000
+
+/* A commit hook that takes SLOW_COMMIT_USEC: time inside the group's commit. */
+static int
+hook_slow(struct db *db, int64_t arg)
+{
+	(void)db;
+	(void)arg;
+	usleep(SLOW_COMMIT_USEC);
+	return 0;
+}
+
+/* A change that takes SLOW_APPLY_USEC to apply and asks for the slow hook. */
+static int
+writer_slow(struct db *db, void *arg)
+{
+	(void)arg;
+	usleep(SLOW_APPLY_USEC);
+	if (db_exec(db, "INSERT INTO t VALUES (1)") != 0)
+		return AIMS_ERROR;
+	return db_on_commit(db, hook_slow, 0);
+}
+
+/*
+ * The writer's time figures (/metrics): busy covers applying and committing
+ * the group, commit only the commit, and nothing is left queued.
+ */
+static void
+test_store__writer_times_its_groups(void **state)
+{
+	struct db_writer *w = NULL;
+	struct db *db = NULL;
+	int64_t busy, commit;
+
+	(void)state;
+	unlink("s.db");
+	assert_int_equal(db_open(&db, "s.db", DB_OPEN_CREATE), 0);
+	assert_int_equal(db_exec(db, "CREATE TABLE t (x INTEGER)"), 0);
+	db_writer_times(NULL, &busy, &commit);
+	assert_true(busy == 0 && commit == 0);
+	assert_int_equal(db_writer_start(&w, "s.db"), 0);
+	db_writer_times(w, &busy, &commit);
+	assert_true(busy == 0 && commit == 0);
+	assert_int_equal(db_writer_run(w, db, writer_slow, NULL), 0);
+	db_writer_times(w, &busy, &commit);
+	assert_true(commit >= SLOW_COMMIT_USEC);
+	assert_true(busy >= commit + SLOW_APPLY_USEC);
+	assert_int_equal(db_writer_queued(w), 0);
+	db_writer_stop(w);
+	db_close(db);
+}
+
 #define LOG_ROW_BYTES	60000		/* about 15 pages of the log per change */
 #define LOG_THREADS	4
 
@@ -1021,6 +1074,7 @@ main(void)
 		cmocka_unit_test(test_store__writer_applies_each_change_on_its_own),
 		cmocka_unit_test(test_store__writer_keeps_the_log_bounded),
 		cmocka_unit_test(test_store__writer_answers_every_caller_in_rounds),
+		cmocka_unit_test(test_store__writer_times_its_groups),
 		cmocka_unit_test(test_store__writer_applies_a_change_queued_behind_a_full_group),
 		cmocka_unit_test(test_store__guarded_connection_counts_its_writes),
 		cmocka_unit_test(test_store__write_via_routes_guarded_connections),
