@@ -221,9 +221,13 @@ for r in $(seq 1 "$ROUNDS"); do
 	READERS="${READERS#* } ${READERS%% *}"
 	[ "$WRITES" != 0 ] || continue
 	g0=$(writer_figure aims_db_write_groups_total); q0=$(writer_figure aims_db_write_requests_total)
+	b0=$(writer_figure aims_db_writer_busy_seconds_total); c0=$(writer_figure aims_db_writer_commit_seconds_total)
 	run_wrk "$WRITERS" "$T/create.lua" "$WBASE$CREATE" -H "Authorization: Bearer $WTOKEN" >>"$T/create16.aims"
 	g1=$(writer_figure aims_db_write_groups_total); q1=$(writer_figure aims_db_write_requests_total)
-	echo "$(( (q1 - q0) )) $(( (g1 - g0) ))" >>"$T/groups"
+	b1=$(writer_figure aims_db_writer_busy_seconds_total); c1=$(writer_figure aims_db_writer_commit_seconds_total)
+	# changes, transactions, the writer's busy and commit seconds over the run
+	echo "$(( (q1 - q0) )) $(( (g1 - g0) )) $b0 $b1 $c0 $c1" |
+	    awk '{ print $1, $2, $4 - $3, $6 - $5 }' >>"$T/groups"
 	"$RAW" "$T/raw-$r.db" "$DURATION" | awk '{ print $2 }' >>"$T/raw"
 	run_wrk 1 "$T/create.lua" "$WBASE$CREATE" -H "Authorization: Bearer $WTOKEN" >>"$T/create1.aims"
 	if [ -n "$BASELINE" ]; then
@@ -261,6 +265,8 @@ writes_ratios() {
 | creates, $WRITERS clients / raw SQLite commits ($(median "$T/raw" 1)/s, one fsync'd insert each) | $(awk -v a="$(median "$T/create16.aims" 1)" -v b="$(median "$T/raw" 1)" 'BEGIN { printf "%.2f", a / b }') |
 | creates, 1 client / raw SQLite commits | $(awk -v a="$(median "$T/create1.aims" 1)" -v b="$(median "$T/raw" 1)" 'BEGIN { printf "%.2f", a / b }') |
 | creates per commit under $WRITERS clients (writer's changes / transactions, median) | $(awk '{ print ($2 > 0 ? $1 / $2 : 0) }' "$T/groups" | sort -g | awk '{ v[NR] = $1 } END { printf "%.1f", v[int((NR + 1) / 2)] }') |
+| the writer's busy share of the $WRITERS-client runs (median; /metrics) | $(awk -v d="$DURATION" '{ print $3 / d }' "$T/groups" | sort -g | awk '{ v[NR] = $1 } END { printf "%.2f", v[int((NR + 1) / 2)] }') |
+| the writer's µs per create, all / in the commit (medians) | $(awk '{ print ($1 > 0 ? 1e6 * $3 / $1 : 0) }' "$T/groups" | sort -g | awk '{ v[NR] = $1 } END { printf "%.0f", v[int((NR + 1) / 2)] }') / $(awk '{ print ($1 > 0 ? 1e6 * $4 / $1 : 0) }' "$T/groups" | sort -g | awk '{ v[NR] = $1 } END { printf "%.0f", v[int((NR + 1) / 2)] }') |
 MD
 	[ -n "$BASELINE" ] || return 0
 	echo "| baseline: creates, $WRITERS clients / raw SQLite commits | $(awk -v a="$(median "$T/create16.base" 1)" -v b="$(median "$T/raw" 1)" 'BEGIN { printf "%.2f", a / b }') |"
