@@ -166,8 +166,8 @@ void
 metrics_write(struct buf *out)
 {
 	struct list_cache_stats lc;
-	int64_t groups, writes, copies, restarts, busy, commit;
-	int nslots = 1, i, queued;
+	struct db_writer_figures wf;
+	int nslots = 1, i;
 
 	while (nslots < METRICS_ROUTES_MAX && router_route_at(nslots - 1) != NULL)
 		nslots++;
@@ -184,15 +184,14 @@ metrics_write(struct buf *out)
 	    "their request line and headers did not arrive in time (serve --header-timeout).\n"
 	    "# TYPE aims_http_header_timeouts_total counter\naims_http_header_timeouts_total "
 	    "%llu\n", (unsigned long long)guard_cut_count());
-	http_server_write_stats(&groups, &writes);
+	http_server_writer_figures(&wf);
 	buf_printf(out, "# HELP aims_db_write_requests_total Changes applied by the database "
 	    "writer (group commit).\n# TYPE aims_db_write_requests_total counter\n"
 	    "aims_db_write_requests_total %lld\n"
 	    "# HELP aims_db_write_groups_total Transactions the database writer committed, "
 	    "each holding every change that was waiting.\n"
 	    "# TYPE aims_db_write_groups_total counter\naims_db_write_groups_total %lld\n",
-	    (long long)writes, (long long)groups);
-	http_server_writer_load(&queued, &busy, &commit);
+	    (long long)wf.requests, (long long)wf.groups);
 	buf_printf(out, "# HELP aims_db_writer_queued Changes waiting now for the database "
 	    "writer, behind the group it is writing.\n"
 	    "# TYPE aims_db_writer_queued gauge\naims_db_writer_queued %d\n"
@@ -204,19 +203,18 @@ metrics_write(struct buf *out)
 	    "groups' commits (the log written and flushed to disk).\n"
 	    "# TYPE aims_db_writer_commit_seconds_total counter\n"
 	    "aims_db_writer_commit_seconds_total %.6f\n",
-	    queued, (double)busy / 1e6, (double)commit / 1e6);
+	    wf.queued, (double)wf.busy_usec / 1e6, (double)wf.commit_usec / 1e6);
 	buf_printf(out, "# HELP aims_db_stray_writes_total Changes a request made on its own "
 	    "connection instead of through the database writer (expected: 0).\n"
 	    "# TYPE aims_db_stray_writes_total counter\naims_db_stray_writes_total %lld\n",
 	    (long long)db_stray_writes());
-	http_server_log_stats(&copies, &restarts);
 	buf_printf(out, "# HELP aims_db_log_copies_total Copies of SQLite's write-ahead log into "
 	    "the database file made beside the writer's commits.\n"
 	    "# TYPE aims_db_log_copies_total counter\naims_db_log_copies_total %lld\n"
 	    "# HELP aims_db_log_restarts_total Times the writer finished a copy itself between "
 	    "two groups so that the log starts again.\n"
 	    "# TYPE aims_db_log_restarts_total counter\naims_db_log_restarts_total %lld\n",
-	    (long long)copies, (long long)restarts);
+	    (long long)wf.copies, (long long)wf.restarts);
 	list_cache_stats(&lc);
 	buf_printf(out, "# HELP aims_list_cache_hits_total Record lists answered from a kept "
 	    "answer read at the organisation's current log head.\n"

@@ -213,24 +213,9 @@ http_server_write(struct db *db, int64_t org_id, db_write_fn fn, void *arg)
 }
 
 void
-http_server_write_stats(int64_t *groups, int64_t *requests)
+http_server_writer_figures(struct db_writer_figures *out)
 {
-	db_writer_stats(__atomic_load_n(&http_writer, __ATOMIC_ACQUIRE), groups, requests);
-}
-
-void
-http_server_writer_load(int *queued, int64_t *busy_usec, int64_t *commit_usec)
-{
-	const struct db_writer *w = __atomic_load_n(&http_writer, __ATOMIC_ACQUIRE);
-
-	*queued = db_writer_queued(w);
-	db_writer_times(w, busy_usec, commit_usec);
-}
-
-void
-http_server_log_stats(int64_t *copies, int64_t *restarts)
-{
-	db_writer_checkpoints(__atomic_load_n(&http_writer, __ATOMIC_ACQUIRE), copies, restarts);
+	db_writer_figures(out, __atomic_load_n(&http_writer, __ATOMIC_ACQUIRE));
 }
 
 static void

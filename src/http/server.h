@@ -102,14 +102,8 @@ int http_server_db(struct db **out, const struct http_server_config *cfg);
  */
 typedef int (*db_write_fn)(struct db *db, void *arg);
 int http_server_write(struct db *db, int64_t org_id, db_write_fn fn, void *arg);
-/* The writer's transactions and changes so far (0, 0 without a server). */
-void http_server_write_stats(int64_t *groups, int64_t *requests);
-/*
- * Changes queued for the writer now, and its time writing groups and
- * committing them (store/db.h: db_writer_times()); 0 without a server.
- */
-void http_server_writer_load(int *queued, int64_t *busy_usec, int64_t *commit_usec);
-/* The writer's log copies and restarts (store/db.h: db_writer_checkpoints). */
-void http_server_log_stats(int64_t *copies, int64_t *restarts);
+struct db_writer_figures;
+/* The writer's figures so far (store/db.h: db_writer_figures()); 0 without a server. */
+void http_server_writer_figures(struct db_writer_figures *out);
 
 #endif

@@ -249,17 +249,22 @@ int db_writer_run(struct db_writer *w, struct db *db, db_write_fn fn, void *arg)
  */
 int db_writer_run_org(struct db_writer *w, struct db *db, int64_t org_id, db_write_fn fn,
     void *arg);
-/* Transactions committed and requests applied since the start. */
-void db_writer_stats(const struct db_writer *w, int64_t *groups, int64_t *requests);
-/* Requests queued now, behind the group being applied. */
-int db_writer_queued(const struct db_writer *w);
-/* Log copies since the start: by the checkpoint thread, and restarts by the writer. */
-void db_writer_checkpoints(const struct db_writer *w, int64_t *copies, int64_t *restarts);
-/*
- * Microseconds since the start spent writing groups (applying, committing,
- * and restarting the log between them), and the part of it in their commits.
- */
-void db_writer_times(const struct db_writer *w, int64_t *busy_usec, int64_t *commit_usec);
+/* What the writer has done since the start, and what waits for it now. */
+struct db_writer_figures {
+	int64_t	groups;		/* transactions committed */
+	int64_t	requests;	/* changes applied in them */
+	int64_t	copies;		/* log copies by the checkpoint thread */
+	int64_t	restarts;	/* log restarts by the writer between two groups */
+	/*
+	 * Microseconds spent writing groups (applying, committing, restarting
+	 * the log between them), and the part of it in their commits.
+	 */
+	int64_t	busy_usec;
+	int64_t	commit_usec;
+	int	queued;		/* changes waiting now, behind the group being applied */
+};
+/* All zero without a writer (w NULL). */
+void db_writer_figures(struct db_writer_figures *out, const struct db_writer *w);
 
 /*
  * A connection that must not write by itself: a server's request worker,

@@ -455,59 +455,22 @@ done:
 }
 
 void
-db_writer_stats(const struct db_writer *w, int64_t *groups, int64_t *requests)
-{
-	struct db_writer *m = (struct db_writer *)w;
-
-	*groups = *requests = 0;
-	if (w == NULL)
-		return;
-	pthread_mutex_lock(&m->lock);
-	*groups = w->groups;
-	*requests = w->requests;
-	pthread_mutex_unlock(&m->lock);
-}
-
-int
-db_writer_queued(const struct db_writer *w)
+db_writer_figures(struct db_writer_figures *out, const struct db_writer *w)
 {
 	struct db_writer *m = (struct db_writer *)w;
 	struct db_write_req *r;
-	int n = 0;
 
+	memset(out, 0, sizeof(*out));
 	if (w == NULL)
-		return 0;
+		return;
 	pthread_mutex_lock(&m->lock);
+	out->groups = w->groups;
+	out->requests = w->requests;
+	out->copies = w->copies;
+	out->restarts = w->restarts;
+	out->busy_usec = w->busy_usec;
+	out->commit_usec = w->commit_usec;
 	for (r = w->head; r; r = r->next)
-		n++;
-	pthread_mutex_unlock(&m->lock);
-	return n;
-}
-
-void
-db_writer_checkpoints(const struct db_writer *w, int64_t *copies, int64_t *restarts)
-{
-	struct db_writer *m = (struct db_writer *)w;
-
-	*copies = *restarts = 0;
-	if (w == NULL)
-		return;
-	pthread_mutex_lock(&m->lock);
-	*copies = w->copies;
-	*restarts = w->restarts;
-	pthread_mutex_unlock(&m->lock);
-}
-
-void
-db_writer_times(const struct db_writer *w, int64_t *busy_usec, int64_t *commit_usec)
-{
-	struct db_writer *m = (struct db_writer *)w;
-
-	*busy_usec = *commit_usec = 0;
-	if (w == NULL)
-		return;
-	pthread_mutex_lock(&m->lock);
-	*busy_usec = w->busy_usec;
-	*commit_usec = w->commit_usec;
+		out->queued++;
 	pthread_mutex_unlock(&m->lock);
 }

@@ -457,6 +457,16 @@ test_store__savepoint_undoes_one_change(void **state)
 	db_close(db);
 }
 
+/* The writer's figures now (a value: the tests read one or two of them). */
+static struct db_writer_figures
+writer_figures(const struct db_writer *w)
+{
+	struct db_writer_figures f;
+
+	db_writer_figures(&f, w);
+	return f;
+}
+
 #define WRITER_THREADS	8
 #define WRITER_EACH	25
 
@@ -521,7 +531,8 @@ test_store__writer_applies_each_change_on_its_own(void **state)
 	pthread_t t[WRITER_THREADS];
 	struct db_writer *w = NULL;
 	struct db *db = NULL;
-	int64_t n, groups, requests, x = 7;
+	struct db_writer_figures f;
+	int64_t n, x = 7;
 	int i, ok = 0, refused = 0;
 
 	(void)state;
@@ -547,11 +558,11 @@ test_store__writer_applies_each_change_on_its_own(void **state)
 	assert_int_equal(n, 1 + ok);
 	assert_int_equal(db_query_int64(&n, db, "SELECT count(*) FROM t WHERE x % 3 = 0"), 0);
 	assert_int_equal(n, 0);
-	db_writer_stats(w, &groups, &requests);
-	assert_int_equal(requests, WRITER_THREADS * WRITER_EACH);
-	assert_true(groups >= 1 && groups <= requests);
+	f = writer_figures(w);
+	assert_int_equal(f.requests, WRITER_THREADS * WRITER_EACH);
+	assert_true(f.groups >= 1 && f.groups <= f.requests);
 	/* One hook run per committed group that held a kept change. */
-	assert_true(hook_runs >= 1 && hook_runs <= groups);
+	assert_true(hook_runs >= 1 && hook_runs <= f.groups);
 	assert_int_equal(ok + refused, WRITER_THREADS * WRITER_EACH);
 	db_writer_stop(w);
 	db_close(db);
@@ -590,22 +601,23 @@ test_store__writer_times_its_groups(void **state)
 {
 	struct db_writer *w = NULL;
 	struct db *db = NULL;
-	int64_t busy, commit;
+	struct db_writer_figures f;
 
 	(void)state;
 	unlink("s.db");
 	assert_int_equal(db_open(&db, "s.db", DB_OPEN_CREATE), 0);
 	assert_int_equal(db_exec(db, "CREATE TABLE t (x INTEGER)"), 0);
-	db_writer_times(NULL, &busy, &commit);
-	assert_true(busy == 0 && commit == 0);
+	f = writer_figures(NULL);
+	assert_true(f.busy_usec == 0 && f.commit_usec == 0 && f.groups == 0);
 	assert_int_equal(db_writer_start(&w, "s.db"), 0);
-	db_writer_times(w, &busy, &commit);
-	assert_true(busy == 0 && commit == 0);
+	f = writer_figures(w);
+	assert_true(f.busy_usec == 0 && f.commit_usec == 0);
 	assert_int_equal(db_writer_run(w, db, writer_slow, NULL), 0);
-	db_writer_times(w, &busy, &commit);
-	assert_true(commit >= SLOW_COMMIT_USEC);
-	assert_true(busy >= commit + SLOW_APPLY_USEC);
-	assert_int_equal(db_writer_queued(w), 0);
+	f = writer_figures(w);
+	assert_true(f.commit_usec >= SLOW_COMMIT_USEC);
+	assert_true(f.busy_usec >= f.commit_usec + SLOW_APPLY_USEC);
+	assert_int_equal(f.groups, 1);
+	assert_int_equal(f.queued, 0);
 	db_writer_stop(w);
 	db_close(db);
 }
@@ -657,7 +669,8 @@ test_store__writer_keeps_the_log_bounded(void **state)
 	struct db_writer *w = NULL;
 	struct db *db = NULL;
 	struct stat sb;
-	int64_t n, page, copies, restarts;
+	struct db_writer_figures f;
+	int64_t n, page;
 	int i, ok = 0;
 
 	(void)state;
@@ -676,10 +689,10 @@ test_store__writer_keeps_the_log_bounded(void **state)
 	}
 	assert_int_equal(db_query_int64(&n, db, "SELECT count(*) FROM big"), 0);
 	assert_int_equal(n, ok);
-	db_writer_checkpoints(w, &copies, &restarts);
+	f = writer_figures(w);
 	if (db_has_log(db)) {
-		assert_true(copies >= 1);
-		assert_true(restarts >= 1);
+		assert_true(f.copies >= 1);
+		assert_true(f.restarts >= 1);
 		/*
 		 * Bounded: the restart length, plus what may be committed while
 		 * a restart waits for the copier (a copy's worth) and one group.
@@ -689,7 +702,7 @@ test_store__writer_keeps_the_log_bounded(void **state)
 		assert_true(sb.st_size <= (DB_LOG_RESTART_PAGES + 2 * DB_LOG_CHECKPOINT_PAGES +
 		    LOG_THREADS * 16) * (page + 24) + 32);
 	} else {
-		assert_int_equal(copies + restarts, 0);
+		assert_int_equal(f.copies + f.restarts, 0);
 	}
 	db_writer_stop(w);
 	db_close(db);
@@ -806,7 +819,8 @@ test_store__writer_answers_every_caller_in_rounds(void **state)
 	pthread_barrier_t start;
 	struct db_writer *w = NULL;
 	struct db *db = NULL;
-	int64_t n, groups, requests;
+	struct db_writer_figures f;
+	int64_t n;
 	int i, ok = 0, refused = 0;
 
 	(void)state;
@@ -826,10 +840,10 @@ test_store__writer_answers_every_caller_in_rounds(void **state)
 		refused += c[i].refused;
 	}
 	assert_int_equal(ok + refused, ROUND_THREADS * ROUNDS);
-	assert_int_equal(db_writer_queued(w), 0);
-	db_writer_stats(w, &groups, &requests);
-	assert_int_equal(requests, ROUND_THREADS * ROUNDS);
-	assert_true(groups >= ROUNDS && groups <= requests);
+	f = writer_figures(w);
+	assert_int_equal(f.queued, 0);
+	assert_int_equal(f.requests, ROUND_THREADS * ROUNDS);
+	assert_true(f.groups >= ROUNDS && f.groups <= f.requests);
 	assert_int_equal(db_query_int64(&n, db, "SELECT count(*) FROM t"), 0);
 	assert_int_equal(n, ok);
 	assert_int_equal(db_query_int64(&n, db, "SELECT count(*) FROM t WHERE x % 3 = 0"), 0);
@@ -888,7 +902,8 @@ test_store__writer_applies_a_change_queued_behind_a_full_group(void **state)
 	struct db_writer *w = NULL;
 	struct db *db = NULL;
 	struct db_stmt *st = NULL;
-	int64_t n, groups, requests;
+	struct db_writer_figures f;
+	int64_t n;
 	int i;
 
 	(void)state;
@@ -911,7 +926,7 @@ test_store__writer_applies_a_change_queued_behind_a_full_group(void **state)
 	for (i = 1; i <= QUEUED; i++) {
 		c[i] = (struct queued_client){ .w = w, .fn = via_insert, .x = i };
 		assert_int_equal(pthread_create(&t[i], NULL, queued_client_main, &c[i]), 0);
-		while (db_writer_queued(w) < i)
+		while (writer_figures(w).queued < i)
 			sched_yield();
 	}
 	pthread_mutex_lock(&gate_lock);
@@ -922,10 +937,10 @@ test_store__writer_applies_a_change_queued_behind_a_full_group(void **state)
 		pthread_join(t[i], NULL);
 		assert_int_equal(c[i].rc, 0);
 	}
-	db_writer_stats(w, &groups, &requests);
-	assert_int_equal(requests, QUEUED + 1);
-	assert_int_equal(groups, 3);	/* the gated change, a full group, the one behind */
-	assert_int_equal(db_writer_queued(w), 0);
+	f = writer_figures(w);
+	assert_int_equal(f.requests, QUEUED + 1);
+	assert_int_equal(f.groups, 3);	/* the gated change, a full group, the one behind */
+	assert_int_equal(f.queued, 0);
 	assert_int_equal(db_query_int64(&n, db, "SELECT count(*) FROM t"), 0);
 	assert_int_equal(n, QUEUED + 1);
 	assert_int_equal(db_prepare(&st, db, "SELECT x FROM t ORDER BY rowid"), 0);
