@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 
 #include "io/import.h"
 #include "util/buf.h"
@@ -295,80 +296,98 @@ import_read_file(json_t **rows, int *row_base, json_t **errors, const struct rec
 
 #define IMPORT_READING_CELL_MAX	64	/* an RFC 3339 time or a number, and room */
 
-/* One CSV cell of a readings line: no quotes are needed for times and numbers. */
-static size_t
+/*
+ * One CSV cell of a readings line, from p up to the next comma or end: no
+ * quotes are needed for times and numbers, so quotes and spaces are dropped.
+ * Returns the cell's length in the line, or -1 when it does not fit in out:
+ * cut, it would be read as another time or number.
+ */
+static ssize_t
 import_reading_cell(char *out, size_t outlen, const char *p, const char *end)
 {
-	size_t n = 0, i, j = 0, m;
+	size_t n = 0, i, j = 0;
 
 	while (p + n < end && p[n] != ',')
 		n++;
-	m = n < outlen ? n : outlen - 1;
-
-	for (i = 0; i < m; i++)
-		if (!isspace((unsigned char)p[i]) && p[i] != '"')
-			out[j++] = p[i];
+	for (i = 0; i < n; i++) {
+		if (isspace((unsigned char)p[i]) || p[i] == '"')
+			continue;
+		if (j + 1 >= outlen)
+			return -1;
+		out[j++] = p[i];
+	}
 	out[j] = '\0';
-	return n;
+	return (ssize_t)n;
+}
+
+/* The reading of one line; NULL, with the error set, when it is not one. */
+static json_t *
+import_reading(const char *at, const char *val, int line)
+{
+	char *num_end;
+	json_t *r;
+	double v;
+
+	v = strtod(val, &num_end);
+	if (*val == '\0' || *num_end != '\0' || !isfinite(v)) {
+		aims_error_set(AIMS_EINVALID, "value", "line %d, column value: '%s' is not a number",
+		    line, val);
+		return NULL;
+	}
+	/* json_pack() refuses a string that is not UTF-8: the reading must not just vanish. */
+	if ((r = json_pack("{s:s, s:f}", "at", at, "value", v)) == NULL)
+		aims_error_set(AIMS_EINVALID, "at", "line %d, column at: not UTF-8 text", line);
+	return r;
 }
 
 int
 import_readings_csv(json_t **readings, const char *data, size_t len)
 {
 	const char *p = data, *end = data + len, *eol;
-	char a[IMPORT_READING_CELL_MAX], b[IMPORT_READING_CELL_MAX], *num_end;
-	int at_col = -1, line = 0;
-	size_t n;
-	json_t *arr = json_array();
-	double v;
+	char a[IMPORT_READING_CELL_MAX], b[IMPORT_READING_CELL_MAX];
+	int at_col = -1, line = 0, rc = 0;
+	ssize_t na, nb = 0;
+	json_t *arr = json_array(), *r;
 
 	*readings = NULL;
-	while (p < end) {
+	for (; p < end && rc == 0; p = eol + 1) {
 		line++;
 		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			eol = end;
-		n = import_reading_cell(a, sizeof(a), p, eol);
-		if (p + n >= eol) {
-			if (a[0] == '\0' && line > 1) {
-				p = eol + 1;
-				continue;
-			}
-			json_decref(arr);
-			return aims_error_set(AIMS_EINVALID, "csv",
-			    "line %d: expected two columns, at and value", line);
-		}
-		if (import_reading_cell(b, sizeof(b), p + n + 1, eol) + p + n + 1 < eol) {
-			json_decref(arr);
-			return aims_error_set(AIMS_EINVALID, "csv",
+		if ((na = import_reading_cell(a, sizeof(a), p, eol)) < 0 ||
+		    (p + na < eol && (nb = import_reading_cell(b, sizeof(b), p + na + 1, eol)) < 0)) {
+			rc = aims_error_set(AIMS_EINVALID, "csv", "line %d: a cell is longer than "
+			    "%d bytes", line, IMPORT_READING_CELL_MAX - 1);
+		} else if (p + na >= eol) {
+			/* One cell: a blank line is skipped, anything else is refused. */
+			if (a[0] != '\0' || line == 1)
+				rc = aims_error_set(AIMS_EINVALID, "csv",
+				    "line %d: expected two columns, at and value", line);
+		} else if (p + na + 1 + nb < eol) {
+			rc = aims_error_set(AIMS_EINVALID, "csv",
 			    "line %d: more than two columns (at, value)", line);
-		}
-		if (line == 1) {
+		} else if (line == 1) {
 			if (strcmp(a, "at") == 0 && strcmp(b, "value") == 0)
 				at_col = 0;
 			else if (strcmp(a, "value") == 0 && strcmp(b, "at") == 0)
 				at_col = 1;
-			else {
-				json_decref(arr);
-				return aims_error_set(AIMS_EINVALID, "csv",
+			else
+				rc = aims_error_set(AIMS_EINVALID, "csv",
 				    "line 1: the header must name the columns at and value");
-			}
-		} else {
-			const char *at = at_col == 0 ? a : b, *val = at_col == 0 ? b : a;
-
-			v = strtod(val, &num_end);
-			if (*val == '\0' || *num_end != '\0' || !isfinite(v)) {
-				json_decref(arr);
-				return aims_error_set(AIMS_EINVALID, "value",
-				    "line %d, column value: '%s' is not a number", line, val);
-			}
-			json_array_append_new(arr, json_pack("{s:s, s:f}", "at", at, "value", v));
-		}
-		p = eol + 1;
+		} else if ((r = import_reading(at_col == 0 ? a : b, at_col == 0 ? b : a,
+		    line)) == NULL)
+			rc = AIMS_EINVALID;
+		else
+			json_array_append_new(arr, r);
+		if (eol == end)
+			break;
 	}
-	if (at_col < 0) {
-		json_decref(arr);
-		return aims_error_set(AIMS_EINVALID, "csv",
+	if (rc == 0 && at_col < 0)
+		rc = aims_error_set(AIMS_EINVALID, "csv",
 		    "line 1: the header must name the columns at and value");
+	if (rc != 0) {
+		json_decref(arr);
+		return rc;
 	}
 	*readings = arr;
 	return 0;

@@ -123,6 +123,15 @@ test('CSV over the API and `aims metrics push` with --help', async () => {
   const badCsv = await request(env.url, 'POST', `${A}/metrics/${metric}/readings`, { body: 'at,value\n2026-01-01T00:00:00Z,oops\n', auth: ci, headers: { 'content-type': 'text/csv' } });
   assert.equal(badCsv.status, 400);
   assert.match(badCsv.json.error.message, /line 2/);
+  // A value longer than a cell holds was cut to another number: refused now,
+  // and the good line before it is not stored either.
+  const count = async () => (await request(env.url, 'GET', `${A}/metrics/${metric}/readings`, { auth: ci })).json.count;
+  const before = await count();
+  const longCsv = `at,value\n${hoursAgo(48)},97\n${hoursAgo(47)},0.${'0'.repeat(70)}1\n`;
+  const long = await request(env.url, 'POST', `${A}/metrics/${metric}/readings`, { body: longCsv, auth: ci, headers: { 'content-type': 'text/csv' } });
+  assert.equal(long.status, 400, long.text);
+  assert.match(long.json.error.message, /line 3: a cell is longer than 63 bytes/);
+  assert.equal(await count(), before, 'nothing of the refused push is stored');
   assert.match(aimsOk(['metrics', 'push', '--help']).stdout, /--file PATH/);
   const input = JSON.stringify([{ at: hoursAgo(60), value: 97 }, { at: at50, value: 96 }]);
   const out = aimsOk(['metrics', 'push', metric, '--org', 'acme', '--as', 'owner@example.com', '--db', env.db, '--format', 'json'], { input });

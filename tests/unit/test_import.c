@@ -2,12 +2,14 @@
  * test_import.c - unit tests for importing records (io/import.c,
  * core/record_import.c, cli/cli_import.c): a good CSV file, a file with
  * errors in several rows (all listed, nothing kept), header problems, JSON
- * input, 10,000 rows in one go, and the command's output.
+ * input, 10,000 rows in one go, and the command's output; and the CSV of
+ * metric readings a monitor pushes (import_readings_csv()).
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "core/record_counts.h"
@@ -289,6 +291,68 @@ teardown_maybe(void **state)
 	return 0;
 }
 
+/* Parses a readings CSV given as a string; 0 or the error, *out the readings. */
+static int
+readings_of(json_t **out, const char *csv)
+{
+	return import_readings_csv(out, csv, strlen(csv));
+}
+
+static void
+test_import__readings_csv(void **state)
+{
+	json_t *r = NULL;
+
+	(void)state;
+	/* Either column order, CRLF, quotes, spaces and blank lines. */
+	assert_int_equal(readings_of(&r, "at,value\r\n2026-01-02T03:04:05Z,1.5\r\n\r\n"
+	    " \"2026-01-03T00:00:00Z\" , \"-2\"\n"), 0);
+	assert_int_equal(json_array_size(r), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(r, 1), "at")),
+	    "2026-01-03T00:00:00Z");
+	assert_true(json_real_value(json_object_get(json_array_get(r, 1), "value")) == -2.0);
+	json_decref(r);
+	assert_int_equal(readings_of(&r, "value,at\n7,2026-01-02T03:04:05Z"), 0);
+	assert_true(json_real_value(json_object_get(json_array_get(r, 0), "value")) == 7.0);
+	json_decref(r);
+	/* Refused whole, with the line that is wrong. */
+	assert_int_equal(readings_of(&r, "at,value\n2026-01-02T03:04:05Z,x\n"), AIMS_EINVALID);
+	assert_null(r);
+	assert_int_equal(readings_of(&r, "at,value\n2026-01-02T03:04:05Z,1,2\n"), AIMS_EINVALID);
+	assert_int_equal(readings_of(&r, "at,value\n2026-01-02T03:04:05Z\n"), AIMS_EINVALID);
+	assert_int_equal(readings_of(&r, "when,value\n"), AIMS_EINVALID);
+	assert_int_equal(readings_of(&r, ""), AIMS_EINVALID);
+	assert_int_equal(readings_of(&r, "at,value\n2026-01-02T03:04:05Z,inf\n"), AIMS_EINVALID);
+}
+
+/*
+ * Nothing read differently from what was sent: a cell longer than any time
+ * or number was cut to its first 63 bytes (a long number became another
+ * number), and a time that is not UTF-8 made its reading vanish from the
+ * push while the push succeeded. Both are refused now, naming the line.
+ */
+static void
+test_import__readings_csv_refuses_what_it_would_change(void **state)
+{
+	char csv[256];
+	json_t *r = NULL;
+
+	(void)state;
+	snprintf(csv, sizeof(csv), "at,value\n2026-01-02T03:04:05Z,0.%070d1\n", 0);
+	assert_int_equal(readings_of(&r, csv), AIMS_EINVALID);
+	assert_null(r);
+	assert_non_null(strstr(aims_error_message(), "line 2"));
+	assert_int_equal(readings_of(&r, "at,value\n2026-01-02T03:04:05Z,1\n"
+	    "2026-01-02T03:\xff:05Z,2\n"), AIMS_EINVALID);
+	assert_null(r);
+	assert_non_null(strstr(aims_error_message(), "line 3"));
+	/* The longest cell that fits is read whole. */
+	snprintf(csv, sizeof(csv), "at,value\n2026-01-02T03:04:05Z,1.%061d\n", 0);
+	assert_int_equal(readings_of(&r, csv), 0);
+	assert_true(json_real_value(json_object_get(json_array_get(r, 0), "value")) == 1.0);
+	json_decref(r);
+}
+
 int
 main(void)
 {
@@ -297,6 +361,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_import__bad_rows_all_listed_nothing_kept, setup,
 		    teardown),
 		cmocka_unit_test(test_import__header_and_shape_problems),
+		cmocka_unit_test(test_import__readings_csv),
+		cmocka_unit_test(test_import__readings_csv_refuses_what_it_would_change),
 		cmocka_unit_test_setup_teardown(test_import__json_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import__ten_thousand_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import__command_lists_rows, setup,
