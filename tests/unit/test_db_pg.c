@@ -343,13 +343,16 @@ test_db_pg__search_reads_fts5_expressions(void **state)
 	db_close(db);
 }
 
+#define PG_KILL_WAIT_STEPS	1000	/* of 10 ms: a terminated backend is gone within 10 s */
+
 /* Kills this connection's server process from another connection. */
 static void
 pg_kill_backend(struct db *victim)
 {
 	struct db *other = NULL;
 	struct db_stmt *st;
-	int64_t pid = 0;
+	int64_t pid = 0, left = 1;
+	int i;
 
 	assert_int_equal(db_query_int64(&pid, victim, "SELECT pg_backend_pid()"), 0);
 	assert_int_equal(db_open(&other, db_path(victim), DB_OPEN_NO_MIGRATE), 0);
@@ -357,8 +360,24 @@ pg_kill_backend(struct db *victim)
 	db_bind_int64(st, 1, pid);
 	assert_int_equal(db_step(st), DB_ROW);
 	db_done(st);
+	/*
+	 * The backend exits asynchronously: wait until it is gone rather than a
+	 * fixed time, which a loaded machine (the PostgreSQL tests run two at a
+	 * time) can outlast.
+	 */
+	for (i = 0; i < PG_KILL_WAIT_STEPS; i++) {
+		assert_int_equal(db_prepare(&st, other,
+		    "SELECT count(*) FROM pg_stat_activity WHERE pid = ?"), 0);
+		db_bind_int64(st, 1, pid);
+		assert_int_equal(db_step(st), DB_ROW);
+		left = db_column_int64(st, 0);
+		db_done(st);
+		if (left == 0)
+			break;
+		usleep(10 * 1000);
+	}
+	assert_int_equal(left, 0);
 	db_close(other);
-	usleep(100 * 1000);	/* the backend exits asynchronously */
 }
 
 /*
