@@ -105,6 +105,34 @@ plan_names(struct buf *b, const struct record_kind *k, int flag)
 			buf_printf(b, "%s%s", b->len ? ", " : "", f->name);
 }
 
+/* A field a list sorts by its kept value: flagged sortable, and one value (not a list). */
+static bool
+plan_sorts_by_value(const struct field *f)
+{
+	return (f->flags & FIELD_SORT) && f->type != FIELD_ENUM_LIST &&
+	    f->type != FIELD_STRING_LIST && f->type != FIELD_REF_LIST &&
+	    f->type != FIELD_REQUIREMENT_LIST;
+}
+
+/*
+ * The sortable fields after "ref, title, created_at, updated_at", for the
+ * refusal of an unknown sort: each named once (a title field called
+ * "title" is already there), the title field by its own name ("name"), and
+ * only fields plan_sort() takes (not lists).
+ */
+static void
+plan_sort_names(struct buf *b, const struct record_kind *k)
+{
+	const struct field *f;
+
+	for (f = k->fields; f->name; f++)
+		if ((plan_sorts_by_value(f) || (f->flags & FIELD_TITLE)) &&
+		    strcmp(f->name, "title") != 0 &&
+		    strcmp(f->name, "created_at") != 0 && strcmp(f->name, "updated_at") != 0 &&
+		    strcmp(f->name, "ref") != 0)
+			buf_printf(b, ", %s", f->name);
+}
+
 static void
 plan_keys(struct list_plan *p, const char *a, const char *b, const char *c)
 {
@@ -142,14 +170,12 @@ plan_sort(struct list_plan *p, const char *spec)
 		plan_keys(p, "r.status", "r.updated_at", "r.num");
 	else if (col && strcmp(col, "owner") == 0)
 		plan_keys(p, "r.owner", "r.updated_at", "r.num");
-	else if (f && (f->flags & FIELD_SORT) && f->type != FIELD_ENUM_LIST &&
-	    f->type != FIELD_STRING_LIST && f->type != FIELD_REF_LIST &&
-	    f->type != FIELD_REQUIREMENT_LIST) {
+	else if (f && plan_sorts_by_value(f)) {
 		plan_keys(p, "s.value", "s.updated_at", "s.num");
 		p->sort_field = f->name;
 	} else {
 		buf_puts(&b, "ref, title, created_at, updated_at");
-		plan_names(&b, k, FIELD_SORT);
+		plan_sort_names(&b, k);
 		rc = aims_error_set(AIMS_EINVALID, "sort", "cannot sort %s by '%.64s' (allowed: %s; "
 		    "prefix '-' for descending)", k->plural, name, buf_str(&b));
 		buf_free(&b);
@@ -573,6 +599,25 @@ cursor_encode(const struct buf *keys)
 	return out;
 }
 
+/*
+ * Whether a cursor's value can stand for a sort key: row numbers are
+ * integers, a field's sort value (s.value) is either, the rest is text.
+ * Checked because a cursor comes from the client: PostgreSQL refuses to
+ * compare a number column with text (a forged cursor was a 500 there),
+ * where SQLite orders any value against any other.
+ */
+static bool
+cursor_key_fits(const char *key, const json_t *v)
+{
+	size_t n = strlen(key);
+
+	if (n >= 4 && strcmp(key + n - 4, ".num") == 0)
+		return json_is_integer(v);
+	if (strcmp(key, "s.value") == 0)
+		return json_is_integer(v) || json_is_string(v);
+	return json_is_string(v);
+}
+
 static int
 cursor_decode(struct sqlb *q, const struct list_plan *p, const char *cursor)
 {
@@ -587,14 +632,15 @@ cursor_decode(struct sqlb *q, const struct list_plan *p, const char *cursor)
 	a = json_loadb((const char *)raw, n, 0, NULL);
 	if (!json_is_array(a) || json_array_size(a) != (size_t)p->nkeys)
 		goto done;
+	for (i = 0; i < p->nkeys; i++)
+		if (!cursor_key_fits(p->keys[i], json_array_get(a, (size_t)i)))
+			goto done;
 	for (i = 0; i < p->nkeys; i++) {
 		v = json_array_get(a, (size_t)i);
 		if (json_is_integer(v))
 			sqlb_bind_int(q, json_integer_value(v));
-		else if (json_is_string(v))
-			sqlb_bind_text(q, json_string_value(v));
 		else
-			goto done;
+			sqlb_bind_text(q, json_string_value(v));
 	}
 	rc = 0;
 done:
