@@ -73,14 +73,22 @@ function assertAnswered(r, what) {
   if (r.status >= 400) assert.ok(r.json?.error?.message, `${what}: ${r.status} without an error body: ${r.text.slice(0, 300)}`);
 }
 
-test('random schema-driven creates, updates and lists: no 5xx, and what was accepted verifies', async () => {
+// Runs body with a fresh server, an admin token and the record kinds' schemas; cleans up.
+async function withAdmin(body) {
   const env = await setup();
   try {
     const token = JSON.parse(aims(['token', 'create', '--db', env.db, '--org', 'acme', '--name', 'fuzz',
       '--role', 'admin', '--format', 'json']).stdout).token;
-    const auth = { token };
     const schemas = (await request(env.url, 'GET', '/api/v1/openapi.json')).json.components.schemas;
     const kinds = Object.keys(schemas).filter((k) => schemas[`${k}.patch`]);
+    await body({ env, auth: { token }, schemas, kinds });
+  } finally {
+    await env.cleanup().catch(() => {});
+  }
+}
+
+test('random schema-driven creates, updates and lists: no 5xx, and what was accepted verifies', () =>
+  withAdmin(async ({ env, auth, schemas, kinds }) => {
     assert.ok(kinds.length >= 30, `the schemas name the kinds (${kinds.length})`);
     const rnd = generator(SEED);
     const refs = new Map();
@@ -131,21 +139,14 @@ test('random schema-driven creates, updates and lists: no 5xx, and what was acce
     assert.equal(v.status, 0, v.stdout + v.stderr);
     assert.match(v.stdout, /verified/);
     env.server = await startServer(env.db);
-  } finally {
-    await env.cleanup().catch(() => {});
-  }
-});
+  }));
 
 // A cursor comes back from the client: one whose values do not fit the
 // sort's keys (text for a row number, a number for a time) is refused with
 // 400 on both stores, where PostgreSQL answered 500 (it will not compare a
 // number column with text; SQLite orders anything against anything).
-test('a forged list cursor is refused with 400, whatever its values', async () => {
-  const env = await setup();
-  try {
-    const token = JSON.parse(aims(['token', 'create', '--db', env.db, '--org', 'acme', '--name', 'c',
-      '--role', 'admin', '--format', 'json']).stdout).token;
-    const auth = { token };
+test('a forged list cursor is refused with 400, whatever its values', () =>
+  withAdmin(async ({ env, auth }) => {
     for (let i = 0; i < 3; i++)
       assert.equal((await request(env.url, 'POST', `${A}/risks`, { auth, body: { title: `Risk ${i}`, likelihood: 2, impact: 3 } })).status, 201);
     const b64 = (v) => Buffer.from(JSON.stringify(v)).toString('base64url');
@@ -169,22 +170,13 @@ test('a forged list cursor is refused with 400, whatever its values', async () =
       const r = await request(env.url, 'GET', `${A}/risks?limit=1&sort=likelihood&cursor=${b64(keys)}`, { auth });
       assert.equal(r.status, 200, `${JSON.stringify(keys)}: ${r.text}`);
     }
-  } finally {
-    await env.cleanup().catch(() => {});
-  }
-});
+  }));
 
 // What a refused sort offers is what a list takes: every kind's allowed
 // names, each named once, sort its list both ways. (Risks offered "title"
 // twice, and a kind could offer a list field that every sort by it refused.)
-test('every sort a refusal offers is taken, for every kind', async () => {
-  const env = await setup();
-  try {
-    const token = JSON.parse(aims(['token', 'create', '--db', env.db, '--org', 'acme', '--name', 's',
-      '--role', 'admin', '--format', 'json']).stdout).token;
-    const auth = { token };
-    const schemas = (await request(env.url, 'GET', '/api/v1/openapi.json')).json.components.schemas;
-    const kinds = Object.keys(schemas).filter((k) => schemas[`${k}.patch`]);
+test('every sort a refusal offers is taken, for every kind', () =>
+  withAdmin(async ({ env, auth, kinds }) => {
     let tried = 0;
     for (const kind of kinds) {
       const r = await request(env.url, 'GET', `${A}/${kind}?sort=no_such_field`, { auth });
@@ -203,7 +195,4 @@ test('every sort a refusal offers is taken, for every kind', async () => {
         }
     }
     assert.ok(tried > 100, `sorts tried: ${tried}`);
-  } finally {
-    await env.cleanup().catch(() => {});
-  }
-});
+  }));
