@@ -320,24 +320,24 @@ import_reading_cell(char *out, size_t outlen, const char *p, const char *end)
 	return (ssize_t)n;
 }
 
-/* The reading of one line; NULL, with the error set, when it is not one. */
-static json_t *
-import_reading(const char *at, const char *val, int line)
+/* The reading of one line into *out; AIMS_EINVALID, naming the line, when it is not one. */
+static int
+import_reading(json_t **out, const char *at, const char *val, int line)
 {
 	char *num_end;
-	json_t *r;
 	double v;
 
+	*out = NULL;
 	v = strtod(val, &num_end);
-	if (*val == '\0' || *num_end != '\0' || !isfinite(v)) {
-		aims_error_set(AIMS_EINVALID, "value", "line %d, column value: '%s' is not a number",
-		    line, val);
-		return NULL;
-	}
-	/* json_pack() refuses a string that is not UTF-8: the reading must not just vanish. */
-	if ((r = json_pack("{s:s, s:f}", "at", at, "value", v)) == NULL)
-		aims_error_set(AIMS_EINVALID, "at", "line %d, column at: not UTF-8 text", line);
-	return r;
+	if (*val == '\0' || *num_end != '\0' || !isfinite(v))
+		return aims_error_set(AIMS_EINVALID, "value",
+		    "line %d, column value: '%s' is not a number", line, val);
+	/* Checked here: json_pack() would refuse it, and the reading would vanish. */
+	if (!str_is_utf8(at, strlen(at)))
+		return aims_error_set(AIMS_EINVALID, "at", "line %d, column at: not UTF-8 text",
+		    line);
+	*out = json_pack("{s:s, s:f}", "at", at, "value", v);
+	return 0;
 }
 
 int
@@ -374,10 +374,8 @@ import_readings_csv(json_t **readings, const char *data, size_t len)
 			else
 				rc = aims_error_set(AIMS_EINVALID, "csv",
 				    "line 1: the header must name the columns at and value");
-		} else if ((r = import_reading(at_col == 0 ? a : b, at_col == 0 ? b : a,
-		    line)) == NULL)
-			rc = AIMS_EINVALID;
-		else
+		} else if ((rc = import_reading(&r, at_col == 0 ? a : b, at_col == 0 ? b : a,
+		    line)) == 0)
 			json_array_append_new(arr, r);
 		if (eol == end)
 			break;
