@@ -159,6 +159,16 @@ TEST_MODE := $(if $(filter rel,$(MODE)),test,$(MODE))
 # output is printed only when it ends); the slowest, under ASan, takes well
 # under a minute here.
 UNIT_TIMEOUT ?= 600
+# The recipe lines both runners share: $(call UNIT_RUN,ENV) runs $< in a
+# temporary directory with the test environment and ENV, leaving its status
+# in $$rc; $(call UNIT_VERDICT,NAME) reports a timeout or failure and exits
+# with that status.
+UNIT_RUN = d=$$(mktemp -d); \
+	( cd $$d && AIMS_TEST_BIN=$(CURDIR)/$(B)/aims AIMS_SRC=$(CURDIR) $(1) \
+	    timeout -k 10 $(UNIT_TIMEOUT) $(CURDIR)/$< ) 2>&1; \
+	rc=$$?; rm -rf $$d
+UNIT_VERDICT = [ $$rc != 124 ] || echo "== $(1): TIMED OUT after $(UNIT_TIMEOUT) s"; \
+	[ $$rc = 0 ] || echo "== $(1): FAILED (exit $$rc)"; exit $$rc
 ifeq ($(MODE),rel)
 unit:
 	@$(MAKE) --no-print-directory MODE=$(TEST_MODE) unit
@@ -167,12 +177,7 @@ unit: $(UNIT_BIN) $(B)/aims
 	@$(MAKE) --no-print-directory -k -Otarget $(UNIT_BIN:%=%.run)
 
 $(B)/tests/%.run: $(B)/tests/% $(B)/aims
-	@d=$$(mktemp -d); \
-	( cd $$d && AIMS_TEST_BIN=$(CURDIR)/$(B)/aims AIMS_SRC=$(CURDIR) \
-	    timeout -k 10 $(UNIT_TIMEOUT) $(CURDIR)/$< ) 2>&1; \
-	rc=$$?; rm -rf $$d; \
-	[ $$rc != 124 ] || echo "== $*: TIMED OUT after $(UNIT_TIMEOUT) s"; \
-	[ $$rc = 0 ] || echo "== $*: FAILED (exit $$rc)"; exit $$rc
+	@$(call UNIT_RUN,); $(call UNIT_VERDICT,$*)
 endif
 
 unit-asan:
@@ -265,15 +270,13 @@ test-pg-run:
 # The database is named after the binary, dropped when it ends; its URL is the
 # cluster's with the database name changed (as tests/e2e/lib.mjs makes them).
 $(B)/tests/%.pgrun: $(B)/tests/% $(B)/aims
-	@d=$$(mktemp -d); db=aims_u_$*; \
+	@db=aims_u_$*; \
 	base=$${AIMS_PG_URL%%\?*}; url="$${base%/*}/$$db?$${AIMS_PG_URL#*\?}"; \
-	psql -X "$$AIMS_PG_URL" -qc "CREATE DATABASE $$db" && \
-	( cd $$d && AIMS_TEST_PG_URL=$$url AIMS_TEST_BIN=$(CURDIR)/$(B)/aims \
-	    AIMS_SRC=$(CURDIR) timeout -k 10 $(UNIT_TIMEOUT) $(CURDIR)/$< ) 2>&1; \
-	rc=$$?; rm -rf $$d; \
+	psql -X "$$AIMS_PG_URL" -qc "CREATE DATABASE $$db" || \
+	    { echo "== $* (PostgreSQL): cannot create its database $$db"; exit 1; }; \
+	$(call UNIT_RUN,AIMS_TEST_PG_URL=$$url); \
 	psql -X "$$AIMS_PG_URL" -qc "DROP DATABASE IF EXISTS $$db WITH (FORCE)" || rc=1; \
-	[ $$rc != 124 ] || echo "== $* (PostgreSQL): TIMED OUT after $(UNIT_TIMEOUT) s"; \
-	[ $$rc = 0 ] || echo "== $* (PostgreSQL): FAILED (exit $$rc)"; exit $$rc
+	$(call UNIT_VERDICT,$* (PostgreSQL))
 
 run: deps-run
 	@$(MAKE) --no-print-directory MODE=rel aims
