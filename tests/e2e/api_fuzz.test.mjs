@@ -90,7 +90,7 @@ async function withAdmin(body) {
   }
 }
 
-test('random schema-driven creates, updates and lists: no 5xx, and what was accepted verifies', () =>
+test('random schema-driven creates, updates and lists: no 5xx, and what was accepted verifies', (t) =>
   withAdmin(async ({ env, auth, schemas, kinds }) => {
     assert.ok(kinds.length >= 30, `the schemas name the kinds (${kinds.length})`);
     const rnd = generator(SEED);
@@ -145,7 +145,7 @@ test('random schema-driven creates, updates and lists: no 5xx, and what was acce
       const l = await request(env.url, 'GET', `${A}/${kind}?${q}`, { auth });
       assertAnswered(l, `round ${i} (seed ${SEED}): GET ${kind}?${q}`);
     }
-    process.stdout.write(`# fuzz: ${seeded} seeded, ${ROUNDS} rounds, ${created} created, ${updated} updated (seed ${SEED})\n`);
+    t.diagnostic(`${seeded} seeded, ${ROUNDS} rounds, ${created} created, ${updated} updated (seed ${SEED})`);
     // Enough of it was accepted for the ledger check to mean something.
     assert.ok(created >= ROUNDS / 20, `created ${created} of ${ROUNDS}`);
     assert.ok(updated >= 1, `updated ${updated}`);
