@@ -771,6 +771,12 @@ db_cmp_int64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+bool
+db_begin_orgs_locks_orgs(const struct db *db)
+{
+	return db->ops->begin_orgs != NULL;
+}
+
 int
 db_begin_orgs(struct db *db, const int64_t *orgs, size_t n)
 {

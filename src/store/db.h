@@ -128,6 +128,8 @@ int db_begin(struct db *db);
  * db_begin(). Nested calls are db_begin()'s: the outermost chose the locks.
  */
 int db_begin_orgs(struct db *db, const int64_t *orgs, size_t n);
+/* Does db_begin_orgs() lock only the organisations it names (PostgreSQL)? */
+bool db_begin_orgs_locks_orgs(const struct db *db);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
 int db_in_transaction(const struct db *db);
@@ -217,7 +219,8 @@ int db_deferred_flush(struct db *db);
 /*
  * db_writer.c: group commit. One writer per database (the server starts
  * it) runs write requests from a queue: all that are waiting go into one
- * transaction, each under its own savepoint, and are answered after the
+ * transaction, each under its own savepoint, so do those that arrive while
+ * it is applied (DB_WRITER_GROW_USEC), and all are answered after the
  * one commit. db_writer_run() returns fn's code (its message set on the
  * caller's thread) or the commit's; 0 means committed. fn runs on the
  * writer's connection, inside the transaction, on the thread of whichever
@@ -228,6 +231,12 @@ int db_deferred_flush(struct db *db);
  * change afterwards.
  */
 #define DB_WRITER_GROUP_MAX	256	/* requests in one transaction at most */
+/*
+ * Requests that arrive while a group is applied join it, before its commit,
+ * when its transaction covers their organisation, for up to this long
+ * after the group began: the wait it adds to the group's first request.
+ */
+#define DB_WRITER_GROW_USEC	10000
 /*
  * The writer's log (db_writer.c): a thread of its own copies it into the
  * database every DB_LOG_CHECKPOINT_PAGES new pages, beside the commits;
@@ -249,6 +258,12 @@ int db_writer_run(struct db_writer *w, struct db *db, db_write_fn fn, void *arg)
  */
 int db_writer_run_org(struct db_writer *w, struct db *db, int64_t org_id, db_write_fn fn,
     void *arg);
+/*
+ * How long after a group began requests that arrive may still join it
+ * (DB_WRITER_GROW_USEC from the start; 0: none), for the tests that need
+ * groups of a known shape.
+ */
+void db_writer_set_grow(struct db_writer *w, int64_t usec);
 /* What the writer has done since the start, and what waits for it now. */
 struct db_writer_figures {
 	int64_t	groups;		/* transactions committed */

@@ -104,6 +104,7 @@ struct db_writer {
 	pthread_cond_t		 ckwake;
 	bool			 ckdue, ckbusy;
 	bool			 restart_due;	/* the next group's writer restarts the log first */
+	int64_t			 grow_usec;	/* db_writer_set_grow() */
 	/* Figures for the server's metrics and the benchmarks. */
 	int64_t			 groups, requests, copies, restarts;
 	/*
@@ -127,47 +128,114 @@ writer_keep_error(struct db_write_req *r, int rc)
 }
 
 /*
+ * What a group's transaction locks: the whole store, or the organisations
+ * in orgs (db_begin_orgs()). A request that arrives while the group is
+ * applied joins it only if this covers its organisation.
+ */
+struct writer_scope {
+	bool	whole;
+	size_t	n;
+	int64_t	orgs[DB_WRITER_GROUP_MAX];
+};
+
+static bool
+writer_scope_covers(const struct writer_scope *s, int64_t org_id)
+{
+	size_t i;
+
+	if (s->whole)
+		return true;
+	for (i = 0; i < s->n && org_id > 0; i++)
+		if (s->orgs[i] == org_id)
+			return true;
+	return false;
+}
+
+/*
  * Begins the group's transaction: when every request names its organisation,
  * it locks those organisations only (db_begin_orgs()), so another server's
  * group of other organisations commits meanwhile; else the whole store.
  */
 static int
-writer_begin(struct db_writer *w, struct db_write_req *group)
+writer_begin(struct writer_scope *scope, struct db_writer *w, struct db_write_req *group)
 {
-	int64_t orgs[DB_WRITER_GROUP_MAX];
 	struct db_write_req *r;
-	size_t n = 0;
 
-	for (r = group; r; r = r->next) {
-		if (r->org_id <= 0 || n == DB_WRITER_GROUP_MAX)
-			return db_begin(w->db);
-		orgs[n++] = r->org_id;
+	scope->whole = !db_begin_orgs_locks_orgs(w->db);
+	scope->n = 0;
+	for (r = group; r && !scope->whole; r = r->next) {
+		if (r->org_id <= 0 || scope->n == DB_WRITER_GROUP_MAX)
+			scope->whole = true;
+		else
+			scope->orgs[scope->n++] = r->org_id;
 	}
-	return db_begin_orgs(w->db, orgs, n);
+	if (scope->whole)
+		return db_begin(w->db);
+	return db_begin_orgs(w->db, scope->orgs, scope->n);
+}
+
+/*
+ * With the lock not held: takes the requests queued since the group began
+ * whose organisation its transaction covers, from the head of the queue
+ * (the first one it does not cover, and all behind it, wait for the next
+ * group), while the group has room. NULL: none.
+ */
+static struct db_write_req *
+writer_take_more(struct db_writer *w, const struct writer_scope *scope, int *n)
+{
+	struct db_write_req *more, *last = NULL, *r;
+
+	pthread_mutex_lock(&w->lock);
+	more = w->head;
+	for (r = w->head; r && *n < DB_WRITER_GROUP_MAX && writer_scope_covers(scope, r->org_id);
+	    r = r->next) {
+		last = r;
+		(*n)++;
+	}
+	if (last == NULL)
+		more = NULL;
+	else {
+		w->head = last->next;
+		if (w->head == NULL)
+			w->tail = NULL;
+		last->next = NULL;
+	}
+	pthread_mutex_unlock(&w->lock);
+	return more;
 }
 
 /*
  * Applies one group: every request under its savepoint, then one commit.
- * *commit_usec: how long the commit took.
+ * Requests queued meanwhile join it (writer_take_more()) until the queue
+ * has none it may take or grow_usec have passed: under steady
+ * load a caller answered by one commit is back before the next group is
+ * applied, and a group that takes it commits once for more changes.
+ * *n: the group's size (updated); *commit_usec: how long the commit took.
  */
 static void
-writer_apply(int64_t *commit_usec, struct db_writer *w, struct db_write_req *group)
+writer_apply(int64_t *commit_usec, int *n, struct db_writer *w, struct db_write_req *group,
+    int64_t grow_usec)
 {
-	struct db_write_req *r;
-	int64_t t0;
+	struct writer_scope scope;
+	struct db_write_req *r, *last = NULL;
+	int64_t t0, start = clock_mono_usec();
 	int rc;
 
 	*commit_usec = 0;
-	if ((rc = writer_begin(w, group)) != 0) {
+	if ((rc = writer_begin(&scope, w, group)) != 0) {
 		for (r = group; r; r = r->next)
 			writer_keep_error(r, rc);
 		return;
 	}
-	for (r = group; r; r = r->next) {
+	for (r = group; r; ) {
 		aims_error_clear();
 		if ((rc = db_savepoint_begin(w->db)) == 0)
 			rc = db_savepoint_end(w->db, r->fn(w->db, r->arg));
 		writer_keep_error(r, rc);
+		last = r;
+		r = r->next;
+		if (r == NULL && clock_mono_usec() - start < grow_usec)
+			r = last->next = writer_take_more(w, &scope, n);
 	}
 	/* A failed commit (disk full, a hook) fails every request it held. */
 	t0 = clock_mono_usec();
@@ -275,6 +343,7 @@ db_writer_start(struct db_writer **out, const char *path)
 	pthread_cond_init(&w->idle, NULL);
 	pthread_cond_init(&w->ckwake, NULL);
 	w->restart_at = DB_LOG_RESTART_PAGES;
+	w->grow_usec = DB_WRITER_GROW_USEC;
 	/* Without a copier (no log, or no thread) SQLite's own checkpoints stay on. */
 	if (db_has_log(w->db) && db_open(&w->ckdb, path, DB_OPEN_NO_MIGRATE) == 0) {
 		if (pthread_create(&w->ckthread, NULL, writer_copier_main, w) != 0) {
@@ -367,11 +436,12 @@ static void
 writer_lead(struct db_writer *w, struct db_write_req *r)
 {
 	struct db_write_req *group, *g, *next;
-	int64_t t0, busy, commit;
+	int64_t t0, busy, commit, grow;
 	bool restart;
 	int n;
 
 	group = writer_take(w, &n);
+	grow = w->grow_usec;
 	restart = w->restart_due;
 	w->restart_due = false;
 	pthread_mutex_unlock(&w->lock);
@@ -379,7 +449,7 @@ writer_lead(struct db_writer *w, struct db_write_req *r)
 	t0 = clock_mono_usec();
 	if (restart)
 		writer_log_restart(w);
-	writer_apply(&commit, w, group);
+	writer_apply(&commit, &n, w, group, grow);
 	busy = clock_mono_usec() - t0;
 
 	pthread_mutex_lock(&w->lock);
@@ -452,6 +522,14 @@ db_writer_run_org(struct db_writer *w, struct db *db, int64_t org_id, db_write_f
 done:
 	sem_destroy(&r.wake);
 	return rc;
+}
+
+void
+db_writer_set_grow(struct db_writer *w, int64_t usec)
+{
+	pthread_mutex_lock(&w->lock);
+	w->grow_usec = usec;
+	pthread_mutex_unlock(&w->lock);
 }
 
 void

@@ -6,7 +6,10 @@
  * run when $AIMS_TEST_PG_URL names one (make test-pg starts a private
  * cluster with scripts/pg-test-cluster) and say they were skipped otherwise.
  */
+#include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -595,6 +598,107 @@ test_db_pg__guarded_connection_counts_its_writes(void **state)
 	db_close(db);
 }
 
+/* A change of one organisation: its number into g; the first one waits at a gate. */
+struct pg_change {
+	struct db_writer	*w;
+	int64_t			 org;
+	bool			 gated;
+	int			 rc;
+};
+
+static pthread_mutex_t pg_gate_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t pg_gate_cond = PTHREAD_COND_INITIALIZER;
+static bool pg_gate_entered, pg_gate_open;
+
+static int
+pg_insert_org(struct db *db, void *arg)
+{
+	struct pg_change *c = arg;
+	char sql[64];
+
+	if (c->gated) {
+		pthread_mutex_lock(&pg_gate_lock);
+		pg_gate_entered = true;
+		pthread_cond_broadcast(&pg_gate_cond);
+		while (!pg_gate_open)
+			pthread_cond_wait(&pg_gate_cond, &pg_gate_lock);
+		pthread_mutex_unlock(&pg_gate_lock);
+	}
+	snprintf(sql, sizeof(sql), "INSERT INTO g (org) VALUES (%lld)", (long long)c->org);
+	return db_exec(db, sql);
+}
+
+static void *
+pg_change_main(void *arg)
+{
+	struct pg_change *c = arg;
+
+	c->rc = db_writer_run_org(c->w, NULL, c->org, pg_insert_org, c);
+	return NULL;
+}
+
+/*
+ * A group locks its organisations only, so a change queued while it is
+ * applied joins it only if it is of one of them, and only from the head
+ * of the queue: a change of organisation 8 stops the growth of a group of
+ * organisation 7, and the change of 7 behind it waits for the next group.
+ */
+static void
+test_db_pg__writer_group_takes_only_its_organisations(void **state)
+{
+	static const int64_t orgs[] = { 7, 7, 8, 7 };
+	struct pg_change c[4];
+	pthread_t t[4];
+	struct db_writer *w = NULL;
+	struct db_writer_figures f;
+	struct db_stmt *st = NULL;
+	struct db *db;
+	int i;
+
+	(void)state;
+	NEED_PG();
+	db = pg_open_fresh("p11.db");
+	assert_int_equal(db_exec(db, "CREATE TABLE g (id BIGSERIAL PRIMARY KEY, org BIGINT)"), 0);
+	assert_int_equal(db_writer_start(&w, "p11.db"), 0);
+	db_writer_set_grow(w, 60 * 1000000LL);
+	pg_gate_entered = pg_gate_open = false;
+	for (i = 0; i < 4; i++) {
+		c[i] = (struct pg_change){ .w = w, .org = orgs[i], .gated = i == 0 };
+		assert_int_equal(pthread_create(&t[i], NULL, pg_change_main, &c[i]), 0);
+		if (i == 0) {
+			pthread_mutex_lock(&pg_gate_lock);
+			while (!pg_gate_entered)
+				pthread_cond_wait(&pg_gate_cond, &pg_gate_lock);
+			pthread_mutex_unlock(&pg_gate_lock);
+			continue;
+		}
+		db_writer_figures(&f, w);
+		while (f.queued < i) {
+			sched_yield();
+			db_writer_figures(&f, w);
+		}
+	}
+	pthread_mutex_lock(&pg_gate_lock);
+	pg_gate_open = true;
+	pthread_cond_broadcast(&pg_gate_cond);
+	pthread_mutex_unlock(&pg_gate_lock);
+	for (i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(c[i].rc, 0);
+	}
+	db_writer_figures(&f, w);
+	assert_int_equal(f.requests, 4);
+	assert_int_equal(f.groups, 2);	/* 7 and the 7 queued; then 8 and the 7 behind it */
+	assert_int_equal(db_prepare(&st, db, "SELECT org FROM g ORDER BY id"), 0);
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(db_step(st), DB_ROW);
+		assert_int_equal(db_column_int64(st, 0), orgs[i]);
+	}
+	db_done(st);
+	db_writer_stop(w);
+	db_close(db);
+}
+
 int
 main(void)
 {
@@ -611,6 +715,7 @@ main(void)
 		cmocka_unit_test(test_db_pg__writers_queue),
 		cmocka_unit_test(test_db_pg__writers_of_other_organisations_run_together),
 		cmocka_unit_test(test_db_pg__guarded_connection_counts_its_writes),
+		cmocka_unit_test(test_db_pg__writer_group_takes_only_its_organisations),
 	};
 
 	return cmocka_run_group_tests_name("db_pg", tests, NULL, NULL);

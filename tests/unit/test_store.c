@@ -890,12 +890,12 @@ queued_client_main(void *arg)
 
 /*
  * While one change holds the writer, more than a group's worth queue
- * behind it: the next group takes DB_WRITER_GROUP_MAX of them and the one
- * left behind is still applied (its caller becomes the writer), the
- * changes in the order they were queued.
+ * behind it; the writer lets groups grow for grow microseconds
+ * (db_writer_set_grow()). Every change is applied, in the order queued,
+ * in want_groups groups.
  */
 static void
-test_store__writer_applies_a_change_queued_behind_a_full_group(void **state)
+writer_run_gated(int64_t grow, int want_groups)
 {
 	struct queued_client *c;
 	pthread_t *t;
@@ -906,7 +906,6 @@ test_store__writer_applies_a_change_queued_behind_a_full_group(void **state)
 	int64_t n;
 	int i;
 
-	(void)state;
 	c = calloc(QUEUED + 1, sizeof(*c));
 	t = calloc(QUEUED + 1, sizeof(*t));
 	assert_non_null(c);
@@ -915,6 +914,7 @@ test_store__writer_applies_a_change_queued_behind_a_full_group(void **state)
 	assert_int_equal(db_open(&db, "q.db", DB_OPEN_CREATE), 0);
 	assert_int_equal(db_exec(db, "CREATE TABLE t (x INTEGER)"), 0);
 	assert_int_equal(db_writer_start(&w, "q.db"), 0);
+	db_writer_set_grow(w, grow);
 	gate_entered = gate_open = false;
 	c[0] = (struct queued_client){ .w = w, .fn = writer_insert_gated, .x = 0 };
 	assert_int_equal(pthread_create(&t[0], NULL, queued_client_main, &c[0]), 0);
@@ -939,7 +939,7 @@ test_store__writer_applies_a_change_queued_behind_a_full_group(void **state)
 	}
 	f = writer_figures(w);
 	assert_int_equal(f.requests, QUEUED + 1);
-	assert_int_equal(f.groups, 3);	/* the gated change, a full group, the one behind */
+	assert_int_equal(f.groups, want_groups);
 	assert_int_equal(f.queued, 0);
 	assert_int_equal(db_query_int64(&n, db, "SELECT count(*) FROM t"), 0);
 	assert_int_equal(n, QUEUED + 1);
@@ -953,6 +953,30 @@ test_store__writer_applies_a_change_queued_behind_a_full_group(void **state)
 	db_close(db);
 	free(c);
 	free(t);
+}
+
+/*
+ * Groups that do not grow: the gated change alone, then a full group of
+ * those queued behind it, then the one left over (its caller becomes the
+ * writer).
+ */
+static void
+test_store__writer_applies_a_change_queued_behind_a_full_group(void **state)
+{
+	(void)state;
+	writer_run_gated(0, 3);
+}
+
+/*
+ * Changes queued while a group is applied join it, up to a full group
+ * (the gated change and DB_WRITER_GROUP_MAX - 1 of them); the one left
+ * over makes a group of its own.
+ */
+static void
+test_store__writer_group_takes_changes_queued_while_it_applies(void **state)
+{
+	(void)state;
+	writer_run_gated(60 * 1000000LL, 2);
 }
 
 /* Values are copied when bound, bound in order, and read back as bound. */
@@ -1091,6 +1115,7 @@ main(void)
 		cmocka_unit_test(test_store__writer_answers_every_caller_in_rounds),
 		cmocka_unit_test(test_store__writer_times_its_groups),
 		cmocka_unit_test(test_store__writer_applies_a_change_queued_behind_a_full_group),
+		cmocka_unit_test(test_store__writer_group_takes_changes_queued_while_it_applies),
 		cmocka_unit_test(test_store__guarded_connection_counts_its_writes),
 		cmocka_unit_test(test_store__write_via_routes_guarded_connections),
 		cmocka_unit_test(test_store__sqlb_binds_in_order),
