@@ -157,14 +157,13 @@ plan_sort(struct list_plan *p, const char *spec)
 	name = spec + (spec[0] == '-' || spec[0] == '+');
 	f = record_field_find(k, name);
 	col = f && (f->flags & (FIELD_SORT | FIELD_TITLE)) ? record__field_column(k, f) : NULL;
-	if (strcmp(name, "ref") == 0)
+	/* Numbers are taken in the order records are made: creation order too (migration 128). */
+	if (strcmp(name, "ref") == 0 || strcmp(name, "created_at") == 0)
 		plan_keys(p, "r.num", NULL, NULL);
 	else if (strcmp(name, "updated_at") == 0) {
 		plan_keys(p, "r.updated_at", "r.num", NULL);
 		p->by_updated = true;
-	} else if (strcmp(name, "created_at") == 0)
-		plan_keys(p, "r.created_at", "r.num", NULL);
-	else if (strcmp(name, "title") == 0 || (col && strcmp(col, "title") == 0))
+	} else if (strcmp(name, "title") == 0 || (col && strcmp(col, "title") == 0))
 		plan_keys(p, "r.title", "r.num", NULL);
 	else if (col && strcmp(col, "status") == 0)
 		plan_keys(p, "r.status", "r.updated_at", "r.num");

@@ -489,6 +489,7 @@ test_record__list_pages_agree(void **state)
 		{ "lifecycle_stage", NULL, NULL, false, 19 },	/* a field sort */
 		{ NULL, "design_development", NULL, false, 9 },	/* a field filter */
 		{ "name", NULL, "scorer", false, 19 },		/* a search */
+		{ "-created_at", NULL, NULL, false, 19 },	/* creation order: the key */
 	};
 	const struct record_kind *k = record_kind_find("ai-systems");
 	struct db *db = *state;
@@ -496,7 +497,8 @@ test_record__list_pages_agree(void **state)
 	json_t *items = NULL, *seen;
 	char *next = NULL, *next_text = NULL, *cursor = NULL, *want;
 	const char *fname = "lifecycle_stage";
-	char prev[64] = "";
+	char prev[64] = "", prev_at[32] = "";
+	long prev_num = 0;
 	int64_t total = 0, total_text = 0;
 	size_t s, i;
 	int n;
@@ -522,7 +524,8 @@ test_record__list_pages_agree(void **state)
 			q.nfilters = 1;
 		}
 		seen = json_object();
-		prev[0] = '\0';
+		prev[0] = prev_at[0] = '\0';
+		prev_num = 0;
 		do {
 			q.cursor = cursor;
 			assert_int_equal(record_list(&items, &next, &total, db, FX_ORG, k, &q), 0);
@@ -541,13 +544,23 @@ test_record__list_pages_agree(void **state)
 			for (i = 0; i < json_array_size(items); i++) {
 				const char *ref = fx_str(json_array_get(items, i), "ref");
 				const char *name = fx_str(json_array_get(items, i), "name");
+				const char *at = fx_str(json_array_get(items, i), "created_at");
+				long num = strtol(ref + strlen("AIS-"), NULL, 10);
 
 				assert_null(json_object_get(seen, ref));
 				json_object_set_new(seen, ref, json_true());
 				/* In the page's order, across pages too. */
 				if (shapes[s].sort && strcmp(shapes[s].sort, "name") == 0)
 					assert_true(strcmp(prev, name) < 0);
+				/* Newest first: numbers down, times never up. */
+				if (shapes[s].sort && strcmp(shapes[s].sort, "-created_at") == 0 &&
+				    prev_num != 0) {
+					assert_true(num < prev_num);
+					assert_true(strcmp(at, prev_at) <= 0);
+				}
 				snprintf(prev, sizeof(prev), "%s", name);
+				snprintf(prev_at, sizeof(prev_at), "%s", at);
+				prev_num = num;
 			}
 			free(want);
 			free(next_text);
