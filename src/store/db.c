@@ -598,6 +598,13 @@ db_exec_cached(struct db *db, const char *sql)
 	return rc < 0 ? rc : 0;
 }
 
+void
+db_time_charge(int64_t usec)
+{
+	if (db_thread_timed && usec > 0)
+		db_thread_usec += usec;
+}
+
 int64_t
 db_time_usec(void)
 {

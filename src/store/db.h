@@ -106,6 +106,11 @@ int db_exec(struct db *db, const char *sql);
  */
 int64_t db_time_usec(void);
 void db_time_track(bool on);
+/*
+ * Adds usec to this thread's database time, when it counts it: the time
+ * the writer's thread spent on a change this thread asked for (db_writer.c).
+ */
+void db_time_charge(int64_t usec);
 /* Single-value helpers: run sql (no parameter, or one text parameter); read column 0. */
 int db_query_int64(int64_t *out, struct db *db, const char *sql);
 /* AIMS_ENOTFOUND (no message set: the caller names what is missing) when no row. */
@@ -223,9 +228,10 @@ int db_deferred_flush(struct db *db);
  * it is applied (DB_WRITER_GROW_USEC), and all are answered after the
  * one commit. db_writer_run() returns fn's code (its message set on the
  * caller's thread) or the commit's; 0 means committed. fn runs on the
- * writer's connection, inside the transaction, on the thread of whichever
- * caller applies the group: its own db_begin()/db_commit() nest, and it
- * must not rely on the calling thread's state. With w NULL, fn runs on db
+ * writer's connection, inside the transaction, on the writer's own thread:
+ * its own db_begin()/db_commit() nest, and it must not rely on the calling
+ * thread's state. The time it and the commit took counts as the caller's
+ * database time (db_time_usec()). With w NULL, fn runs on db
  * in a transaction of its own. db (may be NULL with a writer) is the
  * caller's connection, whose read snapshot is ended first so it sees the
  * change afterwards.
