@@ -364,9 +364,25 @@ record__next_num(int64_t *out, struct db *db, int64_t org_id, const char *kind)
 		json_integer_set(v, *out + 1);
 		return 0;
 	}
+	/*
+	 * Two statements, not one with RETURNING: SQLite keeps what RETURNING
+	 * gives in a table of its own, opened and closed each time, which was
+	 * about 3 % of the writer's time under 16 creating clients.
+	 */
 	if ((rc = db_prepare(&st, db, "INSERT INTO ref_counters (org_id, kind, next) "
-	    "VALUES (?, ?, 2) ON CONFLICT (org_id, kind) DO UPDATE SET next = ref_counters.next + 1 "
-	    "RETURNING next - 1")) != 0)
+	    "VALUES (?, ?, 2) ON CONFLICT (org_id, kind) DO UPDATE SET next = ref_counters.next + 1"))
+	    != 0)
+		return rc;
+	db_bind_int64(st, 1, org_id);
+	db_bind_text(st, 2, kind);
+	rc = db_step(st);
+	db_done(st);
+	st = NULL;
+	if (rc != DB_DONE)
+		return rc < 0 ? rc : aims_error_set(AIMS_ERROR, NULL,
+		    "reference counter update returned a row");
+	if ((rc = db_prepare(&st, db, "SELECT next - 1 FROM ref_counters "
+	    "WHERE org_id = ? AND kind = ?")) != 0)
 		return rc;
 	db_bind_int64(st, 1, org_id);
 	db_bind_text(st, 2, kind);
