@@ -166,32 +166,50 @@ record_ref_of(const struct record_kind *k, const char *ref)
 static int
 record_ledger(struct db *db, int64_t org_id, const struct actor *actor,
     const struct record_kind *k, const char *action, const char *ref, int64_t version,
-    const json_t *rec)
+    const json_t *rec, const struct buf *canon)
 {
 	struct ledger_event ev = {
 		.org_id = org_id, .actor = actor->name, .action = action, .kind = k->name,
-		.ref = ref, .version = version, .record = rec,
+		.ref = ref, .version = version, .record = canon ? NULL : rec,
+		.record_canon = canon ? canon->data : NULL, .record_canon_len = canon ? canon->len : 0,
 	};
 	int64_t seq;
 
 	return ledger_append(&seq, db, &ev);
 }
 
-/* Stores the new state of r as a version and a ledger event; sets *out. */
+/*
+ * Stores the new state of r as a version and a ledger event. *out: the
+ * record (record__row_json()); with brief, only its ref and version, all a
+ * caller answering with the view's text reads of it.
+ */
 static int
 record_commit_state(json_t **out, struct db *db, int64_t org_id, const struct actor *actor,
-    const struct record_kind *k, const struct record_row *r, const char *action)
+    const struct record_kind *k, const struct record_row *r, const char *action, bool brief)
 {
-	json_t *rec = record__row_json(k, r);
+	struct buf canon = BUF_INIT;
+	json_t *rec = NULL;
+	bool written;
 	int rc;
 
+	*out = NULL;
+	if ((rc = record__row_canon(&written, &canon, k, r)) != 0)
+		goto done;
+	if (!written || !brief)
+		rec = record__row_json(k, r);
 	if ((rc = record__version_add(db, org_id, k, r, action, actor->user_id)) != 0 ||
-	    (rc = record_ledger(db, org_id, actor, k, action, r->ref, r->version, rec)) != 0) {
-		json_decref(rec);
-		return rc;
-	}
+	    (rc = record_ledger(db, org_id, actor, k, action, r->ref, r->version, rec,
+	    written ? &canon : NULL)) != 0)
+		goto done;
+	if (rec == NULL && (rec = json_pack("{s:s, s:I}", "ref", r->ref, "version",
+	    (json_int_t)r->version)) == NULL)
+		abort();	/* only out of memory (the ref is UTF-8): xmalloc's policy */
 	*out = rec;
-	return 0;
+	rec = NULL;
+done:
+	json_decref(rec);
+	buf_free(&canon);
+	return rc;
 }
 
 /*
@@ -305,7 +323,8 @@ record_create_data(json_t **out, char **text, struct db *db, int64_t org_id,
 	if ((rc = record__row_insert(&r, db, org_id, k, text)) != 0 ||
 	    (rc = record__count_add(db, org_id, k->name, 1)) != 0)
 		goto done;
-	if ((rc = record_commit_state(out, db, org_id, actor, k, &r, "create")) == 0)
+	if ((rc = record_commit_state(out, db, org_id, actor, k, &r, "create",
+	    text != NULL && *text != NULL)) == 0)
 		rc = record__notify(db, org_id, actor, k, "create", NULL, &r);
 done:
 	record__row_free(&r);
@@ -466,7 +485,8 @@ record_apply(json_t **out, char **text, struct db *db, int64_t org_id,
 	record_track_in_force(r, k, before.data, before.version);
 	record__row_columns(r, k);
 	if ((rc = record__row_update(db, org_id, k, &before, r, text)) == 0 &&
-	    (rc = record_commit_state(out, db, org_id, actor, k, r, action)) == 0)
+	    (rc = record_commit_state(out, db, org_id, actor, k, r, action,
+	    text != NULL && *text != NULL)) == 0)
 		rc = record__notify(db, org_id, actor, k, action, &before, r);
 done:
 	record__row_free(&before);
@@ -568,7 +588,7 @@ record_retire(struct db *db, int64_t org_id, const struct actor *actor,
 	r->updated_by = xstrdup(actor->name);
 	if ((rc = record__row_update(db, org_id, k, &before, r, NULL)) == 0 &&
 	    (rc = record__count_add(db, org_id, k->name, -1)) == 0 &&
-	    (rc = record_commit_state(&rec, db, org_id, actor, k, r, "retire")) == 0)
+	    (rc = record_commit_state(&rec, db, org_id, actor, k, r, "retire", true)) == 0)
 		rc = record__notify(db, org_id, actor, k, "retire", &before, r);
 	record__row_free(&before);
 	json_decref(rec);
@@ -586,7 +606,8 @@ record_erase(struct db *db, int64_t org_id, const struct actor *actor,
 	    (rc = record__count_add(db, org_id, k->name, -1)) != 0 ||
 	    (rc = record__notify(db, org_id, actor, k, "delete", r, NULL)) != 0)
 		return rc;
-	return record_ledger(db, org_id, actor, k, "delete", r->ref, r->version + 1, NULL);
+	return record_ledger(db, org_id, actor, k, "delete", r->ref, r->version + 1, NULL,
+	    NULL);
 }
 
 int

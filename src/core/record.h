@@ -400,10 +400,12 @@ int record_delete(struct db *db, int64_t org_id, const struct actor *actor,
     const struct record_kind *k, const char *ref, int64_t if_version);
 /*
  * record_create() and record_update() handing out the answer's text too:
- * *text (caller frees) is what canon_compact() writes of *out, taken from
- * the view just stored, when the view is those very bytes (no object is
- * nested in the data, whose keys the view sorts); else NULL, as for an
- * update that changed nothing: write *out then.
+ * *text (caller frees) is what canon_compact() writes of the record, taken
+ * from the view just stored, when the view is those very bytes (no object
+ * is nested in the data, whose keys the view sorts); *out then holds only
+ * the record's ref and version (its Location and ETag). Else *text is NULL,
+ * as for an update that changed nothing, and *out is the whole record:
+ * write *out then.
  */
 int record_create_text(json_t **out, char **text, struct db *db, int64_t org_id,
     const struct actor *actor, const struct record_kind *k, const json_t *input);

@@ -87,6 +87,14 @@ int record__row_load(struct record_row *out, struct db *db, int64_t org_id,
 void record__row_free(struct record_row *r);
 json_t *record__row_json(const struct record_kind *k, const struct record_row *r);
 /*
+ * Appends canon_json() of record__row_json(k, r), the bytes its ledger
+ * commitment hashes, written from the row without the tree, and sets
+ * *written. For a kind whose names are not all distinct, or too many, it
+ * appends nothing and leaves *written false: canonicalise the tree then.
+ */
+int record__row_canon(bool *written, struct buf *out, const struct record_kind *k,
+    const struct record_row *r);
+/*
  * The record's view: record__row_json() as text, the bytes a read answers
  * and a list splices (migration 073). Kept in records.view with the
  * kind's shape (record__view_shape()); a stored view of another shape is

@@ -404,6 +404,14 @@ canon_json(struct buf *out, const json_t *v)
 	return canon_value(out, v, 0);
 }
 
+int
+canon_json_member(struct buf *out, const json_t *v)
+{
+	if (v == NULL)
+		return aims_error_set(AIMS_EINVALID, NULL, "no JSON value");
+	return canon_value(out, v, 1);
+}
+
 /* Rare in records: jansson prints a real, so its digits stay its own. */
 static int
 canon_compact_real(struct buf *out, const json_t *v)

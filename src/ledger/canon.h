@@ -29,6 +29,11 @@ struct buf;
 /* canon.c */
 /* Appends the canonical form of v to out; AIMS_EINVALID on bad input. */
 int canon_json(struct buf *out, const json_t *v);
+/*
+ * The same for v as the value of an object's member: the bytes canon_json()
+ * of the object writes for it, nesting counted from there.
+ */
+int canon_json_member(struct buf *out, const json_t *v);
 /* Appends s (len bytes of UTF-8) as a canonical JSON string. */
 int canon_string(struct buf *out, const char *s, size_t len);
 /* Formats a finite double the ECMAScript way; AIMS_EINVALID for NaN/Inf. */

@@ -431,9 +431,12 @@ ledger_append(int64_t *seq_out, struct db *db, const struct ledger_event *ev)
 	e = (struct ledger_entry){ .org_id = ev->org_id, .seq = (int64_t)s.size + 1,
 	    .time = now, .actor = ev->actor, .action = ev->action, .kind = ev->kind,
 	    .ref = ev->ref, .version = ev->version, .commitment = NULL };
-	if (ev->record) {
+	if (ev->record || ev->record_canon) {
 		randombytes_buf(salt, sizeof(salt));
-		if ((rc = ledger_commitment(commitment, salt, ev->record)) != 0)
+		if (ev->record_canon)
+			sha256_concat(commitment, salt, LEDGER_SALT_LEN, ev->record_canon,
+			    ev->record_canon_len);
+		else if ((rc = ledger_commitment(commitment, salt, ev->record)) != 0)
 			goto done;
 		ledger__hex(hex, commitment, sizeof(commitment));
 		e.commitment = hex;
@@ -442,7 +445,7 @@ ledger_append(int64_t *seq_out, struct db *db, const struct ledger_event *ev)
 		goto done;
 	merkle_hash_leaf(&leaf, text.data, text.len);
 	merkle_stack_push(&s, &leaf);
-	if ((rc = ledger_entry_insert(db, &e, ev->record ? salt : NULL, commitment, &text,
+	if ((rc = ledger_entry_insert(db, &e, e.commitment ? salt : NULL, commitment, &text,
 	    &leaf)) != 0 || (rc = db_on_commit(db, ledger_checkpoint_write, ev->org_id)) != 0)
 		goto done;
 	/* Looked up again: reading a head wrote the ones kept (db_deferred()). */

@@ -55,6 +55,12 @@ struct ledger_event {
 	const char	*ref;		/* per-org reference or natural key */
 	int64_t		 version;	/* record version after the change */
 	const json_t	*record;	/* state after the change; NULL when deleted */
+	/*
+	 * Or that state's canonical form (canon_json()'s bytes), written by a
+	 * caller that has it without the tree: record is then NULL.
+	 */
+	const char	*record_canon;
+	size_t		 record_canon_len;
 };
 
 /* One stored entry, as listed; strings borrowed for the callback's duration. */
