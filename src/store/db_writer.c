@@ -466,18 +466,20 @@ writer_run_group(struct db_writer *w)
 		writer_log_restart(w);
 	writer_apply(&commit, &n, w, group, grow);
 	busy = clock_mono_usec() - t0;
-	/* The answers first: the figures can wait, the callers should not. */
-	for (g = group; g; g = next) {
-		next = g->next;		/* g may be gone once woken */
-		writer_wake(g, WRITER_REQ_DONE);
-	}
 
+	/* Counted before the answers: a caller answered reads figures that hold its change. */
 	pthread_mutex_lock(&w->lock);
 	w->groups++;
 	w->requests += n;
 	w->busy_usec += busy;
 	w->commit_usec += commit;
 	w->restart_due = writer_log_committed(w);
+	pthread_mutex_unlock(&w->lock);
+	for (g = group; g; g = next) {
+		next = g->next;		/* g may be gone once woken */
+		writer_wake(g, WRITER_REQ_DONE);
+	}
+	pthread_mutex_lock(&w->lock);
 }
 
 /* The writer's thread: a group at a time while requests are queued, until stopped. */
