@@ -120,12 +120,14 @@ record__row_copy(struct record_row *dst, const struct record_row *src)
 static bool store_view_plain(const struct record_kind *k);
 static int64_t store_view_shape(const struct record_kind *k);
 
-/* The members record__row_json() sets besides the fields, in their order. */
+/* The members record__row_json() sets besides the fields. */
+static const char *const store_view_members[] = { "ref", "version", "created_at",
+    "updated_at", "created_by", "updated_by", "retired", "in_force_version", NULL };
+/* Each of them as a canonical member's source: -1 - its index above. */
 enum store_member {
 	STORE_REF = -1, STORE_VERSION = -2, STORE_CREATED_AT = -3, STORE_UPDATED_AT = -4,
 	STORE_CREATED_BY = -5, STORE_UPDATED_BY = -6, STORE_RETIRED = -7, STORE_IN_FORCE = -8,
 };
-#define STORE_MEMBERS_OWN	8
 #define STORE_CANON_MAX		128	/* members a kind's canonical order is kept for */
 
 /* A member of the canonical form: its name and where its value comes from. */
@@ -166,19 +168,19 @@ store_canon_cmp(const void *a, const void *b)
 static size_t
 store_canon_order(struct store_canon_member *out, const struct record_kind *k)
 {
-	static const char *const own[STORE_MEMBERS_OWN] = { "ref", "version", "created_at",
-	    "updated_at", "created_by", "updated_by", "retired", "in_force_version" };
+	const size_t own = sizeof(store_view_members) / sizeof(store_view_members[0]) - 1;
 	const struct field *f;
 	size_t n = 0, i;
 
 	for (f = k->fields; f->name; f++) {
-		if (n == STORE_CANON_MAX - STORE_MEMBERS_OWN)
+		if (n == STORE_CANON_MAX - own)
 			return 0;
 		out[n++] = (struct store_canon_member){ f->name, strlen(f->name),
 		    (int)(f - k->fields) };
 	}
-	for (i = 0; i < STORE_MEMBERS_OWN; i++)
-		out[n++] = (struct store_canon_member){ own[i], strlen(own[i]), -(int)i - 1 };
+	for (i = 0; i < own; i++)
+		out[n++] = (struct store_canon_member){ store_view_members[i],
+		    strlen(store_view_members[i]), -(int)i - 1 };
 	qsort(out, n, sizeof(*out), store_canon_cmp);
 	return n;
 }
@@ -380,9 +382,6 @@ store_nests_object(const json_t *v)
 	return false;
 }
 
-/* The members record__row_json() sets besides the fields. */
-static const char *const store_view_members[] = { "ref", "version", "created_at",
-    "updated_at", "created_by", "updated_by", "retired", "in_force_version", NULL };
 
 /*
  * Can the view be written member by member? Not when a field has the name

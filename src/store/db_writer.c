@@ -16,7 +16,7 @@
  * it to the next queued caller after its commit: the group after it then
  * waited for that caller's thread to be scheduled, about 150 µs of every
  * group cycle under 16 writing clients on 2 CPUs, and the new writer
- * started on cold caches. The thread made those creates 1.24 to 1.31 times
+ * started on cold caches. The thread made those creates 1.23 to 1.31 times
  * as fast, and a lone client's 1.10 to 1.22 times (docs/performance.md).
  *
  * Each waiting caller sleeps on a wake-up of its own, and the writer, after
