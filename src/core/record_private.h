@@ -89,8 +89,9 @@ json_t *record__row_json(const struct record_kind *k, const struct record_row *r
 /*
  * Appends canon_json() of record__row_json(k, r), the bytes its ledger
  * commitment hashes, written from the row without the tree, and sets
- * *written. For a kind whose names are not all distinct, or too many, it
- * appends nothing and leaves *written false: canonicalise the tree then.
+ * *written. For a kind not in record_kinds[], or whose names are not all
+ * distinct, or too many, it appends nothing and leaves *written false:
+ * canonicalise the tree then.
  */
 int record__row_canon(bool *written, struct buf *out, const struct record_kind *k,
     const struct record_row *r);

@@ -6,6 +6,8 @@
  * search text, links).
  */
 #include <ctype.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,70 +122,32 @@ record__row_copy(struct record_row *dst, const struct record_row *src)
 static bool store_view_plain(const struct record_kind *k);
 static int64_t store_view_shape(const struct record_kind *k);
 
-/* The members record__row_json() sets besides the fields. */
+/* The members record__row_json() sets besides the fields, in its order. */
 static const char *const store_view_members[] = { "ref", "version", "created_at",
     "updated_at", "created_by", "updated_by", "retired", "in_force_version", NULL };
-/* Each of them as a canonical member's source: -1 - its index above. */
-enum store_member {
-	STORE_REF = -1, STORE_VERSION = -2, STORE_CREATED_AT = -3, STORE_UPDATED_AT = -4,
-	STORE_CREATED_BY = -5, STORE_UPDATED_BY = -6, STORE_RETIRED = -7, STORE_IN_FORCE = -8,
+/* Their indexes above. */
+enum store_own {
+	STORE_OWN_REF, STORE_OWN_VERSION, STORE_OWN_CREATED_AT, STORE_OWN_UPDATED_AT,
+	STORE_OWN_CREATED_BY, STORE_OWN_UPDATED_BY, STORE_OWN_RETIRED, STORE_OWN_IN_FORCE,
+	STORE_OWN_COUNT
 };
-#define STORE_CANON_MAX		128	/* members a kind's canonical order is kept for */
-
-/* A member of the canonical form: its name and where its value comes from. */
-struct store_canon_member {
-	const char	*name;
-	size_t		 len;
-	int		 from;		/* a field's index, or an enum store_member */
-};
+_Static_assert(sizeof(store_view_members) / sizeof(store_view_members[0]) == STORE_OWN_COUNT + 1,
+    "store_own names each of store_view_members");
 
 /*
  * What a kind's field declarations say about its views, worked out once
  * for the declarations a thread last wrote or read a view of: every change
  * and every row read goes through it, and the checks walk all the names.
- * They depend on the fields alone, declared once and never changed (kept
+ * Both depend on the fields alone, declared once and never changed (kept
  * by the array's address, which a kind declared for a test shares too).
- * canon: the record's members in canonical order (record__row_canon()),
- * ncanon of them; 0 when the kind is not plain or has too many.
  */
 struct store_kind_view {
-	const struct field		*fields;
-	int64_t				 shape;
-	bool				 plain;
-	size_t				 ncanon;
-	struct store_canon_member	 canon[STORE_CANON_MAX];
+	const struct field	*fields;
+	int64_t			 shape;
+	bool			 plain;
 };
 
 static _Thread_local struct store_kind_view store_last_kind;
-
-static int
-store_canon_cmp(const void *a, const void *b)
-{
-	const struct store_canon_member *x = a, *y = b;
-
-	return canon_key_cmp(x->name, x->len, y->name, y->len);
-}
-
-/* The record's member names (record__row_json()), sorted as canon_json() sorts them. */
-static size_t
-store_canon_order(struct store_canon_member *out, const struct record_kind *k)
-{
-	const size_t own = sizeof(store_view_members) / sizeof(store_view_members[0]) - 1;
-	const struct field *f;
-	size_t n = 0, i;
-
-	for (f = k->fields; f->name; f++) {
-		if (n == STORE_CANON_MAX - own)
-			return 0;
-		out[n++] = (struct store_canon_member){ f->name, strlen(f->name),
-		    (int)(f - k->fields) };
-	}
-	for (i = 0; i < own; i++)
-		out[n++] = (struct store_canon_member){ store_view_members[i],
-		    strlen(store_view_members[i]), -(int)i - 1 };
-	qsort(out, n, sizeof(*out), store_canon_cmp);
-	return n;
-}
 
 static const struct store_kind_view *
 store_kind_view(const struct record_kind *k)
@@ -193,7 +157,6 @@ store_kind_view(const struct record_kind *k)
 	if (v->fields != k->fields) {
 		v->shape = store_view_shape(k);
 		v->plain = store_view_plain(k);
-		v->ncanon = v->plain ? store_canon_order(v->canon, k) : 0;
 		v->fields = k->fields;
 	}
 	return v;
@@ -231,102 +194,171 @@ record__row_json(const struct record_kind *k, const struct record_row *r)
 	return o;
 }
 
-/* The text of one of the row's own string members; NULL: json_string() gives none. */
-static const char *
-store_canon_text(const struct store_canon_member *m, const struct record_row *r)
-{
-	const char *s;
+/*
+ * The canonical form of a record (record__row_canon()) names its members in
+ * the order canon_json() sorts them. That order depends on the kind's
+ * declarations alone, so it is worked out once, at the first change, for
+ * every kind in record_kinds[]: a change costs a lookup, not a sort of its
+ * forty-odd names (nor any reader of a view, which shares store_kind_view()).
+ * Each entry is a field's index, or STORE_CANON_OWN plus the index of one
+ * of store_view_members[]. A kind declared elsewhere (a test's) has no
+ * order here, nor one whose names are not all distinct (store_view_plain()).
+ */
+#define STORE_CANON_MAX		128	/* members of a kind with an order kept */
+#define STORE_CANON_OWN		200	/* above any field's index (STORE_CANON_MAX) */
 
-	switch (m->from) {
-	case STORE_REF:
-		s = r->ref;
-		break;
-	case STORE_CREATED_AT:
-		s = r->created_at;
-		break;
-	case STORE_UPDATED_AT:
-		s = r->updated_at;
-		break;
-	case STORE_CREATED_BY:
-		s = r->created_by;
-		break;
-	case STORE_UPDATED_BY:
-		s = r->updated_by;
-		break;
-	default:
-		return NULL;
-	}
-	/* record__row_json() leaves out a member json_string() refuses. */
-	return s != NULL && str_is_utf8(s, strlen(s)) ? s : NULL;
+struct store_canon_order {
+	const struct field	*fields;
+	size_t			 n;
+	uint8_t			 at[STORE_CANON_MAX];
+};
+
+static struct store_canon_order *store_canon_orders;
+static size_t store_canon_norders;
+static pthread_once_t store_canon_once = PTHREAD_ONCE_INIT;
+
+static const char *
+store_canon_name(const struct field *fields, uint8_t at)
+{
+	return at >= STORE_CANON_OWN ? store_view_members[at - STORE_CANON_OWN] :
+	    fields[at].name;
 }
 
-/* Appends one member of the canonical form, its name and its value from r. */
+/* qsort_r(): two entries of a kind's order, by their names; arg is its fields. */
 static int
-store_canon_member(struct buf *out, const struct store_canon_member *m,
-    const struct record_kind *k, const struct record_row *r, const char *text)
+store_canon_cmp(const void *a, const void *b, void *arg)
 {
-	const json_t *v;
-	int rc;
+	const char *x = store_canon_name(arg, *(const uint8_t *)a);
+	const char *y = store_canon_name(arg, *(const uint8_t *)b);
 
-	if ((rc = canon_string(out, m->name, m->len)) != 0)
-		return rc;
-	buf_putc(out, ':');
-	switch (m->from) {
-	case STORE_VERSION:
-		buf_printf(out, "%lld", (long long)r->version);
-		return 0;
-	case STORE_RETIRED:
-		buf_puts(out, r->retired ? "true" : "false");
-		return 0;
-	case STORE_IN_FORCE:
-		buf_printf(out, "%lld", (long long)r->in_force);
-		return 0;
+	return canon_key_cmp(x, strlen(x), y, strlen(y));
+}
+
+static void
+store_canon_init(void)
+{
+	const struct record_kind *const *k;
+	struct store_canon_order *o;
+	const struct field *f;
+	size_t n = 0, i;
+
+	for (k = record_kinds; (*k)->name; k++)
+		n++;
+	store_canon_orders = xcalloc(n, sizeof(*store_canon_orders));
+	for (k = record_kinds; (*k)->name; k++) {
+		o = &store_canon_orders[store_canon_norders];
+		for (f = (*k)->fields; f->name && o->n < STORE_CANON_MAX; f++)
+			o->at[o->n++] = (uint8_t)(f - (*k)->fields);
+		if (f->name || !store_view_plain(*k) || o->n + STORE_OWN_COUNT > STORE_CANON_MAX) {
+			memset(o, 0, sizeof(*o));
+			continue;
+		}
+		for (i = 0; i < STORE_OWN_COUNT; i++)
+			o->at[o->n++] = (uint8_t)(STORE_CANON_OWN + i);
+		qsort_r(o->at, o->n, 1, store_canon_cmp, (void *)(*k)->fields);
+		o->fields = (*k)->fields;
+		store_canon_norders++;
 	}
-	if (m->from < 0)
-		return canon_string(out, text, strlen(text));
-	if ((v = json_object_get(r->data, k->fields[m->from].name)) == NULL) {
-		buf_puts(out, "null");
-		return 0;
+}
+
+static const struct store_canon_order *
+store_canon_order(const struct record_kind *k)
+{
+	size_t i;
+
+	pthread_once(&store_canon_once, store_canon_init);
+	for (i = 0; i < store_canon_norders; i++)
+		if (store_canon_orders[i].fields == k->fields)
+			return &store_canon_orders[i];
+	return NULL;
+}
+
+/* The text of a row's own member (enum store_own) that is text; NULL for the others. */
+static const char *
+store_canon_text(const struct record_row *r, int own)
+{
+	switch (own) {
+	case STORE_OWN_REF:
+		return r->ref;
+	case STORE_OWN_CREATED_AT:
+		return r->created_at;
+	case STORE_OWN_UPDATED_AT:
+		return r->updated_at;
+	case STORE_OWN_CREATED_BY:
+		return r->created_by;
+	case STORE_OWN_UPDATED_BY:
+		return r->updated_by;
 	}
-	return canon_json_member(out, v);
+	return NULL;
 }
 
 /*
- * Written member by member in an order worked out once per kind: building
- * the record's tree only to sort its forty-odd names again for every
- * change was about 7 % of the writer's time (perf, creates from 16
- * clients), and the tree's release as much again on the caller's thread.
+ * Appends member at of r's canonical form, its name and value, as
+ * record__row_json() sets it; *absent: that sets no such member (a text
+ * json_string() refuses, an in-force version while no revision is open),
+ * and nothing is appended.
  */
+static int
+store_canon_member(bool *absent, struct buf *out, const struct record_kind *k,
+    const struct record_row *r, uint8_t at)
+{
+	const char *name = store_canon_name(k->fields, at), *text;
+	const json_t *v = NULL;
+	int own = at - STORE_CANON_OWN, rc;
+	bool is_text = own != STORE_OWN_VERSION && own != STORE_OWN_RETIRED &&
+	    own != STORE_OWN_IN_FORCE;
+
+	*absent = false;
+	if (at < STORE_CANON_OWN)
+		v = json_object_get(r->data, name);
+	else if ((is_text && ((text = store_canon_text(r, own)) == NULL ||
+	    !str_is_utf8(text, strlen(text)))) || (own == STORE_OWN_IN_FORCE && r->in_force <= 0)) {
+		*absent = true;
+		return 0;
+	}
+	if ((rc = canon_string(out, name, strlen(name))) != 0)
+		return rc;
+	buf_putc(out, ':');
+	if (at < STORE_CANON_OWN) {
+		if (v == NULL) {
+			buf_puts(out, "null");
+			return 0;
+		}
+		return canon_json_member(out, v);
+	}
+	if (is_text)
+		return canon_string(out, text, strlen(text));
+	if (own == STORE_OWN_RETIRED)
+		buf_puts(out, r->retired ? "true" : "false");
+	else
+		buf_printf(out, "%lld", (long long)(own == STORE_OWN_VERSION ? r->version :
+		    r->in_force));
+	return 0;
+}
+
 int
 record__row_canon(bool *written, struct buf *out, const struct record_kind *k,
     const struct record_row *r)
 {
-	const struct store_kind_view *v = store_kind_view(k);
-	const struct store_canon_member *m;
-	const char *text = NULL;
-	size_t i, start = out->len;
-	bool first = true;
+	const struct store_canon_order *o = store_canon_order(k);
+	size_t i, start = out->len, mark;
+	bool absent;
 	int rc;
 
 	*written = false;
-	if (v->ncanon == 0)
+	if (o == NULL)
 		return 0;
 	buf_putc(out, '{');
-	for (i = 0; i < v->ncanon; i++) {
-		m = &v->canon[i];
-		/* Only while a revision is open, as record__row_json() sets it. */
-		if (m->from == STORE_IN_FORCE && r->in_force <= 0)
-			continue;
-		if (m->from < 0 && m->from != STORE_VERSION && m->from != STORE_RETIRED &&
-		    m->from != STORE_IN_FORCE && (text = store_canon_text(m, r)) == NULL)
-			continue;
-		if (!first)
+	for (i = 0; i < o->n; i++) {
+		mark = out->len;
+		if (mark > start + 1)
 			buf_putc(out, ',');
-		first = false;
-		if ((rc = store_canon_member(out, m, k, r, text)) != 0) {
+		if ((rc = store_canon_member(&absent, out, k, r, o->at[i])) != 0) {
 			out->len = start;
 			return rc;
 		}
+		if (absent)
+			out->len = mark;
 	}
 	buf_putc(out, '}');
 	*written = true;

@@ -63,11 +63,18 @@ ledger_commitment(uint8_t out[LEDGER_COMMIT_LEN], const uint8_t salt[LEDGER_SALT
 
 	if ((rc = canon_json(&b, record)) != 0)
 		goto done;
-	/* On the SHA extensions where the CPU has them (sha256.h): once per change. */
-	sha256_concat(out, salt, LEDGER_SALT_LEN, b.data, b.len);
+	ledger_commitment_canon(out, salt, b.data, b.len);
 done:
 	buf_free(&b);
 	return rc;
+}
+
+void
+ledger_commitment_canon(uint8_t out[LEDGER_COMMIT_LEN], const uint8_t salt[LEDGER_SALT_LEN],
+    const char *canon, size_t len)
+{
+	/* On the SHA extensions where the CPU has them (sha256.h): once per change. */
+	sha256_concat(out, salt, LEDGER_SALT_LEN, canon, len);
 }
 
 /* Appends a decimal integer (the entry's hot path avoids printf). */
@@ -434,7 +441,7 @@ ledger_append(int64_t *seq_out, struct db *db, const struct ledger_event *ev)
 	if (ev->record || ev->record_canon) {
 		randombytes_buf(salt, sizeof(salt));
 		if (ev->record_canon)
-			sha256_concat(commitment, salt, LEDGER_SALT_LEN, ev->record_canon,
+			ledger_commitment_canon(commitment, salt, ev->record_canon,
 			    ev->record_canon_len);
 		else if ((rc = ledger_commitment(commitment, salt, ev->record)) != 0)
 			goto done;

@@ -156,6 +156,9 @@ int ledger_append(int64_t *seq_out, struct db *db, const struct ledger_event *ev
 /* SHA-256(salt || canonical JSON of record). */
 int ledger_commitment(uint8_t out[LEDGER_COMMIT_LEN], const uint8_t salt[LEDGER_SALT_LEN],
     const json_t *record);
+/* The same from the record's canonical JSON, len bytes of canon (canon_json()'s). */
+void ledger_commitment_canon(uint8_t out[LEDGER_COMMIT_LEN],
+    const uint8_t salt[LEDGER_SALT_LEN], const char *canon, size_t len);
 /* The checkpoint origin of an org's log: "openaims/<org id>". */
 void ledger_origin(char out[LEDGER_ORIGIN_MAX], int64_t org_id);
 /* Lists entries newest first, at most limit (0: all). */

@@ -255,7 +255,7 @@ ledger_opening_form(json_t **out, struct buf *canon, const char *kind, const jso
 		return aims_error_set(AIMS_EVERIFY, NULL, "the entry commits to no record");
 	if ((rc = canon_json(canon, record)) != 0)
 		return rc;
-	sha256_concat(got, salt, LEDGER_SALT_LEN, canon->data, canon->len);
+	ledger_commitment_canon(got, salt, canon->data, canon->len);
 	ledger__hex(hex, got, sizeof(got));
 	if (strcmp(hex, commitment) == 0) {
 		*out = json_incref((json_t *)record);
@@ -269,7 +269,7 @@ ledger_opening_form(json_t **out, struct buf *canon, const char *kind, const jso
 			json_decref(earlier);
 			return rc;
 		}
-		sha256_concat(got, salt, LEDGER_SALT_LEN, canon->data, canon->len);
+		ledger_commitment_canon(got, salt, canon->data, canon->len);
 		ledger__hex(hex, got, sizeof(got));
 		if (strcmp(hex, commitment) == 0) {
 			*out = earlier;

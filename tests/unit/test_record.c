@@ -247,6 +247,26 @@ answer_nested_sorted(const json_t *v, int depth)
  * every kind whose names allow it; also with a member json_string()
  * leaves out. Counts those kinds in *plain.
  */
+/* Are k's field names distinct, and none a member every record carries? */
+static bool
+canon_names_plain(const struct record_kind *k)
+{
+	static const char *const own[] = { "ref", "version", "created_at", "updated_at",
+	    "created_by", "updated_by", "retired", "in_force_version" };
+	const struct field *f, *g;
+	size_t i;
+
+	for (f = k->fields; f->name; f++) {
+		for (i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+			if (strcmp(f->name, own[i]) == 0)
+				return false;
+		for (g = k->fields; g != f; g++)
+			if (strcmp(g->name, f->name) == 0)
+				return false;
+	}
+	return true;
+}
+
 static void
 assert_canon_from_row(const struct record_kind *k, struct record_row *r, const json_t *o,
     int *plain)
@@ -259,6 +279,8 @@ assert_canon_from_row(const struct record_kind *k, struct record_row *r, const j
 
 	assert_int_equal(canon_json(&want, o), 0);
 	assert_int_equal(record__row_canon(&written, &got, k, r), 0);
+	/* Every registered kind that can have its members written by name has. */
+	assert_int_equal(written, canon_names_plain(k));
 	if (!written) {
 		assert_int_equal(got.len, 0);
 		goto done;
@@ -296,7 +318,13 @@ test_record__view_answers_for_every_kind(void **state)
 	struct buf tree = BUF_INIT;
 	json_t *o, *v, *want;
 	char *view, *dumped;
+	static const struct field test_fields[] = {
+		{ .name = "name", .label = "Name", .type = FIELD_STRING, .flags = FIELD_TITLE },
+		{ .name = NULL },
+	};
+	static const struct record_kind test_kind = { .name = "tests", .fields = test_fields };
 	int objects, nested_kinds = 0, plain_kinds = 0, i;
+	bool written;
 
 	(void)state;
 	/* 0: every field but objects; 1: with objects; 2: every third field, and one undeclared. */
@@ -344,6 +372,14 @@ test_record__view_answers_for_every_kind(void **state)
 		}
 	assert_true(nested_kinds > 0);	/* some kind has nested objects */
 	assert_true(plain_kinds > 0);
+	/* A kind declared elsewhere (here) has no order kept: its tree is canonicalised. */
+	memset(&r, 0, sizeof(r));
+	r.data = json_object();
+	buf_reset(&tree);
+	assert_int_equal(record__row_canon(&written, &tree, &test_kind, &r), 0);
+	assert_false(written);
+	assert_int_equal(tree.len, 0);
+	json_decref(r.data);
 	buf_free(&tree);
 }
 
