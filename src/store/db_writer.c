@@ -43,7 +43,6 @@
 #include <errno.h>
 #include <pthread.h>
 #include <semaphore.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,17 +54,11 @@
 #include "util/log.h"
 #include "util/mem.h"
 
-/* Where a caller's request is (db_write_req's state). */
-enum {
-	WRITER_REQ_QUEUED,	/* waiting */
-	WRITER_REQ_DONE		/* applied; rc, field, msg and usec hold its answer */
-};
-
 /*
- * A caller's request, on its stack. The writer posts wake once (DONE),
- * after storing state with release order; the caller, back from
- * sem_wait(), reads state with acquire order and so sees the answer. A
- * semaphore, unlike a condition variable, wakes it without a mutex to take
+ * A caller's request, on its stack. The writer stores the answer (rc,
+ * field, msg, usec), then posts wake once; the caller, back from
+ * sem_wait(), sees the answer, as sem_post() and sem_wait() order memory
+ * (POSIX, "Memory Synchronization"). A semaphore, unlike a condition variable, wakes it without a mutex to take
  * again, and the caller may return (ending wake) as soon as the token is
  * there: glibc's sem_post() touches the semaphore after that only to wake
  * its futex, harmless once the semaphore is gone (glibc 2.21 and later,
@@ -77,7 +70,6 @@ struct db_write_req {
 	int64_t			 org_id;	/* the organisation it changes; 0: the store */
 	int			 rc;
 	int64_t			 usec;	/* the database time it took: its own and the commit's */
-	atomic_int		 state;
 	sem_t			 wake;
 	char			 field[AIMS_ERROR_FIELD_MAX];
 	char			 msg[AIMS_ERROR_MSG_MAX];
@@ -179,38 +171,33 @@ writer_begin(struct writer_scope *scope, struct db_writer *w, struct db_write_re
 }
 
 /*
- * With the lock not held: takes the requests queued since the group began
- * whose organisation its transaction covers, from the head of the queue
- * (the first one it does not cover, and all behind it, wait for the next
- * group), while the group has room. NULL: none.
+ * With the lock held: takes requests from the head of the queue while the
+ * group has room (*n so far, counted on) and, for a group begun (scope),
+ * while its transaction covers their organisation: the first one it does
+ * not cover, and all behind it, wait for the next group. NULL: none.
  */
 static struct db_write_req *
-writer_take_more(struct db_writer *w, const struct writer_scope *scope, int *n)
+writer_take(struct db_writer *w, const struct writer_scope *scope, int *n)
 {
-	struct db_write_req *more, *last = NULL, *r;
+	struct db_write_req *taken = w->head, *last = NULL, *r;
 
-	pthread_mutex_lock(&w->lock);
-	more = w->head;
-	for (r = w->head; r && *n < DB_WRITER_GROUP_MAX && writer_scope_covers(scope, r->org_id);
-	    r = r->next) {
+	for (r = w->head; r && *n < DB_WRITER_GROUP_MAX &&
+	    (scope == NULL || writer_scope_covers(scope, r->org_id)); r = r->next) {
 		last = r;
 		(*n)++;
 	}
 	if (last == NULL)
-		more = NULL;
-	else {
-		w->head = last->next;
-		if (w->head == NULL)
-			w->tail = NULL;
-		last->next = NULL;
-	}
-	pthread_mutex_unlock(&w->lock);
-	return more;
+		return NULL;
+	w->head = last->next;
+	if (w->head == NULL)
+		w->tail = NULL;
+	last->next = NULL;
+	return taken;
 }
 
 /*
  * Applies one group: every request under its savepoint, then one commit.
- * Requests queued meanwhile join it (writer_take_more()) until the queue
+ * Requests queued meanwhile join it (writer_take()) until the queue
  * has none it may take or grow_usec have passed: under steady
  * load a caller answered by one commit is back before the next group is
  * applied, and a group that takes it commits once for more changes.
@@ -240,8 +227,11 @@ writer_apply(int64_t *commit_usec, int *n, struct db_writer *w, struct db_write_
 		r->usec = t1 - t0;
 		last = r;
 		r = r->next;
-		if (r == NULL && t1 - start < grow_usec)
-			r = last->next = writer_take_more(w, &scope, n);
+		if (r == NULL && t1 - start < grow_usec) {
+			pthread_mutex_lock(&w->lock);
+			r = last->next = writer_take(w, &scope, n);
+			pthread_mutex_unlock(&w->lock);
+		}
 	}
 	/* A failed commit (disk full, a hook) fails every request it held. */
 	t0 = clock_mono_usec();
@@ -252,21 +242,6 @@ writer_apply(int64_t *commit_usec, int *n, struct db_writer *w, struct db_write_
 		if (rc != 0 && r->rc == 0)
 			writer_keep_error(r, rc);
 	}
-}
-
-/* With the lock held: takes up to DB_WRITER_GROUP_MAX queued requests. */
-static struct db_write_req *
-writer_take(struct db_writer *w, int *n)
-{
-	struct db_write_req *group = w->head, *r;
-
-	for (r = group, *n = 1; r->next && *n < DB_WRITER_GROUP_MAX; r = r->next)
-		(*n)++;
-	w->head = r->next;
-	if (w->head == NULL)
-		w->tail = NULL;
-	r->next = NULL;
-	return group;
 }
 
 /* The copier: a passive checkpoint each time the writer asks for one. */
@@ -424,11 +399,10 @@ db_writer_run(struct db_writer *w, struct db *db, db_write_fn fn, void *arg)
 	return db_writer_run_org(w, db, 0, fn, arg);
 }
 
-/* Hands a queued request its answer (or the writer) and wakes it. */
+/* Wakes a caller whose answer is in its request. */
 static void
-writer_wake(struct db_write_req *r, int state)
+writer_wake(struct db_write_req *r)
 {
-	atomic_store_explicit(&r->state, state, memory_order_release);
 	sem_post(&r->wake);
 }
 
@@ -439,7 +413,6 @@ writer_wait(struct db_write_req *r)
 	/* One post per request: only a signal interrupts the wait early. */
 	while (sem_wait(&r->wake) != 0 && errno == EINTR)
 		;
-	(void)atomic_load_explicit(&r->state, memory_order_acquire);
 }
 
 /*
@@ -453,9 +426,9 @@ writer_run_group(struct db_writer *w)
 	struct db_write_req *group, *g, *next;
 	int64_t t0, busy, commit, grow;
 	bool restart;
-	int n;
+	int n = 0;
 
-	group = writer_take(w, &n);
+	group = writer_take(w, NULL, &n);
 	grow = w->grow_usec;
 	restart = w->restart_due;
 	w->restart_due = false;
@@ -477,7 +450,7 @@ writer_run_group(struct db_writer *w)
 	pthread_mutex_unlock(&w->lock);
 	for (g = group; g; g = next) {
 		next = g->next;		/* g may be gone once woken */
-		writer_wake(g, WRITER_REQ_DONE);
+		writer_wake(g);
 	}
 	pthread_mutex_lock(&w->lock);
 }
@@ -516,7 +489,6 @@ db_writer_run_org(struct db_writer *w, struct db *db, int64_t org_id, db_write_f
 	r.fn = fn;
 	r.arg = arg;
 	r.org_id = org_id;
-	atomic_init(&r.state, WRITER_REQ_QUEUED);
 	if (sem_init(&r.wake, 0, 0) != 0)
 		return aims_error_set(AIMS_ERROR, NULL, "a write's wake-up: %s", strerror(errno));
 	/* The caller's snapshot must not outlive the change it is waiting for. */
