@@ -175,6 +175,8 @@ test('a forged list cursor is refused with 400, whatever its values', () =>
     const forged = [
       ['', ['a']], ['', [1, 2]], ['', ['2026-01-01T00:00:00Z', 'x']], ['', [null, 1]], ['', [[1], 1]],
       ['&sort=title', [1, 1]], ['&sort=-created_at', ['x', '1']], ['&sort=ref', ['1']],
+      // The created_at order's cursor of an earlier release (its time and number).
+      ['&sort=-created_at', ['2026-01-01T00:00:00Z', 2]],
       ['&sort=likelihood', [{}, '2026-01-01T00:00:00Z', 1]], ['&sort=likelihood', [2, 3, 'x']],
     ];
     for (const [sort, keys] of forged) {
@@ -182,6 +184,13 @@ test('a forged list cursor is refused with 400, whatever its values', () =>
       assert.equal(r.status, 400, `${sort} ${JSON.stringify(keys)}: ${r.status} ${r.text}`);
       assert.equal(r.json.error.field, 'cursor');
     }
+    // The created_at order pages by number, newest first, as its cursors say.
+    const byCreation = await request(env.url, 'GET', `${A}/risks?limit=2&sort=-created_at`, { auth });
+    assert.equal(byCreation.status, 200, byCreation.text);
+    const next = await request(env.url, 'GET', `${A}/risks?limit=2&sort=-created_at&cursor=${byCreation.json.next_cursor}`, { auth });
+    assert.equal(next.status, 200, next.text);
+    const refs = [...byCreation.json.items, ...next.json.items].map((x) => x.ref);
+    assert.deepEqual(refs, ['RISK-3', 'RISK-2', 'RISK-1']);
     // A sort value may be text or a number (a field's own type), and both are read.
     for (const keys of [[2, '2026-01-01T00:00:00Z', 1], ['2', '2026-01-01T00:00:00Z', 1]]) {
       const r = await request(env.url, 'GET', `${A}/risks?limit=1&sort=likelihood&cursor=${b64(keys)}`, { auth });
